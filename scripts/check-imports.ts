@@ -1,0 +1,79 @@
+/**
+ * Enforces the import rule (ARCHITECTURE.md): engine layers, surfaces, no Electron/React in the engine, and
+ * browser-safe modules free of Node built-ins. Exit 1 with one line per violation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BROWSER_SAFE_ENGINE, ENGINE_LAYERS, FORBIDDEN_IN_ENGINE, SURFACES } from './import-rules.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const src = path.join(root, 'src');
+
+function* walk(dir: string): Generator<string> {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (/\.(ts|tsx|mts)$/.test(e.name) && !e.name.endsWith('.d.ts')) yield p;
+  }
+}
+
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+export function importsOf(text: string): string[] {
+  const out: string[] = [];
+  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+  for (const m of noComments.matchAll(IMPORT_RE)) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+/** 'engine/archive', 'cli', … for a file under src/. */
+function placeOf(file: string): { surface: string; layer?: string } {
+  const rel = path.relative(src, file).split(path.sep);
+  if (rel[0] === 'engine') return { surface: 'engine', layer: rel[1]?.replace(/\.tsx?$/, '') };
+  return { surface: rel[0] };
+}
+
+export function checkFile(file: string, text: string): string[] {
+  const problems: string[] = [];
+  const from = placeOf(file);
+  const relFile = path.relative(root, file);
+  for (const spec of importsOf(text)) {
+    if (spec.startsWith('.')) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (!target.startsWith(src + path.sep)) continue;
+      const to = placeOf(target);
+      const allowed = SURFACES[from.surface] ?? [];
+      const toKey = to.surface === 'engine' ? 'engine' : to.surface;
+      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`));
+      if (!ok) problems.push(`${relFile}: src/${from.surface} may not import src/${to.surface}${to.layer ? '/' + to.layer : ''} ('${spec}')`);
+      if (from.surface === 'engine' && to.surface === 'engine' && from.layer && to.layer && from.layer !== to.layer) {
+        const layers = ENGINE_LAYERS[from.layer];
+        if (!layers) problems.push(`${relFile}: engine module '${from.layer}' is not in the layer table (scripts/import-rules.ts)`);
+        else if (!layers.includes(to.layer)) problems.push(`${relFile}: engine layer '${from.layer}' may not import '${to.layer}' ('${spec}')`);
+      }
+      if (from.surface === 'engine' && from.layer && BROWSER_SAFE_ENGINE.has(from.layer) && to.surface === 'engine' && to.layer === 'core') {
+        const coreText = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+        if (importsOf(coreText).some((s) => s.startsWith('node:'))) problems.push(`${relFile}: browser-safe '${from.layer}' imports Node-only ${path.relative(root, target)}`);
+      }
+    } else if (from.surface === 'engine') {
+      if (FORBIDDEN_IN_ENGINE.some((re) => re.test(spec))) problems.push(`${relFile}: the engine may not import '${spec}'`);
+      if (from.layer && BROWSER_SAFE_ENGINE.has(from.layer) && (spec.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'worker_threads'].includes(spec))) {
+        problems.push(`${relFile}: browser-safe engine module '${from.layer}' may not import Node built-in '${spec}'`);
+      }
+    } else if (from.surface === 'renderer' && spec.startsWith('node:')) {
+      problems.push(`${relFile}: the renderer may not import Node built-in '${spec}'`);
+    }
+  }
+  return problems;
+}
+
+if (import.meta.main) {
+  const problems: string[] = [];
+  for (const f of walk(src)) problems.push(...checkFile(f, fs.readFileSync(f, 'utf8')));
+  if (problems.length) {
+    for (const p of problems) console.error(p);
+    console.error(`import rule: ${problems.length} violation(s)`);
+    process.exit(1);
+  }
+  console.log('import rule: ok');
+}

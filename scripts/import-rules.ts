@@ -1,0 +1,34 @@
+/**
+ * The layering of ../shared/ARCHITECTURE.md as data. `check-imports.ts` enforces it over src/; tests import it.
+ * An arrow "a may import b" is listed as b in ENGINE_LAYERS[a]. Every engine module may import itself.
+ */
+export const ENGINE_LAYERS: Record<string, readonly string[]> = {
+  core: [],
+  config: ['core'],
+  telemetry: ['core', 'config'],
+  codec: ['core', 'config', 'telemetry'],
+  archive: ['core', 'config', 'telemetry', 'codec'],
+  store: ['core', 'config', 'telemetry', 'codec', 'archive'],
+  net: ['core', 'config', 'telemetry', 'codec', 'archive', 'store'],
+  transfer: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net'],
+  sched: ['core'],
+  swarm: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched'],
+  sync: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
+  daemon: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
+};
+
+/** Engine modules that must run in a browser (the renderer hosts the WebGPU scheduler): no Node built-ins. */
+export const BROWSER_SAFE_ENGINE = new Set(['sched']);
+
+/** Top-level source folders and what they may import from the others. */
+export const SURFACES: Record<string, readonly string[]> = {
+  engine: ['engine'],
+  shared: ['shared'],
+  cli: ['engine', 'shared', 'cli'],
+  main: ['engine', 'shared', 'main'],
+  preload: ['shared', 'preload'],
+  renderer: ['shared', 'renderer', 'engine/sched', 'engine/core'],
+};
+
+/** Packages no engine file may import: the engine is a library, not an app. */
+export const FORBIDDEN_IN_ENGINE = [/^electron(\/|$)/, /^react(-dom)?(\/|$)/, /^zustand(\/|$)/];

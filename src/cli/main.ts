@@ -1,0 +1,48 @@
+/**
+ * `warp`: parses arguments, runs one command, maps errors to documented exit codes. Commands are thin:
+ * each lives in commands/<name>.ts and calls the engine.
+ */
+import { Command, CommanderError } from 'commander';
+import { WarpError } from '../engine/core/errors.ts';
+import type { CliContext, GlobalOptions } from './context.ts';
+import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { registerCommands } from './commands/index.ts';
+
+const program = new Command('warp')
+  .description('Move and archive large data fast and verifiably.')
+  .version('0.1.0', '-V, --version')
+  .option('--json', 'print machine-readable JSON lines on stdout (events and results)', false)
+  .option('-q, --quiet', 'print nothing but errors', false)
+  .option('--no-color', 'disable colours')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const ctx: CliContext = {
+  opts: () => program.opts<GlobalOptions>(),
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+};
+
+registerCommands(program, ctx);
+
+function reportError(e: WarpError): void {
+  if (program.opts<GlobalOptions>().json) ctx.out(JSON.stringify({ type: 'error', error: e.toJSON() }));
+  ctx.err(`warp: error [${e.code}]: ${e.message}`);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    process.exitCode = e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  } else if (e instanceof WarpError) {
+    reportError(e);
+    process.exitCode = exitCodeFor(e.code);
+  } else {
+    ctx.err(`warp: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    ctx.err('This is a bug in Warp; please report it with the command you ran.');
+    process.exitCode = ExitCode.FAILURE;
+  }
+}
