@@ -1,0 +1,97 @@
+/**
+ * Merkle tree over chunk ids (RFC 6962 shape: the left subtree holds the largest power of two below n).
+ * Leaves and inner nodes are domain-separated (0x00 / 0x01 prefixes) so a leaf can never pass for a node.
+ * A proof is the list of sibling hashes from the leaf up; verifying it needs only the chunk's id.
+ */
+import { blake3Parts } from './blake3.ts';
+
+const LEAF = Uint8Array.of(0);
+const NODE = Uint8Array.of(1);
+const EMPTY = Uint8Array.of(2);
+
+export function leafHash(chunkId: Uint8Array): Buffer {
+  return blake3Parts(LEAF, chunkId);
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return blake3Parts(NODE, left, right);
+}
+
+export const EMPTY_ROOT: Buffer = blake3Parts(EMPTY);
+
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** Root over `count` ids read by `idAt(i)` (ids are 32-byte views; the manifest stores them packed). */
+export function merkleRoot(count: number, idAt: (i: number) => Uint8Array): Buffer {
+  if (count === 0) return EMPTY_ROOT;
+  // Bottom-up over levels gives the same tree as the recursive definition when odd nodes are carried up.
+  let level: Buffer[] = new Array(count);
+  for (let i = 0; i < count; i++) level[i] = leafHash(idAt(i));
+  while (level.length > 1) {
+    const next: Buffer[] = new Array(Math.ceil(level.length / 2));
+    for (let i = 0; i + 1 < level.length; i += 2) next[i >> 1] = nodeHash(level[i], level[i + 1]);
+    if (level.length % 2 === 1) next[next.length - 1] = level[level.length - 1];
+    level = next;
+  }
+  return level[0];
+}
+
+/** Recursive definition (RFC 6962); used for proofs and as the tests' reference. */
+function subtreeRoot(lo: number, hi: number, idAt: (i: number) => Uint8Array): Buffer {
+  if (hi - lo === 1) return leafHash(idAt(lo));
+  const k = splitPoint(hi - lo);
+  return nodeHash(subtreeRoot(lo, lo + k, idAt), subtreeRoot(lo + k, hi, idAt));
+}
+
+export function merkleRootRecursive(count: number, idAt: (i: number) => Uint8Array): Buffer {
+  return count === 0 ? EMPTY_ROOT : subtreeRoot(0, count, idAt);
+}
+
+export interface MerkleProof {
+  index: number;
+  count: number;
+  /** Sibling hashes from the leaf's level upwards. */
+  siblings: Buffer[];
+}
+
+export function merkleProof(index: number, count: number, idAt: (i: number) => Uint8Array): MerkleProof {
+  if (index < 0 || index >= count) throw new RangeError(`leaf ${index} outside 0..${count - 1}`);
+  const siblings: Buffer[] = [];
+  const walk = (lo: number, hi: number): void => {
+    if (hi - lo === 1) return;
+    const k = splitPoint(hi - lo);
+    if (index < lo + k) {
+      walk(lo, lo + k);
+      siblings.push(subtreeRoot(lo + k, hi, idAt));
+    } else {
+      walk(lo + k, hi);
+      siblings.push(subtreeRoot(lo, lo + k, idAt));
+    }
+  };
+  walk(0, count);
+  return { index, count, siblings };
+}
+
+export function verifyMerkleProof(chunkId: Uint8Array, proof: MerkleProof, root: Uint8Array): boolean {
+  const { index, count } = proof;
+  if (index < 0 || index >= count) return false;
+  // Recompute the path top-down to know at each level whether we are the left or right child.
+  const sides: boolean[] = []; // true: our node is the left child
+  let lo = 0;
+  let hi = count;
+  while (hi - lo > 1) {
+    const k = splitPoint(hi - lo);
+    if (index < lo + k) { sides.push(true); hi = lo + k; } else { sides.push(false); lo = lo + k; }
+  }
+  if (sides.length !== proof.siblings.length) return false;
+  let h = leafHash(chunkId);
+  for (let i = 0; i < proof.siblings.length; i++) {
+    const left = sides[sides.length - 1 - i];
+    h = left ? nodeHash(h, proof.siblings[i]) : nodeHash(proof.siblings[i], h);
+  }
+  return Buffer.compare(h, Buffer.from(root)) === 0;
+}
