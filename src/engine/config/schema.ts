@@ -1,0 +1,82 @@
+/**
+ * Every config key Warp knows. To add a setting, add an entry here (and run `npm exec -- node
+ * scripts/gen-config-doc.ts` to refresh docs/CONFIG.md); loading, validation, `warp config show`,
+ * `warp config init` and the docs pick it up. Cross-key rules live in checks.ts.
+ */
+import { key, type ConfigOf, type Schema } from './spec.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Chunk sizes outside this range are either all overhead (tiny) or defeat deduplication and memory bounds (huge). */
+export const CHUNK_SIZE_MIN = 1 * KiB;
+export const CHUNK_SIZE_MAX = 64 * MiB;
+
+const chunkBounds = { min: CHUNK_SIZE_MIN, max: CHUNK_SIZE_MAX };
+
+export const CONFIG_SCHEMA = {
+  archive: {
+    description: 'Creating archives: compression effort and content-defined chunking.',
+    keys: {
+      level: key.enum({
+        values: ['fast', 'balanced', 'max'],
+        default: 'fast',
+        description: 'Compression effort: fast favours throughput, max favours size.',
+      }),
+      chunk_min: key.bytes({ default: 256 * KiB, ...chunkBounds, description: 'Smallest chunk the chunker cuts (except at end of file).' }),
+      chunk_avg: key.bytes({ default: 1 * MiB, ...chunkBounds, description: 'Target average chunk size; must lie between chunk_min and chunk_max.' }),
+      chunk_max: key.bytes({ default: 4 * MiB, ...chunkBounds, description: 'Largest chunk the chunker cuts.' }),
+      workers: key.integer({ default: 0, min: 0, max: 1024, description: 'Worker threads for hashing and compression; 0 means one per CPU core.' }),
+    },
+  },
+  log: {
+    description: 'Diagnostic logging of the engine (not command output).',
+    keys: {
+      level: key.enum({
+        values: ['error', 'warn', 'info', 'debug', 'trace'],
+        default: 'warn',
+        description: 'Least severe level written; -v / -vv on the command line raise it to info / debug.',
+      }),
+      file: key.path({ default: '', description: 'Append logs to this file (created with mode 0600); empty means stderr.' }),
+      format: key.enum({ values: ['text', 'json'], default: 'text', description: 'text: one readable line per event; json: one JSON object per line.' }),
+    },
+  },
+  transfer: {
+    description: 'Sending and receiving between machines.',
+    keys: {
+      transport: key.enum({ values: ['quic', 'tcp', 'auto'], default: 'auto', description: 'Network transport; auto tries QUIC and falls back to TCP.' }),
+      port: key.integer({ default: 7654, min: 0, max: 65535, description: 'Port a receiver listens on; 0 picks a free port.' }),
+      streams: key.integer({ default: 8, min: 1, max: 256, description: 'Parallel streams per transfer.' }),
+      window: key.integer({ default: 64, min: 1, max: 4096, description: 'Chunks in flight per transfer before waiting for acknowledgements.' }),
+    },
+  },
+  sched: {
+    description: 'The scheduler that paces work (CPU or WebGPU).',
+    keys: {
+      backend: key.enum({ values: ['auto', 'cpu', 'webgpu'], default: 'auto', description: 'Where scheduling runs; auto uses WebGPU when available.' }),
+      tick_hz: key.integer({ default: 20, min: 1, max: 1000, description: 'Scheduling decisions per second.' }),
+      policy: key.enum({
+        values: ['performance', 'balanced', 'eco', 'cost-conscious', 'quiet', 'custom'],
+        default: 'balanced',
+        description: 'Trade-off between speed, energy, cost and noise.',
+      }),
+    },
+  },
+  daemon: {
+    description: 'The background service the desktop app and `warp daemon` use.',
+    keys: {
+      port: key.integer({ default: 7650, min: 0, max: 65535, description: 'Port of the local control API; 0 picks a free port.' }),
+      host: key.string({
+        default: '127.0.0.1',
+        rule: { check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined), allowed: 'a host name or IP address' },
+        description: 'Address the control API binds to; keep it on loopback unless you know why not.',
+      }),
+    },
+  },
+} as const satisfies Schema;
+
+export type WarpSchema = typeof CONFIG_SCHEMA;
+export type SectionName = keyof WarpSchema & string;
+
+/** The resolved, validated config the engine reads: `config.archive.chunkAvg` is a number of bytes. */
+export type WarpConfig = ConfigOf<WarpSchema>;
