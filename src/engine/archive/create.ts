@@ -1,0 +1,286 @@
+/**
+ * `archive create`: read -> FastCDC -> BLAKE3 -> dedup -> (workers: entropy, zstd, AEAD) -> sequential write.
+ * The main thread reads into shared slabs, cuts and hashes in place, and keeps order; workers do the
+ * compression and encryption on the same memory. Memory is bounded by the slab pool and the in-flight
+ * window, whatever the file sizes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import zlib from 'node:zlib';
+import { throwIfCancelled } from '../core/cancel.ts';
+import { fromSystemError } from '../core/errors.ts';
+import { ProgressTracker } from '../core/progress.ts';
+import { NonceDomain, aead, makeNonce } from '../codec/aead.ts';
+import { Blake3Stream, blake3 } from '../codec/blake3.ts';
+import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
+import type { EncodeResult } from '../codec/chunk-tasks.ts';
+import type { LevelName } from '../codec/compress.ts';
+import { DEFAULT_CHUNKER, FastCdc, type ChunkerParams } from '../codec/fastcdc.ts';
+import { DEFAULT_ARGON2, type Argon2Params } from '../codec/kdf.ts';
+import type { ArchiveEventListener } from './events.ts';
+import { Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from './format.ts';
+import { newArchiveKeys, type KeySource } from './keys.ts';
+import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';
+import { FileSink, StreamSink, type ByteSink } from './sink.ts';
+import { SlabPool, type Slab } from './slabs.ts';
+import { scanInputs } from './walk.ts';
+
+export interface CreateOptions {
+  inputs: string[];
+  /** Path of the archive, or '-' with `stdout` for a pipe. */
+  output: string;
+  stdout?: Writable;
+  level?: LevelName;
+  chunker?: ChunkerParams;
+  key?: KeySource;
+  argon2?: Argon2Params;
+  workers?: number;
+  pool?: ChunkPool;
+  overwrite?: boolean;
+  fsync?: boolean;
+  signal?: AbortSignal;
+  onEvent?: ArchiveEventListener;
+}
+
+export interface CreateResult {
+  archive: string;
+  bytesIn: number;
+  files: number;
+  dirs: number;
+  symlinks: number;
+  chunkRefs: number;
+  uniqueChunks: number;
+  uniqueBytes: number;
+  storedChunkBytes: number;
+  archiveBytes: number;
+  /** Input bytes per unique byte (1 = no duplicates). */
+  dedupRatio: number;
+  /** Unique bytes per stored chunk byte (1 = incompressible). */
+  compressionRatio: number;
+  encrypted: boolean;
+  merkleRoot: string;
+  contentId: string;
+  elapsedSeconds: number;
+  manifest: Manifest;
+}
+
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const MAX_BATCH_ITEMS = 512;
+const READ_MAX = 8 * 1024 * 1024;
+const MIN_FREE = 1024 * 1024;
+const YIELD_EVERY = 64 * 1024 * 1024;
+
+interface Batch {
+  slab: Slab;
+  items: number[];
+  bytes: number;
+}
+
+interface InFlight {
+  promise: Promise<EncodeResult>;
+  indices: number[];
+}
+
+export async function createArchive(opts: CreateOptions): Promise<CreateResult> {
+  const chunker = opts.chunker ?? DEFAULT_CHUNKER;
+  const cdc = new FastCdc(chunker);
+  const level = opts.level ?? 'fast';
+  const toStdout = opts.output === '-';
+  const finalAbs = toStdout ? '' : path.resolve(opts.output);
+  const tempPrefix = toStdout ? '' : path.join(path.dirname(finalAbs), `.${path.basename(finalAbs)}.warp-tmp-`);
+  const emit = opts.onEvent ?? (() => {});
+
+  // Inputs first: a missing input fails before any output exists.
+  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || abs.startsWith(tempPrefix)));
+  for (const s of scan.skipped) emit({ type: 'archive.warning', op: 'create', path: s.path, message: `skipped: ${s.reason}` });
+
+  const crypto = opts.key ? await newArchiveKeys(opts.key, opts.argon2 ?? DEFAULT_ARGON2) : undefined;
+  const header: Header = {
+    version: FORMAT_VERSION,
+    flags: crypto ? HeaderFlags.ENCRYPTED : 0,
+    cipher: crypto ? Cipher.CHACHA20_POLY1305 : Cipher.NONE,
+    kdf: crypto ? crypto.kdf : Kdf.NONE,
+    argon2: crypto ? crypto.argon2 : { opsLimit: 0, memKiB: 0 },
+    kdfSalt: crypto ? crypto.kdfSalt : Buffer.alloc(16),
+    archiveSalt: crypto ? crypto.archiveSalt : (await import('node:crypto')).randomBytes(16),
+    keyCheck: crypto ? crypto.keys.check : Buffer.alloc(16),
+    chunkMin: chunker.minSize, chunkAvg: chunker.avgSize, chunkMax: chunker.maxSize,
+  };
+  const dataKey = crypto?.keys.data;
+
+  const sink: ByteSink = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new FileSink(finalAbs, { overwrite: opts.overwrite, fsync: opts.fsync });
+  const ownPool = !opts.pool;
+  const pool = opts.pool ?? createChunkPool(opts.workers);
+  const slabSize = Math.max(16 * 1024 * 1024, chunker.maxSize * 4);
+  const slabs = new SlabPool(slabSize, Math.max(4, pool.size + 2));
+  const builder = new ManifestBuilder(chunker);
+  const seen = new Map<string, number>();
+  const queue: InFlight[] = [];
+  const maxInFlight = pool.size * 2 + 2;
+  const archiveName = toStdout ? '<stdout>' : opts.output;
+  const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) => emit({ type: 'archive.progress', op: 'create', ...s }));
+  emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });
+
+  let batch: Batch | undefined;
+  let chunkRefs = 0;
+  let storedChunkBytes = 0;
+  const headerBytes = encodeHeader(header);
+
+  const flushBatch = (): void => {
+    if (!batch || batch.items.length === 0) return;
+    const b = batch;
+    batch = undefined;
+    slabs.hold(b.slab);
+    const indices: number[] = [];
+    for (let k = 2; k < b.items.length; k += 3) indices.push(b.items[k]);
+    const promise = (pool.run({ op: 'encode', src: b.slab.sab, items: Float64Array.from(b.items), level, key: dataKey }) as Promise<EncodeResult>)
+      .finally(() => slabs.release(b.slab));
+    promise.catch(() => {}); // observed by writeNext; avoid an unhandled rejection meanwhile
+    queue.push({ promise, indices });
+  };
+
+  const writeNext = async (): Promise<void> => {
+    const head = queue.shift()!;
+    const r = await head.promise;
+    const out = new Uint8Array(r.out);
+    for (let k = 0; k < head.indices.length; k++) {
+      builder.setStored(head.indices[k], r.storedSizes[k], r.codecs[k]);
+      storedChunkBytes += r.storedSizes[k];
+    }
+    await sink.write(out);
+  };
+
+  try {
+    await sink.write(headerBytes);
+    let slab = await slabs.acquire();
+    let w = 0;
+    let sinceYield = 0;
+
+    for (const entry of scan.entries) {
+      throwIfCancelled(opts.signal);
+      if (entry.type !== EntryType.FILE) {
+        builder.addEntry(entry.rel, entry.type, entry.mode, entry.mtimeMs, 0, entry.linkTarget);
+        continue;
+      }
+      const ei = builder.addEntry(entry.rel, EntryType.FILE, entry.mode, entry.mtimeMs, entry.size);
+      let fd: number;
+      try {
+        fd = fs.openSync(entry.abs, 'r');
+      } catch (e) {
+        throw fromSystemError(e, entry.abs, 'read');
+      }
+      const hasher = new Blake3Stream();
+      const state = cdc.newState();
+      let chunkStart = w;
+      let scanPos = w;
+      let fileBytes = 0;
+
+      const emitChunk = (s: Slab, from: number, to: number): void => {
+        const view = s.u8.subarray(from, to);
+        const id = blake3(view);
+        const key = id.toString('base64');
+        let idx = seen.get(key);
+        if (idx === undefined) {
+          idx = builder.addChunk(id, to - from);
+          seen.set(key, idx);
+          if (batch && batch.slab !== s) flushBatch();
+          batch ??= { slab: s, items: [], bytes: 0 };
+          batch.items.push(from, to - from, idx);
+          batch.bytes += to - from;
+          if (batch.bytes >= MAX_BATCH_BYTES || batch.items.length >= MAX_BATCH_ITEMS * 3) flushBatch();
+        }
+        builder.addRef(ei, idx);
+        chunkRefs++;
+      };
+
+      try {
+        for (;;) {
+          if (slab.size - w < MIN_FREE) {
+            // Move the unfinished chunk to a fresh slab; the old one is freed once its batches are done.
+            flushBatch();
+            const next = await slabs.acquire();
+            next.u8.set(slab.u8.subarray(chunkStart, w), 0);
+            scanPos -= chunkStart;
+            w -= chunkStart;
+            chunkStart = 0;
+            slabs.release(slab);
+            slab = next;
+          }
+          let n: number;
+          try {
+            n = fs.readSync(fd, slab.u8, w, Math.min(slab.size - w, READ_MAX), null);
+          } catch (e) {
+            throw fromSystemError(e, entry.abs, 'read');
+          }
+          if (n === 0) break;
+          hasher.update(slab.u8.subarray(w, w + n));
+          w += n;
+          fileBytes += n;
+          while (scanPos < w) {
+            const c = cdc.findCut(state, slab.u8, scanPos, w);
+            if (c < 0) {
+              scanPos = w;
+              break;
+            }
+            emitChunk(slab, chunkStart, c);
+            chunkStart = scanPos = c;
+          }
+          progress.add(n);
+          sinceYield += n;
+          while (queue.length >= maxInFlight) await writeNext();
+          if (sinceYield >= YIELD_EVERY) {
+            sinceYield = 0;
+            await new Promise((r) => setImmediate(r));
+            throwIfCancelled(opts.signal);
+          }
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (chunkStart < w) emitChunk(slab, chunkStart, w);
+      chunkStart = scanPos = w;
+      builder.finishFile(ei, fileBytes, hasher.digest());
+      progress.add(0, 1);
+      if (fileBytes !== entry.size) {
+        emit({ type: 'archive.warning', op: 'create', path: entry.rel, message: `changed while being read (${entry.size} bytes at scan, ${fileBytes} read); archived what was read` });
+      }
+      while (queue.length >= maxInFlight) await writeNext();
+    }
+    flushBatch();
+    slabs.release(slab);
+    while (queue.length > 0) await writeNext();
+
+    const manifest = builder.build();
+    const manifestOffset = sink.bytesWritten;
+    const plain = manifest.encode();
+    const compressed = zlib.zstdCompressSync(plain, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 } });
+    const stored = dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.MANIFEST, 0), compressed, headerBytes) : compressed;
+    await sink.write(stored);
+    await sink.write(encodeTrailer({ manifestOffset, manifestLength: stored.length, manifestHash: blake3(stored) }));
+    await sink.commit();
+    progress.flush();
+
+    const uniqueBytes = manifest.uniqueRawBytes;
+    const elapsedSeconds = progress.elapsedSeconds;
+    emit({ type: 'archive.done', op: 'create', archive: archiveName, elapsedSeconds, bytes: scan.totalBytes });
+    let files = 0, dirs = 0, symlinks = 0;
+    for (const e of scan.entries) {
+      if (e.type === EntryType.FILE) files++;
+      else if (e.type === EntryType.DIR) dirs++;
+      else symlinks++;
+    }
+    return {
+      archive: archiveName, bytesIn: progress.bytes, files, dirs, symlinks, chunkRefs, uniqueChunks: manifest.chunkCount, uniqueBytes,
+      storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
+      compressionRatio: storedChunkBytes > 0 ? uniqueBytes / storedChunkBytes : 1, encrypted: Boolean(dataKey),
+      merkleRoot: manifest.merkleRoot.toString('hex'), contentId: blake3(plain).toString('hex'), elapsedSeconds, manifest,
+    };
+  } catch (e) {
+    await Promise.allSettled(queue.map((q) => q.promise));
+    await sink.abort();
+    throw e;
+  } finally {
+    if (ownPool) await pool.close();
+  }
+}

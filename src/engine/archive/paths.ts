@@ -1,0 +1,33 @@
+/**
+ * Entry paths: relative, '/'-separated UTF-8, no '.', '..' or empty components, no NUL. Checked when an
+ * archive is written and again when one is read, because a crafted archive is untrusted input.
+ */
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+
+export function unsafePathReason(p: string): string | undefined {
+  if (p.length === 0) return 'empty path';
+  if (p.includes('\0')) return 'contains a NUL byte';
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p) || p.startsWith('\\')) return 'absolute path';
+  for (const part of p.split('/')) {
+    if (part === '') return 'empty path component';
+    if (part === '..') return "'..' component";
+    if (part === '.') return "'.' component";
+  }
+  if (process.platform === 'win32' && p.includes('\\')) return 'backslash in a path on Windows';
+  return undefined;
+}
+
+export function assertSafePath(p: string, context: string): void {
+  const why = unsafePathReason(p);
+  if (why) throw new WarpError(ErrorCodes.UNSAFE_PATH, `${context}: refusing entry '${p}' (${why}): it could land outside the target directory`, { details: { path: p, reason: why } });
+}
+
+export function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/** True when `p` is `prefix` itself or inside it ('' matches everything). */
+export function isWithin(p: string, prefix: string): boolean {
+  return prefix === '' || p === prefix || p.startsWith(prefix + '/');
+}

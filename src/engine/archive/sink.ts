@@ -1,0 +1,110 @@
+/**
+ * Where archive bytes go. A file sink writes under a temporary name next to the target and renames only
+ * after everything was written (so a failure never leaves a half-written file under the final name);
+ * the stdout sink streams to a pipe with backpressure.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+
+export interface ByteSink {
+  /** Appends bytes in order. */
+  write(data: Uint8Array): Promise<void>;
+  /** Makes the output final (rename into place). */
+  commit(): Promise<void>;
+  /** Removes partial output after a failure. Safe to call more than once. */
+  abort(): Promise<void>;
+  readonly bytesWritten: number;
+  readonly tempPath?: string;
+}
+
+export function tempNameFor(finalPath: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-tmp-${crypto.randomBytes(4).toString('hex')}`);
+}
+
+export class FileSink implements ByteSink {
+  readonly tempPath: string;
+  private fd: number;
+  private written = 0;
+  private done = false;
+  private readonly finalPath: string;
+  private readonly fsync: boolean;
+
+  constructor(finalPath: string, opts: { overwrite?: boolean; fsync?: boolean } = {}) {
+    this.finalPath = finalPath;
+    this.fsync = opts.fsync ?? false;
+    if (!opts.overwrite && fs.existsSync(finalPath)) {
+      throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${finalPath} already exists; choose another name or pass --force to replace it`, { details: { path: finalPath } });
+    }
+    this.tempPath = tempNameFor(finalPath);
+    try {
+      this.fd = fs.openSync(this.tempPath, 'wx', 0o644);
+    } catch (e) {
+      throw fromSystemError(e, finalPath, 'write');
+    }
+  }
+
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    let off = 0;
+    try {
+      while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
+    } catch (e) {
+      throw fromSystemError(e, this.finalPath, 'write');
+    }
+    this.written += data.length;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      if (this.fsync) fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.done = true;
+      fs.renameSync(this.tempPath, this.finalPath);
+    } catch (e) {
+      await this.abort();
+      throw fromSystemError(e, this.finalPath, 'write');
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (!this.done) {
+      this.done = true;
+      try { fs.closeSync(this.fd); } catch { /* already closed */ }
+    }
+    fs.rmSync(this.tempPath, { force: true });
+  }
+}
+
+export class StreamSink implements ByteSink {
+  private written = 0;
+  private readonly out: Writable;
+
+  constructor(out: Writable) {
+    this.out = out;
+  }
+
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    this.written += data.length;
+    // Copy: the caller reuses its buffers, and a stream may hold on to them.
+    if (this.out.write(Buffer.from(data))) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onErr = (e: Error) => { this.out.off('drain', onDrain); reject(fromSystemError(e, 'standard output', 'write')); };
+      const onDrain = () => { this.out.off('error', onErr); resolve(); };
+      this.out.once('drain', onDrain);
+      this.out.once('error', onErr);
+    });
+  }
+
+  async commit(): Promise<void> {}
+  async abort(): Promise<void> {}
+}
