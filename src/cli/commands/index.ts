@@ -1,10 +1,21 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import * as archive from './archive.ts';
+import * as benchLocal from './bench-local.ts';
+import * as completion from './completion.ts';
 import * as config from './config.ts';
+import * as info from './info.ts';
 import * as sched from './sched.ts';
+import * as shortcuts from './shortcuts.ts';
 
 /** Every command module exports `register(program, ctx)`; the order here is the order in --help. */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  archive.register(program, ctx);
+  shortcuts.register(program, ctx);
+  info.register(program, ctx);
   config.register(program, ctx);
+  benchLocal.register(program, ctx);
   sched.register(program, ctx);
+  // Completion last: it reads the whole command tree.
+  completion.register(program, ctx);
 }

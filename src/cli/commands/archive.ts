@@ -1,0 +1,160 @@
+/** `warp archive create|extract|list|verify|info`: thin over src/engine/archive. */
+import type { Command } from 'commander';
+import { createArchive, extractArchive, keySourceFromFiles, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType } from '../../engine/archive/index.ts';
+import type { ExistingPolicy } from '../../engine/archive/index.ts';
+import { isLevelName } from '../../engine/codec/compress.ts';
+import { paramsForAverage, type ChunkerParams } from '../../engine/codec/fastcdc.ts';
+import { formatBytes, formatRate, parseByteSize } from '../../engine/core/bytes.ts';
+import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { loadCliConfig } from '../config-loader.ts';
+import type { CliContext } from '../context.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { createProgressRenderer } from '../render/progress.ts';
+
+interface KeyOpts { passwordFile?: string; keyFile?: string }
+
+const keyOptions = (c: Command): Command =>
+  c.option('--password-file <file>', 'read the password from this file (Argon2id)').option('--key-file <file>', 'a 32-byte key file (raw or 64 hex digits)');
+
+function printResult(ctx: CliContext, result: Record<string, unknown>, human: string[]): void {
+  if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...result }));
+  else if (!ctx.opts().quiet) for (const l of human) ctx.err(l);
+}
+
+export interface CreateCliOpts extends KeyOpts { output: string; level?: string; chunkAvg?: string; force?: boolean; fsync?: boolean; workers?: string }
+
+export async function runCreate(ctx: CliContext, inputs: string[], o: CreateCliOpts): Promise<void> {
+  const { config } = loadCliConfig(ctx, { archive: { level: o.level } });
+  if (o.level && !isLevelName(o.level)) throw new WarpError(ErrorCodes.USAGE, `--level must be fast, balanced or max (got '${o.level}')`);
+  const chunker: ChunkerParams = o.chunkAvg
+    ? paramsForAverage(parseByteSize(o.chunkAvg, '--chunk-avg'))
+    : { minSize: config.archive.chunkMin, avgSize: config.archive.chunkAvg, maxSize: config.archive.chunkMax };
+  const key = await keySourceFromFiles(o);
+  const toStdout = o.output === '-';
+  const progress = createProgressRenderer(ctx, 'archiving', { stdoutIsData: toStdout });
+  const r = await createArchive({
+    inputs, output: o.output, level: config.archive.level, chunker, key, overwrite: o.force, fsync: o.fsync,
+    workers: o.workers ? Number(o.workers) : config.archive.workers, onEvent: (e) => progress.event(e),
+  }).finally(() => progress.done());
+  const { manifest: _m, ...result } = r;
+  if (toStdout) {
+    if (!ctx.opts().quiet) ctx.err(`archived ${formatBytes(r.bytesIn)} in ${r.files} files to stdout (${formatBytes(r.archiveBytes)})`);
+    return;
+  }
+  printResult(ctx, { ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }, [
+    `created ${r.archive}: ${r.files} files, ${r.dirs} dirs, ${r.symlinks} symlinks`,
+    `  ${formatBytes(r.bytesIn)} in -> ${formatBytes(r.archiveBytes)} stored (dedup ${r.dedupRatio.toFixed(2)}x, compression ${r.compressionRatio.toFixed(2)}x${r.encrypted ? ', encrypted' : ''})`,
+    `  ${r.uniqueChunks} unique chunks of ${r.chunkRefs}, ${r.elapsedSeconds.toFixed(2)} s, ${formatRate(r.bytesIn / Math.max(r.elapsedSeconds, 1e-9))}`,
+  ]);
+}
+
+export async function runExtract(ctx: CliContext, archive: string, paths: string[], o: KeyOpts & { directory?: string; overwrite?: boolean; skip?: boolean; workers?: string }): Promise<void> {
+  if (o.overwrite && o.skip) throw new WarpError(ErrorCodes.USAGE, 'give either --overwrite or --skip, not both');
+  const existing: ExistingPolicy = o.overwrite ? 'overwrite' : o.skip ? 'skip' : 'fail';
+  const { config } = loadCliConfig(ctx);
+  const key = await keySourceFromFiles(o);
+  const progress = createProgressRenderer(ctx, 'extracting');
+  const r = await extractArchive({
+    archive, target: o.directory ?? '.', paths, key, existing, workers: o.workers ? Number(o.workers) : config.archive.workers, onEvent: (e) => progress.event(e),
+  }).finally(() => progress.done());
+  printResult(ctx, { ...r, target: o.directory ?? '.' }, [
+    `extracted ${r.files} files, ${r.dirs} dirs, ${r.symlinks} symlinks (${formatBytes(r.bytes)}) to ${o.directory ?? '.'}${r.skipped ? `, ${r.skipped} existing skipped` : ''} in ${r.elapsedSeconds.toFixed(2)} s`,
+  ]);
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const archive = program.command('archive').description('create, extract, list, verify and inspect .warp archives');
+
+  keyOptions(archive.command('create').argument('<paths...>', 'files and directories to archive')
+    .description('create a .warp archive (dedup, adaptive zstd, optional encryption)')
+    .requiredOption('-o, --output <file>', "archive to write ('-' for standard output)")
+    .option('--level <level>', 'compression: fast | balanced | max (default from config: fast)')
+    .option('--chunk-avg <size>', 'average chunk size, e.g. 1MiB (min = avg/4, max = avg*4)')
+    .option('-f, --force', 'replace an existing archive')
+    .option('--fsync', 'flush the archive to disk before finishing')
+    .option('--workers <n>', 'worker threads (default: one per core)'))
+    .action((inputs: string[], o: CreateCliOpts) => runCreate(ctx, inputs, o));
+
+  keyOptions(archive.command('extract').argument('<archive>', 'the .warp file').argument('[paths...]', 'only these entries (and what is under them)')
+    .description('extract everything, a subtree or single files')
+    .option('-C, --directory <dir>', 'target directory (default: current directory)')
+    .option('--overwrite', 'replace existing files')
+    .option('--skip', 'keep existing files and skip those entries')
+    .option('--workers <n>', 'worker threads (default: one per core)'))
+    .action((a: string, paths: string[], o: KeyOpts & { directory?: string; overwrite?: boolean; skip?: boolean; workers?: string }) => runExtract(ctx, a, paths, o));
+
+  keyOptions(archive.command('list').argument('<archive>', 'the .warp file').description('list entries with sizes and stored sizes'))
+    .action(async (a: string, o: KeyOpts) => {
+      const reader = await ArchiveReader.open(a, await keySourceFromFiles(o));
+      try {
+        const m = reader.manifest;
+        for (const e of m.entries()) {
+          let stored = 0;
+          for (const c of m.refsOf(e.index)) stored += m.chunkStoredSize(c);
+          const type = ENTRY_TYPE_NAMES[e.type];
+          if (ctx.opts().json) {
+            ctx.out(JSON.stringify({ type: 'entry', path: e.path, kind: type, size: e.size, stored, mode: e.mode.toString(8), mtimeMs: e.mtimeMs, ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}) }));
+          } else {
+            const name = e.type === EntryType.DIR ? e.path + '/' : e.type === EntryType.SYMLINK ? `${e.path} -> ${e.linkTarget}` : e.path;
+            ctx.out(`${type.padEnd(7)} ${String(e.size).padStart(12)} ${String(stored).padStart(12)}  ${name}`);
+          }
+        }
+      } finally {
+        reader.close();
+      }
+    });
+
+  keyOptions(archive.command('verify').argument('<archive>', 'the .warp file')
+    .description('check every chunk hash, the Merkle root and every file hash; exit 3 if anything is wrong')
+    .option('--workers <n>', 'worker threads (default: one per core)'))
+    .action(async (a: string, o: KeyOpts & { workers?: string }) => {
+      const progress = createProgressRenderer(ctx, 'verifying');
+      const r = await verifyArchive({ archive: a, key: await keySourceFromFiles(o), workers: o.workers ? Number(o.workers) : 0, onEvent: (e) => progress.event(e) })
+        .finally(() => progress.done());
+      const human = r.ok
+        ? [`ok: ${a}: ${r.chunks} chunks, ${r.files} files (${formatBytes(r.bytes)}), Merkle root ok, ${r.elapsedSeconds.toFixed(2)} s`]
+        : [
+            `DAMAGED: ${a}: ${r.badChunks.length} bad chunk(s), ${r.badFiles.length} bad file(s)${r.merkleRootOk ? '' : ', Merkle root mismatch'}`,
+            ...r.badChunks.map((b) => `  chunk ${b.chunk} (${b.id.slice(0, 16)}…): ${b.reason}; affects: ${b.files.join(', ') || 'no file'}`),
+            ...r.badFiles.map((f) => `  file ${f.path}: ${f.reason}`),
+          ];
+      if (r.ok) printResult(ctx, { ...r }, human);
+      else {
+        if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
+        for (const l of human) ctx.err(l);
+        process.exitCode = ExitCode.INTEGRITY;
+      }
+    });
+
+  keyOptions(archive.command('info').argument('<archive>', 'the .warp file').description('totals, dedup and compression ratios, cipher, chunk parameters'))
+    .action(async (a: string, o: KeyOpts) => {
+      const reader = await ArchiveReader.open(a, await keySourceFromFiles(o));
+      try {
+        const m = reader.manifest;
+        let files = 0, dirs = 0, links = 0, refBytes = 0;
+        for (const e of m.entries()) {
+          if (e.type === EntryType.FILE) { files++; refBytes += e.size; } else if (e.type === EntryType.DIR) dirs++; else links++;
+        }
+        const info = {
+          archive: a, formatVersion: reader.header.version, archiveBytes: reader.size, files, dirs, symlinks: links,
+          totalFileBytes: refBytes, uniqueChunks: m.chunkCount, uniqueBytes: m.uniqueRawBytes, storedChunkBytes: m.storedDataBytes,
+          dedupRatio: m.uniqueRawBytes ? refBytes / m.uniqueRawBytes : 1, compressionRatio: m.storedDataBytes ? m.uniqueRawBytes / m.storedDataBytes : 1,
+          cipher: reader.encrypted ? 'chacha20-poly1305' : 'none', kdf: ['none', 'argon2id', 'key-file'][reader.header.kdf],
+          argon2: reader.header.kdf === 1 ? reader.header.argon2 : undefined,
+          chunking: m.chunking, merkleRoot: m.merkleRoot.toString('hex'), archiveId: reader.header.archiveSalt.toString('hex'),
+        };
+        if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...info }));
+        else {
+          ctx.out(`archive        ${a} (format v${info.formatVersion}, ${formatBytes(info.archiveBytes)})`);
+          ctx.out(`entries        ${files} files, ${dirs} dirs, ${links} symlinks; ${formatBytes(refBytes)} of file data`);
+          ctx.out(`chunks         ${m.chunkCount} unique, ${formatBytes(m.uniqueRawBytes)} raw, ${formatBytes(m.storedDataBytes)} stored`);
+          ctx.out(`dedup          ${info.dedupRatio.toFixed(2)}x    compression ${info.compressionRatio.toFixed(2)}x`);
+          ctx.out(`cipher         ${info.cipher} (key: ${info.kdf}${info.argon2 ? `, t=${info.argon2.opsLimit} m=${info.argon2.memKiB} KiB` : ''})`);
+          ctx.out(`chunking       min ${formatBytes(m.chunking.minSize)}, avg ${formatBytes(m.chunking.avgSize)}, max ${formatBytes(m.chunking.maxSize)} (FastCDC)`);
+          ctx.out(`merkle root    ${info.merkleRoot}`);
+        }
+      } finally {
+        reader.close();
+      }
+    });
+}
