@@ -9,7 +9,7 @@ import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import { merkleRoot } from '../codec/merkle.ts';
-import { assertSafePath } from './paths.ts';
+import { assertSafePath, parentOf } from './paths.ts';
 
 export const EntryType = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;
 export type EntryType = (typeof EntryType)[keyof typeof EntryType];
@@ -204,6 +204,15 @@ function validate(m: Manifest, c: Columns, storedRoot: Buffer, bad: (why: string
       sum += c.rawSizes[c.refs[r]];
     }
     if (t === EntryType.FILE && sum !== c.sizes[i]) throw bad(`file '${p}' has size ${c.sizes[i]} but its chunks hold ${sum} bytes`);
+  }
+  // An entry below a symlink (or a file) would be written through it: refuse the archive outright.
+  for (let i = 0; i < e; i++) {
+    const parent = parentOf(c.paths[i]);
+    if (parent === '') continue;
+    const pi = m.indexOfPath(parent);
+    if (pi >= 0 && c.types[pi] !== EntryType.DIR) {
+      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${what}: refusing entry '${c.paths[i]}': it lies under '${parent}', which is a ${c.types[pi] === EntryType.SYMLINK ? 'symbolic link' : 'file'} in the archive (a write there could land outside the target)`, { details: { path: c.paths[i] } });
+    }
   }
   if (!m.merkleRoot.equals(storedRoot)) throw bad('the Merkle root does not match the chunk list');
 }
