@@ -34,7 +34,7 @@ export function detectWarp(): Detected {
   const r = spawnSync(process.execPath, [WARP, 'archive', 'create', '--help'], { encoding: 'utf8' });
   if (r.status === 0 && /Usage: warp archive create/.test(r.stdout)) {
     const v = spawnSync(process.execPath, [WARP, '--version'], { encoding: 'utf8' });
-    const commit = spawnSync('git', ['-C', path.dirname(WARP), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+    const commit = spawnSync('git', ['-C', path.dirname(WARP), 'describe', '--always', '--dirty'], { encoding: 'utf8' });
     return { version: `${v.stdout.trim()}${commit.status === 0 ? ` (${commit.stdout.trim()})` : ''}` };
   }
   return { missing: "Warp's archive commands are not available yet (`warp archive create --help` shows no usage)" };
