@@ -45,7 +45,7 @@ export function fileSink(file: string, fallback: WriteLine, onFallback: (reason:
     onFallback(e instanceof Error ? e.message : String(e));
   };
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    makeParents(file);
     fd = fs.openSync(file, 'a', 0o600);
   } catch (e) {
     fail(e);
@@ -73,4 +73,20 @@ export function fileSink(file: string, fallback: WriteLine, onFallback: (reason:
       failed = true;
     },
   };
+}
+
+/**
+ * mkdir -p for the log file's folder, one level at a time: Node's `recursive: true` can spin forever on some
+ * pseudo file systems (e.g. a path under /proc), and a logger must fail, not hang.
+ */
+function makeParents(file: string): void {
+  const missing: string[] = [];
+  let dir = path.dirname(path.resolve(file));
+  while (!fs.existsSync(dir)) {
+    missing.push(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of missing.reverse()) fs.mkdirSync(d, { mode: 0o700 });
 }
