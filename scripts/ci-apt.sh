@@ -3,6 +3,11 @@
 set -uo pipefail
 need=()
 command -v zstd >/dev/null || need+=(zstd)
+# WebGPU for the scheduler's CPU-vs-WGSL tests: Dawn (npm `webgpu`) on OpenGL ES over Mesa llvmpipe, headless
+# (EGL_PLATFORM=surfaceless). libegl-dev provides the unversioned libEGL.so that Dawn opens.
+for p in libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}"

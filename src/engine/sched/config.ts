@@ -35,6 +35,11 @@ export interface SchedulerConfig {
   /** Deadline = now + expected time × slack + grace. */
   deadlineSlack: number;
   deadlineGraceMs: number;
+  /**
+   * A pending chunk with no usable edge (all its sources unavailable or excluded) waits this long for one to
+   * return, then fails permanently. Infinity = wait forever.
+   */
+  maxStallMs: number;
   /** Above this fraction of chunks to rescore, a tick recomputes everything (cheaper than gathering). */
   fullRecomputeFraction: number;
   balance: BalanceConfig;
@@ -55,6 +60,7 @@ export const DEFAULT_CONFIG: SchedulerConfig = {
   maxFailuresPerEdge: 1,
   deadlineSlack: 3,
   deadlineGraceMs: 2000,
+  maxStallMs: 120_000,
   fullRecomputeFraction: 0.3,
   balance: { enabled: true, overloadThreshold: 2, underloadThreshold: 1, maxMovesPerTick: 256, scanLimit: 65_536 },
   dispatch: { maxPerTick: 4096, ratePerSecond: Infinity, burst: 4096 },
@@ -76,6 +82,7 @@ export function resolveConfig(input: SchedulerConfigInput = {}): SchedulerConfig
   if (!(Number.isInteger(c.maxFailuresPerEdge) && c.maxFailuresPerEdge >= 1 && c.maxFailuresPerEdge <= 255)) bad('maxFailuresPerEdge must be an integer 1..255');
   if (!(c.deadlineSlack >= 1)) bad('deadlineSlack must be >= 1');
   if (!(c.deadlineGraceMs >= 0)) bad('deadlineGraceMs must be >= 0');
+  if (!(c.maxStallMs >= 0)) bad('maxStallMs must be >= 0');
   if (!(c.fullRecomputeFraction >= 0 && c.fullRecomputeFraction <= 1)) bad('fullRecomputeFraction must be in [0, 1]');
   if (!(c.balance.overloadThreshold > c.balance.underloadThreshold && c.balance.underloadThreshold >= 0)) bad('balance thresholds need overload > underload >= 0');
   if (!(c.balance.maxMovesPerTick >= 0 && c.balance.scanLimit >= 0)) bad('balance limits must be >= 0');

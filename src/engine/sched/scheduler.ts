@@ -78,6 +78,8 @@ export class Scheduler {
   private readonly inflight = new Set<number>();
   private reported: FailedChunk[] = [];
   private unassigned: number[] = [];
+  /** When each stalled chunk (pending, no usable edge) first found nothing; cleared once it is assigned. */
+  private readonly stalledSince = new Map<number, number>();
   private readonly limiter: RateLimiter;
   private readonly reopt = new Reoptimizer();
   private readonly constraints = new Map<number, { rules: EdgeConstraints; env: EdgeEnvironment; verdict?: ConstraintVerdict }>();
@@ -287,15 +289,31 @@ export class Scheduler {
     }
   }
 
-  /** New chunks and stalled ones take the first candidate of their fresh k-best list; the rest keep waiting. */
+  /**
+   * New chunks and stalled ones take the first candidate of their fresh k-best list; the rest keep waiting,
+   * up to maxStallMs, then fail permanently (a source that never returns must not hang a transfer).
+   */
   private assignUnassigned(ctx: TickContext): void {
     const m = this.model;
     const keep: number[] = [];
     for (const c of this.unassigned) {
-      if (m.status[c] !== ChunkStatus.PENDING || m.assigned[c] !== NO_EDGE) continue;
+      if (m.status[c] !== ChunkStatus.PENDING || m.assigned[c] !== NO_EDGE) { this.stalledSince.delete(c); continue; }
       const e = firstValidBackup(ctx, c, NO_EDGE);
-      if (e !== NO_EDGE) m.transition(c, ChunkStatus.PENDING, e);
-      else keep.push(c);
+      if (e !== NO_EDGE) {
+        m.transition(c, ChunkStatus.PENDING, e);
+        this.stalledSince.delete(c);
+        continue;
+      }
+      const since = this.stalledSince.get(c);
+      if (since === undefined) this.stalledSince.set(c, ctx.now);
+      if (since !== undefined && ctx.now - since >= this.config.maxStallMs) {
+        this.stalledSince.delete(c);
+        m.transition(c, ChunkStatus.FAILED_PERMANENT, NO_EDGE);
+        ctx.counters.permanentFailures++;
+        if (this.events && this.events.size > 0) this.events.emit({ type: 'sched.failed-permanently', tick: ctx.tick, chunk: c, lastEdge: NO_EDGE, retries: m.retries[c] });
+        continue;
+      }
+      keep.push(c);
     }
     // Dedupe survivors (a chunk can be queued twice) so the list never grows without bound.
     this.unassigned = keep.length > 1 ? [...new Set(keep)] : keep;
