@@ -5,9 +5,11 @@ export type LogLevel = WarpConfig['log']['level'];
 
 export const LOG_LEVELS: readonly LogLevel[] = CONFIG_SCHEMA.log.keys.level.values;
 
-/** 0 = error … 4 = trace; a record is written when its rank is at most the logger's. */
+const RANK = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<LogLevel, number>;
+
+/** 0 = error … 4 = trace; a record is written when its rank is at most the logger's. A lookup, as it runs per call. */
 export function levelRank(level: LogLevel): number {
-  return LOG_LEVELS.indexOf(level);
+  return RANK[level];
 }
 
 /** The more verbose of two levels (used by -v, which may raise but never lower the configured level). */
