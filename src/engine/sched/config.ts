@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG: SchedulerConfig = {
   deadlineGraceMs: 2000,
   maxStallMs: 120_000,
   fullRecomputeFraction: 0.3,
-  balance: { enabled: true, overloadThreshold: 2, underloadThreshold: 1, maxMovesPerTick: 256, scanLimit: 65_536 },
+  balance: { enabled: true, overloadThreshold: 2, underloadThreshold: 1, maxMovesPerTick: 256, scanLimit: 16_384 },
   dispatch: { maxPerTick: 4096, ratePerSecond: Infinity, burst: 4096 },
 };
 

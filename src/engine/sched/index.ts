@@ -24,3 +24,6 @@ export {
 } from './select.ts';
 export { Prng } from './sim/prng.ts';
 export { randomModel, type RandomModelSpec } from './sim/random-model.ts';
+export { runSchedBench, type SchedBenchResult, type SchedBenchSpec } from './bench.ts';
+export { runSimulation, SIM_EPOCH, type SimEdgeReport, type SimProgress, type SimReport, type SimSpec } from './sim/simulator.ts';
+export type { SimEdgeSpec } from './sim/traces.ts';

@@ -12,15 +12,17 @@ export function balanceLoad(ctx: TickContext, meanSize: number): void {
   const cfg = ctx.config.balance;
   if (!cfg.enabled || cfg.maxMovesPerTick <= 0) return;
   const m = ctx.model;
-  let anyOver = false;
-  let anyUnder = false;
+  // Skip the scan unless some overloaded edge would drain slower than some underloaded edge takes for a
+  // typical chunk: otherwise no move can pass the test below and scanning would be wasted every tick.
+  let maxDrainOver = -Infinity;
+  let minFinishUnder = Infinity;
   for (let e = 0; e < m.edgeCount; e++) {
     if (ctx.params.excluded[e] !== 0) continue;
     const load = edgeLoad(m, e);
-    if (load > cfg.overloadThreshold) anyOver = true;
-    else if (load < cfg.underloadThreshold) anyUnder = true;
+    if (load > cfg.overloadThreshold) maxDrainOver = Math.max(maxDrainOver, drainSeconds(m, e, meanSize));
+    else if (load < cfg.underloadThreshold) minFinishUnder = Math.min(minFinishUnder, drainSeconds(m, e, meanSize) + transferSeconds(m, e, meanSize));
   }
-  if (!anyOver || !anyUnder) return;
+  if (!(maxDrainOver > minFinishUnder)) return;
   const k = m.k;
   let moves = 0;
   ctx.order.scanPendingReverse(m, cfg.scanLimit, (c) => {

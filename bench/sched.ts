@@ -1,0 +1,46 @@
+/**
+ * `npm run bench:sched`: the scheduler benchmark over a set of sizes, CPU backend, plus the WebGPU backend on
+ * the adapter found (labelled when it is a software one). Prints a Markdown table for BENCHMARKS.md ("## Scheduler");
+ * `--json` prints one JSON line per run instead. `--quick` runs only the small sizes.
+ */
+import { nodeGpu } from '../src/cli/commands/sched.ts';
+import { CpuBackend, createSchedulerBackend, runSchedBench, type SchedBackend, type SchedBenchResult } from '../src/engine/sched/index.ts';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const sizes: { chunks: number; edges: number; replicas: number; webgpu?: boolean }[] = [
+  { chunks: 100_000, edges: 16, replicas: 5, webgpu: true },
+  { chunks: 1_000_000, edges: 16, replicas: 5, webgpu: true },
+  { chunks: 1_000_000, edges: 16, replicas: 16 },
+  ...(quick ? [] : [{ chunks: 10_000_000, edges: 100, replicas: 5 }]),
+];
+
+const results: SchedBenchResult[] = [];
+async function run(size: (typeof sizes)[number], backend: SchedBackend): Promise<void> {
+  const r = await runSchedBench({ ...size, backend, repeats: 5 }, (line) => { if (!json) console.error(`  ${line}`); });
+  results.push(r);
+  if (json) console.log(JSON.stringify(r));
+}
+
+for (const size of sizes) {
+  if (!json) console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (cpu)`);
+  await run(size, new CpuBackend());
+}
+const gpu = await nodeGpu();
+if (gpu) {
+  const { backend } = await createSchedulerBackend({ gpu, preference: 'webgpu' });
+  for (const size of sizes.filter((s) => s.webgpu)) {
+    if (!json) console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (${backend.description.label})`);
+    await run(size, backend);
+  }
+  backend.dispose();
+} else if (!json) console.error('no WebGPU adapter: WebGPU rows skipped');
+
+if (!json) {
+  const fmt = (n: number, d = 1) => n.toFixed(d);
+  console.log('| chunks × edges × replicas | backend | full tick ms (scoring) | incremental 1 % chunks ms | incremental 1 edge ms (rescored) | M pairs/s | bytes/chunk |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.chunks.toLocaleString('en')} × ${r.edges} × ${r.replicas} | ${r.backend} | ${fmt(r.fullTickMs)} (${fmt(r.fullScoreMs)}) | ${fmt(r.incrementalChunksTickMs, 2)} | ${fmt(r.incrementalEdgeTickMs, 2)} (${r.incrementalEdgeScored.toLocaleString('en')}) | ${fmt(r.pairsPerSecond / 1e6, 0)} | ${fmt(r.bytesPerChunk, 0)} |`);
+  }
+}
