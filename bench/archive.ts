@@ -175,6 +175,7 @@ const results: Measurement[] = [];
 const infos: ToolInfo[] = [];
 const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
+const present: Array<{ tool: Tool; ctx: ToolContext; byOp: Map<Op, Measurement[]> }> = [];
 for (const tool of tools) {
   const found = tool.detect();
   if ('missing' in found) {
@@ -183,18 +184,23 @@ for (const tool of tools) {
     continue;
   }
   infos.push({ name: tool.name, version: found.version, settings: tool.settings });
-  log(`${tool.name} ${found.version} (${tool.settings})`);
   const ctx: ToolContext = { data: ds.root, work: path.join(runDir, tool.name.replace(/[^\w.-]/g, '_')), passwordFile };
-  const byOp = new Map<Op, Measurement[]>();
-  for (let i = 0; i < repeat; i++) {
+  present.push({ tool, ctx, byOp: new Map() });
+}
+
+// Rounds go through every tool in turn (rather than all runs of one tool, then the next), so a burst of load from
+// something else on the machine lands on several tools instead of skewing one tool's every run.
+for (let round = 1; round <= repeat; round++) {
+  for (const { tool, ctx, byOp } of present) {
+    log(`${tool.name} ${infos.find((i) => i.name === tool.name)?.version} (${tool.settings})${repeat > 1 ? `, run ${round}/${repeat}` : ''}`);
     for (const m of cycle(tool, ctx)) {
       log(`  ${m.op.padEnd(7)} ${m.ok ? `${m.seconds.toFixed(2)} s  ${m.mbps.toFixed(0)} MB/s${m.peakRssKiB ? `  ${(m.peakRssKiB / 1024).toFixed(0)} MiB RSS` : ''}` : `FAILED ${m.error}`}`);
       byOp.set(m.op, [...(byOp.get(m.op) ?? []), m]);
     }
+    if (!args.keep) fs.rmSync(ctx.work, { recursive: true, force: true });
   }
-  for (const runs of byOp.values()) results.push(combine(runs));
-  if (!args.keep) fs.rmSync(ctx.work, { recursive: true, force: true });
 }
+for (const { byOp } of present) for (const runs of byOp.values()) results.push(combine(runs));
 
 const loadAfter = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 if (args.keep) log(`kept outputs under ${runDir}`);
