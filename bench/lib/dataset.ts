@@ -96,7 +96,7 @@ export function ensureDataset(opts: DatasetOptions): Dataset {
     params,
     totalBytes: w.totalBytes,
     files: w.files,
-    dirs: w.dirs.size,
+    dirs: countDirs(root),
     categories: w.categories,
     generatedSeconds: (performance.now() - t0) / 1000,
     cached: false,
@@ -104,6 +104,21 @@ export function ensureDataset(opts: DatasetOptions): Dataset {
   // The marker is written last: its presence means the tree is complete.
   fs.writeFileSync(marker, JSON.stringify({ ...ds, root: undefined }, null, 2) + '\n');
   return ds;
+}
+
+/** Every directory under root, root excluded (the writer only tracks the ones it created directly). */
+function countDirs(root: string): number {
+  let n = 0;
+  const stack = [root];
+  while (stack.length) {
+    for (const e of fs.readdirSync(stack.pop() as string, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        n++;
+        stack.push(path.join(e.parentPath, e.name));
+      }
+    }
+  }
+  return n;
 }
 
 /** File creation plus bookkeeping (per-category stats, created directories, the files later copies draw on). */
