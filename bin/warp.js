@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Entry point for `npx warp`. The CLI is TypeScript run through Node's type stripping (Node >= 22.18 / 24).
+// Entry point for `npx warp`: the bundled CLI in dist/ (built by `npm install` and `npm test`), or the
+// TypeScript sources through Node's type stripping when no bundle exists (or WARP_FROM_SOURCE=1).
+import fs from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -8,4 +11,6 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(70);
 }
-await import('../src/cli/main.ts');
+const bundle = new URL('../dist/cli/main.js', import.meta.url);
+if (!process.env.WARP_FROM_SOURCE && fs.existsSync(bundle)) await import(bundle.href);
+else await import('../src/cli/main.ts');

@@ -112,7 +112,8 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const sink: ByteSink = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new FileSink(finalAbs, { overwrite: opts.overwrite, fsync: opts.fsync });
   const ownPool = !opts.pool;
   const pool = opts.pool ?? createChunkPool(opts.workers);
-  const slabSize = Math.max(16 * 1024 * 1024, chunker.maxSize * 4);
+  // A slab must hold an unfinished chunk (up to maxSize) plus a useful read; 8 MiB x 4 bounds read memory.
+  const slabSize = Math.max(8 * 1024 * 1024, chunker.maxSize * 2);
   const slabs = new SlabPool(slabSize, Math.max(4, pool.size + 2));
   const builder = new ManifestBuilder(chunker);
   const seen = new Map<string, number>();
@@ -123,6 +124,9 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });
 
   let batch: Batch | undefined;
+  let files = 0;
+  let dirs = 0;
+  let symlinks = 0;
   let chunkRefs = 0;
   let storedChunkBytes = 0;
   const headerBytes = encodeHeader(header);
@@ -143,7 +147,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const writeNext = async (): Promise<void> => {
     const head = queue.shift()!;
     const r = await head.promise;
-    const out = new Uint8Array(r.out);
+    const out = new Uint8Array(r.out, 0, r.length);
     for (let k = 0; k < head.indices.length; k++) {
       builder.setStored(head.indices[k], r.storedSizes[k], r.codecs[k]);
       storedChunkBytes += r.storedSizes[k];
@@ -157,20 +161,31 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     let w = 0;
     let sinceYield = 0;
 
-    for (const entry of scan.entries) {
+    for (let si = 0; si < scan.count; si++) {
       throwIfCancelled(opts.signal);
-      if (entry.type !== EntryType.FILE) {
-        builder.addEntry(entry.rel, entry.type, entry.mode, entry.mtimeMs, 0, entry.linkTarget);
+      const type = scan.type(si);
+      if (type !== EntryType.FILE) {
+        if (type === EntryType.DIR) dirs++;
+        else symlinks++;
+        builder.addEntry(scan.rel(si), type, scan.mode(si), scan.mtimeMs(si), 0, scan.linkTarget(si));
         continue;
       }
-      const ei = builder.addEntry(entry.rel, EntryType.FILE, entry.mode, entry.mtimeMs, entry.size);
+      files++;
+      const entry = { rel: scan.rel(si), abs: scan.abs(si), size: scan.size(si) };
+      const ei = builder.addEntry(entry.rel, EntryType.FILE, scan.mode(si), scan.mtimeMs(si), entry.size);
       let fd: number;
       try {
         fd = fs.openSync(entry.abs, 'r');
       } catch (e) {
         throw fromSystemError(e, entry.abs, 'read');
       }
-      const hasher = new Blake3Stream();
+      // Most files arrive in one read: hash them in one call (a single-chunk file's hash is its chunk id);
+      // only larger files get a streaming hasher (a native object per file cost ~1 GB for 100k files).
+      let hasher: Blake3Stream | undefined;
+      let firstRead: { from: number; to: number; slab: Slab } | undefined;
+      let fileHash: Buffer | undefined;
+      let chunksOfFile = 0;
+      let lastId: Buffer | undefined;
       const state = cdc.newState();
       let chunkStart = w;
       let scanPos = w;
@@ -179,6 +194,8 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       const emitChunk = (s: Slab, from: number, to: number): void => {
         const view = s.u8.subarray(from, to);
         const id = blake3(view);
+        chunksOfFile++;
+        lastId = id;
         const key = id.toString('base64');
         let idx = seen.get(key);
         if (idx === undefined) {
@@ -214,7 +231,15 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
             throw fromSystemError(e, entry.abs, 'read');
           }
           if (n === 0) break;
-          hasher.update(slab.u8.subarray(w, w + n));
+          if (!firstRead && !hasher) firstRead = { from: w, to: w + n, slab };
+          else {
+            if (!hasher) {
+              hasher = new Blake3Stream();
+              hasher.update(firstRead!.slab.u8.subarray(firstRead!.from, firstRead!.to));
+              firstRead = undefined;
+            }
+            hasher.update(slab.u8.subarray(w, w + n));
+          }
           w += n;
           fileBytes += n;
           while (scanPos < w) {
@@ -238,9 +263,14 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       } finally {
         fs.closeSync(fd);
       }
+      // The first read's bytes are still in its slab: the slab is only recycled after a second read.
+      const oneShot = firstRead ? firstRead.slab.u8.subarray(firstRead.from, firstRead.to) : undefined;
       if (chunkStart < w) emitChunk(slab, chunkStart, w);
       chunkStart = scanPos = w;
-      builder.finishFile(ei, fileBytes, hasher.digest());
+      if (hasher) fileHash = hasher.digest();
+      else if (chunksOfFile === 1) fileHash = lastId!;
+      else fileHash = blake3(oneShot ?? new Uint8Array(0));
+      builder.finishFile(ei, fileBytes, fileHash);
       progress.add(0, 1);
       if (fileBytes !== entry.size) {
         emit({ type: 'archive.warning', op: 'create', path: entry.rel, message: `changed while being read (${entry.size} bytes at scan, ${fileBytes} read); archived what was read` });
@@ -264,12 +294,6 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     const uniqueBytes = manifest.uniqueRawBytes;
     const elapsedSeconds = progress.elapsedSeconds;
     emit({ type: 'archive.done', op: 'create', archive: archiveName, elapsedSeconds, bytes: scan.totalBytes });
-    let files = 0, dirs = 0, symlinks = 0;
-    for (const e of scan.entries) {
-      if (e.type === EntryType.FILE) files++;
-      else if (e.type === EntryType.DIR) dirs++;
-      else symlinks++;
-    }
     return {
       archive: archiveName, bytesIn: progress.bytes, files, dirs, symlinks, chunkRefs, uniqueChunks: manifest.chunkCount, uniqueBytes,
       storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,

@@ -1,25 +1,23 @@
 /**
- * Enumerates the inputs of `archive create` into entries, depth-first in byte order of names so the same
- * tree always gives the same manifest. Symlinks are recorded, never followed. Each input becomes a
- * top-level entry named by its basename (like `tar c dir`).
+ * Enumerates the inputs of `archive create`, depth-first in byte order of names so the same tree always
+ * gives the same manifest. Symlinks are recorded, never followed. Each input becomes a top-level entry
+ * named by its basename (like `tar c dir`). Entries are stored in columns (no object or absolute path per
+ * entry): 100k entries as objects cost ~50 MB of heap.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { EntryType } from './manifest.ts';
 
-export interface ScannedEntry {
-  rel: string;
-  abs: string;
-  type: EntryType;
-  mode: number;
-  mtimeMs: number;
-  size: number;
-  linkTarget?: string;
-}
-
 export interface ScanResult {
-  entries: ScannedEntry[];
+  readonly count: number;
+  rel(i: number): string;
+  abs(i: number): string;
+  type(i: number): EntryType;
+  mode(i: number): number;
+  mtimeMs(i: number): number;
+  size(i: number): number;
+  linkTarget(i: number): string | undefined;
   totalBytes: number;
   fileCount: number;
   skipped: Array<{ path: string; reason: string }>;
@@ -27,24 +25,56 @@ export interface ScanResult {
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function toEntry(abs: string, rel: string, st: fs.Stats): ScannedEntry | undefined {
-  const common = { rel, abs, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
-  if (st.isFile()) return { ...common, type: EntryType.FILE, size: st.size };
-  if (st.isDirectory()) return { ...common, type: EntryType.DIR, size: 0 };
-  if (st.isSymbolicLink()) return { ...common, type: EntryType.SYMLINK, size: 0, linkTarget: fs.readlinkSync(abs) };
-  return undefined; // sockets, FIFOs, devices: not archived
+class Columns implements ScanResult {
+  count = 0;
+  totalBytes = 0;
+  fileCount = 0;
+  skipped: Array<{ path: string; reason: string }> = [];
+  private rels: string[] = [];
+  private bases: string[] = [];
+  private baseOf = new Uint16Array(1024);
+  private types = new Uint8Array(1024);
+  private modes = new Uint32Array(1024);
+  private mtimes = new Float64Array(1024);
+  private sizes = new Float64Array(1024);
+  private links = new Map<number, string>();
+
+  addBase(dir: string): number {
+    this.bases.push(dir);
+    return this.bases.length - 1;
+  }
+
+  push(base: number, rel: string, type: EntryType, st: fs.Stats, link?: string): void {
+    const i = this.count++;
+    if (i === this.types.length) {
+      const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => { const b = new (a.constructor as { new (n: number): T })(a.length * 2); b.set(a); return b; };
+      this.baseOf = grow(this.baseOf); this.types = grow(this.types); this.modes = grow(this.modes); this.mtimes = grow(this.mtimes); this.sizes = grow(this.sizes);
+    }
+    this.rels.push(rel);
+    this.baseOf[i] = base;
+    this.types[i] = type;
+    this.modes[i] = st.mode & 0o7777;
+    this.mtimes[i] = st.mtimeMs;
+    this.sizes[i] = type === EntryType.FILE ? st.size : 0;
+    if (link !== undefined) this.links.set(i, link);
+  }
+
+  rel(i: number): string { return this.rels[i]; }
+  abs(i: number): string { return path.join(this.bases[this.baseOf[i]], this.rels[i]); }
+  type(i: number): EntryType { return this.types[i] as EntryType; }
+  mode(i: number): number { return this.modes[i]; }
+  mtimeMs(i: number): number { return this.mtimes[i]; }
+  size(i: number): number { return this.sizes[i]; }
+  linkTarget(i: number): string | undefined { return this.links.get(i); }
 }
 
 /** `exclude` says which absolute paths never to enter (the archive being written, its temporary file). */
 export function scanInputs(inputs: string[], exclude: (abs: string) => boolean = () => false): ScanResult {
   if (inputs.length === 0) throw new WarpError(ErrorCodes.USAGE, 'nothing to archive: give at least one file or directory');
-  const entries: ScannedEntry[] = [];
-  const skipped: ScanResult['skipped'] = [];
+  const out = new Columns();
   const tops = new Set<string>();
-  let totalBytes = 0;
-  let fileCount = 0;
 
-  const visit = (abs: string, rel: string): void => {
+  const visit = (base: number, abs: string, rel: string): void => {
     if (exclude(abs)) return;
     let st: fs.Stats;
     try {
@@ -52,16 +82,14 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
     } catch (e) {
       throw fromSystemError(e, abs, 'read');
     }
-    const entry = toEntry(abs, rel, st);
-    if (!entry) {
-      skipped.push({ path: rel, reason: 'not a regular file, directory or symlink' });
-      return;
-    }
-    entries.push(entry);
-    if (entry.type === EntryType.FILE) {
-      totalBytes += entry.size;
-      fileCount++;
-    } else if (entry.type === EntryType.DIR) {
+    if (st.isFile()) {
+      out.push(base, rel, EntryType.FILE, st);
+      out.totalBytes += st.size;
+      out.fileCount++;
+    } else if (st.isSymbolicLink()) {
+      out.push(base, rel, EntryType.SYMLINK, st, fs.readlinkSync(abs));
+    } else if (st.isDirectory()) {
+      out.push(base, rel, EntryType.DIR, st);
       let names: string[];
       try {
         names = fs.readdirSync(abs);
@@ -69,7 +97,9 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
         throw fromSystemError(e, abs, 'read');
       }
       names.sort(byName);
-      for (const n of names) visit(path.join(abs, n), `${rel}/${n}`);
+      for (const n of names) visit(base, path.join(abs, n), `${rel}/${n}`);
+    } else {
+      out.skipped.push({ path: rel, reason: 'not a regular file, directory or symlink' });
     }
   };
 
@@ -79,7 +109,7 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
     if (top === '' || top === '.' || top === '..') throw new WarpError(ErrorCodes.USAGE, `cannot archive '${input}' (it has no name); archive its contents instead`);
     if (tops.has(top)) throw new WarpError(ErrorCodes.USAGE, `two inputs have the same name '${top}': archive them from a common parent directory instead`);
     tops.add(top);
-    visit(abs, top);
+    visit(out.addBase(path.dirname(abs)), abs, top);
   }
-  return { entries, totalBytes, fileCount, skipped };
+  return out;
 }

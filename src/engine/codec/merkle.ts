@@ -3,21 +3,30 @@
  * Leaves and inner nodes are domain-separated (0x00 / 0x01 prefixes) so a leaf can never pass for a node.
  * A proof is the list of sibling hashes from the leaf up; verifying it needs only the chunk's id.
  */
-import { blake3Parts } from './blake3.ts';
+import { blake3 } from './blake3.ts';
 
-const LEAF = Uint8Array.of(0);
-const NODE = Uint8Array.of(1);
-const EMPTY = Uint8Array.of(2);
+const LEAF = 0;
+const NODE = 1;
+const EMPTY = 2;
+
+// One reused input buffer and one-shot hashing: a streaming hasher per node is a native object V8 cannot
+// size, and 200k of them (a 100k-chunk tree) cost hundreds of MB before the GC noticed.
+const scratch = Buffer.alloc(65);
 
 export function leafHash(chunkId: Uint8Array): Buffer {
-  return blake3Parts(LEAF, chunkId);
+  scratch[0] = LEAF;
+  scratch.set(chunkId.subarray(0, 32), 1);
+  return blake3(scratch.subarray(0, 33));
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return blake3Parts(NODE, left, right);
+  scratch[0] = NODE;
+  scratch.set(left.subarray(0, 32), 1);
+  scratch.set(right.subarray(0, 32), 33);
+  return blake3(scratch);
 }
 
-export const EMPTY_ROOT: Buffer = blake3Parts(EMPTY);
+export const EMPTY_ROOT: Buffer = blake3(Uint8Array.of(EMPTY));
 
 function splitPoint(n: number): number {
   let k = 1;
@@ -25,19 +34,25 @@ function splitPoint(n: number): number {
   return k;
 }
 
-/** Root over `count` ids read by `idAt(i)` (ids are 32-byte views; the manifest stores them packed). */
+/**
+ * Root over `count` ids read by `idAt(i)` (ids are 32-byte views; the manifest stores them packed).
+ * Bottom-up over levels held in one typed array each (carrying odd nodes up gives the RFC 6962 tree):
+ * no per-node objects survive, so a million-chunk tree costs two 32 MB arrays, not millions of Buffers.
+ */
 export function merkleRoot(count: number, idAt: (i: number) => Uint8Array): Buffer {
   if (count === 0) return EMPTY_ROOT;
-  // Bottom-up over levels gives the same tree as the recursive definition when odd nodes are carried up.
-  let level: Buffer[] = new Array(count);
-  for (let i = 0; i < count; i++) level[i] = leafHash(idAt(i));
-  while (level.length > 1) {
-    const next: Buffer[] = new Array(Math.ceil(level.length / 2));
-    for (let i = 0; i + 1 < level.length; i += 2) next[i >> 1] = nodeHash(level[i], level[i + 1]);
-    if (level.length % 2 === 1) next[next.length - 1] = level[level.length - 1];
+  let level = new Uint8Array(count * 32);
+  for (let i = 0; i < count; i++) level.set(leafHash(idAt(i)), i * 32);
+  let n = count;
+  while (n > 1) {
+    const m = Math.ceil(n / 2);
+    const next = new Uint8Array(m * 32);
+    for (let i = 0; i + 1 < n; i += 2) next.set(nodeHash(level.subarray(i * 32, i * 32 + 32), level.subarray(i * 32 + 32, i * 32 + 64)), (i >> 1) * 32);
+    if (n % 2 === 1) next.set(level.subarray((n - 1) * 32, n * 32), (m - 1) * 32);
     level = next;
+    n = m;
   }
-  return level[0];
+  return Buffer.from(level.buffer, 0, 32);
 }
 
 /** Recursive definition (RFC 6962); used for proofs and as the tests' reference. */
