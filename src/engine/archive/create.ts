@@ -190,6 +190,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       let chunkStart = w;
       let scanPos = w;
       let fileBytes = 0;
+      let eof = false;
 
       const emitChunk = (s: Slab, from: number, to: number): void => {
         const view = s.u8.subarray(from, to);
@@ -225,12 +226,15 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
             slab = next;
           }
           let n: number;
+          const want = Math.min(slab.size - w, READ_MAX);
           try {
-            n = fs.readSync(fd, slab.u8, w, Math.min(slab.size - w, READ_MAX), null);
+            n = eof ? 0 : fs.readSync(fd, slab.u8, w, want, null);
           } catch (e) {
             throw fromSystemError(e, entry.abs, 'read');
           }
           if (n === 0) break;
+          // A short read of a regular file means end of file: skip the extra read (one syscall per small file).
+          eof = n < want;
           if (!firstRead && !hasher) firstRead = { from: w, to: w + n, slab };
           else {
             if (!hasher) {
