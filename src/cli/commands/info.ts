@@ -25,6 +25,16 @@ export interface RuntimeInfo {
 /** Other modules (the scheduler) add their findings here. */
 export const infoProviders: Array<() => Promise<Record<string, unknown>>> = [];
 
+/** The scheduler: which WebGPU adapter this runtime finds (Node: Dawn via the `webgpu` package) and the choice. */
+infoProviders.push(async () => {
+  const { describeSchedulerBackends } = await import('../../engine/sched/index.ts');
+  const { nodeGpu } = await import('./sched.ts');
+  const report = await describeSchedulerBackends(await nodeGpu().catch(() => undefined));
+  const a = report.adapter;
+  const adapter = a ? `${a.device || a.description || 'unknown'}${a.software ? ' (software)' : ''}` : 'none found';
+  return { scheduler: `${report.selected}: ${report.reason}`, webgpuAdapter: adapter, ...(a ? { webgpuAdapterDetails: a } : {}) };
+});
+
 export async function collectInfo(): Promise<RuntimeInfo> {
   const extra: Record<string, unknown> = {};
   for (const p of infoProviders) Object.assign(extra, await p());
@@ -54,6 +64,6 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.out(`home      ${info.warpHome}`);
       ctx.out(`format    .warp v${info.archiveFormat}`);
       for (const [k, v] of Object.entries(info.codecs)) ctx.out(`${k.padEnd(18)} ${v}`);
-      for (const [k, v] of Object.entries(info.extra)) ctx.out(`${k.padEnd(18)} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      for (const [k, v] of Object.entries(info.extra)) if (typeof v === 'string') ctx.out(`${k.padEnd(18)} ${v}`);
     });
 }

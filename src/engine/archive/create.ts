@@ -17,7 +17,7 @@ import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { EncodeResult } from '../codec/chunk-tasks.ts';
 import type { LevelName } from '../codec/compress.ts';
 import { DEFAULT_CHUNKER, FastCdc, type ChunkerParams } from '../codec/fastcdc.ts';
-import { DEFAULT_ARGON2, type Argon2Params } from '../codec/kdf.ts';
+import { DEFAULT_ARGON2, SALT_BYTES, randomBytes, type Argon2Params } from '../codec/kdf.ts';
 import type { ArchiveEventListener } from './events.ts';
 import { Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from './format.ts';
 import { newArchiveKeys, type KeySource } from './keys.ts';
@@ -103,7 +103,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     kdf: crypto ? crypto.kdf : Kdf.NONE,
     argon2: crypto ? crypto.argon2 : { opsLimit: 0, memKiB: 0 },
     kdfSalt: crypto ? crypto.kdfSalt : Buffer.alloc(16),
-    archiveSalt: crypto ? crypto.archiveSalt : (await import('node:crypto')).randomBytes(16),
+    archiveSalt: crypto ? crypto.archiveSalt : randomBytes(SALT_BYTES),
     keyCheck: crypto ? crypto.keys.check : Buffer.alloc(16),
     chunkMin: chunker.minSize, chunkAvg: chunker.avgSize, chunkMax: chunker.maxSize,
   };
