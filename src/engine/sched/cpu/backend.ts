@@ -1,54 +1,109 @@
 /**
- * The CPU backend: runs the fused kernel on the calling thread. Optional parallelism is injected by the host
- * (`parallel`), because starting workers differs between Node and browsers and sched must stay browser-safe.
+ * The CPU backend. Prepares a ScoreJob per call (the fast ranked kernel when k ≤ 4 and ≤ 255 edges and the
+ * rank table is worth having, the direct kernel otherwise) and runs it on the calling thread, or splits it
+ * across workers through an injected ParallelScorer: starting workers differs between Node and browsers and
+ * sched must stay browser-safe (the Node one lives in src/engine/sched-node).
  */
 import type { BackendDescription, SchedBackend, ScoreInput } from '../backend.ts';
-import { scoreList, scoreRange, type KBestArrays } from './kbest.ts';
+import { scoreJobList, scoreJobRange, type ScoreJob } from './job.ts';
+import { RANK_MAX_EDGES, RankTable } from './rank-table.ts';
+import { IdSorter } from './sort-ids.ts';
 
-/** Splits a full scoring run across workers; provided by a host that can start them (see cpu/parallel.ts). */
+/** Splits a scoring job across threads; provided by a host that can start them (src/engine/sched-node). */
 export interface ParallelScorer {
+  /** Threads a job is split across, the calling one included. */
   readonly threads: number;
-  /** Scores [0, chunkCount) on all threads; resolves when every slice is written into the shared arrays. */
-  scoreAll(input: ScoreInput): Promise<void>;
+  /** Whether workers can see these arrays (SharedArrayBuffer-backed); otherwise the backend runs the job itself. */
+  canShare(job: ScoreJob): boolean;
+  /** Scores chunks [0, count) on all threads; resolves when every slice is written. */
+  scoreRange(job: ScoreJob, count: number): Promise<void>;
+  /** Scores list[0..count) (sorted ascending) on all threads. */
+  scoreList(job: ScoreJob, list: Uint32Array, count: number): Promise<void>;
   dispose(): void;
 }
 
 export interface CpuBackendOptions {
   parallel?: ParallelScorer;
-  /** Below this many chunks a full run stays on the calling thread (worker round trips cost ~0.1 ms). */
+  /** Below this many chunks a full run stays on the calling thread (a worker round trip costs ~0.1-0.3 ms). */
   parallelMinChunks?: number;
-}
-
-export function kbestArrays(input: ScoreInput): KBestArrays {
-  const m = input.model;
-  return {
-    k: m.k, costSize: m.costSize, availStart: m.availStart, pairs: m.pairs, kEdge: m.kEdge, kCost: m.kCost,
-    a: input.params.a, b: input.params.b, excluded: input.params.excluded, maxFail: input.maxFailuresPerEdge,
-  };
+  /** Below this many listed chunks an incremental run stays on the calling thread. */
+  parallelMinList?: number;
+  /**
+   * 'auto' (default): the ranked kernel when it applies and its table is current or cheap to rebuild;
+   * 'ranked': whenever it applies (tests); 'direct': never (tests, and the benchmark's before/after).
+   */
+  kernel?: 'auto' | 'ranked' | 'direct';
 }
 
 export class CpuBackend implements SchedBackend {
   readonly description: BackendDescription;
   private readonly parallel: ParallelScorer | undefined;
   private readonly parallelMinChunks: number;
+  private readonly parallelMinList: number;
+  private readonly kernel: 'auto' | 'ranked' | 'direct';
+  private ranks: RankTable | undefined;
+  private readonly sorter = new IdSorter();
 
   constructor(opts: CpuBackendOptions = {}) {
     this.parallel = opts.parallel;
-    this.parallelMinChunks = opts.parallelMinChunks ?? 200_000;
+    this.parallelMinChunks = opts.parallelMinChunks ?? 100_000;
+    this.parallelMinList = opts.parallelMinList ?? 20_000;
+    this.kernel = opts.kernel ?? 'auto';
     const threads = this.parallel?.threads ?? 1;
     this.description = { kind: 'cpu', label: `cpu (${threads} thread${threads === 1 ? '' : 's'})` };
   }
 
-  async scoreAll(input: ScoreInput): Promise<void> {
-    if (this.parallel && input.model.chunkCount >= this.parallelMinChunks) return this.parallel.scoreAll(input);
-    scoreRange(kbestArrays(input), 0, input.model.chunkCount);
+  /** The rank table (undefined until a run used it); tests and benchmarks read its counters. */
+  get rankTable(): RankTable | undefined {
+    return this.ranks;
   }
 
+  async scoreAll(input: ScoreInput): Promise<void> {
+    const count = input.model.chunkCount;
+    const job = this.prepare(input, count);
+    const p = this.parallel;
+    if (p && count >= this.parallelMinChunks && p.canShare(job)) return p.scoreRange(job, count);
+    scoreJobRange(job, 0, count);
+  }
+
+  /** Sorts list[0..count) in place first (memory order), then scores it. */
   async scoreChunks(input: ScoreInput, chunks: Uint32Array, count: number): Promise<void> {
-    scoreList(kbestArrays(input), chunks, count);
+    if (count === 0) return;
+    this.sorter.sort(chunks, count, input.model.chunkCount);
+    const job = this.prepare(input, count);
+    const p = this.parallel;
+    if (p && count >= this.parallelMinList && p.canShare(job)) return p.scoreList(job, chunks, count);
+    scoreJobList(job, chunks, 0, count);
   }
 
   dispose(): void {
     this.parallel?.dispose();
+  }
+
+  /**
+   * The job for `work` chunks. The ranked kernel needs a current rank table; rebuilding it costs one entry per
+   * (size class, edge), so a small incremental run after an edge changed uses the direct kernel instead.
+   */
+  private prepare(input: ScoreInput, work: number): ScoreJob {
+    const m = input.model;
+    const p = input.params;
+    const job: ScoreJob = {
+      k: m.k, costSize: m.costSize, availStart: m.availStart, pairs: m.pairs, kEdge: m.kEdge, kCost: m.kCost,
+      a: p.a, b: p.b, excluded: p.excluded, maxFail: input.maxFailuresPerEdge,
+    };
+    if (this.kernel === 'direct' || m.k > 4 || m.edgeCount > RANK_MAX_EDGES || m.edgeCount === 0) return job;
+    this.ranks ??= new RankTable(m.allocate);
+    const t = this.ranks;
+    t.syncClasses(m);
+    if (!t.isCurrent(p, m.edgeCount)) {
+      // Measured: a table entry costs about a tenth of scoring one chunk with the direct kernel.
+      if (this.kernel === 'auto' && t.rebuildCost(m.edgeCount) > work * 10) return job;
+      t.build(p, m.edgeCount);
+    }
+    job.ranked = {
+      costBits: new Uint32Array(m.costSize.buffer, m.costSize.byteOffset, m.costSize.length),
+      classOf: t.classOf, ranks: t.ranks, stride: t.stride,
+    };
+    return job;
   }
 }

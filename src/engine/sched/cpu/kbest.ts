@@ -1,4 +1,5 @@
 /**
+ * The direct CPU kernel (any k, any edge count; kbest-ranked.ts is the fast path for k ≤ 4 and ≤ 255 edges).
  * Fused cost + k-best on the CPU: one pass over each chunk's availability pairs, no chunks × edges matrix.
  * The running top list lives in local variables (4 or 8 slots, sentinel cost +Infinity / edge 0xffff):
  * V8 keeps them in registers, which measured ~30 % faster than scratch typed arrays. The comparison (cost,
@@ -20,16 +21,10 @@ export interface KBestArrays {
   maxFail: number;
 }
 
-/** Scores chunks [from, to). */
-export function scoreRange(s: KBestArrays, from: number, to: number): void {
-  if (s.k <= 4) top4(s, from, to, undefined);
-  else top8(s, from, to, undefined);
-}
-
-/** Scores list[from..to). */
-export function scoreList(s: KBestArrays, list: Uint32Array, count: number): void {
-  if (s.k <= 4) top4(s, 0, count, list);
-  else top8(s, 0, count, list);
+/** Scores chunks [from, to), or list[from..to) when a list is given. */
+export function directKBest(s: KBestArrays, from: number, to: number, list: Uint32Array | undefined): void {
+  if (s.k <= 4) top4(s, from, to, list);
+  else top8(s, from, to, list);
 }
 
 function top4(s: KBestArrays, from: number, to: number, list: Uint32Array | undefined): void {
