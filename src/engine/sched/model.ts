@@ -274,12 +274,19 @@ export class SchedModel {
 
   /** Calls fn for every chunk that has edge e in its availability. */
   forEachChunkOnEdge(e: number, fn: (c: number) => void): void {
-    // Rebuild when a large unindexed tail would make the linear part below dominate.
-    if (this.revStart === undefined || this.chunkCount - this.reverseIndexed > Math.max(4096, this.reverseIndexed >> 3)) this.buildReverseIndex();
-    const start = this.revStart!;
-    const chunks = this.revChunks!;
+    const { start, chunks, indexed } = this.reverseIndex();
     if (e < start.length - 1) for (let i = start[e]; i < start[e + 1]; i++) fn(chunks[i]);
-    for (let c = this.reverseIndexed; c < this.chunkCount; c++) if (this.pairIndex(c, e) >= 0) fn(c);
+    for (let c = indexed; c < this.chunkCount; c++) if (this.pairIndex(c, e) >= 0) fn(c);
+  }
+
+  /**
+   * The reverse index: chunks[start[e] .. start[e + 1]) are the chunks on edge e, ascending. Chunks ≥ `indexed`
+   * (added since the last build) are not in it; callers scan them directly.
+   */
+  reverseIndex(): { start: Uint32Array; chunks: Uint32Array; indexed: number } {
+    // Rebuild when a large unindexed tail would make the callers' linear scan dominate.
+    if (this.revStart === undefined || this.chunkCount - this.reverseIndexed > Math.max(4096, this.reverseIndexed >> 3)) this.buildReverseIndex();
+    return { start: this.revStart!, chunks: this.revChunks!, indexed: this.reverseIndexed };
   }
 
   /** Number of (chunk, edge) pairs of edge e (an upper bound when the index is stale). */

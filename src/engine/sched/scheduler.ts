@@ -22,6 +22,7 @@ import { DispatchOrder } from './order.ts';
 import { balanceLoad } from './phases/balance.ts';
 import { firstValidBackup, newCounters, type TickContext, type TickCounters } from './phases/context.ts';
 import { dispatch, RateLimiter, type Dispatch } from './phases/dispatch.ts';
+import { applyEdgeDelta } from './phases/edge-delta.ts';
 import { failover, finishFailover, scanFailures, type FailedChunk } from './phases/failover.ts';
 import { Reoptimizer, type ReoptRequest, type ReoptStatus } from './phases/reopt.ts';
 import { resolveWeights, type CostWeights } from './policies.ts';
@@ -41,7 +42,7 @@ export interface TickResult extends TickCounters {
   tick: number;
   now: number;
   mode: 'full' | 'incremental' | 'none';
-  /** Chunks whose k-best was recomputed. */
+  /** Chunks whose k-best was recomputed or updated in place (a chunk on a changed edge may count twice). */
   scored: number;
   changedEdges: number;
   dispatched: Dispatch[];
@@ -211,12 +212,13 @@ export class Scheduler {
       mode = 'full';
       scored = m.chunkCount;
     } else {
-      for (const e of changedEdges) m.forEachChunkOnEdge(e, (c) => m.markDirty(c));
+      // Chunks on changed edges get their lists updated in place; those that need a rescore become dirty.
+      for (const e of changedEdges) scored += applyEdgeDelta(m, this.params, this.config.maxFailuresPerEdge, e);
       if (m.dirtyCount > 0) {
         await this.backend.scoreChunks(input, m.dirtyList, m.dirtyCount);
-        mode = 'incremental';
-        scored = m.dirtyCount;
+        scored += m.dirtyCount;
       }
+      if (scored > 0) mode = 'incremental';
     }
     m.clearDirty();
     this.scoredOnce = true;

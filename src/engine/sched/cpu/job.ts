@@ -17,8 +17,34 @@ export function scoreJobRange(job: ScoreJob, from: number, to: number): void {
   else directKBest(job, from, to, undefined);
 }
 
+/**
+ * Chunks per block of a list run. A scattered list misses the cache (and, without huge pages, the TLB) on
+ * every chunk, and the kernel's dependent loads (offsets, then pairs; size, then class, then ranks) leave
+ * little to overlap. Touching a block's lines first with independent loads lets ~16 misses overlap:
+ * measured 100k sorted random chunks of 10M, 35 → 12.5 ms (8, 32 and 64 per block were no better).
+ */
+const LIST_BLOCK = 16;
+/** Keeps the touch loads alive (an unused load may be optimised away). */
+let _touched = 0;
+
 /** Scores the chunk ids list[from..to). */
 export function scoreJobList(job: ScoreJob, list: Uint32Array, from: number, to: number): void {
-  if (job.ranked) rankedTop4({ ...job, ...job.ranked }, from, to, list);
-  else directKBest(job, from, to, list);
+  const ranked = job.ranked ? { ...job, ...job.ranked } : undefined;
+  for (let base = from; base < to; base += LIST_BLOCK) {
+    const end = Math.min(base + LIST_BLOCK, to);
+    _touched += touchChunks(job, list, base, end);
+    if (ranked) rankedTop4(ranked, base, end, list);
+    else directKBest(job, base, end, list);
+  }
+}
+
+function touchChunks(job: ScoreJob, list: Uint32Array, from: number, to: number): number {
+  const { k, availStart, costSize, kEdge, kCost, pairs } = job;
+  let sink = 0;
+  for (let i = from; i < to; i++) {
+    const c = list[i];
+    sink += availStart[c] + costSize[c] + kEdge[c * k] + kCost[c * k];
+  }
+  for (let i = from; i < to; i++) sink += pairs[availStart[list[i]]];
+  return sink;
 }
