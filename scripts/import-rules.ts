@@ -12,6 +12,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   net: ['core', 'config', 'telemetry', 'codec', 'archive', 'store'],
   transfer: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net'],
   sched: ['core'],
+  'sched-node': ['core', 'sched'],
   swarm: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched'],
   sync: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
   daemon: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],

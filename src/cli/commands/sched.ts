@@ -2,6 +2,7 @@
  * `warp sim` (the deterministic scheduler simulator) and `warp bench sched` (scheduler figures). Both pick the
  * backend like the app does (WebGPU only with a hardware adapter unless --backend forces it).
  */
+import os from 'node:os';
 import { Option, type Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { formatBytes, formatDuration } from '../../engine/core/bytes.ts';
@@ -10,6 +11,7 @@ import {
   type BackendPreference, type PolicyName, type SchedBackend, type SimEdgeSpec,
 } from '../../engine/sched/index.ts';
 import type { GpuLike } from '../../engine/sched/webgpu/gpu-types.ts';
+import { NodeParallelScorer, sharedAllocate } from '../../engine/sched-node/index.ts';
 import type { CliContext } from '../context.ts';
 
 /**
@@ -63,10 +65,20 @@ function floatArg(name: string, min: number, max: number): (v: string) => number
 const backendOption = (): Option =>
   new Option('--backend <kind>', 'scheduler backend: auto (WebGPU only on a hardware adapter), cpu or webgpu').choices(['auto', 'cpu', 'webgpu']).default('auto');
 
-/** Builds the backend the user asked for; says on stderr which one runs and why. */
-export async function cliBackend(preference: BackendPreference, ctx: CliContext): Promise<SchedBackend> {
+/**
+ * Builds the backend the user asked for; says on stderr which one runs and why. The CPU backend splits large
+ * runs over `threads` threads (worker threads + this one) when the model lives on SharedArrayBuffers.
+ */
+export async function cliBackend(preference: BackendPreference, ctx: CliContext, threads = os.availableParallelism()): Promise<SchedBackend> {
   const gpu = preference === 'cpu' ? undefined : await nodeGpu();
-  const { backend, report } = await createSchedulerBackend({ gpu, preference });
+  let parallel: NodeParallelScorer | undefined;
+  try {
+    parallel = threads > 1 ? new NodeParallelScorer(threads) : undefined;
+  } catch (e) {
+    if (!ctx.opts().quiet) ctx.err(`scheduler: one CPU thread (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const { backend, report } = await createSchedulerBackend({ gpu, preference, cpu: { parallel } });
+  if (backend.description.kind !== 'cpu') parallel?.dispose();
   if (!ctx.opts().quiet) ctx.err(`scheduler backend: ${backend.description.label} (${report.reason})`);
   return backend;
 }
@@ -81,7 +93,7 @@ interface SimOptions {
   killEdge: string[]; failureRate: number; jitter: number; maxSeconds: number; balance: boolean;
 }
 
-interface BenchOptions { chunks: number; edges: number; replicas: number; k: number; repeats: number; seed: number; backend: BackendPreference }
+interface BenchOptions { chunks: number; edges: number; replicas: number; k: number; repeats: number; seed: number; threads: number; backend: BackendPreference }
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -110,7 +122,7 @@ export function register(program: Command, ctx: CliContext): void {
         const e = edges[Number(m[1])];
         e.outages = [...(e.outages ?? []), { from: Number(m[2]) * 1000 }];
       }
-      const backend = await cliBackend(o.backend, ctx);
+      const backend = await cliBackend(o.backend, ctx, 1); // simulations are small: no workers
       try {
         const report = await runSimulation({
           seed: o.seed, edges, chunks: o.chunks, replicas: o.replicas, backend, maxVirtualMs: o.maxSeconds * 1000,
@@ -138,12 +150,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--k <n>', 'length of each chunk k-best list (1-8)', intArg('k', 1, 8), 4)
     .option('--repeats <n>', 'timed repetitions (median reported)', intArg('repeats', 1, 1000), 5)
     .option('--seed <n>', 'random seed', intArg('seed', 0), 1)
+    .option('--threads <n>', 'CPU backend threads (1 = no worker threads); default: every core', intArg('threads', 1, 64), os.availableParallelism())
     .addOption(backendOption())
     .action(async (o: BenchOptions) => {
-      const backend = await cliBackend(o.backend, ctx);
+      const backend = await cliBackend(o.backend, ctx, o.threads);
       try {
         const log = ctx.opts().quiet || ctx.opts().json ? undefined : (line: string) => ctx.err(line);
-        const r = await runSchedBench({ chunks: o.chunks, edges: o.edges, replicas: o.replicas, k: o.k, repeats: o.repeats, seed: o.seed, backend }, log);
+        const allocate = o.threads > 1 ? sharedAllocate : undefined;
+        const r = await runSchedBench({ chunks: o.chunks, edges: o.edges, replicas: o.replicas, k: o.k, repeats: o.repeats, seed: o.seed, backend, allocate }, log);
         if (ctx.opts().json) { ctx.out(JSON.stringify({ type: 'result', command: 'bench sched', ...r })); return; }
         ctx.out(`backend            ${r.backend}`);
         ctx.out(`model              ${r.chunks} chunks × ${r.replicas} replicas, ${r.edges} edges, k = ${r.k} (${r.pairs} pairs)`);

@@ -4,6 +4,7 @@
  * Figures, not tests: nothing here asserts a target.
  */
 import type { SchedBackend } from './backend.ts';
+import type { Allocate } from './typed-growth.ts';
 import { Scheduler } from './scheduler.ts';
 import { Prng } from './sim/prng.ts';
 import { randomModel } from './sim/random-model.ts';
@@ -17,6 +18,8 @@ export interface SchedBenchSpec {
   /** Timed repetitions per measurement (the median is reported). */
   repeats?: number;
   backend: SchedBackend;
+  /** Buffer factory for the model (SharedArrayBuffer when a parallel CPU backend should see it). */
+  allocate?: Allocate;
 }
 
 export interface SchedBenchResult {
@@ -49,7 +52,7 @@ export async function runSchedBench(spec: SchedBenchSpec, log: (line: string) =>
   const repeats = Math.max(1, spec.repeats ?? 5);
   const rng = new Prng((spec.seed ?? 1) + 1);
   let t = performance.now();
-  const model = randomModel({ chunks: spec.chunks, edges: spec.edges, replicas: spec.replicas, k, seed: spec.seed ?? 1 });
+  const model = randomModel({ chunks: spec.chunks, edges: spec.edges, replicas: spec.replicas, k, seed: spec.seed ?? 1, modelOptions: { allocate: spec.allocate } });
   const buildMs = performance.now() - t;
   log(`built ${spec.chunks} chunks × ${spec.replicas} replicas over ${spec.edges} edges in ${buildMs.toFixed(0)} ms`);
   // Incremental thresholds: a 1 % change must stay incremental; dispatch is capped so state stays comparable.
