@@ -20,8 +20,12 @@ export interface ByteSink {
   readonly tempPath?: string;
 }
 
+// Unique per process (random) and per call (counter): no random bytes drawn per file.
+const TEMP_PREFIX = crypto.randomBytes(4).toString('hex');
+let tempCounter = 0;
+
 export function tempNameFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-tmp-${crypto.randomBytes(4).toString('hex')}`);
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-tmp-${TEMP_PREFIX}${(tempCounter++).toString(36)}`);
 }
 
 export class FileSink implements ByteSink {
