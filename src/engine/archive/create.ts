@@ -118,7 +118,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const builder = new ManifestBuilder(chunker);
   const seen = new Map<string, number>();
   const queue: InFlight[] = [];
-  const maxInFlight = pool.size * 2 + 2;
+  const maxInFlight = pool.size + 2;
   const archiveName = toStdout ? '<stdout>' : opts.output;
   const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) => emit({ type: 'archive.progress', op: 'create', ...s }));
   emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });

@@ -16,7 +16,9 @@ export interface FileConsumer {
   end(entry: number, bad: BadChunk[]): Promise<void> | void;
 }
 
-const BATCH_BYTES = 8 * 1024 * 1024;
+/** A batch closes at 4 MiB stored or 8 MiB decoded (compressed text decodes to ~5x its stored size). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_RAW_BYTES = 8 * 1024 * 1024;
 const BATCH_ITEMS = 512;
 
 /** One step of the output: a chunk of a file, or (chunk -1) an empty file. */
@@ -31,6 +33,7 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
   let items: Item[] = [];
   let decodeCount = 0;
   let storedBytes = 0;
+  let rawBytes = 0;
 
   const flush = (): void => {
     if (items.length === 0) return;
@@ -57,6 +60,7 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
     items = [];
     decodeCount = 0;
     storedBytes = 0;
+    rawBytes = 0;
   };
 
   let fileBad: BadChunk[] = [];
@@ -92,8 +96,9 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
         items.push({ entry: e, chunk, raw: m.chunkRawSize(chunk), first: r === 0, last: r === refs.length - 1 });
         decodeCount++;
         storedBytes += m.chunkStoredSize(chunk);
+        rawBytes += m.chunkRawSize(chunk);
       }
-      if (storedBytes >= BATCH_BYTES || items.length >= BATCH_ITEMS) {
+      if (storedBytes >= BATCH_BYTES || rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS) {
         flush();
         while (queue.length >= maxInFlight) await consumeNext();
       }
@@ -118,7 +123,7 @@ export async function checkAllChunks(reader: ArchiveReader, pool: ChunkPool, onB
     let end = start;
     let bytes = 0;
     let raw = 0;
-    while (end < m.chunkCount && bytes < BATCH_BYTES && end - start < BATCH_ITEMS) { bytes += m.chunkStoredSize(end); raw += m.chunkRawSize(end); end++; }
+    while (end < m.chunkCount && bytes < BATCH_BYTES && raw < BATCH_RAW_BYTES && end - start < BATCH_ITEMS) { bytes += m.chunkStoredSize(end); raw += m.chunkRawSize(end); end++; }
     const buf = new Uint8Array(bytes);
     const desc = new Float64Array((end - start) * 5);
     const ids = new Uint8Array((end - start) * 32);
@@ -130,7 +135,7 @@ export async function checkAllChunks(reader: ArchiveReader, pool: ChunkPool, onB
       ids.set(m.chunkId(i), k * 32);
       at += m.chunkStoredSize(i);
     }
-    const p = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key: reader.keys?.data }, [buf.buffer]) as Promise<DecodeResult>;
+    const p = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key: reader.keys?.data, discard: true }, [buf.buffer]) as Promise<DecodeResult>;
     p.catch(() => {});
     const rawBytes = raw;
     queue.push(p.then((r) => { onBytes(rawBytes); return r; }));
