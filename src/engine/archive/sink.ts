@@ -32,8 +32,12 @@ export class FileSink implements ByteSink {
   readonly tempPath: string;
   private fd: number;
   private written = 0;
+  private queued = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private error?: Error;
   private done = false;
   private readonly finalPath: string;
+  private static readonly MAX_QUEUED = 32 * 1024 * 1024;
   private readonly fsync: boolean;
 
   constructor(finalPath: string, opts: { overwrite?: boolean; fsync?: boolean } = {}) {
@@ -54,17 +58,40 @@ export class FileSink implements ByteSink {
     return this.written;
   }
 
+  /**
+   * Queues an append on libuv's thread pool and returns at once unless too much is queued: the caller
+   * (the main thread, which also chunks and hashes) is the pipeline's critical path. Errors surface on a
+   * later write or at commit. The caller must not reuse `data` (the pipeline never does).
+   */
   async write(data: Uint8Array): Promise<void> {
-    let off = 0;
-    try {
-      while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
-    } catch (e) {
-      throw fromSystemError(e, this.finalPath, 'write');
-    }
+    if (this.error) throw this.error;
+    const position = this.written;
     this.written += data.length;
+    this.queued += data.length;
+    this.tail = this.tail.then(() => this.writeAt(data, position)).catch((e: unknown) => {
+      this.error ??= fromSystemError(e, this.finalPath, 'write');
+    }).finally(() => {
+      this.queued -= data.length;
+    });
+    if (this.queued > FileSink.MAX_QUEUED) await this.tail;
+    if (this.error) throw this.error;
+  }
+
+  private async writeAt(data: Uint8Array, position: number): Promise<void> {
+    if (this.error) return;
+    let off = 0;
+    while (off < data.length) {
+      off += await new Promise<number>((resolve, reject) =>
+        fs.write(this.fd, data, off, data.length - off, position + off, (err, n) => (err ? reject(err) : resolve(n))));
+    }
   }
 
   async commit(): Promise<void> {
+    await this.tail;
+    if (this.error) {
+      await this.abort();
+      throw this.error;
+    }
     try {
       if (this.fsync) fs.fsyncSync(this.fd);
       fs.closeSync(this.fd);
@@ -77,6 +104,7 @@ export class FileSink implements ByteSink {
   }
 
   async abort(): Promise<void> {
+    await this.tail.catch(() => {});
     if (!this.done) {
       this.done = true;
       try { fs.closeSync(this.fd); } catch { /* already closed */ }
