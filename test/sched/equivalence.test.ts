@@ -68,12 +68,17 @@ describe('CPU vs WGSL k-best', () => {
           if (j < m.availStart[c + 1]) m.recordPairFailure(c, m.pairs[j] & 0xffff);
         }
         const input = { model: m, params: paramsFor(m, spec.policy), maxFailuresPerEdge: spec.maxFail };
-        await new CpuBackend().scoreAll(input);
+        await new CpuBackend({ kernel: 'direct' }).scoreAll(input);
         const cpu = snapshotKBest(m);
         m.kEdge.fill(7);
         m.kCost.fill(-1);
         await gpu.scoreAll(input);
         expectSame(cpu, snapshotKBest(m));
+        // The ranked CPU kernel (k ≤ 4) must match too, bit for bit.
+        m.kEdge.fill(7);
+        m.kCost.fill(-1);
+        await new CpuBackend({ kernel: 'ranked' }).scoreAll(input);
+        expect(snapshotKBest(m)).toEqual(cpu);
         const list = Uint32Array.from({ length: Math.min(m.chunkCount, 300) }, (_, i) => (i * 7919) % m.chunkCount);
         m.kEdge.fill(7);
         m.kCost.fill(-1);
