@@ -70,6 +70,8 @@ const MAX_BATCH_ITEMS = 512;
 const READ_MAX = 8 * 1024 * 1024;
 const MIN_FREE = 1024 * 1024;
 const YIELD_EVERY = 64 * 1024 * 1024;
+/** Files above this size are read ahead asynchronously; smaller ones in one sync read (cheaper per file). */
+const READ_AHEAD_MIN = 4 * 1024 * 1024;
 
 interface Batch {
   slab: Slab;
@@ -191,6 +193,8 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       let scanPos = w;
       let fileBytes = 0;
       let eof = false;
+      const readAhead = entry.size > READ_AHEAD_MIN;
+      let prefetch: Promise<{ n: number; want: number }> | undefined;
 
       const emitChunk = (s: Slab, from: number, to: number): void => {
         const view = s.u8.subarray(from, to);
@@ -226,15 +230,31 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
             slab = next;
           }
           let n: number;
-          const want = Math.min(slab.size - w, READ_MAX);
+          let want: number;
           try {
-            n = eof ? 0 : fs.readSync(fd, slab.u8, w, want, null);
+            if (prefetch) {
+              ({ n, want } = await prefetch);
+              prefetch = undefined;
+            } else {
+              want = Math.min(slab.size - w, READ_MAX);
+              n = eof ? 0 : fs.readSync(fd, slab.u8, w, want, null);
+            }
           } catch (e) {
             throw fromSystemError(e, entry.abs, 'read');
           }
           if (n === 0) break;
           // A short read of a regular file means end of file: skip the extra read (one syscall per small file).
           eof = n < want;
+          // Large files: start reading the next region now, on libuv's thread pool, while this one is cut and
+          // hashed (the regions do not overlap; with room left in the slab no slab switch happens meanwhile).
+          if (!eof && readAhead && slab.size - (w + n) >= MIN_FREE) {
+            const at = w + n;
+            const size = Math.min(slab.size - at, READ_MAX);
+            const target = slab.u8;
+            prefetch = new Promise((resolve, reject) =>
+              fs.read(fd, target, at, size, null, (err, got) => (err ? reject(err) : resolve({ n: got, want: size }))));
+            prefetch.catch(() => {});
+          }
           if (!firstRead && !hasher) firstRead = { from: w, to: w + n, slab };
           else {
             if (!hasher) {
@@ -265,6 +285,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
           }
         }
       } finally {
+        if (prefetch) await (prefetch as Promise<unknown>).catch(() => {});
         fs.closeSync(fd);
       }
       // The first read's bytes are still in its slab: the slab is only recycled after a second read.
