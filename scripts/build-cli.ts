@@ -15,6 +15,7 @@ await build({
     'cli/main': path.join(root, 'src/cli/main.ts'),
     // Worker entries sit next to the bundle that starts them (see worker-url.ts).
     'cli/chunk-worker': path.join(root, 'src/engine/codec/chunk-worker.ts'),
+    'cli/sched-score-worker': path.join(root, 'src/engine/sched-node/score-worker.ts'),
   },
   outdir,
   bundle: true,
