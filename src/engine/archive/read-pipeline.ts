@@ -97,8 +97,13 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
         decodeCount++;
         storedBytes += m.chunkStoredSize(chunk);
         rawBytes += m.chunkRawSize(chunk);
+        // Inside the file's loop: a large file spans batches, so memory stays bounded whatever its size.
+        if (storedBytes >= BATCH_BYTES || rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS) {
+          flush();
+          while (queue.length >= maxInFlight) await consumeNext();
+        }
       }
-      if (storedBytes >= BATCH_BYTES || rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS) {
+      if (refs.length === 0 && items.length >= BATCH_ITEMS) {
         flush();
         while (queue.length >= maxInFlight) await consumeNext();
       }
