@@ -140,6 +140,27 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
         c.hasher?.update(bytes);
         progress.add(bytes.length);
       },
+      workerWrite(i) {
+        const e = m.entry(i);
+        ensureParent(e.path);
+        const final = dest(e.path);
+        const temp = tempNameFor(final);
+        tempFiles.add(temp);
+        // A copy: a view would make the structured clone copy the manifest's whole hash column.
+        return { temp, final, mode: e.mode, mtimeMs: e.mtimeMs, hash: new Uint8Array(e.hash!) };
+      },
+      workerDone(i, r) {
+        const e = m.entry(i);
+        if (r.ok) {
+          progress.add(e.size, 1);
+          emit({ type: 'archive.file', op: 'extract', path: e.path, size: e.size });
+        } else if (r.errno) {
+          throw fromSystemError(Object.assign(new Error(r.reason), { code: r.errno }), dest(e.path), 'write');
+        } else {
+          failed.push({ path: e.path, reason: r.reason ?? 'damaged' });
+          emit({ type: 'archive.warning', op: 'extract', path: e.path, message: `not restored: ${r.reason}` });
+        }
+      },
       end(i, bad) {
         const c = cur!;
         cur = undefined;

@@ -5,7 +5,7 @@
  */
 import { throwIfCancelled } from '../core/cancel.ts';
 import type { ChunkPool } from '../codec/chunk-pool.ts';
-import type { BadChunk, DecodeResult } from '../codec/chunk-tasks.ts';
+import type { BadChunk, DecodeResult, WorkerFile, WorkerFileResult } from '../codec/chunk-tasks.ts';
 import type { ArchiveReader } from './reader.ts';
 
 export interface FileConsumer {
@@ -14,6 +14,13 @@ export interface FileConsumer {
   data(entry: number, bytes: Uint8Array): void;
   /** The file ended; `bad` lists its damaged chunks (no data was passed after the first bad one). */
   end(entry: number, bad: BadChunk[]): Promise<void> | void;
+  /**
+   * Optional: a file lying wholly in one batch may be written by the decode worker itself (syscalls in
+   * parallel off this thread, no bytes sent back). Return where and how, or undefined to get start/data/end.
+   */
+  workerWrite?(entry: number): Omit<WorkerFile, 'entry' | 'first' | 'count'> | undefined;
+  /** The worker's outcome for such a file, in file order. */
+  workerDone?(entry: number, result: WorkerFileResult): Promise<void> | void;
 }
 
 /** A batch closes at 4 MiB stored or 8 MiB decoded (compressed text decodes to ~5x its stored size). */
@@ -23,7 +30,7 @@ const BATCH_ITEMS = 512;
 
 /** One step of the output: a chunk of a file, or (chunk -1) an empty file. */
 interface Item { entry: number; chunk: number; raw: number; first: boolean; last: boolean }
-interface Pending { items: Item[]; promise: Promise<DecodeResult> | undefined }
+interface Pending { items: Item[]; promise: Promise<DecodeResult> | undefined; inWorker: Set<number> }
 
 export async function streamFiles(reader: ArchiveReader, entries: number[], pool: ChunkPool, consumer: FileConsumer, signal?: AbortSignal): Promise<void> {
   const m = reader.manifest;
@@ -38,25 +45,38 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
   const flush = (): void => {
     if (items.length === 0) return;
     let promise: Promise<DecodeResult> | undefined;
+    const inWorker = new Set<number>();
     if (decodeCount > 0) {
       const buf = new Uint8Array(storedBytes);
       const desc = new Float64Array(decodeCount * 5);
       const ids = new Uint8Array(decodeCount * 32);
+      const files: WorkerFile[] = [];
       let at = 0;
       let k = 0;
+      let fileStart = -1;
       for (const it of items) {
         if (it.chunk < 0) continue;
+        if (it.first) fileStart = k;
         const len = m.chunkStoredSize(it.chunk);
         reader.readStored(it.chunk, buf, at);
         desc.set([at, len, it.raw, m.chunkCodec(it.chunk), it.chunk], k * 5);
         ids.set(m.chunkId(it.chunk), k * 32);
         at += len;
         k++;
+        // first and last both here (fileStart set in this batch): the file lies wholly in this batch.
+        if (it.last && fileStart >= 0 && consumer.workerWrite) {
+          const spec = consumer.workerWrite(it.entry);
+          if (spec) {
+            files.push({ ...spec, entry: it.entry, first: fileStart, count: k - fileStart });
+            inWorker.add(it.entry);
+          }
+        }
+        if (it.last) fileStart = -1;
       }
-      promise = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key }, [buf.buffer]) as Promise<DecodeResult>;
+      promise = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key, files: files.length ? files : undefined }, [buf.buffer]) as Promise<DecodeResult>;
       promise.catch(() => {});
     }
-    queue.push({ items, promise });
+    queue.push({ items, promise, inWorker });
     items = [];
     decodeCount = 0;
     storedBytes = 0;
@@ -66,15 +86,21 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
   let fileBad: BadChunk[] = [];
   const consumeNext = async (): Promise<void> => {
     const p = queue.shift()!;
-    const r = p.promise ? await p.promise : { out: new ArrayBuffer(0), bad: [] };
+    const r = p.promise ? await p.promise : { out: new ArrayBuffer(0), bad: [], files: undefined };
     const out = new Uint8Array(r.out);
     const badByItem = new Map(r.bad.map((b) => [b.item, b]));
+    const workerResults = new Map((r.files ?? []).map((f) => [f.entry, f]));
     let at = 0;
     let k = 0;
     for (const it of p.items) {
+      if (p.inWorker.has(it.entry)) {
+        k++;
+        if (it.last) await consumer.workerDone!(it.entry, workerResults.get(it.entry)!);
+        continue;
+      }
       if (it.first) {
         fileBad = [];
-        consumer.start(it.entry);
+        await consumer.start(it.entry);
       }
       if (it.chunk >= 0) {
         const bad = badByItem.get(k++);

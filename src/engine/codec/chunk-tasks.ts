@@ -5,7 +5,8 @@
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { NonceDomain, TAG_BYTES, aead, makeNonce } from './aead.ts';
-import { blake3 } from './blake3.ts';
+import fs from 'node:fs';
+import { Blake3Stream, blake3 } from './blake3.ts';
 import { Codec, compressChunk, decompressChunk, type LevelName } from './compress.ts';
 
 export interface EncodeTask {
@@ -35,6 +36,30 @@ export interface DecodeTask {
   key?: Uint8Array;
   /** Only check the chunks; return no bytes (verify's first pass). */
   discard?: boolean;
+  /** Files wholly inside this batch that the worker writes itself (extract); their bytes are not returned. */
+  files?: WorkerFile[];
+}
+
+/** A file the worker restores: temp name, checks, metadata, then rename (see extract.ts for the rules). */
+export interface WorkerFile {
+  entry: number;
+  /** Its items: [first, first + count). */
+  first: number;
+  count: number;
+  temp: string;
+  final: string;
+  mode: number;
+  mtimeMs: number;
+  /** Expected whole-file BLAKE3. */
+  hash: Uint8Array;
+}
+
+export interface WorkerFileResult {
+  entry: number;
+  ok: boolean;
+  /** Set when not ok: the damaged chunk, a hash mismatch, or a write error (errno code in `errno`). */
+  reason?: string;
+  errno?: string;
 }
 
 export interface BadChunk {
@@ -44,9 +69,10 @@ export interface BadChunk {
 }
 
 export interface DecodeResult {
-  /** Raw bytes of every item, concatenated in item order (zeros where a chunk was bad). */
+  /** Raw bytes of every item not written by the worker, concatenated in item order (zeros where bad). */
   out: ArrayBuffer;
   bad: BadChunk[];
+  files?: WorkerFileResult[];
 }
 
 export type ChunkTask = EncodeTask | DecodeTask;
@@ -100,10 +126,13 @@ export function encodeBatch(t: EncodeTask): EncodeResult {
 export function decodeBatch(t: DecodeTask): DecodeResult {
   const n = t.items.length / 5;
   const src = new Uint8Array(t.src);
+  const inWorker = new Uint8Array(n);
+  for (const f of t.files ?? []) inWorker.fill(1, f.first, f.first + f.count);
   let total = 0;
-  for (let k = 0; k < n; k++) total += t.items[k * 5 + 2];
+  for (let k = 0; k < n; k++) if (!inWorker[k]) total += t.items[k * 5 + 2];
   const out = new Uint8Array(t.discard ? 0 : total);
   const bad: BadChunk[] = [];
+  const kept: Array<Uint8Array | undefined> = new Array(n);
   let at = 0;
   for (let k = 0; k < n; k++) {
     const off = t.items[k * 5];
@@ -121,12 +150,48 @@ export function decodeBatch(t: DecodeTask): DecodeResult {
       }
       const data = decompressChunk(codec === Codec.ZSTD ? Codec.ZSTD : codec, stored, raw);
       if (!blake3(data).equals(t.ids.subarray(k * 32, k * 32 + 32))) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'content hash mismatch');
-      if (!t.discard) out.set(data, at);
+      if (inWorker[k]) kept[k] = data;
+      else if (!t.discard) out.set(data, at);
     } catch (e) {
       bad.push({ item: k, chunk, reason: e instanceof Error ? e.message : String(e) });
     }
-    at += raw;
+    if (!inWorker[k]) at += raw;
     afterChunk(raw);
   }
-  return { out: out.buffer, bad };
+  const files = t.files?.map((f) => writeWorkerFile(f, kept, t.ids, bad));
+  return { out: out.buffer, bad, files };
+}
+
+function writeWorkerFile(f: WorkerFile, kept: Array<Uint8Array | undefined>, ids: Uint8Array, bad: BadChunk[]): WorkerFileResult {
+  const b = bad.find((x) => x.item >= f.first && x.item < f.first + f.count);
+  if (b) return { entry: f.entry, ok: false, reason: `damaged chunk ${b.chunk}: ${b.reason}` };
+  // One chunk: its id was just checked against the bytes, so the file hash is the id. Several: hash them.
+  let actual: Uint8Array;
+  if (f.count === 1) actual = ids.subarray(f.first * 32, f.first * 32 + 32);
+  else {
+    const h = new Blake3Stream();
+    for (let k = f.first; k < f.first + f.count; k++) h.update(kept[k]!);
+    actual = h.digest();
+  }
+  if (!Buffer.from(actual).equals(Buffer.from(f.hash))) return { entry: f.entry, ok: false, reason: 'whole-file hash mismatch' };
+  let fd = -1;
+  try {
+    fd = fs.openSync(f.temp, 'wx', 0o600);
+    for (let k = f.first; k < f.first + f.count; k++) {
+      const d = kept[k]!;
+      let off = 0;
+      while (off < d.length) off += fs.writeSync(fd, d, off, d.length - off);
+    }
+    fs.fchmodSync(fd, f.mode & 0o7777);
+    fs.futimesSync(fd, f.mtimeMs / 1000, f.mtimeMs / 1000);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(f.temp, f.final);
+    return { entry: f.entry, ok: true };
+  } catch (e) {
+    if (fd >= 0) try { fs.closeSync(fd); } catch { /* already failing */ }
+    fs.rmSync(f.temp, { force: true });
+    const errno = (e as { code?: string }).code;
+    return { entry: f.entry, ok: false, reason: e instanceof Error ? e.message : String(e), errno };
+  }
 }
