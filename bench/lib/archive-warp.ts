@@ -4,11 +4,14 @@
  * whatever `node` is on PATH.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from './archive-measure.ts';
 import type { Detected, Tool, ToolContext } from './archive-tool.ts';
 
 const WARP = path.resolve(import.meta.dirname, '..', '..', 'bin', 'warp.js');
+/** The Node flags of bin/warp.js's shebang (`#!/usr/bin/env -S node --flag…`): what `npx warp` runs with. */
+const NODE_FLAGS = fs.readFileSync(WARP, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
 
 export interface WarpVariant {
   /** Row name in the report, e.g. `warp` or `warp+enc`. */
@@ -23,7 +26,7 @@ export interface WarpVariant {
 }
 
 function warp(...args: string[]): string[] {
-  return [process.execPath, WARP, '--json', ...args];
+  return [process.execPath, ...NODE_FLAGS, WARP, '--json', ...args];
 }
 
 /**
