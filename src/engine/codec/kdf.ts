@@ -45,14 +45,17 @@ export function subkey(master: Uint8Array, salt: Uint8Array, purpose: string, by
   return Buffer.from(crypto.hkdfSync('sha256', master, salt, purpose, bytes));
 }
 
-/** A password file: its bytes, less one trailing newline (what `echo pw > file` writes). */
-export async function readPasswordFile(path: string): Promise<Buffer> {
-  let data: Buffer;
+async function readSecretFile(path: string): Promise<Buffer> {
   try {
-    data = await fs.readFile(path);
+    return await fs.readFile(path);
   } catch (e) {
     throw fromSystemError(e, path, 'read');
   }
+}
+
+/** A password file: its bytes, less one trailing newline (what `echo pw > file` writes). */
+export async function readPasswordFile(path: string): Promise<Buffer> {
+  const data = await readSecretFile(path);
   let end = data.length;
   if (end > 0 && data[end - 1] === 0x0a) end--;
   if (end > 0 && data[end - 1] === 0x0d) end--;
@@ -62,12 +65,7 @@ export async function readPasswordFile(path: string): Promise<Buffer> {
 
 /** A key file holds 32 raw bytes, or 64 hex digits (optionally followed by a newline). */
 export async function readKeyFile(path: string): Promise<Buffer> {
-  let data: Buffer;
-  try {
-    data = await fs.readFile(path);
-  } catch (e) {
-    throw fromSystemError(e, path, 'read');
-  }
+  const data = await readSecretFile(path);
   if (data.length === KEY_BYTES) return data;
   const text = data.toString('latin1').trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
