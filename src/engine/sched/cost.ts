@@ -24,6 +24,9 @@ export interface CostSettings {
 /** Words per edge in the EdgeParams buffer: a (f32), b (f32), excluded (u32), padding (u32). */
 export const EDGE_PARAM_STRIDE = 4;
 
+/** Source of EdgeParams.version stamps (unique across every EdgeParams object). */
+let paramStamp = 0;
+
 /** Keeps a × size + b far from f32 overflow (and so finite on the GPU). */
 const MAX_COEFF = 1e18;
 
@@ -35,6 +38,12 @@ export class EdgeParams {
   a: Float64Array;
   b: Float64Array;
   excluded: Uint8Array;
+  /**
+   * Per edge, a stamp from a global counter, renewed whenever computeEdgeParams changes the edge's words: equal
+   * stamps (and equal values) mean the edge's costs did not change in between, even if they changed and
+   * changed back (the CPU backend skips rewriting unchanged lists on that basis).
+   */
+  version: Float64Array;
   count = 0;
 
   constructor(capacity = 16) {
@@ -44,6 +53,7 @@ export class EdgeParams {
     this.a = new Float64Array(capacity);
     this.b = new Float64Array(capacity);
     this.excluded = new Uint8Array(capacity);
+    this.version = new Float64Array(capacity);
   }
 
   ensure(n: number): void {
@@ -53,12 +63,14 @@ export class EdgeParams {
     next.a.set(this.a);
     next.b.set(this.b);
     next.excluded.set(this.excluded);
+    next.version.set(this.version);
     this.buffer = next.buffer;
     this.f32 = next.f32;
     this.u32 = next.u32;
     this.a = next.a;
     this.b = next.b;
     this.excluded = next.excluded;
+    this.version = next.version;
   }
 
   /** The words of the first `count` edges, ready to upload. */
@@ -101,8 +113,10 @@ export function computeEdgeParams(model: SchedModel, settings: CostSettings, out
     const oldA = out.f32[base];
     const oldB = out.f32[base + 1];
     const oldEx = out.u32[base + 2];
-    if (grew && e >= out.count) changed.push(e);
-    else if (!Object.is(oldA, a) || !Object.is(oldB, b) || oldEx !== ex) changed.push(e);
+    if ((grew && e >= out.count) || !Object.is(oldA, a) || !Object.is(oldB, b) || oldEx !== ex) {
+      changed.push(e);
+      out.version[e] = ++paramStamp;
+    }
     out.f32[base] = a;
     out.f32[base + 1] = b;
     out.u32[base + 2] = ex;

@@ -85,6 +85,12 @@ export class SchedModel {
   dirtyCount = 0;
   /** Bumped when a priority changes, so the dispatch order knows to rebuild (appends are detected by count). */
   priorityVersion = 0;
+  /**
+   * Chunks in the order their pairs first recorded a failure (append-only; a chunk may repeat): the CPU
+   * backend's narrow mirror (cpu/narrow-chunks.ts) reads it to route those chunks to the failure-aware path.
+   */
+  failureLog: Uint32Array = new Uint32Array(64);
+  failureLogCount = 0;
   readonly statusCounts = [0, 0, 0, 0, 0];
 
   // reverse index edge -> chunks (built lazily; chunks >= reverseIndexed are not in it yet)
@@ -240,8 +246,17 @@ export class SchedModel {
   recordPairFailure(c: number, e: number): void {
     const j = this.pairIndex(c, e);
     if (j < 0) return;
-    const f = Math.min(PAIR_FAIL_MAX, (this.pairs[j] >>> PAIR_FAIL_SHIFT) + 1);
+    const old = this.pairs[j] >>> PAIR_FAIL_SHIFT;
+    const f = Math.min(PAIR_FAIL_MAX, old + 1);
     this.pairs[j] = (this.pairs[j] & PAIR_EDGE_MASK) | (f << PAIR_FAIL_SHIFT);
+    if (old === 0) {
+      if (this.failureLogCount === this.failureLog.length) {
+        const next = new Uint32Array(this.failureLog.length * 2);
+        next.set(this.failureLog);
+        this.failureLog = next;
+      }
+      this.failureLog[this.failureLogCount++] = c;
+    }
     this.markDirty(c);
   }
 

@@ -6,7 +6,10 @@
  */
 import type { BackendDescription, SchedBackend, ScoreInput } from '../backend.ts';
 import { scoreJobList, scoreJobRange, type ScoreJob } from './job.ts';
+import { NarrowChunks } from './narrow-chunks.ts';
 import { RANK_MAX_EDGES, RankTable } from './rank-table.ts';
+import type { EdgeParams } from '../cost.ts';
+import type { SchedModel } from '../model.ts';
 import { IdSorter } from './sort-ids.ts';
 
 /** Splits a scoring job across threads; provided by a host that can start them (src/engine/sched-node). */
@@ -33,6 +36,8 @@ export interface CpuBackendOptions {
    * 'ranked': whenever it applies (tests); 'direct': never (tests, and the benchmark's before/after).
    */
   kernel?: 'auto' | 'ranked' | 'direct';
+  /** Use the narrow mirror for k = 4 (default true; false keeps the wide ranked kernel, for tests). */
+  narrow?: boolean;
 }
 
 export class CpuBackend implements SchedBackend {
@@ -42,13 +47,24 @@ export class CpuBackend implements SchedBackend {
   private readonly parallelMinList: number;
   private readonly kernel: 'auto' | 'ranked' | 'direct';
   private ranks: RankTable | undefined;
+  private readonly useNarrow: boolean;
+  private narrow: NarrowChunks | undefined;
   private readonly sorter = new IdSorter();
+  /** The parameters every list was last computed with in a full run (see stableEdges). */
+  private seenModel: SchedModel | undefined;
+  private seenParams: EdgeParams | undefined;
+  private seenCount = 0;
+  private readonly seenA = new Float64Array(256);
+  private readonly seenB = new Float64Array(256);
+  private readonly seenEx = new Uint8Array(256);
+  private readonly seenVersion = new Float64Array(256);
 
   constructor(opts: CpuBackendOptions = {}) {
     this.parallel = opts.parallel;
     this.parallelMinChunks = opts.parallelMinChunks ?? 100_000;
     this.parallelMinList = opts.parallelMinList ?? 20_000;
     this.kernel = opts.kernel ?? 'auto';
+    this.useNarrow = opts.narrow ?? true;
     const threads = this.parallel?.threads ?? 1;
     this.description = { kind: 'cpu', label: `cpu (${threads} thread${threads === 1 ? '' : 's'})` };
   }
@@ -60,17 +76,18 @@ export class CpuBackend implements SchedBackend {
 
   async scoreAll(input: ScoreInput): Promise<void> {
     const count = input.model.chunkCount;
-    const job = this.prepare(input, count);
+    const job = this.prepare(input, count, true);
     const p = this.parallel;
-    if (p && count >= this.parallelMinChunks && p.canShare(job)) return p.scoreRange(job, count);
-    scoreJobRange(job, 0, count);
+    if (p && count >= this.parallelMinChunks && p.canShare(job)) await p.scoreRange(job, count);
+    else scoreJobRange(job, 0, count);
+    this.rememberParams(input);
   }
 
   /** Sorts list[0..count) in place first (memory order), then scores it. */
   async scoreChunks(input: ScoreInput, chunks: Uint32Array, count: number): Promise<void> {
     if (count === 0) return;
     this.sorter.sort(chunks, count, input.model.chunkCount);
-    const job = this.prepare(input, count);
+    const job = this.prepare(input, count, false);
     const p = this.parallel;
     if (p && count >= this.parallelMinList && p.canShare(job)) return p.scoreList(job, chunks, count);
     scoreJobList(job, chunks, 0, count);
@@ -84,7 +101,7 @@ export class CpuBackend implements SchedBackend {
    * The job for `work` chunks. The ranked kernel needs a current rank table; rebuilding it costs one entry per
    * (size class, edge), so a small incremental run after an edge changed uses the direct kernel instead.
    */
-  private prepare(input: ScoreInput, work: number): ScoreJob {
+  private prepare(input: ScoreInput, work: number, full: boolean): ScoreJob {
     const m = input.model;
     const p = input.params;
     const job: ScoreJob = {
@@ -104,6 +121,58 @@ export class CpuBackend implements SchedBackend {
       costBits: new Uint32Array(m.costSize.buffer, m.costSize.byteOffset, m.costSize.length),
       classOf: t.classOf, ranks: t.ranks, stride: t.stride,
     };
+    if (m.k === 4 && this.useNarrow) {
+      this.narrow ??= new NarrowChunks(m.allocate);
+      const n = this.narrow;
+      if (n.sync(m, t)) {
+        const stable = new Uint8Array(256);
+        const allStable = full && this.stableEdges(input, stable);
+        job.narrow = {
+          cls: n.cls, edges8: n.edges, classSize: t.classSize, stable, allStable,
+          kEdgeWords: new Uint32Array(m.kEdge.buffer, m.kEdge.byteOffset, m.kEdge.length >>> 1),
+        };
+      }
+    }
     return job;
+  }
+
+  /**
+   * Which edges' costs are what every current list was computed with: same model and params object, same
+   * values, and the same version stamp (so an edge that changed and changed back between two full runs, its
+   * lists updated in place by the tick's edge delta meanwhile, counts as changed). Only full runs record what
+   * they used: after one, every list is exact for those parameters, and every later tick keeps it exact for
+   * the parameters of its own (rescoring or updating the chunks on changed edges). Returns true when all are.
+   */
+  private stableEdges(input: ScoreInput, stable: Uint8Array): boolean {
+    const m = input.model;
+    const p = input.params;
+    stable[255] = 1; // NO_EDGE slots
+    if (m !== this.seenModel || p !== this.seenParams || m.edgeCount !== this.seenCount) return false;
+    let all = true;
+    for (let e = 0; e < m.edgeCount; e++) {
+      // Object.is: a -0 where a 0 was gives other cost bits.
+      const same = Object.is(p.a[e], this.seenA[e]) && Object.is(p.b[e], this.seenB[e]) && p.excluded[e] === this.seenEx[e] && p.version[e] === this.seenVersion[e];
+      stable[e] = same ? 1 : 0;
+      if (!same) all = false;
+    }
+    return all;
+  }
+
+  private rememberParams(input: ScoreInput): void {
+    const m = input.model;
+    const p = input.params;
+    if (m.edgeCount > 255) {
+      this.seenModel = undefined;
+      return;
+    }
+    this.seenModel = m;
+    this.seenParams = p;
+    this.seenCount = m.edgeCount;
+    for (let e = 0; e < m.edgeCount; e++) {
+      this.seenA[e] = p.a[e];
+      this.seenB[e] = p.b[e];
+      this.seenEx[e] = p.excluded[e];
+      this.seenVersion[e] = p.version[e];
+    }
   }
 }

@@ -5,15 +5,19 @@
  */
 import { directKBest, type KBestArrays } from './kbest.ts';
 import { rankedTop4, type RankedArrays } from './kbest-ranked.ts';
+import { narrowTop4, type NarrowArrays } from './kbest-narrow.ts';
 
 export interface ScoreJob extends KBestArrays {
   /** Present when the rank table is current for this job's parameters (k ≤ 4, ≤ 255 edges). */
   ranked?: Omit<RankedArrays, keyof KBestArrays>;
+  /** Present (with ranked) when the narrow mirror applies (k = 4): the kernel of kbest-narrow.ts. */
+  narrow?: Omit<NarrowArrays, keyof RankedArrays>;
 }
 
 /** Scores chunks [from, to). */
 export function scoreJobRange(job: ScoreJob, from: number, to: number): void {
-  if (job.ranked) rankedTop4({ ...job, ...job.ranked }, from, to, undefined);
+  if (job.ranked && job.narrow) narrowTop4({ ...job, ...job.ranked, ...job.narrow }, from, to, undefined);
+  else if (job.ranked) rankedTop4({ ...job, ...job.ranked }, from, to, undefined);
   else directKBest(job, from, to, undefined);
 }
 
@@ -30,12 +34,29 @@ let _touched = 0;
 /** Scores the chunk ids list[from..to). */
 export function scoreJobList(job: ScoreJob, list: Uint32Array, from: number, to: number): void {
   const ranked = job.ranked ? { ...job, ...job.ranked } : undefined;
+  const narrow = ranked && job.narrow ? { ...ranked, ...job.narrow } : undefined;
   for (let base = from; base < to; base += LIST_BLOCK) {
     const end = Math.min(base + LIST_BLOCK, to);
+    if (narrow) {
+      _touched += touchNarrow(narrow, list, base, end);
+      narrowTop4(narrow, base, end, list);
+      continue;
+    }
     _touched += touchChunks(job, list, base, end);
     if (ranked) rankedTop4(ranked, base, end, list);
     else directKBest(job, base, end, list);
   }
+}
+
+function touchNarrow(s: NarrowArrays, list: Uint32Array, from: number, to: number): number {
+  const { availStart, cls, kEdgeWords, kCost, edges8 } = s;
+  let sink = 0;
+  for (let i = from; i < to; i++) {
+    const c = list[i];
+    sink += availStart[c] + cls[c] + kEdgeWords[c << 1] + kCost[c << 2];
+  }
+  for (let i = from; i < to; i++) sink += edges8[availStart[list[i]]];
+  return sink;
 }
 
 function touchChunks(job: ScoreJob, list: Uint32Array, from: number, to: number): number {

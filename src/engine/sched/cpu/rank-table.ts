@@ -23,12 +23,16 @@ export const RANK_MAX_EDGES = 255;
 export const CLASS_KEY_SHIFT = 12;
 /** Keys of costSize values ≤ 2^32 (u32 chunk sizes) are below this. */
 const CLASS_KEYS = 1 << 19;
+const f32 = new Float32Array(1);
+const bits32 = new Uint32Array(f32.buffer);
 
 export class RankTable {
   /** Size class index of a key (costSize bits >>> 12), or -1; shared with workers. */
   readonly classOf: Int32Array;
   /** ranks[class × stride + edge]. */
   ranks: Uint8Array = new Uint8Array(0);
+  /** classSize[class] = the costSize of its chunks (the key with its cleared low bits restored). */
+  classSize: Float32Array = new Float32Array(0);
   stride = 0;
   private readonly allocate: Allocate;
   private keys: number[] = [];
@@ -62,8 +66,16 @@ export class RankTable {
     for (let c = this.scannedChunks; c < n; c++) {
       const key = bits[c] >>> CLASS_KEY_SHIFT;
       if (classOf[key] < 0) {
-        classOf[key] = this.keys.length;
+        const cls = this.keys.length;
+        classOf[key] = cls;
         this.keys.push(key);
+        if (cls >= this.classSize.length) {
+          const next = new Float32Array(this.allocate(Math.max(1024, cls * 2) * 4));
+          next.set(this.classSize);
+          this.classSize = next;
+        }
+        bits32[0] = key << CLASS_KEY_SHIFT;
+        this.classSize[cls] = f32[0];
       }
     }
     this.scannedChunks = n;
@@ -131,6 +143,7 @@ export class RankTable {
 
   private reset(): void {
     for (const key of this.keys) this.classOf[key] = -1;
+    this.classSize = new Float32Array(0);
     this.keys = [];
     this.scannedChunks = 0;
     this.builtClasses = -1;
