@@ -4,14 +4,11 @@
  * whatever `node` is on PATH.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from './archive-measure.ts';
 import type { Detected, Tool, ToolContext } from './archive-tool.ts';
 
 const WARP = path.resolve(import.meta.dirname, '..', '..', 'bin', 'warp.js');
-/** The Node flags of bin/warp.js's shebang (`#!/usr/bin/env -S node --flag…`): what `npx warp` runs with. */
-const NODE_FLAGS = fs.readFileSync(WARP, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
 
 export interface WarpVariant {
   /** Row name in the report, e.g. `warp` or `warp+enc`. */
@@ -26,7 +23,9 @@ export interface WarpVariant {
 }
 
 function warp(...args: string[]): string[] {
-  return [process.execPath, ...NODE_FLAGS, WARP, '--json', ...args];
+  // Executed directly, so its shebang (Node flags, malloc settings) applies exactly as for `npx warp`; npm run
+  // puts the pinned Node first on PATH for `env node`.
+  return [WARP, '--json', ...args];
 }
 
 /**

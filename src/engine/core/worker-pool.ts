@@ -40,7 +40,7 @@ export class WorkerPool<Req, Res> {
       // A small young generation: workers allocate short-lived buffers only, and V8's default (up to 3 x 16+ MB
       // per isolate) showed up as RSS without making them faster.
       const worker = new Worker(moduleUrl, {
-        resourceLimits: { maxYoungGenerationSizeMb: 12 },
+        resourceLimits: { maxYoungGenerationSizeMb: 6 },
         // Workers need no flags, and inherited ones can stop them from starting (--input-type, V8 heap sizes).
         execArgv: [],
       });
