@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
-// Entry point for `npx warp`. The shebang keeps peak RSS down (100k small files, measured: a 4 MB semi-space
-// 321 -> ~270 MB; two malloc arenas for the worker threads, ~-25 MB): the bundled CLI in dist/ (built by `npm install` and `npm test`), or the
-// TypeScript sources through Node's type stripping when no bundle exists (or WARP_FROM_SOURCE=1).
+// Entry point for `npx warp`: the bundled CLI in dist/ (built by `npm install` and the tests), or the TypeScript
+// sources through Node's type stripping when no bundle exists (or WARP_FROM_SOURCE=1). The shebang keeps peak RSS
+// down (100k small files, measured: a 4 MB semi-space 321 -> ~270 MB; two malloc arenas for the workers, ~-25 MB).
 import fs from 'node:fs';
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -1,7 +1,7 @@
 /**
- * Warp itself, driven exactly like the peers: through its CLI in a subprocess (`node bin/warp.js --json archive …`),
- * timed and RSS-measured from outside. The pinned Node (process.execPath) runs it, so `npm run bench:archive` works
- * whatever `node` is on PATH.
+ * Warp itself, driven exactly like the peers: through its CLI in a subprocess (`bin/warp.js --json archive …`,
+ * executed directly so its shebang applies as for `npx warp`), timed and RSS-measured from outside. Under
+ * `npm run` the pinned Node is first on PATH.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
