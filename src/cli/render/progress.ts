@@ -14,12 +14,15 @@ export interface ProgressRenderer {
 
 export function createProgressRenderer(ctx: CliContext, label: string, opts: { stdoutIsData?: boolean } = {}): ProgressRenderer {
   const { json, quiet } = ctx.opts();
+  const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
   let drawn = false;
   const write = (s: string) => process.stderr.write(s);
   return {
     event(ev) {
       const e = ev as { type: string } & Record<string, unknown>;
       if (json && !opts.stdoutIsData) {
+        // One line per restored file floods a pipe at 100k files; those come with --verbose only.
+        if (e.type.endsWith('.file') && !verbose) return;
         ctx.out(JSON.stringify(e));
         return;
       }
