@@ -14,7 +14,6 @@ import { ProgressTracker } from '../core/progress.ts';
 import { NonceDomain, aead, makeNonce } from '../codec/aead.ts';
 import { Blake3Stream, blake3 } from '../codec/blake3.ts';
 import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
-import type { EncodeResult } from '../codec/chunk-tasks.ts';
 import type { LevelName } from '../codec/compress.ts';
 import { DEFAULT_CHUNKER, FastCdc, type ChunkerParams } from '../codec/fastcdc.ts';
 import { DEFAULT_ARGON2, SALT_BYTES, randomBytes, type Argon2Params } from '../codec/kdf.ts';
@@ -24,6 +23,7 @@ import { newArchiveKeys, type KeySource } from './keys.ts';
 import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';
 import { FileSink, StreamSink, type ByteSink } from './sink.ts';
 import { SlabPool, type Slab } from './slabs.ts';
+import { EncodeQueue } from './encode-queue.ts';
 import { scanInputs } from './walk.ts';
 
 export interface CreateOptions {
@@ -65,24 +65,11 @@ export interface CreateResult {
   manifest: Manifest;
 }
 
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-const MAX_BATCH_ITEMS = 512;
 const READ_MAX = 8 * 1024 * 1024;
 const MIN_FREE = 1024 * 1024;
 const YIELD_EVERY = 64 * 1024 * 1024;
 /** Files above this size are read ahead asynchronously; smaller ones in one sync read (cheaper per file). */
 const READ_AHEAD_MIN = 4 * 1024 * 1024;
-
-interface Batch {
-  slab: Slab;
-  items: number[];
-  bytes: number;
-}
-
-interface InFlight {
-  promise: Promise<EncodeResult>;
-  indices: number[];
-}
 
 export async function createArchive(opts: CreateOptions): Promise<CreateResult> {
   const chunker = opts.chunker ?? DEFAULT_CHUNKER;
@@ -119,43 +106,16 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const slabs = new SlabPool(slabSize, Math.max(4, pool.size + 2));
   const builder = new ManifestBuilder(chunker);
   const seen = new Map<string, number>();
-  const queue: InFlight[] = [];
-  const maxInFlight = pool.size + 2;
   const archiveName = toStdout ? '<stdout>' : opts.output;
   const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) => emit({ type: 'archive.progress', op: 'create', ...s }));
   emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });
 
-  let batch: Batch | undefined;
   let files = 0;
   let dirs = 0;
   let symlinks = 0;
   let chunkRefs = 0;
-  let storedChunkBytes = 0;
   const headerBytes = encodeHeader(header);
-
-  const flushBatch = (): void => {
-    if (!batch || batch.items.length === 0) return;
-    const b = batch;
-    batch = undefined;
-    slabs.hold(b.slab);
-    const indices: number[] = [];
-    for (let k = 2; k < b.items.length; k += 3) indices.push(b.items[k]);
-    const promise = (pool.run({ op: 'encode', src: b.slab.sab, items: Float64Array.from(b.items), level, key: dataKey }) as Promise<EncodeResult>)
-      .finally(() => slabs.release(b.slab));
-    promise.catch(() => {}); // observed by writeNext; avoid an unhandled rejection meanwhile
-    queue.push({ promise, indices });
-  };
-
-  const writeNext = async (): Promise<void> => {
-    const head = queue.shift()!;
-    const r = await head.promise;
-    const out = new Uint8Array(r.out, 0, r.length);
-    for (let k = 0; k < head.indices.length; k++) {
-      builder.setStored(head.indices[k], r.storedSizes[k], r.codecs[k]);
-      storedChunkBytes += r.storedSizes[k];
-    }
-    await sink.write(out);
-  };
+  const encoder = new EncodeQueue(pool, slabs, sink, builder, level, dataKey);
 
   try {
     await sink.write(headerBytes);
@@ -206,11 +166,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
         if (idx === undefined) {
           idx = builder.addChunk(id, to - from);
           seen.set(key, idx);
-          if (batch && batch.slab !== s) flushBatch();
-          batch ??= { slab: s, items: [], bytes: 0 };
-          batch.items.push(from, to - from, idx);
-          batch.bytes += to - from;
-          if (batch.bytes >= MAX_BATCH_BYTES || batch.items.length >= MAX_BATCH_ITEMS * 3) flushBatch();
+          encoder.add(s, from, to - from, idx);
         }
         builder.addRef(ei, idx);
         chunkRefs++;
@@ -220,7 +176,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
         for (;;) {
           if (slab.size - w < MIN_FREE) {
             // Move the unfinished chunk to a fresh slab; the old one is freed once its batches are done.
-            flushBatch();
+            encoder.flush();
             const next = await slabs.acquire();
             next.u8.set(slab.u8.subarray(chunkStart, w), 0);
             scanPos -= chunkStart;
@@ -277,7 +233,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
           }
           progress.add(n);
           sinceYield += n;
-          while (queue.length >= maxInFlight) await writeNext();
+          await encoder.makeRoom();
           if (sinceYield >= YIELD_EVERY) {
             sinceYield = 0;
             await new Promise((r) => setImmediate(r));
@@ -300,11 +256,10 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       if (fileBytes !== entry.size) {
         emit({ type: 'archive.warning', op: 'create', path: entry.rel, message: `changed while being read (${entry.size} bytes at scan, ${fileBytes} read); archived what was read` });
       }
-      while (queue.length >= maxInFlight) await writeNext();
+      await encoder.makeRoom();
     }
-    flushBatch();
+    await encoder.finish();
     slabs.release(slab);
-    while (queue.length > 0) await writeNext();
 
     const manifest = builder.build();
     const manifestOffset = sink.bytesWritten;
@@ -321,12 +276,12 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     emit({ type: 'archive.done', op: 'create', archive: archiveName, elapsedSeconds, bytes: scan.totalBytes });
     return {
       archive: archiveName, bytesIn: progress.bytes, files, dirs, symlinks, chunkRefs, uniqueChunks: manifest.chunkCount, uniqueBytes,
-      storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
-      compressionRatio: storedChunkBytes > 0 ? uniqueBytes / storedChunkBytes : 1, encrypted: Boolean(dataKey),
+      storedChunkBytes: encoder.storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
+      compressionRatio: encoder.storedChunkBytes > 0 ? uniqueBytes / encoder.storedChunkBytes : 1, encrypted: Boolean(dataKey),
       merkleRoot: manifest.merkleRoot.toString('hex'), contentId: blake3(plain).toString('hex'), elapsedSeconds, manifest,
     };
   } catch (e) {
-    await Promise.allSettled(queue.map((q) => q.promise));
+    await encoder.settle();
     await sink.abort();
     throw e;
   } finally {
