@@ -37,7 +37,7 @@ describe('edge deltas', () => {
             }
           }
           const changed = computeEdgeParams(m, settings, p);
-          for (const e of changed) applyEdgeDelta(m, p, maxFail, e);
+          for (const e of changed) await applyEdgeDelta(m, p, maxFail, e);
           await cpu.scoreChunks(input, m.dirtyList, m.dirtyCount);
           m.clearDirty();
           const inc = snapshotKBest(m);

@@ -1,6 +1,9 @@
 /** The worker-thread scorer (src/engine/sched-node) must write exactly what one thread writes. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeEdgeParams, EdgeParams } from '../../src/engine/sched/cost.ts';
 import { CpuBackend } from '../../src/engine/sched/cpu/backend.ts';
+import { applyEdgeDelta } from '../../src/engine/sched/phases/edge-delta.ts';
+import { resolveWeights } from '../../src/engine/sched/policies.ts';
 import { Prng } from '../../src/engine/sched/sim/prng.ts';
 import { randomModel } from '../../src/engine/sched/sim/random-model.ts';
 import { NodeParallelScorer, sharedAllocate } from '../../src/engine/sched-node/index.ts';
@@ -46,5 +49,32 @@ describe.each(['ranked', 'direct'] as const)('parallel scorer (%s kernel)', (ker
     m.kEdge.fill(7);
     await parallel.scoreAll(input);
     expect(snapshotKBest(m)).toEqual(want);
+  });
+});
+
+describe('parallel edge delta', () => {
+  it('equals the single-thread delta, bit for bit, for edges getting cheaper, dearer and excluded', async () => {
+    const backend = new CpuBackend({ parallel: scorer, parallelMinList: 1 });
+    for (const seed of [1, 2]) {
+      const opts = { chunks: 20_003, edges: 30, replicas: 6, k: 4, seed, unavailableFraction: 0.1 };
+      const shared = randomModel({ ...opts, modelOptions: { allocate: sharedAllocate } });
+      const plain = randomModel(opts);
+      const settings = { weights: resolveWeights('balanced'), maxAcceptableTimeS: 10 };
+      const ps = new EdgeParams();
+      const pp = new EdgeParams();
+      computeEdgeParams(shared, settings, ps);
+      computeEdgeParams(plain, settings, pp);
+      await new CpuBackend().scoreAll({ model: shared, params: ps, maxFailuresPerEdge: 1 });
+      await new CpuBackend().scoreAll({ model: plain, params: pp, maxFailuresPerEdge: 1 });
+      const rng = new Prng(seed);
+      for (let step = 0; step < 6; step++) {
+        const e = rng.int(0, opts.edges - 1);
+        const patch = step % 3 === 0 ? { bandwidth: shared.bandwidth[e] * 4 } : step % 3 === 1 ? { bandwidth: shared.bandwidth[e] / 5 } : { unavailable: !shared.isEdgeUnavailable(e) };
+        for (const m of [shared, plain]) m.updateEdge(e, patch);
+        for (const x of computeEdgeParams(shared, settings, ps)) await applyEdgeDelta(shared, ps, 1, x, (job) => backend.runEdgeDelta(job));
+        for (const x of computeEdgeParams(plain, settings, pp)) await applyEdgeDelta(plain, pp, 1, x);
+        expect(snapshotKBest(shared)).toEqual(snapshotKBest(plain));
+      }
+    }
   });
 });

@@ -10,15 +10,13 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { WorkerPool } from '../core/worker-pool.ts';
 import type { ParallelScorer } from '../sched/cpu/backend.ts';
 import { scoreJobList, scoreJobRange, type ScoreJob } from '../sched/cpu/job.ts';
+import { runEdgeDelta, type EdgeDeltaJob } from '../sched/phases/edge-delta.ts';
 import type { Allocate } from '../sched/typed-growth.ts';
 
-/** One worker's share: chunks [from, to), or list[from..to). */
-export interface ScoreSlice {
-  job: ScoreJob;
-  from: number;
-  to: number;
-  list?: Uint32Array;
-}
+/** One worker's share: chunks [from, to), or list[from..to); or an edge delta over delta.chunks[from..to). */
+export type ScoreSlice =
+  | { job: ScoreJob; from: number; to: number; list?: Uint32Array }
+  | { delta: EdgeDeltaJob; from: number; to: number };
 
 /** Buffer factory for models that workers score: `new SchedModel({ allocate: sharedAllocate })`. */
 export const sharedAllocate: Allocate = (n) => new SharedArrayBuffer(n);
@@ -67,6 +65,20 @@ export class NodeParallelScorer implements ParallelScorer {
       if (to > from) pending.push(this.pool.run({ job, list, from, to }));
     }
     scoreJobList(job, list, Math.min(count, (n - 1) * share), count);
+    await Promise.all(pending);
+  }
+
+  async runEdgeDelta(job: EdgeDeltaJob): Promise<void> {
+    const n = this.threads;
+    const len = job.to - job.from;
+    const share = Math.ceil(len / n);
+    const pending: Promise<void>[] = [];
+    for (let t = 0; t < n - 1; t++) {
+      const from = job.from + t * share;
+      const to = Math.min(job.to, from + share);
+      if (to > from) pending.push(this.pool.run({ delta: job, from, to }));
+    }
+    runEdgeDelta(job, Math.min(job.to, job.from + (n - 1) * share), job.to);
     await Promise.all(pending);
   }
 

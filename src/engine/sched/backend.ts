@@ -11,6 +11,7 @@
  * - cost = f32(a_e × costSize_c + b_e), with the product exact (quantize.ts), so results are bit-identical.
  */
 import type { EdgeParams } from './cost.ts';
+import type { EdgeDeltaJob } from './phases/edge-delta.ts';
 import type { SchedModel } from './model.ts';
 
 export type BackendKind = 'cpu' | 'webgpu';
@@ -48,5 +49,10 @@ export interface SchedBackend {
   scoreAll(input: ScoreInput): Promise<void>;
   /** Scores the first `count` chunk ids of `chunks` (any order, no duplicates needed). */
   scoreChunks(input: ScoreInput, chunks: Uint32Array, count: number): Promise<void>;
+  /**
+   * Optional: runs a changed edge's in-place list update (phases/edge-delta.ts) over job.from..job.to, e.g.
+   * split across threads; without it the scheduler runs the job on the calling thread.
+   */
+  runEdgeDelta?(job: EdgeDeltaJob): Promise<void>;
   dispose(): void;
 }

@@ -318,7 +318,8 @@ export class SchedModel {
     for (let j = 0; j < np; j++) start[(this.pairs[j] & PAIR_EDGE_MASK) + 1]++;
     for (let e = 0; e < E; e++) start[e + 1] += start[e];
     const fillPos = start.slice(0, E);
-    const chunks = new Uint32Array(np);
+    // On the model's buffers: workers read it when they split an edge delta (phases/edge-delta.ts).
+    const chunks = growU32(undefined, np, this.allocate);
     for (let c = 0; c < this.chunkCount; c++) {
       for (let j = this.availStart[c]; j < this.availStart[c + 1]; j++) chunks[fillPos[this.pairs[j] & PAIR_EDGE_MASK]++] = c;
     }

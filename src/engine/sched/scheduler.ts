@@ -212,8 +212,9 @@ export class Scheduler {
       mode = 'full';
       scored = m.chunkCount;
     } else {
-      // Chunks on changed edges get their lists updated in place; those that need a rescore become dirty.
-      for (const e of changedEdges) scored += applyEdgeDelta(m, this.params, this.config.maxFailuresPerEdge, e);
+      // Chunks on changed edges get their lists updated in place (phases/edge-delta.ts); dirty ones are rescored.
+      const run = this.backend.runEdgeDelta?.bind(this.backend);
+      for (const e of changedEdges) scored += await applyEdgeDelta(m, this.params, this.config.maxFailuresPerEdge, e, run);
       if (m.dirtyCount > 0) {
         await this.backend.scoreChunks(input, m.dirtyList, m.dirtyCount);
         scored += m.dirtyCount;

@@ -9,6 +9,7 @@ import { scoreJobList, scoreJobRange, type ScoreJob } from './job.ts';
 import { NarrowChunks } from './narrow-chunks.ts';
 import { RANK_MAX_EDGES, RankTable } from './rank-table.ts';
 import type { EdgeParams } from '../cost.ts';
+import { runEdgeDelta, type EdgeDeltaJob } from '../phases/edge-delta.ts';
 import type { SchedModel } from '../model.ts';
 import { IdSorter } from './sort-ids.ts';
 
@@ -22,6 +23,8 @@ export interface ParallelScorer {
   scoreRange(job: ScoreJob, count: number): Promise<void>;
   /** Scores list[0..count) (sorted ascending) on all threads. */
   scoreList(job: ScoreJob, list: Uint32Array, count: number): Promise<void>;
+  /** Runs an edge delta over job.from..job.to on all threads (its arrays shared). */
+  runEdgeDelta(job: EdgeDeltaJob): Promise<void>;
   dispose(): void;
 }
 
@@ -91,6 +94,15 @@ export class CpuBackend implements SchedBackend {
     const p = this.parallel;
     if (p && count >= this.parallelMinList && p.canShare(job)) return p.scoreList(job, chunks, count);
     scoreJobList(job, chunks, 0, count);
+  }
+
+  /** An edge delta: split across threads when it is large and the model is shared, else here. */
+  async runEdgeDelta(job: EdgeDeltaJob): Promise<void> {
+    const p = this.parallel;
+    const shared = [job.chunks, job.costSize, job.availStart, job.pairs, job.kEdge, job.kCost].every((a) => a.buffer instanceof SharedArrayBuffer)
+      && (job.dirtyFlag === undefined || job.dirtyFlag.buffer instanceof SharedArrayBuffer);
+    if (p && job.to - job.from >= this.parallelMinList && shared) return p.runEdgeDelta(job);
+    runEdgeDelta(job, job.from, job.to);
   }
 
   dispose(): void {
