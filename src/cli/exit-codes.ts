@@ -12,6 +12,8 @@ export const ExitCode = {
   IO: 5,
   EXISTS: 6,
   UNSAFE: 7,
+  NETWORK: 8,
+  NOT_PAIRED: 9,
   CANCELLED: 130,
 } as const;
 
@@ -44,6 +46,17 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.UNSAFE_PATH:
     case ErrorCodes.NOT_IN_ARCHIVE:
       return ExitCode.UNSAFE;
+    case ErrorCodes.PEER_UNREACHABLE:
+    case ErrorCodes.PROTOCOL:
+    case ErrorCodes.REMOTE:
+    case ErrorCodes.CHUNK_UNAVAILABLE:
+      return ExitCode.NETWORK;
+    case ErrorCodes.PEER_NOT_PAIRED:
+    case ErrorCodes.PEER_ID_MISMATCH:
+    case ErrorCodes.PAIRING_FAILED:
+      return ExitCode.NOT_PAIRED;
+    case ErrorCodes.SESSION_NOT_FOUND:
+      return ExitCode.USAGE;
     case ErrorCodes.CANCELLED:
       return ExitCode.CANCELLED;
     default:

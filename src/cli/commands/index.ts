@@ -4,7 +4,10 @@ import * as archive from './archive.ts';
 import * as benchLocal from './bench-local.ts';
 import * as completion from './completion.ts';
 import * as config from './config.ts';
+import * as id from './id.ts';
 import * as info from './info.ts';
+import * as listen from './listen.ts';
+import * as peers from './peers.ts';
 import * as sched from './sched.ts';
 import * as shortcuts from './shortcuts.ts';
 
@@ -12,6 +15,9 @@ import * as shortcuts from './shortcuts.ts';
 export function registerCommands(program: Command, ctx: CliContext): void {
   archive.register(program, ctx);
   shortcuts.register(program, ctx);
+  listen.register(program, ctx);
+  id.register(program, ctx);
+  peers.register(program, ctx);
   info.register(program, ctx);
   config.register(program, ctx);
   benchLocal.register(program, ctx);

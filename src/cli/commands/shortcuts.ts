@@ -1,21 +1,31 @@
 /**
- * The seed's shortcuts for local paths: `warp send <src> <dest.warp>` archives, `warp fetch <src.warp> <dir>`
- * extracts. (Peer addresses will route these to the network transfer.)
+ * `warp send <src> <dest>` and `warp fetch <src> <dir>`: to or from a peer when the address is one
+ * (`host:port`, `<peer-id>@host:port`, a multiaddr; `:/remote/path` after it), else the local archive
+ * shortcuts (`send` archives to a .warp file, `fetch` extracts one).
  */
 import type { Command } from 'commander';
+import { looksLikePeerAddress } from '../../engine/net/address.ts';
 import type { CliContext } from '../context.ts';
 import { runCreate, runExtract, type CreateCliOpts } from './archive.ts';
+import { runNetFetch, runNetSend } from './transfer.ts';
+
+const netOptions = (c: Command): Command => c
+  .option('--transport <t>', 'quic | tcp | auto (QUIC, falling back to TCP)')
+  .option('--streams <n>', 'parallel streams').option('--window <n>', 'chunks in flight')
+  .option('--no-compress', 'never compress chunks on the wire');
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('send').argument('<src>', 'file or directory').argument('<dest>', 'archive to write (.warp)')
-    .description('archive a local path into a .warp file (shortcut for archive create)')
-    .option('--password-file <file>', 'encrypt with a password from this file').option('--key-file <file>', 'encrypt with a 32-byte key file')
-    .option('--level <level>', 'compression: fast | balanced | max').option('-f, --force', 'replace an existing archive')
-    .action((src: string, dest: string, o: Omit<CreateCliOpts, 'output'>) => runCreate(ctx, [src], { ...o, output: dest }));
+  netOptions(program.command('send').argument('<src>', 'file or directory').argument('<dest>', 'peer address[:/remote/dir], or an archive to write (.warp)')
+    .description('send a path to a peer (it pulls what it lacks), or archive it into a local .warp file')
+    .option('--password-file <file>', 'encrypt with a password from this file (archive)').option('--key-file <file>', 'encrypt with a 32-byte key file (archive)')
+    .option('--level <level>', 'compression: fast | balanced | max (archive)').option('-f, --force', 'replace an existing archive'))
+    .action((src: string, dest: string, o: Omit<CreateCliOpts, 'output'> & { transport?: string; streams?: string; window?: string; compress?: boolean }) =>
+      looksLikePeerAddress(dest) ? runNetSend(ctx, src, dest, o) : runCreate(ctx, [src], { ...o, output: dest }));
 
-  program.command('fetch').argument('<src>', 'archive to read (.warp)').argument('<dir>', 'target directory')
-    .description('extract a .warp file into a directory (shortcut for archive extract)')
+  netOptions(program.command('fetch').argument('<src>', 'peer-address:/remote/path, or an archive to read (.warp)').argument('<dir>', 'target directory')
+    .description('fetch a path from a peer (only missing chunks move), or extract a local .warp file')
     .option('--password-file <file>', 'password file for an encrypted archive').option('--key-file <file>', 'key file for an encrypted archive')
-    .option('--overwrite', 'replace existing files').option('--skip', 'keep existing files')
-    .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean }) => runExtract(ctx, src, [], { ...o, directory: dir }));
+    .option('--overwrite', 'replace existing files (archive)').option('--skip', 'keep existing files (archive)'))
+    .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean }) =>
+      looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : runExtract(ctx, src, [], { ...o, directory: dir }));
 }

@@ -48,6 +48,13 @@ export const CONFIG_SCHEMA = {
       port: key.integer({ default: 7654, min: 0, max: 65535, description: 'Port a receiver listens on; 0 picks a free port.' }),
       streams: key.integer({ default: 8, min: 1, max: 256, description: 'Parallel streams per transfer.' }),
       window: key.integer({ default: 64, min: 1, max: 4096, description: 'Chunks in flight per transfer before waiting for acknowledgements.' }),
+      host: key.string({
+        default: '0.0.0.0',
+        rule: { check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined), allowed: 'an IP address to listen on' },
+        description: 'Address `warp listen` binds to (0.0.0.0: every IPv4 interface).',
+      }),
+      compress: key.boolean({ default: true, description: 'Compress chunks on the wire (zstd) when they shrink; incompressible data is sent as is.' }),
+      mdns: key.boolean({ default: false, description: 'Announce and discover peers on the local network (mDNS multicast).' }),
     },
   },
   sched: {

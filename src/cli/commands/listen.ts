@@ -1,0 +1,77 @@
+/**
+ * `warp listen`: serve and receive trees inside a root for trusted peers until interrupted. With --json the
+ * first stdout line is `{"type":"listening",…}` (peer id, port, addresses), then transfer events.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { assertPeerId } from '../../engine/net/trust.ts';
+import { WarpNode } from '../../engine/net/node.ts';
+import type { TransportName } from '../../engine/net/address.ts';
+import { TransferService } from '../../engine/transfer/service.ts';
+import type { CliContext } from '../context.ts';
+import { transferEnv, type NetCliOpts } from './net-env.ts';
+
+interface ListenOpts extends NetCliOpts { root?: string; port?: string; host?: string; allow?: string[]; mdns?: boolean }
+
+/** A port free for both TCP and UDP right now (so one number describes the listener). */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program.command('listen').description('serve and receive transfers for trusted peers inside a root directory')
+    .option('--root <dir>', 'directory served and written to (default: current directory)')
+    .option('--port <n>', 'UDP (QUIC) and TCP port; 0 picks a free one (default from config: 7654)')
+    .option('--host <addr>', 'address to bind (default from config: 0.0.0.0)')
+    .option('--allow <peer-id...>', 'also trust these peer ids (no pairing step; for scripts and tests)')
+    .option('--transport <t>', 'quic | tcp | auto (both, the default)')
+    .option('--streams <n>', 'most parallel streams per transfer').option('--window <n>', 'chunks in flight per transfer')
+    .option('--no-compress', 'never compress chunks on the wire')
+    .option('--mdns', 'announce on the local network (mDNS)')
+    .action(async (o: ListenOpts) => {
+      const env = await transferEnv(ctx, o);
+      const root = path.resolve(o.root ?? '.');
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `--root ${root} is not a directory`);
+      const allowed = new Set((o.allow ?? []).map((a) => assertPeerId(a, '--allow peer id')));
+      const host = o.host ?? env.config.transfer.host;
+      let port = o.port !== undefined ? Number(o.port) : env.config.transfer.port;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WarpError(ErrorCodes.USAGE, `--port must be 0-65535 (got '${o.port}')`);
+      if (port === 0) port = await freePort(host);
+      const transports: TransportName[] = env.transport === 'auto' ? ['quic', 'tcp'] : [env.transport];
+      const node = await WarpNode.create({
+        identity: env.identity, listen: { host, port }, transports, mdns: o.mdns ?? env.config.transfer.mdns,
+        isTrusted: (id) => allowed.has(id) || env.trust.has(id),
+      });
+      const json = ctx.opts().json;
+      const quiet = ctx.opts().quiet;
+      const service = new TransferService({
+        node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress,
+        onEvent: (e) => { if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e)); },
+        onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
+      });
+      await service.start();
+      const addresses = node.addresses();
+      if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses }));
+      else if (!quiet) {
+        ctx.err(`listening as ${node.peerId} in ${root}`);
+        for (const a of addresses) ctx.err(`  ${a}`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (): void => { resolve(); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await node.stop();
+      env.index?.close();
+    });
+}

@@ -1,0 +1,48 @@
+/** Shared setup for the network commands: identity, trusted peers, file index and chunk store under WARP_HOME. */
+import os from 'node:os';
+import path from 'node:path';
+import { warpHome } from '../../engine/core/warp-home.ts';
+import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { loadIdentity } from '../../engine/net/identity.ts';
+import type { TransportChoice } from '../../engine/net/node.ts';
+import { TrustStore } from '../../engine/net/trust.ts';
+import { ChunkStore } from '../../engine/store/chunk-store.ts';
+import { FileIndex } from '../../engine/store/file-index.ts';
+import type { TransferEnv } from '../../engine/transfer/client.ts';
+import { loadCliConfig } from '../config-loader.ts';
+import type { CliContext } from '../context.ts';
+
+export interface NetCliOpts { transport?: string; streams?: string; window?: string; compress?: boolean }
+
+export function parseTransport(t: string | undefined, fallback: string): TransportChoice {
+  const v = t ?? fallback;
+  if (v !== 'quic' && v !== 'tcp' && v !== 'auto') throw new WarpError(ErrorCodes.USAGE, `--transport must be quic, tcp or auto (got '${v}')`);
+  return v;
+}
+
+export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<TransferEnv & { config: ReturnType<typeof loadCliConfig>['config'] }> {
+  const { config } = loadCliConfig(ctx);
+  const home = warpHome();
+  const identity = await loadIdentity(home);
+  const int = (v: string | undefined, d: number, what: string): number => {
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 4096) throw new WarpError(ErrorCodes.USAGE, `${what} must be a whole number from 1 to 4096 (got '${v}')`);
+    return n;
+  };
+  return {
+    config, home, identity, trust: new TrustStore(home),
+    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks')),
+    chunking: { minSize: config.archive.chunkMin, avgSize: config.archive.chunkAvg, maxSize: config.archive.chunkMax },
+    streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
+    compress: o.compress ?? config.transfer.compress, transport: parseTransport(o.transport, config.transfer.transport),
+  };
+}
+
+/** Addresses a listener on `port` would be reachable at (non-internal IPv4 interfaces, and loopback). */
+export function listenAddresses(peerId: string, port: number, host = '0.0.0.0'): string[] {
+  const ips = host === '0.0.0.0'
+    ? ['127.0.0.1', ...Object.values(os.networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => i!.address)]
+    : [host];
+  return ips.flatMap((ip) => [`/ip4/${ip}/udp/${port}/quic-v1/p2p/${peerId}`, `/ip4/${ip}/tcp/${port}/p2p/${peerId}`]);
+}

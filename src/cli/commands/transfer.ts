@@ -1,0 +1,52 @@
+/** Network `send` and `fetch` (the shortcuts route here when an argument is a peer address). */
+import { formatBytes, formatRate } from '../../engine/core/bytes.ts';
+import { splitRemotePath } from '../../engine/net/address.ts';
+import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { fetchTree, sendTree } from '../../engine/transfer/client.ts';
+import type { TransferEvent } from '../../engine/transfer/events.ts';
+import type { CliContext } from '../context.ts';
+import { createProgressRenderer } from '../render/progress.ts';
+import { transferEnv, type NetCliOpts } from './net-env.ts';
+
+function renderer(ctx: CliContext, label: string): { on: (e: TransferEvent) => void; done: () => void } {
+  const p = createProgressRenderer(ctx, label);
+  return { on: (e) => p.event(e), done: () => p.done() };
+}
+
+function result(ctx: CliContext, r: Record<string, unknown>, line: string): void {
+  if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
+  else if (!ctx.opts().quiet) ctx.err(line);
+}
+
+export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts): Promise<void> {
+  const { address, remotePath } = splitRemotePath(dest);
+  const env = await transferEnv(ctx, o);
+  const ac = new AbortController();
+  const onInt = (): void => ac.abort();
+  process.once('SIGINT', onInt);
+  const r0 = renderer(ctx, 'sending');
+  try {
+    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, onEvent: r0.on });
+    r0.done();
+    result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+  } finally {
+    r0.done();
+    process.off('SIGINT', onInt);
+    env.index?.close();
+  }
+}
+
+export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: NetCliOpts): Promise<void> {
+  const { address, remotePath } = splitRemotePath(src);
+  if (remotePath === undefined) throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer`);
+  const env = await transferEnv(ctx, o);
+  const r0 = renderer(ctx, 'fetching');
+  try {
+    const r = await fetchTree(env, { address, remotePath, localDir: dir, onEvent: r0.on });
+    r0.done();
+    result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+  } finally {
+    r0.done();
+    env.index?.close();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * A frame channel over one libp2p stream: `read()` returns the next frame, `write()` sends a header and
+ * its payload as two messages (no copy) and waits while the stream's send buffer is above a high-water mark.
+ *
+ * Reading starts at construction (libp2p streams must be read while the other side writes, or both stall),
+ * and the read side is bounded by the protocol's windows, not by this class.
+ */
+import type { Stream } from '@libp2p/interface';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { FrameParser, encodeFrame, encodeFrameHead, errorFrame, protocolError, remoteError, type Frame, type FrameHeader } from './frames.ts';
+
+/** Send-buffer high-water mark: enough to keep QUIC and yamux busy, small enough to bound memory. */
+const HIGH_WATER = 4 * 1024 * 1024;
+/** libp2p resets a stream whose buffers exceed these; our windows keep far below them. */
+const MAX_BUFFER = 512 * 1024 * 1024;
+
+export class Channel {
+  readonly stream: Stream;
+  readonly peer: string;
+  private readonly parser: FrameParser;
+  private readonly frames: Frame[] = [];
+  private waiter?: { resolve: (f: Frame | null) => void; reject: (e: unknown) => void };
+  private ended = false;
+  private failure?: unknown;
+
+  constructor(stream: Stream, peer: string, maxPayload?: number) {
+    this.stream = stream;
+    this.peer = peer;
+    this.parser = new FrameParser(maxPayload);
+    stream.maxReadBufferLength = MAX_BUFFER;
+    stream.maxWriteBufferLength = MAX_BUFFER;
+    stream.addEventListener('message', (ev) => {
+      if (this.failure) return;
+      const d = ev.data;
+      try {
+        if (d instanceof Uint8Array) this.parser.push(d);
+        else for (const piece of d) this.parser.push(piece);
+        for (let f = this.parser.next(); f; f = this.parser.next()) this.deliver(f);
+      } catch (e) {
+        // A malformed frame: say why in an error frame, then close; nothing more is read from this stream.
+        this.fail(e);
+        try {
+          stream.send(encodeFrame(errorFrame(e)));
+          stream.close().catch(() => {});
+        } catch {
+          try { stream.abort(e as Error); } catch { /* already closed */ }
+        }
+      }
+    });
+    stream.addEventListener('remoteCloseWrite', () => this.end());
+    stream.addEventListener('close', (ev) => {
+      if (ev.error && !this.ended) this.fail(new WarpError(ErrorCodes.PEER_UNREACHABLE, `the connection to ${peer} was lost (${ev.error.message})`, { cause: ev.error }));
+      else this.end();
+    });
+  }
+
+  private deliver(f: Frame): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w.resolve(f);
+    } else this.frames.push(f);
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.waiter && this.frames.length === 0) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      if (this.failure) w.reject(this.failure);
+      else w.resolve(null);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (!this.failure) this.failure = e;
+    this.ended = true;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w.reject(e);
+    }
+  }
+
+  /** The next frame, or null when the peer closed its side cleanly. */
+  read(): Promise<Frame | null> {
+    const f = this.frames.shift();
+    if (f) return Promise.resolve(f);
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+  }
+
+  /** The next frame; an `error` frame becomes a thrown WarpError, and so does a clean end when `what` is expected. */
+  async expect(what: string, ...types: string[]): Promise<Frame> {
+    const f = await this.read();
+    if (!f) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} closed the stream while Warp waited for ${what}`);
+    if (f.h.t === 'error') throw remoteError(f.h, this.peer);
+    if (types.length > 0 && !types.includes(f.h.t)) throw protocolError(`expected ${types.join(' or ')} (${what}), got '${f.h.t}'`);
+    return f;
+  }
+
+  async write(header: FrameHeader, payload?: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    const s = this.stream;
+    try {
+      s.send(encodeFrameHead(header, payload?.length ?? 0));
+      if (payload && payload.length > 0) s.send(payload);
+    } catch (e) {
+      throw this.failure ?? new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, { cause: e });
+    }
+    while (s.writeBufferLength > HIGH_WATER && s.status === 'open') await drained(s);
+  }
+
+  async writeError(e: unknown): Promise<void> {
+    try {
+      await this.write(errorFrame(e));
+      await this.close();
+    } catch { /* the peer is gone */ }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.stream.close({ signal: AbortSignal.timeout(10_000) });
+    } catch {
+      this.abort();
+    }
+  }
+
+  abort(reason = 'closed'): void {
+    try { this.stream.abort(new Error(reason)); } catch { /* already closed */ }
+  }
+}
+
+/** Waits for 'drain' (or a short timer: some muxers drain without an event while closing). */
+function drained(s: Stream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      s.removeEventListener('drain', done);
+      s.removeEventListener('close', done);
+      resolve();
+    };
+    const t = setTimeout(done, 20);
+    s.addEventListener('drain', done);
+    s.addEventListener('close', done);
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * The libp2p node: QUIC (quinn + rustls, Ed25519 peer ids pinned in the TLS handshake) first, TCP + TLS 1.3 +
+ * yamux as the fallback, optional mDNS. Every inbound stream passes the trust gate before a byte of it is
+ * read: an unknown peer gets one `error` frame (E_PEER_NOT_PAIRED) and its connection is closed. Outbound,
+ * a dial without an expected peer id only proceeds when the answering peer is already trusted.
+ */
+import { quic } from '@chainsafe/libp2p-quic';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import { mdns } from '@libp2p/mdns';
+import { tcp } from '@libp2p/tcp';
+import { tls } from '@libp2p/tls';
+import { createLibp2p } from 'libp2p';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts';
+import { Channel } from './channel.ts';
+import { errorFrame } from './frames.ts';
+import type { Identity } from './identity.ts';
+
+export const PROTOCOLS = {
+  control: '/warp/ctl/1.0.0',
+  chunks: '/warp/chunks/1.0.0',
+  stream: '/warp/stream/1.0.0',
+  pair: '/warp/pair/1.0.0',
+} as const;
+
+export type TransportChoice = TransportName | 'auto';
+
+export interface NodeOptions {
+  identity: Identity;
+  /** Listen on host:port (UDP for QUIC and TCP, the same port number). Omit for a dial-only node. */
+  listen?: { host: string; port: number };
+  transports?: TransportName[];
+  mdns?: boolean;
+  /** Who may open streams to this node; asked per stream. */
+  isTrusted: (peerId: string) => boolean;
+}
+
+export type ChannelHandler = (ch: Channel, conn: Connection) => Promise<void> | void;
+
+const MAX_STREAMS = 1024;
+
+export class WarpNode {
+  readonly libp2p: Libp2p;
+  readonly peerId: string;
+  private readonly isTrusted: (peerId: string) => boolean;
+  /** Refusals of unpaired peers, for the listener's log. */
+  onRefused?: (peerId: string, protocol: string) => void;
+
+  private constructor(libp2p: Libp2p, peerId: string, isTrusted: (p: string) => boolean) {
+    this.libp2p = libp2p;
+    this.peerId = peerId;
+    this.isTrusted = isTrusted;
+  }
+
+  static async create(o: NodeOptions): Promise<WarpNode> {
+    const transports = o.transports ?? ['quic', 'tcp'];
+    const listen: string[] = [];
+    if (o.listen) {
+      const proto = o.listen.host.includes(':') ? 'ip6' : 'ip4';
+      if (transports.includes('quic')) listen.push(`/${proto}/${o.listen.host}/udp/${o.listen.port}/quic-v1`);
+      if (transports.includes('tcp')) listen.push(`/${proto}/${o.listen.host}/tcp/${o.listen.port}`);
+    }
+    let node: Libp2p;
+    try {
+      node = await createLibp2p({
+        privateKey: o.identity.privateKey,
+        addresses: { listen },
+        transports: [quic(), tcp({ inboundSocketInactivityTimeout: 0, outboundSocketInactivityTimeout: 0 })],
+        connectionEncrypters: [tls()],
+        streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS, streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 } })],
+        peerDiscovery: o.mdns ? [mdns()] : [],
+        connectionManager: { maxConnections: 64, inboundConnectionThreshold: 64 },
+      });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/EADDRINUSE|address already in use/i.test(msg)) {
+        throw new WarpError(ErrorCodes.USAGE, `port ${o.listen?.port} is already in use on ${o.listen?.host}; choose another with --port (0 picks a free one)`, { cause: e });
+      }
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not start the network node: ${msg}`, { cause: e });
+    }
+    // The first listen can report a bound port only after start; the TCP listener reuses QUIC's port number
+    // when the caller asked for 0, so one number describes the listener.
+    return new WarpNode(node, o.identity.peerId, o.isTrusted);
+  }
+
+  /** Listening addresses, each with /p2p/<id>. */
+  addresses(): string[] {
+    return this.libp2p.getMultiaddrs().map((m) => m.toString());
+  }
+
+  /** The port of the first listening address (QUIC's when both run). */
+  port(): number {
+    for (const a of this.libp2p.getMultiaddrs()) {
+      for (const c of a.getComponents()) if (c.name === 'udp' || c.name === 'tcp') return Number(c.value);
+    }
+    return 0;
+  }
+
+  async handle(protocol: string, handler: ChannelHandler, opts: { trusted?: (peerId: string) => boolean } = {}): Promise<void> {
+    const gate = opts.trusted ?? this.isTrusted;
+    await this.libp2p.handle(protocol, async (stream: Stream, conn: Connection) => {
+      const peer = conn.remotePeer.toString();
+      if (!gate(peer)) {
+        this.onRefused?.(peer, protocol);
+        await refuse(stream, conn, peer, this.peerId);
+        return;
+      }
+      const ch = new Channel(stream, peer);
+      try {
+        await handler(ch, conn);
+      } catch (e) {
+        await ch.writeError(e);
+      }
+    }, { maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS });
+  }
+
+  /**
+   * Connects to a peer. `transport` 'auto' tries QUIC and falls back to TCP. Without an expected peer id in
+   * the address, the answering peer must already be trusted (paired); with one, libp2p checks it in the
+   * TLS handshake and it is trusted for this call.
+   */
+  async dial(addr: PeerAddress, opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean } = {}): Promise<{ conn: Connection; transport: TransportName; handshakeMs: number }> {
+    const want = addr.transport ?? opts.transport ?? 'auto';
+    const order: TransportName[] = want === 'auto' ? ['quic', 'tcp'] : [want];
+    const errors: string[] = [];
+    for (const t of order) {
+      const t0 = performance.now();
+      try {
+        const conn = await this.libp2p.dial(toMultiaddr(addr, t), { signal: AbortSignal.timeout(opts.timeoutMs ?? (want === 'auto' && t === 'quic' ? 4000 : 10_000)) });
+        const handshakeMs = performance.now() - t0;
+        const remote = conn.remotePeer.toString();
+        if (addr.peerId && remote !== addr.peerId) {
+          await conn.close().catch(() => {});
+          throw new WarpError(ErrorCodes.PEER_ID_MISMATCH, `the peer at ${addr.host}:${addr.port} is ${remote}, not the expected ${addr.peerId}`);
+        }
+        if (!addr.peerId && !opts.allowUntrusted && !this.isTrusted(remote)) {
+          await conn.close().catch(() => {});
+          throw new WarpError(ErrorCodes.PEER_NOT_PAIRED,
+            `the peer at ${addr.host}:${addr.port} is ${remote}, which is not paired with this installation; run 'warp pair' there and 'warp pair <code> ${addr.host}:${addr.port}' here, or give the id explicitly: ${remote}@${addr.host}:${addr.port}`,
+            { details: { peerId: remote } });
+        }
+        return { conn, transport: t, handshakeMs };
+      } catch (e) {
+        if (e instanceof WarpError) throw e;
+        const err = e as Error;
+        if (err.name === 'UnexpectedPeerError' || /unexpected peer|peer id did not match|InvalidCryptoExchange/i.test(`${err.name} ${err.message}`)) {
+          throw new WarpError(ErrorCodes.PEER_ID_MISMATCH, `the peer at ${addr.host}:${addr.port} is not ${addr.peerId} (its TLS identity differs)`, { cause: e });
+        }
+        errors.push(`${t}: ${describe(err)}`);
+      }
+    }
+    throw new WarpError(ErrorCodes.PEER_UNREACHABLE,
+      `could not reach ${addr.host}:${addr.port} (${errors.join('; ')}); check that 'warp listen' runs there and that the port is open`, { details: { address: addr.text } });
+  }
+
+  async open(conn: Connection, protocol: string): Promise<Channel> {
+    const peer = conn.remotePeer.toString();
+    let stream: Stream;
+    try {
+      stream = await conn.newStream(protocol, { maxOutboundStreams: MAX_STREAMS, signal: AbortSignal.timeout(15_000) });
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'UnsupportedProtocolError') throw new WarpError(ErrorCodes.PROTOCOL, `${peer} does not speak ${protocol} (an incompatible Warp version?)`, { cause: e });
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not open a stream to ${peer}: ${describe(err)}`, { cause: e });
+    }
+    return new Channel(stream, peer);
+  }
+
+  async stop(): Promise<void> {
+    try { await this.libp2p.stop(); } catch { /* stopping anyway */ }
+  }
+}
+
+function describe(e: Error): string {
+  const inner = (e as { errors?: Error[] }).errors?.map((x) => x.message).join(', ');
+  return inner ? `${e.message}: ${inner}` : e.message;
+}
+
+/** Refuses an untrusted peer: one error frame, nothing read, then the connection closes. */
+async function refuse(stream: Stream, conn: Connection, peer: string, self: string): Promise<void> {
+  const e = new WarpError(ErrorCodes.PEER_NOT_PAIRED,
+    `${self} refused the connection: this peer (${peer}) is not paired with it; pair first ('warp pair'), or start the listener with --allow ${peer}`);
+  try {
+    const ch = new Channel(stream, peer);
+    await ch.write(errorFrame(e));
+    await ch.close();
+  } catch { /* gone already */ }
+  setTimeout(() => { conn.close().catch(() => {}); }, 200).unref();
+}

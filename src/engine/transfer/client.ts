@@ -1,0 +1,235 @@
+/**
+ * The dialling side: `fetch` (pull a tree from a listener), `send` (offer a tree; the listener pulls it from
+ * us over the same connection), `plan` and `probe`. Each call starts a dial-only node, checks the peer's
+ * identity (trusted, or named in the address), says hello, and stops the node when done.
+ */
+import path from 'node:path';
+import type { Connection } from '@libp2p/interface';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { Manifest } from '../archive/manifest.ts';
+import type { ChunkerParams } from '../codec/fastcdc.ts';
+import type { ChunkStore } from '../store/chunk-store.ts';
+import type { FileIndex } from '../store/file-index.ts';
+import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
+import type { Channel } from '../net/channel.ts';
+import type { Identity } from '../net/identity.ts';
+import { PROTOCOLS, WarpNode, type TransportChoice } from '../net/node.ts';
+import type { TrustStore } from '../net/trust.ts';
+import type { TransferEvent, TransferEventListener } from './events.ts';
+import type { PlanResult } from './plan.ts';
+import { helloClient, localCaps, type Negotiated } from './protocol.ts';
+import { receiveTree, type ReceiveResult } from './receive.ts';
+import { ChunkServer, PROBE_BLOCK } from './serve.ts';
+import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
+import { RemoteSource } from './source.ts';
+import { buildTree } from './tree.ts';
+
+export interface TransferEnv {
+  home: string;
+  identity: Identity;
+  trust: TrustStore;
+  index?: FileIndex;
+  store?: ChunkStore;
+  chunking: ChunkerParams;
+  streams: number;
+  window: number;
+  compress: boolean;
+  transport: TransportChoice;
+}
+
+export interface PeerLink {
+  node: WarpNode;
+  conn: Connection;
+  ctl: Channel;
+  neg: Negotiated;
+  peer: string;
+  address: PeerAddress;
+  transport: TransportName;
+  handshakeMs: number;
+  close(): Promise<void>;
+}
+
+export async function connectPeer(env: TransferEnv, addressText: string): Promise<PeerLink> {
+  const address = parsePeerAddress(addressText);
+  const node = await WarpNode.create({ identity: env.identity, isTrusted: (id) => id === address.peerId || env.trust.has(id) });
+  try {
+    const { conn, transport, handshakeMs } = await node.dial(address, { transport: env.transport });
+    const ctl = await node.open(conn, PROTOCOLS.control);
+    const neg = await helloClient(ctl, localCaps(env));
+    const peer = conn.remotePeer.toString();
+    return {
+      node, conn, ctl, neg, peer, address, transport, handshakeMs,
+      async close() {
+        try { await ctl.write({ t: 'bye' }); } catch { /* gone */ }
+        await ctl.close();
+        await node.stop();
+      },
+    };
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
+}
+
+function running(env: TransferEnv, r: Omit<SessionRecord, 'status' | 'pid' | 'startedAt' | 'updatedAt'>): { rec: SessionRecord; store: SessionStore } {
+  const store = new SessionStore(env.home);
+  const rec: SessionRecord = { ...r, status: 'running', pid: process.pid, startedAt: new Date().toISOString(), updatedAt: '' };
+  store.save(rec);
+  return { rec, store };
+}
+
+export interface FetchOptions {
+  address: string;
+  remotePath: string;
+  localDir: string;
+  signal?: AbortSignal;
+  onEvent?: TransferEventListener;
+}
+
+export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
+  const link = await connectPeer(env, o.address);
+  const target = path.resolve(o.localDir);
+  const sid = sessionId('fetch', env.identity.peerId, link.peer, o.remotePath, target);
+  const { rec, store } = running(env, { id: sid, kind: 'fetch', address: o.address, remotePath: o.remotePath, localPath: target, transport: link.transport });
+  o.onEvent?.({ type: 'transfer.start', session: sid, role: 'fetch', peer: link.peer, transport: link.transport, path: o.remotePath });
+  try {
+    await link.ctl.write({ t: 'open', path: o.remotePath });
+    const f = await link.ctl.expect('the manifest', 'manifest');
+    const manifest = Manifest.decode(f.p, `the manifest from ${link.peer}`);
+    const root = String(f.h.root);
+    if (manifest.merkleRoot.toString('hex') !== root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+    const source = new RemoteSource(link.node, link.conn, String(f.h.sid), link.neg.streams);
+    const r = await receiveTree({
+      manifest, announcedRoot: root, sources: [source], target, sid, index: env.index, store: env.store, window: link.neg.window,
+      signal: o.signal, onEvent: o.onEvent,
+    });
+    store.save({ ...rec, status: 'done', bytes: r.bytes });
+    o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+    return { ...r, session: sid, peer: link.peer, transport: link.transport };
+  } catch (e) {
+    store.save({ ...rec, status: 'failed', error: (e as Error).message });
+    throw e;
+  } finally {
+    await link.close();
+  }
+}
+
+export interface SendOptions {
+  address: string;
+  localPath: string;
+  remotePath: string;
+  signal?: AbortSignal;
+  onEvent?: TransferEventListener;
+}
+
+export interface SendResult extends ReceiveResult {
+  session: string;
+  peer: string;
+  transport: string;
+  /** Bytes this side read and sent (after wire compression). */
+  sentBytes: number;
+  scanSeconds: number;
+  cachedFiles: number;
+}
+
+export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendResult> {
+  const abs = path.resolve(o.localPath);
+  const t0 = performance.now();
+  const tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }));
+  const scanSeconds = (performance.now() - t0) / 1000;
+  const link = await connectPeer(env, o.address);
+  const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
+  const { rec, store } = running(env, { id: sid, kind: 'send', address: o.address, remotePath: o.remotePath, localPath: abs, transport: link.transport });
+  o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });
+  const server = new ChunkServer();
+  let sentBytes = 0;
+  server.register(sid, { tree, peer: link.peer, compress: link.neg.compress, onServed: (_raw, wire) => { sentBytes += wire; } });
+  try {
+    await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
+    const m = tree.manifest;
+    await link.ctl.write({ t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex') }, m.encode());
+    for (;;) {
+      if (o.signal?.aborted) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
+      const f = await link.ctl.expect('the transfer result', 'event', 'done');
+      if (f.h.t === 'event') {
+        const e = f.h.e as TransferEvent;
+        if (e && typeof e === 'object' && typeof e.type === 'string') o.onEvent?.({ ...e, session: sid } as TransferEvent);
+        continue;
+      }
+      const r = f.h.result as ReceiveResult;
+      store.save({ ...rec, status: 'done', bytes: r.bytes });
+      o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+      return { ...r, session: sid, peer: link.peer, transport: link.transport, sentBytes, scanSeconds, cachedFiles: tree.cachedFiles };
+    }
+  } catch (e) {
+    store.save({ ...rec, status: 'failed', error: (e as Error).message });
+    throw e;
+  } finally {
+    server.unregister(sid);
+    await link.close();
+  }
+}
+
+export interface ProbeResult {
+  peer: string;
+  transport: string;
+  handshakeMs: number;
+  rttMs: { min: number; median: number; max: number };
+  throughputBytesPerSec: number;
+  probeBytes: number;
+  negotiated: Negotiated;
+  advice: string[];
+}
+
+export async function probePeer(env: TransferEnv, address: string, opts: { bytes?: number } = {}): Promise<ProbeResult> {
+  const link = await connectPeer(env, address);
+  try {
+    const rtts: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      await link.ctl.write({ t: 'ping', n: i });
+      await link.ctl.expect('pong', 'pong');
+      rtts.push(performance.now() - t);
+    }
+    rtts.sort((a, b) => a - b);
+    const blocks = Math.max(link.neg.streams, Math.round((opts.bytes ?? 64 * 1024 * 1024) / PROBE_BLOCK));
+    const lanes = link.neg.streams;
+    const chans = await Promise.all(Array.from({ length: lanes }, () => link.node.open(link.conn, PROTOCOLS.chunks)));
+    const t0 = performance.now();
+    let got = 0;
+    await Promise.all(chans.map(async (ch, k) => {
+      const n = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0);
+      await ch.write({ t: 'probe', n });
+      for (let i = 0; i < n; i++) got += (await ch.expect('probe data', 'chunk')).p.length;
+      await ch.close();
+    }));
+    const secs = (performance.now() - t0) / 1000;
+    const rate = got / secs;
+    const advice: string[] = [];
+    if (link.transport === 'tcp' && env.transport === 'auto') advice.push('QUIC did not connect (UDP blocked?); using the TCP fallback');
+    if (rtts[Math.floor(rtts.length / 2)] > 50) advice.push('high latency: raise transfer.window so more chunks are in flight');
+    if (rate < 20e6) advice.push('low throughput: check the link; wire compression (on by default) helps for text-like data');
+    if (advice.length === 0) advice.push('looks good');
+    return {
+      peer: link.peer, transport: link.transport, handshakeMs: link.handshakeMs,
+      rttMs: { min: rtts[0], median: rtts[Math.floor(rtts.length / 2)], max: rtts[rtts.length - 1] },
+      throughputBytesPerSec: rate, probeBytes: got, negotiated: link.neg, advice,
+    };
+  } finally {
+    await link.close();
+  }
+}
+
+export async function planSend(env: TransferEnv, localPath: string, address: string, remotePath: string): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
+  const tree = buildTree(path.resolve(localPath), env.chunking, env.index);
+  const probe = await probePeer(env, address, { bytes: 16 * 1024 * 1024 });
+  const link = await connectPeer(env, address);
+  try {
+    await link.ctl.write({ t: 'plan', dest: remotePath }, tree.manifest.encode());
+    const f = await link.ctl.expect('the plan', 'plan');
+    const p = f.h as unknown as PlanResult;
+    return { ...p, peer: link.peer, transport: link.transport, throughputBytesPerSec: probe.throughputBytesPerSec, estimatedSeconds: p.needBytes / Math.max(1, probe.throughputBytesPerSec) };
+  } finally {
+    await link.close();
+  }
+}

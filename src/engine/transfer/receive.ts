@@ -1,0 +1,518 @@
+/**
+ * The receiver: given a manifest, work out what is already here and pull the rest by id.
+ *
+ *  1. Directories are created (never through a symlink); a directory where a file should go is refused.
+ *  2. Every file is assembled under `.<name>.warp-part-<session>` next to its final name. A part file left
+ *     by an interrupted run is re-hashed range by range: whatever still matches is kept (resume).
+ *  3. Chunks already local are copied, each verified by hash first: the destination's existing files
+ *     (a changed file keeps most of its chunks), then any file the index knows, then the chunk store.
+ *  4. The rest is pulled from the sources over their lanes with a bounded window; every chunk is checked by
+ *     BLAKE3 on arrival, a bad one is rejected and fetched again.
+ *  5. A complete part file is hashed whole and renamed to its final name only when the hash matches; modes
+ *     and mtimes follow; symlinks are created last. Finally the Merkle root over the verified chunk list
+ *     must equal the one the sender announced.
+ * No partially written file is ever visible under its final name.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Blake3Hasher } from '@napi-rs/blake-hash';
+import { throwIfCancelled } from '../core/cancel.ts';
+import { ErrorCodes, WarpError, fromSystemError, isWarpError } from '../core/errors.ts';
+import { ProgressTracker } from '../core/progress.ts';
+import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { parentOf } from '../archive/paths.ts';
+import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
+import { decompressChunk } from '../codec/compress.ts';
+import { merkleRoot } from '../codec/merkle.ts';
+import type { ChunkStore } from '../store/chunk-store.ts';
+import { chunkFile } from '../store/chunk-file.ts';
+import { paramsKey, type FileIndex } from '../store/file-index.ts';
+import type { TransferEventListener } from './events.ts';
+import type { ChunkLane, ChunkSource } from './source.ts';
+import { idKey, type ChunkPlace } from './tree.ts';
+
+export interface ReceiveOptions {
+  manifest: Manifest;
+  /** The Merkle root the sender announced (hex); the received chunk list must match it. */
+  announcedRoot?: string;
+  sources: ChunkSource[];
+  /** The manifest's top-level entries land inside this directory. */
+  target: string;
+  /** Session id: names the part files, so a rerun finds them. */
+  sid: string;
+  index?: FileIndex;
+  store?: ChunkStore;
+  /** Chunks in flight over all lanes. */
+  window?: number;
+  maxAttempts?: number;
+  signal?: AbortSignal;
+  /** Resolves when the transfer may go on (pause). */
+  gate?: () => Promise<void>;
+  onEvent?: TransferEventListener;
+}
+
+export interface ReceiveResult {
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  /** Files already complete at the destination (nothing written). */
+  unchangedFiles: number;
+  fetchedChunks: number;
+  fetchedBytes: number;
+  wireBytes: number;
+  localChunks: number;
+  localBytes: number;
+  resumedBytes: number;
+  rejectedChunks: number;
+  elapsedSeconds: number;
+  merkleRoot: string;
+}
+
+const fileHasher = new Blake3Hasher();
+const READ_BUF = 8 * 1024 * 1024;
+let readBuf: Buffer | undefined;
+
+export function partName(finalPath: string, sid: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
+}
+
+export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
+  const m = o.manifest;
+  const sid = o.sid;
+  if (!/^[0-9a-f]{8,64}$/.test(sid)) throw new WarpError(ErrorCodes.PROTOCOL, `invalid session id '${String(sid).slice(0, 80)}'`);
+  const emit = o.onEvent ?? (() => {});
+  const target = path.resolve(o.target);
+  const dest = (p: string): string => path.join(target, ...p.split('/'));
+  const maxAttempts = o.maxAttempts ?? 4;
+  try {
+    fs.mkdirSync(target, { recursive: true });
+  } catch (e) {
+    throw fromSystemError(e, target, 'write');
+  }
+
+  // 1. Directories, checked component by component (a symlink where a directory should be is refused).
+  const safeDirs = new Set<string>(['']);
+  const ensureDir = (rel: string): void => {
+    if (safeDirs.has(rel)) return;
+    ensureDir(parentOf(rel));
+    const abs = dest(rel);
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(abs); } catch { st = undefined; }
+    if (st && !st.isDirectory()) {
+      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`, { details: { path: rel } });
+    }
+    if (!st) {
+      try { fs.mkdirSync(abs, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write'); }
+    }
+    safeDirs.add(rel);
+  };
+
+  const fileEntries: number[] = [];
+  let dirs = 0;
+  let symlinks = 0;
+  for (let i = 0; i < m.entryCount; i++) {
+    const e = m.entry(i);
+    if (e.type === EntryType.DIR) { ensureDir(e.path); dirs++; continue; }
+    ensureDir(parentOf(e.path));
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(dest(e.path)); } catch { st = undefined; }
+    if (st?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`);
+    if (e.type === EntryType.FILE) fileEntries.push(i);
+    else symlinks++;
+  }
+
+  // 2. Positions: where each chunk goes (file slot, offset), grouped by chunk (counting sort).
+  const nChunks = m.chunkCount;
+  const nFiles = fileEntries.length;
+  const posStart = new Uint32Array(nChunks + 1);
+  for (const ei of fileEntries) for (const c of m.refsOf(ei)) posStart[c + 1]++;
+  for (let c = 0; c < nChunks; c++) posStart[c + 1] += posStart[c];
+  const totalRefs = posStart[nChunks];
+  const posFile = new Uint32Array(totalRefs);
+  const posOffset = new Float64Array(totalRefs);
+  const posDone = new Uint8Array(totalRefs);
+  const fill = posStart.slice(0, nChunks);
+  const pending = new Int32Array(nFiles);
+  fileEntries.forEach((ei, slot) => {
+    let off = 0;
+    for (const c of m.refsOf(ei)) {
+      const p = fill[c]++;
+      posFile[p] = slot;
+      posOffset[p] = off;
+      off += m.chunkRawSize(c);
+      pending[slot]++;
+    }
+  });
+
+  const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) => emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }));
+  let doneChunks = 0;
+  let wireBytes = 0;
+  let fetchedChunks = 0;
+  let fetchedBytes = 0;
+  let localChunks = 0;
+  let localBytes = 0;
+  let resumedBytes = 0;
+  let rejectedChunks = 0;
+  let unchangedFiles = 0;
+  const fds = new Map<number, number>();
+  const finalized = new Uint8Array(nFiles);
+  const completeQueue: number[] = [];
+  let deferFinalize = true;
+
+  const partOf = (slot: number): string => partName(dest(m.entry(fileEntries[slot]).path), sid);
+  const fdOf = (slot: number): number => {
+    let fd = fds.get(slot);
+    if (fd !== undefined) return fd;
+    const part = partOf(slot);
+    try {
+      const st = fs.lstatSync(part, { throwIfNoEntry: false });
+      if (st && !st.isFile()) fs.rmSync(part, { recursive: true, force: true }); // never write through a planted link
+      fd = fs.openSync(part, fs.constants.O_RDWR | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+    } catch (e) {
+      throw fromSystemError(e, part, 'write');
+    }
+    if (fds.size >= 128) {
+      const [k, v] = fds.entries().next().value as [number, number];
+      fs.closeSync(v);
+      fds.delete(k);
+    }
+    fds.set(slot, fd);
+    return fd;
+  };
+
+  const chunkIsDone = (c: number): boolean => {
+    for (let p = posStart[c]; p < posStart[c + 1]; p++) if (!posDone[p]) return false;
+    return true;
+  };
+
+  const finalize = (slot: number): void => {
+    if (finalized[slot]) return;
+    finalized[slot] = 1;
+    const e = m.entry(fileEntries[slot]);
+    const final = dest(e.path);
+    const part = partOf(slot);
+    const fd = fdOf(slot); // creates the (empty) part file for a file without chunks
+    try {
+      if (fs.fstatSync(fd).size > e.size) fs.ftruncateSync(fd, e.size);
+      const h = hashFd(fd, e.size);
+      if (!h.equals(Buffer.from(e.hash!))) {
+        fs.closeSync(fd);
+        fds.delete(slot);
+        fs.rmSync(part, { force: true });
+        throw new WarpError(ErrorCodes.FILE_HASH_MISMATCH, `${e.path}: the assembled file does not match its hash; it was not written (run the command again)`, { details: { path: e.path } });
+      }
+      fs.fchmodSync(fd, e.mode & 0o7777);
+      fs.futimesSync(fd, e.mtimeMs / 1000, e.mtimeMs / 1000);
+      fs.closeSync(fd);
+      fds.delete(slot);
+      fs.renameSync(part, final);
+    } catch (err) {
+      throw fromSystemError(err, final, 'write');
+    }
+    if (o.index) {
+      const st = fs.statSync(final);
+      const refs = m.refsOf(fileEntries[slot]);
+      const ids = new Uint8Array(refs.length * HASH_BYTES);
+      const lens = new Uint32Array(refs.length);
+      refs.forEach((c, k) => { ids.set(m.chunkId(c), k * HASH_BYTES); lens[k] = m.chunkRawSize(c); });
+      o.index.put({ path: final, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, params: paramsKey(m.chunking), hash: new Uint8Array(e.hash!), ids, lens });
+    }
+    progress.add(0, 1);
+    emit({ type: 'transfer.file', session: sid, path: e.path, size: e.size });
+  };
+
+  const markDone = (p: number, bytes: number): void => {
+    posDone[p] = 1;
+    const slot = posFile[p];
+    progress.add(bytes);
+    if (--pending[slot] === 0) {
+      if (deferFinalize) completeQueue.push(slot);
+      else finalize(slot);
+    }
+  };
+
+  /** Writes verified chunk bytes to every position still waiting for them. */
+  const writeChunk = (c: number, data: Uint8Array): void => {
+    for (let p = posStart[c]; p < posStart[c + 1]; p++) {
+      if (posDone[p]) continue;
+      const fd = fdOf(posFile[p]);
+      try {
+        let off = 0;
+        while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off, posOffset[p] + off);
+      } catch (e) {
+        throw fromSystemError(e, partOf(posFile[p]), 'write');
+      }
+      markDone(p, data.length);
+    }
+    doneChunks++;
+  };
+
+  // 3a. Existing files at the destination: complete ones are skipped, changed ones lend their chunks.
+  const local = new Map<string, ChunkPlace>();
+  const slotOfEntry = new Map<number, number>();
+  fileEntries.forEach((ei, slot) => slotOfEntry.set(ei, slot));
+  for (let slot = 0; slot < nFiles; slot++) {
+    const e = m.entry(fileEntries[slot]);
+    const final = dest(e.path);
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(final); } catch { st = undefined; }
+    if (!st?.isFile()) continue;
+    let r;
+    try { r = chunkFile(final, m.chunking, o.index); } catch { continue; }
+    if (r.size === e.size && Buffer.from(r.hash).equals(Buffer.from(e.hash!))) {
+      // Already there: nothing to write; only metadata may differ.
+      finalized[slot] = 1;
+      unchangedFiles++;
+      for (const c of m.refsOf(fileEntries[slot])) {
+        for (let p = posStart[c]; p < posStart[c + 1]; p++) if (posFile[p] === slot && !posDone[p]) { posDone[p] = 1; pending[slot]--; progress.add(m.chunkRawSize(c)); }
+      }
+      try {
+        if ((st.mode & 0o7777) !== (e.mode & 0o7777)) fs.chmodSync(final, e.mode & 0o7777);
+        if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs)) fs.utimesSync(final, e.mtimeMs / 1000, e.mtimeMs / 1000);
+      } catch { /* metadata only */ }
+      progress.add(0, 1);
+    }
+    let off = 0;
+    for (let k = 0; k < r.lens.length; k++) {
+      const id = r.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
+      if (!local.has(idKey(id))) local.set(idKey(id), { abs: final, offset: off, length: r.lens[k] });
+      off += r.lens[k];
+    }
+  }
+  for (let c = 0; c < nChunks; c++) if (chunkIsDone(c) && posStart[c + 1] > posStart[c]) doneChunks++;
+
+  // 3b. Part files of an interrupted run: keep every range that still hashes right.
+  for (let slot = 0; slot < nFiles; slot++) {
+    if (finalized[slot] || pending[slot] === 0) continue;
+    const part = partOf(slot);
+    let size: number;
+    try {
+      const st = fs.lstatSync(part);
+      if (!st.isFile()) continue;
+      size = st.size;
+    } catch { continue; }
+    if (size === 0) continue;
+    const fd = fdOf(slot);
+    let off = 0;
+    const touched = new Set<number>();
+    for (const c of m.refsOf(fileEntries[slot])) {
+      const len = m.chunkRawSize(c);
+      if (off + len <= size && !touched.has(off)) {
+        touched.add(off);
+        const data = readAt(fd, off, len);
+        if (data && blake3(data).equals(Buffer.from(m.chunkId(c)))) {
+          for (let p = posStart[c]; p < posStart[c + 1]; p++) {
+            if (posFile[p] === slot && posOffset[p] === off && !posDone[p]) { markDone(p, len); resumedBytes += len; }
+          }
+          if (chunkIsDone(c)) doneChunks++;
+          // Other files that need the same chunk can take it from here.
+          if (!local.has(idKey(m.chunkId(c)))) local.set(idKey(m.chunkId(c)), { abs: part, offset: off, length: len });
+        }
+      }
+      off += len;
+    }
+  }
+
+  // 3c. Chunks still missing: local copies first (each verified), then the network.
+  const need: number[] = [];
+  for (let c = 0; c < nChunks; c++) {
+    throwIfCancelled(o.signal);
+    if (posStart[c + 1] === posStart[c] || chunkIsDone(c)) continue;
+    const id = m.chunkId(c);
+    const len = m.chunkRawSize(c);
+    let data: Uint8Array | undefined;
+    const cands: ChunkPlace[] = [];
+    const hit = local.get(idKey(id));
+    if (hit) cands.push(hit);
+    if (o.index) for (const l of o.index.locate(id)) cands.push({ abs: l.path, offset: l.offset, length: l.length });
+    for (const cand of cands) {
+      if (cand.length !== len) continue;
+      const d = readFileRange(cand.abs, cand.offset, len);
+      if (d && blake3(d).equals(Buffer.from(id))) { data = d; break; }
+    }
+    data ??= o.store?.get(id);
+    if (data) {
+      writeChunk(c, data);
+      localChunks++;
+      localBytes += len;
+    } else need.push(c);
+  }
+  deferFinalize = false;
+  for (const slot of completeQueue.splice(0)) finalize(slot);
+  for (let slot = 0; slot < nFiles; slot++) if (pending[slot] === 0 && !finalized[slot]) finalize(slot);
+
+  let needBytes = 0;
+  for (const c of need) needBytes += m.chunkRawSize(c);
+  emit({
+    type: 'transfer.manifest', session: sid, files: nFiles, bytes: m.totalFileBytes, chunks: nChunks, haveChunks: nChunks - need.length,
+    haveBytes: m.uniqueRawBytes - needBytes, needChunks: need.length, needBytes, merkleRoot: m.merkleRoot.toString('hex'),
+  });
+
+  // 4. Pull. One queue, every lane of every source takes from it; replies are verified before use.
+  if (need.length > 0) {
+    if (o.sources.length === 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${need.length} chunks are missing and there is no source to fetch them from`);
+    const attempts = new Uint8Array(nChunks);
+    const retry: number[] = [];
+    let qi = 0;
+    let remaining = need.length;
+    let fatal: unknown;
+    let wake: Array<() => void> = [];
+    const notify = (): void => { const w = wake; wake = []; for (const f of w) f(); };
+    const sleep = (): Promise<void> => new Promise((r) => { wake.push(r); });
+    const take = (): number => (retry.length > 0 ? retry.pop()! : qi < need.length ? need[qi++] : -1);
+    const lanesTotal = o.sources.reduce((s, x) => s + x.lanes, 0);
+    const laneWindow = Math.max(2, Math.ceil((o.window ?? 64) / lanesTotal));
+
+    const runLane = async (src: ChunkSource, lane: ChunkLane): Promise<void> => {
+      const out: number[] = [];
+      try {
+        for (;;) {
+          if (fatal) return;
+          throwIfCancelled(o.signal);
+          if (o.gate) await o.gate();
+          const batch: number[] = [];
+          while (out.length + batch.length < laneWindow) {
+            const c = take();
+            if (c < 0) break;
+            batch.push(c);
+          }
+          if (batch.length > 0) {
+            out.push(...batch);
+            await lane.request(batch.map((c) => m.chunkId(c)));
+          }
+          if (out.length === 0) {
+            if (remaining === 0) return;
+            await sleep();
+            continue;
+          }
+          const reply = await lane.next();
+          const c = out.shift()!;
+          let reason: string | undefined;
+          let data: Uint8Array | undefined;
+          if (!reply.ok) reason = `the source does not have it (${reply.code})`;
+          else if (reply.rawSize !== m.chunkRawSize(c)) reason = `wrong size ${reply.rawSize}, expected ${m.chunkRawSize(c)}`;
+          else {
+            try {
+              data = decompressChunk(reply.codec, reply.data, reply.rawSize);
+              if (!blake3(data).equals(Buffer.from(m.chunkId(c)))) reason = 'BLAKE3 mismatch';
+            } catch (e) {
+              reason = (e as Error).message;
+            }
+          }
+          if (reason !== undefined || !data || !reply.ok) {
+            rejectedChunks++;
+            emit({ type: 'transfer.chunk-rejected', session: sid, chunk: c, source: src.name, reason: reason ?? 'rejected' });
+            if (++attempts[c] >= maxAttempts) {
+              const code = !reply.ok ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
+              throw new WarpError(code, `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${reason}; the transfer stopped (rerun to resume)`, { details: { chunk: c } });
+            }
+            retry.push(c);
+            notify();
+            continue;
+          }
+          if (!chunkIsDone(c)) {
+            writeChunk(c, data);
+            fetchedChunks++;
+            fetchedBytes += data.length;
+            wireBytes += reply.data.length;
+            emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: reply.data.length, source: src.name });
+          }
+          remaining--;
+          if (remaining === 0) notify();
+        }
+      } catch (e) {
+        // Give the lane's chunks back to the others; a fatal integrity error stops everything.
+        retry.push(...out);
+        out.length = 0;
+        if (isWarpError(e) && (e.code === ErrorCodes.CHUNK_CORRUPT || e.code === ErrorCodes.CHUNK_UNAVAILABLE || e.code === ErrorCodes.DISK_FULL || e.code === ErrorCodes.OUTPUT_UNWRITABLE || e.code === ErrorCodes.CANCELLED || e.code === ErrorCodes.FILE_HASH_MISMATCH)) fatal ??= e;
+        notify();
+        throw e;
+      } finally {
+        lane.close().catch(() => {});
+      }
+    };
+
+    const runs: Promise<void>[] = [];
+    for (const src of o.sources) {
+      for (let k = 0; k < src.lanes; k++) {
+        runs.push(src.openLane().then((lane) => runLane(src, lane)));
+      }
+    }
+    const settled = await Promise.allSettled(runs);
+    if (remaining > 0 || fatal) {
+      const firstErr = fatal ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+      throw firstErr ?? new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${remaining} chunks could not be fetched`);
+    }
+  }
+  for (let slot = 0; slot < nFiles; slot++) if (!finalized[slot]) finalize(slot);
+  for (const fd of fds.values()) fs.closeSync(fd);
+  fds.clear();
+
+  // 5. Symlinks last (nothing is written through them), then directory metadata, deepest first.
+  for (let i = 0; i < m.entryCount; i++) {
+    const e = m.entry(i);
+    if (e.type !== EntryType.SYMLINK) continue;
+    const final = dest(e.path);
+    try {
+      const cur = fs.lstatSync(final, { throwIfNoEntry: false });
+      if (cur?.isSymbolicLink() && fs.readlinkSync(final) === e.linkTarget) continue;
+      const tmp = partName(final, sid);
+      fs.rmSync(tmp, { force: true });
+      fs.symlinkSync(e.linkTarget!, tmp);
+      fs.renameSync(tmp, final);
+    } catch (err) {
+      throw fromSystemError(err, final, 'write');
+    }
+  }
+  for (let i = m.entryCount - 1; i >= 0; i--) {
+    const e = m.entry(i);
+    if (e.type !== EntryType.DIR) continue;
+    try {
+      fs.chmodSync(dest(e.path), e.mode & 0o7777);
+      fs.utimesSync(dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
+    } catch { /* metadata only */ }
+  }
+
+  const root = merkleRoot(nChunks, (c) => m.chunkId(c)).toString('hex');
+  if (o.announcedRoot !== undefined && root !== o.announcedRoot) {
+    throw new WarpError(ErrorCodes.VERIFY_FAILED, `the received tree's Merkle root ${root.slice(0, 16)}… differs from the announced ${o.announcedRoot.slice(0, 16)}…`);
+  }
+  progress.flush();
+  void slotOfEntry;
+  return {
+    files: nFiles, dirs, symlinks, bytes: m.totalFileBytes, unchangedFiles, fetchedChunks, fetchedBytes, wireBytes, localChunks, localBytes,
+    resumedBytes, rejectedChunks, elapsedSeconds: progress.elapsedSeconds, merkleRoot: root,
+  };
+}
+
+function readAt(fd: number, offset: number, length: number): Buffer | undefined {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const r = fs.readSync(fd, buf, got, length - got, offset + got);
+    if (r === 0) return undefined;
+    got += r;
+  }
+  return buf;
+}
+
+function readFileRange(abs: string, offset: number, length: number): Buffer | undefined {
+  let fd: number;
+  try { fd = fs.openSync(abs, 'r'); } catch { return undefined; }
+  try { return readAt(fd, offset, length); } catch { return undefined; } finally { fs.closeSync(fd); }
+}
+
+/** BLAKE3 of the first `size` bytes of an open file (one reused hasher and buffer). */
+function hashFd(fd: number, size: number): Buffer {
+  readBuf ??= Buffer.allocUnsafe(READ_BUF);
+  fileHasher.reset();
+  let off = 0;
+  while (off < size) {
+    const r = fs.readSync(fd, readBuf, 0, Math.min(READ_BUF, size - off), off);
+    if (r === 0) break;
+    fileHasher.update(readBuf.subarray(0, r));
+    off += r;
+  }
+  return fileHasher.digestBuffer();
+}

@@ -1,0 +1,124 @@
+/**
+ * The listening side (`warp listen`): answers control streams from trusted peers — serves trees under its
+ * root for `fetch`, pulls trees offered by `send` into its root, plans, pings — and serves chunk streams.
+ * A broken conversation (malformed frame, bad request) closes that connection with an error frame; the
+ * listener keeps serving everyone else.
+ */
+import crypto from 'node:crypto';
+import type { Connection } from '@libp2p/interface';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
+import { Manifest } from '../archive/manifest.ts';
+import type { ChunkerParams } from '../codec/fastcdc.ts';
+import type { ChunkStore } from '../store/chunk-store.ts';
+import type { FileIndex } from '../store/file-index.ts';
+import type { Channel } from '../net/channel.ts';
+import { protocolError } from '../net/frames.ts';
+import { PROTOCOLS, type WarpNode } from '../net/node.ts';
+import type { TransferEventListener } from './events.ts';
+import { planReceive } from './plan.ts';
+import { resolveInRoot } from './paths.ts';
+import { helloServer, localCaps } from './protocol.ts';
+import { receiveTree } from './receive.ts';
+import { ChunkServer } from './serve.ts';
+import { RemoteSource } from './source.ts';
+import { buildTree } from './tree.ts';
+
+export interface ServiceOptions {
+  node: WarpNode;
+  root: string;
+  chunking: ChunkerParams;
+  index?: FileIndex;
+  store?: ChunkStore;
+  streams: number;
+  window: number;
+  compress: boolean;
+  onEvent?: TransferEventListener;
+  /** Log lines for the listener's operator. */
+  onLog?: (msg: string) => void;
+}
+
+export class TransferService {
+  readonly chunks = new ChunkServer();
+  private readonly o: ServiceOptions;
+
+  constructor(o: ServiceOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    const { node } = this.o;
+    node.onRefused = (peer, proto) => this.o.onLog?.(`refused ${peer} (${proto}): not paired`);
+    await node.handle(PROTOCOLS.control, (ch, conn) => this.control(ch, conn));
+    await node.handle(PROTOCOLS.chunks, (ch) => this.chunks.serve(ch));
+  }
+
+  private async control(ch: Channel, conn: Connection): Promise<void> {
+    const o = this.o;
+    const sids: string[] = [];
+    const peer = ch.peer;
+    try {
+      const neg = await helloServer(ch, localCaps(o));
+      for (;;) {
+        const f = await ch.read();
+        if (!f) break;
+        const h = f.h;
+        if (h.t === 'ping') {
+          await ch.write({ t: 'pong', n: h.n, at: Date.now() });
+        } else if (h.t === 'open') {
+          const abs = resolveInRoot(o.root, String(h.path ?? ''), true);
+          const tree = buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
+          const sid = crypto.randomBytes(16).toString('hex');
+          let served = 0;
+          this.chunks.register(sid, { tree, peer, compress: neg.compress, onServed: (raw) => { served += raw; } });
+          sids.push(sid);
+          const bytes = tree.manifest.encode();
+          o.onLog?.(`${peer} fetches ${String(h.path)}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`);
+          await ch.write({ t: 'manifest', sid, root: tree.manifest.merkleRoot.toString('hex') }, bytes);
+          void served;
+        } else if (h.t === 'push') {
+          await this.receivePush(ch, conn, f.p, h, neg.streams, neg.window);
+        } else if (h.t === 'plan') {
+          const manifest = Manifest.decode(f.p, `plan from ${peer}`);
+          const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
+          const p = planReceive(manifest, target, o.index, o.store);
+          await ch.write({ t: 'plan', ...p });
+        } else if (h.t === 'bye') {
+          break;
+        } else {
+          throw protocolError(`unknown request '${h.t}'`);
+        }
+      }
+      await ch.close();
+    } catch (e) {
+      o.onLog?.(`${peer}: ${isWarpError(e) ? `[${e.code}] ` : ''}${(e as Error).message}`);
+      await ch.writeError(e);
+      if (isWarpError(e, ErrorCodes.PROTOCOL)) setTimeout(() => { conn.close().catch(() => {}); }, 100).unref();
+    } finally {
+      for (const s of sids) this.chunks.unregister(s);
+    }
+  }
+
+  private async receivePush(ch: Channel, conn: Connection, payload: Uint8Array, h: Record<string, unknown>, streams: number, window: number): Promise<void> {
+    const o = this.o;
+    const sid = String(h.sid ?? '');
+    if (!/^[0-9a-f]{16,64}$/.test(sid)) throw protocolError('push needs a hex session id');
+    const manifest = Manifest.decode(payload, `the tree offered by ${ch.peer}`);
+    if (typeof h.root !== 'string' || h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
+    const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
+    o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${String(h.dest ?? '/')}`);
+    let lastSent = 0;
+    const source = new RemoteSource(o.node, conn, sid, streams);
+    const r = await receiveTree({
+      manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
+      onEvent: (e) => {
+        o.onEvent?.(e);
+        // The sender sees the receiver's view: manifest summary, progress, errors.
+        if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 200) || e.type === 'transfer.chunk-rejected') {
+          lastSent = performance.now();
+          ch.write({ t: 'event', e }).catch(() => {});
+        }
+      },
+    });
+    await ch.write({ t: 'done', result: r });
+  }
+}

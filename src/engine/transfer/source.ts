@@ -1,0 +1,72 @@
+/**
+ * Where a receiver gets chunks. A source is anything that can answer "give me these chunk ids" on one or
+ * more lanes (parallel streams); replies come back in request order. The receiver's scheduler keeps one
+ * queue of missing chunks and every lane of every source pulls from it, so one download can be fed by
+ * several sources (the swarm issue plugs its scheduler in here) and dedup, resume and multi-source are the
+ * same mechanism: whatever is not already local is pulled by id.
+ */
+import type { Connection } from '@libp2p/interface';
+import { ErrorCodes } from '../core/errors.ts';
+import type { Channel } from '../net/channel.ts';
+import { protocolError } from '../net/frames.ts';
+import { PROTOCOLS, type WarpNode } from '../net/node.ts';
+
+export type ChunkReply =
+  | { ok: true; codec: number; rawSize: number; data: Uint8Array }
+  | { ok: false; code: string };
+
+export interface ChunkLane {
+  /** Asks for these chunks (pipelined: call again before the replies arrive). */
+  request(ids: Uint8Array[]): Promise<void>;
+  /** The reply to the oldest outstanding request, in order. */
+  next(): Promise<ChunkReply>;
+  close(): Promise<void>;
+}
+
+export interface ChunkSource {
+  /** A stable name (the peer id for a remote source). */
+  readonly name: string;
+  /** How many lanes to open. */
+  readonly lanes: number;
+  openLane(): Promise<ChunkLane>;
+}
+
+/** A peer serving a session over `/warp/chunks/1` streams on an open connection. */
+export class RemoteSource implements ChunkSource {
+  readonly name: string;
+  readonly lanes: number;
+  private readonly node: WarpNode;
+  private readonly conn: Connection;
+  private readonly sid: string;
+
+  constructor(node: WarpNode, conn: Connection, sid: string, lanes: number) {
+    this.node = node;
+    this.conn = conn;
+    this.sid = sid;
+    this.lanes = lanes;
+    this.name = conn.remotePeer.toString();
+  }
+
+  async openLane(): Promise<ChunkLane> {
+    const ch: Channel = await this.node.open(this.conn, PROTOCOLS.chunks);
+    const sid = this.sid;
+    return {
+      async request(ids) {
+        const payload = Buffer.allocUnsafe(ids.length * 32);
+        ids.forEach((id, i) => payload.set(id, i * 32));
+        await ch.write({ t: 'get', sid, n: ids.length }, payload);
+      },
+      async next() {
+        const f = await ch.expect('a chunk', 'chunk', 'miss');
+        if (f.h.t === 'miss') return { ok: false, code: typeof f.h.code === 'string' ? f.h.code : ErrorCodes.CHUNK_UNAVAILABLE };
+        const codec = Number(f.h.c);
+        const rawSize = Number(f.h.r);
+        if (!Number.isInteger(codec) || !Number.isInteger(rawSize) || rawSize < 0) throw protocolError('a chunk frame needs integer c and r');
+        return { ok: true, codec, rawSize, data: f.p };
+      },
+      async close() {
+        await ch.close();
+      },
+    };
+  }
+}

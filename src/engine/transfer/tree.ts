@@ -1,0 +1,78 @@
+/**
+ * A local tree offered to peers: its manifest (the archive's manifest type; chunks are stored raw, the wire
+ * decides compression per chunk) and where each chunk lies, so chunks can be served by id. Unchanged files
+ * come from the file index without being read.
+ */
+import type { Manifest } from '../archive/manifest.ts';
+import { EntryType, ManifestBuilder } from '../archive/manifest.ts';
+import { scanInputs } from '../archive/walk.ts';
+import { HASH_BYTES } from '../codec/blake3.ts';
+import { Codec } from '../codec/compress.ts';
+import type { ChunkerParams } from '../codec/fastcdc.ts';
+import type { FileIndex } from '../store/file-index.ts';
+import { chunkFile } from '../store/chunk-file.ts';
+
+export interface ChunkPlace {
+  abs: string;
+  offset: number;
+  length: number;
+}
+
+export interface LocalTree {
+  manifest: Manifest;
+  /** Where chunk `id` lies in this tree, or undefined. */
+  locate(id: Uint8Array): ChunkPlace | undefined;
+  /** Files whose chunk lists came from the index (not read). */
+  cachedFiles: number;
+}
+
+export const idKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, HASH_BYTES).toString('base64');
+
+export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex, onWarning?: (path: string, message: string) => void): LocalTree {
+  const scan = scanInputs([abs]);
+  for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
+  const b = new ManifestBuilder(params);
+  const seen = new Map<string, number>();
+  const files: string[] = [];
+  const placeFile: number[] = [];
+  const placeOffset: number[] = [];
+  let cachedFiles = 0;
+  for (let i = 0; i < scan.count; i++) {
+    const type = scan.type(i);
+    if (type !== EntryType.FILE) {
+      b.addEntry(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), 0, scan.linkTarget(i));
+      continue;
+    }
+    const fileAbs = scan.abs(i);
+    const c = chunkFile(fileAbs, params, index);
+    if (c.cached) cachedFiles++;
+    const e = b.addEntry(scan.rel(i), EntryType.FILE, scan.mode(i), c.mtimeMs, c.size);
+    const slot = files.push(fileAbs) - 1;
+    let off = 0;
+    for (let k = 0; k < c.lens.length; k++) {
+      const id = c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
+      const key = idKey(id);
+      let ci = seen.get(key);
+      if (ci === undefined) {
+        ci = b.addChunk(id, c.lens[k]);
+        b.setStored(ci, c.lens[k], Codec.RAW);
+        seen.set(key, ci);
+        placeFile[ci] = slot;
+        placeOffset[ci] = off;
+      }
+      b.addRef(e, ci);
+      off += c.lens[k];
+    }
+    b.finishFile(e, c.size, c.hash);
+  }
+  const manifest = b.build();
+  return {
+    manifest,
+    cachedFiles,
+    locate(id) {
+      const ci = seen.get(idKey(id));
+      if (ci === undefined) return undefined;
+      return { abs: files[placeFile[ci]], offset: placeOffset[ci], length: manifest.chunkRawSize(ci) };
+    },
+  };
+}

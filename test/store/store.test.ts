@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blake3 } from '../../src/engine/codec/blake3.ts';
+import { FastCdc } from '../../src/engine/codec/fastcdc.ts';
+import { ChunkStore, FileIndex, chunkFile } from '../../src/engine/store/index.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+
+const P = { minSize: 4096, avgSize: 16384, maxSize: 65536 };
+
+/** Reference: chunk a buffer in one go with the archive's chunker. */
+function refChunks(data: Buffer): Buffer[] {
+  const cdc = new FastCdc(P);
+  const st = cdc.newState();
+  const out: Buffer[] = [];
+  let start = 0;
+  for (;;) {
+    const c = cdc.findCut(st, data, start, data.length);
+    if (c < 0) break;
+    out.push(data.subarray(start, c));
+    start = c;
+  }
+  if (start < data.length) out.push(data.subarray(start));
+  return out;
+}
+
+describe('chunk store', () => {
+  it('stores by content, verifies on read, drops a damaged copy', () => {
+    const s = new ChunkStore(tmpDir());
+    const data = crypto.randomBytes(5000);
+    const id = blake3(data);
+    expect(s.has(id)).toBe(false);
+    expect(s.put(id, data)).toBe(true);
+    expect(s.put(id, data)).toBe(false);
+    expect(s.get(id)!.equals(data)).toBe(true);
+    expect(() => s.put(blake3(Buffer.from('x')), data)).toThrow(/do not match/);
+    const f = s.pathOf(id);
+    const bad = Buffer.from(data);
+    bad[10] ^= 1;
+    fs.writeFileSync(f, bad);
+    expect(s.get(id)).toBeUndefined();
+    expect(fs.existsSync(f)).toBe(false);
+    expect(s.stats()).toEqual({ chunks: 0, bytes: 0 });
+  });
+});
+
+describe('file index and chunkFile', () => {
+  it('chunks like the archive chunker, hashes the whole file, and caches unchanged files across restarts', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'f.bin');
+    const data = crypto.randomBytes(40 * 1024 * 1024 + 123); // larger than the read buffer
+    fs.writeFileSync(file, data);
+    const idx = new FileIndex(path.join(dir, 'idx'));
+    const a = chunkFile(file, P, idx);
+    expect(a.cached).toBe(false);
+    expect(Buffer.from(a.hash).equals(blake3(data))).toBe(true);
+    const ref = refChunks(data);
+    expect(a.lens.length).toBe(ref.length);
+    ref.forEach((c, i) => expect(Buffer.from(a.ids.subarray(i * 32, i * 32 + 32)).equals(blake3(c))).toBe(true));
+    idx.close();
+
+    const idx2 = new FileIndex(path.join(dir, 'idx'));
+    expect(idx2.size).toBe(1);
+    const b = chunkFile(file, P, idx2);
+    expect(b.cached).toBe(true);
+    // locate: where chunk 3 lies
+    const loc = idx2.locate(ref[3] ? blake3(ref[3]) : blake3(ref[0]));
+    expect(loc[0].path).toBe(file);
+    expect(data.subarray(loc[0].offset, loc[0].offset + loc[0].length).equals(ref[3])).toBe(true);
+    // A change of mtime means a re-read.
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(chunkFile(file, P, idx2).cached).toBe(false);
+    idx2.forget(file);
+    idx2.close();
+    expect(new FileIndex(path.join(dir, 'idx')).size).toBe(0);
+  });
+
+  it('ignores a torn tail (SIGKILL mid-append) and keeps the records before it', () => {
+    const dir = tmpDir();
+    const idxDir = path.join(dir, 'idx');
+    const idx = new FileIndex(idxDir);
+    for (const n of ['a', 'b']) {
+      fs.writeFileSync(path.join(dir, n), crypto.randomBytes(20000));
+      chunkFile(path.join(dir, n), P, idx);
+    }
+    idx.close();
+    fs.appendFileSync(path.join(idxDir, 'files.idx'), Buffer.from([0, 0, 1, 0, 0x93, 1]));
+    expect(new FileIndex(idxDir).size).toBe(2);
+  });
+
+  it('small and empty files hash like one-shot BLAKE3', () => {
+    const dir = tmpDir();
+    for (const n of [0, 1, 4095, 70000]) {
+      const f = path.join(dir, `s${n}`);
+      const d = crypto.randomBytes(n);
+      fs.writeFileSync(f, d);
+      const r = chunkFile(f, P);
+      expect(Buffer.from(r.hash).equals(blake3(d))).toBe(true);
+      expect(r.lens.reduce((s, x) => s + x, 0)).toBe(n);
+    }
+  });
+});
