@@ -8,6 +8,7 @@ import * as id from './id.ts';
 import * as info from './info.ts';
 import * as listen from './listen.ts';
 import * as peers from './peers.ts';
+import * as resume from './resume.ts';
 import * as sched from './sched.ts';
 import * as shortcuts from './shortcuts.ts';
 
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   listen.register(program, ctx);
   id.register(program, ctx);
   peers.register(program, ctx);
+  resume.register(program, ctx);
   info.register(program, ctx);
   config.register(program, ctx);
   benchLocal.register(program, ctx);

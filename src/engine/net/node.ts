@@ -40,6 +40,20 @@ export type ChannelHandler = (ch: Channel, conn: Connection) => Promise<void> | 
 
 const MAX_STREAMS = 1024;
 
+/**
+ * QUIC settings (the package defaults are 10 MB per stream / 15 MB per connection of flow-control credit and
+ * 500 kB UDP socket buffers). Larger windows keep 8 parallel streams of MiB-sized chunks moving; a shorter
+ * idle timeout notices a dead peer sooner. Measured in bench/transfer.ts (BENCHMARKS.md).
+ */
+const QUIC_TUNING = {
+  maxIdleTimeout: 8_000,
+  keepAliveInterval: 2_000,
+  maxStreamData: 32 * 1024 * 1024,
+  maxConnectionData: 96 * 1024 * 1024,
+  receiveBufferSize: 4 * 1024 * 1024,
+  sendBufferSize: 4 * 1024 * 1024,
+};
+
 export class WarpNode {
   readonly libp2p: Libp2p;
   readonly peerId: string;
@@ -66,7 +80,7 @@ export class WarpNode {
       node = await createLibp2p({
         privateKey: o.identity.privateKey,
         addresses: { listen },
-        transports: [quic(), tcp({ inboundSocketInactivityTimeout: 0, outboundSocketInactivityTimeout: 0 })],
+        transports: [quic(QUIC_TUNING), tcp({ inboundSocketInactivityTimeout: 0, outboundSocketInactivityTimeout: 0 })],
         connectionEncrypters: [tls()],
         streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS, streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 } })],
         peerDiscovery: o.mdns ? [mdns()] : [],

@@ -1,0 +1,130 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { warp } from '../helpers/cli.ts';
+import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
+import { peerIdOf, spawnWarp, startListener } from './peers.ts';
+
+const CHUNKS = { WARP_ARCHIVE_CHUNK_MIN: '16KiB', WARP_ARCHIVE_CHUNK_AVG: '64KiB', WARP_ARCHIVE_CHUNK_MAX: '256KiB', WARP_TRANSFER_STREAMS: '2' };
+const SLOW = { ...CHUNKS, WARP_FAULT_CHUNK_DELAY_MS: '15' };
+
+function fixture(): { dir: string; homeA: string; homeB: string; root: string; src: string; idA: string } {
+  const dir = tmpDir('warp-resume-');
+  const root = path.join(dir, 'root');
+  const src = path.join(dir, 'src', 'data');
+  fs.mkdirSync(root, { recursive: true });
+  writeTree(src, {
+    'a.bin': crypto.randomBytes(3_000_000),
+    'b/c.bin': crypto.randomBytes(2_500_000),
+    'b/d.txt': 'line of text for compression\n'.repeat(50_000),
+    'small.txt': 'x',
+  });
+  const homeA = path.join(dir, 'A');
+  return { dir, homeA, homeB: path.join(dir, 'B'), root, src, idA: peerIdOf(homeA) };
+}
+
+/** Every file under its final name is complete and correct (part files are hidden and ignored). */
+function noPartialFinals(dest: string, src: string): void {
+  if (!fs.existsSync(dest)) return;
+  for (const rel of listFiles(dest)) {
+    const abs = path.join(dest, rel);
+    if (path.basename(rel).includes('.warp-part-') || !fs.lstatSync(abs).isFile()) continue;
+    expect(fs.readFileSync(abs).equals(fs.readFileSync(path.join(src, rel))), `${rel} is partial under its final name`).toBe(true);
+  }
+}
+
+function sameTree(a: string, b: string): void {
+  const files = (d: string) => listFiles(d).filter((p) => fs.lstatSync(path.join(d, p)).isFile());
+  expect(files(a)).toEqual(files(b));
+  for (const f of files(a)) expect(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f).toBe(true);
+}
+
+/** Resolves when the process printed a line containing `"<type>"` (or exited). */
+function seen(proc: import('node:child_process').ChildProcess, type: string): Promise<void> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const on = (d: Buffer): void => {
+      buf += d.toString();
+      if (buf.includes(`"${type}"`)) { proc.stdout!.off('data', on); resolve(); }
+    };
+    proc.stdout!.on('data', on);
+    proc.once('exit', () => resolve());
+  });
+}
+
+async function killAfterChunks(home: string, args: string[], env: Record<string, string>, chunks: number): Promise<void> {
+  const p = spawnWarp(home, args, env);
+  await new Promise<void>((resolve) => {
+    let seen = 0;
+    let buf = '';
+    p.proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      seen = buf.split('\n').filter((l) => l.includes('"transfer.chunk"')).length;
+      if (seen >= chunks) { p.proc.kill('SIGKILL'); resolve(); }
+    });
+    p.proc.once('exit', () => resolve());
+  });
+  await p.done;
+}
+
+describe('resume after SIGKILL or a cut connection', () => {
+  it('receiver (fetch) killed at random points, then `warp resume`: only missing chunks move, result identical', async () => {
+    const { dir, homeA, homeB, root, src, idA } = fixture();
+    fs.cpSync(src, path.join(root, 'data'), { recursive: true });
+    const served = path.join(root, 'data');
+    const l = await startListener(homeB, root, ['--allow', idA], SLOW);
+    const out = path.join(dir, 'out');
+    const args = ['--json', 'fetch', `${l.addr}:/data`, out];
+    for (const k of [3 + crypto.randomInt(20), 5 + crypto.randomInt(20)]) {
+      await killAfterChunks(homeA, args, CHUNKS, k);
+      noPartialFinals(path.join(out, 'data'), served);
+    }
+    const list = warp(['--json', 'resume', 'list'], { home: homeA });
+    const interrupted = list.json.filter((s) => s.status === 'interrupted');
+    expect(interrupted.length).toBe(1);
+    const r = warp(['--json', 'resume', String(interrupted[0].id).slice(0, 10)], { home: homeA, env: CHUNKS });
+    expect(r.status, r.stderr).toBe(0);
+    const res = r.json.at(-1)!;
+    expect(res.resumedBytes as number).toBeGreaterThan(0);
+    expect((res.fetchedBytes as number) + (res.resumedBytes as number) + (res.localBytes as number)).toBeGreaterThanOrEqual(res.bytes as number - 1);
+    sameTree(path.join(out, 'data'), served);
+    expect(listFiles(out).filter((p) => p.includes('.warp-part-'))).toEqual([]);
+    expect(warp(['--json', 'resume', 'list'], { home: homeA }).json.filter((s) => s.status === 'interrupted')).toEqual([]);
+    await l.stop();
+  });
+
+  it('sender killed mid-send, and the receiving listener killed mid-send: rerun completes identically', async () => {
+    const { homeA, homeB, root, src, idA } = fixture();
+    let l = await startListener(homeB, root, ['--allow', idA], CHUNKS);
+    const dest = path.join(root, 'in', 'data');
+    const sendArgs = ['--json', 'send', src, `${l.addr}:/in`];
+    // 1. SIGKILL the sender after a random delay.
+    const p = spawnWarp(homeA, sendArgs, SLOW);
+    await seen(p.proc, 'transfer.manifest');
+    await new Promise((r) => setTimeout(r, 50 + crypto.randomInt(300)));
+    p.proc.kill('SIGKILL');
+    await p.done;
+    noPartialFinals(dest, src);
+    // 2. SIGKILL the listener (the receiver of a send) while a send runs; the sender reports a clear error.
+    const q = spawnWarp(homeA, sendArgs, SLOW);
+    await seen(q.proc, 'transfer.manifest');
+    await new Promise((r) => setTimeout(r, 50 + crypto.randomInt(300)));
+    l.proc.kill('SIGKILL');
+    const qr = await q.done;
+    if (qr.status !== 0) {
+      expect(qr.status).toBe(8);
+      expect(qr.stderr).toMatch(/E_PEER_UNREACHABLE|E_REMOTE|connection/);
+    }
+    noPartialFinals(dest, src);
+    // 3. Restart the listener (same identity and root) and send again.
+    l = await startListener(homeB, root, ['--allow', idA], CHUNKS);
+    const r = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: CHUNKS });
+    expect(r.status, r.stderr).toBe(0);
+    const res = r.json.at(-1)!;
+    expect(res.fetchedBytes as number).toBeLessThan(res.bytes as number);
+    sameTree(dest, src);
+    expect(listFiles(path.join(root, 'in')).filter((x) => x.includes('.warp-part-'))).toEqual([]);
+    await l.stop();
+  });
+});
