@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,7 @@ function sameTree(a: string, b: string): void {
 }
 
 /** Resolves when the process printed a line containing `"<type>"` (or exited). */
-function seen(proc: import('node:child_process').ChildProcess, type: string): Promise<void> {
+function seen(proc: ChildProcess, type: string): Promise<void> {
   return new Promise((resolve) => {
     let buf = '';
     const on = (d: Buffer): void => {
