@@ -7,6 +7,7 @@ import * as config from './config.ts';
 import * as id from './id.ts';
 import * as info from './info.ts';
 import * as listen from './listen.ts';
+import * as pair from './pair.ts';
 import * as peers from './peers.ts';
 import * as resume from './resume.ts';
 import * as sched from './sched.ts';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   shortcuts.register(program, ctx);
   listen.register(program, ctx);
   id.register(program, ctx);
+  pair.register(program, ctx);
   peers.register(program, ctx);
   resume.register(program, ctx);
   info.register(program, ctx);

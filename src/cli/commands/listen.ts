@@ -3,7 +3,6 @@
  * first stdout line is `{"type":"listening",…}` (peer id, port, addresses), then transfer events.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
@@ -12,21 +11,9 @@ import { WarpNode } from '../../engine/net/node.ts';
 import type { TransportName } from '../../engine/net/address.ts';
 import { TransferService } from '../../engine/transfer/service.ts';
 import type { CliContext } from '../context.ts';
-import { transferEnv, type NetCliOpts } from './net-env.ts';
+import { freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
 interface ListenOpts extends NetCliOpts { root?: string; port?: string; host?: string; allow?: string[]; mdns?: boolean }
-
-/** A port free for both TCP and UDP right now (so one number describes the listener). */
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 export function register(program: Command, ctx: CliContext): void {
   program.command('listen').description('serve and receive transfers for trusted peers inside a root directory')

@@ -1,4 +1,5 @@
 /** Shared setup for the network commands: identity, trusted peers, file index and chunk store under WARP_HOME. */
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { warpHome } from '../../engine/core/warp-home.ts';
@@ -46,3 +47,16 @@ export function listenAddresses(peerId: string, port: number, host = '0.0.0.0'):
     : [host];
   return ips.flatMap((ip) => [`/ip4/${ip}/udp/${port}/quic-v1/p2p/${peerId}`, `/ip4/${ip}/tcp/${port}/p2p/${peerId}`]);
 }
+
+/** A port free for both TCP and UDP right now (so one number describes the listener). */
+export async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { warp } from '../helpers/cli.ts';
+import { tmpDir, writeTree } from '../helpers/tmp.ts';
+import { peerIdOf, spawnWarp, startListener } from './peers.ts';
+
+async function firstLine(p: ReturnType<typeof spawnWarp>): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    p.proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
+    });
+    p.proc.once('exit', (c) => reject(new Error(`exited ${c}`)));
+  });
+}
+
+describe('pairing with a one-time code', () => {
+  it('pairs both ways; paired peers then talk without ids or --allow; a wrong code and a removed peer are refused', async () => {
+    const dir = tmpDir('warp-pair-');
+    const homeA = path.join(dir, 'A');
+    const homeB = path.join(dir, 'B');
+    const idA = peerIdOf(homeA);
+    const idB = peerIdOf(homeB);
+
+    // A wrong code is refused (and counts as an attempt).
+    const p0 = spawnWarp(homeB, ['--json', 'pair', '--port', '0', '--host', '127.0.0.1']);
+    const info0 = await firstLine(p0);
+    const bad = warp(['pair', 'aaaaa-bbbbb', `127.0.0.1:${info0.port}`], { home: homeA });
+    expect(bad.status).toBe(9);
+    expect(bad.stderr).toMatch(/E_PAIRING_FAILED|wrong pairing code/);
+    p0.proc.kill('SIGTERM');
+    await p0.done;
+
+    const p = spawnWarp(homeB, ['--json', 'pair', '--port', '0', '--host', '127.0.0.1', '--name', 'laptop']);
+    const info = await firstLine(p);
+    expect(String(info.code)).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+    const ok = warp(['--json', 'pair', String(info.code), `127.0.0.1:${info.port}`, '--name', 'server'], { home: homeA });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.json.at(-1)!.paired).toBe(idB);
+    const done = await p.done;
+    expect(done.status, done.stderr).toBe(0);
+    expect(warp(['--json', 'peers'], { home: homeA }).json.map((x) => x.id)).toEqual([idB]);
+    expect(warp(['--json', 'peers'], { home: homeB }).json.map((x) => x.id)).toEqual([idA]);
+
+    // Paired: a plain host:port works in both directions of trust.
+    const root = path.join(dir, 'root');
+    writeTree(root, { 'shared/f.txt': 'paired data\n' });
+    const l = await startListener(homeB, root);
+    const out = path.join(dir, 'out');
+    const f = warp(['fetch', `127.0.0.1:${l.port}:/shared`, out], { home: homeA });
+    expect(f.status, f.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'shared/f.txt'), 'utf8')).toBe('paired data\n');
+
+    // Removed on B: refused again.
+    expect(warp(['peers', 'remove', idA], { home: homeB }).status).toBe(0);
+    const after = warp(['fetch', `127.0.0.1:${l.port}:/shared`, path.join(dir, 'out2')], { home: homeA });
+    expect(after.status).toBe(9);
+    expect(after.stderr).toMatch(/E_PEER_NOT_PAIRED/);
+    await l.stop();
+  });
+});
