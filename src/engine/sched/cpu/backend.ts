@@ -137,11 +137,9 @@ export class CpuBackend implements SchedBackend {
       this.narrow ??= new NarrowChunks(m.allocate);
       const n = this.narrow;
       if (n.sync(m, t)) {
-        const stable = new Uint8Array(256);
-        const allStable = full && this.stableEdges(input, stable);
         job.narrow = {
-          cls: n.cls, edges8: n.edges, classSize: t.classSize, stable, allStable,
-          kEdgeWords: new Uint32Array(m.kEdge.buffer, m.kEdge.byteOffset, m.kEdge.length >>> 1),
+          rec: n.rec, rec16: n.rec16, recStride: n.stride, classSize: t.classSize, skipUnchanged: full && this.paramsUnchanged(input),
+          kEdgeWords: new Int32Array(m.kEdge.buffer, m.kEdge.byteOffset, m.kEdge.length >>> 1),
         };
       }
     }
@@ -149,25 +147,21 @@ export class CpuBackend implements SchedBackend {
   }
 
   /**
-   * Which edges' costs are what every current list was computed with: same model and params object, same
-   * values, and the same version stamp (so an edge that changed and changed back between two full runs, its
-   * lists updated in place by the tick's edge delta meanwhile, counts as changed). Only full runs record what
-   * they used: after one, every list is exact for those parameters, and every later tick keeps it exact for
-   * the parameters of its own (rescoring or updating the chunks on changed edges). Returns true when all are.
+   * Whether every edge's costs are what every current list was computed with: same model and params object,
+   * same values, and the same version stamps (so an edge that changed and changed back between two full runs,
+   * its lists updated in place by the tick's edge delta meanwhile, counts as changed). Only full runs record
+   * what they used: after one, every list is exact for those parameters, and every later tick keeps it exact
+   * for the parameters of its own (rescoring or updating the chunks on changed edges).
    */
-  private stableEdges(input: ScoreInput, stable: Uint8Array): boolean {
+  private paramsUnchanged(input: ScoreInput): boolean {
     const m = input.model;
     const p = input.params;
-    stable[255] = 1; // NO_EDGE slots
     if (m !== this.seenModel || p !== this.seenParams || m.edgeCount !== this.seenCount) return false;
-    let all = true;
     for (let e = 0; e < m.edgeCount; e++) {
       // Object.is: a -0 where a 0 was gives other cost bits.
-      const same = Object.is(p.a[e], this.seenA[e]) && Object.is(p.b[e], this.seenB[e]) && p.excluded[e] === this.seenEx[e] && p.version[e] === this.seenVersion[e];
-      stable[e] = same ? 1 : 0;
-      if (!same) all = false;
+      if (!Object.is(p.a[e], this.seenA[e]) || !Object.is(p.b[e], this.seenB[e]) || p.excluded[e] !== this.seenEx[e] || p.version[e] !== this.seenVersion[e]) return false;
     }
-    return all;
+    return true;
   }
 
   private rememberParams(input: ScoreInput): void {

@@ -49,13 +49,12 @@ export function scoreJobList(job: ScoreJob, list: Uint32Array, from: number, to:
 }
 
 function touchNarrow(s: NarrowArrays, list: Uint32Array, from: number, to: number): number {
-  const { availStart, cls, kEdgeWords, kCost, edges8 } = s;
+  const { rec, recStride, kEdgeWords, kCost } = s;
   let sink = 0;
   for (let i = from; i < to; i++) {
     const c = list[i];
-    sink += availStart[c] + cls[c] + kEdgeWords[c << 1] + kCost[c << 2];
+    sink += rec[c * recStride] + kEdgeWords[c << 1] + kCost[c << 2];
   }
-  for (let i = from; i < to; i++) sink += edges8[availStart[list[i]]];
   return sink;
 }
 

@@ -33,7 +33,8 @@ export function balanceLoad(ctx: TickContext, meanSize: number): void {
     for (let i = 0; i < k; i++) {
       const e = m.kEdge[o + i];
       if (e === NO_EDGE) break;
-      if (e === a || !isCandidate(ctx, c, e) || edgeLoad(m, e) >= cfg.underloadThreshold) continue;
+      // Cheap per-edge test first: most backups of a busy model are not underloaded, and isCandidate scans pairs.
+      if (e === a || edgeLoad(m, e) >= cfg.underloadThreshold || !isCandidate(ctx, c, e)) continue;
       if (drainSeconds(m, e, meanSize) + transferSeconds(m, e, m.size[c]) >= drainA) continue;
       m.transition(c, ChunkStatus.PENDING, e);
       moves++;

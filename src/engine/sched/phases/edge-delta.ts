@@ -76,15 +76,16 @@ export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail:
 
 /** Updates the chunks job.chunks[from..to) (a slice of job's range; workers run one each). */
 export function runEdgeDelta(job: EdgeDeltaJob, from: number, to: number): void {
-  const { chunks, costSize, kEdge, kCost, k, dirtyFlag } = job;
+  const { chunks, costSize, kEdge, kCost, k, dirtyFlag, availStart, pairs } = job;
   for (let base = from; base < to; base += BLOCK) {
     const end = Math.min(base + BLOCK, to);
     // Touch the block's lines with independent loads first, so their cache misses overlap (see cpu/job.ts).
     let sink = 0;
     for (let i = base; i < end; i++) {
       const c = chunks[i];
-      sink += costSize[c] + kEdge[c * k] + kCost[c * k];
+      sink += costSize[c] + kEdge[c * k] + kCost[c * k] + availStart[c];
     }
+    for (let i = base; i < end; i++) sink += pairs[availStart[chunks[i]]];
     _touched += sink;
     for (let i = base; i < end; i++) {
       const c = chunks[i];
