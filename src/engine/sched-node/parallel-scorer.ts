@@ -39,7 +39,7 @@ export class NodeParallelScorer implements ParallelScorer {
   canShare(job: ScoreJob): boolean {
     const big: ArrayBufferView[] = [job.costSize, job.availStart, job.pairs, job.kEdge, job.kCost];
     if (job.ranked) big.push(job.ranked.classOf, job.ranked.ranks, job.ranked.costBits);
-    if (job.narrow) big.push(job.narrow.cls, job.narrow.edges8, job.narrow.classSize, job.narrow.kEdgeWords);
+    if (job.narrow) big.push(job.narrow.rec, job.narrow.rec16, job.narrow.classSize, job.narrow.kEdgeWords);
     return big.every((a) => a.buffer instanceof SharedArrayBuffer);
   }
 
