@@ -10,6 +10,7 @@ import * as listen from './listen.ts';
 import * as pair from './pair.ts';
 import * as peers from './peers.ts';
 import * as resume from './resume.ts';
+import * as streamCmd from './stream.ts';
 import * as sched from './sched.ts';
 import * as shortcuts from './shortcuts.ts';
 
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   pair.register(program, ctx);
   peers.register(program, ctx);
   resume.register(program, ctx);
+  streamCmd.register(program, ctx);
   info.register(program, ctx);
   config.register(program, ctx);
   benchLocal.register(program, ctx);

@@ -49,24 +49,34 @@ export interface PeerLink {
   close(): Promise<void>;
 }
 
-export async function connectPeer(env: TransferEnv, addressText: string): Promise<PeerLink> {
+/** Dials and checks the peer (trusted, or named in the address); no control stream yet. */
+export async function dialPeer(env: TransferEnv, addressText: string): Promise<Omit<PeerLink, 'ctl' | 'neg'>> {
   const address = parsePeerAddress(addressText);
   const node = await WarpNode.create({ identity: env.identity, isTrusted: (id) => id === address.peerId || env.trust.has(id) });
   try {
     const { conn, transport, handshakeMs } = await node.dial(address, { transport: env.transport });
-    const ctl = await node.open(conn, PROTOCOLS.control);
+    return { node, conn, peer: conn.remotePeer.toString(), address, transport, handshakeMs, close: () => node.stop() };
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
+}
+
+export async function connectPeer(env: TransferEnv, addressText: string): Promise<PeerLink> {
+  const d = await dialPeer(env, addressText);
+  try {
+    const ctl = await d.node.open(d.conn, PROTOCOLS.control);
     const neg = await helloClient(ctl, localCaps(env));
-    const peer = conn.remotePeer.toString();
     return {
-      node, conn, ctl, neg, peer, address, transport, handshakeMs,
+      ...d, ctl, neg,
       async close() {
         try { await ctl.write({ t: 'bye' }); } catch { /* gone */ }
         await ctl.close();
-        await node.stop();
+        await d.node.stop();
       },
     };
   } catch (e) {
-    await node.stop();
+    await d.node.stop();
     throw e;
   }
 }
