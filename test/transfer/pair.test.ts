@@ -62,3 +62,35 @@ describe('pairing with a one-time code', () => {
     await l.stop();
   });
 });
+
+describe('probe and plan', () => {
+  it('probe reports handshake, RTT, throughput and negotiated parameters; plan counts what the peer already has', async () => {
+    const dir = tmpDir('warp-probe-');
+    const homeA = path.join(dir, 'A');
+    const homeB = path.join(dir, 'B');
+    const idA = peerIdOf(homeA);
+    const root = path.join(dir, 'root');
+    const src = path.join(dir, 'src', 'data');
+    writeTree(src, { 'one.bin': Buffer.alloc(2_000_000, 7), 'two.txt': 'two\n'.repeat(100_000) });
+    fs.mkdirSync(root);
+    const l = await startListener(homeB, root, ['--allow', idA, '--streams', '4']);
+    const p = warp(['--json', 'probe', l.addr, '--bytes', '8MiB'], { home: homeA });
+    expect(p.status, p.stderr).toBe(0);
+    const r = p.json.at(-1)!;
+    expect(r.transport).toBe('quic');
+    expect(r.probeBytes).toBe(8 * 1024 * 1024);
+    expect(r.throughputBytesPerSec as number).toBeGreaterThan(1e6);
+    expect((r.negotiated as { streams: number }).streams).toBe(4);
+    expect((r.rttMs as { median: number }).median).toBeGreaterThan(0);
+
+    const before = warp(['--json', 'plan', src, `${l.addr}:/in`], { home: homeA });
+    expect(before.status, before.stderr).toBe(0);
+    expect(before.json.at(-1)!.haveChunks).toBe(0);
+    expect(fs.readdirSync(root)).toEqual([]); // planning writes nothing
+    expect(warp(['send', src, `${l.addr}:/in`], { home: homeA }).status).toBe(0);
+    const after = warp(['--json', 'plan', src, `${l.addr}:/in`], { home: homeA });
+    expect(after.json.at(-1)!.needChunks).toBe(0);
+    expect(after.json.at(-1)!.unchangedFiles).toBe(2);
+    await l.stop();
+  });
+});

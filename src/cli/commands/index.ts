@@ -9,6 +9,8 @@ import * as info from './info.ts';
 import * as listen from './listen.ts';
 import * as pair from './pair.ts';
 import * as peers from './peers.ts';
+import * as plan from './plan.ts';
+import * as probe from './probe.ts';
 import * as resume from './resume.ts';
 import * as streamCmd from './stream.ts';
 import * as sched from './sched.ts';
@@ -23,6 +25,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   pair.register(program, ctx);
   peers.register(program, ctx);
   resume.register(program, ctx);
+  plan.register(program, ctx);
+  probe.register(program, ctx);
   streamCmd.register(program, ctx);
   info.register(program, ctx);
   config.register(program, ctx);

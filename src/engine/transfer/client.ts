@@ -210,7 +210,7 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
     await Promise.all(chans.map(async (ch, k) => {
       const n = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0);
       await ch.write({ t: 'probe', n });
-      for (let i = 0; i < n; i++) got += (await ch.expect('probe data', 'chunk')).p.length;
+      for (let i = 0; i < n; i++) { const f = await ch.expect('probe data', 'chunk'); got += f.p.length; }
       await ch.close();
     }));
     const secs = (performance.now() - t0) / 1000;
