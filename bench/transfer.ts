@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:transfer [-- --size=1GiB] [--repeat=N] [--quick] [--no-rsync]`
+ *
+ * Warp peer-to-peer transfer between two real `warp` processes on 127.0.0.1 (a listener and a sender, each
+ * with its own WARP_HOME), on the deterministic mixed data set of the archive benchmark (copied first, so the
+ * shared cache is never edited):
+ *  1. first copy over QUIC and over the TCP fallback (fresh homes: nothing cached, the sender scans and
+ *     hashes everything): wall time of `warp send` (process start to exit) and MB/s;
+ *  2. the same data with an rsync daemon on 127.0.0.1 (`rsync -a` into rsync://, no compression);
+ *  3. 1 % of the bytes edited in place (64 KiB regions spread over the files), then re-send with Warp and re-run
+ *     rsync: time and bytes on the wire;
+ *  4. stream mode: 64 KiB chunk latency p50/p99 (paced) and unpaced throughput, QUIC and TCP.
+ * Medians over --repeat rounds; the load average is printed (other engineers' benchmarks share the machine).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseByteSize } from '../src/engine/core/bytes.ts';
+import { ensureDataset } from './lib/dataset.ts';
+import { streamLatency } from './lib/transfer-stream.ts';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(repo, 'bin/warp.js');
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = argv.includes('--quick');
+const size = parseByteSize(opt('size') ?? (quick ? '256MiB' : '1GiB'));
+const repeat = Number(opt('repeat') ?? (quick ? 1 : 3));
+const withRsync = !argv.includes('--no-rsync') && spawnSync('rsync', ['--version']).status === 0;
+const MB = 1e6;
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+function warpJson(home: string, args: string[]): { status: number; wall: number; result: Record<string, unknown>; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [BIN, '--json', ...args], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const wall = (performance.now() - t0) / 1000;
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"result"'));
+  return { status: r.status ?? -1, wall, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
+}
+
+async function listener(home: string, root: string, allow: string): Promise<{ proc: ChildProcess; addr: string }> {
+  const proc = spawn(process.execPath, [BIN, '--json', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', allow], {
+    env: { ...process.env, WARP_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
+    });
+    proc.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
+  });
+  proc.stdout!.resume();
+  return { proc, addr: `${String(first.peerId)}@127.0.0.1:${String(first.port)}` };
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  await new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+}
+
+function rsyncRun(src: string, url: string): { wall: number; sent: number; ok: boolean; err: string } {
+  const t0 = performance.now();
+  const r = spawnSync('rsync', ['-a', '--stats', `${src}/`, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wall = (performance.now() - t0) / 1000;
+  const m = /Total bytes sent:\s*([\d,.]+)/.exec(r.stdout);
+  return { wall, sent: m ? Number(m[1].replace(/[,.]/g, '')) : NaN, ok: r.status === 0, err: r.stderr.slice(-500) };
+}
+
+/** Overwrites ~`fraction` of the tree's bytes in 64 KiB regions spread over its larger files (sizes kept). */
+function editTree(root: string, fraction: number, total: number): number {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of fs.readdirSync(d).sort()) {
+      const p = path.join(d, n);
+      const st = fs.lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size >= 1024 * 1024) files.push(p);
+    }
+  };
+  walk(root);
+  const region = 64 * 1024;
+  const regions = Math.max(1, Math.round((total * fraction) / region));
+  let edited = 0;
+  const rng = crypto.createHash('sha256').update('edit-seed').digest();
+  for (let i = 0; i < regions; i++) {
+    const f = files[(i * 7919) % files.length];
+    const st = fs.statSync(f);
+    const off = Math.floor(((rng.readUInt32BE((i * 4) % 28) ^ (i * 2654435761)) >>> 0) % Math.max(1, st.size - region));
+    const fd = fs.openSync(f, 'r+');
+    fs.writeSync(fd, crypto.randomBytes(region), 0, region, off);
+    fs.closeSync(fd);
+    edited += region;
+  }
+  return edited;
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:transfer  size=${size} repeat=${repeat} rsync=${withRsync}  node ${process.versions.node}  cores ${os.cpus().length}  load ${load()}`);
+  const ds = ensureDataset({ size, seed: 1, cacheDir: path.join(repo, '.bench-data') });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-xfer-'));
+  try {
+    const src = path.join(work, 'src', 'data');
+    fs.cpSync(ds.root, src, { recursive: true, preserveTimestamps: true });
+    const total = ds.totalBytes;
+    console.log(`data set: ${ds.files} files, ${(total / MB).toFixed(0)} MB (copied to ${src})`);
+    const homeA = path.join(work, 'A');
+    const homeB = path.join(work, 'B');
+    const dst = path.join(work, 'dst');
+    fs.mkdirSync(dst, { recursive: true });
+    const idA = String(warpJson(homeA, ['id']).result.peerId);
+
+    const rows: Array<{ what: string; seconds: number[]; wire: number[] }> = [];
+    const record = (what: string, seconds: number, wire: number): void => {
+      let r = rows.find((x) => x.what === what);
+      if (!r) { r = { what, seconds: [], wire: [] }; rows.push(r); }
+      r.seconds.push(seconds);
+      r.wire.push(wire);
+    };
+
+    let rsyncd: ChildProcess | undefined;
+    let rsyncUrl = '';
+    if (withRsync) {
+      const port = await freePort();
+      const conf = path.join(work, 'rsyncd.conf');
+      fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
+      fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
+      rsyncd = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 500));
+      rsyncUrl = `rsync://127.0.0.1:${port}/bench/data/`;
+    }
+
+    for (let round = 0; round < repeat; round++) {
+      for (const transport of ['quic', 'tcp'] as const) {
+        // First copy: nothing cached on either side.
+        fs.rmSync(path.join(homeA, 'store'), { recursive: true, force: true });
+        fs.rmSync(path.join(homeB, 'store'), { recursive: true, force: true });
+        fs.rmSync(path.join(dst, transport), { recursive: true, force: true });
+        const l = await listener(homeB, dst, idA);
+        const r = warpJson(homeA, ['send', src, `${l.addr}:/${transport}`, '--transport', transport]);
+        await stop(l.proc);
+        if (r.status !== 0) throw new Error(`warp send (${transport}) failed: ${r.stderr}`);
+        record(`warp ${transport}, first copy`, r.wall, Number(r.result.wireBytes));
+        console.log(`  round ${round + 1} ${transport}: ${r.wall.toFixed(2)} s wall, ${(total / MB / r.wall).toFixed(0)} MB/s (transfer phase ${Number(r.result.elapsedSeconds).toFixed(2)} s, scan ${Number(r.result.scanSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(0)} MB  load ${load()}`);
+      }
+      if (rsyncd) {
+        fs.rmSync(path.join(dst, 'rsync', 'data'), { recursive: true, force: true });
+        const r = rsyncRun(src, rsyncUrl);
+        if (!r.ok) throw new Error(`rsync failed: ${r.err}`);
+        record('rsync daemon, first copy', r.wall, r.sent);
+        console.log(`  round ${round + 1} rsync: ${r.wall.toFixed(2)} s, ${(total / MB / r.wall).toFixed(0)} MB/s, sent ${(r.sent / MB).toFixed(0)} MB  load ${load()}`);
+      }
+    }
+
+    // 1 % edit, then re-send (Warp over QUIC into its first copy; rsync into its own).
+    const edited = editTree(src, 0.01, total);
+    console.log(`edited ${(edited / MB).toFixed(1)} MB in place (${((edited / total) * 100).toFixed(2)} %)`);
+    {
+      const l = await listener(homeB, dst, idA);
+      const r = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic']);
+      await stop(l.proc);
+      if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
+      record('warp quic, re-send after 1 % edit', r.wall, Number(r.result.wireBytes));
+      console.log(`  warp re-send: ${r.wall.toFixed(2)} s, wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} % of the data), fetched ${(Number(r.result.fetchedBytes) / MB).toFixed(2)} MB, unchanged files ${String(r.result.unchangedFiles)}`);
+    }
+    if (rsyncd) {
+      const r = rsyncRun(src, rsyncUrl);
+      record('rsync daemon, re-send after 1 % edit', r.wall, r.sent);
+      console.log(`  rsync re-send: ${r.wall.toFixed(2)} s, sent ${(r.sent / MB).toFixed(2)} MB`);
+      rsyncd.kill('SIGTERM');
+    }
+
+    const streams = [];
+    for (const t of ['quic', 'tcp'] as const) {
+      const s = await streamLatency(t);
+      streams.push(s);
+      console.log(`  stream ${t}: p50 ${s.p50Ms.toFixed(3)} ms, p99 ${s.p99Ms.toFixed(3)} ms, max ${s.maxMs.toFixed(2)} ms (${s.chunks} × 64 KiB, one per ${s.intervalMs} ms); unpaced ${s.unpacedMBps.toFixed(0)} MB/s`);
+    }
+
+    console.log('\n| run | seconds (median) | MB/s | bytes on the wire |');
+    console.log('|---|---|---|---|');
+    for (const r of rows) {
+      const s = median(r.seconds);
+      console.log(`| ${r.what} | ${s.toFixed(2)} | ${(total / MB / s).toFixed(0)} | ${(median(r.wire) / MB).toFixed(2)} MB |`);
+    }
+    console.log('\n| stream | p50 ms | p99 ms | max ms | unpaced MB/s |');
+    console.log('|---|---|---|---|---|');
+    for (const s of streams) console.log(`| ${s.transport} | ${s.p50Ms.toFixed(3)} | ${s.p99Ms.toFixed(3)} | ${s.maxMs.toFixed(2)} | ${s.unpacedMBps.toFixed(0)} |`);
+    console.log(`\nload average at the end: ${load()}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
