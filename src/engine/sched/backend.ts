@@ -53,6 +53,6 @@ export interface SchedBackend {
    * Optional: runs a changed edge's in-place list update (phases/edge-delta.ts) over job.from..job.to, e.g.
    * split across threads; without it the scheduler runs the job on the calling thread.
    */
-  runEdgeDelta?(job: EdgeDeltaJob): Promise<void>;
+  runEdgeDelta?(job: EdgeDeltaJob, model: SchedModel): Promise<void>;
   dispose(): void;
 }

@@ -96,11 +96,20 @@ export class CpuBackend implements SchedBackend {
     scoreJobList(job, chunks, 0, count);
   }
 
-  /** An edge delta: split across threads when it is large and the model is shared, else here. */
-  async runEdgeDelta(job: EdgeDeltaJob): Promise<void> {
+  /**
+   * An edge delta: over the narrow mirror when there is one (k = 4), split across threads when it is large and
+   * the model is shared, else here.
+   */
+  async runEdgeDelta(job: EdgeDeltaJob, m?: SchedModel): Promise<void> {
+    if (m && m.k === 4 && this.useNarrow && this.ranks && this.narrow) {
+      this.ranks.syncClasses(m);
+      const n = this.narrow;
+      if (n.sync(m, this.ranks)) job.narrow = { rec: n.rec, rec16: n.rec16, stride: n.stride, classSize: this.ranks.classSize };
+    }
     const p = this.parallel;
     const shared = [job.chunks, job.costSize, job.availStart, job.pairs, job.kEdge, job.kCost].every((a) => a.buffer instanceof SharedArrayBuffer)
-      && (job.dirtyFlag === undefined || job.dirtyFlag.buffer instanceof SharedArrayBuffer);
+      && (job.dirtyFlag === undefined || job.dirtyFlag.buffer instanceof SharedArrayBuffer)
+      && (job.narrow === undefined || [job.narrow.rec, job.narrow.classSize].every((a) => a.buffer instanceof SharedArrayBuffer));
     if (p && job.to - job.from >= this.parallelMinList && shared) return p.runEdgeDelta(job);
     runEdgeDelta(job, job.from, job.to);
   }

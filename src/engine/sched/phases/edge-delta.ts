@@ -21,6 +21,7 @@
 import { NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT } from '../constants.ts';
 import type { EdgeParams } from '../cost.ts';
 import type { SchedModel } from '../model.ts';
+import { RECORD_HEADER as HEADER, SLOW_CLASS as SLOW } from '../cpu/narrow-chunks.ts';
 
 /** One changed edge's update of the chunks listed in chunks[from..to) (typed arrays + scalars only). */
 export interface EdgeDeltaJob {
@@ -41,10 +42,17 @@ export interface EdgeDeltaJob {
   excluded: Uint8Array;
   /** The model's dirty flags when any chunk is dirty (those are skipped), else undefined. */
   dirtyFlag: Uint8Array | undefined;
+  /**
+   * The CPU backend's narrow mirror (cpu/narrow-chunks.ts), when it has one: a chunk's size class and edge ids
+   * in one record, so a scattered chunk costs one cache line of input instead of three (size, offsets, pairs).
+   * SLOW chunks (a pair failed, or too many pairs) are read from the model's arrays.
+   */
+  narrow?: { rec: Uint8Array; rec16: Uint16Array; stride: number; classSize: Float32Array };
 }
 
 /** Runs a delta job over the chunks of the whole edge: inline by default; the CPU backend may split it. */
-export type EdgeDeltaRunner = (job: EdgeDeltaJob) => Promise<void> | void;
+export type EdgeDeltaRunner = (job: EdgeDeltaJob, model: SchedModel) => Promise<void> | void;
+
 
 const BLOCK = 16;
 /** Keeps the touch loads alive. */
@@ -68,7 +76,7 @@ export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number,
 export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail: number, e: number, run?: EdgeDeltaRunner): Promise<number> {
   const job = edgeDeltaJob(m, params, maxFail, e);
   if (job.to > job.from) {
-    if (run) await run(job);
+    if (run) await run(job, m);
     else runEdgeDelta(job, job.from, job.to);
   }
   return job.to - job.from + applyEdgeDeltaTail(m, job);
@@ -76,16 +84,24 @@ export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail:
 
 /** Updates the chunks job.chunks[from..to) (a slice of job's range; workers run one each). */
 export function runEdgeDelta(job: EdgeDeltaJob, from: number, to: number): void {
-  const { chunks, costSize, kEdge, kCost, k, dirtyFlag, availStart, pairs } = job;
+  const { chunks, costSize, kEdge, kCost, k, dirtyFlag, availStart, pairs, narrow } = job;
   for (let base = from; base < to; base += BLOCK) {
     const end = Math.min(base + BLOCK, to);
     // Touch the block's lines with independent loads first, so their cache misses overlap (see cpu/job.ts).
     let sink = 0;
-    for (let i = base; i < end; i++) {
-      const c = chunks[i];
-      sink += costSize[c] + kEdge[c * k] + kCost[c * k] + availStart[c];
+    if (narrow) {
+      const { rec, stride } = narrow;
+      for (let i = base; i < end; i++) {
+        const c = chunks[i];
+        sink += rec[c * stride] + kEdge[c * k] + kCost[c * k];
+      }
+    } else {
+      for (let i = base; i < end; i++) {
+        const c = chunks[i];
+        sink += costSize[c] + kEdge[c * k] + kCost[c * k] + availStart[c];
+      }
+      for (let i = base; i < end; i++) sink += pairs[availStart[chunks[i]]];
     }
-    for (let i = base; i < end; i++) sink += pairs[availStart[chunks[i]]];
     _touched += sink;
     for (let i = base; i < end; i++) {
       const c = chunks[i];
@@ -109,8 +125,9 @@ function applyEdgeDeltaTail(m: SchedModel, job: EdgeDeltaJob): number {
 
 /** Updates chunk c's list for e's new cost. */
 function updateList(job: EdgeDeltaJob, c: number): void {
-  const { k, kEdge, kCost, e } = job;
+  const { k, kEdge, kCost, e, narrow } = job;
   const o = c * k;
+  const cls = narrow ? narrow.rec16[(c * narrow.stride) >> 1] : SLOW;
   const excluded = job.excluded[e] !== 0;
   let pos = -1;
   let used = 0;
@@ -121,9 +138,10 @@ function updateList(job: EdgeDeltaJob, c: number): void {
     used++;
   }
   const full = used === k;
-  if (pos >= 0 && excluded) return refillLast(job, c, pos, used, Infinity); // e leaves the list
+  if (pos >= 0 && excluded) return refillLast(job, c, cls, pos, used, Infinity); // e leaves the list
   if (excluded) return; // not a candidate before or now
-  const cost = Math.fround(job.a[e] * job.costSize[c] + job.b[e]);
+  const size = cls !== SLOW ? narrow!.classSize[cls] : job.costSize[c];
+  const cost = Math.fround(job.a[e] * size + job.b[e]);
   if (pos >= 0) {
     const old = kCost[o + pos];
     if (cost <= old) {
@@ -135,7 +153,7 @@ function updateList(job: EdgeDeltaJob, c: number): void {
       return;
     }
     // Dearer, past the last entry of a full list: an edge outside the list may now beat it.
-    if (full && (pos === k - 1 || !before(cost, e, kCost[o + k - 1], kEdge[o + k - 1]))) return refillLast(job, c, pos, used, cost);
+    if (full && (pos === k - 1 || !before(cost, e, kCost[o + k - 1], kEdge[o + k - 1]))) return refillLast(job, c, cls, pos, used, cost);
     // Dearer, still within the list (or the list holds every candidate): e moves towards the back.
     let i = pos;
     while (i + 1 < used && before(kCost[o + i + 1], kEdge[o + i + 1], cost, e)) { kCost[o + i] = kCost[o + i + 1]; kEdge[o + i] = kEdge[o + i + 1]; i++; }
@@ -145,7 +163,8 @@ function updateList(job: EdgeDeltaJob, c: number): void {
   }
   // Not in the list: it enters only if it beats the last entry (or there is room) and the pair is usable.
   if (full && !before(cost, e, kCost[o + k - 1], kEdge[o + k - 1])) return;
-  if (!pairUsable(job, c, e)) return;
+  // A chunk with a record has no failed pair, and e is on it (it is in e's reverse index).
+  if (cls === SLOW && !pairUsable(job, c, e)) return;
   let i = full ? k - 1 : used;
   while (i > 0 && before(cost, e, kCost[o + i - 1], kEdge[o + i - 1])) { kCost[o + i] = kCost[o + i - 1]; kEdge[o + i] = kEdge[o + i - 1]; i--; }
   kCost[o + i] = cost;
@@ -157,19 +176,28 @@ function updateList(job: EdgeDeltaJob, c: number): void {
  * slot to the best of e at its new cost (Infinity: e is excluded) and the usable candidates outside the list.
  * The other entries beat every outside candidate before, and their costs did not change, so they stay ahead.
  */
-function refillLast(job: EdgeDeltaJob, c: number, pos: number, used: number, eCost: number): void {
-  const { k, kEdge, kCost, e, pairs, excluded, maxFail } = job;
+function refillLast(job: EdgeDeltaJob, c: number, cls: number, pos: number, used: number, eCost: number): void {
+  const { k, kEdge, kCost, e, pairs, excluded, maxFail, narrow } = job;
   const o = c * k;
   for (let i = pos; i + 1 < used; i++) { kEdge[o + i] = kEdge[o + i + 1]; kCost[o + i] = kCost[o + i + 1]; }
   const last = used - 1;
   let bestE = eCost === Infinity ? NO_EDGE : e;
   let bestC = eCost;
-  const size = job.costSize[c];
-  const j1 = job.availStart[c + 1];
-  for (let j = job.availStart[c]; j < j1; j++) {
-    const w = pairs[j];
-    const x = w & PAIR_EDGE_MASK;
-    if (x === e || excluded[x] !== 0 || w >>> PAIR_FAIL_SHIFT >= maxFail) continue;
+  // From the record (no failed pairs) or from the model's pairs (failure counts checked).
+  const rec = cls !== SLOW ? narrow!.rec : undefined;
+  const size = rec ? narrow!.classSize[cls] : job.costSize[c];
+  const ro = rec ? c * narrow!.stride : 0;
+  const j0 = rec ? ro + HEADER : job.availStart[c];
+  const j1 = rec ? j0 + rec[ro + 2] : job.availStart[c + 1];
+  for (let j = j0; j < j1; j++) {
+    let x: number;
+    if (rec) x = rec[j];
+    else {
+      const w = pairs[j];
+      if (w >>> PAIR_FAIL_SHIFT >= maxFail) continue;
+      x = w & PAIR_EDGE_MASK;
+    }
+    if (x === e || excluded[x] !== 0) continue;
     let inList = false;
     for (let i = 0; i < last; i++) if (kEdge[o + i] === x) { inList = true; break; }
     if (inList) continue;
