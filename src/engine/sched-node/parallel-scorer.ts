@@ -9,14 +9,14 @@ import os from 'node:os';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { WorkerPool } from '../core/worker-pool.ts';
 import type { ParallelScorer } from '../sched/cpu/backend.ts';
-import { scoreJobList, scoreJobRange, type ScoreJob } from '../sched/cpu/job.ts';
-import { runEdgeDelta, type EdgeDeltaJob } from '../sched/phases/edge-delta.ts';
+import type { ScoreJob } from '../sched/cpu/job.ts';
+import type { EdgeDeltaJob } from '../sched/phases/edge-delta.ts';
+import { runSlices, type ScoreSlice } from './slices.ts';
 import type { Allocate } from '../sched/typed-growth.ts';
 
-/** One worker's share: chunks [from, to), or list[from..to); or an edge delta over delta.chunks[from..to). */
-export type ScoreSlice =
-  | { job: ScoreJob; from: number; to: number; list?: Uint32Array }
-  | { delta: EdgeDeltaJob; from: number; to: number };
+/** Slices per thread: small enough to even out a stalled thread, large enough that a slice is ≥ ~0.3 ms. */
+const SLICES_PER_THREAD = 8;
+const MAX_SLICES = 64;
 
 /** Buffer factory for models that workers score: `new SchedModel({ allocate: sharedAllocate })`. */
 export const sharedAllocate: Allocate = (n) => new SharedArrayBuffer(n);
@@ -24,6 +24,8 @@ export const sharedAllocate: Allocate = (n) => new SharedArrayBuffer(n);
 export class NodeParallelScorer implements ParallelScorer {
   readonly threads: number;
   private readonly pool: WorkerPool<ScoreSlice, void>;
+  /** The counter and slice bounds, reused by every run (runs do not overlap: the backend awaits each). */
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (MAX_SLICES + 2)));
 
   /**
    * `threads` counts the calling thread: the default uses every core (one worker on a 2-core machine).
@@ -43,47 +45,49 @@ export class NodeParallelScorer implements ParallelScorer {
     return big.every((a) => a.buffer instanceof SharedArrayBuffer);
   }
 
-  async scoreRange(job: ScoreJob, count: number): Promise<void> {
+  scoreRange(job: ScoreJob, count: number): Promise<void> {
     // Equal shares of pairs (the work), not of chunks: replica counts may differ between chunks.
-    const n = this.threads;
-    const bounds = [0];
-    for (let t = 1; t < n; t++) bounds.push(chunkAtPair(job.availStart, count, Math.floor((job.availStart[count] * t) / n)));
-    bounds.push(count);
-    const pending: Promise<void>[] = [];
-    for (let t = 0; t < n - 1; t++) if (bounds[t + 1] > bounds[t]) pending.push(this.pool.run({ job, from: bounds[t], to: bounds[t + 1] }));
-    scoreJobRange(job, bounds[n - 1], count);
-    await Promise.all(pending);
+    const slices = this.sliceCount();
+    const c = this.control;
+    const pairs = job.availStart[count];
+    c[1] = 0;
+    for (let i = 1; i < slices; i++) c[1 + i] = chunkAtPair(job.availStart, count, Math.floor((pairs * i) / slices));
+    c[1 + slices] = count;
+    return this.run({ kind: 'range', job, control: c, slices });
   }
 
-  async scoreList(job: ScoreJob, list: Uint32Array, count: number): Promise<void> {
-    const n = this.threads;
-    const share = Math.ceil(count / n);
-    const pending: Promise<void>[] = [];
-    for (let t = 0; t < n - 1; t++) {
-      const from = t * share;
-      const to = Math.min(count, from + share);
-      if (to > from) pending.push(this.pool.run({ job, list, from, to }));
-    }
-    scoreJobList(job, list, Math.min(count, (n - 1) * share), count);
-    await Promise.all(pending);
+  scoreList(job: ScoreJob, list: Uint32Array, count: number): Promise<void> {
+    const slices = this.sliceCount();
+    this.evenBounds(0, count, slices);
+    return this.run({ kind: 'list', job, list, control: this.control, slices });
   }
 
-  async runEdgeDelta(job: EdgeDeltaJob): Promise<void> {
-    const n = this.threads;
-    const len = job.to - job.from;
-    const share = Math.ceil(len / n);
-    const pending: Promise<void>[] = [];
-    for (let t = 0; t < n - 1; t++) {
-      const from = job.from + t * share;
-      const to = Math.min(job.to, from + share);
-      if (to > from) pending.push(this.pool.run({ delta: job, from, to }));
-    }
-    runEdgeDelta(job, Math.min(job.to, job.from + (n - 1) * share), job.to);
-    await Promise.all(pending);
+  runEdgeDelta(job: EdgeDeltaJob): Promise<void> {
+    const slices = this.sliceCount();
+    this.evenBounds(job.from, job.to, slices);
+    return this.run({ kind: 'delta', delta: job, control: this.control, slices });
   }
 
   dispose(): void {
     void this.pool.close();
+  }
+
+  private sliceCount(): number {
+    return Math.min(MAX_SLICES, this.threads * SLICES_PER_THREAD);
+  }
+
+  private evenBounds(from: number, to: number, slices: number): void {
+    const c = this.control;
+    for (let i = 0; i <= slices; i++) c[1 + i] = from + Math.floor(((to - from) * i) / slices);
+  }
+
+  /** Posts the job to every worker, takes slices here too, then waits for the workers' last slices. */
+  private async run(req: ScoreSlice): Promise<void> {
+    Atomics.store(this.control, 0, 0);
+    const pending: Promise<void>[] = [];
+    for (let t = 0; t < this.threads - 1; t++) pending.push(this.pool.run(req));
+    runSlices(req);
+    await Promise.all(pending);
   }
 }
 
