@@ -43,7 +43,7 @@ function setup(): { dir: string; homeA: string; homeB: string; root: string; src
   return { dir, homeA, homeB, root, src, idA: peerIdOf(homeA) };
 }
 
-const SMALL_CHUNKS = { WARP_ARCHIVE_CHUNK_MIN: '16KiB', WARP_ARCHIVE_CHUNK_AVG: '64KiB', WARP_ARCHIVE_CHUNK_MAX: '256KiB' };
+const SMALL_CHUNKS = { WARP_TRANSFER_CHUNK_AVG: '64KiB' };
 
 describe('warp send / fetch between real processes (127.0.0.1)', () => {
   it('send then fetch round-trips a tree byte for byte, with --json events, over QUIC and TCP', async () => {

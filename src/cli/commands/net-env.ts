@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { warpHome } from '../../engine/core/warp-home.ts';
+import { paramsForAverage } from '../../engine/codec/fastcdc.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { loadIdentity } from '../../engine/net/identity.ts';
 import type { TransportChoice } from '../../engine/net/node.ts';
@@ -34,7 +35,7 @@ export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<
   return {
     config, home, identity, trust: new TrustStore(home),
     index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks')),
-    chunking: { minSize: config.archive.chunkMin, avgSize: config.archive.chunkAvg, maxSize: config.archive.chunkMax },
+    chunking: paramsForAverage(config.transfer.chunkAvg),
     streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
     compress: o.compress ?? config.transfer.compress, transport: parseTransport(o.transport, config.transfer.transport),
   };

@@ -10,7 +10,9 @@ import { transferEnv, type NetCliOpts } from './net-env.ts';
 
 function renderer(ctx: CliContext, label: string): { on: (e: TransferEvent) => void; done: () => void } {
   const p = createProgressRenderer(ctx, label);
-  return { on: (e) => p.event(e), done: () => p.done() };
+  // One line per chunk floods a pipe (32k lines per GiB): chunk events come with --verbose only.
+  const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
+  return { on: (e) => { if (e.type !== 'transfer.chunk' || verbose) p.event(e); }, done: () => p.done() };
 }
 
 function result(ctx: CliContext, r: Record<string, unknown>, line: string): void {

@@ -47,11 +47,15 @@ export const CONFIG_SCHEMA = {
       transport: key.enum({ values: ['quic', 'tcp', 'auto'], default: 'auto', description: 'Network transport; auto tries QUIC and falls back to TCP.' }),
       port: key.integer({ default: 7654, min: 0, max: 65535, description: 'Port a receiver listens on; 0 picks a free port.' }),
       streams: key.integer({ default: 8, min: 1, max: 256, description: 'Parallel streams per transfer.' }),
-      window: key.integer({ default: 64, min: 1, max: 4096, description: 'Chunks in flight per transfer before waiting for acknowledgements.' }),
+      window: key.integer({ default: 64, min: 1, max: 4096, description: 'Most chunks requested and not yet received per stream (also bounded to 8 MiB per stream).' }),
       host: key.string({
         default: '0.0.0.0',
         rule: { check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined), allowed: 'an IP address to listen on' },
         description: 'Address `warp listen` binds to (0.0.0.0: every IPv4 interface).',
+      }),
+      chunk_avg: key.bytes({
+        default: 32 * KiB, ...chunkBounds,
+        description: 'Average chunk size for transfers (min = avg/4, max = avg*4); smaller chunks move less after small edits, larger ones cost less per byte.',
       }),
       compress: key.boolean({ default: true, description: 'Compress chunks on the wire (zstd) when they shrink; incompressible data is sent as is.' }),
       mdns: key.boolean({ default: false, description: 'Announce and discover peers on the local network (mDNS multicast).' }),

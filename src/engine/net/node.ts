@@ -16,6 +16,7 @@ import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts'
 import { Channel } from './channel.ts';
 import { errorFrame } from './frames.ts';
 import type { Identity } from './identity.ts';
+import { tuneQuicReads } from './quic-tuning.ts';
 
 export const PROTOCOLS = {
   control: '/warp/ctl/1.0.0',
@@ -68,6 +69,7 @@ export class WarpNode {
   }
 
   static async create(o: NodeOptions): Promise<WarpNode> {
+    if (process.env.WARP_QUIC_READ_BYTES !== '0') tuneQuicReads(Number(process.env.WARP_QUIC_READ_BYTES) || undefined);
     const transports = o.transports ?? ['quic', 'tcp'];
     const listen: string[] = [];
     if (o.listen) {

@@ -71,6 +71,8 @@ export interface ReceiveResult {
 
 const fileHasher = new Blake3Hasher();
 const READ_BUF = 8 * 1024 * 1024;
+/** Bytes in flight per lane (stream). */
+const LANE_BYTES = 8 * 1024 * 1024;
 let readBuf: Buffer | undefined;
 
 export function partName(finalPath: string, sid: string): string {
@@ -361,21 +363,24 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     const notify = (): void => { const w = wake; wake = []; for (const f of w) f(); };
     const sleep = (): Promise<void> => new Promise((r) => { wake.push(r); });
     const take = (): number => (retry.length > 0 ? retry.pop()! : qi < need.length ? need[qi++] : -1);
-    const lanesTotal = o.sources.reduce((s, x) => s + x.lanes, 0);
-    const laneWindow = Math.max(2, Math.ceil((o.window ?? 64) / lanesTotal));
+    // Per lane: at most `window` chunks and LANE_BYTES in flight (small chunks need many in flight to fill
+    // the pipe; big ones are bounded by bytes). Memory stays below lanes x LANE_BYTES (+ one chunk).
+    const laneWindow = Math.max(2, o.window ?? 64);
 
     const runLane = async (src: ChunkSource, lane: ChunkLane): Promise<void> => {
       const out: number[] = [];
+      let outBytes = 0;
       try {
         for (;;) {
           if (fatal) return;
           throwIfCancelled(o.signal);
           if (o.gate) await o.gate();
           const batch: number[] = [];
-          while (out.length + batch.length < laneWindow) {
+          while (out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
             const c = take();
             if (c < 0) break;
             batch.push(c);
+            outBytes += m.chunkRawSize(c);
           }
           if (batch.length > 0) {
             out.push(...batch);
@@ -388,6 +393,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
           }
           const reply = await lane.next();
           const c = out.shift()!;
+          outBytes -= m.chunkRawSize(c);
           let reason: string | undefined;
           let data: Uint8Array | undefined;
           if (!reply.ok) reason = `the source does not have it (${reply.code})`;
@@ -425,6 +431,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         // Give the lane's chunks back to the others; a fatal integrity error stops everything.
         retry.push(...out);
         out.length = 0;
+        outBytes = 0;
         if (isWarpError(e) && (e.code === ErrorCodes.CHUNK_CORRUPT || e.code === ErrorCodes.CHUNK_UNAVAILABLE || e.code === ErrorCodes.DISK_FULL || e.code === ErrorCodes.OUTPUT_UNWRITABLE || e.code === ErrorCodes.CANCELLED || e.code === ErrorCodes.FILE_HASH_MISMATCH)) fatal ??= e;
         notify();
         throw e;
