@@ -14,9 +14,13 @@ import type { EdgeDeltaJob } from '../sched/phases/edge-delta.ts';
 import { runSlices, type ScoreSlice } from './slices.ts';
 import type { Allocate } from '../sched/typed-growth.ts';
 
-/** Slices per thread: small enough to even out a stalled thread, large enough that a slice is ≥ ~0.3 ms. */
-const SLICES_PER_THREAD = 8;
-const MAX_SLICES = 64;
+/**
+ * Slices per thread. The run ends when the last slice does, and a slice a worker took just before losing its
+ * core to another process finishes late: small slices bound that wait (10M chunks: ~3 ms of work per slice at
+ * 2 threads; 8 per thread measured up to +35 ms over one thread when the worker lost its core).
+ */
+const SLICES_PER_THREAD = 32;
+const MAX_SLICES = 128;
 
 /** Buffer factory for models that workers score: `new SchedModel({ allocate: sharedAllocate })`. */
 export const sharedAllocate: Allocate = (n) => new SharedArrayBuffer(n);
