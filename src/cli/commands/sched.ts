@@ -164,7 +164,7 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out(`full tick          ${r.fullTickMs.toFixed(1)} ms (scoring ${r.fullScoreMs.toFixed(1)} ms), ${(r.pairsPerSecond / 1e6).toFixed(0)} M pairs/s`);
         ctx.out(`full tick          ${r.fullChangedTickMs.toFixed(1)} ms with every edge changed`);
         ctx.out(`incremental tick   ${r.incrementalChunksTickMs.toFixed(2)} ms with 1 % of chunks changed (${r.incrementalChunksScored} rescored)`);
-        ctx.out(`incremental tick   ${r.incrementalEdgeTickMs.toFixed(2)} ms with one edge changed (${r.incrementalEdgeScored} rescored)`);
+        ctx.out(`incremental tick   ${r.incrementalEdgeTickMs.toFixed(2)} ms with one edge changed (${r.incrementalEdgeScored} chunks updated)`);
         ctx.out(`state              ${r.bytesPerChunk.toFixed(0)} bytes per chunk`);
       } finally {
         backend.dispose();

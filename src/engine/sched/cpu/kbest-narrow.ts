@@ -39,36 +39,39 @@ const INVALID_KEY = RANK_EXCLUDED << 8;
 /** Scores chunks [from, to), or list[from..to) when a list is given. Requires k = 4 and ≤ 255 edges. */
 export function narrowTop4(s: NarrowArrays, from: number, to: number, list: Uint32Array | undefined): void {
   const { rec, rec16, recStride, classSize, kEdgeWords, kEdge, kCost, a, b, ranks, stride, skipUnchanged } = s;
+  // 8-byte records (≤ 5 replicas) are read as two little-endian u32 words (class | count << 16 | e0 << 24,
+  // e1..e4): 2 bounds-checked loads instead of 7; measured 10M × 100 × 5, one thread: 209 → 173 ms CPU.
+  const words = recStride === 8 ? new Uint32Array(rec.buffer, rec.byteOffset, rec.length >>> 2) : undefined;
   for (let i = from; i < to; i++) {
     const c = list === undefined ? i : list[i];
     const ro = c * recStride;
-    const cl = rec16[ro >> 1];
+    let w0 = 0;
+    let cl: number;
+    if (words !== undefined) {
+      w0 = words[c << 1];
+      cl = w0 & 0xffff;
+    } else cl = rec16[ro >> 1];
     if (cl === SLOW_CLASS) {
       rankedTop4(s, i, i + 1, list);
       continue;
     }
     const row = cl * stride;
     let r0 = SENTINEL, r1 = SENTINEL, r2 = SENTINEL, r3 = SENTINEL;
-    let j = ro + RECORD_HEADER;
-    const j1 = j + rec[ro + 2];
     let e = 0, d = 0;
-    if (j1 - j >= 4) {
-      e = rec[j]; r0 = (ranks[row + e] << 8) | e;
-      e = rec[j + 1]; r1 = (ranks[row + e] << 8) | e;
-      e = rec[j + 2]; r2 = (ranks[row + e] << 8) | e;
-      e = rec[j + 3]; r3 = (ranks[row + e] << 8) | e;
-      // Sorting network (0,1)(2,3)(0,2)(1,3)(1,2); each step: d = min(hi - lo, 0), lo += d, hi -= d.
+    if (words !== undefined && (w0 & 0xff0000) === 0x50000) {
+      // Five pairs (the common case): the same network and insertion as below, on the unpacked bytes.
+      const w1 = words[(c << 1) + 1];
+      e = w0 >>> 24; r0 = (ranks[row + e] << 8) | e;
+      e = w1 & 0xff; r1 = (ranks[row + e] << 8) | e;
+      e = (w1 >>> 8) & 0xff; r2 = (ranks[row + e] << 8) | e;
+      e = (w1 >>> 16) & 0xff; r3 = (ranks[row + e] << 8) | e;
       d = r1 - r0; d &= d >> 31; r0 += d; r1 -= d;
       d = r3 - r2; d &= d >> 31; r2 += d; r3 -= d;
       d = r2 - r0; d &= d >> 31; r0 += d; r2 -= d;
       d = r3 - r1; d &= d >> 31; r1 += d; r3 -= d;
       d = r2 - r1; d &= d >> 31; r1 += d; r2 -= d;
-      j += 4;
-    }
-    for (; j < j1; j++) {
-      e = rec[j];
+      e = w1 >>> 24;
       const x = (ranks[row + e] << 8) | e;
-      // Insert x, dropping the largest: r_i' = min(r_i, max(r_{i-1}, x)), all from the old values.
       d = x - r2; const m2 = x - (d & (d >> 31));
       d = x - r1; const m1 = x - (d & (d >> 31));
       d = x - r0; const m0 = x - (d & (d >> 31));
@@ -76,6 +79,34 @@ export function narrowTop4(s: NarrowArrays, from: number, to: number, list: Uint
       d = m1 - r2; r2 += d & (d >> 31);
       d = m0 - r1; r1 += d & (d >> 31);
       d = x - r0; r0 += d & (d >> 31);
+    } else {
+      let j = ro + RECORD_HEADER;
+      const j1 = j + rec[ro + 2];
+      if (j1 - j >= 4) {
+        e = rec[j]; r0 = (ranks[row + e] << 8) | e;
+        e = rec[j + 1]; r1 = (ranks[row + e] << 8) | e;
+        e = rec[j + 2]; r2 = (ranks[row + e] << 8) | e;
+        e = rec[j + 3]; r3 = (ranks[row + e] << 8) | e;
+        // Sorting network (0,1)(2,3)(0,2)(1,3)(1,2); each step: d = min(hi - lo, 0), lo += d, hi -= d.
+        d = r1 - r0; d &= d >> 31; r0 += d; r1 -= d;
+        d = r3 - r2; d &= d >> 31; r2 += d; r3 -= d;
+        d = r2 - r0; d &= d >> 31; r0 += d; r2 -= d;
+        d = r3 - r1; d &= d >> 31; r1 += d; r3 -= d;
+        d = r2 - r1; d &= d >> 31; r1 += d; r2 -= d;
+        j += 4;
+      }
+      for (; j < j1; j++) {
+        e = rec[j];
+        const x = (ranks[row + e] << 8) | e;
+        // Insert x, dropping the largest: r_i' = min(r_i, max(r_{i-1}, x)), all from the old values.
+        d = x - r2; const m2 = x - (d & (d >> 31));
+        d = x - r1; const m1 = x - (d & (d >> 31));
+        d = x - r0; const m0 = x - (d & (d >> 31));
+        d = m2 - r3; r3 += d & (d >> 31);
+        d = m1 - r2; r2 += d & (d >> 31);
+        d = m0 - r1; r1 += d & (d >> 31);
+        d = x - r0; r0 += d & (d >> 31);
+      }
     }
     const o = c << 2;
     if (skipUnchanged) {
