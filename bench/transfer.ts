@@ -5,7 +5,8 @@
  * with its own WARP_HOME), on the deterministic mixed data set of the archive benchmark (copied first, so the
  * shared cache is never edited):
  *  1. first copy over QUIC and over the TCP fallback (fresh homes: nothing cached, the sender scans and
- *     hashes everything): wall time of `warp send` (process start to exit) and MB/s;
+ *     hashes everything): wall time of `warp send` (process start to exit) and MB/s; wire compression
+ *     follows transfer.compress (auto: off between processes on one machine);
  *  2. the same data with an rsync daemon on 127.0.0.1 (`rsync -a` into rsync://, no compression);
  *  3. 1 % of the bytes edited in place (64 KiB regions spread over the files), then re-send with Warp and re-run
  *     rsync: time and bytes on the wire;
@@ -162,12 +163,13 @@ async function main(): Promise<void> {
       }
     }
 
-    // 1 % edit, then re-send (Warp over QUIC into its first copy; rsync into its own).
+    // 1 % edit, then re-send (Warp over QUIC into the TCP run's copy, the last one made: the receiver's file
+    // index still describes it, as it would after any earlier transfer; rsync into its own copy).
     const edited = editTree(src, 0.01, total);
     console.log(`edited ${(edited / MB).toFixed(1)} MB in place (${((edited / total) * 100).toFixed(2)} %)`);
     {
       const l = await listener(homeB, dst, idA);
-      const r = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic']);
+      const r = warpJson(homeA, ['send', src, `${l.addr}:/tcp`, '--transport', 'quic']);
       await stop(l.proc);
       if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
       record('warp quic, re-send after 1 % edit', r.wall, Number(r.result.wireBytes));

@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
       const json = ctx.opts().json;
       const quiet = ctx.opts().quiet;
       const service = new TransferService({
-        node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress,
+        node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress, compressLoopback: env.compressLoopback,
         onEvent: (e) => { if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e)); },
         onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
       });

@@ -37,7 +37,7 @@ export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<
     index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks')),
     chunking: paramsForAverage(config.transfer.chunkAvg),
     streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
-    compress: o.compress ?? config.transfer.compress, transport: parseTransport(o.transport, config.transfer.transport),
+    compress: o.compress === false ? false : config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on', transport: parseTransport(o.transport, config.transfer.transport),
   };
 }
 

@@ -57,7 +57,7 @@ export const CONFIG_SCHEMA = {
         default: 32 * KiB, ...chunkBounds,
         description: 'Average chunk size for transfers (min = avg/4, max = avg*4); smaller chunks move less after small edits, larger ones cost less per byte.',
       }),
-      compress: key.boolean({ default: true, description: 'Compress chunks on the wire (zstd) when they shrink; incompressible data is sent as is.' }),
+      compress: key.enum({ values: ['auto', 'on', 'off'], default: 'auto', description: 'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).' }),
       mdns: key.boolean({ default: false, description: 'Announce and discover peers on the local network (mDNS multicast).' }),
     },
   },

@@ -17,7 +17,7 @@ import { PROTOCOLS, WarpNode, type TransportChoice } from '../net/node.ts';
 import type { TrustStore } from '../net/trust.ts';
 import type { TransferEvent, TransferEventListener } from './events.ts';
 import type { PlanResult } from './plan.ts';
-import { helloClient, localCaps, type Negotiated } from './protocol.ts';
+import { helloClient, localCaps, wireCompression, type Negotiated } from './protocol.ts';
 import { receiveTree, type ReceiveResult } from './receive.ts';
 import { ChunkServer, PROBE_BLOCK } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
@@ -34,6 +34,8 @@ export interface TransferEnv {
   streams: number;
   window: number;
   compress: boolean;
+  /** Compress even to a peer on this machine (transfer.compress = on). */
+  compressLoopback?: boolean;
   transport: TransportChoice;
 }
 
@@ -153,7 +155,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });
   const server = new ChunkServer();
   let sentBytes = 0;
-  server.register(sid, { tree, peer: link.peer, compress: link.neg.compress, onServed: (_raw, wire) => { sentBytes += wire; } });
+  server.register(sid, { tree, peer: link.peer, compress: wireCompression(link.neg, link.conn, env.compressLoopback), onServed: (_raw, wire) => { sentBytes += wire; } });
   try {
     await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
     const m = tree.manifest;

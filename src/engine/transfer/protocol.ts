@@ -56,6 +56,12 @@ export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated 
   };
 }
 
+/** Whether to compress chunks sent over this connection: both sides accept zstd, and (unless forced) the peer is not on this machine. */
+export function wireCompression(neg: Negotiated, conn: { remoteAddr: { toString(): string } }, evenLoopback = false): boolean {
+  if (!neg.compress) return false;
+  return evenLoopback || !/^\/ip4\/127\.|^\/ip6\/::1\//.test(conn.remoteAddr.toString());
+}
+
 /** Dialling side: send hello, read the answer. */
 export async function helloClient(ch: Channel, mine: Capabilities): Promise<Negotiated> {
   await ch.write({ t: 'hello', ...mine });

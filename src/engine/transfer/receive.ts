@@ -376,7 +376,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
           throwIfCancelled(o.signal);
           if (o.gate) await o.gate();
           const batch: number[] = [];
-          while (out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
+          // Refill only below half the window: requests go out in batches (a frame per batch, not per chunk).
+          const low = out.length <= laneWindow / 2 && outBytes <= LANE_BYTES / 2;
+          while (low && out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
             const c = take();
             if (c < 0) break;
             batch.push(c);

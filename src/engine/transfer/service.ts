@@ -17,7 +17,7 @@ import { PROTOCOLS, type WarpNode } from '../net/node.ts';
 import type { TransferEventListener } from './events.ts';
 import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
-import { helloServer, localCaps } from './protocol.ts';
+import { helloServer, localCaps, wireCompression } from './protocol.ts';
 import { receiveTree } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
@@ -32,6 +32,7 @@ export interface ServiceOptions {
   streams: number;
   window: number;
   compress: boolean;
+  compressLoopback?: boolean;
   onEvent?: TransferEventListener;
   /** Log lines for the listener's operator. */
   onLog?: (msg: string) => void;
@@ -69,7 +70,7 @@ export class TransferService {
           const tree = buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
           const sid = crypto.randomBytes(16).toString('hex');
           let served = 0;
-          this.chunks.register(sid, { tree, peer, compress: neg.compress, onServed: (raw) => { served += raw; } });
+          this.chunks.register(sid, { tree, peer, compress: wireCompression(neg, conn, o.compressLoopback), onServed: (raw) => { served += raw; } });
           sids.push(sid);
           const bytes = tree.manifest.encode();
           o.onLog?.(`${peer} fetches ${String(h.path)}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`);
