@@ -3,6 +3,8 @@
 set -uo pipefail
 need=()
 command -v zstd >/dev/null || need+=(zstd)
+# rsync: the daemon bench:transfer compares against (127.0.0.1 only).
+command -v rsync >/dev/null || need+=(rsync)
 # WebGPU for the scheduler's CPU-vs-WGSL tests: Dawn (npm `webgpu`) on OpenGL ES over Mesa llvmpipe, headless
 # (EGL_PLATFORM=surfaceless). libegl-dev provides the unversioned libEGL.so that Dawn opens.
 for p in libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev; do
