@@ -101,6 +101,26 @@ describe('resume after SIGKILL or a cut connection', () => {
     await l.stop();
   });
 
+  it('Ctrl-C (SIGINT) cancels a fetch cleanly (exit 130); the session is listed and resumes', async () => {
+    const { dir, homeA, homeB, root, src, idA } = fixture();
+    fs.cpSync(src, path.join(root, 'data'), { recursive: true });
+    const l = await startListener(homeB, root, ['--allow', idA], SLOW);
+    const out = path.join(dir, 'out');
+    const p = spawnWarp(homeA, ['--json', '-v', 'fetch', `${l.addr}:/data`, out], CHUNKS);
+    await seen(p.proc, 'transfer.chunk');
+    p.proc.kill('SIGINT');
+    const r = await p.done;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toMatch(/E_CANCELLED/);
+    noPartialFinals(path.join(out, 'data'), path.join(root, 'data'));
+    const listed = warp(['--json', 'resume', 'list'], { home: homeA }).json;
+    expect(listed.map((x) => x.status)).toEqual(['failed']);
+    const again = warp(['--json', 'resume', String(listed[0].id)], { home: homeA, env: CHUNKS });
+    expect(again.status, again.stderr).toBe(0);
+    sameTree(path.join(out, 'data'), path.join(root, 'data'));
+    await l.stop();
+  });
+
   it('sender killed mid-send, and the receiving listener killed mid-send: rerun completes identically', async () => {
     const { homeA, homeB, root, src, idA } = fixture();
     let l = await startListener(homeB, root, ['--allow', idA], CHUNKS);

@@ -42,13 +42,17 @@ export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: 
   const { address, remotePath } = splitRemotePath(src);
   if (remotePath === undefined) throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer`);
   const env = await transferEnv(ctx, o);
+  const ac = new AbortController();
+  const onInt = (): void => ac.abort();
+  process.once('SIGINT', onInt); // stop cleanly: part files stay for a resume, nothing half-written is renamed
   const r0 = renderer(ctx, 'fetching');
   try {
-    const r = await fetchTree(env, { address, remotePath, localDir: dir, onEvent: r0.on });
+    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, onEvent: r0.on });
     r0.done();
     result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {
     r0.done();
+    process.off('SIGINT', onInt);
     env.index?.close();
   }
 }

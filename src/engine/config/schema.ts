@@ -54,7 +54,7 @@ export const CONFIG_SCHEMA = {
         description: 'Address `warp listen` binds to (0.0.0.0: every IPv4 interface).',
       }),
       chunk_avg: key.bytes({
-        default: 32 * KiB, ...chunkBounds,
+        default: 16 * KiB, ...chunkBounds,
         description: 'Average chunk size for transfers (min = avg/4, max = avg*4); smaller chunks move less after small edits, larger ones cost less per byte.',
       }),
       compress: key.enum({ values: ['auto', 'on', 'off'], default: 'auto', description: 'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).' }),
