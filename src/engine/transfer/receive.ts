@@ -322,21 +322,21 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
 
   // 3c. Chunks still missing: local copies first (each verified), then the network.
   const need: number[] = [];
+  const localReader = new RangeReader();
   for (let c = 0; c < nChunks; c++) {
     throwIfCancelled(o.signal);
     if (posStart[c + 1] === posStart[c] || chunkIsDone(c)) continue;
     const id = m.chunkId(c);
     const len = m.chunkRawSize(c);
     let data: Uint8Array | undefined;
-    const cands: ChunkPlace[] = [];
+    const tryPlace = (cand: ChunkPlace): void => {
+      if (data || cand.length !== len) return;
+      const d = localReader.read(cand.abs, cand.offset, len);
+      if (d && blake3(d).equals(Buffer.from(id))) data = d;
+    };
     const hit = local.get(idKey(id));
-    if (hit) cands.push(hit);
-    if (o.index) for (const l of o.index.locate(id)) cands.push({ abs: l.path, offset: l.offset, length: l.length });
-    for (const cand of cands) {
-      if (cand.length !== len) continue;
-      const d = readFileRange(cand.abs, cand.offset, len);
-      if (d && blake3(d).equals(Buffer.from(id))) { data = d; break; }
-    }
+    if (hit) tryPlace(hit);
+    if (!data && o.index) for (const l of o.index.locate(id)) tryPlace({ abs: l.path, offset: l.offset, length: l.length });
     data ??= o.store?.get(id);
     if (data) {
       writeChunk(c, data);
@@ -344,6 +344,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       localBytes += len;
     } else need.push(c);
   }
+  localReader.close();
   deferFinalize = false;
   for (const slot of completeQueue.splice(0)) finalize(slot);
   for (let slot = 0; slot < nFiles; slot++) if (pending[slot] === 0 && !finalized[slot]) finalize(slot);
@@ -510,10 +511,28 @@ function readAt(fd: number, offset: number, length: number): Buffer | undefined 
   return buf;
 }
 
-function readFileRange(abs: string, offset: number, length: number): Buffer | undefined {
-  let fd: number;
-  try { fd = fs.openSync(abs, 'r'); } catch { return undefined; }
-  try { return readAt(fd, offset, length); } catch { return undefined; } finally { fs.closeSync(fd); }
+/** Reads ranges of local files, keeping a few descriptors open (consecutive chunks mostly come from one file). */
+class RangeReader {
+  private readonly fds = new Map<string, number>();
+
+  read(abs: string, offset: number, length: number): Buffer | undefined {
+    let fd = this.fds.get(abs);
+    if (fd === undefined) {
+      try { fd = fs.openSync(abs, 'r'); } catch { return undefined; }
+      if (this.fds.size >= 32) {
+        const [k, v] = this.fds.entries().next().value as [string, number];
+        fs.closeSync(v);
+        this.fds.delete(k);
+      }
+      this.fds.set(abs, fd);
+    }
+    try { return readAt(fd, offset, length); } catch { return undefined; }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
+  }
 }
 
 /** BLAKE3 of the first `size` bytes of an open file (one reused hasher and buffer). */
