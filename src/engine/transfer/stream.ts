@@ -81,6 +81,11 @@ export async function receiveStreamOn(ch: Channel, out: Writable, opts: { onChun
     if (f.h.t === 'end') {
       if (Number(f.h.seq) !== next || Number(f.h.bytes) !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the stream ended at chunk ${String(f.h.seq)} (${String(f.h.bytes)} bytes), but ${next} chunks (${bytes} bytes) arrived`);
       await ch.write({ t: 'end-ok', bytes });
+      // Linger until the sender has read end-ok and closed its side (read() then gives null): stopping at once
+      // can cut the connection before end-ok arrives, and the sender reports a lost connection (seen under load).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ch.read().catch(() => null), new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000); })]);
+      clearTimeout(timer);
       break;
     }
     if (f.h.seq !== next) throw protocolError(`stream chunk ${String(f.h.seq)} arrived, expected ${next}`);
