@@ -190,6 +190,8 @@ export interface ProbeResult {
   throughputBytesPerSec: number;
   probeBytes: number;
   negotiated: Negotiated;
+  /** Whether chunks would actually be compressed on this connection (transfer.compress auto: not to loopback). */
+  wireCompression: boolean;
   advice: string[];
 }
 
@@ -225,7 +227,7 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
     return {
       peer: link.peer, transport: link.transport, handshakeMs: link.handshakeMs,
       rttMs: { min: rtts[0], median: rtts[Math.floor(rtts.length / 2)], max: rtts[rtts.length - 1] },
-      throughputBytesPerSec: rate, probeBytes: got, negotiated: link.neg, advice,
+      throughputBytesPerSec: rate, probeBytes: got, negotiated: link.neg, wireCompression: wireCompression(link.neg, link.conn, env.compressLoopback), advice,
     };
   } finally {
     await link.close();
