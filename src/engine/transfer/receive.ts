@@ -15,7 +15,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Blake3Hasher } from '@napi-rs/blake-hash';
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError, fromSystemError, isWarpError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
@@ -28,6 +27,7 @@ import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
 import type { TransferEventListener } from './events.ts';
+import { RangeReader, hashFd, readAt } from './local-files.ts';
 import type { ChunkLane, ChunkSource } from './source.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
 
@@ -69,11 +69,8 @@ export interface ReceiveResult {
   merkleRoot: string;
 }
 
-const fileHasher = new Blake3Hasher();
-const READ_BUF = 8 * 1024 * 1024;
 /** Bytes in flight per lane (stream). */
 const LANE_BYTES = 8 * 1024 * 1024;
-let readBuf: Buffer | undefined;
 
 export function partName(finalPath: string, sid: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
@@ -498,53 +495,4 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     files: nFiles, dirs, symlinks, bytes: m.totalFileBytes, unchangedFiles, fetchedChunks, fetchedBytes, wireBytes, localChunks, localBytes,
     resumedBytes, rejectedChunks, elapsedSeconds: progress.elapsedSeconds, merkleRoot: root,
   };
-}
-
-function readAt(fd: number, offset: number, length: number): Buffer | undefined {
-  const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const r = fs.readSync(fd, buf, got, length - got, offset + got);
-    if (r === 0) return undefined;
-    got += r;
-  }
-  return buf;
-}
-
-/** Reads ranges of local files, keeping a few descriptors open (consecutive chunks mostly come from one file). */
-class RangeReader {
-  private readonly fds = new Map<string, number>();
-
-  read(abs: string, offset: number, length: number): Buffer | undefined {
-    let fd = this.fds.get(abs);
-    if (fd === undefined) {
-      try { fd = fs.openSync(abs, 'r'); } catch { return undefined; }
-      if (this.fds.size >= 32) {
-        const [k, v] = this.fds.entries().next().value as [string, number];
-        fs.closeSync(v);
-        this.fds.delete(k);
-      }
-      this.fds.set(abs, fd);
-    }
-    try { return readAt(fd, offset, length); } catch { return undefined; }
-  }
-
-  close(): void {
-    for (const fd of this.fds.values()) fs.closeSync(fd);
-    this.fds.clear();
-  }
-}
-
-/** BLAKE3 of the first `size` bytes of an open file (one reused hasher and buffer). */
-function hashFd(fd: number, size: number): Buffer {
-  readBuf ??= Buffer.allocUnsafe(READ_BUF);
-  fileHasher.reset();
-  let off = 0;
-  while (off < size) {
-    const r = fs.readSync(fd, readBuf, 0, Math.min(READ_BUF, size - off), off);
-    if (r === 0) break;
-    fileHasher.update(readBuf.subarray(0, r));
-    off += r;
-  }
-  return fileHasher.digestBuffer();
 }

@@ -6,12 +6,12 @@
  * wire when the peer accepts zstd and the bytes shrink.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { ErrorCodes } from '../core/errors.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { Codec, compressChunk } from '../codec/compress.ts';
 import type { Channel } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
+import { RangeReader } from './local-files.ts';
 import type { LocalTree } from './tree.ts';
 
 export interface ServedSession {
@@ -50,7 +50,7 @@ export class ChunkServer {
 
   /** Answers requests on one chunk stream until the peer closes it. */
   async serve(ch: Channel): Promise<void> {
-    const fds = new Map<string, number>();
+    const files = new RangeReader(64);
     try {
       for (;;) {
         const f = await ch.read();
@@ -70,7 +70,7 @@ export class ChunkServer {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
           if (!s || s.peer !== ch.peer) { await ch.write({ t: 'miss', i, code: ErrorCodes.SESSION_NOT_FOUND }); continue; }
           const place = s.tree.locate(id);
-          const data = place ? readRange(fds, place.abs, place.offset, place.length) : undefined;
+          const data = place ? files.read(place.abs, place.offset, place.length) : undefined;
           if (!data || !blake3(data).equals(id)) { await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE }); continue; }
           const out = s.compress ? compressChunk(data, 'fast') : { codec: Codec.RAW, data };
           let payload = out.data;
@@ -86,32 +86,7 @@ export class ChunkServer {
       }
       await ch.close();
     } finally {
-      for (const fd of fds.values()) fs.closeSync(fd);
+      files.close();
     }
-  }
-}
-
-function readRange(fds: Map<string, number>, abs: string, offset: number, length: number): Buffer | undefined {
-  let fd = fds.get(abs);
-  try {
-    if (fd === undefined) {
-      if (fds.size >= 64) {
-        const [k, v] = fds.entries().next().value as [string, number];
-        fs.closeSync(v);
-        fds.delete(k);
-      }
-      fd = fs.openSync(abs, 'r');
-      fds.set(abs, fd);
-    }
-    const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const r = fs.readSync(fd, buf, got, length - got, offset + got);
-      if (r === 0) return undefined;
-      got += r;
-    }
-    return buf;
-  } catch {
-    return undefined;
   }
 }
