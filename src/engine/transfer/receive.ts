@@ -18,8 +18,7 @@ import path from 'node:path';
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError, fromSystemError, isWarpError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
-import { EntryType, type Manifest } from '../archive/manifest.ts';
-import { parentOf } from '../archive/paths.ts';
+import type { Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { decompressChunk } from '../codec/compress.ts';
 import { merkleRoot } from '../codec/merkle.ts';
@@ -28,6 +27,9 @@ import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
 import type { TransferEventListener } from './events.ts';
 import { RangeReader, hashFd, readAt } from './local-files.ts';
+import { chunkPositions } from './positions.ts';
+import { finishTree } from './finish-tree.ts';
+import { prepareTree } from './prepare-tree.ts';
 import type { ChunkLane, ChunkSource } from './source.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
 
@@ -91,58 +93,12 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   }
 
   // 1. Directories, checked component by component (a symlink where a directory should be is refused).
-  const safeDirs = new Set<string>(['']);
-  const ensureDir = (rel: string): void => {
-    if (safeDirs.has(rel)) return;
-    ensureDir(parentOf(rel));
-    const abs = dest(rel);
-    let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(abs); } catch { st = undefined; }
-    if (st && !st.isDirectory()) {
-      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`, { details: { path: rel } });
-    }
-    if (!st) {
-      try { fs.mkdirSync(abs, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write'); }
-    }
-    safeDirs.add(rel);
-  };
+  const { fileEntries, dirs, symlinks } = prepareTree(m, dest);
 
-  const fileEntries: number[] = [];
-  let dirs = 0;
-  let symlinks = 0;
-  for (let i = 0; i < m.entryCount; i++) {
-    const e = m.entry(i);
-    if (e.type === EntryType.DIR) { ensureDir(e.path); dirs++; continue; }
-    ensureDir(parentOf(e.path));
-    let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(dest(e.path)); } catch { st = undefined; }
-    if (st?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`);
-    if (e.type === EntryType.FILE) fileEntries.push(i);
-    else symlinks++;
-  }
-
-  // 2. Positions: where each chunk goes (file slot, offset), grouped by chunk (counting sort).
+  // 2. Positions: where each chunk goes (file slot, offset), grouped by chunk.
   const nChunks = m.chunkCount;
   const nFiles = fileEntries.length;
-  const posStart = new Uint32Array(nChunks + 1);
-  for (const ei of fileEntries) for (const c of m.refsOf(ei)) posStart[c + 1]++;
-  for (let c = 0; c < nChunks; c++) posStart[c + 1] += posStart[c];
-  const totalRefs = posStart[nChunks];
-  const posFile = new Uint32Array(totalRefs);
-  const posOffset = new Float64Array(totalRefs);
-  const posDone = new Uint8Array(totalRefs);
-  const fill = posStart.slice(0, nChunks);
-  const pending = new Int32Array(nFiles);
-  fileEntries.forEach((ei, slot) => {
-    let off = 0;
-    for (const c of m.refsOf(ei)) {
-      const p = fill[c]++;
-      posFile[p] = slot;
-      posOffset[p] = off;
-      off += m.chunkRawSize(c);
-      pending[slot]++;
-    }
-  });
+  const { posStart, posFile, posOffset, posDone, pending } = chunkPositions(m, fileEntries);
 
   const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) => emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }));
   let doneChunks = 0;
@@ -461,29 +417,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   fds.clear();
 
   // 5. Symlinks last (nothing is written through them), then directory metadata, deepest first.
-  for (let i = 0; i < m.entryCount; i++) {
-    const e = m.entry(i);
-    if (e.type !== EntryType.SYMLINK) continue;
-    const final = dest(e.path);
-    try {
-      const cur = fs.lstatSync(final, { throwIfNoEntry: false });
-      if (cur?.isSymbolicLink() && fs.readlinkSync(final) === e.linkTarget) continue;
-      const tmp = partName(final, sid);
-      fs.rmSync(tmp, { force: true });
-      fs.symlinkSync(e.linkTarget!, tmp);
-      fs.renameSync(tmp, final);
-    } catch (err) {
-      throw fromSystemError(err, final, 'write');
-    }
-  }
-  for (let i = m.entryCount - 1; i >= 0; i--) {
-    const e = m.entry(i);
-    if (e.type !== EntryType.DIR) continue;
-    try {
-      fs.chmodSync(dest(e.path), e.mode & 0o7777);
-      fs.utimesSync(dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
-    } catch { /* metadata only */ }
-  }
+  finishTree(m, dest, (final) => partName(final, sid));
 
   const root = merkleRoot(nChunks, (c) => m.chunkId(c)).toString('hex');
   if (o.announcedRoot !== undefined && root !== o.announcedRoot) {

@@ -1,0 +1,42 @@
+/**
+ * The first step of receiving a tree: every directory is created or checked component by component (a symlink
+ * or a file where the transfer has a directory is refused, never followed), parents of files and symlinks
+ * likewise, and nothing of another kind may sit where a file goes. Returns the file entries in manifest order.
+ */
+import fs from 'node:fs';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { parentOf } from '../archive/paths.ts';
+
+export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileEntries: number[]; dirs: number; symlinks: number } {
+  const safeDirs = new Set<string>(['']);
+  const ensureDir = (rel: string): void => {
+    if (safeDirs.has(rel)) return;
+    ensureDir(parentOf(rel));
+    const abs = dest(rel);
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(abs); } catch { st = undefined; }
+    if (st && !st.isDirectory()) {
+      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`, { details: { path: rel } });
+    }
+    if (!st) {
+      try { fs.mkdirSync(abs, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write'); }
+    }
+    safeDirs.add(rel);
+  };
+
+  const fileEntries: number[] = [];
+  let dirs = 0;
+  let symlinks = 0;
+  for (let i = 0; i < m.entryCount; i++) {
+    const e = m.entry(i);
+    if (e.type === EntryType.DIR) { ensureDir(e.path); dirs++; continue; }
+    ensureDir(parentOf(e.path));
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(dest(e.path)); } catch { st = undefined; }
+    if (st?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`);
+    if (e.type === EntryType.FILE) fileEntries.push(i);
+    else symlinks++;
+  }
+  return { fileEntries, dirs, symlinks };
+}
