@@ -21,25 +21,19 @@
 import { NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT } from '../constants.ts';
 import type { EdgeParams } from '../cost.ts';
 import type { SchedModel } from '../model.ts';
+import type { KBestArrays } from '../cpu/kbest.ts';
 import { RECORD_HEADER as HEADER, SLOW_CLASS as SLOW } from '../cpu/narrow-chunks.ts';
 
-/** One changed edge's update of the chunks listed in chunks[from..to) (typed arrays + scalars only). */
-export interface EdgeDeltaJob {
+/**
+ * One changed edge's update of the chunks listed in chunks[from..to) (typed arrays + scalars only): the k-best
+ * arrays of cpu/kbest.ts plus the edge and its slice of chunks.
+ */
+export interface EdgeDeltaJob extends KBestArrays {
   e: number;
-  k: number;
-  maxFail: number;
   /** The edge's chunks (reverse index slice; the CSR's whole array, indexed by from..to). */
   chunks: Uint32Array;
   from: number;
   to: number;
-  costSize: Float32Array;
-  availStart: Uint32Array;
-  pairs: Uint32Array;
-  kEdge: Uint16Array;
-  kCost: Float32Array;
-  a: Float64Array;
-  b: Float64Array;
-  excluded: Uint8Array;
   /** The model's dirty flags when any chunk is dirty (those are skipped), else undefined. */
   dirtyFlag: Uint8Array | undefined;
   /**
