@@ -5,6 +5,9 @@ need=()
 command -v zstd >/dev/null || need+=(zstd)
 # rsync: the daemon bench:transfer compares against (127.0.0.1 only).
 command -v rsync >/dev/null || need+=(rsync)
+# Debian's Chromium: the renderer's end-to-end tests and the scheduler's WGSL-in-Chromium equivalence test
+# (Playwright drives /usr/bin/chromium; it cannot download its own browsers here).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 # WebGPU for the scheduler's CPU-vs-WGSL tests: Dawn (npm `webgpu`) on OpenGL ES over Mesa llvmpipe, headless
 # (EGL_PLATFORM=surfaceless). libegl-dev provides the unversioned libEGL.so that Dawn opens.
 for p in libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev; do
