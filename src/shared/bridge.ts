@@ -1,0 +1,435 @@
+/**
+ * The one contract between the renderer and the engine host. Two implementations: the preload (Electron IPC to
+ * the main process) and the web client (HTTP + SSE against `warp daemon`, routes in api-routes.ts). Both hosts
+ * run the same service facade (src/engine/daemon/service.ts), so behaviour is the same in both.
+ *
+ * Rules: plain JSON in and out (no Buffers, no Dates: ISO strings); long operations return an id at once
+ * (`JobRef` / `TransferRef`) and report through `onEvent` (events.ts); failures reject with a `BridgeError`
+ * carrying a stable code. Paths are paths on the machine running the engine (in web mode: the daemon's).
+ */
+import type { ErrorDto, JobDto, JobStatus, ProgressDto, WarpEventListener } from './events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
+
+/** What a rejected bridge call carries (an Error whose `code` is a WarpError code or an HTTP-level code). */
+export interface BridgeError extends Error {
+  code: string;
+  /** HTTP status in web mode. */
+  status?: number;
+}
+
+/** Codes the daemon itself uses besides the engine's WarpError codes. */
+export type DaemonErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'SYNC_UNAVAILABLE'
+  | 'SWARM_UNAVAILABLE'
+  | 'INTERNAL';
+
+// ---- info ----
+
+export interface InfoDto {
+  version: string;
+  /** This installation's libp2p peer id. */
+  peerId: string;
+  home: string;
+  host: 'electron' | 'daemon';
+  platform: string;
+  startedAt: string;
+  /** Where the engine's listener accepts peers (host:port), when it runs. */
+  listen?: string;
+  features: { sync: boolean; swarm: boolean; upload: boolean; webgpu?: boolean };
+}
+
+// ---- jobs ----
+
+export interface JobRef {
+  /** The job id; events carry it as `job`. */
+  job: string;
+}
+
+// ---- archive ----
+
+export type CompressionLevel = 'fast' | 'balanced' | 'max';
+
+/** Either a password or a key file on the engine's machine; omit both for an unencrypted archive. */
+export interface ArchiveSecret {
+  password?: string;
+  keyFile?: string;
+}
+
+export interface ArchiveCreateRequest extends ArchiveSecret {
+  /** Files or folders to archive. */
+  inputs: string[];
+  /** The .warp file to write. */
+  output: string;
+  level?: CompressionLevel;
+  overwrite?: boolean;
+}
+
+export interface ArchiveExtractRequest extends ArchiveSecret {
+  archive: string;
+  target: string;
+  /** Only these paths (and what is under them); all when omitted. */
+  paths?: string[];
+  existing?: 'error' | 'skip' | 'overwrite';
+}
+
+export interface ArchiveVerifyRequest extends ArchiveSecret {
+  archive: string;
+}
+
+export interface ArchiveListRequest extends ArchiveSecret {
+  archive: string;
+  /** Only entries under this path. */
+  prefix?: string;
+  offset?: number;
+  /** At most this many entries (default 1000, max 10000). */
+  limit?: number;
+}
+
+export type ArchiveEntryType = 'file' | 'dir' | 'symlink';
+
+export interface ArchiveEntryDto {
+  path: string;
+  type: ArchiveEntryType;
+  size: number;
+  mode: number;
+  /** Milliseconds since the epoch. */
+  mtimeMs: number;
+  target?: string;
+}
+
+export interface ArchiveListResult {
+  archive: string;
+  total: number;
+  offset: number;
+  entries: ArchiveEntryDto[];
+}
+
+export interface ArchiveInfoRequest extends ArchiveSecret {
+  archive: string;
+}
+
+export interface ArchiveInfoDto {
+  archive: string;
+  archiveBytes: number;
+  formatVersion: number;
+  encrypted: boolean;
+  files: number;
+  dirs: number;
+  symlinks: number;
+  /** Sum of file sizes. */
+  bytes: number;
+  chunks: number;
+  merkleRoot: string;
+  contentId: string;
+  createdAt?: string;
+}
+
+/** Summary of a finished create (JobDto.result of an archive.create or archive.upload job). */
+export interface ArchiveCreateResultDto {
+  archive: string;
+  bytesIn: number;
+  files: number;
+  uniqueChunks: number;
+  archiveBytes: number;
+  dedupRatio: number;
+  compressionRatio: number;
+  encrypted: boolean;
+  merkleRoot: string;
+  contentId: string;
+  elapsedSeconds: number;
+}
+
+export interface VerifyReportDto {
+  ok: boolean;
+  chunks: number;
+  files: number;
+  bytes: number;
+  merkleRootOk: boolean;
+  badChunks: Array<{ chunk: number; id: string; reason: string; files: string[] }>;
+  badFiles: Array<{ path: string; reason: string }>;
+  elapsedSeconds: number;
+}
+
+/** One file picked or dropped in a browser, with its path relative to the dropped folder ("a/b.txt"). */
+export interface UploadFile {
+  path: string;
+  blob: Blob;
+}
+
+export interface ArchiveUploadRequest extends ArchiveSecret {
+  files: UploadFile[];
+  /** Archive name (no folders); written to `<WARP_HOME>/archives/<name>.warp` unless `output` is given. */
+  name: string;
+  output?: string;
+  level?: CompressionLevel;
+  overwrite?: boolean;
+}
+
+// ---- transfers ----
+
+interface TransferStartBase {
+  /** Path on this machine: the folder to send, or where fetched files go. */
+  localPath: string;
+  /** Path on the peer: where sent files go, or what to fetch. */
+  remotePath: string;
+}
+
+export type TransferStartRequest =
+  /** Offer `localPath` to a peer, which pulls it into `remotePath`. `peer`: address (host:port[/p2p/id]) or a paired peer's id/name. */
+  | (TransferStartBase & { kind: 'send'; peer: string })
+  /** Pull `remotePath` from one peer into `localPath`. */
+  | (TransferStartBase & { kind: 'fetch'; peer: string })
+  /** Pull `remotePath` from several peers at once (the swarm scheduler picks who serves which chunk). */
+  | (TransferStartBase & { kind: 'swarm'; from: string[] });
+
+export type TransferKind = TransferStartRequest['kind'];
+
+export interface TransferRef {
+  /** The transfer id (also its job id; events carry it as `job`). */
+  id: string;
+}
+
+export interface TransferProgressDto extends ProgressDto {
+  chunks: number;
+  totalChunks: number;
+  wireBytes: number;
+}
+
+export interface TransferSourceDto {
+  peer: string;
+  bytes: number;
+  chunks: number;
+}
+
+export interface TransferDto {
+  id: string;
+  kind: TransferKind;
+  status: JobStatus;
+  /** Peers involved (one for send/fetch, the sources for swarm). */
+  peers: string[];
+  localPath: string;
+  remotePath: string;
+  /** The engine's resumable session id, once connected (swarm events carry it as `session`). */
+  session?: string;
+  transport?: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  manifest?: { files: number; bytes: number; chunks: number; needChunks: number; needBytes: number; merkleRoot: string };
+  progress?: TransferProgressDto;
+  /** Bytes and chunks per source peer (fetch and swarm). */
+  sources?: TransferSourceDto[];
+  /** How many times it was resumed after a pause or failure. */
+  resumes: number;
+  error?: ErrorDto;
+  result?: { files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
+}
+
+export interface TransferListRequest {
+  /** Include finished ones (default true). */
+  all?: boolean;
+}
+
+// ---- peers ----
+
+export interface SelfDto {
+  peerId: string;
+  /** Addresses peers can dial (host:port/p2p/id), when the listener runs. */
+  addresses: string[];
+}
+
+export interface PeerDto {
+  id: string;
+  name?: string;
+  address?: string;
+  addedAt: string;
+  via: 'pair' | 'manual';
+}
+
+export interface PairStartRequest {
+  /** How long the code stays valid (default 300 s). */
+  timeoutSeconds?: number;
+  /** Remember the peer under this name. */
+  name?: string;
+}
+
+export interface PairStartResult {
+  code: string;
+  peerId: string;
+  /** Where the other side must dial: `warp pair <code> <address>`. */
+  addresses: string[];
+  expiresAt: string;
+  /** The job that completes when someone pairs (a `peer.paired` event follows). */
+  job: string;
+}
+
+export interface PairJoinRequest {
+  code: string;
+  /** host:port of the machine showing the code. */
+  address: string;
+  name?: string;
+}
+
+export interface RemoveResult {
+  removed: boolean;
+}
+
+// ---- swarm ----
+
+/** The latest known state of one swarm download (kept by the host from the `swarm.*` events). */
+export interface SwarmSessionDto {
+  session: string;
+  /** The transfer this session belongs to, when started through `transfers.start`. */
+  transfer?: string;
+  contentId: string;
+  chunks: number;
+  bytes: number;
+  startedAt: string;
+  updatedAt: string;
+  done: boolean;
+  edges: SwarmEdgeSnapshot[];
+  /** Latest drift sample per edge (-1 = whole transfer). */
+  drift: Extract<SwarmEvent, { type: 'swarm.drift' }>[];
+  /** The most recent triggers, re-optimisations, failovers and pre-positionings (bounded, oldest first). */
+  recent: Extract<SwarmEvent, { type: 'swarm.trigger' | 'swarm.reopt' | 'swarm.failover' | 'swarm.preposition' }>[];
+  summary?: Extract<SwarmEvent, { type: 'swarm.done' }>;
+}
+
+export interface SwarmStatusDto {
+  /** False while the swarm engine is not part of this build (swarm transfers then fail with SWARM_UNAVAILABLE). */
+  available: boolean;
+  sessions: SwarmSessionDto[];
+}
+
+// ---- sync ----
+
+export interface SyncWindowDto {
+  /** Days of the week, 0 = Sunday; all days when omitted. */
+  days?: number[];
+  /** Local time "HH:MM". */
+  start: string;
+  end: string;
+}
+
+export interface SyncAddRequest {
+  /** Folder on this machine to watch. */
+  localPath: string;
+  /** Paired peer (id, name or address) that receives the changes. */
+  peer: string;
+  /** Where on the peer. */
+  remotePath: string;
+  /** Only sync inside these windows; always when empty. */
+  windows?: SyncWindowDto[];
+  pauseOnBattery?: boolean;
+  pauseOnMetered?: boolean;
+  /** Debounce after the last change, milliseconds. */
+  debounceMs?: number;
+}
+
+export interface SyncJobDto extends SyncAddRequest {
+  id: string;
+  state: 'idle' | 'scanning' | 'syncing' | 'paused' | 'waiting' | 'error';
+  /** Why it is paused or waiting ("user", "battery", "metered", "outside window"). */
+  reason?: string;
+  /** Paused by the user (survives restarts). */
+  paused: boolean;
+  lastSyncAt?: string;
+  lastError?: ErrorDto;
+  pendingChanges: number;
+  syncedFiles: number;
+  syncedBytes: number;
+}
+
+// ---- config ----
+
+export interface ConfigEntryDto {
+  /** "section.key", e.g. "transfer.port". */
+  key: string;
+  value: unknown;
+  default: unknown;
+  /** Where the value came from. */
+  source: 'default' | 'file' | 'env' | 'override';
+  type: string;
+  description: string;
+  /** Allowed values when restricted. */
+  allowed?: string;
+}
+
+export interface ConfigDto {
+  /** The config file (may not exist yet). */
+  file: string;
+  entries: ConfigEntryDto[];
+}
+
+export interface ConfigSetRequest {
+  /** "section.key" -> new value (string forms as in config.toml are accepted: "64MiB", "30s"). */
+  values: Record<string, unknown>;
+}
+
+// ---- the bridge ----
+
+export interface WarpBridge {
+  info(): Promise<InfoDto>;
+
+  archive: {
+    create(req: ArchiveCreateRequest): Promise<JobRef>;
+    extract(req: ArchiveExtractRequest): Promise<JobRef>;
+    verify(req: ArchiveVerifyRequest): Promise<JobRef>;
+    list(req: ArchiveListRequest): Promise<ArchiveListResult>;
+    info(req: ArchiveInfoRequest): Promise<ArchiveInfoDto>;
+    /** Web mode only (browsers give no paths): streams the files to the daemon, which archives them. */
+    upload?(req: ArchiveUploadRequest, onUploadProgress?: (sentBytes: number, totalBytes: number) => void): Promise<JobRef>;
+    /** Web mode only: a URL the browser can open to download an archive from the daemon's machine. */
+    downloadUrl?(archive: string): string;
+  };
+
+  jobs: {
+    list(): Promise<JobDto[]>;
+    get(id: string): Promise<JobDto>;
+    cancel(id: string): Promise<JobDto>;
+  };
+
+  transfers: {
+    start(req: TransferStartRequest): Promise<TransferRef>;
+    list(req?: TransferListRequest): Promise<TransferDto[]>;
+    get(id: string): Promise<TransferDto>;
+    cancel(id: string): Promise<TransferDto>;
+    /** Stops the transfer and keeps its resumable session. */
+    pause(id: string): Promise<TransferDto>;
+    /** Reruns a paused or failed transfer; only missing chunks move. */
+    resume(id: string): Promise<TransferDto>;
+  };
+
+  peers: {
+    self(): Promise<SelfDto>;
+    list(): Promise<PeerDto[]>;
+    pairStart(req?: PairStartRequest): Promise<PairStartResult>;
+    pairJoin(req: PairJoinRequest): Promise<PeerDto>;
+    remove(id: string): Promise<RemoveResult>;
+  };
+
+  swarm: {
+    status(): Promise<SwarmStatusDto>;
+  };
+
+  sync: {
+    list(): Promise<SyncJobDto[]>;
+    add(req: SyncAddRequest): Promise<SyncJobDto>;
+    remove(id: string): Promise<RemoveResult>;
+    pause(id: string): Promise<SyncJobDto>;
+    resume(id: string): Promise<SyncJobDto>;
+  };
+
+  config: {
+    get(): Promise<ConfigDto>;
+    set(req: ConfigSetRequest): Promise<ConfigDto>;
+  };
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onEvent(listener: WarpEventListener): () => void;
+}
