@@ -1,0 +1,162 @@
+/**
+ * The tray as a pure model: engine events fold into a TrayState (applyTrayEvent), and the state maps to the
+ * icon, tooltip and menu items (trayView). tray.ts turns the view into Electron's Tray and Menu and sends the
+ * clicked action back; everything here is unit-tested without Electron (test/main/tray-model.test.ts).
+ */
+import { formatRate } from '../engine/core/bytes.ts';
+import type { JobDto, JobStatus, SyncState, WarpEvent } from '../shared/events.ts';
+
+export type TrayIcon = 'idle' | 'active' | 'paused' | 'error';
+export type TrayAction = 'open' | 'pause-sync' | 'resume-sync' | 'quit';
+
+export type TrayItem =
+  | { kind: 'item'; label: string; enabled: boolean; action?: TrayAction }
+  | { kind: 'separator' };
+
+export interface TrayView {
+  icon: TrayIcon;
+  tooltip: string;
+  items: TrayItem[];
+}
+
+export interface TrayJob {
+  id: string;
+  title: string;
+  status: JobStatus;
+  /** 0..1 when known. */
+  fraction?: number;
+  /** Bytes per second. */
+  rate?: number;
+}
+
+export interface TraySync {
+  state: SyncState;
+  reason?: string;
+}
+
+export interface TrayState {
+  /** Jobs not yet finished (queued, running, paused), by id, in creation order. */
+  jobs: ReadonlyMap<string, TrayJob>;
+  /** Sync jobs' states, by sync job id. */
+  syncs: ReadonlyMap<string, TraySync>;
+  /** The user paused all syncing from the tray or the UI. */
+  syncPaused: boolean;
+  /** On battery power (shown, because sync may wait for AC). */
+  onBattery: boolean;
+}
+
+export const MAX_JOBS_LISTED = 5;
+
+export function initialTrayState(): TrayState {
+  return { jobs: new Map(), syncs: new Map(), syncPaused: false, onBattery: false };
+}
+
+const FINISHED: ReadonlySet<JobStatus> = new Set(['done', 'failed', 'cancelled']);
+
+function withJob(state: TrayState, id: string, update: (j: TrayJob) => TrayJob): TrayState {
+  const j = state.jobs.get(id);
+  if (!j) return state;
+  const jobs = new Map(state.jobs);
+  jobs.set(id, update(j));
+  return { ...state, jobs };
+}
+
+function fromDto(dto: JobDto, prev?: TrayJob): TrayJob {
+  const p = dto.progress;
+  const fraction = p && p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : prev?.fraction;
+  return { id: dto.id, title: dto.title, status: dto.status, fraction, rate: p ? p.rate : prev?.rate };
+}
+
+/** Folds one engine event into the tray state; events the tray does not show return the same object. */
+export function applyTrayEvent(state: TrayState, e: WarpEvent): TrayState {
+  switch (e.type) {
+    case 'job.update': {
+      const jobs = new Map(state.jobs);
+      if (FINISHED.has(e.job.status)) jobs.delete(e.job.id);
+      else jobs.set(e.job.id, fromDto(e.job, state.jobs.get(e.job.id)));
+      return { ...state, jobs };
+    }
+    case 'archive.progress':
+    case 'transfer.progress': {
+      const fraction = e.totalBytes > 0 ? Math.min(1, e.bytes / e.totalBytes) : undefined;
+      return withJob(state, e.job, (j) => ({ ...j, fraction, rate: e.rate }));
+    }
+    case 'sync.state': {
+      const syncs = new Map(state.syncs);
+      syncs.set(e.id, e.reason === undefined ? { state: e.state } : { state: e.state, reason: e.reason });
+      return { ...state, syncs };
+    }
+    case 'sync.error': {
+      const syncs = new Map(state.syncs);
+      syncs.set(e.id, { state: 'error', reason: e.error.message });
+      return { ...state, syncs };
+    }
+    default:
+      return state;
+  }
+}
+
+function jobLabel(j: TrayJob): string {
+  const parts = [j.title];
+  if (j.status === 'paused') parts.push('paused');
+  else if (j.status === 'queued') parts.push('queued');
+  else {
+    if (j.fraction !== undefined) parts.push(`${Math.floor(j.fraction * 100)}%`);
+    if (j.rate !== undefined && j.rate > 0) parts.push(formatRate(j.rate));
+  }
+  return parts.join(' · ');
+}
+
+/** One line for the sync jobs: how many, and the most urgent state among them. */
+function syncSummary(state: TrayState): string {
+  const n = state.syncs.size;
+  if (n === 0) return 'Sync: no folders';
+  const folders = `${n} folder${n === 1 ? '' : 's'}`;
+  if (state.syncPaused) return `Sync: ${folders} · paused`;
+  const all = [...state.syncs.values()];
+  const errored = all.find((s) => s.state === 'error');
+  if (errored) return `Sync: ${folders} · error${errored.reason ? `: ${errored.reason}` : ''}`;
+  if (all.some((s) => s.state === 'syncing' || s.state === 'scanning')) return `Sync: ${folders} · syncing`;
+  const waiting = all.find((s) => s.state === 'waiting' || s.state === 'paused');
+  if (waiting) return `Sync: ${folders} · waiting${waiting.reason ? ` (${waiting.reason})` : ''}`;
+  return `Sync: ${folders} · up to date`;
+}
+
+export function trayIcon(state: TrayState): TrayIcon {
+  const syncs = [...state.syncs.values()];
+  if (syncs.some((s) => s.state === 'error')) return 'error';
+  const running = [...state.jobs.values()].some((j) => j.status === 'running') || (!state.syncPaused && syncs.some((s) => s.state === 'syncing' || s.state === 'scanning'));
+  if (running) return 'active';
+  if (state.syncPaused && syncs.length > 0) return 'paused';
+  return 'idle';
+}
+
+function statusLine(state: TrayState, icon: TrayIcon): string {
+  const active = [...state.jobs.values()].filter((j) => j.status === 'running').length;
+  const power = state.onBattery ? ' · on battery' : '';
+  if (icon === 'error') return `Warp: needs attention${power}`;
+  if (active > 0) return `Warp: ${active} active transfer${active === 1 ? '' : 's'}${power}`;
+  if (icon === 'active') return `Warp: syncing${power}`;
+  if (icon === 'paused') return `Warp: sync paused${power}`;
+  return `Warp: idle${power}`;
+}
+
+export function trayView(state: TrayState): TrayView {
+  const icon = trayIcon(state);
+  const status = statusLine(state, icon);
+  const jobs = [...state.jobs.values()];
+  const items: TrayItem[] = [{ kind: 'item', label: status, enabled: false }, { kind: 'separator' }];
+  if (jobs.length === 0) items.push({ kind: 'item', label: 'No active transfers', enabled: false });
+  for (const j of jobs.slice(0, MAX_JOBS_LISTED)) items.push({ kind: 'item', label: jobLabel(j), enabled: true, action: 'open' });
+  if (jobs.length > MAX_JOBS_LISTED) items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });
+  items.push({ kind: 'separator' });
+  items.push({ kind: 'item', label: syncSummary(state), enabled: false });
+  items.push(state.syncPaused
+    ? { kind: 'item', label: 'Resume sync', enabled: true, action: 'resume-sync' }
+    : { kind: 'item', label: 'Pause sync', enabled: state.syncs.size > 0, action: 'pause-sync' });
+  items.push({ kind: 'separator' });
+  items.push({ kind: 'item', label: 'Open Warp', enabled: true, action: 'open' });
+  items.push({ kind: 'item', label: 'Quit Warp', enabled: true, action: 'quit' });
+  const tooltip = jobs.length > 0 ? `${status}\n${jobs.slice(0, 3).map(jobLabel).join('\n')}` : status;
+  return { icon, tooltip, items };
+}

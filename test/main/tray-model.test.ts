@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, trayView, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
+import type { JobDto, WarpEvent } from '../../src/shared/events.ts';
+
+function job(id: string, status: JobDto['status'], title = `Job ${id}`): WarpEvent {
+  return { type: 'job.update', job: { id, kind: 'transfer.send', status, title, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' } };
+}
+const fold = (events: WarpEvent[], s: TrayState = initialTrayState()) => events.reduce(applyTrayEvent, s);
+const labels = (items: TrayItem[]) => items.flatMap((i) => (i.kind === 'item' ? [i.label] : ['---']));
+const action = (items: TrayItem[], label: string) => items.find((i) => i.kind === 'item' && i.label === label);
+
+describe('tray model', () => {
+  it('idle: no transfers, sync without folders cannot be paused, open and quit are there', () => {
+    const v = trayView(initialTrayState());
+    expect(v.icon).toBe('idle');
+    expect(labels(v.items)).toEqual(['Warp: idle', '---', 'No active transfers', '---', 'Sync: no folders', 'Pause sync', '---', 'Open Warp', 'Quit Warp']);
+    expect(action(v.items, 'Pause sync')).toMatchObject({ enabled: false });
+    expect(action(v.items, 'Open Warp')).toMatchObject({ enabled: true, action: 'open' });
+    expect(action(v.items, 'Quit Warp')).toMatchObject({ enabled: true, action: 'quit' });
+    expect(v.items[0]).toMatchObject({ enabled: false });
+  });
+
+  it('lists running transfers with progress and rate, and drops them when they finish', () => {
+    const s = fold([
+      job('t1', 'running', 'Send photos to laptop'),
+      { type: 'transfer.progress', job: 't1', session: 's', chunks: 5, totalChunks: 10, wireBytes: 0, bytes: 250, totalBytes: 1000, files: 1, totalFiles: 4, rate: 2_000_000, etaSeconds: 1, elapsedSeconds: 1 },
+      job('a1', 'queued', 'Create photos.warp'),
+    ]);
+    const v = trayView(s);
+    expect(v.icon).toBe('active');
+    expect(labels(v.items)[0]).toBe('Warp: 1 active transfer');
+    const row = labels(v.items).find((l) => l.startsWith('Send photos'))!;
+    expect(row).toMatch(/^Send photos to laptop · 25% · 2(\.0)? MB\/s$/);
+    expect(labels(v.items)).toContain('Create photos.warp · queued');
+    expect(v.tooltip).toContain('Send photos to laptop');
+    const after = fold([job('t1', 'done'), job('a1', 'cancelled')], s);
+    expect(trayView(after).icon).toBe('idle');
+    expect(labels(trayView(after).items)).toContain('No active transfers');
+  });
+
+  it('ignores progress for unknown jobs and events it does not show', () => {
+    const s = initialTrayState();
+    expect(applyTrayEvent(s, { type: 'archive.progress', job: 'x', op: 'create', bytes: 1, totalBytes: 2, files: 0, totalFiles: 1, rate: 1, etaSeconds: 1, elapsedSeconds: 0 })).toBe(s);
+    expect(applyTrayEvent(s, { type: 'daemon.heartbeat', t: 1 })).toBe(s);
+  });
+
+  it('caps the listed jobs and says how many more there are', () => {
+    const s = fold(Array.from({ length: MAX_JOBS_LISTED + 3 }, (_, i) => job(`j${i}`, 'running')));
+    const l = labels(trayView(s).items);
+    expect(l.filter((x) => x.startsWith('Job '))).toHaveLength(MAX_JOBS_LISTED);
+    expect(l).toContain('and 3 more…');
+    expect(l[0]).toBe(`Warp: ${MAX_JOBS_LISTED + 3} active transfers`);
+  });
+
+  it('sync: summary follows the most urgent state; pause and resume swap', () => {
+    let s = fold([{ type: 'sync.state', id: 'docs', state: 'idle' }, { type: 'sync.state', id: 'pics', state: 'syncing' }]);
+    let v = trayView(s);
+    expect(v.icon).toBe('active');
+    expect(labels(v.items)).toContain('Sync: 2 folders · syncing');
+    expect(action(v.items, 'Pause sync')).toMatchObject({ enabled: true, action: 'pause-sync' });
+    s = { ...fold([{ type: 'sync.state', id: 'pics', state: 'idle' }], s), syncPaused: true };
+    v = trayView(s);
+    expect(v.icon).toBe('paused');
+    expect(labels(v.items)).toContain('Sync: 2 folders · paused');
+    expect(action(v.items, 'Resume sync')).toMatchObject({ enabled: true, action: 'resume-sync' });
+    expect(action(v.items, 'Pause sync')).toBeUndefined();
+    s = fold([{ type: 'sync.state', id: 'pics', state: 'waiting', reason: 'on battery' }], { ...s, syncPaused: false, onBattery: true });
+    v = trayView(s);
+    expect(labels(v.items)).toContain('Sync: 2 folders · waiting (on battery)');
+    expect(labels(v.items)[0]).toBe('Warp: idle · on battery');
+  });
+
+  it('a sync error turns the icon red and names the problem', () => {
+    const s = fold([{ type: 'sync.state', id: 'docs', state: 'syncing' }, { type: 'sync.error', id: 'docs', error: { code: 'E_NET', message: 'peer unreachable' } }]);
+    const v = trayView(s);
+    expect(v.icon).toBe('error');
+    expect(labels(v.items)).toContain('Sync: 1 folder · error: peer unreachable');
+    expect(labels(v.items)[0]).toBe('Warp: needs attention');
+  });
+});
