@@ -21,9 +21,12 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
 /** Engine modules that must run in a browser (the renderer hosts the WebGPU scheduler): no Node built-ins. */
 export const BROWSER_SAFE_ENGINE = new Set(['sched']);
 
-/** Top-level source folders and what they may import from the others. */
+/**
+ * Top-level source folders and what they may import from the others. The engine may import src/shared (plain
+ * types and data, no side effects) so the swarm engine and the daemon speak the bridge contract's own shapes.
+ */
 export const SURFACES: Record<string, readonly string[]> = {
-  engine: ['engine'],
+  engine: ['engine', 'shared'],
   shared: ['shared'],
   cli: ['engine', 'shared', 'cli'],
   main: ['engine', 'shared', 'main'],
