@@ -73,6 +73,21 @@ export const CONFIG_SCHEMA = {
       }),
     },
   },
+  sync: {
+    description: 'Background sync of folders to a paired peer (`warp sync`, the daemon and the desktop app).',
+    keys: {
+      debounce: key.duration({ default: 1500, min: 0, max: 10 * 60_000, description: 'Quiet time after the last change in a folder before it is pushed.' }),
+      max_wait: key.duration({ default: 10_000, min: 0, max: 60 * 60_000, description: 'Longest a change waits while the folder keeps changing (pushed at the latest this long after the first change).' }),
+      retry: key.duration({ default: 30_000, min: 1000, max: 24 * 60 * 60_000, description: 'Wait before retrying a job whose sync failed (peer offline, folder missing).' }),
+    },
+  },
+  desktop: {
+    description: 'The desktop app (Electron): tray and login behaviour.',
+    keys: {
+      start_at_login: key.boolean({ default: false, description: 'Start Warp when you log in, in the tray without opening its window.' }),
+      close_to_tray: key.boolean({ default: true, description: 'Closing the window keeps Warp running in the tray (syncing, serving peers); quit from the tray menu.' }),
+    },
+  },
   daemon: {
     description: 'The background service the desktop app and `warp daemon` use.',
     keys: {

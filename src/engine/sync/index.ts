@@ -1,0 +1,13 @@
+/** Background sync of folders to a paired peer: see manager.ts (behaviour), conflict.ts (the rule) and docs/SYNC.md. */
+export { SyncManager, SYNC_DEFAULTS, normalizeSpec } from './manager.ts';
+export type { SyncEvent, SyncEventListener } from './events.ts';
+export {
+  CONFLICT_POLICIES, SYNC_STATES,
+  type ConflictPolicy, type FileFacts, type FileMap, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec,
+  type SyncJobStatus, type SyncManagerOptions, type SyncStateName, type SyncWindow,
+} from './types.ts';
+export { planSync, conflictName, conflictWinner, isTemporaryName, type SyncAction, type SyncPlan } from './conflict.ts';
+export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';
+export { Debouncer, type Timers } from './debounce.ts';
+export { readState, writeState, updateState, stateFilePath, type JobRecord, type SyncStateData } from './state-file.ts';
+export { readLinuxOnBattery } from './power.ts';

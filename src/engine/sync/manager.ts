@@ -1,0 +1,381 @@
+/**
+ * Background sync: folders watched with chokidar, changes debounced, then pushed to a paired peer through the
+ * transfer engine (cycle.ts), one sync at a time per job. Hosted by the daemon, the Electron main process and
+ * `warp sync run`; they read `status()` and listen to `events`.
+ *
+ * A job's state is derived, in this order: paused (by the user, on battery, on a metered network) >
+ * waiting-window (outside its schedule) > scanning/pushing (a sync runs) > error (the last sync failed; retried
+ * after retryMs) > idle. Changes seen while a job may not run stay pending and are pushed once it may.
+ * Job definitions and the last synced snapshot live in the state file (state-file.ts); the file is re-read when
+ * another process (`warp sync add|remove|pause|resume`) changes it.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { EventBus } from '../core/events.ts';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
+import { parsePeerAddress } from '../net/address.ts';
+import { isTemporaryName } from './conflict.ts';
+import { runCycle } from './cycle.ts';
+import { Debouncer } from './debounce.ts';
+import type { SyncEvent } from './events.ts';
+import { insideSchedule, validateSchedule } from './schedule.ts';
+import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
+import {
+  CONFLICT_POLICIES, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec, type SyncJobStatus, type SyncManagerOptions, type SyncStateName,
+} from './types.ts';
+
+export const SYNC_DEFAULTS = { debounceMs: 1500, maxWaitMs: 10_000, retryMs: 30_000, windowCheckMs: 30_000 } as const;
+
+interface Runtime {
+  record: JobRecord;
+  state: SyncStateName;
+  reason?: string;
+  watcher?: FSWatcher;
+  debouncer: Debouncer;
+  /** Changes seen and not yet synced. */
+  dirty: boolean;
+  changed: Set<string>;
+  running?: Promise<void>;
+  abort?: AbortController;
+  /** The last sync failed: wait for the retry timer (or a new change) before trying again. */
+  failed: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class SyncManager {
+  readonly events = new EventBus<SyncEvent>();
+  private readonly o: Required<Omit<SyncManagerOptions, 'home'>> & { home: string };
+  private readonly file: string;
+  private readonly jobs = new Map<string, Runtime>();
+  private power: PowerState = { onBattery: false, metered: false };
+  private started = false;
+  private fileWatch?: () => void;
+
+  constructor(o: SyncManagerOptions) {
+    this.o = { ...SYNC_DEFAULTS, now: () => Date.now(), ...o, home: o.home ?? o.env.home };
+    this.file = stateFilePath(this.o.home);
+    for (const rec of readState(this.file).jobs) this.jobs.set(rec.job.id, this.runtime(rec));
+  }
+
+  get stateFile(): string {
+    return this.file;
+  }
+
+  list(): SyncJob[] {
+    return [...this.jobs.values()].map((r) => r.record.job);
+  }
+
+  add(spec: SyncJobSpec): SyncJob {
+    const job = normalizeSpec(spec, this.o.now());
+    for (const r of this.jobs.values()) {
+      const j = r.record.job;
+      if (j.folder === job.folder && j.peer === job.peer && j.remotePath === job.remotePath) {
+        throw new WarpError(ErrorCodes.USAGE, `${job.folder} already syncs to ${job.peer}:${job.remotePath} (job ${j.id})`);
+      }
+    }
+    const rec: JobRecord = { job, snapshot: null };
+    updateState(this.file, (d) => { d.jobs.push(rec); });
+    const rt = this.runtime(rec);
+    this.jobs.set(job.id, rt);
+    this.events.emit({ type: 'sync.job-added', id: job.id, job });
+    if (this.started) void this.activate(rt);
+    return job;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const rt = this.jobs.get(id);
+    updateState(this.file, (d) => { d.jobs = d.jobs.filter((j) => j.job.id !== id); });
+    if (!rt) return false;
+    this.jobs.delete(id);
+    await this.deactivate(rt);
+    this.events.emit({ type: 'sync.job-removed', id });
+    return true;
+  }
+
+  pause(id: string): SyncJobStatus {
+    return this.setPaused(id, true);
+  }
+
+  resume(id: string): SyncJobStatus {
+    return this.setPaused(id, false);
+  }
+
+  status(): SyncJobStatus[];
+  status(id: string): SyncJobStatus;
+  status(id?: string): SyncJobStatus | SyncJobStatus[] {
+    if (id === undefined) return [...this.jobs.values()].map((r) => this.describe(r));
+    return this.describe(this.get(id));
+  }
+
+  getPowerState(): PowerState {
+    return { ...this.power };
+  }
+
+  /** From Electron's powerMonitor, /sys/class/power_supply (power.ts) or the host's network manager. */
+  setPowerState(p: Partial<PowerState>): void {
+    const next = { ...this.power, ...p };
+    if (next.onBattery === this.power.onBattery && next.metered === this.power.metered) return;
+    this.power = next;
+    for (const rt of this.jobs.values()) this.kick(rt);
+  }
+
+  /** Starts watching every job; each job syncs once at start (changes made while nothing ran). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await Promise.all([...this.jobs.values()].map((rt) => this.activate(rt)));
+    const onFile = (): void => { this.reload(); };
+    fs.watchFile(this.file, { interval: 1000, persistent: false }, onFile);
+    this.fileWatch = () => fs.unwatchFile(this.file, onFile);
+  }
+
+  /** Stops watchers and timers; a sync in progress is cancelled (the next start syncs again). */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.fileWatch?.();
+    this.fileWatch = undefined;
+    await Promise.all([...this.jobs.values()].map((rt) => this.deactivate(rt)));
+  }
+
+  /** Syncs a job now, ignoring the debounce (not the pause, window or power rules); resolves when done. */
+  async syncNow(id: string): Promise<SyncJobStatus> {
+    const rt = this.get(id);
+    rt.dirty = true;
+    rt.failed = false;
+    rt.debouncer.cancel();
+    this.kick(rt);
+    await this.settled(rt);
+    return this.describe(rt);
+  }
+
+  /** Resolves when no job has a sync running or due (pending changes of paused or waiting jobs do not count). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.jobs.values()].filter((rt) => rt.running || (rt.debouncer.pending && !this.blocked(rt)));
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((rt) => this.settled(rt)));
+    }
+  }
+
+  private async settled(rt: Runtime): Promise<void> {
+    while (rt.running || (rt.dirty && !rt.failed && !this.blocked(rt) && this.started)) {
+      if (rt.running) await rt.running;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private get(id: string): Runtime {
+    const rt = this.jobs.get(id);
+    if (!rt) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`, { details: { id } });
+    return rt;
+  }
+
+  private runtime(record: JobRecord): Runtime {
+    const rt: Runtime = { record, state: record.job.paused ? 'paused' : 'idle', dirty: false, changed: new Set(), failed: false, debouncer: undefined as unknown as Debouncer };
+    if (record.lastError) { rt.state = 'error'; rt.reason = record.lastError; }
+    rt.debouncer = new Debouncer(() => {
+      const paths = [...rt.changed].sort();
+      rt.changed.clear();
+      if (paths.length > 0) this.events.emit({ type: 'sync.change', id: record.job.id, paths });
+      rt.failed = false; // a new change is worth a new try
+      this.kick(rt);
+    }, this.o.debounceMs, this.o.maxWaitMs);
+    return rt;
+  }
+
+  private async activate(rt: Runtime): Promise<void> {
+    const folder = rt.record.job.folder;
+    rt.dirty = true; // the first sync catches up with whatever changed while we were not watching
+    if (fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+      const w = watch(folder, {
+        ignoreInitial: true,
+        ignored: (p: string) => isTemporaryName(p),
+      });
+      rt.watcher = w;
+      w.on('all', (_event, p) => {
+        if (typeof p === 'string') rt.changed.add(path.relative(folder, p).split(path.sep).join('/'));
+        rt.dirty = true;
+        rt.debouncer.trigger();
+      });
+      w.on('error', (e) => this.fail(rt, e));
+      await new Promise<void>((resolve) => { w.once('ready', () => resolve()); });
+    }
+    this.kick(rt);
+  }
+
+  private async deactivate(rt: Runtime): Promise<void> {
+    rt.debouncer.cancel();
+    if (rt.timer) clearTimeout(rt.timer);
+    rt.timer = undefined;
+    rt.abort?.abort();
+    await rt.watcher?.close();
+    rt.watcher = undefined;
+    if (rt.running) await rt.running.catch(() => {});
+  }
+
+  /** Why the job may not sync now, or undefined. */
+  private blocked(rt: Runtime): { state: SyncStateName; reason: string } | undefined {
+    const j = rt.record.job;
+    if (j.paused) return { state: 'paused', reason: 'paused by the user' };
+    if (j.pauseOnBattery && this.power.onBattery) return { state: 'paused', reason: 'on battery' };
+    if (j.pauseOnMetered && this.power.metered) return { state: 'paused', reason: 'metered network' };
+    if (!insideSchedule(j.schedule, this.o.now())) return { state: 'waiting-window', reason: 'outside the schedule window' };
+    return undefined;
+  }
+
+  /** Decides what a job does next: wait (paused, window, retry), run a sync, or nothing. */
+  private kick(rt: Runtime): void {
+    if (!this.started || !this.jobs.has(rt.record.job.id) || rt.running) return;
+    if (rt.timer) { clearTimeout(rt.timer); rt.timer = undefined; }
+    const b = this.blocked(rt);
+    if (b) {
+      this.setState(rt, b.state, b.reason);
+      if (b.state === 'waiting-window') this.arm(rt, this.o.windowCheckMs);
+      return;
+    }
+    if (rt.failed) { this.arm(rt, this.o.retryMs, true); return; }
+    if (!rt.dirty || rt.debouncer.pending) {
+      if (rt.state === 'paused' || rt.state === 'waiting-window') this.setState(rt, 'idle');
+      return;
+    }
+    rt.dirty = false;
+    rt.running = this.runOnce(rt).finally(() => {
+      rt.running = undefined;
+      this.kick(rt);
+    });
+  }
+
+  private arm(rt: Runtime, ms: number, retry = false): void {
+    rt.timer = setTimeout(() => {
+      rt.timer = undefined;
+      if (retry) { rt.failed = false; rt.dirty = true; }
+      this.kick(rt);
+    }, ms);
+    rt.timer.unref?.();
+  }
+
+  private async runOnce(rt: Runtime): Promise<void> {
+    const rec = rt.record;
+    const ac = new AbortController();
+    rt.abort = ac;
+    try {
+      const r = await runCycle({
+        env: this.o.env, job: rec.job, snapshot: rec.snapshot ?? {}, signal: ac.signal, now: this.o.now,
+        emit: (e) => this.events.emit(e), setState: (s) => this.setState(rt, s),
+      });
+      this.persist(rec.job.id, (x) => {
+        x.snapshot = r.snapshot;
+        x.lastSyncAt = new Date(this.o.now()).toISOString();
+        x.lastError = undefined;
+        if (r.push) x.lastPush = r.push;
+      });
+      rt.failed = false;
+      this.setState(rt, 'idle');
+    } catch (e) {
+      if (ac.signal.aborted) { rt.dirty = true; return; } // stopped: the next start syncs again
+      this.fail(rt, e);
+    } finally {
+      rt.abort = undefined;
+    }
+  }
+
+  private fail(rt: Runtime, e: unknown): void {
+    const error = isWarpError(e) ? { code: e.code, message: e.message } : { code: ErrorCodes.INTERNAL, message: (e as Error)?.message ?? String(e) };
+    rt.failed = true;
+    rt.dirty = true;
+    this.persist(rt.record.job.id, (x) => { x.lastError = error.message; });
+    this.events.emit({ type: 'sync.error', id: rt.record.job.id, error });
+    this.setState(rt, 'error', error.message);
+  }
+
+  /** Updates one job's record in memory and in the file (read-modify-write, so jobs other processes added survive). */
+  private persist(id: string, change: (r: JobRecord) => void): void {
+    const rt = this.jobs.get(id);
+    if (rt) change(rt.record);
+    updateState(this.file, (d) => {
+      const i = d.jobs.findIndex((j) => j.job.id === id);
+      if (i < 0) return; // removed meanwhile
+      if (rt) d.jobs[i] = { ...rt.record, job: { ...rt.record.job, paused: d.jobs[i].job.paused } };
+    });
+  }
+
+  private setPaused(id: string, paused: boolean): SyncJobStatus {
+    const rt = this.get(id);
+    rt.record.job = { ...rt.record.job, paused };
+    updateState(this.file, (d) => {
+      const r = d.jobs.find((j) => j.job.id === id);
+      if (r) r.job.paused = paused;
+    });
+    if (paused) rt.abort?.abort();
+    this.kick(rt);
+    return this.describe(rt);
+  }
+
+  private setState(rt: Runtime, state: SyncStateName, reason?: string): void {
+    if (rt.state === state && rt.reason === reason) return;
+    rt.state = state;
+    rt.reason = reason;
+    this.events.emit({ type: 'sync.state', id: rt.record.job.id, state, ...(reason ? { reason } : {}) });
+  }
+
+  /** Picks up jobs added, removed, paused or resumed by another process. */
+  private reload(): void {
+    let jobs: JobRecord[];
+    try { jobs = readState(this.file).jobs; } catch { return; }
+    const seen = new Set<string>();
+    for (const rec of jobs) {
+      seen.add(rec.job.id);
+      const rt = this.jobs.get(rec.job.id);
+      if (!rt) {
+        const n = this.runtime(rec);
+        this.jobs.set(rec.job.id, n);
+        this.events.emit({ type: 'sync.job-added', id: rec.job.id, job: rec.job });
+        if (this.started) void this.activate(n);
+      } else if (rt.record.job.paused !== rec.job.paused) {
+        rt.record.job = { ...rt.record.job, paused: rec.job.paused };
+        if (rec.job.paused) rt.abort?.abort();
+        this.kick(rt);
+      }
+    }
+    for (const [id, rt] of this.jobs) {
+      if (seen.has(id)) continue;
+      this.jobs.delete(id);
+      void this.deactivate(rt).then(() => this.events.emit({ type: 'sync.job-removed', id }));
+    }
+  }
+
+  private describe(rt: Runtime): SyncJobStatus {
+    const r = rt.record;
+    const s: SyncJobStatus = { id: r.job.id, job: { ...r.job }, state: rt.state, pending: rt.dirty || rt.debouncer.pending };
+    if (rt.reason) s.reason = rt.reason;
+    if (r.lastSyncAt) s.lastSyncAt = r.lastSyncAt;
+    if (r.lastError) s.lastError = r.lastError;
+    if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
+    return s;
+  }
+}
+
+/** Validates what a user asked for and fills the defaults. */
+export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
+  if (!spec || typeof spec !== 'object') throw new WarpError(ErrorCodes.USAGE, 'a sync job needs folder, peer and remotePath');
+  if (typeof spec.folder !== 'string' || spec.folder.trim() === '') throw new WarpError(ErrorCodes.USAGE, 'folder must be the path of a local folder');
+  const folder = path.resolve(spec.folder);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${folder} is not a folder`, { details: { path: folder } });
+  if (typeof spec.peer !== 'string') throw new WarpError(ErrorCodes.USAGE, 'peer must be an address such as <peer-id>@host:port');
+  const addr = parsePeerAddress(spec.peer);
+  if (!addr.peerId) throw new WarpError(ErrorCodes.USAGE, `the peer address '${spec.peer}' needs the peer id (<peer-id>@host:port): sync checks who it pushes to`);
+  const remotePath = typeof spec.remotePath === 'string' && spec.remotePath.trim() !== '' ? spec.remotePath.trim() : '/';
+  if (remotePath.split('/').includes('..') || remotePath.includes('\0')) throw new WarpError(ErrorCodes.USAGE, `invalid remote path '${remotePath}'`);
+  const schedule = (spec.schedule ?? []).map((w) => ({ ...w }));
+  validateSchedule(schedule);
+  const conflict = spec.conflict ?? 'newer-wins';
+  if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
+  return {
+    id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath: remotePath.startsWith('/') ? remotePath : `/${remotePath}`,
+    schedule, pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict, paused: false,
+    createdAt: new Date(nowMs).toISOString(),
+  };
+}

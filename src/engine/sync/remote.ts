@@ -1,0 +1,78 @@
+/**
+ * The sync job's view of the peer, over the ordinary transfer protocol: the peer's manifest of the synced folder
+ * (an `open` request: the peer scans its copy, cheap thanks to its file index, and answers with the manifest;
+ * no chunk moves) and single files pulled back through `fetchTree` (dedup applies: only chunks we lack move).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
+import { EntryType, Manifest } from '../archive/manifest.ts';
+import { connectPeer, fetchTree, type TransferEnv } from '../transfer/client.ts';
+import type { ReceiveResult } from '../transfer/receive.ts';
+import { STAGE_PREFIX } from './conflict.ts';
+import type { FileMap } from './types.ts';
+
+/** Files of a manifest whose single top-level entry is the synced folder, keyed by path inside it. */
+export function fileMapOf(m: Manifest): FileMap {
+  const out: FileMap = {};
+  for (const e of m.entries()) {
+    if (e.type !== EntryType.FILE) continue;
+    const slash = e.path.indexOf('/');
+    if (slash < 0) continue; // a lone file at the top: not inside the folder
+    out[e.path.slice(slash + 1)] = { hash: Buffer.from(e.hash!).toString('hex'), size: e.size, mtimeMs: e.mtimeMs };
+  }
+  return out;
+}
+
+/** Where the folder lives on the peer: `<remotePath>/<folder name>`, as `warp send` puts it. */
+export function remoteFolder(remotePath: string, folder: string): string {
+  const base = remotePath.replace(/\/+$/, '');
+  return `${base}/${path.basename(path.resolve(folder))}`;
+}
+
+/** The peer's files of the synced folder; an empty map when the folder is not there yet. */
+export async function fetchRemoteFiles(env: TransferEnv, address: string, remoteDir: string): Promise<FileMap> {
+  const link = await connectPeer(env, address);
+  try {
+    await link.ctl.write({ t: 'open', path: remoteDir });
+    let f;
+    try {
+      f = await link.ctl.expect('the manifest', 'manifest');
+    } catch (e) {
+      if (isWarpError(e, ErrorCodes.INPUT_NOT_FOUND)) return {};
+      throw e;
+    }
+    const m = Manifest.decode(f.p, `the manifest from ${link.peer}`);
+    if (m.merkleRoot.toString('hex') !== String(f.h.root)) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+    return fileMapOf(m);
+  } finally {
+    await link.close();
+  }
+}
+
+/**
+ * Pulls one file of the peer's folder to `localFinal`: fetched into a staging folder inside the synced folder
+ * (the receiver assembles and verifies it there), then renamed into place, so the final name only ever holds a
+ * complete, verified file.
+ */
+export async function pullFile(env: TransferEnv, address: string, remoteFile: string, folder: string, localFinal: string, signal?: AbortSignal): Promise<ReceiveResult> {
+  const stage = path.join(folder, `${STAGE_PREFIX}${crypto.randomBytes(6).toString('hex')}`);
+  try {
+    const r = await fetchTree(env, { address, remotePath: remoteFile, localDir: stage, signal });
+    const got = path.join(stage, path.posix.basename(remoteFile));
+    if (!fs.lstatSync(got, { throwIfNoEntry: false })?.isFile()) throw new WarpError(ErrorCodes.PROTOCOL, `the peer sent no file for ${remoteFile}`);
+    fs.mkdirSync(path.dirname(localFinal), { recursive: true });
+    fs.renameSync(got, localFinal);
+    return r;
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Removes staging folders a crash left behind (only ours: they carry STAGE_PREFIX). */
+export function removeStaleStages(folder: string): void {
+  let names: string[];
+  try { names = fs.readdirSync(folder); } catch { return; }
+  for (const n of names) if (n.startsWith(STAGE_PREFIX)) fs.rmSync(path.join(folder, n), { recursive: true, force: true });
+}

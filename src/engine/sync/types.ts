@@ -1,0 +1,105 @@
+/** The vocabulary of background sync: jobs as users define them, their runtime state, and per-file facts. */
+import type { TransferEnv } from '../transfer/client.ts';
+
+/** Which copy wins when a file changed on both sides since the last sync (see conflict.ts). */
+export const CONFLICT_POLICIES = ['newer-wins', 'local-wins', 'remote-wins'] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** A weekly window in which a job may push ('HH:MM'-'HH:MM', optional weekdays 0 = Sunday, IANA zone, UTC when absent). */
+export interface SyncWindow {
+  start: string;
+  end: string;
+  days?: number[];
+  timeZone?: string;
+}
+
+/** What `add()` takes. */
+export interface SyncJobSpec {
+  /** Local folder to watch; it lands on the peer as `<remotePath>/<folder name>` (like `warp send`). */
+  folder: string;
+  /** The peer's address including its peer id: `<peer-id>@host:port` or a multiaddr with /p2p/. */
+  peer: string;
+  /** Directory under the peer's `warp listen` root. */
+  remotePath: string;
+  /** Push only inside one of these windows; absent or empty = any time. */
+  schedule?: SyncWindow[];
+  pauseOnBattery?: boolean;
+  pauseOnMetered?: boolean;
+  conflict?: ConflictPolicy;
+}
+
+export interface SyncJob {
+  id: string;
+  folder: string;
+  peer: string;
+  remotePath: string;
+  schedule: SyncWindow[];
+  pauseOnBattery: boolean;
+  pauseOnMetered: boolean;
+  conflict: ConflictPolicy;
+  /** Paused by the user (pause()/resume()); survives restarts. */
+  paused: boolean;
+  createdAt: string;
+}
+
+export const SYNC_STATES = ['idle', 'scanning', 'pushing', 'paused', 'waiting-window', 'error'] as const;
+export type SyncStateName = (typeof SYNC_STATES)[number];
+
+/** One file as both sides describe it: whole-file BLAKE3 (hex), size and mtime. */
+export interface FileFacts {
+  hash: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Relative path inside the synced folder ('/'-separated) -> facts. */
+export type FileMap = Record<string, FileFacts>;
+
+export interface PushSummary {
+  at: string;
+  files: number;
+  bytes: number;
+  /** Bytes that had to move (chunks the peer lacked) and bytes on the wire. */
+  fetchedBytes: number;
+  wireBytes: number;
+  fetchedChunks: number;
+  localChunks: number;
+  unchangedFiles: number;
+  pulled: number;
+  conflicts: number;
+}
+
+export interface SyncJobStatus {
+  id: string;
+  job: SyncJob;
+  state: SyncStateName;
+  /** Why the job is in its state (paused by the user, on battery, outside the window, the error). */
+  reason?: string;
+  /** Changes seen and not yet pushed. */
+  pending: boolean;
+  lastSyncAt?: string;
+  lastError?: string;
+  lastPush?: PushSummary;
+}
+
+export interface PowerState {
+  onBattery: boolean;
+  metered: boolean;
+}
+
+export interface SyncManagerOptions {
+  /** How to reach peers (identity, trust, index, chunking): the same env `warp send` builds. */
+  env: TransferEnv;
+  /** Where the state file lives (WARP_HOME); defaults to env.home. */
+  home?: string;
+  /** Quiet time after the last change before a push (ms). */
+  debounceMs?: number;
+  /** A push happens at the latest this long after the first unpushed change, even while changes keep coming. */
+  maxWaitMs?: number;
+  /** Wait before retrying a job whose sync failed (ms). */
+  retryMs?: number;
+  /** How often schedule windows are re-evaluated while a job waits for one (ms). */
+  windowCheckMs?: number;
+  /** The clock (tests pin it to check windows). */
+  now?: () => number;
+}
