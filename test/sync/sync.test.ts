@@ -1,0 +1,279 @@
+/**
+ * Background sync against a real `warp listen` process on 127.0.0.1: real folders, real chokidar watchers,
+ * real pushes through the transfer engine. Each test starts its own listener and stops it (peers.ts kills
+ * leftovers after each test).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { paramsForAverage } from '../../src/engine/codec/fastcdc.ts';
+import { loadIdentity } from '../../src/engine/net/identity.ts';
+import { TrustStore } from '../../src/engine/net/trust.ts';
+import { ChunkStore } from '../../src/engine/store/chunk-store.ts';
+import { FileIndex } from '../../src/engine/store/file-index.ts';
+import type { TransferEnv } from '../../src/engine/transfer/client.ts';
+import { SyncManager, readState, stateFilePath, type SyncEvent, type SyncManagerOptions } from '../../src/engine/sync/index.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { peerIdOf, startListener, type Listener } from '../transfer/peers.ts';
+
+/** Deterministic incompressible bytes. */
+function prng(seed: number, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = s & 0xff;
+  }
+  return out;
+}
+
+interface Setup {
+  homeA: string;
+  root: string;
+  folder: string;
+  /** The folder as the peer holds it: <root>/inbox/photos. */
+  peerFolder: string;
+  listener: Listener;
+  env: TransferEnv;
+}
+
+const managers: SyncManager[] = [];
+const envs: TransferEnv[] = [];
+afterEach(async () => {
+  for (const m of managers.splice(0)) await m.stop();
+  for (const e of envs.splice(0)) e.index?.close();
+});
+
+async function setup(files: Record<string, string | Buffer> = {}): Promise<Setup> {
+  const dir = tmpDir('warp-sync-');
+  const homeA = path.join(dir, 'homeA');
+  const homeB = path.join(dir, 'homeB');
+  const root = path.join(dir, 'root');
+  const folder = path.join(dir, 'local', 'photos');
+  fs.mkdirSync(root, { recursive: true });
+  fs.mkdirSync(folder, { recursive: true });
+  for (const [rel, data] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
+    fs.writeFileSync(path.join(folder, rel), data);
+  }
+  const idA = peerIdOf(homeA);
+  const listener = await startListener(homeB, root, ['--allow', idA]);
+  const env: TransferEnv = {
+    home: homeA, identity: await loadIdentity(homeA), trust: new TrustStore(homeA),
+    index: new FileIndex(path.join(homeA, 'store')), store: new ChunkStore(path.join(homeA, 'store', 'chunks')),
+    chunking: paramsForAverage(16 * 1024), streams: 4, window: 64, compress: false, transport: 'auto',
+  };
+  envs.push(env);
+  return { homeA, root, folder, peerFolder: path.join(root, 'inbox', 'photos'), listener, env };
+}
+
+function manager(s: Setup, o: Partial<SyncManagerOptions> = {}): { m: SyncManager; events: SyncEvent[] } {
+  const m = new SyncManager({ env: s.env, debounceMs: 200, maxWaitMs: 3000, retryMs: 1000, windowCheckMs: 100, ...o });
+  managers.push(m);
+  const events: SyncEvent[] = [];
+  m.events.on((e) => events.push(e));
+  return { m, events };
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const pushes = (events: SyncEvent[]): Array<Extract<SyncEvent, { type: 'sync.push' }>> =>
+  events.filter((e): e is Extract<SyncEvent, { type: 'sync.push' }> => e.type === 'sync.push');
+const read = (p: string): Buffer | undefined => (fs.existsSync(p) ? fs.readFileSync(p) : undefined);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('SyncManager against a real warp listen peer', () => {
+  it('pushes a changed file; the peer gets identical bytes and only the changed chunks move', async () => {
+    const big = prng(7, 1_500_000);
+    const s = await setup({ 'big.bin': big, 'notes/a.txt': 'hello\n' });
+    const { m, events } = manager(s);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    expect(events[0]).toMatchObject({ type: 'sync.job-added', id: job.id });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'big.bin'))!.equals(big)).toBe(true);
+    expect(read(path.join(s.peerFolder, 'notes/a.txt'))!.toString()).toBe('hello\n');
+    expect(pushes(events)[0].fetchedBytes).toBeGreaterThanOrEqual(big.length);
+
+    // Change 64 bytes in the middle of the big file.
+    const edited = Buffer.from(big);
+    prng(99, 64).copy(edited, 700_000);
+    fs.writeFileSync(path.join(s.folder, 'big.bin'), edited);
+    await waitFor('the second push', () => pushes(events).length === 2);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'big.bin'))!.equals(edited)).toBe(true);
+    const p = pushes(events)[1];
+    // Only the chunks around the edit moved (16 KiB average chunks: well under 200 KB of 1.5 MB).
+    expect(p.fetchedBytes).toBeGreaterThan(0);
+    expect(p.fetchedBytes).toBeLessThan(200_000);
+    expect(p.localChunks).toBeGreaterThan(10);
+    expect(p.unchangedFiles).toBe(1);
+    expect(events.some((e) => e.type === 'sync.change' && e.paths.includes('big.bin'))).toBe(true);
+    const st = m.status(job.id);
+    expect(st).toMatchObject({ state: 'idle', pending: false, lastPush: { fetchedBytes: p.fetchedBytes } });
+    const states = events.filter((e) => e.type === 'sync.state').map((e) => (e as { state: string }).state);
+    expect(states).toEqual(expect.arrayContaining(['scanning', 'pushing', 'idle']));
+    await s.listener.stop();
+  }, 90_000);
+
+  it('debounce: a burst of writes becomes one push', async () => {
+    const s = await setup({ 'log.txt': 'start\n' });
+    const { m, events } = manager(s, { debounceMs: 800, maxWaitMs: 20_000 });
+    m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    let text = 'start\n';
+    for (let i = 0; i < 12; i++) {
+      text += `line ${i}\n`;
+      fs.writeFileSync(path.join(s.folder, 'log.txt'), text);
+      fs.writeFileSync(path.join(s.folder, `burst-${i % 3}.txt`), `burst ${i}\n`);
+      await sleep(40);
+    }
+    await waitFor('the burst push', () => pushes(events).length === 2);
+    await m.idle();
+    await sleep(1500); // nothing else is pending: no further push may follow
+    expect(pushes(events).length).toBe(2);
+    expect(read(path.join(s.peerFolder, 'log.txt'))!.toString()).toBe(text);
+    expect(read(path.join(s.peerFolder, 'burst-2.txt'))!.toString()).toBe('burst 11\n');
+    const changes = events.filter((e) => e.type === 'sync.change');
+    expect(changes.length).toBe(1);
+    await s.listener.stop();
+  }, 90_000);
+
+  it('a file changed on both sides keeps both copies: newer wins, the loser becomes <name>.conflict-<timestamp> on both sides', async () => {
+    const s = await setup({ 'doc.txt': 'v0 doc\n', 'other.txt': 'v0 other\n' });
+    const { m, events } = manager(s);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    m.pause(job.id);
+    const now = Date.now() / 1000;
+    // doc.txt: the peer's edit is newer. other.txt: the local edit is newer.
+    fs.writeFileSync(path.join(s.peerFolder, 'doc.txt'), 'peer doc\n');
+    fs.utimesSync(path.join(s.peerFolder, 'doc.txt'), now + 120, now + 120);
+    fs.writeFileSync(path.join(s.peerFolder, 'other.txt'), 'peer other\n');
+    fs.utimesSync(path.join(s.peerFolder, 'other.txt'), now - 120, now - 120);
+    fs.writeFileSync(path.join(s.folder, 'doc.txt'), 'local doc\n');
+    fs.writeFileSync(path.join(s.folder, 'other.txt'), 'local other\n');
+    await sleep(400);
+    m.resume(job.id);
+    await waitFor('two conflicts and a push', () => events.filter((e) => e.type === 'sync.conflict').length === 2 && pushes(events).length === 2);
+    await m.idle();
+    const conflicts = events.filter((e): e is Extract<SyncEvent, { type: 'sync.conflict' }> => e.type === 'sync.conflict');
+    const doc = conflicts.find((c) => c.path === 'doc.txt')!;
+    const other = conflicts.find((c) => c.path === 'other.txt')!;
+    expect(doc.winner).toBe('remote');
+    expect(other.winner).toBe('local');
+    expect(doc.keptAs).toMatch(/^doc\.txt\.conflict-\d{8}T\d{6}Z$/);
+    for (const side of [s.folder, s.peerFolder]) {
+      expect(read(path.join(side, 'doc.txt'))!.toString(), side).toBe('peer doc\n');
+      expect(read(path.join(side, doc.keptAs))!.toString(), side).toBe('local doc\n');
+      expect(read(path.join(side, 'other.txt'))!.toString(), side).toBe('local other\n');
+      expect(read(path.join(side, other.keptAs))!.toString(), side).toBe('peer other\n');
+    }
+    // No staging folders or part files left behind.
+    expect(fs.readdirSync(s.folder).filter((n) => n.startsWith('.'))).toEqual([]);
+    await s.listener.stop();
+  }, 90_000);
+
+  it('outside the schedule window nothing is pushed; inside it the pending change is', async () => {
+    const s = await setup({ 'a.txt': 'scheduled\n' });
+    let clock = Date.UTC(2026, 10, 23, 12, 0); // Monday 12:00 UTC
+    const { m, events } = manager(s, { now: () => clock });
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', schedule: [{ start: '00:00', end: '01:00' }] });
+    await m.start();
+    await waitFor('waiting-window', () => m.status(job.id).state === 'waiting-window');
+    fs.writeFileSync(path.join(s.folder, 'b.txt'), 'also\n');
+    await sleep(1200);
+    expect(pushes(events)).toEqual([]);
+    expect(fs.existsSync(path.join(s.root, 'inbox'))).toBe(false);
+    expect(m.status(job.id)).toMatchObject({ state: 'waiting-window', pending: true });
+    clock = Date.UTC(2026, 10, 24, 0, 30); // Tuesday 00:30: inside
+    await waitFor('the push inside the window', () => pushes(events).length === 1);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'a.txt'))!.toString()).toBe('scheduled\n');
+    expect(read(path.join(s.peerFolder, 'b.txt'))!.toString()).toBe('also\n');
+    await s.listener.stop();
+  }, 90_000);
+
+  it('pauses on battery (pauseOnBattery) and pushes once back on mains; user pause likewise', async () => {
+    const s = await setup({ 'a.txt': 'battery\n' });
+    const { m, events } = manager(s);
+    m.setPowerState({ onBattery: true });
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', pauseOnBattery: true });
+    await m.start();
+    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: 'on battery', pending: true });
+    await sleep(1000);
+    expect(pushes(events)).toEqual([]);
+    expect(fs.existsSync(path.join(s.root, 'inbox'))).toBe(false);
+    m.setPowerState({ onBattery: false });
+    await waitFor('the push on mains', () => pushes(events).length === 1);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'a.txt'))!.toString()).toBe('battery\n');
+
+    // A metered network does not pause a job that did not ask for it.
+    m.setPowerState({ metered: true });
+    expect(m.status(job.id).state).toBe('idle');
+    // The user's pause holds changes back until resume.
+    m.pause(job.id);
+    fs.writeFileSync(path.join(s.folder, 'a.txt'), 'changed while paused\n');
+    await sleep(1000);
+    expect(pushes(events).length).toBe(1);
+    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: 'paused by the user', pending: true });
+    m.resume(job.id);
+    await waitFor('the push after resume', () => pushes(events).length === 2);
+    expect(read(path.join(s.peerFolder, 'a.txt'))!.toString()).toBe('changed while paused\n');
+    await s.listener.stop();
+  }, 90_000);
+
+  it('state survives a restart: changes made while stopped are pushed on start', async () => {
+    const s = await setup({ 'keep.txt': 'first\n' });
+    const first = manager(s);
+    const job = first.m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', conflict: 'newer-wins' });
+    await first.m.start();
+    await waitFor('the first push', () => pushes(first.events).length === 1);
+    await first.m.idle();
+    await first.m.stop();
+    const saved = readState(stateFilePath(s.homeA)).jobs[0];
+    expect(saved.job.id).toBe(job.id);
+    expect(Object.keys(saved.snapshot ?? {})).toEqual(['keep.txt']);
+
+    // While nothing runs: one file changes, one appears.
+    fs.writeFileSync(path.join(s.folder, 'keep.txt'), 'second\n');
+    fs.writeFileSync(path.join(s.folder, 'new.txt'), 'made while stopped\n');
+    const second = manager(s);
+    expect(second.m.list().map((j) => j.id)).toEqual([job.id]);
+    await second.m.start();
+    await waitFor('the catch-up push', () => pushes(second.events).length === 1);
+    await second.m.idle();
+    expect(read(path.join(s.peerFolder, 'keep.txt'))!.toString()).toBe('second\n');
+    expect(read(path.join(s.peerFolder, 'new.txt'))!.toString()).toBe('made while stopped\n');
+    expect(second.events.some((e) => e.type === 'sync.conflict')).toBe(false);
+    expect(Object.keys(readState(stateFilePath(s.homeA)).jobs[0].snapshot ?? {}).sort()).toEqual(['keep.txt', 'new.txt']);
+
+    // Removing the job forgets it in the file too.
+    expect(await second.m.remove(job.id)).toBe(true);
+    expect(readState(stateFilePath(s.homeA)).jobs).toEqual([]);
+    await s.listener.stop();
+  }, 90_000);
+
+  it('an unreachable peer is an error state with a retry, not a crash', async () => {
+    const s = await setup({ 'a.txt': 'x\n' });
+    await s.listener.stop();
+    const { m, events } = manager(s, { retryMs: 60_000 });
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    await waitFor('the error', () => events.some((e) => e.type === 'sync.error'), 60_000);
+    expect(m.status(job.id)).toMatchObject({ state: 'error', pending: true });
+    expect(m.status(job.id).lastError).toMatch(/./);
+  }, 90_000);
+});
