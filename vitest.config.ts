@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'e2e/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',

@@ -1,0 +1,241 @@
+/**
+ * Web transport: the daemon's REST API (routes from src/shared/api-routes.ts) plus its SSE event stream.
+ *
+ * Auth: the page is served by the daemon, so the session cookie set by the printed login URL rides along with
+ * same-origin requests. A token pasted by the user (or given as `#token=` in the URL) is kept in
+ * sessionStorage and sent as a bearer header, and as `?token=` on the event stream (EventSource cannot send
+ * headers).
+ */
+import type {
+  ArchiveUploadRequest, JobRef, TransferListRequest, WarpBridge,
+} from '../../shared/bridge.ts';
+import { API_ROUTES, apiPath, type ApiRouteId } from '../../shared/api-routes.ts';
+import type { WarpEvent, WarpEventListener } from '../../shared/events.ts';
+import { bridgeError } from './errors.ts';
+
+const TOKEN_KEY = 'warp.token';
+const UPLOAD_PARALLEL = 4;
+
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
+
+export interface HttpBridge extends WarpBridge {
+  readonly baseUrl: string;
+  setToken(token: string | undefined): void;
+  onConnection(cb: (s: ConnectionState) => void): () => void;
+}
+
+/** Picks up `#token=...` (or `?token=`) from the address once and removes it from the visible URL. */
+export function takeTokenFromLocation(): string | undefined {
+  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const query = new URLSearchParams(location.search);
+  const token = hash.get('token') ?? query.get('token') ?? undefined;
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    hash.delete('token');
+    query.delete('token');
+    const q = query.toString();
+    const h = hash.toString();
+    history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${h ? `#${h}` : ''}`);
+  }
+  return token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+export function createHttpBridge(baseUrl = ''): HttpBridge {
+  let token = takeTokenFromLocation();
+  const listeners = new Set<WarpEventListener>();
+  const connListeners = new Set<(s: ConnectionState) => void>();
+  let source: EventSource | undefined;
+  let state: ConnectionState = 'closed';
+
+  const setState = (s: ConnectionState) => {
+    if (s === state) return;
+    state = s;
+    for (const cb of connListeners) cb(s);
+  };
+
+  const headers = (json: boolean): Record<string, string> => {
+    const h: Record<string, string> = {};
+    if (json) h['content-type'] = 'application/json';
+    if (token) h.authorization = `Bearer ${token}`;
+    return h;
+  };
+
+  async function call<T>(id: ApiRouteId, opts: { params?: Record<string, string>; query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<T> {
+    const route = API_ROUTES[id];
+    let url = baseUrl + apiPath(id, opts.params);
+    const q = Object.entries(opts.query ?? {}).filter((kv): kv is [string, string] => kv[1] !== undefined);
+    if (q.length) url += `?${new URLSearchParams(q).toString()}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: route.method, credentials: 'same-origin', headers: headers(opts.body !== undefined),
+        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      });
+    } catch (err) {
+      throw bridgeError('UNREACHABLE', `the Warp daemon did not answer (${err instanceof Error ? err.message : String(err)}); is \`warp daemon\` running?`);
+    }
+    return parse<T>(res);
+  }
+
+  async function parse<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok) {
+      if (res.status === 401) setState('unauthorized');
+      const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw bridgeError(err?.code ?? (res.status === 401 ? 'UNAUTHORIZED' : `HTTP_${res.status}`), err?.message ?? (text.slice(0, 200) || res.statusText), res.status);
+    }
+    return body as T;
+  }
+
+  function connect(): void {
+    if (source || listeners.size === 0) return;
+    setState('connecting');
+    const url = `${baseUrl}${API_ROUTES.events.path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    const es = new EventSource(url, { withCredentials: true });
+    source = es;
+    es.onopen = () => setState('open');
+    es.onmessage = (m: MessageEvent<string>) => {
+      let e: WarpEvent;
+      try {
+        e = JSON.parse(m.data) as WarpEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(e);
+    };
+    es.onerror = () => {
+      // EventSource retries by itself while CONNECTING; CLOSED means the server refused (e.g. 401): probe why.
+      if (es.readyState === EventSource.CLOSED) {
+        source = undefined;
+        setState('closed');
+        void call('info').then(() => setTimeout(connect, 1000), () => setTimeout(connect, 3000));
+      } else setState('connecting');
+    };
+  }
+
+  function disconnect(): void {
+    source?.close();
+    source = undefined;
+    setState('closed');
+  }
+
+  async function uploadOne(upload: string, path: string, blob: Blob, onBytes: (n: number) => void): Promise<void> {
+    const url = `${baseUrl}${apiPath('archive.uploadFile', { upload })}?${new URLSearchParams({ path }).toString()}`;
+    // XHR, not fetch: fetch has no upload progress, and a 1 GiB file would otherwise show nothing for minutes.
+    await new Promise<void>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(API_ROUTES['archive.uploadFile'].method, url);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      let last = 0;
+      xhr.upload.onprogress = (ev) => { onBytes(ev.loaded - last); last = ev.loaded; };
+      xhr.onload = () => {
+        onBytes(blob.size - last);
+        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        else {
+          let err: { code?: string; message?: string } | undefined;
+          try { err = (JSON.parse(xhr.responseText) as { error?: typeof err }).error; } catch { err = undefined; }
+          if (xhr.status === 401) setState('unauthorized');
+          reject(bridgeError(err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `upload of ${path} failed (${xhr.status})`, xhr.status));
+        }
+      };
+      xhr.onerror = () => reject(bridgeError('UNREACHABLE', `upload of ${path} failed: the daemon did not answer`));
+      xhr.send(blob);
+    });
+  }
+
+  async function upload(req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void): Promise<JobRef> {
+    const total = req.files.reduce((s, f) => s + f.blob.size, 0);
+    const { upload: id } = await call<{ upload: string }>('archive.uploadBegin', { body: { name: req.name, files: req.files.length, totalBytes: total } });
+    let sent = 0;
+    const onBytes = (n: number) => { sent += n; onProgress?.(sent, total); };
+    try {
+      let next = 0;
+      const worker = async () => {
+        while (next < req.files.length) {
+          const f = req.files[next++];
+          await uploadOne(id, f.path, f.blob, onBytes);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, req.files.length) }, worker));
+      const { files: _files, ...options } = req;
+      return await call<JobRef>('archive.uploadCommit', { params: { upload: id }, body: options });
+    } catch (err) {
+      void call('archive.uploadDiscard', { params: { upload: id } }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  const bridge: HttpBridge = {
+    baseUrl,
+    setToken(t) {
+      token = t;
+      if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+      disconnect();
+      connect();
+    },
+    onConnection(cb) {
+      connListeners.add(cb);
+      cb(state);
+      return () => connListeners.delete(cb);
+    },
+    info: () => call('info'),
+    archive: {
+      create: (req) => call('archive.create', { body: req }),
+      extract: (req) => call('archive.extract', { body: req }),
+      verify: (req) => call('archive.verify', { body: req }),
+      list: (req) => call('archive.list', { body: req }),
+      info: (req) => call('archive.info', { body: req }),
+      upload,
+      downloadUrl: (archive) => `${baseUrl}${apiPath('archive.download')}?${new URLSearchParams({ archive, ...(token ? { token } : {}) }).toString()}`,
+    },
+    jobs: {
+      list: () => call('jobs.list'),
+      get: (id) => call('jobs.get', { params: { id } }),
+      cancel: (id) => call('jobs.cancel', { params: { id } }),
+    },
+    transfers: {
+      start: (req) => call('transfers.start', { body: req }),
+      list: (req?: TransferListRequest) => call('transfers.list', { query: { all: req?.all === undefined ? undefined : String(req.all) } }),
+      get: (id) => call('transfers.get', { params: { id } }),
+      cancel: (id) => call('transfers.cancel', { params: { id } }),
+      pause: (id) => call('transfers.pause', { params: { id } }),
+      resume: (id) => call('transfers.resume', { params: { id } }),
+    },
+    peers: {
+      self: () => call('peers.self'),
+      list: () => call('peers.list'),
+      pairStart: (req) => call('peers.pairStart', { body: req ?? {} }),
+      pairJoin: (req) => call('peers.pairJoin', { body: req }),
+      remove: (id) => call('peers.remove', { params: { id } }),
+    },
+    swarm: { status: () => call('swarm.status') },
+    sync: {
+      list: () => call('sync.list'),
+      add: (req) => call('sync.add', { body: req }),
+      remove: (id) => call('sync.remove', { params: { id } }),
+      pause: (id) => call('sync.pause', { params: { id } }),
+      resume: (id) => call('sync.resume', { params: { id } }),
+    },
+    config: {
+      get: () => call('config.get'),
+      set: (req) => call('config.set', { body: req }),
+    },
+    onEvent(l) {
+      listeners.add(l);
+      connect();
+      return () => {
+        listeners.delete(l);
+        if (listeners.size === 0) disconnect();
+      };
+    },
+  };
+  return bridge;
+}

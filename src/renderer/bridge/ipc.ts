@@ -1,0 +1,50 @@
+/**
+ * Electron transport: the preload exposes the bridge as `window.warp` (contextBridge, IPC to main). This
+ * wrapper only normalises errors (IPC drops the `code` property) so pages see one error shape in both modes.
+ */
+import type { WarpBridge } from '../../shared/bridge.ts';
+import { normalizeError } from './errors.ts';
+
+/** What the preload adds besides the contract: the real path of a dropped File (webUtils.getPathForFile). */
+export interface DesktopExtras {
+  pathForFile?(file: File): string;
+}
+
+declare global {
+  interface Window {
+    warp?: WarpBridge & DesktopExtras;
+  }
+}
+
+export function hasIpcBridge(): boolean {
+  const w = typeof window !== 'undefined' ? window.warp : undefined;
+  return w !== undefined && typeof w.info === 'function' && typeof w.onEvent === 'function';
+}
+
+/** Wraps every async method of the exposed object (one level of namespaces) with error normalisation. */
+export function createIpcBridge(raw: WarpBridge & DesktopExtras = window.warp!): WarpBridge & DesktopExtras {
+  const wrapFn = <F extends (...args: never[]) => unknown>(fn: F, self: unknown): F =>
+    (async (...args: never[]) => {
+      try {
+        return await fn.apply(self, args);
+      } catch (err) {
+        throw normalizeError(err);
+      }
+    }) as unknown as F;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'onEvent' || key === 'pathForFile' || key === 'archive') continue;
+    if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
+    else if (value && typeof value === 'object') {
+      const ns: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) ns[k] = typeof v === 'function' ? wrapFn(v as (...a: never[]) => unknown, value) : v;
+      out[key] = ns;
+    }
+  }
+  // Desktop mode has paths: upload/downloadUrl are web-only and deliberately absent.
+  const a = raw.archive;
+  out.archive = { create: wrapFn(a.create, a), extract: wrapFn(a.extract, a), verify: wrapFn(a.verify, a), list: wrapFn(a.list, a), info: wrapFn(a.info, a) };
+  out.onEvent = (l: Parameters<WarpBridge['onEvent']>[0]) => raw.onEvent(l);
+  if (raw.pathForFile) out.pathForFile = (f: File) => raw.pathForFile!(f);
+  return out as unknown as WarpBridge & DesktopExtras;
+}

@@ -1,0 +1,56 @@
+/**
+ * Canvas plumbing shared by the charts: size the backing store to the element × devicePixelRatio (sharp lines),
+ * and redraw when the element is resized. Charts draw straight to canvas (no DOM per point), so redrawing at
+ * the store's rAF cadence stays cheap.
+ */
+import { useEffect, useRef, type RefObject } from 'react';
+
+export type Draw = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+
+export function useCanvas(draw: Draw, deps: readonly unknown[]): RefObject<HTMLCanvasElement | null> {
+  const ref = useRef<HTMLCanvasElement | null>(null);
+  const drawRef = useRef(draw);
+  drawRef.current = draw;
+
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    const ro = new ResizeObserver(() => paint(canvas, drawRef.current));
+    ro.observe(canvas);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (ref.current) paint(ref.current, drawRef.current);
+  }, deps);
+  return ref;
+}
+
+function paint(canvas: HTMLCanvasElement, draw: Draw): void {
+  const dpr = Math.min(3, window.devicePixelRatio || 1);
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (w === 0 || h === 0) return;
+  const bw = Math.round(w * dpr);
+  const bh = Math.round(h * dpr);
+  if (canvas.width !== bw || canvas.height !== bh) { canvas.width = bw; canvas.height = bh; }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  draw(ctx, w, h);
+}
+
+/** Reads a CSS custom property (the palette lives in styles.css). */
+export function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+/** 1, 2, 5 × 10^n ticks covering [0, max]. */
+export function niceMax(max: number): number {
+  if (!(max > 0)) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(max)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
+  return 10 * p;
+}

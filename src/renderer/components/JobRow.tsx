@@ -1,0 +1,33 @@
+/** One long operation with its progress, rate, ETA and a cancel button. */
+import type { ReactNode } from 'react';
+import { bridge } from '../bridge/index.ts';
+import { errorText } from '../bridge/errors.ts';
+import { formatBytes, formatDuration, formatRate } from '../format.ts';
+import { useApp } from '../store/app.ts';
+import { isActive, type JobView } from '../store/jobs.ts';
+import { Badge, ProgressBar } from './ui.tsx';
+
+export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
+  const p = job.progress;
+  const active = isActive(job);
+  const cancel = () => bridge().jobs.cancel(job.id).catch((err) => useApp.getState().toast('error', errorText(err)));
+  return (
+    <div className="job" data-testid="job" data-job={job.id} data-kind={job.kind} data-status={job.status}>
+      <div className="job-title ellipsis"><Badge status={job.status} /><span className="ellipsis" title={job.title}>{job.title}</span></div>
+      <div className="job-side">
+        {extra}
+        {active && <button type="button" className="small danger" onClick={cancel}>Cancel</button>}
+      </div>
+      <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={job.status} label={`${job.title} progress`} />
+      <div className="job-meta">
+        {p && <span data-testid="job-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
+        {p && p.totalFiles > 0 && <span>{p.files} / {p.totalFiles} files</span>}
+        {active && p && <span>{formatRate(p.rate)}</span>}
+        {active && p && p.etaSeconds >= 0 && <span>ETA {formatDuration(p.etaSeconds)}</span>}
+        {!active && p && p.elapsedSeconds > 0 && <span>took {formatDuration(p.elapsedSeconds)}</span>}
+        {active && job.lastFile && <span className="ellipsis mono">{job.lastFile}</span>}
+        {job.error && <span className="error-text" style={{ color: 'var(--red)' }}>{job.error.message}</span>}
+      </div>
+    </div>
+  );
+}

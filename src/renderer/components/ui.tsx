@@ -1,0 +1,87 @@
+/** Small building blocks every page uses, so the pages look alike. */
+import type { ReactNode } from 'react';
+import type { JobStatus } from '../../shared/events.ts';
+
+export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function Card({ title, actions, children, className, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
+  return (
+    <section className={`card ${className ?? ''}`} data-testid={testId}>
+      {(title || actions) && (
+        <div className="card-head">
+          {title && <h2>{title}</h2>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function ProgressBar({ value, total, status, label }: { value: number; total: number; status?: JobStatus; label?: string }) {
+  const pct = total > 0 ? Math.min(100, (value / total) * 100) : status === 'done' ? 100 : 0;
+  return (
+    <div className={`progress ${status ?? ''}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-label={label ?? 'progress'}>
+      <span style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {hint && <div className="stat-hint">{hint}</div>}
+    </div>
+  );
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  running: 'blue', queued: 'grey', paused: 'amber', done: 'green', failed: 'red', cancelled: 'grey',
+  online: 'green', degraded: 'amber', offline: 'red', idle: 'grey', scanning: 'blue', syncing: 'blue', waiting: 'amber', error: 'red',
+};
+
+export function Badge({ status, children }: { status: string; children?: ReactNode }) {
+  return <span className={`badge ${STATUS_CLASS[status] ?? 'grey'}`} data-status={status}>{children ?? status}</span>;
+}
+
+export function Empty({ icon, title, children }: { icon?: string; title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      {icon && <div className="empty-icon" aria-hidden>{icon}</div>}
+      <div className="empty-title">{title}</div>
+      {children && <div className="empty-body">{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorNote({ children }: { children: ReactNode }) {
+  return <div className="error-note" role="alert">{children}</div>;
+}
+
+export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {hint && <span className="field-hint">{hint}</span>}
+    </label>
+  );
+}
+
+export function HealthMeter({ value }: { value: number }) {
+  const pct = Math.max(0, Math.min(1, value)) * 100;
+  const cls = value >= 0.8 ? 'green' : value >= 0.5 ? 'amber' : 'red';
+  return <span className={`meter ${cls}`} title={`${pct.toFixed(0)} %`}><span style={{ width: `${pct}%` }} /></span>;
+}

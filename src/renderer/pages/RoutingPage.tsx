@@ -1,0 +1,137 @@
+/**
+ * Routing: how a swarm download is spread over its source peers. Live per-peer estimates (bandwidth, RTT,
+ * health, cost, state), who serves how many chunks, the drift chart (expected versus actual throughput), and the
+ * log of failovers, re-optimisations and pre-positioning. The plan panel runs the engine's scheduler simulator
+ * on this page's backend (WebGPU or CPU).
+ */
+import { useEffect, useMemo } from 'react';
+import type { SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
+import { LineChart, type Series } from '../charts/LineChart.tsx';
+import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
+import { PlanPanel } from '../components/PlanPanel.tsx';
+import { Badge, Card, Empty, HealthMeter, PageHeader, Stat } from '../components/ui.tsx';
+import { formatBytes, formatMs, formatRate, formatTime, shortId } from '../format.ts';
+import { useResources } from '../store/resources.ts';
+import { useSwarm, type SwarmSession } from '../store/swarm.ts';
+
+const formatSecondsAgo = (dt: number) => `${Math.round(dt / 1000)} s ago`;
+
+export function RoutingPage() {
+  const sessions = useSwarm((s) => s.sessions);
+  const selected = useSwarm((s) => s.selected);
+  const select = useSwarm((s) => s.select);
+  const available = useResources((s) => s.swarm?.available);
+  const loadSwarm = useResources((s) => s.loadSwarm);
+  useEffect(() => { void loadSwarm(); }, [loadSwarm]);
+  const list = useMemo(() => Object.values(sessions).sort((a, b) => b.startedAt - a.startedAt), [sessions]);
+  const s = selected ? sessions[selected] : list[0];
+  return (
+    <>
+      <PageHeader
+        title="Routing"
+        subtitle={s ? <>Swarm session <span className="mono">{shortId(s.session, 6)}</span> · {s.done ? 'finished' : 'live'}</> : 'Multi-source downloads: which peer serves which chunks, and why.'}
+        actions={list.length > 1 && (
+          <select value={s?.session} onChange={(e) => select(e.target.value)} aria-label="swarm session">
+            {list.map((x) => <option key={x.session} value={x.session}>{shortId(x.session, 6)} · {x.edges.length} peers{x.done ? ' · done' : ''}</option>)}
+          </select>
+        )}
+      />
+      {s ? <SessionView s={s} /> : (
+        <Card>
+          <Empty icon="⌬" title="No swarm download yet">
+            {available === false ? 'This build has no swarm engine yet; ' : ''}Start a swarm transfer on the Transfers page (several peers holding the same content). Meanwhile, plan one below.
+          </Empty>
+        </Card>
+      )}
+      <div style={{ marginTop: 16 }}><PlanPanel session={s} /></div>
+    </>
+  );
+}
+
+function SessionView({ s }: { s: SwarmSession }) {
+  const completed = s.edges.reduce((n, e) => n + e.completed, 0);
+  const bytes = s.edges.reduce((n, e) => n + e.bytes, 0);
+  const rate = s.edges.reduce((n, e) => n + e.rate, 0);
+  const series = useMemo(() => driftSeries(s), [s]);
+  return (
+    <div className="stack">
+      <div className="grid stats">
+        <Stat label="Peers" value={`${s.edges.filter((e) => e.state !== 'offline').length} / ${s.edges.length}`} hint="online / known" />
+        <Stat label="Chunks" value={`${completed} / ${s.chunks}`} hint={formatBytes(bytes)} />
+        <Stat label="Throughput" value={formatRate(rate)} />
+        <Stat label="Failovers" value={s.failovers} />
+        <Stat label="Re-optimisations" value={s.reopts} />
+      </div>
+      <Card title="Peers" testId="routing-peers">
+        <PeerTable edges={s.edges} />
+      </Card>
+      <div className="grid two">
+        <Card title="Drift: expected vs actual" testId="drift-chart">
+          <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} formatX={formatSecondsAgo} height={220} />
+        </Card>
+        <Card title="Who serves the chunks" testId="chunk-share">
+          <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.completed, color: colorFor(i) }))} format={(v) => `${v} chunks`} />
+          <div className="table-wrap" style={{ marginTop: 12 }}>
+            <table>
+              <thead><tr><th>Peer</th><th className="num">Done</th><th className="num">Assigned</th><th className="num">In flight</th></tr></thead>
+              <tbody>
+                {s.edges.map((e, i) => (
+                  <tr key={e.edge}><td><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{e.completed}</td><td className="num">{e.assigned}</td><td className="num">{e.inFlight}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      </div>
+      <Card title="Events" testId="routing-log">
+        {s.log.length === 0 ? <p className="muted">No failovers, re-optimisations or pre-positioning yet.</p> : (
+          <ul className="log">
+            {[...s.log].reverse().map((l, i) => (
+              <li key={`${l.t}-${i}`}><time>{formatTime(l.t > 1e11 ? l.t : Date.now())}</time><span className="log-kind"><Badge status={l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'}>{l.kind}</Badge></span><span>{l.text}</span></li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function driftSeries(s: SwarmSession): Series[] {
+  const whole = s.drift[-1] ?? [];
+  const out: Series[] = [
+    { name: 'expected', color: '#8a94a8', dashed: true, points: whole.map((p) => [p.t, p.expected] as const) },
+    { name: 'actual', color: '#5b9cff', points: whole.map((p) => [p.t, p.actual] as const) },
+  ];
+  s.edges.forEach((e, i) => {
+    const pts = s.drift[e.edge];
+    if (pts?.length) out.push({ name: `${shortId(e.peer, 4)} actual`, color: colorFor(i + 1), points: pts.map((p) => [p.t, p.actual] as const) });
+  });
+  return out;
+}
+
+function PeerTable({ edges }: { edges: readonly SwarmEdgeSnapshot[] }) {
+  if (edges.length === 0) return <p className="muted">Waiting for the first peer estimates…</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr><th>Peer</th><th>State</th><th className="num">Bandwidth</th><th className="num">Rate</th><th className="num">RTT</th><th>Health</th><th className="num hide-phone">Cost</th><th className="hide-phone">Flags</th></tr>
+        </thead>
+        <tbody>
+          {edges.map((e, i) => (
+            <tr key={e.edge} data-testid="routing-peer">
+              <td><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono" title={`${e.peer} @ ${e.address}`}>{shortId(e.peer, 6)}</span></td>
+              <td><Badge status={e.state} /></td>
+              <td className="num">{formatRate(e.bandwidth)}</td>
+              <td className="num">{formatRate(e.rate)}</td>
+              <td className="num">{formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span></td>
+              <td><HealthMeter value={e.health} /></td>
+              <td className="num hide-phone">{Number.isFinite(e.cost) ? e.cost.toFixed(3) : '—'}</td>
+              <td className="hide-phone small muted">{[e.metered && 'metered', e.batteryLow && 'battery', !e.eligible && 'excluded'].filter(Boolean).join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

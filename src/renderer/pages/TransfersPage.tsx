@@ -1,0 +1,139 @@
+/**
+ * Transfers: start a send / fetch / swarm download; every transfer live with progress, a rate sparkline, ETA,
+ * per-peer contribution and cancel / pause / resume.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { TransferDto, TransferKind } from '../../shared/bridge.ts';
+import { bridge } from '../bridge/index.ts';
+import { errorText } from '../bridge/errors.ts';
+import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
+import { Sparkline } from '../charts/Sparkline.tsx';
+import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
+import { formatBytes, formatDuration, formatRate, shortId } from '../format.ts';
+import { useApp } from '../store/app.ts';
+import { isActive, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
+import { useResources } from '../store/resources.ts';
+import { useSwarm } from '../store/swarm.ts';
+
+export function TransfersPage() {
+  const jobsMap = useJobs((s) => s.jobs);
+  const transfers = useResources((s) => s.transfers);
+  const jobs = useMemo(() => Object.values(jobsMap).filter(isTransfer).sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || b.createdAt.localeCompare(a.createdAt)), [jobsMap]);
+  const active = jobs.filter(isActive).length;
+  return (
+    <>
+      <PageHeader title="Transfers" subtitle={`${active} active · ${jobs.length} total`} />
+      <div className="stack">
+        <NewTransfer />
+        <Card title="Transfers" testId="transfers">
+          {jobs.length === 0
+            ? <Empty icon="⇅" title="No transfers yet">Send a folder to a paired peer, or fetch one from it.</Empty>
+            : jobs.map((j) => <TransferRow key={j.id} job={j} dto={transfers[j.id]} />)}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function NewTransfer() {
+  const peers = useResources((s) => s.peers);
+  const loadPeers = useResources((s) => s.loadPeers);
+  const [kind, setKind] = useState<TransferKind>('send');
+  const [peer, setPeer] = useState('');
+  const [localPath, setLocal] = useState('');
+  const [remotePath, setRemote] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => { if (!peers) void loadPeers(); }, [peers, loadPeers]);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const from = peer.split(',').map((p) => p.trim()).filter(Boolean);
+      await bridge().transfers.start(kind === 'swarm' ? { kind, from, localPath, remotePath } : { kind, peer: peer.trim(), localPath, remotePath });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title="New transfer" testId="new-transfer">
+      <form className="form-grid" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <Field label="Kind">
+          <select value={kind} onChange={(e) => setKind(e.target.value as TransferKind)} data-testid="transfer-kind">
+            <option value="send">Send (peer pulls from me)</option>
+            <option value="fetch">Fetch from one peer</option>
+            <option value="swarm">Swarm from several peers</option>
+          </select>
+        </Field>
+        <Field label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'} hint={peers?.length ? undefined : 'pair a peer first, or give host:port'}>
+          <input list="peer-options" value={peer} onChange={(e) => setPeer(e.target.value)} placeholder="name, id or host:port" data-testid="transfer-peer" />
+          <datalist id="peer-options">{peers?.map((p) => <option key={p.id} value={p.name ?? p.id}>{p.address}</option>)}</datalist>
+        </Field>
+        <Field label={kind === 'send' ? 'Local folder to send' : 'Local destination'}>
+          <input value={localPath} onChange={(e) => setLocal(e.target.value)} placeholder="/path/on/this/machine" data-testid="transfer-local" />
+        </Field>
+        <Field label={kind === 'send' ? 'Destination on the peer' : 'Path on the peer'}>
+          <input value={remotePath} onChange={(e) => setRemote(e.target.value)} placeholder="/path/on/the/peer" data-testid="transfer-remote" />
+        </Field>
+        <div className="row"><button type="submit" className="primary" disabled={busy || !peer.trim() || !localPath || !remotePath} data-testid="transfer-start">Start</button></div>
+      </form>
+      {error && <div style={{ marginTop: 10 }}><ErrorNote>{error}</ErrorNote></div>}
+    </Card>
+  );
+}
+
+function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
+  const toast = useApp((s) => s.toast);
+  const session = job.session ?? dto?.session;
+  const swarm = useSwarm((s) => (session ? s.sessions[session] : undefined));
+  const p = job.progress ?? dto?.progress;
+  const status = job.status;
+  const active = isActive(job);
+  const incoming = job.kind === 'transfer.incoming';
+  const act = (what: 'cancel' | 'pause' | 'resume') => bridge().transfers[what](job.id).catch((err) => toast('error', errorText(err)));
+
+  // Per-peer contribution: swarm edges when the swarm reports them, else the transfer's sources, else one peer.
+  const shares = swarm?.edges.length
+    ? swarm.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.bytes, color: colorFor(i) }))
+    : dto?.sources?.length
+      ? dto.sources.map((s, i) => ({ key: s.peer, label: shortId(s.peer, 6), value: s.bytes, color: colorFor(i) }))
+      : undefined;
+  const peerLabel = job.peer ?? dto?.peers.join(', ');
+  const title = dto ? `${dto.kind} ${dto.kind === 'send' ? dto.localPath : dto.remotePath}` : job.title;
+  return (
+    <div className="transfer" data-testid="transfer" data-job={job.id} data-status={status}>
+      <div className="job-title ellipsis">
+        <Badge status={status} />
+        <span className="ellipsis" title={title}>{incoming ? `incoming ${job.role ?? ''} ${job.path ?? ''}` : title}</span>
+      </div>
+      <div className="transfer-spark">
+        <Sparkline values={job.rates} capacity={RATE_HISTORY} label="transfer rate" />
+        <div className="muted small" style={{ textAlign: 'right' }}>{active ? formatRate(p?.rate ?? 0) : p ? `avg ${formatRate(p.elapsedSeconds > 0 ? p.bytes / p.elapsedSeconds : 0)}` : ''}</div>
+      </div>
+      <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={status} label={`${title} progress`} />
+      <div className="job-meta">
+        {p && <span data-testid="transfer-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
+        {job.totalChunks !== undefined && <span>{job.chunks ?? 0} / {job.totalChunks} chunks</span>}
+        {active && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
+        {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
+        {peerLabel && <span className="mono" title={peerLabel}>{shortId(peerLabel, 8)}</span>}
+        {(job.transport ?? dto?.transport) && <span>{job.transport ?? dto?.transport}</span>}
+        {dto && dto.resumes > 0 && <span>resumed {dto.resumes}×</span>}
+        {(job.error ?? dto?.error) && <span style={{ color: 'var(--red)' }}>{(job.error ?? dto?.error)?.message}</span>}
+      </div>
+      <div className="row" style={{ gridColumn: '1 / -1', justifyContent: 'space-between' }}>
+        <div style={{ flex: 1, minWidth: 200 }}>{shares && shares.length > 1 && <ShareBar parts={shares} format={formatBytes} />}</div>
+        {!incoming && (
+          <div className="row">
+            {status === 'running' && <button type="button" className="small" onClick={() => act('pause')}>Pause</button>}
+            {(status === 'paused' || status === 'failed') && <button type="button" className="small" onClick={() => act('resume')}>Resume</button>}
+            {active && <button type="button" className="small danger" onClick={() => act('cancel')}>Cancel</button>}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

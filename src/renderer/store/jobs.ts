@@ -1,0 +1,182 @@
+/**
+ * Every long operation the UI shows (archive create/extract/verify, uploads, transfers, pairing), keyed by job
+ * id. Fed by `job.update` (status changes) and the archive/transfer events tagged with the same job id
+ * (progress at ~10 Hz). Transfers a peer starts against us have no job; they appear as `incoming:<session>`.
+ */
+import { create } from 'zustand';
+import type { ErrorDto, JobDto, JobKind, JobStatus, ProgressDto, TransferRole, WarpEvent } from '../../shared/events.ts';
+import { appendCapped } from './ring.ts';
+
+export const RATE_HISTORY = 120;
+
+export interface JobView {
+  id: string;
+  kind: JobKind | 'transfer.incoming';
+  status: JobStatus;
+  title: string;
+  createdAt: string;
+  progress?: ProgressDto;
+  /** Recent rates (bytes/s), one per progress event, newest last. */
+  rates: number[];
+  error?: ErrorDto;
+  result?: Record<string, unknown>;
+  /** Transfer details (from transfer.* events). */
+  session?: string;
+  role?: TransferRole;
+  peer?: string;
+  transport?: string;
+  path?: string;
+  chunks?: number;
+  totalChunks?: number;
+  wireBytes?: number;
+  needBytes?: number;
+  haveBytes?: number;
+  /** Archive details. */
+  archive?: string;
+  lastFile?: string;
+  warnings: string[];
+  /** Wall-clock ms of the last event, for "updated 3 s ago" and ordering. */
+  touched: number;
+}
+
+interface JobsState {
+  jobs: Record<string, JobView>;
+  /** Engine session id → job id (swarm events carry sessions). */
+  sessions: Record<string, string>;
+  replace(list: readonly JobDto[]): void;
+  apply(events: readonly WarpEvent[]): void;
+}
+
+function fromDto(dto: JobDto, prev?: JobView): JobView {
+  return {
+    ...(prev ?? { rates: [], warnings: [] }),
+    id: dto.id, kind: dto.kind, status: dto.status, title: dto.title, createdAt: dto.createdAt,
+    progress: dto.progress ?? prev?.progress, error: dto.error, result: dto.result, touched: Date.now(),
+  };
+}
+
+function blank(id: string, kind: JobView['kind'], title: string): JobView {
+  return { id, kind, status: 'running', title, createdAt: new Date().toISOString(), rates: [], warnings: [], touched: Date.now() };
+}
+
+export const useJobs = create<JobsState>((set, get) => ({
+  jobs: {},
+  sessions: {},
+  replace(list) {
+    const jobs = { ...get().jobs };
+    for (const dto of list) jobs[dto.id] = fromDto(dto, jobs[dto.id]);
+    set({ jobs });
+  },
+  apply(events) {
+    let jobs: Record<string, JobView> | undefined;
+    let sessions: Record<string, string> | undefined;
+    // Rates collected per job during this batch, appended once (keeps one array copy per job per frame).
+    const rates = new Map<string, number[]>();
+    const touch = (id: string, make: () => JobView): JobView => {
+      jobs ??= { ...get().jobs };
+      const cur = jobs[id] ?? make();
+      const next = { ...cur, touched: Date.now() };
+      jobs[id] = next;
+      return next;
+    };
+    for (const e of events) {
+      switch (e.type) {
+        case 'job.update': {
+          jobs ??= { ...get().jobs };
+          jobs[e.job.id] = fromDto(e.job, jobs[e.job.id]);
+          break;
+        }
+        case 'archive.start': {
+          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, `${e.op} ${e.archive}`));
+          j.archive = e.archive;
+          j.progress = { bytes: 0, totalBytes: e.totalBytes, files: 0, totalFiles: e.totalFiles, rate: 0, etaSeconds: -1, elapsedSeconds: 0 };
+          break;
+        }
+        case 'archive.progress': {
+          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+          j.progress = { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds };
+          pushRate(rates, e.job, e.rate);
+          break;
+        }
+        case 'archive.file': touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op)).lastFile = e.path; break;
+        case 'archive.warning': {
+          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+          j.warnings = appendCapped(j.warnings, [`${e.path}: ${e.message}`], 50);
+          break;
+        }
+        case 'archive.bad-chunk': {
+          const j = touch(e.job, () => blank(e.job, 'archive.verify', 'verify'));
+          j.warnings = appendCapped(j.warnings, [`chunk ${e.chunk}: ${e.reason} (${e.files.join(', ')})`], 50);
+          break;
+        }
+        case 'archive.done': {
+          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+          if (j.progress) j.progress = { ...j.progress, bytes: Math.max(j.progress.bytes, e.bytes), rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
+          if (j.status === 'running' || j.status === 'queued') j.status = 'done';
+          break;
+        }
+        case 'transfer.start': {
+          const j = touch(e.job, () => blank(e.job, e.job.startsWith('incoming:') ? 'transfer.incoming' : 'transfer.send', `${e.role} ${e.path}`));
+          Object.assign(j, { session: e.session, role: e.role, peer: e.peer, transport: e.transport, path: e.path });
+          sessions ??= { ...get().sessions };
+          sessions[e.session] = e.job;
+          break;
+        }
+        case 'transfer.manifest': {
+          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+          Object.assign(j, { totalChunks: e.needChunks, needBytes: e.needBytes, haveBytes: e.haveBytes });
+          break;
+        }
+        case 'transfer.progress': {
+          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+          j.progress = { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds };
+          Object.assign(j, { chunks: e.chunks, totalChunks: e.totalChunks, wireBytes: e.wireBytes });
+          if (j.status === 'queued') j.status = 'running';
+          pushRate(rates, e.job, e.rate);
+          break;
+        }
+        case 'transfer.file': touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).lastFile = e.path; break;
+        case 'transfer.warning': case 'transfer.chunk-rejected': {
+          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+          const msg = e.type === 'transfer.warning' ? `${e.path}: ${e.message}` : `chunk ${e.chunk} from ${e.source}: ${e.reason}`;
+          j.warnings = appendCapped(j.warnings, [msg], 50);
+          break;
+        }
+        case 'transfer.error': {
+          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+          j.error = e.error;
+          if (j.kind === 'transfer.incoming') j.status = 'failed';
+          break;
+        }
+        case 'transfer.done': {
+          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+          if (j.progress) j.progress = { ...j.progress, bytes: j.progress.totalBytes, rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
+          else j.progress = { bytes: e.bytes, totalBytes: e.bytes, files: e.files, totalFiles: e.files, rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
+          j.wireBytes = e.wireBytes;
+          if (j.status === 'running' || j.status === 'queued') j.status = 'done';
+          break;
+        }
+        default: break;
+      }
+    }
+    if (jobs) {
+      for (const [id, list] of rates) { const j = jobs[id]; if (j) j.rates = appendCapped(j.rates, list, RATE_HISTORY); }
+      set(sessions ? { jobs, sessions } : { jobs });
+    } else if (sessions) set({ sessions });
+  },
+}));
+
+function pushRate(m: Map<string, number[]>, id: string, rate: number): void {
+  const l = m.get(id);
+  if (l) l.push(rate); else m.set(id, [rate]);
+}
+
+export function isTransfer(j: JobView): boolean {
+  return j.kind.startsWith('transfer.');
+}
+export function isArchive(j: JobView): boolean {
+  return j.kind.startsWith('archive.');
+}
+export function isActive(j: JobView): boolean {
+  return j.status === 'running' || j.status === 'queued' || j.status === 'paused';
+}

@@ -1,0 +1,112 @@
+/**
+ * Lists the pages fetch through the bridge (peers, sync jobs, config, swarm status): loaded on demand,
+ * refreshed when an event says they changed.
+ */
+import { create } from 'zustand';
+import type { ConfigDto, PeerDto, SelfDto, SwarmStatusDto, SyncJobDto, TransferDto } from '../../shared/bridge.ts';
+import type { SyncEvent, WarpEvent } from '../../shared/events.ts';
+import { bridge } from '../bridge/index.ts';
+import { errorText } from '../bridge/errors.ts';
+import { appendCapped } from './ring.ts';
+
+export interface SyncActivity { t: number; id: string; text: string; kind: SyncEvent['type'] }
+
+interface ResourceState {
+  peers?: PeerDto[];
+  self?: SelfDto;
+  syncJobs?: SyncJobDto[];
+  syncLog: SyncActivity[];
+  config?: ConfigDto;
+  swarm?: SwarmStatusDto;
+  transfers: Record<string, TransferDto>;
+  errors: Partial<Record<'peers' | 'sync' | 'config' | 'swarm' | 'transfers', string>>;
+  loadPeers(): Promise<void>;
+  loadSync(): Promise<void>;
+  loadConfig(): Promise<void>;
+  loadSwarm(): Promise<void>;
+  loadTransfers(): Promise<void>;
+  apply(events: readonly WarpEvent[]): void;
+}
+
+export const useResources = create<ResourceState>((set, get) => ({
+  syncLog: [],
+  transfers: {},
+  errors: {},
+  async loadPeers() {
+    try {
+      const [peers, self] = await Promise.all([bridge().peers.list(), bridge().peers.self()]);
+      set({ peers, self, errors: { ...get().errors, peers: undefined } });
+    } catch (err) {
+      set({ errors: { ...get().errors, peers: errorText(err) } });
+    }
+  },
+  async loadSync() {
+    try {
+      set({ syncJobs: await bridge().sync.list(), errors: { ...get().errors, sync: undefined } });
+    } catch (err) {
+      set({ errors: { ...get().errors, sync: errorText(err) } });
+    }
+  },
+  async loadConfig() {
+    try {
+      set({ config: await bridge().config.get(), errors: { ...get().errors, config: undefined } });
+    } catch (err) {
+      set({ errors: { ...get().errors, config: errorText(err) } });
+    }
+  },
+  async loadSwarm() {
+    try {
+      set({ swarm: await bridge().swarm.status(), errors: { ...get().errors, swarm: undefined } });
+    } catch (err) {
+      set({ errors: { ...get().errors, swarm: errorText(err) } });
+    }
+  },
+  async loadTransfers() {
+    try {
+      const list = await bridge().transfers.list({ all: true });
+      const transfers: Record<string, TransferDto> = {};
+      for (const t of list) transfers[t.id] = t;
+      set({ transfers, errors: { ...get().errors, transfers: undefined } });
+    } catch (err) {
+      set({ errors: { ...get().errors, transfers: errorText(err) } });
+    }
+  },
+  apply(events) {
+    let reloadPeers = false;
+    let reloadSync = false;
+    let reloadConfig = false;
+    const transfersToFetch = new Set<string>();
+    const log: SyncActivity[] = [];
+    let syncJobs = get().syncJobs;
+    for (const e of events) {
+      if (e.type === 'peer.paired' || e.type === 'peer.removed') reloadPeers = true;
+      else if (e.type === 'config.changed') reloadConfig = true;
+      else if (e.type === 'job.update' && e.job.kind.startsWith('transfer.')) transfersToFetch.add(e.job.id);
+      else if (e.type.startsWith('sync.')) {
+        const s = e as SyncEvent;
+        log.push({ t: Date.now(), id: s.id, kind: s.type, text: syncText(s) });
+        if (s.type === 'sync.state' && syncJobs) {
+          syncJobs = syncJobs.map((j) => (j.id === s.id ? { ...j, state: s.state, reason: s.reason } : j));
+        }
+        if (s.type === 'sync.push' || s.type === 'sync.error') reloadSync = true;
+      }
+    }
+    if (log.length) set({ syncLog: appendCapped(get().syncLog, log, 200), syncJobs });
+    if (reloadPeers && get().peers) void get().loadPeers();
+    if (reloadSync) void get().loadSync();
+    if (reloadConfig && get().config) void get().loadConfig();
+    for (const id of transfersToFetch) {
+      void bridge().transfers.get(id).then((t) => set({ transfers: { ...get().transfers, [t.id]: t } }), () => undefined);
+    }
+  },
+}));
+
+function syncText(e: SyncEvent): string {
+  switch (e.type) {
+    case 'sync.state': return `${e.state}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'sync.change': return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
+    case 'sync.push': return `pushed ${e.files} files, ${e.bytes} bytes (${e.wireBytes} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
+    case 'sync.conflict': return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
+    case 'sync.error': return `error: ${e.error.message}`;
+  }
+}
