@@ -1,26 +1,184 @@
-/** Electron main process (minimal until the desktop issue): one secure window over the renderer. */
-import { app, BrowserWindow } from 'electron';
+/**
+ * Electron main process: one instance per user, the engine hosted here (engine-host.ts), the secure window
+ * (window.ts), IPC (ipc.ts), the tray (tray.ts) with the app running on in the background after the window
+ * closes, start at login (login-item.ts), and the power monitor feeding the engine (power.ts).
+ * The decisions live in plain modules with unit tests (test/main); this file only wires Electron to them.
+ *
+ * WARP_ELECTRON_SMOKE=1 (test/electron/smoke.test.ts): print one line when the window is ready and quit.
+ */
+import { app, type BrowserWindow } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
+import type { WarpEvent } from '../shared/events.ts';
+import { startEngineHost, type EngineHost } from './engine-host.ts';
+import { forwardEvents, registerIpc } from './ipc.ts';
+import { serviceDispatch } from './ipc-dispatch.ts';
+import { planLoginItem, startedHidden } from './login-item.ts';
+import { watchPower } from './power.ts';
+import { powerFlags } from './power-state.ts';
+import { createTray, type TrayController } from './tray.ts';
+import { applyTrayEvent, initialTrayState, trayView, withJobs, withSyncJobs, type TrayAction, type TrayState } from './tray-model.ts';
+import { createMainWindow } from './window.ts';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    show: !process.env.WARP_ELECTRON_SMOKE,
-    width: 1280,
-    height: 800,
-    webPreferences: { preload: path.join(import.meta.dirname, '../preload/index.mjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+const smoke = process.env.WARP_ELECTRON_SMOKE === '1';
+const outDir = import.meta.dirname;
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+// Tray icons: packaged under resources/assets (electron-builder extraResources), in a checkout under resources/.
+const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(outDir, '../../resources');
+const appUrl = devUrl ?? new URL(`file://${path.join(outDir, '../renderer/index.html')}`).href;
+
+const log = (m: string) => process.stderr.write(`warp: ${m}\n`);
+
+let win: BrowserWindow | undefined;
+let engine: EngineHost | undefined;
+let tray: TrayController | undefined;
+let trayState: TrayState = initialTrayState();
+let quitting = false;
+
+function showWindow(): void {
+  if (!win || win.isDestroyed()) {
+    win = createMainWindow({ outDir, devUrl, show: true, icon: path.join(assetsDir, 'icon.png'), hideOnClose: () => !quitting && tray !== undefined && engine?.config.desktop.closeToTray !== false });
+    win.on('closed', () => { win = undefined; });
+    return;
+  }
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+function renderTray(): void {
+  tray?.render(trayView(trayState));
+}
+
+async function refreshSync(): Promise<void> {
+  if (!engine?.service.sync) return;
+  try {
+    trayState = withSyncJobs(trayState, await engine.service.syncList());
+    renderTray();
+  } catch (e) {
+    log(`sync status: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Pause or resume every sync job (the tray's one switch); per-job control is in the window. */
+async function setAllSync(paused: boolean): Promise<void> {
+  const s = engine?.service;
+  if (!s?.sync) return;
+  for (const j of await s.syncList()) {
+    try {
+      if (paused && !j.paused) await s.syncPause(j.id);
+      else if (!paused && j.paused) await s.syncResume(j.id);
+    } catch (e) {
+      log(`sync ${j.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  await refreshSync();
+}
+
+function onTrayAction(a: TrayAction): void {
+  if (a === 'open') showWindow();
+  else if (a === 'pause-sync') void setAllSync(true);
+  else if (a === 'resume-sync') void setAllSync(false);
+  else if (a === 'quit') { quitting = true; app.quit(); }
+}
+
+function applyLoginItem(startAtLogin: boolean): void {
+  const plan = planLoginItem({
+    startAtLogin, isPackaged: app.isPackaged, platform: process.platform, execPath: process.execPath,
+    configHome: process.env.XDG_CONFIG_HOME || path.join(app.getPath('home'), '.config'), appImage: process.env.APPIMAGE,
   });
-  // Smoke test hook (test/electron/smoke.test.ts): report that the window came up, then quit.
-  if (process.env.WARP_ELECTRON_SMOKE) {
-    win.once('ready-to-show', () => {
+  try {
+    if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
+    else if (plan.kind === 'xdg-autostart') {
+      if (plan.enable) { fs.mkdirSync(path.dirname(plan.file), { recursive: true }); fs.writeFileSync(plan.file, plan.contents); }
+      else fs.rmSync(plan.file, { force: true });
+    }
+  } catch (e) {
+    log(`start at login: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function start(): Promise<void> {
+  engine = await startEngineHost(log);
+  const service = engine.service;
+  const disposeIpc = registerIpc(serviceDispatch(service), () => appUrl);
+  const stopForward = forwardEvents((l) => service.onEvent(l), () => win?.webContents);
+
+  if (!smoke) {
+    try {
+      tray = createTray(assetsDir, onTrayAction);
+    } catch (e) {
+      // Some Linux desktops have no status area; the app then quits when its window closes.
+      log(`no tray: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  trayState = withJobs(trayState, service.jobList());
+  const stopTray = service.onEvent((e: WarpEvent) => {
+    trayState = applyTrayEvent(trayState, e);
+    if (e.type === 'sync.state' || e.type === 'sync.error') void refreshSync();
+    if (e.type === 'config.changed' && e.keys.includes('desktop.start_at_login')) {
+      const r = service.configGet().entries.find((x) => x.key === 'desktop.start_at_login');
+      applyLoginItem(r?.value === true);
+    }
+    renderTray();
+  });
+  void refreshSync();
+
+  const power = watchPower((p) => {
+    const f = powerFlags(p);
+    trayState = { ...trayState, onBattery: f.onBattery };
+    renderTray();
+    // Sync's "pause on battery" (SyncManager.setPowerState) when the host attached one; see engine-host.ts.
+    engine?.setPower(p);
+  });
+
+  if (!smoke) applyLoginItem(engine.config.desktop.startAtLogin);
+  const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  if (!hidden || !tray) showWindow();
+  renderTray();
+
+  if (smoke) {
+    win?.once('ready-to-show', () => {
       process.stdout.write(`WARP_SMOKE_OK electron=${process.versions.electron} node=${process.versions.node}\n`);
       app.quit();
     });
   }
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(import.meta.dirname, '../renderer/index.html'));
+
+  // Quit cleanly: stop the engine (in-flight jobs abort, resumable sessions stay on disk), then exit.
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    power.stop();
+    stopTray();
+    stopForward();
+    disposeIpc();
+    tray?.destroy();
+    const done = () => app.exit(0);
+    const timer = setTimeout(done, 5000);
+    void engine!.stop().catch((e: unknown) => log(`stop: ${String(e)}`)).finally(() => { clearTimeout(timer); done(); });
+  });
 }
 
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+if (!app.requestSingleInstanceLock()) {
+  // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => { if (app.isReady()) showWindow(); });
+  // Belt and braces for any web contents (not only the main window): no <webview>, no new windows.
+  app.on('web-contents-created', (_e, wc) => {
+    wc.on('will-attach-webview', (ev) => ev.preventDefault());
+    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('before-quit', () => { quitting = true; });
+  // With a tray the app lives on when the window closes; without one (or close_to_tray off) it quits.
+  app.on('window-all-closed', () => {
+    if (!tray || engine?.config.desktop.closeToTray === false) app.quit();
+  });
+  app.on('activate', () => { if (app.isReady() && engine) showWindow(); });
+  void app.whenReady().then(start).catch((e: unknown) => {
+    log(`failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    app.exit(1);
+  });
+}

@@ -4,6 +4,7 @@
  * clicked action back; everything here is unit-tested without Electron (test/main/tray-model.test.ts).
  */
 import { formatRate } from '../engine/core/bytes.ts';
+import type { SyncJobDto } from '../shared/bridge.ts';
 import type { JobDto, JobStatus, SyncState, WarpEvent } from '../shared/events.ts';
 
 export type TrayIcon = 'idle' | 'active' | 'paused' | 'error';
@@ -94,6 +95,23 @@ export function applyTrayEvent(state: TrayState, e: WarpEvent): TrayState {
     default:
       return state;
   }
+}
+
+/** Replaces the job list with a snapshot (at start-up, from `jobs.list()`). */
+export function withJobs(state: TrayState, list: readonly JobDto[]): TrayState {
+  const jobs = new Map<string, TrayJob>();
+  for (const j of list) if (!FINISHED.has(j.status)) jobs.set(j.id, fromDto(j));
+  return { ...state, jobs };
+}
+
+/**
+ * Replaces the sync jobs with a snapshot (`sync.list()`, at start-up and after pause/resume/add/remove). The
+ * sync is "paused" for the tray when every job is paused by the user.
+ */
+export function withSyncJobs(state: TrayState, list: readonly SyncJobDto[]): TrayState {
+  const syncs = new Map<string, TraySync>();
+  for (const j of list) syncs.set(j.id, j.reason === undefined ? { state: j.state } : { state: j.state, reason: j.reason });
+  return { ...state, syncs, syncPaused: list.length > 0 && list.every((j) => j.paused) };
 }
 
 function jobLabel(j: TrayJob): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, trayView, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
+import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, trayView, withJobs, withSyncJobs, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
 import type { JobDto, WarpEvent } from '../../src/shared/events.ts';
 
 function job(id: string, status: JobDto['status'], title = `Job ${id}`): WarpEvent {
@@ -76,5 +76,24 @@ describe('tray model', () => {
     expect(v.icon).toBe('error');
     expect(labels(v.items)).toContain('Sync: 1 folder · error: peer unreachable');
     expect(labels(v.items)[0]).toBe('Warp: needs attention');
+  });
+});
+
+describe('tray model snapshots', () => {
+  const syncJob = (id: string, state: 'idle' | 'syncing' | 'paused', paused: boolean) => ({ id, state, paused, localPath: `/${id}`, peer: 'p', remotePath: id, pendingChanges: 0, syncedFiles: 0, syncedBytes: 0 });
+
+  it('seeds jobs from jobs.list(), leaving finished ones out', () => {
+    const dto = (id: string, status: JobDto['status']): JobDto => ({ id, kind: 'archive.create', status, title: id, createdAt: '', updatedAt: '', progress: { bytes: 50, totalBytes: 100, files: 0, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 0 } });
+    const s = withJobs(initialTrayState(), [dto('a', 'running'), dto('b', 'done'), dto('c', 'failed')]);
+    expect([...s.jobs.keys()]).toEqual(['a']);
+    expect(labels(trayView(s).items)).toContain('a · 50%');
+  });
+
+  it('sync is paused for the tray only when every job is paused by the user', () => {
+    expect(withSyncJobs(initialTrayState(), [syncJob('a', 'paused', true), syncJob('b', 'idle', false)]).syncPaused).toBe(false);
+    const s = withSyncJobs(initialTrayState(), [syncJob('a', 'paused', true), syncJob('b', 'paused', true)]);
+    expect(s.syncPaused).toBe(true);
+    expect(trayView(s).icon).toBe('paused');
+    expect(withSyncJobs(initialTrayState(), []).syncPaused).toBe(false);
   });
 });
