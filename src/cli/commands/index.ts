@@ -4,6 +4,7 @@ import * as archive from './archive.ts';
 import * as benchLocal from './bench-local.ts';
 import * as completion from './completion.ts';
 import * as config from './config.ts';
+import * as daemon from './daemon.ts';
 import * as id from './id.ts';
 import * as info from './info.ts';
 import * as listen from './listen.ts';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   archive.register(program, ctx);
   shortcuts.register(program, ctx);
   listen.register(program, ctx);
+  daemon.register(program, ctx);
   id.register(program, ctx);
   pair.register(program, ctx);
   peers.register(program, ctx);

@@ -1,0 +1,274 @@
+/**
+ * `warp daemon`'s HTTP server (node:http): the REST API of src/shared/api-routes.ts over the service facade,
+ * validated by the route schemas; SSE at /api/events; /metrics, /health, /openapi.json, /docs; the login
+ * URL; and the built UI. Binds to 127.0.0.1 by default; every /api route needs the token (or its cookie).
+ */
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ErrorCodes, isWarpError, type ErrorCode } from '../core/errors.ts';
+import { API_ROUTES, PUBLIC_PATHS, SSE_HEARTBEAT_SECONDS } from '../../shared/api-routes.ts';
+import { Auth, loadOrCreateToken } from './auth.ts';
+import { docsPage } from './docs-page.ts';
+import { openApiDocument } from './openapi.ts';
+import { ROUTES, checkRouteTable, type RouteDef } from './routes.ts';
+import { InputError } from './schema.ts';
+import { VERSION, type WarpService } from './service.ts';
+import { SseHub } from './sse.ts';
+import { serveUi } from './static-ui.ts';
+import { Uploads } from './uploads.ts';
+
+const MAX_JSON_BODY = 1024 * 1024;
+
+export interface DaemonServerOptions {
+  service: WarpService;
+  host: string;
+  port: number;
+  /** The built UI (out/renderer). */
+  uiDir: string;
+  log?: (msg: string) => void;
+}
+
+export interface RunningDaemon {
+  /** http://host:port */
+  url: string;
+  port: number;
+  token: string;
+  /** A URL that logs a browser in once (a fresh one-time code each call). */
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const BAD_INPUT_CODES = new Set<ErrorCode>([
+  ErrorCodes.USAGE, ErrorCodes.INPUT_NOT_FOUND, ErrorCodes.INPUT_UNREADABLE, ErrorCodes.OUTPUT_EXISTS, ErrorCodes.OUTPUT_UNWRITABLE, ErrorCodes.UNSAFE_PATH,
+  ErrorCodes.KEY_REQUIRED, ErrorCodes.WRONG_KEY, ErrorCodes.KEY_FILE_INVALID, ErrorCodes.ARCHIVE_NOT_WARP, ErrorCodes.ARCHIVE_VERSION, ErrorCodes.CONFIG_INVALID,
+  ErrorCodes.NOT_IN_ARCHIVE, ErrorCodes.PEER_NOT_PAIRED, ErrorCodes.PAIRING_FAILED, ErrorCodes.PEER_ID_MISMATCH,
+]);
+
+function errorResponse(e: unknown): { status: number; code: string; message: string } {
+  if (e instanceof HttpError) return { status: e.status, code: e.code, message: e.message };
+  if (e instanceof InputError) return { status: 400, code: 'BAD_REQUEST', message: e.message };
+  if (isWarpError(e)) {
+    const d = e.details as { status?: number; code?: string };
+    const status = d.status ?? (BAD_INPUT_CODES.has(e.code) ? 400 : e.code === ErrorCodes.SESSION_NOT_FOUND ? 404 : e.code === ErrorCodes.PEER_UNREACHABLE ? 502 : 500);
+    return { status, code: d.code ?? e.code, message: e.message };
+  }
+  return { status: 500, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? null);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: unknown): void {
+  const { status, code, message } = errorResponse(e);
+  if (res.headersSent) { res.destroy(); return; }
+  sendJson(res, status, { error: { code, message } });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_JSON_BODY) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the JSON body is larger than ${MAX_JSON_BODY} bytes`);
+    chunks.push(c);
+  }
+  if (size === 0) return undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'BAD_REQUEST', `send the body as JSON (Content-Type: application/json), not '${type || 'none'}'`);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, 'BAD_REQUEST', `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+interface CompiledRoute {
+  def: RouteDef;
+  method: string;
+  re: RegExp;
+  names: string[];
+}
+
+function compile(): CompiledRoute[] {
+  return ROUTES.map((def) => {
+    const spec = API_ROUTES[def.id];
+    const names: string[] = [];
+    const re = new RegExp('^' + spec.path.replace(/:([A-Za-z]+)/g, (_m, n: string) => { names.push(n); return '([^/]+)'; }) + '$');
+    return { def, method: spec.method, re, names };
+  });
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function loginPage(message: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Warp: log in</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:30rem;margin:4rem auto;padding:0 1rem}input{width:100%;font:inherit;padding:.4rem}button{margin-top:.6rem;font:inherit;padding:.4rem 1rem}</style></head>
+<body><h1>Log in to Warp</h1><p>${message}</p><form method="post" action="/login"><label>Daemon token (<code>warp daemon token</code> prints it)<br>
+<input name="token" type="password" autocomplete="off" autofocus></label><br><button type="submit">Log in</button></form></body></html>`;
+}
+
+export async function startDaemonServer(o: DaemonServerOptions): Promise<RunningDaemon> {
+  checkRouteTable();
+  const svc = o.service;
+  const auth = new Auth(loadOrCreateToken(svc.home));
+  const uploads = new Uploads(svc.home);
+  const sse = new SseHub(SSE_HEARTBEAT_SECONDS);
+  const routes = compile();
+  const uiDir = path.resolve(o.uiDir);
+  const loopbackOnly = LOOPBACK_NAMES.has(o.host) || o.host.startsWith('127.');
+  let openapiCache: { text: string; html: string } | undefined;
+  const unsubscribe = svc.onEvent((e) => sse.broadcast(e));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://daemon.invalid');
+    const p = url.pathname;
+    // DNS-rebinding guard: a loopback daemon answers only requests addressed to loopback names.
+    if (loopbackOnly) {
+      const hostName = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      if (!LOOPBACK_NAMES.has(hostName) && !hostName.startsWith('127.')) throw new HttpError(403, 'FORBIDDEN_HOST', `requests must address the daemon as 127.0.0.1 or localhost, not '${hostName}'`);
+    }
+    if (p === PUBLIC_PATHS.health) return sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: process.uptime() });
+    if (p === PUBLIC_PATHS.metrics) {
+      svc.metrics.sseClients.set(sse.size);
+      const text = svc.metrics.render(svc.transfers.active());
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(text);
+      return;
+    }
+    if (p === PUBLIC_PATHS.openapi || p === PUBLIC_PATHS.docs) {
+      if (!openapiCache) {
+        const doc = openApiDocument(VERSION);
+        openapiCache = { text: JSON.stringify(doc, null, 2), html: docsPage(doc) };
+      }
+      const isJson = p === PUBLIC_PATHS.openapi;
+      res.writeHead(200, { 'Content-Type': isJson ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(isJson ? openapiCache.text : openapiCache.html);
+      return;
+    }
+    if (p === PUBLIC_PATHS.login) return login(req, res, url);
+    if (p === '/api' || p.startsWith('/api/')) return api(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} ${p} is not supported`);
+    serveUi(uiDir, req, res, p);
+  };
+
+  const login = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const ok = (): void => {
+      res.writeHead(req.method === 'POST' ? 303 : 302, { 'Set-Cookie': auth.setCookieHeader(false), Location: '/', 'Cache-Control': 'no-store' });
+      res.end();
+    };
+    const page = (status: number, message: string): void => {
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(loginPage(message));
+    };
+    if (req.method === 'POST') {
+      let body = '';
+      for await (const c of req as AsyncIterable<Buffer>) { body += c.toString(); if (body.length > 4096) break; }
+      const token = new URLSearchParams(body).get('token') ?? '';
+      if (auth.checkToken(token.trim())) return ok();
+      return page(401, 'That token is not right. Run <code>warp daemon token</code> on the daemon\'s machine and paste what it prints.');
+    }
+    const code = url.searchParams.get('code');
+    if (code && auth.useLoginCode(code)) return ok();
+    page(code ? 401 : 200, code ? 'This login link was already used or has expired. Paste the token instead, or restart the daemon for a new link.' : 'Paste the daemon token to use the web UI from this browser.');
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const p = url.pathname;
+    const isEvents = p === API_ROUTES.events.path;
+    if (!auth.check(req.headers, url.searchParams.get('token') ?? undefined, isEvents)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="warp"');
+      throw new HttpError(401, 'UNAUTHORIZED', 'this API needs the daemon token: send "Authorization: Bearer <token>" (warp daemon token prints it) or log in through the URL the daemon printed');
+    }
+    const hits = routes.filter((r) => r.re.test(p));
+    if (hits.length === 0) throw new HttpError(404, 'NOT_FOUND', `no API route ${p}; see /docs`);
+    const route = hits.find((r) => r.method === req.method);
+    if (!route) {
+      res.setHeader('Allow', hits.map((r) => r.method).join(', '));
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${p} (use ${hits.map((r) => r.method).join(' or ')})`);
+    }
+    const m = route.re.exec(p)!;
+    const rawParams: Record<string, string> = {};
+    route.names.forEach((n, i) => {
+      try { rawParams[n] = decodeURIComponent(m[i + 1]); } catch { throw new HttpError(400, 'BAD_REQUEST', `path parameter ${n} is not valid URL encoding`); }
+    });
+    const rawQuery: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) rawQuery[k] = v;
+    const def = route.def;
+    const params = def.params ? def.params.parse(rawParams, 'params', true) : {};
+    const query = def.query ? def.query.parse(rawQuery, 'query', true) : {};
+    if (isEvents) {
+      sse.add(res, { type: 'daemon.hello', version: VERSION, peerId: svc.env.identity.peerId, t: Date.now() });
+      svc.metrics.sseClients.set(sse.size);
+      return;
+    }
+    if (def.id === 'archive.download') return download(res, String(query.archive));
+    let body: unknown;
+    if (!def.rawBody) {
+      const raw = await readJson(req);
+      if (def.body) body = def.body.parse(raw, 'body', false);
+      else if (raw !== undefined && !(typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) throw new HttpError(400, 'BAD_REQUEST', `${def.id} takes no body`);
+    }
+    const out = await def.handler({ params, query, body }, { svc, uploads, req, res });
+    sendJson(res, def.status ?? 200, out);
+  };
+
+  const download = (res: ServerResponse, file: string): void => {
+    const abs = path.resolve(file);
+    if (!abs.endsWith('.warp')) throw new HttpError(400, 'BAD_REQUEST', 'only .warp archives can be downloaded');
+    let st: fs.Stats;
+    try { st = fs.statSync(abs); } catch { throw new HttpError(404, 'NOT_FOUND', `${abs} does not exist`); }
+    if (!st.isFile()) throw new HttpError(400, 'BAD_REQUEST', `${abs} is not a file`);
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-store',
+      'Content-Disposition': `attachment; filename="${path.basename(abs).replace(/["\\\r\n]/g, '_')}"`,
+    });
+    fs.createReadStream(abs).pipe(res);
+  };
+
+  const server = http.createServer((req, res) => {
+    res.once('finish', () => svc.metrics.httpRequests.inc(1, { code: String(res.statusCode) }));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    handle(req, res).catch((e: unknown) => {
+      const { status } = errorResponse(e);
+      if (status >= 500) o.log?.(`${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+      // Drain what the client still sends (a refused upload) so it reads our answer instead of a reset.
+      req.resume();
+      sendError(res, e);
+    });
+  });
+  server.requestTimeout = 0; // uploads and event streams may be long
+  server.headersTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `http://${hostForUrl}:${port}`;
+  return {
+    url, port, token: auth.token,
+    loginUrl: () => `${url}/login?code=${auth.newLoginCode()}`,
+    async close() {
+      unsubscribe();
+      sse.close();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    },
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * The server side of the bridge contract (src/shared/bridge.ts) over the real engine, free of any transport:
+ * the HTTP daemon (server.ts) and the Electron main process (IPC handlers) host this same object. Inputs are
+ * assumed validated by the caller (routes.ts does it for HTTP); the engine still checks what it owns.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, keySourceFromFiles, type KeySource } from '../archive/index.ts';
+import { EventBus } from '../core/events.ts';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../config/index.ts';
+import { parsePeerAddress } from '../net/address.ts';
+import { requestPairing } from '../net/pair.ts';
+import { PROTOCOLS, WarpNode } from '../net/node.ts';
+import type { TransferEnv } from '../transfer/client.ts';
+import type {
+  ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
+  ArchiveVerifyRequest, ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto,
+  RemoveResult, SelfDto, SwarmStatusDto, SyncAddRequest, SyncJobDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
+} from '../../shared/bridge.ts';
+import type { ArchiveEngineEvent, JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
+import type { SwarmEvent } from '../../shared/swarm-events.ts';
+import { writeConfigValues } from './config-write.ts';
+import { JobRunner } from './jobs.ts';
+import { Metrics } from './metrics.ts';
+import { PeerHost } from './peer-host.ts';
+import { SwarmTracker } from './swarm-tracker.ts';
+import { TransferManager, type SwarmFetch } from './transfers.ts';
+
+export const VERSION = '0.1.0';
+
+/** The sync engine's manager, as the daemon uses it (src/engine/sync). Absent: sync routes answer 503. */
+export interface SyncBackend {
+  list(): SyncJobDto[] | Promise<SyncJobDto[]>;
+  add(req: SyncAddRequest): SyncJobDto | Promise<SyncJobDto>;
+  remove(id: string): boolean | Promise<boolean>;
+  pause(id: string): SyncJobDto | Promise<SyncJobDto>;
+  resume(id: string): SyncJobDto | Promise<SyncJobDto>;
+}
+
+export interface ServiceOptions {
+  home: string;
+  config: WarpConfig;
+  env: TransferEnv;
+  /** Which process hosts the service. */
+  host: 'electron' | 'daemon';
+  /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
+  listen?: { host: string; port: number; root: string; allow?: string[] };
+  /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
+  configPath?: string;
+  log?: (msg: string) => void;
+}
+
+export class WarpService {
+  readonly events = new EventBus<WarpEvent>();
+  readonly metrics = new Metrics();
+  readonly jobs: JobRunner;
+  readonly transfers: TransferManager;
+  readonly swarmTracker = new SwarmTracker();
+  readonly home: string;
+  readonly env: TransferEnv;
+  peerHost?: PeerHost;
+  sync?: SyncBackend;
+  private config: WarpConfig;
+  private readonly o: ServiceOptions;
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(o: ServiceOptions) {
+    this.o = o;
+    this.home = o.home;
+    this.env = o.env;
+    this.config = o.config;
+    this.jobs = new JobRunner((e) => this.emit(e));
+    this.transfers = new TransferManager({
+      env: o.env, jobs: this.jobs, emit: (e) => this.emit(e), resolvePeer: (p) => this.resolvePeer(p),
+      onEngineEvent: (e) => this.engineTransferEvent(e),
+    });
+  }
+
+  static async start(o: ServiceOptions): Promise<WarpService> {
+    const s = new WarpService(o);
+    if (o.listen) {
+      fs.mkdirSync(o.listen.root, { recursive: true });
+      s.peerHost = await PeerHost.start({
+        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []),
+        onEvent: (e) => {
+          s.metrics.onTransfer(e, `incoming:${e.session}`);
+          if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
+        },
+        onLog: (m) => o.log?.(m),
+        onPaired: (peer) => {
+          const name = s.pendingPairName;
+          o.env.trust.add({ id: peer, name, via: 'pair' });
+          s.emit({ type: 'peer.paired', peer, name });
+          if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'done', result: { peer } });
+        },
+        onPairFailed: (message) => {
+          s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
+          if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
+        },
+      });
+    }
+    return s;
+  }
+
+  private pendingPairName?: string;
+  private pendingPairJob?: string;
+
+  emit(e: WarpEvent): void {
+    if (e.type === 'job.update') this.metrics.onJob(e.job);
+    this.events.emit(e);
+  }
+
+  onEvent(listener: WarpEventListener): () => void {
+    const off = this.events.on(listener);
+    return () => { off(); };
+  }
+
+  /** Swarm events from the swarm engine: forwarded to every client and kept for `swarm.status()`. */
+  ingestSwarm(e: SwarmEvent): void {
+    this.swarmTracker.ingest(e);
+    this.metrics.onSwarm(e);
+    this.emit(e);
+  }
+
+  /** Enables swarm transfers (`transfers.start` with `from`). */
+  setSwarmFetch(f: SwarmFetch): void {
+    this.transfers.swarmFetch = f;
+  }
+
+  private engineTransferEvent(e: TransferEngineEvent): void {
+    const t = this.transfers.list().find((x) => x.session === e.session && x.status === 'running');
+    this.metrics.onTransfer(e, t?.id ?? e.session);
+    if (e.type === 'transfer.start' && t) this.swarmTracker.linkTransfer(e.session, t.id);
+  }
+
+  async stop(): Promise<void> {
+    this.jobs.abortAll();
+    this.transfers.abortAll();
+    await this.transfers.idle(5000);
+    await this.peerHost?.stop();
+    this.env.index?.close();
+  }
+
+  // ---- info ----
+
+  info(): InfoDto {
+    return {
+      version: VERSION, peerId: this.env.identity.peerId, home: this.home, host: this.o.host, platform: process.platform, startedAt: this.startedAt,
+      listen: this.peerHost ? `${this.o.listen!.host}:${this.peerHost.node.port()}` : undefined,
+      features: { sync: this.sync !== undefined, swarm: this.transfers.swarmFetch !== undefined, upload: this.o.host === 'daemon' },
+    };
+  }
+
+  // ---- archive ----
+
+  private async key(s: ArchiveSecret): Promise<KeySource | undefined> {
+    if (s.password !== undefined && s.keyFile !== undefined) throw new WarpError(ErrorCodes.USAGE, 'give either a password or a key file, not both');
+    if (s.password !== undefined) return { kind: 'password', password: new TextEncoder().encode(s.password) };
+    return keySourceFromFiles({ keyFile: s.keyFile });
+  }
+
+  private archiveListener(job: string): (e: ArchiveEngineEvent) => void {
+    return (e) => {
+      this.metrics.onArchive(e);
+      if (e.type === 'archive.progress') this.jobs.update(job, { progress: { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds } });
+      this.emit({ ...e, job } as WarpEvent);
+    };
+  }
+
+  archiveCreate(req: ArchiveCreateRequest, kind: 'archive.create' | 'archive.upload' = 'archive.create', after?: () => void): JobRef {
+    for (const i of req.inputs) if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
+    const job = this.jobs.run(kind, `Create ${path.basename(req.output)}`, async ({ id, signal }) => {
+      try {
+        fs.mkdirSync(path.dirname(path.resolve(req.output)), { recursive: true });
+        const cfg = this.config.archive;
+        const r = await createArchive({
+          inputs: req.inputs, output: req.output, level: req.level ?? cfg.level, key: await this.key(req), overwrite: req.overwrite,
+          chunker: { minSize: cfg.chunkMin, avgSize: cfg.chunkAvg, maxSize: cfg.chunkMax }, workers: cfg.workers, signal, onEvent: this.archiveListener(id),
+        });
+        return {
+          archive: r.archive, bytesIn: r.bytesIn, files: r.files, uniqueChunks: r.uniqueChunks, archiveBytes: r.archiveBytes, dedupRatio: r.dedupRatio,
+          compressionRatio: r.compressionRatio, encrypted: r.encrypted, merkleRoot: r.merkleRoot, contentId: r.contentId, elapsedSeconds: r.elapsedSeconds,
+        };
+      } finally {
+        after?.();
+      }
+    });
+    return { job };
+  }
+
+  archiveExtract(req: ArchiveExtractRequest): JobRef {
+    const job = this.jobs.run('archive.extract', `Extract ${path.basename(req.archive)}`, async ({ id, signal }) => {
+      const r = await extractArchive({
+        archive: req.archive, target: req.target, paths: req.paths, key: await this.key(req), existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
+        workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id),
+      });
+      return { ...r, target: req.target };
+    });
+    return { job };
+  }
+
+  archiveVerify(req: ArchiveVerifyRequest): JobRef {
+    const job = this.jobs.run('archive.verify', `Verify ${path.basename(req.archive)}`, async ({ id, signal }) => {
+      const r = await verifyArchive({ archive: req.archive, key: await this.key(req), workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id) });
+      return { ...r };
+    });
+    return { job };
+  }
+
+  async archiveList(req: ArchiveListRequest): Promise<ArchiveListResult> {
+    const reader = await ArchiveReader.open(req.archive, await this.key(req));
+    try {
+      const prefix = req.prefix?.replace(/\/+$/, '');
+      const offset = req.offset ?? 0;
+      const limit = req.limit ?? 1000;
+      const entries: ArchiveListResult['entries'] = [];
+      let total = 0;
+      for (const e of reader.manifest.entries()) {
+        if (prefix && e.path !== prefix && !e.path.startsWith(prefix + '/')) continue;
+        if (total >= offset && entries.length < limit) {
+          entries.push({ path: e.path, type: ENTRY_TYPE_NAMES[e.type], size: e.size, mode: e.mode, mtimeMs: e.mtimeMs, ...(e.linkTarget !== undefined ? { target: e.linkTarget } : {}) });
+        }
+        total++;
+      }
+      return { archive: req.archive, total, offset, entries };
+    } finally {
+      reader.close();
+    }
+  }
+
+  async archiveInfo(req: ArchiveInfoRequest): Promise<ArchiveInfoDto> {
+    const reader = await ArchiveReader.open(req.archive, await this.key(req));
+    try {
+      const m = reader.manifest;
+      let files = 0, dirs = 0, symlinks = 0, bytes = 0;
+      for (const e of m.entries()) {
+        if (e.type === EntryType.FILE) { files++; bytes += e.size; } else if (e.type === EntryType.DIR) dirs++; else symlinks++;
+      }
+      return {
+        archive: req.archive, archiveBytes: reader.size, formatVersion: reader.header.version, encrypted: reader.encrypted, files, dirs, symlinks, bytes,
+        chunks: m.chunkCount, merkleRoot: m.merkleRoot.toString('hex'), contentId: m.contentId().toString('hex'),
+      };
+    } finally {
+      reader.close();
+    }
+  }
+
+  // ---- jobs ----
+
+  jobList(): JobDto[] { return this.jobs.list(); }
+  jobGet(id: string): JobDto { return this.jobs.get(id); }
+  jobCancel(id: string): JobDto {
+    const j = this.jobs.get(id);
+    if (j.kind.startsWith('transfer.')) { this.transfers.cancel(id); return this.jobs.get(id); }
+    return this.jobs.cancel(id);
+  }
+
+  // ---- transfers ----
+
+  transferStart(req: TransferStartRequest): TransferRef { return { id: this.transfers.start(req) }; }
+  transferList(req: TransferListRequest = {}): TransferDto[] { return this.transfers.list(req.all ?? true); }
+  transferGet(id: string): TransferDto { return this.transfers.get(id); }
+  transferCancel(id: string): TransferDto { return this.transfers.cancel(id); }
+  transferPause(id: string): TransferDto { return this.transfers.pause(id); }
+  transferResume(id: string): TransferDto { return this.transfers.resume(id); }
+
+  /** A paired peer's id or name (with its remembered address) or an address, to an address the engine dials. */
+  resolvePeer(peer: string): string {
+    const p = this.env.trust.list().find((x) => x.id === peer || x.name === peer);
+    if (p) {
+      if (!p.address) throw new WarpError(ErrorCodes.USAGE, `no address is known for peer ${peer}; give its address (host:port)`);
+      const a = parsePeerAddress(p.address);
+      return a.text.startsWith('/') ? a.text : `${p.id}@${a.host}:${a.port}`;
+    }
+    parsePeerAddress(peer); // throws a clear usage error for a bad address
+    return peer;
+  }
+
+  // ---- peers ----
+
+  peersSelf(): SelfDto {
+    return { peerId: this.env.identity.peerId, addresses: this.peerHost?.addresses() ?? [] };
+  }
+
+  peersList(): PeerDto[] {
+    return this.env.trust.list().map((p) => ({ id: p.id, name: p.name, address: p.address, addedAt: p.addedAt, via: p.via }));
+  }
+
+  peersPairStart(req: PairStartRequest = {}): PairStartResult {
+    if (!this.peerHost) throw new WarpError(ErrorCodes.USAGE, 'this daemon runs without a peer listener (started with --no-listen), so it cannot pair', { details: { status: 409 } });
+    const ttl = (req.timeoutSeconds ?? 300) * 1000;
+    if (this.pendingPairJob) this.jobs.update(this.pendingPairJob, { status: 'cancelled' });
+    const { code, expiresAt } = this.peerHost.startPairing(ttl);
+    this.pendingPairName = req.name;
+    const job = `pair-${code.replace('-', '')}`;
+    this.pendingPairJob = job;
+    const now = new Date().toISOString();
+    this.jobs.track({ id: job, kind: 'peers.pair', status: 'running', title: 'Waiting for a peer to pair', createdAt: now, updatedAt: now });
+    const port = this.peerHost.node.port();
+    const hostAddr = this.o.listen!.host === '0.0.0.0' ? '127.0.0.1' : this.o.listen!.host;
+    return { code, peerId: this.env.identity.peerId, addresses: [`${hostAddr}:${port}`, ...this.peerHost.addresses()], expiresAt: new Date(expiresAt).toISOString(), job };
+  }
+
+  async peersPairJoin(req: PairJoinRequest): Promise<PeerDto> {
+    const addr = parsePeerAddress(req.address, this.config.transfer.port);
+    const node = await WarpNode.create({ identity: this.env.identity, isTrusted: () => false });
+    try {
+      const { conn } = await node.dial(addr, { transport: this.env.transport, allowUntrusted: true });
+      const ch = await node.open(conn, PROTOCOLS.pair);
+      await requestPairing(ch, this.env.identity.peerId, req.code);
+      const peer = conn.remotePeer.toString();
+      this.env.trust.add({ id: peer, name: req.name, address: req.address, via: 'pair' });
+      this.emit({ type: 'peer.paired', peer, name: req.name, address: req.address });
+      return this.peersList().find((p) => p.id === peer)!;
+    } finally {
+      await node.stop();
+    }
+  }
+
+  peersRemove(id: string): RemoveResult {
+    const removed = this.env.trust.remove(id);
+    if (removed) this.emit({ type: 'peer.removed', peer: id });
+    return { removed };
+  }
+
+  // ---- swarm ----
+
+  swarmStatus(): SwarmStatusDto {
+    return { available: this.transfers.swarmFetch !== undefined, sessions: this.swarmTracker.list() };
+  }
+
+  // ---- sync ----
+
+  private syncBackend(): SyncBackend {
+    if (!this.sync) throw new WarpError(ErrorCodes.USAGE, 'folder sync is not available in this build yet', { details: { status: 503, code: 'SYNC_UNAVAILABLE' } });
+    return this.sync;
+  }
+
+  async syncList(): Promise<SyncJobDto[]> { return this.syncBackend().list(); }
+  async syncAdd(req: SyncAddRequest): Promise<SyncJobDto> { return this.syncBackend().add(req); }
+  async syncRemove(id: string): Promise<RemoveResult> { return { removed: await this.syncBackend().remove(id) }; }
+  async syncPause(id: string): Promise<SyncJobDto> { return this.syncBackend().pause(id); }
+  async syncResume(id: string): Promise<SyncJobDto> { return this.syncBackend().resume(id); }
+
+  // ---- config ----
+
+  configGet(): ConfigDto {
+    const r = loadConfig({ configPath: this.o.configPath });
+    const entries: ConfigDto['entries'] = [];
+    for (const [section, spec] of Object.entries(CONFIG_SCHEMA)) {
+      for (const [name, k] of Object.entries(spec.keys)) {
+        const e = r.entries[section][name];
+        entries.push({
+          key: `${section}.${name}`, value: e.value, default: k.default, source: e.source === 'flag' ? 'override' : e.source, type: k.type,
+          description: k.description, ...(k.type === 'enum' ? { allowed: describeAllowed(k) } : {}),
+        });
+      }
+    }
+    return { file: r.file.path, entries };
+  }
+
+  configSet(req: ConfigSetRequest): ConfigDto {
+    const file = writeConfigValues(this.o.configPath ?? path.join(this.home, 'config.toml'), req.values);
+    this.config = loadConfig({ configPath: file }).config;
+    this.emit({ type: 'config.changed', keys: Object.keys(req.values) });
+    return this.configGet();
+  }
+}
