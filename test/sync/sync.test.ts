@@ -12,7 +12,7 @@ import { TrustStore } from '../../src/engine/net/trust.ts';
 import { ChunkStore } from '../../src/engine/store/chunk-store.ts';
 import { FileIndex } from '../../src/engine/store/file-index.ts';
 import type { TransferEnv } from '../../src/engine/transfer/client.ts';
-import { SyncManager, readState, stateFilePath, type SyncEvent, type SyncManagerOptions } from '../../src/engine/sync/index.ts';
+import { SyncManager, addJob, readState, setJobPaused, stateFilePath, type SyncEvent, type SyncManagerOptions } from '../../src/engine/sync/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { peerIdOf, startListener, type Listener } from '../transfer/peers.ts';
 
@@ -275,5 +275,21 @@ describe('SyncManager against a real warp listen peer', () => {
     await waitFor('the error', () => events.some((e) => e.type === 'sync.error'), 60_000);
     expect(m.status(job.id)).toMatchObject({ state: 'error', pending: true });
     expect(m.status(job.id).lastError).toMatch(/./);
+  }, 90_000);
+});
+
+describe('SyncManager and the state file edited by another process', () => {
+  it('picks up a job added and a pause set through the file (as `warp sync add|pause` do)', async () => {
+    const s = await setup({ 'x.txt': 'external\n' });
+    const { m, events } = manager(s);
+    await m.start();
+    const rec = addJob(stateFilePath(s.homeA), { folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' }, Date.now());
+    await waitFor('the job added elsewhere to be pushed', () => pushes(events).length === 1, 30_000);
+    expect(events.some((e) => e.type === 'sync.job-added' && e.id === rec.job.id)).toBe(true);
+    expect(read(path.join(s.peerFolder, 'x.txt'))!.toString()).toBe('external\n');
+    await m.idle();
+    setJobPaused(stateFilePath(s.homeA), rec.job.id, true);
+    await waitFor('the pause set elsewhere', () => m.status(rec.job.id).state === 'paused', 30_000);
+    await s.listener.stop();
   }, 90_000);
 });

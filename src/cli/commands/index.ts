@@ -16,6 +16,7 @@ import * as resume from './resume.ts';
 import * as streamCmd from './stream.ts';
 import * as sched from './sched.ts';
 import * as shortcuts from './shortcuts.ts';
+import * as sync from './sync.ts';
 
 /** Every command module exports `register(program, ctx)`; the order here is the order in --help. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -30,6 +31,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   plan.register(program, ctx);
   probe.register(program, ctx);
   streamCmd.register(program, ctx);
+  sync.register(program, ctx);
   info.register(program, ctx);
   config.register(program, ctx);
   benchLocal.register(program, ctx);

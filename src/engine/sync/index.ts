@@ -1,5 +1,6 @@
 /** Background sync of folders to a paired peer: see manager.ts (behaviour), conflict.ts (the rule) and docs/SYNC.md. */
-export { SyncManager, SYNC_DEFAULTS, normalizeSpec } from './manager.ts';
+export { SyncManager, SYNC_DEFAULTS } from './manager.ts';
+export { addJob, normalizeSpec, removeJob, setJobPaused } from './jobs.ts';
 export type { SyncEvent, SyncEventListener } from './events.ts';
 export {
   CONFLICT_POLICIES, SYNC_STATES,

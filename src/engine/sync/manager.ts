@@ -9,21 +9,20 @@
  * Job definitions and the last synced snapshot live in the state file (state-file.ts); the file is re-read when
  * another process (`warp sync add|remove|pause|resume`) changes it.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { EventBus } from '../core/events.ts';
-import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import { parsePeerAddress } from '../net/address.ts';
+import { ErrorCodes, isWarpError } from '../core/errors.ts';
 import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './events.ts';
-import { insideSchedule, validateSchedule } from './schedule.ts';
+import { addJob, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import { insideSchedule } from './schedule.ts';
 import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
 import {
-  CONFLICT_POLICIES, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec, type SyncJobStatus, type SyncManagerOptions, type SyncStateName,
+  type PowerState, type PushSummary, type SyncJob, type SyncJobSpec, type SyncJobStatus, type SyncManagerOptions, type SyncStateName,
 } from './types.ts';
 
 export const SYNC_DEFAULTS = { debounceMs: 1500, maxWaitMs: 10_000, retryMs: 30_000, windowCheckMs: 30_000 } as const;
@@ -68,15 +67,8 @@ export class SyncManager {
   }
 
   add(spec: SyncJobSpec): SyncJob {
-    const job = normalizeSpec(spec, this.o.now());
-    for (const r of this.jobs.values()) {
-      const j = r.record.job;
-      if (j.folder === job.folder && j.peer === job.peer && j.remotePath === job.remotePath) {
-        throw new WarpError(ErrorCodes.USAGE, `${job.folder} already syncs to ${job.peer}:${job.remotePath} (job ${j.id})`);
-      }
-    }
-    const rec: JobRecord = { job, snapshot: null };
-    updateState(this.file, (d) => { d.jobs.push(rec); });
+    const rec = addJob(this.file, spec, this.o.now());
+    const job = rec.job;
     const rt = this.runtime(rec);
     this.jobs.set(job.id, rt);
     this.events.emit({ type: 'sync.job-added', id: job.id, job });
@@ -86,8 +78,8 @@ export class SyncManager {
 
   async remove(id: string): Promise<boolean> {
     const rt = this.jobs.get(id);
-    updateState(this.file, (d) => { d.jobs = d.jobs.filter((j) => j.job.id !== id); });
-    if (!rt) return false;
+    const inFile = removeJob(this.file, id);
+    if (!rt) return inFile;
     this.jobs.delete(id);
     await this.deactivate(rt);
     this.events.emit({ type: 'sync.job-removed', id });
@@ -169,7 +161,7 @@ export class SyncManager {
 
   private get(id: string): Runtime {
     const rt = this.jobs.get(id);
-    if (!rt) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`, { details: { id } });
+    if (!rt) throw unknownJob(id);
     return rt;
   }
 
@@ -270,12 +262,17 @@ export class SyncManager {
         x.snapshot = r.snapshot;
         x.lastSyncAt = new Date(this.o.now()).toISOString();
         x.lastError = undefined;
+        x.lastErrorCode = undefined;
         if (r.push) x.lastPush = r.push;
       });
       rt.failed = false;
       this.setState(rt, 'idle');
     } catch (e) {
-      if (ac.signal.aborted) { rt.dirty = true; return; } // stopped: the next start syncs again
+      if (ac.signal.aborted) { // stopped or paused: the next start (or resume) syncs again
+        rt.dirty = true;
+        this.setState(rt, 'idle');
+        return;
+      }
       this.fail(rt, e);
     } finally {
       rt.abort = undefined;
@@ -286,7 +283,7 @@ export class SyncManager {
     const error = isWarpError(e) ? { code: e.code, message: e.message } : { code: ErrorCodes.INTERNAL, message: (e as Error)?.message ?? String(e) };
     rt.failed = true;
     rt.dirty = true;
-    this.persist(rt.record.job.id, (x) => { x.lastError = error.message; });
+    this.persist(rt.record.job.id, (x) => { x.lastError = error.message; x.lastErrorCode = error.code; });
     this.events.emit({ type: 'sync.error', id: rt.record.job.id, error });
     this.setState(rt, 'error', error.message);
   }
@@ -305,10 +302,7 @@ export class SyncManager {
   private setPaused(id: string, paused: boolean): SyncJobStatus {
     const rt = this.get(id);
     rt.record.job = { ...rt.record.job, paused };
-    updateState(this.file, (d) => {
-      const r = d.jobs.find((j) => j.job.id === id);
-      if (r) r.job.paused = paused;
-    });
+    setJobPaused(this.file, id, paused);
     if (paused) rt.abort?.abort();
     this.kick(rt);
     return this.describe(rt);
@@ -352,30 +346,8 @@ export class SyncManager {
     const s: SyncJobStatus = { id: r.job.id, job: { ...r.job }, state: rt.state, pending: rt.dirty || rt.debouncer.pending };
     if (rt.reason) s.reason = rt.reason;
     if (r.lastSyncAt) s.lastSyncAt = r.lastSyncAt;
-    if (r.lastError) s.lastError = r.lastError;
+    if (r.lastError) { s.lastError = r.lastError; s.lastErrorCode = r.lastErrorCode; }
     if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
     return s;
   }
-}
-
-/** Validates what a user asked for and fills the defaults. */
-export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
-  if (!spec || typeof spec !== 'object') throw new WarpError(ErrorCodes.USAGE, 'a sync job needs folder, peer and remotePath');
-  if (typeof spec.folder !== 'string' || spec.folder.trim() === '') throw new WarpError(ErrorCodes.USAGE, 'folder must be the path of a local folder');
-  const folder = path.resolve(spec.folder);
-  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${folder} is not a folder`, { details: { path: folder } });
-  if (typeof spec.peer !== 'string') throw new WarpError(ErrorCodes.USAGE, 'peer must be an address such as <peer-id>@host:port');
-  const addr = parsePeerAddress(spec.peer);
-  if (!addr.peerId) throw new WarpError(ErrorCodes.USAGE, `the peer address '${spec.peer}' needs the peer id (<peer-id>@host:port): sync checks who it pushes to`);
-  const remotePath = typeof spec.remotePath === 'string' && spec.remotePath.trim() !== '' ? spec.remotePath.trim() : '/';
-  if (remotePath.split('/').includes('..') || remotePath.includes('\0')) throw new WarpError(ErrorCodes.USAGE, `invalid remote path '${remotePath}'`);
-  const schedule = (spec.schedule ?? []).map((w) => ({ ...w }));
-  validateSchedule(schedule);
-  const conflict = spec.conflict ?? 'newer-wins';
-  if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
-  return {
-    id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath: remotePath.startsWith('/') ? remotePath : `/${remotePath}`,
-    schedule, pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict, paused: false,
-    createdAt: new Date(nowMs).toISOString(),
-  };
 }

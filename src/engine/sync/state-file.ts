@@ -18,6 +18,7 @@ export interface JobRecord {
   snapshot: FileMap | null;
   lastSyncAt?: string;
   lastError?: string;
+  lastErrorCode?: string;
   lastPush?: PushSummary;
 }
 

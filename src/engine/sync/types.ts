@@ -79,6 +79,8 @@ export interface SyncJobStatus {
   pending: boolean;
   lastSyncAt?: string;
   lastError?: string;
+  /** The WarpError code of lastError (E_PEER_UNREACHABLE, E_INPUT_NOT_FOUND, ...). */
+  lastErrorCode?: string;
   lastPush?: PushSummary;
 }
 

@@ -1,0 +1,137 @@
+/**
+ * `warp sync`: folders kept pushed to a paired peer. `add|list|remove|pause|resume` edit the job file under
+ * WARP_HOME (a running manager, in the daemon, the desktop app or `warp sync run`, picks the edits up);
+ * `run` hosts the manager in the foreground until Ctrl-C (`--once`: sync every job once and exit).
+ */
+import type { Command } from 'commander';
+import { formatBytes } from '../../engine/core/bytes.ts';
+import { ErrorCodes, WarpError, type ErrorCode } from '../../engine/core/errors.ts';
+import { warpHome } from '../../engine/core/warp-home.ts';
+import { splitRemotePath } from '../../engine/net/address.ts';
+import {
+  CONFLICT_POLICIES, SyncManager, addJob, formatWindow, parseWindow, readLinuxOnBattery, readState, removeJob, setJobPaused, stateFilePath,
+  type ConflictPolicy, type SyncEvent, type SyncJob, type SyncJobStatus,
+} from '../../engine/sync/index.ts';
+import type { CliContext } from '../context.ts';
+import { transferEnv } from './net-env.ts';
+
+interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string }
+
+const jobLine = (j: SyncJob, extra = ''): string =>
+  `${j.id}  ${j.folder} -> ${j.peer}:${j.remotePath}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
+  `${j.pauseOnBattery ? '  pause-on-battery' : ''}${j.pauseOnMetered ? '  pause-on-metered' : ''}${j.paused ? '  PAUSED' : ''}${extra}`;
+
+function eventLine(e: SyncEvent): string | undefined {
+  switch (e.type) {
+    case 'sync.state': return `${e.id}: ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'sync.change': return `${e.id}: ${e.paths.length} changed (${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? ', …' : ''})`;
+    case 'sync.push-started': return `${e.id}: pushing ${e.changedFiles} changed of ${e.files} files`;
+    case 'sync.push': return `${e.id}: pushed ${e.files} files (${formatBytes(e.bytes)}): ${formatBytes(e.fetchedBytes)} moved, ${e.unchangedFiles} unchanged, ${e.elapsedSeconds.toFixed(2)} s`;
+    case 'sync.conflict': return `${e.id}: conflict on ${e.path}: ${e.winner} copy wins, the other kept as ${e.keptAs}`;
+    case 'sync.pulled': return `${e.id}: ${e.path} changed on the peer; brought here`;
+    case 'sync.error': return `${e.id}: [${e.error.code}] ${e.error.message}`;
+    case 'sync.job-added': return `${e.id}: added (${e.job.folder})`;
+    case 'sync.job-removed': return `${e.id}: removed`;
+    default: return undefined;
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const sync = program.command('sync').description('keep folders pushed to a paired peer (watch, debounce, schedule windows, conflict copies)');
+  const file = (): string => stateFilePath(warpHome());
+  const json = (): boolean => ctx.opts().json;
+  const say = (line: string): void => { if (!ctx.opts().quiet) ctx.err(line); };
+
+  sync.command('add').argument('<folder>', 'local folder to watch').argument('<peer:path>', 'peer address with its id and a remote directory: <peer-id>@host:port:/backup')
+    .description('add a sync job (the folder lands on the peer as <path>/<folder name>, like `warp send`)')
+    .option('--schedule <window...>', "push only inside these windows: '[days] HH:MM-HH:MM [time zone]', e.g. 'mon-fri 22:00-06:00 Europe/Berlin'")
+    .option('--pause-on-battery', 'hold changes while the machine runs on battery')
+    .option('--pause-on-metered', 'hold changes while the network is metered')
+    .option('--conflict <policy>', `who wins when a file changed on both sides: ${CONFLICT_POLICIES.join(', ')} (default newer-wins)`)
+    .action((folder: string, dest: string, o: AddOpts) => {
+      const { address, remotePath } = splitRemotePath(dest);
+      if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
+        throw new WarpError(ErrorCodes.USAGE, `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`);
+      }
+      const rec = addJob(file(), {
+        folder, peer: address, remotePath: remotePath ?? '/', schedule: (o.schedule ?? []).map(parseWindow),
+        pauseOnBattery: o.pauseOnBattery, pauseOnMetered: o.pauseOnMetered, conflict: o.conflict as ConflictPolicy | undefined,
+      }, Date.now());
+      if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
+      else say(`added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`);
+    });
+
+  sync.command('list', { isDefault: true }).alias('ls').description('list sync jobs with their last sync and error')
+    .action(() => {
+      const jobs = readState(file()).jobs;
+      if (json()) {
+        for (const r of jobs) ctx.out(JSON.stringify({ type: 'sync.job', job: r.job, lastSyncAt: r.lastSyncAt, lastError: r.lastError, lastPush: r.lastPush }));
+        ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length }));
+        return;
+      }
+      if (jobs.length === 0) say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
+      for (const r of jobs) {
+        const last = r.lastError ? `  last error: ${r.lastError}` : r.lastSyncAt ? `  last sync ${r.lastSyncAt}` : '  never synced';
+        ctx.out(jobLine(r.job, last));
+      }
+    });
+
+  sync.command('remove').alias('rm').argument('<id>').description('remove a sync job (files stay where they are on both sides)')
+    .action((id: string) => {
+      if (!removeJob(file(), id)) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
+      if (json()) ctx.out(JSON.stringify({ type: 'result', removed: id }));
+      else say(`removed sync job ${id}`);
+    });
+
+  for (const [name, paused] of [['pause', true], ['resume', false]] as const) {
+    sync.command(name).argument('<id>').description(paused ? 'hold a job\'s changes until resumed (survives restarts)' : 'let a paused job sync again')
+      .action((id: string) => {
+        const job = setJobPaused(file(), id, paused);
+        if (json()) ctx.out(JSON.stringify({ type: 'result', job }));
+        else say(`${paused ? 'paused' : 'resumed'} sync job ${id}`);
+      });
+  }
+
+  sync.command('run').description('run the sync manager in the foreground until Ctrl-C')
+    .option('--once', 'sync every job once, then exit (for cron and scripts)')
+    .action(async (o: { once?: boolean }) => {
+      const env = await transferEnv(ctx);
+      const c = env.config.sync;
+      const m = new SyncManager({ env, debounceMs: c.debounce, maxWaitMs: c.maxWait, retryMs: c.retry });
+      m.events.on((e) => {
+        if (json()) ctx.out(JSON.stringify(e));
+        else { const l = eventLine(e); if (l) say(l); }
+      });
+      // Linux without Electron: the battery state comes from /sys/class/power_supply.
+      const power = (): void => { const b = readLinuxOnBattery(); if (b !== undefined) m.setPowerState({ onBattery: b }); };
+      power();
+      const powerTimer = setInterval(power, 30_000);
+      powerTimer.unref();
+      let statuses: SyncJobStatus[] = [];
+      try {
+        if (m.list().length === 0) say("no sync jobs: add one with 'warp sync add'");
+        await m.start();
+        if (o.once) {
+          await m.idle();
+        } else {
+          say(`syncing ${m.list().length} job(s); Ctrl-C stops`);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        }
+      } finally {
+        clearInterval(powerTimer);
+        await m.stop();
+        statuses = m.status();
+        env.index?.close();
+      }
+      if (json()) ctx.out(JSON.stringify({ type: 'result', jobs: statuses }));
+      else for (const s of statuses) say(`${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}`);
+      const failed = statuses.find((s) => s.state === 'error');
+      if (o.once && failed) {
+        const known = (Object.values(ErrorCodes) as string[]).includes(failed.lastErrorCode ?? '');
+        throw new WarpError((known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode, `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`);
+      }
+    });
+}

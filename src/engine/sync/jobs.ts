@@ -1,0 +1,76 @@
+/**
+ * Job definitions as the state file holds them: validation of what a user asks for, and the add / remove /
+ * pause edits. The manager and the CLI (`warp sync add|remove|pause|resume`, which work without a running
+ * manager) both go through here, so the rules are the same whichever process edits the file.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { parsePeerAddress } from '../net/address.ts';
+import { validateSchedule } from './schedule.ts';
+import { updateState, type JobRecord } from './state-file.ts';
+import { CONFLICT_POLICIES, type SyncJob, type SyncJobSpec } from './types.ts';
+
+/** Validates what a user asked for and fills the defaults. */
+export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
+  if (!spec || typeof spec !== 'object') throw new WarpError(ErrorCodes.USAGE, 'a sync job needs folder, peer and remotePath');
+  if (typeof spec.folder !== 'string' || spec.folder.trim() === '') throw new WarpError(ErrorCodes.USAGE, 'folder must be the path of a local folder');
+  const folder = path.resolve(spec.folder);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${folder} is not a folder`, { details: { path: folder } });
+  if (typeof spec.peer !== 'string') throw new WarpError(ErrorCodes.USAGE, 'peer must be an address such as <peer-id>@host:port');
+  const addr = parsePeerAddress(spec.peer);
+  if (!addr.peerId) throw new WarpError(ErrorCodes.USAGE, `the peer address '${spec.peer}' needs the peer id (<peer-id>@host:port): sync checks who it pushes to`);
+  if (spec.remotePath !== undefined && typeof spec.remotePath !== 'string') throw new WarpError(ErrorCodes.USAGE, 'remotePath must be a path on the peer, such as /backup');
+  let remotePath = (spec.remotePath ?? '').trim() || '/';
+  if (remotePath.split('/').includes('..') || remotePath.includes('\0') || remotePath.includes('\\')) throw new WarpError(ErrorCodes.USAGE, `invalid remote path '${remotePath}': no '..', no backslashes`);
+  if (!remotePath.startsWith('/')) remotePath = `/${remotePath}`;
+  if (spec.schedule !== undefined && !Array.isArray(spec.schedule)) throw new WarpError(ErrorCodes.USAGE, 'schedule must be a list of windows { start, end, days?, timeZone? }');
+  const schedule = (spec.schedule ?? []).map((w) => {
+    if (!w || typeof w !== 'object' || typeof w.start !== 'string' || typeof w.end !== 'string') throw new WarpError(ErrorCodes.USAGE, 'a schedule window needs start and end as HH:MM');
+    return { start: w.start, end: w.end, ...(w.days ? { days: [...w.days] } : {}), ...(w.timeZone ? { timeZone: w.timeZone } : {}) };
+  });
+  validateSchedule(schedule);
+  const conflict = spec.conflict ?? 'newer-wins';
+  if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
+  return {
+    id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath, schedule,
+    pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict, paused: false,
+    createdAt: new Date(nowMs).toISOString(),
+  };
+}
+
+/** Adds a job to the file; the same folder, peer and remote path twice is refused. */
+export function addJob(file: string, spec: SyncJobSpec, nowMs: number): JobRecord {
+  const job = normalizeSpec(spec, nowMs);
+  const rec: JobRecord = { job, snapshot: null };
+  updateState(file, (d) => {
+    const dup = d.jobs.find((r) => r.job.folder === job.folder && r.job.peer === job.peer && r.job.remotePath === job.remotePath);
+    if (dup) throw new WarpError(ErrorCodes.USAGE, `${job.folder} already syncs to ${job.peer}:${job.remotePath} (job ${dup.job.id})`);
+    d.jobs.push(rec);
+  });
+  return rec;
+}
+
+export function removeJob(file: string, id: string): boolean {
+  let found = false;
+  updateState(file, (d) => {
+    found = d.jobs.some((j) => j.job.id === id);
+    d.jobs = d.jobs.filter((j) => j.job.id !== id);
+  });
+  return found;
+}
+
+export function setJobPaused(file: string, id: string, paused: boolean): SyncJob {
+  let job: SyncJob | undefined;
+  updateState(file, (d) => {
+    const r = d.jobs.find((j) => j.job.id === id);
+    if (r) { r.job.paused = paused; job = r.job; }
+  });
+  if (!job) throw unknownJob(id);
+  return job;
+}
+
+export function unknownJob(id: string): WarpError {
+  return new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`, { details: { id } });
+}

@@ -1,0 +1,100 @@
+/** `warp sync` as a user runs it: real processes, a real `warp listen` peer on 127.0.0.1. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { warp } from '../helpers/cli.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { peerIdOf, spawnWarp, startListener } from '../transfer/peers.ts';
+
+describe('warp sync (CLI)', () => {
+  it('add, list, pause, resume, run --once and remove, with --json', async () => {
+    const dir = tmpDir('warp-sync-cli-');
+    const homeA = path.join(dir, 'homeA');
+    const root = path.join(dir, 'root');
+    const folder = path.join(dir, 'docs');
+    fs.mkdirSync(root);
+    fs.mkdirSync(path.join(folder, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'sub', 'a.txt'), 'from the cli\n');
+    const l = await startListener(path.join(dir, 'homeB'), root, ['--allow', peerIdOf(homeA)]);
+    try {
+      const help = warp(['sync', '--help'], { home: homeA });
+      expect(help.status).toBe(0);
+      for (const c of ['add', 'list', 'remove', 'pause', 'resume', 'run']) expect(help.stdout).toContain(c);
+
+      const bad = warp(['sync', 'add', folder, `${l.addr}:/backup`, '--schedule', 'whenever'], { home: homeA });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/invalid schedule window/);
+      const noId = warp(['sync', 'add', folder, '127.0.0.1:7654:/backup'], { home: homeA });
+      expect(noId.status).toBe(2);
+      expect(noId.stderr).toMatch(/needs the peer id/);
+
+      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/backup`, '--schedule', '00:00-24:00', '--pause-on-battery'], { home: homeA });
+      expect(add.status, add.stderr).toBe(0);
+      const job = add.json.at(-1)!.job as { id: string; remotePath: string; pauseOnBattery: boolean; schedule: unknown[] };
+      expect(job).toMatchObject({ remotePath: '/backup', pauseOnBattery: true, schedule: [{ start: '00:00', end: '24:00' }] });
+      expect(warp(['sync', 'add', folder, `${l.addr}:/backup`], { home: homeA }).stderr).toMatch(/already syncs/);
+
+      expect(warp(['sync', 'pause', job.id], { home: homeA }).status).toBe(0);
+      const list = warp(['--json', 'sync', 'list'], { home: homeA });
+      expect(list.json[0]).toMatchObject({ type: 'sync.job', job: { id: job.id, paused: true } });
+      expect(list.json.at(-1)).toEqual({ type: 'result', jobs: 1 });
+      expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/PAUSED.*never synced/);
+
+      // Paused: run --once pushes nothing.
+      const idle = warp(['--json', 'sync', 'run', '--once'], { home: homeA });
+      expect(idle.status, idle.stderr).toBe(0);
+      expect(idle.json.at(-1)).toMatchObject({ type: 'result', jobs: [{ id: job.id, state: 'paused' }] });
+      expect(fs.existsSync(path.join(root, 'backup'))).toBe(false);
+
+      expect(warp(['sync', 'resume', job.id], { home: homeA }).status).toBe(0);
+      const run = warp(['--json', 'sync', 'run', '--once'], { home: homeA });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.json.some((e) => e.type === 'sync.push')).toBe(true);
+      expect(fs.readFileSync(path.join(root, 'backup', 'docs', 'sub', 'a.txt'), 'utf8')).toBe('from the cli\n');
+      expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/last sync 20/);
+
+      const rm = warp(['--json', 'sync', 'remove', job.id], { home: homeA });
+      expect(rm.json.at(-1)).toEqual({ type: 'result', removed: job.id });
+      expect(warp(['sync', 'remove', job.id], { home: homeA }).status).toBe(2);
+    } finally {
+      await l.stop();
+    }
+  }, 120_000);
+
+  it('warp sync run stays up, pushes a change and stops cleanly on SIGINT', async () => {
+    const dir = tmpDir('warp-sync-run-');
+    const homeA = path.join(dir, 'homeA');
+    const root = path.join(dir, 'root');
+    const folder = path.join(dir, 'notes');
+    fs.mkdirSync(root);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'n.txt'), 'one\n');
+    const l = await startListener(path.join(dir, 'homeB'), root, ['--allow', peerIdOf(homeA)]);
+    try {
+      expect(warp(['sync', 'add', folder, `${l.addr}:/`], { home: homeA }).status).toBe(0);
+      const r = spawnWarp(homeA, ['--json', 'sync', 'run'], { WARP_SYNC_DEBOUNCE: '200ms' });
+      let out = '';
+      r.proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      const pushesSeen = (): number => out.split('\n').filter((x) => x.includes('"type":"sync.push"')).length;
+      const peerFile = path.join(root, 'notes', 'n.txt');
+      const until = async (what: string, ok: () => boolean): Promise<void> => {
+        const end = Date.now() + 30_000;
+        while (!ok()) { if (Date.now() > end) throw new Error(`timed out: ${what}`); await new Promise((res) => setTimeout(res, 50)); }
+      };
+      await until('first push', () => pushesSeen() === 1);
+      expect(fs.readFileSync(peerFile, 'utf8')).toBe('one\n');
+      await new Promise((res) => setTimeout(res, 500)); // the watcher is up once the first sync ran
+      fs.writeFileSync(path.join(folder, 'n.txt'), 'two\n');
+      await until('second push', () => pushesSeen() === 2);
+      expect(fs.readFileSync(peerFile, 'utf8')).toBe('two\n');
+      r.proc.kill('SIGINT');
+      const done = await r.done;
+      expect(done.status, done.stderr).toBe(0);
+      const lines = done.stdout.split('\n').filter((x) => x.startsWith('{')).map((x) => JSON.parse(x) as Record<string, unknown>);
+      expect(lines.filter((e) => e.type === 'sync.push').length).toBeGreaterThanOrEqual(2);
+      expect(lines.at(-1)).toMatchObject({ type: 'result', jobs: [{ state: 'idle' }] });
+    } finally {
+      await l.stop();
+    }
+  }, 120_000);
+});
