@@ -153,7 +153,7 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
 
   async function upload(req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void): Promise<JobRef> {
     const total = req.files.reduce((s, f) => s + f.blob.size, 0);
-    const { upload: id } = await call<{ upload: string }>('archive.uploadBegin', { body: { name: req.name, files: req.files.length, totalBytes: total } });
+    const { upload: id } = await call<{ upload: string }>('archive.uploadBegin');
     let sent = 0;
     const onBytes = (n: number) => { sent += n; onProgress?.(sent, total); };
     try {
