@@ -7,6 +7,7 @@ import { conflictName, conflictStamp, isTemporaryName, planSync } from '../../sr
 import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync/schedule.ts';
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
 import type { FileMap } from '../../src/engine/sync/types.ts';
+import { readLinuxOnBattery } from '../../src/engine/sync/power.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 /** A manual clock: timers fire only when the test advances time. */
@@ -177,5 +178,25 @@ describe('state file', () => {
     expect(() => readState(file)).toThrow(/not valid JSON.*move it away/);
     fs.writeFileSync(file, '{"version":99,"jobs":[]}');
     expect(() => readState(file)).toThrow(/version 99/);
+  });
+});
+
+describe('readLinuxOnBattery', () => {
+  it('reads /sys/class/power_supply layouts: battery discharging without mains online means on battery', () => {
+    const dir = tmpDir('warp-power-');
+    const supply = (name: string, files: Record<string, string>): void => {
+      fs.mkdirSync(path.join(dir, name));
+      for (const [k, v] of Object.entries(files)) fs.writeFileSync(path.join(dir, name, k), `${v}\n`);
+    };
+    expect(readLinuxOnBattery(path.join(dir, 'missing'))).toBeUndefined();
+    expect(readLinuxOnBattery(dir)).toBe(false); // a desktop: no supplies at all
+    supply('BAT0', { type: 'Battery', status: 'Discharging' });
+    supply('AC', { type: 'Mains', online: '0' });
+    expect(readLinuxOnBattery(dir)).toBe(true);
+    fs.writeFileSync(path.join(dir, 'AC', 'online'), '1\n');
+    expect(readLinuxOnBattery(dir)).toBe(false);
+    fs.writeFileSync(path.join(dir, 'AC', 'online'), '0\n');
+    fs.writeFileSync(path.join(dir, 'BAT0', 'status'), 'Charging\n');
+    expect(readLinuxOnBattery(dir)).toBe(false);
   });
 });

@@ -293,3 +293,23 @@ describe('SyncManager and the state file edited by another process', () => {
     await s.listener.stop();
   }, 90_000);
 });
+
+describe('SyncManager when the folder goes missing', () => {
+  it('is an error while the folder is gone, and syncs and watches it again once it is back', async () => {
+    const s = await setup({ 'a.txt': 'before\n' });
+    const { m, events } = manager(s, { retryMs: 300 });
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    fs.rmSync(s.folder, { recursive: true });
+    await m.start();
+    await waitFor('the error', () => m.status(job.id).state === 'error');
+    expect(m.status(job.id)).toMatchObject({ lastErrorCode: 'E_INPUT_NOT_FOUND' });
+    fs.mkdirSync(s.folder);
+    fs.writeFileSync(path.join(s.folder, 'a.txt'), 'back\n');
+    await waitFor('the push once the folder is back', () => pushes(events).length === 1);
+    await m.idle();
+    fs.writeFileSync(path.join(s.folder, 'b.txt'), 'watched again\n');
+    await waitFor('the change seen by the new watcher', () => pushes(events).length === 2);
+    expect(read(path.join(s.peerFolder, 'b.txt'))!.toString()).toBe('watched again\n');
+    await s.listener.stop();
+  }, 90_000);
+});

@@ -179,23 +179,24 @@ export class SyncManager {
   }
 
   private async activate(rt: Runtime): Promise<void> {
-    const folder = rt.record.job.folder;
     rt.dirty = true; // the first sync catches up with whatever changed while we were not watching
-    if (fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-      const w = watch(folder, {
-        ignoreInitial: true,
-        ignored: (p: string) => isTemporaryName(p),
-      });
-      rt.watcher = w;
-      w.on('all', (_event, p) => {
-        if (typeof p === 'string') rt.changed.add(path.relative(folder, p).split(path.sep).join('/'));
-        rt.dirty = true;
-        rt.debouncer.trigger();
-      });
-      w.on('error', (e) => this.fail(rt, e));
-      await new Promise<void>((resolve) => { w.once('ready', () => resolve()); });
-    }
+    await this.watchFolder(rt);
     this.kick(rt);
+  }
+
+  /** Starts the job's watcher if its folder exists (a missing folder is an error state; watched once it is back). */
+  private async watchFolder(rt: Runtime): Promise<void> {
+    const folder = rt.record.job.folder;
+    if (rt.watcher || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return;
+    const w = watch(folder, { ignoreInitial: true, ignored: (p: string) => isTemporaryName(p) });
+    rt.watcher = w;
+    w.on('all', (_event, p) => {
+      if (typeof p === 'string') rt.changed.add(path.relative(folder, p).split(path.sep).join('/'));
+      rt.dirty = true;
+      rt.debouncer.trigger();
+    });
+    w.on('error', (e) => this.fail(rt, e));
+    await new Promise<void>((resolve) => { w.once('ready', () => resolve()); });
   }
 
   private async deactivate(rt: Runtime): Promise<void> {
@@ -267,6 +268,7 @@ export class SyncManager {
       });
       rt.failed = false;
       this.setState(rt, 'idle');
+      if (!rt.watcher && this.started && this.jobs.has(rec.job.id)) await this.watchFolder(rt);
     } catch (e) {
       if (ac.signal.aborted) { // stopped or paused: the next start (or resume) syncs again
         rt.dirty = true;
