@@ -9,7 +9,7 @@ import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE
 import { EventBus } from '../core/events.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../config/index.ts';
-import { parsePeerAddress } from '../net/address.ts';
+import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransferEnv } from '../transfer/client.ts';
@@ -273,7 +273,10 @@ export class WarpService {
       const a = parsePeerAddress(p.address);
       return a.text.startsWith('/') ? a.text : `${p.id}@${a.host}:${a.port}`;
     }
-    parsePeerAddress(peer); // throws a clear usage error for a bad address
+    if (!looksLikePeerAddress(peer)) {
+      throw new WarpError(ErrorCodes.USAGE, `invalid peer address '${peer}': not a paired peer's id or name, and not host:port, <peer-id>@host:port or a multiaddr`);
+    }
+    parsePeerAddress(peer); // throws a clear usage error for a bad port or peer id
     return peer;
   }
 

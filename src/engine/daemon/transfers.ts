@@ -49,9 +49,10 @@ export class TransferManager {
     if (req.kind === 'swarm' && !this.swarmFetch) {
       throw new WarpError(ErrorCodes.USAGE, 'swarm transfers are not available in this build yet (the swarm engine is missing)', { details: { status: 503, code: 'SWARM_UNAVAILABLE' } });
     }
+    const peers = req.kind === 'swarm' ? req.from : [req.peer];
+    for (const p of peers) this.resolvePeer(p); // a bad address is a 400 now, not a failed job later
     const id = newId();
     const now = new Date().toISOString();
-    const peers = req.kind === 'swarm' ? req.from : [req.peer];
     const dto: TransferDto = { id, kind: req.kind, status: 'queued', peers, localPath: path.resolve(req.localPath), remotePath: req.remotePath, createdAt: now, updatedAt: now, resumes: 0 };
     const r: Running = { dto, req };
     this.items.set(id, r);
