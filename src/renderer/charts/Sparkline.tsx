@@ -18,7 +18,8 @@ export function Sparkline({ values, capacity = 120, color, height = 36, label }:
     let max = 0;
     for (const v of values) if (v > max) max = v;
     max = niceMax(max * 1.1);
-    const step = w / Math.max(1, capacity - 1);
+    // Few samples (a short transfer) still span the width; a long one slides through the last `capacity`.
+    const step = w / Math.max(1, Math.min(n, capacity) - 1);
     const x0 = w - (n - 1) * step;
     ctx.beginPath();
     for (let i = 0; i < n; i++) {

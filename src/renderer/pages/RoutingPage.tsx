@@ -39,7 +39,7 @@ export function RoutingPage() {
       {s ? <SessionView s={s} /> : (
         <Card>
           <Empty icon="⌬" title="No swarm download yet">
-            {available === false ? 'This build has no swarm engine yet; ' : ''}Start a swarm transfer on the Transfers page (several peers holding the same content). Meanwhile, plan one below.
+            {available === false ? 'This build has no swarm engine yet. ' : ''}Start a swarm transfer on the Transfers page (several peers holding the same content). Meanwhile, plan one below.
           </Empty>
         </Card>
       )}

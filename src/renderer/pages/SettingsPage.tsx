@@ -36,7 +36,7 @@ export function SettingsPage() {
                 {sections.map(([s]) => <button key={s} type="button" role="tab" aria-selected={s === current?.[0]} className={s === current?.[0] ? 'active' : ''} onClick={() => setTab(s)}>{s}</button>)}
               </div>
               <div className="table-wrap">
-                <table>
+                <table className="config-table">
                   <thead><tr><th>Key</th><th>Value</th><th className="hide-phone">Source</th></tr></thead>
                   <tbody>{current?.[1].map((e) => <ConfigRow key={e.key} entry={e} />)}</tbody>
                 </table>
@@ -60,7 +60,8 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
   const [saving, setSaving] = useState(false);
   const toast = useApp((s) => s.toast);
   const dirty = value !== show(entry.value);
-  const allowed = entry.allowed?.split(/[|,]\s*/).filter(Boolean);
+  // "one of fast, balanced, max" / "a | b": the daemon describes enums in words.
+  const allowed = entry.allowed?.replace(/^one of\s+/i, '').split(/\s*[|,]\s*|\s+or\s+/).map((a) => a.trim()).filter(Boolean);
   const save = async () => {
     setSaving(true);
     setError(undefined);
@@ -116,7 +117,7 @@ function About() {
           {sched.reason && <div className="muted small">{sched.reason}</div>}
           {sched.adapter && <div className="muted small">adapter: {sched.adapter}</div>}
         </dd>
-        {info && <><dt>Features</dt><dd>{Object.entries(info.features).map(([k, v]) => <Badge key={k} status={v ? 'done' : 'idle'}>{k}</Badge>)}</dd></>}
+        {info && <><dt>Features</dt><dd className="row" style={{ gap: 6 }}>{Object.entries(info.features).map(([k, v]) => <Badge key={k} status={v ? 'done' : 'idle'}>{`${k}${v ? '' : ': off'}`}</Badge>)}</dd></>}
       </dl>
     </Card>
   );

@@ -35,7 +35,7 @@ export function SyncPage() {
         <AddSync onAdded={() => void load()} />
         <Card title="Synced folders" testId="sync-jobs">
           {error && <ErrorNote>{error}</ErrorNote>}
-          {!jobs?.length ? <Empty icon="⟳" title="No synced folders">Add a folder above to keep it in step with a peer.</Empty> : (
+          {error ? null : !jobs?.length ? <Empty icon="⟳" title="No synced folders">Add a folder above to keep it in step with a peer.</Empty> : (
             <div className="table-wrap">
               <table>
                 <thead><tr><th>Folder</th><th>Peer</th><th>State</th><th className="num hide-phone">Synced</th><th className="hide-phone">Last sync</th><th /></tr></thead>

@@ -11,7 +11,7 @@ import { Sparkline } from '../charts/Sparkline.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
 import { formatBytes, formatDuration, formatRate, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
-import { isActive, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
+import { finished, isActive, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
 
@@ -89,8 +89,8 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
   const toast = useApp((s) => s.toast);
   const session = job.session ?? dto?.session;
   const swarm = useSwarm((s) => (session ? s.sessions[session] : undefined));
-  const p = job.progress ?? dto?.progress;
   const status = job.status;
+  const p = finished(status, job.progress ?? dto?.progress);
   const active = isActive(job);
   const incoming = job.kind === 'transfer.incoming';
   const act = (what: 'cancel' | 'pause' | 'resume') => bridge().transfers[what](job.id).catch((err) => toast('error', errorText(err)));
@@ -124,16 +124,18 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
         {dto && dto.resumes > 0 && <span>resumed {dto.resumes}×</span>}
         {(job.error ?? dto?.error) && <span style={{ color: 'var(--red)' }}>{(job.error ?? dto?.error)?.message}</span>}
       </div>
-      <div className="row" style={{ gridColumn: '1 / -1', justifyContent: 'space-between' }}>
-        <div style={{ flex: 1, minWidth: 200 }}>{shares && shares.length > 1 && <ShareBar parts={shares} format={formatBytes} />}</div>
-        {!incoming && (
-          <div className="row">
-            {status === 'running' && <button type="button" className="small" onClick={() => act('pause')}>Pause</button>}
-            {(status === 'paused' || status === 'failed') && <button type="button" className="small" onClick={() => act('resume')}>Resume</button>}
-            {active && <button type="button" className="small danger" onClick={() => act('cancel')}>Cancel</button>}
-          </div>
-        )}
-      </div>
+      {((shares && shares.length > 1) || (!incoming && (active || status === 'failed'))) && (
+        <div className="row" style={{ gridColumn: '1 / -1', justifyContent: 'space-between' }}>
+          <div style={{ flex: 1, minWidth: 200 }}>{shares && shares.length > 1 && <ShareBar parts={shares} format={formatBytes} />}</div>
+          {!incoming && (
+            <div className="row">
+              {status === 'running' && <button type="button" className="small" onClick={() => act('pause')}>Pause</button>}
+              {(status === 'paused' || status === 'failed') && <button type="button" className="small" onClick={() => act('resume')}>Resume</button>}
+              {active && <button type="button" className="small danger" onClick={() => act('cancel')}>Cancel</button>}
+            </div>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -51,8 +51,17 @@ function fromDto(dto: JobDto, prev?: JobView): JobView {
   return {
     ...(prev ?? { rates: [], warnings: [] }),
     id: dto.id, kind: dto.kind, status: dto.status, title: dto.title, createdAt: dto.createdAt,
-    progress: dto.progress ?? prev?.progress, error: dto.error, result: dto.result, touched: Date.now(),
+    progress: finished(dto.status, dto.progress ?? prev?.progress), error: dto.error, result: dto.result, touched: Date.now(),
   };
+}
+
+/**
+ * A job that is done is complete, whatever its last throttled progress said (a sender's last progress event
+ * can trail the receiver's completion; chunks the peer already had never count as sent).
+ */
+export function finished<P extends ProgressDto | undefined>(status: JobStatus, p: P): P {
+  if (status !== 'done' || !p) return p;
+  return { ...p, bytes: Math.max(p.bytes, p.totalBytes), files: Math.max(p.files, p.totalFiles), rate: 0, etaSeconds: 0 };
 }
 
 function blank(id: string, kind: JobView['kind'], title: string): JobView {
