@@ -23,8 +23,9 @@ import { createMainWindow } from './window.ts';
 const smoke = process.env.WARP_ELECTRON_SMOKE === '1';
 const outDir = import.meta.dirname;
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-// Tray icons: packaged under resources/assets (electron-builder extraResources), in a checkout under resources/.
-const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(outDir, '../../resources');
+// Tray icons: packaged under resources/assets (electron-builder extraResources), in a checkout under resources/
+// of the app folder (the one holding package.json, which `electron .` runs).
+const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(app.getAppPath(), 'resources');
 const appUrl = devUrl ?? new URL(`file://${path.join(outDir, '../renderer/index.html')}`).href;
 
 const log = (m: string) => process.stderr.write(`warp: ${m}\n`);

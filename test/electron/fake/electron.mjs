@@ -1,0 +1,165 @@
+// A stand-in for the 'electron' module, so the built main process (out/main/index.js) runs under plain Node
+// where no Electron binary exists (test/electron/main-process.test.ts). It records what main asks of Electron
+// and, once main has registered its IPC handlers, plays a scenario against them and prints one JSON line per
+// step ("FAKE {...}"), then quits the app the way Electron would (before-quit, will-quit, exit).
+// Only the API surface src/main uses is here; anything else throws, so a new dependency is noticed.
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+
+const out = (step, data) => process.stdout.write(`FAKE ${JSON.stringify({ step, ...data })}\n`);
+
+class Emitter extends EventEmitter {}
+
+// ---- app ----
+const appEvents = new Emitter();
+let exiting = false;
+export const app = Object.assign(appEvents, {
+  isPackaged: false,
+  requestSingleInstanceLock: () => true,
+  whenReady: () => Promise.resolve(),
+  isReady: () => true,
+  getAppPath: () => process.cwd(),
+  getPath: (name) => (name === 'home' ? process.env.HOME ?? '/tmp' : '/tmp'),
+  getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
+  setLoginItemSettings: (s) => out('login-item', { settings: s }),
+  quit() {
+    const ev = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    appEvents.emit('before-quit', ev);
+    for (const w of windows) w.emit('close', { preventDefault() {} });
+    const wq = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    appEvents.emit('will-quit', wq);
+    if (!wq.defaultPrevented) app.exit(0);
+  },
+  exit(code) {
+    if (exiting) return;
+    exiting = true;
+    out('exit', { code });
+    process.exit(code);
+  },
+});
+
+// ---- windows ----
+const windows = [];
+class WebContents extends Emitter {
+  constructor() {
+    super();
+    this.sent = [];
+    this.openHandler = undefined;
+  }
+  setWindowOpenHandler(h) { this.openHandler = h; }
+  send(channel, payload) { this.sent.push({ channel, payload }); }
+  isDestroyed() { return false; }
+  isLoading() { return false; }
+}
+export class BrowserWindow extends Emitter {
+  constructor(options) {
+    super();
+    this.options = options;
+    this.webContents = new WebContents();
+    this.visible = false;
+    windows.push(this);
+    out('window', { webPreferences: options.webPreferences, width: options.width, height: options.height });
+  }
+  static getAllWindows() { return windows; }
+  loadFile(file) { this.loaded = `file://${path.resolve(file)}`; setImmediate(() => this.emit('ready-to-show')); return Promise.resolve(); }
+  loadURL(url) { this.loaded = url; setImmediate(() => this.emit('ready-to-show')); return Promise.resolve(); }
+  show() { this.visible = true; }
+  hide() { this.visible = false; }
+  focus() {}
+  isMinimized() { return false; }
+  restore() {}
+  isDestroyed() { return false; }
+}
+
+// ---- session, shell ----
+const sessionState = { headers: undefined, permission: undefined, check: undefined };
+export const session = {
+  defaultSession: {
+    webRequest: { onHeadersReceived: (fn) => { sessionState.headers = fn; } },
+    setPermissionRequestHandler: (fn) => { sessionState.permission = fn; },
+    setPermissionCheckHandler: (fn) => { sessionState.check = fn; },
+  },
+};
+export const shell = { openExternal: async (url) => out('open-external', { url }) };
+
+// ---- IPC ----
+const handlers = new Map();
+export const ipcMain = {
+  handle: (channel, fn) => { handlers.set(channel, fn); },
+  removeHandler: (channel) => { handlers.delete(channel); },
+};
+
+// ---- power ----
+const power = new Emitter();
+export const powerMonitor = Object.assign(power, {
+  isOnBatteryPower: () => false,
+  getCurrentThermalState: () => 'nominal',
+});
+
+// ---- tray, menu, images ----
+const trays = [];
+export class Tray extends Emitter {
+  constructor(image) {
+    super();
+    this.image = image;
+    this.menu = undefined;
+    trays.push(this);
+  }
+  setImage(image) { this.image = image; }
+  setToolTip(t) { this.tooltip = t; }
+  setContextMenu(m) { this.menu = m; }
+  isDestroyed() { return false; }
+  destroy() {}
+}
+export const Menu = { buildFromTemplate: (template) => ({ template }) };
+export const nativeImage = { createFromPath: (p) => ({ path: p }) };
+
+export const contextBridge = { exposeInMainWorld() { throw new Error('contextBridge is preload-only'); } };
+export const ipcRenderer = new Proxy({}, { get() { throw new Error('ipcRenderer is preload-only'); } });
+export const webUtils = { getPathForFile() { throw new Error('webUtils is preload-only'); } };
+
+// ---- the scenario ----
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const labels = () => trays[0]?.menu?.template.map((i) => (i.type === 'separator' ? '---' : i.label)) ?? null;
+
+async function scenario() {
+  for (let i = 0; i < 600 && handlers.size === 0; i++) await sleep(50);
+  const appUrl = new URL(`file://${path.resolve(process.env.FAKE_ELECTRON_OUT, 'renderer', 'index.html')}`).href;
+  const invoke = (channel, url, ...args) => handlers.get(channel)({ senderFrame: { url } }, ...args);
+  out('handlers', { channels: [...handlers.keys()].sort() });
+  out('info', { r: await invoke('warp:info', appUrl) });
+  out('foreign-frame', { r: await invoke('warp:info', 'https://evil.example/') });
+  out('bad-input', { r: await invoke('warp:archive.create', `${appUrl}#/archive`, { inputs: ['relative'], output: '/tmp/x.warp' }) });
+
+  const win = windows[0];
+  const nav = (url) => { let prevented = false; win.webContents.emit('will-navigate', { preventDefault() { prevented = true; } }, url); return prevented; };
+  out('navigation', { external: nav('https://example.com/'), file: nav('file:///etc/passwd'), self: nav(`${appUrl}#/sync`) });
+  out('window-open', { https: win.webContents.openHandler({ url: 'https://example.com/docs' }), file: win.webContents.openHandler({ url: 'file:///etc/passwd' }) });
+  const headers = await new Promise((r) => sessionState.headers({ responseHeaders: {} }, r));
+  out('csp', { header: headers.responseHeaders['Content-Security-Policy'] });
+  out('permission', { allowed: await new Promise((r) => sessionState.permission(win.webContents, 'media', r)) });
+
+  // The tray renders at most once a second.
+  await sleep(1300);
+  out('tray', { image: trays[0]?.image?.path ?? null, labels: labels() });
+  power.emit('on-battery');
+  await sleep(1300);
+  out('tray-on-battery', { labels: labels() });
+
+  // Events reach the page over the one channel.
+  await invoke('warp:peers.pairStart', appUrl, { timeoutSeconds: 60 });
+  await sleep(200);
+  out('events', { channels: [...new Set(win.webContents.sent.map((s) => s.channel))], types: [...new Set(win.webContents.sent.map((s) => s.payload.type))] });
+
+  // Closing the window hides it (the app stays in the tray); "Quit" in the tray menu quits.
+  let closePrevented = false;
+  win.visible = true;
+  win.emit('close', { preventDefault() { closePrevented = true; } });
+  out('close', { prevented: closePrevented, visible: win.visible });
+  const quit = trays[0].menu.template.find((i) => i.label === 'Quit Warp');
+  quit.click();
+}
+
+if (process.env.FAKE_ELECTRON_SCENARIO === '1') {
+  scenario().catch((e) => { out('scenario-error', { message: String(e?.stack ?? e) }); process.exit(3); });
+}
