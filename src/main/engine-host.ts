@@ -10,7 +10,7 @@ import { warpHome } from '../engine/core/warp-home.ts';
 import { daemonTransferEnv } from '../engine/daemon/env.ts';
 import { WarpService } from '../engine/daemon/service.ts';
 import type { SyncManager } from '../engine/sync/index.ts';
-import { powerFlags, type PowerState } from './power-state.ts';
+import { powerFlags, swarmPowerOverrides, type PowerState } from './power-state.ts';
 
 export interface EngineHost {
   service: WarpService;
@@ -20,6 +20,11 @@ export interface EngineHost {
   listenError?: string;
   /** The sync engine, when hosted (its power input is fed from Electron's power monitor). */
   syncManager?: SyncManager;
+  /**
+   * This machine's power as a swarm source reports it (kept up to date by setPower): pass this object as the
+   * swarm listener's `power` option where the peer listener serves swarm requests.
+   */
+  swarmPower: { battery?: number | 'ac' };
   /** Electron's power state, passed to the engine parts that act on it. */
   setPower(p: PowerState): void;
   stop(): Promise<void>;
@@ -42,7 +47,11 @@ export async function startEngineHost(log: (m: string) => void): Promise<EngineH
   }
   const host: EngineHost = {
     service, config, home, listenError,
+    swarmPower: {},
     setPower(p) {
+      const o = swarmPowerOverrides(p);
+      if (o.battery === undefined) delete host.swarmPower.battery;
+      else host.swarmPower.battery = o.battery;
       // Sync pauses jobs marked pauseOnBattery while on battery (SyncManager reads /sys itself only without a host feed).
       host.syncManager?.setPowerState({ onBattery: powerFlags(p).onBattery });
     },

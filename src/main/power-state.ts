@@ -71,3 +71,12 @@ export function powerFlags(s: PowerState): { onBattery: boolean; batteryLow: boo
 export function samePowerState(a: PowerState, b: PowerState): boolean {
   return a.onBattery === b.onBattery && a.thermal === b.thermal && a.speedLimit === b.speedLimit && a.suspended === b.suspended;
 }
+
+/**
+ * What this machine reports about itself as a swarm source (the `power` overrides of the swarm listener,
+ * src/engine/swarm/power.ts): on AC it is plugged in, whatever /sys says; on battery nothing is overridden, so
+ * the listener reads the battery percentage from /sys on Linux (Electron has no percentage to offer).
+ */
+export function swarmPowerOverrides(s: PowerState): { battery?: 'ac' } {
+  return s.onBattery ? {} : { battery: 'ac' };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPowerSignal, initialPowerState, isLowPower, powerEnvironment, powerFlags, samePowerState, type PowerSignal } from '../../src/main/power-state.ts';
+import { applyPowerSignal, initialPowerState, isLowPower, powerEnvironment, powerFlags, samePowerState, swarmPowerOverrides, type PowerSignal } from '../../src/main/power-state.ts';
 import { evaluateConstraints } from '../../src/engine/sched/constraints/evaluate.ts';
 
 const fold = (signals: PowerSignal[], onBattery = false) => signals.reduce(applyPowerSignal, initialPowerState(onBattery));
@@ -41,5 +41,10 @@ describe('power state', () => {
   it('compares states by value', () => {
     expect(samePowerState(fold([{ type: 'on-battery' }]), fold([], true))).toBe(true);
     expect(samePowerState(fold([]), fold([{ type: 'thermal', state: 'serious' }]))).toBe(false);
+  });
+
+  it('as a swarm source: plugged in on AC; on battery the listener reads the percentage itself', () => {
+    expect(swarmPowerOverrides(fold([], false))).toEqual({ battery: 'ac' });
+    expect(swarmPowerOverrides(fold([{ type: 'on-battery' }]))).toEqual({});
   });
 });
