@@ -31,21 +31,27 @@ const quick = argv.includes('--quick');
 const size = parseByteSize(opt('size') ?? (quick ? '256MiB' : '1GiB'));
 const repeat = Number(opt('repeat') ?? (quick ? 1 : 3));
 const withRsync = !argv.includes('--no-rsync') && spawnSync('rsync', ['--version']).status === 0;
+/** `--only=resend`: one untimed first copy, then --repeat rounds of (fresh 1 % edit, warp re-send, rsync re-send). */
+const only = opt('only');
+/** `--prof=DIR`: CPU profiles of the listener and the sender of each re-send (node --cpu-prof). */
+const profDir = opt('prof');
 const MB = 1e6;
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-function warpJson(home: string, args: string[]): { status: number; wall: number; result: Record<string, unknown>; stderr: string } {
+function warpJson(home: string, args: string[], prof?: string): { status: number; wall: number; result: Record<string, unknown>; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, '--json', ...args], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const r = spawnSync(process.execPath, [...nodeArgs, BIN, '--json', ...args], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const wall = (performance.now() - t0) / 1000;
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"result"'));
   return { status: r.status ?? -1, wall, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
 }
 
-async function listener(home: string, root: string, allow: string): Promise<{ proc: ChildProcess; addr: string }> {
-  const proc = spawn(process.execPath, [BIN, '--json', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', allow], {
+async function listener(home: string, root: string, allow: string, prof?: string): Promise<{ proc: ChildProcess; addr: string }> {
+  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, '--json', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', allow], {
     env: { ...process.env, WARP_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -79,7 +85,7 @@ function rsyncRun(src: string, url: string): { wall: number; sent: number; ok: b
 }
 
 /** Overwrites ~`fraction` of the tree's bytes in 64 KiB regions spread over its larger files (sizes kept). */
-function editTree(root: string, fraction: number, total: number): number {
+function editTree(root: string, fraction: number, total: number, seed = 'edit-seed'): number {
   const files: string[] = [];
   const walk = (d: string): void => {
     for (const n of fs.readdirSync(d).sort()) {
@@ -93,7 +99,7 @@ function editTree(root: string, fraction: number, total: number): number {
   const region = 64 * 1024;
   const regions = Math.max(1, Math.round((total * fraction) / region));
   let edited = 0;
-  const rng = crypto.createHash('sha256').update('edit-seed').digest();
+  const rng = crypto.createHash('sha256').update(seed).digest();
   for (let i = 0; i < regions; i++) {
     const f = files[(i * 7919) % files.length];
     const st = fs.statSync(f);
@@ -104,6 +110,55 @@ function editTree(root: string, fraction: number, total: number): number {
     edited += region;
   }
   return edited;
+}
+
+/** Re-send rounds alone: an untimed first copy with each tool, then per round a fresh 1 % edit and both re-sends. */
+async function resendRounds(src: string, total: number, homeA: string, homeB: string, dst: string, idA: string, work: string): Promise<void> {
+  const warpS: number[] = [];
+  const rsyncS: number[] = [];
+  const wire: number[] = [];
+  let l = await listener(homeB, dst, idA);
+  const first = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic']);
+  await stop(l.proc);
+  if (first.status !== 0) throw new Error(`warp send failed: ${first.stderr}`);
+  let rsyncd: ChildProcess | undefined;
+  let rsyncUrl = '';
+  if (withRsync) {
+    const port = await freePort();
+    const conf = path.join(work, 'rsyncd.conf');
+    fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
+    fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
+    rsyncd = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    rsyncUrl = `rsync://127.0.0.1:${port}/bench/data/`;
+    const r = rsyncRun(src, rsyncUrl);
+    if (!r.ok) throw new Error(`rsync failed: ${r.err}`);
+  }
+  console.log(`first copies done  load ${load()}`);
+  try {
+    for (let round = 0; round < repeat; round++) {
+      const edited = editTree(src, 0.01, total, `edit-seed-${round}`);
+      spawnSync('sync');
+      const prof = profDir ? path.join(profDir, `round${round}`) : undefined;
+      l = await listener(homeB, dst, idA, prof && path.join(prof, 'listener'));
+      const r = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic'], prof && path.join(prof, 'sender'));
+      await stop(l.proc);
+      if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
+      warpS.push(r.wall);
+      wire.push(Number(r.result.wireBytes));
+      console.log(`  round ${round + 1}: edited ${(edited / MB).toFixed(1)} MB; warp ${r.wall.toFixed(2)} s (scan ${Number(r.result.scanSeconds).toFixed(2)} s, receiver ${Number(r.result.elapsedSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} %)  load ${load()}`);
+      if (rsyncd) {
+        const q = rsyncRun(src, rsyncUrl);
+        if (!q.ok) throw new Error(`rsync failed: ${q.err}`);
+        rsyncS.push(q.wall);
+        console.log(`           rsync ${q.wall.toFixed(2)} s, sent ${(q.sent / MB).toFixed(2)} MB  load ${load()}`);
+      }
+    }
+  } finally {
+    rsyncd?.kill('SIGTERM');
+  }
+  console.log(`\nre-send after a 1 % edit, median of ${repeat}: warp ${median(warpS).toFixed(2)} s (${warpS.map((x) => x.toFixed(2)).join(', ')}), wire ${(median(wire) / MB).toFixed(2)} MB` +
+    (rsyncS.length ? `; rsync ${median(rsyncS).toFixed(2)} s (${rsyncS.map((x) => x.toFixed(2)).join(', ')})` : '') + `  load ${load()}`);
 }
 
 async function main(): Promise<void> {
@@ -131,6 +186,10 @@ async function main(): Promise<void> {
     };
 
     let rsyncd: ChildProcess | undefined;
+    if (only === 'resend') {
+      await resendRounds(src, total, homeA, homeB, dst, idA, work);
+      return;
+    }
     let rsyncUrl = '';
     if (withRsync) {
       const port = await freePort();

@@ -100,4 +100,36 @@ describe('file index and chunkFile', () => {
       expect(r.lens.reduce((s, x) => s + x, 0)).toBe(n);
     }
   });
+
+  it('re-chunks a changed file from its old boundaries exactly like a fresh chunking (edits, insertions, truncation, growth)', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'f.bin');
+    const idx = new FileIndex(path.join(dir, 'idx'));
+    let data: Buffer = crypto.randomBytes(20 * 1024 * 1024 + 777); // more than one read buffer
+    const edits: Array<(d: Buffer) => Buffer> = [
+      (d) => { const e = Buffer.from(d); crypto.randomBytes(5000).copy(e, 3_000_000); crypto.randomBytes(64).copy(e, 18_000_000); return e; },
+      (d) => Buffer.concat([d.subarray(0, 1_000_000), crypto.randomBytes(333), d.subarray(1_000_000)]), // insertion: boundaries shift
+      (d) => d.subarray(0, d.length - 40_000), // truncated: the old last chunk is gone
+      (d) => Buffer.concat([d, crypto.randomBytes(123_456)]), // grown: the old last chunk is not a cut any more
+      (d) => d.subarray(0, 10_000), // shrunk to less than one old chunk run
+      (d) => Buffer.concat([d, d]),
+    ];
+    fs.writeFileSync(file, data);
+    chunkFile(file, P, idx);
+    let t = Date.now();
+    for (const edit of edits) {
+      data = edit(data);
+      fs.writeFileSync(file, data);
+      t += 5000;
+      fs.utimesSync(file, new Date(t), new Date(t));
+      expect(idx.previous(file, P)).toBeDefined();
+      const r = chunkFile(file, P, idx);
+      expect(r.cached).toBe(false);
+      expect(Buffer.from(r.hash).equals(blake3(data))).toBe(true);
+      const ref = refChunks(data);
+      expect(Array.from(r.lens)).toEqual(ref.map((c) => c.length));
+      ref.forEach((c, i) => expect(Buffer.from(r.ids.subarray(i * 32, i * 32 + 32)).equals(blake3(c))).toBe(true));
+    }
+    idx.close();
+  });
 });

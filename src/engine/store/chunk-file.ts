@@ -2,6 +2,11 @@
  * Chunks one local file (FastCDC + BLAKE3, the archive's cut points, so chunk ids dedup across archives,
  * transfers and peers) and gives its chunk list and whole-file hash, through the file index: an unchanged
  * file is never read twice. One reusable read buffer and one reused whole-file hasher.
+ *
+ * A changed file the index knew is re-chunked only where it changed: a FastCDC cut depends only on the bytes
+ * from the chunk's start, so where a chunk starts at one of the old boundaries and its old length holds bytes
+ * that hash to the old id, the chunk is the same and the cut search over it is skipped (the hash is needed
+ * anyway). Where it differs, CDC runs from there until a cut lands on an old boundary again (resync).
  */
 import fs from 'node:fs';
 import { fromSystemError } from '../core/errors.ts';
@@ -21,15 +26,17 @@ export interface ChunkFileResult extends FileChunks {
   cached: boolean;
 }
 
-export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex): ChunkFileResult {
+/** `known`: the file's stat when the caller has just taken it (saves one per file over large trees). */
+export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex, known?: fs.Stats): ChunkFileResult {
   let st: fs.Stats;
   try {
-    st = fs.statSync(abs);
+    st = known?.isFile() ? known : fs.statSync(abs);
   } catch (e) {
     throw fromSystemError(e, abs, 'read');
   }
   const hit = index?.lookup(abs, st, params);
   if (hit) return { ...hit, cached: true };
+  const prev = index?.previous(abs, params);
   const key = paramsKey(params);
   let cdc = cdcs.get(key);
   if (!cdc) { cdc = new FastCdc(params); cdcs.set(key, cdc); }
@@ -40,14 +47,18 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex)
   let lens = new Uint32Array(ids.length / HASH_BYTES);
   let n = 0;
   const idOut = Buffer.allocUnsafe(HASH_BYTES);
-  const addChunk = (from: number, to: number): void => {
+  /** Records a chunk whose id is in idOut. */
+  const pushChunk = (len: number): void => {
     if ((n + 1) * HASH_BYTES > ids.length) {
       const i2 = new Uint8Array(ids.length * 2); i2.set(ids); ids = i2;
       const l2 = new Uint32Array(lens.length * 2); l2.set(lens); lens = l2;
     }
-    blake3Into(buf.subarray(from, to), idOut);
     ids.set(idOut, n * HASH_BYTES);
-    lens[n++] = to - from;
+    lens[n++] = len;
+  };
+  const addChunk = (from: number, to: number): void => {
+    blake3Into(buf.subarray(from, to), idOut);
+    pushChunk(to - from);
   };
   let fd: number;
   try {
@@ -60,7 +71,45 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex)
   let w = 0;
   let chunkStart = 0;
   let scan = 0;
-  const state = cdc.newState();
+  let state = cdc.newState();
+  // Old chunk boundaries (a hint): chunk k of the previous version started at oldOff[k].
+  const oldN = prev ? prev.lens.length : 0;
+  const oldOff = new Float64Array(oldN + 1);
+  for (let k = 0; k < oldN; k++) oldOff[k + 1] = oldOff[k] + prev!.lens[k];
+  let ok = 0; // next old boundary at or after the current chunk start
+  const oldAt = (fileOff: number): number => {
+    while (ok < oldN && oldOff[ok] < fileOff) ok++;
+    return ok < oldN && oldOff[ok] === fileOff ? ok : -1;
+  };
+  /** Cuts every chunk that ends inside buf[chunkStart, w); at EOF the old-chunk check never waits for more. */
+  const cutAll = (eof: boolean): void => {
+    while (scan < w) {
+      if (oldN > 0 && scan === chunkStart) {
+        // At a chunk start: is it an old boundary whose old chunk is unchanged?
+        const k = oldAt(size - (w - chunkStart));
+        if (k >= 0) {
+          const len = prev!.lens[k];
+          // The old last chunk ended at the old EOF, not at a cut: only valid if it ends at the new EOF too.
+          const lastOk = k < oldN - 1 || oldOff[k + 1] === st.size;
+          if (lastOk && chunkStart + len <= w) {
+            blake3Into(buf.subarray(chunkStart, chunkStart + len), idOut);
+            if (idOut.equals(Buffer.from(prev!.ids.buffer, prev!.ids.byteOffset + k * HASH_BYTES, HASH_BYTES))) {
+              pushChunk(len);
+              chunkStart = scan = chunkStart + len;
+              state = cdc.newState();
+              continue;
+            }
+          } else if (lastOk && !eof) {
+            return; // read more first, then check the whole old chunk
+          }
+        }
+      }
+      const c = cdc.findCut(state, buf, scan, w);
+      if (c < 0) { scan = w; return; }
+      addChunk(chunkStart, c);
+      chunkStart = scan = c;
+    }
+  };
   try {
     for (;;) {
       if (buf.length - w < params.maxSize) {
@@ -79,13 +128,9 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex)
       fileHasher.update(buf.subarray(w, w + r));
       w += r;
       size += r;
-      while (scan < w) {
-        const c = cdc.findCut(state, buf, scan, w);
-        if (c < 0) { scan = w; break; }
-        addChunk(chunkStart, c);
-        chunkStart = scan = c;
-      }
+      cutAll(false);
     }
+    cutAll(true);
     if (chunkStart < w) addChunk(chunkStart, w);
   } finally {
     fs.closeSync(fd);

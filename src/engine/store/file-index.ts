@@ -103,6 +103,15 @@ export class FileIndex {
     return r;
   }
 
+  /**
+   * The last record of a file whatever its identity now (a changed file's previous chunk list): a hint for
+   * re-chunking only what changed, never trusted data.
+   */
+  previous(abs: string, params: ChunkerParams): FileChunks | undefined {
+    const r = this.byPath.get(abs);
+    return r && r.params === paramsKey(params) ? r : undefined;
+  }
+
   put(r: FileChunks): void {
     this.remember(r);
     this.append(encodeRecord(r));

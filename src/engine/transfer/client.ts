@@ -146,10 +146,19 @@ export interface SendResult extends ReceiveResult {
 
 export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendResult> {
   const abs = path.resolve(o.localPath);
+  // Dial first: the QUIC handshake runs in the transport's native thread while this one scans.
+  const linkP = connectPeer(env, o.address);
+  linkP.catch(() => {}); // observed below; a scan error must not leave it unhandled
   const t0 = performance.now();
-  const tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }));
+  let tree;
+  try {
+    tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }));
+  } catch (e) {
+    linkP.then((l) => l.close(), () => {}).catch(() => {});
+    throw e;
+  }
   const scanSeconds = (performance.now() - t0) / 1000;
-  const link = await connectPeer(env, o.address);
+  const link = await linkP;
   const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
   const { rec, store } = running(env, { id: sid, kind: 'send', address: o.address, remotePath: o.remotePath, localPath: abs, transport: link.transport });
   o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });

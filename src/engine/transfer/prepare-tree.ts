@@ -8,7 +8,7 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
 import { parentOf } from '../archive/paths.ts';
 
-export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileEntries: number[]; dirs: number; symlinks: number } {
+export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number } {
   const safeDirs = new Set<string>(['']);
   const ensureDir = (rel: string): void => {
     if (safeDirs.has(rel)) return;
@@ -26,6 +26,8 @@ export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileE
   };
 
   const fileEntries: number[] = [];
+  /** What is at each file's final path now (lstat), so later steps need not look again. */
+  const fileStats: Array<fs.Stats | undefined> = [];
   let dirs = 0;
   let symlinks = 0;
   for (let i = 0; i < m.entryCount; i++) {
@@ -35,8 +37,8 @@ export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileE
     let st: fs.Stats | undefined;
     try { st = fs.lstatSync(dest(e.path)); } catch { st = undefined; }
     if (st?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`);
-    if (e.type === EntryType.FILE) fileEntries.push(i);
+    if (e.type === EntryType.FILE) { fileEntries.push(i); fileStats.push(st); }
     else symlinks++;
   }
-  return { fileEntries, dirs, symlinks };
+  return { fileEntries, fileStats, dirs, symlinks };
 }

@@ -1,0 +1,120 @@
+/**
+ * Rebuilding a changed file from its old copy in one pass. A file edited by 1 % keeps ~99 % of its chunks,
+ * and the receiver knows where they lie (the destination's old version, described by the file index or just
+ * chunked). Copying them chunk by chunk (read 16 KiB, BLAKE3 it, write it; later read the whole file back to
+ * hash it) cost one syscall pair and one hash call per chunk plus a second read and hash of the whole file.
+ * Here the file is written in file order, in extents: runs of chunks that lie back to back in one source
+ * (or are already in the part file: fetched or resumed) are read in large blocks, fed to the whole-file
+ * hasher and written once. The whole-file hash is the check: when it does not match (an old copy changed
+ * without its size, mtime or inode changing), the caller verifies chunk by chunk and fetches what is wrong.
+ */
+import fs from 'node:fs';
+import { Blake3Hasher } from '@napi-rs/blake-hash';
+
+/** A run of bytes of the new file: `len` bytes at file offset `off`, taken from `src` at `srcOff`. */
+export interface Extent {
+  /** Index into the sources list, or -1: the bytes are already in the part file at `off`. */
+  src: number;
+  srcOff: number;
+  off: number;
+  len: number;
+}
+
+const BLOCK = 4 * 1024 * 1024;
+let block: Buffer | undefined;
+const hasher = new Blake3Hasher();
+
+/** Appends a run to `out`, merging it with the previous one when both are contiguous in the same source. */
+export function pushExtent(out: Extent[], src: number, srcOff: number, off: number, len: number): void {
+  const last = out.at(-1);
+  if (last && last.src === src && last.srcOff + last.len === srcOff && last.off + last.len === off) last.len += len;
+  else out.push({ src, srcOff, off, len });
+}
+
+function readFully(fd: number, buf: Buffer, len: number, at: number): boolean {
+  let got = 0;
+  while (got < len) {
+    const r = fs.readSync(fd, buf, got, len - got, at + got);
+    if (r === 0) return false;
+    got += r;
+  }
+  return true;
+}
+
+/**
+ * Writes the extents into the part file `fd` and returns the BLAKE3 of its first `size` bytes, or undefined
+ * when a source could not be read (gone, shorter): the caller falls back to chunk-by-chunk verification.
+ * Write errors are thrown (a full disk must stop the transfer).
+ */
+export function assembleFile(fd: number, size: number, extents: readonly Extent[], sources: readonly string[], onWriteError: (e: unknown) => never): Buffer | undefined {
+  block ??= Buffer.allocUnsafe(BLOCK);
+  const buf = block;
+  hasher.reset();
+  const open = new Map<number, number>();
+  try {
+    let expect = 0;
+    for (const x of extents) {
+      if (x.off !== expect) return undefined; // the plan does not cover the file in order
+      expect += x.len;
+      let srcFd = fd;
+      if (x.src >= 0) {
+        let f = open.get(x.src);
+        if (f === undefined) {
+          try { f = fs.openSync(sources[x.src], 'r'); } catch { return undefined; }
+          open.set(x.src, f);
+        }
+        srcFd = f;
+      }
+      for (let done = 0; done < x.len;) {
+        const n = Math.min(BLOCK, x.len - done);
+        try {
+          if (!readFully(srcFd, buf, n, x.srcOff + done)) return undefined;
+        } catch {
+          return undefined;
+        }
+        const view = buf.subarray(0, n);
+        hasher.update(view);
+        if (x.src >= 0) {
+          try {
+            for (let w = 0; w < n;) w += fs.writeSync(fd, view, w, n - w, x.off + done + w);
+          } catch (e) {
+            onWriteError(e);
+          }
+        }
+        done += n;
+      }
+    }
+    if (expect !== size) return undefined;
+    return hasher.digestBuffer();
+  } finally {
+    for (const f of open.values()) fs.closeSync(f);
+  }
+}
+
+/** Which positions (see positions.ts) take their bytes from which local file range, instead of being copied chunk by chunk. */
+export class CopyPlan {
+  /** Per position: index into `sources`, or -1. */
+  readonly src: Int32Array;
+  readonly srcOff: Float64Array;
+  readonly sources: string[] = [];
+  /** Files whose chunk lists were just read or come from the file index with their identity unchanged. */
+  readonly trusted = new Set<string>();
+  /** File slots with planned positions. */
+  readonly slots = new Set<number>();
+  count = 0;
+  private readonly srcIds = new Map<string, number>();
+
+  constructor(positions: number) {
+    this.src = new Int32Array(positions).fill(-1);
+    this.srcOff = new Float64Array(positions);
+  }
+
+  add(p: number, slot: number, abs: string, offset: number): void {
+    let s = this.srcIds.get(abs);
+    if (s === undefined) { s = this.sources.push(abs) - 1; this.srcIds.set(abs, s); }
+    this.src[p] = s;
+    this.srcOff[p] = offset;
+    this.slots.add(slot);
+    this.count++;
+  }
+}
