@@ -10,10 +10,17 @@ import { assertPeerId } from '../../engine/net/trust.ts';
 import { WarpNode } from '../../engine/net/node.ts';
 import type { TransportName } from '../../engine/net/address.ts';
 import { TransferService } from '../../engine/transfer/service.ts';
+import { parseByteSize } from '../../engine/core/bytes.ts';
+import { EdgeEmulator, parseEmulation } from '../../engine/swarm/emulate.ts';
+import { swarmRequests } from '../../engine/swarm/listener.ts';
 import type { CliContext } from '../context.ts';
 import { freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
-interface ListenOpts extends NetCliOpts { root?: string; port?: string; host?: string; allow?: string[]; mdns?: boolean }
+interface ListenOpts extends NetCliOpts {
+  root?: string; port?: string; host?: string; allow?: string[]; mdns?: boolean;
+  rateLimit?: string; latency?: string; failAfter?: string; slowAfter?: string; dieAfter?: string;
+  acceptPreposition?: string | boolean; metered?: boolean; battery?: string;
+}
 
 export function register(program: Command, ctx: CliContext): void {
   program.command('listen').description('serve and receive transfers for trusted peers inside a root directory')
@@ -25,6 +32,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--streams <n>', 'most parallel streams per transfer').option('--window <n>', 'chunks in flight per transfer')
     .option('--no-compress', 'never compress chunks on the wire')
     .option('--mdns', 'announce on the local network (mDNS)')
+    .option('--accept-preposition [bytes]', 'let swarm peers pre-position predicted chunks in this store (up to bytes, default 1GB)')
+    .option('--metered', 'tell swarm peers this link is metered (they avoid it while others can serve)')
+    .option('--battery <percent|ac>', 'report this battery state to swarm peers instead of /sys/class/power_supply (testing)')
+    .option('--rate-limit <rate>', 'emulation: send at most this many bytes per second, e.g. 25MB (token bucket)')
+    .option('--latency <ms>', 'emulation: delay every chunk request by this many ms')
+    .option('--fail-after <bytes>', 'emulation: after sending this many bytes, answer every chunk request with a miss')
+    .option('--slow-after <s:rate>', 'emulation: from <s> seconds after start, send at most <rate> per second, e.g. 2:500KB')
+    .option('--die-after <s>', 'emulation: exit abruptly <s> seconds after start (a peer that dies)')
     .action(async (o: ListenOpts) => {
       const env = await transferEnv(ctx, o);
       const root = path.resolve(o.root ?? '.');
@@ -45,7 +60,15 @@ export function register(program: Command, ctx: CliContext): void {
         node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress, compressLoopback: env.compressLoopback,
         onEvent: (e) => { if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e)); },
         onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
+        extraRequests: swarmRequests({
+          root, chunking: env.chunking, index: env.index, store: env.store,
+          power: { metered: o.metered, battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery) },
+          acceptPrepositionBytes: o.acceptPreposition === undefined || o.acceptPreposition === false ? 0 : o.acceptPreposition === true ? 1e9 : parseByteSize(o.acceptPreposition, '--accept-preposition'),
+          onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
+        }),
       });
+      const emulator = new EdgeEmulator(parseEmulation(o));
+      if (emulator.active) service.chunks.shaper = emulator;
       await service.start();
       const addresses = node.addresses();
       if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses }));
@@ -61,4 +84,10 @@ export function register(program: Command, ctx: CliContext): void {
       await node.stop();
       env.index?.close();
     });
+}
+
+function batteryPercent(v: string): number {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 100)) throw new WarpError(ErrorCodes.USAGE, `--battery takes a percentage 0-100 or 'ac' (got '${v}')`);
+  return n;
 }

@@ -1,12 +1,14 @@
 /**
  * `warp send <src> <dest>` and `warp fetch <src> <dir>`: to or from a peer when the address is one
  * (`host:port`, `<peer-id>@host:port`, a multiaddr; `:/remote/path` after it), else the local archive
- * shortcuts (`send` archives to a .warp file, `fetch` extracts one).
+ * shortcuts (`send` archives to a .warp file, `fetch` extracts one). `fetch … --from <peers…>` or a content id
+ * as the source is a swarm download (swarm-fetch.ts).
  */
 import type { Command } from 'commander';
 import { looksLikePeerAddress } from '../../engine/net/address.ts';
 import type { CliContext } from '../context.ts';
 import { runCreate, runExtract, type CreateCliOpts } from './archive.ts';
+import { CONTENT_ID, runSwarmFetch, type SwarmCliOpts } from './swarm-fetch.ts';
 import { runNetFetch, runNetSend } from './transfer.ts';
 
 const netOptions = (c: Command): Command => c
@@ -25,7 +27,12 @@ export function register(program: Command, ctx: CliContext): void {
   netOptions(program.command('fetch').argument('<src>', 'peer-address:/remote/path, or an archive to read (.warp)').argument('<dir>', 'target directory')
     .description('fetch a path from a peer (only missing chunks move), or extract a local .warp file')
     .option('--password-file <file>', 'password file for an encrypted archive').option('--key-file <file>', 'key file for an encrypted archive')
-    .option('--overwrite', 'replace existing files (archive)').option('--skip', 'keep existing files (archive)'))
-    .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean }) =>
-      looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : runExtract(ctx, src, [], { ...o, directory: dir }));
+    .option('--overwrite', 'replace existing files (archive)').option('--skip', 'keep existing files (archive)')
+    .option('--from <peers...>', 'swarm: more peers holding the same tree (or the peers for a content id)')
+    .option('--policy <p>', 'swarm: performance | balanced | eco | cost-conscious | quiet (default from config sched.policy)')
+    .option('--peer-rule <rule...>', "swarm: per-peer window or budget, e.g. '<peer-id> window=required@09:00-17:00' (see docs/SWARM.md)")
+    .option('--parallel <n>', 'swarm: most chunks in flight per peer'))
+    .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean } & SwarmCliOpts) =>
+      CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? runSwarmFetch(ctx, src, dir, o)
+        : looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : runExtract(ctx, src, [], { ...o, directory: dir }));
 }

@@ -88,6 +88,16 @@ export const CONFIG_SCHEMA = {
       close_to_tray: key.boolean({ default: true, description: 'Closing the window keeps Warp running in the tray (syncing, serving peers); quit from the tray menu.' }),
     },
   },
+  swarm: {
+    description: 'Downloads fed by several peers at once (`warp fetch … --from`), see docs/SWARM.md.',
+    keys: {
+      per_peer_parallel: key.integer({ default: 32, min: 1, max: 1024, description: 'Most chunks in flight per source peer (fewer for slow peers: about 0.3 s of their bandwidth).' }),
+      peer_rules: key.list({
+        default: [],
+        description: "Per-peer windows and budgets, one rule per peer: '<peer-id> window=required@09:00-17:00 limit=50GB used=12GB budget=5 price=0.12 min-battery=30'.",
+      }),
+    },
+  },
   daemon: {
     description: 'The background service the desktop app and `warp daemon` use.',
     keys: {

@@ -51,7 +51,21 @@ export interface ReceiveOptions {
   signal?: AbortSignal;
   /** Resolves when the transfer may go on (pause). */
   gate?: () => Promise<void>;
+  /**
+   * Replaces step 4's built-in pull (the swarm's scheduler drives it): gets the missing chunks and a `write`
+   * for chunk bytes the puller has already verified by BLAKE3. Must resolve once every chunk is written.
+   */
+  pull?: (ctx: PullContext) => Promise<void>;
   onEvent?: TransferEventListener;
+}
+
+export interface PullContext {
+  manifest: Manifest;
+  /** Chunk indexes (into the manifest) still missing, in manifest order. */
+  need: readonly number[];
+  /** Writes a verified chunk to every place it goes (a second write of the same chunk is ignored). */
+  write(c: number, data: Uint8Array, wireBytes: number, source: string): void;
+  isDone(c: number): boolean;
 }
 
 export interface ReceiveResult {
@@ -325,7 +339,21 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   });
 
   // 4. Pull. One queue, every lane of every source takes from it; replies are verified before use.
-  if (need.length > 0) {
+  if (need.length > 0 && o.pull) {
+    await o.pull({
+      manifest: m, need,
+      isDone: chunkIsDone,
+      write(c, data, wire, source) {
+        if (chunkIsDone(c)) return;
+        writeChunk(c, data);
+        fetchedChunks++;
+        fetchedBytes += data.length;
+        wireBytes += wire;
+        emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: wire, source });
+      },
+    });
+    for (const c of need) if (!chunkIsDone(c)) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
+  } else if (need.length > 0) {
     if (o.sources.length === 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${need.length} chunks are missing and there is no source to fetch them from`);
     const attempts = new Uint8Array(nChunks);
     const retry: number[] = [];

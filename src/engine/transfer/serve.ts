@@ -32,8 +32,20 @@ const fault = {
   delayMs: Number(process.env.WARP_FAULT_CHUNK_DELAY_MS ?? 0),
 };
 
+/**
+ * Shapes what a server sends (`warp listen --rate-limit/--latency/--fail-after`, see src/engine/swarm/emulate.ts):
+ * heterogeneous peers emulated on one machine for tests and benchmarks.
+ */
+export interface ChunkShaper {
+  /** Awaited once per `get` frame before it is served (added latency). */
+  onRequest?(): Promise<void>;
+  /** Awaited before each chunk goes out with its wire size (rate limit); false answers a miss instead (failing edge). */
+  beforeSend(bytes: number): Promise<boolean> | boolean;
+}
+
 export class ChunkServer {
   private readonly sessions = new Map<string, ServedSession>();
+  shaper?: ChunkShaper;
   private probeBlock?: Buffer;
 
   register(sid: string, s: ServedSession): void {
@@ -66,6 +78,7 @@ export class ChunkServer {
         const n = Number(h.n);
         if (!Number.isInteger(n) || n < 1 || n > MAX_GET || f.p.length !== n * HASH_BYTES) throw protocolError('a get frame needs 1-1024 chunk ids in its payload');
         const s = typeof h.sid === 'string' ? this.sessions.get(h.sid) : undefined;
+        if (this.shaper?.onRequest) await this.shaper.onRequest();
         for (let i = 0; i < n; i++) {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
           if (!s || s.peer !== ch.peer) { await ch.write({ t: 'miss', i, code: ErrorCodes.SESSION_NOT_FOUND }); continue; }
@@ -80,6 +93,7 @@ export class ChunkServer {
             payload[payload.length >> 1] ^= 0x5a;
           }
           if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+          if (this.shaper && !(await this.shaper.beforeSend(payload.length))) { await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE }); continue; }
           await ch.write({ t: 'chunk', i, c: out.codec, r: data.length }, payload);
           s.onServed?.(data.length, payload.length);
         }

@@ -36,7 +36,22 @@ export interface ServiceOptions {
   onEvent?: TransferEventListener;
   /** Log lines for the listener's operator. */
   onLog?: (msg: string) => void;
+  /** More control requests by frame type (the swarm's `have`, `find`, `status`, `preposition`: src/engine/swarm/listener.ts). */
+  extraRequests?: Record<string, ExtraRequestHandler>;
 }
+
+export interface ExtraRequestContext {
+  ch: Channel;
+  conn: Connection;
+  peer: string;
+  /** Whether chunks to this peer are compressed on the wire. */
+  compress: boolean;
+  chunks: ChunkServer;
+  /** Registers a chunk session for this peer; it ends with the control stream. */
+  track(sid: string): void;
+}
+
+export type ExtraRequestHandler = (frame: { h: Record<string, unknown>; p: Uint8Array }, ctx: ExtraRequestContext) => Promise<void>;
 
 export class TransferService {
   readonly chunks = new ChunkServer();
@@ -83,6 +98,8 @@ export class TransferService {
           const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
           const p = planReceive(manifest, target, o.index, o.store);
           await ch.write({ t: 'plan', ...p });
+        } else if (typeof h.t === 'string' && o.extraRequests && Object.hasOwn(o.extraRequests, h.t)) {
+          await o.extraRequests[h.t](f, { ch, conn, peer, compress: wireCompression(neg, conn, o.compressLoopback), chunks: this.chunks, track: (sid) => sids.push(sid) });
         } else if (h.t === 'bye') {
           break;
         } else {

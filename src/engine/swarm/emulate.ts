@@ -1,0 +1,129 @@
+/**
+ * Edge emulation for `warp listen` (tests and benchmarks run several heterogeneous peers on one machine):
+ * a token-bucket rate limit on the bytes a listener sends, added latency per request, an edge that starts
+ * failing after some bytes, a slow-down at a given time, and a process that dies at a given time.
+ * It plugs into the chunk server as its ChunkShaper; nothing here touches real transfers unless asked.
+ */
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { parseByteSize } from '../core/bytes.ts';
+import type { ChunkShaper } from '../transfer/serve.ts';
+
+export interface EmulationOptions {
+  /** Bytes per second the listener sends at most (all streams together); undefined = unlimited. */
+  rateLimit?: number;
+  /** Added to every chunk request before it is served, ms. */
+  latencyMs?: number;
+  /** After this many bytes sent, every further chunk is answered with a miss (an edge that fails). */
+  failAfterBytes?: number;
+  /** From `afterS` seconds after start, the rate limit becomes `rate` bytes per second. */
+  slowAfter?: { afterS: number; rate: number };
+  /** The process exits abruptly this many seconds after start (a peer that dies). */
+  dieAfterS?: number;
+}
+
+/** A token bucket: `take(n)` resolves when n bytes may go out. The rate can change while it runs. */
+export class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+  private chain: Promise<void> = Promise.resolve();
+  private rate: number;
+  private burst: number;
+
+  constructor(rate: number) {
+    this.rate = rate;
+    this.burst = TokenBucket.burstFor(rate);
+    this.tokens = this.burst;
+  }
+
+  /** 50 ms worth of bytes, at least 64 KiB (one large chunk must always fit). */
+  private static burstFor(rate: number): number {
+    return Math.max(64 * 1024, Math.min(rate * 0.05, 64 * 1024 * 1024));
+  }
+
+  setRate(rate: number): void {
+    this.rate = rate;
+    this.burst = TokenBucket.burstFor(rate);
+    this.tokens = Math.min(this.tokens, this.burst);
+  }
+
+  take(n: number): Promise<void> {
+    // Serialised: concurrent streams share one bucket in arrival order.
+    const next = this.chain.then(() => this.wait(n));
+    this.chain = next;
+    return next;
+  }
+
+  private async wait(n: number): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+      this.last = now;
+      if (this.tokens >= Math.min(n, this.burst)) { this.tokens -= n; return; }
+      const need = Math.min(n, this.burst) - this.tokens;
+      await sleep(Math.max(1, (need / this.rate) * 1000));
+    }
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class EdgeEmulator implements ChunkShaper {
+  readonly o: EmulationOptions;
+  private readonly bucket: TokenBucket | undefined;
+  private readonly started = performance.now();
+  private sent = 0;
+  private slowed = false;
+
+  constructor(o: EmulationOptions, onDie: () => void = () => process.exit(137)) {
+    this.o = o;
+    const rate = o.rateLimit ?? (o.slowAfter ? Number.POSITIVE_INFINITY : undefined);
+    this.bucket = rate !== undefined ? new TokenBucket(Number.isFinite(rate) ? rate : 1e12) : undefined;
+    if (o.dieAfterS !== undefined) setTimeout(onDie, o.dieAfterS * 1000).unref();
+  }
+
+  get active(): boolean {
+    const o = this.o;
+    return o.rateLimit !== undefined || o.latencyMs !== undefined || o.failAfterBytes !== undefined || o.slowAfter !== undefined || o.dieAfterS !== undefined;
+  }
+
+  async onRequest(): Promise<void> {
+    if (this.o.latencyMs) await sleep(this.o.latencyMs);
+  }
+
+  async beforeSend(bytes: number): Promise<boolean> {
+    if (this.o.failAfterBytes !== undefined && this.sent >= this.o.failAfterBytes) return false;
+    const sa = this.o.slowAfter;
+    if (sa && !this.slowed && performance.now() - this.started >= sa.afterS * 1000) {
+      this.slowed = true;
+      this.bucket?.setRate(sa.rate);
+    }
+    if (this.bucket) await this.bucket.take(bytes);
+    this.sent += bytes;
+    return true;
+  }
+}
+
+/** Parses the CLI forms: sizes like 25MB, `--slow-after 2:1MB` (seconds:rate), plain numbers of ms / seconds. */
+export function parseEmulation(o: { rateLimit?: string; latency?: string; failAfter?: string; slowAfter?: string; dieAfter?: string }): EmulationOptions {
+  const num = (v: string, what: string): number => {
+    const n = Number(v);
+    if (!(n >= 0) || !Number.isFinite(n)) throw new WarpError(ErrorCodes.USAGE, `${what} must be a number >= 0 (got '${v}')`);
+    return n;
+  };
+  const rate = (v: string, what: string): number => {
+    const n = parseByteSize(v, what);
+    if (!(n > 0)) throw new WarpError(ErrorCodes.USAGE, `${what} must be more than 0 bytes per second`);
+    return n;
+  };
+  const out: EmulationOptions = {};
+  if (o.rateLimit !== undefined) out.rateLimit = rate(o.rateLimit, '--rate-limit');
+  if (o.latency !== undefined) out.latencyMs = num(o.latency, '--latency');
+  if (o.failAfter !== undefined) out.failAfterBytes = parseByteSize(o.failAfter, '--fail-after');
+  if (o.slowAfter !== undefined) {
+    const m = /^([0-9.]+):(.+)$/.exec(o.slowAfter);
+    if (!m) throw new WarpError(ErrorCodes.USAGE, `--slow-after takes <seconds>:<rate>, e.g. 2:1MB (got '${o.slowAfter}')`);
+    out.slowAfter = { afterS: num(m[1], '--slow-after seconds'), rate: rate(m[2], '--slow-after rate') };
+  }
+  if (o.dieAfter !== undefined) out.dieAfterS = num(o.dieAfter, '--die-after');
+  return out;
+}

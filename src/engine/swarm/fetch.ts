@@ -1,0 +1,530 @@
+/**
+ * `swarmFetch`: one download fed by several peers through the scheduler.
+ *
+ *  1. Dial every source; the first that has the path (or the content id) supplies the manifest.
+ *  2. Ask every source which of the manifest's chunks it holds (`have`): the scheduler's availability, a
+ *     chunk session per peer, and each peer's power state (metered, battery).
+ *  3. The receiver (transfer/receive.ts) works out what is already local and hands the rest to the pull
+ *     below: the scheduler ticks; the executor runs its dispatches over a few lanes per peer, verifies
+ *     every chunk on arrival, and its completions and failures go back to the scheduler at the next tick.
+ *  4. Around the ticks: liveness probes (RTT, RFC 6298) and estimators per edge, the edge registry, drift,
+ *     triggers and the re-optimisation evaluator driving requestReopt, failover when a peer dies, metered and
+ *     low-battery peers held in standby while others can serve, per-peer windows and budgets.
+ */
+import path from 'node:path';
+import { throwIfCancelled } from '../core/cancel.ts';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { EventBus } from '../core/events.ts';
+import { Manifest } from '../archive/manifest.ts';
+import { HASH_BYTES } from '../codec/blake3.ts';
+import { ChunkStatus, CpuBackend, NO_EDGE, Scheduler, type EdgeConstraints, type PolicyName, type SchedEvent } from '../sched/index.ts';
+import { connectPeer, type TransferEnv } from '../transfer/client.ts';
+import type { TransferEvent } from '../transfer/events.ts';
+import { receiveTree, type PullContext, type ReceiveResult } from '../transfer/receive.ts';
+import { sessionId } from '../transfer/sessions.ts';
+import { RemoteSource } from '../transfer/source.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts';
+import type { DriftConfig } from './drift.ts';
+import { SwarmEdge } from './edge.ts';
+import type { EvaluatorConfig } from './evaluator.ts';
+import { openLanes } from './executor.ts';
+import { Notifier } from './notifier.ts';
+import type { PeerPower } from './power.ts';
+import { Reconciler } from './reconcile.ts';
+import { EdgeRegistry } from './registry.ts';
+import type { TriggerConfig } from './triggers.ts';
+
+export interface SwarmFetchOptions {
+  /** Peer addresses (`<peer-id>@host:port`, multiaddrs). */
+  sources: string[];
+  /** The path on the peers; or give contentId. */
+  remotePath?: string;
+  /** 64-hex content id of the tree (its manifest's BLAKE3). */
+  contentId?: string;
+  /** The tree lands inside this directory. */
+  dest: string;
+  policy?: PolicyName;
+  /** Per-peer windows and budgets, keyed by peer id or by the address as given. */
+  constraints?: Record<string, EdgeConstraints>;
+  /** Bytes already used this month per peer (budgets), keyed like constraints. */
+  bytesThisMonth?: Record<string, number>;
+  /** Most chunks in flight per peer. */
+  perPeerParallel?: number;
+  /** Chunk streams per peer (at most the negotiated streams). */
+  lanesPerPeer?: number;
+  tickHz?: number;
+  /** Hold metered and low-battery peers back while others can serve (default true). */
+  avoidMetered?: boolean;
+  /** A peer that has not answered a probe for this long is offline (ms). */
+  offlineAfterMs?: number;
+  drift?: Partial<DriftConfig>;
+  triggers?: Partial<TriggerConfig>;
+  evaluator?: Partial<EvaluatorConfig>;
+  signal?: AbortSignal;
+  onEvent?: (e: SwarmEvent | TransferEvent) => void;
+}
+
+export interface SwarmFetchResult extends ReceiveResult {
+  session: string;
+  contentId: string;
+  perEdge: { edge: number; peer: string; address: string; bytes: number; chunks: number; state: string }[];
+  failovers: number;
+  reopts: number;
+  /**
+   * Per peer death: ms from detection to its chunks all being assigned to other edges (reassignedMs), to the
+   * first of them dispatched elsewhere (firstMs), and to the last (allMs: waits for free slots there).
+   */
+  failoverLatencyMs: { edge: number; reassignedMs: number; firstMs: number; allMs: number }[];
+  /** End-game copies requested and the bytes that arrived second (wasted). */
+  endgame: { copies: number; wastedBytes: number };
+  driftDetected: number[];
+  prepositionHitRate: number;
+  edges: SwarmEdgeSnapshot[];
+}
+
+const DEFAULT_SEED_BW = 8e6;
+const PROBE_EVERY_MS = 250;
+
+export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promise<SwarmFetchResult> {
+  if (o.sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a swarm download needs at least one source peer');
+  if (!o.remotePath && !o.contentId) throw new WarpError(ErrorCodes.USAGE, 'say what to fetch: a remote path or a content id');
+  const emit = o.onEvent ?? (() => {});
+  const registry = new EdgeRegistry(env.home);
+  const edges = o.sources.map((a, e) => new SwarmEdge(e, a, o.drift));
+  const target = path.resolve(o.dest);
+  let closing = false;
+
+  // 1. Dial everyone at once; unreachable peers stay in the picture as offline edges.
+  const dialErrors: string[] = [];
+  await Promise.all(edges.map(async (edge) => {
+    try {
+      edge.link = await connectPeer(env, edge.address);
+      edge.peer = edge.link.peer;
+      edge.state = 'online';
+      edge.lastSeen = performance.now();
+      edge.health.setUp(true, performance.now());
+      const rec = registry.get(edge.peer);
+      if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
+    } catch (e) {
+      dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+      edge.health.setUp(false, performance.now());
+    }
+  }));
+  const closeAll = async (): Promise<void> => {
+    closing = true;
+    await Promise.all(edges.map((e) => e.link?.close().catch(() => {})));
+  };
+  try {
+    const online = edges.filter((e) => e.link);
+    if (online.length === 0) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `no source could be reached: ${dialErrors.join('; ')}`);
+
+    // 2. The manifest.
+    let manifest: Manifest | undefined;
+    let root = '';
+    let hint = o.remotePath;
+    for (const edge of online) {
+      const ctl = edge.link!.ctl;
+      try {
+        if (o.contentId) {
+          await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
+          const f = await ctl.expect('the tree with that content id', 'found');
+          if (typeof f.h.path !== 'string') continue;
+          const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
+          if (m.contentId().toString('hex') !== o.contentId.toLowerCase()) throw new WarpError(ErrorCodes.VERIFY_FAILED, `${edge.peer} offered a tree whose content id differs from the one asked for`);
+          manifest = m;
+          hint = f.h.path;
+        } else {
+          await ctl.write({ t: 'open', path: o.remotePath });
+          const f = await ctl.expect('the manifest', 'manifest');
+          manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
+          if (manifest.merkleRoot.toString('hex') !== String(f.h.root)) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+        }
+        root = manifest.merkleRoot.toString('hex');
+        break;
+      } catch (e) {
+        if (edge === online.at(-1)) throw e;
+      }
+    }
+    if (!manifest) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
+    const m = manifest;
+    const contentId = m.contentId().toString('hex');
+
+    // 3. Who holds what.
+    const ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
+    for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
+    await Promise.all(online.map(async (edge) => {
+      const link = edge.link!;
+      try {
+        await link.ctl.write({ t: 'have', path: hint }, ids);
+        const f = await link.ctl.expect('which chunks the peer holds', 'have');
+        edge.holds = new Uint8Array(f.p);
+        edge.power = readPower(f.h.power);
+        edge.source = new RemoteSource(link.node, link.conn, String(f.h.sid), Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 4)));
+      } catch (e) {
+        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.state = 'offline';
+      }
+    }));
+
+    const sid = sessionId('swarm', env.identity.peerId, contentId, target);
+    const run = new SwarmRun(o, edges, m, sid, contentId, registry, emit);
+    const r = await receiveTree({
+      manifest: m, announcedRoot: root, sources: [], target, sid, index: env.index, store: env.store,
+      signal: o.signal, onEvent: emit, pull: (ctx) => run.pull(ctx),
+    });
+    const summary = run.finish(r.elapsedSeconds);
+    emit({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+    return { ...r, ...summary, session: sid, contentId };
+  } finally {
+    await closeAll();
+    void closing;
+  }
+}
+
+function readPower(v: unknown): PeerPower {
+  const p = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  return {
+    metered: p.metered === true,
+    batteryPercent: typeof p.batteryPercent === 'number' ? p.batteryPercent : undefined,
+    pluggedIn: p.pluggedIn !== false,
+    batteryLow: p.batteryLow === true,
+  };
+}
+
+/** One download's scheduling loop (the part that runs once the receiver knows what is missing). */
+class SwarmRun {
+  private readonly sched: Scheduler;
+  private readonly bus = new EventBus<SchedEvent>();
+  private readonly kick = new Notifier();
+  private readonly done: number[] = [];
+  private readonly failed: number[] = [];
+  private need: readonly number[] = [];
+  private ctx: PullContext | undefined;
+  private readonly reconciler: Reconciler;
+  private readonly t0 = performance.now();
+  private lastSnapshot = 0;
+  private failovers = 0;
+  private readonly latency: { edge: number; reassignedMs: number; firstMs: number; allMs: number }[] = [];
+  /** Per dead edge: when its death was detected and which chunks it held (in flight or pending). */
+  private readonly orphans = new Map<number, { at: number; chunks: Set<number>; first?: number; reassigned?: number }>();
+  private meanSize = 0;
+
+  private readonly o: SwarmFetchOptions;
+  private readonly edges: SwarmEdge[];
+  private readonly m: Manifest;
+  private readonly sid: string;
+  private readonly contentId: string;
+  private readonly registry: EdgeRegistry;
+  private readonly emit: (e: SwarmEvent | TransferEvent) => void;
+
+  constructor(o: SwarmFetchOptions, edges: SwarmEdge[], m: Manifest, sid: string, contentId: string, registry: EdgeRegistry, emit: (e: SwarmEvent | TransferEvent) => void) {
+    this.o = o;
+    this.edges = edges;
+    this.m = m;
+    this.sid = sid;
+    this.contentId = contentId;
+    this.registry = registry;
+    this.emit = emit;
+    this.sched = new Scheduler({
+      backend: new CpuBackend(),
+      // Balancing as work stealing: an edge with more than one round of work queued (beyond its in-flight
+      // slots) gives pending chunks to edges below half a round when they would finish them sooner.
+      config: {
+        policy: o.policy ?? 'balanced', tickHz: o.tickHz ?? 20, maxStallMs: 60_000, deadlineGraceMs: 5000, deadlineSlack: 4, maxRetries: 16,
+        balance: { overloadThreshold: 1, underloadThreshold: 0.5 },
+      },
+      events: this.bus,
+    });
+    this.reconciler = new Reconciler(this.sched, edges, { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 32 }, (e) => this.emitSwarm(e), sid);
+    this.bus.on((ev) => {
+      if (ev.type === 'sched.failover') {
+        this.failovers++;
+        this.emitSwarm({ type: 'swarm.failover', session: sid, t: this.t(), chunk: this.need[ev.chunk], fromEdge: ev.from, toEdge: ev.to, reason: ev.reason });
+      } else if (ev.type === 'sched.reopt-done') this.reconciler.reoptDone(ev.moved, this.t());
+    });
+  }
+
+  private t(): number {
+    return Math.round(performance.now() - this.t0);
+  }
+
+  private emitSwarm(e: SwarmEvent): void {
+    this.emit(e);
+  }
+
+  async pull(ctx: PullContext): Promise<void> {
+    this.ctx = ctx;
+    this.need = ctx.need;
+    const m = this.m;
+    const sched = this.sched;
+    const model = sched.model;
+    const par = this.o.perPeerParallel ?? 32;
+    for (const edge of this.edges) {
+      const rec = this.registry.get(edge.peer);
+      const bw = edge.bw.value ?? DEFAULT_SEED_BW;
+      model.addEdge({
+        bandwidth: bw, rtt: (rec?.srttMs ?? 1) / 1000, health: 1, maxParallel: Math.max(4, Math.min(par, 16)),
+        metered: edge.power.metered, batteryLow: edge.power.batteryLow, unavailable: edge.state === 'offline' || !edge.source,
+      });
+      const rules = this.o.constraints?.[edge.peer] ?? this.o.constraints?.[edge.address];
+      if (rules) {
+        sched.setEdgeConstraints(edge.e, rules);
+        sched.setEdgeEnvironment(edge.e, { batteryPercent: edge.power.batteryPercent, pluggedIn: edge.power.pluggedIn, bytesThisMonth: this.o.bytesThisMonth?.[edge.peer] ?? this.o.bytesThisMonth?.[edge.address] ?? 0 });
+      }
+    }
+    // Availability from the `have` answers.
+    const sizes = new Uint32Array(this.need.length);
+    const start = new Uint32Array(this.need.length + 1);
+    const reps: number[] = [];
+    let orphaned = 0;
+    let bytes = 0;
+    this.need.forEach((c, i) => {
+      sizes[i] = m.chunkRawSize(c);
+      bytes += sizes[i];
+      start[i] = reps.length;
+      for (const edge of this.edges) if (edge.holds && edge.holds[c >> 3] & (1 << (c & 7))) reps.push(edge.e);
+      if (reps.length === start[i]) orphaned++;
+    });
+    start[this.need.length] = reps.length;
+    if (orphaned > 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${orphaned} of the ${this.need.length} missing chunks are held by no reachable source; the download cannot complete`);
+    model.addChunks({ sizes, replicaStart: start, replicaEdges: reps });
+    this.meanSize = bytes / Math.max(1, this.need.length);
+
+    this.emitSwarm({ type: 'swarm.start', session: this.sid, contentId: this.contentId, chunks: this.need.length, bytes, edges: this.snapshots() });
+    this.reconciler.start(performance.now());
+    this.reconciler.updateStandby(this.o.avoidMetered ?? true);
+
+    for (const edge of this.edges) if (edge.state !== 'offline' && edge.source) this.startEdge(edge);
+    const probes = this.edges.filter((e) => e.link).map((e) => this.probeLoop(e));
+    try {
+      await this.loop();
+    } finally {
+      for (const e of this.edges) { e.generation++; e.wake.notify(); }
+      void probes;
+    }
+  }
+
+  private startEdge(edge: SwarmEdge): void {
+    void openLanes(edge, edge.source!.lanes, 8, {
+      chunkId: (i) => this.m.chunkId(this.need[i]),
+      rawSize: (i) => this.m.chunkRawSize(this.need[i]),
+      isDone: (i) => this.sched.model.status[i] === ChunkStatus.DONE || this.ctx!.isDone(this.need[i]),
+      deliver: (i, data, wire, e) => {
+        if (this.ctx!.isDone(this.need[i])) { e.health.success(); this.duplicateBytes += data.length; return; } // an end-game copy lost the race
+        this.ctx!.write(this.need[i], data, wire, e.peer);
+        e.received(data.length);
+        this.done.push(i);
+        this.kick.notify();
+      },
+      reject: (i, e, reason) => {
+        e.failures++;
+        e.health.failure();
+        // Only the edge the scheduler assigned may fail the chunk (an end-game copy elsewhere may not).
+        if (this.sched.model.assigned[i] === e.e && this.sched.model.status[i] === ChunkStatus.IN_FLIGHT) this.failed.push(i);
+        this.emit({ type: 'transfer.chunk-rejected', session: this.sid, chunk: this.need[i], source: e.peer, reason });
+        this.kick.notify();
+      },
+      laneFailed: (e, err) => {
+        if (e.link?.conn.status !== 'open') this.goOffline(e, `connection lost: ${(err as Error)?.message ?? err}`);
+      },
+    });
+  }
+
+  /** Liveness and RTT: a `status` request every 250 ms on the control stream. */
+  private async probeLoop(edge: SwarmEdge): Promise<void> {
+    const ctl = edge.link!.ctl;
+    let n = 0;
+    while (this.sched.model.unfinished > 0 && !this.finished) {
+      const sent = performance.now();
+      edge.probeSince = sent;
+      try {
+        await ctl.write({ t: 'status', n: n++ });
+        const f = await ctl.expect('a status answer', 'status');
+        const now = performance.now();
+        edge.probeSince = undefined;
+        edge.lastSeen = now;
+        edge.rtt.sample(now - sent);
+        edge.power = readPower(f.h.power);
+        if (edge.state === 'offline' && !this.finished) this.comeBack(edge);
+      } catch {
+        if (!this.finished) this.goOffline(edge, 'the control stream failed');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+    }
+  }
+
+  private finished = false;
+
+  private goOffline(edge: SwarmEdge, reason: string): void {
+    if (edge.state === 'offline') return;
+    const now = performance.now();
+    edge.state = 'offline';
+    edge.generation++;
+    edge.queue.length = 0;
+    edge.outstanding = 0;
+    edge.health.setUp(false, now);
+    edge.wake.notify();
+    const model = this.sched.model;
+    const chunks = new Set<number>();
+    model.forEachChunkOnEdge(edge.e, (c) => {
+      if (model.assigned[c] === edge.e && (model.status[c] === ChunkStatus.IN_FLIGHT || model.status[c] === ChunkStatus.PENDING)) chunks.add(c);
+    });
+    model.updateEdge(edge.e, { unavailable: true });
+    if (chunks.size > 0) this.orphans.set(edge.e, { at: now, chunks });
+    this.reconciler.note(`edge ${edge.e} offline: ${reason}`);
+    this.kick.notify();
+  }
+
+  private comeBack(edge: SwarmEdge): void {
+    edge.state = 'online';
+    edge.health.setUp(true, performance.now());
+    this.sched.model.updateEdge(edge.e, { unavailable: false });
+    if (edge.source) this.startEdge(edge);
+    this.kick.notify();
+  }
+
+  private async loop(): Promise<void> {
+    const sched = this.sched;
+    const model = sched.model;
+    const interval = sched.tickIntervalMs;
+    const offlineAfter = this.o.offlineAfterMs ?? 1500;
+    while (model.unfinished > 0) {
+      throwIfCancelled(this.o.signal);
+      for (const i of this.done.splice(0)) sched.markDone(i);
+      for (const i of this.failed.splice(0)) sched.markFailed(i);
+      const now = performance.now();
+      for (const edge of this.edges) {
+        if (edge.state !== 'offline') {
+          if (edge.link && edge.link.conn.status !== 'open') this.goOffline(edge, 'connection closed');
+          else if (edge.probeSince !== undefined && now - edge.probeSince > offlineAfter) this.goOffline(edge, `no answer for ${offlineAfter} ms`);
+          else {
+            const late = edge.probeSince !== undefined && now - edge.probeSince > edge.rtt.rtoMs;
+            const h = edge.health.score(now, edge.rtt.srttMs);
+            edge.state = late || h < 0.5 ? 'degraded' : 'online';
+          }
+        }
+        const busy = edge.outstanding > 0 || edge.queue.length > 0;
+        edge.bw.tick(now, busy && edge.state !== 'offline');
+        edge.updateRate(now);
+        const flags = { metered: edge.power.metered, batteryLow: edge.power.batteryLow };
+        if ((model.flags[edge.e] & 1) !== (flags.metered ? 1 : 0) || (model.flags[edge.e] & 2) !== (flags.batteryLow ? 2 : 0)) model.updateEdge(edge.e, flags);
+      }
+      this.reconciler.step(now, this.meanSize, this.o.avoidMetered ?? true);
+
+      const r = await sched.tick();
+      const tNow = performance.now();
+      for (const [e, orphan] of this.orphans) {
+        if (orphan.reassigned !== undefined) continue;
+        let all = true;
+        for (const c of orphan.chunks) if (model.assigned[c] === e || (model.status[c] !== ChunkStatus.DONE && model.assigned[c] === NO_EDGE)) { all = false; break; }
+        if (all) orphan.reassigned = tNow - orphan.at;
+      }
+      for (const d of r.dispatched) {
+        const edge = this.edges[d.edge];
+        edge.queue.push(d.chunk);
+        for (const [e, orphan] of this.orphans) {
+          if (!orphan.chunks.delete(d.chunk)) continue;
+          orphan.first ??= tNow - orphan.at;
+          if (orphan.chunks.size === 0) {
+            this.latency.push({ edge: e, reassignedMs: round(orphan.reassigned ?? orphan.first), firstMs: round(orphan.first), allMs: round(tNow - orphan.at) });
+            this.orphans.delete(e);
+          }
+        }
+      }
+      this.endgame();
+      for (const edge of this.edges) if (edge.queue.length > 0) edge.wake.notify();
+      if (r.permanentFailures > 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${r.permanentFailures} chunks failed on every source that holds them; the download stopped (run it again to resume)`);
+      for (const edge of this.edges) edge.lastCost = edge.state === 'offline' ? Infinity : round(this.sched.params.a[edge.e] * this.meanSize + this.sched.params.b[edge.e]);
+      if (tNow - this.lastSnapshot >= 250) {
+        this.lastSnapshot = tNow;
+        this.emitSwarm({ type: 'swarm.edges', session: this.sid, t: this.t(), edges: this.snapshots() });
+      }
+      if (model.unfinished === 0) break;
+      if (this.done.length === 0 && this.failed.length === 0) await this.kick.wait(interval);
+      else await new Promise((r2) => setImmediate(r2));
+    }
+    // Orphans whose chunks were delivered by someone else before being re-dispatched still count as handled.
+    for (const [e, orphan] of this.orphans) if (orphan.first !== undefined) this.latency.push({ edge: e, reassignedMs: round(orphan.reassigned ?? orphan.first), firstMs: round(orphan.first), allMs: round(performance.now() - orphan.at) });
+    this.finished = true;
+  }
+
+  /**
+   * End game: once the work left fits in about two rounds of every working edge's slots, an edge with free
+   * slots also requests chunks still queued or in flight on busier edges that it holds. The first verified
+   * copy wins and the scheduler sees one completion (a queued chunk is simply taken; an in-flight one costs
+   * a duplicate). This trims the tail where the last chunks wait on one edge's pipeline.
+   */
+  private endgame(): void {
+    const model = this.sched.model;
+    const left = model.statusCounts[ChunkStatus.PENDING] + model.statusCounts[ChunkStatus.IN_FLIGHT];
+    if (left === 0) return;
+    const working = this.edges.filter((e) => e.state !== 'offline' && e.eligible && !e.standby && e.source);
+    const slots = working.reduce((a, e) => a + model.maxParallel[e.e], 0);
+    if (left > 2 * slots) return;
+    for (const idle of working) {
+      if (model.pendingAssigned[idle.e] > 0) continue;
+      let free = model.maxParallel[idle.e] - model.inflight[idle.e] - idle.queue.length - this.copiesOn(idle.e);
+      if (free <= 0) continue;
+      const busiest = [...this.edges].sort((a, b) => (model.pendingAssigned[b.e] + model.inflight[b.e]) - (model.pendingAssigned[a.e] + model.inflight[a.e]));
+      for (const want of [ChunkStatus.PENDING, ChunkStatus.IN_FLIGHT]) {
+        for (const busy of busiest) {
+          if (busy === idle || free <= 0) continue;
+          model.forEachChunkOnEdge(idle.e, (c) => {
+            if (free <= 0 || model.status[c] !== want || model.assigned[c] !== busy.e || this.copies.has(c)) return;
+            if (model.pairFailures(model.pairIndex(c, idle.e)) > 0) return;
+            this.copies.set(c, idle.e);
+            idle.queue.push(c);
+            this.endgameCopies++;
+            free--;
+          });
+        }
+      }
+    }
+  }
+
+  private copiesOn(e: number): number {
+    let n = 0;
+    for (const [c, on] of this.copies) if (on === e && this.sched.model.status[c] !== ChunkStatus.DONE) n++;
+    return n;
+  }
+
+  private readonly copies = new Map<number, number>();
+  private endgameCopies = 0;
+  private duplicateBytes = 0;
+
+  snapshots(): SwarmEdgeSnapshot[] {
+    const model = this.sched.model;
+    return this.edges.map((edge) => {
+      const known = edge.e < model.edgeCount;
+      const s = edge.snapshot(known ? model.pendingAssigned[edge.e] + model.inflight[edge.e] : 0, known ? model.inflight[edge.e] : 0);
+      s.cost = Number.isFinite(edge.lastCost) ? edge.lastCost : -1;
+      return s;
+    });
+  }
+
+  finish(seconds: number): Omit<SwarmFetchResult, keyof ReceiveResult | 'session' | 'contentId'> {
+    this.finished = true;
+    const edges = this.snapshots();
+    const nowIso = new Date().toISOString();
+    for (const edge of this.edges) {
+      this.registry.update(edge.peer, {
+        address: edge.address, state: edge.state, ...(edge.lastSeen !== undefined ? { lastSeen: nowIso } : {}),
+        ...(edge.bw.value !== undefined ? { bandwidth: Math.round(edge.bw.value) } : {}),
+        ...(edge.rtt.srttMs !== undefined ? { srttMs: edge.rtt.srttMs, rttVarMs: edge.rtt.rttVarMs } : {}),
+        health: edge.health.score(performance.now(), edge.rtt.srttMs), metered: edge.power.metered, batteryLow: edge.power.batteryLow,
+        sessions: (this.registry.get(edge.peer)?.sessions ?? 0) + 1,
+      });
+    }
+    this.registry.save();
+    const perEdge = this.edges.map((e) => ({ edge: e.e, peer: e.peer, address: e.address, bytes: e.bytes, chunks: e.completed, state: e.state }));
+    const reopts = this.reconciler.reopts;
+    this.emitSwarm({
+      type: 'swarm.done', session: this.sid, seconds, bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
+      perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: 0,
+    });
+    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: 0, edges };
+  }
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
