@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_SCHEMA } from '../../src/engine/config/schema.ts';
 import { tempDir } from './helpers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'warp.js');
@@ -28,7 +29,7 @@ describe('warp config show', () => {
     const r = warp(home, ['--json', 'config', 'show']);
     expect(r.code).toBe(0);
     const shown = JSON.parse(r.stdout) as ShowJson;
-    expect(Object.keys(shown)).toEqual(['archive', 'log', 'transfer', 'sched', 'daemon']);
+    expect(Object.keys(shown)).toEqual(Object.keys(CONFIG_SCHEMA)); // every section, in schema order
     expect(shown.archive.chunk_avg).toEqual({ value: 1048576, source: 'default' });
     expect(shown.transfer.port).toEqual({ value: 7654, source: 'default' });
     expect(Object.values(shown).flatMap((s) => Object.values(s)).every((e) => e.source === 'default')).toBe(true);

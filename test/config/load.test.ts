@@ -90,7 +90,10 @@ describe('environment', () => {
     const { env } = homeWith();
     for (const [section, spec] of Object.entries(CONFIG_SCHEMA)) {
       for (const name of Object.keys(spec.keys)) {
-        const r = loadConfig({ env: { ...env, [envVarName(section, name)]: section === 'log' && name === 'file' ? 'x.log' : String((spec.keys as Record<string, { default: unknown }>)[name].default) } });
+        const k = (spec.keys as Record<string, { default: unknown; type: string }>)[name];
+        // Durations are written with a unit (a bare number is refused as ambiguous).
+        const text = section === 'log' && name === 'file' ? 'x.log' : k.type === 'duration' ? `${String(k.default)}ms` : String(k.default);
+        const r = loadConfig({ env: { ...env, [envVarName(section, name)]: text } });
         expect((r.entries as Record<string, Record<string, { source: string }>>)[section][name].source).toBe('env');
       }
     }
