@@ -18,13 +18,14 @@ export interface LineChartProps {
   window?: number;
   height?: number;
   formatY?: (v: number) => string;
-  formatX?: (dt: number) => string;
+  /** Labels under the left and right ends of the x axis, given the visible [t0, t1]. */
+  xLabels?: (t0: number, t1: number) => readonly [string, string];
   label: string;
 }
 
 const PAD = { l: 64, r: 10, t: 10, b: 22 };
 
-export function LineChart({ series, window: span, height = 200, formatY = String, formatX, label }: LineChartProps) {
+export function LineChart({ series, window: span, height = 200, formatY = String, xLabels, label }: LineChartProps) {
   const ref = useCanvas((ctx, w, h) => {
     const grid = cssVar('--grid', '#2a3140');
     const text = cssVar('--muted', '#8a94a8');
@@ -63,12 +64,13 @@ export function LineChart({ series, window: span, height = 200, formatY = String
     const t1 = tMax;
     const t0 = span !== undefined ? t1 - span : tMin;
     const dt = Math.max(1e-9, t1 - t0);
-    if (formatX) {
-      ctx.textAlign = 'left';
+    if (xLabels) {
+      const [left, right] = xLabels(t0, t1);
       ctx.fillStyle = text;
-      ctx.fillText(formatX(dt), PAD.l, h - PAD.b / 2 + 2);
+      ctx.textAlign = 'left';
+      ctx.fillText(left, PAD.l, h - PAD.b / 2 + 2);
       ctx.textAlign = 'right';
-      ctx.fillText('now', w - PAD.r, h - PAD.b / 2 + 2);
+      ctx.fillText(right, w - PAD.r, h - PAD.b / 2 + 2);
     }
     ctx.save();
     ctx.beginPath();
@@ -90,7 +92,7 @@ export function LineChart({ series, window: span, height = 200, formatY = String
     }
     ctx.restore();
     ctx.setLineDash([]);
-  }, [series, span, formatY, formatX]);
+  }, [series, span, formatY, xLabels]);
   return (
     <figure className="chart">
       <canvas ref={ref} style={{ height }} role="img" aria-label={label} data-testid="line-chart" />

@@ -47,10 +47,10 @@ export function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-/** 1, 2, 5 × 10^n ticks covering [0, max]. */
+/** A round axis maximum ≥ max (1, 1.2, 1.5, 2, 2.5, … × 10^n), so four gridlines land on readable values. */
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(max)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= max * 0.999) return m * p;
   return 10 * p;
 }

@@ -4,7 +4,7 @@
  * time, each peer's share and the progress curve.
  */
 import { useState } from 'react';
-import { POLICY_NAMES } from '../../engine/sched/index.ts';
+import { POLICY_NAMES, type BackendPreference } from '../../engine/sched/index.ts';
 import { LineChart } from '../charts/LineChart.tsx';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { formatBytes, formatDuration, formatMs, shortId } from '../format.ts';
@@ -14,12 +14,14 @@ import type { SwarmSession } from '../store/swarm.ts';
 import { Card, ErrorNote, Field, Stat } from './ui.tsx';
 
 type Policy = PlanInput['policy'];
+const planLabels = (t0: number, t1: number) => [formatDuration(t0) === '<1 s' ? '0 s' : formatDuration(t0), formatDuration(t1)] as const;
 const POLICIES = POLICY_NAMES.filter((p): p is Policy => p !== 'custom');
 
 export function PlanPanel({ session }: { session?: SwarmSession }) {
   const scheduler = useApp((s) => s.scheduler);
   const [policy, setPolicy] = useState<Policy>('balanced');
-  const [result, setResult] = useState<PlanResult & { peers: string[] }>();
+  const [pref, setPref] = useState<BackendPreference>('auto');
+  const [result, setResult] = useState<PlanResult & { peers: string[]; run: number }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const live = session && session.edges.length > 0;
@@ -29,8 +31,8 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
     setError(undefined);
     try {
       const base = live ? planFromSnapshot(session.edges, session.chunks, session.bytes) : { edges: SAMPLE_EDGES, chunks: 2048, chunkBytes: 1 << 20, replicas: 3 };
-      const r = await runPlan({ ...base, policy, seed: 7 });
-      setResult({ ...r, peers: base.edges.map((e) => e.peer) });
+      const r = await runPlan({ ...base, policy, seed: 7, backend: pref });
+      setResult((prev) => ({ ...r, peers: base.edges.map((e) => e.peer), run: (prev?.run ?? 0) + 1 }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -45,19 +47,26 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
       actions={(
         <>
           <Field label="Policy">
-            <select value={policy} onChange={(e) => setPolicy(e.target.value as Policy)}>{POLICIES.map((p) => <option key={p}>{p}</option>)}</select>
+            <select value={policy} onChange={(e) => setPolicy(e.target.value as Policy)} data-testid="plan-policy">{POLICIES.map((p) => <option key={p}>{p}</option>)}</select>
+          </Field>
+          <Field label="Backend">
+            <select value={pref} onChange={(e) => setPref(e.target.value as BackendPreference)} data-testid="plan-backend-select">
+              <option value="auto">auto ({scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'})</option>
+              <option value="cpu">CPU</option>
+              <option value="webgpu" disabled={!scheduler.webgpuAvailable}>WebGPU{scheduler.webgpuAvailable ? '' : ' (no adapter)'}</option>
+            </select>
           </Field>
           <button type="button" className="primary" disabled={busy || scheduler.state === 'probing'} onClick={() => void run()} data-testid="plan-run" style={{ alignSelf: 'flex-end' }}>{busy ? 'Simulating…' : 'Simulate'}</button>
         </>
       )}
     >
       <p className="muted small" style={{ marginTop: 0 }}>
-        Runs the scheduler's simulator {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'} with the
-        {' '}<b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend{scheduler.label ? ` (${scheduler.label})` : ''}.
+        Runs the scheduler's simulator {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'}.
+        {' '}This page's scheduler runs on the <b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend{scheduler.reason ? ` (${scheduler.reason})` : ''}.
       </p>
       {error && <ErrorNote>{error}</ErrorNote>}
       {result && r && (
-        <div className="stack" data-testid="plan-result">
+        <div className="stack" data-testid="plan-result" data-run={result.run} data-backend={result.backend} data-summary={JSON.stringify({ completionMs: r.completionMs, ticks: r.ticks, done: r.done, failovers: r.failovers, edges: r.edges.map((e) => [e.chunks, e.bytes]) })}>
           <div className="grid stats">
             <Stat label="Predicted time" value={formatDuration(r.completionMs / 1000)} hint={r.completed ? 'all chunks done' : `${r.done} / ${r.chunks} done`} />
             <Stat label="Data" value={formatBytes(r.bytes)} hint={`${r.chunks} chunks`} />
@@ -66,7 +75,7 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
             <Stat label="Simulated in" value={formatMs(result.wallMs)} hint={result.backend} />
           </div>
           <ShareBar parts={r.edges.map((e, i) => ({ key: String(e.edge), label: shortId(result.peers[i] ?? `edge ${i}`, 10), value: e.bytes, color: colorFor(i) }))} format={formatBytes} />
-          <LineChart label="simulated progress" height={160} series={[{ name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) }]} formatY={(v) => `${v.toFixed(0)} %`} formatX={(dt) => `${formatDuration(dt)} span`} />
+          <LineChart label="simulated progress" height={160} series={[{ name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) }]} formatY={(v) => `${v.toFixed(0)} %`} xLabels={planLabels} />
         </div>
       )}
     </Card>

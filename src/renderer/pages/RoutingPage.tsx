@@ -14,7 +14,8 @@ import { formatBytes, formatMs, formatRate, formatTime, shortId } from '../forma
 import { useResources } from '../store/resources.ts';
 import { useSwarm, type SwarmSession } from '../store/swarm.ts';
 
-const formatSecondsAgo = (dt: number) => `${Math.round(dt / 1000)} s ago`;
+/** Drift samples carry `t` in milliseconds. */
+const agoLabels = (t0: number, t1: number) => [`${Math.round((t1 - t0) / 1000)} s ago`, 'now'] as const;
 
 export function RoutingPage() {
   const sessions = useSwarm((s) => s.sessions);
@@ -67,7 +68,7 @@ function SessionView({ s }: { s: SwarmSession }) {
       </Card>
       <div className="grid two">
         <Card title="Drift: expected vs actual" testId="drift-chart">
-          <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} formatX={formatSecondsAgo} height={220} />
+          <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} />
         </Card>
         <Card title="Who serves the chunks" testId="chunk-share">
           <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.completed, color: colorFor(i) }))} format={(v) => `${v} chunks`} />

@@ -116,7 +116,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
       <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={status} label={`${title} progress`} />
       <div className="job-meta">
         {p && <span data-testid="transfer-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
-        {job.totalChunks !== undefined && <span>{job.chunks ?? 0} / {job.totalChunks} chunks</span>}
+        {job.totalChunks !== undefined && <span>{status === 'done' ? job.totalChunks : job.chunks ?? 0} / {job.totalChunks} chunks</span>}
         {active && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
         {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
         {peerLabel && <span className="mono" title={peerLabel}>{shortId(peerLabel, 8)}</span>}

@@ -3,7 +3,7 @@
  * renderer's backend, seeded from the live swarm's edge estimates (or a sample set when no swarm runs).
  * Predicts completion time and each peer's share; the Routing page compares it with what really happened.
  */
-import { runSimulation, type PolicyName, type SimEdgeSpec, type SimReport } from '../../engine/sched/index.ts';
+import { runSimulation, type BackendPreference, type PolicyName, type SimEdgeSpec, type SimReport } from '../../engine/sched/index.ts';
 import type { SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
 import { schedulerBackend } from './runtime.ts';
 
@@ -15,6 +15,8 @@ export interface PlanInput {
   replicas: number;
   policy: Exclude<PolicyName, 'custom'>;
   seed: number;
+  /** Which backend runs it: the page's (auto) or a forced one. */
+  backend?: BackendPreference;
 }
 
 export interface PlanResult {
@@ -49,7 +51,7 @@ export const SAMPLE_EDGES: PlanInput['edges'] = [
 ];
 
 export async function runPlan(input: PlanInput): Promise<PlanResult> {
-  const backend = await schedulerBackend();
+  const backend = await schedulerBackend(input.backend ?? 'auto');
   const edges: SimEdgeSpec[] = input.edges.map((e) => ({
     bandwidth: e.bandwidth, rtt: e.rttMs / 1000, health: e.health, metered: e.metered, batteryLow: e.batteryLow,
     jitter: 0.15, failureRate: (1 - e.health) * 0.05, outages: e.offline ? [{ from: 0 }] : undefined,

@@ -10,6 +10,8 @@ export interface SchedulerStatus {
   label?: string;
   reason?: string;
   adapter?: string;
+  /** An adapter exists (perhaps a software one the auto rule passes over). */
+  webgpuAvailable?: boolean;
 }
 
 export interface Toast {
