@@ -117,7 +117,7 @@ describe('SyncManager against a real warp listen peer', () => {
     expect(p.unchangedFiles).toBe(1);
     expect(events.some((e) => e.type === 'sync.change' && e.paths.includes('big.bin'))).toBe(true);
     const st = m.status(job.id);
-    expect(st).toMatchObject({ state: 'idle', pending: false, lastPush: { fetchedBytes: p.fetchedBytes } });
+    expect(st).toMatchObject({ state: 'idle', pending: false, pendingChanges: 0, syncedFiles: 2, syncedBytes: edited.length + 6, lastPush: { fetchedBytes: p.fetchedBytes } });
     const states = events.filter((e) => e.type === 'sync.state').map((e) => (e as { state: string }).state);
     expect(states).toEqual(expect.arrayContaining(['scanning', 'pushing', 'idle']));
     await s.listener.stop();
@@ -125,8 +125,8 @@ describe('SyncManager against a real warp listen peer', () => {
 
   it('debounce: a burst of writes becomes one push', async () => {
     const s = await setup({ 'log.txt': 'start\n' });
-    const { m, events } = manager(s, { debounceMs: 800, maxWaitMs: 20_000 });
-    m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    const { m, events } = manager(s, { debounceMs: 50, maxWaitMs: 20_000 });
+    m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', debounceMs: 800 }); // the job's own debounce wins
     await m.start();
     await waitFor('the first push', () => pushes(events).length === 1);
     await m.idle();
@@ -228,7 +228,7 @@ describe('SyncManager against a real warp listen peer', () => {
     fs.writeFileSync(path.join(s.folder, 'a.txt'), 'changed while paused\n');
     await sleep(1000);
     expect(pushes(events).length).toBe(1);
-    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: 'paused by the user', pending: true });
+    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: 'paused by the user', pending: true, pendingChanges: 1 });
     m.resume(job.id);
     await waitFor('the push after resume', () => pushes(events).length === 2);
     expect(read(path.join(s.peerFolder, 'a.txt'))!.toString()).toBe('changed while paused\n');

@@ -31,11 +31,15 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
     return { start: w.start, end: w.end, ...(w.days ? { days: [...w.days] } : {}), ...(w.timeZone ? { timeZone: w.timeZone } : {}) };
   });
   validateSchedule(schedule);
+  if (spec.debounceMs !== undefined && !(Number.isInteger(spec.debounceMs) && spec.debounceMs >= 0 && spec.debounceMs <= 600_000)) {
+    throw new WarpError(ErrorCodes.USAGE, 'debounceMs must be a whole number of milliseconds from 0 to 600000');
+  }
   const conflict = spec.conflict ?? 'newer-wins';
   if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
   return {
     id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath, schedule,
-    pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict, paused: false,
+    pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict,
+    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), paused: false,
     createdAt: new Date(nowMs).toISOString(),
   };
 }

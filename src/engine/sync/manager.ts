@@ -36,6 +36,8 @@ interface Runtime {
   /** Changes seen and not yet synced. */
   dirty: boolean;
   changed: Set<string>;
+  /** Paths changed since the last sync started (status: pendingChanges). */
+  unsynced: Set<string>;
   running?: Promise<void>;
   abort?: AbortController;
   /** The last sync failed: wait for the retry timer (or a new change) before trying again. */
@@ -166,7 +168,7 @@ export class SyncManager {
   }
 
   private runtime(record: JobRecord): Runtime {
-    const rt: Runtime = { record, state: record.job.paused ? 'paused' : 'idle', dirty: false, changed: new Set(), failed: false, debouncer: undefined as unknown as Debouncer };
+    const rt: Runtime = { record, state: record.job.paused ? 'paused' : 'idle', dirty: false, changed: new Set(), unsynced: new Set(), failed: false, debouncer: undefined as unknown as Debouncer };
     if (record.lastError) { rt.state = 'error'; rt.reason = record.lastError; }
     rt.debouncer = new Debouncer(() => {
       const paths = [...rt.changed].sort();
@@ -174,7 +176,7 @@ export class SyncManager {
       if (paths.length > 0) this.events.emit({ type: 'sync.change', id: record.job.id, paths });
       rt.failed = false; // a new change is worth a new try
       this.kick(rt);
-    }, this.o.debounceMs, this.o.maxWaitMs);
+    }, record.job.debounceMs ?? this.o.debounceMs, this.o.maxWaitMs);
     return rt;
   }
 
@@ -191,7 +193,11 @@ export class SyncManager {
     const w = watch(folder, { ignoreInitial: true, ignored: (p: string) => isTemporaryName(p) });
     rt.watcher = w;
     w.on('all', (_event, p) => {
-      if (typeof p === 'string') rt.changed.add(path.relative(folder, p).split(path.sep).join('/'));
+      if (typeof p === 'string') {
+        const rel = path.relative(folder, p).split(path.sep).join('/');
+        rt.changed.add(rel);
+        rt.unsynced.add(rel);
+      }
       rt.dirty = true;
       rt.debouncer.trigger();
     });
@@ -254,6 +260,8 @@ export class SyncManager {
     const rec = rt.record;
     const ac = new AbortController();
     rt.abort = ac;
+    const unsynced = [...rt.unsynced];
+    rt.unsynced.clear();
     try {
       const r = await runCycle({
         env: this.o.env, job: rec.job, snapshot: rec.snapshot ?? {}, signal: ac.signal, now: this.o.now,
@@ -270,6 +278,7 @@ export class SyncManager {
       this.setState(rt, 'idle');
       if (!rt.watcher && this.started && this.jobs.has(rec.job.id)) await this.watchFolder(rt);
     } catch (e) {
+      for (const u of unsynced) rt.unsynced.add(u);
       if (ac.signal.aborted) { // stopped or paused: the next start (or resume) syncs again
         rt.dirty = true;
         this.setState(rt, 'idle');
@@ -345,7 +354,11 @@ export class SyncManager {
 
   private describe(rt: Runtime): SyncJobStatus {
     const r = rt.record;
-    const s: SyncJobStatus = { id: r.job.id, job: { ...r.job }, state: rt.state, pending: rt.dirty || rt.debouncer.pending };
+    const files = Object.values(r.snapshot ?? {});
+    const s: SyncJobStatus = {
+      id: r.job.id, job: { ...r.job }, state: rt.state, pending: rt.dirty || rt.debouncer.pending, pendingChanges: rt.unsynced.size,
+      syncedFiles: files.length, syncedBytes: files.reduce((n, f) => n + f.size, 0),
+    };
     if (rt.reason) s.reason = rt.reason;
     if (r.lastSyncAt) s.lastSyncAt = r.lastSyncAt;
     if (r.lastError) { s.lastError = r.lastError; s.lastErrorCode = r.lastErrorCode; }

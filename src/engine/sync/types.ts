@@ -26,6 +26,8 @@ export interface SyncJobSpec {
   pauseOnBattery?: boolean;
   pauseOnMetered?: boolean;
   conflict?: ConflictPolicy;
+  /** This job's quiet time after the last change (ms); the manager's default when absent. */
+  debounceMs?: number;
 }
 
 export interface SyncJob {
@@ -37,6 +39,7 @@ export interface SyncJob {
   pauseOnBattery: boolean;
   pauseOnMetered: boolean;
   conflict: ConflictPolicy;
+  debounceMs?: number;
   /** Paused by the user (pause()/resume()); survives restarts. */
   paused: boolean;
   createdAt: string;
@@ -75,8 +78,13 @@ export interface SyncJobStatus {
   state: SyncStateName;
   /** Why the job is in its state (paused by the user, on battery, outside the window, the error). */
   reason?: string;
-  /** Changes seen and not yet pushed. */
+  /** Changes seen and not yet pushed (or a first sync still due). */
   pending: boolean;
+  /** Paths the watcher saw change since the last sync started. */
+  pendingChanges: number;
+  /** Files and bytes of the folder as of the last successful sync. */
+  syncedFiles: number;
+  syncedBytes: number;
   lastSyncAt?: string;
   lastError?: string;
   /** The WarpError code of lastError (E_PEER_UNREACHABLE, E_INPUT_NOT_FOUND, ...). */
