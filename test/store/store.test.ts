@@ -45,6 +45,37 @@ describe('chunk store', () => {
   });
 });
 
+describe('chunk store cap', () => {
+  it('evicts the least recently used chunks past its cap, in this process and the next', () => {
+    const dir = tmpDir();
+    const s = new ChunkStore(dir, { maxBytes: 10_000 });
+    const chunks = Array.from({ length: 4 }, () => crypto.randomBytes(3000));
+    const ids = chunks.map((c) => blake3(c));
+    // Apart in time, so the mtimes that carry the order to the next process differ.
+    const pause = (): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15); };
+    s.put(ids[0], chunks[0]); pause();
+    s.put(ids[1], chunks[1]); pause();
+    s.put(ids[2], chunks[2]); pause();
+    expect(s.get(ids[0])!.equals(chunks[0])).toBe(true); // 0 is now the most recently used
+    pause();
+    s.put(ids[3], chunks[3]); // 12,000 bytes > 10,000: the least recently used (1) goes
+    expect(s.has(ids[1])).toBe(false);
+    expect([0, 2, 3].every((i) => s.has(ids[i]))).toBe(true);
+    expect(s.stats()).toEqual({ chunks: 3, bytes: 9000 });
+    // A new process sees the same chunks, in the same order (mtimes).
+    const again = new ChunkStore(dir, { maxBytes: 6_000 });
+    expect(again.bytes).toBe(9000);
+    again.put(ids[1], chunks[1]); // 12,000 > 6,000: 2 (oldest), then 0 (read before 3 was stored) go
+    expect(again.stats()).toEqual({ chunks: 2, bytes: 6000 });
+    expect([ids[3], ids[1]].map((id) => again.get(id)?.length)).toEqual([3000, 3000]);
+    expect(again.has(ids[0]) || again.has(ids[2])).toBe(false);
+    // A store with a zero cap keeps nothing.
+    const none = new ChunkStore(tmpDir(), { maxBytes: 0 });
+    expect(none.put(ids[0], chunks[0])).toBe(false);
+    expect(none.has(ids[0])).toBe(false);
+  });
+});
+
 describe('file index and chunkFile', () => {
   it('chunks like the archive chunker, hashes the whole file, and caches unchanged files across restarts', () => {
     const dir = tmpDir();

@@ -34,7 +34,7 @@ export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<
   };
   return {
     config, home, identity, trust: new TrustStore(home),
-    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks')),
+    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
     chunking: paramsForAverage(config.transfer.chunkAvg),
     streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
     compress: o.compress === false ? false : config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on', transport: parseTransport(o.transport, config.transfer.transport),

@@ -59,6 +59,10 @@ export const CONFIG_SCHEMA = {
       }),
       compress: key.enum({ values: ['auto', 'on', 'off'], default: 'auto', description: 'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).' }),
       mdns: key.boolean({ default: false, description: 'Announce and discover peers on the local network (mDNS multicast).' }),
+      store_max: key.bytes({
+        default: 1024 * MiB, min: 0, max: 2 ** 50,
+        description: 'Cap of the local chunk store (chunks of files a transfer replaced, kept so reverting an edit moves nothing); the least recently used go first. 0 keeps none.',
+      }),
     },
   },
   sched: {

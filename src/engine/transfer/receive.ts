@@ -28,6 +28,7 @@ import type { TransferEventListener } from './events.ts';
 import { RangeReader, hashFd, readAt } from './local-files.ts';
 import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';
+import { keepReplacedChunks } from './keep-replaced.ts';
 import { chunkPositions } from './positions.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
@@ -118,6 +119,14 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   // Chunks the destination's old files hold, copied in one pass per file after the pull (assemble.ts).
   const plan = new CopyPlan(posStart[nChunks]);
   const assembledHash = new Map<number, Buffer>();
+  // Old versions about to be replaced: their chunks the new tree drops go to the chunk store (keep-replaced.ts).
+  const replaced = new Map<number, { ids: Uint8Array; lens: Uint32Array }>();
+  const keepBudget = { bytes: Math.min(256 * 1024 * 1024, (o.store?.maxBytes ?? 0) / 4) };
+  let manifestIds: Set<string> | undefined;
+  const inManifest = (id: Uint8Array): boolean => {
+    if (!manifestIds) { manifestIds = new Set(); for (let c = 0; c < nChunks; c++) manifestIds.add(idKey(m.chunkId(c))); }
+    return manifestIds.has(idKey(id));
+  };
 
   const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) => emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }));
   let doneChunks = 0;
@@ -186,6 +195,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       st = fs.fstatSync(fd); // inode and mtime survive the rename
       fs.closeSync(fd);
       fds.delete(slot);
+      const old = replaced.get(slot);
+      if (old && o.store) keepReplacedChunks(o.store, final, old, inManifest, keepBudget);
       fs.renameSync(part, final);
     } catch (err) {
       throw fromSystemError(err, final, 'write');
@@ -250,7 +261,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs)) fs.utimesSync(final, e.mtimeMs / 1000, e.mtimeMs / 1000);
       } catch { /* metadata only */ }
       progress.add(0, 1);
-    }
+    } else if (o.store) replaced.set(slot, r);
     let off = 0;
     for (let k = 0; k < r.lens.length; k++) {
       const id = r.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
