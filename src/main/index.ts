@@ -124,6 +124,7 @@ async function start(): Promise<void> {
     renderTray();
   });
   void refreshSync();
+  const stopSyncJobs = engine.syncManager?.events.on((e) => { if (e.type === 'sync.job-added' || e.type === 'sync.job-removed') void refreshSync(); });
 
   const power = watchPower((p) => {
     const f = powerFlags(p);
@@ -153,6 +154,7 @@ async function start(): Promise<void> {
     stopped = true;
     power.stop();
     stopTray();
+    stopSyncJobs?.();
     stopForward();
     disposeIpc();
     tray?.destroy();

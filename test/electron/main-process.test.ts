@@ -3,7 +3,8 @@
  * 'electron' module (test/electron/fake/), so the wiring of src/main/index.ts is exercised where no Electron
  * binary exists: the real engine starts over a temporary WARP_HOME, the IPC handlers answer (and refuse foreign
  * frames and bad input), navigation and new windows are blocked, the CSP header and permission denial are in
- * place, the tray renders and follows the power monitor, events reach the page, closing hides to the tray, and
+ * place, the tray renders and follows the power monitor, events reach the page, sync is hosted and the tray pauses it,
+ * closing hides to the tray, and
  * "Quit" stops the engine and exits 0. What it cannot show: Chromium, the preload in a real sandbox (the
  * Playwright smoke test does that where a binary exists).
  */
@@ -87,6 +88,14 @@ describe('Electron main process (built, under Node with a stand-in electron modu
 
   it('forwards engine events to the page over the one event channel', () => {
     expect(step('events')).toMatchObject({ channels: ['warp:event'], types: expect.arrayContaining(['job.update']) as string[] });
+  });
+
+  it('hosts sync: a job added over IPC shows in the tray, and the tray pauses it', () => {
+    expect(step('sync-add')).toMatchObject({ r: { ok: true, value: { remotePath: '/docs', paused: false } }, features: { sync: true } });
+    expect(step('tray-sync').labels).toContain('Pause sync');
+    expect((step('tray-sync').labels as string[]).some((l) => l.startsWith('Sync: 1 folder'))).toBe(true);
+    expect(step('tray-sync-paused').labels).toEqual(expect.arrayContaining(['Sync: 1 folder · paused', 'Resume sync']));
+    expect(step('tray-sync-paused').list).toMatchObject({ ok: true, value: [{ paused: true }] });
   });
 
   it('closing the window hides it to the tray; Quit stops the engine and exits 0', () => {

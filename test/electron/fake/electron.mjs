@@ -4,6 +4,8 @@
 // step ("FAKE {...}"), then quits the app the way Electron would (before-quit, will-quit, exit).
 // Only the API surface src/main uses is here; anything else throws, so a new dependency is noticed.
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const out = (step, data) => process.stdout.write(`FAKE ${JSON.stringify({ step, ...data })}\n`);
@@ -150,6 +152,17 @@ async function scenario() {
   await invoke('warp:peers.pairStart', appUrl, { timeoutSeconds: 60 });
   await sleep(200);
   out('events', { channels: [...new Set(win.webContents.sent.map((s) => s.channel))], types: [...new Set(win.webContents.sent.map((s) => s.payload.type))] });
+
+  // A sync job added over IPC shows in the tray; the tray's "Pause sync" pauses it.
+  const info = await invoke('warp:info', appUrl);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fake-sync-'));
+  out('sync-add', { r: await invoke('warp:sync.add', appUrl, { localPath: folder, peer: `${info.value.peerId}@127.0.0.1:9`, remotePath: 'docs' }), features: info.value.features });
+  await sleep(1300);
+  out('tray-sync', { labels: labels() });
+  trays[0].menu.template.find((i) => i.label === 'Pause sync').click();
+  await sleep(1300);
+  out('tray-sync-paused', { labels: labels(), list: await invoke('warp:sync.list', appUrl) });
+  fs.rmSync(folder, { recursive: true, force: true });
 
   // Closing the window hides it (the app stays in the tray); "Quit" in the tray menu quits.
   let closePrevented = false;
