@@ -3,10 +3,9 @@
  * 'electron' module (test/electron/fake/), so the wiring of src/main/index.ts is exercised where no Electron
  * binary exists: the real engine starts over a temporary WARP_HOME, the IPC handlers answer (and refuse foreign
  * frames and bad input), navigation and new windows are blocked, the CSP header and permission denial are in
- * place, the tray renders and follows the power monitor, events reach the page, sync is hosted and the tray pauses it,
- * closing hides to the tray, and
- * "Quit" stops the engine and exits 0. What it cannot show: Chromium, the preload in a real sandbox (the
- * Playwright smoke test does that where a binary exists).
+ * place, the tray renders and follows the power monitor, events reach the page, sync is hosted and the tray
+ * pauses it, closing hides to the tray, and "Quit" stops the engine and exits 0. What it cannot show: Chromium,
+ * the preload in a real sandbox (the Playwright smoke test does that where a binary exists).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
