@@ -14,9 +14,11 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
   );
 }
 
-export function Card({ title, actions, children, className, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
+export function Card({ title, actions, children, className, testId, data }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string; data?: Record<string, string | number> }) {
+  // `data` becomes data-* attributes: tests read live counts without scraping canvas pixels.
+  const attrs = Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
-    <section className={`card ${className ?? ''}`} data-testid={testId}>
+    <section className={`card ${className ?? ''}`} data-testid={testId} {...attrs}>
       {(title || actions) && (
         <div className="card-head">
           {title && <h2>{title}</h2>}

@@ -67,7 +67,7 @@ function SessionView({ s }: { s: SwarmSession }) {
         <PeerTable edges={s.edges} />
       </Card>
       <div className="grid two">
-        <Card title="Drift: expected vs actual" testId="drift-chart">
+        <Card title="Drift: expected vs actual" testId="drift-chart" data={{ points: (s.drift[-1] ?? []).length }}>
           <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} />
         </Card>
         <Card title="Who serves the chunks" testId="chunk-share">
