@@ -77,6 +77,21 @@ export function applyTrayEvent(state: TrayState, e: WarpEvent): TrayState {
       else jobs.set(e.job.id, fromDto(e.job, state.jobs.get(e.job.id)));
       return { ...state, jobs };
     }
+    // Transfers a peer starts against this machine have no job: they show from their start to their end.
+    case 'transfer.start': {
+      if (!e.job.startsWith('incoming:')) return state;
+      const jobs = new Map(state.jobs);
+      const verb = e.role === 'serve' ? 'Serving' : 'Receiving';
+      jobs.set(e.job, { id: e.job, title: `${verb} ${e.path || '/'} (${shortPeer(e.peer)})`, status: 'running' });
+      return { ...state, jobs };
+    }
+    case 'transfer.done':
+    case 'transfer.error': {
+      if (!e.job.startsWith('incoming:') || !state.jobs.has(e.job)) return state;
+      const jobs = new Map(state.jobs);
+      jobs.delete(e.job);
+      return { ...state, jobs };
+    }
     case 'archive.progress':
     case 'transfer.progress': {
       const fraction = e.totalBytes > 0 ? Math.min(1, e.bytes / e.totalBytes) : undefined;
@@ -112,6 +127,11 @@ export function withSyncJobs(state: TrayState, list: readonly SyncJobDto[]): Tra
   const syncs = new Map<string, TraySync>();
   for (const j of list) syncs.set(j.id, j.reason === undefined ? { state: j.state } : { state: j.state, reason: j.reason });
   return { ...state, syncs, syncPaused: list.length > 0 && list.every((j) => j.paused) };
+}
+
+/** A peer id shortened for a menu ("12D3KooW…x7Yz"); addresses and names pass unchanged. */
+function shortPeer(peer: string): string {
+  return /^12D3KooW[1-9A-HJ-NP-Za-km-z]{20,}$/.test(peer) ? `${peer.slice(0, 8)}…${peer.slice(-4)}` : peer;
 }
 
 function jobLabel(j: TrayJob): string {

@@ -97,3 +97,20 @@ describe('tray model snapshots', () => {
     expect(withSyncJobs(initialTrayState(), []).syncPaused).toBe(false);
   });
 });
+
+describe('tray model: transfers peers start against this machine', () => {
+  it('shows an incoming transfer from its start to its end, with progress', () => {
+    const peer = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo';
+    let s = fold([{ type: 'transfer.start', job: 'incoming:s1', session: 's1', role: 'receive', peer, transport: 'quic', path: 'photos' }]);
+    s = fold([{ type: 'transfer.progress', job: 'incoming:s1', session: 's1', chunks: 1, totalChunks: 2, wireBytes: 0, bytes: 50, totalBytes: 100, files: 0, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 1 }], s);
+    expect(trayView(s).icon).toBe('active');
+    expect(labels(trayView(s).items)).toContain('Receiving photos (12D3KooW…e2Xo) · 50%');
+    s = fold([{ type: 'transfer.done', job: 'incoming:s1', session: 's1', files: 1, bytes: 100, wireBytes: 100, fetchedChunks: 2, localChunks: 0, elapsedSeconds: 1, merkleRoot: 'ab' }], s);
+    expect(trayView(s).icon).toBe('idle');
+  });
+
+  it('transfers with a job are left to job.update', () => {
+    const s = initialTrayState();
+    expect(applyTrayEvent(s, { type: 'transfer.start', job: 't1', session: 's', role: 'fetch', peer: 'p', transport: 'quic', path: '/x' })).toBe(s);
+  });
+});
