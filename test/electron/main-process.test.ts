@@ -57,7 +57,10 @@ describe('Electron main process (built, under Node with a stand-in electron modu
 
   it('opens the window with the secure preferences and the CommonJS preload', () => {
     expect(step('window').webPreferences).toMatchObject({ preload: path.join(outDir, 'preload', 'index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
-    expect(fs.existsSync(path.join(outDir, 'preload', 'index.cjs'))).toBe(true);
+    // A sandboxed preload may require nothing but 'electron', and must not be an ES module.
+    const preload = fs.readFileSync(path.join(outDir, 'preload', 'index.cjs'), 'utf8');
+    expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
     expect(fs.existsSync(path.join(outDir, 'main', 'chunk-worker.js'))).toBe(true);
   });
 
