@@ -28,10 +28,10 @@ describe('warp sync (CLI)', () => {
       expect(noId.status).toBe(2);
       expect(noId.stderr).toMatch(/needs the peer id/);
 
-      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/backup`, '--schedule', '00:00-24:00', '--pause-on-battery'], { home: homeA });
+      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/backup`, '--schedule', '00:00-24:00', '--pause-on-battery', '--debounce', '2s'], { home: homeA });
       expect(add.status, add.stderr).toBe(0);
-      const job = add.json.at(-1)!.job as { id: string; remotePath: string; pauseOnBattery: boolean; schedule: unknown[] };
-      expect(job).toMatchObject({ remotePath: '/backup', pauseOnBattery: true, schedule: [{ start: '00:00', end: '24:00' }] });
+      const job = add.json.at(-1)!.job as { id: string; remotePath: string; pauseOnBattery: boolean; debounceMs: number; schedule: unknown[] };
+      expect(job).toMatchObject({ remotePath: '/backup', pauseOnBattery: true, debounceMs: 2000, schedule: [{ start: '00:00', end: '24:00' }] });
       expect(warp(['sync', 'add', folder, `${l.addr}:/backup`], { home: homeA }).stderr).toMatch(/already syncs/);
 
       expect(warp(['sync', 'pause', job.id], { home: homeA }).status).toBe(0);

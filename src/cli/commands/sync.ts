@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { formatBytes } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError, type ErrorCode } from '../../engine/core/errors.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
+import { parseDuration } from '../../engine/config/index.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES, SyncManager, addJob, formatWindow, parseWindow, readLinuxOnBattery, readState, removeJob, setJobPaused, stateFilePath,
@@ -15,7 +16,7 @@ import {
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
 
-interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string }
+interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string; debounce?: string }
 
 const jobLine = (j: SyncJob, extra = ''): string =>
   `${j.id}  ${j.folder} -> ${j.peer}:${j.remotePath}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
@@ -47,15 +48,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--schedule <window...>', "push only inside these windows: '[days] HH:MM-HH:MM [time zone]', e.g. 'mon-fri 22:00-06:00 Europe/Berlin'")
     .option('--pause-on-battery', 'hold changes while the machine runs on battery')
     .option('--pause-on-metered', 'hold changes while the network is metered')
+    .option('--debounce <duration>', 'quiet time after the last change before a push, e.g. 500ms or 5s (default: config sync.debounce)')
     .option('--conflict <policy>', `who wins when a file changed on both sides: ${CONFLICT_POLICIES.join(', ')} (default newer-wins)`)
     .action((folder: string, dest: string, o: AddOpts) => {
       const { address, remotePath } = splitRemotePath(dest);
       if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
         throw new WarpError(ErrorCodes.USAGE, `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`);
       }
+      let debounceMs: number | undefined;
+      if (o.debounce !== undefined) {
+        debounceMs = parseDuration(o.debounce);
+        if (debounceMs === undefined || debounceMs > 600_000) throw new WarpError(ErrorCodes.USAGE, `--debounce must be a duration up to 10m such as 500ms or 5s (got '${o.debounce}')`);
+      }
       const rec = addJob(file(), {
         folder, peer: address, remotePath: remotePath ?? '/', schedule: (o.schedule ?? []).map(parseWindow),
-        pauseOnBattery: o.pauseOnBattery, pauseOnMetered: o.pauseOnMetered, conflict: o.conflict as ConflictPolicy | undefined,
+        pauseOnBattery: o.pauseOnBattery, pauseOnMetered: o.pauseOnMetered, conflict: o.conflict as ConflictPolicy | undefined, debounceMs,
       }, Date.now());
       if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
       else say(`added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`);
