@@ -114,6 +114,7 @@ async function start(): Promise<void> {
     }
   }
   trayState = withJobs(trayState, service.jobList());
+  if (engine.listenError) trayState = { ...trayState, notice: 'Not accepting transfers from peers (listener port in use)' };
   const stopTray = service.onEvent((e: WarpEvent) => {
     trayState = applyTrayEvent(trayState, e);
     if (e.type === 'sync.state' || e.type === 'sync.error') void refreshSync();

@@ -44,9 +44,18 @@ export interface TrayState {
   syncPaused: boolean;
   /** On battery power (shown, because sync may wait for AC). */
   onBattery: boolean;
+  /** A standing problem worth a line of its own (e.g. the peer listener could not start). */
+  notice?: string;
 }
 
 export const MAX_JOBS_LISTED = 5;
+/** Menu lines longer than this are cut (an error message can be a paragraph; the window shows it whole). */
+export const MAX_LABEL = 72;
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > MAX_LABEL ? `${one.slice(0, MAX_LABEL - 1)}…` : one;
+}
 
 export function initialTrayState(): TrayState {
   return { jobs: new Map(), syncs: new Map(), syncPaused: false, onBattery: false };
@@ -142,7 +151,7 @@ function jobLabel(j: TrayJob): string {
     if (j.fraction !== undefined) parts.push(`${Math.floor(j.fraction * 100)}%`);
     if (j.rate !== undefined && j.rate > 0) parts.push(formatRate(j.rate));
   }
-  return parts.join(' · ');
+  return clip(parts.join(' · '));
 }
 
 /** One line for the sync jobs: how many, and the most urgent state among them. */
@@ -153,10 +162,10 @@ function syncSummary(state: TrayState): string {
   if (state.syncPaused) return `Sync: ${folders} · paused`;
   const all = [...state.syncs.values()];
   const errored = all.find((s) => s.state === 'error');
-  if (errored) return `Sync: ${folders} · error${errored.reason ? `: ${errored.reason}` : ''}`;
+  if (errored) return clip(`Sync: ${folders} · error${errored.reason ? `: ${errored.reason}` : ''}`);
   if (all.some((s) => s.state === 'syncing' || s.state === 'scanning')) return `Sync: ${folders} · syncing`;
   const waiting = all.find((s) => s.state === 'waiting' || s.state === 'paused');
-  if (waiting) return `Sync: ${folders} · waiting${waiting.reason ? ` (${waiting.reason})` : ''}`;
+  if (waiting) return clip(`Sync: ${folders} · waiting${waiting.reason ? ` (${waiting.reason})` : ''}`);
   return `Sync: ${folders} · up to date`;
 }
 
@@ -183,7 +192,9 @@ export function trayView(state: TrayState): TrayView {
   const icon = trayIcon(state);
   const status = statusLine(state, icon);
   const jobs = [...state.jobs.values()];
-  const items: TrayItem[] = [{ kind: 'item', label: status, enabled: false }, { kind: 'separator' }];
+  const items: TrayItem[] = [{ kind: 'item', label: status, enabled: false }];
+  if (state.notice) items.push({ kind: 'item', label: clip(state.notice), enabled: false });
+  items.push({ kind: 'separator' });
   if (jobs.length === 0) items.push({ kind: 'item', label: 'No active transfers', enabled: false });
   for (const j of jobs.slice(0, MAX_JOBS_LISTED)) items.push({ kind: 'item', label: jobLabel(j), enabled: true, action: 'open' });
   if (jobs.length > MAX_JOBS_LISTED) items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });

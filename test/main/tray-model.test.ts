@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, trayView, withJobs, withSyncJobs, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
+import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, MAX_LABEL, trayView, withJobs, withSyncJobs, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
 import type { JobDto, WarpEvent } from '../../src/shared/events.ts';
 
 function job(id: string, status: JobDto['status'], title = `Job ${id}`): WarpEvent {
@@ -112,5 +112,23 @@ describe('tray model: transfers peers start against this machine', () => {
   it('transfers with a job are left to job.update', () => {
     const s = initialTrayState();
     expect(applyTrayEvent(s, { type: 'transfer.start', job: 't1', session: 's', role: 'fetch', peer: 'p', transport: 'quic', path: '/x' })).toBe(s);
+  });
+});
+
+describe('tray model: notices', () => {
+  it('a standing problem gets its own line under the status', () => {
+    const v = trayView({ ...initialTrayState(), notice: 'Not accepting transfers from peers (listener port in use)' });
+    expect(labels(v.items).slice(0, 3)).toEqual(['Warp: idle', 'Not accepting transfers from peers (listener port in use)', '---']);
+  });
+});
+
+describe('tray model: long text', () => {
+  it('cuts long lines (an error can be a paragraph) and keeps them on one line', () => {
+    const message = `could not reach 127.0.0.1:9\n(quic: refused; tcp: refused); ${'check that warp listen runs there '.repeat(3)}`;
+    const s = fold([{ type: 'sync.error', id: 'a', error: { code: 'E_PEER_UNREACHABLE', message } }]);
+    const line = labels(trayView(s).items).find((l) => l.startsWith('Sync:'))!;
+    expect(line.length).toBeLessThanOrEqual(MAX_LABEL);
+    expect(line).toMatch(/^Sync: 1 folder · error: could not reach 127\.0\.0\.1:9 \(quic.*…$/);
+    expect(line).not.toContain('\n');
   });
 });
