@@ -6,6 +6,7 @@ import type { WarpConfig } from '../config/index.ts';
 import { daemonTransferEnv } from './env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
 import { WarpService } from './service.ts';
+import { attachSync } from './sync-host.ts';
 
 export { WarpService, VERSION, type SyncBackend, type ServiceOptions } from './service.ts';
 export { daemonTransferEnv } from './env.ts';
@@ -13,6 +14,7 @@ export { startDaemonServer, type RunningDaemon } from './server.ts';
 export { loadOrCreateToken, tokenFile } from './auth.ts';
 export { openApiDocument } from './openapi.ts';
 export type { SwarmFetch } from './transfers.ts';
+export { attachSync, syncJobDto, syncEventDto } from './sync-host.ts';
 
 export interface DaemonOptions {
   home: string;
@@ -29,9 +31,11 @@ export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpServ
   const env = await daemonTransferEnv(o.home, o.config);
   const service = await WarpService.start({ home: o.home, config: o.config, env, host: 'daemon', listen: o.listen, log: o.log });
   let server: RunningDaemon;
+  const sync = await attachSync(service, o.config, o.log);
   try {
     server = await startDaemonServer({ service, host: o.host, port: o.port, uiDir: o.uiDir, log: o.log });
   } catch (e) {
+    await sync.stop();
     await service.stop();
     throw e;
   }
@@ -39,6 +43,7 @@ export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpServ
     service, server,
     async stop() {
       await server.close();
+      await sync.stop();
       await service.stop();
     },
   };

@@ -12,6 +12,7 @@ import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
+import { swarmFetch } from '../swarm/index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
 import type {
   ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
@@ -73,7 +74,14 @@ export class WarpService {
     this.jobs = new JobRunner((e) => this.emit(e));
     this.transfers = new TransferManager({
       env: o.env, jobs: this.jobs, emit: (e) => this.emit(e), resolvePeer: (p) => this.resolvePeer(p),
-      onEngineEvent: (e) => this.engineTransferEvent(e),
+      onEngineEvent: (e, transfer) => this.engineTransferEvent(e, transfer),
+    });
+    // Swarm downloads (transfers.start with `from`): the swarm engine's swarm.* events go to every client and
+    // into the snapshots of swarm.status(); its transfer.* events go to the transfer like any other.
+    this.transfers.swarmFetch = (f) => swarmFetch(o.env, {
+      sources: f.from, remotePath: f.remotePath, dest: f.localDir, signal: f.signal,
+      policy: this.config.sched.policy, tickHz: this.config.sched.tickHz, perPeerParallel: this.config.swarm.perPeerParallel,
+      onEvent: (e) => { if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent); else f.onEvent(e as TransferEngineEvent); },
     });
   }
 
@@ -128,10 +136,9 @@ export class WarpService {
     this.transfers.swarmFetch = f;
   }
 
-  private engineTransferEvent(e: TransferEngineEvent): void {
-    const t = this.transfers.list().find((x) => x.session === e.session && x.status === 'running');
-    this.metrics.onTransfer(e, t?.id ?? e.session);
-    if (e.type === 'transfer.start' && t) this.swarmTracker.linkTransfer(e.session, t.id);
+  private engineTransferEvent(e: TransferEngineEvent, transfer: string): void {
+    this.metrics.onTransfer(e, transfer);
+    if (e.type === 'transfer.start' || e.type === 'transfer.manifest') this.swarmTracker.linkTransfer(e.session, transfer);
   }
 
   async stop(): Promise<void> {

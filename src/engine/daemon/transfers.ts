@@ -29,12 +29,12 @@ export class TransferManager {
   private readonly env: TransferEnv;
   private readonly jobs: JobRunner;
   private readonly emit: (e: WarpEvent) => void;
-  private readonly onEngineEvent: (e: EngineTransferEvent) => void;
+  private readonly onEngineEvent: (e: EngineTransferEvent, transfer: string) => void;
   /** Resolves a peer given by id or name to an address the engine can dial. */
   private readonly resolvePeer: (peer: string) => string;
   swarmFetch?: SwarmFetch;
 
-  constructor(o: { env: TransferEnv; jobs: JobRunner; emit: (e: WarpEvent) => void; onEngineEvent: (e: EngineTransferEvent) => void; resolvePeer: (peer: string) => string }) {
+  constructor(o: { env: TransferEnv; jobs: JobRunner; emit: (e: WarpEvent) => void; onEngineEvent: (e: EngineTransferEvent, transfer: string) => void; resolvePeer: (peer: string) => string }) {
     this.env = o.env;
     this.jobs = o.jobs;
     this.emit = o.emit;
@@ -127,8 +127,10 @@ export class TransferManager {
   }
 
   private onEvent(r: Running, e: EngineTransferEvent): void {
-    this.onEngineEvent(e);
     const d = r.dto;
+    // Swarm downloads send no transfer.start: the session id comes with their first event.
+    if (e.session && !d.session) d.session = e.session;
+    this.onEngineEvent(e, d.id);
     switch (e.type) {
       case 'transfer.start': d.session = e.session; d.transport = e.transport; break;
       case 'transfer.manifest': d.manifest = { files: e.files, bytes: e.bytes, chunks: e.chunks, needChunks: e.needChunks, needBytes: e.needBytes, merkleRoot: e.merkleRoot }; break;

@@ -1,0 +1,78 @@
+/**
+ * Hosts the sync engine (SyncManager, src/engine/sync) behind the service facade's SyncBackend, in the
+ * contract's shapes: the engine names states `pushing` and `waiting-window`, the contract `syncing` and
+ * `waiting`; peers given as paired ids or names resolve to what the engine dials. `warp daemon` uses it; the
+ * same adapter lives in src/main/sync-backend.ts for Electron main (which could import this one instead).
+ */
+import type { WarpConfig } from '../config/index.ts';
+import { SyncManager, type SyncEvent as EngineSyncEvent, type SyncJobStatus, type SyncStateName } from '../sync/index.ts';
+import type { SyncAddRequest, SyncJobDto } from '../../shared/bridge.ts';
+import type { SyncEvent, SyncState } from '../../shared/events.ts';
+import type { SyncBackend, WarpService } from './service.ts';
+
+const STATE: Record<SyncStateName, SyncState> = { idle: 'idle', scanning: 'scanning', pushing: 'syncing', paused: 'paused', 'waiting-window': 'waiting', error: 'error' };
+
+export function syncJobDto(s: SyncJobStatus): SyncJobDto {
+  const j = s.job;
+  return {
+    id: s.id, localPath: j.folder, peer: j.peer, remotePath: j.remotePath,
+    windows: j.schedule.map((w) => (w.days ? { start: w.start, end: w.end, days: w.days } : { start: w.start, end: w.end })),
+    pauseOnBattery: j.pauseOnBattery, pauseOnMetered: j.pauseOnMetered, state: STATE[s.state],
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    paused: j.paused,
+    ...(s.lastSyncAt !== undefined ? { lastSyncAt: s.lastSyncAt } : {}),
+    ...(s.lastError !== undefined ? { lastError: { code: s.lastErrorCode ?? 'INTERNAL', message: s.lastError } } : {}),
+    pendingChanges: s.pending ? 1 : 0, // the engine knows whether changes wait, not how many
+    syncedFiles: s.lastPush?.files ?? 0,
+    syncedBytes: s.lastPush?.bytes ?? 0,
+  };
+}
+
+export function syncEventDto(e: EngineSyncEvent): SyncEvent | undefined {
+  switch (e.type) {
+    case 'sync.state': return e.reason === undefined ? { type: 'sync.state', id: e.id, state: STATE[e.state] } : { type: 'sync.state', id: e.id, state: STATE[e.state], reason: e.reason };
+    case 'sync.change': return { type: 'sync.change', id: e.id, paths: e.paths };
+    case 'sync.push': return { type: 'sync.push', id: e.id, files: e.files, bytes: e.bytes, wireBytes: e.wireBytes, elapsedSeconds: e.elapsedSeconds };
+    case 'sync.conflict': return { type: 'sync.conflict', id: e.id, path: e.path, keptAs: e.keptAs };
+    case 'sync.error': return { type: 'sync.error', id: e.id, error: e.error };
+    default: return undefined;
+  }
+}
+
+function backend(m: SyncManager, resolvePeer: (peer: string) => string): SyncBackend {
+  return {
+    list: () => m.status().map(syncJobDto),
+    add(req: SyncAddRequest) {
+      const job = m.add({
+        folder: req.localPath, peer: resolvePeer(req.peer), remotePath: req.remotePath,
+        ...(req.windows ? { schedule: req.windows.map((w) => ({ start: w.start, end: w.end, ...(w.days ? { days: w.days } : {}) })) } : {}),
+        ...(req.pauseOnBattery !== undefined ? { pauseOnBattery: req.pauseOnBattery } : {}),
+        ...(req.pauseOnMetered !== undefined ? { pauseOnMetered: req.pauseOnMetered } : {}),
+        ...(req.debounceMs !== undefined ? { debounceMs: req.debounceMs } : {}),
+      });
+      return syncJobDto(m.status(job.id));
+    },
+    remove: (id: string) => m.remove(id),
+    pause: (id: string) => syncJobDto(m.pause(id)),
+    resume: (id: string) => syncJobDto(m.resume(id)),
+  };
+}
+
+/** Starts the sync engine for this service: its jobs behind the sync routes, its events on the event stream. */
+export async function attachSync(service: WarpService, config: WarpConfig, log?: (m: string) => void): Promise<SyncManager> {
+  const m = new SyncManager({ env: service.env, home: service.home, debounceMs: config.sync.debounce, maxWaitMs: config.sync.maxWait, retryMs: config.sync.retry });
+  service.sync = backend(m, (p) => service.resolvePeer(p));
+  m.events.on((e) => {
+    if (e.type === 'sync.job-added') service.emit({ type: 'sync.state', id: e.id, state: STATE[m.status(e.id).state] });
+    else {
+      const dto = syncEventDto(e);
+      if (dto) service.emit(dto);
+    }
+  });
+  try {
+    await m.start();
+  } catch (e) {
+    log?.(`sync not started: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return m;
+}

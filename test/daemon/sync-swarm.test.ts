@@ -1,0 +1,84 @@
+/**
+ * The daemon hosting the sync and swarm engines: a sync job added through the API pushes a changed file to a
+ * real `warp listen` peer; a swarm fetch from two real peers streams swarm.* events on /api/events, and
+ * swarm.status() keeps the session's snapshot linked to the transfer.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
+// peers.ts stops every listener it started after each test.
+import { startListener } from '../transfer/peers.ts';
+import { openEvents, startDaemon, until, type Daemon, type Json, type SseReader } from './daemon-proc.ts';
+
+const CHUNKS = { WARP_TRANSFER_CHUNK_AVG: '64KiB', WARP_TRANSFER_STREAMS: '2' };
+
+describe('sync and swarm through the daemon', () => {
+  let dir: string;
+  let d: Daemon;
+  let ev: SseReader;
+  beforeAll(async () => {
+    dir = tmpDir('warp-daemon-sync-');
+    d = await startDaemon(path.join(dir, 'A'), ['--no-listen'], CHUNKS);
+    ev = await openEvents(d.url, { token: d.token });
+  });
+  afterAll(async () => { ev?.close(); await d?.stop(); });
+
+  it('adds a sync job; a changed file reaches the peer; pause, resume and remove work', async () => {
+    const root = path.join(dir, 'peer-root');
+    fs.mkdirSync(root);
+    const l = await startListener(path.join(dir, 'B'), root, ['--allow', d.peerId], CHUNKS);
+    const folder = path.join(dir, 'docs');
+    writeTree(folder, { 'a.txt': 'one\n' });
+    expect((await d.api('GET', '/api/info')).body.features.sync).toBe(true);
+    const add = await d.api('POST', '/api/sync', { localPath: folder, peer: l.addr, remotePath: '/backup', debounceMs: 200 });
+    expect(add.status, JSON.stringify(add.body)).toBe(201);
+    const id = add.body.id as string;
+    expect(add.body).toMatchObject({ localPath: folder, remotePath: '/backup', paused: false });
+    const peerFile = path.join(root, 'backup', 'docs', 'a.txt');
+    await until(async () => (fs.existsSync(peerFile) && fs.readFileSync(peerFile, 'utf8') === 'one\n' ? true : undefined), 'first sync');
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'two\n');
+    await until(async () => (fs.readFileSync(peerFile, 'utf8') === 'two\n' ? true : undefined), 'the change to reach the peer');
+    await ev.waitFor((e) => e.type === 'sync.push' && e.id === id);
+    expect((await d.api('GET', '/api/sync')).body.map((j: Json) => j.id)).toEqual([id]);
+    expect((await d.api('POST', `/api/sync/${id}/pause`)).body).toMatchObject({ id, paused: true, state: 'paused' });
+    expect((await d.api('POST', `/api/sync/${id}/resume`)).body).toMatchObject({ id, paused: false });
+    expect((await d.api('DELETE', `/api/sync/${id}`)).body).toEqual({ removed: true });
+    expect((await d.api('GET', '/api/sync')).body).toEqual([]);
+    const bad = await d.api('POST', '/api/sync', { localPath: folder, peer: l.addr, remotePath: '/x', windows: [{ start: '9am', end: '10:00' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/body\.windows\[0\]\.start/);
+  });
+
+  it('fetches from two peers at once: swarm events on the stream, swarm.status keeps the snapshot, files identical', async () => {
+    const data = path.join(dir, 'swarm-src', 'data');
+    writeTree(data, { 'big.bin': crypto.randomBytes(2_500_000), 'more/x.bin': crypto.randomBytes(800_000), 't.txt': 'text\n'.repeat(10_000) });
+    const rootB = path.join(dir, 'sB');
+    const rootC = path.join(dir, 'sC');
+    fs.cpSync(path.dirname(data), rootB, { recursive: true });
+    fs.cpSync(path.dirname(data), rootC, { recursive: true });
+    const lb = await startListener(path.join(dir, 'SB'), rootB, ['--allow', d.peerId], CHUNKS);
+    const lc = await startListener(path.join(dir, 'SC'), rootC, ['--allow', d.peerId], CHUNKS);
+    const out = path.join(dir, 'swarm-out');
+    const r = await d.api('POST', '/api/transfers', { kind: 'swarm', from: [lb.addr, lc.addr], remotePath: '/data', localPath: out });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const id = r.body.id as string;
+    const start = await ev.waitFor((e) => e.type === 'swarm.start');
+    await ev.waitFor((e) => e.type === 'transfer.done' && e.job === id, 60_000);
+    const t = await until(async () => { const x = (await d.api('GET', `/api/transfers/${id}`)).body; return x.status === 'done' || x.status === 'failed' ? x : undefined; }, 'swarm done');
+    expect(t.status, JSON.stringify(t.error)).toBe('done');
+    expect(t.kind).toBe('swarm');
+    await ev.waitFor((e) => e.type === 'swarm.done' && e.session === start.session);
+    expect(start.edges).toHaveLength(2);
+    const status = (await d.api('GET', '/api/swarm')).body;
+    expect(status.available).toBe(true);
+    const s = status.sessions.find((x: Json) => x.session === start.session);
+    expect(s).toMatchObject({ done: true, transfer: id, contentId: start.contentId });
+    expect(s.edges).toHaveLength(2);
+    expect(s.summary.perEdge.reduce((a: number, x: Json) => a + x.bytes, 0)).toBeGreaterThan(0);
+    for (const f of listFiles(data).filter((p) => fs.statSync(path.join(data, p)).isFile())) {
+      expect(fs.readFileSync(path.join(out, 'data', f)).equals(fs.readFileSync(path.join(data, f))), f).toBe(true);
+    }
+  });
+});
