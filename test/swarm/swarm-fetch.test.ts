@@ -2,40 +2,166 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnWarp } from '../transfer/peers.ts';
-import { SWARM_ENV, events, makeSwarm, sameTree, startPeers, type Json } from './swarm-peers.ts';
+import { SWARM_ENV, events, makeSwarm, parseLines, sameTree, startPeers, stopAll, type Json } from './swarm-peers.ts';
 
-const parse = (stdout: string): Json[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+interface Fetched { status: number | null; json: Json[]; stderr: string; result: Json }
 
-async function fetchSwarm(home: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; json: Json[]; stderr: string }> {
-  const f = spawnWarp(home, ['--json', 'fetch', ...args], { ...SWARM_ENV, ...env });
+/** Runs `warp --json fetch …`; `onStart` runs when the swarm starts pulling (to kill or slow a peer then). */
+async function fetchSwarm(home: string, args: string[], onStart?: () => void): Promise<Fetched> {
+  const f = spawnWarp(home, ['--json', 'fetch', ...args], SWARM_ENV);
+  if (onStart) {
+    let buf = '';
+    const on = (d: Buffer): void => {
+      buf += d.toString();
+      if (buf.includes('"type":"swarm.start"')) { f.proc.stdout!.off('data', on); onStart(); }
+    };
+    f.proc.stdout!.on('data', on);
+  }
   const r = await f.done;
-  return { status: r.status, json: parse(r.stdout), stderr: r.stderr };
+  const json = parseLines(r.stdout);
+  return { status: r.status, json, stderr: r.stderr, result: json.at(-1) ?? {} };
 }
+
+const perEdgeBytes = (r: Fetched): number[] => (r.result.perEdge as { bytes: number }[]).map((p) => p.bytes);
+const lastEdges = (r: Fetched): Json[] => events(r.json, 'swarm.edges').at(-1)!.edges as Json[];
 
 describe('swarm fetch from several real listeners (127.0.0.1)', () => {
   it('four peers with different rate limits: byte-identical, faster peers serve more', async () => {
     const s = makeSwarm(4, 4, 1_500_000);
-    const rates = ['4MB', '2MB', '1MB', '500KB'];
-    const peers = await startPeers(s, rates.map((r) => ['--rate-limit', r]));
+    const peers = await startPeers(s, ['4MB', '2MB', '1MB', '500KB'].map((r) => ['--rate-limit', r]));
     try {
       const out = path.join(s.dir, 'out');
       const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)]);
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
-      const result = r.json.at(-1)!;
-      expect(result.type).toBe('result');
-      const per = result.perEdge as { edge: number; bytes: number }[];
-      const bytes = per.map((p) => p.bytes);
+      expect(r.result.type).toBe('result');
+      const bytes = perEdgeBytes(r);
       expect(bytes.reduce((a, b) => a + b, 0)).toBe(6_000_000);
-      // The fastest peer serves more than the slowest, and more than its equal share.
-      expect(bytes[0]).toBeGreaterThan(bytes[3]);
+      // Proportional service: the fastest peer serves more than its equal share and more than the slowest.
       expect(bytes[0]).toBeGreaterThan(6_000_000 / 4);
+      expect(bytes[0]).toBeGreaterThan(bytes[3]);
+      expect(bytes[1]).toBeGreaterThan(bytes[3]);
       for (const t of ['swarm.start', 'swarm.edges', 'swarm.done', 'transfer.done']) expect(events(r.json, t).length, t).toBeGreaterThan(0);
-      const snap = (events(r.json, 'swarm.edges').at(-1)!.edges as Json[])[0];
-      for (const k of ['bandwidth', 'srttMs', 'rttVarMs', 'health', 'rate', 'state', 'eligible']) expect(snap, k).toHaveProperty(k);
-      expect(fs.existsSync(path.join(s.home, 'swarm', 'edges.json'))).toBe(true);
+      const snap = lastEdges(r)[0];
+      for (const k of ['bandwidth', 'srttMs', 'rttVarMs', 'health', 'rate', 'state', 'eligible', 'assigned', 'inFlight', 'completed']) expect(snap, k).toHaveProperty(k);
+      expect(snap.srttMs as number).toBeGreaterThan(0);
+      // The registry remembers every peer with its estimates.
+      const reg = JSON.parse(fs.readFileSync(path.join(s.home, 'swarm', 'edges.json'), 'utf8')) as { peers: Json[] };
+      expect(reg.peers.map((p) => p.peer).sort()).toEqual(peers.map((p) => p.peerId).sort());
+      expect(reg.peers.every((p) => (p.bandwidth as number) > 0 && p.state !== 'offline')).toBe(true);
     } finally {
-      await Promise.all(peers.map((p) => p.stop()));
+      await stopAll(peers);
+    }
+  }, 90_000);
+
+  it('a peer killed mid-transfer: the download completes and the failover is recorded', async () => {
+    const s = makeSwarm(4, 4, 1_500_000);
+    const peers = await startPeers(s, peersArgs(4, ['--rate-limit', '1MB']));
+    try {
+      const out = path.join(s.dir, 'out');
+      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)],
+        () => { setTimeout(() => peers[2].proc.kill('SIGKILL'), 400); });
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
+      expect(lastEdges(r)[2].state).toBe('offline');
+      expect(events(r.json, 'swarm.trigger').some((e) => e.kind === 'edge-left' && e.edge === 2)).toBe(true);
+      const lat = r.result.failoverLatencyMs as { edge: number; reassignedMs: number; firstMs: number }[];
+      expect(lat.some((l) => l.edge === 2)).toBe(true);
+      expect(events(r.json, 'swarm.failover').some((e) => e.fromEdge === 2 && e.toEdge !== 2)).toBe(true);
+      expect(r.result.failovers as number).toBeGreaterThan(0);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 90_000);
+
+  it('a peer slowed mid-transfer: drift is detected and re-optimisation moves its chunks', async () => {
+    const s = makeSwarm(4, 6, 1_500_000);
+    const args = peersArgs(4, ['--rate-limit', '1500KB']);
+    args[3] = ['--rate-limit', '1500KB', '--slow-after', '0.8:60KB'];
+    const peers = await startPeers(s, args);
+    try {
+      const out = path.join(s.dir, 'out');
+      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
+      expect(events(r.json, 'swarm.drift').some((e) => e.edge === 3 && e.drifting === true && (e.drift as number) > 0)).toBe(true);
+      expect(events(r.json, 'swarm.trigger').some((e) => e.kind === 'drift' && e.edge === 3)).toBe(true);
+      expect(r.result.driftDetected).toContain(3);
+      const moved = events(r.json, 'swarm.reopt').filter((e) => e.level !== 'none' && (e.moved as number) > 0 && String(e.reason).includes('drift'));
+      expect(moved.length, JSON.stringify(events(r.json, 'swarm.reopt'))).toBeGreaterThan(0);
+      // The slowed peer ends with far less than an equal share.
+      expect(perEdgeBytes(r)[3]).toBeLessThan(9_000_000 / 4);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 90_000);
+
+  it('a metered peer is avoided while the others can serve; a peer outside its time window gets no work', async () => {
+    const s = makeSwarm(4, 3, 1_000_000);
+    const args = peersArgs(4, ['--rate-limit', '2MB']);
+    args[2] = ['--rate-limit', '2MB', '--metered'];
+    const peers = await startPeers(s, args);
+    try {
+      // A required window that does not contain the current time (UTC).
+      const now = new Date();
+      const hh = (h: number): string => `${String(((now.getUTCHours() + h) % 24)).padStart(2, '0')}:00`;
+      const rule = `${peers[1].peerId} window=required@${hh(2)}-${hh(3)}`;
+      const out = path.join(s.dir, 'out');
+      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr), '--peer-rule', rule]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
+      const bytes = perEdgeBytes(r);
+      expect(bytes[2], 'metered peer').toBe(0);
+      expect(bytes[1], 'peer outside its window').toBe(0);
+      expect(bytes[0] + bytes[3]).toBe(3_000_000);
+      const snap = lastEdges(r);
+      expect(snap[2].metered).toBe(true);
+      expect(snap[2].eligible).toBe(false);
+      expect(snap[1].eligible).toBe(false);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 90_000);
+
+  it('peers holding different subsets: the download completes from their union; a failing peer is routed around', async () => {
+    const s = makeSwarm(3, 4, 800_000);
+    // Peer 1 holds f0 and f1 only, peer 2 f2 and f3; peer 0 has everything but fails every chunk.
+    for (const f of ['f2.bin', 'f3.bin']) fs.rmSync(path.join(s.roots[1], 'data', f));
+    for (const f of ['f0.bin', 'f1.bin']) fs.rmSync(path.join(s.roots[2], 'data', f));
+    const peers = await startPeers(s, [['--fail-after', '0'], ['--rate-limit', '4MB'], ['--rate-limit', '4MB']]);
+    try {
+      const out = path.join(s.dir, 'out');
+      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', peers[1].addr, peers[2].addr]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
+      expect(perEdgeBytes(r)).toEqual([0, 1_600_000, 1_600_000]);
+      expect(events(r.json, 'transfer.chunk-rejected').length).toBeGreaterThan(0);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 90_000);
+
+  it('fetches by content id from peers that hold the tree', async () => {
+    const s = makeSwarm(2, 2, 500_000);
+    const peers = await startPeers(s, [[], []]);
+    try {
+      const out1 = path.join(s.dir, 'out1');
+      const first = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out1, '--from', peers[1].addr]);
+      expect(first.status, first.stderr).toBe(0);
+      const id = first.result.contentId as string;
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      const out2 = path.join(s.dir, 'out2');
+      fs.rmSync(path.join(s.home, 'store'), { recursive: true, force: true });
+      const r = await fetchSwarm(s.home, [id, out2, '--from', ...peers.map((p) => p.addr)]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out2, 'data'))).toBe(true);
+      expect(r.result.contentId).toBe(id);
+    } finally {
+      await stopAll(peers);
     }
   }, 90_000);
 });
+
+function peersArgs(n: number, args: string[]): string[][] {
+  return Array.from({ length: n }, () => [...args]);
+}

@@ -65,3 +65,10 @@ export function sameTree(a: string, b: string): boolean {
 
 export type Json = Record<string, unknown>;
 export const events = (lines: Json[], type: string): Json[] => lines.filter((e) => e.type === type);
+
+export const parseLines = (stdout: string): Json[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+
+/** Stops every listener still running (a killed one has a signal code, and `stop()` would wait for an exit already seen). */
+export async function stopAll(peers: Listener[]): Promise<void> {
+  await Promise.all(peers.filter((p) => p.proc.exitCode === null && p.proc.signalCode === null).map((p) => p.stop()));
+}

@@ -38,8 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--rate-limit <rate>', 'emulation: send at most this many bytes per second, e.g. 25MB (token bucket)')
     .option('--latency <ms>', 'emulation: delay every chunk request by this many ms')
     .option('--fail-after <bytes>', 'emulation: after sending this many bytes, answer every chunk request with a miss')
-    .option('--slow-after <s:rate>', 'emulation: from <s> seconds after start, send at most <rate> per second, e.g. 2:500KB')
-    .option('--die-after <s>', 'emulation: exit abruptly <s> seconds after start (a peer that dies)')
+    .option('--slow-after <s:rate>', 'emulation: <s> seconds after the first chunk served, send at most <rate> per second, e.g. 2:500KB')
+    .option('--die-after <s>', 'emulation: exit abruptly <s> seconds after the first chunk served (a peer that dies)')
     .action(async (o: ListenOpts) => {
       const env = await transferEnv(ctx, o);
       const root = path.resolve(o.root ?? '.');

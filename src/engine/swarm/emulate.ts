@@ -15,9 +15,9 @@ export interface EmulationOptions {
   latencyMs?: number;
   /** After this many bytes sent, every further chunk is answered with a miss (an edge that fails). */
   failAfterBytes?: number;
-  /** From `afterS` seconds after start, the rate limit becomes `rate` bytes per second. */
+  /** From `afterS` seconds after the first chunk was served, the rate limit becomes `rate` bytes per second. */
   slowAfter?: { afterS: number; rate: number };
-  /** The process exits abruptly this many seconds after start (a peer that dies). */
+  /** The process exits abruptly this many seconds after the first chunk was served (a peer that dies). */
   dieAfterS?: number;
 }
 
@@ -70,15 +70,17 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class EdgeEmulator implements ChunkShaper {
   readonly o: EmulationOptions;
   private readonly bucket: TokenBucket | undefined;
-  private readonly started = performance.now();
+  /** Times count from the first chunk served (a test starts its download whenever it is ready). */
+  private started: number | undefined;
   private sent = 0;
   private slowed = false;
+  private readonly onDie: () => void;
 
   constructor(o: EmulationOptions, onDie: () => void = () => process.exit(137)) {
     this.o = o;
+    this.onDie = onDie;
     const rate = o.rateLimit ?? (o.slowAfter ? Number.POSITIVE_INFINITY : undefined);
     this.bucket = rate !== undefined ? new TokenBucket(Number.isFinite(rate) ? rate : 1e12) : undefined;
-    if (o.dieAfterS !== undefined) setTimeout(onDie, o.dieAfterS * 1000).unref();
   }
 
   get active(): boolean {
@@ -92,6 +94,10 @@ export class EdgeEmulator implements ChunkShaper {
 
   async beforeSend(bytes: number): Promise<boolean> {
     if (this.o.failAfterBytes !== undefined && this.sent >= this.o.failAfterBytes) return false;
+    if (this.started === undefined) {
+      this.started = performance.now();
+      if (this.o.dieAfterS !== undefined) setTimeout(this.onDie, this.o.dieAfterS * 1000);
+    }
     const sa = this.o.slowAfter;
     if (sa && !this.slowed && performance.now() - this.started >= sa.afterS * 1000) {
       this.slowed = true;

@@ -110,9 +110,17 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
       edge.health.setUp(false, performance.now());
     }
   }));
+  // A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
+  // link a second, then stop its node outright.
   const closeAll = async (): Promise<void> => {
     closing = true;
-    await Promise.all(edges.map((e) => e.link?.close().catch(() => {})));
+    await Promise.all(edges.map(async (e) => {
+      const link = e.link;
+      if (!link) return;
+      const graceful = e.state === 'offline' ? Promise.reject(new Error('offline')) : link.close();
+      const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error('close timed out')), 1000).unref());
+      try { await Promise.race([graceful, timeout]); } catch { await Promise.race([link.node.stop().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]); }
+    }));
   };
   try {
     const online = edges.filter((e) => e.link);
@@ -410,9 +418,9 @@ class SwarmRun {
         const flags = { metered: edge.power.metered, batteryLow: edge.power.batteryLow };
         if ((model.flags[edge.e] & 1) !== (flags.metered ? 1 : 0) || (model.flags[edge.e] & 2) !== (flags.batteryLow ? 2 : 0)) model.updateEdge(edge.e, flags);
       }
-      this.reconciler.step(now, this.meanSize, this.o.avoidMetered ?? true);
-
       const r = await sched.tick();
+      // After the tick: constraint verdicts and exclusions are this tick's; decisions apply at the next one.
+      this.reconciler.step(performance.now(), this.meanSize, this.o.avoidMetered ?? true);
       const tNow = performance.now();
       for (const [e, orphan] of this.orphans) {
         if (orphan.reassigned !== undefined) continue;
@@ -463,7 +471,7 @@ class SwarmRun {
     const slots = working.reduce((a, e) => a + model.maxParallel[e.e], 0);
     if (left > 2 * slots) return;
     for (const idle of working) {
-      if (model.pendingAssigned[idle.e] > 0) continue;
+      if (model.pendingAssigned[idle.e] > 0 || this.sched.params.excluded[idle.e] !== 0) continue;
       let free = model.maxParallel[idle.e] - model.inflight[idle.e] - idle.queue.length - this.copiesOn(idle.e);
       if (free <= 0) continue;
       const busiest = [...this.edges].sort((a, b) => (model.pendingAssigned[b.e] + model.inflight[b.e]) - (model.pendingAssigned[a.e] + model.inflight[a.e]));
