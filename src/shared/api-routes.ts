@@ -7,7 +7,8 @@
  * - Errors: HTTP 4xx/5xx with `{ "error": { "code": "...", "message": "..." } }` (ErrorDto).
  * - Auth: every /api route needs the daemon token, as `Authorization: Bearer <token>`, or the `warp_session`
  *   cookie (HttpOnly, SameSite=Strict) that `GET /login?code=<one-time code>` sets (the URL `warp daemon` prints,
- *   it then redirects to the UI), or `?token=` on /api/events only (EventSource cannot send headers).
+ *   it then redirects to the UI), or `?token=` on /api/events and /api/archive/download only (EventSource and
+ *   download links cannot send headers).
  *   A web client served by the daemon needs none of this: the cookie rides along with same-origin requests.
  * - Events: `GET /api/events` is Server-Sent Events; each message's `data` is one WarpEvent (events.ts) as JSON,
  *   its `id` a sequence number; a `daemon.heartbeat` event every 15 s.

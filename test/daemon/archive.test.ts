@@ -65,6 +65,12 @@ describe('archives through the daemon', () => {
     const dl = await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}`, { headers: { Authorization: `Bearer ${d.token}` } });
     expect(dl.status).toBe(200);
     expect(Buffer.from(await dl.arrayBuffer()).equals(fs.readFileSync(output))).toBe(true);
+    // A plain link (what the UI's downloadUrl gives) carries the token in the query.
+    const link = await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}&token=${d.token}`);
+    expect(link.status).toBe(200);
+    expect(link.headers.get('content-disposition')).toBe('attachment; filename="photos.warp"');
+    expect((await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}&token=nope`)).status).toBe(401);
+    expect((await d.api('GET', `/api/archive/download?archive=${encodeURIComponent(src + '/a.txt')}`)).status).toBe(400);
   });
 
   it('encrypted archives need the password; a wrong one is a clear 400', async () => {

@@ -120,7 +120,7 @@ export const ROUTES: RouteDef[] = [
   },
   {
     id: 'archive.download', summary: 'Download a .warp file from the daemon\'s machine', response: 'Binary', produces: 'application/octet-stream', streams: true,
-    query: object({ archive: pathText('Path of a .warp file') }),
+    query: object({ archive: pathText('Path of a .warp file'), token: optional(string({ max: 256, description: 'The API token, for a plain link (a browser download sends no headers)' })) }),
     handler: () => undefined, // served in server.ts (streams the file)
   },
 

@@ -191,7 +191,9 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const p = url.pathname;
     const isEvents = p === API_ROUTES.events.path;
-    if (!auth.check(req.headers, url.searchParams.get('token') ?? undefined, isEvents)) {
+    // Query tokens only where a browser cannot send headers: EventSource and plain download links.
+    const queryTokenOk = req.method === 'GET' && (isEvents || p === API_ROUTES['archive.download'].path);
+    if (!auth.check(req.headers, url.searchParams.get('token') ?? undefined, queryTokenOk)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="warp"');
       throw new HttpError(401, 'UNAUTHORIZED', 'this API needs the daemon token: send "Authorization: Bearer <token>" (warp daemon token prints it) or log in through the URL the daemon printed');
     }
