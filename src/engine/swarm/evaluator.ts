@@ -20,6 +20,12 @@ export interface EvaluatorConfig {
 
 export const DEFAULT_EVALUATOR: EvaluatorConfig = { partialCooldownMs: 1000, fullCooldownMs: 3000 };
 
+/** Triggers that call for a full re-optimisation (see decide). */
+function wantsFull(t: Trigger): boolean {
+  if (t.kind === 'edge-left' || t.kind === 'window-closed' || t.kind === 'edge-degraded') return false;
+  return !(t.kind === 'drift' && t.edge >= 0 && (t.drift ?? 1) > 0);
+}
+
 export class ReoptEvaluator {
   private lastPartial = -Infinity;
   private lastFull = -Infinity;
@@ -44,6 +50,8 @@ export class ReoptEvaluator {
       this.deferred = triggers.filter((t) => t.kind !== 'edge-left' && t.kind !== 'window-closed');
       return fresh.length > 0 ? d : undefined;
     }
+    // A partial decision while a full one is cooling down: the triggers that want the full one stay held.
+    if (d.level === 'partial') this.deferred = triggers.filter((t) => wantsFull(t));
     return d;
   }
 
