@@ -73,6 +73,22 @@ describe('archives through the daemon', () => {
     expect((await d.api('GET', `/api/archive/download?archive=${encodeURIComponent(src + '/a.txt')}`)).status).toBe(400);
   });
 
+  it('cancels a running archive job; no archive is left under the final name', async () => {
+    const src = path.join(dir, 'big');
+    writeTree(src, { 'r1.bin': crypto.randomBytes(40_000_000), 'r2.bin': crypto.randomBytes(40_000_000) });
+    const output = path.join(dir, 'big.warp');
+    const c = await d.api('POST', '/api/archive/create', { inputs: [src], output, level: 'max' });
+    await ev.waitFor((e) => e.type === 'archive.progress' && e.job === c.body.job);
+    const cancel = await d.api('POST', `/api/jobs/${c.body.job}/cancel`);
+    expect(cancel.status).toBe(200);
+    const job = await finished(c.body.job);
+    expect(job.status).toBe('cancelled');
+    expect(fs.existsSync(output)).toBe(false);
+    expect(fs.readdirSync(dir).filter((n) => n.includes('big.warp'))).toEqual([]);
+    // Cancelling a finished job changes nothing.
+    expect((await d.api('POST', `/api/jobs/${c.body.job}/cancel`)).body.status).toBe('cancelled');
+  });
+
   it('encrypted archives need the password; a wrong one is a clear 400', async () => {
     const src = path.join(dir, 'secret');
     writeTree(src, { 's.txt': 'secret stuff' });
