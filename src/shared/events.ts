@@ -58,6 +58,7 @@ export type TransferEngineEvent =
   | { type: 'transfer.chunk-rejected'; session: string; chunk: number; source: string; reason: string }
   | { type: 'transfer.file'; session: string; path: string; size: number }
   | { type: 'transfer.warning'; session: string; path: string; message: string }
+  | { type: 'transfer.paused'; session: string; paused: boolean }
   | { type: 'transfer.error'; session: string; error: ErrorDto }
   | { type: 'transfer.done'; session: string; files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
 

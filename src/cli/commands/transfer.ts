@@ -2,9 +2,11 @@
 import { formatBytes, formatRate } from '../../engine/core/bytes.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { PauseController } from '../../engine/core/pause.ts';
 import { fetchTree, sendTree } from '../../engine/transfer/client.ts';
 import type { TransferEvent } from '../../engine/transfer/events.ts';
 import type { CliContext } from '../context.ts';
+import { wirePauseControls } from '../pause-control.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
 
@@ -26,13 +28,16 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
   process.once('SIGINT', onInt);
+  const pause = new PauseController();
+  const unwire = wirePauseControls(ctx, pause, onInt);
   const r0 = renderer(ctx, 'sending');
   try {
-    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, onEvent: r0.on });
+    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on });
     r0.done();
     result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {
     r0.done();
+    unwire();
     process.off('SIGINT', onInt);
     env.index?.close();
   }
@@ -45,13 +50,16 @@ export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: 
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
   process.once('SIGINT', onInt); // stop cleanly: part files stay for a resume, nothing half-written is renamed
+  const pause = new PauseController();
+  const unwire = wirePauseControls(ctx, pause, onInt);
   const r0 = renderer(ctx, 'fetching');
   try {
-    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, onEvent: r0.on });
+    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, pause, onEvent: r0.on });
     r0.done();
     result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {
     r0.done();
+    unwire();
     process.off('SIGINT', onInt);
     env.index?.close();
   }

@@ -54,7 +54,14 @@ export class Channel {
     });
   }
 
+  /**
+   * Out-of-band frames: while set, every arriving frame is offered to it first and, when it returns true,
+   * consumed there (a control message such as `pause` that arrives while the reader waits for something else).
+   */
+  intercept?: (f: Frame) => boolean;
+
   private deliver(f: Frame): void {
+    if (this.intercept?.(f)) return;
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;

@@ -10,7 +10,13 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The newest protocol version this build speaks (2: `pause`, `resume` and `cancel` on the control stream
+ * during a push). Hello carries the oldest as `v` (1, which 0.1 peers compare for equality) and the newest as
+ * `vmax`; both sides use the highest version both speak (docs/PROTOCOL.md, "Versions").
+ */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = 1;
 export const PREFIX_BYTES = 8;
 export const MAX_HEADER_BYTES = 64 * 1024;
 /** The largest payload: a 64 MiB chunk (CHUNK_SIZE_LIMITS.max) plus zstd's worst-case expansion, or a manifest. */

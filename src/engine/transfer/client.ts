@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { Connection } from '@libp2p/interface';
-import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
+import type { PauseController } from '../core/pause.ts';
 import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
@@ -95,6 +96,8 @@ export interface FetchOptions {
   remotePath: string;
   localDir: string;
   signal?: AbortSignal;
+  /** Pause and resume: no chunks are asked for while paused; the connection and part files stay. */
+  pause?: PauseController;
   onEvent?: TransferEventListener;
 }
 
@@ -111,10 +114,12 @@ export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<Rece
     const root = String(f.h.root);
     if (manifest.merkleRoot.toString('hex') !== root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
     const source = new RemoteSource(link.node, link.conn, String(f.h.sid), link.neg.streams);
+    const pause = o.pause;
+    const unwatch = pause?.onChange((paused) => o.onEvent?.({ type: 'transfer.paused', session: sid, paused }));
     const r = await receiveTree({
       manifest, announcedRoot: root, sources: [source], target, sid, index: env.index, store: env.store, window: link.neg.window,
-      signal: o.signal, onEvent: o.onEvent,
-    });
+      signal: o.signal, gate: pause ? () => pause.wait(o.signal) : undefined, onEvent: o.onEvent,
+    }).finally(() => unwatch?.());
     store.save({ ...rec, status: 'done', bytes: r.bytes });
     o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
     return { ...r, session: sid, peer: link.peer, transport: link.transport };
@@ -131,6 +136,8 @@ export interface SendOptions {
   localPath: string;
   remotePath: string;
   signal?: AbortSignal;
+  /** Pause and resume: the receiving peer stops asking for chunks while paused (protocol 2). */
+  pause?: PauseController;
   onEvent?: TransferEventListener;
 }
 
@@ -164,13 +171,31 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });
   const server = new ChunkServer();
   let sentBytes = 0;
+  let unwatch: (() => void) | undefined;
   server.register(sid, { tree, peer: link.peer, compress: wireCompression(link.neg, link.conn, env.compressLoopback), onServed: (_raw, wire) => { sentBytes += wire; } });
   try {
     await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
     const m = tree.manifest;
     await link.ctl.write({ t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex') }, m.encode());
+    // The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel
+    // is an E_CANCELLED error frame; its part files stay for a rerun.
+    const v2 = link.neg.version >= 2;
+    const tell = (t: string): void => { link.ctl.write({ t }).catch(() => {}); };
+    const onAbort = (): void => {
+      if (!v2) return;
+      tell('cancel');
+      // A receiver that does not answer within a few seconds is left: closing the stream ends the wait below.
+      setTimeout(() => link.ctl.abort('cancelled'), 5000).unref();
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const offPause = o.pause?.onChange((paused) => {
+      if (v2) tell(paused ? 'pause' : 'resume');
+      else o.onEvent?.({ type: 'transfer.warning', session: sid, path: '', message: `${link.peer} runs an older Warp (protocol ${link.neg.version}) that cannot pause; the transfer goes on` });
+    });
+    unwatch = () => { offPause?.(); o.signal?.removeEventListener('abort', onAbort); };
+    if (o.pause?.paused && v2) tell('pause');
     for (;;) {
-      if (o.signal?.aborted) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
+      if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
       const f = await link.ctl.expect('the transfer result', 'event', 'done');
       if (f.h.t === 'event') {
         const e = f.h.e as TransferEvent;
@@ -184,8 +209,10 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     }
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
+    if (o.signal?.aborted && !isWarpError(e, ErrorCodes.CANCELLED)) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled', { cause: e });
     throw e;
   } finally {
+    unwatch?.();
     server.unregister(sid);
     await link.close();
   }

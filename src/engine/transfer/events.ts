@@ -13,6 +13,8 @@ export type TransferEvent =
   | { type: 'transfer.chunk-rejected'; session: string; chunk: number; source: string; reason: string }
   | { type: 'transfer.file'; session: string; path: string; size: number }
   | { type: 'transfer.warning'; session: string; path: string; message: string }
+  /** Paused (no more chunks asked for; the connection stays open) or resumed. */
+  | { type: 'transfer.paused'; session: string; paused: boolean }
   | { type: 'transfer.error'; session: string; error: { code: string; message: string } }
   | { type: 'transfer.done'; session: string; files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
 

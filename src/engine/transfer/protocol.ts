@@ -6,12 +6,15 @@
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { CHUNK_SIZE_LIMITS } from '../codec/fastcdc.ts';
 import type { Channel } from '../net/channel.ts';
-import { PROTOCOL_VERSION, protocolError, type FrameHeader } from '../net/frames.ts';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, protocolError, type FrameHeader } from '../net/frames.ts';
 
 export const AGENT = 'warp/0.1.0';
 
 export interface Capabilities {
+  /** Oldest protocol version spoken (0.1 peers send only this and require equality). */
   v: number;
+  /** Newest protocol version spoken; absent from 0.1 peers (= v). */
+  vmax?: number;
   agent: string;
   codecs: string[];
   maxChunk: number;
@@ -29,7 +32,7 @@ export interface Negotiated {
 }
 
 export function localCaps(o: { streams: number; window: number; compress: boolean }): Capabilities {
-  return { v: PROTOCOL_VERSION, agent: AGENT, codecs: o.compress ? ['zstd', 'raw'] : ['raw'], maxChunk: CHUNK_SIZE_LIMITS.max, streams: o.streams, window: o.window };
+  return { v: MIN_PROTOCOL_VERSION, vmax: PROTOCOL_VERSION, agent: AGENT, codecs: o.compress ? ['zstd', 'raw'] : ['raw'], maxChunk: CHUNK_SIZE_LIMITS.max, streams: o.streams, window: o.window };
 }
 
 function readCaps(h: FrameHeader): Capabilities {
@@ -39,15 +42,17 @@ function readCaps(h: FrameHeader): Capabilities {
     return v;
   };
   const codecs = Array.isArray(h.codecs) ? h.codecs.filter((c): c is string => typeof c === 'string').slice(0, 16) : [];
-  return { v: num('v'), agent: typeof h.agent === 'string' ? h.agent.slice(0, 100) : '?', codecs, maxChunk: num('maxChunk'), streams: num('streams'), window: num('window') };
+  const vmax = typeof h.vmax === 'number' && Number.isInteger(h.vmax) && h.vmax >= num('v') ? h.vmax : num('v');
+  return { v: num('v'), vmax, agent: typeof h.agent === 'string' ? h.agent.slice(0, 100) : '?', codecs, maxChunk: num('maxChunk'), streams: num('streams'), window: num('window') };
 }
 
 export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated {
-  if (theirs.v !== PROTOCOL_VERSION) {
-    throw new WarpError(ErrorCodes.PROTOCOL, `the peer speaks protocol version ${theirs.v} (${theirs.agent}); this Warp speaks ${PROTOCOL_VERSION}: update the older side`);
+  const version = Math.min(mine.vmax ?? mine.v, theirs.vmax ?? theirs.v);
+  if (version < Math.max(mine.v, theirs.v)) {
+    throw new WarpError(ErrorCodes.PROTOCOL, `the peer speaks protocol versions ${theirs.v}-${theirs.vmax ?? theirs.v} (${theirs.agent}); this Warp speaks ${mine.v}-${mine.vmax ?? mine.v}: update the older side`);
   }
   return {
-    version: PROTOCOL_VERSION,
+    version,
     peerAgent: theirs.agent,
     compress: mine.codecs.includes('zstd') && theirs.codecs.includes('zstd'),
     maxChunk: Math.min(mine.maxChunk, theirs.maxChunk),

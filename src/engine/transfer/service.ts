@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
+import { PauseController } from '../core/pause.ts';
 import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
@@ -14,7 +15,7 @@ import type { FileIndex } from '../store/file-index.ts';
 import type { Channel } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
 import { PROTOCOLS, type WarpNode } from '../net/node.ts';
-import type { TransferEventListener } from './events.ts';
+import type { TransferEvent, TransferEventListener } from './events.ts';
 import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
 import { helloServer, localCaps, wireCompression } from './protocol.ts';
@@ -126,17 +127,36 @@ export class TransferService {
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${String(h.dest ?? '/')}`);
     let lastSent = 0;
     const source = new RemoteSource(o.node, conn, sid, streams);
-    const r = await receiveTree({
-      manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
-      onEvent: (e) => {
-        o.onEvent?.(e);
-        // The sender sees the receiver's view: manifest summary, progress, errors.
-        if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 200) || e.type === 'transfer.chunk-rejected') {
-          lastSent = performance.now();
-          ch.write({ t: 'event', e }).catch(() => {});
-        }
-      },
+    // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).
+    const pause = new PauseController();
+    const cancel = new AbortController();
+    const onEvent = (e: TransferEvent): void => {
+      o.onEvent?.(e);
+      // The sender sees the receiver's view: manifest summary, progress, pauses, errors.
+      if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 200) || e.type === 'transfer.chunk-rejected' || e.type === 'transfer.paused') {
+        lastSent = performance.now();
+        ch.write({ t: 'event', e }).catch(() => {});
+      }
+    };
+    pause.onChange((paused) => {
+      o.onLog?.(`${ch.peer}: transfer ${paused ? 'paused' : 'resumed'} by the sender`);
+      onEvent({ type: 'transfer.paused', session: sid, paused });
     });
-    await ch.write({ t: 'done', result: r });
+    ch.intercept = (f) => {
+      if (f.h.t === 'pause') pause.pause();
+      else if (f.h.t === 'resume') pause.resume();
+      else if (f.h.t === 'cancel') cancel.abort();
+      else return false;
+      return true;
+    };
+    try {
+      const r = await receiveTree({
+        manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
+        signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent,
+      });
+      await ch.write({ t: 'done', result: r });
+    } finally {
+      ch.intercept = undefined;
+    }
   }
 }
