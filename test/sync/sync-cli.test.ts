@@ -51,7 +51,8 @@ describe('warp sync (CLI)', () => {
       expect(run.status, run.stderr).toBe(0);
       expect(run.json.some((e) => e.type === 'sync.push')).toBe(true);
       expect(fs.readFileSync(path.join(root, 'backup', 'docs', 'sub', 'a.txt'), 'utf8')).toBe('from the cli\n');
-      expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/last sync 20/);
+      const after = warp(['sync', 'list'], { home: homeA });
+      expect(after.stdout, after.stderr).toMatch(/last sync 20/);
 
       const rm = warp(['--json', 'sync', 'remove', job.id], { home: homeA });
       expect(rm.json.at(-1)).toEqual({ type: 'result', removed: job.id });
