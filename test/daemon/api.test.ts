@@ -107,6 +107,16 @@ describe('warp daemon API', () => {
     expect(form.headers.get('set-cookie')).toMatch(/^warp_session=/);
   });
 
+  it('says clearly when its port is taken (exit 2), for the API and for the peer listener', () => {
+    const port = new URL(d.url).port;
+    const api = warp(['daemon', '--port', port, '--host', '127.0.0.1', '--no-listen'], { home: tmpDir('warp-daemon-busy-'), timeout: 30_000 });
+    expect(api.status).toBe(2);
+    expect(api.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\).*--port/);
+    const peer = warp(['daemon', '--port', '0', '--host', '127.0.0.1', '--peer-host', '127.0.0.1', '--peer-port', String(d.peerPort)], { home: tmpDir('warp-daemon-busy-'), timeout: 30_000 });
+    expect(peer.status).not.toBe(0);
+    expect(peer.stderr).toMatch(/peer listener could not start.*--peer-port/);
+  });
+
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {

@@ -3,7 +3,7 @@
  * root (like `warp listen`) and answers pairing while a code is active. Incoming transfers show up as
  * `transfer.*` events with job `incoming:<session>`.
  */
-import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { answerPairing, newPairCode, type PairServerState } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
@@ -38,10 +38,16 @@ export class PeerHost {
 
   static async start(o: PeerHostOptions): Promise<PeerHost> {
     const transports: TransportName[] = o.env.transport === 'auto' ? ['quic', 'tcp'] : [o.env.transport];
-    const node = await WarpNode.create({
-      identity: o.env.identity, listen: { host: o.host, port: o.port }, transports,
-      isTrusted: (id) => o.allow.has(id) || o.env.trust.has(id),
-    });
+    let node: WarpNode;
+    try {
+      node = await WarpNode.create({
+        identity: o.env.identity, listen: { host: o.host, port: o.port }, transports,
+        isTrusted: (id) => o.allow.has(id) || o.env.trust.has(id),
+      });
+    } catch (e) {
+      throw new WarpError(isWarpError(e) ? e.code : ErrorCodes.PEER_UNREACHABLE,
+        `the peer listener could not start on ${o.host}:${o.port} (${(e as Error).message}); another 'warp listen' or 'warp daemon' may use that port: pick another (--peer-port, 0 for a free one) or run without it (--no-listen)`, { cause: e });
+    }
     const host = new PeerHost(node, o);
     const service = new TransferService({
       node, root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, streams: o.env.streams, window: o.env.window,

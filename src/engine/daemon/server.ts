@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ErrorCodes, isWarpError, type ErrorCode } from '../core/errors.ts';
+import { ErrorCodes, WarpError, isWarpError, type ErrorCode } from '../core/errors.ts';
 import { API_ROUTES, PUBLIC_PATHS, SSE_HEARTBEAT_SECONDS } from '../../shared/api-routes.ts';
 import { Auth, loadOrCreateToken } from './auth.ts';
 import { docsPage } from './docs-page.ts';
@@ -257,10 +257,20 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
   });
   server.requestTimeout = 0; // uploads and event streams may be long
   server.headersTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (e) {
+    unsubscribe();
+    sse.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new WarpError(ErrorCodes.USAGE, `the API cannot listen on ${o.host}:${o.port} (${code}): ${code === 'EADDRINUSE' ? 'another warp daemon may run there; ' : ''}pick another port (--port, 0 for a free one) or address (--host)`, { cause: e });
+    }
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${hostForUrl}:${port}`;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, keySourceFromFiles, type KeySource } from '../archive/index.ts';
+import { paramsForAverage } from '../codec/fastcdc.ts';
 import { EventBus } from '../core/events.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../config/index.ts';
@@ -260,6 +261,14 @@ export class WarpService {
   jobCancel(id: string): JobDto {
     const j = this.jobs.get(id);
     if (j.kind.startsWith('transfer.')) { this.transfers.cancel(id); return this.jobs.get(id); }
+    if (j.kind === 'peers.pair') {
+      if (id === this.pendingPairJob && j.status === 'running') {
+        this.peerHost?.cancelPairing();
+        this.pendingPairJob = undefined;
+        this.jobs.update(id, { status: 'cancelled' });
+      }
+      return this.jobs.get(id);
+    }
     return this.jobs.cancel(id);
   }
 
@@ -373,6 +382,11 @@ export class WarpService {
   configSet(req: ConfigSetRequest): ConfigDto {
     const file = writeConfigValues(this.o.configPath ?? path.join(this.home, 'config.toml'), req.values);
     this.config = loadConfig({ configPath: file }).config;
+    // Transfer settings apply to the next transfer without a restart (the env object is shared by reference).
+    const t = this.config.transfer;
+    Object.assign(this.env, {
+      chunking: paramsForAverage(t.chunkAvg), streams: t.streams, window: t.window, compress: t.compress !== 'off', compressLoopback: t.compress === 'on', transport: t.transport,
+    });
     this.emit({ type: 'config.changed', keys: Object.keys(req.values) });
     return this.configGet();
   }

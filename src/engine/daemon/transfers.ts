@@ -123,7 +123,7 @@ export class TransferManager {
   private set(r: Running, patch: Partial<TransferDto>): void {
     Object.assign(r.dto, patch, { updatedAt: new Date().toISOString() });
     if (patch.status && FINISHED.has(patch.status)) r.dto.finishedAt = r.dto.updatedAt;
-    if (patch.status) this.jobs.update(r.dto.id, { status: patch.status, ...(patch.error ? { error: patch.error } : {}), ...(patch.result ? { result: { ...patch.result } } : {}) });
+    if (patch.status) this.jobs.update(r.dto.id, { status: patch.status, ...('error' in patch ? { error: patch.error } : {}), ...(patch.result ? { result: { ...patch.result } } : {}) });
   }
 
   private onEvent(r: Running, e: EngineTransferEvent): void {
