@@ -21,11 +21,13 @@ export interface LineChartProps {
   /** Labels under the left and right ends of the x axis, given the visible [t0, t1]. */
   xLabels?: (t0: number, t1: number) => readonly [string, string];
   label: string;
+  /** Values are bytes (or bytes/s): round the axis on binary units. */
+  binary?: boolean;
 }
 
 const PAD = { l: 64, r: 10, t: 10, b: 22 };
 
-export function LineChart({ series, window: span, height = 200, formatY = String, xLabels, label }: LineChartProps) {
+export function LineChart({ series, window: span, height = 200, formatY = String, xLabels, label, binary = false }: LineChartProps) {
   const ref = useCanvas((ctx, w, h) => {
     const grid = cssVar('--grid', '#2a3140');
     const text = cssVar('--muted', '#8a94a8');
@@ -41,7 +43,7 @@ export function LineChart({ series, window: span, height = 200, formatY = String
     }
     const pw = w - PAD.l - PAD.r;
     const ph = h - PAD.t - PAD.b;
-    const yMax = niceMax(vMax * 1.05);
+    const yMax = niceMax(vMax * 1.05, binary);
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 1;
@@ -92,7 +94,7 @@ export function LineChart({ series, window: span, height = 200, formatY = String
     }
     ctx.restore();
     ctx.setLineDash([]);
-  }, [series, span, formatY, xLabels]);
+  }, [series, span, formatY, xLabels, binary]);
   return (
     <figure className="chart">
       <canvas ref={ref} style={{ height }} role="img" aria-label={label} data-testid="line-chart" />

@@ -48,8 +48,13 @@ export function cssVar(name: string, fallback: string): string {
 }
 
 /** A round axis maximum ≥ max (1, 1.2, 1.5, 2, 2.5, … × 10^n), so four gridlines land on readable values. */
-export function niceMax(max: number): number {
+export function niceMax(max: number, binary = false): number {
   if (!(max > 0)) return 1;
+  // Byte quantities read better on binary steps: 7.5 MiB, not 7.86 MB shown as MiB.
+  if (binary && max >= 1024) {
+    const unit = max >= 2 ** 30 ? 2 ** 30 : max >= 2 ** 20 ? 2 ** 20 : 2 ** 10;
+    return niceMax(max / unit) * unit;
+  }
   const p = Math.pow(10, Math.floor(Math.log10(max)));
   for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= max * 0.999) return m * p;
   return 10 * p;

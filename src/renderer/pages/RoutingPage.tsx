@@ -68,7 +68,7 @@ function SessionView({ s }: { s: SwarmSession }) {
       </Card>
       <div className="grid two">
         <Card title="Drift: expected vs actual" testId="drift-chart" data={{ points: (s.drift[-1] ?? []).length }}>
-          <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} />
+          <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} binary />
         </Card>
         <Card title="Who serves the chunks" testId="chunk-share">
           <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.completed, color: colorFor(i) }))} format={(v) => `${v} chunks`} />
@@ -77,7 +77,7 @@ function SessionView({ s }: { s: SwarmSession }) {
               <thead><tr><th>Peer</th><th className="num">Done</th><th className="num">Assigned</th><th className="num">In flight</th></tr></thead>
               <tbody>
                 {s.edges.map((e, i) => (
-                  <tr key={e.edge}><td><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{e.completed}</td><td className="num">{e.assigned}</td><td className="num">{e.inFlight}</td></tr>
+                  <tr key={e.edge}><td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{e.completed}</td><td className="num">{e.assigned}</td><td className="num">{e.inFlight}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -101,11 +101,12 @@ function driftSeries(s: SwarmSession): Series[] {
   const whole = s.drift[-1] ?? [];
   const out: Series[] = [
     { name: 'expected', color: '#8a94a8', dashed: true, points: whole.map((p) => [p.t, p.expected] as const) },
-    { name: 'actual', color: '#5b9cff', points: whole.map((p) => [p.t, p.actual] as const) },
+    { name: 'actual (all peers)', color: '#e4e9f2', points: whole.map((p) => [p.t, p.actual] as const) },
   ];
   s.edges.forEach((e, i) => {
     const pts = s.drift[e.edge];
-    if (pts?.length) out.push({ name: `${shortId(e.peer, 4)} actual`, color: colorFor(i + 1), points: pts.map((p) => [p.t, p.actual] as const) });
+    // Same colour per peer as in the peer table and the chunk share.
+    if (pts?.length) out.push({ name: shortId(e.peer, 4), color: colorFor(i), points: pts.map((p) => [p.t, p.actual] as const) });
   });
   return out;
 }
@@ -116,14 +117,14 @@ function PeerTable({ edges }: { edges: readonly SwarmEdgeSnapshot[] }) {
     <div className="table-wrap">
       <table>
         <thead>
-          <tr><th>Peer</th><th>State</th><th className="num">Bandwidth</th><th className="num">Rate</th><th className="num">RTT</th><th>Health</th><th className="num hide-phone">Cost</th><th className="hide-phone">Flags</th></tr>
+          <tr><th>Peer</th><th>State</th><th className="num hide-phone">Bandwidth</th><th className="num">Rate</th><th className="num">RTT</th><th>Health</th><th className="num hide-phone">Cost</th><th className="hide-phone">Flags</th></tr>
         </thead>
         <tbody>
           {edges.map((e, i) => (
             <tr key={e.edge} data-testid="routing-peer">
-              <td><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono" title={`${e.peer} @ ${e.address}`}>{shortId(e.peer, 6)}</span></td>
+              <td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono" title={`${e.peer} @ ${e.address}`}>{shortId(e.peer, 6)}</span></td>
               <td><Badge status={e.state} /></td>
-              <td className="num">{formatRate(e.bandwidth)}</td>
+              <td className="num hide-phone">{formatRate(e.bandwidth)}</td>
               <td className="num">{formatRate(e.rate)}</td>
               <td className="num">{formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span></td>
               <td><HealthMeter value={e.health} /></td>

@@ -68,7 +68,7 @@ function NewTransfer() {
             <option value="swarm">Swarm from several peers</option>
           </select>
         </Field>
-        <Field label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'} hint={peers?.length ? undefined : 'pair a peer first, or give host:port'}>
+        <Field label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'} hint={peers?.length || peer ? undefined : 'pair a peer first, or give host:port'}>
           <input list="peer-options" value={peer} onChange={(e) => setPeer(e.target.value)} placeholder="name, id or host:port" data-testid="transfer-peer" />
           <datalist id="peer-options">{peers?.map((p) => <option key={p.id} value={p.name ?? p.id}>{p.address}</option>)}</datalist>
         </Field>

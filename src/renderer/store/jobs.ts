@@ -89,6 +89,15 @@ export const useJobs = create<JobsState>((set, get) => ({
       return next;
     };
     for (const e of events) {
+      // Every transfer event carries the engine session; a swarm download emits no transfer.start, so link here.
+      if (e.type.startsWith('transfer.') && 'session' in e && 'job' in e && e.session) {
+        const known = (sessions ?? get().sessions)[e.session];
+        if (known !== e.job) {
+          sessions ??= { ...get().sessions };
+          sessions[e.session] = e.job;
+          touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).session = e.session;
+        }
+      }
       switch (e.type) {
         case 'job.update': {
           jobs ??= { ...get().jobs };
