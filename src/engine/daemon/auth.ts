@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fromSystemError } from '../core/errors.ts';
 
 export const TOKEN_FILE = 'daemon.token';
-const LOGIN_TTL_MS = 10 * 60_000;
+const LOGIN_TTL_MS = 60 * 60_000;
 
 export function tokenFile(home: string): string {
   return path.join(home, TOKEN_FILE);
@@ -55,7 +55,7 @@ export class Auth {
     this.cookieValue = crypto.createHmac('sha256', token).update('warp-session-v1').digest('base64url');
   }
 
-  /** A code that logs one browser in once, within 10 minutes. */
+  /** A code that logs one browser in once, within an hour. */
   newLoginCode(): string {
     const now = Date.now();
     for (const [c, exp] of this.codes) if (exp < now) this.codes.delete(c);
