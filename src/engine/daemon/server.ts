@@ -62,7 +62,7 @@ function errorResponse(e: unknown): { status: number; code: string; message: str
   if (e instanceof InputError) return { status: 400, code: 'BAD_REQUEST', message: e.message };
   if (isWarpError(e)) {
     const d = e.details as { status?: number; code?: string };
-    const status = d.status ?? (BAD_INPUT_CODES.has(e.code) ? 400 : e.code === ErrorCodes.SESSION_NOT_FOUND ? 404 : e.code === ErrorCodes.PEER_UNREACHABLE ? 502 : 500);
+    const status = d.status ?? (BAD_INPUT_CODES.has(e.code) ? 400 : e.code === ErrorCodes.SESSION_NOT_FOUND ? 404 : e.code === ErrorCodes.PEER_UNREACHABLE ? 502 : e.code === ErrorCodes.DISK_FULL ? 507 : 500);
     return { status, code: d.code ?? e.code, message: e.message };
   }
   return { status: 500, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
