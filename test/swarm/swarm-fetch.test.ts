@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnWarp } from '../transfer/peers.ts';
+import { listFiles } from '../helpers/tmp.ts';
 import { SWARM_ENV, events, makeSwarm, parseLines, sameTree, startPeers, stopAll, type Json } from './swarm-peers.ts';
 
 interface Fetched { status: number | null; json: Json[]; stderr: string; result: Json }
@@ -165,3 +166,45 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
 function peersArgs(n: number, args: string[]): string[][] {
   return Array.from({ length: n }, () => [...args]);
 }
+
+describe('predictive pre-positioning', () => {
+  it('moves predicted chunks only once the download is done, within the peer limit; a later download hits them', async () => {
+    const s = makeSwarm(3, 3, 1_000_000);
+    fs.rmSync(path.join(s.roots[2], 'data'), { recursive: true }); // peer 2 holds nothing but accepts up to 1 MB
+    const peers = await startPeers(s, [['--rate-limit', '2MB'], ['--rate-limit', '2MB'], ['--accept-preposition', '1MB']]);
+    try {
+      const run = async (n: number): Promise<Fetched> => {
+        fs.rmSync(path.join(s.home, 'store'), { recursive: true, force: true });
+        const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, path.join(s.dir, `out${n}`), '--from', peers[1].addr, peers[2].addr]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(sameTree(s.src, path.join(s.dir, `out${n}`, 'data'))).toBe(true);
+        return r;
+      };
+      // First download: no history, no prediction, nothing moved.
+      const first = await run(1);
+      expect(events(first.json, 'swarm.preposition')).toEqual([]);
+      expect((first.result.preposition as Json).confidence).toBe(0);
+      // Second: the tree is fetched again, so it is predicted; peer 2 (an extra holder) gets chunks, after the pull.
+      const second = await run(2);
+      const pre = events(second.json, 'swarm.preposition');
+      expect(pre.length).toBe(1);
+      expect(pre[0].peer).toBe(peers[2].peerId);
+      expect(pre[0].bytes as number).toBeGreaterThan(0);
+      expect(pre[0].bytes as number).toBeLessThanOrEqual(1_000_000);
+      expect(pre[0].confidence as number).toBeGreaterThanOrEqual(0.5);
+      const lastEdges = second.json.map((e) => e.type).lastIndexOf('swarm.edges');
+      expect(second.json.indexOf(pre[0])).toBeGreaterThan(lastEdges);
+      expect(perEdgeBytes(second)[2]).toBe(0);
+      // The listener stored them (verified), within its limit.
+      const stored = listFiles(path.join(s.homes[2], 'store', 'chunks')).filter((f) => /[0-9a-f]{64}$/.test(f));
+      expect(stored.length).toBe(pre[0].chunks);
+      // Third: peer 2 now serves what was put there.
+      const third = await run(3);
+      expect(perEdgeBytes(third)[2]).toBeGreaterThan(0);
+      expect(third.result.prepositionHitRate as number).toBeGreaterThan(0);
+      expect(events(third.json, 'swarm.done')[0].prepositionHitRate).toBe(third.result.prepositionHitRate);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 120_000);
+});

@@ -31,7 +31,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--from <peers...>', 'swarm: more peers holding the same tree (or the peers for a content id)')
     .option('--policy <p>', 'swarm: performance | balanced | eco | cost-conscious | quiet (default from config sched.policy)')
     .option('--peer-rule <rule...>', "swarm: per-peer window or budget, e.g. '<peer-id> window=required@09:00-17:00' (see docs/SWARM.md)")
-    .option('--parallel <n>', 'swarm: most chunks in flight per peer'))
+    .option('--parallel <n>', 'swarm: most chunks in flight per peer')
+    .option('--no-preposition', 'swarm: never pre-position chunks on peers after the download'))
     .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean } & SwarmCliOpts) =>
       CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? runSwarmFetch(ctx, src, dir, o)
         : looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : runExtract(ctx, src, [], { ...o, directory: dir }));

@@ -14,7 +14,7 @@ import type { CliContext } from '../context.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
 
-export interface SwarmCliOpts extends NetCliOpts { from?: string[]; policy?: string; peerRule?: string[]; parallel?: string }
+export interface SwarmCliOpts extends NetCliOpts { from?: string[]; policy?: string; peerRule?: string[]; parallel?: string; preposition?: boolean }
 
 export const CONTENT_ID = /^[0-9a-f]{64}$/i;
 
@@ -49,7 +49,7 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   try {
     const r = await swarmFetch(env, {
       sources, remotePath, contentId, dest: dir, policy, constraints: rules.constraints, bytesThisMonth: rules.used, perPeerParallel: parallel,
-      tickHz: env.config.sched.tickHz, signal: ac.signal,
+      tickHz: env.config.sched.tickHz, signal: ac.signal, preposition: o.preposition === false ? false : undefined,
       onEvent: (e) => {
         if (e.type === 'transfer.chunk' && !verbose) return;
         if (e.type === 'swarm.edges') peers = peerRates(e.edges);

@@ -49,6 +49,10 @@ export class SwarmEdge {
   private rateAt = performance.now();
   rate = 0;
   lastCost = 0;
+  /** Bytes the peer still accepts as pre-positioned chunks (0: refuses). */
+  prepositionBudget = 0;
+  /** Chunk ids (hex) an earlier download pre-positioned on this peer. */
+  prepositioned?: Set<string>;
 
   constructor(e: number, address: string, driftCfg?: Partial<DriftConfig>) {
     this.e = e;

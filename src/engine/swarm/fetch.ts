@@ -33,6 +33,9 @@ import type { PeerPower } from './power.ts';
 import { Reconciler } from './reconcile.ts';
 import { EdgeRegistry } from './registry.ts';
 import type { TriggerConfig } from './triggers.ts';
+import { AccessLog, predictRefetch, type Prediction } from './predict.ts';
+import { DEFAULT_PREPOSITION, PrepositionLedger, chunkPlaces, executePreposition, planPreposition, type PrepositionOptions, type PrepositionResult } from './preposition.ts';
+import { TokenBucket } from './emulate.ts';
 
 export interface SwarmFetchOptions {
   /** Peer addresses (`<peer-id>@host:port`, multiaddrs). */
@@ -60,6 +63,8 @@ export interface SwarmFetchOptions {
   drift?: Partial<DriftConfig>;
   triggers?: Partial<TriggerConfig>;
   evaluator?: Partial<EvaluatorConfig>;
+  /** Predictive pre-positioning after the download (false: never). */
+  preposition?: PrepositionOptions | false;
   signal?: AbortSignal;
   onEvent?: (e: SwarmEvent | TransferEvent) => void;
 }
@@ -79,6 +84,8 @@ export interface SwarmFetchResult extends ReceiveResult {
   endgame: { copies: number; wastedBytes: number };
   driftDetected: number[];
   prepositionHitRate: number;
+  /** The prediction for this tree and what was pre-positioned where. */
+  preposition: { confidence: number; reason: string; moves: PrepositionResult[] };
   edges: SwarmEdgeSnapshot[];
 }
 
@@ -167,6 +174,7 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
         const f = await link.ctl.expect('which chunks the peer holds', 'have');
         edge.holds = new Uint8Array(f.p);
         edge.power = readPower(f.h.power);
+        edge.prepositionBudget = Math.max(0, Number(f.h.preposition) || 0);
         edge.source = new RemoteSource(link.node, link.conn, String(f.h.sid), Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 4)));
       } catch (e) {
         dialErrors.push(`${edge.address}: ${(e as Error).message}`);
@@ -175,12 +183,13 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     }));
 
     const sid = sessionId('swarm', env.identity.peerId, contentId, target);
-    const run = new SwarmRun(o, edges, m, sid, contentId, registry, emit);
+    const run = new SwarmRun(env.home, o, edges, m, sid, contentId, registry, emit);
     const r = await receiveTree({
       manifest: m, announcedRoot: root, sources: [], target, sid, index: env.index, store: env.store,
       signal: o.signal, onEvent: emit, pull: (ctx) => run.pull(ctx),
     });
-    const summary = run.finish(r.elapsedSeconds);
+    const pre = await run.preposition(target, hint);
+    const summary = run.finish(r.elapsedSeconds, pre);
     emit({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
     return { ...r, ...summary, session: sid, contentId };
   } finally {
@@ -225,7 +234,9 @@ class SwarmRun {
   private readonly registry: EdgeRegistry;
   private readonly emit: (e: SwarmEvent | TransferEvent) => void;
 
-  constructor(o: SwarmFetchOptions, edges: SwarmEdge[], m: Manifest, sid: string, contentId: string, registry: EdgeRegistry, emit: (e: SwarmEvent | TransferEvent) => void) {
+  private readonly home: string;
+
+  constructor(home: string, o: SwarmFetchOptions, edges: SwarmEdge[], m: Manifest, sid: string, contentId: string, registry: EdgeRegistry, emit: (e: SwarmEvent | TransferEvent) => void) {
     this.o = o;
     this.edges = edges;
     this.m = m;
@@ -243,6 +254,8 @@ class SwarmRun {
       },
       events: this.bus,
     });
+    this.home = home;
+    this.ledger = new PrepositionLedger(home);
     this.reconciler = new Reconciler(this.sched, edges, { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 32 }, (e) => this.emitSwarm(e), sid);
     this.bus.on((ev) => {
       if (ev.type === 'sched.failover') {
@@ -303,12 +316,17 @@ class SwarmRun {
     this.reconciler.updateStandby(this.o.avoidMetered ?? true);
 
     for (const edge of this.edges) if (edge.state !== 'offline' && edge.source) this.startEdge(edge);
-    const probes = this.edges.filter((e) => e.link).map((e) => this.probeLoop(e));
+    for (const edge of this.edges) {
+      const ids = this.ledger.has(edge.peer);
+      if (ids.size === 0) continue;
+      edge.prepositioned = ids;
+      for (const c of this.need) if (ids.has(Buffer.from(m.chunkId(c)).toString('hex'))) this.prepositionCandidates++;
+    }
+    this.probes = this.edges.filter((e) => e.link).map((e) => this.probeLoop(e));
     try {
       await this.loop();
     } finally {
       for (const e of this.edges) { e.generation++; e.wake.notify(); }
-      void probes;
     }
   }
 
@@ -321,6 +339,7 @@ class SwarmRun {
         if (this.ctx!.isDone(this.need[i])) { e.health.success(); this.duplicateBytes += data.length; return; } // an end-game copy lost the race
         this.ctx!.write(this.need[i], data, wire, e.peer);
         e.received(data.length);
+        if (e.prepositioned && e.prepositioned.has(Buffer.from(this.m.chunkId(this.need[i])).toString('hex'))) this.prepositionHits++;
         this.done.push(i);
         this.kick.notify();
       },
@@ -498,8 +517,18 @@ class SwarmRun {
   }
 
   private readonly copies = new Map<number, number>();
+  private prepositionHits = 0;
+  /** (peer, chunk) pairs this download needed that an earlier pre-positioning put on a peer of this swarm. */
+  private prepositionCandidates = 0;
+  private probes: Promise<void>[] = [];
+  private readonly ledger: PrepositionLedger;
   private endgameCopies = 0;
   private duplicateBytes = 0;
+
+  /** Of the chunks this download needed that pre-positioning had put on a peer here, the share served from there. */
+  private hitRate(): number {
+    return this.prepositionCandidates > 0 ? Math.round((this.prepositionHits / this.prepositionCandidates) * 1000) / 1000 : 0;
+  }
 
   snapshots(): SwarmEdgeSnapshot[] {
     const model = this.sched.model;
@@ -511,7 +540,45 @@ class SwarmRun {
     });
   }
 
-  finish(seconds: number): Omit<SwarmFetchResult, keyof ReceiveResult | 'session' | 'contentId'> {
+  /**
+   * Pre-positioning once the download is done (every link otherwise idle): log the access, predict, plan
+   * where the gain is real, move within the limits (predict.ts, preposition.ts).
+   */
+  async preposition(target: string, treePath: string | undefined): Promise<{ prediction: Prediction; moves: PrepositionResult[] }> {
+    this.finished = true;
+    const log = new AccessLog(this.home);
+    const now = Date.now();
+    log.add({ contentId: this.contentId, path: treePath, at: now });
+    log.save();
+    const prediction = predictRefetch(log.records, this.contentId, treePath, now);
+    const moves: PrepositionResult[] = [];
+    const o = this.o.preposition;
+    if (o === false || prediction.confidence < (o?.minConfidence ?? DEFAULT_PREPOSITION.minConfidence)) return { prediction, moves };
+    const budgets = new Map(this.edges.map((e) => [e.e, e.prepositionBudget] as [number, number]));
+    const plans = planPreposition(this.m, this.edges, budgets, DEFAULT_SEED_BW, o ?? {});
+    if (plans.length === 0) return { prediction, moves };
+    // The control streams must be quiet: wait for the liveness probes to stop (bounded).
+    await Promise.race([Promise.all(this.probes), new Promise((r) => setTimeout(r, 2000))]);
+    const places = chunkPlaces(this.m, target);
+    const bucket = new TokenBucket(o?.rate ?? DEFAULT_PREPOSITION.rate);
+    for (const plan of plans) {
+      try {
+        const r = await executePreposition(plan, this.m, places, bucket);
+        moves.push(r);
+        if (r.chunks > 0) {
+          this.ledger.add(plan.edge.peer, plan.chunks.map((c) => Buffer.from(this.m.chunkId(c)).toString('hex')));
+          this.emitSwarm({ type: 'swarm.preposition', session: this.sid, t: this.t(), peer: plan.edge.peer, chunks: r.chunks, bytes: r.bytes, reason: `${prediction.reason}; next download about ${Math.round(plan.gain * 100)} % faster`, confidence: round(prediction.confidence) });
+        }
+      } catch (e) {
+        moves.push({ peer: plan.edge.peer, edge: plan.edge.e, chunks: 0, bytes: 0, refused: true });
+        void e;
+      }
+    }
+    this.ledger.save();
+    return { prediction, moves };
+  }
+
+  finish(seconds: number, pre: { prediction: Prediction; moves: PrepositionResult[] }): Omit<SwarmFetchResult, keyof ReceiveResult | 'session' | 'contentId'> {
     this.finished = true;
     const edges = this.snapshots();
     const nowIso = new Date().toISOString();
@@ -529,9 +596,10 @@ class SwarmRun {
     const reopts = this.reconciler.reopts;
     this.emitSwarm({
       type: 'swarm.done', session: this.sid, seconds, bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
-      perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: 0,
+      perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: this.hitRate(),
     });
-    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: 0, edges };
+    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
+      preposition: { confidence: round(pre.prediction.confidence), reason: pre.prediction.reason, moves: pre.moves }, edges };
   }
 }
 
