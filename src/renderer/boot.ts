@@ -52,6 +52,8 @@ export function boot(): () => void {
     }));
   } else app.setConnection('open');
   offs.push(chosen.bridge.onEvent(pump.push));
+  // Read-only counters for diagnostics and the e2e frame-time report (events received, frames that applied them).
+  (window as unknown as { __warpStats?: () => { events: number; flushes: number } }).__warpStats = () => ({ events: pump.events, flushes: pump.flushes });
   void loadInitial();
   void schedulerBackend();
   return () => { for (const off of offs) off(); };
