@@ -3,6 +3,7 @@
  * wrapper only normalises errors (IPC drops the `code` property) so pages see one error shape in both modes.
  */
 import type { WarpBridge } from '../../shared/bridge.ts';
+import type { ElectronBridge } from '../../shared/ipc.ts';
 import { normalizeError } from './errors.ts';
 
 /** What the preload adds besides the contract: the real path of a dropped File (webUtils.getPathForFile). */
@@ -12,7 +13,8 @@ export interface DesktopExtras {
 
 declare global {
   interface Window {
-    warp?: WarpBridge & DesktopExtras;
+    /** Set by the preload (src/preload): the contract minus web-only calls, plus pathForFile. */
+    warp?: ElectronBridge;
   }
 }
 
@@ -22,7 +24,7 @@ export function hasIpcBridge(): boolean {
 }
 
 /** Wraps every async method of the exposed object (one level of namespaces) with error normalisation. */
-export function createIpcBridge(raw: WarpBridge & DesktopExtras = window.warp!): WarpBridge & DesktopExtras {
+export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge & DesktopExtras {
   const wrapFn = <F extends (...args: never[]) => unknown>(fn: F, self: unknown): F =>
     (async (...args: never[]) => {
       try {
@@ -45,6 +47,6 @@ export function createIpcBridge(raw: WarpBridge & DesktopExtras = window.warp!):
   const a = raw.archive;
   out.archive = { create: wrapFn(a.create, a), extract: wrapFn(a.extract, a), verify: wrapFn(a.verify, a), list: wrapFn(a.list, a), info: wrapFn(a.info, a) };
   out.onEvent = (l: Parameters<WarpBridge['onEvent']>[0]) => raw.onEvent(l);
-  if (raw.pathForFile) out.pathForFile = (f: File) => raw.pathForFile!(f);
+  if (typeof raw.pathForFile === 'function') out.pathForFile = (f: File) => raw.pathForFile(f);
   return out as unknown as WarpBridge & DesktopExtras;
 }
