@@ -9,9 +9,9 @@ import { loadConfig, type WarpConfig } from '../engine/config/index.ts';
 import { warpHome } from '../engine/core/warp-home.ts';
 import { daemonTransferEnv } from '../engine/daemon/env.ts';
 import { WarpService } from '../engine/daemon/service.ts';
-import { SyncManager } from '../engine/sync/index.ts';
+import { attachSync } from '../engine/daemon/sync-host.ts';
+import type { SyncManager } from '../engine/sync/index.ts';
 import { powerFlags, swarmPowerOverrides, type PowerState } from './power-state.ts';
-import { syncBackend, syncEventDto, syncStateDto } from './sync-backend.ts';
 
 export interface EngineHost {
   service: WarpService;
@@ -46,23 +46,9 @@ export async function startEngineHost(log: (m: string) => void): Promise<EngineH
     log(`peer listener not started: ${listenError}`);
     service = await WarpService.start(base);
   }
-  // Background sync runs here while the app sits in the tray; its events reach the window and the tray in
-  // the contract's shapes (a new job is reported with its current state; removals have no contract event, so
-  // the tray listens to the manager for them, see index.ts).
-  const syncManager = new SyncManager({ env, home, debounceMs: config.sync.debounce, maxWaitMs: config.sync.maxWait, retryMs: config.sync.retry });
-  service.sync = syncBackend(syncManager, (p) => service.resolvePeer(p));
-  syncManager.events.on((e) => {
-    if (e.type === 'sync.job-added') service.emit({ type: 'sync.state', id: e.id, state: syncStateDto(syncManager.status(e.id).state) });
-    else {
-      const dto = syncEventDto(e);
-      if (dto) service.emit(dto);
-    }
-  });
-  try {
-    await syncManager.start();
-  } catch (e) {
-    log(`sync not started: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  // Background sync runs here while the app sits in the tray, hosted exactly as `warp daemon` hosts it: its
+  // jobs behind the facade's sync methods, its events (contract shapes) on the facade's event bus.
+  const syncManager = await attachSync(service, config, log);
 
   const host: EngineHost = {
     service, config, home, listenError, syncManager,
