@@ -80,6 +80,9 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
     await page.getByTestId('transfer-local').fill(target);
     await page.getByTestId('transfer-remote').fill('data');
     await startFrameSampling(page);
+    const stats = () => page.evaluate(() => (window as unknown as { __warpStats: () => { events: number; flushes: number } }).__warpStats());
+    const s0 = await stats();
+    const t0 = Date.now();
     await page.getByTestId('transfer-start').click();
     await page.getByTestId('nav-routing').click();
 
@@ -99,6 +102,12 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
       return s === 'done';
     }, 120_000);
     const frames = await stopFrameSampling(page);
+    const s1 = await stats();
+    const secs = (Date.now() - t0) / 1000;
+    // Each flush is one store update (one re-render of the charts): the UI's update rate during the swarm.
+    const hz = (s1.flushes - s0.flushes) / secs;
+    console.log(`[e2e UI updates during a ${secs.toFixed(1)} s 3-peer swarm] ${s1.events - s0.events} events applied in ${s1.flushes - s0.flushes} frames = ${hz.toFixed(1)} Hz`);
+    expect(hz).toBeGreaterThan(2);
     console.log(`[e2e frame times during a 3-peer swarm] frames=${frames.frames} p50=${frames.p50.toFixed(1)} ms p95=${frames.p95.toFixed(1)} ms max=${frames.max.toFixed(1)} ms`);
     const got = fs.existsSync(path.join(target, 'data')) ? path.join(target, 'data') : target;
     expect(hashTree(got)).toEqual(hashTree(path.join(work, 'src', 'data')));

@@ -19,7 +19,10 @@ export function SyncPage() {
   const error = useResources((s) => s.errors.sync);
   const load = useResources((s) => s.loadSync);
   const toast = useApp((s) => s.toast);
+  const peers = useResources((s) => s.peers);
   useEffect(() => { void load(); }, [load]);
+  // Jobs name their peer by id or address ("<id>@host:port"); show the paired peer's name when there is one.
+  const peerLabel = (p: string) => peers?.find((x) => p === x.id || p.startsWith(`${x.id}@`) || p === x.name)?.name ?? shortId(p, 6);
   const act = async (what: 'pause' | 'resume' | 'remove', id: string) => {
     try {
       await bridge().sync[what](id);
@@ -43,7 +46,7 @@ export function SyncPage() {
                   {jobs.map((j) => (
                     <tr key={j.id} data-testid="sync-job" data-state={j.state}>
                       <td className="mono" style={{ overflowWrap: 'anywhere' }}>{j.localPath}<div className="muted small">→ {j.remotePath}{j.windows?.length ? ` · ${j.windows.map(windowText).join(', ')}` : ''}</div></td>
-                      <td className="mono">{shortId(j.peer, 6)}</td>
+                      <td className="mono" title={j.peer}>{peerLabel(j.peer)}</td>
                       <td><Badge status={j.state} />{j.reason && <div className="muted small">{j.reason}</div>}{j.pendingChanges > 0 && <div className="muted small">{j.pendingChanges} pending</div>}</td>
                       <td className="num hide-phone">{j.syncedFiles} files<div className="muted small">{formatBytes(j.syncedBytes)}</div></td>
                       <td className="hide-phone small">{j.lastSyncAt ? new Date(j.lastSyncAt).toLocaleString() : '—'}</td>

@@ -7,6 +7,7 @@ import type { ConfigDto, PeerDto, SelfDto, SwarmStatusDto, SyncJobDto, TransferD
 import type { SyncEvent, WarpEvent } from '../../shared/events.ts';
 import { bridge } from '../bridge/index.ts';
 import { errorText } from '../bridge/errors.ts';
+import { formatBytes } from '../format.ts';
 import { appendCapped } from './ring.ts';
 
 export interface SyncActivity { t: number; id: string; text: string; kind: SyncEvent['type'] }
@@ -105,7 +106,7 @@ function syncText(e: SyncEvent): string {
   switch (e.type) {
     case 'sync.state': return `${e.state}${e.reason ? ` (${e.reason})` : ''}`;
     case 'sync.change': return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
-    case 'sync.push': return `pushed ${e.files} files, ${e.bytes} bytes (${e.wireBytes} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
+    case 'sync.push': return `pushed ${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)} (${formatBytes(e.wireBytes)} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
     case 'sync.conflict': return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
     case 'sync.error': return `error: ${e.error.message}`;
   }
