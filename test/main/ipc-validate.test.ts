@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IPC_VALIDATORS, isIpcValidationError, MAX_PATH, validateIpcArgs } from '../../src/main/ipc-validate.ts';
+import { ROUTES } from '../../src/engine/daemon/routes.ts';
+import { IPC_ARG_FORMS, isIpcValidationError, MAX_PATH, validateIpcArgs } from '../../src/main/ipc-validate.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';
 
 /** Runs the validator and returns the BAD_REQUEST message, failing the test if it did not reject. */
@@ -14,8 +15,16 @@ function rejects(fn: () => unknown): string {
 }
 
 describe('IPC validation', () => {
-  it('has a validator for every IPC method of the contract, and none more', () => {
-    expect(Object.keys(IPC_VALIDATORS).sort()).toEqual([...IPC_METHODS].sort());
+  it('maps every IPC method of the contract, and none more, onto a daemon route with the inputs it needs', () => {
+    expect(Object.keys(IPC_ARG_FORMS).sort()).toEqual([...IPC_METHODS].sort());
+    for (const m of IPC_METHODS) {
+      const r = ROUTES.find((x) => x.id === m);
+      expect(r, m).toBeDefined();
+      const form = IPC_ARG_FORMS[m];
+      if (form === 'id') expect(r!.params, m).toBeDefined();
+      if (form === 'body' || form === 'optional-body') expect(r!.body, m).toBeDefined();
+      if (form === 'query') expect(r!.query, m).toBeDefined();
+    }
   });
 
   it('accepts well-formed requests and passes exactly the fields that were set', () => {
@@ -36,7 +45,7 @@ describe('IPC validation', () => {
 
   it('rejects relative, empty, over-long and NUL-containing local paths', () => {
     expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['photos'], output: '/x.warp' }]))).toMatch(/inputs\[0\].*absolute/);
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: [], output: '/x.warp' }]))).toMatch(/inputs.*empty/);
+    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: [], output: '/x.warp' }]))).toMatch(/inputs: needs at least 1 item/);
     expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: '' }]))).toMatch(/archive.*empty/);
     expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: '/a\u0000/etc/passwd' }]))).toMatch(/control/);
     expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: `/${'a'.repeat(MAX_PATH)}` }]))).toMatch(/at most/);
@@ -48,13 +57,13 @@ describe('IPC validation', () => {
     expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', compresion: 'max' }]))).toMatch(/compresion: unknown field/);
     expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', password: 'x', keyFile: '/k' }]))).toMatch(/not both/);
     expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', overwrite: 'yes' }]))).toMatch(/overwrite: must be true or false/);
-    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', limit: 10_001 }]))).toMatch(/limit: must be between 1 and 10000/);
-    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', offset: 1.5 }]))).toMatch(/offset: must be an integer/);
+    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', limit: 10_001 }]))).toMatch(/limit: must be at most 10000/);
+    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', offset: 1.5 }]))).toMatch(/offset: must be a whole number/);
     expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'teleport', localPath: '/a', remotePath: 'b', peer: 'p' }]))).toMatch(/kind: must be one of/);
     expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', peer: 'p' }]))).toMatch(/peer: unknown field/);
-    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', from: [] }]))).toMatch(/from: must not be empty/);
+    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', from: [] }]))).toMatch(/from: needs at least 1 item/);
     expect(rejects(() => validateIpcArgs('sync.add', [{ localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ start: '25:00', end: '06:00' }] }]))).toMatch(/start: must be a local time/);
-    expect(rejects(() => validateIpcArgs('sync.add', [{ localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ days: [7], start: '01:00', end: '06:00' }] }]))).toMatch(/days\[0\]: must be between 0 and 6/);
+    expect(rejects(() => validateIpcArgs('sync.add', [{ localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ days: [7], start: '01:00', end: '06:00' }] }]))).toMatch(/days\[0\]: must be at most 6/);
     expect(rejects(() => validateIpcArgs('peers.pairStart', [{ timeoutSeconds: 1 }]))).toMatch(/timeoutSeconds/);
     expect(rejects(() => validateIpcArgs('config.set', [{ values: { port: 1 } }]))).toMatch(/section\.key/);
     expect(rejects(() => validateIpcArgs('config.set', [{ values: { 'transfer.port': { $gt: 1 } } }]))).toMatch(/string, number or boolean/);
@@ -68,7 +77,7 @@ describe('IPC validation', () => {
     expect(rejects(() => validateIpcArgs('archive.info', []))).toMatch(/takes 1 argument, got 0/);
     expect(rejects(() => validateIpcArgs('info', [1]))).toMatch(/takes 0 arguments, got 1/);
     expect(rejects(() => validateIpcArgs('jobs.get', [42]))).toMatch(/must be a string/);
-    expect(rejects(() => validateIpcArgs('jobs.cancel', ['x'.repeat(257)]))).toMatch(/at most 256/);
+    expect(rejects(() => validateIpcArgs('jobs.cancel', ['x'.repeat(257)]))).toMatch(/at most 128/);
     expect(rejects(() => validateIpcArgs('transfers.list', [{}, {}]))).toMatch(/takes 0 to 1 arguments/);
     expect(rejects(() => validateIpcArgs('nope' as 'info', []))).toMatch(/unknown method/);
   });
