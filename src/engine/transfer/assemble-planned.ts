@@ -29,6 +29,13 @@ export interface AssembleContext {
   index?: FileIndex;
   store?: ChunkStore;
   sources: readonly ChunkSource[];
+  /** The final path of a file slot (a planned copy may read the old version there). */
+  finalOf(slot: number): string;
+  /**
+   * A file is complete and no file after it reads its old version: it may be renamed into place now, while
+   * the next ones are assembled.
+   */
+  release?(slot: number): void;
   /** Called per planned chunk that turned out wrong and had to be fetched. */
   onFetched?(c: number, bytes: number, wireBytes: number, source: string): void;
 }
@@ -41,7 +48,26 @@ function positionOf(pos: ChunkPositions, c: number, slot: number, off: number): 
 export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFiles: number }> {
   const { m, pos, plan } = x;
   let fallbackFiles = 0;
-  for (const slot of plan.slots) {
+  // The last file (in assembly order) that reads each source: a file's old version must stay until then.
+  const order = [...plan.slots];
+  const lastUse = new Int32Array(plan.sources.length).fill(-1);
+  order.forEach((slot, i) => {
+    let off = 0;
+    for (const c of m.refsOf(x.fileEntries[slot])) {
+      const p = positionOf(pos, c, slot, off);
+      if (p >= 0 && plan.src[p] >= 0) lastUse[plan.src[p]] = i;
+      off += m.chunkRawSize(c);
+    }
+  });
+  const done: number[] = [];
+  const releaseReady = (i: number): void => {
+    // Files done so far whose old version no later file needs.
+    for (let k = done.length - 1; k >= 0; k--) {
+      const s = plan.sourceIndex(x.finalOf(done[k]));
+      if (s === undefined || lastUse[s] <= i) { x.release?.(done[k]); done.splice(k, 1); }
+    }
+  };
+  for (const [i, slot] of order.entries()) {
     const ei = x.fileEntries[slot];
     const e = m.entry(ei);
     const planned: Array<{ p: number; c: number; off: number; len: number }> = [];
@@ -63,10 +89,12 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
     if (h && h.equals(Buffer.from(e.hash!))) {
       for (const q of planned) { plan.src[q.p] = -1; x.markDone(q.p, q.len); }
       x.setHash(slot, h);
-      continue;
+    } else {
+      fallbackFiles++;
+      await verifyOneByOne(x, slot, planned);
     }
-    fallbackFiles++;
-    await verifyOneByOne(x, slot, planned);
+    done.push(slot);
+    releaseReady(i);
   }
   return { fallbackFiles };
 }

@@ -109,6 +109,11 @@ export class CopyPlan {
     this.srcOff = new Float64Array(positions);
   }
 
+  /** The source index of a path, if any planned copy reads from it. */
+  sourceIndex(abs: string): number | undefined {
+    return this.srcIds.get(abs);
+  }
+
   add(p: number, slot: number, abs: string, offset: number): void {
     let s = this.srcIds.get(abs);
     if (s === undefined) { s = this.sources.push(abs) - 1; this.srcIds.set(abs, s); }
