@@ -113,6 +113,7 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
     expect(hashTree(got)).toEqual(hashTree(path.join(work, 'src', 'data')));
     await page.getByTestId('nav-routing').click();
     await expect.poll(() => page.getByTestId('routing-log').innerText(), { timeout: 10_000 }).toMatch(/done in/);
+    await page.locator('main').evaluate((m) => m.scrollTo(0, m.scrollHeight));
     await screenshotBoth(page, 'routing-done');
   });
 });

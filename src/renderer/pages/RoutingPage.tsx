@@ -50,16 +50,19 @@ export function RoutingPage() {
 }
 
 function SessionView({ s }: { s: SwarmSession }) {
-  const completed = s.edges.reduce((n, e) => n + e.completed, 0);
-  const bytes = s.edges.reduce((n, e) => n + e.bytes, 0);
-  const rate = s.edges.reduce((n, e) => n + e.rate, 0);
+  // Live: the latest edge snapshots; finished: the final tally (the last snapshot trails the last chunks).
+  const completed = s.done ? s.done.perEdge.reduce((n, e) => n + e.chunks, 0) || s.chunks : s.edges.reduce((n, e) => n + e.completed, 0);
+  const bytes = s.done ? s.done.bytes : s.edges.reduce((n, e) => n + e.bytes, 0);
+  const rate = s.done ? (s.done.seconds > 0 ? s.done.bytes / s.done.seconds : 0) : s.edges.reduce((n, e) => n + e.rate, 0);
   const series = useMemo(() => driftSeries(s), [s]);
+  const finalChunks = new Map(s.done?.perEdge.map((e) => [e.edge, e.chunks]) ?? []);
+  const doneBy = (e: SwarmEdgeSnapshot) => finalChunks.get(e.edge) ?? e.completed;
   return (
     <div className="stack">
       <div className="grid stats">
         <Stat label="Peers" value={`${s.edges.filter((e) => e.state !== 'offline').length} / ${s.edges.length}`} hint="online / known" />
         <Stat label="Chunks" value={`${completed} / ${s.chunks}`} hint={formatBytes(bytes)} />
-        <Stat label="Throughput" value={formatRate(rate)} />
+        <Stat label={s.done ? 'Average rate' : 'Throughput'} value={formatRate(rate)} hint={s.done ? `${s.done.seconds.toFixed(1)} s` : undefined} />
         <Stat label="Failovers" value={s.failovers} />
         <Stat label="Re-optimisations" value={s.reopts} />
       </div>
@@ -71,13 +74,13 @@ function SessionView({ s }: { s: SwarmSession }) {
           <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} binary />
         </Card>
         <Card title="Who serves the chunks" testId="chunk-share">
-          <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.completed, color: colorFor(i) }))} format={(v) => `${v} chunks`} />
+          <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: doneBy(e), color: colorFor(i) }))} format={(v) => `${v} chunks`} />
           <div className="table-wrap" style={{ marginTop: 12 }}>
             <table>
               <thead><tr><th>Peer</th><th className="num">Done</th><th className="num">Assigned</th><th className="num">In flight</th></tr></thead>
               <tbody>
                 {s.edges.map((e, i) => (
-                  <tr key={e.edge}><td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{e.completed}</td><td className="num">{e.assigned}</td><td className="num">{e.inFlight}</td></tr>
+                  <tr key={e.edge}><td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{doneBy(e)}</td><td className="num">{s.done ? 0 : e.assigned}</td><td className="num">{s.done ? 0 : e.inFlight}</td></tr>
                 ))}
               </tbody>
             </table>

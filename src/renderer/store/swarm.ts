@@ -56,7 +56,7 @@ function blank(session: string): SwarmSession {
 function describe(e: SwarmSessionDto['recent'][number], s: SwarmSession): string {
   switch (e.type) {
     case 'swarm.trigger': return `${e.kind}${e.edge >= 0 ? ` on ${peerName(s, e.edge)}` : ''}: ${e.detail}`;
-    case 'swarm.reopt': return `re-optimisation (${e.level}): ${e.reason}; ${e.moved} chunks moved`;
+    case 'swarm.reopt': return e.level === 'none' ? `re-optimisation skipped: ${e.reason}` : `re-optimisation (${e.level}): ${e.reason}; ${e.moved} chunks moved`;
     case 'swarm.failover': return `chunk ${e.chunk}: ${peerName(s, e.fromEdge)} → ${peerName(s, e.toEdge)} (${e.reason})`;
     case 'swarm.preposition': return `pre-positioned ${e.chunks} chunks on ${e.peer.slice(0, 12)} (${e.reason}, confidence ${(e.confidence * 100).toFixed(0)} %)`;
   }
