@@ -120,10 +120,12 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
           <Field label="Folder on the peer"><input value={remotePath} onChange={(e) => setRemote(e.target.value)} placeholder="/backup/documents" data-testid="sync-remote" /></Field>
         </div>
         <div className="row" style={{ gap: 18 }}>
-          <label className="check"><input type="checkbox" checked={useWindow} onChange={(e) => setUseWindow(e.target.checked)} /> Only between</label>
-          <input type="time" value={start} disabled={!useWindow} onChange={(e) => setStart(e.target.value)} aria-label="window start" />
-          <span className="muted">and</span>
-          <input type="time" value={end} disabled={!useWindow} onChange={(e) => setEnd(e.target.value)} aria-label="window end" />
+          <span className="row" style={{ flexWrap: 'nowrap', gap: 8 }}>
+            <label className="check"><input type="checkbox" checked={useWindow} onChange={(e) => setUseWindow(e.target.checked)} /> Only</label>
+            <input type="time" value={start} disabled={!useWindow} onChange={(e) => setStart(e.target.value)} aria-label="window start" />
+            <span className="muted">to</span>
+            <input type="time" value={end} disabled={!useWindow} onChange={(e) => setEnd(e.target.value)} aria-label="window end" />
+          </span>
           <label className="check"><input type="checkbox" checked={battery} onChange={(e) => setBattery(e.target.checked)} /> Pause on battery</label>
           <label className="check"><input type="checkbox" checked={metered} onChange={(e) => setMetered(e.target.checked)} /> Pause on metered networks</label>
           <span className="spacer" />
