@@ -24,7 +24,7 @@ const quick = argv.includes('--quick');
 const peersN = Number(opt('peers') ?? 4);
 const rate = opt('rate') ?? '25MB';
 const rateBps = parseByteSize(rate);
-const size = parseByteSize(opt('size') ?? (quick ? '32MiB' : '128MiB'));
+const size = parseByteSize(opt('size') ?? (quick ? '32MiB' : '256MiB'));
 const runs = Number(opt('runs') ?? (quick ? 3 : 10));
 const chunkAvg = opt('chunk-avg') ?? '64KiB';
 const MB = 1e6;
@@ -54,12 +54,16 @@ async function listen(home: string, root: string, allow: string, args: string[])
 
 interface FetchRun { status: number; wall: number; result: Record<string, unknown>; stderr: string }
 
-function fetchAsync(home: string, args: string[]): { proc: ChildProcess; done: Promise<FetchRun> } {
+function fetchAsync(home: string, args: string[], onStart?: () => void): { proc: ChildProcess; done: Promise<FetchRun> } {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [BIN, '--json', 'fetch', ...args], { env: { ...process.env, WARP_HOME: home, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, '--json', 'fetch', '--no-preposition', ...args], { env: { ...process.env, WARP_HOME: home, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  let started = false;
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (!started && out.includes('"type":"swarm.start"')) { started = true; onStart?.(); }
+  });
   proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const done = new Promise<FetchRun>((resolve) => proc.once('exit', (c) => {
     const line = out.split('\n').filter((l) => l.startsWith('{"type":"result"')).at(-1);
@@ -132,23 +136,28 @@ async function main(): Promise<void> {
     const expectedS = size / MB / (sum * 0.8);
     const first: number[] = [];
     const all: number[] = [];
+    const moved: number[] = [];
     let completed = 0;
     for (let i = 0; i < runs; i++) {
       await startPeers();
       const out = fresh();
       const victim = 1 + Math.floor(Math.random() * (peersN - 1));
-      const f = fetchAsync(home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)]);
-      const at = (0.15 + Math.random() * 0.6) * expectedS;
-      const timer = setTimeout(() => peers[victim].proc.kill('SIGKILL'), at * 1000);
+      // Killed at a random moment of the pull (timed from swarm.start, not from process start).
+      const at = (0.1 + Math.random() * 0.6) * expectedS;
+      let timer: NodeJS.Timeout | undefined;
+      const f = fetchAsync(home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)], () => {
+        timer = setTimeout(() => peers[victim].proc.kill('SIGKILL'), at * 1000);
+      });
       const r = await f.done;
       clearTimeout(timer);
       const ok = r.status === 0 && treeHash(path.join(out, 'data')) === want;
       if (ok) completed++;
-      const lat = (r.result.failoverLatencyMs as { firstMs: number; allMs: number }[] | undefined) ?? [];
-      for (const l of lat) { first.push(l.firstMs); all.push(l.allMs); }
-      console.log(`  kill run ${i + 1}: peer ${victim} killed at ${at.toFixed(2)} s: ${ok ? 'complete' : `FAILED ${r.stderr.slice(-300)}`}, ${(size / Number(r.result.elapsedSeconds ?? NaN) / MB).toFixed(1)} MB/s, failovers ${String(r.result.failovers)}, detection->re-dispatch ${lat.map((l) => `${l.firstMs}/${l.allMs} ms`).join(', ') || 'n/a (nothing left on it)'}`);
+      const lat = (r.result.failoverLatencyMs as { reassignedMs: number; firstMs: number; allMs: number }[] | undefined) ?? [];
+      for (const l of lat) { moved.push(l.reassignedMs); first.push(l.firstMs); all.push(l.allMs); }
+      console.log(`  kill run ${i + 1}: peer ${victim} killed ${at.toFixed(2)} s into the pull: ${ok ? 'complete' : `FAILED ${r.stderr.slice(-300)}`}, ${(size / Number(r.result.elapsedSeconds ?? NaN) / MB).toFixed(1)} MB/s, failovers ${String(r.result.failovers)}, detection -> reassigned / first / last re-dispatch ${lat.map((l) => `${l.reassignedMs} / ${l.firstMs} / ${l.allMs} ms`).join(', ') || 'n/a (nothing left on it)'}`);
     }
-    console.log(`kills: ${completed}/${runs} complete; detection -> first re-dispatch median ${median(first).toFixed(1)} ms (max ${Math.max(...first, NaN).toFixed(1)}), -> all re-dispatched median ${median(all).toFixed(1)} ms; load ${load()}`);
+    const mx = (xs: number[]): string => (xs.length ? Math.max(...xs).toFixed(1) : 'n/a');
+    console.log(`kills: ${completed}/${runs} complete; detection -> all its chunks reassigned: median ${median(moved).toFixed(1)} ms (max ${mx(moved)}); -> first re-dispatched: median ${median(first).toFixed(1)} ms (max ${mx(first)}); -> last re-dispatched (waits for free slots elsewhere): median ${median(all).toFixed(1)} ms; load ${load()}`);
   } finally {
     for (const p of peers) p.proc.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });

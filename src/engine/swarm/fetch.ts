@@ -58,7 +58,7 @@ export interface SwarmFetchOptions {
   tickHz?: number;
   /** Hold metered and low-battery peers back while others can serve (default true). */
   avoidMetered?: boolean;
-  /** A peer that has not answered a probe for this long is offline (ms). */
+  /** A peer that has not answered a probe for this long is offline (ms; default 1000, probes every 200 ms). */
   offlineAfterMs?: number;
   drift?: Partial<DriftConfig>;
   triggers?: Partial<TriggerConfig>;
@@ -90,7 +90,7 @@ export interface SwarmFetchResult extends ReceiveResult {
 }
 
 const DEFAULT_SEED_BW = 8e6;
-const PROBE_EVERY_MS = 250;
+const PROBE_EVERY_MS = 200;
 
 export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promise<SwarmFetchResult> {
   if (o.sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a swarm download needs at least one source peer');
@@ -415,7 +415,7 @@ class SwarmRun {
     const sched = this.sched;
     const model = sched.model;
     const interval = sched.tickIntervalMs;
-    const offlineAfter = this.o.offlineAfterMs ?? 1500;
+    const offlineAfter = this.o.offlineAfterMs ?? 1000;
     while (model.unfinished > 0) {
       throwIfCancelled(this.o.signal);
       for (const i of this.done.splice(0)) sched.markDone(i);
