@@ -120,7 +120,7 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
           <Field label="Folder on the peer"><input value={remotePath} onChange={(e) => setRemote(e.target.value)} placeholder="/backup/documents" data-testid="sync-remote" /></Field>
         </div>
         <div className="row" style={{ gap: 18 }}>
-          <span className="row" style={{ flexWrap: 'nowrap', gap: 8 }}>
+          <span className="window-row">
             <label className="check"><input type="checkbox" checked={useWindow} onChange={(e) => setUseWindow(e.target.checked)} /> Only</label>
             <input type="time" value={start} disabled={!useWindow} onChange={(e) => setStart(e.target.value)} aria-label="window start" />
             <span className="muted">to</span>
