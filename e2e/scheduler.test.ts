@@ -1,5 +1,5 @@
 /**
- * The scheduler inside the web UI, in Chromium with WebGPU enabled (--enable-unsafe-webgpu): the page picks the
+ * Signing in with the token (no login link), then the scheduler inside the web UI, in Chromium with WebGPU enabled (--enable-unsafe-webgpu): the page picks the
  * WebGPU backend only for a real (non-fallback) adapter and says which one runs; the Routing page's plan panel
  * runs the engine's simulator on it, and the same plan forced onto WebGPU (SwiftShader here) matches the CPU
  * plan exactly (deterministic simulator, bit-identical k-best).
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
-import { startTestDaemon, type RunningTestDaemon } from './helpers/daemon.ts';
+import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
 
 let daemon: RunningTestDaemon | undefined;
@@ -31,8 +31,13 @@ describe.skipIf(chromiumMissing !== '')(`scheduler backend in the page${chromium
     daemon = await startTestDaemon({ name: 'sched' });
     chrome = await launchChromium({ webgpu: true });
     page = await chrome.context.newPage();
-    await page.goto(daemon.loginUrl);
+    // No login link this time: the page asks for the token, and works with it (bearer header, ?token= on SSE).
+    await page.goto(daemon.url);
+    await page.getByRole('dialog').getByText('Sign in to this Warp daemon').waitFor({ timeout: 20_000 });
+    await page.getByLabel('daemon token').fill(daemon.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    await waitFor('the sign-in dialog to close', async () => (await page.getByRole('dialog').count()) === 0, 10_000);
   }, 240_000);
 
   afterAll(async () => {
