@@ -47,7 +47,7 @@ describe('archives through the daemon', () => {
 
     const v = await d.api('POST', '/api/archive/verify', { archive: output });
     const verified = await finished(v.body.job);
-    expect(verified.status).toBe('done');
+    expect(verified.status, JSON.stringify(verified.error)).toBe('done');
     expect(verified.result.ok).toBe(true);
 
     const target = path.join(dir, 'extracted');
