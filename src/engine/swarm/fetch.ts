@@ -249,7 +249,9 @@ class SwarmRun {
       // Balancing as work stealing: an edge with more than one round of work queued (beyond its in-flight
       // slots) gives pending chunks to edges below half a round when they would finish them sooner.
       config: {
-        policy: o.policy ?? 'balanced', tickHz: o.tickHz ?? 20, maxStallMs: 60_000, deadlineGraceMs: 5000, deadlineSlack: 4, maxRetries: 16,
+        // Two failures of a chunk on one peer before that peer is no longer asked for it: a peer wrongly
+        // taken for dead (a late probe on a loaded machine) must not lose its chunks for good.
+        policy: o.policy ?? 'balanced', tickHz: o.tickHz ?? 20, maxStallMs: 60_000, deadlineGraceMs: 5000, deadlineSlack: 4, maxRetries: 16, maxFailuresPerEdge: 2,
         balance: { overloadThreshold: 1, underloadThreshold: 0.5 },
       },
       events: this.bus,
@@ -424,7 +426,8 @@ class SwarmRun {
       for (const edge of this.edges) {
         if (edge.state !== 'offline') {
           if (edge.link && edge.link.conn.status !== 'open') this.goOffline(edge, 'connection closed');
-          else if (edge.probeSince !== undefined && now - edge.probeSince > offlineAfter) this.goOffline(edge, `no answer for ${offlineAfter} ms`);
+          // At least twice the RTO: on a starved machine probes are late without the peer being gone.
+          else if (edge.probeSince !== undefined && now - edge.probeSince > Math.max(offlineAfter, 2 * edge.rtt.rtoMs)) this.goOffline(edge, `no answer for ${Math.round(now - edge.probeSince)} ms`);
           else {
             const late = edge.probeSince !== undefined && now - edge.probeSince > edge.rtt.rtoMs;
             const h = edge.health.score(now, edge.rtt.srttMs);
