@@ -131,8 +131,8 @@ export function resolveConfig<S extends Schema>(
     }
   }
 
-  // The environment. An empty variable counts only for text keys (so WARP_LOG_FILE= means stderr), and is
-  // otherwise treated as unset, as shells make it easy to leave one empty by accident.
+  // The environment. An empty variable counts only for text keys (so WARP_LOG_FILE= means stderr) and lists
+  // (an empty list), and is otherwise treated as unset, as shells make it easy to leave one empty by accident.
   for (const [section, sectionSpec] of Object.entries(schema)) {
     const names = new Map(Object.keys(sectionSpec.keys).map((k) => [envVarName(section, k), k]));
     const prefix = envVarName(section, '');
@@ -144,7 +144,7 @@ export function resolveConfig<S extends Schema>(
         continue;
       }
       const keySpec = sectionSpec.keys[name];
-      if (raw === '' && keySpec.type !== 'string' && keySpec.type !== 'path') continue;
+      if (raw === '' && keySpec.type !== 'string' && keySpec.type !== 'path' && keySpec.type !== 'list') continue;
       set(section, name, keySpec, raw, 'env', variable, true, cwd);
     }
   }
