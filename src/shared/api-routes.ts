@@ -11,7 +11,8 @@
  *   download links cannot send headers).
  *   A web client served by the daemon needs none of this: the cookie rides along with same-origin requests.
  * - Events: `GET /api/events` is Server-Sent Events; each message's `data` is one WarpEvent (events.ts) as JSON,
- *   its `id` a sequence number; a `daemon.heartbeat` event every 15 s.
+ *   its `id` a sequence number; a `daemon.heartbeat` event every 15 s. A reconnect with `Last-Event-ID` (EventSource
+ *   sends it by itself) or `?lastEventId=` replays the events missed since (the last 2000 are kept).
  * - Uploads (bridge `archive.upload`): `uploadBegin` -> `{ upload }`; then one `uploadFile` per file with the
  *   raw bytes as the body (`Content-Type: application/octet-stream`) and the relative path in `?path=`; then
  *   `uploadCommit` with the archive options -> JobRef.

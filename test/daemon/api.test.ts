@@ -117,6 +117,27 @@ describe('warp daemon API', () => {
     expect(peer.stderr).toMatch(/peer listener could not start.*--peer-port/);
   });
 
+  it('sends heartbeats, numbers events, and replays what a reconnecting client missed (Last-Event-ID)', async () => {
+    const d2 = await startDaemon(tmpDir('warp-daemon-sse-'), ['--no-listen'], { WARP_TEST_SSE_HEARTBEAT_MS: '150' });
+    try {
+      const ev = await openEvents(d2.url, { token: d2.token });
+      await ev.waitFor((e) => e.type === 'daemon.heartbeat');
+      expect((await d2.api('PUT', '/api/config', { values: { 'transfer.streams': 3 } })).status).toBe(200);
+      const first = await ev.waitFor((e) => e.type === 'config.changed');
+      expect(first.__id).toBeGreaterThan(0);
+      ev.close();
+      expect((await d2.api('PUT', '/api/config', { values: { 'transfer.window': 32 } })).status).toBe(200); // while disconnected
+      const again = await openEvents(d2.url, { token: d2.token, lastEventId: first.__id });
+      const missed = await again.waitFor((e) => e.type === 'config.changed');
+      expect(missed.keys).toEqual(['transfer.window']);
+      expect(missed.__id).toBeGreaterThan(first.__id);
+      expect(again.events.filter((e) => e.type === 'config.changed')).toHaveLength(1); // not the one it had seen
+      again.close();
+    } finally {
+      await d2.stop();
+    }
+  });
+
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {

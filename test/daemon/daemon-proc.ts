@@ -69,10 +69,12 @@ export interface SseReader {
 }
 
 /** Reads /api/events with a real streaming HTTP request and parses the SSE framing. */
-export async function openEvents(url: string, auth: { token?: string; cookie?: string }): Promise<SseReader> {
+/** Each event gets its SSE id as `__id` (absent on the hello). */
+export async function openEvents(url: string, auth: { token?: string; cookie?: string; lastEventId?: number }): Promise<SseReader> {
   const ac = new AbortController();
   const headers: Record<string, string> = { Accept: 'text/event-stream' };
   if (auth.cookie) headers.Cookie = auth.cookie;
+  if (auth.lastEventId !== undefined) headers['Last-Event-ID'] = String(auth.lastEventId);
   const r = await fetch(`${url}/api/events${auth.token ? `?token=${encodeURIComponent(auth.token)}` : ''}`, { headers, signal: ac.signal });
   if (r.status !== 200) throw new Error(`events: HTTP ${r.status}`);
   const events: Array<Record<string, Json>> = [];
@@ -87,8 +89,10 @@ export async function openEvents(url: string, auth: { token?: string; cookie?: s
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (data) events.push(JSON.parse(data) as Record<string, Json>);
+          const lines = block.split('\n');
+          const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+          if (data) events.push({ ...(JSON.parse(data) as Record<string, Json>), ...(id !== undefined ? { __id: Number(id) } : {}) });
         }
         for (const w of waiters) w();
       }

@@ -186,7 +186,7 @@ export const ROUTES: RouteDef[] = [
 
   {
     id: 'events', summary: 'Server-Sent Events: every WarpEvent as JSON (auth: bearer, cookie or ?token=)', response: 'EventStream', produces: 'text/event-stream', streams: true,
-    query: object({ token: optional(string({ max: 256 })) }),
+    query: object({ token: optional(string({ max: 256 })), lastEventId: optional(integer({ min: 0, description: 'Replay the events after this id (EventSource sends the Last-Event-ID header by itself)' })) }),
     handler: () => undefined, // served in server.ts
   },
 ];

@@ -128,7 +128,8 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
   const svc = o.service;
   const auth = new Auth(loadOrCreateToken(svc.home));
   const uploads = new Uploads(svc.home);
-  const sse = new SseHub(SSE_HEARTBEAT_SECONDS);
+  // WARP_TEST_SSE_HEARTBEAT_MS: a test hook (real processes read it from the environment), like WARP_FAULT_*.
+  const sse = new SseHub(Number(process.env.WARP_TEST_SSE_HEARTBEAT_MS) || SSE_HEARTBEAT_SECONDS * 1000);
   const routes = compile();
   const uiDir = path.resolve(o.uiDir);
   const loopbackOnly = LOOPBACK_NAMES.has(o.host) || o.host.startsWith('127.');
@@ -215,7 +216,8 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     const params = def.params ? def.params.parse(rawParams, 'params', true) : {};
     const query = def.query ? def.query.parse(rawQuery, 'query', true) : {};
     if (isEvents) {
-      sse.add(res, { type: 'daemon.hello', version: VERSION, peerId: svc.env.identity.peerId, t: Date.now() });
+      const last = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
+      sse.add(res, { type: 'daemon.hello', version: VERSION, peerId: svc.env.identity.peerId, t: Date.now() }, last === undefined ? undefined : Number(last));
       svc.metrics.sseClients.set(sse.size);
       return;
     }
