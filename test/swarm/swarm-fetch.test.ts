@@ -97,10 +97,11 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     }
   }, 90_000);
 
-  it('a metered peer is avoided while the others can serve; a peer outside its time window gets no work', async () => {
+  it('metered and low-battery peers are avoided while another can serve; a peer outside its time window gets no work', async () => {
     const s = makeSwarm(4, 3, 1_000_000);
     const args = peersArgs(4, ['--rate-limit', '2MB']);
     args[2] = ['--rate-limit', '2MB', '--metered'];
+    args[3] = ['--rate-limit', '2MB', '--battery', '10'];
     const peers = await startPeers(s, args);
     try {
       // A required window that does not contain the current time (UTC).
@@ -114,22 +115,26 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       const bytes = perEdgeBytes(r);
       expect(bytes[2], 'metered peer').toBe(0);
       expect(bytes[1], 'peer outside its window').toBe(0);
-      expect(bytes[0] + bytes[3]).toBe(3_000_000);
+      expect(bytes[3], 'peer on a low battery').toBe(0);
+      expect(bytes[0]).toBe(3_000_000);
       const snap = lastEdges(r);
       expect(snap[2].metered).toBe(true);
       expect(snap[2].eligible).toBe(false);
       expect(snap[1].eligible).toBe(false);
+      expect(snap[3].batteryLow).toBe(true);
+      expect(snap[3].eligible).toBe(false);
     } finally {
       await stopAll(peers);
     }
   }, 90_000);
 
-  it('peers holding different subsets: the download completes from their union; a failing peer is routed around', async () => {
+  it('peers holding different subsets: the download completes from their union; a failing peer is routed around, a metered one used when needed', async () => {
     const s = makeSwarm(3, 4, 800_000);
     // Peer 1 holds f0 and f1 only, peer 2 f2 and f3; peer 0 has everything but fails every chunk.
     for (const f of ['f2.bin', 'f3.bin']) fs.rmSync(path.join(s.roots[1], 'data', f));
     for (const f of ['f0.bin', 'f1.bin']) fs.rmSync(path.join(s.roots[2], 'data', f));
-    const peers = await startPeers(s, [['--fail-after', '0'], ['--rate-limit', '4MB'], ['--rate-limit', '4MB']]);
+    // Peer 2 is metered: held back while another holder could serve, but the only working source of f2 and f3.
+    const peers = await startPeers(s, [['--fail-after', '0'], ['--rate-limit', '4MB'], ['--rate-limit', '4MB', '--metered']]);
     try {
       const out = path.join(s.dir, 'out');
       const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', peers[1].addr, peers[2].addr]);

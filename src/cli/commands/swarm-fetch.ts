@@ -31,7 +31,12 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
     sources.push(s.address);
   }
   for (const a of o.from ?? []) if (!sources.includes(a)) sources.push(a);
-  if (sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a content id needs peers to fetch from: --from <peer> [<peer>…]');
+  // A content id without --from: ask the paired peers (those with a known address); the ones that do not
+  // hold the tree simply answer that they do not.
+  if (sources.length === 0 && contentId) {
+    for (const p of env.trust.list()) if (p.address) sources.push(p.address.includes('@') || p.address.startsWith('/') ? p.address : `${p.id}@${p.address}`);
+  }
+  if (sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a content id needs peers to fetch from: --from <peer> [<peer>…] (or paired peers with a known address)');
   const policy = (o.policy ?? env.config.sched.policy) as PolicyName;
   if (!POLICY_NAMES.includes(policy)) throw new WarpError(ErrorCodes.USAGE, `--policy must be one of ${POLICY_NAMES.join(', ')}`);
   const rules = parsePeerRules([...env.config.swarm.peerRules, ...(o.peerRule ?? [])]);

@@ -99,7 +99,6 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
   const registry = new EdgeRegistry(env.home);
   const edges = o.sources.map((a, e) => new SwarmEdge(e, a, o.drift));
   const target = path.resolve(o.dest);
-  let closing = false;
 
   // 1. Dial everyone at once; unreachable peers stay in the picture as offline edges.
   const dialErrors: string[] = [];
@@ -120,7 +119,6 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
   // A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
   // link a second, then stop its node outright.
   const closeAll = async (): Promise<void> => {
-    closing = true;
     await Promise.all(edges.map(async (e) => {
       const link = e.link;
       if (!link) return;
@@ -183,6 +181,7 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     }));
 
     const sid = sessionId('swarm', env.identity.peerId, contentId, target);
+    emit({ type: 'transfer.start', session: sid, role: 'fetch', peer: online.map((e) => e.peer).join(','), transport: online[0].link!.transport, path: hint ?? `content:${contentId}` });
     const run = new SwarmRun(env.home, o, edges, m, sid, contentId, registry, emit);
     const r = await receiveTree({
       manifest: m, announcedRoot: root, sources: [], target, sid, index: env.index, store: env.store,
@@ -194,7 +193,6 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     return { ...r, ...summary, session: sid, contentId };
   } finally {
     await closeAll();
-    void closing;
   }
 }
 

@@ -7,7 +7,7 @@
  *    estimates become the schedule's inputs (bandwidth, RTT, health, parallelism from bandwidth × 0.3 s)
  *    and Scheduler.requestReopt moves pending chunks (partial: the edges concerned; full: all).
  */
-import { ChunkStatus, PAIR_EDGE_MASK, type Scheduler } from '../sched/index.ts';
+import { ChunkStatus, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT, type Scheduler } from '../sched/index.ts';
 import type { SwarmEvent } from '../../shared/swarm-events.ts';
 import { DriftDetector } from './drift.ts';
 import type { SwarmEdge } from './edge.ts';
@@ -172,7 +172,8 @@ export class Reconciler {
           let other = false;
           for (let j = model.availStart[c]; j < model.availStart[c + 1]; j++) {
             const o = this.edges[model.pairs[j] & PAIR_EDGE_MASK];
-            if (o !== edge && usable(o)) { other = true; break; }
+            // A holder that already failed this chunk too often is no alternative.
+            if (o !== edge && usable(o) && model.pairs[j] >>> PAIR_FAIL_SHIFT < this.sched.config.maxFailuresPerEdge) { other = true; break; }
           }
           if (!other) standby = false;
         });
