@@ -127,7 +127,8 @@ async function main(): Promise<void> {
       if (r.status !== 0 || treeHash(path.join(out, 'data')) !== want) throw new Error(`swarm fetch failed: ${r.stderr}`);
       agg.push(size / Number(r.result.elapsedSeconds) / MB);
       const per = (r.result.perEdge as { bytes: number }[]).map((p) => (p.bytes / MB).toFixed(1)).join(' / ');
-      console.log(`  swarm run ${i + 1}: ${agg.at(-1)!.toFixed(1)} MB/s, per peer MB ${per}, reopts ${String(r.result.reopts)}`);
+      const ticks = r.result.ticks as { count: number; totalMs: number; maxMs: number };
+      console.log(`  swarm run ${i + 1}: ${agg.at(-1)!.toFixed(1)} MB/s, per peer MB ${per}, reopts ${String(r.result.reopts)}, ${ticks.count} ticks taking ${ticks.totalMs.toFixed(0)} ms (max ${ticks.maxMs} ms)`);
     }
     const sum = peersN * rateBps / MB;
     console.log(`swarm: median ${median(agg).toFixed(1)} MB/s = ${(median(agg) / sum * 100).toFixed(0)} % of the ${sum.toFixed(0)} MB/s sum; ${(median(agg) / median(single)).toFixed(2)}x single source; load ${load()}`);

@@ -80,6 +80,8 @@ export interface SwarmFetchResult extends ReceiveResult {
    * first of them dispatched elsewhere (firstMs), and to the last (allMs: waits for free slots there).
    */
   failoverLatencyMs: { edge: number; reassignedMs: number; firstMs: number; allMs: number }[];
+  /** Scheduler ticks run and the time they took (ms). */
+  ticks: { count: number; totalMs: number; maxMs: number };
   /** End-game copies requested and the bytes that arrived second (wasted). */
   endgame: { copies: number; wastedBytes: number };
   driftDetected: number[];
@@ -438,7 +440,12 @@ class SwarmRun {
         const flags = { metered: edge.power.metered, batteryLow: edge.power.batteryLow };
         if ((model.flags[edge.e] & 1) !== (flags.metered ? 1 : 0) || (model.flags[edge.e] & 2) !== (flags.batteryLow ? 2 : 0)) model.updateEdge(edge.e, flags);
       }
+      const tt = performance.now();
       const r = await sched.tick();
+      const tickMs = performance.now() - tt;
+      this.ticks.count++;
+      this.ticks.totalMs += tickMs;
+      this.ticks.maxMs = Math.max(this.ticks.maxMs, tickMs);
       // After the tick: constraint verdicts and exclusions are this tick's; decisions apply at the next one.
       this.reconciler.step(performance.now(), this.meanSize, this.o.avoidMetered ?? true);
       const tNow = performance.now();
@@ -519,6 +526,7 @@ class SwarmRun {
 
   private readonly copies = new Map<number, number>();
   private prepositionHits = 0;
+  private readonly ticks = { count: 0, totalMs: 0, maxMs: 0 };
   /** (peer, chunk) pairs this download needed that an earlier pre-positioning put on a peer of this swarm. */
   private prepositionCandidates = 0;
   private probes: Promise<void>[] = [];
@@ -599,7 +607,7 @@ class SwarmRun {
       type: 'swarm.done', session: this.sid, seconds, bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
       perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: this.hitRate(),
     });
-    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
+    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, ticks: { count: this.ticks.count, totalMs: round(this.ticks.totalMs), maxMs: round(this.ticks.maxMs) }, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
       preposition: { confidence: round(pre.prediction.confidence), reason: pre.prediction.reason, moves: pre.moves }, edges };
   }
 }
