@@ -14,3 +14,6 @@ export { DriftDetector, DEFAULT_DRIFT, type DriftConfig, type DriftReading } fro
 export { TriggerGenerator, DEFAULT_TRIGGERS, type Trigger, type TriggerConfig, type Observation, type EdgeObservation } from './triggers.ts';
 export { ReoptEvaluator, DEFAULT_EVALUATOR, type ReoptDecision, type EvaluatorConfig } from './evaluator.ts';
 export type { SwarmEvent, SwarmEdgeSnapshot, SwarmTriggerKind, EdgeState } from '../../shared/swarm-events.ts';
+export { parsePeerRules, type PeerRules } from './peer-rules.ts';
+export { AccessLog, predictRefetch, type Prediction } from './predict.ts';
+export { DEFAULT_PREPOSITION, type PrepositionOptions, type PrepositionResult } from './preposition.ts';
