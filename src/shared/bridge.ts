@@ -26,6 +26,8 @@ export type DaemonErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'SYNC_UNAVAILABLE'
   | 'SWARM_UNAVAILABLE'
+  /** A transfer recorded as failed before this daemon started (its message is the engine's). */
+  | 'TRANSFER_FAILED'
   | 'INTERNAL';
 
 // ---- info ----

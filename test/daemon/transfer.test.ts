@@ -123,6 +123,35 @@ describe('transfers through the daemon', () => {
     sameTree(path.join(root, 'in', 'data'), src);
   });
 
+  it('a transfer paused before the daemon stopped is listed after a restart and resumes to identical files', async () => {
+    const root = path.join(dir, 'root-restart');
+    fs.mkdirSync(root);
+    const homeR = path.join(dir, 'R');
+    const l = await startListener(path.join(dir, 'B-restart'), root, ['--allow', peerIdOf(homeR)], CHUNKS);
+    const src = path.join(served('restart', 3_000_000), 'data');
+    let r1 = await startDaemon(homeR, ['--no-listen'], SLOW);
+    try {
+      const ev1 = await openEvents(r1.url, { token: r1.token });
+      const id = (await r1.api('POST', '/api/transfers', { kind: 'send', peer: l.addr, localPath: src, remotePath: '/in' })).body.id as string;
+      const started = await ev1.waitFor((e) => e.type === 'transfer.progress' && e.job === id && e.chunks >= 3);
+      ev1.close();
+      // Stopping the daemon stops the transfer and keeps its session.
+      await r1.stop();
+      r1 = await startDaemon(homeR, ['--no-listen'], CHUNKS);
+      const list = (await r1.api('GET', '/api/transfers')).body as Json[];
+      const restored = list.find((t) => t.session === started.session);
+      expect(restored, JSON.stringify(list)).toMatchObject({ kind: 'send', status: 'paused', localPath: src, remotePath: '/in' });
+      const resumed = await r1.api('POST', `/api/transfers/${restored!.id}/resume`);
+      expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+      const t = await until(async () => { const x = (await r1.api('GET', `/api/transfers/${restored!.id}`)).body; return ['done', 'failed'].includes(x.status) ? x : undefined; }, 'resumed send');
+      expect(t.status, JSON.stringify(t.error)).toBe('done');
+      expect(t.result.fetchedChunks).toBeLessThan(t.manifest.chunks);
+      sameTree(path.join(root, 'in', 'data'), src);
+    } finally {
+      await r1.stop();
+    }
+  });
+
   it('cancels a running transfer', async () => {
     const root = served('cancel', 3_000_000);
     const l = await startListener(path.join(dir, 'B-cancel'), root, ['--allow', d.peerId], SLOW);

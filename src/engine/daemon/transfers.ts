@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { fetchTree, sendTree, type TransferEnv } from '../transfer/client.ts';
+import { SessionStore } from '../transfer/sessions.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';
 import type { JobKind, WarpEvent } from '../../shared/events.ts';
@@ -40,6 +41,28 @@ export class TransferManager {
     this.emit = o.emit;
     this.onEngineEvent = o.onEngineEvent;
     this.resolvePeer = o.resolvePeer;
+    this.restore();
+  }
+
+  /**
+   * Interrupted sessions the engine recorded (a daemon stopped mid-transfer, a paused transfer, a CLI run that
+   * died) come back as paused or failed transfers, so they can be resumed after a restart. Their id is the
+   * engine's session id.
+   */
+  private restore(): void {
+    for (const s of new SessionStore(this.env.home).list()) {
+      if (s.status === 'running' || this.items.has(s.id)) continue;
+      const req: TransferStartRequest = { kind: s.kind, peer: s.address, localPath: s.localPath, remotePath: s.remotePath };
+      const cancelled = s.status === 'failed' && /cancel/i.test(s.error ?? '');
+      const status = s.status === 'interrupted' || cancelled ? 'paused' : 'failed';
+      const dto: TransferDto = {
+        id: s.id, kind: s.kind, status, peers: [s.address], localPath: s.localPath, remotePath: s.remotePath, session: s.id, transport: s.transport,
+        createdAt: s.startedAt, updatedAt: s.updatedAt || s.startedAt, resumes: 0,
+        ...(status === 'failed' ? { error: { code: 'TRANSFER_FAILED', message: s.error ?? 'the transfer failed' } } : {}),
+      };
+      this.items.set(s.id, { dto, req });
+      this.jobs.track({ id: s.id, kind: `transfer.${s.kind}`, status, title: title(req), createdAt: dto.createdAt, updatedAt: dto.updatedAt, ...(dto.error ? { error: dto.error } : {}) });
+    }
   }
 
   start(req: TransferStartRequest): string {
