@@ -24,7 +24,8 @@ import { ensureDataset } from './lib/dataset.ts';
 import { streamLatency } from './lib/transfer-stream.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(repo, 'bin/warp.js');
+/** `--bin=PATH`: another build's bin/warp.js (A/B against an older commit). */
+const BIN = process.argv.find((a) => a.startsWith('--bin='))?.slice(6) ?? path.join(repo, 'bin/warp.js');
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = argv.includes('--quick');
@@ -40,13 +41,21 @@ const MB = 1e6;
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-function warpJson(home: string, args: string[], prof?: string): { status: number; wall: number; result: Record<string, unknown>; stderr: string } {
+const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function warpJson(home: string, args: string[], prof?: string): { status: number; wall: number; cpu: number; result: Record<string, unknown>; stderr: string } {
   const t0 = performance.now();
   const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const r = spawnSync(process.execPath, [...nodeArgs, BIN, '--json', ...args], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  // /usr/bin/time adds the process's CPU seconds (user + system) as the last stderr line.
+  const cmd = [process.execPath, ...nodeArgs, BIN, '--json', ...args];
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', 'CPU %U %S', ...cmd], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
+    : spawnSync(cmd[0], cmd.slice(1), { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const wall = (performance.now() - t0) / 1000;
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"result"'));
-  return { status: r.status ?? -1, wall, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
+  const cpuLine = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  const cpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN;
+  return { status: r.status ?? -1, wall, cpu, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
 }
 
 async function listener(home: string, root: string, allow: string, prof?: string): Promise<{ proc: ChildProcess; addr: string }> {
@@ -112,9 +121,20 @@ function editTree(root: string, fraction: number, total: number, seed = 'edit-se
   return edited;
 }
 
+/** CPU seconds (user + system) a live process has used so far (/proc; 0 where unavailable). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Re-send rounds alone: an untimed first copy with each tool, then per round a fresh 1 % edit and both re-sends. */
 async function resendRounds(src: string, total: number, homeA: string, homeB: string, dst: string, idA: string, work: string): Promise<void> {
   const warpS: number[] = [];
+  const cpuS: number[] = [];
   const rsyncS: number[] = [];
   const wire: number[] = [];
   let l = await listener(homeB, dst, idA);
@@ -141,12 +161,16 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
       spawnSync('sync');
       const prof = profDir ? path.join(profDir, `round${round}`) : undefined;
       l = await listener(homeB, dst, idA, prof && path.join(prof, 'listener'));
+      const cpu0 = cpuSeconds(l.proc.pid);
       const r = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic'], prof && path.join(prof, 'sender'));
+      const listenerCpu = cpuSeconds(l.proc.pid) - cpu0;
+      const senderCpu = r.cpu;
+      cpuS.push(listenerCpu + senderCpu);
       await stop(l.proc);
       if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
       warpS.push(r.wall);
       wire.push(Number(r.result.wireBytes));
-      console.log(`  round ${round + 1}: edited ${(edited / MB).toFixed(1)} MB; warp ${r.wall.toFixed(2)} s (scan ${Number(r.result.scanSeconds).toFixed(2)} s, receiver ${Number(r.result.elapsedSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} %)  load ${load()}`);
+      console.log(`  round ${round + 1}: edited ${(edited / MB).toFixed(1)} MB; warp ${r.wall.toFixed(2)} s, CPU ${senderCpu.toFixed(2)} s sender + ${listenerCpu.toFixed(2)} s listener (scan ${Number(r.result.scanSeconds).toFixed(2)} s, receiver ${Number(r.result.elapsedSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} %)  load ${load()}`);
       if (rsyncd) {
         const q = rsyncRun(src, rsyncUrl);
         if (!q.ok) throw new Error(`rsync failed: ${q.err}`);
@@ -157,7 +181,7 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
   } finally {
     rsyncd?.kill('SIGTERM');
   }
-  console.log(`\nre-send after a 1 % edit, median of ${repeat}: warp ${median(warpS).toFixed(2)} s (${warpS.map((x) => x.toFixed(2)).join(', ')}), wire ${(median(wire) / MB).toFixed(2)} MB` +
+  console.log(`\nre-send after a 1 % edit, median of ${repeat}: warp ${median(warpS).toFixed(2)} s (${warpS.map((x) => x.toFixed(2)).join(', ')}; CPU of both processes ${median(cpuS).toFixed(2)} s), wire ${(median(wire) / MB).toFixed(2)} MB` +
     (rsyncS.length ? `; rsync ${median(rsyncS).toFixed(2)} s (${rsyncS.map((x) => x.toFixed(2)).join(', ')})` : '') + `  load ${load()}`);
 }
 

@@ -22,6 +22,8 @@ export interface AssembleContext {
   pos: ChunkPositions;
   plan: CopyPlan;
   fdOf(slot: number): number;
+  /** The part file's path. */
+  partOf(slot: number): string;
   markDone(p: number, bytes: number): void;
   /** The file's verified whole-file hash (finalize need not read it back). */
   setHash(slot: number, hash: Buffer): void;
@@ -45,29 +47,38 @@ function positionOf(pos: ChunkPositions, c: number, slot: number, off: number): 
   return -1;
 }
 
+/** Files assembled at once: each alternates reads and writes in libuv's pool with hashing on this thread. */
+const CONCURRENT_FILES = 2;
+
 export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFiles: number }> {
   const { m, pos, plan } = x;
   let fallbackFiles = 0;
-  // The last file (in assembly order) that reads each source: a file's old version must stay until then.
+  // How many files still read each source: a file's old version must stay until none does.
   const order = [...plan.slots];
-  const lastUse = new Int32Array(plan.sources.length).fill(-1);
-  order.forEach((slot, i) => {
+  const readers = new Int32Array(plan.sources.length);
+  const sourcesOf = new Map<number, Set<number>>();
+  for (const slot of order) {
+    const used = new Set<number>();
     let off = 0;
     for (const c of m.refsOf(x.fileEntries[slot])) {
       const p = positionOf(pos, c, slot, off);
-      if (p >= 0 && plan.src[p] >= 0) lastUse[plan.src[p]] = i;
+      if (p >= 0 && plan.src[p] >= 0) used.add(plan.src[p]);
       off += m.chunkRawSize(c);
     }
-  });
-  const done: number[] = [];
-  const releaseReady = (i: number): void => {
-    // Files done so far whose old version no later file needs.
-    for (let k = done.length - 1; k >= 0; k--) {
-      const s = plan.sourceIndex(x.finalOf(done[k]));
-      if (s === undefined || lastUse[s] <= i) { x.release?.(done[k]); done.splice(k, 1); }
+    for (const s of used) readers[s]++;
+    sourcesOf.set(slot, used);
+  }
+  const waiting: number[] = []; // complete, not yet released
+  const completed = (slot: number): void => {
+    for (const s of sourcesOf.get(slot)!) readers[s]--;
+    waiting.push(slot);
+    for (let k = waiting.length - 1; k >= 0; k--) {
+      const s = plan.sourceIndex(x.finalOf(waiting[k]));
+      if (s === undefined || readers[s] === 0) { x.release?.(waiting[k]); waiting.splice(k, 1); }
     }
   };
-  for (const [i, slot] of order.entries()) {
+
+  const one = async (slot: number): Promise<void> => {
     const ei = x.fileEntries[slot];
     const e = m.entry(ei);
     const planned: Array<{ p: number; c: number; off: number; len: number }> = [];
@@ -84,8 +95,16 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
       else complete = false;
       off += len;
     }
-    const fd = x.fdOf(slot);
-    const h = complete ? assembleFile(fd, e.size, extents, plan.sources, (err) => x.onWriteError(slot, err)) : undefined;
+    x.fdOf(slot); // creates the part file safely (never through a planted link)
+    // A descriptor of its own: the receiver's descriptor cache may close cached ones while this one is in use.
+    let fd: number;
+    try { fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0)); } catch (err) { return x.onWriteError(slot, err); }
+    let h: Buffer | undefined;
+    try {
+      h = complete ? await assembleFile(fd, e.size, extents, plan.sources, (err) => x.onWriteError(slot, err)) : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
     if (h && h.equals(Buffer.from(e.hash!))) {
       for (const q of planned) { plan.src[q.p] = -1; x.markDone(q.p, q.len); }
       x.setHash(slot, h);
@@ -93,15 +112,34 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
       fallbackFiles++;
       await verifyOneByOne(x, slot, planned);
     }
-    done.push(slot);
-    releaseReady(i);
-  }
+    completed(slot);
+  };
+
+  let next = 0;
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < order.length && failed === undefined) {
+      const slot = order[next++];
+      try { await one(slot); } catch (e) { failed ??= e; }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_FILES, order.length) }, worker));
+  if (failed !== undefined) throw failed;
   return { fallbackFiles };
 }
 
 async function verifyOneByOne(x: AssembleContext, slot: number, planned: Array<{ p: number; c: number; off: number; len: number }>): Promise<void> {
+  let fd: number;
+  try { fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0)); } catch (err) { return x.onWriteError(slot, err); }
+  try {
+    await verifyInto(x, slot, planned, fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: number; c: number; off: number; len: number }>, fd: number): Promise<void> {
   const { m, plan } = x;
-  const fd = x.fdOf(slot);
   const reader = new RangeReader();
   const write = (q: { p: number; off: number; len: number }, data: Uint8Array): void => {
     try {

@@ -21,8 +21,8 @@ export interface Extent {
 }
 
 const BLOCK = 4 * 1024 * 1024;
-let block: Buffer | undefined;
-const hasher = new Blake3Hasher();
+/** Spare block buffers (two per file being assembled), reused across files. */
+const spare: Buffer[] = [];
 
 /** Appends a run to `out`, merging it with the previous one when both are contiguous in the same source. */
 export function pushExtent(out: Extent[], src: number, srcOff: number, off: number, len: number): void {
@@ -31,63 +31,80 @@ export function pushExtent(out: Extent[], src: number, srcOff: number, off: numb
   else out.push({ src, srcOff, off, len });
 }
 
-function readFully(fd: number, buf: Buffer, len: number, at: number): boolean {
+const readAsync = (fd: number, buf: Buffer, len: number, at: number): Promise<number> =>
+  new Promise((resolve, reject) => { fs.read(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n))); });
+const writeAsync = (fd: number, buf: Buffer, len: number, at: number): Promise<number> =>
+  new Promise((resolve, reject) => { fs.write(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n))); });
+
+async function readFully(fd: number, buf: Buffer, len: number, at: number): Promise<boolean> {
   let got = 0;
   while (got < len) {
-    const r = fs.readSync(fd, buf, got, len - got, at + got);
+    const r = await readAsync(fd, got === 0 ? buf : buf.subarray(got), len - got, at + got);
     if (r === 0) return false;
     got += r;
   }
   return true;
 }
 
+async function writeFully(fd: number, buf: Buffer, len: number, at: number): Promise<void> {
+  for (let w = 0; w < len;) w += await writeAsync(fd, w === 0 ? buf : buf.subarray(w), len - w, at + w);
+}
+
 /**
  * Writes the extents into the part file `fd` and returns the BLAKE3 of its first `size` bytes, or undefined
  * when a source could not be read (gone, shorter): the caller falls back to chunk-by-chunk verification.
- * Write errors are thrown (a full disk must stop the transfer).
+ * Reads and writes run in libuv's pool, double-buffered: block i+1 is read and block i written while this
+ * thread hashes, so two cores share the work. Write errors are thrown (a full disk must stop the transfer).
  */
-export function assembleFile(fd: number, size: number, extents: readonly Extent[], sources: readonly string[], onWriteError: (e: unknown) => never): Buffer | undefined {
-  block ??= Buffer.allocUnsafe(BLOCK);
-  const buf = block;
-  hasher.reset();
+export async function assembleFile(fd: number, size: number, extents: readonly Extent[], sources: readonly string[], onWriteError: (e: unknown) => never): Promise<Buffer | undefined> {
+  // The blocks to move, in file order.
+  const blocks: Array<{ src: number; at: number; off: number; n: number }> = [];
+  let expect = 0;
+  for (const x of extents) {
+    if (x.off !== expect) return undefined; // the plan does not cover the file in order
+    expect += x.len;
+    for (let d = 0; d < x.len; d += BLOCK) blocks.push({ src: x.src, at: x.srcOff + d, off: x.off + d, n: Math.min(BLOCK, x.len - d) });
+  }
+  if (expect !== size) return undefined;
+  const bufs = [spare.pop() ?? Buffer.allocUnsafe(BLOCK), spare.pop() ?? Buffer.allocUnsafe(BLOCK)];
+  const hasher = new Blake3Hasher();
   const open = new Map<number, number>();
-  try {
-    let expect = 0;
-    for (const x of extents) {
-      if (x.off !== expect) return undefined; // the plan does not cover the file in order
-      expect += x.len;
-      let srcFd = fd;
-      if (x.src >= 0) {
-        let f = open.get(x.src);
-        if (f === undefined) {
-          try { f = fs.openSync(sources[x.src], 'r'); } catch { return undefined; }
-          open.set(x.src, f);
-        }
-        srcFd = f;
-      }
-      for (let done = 0; done < x.len;) {
-        const n = Math.min(BLOCK, x.len - done);
-        try {
-          if (!readFully(srcFd, buf, n, x.srcOff + done)) return undefined;
-        } catch {
-          return undefined;
-        }
-        const view = buf.subarray(0, n);
-        hasher.update(view);
-        if (x.src >= 0) {
-          try {
-            for (let w = 0; w < n;) w += fs.writeSync(fd, view, w, n - w, x.off + done + w);
-          } catch (e) {
-            onWriteError(e);
-          }
-        }
-        done += n;
-      }
+  const fdOf = (src: number): number | undefined => {
+    if (src < 0) return fd;
+    let f = open.get(src);
+    if (f === undefined) {
+      try { f = fs.openSync(sources[src], 'r'); } catch { return undefined; }
+      open.set(src, f);
     }
-    if (expect !== size) return undefined;
+    return f;
+  };
+  const read = async (i: number): Promise<boolean> => {
+    const b = blocks[i];
+    const f = fdOf(b.src);
+    if (f === undefined) return false;
+    try { return await readFully(f, bufs[i % 2], b.n, b.at); } catch { return false; }
+  };
+  let pendingWrite: Promise<void> = Promise.resolve();
+  try {
+    let next = blocks.length > 0 ? read(0) : undefined;
+    for (let i = 0; i < blocks.length; i++) {
+      const ok = await next!;
+      if (!ok) return undefined;
+      const b = blocks[i];
+      const view = bufs[i % 2].subarray(0, b.n);
+      await pendingWrite; // the other buffer is free again
+      next = i + 1 < blocks.length ? read(i + 1) : undefined;
+      if (b.src >= 0) pendingWrite = writeFully(fd, bufs[i % 2], b.n, b.off);
+      hasher.update(view); // while the pool reads the next block and writes this one
+    }
+    await pendingWrite;
     return hasher.digestBuffer();
+  } catch (e) {
+    return onWriteError(e);
   } finally {
+    await pendingWrite.catch(() => {});
     for (const f of open.values()) fs.closeSync(f);
+    spare.push(...bufs);
   }
 }
 

@@ -476,6 +476,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       m, fileEntries, pos: positions, plan, fdOf, markDone, index: o.index, store: o.store, sources: o.sources,
       setHash: (slot, h) => assembledHash.set(slot, h),
       finalOf: (slot) => dest(m.entry(fileEntries[slot]).path),
+      partOf,
       release: (slot) => { if (pending[slot] === 0) finalize(slot); },
       onWriteError: (slot, e) => { throw fromSystemError(e, partOf(slot), 'write'); },
       onFetched: (_c, bytes, wire) => { fetchedChunks++; fetchedBytes += bytes; wireBytes += wire; },
