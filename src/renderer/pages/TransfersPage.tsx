@@ -59,7 +59,7 @@ function NewTransfer() {
     }
   };
   return (
-    <Card title="New transfer" testId="new-transfer">
+    <Card title="New transfer" testId="new-transfer" className="new-transfer">
       <form className="form-grid" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <Field label="Kind">
           <select value={kind} onChange={(e) => setKind(e.target.value as TransferKind)} data-testid="transfer-kind">
