@@ -15,6 +15,7 @@ import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import { swarmFetch } from '../swarm/index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
+import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
 import type {
   ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
   ArchiveVerifyRequest, ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto,
@@ -79,11 +80,16 @@ export class WarpService {
     });
     // Swarm downloads (transfers.start with `from`): the swarm engine's swarm.* events go to every client and
     // into the snapshots of swarm.status(); its transfer.* events go to the transfer like any other.
-    this.transfers.swarmFetch = (f) => swarmFetch(o.env, {
-      sources: f.from, remotePath: f.remotePath, dest: f.localDir, signal: f.signal,
-      policy: this.config.sched.policy, tickHz: this.config.sched.tickHz, perPeerParallel: this.config.swarm.perPeerParallel,
-      onEvent: (e) => { if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent); else f.onEvent(e as TransferEngineEvent); },
-    });
+    this.transfers.swarmFetch = (f) => {
+      const opts = {
+        sources: f.from, remotePath: f.remotePath, dest: f.localDir, signal: f.signal,
+        policy: this.config.sched.policy, tickHz: this.config.sched.tickHz, perPeerParallel: this.config.swarm.perPeerParallel,
+        onEvent: (e: SwarmEvent | EngineTransferEvent) => { if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent); else f.onEvent(e as EngineTransferEvent); },
+        // Scheduler tick durations for /metrics, once swarmFetch reports them (an `onTick(timings)` option).
+        onTick: (t: { totalMs: number }) => this.metrics.onTick(t.totalMs / 1000),
+      };
+      return swarmFetch(o.env, opts);
+    };
   }
 
   static async start(o: ServiceOptions): Promise<WarpService> {
