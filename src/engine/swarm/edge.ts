@@ -69,6 +69,11 @@ export class SwarmEdge {
     this.health.success();
   }
 
+  resetRate(now: number): void {
+    this.rateBytes = 0;
+    this.rateAt = now;
+  }
+
   /** Display rate over the last window (≥ 250 ms). */
   updateRate(now: number): void {
     const dt = now - this.rateAt;

@@ -317,7 +317,10 @@ class SwarmRun {
     this.reconciler.start(performance.now());
     this.reconciler.updateStandby(this.o.avoidMetered ?? true);
 
-    for (const edge of this.edges) if (edge.state !== 'offline' && edge.source) this.startEdge(edge);
+    for (const edge of this.edges) {
+      edge.resetRate(performance.now()); // the display rate counts from here, not from the dial
+      if (edge.state !== 'offline' && edge.source) this.startEdge(edge);
+    }
     for (const edge of this.edges) {
       const ids = this.ledger.has(edge.peer);
       if (ids.size === 0) continue;
