@@ -4,6 +4,7 @@
  * `warp daemon token` prints the API token (created on first use, WARP_HOME/daemon.token, mode 0600).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
@@ -61,13 +62,19 @@ export function register(program: Command, ctx: CliContext): void {
         log: (m) => { if (!quiet) ctx.err(`warp daemon: ${m}`); },
       });
       const loginUrl = d.server.loginUrl();
+      // Bound to every interface (the phone companion): a login URL per LAN address too.
+      const lanUrls = config.daemon.host === '0.0.0.0'
+        ? Object.values(os.networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => d.server.loginUrl(i!.address))
+        : [];
       const self = d.service.peersSelf();
       const uiBuilt = fs.existsSync(path.join(uiDir, 'index.html'));
       if (json) {
-        ctx.out(JSON.stringify({ type: 'daemon', url: d.server.url, loginUrl, port: d.server.port, peerId: self.peerId, peerAddresses: self.addresses, peerPort: listen?.port, root: listen?.root, ui: uiDir, uiBuilt, tokenFile: tokenFile(home) }));
+        ctx.out(JSON.stringify({ type: 'daemon', url: d.server.url, loginUrl, lanLoginUrls: lanUrls, port: d.server.port, peerId: self.peerId, peerAddresses: self.addresses, peerPort: listen?.port, root: listen?.root, ui: uiDir, uiBuilt, tokenFile: tokenFile(home) }));
       } else {
         ctx.out(loginUrl);
+        for (const u of lanUrls) ctx.out(u);
         if (!quiet) {
+          if (lanUrls.length > 0) ctx.err('warp daemon: the API listens on every interface: anyone on this network can reach it (the token still guards it)');
           ctx.err(`warp daemon: API at ${d.server.url}/api (docs ${d.server.url}/docs), peer id ${self.peerId}`);
           ctx.err(`warp daemon: open the URL above to use the web UI (it logs this browser in once)${uiBuilt ? '' : `; no built UI in ${uiDir}: run npm run build`}`);
           if (listen) ctx.err(`warp daemon: peers reach this machine at ${listen.host}:${listen.port}; incoming transfers land in ${listen.root}`);

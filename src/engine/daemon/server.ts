@@ -35,8 +35,8 @@ export interface RunningDaemon {
   url: string;
   port: number;
   token: string;
-  /** A URL that logs a browser in once (a fresh one-time code each call). */
-  loginUrl(): string;
+  /** A URL that logs a browser in once (a fresh one-time code each call); `host` for another address of this machine. */
+  loginUrl(host?: string): string;
   close(): Promise<void>;
 }
 
@@ -278,7 +278,7 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
   const url = `http://${hostForUrl}:${port}`;
   return {
     url, port, token: auth.token,
-    loginUrl: () => `${url}/login?code=${auth.newLoginCode()}`,
+    loginUrl: (host) => `${host ? `http://${host.includes(':') ? `[${host}]` : host}:${port}` : url}/login?code=${auth.newLoginCode()}`,
     async close() {
       unsubscribe();
       sse.close();
