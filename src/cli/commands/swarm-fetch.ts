@@ -51,6 +51,7 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
   let peers = '';
   let lastLine = 0;
+  let drawn = false;
   try {
     const r = await swarmFetch(env, {
       sources, remotePath, contentId, dest: dir, policy, constraints: rules.constraints, bytesThisMonth: rules.used, perPeerParallel: parallel,
@@ -60,18 +61,29 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
         if (e.type === 'swarm.edges') peers = peerRates(e.edges);
         if (json) { ctx.out(JSON.stringify(e)); return; }
         if (e.type === 'transfer.progress') {
+          // One line redrawn in place: overall progress, then every peer's current rate.
+          if (!ctx.stderrIsTTY || ctx.opts().quiet || performance.now() - lastLine < 100) return;
+          lastLine = performance.now();
+          const frac = e.totalBytes > 0 ? Math.min(1, e.bytes / e.totalBytes) : 1;
+          const line = `fetching ${(frac * 100).toFixed(0).padStart(3)}% ${formatBytes(e.bytes)}/${formatBytes(e.totalBytes)} ${formatRate(e.rate)}${peers ? ` | ${peers}` : ''}`;
+          process.stderr.write(`\r\x1b[2K${line.slice(0, Math.max(60, (process.stderr.columns || 160) - 1))}`);
+          drawn = true;
+        } else {
+          // Only warnings print anything here (transfer.progress is drawn above): clear the line for them.
+          if (drawn && e.type.endsWith('.warning')) { process.stderr.write('\r\x1b[2K'); drawn = false; }
           p.event(e);
-          // The bar is redrawn in place; per-peer rates follow on the same line when there is room.
-          if (ctx.stderrIsTTY && !ctx.opts().quiet && peers && performance.now() - lastLine > 200) { lastLine = performance.now(); process.stderr.write(`  ${peers}`); }
-        } else p.event(e);
+        }
       },
     });
+    if (drawn) process.stderr.write('\r\x1b[2K');
+    drawn = false;
     p.done();
     const per = r.perEdge.map((x) => `${short(x.peer)} ${formatBytes(x.bytes)}`).join(', ');
     const line = `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.perEdge.filter((x) => x.bytes > 0).length} peers in ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))}): ${per}; ${r.failovers} failovers, ${r.reopts} re-optimisations`;
     if (json) ctx.out(JSON.stringify({ type: 'result', ...r }));
     else if (!ctx.opts().quiet) ctx.err(line);
   } finally {
+    if (drawn) process.stderr.write('\r\x1b[2K');
     p.done();
     process.off('SIGINT', onInt);
     env.index?.close();
@@ -81,5 +93,5 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
 const short = (peer: string): string => (peer.length > 12 ? `${peer.slice(0, 4)}…${peer.slice(-4)}` : peer);
 
 function peerRates(edges: SwarmEdgeSnapshot[]): string {
-  return edges.map((e) => `${short(e.peer)} ${e.state === 'offline' ? 'offline' : formatRate(e.rate)}`).join(' | ');
+  return edges.map((e) => `…${e.peer.slice(-4)} ${e.state === 'offline' ? 'offline' : !e.eligible ? 'idle' : formatRate(e.rate)}`).join(' ');
 }
