@@ -58,7 +58,7 @@ function startWeb(reason: string): void {
   supervise(child);
   const lines = readline.createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
-    let msg: { type?: string; loginUrl?: string; url?: string; peerId?: string; uiBuilt?: boolean; tokenFile?: string } | undefined;
+    let msg: { type?: string; loginUrl?: string; lanLoginUrls?: string[]; url?: string; peerId?: string; uiBuilt?: boolean; tokenFile?: string } | undefined;
     try { msg = JSON.parse(line) as typeof msg; } catch { /* not JSON: pass it on */ }
     if (msg?.type !== 'daemon') {
       if (msg?.type !== 'result') process.stdout.write(`${line}\n`);
@@ -72,6 +72,7 @@ function startWeb(reason: string): void {
       `  Open this URL in a browser:  ${msg.loginUrl}`,
       '',
       `  (it logs the browser in once; afterwards ${msg.url}/ is enough)`,
+      ...(msg.lanLoginUrls?.length ? ['', '  From a phone on this network (bound to every interface):', ...msg.lanLoginUrls.map((u) => `    ${u}`)] : []),
       `  API docs ${msg.url}/docs · token: npx warp daemon token · peer id ${msg.peerId}`,
       msg.uiBuilt === false ? '  The UI is not built: run npm run build.' : '',
       '  Stop with Ctrl+C.',
