@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BandwidthEma, HealthScore, RttEstimator } from '../../src/engine/swarm/estimators.ts';
 import { DriftDetector } from '../../src/engine/swarm/drift.ts';
-import { TokenBucket, parseEmulation } from '../../src/engine/swarm/emulate.ts';
+import { EdgeEmulator, TokenBucket, parseEmulation } from '../../src/engine/swarm/emulate.ts';
 import { parsePeerRules } from '../../src/engine/swarm/peer-rules.ts';
 import { currentPower, readPowerSupply } from '../../src/engine/swarm/power.ts';
 import { EdgeRegistry } from '../../src/engine/swarm/registry.ts';
@@ -105,6 +105,19 @@ describe('edge emulation', () => {
     await b.take(64 * 1024);
     await b.take(64 * 1024);
     expect(performance.now() - t1).toBeGreaterThan(250);
+  });
+
+  it('adds latency per request, fails after a byte count, dies on time', async () => {
+    let died = false;
+    const em = new EdgeEmulator({ latencyMs: 120, failAfterBytes: 100, dieAfterS: 0.05 }, () => { died = true; });
+    const t0 = performance.now();
+    await em.onRequest();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+    expect(await em.beforeSend(80)).toBe(true);
+    expect(await em.beforeSend(80)).toBe(true); // 80 < 100 sent so far
+    expect(await em.beforeSend(80)).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(died).toBe(true); // counted from the first chunk served
   });
 
   it('parses the listen options', () => {

@@ -75,6 +75,22 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     }
   }, 90_000);
 
+  it('a peer that dies on its own (--die-after) is detected by its silence; the download completes', async () => {
+    const s = makeSwarm(2, 3, 1_000_000);
+    const peers = await startPeers(s, [['--rate-limit', '1MB'], ['--rate-limit', '1MB', '--die-after', '0.5']]);
+    try {
+      const out = path.join(s.dir, 'out');
+      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', peers[1].addr]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
+      expect(peers[1].proc.exitCode ?? peers[1].proc.signalCode).not.toBeNull();
+      expect(lastEdges(r)[1].state).toBe('offline');
+      expect(events(r.json, 'swarm.trigger').some((e) => e.kind === 'edge-left' && e.edge === 1)).toBe(true);
+    } finally {
+      await stopAll(peers);
+    }
+  }, 90_000);
+
   it('a peer slowed mid-transfer: drift is detected and re-optimisation moves its chunks', async () => {
     const s = makeSwarm(4, 6, 1_500_000);
     const args = peersArgs(4, ['--rate-limit', '1500KB']);
