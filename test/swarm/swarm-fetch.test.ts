@@ -178,6 +178,11 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out2, 'data'))).toBe(true);
       expect(r.result.contentId).toBe(id);
+      // Again into the same place: everything is already there, nothing moves.
+      const again = await fetchSwarm(s.home, [id, out2, '--from', ...peers.map((p) => p.addr)]);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.result.fetchedChunks).toBe(0);
+      expect(perEdgeBytes(again)).toEqual([0, 0]);
     } finally {
       await stopAll(peers);
     }
