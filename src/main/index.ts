@@ -9,6 +9,7 @@
 import { app, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
+import { warpHome } from '../engine/core/warp-home.ts';
 import type { WarpEvent } from '../shared/events.ts';
 import { startEngineHost, type EngineHost } from './engine-host.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
@@ -164,6 +165,10 @@ async function start(): Promise<void> {
     void engine!.stop().catch((e: unknown) => log(`stop: ${String(e)}`)).finally(() => { clearTimeout(timer); done(); });
   });
 }
+
+// One instance per Warp home: with WARP_HOME set (a second profile, the tests) Chromium's profile and the
+// single-instance lock live under it, so it neither collides with nor reuses the default instance.
+if (process.env.WARP_HOME) app.setPath('userData', path.join(warpHome(), 'electron'));
 
 if (!app.requestSingleInstanceLock()) {
   // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.

@@ -64,6 +64,10 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(fs.existsSync(path.join(outDir, 'main', 'chunk-worker.js'))).toBe(true);
   });
 
+  it('keeps Chromium\'s profile (and the single-instance lock) under WARP_HOME when it is set', () => {
+    expect(step('set-path')).toMatchObject({ name: 'userData', value: expect.stringMatching(/warp-main-.*\/electron$/) as string });
+  });
+
   it('registers one handler per contract method; info() answers from the hosted engine', () => {
     expect(step('handlers').channels).toEqual(IPC_METHODS.map(ipcChannel).sort());
     expect(step('info').r).toMatchObject({ ok: true, value: { host: 'electron', peerId: expect.stringMatching(/^12D3/) as string, listen: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string } });

@@ -21,6 +21,7 @@ export const app = Object.assign(appEvents, {
   whenReady: () => Promise.resolve(),
   isReady: () => true,
   getAppPath: () => process.cwd(),
+  setPath: (name, value) => out('set-path', { name, value }),
   getPath: (name) => (name === 'home' ? process.env.HOME ?? '/tmp' : '/tmp'),
   getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
   setLoginItemSettings: (s) => out('login-item', { settings: s }),
