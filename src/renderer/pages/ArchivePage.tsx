@@ -46,8 +46,9 @@ export function ArchivePage() {
       setError('In the browser, open archives by their path on the daemon\'s machine (below), or pick one you created.');
       return;
     }
-    const name = archiveNameFor(files);
+    const base = archiveNameFor(files);
     try {
+      const name = await freeArchiveName(base, home);
       const paths = b.pathForFile ? files.map((f) => b.pathForFile!(f.file)).filter(Boolean) : [];
       if (paths.length === files.length && home) {
         // Desktop: archive the dropped top-level items in place.
@@ -57,7 +58,7 @@ export function ArchivePage() {
         const total = files.reduce((s, f) => s + f.file.size, 0);
         setUpload({ name, sent: 0, total, files: files.length });
         await b.archive.upload(
-          { name, files: files.map((f) => ({ path: f.path, blob: f.file })), overwrite: true },
+          { name, files: files.map((f) => ({ path: f.path, blob: f.file })) },
           (sent, t) => setUpload({ name, sent, total: t, files: files.length }),
         );
         toast('info', `Uploaded ${files.length} files; archiving ${name}.warp`);
@@ -119,6 +120,23 @@ export function ArchivePage() {
       </div>
     </>
   );
+}
+
+/**
+ * Never replace an archive by dropping a folder of the same name again: when `<home>/archives/<name>.warp` exists
+ * (archive.info answers anything but not-found), the new one gets a date-time suffix.
+ */
+async function freeArchiveName(name: string, home: string | undefined): Promise<string> {
+  if (!home) return name;
+  try {
+    await bridge().archive.info({ archive: joinPath(joinPath(home, 'archives'), `${name}.warp`) });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'E_INPUT_NOT_FOUND' || code === 'NOT_FOUND') return name;
+  }
+  const d = new Date();
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${name}-${d.getFullYear()}${p2(d.getMonth() + 1)}${p2(d.getDate())}-${p2(d.getHours())}${p2(d.getMinutes())}${p2(d.getSeconds())}`;
 }
 
 function topOf(absPath: string, relPath: string): string {
