@@ -81,4 +81,28 @@ describe('sync and swarm through the daemon', () => {
       expect(fs.readFileSync(path.join(out, 'data', f)).equals(fs.readFileSync(path.join(data, f))), f).toBe(true);
     }
   });
+  it('another daemon serves as a swarm source next to a warp listen peer', async () => {
+    const data = path.join(dir, 'swarm2-src', 'data');
+    writeTree(data, { 'one.bin': crypto.randomBytes(1_500_000), 'two.bin': crypto.randomBytes(700_000) });
+    const rootL = path.join(dir, 's2L');
+    const rootD = path.join(dir, 's2D');
+    fs.cpSync(path.dirname(data), rootL, { recursive: true });
+    fs.cpSync(path.dirname(data), rootD, { recursive: true });
+    const l = await startListener(path.join(dir, 'S2L'), rootL, ['--allow', d.peerId], CHUNKS);
+    const source = await startDaemon(path.join(dir, 'S2D'), ['--root', rootD, '--allow', d.peerId], CHUNKS);
+    try {
+      const out = path.join(dir, 'swarm2-out');
+      const r = await d.api('POST', '/api/transfers', { kind: 'swarm', from: [l.addr, `${source.peerId}@127.0.0.1:${source.peerPort}`], remotePath: '/data', localPath: out });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      const t = await until(async () => { const x = (await d.api('GET', `/api/transfers/${r.body.id}`)).body; return x.status === 'done' || x.status === 'failed' ? x : undefined; }, 'swarm done', 60_000);
+      expect(t.status, JSON.stringify(t.error)).toBe('done');
+      const s = (await d.api('GET', '/api/swarm')).body.sessions.find((x: Json) => x.transfer === r.body.id);
+      // Both sources answered `have` (the daemon's listener speaks the swarm requests).
+      expect(s.edges.map((e: Json) => e.peer).sort()).toEqual([l.peerId, source.peerId].sort());
+      expect(s.edges.every((e: Json) => e.state !== 'offline')).toBe(true);
+      for (const f of ['one.bin', 'two.bin']) expect(fs.readFileSync(path.join(out, 'data', f)).equals(fs.readFileSync(path.join(data, f))), f).toBe(true);
+    } finally {
+      await source.stop();
+    }
+  });
 });

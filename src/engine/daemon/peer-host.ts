@@ -10,6 +10,7 @@ import type { TransportName } from '../net/address.ts';
 import type { TransferEnv } from '../transfer/client.ts';
 import type { TransferEvent } from '../transfer/events.ts';
 import { TransferService } from '../transfer/service.ts';
+import { swarmRequests, type PowerOverrides } from '../swarm/index.ts';
 
 export interface PeerHostOptions {
   env: TransferEnv;
@@ -22,6 +23,8 @@ export interface PeerHostOptions {
   onLog: (msg: string) => void;
   onPaired: (peer: string) => void;
   onPairFailed: (message: string) => void;
+  /** This machine's power as swarm peers see it (read at each request, so the host may update it in place). */
+  power?: PowerOverrides;
 }
 
 export class PeerHost {
@@ -52,6 +55,8 @@ export class PeerHost {
     const service = new TransferService({
       node, root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, streams: o.env.streams, window: o.env.window,
       compress: o.env.compress, compressLoopback: o.env.compressLoopback, onEvent: o.onEvent, onLog: o.onLog,
+      // A swarm source too: answers have/find/status so other machines can fetch from it alongside others.
+      extraRequests: swarmRequests({ root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, power: o.power, onLog: o.onLog }),
     });
     await service.start();
     await node.handle(PROTOCOLS.pair, (ch) => host.answerPair(ch), { trusted: () => true });

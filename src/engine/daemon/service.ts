@@ -13,7 +13,7 @@ import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
-import { swarmFetch } from '../swarm/index.ts';
+import { swarmFetch, type PowerOverrides } from '../swarm/index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
 import type {
@@ -48,7 +48,7 @@ export interface ServiceOptions {
   /** Which process hosts the service. */
   host: 'electron' | 'daemon';
   /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
-  listen?: { host: string; port: number; root: string; allow?: string[] };
+  listen?: { host: string; port: number; root: string; allow?: string[]; power?: PowerOverrides };
   /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
   configPath?: string;
   log?: (msg: string) => void;
@@ -97,7 +97,7 @@ export class WarpService {
     if (o.listen) {
       fs.mkdirSync(o.listen.root, { recursive: true });
       s.peerHost = await PeerHost.start({
-        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []),
+        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []), power: o.listen.power,
         onEvent: (e) => {
           s.metrics.onTransfer(e, `incoming:${e.session}`);
           if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
