@@ -52,7 +52,7 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
   let stderr = '';
   let stdout = '';
   proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const info = await new Promise<DaemonInfo>((resolve, reject) => {
+  const started = new Promise<DaemonInfo>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`warp daemon (${o.name}) did not start in 30 s:\n${stderr}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
@@ -66,6 +66,15 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
     });
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`warp daemon (${o.name}) exited with ${code}:\n${stderr}`)); });
   });
+  let info: DaemonInfo;
+  try {
+    info = await started;
+  } catch (err) {
+    // A daemon that never came up leaves nothing behind: no process, no home the test did not give.
+    proc.kill('SIGKILL');
+    if (!o.home) fs.rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
   const token = fs.readFileSync(path.join(home, 'daemon.token'), 'utf8').trim();
   const d: RunningTestDaemon = {
     ...info, home, proc, token,
