@@ -6,7 +6,7 @@
  *
  * WARP_ELECTRON_SMOKE=1 (test/electron/smoke.test.ts): print one line when the window is ready and quit.
  */
-import { app, type BrowserWindow } from 'electron';
+import { app, Notification, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
@@ -15,6 +15,7 @@ import { startEngineHost, type EngineHost } from './engine-host.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { serviceDispatch } from './ipc-dispatch.ts';
 import { planLoginItem, startedHidden } from './login-item.ts';
+import { initialNotifyState, notificationFor, type Note, type NotifyState } from './notify-model.ts';
 import { watchPower } from './power.ts';
 import { powerFlags } from './power-state.ts';
 import { createTray, type TrayController } from './tray.ts';
@@ -35,6 +36,7 @@ let win: BrowserWindow | undefined;
 let engine: EngineHost | undefined;
 let tray: TrayController | undefined;
 let trayState: TrayState = initialTrayState();
+let notifyState: NotifyState = initialNotifyState();
 let quitting = false;
 
 function showWindow(): void {
@@ -46,6 +48,15 @@ function showWindow(): void {
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
+}
+
+/** Notifications only while Warp works unseen (window hidden or another app in front). */
+function notify(note: Note): void {
+  if (smoke || !Notification.isSupported()) return;
+  if (win && !win.isDestroyed() && win.isVisible() && win.isFocused()) return;
+  const n = new Notification({ title: note.title, body: note.body, icon: path.join(assetsDir, 'icon.png') });
+  n.on('click', () => showWindow());
+  n.show();
 }
 
 function renderTray(): void {
@@ -118,6 +129,9 @@ async function start(): Promise<void> {
   if (engine.listenError) trayState = { ...trayState, notice: 'Not accepting transfers from peers (listener port in use)' };
   const stopTray = service.onEvent((e: WarpEvent) => {
     trayState = applyTrayEvent(trayState, e);
+    const n = notificationFor(notifyState, e);
+    notifyState = n.state;
+    if (n.note) notify(n.note);
     if (e.type === 'sync.state' || e.type === 'sync.error') void refreshSync();
     if (e.type === 'config.changed' && e.keys.includes('desktop.start_at_login')) {
       const r = service.configGet().entries.find((x) => x.key === 'desktop.start_at_login');

@@ -104,6 +104,10 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(step('tray-sync-paused').list).toMatchObject({ ok: true, value: [{ paused: true }] });
   });
 
+  it('while the window is hidden, a finished job is a desktop notification', () => {
+    expect(step('notifications').notes).toEqual(expect.arrayContaining([expect.objectContaining({ title: expect.stringMatching(/^Done: Create warp-fake-\d+\.warp$/) as string })]));
+  });
+
   it('closing the window hides it to the tray; Quit stops the engine and exits 0', () => {
     expect(step('close')).toMatchObject({ prevented: true, visible: false });
     expect(step('exit').code).toBe(0);

@@ -70,6 +70,8 @@ export class BrowserWindow extends Emitter {
   hide() { this.visible = false; }
   focus() {}
   isMinimized() { return false; }
+  isVisible() { return this.visible; }
+  isFocused() { return this.visible; }
   restore() {}
   isDestroyed() { return false; }
 }
@@ -115,6 +117,12 @@ export class Tray extends Emitter {
   destroy() {}
 }
 export const Menu = { buildFromTemplate: (template) => ({ template }) };
+const notes = [];
+export class Notification extends Emitter {
+  constructor(o) { super(); this.o = o; }
+  static isSupported() { return true; }
+  show() { notes.push({ title: this.o.title, body: this.o.body }); }
+}
 export const nativeImage = { createFromPath: (p) => ({ path: p }) };
 
 export const contextBridge = { exposeInMainWorld() { throw new Error('contextBridge is preload-only'); } };
@@ -170,6 +178,16 @@ async function scenario() {
   win.visible = true;
   win.emit('close', { preventDefault() { closePrevented = true; } });
   out('close', { prevented: closePrevented, visible: win.visible });
+
+  // With the window hidden, a finished job becomes a desktop notification.
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fake-src-'));
+  fs.writeFileSync(path.join(src, 'a.txt'), 'hello');
+  const dest = path.join(os.tmpdir(), `warp-fake-${process.pid}.warp`);
+  await invoke('warp:archive.create', appUrl, { inputs: [src], output: dest });
+  for (let i = 0; i < 100 && !notes.some((n) => n.title.startsWith('Done')); i++) await sleep(50);
+  out('notifications', { notes });
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.rmSync(dest, { force: true });
   const quit = trays[0].menu.template.find((i) => i.label === 'Quit Warp');
   quit.click();
 }
