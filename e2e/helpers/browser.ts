@@ -24,7 +24,13 @@ export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<L
     '--disable-component-update', '--disable-sync'];
   if (opts.webgpu) args.push('--enable-unsafe-webgpu');
   // A fresh --user-data-dir: playwright passes `profile` as Chromium's --user-data-dir (it refuses the flag in args).
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args, viewport: { width: 1280, height: 800 }, headless: true });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args, viewport: { width: 1280, height: 800 }, headless: true });
+  } catch (err) {
+    fs.rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
   const browser = context.browser();
   return {
     browser: browser as Browser,
