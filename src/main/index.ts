@@ -183,6 +183,8 @@ async function start(): Promise<void> {
 // One instance per Warp home: with WARP_HOME set (a second profile, the tests) Chromium's profile and the
 // single-instance lock live under it, so it neither collides with nor reuses the default instance.
 if (process.env.WARP_HOME) app.setPath('userData', path.join(warpHome(), 'electron'));
+// Windows shows notifications only for an app with an AppUserModelID (the installer's, build/electron-builder.yml).
+if (process.platform === 'win32') app.setAppUserModelId('dev.warp.desktop');
 
 if (!app.requestSingleInstanceLock()) {
   // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.
