@@ -1,12 +1,20 @@
 /** A real `warp daemon` process on 127.0.0.1 for tests (started through the CLI, stopped after), and an API client. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 /** A parsed JSON body or event: tests read its fields freely and assert on them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/warp.js');
+const started = new Set<ChildProcess>();
+
+// A safety net after each test file's own clean-up: no daemon outlives its file (e.g. when a hook timed out).
+afterAll(() => {
+  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  started.clear();
+});
 
 export interface Daemon {
   proc: ChildProcess;
@@ -26,6 +34,7 @@ export async function startDaemon(home: string, args: string[] = [], env: Record
   const proc = spawn(process.execPath, [BIN, '--json', 'daemon', '--port', '0', '--host', '127.0.0.1', '--peer-port', '0', '--peer-host', '127.0.0.1', ...args], {
     env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(proc);
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
