@@ -95,7 +95,7 @@ export const CONFIG_SCHEMA = {
   swarm: {
     description: 'Downloads fed by several peers at once (`warp fetch … --from`), see docs/SWARM.md.',
     keys: {
-      per_peer_parallel: key.integer({ default: 32, min: 1, max: 1024, description: 'Most chunks in flight per source peer (fewer for slow peers: about 0.3 s of their bandwidth).' }),
+      per_peer_parallel: key.integer({ default: 256, min: 1, max: 1024, description: 'Most chunks in flight per source peer; the depth used is about 0.3 s of that peer at its measured bandwidth, at least 4.' }),
       peer_rules: key.list({
         default: [],
         description: "Per-peer windows and budgets, one rule per peer: '<peer-id> window=required@09:00-17:00 limit=50GB used=12GB budget=5 price=0.12 min-battery=30'.",

@@ -56,7 +56,10 @@ async function runLane(edge: SwarmEdge, lane: ChunkLane, gen: number, batchMax: 
 
   const writer = async (): Promise<void> => {
     while (live()) {
-      if (edge.queue.length === 0 || out.length >= batchMax * 2) { await edge.wake.wait(100); continue; }
+      // A lane holds at most its share of the edge's in-flight slots (plus a batch), so every lane stays busy
+      // and the scheduler's dispatch limit is what bounds the edge.
+      const cap = Math.ceil(edge.parallel / Math.max(1, edge.lanesOpen)) + batchMax;
+      if (edge.queue.length === 0 || out.length >= cap) { await edge.wake.wait(100); continue; }
       const batch: number[] = [];
       while (batch.length < batchMax && edge.queue.length > 0) {
         const i = edge.queue.shift()!;

@@ -51,7 +51,7 @@ export interface SwarmFetchOptions {
   constraints?: Record<string, EdgeConstraints>;
   /** Bytes already used this month per peer (budgets), keyed like constraints. */
   bytesThisMonth?: Record<string, number>;
-  /** Most chunks in flight per peer. */
+  /** Most chunks in flight per peer (default 256; the actual depth is about 0.3 s of the peer's bandwidth). */
   perPeerParallel?: number;
   /** Chunk streams per peer (at most the negotiated streams). */
   lanesPerPeer?: number;
@@ -258,7 +258,7 @@ class SwarmRun {
     });
     this.home = home;
     this.ledger = new PrepositionLedger(home);
-    this.reconciler = new Reconciler(this.sched, edges, { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 32 }, (e) => this.emitSwarm(e), sid);
+    this.reconciler = new Reconciler(this.sched, edges, { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 256 }, (e) => this.emitSwarm(e), sid);
     this.bus.on((ev) => {
       if (ev.type === 'sched.failover') {
         this.failovers++;
@@ -281,12 +281,15 @@ class SwarmRun {
     const m = this.m;
     const sched = this.sched;
     const model = sched.model;
-    const par = this.o.perPeerParallel ?? 32;
+    const par = this.o.perPeerParallel ?? 256;
+    let needBytes = 0;
+    for (const c of this.need) needBytes += m.chunkRawSize(c);
+    const mean = needBytes / Math.max(1, this.need.length);
     for (const edge of this.edges) {
       const rec = this.registry.get(edge.peer);
       const bw = edge.bw.value ?? DEFAULT_SEED_BW;
       model.addEdge({
-        bandwidth: bw, rtt: (rec?.srttMs ?? 1) / 1000, health: 1, maxParallel: Math.max(4, Math.min(par, 16)),
+        bandwidth: bw, rtt: (rec?.srttMs ?? 1) / 1000, health: 1, maxParallel: Math.max(4, Math.min(par, Math.round((bw * 0.3) / Math.max(1, mean)))),
         metered: edge.power.metered, batteryLow: edge.power.batteryLow, unavailable: edge.state === 'offline' || !edge.source,
       });
       const rules = this.o.constraints?.[edge.peer] ?? this.o.constraints?.[edge.address];
@@ -336,7 +339,7 @@ class SwarmRun {
   }
 
   private startEdge(edge: SwarmEdge): void {
-    void openLanes(edge, edge.source!.lanes, 8, {
+    void openLanes(edge, edge.source!.lanes, 16, {
       chunkId: (i) => this.m.chunkId(this.need[i]),
       rawSize: (i) => this.m.chunkRawSize(this.need[i]),
       isDone: (i) => this.sched.model.status[i] === ChunkStatus.DONE || this.ctx!.isDone(this.need[i]),

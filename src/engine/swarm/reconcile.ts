@@ -45,7 +45,7 @@ export class Reconciler {
     this.evaluator = new ReoptEvaluator(cfg.evaluator);
     this.whole = new DriftDetector();
     this.seenSamples = edges.map(() => 0);
-    this.maxParallel = cfg.maxParallel ?? 32;
+    this.maxParallel = cfg.maxParallel ?? 256;
   }
 
   start(now: number, maxParallel?: number): void {
