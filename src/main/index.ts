@@ -6,7 +6,7 @@
  *
  * WARP_ELECTRON_SMOKE=1 (test/electron/smoke.test.ts): print one line when the window is ready and quit.
  */
-import { app, Notification, type BrowserWindow } from 'electron';
+import { app, Notification, screen, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
@@ -21,6 +21,7 @@ import { powerFlags } from './power-state.ts';
 import { createTray, type TrayController } from './tray.ts';
 import { applyTrayEvent, initialTrayState, trayView, withJobs, withSyncJobs, type TrayAction, type TrayState } from './tray-model.ts';
 import { createMainWindow } from './window.ts';
+import { boundsFile, readBounds, restoreBounds, writeBounds } from './window-bounds.ts';
 
 const smoke = process.env.WARP_ELECTRON_SMOKE === '1';
 const outDir = import.meta.dirname;
@@ -41,7 +42,13 @@ let quitting = false;
 
 function showWindow(): void {
   if (!win || win.isDestroyed()) {
-    win = createMainWindow({ outDir, devUrl, show: true, icon: path.join(assetsDir, 'icon.png'), hideOnClose: () => !quitting && tray !== undefined && engine?.config.desktop.closeToTray !== false });
+    const file = boundsFile(app.getPath('userData'));
+    win = createMainWindow({
+      outDir, devUrl, show: true, icon: path.join(assetsDir, 'icon.png'),
+      hideOnClose: () => !quitting && tray !== undefined && engine?.config.desktop.closeToTray !== false,
+      bounds: restoreBounds(readBounds(file), screen.getAllDisplays().map((d) => d.workArea)),
+      onBounds: (b) => writeBounds(file, b),
+    });
     win.on('closed', () => { win = undefined; });
     return;
   }

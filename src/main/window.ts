@@ -4,6 +4,7 @@
  */
 import { BrowserWindow, session, shell } from 'electron';
 import path from 'node:path';
+import { MIN_SIZE, type Rect, type SavedBounds } from './window-bounds.ts';
 import { contentSecurityPolicy, isNavigationAllowed, isPermissionAllowed, secureWebPreferences, windowOpenDecision } from './window-security.ts';
 
 export interface MainWindowOptions {
@@ -15,6 +16,9 @@ export interface MainWindowOptions {
   /** Closing hides the window instead of destroying it (the tray keeps the app running). */
   hideOnClose: () => boolean;
   icon?: string;
+  /** Where to open (window-bounds.ts restoreBounds) and where to report moves and resizes. */
+  bounds?: { bounds: Partial<Rect> & { width: number; height: number }; maximized: boolean };
+  onBounds?: (b: SavedBounds) => void;
 }
 
 let sessionHardened = false;
@@ -37,8 +41,9 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
     show: false,
     width: 1280,
     height: 800,
-    minWidth: 760,
-    minHeight: 520,
+    ...o.bounds?.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Warp',
     backgroundColor: '#0f172a',
     ...(o.icon ? { icon: o.icon } : {}),
@@ -57,6 +62,15 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
     if (windowOpenDecision(url) === 'open-external') void shell.openExternal(url);
     return { action: 'deny' };
   });
+
+  if (o.bounds?.maximized) win.maximize();
+  if (o.onBounds) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const save = () => { if (!win.isDestroyed()) o.onBounds!({ ...win.getNormalBounds(), maximized: win.isMaximized() }); };
+    const later = () => { if (timer) clearTimeout(timer); timer = setTimeout(save, 500); };
+    for (const ev of ['resize', 'move', 'maximize', 'unmaximize'] as const) win.on(ev as 'resize', later);
+    win.on('close', () => { if (timer) clearTimeout(timer); save(); });
+  }
 
   win.on('close', (event) => {
     if (o.hideOnClose()) {

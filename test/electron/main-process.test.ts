@@ -18,7 +18,7 @@ import { tmpDir } from '../helpers/tmp.ts';
 const outDir = path.join(repoRoot, 'test-results', 'electron-main-out');
 type Step = { step: string } & Record<string, unknown>;
 
-function runMain(): Promise<{ steps: Map<string, Step>; code: number | null; stderr: string }> {
+function runMain(): Promise<{ steps: Map<string, Step>; code: number | null; stderr: string; home: string }> {
   const home = tmpDir('warp-main-');
   const child = spawn(process.execPath, ['--import', path.join(repoRoot, 'test', 'electron', 'fake', 'register.mjs'), path.join(outDir, 'main', 'index.js')], {
     cwd: repoRoot,
@@ -35,7 +35,7 @@ function runMain(): Promise<{ steps: Map<string, Step>; code: number | null; std
       clearTimeout(timer);
       const steps = new Map<string, Step>();
       for (const line of stdout.split('\n')) if (line.startsWith('FAKE ')) { const s = JSON.parse(line.slice(5)) as Step; steps.set(s.step, s); }
-      resolve({ steps, code, stderr });
+      resolve({ steps, code, stderr, home });
     });
   });
 }
@@ -108,8 +108,9 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(step('notifications').notes).toEqual(expect.arrayContaining([expect.objectContaining({ title: expect.stringMatching(/^Done: Create warp-fake-\d+\.warp$/) as string })]));
   });
 
-  it('closing the window hides it to the tray; Quit stops the engine and exits 0', () => {
+  it('closing the window hides it to the tray (saving its bounds); Quit stops the engine and exits 0', () => {
     expect(step('close')).toMatchObject({ prevented: true, visible: false });
+    expect(JSON.parse(fs.readFileSync(path.join(run.home, 'electron', 'window-bounds.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1280, height: 800, maximized: false });
     expect(step('exit').code).toBe(0);
     expect(run.code, run.stderr).toBe(0);
   });

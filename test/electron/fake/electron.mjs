@@ -22,7 +22,7 @@ export const app = Object.assign(appEvents, {
   isReady: () => true,
   getAppPath: () => process.cwd(),
   setPath: (name, value) => out('set-path', { name, value }),
-  getPath: (name) => (name === 'home' ? process.env.HOME ?? '/tmp' : '/tmp'),
+  getPath: (name) => (name === 'home' ? process.env.HOME ?? '/tmp' : path.join(process.env.WARP_HOME ?? '/tmp', 'electron')),
   getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
   setLoginItemSettings: (s) => out('login-item', { settings: s }),
   quit() {
@@ -71,6 +71,9 @@ export class BrowserWindow extends Emitter {
   focus() {}
   isMinimized() { return false; }
   isVisible() { return this.visible; }
+  isMaximized() { return false; }
+  maximize() {}
+  getNormalBounds() { return { x: this.options.x ?? 10, y: this.options.y ?? 20, width: this.options.width, height: this.options.height }; }
   isFocused() { return this.visible; }
   restore() {}
   isDestroyed() { return false; }
@@ -117,6 +120,7 @@ export class Tray extends Emitter {
   destroy() {}
 }
 export const Menu = { buildFromTemplate: (template) => ({ template }) };
+export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 const notes = [];
 export class Notification extends Emitter {
   constructor(o) { super(); this.o = o; }
