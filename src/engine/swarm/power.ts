@@ -56,3 +56,14 @@ export function currentPower(o: PowerOverrides = {}): PeerPower {
   const batteryLow = !real.pluggedIn && real.batteryPercent !== undefined && real.batteryPercent < LOW_BATTERY_PERCENT;
   return { metered: o.metered ?? false, batteryPercent: real.batteryPercent, pluggedIn: real.pluggedIn, batteryLow };
 }
+
+/** The `power` object of a peer's `have` / `status` answer (untrusted input: anything odd means "no"). */
+export function readPower(v: unknown): PeerPower {
+  const p = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  return {
+    metered: p.metered === true,
+    batteryPercent: typeof p.batteryPercent === 'number' ? p.batteryPercent : undefined,
+    pluggedIn: p.pluggedIn !== false,
+    batteryLow: p.batteryLow === true,
+  };
+}
