@@ -320,23 +320,28 @@ export class SwarmRun {
     const working = this.edges.filter((e) => e.state !== 'offline' && e.eligible && !e.standby && e.source);
     const slots = working.reduce((a, e) => a + model.maxParallel[e.e], 0);
     if (left > 2 * slots) return;
+    const load = (e: number): number => model.pendingAssigned[e] + model.inflight[e];
     for (const idle of working) {
       if (model.pendingAssigned[idle.e] > 0 || this.sched.params.excluded[idle.e] !== 0) continue;
       let free = model.maxParallel[idle.e] - model.inflight[idle.e] - idle.queue.length - this.copiesOn(idle.e);
       if (free <= 0) continue;
-      const busiest = [...this.edges].sort((a, b) => (model.pendingAssigned[b.e] + model.inflight[b.e]) - (model.pendingAssigned[a.e] + model.inflight[a.e]));
-      for (const want of [ChunkStatus.PENDING, ChunkStatus.IN_FLIGHT]) {
-        for (const busy of busiest) {
-          if (busy === idle || free <= 0) continue;
-          model.forEachChunkOnEdge(idle.e, (c) => {
-            if (free <= 0 || model.status[c] !== want || model.assigned[c] !== busy.e || this.copies.has(c)) return;
-            if (model.pairFailures(model.pairIndex(c, idle.e)) > 0) return;
-            this.copies.set(c, idle.e);
-            idle.queue.push(c);
-            this.endgameCopies++;
-            free--;
-          });
-        }
+      // One pass over the chunks this edge holds: queued ones elsewhere first (no duplicate), then in-flight
+      // ones, each from the busiest edges first.
+      const queued: number[] = [];
+      const flying: number[] = [];
+      model.forEachChunkOnEdge(idle.e, (c) => {
+        const a = model.assigned[c];
+        if (a === idle.e || a === NO_EDGE || this.copies.has(c) || model.pairFailures(model.pairIndex(c, idle.e)) > 0) return;
+        if (model.status[c] === ChunkStatus.PENDING) queued.push(c);
+        else if (model.status[c] === ChunkStatus.IN_FLIGHT) flying.push(c);
+      });
+      const byLoad = (x: number, y: number): number => load(model.assigned[y]) - load(model.assigned[x]) || x - y;
+      for (const c of [...queued.sort(byLoad), ...flying.sort(byLoad)]) {
+        if (free <= 0) break;
+        this.copies.set(c, idle.e);
+        idle.queue.push(c);
+        this.endgameCopies++;
+        free--;
       }
     }
   }
