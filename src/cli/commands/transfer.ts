@@ -29,7 +29,7 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   const onInt = (): void => ac.abort();
   process.once('SIGINT', onInt);
   const pause = new PauseController();
-  const unwire = wirePauseControls(ctx, pause, onInt);
+  const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'sending');
   try {
     const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on });
@@ -51,7 +51,7 @@ export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: 
   const onInt = (): void => ac.abort();
   process.once('SIGINT', onInt); // stop cleanly: part files stay for a resume, nothing half-written is renamed
   const pause = new PauseController();
-  const unwire = wirePauseControls(ctx, pause, onInt);
+  const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'fetching');
   try {
     const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, pause, onEvent: r0.on });

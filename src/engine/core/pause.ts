@@ -36,7 +36,7 @@ export class PauseController {
 
   /** Resolves at once when running; otherwise when resumed. Rejects with the cancel error if `signal` aborts first. */
   wait(signal?: AbortSignal): Promise<void> {
-    throwIfCancelled(signal);
+    try { throwIfCancelled(signal); } catch (e) { return Promise.reject(e); }
     if (!this.state) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
