@@ -108,7 +108,7 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
         edge.holds = new Uint8Array(f.p);
         edge.power = readPower(f.h.power);
         edge.prepositionBudget = Math.max(0, Number(f.h.preposition) || 0);
-        edge.source = new RemoteSource(link.node, link.conn, String(f.h.sid), Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 4)));
+        edge.source = new RemoteSource(link.node, link.conn, String(f.h.sid), Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)));
       } catch (e) {
         dialErrors.push(`${edge.address}: ${(e as Error).message}`);
         edge.state = 'offline';

@@ -24,7 +24,10 @@ export interface SwarmFetchOptions {
   bytesThisMonth?: Record<string, number>;
   /** Most chunks in flight per peer (default 256; the actual depth is about 0.3 s of the peer's bandwidth). */
   perPeerParallel?: number;
-  /** Chunk streams per peer (at most the negotiated streams). */
+  /**
+   * Chunk streams per peer (at most the negotiated streams; default 2: on loopback 1-2 streams per peer beat 4-8,
+   * the fetcher's CPU being the limit with several peers, and two keep a peer busy while one waits).
+   */
   lanesPerPeer?: number;
   tickHz?: number;
   /** Hold metered and low-battery peers back while others can serve (default true). */
