@@ -28,7 +28,7 @@ import type { TransferEventListener } from './events.ts';
 import { RangeReader, hashFd, readAt } from './local-files.ts';
 import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';
-import { keepReplacedChunks } from './keep-replaced.ts';
+import { ReplacedChunks } from './keep-replaced.ts';
 import { chunkPositions } from './positions.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
@@ -121,12 +121,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const assembledHash = new Map<number, Buffer>();
   // Old versions about to be replaced: their chunks the new tree drops go to the chunk store (keep-replaced.ts).
   const replaced = new Map<number, { ids: Uint8Array; lens: Uint32Array }>();
-  const keepBudget = { bytes: Math.min(256 * 1024 * 1024, (o.store?.maxBytes ?? 0) / 4) };
-  let manifestIds: Set<string> | undefined;
-  const inManifest = (id: Uint8Array): boolean => {
-    if (!manifestIds) { manifestIds = new Set(); for (let c = 0; c < nChunks; c++) manifestIds.add(idKey(m.chunkId(c))); }
-    return manifestIds.has(idKey(id));
-  };
+  const keep = o.store ? new ReplacedChunks(o.store) : undefined;
 
   const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) => emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }));
   let doneChunks = 0;
@@ -200,7 +195,11 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       fs.closeSync(fd);
       fds.delete(slot);
       const old = replaced.get(slot);
-      if (old && o.store) keepReplacedChunks(o.store, final, old, inManifest, keepBudget);
+      if (old && keep) {
+        // Chunks the new version of this file drops (a chunk that moved to another file is stored needlessly: harmless).
+        const now = new Set(Array.from(refs, (c) => idKey(m.chunkId(c))));
+        keep.take(final, old, (id) => !now.has(idKey(id)));
+      }
       renames.push(fs.promises.rename(part, final).catch((err: unknown) => { renameError ??= fromSystemError(err, final, 'write'); }));
     } catch (err) {
       throw fromSystemError(err, final, 'write');
@@ -501,6 +500,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     throw new WarpError(ErrorCodes.VERIFY_FAILED, `the received tree's Merkle root ${root.slice(0, 16)}… differs from the announced ${o.announcedRoot.slice(0, 16)}…`);
   }
   progress.flush();
+  // After the caller has answered (the listener's `done` frame goes out first); a fetch process runs it before exiting.
+  if (keep) setImmediate(() => keep.flush());
   void slotOfEntry;
   return {
     files: nFiles, dirs, symlinks, bytes: m.totalFileBytes, unchangedFiles, fetchedChunks, fetchedBytes, wireBytes, localChunks, localBytes,
