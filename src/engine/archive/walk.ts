@@ -17,6 +17,8 @@ export interface ScanResult {
   mode(i: number): number;
   mtimeMs(i: number): number;
   size(i: number): number;
+  /** Inode number (files): with size and mtime, the identity a file index checks. */
+  ino(i: number): number;
   linkTarget(i: number): string | undefined;
   totalBytes: number;
   fileCount: number;
@@ -37,6 +39,7 @@ class Columns implements ScanResult {
   private modes = new Uint32Array(1024);
   private mtimes = new Float64Array(1024);
   private sizes = new Float64Array(1024);
+  private inos = new Float64Array(1024);
   private links = new Map<number, string>();
 
   addBase(dir: string): number {
@@ -48,7 +51,7 @@ class Columns implements ScanResult {
     const i = this.count++;
     if (i === this.types.length) {
       const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => { const b = new (a.constructor as { new (n: number): T })(a.length * 2); b.set(a); return b; };
-      this.baseOf = grow(this.baseOf); this.types = grow(this.types); this.modes = grow(this.modes); this.mtimes = grow(this.mtimes); this.sizes = grow(this.sizes);
+      this.baseOf = grow(this.baseOf); this.types = grow(this.types); this.modes = grow(this.modes); this.mtimes = grow(this.mtimes); this.sizes = grow(this.sizes); this.inos = grow(this.inos);
     }
     this.rels.push(rel);
     this.baseOf[i] = base;
@@ -56,6 +59,7 @@ class Columns implements ScanResult {
     this.modes[i] = st.mode & 0o7777;
     this.mtimes[i] = st.mtimeMs;
     this.sizes[i] = type === EntryType.FILE ? st.size : 0;
+    this.inos[i] = st.ino;
     if (link !== undefined) this.links.set(i, link);
   }
 
@@ -65,6 +69,7 @@ class Columns implements ScanResult {
   mode(i: number): number { return this.modes[i]; }
   mtimeMs(i: number): number { return this.mtimes[i]; }
   size(i: number): number { return this.sizes[i]; }
+  ino(i: number): number { return this.inos[i]; }
   linkTarget(i: number): string | undefined { return this.links.get(i); }
 }
 

@@ -26,9 +26,17 @@ export interface ChunkFileResult extends FileChunks {
   cached: boolean;
 }
 
+/** What chunkFile needs of a file's stat (an lstat a tree walk just took serves). */
+export interface FileIdentity {
+  isFile(): boolean;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
 /** `known`: the file's stat when the caller has just taken it (saves one per file over large trees). */
-export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex, known?: fs.Stats): ChunkFileResult {
-  let st: fs.Stats;
+export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex, known?: FileIdentity): ChunkFileResult {
+  let st: FileIdentity;
   try {
     st = known?.isFile() ? known : fs.statSync(abs);
   } catch (e) {

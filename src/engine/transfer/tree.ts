@@ -44,7 +44,8 @@ export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex,
       continue;
     }
     const fileAbs = scan.abs(i);
-    const c = chunkFile(fileAbs, params, index);
+    // The walk's lstat is this file's identity (a regular file, not followed): no second stat per file.
+    const c = chunkFile(fileAbs, params, index, { isFile: () => true, size: scan.size(i), mtimeMs: scan.mtimeMs(i), ino: scan.ino(i) });
     if (c.cached) cachedFiles++;
     const e = b.addEntry(scan.rel(i), EntryType.FILE, scan.mode(i), c.mtimeMs, c.size);
     const slot = files.push(fileAbs) - 1;
