@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { predictRefetch } from '../../src/engine/swarm/predict.ts';
+import { AccessLog, predictRefetch } from '../../src/engine/swarm/predict.ts';
+import { tmpDir } from '../helpers/tmp.ts';
 import { planPreposition } from '../../src/engine/swarm/preposition.ts';
 import { SwarmEdge } from '../../src/engine/swarm/edge.ts';
 import { ManifestBuilder, EntryType } from '../../src/engine/archive/manifest.ts';
@@ -22,6 +23,23 @@ describe('access-pattern prediction', () => {
     const s = predictRefetch(seq, 'c2', '/logs/day-7', now);
     expect(s.reason).toMatch(/sequential/);
     expect(s.confidence).toBeCloseTo(2 / 3);
+    // Hot chunks: most of a new tree's chunks were fetched by earlier downloads.
+    expect(predictRefetch([{ contentId: 'n', at: now }], 'n', undefined, now, 0.8)).toEqual({ confidence: 0.8, reason: 'hot chunks: 80 % fetched before' });
+    expect(predictRefetch([{ contentId: 'n', at: now }], 'n', undefined, now, 0.3).confidence).toBe(0);
+  });
+
+  it('counts chunks per download, bounded, and says which share was seen before', () => {
+    const log = new AccessLog(tmpDir('warp-access-'));
+    expect(log.countChunks(['a', 'b', 'c', 'd'])).toBe(0);
+    expect(log.countChunks(['a', 'b', 'x', 'y'])).toBe(0.5);
+    expect(log.heat('a')).toBe(2);
+    expect(log.heat('x')).toBe(1);
+    expect(log.heat('zz')).toBe(0);
+    log.add({ contentId: 'c', at: 1 });
+    log.save();
+    const again = new AccessLog(log.file.replace(/[\\/]swarm[\\/]access\.json$/, ''));
+    expect(again.heat('a')).toBe(2);
+    expect(again.records.length).toBe(1);
   });
 });
 
@@ -53,6 +71,9 @@ describe('pre-position planning', () => {
     expect(plans[0].chunks).toEqual([1, 2]);
     expect(plans[0].bytes).toBe(2000);
     expect(plans[0].gain).toBeCloseTo(0.5);
+    // With chunk heat, the hottest missing chunks go first.
+    const hot = planPreposition(m, [...holders, edge(4, 20e6, 0b0001)], new Map([[4, 1000]]), 8e6, {}, (c) => (c === 3 ? 5 : 1));
+    expect(hot[0].chunks).toEqual([3]);
     // A peer that refuses (budget 0) gets nothing.
     expect(planPreposition(m, [...holders, fast], new Map(), 8e6, {})).toEqual([]);
   });

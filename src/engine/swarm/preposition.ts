@@ -36,7 +36,7 @@ export interface PrepositionPlan {
 }
 
 /** Which accepting peers should get which chunks, and the estimated gain for each. */
-export function planPreposition(m: Manifest, edges: SwarmEdge[], budgets: Map<number, number>, seedBandwidth: number, o: PrepositionOptions): PrepositionPlan[] {
+export function planPreposition(m: Manifest, edges: SwarmEdge[], budgets: Map<number, number>, seedBandwidth: number, o: PrepositionOptions, heat?: (c: number) => number): PrepositionPlan[] {
   const minGain = o.minGain ?? DEFAULT_PREPOSITION.minGain;
   let left = o.maxBytes ?? DEFAULT_PREPOSITION.maxBytes;
   const bw = (e: SwarmEdge): number => e.bw.value ?? seedBandwidth;
@@ -47,8 +47,11 @@ export function planPreposition(m: Manifest, edges: SwarmEdge[], budgets: Map<nu
     if (e.state === 'offline' || !e.holds || budget <= 0 || left <= 0) continue;
     const missing: number[] = [];
     let bytes = 0;
-    for (let c = 0; c < m.chunkCount; c++) {
-      if (e.holds[c >> 3] & (1 << (c & 7))) continue;
+    const order: number[] = [];
+    for (let c = 0; c < m.chunkCount; c++) if (!(e.holds[c >> 3] & (1 << (c & 7)))) order.push(c);
+    // The hottest chunks first (fetched by the most downloads), so a small budget goes where it pays most.
+    if (heat) order.sort((x, y) => heat(y) - heat(x) || x - y);
+    for (const c of order) {
       const len = m.chunkRawSize(c);
       if (bytes + len > Math.min(budget, left)) break;
       missing.push(c);

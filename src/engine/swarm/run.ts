@@ -386,13 +386,15 @@ export class SwarmRun {
     const log = new AccessLog(this.home);
     const now = Date.now();
     log.add({ contentId: this.contentId, path: treePath, at: now });
+    const key = (c: number): string => Buffer.from(this.m.chunkId(c)).toString('hex', 0, 8);
+    const hotShare = log.countChunks(this.need.map(key));
     log.save();
-    const prediction = predictRefetch(log.records, this.contentId, treePath, now);
+    const prediction = predictRefetch(log.records, this.contentId, treePath, now, hotShare);
     const moves: PrepositionResult[] = [];
     const o = this.o.preposition;
     if (o === false || prediction.confidence < (o?.minConfidence ?? DEFAULT_PREPOSITION.minConfidence)) return { prediction, moves };
     const budgets = new Map(this.edges.map((e) => [e.e, e.prepositionBudget] as [number, number]));
-    const plans = planPreposition(this.m, this.edges, budgets, DEFAULT_SEED_BW, o ?? {});
+    const plans = planPreposition(this.m, this.edges, budgets, DEFAULT_SEED_BW, o ?? {}, (c) => log.heat(key(c)));
     if (plans.length === 0) return { prediction, moves };
     // The control streams must be quiet: wait for the liveness probes to stop (bounded).
     await Promise.race([Promise.all(this.probes), new Promise((r) => setTimeout(r, 2000))]);
