@@ -132,8 +132,8 @@ export class TransferService {
     const cancel = new AbortController();
     const onEvent = (e: TransferEvent): void => {
       o.onEvent?.(e);
-      // The sender sees the receiver's view: manifest summary, progress, pauses, errors.
-      if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 200) || e.type === 'transfer.chunk-rejected' || e.type === 'transfer.paused') {
+      // The sender sees the receiver's view: manifest summary, progress (10 Hz: the UI charts it at >= 4 Hz), pauses, errors.
+      if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 100) || e.type === 'transfer.chunk-rejected' || e.type === 'transfer.paused') {
         lastSent = performance.now();
         ch.write({ t: 'event', e }).catch(() => {});
       }
@@ -154,6 +154,9 @@ export class TransferService {
         manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
         signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent,
       });
+      // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
+      // same event a fetch gives, so an incoming transfer ends visibly on this side too.
+      o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
       await ch.write({ t: 'done', result: r });
     } finally {
       ch.intercept = undefined;
