@@ -56,7 +56,8 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
   }, 90_000);
 
   it('a peer killed mid-transfer: the download completes and the failover is recorded', async () => {
-    const s = makeSwarm(4, 4, 1_500_000);
+    // ~3 s of work at 4 x 1 MB/s: the death (noticed after about a second of silence) comes well before the end.
+    const s = makeSwarm(4, 4, 2_500_000);
     const peers = await startPeers(s, peersArgs(4, ['--rate-limit', '1MB']));
     try {
       const out = path.join(s.dir, 'out');
@@ -76,7 +77,7 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
   }, 90_000);
 
   it('a peer that dies on its own (--die-after) is detected by its silence; the download completes', async () => {
-    const s = makeSwarm(2, 3, 1_000_000);
+    const s = makeSwarm(2, 3, 1_500_000);
     const peers = await startPeers(s, [['--rate-limit', '1MB'], ['--rate-limit', '1MB', '--die-after', '0.5']]);
     try {
       const out = path.join(s.dir, 'out');
@@ -92,7 +93,7 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
   }, 90_000);
 
   it('a peer slowed mid-transfer: drift is detected and re-optimisation moves its chunks', async () => {
-    const s = makeSwarm(4, 6, 1_500_000);
+    const s = makeSwarm(4, 8, 1_500_000);
     const args = peersArgs(4, ['--rate-limit', '1500KB']);
     args[3] = ['--rate-limit', '1500KB', '--slow-after', '0.8:60KB'];
     const peers = await startPeers(s, args);
@@ -107,7 +108,7 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       const moved = events(r.json, 'swarm.reopt').filter((e) => e.level !== 'none' && (e.moved as number) > 0 && String(e.reason).includes('drift'));
       expect(moved.length, JSON.stringify(events(r.json, 'swarm.reopt'))).toBeGreaterThan(0);
       // The slowed peer ends with far less than an equal share.
-      expect(perEdgeBytes(r)[3]).toBeLessThan(9_000_000 / 4);
+      expect(perEdgeBytes(r)[3]).toBeLessThan(12_000_000 / 4);
     } finally {
       await stopAll(peers);
     }
