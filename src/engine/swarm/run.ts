@@ -155,8 +155,8 @@ export class SwarmRun {
     }
   }
 
-  private startEdge(edge: SwarmEdge): void {
-    void openLanes(edge, edge.source!.lanes, 16, {
+  private startEdge(edge: SwarmEdge, lanes = edge.source!.lanes): void {
+    void openLanes(edge, lanes, 16, {
       chunkId: (i) => this.m.chunkId(this.need[i]),
       rawSize: (i) => this.m.chunkRawSize(this.need[i]),
       isDone: (i) => this.sched.model.status[i] === ChunkStatus.DONE || this.ctx!.isDone(this.need[i]),
@@ -177,7 +177,12 @@ export class SwarmRun {
         this.kick.notify();
       },
       laneFailed: (e, err) => {
-        if (e.link?.conn.status !== 'open') this.goOffline(e, `connection lost: ${(err as Error)?.message ?? err}`);
+        if (e.link?.conn.status !== 'open') { this.goOffline(e, `connection lost: ${(err as Error)?.message ?? err}`); return; }
+        // One stream broke on a live connection: open a replacement shortly (its chunks were failed over).
+        const gen = e.generation;
+        setTimeout(() => {
+          if (!this.finished && e.generation === gen && e.state !== 'offline' && e.lanesOpen < e.source!.lanes) this.startEdge(e, 1);
+        }, 200).unref();
       },
     });
   }
