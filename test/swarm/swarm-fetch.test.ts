@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnWarp } from '../transfer/peers.ts';
 import { listFiles } from '../helpers/tmp.ts';
+import { warp } from '../helpers/cli.ts';
 import { SWARM_ENV, events, makeSwarm, parseLines, sameTree, startPeers, stopAll, type Json } from './swarm-peers.ts';
 
 interface Fetched { status: number | null; json: Json[]; stderr: string; result: Json }
@@ -50,6 +51,9 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       const reg = JSON.parse(fs.readFileSync(path.join(s.home, 'swarm', 'edges.json'), 'utf8')) as { peers: Json[] };
       expect(reg.peers.map((p) => p.peer).sort()).toEqual(peers.map((p) => p.peerId).sort());
       expect(reg.peers.every((p) => (p.bandwidth as number) > 0 && p.state !== 'offline')).toBe(true);
+      const shown = warp(['--json', 'swarm', 'edges'], { home: s.home });
+      expect(shown.status, shown.stderr).toBe(0);
+      expect(events(shown.json, 'swarm.edge').map((e) => e.peer).sort()).toEqual(peers.map((p) => p.peerId).sort());
     } finally {
       await stopAll(peers);
     }
@@ -230,6 +234,10 @@ describe('predictive pre-positioning', () => {
       expect(perEdgeBytes(third)[2]).toBeGreaterThan(0);
       expect(third.result.prepositionHitRate as number).toBeGreaterThan(0);
       expect(events(third.json, 'swarm.done')[0].prepositionHitRate).toBe(third.result.prepositionHitRate);
+      const access = warp(['--json', 'swarm', 'access'], { home: s.home });
+      expect(access.status, access.stderr).toBe(0);
+      expect(events(access.json, 'swarm.access')[0].count).toBe(3);
+      expect((access.json.at(-1)!.prepositioned as Json[]).map((p) => p.peer)).toEqual([peers[2].peerId]);
     } finally {
       await stopAll(peers);
     }

@@ -15,6 +15,7 @@ import * as probe from './probe.ts';
 import * as resume from './resume.ts';
 import * as streamCmd from './stream.ts';
 import * as sched from './sched.ts';
+import * as swarm from './swarm.ts';
 import * as shortcuts from './shortcuts.ts';
 import * as sync from './sync.ts';
 
@@ -36,6 +37,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   config.register(program, ctx);
   benchLocal.register(program, ctx);
   sched.register(program, ctx);
+  swarm.register(program, ctx);
   // Completion last: it reads the whole command tree.
   completion.register(program, ctx);
 }

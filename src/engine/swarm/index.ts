@@ -16,4 +16,4 @@ export { ReoptEvaluator, DEFAULT_EVALUATOR, type ReoptDecision, type EvaluatorCo
 export type { SwarmEvent, SwarmEdgeSnapshot, SwarmTriggerKind, EdgeState } from '../../shared/swarm-events.ts';
 export { parsePeerRules, type PeerRules } from './peer-rules.ts';
 export { AccessLog, predictRefetch, type Prediction } from './predict.ts';
-export { DEFAULT_PREPOSITION, type PrepositionOptions, type PrepositionResult } from './preposition.ts';
+export { DEFAULT_PREPOSITION, PrepositionLedger, type PrepositionOptions, type PrepositionResult } from './preposition.ts';
