@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeEdgeParams, EdgeParams } from '../../src/engine/sched/cost.ts';
 import { CpuBackend } from '../../src/engine/sched/cpu/backend.ts';
-import { applyEdgeDelta } from '../../src/engine/sched/phases/edge-delta.ts';
+import { applyEdgeDeltas } from '../../src/engine/sched/phases/edge-delta.ts';
 import { resolveWeights } from '../../src/engine/sched/policies.ts';
 import { Prng } from '../../src/engine/sched/sim/prng.ts';
 import { randomModel } from '../../src/engine/sched/sim/random-model.ts';
@@ -64,7 +64,7 @@ describe('narrow ranked kernel', () => {
           // A change applied in place by an edge delta, then reverted before the next full run.
           const old = m.bandwidth[e];
           m.updateEdge(e, { bandwidth: old * 3 });
-          for (const x of computeEdgeParams(m, settings, p)) await applyEdgeDelta(m, p, 2, x);
+          await applyEdgeDeltas(m, p, 2, computeEdgeParams(m, settings, p));
           m.updateEdge(e, { bandwidth: old });
         } else if (what === 3) {
           // Up to 12 replicas: more than the mirror's records hold (sized for 5), so those chunks go SLOW.

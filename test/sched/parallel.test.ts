@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeEdgeParams, EdgeParams } from '../../src/engine/sched/cost.ts';
 import { CpuBackend } from '../../src/engine/sched/cpu/backend.ts';
-import { applyEdgeDelta } from '../../src/engine/sched/phases/edge-delta.ts';
+import { applyEdgeDeltas } from '../../src/engine/sched/phases/edge-delta.ts';
 import { resolveWeights } from '../../src/engine/sched/policies.ts';
 import { Prng } from '../../src/engine/sched/sim/prng.ts';
 import { randomModel } from '../../src/engine/sched/sim/random-model.ts';
@@ -77,8 +77,8 @@ describe('parallel edge delta', () => {
         const e = rng.int(0, opts.edges - 1);
         const patch = step % 3 === 0 ? { bandwidth: shared.bandwidth[e] * 4 } : step % 3 === 1 ? { bandwidth: shared.bandwidth[e] / 5 } : { unavailable: !shared.isEdgeUnavailable(e) };
         for (const m of [shared, plain]) m.updateEdge(e, patch);
-        for (const x of computeEdgeParams(shared, settings, ps)) await applyEdgeDelta(shared, ps, 1, x, (job, model) => backend.runEdgeDelta(job, model));
-        for (const x of computeEdgeParams(plain, settings, pp)) await applyEdgeDelta(plain, pp, 1, x);
+        await applyEdgeDeltas(shared, ps, 1, computeEdgeParams(shared, settings, ps), (job, model) => backend.runEdgeDelta(job, model));
+        await applyEdgeDeltas(plain, pp, 1, computeEdgeParams(plain, settings, pp));
         expect(snapshotKBest(shared)).toEqual(snapshotKBest(plain));
       }
     }

@@ -22,7 +22,7 @@ import { DispatchOrder } from './order.ts';
 import { balanceLoad } from './phases/balance.ts';
 import { firstValidBackup, newCounters, type TickContext, type TickCounters } from './phases/context.ts';
 import { dispatch, RateLimiter, type Dispatch } from './phases/dispatch.ts';
-import { applyEdgeDelta } from './phases/edge-delta.ts';
+import { applyEdgeDeltas } from './phases/edge-delta.ts';
 import { failover, finishFailover, scanFailures, type FailedChunk } from './phases/failover.ts';
 import { Reoptimizer, type ReoptRequest, type ReoptStatus } from './phases/reopt.ts';
 import { resolveWeights, type CostWeights } from './policies.ts';
@@ -214,7 +214,7 @@ export class Scheduler {
     } else {
       // Chunks on changed edges get their lists updated in place (phases/edge-delta.ts); dirty ones are rescored.
       const run = this.backend.runEdgeDelta?.bind(this.backend);
-      for (const e of changedEdges) scored += await applyEdgeDelta(m, this.params, this.config.maxFailuresPerEdge, e, run);
+      scored += await applyEdgeDeltas(m, this.params, this.config.maxFailuresPerEdge, changedEdges, run);
       if (m.dirtyCount > 0) {
         await this.backend.scoreChunks(input, m.dirtyList, m.dirtyCount);
         scored += m.dirtyCount;

@@ -14,9 +14,14 @@
  * the edge's reverse-index entries (`EdgeDeltaJob`, plain data): the CPU backend splits it across worker threads
  * (src/engine/sched-node) when the model is shared; otherwise it runs here.
  *
- * Several changed edges are applied one after the other: each step turns a list that is exact for some
- * parameters into one exact for those with e's replaced by the current ones. Dirty chunks are skipped (they
- * are rescored anyway, and their lists may not be exact).
+ * Several changed edges are applied one after the other (`applyEdgeDeltas`): each step turns a list that is
+ * exact for some parameters into one exact for those with e's replaced by the current ones. Edges whose turn
+ * has not come yet (`pending`) are left out of a refill: their current parameters are already in `params`, but
+ * the lists are not exact for them yet, and a refill that took one at its new cost could put it behind an
+ * entry it beats (found by the property test: edge 8 came back from "unavailable" in the same tick in which
+ * edge 3 fell out of a list). Leaving it out is exact for "that edge absent"; its own step then inserts it
+ * where it belongs, as for any edge outside a list. Dirty chunks are skipped (they are rescored anyway, and
+ * their lists may not be exact).
  */
 import { NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT } from '../constants.ts';
 import type { EdgeParams } from '../cost.ts';
@@ -36,6 +41,8 @@ export interface EdgeDeltaJob extends KBestArrays {
   to: number;
   /** The model's dirty flags when any chunk is dirty (those are skipped), else undefined. */
   dirtyFlag: Uint8Array | undefined;
+  /** Per edge, 1 while the edge's own delta is still to run in this batch (see the header); else undefined. */
+  pending: Uint8Array | undefined;
   /**
    * The CPU backend's narrow mirror (cpu/narrow-chunks.ts), when it has one: a chunk's size class and edge ids
    * in one record, so a scattered chunk costs one cache line of input instead of three (size, offsets, pairs).
@@ -53,13 +60,13 @@ const BLOCK = 16;
 let _touched = 0;
 
 /** The job for edge e over its indexed chunks (chunks added since the reverse index was built are not in it). */
-export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number, e: number): EdgeDeltaJob {
+export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number, e: number, pending?: Uint8Array): EdgeDeltaJob {
   const { start, chunks } = m.reverseIndex();
   const inIndex = e < start.length - 1;
   return {
     e, k: m.k, maxFail, chunks, from: inIndex ? start[e] : 0, to: inIndex ? start[e + 1] : 0,
     costSize: m.costSize, availStart: m.availStart, pairs: m.pairs, kEdge: m.kEdge, kCost: m.kCost,
-    a: params.a, b: params.b, excluded: params.excluded, dirtyFlag: m.dirtyCount > 0 ? m.dirtyFlag : undefined,
+    a: params.a, b: params.b, excluded: params.excluded, dirtyFlag: m.dirtyCount > 0 ? m.dirtyFlag : undefined, pending,
   };
 }
 
@@ -67,13 +74,32 @@ export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number,
  * Applies edge e's new parameters to the lists of chunks on e; returns how many chunks it visited. `run` runs
  * the job over the indexed chunks (default: here); chunks not in the reverse index yet are scanned here.
  */
-export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail: number, e: number, run?: EdgeDeltaRunner): Promise<number> {
-  const job = edgeDeltaJob(m, params, maxFail, e);
+export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail: number, e: number, run?: EdgeDeltaRunner, pending?: Uint8Array): Promise<number> {
+  const job = edgeDeltaJob(m, params, maxFail, e, pending);
   if (job.to > job.from) {
     if (run) await run(job, m);
     else runEdgeDelta(job, job.from, job.to);
   }
   return job.to - job.from + applyEdgeDeltaTail(m, job);
+}
+
+/**
+ * Applies several changed edges' new parameters, one after the other (each edge's step leaves the edges still
+ * to come out of its refills); returns how many chunk updates it made.
+ */
+export async function applyEdgeDeltas(m: SchedModel, params: EdgeParams, maxFail: number, edges: Iterable<number>, run?: EdgeDeltaRunner): Promise<number> {
+  const list = [...edges];
+  let pending: Uint8Array | undefined;
+  if (list.length > 1) {
+    pending = new Uint8Array(m.edgeCount);
+    for (const e of list) pending[e] = 1;
+  }
+  let visited = 0;
+  for (const e of list) {
+    if (pending) pending[e] = 0;
+    visited += await applyEdgeDelta(m, params, maxFail, e, run, pending);
+  }
+  return visited;
 }
 
 /** Updates the chunks job.chunks[from..to) (a slice of job's range; workers run one each). */
@@ -171,7 +197,7 @@ function updateList(job: EdgeDeltaJob, c: number): void {
  * The other entries beat every outside candidate before, and their costs did not change, so they stay ahead.
  */
 function refillLast(job: EdgeDeltaJob, c: number, cls: number, pos: number, used: number, eCost: number): void {
-  const { k, kEdge, kCost, e, pairs, excluded, maxFail, narrow } = job;
+  const { k, kEdge, kCost, e, pairs, excluded, maxFail, narrow, pending } = job;
   const o = c * k;
   for (let i = pos; i + 1 < used; i++) { kEdge[o + i] = kEdge[o + i + 1]; kCost[o + i] = kCost[o + i + 1]; }
   const last = used - 1;
@@ -191,7 +217,7 @@ function refillLast(job: EdgeDeltaJob, c: number, cls: number, pos: number, used
       if (w >>> PAIR_FAIL_SHIFT >= maxFail) continue;
       x = w & PAIR_EDGE_MASK;
     }
-    if (x === e || excluded[x] !== 0) continue;
+    if (x === e || excluded[x] !== 0 || (pending !== undefined && pending[x] !== 0)) continue;
     let inList = false;
     for (let i = 0; i < last; i++) if (kEdge[o + i] === x) { inList = true; break; }
     if (inList) continue;
