@@ -62,4 +62,32 @@ describe('one-pass rebuild of changed files', () => {
       await l.stop();
     }
   });
+
+  it('a changed file made of one chunk repeated many times (zeros) is rebuilt identically', async () => {
+    const dir = tmpDir('warp-rebuild-zeros-');
+    const homeA = path.join(dir, 'homeA');
+    const homeB = path.join(dir, 'homeB');
+    const root = path.join(dir, 'root');
+    const src = path.join(dir, 'src', 'data');
+    fs.mkdirSync(root, { recursive: true });
+    // 6 MB of zeros (~90 identical max-size chunks) with random islands.
+    const z = Buffer.alloc(6_000_000);
+    for (const at of [100_000, 2_500_000, 5_000_000]) crypto.randomBytes(30_000).copy(z, at);
+    writeTree(src, { 'z.bin': z });
+    const idA = peerIdOf(homeA);
+    const l = await startListener(homeB, root, ['--allow', idA], SMALL_CHUNKS);
+    try {
+      const first = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: SMALL_CHUNKS });
+      expect(first.status, first.stderr).toBe(0);
+      crypto.randomBytes(20_000).copy(z, 3_700_000); // an island in the zeros
+      z.fill(0, 2_500_000, 2_530_000); // and one gone
+      fs.writeFileSync(path.join(src, 'z.bin'), z);
+      const again = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: SMALL_CHUNKS });
+      expect(again.status, again.stderr).toBe(0);
+      expect(sha(path.join(root, 'in', 'data', 'z.bin'))).toBe(sha(path.join(src, 'z.bin')));
+      expect(again.json.at(-1)!.fetchedBytes as number).toBeLessThan(500_000);
+    } finally {
+      await l.stop();
+    }
+  });
 });

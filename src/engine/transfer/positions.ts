@@ -2,6 +2,8 @@
  * Where each chunk of a manifest goes on the receiving side: for chunk c, the (file slot, offset) pairs
  * posFile/posOffset[posStart[c] .. posStart[c + 1]), grouped by chunk with a counting sort, so one fetched
  * chunk is written to every place that uses it. `pending[slot]` counts a file's chunks still to write.
+ * One chunk's positions are in (slot, offset) order (filled file by file, in file order): assemble-planned.ts
+ * binary-searches them.
  */
 import type { Manifest } from '../archive/manifest.ts';
 
