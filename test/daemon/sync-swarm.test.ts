@@ -11,6 +11,7 @@ import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
 // peers.ts stops every listener it started after each test.
 import { startListener } from '../transfer/peers.ts';
 import { openEvents, startDaemon, until, type Daemon, type Json, type SseReader } from './daemon-proc.ts';
+import { parsePrometheus } from './prometheus.ts';
 
 const CHUNKS = { WARP_TRANSFER_CHUNK_AVG: '64KiB', WARP_TRANSFER_STREAMS: '2' };
 
@@ -77,6 +78,10 @@ describe('sync and swarm through the daemon', () => {
     expect(s).toMatchObject({ done: true, transfer: id, contentId: start.contentId });
     expect(s.edges).toHaveLength(2);
     expect(s.summary.perEdge.reduce((a: number, x: Json) => a + x.bytes, 0)).toBeGreaterThan(0);
+    // The swarm's scheduler ticks reach /metrics.
+    const metrics = parsePrometheus(await (await fetch(`${d.url}/metrics`)).text());
+    expect(metrics.value('warp_sched_ticks_total')).toBeGreaterThan(0);
+    expect(metrics.value('warp_sched_tick_seconds')).toBeGreaterThan(0);
     for (const f of listFiles(data).filter((p) => fs.statSync(path.join(data, p)).isFile())) {
       expect(fs.readFileSync(path.join(out, 'data', f)).equals(fs.readFileSync(path.join(data, f))), f).toBe(true);
     }

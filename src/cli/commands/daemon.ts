@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { parseByteSize } from '../../engine/core/bytes.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { loadOrCreateToken, startDaemon, tokenFile } from '../../engine/daemon/index.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
@@ -15,7 +16,7 @@ import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 import { freePort } from './net-env.ts';
 
-interface DaemonOpts { port?: string; host?: string; ui?: string; peerPort?: string; peerHost?: string; root?: string; listen?: boolean; allow?: string[] }
+interface DaemonOpts { port?: string; host?: string; ui?: string; peerPort?: string; peerHost?: string; root?: string; listen?: boolean; allow?: string[]; acceptPreposition?: string | boolean }
 
 /** out/renderer of the package this CLI runs from (sources or dist/), found by walking up to package.json. */
 function defaultUiDir(): string {
@@ -43,18 +44,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--root <dir>', 'folder incoming transfers are served from and written to (default: WARP_HOME/received)')
     .option('--no-listen', 'do not run the peer listener (no incoming transfers, no pairing)')
     .option('--allow <peer-id...>', 'also trust these peer ids (no pairing step; for scripts and tests)')
+    .option('--accept-preposition [size]', 'let swarm peers pre-position chunks into this machine\'s store, up to SIZE (default 1GB)')
     .action(async (o: DaemonOpts) => {
       const { config } = loadCliConfig(ctx, { daemon: { port: o.port, host: o.host } });
       const home = warpHome();
       const json = ctx.opts().json;
       const quiet = ctx.opts().quiet;
       const allow = (o.allow ?? []).map((a) => assertPeerId(a, '--allow peer id'));
-      let listen: { host: string; port: number; root: string; allow: string[] } | undefined;
+      let listen: { host: string; port: number; root: string; allow: string[]; acceptPrepositionBytes: number } | undefined;
       if (o.listen !== false) {
         const host = o.peerHost ?? config.transfer.host;
         let p = port(o.peerPort, config.transfer.port, '--peer-port');
         if (p === 0) p = await freePort(host);
-        listen = { host, port: p, root: path.resolve(o.root ?? path.join(home, 'received')), allow };
+        const acceptPrepositionBytes = o.acceptPreposition === undefined || o.acceptPreposition === false ? 0
+          : o.acceptPreposition === true ? 1e9 : parseByteSize(o.acceptPreposition, '--accept-preposition');
+        listen = { host, port: p, root: path.resolve(o.root ?? path.join(home, 'received')), allow, acceptPrepositionBytes };
       }
       const uiDir = path.resolve(o.ui ?? defaultUiDir());
       const d = await startDaemon({

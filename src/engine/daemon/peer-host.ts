@@ -25,6 +25,8 @@ export interface PeerHostOptions {
   onPairFailed: (message: string) => void;
   /** This machine's power as swarm peers see it (read at each request, so the host may update it in place). */
   power?: PowerOverrides;
+  /** Bytes of pre-positioned chunks swarm peers may push into this machine's store (0 or absent: none). */
+  acceptPrepositionBytes?: number;
 }
 
 export class PeerHost {
@@ -56,7 +58,7 @@ export class PeerHost {
       node, root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, streams: o.env.streams, window: o.env.window,
       compress: o.env.compress, compressLoopback: o.env.compressLoopback, onEvent: o.onEvent, onLog: o.onLog,
       // A swarm source too: answers have/find/status so other machines can fetch from it alongside others.
-      extraRequests: swarmRequests({ root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, power: o.power, onLog: o.onLog }),
+      extraRequests: swarmRequests({ root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, power: o.power, acceptPrepositionBytes: o.acceptPrepositionBytes, onLog: o.onLog }),
     });
     await service.start();
     await node.handle(PROTOCOLS.pair, (ch) => host.answerPair(ch), { trusted: () => true });

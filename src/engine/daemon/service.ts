@@ -13,7 +13,7 @@ import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
-import { swarmFetch, type PowerOverrides } from '../swarm/index.ts';
+import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
 import type {
@@ -48,7 +48,7 @@ export interface ServiceOptions {
   /** Which process hosts the service. */
   host: 'electron' | 'daemon';
   /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
-  listen?: { host: string; port: number; root: string; allow?: string[]; power?: PowerOverrides };
+  listen?: { host: string; port: number; root: string; allow?: string[]; power?: PowerOverrides; acceptPrepositionBytes?: number };
   /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
   configPath?: string;
   log?: (msg: string) => void;
@@ -81,11 +81,14 @@ export class WarpService {
     // Swarm downloads (transfers.start with `from`): the swarm engine's swarm.* events go to every client and
     // into the snapshots of swarm.status(); its transfer.* events go to the transfer like any other.
     this.transfers.swarmFetch = (f) => {
+      const peerRules = parsePeerRules(this.config.swarm.peerRules);
       const opts = {
         sources: f.from, remotePath: f.remotePath, dest: f.localDir, signal: f.signal,
         policy: this.config.sched.policy, tickHz: this.config.sched.tickHz, perPeerParallel: this.config.swarm.perPeerParallel,
+        // Per-peer windows and budgets from config (swarm.peer_rules), as `warp fetch --from` applies them.
+        constraints: peerRules.constraints, bytesThisMonth: peerRules.used,
         onEvent: (e: SwarmEvent | EngineTransferEvent) => { if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent); else f.onEvent(e as EngineTransferEvent); },
-        // Scheduler tick durations for /metrics, once swarmFetch reports them (an `onTick(timings)` option).
+        // Scheduler tick durations for /metrics.
         onTick: (t: { totalMs: number }) => this.metrics.onTick(t.totalMs / 1000),
       };
       return swarmFetch(o.env, opts);
@@ -97,7 +100,7 @@ export class WarpService {
     if (o.listen) {
       fs.mkdirSync(o.listen.root, { recursive: true });
       s.peerHost = await PeerHost.start({
-        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []), power: o.listen.power,
+        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []), power: o.listen.power, acceptPrepositionBytes: o.listen.acceptPrepositionBytes,
         onEvent: (e) => {
           s.metrics.onTransfer(e, `incoming:${e.session}`);
           if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);

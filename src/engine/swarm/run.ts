@@ -274,6 +274,7 @@ export class SwarmRun {
       this.ticks.count++;
       this.ticks.totalMs += tickMs;
       this.ticks.maxMs = Math.max(this.ticks.maxMs, tickMs);
+      this.o.onTick?.({ totalMs: tickMs });
       // After the tick: constraint verdicts and exclusions are this tick's; decisions apply at the next one.
       this.reconciler.step(performance.now(), this.meanSize, this.o.avoidMetered ?? true);
       const tNow = performance.now();

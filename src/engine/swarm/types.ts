@@ -41,6 +41,8 @@ export interface SwarmFetchOptions {
   preposition?: PrepositionOptions | false;
   signal?: AbortSignal;
   onEvent?: (e: SwarmEvent | TransferEvent) => void;
+  /** Each scheduler tick's duration (the daemon's /metrics `warp_sched_tick_seconds`). */
+  onTick?: (t: { totalMs: number }) => void;
 }
 
 export interface SwarmFetchResult extends ReceiveResult {

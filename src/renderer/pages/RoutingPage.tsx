@@ -131,7 +131,7 @@ function PeerTable({ edges }: { edges: readonly SwarmEdgeSnapshot[] }) {
               <td className="num">{formatRate(e.rate)}</td>
               <td className="num">{formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span></td>
               <td><HealthMeter value={e.health} /></td>
-              <td className="num hide-phone">{Number.isFinite(e.cost) ? e.cost.toFixed(3) : '—'}</td>
+              <td className="num hide-phone" title="scheduler cost of a typical chunk on this peer (lower is better; — while offline)">{Number.isFinite(e.cost) && e.cost >= 0 ? e.cost.toPrecision(3) : '—'}</td>
               <td className="hide-phone small muted">{[e.metered && 'metered', e.batteryLow && 'battery', !e.eligible && 'excluded'].filter(Boolean).join(', ') || '—'}</td>
             </tr>
           ))}
