@@ -32,7 +32,7 @@ const quick = argv.includes('--quick');
 const size = parseByteSize(opt('size') ?? (quick ? '256MiB' : '1GiB'));
 const repeat = Number(opt('repeat') ?? (quick ? 1 : 3));
 const withRsync = !argv.includes('--no-rsync') && spawnSync('rsync', ['--version']).status === 0;
-/** `--only=resend`: one untimed first copy, then --repeat rounds of (fresh 1 % edit, warp re-send, rsync re-send). */
+/** `--only=resend`: one untimed first copy, then --repeat rounds of (fresh 1 % edit, warp re-send, rsync re-send); `--only=big`: the one-large-file rounds alone. */
 const only = opt('only');
 /** `--prof=DIR`: CPU profiles of the listener and the sender of each re-send (node --cpu-prof). */
 const profDir = opt('prof');
@@ -119,6 +119,13 @@ function editTree(root: string, fraction: number, total: number, seed = 'edit-se
     edited += region;
   }
   return edited;
+}
+
+function printBig(bigRates: Array<{ what: string; mibps: number; transferMibps: number }>): void {
+  for (const w of new Set(bigRates.map((b) => b.what))) {
+    const xs = bigRates.filter((b) => b.what === w);
+    console.log(`${w}: median ${median(xs.map((x) => x.mibps)).toFixed(0)} MiB/s wall (${xs.map((x) => x.mibps.toFixed(0)).join(', ')}), ${median(xs.map((x) => x.transferMibps)).toFixed(0)} MiB/s transfer phase  load ${load()}`);
+  }
 }
 
 /** CPU seconds (user + system) a live process has used so far (/proc; 0 where unavailable). */
@@ -225,7 +232,7 @@ async function main(): Promise<void> {
       rsyncUrl = `rsync://127.0.0.1:${port}/bench/data/`;
     }
 
-    for (let round = 0; round < repeat; round++) {
+    for (let round = 0; round < repeat && only !== 'big'; round++) {
       for (const transport of ['quic', 'tcp'] as const) {
         // First copy: nothing cached on either side.
         fs.rmSync(path.join(homeA, 'store'), { recursive: true, force: true });
@@ -238,7 +245,7 @@ async function main(): Promise<void> {
         record(`warp ${transport}, first copy`, r.wall, Number(r.result.wireBytes));
         console.log(`  round ${round + 1} ${transport}: ${r.wall.toFixed(2)} s wall, ${(total / MB / r.wall).toFixed(0)} MB/s (transfer phase ${Number(r.result.elapsedSeconds).toFixed(2)} s, scan ${Number(r.result.scanSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(0)} MB  load ${load()}`);
       }
-      if (rsyncd) {
+      if (rsyncd && only !== 'big') {
         fs.rmSync(path.join(dst, 'rsync', 'data'), { recursive: true, force: true });
         const r = rsyncRun(src, rsyncUrl);
         if (!r.ok) throw new Error(`rsync failed: ${r.err}`);
@@ -276,6 +283,8 @@ async function main(): Promise<void> {
       fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
       for (const t of ['quic', 'tcp']) fs.rmSync(path.join(dst, `big-${t}`), { recursive: true, force: true });
     }
+
+    if (only === 'big') { rsyncd?.kill('SIGTERM'); printBig(bigRates); return; }
 
     // 1 % edit, then re-send (Warp over QUIC into the TCP run's copy, the last one made: the receiver's file
     // index still describes it, as it would after any earlier transfer; rsync into its own copy).
