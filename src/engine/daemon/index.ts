@@ -7,6 +7,7 @@ import { daemonTransferEnv } from './env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
 import { WarpService } from './service.ts';
 import { attachSync } from './sync-host.ts';
+import { readLinuxOnBattery } from '../sync/index.ts';
 
 export { WarpService, VERSION, type SyncBackend, type ServiceOptions } from './service.ts';
 export { daemonTransferEnv } from './env.ts';
@@ -23,7 +24,7 @@ export interface DaemonOptions {
   port: number;
   uiDir: string;
   /** The peer listener (incoming transfers, pairing); omit for none. */
-  listen?: { host: string; port: number; root: string; allow?: string[] };
+  listen?: { host: string; port: number; root: string; allow?: string[]; acceptPrepositionBytes?: number };
   log?: (msg: string) => void;
 }
 
@@ -32,9 +33,15 @@ export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpServ
   const service = await WarpService.start({ home: o.home, config: o.config, env, host: 'daemon', listen: o.listen, log: o.log });
   let server: RunningDaemon;
   const sync = await attachSync(service, o.config, o.log);
+  // Without Electron's power monitor, "pause on battery" reads Linux's power_supply (every 30 s; nothing elsewhere).
+  const power = (): void => { const b = readLinuxOnBattery(); if (b !== undefined) sync.setPowerState({ onBattery: b }); };
+  power();
+  const powerTimer = setInterval(power, 30_000);
+  powerTimer.unref();
   try {
     server = await startDaemonServer({ service, host: o.host, port: o.port, uiDir: o.uiDir, log: o.log });
   } catch (e) {
+    clearInterval(powerTimer);
     await sync.stop();
     await service.stop();
     throw e;
@@ -42,6 +49,7 @@ export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpServ
   return {
     service, server,
     async stop() {
+      clearInterval(powerTimer);
       await server.close();
       await sync.stop();
       await service.stop();

@@ -22,9 +22,9 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
     paused: j.paused,
     ...(s.lastSyncAt !== undefined ? { lastSyncAt: s.lastSyncAt } : {}),
     ...(s.lastError !== undefined ? { lastError: { code: s.lastErrorCode ?? 'INTERNAL', message: s.lastError } } : {}),
-    pendingChanges: s.pending ? 1 : 0, // the engine knows whether changes wait, not how many
-    syncedFiles: s.lastPush?.files ?? 0,
-    syncedBytes: s.lastPush?.bytes ?? 0,
+    pendingChanges: s.pendingChanges,
+    syncedFiles: s.syncedFiles,
+    syncedBytes: s.syncedBytes,
   };
 }
 
