@@ -193,6 +193,10 @@ if (process.env.WARP_HOME) app.setPath('userData', path.join(warpHome(), 'electr
 // Windows shows notifications only for an app with an AppUserModelID (the installer's, build/electron-builder.yml).
 if (process.platform === 'win32') app.setAppUserModelId('dev.warp.desktop');
 
+// Linux Chromium keeps WebGPU behind a flag for most drivers; the renderer still uses it only on a real
+// (non-fallback, non-software) adapter and falls back to the CPU scheduler otherwise (src/renderer/sched).
+if (process.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
+
 if (!app.requestSingleInstanceLock()) {
   // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.
   app.quit();
