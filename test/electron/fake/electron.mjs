@@ -18,6 +18,7 @@ let exiting = false;
 export const app = Object.assign(appEvents, {
   isPackaged: false,
   requestSingleInstanceLock: () => true,
+  commandLine: { appendSwitch: (name, value) => out('switch', { name, value }) },
   whenReady: () => Promise.resolve(),
   isReady: () => true,
   getAppPath: () => process.cwd(),
