@@ -16,7 +16,7 @@ export async function daemonTransferEnv(home: string, config: WarpConfig): Promi
   const identity = await loadIdentity(home);
   return {
     home, identity, trust: new TrustStore(home),
-    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks')),
+    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
     chunking: paramsForAverage(config.transfer.chunkAvg),
     streams: config.transfer.streams, window: config.transfer.window,
     compress: config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on',
