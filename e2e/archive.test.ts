@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, dropFiles, launchChromium, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
+import { chromiumMissing, dropFiles, launchChromium, openSignedIn, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
 
@@ -47,9 +47,7 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
     ensureUiBuilt();
     daemon = await startTestDaemon({ name: 'archive' });
     chrome = await launchChromium();
-    page = await chrome.context.newPage();
-    await page.goto(daemon.loginUrl);
-    await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    page = await openSignedIn(chrome, daemon.loginUrl);
   }, 240_000);
 
   afterAll(async () => {

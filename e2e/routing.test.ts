@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfoDto } from '../src/shared/bridge.ts';
 import { peerIdOf, startListener, type Listener } from '../test/transfer/peers.ts';
-import { chromiumMissing, launchChromium, screenshotBoth, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
+import { chromiumMissing, launchChromium, openSignedIn, screenshotBoth, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { hashTree, pseudoRandom, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -56,9 +56,7 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
     daemon = await startTestDaemon({ name: 'swarm', home, allow: peers.map((p) => p.peerId), env: ENV });
     info = await daemon.api<InfoDto>('GET', '/api/info');
     chrome = await launchChromium();
-    page = await chrome.context.newPage();
-    await page.goto(daemon.loginUrl);
-    await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    page = await openSignedIn(chrome, daemon.loginUrl);
   }, 240_000);
 
   afterAll(async () => {

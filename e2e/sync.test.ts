@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfoDto, PairStartResult, PeerDto } from '../src/shared/bridge.ts';
-import { chromiumMissing, launchChromium, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
+import { chromiumMissing, launchChromium, openSignedIn, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { findMatchingTree, hashTree, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -32,9 +32,7 @@ describe.skipIf(chromiumMissing !== '')(`sync page (web mode)${chromiumMissing ?
     const code = await b.api<PairStartResult>('POST', '/api/peers/pair/start', { name: 'a' });
     await a.api<PeerDto>('POST', '/api/peers/pair/join', { code: code.code, address: code.addresses[0], name: 'backup-b' });
     chrome = await launchChromium();
-    page = await chrome.context.newPage();
-    await page.goto(a.loginUrl);
-    await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    page = await openSignedIn(chrome, a.loginUrl);
   }, 240_000);
 
   afterAll(async () => {

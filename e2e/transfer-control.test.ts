@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerIdOf, startListener, type Listener } from '../test/transfer/peers.ts';
-import { chromiumMissing, launchChromium, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
+import { chromiumMissing, launchChromium, openSignedIn, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { hashTree, pseudoRandom, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -32,9 +32,7 @@ describe.skipIf(chromiumMissing !== '')(`transfer controls (web mode)${chromiumM
     source = await startListener(path.join(work, 'source-home'), path.join(work, 'root'), ['--allow', peerIdOf(home), '--rate-limit', '4MB']);
     daemon = await startTestDaemon({ name: 'control', home, allow: [source.peerId] });
     chrome = await launchChromium();
-    page = await chrome.context.newPage();
-    await page.goto(daemon.loginUrl);
-    await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    page = await openSignedIn(chrome, daemon.loginUrl);
   }, 240_000);
 
   afterAll(async () => {

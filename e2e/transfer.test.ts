@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PairStartResult, PeerDto } from '../src/shared/bridge.ts';
-import { chromiumMissing, launchChromium, screenshotBoth, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
+import { chromiumMissing, launchChromium, openSignedIn, screenshotBoth, startFrameSampling, stopFrameSampling, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { findMatchingTree, hashTree, pseudoRandom, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -26,10 +26,7 @@ describe.skipIf(chromiumMissing !== '')(`transfers between two daemons (web mode
     ensureUiBuilt();
     [a, b] = await Promise.all([startTestDaemon({ name: 'a' }), startTestDaemon({ name: 'b' })]);
     chrome = await launchChromium();
-    page = await chrome.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(a.loginUrl);
-    await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    page = await openSignedIn(chrome, a.loginUrl, (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
   }, 240_000);
 
   afterAll(async () => {

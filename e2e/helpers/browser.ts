@@ -42,6 +42,15 @@ export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<L
   };
 }
 
+/** A new page signed in through the daemon's login URL, once the status bar says the event stream is connected. */
+export async function openSignedIn(chrome: LaunchedBrowser, loginUrl: string, onPage?: (page: Page) => void): Promise<Page> {
+  const page = await chrome.context.newPage();
+  onPage?.(page);
+  await page.goto(loginUrl);
+  await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+  return page;
+}
+
 /** Screenshots at desktop (1280×800) and phone (390×844) width, named <name>-desktop.png / -phone.png. */
 export async function screenshotBoth(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
