@@ -60,6 +60,9 @@ export function checkFile(file: string, text: string): string[] {
       if (from.layer && BROWSER_SAFE_ENGINE.has(from.layer) && (spec.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'worker_threads'].includes(spec))) {
         problems.push(`${relFile}: browser-safe engine module '${from.layer}' may not import Node built-in '${spec}'`);
       }
+    } else if (from.surface === 'shared') {
+      // src/shared crosses every boundary (engine, main, preload, the browser): plain types and data only.
+      problems.push(`${relFile}: src/shared may import only other src/shared files, not '${spec}'`);
     } else if (from.surface === 'renderer' && spec.startsWith('node:')) {
       problems.push(`${relFile}: the renderer may not import Node built-in '${spec}'`);
     }

@@ -1,0 +1,39 @@
+/** The import rule checker (scripts/check-imports.ts) flags each kind of wrong arrow and passes the right ones. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../scripts/check-imports.ts';
+
+const src = path.resolve(import.meta.dirname, '../../src');
+const check = (file: string, text: string): string[] => checkFile(path.join(src, file), text);
+
+describe('import rule', () => {
+  it('allows the arrows of ARCHITECTURE.md', () => {
+    expect(check('engine/archive/x.ts', "import { a } from '../codec/blake3.ts';")).toEqual([]);
+    expect(check('engine/daemon/x.ts', "import type { WarpBridge } from '../../shared/bridge.ts';")).toEqual([]);
+    expect(check('renderer/x.tsx', "import { Prng } from '../engine/sched/sim/prng.ts';\nimport React from 'react';")).toEqual([]);
+    expect(check('cli/x.ts', "import fs from 'node:fs';\nimport { x } from '../engine/transfer/client.ts';")).toEqual([]);
+    expect(check('shared/x.ts', "import type { SwarmEvent } from './swarm-events.ts';")).toEqual([]);
+  });
+
+  it('flags a lower engine layer importing a higher one', () => {
+    expect(check('engine/codec/x.ts', "import { a } from '../archive/create.ts';").join()).toMatch(/layer 'codec' may not import 'archive'/);
+  });
+
+  it('flags Electron or React in the engine, and Node built-ins in browser-safe code', () => {
+    expect(check('engine/transfer/x.ts', "import { app } from 'electron';").join()).toMatch(/may not import 'electron'/);
+    expect(check('engine/sched/x.ts', "import fs from 'node:fs';").join()).toMatch(/browser-safe/);
+    expect(check('renderer/x.ts', "import fs from 'node:fs';").join()).toMatch(/renderer may not import Node built-in/);
+  });
+
+  it('keeps surfaces apart', () => {
+    expect(check('renderer/x.ts', "import { a } from '../engine/archive/create.ts';").join()).toMatch(/src\/renderer may not import src\/engine\/archive/);
+    expect(check('preload/x.ts', "import { a } from '../engine/core/errors.ts';").join()).toMatch(/src\/preload may not import/);
+    expect(check('engine/core/x.ts', "import { a } from '../../main/index.ts';").join()).toMatch(/src\/engine may not import src\/main/);
+  });
+
+  it('keeps src/shared to types and data: no packages, no Node built-ins, no other folder', () => {
+    expect(check('shared/x.ts', "import { create } from 'zustand';").join()).toMatch(/src\/shared may import only/);
+    expect(check('shared/x.ts', "import fs from 'node:fs';").join()).toMatch(/src\/shared may import only/);
+    expect(check('shared/x.ts', "import { a } from '../engine/core/errors.ts';").join()).toMatch(/src\/shared may not import src\/engine/);
+  });
+});
