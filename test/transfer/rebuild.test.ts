@@ -90,4 +90,32 @@ describe('one-pass rebuild of changed files', () => {
       await l.stop();
     }
   });
+
+  it('unchanged files of repeated chunks, and copies sharing them, are recognised without moving a byte', async () => {
+    const dir = tmpDir('warp-unchanged-zeros-');
+    const homeA = path.join(dir, 'homeA');
+    const homeB = path.join(dir, 'homeB');
+    const root = path.join(dir, 'root');
+    const src = path.join(dir, 'src', 'data');
+    fs.mkdirSync(root, { recursive: true });
+    // One chunk repeated hundreds of times in each file, and in several files: the positions of that chunk
+    // span every file, and each file's run of them is found by binary search (receive.ts, step 3a).
+    const z = Buffer.alloc(8_000_000);
+    crypto.randomBytes(10_000).copy(z, 4_000_000);
+    writeTree(src, { 'z1.bin': z, 'z2.bin': z, 'sub/z3.bin': Buffer.alloc(3_000_000), 'r.bin': crypto.randomBytes(200_000) });
+    const idA = peerIdOf(homeA);
+    const l = await startListener(homeB, root, ['--allow', idA], SMALL_CHUNKS);
+    try {
+      const first = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: SMALL_CHUNKS });
+      expect(first.status, first.stderr).toBe(0);
+      const again = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: SMALL_CHUNKS });
+      expect(again.status, again.stderr).toBe(0);
+      const r = again.json.at(-1)!;
+      expect(r.unchangedFiles).toBe(4);
+      expect(r.fetchedBytes).toBe(0);
+      for (const n of ['z1.bin', 'z2.bin', 'sub/z3.bin', 'r.bin']) expect(sha(path.join(root, 'in', 'data', n))).toBe(sha(path.join(src, n)));
+    } finally {
+      await l.stop();
+    }
+  });
 });

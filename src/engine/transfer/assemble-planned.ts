@@ -12,7 +12,7 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { assembleFile, pushExtent, type CopyPlan, type Extent } from './assemble.ts';
-import type { ChunkPositions } from './positions.ts';
+import { positionOf, type ChunkPositions } from './positions.ts';
 import { RangeReader } from './local-files.ts';
 import type { ChunkSource } from './source.ts';
 
@@ -40,25 +40,6 @@ export interface AssembleContext {
   release?(slot: number): void;
   /** Called per planned chunk that turned out wrong and had to be fetched. */
   onFetched?(c: number, bytes: number, wireBytes: number, source: string): void;
-}
-
-/**
- * The position of chunk c in file `slot` at `off`. A chunk's positions are laid out in (slot, offset) order
- * (positions.ts fills them file by file, in file order), so this is a binary search: a chunk repeated 100k
- * times (zeros) costs 17 steps, not 100k.
- */
-function positionOf(pos: ChunkPositions, c: number, slot: number, off: number): number {
-  let lo = pos.posStart[c];
-  let hi = pos.posStart[c + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const f = pos.posFile[mid];
-    const o = pos.posOffset[mid];
-    if (f === slot && o === off) return mid;
-    if (f < slot || (f === slot && o < off)) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Files assembled at once: each alternates reads and writes in libuv's pool with hashing on this thread. */

@@ -39,3 +39,33 @@ export function chunkPositions(m: Manifest, fileEntries: readonly number[]): Chu
   });
   return { posStart, posFile, posOffset, posDone, pending };
 }
+
+/**
+ * The first position of chunk c that belongs to file `slot` or a later one (a lower bound on the slot in c's
+ * positions, which are in (slot, offset) order): a chunk repeated 100k times (zeros) costs 17 steps, not 100k.
+ */
+export function firstPositionOfSlot(pos: ChunkPositions, c: number, slot: number): number {
+  let lo = pos.posStart[c];
+  let hi = pos.posStart[c + 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pos.posFile[mid] < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The position of chunk c in file `slot` at `off`, or -1 (binary search, as above). */
+export function positionOf(pos: ChunkPositions, c: number, slot: number, off: number): number {
+  let lo = pos.posStart[c];
+  let hi = pos.posStart[c + 1] - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const f = pos.posFile[mid];
+    const o = pos.posOffset[mid];
+    if (f === slot && o === off) return mid;
+    if (f < slot || (f === slot && o < off)) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

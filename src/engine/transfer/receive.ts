@@ -29,7 +29,7 @@ import { RangeReader, hashFd, readAt } from './local-files.ts';
 import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';
 import { ReplacedChunks } from './keep-replaced.ts';
-import { chunkPositions } from './positions.ts';
+import { chunkPositions, firstPositionOfSlot, positionOf } from './positions.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
 import type { ChunkLane, ChunkSource } from './source.ts';
@@ -256,8 +256,15 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       // Already there: nothing to write; only metadata may differ.
       finalized[slot] = 1;
       unchangedFiles++;
+      // Each distinct chunk once, from the first of its positions in this file (a file of zeros repeats one
+      // chunk thousands of times: scanning every position per reference was quadratic).
+      const seen = new Set<number>();
       for (const c of m.refsOf(fileEntries[slot])) {
-        for (let p = posStart[c]; p < posStart[c + 1]; p++) if (posFile[p] === slot && !posDone[p]) { posDone[p] = 1; pending[slot]--; progress.add(m.chunkRawSize(c)); }
+        if (seen.has(c)) continue;
+        seen.add(c);
+        for (let p = firstPositionOfSlot(positions, c, slot); p < posStart[c + 1] && posFile[p] === slot; p++) {
+          if (!posDone[p]) { posDone[p] = 1; pending[slot]--; progress.add(m.chunkRawSize(c)); }
+        }
       }
       try {
         if ((st.mode & 0o7777) !== (e.mode & 0o7777)) fs.chmodSync(final, e.mode & 0o7777);
@@ -272,7 +279,6 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       off += r.lens[k];
     }
   }
-  for (let c = 0; c < nChunks; c++) if (chunkIsDone(c) && posStart[c + 1] > posStart[c]) doneChunks++;
 
   // 3b. Part files of an interrupted run: keep every range that still hashes right.
   for (let slot = 0; slot < nFiles; slot++) {
@@ -294,10 +300,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         touched.add(off);
         const data = readAt(fd, off, len);
         if (data && blake3(data).equals(Buffer.from(m.chunkId(c)))) {
-          for (let p = posStart[c]; p < posStart[c + 1]; p++) {
-            if (posFile[p] === slot && posOffset[p] === off && !posDone[p]) { markDone(p, len); resumedBytes += len; }
-          }
-          if (chunkIsDone(c)) doneChunks++;
+          const p = positionOf(positions, c, slot, off);
+          if (p >= 0 && !posDone[p]) { markDone(p, len); resumedBytes += len; }
           // Other files that need the same chunk can take it from here.
           if (!local.has(idKey(m.chunkId(c)))) local.set(idKey(m.chunkId(c)), { abs: part, offset: off, length: len });
         }
@@ -305,6 +309,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       off += len;
     }
   }
+
+  // Chunks complete after 3a and 3b (one pass over the positions, not one per reference).
+  for (let c = 0; c < nChunks; c++) if (posStart[c + 1] > posStart[c] && chunkIsDone(c)) doneChunks++;
 
   // 3c. Chunks still missing: local copies first (each verified), then the network.
   const need: number[] = [];
