@@ -14,6 +14,14 @@ import { peerIdOf, startListener } from './peers.ts';
 const ENV = { WARP_TRANSFER_CHUNK_AVG: '16KiB' };
 const sha = (f: string): string => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
+/** Bytes of chunk files in a home's store. */
+function storedBytes(home: string): number {
+  const chunks = path.join(home, 'store', 'chunks');
+  let stored = 0;
+  if (fs.existsSync(chunks)) for (const s of fs.readdirSync(chunks)) for (const n of fs.readdirSync(path.join(chunks, s))) stored += fs.statSync(path.join(chunks, s, n)).size;
+  return stored;
+}
+
 async function editThenUndo(storeMax: string | undefined): Promise<{ undoFetched: number; editFetched: number; stored: number }> {
   const dir = tmpDir('warp-keep-');
   const homeA = path.join(dir, 'homeA');
@@ -38,11 +46,10 @@ async function editThenUndo(storeMax: string | undefined): Promise<{ undoFetched
     crypto.randomBytes(100_000).copy(edited, 900_000);
     fs.writeFileSync(path.join(src, 'a.bin'), edited);
     const editFetched = send().fetchedBytes as number;
+    // What the edit replaced, measured before the undo (which stores the chunks it replaces in turn).
+    const stored = storedBytes(homeB);
     fs.writeFileSync(path.join(src, 'a.bin'), original); // undo
     const undoFetched = send().fetchedBytes as number;
-    const chunks = path.join(homeB, 'store', 'chunks');
-    let stored = 0;
-    if (fs.existsSync(chunks)) for (const s of fs.readdirSync(chunks)) for (const n of fs.readdirSync(path.join(chunks, s))) stored += fs.statSync(path.join(chunks, s, n)).size;
     return { undoFetched, editFetched, stored };
   } finally {
     await l.stop();
@@ -53,8 +60,10 @@ describe('chunk store on the receiver', () => {
   it('keeps the chunks an edit replaced: undoing the edit moves nothing', async () => {
     const r = await editThenUndo(undefined);
     expect(r.editFetched).toBeGreaterThan(100_000);
-    expect(r.stored).toBeGreaterThan(100_000); // the replaced region, about the edit's size
-    expect(r.stored).toBeLessThan(400_000);
+    // The replaced region: the 100 kB edit plus the chunks around it that CDC cut differently. Those differ
+    // from the chunks fetched for the new version by at most a few chunks at each end (max chunk 64 KiB).
+    expect(r.stored).toBeGreaterThan(100_000);
+    expect(r.stored).toBeLessThan(r.editFetched + 4 * 65_536);
     expect(r.undoFetched).toBe(0);
   });
 
