@@ -16,11 +16,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { throwIfCancelled } from '../core/cancel.ts';
-import { ErrorCodes, WarpError, fromSystemError, isWarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
-import { decompressChunk } from '../codec/compress.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
@@ -32,7 +31,8 @@ import { ReplacedChunks } from './keep-replaced.ts';
 import { chunkPositions, firstPositionOfSlot, positionOf } from './positions.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
-import type { ChunkLane, ChunkSource } from './source.ts';
+import { pullFromLanes } from './pull-lanes.ts';
+import type { ChunkSource } from './source.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
 
 export interface ReceiveOptions {
@@ -86,9 +86,6 @@ export interface ReceiveResult {
   elapsedSeconds: number;
   merkleRoot: string;
 }
-
-/** Bytes in flight per lane (stream). */
-const LANE_BYTES = 8 * 1024 * 1024;
 
 export function partName(finalPath: string, sid: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
@@ -359,122 +356,26 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     haveBytes: m.uniqueRawBytes - needBytes, needChunks: need.length, needBytes, merkleRoot: m.merkleRoot.toString('hex'),
   });
 
-  // 4. Pull. One queue, every lane of every source takes from it; replies are verified before use.
+  // 4. Pull (pull-lanes.ts, or the swarm's scheduler through `o.pull`); replies are verified before `accept`.
+  const accept = (c: number, data: Uint8Array, wire: number, source: string): void => {
+    if (chunkIsDone(c)) return; // a second copy (another lane, the swarm's end game)
+    writeChunk(c, data);
+    fetchedChunks++;
+    fetchedBytes += data.length;
+    wireBytes += wire;
+    emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: wire, source });
+  };
   if (need.length > 0 && o.pull) {
-    await o.pull({
-      manifest: m, need,
-      isDone: chunkIsDone,
-      write(c, data, wire, source) {
-        if (chunkIsDone(c)) return;
-        writeChunk(c, data);
-        fetchedChunks++;
-        fetchedBytes += data.length;
-        wireBytes += wire;
-        emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: wire, source });
-      },
-    });
+    await o.pull({ manifest: m, need, isDone: chunkIsDone, write: accept });
     for (const c of need) if (!chunkIsDone(c)) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
   } else if (need.length > 0) {
-    if (o.sources.length === 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${need.length} chunks are missing and there is no source to fetch them from`);
-    const attempts = new Uint8Array(nChunks);
-    const retry: number[] = [];
-    let qi = 0;
-    let remaining = need.length;
-    let fatal: unknown;
-    let wake: Array<() => void> = [];
-    const notify = (): void => { const w = wake; wake = []; for (const f of w) f(); };
-    const sleep = (): Promise<void> => new Promise((r) => { wake.push(r); });
-    const take = (): number => (retry.length > 0 ? retry.pop()! : qi < need.length ? need[qi++] : -1);
-    // Per lane: at most `window` chunks and LANE_BYTES in flight (small chunks need many in flight to fill
-    // the pipe; big ones are bounded by bytes). Memory stays below lanes x LANE_BYTES (+ one chunk).
-    const laneWindow = Math.max(2, o.window ?? 64);
-
-    const runLane = async (src: ChunkSource, lane: ChunkLane): Promise<void> => {
-      const out: number[] = [];
-      let outBytes = 0;
-      try {
-        for (;;) {
-          if (fatal) return;
-          throwIfCancelled(o.signal);
-          if (o.gate) await o.gate();
-          const batch: number[] = [];
-          // Refill only below half the window: requests go out in batches (a frame per batch, not per chunk).
-          const low = out.length <= laneWindow / 2 && outBytes <= LANE_BYTES / 2;
-          while (low && out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
-            const c = take();
-            if (c < 0) break;
-            batch.push(c);
-            outBytes += m.chunkRawSize(c);
-          }
-          if (batch.length > 0) {
-            out.push(...batch);
-            await lane.request(batch.map((c) => m.chunkId(c)));
-          }
-          if (out.length === 0) {
-            if (remaining === 0) return;
-            await sleep();
-            continue;
-          }
-          const reply = await lane.next();
-          const c = out.shift()!;
-          outBytes -= m.chunkRawSize(c);
-          let reason: string | undefined;
-          let data: Uint8Array | undefined;
-          if (!reply.ok) reason = `the source does not have it (${reply.code})`;
-          else if (reply.rawSize !== m.chunkRawSize(c)) reason = `wrong size ${reply.rawSize}, expected ${m.chunkRawSize(c)}`;
-          else {
-            try {
-              data = decompressChunk(reply.codec, reply.data, reply.rawSize);
-              if (!blake3(data).equals(Buffer.from(m.chunkId(c)))) reason = 'BLAKE3 mismatch';
-            } catch (e) {
-              reason = (e as Error).message;
-            }
-          }
-          if (reason !== undefined || !data || !reply.ok) {
-            rejectedChunks++;
-            emit({ type: 'transfer.chunk-rejected', session: sid, chunk: c, source: src.name, reason: reason ?? 'rejected' });
-            if (++attempts[c] >= maxAttempts) {
-              const code = !reply.ok ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
-              throw new WarpError(code, `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${reason}; the transfer stopped (rerun to resume)`, { details: { chunk: c } });
-            }
-            retry.push(c);
-            notify();
-            continue;
-          }
-          if (!chunkIsDone(c)) {
-            writeChunk(c, data);
-            fetchedChunks++;
-            fetchedBytes += data.length;
-            wireBytes += reply.data.length;
-            emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: reply.data.length, source: src.name });
-          }
-          remaining--;
-          if (remaining === 0) notify();
-        }
-      } catch (e) {
-        // Give the lane's chunks back to the others; a fatal integrity error stops everything.
-        retry.push(...out);
-        out.length = 0;
-        outBytes = 0;
-        if (isWarpError(e) && (e.code === ErrorCodes.CHUNK_CORRUPT || e.code === ErrorCodes.CHUNK_UNAVAILABLE || e.code === ErrorCodes.DISK_FULL || e.code === ErrorCodes.OUTPUT_UNWRITABLE || e.code === ErrorCodes.CANCELLED || e.code === ErrorCodes.FILE_HASH_MISMATCH)) fatal ??= e;
-        notify();
-        throw e;
-      } finally {
-        lane.close().catch(() => {});
-      }
-    };
-
-    const runs: Promise<void>[] = [];
-    for (const src of o.sources) {
-      for (let k = 0; k < src.lanes; k++) {
-        runs.push(src.openLane().then((lane) => runLane(src, lane)));
-      }
-    }
-    const settled = await Promise.allSettled(runs);
-    if (remaining > 0 || fatal) {
-      const firstErr = fatal ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
-      throw firstErr ?? new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${remaining} chunks could not be fetched`);
-    }
+    await pullFromLanes({
+      manifest: m, need, sources: o.sources, window: o.window, maxAttempts, signal: o.signal, gate: o.gate, accept,
+      reject(c, source, reason) {
+        rejectedChunks++;
+        emit({ type: 'transfer.chunk-rejected', session: sid, chunk: c, source, reason });
+      },
+    });
   }
   if (plan.count > 0) {
     throwIfCancelled(o.signal);
