@@ -15,6 +15,7 @@ import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts
 import type { SwarmEdge } from './edge.ts';
 import { TokenBucket } from './emulate.ts';
 import { openLanes } from './executor.ts';
+import { FailoverClock } from './failover-clock.ts';
 import { Notifier } from './notifier.ts';
 import { readPower } from './power.ts';
 import { AccessLog, predictRefetch, type Prediction } from './predict.ts';
@@ -38,9 +39,8 @@ export class SwarmRun {
   private readonly t0 = performance.now();
   private lastSnapshot = 0;
   private failovers = 0;
-  private readonly latency: { edge: number; reassignedMs: number; firstMs: number; allMs: number }[] = [];
+  private readonly failoverClock = new FailoverClock();
   /** Per dead edge: when its death was detected and which chunks it held (in flight or pending). */
-  private readonly orphans = new Map<number, { at: number; chunks: Set<number>; first?: number; reassigned?: number }>();
   private meanSize = 0;
 
   private readonly o: SwarmFetchOptions;
@@ -228,7 +228,7 @@ export class SwarmRun {
       if (model.assigned[c] === edge.e && (model.status[c] === ChunkStatus.IN_FLIGHT || model.status[c] === ChunkStatus.PENDING)) chunks.add(c);
     });
     model.updateEdge(edge.e, { unavailable: true });
-    if (chunks.size > 0) this.orphans.set(edge.e, { at: now, chunks });
+    this.failoverClock.orphaned(edge.e, chunks, now);
     this.reconciler.note(`edge ${edge.e} offline: ${reason}`);
     this.kick.notify();
   }
@@ -278,23 +278,10 @@ export class SwarmRun {
       // After the tick: constraint verdicts and exclusions are this tick's; decisions apply at the next one.
       this.reconciler.step(performance.now(), this.meanSize, this.o.avoidMetered ?? true);
       const tNow = performance.now();
-      for (const [e, orphan] of this.orphans) {
-        if (orphan.reassigned !== undefined) continue;
-        let all = true;
-        for (const c of orphan.chunks) if (model.assigned[c] === e || (model.status[c] !== ChunkStatus.DONE && model.assigned[c] === NO_EDGE)) { all = false; break; }
-        if (all) orphan.reassigned = tNow - orphan.at;
-      }
+      this.failoverClock.afterTick(model, tNow);
       for (const d of r.dispatched) {
-        const edge = this.edges[d.edge];
-        edge.queue.push(d.chunk);
-        for (const [e, orphan] of this.orphans) {
-          if (!orphan.chunks.delete(d.chunk)) continue;
-          orphan.first ??= tNow - orphan.at;
-          if (orphan.chunks.size === 0) {
-            this.latency.push({ edge: e, reassignedMs: round(orphan.reassigned ?? orphan.first), firstMs: round(orphan.first), allMs: round(tNow - orphan.at) });
-            this.orphans.delete(e);
-          }
-        }
+        this.edges[d.edge].queue.push(d.chunk);
+        this.failoverClock.dispatched(d.chunk, tNow);
       }
       this.endgame();
       for (const edge of this.edges) if (edge.queue.length > 0) edge.wake.notify();
@@ -308,8 +295,7 @@ export class SwarmRun {
       if (this.done.length === 0 && this.failed.length === 0) await this.kick.wait(interval);
       else await new Promise((r2) => setImmediate(r2));
     }
-    // Orphans whose chunks were delivered by someone else before being re-dispatched still count as handled.
-    for (const [e, orphan] of this.orphans) if (orphan.first !== undefined) this.latency.push({ edge: e, reassignedMs: round(orphan.reassigned ?? orphan.first), firstMs: round(orphan.first), allMs: round(performance.now() - orphan.at) });
+    this.failoverClock.close(performance.now());
     this.finished = true;
   }
 
@@ -443,7 +429,7 @@ export class SwarmRun {
       type: 'swarm.done', session: this.sid, seconds, bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
       perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: this.hitRate(),
     });
-    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.latency, ticks: { count: this.ticks.count, totalMs: round(this.ticks.totalMs), maxMs: round(this.ticks.maxMs) }, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
+    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.failoverClock.results, ticks: { count: this.ticks.count, totalMs: round(this.ticks.totalMs), maxMs: round(this.ticks.maxMs) }, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
       preposition: { confidence: round(pre.prediction.confidence), reason: pre.prediction.reason, moves: pre.moves }, edges };
   }
 }
