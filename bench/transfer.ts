@@ -85,6 +85,17 @@ function freePort(): Promise<number> {
   return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
 }
 
+/** An rsync daemon on 127.0.0.1 writing into <dst>/rsync; the URL of its tree's `data` folder. */
+async function startRsyncd(work: string, dst: string): Promise<{ proc: ChildProcess; url: string }> {
+  const port = await freePort();
+  const conf = path.join(work, 'rsyncd.conf');
+  fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
+  fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
+  const proc = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  return { proc, url: `rsync://127.0.0.1:${port}/bench/data/` };
+}
+
 function rsyncRun(src: string, url: string): { wall: number; sent: number; ok: boolean; err: string } {
   const t0 = performance.now();
   const r = spawnSync('rsync', ['-a', '--stats', `${src}/`, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -151,13 +162,7 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
   let rsyncd: ChildProcess | undefined;
   let rsyncUrl = '';
   if (withRsync) {
-    const port = await freePort();
-    const conf = path.join(work, 'rsyncd.conf');
-    fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
-    fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
-    rsyncd = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 500));
-    rsyncUrl = `rsync://127.0.0.1:${port}/bench/data/`;
+    ({ proc: rsyncd, url: rsyncUrl } = await startRsyncd(work, dst));
     const r = rsyncRun(src, rsyncUrl);
     if (!r.ok) throw new Error(`rsync failed: ${r.err}`);
   }
@@ -223,13 +228,7 @@ async function main(): Promise<void> {
     }
     let rsyncUrl = '';
     if (withRsync) {
-      const port = await freePort();
-      const conf = path.join(work, 'rsyncd.conf');
-      fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
-      fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
-      rsyncd = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 500));
-      rsyncUrl = `rsync://127.0.0.1:${port}/bench/data/`;
+      ({ proc: rsyncd, url: rsyncUrl } = await startRsyncd(work, dst));
     }
 
     for (let round = 0; round < repeat && only !== 'big'; round++) {
