@@ -4,6 +4,7 @@
  * A proof is the list of sibling hashes from the leaf up; verifying it needs only the chunk's id.
  */
 import { blake3 } from './blake3.ts';
+import { blake3SmallInto } from './blake3-small.ts';
 
 const LEAF = 0;
 const NODE = 1;
@@ -13,17 +14,33 @@ const EMPTY = 2;
 // size, and 200k of them (a 100k-chunk tree) cost hundreds of MB before the GC noticed.
 const scratch = Buffer.alloc(65);
 
-export function leafHash(chunkId: Uint8Array): Buffer {
+/** Leaf hash of `chunkId` into out[at, at + 32) (JavaScript BLAKE3: ~0.15 us against ~0.75 us native per call). */
+function leafInto(chunkId: Uint8Array, out: Uint8Array, at: number): void {
   scratch[0] = LEAF;
   scratch.set(chunkId.subarray(0, 32), 1);
-  return blake3(scratch.subarray(0, 33));
+  blake3SmallInto(scratch, 33, out, at);
+}
+
+/** Node hash over the 64 bytes pair[0, 64) (left ‖ right) into out[at, at + 32). */
+function nodeInto(pair: Uint8Array, out: Uint8Array, at: number): void {
+  scratch[0] = NODE;
+  scratch.set(pair.subarray(0, 64), 1);
+  blake3SmallInto(scratch, 65, out, at);
+}
+
+export function leafHash(chunkId: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(32);
+  leafInto(chunkId, out, 0);
+  return out;
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  scratch[0] = NODE;
-  scratch.set(left.subarray(0, 32), 1);
-  scratch.set(right.subarray(0, 32), 33);
-  return blake3(scratch);
+  const out = Buffer.allocUnsafe(32);
+  const pair = new Uint8Array(64);
+  pair.set(left.subarray(0, 32), 0);
+  pair.set(right.subarray(0, 32), 32);
+  nodeInto(pair, out, 0);
+  return out;
 }
 
 export const EMPTY_ROOT: Buffer = blake3(Uint8Array.of(EMPTY));
@@ -42,12 +59,12 @@ function splitPoint(n: number): number {
 export function merkleRoot(count: number, idAt: (i: number) => Uint8Array): Buffer {
   if (count === 0) return EMPTY_ROOT;
   let level = new Uint8Array(count * 32);
-  for (let i = 0; i < count; i++) level.set(leafHash(idAt(i)), i * 32);
+  for (let i = 0; i < count; i++) leafInto(idAt(i), level, i * 32);
   let n = count;
   while (n > 1) {
     const m = Math.ceil(n / 2);
     const next = new Uint8Array(m * 32);
-    for (let i = 0; i + 1 < n; i += 2) next.set(nodeHash(level.subarray(i * 32, i * 32 + 32), level.subarray(i * 32 + 32, i * 32 + 64)), (i >> 1) * 32);
+    for (let i = 0; i + 1 < n; i += 2) nodeInto(level.subarray(i * 32, i * 32 + 64), next, (i >> 1) * 32);
     if (n % 2 === 1) next.set(level.subarray((n - 1) * 32, n * 32), (m - 1) * 32);
     level = next;
     n = m;
