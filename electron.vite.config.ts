@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           'chunk-worker': resolve('src/engine/codec/chunk-worker.ts'),
           'sched-score-worker': resolve('src/engine/sched-node/score-worker.ts'),
+          'file-hash-worker': resolve('src/engine/store/file-hash-worker.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },
       },

@@ -46,6 +46,7 @@ await build({
     // Worker entries sit next to the bundle that starts them (see worker-url.ts).
     'cli/chunk-worker': path.join(root, 'src/engine/codec/chunk-worker.ts'),
     'cli/sched-score-worker': path.join(root, 'src/engine/sched-node/score-worker.ts'),
+    'cli/file-hash-worker': path.join(root, 'src/engine/store/file-hash-worker.ts'),
   },
   outdir: tmpdir,
   bundle: true,

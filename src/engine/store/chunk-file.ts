@@ -7,6 +7,9 @@
  * from the chunk's start, so where a chunk starts at one of the old boundaries and its old length holds bytes
  * that hash to the old id, the chunk is the same and the cut search over it is skipped (the hash is needed
  * anyway). Where it differs, CDC runs from there until a cut lands on an old boundary again (resync).
+ *
+ * The whole-file hash of a file of 1 MiB or more runs on a second core (file-hash-thread.ts) while this thread
+ * cuts and hashes the chunks of the same bytes. `WARP_HASH_THREAD=0` keeps it on this thread (A/B).
  */
 import fs from 'node:fs';
 import { fromSystemError } from '../core/errors.ts';
@@ -14,9 +17,33 @@ import { Blake3Hasher } from '@napi-rs/blake-hash';
 import { HASH_BYTES, blake3Into } from '../codec/blake3.ts';
 import { FastCdc, type ChunkerParams } from '../codec/fastcdc.ts';
 import { paramsKey, type FileChunks, type FileIndex } from './file-index.ts';
+import { FileHashThread } from './file-hash-thread.ts';
 
 const BUF_BYTES = 16 * 1024 * 1024;
 let shared: Buffer | undefined;
+/** Files at least this large get their whole-file hash on the second core (below, the hand-off costs more than it saves). */
+const OFF_THREAD_MIN = 1024 * 1024;
+/** Files at least this large wait for the hashing thread to start (~30 ms) rather than hash on this thread. */
+const WAIT_FOR_THREAD_MIN = 32 * 1024 * 1024;
+let hashThread: FileHashThread | undefined;
+/** Files whose whole-file hash ran on the hashing thread (diagnostics and tests). */
+export const hashThreadUse = { files: 0 };
+
+/** The read buffer (shared with the hashing thread once it exists) and the thread, if it can take this file. */
+function readBuffer(bytes: number, fileSize: number): { buf: Buffer; thread?: FileHashThread } {
+  const wanted = fileSize >= OFF_THREAD_MIN && process.env.WARP_HASH_THREAD !== '0';
+  if (wanted) {
+    if (hashThread && hashThread.data.length < bytes) { hashThread.close(); hashThread = undefined; }
+    if (!hashThread) {
+      try { hashThread = new FileHashThread(bytes); } catch { hashThread = undefined; }
+    }
+    if (hashThread && !hashThread.ready && fileSize >= WAIT_FOR_THREAD_MIN) hashThread.waitReady(1000);
+  }
+  if (hashThread && hashThread.data.length >= bytes) return { buf: hashThread.data, thread: wanted && hashThread.ready ? hashThread : undefined };
+  if (!shared || shared.length < bytes) shared = Buffer.allocUnsafe(bytes);
+  return { buf: shared };
+}
+
 /** One whole-file hasher, reset per file (a native hasher per file bloats RSS; see codec/blake3.ts). */
 const fileHasher = new Blake3Hasher();
 const cdcs = new Map<string, FastCdc>();
@@ -49,8 +76,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   let cdc = cdcs.get(key);
   if (!cdc) { cdc = new FastCdc(params); cdcs.set(key, cdc); }
   const bufSize = Math.max(BUF_BYTES, params.maxSize * 2);
-  if (!shared || shared.length < bufSize) shared = Buffer.allocUnsafe(bufSize);
-  const buf = shared;
+  const { buf, thread } = readBuffer(bufSize, st.size);
   let ids = new Uint8Array(Math.max(4, Math.ceil(st.size / params.avgSize) + 4) * HASH_BYTES);
   let lens = new Uint32Array(ids.length / HASH_BYTES);
   let n = 0;
@@ -75,6 +101,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
     throw fromSystemError(e, abs, 'read');
   }
   fileHasher.reset();
+  let first = true; // nothing posted to the hashing thread yet for this file
   let size = 0;
   let w = 0;
   let chunkStart = 0;
@@ -121,6 +148,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   try {
     for (;;) {
       if (buf.length - w < params.maxSize) {
+        thread?.idle(); // the thread may still be hashing bytes the move overwrites
         buf.copy(buf, 0, chunkStart, w);
         w -= chunkStart;
         scan -= chunkStart;
@@ -133,7 +161,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
         throw fromSystemError(e, abs, 'read');
       }
       if (r === 0) break;
-      fileHasher.update(buf.subarray(w, w + r));
+      if (thread) { thread.update(w, r, first); first = false; } else fileHasher.update(buf.subarray(w, w + r));
       w += r;
       size += r;
       cutAll(false);
@@ -143,7 +171,8 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   } finally {
     fs.closeSync(fd);
   }
-  const hash = fileHasher.digestBuffer();
+  if (thread && !first) hashThreadUse.files++;
+  const hash = thread && !first ? thread.digest() : fileHasher.digestBuffer();
   const rec: FileChunks = { path: abs, size, mtimeMs: st.mtimeMs, ino: st.ino, params: key, hash: new Uint8Array(hash), ids: ids.slice(0, n * HASH_BYTES), lens: lens.slice(0, n) };
   if (size === st.size) index?.put(rec); // a file that changed while read is not cached
   return { ...rec, cached: false };

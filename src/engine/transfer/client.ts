@@ -24,6 +24,7 @@ import { ChunkServer, PROBE_BLOCK } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
 import { buildTree } from './tree.ts';
+import { trace } from '../core/trace.ts';
 
 export interface TransferEnv {
   home: string;
@@ -157,6 +158,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   const linkP = connectPeer(env, o.address);
   linkP.catch(() => {}); // observed below; a scan error must not leave it unhandled
   const t0 = performance.now();
+  trace('send: scan start');
   let tree;
   try {
     tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }));
@@ -165,7 +167,9 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     throw e;
   }
   const scanSeconds = (performance.now() - t0) / 1000;
+  trace('send: scan done');
   const link = await linkP;
+  trace('send: linked');
   const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
   const { rec, store } = running(env, { id: sid, kind: 'send', address: o.address, remotePath: o.remotePath, localPath: abs, transport: link.transport });
   o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });
@@ -203,6 +207,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
         continue;
       }
       const r = f.h.result as ReceiveResult;
+      trace('send: done frame');
       store.save({ ...rec, status: 'done', bytes: r.bytes });
       o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
       return { ...r, session: sid, peer: link.peer, transport: link.transport, sentBytes, scanSeconds, cachedFiles: tree.cachedFiles };

@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { throwIfCancelled } from '../core/cancel.ts';
+import { trace } from '../core/trace.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import type { Manifest } from '../archive/manifest.ts';
@@ -106,7 +107,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   }
 
   // 1. Directories, checked component by component (a symlink where a directory should be is refused).
+  trace('recv: start');
   const { fileEntries, fileStats, dirs, symlinks } = prepareTree(m, dest);
+  trace('recv: prepared');
 
   // 2. Positions: where each chunk goes (file slot, offset), grouped by chunk.
   const nChunks = m.chunkCount;
@@ -277,6 +280,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     }
   }
 
+  trace('recv: destination files examined');
   // 3b. Part files of an interrupted run: keep every range that still hashes right.
   for (let slot = 0; slot < nFiles; slot++) {
     if (finalized[slot] || pending[slot] === 0) continue;
@@ -349,6 +353,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     for (let slot = 0; slot < nFiles; slot++) if (pending[slot] === 0 && !finalized[slot]) finalize(slot);
   }
 
+  trace('recv: local chunks planned');
   let needBytes = 0;
   for (const c of need) needBytes += m.chunkRawSize(c);
   emit({
@@ -377,6 +382,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       },
     });
   }
+  trace('recv: pulled');
   if (plan.count > 0) {
     throwIfCancelled(o.signal);
     await assemblePlanned({
@@ -395,8 +401,10 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   for (const fd of fds.values()) fs.closeSync(fd);
   fds.clear();
 
+  trace('recv: assembled');
   await Promise.all(renames);
   if (renameError) throw renameError;
+  trace('recv: renamed');
 
   // 5. Symlinks last (nothing is written through them), then directory metadata, deepest first.
   finishTree(m, dest, (final) => partName(final, sid));

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PauseController } from '../core/pause.ts';
+import { trace } from '../core/trace.ts';
 import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
@@ -121,7 +122,9 @@ export class TransferService {
     const o = this.o;
     const sid = String(h.sid ?? '');
     if (!/^[0-9a-f]{16,64}$/.test(sid)) throw protocolError('push needs a hex session id');
+    trace('listen: push received');
     const manifest = Manifest.decode(payload, `the tree offered by ${ch.peer}`);
+    trace('listen: manifest decoded');
     if (typeof h.root !== 'string' || h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
     const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${String(h.dest ?? '/')}`);
@@ -158,6 +161,7 @@ export class TransferService {
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
       o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
       await ch.write({ t: 'done', result: r });
+      trace('listen: done sent');
     } finally {
       ch.intercept = undefined;
     }
