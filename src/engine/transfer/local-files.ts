@@ -21,6 +21,8 @@ export function readAt(fd: number, offset: number, length: number): Buffer | und
 /** Ranges of local files; undefined for anything that cannot be read (the caller fetches it elsewhere). */
 export class RangeReader {
   private readonly fds = new Map<string, number>();
+  /** Paths that could not be opened: an indexed file deleted since costs one failed open, not one per chunk. */
+  private readonly unreadable = new Set<string>();
   private readonly maxOpen: number;
 
   constructor(maxOpen = 32) {
@@ -30,7 +32,8 @@ export class RangeReader {
   read(abs: string, offset: number, length: number): Buffer | undefined {
     let fd = this.fds.get(abs);
     if (fd === undefined) {
-      try { fd = fs.openSync(abs, 'r'); } catch { return undefined; }
+      if (this.unreadable.has(abs)) return undefined;
+      try { fd = fs.openSync(abs, 'r'); } catch { this.unreadable.add(abs); return undefined; }
       if (this.fds.size >= this.maxOpen) {
         const [k, v] = this.fds.entries().next().value as [string, number];
         fs.closeSync(v);
