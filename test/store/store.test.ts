@@ -107,6 +107,29 @@ describe('file index and chunkFile', () => {
     expect(new FileIndex(path.join(dir, 'idx')).size).toBe(0);
   });
 
+  it('locate stays current across put, replace and forget once its chunk map is built', () => {
+    const dir = tmpDir();
+    const idx = new FileIndex(path.join(dir, 'idx'));
+    const rec = (p: string, ids: Buffer[]) => ({ path: p, size: ids.length * 10, mtimeMs: 1, ino: 1, params: 'x', hash: new Uint8Array(32), ids: Buffer.concat(ids), lens: Uint32Array.from(ids.map(() => 10)) });
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => blake3(Buffer.from(x)));
+    idx.put(rec('/f1', [a, b]));
+    expect(idx.locate(b)).toEqual([{ path: '/f1', offset: 10, length: 10 }]); // builds the map
+    idx.put(rec('/f2', [c, a])); // added to the built map
+    expect(idx.locate(c)).toEqual([{ path: '/f2', offset: 0, length: 10 }]);
+    expect(idx.locate(a).map((l) => `${l.path}@${l.offset}`).sort()).toEqual(['/f1@0', '/f2@10']);
+    idx.put(rec('/f1', [c])); // replaced: its old chunks are gone from it
+    expect(idx.locate(b)).toEqual([]);
+    expect(idx.locate(c).map((l) => l.path).sort()).toEqual(['/f1', '/f2']);
+    idx.forget('/f2');
+    expect(idx.locate(a)).toEqual([]);
+    expect(idx.locate(c)).toEqual([{ path: '/f1', offset: 0, length: 10 }]);
+    // Many replacements of one file keep finding its latest chunks (stale slots give way).
+    for (let i = 0; i < 3000; i++) idx.put(rec('/f3', [blake3(Buffer.from(`v${i}`)), a]));
+    expect(idx.locate(a)).toEqual([{ path: '/f3', offset: 10, length: 10 }]);
+    expect(idx.locate(blake3(Buffer.from('v2999')))[0].path).toBe('/f3');
+    idx.close();
+  });
+
   it('ignores a torn tail (SIGKILL mid-append) and keeps the records before it', () => {
     const dir = tmpDir();
     const idxDir = path.join(dir, 'idx');

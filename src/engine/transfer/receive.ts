@@ -34,6 +34,7 @@ import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
 import { pullFromLanes } from './pull-lanes.ts';
 import type { ChunkSource } from './source.ts';
+import { ChunkPlaces } from './chunk-places.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
 
 export interface ReceiveOptions {
@@ -241,7 +242,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   };
 
   // 3a. Existing files at the destination: complete ones are skipped, changed ones lend their chunks.
-  const local = new Map<string, ChunkPlace>();
+  const local = new ChunkPlaces();
   const slotOfEntry = new Map<number, number>();
   fileEntries.forEach((ei, slot) => slotOfEntry.set(ei, slot));
   for (let slot = 0; slot < nFiles; slot++) {
@@ -274,8 +275,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     } else if (o.store) replaced.set(slot, r);
     let off = 0;
     for (let k = 0; k < r.lens.length; k++) {
-      const id = r.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
-      if (!local.has(idKey(id))) local.set(idKey(id), { abs: final, offset: off, length: r.lens[k] });
+      local.addIfAbsent(r.ids, k * HASH_BYTES, final, off, r.lens[k]);
       off += r.lens[k];
     }
   }
@@ -304,7 +304,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
           const p = positionOf(positions, c, slot, off);
           if (p >= 0 && !posDone[p]) { markDone(p, len); resumedBytes += len; }
           // Other files that need the same chunk can take it from here.
-          if (!local.has(idKey(m.chunkId(c)))) local.set(idKey(m.chunkId(c)), { abs: part, offset: off, length: len });
+          local.addIfAbsent(m.chunkId(c), 0, part, off, len);
         }
       }
       off += len;
@@ -328,7 +328,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       const d = localReader.read(cand.abs, cand.offset, len);
       if (d && blake3(d).equals(Buffer.from(id))) data = d;
     };
-    const hit = local.get(idKey(id));
+    const hit = local.get(id);
     if (hit && hit.length === len && plan.trusted.has(hit.abs)) {
       // In a destination file just chunked or indexed: copied in the one-pass rebuild, checked by the file hash.
       for (let p = posStart[c]; p < posStart[c + 1]; p++) if (!posDone[p]) plan.add(p, posFile[p], hit.abs, hit.offset);
