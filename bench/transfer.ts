@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../src/engine/core/bytes.ts';
 import { ensureDataset } from './lib/dataset.ts';
+import { killRounds } from './lib/transfer-kills.ts';
 import { streamLatency } from './lib/transfer-stream.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -32,7 +33,7 @@ const quick = argv.includes('--quick');
 const size = parseByteSize(opt('size') ?? (quick ? '256MiB' : '1GiB'));
 const repeat = Number(opt('repeat') ?? (quick ? 1 : 3));
 const withRsync = !argv.includes('--no-rsync') && spawnSync('rsync', ['--version']).status === 0;
-/** `--only=resend`: one untimed first copy, then --repeat rounds of (fresh 1 % edit, warp re-send, rsync re-send); `--only=big`: the one-large-file rounds alone. */
+/** `--only=resend`: one untimed first copy, then --repeat rounds of (fresh 1 % edit, warp re-send, rsync re-send); `--only=big`: the one-large-file rounds alone; `--only=kill`: SIGKILL points (bench/lib/transfer-kills.ts). */
 const only = opt('only');
 /** `--prof=DIR`: CPU profiles of the listener and the sender of each re-send (node --cpu-prof). */
 const profDir = opt('prof');
@@ -199,6 +200,19 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
 
 async function main(): Promise<void> {
   console.log(`bench:transfer  size=${size} repeat=${repeat} rsync=${withRsync}  node ${process.versions.node}  cores ${os.cpus().length}  load ${load()}`);
+  if (only === 'kill') {
+    // SIGKILL points on a smaller set (--kill-size, default 64 MiB): each round is a partial send plus a rerun.
+    const ks = ensureDataset({ size: parseByteSize(opt('kill-size') ?? '64MiB'), seed: 1, cacheDir: path.join(repo, '.bench-data') });
+    const kwork = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-kill-'));
+    try {
+      const ksrc = path.join(kwork, 'src');
+      fs.cpSync(ks.root, ksrc, { recursive: true, preserveTimestamps: true });
+      await killRounds({ bin: BIN, src: ksrc, work: kwork, kills: Number(opt('kills') ?? 20), totalBytes: ks.totalBytes });
+    } finally {
+      fs.rmSync(kwork, { recursive: true, force: true });
+    }
+    return;
+  }
   const ds = ensureDataset({ size, seed: 1, cacheDir: path.join(repo, '.bench-data') });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-xfer-'));
   try {
