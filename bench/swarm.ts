@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../src/engine/core/bytes.ts';
+import { startListener } from './lib/warp-listener.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(repo, 'bin/warp.js');
@@ -40,16 +41,8 @@ function run(home: string, args: string[]): { status: number; stdout: string; st
 
 interface Peer { proc: ChildProcess; addr: string }
 
-async function listen(home: string, root: string, allow: string, args: string[]): Promise<Peer> {
-  const proc = spawn(process.execPath, [BIN, '--json', '-q', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', allow, ...args], {
-    env: { ...process.env, WARP_HOME: home, ...ENV }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); const nl = out.indexOf('\n'); if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>); });
-    proc.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
-  });
-  return { proc, addr: `${String(first.peerId)}@127.0.0.1:${String(first.port)}` };
+function listen(home: string, root: string, allow: string, args: string[]): Promise<Peer> {
+  return startListener({ bin: BIN, home, root, allow, globalArgs: ['-q'], args, env: ENV });
 }
 
 interface FetchRun { status: number; wall: number; result: Record<string, unknown>; stderr: string }

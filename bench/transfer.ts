@@ -23,6 +23,7 @@ import { parseByteSize } from '../src/engine/core/bytes.ts';
 import { ensureDataset } from './lib/dataset.ts';
 import { killRounds } from './lib/transfer-kills.ts';
 import { streamLatency } from './lib/transfer-stream.ts';
+import { startListener, stopProcess } from './lib/warp-listener.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 /** `--bin=PATH`: another build's bin/warp.js (A/B against an older commit). */
@@ -59,28 +60,11 @@ function warpJson(home: string, args: string[], prof?: string): { status: number
   return { status: r.status ?? -1, wall, cpu, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
 }
 
-async function listener(home: string, root: string, allow: string, prof?: string): Promise<{ proc: ChildProcess; addr: string }> {
-  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const proc = spawn(process.execPath, [...nodeArgs, BIN, '--json', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', allow], {
-    env: { ...process.env, WARP_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
-    });
-    proc.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
-  });
-  proc.stdout!.resume();
-  return { proc, addr: `${String(first.peerId)}@127.0.0.1:${String(first.port)}` };
+function listener(home: string, root: string, allow: string, prof?: string): Promise<{ proc: ChildProcess; addr: string }> {
+  return startListener({ bin: BIN, home, root, allow, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
 }
 
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null) return;
-  await new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
-}
+const stop = (p: ChildProcess): Promise<void> => stopProcess(p);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });

@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startListener, stopProcess } from './warp-listener.ts';
 
 const MB = 1e6;
 
@@ -31,28 +32,8 @@ function treeDigest(root: string): { files: Map<string, string>; parts: number }
   return { files, parts };
 }
 
-async function startListener(e: Env, root: string): Promise<{ proc: ChildProcess; addr: string }> {
-  fs.mkdirSync(root, { recursive: true });
-  const proc = spawn(process.execPath, [e.bin, '--json', 'listen', '--root', root, '--port', '0', '--host', '127.0.0.1', '--allow', e.idA], {
-    env: { ...process.env, WARP_HOME: e.homeB }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
-    });
-    proc.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
-  });
-  proc.stdout!.resume();
-  return { proc, addr: `${String(first.peerId)}@127.0.0.1:${String(first.port)}` };
-}
-
-function killAndWait(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => { p.once('exit', () => r()); p.kill(signal); });
-}
+const startListenerFor = (e: Env, root: string): Promise<{ proc: ChildProcess; addr: string }> =>
+  startListener({ bin: e.bin, home: e.homeB, root, allow: e.idA });
 
 function send(e: Env, src: string, to: string): ChildProcess {
   return spawn(process.execPath, [e.bin, '--json', 'send', src, to], { env: { ...process.env, WARP_HOME: e.homeA }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,11 +52,11 @@ export async function killRounds(o: { bin: string; src: string; work: string; ki
   const want = treeDigest(o.src).files;
   // How long an uninterrupted send takes here: kills land uniformly inside it.
   const root0 = path.join(o.work, 'kdst-timing');
-  let l = await startListener(e, root0);
+  let l = await startListenerFor(e, root0);
   const t0 = performance.now();
   const full = sendSync(e, o.src, `${l.addr}:/t`);
   const fullS = (performance.now() - t0) / 1000;
-  await killAndWait(l.proc, 'SIGTERM');
+  await stopProcess(l.proc, 'SIGTERM');
   if (full.status !== 0) throw new Error(`uninterrupted send failed: ${full.stderr}`);
   console.log(`kill rounds: ${o.kills}, an uninterrupted send of ${(o.totalBytes / MB).toFixed(0)} MB takes ${fullS.toFixed(2)} s`);
   let ok = 0;
@@ -85,20 +66,20 @@ export async function killRounds(o: { bin: string; src: string; work: string; ki
     const root = path.join(o.work, `kdst-${i}`);
     // Fresh stores per round: what the rerun skips must come from the interrupted run's part files, not a cache.
     for (const h of [e.homeA, e.homeB]) fs.rmSync(path.join(h, 'store'), { recursive: true, force: true });
-    l = await startListener(e, root);
+    l = await startListenerFor(e, root);
     const at = 0.1 + Math.random() * Math.max(0.2, fullS - 0.2);
     const s = send(e, o.src, `${l.addr}:/k`);
     let finishedFirst = false;
     s.once('exit', () => { finishedFirst = true; });
     await new Promise((r) => setTimeout(r, at * 1000));
     const alreadyDone = finishedFirst;
-    await killAndWait(victim === 'sender' ? s : l.proc, 'SIGKILL');
+    await stopProcess(victim === 'sender' ? s : l.proc, 'SIGKILL');
     if (victim === 'listener') {
-      await killAndWait(s, 'SIGTERM');
-      l = await startListener(e, root);
+      await stopProcess(s, 'SIGTERM');
+      l = await startListenerFor(e, root);
     }
     const again = sendSync(e, o.src, `${l.addr}:/k`);
-    await killAndWait(l.proc, 'SIGTERM');
+    await stopProcess(l.proc, 'SIGTERM');
     const got = treeDigest(path.join(root, 'k', path.basename(o.src))); // the sent folder lands inside /k
     const same = got.files.size === want.size && [...want].every(([p, h]) => got.files.get(p) === h);
     const pass = again.status === 0 && same && got.parts === 0;
