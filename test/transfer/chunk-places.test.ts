@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blake3 } from '../../src/engine/codec/blake3.ts';
+import { blake3, idNumberKey } from '../../src/engine/codec/blake3.ts';
 import { ChunkPlaces } from '../../src/engine/transfer/chunk-places.ts';
 
 describe('ChunkPlaces (where the receiver already holds a chunk)', () => {
@@ -12,6 +12,20 @@ describe('ChunkPlaces (where the receiver already holds a chunk)', () => {
     expect(p.get(blake3(Buffer.from('a')))).toEqual({ abs: '/f', offset: 0, length: 10 });
     expect(p.get(ids.subarray(32, 64))).toEqual({ abs: '/f', offset: 10, length: 20 });
     expect(p.get(blake3(Buffer.from('c')))).toBeUndefined();
+  });
+  it('the number key uses all of the first 6 bytes, and only them', () => {
+    const base = new Uint8Array(40);
+    const keys = new Set<number>([idNumberKey(base)]);
+    for (let b = 0; b < 6; b++) {
+      const v = Uint8Array.from(base);
+      v[b] = 0xff;
+      keys.add(idNumberKey(v));
+    }
+    expect(keys.size).toBe(7);
+    const tail = Uint8Array.from(base);
+    tail[6] = 1;
+    expect(idNumberKey(tail)).toBe(idNumberKey(base));
+    expect(idNumberKey(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6), 8)).toBe(idNumberKey(Uint8Array.of(1, 2, 3, 4, 5, 6)));
   });
   it('an id sharing the 6-byte key of a known one is never answered with the other chunk', () => {
     const a = blake3(Buffer.from('a'));

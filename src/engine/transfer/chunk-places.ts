@@ -1,14 +1,9 @@
 /**
  * Where the receiver already holds a chunk (a destination file's old version, a resumed part file): the first
- * place seen per id. Keyed by the id's first 6 bytes as a number, the full id compared on lookup: a base64
- * string key per chunk cost ~35 ms of a re-send over 65k chunks, most of which are never looked up.
+ * place seen per id, keyed by idNumberKey with the full id compared on lookup.
  */
-import { HASH_BYTES } from '../codec/blake3.ts';
+import { HASH_BYTES, idNumberKey } from '../codec/blake3.ts';
 import type { ChunkPlace } from './tree.ts';
-
-/** The number key of the id at ids[at, at + 32). */
-const keyOf = (ids: Uint8Array, at: number): number =>
-  ids[at] * 2 ** 40 + ids[at + 1] * 2 ** 32 + ((ids[at + 2] << 24) | (ids[at + 3] << 16) | (ids[at + 4] << 8) | ids[at + 5]) >>> 0;
 
 function sameId(ids: Uint8Array, at: number, id: Uint8Array): boolean {
   for (let i = HASH_BYTES - 1; i >= 0; i--) if (ids[at + i] !== id[i]) return false;
@@ -23,13 +18,13 @@ export class ChunkPlaces {
    * change (a manifest's or a file record's id table).
    */
   addIfAbsent(ids: Uint8Array, at: number, abs: string, offset: number, length: number): void {
-    const k = keyOf(ids, at);
+    const k = idNumberKey(ids, at);
     // A different id with the same 6-byte prefix keeps the first: one dedup chance lost, never a wrong chunk.
     if (!this.map.has(k)) this.map.set(k, { ids, at, place: { abs, offset, length } });
   }
 
   get(id: Uint8Array): ChunkPlace | undefined {
-    const e = this.map.get(keyOf(id, 0));
+    const e = this.map.get(idNumberKey(id));
     return e && sameId(e.ids, e.at, id) ? e.place : undefined;
   }
 }
