@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fromSystemError } from '../core/errors.ts';
+import type { AuthKind } from './request-guard.ts';
 
 export const TOKEN_FILE = 'daemon.token';
 const LOGIN_TTL_MS = 60 * 60_000;
@@ -75,13 +76,13 @@ export class Auth {
     return t !== undefined && same(t, this.token);
   }
 
-  /** Bearer header, session cookie, or (when allowed) `?token=`. */
-  check(headers: { authorization?: string; cookie?: string }, queryToken: string | undefined, allowQuery: boolean): boolean {
+  /** Which credential the request carries: bearer header, session cookie, or (when allowed) `?token=`; undefined for none. */
+  check(headers: { authorization?: string; cookie?: string }, queryToken: string | undefined, allowQuery: boolean): AuthKind | undefined {
     const h = headers.authorization;
-    if (h && /^Bearer /i.test(h) && this.checkToken(h.slice(7).trim())) return true;
+    if (h && /^Bearer /i.test(h) && this.checkToken(h.slice(7).trim())) return 'bearer';
     const c = cookies(headers.cookie).warp_session;
-    if (c !== undefined && same(c, this.cookieValue)) return true;
-    return allowQuery && this.checkToken(queryToken);
+    if (c !== undefined && same(c, this.cookieValue)) return 'cookie';
+    return allowQuery && this.checkToken(queryToken) ? 'query' : undefined;
   }
 
   setCookieHeader(secure: boolean): string {

@@ -12,6 +12,7 @@ import { API_ROUTES, PUBLIC_PATHS, SSE_HEARTBEAT_SECONDS } from '../../shared/ap
 import { Auth, loadOrCreateToken } from './auth.ts';
 import { docsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
+import { GuardError, RequestGuard } from './request-guard.ts';
 import { ROUTES, checkRouteTable, type RouteDef } from './routes.ts';
 import { InputError } from './schema.ts';
 import { VERSION, type WarpService } from './service.ts';
@@ -58,7 +59,7 @@ const BAD_INPUT_CODES = new Set<ErrorCode>([
 ]);
 
 function errorResponse(e: unknown): { status: number; code: string; message: string } {
-  if (e instanceof HttpError) return { status: e.status, code: e.code, message: e.message };
+  if (e instanceof HttpError || e instanceof GuardError) return { status: e.status, code: e.code, message: e.message };
   if (e instanceof InputError) return { status: 400, code: 'BAD_REQUEST', message: e.message };
   if (isWarpError(e)) {
     const d = e.details as { status?: number; code?: string };
@@ -114,8 +115,6 @@ function compile(): CompiledRoute[] {
   });
 }
 
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 function loginPage(message: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Warp: log in</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:30rem;margin:4rem auto;padding:0 1rem}input{width:100%;font:inherit;padding:.4rem}button{margin-top:.6rem;font:inherit;padding:.4rem 1rem}</style></head>
@@ -132,18 +131,15 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
   const sse = new SseHub(Number(process.env.WARP_TEST_SSE_HEARTBEAT_MS) || SSE_HEARTBEAT_SECONDS * 1000);
   const routes = compile();
   const uiDir = path.resolve(o.uiDir);
-  const loopbackOnly = LOOPBACK_NAMES.has(o.host) || o.host.startsWith('127.');
+  let port = o.port;
+  const guard = new RequestGuard(o.host, () => port);
   let openapiCache: { text: string; html: string } | undefined;
   const unsubscribe = svc.onEvent((e) => sse.broadcast(e));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://daemon.invalid');
     const p = url.pathname;
-    // DNS-rebinding guard: a loopback daemon answers only requests addressed to loopback names.
-    if (loopbackOnly) {
-      const hostName = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-      if (!LOOPBACK_NAMES.has(hostName) && !hostName.startsWith('127.')) throw new HttpError(403, 'FORBIDDEN_HOST', `requests must address the daemon as 127.0.0.1 or localhost, not '${hostName}'`);
-    }
+    guard.checkHost(req.headers.host);
     if (p === PUBLIC_PATHS.health) return sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: process.uptime() });
     if (p === PUBLIC_PATHS.metrics) {
       svc.metrics.sseClients.set(sse.size);
@@ -194,10 +190,12 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     const isEvents = p === API_ROUTES.events.path;
     // Query tokens only where a browser cannot send headers: EventSource and plain download links.
     const queryTokenOk = req.method === 'GET' && (isEvents || p === API_ROUTES['archive.download'].path);
-    if (!auth.check(req.headers, url.searchParams.get('token') ?? undefined, queryTokenOk)) {
+    const authKind = auth.check(req.headers, url.searchParams.get('token') ?? undefined, queryTokenOk);
+    if (!authKind) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="warp"');
       throw new HttpError(401, 'UNAUTHORIZED', 'this API needs the daemon token: send "Authorization: Bearer <token>" (warp daemon token prints it) or log in through the URL the daemon printed');
     }
+    guard.checkWrite(req.method, req.headers, authKind);
     const hits = routes.filter((r) => r.re.test(p));
     if (hits.length === 0) throw new HttpError(404, 'NOT_FOUND', `no API route ${p}; see /docs`);
     const route = hits.find((r) => r.method === req.method);
@@ -273,7 +271,7 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     }
     throw e;
   }
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const hostForUrl = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${hostForUrl}:${port}`;
   return {
