@@ -360,6 +360,11 @@ export interface ConfigEntryDto {
   description: string;
   /** Allowed values when restricted. */
   allowed?: string;
+  /** The value and the default as a user writes them in config.toml ("4MiB", "30s", "a, b"). */
+  text?: string;
+  defaultText?: string;
+  /** What the key accepts, in words ("an integer from 1 to 256"). */
+  accepts?: string;
 }
 
 export interface ConfigDto {

@@ -70,7 +70,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   SwarmStatus: obj({ available: bool, sessions: arr(ref('SwarmSession')) }),
   SyncJob: syncJob,
   SyncJobList: arr(ref('SyncJob')),
-  Config: obj({ file: str, entries: arr(obj({ key: str, value: {}, default: {}, source: { type: 'string', enum: ['default', 'file', 'env', 'override'] }, type: str, description: str, allowed: str }, ['key', 'value', 'default', 'source', 'type', 'description'])) }),
+  Config: obj({ file: str, entries: arr(obj({ key: str, value: {}, default: {}, source: { type: 'string', enum: ['default', 'file', 'env', 'override'] }, type: str, description: str, allowed: str, text: str, defaultText: str, accepts: str }, ['key', 'value', 'default', 'source', 'type', 'description'])) }),
   EventStream: { type: 'string', description: 'text/event-stream; each `data:` line is one WarpEvent (src/shared/events.ts) as JSON' },
 };
 

@@ -9,7 +9,7 @@ import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE
 import { paramsForAverage } from '../codec/fastcdc.ts';
 import { EventBus } from '../core/events.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { CONFIG_SCHEMA, loadConfig, describeAllowed, type WarpConfig } from '../config/index.ts';
+import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
@@ -382,6 +382,7 @@ export class WarpService {
         entries.push({
           key: `${section}.${name}`, value: e.value, default: k.default, source: e.source === 'flag' ? 'override' : e.source, type: k.type,
           description: k.description, ...(k.type === 'enum' ? { allowed: describeAllowed(k) } : {}),
+          text: formatValue(k, e.value), defaultText: formatValue(k, k.default), accepts: describeAllowed(k),
         });
       }
     }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { errorText } from '../bridge/errors.ts';
+import { configText, toConfigValue } from '../config-value.ts';
 import { Badge, Card, ErrorNote, PageHeader } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
@@ -49,25 +50,24 @@ export function SettingsPage() {
   );
 }
 
-function show(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
 function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
-  const [value, setValue] = useState(show(entry.value));
+  const [value, setValue] = useState(configText(entry));
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const toast = useApp((s) => s.toast);
-  const dirty = value !== show(entry.value);
-  // "one of fast, balanced, max" / "a | b": the daemon describes enums in words.
-  const allowed = entry.allowed?.replace(/^one of\s+/i, '').split(/\s*[|,]\s*|\s+or\s+/).map((a) => a.trim()).filter(Boolean);
+  const saved = configText(entry);
+  const dirty = value !== saved;
+  // After a save the daemon sends its own spelling ("2 MiB" comes back as "2MiB"): show that.
+  useEffect(() => { setValue(saved); }, [saved]);
+  // "one of fast, balanced, max": the daemon describes enums in words.
+  const allowed = entry.type === 'enum' ? entry.allowed?.replace(/^one of\s+/i, '').split(/\s*[|,]\s*|\s+or\s+/).map((a) => a.trim()).filter(Boolean) : undefined;
   const save = async () => {
-    setSaving(true);
     setError(undefined);
+    const next = toConfigValue(entry.type, value);
+    if (!next.ok) { setError(next.message); return; }
+    setSaving(true);
     try {
-      const next = entry.type === 'boolean' ? value === 'true' : entry.type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-      const cfg = await bridge().config.set({ values: { [entry.key]: next } });
+      const cfg = await bridge().config.set({ values: { [entry.key]: next.value } });
       useResources.setState({ config: cfg });
       toast('success', `Saved ${entry.key}`);
     } catch (err) {
@@ -76,20 +76,22 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
       setSaving(false);
     }
   };
+  const id = `cfg-${entry.key.replace(/\W/g, '-')}`;
   return (
-    <tr>
-      <td style={{ minWidth: 180 }}><div className="mono">{entry.key}</div><div className="muted small">{entry.description}</div></td>
+    <tr data-testid="config-row" data-key={entry.key}>
+      <td style={{ minWidth: 180 }}><label className="mono" htmlFor={id}>{entry.key}</label><div className="muted small">{entry.description}</div></td>
       <td style={{ minWidth: 200 }}>
         <form className="row" onSubmit={(e) => { e.preventDefault(); void save(); }}>
           {entry.type === 'boolean' ? (
-            <select value={value} onChange={(e) => setValue(e.target.value)} aria-label={entry.key}><option>true</option><option>false</option></select>
+            <select id={id} value={value} onChange={(e) => setValue(e.target.value)}><option>true</option><option>false</option></select>
           ) : allowed && allowed.length > 1 && allowed.length < 12 ? (
-            <select value={value} onChange={(e) => setValue(e.target.value)} aria-label={entry.key}>{allowed.map((a) => <option key={a}>{a}</option>)}</select>
+            <select id={id} value={value} onChange={(e) => setValue(e.target.value)}>{allowed.map((a) => <option key={a}>{a}</option>)}</select>
           ) : (
-            <input value={value} onChange={(e) => setValue(e.target.value)} placeholder={show(entry.default)} aria-label={entry.key} style={{ flex: 1 }} />
+            <input id={id} value={value} onChange={(e) => setValue(e.target.value)} placeholder={entry.defaultText ?? configText({ value: entry.default })} inputMode={entry.type === 'integer' ? 'numeric' : undefined} style={{ flex: 1 }} />
           )}
           {dirty && <button type="submit" className="small primary" disabled={saving}>Save</button>}
         </form>
+        {entry.accepts && entry.type !== 'enum' && entry.type !== 'boolean' && <div className="muted small">{entry.accepts}</div>}
         {error && <div style={{ marginTop: 4 }}><ErrorNote>{error}</ErrorNote></div>}
       </td>
       <td className="hide-phone"><Badge status={entry.source === 'default' ? 'idle' : 'running'}>{entry.source}</Badge></td>
