@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BROWSER_SAFE_ENGINE, ENGINE_LAYERS, FORBIDDEN_IN_ENGINE, SURFACES } from './import-rules.ts';
+import { BROWSER_SAFE_ENGINE, ENGINE_LAYERS, FORBIDDEN_IN_ENGINE, SURFACE_FILES, SURFACES } from './import-rules.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const src = path.join(root, 'src');
@@ -44,7 +44,13 @@ export function checkFile(file: string, text: string): string[] {
       const to = placeOf(target);
       const allowed = SURFACES[from.surface] ?? [];
       const toKey = to.surface === 'engine' ? 'engine' : to.surface;
-      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`));
+      const relTarget = path.relative(src, target).split(path.sep).join('/');
+      const oneFile = (SURFACE_FILES[from.surface] ?? []).includes(relTarget);
+      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`)) || oneFile;
+      if (oneFile && from.surface === 'shared') {
+        const text = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+        if (importsOf(text).some((s) => !s.startsWith('.'))) problems.push(`${relFile}: src/shared imports ${relTarget}, which must stay browser-safe (relative imports only)`);
+      }
       if (!ok) problems.push(`${relFile}: src/${from.surface} may not import src/${to.surface}${to.layer ? '/' + to.layer : ''} ('${spec}')`);
       if (from.surface === 'engine' && to.surface === 'engine' && from.layer && to.layer && from.layer !== to.layer) {
         const layers = ENGINE_LAYERS[from.layer];

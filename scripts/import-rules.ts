@@ -34,5 +34,14 @@ export const SURFACES: Record<string, readonly string[]> = {
   renderer: ['shared', 'renderer', 'engine/sched', 'engine/core'],
 };
 
+/**
+ * Single engine files a surface may import besides its folders: the schema language, because the operation
+ * table in src/shared declares each operation's input schema with it (pure and browser-safe; the checker
+ * refuses it a Node import).
+ */
+export const SURFACE_FILES: Record<string, readonly string[]> = {
+  shared: ['engine/daemon/schema.ts'],
+};
+
 /** Packages no engine file may import: the engine is a library, not an app. */
 export const FORBIDDEN_IN_ENGINE = [/^electron(\/|$)/, /^react(-dom)?(\/|$)/, /^zustand(\/|$)/];

@@ -1,56 +1,22 @@
 /**
- * Which service-facade method (src/engine/daemon/service.ts, the same object the HTTP daemon hosts) serves
- * each IPC method, and how a failure becomes the ErrorDto the renderer sees. No Electron here: the table is
- * type-checked against the contract (a renamed facade method or changed DTO fails `npm run typecheck`) and
- * exercised in test/main/ipc-dispatch.test.ts.
+ * What serves each IPC method (the service's dispatch table, src/engine/daemon/dispatch.ts, the same one the
+ * HTTP daemon serves), and how a failure becomes the ErrorDto the renderer sees. No Electron here; exercised in
+ * test/main/ipc-dispatch.test.ts.
  */
 import { isWarpError } from '../engine/core/errors.ts';
+import { serviceOperations } from '../engine/daemon/dispatch.ts';
 import type { WarpService } from '../engine/daemon/service.ts';
 import type { ErrorDto } from '../shared/events.ts';
 import type { IpcArgs, IpcEnvelope, IpcMethod, IpcResult } from '../shared/ipc.ts';
+import type { OperationHandlers } from '../shared/operations.ts';
 import { validateIpcArgs } from './ipc-validate.ts';
 
-export type IpcDispatch = { [M in IpcMethod]: (...args: IpcArgs<M>) => IpcResult<M> | Promise<IpcResult<M>> };
+export type IpcDispatch = OperationHandlers;
 
-/** The facade methods the IPC handlers use (a structural subset, so tests can pass a stand-in). */
-export type ServiceFacade = Pick<WarpService,
-  | 'info' | 'archiveCreate' | 'archiveExtract' | 'archiveVerify' | 'archiveList' | 'archiveInfo'
-  | 'jobList' | 'jobGet' | 'jobCancel'
-  | 'transferStart' | 'transferList' | 'transferGet' | 'transferCancel' | 'transferPause' | 'transferResume'
-  | 'peersSelf' | 'peersList' | 'peersPairStart' | 'peersPairJoin' | 'peersRemove'
-  | 'swarmStatus' | 'syncList' | 'syncAdd' | 'syncRemove' | 'syncPause' | 'syncResume' | 'configGet' | 'configSet'>;
-
-export function serviceDispatch(s: ServiceFacade): IpcDispatch {
-  return {
-    info: () => ({ ...s.info(), host: 'electron' }),
-    'archive.create': (req) => s.archiveCreate(req),
-    'archive.extract': (req) => s.archiveExtract(req),
-    'archive.verify': (req) => s.archiveVerify(req),
-    'archive.list': (req) => s.archiveList(req),
-    'archive.info': (req) => s.archiveInfo(req),
-    'jobs.list': () => s.jobList(),
-    'jobs.get': (id) => s.jobGet(id),
-    'jobs.cancel': (id) => s.jobCancel(id),
-    'transfers.start': (req) => s.transferStart(req),
-    'transfers.list': (req) => s.transferList(req),
-    'transfers.get': (id) => s.transferGet(id),
-    'transfers.cancel': (id) => s.transferCancel(id),
-    'transfers.pause': (id) => s.transferPause(id),
-    'transfers.resume': (id) => s.transferResume(id),
-    'peers.self': () => s.peersSelf(),
-    'peers.list': () => s.peersList(),
-    'peers.pairStart': (req) => s.peersPairStart(req),
-    'peers.pairJoin': (req) => s.peersPairJoin(req),
-    'peers.remove': (id) => s.peersRemove(id),
-    'swarm.status': () => s.swarmStatus(),
-    'sync.list': () => s.syncList(),
-    'sync.add': (req) => s.syncAdd(req),
-    'sync.remove': (id) => s.syncRemove(id),
-    'sync.pause': (id) => s.syncPause(id),
-    'sync.resume': (id) => s.syncResume(id),
-    'config.get': () => s.configGet(),
-    'config.set': (req) => s.configSet(req),
-  };
+/** The service's dispatch table as main serves it: the same as the daemon's, but `info` says who hosts it. */
+export function serviceDispatch(s: WarpService): IpcDispatch {
+  const ops = serviceOperations(s);
+  return { ...ops, info: () => ({ ...s.info(), host: 'electron' }) };
 }
 
 /**

@@ -1,18 +1,18 @@
 /**
  * Validation of every IPC call's arguments before main hands them to the engine. The renderer is untrusted (a
  * compromised page can send anything over the channels the preload uses), so:
- *  1. each call's shape is checked by the daemon's own route schemas (src/engine/daemon/routes.ts: the same
- *     checks the HTTP API applies and /openapi.json documents, so both transports accept exactly the same
- *     requests and a field added to the contract is added once);
- *  2. then the rules only the desktop needs: paths on this machine must be absolute (they are resolved here,
+ *  1. each call's shape is checked by the operation's own schemas (src/shared/operations.ts: the same checks
+ *     the HTTP API applies and /openapi.json documents, so both transports accept exactly the same requests
+ *     and a field added to the contract is added once);
+ *  2. then the rules only the desktop needs: paths on this machine (the table's `localPaths`) must be absolute (they are resolved here,
  *     never against main's working directory) and free of control characters, ids printable, schedule times
  *     real times, config keys "section.key" with plain values, and not both a password and a key file.
  * A failure throws an Error with code BAD_REQUEST naming the field. Pure; test/main/ipc-validate.test.ts.
  */
 import path from 'node:path';
-import { ROUTES } from '../engine/daemon/routes.ts';
 import { InputError, type Schema } from '../engine/daemon/schema.ts';
 import type { IpcArgs, IpcMethod } from '../shared/ipc.ts';
+import { argForm, OPERATION_NAMES, OPERATIONS, type ArgForm, type OperationSpec } from '../shared/operations.ts';
 
 export interface IpcValidationError extends Error {
   code: 'BAD_REQUEST';
@@ -34,32 +34,8 @@ export const MAX_PATH = 4096;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** How each method's positional arguments map onto its route's inputs. */
-type ArgForm = 'none' | 'id' | 'body' | 'optional-body' | 'query';
-
-export const IPC_ARG_FORMS: Record<IpcMethod, ArgForm> = {
-  info: 'none',
-  'archive.create': 'body', 'archive.extract': 'body', 'archive.verify': 'body', 'archive.list': 'body', 'archive.info': 'body',
-  'jobs.list': 'none', 'jobs.get': 'id', 'jobs.cancel': 'id',
-  'transfers.start': 'body', 'transfers.list': 'query', 'transfers.get': 'id', 'transfers.cancel': 'id', 'transfers.pause': 'id', 'transfers.resume': 'id',
-  'peers.self': 'none', 'peers.list': 'none', 'peers.pairStart': 'optional-body', 'peers.pairJoin': 'body', 'peers.remove': 'id',
-  'swarm.status': 'none',
-  'sync.list': 'none', 'sync.add': 'body', 'sync.remove': 'id', 'sync.pause': 'id', 'sync.resume': 'id',
-  'config.get': 'none', 'config.set': 'body',
-};
-
-/** Fields that are paths on this machine, per method (a `[]` suffix: every item of an array). */
-const LOCAL_PATHS: Partial<Record<IpcMethod, readonly string[]>> = {
-  'archive.create': ['inputs[]', 'output', 'keyFile'],
-  'archive.extract': ['archive', 'target', 'keyFile'],
-  'archive.verify': ['archive', 'keyFile'],
-  'archive.list': ['archive', 'keyFile'],
-  'archive.info': ['archive', 'keyFile'],
-  'transfers.start': ['localPath'],
-  'sync.add': ['localPath'],
-};
-
-const ROUTE_BY_ID = new Map(ROUTES.map((r) => [r.id as string, r]));
+/** How each method's positional arguments map onto its inputs (derived from the operation table). */
+export const IPC_ARG_FORMS = Object.fromEntries(OPERATION_NAMES.map((n) => [n, argForm(OPERATIONS[n])])) as Record<IpcMethod, ArgForm>;
 
 function withSchema<T>(schema: Schema<T> | undefined, v: unknown, at: string): T {
   if (!schema) bad(at, 'has no input schema (internal)');
@@ -82,7 +58,7 @@ const CONFIG_KEY = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
 /** The desktop's own rules on top of the route schema (see the header). */
 function extraChecks(method: IpcMethod, req: Record<string, unknown>, at: string): void {
-  for (const field of LOCAL_PATHS[method] ?? []) {
+  for (const field of OPERATIONS[method].localPaths ?? []) {
     if (field.endsWith('[]')) {
       const name = field.slice(0, -2);
       (req[name] as unknown[] | undefined)?.forEach((p, i) => localPath(p, `${at}.${name}[${i}]`));
@@ -122,9 +98,9 @@ function arity(a: unknown[], at: string, min: number, max: number): void {
 
 /** Returns the arguments to pass to the engine (as the schemas normalised them), or throws BAD_REQUEST. */
 export function validateIpcArgs<M extends IpcMethod>(method: M, a: unknown[]): IpcArgs<M> {
-  const form = (IPC_ARG_FORMS as Record<string, ArgForm | undefined>)[method];
-  const route = ROUTE_BY_ID.get(method);
-  if (!form || !route) bad(String(method), 'unknown method');
+  const route = (OPERATIONS as Record<string, OperationSpec | undefined>)[method];
+  if (!route || !Object.hasOwn(OPERATIONS, method)) bad(String(method), 'unknown method');
+  const form = argForm(route);
   switch (form) {
     case 'none':
       arity(a, method, 0, 0);

@@ -5,22 +5,17 @@
  * and it hands the page functions only, never ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_METHODS, ipcChannel, ipcErrorMessage, type ElectronBridge, type IpcEnvelope } from '../shared/ipc.ts';
+import { IPC_EVENT_CHANNEL, ipcChannel, ipcErrorMessage, type ElectronBridge, type IpcEnvelope, type IpcMethod } from '../shared/ipc.ts';
+import { nestOperations } from '../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../shared/events.ts';
 
-async function call(method: (typeof IPC_METHODS)[number], args: unknown[]): Promise<unknown> {
+async function call(method: IpcMethod, args: unknown[]): Promise<unknown> {
   const r = (await ipcRenderer.invoke(ipcChannel(method), ...args)) as IpcEnvelope<unknown>;
   if (r.ok) return r.value;
   throw new Error(ipcErrorMessage(r.error));
 }
 
-const api: Record<string, unknown> = {};
-for (const method of IPC_METHODS) {
-  const [group, name] = method.split('.') as [string, string | undefined];
-  const fn = (...args: unknown[]) => call(method, args);
-  if (name === undefined) api[group] = fn;
-  else ((api[group] ??= {}) as Record<string, unknown>)[name] = fn;
-}
+const api: Record<string, unknown> = nestOperations((method) => (...args: unknown[]) => call(method, args));
 
 api.onEvent = (listener: WarpEventListener): (() => void) => {
   if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');

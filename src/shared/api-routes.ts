@@ -1,6 +1,7 @@
 /**
- * The daemon's HTTP API as data: which bridge method (bridge.ts) maps to which METHOD + path, so the web client
- * (src/renderer) and the server (src/engine/daemon) cannot disagree. Pure data and one pure helper.
+ * The daemon's HTTP API as data: the operations' METHOD + path (operations.ts) plus the routes only the web
+ * client uses, so the web client (src/renderer) and the server (src/engine/daemon) cannot disagree. Pure data
+ * and one pure helper.
  *
  * Conventions:
  * - JSON in (`Content-Type: application/json`) and out. GET/DELETE take their input as path params and query.
@@ -17,8 +18,9 @@
  *   raw bytes as the body (`Content-Type: application/octet-stream`) and the relative path in `?path=`; then
  *   `uploadCommit` with the archive options -> JobRef.
  */
+import { OPERATION_NAMES, OPERATIONS, type HttpMethod, type OperationName } from './operations.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { HttpMethod };
 
 export interface ApiRouteSpec {
   method: HttpMethod;
@@ -28,56 +30,26 @@ export interface ApiRouteSpec {
   bridge: string;
 }
 
-export const API_ROUTES = {
-  info: { method: 'GET', path: '/api/info', bridge: 'info' },
-
-  'archive.create': { method: 'POST', path: '/api/archive/create', bridge: 'archive.create' },
-  'archive.extract': { method: 'POST', path: '/api/archive/extract', bridge: 'archive.extract' },
-  'archive.verify': { method: 'POST', path: '/api/archive/verify', bridge: 'archive.verify' },
-  /** POST because the request may carry a password. */
-  'archive.list': { method: 'POST', path: '/api/archive/list', bridge: 'archive.list' },
-  'archive.info': { method: 'POST', path: '/api/archive/info', bridge: 'archive.info' },
+/** Routes that are not one operation of the table: uploads, downloads and the event stream (web mode). */
+export const WEB_ROUTES = {
   'archive.uploadBegin': { method: 'POST', path: '/api/uploads', bridge: 'archive.upload' },
   'archive.uploadFile': { method: 'PUT', path: '/api/uploads/:upload/file', bridge: 'archive.upload' },
   'archive.uploadCommit': { method: 'POST', path: '/api/uploads/:upload/commit', bridge: 'archive.upload' },
   'archive.uploadDiscard': { method: 'DELETE', path: '/api/uploads/:upload', bridge: 'archive.upload' },
   /** Streams the .warp file (`?archive=<path>`); for `archive.downloadUrl`. */
   'archive.download': { method: 'GET', path: '/api/archive/download', bridge: 'archive.downloadUrl' },
-
-  'jobs.list': { method: 'GET', path: '/api/jobs', bridge: 'jobs.list' },
-  'jobs.get': { method: 'GET', path: '/api/jobs/:id', bridge: 'jobs.get' },
-  'jobs.cancel': { method: 'POST', path: '/api/jobs/:id/cancel', bridge: 'jobs.cancel' },
-
-  'transfers.start': { method: 'POST', path: '/api/transfers', bridge: 'transfers.start' },
-  /** `?all=false` hides finished transfers. */
-  'transfers.list': { method: 'GET', path: '/api/transfers', bridge: 'transfers.list' },
-  'transfers.get': { method: 'GET', path: '/api/transfers/:id', bridge: 'transfers.get' },
-  'transfers.cancel': { method: 'POST', path: '/api/transfers/:id/cancel', bridge: 'transfers.cancel' },
-  'transfers.pause': { method: 'POST', path: '/api/transfers/:id/pause', bridge: 'transfers.pause' },
-  'transfers.resume': { method: 'POST', path: '/api/transfers/:id/resume', bridge: 'transfers.resume' },
-
-  'peers.self': { method: 'GET', path: '/api/peers/self', bridge: 'peers.self' },
-  'peers.list': { method: 'GET', path: '/api/peers', bridge: 'peers.list' },
-  'peers.pairStart': { method: 'POST', path: '/api/peers/pair/start', bridge: 'peers.pairStart' },
-  'peers.pairJoin': { method: 'POST', path: '/api/peers/pair/join', bridge: 'peers.pairJoin' },
-  'peers.remove': { method: 'DELETE', path: '/api/peers/:id', bridge: 'peers.remove' },
-
-  'swarm.status': { method: 'GET', path: '/api/swarm', bridge: 'swarm.status' },
-
-  'sync.list': { method: 'GET', path: '/api/sync', bridge: 'sync.list' },
-  'sync.add': { method: 'POST', path: '/api/sync', bridge: 'sync.add' },
-  'sync.remove': { method: 'DELETE', path: '/api/sync/:id', bridge: 'sync.remove' },
-  'sync.pause': { method: 'POST', path: '/api/sync/:id/pause', bridge: 'sync.pause' },
-  'sync.resume': { method: 'POST', path: '/api/sync/:id/resume', bridge: 'sync.resume' },
-
-  'config.get': { method: 'GET', path: '/api/config', bridge: 'config.get' },
-  'config.set': { method: 'PUT', path: '/api/config', bridge: 'config.set' },
-
   /** Server-Sent Events of WarpEvent; bridge `onEvent`. */
   events: { method: 'GET', path: '/api/events', bridge: 'onEvent' },
 } as const satisfies Record<string, ApiRouteSpec>;
 
-export type ApiRouteId = keyof typeof API_ROUTES;
+export type WebRouteId = keyof typeof WEB_ROUTES;
+export type ApiRouteId = OperationName | WebRouteId;
+
+/** Every route under /api: one per operation (operations.ts) plus the web routes. */
+export const API_ROUTES: Record<ApiRouteId, ApiRouteSpec> = {
+  ...(Object.fromEntries(OPERATION_NAMES.map((n) => [n, { method: OPERATIONS[n].method, path: OPERATIONS[n].path, bridge: n }])) as Record<OperationName, ApiRouteSpec>),
+  ...WEB_ROUTES,
+};
 
 /** Unauthenticated paths outside /api. */
 export const PUBLIC_PATHS = {

@@ -5,10 +5,11 @@
  *
  * Rules: plain JSON in and out (no Buffers, no Dates: ISO strings); long operations return an id at once
  * (`JobRef` / `TransferRef`) and report through `onEvent` (events.ts); failures reject with a `BridgeError`
- * carrying a stable code. Paths are paths on the machine running the engine (in web mode: the daemon's).
+ * carrying a stable code. Every call is one entry of the operation table (operations.ts). Paths are paths on the machine running the engine (in web mode: the daemon's).
  */
-import type { ErrorDto, JobDto, JobStatus, ProgressDto, WarpEventListener } from './events.ts';
+import type { ErrorDto, JobStatus, ProgressDto, WarpEventListener } from './events.ts';
 import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
+import type { BridgeOperations } from './operations.ts';
 
 /** What a rejected bridge call carries (an Error whose `code` is a WarpError code or an HTTP-level code). */
 export interface BridgeError extends Error {
@@ -380,61 +381,15 @@ export interface ConfigSetRequest {
 
 // ---- the bridge ----
 
-export interface WarpBridge {
-  info(): Promise<InfoDto>;
-
-  archive: {
-    create(req: ArchiveCreateRequest): Promise<JobRef>;
-    extract(req: ArchiveExtractRequest): Promise<JobRef>;
-    verify(req: ArchiveVerifyRequest): Promise<JobRef>;
-    list(req: ArchiveListRequest): Promise<ArchiveListResult>;
-    info(req: ArchiveInfoRequest): Promise<ArchiveInfoDto>;
+/**
+ * The contract's call methods come from the operation table (operations.ts); this adds what is not a plain call.
+ */
+export interface WarpBridge extends BridgeOperations {
+  archive: BridgeOperations['archive'] & {
     /** Web mode only (browsers give no paths): streams the files to the daemon, which archives them. */
     upload?(req: ArchiveUploadRequest, onUploadProgress?: (sentBytes: number, totalBytes: number) => void): Promise<JobRef>;
     /** Web mode only: a URL the browser can open to download an archive from the daemon's machine. */
     downloadUrl?(archive: string): string;
-  };
-
-  jobs: {
-    list(): Promise<JobDto[]>;
-    get(id: string): Promise<JobDto>;
-    cancel(id: string): Promise<JobDto>;
-  };
-
-  transfers: {
-    start(req: TransferStartRequest): Promise<TransferRef>;
-    list(req?: TransferListRequest): Promise<TransferDto[]>;
-    get(id: string): Promise<TransferDto>;
-    cancel(id: string): Promise<TransferDto>;
-    /** Stops the transfer and keeps its resumable session. */
-    pause(id: string): Promise<TransferDto>;
-    /** Reruns a paused or failed transfer; only missing chunks move. */
-    resume(id: string): Promise<TransferDto>;
-  };
-
-  peers: {
-    self(): Promise<SelfDto>;
-    list(): Promise<PeerDto[]>;
-    pairStart(req?: PairStartRequest): Promise<PairStartResult>;
-    pairJoin(req: PairJoinRequest): Promise<PeerDto>;
-    remove(id: string): Promise<RemoveResult>;
-  };
-
-  swarm: {
-    status(): Promise<SwarmStatusDto>;
-  };
-
-  sync: {
-    list(): Promise<SyncJobDto[]>;
-    add(req: SyncAddRequest): Promise<SyncJobDto>;
-    remove(id: string): Promise<RemoveResult>;
-    pause(id: string): Promise<SyncJobDto>;
-    resume(id: string): Promise<SyncJobDto>;
-  };
-
-  config: {
-    get(): Promise<ConfigDto>;
-    set(req: ConfigSetRequest): Promise<ConfigDto>;
   };
 
   /** Subscribes to every event; returns the unsubscribe function. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError, type ErrorCode } from '../core/errors.ts';
 import { API_ROUTES, PUBLIC_PATHS, SSE_HEARTBEAT_SECONDS } from '../../shared/api-routes.ts';
 import { Auth, loadOrCreateToken } from './auth.ts';
+import { serviceOperations } from './dispatch.ts';
 import { docsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
 import { GuardError, RequestGuard } from './request-guard.ts';
@@ -125,6 +126,7 @@ function loginPage(message: string): string {
 export async function startDaemonServer(o: DaemonServerOptions): Promise<RunningDaemon> {
   checkRouteTable();
   const svc = o.service;
+  const ops = serviceOperations(svc);
   const auth = new Auth(loadOrCreateToken(svc.home));
   const uploads = new Uploads(svc.home);
   // WARP_TEST_SSE_HEARTBEAT_MS: a test hook (real processes read it from the environment), like WARP_FAULT_*.
@@ -226,7 +228,7 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
       if (def.body) body = def.body.parse(raw, 'body', false);
       else if (raw !== undefined && !(typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) throw new HttpError(400, 'BAD_REQUEST', `${def.id} takes no body`);
     }
-    const out = await def.handler({ params, query, body }, { svc, uploads, req, res });
+    const out = await def.handler({ params, query, body }, { svc, ops, uploads, req, res });
     sendJson(res, def.status ?? 200, out);
   };
 

@@ -1,15 +1,15 @@
 /**
- * Web transport: the daemon's REST API (routes from src/shared/api-routes.ts) plus its SSE event stream.
+ * Web transport: the daemon's REST API (one client function per operation of src/shared/operations.ts, the
+ * web-only routes of src/shared/api-routes.ts) plus its SSE event stream.
  *
  * Auth: the page is served by the daemon, so the session cookie set by the printed login URL rides along with
  * same-origin requests. A token pasted by the user (or given as `#token=` in the URL) is kept in
  * sessionStorage and sent as a bearer header, and as `?token=` on the event stream (EventSource cannot send
  * headers).
  */
-import type {
-  ArchiveUploadRequest, JobRef, TransferListRequest, WarpBridge,
-} from '../../shared/bridge.ts';
+import type { ArchiveUploadRequest, JobRef, WarpBridge } from '../../shared/bridge.ts';
 import { API_ROUTES, apiPath, type ApiRouteId } from '../../shared/api-routes.ts';
+import { httpInputs, nestOperations, OPERATIONS, type BridgeOperations } from '../../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../../shared/events.ts';
 import { bridgeError } from './errors.ts';
 
@@ -173,6 +173,8 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     }
   }
 
+  // One client function per operation of the table: its method, path and how its arguments travel.
+  const operations = nestOperations((name) => (...args: unknown[]) => call(name, httpInputs(OPERATIONS[name], args)));
   const bridge: HttpBridge = {
     baseUrl,
     setToken(t) {
@@ -186,47 +188,11 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
       cb(state);
       return () => connListeners.delete(cb);
     },
-    info: () => call('info'),
+    ...(operations as unknown as BridgeOperations),
     archive: {
-      create: (req) => call('archive.create', { body: req }),
-      extract: (req) => call('archive.extract', { body: req }),
-      verify: (req) => call('archive.verify', { body: req }),
-      list: (req) => call('archive.list', { body: req }),
-      info: (req) => call('archive.info', { body: req }),
+      ...(operations.archive as BridgeOperations['archive']),
       upload,
       downloadUrl: (archive) => `${baseUrl}${apiPath('archive.download')}?${new URLSearchParams({ archive, ...(token ? { token } : {}) }).toString()}`,
-    },
-    jobs: {
-      list: () => call('jobs.list'),
-      get: (id) => call('jobs.get', { params: { id } }),
-      cancel: (id) => call('jobs.cancel', { params: { id } }),
-    },
-    transfers: {
-      start: (req) => call('transfers.start', { body: req }),
-      list: (req?: TransferListRequest) => call('transfers.list', { query: { all: req?.all === undefined ? undefined : String(req.all) } }),
-      get: (id) => call('transfers.get', { params: { id } }),
-      cancel: (id) => call('transfers.cancel', { params: { id } }),
-      pause: (id) => call('transfers.pause', { params: { id } }),
-      resume: (id) => call('transfers.resume', { params: { id } }),
-    },
-    peers: {
-      self: () => call('peers.self'),
-      list: () => call('peers.list'),
-      pairStart: (req) => call('peers.pairStart', { body: req ?? {} }),
-      pairJoin: (req) => call('peers.pairJoin', { body: req }),
-      remove: (id) => call('peers.remove', { params: { id } }),
-    },
-    swarm: { status: () => call('swarm.status') },
-    sync: {
-      list: () => call('sync.list'),
-      add: (req) => call('sync.add', { body: req }),
-      remove: (id) => call('sync.remove', { params: { id } }),
-      pause: (id) => call('sync.pause', { params: { id } }),
-      resume: (id) => call('sync.resume', { params: { id } }),
-    },
-    config: {
-      get: () => call('config.get'),
-      set: (req) => call('config.set', { body: req }),
     },
     onEvent(l) {
       listeners.add(l);

@@ -35,17 +35,18 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
     }) as unknown as F;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'onEvent' || key === 'pathForFile' || key === 'archive') continue;
+    if (key === 'onEvent' || key === 'pathForFile') continue;
     if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
     else if (value && typeof value === 'object') {
       const ns: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) ns[k] = typeof v === 'function' ? wrapFn(v as (...a: never[]) => unknown, value) : v;
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        // Desktop mode has paths: upload/downloadUrl are web-only and deliberately absent.
+        if (key === 'archive' && (k === 'upload' || k === 'downloadUrl')) continue;
+        ns[k] = typeof v === 'function' ? wrapFn(v as (...a: never[]) => unknown, value) : v;
+      }
       out[key] = ns;
     }
   }
-  // Desktop mode has paths: upload/downloadUrl are web-only and deliberately absent.
-  const a = raw.archive;
-  out.archive = { create: wrapFn(a.create, a), extract: wrapFn(a.extract, a), verify: wrapFn(a.verify, a), list: wrapFn(a.list, a), info: wrapFn(a.info, a) };
   out.onEvent = (l: Parameters<WarpBridge['onEvent']>[0]) => raw.onEvent(l);
   if (typeof raw.pathForFile === 'function') out.pathForFile = (f: File) => raw.pathForFile(f);
   return out as unknown as WarpBridge & DesktopExtras;

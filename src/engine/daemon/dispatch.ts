@@ -1,0 +1,41 @@
+/**
+ * The service's side of the operation table (src/shared/operations.ts): which WarpService method serves each
+ * operation. The type-checker holds it to exactly the table's names, arguments and results, so an operation
+ * added to the table and not served here (or served with the wrong types) fails `npm run typecheck`.
+ * Both transports call through it: the HTTP routes (routes.ts) and Electron main's IPC handlers.
+ */
+import type { OperationHandlers } from '../../shared/operations.ts';
+import type { WarpService } from './service.ts';
+
+export function serviceOperations(s: WarpService): OperationHandlers {
+  return {
+    info: () => s.info(),
+    'archive.create': (req) => s.archiveCreate(req),
+    'archive.extract': (req) => s.archiveExtract(req),
+    'archive.verify': (req) => s.archiveVerify(req),
+    'archive.list': (req) => s.archiveList(req),
+    'archive.info': (req) => s.archiveInfo(req),
+    'jobs.list': () => s.jobList(),
+    'jobs.get': (id) => s.jobGet(id),
+    'jobs.cancel': (id) => s.jobCancel(id),
+    'transfers.start': (req) => s.transferStart(req),
+    'transfers.list': (req) => s.transferList(req),
+    'transfers.get': (id) => s.transferGet(id),
+    'transfers.cancel': (id) => s.transferCancel(id),
+    'transfers.pause': (id) => s.transferPause(id),
+    'transfers.resume': (id) => s.transferResume(id),
+    'peers.self': () => s.peersSelf(),
+    'peers.list': () => s.peersList(),
+    'peers.pairStart': (req) => s.peersPairStart(req),
+    'peers.pairJoin': (req) => s.peersPairJoin(req),
+    'peers.remove': (id) => s.peersRemove(id),
+    'swarm.status': () => s.swarmStatus(),
+    'sync.list': () => s.syncList(),
+    'sync.add': (req) => s.syncAdd(req),
+    'sync.remove': (id) => s.syncRemove(id),
+    'sync.pause': (id) => s.syncPause(id),
+    'sync.resume': (id) => s.syncResume(id),
+    'config.get': () => s.configGet(),
+    'config.set': (req) => s.configSet(req),
+  };
+}
