@@ -14,12 +14,15 @@ export interface ListenerOptions {
   /** Node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
   env?: Record<string, string>;
+  /** Execute `bin` itself (its shebang's Node flags apply, as for a user's `warp`) instead of `node bin`. */
+  direct?: boolean;
 }
 
 /** Starts the listener on a free port and resolves with its `<peer-id>@127.0.0.1:<port>` address. */
 export async function startListener(o: ListenerOptions): Promise<{ proc: ChildProcess; addr: string }> {
   fs.mkdirSync(o.root, { recursive: true });
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), o.bin, '--json', ...(o.globalArgs ?? []), 'listen', '--root', o.root, '--port', '0', '--host', '127.0.0.1', '--allow', o.allow, ...(o.args ?? [])], {
+  const [cmd, pre] = o.direct ? [o.bin, []] : [process.execPath, [...(o.nodeArgs ?? []), o.bin]];
+  const proc = spawn(cmd, [...pre, '--json', ...(o.globalArgs ?? []), 'listen', '--root', o.root, '--port', '0', '--host', '127.0.0.1', '--allow', o.allow, ...(o.args ?? [])], {
     env: { ...process.env, WARP_HOME: o.home, ...o.env }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
