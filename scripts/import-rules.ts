@@ -5,17 +5,18 @@
 export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   core: [],
   config: ['core'],
+  ignore: ['core'],
   telemetry: ['core', 'config'],
   codec: ['core', 'config', 'telemetry'],
-  archive: ['core', 'config', 'telemetry', 'codec'],
-  store: ['core', 'config', 'telemetry', 'codec', 'archive'],
-  net: ['core', 'config', 'telemetry', 'codec', 'archive', 'store'],
-  transfer: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net'],
+  archive: ['core', 'config', 'telemetry', 'codec', 'ignore'],
+  store: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive'],
+  net: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store'],
+  transfer: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net'],
   sched: ['core'],
   'sched-node': ['core', 'sched'],
-  swarm: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched'],
-  sync: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
-  daemon: ['core', 'config', 'telemetry', 'codec', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
+  swarm: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched'],
+  sync: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
+  daemon: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
 };
 
 /** Engine modules that must run in a browser (the renderer hosts the WebGPU scheduler): no Node built-ins. */

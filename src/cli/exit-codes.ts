@@ -21,6 +21,7 @@ export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case ErrorCodes.USAGE:
     case ErrorCodes.CONFIG_INVALID:
+    case ErrorCodes.IGNORE_INVALID:
       return ExitCode.USAGE;
     case ErrorCodes.ARCHIVE_NOT_WARP:
     case ErrorCodes.ARCHIVE_VERSION:

@@ -312,4 +312,35 @@ describe('SyncManager when the folder goes missing', () => {
     expect(read(path.join(s.peerFolder, 'b.txt'))!.toString()).toBe('watched again\n');
     await s.listener.stop();
   }, 90_000);
+
+  it('ignore rules: the job presets and patterns and the folder .warpignore leave paths out of the push, and the watcher does not wake for them', async () => {
+    const s = await setup({ 'keep.txt': 'k\n', '.warpignore': '*.tmp\n', 'scratch.tmp': 't', '.git/HEAD': 'ref', 'out/x.o': 'o', 'notes/b.txt': 'b\n' });
+    const { m, events } = manager(s);
+    expect(() => m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', ignore: { patterns: ['[bad'] } })).toThrow(/never closed/);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', ignore: { presets: ['vcs'], patterns: ['out/'] } });
+    expect(readState(stateFilePath(s.homeA)).jobs[0].job.ignore).toEqual({ presets: ['vcs'], patterns: ['out/'] });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    expect(fs.readdirSync(s.peerFolder, { recursive: true }).map(String).sort()).toEqual(['.warpignore', 'keep.txt', 'notes', 'notes/b.txt']);
+    // Writes to ignored paths: no change event, no push.
+    fs.writeFileSync(path.join(s.folder, 'other.tmp'), 'x');
+    fs.writeFileSync(path.join(s.folder, '.git', 'index'), 'x');
+    fs.mkdirSync(path.join(s.folder, 'out', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(s.folder, 'out', 'deep', 'y.o'), 'x');
+    await sleep(1200);
+    expect(events.filter((e) => e.type === 'sync.change')).toEqual([]);
+    // Editing .warpignore takes effect for the watcher and the next push: *.tmp is included again.
+    fs.writeFileSync(path.join(s.folder, '.warpignore'), '# nothing\n');
+    await waitFor('the push after .warpignore changed', () => pushes(events).length === 2);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'scratch.tmp'))!.toString()).toBe('t');
+    fs.writeFileSync(path.join(s.folder, 'late.tmp'), 'late');
+    await waitFor('the push of a no-longer-ignored file', () => pushes(events).length === 3);
+    await m.idle();
+    expect(read(path.join(s.peerFolder, 'late.tmp'))!.toString()).toBe('late');
+    expect(fs.existsSync(path.join(s.peerFolder, '.git'))).toBe(false);
+    expect(m.status(job.id).state).toBe('idle');
+    await s.listener.stop();
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createProgressRenderer } from '../render/progress.ts';
+import { ignoreOptions, ignoreRulesFrom, printDryRun, type IgnoreCliOpts } from './ignore-options.ts';
 
 interface KeyOpts { passwordFile?: string; keyFile?: string }
 
@@ -21,11 +22,14 @@ function printResult(ctx: CliContext, result: Record<string, unknown>, human: st
   else if (!ctx.opts().quiet) for (const l of human) ctx.err(l);
 }
 
-export interface CreateCliOpts extends KeyOpts { output: string; level?: string; chunkAvg?: string; force?: boolean; fsync?: boolean; workers?: string }
+export interface CreateCliOpts extends KeyOpts, IgnoreCliOpts { output?: string; level?: string; chunkAvg?: string; force?: boolean; fsync?: boolean; workers?: string; dryRun?: boolean }
 
 export async function runCreate(ctx: CliContext, inputs: string[], o: CreateCliOpts): Promise<void> {
   const { config } = loadCliConfig(ctx, { archive: { level: o.level } });
   if (o.level && !isLevelName(o.level)) throw new WarpError(ErrorCodes.USAGE, `--level must be fast, balanced or max (got '${o.level}')`);
+  const ignore = ignoreRulesFrom(o);
+  if (o.dryRun) { printDryRun(ctx, inputs, ignore); return; }
+  if (!o.output) throw new WarpError(ErrorCodes.USAGE, "say where to write the archive: -o <file> ('-' for standard output)");
   const chunker: ChunkerParams = o.chunkAvg
     ? paramsForAverage(parseByteSize(o.chunkAvg, '--chunk-avg'))
     : { minSize: config.archive.chunkMin, avgSize: config.archive.chunkAvg, maxSize: config.archive.chunkMax };
@@ -34,7 +38,7 @@ export async function runCreate(ctx: CliContext, inputs: string[], o: CreateCliO
   const progress = createProgressRenderer(ctx, 'archiving', { stdoutIsData: toStdout });
   const r = await createArchive({
     inputs, output: o.output, level: config.archive.level, chunker, key, overwrite: o.force, fsync: o.fsync,
-    workers: o.workers ? Number(o.workers) : config.archive.workers, onEvent: (e) => progress.event(e),
+    workers: o.workers ? Number(o.workers) : config.archive.workers, onEvent: (e) => progress.event(e), ignore,
   }).finally(() => progress.done());
   const { manifest: _m, ...result } = r;
   if (toStdout) {
@@ -65,14 +69,15 @@ export async function runExtract(ctx: CliContext, archive: string, paths: string
 export function register(program: Command, ctx: CliContext): void {
   const archive = program.command('archive').description('create, extract, list, verify and inspect .warp archives');
 
-  keyOptions(archive.command('create').argument('<paths...>', 'files and directories to archive')
+  keyOptions(ignoreOptions(archive.command('create').argument('<paths...>', 'files and directories to archive')
     .description('create a .warp archive (dedup, adaptive zstd, optional encryption)')
-    .requiredOption('-o, --output <file>', "archive to write ('-' for standard output)")
+    .option('-n, --dry-run', 'list what would be archived (after ignore rules) and stop')
+    .option('-o, --output <file>', "archive to write ('-' for standard output; required unless --dry-run)")
     .option('--level <level>', 'compression: fast | balanced | max (default from config: fast)')
     .option('--chunk-avg <size>', 'average chunk size, e.g. 1MiB (min = avg/4, max = avg*4)')
     .option('-f, --force', 'replace an existing archive')
     .option('--fsync', 'flush the archive to disk before finishing')
-    .option('--workers <n>', 'worker threads (default: one per core)'))
+    .option('--workers <n>', 'worker threads (default: one per core)')))
     .action((inputs: string[], o: CreateCliOpts) => runCreate(ctx, inputs, o));
 
   keyOptions(archive.command('extract').argument('<archive>', 'the .warp file').argument('[paths...]', 'only these entries (and what is under them)')

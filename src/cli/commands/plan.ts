@@ -5,15 +5,17 @@ import { splitRemotePath } from '../../engine/net/address.ts';
 import { planSend } from '../../engine/transfer/client.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
+import { ignoreOptions, ignoreRulesFrom, type IgnoreCliOpts } from './ignore-options.ts';
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('plan').argument('<path>', 'what you would send').argument('<peer-address>', 'peer[:/remote/dir]')
+  ignoreOptions(program.command('plan').argument('<path>', 'what you would send').argument('<peer-address>', 'peer[:/remote/dir]')
     .description('show what `warp send` would move: files, bytes, chunks the peer already has, estimated time from a probe')
-    .option('--transport <t>', 'quic | tcp | auto')
-    .action(async (src: string, dest: string, o: NetCliOpts) => {
+    .option('--transport <t>', 'quic | tcp | auto'))
+    .action(async (src: string, dest: string, o: NetCliOpts & IgnoreCliOpts) => {
+      const ignore = ignoreRulesFrom(o);
       const env = await transferEnv(ctx, o);
       const { address, remotePath } = splitRemotePath(dest);
-      const p = await planSend(env, src, address, remotePath ?? '/');
+      const p = await planSend(env, src, address, remotePath ?? '/', ignore);
       env.index?.close();
       if (ctx.opts().json) { ctx.out(JSON.stringify({ type: 'result', ...p })); return; }
       ctx.out([

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { looksLikePeerAddress } from '../../engine/net/address.ts';
 import type { CliContext } from '../context.ts';
 import { runCreate, runExtract, type CreateCliOpts } from './archive.ts';
+import { ignoreOptions } from './ignore-options.ts';
 import { CONTENT_ID, runSwarmFetch, type SwarmCliOpts } from './swarm-fetch.ts';
 import { runNetFetch, runNetSend } from './transfer.ts';
 
@@ -17,10 +18,11 @@ const netOptions = (c: Command): Command => c
   .option('--no-compress', 'never compress chunks on the wire');
 
 export function register(program: Command, ctx: CliContext): void {
-  netOptions(program.command('send').argument('<src>', 'file or directory').argument('<dest>', 'peer address[:/remote/dir], or an archive to write (.warp)')
+  ignoreOptions(netOptions(program.command('send').argument('<src>', 'file or directory').argument('<dest>', 'peer address[:/remote/dir], or an archive to write (.warp)')
     .description('send a path to a peer (it pulls what it lacks), or archive it into a local .warp file')
+    .option('-n, --dry-run', 'list what would be sent (after ignore rules) and stop')
     .option('--password-file <file>', 'encrypt with a password from this file (archive)').option('--key-file <file>', 'encrypt with a 32-byte key file (archive)')
-    .option('--level <level>', 'compression: fast | balanced | max (archive)').option('-f, --force', 'replace an existing archive'))
+    .option('--level <level>', 'compression: fast | balanced | max (archive)').option('-f, --force', 'replace an existing archive')))
     .action((src: string, dest: string, o: Omit<CreateCliOpts, 'output'> & { transport?: string; streams?: string; window?: string; compress?: boolean }) =>
       looksLikePeerAddress(dest) ? runNetSend(ctx, src, dest, o) : runCreate(ctx, [src], { ...o, output: dest }));
 

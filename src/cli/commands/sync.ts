@@ -8,6 +8,7 @@ import { formatBytes } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError, type ErrorCode } from '../../engine/core/errors.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { parseDuration } from '../../engine/config/index.ts';
+import { PRESET_NAMES } from '../../engine/ignore/index.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES, SyncManager, addJob, formatWindow, parseWindow, readLinuxOnBattery, readState, removeJob, setJobPaused, stateFilePath,
@@ -16,7 +17,7 @@ import {
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
 
-interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string; debounce?: string }
+interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string; debounce?: string; exclude?: string[]; preset?: string[] }
 
 const jobLine = (j: SyncJob, extra = ''): string =>
   `${j.id}  ${j.folder} -> ${j.peer}:${j.remotePath}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
@@ -50,6 +51,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--pause-on-metered', 'hold changes while the network is metered')
     .option('--debounce <duration>', 'quiet time after the last change before a push, e.g. 500ms or 5s (default: config sync.debounce)')
     .option('--conflict <policy>', `who wins when a file changed on both sides: ${CONFLICT_POLICIES.join(', ')} (default newer-wins)`)
+    .option('--exclude <pattern>', "leave out paths matching this gitignore pattern (repeatable; .warpignore files in the folder apply too)", (v: string, p: string[] = []) => [...p, v])
+    .option('--preset <names>', `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated)`, (v: string, p: string[] = []) => [...p, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
     .action((folder: string, dest: string, o: AddOpts) => {
       const { address, remotePath } = splitRemotePath(dest);
       if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
@@ -63,6 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
       const rec = addJob(file(), {
         folder, peer: address, remotePath: remotePath ?? '/', schedule: (o.schedule ?? []).map(parseWindow),
         pauseOnBattery: o.pauseOnBattery, pauseOnMetered: o.pauseOnMetered, conflict: o.conflict as ConflictPolicy | undefined, debounceMs,
+        ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
       }, Date.now());
       if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
       else say(`added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`);

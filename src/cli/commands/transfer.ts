@@ -9,6 +9,7 @@ import type { CliContext } from '../context.ts';
 import { wirePauseControls } from '../pause-control.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
+import { ignoreRulesFrom, printDryRun, type IgnoreCliOpts } from './ignore-options.ts';
 
 function renderer(ctx: CliContext, label: string): { on: (e: TransferEvent) => void; done: () => void } {
   const p = createProgressRenderer(ctx, label);
@@ -22,8 +23,10 @@ function result(ctx: CliContext, r: Record<string, unknown>, line: string): void
   else if (!ctx.opts().quiet) ctx.err(line);
 }
 
-export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts): Promise<void> {
+export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts & IgnoreCliOpts & { dryRun?: boolean }): Promise<void> {
   const { address, remotePath } = splitRemotePath(dest);
+  const ignore = ignoreRulesFrom(o);
+  if (o.dryRun) { printDryRun(ctx, [src], ignore); return; }
   const env = await transferEnv(ctx, o);
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
@@ -32,7 +35,7 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'sending');
   try {
-    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on });
+    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on, ignore });
     r0.done();
     result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {

@@ -24,6 +24,7 @@ import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';
 import { FileSink, StreamSink, type ByteSink } from './sink.ts';
 import { SlabPool, type Slab } from './slabs.ts';
 import { EncodeQueue } from './encode-queue.ts';
+import type { IgnoreRules } from '../ignore/matcher.ts';
 import { scanInputs } from './walk.ts';
 
 export interface CreateOptions {
@@ -41,6 +42,8 @@ export interface CreateOptions {
   fsync?: boolean;
   signal?: AbortSignal;
   onEvent?: ArchiveEventListener;
+  /** What to leave out (default: what the `.warpignore` files in the inputs say). */
+  ignore?: IgnoreRules;
 }
 
 export interface CreateResult {
@@ -81,7 +84,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const emit = opts.onEvent ?? (() => {});
 
   // Inputs first: a missing input fails before any output exists.
-  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || abs.startsWith(tempPrefix)));
+  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || abs.startsWith(tempPrefix)), opts.ignore);
   for (const s of scan.skipped) emit({ type: 'archive.warning', op: 'create', path: s.path, message: `skipped: ${s.reason}` });
 
   const crypto = opts.key ? await newArchiveKeys(opts.key, opts.argon2 ?? DEFAULT_ARGON2) : undefined;

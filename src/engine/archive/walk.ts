@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { DEFAULT_IGNORE, type IgnoreRules, type TreeMatcher } from '../ignore/matcher.ts';
 import { EntryType } from './manifest.ts';
 
 export interface ScanResult {
@@ -23,6 +24,8 @@ export interface ScanResult {
   totalBytes: number;
   fileCount: number;
   skipped: Array<{ path: string; reason: string }>;
+  /** Entries the ignore rules left out (a folder counts once, whatever it held). */
+  ignored: number;
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -32,6 +35,7 @@ class Columns implements ScanResult {
   totalBytes = 0;
   fileCount = 0;
   skipped: Array<{ path: string; reason: string }> = [];
+  ignored = 0;
   private rels: string[] = [];
   private bases: string[] = [];
   private baseOf = new Uint16Array(1024);
@@ -73,12 +77,19 @@ class Columns implements ScanResult {
   linkTarget(i: number): string | undefined { return this.links.get(i); }
 }
 
-/** `exclude` says which absolute paths never to enter (the archive being written, its temporary file). */
-export function scanInputs(inputs: string[], exclude: (abs: string) => boolean = () => false): ScanResult {
+/**
+ * `exclude` says which absolute paths never to enter (the archive being written, its temporary file);
+ * `ignore` holds the user's rules (by default: the `.warpignore` files in the tree), applied under each input
+ * that is a folder (the folder is the root its `.warpignore` files and patterns are read against). What the
+ * rules leave out is counted in `ignored`.
+ */
+export function scanInputs(inputs: string[], exclude: (abs: string) => boolean = () => false, ignore: IgnoreRules = DEFAULT_IGNORE): ScanResult {
   if (inputs.length === 0) throw new WarpError(ErrorCodes.USAGE, 'nothing to archive: give at least one file or directory');
   const out = new Columns();
   const tops = new Set<string>();
 
+  let matcher: TreeMatcher | undefined; // the current input's
+  let topLen = 0;
   const visit = (base: number, abs: string, rel: string): void => {
     if (exclude(abs)) return;
     let st: fs.Stats;
@@ -87,6 +98,7 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
     } catch (e) {
       throw fromSystemError(e, abs, 'read');
     }
+    if (matcher && rel.length > topLen && matcher.excludes(rel.slice(topLen), st.isDirectory())) { out.ignored++; return; }
     if (st.isFile()) {
       out.push(base, rel, EntryType.FILE, st);
       out.totalBytes += st.size;
@@ -114,6 +126,8 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
     if (top === '' || top === '.' || top === '..') throw new WarpError(ErrorCodes.USAGE, `cannot archive '${input}' (it has no name); archive its contents instead`);
     if (tops.has(top)) throw new WarpError(ErrorCodes.USAGE, `two inputs have the same name '${top}': archive them from a common parent directory instead`);
     tops.add(top);
+    matcher = ignore.forRoot(abs);
+    topLen = top.length + 1;
     visit(out.addBase(path.dirname(abs)), abs, top);
   }
   return out;

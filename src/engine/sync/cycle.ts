@@ -11,7 +11,9 @@ import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { buildTree } from '../transfer/tree.ts';
 import { sendTree, type TransferEnv } from '../transfer/client.ts';
+import type { IgnoreRules } from '../ignore/matcher.ts';
 import { conflictName, isTemporaryName, planSync } from './conflict.ts';
+import { jobIgnoreRules } from './jobs.ts';
 import type { SyncEvent } from './events.ts';
 import { fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
 import type { FileMap, PushSummary, SyncJob, SyncStateName } from './types.ts';
@@ -32,8 +34,8 @@ export interface CycleResult {
   push?: PushSummary;
 }
 
-export function scanLocal(env: TransferEnv, folder: string): FileMap {
-  const m = buildTree(folder, env.chunking, env.index).manifest;
+export function scanLocal(env: TransferEnv, folder: string, ignore?: IgnoreRules): FileMap {
+  const m = buildTree(folder, env.chunking, env.index, undefined, ignore).manifest;
   const files = fileMapOf(m);
   for (const p of Object.keys(files)) if (isTemporaryName(p)) delete files[p];
   return files;
@@ -50,10 +52,15 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   assertFolder(folder);
   c.setState('scanning');
   removeStaleStages(folder);
-  let local = scanLocal(env, folder);
+  const rules = jobIgnoreRules(job);
+  let local = scanLocal(env, folder, rules);
   const remoteDir = remoteFolder(job.remotePath, folder);
-  const remote = await fetchRemoteFiles(env, job.peer, remoteDir);
-  const plan = planSync(c.snapshot, local, remote, job.conflict);
+  // What the rules leave out is outside the job on both sides: the peer's copy of an ignored file is neither
+  // pulled nor (once deletions propagate) deleted, and a file ignored since the last sync is not "deleted here".
+  const matcher = rules.forRoot(folder);
+  const inScope = (m: FileMap): FileMap => Object.fromEntries(Object.entries(m).filter(([rel]) => !matcher.excludesPath(rel, false)));
+  const remote = inScope(await fetchRemoteFiles(env, job.peer, remoteDir));
+  const plan = planSync(inScope(c.snapshot), local, remote, job.conflict);
   const abs = (rel: string): string => path.join(folder, ...rel.split('/'));
   const exists = (rel: string): boolean => fs.existsSync(abs(rel)) || rel in remote;
   let pulled = 0;
@@ -77,7 +84,7 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
       c.emit({ type: 'sync.conflict', id: job.id, path: a.path, keptAs, winner: a.winner });
     }
   }
-  if (pulled + conflicts > 0) local = scanLocal(env, folder);
+  if (pulled + conflicts > 0) local = scanLocal(env, folder, rules);
   if (!plan.needsPush) return { snapshot: local };
 
   const changedFiles = plan.actions.filter((a) => a.kind !== 'pull').length;
@@ -85,7 +92,7 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   c.setState('pushing');
   c.emit({ type: 'sync.push-started', id: job.id, files: Object.keys(local).length, bytes, changedFiles });
   const t0 = performance.now();
-  const r = await sendTree(env, { address: job.peer, localPath: folder, remotePath: job.remotePath, signal: c.signal });
+  const r = await sendTree(env, { address: job.peer, localPath: folder, remotePath: job.remotePath, signal: c.signal, ignore: rules });
   const push: PushSummary = {
     at: new Date(c.now()).toISOString(), files: r.files, bytes: r.bytes, fetchedBytes: r.fetchedBytes, wireBytes: r.wireBytes,
     fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, unchangedFiles: r.unchangedFiles, pulled, conflicts,

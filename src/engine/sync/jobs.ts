@@ -10,7 +10,8 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { parsePeerAddress } from '../net/address.ts';
 import { validateSchedule } from './schedule.ts';
 import { updateState, type JobRecord } from './state-file.ts';
-import { CONFLICT_POLICIES, type SyncJob, type SyncJobSpec } from './types.ts';
+import { CONFLICT_POLICIES, type SyncIgnore, type SyncJob, type SyncJobSpec } from './types.ts';
+import { DEFAULT_IGNORE, IgnoreRules } from '../ignore/matcher.ts';
 
 /** Validates what a user asked for and fills the defaults. */
 export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
@@ -36,12 +37,32 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
   }
   const conflict = spec.conflict ?? 'newer-wins';
   if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
+  const ignore = normalizeIgnore(spec.ignore);
   return {
     id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath, schedule,
     pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict,
-    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), paused: false,
+    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), ...(ignore ? { ignore } : {}), paused: false,
     createdAt: new Date(nowMs).toISOString(),
   };
+}
+
+/** Checks a job's ignore patterns and presets now (a bad one is refused at add, not at the first sync). */
+function normalizeIgnore(ig: SyncIgnore | undefined): SyncIgnore | undefined {
+  if (ig === undefined) return undefined;
+  const list = (v: unknown, what: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new WarpError(ErrorCodes.USAGE, `ignore.${what} must be a list of strings`);
+    return [...v] as string[];
+  };
+  const patterns = list(ig.patterns, 'patterns');
+  const presets = list(ig.presets, 'presets');
+  IgnoreRules.compile({ patterns, presets });
+  return patterns.length + presets.length ? { patterns, presets } : undefined;
+}
+
+/** The rules a job's scans and watcher apply. */
+export function jobIgnoreRules(job: SyncJob): IgnoreRules {
+  return job.ignore ? IgnoreRules.compile({ patterns: job.ignore.patterns, presets: job.ignore.presets }) : DEFAULT_IGNORE;
 }
 
 /** Adds a job to the file; the same folder, peer and remote path twice is refused. */

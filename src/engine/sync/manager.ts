@@ -14,11 +14,12 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { EventBus } from '../core/events.ts';
 import { ErrorCodes, isWarpError } from '../core/errors.ts';
+import { IGNORE_FILE, type TreeMatcher } from '../ignore/matcher.ts';
 import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './events.ts';
-import { addJob, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import { addJob, jobIgnoreRules, removeJob, setJobPaused, unknownJob } from './jobs.ts';
 import { insideSchedule } from './schedule.ts';
 import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
 import {
@@ -190,11 +191,13 @@ export class SyncManager {
   private async watchFolder(rt: Runtime): Promise<void> {
     const folder = rt.record.job.folder;
     if (rt.watcher || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return;
-    const w = watch(folder, { ignoreInitial: true, ignored: (p: string) => isTemporaryName(p) });
+    const matcher = jobIgnoreRules(rt.record.job).forRoot(folder);
+    const w = watch(folder, { ignoreInitial: true, ignored: (p: string, st?: fs.Stats) => isTemporaryName(p) || watchIgnores(matcher, p, st) });
     rt.watcher = w;
     w.on('all', (_event, p) => {
       if (typeof p === 'string') {
         const rel = path.relative(folder, p).split(path.sep).join('/');
+        if (path.basename(p) === IGNORE_FILE) matcher.forget(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
         rt.changed.add(rel);
         rt.unsynced.add(rel);
       }
@@ -364,5 +367,20 @@ export class SyncManager {
     if (r.lastError) { s.lastError = r.lastError; s.lastErrorCode = r.lastErrorCode; }
     if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
     return s;
+  }
+}
+
+/**
+ * The watcher's question: is this path left out by the job's rules? chokidar asks once without stats (then a
+ * folder-only pattern cannot match yet) and again with them. A broken `.warpignore` does not stop the watcher:
+ * the path counts as included and the sync's scan reports the file and line.
+ */
+function watchIgnores(m: TreeMatcher, abs: string, st?: fs.Stats): boolean {
+  const rel = m.relOf(abs);
+  if (rel === undefined || rel === '') return false;
+  try {
+    return m.excludesPath(rel, st?.isDirectory() ?? false);
+  } catch {
+    return false;
   }
 }

@@ -28,6 +28,14 @@ export interface SyncJobSpec {
   conflict?: ConflictPolicy;
   /** This job's quiet time after the last change (ms); the manager's default when absent. */
   debounceMs?: number;
+  /** What to leave out besides the `.warpignore` files in the folder (docs/IGNORE.md). */
+  ignore?: SyncIgnore;
+}
+
+/** A job's own ignore rules: gitignore patterns relative to the folder, and preset names. */
+export interface SyncIgnore {
+  patterns?: string[];
+  presets?: string[];
 }
 
 export interface SyncJob {
@@ -40,6 +48,7 @@ export interface SyncJob {
   pauseOnMetered: boolean;
   conflict: ConflictPolicy;
   debounceMs?: number;
+  ignore?: SyncIgnore;
   /** Paused by the user (pause()/resume()); survives restarts. */
   paused: boolean;
   createdAt: string;

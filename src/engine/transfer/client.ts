@@ -11,6 +11,7 @@ import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
+import type { IgnoreRules } from '../ignore/matcher.ts';
 import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
 import type { Channel } from '../net/channel.ts';
 import type { Identity } from '../net/identity.ts';
@@ -140,6 +141,8 @@ export interface SendOptions {
   /** Pause and resume: the receiving peer stops asking for chunks while paused (protocol 2). */
   pause?: PauseController;
   onEvent?: TransferEventListener;
+  /** What to leave out (default: what the `.warpignore` files in the tree say). */
+  ignore?: IgnoreRules;
 }
 
 export interface SendResult extends ReceiveResult {
@@ -161,7 +164,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   trace('send: scan start');
   let tree;
   try {
-    tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }));
+    tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }), o.ignore);
   } catch (e) {
     linkP.then((l) => l.close(), () => {}).catch(() => {});
     throw e;
@@ -275,8 +278,8 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
   }
 }
 
-export async function planSend(env: TransferEnv, localPath: string, address: string, remotePath: string): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
-  const tree = buildTree(path.resolve(localPath), env.chunking, env.index);
+export async function planSend(env: TransferEnv, localPath: string, address: string, remotePath: string, ignore?: IgnoreRules): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
+  const tree = buildTree(path.resolve(localPath), env.chunking, env.index, undefined, ignore);
   const probe = await probePeer(env, address, { bytes: 16 * 1024 * 1024 });
   const link = await connectPeer(env, address);
   try {

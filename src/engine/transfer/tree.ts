@@ -9,6 +9,7 @@ import { scanInputs } from '../archive/walk.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
+import type { IgnoreRules } from '../ignore/matcher.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 
@@ -28,8 +29,9 @@ export interface LocalTree {
 
 export const idKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, HASH_BYTES).toString('base64');
 
-export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex, onWarning?: (path: string, message: string) => void): LocalTree {
-  const scan = scanInputs([abs]);
+/** `ignore`: the rules that leave paths out (default: the `.warpignore` files in the tree). */
+export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex, onWarning?: (path: string, message: string) => void, ignore?: IgnoreRules): LocalTree {
+  const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
   const b = new ManifestBuilder(params);
   const seen = new Map<string, number>();
