@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { WarpError } from '../engine/core/errors.ts';
+import { escapeControl, escapeTerminal } from '../engine/core/safe-text.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { registerCommands } from './commands/index.ts';
@@ -21,8 +22,10 @@ const program = new Command('warp')
 
 const ctx: CliContext = {
   opts: () => program.opts<GlobalOptions>(),
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  // Every line printed passes escapeTerminal: no escape sequence from a name, a path or a peer reaches the
+  // terminal, whichever command printed it (JSON lines stay JSON with the exact strings).
+  out: (line) => process.stdout.write(escapeTerminal(line) + '\n'),
+  err: (line) => process.stderr.write(escapeTerminal(line) + '\n'),
   stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 
@@ -30,7 +33,7 @@ registerCommands(program, ctx);
 
 function reportError(e: WarpError): void {
   if (program.opts<GlobalOptions>().json) ctx.out(JSON.stringify({ type: 'error', error: e.toJSON() }));
-  ctx.err(`warp: error [${e.code}]: ${e.message}`);
+  ctx.err(`warp: error [${e.code}]: ${escapeControl(e.message)}`);
 }
 
 try {

@@ -6,6 +6,7 @@ import { isLevelName } from '../../engine/codec/compress.ts';
 import { paramsForAverage, type ChunkerParams } from '../../engine/codec/fastcdc.ts';
 import { formatBytes, formatRate, parseByteSize } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -100,7 +101,8 @@ export function register(program: Command, ctx: CliContext): void {
           if (ctx.opts().json) {
             ctx.out(JSON.stringify({ type: 'entry', path: e.path, kind: type, size: e.size, stored, mode: e.mode.toString(8), mtimeMs: e.mtimeMs, ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}) }));
           } else {
-            const name = e.type === EntryType.DIR ? e.path + '/' : e.type === EntryType.SYMLINK ? `${e.path} -> ${e.linkTarget}` : e.path;
+            const shown = escapeControl(e.path);
+            const name = e.type === EntryType.DIR ? shown + '/' : e.type === EntryType.SYMLINK ? `${shown} -> ${escapeControl(e.linkTarget ?? '')}` : shown;
             ctx.out(`${type.padEnd(7)} ${String(e.size).padStart(12)} ${String(stored).padStart(12)}  ${name}`);
           }
         }

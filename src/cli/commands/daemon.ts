@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { loadOrCreateToken, startDaemon, tokenFile } from '../../engine/daemon/index.ts';
@@ -63,7 +64,8 @@ export function register(program: Command, ctx: CliContext): void {
       const uiDir = path.resolve(o.ui ?? defaultUiDir());
       const d = await startDaemon({
         home, config, host: config.daemon.host, port: port(undefined, config.daemon.port, '--port'), uiDir, listen,
-        log: (m) => { if (!quiet) ctx.err(`warp daemon: ${m}`); },
+        // One record per line: peers' paths and messages, and a request's URL, are escaped (a 500's stack too).
+        log: (m) => { if (!quiet) ctx.err(`warp daemon: ${escapeControl(m)}`); },
       });
       const loginUrl = d.server.loginUrl();
       // Bound to every interface (the phone companion): a login URL per LAN address too.

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { WarpNode } from '../../engine/net/node.ts';
 import type { TransportName } from '../../engine/net/address.ts';
@@ -59,12 +60,12 @@ export function register(program: Command, ctx: CliContext): void {
       const service = new TransferService({
         node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress, compressLoopback: env.compressLoopback,
         onEvent: (e) => { if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e)); },
-        onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
+        onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`); },
         extraRequests: swarmRequests({
           root, chunking: env.chunking, index: env.index, store: env.store,
           power: { metered: o.metered, battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery) },
           acceptPrepositionBytes: o.acceptPreposition === undefined || o.acceptPreposition === false ? 0 : o.acceptPreposition === true ? 1e9 : parseByteSize(o.acceptPreposition, '--accept-preposition'),
-          onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${m}`); },
+          onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`); },
         }),
       });
       const emulator = new EdgeEmulator(parseEmulation(o));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { TrustStore, assertPeerId } from '../../engine/net/trust.ts';
 import type { CliContext } from '../context.ts';
 
@@ -11,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     const all = new TrustStore(warpHome()).list();
     if (ctx.opts().json) { for (const p of all) ctx.out(JSON.stringify({ type: 'peer', ...p })); return; }
     if (all.length === 0) ctx.err('no paired peers yet: run `warp pair` on one machine and `warp pair <code> <address>` on the other');
-    for (const p of all) ctx.out(`${p.id}  ${p.name ?? '-'}  ${p.address ?? '-'}  ${p.via}  ${p.addedAt}`);
+    for (const p of all) ctx.out(`${p.id}  ${escapeControl(p.name ?? '-')}  ${escapeControl(p.address ?? '-')}  ${p.via}  ${p.addedAt}`);
   };
   peers.command('list', { isDefault: true }).description('list trusted peers').action(list);
   peers.command('add').argument('<peer-id>').option('--name <name>', 'a name to remember it by').option('--address <addr>', 'where it listens')

@@ -1,6 +1,7 @@
 /** `warp resume [list]` shows interrupted sessions; `warp resume <session>` runs one again (only missing chunks move). */
 import type { Command } from 'commander';
 import { formatBytes } from '../../engine/core/bytes.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { SessionStore } from '../../engine/transfer/sessions.ts';
 import type { CliContext } from '../context.ts';
@@ -19,7 +20,7 @@ function list(ctx: CliContext, all?: boolean): void {
   if (sessions.length === 0) { if (!ctx.opts().quiet) ctx.err('no interrupted sessions'); return; }
   for (const s of sessions) {
     const what = s.kind === 'fetch' ? `fetch ${s.address}:${s.remotePath} -> ${s.localPath}` : `send ${s.localPath} -> ${s.address}:${s.remotePath}`;
-    ctx.out(`${s.id.slice(0, 12)}  ${s.status.padEnd(11)}  ${what}${s.bytes ? `  (${formatBytes(s.bytes)})` : ''}${s.error ? `  ${s.error.slice(0, 100)}` : ''}`);
+    ctx.out(`${s.id.slice(0, 12)}  ${s.status.padEnd(11)}  ${escapeControl(what)}${s.bytes ? `  (${formatBytes(s.bytes)})` : ''}${s.error ? `  ${escapeControl(s.error.slice(0, 100))}` : ''}`);
   }
 }
 

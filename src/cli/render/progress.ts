@@ -3,6 +3,7 @@
  * nothing with --quiet or when stderr is not a terminal (logs stay clean).
  */
 import { formatBytes, formatDuration, formatRate } from '../../engine/core/bytes.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import type { ProgressSnapshot } from '../../engine/core/progress.ts';
 import type { CliContext } from '../context.ts';
 
@@ -28,7 +29,7 @@ export function createProgressRenderer(ctx: CliContext, label: string, opts: { s
       }
       if (e.type.endsWith('.warning') && !quiet) {
         if (drawn) { write('\r\x1b[2K'); drawn = false; }
-        ctx.err(`warp: warning: ${String(e.path)}: ${String(e.message)}`);
+        ctx.err(`warp: warning: ${escapeControl(String(e.path))}: ${escapeControl(String(e.message))}`);
         return;
       }
       if (quiet || !ctx.stderrIsTTY || !e.type.endsWith('.progress')) return;

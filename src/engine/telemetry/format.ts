@@ -3,6 +3,7 @@
  * JSON lines are for machines. Neither may throw: a field that cannot be rendered is rendered as a placeholder.
  */
 import { isWarpError } from '../core/errors.ts';
+import { escapeControl, escapeTerminal } from '../core/safe-text.ts';
 import type { LogLevel } from './levels.ts';
 
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -39,23 +40,25 @@ export function formatJson({ time, level, message, fields }: LogRecord): string 
   // A field named like a core key is kept under `field_<name>` rather than silently replacing it.
   for (const [k, v] of Object.entries(fields)) out[RESERVED.has(k) ? `field_${k}` : k] = jsonValue(v);
   try {
-    return JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+    // escapeTerminal only turns C1 and bidi characters into \u escapes: the parsed record is unchanged.
+    return escapeTerminal(JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) + '\n';
   } catch {
     // Circular structures or throwing toJSON: keep the record, drop the fields.
     return JSON.stringify({ time: out.time, level, msg: message, fields_error: 'fields could not be serialised' }) + '\n';
   }
 }
 
+/** A text log line is one record: newlines, CR and terminal escapes in a message become visible escapes. */
 function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, '\\n');
+  return escapeControl(s);
 }
 
 function textValue(v: unknown): string {
-  if (v instanceof Error) return JSON.stringify(errorText(v));
-  if (typeof v === 'string') return /^[^\s"=\\]+$/.test(v) ? v : JSON.stringify(v);
+  if (v instanceof Error) return escapeTerminal(JSON.stringify(errorText(v)));
+  if (typeof v === 'string') return escapeTerminal(/^[^\s"=\\]+$/.test(v) ? v : JSON.stringify(v));
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null) return String(v);
   try {
-    return JSON.stringify(v) ?? String(v);
+    return escapeControl(JSON.stringify(v) ?? String(v));
   } catch {
     return '"[unserialisable]"';
   }
