@@ -41,7 +41,7 @@ export const SURFACES: Record<string, readonly string[]> = {
  * refuses it a Node import).
  */
 export const SURFACE_FILES: Record<string, readonly string[]> = {
-  shared: ['engine/daemon/schema.ts'],
+  shared: ['engine/core/schema.ts'],
 };
 
 /** Packages no engine file may import: the engine is a library, not an app. */

@@ -10,7 +10,7 @@
  * A failure throws an Error with code BAD_REQUEST naming the field. Pure; test/main/ipc-validate.test.ts.
  */
 import path from 'node:path';
-import { InputError, type Schema } from '../engine/daemon/schema.ts';
+import { InputError, type Schema } from '../engine/core/schema.ts';
 import type { IpcArgs, IpcMethod } from '../shared/ipc.ts';
 import { argForm, OPERATION_NAMES, OPERATIONS, type ArgForm, type OperationSpec } from '../shared/operations.ts';
 

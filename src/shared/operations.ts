@@ -20,7 +20,7 @@ import type {
   SyncAddRequest, SyncJobDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
 } from './bridge.ts';
 import type { JobDto } from './events.ts';
-import { any, array, boolean, integer, literal, object, optional, string, tagged, type Schema } from '../engine/daemon/schema.ts';
+import { any, array, boolean, integer, literal, object, optional, string, tagged, type Schema } from '../engine/core/schema.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

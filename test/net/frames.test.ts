@@ -30,7 +30,7 @@ describe('frames', () => {
 
   it('rejects oversized lengths before buffering, and headers that are not typed maps', () => {
     const bad = (bytes: Buffer): string => {
-      const p = new FrameParser(1024);
+      const p = new FrameParser(undefined, 1024);
       p.push(bytes);
       try { p.next(); return 'accepted'; } catch (e) { return isWarpError(e) ? e.code : 'raw'; }
     };

@@ -4,6 +4,7 @@ import { parsePeerAddress } from '../../src/engine/net/address.ts';
 import { encodeFrame, encodeFrameHead } from '../../src/engine/net/frames.ts';
 import { loadIdentity } from '../../src/engine/net/identity.ts';
 import { PROTOCOLS, WarpNode } from '../../src/engine/net/node.ts';
+import type { ProtocolId } from '../../src/engine/net/wire.ts';
 import { localCaps } from '../../src/engine/transfer/protocol.ts';
 
 const HELLO = (): Buffer => encodeFrame({ t: 'hello', ...localCaps({ streams: 2, window: 8, compress: true }) });
@@ -13,7 +14,7 @@ export async function fuzzListener(home: string, addr: string, runs: number): Pr
   const address = parsePeerAddress(addr);
   const node = await WarpNode.create({ identity, isTrusted: () => true });
   const out = { errors: 0, closed: 0, crashed: 0, hung: 0 };
-  const payloads: Array<{ proto: string; bytes: Buffer }> = [];
+  const payloads: Array<{ proto: ProtocolId; bytes: Buffer }> = [];
   // Structured malformations first, then random ones.
   payloads.push({ proto: PROTOCOLS.control, bytes: Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]) });
   payloads.push({ proto: PROTOCOLS.control, bytes: Buffer.concat([Buffer.from([0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]), Buffer.from([0x90])]) });

@@ -1,5 +1,5 @@
 /** /docs: a self-contained HTML page (no scripts, nothing from the internet) listing every route of the API. */
-import type { JsonSchema } from './schema.ts';
+import type { JsonSchema } from '../core/schema.ts';
 
 const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -3,7 +3,7 @@
  * response schemas below (which restate the DTOs of src/shared/bridge.ts as JSON Schema).
  */
 import { API_ROUTES, PUBLIC_PATHS, SESSION_COOKIE } from '../../shared/api-routes.ts';
-import type { JsonSchema } from './schema.ts';
+import type { JsonSchema } from '../core/schema.ts';
 import { ROUTES, type RouteDef } from './routes.ts';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

@@ -15,7 +15,7 @@ import { docsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
 import { GuardError, RequestGuard } from './request-guard.ts';
 import { ROUTES, checkRouteTable, type RouteDef } from './routes.ts';
-import { InputError } from './schema.ts';
+import { InputError } from '../core/schema.ts';
 import { VERSION, type WarpService } from './service.ts';
 import { SseHub } from './sse.ts';
 import { serveUi } from './static-ui.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
-import { InputError } from './schema.ts';
+import { InputError } from '../core/schema.ts';
 
 interface Upload {
   id: string;

@@ -1,32 +1,39 @@
 /**
  * A frame channel over one libp2p stream: `read()` returns the next frame, `write()` sends a header and
  * its payload as two messages (no copy) and waits while the stream's send buffer is above a high-water mark.
+ * Typed by the protocol (wire.ts): `In` is what the other side may send (checked on arrival by the parser, so
+ * a handler only ever sees a valid typed header), `Out` what this side sends.
  *
  * Reading starts at construction (libp2p streams must be read while the other side writes, or both stall),
  * and the read side is bounded by the protocol's windows, not by this class.
  */
 import type { Stream } from '@libp2p/interface';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { FrameParser, encodeFrame, encodeFrameHead, errorFrame, protocolError, remoteError, type Frame, type FrameHeader } from './frames.ts';
+import { FrameParser, encodeFrame, encodeFrameHead, errorFrame, protocolError, remoteError, type Frame } from './frames.ts';
+import { WIRE, type AnswerOf, type ErrorHeader, type FrameTable, type ProtocolId, type RequestOf } from './wire.ts';
 
 /** Send-buffer high-water mark: enough to keep QUIC and yamux busy, small enough to bound memory. */
 const HIGH_WATER = 4 * 1024 * 1024;
 /** libp2p resets a stream whose buffers exceed these; our windows keep far below them. */
 const MAX_BUFFER = 512 * 1024 * 1024;
 
-export class Channel {
+type Header = { t: string };
+type NotError<In extends Header> = Exclude<In['t'], 'error'>;
+
+export class Channel<In extends Header = Header, Out extends Header = Header> {
   readonly stream: Stream;
   readonly peer: string;
-  private readonly parser: FrameParser;
-  private readonly frames: Frame[] = [];
-  private waiter?: { resolve: (f: Frame | null) => void; reject: (e: unknown) => void };
+  private readonly parser: FrameParser<In>;
+  private readonly frames: Array<Frame<In>> = [];
+  private waiter?: { resolve: (f: Frame<In> | null) => void; reject: (e: unknown) => void };
   private ended = false;
   private failure?: unknown;
 
-  constructor(stream: Stream, peer: string, maxPayload?: number) {
+  /** `incoming`: the frames the other side may send (wire.ts); see `accepted` and `opened` for the typed forms. */
+  constructor(stream: Stream, peer: string, incoming: FrameTable) {
     this.stream = stream;
     this.peer = peer;
-    this.parser = new FrameParser(maxPayload);
+    this.parser = new FrameParser<In>(incoming);
     stream.maxReadBufferLength = MAX_BUFFER;
     stream.maxWriteBufferLength = MAX_BUFFER;
     stream.addEventListener('message', (ev) => {
@@ -58,9 +65,9 @@ export class Channel {
    * Out-of-band frames: while set, every arriving frame is offered to it first and, when it returns true,
    * consumed there (a control message such as `pause` that arrives while the reader waits for something else).
    */
-  intercept?: (f: Frame) => boolean;
+  intercept?: (f: Frame<In>) => boolean;
 
-  private deliver(f: Frame): void {
+  private deliver(f: Frame<In>): void {
     if (this.intercept?.(f)) return;
     if (this.waiter) {
       const w = this.waiter;
@@ -91,7 +98,7 @@ export class Channel {
   }
 
   /** The next frame, or null when the peer closed its side cleanly. */
-  read(): Promise<Frame | null> {
+  read(): Promise<Frame<In> | null> {
     const f = this.frames.shift();
     if (f) return Promise.resolve(f);
     if (this.failure) return Promise.reject(this.failure);
@@ -100,15 +107,15 @@ export class Channel {
   }
 
   /** The next frame; an `error` frame becomes a thrown WarpError, and so does a clean end when `what` is expected. */
-  async expect(what: string, ...types: string[]): Promise<Frame> {
+  async expect<K extends NotError<In>>(what: string, ...types: K[]): Promise<Frame<Extract<In, { t: K }>>> {
     const f = await this.read();
     if (!f) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} closed the stream while Warp waited for ${what}`);
-    if (f.h.t === 'error') throw remoteError(f.h, this.peer);
-    if (types.length > 0 && !types.includes(f.h.t)) throw protocolError(`expected ${types.join(' or ')} (${what}), got '${f.h.t}'`);
-    return f;
+    if (f.h.t === 'error') throw remoteError(f.h as unknown as ErrorHeader, this.peer);
+    if (!(types as string[]).includes(f.h.t)) throw protocolError(`expected ${types.join(' or ')} (${what}), got '${f.h.t}'`);
+    return f as Frame<Extract<In, { t: K }>>;
   }
 
-  async write(header: FrameHeader, payload?: Uint8Array): Promise<void> {
+  async write(header: Out | ErrorHeader, payload?: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     const s = this.stream;
     try {
@@ -138,6 +145,19 @@ export class Channel {
   abort(reason = 'closed'): void {
     try { this.stream.abort(new Error(reason)); } catch { /* already closed */ }
   }
+}
+
+/** A channel on a stream this side accepted: it reads the protocol's requests and sends its answers. */
+export type Accepted<P extends ProtocolId> = Channel<RequestOf<P>, AnswerOf<P>>;
+/** A channel on a stream this side opened: it sends the protocol's requests and reads the answers. */
+export type Opened<P extends ProtocolId> = Channel<AnswerOf<P>, RequestOf<P>>;
+
+export function acceptedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P): Accepted<P> {
+  return new Channel(stream, peer, WIRE[protocol].requests);
+}
+
+export function openedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P): Opened<P> {
+  return new Channel(stream, peer, WIRE[protocol].answers);
 }
 
 /** Waits for 'drain' (or a short timer: some muxers drain without an event while closing). */

@@ -4,11 +4,15 @@
  * never packed into the MessagePack object (that would copy them once or twice). Big-endian lengths.
  *
  * Reading is defensive: a frame is untrusted input. Length limits are checked before anything is buffered,
- * a header must decode to a map with a known string `t`, and any violation is an E_PROTOCOL error that
- * closes the stream (and the caller closes the connection).
+ * a header must decode to a map with a string `t`, and, given the table of frames the other side may send
+ * (wire.ts), must match its type's schema, with the payload length checked against that type's limit as soon as
+ * the header is in (before a payload byte is kept). Any violation is an E_PROTOCOL error that closes the
+ * stream (and the caller closes the connection).
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { InputError } from '../core/schema.ts';
+import type { ErrorHeader, FrameSpec, FrameTable, HeadersOf } from './wire.ts';
 
 /**
  * The newest protocol version this build speaks (2: `pause`, `resume` and `cancel` on the control stream
@@ -22,10 +26,11 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 /** The largest payload: a 64 MiB chunk (CHUNK_SIZE_LIMITS.max) plus zstd's worst-case expansion, or a manifest. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
+/** A header as decoded, before its schema is checked (what an untyped parser gives: tests, tools). */
 export type FrameHeader = { t: string } & Record<string, unknown>;
 
-export interface Frame {
-  h: FrameHeader;
+export interface Frame<H = FrameHeader> {
+  h: H;
   /** Payload bytes (empty when the frame has none). A view: valid until the caller drops it. */
   p: Uint8Array;
 }
@@ -55,6 +60,25 @@ export function protocolError(message: string, details: Record<string, unknown> 
   return new WarpError(ErrorCodes.PROTOCOL, `protocol error: ${message}`, { details });
 }
 
+/** A frame's header checked against the table of what the other side may send: the typed header, or E_PROTOCOL. */
+export function checkHeader<T extends FrameTable>(table: T, raw: FrameHeader, payloadLength: number): HeadersOf<T> {
+  const t = raw.t;
+  if (!Object.hasOwn(table, t)) throw protocolError(`unexpected frame type '${t.slice(0, 32)}' (expected ${Object.keys(table).join(', ')})`);
+  const spec = table[t] as unknown as FrameSpec<Record<string, unknown>>;
+  let h: Record<string, unknown>;
+  try {
+    h = spec.header.parse(raw, t, false);
+  } catch (e) {
+    if (e instanceof InputError) throw protocolError(`bad '${t}' frame: ${e.message}`, { frame: t, field: e.field });
+    throw e;
+  }
+  if (payloadLength > spec.maxPayload) throw protocolError(`a '${t}' frame carries ${payloadLength} payload bytes, more than the ${spec.maxPayload} it may`, { frame: t });
+  const why = spec.check?.(h, payloadLength);
+  if (why) throw protocolError(`bad '${t}' frame: ${why}`, { frame: t });
+  h.t = t;
+  return h as HeadersOf<T>;
+}
+
 function decodeHeader(bytes: Uint8Array): FrameHeader {
   let h: unknown;
   try {
@@ -71,18 +95,29 @@ function decodeHeader(bytes: Uint8Array): FrameHeader {
 /**
  * Incremental frame parser: push bytes as they arrive, take whole frames out. Pieces are kept as a list and
  * only joined when a frame spans several (one copy of the payload at most; none when it sits in one piece).
+ * Given a table (wire.ts), every header is checked against it as soon as its bytes are in: a frame of the
+ * wrong type, shape or payload length is refused before its payload is waited for.
  */
-export class FrameParser {
+export class FrameParser<H = FrameHeader> {
   private pieces: Uint8Array[] = [];
   private length = 0;
   private readonly maxPayload: number;
+  private readonly table?: FrameTable;
+  /** The header of the frame whose payload is still arriving. */
+  private pending?: { h: H; pl: number };
 
-  constructor(maxPayload = MAX_PAYLOAD_BYTES) {
+  constructor(table?: FrameTable, maxPayload = MAX_PAYLOAD_BYTES) {
+    this.table = table;
     this.maxPayload = maxPayload;
   }
 
   get buffered(): number {
     return this.length;
+  }
+
+  /** Payload bytes the frame in progress still announces beyond what is buffered (what more it will take). */
+  get expected(): number {
+    return this.pending ? Math.max(0, this.pending.pl - this.length) : 0;
   }
 
   push(data: Uint8Array): void {
@@ -92,17 +127,23 @@ export class FrameParser {
   }
 
   /** The next complete frame, or undefined when more bytes are needed. Throws E_PROTOCOL on a bad frame. */
-  next(): Frame | undefined {
-    if (this.length < PREFIX_BYTES) return undefined;
-    const prefix = this.peek(PREFIX_BYTES);
-    const dv = new DataView(prefix.buffer, prefix.byteOffset, PREFIX_BYTES);
-    const hl = dv.getUint32(0);
-    const pl = dv.getUint32(4);
-    if (hl === 0 || hl > MAX_HEADER_BYTES) throw protocolError(`frame header length ${hl} out of range`);
-    if (pl > this.maxPayload) throw protocolError(`frame payload length ${pl} exceeds the limit of ${this.maxPayload}`);
-    if (this.length < PREFIX_BYTES + hl + pl) return undefined;
-    this.take(PREFIX_BYTES);
-    const h = decodeHeader(this.take(hl));
+  next(): Frame<H> | undefined {
+    if (!this.pending) {
+      if (this.length < PREFIX_BYTES) return undefined;
+      const prefix = this.peek(PREFIX_BYTES);
+      const dv = new DataView(prefix.buffer, prefix.byteOffset, PREFIX_BYTES);
+      const hl = dv.getUint32(0);
+      const pl = dv.getUint32(4);
+      if (hl === 0 || hl > MAX_HEADER_BYTES) throw protocolError(`frame header length ${hl} out of range`);
+      if (pl > this.maxPayload) throw protocolError(`frame payload length ${pl} exceeds the limit of ${this.maxPayload}`);
+      if (this.length < PREFIX_BYTES + hl) return undefined;
+      this.take(PREFIX_BYTES);
+      const raw = decodeHeader(this.take(hl));
+      this.pending = { h: (this.table ? checkHeader(this.table, raw, pl) : raw) as H, pl };
+    }
+    const { h, pl } = this.pending;
+    if (this.length < pl) return undefined;
+    this.pending = undefined;
     const p = pl === 0 ? new Uint8Array(0) : this.take(pl);
     return { h, p };
   }
@@ -144,16 +185,19 @@ export class FrameParser {
   }
 }
 
+/** The longest error message sent (a peer's error is relayed to a terminal; the header must stay small). */
+const MAX_ERROR_MESSAGE = 4000;
+
 /** Stable error codes on the wire (an `error` frame's `code`): the engine's own codes. */
-export function errorFrame(e: unknown): FrameHeader {
-  if (e instanceof WarpError) return { t: 'error', code: e.code, message: e.message };
-  return { t: 'error', code: ErrorCodes.INTERNAL, message: e instanceof Error ? e.message : String(e) };
+export function errorFrame(e: unknown): ErrorHeader {
+  if (e instanceof WarpError) return { t: 'error', code: e.code, message: e.message.slice(0, MAX_ERROR_MESSAGE) };
+  return { t: 'error', code: ErrorCodes.INTERNAL, message: (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE) };
 }
 
 /** Turns a received error frame into a WarpError, keeping a known code and saying it came from the peer. */
-export function remoteError(h: FrameHeader, peer: string): WarpError {
+export function remoteError(h: ErrorHeader, peer: string): WarpError {
   const known = new Set<string>(Object.values(ErrorCodes));
-  const code = typeof h.code === 'string' && known.has(h.code) ? (h.code as WarpError['code']) : ErrorCodes.REMOTE;
-  const message = typeof h.message === 'string' ? h.message.slice(0, 2000) : 'no message';
+  const code = known.has(h.code) ? (h.code as WarpError['code']) : ErrorCodes.REMOTE;
+  const message = h.message.slice(0, 2000);
   return new WarpError(code, `the peer ${peer} reported: ${message}`, { details: { remote: true, remoteCode: h.code } });
 }

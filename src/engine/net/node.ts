@@ -13,17 +13,13 @@ import { tls } from '@libp2p/tls';
 import { createLibp2p } from 'libp2p';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts';
-import { Channel } from './channel.ts';
+import { acceptedChannel, openedChannel, type Accepted, type Opened } from './channel.ts';
 import { errorFrame } from './frames.ts';
 import type { Identity } from './identity.ts';
 import { tuneQuicReads } from './quic-tuning.ts';
+import type { ErrorHeader, ProtocolId } from './wire.ts';
 
-export const PROTOCOLS = {
-  control: '/warp/ctl/1.0.0',
-  chunks: '/warp/chunks/1.0.0',
-  stream: '/warp/stream/1.0.0',
-  pair: '/warp/pair/1.0.0',
-} as const;
+export { PROTOCOLS } from './wire.ts';
 
 export type TransportChoice = TransportName | 'auto';
 
@@ -37,7 +33,7 @@ export interface NodeOptions {
   isTrusted: (peerId: string) => boolean;
 }
 
-export type ChannelHandler = (ch: Channel, conn: Connection) => Promise<void> | void;
+export type ChannelHandler<P extends ProtocolId> = (ch: Accepted<P>, conn: Connection) => Promise<void> | void;
 
 const MAX_STREAMS = 1024;
 
@@ -113,16 +109,16 @@ export class WarpNode {
     return 0;
   }
 
-  async handle(protocol: string, handler: ChannelHandler, opts: { trusted?: (peerId: string) => boolean } = {}): Promise<void> {
+  async handle<P extends ProtocolId>(protocol: P, handler: ChannelHandler<P>, opts: { trusted?: (peerId: string) => boolean } = {}): Promise<void> {
     const gate = opts.trusted ?? this.isTrusted;
     await this.libp2p.handle(protocol, async (stream: Stream, conn: Connection) => {
       const peer = conn.remotePeer.toString();
       if (!gate(peer)) {
         this.onRefused?.(peer, protocol);
-        await refuse(stream, conn, peer, this.peerId);
+        await refuse(acceptedChannel(stream, peer, protocol), conn, peer, this.peerId);
         return;
       }
-      const ch = new Channel(stream, peer);
+      const ch = acceptedChannel(stream, peer, protocol);
       try {
         await handler(ch, conn);
       } catch (e) {
@@ -170,7 +166,7 @@ export class WarpNode {
       `could not reach ${addr.host}:${addr.port} (${errors.join('; ')}); check that 'warp listen' runs there and that the port is open`, { details: { address: addr.text } });
   }
 
-  async open(conn: Connection, protocol: string): Promise<Channel> {
+  async open<P extends ProtocolId>(conn: Connection, protocol: P): Promise<Opened<P>> {
     const peer = conn.remotePeer.toString();
     let stream: Stream;
     try {
@@ -180,7 +176,7 @@ export class WarpNode {
       if (err.name === 'UnsupportedProtocolError') throw new WarpError(ErrorCodes.PROTOCOL, `${peer} does not speak ${protocol} (an incompatible Warp version?)`, { cause: e });
       throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not open a stream to ${peer}: ${describe(err)}`, { cause: e });
     }
-    return new Channel(stream, peer);
+    return openedChannel(stream, peer, protocol);
   }
 
   async stop(): Promise<void> {
@@ -194,11 +190,10 @@ function describe(e: Error): string {
 }
 
 /** Refuses an untrusted peer: one error frame, nothing read, then the connection closes. */
-async function refuse(stream: Stream, conn: Connection, peer: string, self: string): Promise<void> {
+async function refuse(ch: { write(h: ErrorHeader): Promise<void>; close(): Promise<void> }, conn: Connection, peer: string, self: string): Promise<void> {
   const e = new WarpError(ErrorCodes.PEER_NOT_PAIRED,
     `${self} refused the connection: this peer (${peer}) is not paired with it; pair first ('warp pair'), or start the listener with --allow ${peer}`);
   try {
-    const ch = new Channel(stream, peer);
     await ch.write(errorFrame(e));
     await ch.close();
   } catch { /* gone already */ }

@@ -5,7 +5,10 @@
  */
 import crypto from 'node:crypto';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import type { Channel } from './channel.ts';
+import type { Accepted, Opened } from './channel.ts';
+import type { PROTOCOLS } from './wire.ts';
+
+type Pair = typeof PROTOCOLS.pair;
 
 const ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz'; // no 0/1/i/l/o: easy to read aloud
 
@@ -35,14 +38,14 @@ export interface PairServerState {
 }
 
 /** Answers one pairing stream; returns the peer id when the proof was right. */
-export async function answerPairing(ch: Channel, self: string, st: PairServerState): Promise<string | undefined> {
+export async function answerPairing(ch: Accepted<Pair>, self: string, st: PairServerState): Promise<string | undefined> {
   const f = await ch.expect('a pairing request', 'pair');
   const peer = ch.peer;
   if (st.done || Date.now() > st.expiresAt || st.attempts >= st.maxAttempts) {
     throw new WarpError(ErrorCodes.PAIRING_FAILED, 'the pairing code has expired or was used up; run `warp pair` again for a new one');
   }
   st.attempts++;
-  if (typeof f.h.proof !== 'string' || !same(f.h.proof, pairProof(st.code, 'req', peer, self))) {
+  if (!same(f.h.proof, pairProof(st.code, 'req', peer, self))) {
     throw new WarpError(ErrorCodes.PAIRING_FAILED, `wrong pairing code (attempt ${st.attempts} of ${st.maxAttempts})`);
   }
   st.done = true;
@@ -52,10 +55,10 @@ export async function answerPairing(ch: Channel, self: string, st: PairServerSta
 }
 
 /** Dialling side: proves the code, checks the answer. */
-export async function requestPairing(ch: Channel, self: string, code: string): Promise<void> {
+export async function requestPairing(ch: Opened<Pair>, self: string, code: string): Promise<void> {
   await ch.write({ t: 'pair', proof: pairProof(code, 'req', self, ch.peer) });
   const f = await ch.expect('the pairing answer', 'paired');
-  if (typeof f.h.proof !== 'string' || !same(f.h.proof, pairProof(code, 'ack', ch.peer, self))) {
+  if (!same(f.h.proof, pairProof(code, 'ack', ch.peer, self))) {
     throw new WarpError(ErrorCodes.PAIRING_FAILED, 'the peer did not prove it knows the code: not paired (is the address right?)');
   }
   await ch.close();

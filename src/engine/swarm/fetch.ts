@@ -76,16 +76,16 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
         if (o.contentId) {
           await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
           const f = await ctl.expect('the tree with that content id', 'found');
-          if (typeof f.h.path !== 'string') continue;
+          if (f.h.path === null) continue; // not there
           const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
           if (m.contentId().toString('hex') !== o.contentId.toLowerCase()) throw new WarpError(ErrorCodes.VERIFY_FAILED, `${edge.peer} offered a tree whose content id differs from the one asked for`);
           manifest = m;
           hint = f.h.path;
         } else {
-          await ctl.write({ t: 'open', path: o.remotePath });
+          await ctl.write({ t: 'open', path: o.remotePath ?? '/' });
           const f = await ctl.expect('the manifest', 'manifest');
           manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-          if (manifest.merkleRoot.toString('hex') !== String(f.h.root)) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+          if (manifest.merkleRoot.toString('hex') !== f.h.root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
         }
         root = manifest.merkleRoot.toString('hex');
         break;
@@ -107,8 +107,8 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
         const f = await link.ctl.expect('which chunks the peer holds', 'have');
         edge.holds = new Uint8Array(f.p);
         edge.power = readPower(f.h.power);
-        edge.prepositionBudget = Math.max(0, Number(f.h.preposition) || 0);
-        edge.source = new RemoteSource(link.node, link.conn, String(f.h.sid), Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)));
+        edge.prepositionBudget = Math.max(0, f.h.preposition);
+        edge.source = new RemoteSource(link.node, link.conn, f.h.sid, Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)));
       } catch (e) {
         dialErrors.push(`${edge.address}: ${(e as Error).message}`);
         edge.state = 'offline';

@@ -15,9 +15,9 @@ import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import { protocolError } from '../net/frames.ts';
+import { ID_BYTES } from '../net/wire.ts';
 import { resolveInRoot } from '../transfer/paths.ts';
-import type { ExtraRequestHandler } from '../transfer/service.ts';
+import type { ExtraRequests } from '../transfer/service.ts';
 import { buildTree, type ChunkPlace, type LocalTree } from '../transfer/tree.ts';
 import { currentPower, type PowerOverrides } from './power.ts';
 
@@ -32,15 +32,12 @@ export interface SwarmListenerOptions {
   onLog?: (msg: string) => void;
 }
 
-/** The most ids one `have` may ask about (32 bytes each: 32 MiB of payload). */
-export const MAX_HAVE = 1 << 20;
-
-export function swarmRequests(o: SwarmListenerOptions): Record<string, ExtraRequestHandler> {
+export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> {
   let prepositioned = 0;
 
-  const treeFor = (hint: unknown): LocalTree => {
+  const treeFor = (hint: string | undefined): LocalTree => {
     let abs = o.root;
-    if (typeof hint === 'string' && hint !== '' && hint !== '/') {
+    if (hint !== undefined && hint !== '' && hint !== '/') {
       try { abs = resolveInRoot(o.root, hint, true); } catch { abs = o.root; }
     }
     return buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
@@ -48,8 +45,7 @@ export function swarmRequests(o: SwarmListenerOptions): Record<string, ExtraRequ
 
   return {
     async have(f, ctx) {
-      const n = f.p.length / HASH_BYTES;
-      if (!Number.isInteger(n) || n > MAX_HAVE) throw protocolError(`a have frame needs up to ${MAX_HAVE} chunk ids in its payload`);
+      const n = f.p.length / ID_BYTES; // whole ids, at most MAX_HAVE (wire.ts)
       const tree = treeFor(f.h.path);
       const store = o.store;
       const bitmap = new Uint8Array(Math.ceil(n / 8));
@@ -77,8 +73,7 @@ export function swarmRequests(o: SwarmListenerOptions): Record<string, ExtraRequ
     },
 
     async find(f, ctx) {
-      const want = typeof f.h.contentId === 'string' ? f.h.contentId.toLowerCase() : '';
-      if (!/^[0-9a-f]{64}$/.test(want)) throw protocolError('find needs a 64-hex content id');
+      const want = f.h.contentId; // 64 lower-case hex digits (wire.ts)
       for (const rel of candidatePaths(o.root)) {
         let tree: LocalTree;
         try { tree = buildTree(path.join(o.root, rel), o.chunking, o.index); } catch { continue; }
@@ -95,13 +90,12 @@ export function swarmRequests(o: SwarmListenerOptions): Record<string, ExtraRequ
 
     async preposition(f, ctx) {
       const budget = (o.acceptPrepositionBytes ?? 0) - prepositioned;
-      const lens = Array.isArray(f.h.lens) ? f.h.lens.map(Number) : [];
+      const lens = f.h.lens; // each longer than an id, adding up to the payload (wire.ts)
       let accepted = 0;
       let bytes = 0;
       if (o.store && budget > 0) {
         let off = 0;
         for (const len of lens) {
-          if (!(Number.isInteger(len) && len > HASH_BYTES) || off + len > f.p.length) throw protocolError('preposition lens do not match the payload');
           const id = f.p.subarray(off, off + HASH_BYTES);
           const data = f.p.subarray(off + HASH_BYTES, off + len);
           off += len;

@@ -103,10 +103,10 @@ export async function executePreposition(plan: PrepositionPlan, m: Manifest, pla
     await bucket.take(batchBytes);
     await ctl.write({ t: 'preposition', lens }, Buffer.concat(batch));
     const f = await ctl.expect('the pre-position answer', 'prepositioned');
-    chunks += Number(f.h.accepted) || 0;
-    bytes += Number(f.h.bytes) || 0;
-    refused ||= f.h.refused === true;
-    if (Number(f.h.accepted) > 0) sent.push(...batchIds);
+    chunks += f.h.accepted;
+    bytes += f.h.bytes;
+    refused ||= f.h.refused;
+    if (f.h.accepted > 0) sent.push(...batchIds);
     batch = []; lens = []; batchBytes = 0; batchIds = [];
   };
   try {

@@ -44,7 +44,7 @@ export async function fetchRemoteFiles(env: TransferEnv, address: string, remote
       throw e;
     }
     const m = Manifest.decode(f.p, `the manifest from ${link.peer}`);
-    if (m.merkleRoot.toString('hex') !== String(f.h.root)) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+    if (m.merkleRoot.toString('hex') !== f.h.root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
     return fileMapOf(m);
   } finally {
     await link.close();

@@ -13,15 +13,16 @@ import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
-import type { Channel } from '../net/channel.ts';
+import type { Opened } from '../net/channel.ts';
 import type { Identity } from '../net/identity.ts';
-import { PROTOCOLS, WarpNode, type TransportChoice } from '../net/node.ts';
+import { WarpNode, type TransportChoice } from '../net/node.ts';
+import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
 import type { TrustStore } from '../net/trust.ts';
-import type { TransferEvent, TransferEventListener } from './events.ts';
+import type { TransferEventListener } from './events.ts';
 import type { PlanResult } from './plan.ts';
 import { helloClient, localCaps, wireCompression, type Negotiated } from './protocol.ts';
 import { receiveTree, type ReceiveResult } from './receive.ts';
-import { ChunkServer, PROBE_BLOCK } from './serve.ts';
+import { ChunkServer } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
 import { buildTree } from './tree.ts';
@@ -45,7 +46,7 @@ export interface TransferEnv {
 export interface PeerLink {
   node: WarpNode;
   conn: Connection;
-  ctl: Channel;
+  ctl: Opened<typeof PROTOCOLS.control>;
   neg: Negotiated;
   peer: string;
   address: PeerAddress;
@@ -113,9 +114,9 @@ export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<Rece
     await link.ctl.write({ t: 'open', path: o.remotePath });
     const f = await link.ctl.expect('the manifest', 'manifest');
     const manifest = Manifest.decode(f.p, `the manifest from ${link.peer}`);
-    const root = String(f.h.root);
+    const root = f.h.root;
     if (manifest.merkleRoot.toString('hex') !== root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
-    const source = new RemoteSource(link.node, link.conn, String(f.h.sid), link.neg.streams);
+    const source = new RemoteSource(link.node, link.conn, f.h.sid, link.neg.streams);
     const pause = o.pause;
     const unwatch = pause?.onChange((paused) => o.onEvent?.({ type: 'transfer.paused', session: sid, paused }));
     const r = await receiveTree({
@@ -187,7 +188,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     // The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel
     // is an E_CANCELLED error frame; its part files stay for a rerun.
     const v2 = link.neg.version >= 2;
-    const tell = (t: string): void => { link.ctl.write({ t }).catch(() => {}); };
+    const tell = (t: 'pause' | 'resume' | 'cancel'): void => { link.ctl.write({ t }).catch(() => {}); };
     const onAbort = (): void => {
       if (!v2) return;
       tell('cancel');
@@ -205,11 +206,10 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
       if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
       const f = await link.ctl.expect('the transfer result', 'event', 'done');
       if (f.h.t === 'event') {
-        const e = f.h.e as TransferEvent;
-        if (e && typeof e === 'object' && typeof e.type === 'string') o.onEvent?.({ ...e, session: sid } as TransferEvent);
+        if (f.h.e) o.onEvent?.({ ...f.h.e, session: sid });
         continue;
       }
-      const r = f.h.result as ReceiveResult;
+      const r: ReceiveResult = f.h.result;
       trace('send: done frame');
       store.save({ ...rec, status: 'done', bytes: r.bytes });
       o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
@@ -256,9 +256,13 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
     const t0 = performance.now();
     let got = 0;
     await Promise.all(chans.map(async (ch, k) => {
-      const n = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0);
-      await ch.write({ t: 'probe', n });
-      for (let i = 0; i < n; i++) { const f = await ch.expect('probe data', 'chunk'); got += f.p.length; }
+      // Frames of at most MAX_PROBE_BLOCKS blocks, one at a time (the server caps both).
+      for (let left = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0); left > 0;) {
+        const n = Math.min(left, MAX_PROBE_BLOCKS);
+        left -= n;
+        await ch.write({ t: 'probe', n });
+        for (let i = 0; i < n; i++) { const f = await ch.expect('probe data', 'chunk'); got += f.p.length; }
+      }
       await ch.close();
     }));
     const secs = (performance.now() - t0) / 1000;
@@ -285,7 +289,7 @@ export async function planSend(env: TransferEnv, localPath: string, address: str
   try {
     await link.ctl.write({ t: 'plan', dest: remotePath }, tree.manifest.encode());
     const f = await link.ctl.expect('the plan', 'plan');
-    const p = f.h as unknown as PlanResult;
+    const p: PlanResult = f.h;
     return { ...p, peer: link.peer, transport: link.transport, throughputBytesPerSec: probe.throughputBytesPerSec, estimatedSeconds: p.needBytes / Math.max(1, probe.throughputBytesPerSec) };
   } finally {
     await link.close();

@@ -5,8 +5,11 @@
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { CHUNK_SIZE_LIMITS } from '../codec/fastcdc.ts';
-import type { Channel } from '../net/channel.ts';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, protocolError, type FrameHeader } from '../net/frames.ts';
+import type { Accepted, Opened } from '../net/channel.ts';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../net/frames.ts';
+import type { HeaderOf, PROTOCOLS } from '../net/wire.ts';
+
+type Control = typeof PROTOCOLS.control;
 
 export const AGENT = 'warp/0.1.0';
 
@@ -35,15 +38,10 @@ export function localCaps(o: { streams: number; window: number; compress: boolea
   return { v: MIN_PROTOCOL_VERSION, vmax: PROTOCOL_VERSION, agent: AGENT, codecs: o.compress ? ['zstd', 'raw'] : ['raw'], maxChunk: CHUNK_SIZE_LIMITS.max, streams: o.streams, window: o.window };
 }
 
-function readCaps(h: FrameHeader): Capabilities {
-  const num = (k: string): number => {
-    const v = h[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw protocolError(`hello field '${k}' must be a non-negative integer`);
-    return v;
-  };
-  const codecs = Array.isArray(h.codecs) ? h.codecs.filter((c): c is string => typeof c === 'string').slice(0, 16) : [];
-  const vmax = typeof h.vmax === 'number' && Number.isInteger(h.vmax) && h.vmax >= num('v') ? h.vmax : num('v');
-  return { v: num('v'), vmax, agent: typeof h.agent === 'string' ? h.agent.slice(0, 100) : '?', codecs, maxChunk: num('maxChunk'), streams: num('streams'), window: num('window') };
+/** A peer's hello (its fields already checked by the wire schema); a `vmax` below `v` means `v`. */
+function readCaps(h: HeaderOf<Control, 'requests' | 'answers', 'hello'>): Capabilities {
+  const vmax = h.vmax !== undefined && h.vmax >= h.v ? h.vmax : h.v;
+  return { v: h.v, vmax, agent: h.agent, codecs: h.codecs, maxChunk: h.maxChunk, streams: h.streams, window: h.window };
 }
 
 export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated {
@@ -68,14 +66,14 @@ export function wireCompression(neg: Negotiated, conn: { remoteAddr: { toString(
 }
 
 /** Dialling side: send hello, read the answer. */
-export async function helloClient(ch: Channel, mine: Capabilities): Promise<Negotiated> {
+export async function helloClient(ch: Opened<Control>, mine: Capabilities): Promise<Negotiated> {
   await ch.write({ t: 'hello', ...mine });
   const f = await ch.expect('the hello answer', 'hello');
   return negotiate(mine, readCaps(f.h));
 }
 
 /** Listening side: read hello, answer with ours. */
-export async function helloServer(ch: Channel, mine: Capabilities): Promise<Negotiated> {
+export async function helloServer(ch: Accepted<Control>, mine: Capabilities): Promise<Negotiated> {
   const f = await ch.expect('hello', 'hello');
   const theirs = readCaps(f.h);
   const n = negotiate(mine, theirs);

@@ -9,8 +9,9 @@ import crypto from 'node:crypto';
 import { ErrorCodes } from '../core/errors.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { Codec, compressChunk } from '../codec/compress.ts';
-import type { Channel } from '../net/channel.ts';
+import type { Accepted } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
+import { PROBE_BLOCK, type PROTOCOLS } from '../net/wire.ts';
 import { RangeReader } from './local-files.ts';
 import type { LocalTree } from './tree.ts';
 
@@ -22,9 +23,12 @@ export interface ServedSession {
   onServed?: (raw: number, wire: number) => void;
 }
 
-/** The most ids one `get` may carry (bounds what one frame can make the server do). */
-export const MAX_GET = 1024;
-export const PROBE_BLOCK = 1024 * 1024;
+/**
+ * What one peer may make this server send as throughput probes within PROBE_PERIOD_MS: a probe is a few bytes
+ * asking for MiBs, so it is capped per peer, not only per frame (wire.ts MAX_PROBE_BLOCKS).
+ */
+export const PROBE_BYTES_PER_PEER = 256 * 1024 * 1024;
+const PROBE_PERIOD_MS = 60_000;
 
 /** Test hooks (real processes, so they are read from the environment): corrupt the first N chunks served, slow each chunk. */
 const fault = {
@@ -47,6 +51,7 @@ export class ChunkServer {
   private readonly sessions = new Map<string, ServedSession>();
   shaper?: ChunkShaper;
   private probeBlock?: Buffer;
+  private readonly probed = new Map<string, { since: number; bytes: number }>();
 
   register(sid: string, s: ServedSession): void {
     this.sessions.set(sid, s);
@@ -61,23 +66,20 @@ export class ChunkServer {
   }
 
   /** Answers requests on one chunk stream until the peer closes it. */
-  async serve(ch: Channel): Promise<void> {
+  async serve(ch: Accepted<typeof PROTOCOLS.chunks>): Promise<void> {
     const files = new RangeReader(64);
     try {
       for (;;) {
         const f = await ch.read();
         if (!f) break;
         const h = f.h;
+        if (h.t === 'error') break;
         if (h.t === 'probe') {
-          const n = Math.min(Number(h.n) || 0, 4096);
-          this.probeBlock ??= crypto.randomBytes(PROBE_BLOCK);
-          for (let i = 0; i < n; i++) await ch.write({ t: 'chunk', i, c: Codec.RAW, r: PROBE_BLOCK }, this.probeBlock);
+          await this.probe(ch, h.n);
           continue;
         }
-        if (h.t !== 'get') throw protocolError(`unexpected '${h.t}' on a chunk stream`);
-        const n = Number(h.n);
-        if (!Number.isInteger(n) || n < 1 || n > MAX_GET || f.p.length !== n * HASH_BYTES) throw protocolError('a get frame needs 1-1024 chunk ids in its payload');
-        const s = typeof h.sid === 'string' ? this.sessions.get(h.sid) : undefined;
+        const n = h.n;
+        const s = this.sessions.get(h.sid);
         if (this.shaper?.onRequest) await this.shaper.onRequest();
         for (let i = 0; i < n; i++) {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
@@ -102,5 +104,18 @@ export class ChunkServer {
     } finally {
       files.close();
     }
+  }
+
+  /** Answers a throughput probe with n blocks of random bytes, within the peer's probe allowance. */
+  private async probe(ch: Accepted<typeof PROTOCOLS.chunks>, n: number): Promise<void> {
+    const now = Date.now();
+    let used = this.probed.get(ch.peer);
+    if (!used || now - used.since > PROBE_PERIOD_MS) this.probed.set(ch.peer, used = { since: now, bytes: 0 });
+    if (used.bytes + n * PROBE_BLOCK > PROBE_BYTES_PER_PEER) {
+      throw protocolError(`probe limit reached (${PROBE_BYTES_PER_PEER >> 20} MiB per minute per peer); try again later`);
+    }
+    used.bytes += n * PROBE_BLOCK;
+    this.probeBlock ??= crypto.randomBytes(PROBE_BLOCK);
+    for (let i = 0; i < n; i++) await ch.write({ t: 'chunk', i, c: Codec.RAW, r: PROBE_BLOCK }, this.probeBlock);
   }
 }

@@ -13,9 +13,10 @@ import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import type { Channel } from '../net/channel.ts';
-import { protocolError } from '../net/frames.ts';
-import { PROTOCOLS, type WarpNode } from '../net/node.ts';
+import type { Accepted } from '../net/channel.ts';
+import { protocolError, type Frame } from '../net/frames.ts';
+import type { WarpNode } from '../net/node.ts';
+import { PROTOCOLS, type HeaderOf, type RequestOf } from '../net/wire.ts';
 import type { TransferEvent, TransferEventListener } from './events.ts';
 import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
@@ -39,11 +40,18 @@ export interface ServiceOptions {
   /** Log lines for the listener's operator. */
   onLog?: (msg: string) => void;
   /** More control requests by frame type (the swarm's `have`, `find`, `status`, `preposition`: src/engine/swarm/listener.ts). */
-  extraRequests?: Record<string, ExtraRequestHandler>;
+  extraRequests?: ExtraRequests;
 }
 
+type Control = typeof PROTOCOLS.control;
+type ControlRequest = RequestOf<Control>;
+/** The control requests answered outside the transfer package (the swarm's). */
+export type ExtraRequestType = 'have' | 'find' | 'status' | 'preposition';
+export type ExtraRequestHandler<K extends ExtraRequestType> = (frame: Frame<HeaderOf<Control, 'requests', K>>, ctx: ExtraRequestContext) => Promise<void>;
+export type ExtraRequests = { [K in ExtraRequestType]?: ExtraRequestHandler<K> };
+
 export interface ExtraRequestContext {
-  ch: Channel;
+  ch: Accepted<Control>;
   conn: Connection;
   peer: string;
   /** Whether chunks to this peer are compressed on the wire. */
@@ -53,7 +61,6 @@ export interface ExtraRequestContext {
   track(sid: string): void;
 }
 
-export type ExtraRequestHandler = (frame: { h: Record<string, unknown>; p: Uint8Array }, ctx: ExtraRequestContext) => Promise<void>;
 
 export class TransferService {
   readonly chunks = new ChunkServer();
@@ -70,43 +77,17 @@ export class TransferService {
     await node.handle(PROTOCOLS.chunks, (ch) => this.chunks.serve(ch));
   }
 
-  private async control(ch: Channel, conn: Connection): Promise<void> {
+  private async control(ch: Accepted<Control>, conn: Connection): Promise<void> {
     const o = this.o;
     const sids: string[] = [];
     const peer = ch.peer;
     try {
       const neg = await helloServer(ch, localCaps(o));
+      const compress = wireCompression(neg, conn, o.compressLoopback);
       for (;;) {
         const f = await ch.read();
-        if (!f) break;
-        const h = f.h;
-        if (h.t === 'ping') {
-          await ch.write({ t: 'pong', n: h.n, at: Date.now() });
-        } else if (h.t === 'open') {
-          const abs = resolveInRoot(o.root, String(h.path ?? ''), true);
-          const tree = buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
-          const sid = crypto.randomBytes(16).toString('hex');
-          let served = 0;
-          this.chunks.register(sid, { tree, peer, compress: wireCompression(neg, conn, o.compressLoopback), onServed: (raw) => { served += raw; } });
-          sids.push(sid);
-          const bytes = tree.manifest.encode();
-          o.onLog?.(`${peer} fetches ${String(h.path)}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`);
-          await ch.write({ t: 'manifest', sid, root: tree.manifest.merkleRoot.toString('hex') }, bytes);
-          void served;
-        } else if (h.t === 'push') {
-          await this.receivePush(ch, conn, f.p, h, neg.streams, neg.window);
-        } else if (h.t === 'plan') {
-          const manifest = Manifest.decode(f.p, `plan from ${peer}`);
-          const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
-          const p = planReceive(manifest, target, o.index, o.store);
-          await ch.write({ t: 'plan', ...p });
-        } else if (typeof h.t === 'string' && o.extraRequests && Object.hasOwn(o.extraRequests, h.t)) {
-          await o.extraRequests[h.t](f, { ch, conn, peer, compress: wireCompression(neg, conn, o.compressLoopback), chunks: this.chunks, track: (sid) => sids.push(sid) });
-        } else if (h.t === 'bye') {
-          break;
-        } else {
-          throw protocolError(`unknown request '${h.t}'`);
-        }
+        if (!f || f.h.t === 'bye' || f.h.t === 'error') break;
+        await this.request(f, { ch, conn, peer, compress, chunks: this.chunks, track: (sid) => sids.push(sid) }, neg.streams, neg.window);
       }
       await ch.close();
     } catch (e) {
@@ -118,16 +99,59 @@ export class TransferService {
     }
   }
 
-  private async receivePush(ch: Channel, conn: Connection, payload: Uint8Array, h: Record<string, unknown>, streams: number, window: number): Promise<void> {
+  /** One control request (its header already checked against the wire schema). */
+  private async request(f: Frame<ControlRequest>, ctx: ExtraRequestContext, streams: number, window: number): Promise<void> {
     const o = this.o;
-    const sid = String(h.sid ?? '');
-    if (!/^[0-9a-f]{16,64}$/.test(sid)) throw protocolError('push needs a hex session id');
+    const { ch, peer } = ctx;
+    const h = f.h;
+    switch (h.t) {
+      case 'ping':
+        await ch.write({ t: 'pong', n: h.n, at: Date.now() });
+        return;
+      case 'open': {
+        const abs = resolveInRoot(o.root, h.path, true);
+        const tree = buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
+        const sid = crypto.randomBytes(16).toString('hex');
+        this.chunks.register(sid, { tree, peer, compress: ctx.compress });
+        ctx.track(sid);
+        const bytes = tree.manifest.encode();
+        o.onLog?.(`${peer} fetches ${h.path}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`);
+        await ch.write({ t: 'manifest', sid, root: tree.manifest.merkleRoot.toString('hex') }, bytes);
+        return;
+      }
+      case 'push':
+        await this.receivePush(ch, ctx.conn, f.p, h, streams, window);
+        return;
+      case 'plan': {
+        const manifest = Manifest.decode(f.p, `plan from ${peer}`);
+        const target = resolveInRoot(o.root, h.dest ?? '/', false);
+        await ch.write({ t: 'plan', ...planReceive(manifest, target, o.index, o.store) });
+        return;
+      }
+      case 'pause': case 'resume': case 'cancel':
+        return; // late: the push it was meant for has ended
+      case 'bye': case 'error':
+        return; // the caller ends the conversation
+      case 'hello':
+        throw protocolError('a second hello on the control stream');
+      default: {
+        const handler = o.extraRequests?.[h.t] as ExtraRequestHandler<ExtraRequestType> | undefined;
+        if (!handler) throw protocolError(`unknown request '${h.t}'`);
+        await handler(f as Frame<HeaderOf<Control, 'requests', ExtraRequestType>>, ctx);
+      }
+    }
+  }
+
+  private async receivePush(ch: Accepted<Control>, conn: Connection, payload: Uint8Array, h: HeaderOf<Control, 'requests', 'push'>, streams: number, window: number): Promise<void> {
+    const o = this.o;
+    const sid = h.sid;
+    const dest = h.dest ?? '/';
     trace('listen: push received');
     const manifest = Manifest.decode(payload, `the tree offered by ${ch.peer}`);
     trace('listen: manifest decoded');
-    if (typeof h.root !== 'string' || h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
-    const target = resolveInRoot(o.root, String(h.dest ?? '/'), false);
-    o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${String(h.dest ?? '/')}`);
+    if (h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
+    const target = resolveInRoot(o.root, dest, false);
+    o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
     let lastSent = 0;
     const source = new RemoteSource(o.node, conn, sid, streams);
     // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).

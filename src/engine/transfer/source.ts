@@ -6,10 +6,8 @@
  * same mechanism: whatever is not already local is pulled by id.
  */
 import type { Connection } from '@libp2p/interface';
-import { ErrorCodes } from '../core/errors.ts';
-import type { Channel } from '../net/channel.ts';
-import { protocolError } from '../net/frames.ts';
-import { PROTOCOLS, type WarpNode } from '../net/node.ts';
+import type { WarpNode } from '../net/node.ts';
+import { PROTOCOLS } from '../net/wire.ts';
 
 export type ChunkReply =
   | { ok: true; codec: number; rawSize: number; data: Uint8Array }
@@ -48,7 +46,7 @@ export class RemoteSource implements ChunkSource {
   }
 
   async openLane(): Promise<ChunkLane> {
-    const ch: Channel = await this.node.open(this.conn, PROTOCOLS.chunks);
+    const ch = await this.node.open(this.conn, PROTOCOLS.chunks);
     const sid = this.sid;
     return {
       async request(ids) {
@@ -58,11 +56,8 @@ export class RemoteSource implements ChunkSource {
       },
       async next() {
         const f = await ch.expect('a chunk', 'chunk', 'miss');
-        if (f.h.t === 'miss') return { ok: false, code: typeof f.h.code === 'string' ? f.h.code : ErrorCodes.CHUNK_UNAVAILABLE };
-        const codec = Number(f.h.c);
-        const rawSize = Number(f.h.r);
-        if (!Number.isInteger(codec) || !Number.isInteger(rawSize) || rawSize < 0) throw protocolError('a chunk frame needs integer c and r');
-        return { ok: true, codec, rawSize, data: f.p };
+        if (f.h.t === 'miss') return { ok: false, code: f.h.code };
+        return { ok: true, codec: f.h.c, rawSize: f.h.r, data: f.p };
       },
       async close() {
         await ch.close();

@@ -7,9 +7,9 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import type { Channel } from '../net/channel.ts';
+import type { Accepted, Opened } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
-import { PROTOCOLS } from '../net/node.ts';
+import { PROTOCOLS } from '../net/wire.ts';
 import { dialPeer, type TransferEnv } from './client.ts';
 
 export const STREAM_CHUNK_DEFAULT = 64 * 1024;
@@ -18,7 +18,7 @@ export const STREAM_WINDOW = 64;
 export interface StreamStats { bytes: number; chunks: number; seconds: number }
 
 /** Sender over an open channel (tests and the benchmark use it directly). */
-export async function sendStreamOn(ch: Channel, input: AsyncIterable<Uint8Array>, chunk = STREAM_CHUNK_DEFAULT, opts: { stamp?: boolean } = {}): Promise<StreamStats> {
+export async function sendStreamOn(ch: Opened<typeof PROTOCOLS.stream>, input: AsyncIterable<Uint8Array>, chunk = STREAM_CHUNK_DEFAULT, opts: { stamp?: boolean } = {}): Promise<StreamStats> {
   const t0 = performance.now();
   await ch.write({ t: 'stream', chunk, window: STREAM_WINDOW });
   let credit = 0;
@@ -27,9 +27,7 @@ export async function sendStreamOn(ch: Channel, input: AsyncIterable<Uint8Array>
   const waitCredit = async (): Promise<void> => {
     while (credit <= 0) {
       const f = await ch.expect('credit from the receiver', 'credit');
-      const n = Number(f.h.n);
-      if (!Number.isInteger(n) || n < 1 || n > 4096) throw protocolError('bad credit');
-      credit += n;
+      credit += f.h.n;
     }
   };
   let pending: Buffer[] = [];
@@ -57,7 +55,7 @@ export async function sendStreamOn(ch: Channel, input: AsyncIterable<Uint8Array>
   for (;;) {
     const f = await ch.expect('the end of the stream', 'end-ok', 'credit');
     if (f.h.t === 'end-ok') {
-      if (Number(f.h.bytes) !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the receiver got ${String(f.h.bytes)} bytes, ${bytes} were sent`);
+      if (f.h.bytes !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the receiver got ${f.h.bytes} bytes, ${bytes} were sent`);
       break;
     }
   }
@@ -66,11 +64,10 @@ export async function sendStreamOn(ch: Channel, input: AsyncIterable<Uint8Array>
 }
 
 /** Receiver: writes chunks in order to `out`, granting credit as it drains. */
-export async function receiveStreamOn(ch: Channel, out: Writable, opts: { onChunk?: (seq: number, bytes: number, ts?: number) => void } = {}): Promise<StreamStats> {
+export async function receiveStreamOn(ch: Accepted<typeof PROTOCOLS.stream>, out: Writable, opts: { onChunk?: (seq: number, bytes: number, ts?: number) => void } = {}): Promise<StreamStats> {
   const t0 = performance.now();
   const open = await ch.expect('a stream', 'stream');
-  const chunk = Number(open.h.chunk);
-  if (!Number.isInteger(chunk) || chunk < 1 || chunk > 16 * 1024 * 1024) throw protocolError('bad stream chunk size');
+  const chunk = open.h.chunk;
   const window = STREAM_WINDOW;
   await ch.write({ t: 'credit', n: window });
   let next = 0;
@@ -79,7 +76,7 @@ export async function receiveStreamOn(ch: Channel, out: Writable, opts: { onChun
   for (;;) {
     const f = await ch.expect('stream data', 'data', 'end');
     if (f.h.t === 'end') {
-      if (Number(f.h.seq) !== next || Number(f.h.bytes) !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the stream ended at chunk ${String(f.h.seq)} (${String(f.h.bytes)} bytes), but ${next} chunks (${bytes} bytes) arrived`);
+      if (f.h.seq !== next || f.h.bytes !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the stream ended at chunk ${f.h.seq} (${f.h.bytes} bytes), but ${next} chunks (${bytes} bytes) arrived`);
       await ch.write({ t: 'end-ok', bytes });
       // Linger until the sender has read end-ok and closed its side (read() then gives null): stopping at once
       // can cut the connection before end-ok arrives, and the sender reports a lost connection (seen under load).
@@ -88,11 +85,11 @@ export async function receiveStreamOn(ch: Channel, out: Writable, opts: { onChun
       clearTimeout(timer);
       break;
     }
-    if (f.h.seq !== next) throw protocolError(`stream chunk ${String(f.h.seq)} arrived, expected ${next}`);
+    if (f.h.seq !== next) throw protocolError(`stream chunk ${f.h.seq} arrived, expected ${next}`);
     if (f.p.length > chunk) throw protocolError('a stream chunk is larger than announced');
     next++;
     bytes += f.p.length;
-    opts.onChunk?.(next - 1, f.p.length, typeof f.h.ts === 'number' ? f.h.ts : undefined);
+    opts.onChunk?.(next - 1, f.p.length, f.h.ts);
     if (!out.write(f.p)) await new Promise<void>((resolve, reject) => { out.once('drain', resolve); out.once('error', reject); });
     // Credit back in batches of a quarter window (fewer frames), immediately when the sender may be starved.
     if (++owed >= window / 4) { await ch.write({ t: 'credit', n: owed }); owed = 0; }

@@ -1,8 +1,11 @@
 /**
- * A small schema language for the daemon's route descriptors. One descriptor gives both the input check (a
- * clear 400 naming the field) and the JSON Schema in /openapi.json, so the two cannot drift apart.
+ * A small schema language, one for every untrusted structured input: the daemon's route descriptors (one
+ * descriptor gives both the input check, a clear 400 naming the field, and the JSON Schema in /openapi.json, so
+ * the two cannot drift apart) and the peer protocol's frame headers (net/wire.ts: each frame type's schema,
+ * checked on arrival, a failure being E_PROTOCOL). A failed check throws InputError naming the field; each
+ * edge turns it into its own error.
  */
-import { WarpError, ErrorCodes } from '../core/errors.ts';
+import { WarpError, ErrorCodes } from './errors.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -109,30 +112,46 @@ export function any(description?: string): Schema<unknown> {
   return { description, parse: (v) => v, json: () => (description ? { description } : {}) };
 }
 
-export function optional<T>(s: Schema<T>): Schema<T | undefined> {
+/** `null` allowed besides the schema's own values. */
+export function nullable<T>(s: Schema<T>): Schema<T | null> {
+  return { ...s, parse: (v, where, fromText) => (v === null ? null : s.parse(v, where, fromText)), json: () => ({ anyOf: [s.json(), { type: 'null' }] }) };
+}
+
+/** A schema whose value may be absent (its field is optional in the object's type too). */
+export type OptionalSchema<T> = Schema<T | undefined> & { optional: true };
+
+export function optional<T>(s: Schema<T>): OptionalSchema<T> {
   return { ...s, optional: true, parse: (v, where, fromText) => (v === undefined ? undefined : s.parse(v, where, fromText)) };
 }
 
 export type Shape = Record<string, Schema<unknown>>;
-type Infer<S> = S extends Schema<infer T> ? T : never;
-export type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
+type Flat<T> = { [K in keyof T]: T[K] };
+export type ObjectOf<S extends Shape> = Flat<{ [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }>;
 
-export function object<S extends Shape>(shape: S, o: { description?: string; extra?: Schema<unknown> } = {}): Schema<ObjectOf<S>> {
+/**
+ * An object of known fields. Unknown fields are refused, kept when `extra` checks them, or dropped with
+ * `dropUnknown` (a peer protocol ignores fields a newer peer adds; the handler never sees them).
+ */
+export function object<S extends Shape>(shape: S, o: { description?: string; extra?: Schema<unknown>; dropUnknown?: boolean } = {}): Schema<ObjectOf<S>> {
+  const entries = Object.entries(shape);
   return {
     description: o.description,
     parse(v, where, fromText) {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad(where, 'must be an object');
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return bad(where, 'must be an object');
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(src)) {
+      if (!o.dropUnknown) for (const k of Object.keys(src)) {
         if (!Object.hasOwn(shape, k)) {
           if (o.extra) out[k] = o.extra.parse(src[k], `${where}.${k}`, fromText);
           else bad(`${where}.${k}`, `unknown field (known: ${Object.keys(shape).join(', ') || 'none'})`);
         }
       }
-      for (const [k, s] of Object.entries(shape)) {
-        if (src[k] === undefined && !s.optional) bad(`${where}.${k}`, 'is required');
-        const val = s.parse(src[k], `${where}.${k}`, fromText);
+      for (const [k, s] of entries) {
+        const x = Object.hasOwn(src, k) ? src[k] : undefined;
+        if (x === undefined && !s.optional) bad(`${where}.${k}`, 'is required');
+        const val = s.parse(x, `${where}.${k}`, fromText);
         if (val !== undefined) out[k] = val;
       }
       return out as ObjectOf<S>;

@@ -1,0 +1,210 @@
+/**
+ * The peer protocol as data (docs/PROTOCOL.md): every frame type of every stream protocol, its header schema
+ * (core/schema.ts, the language the HTTP API uses too) and how large its payload may be. A stream's opener
+ * sends `requests`, the side that accepted it sends `answers` (the same `t` may mean different things in the
+ * two directions: a `plan` request carries a destination, a `plan` answer the plan). Both may send `error`.
+ *
+ * Frames are checked in one place, the FrameParser (frames.ts), against the table of the direction they
+ * arrive from: the header as soon as its bytes are in, the payload length before a payload byte is kept.
+ * Handlers receive typed values; anything else is E_PROTOCOL. Unknown fields are dropped (a newer peer may
+ * add some), unknown frame types are refused.
+ *
+ * Adding a frame type: add its schema here (and its row to docs/PROTOCOL.md); the compiler then shows every
+ * handler that has to answer it.
+ */
+import { CHUNK_SIZE_LIMITS } from '../codec/fastcdc.ts';
+import { array, boolean, integer, nullable, number, object, optional, string, type Infer, type Schema, type Shape, type ObjectOf } from '../core/schema.ts';
+
+export const PROTOCOLS = {
+  control: '/warp/ctl/1.0.0',
+  chunks: '/warp/chunks/1.0.0',
+  stream: '/warp/stream/1.0.0',
+  pair: '/warp/pair/1.0.0',
+} as const;
+
+export type ProtocolId = (typeof PROTOCOLS)[keyof typeof PROTOCOLS];
+
+/** The largest manifest a frame may carry (a push, a plan, a fetch's or a find's answer). */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** The most ids one `get` may carry (bounds what one frame can make the server do). */
+export const MAX_GET = 1024;
+/** The most ids one swarm `have` may ask about (32 bytes each: 32 MiB of payload). */
+export const MAX_HAVE = 1 << 20;
+/** Pre-positioned chunks travel in frames of up to 4 MiB (swarm/preposition.ts); one chunk may exceed that. */
+export const MAX_PREPOSITION_BYTES = 4 * 1024 * 1024 + CHUNK_SIZE_LIMITS.max + 32;
+/** The most 1 MiB blocks one `probe` may ask for (a throughput probe; the server also caps them per peer). */
+export const MAX_PROBE_BLOCKS = 64;
+export const PROBE_BLOCK = 1024 * 1024;
+/** Stream mode's largest chunk. */
+export const MAX_STREAM_CHUNK = 16 * 1024 * 1024;
+export const ID_BYTES = 32;
+
+/** One frame type: its header fields (without `t`) and a payload rule. */
+export interface FrameSpec<H = unknown> {
+  header: Schema<H>;
+  /** The largest payload this type may carry (0: none). Checked before any payload byte is kept. */
+  maxPayload: number;
+  /** A check across header and payload length (both already valid on their own); returns what is wrong. */
+  check?: (h: H, payloadLength: number) => string | undefined;
+}
+
+function frame<S extends Shape>(shape: S, maxPayload = 0, check?: (h: ObjectOf<S>, payloadLength: number) => string | undefined): FrameSpec<ObjectOf<S>> {
+  return { header: object(shape, { dropUnknown: true }), maxPayload, check };
+}
+
+/** Any frame spec (a table mixes header types; `check` is contravariant in them). */
+export interface AnyFrameSpec {
+  header: Schema<unknown>;
+  maxPayload: number;
+  check?: (h: never, payloadLength: number) => string | undefined;
+}
+export type FrameTable = Record<string, AnyFrameSpec>;
+
+// Field shapes shared by several frames.
+const u32 = integer({ min: 0, max: 0xffff_ffff });
+const count = integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+const seconds = number();
+const hex64 = string({ min: 64, max: 64, pattern: /^[0-9a-f]{64}$/ });
+const sessionHex = string({ min: 16, max: 64, pattern: /^[0-9a-f]+$/ });
+/** A listener-relative path (`/` is the listener's root); transfer/paths.ts resolves it safely. */
+const remotePath = string({ max: 4096 });
+const text = (max: number): Schema<string> => string({ max });
+
+const power = object({ metered: boolean(), batteryPercent: optional(number()), pluggedIn: boolean(), batteryLow: boolean() }, { dropUnknown: true });
+
+const hello = {
+  v: integer({ min: 0, max: 0xffff }), vmax: optional(integer({ min: 0, max: 0xffff })), agent: text(256),
+  codecs: array(text(32), { max: 16 }), maxChunk: u32, streams: u32, window: u32,
+};
+
+/** The receiver's view of a push, relayed to the sender: only these event types cross the wire. */
+const session = text(128);
+const progress = {
+  session, chunks: count, totalChunks: count, wireBytes: count,
+  bytes: count, totalBytes: count, files: count, totalFiles: count, rate: seconds, etaSeconds: seconds, elapsedSeconds: seconds,
+};
+export const RELAYED_EVENTS = {
+  'transfer.manifest': object({ type: string(), session, files: count, bytes: count, chunks: count, haveChunks: count, haveBytes: count, needChunks: count, needBytes: count, merkleRoot: text(64) }, { dropUnknown: true }),
+  'transfer.progress': object({ type: string(), ...progress }, { dropUnknown: true }),
+  'transfer.chunk-rejected': object({ type: string(), session, chunk: count, source: text(256), reason: text(1024) }, { dropUnknown: true }),
+  'transfer.paused': object({ type: string(), session, paused: boolean() }, { dropUnknown: true }),
+};
+type RelayedEvent = { [K in keyof typeof RELAYED_EVENTS]: Infer<(typeof RELAYED_EVENTS)[K]> & { type: K } }[keyof typeof RELAYED_EVENTS];
+
+/** An event of a type this build relays; one of another type (a newer peer's) reads as null and is skipped. */
+const relayedEvent: Schema<RelayedEvent | null> = {
+  parse(v, where, fromText) {
+    const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string') return object({ type: string() }).parse(v, where, fromText) as never;
+    if (!Object.hasOwn(RELAYED_EVENTS, type)) return null;
+    return RELAYED_EVENTS[type as keyof typeof RELAYED_EVENTS].parse(v, where, fromText) as RelayedEvent;
+  },
+  json: () => ({ type: 'object' }),
+};
+
+const receiveResult = object({
+  files: count, dirs: count, symlinks: count, bytes: count, unchangedFiles: count, fetchedChunks: count, fetchedBytes: count,
+  wireBytes: count, localChunks: count, localBytes: count, resumedBytes: count, rejectedChunks: count, elapsedSeconds: seconds, merkleRoot: text(64),
+}, { dropUnknown: true });
+
+const planResult = {
+  files: count, bytes: count, chunks: count, uniqueBytes: count, unchangedFiles: count,
+  haveChunks: count, haveBytes: count, needChunks: count, needBytes: count,
+};
+
+const errorFrame = frame({ code: text(64), message: string() });
+
+/** `/warp/ctl/1.0.0`: hello, then requests and their answers (docs/PROTOCOL.md "Requests"). */
+const control = {
+  requests: {
+    hello: frame(hello),
+    open: frame({ path: remotePath }),
+    push: frame({ dest: optional(remotePath), sid: sessionHex, root: hex64 }, MAX_MANIFEST_BYTES),
+    plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
+    ping: frame({ n: u32 }),
+    bye: frame({}),
+    // During a push (version 2), read out of band.
+    pause: frame({}),
+    resume: frame({}),
+    cancel: frame({}),
+    // The swarm's requests (swarm/listener.ts).
+    have: frame({ path: optional(remotePath) }, MAX_HAVE * ID_BYTES, (_h, n) => (n % ID_BYTES === 0 ? undefined : `its payload must be whole ${ID_BYTES}-byte chunk ids`)),
+    find: frame({ contentId: hex64 }),
+    status: frame({ n: u32 }),
+    preposition: frame({ lens: array(integer({ min: ID_BYTES + 1, max: CHUNK_SIZE_LIMITS.max + ID_BYTES }), { max: 65536 }) }, MAX_PREPOSITION_BYTES,
+      (h, n) => (h.lens.reduce((a, b) => a + b, 0) === n ? undefined : 'its lens must add up to the payload length')),
+    error: errorFrame,
+  },
+  answers: {
+    hello: frame(hello),
+    manifest: frame({ sid: sessionHex, root: hex64 }, MAX_MANIFEST_BYTES),
+    event: frame({ e: relayedEvent }),
+    done: frame({ result: receiveResult }),
+    plan: frame(planResult),
+    pong: frame({ n: u32, at: seconds }),
+    have: frame({ sid: sessionHex, n: integer({ min: 0, max: MAX_HAVE }), held: count, power, preposition: number() }, MAX_HAVE / 8,
+      (h, n) => (n === Math.ceil(h.n / 8) ? undefined : 'its bitmap must have one bit per id asked about')),
+    found: frame({ path: nullable(remotePath), root: optional(hex64) }, MAX_MANIFEST_BYTES),
+    status: frame({ n: u32, at: seconds, power }),
+    prepositioned: frame({ accepted: count, bytes: count, refused: boolean() }),
+    error: errorFrame,
+  },
+};
+
+/** `/warp/chunks/1.0.0`: chunk pulls by id and throughput probes. */
+const chunks = {
+  requests: {
+    get: frame({ sid: text(128), n: integer({ min: 1, max: MAX_GET }) }, MAX_GET * ID_BYTES,
+      (h, n) => (n === h.n * ID_BYTES ? undefined : `its payload must hold its ${h.n} chunk ids`)),
+    probe: frame({ n: integer({ min: 0, max: MAX_PROBE_BLOCKS }) }),
+    error: errorFrame,
+  },
+  answers: {
+    chunk: frame({ i: integer({ min: 0, max: 0xffff }), c: integer({ min: 0, max: 255 }), r: integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }) }, CHUNK_SIZE_LIMITS.max),
+    miss: frame({ i: integer({ min: 0, max: 0xffff }), code: text(64) }),
+    error: errorFrame,
+  },
+};
+
+/** `/warp/stream/1.0.0`: stdin to stdout with credit-based backpressure. */
+const stream = {
+  requests: {
+    stream: frame({ chunk: integer({ min: 1, max: MAX_STREAM_CHUNK }), window: u32 }),
+    data: frame({ seq: count, ts: optional(number()) }, MAX_STREAM_CHUNK),
+    end: frame({ seq: count, bytes: count }),
+    error: errorFrame,
+  },
+  answers: {
+    credit: frame({ n: integer({ min: 1, max: 4096 }) }),
+    'end-ok': frame({ bytes: count }),
+    error: errorFrame,
+  },
+};
+
+/** `/warp/pair/1.0.0`: a one-time code proved by HMACs (net/pair.ts). */
+const pair = {
+  requests: { pair: frame({ proof: hex64 }), error: errorFrame },
+  answers: { paired: frame({ proof: hex64 }), error: errorFrame },
+};
+
+export const WIRE = {
+  [PROTOCOLS.control]: control,
+  [PROTOCOLS.chunks]: chunks,
+  [PROTOCOLS.stream]: stream,
+  [PROTOCOLS.pair]: pair,
+} as const satisfies Record<ProtocolId, { requests: FrameTable; answers: FrameTable }>;
+
+/** The typed headers of a table: `{ t: 'get', sid, n } | { t: 'probe', n } | …`. */
+export type HeadersOf<T> = { [K in keyof T & string]: T[K] extends FrameSpec<infer H> ? { t: K } & H : never }[keyof T & string];
+export type RequestOf<P extends ProtocolId> = HeadersOf<(typeof WIRE)[P]['requests']>;
+export type AnswerOf<P extends ProtocolId> = HeadersOf<(typeof WIRE)[P]['answers']>;
+export type ErrorHeader = { t: 'error'; code: string; message: string };
+
+/** A typed header of a given type `t` (for helpers that build or take one frame type). */
+export type HeaderOf<P extends ProtocolId, D extends 'requests' | 'answers', K extends string> = Extract<D extends 'requests' ? RequestOf<P> : AnswerOf<P>, { t: K }>;
+
+export type Capabilities = ObjectOf<typeof hello>;
+export type PeerPowerWire = Infer<typeof power>;
+export type ReceiveResultWire = Infer<typeof receiveResult>;
+export type PlanResultWire = ObjectOf<typeof planResult>;
+export type RelayedEventWire = RelayedEvent;
