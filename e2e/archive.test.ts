@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, dropFiles, launchChromium, openSignedIn, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
+import { formatBytes } from '../src/renderer/format.ts';
 
 let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
+let archivePath = '';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-e2e-archive-'));
 
 function sourceTree(): Record<string, Buffer> {
@@ -104,7 +106,34 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
     expect(filesUnder(extractedRoot)).toEqual(filesUnder(path.join(src, 'photos')));
 
     await inspector.getByTestId('verify').click();
-    await page.getByTestId('verify-ok').waitFor({ timeout: 30_000 });
+    await inspector.getByTestId('verify-ok').waitFor({ timeout: 30_000 });
+    // Verify reads the data twice (chunks, then whole files) but shows the content's size once.
+    const content = Object.values(tree).reduce((n, b) => n + b.length, 0);
+    const verifyJob = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
+    expect(await verifyJob.getByTestId('job-bytes').innerText()).toBe(`${formatBytes(content)} / ${formatBytes(content)}`);
     await screenshotBoth(page, 'archive');
+    archivePath = (await inspector.locator('dd.mono').first().innerText()).trim();
+  });
+
+  it('a damaged archive verifies red and names the damaged files', async () => {
+    expect(archivePath).toMatch(/\.warp$/);
+    const damaged = path.join(work, 'damaged.warp');
+    const bytes = fs.readFileSync(archivePath);
+    // A third of the way in lies chunk data (the manifest is at the end): spoil a few bytes there.
+    for (let i = 0; i < 16; i++) bytes[Math.floor(bytes.length / 3) + i] ^= 0xff;
+    fs.writeFileSync(damaged, bytes);
+    await page.getByRole('textbox', { name: 'archive path' }).fill(damaged);
+    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    const inspector = page.getByTestId('inspector');
+    await inspector.getByTestId('verify').click();
+    const job = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
+    await expect.poll(() => job.getAttribute('data-outcome'), { timeout: 30_000 }).toBe('damaged');
+    expect(await job.locator('.badge').innerText()).toMatch(/damaged/i);
+    expect(await job.locator('.badge').evaluate((el) => el.classList.contains('red'))).toBe(true);
+    const names = (await job.getByTestId('damaged-files').locator('li .mono').allInnerTexts()).map((t) => t.trim());
+    expect(names.length).toBeGreaterThan(0);
+    const known = Object.keys(sourceTree());
+    for (const n of names) expect(known.some((k) => n === k || n.endsWith(`/${k}`) || k.endsWith(n)), n).toBe(true);
+    await screenshotBoth(page, 'archive-damaged');
   });
 });

@@ -41,12 +41,16 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
     const m = reader.manifest;
     const files = Array.from({ length: m.entryCount }, (_, i) => i).filter((i) => m.entry(i).type === EntryType.FILE);
     const fileBytes = files.reduce((s, i) => s + m.entry(i).size, 0);
-    const total = m.uniqueRawBytes + fileBytes;
-    const progress = new ProgressTracker(total, files.length, (s) => emit({ type: 'archive.progress', op: 'verify', ...s }));
-    emit({ type: 'archive.start', op: 'verify', archive: opts.archive, totalBytes: total, totalFiles: files.length });
+    // Two passes read the data (every stored chunk, then multi-chunk files whole), but the user sees one
+    // quantity: the content's bytes. Each pass's bytes count in proportion, so the bar ends at the content size.
+    const work = m.uniqueRawBytes + fileBytes;
+    const scale = work > 0 ? fileBytes / work : 0;
+    const progress = new ProgressTracker(fileBytes, files.length, (s) => emit({ type: 'archive.progress', op: 'verify', ...s, bytes: Math.round(s.bytes) }));
+    const advance = (n: number, files = 0) => progress.add(n * scale, files);
+    emit({ type: 'archive.start', op: 'verify', archive: opts.archive, totalBytes: fileBytes, totalFiles: files.length });
 
     const merkleRootOk = merkleRoot(m.chunkCount, (i) => m.chunkId(i)).equals(m.merkleRoot);
-    const bad = await checkAllChunks(reader, pool, (n) => progress.add(n), opts.signal);
+    const bad = await checkAllChunks(reader, pool, (n) => advance(n), opts.signal);
     const badSet = new Set(bad.map((b) => b.chunk));
 
     // Whole-file hashes, skipping files already known to use a bad chunk.
@@ -69,12 +73,12 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
       if (e.refCount > 1) { multi.push(i); continue; }
       const expected = e.refCount === 1 ? Buffer.from(m.chunkId(m.refsOf(i)[0])) : emptyHash;
       if (!expected.equals(Buffer.from(e.hash!))) badFiles.push({ path: e.path, reason: 'whole-file hash mismatch' });
-      progress.add(e.size, 1);
+      advance(e.size, 1);
     }
     let hasher = new Blake3Stream();
     await streamFiles(reader, multi, pool, {
       start() { hasher = new Blake3Stream(); },
-      data(_i, bytes) { hasher.update(bytes); progress.add(bytes.length); },
+      data(_i, bytes) { hasher.update(bytes); advance(bytes.length); },
       end(i, b) {
         const e = m.entry(i);
         if (b.length > 0) badFiles.push({ path: e.path, reason: `damaged chunk ${b[0].chunk}: ${b[0].reason}` });
@@ -86,7 +90,7 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
     const badChunks = bad.map((b) => ({ chunk: b.chunk, id: Buffer.from(m.chunkId(b.chunk)).toString('hex'), reason: b.reason, files: filesOf.get(b.chunk) ?? [] }));
     for (const b of badChunks) emit({ type: 'archive.bad-chunk', chunk: b.chunk, reason: b.reason, files: b.files });
     progress.flush();
-    emit({ type: 'archive.done', op: 'verify', archive: opts.archive, elapsedSeconds: progress.elapsedSeconds, bytes: progress.bytes });
+    emit({ type: 'archive.done', op: 'verify', archive: opts.archive, elapsedSeconds: progress.elapsedSeconds, bytes: Math.round(progress.bytes) });
     return {
       ok: merkleRootOk && badChunks.length === 0 && badFiles.length === 0, chunks: m.chunkCount, files: files.length, bytes: fileBytes,
       merkleRootOk, badChunks, badFiles, elapsedSeconds: progress.elapsedSeconds,

@@ -41,6 +41,16 @@ export class ProgressTracker {
     if (now - this.lastEmit >= this.intervalMs) this.flush(now);
   }
 
+  /**
+   * Bytes that are done without being moved in this run (already at the destination, kept from an interrupted
+   * run): they advance the bar but never the rate, so a resumed transfer does not claim the speed of a disk read.
+   */
+  skip(bytes: number, files = 0): void {
+    this.bytes += bytes;
+    this.lastBytes += bytes;
+    this.add(0, files);
+  }
+
   snapshot(now = performance.now()): ProgressSnapshot {
     const dt = (now - this.lastTime) / 1000;
     if (dt >= 0.05) {

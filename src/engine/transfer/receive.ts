@@ -215,10 +215,10 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     emit({ type: 'transfer.file', session: sid, path: e.path, size: e.size });
   };
 
-  const markDone = (p: number, bytes: number): void => {
+  const markDone = (p: number, bytes: number, movedNow = true): void => {
     posDone[p] = 1;
     const slot = posFile[p];
-    progress.add(bytes);
+    if (movedNow) progress.add(bytes); else progress.skip(bytes);
     if (--pending[slot] === 0) {
       if (deferFinalize) completeQueue.push(slot);
       else finalize(slot);
@@ -264,7 +264,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         if (seen.has(c)) continue;
         seen.add(c);
         for (let p = firstPositionOfSlot(positions, c, slot); p < posStart[c + 1] && posFile[p] === slot; p++) {
-          if (!posDone[p]) { posDone[p] = 1; pending[slot]--; progress.add(m.chunkRawSize(c)); }
+          if (!posDone[p]) { posDone[p] = 1; pending[slot]--; progress.skip(m.chunkRawSize(c)); }
         }
       }
       try {
@@ -302,7 +302,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         const data = readAt(fd, off, len);
         if (data && blake3(data).equals(Buffer.from(m.chunkId(c)))) {
           const p = positionOf(positions, c, slot, off);
-          if (p >= 0 && !posDone[p]) { markDone(p, len); resumedBytes += len; }
+          if (p >= 0 && !posDone[p]) { markDone(p, len, false); resumedBytes += len; }
           // Other files that need the same chunk can take it from here.
           local.addIfAbsent(m.chunkId(c), 0, part, off, len);
         }

@@ -50,7 +50,7 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
 }
 
 const STATUS_CLASS: Record<string, string> = {
-  running: 'blue', queued: 'grey', paused: 'amber', done: 'green', failed: 'red', cancelled: 'grey',
+  running: 'blue', queued: 'grey', paused: 'amber', done: 'green', failed: 'red', damaged: 'red', cancelled: 'grey',
   online: 'green', degraded: 'amber', offline: 'red', idle: 'grey', scanning: 'blue', syncing: 'blue', waiting: 'amber', error: 'red',
 };
 

@@ -4,7 +4,7 @@
  * to the daemon, which archives them (browsers give no paths).
  */
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { ArchiveCreateResultDto, ArchiveInfoDto, ArchiveListResult, VerifyReportDto } from '../../shared/bridge.ts';
+import type { ArchiveCreateResultDto, ArchiveInfoDto, ArchiveListResult } from '../../shared/bridge.ts';
 import { bridge, getBridge } from '../bridge/index.ts';
 import { errorText } from '../bridge/errors.ts';
 import { archiveNameFor, filesFromDataTransfer, filesFromList, type PickedFile } from '../components/drop-files.ts';
@@ -230,7 +230,7 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
               {downloadUrl && <a className="button" href={downloadUrl} download>Download</a>}
             </div>
           </div>
-          {ownJobs.map((j) => <div key={j.id}><JobRow job={j} />{j.kind === 'archive.verify' && j.status === 'done' && <VerifySummary job={j} />}</div>)}
+          {ownJobs.map((j) => <JobRow key={j.id} job={j} />)}
           {list && (
             <div className="table-wrap">
               <table data-testid="archive-entries">
@@ -248,12 +248,4 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
       )}
     </Card>
   );
-}
-
-function VerifySummary({ job }: { job: JobView }) {
-  const r = job.result as Partial<VerifyReportDto> | undefined;
-  if (!r) return null;
-  return r.ok
-    ? <p className="small" style={{ color: 'var(--green)' }} data-testid="verify-ok">Verified: {r.chunks} chunks, {r.files} files, Merkle root matches.</p>
-    : <ErrorNote>Verification failed: {r.badChunks?.length ?? 0} bad chunks, {r.badFiles?.length ?? 0} bad files.</ErrorNote>;
 }

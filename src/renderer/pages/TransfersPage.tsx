@@ -11,7 +11,8 @@ import { Sparkline } from '../charts/Sparkline.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
 import { formatBytes, formatDuration, formatRate, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
-import { finished, isActive, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
+import { finished, isActive, isMoving, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
+import { transferSpeed } from '../transfer-speed.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
 
@@ -111,13 +112,13 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
       </div>
       <div className="transfer-spark">
         <Sparkline values={job.rates} capacity={RATE_HISTORY} label="transfer rate" />
-        <div className="muted small" style={{ textAlign: 'right' }}>{active ? formatRate(p?.rate ?? 0) : p ? `avg ${formatRate(p.elapsedSeconds > 0 ? p.bytes / p.elapsedSeconds : 0)}` : ''}</div>
+        <div className="muted small" style={{ textAlign: 'right' }} data-testid="transfer-speed">{transferSpeed(status, p, job.wireBytes ?? dto?.result?.wireBytes ?? dto?.progress?.wireBytes)}</div>
       </div>
       <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={status} label={`${title} progress`} />
       <div className="job-meta">
         {p && <span data-testid="transfer-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
         {job.totalChunks !== undefined && <span>{status === 'done' ? job.totalChunks : job.chunks ?? 0} / {job.totalChunks} chunks</span>}
-        {active && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
+        {isMoving(job) && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
         {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
         {peerLabel && <span className="mono" title={peerLabel}>{shortId(peerLabel, 8)}</span>}
         {(job.transport ?? dto?.transport) && <span>{job.transport ?? dto?.transport}</span>}

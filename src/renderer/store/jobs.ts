@@ -195,6 +195,17 @@ export function isTransfer(j: JobView): boolean {
 export function isArchive(j: JobView): boolean {
   return j.kind.startsWith('archive.');
 }
+/** What a job's badge says: a verify that found damage finished, but it is not "done" to the user. */
+export function displayStatus(j: Pick<JobView, 'kind' | 'status' | 'result'>): JobStatus | 'damaged' {
+  if (j.kind === 'archive.verify' && j.status === 'done' && (j.result as { ok?: unknown } | undefined)?.ok === false) return 'damaged';
+  return j.status;
+}
+
+/** Only a running job has a rate and an ETA (a paused or queued one moves nothing). */
+export function isMoving(j: Pick<JobView, 'status'>): boolean {
+  return j.status === 'running';
+}
+
 export function isActive(j: JobView): boolean {
   return j.status === 'running' || j.status === 'queued' || j.status === 'paused';
 }
