@@ -9,7 +9,7 @@ import { errorText } from '../bridge/errors.ts';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { Sparkline } from '../charts/Sparkline.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
-import { formatBytes, formatDuration, formatRate, shortId } from '../format.ts';
+import { formatBytes, formatDuration, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { finished, isActive, isMoving, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
 import { transferSpeed } from '../transfer-speed.ts';
