@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ErrorCodes, WarpError, isWarpError, type ErrorCode } from '../core/errors.ts';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { API_ROUTES, PUBLIC_PATHS, SSE_HEARTBEAT_SECONDS } from '../../shared/api-routes.ts';
 import { Auth, loadOrCreateToken } from './auth.ts';
 import { serviceOperations } from './dispatch.ts';
 import { docsPage } from './docs-page.ts';
+import { httpStatusFor } from './http-status.ts';
 import { openApiDocument } from './openapi.ts';
 import { GuardError, RequestGuard } from './request-guard.ts';
 import { ROUTES, checkRouteTable, type RouteDef } from './routes.ts';
@@ -53,19 +54,12 @@ class HttpError extends Error {
   }
 }
 
-const BAD_INPUT_CODES = new Set<ErrorCode>([
-  ErrorCodes.USAGE, ErrorCodes.INPUT_NOT_FOUND, ErrorCodes.INPUT_UNREADABLE, ErrorCodes.OUTPUT_EXISTS, ErrorCodes.OUTPUT_UNWRITABLE, ErrorCodes.UNSAFE_PATH,
-  ErrorCodes.KEY_REQUIRED, ErrorCodes.WRONG_KEY, ErrorCodes.KEY_FILE_INVALID, ErrorCodes.ARCHIVE_NOT_WARP, ErrorCodes.ARCHIVE_VERSION, ErrorCodes.CONFIG_INVALID,
-  ErrorCodes.NOT_IN_ARCHIVE, ErrorCodes.PEER_NOT_PAIRED, ErrorCodes.PAIRING_FAILED, ErrorCodes.PEER_ID_MISMATCH,
-]);
-
 function errorResponse(e: unknown): { status: number; code: string; message: string } {
   if (e instanceof HttpError || e instanceof GuardError) return { status: e.status, code: e.code, message: e.message };
   if (e instanceof InputError) return { status: 400, code: 'BAD_REQUEST', message: e.message };
   if (isWarpError(e)) {
     const d = e.details as { status?: number; code?: string };
-    const status = d.status ?? (BAD_INPUT_CODES.has(e.code) ? 400 : e.code === ErrorCodes.SESSION_NOT_FOUND ? 404 : e.code === ErrorCodes.PEER_UNREACHABLE ? 502 : e.code === ErrorCodes.DISK_FULL ? 507 : 500);
-    return { status, code: d.code ?? e.code, message: e.message };
+    return { status: httpStatusFor(e.code, d), code: d.code ?? e.code, message: e.message };
   }
   return { status: 500, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
 }

@@ -81,9 +81,10 @@ export class Uploads {
       await pipeline(body, fs.createWriteStream(tmp, { mode: 0o600 }));
       fs.renameSync(tmp, abs);
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
+      // Where a parent is a file (a then a/b), the part file was never made and removing it fails with ENOTDIR.
+      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to remove */ }
       if ((e as NodeJS.ErrnoException).code === 'EEXIST' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
-        throw new InputError('query.path', `'${rel}' clashes with a file or folder already uploaded`);
+        throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `query.path: '${rel}' clashes with a file or folder already uploaded`, { details: { status: 409, code: 'UPLOAD_PATH_CLASH' } });
       }
       throw fromSystemError(e, abs, 'write');
     }
