@@ -42,13 +42,14 @@ const tmpdir = `${outdir}.tmp-${process.pid}`;
 fs.rmSync(tmpdir, { recursive: true, force: true });
 await build({
   entryPoints: {
-    'cli/main': path.join(root, 'src/cli/main.ts'),
-    // Worker entries sit next to the bundle that starts them (see worker-url.ts).
-    'cli/chunk-worker': path.join(root, 'src/engine/codec/chunk-worker.ts'),
-    'cli/sched-score-worker': path.join(root, 'src/engine/sched-node/score-worker.ts'),
-    'cli/file-hash-worker': path.join(root, 'src/engine/store/file-hash-worker.ts'),
+    main: path.join(root, 'src/cli/main.ts'),
+    // Worker entries sit next to the bundle that starts them (see worker-url.ts), and so do the shared chunks:
+    // commands are loaded lazily (src/cli/commands/index.ts), so engine code may start a worker from a chunk.
+    'chunk-worker': path.join(root, 'src/engine/codec/chunk-worker.ts'),
+    'sched-score-worker': path.join(root, 'src/engine/sched-node/score-worker.ts'),
+    'file-hash-worker': path.join(root, 'src/engine/store/file-hash-worker.ts'),
   },
-  outdir: tmpdir,
+  outdir: path.join(tmpdir, 'cli'),
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -60,6 +61,11 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __warpCreateRequire } from 'node:module'; const require = __warpCreateRequire(import.meta.url);" },
 });
+// Root help's table of commands, so `warp --help` loads no command module (src/cli/commands/index.ts).
+const { buildManifest } = await import('../src/cli/commands/index.ts');
+const silent = (): void => {};
+const manifest = await buildManifest({ opts: () => ({}) as never, out: silent, err: silent, stderrIsTTY: false });
+fs.writeFileSync(path.join(tmpdir, 'cli', 'command-manifest.json'), JSON.stringify(manifest));
 fs.writeFileSync(path.join(tmpdir, 'BUILT_FROM_SOURCE'), stamp);
 // Swap: the old bundle moves aside and is removed only after the new one is in place.
 const old = `${outdir}.old-${process.pid}`;

@@ -2,12 +2,13 @@
  * `warp`: parses arguments, runs one command, maps errors to documented exit codes. Commands are thin:
  * each lives in commands/<name>.ts and calls the engine.
  */
+import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { WarpError } from '../engine/core/errors.ts';
 import { escapeControl, escapeTerminal } from '../engine/core/safe-text.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
-import { registerCommands } from './commands/index.ts';
+import { registerFor, type CommandManifest } from './commands/index.ts';
 
 const program = new Command('warp')
   .description('Move and archive large data fast and verifiably.')
@@ -29,7 +30,16 @@ const ctx: CliContext = {
   stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 
-registerCommands(program, ctx);
+/** Written beside the bundle by scripts/build-cli.ts; absent when running from source (then every module loads). */
+function readManifest(): CommandManifest | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(new URL('./command-manifest.json', import.meta.url), 'utf8')) as CommandManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+await registerFor(program, ctx, process.argv.slice(2), readManifest());
 
 function reportError(e: WarpError): void {
   if (program.opts<GlobalOptions>().json) ctx.out(JSON.stringify({ type: 'error', error: e.toJSON() }));

@@ -1,6 +1,5 @@
 /** Shared setup for the network commands: identity, trusted peers, file index and chunk store under WARP_HOME. */
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { paramsForAverage } from '../../engine/codec/fastcdc.ts';
@@ -39,14 +38,6 @@ export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<
     streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
     compress: o.compress === false ? false : config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on', transport: parseTransport(o.transport, config.transfer.transport),
   };
-}
-
-/** Addresses a listener on `port` would be reachable at (non-internal IPv4 interfaces, and loopback). */
-export function listenAddresses(peerId: string, port: number, host = '0.0.0.0'): string[] {
-  const ips = host === '0.0.0.0'
-    ? ['127.0.0.1', ...Object.values(os.networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => i!.address)]
-    : [host];
-  return ips.flatMap((ip) => [`/ip4/${ip}/udp/${port}/quic-v1/p2p/${peerId}`, `/ip4/${ip}/tcp/${port}/p2p/${peerId}`]);
 }
 
 /** A port free for both TCP and UDP right now (so one number describes the listener). */
