@@ -111,6 +111,24 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
     expect(hashTree(got)).toEqual(hashTree(path.join(work, 'src', 'data')));
     await page.getByTestId('nav-routing').click();
     await expect.poll(() => page.getByTestId('routing-log').innerText(), { timeout: 10_000 }).toMatch(/done in/);
+    // Log times are when things happened (they once read "now" on every refresh), and stay put.
+    const times = async () => page.getByTestId('routing-log').locator('time').evaluateAll((els) => els.map((e) => [e.getAttribute('datetime'), e.textContent]));
+    const first = await times();
+    expect(first.length).toBeGreaterThan(1);
+    for (const [iso] of first) {
+      const at = Date.parse(iso ?? '');
+      expect(at).toBeGreaterThanOrEqual(t0 - 2000);
+      expect(at).toBeLessThanOrEqual(Date.now());
+    }
+    await page.waitForTimeout(1100);
+    await page.getByTestId('nav-transfers').click();
+    await page.getByTestId('nav-routing').click();
+    expect(await times()).toEqual(first);
+    // The stats agree with the final event's tally.
+    const final = /done in [\d.]+ s: (\d+) failovers, (\d+) re-optimisations/.exec(await page.getByTestId('routing-log').innerText());
+    expect(final).not.toBeNull();
+    expect(await page.getByTestId('failover-count').innerText()).toBe(final![1]);
+    expect(await page.getByTestId('reopt-count').innerText()).toBe(final![2]);
     await page.locator('main').evaluate((m) => m.scrollTo(0, m.scrollHeight));
     await screenshotBoth(page, 'routing-done');
   });

@@ -63,8 +63,8 @@ function SessionView({ s }: { s: SwarmSession }) {
         <Stat label="Peers" value={`${s.edges.filter((e) => e.state !== 'offline').length} / ${s.edges.length}`} hint="online / known" />
         <Stat label="Chunks" value={`${completed} / ${s.chunks}`} hint={formatBytes(bytes)} />
         <Stat label={s.done ? 'Average rate' : 'Throughput'} value={formatRate(rate)} hint={s.done ? `${s.done.seconds.toFixed(1)} s` : undefined} />
-        <Stat label="Failovers" value={s.failovers} />
-        <Stat label="Re-optimisations" value={s.reopts} />
+        <Stat label="Failovers" value={<span data-testid="failover-count">{s.failovers}</span>} />
+        <Stat label="Re-optimisations" value={<span data-testid="reopt-count">{s.reopts}</span>} hint={s.reoptsSkipped > 0 ? `${s.reoptsSkipped} checked, no change needed` : undefined} />
       </div>
       <Card title="Peers" testId="routing-peers">
         <PeerTable edges={s.edges} />
@@ -91,7 +91,7 @@ function SessionView({ s }: { s: SwarmSession }) {
         {s.log.length === 0 ? <p className="muted">No failovers, re-optimisations or pre-positioning yet.</p> : (
           <ul className="log">
             {[...s.log].reverse().map((l, i) => (
-              <li key={`${l.t}-${i}`}><time>{formatTime(l.t > 1e11 ? l.t : Date.now())}</time><span className="log-kind"><Badge status={l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'}>{l.kind}</Badge></span><span>{l.text}</span></li>
+              <li key={`${l.t}-${i}`}><time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time><span className="log-kind"><Badge status={l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'}>{l.kind}</Badge></span><span>{l.text}</span></li>
             ))}
           </ul>
         )}

@@ -14,6 +14,7 @@ export const LOG_ENTRIES = 300;
 export interface DriftPoint { t: number; expected: number; actual: number; drifting: boolean }
 
 export interface SwarmLogEntry {
+  /** Wall-clock ms (engine events carry ms since the session started; the store adds the start time). */
   t: number;
   kind: 'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done';
   text: string;
@@ -30,7 +31,9 @@ export interface SwarmSession {
   drift: Record<number, DriftPoint[]>;
   log: SwarmLogEntry[];
   failovers: number;
+  /** Re-optimisations made (the engine's count once done); evaluations that chose to change nothing are `reoptsSkipped`. */
   reopts: number;
+  reoptsSkipped: number;
   done?: Extract<SwarmEvent, { type: 'swarm.done' }>;
   touched: number;
 }
@@ -50,7 +53,7 @@ function isSwarm(e: WarpEvent): e is SwarmEvent {
 }
 
 function blank(session: string): SwarmSession {
-  return { session, contentId: '', chunks: 0, bytes: 0, startedAt: Date.now(), edges: [], drift: {}, log: [], failovers: 0, reopts: 0, touched: Date.now() };
+  return { session, contentId: '', chunks: 0, bytes: 0, startedAt: Date.now(), edges: [], drift: {}, log: [], failovers: 0, reopts: 0, reoptsSkipped: 0, touched: Date.now() };
 }
 
 function describe(e: SwarmSessionDto['recent'][number], s: SwarmSession): string {
@@ -78,7 +81,8 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       const s = blank(d.session);
       Object.assign(s, { contentId: d.contentId, chunks: d.chunks, bytes: d.bytes, edges: d.edges, startedAt: Date.parse(d.startedAt) || Date.now(), done: d.summary });
       for (const p of d.drift) s.drift[p.edge] = [{ t: p.t, expected: p.expected, actual: p.actual, drifting: p.drifting }];
-      s.log = d.recent.map((r) => ({ t: r.t, kind: r.type.slice(6) as SwarmLogEntry['kind'], text: describe(r, s) }));
+      s.log = d.recent.map((r) => ({ t: s.startedAt + r.t, kind: r.type.slice(6) as SwarmLogEntry['kind'], text: describe(r, s) }));
+      if (d.summary) Object.assign(s, { failovers: d.summary.failovers, reopts: d.summary.reopts });
       sessions[d.session] = s;
     }
     const latest = list.filter((d) => !d.done).at(-1)?.session ?? list.at(-1)?.session;
@@ -114,20 +118,25 @@ export const useSwarm = create<SwarmState>((set, get) => ({
           if (l) l.push(p); else m.set(e.edge, [p]);
           break;
         }
-        case 'swarm.trigger': log(e.session, { t: e.t, kind: 'trigger', text: describe(e, s) }); break;
+        case 'swarm.trigger': log(e.session, { t: s.startedAt + e.t, kind: 'trigger', text: describe(e, s) }); break;
         case 'swarm.reopt':
-          s.reopts++;
-          log(e.session, { t: e.t, kind: 'reopt', text: describe(e, s) });
+          // The engine counts a re-optimisation when it starts one; each started one reports once (done or
+          // superseded). Evaluations that decided on no change ('none') are not re-optimisations.
+          if (e.level === 'none') s.reoptsSkipped++; else s.reopts++;
+          log(e.session, { t: s.startedAt + e.t, kind: 'reopt', text: describe(e, s) });
           break;
         case 'swarm.failover':
           s.failovers++;
-          log(e.session, { t: e.t, kind: 'failover', text: describe(e, s) });
+          log(e.session, { t: s.startedAt + e.t, kind: 'failover', text: describe(e, s) });
           break;
         case 'swarm.preposition':
-          log(e.session, { t: e.t, kind: 'preposition', text: describe(e, s) });
+          log(e.session, { t: s.startedAt + e.t, kind: 'preposition', text: describe(e, s) });
           break;
         case 'swarm.done':
           s.done = e;
+          // The final tally is the engine's: the stat and the last log line agree.
+          s.failovers = e.failovers;
+          s.reopts = e.reopts;
           log(e.session, { t: Date.now(), kind: 'done', text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations` });
           break;
       }
