@@ -32,6 +32,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.CHUNK_CORRUPT:
     case ErrorCodes.FILE_HASH_MISMATCH:
     case ErrorCodes.VERIFY_FAILED:
+    case ErrorCodes.KDF_LIMIT:
       return ExitCode.INTEGRITY;
     case ErrorCodes.KEY_REQUIRED:
     case ErrorCodes.WRONG_KEY:

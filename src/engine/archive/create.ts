@@ -21,7 +21,7 @@ import type { ArchiveEventListener } from './events.ts';
 import { Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from './format.ts';
 import { newArchiveKeys, type KeySource } from './keys.ts';
 import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';
-import { FileSink, StreamSink, type ByteSink } from './sink.ts';
+import { FileSink, StreamSink, isTempName, type ByteSink } from './sink.ts';
 import { SlabPool, type Slab } from './slabs.ts';
 import { EncodeQueue } from './encode-queue.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
@@ -80,11 +80,11 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const level = opts.level ?? 'fast';
   const toStdout = opts.output === '-';
   const finalAbs = toStdout ? '' : path.resolve(opts.output);
-  const tempPrefix = toStdout ? '' : path.join(path.dirname(finalAbs), `.${path.basename(finalAbs)}.warp-tmp-`);
+  const outDir = path.dirname(finalAbs);
   const emit = opts.onEvent ?? (() => {});
 
   // Inputs first: a missing input fails before any output exists.
-  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || abs.startsWith(tempPrefix)), opts.ignore);
+  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || (path.dirname(abs) === outDir && isTempName(path.basename(abs)))), opts.ignore);
   for (const s of scan.skipped) emit({ type: 'archive.warning', op: 'create', path: s.path, message: `skipped: ${s.reason}` });
 
   const crypto = opts.key ? await newArchiveKeys(opts.key, opts.argon2 ?? DEFAULT_ARGON2) : undefined;

@@ -33,6 +33,8 @@ export interface ExtractOptions {
   pool?: ChunkPool;
   signal?: AbortSignal;
   onEvent?: ArchiveEventListener;
+  /** See OpenOptions (reader.ts). */
+  manifestInWorker?: boolean;
 }
 
 export interface ExtractResult {
@@ -47,7 +49,7 @@ export interface ExtractResult {
 export async function extractArchive(opts: ExtractOptions): Promise<ExtractResult> {
   const emit = opts.onEvent ?? (() => {});
   const policy = opts.existing ?? 'fail';
-  const reader = await ArchiveReader.open(opts.archive, opts.key);
+  const reader = await ArchiveReader.open(opts.archive, opts.key, { manifestInWorker: opts.manifestInWorker });
   const ownPool = !opts.pool;
   let pool: ChunkPool | undefined = opts.pool;
   const tempFiles = new Set<string>();
@@ -56,7 +58,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     const selected = selectEntries(m, opts.paths, opts.archive);
     const target = path.resolve(opts.target);
     const dest = (p: string): string => path.join(target, ...p.split('/'));
-    fs.mkdirSync(target, { recursive: true });
+    try { fs.mkdirSync(target, { recursive: true }); } catch (err) { throw fromSystemError(err, target, 'write'); }
 
     // Existing files: decide everything before the first write.
     const skip = new Set<number>();
@@ -209,8 +211,10 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     // Directory modes and times last and deepest first, so a read-only directory does not block its children.
     for (const i of [...dirs].reverse()) {
       const e = m.entry(i);
-      fs.chmodSync(dest(e.path), e.mode & 0o7777);
-      fs.utimesSync(dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
+      try {
+        fs.chmodSync(dest(e.path), e.mode & 0o7777);
+        fs.utimesSync(dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
+      } catch (err) { throw fromSystemError(err, dest(e.path), 'write'); }
     }
     progress.flush();
     emit({ type: 'archive.done', op: 'extract', archive: opts.archive, elapsedSeconds: progress.elapsedSeconds, bytes: progress.bytes });
@@ -219,7 +223,9 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     }
     return { files: files.length, dirs: dirs.length, symlinks: links.length, bytes: progress.bytes, skipped: skip.size, elapsedSeconds: progress.elapsedSeconds };
   } finally {
-    for (const t of tempFiles) fs.rmSync(t, { force: true });
+    // Teardown must not throw: a failed removal once skipped closing the reader and the pool (the daemon
+    // leaked 2 worker threads and ~11 descriptors per failed extract).
+    for (const t of tempFiles) try { fs.rmSync(t, { force: true }); } catch { /* best effort */ }
     reader.close();
     if (ownPool && pool) await pool.close();
   }

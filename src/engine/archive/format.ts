@@ -6,6 +6,7 @@
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { blake3 } from '../codec/blake3.ts';
 import type { Argon2Params } from '../codec/kdf.ts';
+import { checkChunking } from './validate-manifest.ts';
 
 export const MAGIC = Buffer.from([0x89, 0x57, 0x41, 0x52, 0x50, 0x0d, 0x0a, 0x1a]); // \x89WARP\r\n\x1a
 export const TRAILER_MAGIC = Buffer.from('WARPEND1', 'latin1');
@@ -93,6 +94,7 @@ export function decodeHeader(prefix: Buffer, what: string): Header {
   const known = (h.cipher === Cipher.NONE && !encrypted && h.kdf === Kdf.NONE) ||
     (h.cipher === Cipher.CHACHA20_POLY1305 && encrypted && (h.kdf === Kdf.ARGON2ID || h.kdf === Kdf.KEY_FILE));
   if (!known) throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: unknown cipher ${h.cipher} / key derivation ${h.kdf}`);
+  checkChunking({ minSize: h.chunkMin, avgSize: h.chunkAvg, maxSize: h.chunkMax }, (why) => new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (${why})`));
   return h;
 }
 

@@ -6,10 +6,10 @@
 import { pack, unpack } from 'msgpackr';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
-import { Codec } from '../codec/compress.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import { merkleRoot } from '../codec/merkle.ts';
-import { assertSafePath, parentOf } from './paths.ts';
+import { checkManifestShape } from './manifest-shape.ts';
+import { validateManifest, type ManifestColumns } from './validate-manifest.ts';
 
 export const EntryType = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;
 export type EntryType = (typeof EntryType)[keyof typeof EntryType];
@@ -31,22 +31,9 @@ export interface Entry {
 
 const MANIFEST_VERSION = 1;
 
-interface Columns {
-  paths: string[];
-  types: Uint8Array;
-  modes: Uint32Array;
-  mtimes: Float64Array;
-  sizes: Float64Array;
-  hashes: Uint8Array;
-  refStart: Uint32Array;
-  refCount: Uint32Array;
-  links: Map<number, string>;
-  refs: Uint32Array;
-  chunkIds: Uint8Array;
-  rawSizes: Uint32Array;
-  storedSizes: Uint32Array;
-  codecs: Uint8Array;
-}
+type Columns = ManifestColumns;
+
+export interface ManifestTransfer { chunking: ChunkerParams; columns: ManifestColumns; root: Uint8Array }
 
 export class Manifest {
   readonly chunking: ChunkerParams;
@@ -133,14 +120,29 @@ export class Manifest {
     });
   }
 
+  /** The manifest as plain data, for handing one decoded in a worker back across a structured clone. */
+  toTransfer(): ManifestTransfer {
+    return { chunking: this.chunking, columns: this.c, root: this.merkleRoot };
+  }
+
+  /** Rebuilds a manifest that loadStoredManifest validated in our own worker (not for untrusted data). */
+  static fromTransfer(t: ManifestTransfer): Manifest {
+    return new Manifest(t.chunking, t.columns, Buffer.from(t.root.buffer, t.root.byteOffset, t.root.byteLength));
+  }
+
   /** The tree's content id. */
   contentId(): Buffer {
     return blake3(this.encode());
   }
 
-  /** Decodes and validates untrusted bytes; every inconsistency is a MANIFEST_CORRUPT error. */
+  /**
+   * Decodes and validates untrusted bytes; every inconsistency is a MANIFEST_CORRUPT error (UNSAFE_PATH for
+   * paths). The shape is checked on the bytes first, so no crafted input decodes to more than a small multiple
+   * of its size; the values are then checked as a whole (validate-manifest.ts).
+   */
   static decode(bytes: Uint8Array, what: string): Manifest {
     const bad = (why: string): WarpError => new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${what}: the manifest is damaged (${why})`);
+    checkManifestShape(bytes, bad);
     let o: Record<string, unknown>;
     try {
       o = unpack(bytes) as Record<string, unknown>;
@@ -166,55 +168,17 @@ export class Manifest {
         links: new Map(en.links as Array<[number, string]>), refs: typed(o.refs, Uint32Array, 'refs'),
       };
       const root = Buffer.from(bytesOf(o.root, 'root'));
-      const m = new Manifest({ minSize: min, avgSize: avg, maxSize: max }, cols);
-      validate(m, cols, root, bad, what);
+      const chunking = { minSize: min, avgSize: avg, maxSize: max };
+      // Before the constructor, which sums sizes and hashes ids: it meets only validated values.
+      validateManifest(chunking, cols, bad, what);
+      const m = new Manifest(chunking, cols);
+      if (!m.merkleRoot.equals(root)) throw bad('the Merkle root does not match the chunk list');
       return m;
     } catch (e) {
       if (e instanceof WarpError) throw e;
       throw bad((e as Error).message);
     }
   }
-}
-
-function validate(m: Manifest, c: Columns, storedRoot: Buffer, bad: (why: string) => WarpError, what: string): void {
-  const n = m.chunkCount;
-  const e = m.entryCount;
-  if (c.chunkIds.length !== n * HASH_BYTES || c.storedSizes.length !== n || c.codecs.length !== n) throw bad('chunk table lengths differ');
-  for (let i = 0; i < n; i++) if (c.codecs[i] !== Codec.RAW && c.codecs[i] !== Codec.ZSTD) throw bad(`chunk ${i} has unknown codec ${c.codecs[i]}`);
-  if (!Array.isArray(c.paths) || [c.types.length, c.modes.length, c.mtimes.length, c.sizes.length, c.refStart.length, c.refCount.length].some((l) => l !== e) || c.hashes.length !== e * HASH_BYTES) {
-    throw bad('entry table lengths differ');
-  }
-  const seen = new Set<string>();
-  for (let i = 0; i < e; i++) {
-    const p = c.paths[i];
-    if (typeof p !== 'string') throw bad(`entry ${i} has no path`);
-    assertSafePath(p, what);
-    if (seen.has(p)) throw bad(`duplicate entry '${p}'`);
-    seen.add(p);
-    const t = c.types[i];
-    if (t > EntryType.SYMLINK) throw bad(`entry '${p}' has unknown type ${t}`);
-    const start = c.refStart[i];
-    const count = c.refCount[i];
-    if (start + count > c.refs.length) throw bad(`entry '${p}' refers past the chunk list`);
-    if (t !== EntryType.FILE && count !== 0) throw bad(`entry '${p}' is not a file but has chunks`);
-    if (t === EntryType.SYMLINK && typeof c.links.get(i) !== 'string') throw bad(`symlink '${p}' has no target`);
-    let sum = 0;
-    for (let r = start; r < start + count; r++) {
-      if (c.refs[r] >= n) throw bad(`entry '${p}' refers to chunk ${c.refs[r]} of ${n}`);
-      sum += c.rawSizes[c.refs[r]];
-    }
-    if (t === EntryType.FILE && sum !== c.sizes[i]) throw bad(`file '${p}' has size ${c.sizes[i]} but its chunks hold ${sum} bytes`);
-  }
-  // An entry below a symlink (or a file) would be written through it: refuse the archive outright.
-  for (let i = 0; i < e; i++) {
-    const parent = parentOf(c.paths[i]);
-    if (parent === '') continue;
-    const pi = m.indexOfPath(parent);
-    if (pi >= 0 && c.types[pi] !== EntryType.DIR) {
-      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${what}: refusing entry '${c.paths[i]}': it lies under '${parent}', which is a ${c.types[pi] === EntryType.SYMLINK ? 'symbolic link' : 'file'} in the archive (a write there could land outside the target)`, { details: { path: c.paths[i] } });
-    }
-  }
-  if (!m.merkleRoot.equals(storedRoot)) throw bad('the Merkle root does not match the chunk list');
 }
 
 /** Accumulates a manifest while a tree is read. Chunk stored sizes and codecs are filled in as they land. */

@@ -3,15 +3,16 @@
  * validated). Every failure names what is wrong in words a user can act on.
  */
 import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
-import { NonceDomain, aead, makeNonce } from '../codec/aead.ts';
-import { blake3 } from '../codec/blake3.ts';
 import { HEADER_BYTES, HeaderFlags, TRAILER_BYTES, decodeHeader, decodeTrailer, encodeHeader, type Header, type Trailer } from './format.ts';
 import { openArchiveKeys, type ArchiveKeys, type KeySource } from './keys.ts';
-import { Manifest } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
+import { loadStoredManifest, loadStoredManifestInWorker, type StoredManifest } from './manifest-load.ts';
 
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024 * 1024;
+export interface OpenOptions {
+  /** Parse the manifest in a worker thread (long-lived processes whose event loop serves others: the daemon). */
+  manifestInWorker?: boolean;
+}
 
 export class ArchiveReader {
   readonly path: string;
@@ -36,7 +37,7 @@ export class ArchiveReader {
     return (this.header.flags & HeaderFlags.ENCRYPTED) !== 0;
   }
 
-  static async open(path: string, key?: KeySource): Promise<ArchiveReader> {
+  static async open(path: string, key?: KeySource, opts: OpenOptions = {}): Promise<ArchiveReader> {
     let fd: number;
     try {
       fd = fs.openSync(path, 'r');
@@ -55,28 +56,11 @@ export class ArchiveReader {
       fs.readSync(fd, tb, 0, TRAILER_BYTES, size - TRAILER_BYTES);
       const trailer = decodeTrailer(tb, size, path);
       const keys = header.flags & HeaderFlags.ENCRYPTED ? await openArchiveKeys(header, key, path) : undefined;
-      if (trailer.manifestLength > MAX_MANIFEST_BYTES) throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${path}: implausible manifest size ${trailer.manifestLength}`);
-      const stored = Buffer.alloc(trailer.manifestLength);
-      fs.readSync(fd, stored, 0, stored.length, trailer.manifestOffset);
-      if (!blake3(stored).equals(trailer.manifestHash)) {
-        throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${path}: the manifest is damaged (hash mismatch); file names and chunk locations cannot be trusted`);
-      }
-      let compressed: Buffer = stored;
-      if (keys) {
-        const opened = aead.open(keys.data, makeNonce(NonceDomain.MANIFEST, 0), stored, encodeHeader(header));
-        if (!opened) throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${path}: the manifest does not authenticate (the archive was modified)`);
-        compressed = opened;
-      }
-      let plain: Buffer;
-      try {
-        plain = zlib.zstdDecompressSync(compressed, { maxOutputLength: MAX_MANIFEST_BYTES });
-      } catch (e) {
-        throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${path}: the manifest does not decompress (${(e as Error).message})`);
-      }
-      const manifest = Manifest.decode(plain, path);
-      if (manifest.storedDataBytes !== trailer.manifestOffset - HEADER_BYTES) {
-        throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${path}: the manifest's chunk table does not match the data section`);
-      }
+      const stored: StoredManifest = {
+        path, offset: trailer.manifestOffset, length: trailer.manifestLength, hash: trailer.manifestHash, key: keys?.data,
+        header: encodeHeader(header), dataBytes: trailer.manifestOffset - HEADER_BYTES,
+      };
+      const manifest = opts.manifestInWorker ? await loadStoredManifestInWorker(stored) : loadStoredManifest(stored);
       return new ArchiveReader(path, fd, size, header, trailer, manifest, keys);
     } catch (e) {
       fs.closeSync(fd);

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
@@ -20,12 +21,57 @@ export interface ByteSink {
   readonly tempPath?: string;
 }
 
-// Unique per process (random) and per call (counter): no random bytes drawn per file.
-const TEMP_PREFIX = crypto.randomBytes(4).toString('hex');
+/**
+ * Temporary names: `.warp-tmp-<host>-<pid>-<random><counter>`, about 35 bytes whatever the final name (which
+ * may itself be up to 255 bytes), unique per process (random) and per call (counter, no random bytes per
+ * file). Host and pid say who owns one, so a later run can remove those a killed process left behind.
+ */
+const HOST_TAG = crypto.createHash('sha256').update(os.hostname()).digest('hex').slice(0, 4);
+const TEMP_PREFIX = `.warp-tmp-${HOST_TAG}-${process.pid.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
+const TEMP_NAME = /^\.warp-tmp-([0-9a-f]{4})-([0-9a-z]{1,8})-[0-9a-f]{8}[0-9a-z]+$/;
 let tempCounter = 0;
 
 export function tempNameFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-tmp-${TEMP_PREFIX}${(tempCounter++).toString(36)}`);
+  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${(tempCounter++).toString(36)}`);
+}
+
+/** True for a name tempNameFor makes (any process). */
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === 'ESRCH'; // EPERM: it exists, under another user
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` that a process of this host left behind and that is gone (killed
+ * mid-write: nothing else removes them). Best effort: a file that cannot be removed is left alone.
+ * Returns the names removed.
+ */
+export function sweepStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return removed; }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || m[1] !== HOST_TAG) continue;
+    const pid = parseInt(m[2], 36);
+    if (pid === process.pid || !processGone(pid)) continue;
+    const abs = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(abs);
+      if (!st.isFile() && !st.isSymbolicLink()) continue;
+      fs.unlinkSync(abs);
+      removed.push(name);
+    } catch { /* raced with another sweeper, or not ours to remove */ }
+  }
+  return removed;
 }
 
 export class FileSink implements ByteSink {
@@ -46,6 +92,7 @@ export class FileSink implements ByteSink {
     if (!opts.overwrite && fs.existsSync(finalPath)) {
       throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${finalPath} already exists; choose another name or pass --force to replace it`, { details: { path: finalPath } });
     }
+    sweepStaleTemps(path.dirname(path.resolve(finalPath)));
     this.tempPath = tempNameFor(finalPath);
     try {
       this.fd = fs.openSync(this.tempPath, 'wx', 0o644);

@@ -30,12 +30,14 @@ export interface VerifyOptions {
   pool?: ChunkPool;
   signal?: AbortSignal;
   onEvent?: ArchiveEventListener;
+  /** See OpenOptions (reader.ts). */
+  manifestInWorker?: boolean;
 }
 
 /** Opening errors (header, trailer, manifest, key) are thrown; damage inside the data is reported. */
 export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> {
   const emit = opts.onEvent ?? (() => {});
-  const reader = await ArchiveReader.open(opts.archive, opts.key);
+  const reader = await ArchiveReader.open(opts.archive, opts.key, { manifestInWorker: opts.manifestInWorker });
   const pool = opts.pool ?? createChunkPool(opts.workers);
   try {
     const m = reader.manifest;

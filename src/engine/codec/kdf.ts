@@ -21,6 +21,27 @@ export interface Argon2Params {
 /** 3 passes over 64 MiB: ~0.2 s here, the OWASP-recommended class for interactive use. */
 export const DEFAULT_ARGON2: Argon2Params = { opsLimit: 3, memKiB: 64 * 1024 };
 
+/**
+ * The most Argon2id work a reader agrees to from a header, which nothing authenticates before the key is
+ * derived: a crafted archive or stream could otherwise ask for 4 GiB and 64 passes per open. Warp writes
+ * DEFAULT_ARGON2 (64 MiB, 3 passes); the defaults leave room for a stronger writer default (4x the memory) and
+ * a user who trusts an archive made with more raises them (`--argon2-max-memory`, `archive.argon2_max_memory`).
+ */
+export interface KdfLimits {
+  maxMemKiB: number;
+  maxOps: number;
+}
+
+export const DEFAULT_KDF_LIMITS: KdfLimits = { maxMemKiB: 256 * 1024, maxOps: 8 };
+
+function checkKdfLimits(p: Argon2Params, limits: KdfLimits): void {
+  if (p.memKiB <= limits.maxMemKiB && p.opsLimit <= limits.maxOps) return;
+  throw new WarpError(ErrorCodes.KDF_LIMIT,
+    `the header asks for Argon2id with ${Math.round(p.memKiB / 1024)} MiB and ${p.opsLimit} passes, more than this reader allows (${Math.round(limits.maxMemKiB / 1024)} MiB, ${limits.maxOps} passes); ` +
+    'Warp never writes such archives. If you trust it, raise the limit with --argon2-max-memory / --argon2-max-passes (config: archive.argon2_max_memory, archive.argon2_max_passes)',
+    { details: { memKiB: p.memKiB, opsLimit: p.opsLimit, maxMemKiB: limits.maxMemKiB, maxOps: limits.maxOps } });
+}
+
 export function validateArgon2(p: Argon2Params): void {
   const okOps = Number.isInteger(p.opsLimit) && p.opsLimit >= 1 && p.opsLimit <= 64;
   const okMem = Number.isInteger(p.memKiB) && p.memKiB >= 8 && p.memKiB <= 4 * 1024 * 1024;
@@ -29,8 +50,10 @@ export function validateArgon2(p: Argon2Params): void {
   }
 }
 
-export async function deriveFromPassword(password: Uint8Array, salt: Uint8Array, p: Argon2Params): Promise<Buffer> {
+/** `limits`: given when `p` comes from untrusted input (a header); absent when this process chose `p`. */
+export async function deriveFromPassword(password: Uint8Array, salt: Uint8Array, p: Argon2Params, limits?: KdfLimits): Promise<Buffer> {
   validateArgon2(p);
+  if (limits) checkKdfLimits(p, limits);
   if (password.length === 0) throw new WarpError(ErrorCodes.KEY_FILE_INVALID, 'the password is empty');
   const out = Buffer.alloc(KEY_BYTES);
   await new Promise<void>((resolve, reject) =>

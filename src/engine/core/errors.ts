@@ -21,6 +21,8 @@ export const ErrorCodes = {
   VERIFY_FAILED: 'E_VERIFY_FAILED',
   KEY_REQUIRED: 'E_KEY_REQUIRED',
   WRONG_KEY: 'E_WRONG_KEY',
+  /** The archive's header asks for more key-derivation work than the reader allows (raise it explicitly). */
+  KDF_LIMIT: 'E_KDF_LIMIT',
   KEY_FILE_INVALID: 'E_KEY_FILE_INVALID',
   UNSAFE_PATH: 'E_UNSAFE_PATH',
   IGNORE_INVALID: 'E_IGNORE_INVALID',

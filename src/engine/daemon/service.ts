@@ -210,7 +210,7 @@ export class WarpService {
     const job = this.jobs.run('archive.extract', `Extract ${path.basename(req.archive)}`, async ({ id, signal }) => {
       const r = await extractArchive({
         archive: req.archive, target: req.target, paths: req.paths, key: await this.key(req), existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
-        workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id),
+        workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id), manifestInWorker: true,
       });
       return { ...r, target: req.target };
     });
@@ -219,14 +219,14 @@ export class WarpService {
 
   archiveVerify(req: ArchiveVerifyRequest): JobRef {
     const job = this.jobs.run('archive.verify', `Verify ${path.basename(req.archive)}`, async ({ id, signal }) => {
-      const r = await verifyArchive({ archive: req.archive, key: await this.key(req), workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id) });
+      const r = await verifyArchive({ archive: req.archive, key: await this.key(req), workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id), manifestInWorker: true });
       return { ...r };
     });
     return { job };
   }
 
   async archiveList(req: ArchiveListRequest): Promise<ArchiveListResult> {
-    const reader = await ArchiveReader.open(req.archive, await this.key(req));
+    const reader = await ArchiveReader.open(req.archive, await this.key(req), { manifestInWorker: true });
     try {
       const prefix = req.prefix?.replace(/\/+$/, '');
       const offset = req.offset ?? 0;
@@ -247,7 +247,7 @@ export class WarpService {
   }
 
   async archiveInfo(req: ArchiveInfoRequest): Promise<ArchiveInfoDto> {
-    const reader = await ArchiveReader.open(req.archive, await this.key(req));
+    const reader = await ArchiveReader.open(req.archive, await this.key(req), { manifestInWorker: true });
     try {
       const m = reader.manifest;
       let files = 0, dirs = 0, symlinks = 0, bytes = 0;

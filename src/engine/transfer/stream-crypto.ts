@@ -11,7 +11,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { NonceDomain, TAG_BYTES, aead, makeNonce } from '../codec/aead.ts';
-import { DEFAULT_ARGON2, SALT_BYTES, deriveFromPassword, randomBytes, subkey, validateArgon2, type Argon2Params } from '../codec/kdf.ts';
+import { DEFAULT_ARGON2, DEFAULT_KDF_LIMITS, SALT_BYTES, deriveFromPassword, randomBytes, subkey, validateArgon2, type Argon2Params, type KdfLimits } from '../codec/kdf.ts';
 
 const MAGIC = Buffer.from('WARPSTR1');
 const HEADER_BYTES = 8 + SALT_BYTES + 12;
@@ -95,7 +95,7 @@ export async function encryptStream(input: Readable, output: Writable, password:
   return { bytes, records: counter };
 }
 
-export async function decryptStream(input: Readable, output: Writable, password: Uint8Array): Promise<{ bytes: number; records: number }> {
+export async function decryptStream(input: Readable, output: Writable, password: Uint8Array, kdfLimits: KdfLimits = DEFAULT_KDF_LIMITS): Promise<{ bytes: number; records: number }> {
   const reader = new ByteReader(input);
   const header = await reader.read(HEADER_BYTES);
   if (header.length < HEADER_BYTES || !header.subarray(0, 8).equals(MAGIC)) {
@@ -106,7 +106,7 @@ export async function decryptStream(input: Readable, output: Writable, password:
   const chunk = header.readUInt32BE(32);
   if (chunk < 1 || chunk > 64 * 1024 * 1024) throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, 'the stream header is damaged (chunk size)');
   const salt = header.subarray(8, 24);
-  const key = subkey(await deriveFromPassword(password, salt, argon), salt, 'warp/stream/v1/data');
+  const key = subkey(await deriveFromPassword(password, salt, argon, kdfLimits), salt, 'warp/stream/v1/data');
   let counter = 0;
   let bytes = 0;
   for (;;) {
