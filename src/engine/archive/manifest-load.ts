@@ -1,7 +1,8 @@
 /**
  * From the stored manifest of an archive to a validated Manifest: hash check, decryption, bounded
  * decompression, shape and value checks. A pure function of its input, so it runs the same on the calling
- * thread (the CLI) or in a worker (the daemon, whose event loop must never parse an untrusted manifest).
+ * thread (the CLI) or in a worker (manifest-thread.ts: the daemon, whose event loop must never parse an
+ * untrusted manifest).
  *
  * Decompression is bounded before it starts: the plain manifest may be at most MANIFEST_PLAIN_FLOOR or
  * MANIFEST_RATIO times the stored bytes, whichever is larger (zstd alone reaches ~30,000:1, so a 33 KB file
@@ -9,13 +10,11 @@
  * decoding; one that does not declare it is cut off at the bound as it inflates.
  */
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
-import { ErrorCodes, WarpError, fromSystemError, type ErrorCode } from '../core/errors.ts';
-import { workerUrl } from '../core/worker-url.ts';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { NonceDomain, aead, makeNonce } from '../codec/aead.ts';
 import { blake3 } from '../codec/blake3.ts';
-import { Manifest, type ManifestTransfer } from './manifest.ts';
+import { Manifest } from './manifest.ts';
 
 /** Legitimate manifests compress 2-20x (ids and hashes are random); only long runs of refs to one chunk go beyond. */
 export const MANIFEST_PLAIN_FLOOR = 64 * 1024 * 1024;
@@ -110,33 +109,3 @@ export function loadStoredManifest(s: StoredManifest): Manifest {
   return manifest;
 }
 
-/** A fresh worker's heap limit for a manifest of `storedBytes`: a crafted one that still balloons dies alone. */
-function workerHeapMb(storedBytes: number): number {
-  return Math.min(16 * 1024, 256 + 8 * Math.ceil(manifestPlainLimit(storedBytes) / (1024 * 1024)));
-}
-
-/**
- * loadStoredManifest in a worker thread of its own (terminated afterwards): the caller's event loop only
- * receives the validated columns. For long-lived processes that serve requests (the daemon).
- */
-export async function loadStoredManifestInWorker(s: StoredManifest): Promise<Manifest> {
-  const worker = new Worker(workerUrl('manifest-worker', import.meta.url), {
-    workerData: s, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(s.length) },
-  });
-  try {
-    const reply = await new Promise<{ ok: boolean; manifest?: ManifestTransfer; error?: { code?: ErrorCode; message: string; details?: Record<string, unknown> } }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the manifest worker exited with code ${code}`)));
-    }).catch((e: unknown) => {
-      const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      throw new WarpError(oom ? ErrorCodes.MANIFEST_CORRUPT : ErrorCodes.INTERNAL, oom
-        ? `${s.path}: the manifest needs more memory than its size allows; refusing it`
-        : `${s.path}: reading the manifest failed: ${(e as Error).message}`);
-    });
-    if (!reply.ok) throw new WarpError(reply.error?.code ?? ErrorCodes.INTERNAL, reply.error?.message ?? 'reading the manifest failed', { details: reply.error?.details });
-    return Manifest.fromTransfer(reply.manifest!);
-  } finally {
-    await worker.terminate();
-  }
-}

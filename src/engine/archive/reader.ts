@@ -7,7 +7,8 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { HEADER_BYTES, HeaderFlags, TRAILER_BYTES, decodeHeader, decodeTrailer, encodeHeader, type Header, type Trailer } from './format.ts';
 import { openArchiveKeys, type ArchiveKeys, type KeySource } from './keys.ts';
 import type { Manifest } from './manifest.ts';
-import { loadStoredManifest, loadStoredManifestInWorker, type StoredManifest } from './manifest-load.ts';
+import { loadStoredManifest, type StoredManifest } from './manifest-load.ts';
+import { loadStoredManifestInWorker } from './manifest-thread.ts';
 
 export interface OpenOptions {
   /** Parse the manifest in a worker thread (long-lived processes whose event loop serves others: the daemon). */
