@@ -16,7 +16,8 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   'sched-node': ['core', 'sched'],
   swarm: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched'],
   sync: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
-  daemon: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
+  service: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
+  http: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync', 'service'],
 };
 
 /** Engine modules that must run in a browser (the renderer hosts the WebGPU scheduler): no Node built-ins. */

@@ -1,15 +1,15 @@
 /**
  * The engine inside the Electron main process: the same service facade `warp daemon` hosts
- * (src/engine/daemon/service.ts) over WARP_HOME, with a peer listener so paired peers can send to and fetch
+ * (src/engine/service/warp-service.ts) over WARP_HOME, with a peer listener so paired peers can send to and fetch
  * from this machine while the app sits in the tray. CPU work (chunking, hashing, compression) already runs in
  * the engine's worker threads, so main's event loop only moves buffers and the window never stalls on it.
  */
 import path from 'node:path';
 import { loadConfig, type WarpConfig } from '../engine/config/index.ts';
 import { warpHome } from '../engine/core/warp-home.ts';
-import { daemonTransferEnv } from '../engine/daemon/env.ts';
-import { WarpService } from '../engine/daemon/service.ts';
-import { attachSync } from '../engine/daemon/sync-host.ts';
+import { daemonTransferEnv } from '../engine/service/transfer-env.ts';
+import { WarpService } from '../engine/service/warp-service.ts';
+import { attachSync } from '../engine/service/sync-host.ts';
 import type { SyncManager } from '../engine/sync/index.ts';
 import { powerFlags, swarmPowerOverrides, type PowerState } from './power-state.ts';
 

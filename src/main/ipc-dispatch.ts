@@ -1,11 +1,11 @@
 /**
- * What serves each IPC method (the service's dispatch table, src/engine/daemon/dispatch.ts, the same one the
+ * What serves each IPC method (the service's dispatch table, src/engine/service/dispatch.ts, the same one the
  * HTTP daemon serves), and how a failure becomes the ErrorDto the renderer sees. No Electron here; exercised in
  * test/main/ipc-dispatch.test.ts.
  */
 import { isWarpError } from '../engine/core/errors.ts';
-import { serviceOperations } from '../engine/daemon/dispatch.ts';
-import type { WarpService } from '../engine/daemon/service.ts';
+import { serviceOperations } from '../engine/service/dispatch.ts';
+import type { WarpService } from '../engine/service/warp-service.ts';
 import type { ErrorDto } from '../shared/events.ts';
 import type { IpcArgs, IpcEnvelope, IpcMethod, IpcResult } from '../shared/ipc.ts';
 import type { OperationHandlers } from '../shared/operations.ts';

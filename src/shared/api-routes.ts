@@ -1,6 +1,6 @@
 /**
  * The daemon's HTTP API as data: the operations' METHOD + path (operations.ts) plus the routes only the web
- * client uses, so the web client (src/renderer) and the server (src/engine/daemon) cannot disagree. Pure data
+ * client uses, so the web client (src/renderer) and the server (src/engine/http) cannot disagree. Pure data
  * and one pure helper.
  *
  * Conventions:

@@ -1,7 +1,7 @@
 /**
  * The one contract between the renderer and the engine host. Two implementations: the preload (Electron IPC to
  * the main process) and the web client (HTTP + SSE against `warp daemon`, routes in api-routes.ts). Both hosts
- * run the same service facade (src/engine/daemon/service.ts), so behaviour is the same in both.
+ * run the same service facade (src/engine/service/warp-service.ts), so behaviour is the same in both.
  *
  * Rules: plain JSON in and out (no Buffers, no Dates: ISO strings); long operations return an id at once
  * (`JobRef` / `TransferRef`) and report through `onEvent` (events.ts); failures reject with a `BridgeError`

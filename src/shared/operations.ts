@@ -2,10 +2,10 @@
  * The operation table: every call of the bridge contract once, with its HTTP method and path, its input schema
  * and its result type. Everything else is derived from it:
  *  - the bridge's method types (WarpBridge in bridge.ts) and the IPC channel list (ipc.ts, the preload),
- *  - the daemon's API routes and their input checks (src/engine/daemon/routes.ts) and /openapi.json,
+ *  - the daemon's API routes and their input checks (src/engine/http/routes.ts) and /openapi.json,
  *  - the checks of every IPC call in Electron main (src/main/ipc-validate.ts: the same schemas),
  *  - the renderer's HTTP client (src/renderer/bridge/http.ts) and the service's dispatch table
- *    (src/engine/daemon/operations.ts, which the type-checker holds to exactly these names and types).
+ *    (src/engine/service/dispatch.ts, which the type-checker holds to exactly these names and types).
  *
  * To add an operation: one entry here (types, path, schema), its DTOs in bridge.ts, its implementation in the
  * service's dispatch table, and its response schema name in openapi.ts. Nothing else lists operations.

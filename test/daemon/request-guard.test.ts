@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHostHeader } from '../../src/engine/daemon/request-guard.ts';
+import { parseHostHeader } from '../../src/engine/http/request-guard.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { startDaemon, type Daemon } from './daemon-proc.ts';
 

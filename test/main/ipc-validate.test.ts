@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../src/engine/daemon/routes.ts';
+import { ROUTES } from '../../src/engine/http/routes.ts';
 import { IPC_ARG_FORMS, isIpcValidationError, MAX_PATH, validateIpcArgs } from '../../src/main/ipc-validate.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';
 

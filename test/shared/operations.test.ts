@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { API_ROUTES, WEB_ROUTES } from '../../src/shared/api-routes.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';
 import { argForm, httpInputs, nestOperations, operationArgs, OPERATION_NAMES, OPERATIONS } from '../../src/shared/operations.ts';
-import { ROUTES } from '../../src/engine/daemon/routes.ts';
+import { ROUTES } from '../../src/engine/http/routes.ts';
 
 const sample: Record<string, unknown[]> = {
   none: [],

@@ -9,7 +9,7 @@ const check = (file: string, text: string): string[] => checkFile(path.join(src,
 describe('import rule', () => {
   it('allows the arrows of ARCHITECTURE.md', () => {
     expect(check('engine/archive/x.ts', "import { a } from '../codec/blake3.ts';")).toEqual([]);
-    expect(check('engine/daemon/x.ts', "import type { WarpBridge } from '../../shared/bridge.ts';")).toEqual([]);
+    expect(check('engine/service/x.ts', "import type { WarpBridge } from '../../shared/bridge.ts';")).toEqual([]);
     expect(check('renderer/x.tsx', "import { Prng } from '../engine/sched/sim/prng.ts';\nimport React from 'react';")).toEqual([]);
     expect(check('cli/x.ts', "import fs from 'node:fs';\nimport { x } from '../engine/transfer/client.ts';")).toEqual([]);
     expect(check('shared/x.ts', "import type { SwarmEvent } from './swarm-events.ts';")).toEqual([]);

@@ -11,7 +11,7 @@ import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { escapeControl } from '../../engine/core/safe-text.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
-import { loadOrCreateToken, startDaemon, tokenFile } from '../../engine/daemon/index.ts';
+import { loadOrCreateToken, startDaemon, tokenFile } from '../../engine/http/index.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';

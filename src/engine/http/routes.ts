@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_ROUTES, type ApiRouteId } from '../../shared/api-routes.ts';
 import { OPERATION_NAMES, OPERATIONS, levelSchema, operationArgs, secretSchema, type OperationHandlers, type OperationSpec } from '../../shared/operations.ts';
 import { boolean, integer, object, optional, string, type Schema } from '../core/schema.ts';
-import type { WarpService } from './service.ts';
+import type { WarpService } from '../service/warp-service.ts';
 import type { Uploads } from './uploads.ts';
 
 export interface RouteInput {

@@ -3,19 +3,19 @@
  * `startDaemon` starts both; Electron main uses `WarpService.start` alone and calls it from IPC handlers.
  */
 import type { WarpConfig } from '../config/index.ts';
-import { daemonTransferEnv } from './env.ts';
+import { daemonTransferEnv } from '../service/transfer-env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
-import { WarpService } from './service.ts';
-import { attachSync } from './sync-host.ts';
+import { WarpService } from '../service/warp-service.ts';
+import { attachSync } from '../service/sync-host.ts';
 import { readLinuxOnBattery } from '../sync/index.ts';
 
-export { WarpService, VERSION, type SyncBackend, type ServiceOptions } from './service.ts';
-export { daemonTransferEnv } from './env.ts';
+export { WarpService, VERSION, type SyncBackend, type ServiceOptions } from '../service/warp-service.ts';
+export { daemonTransferEnv } from '../service/transfer-env.ts';
 export { startDaemonServer, type RunningDaemon } from './server.ts';
 export { loadOrCreateToken, tokenFile } from './auth.ts';
 export { openApiDocument } from './openapi.ts';
-export type { SwarmFetch } from './transfers.ts';
-export { attachSync, syncJobDto, syncEventDto } from './sync-host.ts';
+export type { SwarmFetch } from '../service/transfer-manager.ts';
+export { attachSync, syncJobDto, syncEventDto } from '../service/sync-host.ts';
 
 export interface DaemonOptions {
   home: string;

@@ -11,8 +11,8 @@ import { SessionStore } from '../transfer/sessions.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';
 import type { JobKind, WarpEvent } from '../../shared/events.ts';
-import type { JobRunner} from './jobs.ts';
-import { FINISHED, errorDto, newId } from './jobs.ts';
+import type { JobRunner} from './job-runner.ts';
+import { FINISHED, errorDto, newId } from './job-runner.ts';
 
 /** Runs a swarm fetch; provided once the swarm engine exposes an entry point (src/engine/swarm). */
 export type SwarmFetch = (o: { from: string[]; remotePath: string; localDir: string; signal: AbortSignal; onEvent: (e: EngineTransferEvent) => void }) => Promise<unknown>;

@@ -1,6 +1,6 @@
 /**
  * The server side of the bridge contract (src/shared/bridge.ts) over the real engine, free of any transport:
- * the HTTP daemon (server.ts) and the Electron main process (IPC handlers) host this same object. Inputs are
+ * the HTTP daemon (src/engine/http) and the Electron main process (IPC handlers) host this same object. Inputs are
  * assumed validated by the caller (routes.ts does it for HTTP); the engine still checks what it owns.
  */
 import fs from 'node:fs';
@@ -24,11 +24,11 @@ import type {
 import type { ArchiveEngineEvent, JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
 import type { SwarmEvent } from '../../shared/swarm-events.ts';
 import { writeConfigValues } from './config-write.ts';
-import { JobRunner } from './jobs.ts';
+import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
-import { TransferManager, type SwarmFetch } from './transfers.ts';
+import { TransferManager, type SwarmFetch } from './transfer-manager.ts';
 
 export const VERSION = '0.1.0';
 

@@ -5,7 +5,7 @@
  * Both transports call through it: the HTTP routes (routes.ts) and Electron main's IPC handlers.
  */
 import type { OperationHandlers } from '../../shared/operations.ts';
-import type { WarpService } from './service.ts';
+import type { WarpService } from './warp-service.ts';
 
 export function serviceOperations(s: WarpService): OperationHandlers {
   return {

@@ -8,7 +8,7 @@ import type { WarpConfig } from '../config/index.ts';
 import { SyncManager, type SyncEvent as EngineSyncEvent, type SyncJobStatus, type SyncStateName } from '../sync/index.ts';
 import type { SyncAddRequest, SyncJobDto } from '../../shared/bridge.ts';
 import type { SyncEvent, SyncState } from '../../shared/events.ts';
-import type { SyncBackend, WarpService } from './service.ts';
+import type { SyncBackend, WarpService } from './warp-service.ts';
 
 const STATE: Record<SyncStateName, SyncState> = { idle: 'idle', scanning: 'scanning', pushing: 'syncing', paused: 'paused', 'waiting-window': 'waiting', error: 'error' };
 
