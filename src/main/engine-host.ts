@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { loadConfig, type WarpConfig } from '../engine/config/index.ts';
 import { warpHome } from '../engine/core/warp-home.ts';
-import { daemonTransferEnv } from '../engine/service/transfer-env.ts';
+import { serviceTransferEnv } from '../engine/service/transfer-env.ts';
 import { WarpService } from '../engine/service/warp-service.ts';
 import { attachSync } from '../engine/service/sync-host.ts';
 import type { SyncManager } from '../engine/sync/index.ts';
@@ -34,8 +34,8 @@ export interface EngineHost {
 export async function startEngineHost(log: (m: string) => void): Promise<EngineHost> {
   const home = warpHome();
   const { config } = loadConfig({ env: process.env });
-  const env = await daemonTransferEnv(home, config);
-  const base = { home, config, env, host: 'electron' as const, log };
+  const env = await serviceTransferEnv(home, config);
+  const base = { home, config, env, log };
   let service: WarpService;
   let listenError: string | undefined;
   try {

@@ -13,10 +13,9 @@ import { validateIpcArgs } from './ipc-validate.ts';
 
 export type IpcDispatch = OperationHandlers;
 
-/** The service's dispatch table as main serves it: the same as the daemon's, but `info` says who hosts it. */
+/** The service's dispatch table as main serves it: the daemon's, with main's facts (no uploads: it has paths). */
 export function serviceDispatch(s: WarpService): IpcDispatch {
-  const ops = serviceOperations(s);
-  return { ...ops, info: () => ({ ...s.info(), host: 'electron' }) };
+  return serviceOperations(s, { host: 'electron', upload: false });
 }
 
 /**

@@ -38,6 +38,7 @@ describe('warp daemon API', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.peerId).toBe(d.peerId);
     expect(ok.body.host).toBe('daemon');
+    expect(ok.body.features.upload).toBe(true);
   });
 
   it('answers 400 with a code and a message naming the field on bad input', async () => {

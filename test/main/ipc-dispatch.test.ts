@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/config/index.ts';
 import { ErrorCodes, WarpError } from '../../src/engine/core/errors.ts';
-import { daemonTransferEnv } from '../../src/engine/service/transfer-env.ts';
+import { serviceTransferEnv } from '../../src/engine/service/transfer-env.ts';
 import { WarpService } from '../../src/engine/service/warp-service.ts';
 import { handleIpc, serviceDispatch, toErrorDto, type IpcDispatch } from '../../src/main/ipc-dispatch.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';
@@ -21,7 +21,7 @@ let home: string;
 beforeAll(async () => {
   home = tmpDir();
   const config = defaultConfig();
-  service = await WarpService.start({ home, config, env: await daemonTransferEnv(home, config), host: 'electron', configPath: path.join(home, 'config.toml') });
+  service = await WarpService.start({ home, config, env: await serviceTransferEnv(home, config), configPath: path.join(home, 'config.toml') });
   dispatch = serviceDispatch(service);
 });
 afterAll(async () => { await service?.stop(); });
@@ -35,7 +35,7 @@ describe('IPC dispatch over the real service facade', () => {
     const r = await handleIpc(dispatch, 'info', []);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toMatchObject({ host: 'electron', home, version: expect.any(String) as string, peerId: expect.stringMatching(/^12D3/) as string });
+    expect(r.value).toMatchObject({ host: 'electron', features: expect.objectContaining({ upload: false }) as object, home, version: expect.any(String) as string, peerId: expect.stringMatching(/^12D3/) as string });
   });
 
   it('invalid input never reaches the engine: BAD_REQUEST naming the field', async () => {

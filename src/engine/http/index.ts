@@ -1,21 +1,16 @@
 /**
- * The daemon: the service facade (transport-free, also hosted by Electron main) and the HTTP server around it.
- * `startDaemon` starts both; Electron main uses `WarpService.start` alone and calls it from IPC handlers.
+ * The daemon: the application service (src/engine/service, transport-free, also hosted by Electron main), the
+ * sync engine attached to it, and the HTTP server around it. `startDaemon` starts all three; Electron main
+ * uses `WarpService.start` alone and calls it from IPC handlers.
  */
 import type { WarpConfig } from '../config/index.ts';
-import { daemonTransferEnv } from '../service/transfer-env.ts';
+import { serviceTransferEnv } from '../service/transfer-env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
 import { WarpService } from '../service/warp-service.ts';
 import { attachSync } from '../service/sync-host.ts';
 import { readLinuxOnBattery } from '../sync/index.ts';
 
-export { WarpService, VERSION, type SyncBackend, type ServiceOptions } from '../service/warp-service.ts';
-export { daemonTransferEnv } from '../service/transfer-env.ts';
-export { startDaemonServer, type RunningDaemon } from './server.ts';
 export { loadOrCreateToken, tokenFile } from './auth.ts';
-export { openApiDocument } from './openapi.ts';
-export type { SwarmFetch } from '../service/transfer-manager.ts';
-export { attachSync, syncJobDto, syncEventDto } from '../service/sync-host.ts';
 
 export interface DaemonOptions {
   home: string;
@@ -29,8 +24,8 @@ export interface DaemonOptions {
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpService; server: RunningDaemon; stop(): Promise<void> }> {
-  const env = await daemonTransferEnv(o.home, o.config);
-  const service = await WarpService.start({ home: o.home, config: o.config, env, host: 'daemon', listen: o.listen, log: o.log });
+  const env = await serviceTransferEnv(o.home, o.config);
+  const service = await WarpService.start({ home: o.home, config: o.config, env, listen: o.listen, log: o.log });
   let server: RunningDaemon;
   const sync = await attachSync(service, o.config, o.log);
   // Without Electron's power monitor, "pause on battery" reads Linux's power_supply (every 30 s; nothing elsewhere).

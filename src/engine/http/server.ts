@@ -120,7 +120,7 @@ function loginPage(message: string): string {
 export async function startDaemonServer(o: DaemonServerOptions): Promise<RunningDaemon> {
   checkRouteTable();
   const svc = o.service;
-  const ops = serviceOperations(svc);
+  const ops = serviceOperations(svc, { host: 'daemon', upload: true });
   const auth = new Auth(loadOrCreateToken(svc.home));
   const uploads = new Uploads(svc.home);
   // WARP_TEST_SSE_HEARTBEAT_MS: a test hook (real processes read it from the environment), like WARP_FAULT_*.

@@ -2,14 +2,25 @@
  * The service's side of the operation table (src/shared/operations.ts): which WarpService method serves each
  * operation. The type-checker holds it to exactly the table's names, arguments and results, so an operation
  * added to the table and not served here (or served with the wrong types) fails `npm run typecheck`.
- * Both transports call through it: the HTTP routes (routes.ts) and Electron main's IPC handlers.
+ * Both transports call through it: the HTTP routes (src/engine/http) and Electron main's IPC handlers; each
+ * says what it is (HostFacts) instead of the service knowing which host runs it.
  */
+import type { InfoDto } from '../../shared/bridge.ts';
 import type { OperationHandlers } from '../../shared/operations.ts';
 import type { WarpService } from './warp-service.ts';
 
-export function serviceOperations(s: WarpService): OperationHandlers {
+/** What the hosting process adds to `info()`: which process it is, and whether its transport takes uploads. */
+export interface HostFacts {
+  host: InfoDto['host'];
+  upload: boolean;
+}
+
+export function serviceOperations(s: WarpService, facts: HostFacts): OperationHandlers {
   return {
-    info: () => s.info(),
+    info: () => {
+      const i = s.info();
+      return { ...i, host: facts.host, features: { ...i.features, upload: facts.upload } };
+    },
     'archive.create': (req) => s.archiveCreate(req),
     'archive.extract': (req) => s.archiveExtract(req),
     'archive.verify': (req) => s.archiveVerify(req),

@@ -12,7 +12,7 @@ import { ChunkStore } from '../store/chunk-store.ts';
 import { FileIndex } from '../store/file-index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
 
-export async function daemonTransferEnv(home: string, config: WarpConfig): Promise<TransferEnv> {
+export async function serviceTransferEnv(home: string, config: WarpConfig): Promise<TransferEnv> {
   const identity = await loadIdentity(home);
   return {
     home, identity, trust: new TrustStore(home),

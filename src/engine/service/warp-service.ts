@@ -41,12 +41,13 @@ export interface SyncBackend {
   resume(id: string): SyncJobDto | Promise<SyncJobDto>;
 }
 
+/** InfoDto without what only the host knows: which process it is and what its transport offers (uploads). */
+export type ServiceInfo = Omit<InfoDto, 'host' | 'features'> & { features: Omit<InfoDto['features'], 'upload'> };
+
 export interface ServiceOptions {
   home: string;
   config: WarpConfig;
   env: TransferEnv;
-  /** Which process hosts the service. */
-  host: 'electron' | 'daemon';
   /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
   listen?: { host: string; port: number; root: string; allow?: string[]; power?: PowerOverrides; acceptPrepositionBytes?: number };
   /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
@@ -161,11 +162,12 @@ export class WarpService {
 
   // ---- info ----
 
-  info(): InfoDto {
+  /** What the service knows about itself; the host adds what it knows (hostFacts in dispatch.ts). */
+  info(): ServiceInfo {
     return {
-      version: VERSION, peerId: this.env.identity.peerId, home: this.home, host: this.o.host, platform: process.platform, startedAt: this.startedAt,
+      version: VERSION, peerId: this.env.identity.peerId, home: this.home, platform: process.platform, startedAt: this.startedAt,
       listen: this.peerHost ? `${this.o.listen!.host}:${this.peerHost.node.port()}` : undefined,
-      features: { sync: this.sync !== undefined, swarm: this.transfers.swarmFetch !== undefined, upload: this.o.host === 'daemon' },
+      features: { sync: this.sync !== undefined, swarm: this.transfers.swarmFetch !== undefined },
     };
   }
 
