@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/engine/core/errors.ts';
-import { HTTP_STATUS, httpStatusFor } from '../../src/engine/daemon/http-status.ts';
+import { HTTP_STATUS, httpStatusFor } from '../../src/engine/http/http-status.ts';
 import { warp } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { startDaemon, type Daemon } from './daemon-proc.ts';
