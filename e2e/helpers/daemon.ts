@@ -37,13 +37,15 @@ export interface StartDaemonOptions {
   env?: Record<string, string>;
   /** Keep an existing home (restart). */
   home?: string;
+  /** API port (default: a free one); a restart on the same port lets an open page reconnect. */
+  port?: number;
 }
 
 export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTestDaemon> {
   const home = o.home ?? fs.mkdtempSync(path.join(os.tmpdir(), `warp-e2e-${o.name}-`));
   const root = path.join(home, 'received');
   fs.mkdirSync(root, { recursive: true });
-  const args = [path.join(ROOT, 'bin', 'warp.js'), '--json', 'daemon', '--port', '0', '--host', '127.0.0.1', '--peer-port', '0', '--peer-host', '127.0.0.1', '--root', root, '--ui', UI_DIR];
+  const args = [path.join(ROOT, 'bin', 'warp.js'), '--json', 'daemon', '--port', String(o.port ?? 0), '--host', '127.0.0.1', '--peer-port', '0', '--peer-host', '127.0.0.1', '--root', root, '--ui', UI_DIR];
   if (o.allow?.length) args.push('--allow', ...o.allow);
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env },

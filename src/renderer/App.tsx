@@ -1,4 +1,5 @@
 import type React from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { LoginGate } from './components/LoginGate.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
@@ -10,6 +11,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { TransfersPage } from './pages/TransfersPage.tsx';
 import { useRoute, type PageId } from './route.ts';
+import { useApp } from './store/app.ts';
 
 const VIEWS: Record<PageId, () => React.JSX.Element> = {
   archive: ArchivePage,
@@ -23,11 +25,16 @@ const VIEWS: Record<PageId, () => React.JSX.Element> = {
 export function App() {
   const page = useRoute();
   const View = VIEWS[page];
+  const lost = useApp((s) => s.lostSince !== undefined);
   return (
     <div className="shell">
       <Sidebar page={page} />
       <main className="content" data-page={page}>
-        <View />
+        <ConnectionBanner />
+        {/* A disabled fieldset disables every control inside: no action while the daemon cannot hear it. */}
+        <fieldset className="page-lock" disabled={lost} aria-busy={lost}>
+          <View />
+        </fieldset>
       </main>
       <StatusBar />
       <Toasts />

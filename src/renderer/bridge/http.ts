@@ -21,6 +21,8 @@ export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 export interface HttpBridge extends WarpBridge {
   readonly baseUrl: string;
   setToken(token: string | undefined): void;
+  /** Drops the event stream and opens it again now (the "Try now" of the connection banner). */
+  reconnect(): void;
   onConnection(cb: (s: ConnectionState) => void): () => void;
 }
 
@@ -180,6 +182,10 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     setToken(t) {
       token = t;
       if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+      disconnect();
+      connect();
+    },
+    reconnect() {
       disconnect();
       connect();
     },

@@ -23,6 +23,8 @@ export interface Toast {
 interface AppState {
   mode: BridgeMode;
   connection: ConnectionState;
+  /** When the connection to the daemon was lost (ms), while it stays lost; undefined while connected or never was. */
+  lostSince?: number;
   info?: InfoDto;
   infoError?: string;
   scheduler: SchedulerStatus;
@@ -43,7 +45,11 @@ export const useApp = create<AppState>((set, get) => ({
   scheduler: { state: 'probing' },
   toasts: [],
   setMode: (mode) => set({ mode }),
-  setConnection: (connection) => set({ connection }),
+  setConnection: (connection) => set((s) => ({
+    connection,
+    // Lost = was connected and now is not (a login prompt is not a lost connection: the login gate shows).
+    lostSince: connection === 'open' || connection === 'unauthorized' ? undefined : s.lostSince ?? (s.connection === 'open' ? Date.now() : undefined),
+  })),
   setInfo: (info, infoError) => set({ info, infoError }),
   setScheduler: (scheduler) => set({ scheduler }),
   toast(kind, text) {

@@ -1,0 +1,33 @@
+/**
+ * Shown while the daemon that serves this page cannot be reached (stopped, restarting, machine asleep): what
+ * happened, that Warp keeps trying by itself, and a button to try now. The page's actions are disabled
+ * meanwhile (App wraps the page in a disabled fieldset), so nothing is clicked into the void.
+ */
+import { useEffect, useState } from 'react';
+import { getBridge } from '../bridge/index.ts';
+import { formatDuration } from '../format.ts';
+import { useApp } from '../store/app.ts';
+
+export function ConnectionBanner() {
+  const lostSince = useApp((s) => s.lostSince);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (lostSince === undefined) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [lostSince]);
+  if (lostSince === undefined) return null;
+  return (
+    <div className="conn-banner" role="alert" data-testid="connection-lost">
+      <span className="dot red" aria-hidden />
+      <div>
+        <b>Lost connection to the Warp daemon</b>
+        <div className="small">
+          Warp is reconnecting by itself ({formatDuration((now - lostSince) / 1000)} so far). Transfers keep running on the daemon; actions here are paused until it answers.
+          {' '}If it was stopped, start it again with <code>warp daemon</code>.
+        </div>
+      </div>
+      <button type="button" className="small" onClick={() => getBridge().http?.reconnect()}>Try now</button>
+    </div>
+  );
+}
