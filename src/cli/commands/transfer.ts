@@ -5,6 +5,8 @@ import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { PauseController } from '../../engine/core/pause.ts';
 import { fetchTree, sendTree } from '../../engine/transfer/client.ts';
 import type { TransferEvent } from '../../engine/transfer/events.ts';
+import type { MirrorResult } from '../../engine/transfer/mirror.ts';
+import { VERSIONS_DIR } from '../../engine/transfer/versions.ts';
 import type { CliContext } from '../context.ts';
 import { wirePauseControls } from '../pause-control.ts';
 import { createProgressRenderer } from '../render/progress.ts';
@@ -23,7 +25,16 @@ function result(ctx: CliContext, r: Record<string, unknown>, line: string): void
   else if (!ctx.opts().quiet) ctx.err(line);
 }
 
-export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts & IgnoreCliOpts & { dryRun?: boolean }): Promise<void> {
+interface MirrorCliOpts { delete?: boolean; versions?: boolean }
+
+/** ", removed 3 files (kept in .warp-versions)" for a mirror run, else ''. */
+function mirrorLine(m: MirrorResult | undefined): string {
+  if (!m) return '';
+  const what = `removed ${m.deletedFiles} file${m.deletedFiles === 1 ? '' : 's'}${m.deletedDirs ? ` and ${m.deletedDirs} folder${m.deletedDirs === 1 ? '' : 's'}` : ''}`;
+  return `, ${what}${m.versioned ? ` (kept in ${VERSIONS_DIR}/)` : ''}${m.protectedPaths ? `, ${m.protectedPaths} ignored kept` : ''}`;
+}
+
+export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts & IgnoreCliOpts & MirrorCliOpts & { dryRun?: boolean }): Promise<void> {
   const { address, remotePath } = splitRemotePath(dest);
   const ignore = ignoreRulesFrom(o);
   if (o.dryRun) { printDryRun(ctx, [src], ignore); return; }
@@ -35,9 +46,9 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'sending');
   try {
-    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on, ignore });
+    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on, ignore, ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}) });
     r0.done();
-    result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+    result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {
     r0.done();
     unwire();
@@ -46,7 +57,7 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   }
 }
 
-export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: NetCliOpts): Promise<void> {
+export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: NetCliOpts & MirrorCliOpts): Promise<void> {
   const { address, remotePath } = splitRemotePath(src);
   if (remotePath === undefined) throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer`);
   const env = await transferEnv(ctx, o);
@@ -57,9 +68,9 @@ export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: 
   const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'fetching');
   try {
-    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, pause, onEvent: r0.on });
+    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, pause, onEvent: r0.on, ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}) });
     r0.done();
-    result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+    result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
   } finally {
     r0.done();
     unwire();

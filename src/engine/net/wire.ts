@@ -102,9 +102,19 @@ const relayedEvent: Schema<RelayedEvent | null> = {
   json: () => ({ type: 'object' }),
 };
 
+/** What a mirror push removed (transfer/mirror.ts). */
+const mirrorResult = object({ deletedFiles: count, deletedDirs: count, deletedBytes: count, versioned: count, protectedPaths: count }, { dropUnknown: true });
+
 const receiveResult = object({
   files: count, dirs: count, symlinks: count, bytes: count, unchangedFiles: count, fetchedChunks: count, fetchedBytes: count,
   wireBytes: count, localChunks: count, localBytes: count, resumedBytes: count, rejectedChunks: count, elapsedSeconds: seconds, merkleRoot: text(64),
+  mirror: optional(mirrorResult),
+}, { dropUnknown: true });
+
+/** A push's mirror request (send --delete): keep removed files as versions, and the sender's ignore patterns. */
+export const MAX_MIRROR_PATTERNS = 10_000;
+const mirrorRequest = object({
+  versions: optional(boolean()), patterns: optional(array(text(4096), { max: MAX_MIRROR_PATTERNS })), warpignore: optional(boolean()),
 }, { dropUnknown: true });
 
 const planResult = {
@@ -119,7 +129,7 @@ const control = {
   requests: {
     hello: frame(hello),
     open: frame({ path: remotePath }),
-    push: frame({ dest: optional(remotePath), sid: sessionHex, root: hex64 }, MAX_MANIFEST_BYTES),
+    push: frame({ dest: optional(remotePath), sid: sessionHex, root: hex64, mirror: optional(mirrorRequest) }, MAX_MANIFEST_BYTES),
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
     ping: frame({ n: u32 }),
     bye: frame({}),

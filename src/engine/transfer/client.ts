@@ -11,7 +11,8 @@ import { Manifest } from '../archive/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import type { IgnoreRules } from '../ignore/matcher.ts';
+import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
+import type { MirrorOptions } from './mirror.ts';
 import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
 import type { Opened } from '../net/channel.ts';
 import type { Identity } from '../net/identity.ts';
@@ -102,6 +103,8 @@ export interface FetchOptions {
   /** Pause and resume: no chunks are asked for while paused; the connection and part files stay. */
   pause?: PauseController;
   onEvent?: TransferEventListener;
+  /** Mirror mode: remove what the local copy holds and the peer's tree lacks (mirror.ts). */
+  mirror?: MirrorOptions;
 }
 
 export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
@@ -121,7 +124,7 @@ export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<Rece
     const unwatch = pause?.onChange((paused) => o.onEvent?.({ type: 'transfer.paused', session: sid, paused }));
     const r = await receiveTree({
       manifest, announcedRoot: root, sources: [source], target, sid, index: env.index, store: env.store, window: link.neg.window,
-      signal: o.signal, gate: pause ? () => pause.wait(o.signal) : undefined, onEvent: o.onEvent,
+      signal: o.signal, gate: pause ? () => pause.wait(o.signal) : undefined, onEvent: o.onEvent, mirror: o.mirror,
     }).finally(() => unwatch?.());
     store.save({ ...rec, status: 'done', bytes: r.bytes });
     o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
@@ -144,6 +147,8 @@ export interface SendOptions {
   onEvent?: TransferEventListener;
   /** What to leave out (default: what the `.warpignore` files in the tree say). */
   ignore?: IgnoreRules;
+  /** Mirror mode: the peer removes what its copy holds and this tree lacks (kept in its versions folder unless versions is false). */
+  mirror?: { versions: boolean };
 }
 
 export interface SendResult extends ReceiveResult {
@@ -184,7 +189,8 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   try {
     await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
     const m = tree.manifest;
-    await link.ctl.write({ t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex') }, m.encode());
+    const mirror = o.mirror ? { versions: o.mirror.versions, patterns: [...(o.ignore ?? DEFAULT_IGNORE).patterns], warpignore: (o.ignore ?? DEFAULT_IGNORE).warpignore } : undefined;
+    await link.ctl.write({ t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex'), ...(mirror ? { mirror } : {}) }, m.encode());
     // The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel
     // is an E_CANCELLED error frame; its part files stay for a rerun.
     const v2 = link.neg.version >= 2;
@@ -211,6 +217,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
       }
       const r: ReceiveResult = f.h.result;
       trace('send: done frame');
+      if (mirror && !r.mirror) o.onEvent?.({ type: 'transfer.warning', session: sid, path: '', message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there` });
       store.save({ ...rec, status: 'done', bytes: r.bytes });
       o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
       return { ...r, session: sid, peer: link.peer, transport: link.transport, sentBytes, scanSeconds, cachedFiles: tree.cachedFiles };

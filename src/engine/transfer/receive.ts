@@ -30,6 +30,7 @@ import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';
 import { ReplacedChunks } from './keep-replaced.ts';
 import { chunkPositions, firstPositionOfSlot, positionOf } from './positions.ts';
+import { mirrorTree, type MirrorOptions, type MirrorResult } from './mirror.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
 import { pullFromLanes } from './pull-lanes.ts';
@@ -60,6 +61,8 @@ export interface ReceiveOptions {
    */
   pull?: (ctx: PullContext) => Promise<void>;
   onEvent?: TransferEventListener;
+  /** Mirror mode: remove what the destination holds and the tree lacks (mirror.ts). */
+  mirror?: MirrorOptions;
 }
 
 export interface PullContext {
@@ -87,6 +90,8 @@ export interface ReceiveResult {
   rejectedChunks: number;
   elapsedSeconds: number;
   merkleRoot: string;
+  /** Mirror mode only: what was removed. */
+  mirror?: MirrorResult;
 }
 
 export function partName(finalPath: string, sid: string): string {
@@ -406,7 +411,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   if (renameError) throw renameError;
   trace('recv: renamed');
 
-  // 5. Symlinks last (nothing is written through them), then directory metadata, deepest first.
+  // 5. Mirror mode removes what the tree lacks; symlinks last (nothing is written through them), then directory metadata.
+  const mirrored = o.mirror ? mirrorTree(m, target, o.mirror) : undefined;
   finishTree(m, dest, (final) => partName(final, sid));
 
   // Every chunk written was verified against the manifest's ids, and decoding the manifest computed the root
@@ -421,6 +427,6 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   void slotOfEntry;
   return {
     files: nFiles, dirs, symlinks, bytes: m.totalFileBytes, unchangedFiles, fetchedChunks, fetchedBytes, wireBytes, localChunks, localBytes,
-    resumedBytes, rejectedChunks, elapsedSeconds: progress.elapsedSeconds, merkleRoot: root,
+    resumedBytes, rejectedChunks, elapsedSeconds: progress.elapsedSeconds, merkleRoot: root, ...(mirrored ? { mirror: mirrored } : {}),
   };
 }

@@ -24,6 +24,7 @@ import { helloServer, localCaps, wireCompression } from './protocol.ts';
 import { receiveTree } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
+import { mirrorOptionsOf } from './mirror.ts';
 import { buildTree } from './tree.ts';
 
 export interface ServiceOptions {
@@ -151,6 +152,7 @@ export class TransferService {
     trace('listen: manifest decoded');
     if (h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
     const target = resolveInRoot(o.root, dest, false);
+    const mirror = mirrorOptionsOf(h.mirror);
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
     let lastSent = 0;
     const source = new RemoteSource(o.node, conn, sid, streams);
@@ -179,7 +181,7 @@ export class TransferService {
     try {
       const r = await receiveTree({
         manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
-        signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent,
+        signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent, mirror,
       });
       // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
