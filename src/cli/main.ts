@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { WarpError } from '../engine/core/errors.ts';
 import { escapeControl, escapeTerminal } from '../engine/core/safe-text.ts';
+import { secureHome, warpHome } from '../engine/core/warp-home.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { registerFor, type CommandManifest } from './commands/index.ts';
@@ -40,10 +41,19 @@ function readManifest(): CommandManifest | undefined {
 }
 
 await registerFor(program, ctx, process.argv.slice(2), readManifest());
+// Before any command touches WARP_HOME: make it private (0700), or say why it cannot be.
+program.hook('preAction', () => {
+  const warning = secureHome(warpHome());
+  if (warning && !ctx.opts().quiet) ctx.err(`warp: warning: ${warning}`);
+});
 
 function reportError(e: WarpError): void {
   if (program.opts<GlobalOptions>().json) ctx.out(JSON.stringify({ type: 'error', error: e.toJSON() }));
+  // The message is one line whatever names it quotes; a multi-line excerpt (a config file's bad spot) is ours
+  // to lay out, indented below it.
   ctx.err(`warp: error [${e.code}]: ${escapeControl(e.message)}`);
+  const excerpt = e.details.excerpt;
+  if (typeof excerpt === 'string') for (const line of excerpt.split('\n')) ctx.err(`  ${escapeControl(line)}`);
 }
 
 try {

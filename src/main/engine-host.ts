@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { loadConfig, type WarpConfig } from '../engine/config/index.ts';
-import { warpHome } from '../engine/core/warp-home.ts';
+import { secureHome, warpHome } from '../engine/core/warp-home.ts';
 import { serviceTransferEnv } from '../engine/service/transfer-env.ts';
 import { WarpService } from '../engine/service/warp-service.ts';
 import { attachSync } from '../engine/service/sync-host.ts';
@@ -33,6 +33,8 @@ export interface EngineHost {
 
 export async function startEngineHost(log: (m: string) => void): Promise<EngineHost> {
   const home = warpHome();
+  const homeWarning = secureHome(home); // 0700, or say why not
+  if (homeWarning) log(`warning: ${homeWarning}`);
   const { config } = loadConfig({ env: process.env });
   const env = await serviceTransferEnv(home, config);
   const base = { home, config, env, log };

@@ -112,6 +112,7 @@ describe('warp config path / check', () => {
     const r = warp(home, ['config', 'check']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/config\.toml:2:\d+: malformed TOML/);
+    expect(r.stderr).toMatch(/\n {2}.*level = /); // the spot, indented under the message
   });
 
   it('check fails for an invalid environment variable', () => {

@@ -48,7 +48,8 @@ describe('malformed TOML', () => {
     const err = thrown(() => loadConfig({ env }));
     expect(err.code).toBe('E_CONFIG_INVALID');
     expect(err.message.split('\n')[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: malformed TOML: `));
-    expect(err.message).toContain('chunk_avg = 2MiB');
+    expect(err.message).not.toContain('\n');
+    expect(String(err.details.excerpt)).toContain('chunk_avg = 2MiB');
     expect(err.details).toMatchObject({ path: file, line: 3 });
   });
 

@@ -198,7 +198,7 @@ function where(source: ConfigSource, origin: string | undefined): string {
 }
 
 function invalid(problems: Problem[]): WarpError {
-  const message = problems.length === 1 ? problems[0].message : `${problems.length} problems in the config:\n  - ${problems.map((p) => p.message).join('\n  - ')}`;
+  const message = problems.length === 1 ? problems[0].message : `${problems.length} problems in the config: ${problems.map((p) => p.message).join('; ')}`;
   return new WarpError(ErrorCodes.CONFIG_INVALID, message, {
     details: { problems: problems.map(({ key, source, origin, message: m }) => ({ key, source, origin, message: m })) },
   });

@@ -35,8 +35,9 @@ export function parseToml(text: string, file: string): Record<string, unknown> {
       const reason = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
       throw new WarpError(
         ErrorCodes.CONFIG_INVALID,
-        `${file}:${e.line}:${e.column}: malformed TOML: ${reason}\n${e.codeblock.trimEnd()}`,
-        { details: { path: file, line: e.line, column: e.column, reason }, cause: e },
+        `${file}:${e.line}:${e.column}: malformed TOML: ${reason}`,
+        // The spot is shown under the message (details.excerpt): messages stay one line.
+        { details: { path: file, line: e.line, column: e.column, reason, excerpt: e.codeblock.trimEnd() }, cause: e },
       );
     }
     throw e;

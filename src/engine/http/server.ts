@@ -279,7 +279,8 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     unsubscribe();
     sse.close();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    // ENOTFOUND/EAI_AGAIN: --host names no address this machine can resolve (a typo like 999.1.1.1).
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EINVAL') {
       throw new WarpError(ErrorCodes.USAGE, `the API cannot listen on ${o.host}:${o.port} (${code}): ${code === 'EADDRINUSE' ? 'another warp daemon may run there; ' : ''}pick another port (--port, 0 for a free one) or address (--host)`, { cause: e });
     }
     throw e;
