@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEADER_BYTES, TRAILER_BYTES, encodeHeader, decodeHeader } from '../../src/engine/archive/format.ts';
+import { FORMAT_VERSION, HEADER_BYTES, TRAILER_BYTES, encodeHeader, decodeHeader } from '../../src/engine/archive/format.ts';
 import { ArchiveReader, createArchive, extractArchive, verifyArchive, type KeySource } from '../../src/engine/archive/index.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { isWarpError } from '../../src/engine/core/errors.ts';
@@ -77,9 +77,9 @@ describe('damaged archives', () => {
     const { file } = await smallArchive();
     const buf = fs.readFileSync(file);
     const h = decodeHeader(buf, file);
-    encodeHeader({ ...h, version: 2 }).copy(buf, 0);
+    encodeHeader({ ...h, version: FORMAT_VERSION + 1 }).copy(buf, 0);
     fs.writeFileSync(file, buf);
-    await expect(ArchiveReader.open(file)).rejects.toMatchObject({ code: 'E_ARCHIVE_VERSION', message: expect.stringMatching(/version 2.*Upgrade/) });
+    await expect(ArchiveReader.open(file)).rejects.toMatchObject({ code: 'E_ARCHIVE_VERSION', message: new RegExp(`version ${FORMAT_VERSION + 1}.*Upgrade`) });
   });
 
   it('not an archive at all', async () => {

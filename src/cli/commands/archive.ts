@@ -96,7 +96,8 @@ export function register(program: Command, ctx: CliContext): void {
         const m = reader.manifest;
         for (const e of m.entries()) {
           let stored = 0;
-          for (const c of m.refsOf(e.index)) stored += m.chunkStoredSize(c);
+          for (const c of m.refsOf(e.index)) stored += reader.units.storedShare(c, m.chunkRawSize(c));
+          stored = Math.round(stored);
           const type = ENTRY_TYPE_NAMES[e.type];
           if (ctx.opts().json) {
             ctx.out(JSON.stringify({ type: 'entry', path: e.path, kind: type, size: e.size, stored, mode: e.mode.toString(8), mtimeMs: e.mtimeMs, ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}) }));

@@ -10,7 +10,9 @@ import { checkChunking } from './validate-manifest.ts';
 
 export const MAGIC = Buffer.from([0x89, 0x57, 0x41, 0x52, 0x50, 0x0d, 0x0a, 0x1a]); // \x89WARP\r\n\x1a
 export const TRAILER_MAGIC = Buffer.from('WARPEND1', 'latin1');
-export const FORMAT_VERSION = 1;
+/** Written by this Warp. Version 2 stores small chunks together in units (units.ts); version 1 is still read. */
+export const FORMAT_VERSION = 2;
+export const OLDEST_READ_VERSION = 1;
 export const HEADER_BYTES = 96;
 export const TRAILER_BYTES = 64;
 
@@ -66,10 +68,10 @@ export function decodeHeader(prefix: Buffer, what: string): Header {
   const headerLen = prefix.readUInt16LE(14);
   const checksumOk = (len: number): boolean =>
     len >= 24 && prefix.length >= len && blake3(prefix.subarray(0, len - 8)).subarray(0, 8).equals(prefix.subarray(len - 8, len));
-  if (version !== FORMAT_VERSION) {
+  if (version < OLDEST_READ_VERSION || version > FORMAT_VERSION) {
     // A newer writer keeps magic, version and header length in place and the checksum last.
     if (version > FORMAT_VERSION && checksumOk(headerLen)) {
-      throw new WarpError(ErrorCodes.ARCHIVE_VERSION, `${what} uses archive format version ${version}; this Warp reads version ${FORMAT_VERSION}. Upgrade Warp to read it.`, { details: { version } });
+      throw new WarpError(ErrorCodes.ARCHIVE_VERSION, `${what} uses archive format version ${version}; this Warp reads versions ${OLDEST_READ_VERSION} to ${FORMAT_VERSION}. Upgrade Warp to read it.`, { details: { version } });
     }
     throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (format version field reads ${version})`);
   }

@@ -219,6 +219,13 @@ export class ManifestBuilder {
     return i;
   }
 
+  /** Whether chunk i's id is `id` (dedup lookups by a short key check the full id here). */
+  chunkIdEquals(i: number, id: Uint8Array): boolean {
+    const at = i * HASH_BYTES;
+    for (let k = 0; k < HASH_BYTES; k++) if (this.ids[at + k] !== id[k]) return false;
+    return true;
+  }
+
   setStored(i: number, storedSize: number, codec: number): void {
     this.stored[i] = storedSize;
     this.codecs[i] = codec;

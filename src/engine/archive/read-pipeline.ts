@@ -1,11 +1,13 @@
 /**
- * Streams the contents of chosen files out of an archive, in order: stored chunks are read sequentially on
- * this thread, workers decrypt, decompress and check each chunk's BLAKE3, and the consumer receives raw
- * bytes file by file. Extract writes them; verify only hashes them. The in-flight window bounds memory.
+ * Streams the contents of chosen files out of an archive, in order: stored units are read on this thread
+ * (neighbours in one read), workers decrypt, decompress and check every chunk of each unit, and the consumer
+ * receives raw bytes file by file, or only the outcome of a file the worker finished itself (wholly inside
+ * one batch: extract writes it there, verify hashes it there). The in-flight window bounds memory.
  */
 import { throwIfCancelled } from '../core/cancel.ts';
 import type { ChunkPool } from '../codec/chunk-pool.ts';
 import type { BadChunk, DecodeResult, WorkerFile, WorkerFileResult } from '../codec/chunk-tasks.ts';
+import { DecodeBatch } from './decode-batch.ts';
 import type { ArchiveReader } from './reader.ts';
 
 export interface FileConsumer {
@@ -15,86 +17,69 @@ export interface FileConsumer {
   /** The file ended; `bad` lists its damaged chunks (no data was passed after the first bad one). */
   end(entry: number, bad: BadChunk[]): Promise<void> | void;
   /**
-   * Optional: a file lying wholly in one batch may be written by the decode worker itself (syscalls in
-   * parallel off this thread, no bytes sent back). Return where and how, or undefined to get start/data/end.
+   * Optional: a file lying wholly in one batch may be finished by the decode worker (hash check, and with
+   * `write` the file itself: syscalls in parallel off this thread, no bytes sent back). Return how, or
+   * undefined to get start/data/end.
    */
-  workerWrite?(entry: number): Omit<WorkerFile, 'entry' | 'first' | 'count'> | undefined;
+  workerFile?(entry: number): Omit<WorkerFile, 'entry' | 'first' | 'count'> | undefined;
   /** The worker's outcome for such a file, in file order. */
   workerDone?(entry: number, result: WorkerFileResult): Promise<void> | void;
+  /** Every damaged chunk of each batch (those no chosen file uses included), and the units it decoded. */
+  batchDone?(bad: BadChunk[], units: number[], rawBytes: number): void;
 }
 
-/** A batch closes at 4 MiB stored or 8 MiB decoded (compressed text decodes to ~5x its stored size). */
+/** A batch closes (before its next unit) at 4 MiB stored or 8 MiB decoded, or this many items. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_RAW_BYTES = 8 * 1024 * 1024;
-const BATCH_ITEMS = 512;
+const BATCH_ITEMS = 2048;
 
-/** One step of the output: a chunk of a file, or (chunk -1) an empty file. */
-interface Item { entry: number; chunk: number; raw: number; first: boolean; last: boolean }
-interface Pending { items: Item[]; promise: Promise<DecodeResult> | undefined; inWorker: Set<number> }
+/** One step of the output: a chunk of a file (its output position and chunk slot), or (pos -1) an empty file. */
+interface Item { entry: number; pos: number; slot: number; raw: number; first: boolean; last: boolean }
+interface Pending { items: Item[]; units: number[]; rawBytes: number; promise: Promise<DecodeResult>; inWorker: Set<number> }
 
-export async function streamFiles(reader: ArchiveReader, entries: number[], pool: ChunkPool, consumer: FileConsumer, signal?: AbortSignal): Promise<void> {
+/** Decode tasks in flight, oldest first; results are consumed strictly in order. */
+class Window {
+  readonly queue: Pending[] = [];
+  readonly max: number;
+  constructor(pool: ChunkPool) {
+    this.max = pool.size + 2;
+  }
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.queue.map((q) => q.promise));
+  }
+}
+
+export async function streamFiles(reader: ArchiveReader, entries: Iterable<number>, pool: ChunkPool, consumer: FileConsumer, signal?: AbortSignal): Promise<void> {
   const m = reader.manifest;
-  const key = reader.keys?.data;
-  const maxInFlight = pool.size * 2 + 2;
-  const queue: Pending[] = [];
+  const units = reader.units;
+  const win = new Window(pool);
+  let batch = new DecodeBatch(reader);
   let items: Item[] = [];
-  let decodeCount = 0;
-  let storedBytes = 0;
-  let rawBytes = 0;
 
   const flush = (): void => {
     if (items.length === 0) return;
-    let promise: Promise<DecodeResult> | undefined;
     const inWorker = new Set<number>();
-    if (decodeCount > 0) {
-      const buf = new Uint8Array(storedBytes);
-      const desc = new Float64Array(decodeCount * 5);
-      const ids = new Uint8Array(decodeCount * 32);
-      const files: WorkerFile[] = [];
-      let at = 0;
-      let k = 0;
-      let fileStart = -1;
-      for (const it of items) {
-        if (it.chunk < 0) continue;
-        if (it.first) fileStart = k;
-        const len = m.chunkStoredSize(it.chunk);
-        reader.readStored(it.chunk, buf, at);
-        desc.set([at, len, it.raw, m.chunkCodec(it.chunk), it.chunk], k * 5);
-        ids.set(m.chunkId(it.chunk), k * 32);
-        at += len;
-        k++;
-        // first and last both here (fileStart set in this batch): the file lies wholly in this batch.
-        if (it.last && fileStart >= 0 && consumer.workerWrite) {
-          const spec = consumer.workerWrite(it.entry);
-          if (spec) {
-            files.push({ ...spec, entry: it.entry, first: fileStart, count: k - fileStart });
-            inWorker.add(it.entry);
-          }
-        }
-        if (it.last) fileStart = -1;
-      }
-      promise = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key, files: files.length ? files : undefined }, [buf.buffer]) as Promise<DecodeResult>;
-      promise.catch(() => {});
-    }
-    queue.push({ items, promise, inWorker });
+    if (consumer.workerFile) addWorkerFiles(batch, items, consumer, inWorker);
+    const { task, transfer } = batch.task(reader.keys?.data, true);
+    const promise = batch.empty ? Promise.resolve({ out: new ArrayBuffer(0), bad: [] }) : pool.run(task, transfer) as Promise<DecodeResult>;
+    promise.catch(() => {});
+    win.queue.push({ items, units: batch.units, rawBytes: batch.rawBytes, promise, inWorker });
     items = [];
-    decodeCount = 0;
-    storedBytes = 0;
-    rawBytes = 0;
+    batch = new DecodeBatch(reader);
   };
+  const full = (): boolean => batch.storedBytes >= BATCH_BYTES || batch.rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS;
 
   let fileBad: BadChunk[] = [];
   const consumeNext = async (): Promise<void> => {
-    const p = queue.shift()!;
-    const r = p.promise ? await p.promise : { out: new ArrayBuffer(0), bad: [], files: undefined };
+    const p = win.queue.shift()!;
+    const r = await p.promise;
+    consumer.batchDone?.(r.bad, p.units, p.rawBytes);
     const out = new Uint8Array(r.out);
-    const badByItem = new Map(r.bad.map((b) => [b.item, b]));
+    const badBySlot = new Map(r.bad.map((b) => [b.item, b]));
     const workerResults = new Map((r.files ?? []).map((f) => [f.entry, f]));
     let at = 0;
-    let k = 0;
     for (const it of p.items) {
       if (p.inWorker.has(it.entry)) {
-        k++;
         if (it.last) await consumer.workerDone!(it.entry, workerResults.get(it.entry)!);
         continue;
       }
@@ -102,8 +87,8 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
         fileBad = [];
         await consumer.start(it.entry);
       }
-      if (it.chunk >= 0) {
-        const bad = badByItem.get(k++);
+      if (it.pos >= 0) {
+        const bad = badBySlot.get(it.slot);
         if (bad) fileBad.push(bad);
         else if (fileBad.length === 0) consumer.data(it.entry, out.subarray(at, at + it.raw));
         at += it.raw;
@@ -116,63 +101,73 @@ export async function streamFiles(reader: ArchiveReader, entries: number[], pool
     for (const e of entries) {
       throwIfCancelled(signal);
       const refs = m.refsOf(e);
-      if (refs.length === 0) items.push({ entry: e, chunk: -1, raw: 0, first: true, last: true });
+      if (refs.length === 0) items.push({ entry: e, pos: -1, slot: -1, raw: 0, first: true, last: true });
       for (let r = 0; r < refs.length; r++) {
         const chunk = refs[r];
-        items.push({ entry: e, chunk, raw: m.chunkRawSize(chunk), first: r === 0, last: r === refs.length - 1 });
-        decodeCount++;
-        storedBytes += m.chunkStoredSize(chunk);
-        rawBytes += m.chunkRawSize(chunk);
+        const u = units.unitOf(chunk);
         // Inside the file's loop: a large file spans batches, so memory stays bounded whatever its size.
-        if (storedBytes >= BATCH_BYTES || rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS) {
+        if (!batch.has(u) && full()) {
           flush();
-          while (queue.length >= maxInFlight) await consumeNext();
+          while (win.queue.length >= win.max) await consumeNext();
         }
+        batch.addUnit(u);
+        const pos = batch.addOut(chunk);
+        items.push({ entry: e, pos, slot: batch.slotOfOut(pos), raw: m.chunkRawSize(chunk), first: r === 0, last: r === refs.length - 1 });
       }
       if (refs.length === 0 && items.length >= BATCH_ITEMS) {
         flush();
-        while (queue.length >= maxInFlight) await consumeNext();
+        while (win.queue.length >= win.max) await consumeNext();
       }
     }
     flush();
-    while (queue.length > 0) await consumeNext();
+    while (win.queue.length > 0) await consumeNext();
   } catch (e) {
-    await Promise.allSettled(queue.map((q) => q.promise));
+    await win.settle();
     throw e;
   }
 }
 
-/** Decodes every chunk once in storage order (chunks no file refers to included); returns the bad ones. */
-export async function checkAllChunks(reader: ArchiveReader, pool: ChunkPool, onBytes: (n: number) => void, signal?: AbortSignal): Promise<BadChunk[]> {
-  const m = reader.manifest;
-  const bad: BadChunk[] = [];
-  const queue: Array<Promise<DecodeResult>> = [];
-  const maxInFlight = pool.size * 2 + 2;
-  let start = 0;
-  while (start < m.chunkCount) {
-    throwIfCancelled(signal);
-    let end = start;
-    let bytes = 0;
-    let raw = 0;
-    while (end < m.chunkCount && bytes < BATCH_BYTES && raw < BATCH_RAW_BYTES && end - start < BATCH_ITEMS) { bytes += m.chunkStoredSize(end); raw += m.chunkRawSize(end); end++; }
-    const buf = new Uint8Array(bytes);
-    const desc = new Float64Array((end - start) * 5);
-    const ids = new Uint8Array((end - start) * 32);
-    let at = 0;
-    for (let i = start; i < end; i++) {
-      const k = i - start;
-      reader.readStored(i, buf, at);
-      desc.set([at, m.chunkStoredSize(i), m.chunkRawSize(i), m.chunkCodec(i), i], k * 5);
-      ids.set(m.chunkId(i), k * 32);
-      at += m.chunkStoredSize(i);
+/** Files wholly inside this batch (first and last item here) that the consumer lets the worker finish. */
+function addWorkerFiles(batch: DecodeBatch, items: Item[], consumer: FileConsumer, inWorker: Set<number>): void {
+  let firstPos = -1;
+  for (const it of items) {
+    if (it.first) firstPos = it.pos;
+    if (it.last && firstPos >= 0 && it.pos >= 0) {
+      const spec = consumer.workerFile!(it.entry);
+      if (spec) {
+        batch.files.push({ ...spec, entry: it.entry, first: firstPos, count: it.pos - firstPos + 1 });
+        inWorker.add(it.entry);
+      }
     }
-    const p = pool.run({ op: 'decode', src: buf.buffer, items: desc, ids, key: reader.keys?.data, discard: true }, [buf.buffer]) as Promise<DecodeResult>;
-    p.catch(() => {});
-    const rawBytes = raw;
-    queue.push(p.then((r) => { onBytes(rawBytes); return r; }));
-    start = end;
-    while (queue.length >= maxInFlight) bad.push(...(await queue.shift()!).bad);
+    if (it.last) firstPos = -1;
   }
-  while (queue.length > 0) bad.push(...(await queue.shift()!).bad);
-  return bad;
+}
+
+/** Decodes and checks the given units (verify's sweep of units no file led to); reports each batch. */
+export async function checkUnits(reader: ArchiveReader, list: number[], pool: ChunkPool, onBatch: (bad: BadChunk[], rawBytes: number) => void, signal?: AbortSignal): Promise<void> {
+  const win = new Window(pool);
+  const consumeNext = async (): Promise<void> => {
+    const p = win.queue.shift()!;
+    onBatch((await p.promise).bad, p.rawBytes);
+  };
+  try {
+    let batch = new DecodeBatch(reader);
+    for (let i = 0; i <= list.length; i++) {
+      throwIfCancelled(signal);
+      if (i === list.length || batch.storedBytes >= BATCH_BYTES || batch.rawBytes >= BATCH_RAW_BYTES) {
+        if (!batch.empty) {
+          const { task, transfer } = batch.task(reader.keys?.data, false);
+          const promise = pool.run(task, transfer) as Promise<DecodeResult>;
+          promise.catch(() => {});
+          win.queue.push({ items: [], units: batch.units, rawBytes: batch.rawBytes, promise, inWorker: new Set() });
+          batch = new DecodeBatch(reader);
+        }
+        while (win.queue.length >= (i === list.length ? 1 : win.max)) await consumeNext();
+      }
+      if (i < list.length) batch.addUnit(list[i]);
+    }
+  } catch (e) {
+    await win.settle();
+    throw e;
+  }
 }

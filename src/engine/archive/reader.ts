@@ -9,6 +9,7 @@ import { openArchiveKeys, type ArchiveKeys, type KeySource } from './keys.ts';
 import type { Manifest } from './manifest.ts';
 import { loadStoredManifest, type StoredManifest } from './manifest-load.ts';
 import { loadStoredManifestInWorker } from './manifest-thread.ts';
+import { UnitTable } from './units.ts';
 
 export interface OpenOptions {
   /** Parse the manifest in a worker thread (long-lived processes whose event loop serves others: the daemon). */
@@ -21,11 +22,14 @@ export class ArchiveReader {
   readonly trailer: Trailer;
   readonly manifest: Manifest;
   readonly keys?: ArchiveKeys;
+  /** Where the chunks are stored (one unit per chunk in version 1). */
+  readonly units: UnitTable;
   readonly size: number;
   private readonly fd: number;
 
-  private constructor(path: string, fd: number, size: number, header: Header, trailer: Trailer, manifest: Manifest, keys?: ArchiveKeys) {
+  private constructor(path: string, fd: number, size: number, header: Header, trailer: Trailer, manifest: Manifest, units: UnitTable, keys?: ArchiveKeys) {
     this.path = path;
+    this.units = units;
     this.fd = fd;
     this.size = size;
     this.header = header;
@@ -62,21 +66,22 @@ export class ArchiveReader {
         header: encodeHeader(header), dataBytes: trailer.manifestOffset - HEADER_BYTES,
       };
       const manifest = opts.manifestInWorker ? await loadStoredManifestInWorker(stored) : loadStoredManifest(stored);
-      return new ArchiveReader(path, fd, size, header, trailer, manifest, keys);
+      const units = UnitTable.of(manifest, header.version, path);
+      return new ArchiveReader(path, fd, size, header, trailer, manifest, units, keys);
     } catch (e) {
       fs.closeSync(fd);
       throw e;
     }
   }
 
-  /** Reads chunk i's stored bytes into `into` at `at`. */
-  readStored(i: number, into: Uint8Array, at: number): void {
-    const len = this.manifest.chunkStoredSize(i);
-    const pos = HEADER_BYTES + this.manifest.chunkOffset(i);
+  /** Reads the stored bytes of units [first, end) (contiguous in the file) into `into` at `at`: one read for a run. */
+  readUnits(first: number, end: number, into: Uint8Array, at: number): void {
+    const len = this.units.offset(end) - this.units.offset(first);
+    const pos = HEADER_BYTES + this.units.offset(first);
     let got = 0;
     while (got < len) {
       const n = fs.readSync(this.fd, into, at + got, len - got, pos + got);
-      if (n === 0) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${this.path}: unexpected end of file in chunk ${i}`);
+      if (n === 0) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${this.path}: unexpected end of file in unit ${first}`);
       got += n;
     }
   }

@@ -10,6 +10,7 @@ import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
 import { CHUNK_SIZE_LIMITS, type ChunkerParams } from '../codec/fastcdc.ts';
 import { TAG_BYTES } from '../codec/aead.ts';
+import { IN_UNIT, UNIT_MAX_RAW } from './units.ts';
 import { EntryType } from './manifest.ts';
 import { assertSafePath, parentOf } from './paths.ts';
 
@@ -54,12 +55,24 @@ export function checkChunking(p: ChunkerParams, bad: Bad): void {
 function checkChunks(chunking: ChunkerParams, c: ManifestColumns, bad: Bad): void {
   const n = c.rawSizes.length;
   if (c.chunkIds.length !== n * HASH_BYTES || c.storedSizes.length !== n || c.codecs.length !== n) throw bad('chunk table lengths differ');
-  for (let i = 0; i < n; i++) {
-    if (c.codecs[i] !== Codec.RAW && c.codecs[i] !== Codec.ZSTD) throw bad(`chunk ${i} has unknown codec ${c.codecs[i]}`);
+  // A stored unit (units.ts) is a chunk with codec RAW or ZSTD and the IN_UNIT chunks after it; its stored
+  // size is the first chunk's and bounded by the unit's raw bytes. Whether IN_UNIT is allowed at all depends on
+  // the archive's format version (units.ts); a transfer's manifest has no use for either column.
+  let unitStored = 0;
+  let unitRaw = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i === n || c.codecs[i] !== IN_UNIT) {
+      if (i > 0 && unitStored > maxStoredSize(unitRaw)) throw bad(`the unit ending at chunk ${i - 1} declares a stored size of ${unitStored} for ${unitRaw} bytes`);
+      if (i === n) break;
+      if (c.codecs[i] !== Codec.RAW && c.codecs[i] !== Codec.ZSTD) throw bad(`chunk ${i} has unknown codec ${c.codecs[i]}`);
+      unitStored = c.storedSizes[i];
+      unitRaw = 0;
+    } else if (i === 0 || c.storedSizes[i] !== 0) throw bad(`chunk ${i} continues a unit but ${i === 0 ? 'is the first chunk' : 'has stored bytes of its own'}`);
     const raw = c.rawSizes[i];
     // The chunker never cuts above its max (the last chunk of a file is shorter, never longer).
     if (raw > chunking.maxSize) throw bad(`chunk ${i} declares ${raw} bytes, more than the chunk maximum ${chunking.maxSize}`);
-    if (c.storedSizes[i] > maxStoredSize(raw)) throw bad(`chunk ${i} declares a stored size of ${c.storedSizes[i]} for ${raw} bytes`);
+    unitRaw += raw;
+    if (unitRaw > UNIT_MAX_RAW && c.codecs[i] === IN_UNIT) throw bad(`the unit holding chunk ${i} exceeds ${UNIT_MAX_RAW} bytes`);
   }
 }
 

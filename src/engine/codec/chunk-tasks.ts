@@ -7,21 +7,28 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { NonceDomain, TAG_BYTES, aead, makeNonce } from './aead.ts';
 import fs from 'node:fs';
 import { Blake3Stream, blake3 } from './blake3.ts';
-import { Codec, compressChunk, decompressChunk, type LevelName } from './compress.ts';
+import { compressChunk, decompressChunk, type LevelName } from './compress.ts';
 
 export interface EncodeTask {
   op: 'encode';
-  src: SharedArrayBuffer | ArrayBuffer;
-  /** Triples: offset in src, length, chunk index (the AEAD nonce counter). */
+  /** The memory the items point into (the pipeline's slabs). */
+  srcs: Array<SharedArrayBuffer | ArrayBuffer>;
+  /** Quadruples: index in srcs, offset, length, chunk index. */
   items: Float64Array;
+  /**
+   * How many consecutive items each stored unit holds, in order (format version 2): a unit's items are
+   * compressed as one zstd frame and sealed once, with its first chunk's index as the AEAD nonce counter.
+   */
+  units: Uint32Array;
   level: LevelName;
   key?: Uint8Array;
 }
 
 export interface EncodeResult {
-  /** Stored bytes of every item in order, in out[0, length). */
+  /** Stored bytes of every unit in order, in out[0, length). */
   out: ArrayBuffer;
   length: number;
+  /** Per unit. */
   storedSizes: Uint32Array;
   codecs: Uint8Array;
 }
@@ -29,29 +36,34 @@ export interface EncodeResult {
 export interface DecodeTask {
   op: 'decode';
   src: ArrayBuffer;
-  /** Quintuples: offset in src, stored length, raw size, codec, chunk index. */
-  items: Float64Array;
-  /** Expected BLAKE3 of each chunk, 32 bytes each, in item order. */
+  /** Per stored unit, quintuples: offset in src, stored length, raw size, codec, nonce counter (its first chunk). */
+  units: Float64Array;
+  /**
+   * Every chunk of those units in order (a unit's chunks are consecutive), triples: unit slot, raw size,
+   * chunk index. Each is checked against its id: a unit decoded is a unit verified.
+   */
+  chunks: Float64Array;
+  /** Expected BLAKE3 of each chunk, 32 bytes each, in chunk-slot order. */
   ids: Uint8Array;
   key?: Uint8Array;
-  /** Only check the chunks; return no bytes (verify's first pass). */
-  discard?: boolean;
-  /** Files wholly inside this batch that the worker writes itself (extract); their bytes are not returned. */
+  /** Chunk slots to hand back, in output order (a slot may repeat); absent: nothing (verify). */
+  out?: Uint32Array;
+  /** Files wholly inside `out` that the worker finishes itself; their bytes are not returned. */
   files?: WorkerFile[];
 }
 
-/** A file the worker restores: temp name, checks, metadata, then rename (see extract.ts for the rules). */
+/**
+ * A file the worker finishes: its whole-file hash is checked and, with `write`, it is restored under a
+ * temporary name and renamed into place (see extract.ts for the rules).
+ */
 export interface WorkerFile {
   entry: number;
-  /** Its items: [first, first + count). */
+  /** Its positions in the task's `out`: [first, first + count). */
   first: number;
   count: number;
-  temp: string;
-  final: string;
-  mode: number;
-  mtimeMs: number;
   /** Expected whole-file BLAKE3. */
   hash: Uint8Array;
+  write?: { temp: string; final: string; mode: number; mtimeMs: number };
 }
 
 export interface WorkerFileResult {
@@ -63,13 +75,14 @@ export interface WorkerFileResult {
 }
 
 export interface BadChunk {
+  /** The chunk's slot in the task. */
   item: number;
   chunk: number;
   reason: string;
 }
 
 export interface DecodeResult {
-  /** Raw bytes of every item not written by the worker, concatenated in item order (zeros where bad). */
+  /** Bytes of every `out` position not finished by the worker, concatenated in order (zeros where bad). */
   out: ArrayBuffer;
   bad: BadChunk[];
   files?: WorkerFileResult[];
@@ -98,99 +111,149 @@ function afterChunk(bytes: number): void {
   }
 }
 
+/** Per worker: units of several chunks are gathered here before compression (grown as needed, reused). */
+let gather = new Uint8Array(0);
+
 export function encodeBatch(t: EncodeTask): EncodeResult {
-  const n = t.items.length / 3;
-  const src = new Uint8Array(t.src);
+  const srcs = t.srcs.map((b) => new Uint8Array(b));
+  const view = (k: number): Uint8Array => {
+    const off = t.items[k * 4 + 1];
+    return srcs[t.items[k * 4]].subarray(off, off + t.items[k * 4 + 2]);
+  };
   // Stored bytes never exceed raw bytes plus the tag, so one buffer holds the whole batch: each result is
-  // copied in at once and no per-chunk output stays alive until the batch ends.
+  // copied in at once and no per-unit output stays alive until the batch ends.
   let bound = 0;
-  for (let k = 0; k < n; k++) bound += t.items[k * 3 + 1] + TAG_BYTES;
-  const out = new Uint8Array(bound);
-  const storedSizes = new Uint32Array(n);
-  const codecs = new Uint8Array(n);
+  for (let k = 0; k < t.items.length / 4; k++) bound += t.items[k * 4 + 2];
+  const out = new Uint8Array(bound + t.units.length * TAG_BYTES);
+  const storedSizes = new Uint32Array(t.units.length);
+  const codecs = new Uint8Array(t.units.length);
   let at = 0;
-  for (let k = 0; k < n; k++) {
-    const off = t.items[k * 3];
-    const len = t.items[k * 3 + 1];
-    const c = compressChunk(src.subarray(off, off + len), t.level);
-    const stored = t.key ? aead.seal(t.key, makeNonce(NonceDomain.CHUNK, t.items[k * 3 + 2]), c.data) : c.data;
+  let k = 0;
+  for (let u = 0; u < t.units.length; u++) {
+    const n = t.units[u];
+    let raw: Uint8Array;
+    if (n === 1) raw = view(k);
+    else {
+      let len = 0;
+      for (let j = k; j < k + n; j++) len += t.items[j * 4 + 2];
+      if (gather.length < len) gather = new Uint8Array(len);
+      let g = 0;
+      for (let j = k; j < k + n; j++) { const v = view(j); gather.set(v, g); g += v.length; }
+      raw = gather.subarray(0, len);
+    }
+    const c = compressChunk(raw, t.level);
+    const stored = t.key ? aead.seal(t.key, makeNonce(NonceDomain.CHUNK, t.items[k * 4 + 3]), c.data) : c.data;
     out.set(stored, at);
     at += stored.length;
-    storedSizes[k] = stored.length;
-    codecs[k] = c.codec;
-    afterChunk(len);
+    storedSizes[u] = stored.length;
+    codecs[u] = c.codec;
+    afterChunk(raw.length);
+    k += n;
   }
-  return { out: out.buffer, length: at, storedSizes, codecs };
+  // Right-sized: the writer may queue many results, and the bound is ~4x the stored size for text.
+  return { out: out.buffer.slice(0, at), length: at, storedSizes, codecs };
+}
+
+/** Opens, decompresses and checks one unit; its raw bytes, or the reason it is unreadable. */
+function decodeUnit(t: DecodeTask, src: Uint8Array, u: number): Uint8Array | string {
+  const off = t.units[u * 5];
+  const storedLen = t.units[u * 5 + 1];
+  const raw = t.units[u * 5 + 2];
+  const codec = t.units[u * 5 + 3];
+  try {
+    let stored: Uint8Array = src.subarray(off, off + storedLen);
+    if (t.key) {
+      if (storedLen < TAG_BYTES) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'too short to be encrypted');
+      const opened = aead.open(t.key, makeNonce(NonceDomain.CHUNK, t.units[u * 5 + 4]), stored);
+      if (!opened) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'authentication failed (damaged or tampered)');
+      stored = opened;
+    }
+    return decompressChunk(codec, stored, raw);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    afterChunk(raw);
+  }
 }
 
 export function decodeBatch(t: DecodeTask): DecodeResult {
-  const n = t.items.length / 5;
   const src = new Uint8Array(t.src);
-  const inWorker = new Uint8Array(n);
+  const nChunks = t.chunks.length / 3;
+  const bad: BadChunk[] = [];
+  // Each chunk's bytes as a view into its decoded unit, or undefined when bad.
+  const views: Array<Uint8Array | undefined> = new Array(nChunks);
+  let unitBytes: Uint8Array | string = '';
+  let unit = -1;
+  let rawAt = 0;
+  for (let s = 0; s < nChunks; s++) {
+    const u = t.chunks[s * 3];
+    const raw = t.chunks[s * 3 + 1];
+    const chunk = t.chunks[s * 3 + 2];
+    if (u !== unit) {
+      unit = u;
+      unitBytes = decodeUnit(t, src, u);
+      rawAt = 0;
+    }
+    if (typeof unitBytes === 'string') {
+      bad.push({ item: s, chunk, reason: unitBytes });
+      continue;
+    }
+    const data = unitBytes.subarray(rawAt, rawAt + raw);
+    rawAt += raw;
+    if (data.length !== raw || !blake3(data).equals(t.ids.subarray(s * 32, s * 32 + 32))) bad.push({ item: s, chunk, reason: 'content hash mismatch' });
+    else views[s] = data;
+  }
+  const order = t.out ?? new Uint32Array(0);
+  const inWorker = new Uint8Array(order.length);
   for (const f of t.files ?? []) inWorker.fill(1, f.first, f.first + f.count);
   let total = 0;
-  for (let k = 0; k < n; k++) if (!inWorker[k]) total += t.items[k * 5 + 2];
-  const out = new Uint8Array(t.discard ? 0 : total);
-  const bad: BadChunk[] = [];
-  const kept: Array<Uint8Array | undefined> = new Array(n);
+  for (let k = 0; k < order.length; k++) if (!inWorker[k]) total += t.chunks[order[k] * 3 + 1];
+  const out = new Uint8Array(total);
   let at = 0;
-  for (let k = 0; k < n; k++) {
-    const off = t.items[k * 5];
-    const storedLen = t.items[k * 5 + 1];
-    const raw = t.items[k * 5 + 2];
-    const codec = t.items[k * 5 + 3];
-    const chunk = t.items[k * 5 + 4];
-    try {
-      let stored: Uint8Array = src.subarray(off, off + storedLen);
-      if (t.key) {
-        if (storedLen < TAG_BYTES) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'too short to be encrypted');
-        const opened = aead.open(t.key, makeNonce(NonceDomain.CHUNK, chunk), stored);
-        if (!opened) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'authentication failed (damaged or tampered)');
-        stored = opened;
-      }
-      const data = decompressChunk(codec === Codec.ZSTD ? Codec.ZSTD : codec, stored, raw);
-      if (!blake3(data).equals(t.ids.subarray(k * 32, k * 32 + 32))) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'content hash mismatch');
-      if (inWorker[k]) kept[k] = data;
-      else if (!t.discard) out.set(data, at);
-    } catch (e) {
-      bad.push({ item: k, chunk, reason: e instanceof Error ? e.message : String(e) });
-    }
-    if (!inWorker[k]) at += raw;
-    afterChunk(raw);
+  for (let k = 0; k < order.length; k++) {
+    if (inWorker[k]) continue;
+    const v = views[order[k]];
+    if (v) out.set(v, at);
+    at += t.chunks[order[k] * 3 + 1];
   }
-  const files = t.files?.map((f) => writeWorkerFile(f, kept, t.ids, bad));
+  const files = t.files?.map((f) => finishWorkerFile(f, order, views, t.ids, bad));
   return { out: out.buffer, bad, files };
 }
 
-function writeWorkerFile(f: WorkerFile, kept: Array<Uint8Array | undefined>, ids: Uint8Array, bad: BadChunk[]): WorkerFileResult {
-  const b = bad.find((x) => x.item >= f.first && x.item < f.first + f.count);
-  if (b) return { entry: f.entry, ok: false, reason: `damaged chunk ${b.chunk}: ${b.reason}` };
+function finishWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8Array | undefined>, ids: Uint8Array, bad: BadChunk[]): WorkerFileResult {
+  for (let k = f.first; k < f.first + f.count; k++) {
+    if (views[order[k]]) continue;
+    const b = bad.find((x) => x.item === order[k]);
+    return { entry: f.entry, ok: false, reason: `damaged chunk ${b?.chunk}: ${b?.reason}` };
+  }
   // One chunk: its id was just checked against the bytes, so the file hash is the id. Several: hash them.
   let actual: Uint8Array;
-  if (f.count === 1) actual = ids.subarray(f.first * 32, f.first * 32 + 32);
+  if (f.count === 1) actual = ids.subarray(order[f.first] * 32, order[f.first] * 32 + 32);
   else {
     const h = new Blake3Stream();
-    for (let k = f.first; k < f.first + f.count; k++) h.update(kept[k]!);
+    for (let k = f.first; k < f.first + f.count; k++) h.update(views[order[k]]!);
     actual = h.digest();
   }
   if (!Buffer.from(actual).equals(Buffer.from(f.hash))) return { entry: f.entry, ok: false, reason: 'whole-file hash mismatch' };
+  if (!f.write) return { entry: f.entry, ok: true };
+  const w = f.write;
   let fd = -1;
   try {
-    fd = fs.openSync(f.temp, 'wx', 0o600);
+    fd = fs.openSync(w.temp, 'wx', 0o600);
     for (let k = f.first; k < f.first + f.count; k++) {
-      const d = kept[k]!;
+      const d = views[order[k]]!;
       let off = 0;
       while (off < d.length) off += fs.writeSync(fd, d, off, d.length - off);
     }
-    fs.fchmodSync(fd, f.mode & 0o7777);
-    fs.futimesSync(fd, f.mtimeMs / 1000, f.mtimeMs / 1000);
+    fs.fchmodSync(fd, w.mode & 0o7777);
+    fs.futimesSync(fd, w.mtimeMs / 1000, w.mtimeMs / 1000);
     fs.closeSync(fd);
     fd = -1;
-    fs.renameSync(f.temp, f.final);
+    fs.renameSync(w.temp, w.final);
     return { entry: f.entry, ok: true };
   } catch (e) {
     if (fd >= 0) try { fs.closeSync(fd); } catch { /* already failing */ }
-    fs.rmSync(f.temp, { force: true });
+    fs.rmSync(w.temp, { force: true });
     const errno = (e as { code?: string }).code;
     return { entry: f.entry, ok: false, reason: e instanceof Error ? e.message : String(e), errno };
   }
