@@ -88,6 +88,8 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
 
     await job.getByRole('button', { name: 'Open' }).click();
     const inspector = page.getByTestId('inspector');
+    // The inspector opens below the other cards: it must be scrolled into view, not left off-screen.
+    await expect.poll(() => inspector.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight / 2; }), { timeout: 5000 }).toBe(true);
     await expect.poll(async () => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe(String(Object.keys(tree).length));
     await expect.poll(async () => inspector.getByTestId('archive-entries').innerText()).toContain('beach.raw');
 

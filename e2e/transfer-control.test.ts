@@ -131,5 +131,10 @@ describe.skipIf(chromiumMissing !== '')(`transfer controls (web mode)${chromiumM
     await expect.poll(() => again.getByTestId('transfer-speed').innerText(), { timeout: 10_000 }).toBe('nothing needed moving');
     expect(hashTree(got)).toEqual(hashTree(path.join(work, 'root', 'data')));
     await screenshotBoth(page, 'transfers');
+    // On a phone the form to start a transfer comes first, above the list.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const top = (id: string) => page.getByTestId(id).evaluate((el) => el.getBoundingClientRect().top);
+    expect(await top('new-transfer')).toBeLessThan(await top('transfers'));
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

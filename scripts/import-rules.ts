@@ -37,12 +37,14 @@ export const SURFACES: Record<string, readonly string[]> = {
 };
 
 /**
- * Single engine files a surface may import besides its folders: the schema language, because the operation
- * table in src/shared declares each operation's input schema with it (pure and browser-safe; the checker
- * refuses it a Node import).
+ * Single files a surface may import besides its folders: the schema language, because the operation table in
+ * src/shared declares each operation's input schema with it (pure and browser-safe; the checker refuses it a
+ * Node import); and the notification model, so the web UI's Notification API says what Electron's main
+ * process says (pure: events in, title and body out).
  */
 export const SURFACE_FILES: Record<string, readonly string[]> = {
   shared: ['engine/core/schema.ts'],
+  renderer: ['main/notify-model.ts'],
 };
 
 /** Packages no engine file may import: the engine is a library, not an app. */

@@ -51,7 +51,27 @@ export async function openSignedIn(chrome: LaunchedBrowser, loginUrl: string, on
   return page;
 }
 
-/** Screenshots at desktop (1280×800) and phone (390×844) width, named <name>-desktop.png / -phone.png. */
+/**
+ * What sticks out sideways at the current width: the page content must fit (tables scroll inside their own
+ * wrappers). Returns '' when nothing does, else the widest offenders.
+ */
+export async function horizontalOverflow(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const main = document.querySelector('main');
+    const root = document.documentElement;
+    if ((!main || main.scrollWidth <= main.clientWidth + 1) && root.scrollWidth <= root.clientWidth + 1) return '';
+    const limit = main?.getBoundingClientRect().right ?? window.innerWidth;
+    const wide = [...(main ?? document.body).querySelectorAll<HTMLElement>('*')]
+      .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-wrap'))
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
+    return `content ${main?.scrollWidth ?? root.scrollWidth} px wide in ${main?.clientWidth ?? root.clientWidth} px: ${wide.slice(0, 6).join(', ')}`;
+  });
+}
+
+/**
+ * Screenshots at desktop (1280×800) and phone (390×844) width, named <name>-desktop.png / -phone.png. At phone
+ * width nothing may stick out sideways (rows once overflowed to 551 px): that fails the test.
+ */
 export async function screenshotBoth(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 800 };
@@ -61,7 +81,9 @@ export async function screenshotBoth(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(150);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-phone.png`) });
+  const overflow = await horizontalOverflow(page);
   await page.setViewportSize(original);
+  if (overflow) throw new Error(`${name} at 390 px: ${overflow}`);
 }
 
 /** Starts sampling requestAnimationFrame deltas in the page (until stopFrameSampling). */

@@ -4,6 +4,7 @@
  */
 import { getBridge } from './bridge/index.ts';
 import { errorText } from './bridge/errors.ts';
+import { createWebNotifier } from './notify.ts';
 import { schedulerBackend } from './sched/runtime.ts';
 import { useApp } from './store/app.ts';
 import { useJobs } from './store/jobs.ts';
@@ -37,6 +38,7 @@ export function boot(): () => void {
   offs.push(pump.subscribe((batch) => useJobs.getState().apply(batch)));
   offs.push(pump.subscribe((batch) => useSwarm.getState().apply(batch)));
   offs.push(pump.subscribe((batch) => useResources.getState().apply(batch)));
+  if (chosen.mode === 'web') offs.push(pump.subscribe(createWebNotifier()));
   offs.push(pump.subscribe((batch) => {
     for (const e of batch) {
       if (e.type === 'daemon.hello') void loadInitial();

@@ -13,6 +13,7 @@ import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '.
 import { formatBytes, formatPercent } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { isArchive, useJobs, type JobView } from '../store/jobs.ts';
+import { askNotificationPermission } from '../notify.ts';
 
 interface Upload { name: string; sent: number; total: number; files: number }
 
@@ -36,6 +37,7 @@ export function ArchivePage() {
   const toast = useApp((s) => s.toast);
 
   async function archiveFiles(files: PickedFile[]) {
+    askNotificationPermission();
     setError(undefined);
     if (files.length === 0) { setError('Nothing to archive: the drop held no files.'); return; }
     const b = bridge();
@@ -179,6 +181,15 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
   };
   // Load once per opened archive (the component is keyed by its path).
   useEffect(() => { void load(); }, []);
+  // The inspector opens below the page's other cards: bring it into view and move the focus to its title.
+  const box = useRef<HTMLDivElement>(null);
+  // Once its contents are in (before that, the page may be too short to scroll it up).
+  const shown = info !== undefined || error !== undefined;
+  useEffect(() => {
+    if (!shown) return;
+    box.current?.scrollIntoView({ block: 'start' });
+    box.current?.querySelector<HTMLElement>('h2 [tabindex="-1"]')?.focus({ preventScroll: true });
+  }, [shown]);
 
   const run = async (what: 'verify' | 'extract') => {
     setBusy(what);
@@ -195,7 +206,8 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
   };
 
   return (
-    <Card title={<span className="ellipsis mono" title={archive}>{archive.split(/[\\/]/).pop()}</span>} actions={<button type="button" className="small" onClick={onClose}>Close</button>} testId="inspector">
+    <div ref={box} className="scroll-target">
+    <Card title={<span className="ellipsis mono" title={archive} tabIndex={-1}>{archive.split(/[\\/]/).pop()}</span>} actions={<button type="button" className="small" onClick={onClose}>Close</button>} testId="inspector">
       {error && (
         <div className="stack" style={{ gap: 8 }}>
           <ErrorNote>{error}</ErrorNote>
@@ -247,5 +259,6 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
         </div>
       )}
     </Card>
+    </div>
   );
 }

@@ -13,6 +13,7 @@ import { formatBytes, formatDuration, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { finished, isActive, isMoving, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
 import { transferSpeed } from '../transfer-speed.ts';
+import { askNotificationPermission } from '../notify.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
 
@@ -48,6 +49,7 @@ function NewTransfer() {
   useEffect(() => { if (!peers) void loadPeers(); }, [peers, loadPeers]);
 
   const submit = async () => {
+    askNotificationPermission();
     setBusy(true);
     setError(undefined);
     try {
