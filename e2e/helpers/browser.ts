@@ -61,9 +61,9 @@ export async function horizontalOverflow(page: Page): Promise<string> {
     const root = document.documentElement;
     if ((!main || main.scrollWidth <= main.clientWidth + 1) && root.scrollWidth <= root.clientWidth + 1) return '';
     const limit = main?.getBoundingClientRect().right ?? window.innerWidth;
-    const wide = [...(main ?? document.body).querySelectorAll<HTMLElement>('*')]
+    const wide = Array.from((main ?? document.body).querySelectorAll<HTMLElement>('*'))
       .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-wrap'))
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
+      .map((el) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
     return `content ${main?.scrollWidth ?? root.scrollWidth} px wide in ${main?.clientWidth ?? root.clientWidth} px: ${wide.slice(0, 6).join(', ')}`;
   });
 }
