@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Debouncer, type Timers } from '../../src/engine/sync/debounce.ts';
-import { conflictName, conflictStamp, isTemporaryName, planSync } from '../../src/engine/sync/conflict.ts';
+import { conflictName, conflictStamp, isTemporaryName, planSync, type SyncAction } from '../../src/engine/sync/conflict.ts';
+import { checkGuard } from '../../src/engine/sync/guard.ts';
 import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync/schedule.ts';
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
-import type { FileMap } from '../../src/engine/sync/types.ts';
+import type { FileMap, SyncJob } from '../../src/engine/sync/types.ts';
 import { readLinuxOnBattery } from '../../src/engine/sync/power.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -115,7 +116,7 @@ describe('the conflict rule (planSync)', () => {
     const L: FileMap = { same: f('a'), mine: f('b2'), theirs: f('c'), fresh: f('n') };
     const R: FileMap = { same: f('a'), mine: f('b'), theirs: f('c2', 5000), peerOwn: f('p') };
     const p = planSync(S, L, R, 'newer-wins');
-    expect(p.actions).toEqual([{ kind: 'push', path: 'fresh' }, { kind: 'push', path: 'mine' }, { kind: 'pull', path: 'theirs' }]);
+    expect(p.actions).toEqual([{ kind: 'push', path: 'fresh' }, { kind: 'push', path: 'mine' }, { kind: 'pull', path: 'peerOwn' }, { kind: 'pull', path: 'theirs' }]);
     expect(p.needsPush).toBe(true);
   });
 
@@ -132,13 +133,47 @@ describe('the conflict rule (planSync)', () => {
     expect(planSync({}, { x: f('L') }, { x: f('R') }, 'newer-wins').actions[0].kind).toBe('conflict');
   });
 
-  it('deletions: not propagated; a peer-side edit of a locally deleted file comes back; a file deleted on the peer is pushed again', () => {
-    const S: FileMap = { gone: f('g'), edited: f('e'), lost: f('l') };
-    const L: FileMap = { lost: f('l') };
+  it('deletions propagate both ways (only the content both sides agreed on); an edit wins over a deletion', () => {
+    const S: FileMap = { gone: f('g'), edited: f('e'), lost: f('l'), both: f('b'), mineEdited: f('m') };
+    const L: FileMap = { lost: f('l'), mineEdited: f('m2') };
     const R: FileMap = { gone: f('g'), edited: f('e2') };
     const p = planSync(S, L, R, 'newer-wins');
-    expect(p.actions).toEqual([{ kind: 'pull', path: 'edited' }, { kind: 'push', path: 'lost' }]);
-    expect(planSync({ gone: f('g') }, {}, { gone: f('g') }, 'newer-wins')).toEqual({ actions: [], needsPush: false });
+    expect(p.actions).toEqual([
+      { kind: 'pull', path: 'edited' }, // deleted here, edited there: the edit comes back
+      { kind: 'delete-remote', path: 'gone', hash: 'g' }, // deleted here, unchanged there
+      { kind: 'delete-local', path: 'lost', hash: 'l' }, // deleted there, unchanged here
+      { kind: 'push', path: 'mineEdited' }, // deleted there, edited here: pushed again
+    ]);
+    expect(planSync({ gone: f('g') }, {}, {}, 'newer-wins')).toEqual({ actions: [], needsPush: false });
+    expect(planSync({ gone: f('g') }, {}, { gone: f('g') }, 'newer-wins').needsPush).toBe(false);
+  });
+
+  it('a deletion plus a new file with the same content is a rename, on either side', () => {
+    const S: FileMap = { 'a/old.txt': f('x'), 'theirs.txt': f('y'), keep: f('k') };
+    const L: FileMap = { 'b/new.txt': f('x'), 'theirs.txt': f('y'), keep: f('k') };
+    const R: FileMap = { 'a/old.txt': f('x'), 'moved/theirs.txt': f('y'), keep: f('k') };
+    const p = planSync(S, L, R, 'newer-wins');
+    expect(p.actions).toEqual([
+      { kind: 'rename-remote', from: 'a/old.txt', to: 'b/new.txt', hash: 'x' },
+      { kind: 'rename-local', from: 'theirs.txt', to: 'moved/theirs.txt', hash: 'y' },
+    ]);
+    expect(p.needsPush).toBe(false);
+    // Two deletions of the same content and one new copy: one rename, one deletion.
+    const q = planSync({ d1: f('z'), d2: f('z') }, { n: f('z') }, { d1: f('z'), d2: f('z') }, 'newer-wins');
+    expect(q.actions.map((a) => a.kind).sort()).toEqual(['delete-remote', 'rename-remote']);
+  });
+
+  it('the deletion guard asks above a share of the folder or a number of files, always for an emptied folder, and takes a confirmation', () => {
+    const job = { guard: undefined } as unknown as SyncJob;
+    const snap: FileMap = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, f(`h${i}`)]));
+    const del = (n: number): SyncAction[] => Array.from({ length: n }, (_, i) => ({ kind: 'delete-remote', path: `f${i}`, hash: `h${i}` }));
+    const rest = (n: number): FileMap => Object.fromEntries(Object.entries(snap).slice(n));
+    expect(checkGuard(del(4), snap, rest(4), job)).toBeUndefined(); // 40 %
+    expect(checkGuard(del(5), snap, rest(5), job)).toMatchObject({ deletions: 5, deleteThere: 5, files: 10, reason: expect.stringContaining('5 of 10 files (50 %') });
+    expect(checkGuard(del(5), snap, rest(5), job, 5)).toBeUndefined(); // confirmed
+    expect(checkGuard(del(5), snap, rest(5), job, 4)).toBeDefined(); // confirmed fewer than now
+    expect(checkGuard(del(2), { f0: f('h0'), f1: f('h1') }, {}, job)).toMatchObject({ reason: expect.stringContaining('unmounted disk') });
+    expect(checkGuard(del(3), snap, rest(3), { guard: { maxFiles: 3 } } as unknown as SyncJob)).toMatchObject({ reason: expect.stringContaining('the limit is 3') });
   });
 
   it('only pulls: no push needed', () => {

@@ -343,4 +343,73 @@ describe('SyncManager when the folder goes missing', () => {
     expect(m.status(job.id).state).toBe('idle');
     await s.listener.stop();
   }, 90_000);
+
+  it('deletions propagate both ways into .warp-versions; a rename is applied as a rename; delete vs edit keeps the edit', async () => {
+    const big = prng(3, 400_000);
+    const s = await setup({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'sub/c.txt': 'c\n', 'big.bin': big, 'edited.txt': 'v1\n', 'x.txt': 'x\n', 'y.txt': 'y\n' });
+    const { m, events } = manager(s);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    m.pause(job.id);
+    fs.rmSync(path.join(s.folder, 'a.txt')); // deleted here
+    fs.rmSync(path.join(s.folder, 'sub'), { recursive: true }); // a folder deleted here
+    fs.rmSync(path.join(s.peerFolder, 'b.txt')); // deleted on the peer
+    fs.mkdirSync(path.join(s.folder, 'media'));
+    fs.renameSync(path.join(s.folder, 'big.bin'), path.join(s.folder, 'media', 'big-renamed.bin')); // renamed here
+    fs.rmSync(path.join(s.folder, 'edited.txt')); // deleted here while the peer edits it
+    fs.writeFileSync(path.join(s.peerFolder, 'edited.txt'), 'v2 from the peer\n');
+    await sleep(300);
+    m.resume(job.id);
+    await waitFor('the second sync', () => pushes(events).length === 2);
+    await m.idle();
+    const p = pushes(events)[1];
+    expect(p).toMatchObject({ deleted: 2, renamed: 1, deletedHere: 1, pulled: 1 });
+    expect(p.fetchedBytes).toBeLessThan(big.length / 4); // the rename moved no file data
+    for (const side of [s.folder, s.peerFolder]) {
+      const names = fs.readdirSync(side, { recursive: true }).map(String).filter((n) => !n.startsWith('.warp-versions')).sort();
+      expect(names, side).toEqual(['edited.txt', 'media', 'media/big-renamed.bin', 'x.txt', 'y.txt']);
+      expect(read(path.join(side, 'edited.txt'))!.toString()).toBe('v2 from the peer\n');
+      expect(read(path.join(side, 'media', 'big-renamed.bin'))!.equals(big)).toBe(true);
+    }
+    const kept = (root: string): string[] => fs.readdirSync(path.join(root, '.warp-versions'), { recursive: true }).map(String).filter((n) => n.includes('~')).sort();
+    expect(kept(s.peerFolder).map((n) => n.replace(/~\d{8}-\d{6}/, ''))).toEqual(['a.txt', 'sub/c.txt']);
+    expect(kept(s.folder).map((n) => n.replace(/~\d{8}-\d{6}/, ''))).toEqual(['b.txt']);
+    expect(read(path.join(s.peerFolder, '.warp-versions', kept(s.peerFolder)[0]))!.toString()).toBe('a\n');
+    await s.listener.stop();
+  }, 90_000);
+
+  it('the deletion guard: a mass delete or an emptied folder pauses and asks; nothing is deleted until confirmed', async () => {
+    const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}.txt`, `file ${i}\n`]));
+    const s = await setup(files);
+    const { m, events } = manager(s);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    await waitFor('the first push', () => pushes(events).length === 1);
+    await m.idle();
+    for (let i = 0; i < 6; i++) fs.rmSync(path.join(s.folder, `f${i}.txt`));
+    await waitFor('the guard', () => events.some((e) => e.type === 'sync.guard'));
+    const g = events.find((e): e is Extract<SyncEvent, { type: 'sync.guard' }> => e.type === 'sync.guard')!;
+    expect(g.report).toMatchObject({ deletions: 6, deleteThere: 6, files: 10 });
+    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: expect.stringContaining('deletion guard'), guard: { deletions: 6 } });
+    expect(fs.readdirSync(s.peerFolder).length).toBe(10); // nothing deleted on the peer
+    expect(readState(stateFilePath(s.homeA)).jobs[0].guard).toMatchObject({ deletions: 6 });
+    // A change meanwhile does not get past the guard either.
+    fs.writeFileSync(path.join(s.folder, 'f9.txt'), 'edited\n');
+    await sleep(800);
+    expect(pushes(events).length).toBe(1);
+    m.confirmDeletions(job.id);
+    await waitFor('the confirmed sync', () => pushes(events).length === 2);
+    await m.idle();
+    expect(fs.readdirSync(s.peerFolder).filter((n) => n !== '.warp-versions').sort()).toEqual(['f6.txt', 'f7.txt', 'f8.txt', 'f9.txt']);
+    expect(read(path.join(s.peerFolder, 'f9.txt'))!.toString()).toBe('edited\n');
+    expect(m.status(job.id).state).toBe('idle');
+    // The folder emptied (an unmounted disk leaves an empty mount point): never synced as "everything deleted".
+    for (const n of fs.readdirSync(s.folder)) if (n !== '.warp-versions') fs.rmSync(path.join(s.folder, n), { recursive: true });
+    await waitFor('the guard again', () => events.filter((e) => e.type === 'sync.guard').length === 2);
+    expect(m.status(job.id).reason).toMatch(/unmounted disk/);
+    expect(fs.readdirSync(s.peerFolder).filter((n) => n !== '.warp-versions').length).toBe(4);
+    await s.listener.stop();
+  }, 90_000);
 });

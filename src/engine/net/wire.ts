@@ -26,6 +26,8 @@ export type ProtocolId = (typeof PROTOCOLS)[keyof typeof PROTOCOLS];
 
 /** The largest manifest a frame may carry (a push, a plan, a fetch's or a find's answer). */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** The largest list of sync changes one `apply` may carry. */
+export const MAX_APPLY_BYTES = 64 * 1024 * 1024;
 /** The most ids one `get` may carry (bounds what one frame can make the server do). */
 export const MAX_GET = 1024;
 /** The most ids one swarm `have` may ask about (32 bytes each: 32 MiB of payload). */
@@ -131,6 +133,8 @@ const control = {
     open: frame({ path: remotePath }),
     push: frame({ dest: optional(remotePath), sid: sessionHex, root: hex64, mirror: optional(mirrorRequest) }, MAX_MANIFEST_BYTES),
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
+    // Sync: renames and removals in a folder, each only while the file has the named hash (transfer/apply-changes.ts, JSON payload).
+    apply: frame({ dest: remotePath }, MAX_APPLY_BYTES),
     ping: frame({ n: u32 }),
     bye: frame({}),
     // During a push (version 2), read out of band.
@@ -151,6 +155,7 @@ const control = {
     event: frame({ e: relayedEvent }),
     done: frame({ result: receiveResult }),
     plan: frame(planResult),
+    applied: frame({ renamed: count, removed: count, versioned: count, skipped: array(object({ path: text(4096), reason: text(256) }, { dropUnknown: true }), { max: 1000 }) }),
     pong: frame({ n: u32, at: seconds }),
     have: frame({ sid: sessionHex, n: integer({ min: 0, max: MAX_HAVE }), held: count, power, preposition: number() }, MAX_HAVE / 8,
       (h, n) => (n === Math.ceil(h.n / 8) ? undefined : 'its bitmap must have one bit per id asked about')),

@@ -1,7 +1,9 @@
 /**
- * One sync of one job: scan the folder, fetch the peer's view, apply the rule of conflict.ts (pull what only the
- * peer changed, keep losing copies of conflicts as `<name>.conflict-<timestamp>`), then push the folder through
- * the transfer engine (`sendTree`: the peer pulls only the chunks it lacks). Returns the new snapshot.
+ * One sync of one job: scan the folder, fetch the peer's view, apply the rule of conflict.ts, stop at the
+ * deletion guard (guard.ts) when too much would be deleted, then: here, pull what only the peer changed, keep
+ * losing copies of conflicts as `<name>.conflict-<timestamp>`, apply the peer's renames and deletions (into
+ * .warp-versions/); there, apply this side's renames and deletions (an `apply` request); then push the folder
+ * through the transfer engine (`sendTree`: the peer pulls only the chunks it lacks). Returns the new snapshot.
  *
  * The snapshot is the scan taken before the push, not after: if a file changes while the push runs, the next
  * sync sees it as changed locally (and pushes it) instead of believing the peer already holds it.
@@ -10,13 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { buildTree } from '../transfer/tree.ts';
-import { sendTree, type TransferEnv } from '../transfer/client.ts';
+import { sendTree, type SendResult, type TransferEnv } from '../transfer/client.ts';
+import { applyChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
-import { conflictName, isTemporaryName, planSync } from './conflict.ts';
+import { conflictName, isTemporaryName, planSync, type SyncAction } from './conflict.ts';
+import { checkGuard, type GuardReport } from './guard.ts';
 import { jobIgnoreRules } from './jobs.ts';
 import type { SyncEvent } from './events.ts';
-import { fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
-import type { FileMap, PushSummary, SyncJob, SyncStateName } from './types.ts';
+import { applyRemote, fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
+import type { FileFacts, FileMap, PushSummary, SyncJob, SyncStateName } from './types.ts';
 
 export interface CycleContext {
   env: TransferEnv;
@@ -26,12 +30,16 @@ export interface CycleContext {
   now: () => number;
   emit: (e: SyncEvent) => void;
   setState: (s: SyncStateName) => void;
+  /** The user confirmed this many deletions (the deletion guard lets a sync with at most this many through). */
+  approvedDeletions?: number;
 }
 
 export interface CycleResult {
   snapshot: FileMap;
-  /** Undefined when nothing had to be pushed. */
+  /** Undefined when nothing had to be done. */
   push?: PushSummary;
+  /** Set when the deletion guard stopped the sync before anything was changed. */
+  guard?: GuardReport;
 }
 
 export function scanLocal(env: TransferEnv, folder: string, ignore?: IgnoreRules): FileMap {
@@ -46,6 +54,9 @@ function assertFolder(folder: string): void {
   if (!st?.isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `the synced folder ${folder} does not exist (or is not a folder); restore it or remove the job with 'warp sync remove'`);
 }
 
+/** What one cycle did, counted as it goes. */
+interface Tally { pulled: number; conflicts: number; deletedHere: number; renamedHere: number; deletedThere: number; renamedThere: number; skipped: string[] }
+
 export async function runCycle(c: CycleContext): Promise<CycleResult> {
   const { env, job } = c;
   const folder = path.resolve(job.folder);
@@ -56,49 +67,106 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   let local = scanLocal(env, folder, rules);
   const remoteDir = remoteFolder(job.remotePath, folder);
   // What the rules leave out is outside the job on both sides: the peer's copy of an ignored file is neither
-  // pulled nor (once deletions propagate) deleted, and a file ignored since the last sync is not "deleted here".
+  // pulled nor deleted, and a file ignored since the last sync is not "deleted here".
   const matcher = rules.forRoot(folder);
   const inScope = (m: FileMap): FileMap => Object.fromEntries(Object.entries(m).filter(([rel]) => !matcher.excludesPath(rel, false)));
   const remote = inScope(await fetchRemoteFiles(env, job.peer, remoteDir));
-  const plan = planSync(inScope(c.snapshot), local, remote, job.conflict);
+  const snapshot = inScope(c.snapshot);
+  const plan = planSync(snapshot, local, remote, job.conflict);
+  const guard = checkGuard(plan.actions, snapshot, local, job, c.approvedDeletions);
+  if (guard) return { snapshot: c.snapshot, guard };
+
+  const t: Tally = { pulled: 0, conflicts: 0, deletedHere: 0, renamedHere: 0, deletedThere: 0, renamedThere: 0, skipped: [] };
+  await applyHere(c, folder, remoteDir, plan.actions, local, remote, t);
+  await applyThere(c, remoteDir, plan.actions, t);
+  const changedHere = t.pulled + t.conflicts + t.deletedHere + t.renamedHere > 0;
+  if (changedHere) local = scanLocal(env, folder, rules);
+  // A removal the peer refused (its file changed since its manifest) stays in the snapshot: the next sync sees
+  // "deleted here, changed there" and brings the edit back instead of forgetting the file.
+  const next: FileMap = { ...local };
+  for (const p of t.skipped) if (snapshot[p] && !next[p]) next[p] = snapshot[p];
+  if (!plan.needsPush && !changedHere && t.deletedThere + t.renamedThere === 0) return { snapshot: next };
+  const push = plan.needsPush ? await pushFolder(c, folder, local, plan.actions.length, rules, t) : summary(c, t);
+  return { snapshot: next, push };
+}
+
+/** Pulls, conflict copies, and the peer's renames and deletions, applied to this folder. */
+async function applyHere(c: CycleContext, folder: string, remoteDir: string, actions: SyncAction[], local: FileMap, remote: FileMap, t: Tally): Promise<void> {
+  const { env, job } = c;
   const abs = (rel: string): string => path.join(folder, ...rel.split('/'));
   const exists = (rel: string): boolean => fs.existsSync(abs(rel)) || rel in remote;
-  let pulled = 0;
-  let conflicts = 0;
-  for (const a of plan.actions) {
+  // A file edited here after the scan is never replaced: the next sync sees the edit (and a conflict if any).
+  const untouched = (rel: string): boolean => sameFacts(abs(rel), local[rel]);
+  const changes: TreeChanges = { renames: [], removes: [], versions: true };
+  for (const a of actions) {
     if (c.signal?.aborted) throw new WarpError(ErrorCodes.CANCELLED, 'the sync was stopped');
-    const remoteFile = `${remoteDir}/${a.path}`;
     if (a.kind === 'pull') {
-      await pullFile(env, job.peer, remoteFile, folder, abs(a.path), c.signal);
-      pulled++;
+      if (!untouched(a.path)) continue;
+      await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal);
+      t.pulled++;
       c.emit({ type: 'sync.pulled', id: job.id, path: a.path });
     } else if (a.kind === 'conflict') {
+      if (!untouched(a.path)) continue;
       const keptAs = conflictName(a.path, c.now(), exists);
       if (a.winner === 'remote') {
         fs.renameSync(abs(a.path), abs(keptAs)); // the local loser keeps its bytes and mtime under the new name
-        await pullFile(env, job.peer, remoteFile, folder, abs(a.path), c.signal);
+        await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal);
       } else {
-        await pullFile(env, job.peer, remoteFile, folder, abs(keptAs), c.signal);
+        await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(keptAs), c.signal);
       }
-      conflicts++;
+      t.conflicts++;
       c.emit({ type: 'sync.conflict', id: job.id, path: a.path, keptAs, winner: a.winner });
-    }
+    } else if (a.kind === 'rename-local') changes.renames.push({ from: a.from, to: a.to, hash: a.hash });
+    else if (a.kind === 'delete-local') changes.removes.push({ path: a.path, hash: a.hash });
   }
-  if (pulled + conflicts > 0) local = scanLocal(env, folder, rules);
-  if (!plan.needsPush) return { snapshot: local };
+  if (changes.renames.length + changes.removes.length === 0) return;
+  const r = applyChanges(folder, changes, abs, c.now());
+  t.renamedHere += r.renamed;
+  t.deletedHere += r.removed;
+  for (const s of r.skipped) c.emit({ type: 'sync.skipped', id: job.id, path: s.path, reason: `here: ${s.reason}` });
+}
 
-  const changedFiles = plan.actions.filter((a) => a.kind !== 'pull').length;
+/** This side's renames and deletions, applied to the peer's copy (each only while its file is what we last agreed on). */
+async function applyThere(c: CycleContext, remoteDir: string, actions: SyncAction[], t: Tally): Promise<void> {
+  const changes: TreeChanges = { renames: [], removes: [], versions: true };
+  for (const a of actions) {
+    if (a.kind === 'rename-remote') changes.renames.push({ from: a.from, to: a.to, hash: a.hash });
+    else if (a.kind === 'delete-remote') changes.removes.push({ path: a.path, hash: a.hash });
+  }
+  if (changes.renames.length + changes.removes.length === 0) return;
+  const r = await applyRemote(c.env, c.job.peer, remoteDir, changes);
+  t.renamedThere += r.renamed;
+  t.deletedThere += r.removed;
+  for (const s of r.skipped) {
+    t.skipped.push(s.path);
+    c.emit({ type: 'sync.skipped', id: c.job.id, path: s.path, reason: `on the peer: ${s.reason}` });
+  }
+}
+
+async function pushFolder(c: CycleContext, folder: string, local: FileMap, changedFiles: number, rules: IgnoreRules, t: Tally): Promise<PushSummary> {
   const bytes = Object.values(local).reduce((s, f) => s + f.size, 0);
   c.setState('pushing');
-  c.emit({ type: 'sync.push-started', id: job.id, files: Object.keys(local).length, bytes, changedFiles });
+  c.emit({ type: 'sync.push-started', id: c.job.id, files: Object.keys(local).length, bytes, changedFiles });
   const t0 = performance.now();
-  const r = await sendTree(env, { address: job.peer, localPath: folder, remotePath: job.remotePath, signal: c.signal, ignore: rules });
+  const r = await sendTree(c.env, { address: c.job.peer, localPath: folder, remotePath: c.job.remotePath, signal: c.signal, ignore: rules });
+  return summary(c, t, r, (performance.now() - t0) / 1000);
+}
+
+/** The push summary (and its event): what moved, what was deleted and renamed on either side. */
+function summary(c: CycleContext, t: Tally, r?: SendResult, elapsedSeconds = 0): PushSummary {
   const push: PushSummary = {
-    at: new Date(c.now()).toISOString(), files: r.files, bytes: r.bytes, fetchedBytes: r.fetchedBytes, wireBytes: r.wireBytes,
-    fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, unchangedFiles: r.unchangedFiles, pulled, conflicts,
+    at: new Date(c.now()).toISOString(), files: r?.files ?? 0, bytes: r?.bytes ?? 0, fetchedBytes: r?.fetchedBytes ?? 0, wireBytes: r?.wireBytes ?? 0,
+    fetchedChunks: r?.fetchedChunks ?? 0, localChunks: r?.localChunks ?? 0, unchangedFiles: r?.unchangedFiles ?? 0, pulled: t.pulled, conflicts: t.conflicts,
+    deleted: t.deletedThere, renamed: t.renamedThere, deletedHere: t.deletedHere, renamedHere: t.renamedHere, changedFiles: r ? r.files - r.unchangedFiles : 0,
   };
-  c.emit({ type: 'sync.push', id: job.id, elapsedSeconds: (performance.now() - t0) / 1000, ...pushFields(push) });
-  return { snapshot: local, push };
+  c.emit({ type: 'sync.push', id: c.job.id, elapsedSeconds, ...pushFields(push) });
+  return push;
+}
+
+function sameFacts(abs: string, f: FileFacts | undefined): boolean {
+  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+  if (!f) return !st;
+  return !!st?.isFile() && st.size === f.size && Math.abs(st.mtimeMs - f.mtimeMs) < 1;
 }
 
 function pushFields(p: PushSummary): Omit<PushSummary, 'at'> {

@@ -4,6 +4,7 @@
  * sync.error); the state names are the engine's (`pushing`, `waiting-window`): hosts map them if their contract
  * differs.
  */
+import type { GuardReport } from './guard.ts';
 import type { PushSummary, SyncJob, SyncStateName } from './types.ts';
 
 export type SyncEvent =
@@ -19,6 +20,10 @@ export type SyncEvent =
   | { type: 'sync.conflict'; id: string; path: string; keptAs: string; winner: 'local' | 'remote' }
   /** A file changed only on the peer was brought here before the push, so the push does not overwrite it. */
   | { type: 'sync.pulled'; id: string; path: string }
-  | { type: 'sync.error'; id: string; error: { code: string; message: string } };
+  | { type: 'sync.error'; id: string; error: { code: string; message: string } }
+  /** A rename or deletion not made because the file changed since the other side looked (the next sync handles it). */
+  | { type: 'sync.skipped'; id: string; path: string; reason: string }
+  /** The deletion guard stopped a sync: nothing was changed; `confirm(id, deletions)` lets it through. */
+  | { type: 'sync.guard'; id: string; report: GuardReport };
 
 export type SyncEventListener = (e: SyncEvent) => void;

@@ -1,11 +1,12 @@
 /** Background sync of folders to a paired peer: see manager.ts (behaviour), conflict.ts (the rule) and docs/SYNC.md. */
 export { SyncManager, SYNC_DEFAULTS } from './manager.ts';
-export { addJob, normalizeSpec, removeJob, setJobPaused } from './jobs.ts';
+export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from './jobs.ts';
+export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
 export type { SyncEvent, SyncEventListener } from './events.ts';
 export {
   CONFLICT_POLICIES, SYNC_STATES,
   type ConflictPolicy, type FileFacts, type FileMap, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec,
-  type SyncJobStatus, type SyncManagerOptions, type SyncStateName, type SyncWindow,
+  type SyncJobStatus, type SyncManagerOptions, type SyncGuard, type SyncIgnore, type SyncStateName, type SyncWindow,
 } from './types.ts';
 export { planSync, conflictName, conflictWinner, isTemporaryName, type SyncAction, type SyncPlan } from './conflict.ts';
 export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';

@@ -10,7 +10,7 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { parsePeerAddress } from '../net/address.ts';
 import { validateSchedule } from './schedule.ts';
 import { updateState, type JobRecord } from './state-file.ts';
-import { CONFLICT_POLICIES, type SyncIgnore, type SyncJob, type SyncJobSpec } from './types.ts';
+import { CONFLICT_POLICIES, type SyncGuard, type SyncIgnore, type SyncJob, type SyncJobSpec } from './types.ts';
 import { DEFAULT_IGNORE, IgnoreRules } from '../ignore/matcher.ts';
 
 /** Validates what a user asked for and fills the defaults. */
@@ -38,10 +38,11 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
   const conflict = spec.conflict ?? 'newer-wins';
   if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
   const ignore = normalizeIgnore(spec.ignore);
+  const guard = normalizeGuard(spec.guard);
   return {
     id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath, schedule,
     pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict,
-    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), ...(ignore ? { ignore } : {}), paused: false,
+    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), ...(ignore ? { ignore } : {}), ...(guard ? { guard } : {}), paused: false,
     createdAt: new Date(nowMs).toISOString(),
   };
 }
@@ -58,6 +59,17 @@ function normalizeIgnore(ig: SyncIgnore | undefined): SyncIgnore | undefined {
   const presets = list(ig.presets, 'presets');
   IgnoreRules.compile({ patterns, presets });
   return patterns.length + presets.length ? { patterns, presets } : undefined;
+}
+
+function normalizeGuard(g: SyncGuard | undefined): SyncGuard | undefined {
+  if (g === undefined) return undefined;
+  if (!g || typeof g !== 'object') throw new WarpError(ErrorCodes.USAGE, 'guard must be { share?, maxFiles?, minFiles? }');
+  if (g.share !== undefined && !(typeof g.share === 'number' && g.share > 0 && g.share <= 1)) throw new WarpError(ErrorCodes.USAGE, 'guard.share must be a number above 0 and at most 1 (0.5 = half the folder)');
+  for (const k of ['maxFiles', 'minFiles'] as const) {
+    if (g[k] !== undefined && !(Number.isInteger(g[k]) && g[k]! >= 1)) throw new WarpError(ErrorCodes.USAGE, `guard.${k} must be a whole number of files, at least 1`);
+  }
+  const out: SyncGuard = { ...(g.share !== undefined ? { share: g.share } : {}), ...(g.maxFiles !== undefined ? { maxFiles: g.maxFiles } : {}), ...(g.minFiles !== undefined ? { minFiles: g.minFiles } : {}) };
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The rules a job's scans and watcher apply. */
@@ -98,4 +110,25 @@ export function setJobPaused(file: string, id: string, paused: boolean): SyncJob
 
 export function unknownJob(id: string): WarpError {
   return new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`, { details: { id } });
+}
+
+/**
+ * Confirms the deletions the guard stopped (at most `deletions`, default what it reported), so the next sync
+ * goes through; the manager picks the change up from the file.
+ */
+export function confirmDeletions(file: string, id: string, deletions?: number): number {
+  let allowed: number | undefined;
+  let found = false;
+  updateState(file, (d) => {
+    const r = d.jobs.find((j) => j.job.id === id);
+    if (!r) return;
+    found = true;
+    allowed = deletions ?? r.guard?.deletions;
+    if (allowed === undefined) return;
+    r.approvedDeletions = allowed;
+    r.guard = undefined;
+  });
+  if (!found) throw unknownJob(id);
+  if (allowed === undefined) throw new WarpError(ErrorCodes.USAGE, `job ${id} is not waiting for a confirmation (the deletion guard has not stopped it)`);
+  return allowed;
 }

@@ -19,7 +19,8 @@ import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './events.ts';
-import { addJob, jobIgnoreRules, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import { addJob, confirmDeletions, jobIgnoreRules, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
 import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
 import {
@@ -222,6 +223,7 @@ export class SyncManager {
   private blocked(rt: Runtime): { state: SyncStateName; reason: string } | undefined {
     const j = rt.record.job;
     if (j.paused) return { state: 'paused', reason: 'paused by the user' };
+    if (rt.record.guard) return { state: 'paused', reason: `deletion guard: ${rt.record.guard.reason}; confirm with 'warp sync confirm ${j.id}'` };
     if (j.pauseOnBattery && this.power.onBattery) return { state: 'paused', reason: 'on battery' };
     if (j.pauseOnMetered && this.power.metered) return { state: 'paused', reason: 'metered network' };
     if (!insideSchedule(j.schedule, this.o.now())) return { state: 'waiting-window', reason: 'outside the schedule window' };
@@ -268,9 +270,11 @@ export class SyncManager {
     try {
       const r = await runCycle({
         env: this.o.env, job: rec.job, snapshot: rec.snapshot ?? {}, signal: ac.signal, now: this.o.now,
-        emit: (e) => this.events.emit(e), setState: (s) => this.setState(rt, s),
+        emit: (e) => this.events.emit(e), setState: (s) => this.setState(rt, s), approvedDeletions: rec.approvedDeletions,
       });
+      if (r.guard) { this.holdForGuard(rt, r.guard); return; }
       this.persist(rec.job.id, (x) => {
+        x.approvedDeletions = undefined;
         x.snapshot = r.snapshot;
         x.lastSyncAt = new Date(this.o.now()).toISOString();
         x.lastError = undefined;
@@ -291,6 +295,27 @@ export class SyncManager {
     } finally {
       rt.abort = undefined;
     }
+  }
+
+  /** The deletion guard stopped the sync: nothing changed, the job waits (paused) for a confirmation. */
+  private holdForGuard(rt: Runtime, report: GuardReport): void {
+    rt.dirty = true;
+    this.persist(rt.record.job.id, (x) => { x.guard = report; x.approvedDeletions = undefined; });
+    this.events.emit({ type: 'sync.guard', id: rt.record.job.id, report });
+    const b = this.blocked(rt)!;
+    this.setState(rt, b.state, b.reason);
+  }
+
+  /** Lets the sync the deletion guard stopped go through (at most `deletions` deletions, default what it reported). */
+  confirmDeletions(id: string, deletions?: number): SyncJobStatus {
+    const rt = this.get(id);
+    const allowed = confirmDeletions(this.file, id, deletions);
+    rt.record.guard = undefined;
+    rt.record.approvedDeletions = allowed;
+    rt.dirty = true;
+    rt.failed = false;
+    this.kick(rt);
+    return this.describe(rt);
   }
 
   private fail(rt: Runtime, e: unknown): void {
@@ -342,6 +367,11 @@ export class SyncManager {
         this.jobs.set(rec.job.id, n);
         this.events.emit({ type: 'sync.job-added', id: rec.job.id, job: rec.job });
         if (this.started) void this.activate(n);
+      } else if (rt.record.guard && !rec.guard && rec.approvedDeletions !== undefined) { // `warp sync confirm` in another process
+        rt.record.guard = undefined;
+        rt.record.approvedDeletions = rec.approvedDeletions;
+        rt.dirty = true;
+        this.kick(rt);
       } else if (rt.record.job.paused !== rec.job.paused) {
         rt.record.job = { ...rt.record.job, paused: rec.job.paused };
         if (rec.job.paused) rt.abort?.abort();
@@ -366,6 +396,7 @@ export class SyncManager {
     if (r.lastSyncAt) s.lastSyncAt = r.lastSyncAt;
     if (r.lastError) { s.lastError = r.lastError; s.lastErrorCode = r.lastErrorCode; }
     if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
+    if (r.guard) s.guard = r.guard;
     return s;
   }
 }

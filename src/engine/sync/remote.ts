@@ -10,6 +10,7 @@ import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { EntryType, Manifest } from '../archive/manifest.ts';
 import { connectPeer, fetchTree, type TransferEnv } from '../transfer/client.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
+import { encodeChanges, type AppliedChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import { STAGE_PREFIX } from './conflict.ts';
 import type { FileMap } from './types.ts';
 
@@ -46,6 +47,18 @@ export async function fetchRemoteFiles(env: TransferEnv, address: string, remote
     const m = Manifest.decode(f.p, `the manifest from ${link.peer}`);
     if (m.merkleRoot.toString('hex') !== f.h.root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
     return fileMapOf(m);
+  } finally {
+    await link.close();
+  }
+}
+
+/** Applies renames and deletions to the peer's copy of the folder (an `apply` request; transfer/apply-changes.ts). */
+export async function applyRemote(env: TransferEnv, address: string, remoteDir: string, changes: TreeChanges): Promise<Omit<AppliedChanges, 'skipped'> & { skipped: Array<{ path: string; reason: string }> }> {
+  const link = await connectPeer(env, address);
+  try {
+    await link.ctl.write({ t: 'apply', dest: remoteDir }, encodeChanges(changes));
+    const f = await link.ctl.expect('the applied changes', 'applied');
+    return { renamed: f.h.renamed, removed: f.h.removed, versioned: f.h.versioned, skipped: f.h.skipped };
   } finally {
     await link.close();
   }

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import type { GuardReport } from './guard.ts';
 import type { FileMap, PushSummary, SyncJob } from './types.ts';
 
 export const STATE_VERSION = 1;
@@ -20,6 +21,10 @@ export interface JobRecord {
   lastError?: string;
   lastErrorCode?: string;
   lastPush?: PushSummary;
+  /** The deletion guard stopped the last sync: the job waits for a confirmation (guard.ts). */
+  guard?: GuardReport;
+  /** Deletions the user confirmed for the next sync (cleared once a sync succeeds). */
+  approvedDeletions?: number;
 }
 
 export interface SyncStateData {

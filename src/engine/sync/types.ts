@@ -1,5 +1,6 @@
 /** The vocabulary of background sync: jobs as users define them, their runtime state, and per-file facts. */
 import type { TransferEnv } from '../transfer/client.ts';
+import type { GuardReport } from './guard.ts';
 
 /** Which copy wins when a file changed on both sides since the last sync (see conflict.ts). */
 export const CONFLICT_POLICIES = ['newer-wins', 'local-wins', 'remote-wins'] as const;
@@ -30,6 +31,17 @@ export interface SyncJobSpec {
   debounceMs?: number;
   /** What to leave out besides the `.warpignore` files in the folder (docs/IGNORE.md). */
   ignore?: SyncIgnore;
+  guard?: SyncGuard;
+}
+
+/** When a sync that deletes files stops and asks (guard.ts): a share of the folder, or a number of files. */
+export interface SyncGuard {
+  /** 0..1: deleting at least this share of the files asks (default 0.5). */
+  share?: number;
+  /** Deleting at least this many files asks (default 1000). */
+  maxFiles?: number;
+  /** The share rule applies from this many deletions up (default 5). */
+  minFiles?: number;
 }
 
 /** A job's own ignore rules: gitignore patterns relative to the folder, and preset names. */
@@ -49,6 +61,7 @@ export interface SyncJob {
   conflict: ConflictPolicy;
   debounceMs?: number;
   ignore?: SyncIgnore;
+  guard?: SyncGuard;
   /** Paused by the user (pause()/resume()); survives restarts. */
   paused: boolean;
   createdAt: string;
@@ -79,6 +92,14 @@ export interface PushSummary {
   unchangedFiles: number;
   pulled: number;
   conflicts: number;
+  /** Files this sync removed on the peer (kept in its .warp-versions/) and renamed there. */
+  deleted?: number;
+  renamed?: number;
+  /** Files the peer's deletions and renames removed or moved here. */
+  deletedHere?: number;
+  renamedHere?: number;
+  /** Files the push wrote on the peer (new or changed). */
+  changedFiles?: number;
 }
 
 export interface SyncJobStatus {
@@ -99,6 +120,8 @@ export interface SyncJobStatus {
   /** The WarpError code of lastError (E_PEER_UNREACHABLE, E_INPUT_NOT_FOUND, ...). */
   lastErrorCode?: string;
   lastPush?: PushSummary;
+  /** Set while the deletion guard holds the job (state paused): what the sync would delete and why it asks. */
+  guard?: GuardReport;
 }
 
 export interface PowerState {

@@ -24,6 +24,7 @@ import { helloServer, localCaps, wireCompression } from './protocol.ts';
 import { receiveTree } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
+import { applyChanges, decodeChanges } from './apply-changes.ts';
 import { mirrorOptionsOf } from './mirror.ts';
 import { buildTree } from './tree.ts';
 
@@ -123,6 +124,13 @@ export class TransferService {
       case 'push':
         await this.receivePush(ch, ctx.conn, f.p, h, streams, window);
         return;
+      case 'apply': {
+        const folder = resolveInRoot(o.root, h.dest, true);
+        const r = applyChanges(folder, decodeChanges(f.p), (rel) => resolveInRoot(o.root, `${h.dest}/${rel}`, false));
+        o.onLog?.(`${peer} applies changes in ${h.dest}: ${r.renamed} renamed, ${r.removed} removed${r.skipped.length ? `, ${r.skipped.length} skipped (changed since)` : ''}`);
+        await ch.write({ t: 'applied', ...r });
+        return;
+      }
       case 'plan': {
         const manifest = Manifest.decode(f.p, `plan from ${peer}`);
         const target = resolveInRoot(o.root, h.dest ?? '/', false);
