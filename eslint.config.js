@@ -13,4 +13,14 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // Short functions: an orchestrator calls named steps (issue 12).
+    files: ['src/**/*.{ts,tsx}'],
+    rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Until their owners split them (archive create/extract: the archive speed work; receiveTree: the receiver's reshaping).
+    files: ['src/engine/archive/create.ts', 'src/engine/archive/extract.ts', 'src/engine/transfer/receive.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
 );

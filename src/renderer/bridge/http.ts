@@ -7,14 +7,14 @@
  * sessionStorage and sent as a bearer header, and as `?token=` on the event stream (EventSource cannot send
  * headers).
  */
-import type { ArchiveUploadRequest, JobRef, WarpBridge } from '../../shared/bridge.ts';
+import type { WarpBridge } from '../../shared/bridge.ts';
 import { API_ROUTES, apiPath, type ApiRouteId } from '../../shared/api-routes.ts';
 import { httpInputs, nestOperations, OPERATIONS, type BridgeOperations } from '../../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../../shared/events.ts';
 import { bridgeError } from './errors.ts';
+import { createUploader } from './upload.ts';
 
 const TOKEN_KEY = 'warp.token';
-const UPLOAD_PARALLEL = 4;
 
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
@@ -127,53 +127,9 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     setState('closed');
   }
 
-  async function uploadOne(upload: string, path: string, blob: Blob, onBytes: (n: number) => void): Promise<void> {
-    const url = `${baseUrl}${apiPath('archive.uploadFile', { upload })}?${new URLSearchParams({ path }).toString()}`;
-    // XHR, not fetch: fetch has no upload progress, and a 1 GiB file would otherwise show nothing for minutes.
-    await new Promise<void>((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open(API_ROUTES['archive.uploadFile'].method, url);
-      xhr.withCredentials = true;
-      xhr.setRequestHeader('content-type', 'application/octet-stream');
-      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
-      let last = 0;
-      xhr.upload.onprogress = (ev) => { onBytes(ev.loaded - last); last = ev.loaded; };
-      xhr.onload = () => {
-        onBytes(blob.size - last);
-        if (xhr.status >= 200 && xhr.status < 300) resolve();
-        else {
-          let err: { code?: string; message?: string } | undefined;
-          try { err = (JSON.parse(xhr.responseText) as { error?: typeof err }).error; } catch { err = undefined; }
-          if (xhr.status === 401) setState('unauthorized');
-          reject(bridgeError(err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `upload of ${path} failed (${xhr.status})`, xhr.status));
-        }
-      };
-      xhr.onerror = () => reject(bridgeError('UNREACHABLE', `upload of ${path} failed: the daemon did not answer`));
-      xhr.send(blob);
-    });
-  }
-
-  async function upload(req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void): Promise<JobRef> {
-    const total = req.files.reduce((s, f) => s + f.blob.size, 0);
-    const { upload: id } = await call<{ upload: string }>('archive.uploadBegin');
-    let sent = 0;
-    const onBytes = (n: number) => { sent += n; onProgress?.(sent, total); };
-    try {
-      let next = 0;
-      const worker = async () => {
-        while (next < req.files.length) {
-          const f = req.files[next++];
-          await uploadOne(id, f.path, f.blob, onBytes);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, req.files.length) }, worker));
-      const { files: _files, ...options } = req;
-      return await call<JobRef>('archive.uploadCommit', { params: { upload: id }, body: options });
-    } catch (err) {
-      void call('archive.uploadDiscard', { params: { upload: id } }).catch(() => undefined);
-      throw err;
-    }
-  }
+  const upload = createUploader({
+    baseUrl, token: () => token, call, onUnauthorized: () => setState('unauthorized'),
+  });
 
   // One client function per operation of the table: its method, path and how its arguments travel.
   const operations = nestOperations((name) => (...args: unknown[]) => call(name, httpInputs(OPERATIONS[name], args)));

@@ -1,0 +1,67 @@
+/**
+ * Web mode's `archive.upload`: begin an upload, send the files (a few at a time, each with its relative path),
+ * then commit it as an archive job; on any failure the staging copy is discarded. Files go by XHR, not fetch:
+ * fetch has no upload progress, and a 1 GiB file would otherwise show nothing for minutes.
+ */
+import type { ArchiveUploadRequest, JobRef } from '../../shared/bridge.ts';
+import { API_ROUTES, apiPath, type ApiRouteId } from '../../shared/api-routes.ts';
+import { bridgeError } from './errors.ts';
+
+const UPLOAD_PARALLEL = 4;
+
+export interface UploaderDeps {
+  baseUrl: string;
+  token(): string | undefined;
+  call<T>(id: ApiRouteId, opts?: { params?: Record<string, string>; body?: unknown }): Promise<T>;
+  onUnauthorized(): void;
+}
+
+export function createUploader(d: UploaderDeps): (req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void) => Promise<JobRef> {
+  async function uploadOne(upload: string, path: string, blob: Blob, onBytes: (n: number) => void): Promise<void> {
+    const url = `${d.baseUrl}${apiPath('archive.uploadFile', { upload })}?${new URLSearchParams({ path }).toString()}`;
+    await new Promise<void>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(API_ROUTES['archive.uploadFile'].method, url);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      const token = d.token();
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      let last = 0;
+      xhr.upload.onprogress = (ev) => { onBytes(ev.loaded - last); last = ev.loaded; };
+      xhr.onload = () => {
+        onBytes(blob.size - last);
+        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        else {
+          let err: { code?: string; message?: string } | undefined;
+          try { err = (JSON.parse(xhr.responseText) as { error?: typeof err }).error; } catch { err = undefined; }
+          if (xhr.status === 401) d.onUnauthorized();
+          reject(bridgeError(err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `upload of ${path} failed (${xhr.status})`, xhr.status));
+        }
+      };
+      xhr.onerror = () => reject(bridgeError('UNREACHABLE', `upload of ${path} failed: the daemon did not answer`));
+      xhr.send(blob);
+    });
+  }
+
+  return async function upload(req, onProgress) {
+    const total = req.files.reduce((s, f) => s + f.blob.size, 0);
+    const { upload: id } = await d.call<{ upload: string }>('archive.uploadBegin');
+    let sent = 0;
+    const onBytes = (n: number) => { sent += n; onProgress?.(sent, total); };
+    try {
+      let next = 0;
+      const worker = async () => {
+        while (next < req.files.length) {
+          const f = req.files[next++];
+          await uploadOne(id, f.path, f.blob, onBytes);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, req.files.length) }, worker));
+      const { files: _files, ...options } = req;
+      return await d.call<JobRef>('archive.uploadCommit', { params: { upload: id }, body: options });
+    } catch (err) {
+      void d.call('archive.uploadDiscard', { params: { upload: id } }).catch(() => undefined);
+      throw err;
+    }
+  };
+}
