@@ -16,8 +16,10 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   'sched-node': ['core', 'sched'],
   swarm: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched'],
   sync: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm'],
-  service: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync'],
-  http: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync', 'service'],
+  // Share links: beside transfer and sync, above archive/store/codec (the tree scan comes from transfer).
+  share: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer'],
+  service: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync', 'share'],
+  http: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'transfer', 'sched', 'swarm', 'sync', 'service', 'share'],
 };
 
 /** Engine modules that must run in a browser (the renderer hosts the WebGPU scheduler): no Node built-ins. */

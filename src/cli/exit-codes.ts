@@ -52,6 +52,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.PROTOCOL:
     case ErrorCodes.REMOTE:
     case ErrorCodes.CHUNK_UNAVAILABLE:
+    case ErrorCodes.SHARE_UNAVAILABLE:
       return ExitCode.NETWORK;
     case ErrorCodes.PEER_NOT_PAIRED:
     case ErrorCodes.PEER_ID_MISMATCH:

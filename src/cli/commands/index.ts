@@ -26,6 +26,7 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<{ register: Registe
   ['probe', () => import('./probe.ts')],
   ['stream', () => import('./stream.ts')],
   ['sync', () => import('./sync.ts')],
+  ['share', () => import('./share.ts')],
   ['info', () => import('./info.ts')],
   ['config', () => import('./config.ts')],
   ['bench-local', () => import('./bench-local.ts')],

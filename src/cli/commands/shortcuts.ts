@@ -7,10 +7,12 @@
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { looksLikePeerAddress } from '../../engine/net/address.ts';
+import { looksLikeShareLink } from '../../engine/share/format.ts';
 import type { CliContext } from '../context.ts';
 import { runCreate, runExtract, type CreateCliOpts } from './archive.ts';
 import { ignoreOptions } from './ignore-options.ts';
 import { CONTENT_ID, runSwarmFetch, type SwarmCliOpts } from './swarm-fetch.ts';
+import { runShareFetch } from './share.ts';
 import { runNetFetch, runNetSend } from './transfer.ts';
 
 const netOptions = (c: Command): Command => c
@@ -35,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action((src: string, dest: string, o: Omit<CreateCliOpts, 'output'> & { transport?: string; streams?: string; window?: string; compress?: boolean; delete?: boolean; versions?: boolean }) =>
       looksLikePeerAddress(dest) ? runNetSend(ctx, src, dest, o) : noMirror(o, () => runCreate(ctx, [src], { ...o, output: dest })));
 
-  netOptions(program.command('fetch').argument('<src>', 'peer-address:/remote/path, or an archive to read (.warp)').argument('<dir>', 'target directory')
+  netOptions(program.command('fetch').argument('<src>', 'peer-address:/remote/path, a share link (http://host:port/s/<id>#<key>), or an archive to read (.warp)').argument('<dir>', 'target directory')
     .description('fetch a path from a peer (only missing chunks move), or extract a local .warp file')
     .option('--password-file <file>', 'password file for an encrypted archive').option('--key-file <file>', 'key file for an encrypted archive')
     .option('--overwrite', 'replace existing files (archive)').option('--skip', 'keep existing files (archive)')
@@ -47,6 +49,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--parallel <n>', 'swarm: most chunks in flight per peer')
     .option('--no-preposition', 'swarm: never pre-position chunks on peers after the download'))
     .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean; delete?: boolean; versions?: boolean } & SwarmCliOpts) =>
-      CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? noMirror(o, () => runSwarmFetch(ctx, src, dir, o))
+      looksLikeShareLink(src) ? noMirror(o, () => runShareFetch(ctx, src, dir)) : CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? noMirror(o, () => runSwarmFetch(ctx, src, dir, o))
         : looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : noMirror(o, () => runExtract(ctx, src, [], { ...o, directory: dir })));
 }

@@ -37,6 +37,8 @@ export const ErrorCodes = {
   REMOTE: 'E_REMOTE',
   CHUNK_UNAVAILABLE: 'E_CHUNK_UNAVAILABLE',
   SESSION_NOT_FOUND: 'E_SESSION_NOT_FOUND',
+  /** A share link whose share is paused, revoked, expired or out of downloads. */
+  SHARE_UNAVAILABLE: 'E_SHARE_UNAVAILABLE',
   INTERNAL: 'E_INTERNAL',
 } as const;
 

@@ -12,6 +12,8 @@ const NOT_FOUND = 404;
 const CONFLICT = 409;
 /** The request was well formed, but what it names (an archive) is damaged or fails verification. */
 const UNPROCESSABLE = 422;
+/** A share that existed but is no longer served (revoked, expired, out of downloads). */
+const GONE = 410;
 const BAD_GATEWAY = 502;
 const UNAVAILABLE = 503;
 const INSUFFICIENT_STORAGE = 507;
@@ -43,6 +45,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.VERIFY_FAILED]: UNPROCESSABLE,
   [ErrorCodes.KDF_LIMIT]: UNPROCESSABLE,
   [ErrorCodes.SESSION_NOT_FOUND]: NOT_FOUND,
+  [ErrorCodes.SHARE_UNAVAILABLE]: GONE,
   [ErrorCodes.CANCELLED]: CONFLICT,
   [ErrorCodes.PEER_UNREACHABLE]: BAD_GATEWAY,
   [ErrorCodes.PROTOCOL]: BAD_GATEWAY,

@@ -21,6 +21,8 @@ import { RequestGuard } from './request-guard.ts';
 import { errorResponse, HttpError, sendError, sendJson } from './responses.ts';
 import { checkRouteTable } from './routes.ts';
 import { SseHub } from './sse.ts';
+import { isSharePath, serveShare } from './share-routes.ts';
+import { ShareHost } from '../share/index.ts';
 import { serveUi } from './static-ui.ts';
 import { Uploads } from './uploads.ts';
 
@@ -82,6 +84,8 @@ interface ServerParts extends ApiContext {
   docs: () => { text: string; html: string };
   /** The bound port, once listening (the Host check needs it). */
   bound: { port: number };
+  /** Share links served at /s/ (ciphertext only). */
+  shares: ShareHost;
 }
 
 /** Everything a request needs: the service's dispatch table, auth, uploads, the event hub, routes, guard. */
@@ -93,6 +97,7 @@ function serverParts(o: DaemonServerOptions): ServerParts {
   return {
     svc, ops: serviceOperations(svc, { host: 'daemon', upload: true }), auth: new Auth(loadOrCreateToken(svc.home)), uploads: new Uploads(svc.home), sse,
     routes: compileRoutes(), guard: new RequestGuard(o.host, () => bound.port), uiDir: path.resolve(o.uiDir), docs: docsOnce(), bound,
+    shares: new ShareHost(svc.home),
   };
 }
 
@@ -102,6 +107,7 @@ async function handleRequest(parts: ServerParts, req: IncomingMessage, res: Serv
   parts.guard.checkHost(req.headers.host);
   if (servePublic(parts.svc, parts.sse, parts.docs, p, res)) return;
   if (p === PUBLIC_PATHS.login) return serveLogin(parts.auth, req, res, url);
+  if (isSharePath(p)) return serveShare(parts.shares, req, res, url);
   if (p === '/api' || p.startsWith('/api/')) return handleApi(parts, req, res, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} ${p} is not supported`);
   serveUi(parts.uiDir, req, res, p);
@@ -163,6 +169,7 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     loginUrl: (host) => `${host ? `http://${host.includes(':') ? `[${host}]` : host}:${port}` : url}/login?code=${parts.auth.newLoginCode()}`,
     async close() {
       unsubscribe();
+      parts.shares.close();
       parts.sse.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     },

@@ -1,0 +1,149 @@
+/**
+ * Shares on disk, under WARP_HOME/shares/<id>/: what the server may know and nothing more.
+ *   manifest.bin  the sealed manifest
+ *   data.bin      the sealed chunks, back to back
+ *   index.bin     u64 LE offsets of each sealed chunk in data.bin (count + 1 of them)
+ *   meta.json     the owner's settings: state (active|paused|revoked), expiry, download limit, sizes
+ *   stats.json    what the server counted: downloads, bytes served, last access (written by the server only,
+ *                 so the CLI changing meta.json and a running daemon never write the same file)
+ * Revoking removes the ciphertext (nothing is served again, the space comes back) and keeps meta.json.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { SHARE_ID } from './format.ts';
+
+export type ShareState = 'active' | 'paused' | 'revoked';
+/** What a reader sees: the owner's state, or expired / exhausted when a limit ran out. */
+export type ShareStatus = ShareState | 'expired' | 'exhausted';
+
+export interface ShareMeta {
+  id: string;
+  createdAt: number;
+  state: ShareState;
+  /** ms since the epoch, or null for never. */
+  expiresAt: number | null;
+  maxDownloads: number | null;
+  files: number;
+  totalBytes: number;
+  storedBytes: number;
+  chunks: number;
+}
+
+export interface ShareStats {
+  downloads: number;
+  bytesServed: number;
+  lastAccess: number | null;
+}
+
+export interface ShareInfo extends ShareMeta, ShareStats {
+  status: ShareStatus;
+}
+
+export function shareStatus(meta: ShareMeta, stats: ShareStats, now = Date.now()): ShareStatus {
+  if (meta.state !== 'active') return meta.state;
+  if (meta.expiresAt !== null && now >= meta.expiresAt) return 'expired';
+  if (meta.maxDownloads !== null && stats.downloads >= meta.maxDownloads) return 'exhausted';
+  return 'active';
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(value, null, 1) + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to remove */ }
+    throw fromSystemError(e, file, 'write');
+  }
+}
+
+export class ShareStore {
+  readonly root: string;
+
+  constructor(home: string) {
+    this.root = path.join(home, 'shares');
+  }
+
+  dir(id: string): string {
+    if (!SHARE_ID.test(id)) throw new WarpError(ErrorCodes.USAGE, `'${id}' is not a share id ('warp share list' shows them)`);
+    return path.join(this.root, id);
+  }
+
+  newId(): string {
+    return crypto.randomBytes(16).toString('base64url');
+  }
+
+  /** The folder a new share is written into (moved into place by `publish`). */
+  staging(id: string): string {
+    const d = path.join(this.root, `.staging-${id}`);
+    try {
+      fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw fromSystemError(e, d, 'write');
+    }
+    return d;
+  }
+
+  publish(id: string, staging: string, meta: ShareMeta): void {
+    writeJsonAtomic(path.join(staging, 'meta.json'), meta);
+    writeJsonAtomic(path.join(staging, 'stats.json'), { downloads: 0, bytesServed: 0, lastAccess: null } satisfies ShareStats);
+    try {
+      fs.renameSync(staging, this.dir(id));
+    } catch (e) {
+      throw fromSystemError(e, this.dir(id), 'write');
+    }
+  }
+
+  meta(id: string): ShareMeta | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.dir(id), 'meta.json'), 'utf8')) as ShareMeta;
+    } catch (e) {
+      if (e instanceof WarpError) throw e;
+      return undefined;
+    }
+  }
+
+  stats(id: string): ShareStats {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.dir(id), 'stats.json'), 'utf8')) as ShareStats;
+    } catch {
+      return { downloads: 0, bytesServed: 0, lastAccess: null };
+    }
+  }
+
+  writeStats(id: string, stats: ShareStats): void {
+    writeJsonAtomic(path.join(this.dir(id), 'stats.json'), stats);
+  }
+
+  info(id: string, now = Date.now()): ShareInfo | undefined {
+    const meta = this.meta(id);
+    if (!meta) return undefined;
+    const stats = this.stats(id);
+    return { ...meta, ...stats, status: shareStatus(meta, stats, now) };
+  }
+
+  list(): ShareInfo[] {
+    let names: string[] = [];
+    try { names = fs.readdirSync(this.root); } catch { return []; }
+    return names.filter((n) => SHARE_ID.test(n)).map((n) => this.info(n)).filter((x): x is ShareInfo => x !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Changes the owner's settings; throws for an unknown id and for reviving a revoked share. */
+  update(id: string, change: (m: ShareMeta) => void): ShareInfo {
+    const meta = this.meta(id);
+    if (!meta) throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, `no share '${id}' ('warp share list' shows them)`);
+    if (meta.state === 'revoked') throw new WarpError(ErrorCodes.USAGE, `share '${id}' was revoked; its data is gone (create a new share)`);
+    change(meta);
+    writeJsonAtomic(path.join(this.dir(id), 'meta.json'), meta);
+    return this.info(id)!;
+  }
+
+  /** Revoked: the ciphertext is deleted at once, the record stays for `share list`. */
+  revoke(id: string): ShareInfo {
+    const info = this.update(id, (m) => { m.state = 'revoked'; });
+    for (const f of ['manifest.bin', 'data.bin', 'index.bin']) fs.rmSync(path.join(this.dir(id), f), { force: true });
+    return info;
+  }
+}
