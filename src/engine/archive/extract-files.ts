@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { fromSystemError } from '../core/errors.ts';
+import { fileTime } from '../core/file-time.ts';
 import type { ProgressTracker } from '../core/progress.ts';
 import { Blake3Stream, blake3 } from '../codec/blake3.ts';
 import type { ChunkPool } from '../codec/chunk-pool.ts';
@@ -103,7 +104,7 @@ export class FileRestorer implements FileConsumer {
     try {
       // On the open descriptor: no path lookups (cheaper than chmod/utimes by name for many small files).
       fs.fchmodSync(c.fd, e.mode & 0o7777);
-      fs.futimesSync(c.fd, e.mtimeMs / 1000, e.mtimeMs / 1000);
+      fs.futimesSync(c.fd, fileTime(e.mtimeMs), fileTime(e.mtimeMs));
       fs.closeSync(c.fd);
       fs.renameSync(c.temp, this.dirs.dest(e.path));
     } catch (err) {

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { fileTime } from '../core/file-time.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { ArchiveEventListener } from './events.ts';
@@ -119,7 +120,7 @@ function makeSymlink(reader: ArchiveReader, i: number, dirs: TargetDirs): void {
     fs.rmSync(temp, { force: true });
     throw fromSystemError(err, abs, 'write');
   }
-  try { fs.lutimesSync(abs, e.mtimeMs / 1000, e.mtimeMs / 1000); } catch { /* not supported everywhere */ }
+  try { fs.lutimesSync(abs, fileTime(e.mtimeMs), fileTime(e.mtimeMs)); } catch { /* not supported everywhere */ }
 }
 
 /** Directory modes and times last and deepest first, so a read-only directory does not block its children. */
@@ -128,7 +129,7 @@ function finishDirs(reader: ArchiveReader, list: number[], dirs: TargetDirs): vo
     const e = reader.manifest.entry(list[k]);
     try {
       fs.chmodSync(dirs.dest(e.path), e.mode & 0o7777);
-      fs.utimesSync(dirs.dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
+      fs.utimesSync(dirs.dest(e.path), fileTime(e.mtimeMs), fileTime(e.mtimeMs));
     } catch (err) { throw fromSystemError(err, dirs.dest(e.path), 'write'); }
   }
 }

@@ -4,6 +4,7 @@
  * 100k small files cheap.
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { fileTime } from '../core/file-time.ts';
 import { NonceDomain, TAG_BYTES, aead, makeNonce } from './aead.ts';
 import fs from 'node:fs';
 import { Blake3Stream, blake3 } from './blake3.ts';
@@ -246,7 +247,7 @@ function finishWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8A
       while (off < d.length) off += fs.writeSync(fd, d, off, d.length - off);
     }
     fs.fchmodSync(fd, w.mode & 0o7777);
-    fs.futimesSync(fd, w.mtimeMs / 1000, w.mtimeMs / 1000);
+    fs.futimesSync(fd, fileTime(w.mtimeMs), fileTime(w.mtimeMs));
     fs.closeSync(fd);
     fd = -1;
     fs.renameSync(w.temp, w.final);
