@@ -17,7 +17,7 @@ describe('unknown names in the file', () => {
   it('an unknown key is an error with a suggestion', () => {
     const { env, file } = homeWith('[archive]\nlevel = "max"\nchunk_avrg = "2MiB"\n');
     expect(thrown(() => loadConfig({ env })).message).toBe(
-      `unknown key archive.chunk_avrg in ${file}:3; did you mean archive.chunk_avg? (keys in [archive]: level, chunk_min, chunk_avg, chunk_max, workers)`,
+      `unknown key archive.chunk_avrg in ${file}:3; did you mean archive.chunk_avg? (keys in [archive]: level, chunk_min, chunk_avg, chunk_max, workers, argon2_max_memory, argon2_max_passes)`,
     );
   });
 

@@ -14,7 +14,7 @@ describe('default config.toml', () => {
   });
 
   it('uncommented, sets every key from the file to its default value', () => {
-    const uncommented = text.replace(/^# ([a-z_]+ = .*)$/gm, '$1');
+    const uncommented = text.replace(/^# ([a-z0-9_]+ = .*)$/gm, '$1');
     const { env } = homeWith(uncommented);
     const r = loadConfig({ env });
     const defaults = defaultConfig();

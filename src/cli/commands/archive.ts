@@ -1,6 +1,6 @@
 /** `warp archive create|extract|list|verify|info`: thin over src/engine/archive. */
 import type { Command } from 'commander';
-import { createArchive, extractArchive, keySourceFromFiles, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType } from '../../engine/archive/index.ts';
+import { createArchive, extractArchive, keySourceFromFiles, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, type KeySource } from '../../engine/archive/index.ts';
 import type { ExistingPolicy } from '../../engine/archive/index.ts';
 import { isLevelName } from '../../engine/codec/compress.ts';
 import { paramsForAverage, type ChunkerParams } from '../../engine/codec/fastcdc.ts';
@@ -13,10 +13,22 @@ import { ExitCode } from '../exit-codes.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { ignoreOptions, ignoreRulesFrom, printDryRun, type IgnoreCliOpts } from './ignore-options.ts';
 
-interface KeyOpts { passwordFile?: string; keyFile?: string }
+interface KeyOpts { passwordFile?: string; keyFile?: string; argon2MaxMemory?: string; argon2MaxPasses?: string }
 
 const keyOptions = (c: Command): Command =>
-  c.option('--password-file <file>', 'read the password from this file (Argon2id)').option('--key-file <file>', 'a 32-byte key file (raw or 64 hex digits)');
+  c.option('--password-file <file>', 'read the password from this file (Argon2id)').option('--key-file <file>', 'a 32-byte key file (raw or 64 hex digits)')
+    .option('--argon2-max-memory <size>', "most memory an archive's header may ask Argon2id for (default from config: 256MiB)")
+    .option('--argon2-max-passes <n>', "most Argon2id passes an archive's header may ask for (default from config: 8)");
+
+/** The key a user gave, with the Argon2id limits from the flags or the config (archive.argon2_max_*). */
+async function cliKey(ctx: CliContext, o: KeyOpts): Promise<KeySource | undefined> {
+  const { config } = loadCliConfig(ctx);
+  const mem = o.argon2MaxMemory !== undefined ? parseByteSize(o.argon2MaxMemory, '--argon2-max-memory') : config.archive.argon2MaxMemory;
+  const passes = o.argon2MaxPasses !== undefined ? Number(o.argon2MaxPasses) : config.archive.argon2MaxPasses;
+  if (!Number.isInteger(passes) || passes < 1 || passes > 64) throw new WarpError(ErrorCodes.USAGE, `--argon2-max-passes must be a whole number from 1 to 64 (got '${o.argon2MaxPasses}')`);
+  if (mem < 8 * 1024 || mem > 4 * 1024 ** 3) throw new WarpError(ErrorCodes.USAGE, '--argon2-max-memory must lie between 8KiB and 4GiB');
+  return keySourceFromFiles({ ...o, kdfLimits: { maxMemKiB: Math.floor(mem / 1024), maxOps: passes } });
+}
 
 function printResult(ctx: CliContext, result: Record<string, unknown>, human: string[]): void {
   if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...result }));
@@ -34,7 +46,7 @@ export async function runCreate(ctx: CliContext, inputs: string[], o: CreateCliO
   const chunker: ChunkerParams = o.chunkAvg
     ? paramsForAverage(parseByteSize(o.chunkAvg, '--chunk-avg'))
     : { minSize: config.archive.chunkMin, avgSize: config.archive.chunkAvg, maxSize: config.archive.chunkMax };
-  const key = await keySourceFromFiles(o);
+  const key = await cliKey(ctx, o);
   const toStdout = o.output === '-';
   const progress = createProgressRenderer(ctx, 'archiving', { stdoutIsData: toStdout });
   const r = await createArchive({
@@ -57,7 +69,7 @@ export async function runExtract(ctx: CliContext, archive: string, paths: string
   if (o.overwrite && o.skip) throw new WarpError(ErrorCodes.USAGE, 'give either --overwrite or --skip, not both');
   const existing: ExistingPolicy = o.overwrite ? 'overwrite' : o.skip ? 'skip' : 'fail';
   const { config } = loadCliConfig(ctx);
-  const key = await keySourceFromFiles(o);
+  const key = await cliKey(ctx, o);
   const progress = createProgressRenderer(ctx, 'extracting');
   const r = await extractArchive({
     archive, target: o.directory ?? '.', paths, key, existing, workers: o.workers ? Number(o.workers) : config.archive.workers, onEvent: (e) => progress.event(e),
@@ -91,7 +103,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   keyOptions(archive.command('list').argument('<archive>', 'the .warp file').description('list entries with sizes and stored sizes'))
     .action(async (a: string, o: KeyOpts) => {
-      const reader = await ArchiveReader.open(a, await keySourceFromFiles(o));
+      const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
       try {
         const m = reader.manifest;
         for (const e of m.entries()) {
@@ -117,7 +129,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--workers <n>', 'worker threads (default: one per core)'))
     .action(async (a: string, o: KeyOpts & { workers?: string }) => {
       const progress = createProgressRenderer(ctx, 'verifying');
-      const r = await verifyArchive({ archive: a, key: await keySourceFromFiles(o), workers: o.workers ? Number(o.workers) : 0, onEvent: (e) => progress.event(e) })
+      const r = await verifyArchive({ archive: a, key: await cliKey(ctx, o), workers: o.workers ? Number(o.workers) : 0, onEvent: (e) => progress.event(e) })
         .finally(() => progress.done());
       const human = r.ok
         ? [`ok: ${a}: ${r.chunks} chunks, ${r.files} files (${formatBytes(r.bytes)}), Merkle root ok, ${r.elapsedSeconds.toFixed(2)} s`]
@@ -136,7 +148,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   keyOptions(archive.command('info').argument('<archive>', 'the .warp file').description('totals, dedup and compression ratios, cipher, chunk parameters'))
     .action(async (a: string, o: KeyOpts) => {
-      const reader = await ArchiveReader.open(a, await keySourceFromFiles(o));
+      const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
       try {
         const m = reader.manifest;
         let files = 0, dirs = 0, links = 0, refBytes = 0;

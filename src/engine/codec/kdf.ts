@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import sodium from 'sodium-native';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { ARGON2_MAX_MEMORY_DEFAULT, ARGON2_MAX_PASSES_DEFAULT } from '../config/schema.ts';
 import { KEY_BYTES } from './aead.ts';
 
 export const SALT_BYTES = 16;
@@ -32,7 +33,7 @@ export interface KdfLimits {
   maxOps: number;
 }
 
-export const DEFAULT_KDF_LIMITS: KdfLimits = { maxMemKiB: 256 * 1024, maxOps: 8 };
+export const DEFAULT_KDF_LIMITS: KdfLimits = { maxMemKiB: ARGON2_MAX_MEMORY_DEFAULT / 1024, maxOps: ARGON2_MAX_PASSES_DEFAULT };
 
 function checkKdfLimits(p: Argon2Params, limits: KdfLimits): void {
   if (p.memKiB <= limits.maxMemKiB && p.opsLimit <= limits.maxOps) return;

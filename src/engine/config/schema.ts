@@ -14,6 +14,10 @@ export const CHUNK_SIZE_MAX = 64 * MiB;
 
 const chunkBounds = { min: CHUNK_SIZE_MIN, max: CHUNK_SIZE_MAX };
 
+/** The most Argon2id work a reader accepts from an archive's unauthenticated header (see codec/kdf.ts). */
+export const ARGON2_MAX_MEMORY_DEFAULT = 256 * MiB;
+export const ARGON2_MAX_PASSES_DEFAULT = 8;
+
 export const CONFIG_SCHEMA = {
   archive: {
     description: 'Creating archives: compression effort and content-defined chunking.',
@@ -27,6 +31,14 @@ export const CONFIG_SCHEMA = {
       chunk_avg: key.bytes({ default: 1 * MiB, ...chunkBounds, description: 'Target average chunk size; must lie between chunk_min and chunk_max.' }),
       chunk_max: key.bytes({ default: 4 * MiB, ...chunkBounds, description: 'Largest chunk the chunker cuts.' }),
       workers: key.integer({ default: 0, min: 0, max: 1024, description: 'Worker threads for hashing and compression; 0 means one per CPU core.' }),
+      argon2_max_memory: key.bytes({
+        default: ARGON2_MAX_MEMORY_DEFAULT, min: 8 * KiB, max: 4 * 1024 * MiB,
+        description: 'Most memory an encrypted archive\'s header may ask Argon2id to use when opening it with a password (Warp writes 64 MiB); raise it only for archives you trust.',
+      }),
+      argon2_max_passes: key.integer({
+        default: ARGON2_MAX_PASSES_DEFAULT, min: 1, max: 64,
+        description: 'Most Argon2id passes an encrypted archive\'s header may ask for (Warp writes 3).',
+      }),
     },
   },
   log: {

@@ -175,7 +175,10 @@ export class WarpService {
 
   private async key(s: ArchiveSecret): Promise<KeySource | undefined> {
     if (s.password !== undefined && s.keyFile !== undefined) throw new WarpError(ErrorCodes.USAGE, 'give either a password or a key file, not both');
-    if (s.password !== undefined) return { kind: 'password', password: new TextEncoder().encode(s.password) };
+    if (s.password !== undefined) {
+      const a = this.config.archive;
+      return { kind: 'password', password: new TextEncoder().encode(s.password), kdfLimits: { maxMemKiB: Math.floor(a.argon2MaxMemory / 1024), maxOps: a.argon2MaxPasses } };
+    }
     return keySourceFromFiles({ keyFile: s.keyFile });
   }
 
