@@ -4,8 +4,7 @@
  * reader takes the replies in order, verifies each by BLAKE3 on arrival and reports it done or failed. The
  * orchestrator feeds those reports to the scheduler at the next tick.
  */
-import { blake3 } from '../codec/blake3.ts';
-import { decompressChunk } from '../codec/compress.ts';
+import { checkChunkReply } from '../transfer/chunk-reply.ts';
 import type { ChunkLane } from '../transfer/source.ts';
 import type { SwarmEdge } from './edge.ts';
 import { Notifier } from './notifier.ts';
@@ -16,8 +15,8 @@ export interface ExecutorHooks {
   rawSize(i: number): number;
   /** Already written (another edge delivered it first): not requested again. */
   isDone(i: number): boolean;
-  /** Verified bytes of chunk i from edge e. */
-  deliver(i: number, data: Uint8Array, wireBytes: number, edge: SwarmEdge): void;
+  /** Verified bytes of chunk i from edge e; a promise when the receiver's writer is full (the lane waits). */
+  deliver(i: number, data: Uint8Array, wireBytes: number, edge: SwarmEdge): void | Promise<void>;
   reject(i: number, edge: SwarmEdge, reason: string): void;
   /** A lane of this edge broke (stream or connection error). */
   laneFailed(edge: SwarmEdge, error: unknown): void;
@@ -83,13 +82,10 @@ async function runLane(edge: SwarmEdge, lane: ChunkLane, gen: number, batchMax: 
       if (!live()) return;
       const i = out.shift()!;
       edge.outstanding--;
-      const size = hooks.rawSize(i);
-      if (!reply.ok) { hooks.reject(i, edge, `the peer does not have it (${reply.code})`); continue; }
-      if (reply.rawSize !== size) { hooks.reject(i, edge, `wrong size ${reply.rawSize}, expected ${size}`); continue; }
-      let data: Uint8Array;
-      try { data = decompressChunk(reply.codec, reply.data, reply.rawSize); } catch (e) { hooks.reject(i, edge, (e as Error).message); continue; }
-      if (!blake3(data).equals(Buffer.from(hooks.chunkId(i)))) { hooks.reject(i, edge, 'BLAKE3 mismatch'); continue; }
-      hooks.deliver(i, data, reply.data.length, edge);
+      const v = checkChunkReply(reply, hooks.chunkId(i), hooks.rawSize(i));
+      if (!v.ok) { hooks.reject(i, edge, v.reason); continue; }
+      const wait = hooks.deliver(i, v.data, reply.ok ? reply.data.length : 0, edge);
+      if (wait) await wait;
       edge.wake.notify(); // room for the next batch
     }
   };

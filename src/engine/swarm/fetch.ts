@@ -120,7 +120,7 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     const run = new SwarmRun(env.home, o, edges, m, sid, contentId, registry, emit);
     const r = await receiveTree({
       manifest: m, announcedRoot: root, sources: [], target, sid, index: env.index, store: env.store,
-      signal: o.signal, onEvent: emit, pull: (ctx) => run.pull(ctx),
+      signal: o.signal, onEvent: emit, puller: run,
     });
     const pre = await run.preposition(target, hint);
     const summary = run.finish(r.elapsedSeconds, pre);

@@ -10,7 +10,8 @@ import { EventBus } from '../core/events.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { ChunkStatus, CpuBackend, NO_EDGE, Scheduler, type SchedEvent } from '../sched/index.ts';
 import type { TransferEvent } from '../transfer/events.ts';
-import type { PullContext, ReceiveResult } from '../transfer/receive.ts';
+import type { ChunkPuller, PullContext } from '../transfer/puller.ts';
+import type { ReceiveResult } from '../transfer/receive.ts';
 import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts';
 import type { SwarmEdge } from './edge.ts';
 import { TokenBucket } from './emulate.ts';
@@ -27,7 +28,8 @@ import type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
 export const DEFAULT_SEED_BW = 8e6;
 const PROBE_EVERY_MS = 200;
 
-export class SwarmRun {
+/** Step 4 of the receiver (transfer/puller.ts): the scheduler drives the pull across every edge. */
+export class SwarmRun implements ChunkPuller {
   private readonly sched: Scheduler;
   private readonly bus = new EventBus<SchedEvent>();
   private readonly kick = new Notifier();
@@ -162,11 +164,12 @@ export class SwarmRun {
       isDone: (i) => this.sched.model.status[i] === ChunkStatus.DONE || this.ctx!.isDone(this.need[i]),
       deliver: (i, data, wire, e) => {
         if (this.ctx!.isDone(this.need[i])) { e.health.success(); this.duplicateBytes += data.length; return; } // an end-game copy lost the race
-        this.ctx!.write(this.need[i], data, wire, e.peer);
+        const wait = this.ctx!.write(this.need[i], data, wire, e.peer);
         e.received(data.length);
         if (e.prepositioned && e.prepositioned.has(Buffer.from(this.m.chunkId(this.need[i])).toString('hex'))) this.prepositionHits++;
         this.done.push(i);
         this.kick.notify();
+        return wait; // the receiver's writer is full: the lane waits before its next reply
       },
       reject: (i, e, reason) => {
         e.failures++;

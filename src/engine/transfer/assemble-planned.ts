@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import type { Manifest } from '../archive/manifest.ts';
 import { blake3 } from '../codec/blake3.ts';
-import { decompressChunk } from '../codec/compress.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
+import { checkChunkReply } from './chunk-reply.ts';
 import { assembleFile, pushExtent, type CopyPlan, type Extent } from './assemble.ts';
 import { positionOf, type ChunkPositions } from './positions.ts';
 import { RangeReader } from './local-files.ts';
@@ -176,13 +176,10 @@ async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: 
       await lane.request(batch.map((q) => m.chunkId(q.c)));
       for (const q of batch) {
         const r = await lane.next();
-        let data: Uint8Array | undefined;
-        try { data = r.ok && r.rawSize === q.len ? decompressChunk(r.codec, r.data, r.rawSize) : undefined; } catch { data = undefined; }
-        if (!r.ok || !data || !blake3(data).equals(Buffer.from(m.chunkId(q.c)))) {
-          throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${q.c} of ${m.entry(x.fileEntries[slot]).path} could not be fetched again; run the command again`);
-        }
-        write(q, data);
-        x.onFetched?.(q.c, data.length, r.ok ? r.data.length : 0, src.name);
+        const v = checkChunkReply(r, m.chunkId(q.c), q.len);
+        if (!v.ok) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${q.c} of ${m.entry(x.fileEntries[slot]).path} could not be fetched again (${v.reason}); run the command again`);
+        write(q, v.data);
+        x.onFetched?.(q.c, v.data.length, r.ok ? r.data.length : 0, src.name);
       }
     }
   } finally {

@@ -3,14 +3,14 @@
  * takes from it. Per lane at most `window` chunks and LANE_BYTES are in flight (small chunks need many in
  * flight to fill the pipe; big ones are bounded by bytes), so memory stays below lanes × LANE_BYTES (+ one
  * chunk). Every reply is checked (size, decompression, BLAKE3) before `accept` sees it; a bad one is rejected
- * and asked for again, up to `maxAttempts` times. A lane that fails gives its chunks back to the others; an
+ * and asked for again, up to `maxAttempts` times; a chunk a source says it lacks is left to the other sources'
+ * lanes while any is open. A lane that fails gives its chunks back to the others; an
  * integrity, disk or cancellation error stops every lane.
  */
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
-import { blake3 } from '../codec/blake3.ts';
-import { decompressChunk } from '../codec/compress.ts';
+import { checkChunkReply } from './chunk-reply.ts';
 import type { ChunkLane, ChunkSource } from './source.ts';
 
 /** Bytes in flight per lane (stream). */
@@ -28,8 +28,8 @@ export interface LanePullOptions {
   signal?: AbortSignal;
   /** Resolves when the transfer may go on (pause). */
   gate?: () => Promise<void>;
-  /** A chunk verified by BLAKE3: write it wherever it goes. */
-  accept(c: number, data: Uint8Array, wireBytes: number, source: string): void;
+  /** A chunk verified by BLAKE3: write it wherever it goes (a promise pushes back: no reply is taken meanwhile). */
+  accept(c: number, data: Uint8Array, wireBytes: number, source: string): void | Promise<void>;
   /** A reply that failed its checks (it is asked for again). */
   reject(c: number, source: string, reason: string): void;
 }
@@ -46,10 +46,20 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
   let wake: Array<() => void> = [];
   const notify = (): void => { const w = wake; wake = []; for (const f of w) f(); };
   const sleep = (): Promise<void> => new Promise((r) => { wake.push(r); });
-  const take = (): number => (retry.length > 0 ? retry.pop()! : qi < need.length ? need[qi++] : -1);
+  // A chunk a source said it lacks goes to another source while one has a lane open (bit per source, first 8).
+  const missedBy = new Uint8Array(m.chunkCount);
+  const alive = new Int32Array(o.sources.length);
+  const bitOf = (si: number): number => 1 << Math.min(si, 7);
+  const othersAlive = (si: number): boolean => alive.some((n, j) => n > 0 && j !== si);
+  const take = (si: number): number => {
+    const bit = bitOf(si);
+    for (let k = retry.length - 1; k >= 0; k--) if (!(missedBy[retry[k]] & bit)) return retry.splice(k, 1)[0];
+    if (qi < need.length) return need[qi++];
+    return retry.length > 0 && !othersAlive(si) ? retry.pop()! : -1;
+  };
   const laneWindow = Math.max(2, o.window ?? 64);
 
-  const runLane = async (src: ChunkSource, lane: ChunkLane): Promise<void> => {
+  const runLane = async (si: number, src: ChunkSource, lane: ChunkLane): Promise<void> => {
     const out: number[] = [];
     let outBytes = 0;
     try {
@@ -61,7 +71,7 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
         // Refill only below half the window: requests go out in batches (a frame per batch, not per chunk).
         const low = out.length <= laneWindow / 2 && outBytes <= LANE_BYTES / 2;
         while (low && out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
-          const c = take();
+          const c = take(si);
           if (c < 0) break;
           batch.push(c);
           outBytes += m.chunkRawSize(c);
@@ -78,29 +88,20 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
         const reply = await lane.next();
         const c = out.shift()!;
         outBytes -= m.chunkRawSize(c);
-        let reason: string | undefined;
-        let data: Uint8Array | undefined;
-        if (!reply.ok) reason = `the source does not have it (${reply.code})`;
-        else if (reply.rawSize !== m.chunkRawSize(c)) reason = `wrong size ${reply.rawSize}, expected ${m.chunkRawSize(c)}`;
-        else {
-          try {
-            data = decompressChunk(reply.codec, reply.data, reply.rawSize);
-            if (!blake3(data).equals(Buffer.from(m.chunkId(c)))) reason = 'BLAKE3 mismatch';
-          } catch (e) {
-            reason = (e as Error).message;
-          }
-        }
-        if (reason !== undefined || !data || !reply.ok) {
-          o.reject(c, src.name, reason ?? 'rejected');
+        const v = checkChunkReply(reply, m.chunkId(c), m.chunkRawSize(c));
+        if (!v.ok) {
+          o.reject(c, src.name, v.reason);
+          if (v.missing) missedBy[c] |= bitOf(si);
           if (++attempts[c] >= o.maxAttempts) {
-            const code = !reply.ok ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
-            throw new WarpError(code, `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${reason}; the transfer stopped (rerun to resume)`, { details: { chunk: c } });
+            const code = v.missing ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
+            throw new WarpError(code, `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${v.reason}; the transfer stopped (rerun to resume)`, { details: { chunk: c } });
           }
           retry.push(c);
           notify();
           continue;
         }
-        o.accept(c, data, reply.data.length, src.name);
+        const wrote = o.accept(c, v.data, reply.ok ? reply.data.length : 0, src.name);
+        if (wrote) await wrote;
         remaining--;
         if (remaining === 0) notify();
       }
@@ -113,14 +114,17 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
       notify();
       throw e;
     } finally {
+      alive[si]--;
+      notify(); // a chunk only this source's lanes were leaving to others may now be taken
       lane.close().catch(() => {});
     }
   };
 
   const runs: Promise<void>[] = [];
-  for (const src of o.sources) {
-    for (let k = 0; k < src.lanes; k++) runs.push(src.openLane().then((lane) => runLane(src, lane)));
-  }
+  o.sources.forEach((src, si) => {
+    alive[si] += src.lanes;
+    for (let k = 0; k < src.lanes; k++) runs.push(src.openLane().then((lane) => runLane(si, src, lane), (e: unknown) => { alive[si]--; notify(); throw e; }));
+  });
   const settled = await Promise.allSettled(runs);
   if (remaining > 0 || fatal) {
     const firstErr = fatal ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;

@@ -25,7 +25,7 @@ import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
 import type { TransferEventListener } from './events.ts';
-import { RangeReader, hashFd, readAt } from './local-files.ts';
+import { RangeReader, readAt } from './local-files.ts';
 import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';
 import { ReplacedChunks } from './keep-replaced.ts';
@@ -33,7 +33,8 @@ import { chunkPositions, firstPositionOfSlot, positionOf } from './positions.ts'
 import { mirrorTree, type MirrorOptions, type MirrorResult } from './mirror.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
-import { pullFromLanes } from './pull-lanes.ts';
+import { PartFiles, partName, type FileMeta, type WrittenFile } from './part-files.ts';
+import { LanePuller, type ChunkPuller, type PullContext } from './puller.ts';
 import type { ChunkSource } from './source.ts';
 import { ChunkPlaces } from './chunk-places.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
@@ -55,24 +56,14 @@ export interface ReceiveOptions {
   signal?: AbortSignal;
   /** Resolves when the transfer may go on (pause). */
   gate?: () => Promise<void>;
-  /**
-   * Replaces step 4's built-in pull (the swarm's scheduler drives it): gets the missing chunks and a `write`
-   * for chunk bytes the puller has already verified by BLAKE3. Must resolve once every chunk is written.
-   */
-  pull?: (ctx: PullContext) => Promise<void>;
+  /** Step 4's puller (puller.ts); by default the plain pull over `sources`' lanes (the swarm passes its scheduler). */
+  puller?: ChunkPuller;
   onEvent?: TransferEventListener;
   /** Mirror mode: remove what the destination holds and the tree lacks (mirror.ts). */
   mirror?: MirrorOptions;
 }
 
-export interface PullContext {
-  manifest: Manifest;
-  /** Chunk indexes (into the manifest) still missing, in manifest order. */
-  need: readonly number[];
-  /** Writes a verified chunk to every place it goes (a second write of the same chunk is ignored). */
-  write(c: number, data: Uint8Array, wireBytes: number, source: string): void;
-  isDone(c: number): boolean;
-}
+export type { PullContext };
 
 export interface ReceiveResult {
   files: number;
@@ -94,9 +85,7 @@ export interface ReceiveResult {
   mirror?: MirrorResult;
 }
 
-export function partName(finalPath: string, sid: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
-}
+export { partName };
 
 export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const m = o.manifest;
@@ -139,34 +128,15 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   let resumedBytes = 0;
   let rejectedChunks = 0;
   let unchangedFiles = 0;
-  const fds = new Map<number, number>();
   const finalized = new Uint8Array(nFiles);
   const completeQueue: number[] = [];
-  // Renames run in libuv's pool, overlapping the next file's work (on ext4 a rename over an old version starts
-  // the new file's writeback: ~1-5 ms each); all are awaited before the tree is declared done.
-  const renames: Promise<void>[] = [];
-  let renameError: unknown;
   let deferFinalize = true;
-
-  const partOf = (slot: number): string => partName(dest(m.entry(fileEntries[slot]).path), sid);
-  const fdOf = (slot: number): number => {
-    let fd = fds.get(slot);
-    if (fd !== undefined) return fd;
-    const part = partOf(slot);
-    try {
-      const st = fs.lstatSync(part, { throwIfNoEntry: false });
-      if (st && !st.isFile()) fs.rmSync(part, { recursive: true, force: true }); // never write through a planted link
-      fd = fs.openSync(part, fs.constants.O_RDWR | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
-    } catch (e) {
-      throw fromSystemError(e, part, 'write');
-    }
-    if (fds.size >= 128) {
-      const [k, v] = fds.entries().next().value as [number, number];
-      fs.closeSync(v);
-      fds.delete(k);
-    }
-    fds.set(slot, fd);
-    return fd;
+  const parts = new PartFiles(sid, (slot) => dest(m.entry(fileEntries[slot]).path));
+  const partOf = (slot: number): string => parts.partOf(slot);
+  const fdOf = (slot: number): number => parts.fdOf(slot);
+  const metaOf = (slot: number): FileMeta => {
+    const e = m.entry(fileEntries[slot]);
+    return { path: e.path, size: e.size, mode: e.mode, mtimeMs: e.mtimeMs, hash: e.hash! };
   };
 
   const chunkIsDone = (c: number): boolean => {
@@ -174,50 +144,36 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     return true;
   };
 
+  /** Index entry, progress and event of a file now under its final name. */
+  const finished = (slot: number, st: WrittenFile): void => {
+    const e = m.entry(fileEntries[slot]);
+    if (o.index) {
+      const refs = m.refsOf(fileEntries[slot]);
+      const ids = new Uint8Array(refs.length * HASH_BYTES);
+      const lens = new Uint32Array(refs.length);
+      refs.forEach((c, k) => { ids.set(m.chunkId(c), k * HASH_BYTES); lens[k] = m.chunkRawSize(c); });
+      o.index.put({ path: dest(e.path), size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, params: paramsKey(m.chunking), hash: new Uint8Array(e.hash!), ids, lens });
+    }
+    progress.add(0, 1);
+    emit({ type: 'transfer.file', session: sid, path: e.path, size: e.size });
+  };
+
   const finalize = (slot: number): void => {
     if (finalized[slot]) return;
     finalized[slot] = 1;
     const e = m.entry(fileEntries[slot]);
-    const final = dest(e.path);
-    const part = partOf(slot);
-    const fd = fdOf(slot); // creates the (empty) part file for a file without chunks
     const refs = m.refsOf(fileEntries[slot]);
-    let st: fs.Stats;
-    try {
-      if (fs.fstatSync(fd).size > e.size) fs.ftruncateSync(fd, e.size);
-      // A single-chunk file is its chunk, verified by BLAKE3 when it arrived (or was copied or resumed), and the
-      // file's BLAKE3 is that same hash: no need to read it back. Larger files are read back and hashed whole.
-      const single = refs.length === 1 && Buffer.from(m.chunkId(refs[0])).equals(Buffer.from(e.hash!));
-      const h = single ? Buffer.from(e.hash!) : assembledHash.get(slot) ?? hashFd(fd, e.size);
-      if (!h.equals(Buffer.from(e.hash!))) {
-        fs.closeSync(fd);
-        fds.delete(slot);
-        fs.rmSync(part, { force: true });
-        throw new WarpError(ErrorCodes.FILE_HASH_MISMATCH, `${e.path}: the assembled file does not match its hash; it was not written (run the command again)`, { details: { path: e.path } });
-      }
-      fs.fchmodSync(fd, e.mode & 0o7777);
-      fs.futimesSync(fd, e.mtimeMs / 1000, e.mtimeMs / 1000);
-      st = fs.fstatSync(fd); // inode and mtime survive the rename
-      fs.closeSync(fd);
-      fds.delete(slot);
-      const old = replaced.get(slot);
-      if (old && keep) {
-        // Chunks the new version of this file drops (a chunk that moved to another file is stored needlessly: harmless).
-        const now = new Set(Array.from(refs, (c) => idKey(m.chunkId(c))));
-        keep.take(final, old, (id) => !now.has(idKey(id)));
-      }
-      renames.push(fs.promises.rename(part, final).catch((err: unknown) => { renameError ??= fromSystemError(err, final, 'write'); }));
-    } catch (err) {
-      throw fromSystemError(err, final, 'write');
+    // A single-chunk file is its chunk, verified by BLAKE3 when it arrived (or was copied or resumed), and the
+    // file's BLAKE3 is that same hash: no need to read it back. Larger files are read back and hashed whole.
+    const single = refs.length === 1 && Buffer.from(m.chunkId(refs[0])).equals(Buffer.from(e.hash!));
+    const old = replaced.get(slot);
+    if (old && keep) {
+      // Chunks the new version of this file drops, read from the old version before the rename replaces it (a
+      // chunk that moved to another file is stored needlessly: harmless).
+      const now = new Set(Array.from(refs, (c) => idKey(m.chunkId(c))));
+      keep.take(dest(e.path), old, (id) => !now.has(idKey(id)));
     }
-    if (o.index) {
-      const ids = new Uint8Array(refs.length * HASH_BYTES);
-      const lens = new Uint32Array(refs.length);
-      refs.forEach((c, k) => { ids.set(m.chunkId(c), k * HASH_BYTES); lens[k] = m.chunkRawSize(c); });
-      o.index.put({ path: final, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, params: paramsKey(m.chunking), hash: new Uint8Array(e.hash!), ids, lens });
-    }
-    progress.add(0, 1);
-    emit({ type: 'transfer.file', session: sid, path: e.path, size: e.size });
+    finished(slot, parts.finish(slot, metaOf(slot), single ? e.hash! : assembledHash.get(slot)));
   };
 
   const markDone = (p: number, bytes: number, movedNow = true): void => {
@@ -230,20 +186,24 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     }
   };
 
-  /** Writes verified chunk bytes to every position still waiting for them. */
-  const writeChunk = (c: number, data: Uint8Array): void => {
+  // Files that are exactly one chunk, written whole in libuv's pool when their chunk arrives (part-files.ts);
+  // decided before the pull, only when nothing is renamed late (no planned copies that read old versions).
+  let wholeOk: Uint8Array | undefined;
+
+  /** Writes verified chunk bytes to every position still waiting for them; a promise when the writer is full. */
+  const writeChunk = (c: number, data: Uint8Array): Promise<void> | undefined => {
+    let wait: Promise<void> | undefined;
     for (let p = posStart[c]; p < posStart[c + 1]; p++) {
       if (posDone[p]) continue;
-      const fd = fdOf(posFile[p]);
-      try {
-        let off = 0;
-        while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off, posOffset[p] + off);
-      } catch (e) {
-        throw fromSystemError(e, partOf(posFile[p]), 'write');
-      }
+      const slot = posFile[p];
+      if (wholeOk?.[slot] && !parts.hasOpen(slot)) {
+        finalized[slot] = 1; // finished by the writer, not by finalize()
+        wait = parts.writeWhole(slot, data, metaOf(slot), (st) => finished(slot, st)) ?? wait;
+      } else parts.writeAt(slot, data, posOffset[p]);
       markDone(p, data.length);
     }
     doneChunks++;
+    return wait;
   };
 
   // 3a. Existing files at the destination: complete ones are skipped, changed ones lend their chunks.
@@ -358,6 +318,14 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     for (let slot = 0; slot < nFiles; slot++) if (pending[slot] === 0 && !finalized[slot]) finalize(slot);
   }
 
+  if (!deferFinalize) {
+    wholeOk = new Uint8Array(nFiles);
+    for (let slot = 0; slot < nFiles; slot++) {
+      if (finalized[slot] || replaced.has(slot) || pending[slot] !== 1) continue;
+      const refs = m.refsOf(fileEntries[slot]);
+      wholeOk[slot] = refs.length === 1 && Buffer.from(m.chunkId(refs[0])).equals(Buffer.from(m.entry(fileEntries[slot]).hash!)) ? 1 : 0;
+    }
+  }
   trace('recv: local chunks planned');
   let needBytes = 0;
   for (const c of need) needBytes += m.chunkRawSize(c);
@@ -366,49 +334,55 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     haveBytes: m.uniqueRawBytes - needBytes, needChunks: need.length, needBytes, merkleRoot: m.merkleRoot.toString('hex'),
   });
 
-  // 4. Pull (pull-lanes.ts, or the swarm's scheduler through `o.pull`); replies are verified before `accept`.
-  const accept = (c: number, data: Uint8Array, wire: number, source: string): void => {
-    if (chunkIsDone(c)) return; // a second copy (another lane, the swarm's end game)
-    writeChunk(c, data);
-    fetchedChunks++;
-    fetchedBytes += data.length;
-    wireBytes += wire;
-    emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: wire, source });
+  // 4. Pull (puller.ts: the plain lanes or the swarm's scheduler); replies are verified before `write`.
+  const ctx: PullContext = {
+    manifest: m, need, isDone: chunkIsDone,
+    write(c, data, wire, source) {
+      if (chunkIsDone(c)) return undefined; // a second copy (another lane, the swarm's end game)
+      const wait = writeChunk(c, data);
+      fetchedChunks++;
+      fetchedBytes += data.length;
+      wireBytes += wire;
+      emit({ type: 'transfer.chunk', session: sid, chunk: c, bytes: data.length, wireBytes: wire, source });
+      return wait;
+    },
+    reject(c, source, reason) {
+      rejectedChunks++;
+      emit({ type: 'transfer.chunk-rejected', session: sid, chunk: c, source, reason });
+    },
   };
-  if (need.length > 0 && o.pull) {
-    await o.pull({ manifest: m, need, isDone: chunkIsDone, write: accept });
-    for (const c of need) if (!chunkIsDone(c)) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
-  } else if (need.length > 0) {
-    await pullFromLanes({
-      manifest: m, need, sources: o.sources, window: o.window, maxAttempts, signal: o.signal, gate: o.gate, accept,
-      reject(c, source, reason) {
-        rejectedChunks++;
-        emit({ type: 'transfer.chunk-rejected', session: sid, chunk: c, source, reason });
-      },
-    });
-  }
-  trace('recv: pulled');
-  if (plan.count > 0) {
-    throwIfCancelled(o.signal);
-    await assemblePlanned({
-      m, fileEntries, pos: positions, plan, fdOf, markDone, index: o.index, store: o.store, sources: o.sources,
-      setHash: (slot, h) => assembledHash.set(slot, h),
-      finalOf: (slot) => dest(m.entry(fileEntries[slot]).path),
-      partOf,
-      release: (slot) => { if (pending[slot] === 0) finalize(slot); },
-      onWriteError: (slot, e) => { throw fromSystemError(e, partOf(slot), 'write'); },
-      onFetched: (_c, bytes, wire) => { fetchedChunks++; fetchedBytes += bytes; wireBytes += wire; },
-    });
-    deferFinalize = false;
-    for (const slot of completeQueue.splice(0)) finalize(slot);
-  }
-  for (let slot = 0; slot < nFiles; slot++) if (!finalized[slot]) finalize(slot);
-  for (const fd of fds.values()) fs.closeSync(fd);
-  fds.clear();
+  try {
+    if (need.length > 0) {
+      const puller = o.puller ?? new LanePuller({ sources: o.sources, window: o.window, maxAttempts, signal: o.signal, gate: o.gate });
+      await puller.pull(ctx);
+      for (const c of need) if (!chunkIsDone(c)) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
+    }
+    trace('recv: pulled');
+    if (plan.count > 0) {
+      throwIfCancelled(o.signal);
+      await assemblePlanned({
+        m, fileEntries, pos: positions, plan, fdOf, markDone, index: o.index, store: o.store, sources: o.sources,
+        setHash: (slot, h) => assembledHash.set(slot, h),
+        finalOf: (slot) => dest(m.entry(fileEntries[slot]).path),
+        partOf,
+        release: (slot) => { if (pending[slot] === 0) finalize(slot); },
+        onWriteError: (slot, e) => { throw fromSystemError(e, partOf(slot), 'write'); },
+        onFetched: (_c, bytes, wire) => { fetchedChunks++; fetchedBytes += bytes; wireBytes += wire; },
+      });
+      deferFinalize = false;
+      for (const slot of completeQueue.splice(0)) finalize(slot);
+    }
+    for (let slot = 0; slot < nFiles; slot++) if (!finalized[slot]) finalize(slot);
+    parts.closeAll();
 
-  trace('recv: assembled');
-  await Promise.all(renames);
-  if (renameError) throw renameError;
+    trace('recv: assembled');
+    await parts.settle();
+  } catch (e) {
+    // Nothing of this run may still be writing when the caller (or a rerun in this process) goes on.
+    await parts.drain();
+    parts.closeAll();
+    throw e;
+  }
   trace('recv: renamed');
 
   // 5. Mirror mode removes what the tree lacks; symlinks last (nothing is written through them), then directory metadata.

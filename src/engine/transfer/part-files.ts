@@ -1,0 +1,196 @@
+/**
+ * The receiver's part files. Every file is assembled under `.<name>.warp-part-<session>` next to its final name
+ * and renamed into place only after its hash matched, so no partially written file is ever visible under its
+ * final name, and a rerun of the same session finds the parts it left (resume).
+ *
+ *  - Chunks of a multi-chunk file are written at their offsets through a small cache of open descriptors.
+ *  - A file that is exactly one chunk (most files of a source tree) is written whole in libuv's pool: open,
+ *    write, mode, mtime, stat, close, rename, many files at once (bounded by files and bytes in flight), so the
+ *    disk's create and rename latency is not paid one file at a time on the thread that verifies chunks.
+ *    `writeWhole` returns a promise when the queue is full: the puller waits before it takes more replies.
+ *  - `finish` completes a part file written in place: size, whole-file hash, mode, mtime; the rename is queued
+ *    in libuv's pool (on ext4 a rename over an old version starts the new file's writeback: ~1-5 ms each).
+ * `settle` waits for every queued write and rename and throws the first failure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { hashFd } from './local-files.ts';
+
+export function partName(finalPath: string, sid: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
+}
+
+/** What a finished file looks like on disk (for the file index). */
+export interface WrittenFile { size: number; mtimeMs: number; ino: number }
+
+export interface FileMeta {
+  /** The manifest's path (for messages). */
+  path: string;
+  size: number;
+  mode: number;
+  mtimeMs: number;
+  hash: Uint8Array;
+}
+
+const FD_CACHE = 128;
+const WHOLE_FILES_IN_FLIGHT = 64;
+const WHOLE_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+
+export class PartFiles {
+  private readonly sid: string;
+  private readonly finalOf: (slot: number) => string;
+  private readonly fds = new Map<number, number>();
+  private readonly renames: Promise<void>[] = [];
+  private failure: unknown;
+  private inFlight = 0;
+  private bytesInFlight = 0;
+  private room: Array<() => void> = [];
+
+  constructor(sid: string, finalOf: (slot: number) => string) {
+    this.sid = sid;
+    this.finalOf = finalOf;
+  }
+
+  partOf(slot: number): string {
+    return partName(this.finalOf(slot), this.sid);
+  }
+
+  hasOpen(slot: number): boolean {
+    return this.fds.has(slot);
+  }
+
+  /** The part file's descriptor, created if needed (never through a planted link). */
+  fdOf(slot: number): number {
+    let fd = this.fds.get(slot);
+    if (fd !== undefined) return fd;
+    const part = this.partOf(slot);
+    try {
+      const st = fs.lstatSync(part, { throwIfNoEntry: false });
+      if (st && !st.isFile()) fs.rmSync(part, { recursive: true, force: true });
+      fd = fs.openSync(part, fs.constants.O_RDWR | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+    } catch (e) {
+      throw fromSystemError(e, part, 'write');
+    }
+    if (this.fds.size >= FD_CACHE) {
+      const [k, v] = this.fds.entries().next().value as [number, number];
+      fs.closeSync(v);
+      this.fds.delete(k);
+    }
+    this.fds.set(slot, fd);
+    return fd;
+  }
+
+  writeAt(slot: number, data: Uint8Array, offset: number): void {
+    const fd = this.fdOf(slot);
+    try {
+      let off = 0;
+      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off, offset + off);
+    } catch (e) {
+      throw fromSystemError(e, this.partOf(slot), 'write');
+    }
+  }
+
+  /**
+   * Completes a part file written in place: truncated to size, hash checked (`knownHash` when the bytes were
+   * verified as they were written), mode and mtime set; the rename is queued. Returns the file's stat.
+   */
+  finish(slot: number, meta: FileMeta, knownHash?: Uint8Array): WrittenFile {
+    const final = this.finalOf(slot);
+    const part = this.partOf(slot);
+    const fd = this.fdOf(slot); // creates the (empty) part file of a file without chunks
+    try {
+      if (fs.fstatSync(fd).size > meta.size) fs.ftruncateSync(fd, meta.size);
+      const h = knownHash ? Buffer.from(knownHash) : hashFd(fd, meta.size);
+      if (!h.equals(Buffer.from(meta.hash))) {
+        this.forget(slot);
+        fs.rmSync(part, { force: true });
+        throw new WarpError(ErrorCodes.FILE_HASH_MISMATCH, `${meta.path}: the assembled file does not match its hash; it was not written (run the command again)`, { details: { path: meta.path } });
+      }
+      fs.fchmodSync(fd, meta.mode & 0o7777);
+      fs.futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+      const st = fs.fstatSync(fd); // inode and mtime survive the rename
+      this.forget(slot);
+      this.renames.push(fs.promises.rename(part, final).catch((err: unknown) => { this.failure ??= fromSystemError(err, final, 'write'); }));
+      return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    } catch (err) {
+      throw fromSystemError(err, final, 'write');
+    }
+  }
+
+  /**
+   * Writes a whole file whose bytes were verified against its hash (a one-chunk file) in libuv's pool, then
+   * renames it into place and calls `done`. Resolves at once unless the queue is full.
+   */
+  writeWhole(slot: number, data: Uint8Array, meta: FileMeta, done: (st: WrittenFile) => void): Promise<void> | undefined {
+    this.throwIfFailed();
+    this.inFlight++;
+    this.bytesInFlight += data.length;
+    void this.wholeJob(slot, data, meta).then(done).catch((e: unknown) => { this.failure ??= e; }).finally(() => {
+      this.inFlight--;
+      this.bytesInFlight -= data.length;
+      const r = this.room;
+      this.room = [];
+      for (const f of r) f();
+    });
+    if (this.inFlight < WHOLE_FILES_IN_FLIGHT && this.bytesInFlight < WHOLE_BYTES_IN_FLIGHT) return undefined;
+    return new Promise((r) => this.room.push(r));
+  }
+
+  private async wholeJob(slot: number, data: Uint8Array, meta: FileMeta): Promise<WrittenFile> {
+    const part = this.partOf(slot);
+    const final = this.finalOf(slot);
+    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
+    let h: fs.promises.FileHandle;
+    try {
+      h = await fs.promises.open(part, flags, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw fromSystemError(e, part, 'write');
+      await fs.promises.rm(part, { recursive: true, force: true }); // a planted link: never written through
+      h = await fs.promises.open(part, flags, 0o600).catch((e2: unknown) => { throw fromSystemError(e2, part, 'write'); });
+    }
+    let st: fs.Stats;
+    try {
+      let off = 0;
+      while (off < data.length) off += (await h.write(data, off, data.length - off, off)).bytesWritten;
+      await h.chmod(meta.mode & 0o7777);
+      await h.utimes(meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+      st = await h.stat();
+    } catch (e) {
+      throw fromSystemError(e, part, 'write');
+    } finally {
+      await h.close().catch(() => {});
+    }
+    await fs.promises.rename(part, final).catch((e: unknown) => { throw fromSystemError(e, final, 'write'); });
+    return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  }
+
+  /** Waits for every queued whole-file write and rename; throws the first failure. */
+  async settle(): Promise<void> {
+    await this.drain();
+    this.throwIfFailed();
+  }
+
+  /** Waits until nothing is being written or renamed (failures are kept for `settle`). */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0) await new Promise<void>((r) => this.room.push(r));
+    await Promise.all(this.renames.splice(0));
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Closes every cached descriptor (part files stay for a rerun). */
+  closeAll(): void {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
+  }
+
+  private forget(slot: number): void {
+    const fd = this.fds.get(slot);
+    if (fd === undefined) return;
+    fs.closeSync(fd);
+    this.fds.delete(slot);
+  }
+}
