@@ -10,12 +10,24 @@
 import type { Stream } from '@libp2p/interface';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { FrameParser, encodeFrame, encodeFrameHead, errorFrame, protocolError, remoteError, type Frame } from './frames.ts';
+import type { PeerBudget } from './budget.ts';
 import { WIRE, type AnswerOf, type ErrorHeader, type FrameTable, type ProtocolId, type RequestOf } from './wire.ts';
 
 /** Send-buffer high-water mark: enough to keep QUIC and yamux busy, small enough to bound memory. */
 const HIGH_WATER = 4 * 1024 * 1024;
 /** libp2p resets a stream whose buffers exceed these; our windows keep far below them. */
 const MAX_BUFFER = 512 * 1024 * 1024;
+/** Frames received and not yet read, per stream: far above what any conversation of the protocol leaves. */
+export const MAX_QUEUED_FRAMES = 256;
+/** A peer that reads nothing of what is sent for this long is given up (its stream is reset). */
+const WRITE_STALL_MS = 60_000;
+/** What a queued frame costs besides its payload (header object, bookkeeping), for the read budget. */
+const FRAME_COST = 512;
+
+export interface ChannelOptions {
+  /** The node's memory budget (listening nodes): frames from the peer reserve their bytes here until read. */
+  budget?: PeerBudget;
+}
 
 type Header = { t: string };
 type NotError<In extends Header> = Exclude<In['t'], 'error'>;
@@ -28,12 +40,20 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   private waiter?: { resolve: (f: Frame<In> | null) => void; reject: (e: unknown) => void };
   private ended = false;
   private failure?: unknown;
+  private readonly budget?: PeerBudget;
+  /** Read budget this channel holds (frames queued or arriving); given back as frames are read, all of it at close. */
+  private held = 0;
+  /** Answers still owed to requests this side sent (-1: not counted); an answer beyond them is refused. */
+  private owed = -1;
+  private payloadCap = Infinity;
 
   /** `incoming`: the frames the other side may send (wire.ts); see `accepted` and `opened` for the typed forms. */
-  constructor(stream: Stream, peer: string, incoming: FrameTable) {
+  constructor(stream: Stream, peer: string, incoming: FrameTable, o: ChannelOptions = {}) {
     this.stream = stream;
     this.peer = peer;
-    this.parser = new FrameParser<In>(incoming);
+    this.budget = o.budget;
+    this.parser = new FrameParser<In>(incoming, undefined, (pl) => this.admit(pl));
+    const untrack = o.budget?.track(peer, stream);
     stream.maxReadBufferLength = MAX_BUFFER;
     stream.maxWriteBufferLength = MAX_BUFFER;
     stream.addEventListener('message', (ev) => {
@@ -44,11 +64,13 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
         else for (const piece of d) this.parser.push(piece);
         for (let f = this.parser.next(); f; f = this.parser.next()) this.deliver(f);
       } catch (e) {
-        // A malformed frame: say why in an error frame, then close; nothing more is read from this stream.
+        // A malformed frame: say why in an error frame, then close; nothing more is read from this stream, and
+        // shortly after it is reset so that a peer still sending is stopped, not read into the void.
         this.fail(e);
         try {
           stream.send(encodeFrame(errorFrame(e)));
           stream.close().catch(() => {});
+          setTimeout(() => { try { stream.abort(e as Error); } catch { /* closed */ } }, 500).unref();
         } catch {
           try { stream.abort(e as Error); } catch { /* already closed */ }
         }
@@ -56,9 +78,49 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     });
     stream.addEventListener('remoteCloseWrite', () => this.end());
     stream.addEventListener('close', (ev) => {
+      // Whatever is still queued may be read, but no longer counts against the peer.
+      this.budget?.release(peer, this.held);
+      this.held = 0;
+      untrack?.();
       if (ev.error && !this.ended) this.fail(new WarpError(ErrorCodes.PEER_UNREACHABLE, `the connection to ${peer} was lost (${ev.error.message})`, { cause: ev.error }));
       else this.end();
     });
+  }
+
+  /**
+   * Counts the answers owed to this side's requests (a chunk lane: one `chunk` or `miss` per id asked for) and
+   * caps each answer's payload: an answer nobody asked for, or a larger one, is E_PROTOCOL. Bounds what a
+   * peer can make this side hold on a stream it opened by what this side asked.
+   */
+  expectAnswers(n: number, maxPayload?: number): void {
+    this.owed = Math.max(0, this.owed) + n;
+    if (maxPayload !== undefined) this.payloadCap = maxPayload;
+  }
+
+  /** A frame's header arrived announcing `pl` payload bytes: may it be kept? (Throws E_PROTOCOL if not.) */
+  private admit(pl: number): void {
+    if (this.owed >= 0) {
+      if (this.owed === 0) throw protocolError('an answer nobody asked for');
+      if (pl > this.payloadCap) throw protocolError(`an answer of ${pl} bytes where at most ${this.payloadCap} were asked for`);
+      this.owed--;
+    }
+    if (this.frames.length >= MAX_QUEUED_FRAMES) throw protocolError(`more than ${MAX_QUEUED_FRAMES} frames sent and not yet read`);
+    if (!this.budget) return;
+    const cost = pl + FRAME_COST;
+    if (!this.budget.reserve(this.peer, cost)) {
+      throw protocolError(`a frame of ${pl} bytes would pass what this listener holds for a peer (${this.budget.limits.readPerPeer >> 20} MiB, ${this.budget.limits.readTotal >> 20} MiB for all peers); wait for answers before sending more`);
+    }
+    this.held += cost;
+  }
+
+  /** A frame leaves this channel (read, or taken out of band): its budget goes back. */
+  private handOut(f: Frame<In>): Frame<In> {
+    if (this.budget && this.held > 0) {
+      const cost = Math.min(this.held, f.p.length + FRAME_COST);
+      this.held -= cost;
+      this.budget.release(this.peer, cost);
+    }
+    return f;
   }
 
   /**
@@ -68,11 +130,11 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   intercept?: (f: Frame<In>) => boolean;
 
   private deliver(f: Frame<In>): void {
-    if (this.intercept?.(f)) return;
+    if (this.intercept?.(f)) { this.handOut(f); return; }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
-      w.resolve(f);
+      w.resolve(this.handOut(f));
     } else this.frames.push(f);
   }
 
@@ -100,7 +162,7 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   /** The next frame, or null when the peer closed its side cleanly. */
   read(): Promise<Frame<In> | null> {
     const f = this.frames.shift();
-    if (f) return Promise.resolve(f);
+    if (f) return Promise.resolve(this.handOut(f));
     if (this.failure) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve(null);
     return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
@@ -124,7 +186,38 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     } catch (e) {
       throw this.failure ?? new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, { cause: e });
     }
-    while (s.writeBufferLength > HIGH_WATER && s.status === 'open') await drained(s);
+    await this.paced();
+  }
+
+  /** Waits while this side holds too much unsent. */
+  private async paced(): Promise<void> {
+    const s = this.stream;
+    // This stream, and (listening nodes) all of this peer's streams together: a peer that asks on many streams
+    // and reads on none. Tiny frames cost far more memory queued than their bytes, so the peer's limit is low.
+    const full = (): boolean => s.writeBufferLength > HIGH_WATER || (this.budget !== undefined && s.writeBufferLength > 0 && this.budget.writeFull(this.peer));
+    if (!full()) return;
+    const since = Date.now();
+    while (full() && s.status === 'open') {
+      if (Date.now() - since > WRITE_STALL_MS) {
+        const e = new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} read nothing for ${WRITE_STALL_MS / 1000} s`);
+        this.fail(e);
+        this.abort(e.message);
+        throw e;
+      }
+      await drained(s);
+    }
+  }
+
+  /** Several payload-less frames in one message (one buffer, one send). */
+  async writeAll(headers: Out[]): Promise<void> {
+    if (headers.length === 0) return;
+    const s = this.stream;
+    try {
+      s.send(Buffer.concat(headers.map((h) => encodeFrameHead(h))));
+    } catch (e) {
+      throw this.failure ?? new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, { cause: e });
+    }
+    await this.paced();
   }
 
   async writeError(e: unknown): Promise<void> {
@@ -152,12 +245,12 @@ export type Accepted<P extends ProtocolId> = Channel<RequestOf<P>, AnswerOf<P>>;
 /** A channel on a stream this side opened: it sends the protocol's requests and reads the answers. */
 export type Opened<P extends ProtocolId> = Channel<AnswerOf<P>, RequestOf<P>>;
 
-export function acceptedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P): Accepted<P> {
-  return new Channel(stream, peer, WIRE[protocol].requests);
+export function acceptedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P, o?: ChannelOptions): Accepted<P> {
+  return new Channel(stream, peer, WIRE[protocol].requests, o);
 }
 
-export function openedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P): Opened<P> {
-  return new Channel(stream, peer, WIRE[protocol].answers);
+export function openedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P, o?: ChannelOptions): Opened<P> {
+  return new Channel(stream, peer, WIRE[protocol].answers, o);
 }
 
 /** Waits for 'drain' (or a short timer: some muxers drain without an event while closing). */

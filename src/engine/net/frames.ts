@@ -26,6 +26,9 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 /** The largest payload: a 64 MiB chunk (CHUNK_SIZE_LIMITS.max) plus zstd's worst-case expansion, or a manifest. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
+/** Payloads from this size on are gathered into one buffer as they arrive. */
+const GATHER_BYTES = 1024 * 1024;
+
 /** A header as decoded, before its schema is checked (what an untyped parser gives: tests, tools). */
 export type FrameHeader = { t: string } & Record<string, unknown>;
 
@@ -103,21 +106,22 @@ export class FrameParser<H = FrameHeader> {
   private length = 0;
   private readonly maxPayload: number;
   private readonly table?: FrameTable;
-  /** The header of the frame whose payload is still arriving. */
-  private pending?: { h: H; pl: number };
+  private readonly admit?: (payloadLength: number) => void;
+  /** The header of the frame whose payload is still arriving (a large payload is gathered into `buf` as it comes). */
+  private pending?: { h: H; pl: number; buf?: Buffer; filled: number };
 
-  constructor(table?: FrameTable, maxPayload = MAX_PAYLOAD_BYTES) {
+  /**
+   * `admit` is told each accepted header's payload length before a payload byte is kept; it throws to refuse
+   * the frame (a memory budget).
+   */
+  constructor(table?: FrameTable, maxPayload = MAX_PAYLOAD_BYTES, admit?: (payloadLength: number) => void) {
     this.table = table;
     this.maxPayload = maxPayload;
+    this.admit = admit;
   }
 
   get buffered(): number {
-    return this.length;
-  }
-
-  /** Payload bytes the frame in progress still announces beyond what is buffered (what more it will take). */
-  get expected(): number {
-    return this.pending ? Math.max(0, this.pending.pl - this.length) : 0;
+    return this.length + (this.pending?.filled ?? 0);
   }
 
   push(data: Uint8Array): void {
@@ -139,18 +143,46 @@ export class FrameParser<H = FrameHeader> {
       if (this.length < PREFIX_BYTES + hl) return undefined;
       this.take(PREFIX_BYTES);
       const raw = decodeHeader(this.take(hl));
-      this.pending = { h: (this.table ? checkHeader(this.table, raw, pl) : raw) as H, pl };
+      const h = (this.table ? checkHeader(this.table, raw, pl) : raw) as H;
+      this.admit?.(pl);
+      this.pending = { h, pl, filled: 0 };
     }
-    const { h, pl } = this.pending;
-    if (this.length < pl) return undefined;
+    const f = this.pending;
+    // A large payload still arriving is moved into its own buffer piece by piece (one copy, and the pieces go),
+    // instead of being kept as pieces and joined at the end (which would hold it twice).
+    if (f.pl >= GATHER_BYTES && this.length < f.pl - f.filled) {
+      f.buf ??= Buffer.allocUnsafe(f.pl);
+      const n = this.length;
+      this.moveInto(f.buf, f.filled, n);
+      f.filled += n;
+      return undefined;
+    }
+    if (this.length < f.pl - f.filled) return undefined;
     this.pending = undefined;
-    const p = pl === 0 ? new Uint8Array(0) : this.take(pl);
-    return { h, p };
+    if (f.buf) {
+      this.moveInto(f.buf, f.filled, f.pl - f.filled);
+      return { h: f.h, p: f.buf };
+    }
+    return { h: f.h, p: f.pl === 0 ? new Uint8Array(0) : this.take(f.pl) };
   }
 
   private peek(n: number): Uint8Array {
     if (this.pieces[0].length >= n) return this.pieces[0];
     return this.join(n, false);
+  }
+
+  /** Moves the next `n` buffered bytes into `dst` at `at`, dropping the pieces they came in. */
+  private moveInto(dst: Buffer, at: number, n: number): void {
+    while (n > 0) {
+      const p = this.pieces[0];
+      const k = Math.min(p.length, n);
+      dst.set(k === p.length ? p : p.subarray(0, k), at);
+      at += k;
+      n -= k;
+      this.length -= k;
+      if (k === p.length) this.pieces.shift();
+      else this.pieces[0] = p.subarray(k);
+    }
   }
 
   private take(n: number): Uint8Array {

@@ -15,6 +15,8 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts';
 import { acceptedChannel, openedChannel, type Accepted, type Opened } from './channel.ts';
 import { errorFrame } from './frames.ts';
+import { PeerBudget } from './budget.ts';
+import { ConnectionGate } from './gate.ts';
 import type { Identity } from './identity.ts';
 import { tuneQuicReads } from './quic-tuning.ts';
 import type { ErrorHeader, ProtocolId } from './wire.ts';
@@ -35,6 +37,16 @@ export interface NodeOptions {
 
 export type ChannelHandler<P extends ProtocolId> = (ch: Accepted<P>, conn: Connection) => Promise<void> | void;
 
+/**
+ * Streams one connection may open per protocol (a fetch or a push uses one control stream and at most 64 chunk
+ * lanes); a peer cannot open thousands of streams, each with its own buffers.
+ */
+const INBOUND_STREAMS: Record<ProtocolId, number> = {
+  '/warp/ctl/1.0.0': 16,
+  '/warp/chunks/1.0.0': 128,
+  '/warp/stream/1.0.0': 8,
+  '/warp/pair/1.0.0': 2,
+};
 const MAX_STREAMS = 1024;
 
 /**
@@ -55,13 +67,20 @@ export class WarpNode {
   readonly libp2p: Libp2p;
   readonly peerId: string;
   private readonly isTrusted: (peerId: string) => boolean;
-  /** Refusals of unpaired peers, for the listener's log. */
+  /** Refusals of unpaired peers' streams, for the listener's log. */
   onRefused?: (peerId: string, protocol: string) => void;
+  /** Who may hold a connection (listening nodes only): its refusals and counts. */
+  readonly gate?: ConnectionGate;
+  /** What peers may make this node hold in memory (listening nodes only). */
+  readonly budget?: PeerBudget;
 
-  private constructor(libp2p: Libp2p, peerId: string, isTrusted: (p: string) => boolean) {
+  private constructor(libp2p: Libp2p, peerId: string, isTrusted: (p: string) => boolean, gate?: ConnectionGate) {
     this.libp2p = libp2p;
     this.peerId = peerId;
     this.isTrusted = isTrusted;
+    this.gate = gate;
+    gate?.attach(libp2p);
+    if (gate) this.budget = new PeerBudget();
   }
 
   static async create(o: NodeOptions): Promise<WarpNode> {
@@ -73,16 +92,21 @@ export class WarpNode {
       if (transports.includes('quic')) listen.push(`/${proto}/${o.listen.host}/udp/${o.listen.port}/quic-v1`);
       if (transports.includes('tcp')) listen.push(`/${proto}/${o.listen.host}/tcp/${o.listen.port}`);
     }
+    const gate = o.listen ? new ConnectionGate(o.isTrusted) : undefined;
     let node: Libp2p;
     try {
       node = await createLibp2p({
         privateKey: o.identity.privateKey,
         addresses: { listen },
-        transports: [quic(QUIC_TUNING), tcp({ inboundSocketInactivityTimeout: 0, outboundSocketInactivityTimeout: 0 })],
+        // A TCP socket silent for 2 minutes is gone (yamux pings every 30 s on a live one); QUIC has its idle timeout.
+        transports: [quic(QUIC_TUNING), tcp({ inboundSocketInactivityTimeout: 120_000, outboundSocketInactivityTimeout: 0 })],
         connectionEncrypters: [tls()],
         streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS, streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 } })],
         peerDiscovery: o.mdns ? [mdns()] : [],
-        connectionManager: { maxConnections: 64, inboundConnectionThreshold: 64 },
+        // The gate caps handshakes per address and unpaired connections; libp2p's own per-host rate limit would
+        // refuse a paired peer behind the same address as a flood, so it is set above the gate's caps.
+        connectionGater: gate?.gater(),
+        connectionManager: { maxConnections: 256, maxIncomingPendingConnections: 256, inboundConnectionThreshold: 10_000, inboundUpgradeTimeout: 5_000 },
       });
     } catch (e) {
       const msg = (e as Error).message;
@@ -93,7 +117,7 @@ export class WarpNode {
     }
     // The first listen can report a bound port only after start; the TCP listener reuses QUIC's port number
     // when the caller asked for 0, so one number describes the listener.
-    return new WarpNode(node, o.identity.peerId, o.isTrusted);
+    return new WarpNode(node, o.identity.peerId, o.isTrusted, gate);
   }
 
   /** Listening addresses, each with /p2p/<id>. */
@@ -118,13 +142,13 @@ export class WarpNode {
         await refuse(acceptedChannel(stream, peer, protocol), conn, peer, this.peerId);
         return;
       }
-      const ch = acceptedChannel(stream, peer, protocol);
+      const ch = acceptedChannel(stream, peer, protocol, { budget: this.budget });
       try {
         await handler(ch, conn);
       } catch (e) {
         await ch.writeError(e);
       }
-    }, { maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS });
+    }, { maxInboundStreams: INBOUND_STREAMS[protocol], maxOutboundStreams: MAX_STREAMS });
   }
 
   /**
@@ -180,6 +204,7 @@ export class WarpNode {
   }
 
   async stop(): Promise<void> {
+    this.gate?.stop();
     try { await this.libp2p.stop(); } catch { /* stopping anyway */ }
   }
 }

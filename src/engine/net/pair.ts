@@ -50,6 +50,11 @@ export async function answerPairing(ch: Accepted<Pair>, self: string, st: PairSe
   }
   st.done = true;
   await ch.write({ t: 'paired', proof: pairProof(st.code, 'ack', self, peer) });
+  // Linger until the dialler has read the answer and closed its side: the caller stops its node next, which
+  // can cut the connection before `paired` arrives (seen under load).
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ch.read().catch(() => null), new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000); })]);
+  clearTimeout(timer);
   await ch.close();
   return peer;
 }

@@ -175,7 +175,9 @@ const chunks = {
     error: errorFrame,
   },
   answers: {
-    chunk: frame({ i: integer({ min: 0, max: 0xffff }), c: integer({ min: 0, max: 255 }), r: integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }) }, CHUNK_SIZE_LIMITS.max),
+    // Compressed only when it shrinks: the payload is never larger than the raw size.
+    chunk: frame({ i: integer({ min: 0, max: 0xffff }), c: integer({ min: 0, max: 255 }), r: integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }) }, CHUNK_SIZE_LIMITS.max,
+      (h, n) => (n <= h.r ? undefined : `its payload (${n} bytes) is larger than its raw size ${h.r}`)),
     miss: frame({ i: integer({ min: 0, max: 0xffff }), code: text(64) }),
     error: errorFrame,
   },

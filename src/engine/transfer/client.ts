@@ -119,7 +119,7 @@ export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<Rece
     const manifest = Manifest.decode(f.p, `the manifest from ${link.peer}`);
     const root = f.h.root;
     if (manifest.merkleRoot.toString('hex') !== root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
-    const source = new RemoteSource(link.node, link.conn, f.h.sid, link.neg.streams);
+    const source = new RemoteSource(link.node, link.conn, f.h.sid, link.neg.streams, { maxChunk: manifest.chunking.maxSize, signal: o.signal });
     const pause = o.pause;
     const unwatch = pause?.onChange((paused) => o.onEvent?.({ type: 'transfer.paused', session: sid, paused }));
     const r = await receiveTree({
@@ -267,6 +267,7 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
       for (let left = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0); left > 0;) {
         const n = Math.min(left, MAX_PROBE_BLOCKS);
         left -= n;
+        ch.expectAnswers(n);
         await ch.write({ t: 'probe', n });
         for (let i = 0; i < n; i++) { const f = await ch.expect('probe data', 'chunk'); got += f.p.length; }
       }

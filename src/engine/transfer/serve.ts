@@ -80,10 +80,14 @@ export class ChunkServer {
         }
         const n = h.n;
         const s = this.sessions.get(h.sid);
+        if (!s || s.peer !== ch.peer) {
+          // Not this peer's session: every id is a miss, sent as one write (not n small ones).
+          await ch.writeAll(Array.from({ length: n }, (_, i) => ({ t: 'miss' as const, i, code: ErrorCodes.SESSION_NOT_FOUND })));
+          continue;
+        }
         if (this.shaper?.onRequest) await this.shaper.onRequest();
         for (let i = 0; i < n; i++) {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
-          if (!s || s.peer !== ch.peer) { await ch.write({ t: 'miss', i, code: ErrorCodes.SESSION_NOT_FOUND }); continue; }
           const place = s.tree.locate(id);
           const data = place ? files.read(place.abs, place.offset, place.length) : undefined;
           if (!data || !blake3(data).equals(id)) { await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE }); continue; }

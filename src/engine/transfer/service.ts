@@ -75,6 +75,7 @@ export class TransferService {
   async start(): Promise<void> {
     const { node } = this.o;
     node.onRefused = (peer, proto) => this.o.onLog?.(`refused ${peer} (${proto}): not paired`);
+    if (node.gate) node.gate.onRefused = (who, why) => this.o.onLog?.(`refused a connection from ${who}: ${why}`);
     await node.handle(PROTOCOLS.control, (ch, conn) => this.control(ch, conn));
     await node.handle(PROTOCOLS.chunks, (ch) => this.chunks.serve(ch));
   }
@@ -163,11 +164,13 @@ export class TransferService {
     const mirror = mirrorOptionsOf(h.mirror);
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
     let lastSent = 0;
-    const source = new RemoteSource(o.node, conn, sid, streams);
     // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).
     const pause = new PauseController();
     const cancel = new AbortController();
+    const source = new RemoteSource(o.node, conn, sid, streams, { maxChunk: manifest.chunking.maxSize, signal: cancel.signal });
+    const stall = new StallWatch(pause, () => cancel.abort());
     const onEvent = (e: TransferEvent): void => {
+      stall.saw(e.type);
       o.onEvent?.(e);
       // The sender sees the receiver's view: manifest summary, progress (10 Hz: the UI charts it at >= 4 Hz), pauses, errors.
       if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 100) || e.type === 'transfer.chunk-rejected' || e.type === 'transfer.paused') {
@@ -186,10 +189,18 @@ export class TransferService {
       else return false;
       return true;
     };
+    // The decoded manifest stays in memory for the whole push: it keeps its bytes of this peer's read budget.
+    const budget = o.node.budget;
+    if (budget && !budget.reserve(ch.peer, payload.length)) {
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `this listener is busy: it already holds as much as it allows for ${ch.peer} (or for all peers); try again when a transfer has finished`);
+    }
     try {
       const r = await receiveTree({
         manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
         signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent, mirror,
+      }).catch((e: unknown) => {
+        if (stall.stalled) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${ch.peer} sent no chunk for ${Math.round(PUSH_STALL_MS / 1000)} s: the transfer is abandoned (its part files stay for a rerun)`, { cause: e });
+        throw e;
       });
       // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
@@ -198,6 +209,42 @@ export class TransferService {
       trace('listen: done sent');
     } finally {
       ch.intercept = undefined;
+      stall.stop();
+      budget?.release(ch.peer, payload.length);
     }
+  }
+}
+
+/** How long a push may go without a chunk (not counting pauses) before the listener gives up on it. */
+const PUSH_STALL_MS = Number(process.env.WARP_PUSH_STALL_MS) || 60_000;
+
+/**
+ * Ends a push whose sender stops answering: from the manifest summary on (the pull starts), every chunk,
+ * rejection or progress event is a sign of life; time paused by the sender does not count.
+ */
+class StallWatch {
+  stalled = false;
+  private last = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(pause: PauseController, onStall: () => void) {
+    this.timer = setInterval(() => {
+      if (this.last === 0) return;
+      if (pause.paused) { this.last = Date.now(); return; }
+      if (Date.now() - this.last > PUSH_STALL_MS) {
+        this.stalled = true;
+        this.stop();
+        onStall();
+      }
+    }, Math.min(1000, PUSH_STALL_MS / 4));
+    this.timer.unref();
+  }
+
+  saw(type: TransferEvent['type']): void {
+    if (type === 'transfer.manifest' || type === 'transfer.chunk' || type === 'transfer.progress' || type === 'transfer.chunk-rejected') this.last = Date.now();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }

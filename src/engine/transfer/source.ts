@@ -29,6 +29,13 @@ export interface ChunkSource {
   openLane(): Promise<ChunkLane>;
 }
 
+export interface RemoteSourceOptions {
+  /** The largest chunk of the tree pulled: a reply above it is refused as it arrives. */
+  maxChunk?: number;
+  /** Cancels the pull: lanes still waiting for replies are closed. */
+  signal?: AbortSignal;
+}
+
 /** A peer serving a session over `/warp/chunks/1` streams on an open connection. */
 export class RemoteSource implements ChunkSource {
   readonly name: string;
@@ -36,22 +43,31 @@ export class RemoteSource implements ChunkSource {
   private readonly node: WarpNode;
   private readonly conn: Connection;
   private readonly sid: string;
+  private readonly o: RemoteSourceOptions;
 
-  constructor(node: WarpNode, conn: Connection, sid: string, lanes: number) {
+  constructor(node: WarpNode, conn: Connection, sid: string, lanes: number, o: RemoteSourceOptions = {}) {
     this.node = node;
     this.conn = conn;
     this.sid = sid;
     this.lanes = lanes;
+    this.o = o;
     this.name = conn.remotePeer.toString();
   }
 
   async openLane(): Promise<ChunkLane> {
     const ch = await this.node.open(this.conn, PROTOCOLS.chunks);
     const sid = this.sid;
+    const { maxChunk, signal } = this.o;
+    // A lane waiting for a reply that never comes ends when the transfer is cancelled (a stalled sender).
+    const onAbort = (): void => ch.abort('cancelled');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    ch.stream.addEventListener('close', () => signal?.removeEventListener('abort', onAbort), { once: true });
     return {
       async request(ids) {
         const payload = Buffer.allocUnsafe(ids.length * 32);
         ids.forEach((id, i) => payload.set(id, i * 32));
+        // One answer per id, none larger than a chunk of this tree: what the peer may send on this lane.
+        ch.expectAnswers(ids.length, maxChunk);
         await ch.write({ t: 'get', sid, n: ids.length }, payload);
       },
       async next() {
