@@ -19,20 +19,16 @@ export function serviceDispatch(s: WarpService): IpcDispatch {
 }
 
 /**
- * A failure as the renderer sees it: the engine's WarpError code (or the daemon-level code it carries in
- * details, e.g. SYNC_UNAVAILABLE), BAD_REQUEST for invalid input, INTERNAL for anything unexpected (with the
- * message, which is all there is to act on).
+ * A failure as the renderer sees it: the engine's WarpError code, or the API-level code it carries in details
+ * (SYNC_UNAVAILABLE; BAD_REQUEST for the InputError of invalid input), INTERNAL for anything unexpected (with
+ * the message, which is all there is to act on).
  */
 export function toErrorDto(e: unknown): ErrorDto {
   if (isWarpError(e)) {
     const daemonCode = typeof e.details.code === 'string' ? e.details.code : undefined;
     return { code: daemonCode ?? e.code, message: e.message };
   }
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'BAD_REQUEST' || e.name === 'InputError') return { code: 'BAD_REQUEST', message: e.message };
-    return { code: 'INTERNAL', message: e.message || e.name };
-  }
+  if (e instanceof Error) return { code: 'INTERNAL', message: e.message || e.name };
   return { code: 'INTERNAL', message: String(e) };
 }
 

@@ -7,25 +7,20 @@
  *  2. then the rules only the desktop needs: paths on this machine (the table's `localPaths`) must be absolute (they are resolved here,
  *     never against main's working directory) and free of control characters, ids printable, schedule times
  *     real times, config keys "section.key" with plain values, and not both a password and a key file.
- * A failure throws an Error with code BAD_REQUEST naming the field. Pure; test/main/ipc-validate.test.ts.
+ * A failure throws an InputError (a WarpError answered as BAD_REQUEST) naming the field. Pure; test/main/ipc-validate.test.ts.
  */
 import path from 'node:path';
 import { InputError, type Schema } from '../engine/core/schema.ts';
 import type { IpcArgs, IpcMethod } from '../shared/ipc.ts';
 import { argForm, OPERATION_NAMES, OPERATIONS, type ArgForm, type OperationSpec } from '../shared/operations.ts';
 
-export interface IpcValidationError extends Error {
-  code: 'BAD_REQUEST';
-}
-
-export function isIpcValidationError(e: unknown): e is IpcValidationError {
-  return e instanceof Error && (e as Partial<IpcValidationError>).code === 'BAD_REQUEST';
+/** A refused IPC call: the same InputError (a WarpError answered as BAD_REQUEST) the HTTP API throws. */
+export function isIpcValidationError(e: unknown): e is InputError {
+  return e instanceof InputError;
 }
 
 function bad(at: string, message: string): never {
-  const err = new Error(`${at}: ${message}`) as IpcValidationError;
-  err.code = 'BAD_REQUEST';
-  throw err;
+  throw new InputError(at, message);
 }
 
 /** Longest path accepted (Linux PATH_MAX); the route schemas allow the same. */
@@ -39,12 +34,7 @@ export const IPC_ARG_FORMS = Object.fromEntries(OPERATION_NAMES.map((n) => [n, a
 
 function withSchema<T>(schema: Schema<T> | undefined, v: unknown, at: string): T {
   if (!schema) bad(at, 'has no input schema (internal)');
-  try {
-    return schema.parse(v, at, false);
-  } catch (e) {
-    if (e instanceof InputError) bad(e.field, e.message.slice(e.field.length + 2));
-    throw e;
-  }
+  return schema.parse(v, at, false);
 }
 
 function localPath(v: unknown, at: string): void {

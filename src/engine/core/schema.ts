@@ -18,11 +18,12 @@ export interface Schema<T = unknown> {
 }
 
 /** What a failed check throws; the server answers 400 with code BAD_REQUEST. */
-export class InputError extends Error {
+export class InputError extends WarpError {
   readonly field: string;
 
+  /** A WarpError like every other failure: E_USAGE, answered as 400 BAD_REQUEST (details.status, details.code). */
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+    super(ErrorCodes.USAGE, `${field}: ${message}`, { details: { status: 400, code: 'BAD_REQUEST', field } });
     this.name = 'InputError';
     this.field = field;
   }

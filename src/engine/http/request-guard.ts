@@ -13,18 +13,17 @@
  *
  * Both refusals are 403s with their own code, raised as `GuardError`s the server turns into responses.
  */
+import { ErrorCodes, WarpError } from '../core/errors.ts';
 import net from 'node:net';
 import os from 'node:os';
 
 export type AuthKind = 'bearer' | 'cookie' | 'query';
 
-export class GuardError extends Error {
-  readonly status = 403;
-  readonly code: 'FORBIDDEN_HOST' | 'FORBIDDEN_ORIGIN';
-
+export class GuardError extends WarpError {
+  /** A WarpError (E_USAGE) answered as 403 with its own code (details.status, details.code). */
   constructor(code: 'FORBIDDEN_HOST' | 'FORBIDDEN_ORIGIN', message: string) {
-    super(message);
-    this.code = code;
+    super(ErrorCodes.USAGE, message, { details: { status: 403, code } });
+    this.name = 'GuardError';
   }
 }
 

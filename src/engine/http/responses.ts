@@ -3,27 +3,20 @@
  * http-status.ts), and the bounded JSON body reader.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isWarpError } from '../core/errors.ts';
-import { InputError } from '../core/schema.ts';
+import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { httpStatusFor } from './http-status.ts';
-import { GuardError } from './request-guard.ts';
 
 const MAX_JSON_BODY = 1024 * 1024;
 
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-
+/** A failure met by the HTTP layer itself: a WarpError whose details carry its status and API code. */
+export class HttpError extends WarpError {
   constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
+    super(status >= 500 ? ErrorCodes.INTERNAL : ErrorCodes.USAGE, message, { details: { status, code } });
+    this.name = 'HttpError';
   }
 }
 
 export function errorResponse(e: unknown): { status: number; code: string; message: string } {
-  if (e instanceof HttpError || e instanceof GuardError) return { status: e.status, code: e.code, message: e.message };
-  if (e instanceof InputError) return { status: 400, code: 'BAD_REQUEST', message: e.message };
   if (isWarpError(e)) {
     const d = e.details as { status?: number; code?: string };
     return { status: httpStatusFor(e.code, d), code: d.code ?? e.code, message: e.message };

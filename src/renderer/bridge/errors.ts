@@ -1,12 +1,24 @@
-/** Turns whatever a transport rejects with into a BridgeError (an Error with a stable `code`). */
-import type { BridgeError } from '../../shared/bridge.ts';
+/**
+ * Turns whatever a transport rejects with into a BridgeError: the renderer's side of the engine's WarpError,
+ * made from the wire's ErrorDto. Its code is any code the engine or the daemon answers with (E_* codes, and
+ * API-level ones such as BAD_REQUEST or UNREACHABLE), so it is not typed to the engine's ErrorCode.
+ */
+import type { BridgeError as BridgeErrorShape } from '../../shared/bridge.ts';
+
+export class BridgeError extends Error implements BridgeErrorShape {
+  readonly code: string;
+  readonly status?: number;
+
+  constructor(code: string, message: string, status?: number) {
+    super(message);
+    this.name = 'BridgeError';
+    this.code = code;
+    if (status !== undefined) this.status = status;
+  }
+}
 
 export function bridgeError(code: string, message: string, status?: number): BridgeError {
-  const err = new Error(message) as BridgeError;
-  err.name = 'BridgeError';
-  err.code = code;
-  if (status !== undefined) err.status = status;
-  return err;
+  return new BridgeError(code, message, status);
 }
 
 /**
@@ -14,7 +26,8 @@ export function bridgeError(code: string, message: string, status?: number): Bri
  * "Error invoking remote method 'x': Error: [E_CODE] text". Recover the code when the preload did not.
  */
 export function normalizeError(err: unknown): BridgeError {
-  if (err instanceof Error && typeof (err as Partial<BridgeError>).code === 'string') return err as BridgeError;
+  if (err instanceof BridgeError) return err;
+  if (err instanceof Error && typeof (err as Partial<BridgeErrorShape>).code === 'string') return bridgeError((err as BridgeErrorShape).code, err.message, (err as BridgeErrorShape).status);
   const raw = err instanceof Error ? err.message : String(err);
   const stripped = raw.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
   const m = /^\[([A-Z][A-Z0-9_]+)\]\s*(.*)$/s.exec(stripped) ?? /^([A-Z][A-Z0-9_]{2,}):\s*(.*)$/s.exec(stripped);
