@@ -60,10 +60,10 @@ describe('format version 1 archives (written before units existed)', () => {
   });
 });
 
-/** 400 small text files (~12 MB raw): several units of many files each. */
+/** 1,200 small text files (~30 MB raw): several units of many files each. */
 function smallFiles(): TreeSpec {
   const spec: TreeSpec = {};
-  for (let i = 0; i < 400; i++) spec[`src/d${i % 7}/f${String(i).padStart(3, '0')}.c`] = pattern(20_000 + (i % 13) * 1000, i + 1, true);
+  for (let i = 0; i < 1200; i++) spec[`src/d${i % 7}/f${String(i).padStart(4, '0')}.c`] = pattern(20_000 + (i % 13) * 1000, i + 1, true);
   spec['src/big.bin'] = pattern(3_000_000, 999, false);
   return spec;
 }

@@ -98,7 +98,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     const counts = await addEntries(scan, builder, reader, progress, emit, opts.signal);
     await encoder.finish();
     reader.close();
-    const { manifest, plain } = await writeManifest(builder, sink, headerBytes, dataKey);
+    const manifest = await writeManifest(builder, sink, headerBytes, dataKey);
     await sink.commit();
     progress.flush();
 
@@ -109,7 +109,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
       archive: archiveName, bytesIn: progress.bytes, ...counts, chunkRefs: reader.chunkRefs, uniqueChunks: manifest.chunkCount, uniqueBytes,
       storedChunkBytes: encoder.storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
       compressionRatio: encoder.storedChunkBytes > 0 ? uniqueBytes / encoder.storedChunkBytes : 1, encrypted: Boolean(dataKey),
-      merkleRoot: manifest.merkleRoot.toString('hex'), contentId: blake3(plain).toString('hex'), elapsedSeconds, manifest,
+      merkleRoot: manifest.merkleRoot.toString('hex'), contentId: manifest.contentId().toString('hex'), elapsedSeconds, manifest,
     };
   } catch (e) {
     await encoder.settle();
@@ -160,13 +160,13 @@ async function addEntries(scan: ScanResult, builder: ManifestBuilder, reader: Ch
 }
 
 /** The manifest (compressed, sealed for encrypted archives) and the trailer that finds it. */
-async function writeManifest(builder: ManifestBuilder, sink: ByteSink, headerBytes: Buffer, dataKey: Uint8Array | undefined): Promise<{ manifest: Manifest; plain: Buffer }> {
+async function writeManifest(builder: ManifestBuilder, sink: ByteSink, headerBytes: Buffer, dataKey: Uint8Array | undefined): Promise<Manifest> {
   const manifest = builder.build();
   const manifestOffset = sink.bytesWritten;
-  const plain = manifest.encode();
+  const plain = manifest.encode({ elideChunkHashes: true });
   const compressed = zlib.zstdCompressSync(plain, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 } });
   const stored = dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.MANIFEST, 0), compressed, headerBytes) : compressed;
   await sink.write(stored);
   await sink.write(encodeTrailer({ manifestOffset, manifestLength: stored.length, manifestHash: blake3(stored) }));
-  return { manifest, plain };
+  return manifest;
 }

@@ -55,6 +55,7 @@ export async function streamFiles(reader: ArchiveReader, entries: Iterable<numbe
   const win = new Window(pool);
   let batch = new DecodeBatch(reader);
   let items: Item[] = [];
+  let outBytes = 0;
 
   const flush = (): void => {
     if (items.length === 0) return;
@@ -65,6 +66,7 @@ export async function streamFiles(reader: ArchiveReader, entries: Iterable<numbe
     promise.catch(() => {});
     win.queue.push({ items, units: batch.units, rawBytes: batch.rawBytes, promise, inWorker });
     items = [];
+    outBytes = 0;
     batch = new DecodeBatch(reader);
   };
   const full = (): boolean => batch.storedBytes >= BATCH_BYTES || batch.rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS;
@@ -106,13 +108,16 @@ export async function streamFiles(reader: ArchiveReader, entries: Iterable<numbe
         const chunk = refs[r];
         const u = units.unitOf(chunk);
         // Inside the file's loop: a large file spans batches, so memory stays bounded whatever its size.
-        if (!batch.has(u) && full()) {
+        // A new unit joins only a batch with room; a batch also closes on its output (chunks of a unit that
+        // dedup makes a file use many times: the unit is decoded again by the next batch).
+        if ((!batch.has(u) && full()) || items.length >= BATCH_ITEMS || outBytes >= BATCH_RAW_BYTES) {
           flush();
           while (win.queue.length >= win.max) await consumeNext();
         }
         batch.addUnit(u);
         const pos = batch.addOut(chunk);
         items.push({ entry: e, pos, slot: batch.slotOfOut(pos), raw: m.chunkRawSize(chunk), first: r === 0, last: r === refs.length - 1 });
+        outBytes += m.chunkRawSize(chunk);
       }
       if (refs.length === 0 && items.length >= BATCH_ITEMS) {
         flush();

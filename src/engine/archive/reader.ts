@@ -66,6 +66,7 @@ export class ArchiveReader {
         header: encodeHeader(header), dataBytes: trailer.manifestOffset - HEADER_BYTES,
       };
       const manifest = opts.manifestInWorker ? await loadStoredManifestInWorker(stored) : loadStoredManifest(stored);
+      if (header.version >= 2) manifest.restoreChunkHashes();
       const units = UnitTable.of(manifest, header.version, path);
       return new ArchiveReader(path, fd, size, header, trailer, manifest, units, keys);
     } catch (e) {

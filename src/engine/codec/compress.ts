@@ -32,7 +32,9 @@ export function compressChunk(raw: Uint8Array, level: LevelName): Compressed {
   const out = zlib.zstdCompressSync(raw, {
     // One call per chunk: a chunkSize covering the input avoids node:zlib's 16 KiB stepping (up to 40% faster).
     // Sized to the input (not a fixed minimum): a 64 KiB buffer per call for 100k tiny files was ~300 MB of churn.
-    chunkSize: raw.length + 1024,
+    // Half the input for a large one (units of several MiB; what passes the entropy check shrinks >= 2x):
+    // an output buffer the size of the input per call was most of a worker's peak memory.
+    chunkSize: raw.length <= 256 * 1024 ? raw.length + 1024 : (raw.length >>> 1) + 1024,
     // Telling zstd the input size lets it size its context to the chunk: without it every call set up a
     // full-window context, and 100k small files churned hundreds of MB of native memory.
     pledgedSrcSize: raw.length,
