@@ -138,4 +138,34 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
     for (const n of names) expect(known.some((k) => n === k || n.endsWith(`/${k}`) || k.endsWith(n)), n).toBe(true);
     await screenshotBoth(page, 'archive-damaged');
   });
+
+  it('errors read as plain words with an action, the raw code under Details', async () => {
+    const inspector = page.getByTestId('inspector');
+    const open = async (p: string) => {
+      await page.getByRole('textbox', { name: 'archive path' }).fill(p);
+      await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+    };
+    await open(path.join(work, 'no-such.warp'));
+    const note = inspector.getByRole('alert');
+    await expect.poll(() => note.innerText()).toMatch(/^Nothing is at that path\./);
+    expect(await note.getAttribute('data-code')).toBe('E_INPUT_NOT_FOUND');
+    expect(await note.locator('details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await note.locator('summary').click();
+    expect(await note.locator('details').innerText()).toContain('E_INPUT_NOT_FOUND');
+
+    // A locked archive asks for its password, and the password opens it.
+    const src = path.join(work, 'secret-src');
+    fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, 'secret.txt'), 'top secret\n');
+    const locked = path.join(work, 'locked.warp');
+    const { job } = await daemon!.api<{ job: string }>('POST', '/api/archive/create', { inputs: [src], output: locked, password: 'correct horse' });
+    await waitFor('the locked archive', async () => (await daemon!.api<{ status: string }>('GET', `/api/jobs/${job}`)).status === 'done', 30_000);
+    await open(locked);
+    await expect.poll(() => inspector.getByRole('alert').innerText()).toMatch(/^This archive is locked\. Enter its password/);
+    await inspector.getByRole('button', { name: 'Enter password' }).click();
+    await page.keyboard.type('correct horse');
+    await inspector.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe('1');
+    await screenshotBoth(page, 'archive-unlocked');
+  });
 });

@@ -3,7 +3,7 @@
  * scheduler backend is probed in the background. Returns a teardown for hot reload and tests.
  */
 import { getBridge } from './bridge/index.ts';
-import { errorText } from './bridge/errors.ts';
+import { errorLine } from './error-words.ts';
 import { createWebNotifier } from './notify.ts';
 import { schedulerBackend } from './sched/runtime.ts';
 import { useApp } from './store/app.ts';
@@ -18,7 +18,7 @@ export async function loadInitial(): Promise<void> {
   try {
     app.setInfo(await bridge.info());
   } catch (err) {
-    app.setInfo(undefined, errorText(err));
+    app.setInfo(undefined, errorLine(err));
     return;
   }
   const [jobs, swarm] = await Promise.allSettled([bridge.jobs.list(), bridge.swarm.status()]);

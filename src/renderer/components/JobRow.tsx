@@ -1,7 +1,7 @@
 /** One long operation with its progress, rate, ETA and a cancel button. */
 import type { ReactNode } from 'react';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine } from '../error-words.ts';
 import { formatBytes, formatDuration, formatRate } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { displayStatus, isActive, isMoving, type JobView } from '../store/jobs.ts';
@@ -13,7 +13,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
   const active = isActive(job);
   const moving = isMoving(job);
   const shown = displayStatus(job);
-  const cancel = () => bridge().jobs.cancel(job.id).catch((err) => useApp.getState().toast('error', errorText(err)));
+  const cancel = () => bridge().jobs.cancel(job.id).catch((err) => useApp.getState().toast('error', errorLine(err)));
   return (
     <div className="job" data-testid="job" data-job={job.id} data-kind={job.kind} data-status={job.status} data-outcome={shown}>
       <div className="job-title ellipsis"><Badge status={shown} /><span className="ellipsis" title={job.title}>{job.title}</span></div>

@@ -64,7 +64,7 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
         Runs the scheduler's simulator {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'}.
         {' '}This page's scheduler runs on the <b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend{scheduler.reason ? ` (${scheduler.reason})` : ''}.
       </p>
-      {error && <ErrorNote>{error}</ErrorNote>}
+      {error !== undefined && <ErrorNote error={error} />}
       {result && r && (
         <div className="stack" data-testid="plan-result" data-run={result.run} data-backend={result.backend} data-summary={JSON.stringify({ completionMs: r.completionMs, ticks: r.ticks, done: r.done, failovers: r.failovers, edges: r.edges.map((e) => [e.chunks, e.bytes]) })}>
           <div className="grid stats">

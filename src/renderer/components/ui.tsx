@@ -1,6 +1,8 @@
 /** Small building blocks every page uses, so the pages look alike. */
 import type { ReactNode } from 'react';
 import type { JobStatus } from '../../shared/events.ts';
+import { explainError, type ErrorAction } from '../error-words.ts';
+import { go } from '../route.ts';
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
@@ -68,9 +70,29 @@ export function Empty({ icon, title, children }: { icon?: string; title: string;
   );
 }
 
-export function ErrorNote({ children }: { children: ReactNode }) {
-  return <div className="error-note" role="alert">{children}</div>;
+/**
+ * A problem shown in place. Given an `error` (anything a bridge call threw), it says what happened and what to
+ * do in plain words (error-words.ts), offers the matching action when the page passes one (pairing and settings
+ * work anywhere), and keeps the raw code and message under "Details". Given text, it shows the text.
+ */
+export function ErrorNote({ children, error, actions }: { children?: ReactNode; error?: unknown; actions?: Partial<Record<ErrorAction, () => void>> }) {
+  if (error === undefined || error === null || typeof error === 'string') return <div className="error-note" role="alert">{children ?? (error as string | undefined)}</div>;
+  const x = explainError(error);
+  const run = x.action ? actions?.[x.action] ?? DEFAULT_ACTIONS[x.action] : undefined;
+  return (
+    <div className="error-note" role="alert" data-code={x.code}>
+      <b>{x.title}.</b> {x.hint}
+      {run && x.action && <> <button type="button" className="small" onClick={run}>{ACTION_LABELS[x.action]}</button></>}
+      {children}
+      <details className="error-details"><summary>Details</summary><code>{x.code}</code> {x.message}</details>
+    </div>
+  );
 }
+
+const ACTION_LABELS: Record<ErrorAction, string> = {
+  unlock: 'Enter password', verify: 'Show damaged files', pair: 'Trust this peer', retry: 'Try again', settings: 'Open Settings', 'sign-in': 'Sign in',
+};
+const DEFAULT_ACTIONS: Partial<Record<ErrorAction, () => void>> = { pair: () => go('peers'), settings: () => go('settings') };
 
 export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
   return (

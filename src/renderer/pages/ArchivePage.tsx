@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { ArchiveCreateResultDto, ArchiveInfoDto, ArchiveListResult } from '../../shared/bridge.ts';
 import { bridge, getBridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine, explainError } from '../error-words.ts';
 import { archiveNameFor, filesFromDataTransfer, filesFromList, type PickedFile } from '../components/drop-files.ts';
 import { JobRow } from '../components/JobRow.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
@@ -29,7 +29,7 @@ export function ArchivePage() {
   const jobs = useMemo(() => Object.values(jobsMap).filter(isArchive).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [jobsMap]);
   const [over, setOver] = useState(false);
   const [upload, setUpload] = useState<Upload>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [opened, setOpened] = useState<string>();
   const [openPath, setOpenPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
@@ -66,7 +66,7 @@ export function ArchivePage() {
         toast('info', `Uploaded ${files.length} files; archiving ${name}.warp`);
       } else setError('This host cannot receive files: drop them on the desktop app, or use `warp create`.');
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setUpload(undefined);
     }
@@ -100,7 +100,7 @@ export function ArchivePage() {
           <input ref={filesInput} type="file" multiple className="visually-hidden" data-testid="pick-files" onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
           <input ref={folderInput} type="file" multiple className="visually-hidden" data-testid="pick-folder" {...{ webkitdirectory: '' }} onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
         </div>
-        {error && <ErrorNote>{error}</ErrorNote>}
+        {error !== undefined && <ErrorNote error={error} />}
         {upload && (
           <Card title={`Uploading ${upload.name}`} testId="upload">
             <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
@@ -156,7 +156,7 @@ function openable(j: JobView): string | undefined {
 function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () => void }) {
   const [info, setInfo] = useState<ArchiveInfoDto>();
   const [list, setList] = useState<ArchiveListResult>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [password, setPassword] = useState('');
   const [target, setTarget] = useState('');
   const [busy, setBusy] = useState<string>();
@@ -176,13 +176,14 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
       setList(l);
       if (!target && home) setTarget(joinPath(joinPath(home, 'extracted'), (archive.split(/[\\/]/).pop() ?? 'archive').replace(/\.warp$/i, '')));
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     }
   };
   // Load once per opened archive (the component is keyed by its path).
   useEffect(() => { void load(); }, []);
   // The inspector opens below the page's other cards: bring it into view and move the focus to its title.
   const box = useRef<HTMLDivElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
   // Once its contents are in (before that, the page may be too short to scroll it up).
   const shown = info !== undefined || error !== undefined;
   useEffect(() => {
@@ -199,7 +200,7 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
         : await bridge().archive.extract({ archive, target, existing: 'overwrite', ...secret });
       setJobIds((ids) => [ref.job, ...ids]);
     } catch (err) {
-      toast('error', errorText(err));
+      toast('error', errorLine(err));
     } finally {
       setBusy('');
     }
@@ -208,12 +209,12 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
   return (
     <div ref={box} className="scroll-target">
     <Card title={<span className="ellipsis mono" title={archive} tabIndex={-1}>{archive.split(/[\\/]/).pop()}</span>} actions={<button type="button" className="small" onClick={onClose}>Close</button>} testId="inspector">
-      {error && (
+      {error !== undefined && (
         <div className="stack" style={{ gap: 8 }}>
-          <ErrorNote>{error}</ErrorNote>
-          {/encrypt|password|key/i.test(error) && (
+          <ErrorNote error={error} actions={{ unlock: () => passwordField.current?.focus() }} />
+          {explainError(error).action === 'unlock' && (
             <form className="row" onSubmit={(e) => { e.preventDefault(); void load(); }}>
-              <input type="password" placeholder="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="archive password" />
+              <input ref={passwordField} type="password" placeholder="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="archive password" autoFocus />
               <button type="submit">Unlock</button>
             </form>
           )}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { PairStartResult } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
@@ -19,7 +19,7 @@ export function PeersPage() {
       await bridge().peers.remove(id);
       await load();
     } catch (err) {
-      toast('error', errorText(err));
+      toast('error', errorLine(err));
     }
   };
   return (
@@ -65,14 +65,14 @@ export function PeersPage() {
 
 function PairShow() {
   const [pair, setPair] = useState<PairStartResult>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [name, setName] = useState('');
   const start = async () => {
     setError(undefined);
     try {
       setPair(await bridge().peers.pairStart({ name: name || undefined, timeoutSeconds: 300 }));
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     }
   };
   return (
@@ -91,7 +91,7 @@ function PairShow() {
           <button type="submit" className="primary" data-testid="pair-start">Show code</button>
         </form>
       )}
-      {error && <ErrorNote>{error}</ErrorNote>}
+      {error !== undefined && <ErrorNote error={error} />}
     </Card>
   );
 }
@@ -100,7 +100,7 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
   const [code, setCode] = useState('');
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const toast = useApp((s) => s.toast);
   const join = async () => {
@@ -112,7 +112,7 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
       setCode('');
       onPaired();
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -126,7 +126,7 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
           <Field label="Name (optional)"><input value={name} onChange={(e) => setName(e.target.value)} data-testid="pair-name" /></Field>
         </div>
         <div className="row"><button type="submit" className="primary" disabled={busy || !code.trim() || !address.trim()} data-testid="pair-join-submit">{busy ? 'Pairing…' : 'Pair'}</button></div>
-        {error && <ErrorNote>{error}</ErrorNote>}
+        {error !== undefined && <ErrorNote error={error} />}
       </form>
     </Card>
   );

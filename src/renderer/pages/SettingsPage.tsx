@@ -2,7 +2,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
 import { configText, toConfigValue } from '../config-value.ts';
 import { Badge, Card, ErrorNote, PageHeader } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
@@ -30,7 +29,7 @@ export function SettingsPage() {
       <div className="stack">
         <About />
         <Card title="Configuration" testId="config">
-          {error && <ErrorNote>{error}</ErrorNote>}
+          {error !== undefined && <ErrorNote error={error} />}
           {sections.length > 0 && (
             <>
               <div className="tabs" role="tablist">
@@ -52,7 +51,7 @@ export function SettingsPage() {
 
 function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
   const [value, setValue] = useState(configText(entry));
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
   const toast = useApp((s) => s.toast);
   const saved = configText(entry);
@@ -71,7 +70,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
       useResources.setState({ config: cfg });
       toast('success', `Saved ${entry.key}`);
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setSaving(false);
     }
@@ -92,7 +91,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
           {dirty && <button type="submit" className="small primary" disabled={saving}>Save</button>}
         </form>
         {entry.accepts && entry.type !== 'enum' && entry.type !== 'boolean' && <div className="muted small">{entry.accepts}</div>}
-        {error && <div style={{ marginTop: 4 }}><ErrorNote>{error}</ErrorNote></div>}
+        {error !== undefined && <div style={{ marginTop: 4 }}><ErrorNote error={error} /></div>}
       </td>
       <td className="hide-phone"><Badge status={entry.source === 'default' ? 'idle' : 'running'}>{entry.source}</Badge></td>
     </tr>

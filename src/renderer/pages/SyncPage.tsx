@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { SyncWindowDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
 import { formatBytes, formatTime, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
@@ -28,7 +28,7 @@ export function SyncPage() {
       await bridge().sync[what](id);
       await load();
     } catch (err) {
-      toast('error', errorText(err));
+      toast('error', errorLine(err));
     }
   };
   return (
@@ -37,7 +37,7 @@ export function SyncPage() {
       <div className="stack">
         <AddSync onAdded={() => void load()} />
         <Card title="Synced folders" testId="sync-jobs">
-          {error && <ErrorNote>{error}</ErrorNote>}
+          {error !== undefined && <ErrorNote error={error} />}
           {error ? null : !jobs?.length ? <Empty icon="⟳" title="No synced folders">Add a folder above to keep it in step with a peer.</Empty> : (
             <div className="table-wrap">
               <table>
@@ -93,7 +93,7 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
   const [end, setEnd] = useState('06:00');
   const [battery, setBattery] = useState(true);
   const [metered, setMetered] = useState(true);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   useEffect(() => { if (!peers) void loadPeers(); }, [peers, loadPeers]);
   const submit = async () => {
     setError(undefined);
@@ -103,7 +103,7 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
       setRemote('');
       onAdded();
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     }
   };
   return (
@@ -131,7 +131,7 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
           <span className="spacer" />
           <button type="submit" className="primary" disabled={!localPath || !peer || !remotePath} data-testid="sync-submit">Add</button>
         </div>
-        {error && <ErrorNote>{error}</ErrorNote>}
+        {error !== undefined && <ErrorNote error={error} />}
       </form>
     </Card>
   );

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TransferDto, TransferKind } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine } from '../error-words.ts';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { Sparkline } from '../charts/Sparkline.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
@@ -44,7 +44,7 @@ function NewTransfer() {
   const [peer, setPeer] = useState('');
   const [localPath, setLocal] = useState('');
   const [remotePath, setRemote] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   useEffect(() => { if (!peers) void loadPeers(); }, [peers, loadPeers]);
 
@@ -56,7 +56,7 @@ function NewTransfer() {
       const from = peer.split(',').map((p) => p.trim()).filter(Boolean);
       await bridge().transfers.start(kind === 'swarm' ? { kind, from, localPath, remotePath } : { kind, peer: peer.trim(), localPath, remotePath });
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -83,7 +83,7 @@ function NewTransfer() {
         </Field>
         <div className="row"><button type="submit" className="primary" disabled={busy || !peer.trim() || !localPath || !remotePath} data-testid="transfer-start">Start</button></div>
       </form>
-      {error && <div style={{ marginTop: 10 }}><ErrorNote>{error}</ErrorNote></div>}
+      {error !== undefined && <div style={{ marginTop: 10 }}><ErrorNote error={error} /></div>}
     </Card>
   );
 }
@@ -96,7 +96,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
   const p = finished(status, job.progress ?? dto?.progress);
   const active = isActive(job);
   const incoming = job.kind === 'transfer.incoming';
-  const act = (what: 'cancel' | 'pause' | 'resume') => bridge().transfers[what](job.id).catch((err) => toast('error', errorText(err)));
+  const act = (what: 'cancel' | 'pause' | 'resume') => bridge().transfers[what](job.id).catch((err) => toast('error', errorLine(err)));
 
   // Per-peer contribution: swarm edges when the swarm reports them, else the transfer's sources, else one peer.
   const shares = swarm?.edges.length

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { ConfigDto, PeerDto, SelfDto, SwarmStatusDto, SyncJobDto, TransferDto } from '../../shared/bridge.ts';
 import type { SyncEvent, WarpEvent } from '../../shared/events.ts';
 import { bridge } from '../bridge/index.ts';
-import { errorText } from '../bridge/errors.ts';
+import { errorLine } from '../error-words.ts';
 import { formatBytes } from '../format.ts';
 import { appendCapped } from './ring.ts';
 
@@ -38,28 +38,28 @@ export const useResources = create<ResourceState>((set, get) => ({
       const [peers, self] = await Promise.all([bridge().peers.list(), bridge().peers.self()]);
       set({ peers, self, errors: { ...get().errors, peers: undefined } });
     } catch (err) {
-      set({ errors: { ...get().errors, peers: errorText(err) } });
+      set({ errors: { ...get().errors, peers: errorLine(err) } });
     }
   },
   async loadSync() {
     try {
       set({ syncJobs: await bridge().sync.list(), errors: { ...get().errors, sync: undefined } });
     } catch (err) {
-      set({ errors: { ...get().errors, sync: errorText(err) } });
+      set({ errors: { ...get().errors, sync: errorLine(err) } });
     }
   },
   async loadConfig() {
     try {
       set({ config: await bridge().config.get(), errors: { ...get().errors, config: undefined } });
     } catch (err) {
-      set({ errors: { ...get().errors, config: errorText(err) } });
+      set({ errors: { ...get().errors, config: errorLine(err) } });
     }
   },
   async loadSwarm() {
     try {
       set({ swarm: await bridge().swarm.status(), errors: { ...get().errors, swarm: undefined } });
     } catch (err) {
-      set({ errors: { ...get().errors, swarm: errorText(err) } });
+      set({ errors: { ...get().errors, swarm: errorLine(err) } });
     }
   },
   async loadTransfers() {
@@ -69,7 +69,7 @@ export const useResources = create<ResourceState>((set, get) => ({
       for (const t of list) transfers[t.id] = t;
       set({ transfers, errors: { ...get().errors, transfers: undefined } });
     } catch (err) {
-      set({ errors: { ...get().errors, transfers: errorText(err) } });
+      set({ errors: { ...get().errors, transfers: errorLine(err) } });
     }
   },
   apply(events) {
