@@ -52,6 +52,7 @@ export const ERROR_WORDS: Record<ErrorCode | EdgeCode, ErrorWords> = {
   E_PROTOCOL: { title: 'The other device sent something Warp does not understand', hint: 'Update Warp on both devices. Nothing was written.' },
   E_REMOTE: { title: 'The other device reported a problem', hint: 'Its message is below; fix it there, then try again.', action: 'retry' },
   E_CHUNK_UNAVAILABLE: { title: 'Some data is on no reachable device', hint: 'Bring a device that holds the whole folder online, then resume.', action: 'retry' },
+  E_SHARE_UNAVAILABLE: { title: 'This share is not available', hint: 'Its owner paused, revoked or let it expire; ask them for a new link.' },
   E_SESSION_NOT_FOUND: { title: 'That transfer no longer exists', hint: 'It finished or was removed; start it again if needed.' },
   E_INTERNAL: { title: 'Something went wrong inside Warp', hint: 'This is a bug. The details below help to report it.' },
   UNREACHABLE: { title: 'The Warp daemon is not answering', hint: 'Warp reconnects by itself; if it was stopped, start it with `warp daemon`.', action: 'retry' },
