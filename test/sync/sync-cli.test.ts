@@ -98,4 +98,57 @@ describe('warp sync (CLI)', () => {
       await l.stop();
     }
   }, 120_000);
+
+  it('deletion guard, confirm, versions and restore from the CLI; the push line says what moved', async () => {
+    const dir = tmpDir('warp-sync-cli-guard-');
+    const homeA = path.join(dir, 'homeA');
+    const root = path.join(dir, 'root');
+    const folder = path.join(dir, 'notes');
+    fs.mkdirSync(root);
+    fs.mkdirSync(folder);
+    for (let i = 0; i < 8; i++) fs.writeFileSync(path.join(folder, `n${i}.txt`), `note ${i}\n`);
+    const l = await startListener(path.join(dir, 'homeB'), root, ['--allow', peerIdOf(homeA)]);
+    try {
+      const bad = warp(['sync', 'add', folder, `${l.addr}:/b`, '--guard-share', '2'], { home: homeA });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/guard.share must be/);
+      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/b`, '--guard-share', '0.5', '--versions', 'staggered', '--versions-max-age', '7d'], { home: homeA });
+      expect(add.status, add.stderr).toBe(0);
+      const id = (add.json.at(-1)!.job as { id: string }).id;
+      expect(add.json.at(-1)!.job).toMatchObject({ guard: { share: 0.5 }, versions: { policy: 'staggered', maxAgeMs: 7 * 24 * 3600_000 } });
+      expect(warp(['sync', 'run', '--once'], { home: homeA }).status).toBe(0);
+      const peer = path.join(root, 'b', 'notes');
+      expect(fs.readdirSync(peer).length).toBe(8);
+
+      for (let i = 0; i < 5; i++) fs.rmSync(path.join(folder, `n${i}.txt`));
+      const guarded = warp(['sync', 'run', '--once'], { home: homeA });
+      expect(guarded.status, guarded.stderr).toBe(0);
+      expect(guarded.stderr).toMatch(/DELETION GUARD: the sync would delete 5 of 8 files/);
+      expect(fs.readdirSync(peer).length).toBe(8);
+      expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/WAITING FOR CONFIRMATION/);
+      expect(warp(['sync', 'run', '--once'], { home: homeA }).stderr).not.toMatch(/pushed/); // still held
+
+      const c = warp(['--json', 'sync', 'confirm', id], { home: homeA });
+      expect(c.json.at(-1)).toEqual({ type: 'result', id, approvedDeletions: 5 });
+      const run = warp(['sync', 'run', '--once'], { home: homeA });
+      expect(run.stderr).toMatch(/pushed 0 files, deleted 5, .* on the wire/);
+      expect(fs.readdirSync(peer).filter((n) => n !== '.warp-versions').sort()).toEqual(['n5.txt', 'n6.txt', 'n7.txt']);
+      expect(warp(['sync', 'confirm', id], { home: homeA }).status).toBe(2); // nothing waits now
+
+      // A deletion on the peer lands in this folder's versions; restore brings it back and the next sync sends it.
+      fs.rmSync(path.join(peer, 'n6.txt'));
+      warp(['sync', 'run', '--once'], { home: homeA });
+      expect(fs.existsSync(path.join(folder, 'n6.txt'))).toBe(false);
+      const v = warp(['--json', 'sync', 'versions', id], { home: homeA });
+      expect(v.json.filter((e) => e.type === 'sync.version').map((e) => e.path)).toEqual(['n6.txt']);
+      const r = warp(['sync', 'restore', id, 'n6.txt'], { home: homeA });
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(folder, 'n6.txt'), 'utf8')).toBe('note 6\n');
+      warp(['sync', 'run', '--once'], { home: homeA });
+      expect(fs.readFileSync(path.join(peer, 'n6.txt'), 'utf8')).toBe('note 6\n');
+      expect(warp(['sync', 'restore', id, 'nope.txt'], { home: homeA }).status).toBe(5);
+    } finally {
+      await l.stop();
+    }
+  }, 120_000);
 });

@@ -10,7 +10,8 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { parsePeerAddress } from '../net/address.ts';
 import { validateSchedule } from './schedule.ts';
 import { updateState, type JobRecord } from './state-file.ts';
-import { CONFLICT_POLICIES, type SyncGuard, type SyncIgnore, type SyncJob, type SyncJobSpec } from './types.ts';
+import { CONFLICT_POLICIES, type SyncGuard, type SyncIgnore, type SyncJob, type SyncJobSpec, type SyncVersions } from './types.ts';
+import { DEFAULT_VERSIONS_POLICY, VERSION_POLICIES, type VersionsPolicy } from '../transfer/versions-keep.ts';
 import { DEFAULT_IGNORE, IgnoreRules } from '../ignore/matcher.ts';
 
 /** Validates what a user asked for and fills the defaults. */
@@ -39,10 +40,11 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
   if (!CONFLICT_POLICIES.includes(conflict)) throw new WarpError(ErrorCodes.USAGE, `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`);
   const ignore = normalizeIgnore(spec.ignore);
   const guard = normalizeGuard(spec.guard);
+  const versions = normalizeVersions(spec.versions);
   return {
     id: crypto.randomBytes(4).toString('hex'), folder, peer: addr.text, remotePath, schedule,
     pauseOnBattery: spec.pauseOnBattery === true, pauseOnMetered: spec.pauseOnMetered === true, conflict,
-    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), ...(ignore ? { ignore } : {}), ...(guard ? { guard } : {}), paused: false,
+    ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}), ...(ignore ? { ignore } : {}), ...(guard ? { guard } : {}), ...(versions ? { versions } : {}), paused: false,
     createdAt: new Date(nowMs).toISOString(),
   };
 }
@@ -70,6 +72,22 @@ function normalizeGuard(g: SyncGuard | undefined): SyncGuard | undefined {
   }
   const out: SyncGuard = { ...(g.share !== undefined ? { share: g.share } : {}), ...(g.maxFiles !== undefined ? { maxFiles: g.maxFiles } : {}), ...(g.minFiles !== undefined ? { minFiles: g.minFiles } : {}) };
   return Object.keys(out).length ? out : undefined;
+}
+
+function normalizeVersions(v: SyncVersions | undefined): SyncVersions | undefined {
+  if (v === undefined) return undefined;
+  if (!v || typeof v !== 'object') throw new WarpError(ErrorCodes.USAGE, 'versions must be { policy?, maxAgeMs?, maxBytes? }');
+  if (v.policy !== undefined && !VERSION_POLICIES.includes(v.policy)) throw new WarpError(ErrorCodes.USAGE, `unknown versions policy '${String(v.policy)}'; use ${VERSION_POLICIES.join(' or ')}`);
+  for (const k of ['maxAgeMs', 'maxBytes'] as const) {
+    if (v[k] !== undefined && !(Number.isFinite(v[k]) && v[k]! >= 0)) throw new WarpError(ErrorCodes.USAGE, `versions.${k} must be a number from 0 up`);
+  }
+  return { ...(v.policy ? { policy: v.policy } : {}), ...(v.maxAgeMs !== undefined ? { maxAgeMs: v.maxAgeMs } : {}), ...(v.maxBytes !== undefined ? { maxBytes: v.maxBytes } : {}) };
+}
+
+/** The retention a job's versions folder is pruned with. */
+export function jobVersionsPolicy(job: SyncJob): VersionsPolicy {
+  const v = job.versions ?? {};
+  return { kind: v.policy ?? DEFAULT_VERSIONS_POLICY.kind, maxAgeMs: v.maxAgeMs ?? DEFAULT_VERSIONS_POLICY.maxAgeMs, maxBytes: v.maxBytes ?? DEFAULT_VERSIONS_POLICY.maxBytes };
 }
 
 /** The rules a job's scans and watcher apply. */

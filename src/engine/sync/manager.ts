@@ -19,7 +19,8 @@ import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './events.ts';
-import { addJob, confirmDeletions, jobIgnoreRules, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import { pruneVersions } from '../transfer/versions-keep.ts';
+import { addJob, confirmDeletions, jobIgnoreRules, jobVersionsPolicy, removeJob, setJobPaused, unknownJob } from './jobs.ts';
 import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
 import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
@@ -273,6 +274,7 @@ export class SyncManager {
         emit: (e) => this.events.emit(e), setState: (s) => this.setState(rt, s), approvedDeletions: rec.approvedDeletions,
       });
       if (r.guard) { this.holdForGuard(rt, r.guard); return; }
+      pruneVersions(rec.job.folder, jobVersionsPolicy(rec.job), this.o.now());
       this.persist(rec.job.id, (x) => {
         x.approvedDeletions = undefined;
         x.snapshot = r.snapshot;

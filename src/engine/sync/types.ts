@@ -32,6 +32,7 @@ export interface SyncJobSpec {
   /** What to leave out besides the `.warpignore` files in the folder (docs/IGNORE.md). */
   ignore?: SyncIgnore;
   guard?: SyncGuard;
+  versions?: SyncVersions;
 }
 
 /** When a sync that deletes files stops and asks (guard.ts): a share of the folder, or a number of files. */
@@ -42,6 +43,13 @@ export interface SyncGuard {
   maxFiles?: number;
   /** The share rule applies from this many deletions up (default 5). */
   minFiles?: number;
+}
+
+/** How long the folder's `.warp-versions/` keeps deleted and replaced files (transfer/versions-keep.ts). */
+export interface SyncVersions {
+  policy?: 'trash-can' | 'staggered';
+  maxAgeMs?: number;
+  maxBytes?: number;
 }
 
 /** A job's own ignore rules: gitignore patterns relative to the folder, and preset names. */
@@ -62,6 +70,7 @@ export interface SyncJob {
   debounceMs?: number;
   ignore?: SyncIgnore;
   guard?: SyncGuard;
+  versions?: SyncVersions;
   /** Paused by the user (pause()/resume()); survives restarts. */
   paused: boolean;
   createdAt: string;

@@ -25,6 +25,7 @@ import { receiveTree } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
 import { applyChanges, decodeChanges } from './apply-changes.ts';
+import { DEFAULT_VERSIONS_POLICY, pruneVersions } from './versions-keep.ts';
 import { mirrorOptionsOf } from './mirror.ts';
 import { buildTree } from './tree.ts';
 
@@ -128,6 +129,7 @@ export class TransferService {
       case 'apply': {
         const folder = resolveInRoot(o.root, h.dest, true);
         const r = applyChanges(folder, decodeChanges(f.p), (rel) => resolveInRoot(o.root, `${h.dest}/${rel}`, false));
+        if (r.versioned) pruneVersions(folder, DEFAULT_VERSIONS_POLICY);
         o.onLog?.(`${peer} applies changes in ${h.dest}: ${r.renamed} renamed, ${r.removed} removed${r.skipped.length ? `, ${r.skipped.length} skipped (changed since)` : ''}`);
         await ch.write({ t: 'applied', ...r });
         return;

@@ -22,6 +22,9 @@ export interface VersionsPolicy {
   maxBytes: number;
 }
 
+/** Kept 30 days and at most 10 GiB unless a job says otherwise. */
+export const DEFAULT_VERSIONS_POLICY: VersionsPolicy = { kind: 'trash-can', maxAgeMs: 30 * 24 * 3600_000, maxBytes: 10 * 1024 ** 3 };
+
 export interface VersionEntry {
   /** Path inside the versions folder ('/'-separated). */
   version: string;
