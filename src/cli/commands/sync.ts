@@ -61,11 +61,6 @@ export function register(program: Command, ctx: CliContext): void {
   const file = (): string => stateFilePath(warpHome());
   const json = (): boolean => ctx.opts().json;
   const say = (line: string): void => { if (!ctx.opts().quiet) ctx.err(line); };
-  const jobById = (id: string): SyncJob => {
-    const r = readState(file()).jobs.find((j) => j.job.id === id);
-    if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
-    return r.job;
-  };
 
   sync.command('add').argument('<folder>', 'local folder to watch').argument('<peer:path>', 'peer address with its id and a remote directory: <peer-id>@host:port:/backup')
     .description('add a sync job (the folder lands on the peer as <path>/<folder name>, like `warp send`)')
@@ -118,41 +113,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
     });
 
-  sync.command('confirm').argument('<id>').description('let through the deletions the deletion guard stopped (the job syncs again)')
-    .option('--deletions <n>', 'allow at most this many deletions (default: what the guard reported)')
-    .action((id: string, o: { deletions?: string }) => {
-      const n = o.deletions === undefined ? undefined : Number(o.deletions);
-      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new WarpError(ErrorCodes.USAGE, `--deletions must be a whole number (got '${o.deletions}')`);
-      const allowed = confirmDeletions(file(), id, n);
-      if (json()) ctx.out(JSON.stringify({ type: 'result', id, approvedDeletions: allowed }));
-      else say(`job ${id}: up to ${allowed} deletions confirmed; a running 'warp sync run', daemon or app syncs it within a few seconds`);
-    });
-
-  sync.command('versions').argument('<id>').description("list the versions the job kept in its folder's .warp-versions/ (deleted or replaced files), newest first")
-    .option('--path <path>', 'only versions of this file (relative to the folder)')
-    .action((id: string, o: { path?: string }) => {
-      const job = jobById(id);
-      const list = listVersions(job.folder).filter((v) => o.path === undefined || v.path === o.path);
-      if (json()) {
-        for (const v of list) ctx.out(JSON.stringify({ type: 'sync.version', ...v, keptAt: new Date(v.keptAtMs).toISOString() }));
-        ctx.out(JSON.stringify({ type: 'result', versions: list.length, bytes: list.reduce((n, v) => n + v.size, 0) }));
-        return;
-      }
-      if (list.length === 0) say(`no versions in ${job.folder}/.warp-versions`);
-      for (const v of list) ctx.out(`${new Date(v.keptAtMs).toISOString()}  ${formatBytes(v.size).padStart(10)}  ${v.path}  (${v.version})`);
-    });
-
-  sync.command('restore').argument('<id>').argument('<version>', "a version's name as 'warp sync versions' prints it (in parentheses), or a file path: its newest version")
-    .description('put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it')
-    .option('--as <path>', 'restore under this path instead (relative to the folder)')
-    .action((id: string, version: string, o: { as?: string }) => {
-      const job = jobById(id);
-      const name = parseVersionName(version) ? version : listVersions(job.folder).find((v) => v.path === version)?.version;
-      if (!name) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`);
-      const r = restoreVersion(job.folder, name, Date.now(), o.as);
-      if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
-      else say(`restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`);
-    });
+  registerVersionCommands(sync, ctx);
 
   sync.command('remove').alias('rm').argument('<id>').description('remove a sync job (files stay where they are on both sides)')
     .action((id: string) => {
@@ -211,5 +172,53 @@ export function register(program: Command, ctx: CliContext): void {
         const known = (Object.values(ErrorCodes) as string[]).includes(failed.lastErrorCode ?? '');
         throw new WarpError((known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode, `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`);
       }
+    });
+}
+
+/** `warp sync confirm|versions|restore`: the deletion guard's confirmation and the versions folder. */
+function registerVersionCommands(sync: Command, ctx: CliContext): void {
+  const file = (): string => stateFilePath(warpHome());
+  const json = (): boolean => ctx.opts().json;
+  const say = (line: string): void => { if (!ctx.opts().quiet) ctx.err(line); };
+  const jobById = (id: string): SyncJob => {
+    const r = readState(file()).jobs.find((j) => j.job.id === id);
+    if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
+    return r.job;
+  };
+
+  sync.command('confirm').argument('<id>').description('let through the deletions the deletion guard stopped (the job syncs again)')
+    .option('--deletions <n>', 'allow at most this many deletions (default: what the guard reported)')
+    .action((id: string, o: { deletions?: string }) => {
+      const n = o.deletions === undefined ? undefined : Number(o.deletions);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new WarpError(ErrorCodes.USAGE, `--deletions must be a whole number (got '${o.deletions}')`);
+      const allowed = confirmDeletions(file(), id, n);
+      if (json()) ctx.out(JSON.stringify({ type: 'result', id, approvedDeletions: allowed }));
+      else say(`job ${id}: up to ${allowed} deletions confirmed; a running 'warp sync run', daemon or app syncs it within a few seconds`);
+    });
+
+  sync.command('versions').argument('<id>').description("list the versions the job kept in its folder's .warp-versions/ (deleted or replaced files), newest first")
+    .option('--path <path>', 'only versions of this file (relative to the folder)')
+    .action((id: string, o: { path?: string }) => {
+      const job = jobById(id);
+      const list = listVersions(job.folder).filter((v) => o.path === undefined || v.path === o.path);
+      if (json()) {
+        for (const v of list) ctx.out(JSON.stringify({ type: 'sync.version', ...v, keptAt: new Date(v.keptAtMs).toISOString() }));
+        ctx.out(JSON.stringify({ type: 'result', versions: list.length, bytes: list.reduce((n, v) => n + v.size, 0) }));
+        return;
+      }
+      if (list.length === 0) say(`no versions in ${job.folder}/.warp-versions`);
+      for (const v of list) ctx.out(`${new Date(v.keptAtMs).toISOString()}  ${formatBytes(v.size).padStart(10)}  ${v.path}  (${v.version})`);
+    });
+
+  sync.command('restore').argument('<id>').argument('<version>', "a version's name as 'warp sync versions' prints it (in parentheses), or a file path: its newest version")
+    .description('put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it')
+    .option('--as <path>', 'restore under this path instead (relative to the folder)')
+    .action((id: string, version: string, o: { as?: string }) => {
+      const job = jobById(id);
+      const name = parseVersionName(version) ? version : listVersions(job.folder).find((v) => v.path === version)?.version;
+      if (!name) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`);
+      const r = restoreVersion(job.folder, name, Date.now(), o.as);
+      if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
+      else say(`restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`);
     });
 }
