@@ -15,10 +15,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { blake3 } from '../codec/blake3.ts';
 import { hashFd } from './local-files.ts';
 
+/** The longest file name (bytes) common file systems take. */
+const NAME_MAX = 255;
+
+/**
+ * The part file of `finalPath`. A name too long to take the prefix and suffix (over ~211 bytes) keeps a readable
+ * start and a hash of the whole name instead: any legal name can be received, and a rerun finds the same part.
+ */
 export function partName(finalPath: string, sid: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.warp-part-${sid}`);
+  const base = path.basename(finalPath);
+  const suffix = `.warp-part-${sid}`;
+  let name = `.${base}${suffix}`;
+  if (Buffer.byteLength(name) > NAME_MAX) {
+    const hash = blake3(Buffer.from(base)).toString('hex').slice(0, 16);
+    name = `.${utf8Prefix(base, NAME_MAX - 2 - hash.length - suffix.length)}~${hash}${suffix}`;
+  }
+  return path.join(path.dirname(finalPath), name);
+}
+
+/** The longest start of `s` that fits in `bytes` UTF-8 bytes, cut between characters. */
+function utf8Prefix(s: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch);
+    if (used + n > bytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
 }
 
 /** What a finished file looks like on disk (for the file index). */
