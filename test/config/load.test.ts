@@ -9,9 +9,9 @@ describe('precedence: default < file < env < flag', () => {
   it('uses defaults when nothing is set, and WARP_HOME decides the file', () => {
     const { env, file } = homeWith();
     const r = loadConfig({ env });
-    expect(r.config.archive.level).toBe('fast');
+    expect(r.config.archive.level).toBe('balanced');
     expect(r.config.archive.chunkAvg).toBe(1024 * 1024);
-    expect(r.entries.archive.level).toEqual({ value: 'fast', source: 'default' });
+    expect(r.entries.archive.level).toEqual({ value: 'balanced', source: 'default' });
     expect(r.file).toEqual({ path: file, exists: false, explicit: false });
     expect(r.config).toEqual(defaultConfig());
   });

@@ -86,7 +86,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('create a .warp archive (dedup, adaptive zstd, optional encryption)')
     .option('-n, --dry-run', 'list what would be archived (after ignore rules) and stop')
     .option('-o, --output <file>', "archive to write ('-' for standard output; required unless --dry-run)")
-    .option('--level <level>', 'compression: fast | balanced | max (default from config: fast)')
+    .option('--level <level>', 'compression: fast | balanced | max (default from config: balanced)')
     .option('--chunk-avg <size>', 'average chunk size, e.g. 1MiB (min = avg/4, max = avg*4)')
     .option('-f, --force', 'replace an existing archive')
     .option('--fsync', 'flush the archive to disk before finishing')

@@ -89,7 +89,7 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const archiveName = toStdout ? '<stdout>' : opts.output;
   const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) => emit({ type: 'archive.progress', op: 'create', ...s }));
   emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });
-  const encoder = new EncodeQueue(pool, slabs, sink, builder, opts.level ?? 'fast', dataKey);
+  const encoder = new EncodeQueue(pool, slabs, sink, builder, opts.level ?? 'balanced', dataKey);
   const reader = new ChunkReader(new FastCdc(chunker), slabs, builder, encoder, progress, opts.signal);
 
   try {
