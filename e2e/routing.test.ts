@@ -88,6 +88,13 @@ describe.skipIf(chromiumMissing !== '')(`routing page during a 3-peer swarm${chr
     const chart = page.getByTestId('drift-chart');
     await waitFor('drift samples in the chart', async () => Number(await chart.getAttribute('data-points')) >= 2, 30_000);
     expect(await chart.locator('canvas').count()).toBe(1);
+    // Plain words: a reason per peer, peers in the one short form (no raw 12D3KooW… ids), no unitless cost.
+    const why = await page.getByTestId('routing-why').allInnerTexts();
+    expect(why.length).toBe(3);
+    for (const w of why) expect(w.trim().length).toBeGreaterThan(5);
+    const table = await page.getByTestId('routing-peers').innerText();
+    expect(table).not.toContain('12D3KooW');
+    expect(table).not.toMatch(/\bcost\b/i);
     await screenshotBoth(page, 'routing-live');
 
     const row = async () => page.evaluate(() => document.querySelector('[data-testid=chunk-share]')?.textContent ?? '');

@@ -4,6 +4,7 @@
  */
 import { getBridge } from './bridge/index.ts';
 import { errorLine } from './error-words.ts';
+import { shortId } from './format.ts';
 import { createWebNotifier } from './notify.ts';
 import { schedulerBackend } from './sched/runtime.ts';
 import { useApp } from './store/app.ts';
@@ -42,7 +43,7 @@ export function boot(): () => void {
   offs.push(pump.subscribe((batch) => {
     for (const e of batch) {
       if (e.type === 'daemon.hello') void loadInitial();
-      else if (e.type === 'peer.paired') app.toast('success', `Paired with ${e.name ?? e.peer.slice(0, 16)}`);
+      else if (e.type === 'peer.paired') app.toast('success', `Paired with ${e.name ?? shortId(e.peer)}`);
       else if (e.type === 'peer.pair-failed') app.toast('error', `Pairing failed: ${e.error.message}`);
     }
   }));

@@ -39,7 +39,14 @@ export function formatTime(epochMs: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
 }
 
-/** "12D3KooWAbc…xyz" — peer ids are long; keep both ends so two ids stay distinguishable. */
-export function shortId(id: string, keep = 8): string {
-  return id.length <= keep * 2 + 1 ? id : `${id.slice(0, keep)}…${id.slice(-keep)}`;
+/** The multihash prefix every Ed25519 libp2p peer id starts with: it tells two peers apart no better than nothing. */
+const PEER_ID_PREFIX = '12D3KooW';
+
+/**
+ * The one short form of an id (peer or session) everywhere in the UI: the part after the common peer-id prefix,
+ * its first 6 and last 4 characters ("Ab3xYz…9kLm"). The full id goes in a title attribute beside it.
+ */
+export function shortId(id: string): string {
+  const rest = id.startsWith(PEER_ID_PREFIX) ? id.slice(PEER_ID_PREFIX.length) : id;
+  return rest.length <= 11 ? rest : `${rest.slice(0, 6)}…${rest.slice(-4)}`;
 }

@@ -118,7 +118,9 @@ describe('formatting and helpers', () => {
     expect(formatRate(5 * 2 ** 20)).toBe('5.00 MiB/s');
     expect(formatDuration(-1)).toBe('—');
     expect(formatDuration(75)).toBe('1 min 15 s');
-    expect(shortId('12D3KooWabcdefghijklmnopqrstuvwxyz', 4)).toBe('12D3…wxyz');
+    // One form everywhere: the common peer-id prefix dropped, first 6 and last 4 kept.
+    expect(shortId('12D3KooWabcdefghijklmnopqrstuvwxyz')).toBe('abcdef…wxyz');
+    expect(shortId('short')).toBe('short');
   });
 
   it('rounds axis maxima to readable values, binary for bytes', () => {

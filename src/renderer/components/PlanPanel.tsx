@@ -7,11 +7,12 @@ import { useState } from 'react';
 import { POLICY_NAMES, type BackendPreference } from '../../engine/sched/index.ts';
 import { LineChart } from '../charts/LineChart.tsx';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
-import { formatBytes, formatDuration, formatMs, shortId } from '../format.ts';
+import { formatBytes, formatDuration, formatMs } from '../format.ts';
 import { planFromSnapshot, runPlan, SAMPLE_EDGES, type PlanInput, type PlanResult } from '../sched/simulate.ts';
 import { useApp } from '../store/app.ts';
 import type { SwarmSession } from '../store/swarm.ts';
 import { Card, ErrorNote, Field, Stat } from './ui.tsx';
+import { peerName } from '../peer-names.ts';
 
 type Policy = PlanInput['policy'];
 const planLabels = (t0: number, t1: number) => [formatDuration(t0) === '<1 s' ? '0 s' : formatDuration(t0), formatDuration(t1)] as const;
@@ -74,7 +75,7 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
             <Stat label="Ticks" value={r.ticks} hint={`${formatMs(r.meanTickMs)} mean`} />
             <Stat label="Simulated in" value={formatMs(result.wallMs)} hint={result.backend} />
           </div>
-          <ShareBar parts={r.edges.map((e, i) => ({ key: String(e.edge), label: shortId(result.peers[i] ?? `edge ${i}`, 10), value: e.bytes, color: colorFor(i) }))} format={formatBytes} />
+          <ShareBar parts={r.edges.map((e, i) => ({ key: String(e.edge), label: (result.peers[i] ? peerName(result.peers[i]) : `peer ${i + 1}`), value: e.bytes, color: colorFor(i) }))} format={formatBytes} />
           <LineChart label="simulated progress" height={160} series={[{ name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) }]} formatY={(v) => `${v.toFixed(0)} %`} xLabels={planLabels} />
         </div>
       )}

@@ -4,6 +4,7 @@ import type { PairStartResult } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
+import { shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
 
@@ -108,7 +109,7 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
     setError(undefined);
     try {
       const p = await bridge().peers.pairJoin({ code: code.trim(), address: address.trim(), name: name.trim() || undefined });
-      toast('success', `Paired with ${p.name ?? p.id.slice(0, 16)}`);
+      toast('success', `Paired with ${p.name ?? shortId(p.id)}`);
       setCode('');
       onPaired();
     } catch (err) {

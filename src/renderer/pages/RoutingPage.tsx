@@ -13,6 +13,8 @@ import { Badge, Card, Empty, HealthMeter, PageHeader, Stat } from '../components
 import { formatBytes, formatMs, formatRate, formatTime, shortId } from '../format.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm, type SwarmSession } from '../store/swarm.ts';
+import { peerName } from '../peer-names.ts';
+import { edgeWhy } from '../routing-words.ts';
 
 /** Drift samples carry `t` in milliseconds. */
 const agoLabels = (t0: number, t1: number) => [`${Math.round((t1 - t0) / 1000)} s ago`, 'now'] as const;
@@ -30,10 +32,10 @@ export function RoutingPage() {
     <>
       <PageHeader
         title="Routing"
-        subtitle={s ? <>Swarm session <span className="mono">{shortId(s.session, 6)}</span> · {s.done ? 'finished' : 'live'}</> : 'Multi-source downloads: which peer serves which chunks, and why.'}
+        subtitle={s ? <>Swarm session <span className="mono" title={s.session}>{shortId(s.session)}</span> · {s.done ? 'finished' : 'live'}</> : 'Multi-source downloads: which peer serves which chunks, and why.'}
         actions={list.length > 1 && (
           <select value={s?.session} onChange={(e) => select(e.target.value)} aria-label="swarm session">
-            {list.map((x) => <option key={x.session} value={x.session}>{shortId(x.session, 6)} · {x.edges.length} peers{x.done ? ' · done' : ''}</option>)}
+            {list.map((x) => <option key={x.session} value={x.session}>{shortId(x.session)} · {x.edges.length} peers{x.done ? ' · done' : ''}</option>)}
           </select>
         )}
       />
@@ -67,20 +69,20 @@ function SessionView({ s }: { s: SwarmSession }) {
         <Stat label="Re-optimisations" value={<span data-testid="reopt-count">{s.reopts}</span>} hint={s.reoptsSkipped > 0 ? `${s.reoptsSkipped} checked, no change needed` : undefined} />
       </div>
       <Card title="Peers" testId="routing-peers">
-        <PeerTable edges={s.edges} />
+        <PeerTable s={s} />
       </Card>
       <div className="grid two">
         <Card title="Drift: expected vs actual" testId="drift-chart" data={{ points: (s.drift[-1] ?? []).length }}>
           <LineChart series={series} label="expected versus actual throughput" formatY={formatRate} xLabels={agoLabels} height={220} binary />
         </Card>
         <Card title="Who serves the chunks" testId="chunk-share">
-          <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: doneBy(e), color: colorFor(i) }))} format={(v) => `${v} chunks`} />
+          <ShareBar parts={s.edges.map((e, i) => ({ key: String(e.edge), label: peerName(e.peer), value: doneBy(e), color: colorFor(i) }))} format={(v) => `${v} chunks`} />
           <div className="table-wrap" style={{ marginTop: 12 }}>
             <table>
               <thead><tr><th>Peer</th><th className="num">Done</th><th className="num">Assigned</th><th className="num">In flight</th></tr></thead>
               <tbody>
                 {s.edges.map((e, i) => (
-                  <tr key={e.edge}><td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono">{shortId(e.peer, 6)}</span></td><td className="num">{doneBy(e)}</td><td className="num">{s.done ? 0 : e.assigned}</td><td className="num">{s.done ? 0 : e.inFlight}</td></tr>
+                  <tr key={e.edge}><td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span title={e.peer}>{peerName(e.peer)}</span></td><td className="num">{doneBy(e)}</td><td className="num">{s.done ? 0 : e.assigned}</td><td className="num">{s.done ? 0 : e.inFlight}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -109,30 +111,31 @@ function driftSeries(s: SwarmSession): Series[] {
   s.edges.forEach((e, i) => {
     const pts = s.drift[e.edge];
     // Same colour per peer as in the peer table and the chunk share.
-    if (pts?.length) out.push({ name: shortId(e.peer, 4), color: colorFor(i), points: pts.map((p) => [p.t, p.actual] as const) });
+    if (pts?.length) out.push({ name: peerName(e.peer), color: colorFor(i), points: pts.map((p) => [p.t, p.actual] as const) });
   });
   return out;
 }
 
-function PeerTable({ edges }: { edges: readonly SwarmEdgeSnapshot[] }) {
+function PeerTable({ s }: { s: SwarmSession }) {
+  const edges = s.edges;
   if (edges.length === 0) return <p className="muted">Waiting for the first peer estimates…</p>;
+  // No cost column: the scheduler's cost has no unit a person can use; the "why" column says what it decided.
   return (
     <div className="table-wrap">
       <table>
         <thead>
-          <tr><th>Peer</th><th>State</th><th className="num hide-phone">Bandwidth</th><th className="num">Rate</th><th className="num">RTT</th><th>Health</th><th className="num hide-phone">Cost</th><th className="hide-phone">Flags</th></tr>
+          <tr><th>Peer</th><th>State</th><th className="num hide-phone">Bandwidth</th><th className="num">Rate</th><th className="num hide-phone">RTT</th><th className="hide-phone">Health</th><th>Why</th></tr>
         </thead>
         <tbody>
           {edges.map((e, i) => (
             <tr key={e.edge} data-testid="routing-peer">
-              <td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span className="mono" title={`${e.peer} @ ${e.address}`}>{shortId(e.peer, 6)}</span></td>
+              <td style={{ whiteSpace: 'nowrap' }}><i className="swatch" style={{ background: colorFor(i) }} /><span title={`${e.peer} @ ${e.address}`}>{peerName(e.peer)}</span></td>
               <td><Badge status={e.state} /></td>
               <td className="num hide-phone">{formatRate(e.bandwidth)}</td>
               <td className="num">{formatRate(e.rate)}</td>
-              <td className="num">{formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span></td>
-              <td><HealthMeter value={e.health} /></td>
-              <td className="num hide-phone" title="scheduler cost of a typical chunk on this peer (lower is better; — while offline)">{Number.isFinite(e.cost) && e.cost >= 0 ? e.cost.toPrecision(3) : '—'}</td>
-              <td className="hide-phone small muted">{[e.metered && 'metered', e.batteryLow && 'battery', !e.eligible && 'excluded'].filter(Boolean).join(', ') || '—'}</td>
+              <td className="num hide-phone">{formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span></td>
+              <td className="hide-phone"><HealthMeter value={e.health} /></td>
+              <td className="small" data-testid="routing-why">{edgeWhy(e, s.incidents[e.edge], s.done !== undefined)}</td>
             </tr>
           ))}
         </tbody>

@@ -22,7 +22,7 @@ export function SyncPage() {
   const peers = useResources((s) => s.peers);
   useEffect(() => { void load(); }, [load]);
   // Jobs name their peer by id or address ("<id>@host:port"); show the paired peer's name when there is one.
-  const peerLabel = (p: string) => peers?.find((x) => p === x.id || p.startsWith(`${x.id}@`) || p === x.name)?.name ?? shortId(p, 6);
+  const peerLabel = (p: string) => peers?.find((x) => p === x.id || p.startsWith(`${x.id}@`) || p === x.name)?.name ?? shortId(p);
   const act = async (what: 'pause' | 'resume' | 'remove', id: string) => {
     try {
       await bridge().sync[what](id);
@@ -114,7 +114,7 @@ function AddSync({ onAdded }: { onAdded: () => void }) {
           <Field label="Peer">
             <select value={peer} onChange={(e) => setPeer(e.target.value)} data-testid="sync-peer">
               <option value="">{peers?.length ? 'choose a paired peer' : 'no paired peers yet'}</option>
-              {peers?.map((p) => <option key={p.id} value={p.id}>{p.name ?? shortId(p.id, 8)}</option>)}
+              {peers?.map((p) => <option key={p.id} value={p.id}>{p.name ?? shortId(p.id)}</option>)}
             </select>
           </Field>
           <Field label="Folder on the peer"><input value={remotePath} onChange={(e) => setRemote(e.target.value)} placeholder="/backup/documents" data-testid="sync-remote" /></Field>

@@ -9,11 +9,12 @@ import { errorLine } from '../error-words.ts';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { Sparkline } from '../charts/Sparkline.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
-import { formatBytes, formatDuration, shortId } from '../format.ts';
+import { formatBytes, formatDuration } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { finished, isActive, isMoving, isTransfer, RATE_HISTORY, useJobs, type JobView } from '../store/jobs.ts';
 import { transferSpeed } from '../transfer-speed.ts';
 import { askNotificationPermission } from '../notify.ts';
+import { usePeerName } from '../peer-names.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
 
@@ -92,6 +93,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
   const toast = useApp((s) => s.toast);
   const session = job.session ?? dto?.session;
   const swarm = useSwarm((s) => (session ? s.sessions[session] : undefined));
+  const name = usePeerName();
   const status = job.status;
   const p = finished(status, job.progress ?? dto?.progress);
   const active = isActive(job);
@@ -100,9 +102,9 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
 
   // Per-peer contribution: swarm edges when the swarm reports them, else the transfer's sources, else one peer.
   const shares = swarm?.edges.length
-    ? swarm.edges.map((e, i) => ({ key: String(e.edge), label: shortId(e.peer, 6), value: e.bytes, color: colorFor(i) }))
+    ? swarm.edges.map((e, i) => ({ key: String(e.edge), label: name(e.peer), value: e.bytes, color: colorFor(i) }))
     : dto?.sources?.length
-      ? dto.sources.map((s, i) => ({ key: s.peer, label: shortId(s.peer, 6), value: s.bytes, color: colorFor(i) }))
+      ? dto.sources.map((s, i) => ({ key: s.peer, label: name(s.peer), value: s.bytes, color: colorFor(i) }))
       : undefined;
   const peerLabel = job.peer ?? dto?.peers.join(', ');
   const title = dto ? `${dto.kind} ${dto.kind === 'send' ? dto.localPath : dto.remotePath}` : job.title;
@@ -122,7 +124,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
         {job.totalChunks !== undefined && <span>{status === 'done' ? job.totalChunks : job.chunks ?? 0} / {job.totalChunks} chunks</span>}
         {isMoving(job) && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
         {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
-        {peerLabel && <span className="mono" title={peerLabel}>{shortId(peerLabel, 8)}</span>}
+        {peerLabel && <span title={peerLabel}>{peerLabel.split(',').map((x) => name(x.trim())).join(', ')}</span>}
         {(job.transport ?? dto?.transport) && <span>{job.transport ?? dto?.transport}</span>}
         {dto && dto.resumes > 0 && <span>resumed {dto.resumes}×</span>}
         {(job.error ?? dto?.error) && <span style={{ color: 'var(--red)' }}>{(job.error ?? dto?.error)?.message}</span>}

@@ -3,10 +3,12 @@
  * whole transfer and per edge), and a log of failovers, re-optimisations, triggers and pre-positioning.
  */
 import { create } from 'zustand';
-import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../../shared/swarm-events.ts';
 import type { WarpEvent } from '../../shared/events.ts';
 import type { SwarmSessionDto } from '../../shared/bridge.ts';
 import { appendCapped } from './ring.ts';
+import { peerName } from '../peer-names.ts';
+import { failoverText, movedText, reoptText, triggerText, type EdgeIncident } from '../routing-words.ts';
 
 export const DRIFT_POINTS = 600;
 export const LOG_ENTRIES = 300;
@@ -14,6 +16,8 @@ export const LOG_ENTRIES = 300;
 export interface DriftPoint { t: number; expected: number; actual: number; drifting: boolean }
 
 export interface SwarmLogEntry {
+  /** Unique in the session: a collapsed incident's line is updated in place. */
+  id: number;
   /** Wall-clock ms (engine events carry ms since the session started; the store adds the start time). */
   t: number;
   kind: 'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done';
@@ -34,6 +38,10 @@ export interface SwarmSession {
   /** Re-optimisations made (the engine's count once done); evaluations that chose to change nothing are `reoptsSkipped`. */
   reopts: number;
   reoptsSkipped: number;
+  /** The last incident of each edge (the Routing "why" column). */
+  incidents: Record<number, EdgeIncident>;
+  /** Failovers away from an edge within FAILOVER_BURST_MS of each other become one log line. */
+  bursts: Record<number, FailoverBurst>;
   done?: Extract<SwarmEvent, { type: 'swarm.done' }>;
   touched: number;
 }
@@ -48,27 +56,36 @@ interface SwarmState {
   apply(events: readonly WarpEvent[]): void;
 }
 
+/** Failovers away from one peer closer together than this are one incident. */
+const FAILOVER_BURST_MS = 2000;
+
+interface FailoverBurst { entry: number; first: number; last: number; count: number; to: string[] }
+
+let entryIds = 0;
+
 function isSwarm(e: WarpEvent): e is SwarmEvent {
   return e.type.startsWith('swarm.');
 }
 
 function blank(session: string): SwarmSession {
-  return { session, contentId: '', chunks: 0, bytes: 0, startedAt: Date.now(), edges: [], drift: {}, log: [], failovers: 0, reopts: 0, reoptsSkipped: 0, touched: Date.now() };
+  return { session, contentId: '', chunks: 0, bytes: 0, startedAt: Date.now(), edges: [], drift: {}, log: [], failovers: 0, reopts: 0, reoptsSkipped: 0, incidents: {}, bursts: {}, touched: Date.now() };
 }
 
 function describe(e: SwarmSessionDto['recent'][number], s: SwarmSession): string {
   switch (e.type) {
-    case 'swarm.trigger': return `${e.kind}${e.edge >= 0 ? ` on ${peerName(s, e.edge)}` : ''}: ${e.detail}`;
-    case 'swarm.reopt': return e.level === 'none' ? `re-optimisation skipped: ${e.reason}` : `re-optimisation (${e.level}): ${e.reason}; ${e.moved} chunks moved`;
-    case 'swarm.failover': return `chunk ${e.chunk}: ${peerName(s, e.fromEdge)} → ${peerName(s, e.toEdge)} (${e.reason})`;
-    case 'swarm.preposition': return `pre-positioned ${e.chunks} chunks on ${e.peer.slice(0, 12)} (${e.reason}, confidence ${(e.confidence * 100).toFixed(0)} %)`;
+    case 'swarm.trigger': return triggerText(e.kind, e.edge >= 0 ? edgePeer(s, e.edge) : undefined);
+    case 'swarm.reopt': return e.level === 'none' ? 'checked the plan: no change needed' : reoptText(e.level, e.moved);
+    case 'swarm.failover': return failoverText(edgePeer(s, e.fromEdge), [edgePeer(s, e.toEdge)], 1, 0);
+    case 'swarm.preposition': return `copied ${e.chunks} chunks ahead of time to ${peerName(e.peer)} (${(e.confidence * 100).toFixed(0)} % sure they will be wanted there)`;
   }
 }
 
-function peerName(s: SwarmSession, edge: number): string {
+function edgePeer(s: SwarmSession, edge: number): string {
   const e = s.edges.find((x) => x.edge === edge);
-  return e ? e.peer.slice(0, 12) : `edge ${edge}`;
+  return e ? peerName(e.peer) : 'a peer';
 }
+
+const INCIDENT: Partial<Record<SwarmTriggerKind, EdgeIncident['kind']>> = { 'edge-degraded': 'slow', drift: 'slow', 'edge-recovered': 'recovered', 'edge-left': 'left' };
 
 export const useSwarm = create<SwarmState>((set, get) => ({
   sessions: {},
@@ -81,7 +98,7 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       const s = blank(d.session);
       Object.assign(s, { contentId: d.contentId, chunks: d.chunks, bytes: d.bytes, edges: d.edges, startedAt: Date.parse(d.startedAt) || Date.now(), done: d.summary });
       for (const p of d.drift) s.drift[p.edge] = [{ t: p.t, expected: p.expected, actual: p.actual, drifting: p.drifting }];
-      s.log = d.recent.map((r) => ({ t: s.startedAt + r.t, kind: r.type.slice(6) as SwarmLogEntry['kind'], text: describe(r, s) }));
+      s.log = d.recent.filter((r) => r.type !== 'swarm.reopt' || r.level !== 'none').map((r) => ({ id: ++entryIds, t: s.startedAt + r.t, kind: r.type.slice(6) as SwarmLogEntry['kind'], text: describe(r, s) }));
       if (d.summary) Object.assign(s, { failovers: d.summary.failovers, reopts: d.summary.reopts });
       sessions[d.session] = s;
     }
@@ -100,7 +117,20 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       latest = id;
       return s;
     };
-    const log = (id: string, entry: SwarmLogEntry) => { const l = logs.get(id); if (l) l.push(entry); else logs.set(id, [entry]); };
+    const log = (id: string, entry: Omit<SwarmLogEntry, 'id'>): number => {
+      const full = { ...entry, id: ++entryIds };
+      const l = logs.get(id);
+      if (l) l.push(full); else logs.set(id, [full]);
+      return full.id;
+    };
+    // A collapsed incident's line changes in place, wherever it is (this batch's lines or the stored log).
+    const update = (s: SwarmSession, entryId: number, text: string): void => {
+      const pending = logs.get(s.session);
+      const i = pending?.findIndex((x) => x.id === entryId) ?? -1;
+      if (pending && i >= 0) { pending[i] = { ...pending[i], text }; return; }
+      const j = s.log.findIndex((x) => x.id === entryId);
+      if (j >= 0) s.log = s.log.map((x, k) => (k === j ? { ...x, text } : x));
+    };
     for (const e of events) {
       if (!isSwarm(e)) continue;
       const s = touch(e.session);
@@ -118,17 +148,39 @@ export const useSwarm = create<SwarmState>((set, get) => ({
           if (l) l.push(p); else m.set(e.edge, [p]);
           break;
         }
-        case 'swarm.trigger': log(e.session, { t: s.startedAt + e.t, kind: 'trigger', text: describe(e, s) }); break;
+        case 'swarm.trigger': {
+          const t = s.startedAt + e.t;
+          const text = describe(e, s);
+          const kind = INCIDENT[e.kind];
+          if (kind && e.edge >= 0) s.incidents = { ...s.incidents, [e.edge]: { t, kind, text } };
+          log(e.session, { t, kind: 'trigger', text });
+          break;
+        }
         case 'swarm.reopt':
           // The engine counts a re-optimisation when it starts one; each started one reports once (done or
           // superseded). Evaluations that decided on no change ('none') are not re-optimisations.
-          if (e.level === 'none') s.reoptsSkipped++; else s.reopts++;
+          // Those are counted, not logged: a line per "no change" buried the real events.
+          if (e.level === 'none') { s.reoptsSkipped++; break; }
+          s.reopts++;
           log(e.session, { t: s.startedAt + e.t, kind: 'reopt', text: describe(e, s) });
           break;
-        case 'swarm.failover':
+        case 'swarm.failover': {
           s.failovers++;
-          log(e.session, { t: s.startedAt + e.t, kind: 'failover', text: describe(e, s) });
+          const t = s.startedAt + e.t;
+          const to = edgePeer(s, e.toEdge);
+          const b = s.bursts[e.fromEdge];
+          if (b && t - b.last <= FAILOVER_BURST_MS) {
+            const next = { ...b, last: t, count: b.count + 1, to: b.to.includes(to) ? b.to : [...b.to, to] };
+            s.bursts = { ...s.bursts, [e.fromEdge]: next };
+            update(s, b.entry, failoverText(edgePeer(s, e.fromEdge), next.to, next.count, next.last - next.first));
+          } else {
+            const entry = log(e.session, { t, kind: 'failover', text: describe(e, s) });
+            s.bursts = { ...s.bursts, [e.fromEdge]: { entry, first: t, last: t, count: 1, to: [to] } };
+          }
+          const burst = s.bursts[e.fromEdge];
+          s.incidents = { ...s.incidents, [e.fromEdge]: { t: burst.first, kind: 'offline', text: movedText(burst.to, burst.count, burst.last - burst.first) } };
           break;
+        }
         case 'swarm.preposition':
           log(e.session, { t: s.startedAt + e.t, kind: 'preposition', text: describe(e, s) });
           break;
