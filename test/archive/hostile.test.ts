@@ -293,3 +293,35 @@ describe('a killed archive create (lower items)', () => {
     }
   });
 });
+
+describe('the exit-code table holds for what a user can cause (item 6)', () => {
+  it('missing, foreign, special and unreadable inputs, impossible targets, bad limits: documented codes, no hang, no exit 1', async () => {
+    const dir = tmpDir();
+    const home = path.join(dir, 'home');
+    writeTree(path.join(dir, 'src'), { 'a.txt': 'x' });
+    const a = path.join(dir, 'a.warp');
+    await createArchive({ inputs: [path.join(dir, 'src')], output: a, pool });
+    fs.writeFileSync(path.join(dir, 'file'), 'not a dir');
+    fs.writeFileSync(path.join(dir, 'empty.warp'), '');
+    const cases: Array<[string[], number, string]> = [
+      [['archive', 'list', path.join(dir, 'missing.warp')], 5, 'E_INPUT_NOT_FOUND'],
+      [['archive', 'list', dir], 3, 'E_ARCHIVE_NOT_WARP'],
+      [['archive', 'verify', '/dev/null'], 3, 'E_ARCHIVE_NOT_WARP'],
+      [['archive', 'info', path.join(dir, 'empty.warp')], 3, 'E_ARCHIVE_NOT_WARP'],
+      [['archive', 'extract', a, '-C', path.join(dir, 'file')], 6, 'E_OUTPUT_EXISTS'],
+      [['archive', 'extract', a, '-C', path.join(dir, 'file', 'sub')], 5, 'E_OUTPUT_UNWRITABLE'],
+      // Node's recursive mkdir spun forever here.
+      [['archive', 'extract', a, '-C', '/proc/warp-test/x'], 5, 'E_OUTPUT_UNWRITABLE'],
+      [['archive', 'extract', a, 'not/there', '-C', path.join(dir, 'o')], 7, 'E_NOT_IN_ARCHIVE'],
+      [['archive', 'list', a, '--argon2-max-passes', 'many'], 2, 'E_USAGE'],
+      [['archive', 'list', a, '--argon2-max-memory', '1GB!'], 2, 'E_USAGE'],
+      [['archive', 'list', a, '--password-file', path.join(dir, 'nope')], 5, 'E_INPUT_NOT_FOUND'],
+      [['archive', 'create', path.join(dir, 'src'), '-o', path.join(dir, 'file', 'x.warp')], 5, 'E_OUTPUT_UNWRITABLE'],
+    ];
+    for (const [args, exit, code] of cases) {
+      const r = warp(args, { home, timeout: 20_000 });
+      expectClean(r, exit, code);
+    }
+  }, 120_000);
+});
+

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { makeDirs } from '../core/make-dirs.ts';
 import { parentOf } from './paths.ts';
 
 export class TargetDirs {
@@ -15,7 +16,7 @@ export class TargetDirs {
 
   constructor(target: string) {
     this.root = path.resolve(target);
-    try { fs.mkdirSync(this.root, { recursive: true }); } catch (err) { throw fromSystemError(err, this.root, 'write'); }
+    try { makeDirs(this.root); } catch (err) { throw fromSystemError(err, this.root, 'write'); }
   }
 
   /** Absolute path of an entry. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, keySourceFromFiles, type KeySource } from '../archive/index.ts';
 import { paramsForAverage } from '../codec/fastcdc.ts';
 import { EventBus } from '../core/events.ts';
-import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { makeDirs } from '../core/make-dirs.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
@@ -194,7 +195,8 @@ export class WarpService {
     for (const i of req.inputs) if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
     const job = this.jobs.run(kind, `Create ${path.basename(req.output)}`, async ({ id, signal }) => {
       try {
-        fs.mkdirSync(path.dirname(path.resolve(req.output)), { recursive: true });
+        const outDir = path.dirname(path.resolve(req.output));
+        try { makeDirs(outDir); } catch (e) { throw fromSystemError(e, outDir, 'write'); }
         const cfg = this.config.archive;
         const r = await createArchive({
           inputs: req.inputs, output: req.output, level: req.level ?? cfg.level, key: await this.key(req), overwrite: req.overwrite,
