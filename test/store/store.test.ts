@@ -145,13 +145,31 @@ describe('file index and chunkFile', () => {
 
   it('small and empty files hash like one-shot BLAKE3', () => {
     const dir = tmpDir();
-    for (const n of [0, 1, 4095, 70000]) {
+    for (const n of [0, 1, 4095, 30000, 70000]) {
       const f = path.join(dir, `s${n}`);
       const d = crypto.randomBytes(n);
       fs.writeFileSync(f, d);
       const r = chunkFile(f, P);
       expect(Buffer.from(r.hash).equals(blake3(d))).toBe(true);
       expect(r.lens.reduce((s, x) => s + x, 0)).toBe(n);
+    }
+  });
+
+  it('hashes the whole file right on this thread too: one chunk, many chunks, and past a buffer refill', () => {
+    const dir = tmpDir();
+    const was = process.env.WARP_HASH_THREAD;
+    process.env.WARP_HASH_THREAD = '0'; // the deferred whole-file hash (a one-chunk file's hash is its chunk id)
+    try {
+      for (const n of [5000, 65536, 3 * 1024 * 1024, 20 * 1024 * 1024 + 17]) {
+        const f = path.join(dir, `t${n}`);
+        const d = crypto.randomBytes(n);
+        fs.writeFileSync(f, d);
+        const r = chunkFile(f, P);
+        expect(Buffer.from(r.hash).equals(blake3(d)), `${n} bytes`).toBe(true);
+        expect(r.lens.reduce((s, x) => s + x, 0)).toBe(n);
+      }
+    } finally {
+      if (was === undefined) delete process.env.WARP_HASH_THREAD; else process.env.WARP_HASH_THREAD = was;
     }
   });
 

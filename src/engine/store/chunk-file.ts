@@ -102,6 +102,9 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   }
   fileHasher.reset();
   let first = true; // nothing posted to the hashing thread yet for this file
+  // On this thread the whole-file hash waits while the file is still whole in the buffer: a file that is one
+  // chunk (most files of a source tree) has that chunk's id as its hash, so its bytes are hashed once, not twice.
+  let deferred = !thread;
   let size = 0;
   let w = 0;
   let chunkStart = 0;
@@ -149,6 +152,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
     for (;;) {
       if (buf.length - w < params.maxSize) {
         thread?.idle(); // the thread may still be hashing bytes the move overwrites
+        if (deferred) { fileHasher.update(buf.subarray(0, w)); deferred = false; } // the buffer held the file from byte 0
         buf.copy(buf, 0, chunkStart, w);
         w -= chunkStart;
         scan -= chunkStart;
@@ -161,7 +165,7 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
         throw fromSystemError(e, abs, 'read');
       }
       if (r === 0) break;
-      if (thread) { thread.update(w, r, first); first = false; } else fileHasher.update(buf.subarray(w, w + r));
+      if (thread) { thread.update(w, r, first); first = false; } else if (!deferred) fileHasher.update(buf.subarray(w, w + r));
       w += r;
       size += r;
       cutAll(false);
@@ -172,7 +176,8 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
     fs.closeSync(fd);
   }
   if (thread && !first) hashThreadUse.files++;
-  const hash = thread && !first ? thread.digest() : fileHasher.digestBuffer();
+  if (deferred && !(n === 1 && lens[0] === size)) fileHasher.update(buf.subarray(0, w));
+  const hash = thread && !first ? thread.digest() : deferred && n === 1 && lens[0] === size ? Buffer.from(ids.subarray(0, HASH_BYTES)) : fileHasher.digestBuffer();
   const rec: FileChunks = { path: abs, size, mtimeMs: st.mtimeMs, ino: st.ino, params: key, hash: new Uint8Array(hash), ids: ids.slice(0, n * HASH_BYTES), lens: lens.slice(0, n) };
   if (size === st.size) index?.put(rec); // a file that changed while read is not cached
   return { ...rec, cached: false };
