@@ -6,6 +6,7 @@
  * a source tree saves one failed lstat per file).
  */
 import fs from 'node:fs';
+import { Breather } from '../core/breather.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
 import { parentOf } from '../archive/paths.ts';
@@ -15,7 +16,8 @@ function lstat(abs: string): fs.Stats | undefined {
   try { return fs.lstatSync(abs, { throwIfNoEntry: false }); } catch { return undefined; }
 }
 
-export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number } {
+export async function prepareTree(m: Manifest, dest: (rel: string) => string): Promise<{ fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number }> {
+  const breather = new Breather();
   const safeDirs = new Set<string>(['']);
   const created = new Set<string>();
   const ensureDir = (rel: string): void => {
@@ -41,6 +43,8 @@ export function prepareTree(m: Manifest, dest: (rel: string) => string): { fileE
   let dirs = 0;
   let symlinks = 0;
   for (let i = 0; i < m.entryCount; i++) {
+    const pause = breather.breathe();
+    if (pause) await pause;
     const e = m.entry(i);
     if (e.type === EntryType.DIR) { ensureDir(e.path); dirs++; continue; }
     const parent = parentOf(e.path);

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { throwIfCancelled } from '../core/cancel.ts';
 import { trace } from '../core/trace.ts';
+import { Breather } from '../core/breather.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import type { Manifest } from '../archive/manifest.ts';
@@ -103,7 +104,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
 
   // 1. Directories, checked component by component (a symlink where a directory should be is refused).
   trace('recv: start');
-  const { fileEntries, fileStats, dirs, symlinks } = prepareTree(m, dest);
+  const { fileEntries, fileStats, dirs, symlinks } = await prepareTree(m, dest);
+  // Steps 3a-3c are synchronous loops over every file and chunk: they let the network breathe (breather.ts).
+  const breather = new Breather();
   trace('recv: prepared');
 
   // 2. Positions: where each chunk goes (file slot, offset), grouped by chunk.
@@ -211,6 +214,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const slotOfEntry = new Map<number, number>();
   fileEntries.forEach((ei, slot) => slotOfEntry.set(ei, slot));
   for (let slot = 0; slot < nFiles; slot++) {
+    const pause = breather.breathe();
+    if (pause) await pause;
     const e = m.entry(fileEntries[slot]);
     const final = dest(e.path);
     const st = fileStats[slot];
@@ -284,6 +289,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const localReader = new RangeReader();
   for (let c = 0; c < nChunks; c++) {
     throwIfCancelled(o.signal);
+    const pause = breather.breathe();
+    if (pause) await pause;
     if (posStart[c + 1] === posStart[c] || chunkIsDone(c)) continue;
     const id = m.chunkId(c);
     const len = m.chunkRawSize(c);
