@@ -1,0 +1,40 @@
+/**
+ * A hostile listener as a real process (run with node, which strips the types), for `warp fetch` tests:
+ * `node test/helpers/hostile-listener.ts <home> <kind>`. It answers hello like a listener, then answers `open`
+ * with a crafted manifest: `deep` (one entry 30,000 directories deep), `object-path` (a header whose fields are
+ * of the wrong type). Prints `{"peerId","port"}` and serves until killed.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pack, unpack } from 'msgpackr';
+import { paramsForAverage } from '../../src/engine/codec/fastcdc.ts';
+import { encodeFrame } from '../../src/engine/net/frames.ts';
+import { loadIdentity } from '../../src/engine/net/identity.ts';
+import { WarpNode } from '../../src/engine/net/node.ts';
+import { PROTOCOLS } from '../../src/engine/net/wire.ts';
+import { localCaps } from '../../src/engine/transfer/protocol.ts';
+import { buildTree } from '../../src/engine/transfer/tree.ts';
+
+const [home, kind] = process.argv.slice(2);
+const identity = await loadIdentity(home, { create: true });
+const node = await WarpNode.create({ identity, listen: { host: '127.0.0.1', port: 0 }, isTrusted: () => true });
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-hostile-l-'));
+fs.writeFileSync(path.join(dir, 'f'), 'x');
+const tree = buildTree(dir, paramsForAverage(16 * 1024));
+fs.rmSync(dir, { recursive: true, force: true });
+const raw = unpack(tree.manifest.encode()) as { entries: { paths: string[] } };
+if (kind === 'deep') raw.entries.paths[0] = `${'d/'.repeat(30_000)}f`;
+const manifest = pack(raw);
+const root = tree.manifest.merkleRoot.toString('hex');
+
+await node.handle(PROTOCOLS.control, async (ch) => {
+  await ch.expect('hello', 'hello');
+  await ch.write({ t: 'hello', ...localCaps({ streams: 2, window: 8, compress: false }) });
+  await ch.expect('open', 'open');
+  if (kind === 'object-path') ch.stream.send(encodeFrame({ t: 'manifest', sid: { a: 1 }, root: ['x'] }, manifest));
+  else await ch.write({ t: 'manifest', sid: 'ab'.repeat(16), root }, manifest);
+  await new Promise((r) => setTimeout(r, 5000));
+});
+console.log(JSON.stringify({ peerId: node.peerId, port: node.port() }));
