@@ -346,6 +346,33 @@ export interface SyncJobDto extends SyncAddRequest {
   pendingChanges: number;
   syncedFiles: number;
   syncedBytes: number;
+  /** Set while the deletion guard holds the job: what the sync would delete; `sync.confirm` lets it through. */
+  guard?: { deletions: number; deleteHere: number; deleteThere: number; files: number; paths: string[]; reason: string };
+  /** The last sync in one line: "pushed 3 files, deleted 1, 39 kB on the wire". */
+  lastPushLine?: string;
+}
+
+/** A file kept in a synced folder's `.warp-versions/` (deleted or replaced by a sync). */
+export interface SyncVersionDto {
+  /** The version's name inside `.warp-versions/` (what `sync.restore` takes). */
+  version: string;
+  /** The file's path in the folder. */
+  path: string;
+  keptAt: string;
+  size: number;
+}
+
+export interface SyncRestoreRequest {
+  id: string;
+  version: string;
+  /** Restore under this path (relative to the folder) instead of the file's own. */
+  as?: string;
+}
+
+export interface SyncRestoreResult {
+  path: string;
+  /** The file that was at the path, now kept as this version. */
+  replacedKeptAs?: string;
 }
 
 // ---- config ----

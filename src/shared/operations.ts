@@ -17,7 +17,7 @@
 import type {
   ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveVerifyRequest,
   ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto, RemoveResult, SelfDto, SwarmStatusDto,
-  SyncAddRequest, SyncJobDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
+  SyncAddRequest, SyncJobDto, SyncRestoreRequest, SyncRestoreResult, SyncVersionDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
 } from './bridge.ts';
 import type { JobDto } from './events.ts';
 import { any, array, boolean, integer, literal, object, optional, string, tagged, type Schema } from '../engine/core/schema.ts';
@@ -153,6 +153,12 @@ export const OPERATIONS = {
   'sync.remove': byId<RemoveResult>('DELETE', '/api/sync/:id', 'Stop and forget a sync job', 'Removed'),
   'sync.pause': byId<SyncJobDto>('POST', '/api/sync/:id/pause', 'Pause a sync job', 'SyncJob'),
   'sync.resume': byId<SyncJobDto>('POST', '/api/sync/:id/resume', 'Resume a sync job', 'SyncJob'),
+  'sync.confirm': byId<SyncJobDto>('POST', '/api/sync/:id/confirm', 'Let through the deletions the deletion guard stopped', 'SyncJob'),
+  'sync.versions': byId<SyncVersionDto[]>('GET', '/api/sync/:id/versions', "Files kept in the folder's .warp-versions/, newest first", 'SyncVersionList'),
+  'sync.restore': op<[req: SyncRestoreRequest], SyncRestoreResult>({
+    method: 'POST', path: '/api/sync/restore', summary: 'Put a kept version back in the folder (the file there now is kept as a version)', response: 'SyncRestore',
+    body: object({ id, version: string({ min: 1, max: 4096, description: "A version's name" }), as: optional(string({ min: 1, max: 4096, description: 'Restore under this path, relative to the folder' })) }),
+  }),
 
   'config.get': op<[], ConfigDto>({ method: 'GET', path: '/api/config', summary: 'Every config key with its value, default and source', response: 'Config' }),
   'config.set': op<[req: ConfigSetRequest], ConfigDto>({

@@ -43,6 +43,26 @@ describe('sync and swarm through the daemon', () => {
     await until(async () => (fs.readFileSync(peerFile, 'utf8') === 'two\n' ? true : undefined), 'the change to reach the peer');
     await ev.waitFor((e) => e.type === 'sync.push' && e.id === id);
     expect((await d.api('GET', '/api/sync')).body.map((j: Json) => j.id)).toEqual([id]);
+    // The deletion guard over the API: a mass delete pauses the job with the report; confirm lets it through.
+    const peerDir = path.join(root, 'backup', 'docs');
+    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(folder, `m${i}.txt`), `m${i}\n`);
+    await until(async () => (fs.existsSync(path.join(peerDir, 'm5.txt')) ? true : undefined), 'the new files to reach the peer');
+    for (let i = 0; i < 6; i++) fs.rmSync(path.join(folder, `m${i}.txt`));
+    const held = await until(async () => ((await d.api('GET', '/api/sync')).body[0]?.guard ? (await d.api('GET', '/api/sync')).body[0] : undefined), 'the deletion guard');
+    expect(held).toMatchObject({ state: 'paused', reason: expect.stringContaining('deletion guard'), guard: { deletions: 6, deleteThere: 6 } });
+    expect(fs.existsSync(path.join(peerDir, 'm0.txt'))).toBe(true);
+    expect((await d.api('POST', `/api/sync/${id}/confirm`)).status).toBe(200);
+    await until(async () => (!fs.existsSync(path.join(peerDir, 'm0.txt')) ? true : undefined), 'the confirmed deletions');
+    await until(async () => ((await d.api('GET', '/api/sync')).body[0]?.lastPushLine?.includes('deleted 6') ? true : undefined), 'the push line');
+    // A file deleted on the peer is kept in this folder's versions; the API lists and restores it.
+    fs.rmSync(path.join(peerDir, 'a.txt'));
+    fs.writeFileSync(path.join(folder, 'poke.txt'), 'wake the watcher\n');
+    const versions = await until(async () => { const v = (await d.api('GET', `/api/sync/${id}/versions`)).body; return v.length ? v : undefined; }, 'a version of a.txt');
+    expect(versions[0]).toMatchObject({ path: 'a.txt', size: 4 });
+    const restored = await d.api('POST', '/api/sync/restore', { id, version: versions[0].version });
+    expect(restored.body).toEqual({ path: 'a.txt' });
+    expect(fs.readFileSync(path.join(folder, 'a.txt'), 'utf8')).toBe('two\n');
+    expect((await d.api('POST', '/api/sync/restore', { id, version: '../x~20260101-000000' })).status).toBe(400);
     expect((await d.api('POST', `/api/sync/${id}/pause`)).body).toMatchObject({ id, paused: true, state: 'paused' });
     expect((await d.api('POST', `/api/sync/${id}/resume`)).body).toMatchObject({ id, paused: false });
     expect((await d.api('DELETE', `/api/sync/${id}`)).body).toEqual({ removed: true });

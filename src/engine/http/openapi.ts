@@ -22,7 +22,8 @@ const edge = obj({
 const syncJob = obj({
   id: str, localPath: str, peer: str, remotePath: str, windows: arr(obj({ days: arr(int), start: str, end: str }, ['start', 'end'])), pauseOnBattery: bool, pauseOnMetered: bool,
   debounceMs: int, state: { type: 'string', enum: ['idle', 'scanning', 'syncing', 'paused', 'waiting', 'error'] }, reason: str, paused: bool, lastSyncAt: str,
-  lastError: ref('ErrorDto'), pendingChanges: int, syncedFiles: int, syncedBytes: num,
+  lastError: ref('ErrorDto'), pendingChanges: int, syncedFiles: int, syncedBytes: num, lastPushLine: str,
+  guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
 }, ['id', 'localPath', 'peer', 'remotePath', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes']);
 
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
@@ -70,6 +71,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   SwarmStatus: obj({ available: bool, sessions: arr(ref('SwarmSession')) }),
   SyncJob: syncJob,
   SyncJobList: arr(ref('SyncJob')),
+  SyncVersionList: arr(obj({ version: str, path: str, keptAt: str, size: num }, ['version', 'path', 'keptAt', 'size'])),
+  SyncRestore: obj({ path: str, replacedKeptAs: str }, ['path']),
   Config: obj({ file: str, entries: arr(obj({ key: str, value: {}, default: {}, source: { type: 'string', enum: ['default', 'file', 'env', 'override'] }, type: str, description: str, allowed: str, text: str, defaultText: str, accepts: str }, ['key', 'value', 'default', 'source', 'type', 'description'])) }),
   EventStream: { type: 'string', description: 'text/event-stream; each `data:` line is one WarpEvent (src/shared/events.ts) as JSON' },
 };

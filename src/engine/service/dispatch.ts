@@ -46,6 +46,9 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'sync.remove': (id) => s.syncRemove(id),
     'sync.pause': (id) => s.syncPause(id),
     'sync.resume': (id) => s.syncResume(id),
+    'sync.confirm': (id) => s.syncConfirm(id),
+    'sync.versions': (id) => s.syncVersions(id),
+    'sync.restore': (req) => s.syncRestore(req),
     'config.get': () => s.configGet(),
     'config.set': (req) => s.configSet(req),
   };

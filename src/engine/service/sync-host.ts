@@ -6,7 +6,9 @@
  */
 import type { WarpConfig } from '../config/index.ts';
 import { SyncManager, type SyncEvent as EngineSyncEvent, type SyncJobStatus, type SyncStateName } from '../sync/index.ts';
-import type { SyncAddRequest, SyncJobDto } from '../../shared/bridge.ts';
+import type { SyncAddRequest, SyncJobDto, SyncRestoreRequest } from '../../shared/bridge.ts';
+import { pushLine } from '../sync/push-line.ts';
+import { listVersions, restoreVersion } from '../transfer/versions-keep.ts';
 import type { SyncEvent, SyncState } from '../../shared/events.ts';
 import type { SyncBackend, WarpService } from './warp-service.ts';
 
@@ -25,6 +27,8 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
     pendingChanges: s.pendingChanges,
     syncedFiles: s.syncedFiles,
     syncedBytes: s.syncedBytes,
+    ...(s.guard ? { guard: s.guard } : {}),
+    ...(s.lastPush ? { lastPushLine: pushLine(s.lastPush) } : {}),
   };
 }
 
@@ -55,6 +59,9 @@ function backend(m: SyncManager, resolvePeer: (peer: string) => string): SyncBac
     remove: (id: string) => m.remove(id),
     pause: (id: string) => syncJobDto(m.pause(id)),
     resume: (id: string) => syncJobDto(m.resume(id)),
+    confirm: (id: string) => syncJobDto(m.confirmDeletions(id)),
+    versions: (id: string) => listVersions(m.status(id).job.folder).map((v) => ({ version: v.version, path: v.path, keptAt: new Date(v.keptAtMs).toISOString(), size: v.size })),
+    restore: (req: SyncRestoreRequest) => restoreVersion(m.status(req.id).job.folder, req.version, Date.now(), req.as),
   };
 }
 

@@ -20,7 +20,7 @@ import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts
 import type {
   ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
   ArchiveVerifyRequest, ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto,
-  RemoveResult, SelfDto, SwarmStatusDto, SyncAddRequest, SyncJobDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
+  RemoveResult, SelfDto, SwarmStatusDto, SyncAddRequest, SyncJobDto, SyncRestoreRequest, SyncRestoreResult, SyncVersionDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
 } from '../../shared/bridge.ts';
 import type { ArchiveEngineEvent, JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
 import type { SwarmEvent } from '../../shared/swarm-events.ts';
@@ -40,6 +40,9 @@ export interface SyncBackend {
   remove(id: string): boolean | Promise<boolean>;
   pause(id: string): SyncJobDto | Promise<SyncJobDto>;
   resume(id: string): SyncJobDto | Promise<SyncJobDto>;
+  confirm(id: string): SyncJobDto | Promise<SyncJobDto>;
+  versions(id: string): SyncVersionDto[] | Promise<SyncVersionDto[]>;
+  restore(req: SyncRestoreRequest): SyncRestoreResult | Promise<SyncRestoreResult>;
 }
 
 /** InfoDto without what only the host knows: which process it is and what its transport offers (uploads). */
@@ -377,6 +380,9 @@ export class WarpService {
   async syncRemove(id: string): Promise<RemoveResult> { return { removed: await this.syncBackend().remove(id) }; }
   async syncPause(id: string): Promise<SyncJobDto> { return this.syncBackend().pause(id); }
   async syncResume(id: string): Promise<SyncJobDto> { return this.syncBackend().resume(id); }
+  async syncConfirm(id: string): Promise<SyncJobDto> { return this.syncBackend().confirm(id); }
+  async syncVersions(id: string): Promise<SyncVersionDto[]> { return this.syncBackend().versions(id); }
+  async syncRestore(req: SyncRestoreRequest): Promise<SyncRestoreResult> { return this.syncBackend().restore(req); }
 
   // ---- config ----
 
