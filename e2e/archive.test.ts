@@ -93,6 +93,8 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
     await expect.poll(async () => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe(String(Object.keys(tree).length));
     await expect.poll(async () => inspector.getByTestId('archive-entries').innerText()).toContain('beach.raw');
 
+    // The archive holds one folder: the default target is the extracted folder itself (no photos/photos).
+    expect(await inspector.getByTestId('extract-target').inputValue()).toMatch(/[\\/]extracted$/);
     const target = path.join(work, 'extracted');
     await inspector.getByTestId('extract-target').fill(target);
     await inspector.getByTestId('extract').click();

@@ -141,6 +141,17 @@ async function freeArchiveName(name: string, home: string | undefined): Promise<
   return `${name}-${d.getFullYear()}${p2(d.getMonth() + 1)}${p2(d.getDate())}-${p2(d.getHours())}${p2(d.getMinutes())}${p2(d.getSeconds())}`;
 }
 
+/**
+ * Where "Extract" puts an archive by default: `<home>/extracted` when everything in it sits in one top folder
+ * (it lands as extracted/<folder>, not extracted/<name>/<folder>), else a folder named after the archive.
+ */
+function defaultExtractTarget(home: string, archive: string, list: ArchiveListResult): string {
+  const base = joinPath(home, 'extracted');
+  const tops = new Set(list.entries.map((e) => e.path.split('/')[0]));
+  const oneFolder = tops.size === 1 && list.entries.some((e) => e.type === 'dir' && e.path === [...tops][0]) && list.total === list.entries.length;
+  return oneFolder ? base : joinPath(base, (archive.split(/[\\/]/).pop() ?? 'archive').replace(/\.warp$/i, ''));
+}
+
 function topOf(absPath: string, relPath: string): string {
   // absPath ends with relPath; strip all but the first segment of relPath.
   const rest = relPath.split('/').slice(1).join('/');
@@ -174,7 +185,7 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
       const [i, l] = await Promise.all([bridge().archive.info({ archive, ...secret }), bridge().archive.list({ archive, limit: 500, ...secret })]);
       setInfo(i);
       setList(l);
-      if (!target && home) setTarget(joinPath(joinPath(home, 'extracted'), (archive.split(/[\\/]/).pop() ?? 'archive').replace(/\.warp$/i, '')));
+      if (!target && home) setTarget(defaultExtractTarget(home, archive, l));
     } catch (err) {
       setError(err);
     }
