@@ -72,7 +72,10 @@ describe('share links through a real daemon and the CLI', () => {
     // The page is served without the key; the key never appears in what the server logged.
     const page = await fetch(`${d.url}/s/${id}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('warp fetch');
+    const html = await page.text();
+    expect(html).toContain('<title>Warp share</title>');
+    expect(html).not.toContain(link.split('#')[1]);
+    expect(page.headers.get('content-security-policy')).toMatch(/connect-src 'self' data:/);
     expect(d.stderr()).not.toContain(link.split('#')[1]);
   });
 
@@ -146,11 +149,30 @@ describe('share links through a real daemon and the CLI', () => {
     expect((await fetch(`${d.url}/s/AAAAAAAAAAAAAAAAAAAAAA/manifest`)).status).toBe(404);
   });
 
-  it('bad input: missing paths, bad durations and limits, unknown ids, a password file (not yet)', () => {
+  it('a password share needs the link and the password: without it exit 4, a wrong one exit 4, the right one works', async () => {
+    const pw = path.join(w, 'pw');
+    fs.writeFileSync(pw, 'correct horse battery staple\n');
+    const bad = path.join(w, 'pw-bad');
+    fs.writeFileSync(bad, 'Tr0ub4dor&3\n');
+    const { link, id } = create(['--password-file', pw]);
+    const kdf = (await (await fetch(`${d.url}/s/${id}/kdf`)).json()) as { password: boolean; memKiB: number };
+    expect(kdf).toMatchObject({ password: true, memKiB: 19 * 1024 });
+    const none = await fetchTo(link, path.join(w, 'pw0'));
+    expect(none.status).toBe(4);
+    expect(none.stderr).toMatch(/E_KEY_REQUIRED.*needs a password/);
+    const wrong = await spawnWarp(client, ['fetch', link, path.join(w, 'pw1'), '--password-file', bad]).done;
+    expect(wrong.status).toBe(4);
+    expect(wrong.stderr).toMatch(/E_WRONG_KEY.*password is wrong/);
+    const ok = await spawnWarp(client, ['fetch', link, path.join(w, 'pw2'), '--password-file', pw]).done;
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(tree(path.join(w, 'pw2', 'project-secret-name'))).toEqual(tree(src));
+  });
+
+  it('bad input: missing paths, bad durations and limits, unknown ids, a missing password file', () => {
     expect(warp(['share', 'create', path.join(w, 'missing')], { home }).status).toBe(5);
     expect(warp(['share', 'create', src, '--expires', 'soon'], { home }).status).toBe(2);
     expect(warp(['share', 'create', src, '--max-downloads', '0'], { home }).status).toBe(2);
-    expect(warp(['share', 'create', src, '--password-file', path.join(w, 'pw')], { home }).status).toBe(2);
+    expect(warp(['share', 'create', src, '--password-file', path.join(w, 'no-such-pw')], { home }).status).toBe(5);
     expect(warp(['share', 'pause', 'nope'], { home }).status).toBe(2);
     expect(warp(['share', 'revoke', 'AAAAAAAAAAAAAAAAAAAAAA'], { home }).status).toBe(2);
   });

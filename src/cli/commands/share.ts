@@ -10,6 +10,7 @@ import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { escapeControl } from '../../engine/core/safe-text.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { createShare, formatShareLink, parseDurationSeconds, ShareStore, type ShareInfo } from '../../engine/share/index.ts';
+import { readPasswordFile } from '../../engine/codec/kdf.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 
@@ -46,14 +47,16 @@ export function register(program: Command, ctx: CliContext): void {
     .description('encrypt paths under a fresh key and print the link (the key is only in the link)')
     .option('--expires <duration>', 'stop serving after this long, e.g. 30m, 24h, 7d (default: never)')
     .option('--max-downloads <n>', 'stop serving new downloads after this many')
-    .option('--password-file <file>', 'not available yet: refused rather than ignored')
+    .option('--password-file <file>', 'also require this password (Argon2id): the link alone opens nothing')
     .option('--url <base>', 'the address the link names (default: the daemon\'s configured address)')
-    .action((paths: string[], o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string }) => {
-      if (o.passwordFile) throw new WarpError(ErrorCodes.USAGE, 'password-protected shares are not available yet; share without --password-file');
+    .action(async (paths: string[], o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string }) => {
       const { config } = loadCliConfig(ctx);
       const home = warpHome();
-      const created = createShare({
-        home, paths, chunking: paramsForAverage(config.transfer.chunkAvg),
+      const password = o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined;
+      const created = await createShare({
+        password,
+        // Archive-sized chunks (1 MiB by default): each is one HTTP request for a browser, so fewer and larger.
+        home, paths, chunking: paramsForAverage(config.archive.chunkAvg),
         expiresInSeconds: o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires'),
         maxDownloads: positiveInt(o.maxDownloads, '--max-downloads'),
         onWarning: (p, m) => { if (!ctx.opts().quiet) ctx.err(`warp: warning: ${escapeControl(p)}: ${escapeControl(m)}`); },
@@ -93,7 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 /** `warp fetch <share-link> <dir>`. */
-export async function runShareFetch(ctx: CliContext, link: string, dir: string): Promise<void> {
+export async function runShareFetch(ctx: CliContext, link: string, dir: string, o: { passwordFile?: string } = {}): Promise<void> {
   const { fetchShare } = await import('../../engine/share/fetch.ts');
   const { createProgressRenderer } = await import('../render/progress.ts');
   const p = createProgressRenderer(ctx, 'fetching');
@@ -101,7 +104,7 @@ export async function runShareFetch(ctx: CliContext, link: string, dir: string):
   let r;
   try {
     r = await fetchShare({
-      link, dir,
+      link, dir, password: o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined,
       onProgress: (s) => p.event({ type: 'share.progress', ...s, rate: s.bytes / Math.max((performance.now() - t0) / 1000, 1e-3), etaSeconds: -1 } as { type: string }),
     });
   } finally {

@@ -49,6 +49,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--parallel <n>', 'swarm: most chunks in flight per peer')
     .option('--no-preposition', 'swarm: never pre-position chunks on peers after the download'))
     .action((src: string, dir: string, o: { passwordFile?: string; keyFile?: string; overwrite?: boolean; skip?: boolean; transport?: string; streams?: string; window?: string; compress?: boolean; delete?: boolean; versions?: boolean } & SwarmCliOpts) =>
-      looksLikeShareLink(src) ? noMirror(o, () => runShareFetch(ctx, src, dir)) : CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? noMirror(o, () => runSwarmFetch(ctx, src, dir, o))
+      looksLikeShareLink(src) ? noMirror(o, () => runShareFetch(ctx, src, dir, o)) : CONTENT_ID.test(src) || (o.from && o.from.length > 0 && looksLikePeerAddress(src)) ? noMirror(o, () => runSwarmFetch(ctx, src, dir, o))
         : looksLikePeerAddress(src) ? runNetFetch(ctx, src, dir, o) : noMirror(o, () => runExtract(ctx, src, [], { ...o, directory: dir })));
 }

@@ -8,13 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EntryType } from '../archive/manifest.ts';
 import { aead, makeNonce, NonceDomain } from '../codec/aead.ts';
+import { blake3 } from '../codec/blake3.ts';
 import { compressChunk } from '../codec/compress.ts';
+import { deriveFromPassword, SALT_BYTES } from '../codec/kdf.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { buildTree, idKey, type LocalTree } from '../transfer/tree.ts';
-import { encodeShareManifest, SHARE_FORMAT, SHARE_KEY_BYTES, type ShareChunk, type ShareEntry, type ShareManifest } from './format.ts';
+import { encodeShareManifest, sealingKey, SHARE_ARGON2, SHARE_FORMAT, SHARE_KEY_BYTES, type ShareChunk, type ShareEntry, type ShareManifest } from './format.ts';
 import { ShareStore, type ShareInfo } from './store.ts';
 
 export interface CreateShareOptions {
@@ -25,6 +27,8 @@ export interface CreateShareOptions {
   expiresInSeconds?: number;
   maxDownloads?: number;
   onWarning?: (path: string, message: string) => void;
+  /** A password that must accompany the link (Argon2id-stretched). */
+  password?: Uint8Array;
 }
 
 export interface CreatedShare {
@@ -105,7 +109,7 @@ function addInput(abs: string, o: CreateShareOptions, out: { entries: ShareEntry
   return bytes;
 }
 
-export function createShare(o: CreateShareOptions): CreatedShare {
+export async function createShare(o: CreateShareOptions): Promise<CreatedShare> {
   if (o.paths.length === 0) throw new WarpError(ErrorCodes.USAGE, 'name at least one file or folder to share');
   const names = new Set<string>();
   for (const p of o.paths) {
@@ -116,7 +120,10 @@ export function createShare(o: CreateShareOptions): CreatedShare {
   }
   const store = new ShareStore(o.home);
   const id = store.newId();
-  const key = crypto.randomBytes(SHARE_KEY_BYTES);
+  const linkKey = crypto.randomBytes(SHARE_KEY_BYTES);
+  const kdfSalt = crypto.randomBytes(SALT_BYTES);
+  const stretched = o.password ? await deriveFromPassword(o.password, kdfSalt, SHARE_ARGON2) : undefined;
+  const key = Buffer.from(sealingKey(linkKey, stretched, blake3));
   const staging = store.staging(id);
   try {
     const writer = new SealedWriter(path.join(staging, 'data.bin'), key);
@@ -143,10 +150,11 @@ export function createShare(o: CreateShareOptions): CreatedShare {
       maxDownloads: o.maxDownloads ?? null,
       files: acc.entries.filter((e) => e.t === EntryType.FILE).length, totalBytes,
       storedBytes: writer.offsets[writer.offsets.length - 1] + sealedManifest.length, chunks: acc.chunks.length,
+      ...(stretched ? { kdf: { salt: kdfSalt.toString('base64url'), ...SHARE_ARGON2 } } : {}),
     });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  return { id, key, info: store.info(id)! };
+  return { id, key: linkKey, info: store.info(id)! };
 }

@@ -14,15 +14,18 @@ import { assertSafePath } from '../archive/paths.ts';
 import { aead, makeNonce, NonceDomain } from '../codec/aead.ts';
 import { blake3, Blake3Stream } from '../codec/blake3.ts';
 import { decompressChunk } from '../codec/compress.ts';
+import { DEFAULT_KDF_LIMITS, deriveFromPassword } from '../codec/kdf.ts';
 import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
-import { decodeShareManifest, parseShareLink, type ShareEntry, type ShareManifest } from './format.ts';
+import { decodeShareManifest, parseShareLink, sealingKey, type ShareEntry, type ShareKdf, type ShareManifest } from './format.ts';
 
 export interface FetchShareOptions {
   link: string;
   dir: string;
   /** Chunks in flight. */
   parallel?: number;
+  /** For a password share. */
+  password?: Uint8Array;
   onProgress?: (p: { bytes: number; totalBytes: number; files: number; totalFiles: number }) => void;
 }
 
@@ -44,9 +47,13 @@ async function get(url: string, what: string): Promise<Response> {
   throw new WarpError(ErrorCodes.REMOTE, `the share host answered ${message} for the ${what}`, { details: { status: r.status, code } });
 }
 
-function openManifest(sealed: Uint8Array, key: Buffer): ShareManifest {
+function openManifest(sealed: Uint8Array, key: Buffer, withPassword: boolean): ShareManifest {
   const plain = aead.open(key, makeNonce(NonceDomain.MANIFEST, 0), sealed);
-  if (!plain) throw new WarpError(ErrorCodes.WRONG_KEY, 'this link is incomplete or wrong: its key does not open the share (or the host changed the manifest)');
+  if (!plain) {
+    throw new WarpError(ErrorCodes.WRONG_KEY, withPassword
+      ? 'the password is wrong, or this link is incomplete or wrong (or the host changed the manifest)'
+      : 'this link is incomplete or wrong: its key does not open the share (or the host changed the manifest)');
+  }
   const m = decodeShareManifest(plain);
   const root = merkleRoot(m.chunks.length, (i) => m.chunks[i].id);
   if (!root.equals(Buffer.from(m.root))) throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, "the share's chunk list does not match its Merkle root");
@@ -139,19 +146,29 @@ async function writeFile(abs: string, e: ShareEntry, chunks: ChunkFetcher, paral
   }
 }
 
+/** The sealing key: the link's, or stretched with the password under the host's (untrusted, so capped) parameters. */
+async function shareKey(base: string, linkKey: Buffer, password: Uint8Array | undefined): Promise<Buffer> {
+  const kdf = (await (await get(`${base}/kdf`, 'password settings')).json()) as ShareKdf;
+  if (!kdf.password) return linkKey;
+  if (!password) throw new WarpError(ErrorCodes.KEY_REQUIRED, 'this share needs a password: pass it with --password-file <file>');
+  const stretched = await deriveFromPassword(password, Buffer.from(String(kdf.salt), 'base64url'), { opsLimit: kdf.opsLimit, memKiB: kdf.memKiB }, DEFAULT_KDF_LIMITS);
+  return Buffer.from(sealingKey(linkKey, stretched, blake3));
+}
+
 export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult> {
   const link = parseShareLink(o.link);
   const base = `${link.origin}/s/${link.id}`;
+  const key = await shareKey(base, link.key, o.password);
   const r = await get(`${base}/manifest`, 'manifest');
   const download = r.headers.get('x-warp-download') ?? '';
-  const m = openManifest(new Uint8Array(await r.arrayBuffer()), link.key);
+  const m = openManifest(new Uint8Array(await r.arrayBuffer()), key, o.password !== undefined);
   const target = path.resolve(o.dir);
   try { fs.mkdirSync(target, { recursive: true }); } catch (err) { throw fromSystemError(err, target, 'write'); }
   const files = m.entries.filter((e) => e.t === EntryType.FILE);
   const todo = files.filter((e) => !sameFile(path.join(target, e.p), e));
   const uses = new Array<number>(m.chunks.length).fill(0);
   for (const e of todo) for (const c of e.r ?? []) uses[c]++;
-  const chunks = new ChunkFetcher(base, download, link.key, m, uses);
+  const chunks = new ChunkFetcher(base, download, key, m, uses);
   for (const e of m.entries) {
     if (e.t !== EntryType.DIR) continue;
     try { fs.mkdirSync(path.join(target, e.p), { recursive: true }); } catch (err) { throw fromSystemError(err, path.join(target, e.p), 'write'); }

@@ -9,6 +9,8 @@
  *   (CHUNK, i). The key is used for one share only, so (domain, counter) nonces never repeat under it.
  * - Each chunk's id is the BLAKE3 of its plain bytes; `root` is the Merkle root of the ids (codec/merkle.ts),
  *   each file's `h` the BLAKE3 of the whole file. A reader checks all three.
+ * - With a password: the sealing key is BLAKE3(link key ‖ Argon2id(password, salt, t, m)); salt and parameters
+ *   are public (`GET /s/<id>/kdf`), so the link alone opens nothing and the password alone opens nothing.
  * Names, sizes per file and chunk ids exist only inside the sealed manifest. The server knows the share id,
  * the number and sizes of sealed blobs, and its own lifecycle settings (meta.json), nothing else.
  */
@@ -106,4 +108,19 @@ export function parseDurationSeconds(text: string, what: string): number {
   const n = m ? Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()] : NaN;
   if (!Number.isFinite(n) || n <= 0) throw new WarpError(ErrorCodes.USAGE, `${what} must be a duration such as 30m, 24h or 7d (got '${text}')`);
   return Math.round(n);
+}
+
+/** Argon2id for share passwords: OWASP's minimum for Argon2id (19 MiB, 2 passes); a browser computes it in JS. */
+export const SHARE_ARGON2 = { opsLimit: 2, memKiB: 19 * 1024 } as const;
+
+/** What `GET /s/<id>/kdf` answers: whether a password is needed, and how to stretch it. */
+export type ShareKdf = { password: false } | { password: true; salt: string; opsLimit: number; memKiB: number };
+
+/** The key that seals the share: the link key itself, or BLAKE3(link key ‖ stretched password). */
+export function sealingKey(linkKey: Uint8Array, stretched: Uint8Array | undefined, hash: (b: Uint8Array) => Uint8Array): Uint8Array {
+  if (!stretched) return linkKey;
+  const b = new Uint8Array(linkKey.length + stretched.length);
+  b.set(linkKey, 0);
+  b.set(stretched, linkKey.length);
+  return hash(b);
 }

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
+import type { ShareKdf } from './format.ts';
 import { ShareStore, shareStatus, type ShareStats } from './store.ts';
 
 const TOKEN_TTL_MS = 24 * 3600_000;
@@ -50,6 +51,13 @@ export class ShareHost {
   private status(id: string): string {
     const meta = this.store.meta(id)!;
     return shareStatus(meta, this.statsOf(id));
+  }
+
+  /** Whether the share needs a password, and the public Argon2id salt and parameters when it does. */
+  kdf(id: string): ShareKdf {
+    this.known(id);
+    const k = this.store.meta(id)!.kdf;
+    return k ? { password: true, ...k } : { password: false };
   }
 
   /** The sealed manifest; counts a download and returns its token. */

@@ -29,6 +29,8 @@ export interface ShareMeta {
   totalBytes: number;
   storedBytes: number;
   chunks: number;
+  /** Present for password shares: public Argon2id salt (base64url) and parameters. */
+  kdf?: { salt: string; opsLimit: number; memKiB: number };
 }
 
 export interface ShareStats {
