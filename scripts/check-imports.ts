@@ -33,9 +33,22 @@ function placeOf(file: string): { surface: string; layer?: string } {
   return { surface: rel[0] };
 }
 
+const TYPE_IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+type\s+[^'"]*?\sfrom\s+['"]([^'"]+)['"]/g;
+
+/** Specifiers imported only as types (`import type … from`, `export type … from`): erased at build time. */
+export function typeOnlyImportsOf(text: string): Set<string> {
+  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+  const out = new Set<string>();
+  for (const m of noComments.matchAll(TYPE_IMPORT_RE)) out.add(m[1]);
+  // A specifier also imported for values somewhere in the file is not type-only.
+  for (const m of noComments.matchAll(IMPORT_RE)) if (!/^\s*[;]?\s*(import|export)\s+type\s/.test(m[0].replace(/^[\s;]+/, ' '))) out.delete(m[1] ?? m[2]);
+  return out;
+}
+
 export function checkFile(file: string, text: string): string[] {
   const problems: string[] = [];
   const from = placeOf(file);
+  const typeOnly = from.surface === 'shared' ? typeOnlyImportsOf(text) : new Set<string>();
   const relFile = path.relative(root, file);
   for (const spec of importsOf(text)) {
     if (spec.startsWith('.')) {
@@ -46,7 +59,9 @@ export function checkFile(file: string, text: string): string[] {
       const toKey = to.surface === 'engine' ? 'engine' : to.surface;
       const relTarget = path.relative(src, target).split(path.sep).join('/');
       const oneFile = (SURFACE_FILES[from.surface] ?? []).includes(relTarget);
-      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`)) || oneFile;
+      // src/shared may take the engine's types (events, snapshots): type imports are erased, nothing reaches the browser.
+      const engineTypes = from.surface === 'shared' && to.surface === 'engine' && typeOnly.has(spec);
+      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`)) || oneFile || engineTypes;
       if (oneFile && from.surface === 'shared') {
         const text = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
         if (importsOf(text).some((s) => !s.startsWith('.'))) problems.push(`${relFile}: src/shared imports ${relTarget}, which must stay browser-safe (relative imports only)`);

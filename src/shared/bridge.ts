@@ -8,7 +8,7 @@
  * carrying a stable code. Every call is one entry of the operation table (operations.ts). Paths are paths on the machine running the engine (in web mode: the daemon's).
  */
 import type { ErrorDto, JobStatus, ProgressDto, WarpEventListener } from './events.ts';
-import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent } from './events.ts';
 import type { BridgeOperations } from './operations.ts';
 
 /** What a rejected bridge call carries (an Error whose `code` is a WarpError code or an HTTP-level code). */

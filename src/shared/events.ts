@@ -2,28 +2,24 @@
  * Every event the UI receives, whichever transport carries it (Electron IPC or the daemon's SSE stream at
  * /api/events). Plain JSON: no typed arrays, no bigint, no Dates.
  *
- * The archive and transfer shapes mirror the engine's (src/engine/archive/events.ts,
- * src/engine/transfer/events.ts); they are restated here because src/shared may not import the engine. The
- * daemon tags each with `job`, the id of the job or transfer that produced it (the id `archive.create`,
- * `transfers.start`, ... returned). Swarm events are the engine's own shapes (swarm-events.ts); their
- * `session` is the engine's transfer session id, which `TransferDto.session` links to a transfer.
+ * The engine defines each event once (archive/archive-events.ts, transfer/transfer-events.ts,
+ * swarm/swarm-events.ts, core/progress.ts); this file imports those types (type-only imports, erased at build
+ * time, so nothing of the engine reaches the browser) and adds what the hosts add. The daemon tags archive and
+ * transfer events with `job`, the id of the job or transfer that produced it (the id `archive.create`,
+ * `transfers.start`, ... returned). A swarm event's `session` is the engine's transfer session id, which
+ * `TransferDto.session` links to a transfer. Jobs, peers, sync and daemon events are the service's own.
  */
-import type { SwarmEvent } from './swarm-events.ts';
+import type { ArchiveEvent as EngineArchiveEvent } from '../engine/archive/archive-events.ts';
+import type { ProgressSnapshot } from '../engine/core/progress.ts';
+import type { SwarmEvent } from '../engine/swarm/swarm-events.ts';
+import type { TransferEvent as EngineTransferEvent } from '../engine/transfer/transfer-events.ts';
 
-export type { SwarmEvent } from './swarm-events.ts';
+export type { EdgeState, SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../engine/swarm/swarm-events.ts';
+export type { ArchiveOp } from '../engine/archive/archive-events.ts';
+export type { TransferRole } from '../engine/transfer/transfer-events.ts';
 
-/** Mirrors ProgressSnapshot in src/engine/core/progress.ts. */
-export interface ProgressDto {
-  bytes: number;
-  totalBytes: number;
-  files: number;
-  totalFiles: number;
-  /** Bytes per second, exponentially smoothed. */
-  rate: number;
-  /** Seconds left at the current rate; -1 when unknown. */
-  etaSeconds: number;
-  elapsedSeconds: number;
-}
+/** ProgressSnapshot of src/engine/core/progress.ts. */
+export type ProgressDto = ProgressSnapshot;
 
 export interface ErrorDto {
   /** A stable WarpError code (E_...), or an HTTP-level code such as BAD_REQUEST. */
@@ -31,36 +27,16 @@ export interface ErrorDto {
   message: string;
 }
 
-// ---- archive (mirrors src/engine/archive/events.ts) ----
+// ---- archive (src/engine/archive/archive-events.ts) ----
 
-export type ArchiveOp = 'create' | 'extract' | 'verify';
-
-export type ArchiveEngineEvent =
-  | { type: 'archive.start'; op: ArchiveOp; archive: string; totalBytes: number; totalFiles: number }
-  | ({ type: 'archive.progress'; op: ArchiveOp } & ProgressDto)
-  | { type: 'archive.warning'; op: ArchiveOp; path: string; message: string }
-  | { type: 'archive.file'; op: ArchiveOp; path: string; size: number }
-  | { type: 'archive.bad-chunk'; chunk: number; reason: string; files: string[] }
-  | { type: 'archive.done'; op: ArchiveOp; archive: string; elapsedSeconds: number; bytes: number };
+export type ArchiveEngineEvent = EngineArchiveEvent;
 
 /** An archive event tagged with the job that produced it. */
 export type ArchiveEvent = ArchiveEngineEvent & { job: string };
 
-// ---- transfer (mirrors src/engine/transfer/events.ts) ----
+// ---- transfer (src/engine/transfer/transfer-events.ts) ----
 
-export type TransferRole = 'fetch' | 'send' | 'receive' | 'serve' | 'stream';
-
-export type TransferEngineEvent =
-  | { type: 'transfer.start'; session: string; role: TransferRole; peer: string; transport: string; path: string }
-  | { type: 'transfer.manifest'; session: string; files: number; bytes: number; chunks: number; haveChunks: number; haveBytes: number; needChunks: number; needBytes: number; merkleRoot: string }
-  | ({ type: 'transfer.progress'; session: string; chunks: number; totalChunks: number; wireBytes: number } & ProgressDto)
-  | { type: 'transfer.chunk'; session: string; chunk: number; bytes: number; wireBytes: number; source: string }
-  | { type: 'transfer.chunk-rejected'; session: string; chunk: number; source: string; reason: string }
-  | { type: 'transfer.file'; session: string; path: string; size: number }
-  | { type: 'transfer.warning'; session: string; path: string; message: string }
-  | { type: 'transfer.paused'; session: string; paused: boolean }
-  | { type: 'transfer.error'; session: string; error: ErrorDto }
-  | { type: 'transfer.done'; session: string; files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
+export type TransferEngineEvent = EngineTransferEvent;
 
 /**
  * A transfer event tagged with the transfer id (`job`). Transfers a peer starts against this machine's listener

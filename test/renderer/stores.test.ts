@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WarpEvent } from '../../src/shared/events.ts';
-import type { SwarmEdgeSnapshot } from '../../src/shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot } from '../../src/engine/swarm/swarm-events.ts';
 import { niceMax } from '../../src/renderer/charts/canvas.ts';
 import { normalizeError } from '../../src/renderer/bridge/errors.ts';
 import { archiveNameFor } from '../../src/renderer/components/drop-files.ts';

@@ -35,5 +35,13 @@ describe('import rule', () => {
     expect(check('shared/x.ts', "import { create } from 'zustand';").join()).toMatch(/src\/shared may import only/);
     expect(check('shared/x.ts', "import fs from 'node:fs';").join()).toMatch(/src\/shared may import only/);
     expect(check('shared/x.ts', "import { a } from '../engine/core/errors.ts';").join()).toMatch(/src\/shared may not import src\/engine/);
+    expect(check('shared/x.ts', "import { type A, b } from '../engine/swarm/swarm-events.ts';").join()).toMatch(/src\/shared may not import src\/engine/);
+  });
+
+  it('lets src/shared take the engine types (erased at build time) and the schema language, nothing else of it', () => {
+    expect(check('shared/x.ts', "import type { SwarmEvent } from '../engine/swarm/swarm-events.ts';")).toEqual([]);
+    expect(check('shared/x.ts', "export type { TransferRole } from '../engine/transfer/transfer-events.ts';")).toEqual([]);
+    expect(check('shared/x.ts', "import { object } from '../engine/core/schema.ts';")).toEqual([]);
+    expect(check('shared/x.ts', "import type { A } from '../engine/archive/archive-events.ts';\nimport { b } from '../engine/archive/archive-events.ts';").join()).toMatch(/src\/shared may not import src\/engine/);
   });
 });

@@ -9,7 +9,7 @@ import { splitRemotePath } from '../../engine/net/address.ts';
 import { POLICY_NAMES, type PolicyName } from '../../engine/sched/index.ts';
 import { swarmFetch } from '../../engine/swarm/fetch.ts';
 import { parsePeerRules } from '../../engine/swarm/peer-rules.ts';
-import type { SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot } from '../../engine/swarm/swarm-events.ts';
 import type { CliContext } from '../context.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';

@@ -4,7 +4,7 @@ import { splitRemotePath } from '../../engine/net/address.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { PauseController } from '../../engine/core/pause.ts';
 import { fetchTree, sendTree } from '../../engine/transfer/client.ts';
-import type { TransferEvent } from '../../engine/transfer/events.ts';
+import type { TransferEvent } from '../../engine/transfer/transfer-events.ts';
 import type { MirrorResult } from '../../engine/transfer/mirror.ts';
 import { VERSIONS_DIR } from '../../engine/transfer/versions.ts';
 import type { CliContext } from '../context.ts';

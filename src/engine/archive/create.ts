@@ -16,7 +16,7 @@ import type { LevelName } from '../codec/compress.ts';
 import { DEFAULT_CHUNKER, FastCdc, type ChunkerParams } from '../codec/fastcdc.ts';
 import { DEFAULT_ARGON2, SALT_BYTES, randomBytes, type Argon2Params } from '../codec/kdf.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import type { ArchiveEventListener } from './events.ts';
+import type { ArchiveEventListener } from './archive-events.ts';
 import { Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from './format.ts';
 import { newArchiveKeys, type KeySource } from './keys.ts';
 import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';

@@ -11,7 +11,7 @@ import type { ProgressTracker } from '../core/progress.ts';
 import { Blake3Stream, blake3 } from '../codec/blake3.ts';
 import type { ChunkPool } from '../codec/chunk-pool.ts';
 import type { BadChunk, WorkerFileResult } from '../codec/chunk-tasks.ts';
-import type { ArchiveEvent } from './events.ts';
+import type { ArchiveEvent } from './archive-events.ts';
 import type { TargetDirs } from './extract-dirs.ts';
 import { streamFiles, type FileConsumer } from './read-pipeline.ts';
 import type { ArchiveReader } from './reader.ts';

@@ -11,7 +11,7 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { fileTime } from '../core/file-time.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
-import type { ArchiveEventListener } from './events.ts';
+import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
 import { EntryType } from './manifest.ts';
 import { TargetDirs, lstatOrUndefined } from './extract-dirs.ts';

@@ -5,4 +5,4 @@ export { verifyArchive, type VerifyOptions, type VerifyReport } from './verify.t
 export { ArchiveReader } from './reader.ts';
 export { Manifest, ManifestBuilder, EntryType, ENTRY_TYPE_NAMES, type Entry } from './manifest.ts';
 export { keySourceFromFiles, type KeySource } from './keys.ts';
-export type { ArchiveEvent, ArchiveEventListener, ArchiveOp } from './events.ts';
+export type { ArchiveEvent, ArchiveEventListener, ArchiveOp } from './archive-events.ts';

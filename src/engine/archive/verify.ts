@@ -8,7 +8,7 @@ import { Blake3Stream, blake3 } from '../codec/blake3.ts';
 import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { BadChunk } from '../codec/chunk-tasks.ts';
 import { merkleRoot } from '../codec/merkle.ts';
-import type { ArchiveEventListener } from './events.ts';
+import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
 import { EntryType } from './manifest.ts';
 import { checkUnits, streamFiles } from './read-pipeline.ts';

@@ -2,4 +2,4 @@
 export * from './errors.ts';
 export * from './bytes.ts';
 export * from './cancel.ts';
-export * from './events.ts';
+export * from './event-bus.ts';

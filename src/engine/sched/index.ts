@@ -9,7 +9,7 @@ export { computeEdgeParams, EdgeParams, pairCost, transferSeconds, type CostSett
 export { SchedModel, type ChunkBatch, type EdgeSpec, type SchedModelOptions } from './model.ts';
 export { POLICIES, POLICY_NAMES, resolveWeights, type CostWeights, type PolicyName } from './policies.ts';
 export { Scheduler, type SchedulerOptions, type TickOptions, type TickResult, type TickTimings } from './scheduler.ts';
-export type { SchedEvent } from './events.ts';
+export type { SchedEvent } from './sched-events.ts';
 export type { Dispatch } from './phases/dispatch.ts';
 export { REOPT_STRATEGIES, type ReoptRequest, type ReoptScope, type ReoptStatus, type ReoptStrategy } from './phases/reopt.ts';
 export { evaluateConstraints, validateConstraints, type ConstraintVerdict, type EdgeConstraints, type EdgeEnvironment } from './constraints/evaluate.ts';

@@ -9,14 +9,14 @@
  *  5. re-optimisation (when requested), load balancing, dispatch.
  * The driver (swarm, simulator) reports completions and failures between ticks and runs the dispatches.
  */
-import type { EventBus } from '../core/events.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { SchedBackend } from './backend.ts';
 import { resolveConfig, type SchedulerConfig, type SchedulerConfigInput } from './config.ts';
 import { ChunkStatus, FailureReason, NO_EDGE } from './constants.ts';
 import { evaluateConstraints, validateConstraints, type ConstraintVerdict, type EdgeConstraints, type EdgeEnvironment } from './constraints/evaluate.ts';
 import { computeEdgeParams, EdgeParams } from './cost.ts';
-import type { SchedEvent } from './events.ts';
+import type { SchedEvent } from './sched-events.ts';
 import { SchedModel, type SchedModelOptions } from './model.ts';
 import { DispatchOrder } from './order.ts';
 import { balanceLoad } from './phases/balance.ts';

@@ -3,7 +3,7 @@
  * A tiny registry: counters and gauges with labels, HELP and TYPE lines, rendered on demand.
  */
 import type { ArchiveEngineEvent, TransferEngineEvent, JobDto } from '../../shared/events.ts';
-import type { SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEvent } from '../swarm/swarm-events.ts';
 
 type Labels = Record<string, string>;
 

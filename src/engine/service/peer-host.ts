@@ -8,7 +8,7 @@ import { answerPairing, newPairCode, type PairServerState } from '../net/pair.ts
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
 import type { TransferEnv } from '../transfer/client.ts';
-import type { TransferEvent } from '../transfer/events.ts';
+import type { TransferEvent } from '../transfer/transfer-events.ts';
 import { TransferService } from '../transfer/service.ts';
 import { swarmRequests, type PowerOverrides } from '../swarm/index.ts';
 

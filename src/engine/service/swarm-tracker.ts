@@ -3,7 +3,7 @@
  * that opens mid-transfer) sees peers, drift and the recent decision log without replaying the stream.
  */
 import type { SwarmSessionDto } from '../../shared/bridge.ts';
-import type { SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEvent } from '../swarm/swarm-events.ts';
 
 const RECENT = 100;
 const SESSIONS = 20;

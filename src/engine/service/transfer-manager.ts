@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { fetchTree, sendTree, type TransferEnv } from '../transfer/client.ts';
 import { SessionStore } from '../transfer/sessions.ts';
-import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
+import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';
 import type { JobKind, WarpEvent } from '../../shared/events.ts';
 import type { JobRunner} from './job-runner.ts';

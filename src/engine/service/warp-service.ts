@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, keySourceFromFiles, type KeySource } from '../archive/index.ts';
 import { paramsForAverage } from '../codec/fastcdc.ts';
-import { EventBus } from '../core/events.ts';
+import { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
@@ -16,14 +16,14 @@ import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
 import type { TransferEnv } from '../transfer/client.ts';
-import type { TransferEvent as EngineTransferEvent } from '../transfer/events.ts';
+import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type {
   ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
   ArchiveVerifyRequest, ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto,
   RemoveResult, SelfDto, SwarmStatusDto, SyncAddRequest, SyncJobDto, SyncRestoreRequest, SyncRestoreResult, SyncVersionDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
 } from '../../shared/bridge.ts';
 import type { ArchiveEngineEvent, JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
-import type { SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEvent } from '../swarm/swarm-events.ts';
 import { writeConfigValues } from './config-write.ts';
 import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';

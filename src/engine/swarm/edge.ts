@@ -2,7 +2,7 @@
  * One source peer during a swarm download: its link and chunk session, what it holds, its estimators
  * (bandwidth EMA, RTT, health, drift), the work the executor has queued for it, and its counters.
  */
-import type { EdgeState, SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
+import type { EdgeState, SwarmEdgeSnapshot } from './swarm-events.ts';
 import type { PeerLink } from '../transfer/client.ts';
 import type { RemoteSource } from '../transfer/source.ts';
 import { DriftDetector, type DriftConfig } from './drift.ts';

@@ -8,7 +8,7 @@
  *    and Scheduler.requestReopt moves pending chunks (partial: the edges concerned; full: all).
  */
 import { ChunkStatus, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT, type Scheduler } from '../sched/index.ts';
-import type { SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEvent } from './swarm-events.ts';
 import { DriftDetector } from './drift.ts';
 import type { SwarmEdge } from './edge.ts';
 import { ReoptEvaluator, type EvaluatorConfig } from './evaluator.ts';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EdgeState } from '../../shared/swarm-events.ts';
+import type { EdgeState } from './swarm-events.ts';
 
 export interface EdgeRecord {
   peer: string;

@@ -6,13 +6,13 @@
  */
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { EventBus } from '../core/events.ts';
+import { EventBus } from '../core/event-bus.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { ChunkStatus, CpuBackend, NO_EDGE, Scheduler, type SchedEvent } from '../sched/index.ts';
-import type { TransferEvent } from '../transfer/events.ts';
+import type { TransferEvent } from '../transfer/transfer-events.ts';
 import type { ChunkPuller, PullContext } from '../transfer/puller.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
-import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
 import type { SwarmEdge } from './edge.ts';
 import { TokenBucket } from './emulate.ts';
 import { openLanes } from './executor.ts';

@@ -4,7 +4,7 @@
  * opening or closing, drift, load imbalance, a stale schedule). Edge-triggered: a condition fires once when
  * it starts, not every tick while it lasts.
  */
-import type { EdgeState, SwarmTriggerKind } from '../../shared/swarm-events.ts';
+import type { EdgeState, SwarmTriggerKind } from './swarm-events.ts';
 
 export interface EdgeObservation {
   edge: number;

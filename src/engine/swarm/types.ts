@@ -1,8 +1,8 @@
 /** Options and result of a swarm download (swarmFetch). */
 import type { EdgeConstraints, PolicyName } from '../sched/index.ts';
-import type { TransferEvent } from '../transfer/events.ts';
+import type { TransferEvent } from '../transfer/transfer-events.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
-import type { SwarmEdgeSnapshot, SwarmEvent } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
 import type { DriftConfig } from './drift.ts';
 import type { EvaluatorConfig } from './evaluator.ts';
 import type { PrepositionOptions, PrepositionResult } from './preposition.ts';

@@ -18,7 +18,7 @@ import type { IgnoreRules } from '../ignore/matcher.ts';
 import { conflictName, isTemporaryName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
 import { jobIgnoreRules } from './jobs.ts';
-import type { SyncEvent } from './events.ts';
+import type { SyncEvent } from './sync-events.ts';
 import { applyRemote, fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
 import type { FileFacts, FileMap, PushSummary, SyncJob, SyncStateName } from './types.ts';
 

@@ -2,7 +2,7 @@
 export { SyncManager, SYNC_DEFAULTS } from './manager.ts';
 export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from './jobs.ts';
 export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
-export type { SyncEvent, SyncEventListener } from './events.ts';
+export type { SyncEvent, SyncEventListener } from './sync-events.ts';
 export {
   CONFLICT_POLICIES, SYNC_STATES,
   type ConflictPolicy, type FileFacts, type FileMap, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec,

@@ -12,13 +12,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { EventBus } from '../core/events.ts';
+import { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, isWarpError } from '../core/errors.ts';
 import { IGNORE_FILE, type TreeMatcher } from '../ignore/matcher.ts';
 import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
-import type { SyncEvent } from './events.ts';
+import type { SyncEvent } from './sync-events.ts';
 import { pruneVersions } from '../transfer/versions-keep.ts';
 import { addJob, confirmDeletions, jobIgnoreRules, jobVersionsPolicy, removeJob, setJobPaused, unknownJob } from './jobs.ts';
 import type { GuardReport } from './guard.ts';

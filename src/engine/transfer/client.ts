@@ -19,7 +19,7 @@ import type { Identity } from '../net/identity.ts';
 import { WarpNode, type TransportChoice } from '../net/node.ts';
 import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
 import type { TrustStore } from '../net/trust.ts';
-import type { TransferEventListener } from './events.ts';
+import type { TransferEventListener } from './transfer-events.ts';
 import type { PlanResult } from './plan.ts';
 import { helloClient, localCaps, wireCompression, type Negotiated } from './protocol.ts';
 import { receiveTree, type ReceiveResult } from './receive.ts';

@@ -25,7 +25,7 @@ import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
-import type { TransferEventListener } from './events.ts';
+import type { TransferEventListener } from './transfer-events.ts';
 import { RangeReader, readAt } from './local-files.ts';
 import { CopyPlan } from './assemble.ts';
 import { assemblePlanned } from './assemble-planned.ts';

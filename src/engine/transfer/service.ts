@@ -17,7 +17,7 @@ import type { Accepted } from '../net/channel.ts';
 import { protocolError, type Frame } from '../net/frames.ts';
 import type { WarpNode } from '../net/node.ts';
 import { PROTOCOLS, type HeaderOf, type RequestOf } from '../net/wire.ts';
-import type { TransferEvent, TransferEventListener } from './events.ts';
+import type { TransferEvent, TransferEventListener } from './transfer-events.ts';
 import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
 import { helloServer, localCaps, wireCompression } from './protocol.ts';

@@ -5,7 +5,7 @@
  * on this page's backend (WebGPU or CPU).
  */
 import { useEffect, useMemo } from 'react';
-import type { SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot } from '../../shared/events.ts';
 import { LineChart, type Series } from '../charts/LineChart.tsx';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { PlanPanel } from '../components/PlanPanel.tsx';

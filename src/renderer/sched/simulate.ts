@@ -4,7 +4,7 @@
  * Predicts completion time and each peer's share; the Routing page compares it with what really happened.
  */
 import { runSimulation, type BackendPreference, type PolicyName, type SimEdgeSpec, type SimReport } from '../../engine/sched/index.ts';
-import type { SwarmEdgeSnapshot } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot } from '../../shared/events.ts';
 import { schedulerBackend } from './runtime.ts';
 
 export interface PlanInput {

@@ -3,7 +3,7 @@
  * whole transfer and per edge), and a log of failovers, re-optimisations, triggers and pre-positioning.
  */
 import { create } from 'zustand';
-import type { SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../../shared/events.ts';
 import type { WarpEvent } from '../../shared/events.ts';
 import type { SwarmSessionDto } from '../../shared/bridge.ts';
 import { appendCapped } from './ring.ts';

@@ -1,12 +1,12 @@
 /** What every tick phase reads and writes; phases are plain functions over it (easy to test one by one). */
-import type { EventBus } from '../../core/events.ts';
+import type { EventBus } from '../../core/event-bus.ts';
 import { NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT } from '../constants.ts';
 import type { SchedulerConfig } from '../config.ts';
 import type { CostWeights } from '../policies.ts';
 import { pairCost, type EdgeParams } from '../cost.ts';
 import type { SchedModel } from '../model.ts';
 import type { DispatchOrder } from '../order.ts';
-import type { SchedEvent } from '../events.ts';
+import type { SchedEvent } from '../sched-events.ts';
 
 export interface TickCounters {
   failuresDetected: number;

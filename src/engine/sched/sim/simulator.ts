@@ -4,11 +4,11 @@
  * give identical k-best, so the backend does not change it either). Tests use it; `warp sim` prints it; the UI
  * will animate it.
  */
-import { EventBus } from '../../core/events.ts';
+import { EventBus } from '../../core/event-bus.ts';
 import type { SchedBackend } from '../backend.ts';
 import type { SchedulerConfigInput } from '../config.ts';
 import { ChunkStatus, NO_EDGE } from '../constants.ts';
-import type { SchedEvent } from '../events.ts';
+import type { SchedEvent } from '../sched-events.ts';
 import type { ReoptRequest } from '../phases/reopt.ts';
 import { Scheduler, type TickResult } from '../scheduler.ts';
 import { Prng } from './prng.ts';
