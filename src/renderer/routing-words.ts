@@ -3,7 +3,7 @@
  * offline: 8 chunks moved to box-B in 40 ms") and why each peer is used as it is. Peers are named by
  * peer-names.ts; times are wall-clock. Pure: tested in Node.
  */
-import type { SwarmEdgeSnapshot, SwarmTriggerKind } from '../shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot, SwarmTriggerKind } from '../shared/events.ts';
 import { formatTime } from './format.ts';
 
 /** What the Routing "why" column knows about an edge's last incident. */

@@ -1,6 +1,6 @@
 /** Routing in plain language: failover bursts collapse into one line, each peer's "why", no "no change" noise. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SwarmEdgeSnapshot } from '../../src/shared/swarm-events.ts';
+import type { SwarmEdgeSnapshot } from '../../src/shared/events.ts';
 import type { WarpEvent } from '../../src/shared/events.ts';
 import { edgeWhy } from '../../src/renderer/routing-words.ts';
 import { useResources } from '../../src/renderer/store/resources.ts';
