@@ -10,7 +10,9 @@
  *  - half-frames: (paired) n control streams, each announcing a 250 MB manifest and sending half of it;
  *  - ctl-queue: (paired) a push whose chunks are never served, then control frames of 1 MB each, n of them;
  *  - stall-push: (paired) a push whose chunk requests are never answered, held for holdMs;
- *  - stream-flood: (paired) n chunk streams, each sending `get` frames without reading the answers.
+ *  - stream-flood: (paired) n chunk streams, each sending `get` frames without reading the answers;
+ *  - probe: (paired) n probe frames of 64 blocks (1 MiB each) on one stream, then one of 65 on another: counts
+ *    the blocks the listener sent and how each stream ended.
  */
 import net from 'node:net';
 import { generateKeyPair } from '@libp2p/crypto/keys';
@@ -155,6 +157,23 @@ async function paired(): Promise<void> {
         }
       }
       out.end = await ended;
+    } else if (mode === 'probe') {
+      const ch = await node.open(conn, PROTOCOLS.chunks);
+      let blocks = 0;
+      try {
+        for (let k = 0; k < n; k++) {
+          ch.expectAnswers(64);
+          await ch.write({ t: 'probe', n: 64 });
+          for (let i = 0; i < 64; i++) { await ch.expect('probe data', 'chunk'); blocks++; }
+        }
+        out.end = 'served';
+      } catch (e) {
+        out.end = (e as Error).message;
+      }
+      out.blocks = blocks;
+      const big = await node.open(conn, PROTOCOLS.chunks);
+      big.stream.send(encodeFrame({ t: 'probe', n: 65 }));
+      out.big = await outcome(big, 10_000);
     } else if (mode === 'stream-flood') {
       await Promise.all(Array.from({ length: n }, async () => {
         let ch;

@@ -52,4 +52,16 @@ describe('a listener against a paired hostile peer', () => {
     expect(l.proc.exitCode).toBe(null);
     await l.stop();
   }, 120_000);
+
+  it('a probe of a few bytes cannot make the listener send more than 64 MiB a frame, 256 MiB a minute', async () => {
+    const homeB = tmpDir();
+    const homeH = tmpDir();
+    const l = await startListener(homeB, tmpDir(), ['--allow', peerIdOf(homeH)]);
+    const r = await hostile('probe', homeH, l.addr, 6, 0);
+    console.log('probe figures', JSON.stringify(r));
+    expect(r.blocks).toBe(256);
+    expect(String(r.end)).toMatch(/probe limit/);
+    expect(String(r.big)).toMatch(/E_PROTOCOL/);
+    await l.stop();
+  }, 60_000);
 });
