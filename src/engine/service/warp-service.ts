@@ -29,7 +29,7 @@ import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
-import { TransferManager, type SwarmFetch } from './transfer-manager.ts';
+import { TransferManager } from './transfer-manager.ts';
 
 export const VERSION = '0.1.0';
 
@@ -146,10 +146,6 @@ export class WarpService {
     this.emit(e);
   }
 
-  /** Enables swarm transfers (`transfers.start` with `from`). */
-  setSwarmFetch(f: SwarmFetch): void {
-    this.transfers.swarmFetch = f;
-  }
 
   private engineTransferEvent(e: TransferEngineEvent, transfer: string): void {
     this.metrics.onTransfer(e, transfer);

@@ -6,7 +6,7 @@
  */
 export { swarmFetch, type SwarmFetchOptions, type SwarmFetchResult } from './fetch.ts';
 export { swarmRequests, type SwarmListenerOptions } from './listener.ts';
-export { EdgeEmulator, parseEmulation, TokenBucket, type EmulationOptions } from './emulate.ts';
+export { EdgeEmulator, parseEmulation, type EmulationOptions } from './emulate.ts';
 export { currentPower, readPowerSupply, type PeerPower, type PowerOverrides } from './power.ts';
 export { EdgeRegistry, type EdgeRecord } from './registry.ts';
 export { BandwidthEma, HealthScore, RttEstimator } from './estimators.ts';

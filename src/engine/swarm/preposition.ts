@@ -12,7 +12,7 @@ import path from 'node:path';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import type { SwarmEdge } from './edge.ts';
-import type { TokenBucket } from './emulate.ts';
+import type { TokenBucket } from './token-bucket.ts';
 import type { Prediction } from './predict.ts';
 
 export interface PrepositionOptions {

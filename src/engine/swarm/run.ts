@@ -14,7 +14,7 @@ import type { ChunkPuller, PullContext } from '../transfer/puller.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
 import type { SwarmEdgeSnapshot, SwarmEvent } from './swarm-events.ts';
 import type { SwarmEdge } from './edge.ts';
-import { TokenBucket } from './emulate.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { openLanes } from './executor.ts';
 import { FailoverClock } from './failover-clock.ts';
 import { Notifier } from './notifier.ts';
