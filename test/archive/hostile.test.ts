@@ -138,7 +138,14 @@ describe('extract of crafted and long-named archives (item 4)', () => {
       { path: 'd', type: SYMLINK, mode: 0o777, mtimeMs: T, link: '/tmp' },
       { path: 'd/x/f.txt', type: FILE, mode: 0o644, mtimeMs: T, data: Buffer.from('escape') },
     ]), 7, 'E_UNSAFE_PATH'],
+    // These three were damage reported as I/O (exit 5, E_OUTPUT_UNWRITABLE) by the write that failed.
     ['a symlink target with a NUL byte', () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'a\0b' }]), 3, 'E_MANIFEST_CORRUPT'],
+    ['a symlink target of 5,000 bytes', () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'x'.repeat(5000) }]), 3, 'E_MANIFEST_CORRUPT'],
+    ['a file mtime NaN (written by a decode worker)', () => crafted((a) => {
+      const m = column(a.manifest.entries.mtimes);
+      m[1] = NaN;
+      a.manifest.entries.mtimes = new Uint8Array(m.buffer);
+    }), 3, 'E_MANIFEST_CORRUPT'],
     ['a mode above 0o7777', () => crafted((a) => { a.manifest.entries.modes = new Uint8Array(Uint32Array.from([0o755, 0o100644, 0o755, 0o600]).buffer); }), 3, 'E_MANIFEST_CORRUPT'],
   ];
 

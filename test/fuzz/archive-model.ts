@@ -35,8 +35,8 @@ export type RawManifest = Record<string, unknown> & { chunks: Record<string, unk
 
 export interface RawArchive {
   header: Header;
-  /** Each chunk's codec output (before encryption). */
-  chunkBodies: Uint8Array[];
+  /** Each unit's codec output (before encryption) at its first chunk; undefined for chunks inside a unit. */
+  chunkBodies: Array<Uint8Array | undefined>;
   manifest: RawManifest;
   /** Replaces pack(manifest) when set: byte-level mutations of the plain msgpack. */
   plainOverride?: Uint8Array;
@@ -50,12 +50,33 @@ export const CHUNKING = { minSize: 64, avgSize: 256, maxSize: 1024 } as const;
 
 const u8 = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** A valid archive of `tree` (entries in order; parents must precede children, as the writer's walk does). */
-export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; compress?: boolean } = {}): RawArchive {
+/** Format 2's codec of a chunk that continues the unit begun by an earlier chunk (archive/units.ts). */
+const IN_UNIT = 2;
+
+/** Stores runs of up to `unitChunks` chunks as one unit (format 2), else one chunk per unit. */
+function storeUnits(pieces: Uint8Array[], unitChunks: number, compress: boolean): { bodies: Array<Uint8Array | undefined>; codecs: number[] } {
+  const bodies: Array<Uint8Array | undefined> = [];
+  const codecs: number[] = [];
+  for (let i = 0; i < pieces.length; i += unitChunks) {
+    const group = pieces.slice(i, i + unitChunks);
+    const raw = Buffer.concat(group);
+    const z = compress ? zlib.zstdCompressSync(raw) : undefined;
+    const useZ = z !== undefined && z.length < raw.length;
+    bodies.push(useZ ? z : Uint8Array.from(raw));
+    codecs.push(useZ ? Codec.ZSTD : Codec.RAW);
+    for (let k = 1; k < group.length; k++) { bodies.push(undefined); codecs.push(IN_UNIT); }
+  }
+  return { bodies, codecs };
+}
+
+/**
+ * A valid archive of `tree` (entries in order; parents must precede children, as the writer's walk does).
+ * `version` 1 or 2 (default: the current one); `unitChunks` > 1 bundles chunks into units (version 2 only).
+ */
+export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; compress?: boolean; version?: number; unitChunks?: number } = {}): RawArchive {
   const ids: Uint8Array[] = [];
   const raws: number[] = [];
-  const bodies: Uint8Array[] = [];
-  const codecs: number[] = [];
+  const pieces: Uint8Array[] = [];
   const byId = new Map<string, number>();
   const refs: number[] = [];
   const refStart: number[] = [];
@@ -77,10 +98,7 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
           byId.set(key, c);
           ids.push(id);
           raws.push(piece.length);
-          const z = opts.compress ? zlib.zstdCompressSync(piece) : undefined;
-          const useZ = z !== undefined && z.length < piece.length;
-          bodies.push(useZ ? z : Uint8Array.from(piece));
-          codecs.push(useZ ? Codec.ZSTD : Codec.RAW);
+          pieces.push(piece);
         }
         refs.push(c);
         n++;
@@ -88,6 +106,8 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
     }
     refCount.push(n);
   });
+  const version = opts.version ?? FORMAT_VERSION;
+  const { bodies, codecs } = storeUnits(pieces, version >= 2 ? Math.max(1, opts.unitChunks ?? 1) : 1, opts.compress === true);
   const idCol = new Uint8Array(ids.length * 32);
   ids.forEach((id, i) => idCol.set(id, i * 32));
   const manifest: RawManifest = {
@@ -106,7 +126,7 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
   const encrypted = opts.masterKey !== undefined;
   const archiveSalt = Buffer.from(blake3(Buffer.from(JSON.stringify(tree.map((e) => e.path)))).subarray(0, 16));
   const header: Header = {
-    version: FORMAT_VERSION, flags: encrypted ? HeaderFlags.ENCRYPTED : 0, cipher: encrypted ? Cipher.CHACHA20_POLY1305 : Cipher.NONE,
+    version, flags: encrypted ? HeaderFlags.ENCRYPTED : 0, cipher: encrypted ? Cipher.CHACHA20_POLY1305 : Cipher.NONE,
     kdf: encrypted ? Kdf.KEY_FILE : Kdf.NONE, argon2: { opsLimit: 0, memKiB: 0 }, kdfSalt: Buffer.alloc(16), archiveSalt,
     keyCheck: encrypted ? subkey(opts.masterKey!, archiveSalt, 'warp/archive/v1/check', 16) : Buffer.alloc(16),
     chunkMin: CHUNKING.minSize, chunkAvg: CHUNKING.avgSize, chunkMax: CHUNKING.maxSize,
@@ -118,7 +138,7 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
 export function seal(a: RawArchive, opts: { keepStoredSizes?: boolean } = {}): Buffer {
   const headerBytes = encodeHeader(a.header);
   const dataKey = a.masterKey ? subkey(a.masterKey, a.header.archiveSalt, 'warp/archive/v1/data') : undefined;
-  const stored = a.chunkBodies.map((b, i) => (dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.CHUNK, i), b) : Buffer.from(b)));
+  const stored = a.chunkBodies.map((b, i) => (b === undefined ? Buffer.alloc(0) : dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.CHUNK, i), b) : Buffer.from(b)));
   const chunks: unknown = a.manifest.chunks;
   if (!opts.keepStoredSizes && typeof chunks === 'object' && chunks !== null) (chunks as Record<string, unknown>).stored = u8(Uint32Array.from(stored.map((s) => s.length)));
   const plain = a.plainOverride ?? pack(a.manifest);

@@ -18,14 +18,16 @@ import { checkArchiveBytes, fuzzTimeout, prepareOutside, runFuzz } from './harne
 import { mutations, trees } from './mutate-archive.ts';
 
 const pool = createChunkPool(2);
+/** Format 1, format 2 with one chunk per unit, format 2 with units of several chunks. */
+const layouts = fc.constantFrom({ version: 1 }, { version: 2 }, { version: 2, unitChunks: 3 }, { version: 2, unitChunks: 64 });
 const MASTER = crypto.randomBytes(32);
 beforeAll(prepareOutside);
 afterAll(() => pool.close());
 
 describe('archive fuzzing', () => {
   it('valid generated archives extract to exactly their tree (plain and encrypted, raw and zstd chunks)', async () => {
-    await runFuzz('archive-valid', fc.asyncProperty(trees, fc.boolean(), fc.boolean(), async (tree: TreeEntry[], encrypted: boolean, compress: boolean) => {
-      const bytes = seal(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress }));
+    await runFuzz('archive-valid', fc.asyncProperty(trees, fc.boolean(), fc.boolean(), layouts, async (tree: TreeEntry[], encrypted: boolean, compress: boolean, layout) => {
+      const bytes = seal(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress, ...layout }));
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fuzz-valid-'));
       try {
         fs.writeFileSync(path.join(dir, 'a.warp'), bytes);
@@ -48,8 +50,8 @@ describe('archive fuzzing', () => {
 
   it('mutated archives (checksums and MACs recomputed) never crash, escape, leak temporaries or balloon', async () => {
     const outcomes = new Map<string, number>();
-    await runFuzz('archive-mutated', fc.asyncProperty(trees, fc.boolean(), mutations, async (tree, encrypted, muts) => {
-      const a = cloneArchive(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress: true }));
+    await runFuzz('archive-mutated', fc.asyncProperty(trees, fc.boolean(), layouts, mutations, async (tree, encrypted, layout, muts) => {
+      const a = cloneArchive(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress: true, ...layout }));
       let keepStoredSizes = false;
       for (const m of muts) keepStoredSizes = (m(a) ?? {}).keepStoredSizes === true || keepStoredSizes;
       const bytes = seal(a, { keepStoredSizes });

@@ -188,7 +188,8 @@ const zstdFrame: fc.Arbitrary<Mutation> = fc.tuple(fc.constantFrom('bomb1g', 'bo
 const chunkBody: fc.Arbitrary<Mutation> = fc.tuple(fc.nat(), fc.uint8Array({ maxLength: 2048 }), fc.boolean()).map(([i, bytes, truncate]) => named(`chunk ${i} body ${truncate ? 'halved' : `= bytes(${bytes.length})`}`, (a: RawArchive) => {
   if (a.chunkBodies.length === 0) return;
   const j = i % a.chunkBodies.length;
-  a.chunkBodies[j] = truncate ? a.chunkBodies[j].subarray(0, a.chunkBodies[j].length >> 1) : bytes;
+  const body = a.chunkBodies[j];
+  a.chunkBodies[j] = truncate && body ? body.subarray(0, body.length >> 1) : bytes;
 }));
 
 /** One to three mutations, weighted toward the manifest's values (where the parser does the most). */
