@@ -162,7 +162,7 @@ describe('extract of crafted and long-named archives (item 4)', () => {
     const threads = (pid: number | string): number => fs.readdirSync(`/proc/${pid}/task`).length;
     const fds = (pid: number | string): number => fs.readdirSync(`/proc/${pid}/fd`).length;
     // A damaged chunk (fails after streaming), a file where a directory must go (fails mid-stream), a refused manifest.
-    const damaged = crafted((a) => { a.chunkBodies[0] = crypto.randomBytes(a.chunkBodies[0].length); });
+    const damaged = crafted((a) => { a.chunkBodies[0] = crypto.randomBytes(a.chunkBodies[0]!.length); });
     const blocking = crafted(() => {});
     const refused = crafted(setMtimes(NaN));
     const failing = (): Array<{ archive: string; target: string }> => {
