@@ -137,9 +137,13 @@ export type ObjectOf<S extends Shape> = Flat<{ [K in Exclude<keyof S, OptionalKe
  */
 export function object<S extends Shape>(shape: S, o: { description?: string; extra?: Schema<unknown>; dropUnknown?: boolean } = {}): Schema<ObjectOf<S>> {
   const entries = Object.entries(shape);
+  // The fields' names for error messages, made once per `where` (a frame type parses thousands of times a second).
+  let namedFor: string | undefined;
+  let named: string[] = [];
   return {
     description: o.description,
     parse(v, where, fromText) {
+      if (where !== namedFor) { namedFor = where; named = entries.map(([k]) => `${where}.${k}`); }
       if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return bad(where, 'must be an object');
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
@@ -149,10 +153,11 @@ export function object<S extends Shape>(shape: S, o: { description?: string; ext
           else bad(`${where}.${k}`, `unknown field (known: ${Object.keys(shape).join(', ') || 'none'})`);
         }
       }
-      for (const [k, s] of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const [k, s] = entries[i];
         const x = Object.hasOwn(src, k) ? src[k] : undefined;
-        if (x === undefined && !s.optional) bad(`${where}.${k}`, 'is required');
-        const val = s.parse(x, `${where}.${k}`, fromText);
+        if (x === undefined && !s.optional) bad(named[i], 'is required');
+        const val = s.parse(x, named[i], fromText);
         if (val !== undefined) out[k] = val;
       }
       return out as ObjectOf<S>;
