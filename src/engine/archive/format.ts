@@ -6,7 +6,7 @@
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { blake3 } from '../codec/blake3.ts';
 import type { Argon2Params } from '../codec/kdf.ts';
-import { checkChunking } from './validate-manifest.ts';
+import { checkChunking } from '../codec/fastcdc.ts';
 
 export const MAGIC = Buffer.from([0x89, 0x57, 0x41, 0x52, 0x50, 0x0d, 0x0a, 0x1a]); // \x89WARP\r\n\x1a
 export const TRAILER_MAGIC = Buffer.from('WARPEND1', 'latin1');

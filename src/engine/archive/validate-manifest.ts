@@ -8,7 +8,7 @@
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
-import { CHUNK_SIZE_LIMITS, type ChunkerParams } from '../codec/fastcdc.ts';
+import { checkChunking, type ChunkerParams } from '../codec/fastcdc.ts';
 import { TAG_BYTES } from '../codec/aead.ts';
 import { IN_UNIT, UNIT_MAX_RAW } from './units.ts';
 import { EntryType } from './manifest.ts';
@@ -44,12 +44,6 @@ type Bad = (why: string) => WarpError;
 /** The largest stored form of a chunk of `raw` bytes: zstd's worst case (ZSTD_COMPRESSBOUND) plus the AEAD tag. */
 export function maxStoredSize(raw: number): number {
   return raw + (raw >>> 8) + (raw < 128 * 1024 ? (128 * 1024 - raw) >>> 11 : 0) + 64 + TAG_BYTES;
-}
-
-export function checkChunking(p: ChunkerParams, bad: Bad): void {
-  const ok = [p.minSize, p.avgSize, p.maxSize].every((v) => Number.isInteger(v)) &&
-    p.minSize >= CHUNK_SIZE_LIMITS.min && p.minSize <= p.avgSize && p.avgSize <= p.maxSize && p.maxSize <= CHUNK_SIZE_LIMITS.max;
-  if (!ok) throw bad(`chunk sizes min=${p.minSize} avg=${p.avgSize} max=${p.maxSize} are not ones Warp writes (${CHUNK_SIZE_LIMITS.min} <= min <= avg <= max <= ${CHUNK_SIZE_LIMITS.max})`);
 }
 
 function checkChunks(chunking: ChunkerParams, c: ManifestColumns, bad: Bad): void {

@@ -25,14 +25,24 @@ export function paramsForAverage(avgSize: number): ChunkerParams {
   return validateChunkerParams({ minSize: Math.max(CHUNK_SIZE_LIMITS.min, Math.floor(avgSize / 4)), avgSize, maxSize: avgSize * 4 });
 }
 
-export function validateChunkerParams(p: ChunkerParams): ChunkerParams {
+/** Why `p` is not a chunking Warp writes, or undefined: one rule for `--chunk-avg`, untrusted headers and manifests. */
+export function chunkingProblem(p: ChunkerParams): string | undefined {
   const ok = Number.isInteger(p.minSize) && Number.isInteger(p.avgSize) && Number.isInteger(p.maxSize) &&
     p.minSize >= CHUNK_SIZE_LIMITS.min && p.maxSize <= CHUNK_SIZE_LIMITS.max && p.minSize <= p.avgSize && p.avgSize <= p.maxSize;
-  if (!ok) {
-    throw new WarpError(ErrorCodes.USAGE,
-      `invalid chunk sizes min=${p.minSize} avg=${p.avgSize} max=${p.maxSize}: need ${CHUNK_SIZE_LIMITS.min} <= min <= avg <= max <= ${CHUNK_SIZE_LIMITS.max} bytes`);
-  }
+  if (ok) return undefined;
+  return `chunk sizes min=${p.minSize} avg=${p.avgSize} max=${p.maxSize}: need ${CHUNK_SIZE_LIMITS.min} <= min <= avg <= max <= ${CHUNK_SIZE_LIMITS.max} bytes`;
+}
+
+export function validateChunkerParams(p: ChunkerParams): ChunkerParams {
+  const why = chunkingProblem(p);
+  if (why) throw new WarpError(ErrorCodes.USAGE, `invalid ${why}`);
   return p;
+}
+
+/** The same rule for untrusted input (archive headers, manifests): the caller's `bad` names the damage. */
+export function checkChunking(p: ChunkerParams, bad: (why: string) => Error): void {
+  const why = chunkingProblem(p);
+  if (why) throw bad(why);
 }
 
 /** The gear table: 256 pseudo-random 32-bit values from splitmix32 with a fixed seed (format-relevant). */
