@@ -121,10 +121,10 @@ async function writeFile(abs: string, e: ShareEntry, chunks: ChunkFetcher, paral
   let fd: number;
   try { fd = fs.openSync(tmp, 'w', 0o600); } catch (err) { throw fromSystemError(err, abs, 'write'); }
   const hash = new Blake3Stream();
+  // A window of requests in flight, written in order.
+  const inflight: Array<Promise<Uint8Array>> = [];
   try {
     const refs = e.r ?? [];
-    // A window of requests in flight, written in order.
-    const inflight: Array<Promise<Uint8Array>> = [];
     let next = 0;
     for (let k = 0; k < refs.length; k++) {
       while (next < refs.length && next < k + parallel) inflight.push(chunks.get(refs[next++]));
@@ -140,6 +140,9 @@ async function writeFile(abs: string, e: ShareEntry, chunks: ChunkFetcher, paral
     fs.utimesSync(tmp, new Date(e.mt), new Date(e.mt));
     fs.renameSync(tmp, abs);
   } catch (err) {
+    // The requests still in flight fail too (a tampered host, a dropped connection): their errors are this
+    // one's, so they must not surface later as unhandled rejections that end the process with a stack trace.
+    for (const p of inflight) p.catch(() => {});
     if (fd >= 0) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw err instanceof WarpError ? err : fromSystemError(err, abs, 'write');
