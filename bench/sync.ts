@@ -99,13 +99,20 @@ function procStat(pid: number): { cpuS: number; rssMB: number } {
   return { cpuS, rssMB: rssKB / 1024 };
 }
 
-async function idle(): Promise<Record<string, number>> {
-  const p = await pair('idle');
+/** FILES small files in folders of 100. */
+function makeFolder(folder: string): string {
+  fs.mkdirSync(folder, { recursive: true });
   for (let d = 0; d < FILES / 100; d++) {
-    const sub = path.join(p.folder, `d${String(d).padStart(4, '0')}`);
+    const sub = path.join(folder, `d${String(d).padStart(4, '0')}`);
     fs.mkdirSync(sub);
     for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(sub, `f${i}.txt`), `file ${d}/${i}\n`);
   }
+  return folder;
+}
+
+async function idle(): Promise<Record<string, number>> {
+  const p = await pair('idle');
+  makeFolder(p.folder);
   warp(p.homeA, ['sync', 'add', p.folder, `${p.addr}:/inbox`]);
   const t0 = performance.now();
   const s = runSync(p);
@@ -124,6 +131,41 @@ async function idle(): Promise<Record<string, number>> {
   return { files: FILES, firstSyncS, idleSeconds: idleS, cpuPercent: (100 * (b.cpuS - a.cpuS)) / idleS, rssMB: b.rssMB, peakRssMB: peakRss };
 }
 
+/** The same folder watched by Syncthing (Debian's package), after its first scan: its idle CPU and RSS. */
+async function syncthingIdle(): Promise<Record<string, unknown> | undefined> {
+  if (spawnSync('syncthing', ['--version']).status !== 0) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-syncthing-'));
+  const folder = makeFolder(path.join(dir, 'data'));
+  const home = path.join(dir, 'st');
+  spawnSync('syncthing', ['generate', `--home=${home}`, '--no-default-folder'], { stdio: 'ignore' });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = spawn('syncthing', ['serve', `--home=${home}`, '--no-browser', `--gui-address=127.0.0.1:${port}`, '--no-restart'], { stdio: 'ignore', env: { ...process.env, STNODEFAULTFOLDER: '1' } });
+  const apiKey = /<apikey>([^<]+)<\/apikey>/.exec(fs.readFileSync(path.join(home, 'config.xml'), 'utf8'))![1];
+  const api = async (method: string, p: string, body?: unknown): Promise<unknown> => {
+    const r = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return r.headers.get('content-type')?.includes('json') ? r.json() : r.text();
+  };
+  for (let i = 0; ; i++) { try { await api('GET', '/rest/system/ping'); break; } catch { if (i > 300) throw new Error('syncthing did not start'); await sleep(200); } }
+  const t0 = performance.now();
+  await api('PUT', '/rest/config/folders/bench', { id: 'bench', path: folder, type: 'sendonly', fsWatcherEnabled: true, rescanIntervalS: 3600 });
+  for (;;) {
+    const st = await api('GET', '/rest/db/status?folder=bench') as { state?: string; localFiles?: number };
+    if (st.state === 'idle' && (st.localFiles ?? 0) >= FILES) break;
+    await sleep(500);
+  }
+  const firstScanS = (performance.now() - t0) / 1000;
+  await sleep(5000);
+  const a = procStat(proc.pid!);
+  let peak = a.rssMB;
+  const t1 = performance.now();
+  while (performance.now() - t1 < IDLE_S * 1000) { await sleep(1000); peak = Math.max(peak, procStat(proc.pid!).rssMB); }
+  const b = procStat(proc.pid!);
+  const idleS = (performance.now() - t1) / 1000;
+  await stopProcess(proc);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { tool: 'syncthing v1.19.2 (Debian)', files: FILES, firstScanS, idleSeconds: idleS, cpuPercent: (100 * (b.cpuS - a.cpuS)) / idleS, rssMB: b.rssMB, peakRssMB: peak };
+}
+
 const out: Record<string, unknown> = { machine: `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}` };
 if (only === '' || only === 'latency') {
   out.latencyDefault = await latency('1.5s');
@@ -134,5 +176,9 @@ if (only === '' || only === 'latency') {
 if (only === '' || only === 'idle') {
   out.idle = await idle();
   console.log(JSON.stringify(out.idle));
+}
+if (only === '' || only === 'syncthing') {
+  out.syncthing = await syncthingIdle() ?? 'syncthing not installed';
+  console.log(JSON.stringify(out.syncthing));
 }
 console.log(JSON.stringify({ type: 'result', ...out }));
