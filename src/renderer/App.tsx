@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type React from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { LoginGate } from './components/LoginGate.tsx';
@@ -10,7 +11,7 @@ import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { TransfersPage } from './pages/TransfersPage.tsx';
-import { useRoute, type PageId } from './route.ts';
+import { PAGES, useRoute, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
 
 const VIEWS: Record<PageId, () => React.JSX.Element> = {
@@ -26,8 +27,10 @@ export function App() {
   const page = useRoute();
   const View = VIEWS[page];
   const lost = useApp((s) => s.lostSince !== undefined);
+  usePageFocus(page);
   return (
     <div className="shell">
+      <a className="skip-link" href="#/" onClick={(e) => { e.preventDefault(); focusHeading(); }}>Skip to content</a>
       <Sidebar page={page} />
       <main className="content" data-page={page}>
         <ConnectionBanner />
@@ -41,4 +44,19 @@ export function App() {
       <LoginGate />
     </div>
   );
+}
+
+/** The page heading takes the focus (screen readers announce the new page; Tab continues inside it). */
+function focusHeading(): void {
+  document.querySelector<HTMLElement>('main h1')?.focus();
+}
+
+/** Per-page document title, and the focus moves to the new page's heading on navigation (not on first load). */
+function usePageFocus(page: PageId): void {
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${PAGES.find((p) => p.id === page)?.label ?? 'Warp'} · Warp`;
+    if (first.current) { first.current = false; return; }
+    focusHeading();
+  }, [page]);
 }

@@ -1,5 +1,5 @@
 /** Small building blocks every page uses, so the pages look alike. */
-import type { ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import type { JobStatus } from '../../shared/events.ts';
 import { explainError, type ErrorAction } from '../error-words.ts';
 import { go } from '../route.ts';
@@ -8,7 +8,7 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
   return (
     <header className="page-header">
       <div>
-        <h1>{title}</h1>
+        <h1 tabIndex={-1}>{title}</h1>
         {subtitle && <p className="subtitle">{subtitle}</p>}
       </div>
       {actions && <div className="page-actions">{actions}</div>}
@@ -101,6 +101,31 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
       {children}
       {hint && <span className="field-hint">{hint}</span>}
     </label>
+  );
+}
+
+/**
+ * Tabs with the keyboard behaviour of the WAI-ARIA tabs pattern: one tab stop (the selected tab), Left/Right
+ * (and Home/End) move and select, the panel is labelled by its tab.
+ */
+export function Tabs({ tabs, selected, onSelect, label, idPrefix, children }: { tabs: readonly string[]; selected: string; onSelect: (t: string) => void; label: string; idPrefix: string; children: ReactNode }) {
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = tabs.indexOf(selected);
+    const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    onSelect(tabs[next]);
+    document.getElementById(`${idPrefix}-tab-${tabs[next]}`)?.focus();
+  };
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label={label} onKeyDown={onKey}>
+        {tabs.map((t) => (
+          <button key={t} id={`${idPrefix}-tab-${t}`} type="button" role="tab" aria-selected={t === selected} aria-controls={`${idPrefix}-panel`} tabIndex={t === selected ? 0 : -1} className={t === selected ? 'active' : ''} onClick={() => onSelect(t)}>{t}</button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${selected}`}>{children}</div>
+    </>
   );
 }
 

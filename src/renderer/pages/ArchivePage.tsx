@@ -97,8 +97,8 @@ export function ArchivePage() {
             <button type="button" onClick={() => filesInput.current?.click()}>Choose files…</button>
             <button type="button" onClick={() => folderInput.current?.click()}>Choose folder…</button>
           </div>
-          <input ref={filesInput} type="file" multiple className="visually-hidden" data-testid="pick-files" onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
-          <input ref={folderInput} type="file" multiple className="visually-hidden" data-testid="pick-folder" {...{ webkitdirectory: '' }} onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
+          <input ref={filesInput} type="file" multiple className="visually-hidden" tabIndex={-1} aria-label="Choose files" data-testid="pick-files" onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
+          <input ref={folderInput} type="file" multiple className="visually-hidden" tabIndex={-1} aria-label="Choose folder" data-testid="pick-folder" {...{ webkitdirectory: '' }} onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
         </div>
         {error !== undefined && <ErrorNote error={error} />}
         {upload && (

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { configText, toConfigValue } from '../config-value.ts';
-import { Badge, Card, ErrorNote, PageHeader } from '../components/ui.tsx';
+import { Badge, Card, ErrorNote, PageHeader, Tabs } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
 
@@ -30,18 +30,15 @@ export function SettingsPage() {
         <About />
         <Card title="Configuration" testId="config">
           {error !== undefined && <ErrorNote error={error} />}
-          {sections.length > 0 && (
-            <>
-              <div className="tabs" role="tablist">
-                {sections.map(([s]) => <button key={s} type="button" role="tab" aria-selected={s === current?.[0]} className={s === current?.[0] ? 'active' : ''} onClick={() => setTab(s)}>{s}</button>)}
-              </div>
+          {sections.length > 0 && current && (
+            <Tabs tabs={sections.map(([sec]) => sec)} selected={current[0]} onSelect={setTab} label="Configuration sections" idPrefix="config">
               <div className="table-wrap">
                 <table className="config-table">
                   <thead><tr><th>Key</th><th>Value</th><th className="hide-phone">Source</th></tr></thead>
-                  <tbody>{current?.[1].map((e) => <ConfigRow key={e.key} entry={e} />)}</tbody>
+                  <tbody>{current[1].map((e) => <ConfigRow key={e.key} entry={e} />)}</tbody>
                 </table>
               </div>
-            </>
+            </Tabs>
           )}
         </Card>
       </div>
