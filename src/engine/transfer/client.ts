@@ -131,10 +131,19 @@ export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<Rece
     return { ...r, session: sid, peer: link.peer, transport: link.transport };
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
-    throw e;
+    throw asCancelled(e, o.signal);
   } finally {
     await link.close();
   }
+}
+
+/**
+ * After the user cancelled, whatever failed on the way out (lanes closed by the cancel read as a lost
+ * connection) is the cancel: E_CANCELLED, exit 130, the session kept for a rerun.
+ */
+function asCancelled(e: unknown, signal: AbortSignal | undefined): unknown {
+  if (!signal?.aborted || isWarpError(e, ErrorCodes.CANCELLED)) return e;
+  return new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled', { cause: e });
 }
 
 export interface SendOptions {
@@ -224,8 +233,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     }
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
-    if (o.signal?.aborted && !isWarpError(e, ErrorCodes.CANCELLED)) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled', { cause: e });
-    throw e;
+    throw asCancelled(e, o.signal);
   } finally {
     unwatch?.();
     server.unregister(sid);
