@@ -6,6 +6,11 @@
 import type { SwarmEdgeSnapshot, SwarmTriggerKind } from '../shared/events.ts';
 import { formatTime } from './format.ts';
 
+/** The log's badge words for each kind of line. */
+export const LOG_KIND_WORDS: Record<'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done', string> = {
+  failover: 'peer lost', reopt: 're-plan', trigger: 'change', preposition: 'prefetch', start: 'start', done: 'done',
+};
+
 /** What the Routing "why" column knows about an edge's last incident. */
 export interface EdgeIncident {
   t: number;
@@ -52,6 +57,7 @@ export function edgeWhy(e: SwarmEdgeSnapshot, incident: EdgeIncident | undefined
   if (e.metered && !done) return idle ? 'standby: metered, used only when no one else has a chunk' : 'metered, but used: only it has some chunks';
   if (e.batteryLow && !done) return idle ? 'standby: battery low, used only when no one else has a chunk' : 'battery low, but used: only it has some chunks';
   if (e.state === 'degraded') return `slowed down${incident?.kind === 'slow' ? ` at ${formatTime(incident.t)}` : ''}: gets less work until it recovers`;
+  if (incident?.kind === 'slow' && !done) return `slower than planned since ${formatTime(incident.t)}: gets less work`;
   if (incident?.kind === 'recovered') return `back to speed at ${formatTime(incident.t)}`;
   return done ? 'served its share' : 'serving at full speed';
 }

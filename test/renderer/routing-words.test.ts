@@ -44,5 +44,6 @@ describe('routing words', () => {
     expect(edgeWhy(edge(0, A, { eligible: false }), undefined, false)).toMatch(/allowed hours or over its data budget/);
     expect(edgeWhy(edge(0, A, { state: 'degraded' }), { t: Date.UTC(2026, 0, 1, 13, 12, 8), kind: 'slow', text: '' }, false)).toMatch(/^slowed down at \d\d:12:08/);
     expect(edgeWhy(edge(0, A), undefined, false)).toBe('serving at full speed');
+    expect(edgeWhy(edge(0, A), { t: Date.UTC(2026, 0, 1, 9, 0, 1), kind: 'slow', text: '' }, false)).toMatch(/^slower than planned since \d\d:00:01/);
   });
 });

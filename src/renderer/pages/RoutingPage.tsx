@@ -14,7 +14,7 @@ import { formatBytes, formatMs, formatRate, formatTime, shortId } from '../forma
 import { useResources } from '../store/resources.ts';
 import { useSwarm, type SwarmSession } from '../store/swarm.ts';
 import { peerName } from '../peer-names.ts';
-import { edgeWhy } from '../routing-words.ts';
+import { edgeWhy, LOG_KIND_WORDS } from '../routing-words.ts';
 
 /** Drift samples carry `t` in milliseconds. */
 const agoLabels = (t0: number, t1: number) => [`${Math.round((t1 - t0) / 1000)} s ago`, 'now'] as const;
@@ -93,7 +93,7 @@ function SessionView({ s }: { s: SwarmSession }) {
         {s.log.length === 0 ? <p className="muted">No failovers, re-optimisations or pre-positioning yet.</p> : (
           <ul className="log">
             {[...s.log].reverse().map((l, i) => (
-              <li key={`${l.t}-${i}`}><time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time><span className="log-kind"><Badge status={l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'}>{l.kind}</Badge></span><span>{l.text}</span></li>
+              <li key={`${l.t}-${i}`}><time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time><span className="log-kind"><Badge status={l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'}>{LOG_KIND_WORDS[l.kind]}</Badge></span><span>{l.text}</span></li>
             ))}
           </ul>
         )}
