@@ -14,7 +14,7 @@ import { extractArchive } from '../../src/engine/archive/index.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { readTree } from '../helpers/tmp.ts';
 import { buildArchive, cloneArchive, seal, FILE, DIR, SYMLINK, type TreeEntry } from './archive-model.ts';
-import { checkArchiveBytes, fuzzTimeout, prepareOutside, runFuzz } from './harness.ts';
+import { checkArchiveBytes, fuzzTimeout, prepareOutside, removeOutside, runFuzz } from './harness.ts';
 import { mutations, trees } from './mutate-archive.ts';
 
 const pool = createChunkPool(2);
@@ -22,7 +22,10 @@ const pool = createChunkPool(2);
 const layouts = fc.constantFrom({ version: 1 }, { version: 2 }, { version: 2, unitChunks: 3 }, { version: 2, unitChunks: 64 });
 const MASTER = crypto.randomBytes(32);
 beforeAll(prepareOutside);
-afterAll(() => pool.close());
+afterAll(async () => {
+  await pool.close();
+  removeOutside();
+});
 
 describe('archive fuzzing', () => {
   it('valid generated archives extract to exactly their tree (plain and encrypted, raw and zstd chunks)', async () => {

@@ -56,6 +56,10 @@ export function prepareOutside(): void {
   fs.writeFileSync(path.join(OUTSIDE, 'sentinel'), 'untouched');
 }
 
+export function removeOutside(): void {
+  fs.rmSync(OUTSIDE, { recursive: true, force: true });
+}
+
 function listAll(root: string): string[] {
   const out: string[] = [];
   const visit = (abs: string, rel: string): void => {

@@ -10,11 +10,14 @@ import { extractArchive } from '../../src/engine/archive/index.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { buildArchive, seal, DIR, FILE, type TreeEntry } from './archive-model.ts';
-import { checkArchiveBytes, prepareOutside } from './harness.ts';
+import { checkArchiveBytes, prepareOutside, removeOutside } from './harness.ts';
 
 const pool = createChunkPool(2);
 beforeAll(prepareOutside);
-afterAll(() => pool.close());
+afterAll(async () => {
+  await pool.close();
+  removeOutside();
+});
 
 describe('archive fuzz regressions', () => {
   // archive-valid, seed 1575032361: a directory dated 1969 came back dated today (Node's utimes replaces a
