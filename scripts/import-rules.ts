@@ -36,6 +36,8 @@ export const SURFACES: Record<string, readonly string[]> = {
   main: ['engine', 'shared', 'main'],
   preload: ['shared', 'preload'],
   renderer: ['shared', 'renderer', 'engine/sched', 'engine/core'],
+  // The page a share link opens (built into dist/share-page): browser code, nothing from the Node engine.
+  'share-page': ['share-page'],
 };
 
 /**

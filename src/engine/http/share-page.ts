@@ -27,7 +27,8 @@ li span:first-child{flex:1;word-break:break-all}.size{color:#888;white-space:now
 export function sharePage(): string {
   const js = script();
   const body = js
-    ? `<p id="summary"></p><p><button id="save-all" hidden>Save all to a folder…</button></p><ul id="files"></ul><p id="status" role="status"></p>
+    ? `<form id="password-form" hidden><label>Password <input id="password" type="password" autocomplete="off"></label> <button type="submit">Open</button></form>
+<p id="summary"></p><p><button id="save-all" hidden>Save all to a folder…</button></p><ul id="files"></ul><p id="status" role="status"></p>
 <script>${js.replace(/<\/script/gi, '<\\/script')}</script>`
     : `<p>This page's script is not built (npm run build:cli). Download the share with Warp: <code id="cmd"></code></p>
 <script>document.getElementById('cmd').textContent = "warp fetch '" + location.href + "' <folder>";</script>`;

@@ -1,0 +1,158 @@
+/**
+ * The share page's UI: opens the share named by the address (key from the fragment), lists the files with
+ * sizes, and saves one file or all of them. Saving streams to disk through the File System Access API where
+ * the browser has it (a file is only committed once all its parts verified; a failure aborts the write);
+ * elsewhere each file is gathered into a Blob (a browser may page it to disk) and offered as a download.
+ */
+import { OpenShare, ShareError, type Entry } from './share-core.ts';
+
+interface Writable { write(d: Uint8Array): Promise<void>; close(): Promise<void>; abort(): Promise<void> }
+interface FileHandle { createWritable(): Promise<Writable> }
+interface DirHandle { getDirectoryHandle(n: string, o: { create: boolean }): Promise<DirHandle>; getFileHandle(n: string, o: { create: boolean }): Promise<FileHandle> }
+type Picker = { showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileHandle>; showDirectoryPicker?: (o: { mode: string }) => Promise<DirHandle> };
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+function size(n: number): string {
+  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+  return `${i === 0 ? n : n.toFixed(1)} ${u[i]}`;
+}
+
+function status(text: string, kind: 'info' | 'error' | 'done' = 'info'): void {
+  const s = $('status');
+  s.textContent = text;
+  s.dataset.kind = kind;
+}
+
+async function streamTo(share: OpenShare, e: Entry, w: Writable, onBytes: (n: number) => void): Promise<void> {
+  try {
+    for await (const part of share.file(e)) { await w.write(part); onBytes(part.length); }
+    await w.close();
+  } catch (err) {
+    await w.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function saveOne(share: OpenShare, e: Entry, onBytes: (n: number) => void): Promise<void> {
+  const name = e.p.split('/').pop()!;
+  const picker = window as unknown as Picker;
+  if (picker.showSaveFilePicker) {
+    const handle = await picker.showSaveFilePicker({ suggestedName: name });
+    await streamTo(share, e, await handle.createWritable(), onBytes);
+    return;
+  }
+  const parts: BlobPart[] = [];
+  for await (const part of share.file(e)) { parts.push(part as Uint8Array<ArrayBuffer>); onBytes(part.length); }
+  const url = URL.createObjectURL(new Blob(parts, { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+async function saveAll(share: OpenShare, files: Entry[], onBytes: (n: number) => void): Promise<void> {
+  const root = await (window as unknown as Picker).showDirectoryPicker!({ mode: 'readwrite' });
+  for (const e of files) {
+    const parts = e.p.split('/');
+    let dir = root;
+    for (const d of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(d, { create: true });
+    const fh = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+    await streamTo(share, e, await fh.createWritable(), onBytes);
+  }
+}
+
+function render(share: OpenShare): void {
+  const m = share.manifest;
+  const files = m.entries.filter((e) => e.t === 0);
+  $('summary').textContent = `${files.length} file${files.length === 1 ? '' : 's'}, ${size(m.totalBytes)}. Decrypted and checked in this browser: the server only ever had ciphertext.`;
+  const list = $('files');
+  let done = 0;
+  let busy = false;
+  const t0 = performance.now();
+  const progress = (total: number) => (n: number): void => {
+    done += n;
+    const secs = (performance.now() - t0) / 1000;
+    status(`Saving… ${size(done)} of ${size(total)} (${(done / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s)`);
+  };
+  const run = async (what: () => Promise<void>, total: number): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    done = 0;
+    try {
+      await what();
+      status(`Saved ${size(total)}, every part verified.`, 'done');
+    } catch (err) {
+      if ((err as DOMException).name === 'AbortError') status('Cancelled.');
+      else status(err instanceof ShareError ? err.message : `Saving failed: ${String(err)}`, 'error');
+    } finally {
+      busy = false;
+    }
+  };
+  for (const e of files) {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = e.p;
+    const sz = document.createElement('span');
+    sz.className = 'size';
+    sz.textContent = size(e.s);
+    const b = document.createElement('button');
+    b.textContent = 'Save';
+    b.dataset.path = e.p;
+    b.onclick = () => void run(() => saveOne(share, e, progress(e.s)), e.s);
+    li.append(name, sz, b);
+    list.append(li);
+  }
+  const all = $<HTMLButtonElement>('save-all');
+  if ((window as unknown as Picker).showDirectoryPicker && files.length > 0) {
+    all.hidden = false;
+    all.onclick = () => void run(() => saveAll(share, files, progress(m.totalBytes)), m.totalBytes);
+  }
+  document.body.dataset.state = 'ready';
+}
+
+/** Shows the password form and resolves with what the user typed. */
+function askPassword(): Promise<string> {
+  const form = $<HTMLFormElement>('password-form');
+  form.hidden = false;
+  document.body.dataset.state = 'password';
+  $<HTMLInputElement>('password').focus();
+  return new Promise((resolve) => {
+    form.onsubmit = (ev) => {
+      ev.preventDefault();
+      form.hidden = true;
+      resolve($<HTMLInputElement>('password').value);
+    };
+  });
+}
+
+async function start(): Promise<void> {
+  const base = location.pathname.replace(/\/+$/, '');
+  let password: string | undefined;
+  for (;;) {
+    try {
+      status(password === undefined ? 'Opening the share…' : 'Checking the password…');
+      const share = await OpenShare.open(base, location.hash, password);
+      status('Ready.');
+      render(share);
+      (window as unknown as { warpShare: OpenShare }).warpShare = share;
+      return;
+    } catch (err) {
+      if (err instanceof ShareError && err.kind === 'password') {
+        status(err.message, password === undefined ? 'info' : 'error');
+        password = await askPassword();
+        continue;
+      }
+      status(err instanceof ShareError ? err.message : `The share could not be opened: ${String(err)}`, 'error');
+      document.body.dataset.state = 'error';
+      return;
+    }
+  }
+}
+
+void start();
