@@ -403,9 +403,9 @@ export class SwarmRun implements ChunkPuller {
           this.ledger.add(plan.edge.peer, plan.chunks.map((c) => Buffer.from(this.m.chunkId(c)).toString('hex')));
           this.emitSwarm({ type: 'swarm.preposition', session: this.sid, t: this.t(), peer: plan.edge.peer, chunks: r.chunks, bytes: r.bytes, reason: `${prediction.reason}; next download about ${Math.round(plan.gain * 100)} % faster`, confidence: round(prediction.confidence) });
         }
-      } catch (e) {
+      } catch {
+        // A peer that refuses or fails a pre-positioning move is recorded as refused; the next plan skips it.
         moves.push({ peer: plan.edge.peer, edge: plan.edge.e, chunks: 0, bytes: 0, refused: true });
-        void e;
       }
     }
     this.ledger.save();
