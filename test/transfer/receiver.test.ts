@@ -63,6 +63,9 @@ class MemorySource implements ChunkSource {
   }
 }
 
+/** A one-chunk file (written whole) and a multi-chunk one (written at offsets), dated 1969. */
+const OLD_FILES = ['small/d2/f2.txt', 'big/b.bin'];
+
 function fixture(): { src: string; dst: string; tree: LocalTree } {
   const dir = tmpDir();
   const src = path.join(dir, 'data');
@@ -77,6 +80,8 @@ function fixture(): { src: string; dst: string; tree: LocalTree } {
   fs.copyFileSync(path.join(src, 'big/a.bin'), path.join(src, 'dup/a-copy.bin'));
   fs.chmodSync(path.join(src, 'small/d0/f0.txt'), 0o640);
   fs.utimesSync(path.join(src, 'small/d1/f1.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+  // Before 1970: Node's utimes reads a negative number of seconds as "now" (core/file-time.ts).
+  for (const rel of OLD_FILES) fs.utimesSync(path.join(src, rel), new Date(-86_400_000 * 200), new Date(-86_400_000 * 200));
   return { src, dst: path.join(dir, 'dst'), tree: buildTree(src, PARAMS) };
 }
 
@@ -91,6 +96,9 @@ describe('receiver with an in-memory chunk source', () => {
     const mem = new MemorySource('mem', tree);
     const r = await receiveTree({ manifest: tree.manifest, sources: [mem], target: dst, sid: 'aa11bb22' });
     expectSameTree(src, dst);
+    for (const rel of ['small/d1/f1.txt', ...OLD_FILES]) {
+      expect(fs.statSync(path.join(dst, 'data', rel)).mtimeMs, rel).toBe(fs.statSync(path.join(src, rel)).mtimeMs);
+    }
     expect(r.fetchedChunks).toBe(tree.manifest.chunkCount);
     expect([...mem.asked.values()].every((n) => n === 1)).toBe(true);
     expect(Math.max(...mem.batches)).toBeGreaterThan(1); // one request names many chunks

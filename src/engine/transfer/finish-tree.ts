@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { fromSystemError } from '../core/errors.ts';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { fileTime } from '../core/file-time.ts';
 
 export function finishTree(m: Manifest, dest: (rel: string) => string, tempFor: (final: string) => string): void {
   for (let i = 0; i < m.entryCount; i++) {
@@ -28,7 +29,7 @@ export function finishTree(m: Manifest, dest: (rel: string) => string, tempFor: 
     if (e.type !== EntryType.DIR) continue;
     try {
       fs.chmodSync(dest(e.path), e.mode & 0o7777);
-      fs.utimesSync(dest(e.path), e.mtimeMs / 1000, e.mtimeMs / 1000);
+      fs.utimesSync(dest(e.path), fileTime(e.mtimeMs), fileTime(e.mtimeMs));
     } catch { /* metadata only */ }
   }
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { blake3 } from '../codec/blake3.ts';
 import { hashFd } from './local-files.ts';
+import { fileTime } from '../core/file-time.ts';
 
 /** The longest file name (bytes) common file systems take. */
 const NAME_MAX = 255;
@@ -137,7 +138,7 @@ export class PartFiles {
         throw new WarpError(ErrorCodes.FILE_HASH_MISMATCH, `${meta.path}: the assembled file does not match its hash; it was not written (run the command again)`, { details: { path: meta.path } });
       }
       fs.fchmodSync(fd, meta.mode & 0o7777);
-      fs.futimesSync(fd, meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+      fs.futimesSync(fd, fileTime(meta.mtimeMs), fileTime(meta.mtimeMs));
       const st = fs.fstatSync(fd); // inode and mtime survive the rename
       this.forget(slot);
       this.renames.push(fs.promises.rename(part, final).catch((err: unknown) => { this.failure ??= fromSystemError(err, final, 'write'); }));
@@ -183,7 +184,7 @@ export class PartFiles {
       let off = 0;
       while (off < data.length) off += (await h.write(data, off, data.length - off, off)).bytesWritten;
       await h.chmod(meta.mode & 0o7777);
-      await h.utimes(meta.mtimeMs / 1000, meta.mtimeMs / 1000);
+      await h.utimes(fileTime(meta.mtimeMs), fileTime(meta.mtimeMs));
       st = await h.stat();
     } catch (e) {
       throw fromSystemError(e, part, 'write');

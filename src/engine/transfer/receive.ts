@@ -39,6 +39,7 @@ import { LanePuller, type ChunkPuller, type PullContext } from './puller.ts';
 import type { ChunkSource } from './source.ts';
 import { ChunkPlaces } from './chunk-places.ts';
 import { idKey, type ChunkPlace } from './tree.ts';
+import { fileTime } from '../core/file-time.ts';
 
 export interface ReceiveOptions {
   manifest: Manifest;
@@ -239,7 +240,7 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       }
       try {
         if ((st.mode & 0o7777) !== (e.mode & 0o7777)) fs.chmodSync(final, e.mode & 0o7777);
-        if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs)) fs.utimesSync(final, e.mtimeMs / 1000, e.mtimeMs / 1000);
+        if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs)) fs.utimesSync(final, fileTime(e.mtimeMs), fileTime(e.mtimeMs));
       } catch { /* metadata only */ }
       progress.add(0, 1);
     } else if (o.store) replaced.set(slot, r);
