@@ -73,6 +73,11 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
       const seen = () => document.querySelectorAll('[role=progressbar]').forEach((el) => w.__progress.push(Number(el.getAttribute('aria-valuenow'))));
       new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
     });
+    // The upload runs at 2 MB/s (Chromium's network emulation), as over a real link: ~2.6 s of progress the page
+    // must show whatever the machine's load (unthrottled, a loaded machine rendered 5 MiB in one go: 0, then 100).
+    const cdp = await chrome!.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2_000_000 });
     await dropFiles(page, '[data-testid=dropzone]', Object.entries(tree).map(([p, d]) => ({ path: p, base64: d.toString('base64') })));
 
     const job = page.locator('[data-testid=job][data-kind^="archive."]').first();
@@ -82,6 +87,8 @@ describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissin
       if (s === 'failed' || s === 'cancelled') throw new Error(`archive job ${s}: ${await job.innerText()}\n${daemon!.log()}`);
       return s === 'done';
     }, 60_000);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
     const progress = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
     expect(progress.some((v) => v > 0 && v < 100), `intermediate progress values seen: ${[...new Set(progress)].join(',')}`).toBe(true);
     expect(progress).toContain(100);
