@@ -38,7 +38,7 @@ export const ERROR_WORDS: Record<ErrorCode | EdgeCode, ErrorWords> = {
   E_VERIFY_FAILED: { title: 'This archive is damaged', hint: 'Show the damaged files to see what can still be recovered.', action: 'verify' },
   E_KEY_REQUIRED: { title: 'This archive is locked', hint: 'Enter its password to open it.', action: 'unlock' },
   E_WRONG_KEY: { title: 'That password is not right', hint: 'Enter the password this archive was created with.', action: 'unlock' },
-  E_KDF_LIMIT: { title: 'This archive asks for too much memory to unlock', hint: 'Its password settings exceed this machine\'s safe limit; open it on the machine that made it.' },
+  E_KDF_LIMIT: { title: 'This archive asks for too much memory to unlock', hint: 'Its password settings ask for more memory or time than Warp allows by default. If you trust this archive, raise archive.argon2_max_memory / argon2_max_passes in Settings and open it again.' },
   E_KEY_FILE_INVALID: { title: 'The key file is not usable', hint: 'Pick the key file this archive was made with.' },
   E_UNSAFE_PATH: { title: 'A path would land outside the destination', hint: 'Warp refused it to keep your files safe. The archive or peer sent a path like ../ or an absolute one.' },
   E_IGNORE_INVALID: { title: 'An ignore rule is not valid', hint: 'Correct the rule named below.' },
