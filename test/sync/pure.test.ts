@@ -9,6 +9,9 @@ import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
 import type { FileMap, SyncJob } from '../../src/engine/sync/types.ts';
 import { readLinuxOnBattery } from '../../src/engine/sync/power.ts';
+import { fileMapOf } from '../../src/engine/sync/remote.ts';
+import { buildTree } from '../../src/engine/transfer/tree.ts';
+import { paramsForAverage } from '../../src/engine/codec/fastcdc.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 /** A manual clock: timers fire only when the test advances time. */
@@ -233,5 +236,19 @@ describe('readLinuxOnBattery', () => {
     fs.writeFileSync(path.join(dir, 'AC', 'online'), '0\n');
     fs.writeFileSync(path.join(dir, 'BAT0', 'status'), 'Charging\n');
     expect(readLinuxOnBattery(dir)).toBe(false);
+  });
+});
+
+describe('fileMapOf', () => {
+  it("leaves out the engine's temporaries on either side (a part file a killed push left on the peer is never pulled)", () => {
+    const dir = tmpDir('warp-filemap-');
+    const folder = path.join(dir, 'data');
+    fs.mkdirSync(path.join(folder, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'f10.bin'), 'whole');
+    fs.writeFileSync(path.join(folder, '.f10.bin.warp-part-3ff57ae520fac935c1f3614bb4d56e1d'), 'half');
+    fs.writeFileSync(path.join(folder, 'sub', '.a.txt.warp-part-00aa'), 'half');
+    fs.writeFileSync(path.join(folder, 'sub', 'a.txt'), 'whole');
+    const m = buildTree(folder, paramsForAverage(16 * 1024)).manifest;
+    expect(Object.keys(fileMapOf(m)).sort()).toEqual(['f10.bin', 'sub/a.txt']);
   });
 });

@@ -15,7 +15,7 @@ import { buildTree } from '../transfer/tree.ts';
 import { sendTree, type SendResult, type TransferEnv } from '../transfer/client.ts';
 import { applyChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
-import { conflictName, isTemporaryName, planSync, type SyncAction } from './conflict.ts';
+import { conflictName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
 import { jobIgnoreRules } from './jobs.ts';
 import type { SyncEvent } from './sync-events.ts';
@@ -44,9 +44,7 @@ export interface CycleResult {
 
 export function scanLocal(env: TransferEnv, folder: string, ignore?: IgnoreRules): FileMap {
   const m = buildTree(folder, env.chunking, env.index, undefined, ignore).manifest;
-  const files = fileMapOf(m);
-  for (const p of Object.keys(files)) if (isTemporaryName(p)) delete files[p];
-  return files;
+  return fileMapOf(m);
 }
 
 function assertFolder(folder: string): void {

@@ -11,7 +11,7 @@ import { EntryType, Manifest } from '../archive/manifest.ts';
 import { connectPeer, fetchTree, type TransferEnv } from '../transfer/client.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
 import { encodeChanges, type AppliedChanges, type TreeChanges } from '../transfer/apply-changes.ts';
-import { STAGE_PREFIX } from './conflict.ts';
+import { STAGE_PREFIX, isTemporaryName } from './conflict.ts';
 import type { FileMap } from './types.ts';
 
 /** Files of a manifest whose single top-level entry is the synced folder, keyed by path inside it. */
@@ -21,6 +21,9 @@ export function fileMapOf(m: Manifest): FileMap {
     if (e.type !== EntryType.FILE) continue;
     const slash = e.path.indexOf('/');
     if (slash < 0) continue; // a lone file at the top: not inside the folder
+    // Either side may hold the engine's temporaries (a part file a killed push left for its resume): they are
+    // never synced, or the other side would pull a copy of a half-written file under its part name.
+    if (isTemporaryName(e.path)) continue;
     out[e.path.slice(slash + 1)] = { hash: Buffer.from(e.hash!).toString('hex'), size: e.size, mtimeMs: e.mtimeMs };
   }
   return out;
