@@ -23,7 +23,14 @@ export default defineConfig({
     },
   },
   // The window runs sandboxed, and a sandboxed preload must be one CommonJS file (no ESM, no requires but 'electron').
-  preload: { build: { rollupOptions: { input: { index: resolve('src/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } } },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
   renderer: {
     root: 'src/renderer',
     base: './',

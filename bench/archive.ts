@@ -13,7 +13,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes, parseByteSize } from '../src/engine/core/bytes.ts';
 import { ensureDataset, type Dataset } from './lib/dataset.ts';
-import { dropCaches, runTimed, sameTree, sizeOf, warmTree, type CacheMode, type Measurement, type Op } from './lib/archive-measure.ts';
+import {
+  dropCaches,
+  runTimed,
+  sameTree,
+  sizeOf,
+  warmTree,
+  type CacheMode,
+  type Measurement,
+  type Op,
+} from './lib/archive-measure.ts';
 import { describeMachine } from './lib/archive-machine.ts';
 import { markdownTable, ratioLines, ratios, targetLines, textTable, type ToolInfo } from './lib/archive-report.ts';
 import type { Step, Tool, ToolContext } from './lib/archive-tool.ts';
@@ -47,21 +56,30 @@ if (args.help) {
   process.exit(0);
 }
 
-const log = (line: string): void => { process.stderr.write(line + '\n'); };
+const log = (line: string): void => {
+  process.stderr.write(line + '\n');
+};
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const cacheDir = path.join(repoRoot, '.bench-data');
 
 // ---- data set ------------------------------------------------------------------------------------------------
 
 const smallFiles = args['small-files'] !== undefined ? Number(args['small-files']) : undefined;
-if (smallFiles !== undefined && !(Number.isInteger(smallFiles) && smallFiles > 0)) throw new Error(`--small-files must be a positive integer, got '${args['small-files']}'`);
+if (smallFiles !== undefined && !(Number.isInteger(smallFiles) && smallFiles > 0))
+  throw new Error(`--small-files must be a positive integer, got '${args['small-files']}'`);
 const seed = Number(args.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${args.seed}'`);
 const size = parseByteSize(args.size, '--size');
 
-log(smallFiles ? `data set: ${smallFiles} small files, seed ${seed}` : `data set: mixed, ${formatBytes(size)}, seed ${seed}`);
+log(
+  smallFiles
+    ? `data set: ${smallFiles} small files, seed ${seed}`
+    : `data set: mixed, ${formatBytes(size)}, seed ${seed}`,
+);
 const ds: Dataset = ensureDataset({ size, seed, smallFiles, cacheDir });
-log(`  ${ds.root}: ${ds.files} files, ${ds.dirs} dirs, ${formatBytes(ds.totalBytes)} ${ds.cached ? '(cached)' : `(generated in ${ds.generatedSeconds.toFixed(1)} s)`}`);
+log(
+  `  ${ds.root}: ${ds.files} files, ${ds.dirs} dirs, ${formatBytes(ds.totalBytes)} ${ds.cached ? '(cached)' : `(generated in ${ds.generatedSeconds.toFixed(1)} s)`}`,
+);
 
 // ---- tools ---------------------------------------------------------------------------------------------------
 
@@ -69,8 +87,13 @@ const warpVariants = [
   warpTool({ name: 'warp', level: args.level, chunkAvg: args['chunk-avg'], encrypt: false, fsync: args.fsync }),
   warpTool({ name: 'warp+enc', level: args.level, chunkAvg: args['chunk-avg'], encrypt: true, fsync: args.fsync }),
 ];
-const only = args.tools?.split(',').map((s) => s.trim()).filter(Boolean);
-const tools: Tool[] = [...warpVariants, ...(args['skip-peers'] ? [] : PEERS)].filter((t) => !only || only.includes(t.name));
+const only = args.tools
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const tools: Tool[] = [...warpVariants, ...(args['skip-peers'] ? [] : PEERS)].filter(
+  (t) => !only || only.includes(t.name),
+);
 
 // ---- page cache ----------------------------------------------------------------------------------------------
 
@@ -83,7 +106,8 @@ let cache: CacheMode;
 if (args.cache === 'warm') cache = 'warm';
 else if (dropCaches()) cache = 'cold';
 else {
-  if (args.cache === 'cold') log('cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches); falling back to warm');
+  if (args.cache === 'cold')
+    log('cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches); falling back to warm');
   cache = 'warm';
 }
 if (cache === 'warm') {
@@ -104,7 +128,8 @@ function settle(): void {
 /** Where a tool put the extracted set: dest itself, or the one directory it created inside dest. */
 function extractedRoot(dest: string): string {
   const entries = fs.readdirSync(dest, { withFileTypes: true });
-  if (entries.length === 1 && entries[0].isDirectory() && !fs.existsSync(path.join(ds.root, entries[0].name))) return path.join(dest, entries[0].name);
+  if (entries.length === 1 && entries[0].isDirectory() && !fs.existsSync(path.join(ds.root, entries[0].name)))
+    return path.join(dest, entries[0].name);
   return dest;
 }
 
@@ -116,7 +141,14 @@ function measure(tool: Tool, op: Op, step: Step): Measurement {
   }
   settle();
   const r = runTimed(step.argv, { cwd: step.cwd, env: step.env });
-  const m: Measurement = { tool: tool.name, op, seconds: r.seconds, mbps: ds.totalBytes / r.seconds / 1e6, peakRssKiB: r.peakRssKiB, ok: r.status === 0 };
+  const m: Measurement = {
+    tool: tool.name,
+    op,
+    seconds: r.seconds,
+    mbps: ds.totalBytes / r.seconds / 1e6,
+    peakRssKiB: r.peakRssKiB,
+    ok: r.status === 0,
+  };
   if (!m.ok) m.error = `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`;
   else if (step.parse) {
     const p = step.parse(r);
@@ -165,12 +197,17 @@ function combine(runs: Measurement[]): Measurement {
   return {
     ...med,
     peakRssKiB: rss || undefined,
-    details: { ...med.details, ...(med.details?.check ? { check: differs ? 'DIFFERS' : med.details.check } : {}), ...(runs.length > 1 ? { runsSeconds: runs.map((m) => Number(m.seconds.toFixed(3))) } : {}) },
+    details: {
+      ...med.details,
+      ...(med.details?.check ? { check: differs ? 'DIFFERS' : med.details.check } : {}),
+      ...(runs.length > 1 ? { runsSeconds: runs.map((m) => Number(m.seconds.toFixed(3))) } : {}),
+    },
   };
 }
 
 const repeat = Number(args.repeat);
-if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat must be a positive integer, got '${args.repeat}'`);
+if (!(Number.isInteger(repeat) && repeat >= 1))
+  throw new Error(`--repeat must be a positive integer, got '${args.repeat}'`);
 const results: Measurement[] = [];
 const infos: ToolInfo[] = [];
 const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -192,9 +229,13 @@ for (const tool of tools) {
 // something else on the machine lands on several tools instead of skewing one tool's every run.
 for (let round = 1; round <= repeat; round++) {
   for (const { tool, ctx, byOp } of present) {
-    log(`${tool.name} ${infos.find((i) => i.name === tool.name)?.version} (${tool.settings})${repeat > 1 ? `, run ${round}/${repeat}` : ''}`);
+    log(
+      `${tool.name} ${infos.find((i) => i.name === tool.name)?.version} (${tool.settings})${repeat > 1 ? `, run ${round}/${repeat}` : ''}`,
+    );
     for (const m of cycle(tool, ctx)) {
-      log(`  ${m.op.padEnd(7)} ${m.ok ? `${m.seconds.toFixed(2)} s  ${m.mbps.toFixed(0)} MB/s${m.peakRssKiB ? `  ${(m.peakRssKiB / 1024).toFixed(0)} MiB RSS` : ''}` : `FAILED ${m.error}`}`);
+      log(
+        `  ${m.op.padEnd(7)} ${m.ok ? `${m.seconds.toFixed(2)} s  ${m.mbps.toFixed(0)} MB/s${m.peakRssKiB ? `  ${(m.peakRssKiB / 1024).toFixed(0)} MiB RSS` : ''}` : `FAILED ${m.error}`}`,
+      );
       byOp.set(m.op, [...(byOp.get(m.op) ?? []), m]);
     }
     if (!args.keep) fs.rmSync(ctx.work, { recursive: true, force: true });
@@ -209,23 +250,36 @@ else fs.rmSync(runDir, { recursive: true, force: true });
 // ---- report --------------------------------------------------------------------------------------------------
 
 // Plain Warp against every peer; encrypted Warp against the peers that encrypt too (restic always does, borg here).
-const rs = [...ratios(results, ['warp'], PEERS.map((t) => t.name)), ...ratios(results, ['warp+enc'], ['restic', 'borg'])];
+const rs = [
+  ...ratios(
+    results,
+    ['warp'],
+    PEERS.map((t) => t.name),
+  ),
+  ...ratios(results, ['warp+enc'], ['restic', 'borg']),
+];
 const machine = describeMachine(ds.root);
 const targets = warpVariants.flatMap((t) => targetLines(results, t.name, smallFiles !== undefined));
 
 if (args.json) {
-  process.stdout.write(JSON.stringify({
-    date: new Date().toISOString(),
-    machine,
-    cache,
-    repeat,
-    loadAverage: { before: loadBefore, after: loadAfter },
-    dataset: { ...ds, root: path.relative(repoRoot, ds.root) },
-    tools: infos,
-    results,
-    ratios: rs,
-    targets,
-  }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine,
+        cache,
+        repeat,
+        loadAverage: { before: loadBefore, after: loadAfter },
+        dataset: { ...ds, root: path.relative(repoRoot, ds.root) },
+        tools: infos,
+        results,
+        ratios: rs,
+        targets,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 } else {
   const lines = [
     '',
@@ -236,7 +290,12 @@ if (args.json) {
     '',
     ...infos.map((t) => `${t.name}: ${t.skipped ? `skipped (${t.skipped})` : `${t.version}; ${t.settings}`}`),
   ];
-  if (rs.length) lines.push('', 'ratios (Warp / peer; below 1 means Warp is faster or smaller):', ...ratioLines(rs).map((l) => `  ${l}`));
+  if (rs.length)
+    lines.push(
+      '',
+      'ratios (Warp / peer; below 1 means Warp is faster or smaller):',
+      ...ratioLines(rs).map((l) => `  ${l}`),
+    );
   lines.push('', 'targets (figures, not tests):', ...targets.map((l) => `  ${l}`));
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -35,13 +35,23 @@ const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ROWS = ['start', 'send', 'resend', 'create', 'extract', 'verify', 'swarm'] as const;
 type RowName = (typeof ROWS)[number];
-const only = new Set((opt('only') ?? ROWS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
-for (const o of only) if (!(ROWS as readonly string[]).includes(o)) throw new Error(`--only: unknown row ${o} (rows: ${ROWS.join(', ')})`);
+const only = new Set(
+  (opt('only') ?? ROWS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+for (const o of only)
+  if (!(ROWS as readonly string[]).includes(o)) throw new Error(`--only: unknown row ${o} (rows: ${ROWS.join(', ')})`);
 const rounds = Math.max(1, Number(opt('rounds') ?? 3));
 const keep = argv.includes('--keep');
 const MB = 1e6;
 const MiB = 1024 * 1024;
-const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const warp = (...args: string[]): string[] => [BIN, '--json', ...args];
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -50,25 +60,42 @@ class Tally {
   readonly samples: Sample[] = [];
   readonly extra: number[] = [];
   readonly label: string;
-  constructor(label: string) { this.label = label; }
+  constructor(label: string) {
+    this.label = label;
+  }
   add(s: Sample, extra = NaN): Sample {
     if (s.status !== 0) throw new Error(`${this.label} failed (status ${s.status}): ${s.tail.slice(-1500)}`);
     this.samples.push(s);
     this.extra.push(extra);
     return s;
   }
-  get seconds(): number { return median(this.samples.map((s) => s.seconds)); }
-  get rss(): number { return median(this.samples.map((s) => s.peakRssKiB ?? NaN)); }
-  get cpu(): number { return median(this.samples.map((s) => s.cpuSeconds ?? NaN)); }
+  get seconds(): number {
+    return median(this.samples.map((s) => s.seconds));
+  }
+  get rss(): number {
+    return median(this.samples.map((s) => s.peakRssKiB ?? NaN));
+  }
+  get cpu(): number {
+    return median(this.samples.map((s) => s.cpuSeconds ?? NaN));
+  }
 }
 
-interface Line { tally: Tally; vs?: Tally; target?: string; extraLabel?: string; extraFmt?: (x: number) => string; ratio?: (w: Tally, p: Tally) => string }
+interface Line {
+  tally: Tally;
+  vs?: Tally;
+  target?: string;
+  extraLabel?: string;
+  extraFmt?: (x: number) => string;
+  ratio?: (w: Tally, p: Tally) => string;
+}
 const report: Array<{ row: RowName; lines: Line[]; note?: string }> = [];
 
 const fmtS = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 1 ? 3 : 2) : 'n/a');
 const fmtMiB = (kib: number): string => (Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : 'n/a');
 const roundLog = (row: RowName, r: number, t: Tally, s: Sample, extra = ''): void =>
-  console.log(`  ${row} round ${r + 1}: ${t.label} ${fmtS(s.seconds)} s, peak ${fmtMiB(s.peakRssKiB ?? NaN)}, CPU ${fmtS(s.cpuSeconds ?? NaN)} s${extra}  load ${load()}`);
+  console.log(
+    `  ${row} round ${r + 1}: ${t.label} ${fmtS(s.seconds)} s, peak ${fmtMiB(s.peakRssKiB ?? NaN)}, CPU ${fmtS(s.cpuSeconds ?? NaN)} s${extra}  load ${load()}`,
+  );
 
 /** Runs `fns` in order in even rounds and reversed in odd ones, so neither side always runs on a cooler machine. */
 async function interleaved(r: number, fns: Array<() => Promise<void>>): Promise<void> {
@@ -78,7 +105,13 @@ async function interleaved(r: number, fns: Array<() => Promise<void>>): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 // Set-up shared by the rows.
 
-interface Ctx { tree: RealTree; work: string; idA: string; homeA: string; pw: string }
+interface Ctx {
+  tree: RealTree;
+  work: string;
+  idA: string;
+  homeA: string;
+  pw: string;
+}
 
 /** A new WARP_HOME with nothing cached; with the sender's identity (so listeners' `--allow` stays valid) unless `own`. */
 function freshHome(ctx: Ctx, name: string, own = false): string {
@@ -89,7 +122,12 @@ function freshHome(ctx: Ctx, name: string, own = false): string {
   return h;
 }
 
-function listen(ctx: Ctx, home: string, root: string, args: string[] = []): Promise<{ proc: ChildProcess; addr: string }> {
+function listen(
+  ctx: Ctx,
+  home: string,
+  root: string,
+  args: string[] = [],
+): Promise<{ proc: ChildProcess; addr: string }> {
   return startListener({ bin: BIN, home, root, allow: ctx.idA, globalArgs: ['-q'], args, direct: true });
 }
 
@@ -101,7 +139,13 @@ async function stopListener(p: ChildProcess, into?: Tally): Promise<void> {
 }
 
 function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 /** An rsync daemon on 127.0.0.1 whose module `bench` is `dir`; its URL. */
@@ -109,28 +153,49 @@ async function rsyncDaemon(ctx: Ctx, dir: string): Promise<{ proc: ChildProcess;
   const port = await freePort();
   const conf = path.join(ctx.work, `rsyncd-${port}.conf`);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(conf, `pid file = ${ctx.work}/rsyncd-${port}.pid\nuse chroot = no\n[bench]\npath = ${dir}\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
-  const proc = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+  fs.writeFileSync(
+    conf,
+    `pid file = ${ctx.work}/rsyncd-${port}.pid\nuse chroot = no\n[bench]\npath = ${dir}\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`,
+  );
+  const proc = spawn(
+    'rsync',
+    ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); }).on('error', () => r(false)); });
+    const up = await new Promise<boolean>((r) => {
+      const s = net
+        .connect(port, '127.0.0.1', () => {
+          s.end();
+          r(true);
+        })
+        .on('error', () => r(false));
+    });
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { proc, url: `rsync://127.0.0.1:${port}/bench` };
 }
 
-const rsyncSent = (s: Sample): number => Number((/Total bytes sent:\s*([\d,.]+)/.exec(s.stdout ?? '')?.[1] ?? 'NaN').replace(/[,.]/g, ''));
+const rsyncSent = (s: Sample): number =>
+  Number((/Total bytes sent:\s*([\d,.]+)/.exec(s.stdout ?? '')?.[1] ?? 'NaN').replace(/[,.]/g, ''));
 
 /** Same file count and bytes as the tree (every round); a byte-for-byte diff in the first round. */
 function check(ctx: Ctx, what: string, dir: string, deep: boolean, tree = ctx.tree.root): void {
   const want = summarize(tree);
   const got = summarize(dir);
-  if (got.files !== want.files || got.bytes !== want.bytes) throw new Error(`${what}: ${got.files} files / ${got.bytes} B in ${dir}, want ${want.files} / ${want.bytes}`);
+  if (got.files !== want.files || got.bytes !== want.bytes)
+    throw new Error(`${what}: ${got.files} files / ${got.bytes} B in ${dir}, want ${want.files} / ${want.bytes}`);
   if (deep) {
     // The copy may sit a level or two down (`<root>/t/<name>`): descend single folders until the tree's entries show.
     const sentinel = fs.readdirSync(tree).sort()[0];
     let d = dir;
-    for (let inner = fs.readdirSync(d); !fs.existsSync(path.join(d, sentinel)) && inner.length === 1; inner = fs.readdirSync(d)) d = path.join(d, inner[0]);
+    for (
+      let inner = fs.readdirSync(d);
+      !fs.existsSync(path.join(d, sentinel)) && inner.length === 1;
+      inner = fs.readdirSync(d)
+    )
+      d = path.join(d, inner[0]);
     const r = sameTree(tree, d);
     if (!r.same) throw new Error(`${what}: differs from the tree: ${r.detail}`);
   }
@@ -146,19 +211,33 @@ async function rowStart(): Promise<void> {
   const restic = has('restic') ? new Tally('restic version') : undefined;
   for (let r = 0; r < Math.max(5, rounds); r++) {
     await interleaved(r, [
-      async () => { ver.add(await timeCommand([BIN, '--version'])); },
-      async () => { help.add(await timeCommand([BIN, '--help'])); },
-      async () => { node.add(await timeCommand(['node', '-e', '0'])); },
-      async () => { if (restic) restic.add(await timeCommand(['restic', 'version'])); },
+      async () => {
+        ver.add(await timeCommand([BIN, '--version']));
+      },
+      async () => {
+        help.add(await timeCommand([BIN, '--help']));
+      },
+      async () => {
+        node.add(await timeCommand(['node', '-e', '0']));
+      },
+      async () => {
+        if (restic) restic.add(await timeCommand(['restic', 'version']));
+      },
     ]);
   }
-  console.log(`  start: --version ${ver.samples.map((s) => fmtS(s.seconds)).join(', ')} s; --help ${help.samples.map((s) => fmtS(s.seconds)).join(', ')} s  load ${load()}`);
+  console.log(
+    `  start: --version ${ver.samples.map((s) => fmtS(s.seconds)).join(', ')} s; --help ${help.samples.map((s) => fmtS(s.seconds)).join(', ')} s  load ${load()}`,
+  );
   const vsTarget = (w: Tally): string => `${(w.seconds / 0.15).toFixed(2)}x the 150 ms target`;
-  report.push({ row: 'start', lines: [
-    { tally: ver, target: '<= 0.150 s', ratio: vsTarget },
-    { tally: help, target: '<= 0.150 s', ratio: vsTarget },
-    { tally: node }, ...(restic ? [{ tally: restic }] : []),
-  ] });
+  report.push({
+    row: 'start',
+    lines: [
+      { tally: ver, target: '<= 0.150 s', ratio: vsTarget },
+      { tally: help, target: '<= 0.150 s', ratio: vsTarget },
+      { tally: node },
+      ...(restic ? [{ tally: restic }] : []),
+    ],
+  });
 }
 
 async function rowSend(ctx: Ctx): Promise<void> {
@@ -174,15 +253,27 @@ async function rowSend(ctx: Ctx): Promise<void> {
           const root = path.join(dst, 'warp');
           fs.rmSync(root, { recursive: true, force: true });
           const l = await listen(ctx, freshHome(ctx, `send-B${r}`, true), root);
-          const s = send.add(await timeCommand(warp('send', ctx.tree.root, `${l.addr}:/t`), { env: { WARP_HOME: freshHome(ctx, `send-A${r}`) } }));
+          const s = send.add(
+            await timeCommand(warp('send', ctx.tree.root, `${l.addr}:/t`), {
+              env: { WARP_HOME: freshHome(ctx, `send-A${r}`) },
+            }),
+          );
           await stopListener(l.proc, listener);
-          roundLog('send', r, send, s, `; listener peak ${fmtMiB(listener.samples.at(-1)?.peakRssKiB ?? NaN)}, CPU ${fmtS(listener.samples.at(-1)?.cpuSeconds ?? NaN)} s; ${String(s.result?.transport)}`);
+          roundLog(
+            'send',
+            r,
+            send,
+            s,
+            `; listener peak ${fmtMiB(listener.samples.at(-1)?.peakRssKiB ?? NaN)}, CPU ${fmtS(listener.samples.at(-1)?.cpuSeconds ?? NaN)} s; ${String(s.result?.transport)}`,
+          );
           check(ctx, 'warp send', root, r === 0);
           fs.rmSync(root, { recursive: true, force: true });
         },
         async () => {
           fs.rmSync(path.join(dst, 'rsync', 'copy'), { recursive: true, force: true });
-          const s = rsync.add(await timeCommand(['rsync', '-a', '--stats', `${ctx.tree.root}/`, `${d.url}/copy/`], { keepStdout: true }));
+          const s = rsync.add(
+            await timeCommand(['rsync', '-a', '--stats', `${ctx.tree.root}/`, `${d.url}/copy/`], { keepStdout: true }),
+          );
           roundLog('send', r, rsync, s);
           check(ctx, 'rsync', path.join(dst, 'rsync', 'copy'), false);
           fs.rmSync(path.join(dst, 'rsync', 'copy'), { recursive: true, force: true });
@@ -193,7 +284,14 @@ async function rowSend(ctx: Ctx): Promise<void> {
     await stopProcess(d.proc);
     fs.rmSync(dst, { recursive: true, force: true });
   }
-  report.push({ row: 'send', lines: [{ tally: send, vs: rsync, target: '<= 0.8x rsync, peak RSS <= 200 MB' }, { tally: listener }, { tally: rsync }] });
+  report.push({
+    row: 'send',
+    lines: [
+      { tally: send, vs: rsync, target: '<= 0.8x rsync, peak RSS <= 200 MB' },
+      { tally: listener },
+      { tally: rsync },
+    ],
+  });
 }
 
 async function rowResend(ctx: Ctx): Promise<void> {
@@ -214,7 +312,9 @@ async function rowResend(ctx: Ctx): Promise<void> {
     if (first.status !== 0) throw new Error(`first warp send failed: ${first.tail}`);
     const rf = await timeCommand(['rsync', '-a', `${src}/`, `${d.url}/copy/`]);
     if (rf.status !== 0) throw new Error(`first rsync failed: ${rf.tail}`);
-    console.log(`  resend: first copies ${fmtS(first.seconds)} s (warp), ${fmtS(rf.seconds)} s (rsync)  load ${load()}`);
+    console.log(
+      `  resend: first copies ${fmtS(first.seconds)} s (warp), ${fmtS(rf.seconds)} s (rsync)  load ${load()}`,
+    );
     for (let r = 0; r < rounds; r++) {
       const e = editTree(src, 0.01, `bench-real-edit-${r}`);
       spawnSync('sync');
@@ -241,22 +341,44 @@ async function rowResend(ctx: Ctx): Promise<void> {
     fs.rmSync(path.dirname(src), { recursive: true, force: true });
   }
   const wire = (x: number): string => `${(x / MB).toFixed(2)} MB (${((x / ctx.tree.bytes) * 100).toFixed(2)} %)`;
-  report.push({ row: 'resend', lines: [
-    { tally: send, vs: rsync, target: '<= 1x rsync; wire <= 2 %', extraLabel: 'on the wire', extraFmt: wire },
-    { tally: listener },
-    { tally: rsync, extraLabel: 'sent', extraFmt: wire },
-  ] });
+  report.push({
+    row: 'resend',
+    lines: [
+      { tally: send, vs: rsync, target: '<= 1x rsync; wire <= 2 %', extraLabel: 'on the wire', extraFmt: wire },
+      { tally: listener },
+      { tally: rsync, extraLabel: 'sent', extraFmt: wire },
+    ],
+  });
 }
 
 // Archives: made by the create row, or once (untimed) for extract/verify when create is not run.
 const archives = (ctx: Ctx): { warp: string; restic: string; zst: string } => ({
-  warp: path.join(ctx.work, 'a', 'tree.warp'), restic: path.join(ctx.work, 'a', 'restic'), zst: path.join(ctx.work, 'a', 'tree.tar.zst'),
+  warp: path.join(ctx.work, 'a', 'tree.warp'),
+  restic: path.join(ctx.work, 'a', 'restic'),
+  zst: path.join(ctx.work, 'a', 'tree.tar.zst'),
 });
-const resticArgs = (ctx: Ctx): string[] => ['--repo', archives(ctx).restic, '--password-file', ctx.pw, '--cache-dir', path.join(ctx.work, 'restic-cache')];
+const resticArgs = (ctx: Ctx): string[] => [
+  '--repo',
+  archives(ctx).restic,
+  '--password-file',
+  ctx.pw,
+  '--cache-dir',
+  path.join(ctx.work, 'restic-cache'),
+];
 const createCmds = (ctx: Ctx): Record<'warp' | 'restic' | 'zstd', { argv: string[]; cwd?: string }> => ({
   warp: { argv: warp('archive', 'create', '.', '-o', archives(ctx).warp), cwd: ctx.tree.root },
   restic: { argv: ['restic', 'backup', '--quiet', ...resticArgs(ctx), '.'], cwd: ctx.tree.root },
-  zstd: { argv: ['bash', '-c', 'set -euo pipefail; tar -C "$1" -cf - . | zstd -3 -T0 -q -o "$2"', 'bench', ctx.tree.root, archives(ctx).zst], cwd: undefined },
+  zstd: {
+    argv: [
+      'bash',
+      '-c',
+      'set -euo pipefail; tar -C "$1" -cf - . | zstd -3 -T0 -q -o "$2"',
+      'bench',
+      ctx.tree.root,
+      archives(ctx).zst,
+    ],
+    cwd: undefined,
+  },
 });
 function prepareCreate(ctx: Ctx, which: 'warp' | 'restic' | 'zstd'): void {
   const a = archives(ctx);
@@ -265,36 +387,60 @@ function prepareCreate(ctx: Ctx, which: 'warp' | 'restic' | 'zstd'): void {
   if (which === 'zstd') fs.rmSync(a.zst, { force: true });
   if (which === 'restic') {
     fs.rmSync(a.restic, { recursive: true, force: true });
-    const r = spawnSync('restic', ['init', '--quiet', '--repository-version', '2', ...resticArgs(ctx)], { encoding: 'utf8' });
+    const r = spawnSync('restic', ['init', '--quiet', '--repository-version', '2', ...resticArgs(ctx)], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`restic init failed: ${r.stderr}`);
   }
 }
 
 async function rowCreate(ctx: Ctx): Promise<void> {
-  const t = { warp: new Tally('warp archive create'), restic: new Tally('restic backup'), zstd: new Tally('tar | zstd -3 -T0') };
+  const t = {
+    warp: new Tally('warp archive create'),
+    restic: new Tally('restic backup'),
+    zstd: new Tally('tar | zstd -3 -T0'),
+  };
   const out = { warp: archives(ctx).warp, restic: archives(ctx).restic, zstd: archives(ctx).zst };
   const cmds = createCmds(ctx);
   for (let r = 0; r < rounds; r++) {
-    await interleaved(r, (['warp', 'restic', 'zstd'] as const).filter((k) => k !== 'restic' || has('restic')).map((k) => async () => {
-      prepareCreate(ctx, k);
-      const s = await timeCommand(cmds[k].argv, { cwd: cmds[k].cwd });
-      t[k].add(s, sizeOf(out[k]));
-      roundLog('create', r, t[k], s, `; ${(sizeOf(out[k]) / MB).toFixed(1)} MB`);
-    }));
+    await interleaved(
+      r,
+      (['warp', 'restic', 'zstd'] as const)
+        .filter((k) => k !== 'restic' || has('restic'))
+        .map((k) => async () => {
+          prepareCreate(ctx, k);
+          const s = await timeCommand(cmds[k].argv, { cwd: cmds[k].cwd });
+          t[k].add(s, sizeOf(out[k]));
+          roundLog('create', r, t[k], s, `; ${(sizeOf(out[k]) / MB).toFixed(1)} MB`);
+        }),
+    );
   }
   const size = (x: number): string => `${(x / MB).toFixed(1)} MB`;
-  report.push({ row: 'create', lines: [
-    { tally: t.warp, vs: t.restic, target: '<= 0.5x restic; size <= tar+zstd -3', extraLabel: 'size', extraFmt: size },
-    { tally: t.warp, vs: t.zstd, extraLabel: 'size', extraFmt: size },
-    { tally: t.restic, extraLabel: 'size', extraFmt: size },
-    { tally: t.zstd, extraLabel: 'size', extraFmt: size },
-  ] });
+  report.push({
+    row: 'create',
+    lines: [
+      {
+        tally: t.warp,
+        vs: t.restic,
+        target: '<= 0.5x restic; size <= tar+zstd -3',
+        extraLabel: 'size',
+        extraFmt: size,
+      },
+      { tally: t.warp, vs: t.zstd, extraLabel: 'size', extraFmt: size },
+      { tally: t.restic, extraLabel: 'size', extraFmt: size },
+      { tally: t.zstd, extraLabel: 'size', extraFmt: size },
+    ],
+  });
 }
 
 async function ensureArchives(ctx: Ctx): Promise<void> {
   const a = archives(ctx);
   const cmds = createCmds(ctx);
-  for (const [k, p] of [['warp', a.warp], ['restic', a.restic], ['zstd', a.zst]] as const) {
+  for (const [k, p] of [
+    ['warp', a.warp],
+    ['restic', a.restic],
+    ['zstd', a.zst],
+  ] as const) {
     if (fs.existsSync(p) || (k === 'restic' && !has('restic'))) continue;
     prepareCreate(ctx, k);
     const s = await timeCommand(cmds[k].argv, { cwd: cmds[k].cwd });
@@ -312,34 +458,60 @@ async function rowExtract(ctx: Ctx): Promise<void> {
     zstd: ['bash', '-c', 'set -euo pipefail; zstd -d -q -c "$1" | tar -C "$2" -xf -', 'bench', a.zst, dest],
     restic: ['restic', 'restore', 'latest', '--quiet', '--target', dest, ...resticArgs(ctx)],
   };
-  const t = { warp: new Tally('warp archive extract'), zstd: new Tally('zstd -d | tar -x'), restic: new Tally('restic restore') };
+  const t = {
+    warp: new Tally('warp archive extract'),
+    zstd: new Tally('zstd -d | tar -x'),
+    restic: new Tally('restic restore'),
+  };
   for (let r = 0; r < rounds; r++) {
-    await interleaved(r, (['warp', 'zstd', 'restic'] as const).filter((k) => k !== 'restic' || has('restic')).map((k) => async () => {
-      fs.rmSync(dest, { recursive: true, force: true });
-      fs.mkdirSync(dest, { recursive: true });
-      spawnSync('sync');
-      const s = t[k].add(await timeCommand(cmds[k]));
-      roundLog('extract', r, t[k], s);
-      check(ctx, t[k].label, dest, r === 0 && k === 'warp');
-    }));
+    await interleaved(
+      r,
+      (['warp', 'zstd', 'restic'] as const)
+        .filter((k) => k !== 'restic' || has('restic'))
+        .map((k) => async () => {
+          fs.rmSync(dest, { recursive: true, force: true });
+          fs.mkdirSync(dest, { recursive: true });
+          spawnSync('sync');
+          const s = t[k].add(await timeCommand(cmds[k]));
+          roundLog('extract', r, t[k], s);
+          check(ctx, t[k].label, dest, r === 0 && k === 'warp');
+        }),
+    );
   }
   fs.rmSync(dest, { recursive: true, force: true });
-  report.push({ row: 'extract', lines: [
-    { tally: t.warp, vs: t.zstd, target: '<= 1x zstd -d | tar -x, peak RSS <= 200 MB' }, { tally: t.warp, vs: t.restic }, { tally: t.zstd }, { tally: t.restic },
-  ] });
+  report.push({
+    row: 'extract',
+    lines: [
+      { tally: t.warp, vs: t.zstd, target: '<= 1x zstd -d | tar -x, peak RSS <= 200 MB' },
+      { tally: t.warp, vs: t.restic },
+      { tally: t.zstd },
+      { tally: t.restic },
+    ],
+  });
 }
 
 async function rowVerify(ctx: Ctx): Promise<void> {
   await ensureArchives(ctx);
   const t = { warp: new Tally('warp archive verify'), restic: new Tally('restic check --read-data') };
-  const cmds = { warp: warp('archive', 'verify', archives(ctx).warp), restic: ['restic', 'check', '--read-data', '--quiet', ...resticArgs(ctx)] };
+  const cmds = {
+    warp: warp('archive', 'verify', archives(ctx).warp),
+    restic: ['restic', 'check', '--read-data', '--quiet', ...resticArgs(ctx)],
+  };
   for (let r = 0; r < rounds; r++) {
-    await interleaved(r, (['warp', 'restic'] as const).filter((k) => k !== 'restic' || has('restic')).map((k) => async () => {
-      const s = t[k].add(await timeCommand(cmds[k]));
-      roundLog('verify', r, t[k], s);
-    }));
+    await interleaved(
+      r,
+      (['warp', 'restic'] as const)
+        .filter((k) => k !== 'restic' || has('restic'))
+        .map((k) => async () => {
+          const s = t[k].add(await timeCommand(cmds[k]));
+          roundLog('verify', r, t[k], s);
+        }),
+    );
   }
-  report.push({ row: 'verify', lines: [{ tally: t.warp, vs: t.restic, target: '<= 1x restic, peak RSS <= 200 MB' }, { tally: t.restic }] });
+  report.push({
+    row: 'verify',
+    lines: [{ tally: t.warp, vs: t.restic, target: '<= 1x restic, peak RSS <= 200 MB' }, { tally: t.restic }],
+  });
 }
 
 async function rowSwarm(ctx: Ctx): Promise<void> {
@@ -347,33 +519,62 @@ async function rowSwarm(ctx: Ctx): Promise<void> {
   const rate = 25 * MB;
   const fetch = new Tally(`warp fetch --from (${peersN} x 25 MB/s)`);
   const listeners = new Tally('warp listen (each, serving)');
-  const peers = await Promise.all(Array.from({ length: peersN }, (_, i) => listen(ctx, freshHome(ctx, `swarm-L${i}`, true), path.dirname(ctx.tree.root), ['--rate-limit', '25MB'])));
+  const peers = await Promise.all(
+    Array.from({ length: peersN }, (_, i) =>
+      listen(ctx, freshHome(ctx, `swarm-L${i}`, true), path.dirname(ctx.tree.root), ['--rate-limit', '25MB']),
+    ),
+  );
   const out = path.join(ctx.work, 'swarm-out');
   const once = async (home: string): Promise<Sample> => {
     fs.rmSync(out, { recursive: true, force: true });
-    return timeCommand(warp('fetch', '--no-preposition', `${peers[0].addr}:/${path.basename(ctx.tree.root)}`, out, '--from', ...peers.slice(1).map((p) => p.addr)), { env: { WARP_HOME: home } });
+    return timeCommand(
+      warp(
+        'fetch',
+        '--no-preposition',
+        `${peers[0].addr}:/${path.basename(ctx.tree.root)}`,
+        out,
+        '--from',
+        ...peers.slice(1).map((p) => p.addr),
+      ),
+      { env: { WARP_HOME: home } },
+    );
   };
   try {
     const w = await once(freshHome(ctx, 'swarm-A-warm'));
     if (w.status !== 0) throw new Error(`swarm warm-up fetch failed: ${w.tail}`);
-    console.log(`  swarm warm-up (listeners index the tree): ${fmtS(w.seconds)} s, ${(ctx.tree.bytes / MB / w.seconds).toFixed(1)} MB/s  load ${load()}`);
+    console.log(
+      `  swarm warm-up (listeners index the tree): ${fmtS(w.seconds)} s, ${(ctx.tree.bytes / MB / w.seconds).toFixed(1)} MB/s  load ${load()}`,
+    );
     for (let r = 0; r < rounds; r++) {
       const s = await once(freshHome(ctx, `swarm-A${r}`));
       fetch.add(s, ctx.tree.bytes / s.seconds);
-      roundLog('swarm', r, fetch, s, `; ${(ctx.tree.bytes / MB / s.seconds).toFixed(1)} MB/s = ${((ctx.tree.bytes / s.seconds / (peersN * rate)) * 100).toFixed(0)} % of the sum`);
+      roundLog(
+        'swarm',
+        r,
+        fetch,
+        s,
+        `; ${(ctx.tree.bytes / MB / s.seconds).toFixed(1)} MB/s = ${((ctx.tree.bytes / s.seconds / (peersN * rate)) * 100).toFixed(0)} % of the sum`,
+      );
       check(ctx, 'swarm fetch', out, r === 0);
     }
   } finally {
     for (const p of peers) await stopListener(p.proc, listeners);
     fs.rmSync(out, { recursive: true, force: true });
   }
-  report.push({ row: 'swarm', lines: [
-    {
-      tally: fetch, target: '>= 90 % of the 100 MB/s sum', extraLabel: 'rate', extraFmt: (x) => `${(x / MB).toFixed(1)} MB/s`,
-      ratio: (w) => `${((ctx.tree.bytes / w.seconds / (peersN * rate)) * 100).toFixed(0)} % of the sum (ideal ${(ctx.tree.bytes / (peersN * rate)).toFixed(1)} s)`,
-    },
-    { tally: listeners },
-  ] });
+  report.push({
+    row: 'swarm',
+    lines: [
+      {
+        tally: fetch,
+        target: '>= 90 % of the 100 MB/s sum',
+        extraLabel: 'rate',
+        extraFmt: (x) => `${(x / MB).toFixed(1)} MB/s`,
+        ratio: (w) =>
+          `${((ctx.tree.bytes / w.seconds / (peersN * rate)) * 100).toFixed(0)} % of the sum (ideal ${(ctx.tree.bytes / (peersN * rate)).toFixed(1)} s)`,
+      },
+      { tally: listeners },
+    ],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -383,36 +584,64 @@ function printReport(ctx: Ctx | undefined): void {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const g of report) {
     for (const l of g.lines) {
-      const ratio = l.ratio ? l.ratio(l.tally, l.vs ?? l.tally) : l.vs ? `${(l.tally.seconds / l.vs.seconds).toFixed(2)}x ${l.vs.label}` : '';
+      const ratio = l.ratio
+        ? l.ratio(l.tally, l.vs ?? l.tally)
+        : l.vs
+          ? `${(l.tally.seconds / l.vs.seconds).toFixed(2)}x ${l.vs.label}`
+          : '';
       const extra = l.extraFmt ? `${l.extraLabel} ${l.extraFmt(median(l.tally.extra))}` : '';
       const secs = l.tally.samples.map((s) => s.seconds).filter(Number.isFinite);
       const cell = (t: string): string => t.replaceAll('|', '\\|');
-      console.log(`| ${g.row} | ${cell(l.tally.label)} | ${secs.length ? fmtS(l.tally.seconds) : '-'} | ${secs.map(fmtS).join(', ')} | ${fmtMiB(l.tally.rss)} | ${fmtS(l.tally.cpu)} | ${cell(ratio)} | ${cell(l.target ?? '')} | ${extra} |`);
+      console.log(
+        `| ${g.row} | ${cell(l.tally.label)} | ${secs.length ? fmtS(l.tally.seconds) : '-'} | ${secs.map(fmtS).join(', ')} | ${fmtMiB(l.tally.rss)} | ${fmtS(l.tally.cpu)} | ${cell(ratio)} | ${cell(l.target ?? '')} | ${extra} |`,
+      );
     }
   }
-  if (ctx) console.log(`\ntree: ${ctx.tree.root} (${ctx.tree.origin}): ${ctx.tree.files} files, ${(ctx.tree.bytes / MB).toFixed(0)} MB; load at the end ${load()}`);
+  if (ctx)
+    console.log(
+      `\ntree: ${ctx.tree.root} (${ctx.tree.origin}): ${ctx.tree.files} files, ${(ctx.tree.bytes / MB).toFixed(0)} MB; load at the end ${load()}`,
+    );
 }
 
 async function main(): Promise<void> {
   const m = describeMachine(os.tmpdir());
-  console.log(`bench:real  rows ${[...only].join(',')}  rounds ${rounds}  ${m.cores} cores (${m.cpu}), ${m.memGiB} GiB, ${m.disk}, node ${m.node}  load ${load()}`);
+  console.log(
+    `bench:real  rows ${[...only].join(',')}  rounds ${rounds}  ${m.cores} cores (${m.cpu}), ${m.memGiB} GiB, ${m.disk}, node ${m.node}  load ${load()}`,
+  );
   if (only.has('start')) await rowStart();
   const needTree = [...only].some((r) => r !== 'start');
-  if (!needTree) { printReport(undefined); return; }
+  if (!needTree) {
+    printReport(undefined);
+    return;
+  }
   const tree = findRealTree(path.join(repo, '.bench-data'), opt('tree'));
-  console.log(`tree: ${tree.root} (${tree.origin}): ${tree.files} files, ${(tree.bytes / MB).toFixed(0)} MB (${(tree.bytes / MiB).toFixed(0)} MiB)`);
+  console.log(
+    `tree: ${tree.root} (${tree.origin}): ${tree.files} files, ${(tree.bytes / MB).toFixed(0)} MB (${(tree.bytes / MiB).toFixed(0)} MiB)`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-real-'));
   const homeA = path.join(work, 'homes', 'A');
   const id = await timeCommand(warp('id'), { env: { WARP_HOME: homeA } });
-  const idA = String(id.result?.peerId ?? (JSON.parse(id.tail.trim().split('\n').at(-1) ?? '{}') as { peerId?: string }).peerId);
+  const idA = String(
+    id.result?.peerId ?? (JSON.parse(id.tail.trim().split('\n').at(-1) ?? '{}') as { peerId?: string }).peerId,
+  );
   const pw = path.join(work, 'password');
   fs.writeFileSync(pw, 'bench-real-password\n');
   const ctx: Ctx = { tree, work, idA, homeA, pw };
   try {
-    const rows: Array<[RowName, (c: Ctx) => Promise<void>]> = [['send', rowSend], ['resend', rowResend], ['create', rowCreate], ['extract', rowExtract], ['verify', rowVerify], ['swarm', rowSwarm]];
+    const rows: Array<[RowName, (c: Ctx) => Promise<void>]> = [
+      ['send', rowSend],
+      ['resend', rowResend],
+      ['create', rowCreate],
+      ['extract', rowExtract],
+      ['verify', rowVerify],
+      ['swarm', rowSwarm],
+    ];
     for (const [name, fn] of rows) {
       if (!only.has(name)) continue;
-      if (name !== 'create' && name !== 'extract' && name !== 'verify' && name !== 'swarm' && !has('rsync')) { console.log(`  ${name}: skipped, rsync not installed (apt-get install -y rsync)`); continue; }
+      if (name !== 'create' && name !== 'extract' && name !== 'verify' && name !== 'swarm' && !has('rsync')) {
+        console.log(`  ${name}: skipped, rsync not installed (apt-get install -y rsync)`);
+        continue;
+      }
       await fn(ctx);
     }
   } finally {

@@ -6,7 +6,13 @@
  */
 import { nodeGpu } from '../src/cli/commands/sched.ts';
 import os from 'node:os';
-import { CpuBackend, createSchedulerBackend, runSchedBench, type SchedBackend, type SchedBenchResult } from '../src/engine/sched/index.ts';
+import {
+  CpuBackend,
+  createSchedulerBackend,
+  runSchedBench,
+  type SchedBackend,
+  type SchedBenchResult,
+} from '../src/engine/sched/index.ts';
 import type { Allocate } from '../src/engine/sched/typed-growth.ts';
 import { NodeParallelScorer, sharedAllocate } from '../src/engine/sched-node/index.ts';
 
@@ -23,7 +29,9 @@ const sizes: { chunks: number; edges: number; replicas: number; webgpu?: boolean
 
 const results: SchedBenchResult[] = [];
 async function run(size: (typeof sizes)[number], backend: SchedBackend, allocate?: Allocate): Promise<void> {
-  const r = await runSchedBench({ ...size, backend, repeats, allocate }, (line) => { if (!json) console.error(`  ${line}`); });
+  const r = await runSchedBench({ ...size, backend, repeats, allocate }, (line) => {
+    if (!json) console.error(`  ${line}`);
+  });
   results.push(r);
   if (json) console.log(JSON.stringify(r));
 }
@@ -33,7 +41,8 @@ for (const size of sizes) {
   if (!json) console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (cpu, 1 thread)`);
   await run(size, new CpuBackend());
   if (parallel) {
-    if (!json) console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (cpu, ${threads} threads)`);
+    if (!json)
+      console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (cpu, ${threads} threads)`);
     await run(size, new CpuBackend({ parallel }), sharedAllocate);
   }
 }
@@ -42,7 +51,8 @@ const gpu = await nodeGpu();
 if (gpu) {
   const { backend } = await createSchedulerBackend({ gpu, preference: 'webgpu' });
   for (const size of sizes.filter((s) => s.webgpu)) {
-    if (!json) console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (${backend.description.label})`);
+    if (!json)
+      console.error(`${size.chunks} × ${size.edges} edges × ${size.replicas} replicas (${backend.description.label})`);
     await run(size, backend);
   }
   backend.dispose();
@@ -50,9 +60,13 @@ if (gpu) {
 
 if (!json) {
   const fmt = (n: number, d = 1) => n.toFixed(d);
-  console.log('| chunks × edges × replicas | backend | full tick ms (scoring) | full tick, all edges changed ms | incremental 1 % chunks ms | incremental 1 edge ms (chunks) | M pairs/s | bytes/chunk |');
+  console.log(
+    '| chunks × edges × replicas | backend | full tick ms (scoring) | full tick, all edges changed ms | incremental 1 % chunks ms | incremental 1 edge ms (chunks) | M pairs/s | bytes/chunk |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.chunks.toLocaleString('en')} × ${r.edges} × ${r.replicas} | ${r.backend} | ${fmt(r.fullTickMs)} (${fmt(r.fullScoreMs)}) | ${fmt(r.fullChangedTickMs)} | ${fmt(r.incrementalChunksTickMs, 2)} | ${fmt(r.incrementalEdgeTickMs, 2)} (${r.incrementalEdgeScored.toLocaleString('en')}) | ${fmt(r.pairsPerSecond / 1e6, 0)} | ${fmt(r.bytesPerChunk, 0)} |`);
+    console.log(
+      `| ${r.chunks.toLocaleString('en')} × ${r.edges} × ${r.replicas} | ${r.backend} | ${fmt(r.fullTickMs)} (${fmt(r.fullScoreMs)}) | ${fmt(r.fullChangedTickMs)} | ${fmt(r.incrementalChunksTickMs, 2)} | ${fmt(r.incrementalEdgeTickMs, 2)} (${r.incrementalEdgeScored.toLocaleString('en')}) | ${fmt(r.pairsPerSecond / 1e6, 0)} | ${fmt(r.bytesPerChunk, 0)} |`,
+    );
   }
 }

@@ -40,34 +40,70 @@ const only = opt('only');
 const profDir = opt('prof');
 const MB = 1e6;
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const load = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-function warpJson(home: string, args: string[], prof?: string): { status: number; wall: number; cpu: number; result: Record<string, unknown>; stderr: string } {
+function warpJson(
+  home: string,
+  args: string[],
+  prof?: string,
+): { status: number; wall: number; cpu: number; result: Record<string, unknown>; stderr: string } {
   const t0 = performance.now();
   const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
   // /usr/bin/time adds the process's CPU seconds (user + system) as the last stderr line.
   const cmd = [process.execPath, ...nodeArgs, BIN, '--json', ...args];
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', 'CPU %U %S', ...cmd], { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
-    : spawnSync(cmd[0], cmd.slice(1), { env: { ...process.env, WARP_HOME: home }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    ? spawnSync(timeBin, ['-f', 'CPU %U %S', ...cmd], {
+        env: { ...process.env, WARP_HOME: home },
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      })
+    : spawnSync(cmd[0], cmd.slice(1), {
+        env: { ...process.env, WARP_HOME: home },
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      });
   const wall = (performance.now() - t0) / 1000;
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"result"'));
   const cpuLine = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
   const cpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN;
-  return { status: r.status ?? -1, wall, cpu, result: lines.length ? JSON.parse(lines.at(-1)!) as Record<string, unknown> : {}, stderr: r.stderr };
+  return {
+    status: r.status ?? -1,
+    wall,
+    cpu,
+    result: lines.length ? (JSON.parse(lines.at(-1)!) as Record<string, unknown>) : {},
+    stderr: r.stderr,
+  };
 }
 
-function listener(home: string, root: string, allow: string, prof?: string): Promise<{ proc: ChildProcess; addr: string }> {
+function listener(
+  home: string,
+  root: string,
+  allow: string,
+  prof?: string,
+): Promise<{ proc: ChildProcess; addr: string }> {
   return startListener({ bin: BIN, home, root, allow, nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
 }
 
 const stop = (p: ChildProcess): Promise<void> => stopProcess(p);
 
 function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 /** An rsync daemon on 127.0.0.1 writing into <dst>/rsync; the URL of its tree's `data` folder. */
@@ -75,8 +111,15 @@ async function startRsyncd(work: string, dst: string): Promise<{ proc: ChildProc
   const port = await freePort();
   const conf = path.join(work, 'rsyncd.conf');
   fs.mkdirSync(path.join(dst, 'rsync'), { recursive: true });
-  fs.writeFileSync(conf, `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`);
-  const proc = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+  fs.writeFileSync(
+    conf,
+    `pid file = ${work}/rsyncd.pid\nuse chroot = no\n[bench]\npath = ${dst}/rsync\nread only = no\nuid = ${os.userInfo().uid}\ngid = ${os.userInfo().gid}\n`,
+  );
+  const proc = spawn(
+    'rsync',
+    ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   await new Promise((r) => setTimeout(r, 500));
   return { proc, url: `rsync://127.0.0.1:${port}/bench/data/` };
 }
@@ -120,7 +163,9 @@ function editTree(root: string, fraction: number, total: number, seed = 'edit-se
 function printBig(bigRates: Array<{ what: string; mibps: number; transferMibps: number }>): void {
   for (const w of new Set(bigRates.map((b) => b.what))) {
     const xs = bigRates.filter((b) => b.what === w);
-    console.log(`${w}: median ${median(xs.map((x) => x.mibps)).toFixed(0)} MiB/s wall (${xs.map((x) => x.mibps.toFixed(0)).join(', ')}), ${median(xs.map((x) => x.transferMibps)).toFixed(0)} MiB/s transfer phase  load ${load()}`);
+    console.log(
+      `${w}: median ${median(xs.map((x) => x.mibps)).toFixed(0)} MiB/s wall (${xs.map((x) => x.mibps.toFixed(0)).join(', ')}), ${median(xs.map((x) => x.transferMibps)).toFixed(0)} MiB/s transfer phase  load ${load()}`,
+    );
   }
 }
 
@@ -135,7 +180,15 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 /** Re-send rounds alone: an untimed first copy with each tool, then per round a fresh 1 % edit and both re-sends. */
-async function resendRounds(src: string, total: number, homeA: string, homeB: string, dst: string, idA: string, work: string): Promise<void> {
+async function resendRounds(
+  src: string,
+  total: number,
+  homeA: string,
+  homeB: string,
+  dst: string,
+  idA: string,
+  work: string,
+): Promise<void> {
   const warpS: number[] = [];
   const cpuS: number[] = [];
   const rsyncS: number[] = [];
@@ -159,7 +212,11 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
       const prof = profDir ? path.join(profDir, `round${round}`) : undefined;
       l = await listener(homeB, dst, idA, prof && path.join(prof, 'listener'));
       const cpu0 = cpuSeconds(l.proc.pid);
-      const r = warpJson(homeA, ['send', src, `${l.addr}:/quic`, '--transport', 'quic'], prof && path.join(prof, 'sender'));
+      const r = warpJson(
+        homeA,
+        ['send', src, `${l.addr}:/quic`, '--transport', 'quic'],
+        prof && path.join(prof, 'sender'),
+      );
       const listenerCpu = cpuSeconds(l.proc.pid) - cpu0;
       const senderCpu = r.cpu;
       cpuS.push(listenerCpu + senderCpu);
@@ -167,7 +224,9 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
       if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
       warpS.push(r.wall);
       wire.push(Number(r.result.wireBytes));
-      console.log(`  round ${round + 1}: edited ${(edited / MB).toFixed(1)} MB; warp ${r.wall.toFixed(2)} s, CPU ${senderCpu.toFixed(2)} s sender + ${listenerCpu.toFixed(2)} s listener (scan ${Number(r.result.scanSeconds).toFixed(2)} s, receiver ${Number(r.result.elapsedSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} %)  load ${load()}`);
+      console.log(
+        `  round ${round + 1}: edited ${(edited / MB).toFixed(1)} MB; warp ${r.wall.toFixed(2)} s, CPU ${senderCpu.toFixed(2)} s sender + ${listenerCpu.toFixed(2)} s listener (scan ${Number(r.result.scanSeconds).toFixed(2)} s, receiver ${Number(r.result.elapsedSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} %)  load ${load()}`,
+      );
       if (rsyncd) {
         const q = rsyncRun(src, rsyncUrl);
         if (!q.ok) throw new Error(`rsync failed: ${q.err}`);
@@ -178,20 +237,35 @@ async function resendRounds(src: string, total: number, homeA: string, homeB: st
   } finally {
     rsyncd?.kill('SIGTERM');
   }
-  console.log(`\nre-send after a 1 % edit, median of ${repeat}: warp ${median(warpS).toFixed(2)} s (${warpS.map((x) => x.toFixed(2)).join(', ')}; CPU of both processes ${median(cpuS).toFixed(2)} s), wire ${(median(wire) / MB).toFixed(2)} MB` +
-    (rsyncS.length ? `; rsync ${median(rsyncS).toFixed(2)} s (${rsyncS.map((x) => x.toFixed(2)).join(', ')})` : '') + `  load ${load()}`);
+  console.log(
+    `\nre-send after a 1 % edit, median of ${repeat}: warp ${median(warpS).toFixed(2)} s (${warpS.map((x) => x.toFixed(2)).join(', ')}; CPU of both processes ${median(cpuS).toFixed(2)} s), wire ${(median(wire) / MB).toFixed(2)} MB` +
+      (rsyncS.length ? `; rsync ${median(rsyncS).toFixed(2)} s (${rsyncS.map((x) => x.toFixed(2)).join(', ')})` : '') +
+      `  load ${load()}`,
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:transfer  size=${size} repeat=${repeat} rsync=${withRsync}  node ${process.versions.node}  cores ${os.cpus().length}  load ${load()}`);
+  console.log(
+    `bench:transfer  size=${size} repeat=${repeat} rsync=${withRsync}  node ${process.versions.node}  cores ${os.cpus().length}  load ${load()}`,
+  );
   if (only === 'kill') {
     // SIGKILL points on a smaller set (--kill-size, default 64 MiB): each round is a partial send plus a rerun.
-    const ks = ensureDataset({ size: parseByteSize(opt('kill-size') ?? '64MiB'), seed: 1, cacheDir: path.join(repo, '.bench-data') });
+    const ks = ensureDataset({
+      size: parseByteSize(opt('kill-size') ?? '64MiB'),
+      seed: 1,
+      cacheDir: path.join(repo, '.bench-data'),
+    });
     const kwork = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-kill-'));
     try {
       const ksrc = path.join(kwork, 'src');
       fs.cpSync(ks.root, ksrc, { recursive: true, preserveTimestamps: true });
-      await killRounds({ bin: BIN, src: ksrc, work: kwork, kills: Number(opt('kills') ?? 20), totalBytes: ks.totalBytes });
+      await killRounds({
+        bin: BIN,
+        src: ksrc,
+        work: kwork,
+        kills: Number(opt('kills') ?? 20),
+        totalBytes: ks.totalBytes,
+      });
     } finally {
       fs.rmSync(kwork, { recursive: true, force: true });
     }
@@ -214,7 +288,10 @@ async function main(): Promise<void> {
     const bigRates: Array<{ what: string; mibps: number; transferMibps: number }> = [];
     const record = (what: string, seconds: number, wire: number): void => {
       let r = rows.find((x) => x.what === what);
-      if (!r) { r = { what, seconds: [], wire: [] }; rows.push(r); }
+      if (!r) {
+        r = { what, seconds: [], wire: [] };
+        rows.push(r);
+      }
       r.seconds.push(seconds);
       r.wire.push(wire);
     };
@@ -240,14 +317,18 @@ async function main(): Promise<void> {
         await stop(l.proc);
         if (r.status !== 0) throw new Error(`warp send (${transport}) failed: ${r.stderr}`);
         record(`warp ${transport}, first copy`, r.wall, Number(r.result.wireBytes));
-        console.log(`  round ${round + 1} ${transport}: ${r.wall.toFixed(2)} s wall, ${(total / MB / r.wall).toFixed(0)} MB/s (transfer phase ${Number(r.result.elapsedSeconds).toFixed(2)} s, scan ${Number(r.result.scanSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(0)} MB  load ${load()}`);
+        console.log(
+          `  round ${round + 1} ${transport}: ${r.wall.toFixed(2)} s wall, ${(total / MB / r.wall).toFixed(0)} MB/s (transfer phase ${Number(r.result.elapsedSeconds).toFixed(2)} s, scan ${Number(r.result.scanSeconds).toFixed(2)} s), wire ${(Number(r.result.wireBytes) / MB).toFixed(0)} MB  load ${load()}`,
+        );
       }
       if (rsyncd && only !== 'big') {
         fs.rmSync(path.join(dst, 'rsync', 'data'), { recursive: true, force: true });
         const r = rsyncRun(src, rsyncUrl);
         if (!r.ok) throw new Error(`rsync failed: ${r.err}`);
         record('rsync daemon, first copy', r.wall, r.sent);
-        console.log(`  round ${round + 1} rsync: ${r.wall.toFixed(2)} s, ${(total / MB / r.wall).toFixed(0)} MB/s, sent ${(r.sent / MB).toFixed(0)} MB  load ${load()}`);
+        console.log(
+          `  round ${round + 1} rsync: ${r.wall.toFixed(2)} s, ${(total / MB / r.wall).toFixed(0)} MB/s, sent ${(r.sent / MB).toFixed(0)} MB  load ${load()}`,
+        );
       }
     }
 
@@ -257,7 +338,8 @@ async function main(): Promise<void> {
       fs.mkdirSync(bigDir, { recursive: true });
       const bigBytes = Math.min(512 * 1024 * 1024, size);
       const fd = fs.openSync(path.join(bigDir, 'random.bin'), 'w');
-      for (let w = 0; w < bigBytes; w += 16 * 1024 * 1024) fs.writeSync(fd, crypto.randomBytes(Math.min(16 * 1024 * 1024, bigBytes - w)));
+      for (let w = 0; w < bigBytes; w += 16 * 1024 * 1024)
+        fs.writeSync(fd, crypto.randomBytes(Math.min(16 * 1024 * 1024, bigBytes - w)));
       fs.closeSync(fd);
       for (let round = 0; round < repeat; round++) {
         for (const transport of ['quic', 'tcp'] as const) {
@@ -270,18 +352,31 @@ async function main(): Promise<void> {
           if (r.status !== 0) throw new Error(`warp send (big, ${transport}) failed: ${r.stderr}`);
           const what = `warp ${transport}, one ${bigBytes / 1024 / 1024} MiB file`;
           let row = rows.find((x) => x.what === what);
-          if (!row) { row = { what, seconds: [], wire: [] }; rows.push(row); }
+          if (!row) {
+            row = { what, seconds: [], wire: [] };
+            rows.push(row);
+          }
           row.seconds.push(r.wall);
           row.wire.push(Number(r.result.wireBytes));
-          bigRates.push({ what, mibps: bigBytes / 1024 / 1024 / r.wall, transferMibps: bigBytes / 1024 / 1024 / Number(r.result.elapsedSeconds) });
-          console.log(`  round ${round + 1} big ${transport}: ${r.wall.toFixed(2)} s wall, ${(bigBytes / 1024 / 1024 / r.wall).toFixed(0)} MiB/s (transfer phase ${(bigBytes / 1024 / 1024 / Number(r.result.elapsedSeconds)).toFixed(0)} MiB/s)  load ${load()}`);
+          bigRates.push({
+            what,
+            mibps: bigBytes / 1024 / 1024 / r.wall,
+            transferMibps: bigBytes / 1024 / 1024 / Number(r.result.elapsedSeconds),
+          });
+          console.log(
+            `  round ${round + 1} big ${transport}: ${r.wall.toFixed(2)} s wall, ${(bigBytes / 1024 / 1024 / r.wall).toFixed(0)} MiB/s (transfer phase ${(bigBytes / 1024 / 1024 / Number(r.result.elapsedSeconds)).toFixed(0)} MiB/s)  load ${load()}`,
+          );
         }
       }
       fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
       for (const t of ['quic', 'tcp']) fs.rmSync(path.join(dst, `big-${t}`), { recursive: true, force: true });
     }
 
-    if (only === 'big') { rsyncd?.kill('SIGTERM'); printBig(bigRates); return; }
+    if (only === 'big') {
+      rsyncd?.kill('SIGTERM');
+      printBig(bigRates);
+      return;
+    }
 
     // 1 % edit, then re-send (Warp over QUIC into the TCP run's copy, the last one made: the receiver's file
     // index still describes it, as it would after any earlier transfer; rsync into its own copy).
@@ -293,7 +388,9 @@ async function main(): Promise<void> {
       await stop(l.proc);
       if (r.status !== 0) throw new Error(`warp re-send failed: ${r.stderr}`);
       record('warp quic, re-send after 1 % edit', r.wall, Number(r.result.wireBytes));
-      console.log(`  warp re-send: ${r.wall.toFixed(2)} s, wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} % of the data), fetched ${(Number(r.result.fetchedBytes) / MB).toFixed(2)} MB, unchanged files ${String(r.result.unchangedFiles)}`);
+      console.log(
+        `  warp re-send: ${r.wall.toFixed(2)} s, wire ${(Number(r.result.wireBytes) / MB).toFixed(2)} MB (${((Number(r.result.wireBytes) / total) * 100).toFixed(2)} % of the data), fetched ${(Number(r.result.fetchedBytes) / MB).toFixed(2)} MB, unchanged files ${String(r.result.unchangedFiles)}`,
+      );
     }
     if (rsyncd) {
       const r = rsyncRun(src, rsyncUrl);
@@ -306,7 +403,9 @@ async function main(): Promise<void> {
     for (const t of ['quic', 'tcp'] as const) {
       const s = await streamLatency(t);
       streams.push(s);
-      console.log(`  stream ${t}: p50 ${s.p50Ms.toFixed(3)} ms, p99 ${s.p99Ms.toFixed(3)} ms, max ${s.maxMs.toFixed(2)} ms (${s.chunks} × 64 KiB, one per ${s.intervalMs} ms); unpaced ${s.unpacedMBps.toFixed(0)} MB/s`);
+      console.log(
+        `  stream ${t}: p50 ${s.p50Ms.toFixed(3)} ms, p99 ${s.p99Ms.toFixed(3)} ms, max ${s.maxMs.toFixed(2)} ms (${s.chunks} × 64 KiB, one per ${s.intervalMs} ms); unpaced ${s.unpacedMBps.toFixed(0)} MB/s`,
+      );
     }
 
     console.log('\n| run | seconds (median) | MB/s | bytes on the wire |');
@@ -314,15 +413,22 @@ async function main(): Promise<void> {
     for (const r of rows) {
       const s = median(r.seconds);
       const bytes = r.what.includes(' MiB file') ? Math.min(512 * 1024 * 1024, size) : total;
-      console.log(`| ${r.what} | ${s.toFixed(2)} | ${(bytes / MB / s).toFixed(0)} | ${(median(r.wire) / MB).toFixed(2)} MB |`);
+      console.log(
+        `| ${r.what} | ${s.toFixed(2)} | ${(bytes / MB / s).toFixed(0)} | ${(median(r.wire) / MB).toFixed(2)} MB |`,
+      );
     }
     for (const w of new Set(bigRates.map((b) => b.what))) {
       const xs = bigRates.filter((b) => b.what === w);
-      console.log(`${w}: median ${median(xs.map((x) => x.mibps)).toFixed(0)} MiB/s wall, ${median(xs.map((x) => x.transferMibps)).toFixed(0)} MiB/s transfer phase`);
+      console.log(
+        `${w}: median ${median(xs.map((x) => x.mibps)).toFixed(0)} MiB/s wall, ${median(xs.map((x) => x.transferMibps)).toFixed(0)} MiB/s transfer phase`,
+      );
     }
     console.log('\n| stream | p50 ms | p99 ms | max ms | unpaced MB/s |');
     console.log('|---|---|---|---|---|');
-    for (const s of streams) console.log(`| ${s.transport} | ${s.p50Ms.toFixed(3)} | ${s.p99Ms.toFixed(3)} | ${s.maxMs.toFixed(2)} | ${s.unpacedMBps.toFixed(0)} |`);
+    for (const s of streams)
+      console.log(
+        `| ${s.transport} | ${s.p50Ms.toFixed(3)} | ${s.p99Ms.toFixed(3)} | ${s.maxMs.toFixed(2)} | ${s.unpacedMBps.toFixed(0)} |`,
+      );
     console.log(`\nload average at the end: ${load()}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

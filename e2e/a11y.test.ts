@@ -26,14 +26,26 @@ let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
 
-interface Violation { id: string; impact: string; help: string; nodes: { target: string[] }[] }
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
 
 async function axe(p: Page): Promise<Violation[]> {
   // Evaluated through the debugging protocol: the page's CSP (script-src 'self') refuses an injected <script>.
   if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(fs.readFileSync(AXE, 'utf8'));
   return p.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Violation[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target })) }));
+    const r = await (
+      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Violation[] }> } }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target })),
+    }));
   });
 }
 
@@ -60,7 +72,10 @@ describe.skipIf(skipReason !== '')(`accessibility (web mode)${skipReason ? ` —
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(p.label);
       await page.waitForTimeout(300);
       for (const v of await axe(page)) {
-        if (v.impact === 'critical' || v.impact === 'serious') problems.push(`${p.id}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        if (v.impact === 'critical' || v.impact === 'serious')
+          problems.push(
+            `${p.id}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);
@@ -69,7 +84,13 @@ describe.skipIf(skipReason !== '')(`accessibility (web mode)${skipReason ? ` —
   it('the skip link leads to the content; Settings tabs follow the arrow keys', async () => {
     await page.getByTestId('nav-settings').click();
     // The first thing Tab reaches on a page is the skip link.
-    expect(await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.textContent)).toBe('Skip to content');
+    expect(
+      await page.evaluate(
+        () =>
+          document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')
+            ?.textContent,
+      ),
+    ).toBe('Skip to content');
     await page.locator('.skip-link').focus();
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');

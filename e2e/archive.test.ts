@@ -8,7 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, dropFiles, launchChromium, openSignedIn, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
+import {
+  chromiumMissing,
+  dropFiles,
+  launchChromium,
+  openSignedIn,
+  screenshotBoth,
+  type LaunchedBrowser,
+} from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
 import { formatBytes } from '../src/renderer/format.ts';
@@ -23,7 +30,10 @@ function sourceTree(): Record<string, Buffer> {
   const rnd = (n: number, seed: string) => {
     const out = Buffer.alloc(n);
     let block = crypto.createHash('sha256').update(seed).digest();
-    for (let o = 0; o < n; o += block.length) { block.copy(out, o); block = crypto.createHash('sha256').update(block).digest(); }
+    for (let o = 0; o < n; o += block.length) {
+      block.copy(out, o);
+      block = crypto.createHash('sha256').update(block).digest();
+    }
     return out;
   };
   return {
@@ -39,142 +49,207 @@ function filesUnder(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of fs.readdirSync(root, { recursive: true }).map(String)) {
     const abs = path.join(root, rel);
-    if (fs.statSync(abs).isFile()) out[rel.split(path.sep).join('/')] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+    if (fs.statSync(abs).isFile())
+      out[rel.split(path.sep).join('/')] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
   }
   return out;
 }
 
-describe.skipIf(chromiumMissing !== '')(`archive page (web mode)${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`, () => {
-  beforeAll(async () => {
-    ensureUiBuilt();
-    daemon = await startTestDaemon({ name: 'archive' });
-    chrome = await launchChromium();
-    page = await openSignedIn(chrome, daemon.loginUrl);
-  }, 240_000);
+describe.skipIf(chromiumMissing !== '')(
+  `archive page (web mode)${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`,
+  () => {
+    beforeAll(async () => {
+      ensureUiBuilt();
+      daemon = await startTestDaemon({ name: 'archive' });
+      chrome = await launchChromium();
+      page = await openSignedIn(chrome, daemon.loginUrl);
+    }, 240_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await daemon?.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-    if (daemon) fs.rmSync(daemon.home, { recursive: true, force: true });
-  });
-
-  it('drop a folder: archive created with progress, extracted, files identical', async () => {
-    const tree = sourceTree();
-    const src = path.join(work, 'src');
-    for (const [rel, data] of Object.entries(tree)) {
-      fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
-      fs.writeFileSync(path.join(src, rel), data);
-    }
-    // Record every progress value the page shows, so the test can tell progress was visible (not just the end).
-    await page.evaluate(() => {
-      const w = window as unknown as { __progress: number[] };
-      w.__progress = [];
-      const seen = () => document.querySelectorAll('[role=progressbar]').forEach((el) => w.__progress.push(Number(el.getAttribute('aria-valuenow'))));
-      new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    afterAll(async () => {
+      await chrome?.close();
+      await daemon?.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+      if (daemon) fs.rmSync(daemon.home, { recursive: true, force: true });
     });
-    // The upload runs at 2 MB/s (Chromium's network emulation), as over a real link: ~2.6 s of progress the page
-    // must show whatever the machine's load (unthrottled, a loaded machine rendered 5 MiB in one go: 0, then 100).
-    const cdp = await chrome!.context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2_000_000 });
-    await dropFiles(page, '[data-testid=dropzone]', Object.entries(tree).map(([p, d]) => ({ path: p, base64: d.toString('base64') })));
 
-    const job = page.locator('[data-testid=job][data-kind^="archive."]').first();
-    await job.waitFor({ timeout: 30_000 });
-    await waitFor('the archive job to finish', async () => {
-      const s = await job.getAttribute('data-status');
-      if (s === 'failed' || s === 'cancelled') throw new Error(`archive job ${s}: ${await job.innerText()}\n${daemon!.log()}`);
-      return s === 'done';
-    }, 60_000);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    await cdp.detach();
-    const progress = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
-    expect(progress.some((v) => v > 0 && v < 100), `intermediate progress values seen: ${[...new Set(progress)].join(',')}`).toBe(true);
-    expect(progress).toContain(100);
+    it('drop a folder: archive created with progress, extracted, files identical', async () => {
+      const tree = sourceTree();
+      const src = path.join(work, 'src');
+      for (const [rel, data] of Object.entries(tree)) {
+        fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
+        fs.writeFileSync(path.join(src, rel), data);
+      }
+      // Record every progress value the page shows, so the test can tell progress was visible (not just the end).
+      await page.evaluate(() => {
+        const w = window as unknown as { __progress: number[] };
+        w.__progress = [];
+        const seen = () =>
+          document
+            .querySelectorAll('[role=progressbar]')
+            .forEach((el) => w.__progress.push(Number(el.getAttribute('aria-valuenow'))));
+        new MutationObserver(seen).observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['aria-valuenow'],
+        });
+      });
+      // The upload runs at 2 MB/s (Chromium's network emulation), as over a real link: ~2.6 s of progress the page
+      // must show whatever the machine's load (unthrottled, a loaded machine rendered 5 MiB in one go: 0, then 100).
+      const cdp = await chrome!.context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 2_000_000,
+      });
+      await dropFiles(
+        page,
+        '[data-testid=dropzone]',
+        Object.entries(tree).map(([p, d]) => ({ path: p, base64: d.toString('base64') })),
+      );
 
-    await job.getByRole('button', { name: 'Open' }).click();
-    const inspector = page.getByTestId('inspector');
-    // The inspector opens below the other cards: it must be scrolled into view, not left off-screen.
-    await expect.poll(() => inspector.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight / 2; }), { timeout: 5000 }).toBe(true);
-    await expect.poll(async () => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe(String(Object.keys(tree).length));
-    await expect.poll(async () => inspector.getByTestId('archive-entries').innerText()).toContain('beach.raw');
+      const job = page.locator('[data-testid=job][data-kind^="archive."]').first();
+      await job.waitFor({ timeout: 30_000 });
+      await waitFor(
+        'the archive job to finish',
+        async () => {
+          const s = await job.getAttribute('data-status');
+          if (s === 'failed' || s === 'cancelled')
+            throw new Error(`archive job ${s}: ${await job.innerText()}\n${daemon!.log()}`);
+          return s === 'done';
+        },
+        60_000,
+      );
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await cdp.detach();
+      const progress = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
+      expect(
+        progress.some((v) => v > 0 && v < 100),
+        `intermediate progress values seen: ${[...new Set(progress)].join(',')}`,
+      ).toBe(true);
+      expect(progress).toContain(100);
 
-    // The archive holds one folder: the default target is the extracted folder itself (no photos/photos).
-    expect(await inspector.getByTestId('extract-target').inputValue()).toMatch(/[\\/]extracted$/);
-    const target = path.join(work, 'extracted');
-    await inspector.getByTestId('extract-target').fill(target);
-    await inspector.getByTestId('extract').click();
-    const ex = inspector.locator('[data-testid=job][data-kind="archive.extract"]');
-    await waitFor('the extract job to finish', async () => {
-      const s = await ex.getAttribute('data-status');
-      if (s === 'failed') throw new Error(`extract failed: ${await ex.innerText()}`);
-      return s === 'done';
-    }, 60_000);
+      await job.getByRole('button', { name: 'Open' }).click();
+      const inspector = page.getByTestId('inspector');
+      // The inspector opens below the other cards: it must be scrolled into view, not left off-screen.
+      await expect
+        .poll(
+          () =>
+            inspector.evaluate((el) => {
+              const r = el.getBoundingClientRect();
+              return r.top >= 0 && r.top < window.innerHeight / 2;
+            }),
+          { timeout: 5000 },
+        )
+        .toBe(true);
+      await expect
+        .poll(async () => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 })
+        .toBe(String(Object.keys(tree).length));
+      await expect.poll(async () => inspector.getByTestId('archive-entries').innerText()).toContain('beach.raw');
 
-    // The archive holds the dropped folder by name: compare target/photos with the source folder.
-    const extractedRoot = fs.existsSync(path.join(target, 'photos')) ? path.join(target, 'photos') : target;
-    expect(filesUnder(extractedRoot)).toEqual(filesUnder(path.join(src, 'photos')));
+      // The archive holds one folder: the default target is the extracted folder itself (no photos/photos).
+      expect(await inspector.getByTestId('extract-target').inputValue()).toMatch(/[\\/]extracted$/);
+      const target = path.join(work, 'extracted');
+      await inspector.getByTestId('extract-target').fill(target);
+      await inspector.getByTestId('extract').click();
+      const ex = inspector.locator('[data-testid=job][data-kind="archive.extract"]');
+      await waitFor(
+        'the extract job to finish',
+        async () => {
+          const s = await ex.getAttribute('data-status');
+          if (s === 'failed') throw new Error(`extract failed: ${await ex.innerText()}`);
+          return s === 'done';
+        },
+        60_000,
+      );
 
-    await inspector.getByTestId('verify').click();
-    await inspector.getByTestId('verify-ok').waitFor({ timeout: 30_000 });
-    // Verify reads the data twice (chunks, then whole files) but shows the content's size once.
-    const content = Object.values(tree).reduce((n, b) => n + b.length, 0);
-    const verifyJob = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
-    expect(await verifyJob.getByTestId('job-bytes').innerText()).toBe(`${formatBytes(content)} / ${formatBytes(content)}`);
-    await screenshotBoth(page, 'archive');
-    archivePath = (await inspector.locator('dd.mono').first().innerText()).trim();
-  });
+      // The archive holds the dropped folder by name: compare target/photos with the source folder.
+      const extractedRoot = fs.existsSync(path.join(target, 'photos')) ? path.join(target, 'photos') : target;
+      expect(filesUnder(extractedRoot)).toEqual(filesUnder(path.join(src, 'photos')));
 
-  it('a damaged archive verifies red and names the damaged files', async () => {
-    expect(archivePath).toMatch(/\.warp$/);
-    const damaged = path.join(work, 'damaged.warp');
-    const bytes = fs.readFileSync(archivePath);
-    // A third of the way in lies chunk data (the manifest is at the end): spoil a few bytes there.
-    for (let i = 0; i < 16; i++) bytes[Math.floor(bytes.length / 3) + i] ^= 0xff;
-    fs.writeFileSync(damaged, bytes);
-    await page.getByRole('textbox', { name: 'archive path' }).fill(damaged);
-    await page.getByRole('button', { name: 'Open', exact: true }).last().click();
-    const inspector = page.getByTestId('inspector');
-    await inspector.getByTestId('verify').click();
-    const job = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
-    await expect.poll(() => job.getAttribute('data-outcome'), { timeout: 30_000 }).toBe('damaged');
-    expect(await job.locator('.badge').innerText()).toMatch(/damaged/i);
-    expect(await job.locator('.badge').evaluate((el) => el.classList.contains('red'))).toBe(true);
-    const names = (await job.getByTestId('damaged-files').locator('li .mono').allInnerTexts()).map((t) => t.trim());
-    expect(names.length).toBeGreaterThan(0);
-    const known = Object.keys(sourceTree());
-    for (const n of names) expect(known.some((k) => n === k || n.endsWith(`/${k}`) || k.endsWith(n)), n).toBe(true);
-    await screenshotBoth(page, 'archive-damaged');
-  });
+      await inspector.getByTestId('verify').click();
+      await inspector.getByTestId('verify-ok').waitFor({ timeout: 30_000 });
+      // Verify reads the data twice (chunks, then whole files) but shows the content's size once.
+      const content = Object.values(tree).reduce((n, b) => n + b.length, 0);
+      const verifyJob = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
+      expect(await verifyJob.getByTestId('job-bytes').innerText()).toBe(
+        `${formatBytes(content)} / ${formatBytes(content)}`,
+      );
+      await screenshotBoth(page, 'archive');
+      archivePath = (await inspector.locator('dd.mono').first().innerText()).trim();
+    });
 
-  it('errors read as plain words with an action, the raw code under Details', async () => {
-    const inspector = page.getByTestId('inspector');
-    const open = async (p: string) => {
-      await page.getByRole('textbox', { name: 'archive path' }).fill(p);
+    it('a damaged archive verifies red and names the damaged files', async () => {
+      expect(archivePath).toMatch(/\.warp$/);
+      const damaged = path.join(work, 'damaged.warp');
+      const bytes = fs.readFileSync(archivePath);
+      // A third of the way in lies chunk data (the manifest is at the end): spoil a few bytes there.
+      for (let i = 0; i < 16; i++) bytes[Math.floor(bytes.length / 3) + i] ^= 0xff;
+      fs.writeFileSync(damaged, bytes);
+      await page.getByRole('textbox', { name: 'archive path' }).fill(damaged);
       await page.getByRole('button', { name: 'Open', exact: true }).last().click();
-    };
-    await open(path.join(work, 'no-such.warp'));
-    const note = inspector.getByRole('alert');
-    await expect.poll(() => note.innerText()).toMatch(/^Nothing is at that path\./);
-    expect(await note.getAttribute('data-code')).toBe('E_INPUT_NOT_FOUND');
-    expect(await note.locator('details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
-    await note.locator('summary').click();
-    expect(await note.locator('details').innerText()).toContain('E_INPUT_NOT_FOUND');
+      const inspector = page.getByTestId('inspector');
+      await inspector.getByTestId('verify').click();
+      const job = inspector.locator('[data-testid=job][data-kind="archive.verify"]');
+      await expect.poll(() => job.getAttribute('data-outcome'), { timeout: 30_000 }).toBe('damaged');
+      expect(await job.locator('.badge').innerText()).toMatch(/damaged/i);
+      expect(await job.locator('.badge').evaluate((el) => el.classList.contains('red'))).toBe(true);
+      const names = (await job.getByTestId('damaged-files').locator('li .mono').allInnerTexts()).map((t) => t.trim());
+      expect(names.length).toBeGreaterThan(0);
+      const known = Object.keys(sourceTree());
+      for (const n of names)
+        expect(
+          known.some((k) => n === k || n.endsWith(`/${k}`) || k.endsWith(n)),
+          n,
+        ).toBe(true);
+      await screenshotBoth(page, 'archive-damaged');
+    });
 
-    // A locked archive asks for its password, and the password opens it.
-    const src = path.join(work, 'secret-src');
-    fs.mkdirSync(src, { recursive: true });
-    fs.writeFileSync(path.join(src, 'secret.txt'), 'top secret\n');
-    const locked = path.join(work, 'locked.warp');
-    const { job } = await daemon!.api<{ job: string }>('POST', '/api/archive/create', { inputs: [src], output: locked, password: 'correct horse' });
-    await waitFor('the locked archive', async () => (await daemon!.api<{ status: string }>('GET', `/api/jobs/${job}`)).status === 'done', 30_000);
-    await open(locked);
-    await expect.poll(() => inspector.getByRole('alert').innerText()).toMatch(/^This archive is locked\. Enter its password/);
-    await inspector.getByRole('button', { name: 'Enter password' }).click();
-    await page.keyboard.type('correct horse');
-    await inspector.getByRole('button', { name: 'Unlock' }).click();
-    await expect.poll(() => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe('1');
-    await screenshotBoth(page, 'archive-unlocked');
-  });
-});
+    it('errors read as plain words with an action, the raw code under Details', async () => {
+      const inspector = page.getByTestId('inspector');
+      const open = async (p: string) => {
+        await page.getByRole('textbox', { name: 'archive path' }).fill(p);
+        await page.getByRole('button', { name: 'Open', exact: true }).last().click();
+      };
+      await open(path.join(work, 'no-such.warp'));
+      const note = inspector.getByRole('alert');
+      await expect.poll(() => note.innerText()).toMatch(/^Nothing is at that path\./);
+      expect(await note.getAttribute('data-code')).toBe('E_INPUT_NOT_FOUND');
+      expect(await note.locator('details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await note.locator('summary').click();
+      expect(await note.locator('details').innerText()).toContain('E_INPUT_NOT_FOUND');
+
+      // A locked archive asks for its password, and the password opens it.
+      const src = path.join(work, 'secret-src');
+      fs.mkdirSync(src, { recursive: true });
+      fs.writeFileSync(path.join(src, 'secret.txt'), 'top secret\n');
+      const locked = path.join(work, 'locked.warp');
+      const { job } = await daemon!.api<{ job: string }>('POST', '/api/archive/create', {
+        inputs: [src],
+        output: locked,
+        password: 'correct horse',
+      });
+      await waitFor(
+        'the locked archive',
+        async () => (await daemon!.api<{ status: string }>('GET', `/api/jobs/${job}`)).status === 'done',
+        30_000,
+      );
+      await open(locked);
+      await expect
+        .poll(() => inspector.getByRole('alert').innerText())
+        .toMatch(/^This archive is locked\. Enter its password/);
+      await inspector.getByRole('button', { name: 'Enter password' }).click();
+      await page.keyboard.type('correct horse');
+      await inspector.getByRole('button', { name: 'Unlock' }).click();
+      await expect.poll(() => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe('1');
+      await screenshotBoth(page, 'archive-unlocked');
+    });
+  },
+);

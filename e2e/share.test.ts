@@ -20,110 +20,129 @@ let chrome: LaunchedBrowser | undefined;
 const src = path.join(work, 'holiday');
 
 function createShare(d: RunningTestDaemon, extra: string[] = []): { link: string; id: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'warp.js'), '--json', 'share', 'create', src, '--url', d.url, ...extra], { env: { ...process.env, WARP_HOME: d.home }, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'warp.js'), '--json', 'share', 'create', src, '--url', d.url, ...extra],
+    { env: { ...process.env, WARP_HOME: d.home }, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { link: string; id: string };
   return j;
 }
 
-describe.skipIf(chromiumMissing !== '')(`share link in a browser${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`, () => {
-  beforeAll(async () => {
-    fs.mkdirSync(path.join(src, 'photos'), { recursive: true });
-    const big = Buffer.alloc(24 * 1024 * 1024);
-    for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((i * 2654435761) >>> 0, i);
-    fs.writeFileSync(path.join(src, 'photos', 'big.raw'), big);
-    fs.writeFileSync(path.join(src, 'notes.txt'), 'a text that compresses well\n'.repeat(5000));
-    daemon = await startTestDaemon({ name: 'share' });
-    chrome = await launchChromium();
-    // No File System Access dialogs in a headless test: the page falls back to downloads.
-    await chrome.context.addInitScript(() => {
-      delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
-      delete (window as unknown as Record<string, unknown>).showDirectoryPicker;
+describe.skipIf(chromiumMissing !== '')(
+  `share link in a browser${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`,
+  () => {
+    beforeAll(async () => {
+      fs.mkdirSync(path.join(src, 'photos'), { recursive: true });
+      const big = Buffer.alloc(24 * 1024 * 1024);
+      for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((i * 2654435761) >>> 0, i);
+      fs.writeFileSync(path.join(src, 'photos', 'big.raw'), big);
+      fs.writeFileSync(path.join(src, 'notes.txt'), 'a text that compresses well\n'.repeat(5000));
+      daemon = await startTestDaemon({ name: 'share' });
+      chrome = await launchChromium();
+      // No File System Access dialogs in a headless test: the page falls back to downloads.
+      await chrome.context.addInitScript(() => {
+        delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
+        delete (window as unknown as Record<string, unknown>).showDirectoryPicker;
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await chrome?.close();
+      await daemon?.stop();
+      fs.rmSync(work, { recursive: true, force: true });
     });
-  }, 120_000);
-  afterAll(async () => {
-    await chrome?.close();
-    await daemon?.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  });
 
-  it('opens without a login, lists the files, saves them byte-identical', async () => {
-    const { link } = createShare(daemon!);
-    const page = await chrome!.context.newPage();
-    await page.goto(link);
-    await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
-    expect(await page.locator('#files li').count()).toBe(2);
-    expect(await page.locator('#summary').textContent()).toMatch(/2 files, 24\.\d MiB/);
-    for (const rel of ['notes.txt', 'photos/big.raw']) {
+    it('opens without a login, lists the files, saves them byte-identical', async () => {
+      const { link } = createShare(daemon!);
+      const page = await chrome!.context.newPage();
+      await page.goto(link);
+      await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      expect(await page.locator('#files li').count()).toBe(2);
+      expect(await page.locator('#summary').textContent()).toMatch(/2 files, 24\.\d MiB/);
+      for (const rel of ['notes.txt', 'photos/big.raw']) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download', { timeout: 60_000 }),
+          page.locator(`button[data-path="holiday/${rel}"]`).click(),
+        ]);
+        const saved = path.join(work, `saved-${path.basename(rel)}`);
+        await download.saveAs(saved);
+        expect(fs.readFileSync(saved).equals(fs.readFileSync(path.join(src, rel))), rel).toBe(true);
+      }
+      await page.locator('#status[data-kind=done]').waitFor();
+      // Throughput of decrypt + verify + decompress in this browser (fetch from the local daemon included).
+      const mbps = await page.evaluate(async () => {
+        const share = (
+          window as unknown as {
+            warpShare: {
+              manifest: { entries: Array<{ p: string; s: number }> };
+              file(e: unknown): AsyncIterable<Uint8Array>;
+            };
+          }
+        ).warpShare;
+        const e = share.manifest.entries.find((x) => x.p.endsWith('big.raw'))!;
+        const t0 = performance.now();
+        let n = 0;
+        for await (const part of share.file(e)) n += part.length;
+        return n / 1e6 / ((performance.now() - t0) / 1000);
+      });
+      console.log(`share page: decrypt + verify + decompress of 24 MiB in Chromium: ${mbps.toFixed(1)} MB/s`);
+      expect(mbps).toBeGreaterThan(0);
+      await page.close();
+    });
+
+    it('a password share asks for the password, refuses a wrong one, and opens with the right one', async () => {
+      const pw = path.join(work, 'pw');
+      fs.writeFileSync(pw, 'open sesame\n');
+      const { link } = createShare(daemon!, ['--password-file', pw]);
+      const page = await chrome!.context.newPage();
+      await page.goto(link);
+      await page.waitForSelector('body[data-state=password]', { timeout: 30_000 });
+      await page.fill('#password', 'open barley');
+      await page.click('#password-form button');
+      await page.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/password is wrong/);
+      await page.fill('#password', 'open sesame');
+      await page.click('#password-form button');
+      await page.waitForSelector('body[data-state=ready]', { timeout: 60_000 });
       const [download] = await Promise.all([
-        page.waitForEvent('download', { timeout: 60_000 }),
-        page.locator(`button[data-path="holiday/${rel}"]`).click(),
+        page.waitForEvent('download'),
+        page.locator('button[data-path="holiday/notes.txt"]').click(),
       ]);
-      const saved = path.join(work, `saved-${path.basename(rel)}`);
+      const saved = path.join(work, 'saved-pw-notes.txt');
       await download.saveAs(saved);
-      expect(fs.readFileSync(saved).equals(fs.readFileSync(path.join(src, rel))), rel).toBe(true);
-    }
-    await page.locator('#status[data-kind=done]').waitFor();
-    // Throughput of decrypt + verify + decompress in this browser (fetch from the local daemon included).
-    const mbps = await page.evaluate(async () => {
-      const share = (window as unknown as { warpShare: { manifest: { entries: Array<{ p: string; s: number }> }; file(e: unknown): AsyncIterable<Uint8Array> } }).warpShare;
-      const e = share.manifest.entries.find((x) => x.p.endsWith('big.raw'))!;
-      const t0 = performance.now();
-      let n = 0;
-      for await (const part of share.file(e)) n += part.length;
-      return n / 1e6 / ((performance.now() - t0) / 1000);
+      expect(fs.readFileSync(saved).equals(fs.readFileSync(path.join(src, 'notes.txt')))).toBe(true);
+      await page.close();
     });
-    console.log(`share page: decrypt + verify + decompress of 24 MiB in Chromium: ${mbps.toFixed(1)} MB/s`);
-    expect(mbps).toBeGreaterThan(0);
-    await page.close();
-  });
 
-  it('a password share asks for the password, refuses a wrong one, and opens with the right one', async () => {
-    const pw = path.join(work, 'pw');
-    fs.writeFileSync(pw, 'open sesame\n');
-    const { link } = createShare(daemon!, ['--password-file', pw]);
-    const page = await chrome!.context.newPage();
-    await page.goto(link);
-    await page.waitForSelector('body[data-state=password]', { timeout: 30_000 });
-    await page.fill('#password', 'open barley');
-    await page.click('#password-form button');
-    await page.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('#status').textContent()).toMatch(/password is wrong/);
-    await page.fill('#password', 'open sesame');
-    await page.click('#password-form button');
-    await page.waitForSelector('body[data-state=ready]', { timeout: 60_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-path="holiday/notes.txt"]').click()]);
-    const saved = path.join(work, 'saved-pw-notes.txt');
-    await download.saveAs(saved);
-    expect(fs.readFileSync(saved).equals(fs.readFileSync(path.join(src, 'notes.txt')))).toBe(true);
-    await page.close();
-  });
+    it('a wrong key says the link is incomplete or wrong; a tampered chunk is named and nothing is saved', async () => {
+      const { link, id } = createShare(daemon!);
+      const wrong = await chrome!.context.newPage();
+      const key = link.split('#')[1];
+      await wrong.goto(link.replace(/#.*/, `#${key[0] === 'A' ? 'B' : 'A'}${key.slice(1)}`));
+      await wrong.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await wrong.locator('#status').textContent()).toMatch(/incomplete or wrong/);
+      await wrong.goto(link.slice(0, -6));
+      await wrong.waitForSelector('body[data-state=error]');
+      expect(await wrong.locator('#status').textContent()).toMatch(/incomplete or wrong/);
+      await wrong.close();
 
-  it('a wrong key says the link is incomplete or wrong; a tampered chunk is named and nothing is saved', async () => {
-    const { link, id } = createShare(daemon!);
-    const wrong = await chrome!.context.newPage();
-    const key = link.split('#')[1];
-    await wrong.goto(link.replace(/#.*/, `#${key[0] === 'A' ? 'B' : 'A'}${key.slice(1)}`));
-    await wrong.waitForSelector('body[data-state=error]', { timeout: 30_000 });
-    expect(await wrong.locator('#status').textContent()).toMatch(/incomplete or wrong/);
-    await wrong.goto(link.slice(0, -6));
-    await wrong.waitForSelector('body[data-state=error]');
-    expect(await wrong.locator('#status').textContent()).toMatch(/incomplete or wrong/);
-    await wrong.close();
-
-    const data = path.join(daemon!.home, 'shares', id, 'data.bin');
-    const bytes = fs.readFileSync(data);
-    bytes[bytes.length - 100] ^= 0x10;
-    fs.writeFileSync(data, bytes);
-    const page = await chrome!.context.newPage();
-    let downloads = 0;
-    page.on('download', () => { downloads++; });
-    await page.goto(link);
-    await page.waitForSelector('body[data-state=ready]');
-    await page.locator('button[data-path="holiday/photos/big.raw"]').click();
-    await page.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('#status').textContent()).toMatch(/was changed on the server.*Nothing was saved/);
-    expect(downloads).toBe(0);
-    await page.close();
-  });
-});
+      const data = path.join(daemon!.home, 'shares', id, 'data.bin');
+      const bytes = fs.readFileSync(data);
+      bytes[bytes.length - 100] ^= 0x10;
+      fs.writeFileSync(data, bytes);
+      const page = await chrome!.context.newPage();
+      let downloads = 0;
+      page.on('download', () => {
+        downloads++;
+      });
+      await page.goto(link);
+      await page.waitForSelector('body[data-state=ready]');
+      await page.locator('button[data-path="holiday/photos/big.raw"]').click();
+      await page.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/was changed on the server.*Nothing was saved/);
+      expect(downloads).toBe(0);
+      await page.close();
+    });
+  },
+);

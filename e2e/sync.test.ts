@@ -9,7 +9,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfoDto, PairStartResult, PeerDto } from '../src/shared/bridge.ts';
-import { chromiumMissing, launchChromium, openSignedIn, screenshotBoth, type LaunchedBrowser } from './helpers/browser.ts';
+import {
+  chromiumMissing,
+  launchChromium,
+  openSignedIn,
+  screenshotBoth,
+  type LaunchedBrowser,
+} from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
 import { findMatchingTree, hashTree, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -21,45 +27,62 @@ let page: Page;
 let info: InfoDto;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-e2e-sync-'));
 
-describe.skipIf(chromiumMissing !== '')(`sync page (web mode)${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`, () => {
-  beforeAll(async () => {
-    ensureUiBuilt();
-    // Short debounce so a change is pushed within a second or two.
-    const env = { WARP_SYNC_DEBOUNCE: '300ms' };
-    [a, b] = await Promise.all([startTestDaemon({ name: 'sync-a', env }), startTestDaemon({ name: 'sync-b', env })]);
-    info = await a.api<InfoDto>('GET', '/api/info');
-    // Pair through the API (the Peers page's pairing is covered by transfer.test.ts).
-    const code = await b.api<PairStartResult>('POST', '/api/peers/pair/start', { name: 'a' });
-    await a.api<PeerDto>('POST', '/api/peers/pair/join', { code: code.code, address: code.addresses[0], name: 'backup-b' });
-    chrome = await launchChromium();
-    page = await openSignedIn(chrome, a.loginUrl);
-  }, 240_000);
+describe.skipIf(chromiumMissing !== '')(
+  `sync page (web mode)${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`,
+  () => {
+    beforeAll(async () => {
+      ensureUiBuilt();
+      // Short debounce so a change is pushed within a second or two.
+      const env = { WARP_SYNC_DEBOUNCE: '300ms' };
+      [a, b] = await Promise.all([startTestDaemon({ name: 'sync-a', env }), startTestDaemon({ name: 'sync-b', env })]);
+      info = await a.api<InfoDto>('GET', '/api/info');
+      // Pair through the API (the Peers page's pairing is covered by transfer.test.ts).
+      const code = await b.api<PairStartResult>('POST', '/api/peers/pair/start', { name: 'a' });
+      await a.api<PeerDto>('POST', '/api/peers/pair/join', {
+        code: code.code,
+        address: code.addresses[0],
+        name: 'backup-b',
+      });
+      chrome = await launchChromium();
+      page = await openSignedIn(chrome, a.loginUrl);
+    }, 240_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
-    fs.rmSync(work, { recursive: true, force: true });
-    for (const d of [a, b]) if (d) fs.rmSync(d.home, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await chrome?.close();
+      await Promise.all([a?.stop(), b?.stop()]);
+      fs.rmSync(work, { recursive: true, force: true });
+      for (const d of [a, b]) if (d) fs.rmSync(d.home, { recursive: true, force: true });
+    });
 
-  it('add a folder, change a file, the peer receives it', async () => {
-    // The daemon always attaches the sync engine; one without it is a regression, not a reason to skip.
-    expect(info.features.sync).toBe(true);
-    const local = path.join(work, 'notes');
-    writeFiles(local, { 'todo.md': '- buy milk\n', 'projects/plan.txt': 'v1\n' });
-    await page.getByTestId('nav-sync').click();
-    await page.getByTestId('sync-local').fill(local);
-    await page.getByTestId('sync-peer').selectOption({ label: 'backup-b' });
-    await page.getByTestId('sync-remote').fill('notes-backup');
-    await page.getByTestId('sync-submit').click();
-    await page.getByTestId('sync-job').first().waitFor({ timeout: 15_000 });
+    it('add a folder, change a file, the peer receives it', async () => {
+      // The daemon always attaches the sync engine; one without it is a regression, not a reason to skip.
+      expect(info.features.sync).toBe(true);
+      const local = path.join(work, 'notes');
+      writeFiles(local, { 'todo.md': '- buy milk\n', 'projects/plan.txt': 'v1\n' });
+      await page.getByTestId('nav-sync').click();
+      await page.getByTestId('sync-local').fill(local);
+      await page.getByTestId('sync-peer').selectOption({ label: 'backup-b' });
+      await page.getByTestId('sync-remote').fill('notes-backup');
+      await page.getByTestId('sync-submit').click();
+      await page.getByTestId('sync-job').first().waitFor({ timeout: 15_000 });
 
-    const first = await waitFor('the first push on B', () => findMatchingTree(b!.root!, hashTree(local)), 60_000, 500);
-    fs.writeFileSync(path.join(local, 'projects', 'plan.txt'), 'v2: changed on A\n');
-    const changed = hashTree(local);
-    await waitFor('the changed file on B', () => JSON.stringify(hashTree(first)) === JSON.stringify(changed), 60_000, 500);
-    expect(fs.readFileSync(path.join(first, 'projects', 'plan.txt'), 'utf8')).toBe('v2: changed on A\n');
-    await expect.poll(() => page.getByTestId('sync-log').innerText(), { timeout: 15_000 }).toMatch(/pushed/);
-    await screenshotBoth(page, 'sync-live');
-  });
-});
+      const first = await waitFor(
+        'the first push on B',
+        () => findMatchingTree(b!.root!, hashTree(local)),
+        60_000,
+        500,
+      );
+      fs.writeFileSync(path.join(local, 'projects', 'plan.txt'), 'v2: changed on A\n');
+      const changed = hashTree(local);
+      await waitFor(
+        'the changed file on B',
+        () => JSON.stringify(hashTree(first)) === JSON.stringify(changed),
+        60_000,
+        500,
+      );
+      expect(fs.readFileSync(path.join(first, 'projects', 'plan.txt'), 'utf8')).toBe('v2: changed on A\n');
+      await expect.poll(() => page.getByTestId('sync-log').innerText(), { timeout: 15_000 }).toMatch(/pushed/);
+      await screenshotBoth(page, 'sync-live');
+    });
+  },
+);

@@ -57,16 +57,30 @@ await build({
   platform: 'node',
   target: 'node22',
   // Native addons and their optional platform packages stay in node_modules.
-  external: ['@napi-rs/blake-hash', '@chainsafe/libp2p-quic', 'sodium-native', 'fsevents', 'msgpackr-extract', 'webgpu'],
+  external: [
+    '@napi-rs/blake-hash',
+    '@chainsafe/libp2p-quic',
+    'sodium-native',
+    'fsevents',
+    'msgpackr-extract',
+    'webgpu',
+  ],
   sourcemap: 'linked',
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __warpCreateRequire } from 'node:module'; const require = __warpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __warpCreateRequire } from 'node:module'; const require = __warpCreateRequire(import.meta.url);",
+  },
 });
 // The share link page's script (src/share-page): browser code, one file inlined into the page the daemon serves.
 await build({
   entryPoints: [path.join(root, 'src/share-page/main.ts')],
   outfile: path.join(tmpdir, 'share-page', 'app.js'),
-  bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, logLevel: 'warning',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'warning',
 });
 // Root help's table of commands, so `warp --help` loads no command module (src/cli/commands/index.ts).
 const { buildManifest } = await import('../src/cli/commands/index.ts');

@@ -17,7 +17,8 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importsOf(text: string): string[] {
   const out: string[] = [];
@@ -41,7 +42,8 @@ export function typeOnlyImportsOf(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of noComments.matchAll(TYPE_IMPORT_RE)) out.add(m[1]);
   // A specifier also imported for values somewhere in the file is not type-only.
-  for (const m of noComments.matchAll(IMPORT_RE)) if (!/^\s*[;]?\s*(import|export)\s+type\s/.test(m[0].replace(/^[\s;]+/, ' '))) out.delete(m[1] ?? m[2]);
+  for (const m of noComments.matchAll(IMPORT_RE))
+    if (!/^\s*[;]?\s*(import|export)\s+type\s/.test(m[0].replace(/^[\s;]+/, ' '))) out.delete(m[1] ?? m[2]);
   return out;
 }
 
@@ -61,24 +63,50 @@ export function checkFile(file: string, text: string): string[] {
       const oneFile = (SURFACE_FILES[from.surface] ?? []).includes(relTarget);
       // src/shared may take the engine's types (events, snapshots): type imports are erased, nothing reaches the browser.
       const engineTypes = from.surface === 'shared' && to.surface === 'engine' && typeOnly.has(spec);
-      const ok = allowed.includes(toKey) || (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`)) || oneFile || engineTypes;
+      const ok =
+        allowed.includes(toKey) ||
+        (to.surface === 'engine' && allowed.includes(`engine/${to.layer}`)) ||
+        oneFile ||
+        engineTypes;
       if (oneFile && from.surface === 'shared') {
         const text = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-        if (importsOf(text).some((s) => !s.startsWith('.'))) problems.push(`${relFile}: src/shared imports ${relTarget}, which must stay browser-safe (relative imports only)`);
+        if (importsOf(text).some((s) => !s.startsWith('.')))
+          problems.push(
+            `${relFile}: src/shared imports ${relTarget}, which must stay browser-safe (relative imports only)`,
+          );
       }
-      if (!ok) problems.push(`${relFile}: src/${from.surface} may not import src/${to.surface}${to.layer ? '/' + to.layer : ''} ('${spec}')`);
+      if (!ok)
+        problems.push(
+          `${relFile}: src/${from.surface} may not import src/${to.surface}${to.layer ? '/' + to.layer : ''} ('${spec}')`,
+        );
       if (from.surface === 'engine' && to.surface === 'engine' && from.layer && to.layer && from.layer !== to.layer) {
         const layers = ENGINE_LAYERS[from.layer];
-        if (!layers) problems.push(`${relFile}: engine module '${from.layer}' is not in the layer table (scripts/import-rules.ts)`);
-        else if (!layers.includes(to.layer)) problems.push(`${relFile}: engine layer '${from.layer}' may not import '${to.layer}' ('${spec}')`);
+        if (!layers)
+          problems.push(
+            `${relFile}: engine module '${from.layer}' is not in the layer table (scripts/import-rules.ts)`,
+          );
+        else if (!layers.includes(to.layer))
+          problems.push(`${relFile}: engine layer '${from.layer}' may not import '${to.layer}' ('${spec}')`);
       }
-      if (from.surface === 'engine' && from.layer && BROWSER_SAFE_ENGINE.has(from.layer) && to.surface === 'engine' && to.layer === 'core') {
+      if (
+        from.surface === 'engine' &&
+        from.layer &&
+        BROWSER_SAFE_ENGINE.has(from.layer) &&
+        to.surface === 'engine' &&
+        to.layer === 'core'
+      ) {
         const coreText = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-        if (importsOf(coreText).some((s) => s.startsWith('node:'))) problems.push(`${relFile}: browser-safe '${from.layer}' imports Node-only ${path.relative(root, target)}`);
+        if (importsOf(coreText).some((s) => s.startsWith('node:')))
+          problems.push(`${relFile}: browser-safe '${from.layer}' imports Node-only ${path.relative(root, target)}`);
       }
     } else if (from.surface === 'engine') {
-      if (FORBIDDEN_IN_ENGINE.some((re) => re.test(spec))) problems.push(`${relFile}: the engine may not import '${spec}'`);
-      if (from.layer && BROWSER_SAFE_ENGINE.has(from.layer) && (spec.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'worker_threads'].includes(spec))) {
+      if (FORBIDDEN_IN_ENGINE.some((re) => re.test(spec)))
+        problems.push(`${relFile}: the engine may not import '${spec}'`);
+      if (
+        from.layer &&
+        BROWSER_SAFE_ENGINE.has(from.layer) &&
+        (spec.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'worker_threads'].includes(spec))
+      ) {
         problems.push(`${relFile}: browser-safe engine module '${from.layer}' may not import Node built-in '${spec}'`);
       }
     } else if (from.surface === 'shared') {

@@ -11,7 +11,10 @@ let failed = 0;
 let skipped = 0;
 if (reportPath && fs.existsSync(reportPath)) {
   const r = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as {
-    numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number;
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
     numFailedTestSuites?: number;
   };
   passed = r.numPassedTests;

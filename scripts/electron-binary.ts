@@ -10,7 +10,12 @@ import path from 'node:path';
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 
 export function electronBinary(root = repoRoot, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const exe = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron';
+  const exe =
+    process.platform === 'win32'
+      ? 'electron.exe'
+      : process.platform === 'darwin'
+        ? 'Electron.app/Contents/MacOS/Electron'
+        : 'electron';
   if (env.ELECTRON_OVERRIDE_DIST_PATH) {
     const p = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, exe);
     return fs.existsSync(p) ? p : undefined;
@@ -22,16 +27,22 @@ export function electronBinary(root = repoRoot, env: NodeJS.ProcessEnv = process
   return fs.existsSync(p) ? p : undefined;
 }
 
-export const NO_ELECTRON_REASON = 'no Electron binary in node_modules/electron (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download was not reachable)';
+export const NO_ELECTRON_REASON =
+  'no Electron binary in node_modules/electron (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download was not reachable)';
 
 /** Newest modification time (ms) of any file under the given files or folders; 0 when none exist. */
 export function newestMtime(paths: readonly string[]): number {
   let newest = 0;
   const visit = (p: string) => {
     let st: fs.Stats;
-    try { st = fs.statSync(p); } catch { return; }
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
     if (st.isDirectory()) {
-      for (const name of fs.readdirSync(p)) if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
+      for (const name of fs.readdirSync(p))
+        if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
     } else newest = Math.max(newest, st.mtimeMs);
   };
   for (const p of paths) visit(p);
@@ -42,7 +53,11 @@ export function newestMtime(paths: readonly string[]): number {
 export function isStale(outputs: readonly string[], inputs: readonly string[]): boolean {
   let oldest = Infinity;
   for (const o of outputs) {
-    try { oldest = Math.min(oldest, fs.statSync(o).mtimeMs); } catch { return true; }
+    try {
+      oldest = Math.min(oldest, fs.statSync(o).mtimeMs);
+    } catch {
+      return true;
+    }
   }
   return newestMtime(inputs) > oldest;
 }
@@ -50,7 +65,15 @@ export function isStale(outputs: readonly string[], inputs: readonly string[]): 
 /** What `electron-vite build` reads and writes (out/ serves both Electron and the daemon's web UI). */
 export function appBuildPaths(root = repoRoot): { inputs: string[]; outputs: string[] } {
   return {
-    inputs: ['src/main', 'src/preload', 'src/renderer', 'src/shared', 'src/engine', 'electron.vite.config.ts', 'package.json'].map((p) => path.join(root, p)),
+    inputs: [
+      'src/main',
+      'src/preload',
+      'src/renderer',
+      'src/shared',
+      'src/engine',
+      'electron.vite.config.ts',
+      'package.json',
+    ].map((p) => path.join(root, p)),
     outputs: ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => path.join(root, p)),
   };
 }

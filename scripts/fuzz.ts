@@ -28,22 +28,42 @@ if (minutes !== undefined && !(Number(minutes) > 0)) {
 const filter = args[0];
 
 const dir = path.join(root, 'test', 'fuzz');
-const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.fuzz.test.ts') && (!filter || f.includes(filter))).sort();
+const files = fs
+  .readdirSync(dir, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.fuzz.test.ts') && (!filter || f.includes(filter)))
+  .sort();
 if (files.length === 0) {
   console.error(`fuzz: no *.fuzz.test.ts files in test/fuzz${filter ? ` matching '${filter}'` : ''}`);
   process.exit(2);
 }
-const properties = files.reduce((n, f) => n + (fs.readFileSync(path.join(dir, f), 'utf8').match(/\brunFuzz\(/g)?.length ?? 0), 0);
+const properties = files.reduce(
+  (n, f) => n + (fs.readFileSync(path.join(dir, f), 'utf8').match(/\brunFuzz\(/g)?.length ?? 0),
+  0,
+);
 const env: NodeJS.ProcessEnv = { ...process.env };
 if (minutes !== undefined) env.WARP_FUZZ_MS = String(Math.floor((Number(minutes) * 60_000) / Math.max(1, properties)));
 if (seed !== undefined) env.WARP_FUZZ_SEED = seed;
-console.log(`fuzz: ${files.length} file(s), ${properties} properties${minutes ? `, ${minutes} min in all (${Math.round(Number(env.WARP_FUZZ_MS) / 1000)} s each)` : ', CI case counts'}`);
+console.log(
+  `fuzz: ${files.length} file(s), ${properties} properties${minutes ? `, ${minutes} min in all (${Math.round(Number(env.WARP_FUZZ_MS) / 1000)} s each)` : ', CI case counts'}`,
+);
 
 const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const r = spawnSync(process.execPath, [vitest, 'run', '--fileParallelism=false', ...files.map((f) => path.join('test', 'fuzz', f))], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1024 ** 3 });
+const r = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--fileParallelism=false', ...files.map((f) => path.join('test', 'fuzz', f))],
+  { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1024 ** 3 },
+);
 process.stdout.write(r.stdout ?? '');
 const ESC = String.fromCharCode(27);
-const plain = (l: string): string => l.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
-const summary = (r.stdout ?? '').split('\n').map(plain).filter((l) => /^fuzz \S+: \d+ cases/.test(l));
+const plain = (l: string): string =>
+  l
+    .split(ESC)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
+    .join('');
+const summary = (r.stdout ?? '')
+  .split('\n')
+  .map(plain)
+  .filter((l) => /^fuzz \S+: \d+ cases/.test(l));
 console.log(`\nfuzz summary:\n${summary.map((l) => `  ${l}`).join('\n')}`);
 process.exit(r.status ?? 1);

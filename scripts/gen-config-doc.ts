@@ -4,7 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_SCHEMA, CHUNK_SIZE_MAX, CHUNK_SIZE_MIN, describeAllowed, envVarName, formatByteSize, formatValue, type Schema } from '../src/engine/config/index.ts';
+import {
+  CONFIG_SCHEMA,
+  CHUNK_SIZE_MAX,
+  CHUNK_SIZE_MIN,
+  describeAllowed,
+  envVarName,
+  formatByteSize,
+  formatValue,
+  type Schema,
+} from '../src/engine/config/index.ts';
 
 export const CONFIG_DOC_PATH = path.resolve(import.meta.dirname, '..', 'docs', 'CONFIG.md');
 
@@ -36,16 +45,26 @@ export function renderConfigDoc(schema: Schema = CONFIG_SCHEMA): string {
     '- Durations accept `ms`, `s`, `m`, `h`, `d`, combined as in `1m30s`.',
     '- Enumerations are matched case-insensitively (`WARP_LOG_LEVEL=DEBUG` works).',
     '- An empty environment variable is ignored, except for text and path keys, where it sets the empty value (`WARP_LOG_FILE=` logs to stderr).',
-    '- Relative paths in the file are resolved against the file\'s folder; in the environment and flags, against the working directory.',
+    "- Relative paths in the file are resolved against the file's folder; in the environment and flags, against the working directory.",
     `- Chunk sizes must satisfy \`chunk_min <= chunk_avg <= chunk_max\`, each from ${formatByteSize(CHUNK_SIZE_MIN)} to ${formatByteSize(CHUNK_SIZE_MAX)}; \`chunk_avg\` need not be a power of two.`,
     '',
     'In code, the resolved config is `WarpConfig` with camelCase keys (`config.archive.chunkAvg`, in bytes; durations in milliseconds).',
   ];
   for (const [section, spec] of Object.entries(schema)) {
-    out.push('', `## [${section}]`, '', spec.description, '', '| Key | Default | Allowed | Environment | Description |', '|---|---|---|---|---|');
+    out.push(
+      '',
+      `## [${section}]`,
+      '',
+      spec.description,
+      '',
+      '| Key | Default | Allowed | Environment | Description |',
+      '|---|---|---|---|---|',
+    );
     for (const [name, keySpec] of Object.entries(spec.keys)) {
       const shown = formatValue(keySpec, keySpec.default);
-      out.push(`| \`${name}\` | ${shown === '' ? '""' : `\`${shown}\``} | ${cell(describeAllowed(keySpec))} | \`${envVarName(section, name)}\` | ${cell(keySpec.description)} |`);
+      out.push(
+        `| \`${name}\` | ${shown === '' ? '""' : `\`${shown}\``} | ${cell(describeAllowed(keySpec))} | \`${envVarName(section, name)}\` | ${cell(keySpec.description)} |`,
+      );
     }
   }
   out.push(
@@ -54,7 +73,7 @@ export function renderConfigDoc(schema: Schema = CONFIG_SCHEMA): string {
     '',
     'The `log` section configures diagnostics, not command output. Text lines look like',
     '`2026-11-24T01:02:03.456Z WARN archive: message key=value`; JSON lines are objects with `time`, `level`, `msg`,',
-    '`component` and the event\'s fields. A log file is appended to and created with mode 0600; if it cannot be written,',
+    "`component` and the event's fields. A log file is appended to and created with mode 0600; if it cannot be written,",
     'Warp warns once on stderr and logs there instead. `--quiet` lowers logging on stderr to errors only.',
   );
   return out.join('\n') + '\n';

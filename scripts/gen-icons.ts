@@ -12,7 +12,10 @@ import zlib from 'node:zlib';
 
 type Rgba = readonly [number, number, number, number];
 /** A layer: coverage test in unit coordinates (0..1 both axes, y down) and its colour. */
-interface Layer { inside: (x: number, y: number) => boolean; color: Rgba }
+interface Layer {
+  inside: (x: number, y: number) => boolean;
+  color: Rgba;
+}
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -51,12 +54,18 @@ function render(size: number, layers: readonly Layer[]): Uint8Array {
   const ss = 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < ss; sy++) {
         for (let sx = 0; sx < ss; sx++) {
           const x = (px + (sx + 0.5) / ss) / size;
           const y = (py + (sy + 0.5) / ss) / size;
-          let cr = 0, cg = 0, cb = 0, ca = 0;
+          let cr = 0,
+            cg = 0,
+            cb = 0,
+            ca = 0;
           for (const l of layers) {
             if (!l.inside(x, y)) continue;
             const la = l.color[3] / 255;
@@ -68,29 +77,39 @@ function render(size: number, layers: readonly Layer[]): Uint8Array {
             }
             ca = na;
           }
-          r += cr * ca; g += cg * ca; b += cb * ca; a += ca;
+          r += cr * ca;
+          g += cg * ca;
+          b += cb * ca;
+          a += ca;
         }
       }
       const o = (py * size + px) * 4;
       const n = ss * ss;
       out[o + 3] = Math.round((a / n) * 255);
-      if (a > 0) { out[o] = Math.round(r / a); out[o + 1] = Math.round(g / a); out[o + 2] = Math.round(b / a); }
+      if (a > 0) {
+        out[o] = Math.round(r / a);
+        out[o + 1] = Math.round(g / a);
+        out[o + 2] = Math.round(b / a);
+      }
     }
   }
   return out;
 }
 
-const circle = (cx: number, cy: number, rad: number) => (x: number, y: number) => (x - cx) ** 2 + (y - cy) ** 2 <= rad * rad;
+const circle = (cx: number, cy: number, rad: number) => (x: number, y: number) =>
+  (x - cx) ** 2 + (y - cy) ** 2 <= rad * rad;
 const roundedSquare = (inset: number, rad: number) => (x: number, y: number) => {
   const dx = Math.max(Math.abs(x - 0.5) - (0.5 - inset - rad), 0);
   const dy = Math.max(Math.abs(y - 0.5) - (0.5 - inset - rad), 0);
   return dx * dx + dy * dy <= rad * rad;
 };
-const rect = (x0: number, y0: number, x1: number, y1: number) => (x: number, y: number) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
+const rect = (x0: number, y0: number, x1: number, y1: number) => (x: number, y: number) =>
+  x >= x0 && x <= x1 && y >= y0 && y <= y1;
 /** A chevron pointing right ("›"), the Warp mark: two thick strokes meeting at (tipX, 0.5). */
 const chevron = (x0: number, tipX: number, half: number, thick: number) => (x: number, y: number) => {
   const seg = (ax: number, ay: number, bx: number, by: number) => {
-    const vx = bx - ax, vy = by - ay;
+    const vx = bx - ax,
+      vy = by - ay;
     const t = Math.max(0, Math.min(1, ((x - ax) * vx + (y - ay) * vy) / (vx * vx + vy * vy)));
     return Math.hypot(x - (ax + t * vx), y - (ay + t * vy)) <= thick / 2;
   };
@@ -108,9 +127,24 @@ const TRAY_COLORS: Record<string, Rgba> = {
 
 function trayLayers(state: string): Layer[] {
   const base: Layer = { inside: circle(0.5, 0.5, 0.47), color: TRAY_COLORS[state]! };
-  if (state === 'paused') return [base, { inside: rect(0.33, 0.28, 0.44, 0.72), color: WHITE }, { inside: rect(0.56, 0.28, 0.67, 0.72), color: WHITE }];
-  if (state === 'error') return [base, { inside: rect(0.44, 0.22, 0.56, 0.6), color: WHITE }, { inside: circle(0.5, 0.74, 0.065), color: WHITE }];
-  if (state === 'active') return [base, { inside: chevron(0.26, 0.5, 0.2, 0.11), color: WHITE }, { inside: chevron(0.48, 0.72, 0.2, 0.11), color: WHITE }];
+  if (state === 'paused')
+    return [
+      base,
+      { inside: rect(0.33, 0.28, 0.44, 0.72), color: WHITE },
+      { inside: rect(0.56, 0.28, 0.67, 0.72), color: WHITE },
+    ];
+  if (state === 'error')
+    return [
+      base,
+      { inside: rect(0.44, 0.22, 0.56, 0.6), color: WHITE },
+      { inside: circle(0.5, 0.74, 0.065), color: WHITE },
+    ];
+  if (state === 'active')
+    return [
+      base,
+      { inside: chevron(0.26, 0.5, 0.2, 0.11), color: WHITE },
+      { inside: chevron(0.48, 0.72, 0.2, 0.11), color: WHITE },
+    ];
   return [base, { inside: chevron(0.38, 0.62, 0.22, 0.12), color: WHITE }];
 }
 

@@ -9,7 +9,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { appBuildPaths, cliBuildPaths, electronBinary, isStale, NO_ELECTRON_REASON, repoRoot } from './electron-binary.ts';
+import {
+  appBuildPaths,
+  cliBuildPaths,
+  electronBinary,
+  isStale,
+  NO_ELECTRON_REASON,
+  repoRoot,
+} from './electron-binary.ts';
 
 const args = process.argv.slice(2);
 const forceWeb = args.includes('--web');
@@ -25,12 +32,18 @@ function run(what: string, cmd: string, argv: string[]): void {
 }
 
 function buildApp(inputs: string[], outputs: string[]): void {
-  if (isStale(outputs, inputs)) run('building the app (electron-vite build)', process.execPath, [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+  if (isStale(outputs, inputs))
+    run('building the app (electron-vite build)', process.execPath, [
+      path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+      'build',
+    ]);
 }
 
 /** Forwards Ctrl+C / SIGTERM to the child and exits with its status. */
 function supervise(child: ChildProcess): void {
-  const forward = (sig: NodeJS.Signals) => { if (child.exitCode === null) child.kill(sig); };
+  const forward = (sig: NodeJS.Signals) => {
+    if (child.exitCode === null) child.kill(sig);
+  };
   process.on('SIGINT', () => forward('SIGINT'));
   process.on('SIGTERM', () => forward('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
@@ -48,37 +61,79 @@ function startWeb(reason: string): void {
   process.stderr.write(`warp start: web mode (${reason})\n`);
   // Only the UI matters here; the daemon runs from the CLI bundle (dist/), rebuilt when its sources changed.
   const ui = appBuildPaths();
-  buildApp(['src/renderer', 'src/shared', 'src/engine/sched', 'src/engine/core', 'electron.vite.config.ts'].map((p) => path.join(repoRoot, p)), ui.outputs.filter((o) => o.includes(`${path.sep}renderer${path.sep}`)));
+  buildApp(
+    ['src/renderer', 'src/shared', 'src/engine/sched', 'src/engine/core', 'electron.vite.config.ts'].map((p) =>
+      path.join(repoRoot, p),
+    ),
+    ui.outputs.filter((o) => o.includes(`${path.sep}renderer${path.sep}`)),
+  );
   const cli = cliBuildPaths();
-  if (isStale(cli.outputs, cli.inputs)) run('building the CLI (scripts/build-cli.ts)', process.execPath, [path.join(repoRoot, 'scripts', 'build-cli.ts')]);
+  if (isStale(cli.outputs, cli.inputs))
+    run('building the CLI (scripts/build-cli.ts)', process.execPath, [path.join(repoRoot, 'scripts', 'build-cli.ts')]);
 
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'warp.js'), '--json', 'daemon', '--ui', path.join(repoRoot, 'out', 'renderer'), ...passThrough], {
-    cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'warp.js'),
+      '--json',
+      'daemon',
+      '--ui',
+      path.join(repoRoot, 'out', 'renderer'),
+      ...passThrough,
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   supervise(child);
   const lines = readline.createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
-    let msg: { type?: string; loginUrl?: string; lanLoginUrls?: string[]; url?: string; peerId?: string; uiBuilt?: boolean; tokenFile?: string } | undefined;
-    try { msg = JSON.parse(line) as typeof msg; } catch { /* not JSON: pass it on */ }
+    let msg:
+      | {
+          type?: string;
+          loginUrl?: string;
+          lanLoginUrls?: string[];
+          url?: string;
+          peerId?: string;
+          uiBuilt?: boolean;
+          tokenFile?: string;
+        }
+      | undefined;
+    try {
+      msg = JSON.parse(line) as typeof msg;
+    } catch {
+      /* not JSON: pass it on */
+    }
     if (msg?.type !== 'daemon') {
       if (msg?.type !== 'result') process.stdout.write(`${line}\n`);
       return;
     }
     const bar = '─'.repeat(72);
-    process.stdout.write([
-      bar,
-      '  Warp is running (web mode: the daemon serves the UI).',
-      '',
-      `  Open this URL in a browser:  ${msg.loginUrl}`,
-      '',
-      `  (it logs the browser in once; afterwards ${msg.url}/ is enough)`,
-      ...(msg.lanLoginUrls?.length ? ['', '  From a phone on this network (bound to every interface):', ...msg.lanLoginUrls.map((u) => `    ${u}`)] : []),
-      `  API docs ${msg.url}/docs · token: npx warp daemon token · peer id ${msg.peerId}`,
-      msg.uiBuilt === false ? '  The UI is not built: run npm run build.' : '',
-      '  Stop with Ctrl+C.',
-      bar,
-      '',
-    ].filter((l, i, a) => l !== '' || (a[i - 1] !== '' && i > 0)).join('\n') + '\n');
+    process.stdout.write(
+      [
+        bar,
+        '  Warp is running (web mode: the daemon serves the UI).',
+        '',
+        `  Open this URL in a browser:  ${msg.loginUrl}`,
+        '',
+        `  (it logs the browser in once; afterwards ${msg.url}/ is enough)`,
+        ...(msg.lanLoginUrls?.length
+          ? [
+              '',
+              '  From a phone on this network (bound to every interface):',
+              ...msg.lanLoginUrls.map((u) => `    ${u}`),
+            ]
+          : []),
+        `  API docs ${msg.url}/docs · token: npx warp daemon token · peer id ${msg.peerId}`,
+        msg.uiBuilt === false ? '  The UI is not built: run npm run build.' : '',
+        '  Stop with Ctrl+C.',
+        bar,
+        '',
+      ]
+        .filter((l, i, a) => l !== '' || (a[i - 1] !== '' && i > 0))
+        .join('\n') + '\n',
+    );
   });
 }
 

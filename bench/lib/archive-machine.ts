@@ -19,7 +19,9 @@ function diskOf(dir: string): string {
   const [dev, fstype] = cols;
   if (!dev) return 'unknown';
   const name = dev.replace(/^\/dev\//, '').replace(/\d+$/, '');
-  const rot = fs.existsSync(`/sys/block/${name}/queue/rotational`) ? fs.readFileSync(`/sys/block/${name}/queue/rotational`, 'utf8').trim() : '';
+  const rot = fs.existsSync(`/sys/block/${name}/queue/rotational`)
+    ? fs.readFileSync(`/sys/block/${name}/queue/rotational`, 'utf8').trim()
+    : '';
   const kind = rot === '0' ? 'SSD/NVMe' : rot === '1' ? 'reported rotational (virtual disks often are)' : '';
   return [dev, fstype, kind].filter(Boolean).join(', ');
 }

@@ -121,7 +121,9 @@ export function warmTree(root: string): void {
   for (const f of walkFiles(root)) {
     const fd = fs.openSync(f, 'r');
     try {
-      while (fs.readSync(fd, buf, 0, buf.length, null) > 0) { /* read only */ }
+      while (fs.readSync(fd, buf, 0, buf.length, null) > 0) {
+        /* read only */
+      }
     } finally {
       fs.closeSync(fd);
     }
@@ -163,7 +165,10 @@ export function treeSummary(root: string): { files: number; bytes: number } {
 
 /** Byte-for-byte comparison of two trees (diff -r), untimed: an extraction that is fast but wrong is worthless. */
 export function sameTree(a: string, b: string): { same: boolean; detail: string } {
-  const r = spawnSync('diff', ['-r', '-q', '--no-dereference', a, b], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('diff', ['-r', '-q', '--no-dereference', a, b], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status === 0) return { same: true, detail: '' };
   return { same: false, detail: (r.stdout || r.stderr || String(r.error)).split('\n').slice(0, 5).join('; ') };
 }

@@ -34,7 +34,10 @@ export function textTable(results: Measurement[]): string {
   const numeric = new Set([2, 3, 4, 5, 6]);
   return rows
     .map((r, i) => {
-      const line = r.map((cell, c) => (numeric.has(c) && i > 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+      const line = r
+        .map((cell, c) => (numeric.has(c) && i > 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd();
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
@@ -80,7 +83,9 @@ export function ratios(results: Measurement[], warpNames: string[], peerNames: s
 
 export function ratioLines(rs: Ratio[]): string[] {
   return rs.map((r) => {
-    const t = (['create', 'extract', 'verify'] as const).filter((op) => r.time[op] !== undefined).map((op) => `${op} ${r.time[op]?.toFixed(2)}x`);
+    const t = (['create', 'extract', 'verify'] as const)
+      .filter((op) => r.time[op] !== undefined)
+      .map((op) => `${op} ${r.time[op]?.toFixed(2)}x`);
     return `${r.warp} / ${r.peer}: time ${t.join(', ')}${r.size !== undefined ? `; size ${r.size.toFixed(2)}x` : ''}`;
   });
 }
@@ -92,16 +97,23 @@ export function targetLines(results: Measurement[], warp: string, smallFilesMode
   const e = find(results, warp, 'extract');
   const r = find(results, 'restic', 'create');
   const lines: string[] = [];
-  const push = (l: string): void => { lines.push(`${warp}: ${l}`); };
+  const push = (l: string): void => {
+    lines.push(`${warp}: ${l}`);
+  };
   const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   if (smallFilesMode) {
-    const rss = Math.max(...['create', 'extract', 'verify'].map((op) => find(results, warp, op as Op)?.peakRssKiB ?? 0)) / 1024;
+    const rss =
+      Math.max(...['create', 'extract', 'verify'].map((op) => find(results, warp, op as Op)?.peakRssKiB ?? 0)) / 1024;
     push(`peak RSS ≤ 250 MB (many small files): ${rss.toFixed(0)} MiB, ${mark(rss * 1.048576 <= 250)}`);
     return lines;
   }
   push(`create ≥ 400 MB/s: ${c.mbps.toFixed(0)} MB/s, ${mark(c.mbps >= 400)}`);
-  if (r) push(`create time ≤ 0.5 × restic: ${(c.seconds / r.seconds).toFixed(2)}x, ${mark(c.seconds <= 0.5 * r.seconds)}`);
-  if (r?.outputBytes && c.outputBytes) push(`output ≤ restic repository: ${(c.outputBytes / r.outputBytes).toFixed(3)}x, ${mark(c.outputBytes <= r.outputBytes)}`);
+  if (r)
+    push(`create time ≤ 0.5 × restic: ${(c.seconds / r.seconds).toFixed(2)}x, ${mark(c.seconds <= 0.5 * r.seconds)}`);
+  if (r?.outputBytes && c.outputBytes)
+    push(
+      `output ≤ restic repository: ${(c.outputBytes / r.outputBytes).toFixed(3)}x, ${mark(c.outputBytes <= r.outputBytes)}`,
+    );
   if (e) push(`extract ≥ 800 MB/s: ${e.mbps.toFixed(0)} MB/s, ${mark(e.mbps >= 800)}`);
   return lines;
 }

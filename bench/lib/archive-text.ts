@@ -9,19 +9,112 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
-const SERVICES = ['api-gateway', 'auth', 'billing', 'catalog', 'checkout', 'inventory', 'notifier', 'orders', 'search', 'shipping', 'users', 'reports'];
+const SERVICES = [
+  'api-gateway',
+  'auth',
+  'billing',
+  'catalog',
+  'checkout',
+  'inventory',
+  'notifier',
+  'orders',
+  'search',
+  'shipping',
+  'users',
+  'reports',
+];
 const LEVELS = ['info', 'info', 'info', 'info', 'info', 'debug', 'debug', 'warn', 'error'];
 const METHODS = ['GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH'];
-const RESOURCES = ['users', 'orders', 'items', 'carts', 'invoices', 'sessions', 'products', 'reviews', 'payments', 'addresses', 'tokens', 'reports'];
+const RESOURCES = [
+  'users',
+  'orders',
+  'items',
+  'carts',
+  'invoices',
+  'sessions',
+  'products',
+  'reviews',
+  'payments',
+  'addresses',
+  'tokens',
+  'reports',
+];
 const STATUSES = [200, 200, 200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 404, 409, 429, 500, 502, 503];
-const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1.15', 'curl/8.5.0', 'okhttp/4.12.0', 'python-requests/2.31.0', 'Go-http-client/2.0', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X)'];
-const CLASSES = ['OrderService', 'PaymentProcessor', 'InventoryCache', 'SessionManager', 'ReportBuilder', 'MailDispatcher', 'SearchIndexer', 'RateLimiter', 'ConnectionPool', 'SchedulerLoop'];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1.15',
+  'curl/8.5.0',
+  'okhttp/4.12.0',
+  'python-requests/2.31.0',
+  'Go-http-client/2.0',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X)',
+];
+const CLASSES = [
+  'OrderService',
+  'PaymentProcessor',
+  'InventoryCache',
+  'SessionManager',
+  'ReportBuilder',
+  'MailDispatcher',
+  'SearchIndexer',
+  'RateLimiter',
+  'ConnectionPool',
+  'SchedulerLoop',
+];
 const THREADS = ['main', 'worker-1', 'worker-2', 'worker-3', 'worker-4', 'io-0', 'io-1', 'scheduler', 'gc-watch'];
-const VERBS = ['processed', 'rejected', 'retried', 'queued', 'loaded', 'evicted', 'flushed', 'validated', 'merged', 'skipped', 'expired', 'committed'];
-const NOUNS = ['order', 'payment', 'batch', 'record', 'session', 'segment', 'snapshot', 'request', 'message', 'ticket', 'shipment', 'invoice'];
-const REASONS = ['timeout after retry', 'stale cache entry', 'checksum mismatch', 'quota exceeded', 'upstream unavailable', 'duplicate key', 'lock contention', 'schema version drift', 'client closed connection', 'ok'];
+const VERBS = [
+  'processed',
+  'rejected',
+  'retried',
+  'queued',
+  'loaded',
+  'evicted',
+  'flushed',
+  'validated',
+  'merged',
+  'skipped',
+  'expired',
+  'committed',
+];
+const NOUNS = [
+  'order',
+  'payment',
+  'batch',
+  'record',
+  'session',
+  'segment',
+  'snapshot',
+  'request',
+  'message',
+  'ticket',
+  'shipment',
+  'invoice',
+];
+const REASONS = [
+  'timeout after retry',
+  'stale cache entry',
+  'checksum mismatch',
+  'quota exceeded',
+  'upstream unavailable',
+  'duplicate key',
+  'lock contention',
+  'schema version drift',
+  'client closed connection',
+  'ok',
+];
 const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'ap-south-1', 'sa-east-1'];
-const METRICS = ['cpu_user', 'cpu_sys', 'mem_rss', 'disk_read', 'disk_write', 'net_rx', 'net_tx', 'open_fds', 'gc_pause', 'queue_depth'];
+const METRICS = [
+  'cpu_user',
+  'cpu_sys',
+  'mem_rss',
+  'disk_read',
+  'disk_write',
+  'net_rx',
+  'net_tx',
+  'open_fds',
+  'gc_pause',
+  'queue_depth',
+];
 
 const PIECE = 256 * 1024;
 
@@ -60,7 +153,16 @@ export class TextGen {
   private traceId(): string {
     const a = this.rng.u32();
     const b = this.rng.u32();
-    return HEX[a & 255] + HEX[(a >>> 8) & 255] + HEX[(a >>> 16) & 255] + HEX[a >>> 24] + HEX[b & 255] + HEX[(b >>> 8) & 255] + HEX[(b >>> 16) & 255] + HEX[b >>> 24];
+    return (
+      HEX[a & 255] +
+      HEX[(a >>> 8) & 255] +
+      HEX[(a >>> 16) & 255] +
+      HEX[a >>> 24] +
+      HEX[b & 255] +
+      HEX[(b >>> 8) & 255] +
+      HEX[(b >>> 16) & 255] +
+      HEX[b >>> 24]
+    );
   }
 
   private line(): string {

@@ -36,7 +36,9 @@ export function detectWarp(): Detected {
   const r = spawnSync(process.execPath, [WARP, 'archive', 'create', '--help'], { encoding: 'utf8' });
   if (r.status === 0 && /Usage: warp archive create/.test(r.stdout)) {
     const v = spawnSync(process.execPath, [WARP, '--version'], { encoding: 'utf8' });
-    const commit = spawnSync('git', ['-C', path.dirname(WARP), 'describe', '--always', '--dirty'], { encoding: 'utf8' });
+    const commit = spawnSync('git', ['-C', path.dirname(WARP), 'describe', '--always', '--dirty'], {
+      encoding: 'utf8',
+    });
     return { version: `${v.stdout.trim()}${commit.status === 0 ? ` (${commit.stdout.trim()})` : ''}` };
   }
   return { missing: "Warp's archive commands are not available yet (`warp archive create --help` shows no usage)" };
@@ -74,7 +76,17 @@ export function warpTool(v: WarpVariant): Tool {
     settings,
     detect: detectWarp,
     create: (ctx) => ({
-      argv: warp('archive', 'create', '.', '-o', out(ctx), ...(v.level ? ['--level', v.level] : []), ...(v.chunkAvg ? ['--chunk-avg', v.chunkAvg] : []), ...(v.fsync ? ['--fsync'] : []), ...pw(ctx)),
+      argv: warp(
+        'archive',
+        'create',
+        '.',
+        '-o',
+        out(ctx),
+        ...(v.level ? ['--level', v.level] : []),
+        ...(v.chunkAvg ? ['--chunk-avg', v.chunkAvg] : []),
+        ...(v.fsync ? ['--fsync'] : []),
+        ...pw(ctx),
+      ),
       // Archive "." from inside the set, like the peers, so stored paths are relative to the set.
       cwd: ctx.data,
       parse: (r) => {

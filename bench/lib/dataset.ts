@@ -65,9 +65,10 @@ interface BigFile {
 /** Writes the tree (or reuses a cached one whose marker has identical parameters) and describes it. */
 export function ensureDataset(opts: DatasetOptions): Dataset {
   const mode = opts.smallFiles !== undefined ? 'small-files' : 'mixed';
-  const params: Dataset['params'] = mode === 'mixed'
-    ? { version: GENERATOR_VERSION, mode, size: opts.size, seed: opts.seed }
-    : { version: GENERATOR_VERSION, mode, size: 0, seed: opts.seed, smallFiles: opts.smallFiles };
+  const params: Dataset['params'] =
+    mode === 'mixed'
+      ? { version: GENERATOR_VERSION, mode, size: opts.size, seed: opts.seed }
+      : { version: GENERATOR_VERSION, mode, size: 0, seed: opts.seed, smallFiles: opts.smallFiles };
   const name = mode === 'mixed' ? `mixed-${opts.size}-s${opts.seed}` : `small-${opts.smallFiles}-s${opts.seed}`;
   const base = path.join(opts.cacheDir, name);
   const root = path.join(base, 'data');
@@ -76,7 +77,8 @@ export function ensureDataset(opts: DatasetOptions): Dataset {
   if (fs.existsSync(marker)) {
     try {
       const prev = JSON.parse(fs.readFileSync(marker, 'utf8')) as Dataset;
-      if (JSON.stringify(prev.params) === JSON.stringify(params) && fs.existsSync(root)) return { ...prev, root, cached: true };
+      if (JSON.stringify(prev.params) === JSON.stringify(params) && fs.existsSync(root))
+        return { ...prev, root, cached: true };
     } catch (_) {
       // Unreadable marker: fall through and regenerate.
     }
@@ -205,9 +207,9 @@ function writeMixed(w: TreeWriter, size: number, seed: number): void {
   // Each category draws from its own Rng stream, so changing one category's logic leaves the others' bytes alone.
   writeText(w, new Rng(seed, 1), budget(0.35));
   writeRandom(w, new Rng(seed, 2), budget(0.25));
-  writeCompressed(w, new Rng(seed, 3), budget(0.10));
-  writeDuplicates(w, new Rng(seed, 4), budget(0.10));
-  writeShifted(w, new Rng(seed, 5), budget(0.10));
+  writeCompressed(w, new Rng(seed, 3), budget(0.1));
+  writeDuplicates(w, new Rng(seed, 4), budget(0.1));
+  writeShifted(w, new Rng(seed, 5), budget(0.1));
   writeSmall(w, new Rng(seed, 6), Infinity, size - w.totalBytes, 'mixed');
 }
 
@@ -273,7 +275,11 @@ function writeDuplicates(w: TreeWriter, rng: Rng, budget: number): void {
   for (let i = 0, misses = 0; left > 0 && misses < 64; i++) {
     const src = rng.pick(sources);
     // Let the last copy overshoot a little rather than never landing near the budget.
-    if (src.size > left * 1.5 + 64 * 1024) { misses++; i--; continue; }
+    if (src.size > left * 1.5 + 64 * 1024) {
+      misses++;
+      i--;
+      continue;
+    }
     const rel = `dup/${String(i).padStart(3, '0')}/copy-of-${path.basename(src.rel)}`;
     w.copy('duplicate', src.rel, rel, src.size);
     left -= src.size;
@@ -290,13 +296,22 @@ function writeShifted(w: TreeWriter, rng: Rng, budget: number): void {
   let left = budget;
   for (let i = 0, misses = 0; left > 0 && misses < 64; i++) {
     const src = rng.pick(sources);
-    if (src.size > left * 1.5 + 64 * 1024) { misses++; i--; continue; }
+    if (src.size > left * 1.5 + 64 * 1024) {
+      misses++;
+      i--;
+      continue;
+    }
     const data = w.read(src.rel);
     const insAt = rng.int(0, Math.min(64 * 1024, data.length));
     const ins = new ByteStream(w.seed, `shift-${i}`).next(rng.int(1, 512));
     const delAt = Math.max(insAt, Math.floor(data.length / 2) + rng.int(-4096, 4096));
     const delLen = Math.min(rng.int(1, 512), Math.max(0, data.length - delAt));
-    const out = Buffer.concat([data.subarray(0, insAt), ins, data.subarray(insAt, delAt), data.subarray(delAt + delLen)]);
+    const out = Buffer.concat([
+      data.subarray(0, insAt),
+      ins,
+      data.subarray(insAt, delAt),
+      data.subarray(delAt + delLen),
+    ]);
     const rel = `shifted/${String(i).padStart(3, '0')}/edited-${path.basename(src.rel)}`;
     w.write('shifted', rel, out);
     left -= out.length;

@@ -25,7 +25,10 @@ function version(cmd: string, args: string[], re: RegExp): Detected {
 
 function mustRun(argv: string[], env?: Record<string, string>): void {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, input: '' });
-  if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} failed: ${(r.stderr || r.stdout || String(r.error)).trim().slice(0, 300)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${argv.slice(0, 3).join(' ')} failed: ${(r.stderr || r.stdout || String(r.error)).trim().slice(0, 300)}`,
+    );
 }
 
 /** A `bash -c` pipeline with pipefail, so a failing tar is not hidden by a succeeding zstd. */
@@ -54,7 +57,14 @@ function num(v: unknown): number | undefined {
 
 const resticRepo = (ctx: ToolContext): string => path.join(ctx.work, 'repo');
 /** Restic's cache lives in the scratch dir: a fresh, per-run cache for every run, removed afterwards. */
-const resticArgs = (ctx: ToolContext): string[] => ['--repo', resticRepo(ctx), '--password-file', ctx.passwordFile, '--cache-dir', path.join(ctx.work, 'cache')];
+const resticArgs = (ctx: ToolContext): string[] => [
+  '--repo',
+  resticRepo(ctx),
+  '--password-file',
+  ctx.passwordFile,
+  '--cache-dir',
+  path.join(ctx.work, 'cache'),
+];
 
 export const restic: Tool = {
   name: 'restic',
@@ -98,7 +108,15 @@ export const borg: Tool = {
     cwd: ctx.data,
     env: borgEnv(ctx),
     parse: (r: RunResult) => {
-      const s = lastJsonLine(r.stdout) ?? (() => { try { return JSON.parse(r.stdout) as Record<string, unknown>; } catch (_) { return undefined; } })();
+      const s =
+        lastJsonLine(r.stdout) ??
+        (() => {
+          try {
+            return JSON.parse(r.stdout) as Record<string, unknown>;
+          } catch (_) {
+            return undefined;
+          }
+        })();
       const stats = (s?.archive as { stats?: Record<string, unknown> } | undefined)?.stats;
       const compressed = num(stats?.compressed_size);
       const dedup = num(stats?.deduplicated_size);
@@ -132,9 +150,13 @@ export const tarZstd: Tool = {
     if ('missing' in z) return z;
     return { version: `tar ${t.version}, zstd ${z.version}` };
   },
-  create: (ctx) => ({ argv: pipeline('tar -C "$1" -cf - . | zstd -1 -T0 -q -o "$2"', ctx.data, path.join(ctx.work, 'out.tar.zst')) }),
+  create: (ctx) => ({
+    argv: pipeline('tar -C "$1" -cf - . | zstd -1 -T0 -q -o "$2"', ctx.data, path.join(ctx.work, 'out.tar.zst')),
+  }),
   output: (ctx) => path.join(ctx.work, 'out.tar.zst'),
-  extract: (ctx, dest) => ({ argv: pipeline('zstd -d -q -c "$1" | tar -C "$2" -xf -', path.join(ctx.work, 'out.tar.zst'), dest) }),
+  extract: (ctx, dest) => ({
+    argv: pipeline('zstd -d -q -c "$1" | tar -C "$2" -xf -', path.join(ctx.work, 'out.tar.zst'), dest),
+  }),
   // zstd frames carry a content checksum (on by default in the CLI): -t decompresses and checks it.
   verify: (ctx) => ({ argv: ['zstd', '-t', '-q', path.join(ctx.work, 'out.tar.zst')] }),
 };
@@ -148,11 +170,15 @@ export const zstd: Tool = {
     argv: ['zstd', '-1', '-T0', '-q', '-f', path.join(ctx.work, 'in.tar'), '-o', path.join(ctx.work, 'out.zst')],
   }),
   output: (ctx) => path.join(ctx.work, 'out.zst'),
-  extract: (ctx, dest) => ({ argv: ['zstd', '-d', '-q', '-f', path.join(ctx.work, 'out.zst'), '-o', path.join(dest, 'out.tar')] }),
+  extract: (ctx, dest) => ({
+    argv: ['zstd', '-d', '-q', '-f', path.join(ctx.work, 'out.zst'), '-o', path.join(dest, 'out.tar')],
+  }),
   verify: (ctx) => ({ argv: ['zstd', '-t', '-q', path.join(ctx.work, 'out.zst')] }),
   checkExtract: (ctx, dest) => {
     const r = spawnSync('cmp', ['-s', path.join(ctx.work, 'in.tar'), path.join(dest, 'out.tar')]);
-    return r.status === 0 ? { same: true, detail: '' } : { same: false, detail: 'decompressed tar differs from the input tar' };
+    return r.status === 0
+      ? { same: true, detail: '' }
+      : { same: false, detail: 'decompressed tar differs from the input tar' };
   },
 };
 

@@ -26,12 +26,19 @@ export interface Sample {
 let gnu: boolean | undefined;
 let seq = 0;
 
-export function timeCommand(argv: string[], o: { cwd?: string; env?: Record<string, string>; keepStdout?: boolean } = {}): Promise<Sample> {
+export function timeCommand(
+  argv: string[],
+  o: { cwd?: string; env?: Record<string, string>; keepStdout?: boolean } = {},
+): Promise<Sample> {
   gnu ??= hasGnuTime();
   const report = path.join(os.tmpdir(), `warp-bench-real-${process.pid}-${seq++}.txt`);
   const full = gnu ? ['/usr/bin/time', '-o', report, '-f', '%e %M %U %S', ...argv] : argv;
   const t0 = performance.now();
-  const p = spawn(full[0], full.slice(1), { cwd: o.cwd, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(full[0], full.slice(1), {
+    cwd: o.cwd,
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   let out = '';
   let result: Record<string, unknown> | undefined;
@@ -44,7 +51,9 @@ export function timeCommand(argv: string[], o: { cwd?: string; env?: Record<stri
     partial = lines.pop() ?? '';
     for (const l of lines) if (l.startsWith('{"type":"result"')) result = JSON.parse(l) as Record<string, unknown>;
   });
-  p.stderr.on('data', (d: Buffer) => { tail = (tail + d.toString()).slice(-4096); });
+  p.stderr.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-4096);
+  });
   return new Promise((resolve) => {
     p.once('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;

@@ -33,10 +33,16 @@ export function summarize(root: string): { files: number; bytes: number } {
 /** Installs the package with apt where the tarball is missing; returns why it could not, or undefined. */
 function installPackage(): string | undefined {
   if (fs.existsSync(TARBALL)) return undefined;
-  if (process.getuid?.() !== 0) return `${TARBALL} is missing and installing needs root: run \`apt-get install -y ${TREE}\``;
+  if (process.getuid?.() !== 0)
+    return `${TARBALL} is missing and installing needs root: run \`apt-get install -y ${TREE}\``;
   console.log(`${TARBALL} is missing: apt-get install -y ${TREE} …`);
-  const r = spawnSync('apt-get', ['install', '-y', TREE], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return r.status === 0 && fs.existsSync(TARBALL) ? undefined : `\`apt-get install -y ${TREE}\` failed (status ${r.status}); no Linux tree to measure`;
+  const r = spawnSync('apt-get', ['install', '-y', TREE], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return r.status === 0 && fs.existsSync(TARBALL)
+    ? undefined
+    : `\`apt-get install -y ${TREE}\` failed (status ${r.status}); no Linux tree to measure`;
 }
 
 /**
@@ -45,13 +51,15 @@ function installPackage(): string | undefined {
  */
 export function findRealTree(cacheDir: string, explicit?: string): RealTree {
   if (explicit) {
-    if (!fs.statSync(explicit, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--tree=${explicit}: no directory there`);
+    if (!fs.statSync(explicit, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`--tree=${explicit}: no directory there`);
     return { root: path.resolve(explicit), ...summarize(explicit), origin: 'given with --tree' };
   }
   const candidates = [path.join('/work/data', TREE), path.join(cacheDir, TREE)];
   for (const c of candidates) {
     const marker = c.startsWith(cacheDir) ? path.join(cacheDir, `${TREE}.complete`) : undefined;
-    if (fs.existsSync(path.join(c, 'Makefile')) && (!marker || fs.existsSync(marker))) return { root: c, ...summarize(c), origin: `found at ${c}` };
+    if (fs.existsSync(path.join(c, 'Makefile')) && (!marker || fs.existsSync(marker)))
+      return { root: c, ...summarize(c), origin: `found at ${c}` };
   }
   const why = installPackage();
   if (why) throw new Error(why);

@@ -25,17 +25,37 @@ async function identity() {
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey).toString(), file: '' };
 }
 
-export async function streamLatency(transport: 'quic' | 'tcp', chunks = 2000, intervalMs = 2, chunkBytes = 64 * 1024): Promise<StreamLatency> {
+export async function streamLatency(
+  transport: 'quic' | 'tcp',
+  chunks = 2000,
+  intervalMs = 2,
+  chunkBytes = 64 * 1024,
+): Promise<StreamLatency> {
   const a = await identity();
   const b = await identity();
-  const recv = await WarpNode.create({ identity: b, listen: { host: '127.0.0.1', port: 0 }, transports: [transport], isTrusted: (id) => id === a.peerId });
+  const recv = await WarpNode.create({
+    identity: b,
+    listen: { host: '127.0.0.1', port: 0 },
+    transports: [transport],
+    isTrusted: (id) => id === a.peerId,
+  });
   const send = await WarpNode.create({ identity: a, isTrusted: (id) => id === b.peerId });
   const lat: number[] = [];
   let done: (v: void) => void = () => {};
-  const finished = new Promise<void>((r) => { done = r; });
-  const sink = new Writable({ write(_c, _e, cb) { cb(); } });
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  const sink = new Writable({
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
   await recv.handle(PROTOCOLS.stream, async (ch) => {
-    await receiveStreamOn(ch, sink, { onChunk: (_s, _b, ts) => { if (ts !== undefined) lat.push(performance.now() - ts); } });
+    await receiveStreamOn(ch, sink, {
+      onChunk: (_s, _b, ts) => {
+        if (ts !== undefined) lat.push(performance.now() - ts);
+      },
+    });
     done();
   });
   const port = recv.port();
@@ -52,9 +72,14 @@ export async function streamLatency(transport: 'quic' | 'tcp', chunks = 2000, in
   lat.sort((x, y) => x - y);
   // Unpaced: 256 MiB as fast as the stream goes.
   let done2: (v: void) => void = () => {};
-  const finished2 = new Promise<void>((r) => { done2 = r; });
+  const finished2 = new Promise<void>((r) => {
+    done2 = r;
+  });
   await recv.libp2p.unhandle(PROTOCOLS.stream);
-  await recv.handle(PROTOCOLS.stream, async (ch) => { await receiveStreamOn(ch, sink); done2(); });
+  await recv.handle(PROTOCOLS.stream, async (ch) => {
+    await receiveStreamOn(ch, sink);
+    done2();
+  });
   const total = 256 * 1024 * 1024;
   async function* fast(): AsyncGenerator<Uint8Array> {
     for (let sent = 0; sent < total; sent += chunkBytes) yield payload;
@@ -66,5 +91,14 @@ export async function streamLatency(transport: 'quic' | 'tcp', chunks = 2000, in
   await send.stop();
   await recv.stop();
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-  return { transport, chunks: lat.length, chunkBytes, intervalMs, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: lat[lat.length - 1], unpacedMBps: total / 1e6 / secs };
+  return {
+    transport,
+    chunks: lat.length,
+    chunkBytes,
+    intervalMs,
+    p50Ms: q(0.5),
+    p99Ms: q(0.99),
+    maxMs: lat[lat.length - 1],
+    unpacedMBps: total / 1e6 / secs,
+  };
 }

@@ -22,9 +22,28 @@ export interface ListenerOptions {
 export async function startListener(o: ListenerOptions): Promise<{ proc: ChildProcess; addr: string }> {
   fs.mkdirSync(o.root, { recursive: true });
   const [cmd, pre] = o.direct ? [o.bin, []] : [process.execPath, [...(o.nodeArgs ?? []), o.bin]];
-  const proc = spawn(cmd, [...pre, '--json', ...(o.globalArgs ?? []), 'listen', '--root', o.root, '--port', '0', '--host', '127.0.0.1', '--allow', o.allow, ...(o.args ?? [])], {
-    env: { ...process.env, WARP_HOME: o.home, ...o.env }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const proc = spawn(
+    cmd,
+    [
+      ...pre,
+      '--json',
+      ...(o.globalArgs ?? []),
+      'listen',
+      '--root',
+      o.root,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--allow',
+      o.allow,
+      ...(o.args ?? []),
+    ],
+    {
+      env: { ...process.env, WARP_HOME: o.home, ...o.env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer): void => {
@@ -44,5 +63,8 @@ export async function startListener(o: ListenerOptions): Promise<{ proc: ChildPr
 /** Sends `signal` (unless the process has ended) and waits for its exit. */
 export function stopProcess(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => { p.once('exit', () => r()); p.kill(signal); });
+  return new Promise((r) => {
+    p.once('exit', () => r());
+    p.kill(signal);
+  });
 }

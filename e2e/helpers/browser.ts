@@ -8,7 +8,9 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.WARP_CHROMIUM ?? '/usr/bin/chromium';
-export const chromiumMissing = fs.existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set WARP_CHROMIUM)`;
+export const chromiumMissing = fs.existsSync(CHROMIUM)
+  ? ''
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set WARP_CHROMIUM)`;
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
@@ -20,13 +22,25 @@ export interface LaunchedBrowser {
 
 export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<LaunchedBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-e2e-profile-'));
-  const args = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   if (opts.webgpu) args.push('--enable-unsafe-webgpu');
   // A fresh --user-data-dir: playwright passes `profile` as Chromium's --user-data-dir (it refuses the flag in args).
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args, viewport: { width: 1280, height: 800 }, headless: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args,
+      viewport: { width: 1280, height: 800 },
+      headless: true,
+    });
   } catch (err) {
     fs.rmSync(profile, { recursive: true, force: true });
     throw err;
@@ -43,7 +57,11 @@ export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<L
 }
 
 /** A new page signed in through the daemon's login URL, once the status bar says the event stream is connected. */
-export async function openSignedIn(chrome: LaunchedBrowser, loginUrl: string, onPage?: (page: Page) => void): Promise<Page> {
+export async function openSignedIn(
+  chrome: LaunchedBrowser,
+  loginUrl: string,
+  onPage?: (page: Page) => void,
+): Promise<Page> {
   const page = await chrome.context.newPage();
   onPage?.(page);
   await page.goto(loginUrl);
@@ -63,7 +81,10 @@ export async function horizontalOverflow(page: Page): Promise<string> {
     const limit = main?.getBoundingClientRect().right ?? window.innerWidth;
     const wide = Array.from((main ?? document.body).querySelectorAll<HTMLElement>('*'))
       .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-wrap'))
-      .map((el) => `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`,
+      );
     return `content ${main?.scrollWidth ?? root.scrollWidth} px wide in ${main?.clientWidth ?? root.clientWidth} px: ${wide.slice(0, 6).join(', ')}`;
   });
 }
@@ -102,7 +123,12 @@ export async function startFrameSampling(page: Page): Promise<void> {
   });
 }
 
-export interface FrameStats { frames: number; p50: number; p95: number; max: number }
+export interface FrameStats {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
 
 export async function stopFrameSampling(page: Page): Promise<FrameStats> {
   const deltas = await page.evaluate(() => {
@@ -120,7 +146,11 @@ export async function stopFrameSampling(page: Page): Promise<FrameStats> {
  * relative paths (webkitRelativePath cannot be set on File, so the path is the file name with folders,
  * which the UI's fallback reads from dataTransfer.files).
  */
-export async function dropFiles(page: Page, selector: string, files: { path: string; base64: string }[]): Promise<void> {
+export async function dropFiles(
+  page: Page,
+  selector: string,
+  files: { path: string; base64: string }[],
+): Promise<void> {
   const dt = await page.evaluateHandle((list) => {
     const d = new DataTransfer();
     for (const f of list) {

@@ -45,7 +45,23 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
   const home = o.home ?? fs.mkdtempSync(path.join(os.tmpdir(), `warp-e2e-${o.name}-`));
   const root = path.join(home, 'received');
   fs.mkdirSync(root, { recursive: true });
-  const args = [path.join(ROOT, 'bin', 'warp.js'), '--json', 'daemon', '--port', String(o.port ?? 0), '--host', '127.0.0.1', '--peer-port', '0', '--peer-host', '127.0.0.1', '--root', root, '--ui', UI_DIR];
+  const args = [
+    path.join(ROOT, 'bin', 'warp.js'),
+    '--json',
+    'daemon',
+    '--port',
+    String(o.port ?? 0),
+    '--host',
+    '127.0.0.1',
+    '--peer-port',
+    '0',
+    '--peer-host',
+    '127.0.0.1',
+    '--root',
+    root,
+    '--ui',
+    UI_DIR,
+  ];
   if (o.allow?.length) args.push('--allow', ...o.allow);
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env },
@@ -53,20 +69,33 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
   });
   let stderr = '';
   let stdout = '';
-  proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const started = new Promise<DaemonInfo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`warp daemon (${o.name}) did not start in 30 s:\n${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`warp daemon (${o.name}) did not start in 30 s:\n${stderr}`)),
+      30_000,
+    );
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       for (const line of stdout.split('\n')) {
         if (!line.startsWith('{')) continue;
         try {
           const j = JSON.parse(line) as DaemonInfo & { type: string };
-          if (j.type === 'daemon') { clearTimeout(timer); resolve(j); }
-        } catch { /* a partial line: wait for more */ }
+          if (j.type === 'daemon') {
+            clearTimeout(timer);
+            resolve(j);
+          }
+        } catch {
+          /* a partial line: wait for more */
+        }
       }
     });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`warp daemon (${o.name}) exited with ${code}:\n${stderr}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`warp daemon (${o.name}) exited with ${code}:\n${stderr}`));
+    });
   });
   let info: DaemonInfo;
   try {
@@ -79,11 +108,18 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
   }
   const token = fs.readFileSync(path.join(home, 'daemon.token'), 'utf8').trim();
   const d: RunningTestDaemon = {
-    ...info, home, proc, token,
+    ...info,
+    home,
+    proc,
+    token,
     log: () => stderr,
     async api<T>(method: string, p: string, body?: unknown): Promise<T> {
       const res = await fetch(info.url + p, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -103,7 +139,12 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
 }
 
 /** Waits until `check` returns a truthy value (polling), or fails with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -115,5 +156,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`,
+  );
 }

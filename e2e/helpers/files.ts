@@ -27,7 +27,8 @@ export function hashTree(root: string): Record<string, string> {
   if (!fs.existsSync(root)) return out;
   for (const rel of fs.readdirSync(root, { recursive: true }).map(String)) {
     const abs = path.join(root, rel);
-    if (fs.statSync(abs).isFile()) out[rel.split(path.sep).join('/')] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+    if (fs.statSync(abs).isFile())
+      out[rel.split(path.sep).join('/')] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
   }
   return out;
 }

@@ -24,8 +24,10 @@ function isStale(): boolean {
   const index = path.join(UI_DIR, 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   const sources = Math.max(
-    newestMtime(path.join(ROOT, 'src', 'renderer')), newestMtime(path.join(ROOT, 'src', 'shared')),
-    newestMtime(path.join(ROOT, 'src', 'engine', 'sched')), fs.statSync(path.join(ROOT, 'electron.vite.config.ts')).mtimeMs,
+    newestMtime(path.join(ROOT, 'src', 'renderer')),
+    newestMtime(path.join(ROOT, 'src', 'shared')),
+    newestMtime(path.join(ROOT, 'src', 'engine', 'sched')),
+    fs.statSync(path.join(ROOT, 'electron.vite.config.ts')).mtimeMs,
   );
   return built < sources;
 }
@@ -41,7 +43,10 @@ function sleep(ms: number): void {
 export function ensureUiBuilt(): void {
   if (!isStale()) return;
   // Outside out/: the build empties its output folders.
-  const lock = path.join(os.tmpdir(), `warp-e2e-build-${crypto.createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const lock = path.join(
+    os.tmpdir(),
+    `warp-e2e-build-${crypto.createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`,
+  );
   const deadline = Date.now() + 200_000;
   for (;;) {
     try {
@@ -51,7 +56,9 @@ export function ensureUiBuilt(): void {
       if (Date.now() > deadline) throw new Error(`another process holds ${lock}; remove it if no build runs`);
       try {
         if (Date.now() - fs.statSync(lock).mtimeMs > 180_000) fs.rmSync(lock, { recursive: true, force: true });
-      } catch { /* released meanwhile */ }
+      } catch {
+        /* released meanwhile */
+      }
       sleep(250);
     }
   }

@@ -43,7 +43,11 @@ export function cliConfigPath(ctx: CliContext, own?: string): string | undefined
 
 const VERBOSITY: readonly LogLevel[] = ['warn', 'info', 'debug', 'trace'];
 
-export function loadCliConfig(ctx: CliContext, flagOverrides: ConfigOverrides = {}, options: LoadCliConfigOptions = {}): CliConfig {
+export function loadCliConfig(
+  ctx: CliContext,
+  flagOverrides: ConfigOverrides = {},
+  options: LoadCliConfigOptions = {},
+): CliConfig {
   const globals = cliGlobals(ctx);
   const configPath = cliConfigPath(ctx, options.configPath);
   let resolved = loadConfig({ configPath, env: options.env, overrides: flagOverrides });
@@ -53,7 +57,11 @@ export function loadCliConfig(ctx: CliContext, flagOverrides: ConfigOverrides = 
   if (verbosity > 0) {
     const raised = moreVerbose(resolved.config.log.level, VERBOSITY[verbosity]);
     if (raised !== resolved.config.log.level) {
-      resolved = loadConfig({ configPath, env: options.env, overrides: { ...flagOverrides, log: { ...flagOverrides.log, level: raised } } });
+      resolved = loadConfig({
+        configPath,
+        env: options.env,
+        overrides: { ...flagOverrides, log: { ...flagOverrides.log, level: raised } },
+      });
     }
   }
 

@@ -18,7 +18,12 @@ const program = new Command('warp')
   .option('-q, --quiet', 'print nothing but errors', false)
   .option('--no-color', 'disable colours')
   .option('--config <file>', 'config file to use (default: $WARP_HOME/config.toml)')
-  .option('-v, --verbose', 'more diagnostic logging: -v info, -vv debug, -vvv trace', (_v: string, n: number) => n + 1, 0)
+  .option(
+    '-v, --verbose',
+    'more diagnostic logging: -v info, -vv debug, -vvv trace',
+    (_v: string, n: number) => n + 1,
+    0,
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -41,7 +41,10 @@ export async function startEngineHost(log: (m: string) => void): Promise<EngineH
   let service: WarpService;
   let listenError: string | undefined;
   try {
-    service = await WarpService.start({ ...base, listen: { host: config.transfer.host, port: config.transfer.port, root: path.join(home, 'received') } });
+    service = await WarpService.start({
+      ...base,
+      listen: { host: config.transfer.host, port: config.transfer.port, root: path.join(home, 'received') },
+    });
   } catch (e) {
     // Another Warp (a `warp listen` or `warp daemon`) may hold the port: the app still works, without serving.
     listenError = e instanceof Error ? e.message : String(e);
@@ -53,7 +56,11 @@ export async function startEngineHost(log: (m: string) => void): Promise<EngineH
   const syncManager = await attachSync(service, config, log);
 
   const host: EngineHost = {
-    service, config, home, listenError, syncManager,
+    service,
+    config,
+    home,
+    listenError,
+    syncManager,
     swarmPower: {},
     setPower(p) {
       const o = swarmPowerOverrides(p);

@@ -19,7 +19,15 @@ import { initialNotifyState, notificationFor, type Note, type NotifyState } from
 import { watchPower } from './power.ts';
 import { powerFlags } from './power-state.ts';
 import { createTray, type TrayController } from './tray.ts';
-import { applyTrayEvent, initialTrayState, trayView, withJobs, withSyncJobs, type TrayAction, type TrayState } from './tray-model.ts';
+import {
+  applyTrayEvent,
+  initialTrayState,
+  trayView,
+  withJobs,
+  withSyncJobs,
+  type TrayAction,
+  type TrayState,
+} from './tray-model.ts';
 import { createMainWindow } from './window.ts';
 import { boundsFile, readBounds, restoreBounds, writeBounds } from './window-bounds.ts';
 
@@ -28,7 +36,9 @@ const outDir = import.meta.dirname;
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 // Tray icons: packaged under resources/assets (electron-builder extraResources), in a checkout under resources/
 // of the app folder (the one holding package.json, which `electron .` runs).
-const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(app.getAppPath(), 'resources');
+const assetsDir = app.isPackaged
+  ? path.join(process.resourcesPath, 'assets')
+  : path.join(app.getAppPath(), 'resources');
 const appUrl = devUrl ?? new URL(`file://${path.join(outDir, '../renderer/index.html')}`).href;
 
 const log = (m: string) => process.stderr.write(`warp: ${m}\n`);
@@ -44,12 +54,20 @@ function showWindow(): void {
   if (!win || win.isDestroyed()) {
     const file = boundsFile(app.getPath('userData'));
     win = createMainWindow({
-      outDir, devUrl, show: true, icon: path.join(assetsDir, 'icon.png'),
+      outDir,
+      devUrl,
+      show: true,
+      icon: path.join(assetsDir, 'icon.png'),
       hideOnClose: () => !quitting && tray !== undefined && engine?.config.desktop.closeToTray !== false,
-      bounds: restoreBounds(readBounds(file), screen.getAllDisplays().map((d) => d.workArea)),
+      bounds: restoreBounds(
+        readBounds(file),
+        screen.getAllDisplays().map((d) => d.workArea),
+      ),
       onBounds: (b) => writeBounds(file, b),
     });
-    win.on('closed', () => { win = undefined; });
+    win.on('closed', () => {
+      win = undefined;
+    });
     return;
   }
   if (win.isMinimized()) win.restore();
@@ -99,19 +117,28 @@ function onTrayAction(a: TrayAction): void {
   if (a === 'open') showWindow();
   else if (a === 'pause-sync') void setAllSync(true);
   else if (a === 'resume-sync') void setAllSync(false);
-  else if (a === 'quit') { quitting = true; app.quit(); }
+  else if (a === 'quit') {
+    quitting = true;
+    app.quit();
+  }
 }
 
 function applyLoginItem(startAtLogin: boolean): void {
   const plan = planLoginItem({
-    startAtLogin, isPackaged: app.isPackaged, platform: process.platform, execPath: process.execPath,
-    configHome: process.env.XDG_CONFIG_HOME || path.join(app.getPath('home'), '.config'), appImage: process.env.APPIMAGE,
+    startAtLogin,
+    isPackaged: app.isPackaged,
+    platform: process.platform,
+    execPath: process.execPath,
+    configHome: process.env.XDG_CONFIG_HOME || path.join(app.getPath('home'), '.config'),
+    appImage: process.env.APPIMAGE,
   });
   try {
     if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
     else if (plan.kind === 'xdg-autostart') {
-      if (plan.enable) { fs.mkdirSync(path.dirname(plan.file), { recursive: true }); fs.writeFileSync(plan.file, plan.contents); }
-      else fs.rmSync(plan.file, { force: true });
+      if (plan.enable) {
+        fs.mkdirSync(path.dirname(plan.file), { recursive: true });
+        fs.writeFileSync(plan.file, plan.contents);
+      } else fs.rmSync(plan.file, { force: true });
     }
   } catch (e) {
     log(`start at login: ${e instanceof Error ? e.message : String(e)}`);
@@ -122,7 +149,10 @@ async function start(): Promise<void> {
   engine = await startEngineHost(log);
   const service = engine.service;
   const disposeIpc = registerIpc(serviceDispatch(service), () => appUrl);
-  const stopForward = forwardEvents((l) => service.onEvent(l), () => win?.webContents);
+  const stopForward = forwardEvents(
+    (l) => service.onEvent(l),
+    () => win?.webContents,
+  );
 
   if (!smoke) {
     try {
@@ -133,7 +163,8 @@ async function start(): Promise<void> {
     }
   }
   trayState = withJobs(trayState, service.jobList());
-  if (engine.listenError) trayState = { ...trayState, notice: 'Not accepting transfers from peers (listener port in use)' };
+  if (engine.listenError)
+    trayState = { ...trayState, notice: 'Not accepting transfers from peers (listener port in use)' };
   const stopTray = service.onEvent((e: WarpEvent) => {
     trayState = applyTrayEvent(trayState, e);
     const n = notificationFor(notifyState, e);
@@ -147,7 +178,9 @@ async function start(): Promise<void> {
     renderTray();
   });
   void refreshSync();
-  const stopSyncJobs = engine.syncManager?.events.on((e) => { if (e.type === 'sync.job-added' || e.type === 'sync.job-removed') void refreshSync(); });
+  const stopSyncJobs = engine.syncManager?.events.on((e) => {
+    if (e.type === 'sync.job-added' || e.type === 'sync.job-removed') void refreshSync();
+  });
 
   const power = watchPower((p) => {
     const f = powerFlags(p);
@@ -158,7 +191,10 @@ async function start(): Promise<void> {
   });
 
   if (!smoke) applyLoginItem(engine.config.desktop.startAtLogin);
-  const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  const hidden = startedHidden(
+    process.argv,
+    process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+  );
   if (!hidden || !tray) showWindow();
   renderTray();
 
@@ -183,7 +219,13 @@ async function start(): Promise<void> {
     tray?.destroy();
     const done = () => app.exit(0);
     const timer = setTimeout(done, 5000);
-    void engine!.stop().catch((e: unknown) => log(`stop: ${String(e)}`)).finally(() => { clearTimeout(timer); done(); });
+    void engine!
+      .stop()
+      .catch((e: unknown) => log(`stop: ${String(e)}`))
+      .finally(() => {
+        clearTimeout(timer);
+        done();
+      });
   });
 }
 
@@ -201,20 +243,29 @@ if (!app.requestSingleInstanceLock()) {
   // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.
   app.quit();
 } else {
-  app.on('second-instance', () => { if (app.isReady()) showWindow(); });
+  app.on('second-instance', () => {
+    if (app.isReady()) showWindow();
+  });
   // Belt and braces for any web contents (not only the main window): no <webview>, no new windows.
   app.on('web-contents-created', (_e, wc) => {
     wc.on('will-attach-webview', (ev) => ev.preventDefault());
     wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  app.on('before-quit', () => { quitting = true; });
+  app.on('before-quit', () => {
+    quitting = true;
+  });
   // With a tray the app lives on when the window closes; without one (or close_to_tray off) it quits.
   app.on('window-all-closed', () => {
     if (!tray || engine?.config.desktop.closeToTray === false) app.quit();
   });
-  app.on('activate', () => { if (app.isReady() && engine) showWindow(); });
-  void app.whenReady().then(start).catch((e: unknown) => {
-    log(`failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    app.exit(1);
+  app.on('activate', () => {
+    if (app.isReady() && engine) showWindow();
   });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      log(`failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      app.exit(1);
+    });
 }

@@ -33,7 +33,11 @@ export function toErrorDto(e: unknown): ErrorDto {
 }
 
 /** Validates, calls the facade and wraps the outcome: what every `warp:<method>` handler returns. */
-export async function handleIpc<M extends IpcMethod>(dispatch: IpcDispatch, method: M, args: unknown[]): Promise<IpcEnvelope<IpcResult<M>>> {
+export async function handleIpc<M extends IpcMethod>(
+  dispatch: IpcDispatch,
+  method: M,
+  args: unknown[],
+): Promise<IpcEnvelope<IpcResult<M>>> {
   try {
     const valid = validateIpcArgs(method, args);
     const fn = dispatch[method] as (...a: IpcArgs<M>) => IpcResult<M> | Promise<IpcResult<M>>;

@@ -30,7 +30,10 @@ export const MAX_PATH = 4096;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** How each method's positional arguments map onto its inputs (derived from the operation table). */
-export const IPC_ARG_FORMS = Object.fromEntries(OPERATION_NAMES.map((n) => [n, argForm(OPERATIONS[n])])) as Record<IpcMethod, ArgForm>;
+export const IPC_ARG_FORMS = Object.fromEntries(OPERATION_NAMES.map((n) => [n, argForm(OPERATIONS[n])])) as Record<
+  IpcMethod,
+  ArgForm
+>;
 
 function withSchema<T>(schema: Schema<T> | undefined, v: unknown, at: string): T {
   if (!schema) bad(at, 'has no input schema (internal)');
@@ -57,7 +60,8 @@ function extraChecks(method: IpcMethod, req: Record<string, unknown>, at: string
   if (req.password !== undefined && req.keyFile !== undefined) bad(at, 'give a password or a key file, not both');
   if (method === 'sync.add') {
     (req.windows as { start: string; end: string }[] | undefined)?.forEach((w, i) => {
-      for (const k of ['start', 'end'] as const) if (!HHMM.test(w[k])) bad(`${at}.windows[${i}].${k}`, 'must be a local time HH:MM (00:00-23:59)');
+      for (const k of ['start', 'end'] as const)
+        if (!HHMM.test(w[k])) bad(`${at}.windows[${i}].${k}`, 'must be a local time HH:MM (00:00-23:59)');
     });
   }
   if (method === 'config.set') {
@@ -68,9 +72,11 @@ function extraChecks(method: IpcMethod, req: Record<string, unknown>, at: string
     for (const k of keys) {
       if (!CONFIG_KEY.test(k)) bad(`${at}.values.${k}`, 'keys are "section.key" (e.g. "transfer.port")');
       const x = values[k];
-      if (typeof x === 'string') { if (x.length > MAX_PATH || CONTROL.test(x)) bad(`${at}.values.${k}`, 'must be a short single-line string'); }
-      else if (typeof x === 'number') { if (!Number.isFinite(x)) bad(`${at}.values.${k}`, 'must be a finite number'); }
-      else if (typeof x !== 'boolean') bad(`${at}.values.${k}`, 'must be a string, number or boolean');
+      if (typeof x === 'string') {
+        if (x.length > MAX_PATH || CONTROL.test(x)) bad(`${at}.values.${k}`, 'must be a short single-line string');
+      } else if (typeof x === 'number') {
+        if (!Number.isFinite(x)) bad(`${at}.values.${k}`, 'must be a finite number');
+      } else if (typeof x !== 'boolean') bad(`${at}.values.${k}`, 'must be a string, number or boolean');
     }
   }
 }
@@ -83,7 +89,13 @@ function plainObject(v: unknown, at: string): void {
 
 function arity(a: unknown[], at: string, min: number, max: number): void {
   if (!Array.isArray(a)) bad(at, 'arguments must be an array');
-  if (a.length < min || a.length > max) bad(at, min === max ? `takes ${min} argument${min === 1 ? '' : 's'}, got ${a.length}` : `takes ${min} to ${max} arguments, got ${a.length}`);
+  if (a.length < min || a.length > max)
+    bad(
+      at,
+      min === max
+        ? `takes ${min} argument${min === 1 ? '' : 's'}, got ${a.length}`
+        : `takes ${min} to ${max} arguments, got ${a.length}`,
+    );
 }
 
 /** Returns the arguments to pass to the engine (as the schemas normalised them), or throws BAD_REQUEST. */

@@ -21,11 +21,16 @@ export function registerIpc(dispatch: IpcDispatch, appUrl: () => string): () => 
       return handleIpc(dispatch, method, args);
     });
   }
-  return () => { for (const method of IPC_METHODS) ipcMain.removeHandler(ipcChannel(method)); };
+  return () => {
+    for (const method of IPC_METHODS) ipcMain.removeHandler(ipcChannel(method));
+  };
 }
 
 /** Sends every engine event to the window's page (dropped while there is no live page, e.g. hidden and reloading). */
-export function forwardEvents(subscribe: (l: (e: WarpEvent) => void) => () => void, target: () => WebContents | undefined): () => void {
+export function forwardEvents(
+  subscribe: (l: (e: WarpEvent) => void) => () => void,
+  target: () => WebContents | undefined,
+): () => void {
   return subscribe((e) => {
     const wc = target();
     if (wc && !wc.isDestroyed() && !wc.isLoading()) wc.send(IPC_EVENT_CHANNEL, e);

@@ -14,12 +14,25 @@ export type LoginItemPlan =
   | { kind: 'electron'; settings: { openAtLogin: boolean; args: string[] } }
   | { kind: 'xdg-autostart'; enable: boolean; file: string; contents: string };
 
-export function planLoginItem(o: { startAtLogin: boolean; isPackaged: boolean; platform: string; execPath: string; configHome: string; appImage?: string }): LoginItemPlan {
+export function planLoginItem(o: {
+  startAtLogin: boolean;
+  isPackaged: boolean;
+  platform: string;
+  execPath: string;
+  configHome: string;
+  appImage?: string;
+}): LoginItemPlan {
   if (!o.isPackaged) return { kind: 'skip', reason: 'not a packaged build' };
-  if (o.platform === 'darwin' || o.platform === 'win32') return { kind: 'electron', settings: { openAtLogin: o.startAtLogin, args: [HIDDEN_FLAG] } };
+  if (o.platform === 'darwin' || o.platform === 'win32')
+    return { kind: 'electron', settings: { openAtLogin: o.startAtLogin, args: [HIDDEN_FLAG] } };
   // An AppImage runs from a temporary mount: autostart must point at the .AppImage file itself ($APPIMAGE).
   const exec = o.appImage ?? o.execPath;
-  return { kind: 'xdg-autostart', enable: o.startAtLogin, file: `${o.configHome}/autostart/${AUTOSTART_FILE}`, contents: autostartEntry(exec) };
+  return {
+    kind: 'xdg-autostart',
+    enable: o.startAtLogin,
+    file: `${o.configHome}/autostart/${AUTOSTART_FILE}`,
+    contents: autostartEntry(exec),
+  };
 }
 
 /** Quotes an Exec= argument per the Desktop Entry spec (double quotes; escape " ` $ \\). */

@@ -27,15 +27,31 @@ export function notificationFor(state: NotifyState, e: WarpEvent): { state: Noti
     case 'job.update': {
       const j = e.job;
       if (j.kind === 'peers.pair') return { state };
-      if (j.status === 'done') return { state, note: { title: `Done: ${j.title}`, body: j.progress ? `${formatBytes(j.progress.totalBytes || j.progress.bytes)} in ${j.progress.totalFiles || j.progress.files} files` : 'Finished.' } };
-      if (j.status === 'failed') return { state, note: { title: `Failed: ${j.title}`, body: j.error?.message ?? 'See the Warp window for details.' } };
+      if (j.status === 'done')
+        return {
+          state,
+          note: {
+            title: `Done: ${j.title}`,
+            body: j.progress
+              ? `${formatBytes(j.progress.totalBytes || j.progress.bytes)} in ${j.progress.totalFiles || j.progress.files} files`
+              : 'Finished.',
+          },
+        };
+      if (j.status === 'failed')
+        return {
+          state,
+          note: { title: `Failed: ${j.title}`, body: j.error?.message ?? 'See the Warp window for details.' },
+        };
       return { state };
     }
     case 'transfer.done':
       if (!e.job.startsWith('incoming:')) return { state };
       return { state, note: { title: 'Received from a peer', body: `${e.files} files, ${formatBytes(e.bytes)}` } };
     case 'peer.paired':
-      return { state, note: { title: 'Peer paired', body: `${e.name ?? e.peer} can now send to and fetch from this machine.` } };
+      return {
+        state,
+        note: { title: 'Peer paired', body: `${e.name ?? e.peer} can now send to and fetch from this machine.` },
+      };
     case 'sync.error': {
       if (state.syncErrors.has(e.id)) return { state };
       const syncErrors = new Set(state.syncErrors).add(e.id);

@@ -35,17 +35,28 @@ export const LOW_SPEED_LIMIT_PERCENT = 50;
 const THERMAL: ReadonlySet<string> = new Set(['unknown', 'nominal', 'fair', 'serious', 'critical']);
 
 export function initialPowerState(onBattery: boolean, thermal: string = 'unknown'): PowerState {
-  return { onBattery, thermal: THERMAL.has(thermal) ? (thermal as ThermalState) : 'unknown', speedLimit: 100, suspended: false };
+  return {
+    onBattery,
+    thermal: THERMAL.has(thermal) ? (thermal as ThermalState) : 'unknown',
+    speedLimit: 100,
+    suspended: false,
+  };
 }
 
 export function applyPowerSignal(s: PowerState, signal: PowerSignal): PowerState {
   switch (signal.type) {
-    case 'on-battery': return { ...s, onBattery: true };
-    case 'on-ac': return { ...s, onBattery: false };
-    case 'thermal': return { ...s, thermal: THERMAL.has(signal.state) ? (signal.state as ThermalState) : 'unknown' };
-    case 'speed-limit': return { ...s, speedLimit: Number.isFinite(signal.limit) ? Math.max(0, Math.min(100, signal.limit)) : 100 };
-    case 'suspend': return { ...s, suspended: true };
-    case 'resume': return { ...s, suspended: false };
+    case 'on-battery':
+      return { ...s, onBattery: true };
+    case 'on-ac':
+      return { ...s, onBattery: false };
+    case 'thermal':
+      return { ...s, thermal: THERMAL.has(signal.state) ? (signal.state as ThermalState) : 'unknown' };
+    case 'speed-limit':
+      return { ...s, speedLimit: Number.isFinite(signal.limit) ? Math.max(0, Math.min(100, signal.limit)) : 100 };
+    case 'suspend':
+      return { ...s, suspended: true };
+    case 'resume':
+      return { ...s, suspended: false };
   }
 }
 
@@ -69,7 +80,12 @@ export function powerFlags(s: PowerState): { onBattery: boolean; batteryLow: boo
 }
 
 export function samePowerState(a: PowerState, b: PowerState): boolean {
-  return a.onBattery === b.onBattery && a.thermal === b.thermal && a.speedLimit === b.speedLimit && a.suspended === b.suspended;
+  return (
+    a.onBattery === b.onBattery &&
+    a.thermal === b.thermal &&
+    a.speedLimit === b.speedLimit &&
+    a.suspended === b.suspended
+  );
 }
 
 /**

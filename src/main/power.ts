@@ -3,7 +3,13 @@
  * main can pass it to the engine (sync's pause-on-battery, the scheduler's power constraints) and the tray.
  */
 import { powerMonitor } from 'electron';
-import { applyPowerSignal, initialPowerState, samePowerState, type PowerSignal, type PowerState } from './power-state.ts';
+import {
+  applyPowerSignal,
+  initialPowerState,
+  samePowerState,
+  type PowerSignal,
+  type PowerState,
+} from './power-state.ts';
 
 export function watchPower(onChange: (s: PowerState) => void): { current(): PowerState; stop(): void } {
   const thermal = process.platform === 'darwin' ? powerMonitor.getCurrentThermalState() : 'unknown';

@@ -10,9 +10,7 @@ import type { JobDto, JobStatus, SyncState, WarpEvent } from '../shared/events.t
 export type TrayIcon = 'idle' | 'active' | 'paused' | 'error';
 export type TrayAction = 'open' | 'pause-sync' | 'resume-sync' | 'quit';
 
-export type TrayItem =
-  | { kind: 'item'; label: string; enabled: boolean; action?: TrayAction }
-  | { kind: 'separator' };
+export type TrayItem = { kind: 'item'; label: string; enabled: boolean; action?: TrayAction } | { kind: 'separator' };
 
 export interface TrayView {
   icon: TrayIcon;
@@ -134,7 +132,8 @@ export function withJobs(state: TrayState, list: readonly JobDto[]): TrayState {
  */
 export function withSyncJobs(state: TrayState, list: readonly SyncJobDto[]): TrayState {
   const syncs = new Map<string, TraySync>();
-  for (const j of list) syncs.set(j.id, j.reason === undefined ? { state: j.state } : { state: j.state, reason: j.reason });
+  for (const j of list)
+    syncs.set(j.id, j.reason === undefined ? { state: j.state } : { state: j.state, reason: j.reason });
   return { ...state, syncs, syncPaused: list.length > 0 && list.every((j) => j.paused) };
 }
 
@@ -172,7 +171,9 @@ function syncSummary(state: TrayState): string {
 export function trayIcon(state: TrayState): TrayIcon {
   const syncs = [...state.syncs.values()];
   if (syncs.some((s) => s.state === 'error')) return 'error';
-  const running = [...state.jobs.values()].some((j) => j.status === 'running') || (!state.syncPaused && syncs.some((s) => s.state === 'syncing' || s.state === 'scanning'));
+  const running =
+    [...state.jobs.values()].some((j) => j.status === 'running') ||
+    (!state.syncPaused && syncs.some((s) => s.state === 'syncing' || s.state === 'scanning'));
   if (running) return 'active';
   if (state.syncPaused && syncs.length > 0) return 'paused';
   return 'idle';
@@ -196,13 +197,17 @@ export function trayView(state: TrayState): TrayView {
   if (state.notice) items.push({ kind: 'item', label: clip(state.notice), enabled: false });
   items.push({ kind: 'separator' });
   if (jobs.length === 0) items.push({ kind: 'item', label: 'No active transfers', enabled: false });
-  for (const j of jobs.slice(0, MAX_JOBS_LISTED)) items.push({ kind: 'item', label: jobLabel(j), enabled: true, action: 'open' });
-  if (jobs.length > MAX_JOBS_LISTED) items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });
+  for (const j of jobs.slice(0, MAX_JOBS_LISTED))
+    items.push({ kind: 'item', label: jobLabel(j), enabled: true, action: 'open' });
+  if (jobs.length > MAX_JOBS_LISTED)
+    items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });
   items.push({ kind: 'separator' });
   items.push({ kind: 'item', label: syncSummary(state), enabled: false });
-  items.push(state.syncPaused
-    ? { kind: 'item', label: 'Resume sync', enabled: true, action: 'resume-sync' }
-    : { kind: 'item', label: 'Pause sync', enabled: state.syncs.size > 0, action: 'pause-sync' });
+  items.push(
+    state.syncPaused
+      ? { kind: 'item', label: 'Resume sync', enabled: true, action: 'resume-sync' }
+      : { kind: 'item', label: 'Pause sync', enabled: state.syncs.size > 0, action: 'pause-sync' },
+  );
   items.push({ kind: 'separator' });
   items.push({ kind: 'item', label: 'Open Warp', enabled: true, action: 'open' });
   items.push({ kind: 'item', label: 'Quit Warp', enabled: true, action: 'quit' });

@@ -38,9 +38,15 @@ export function createTray(resourcesDir: string, onAction: (a: TrayAction) => vo
     if (shown?.icon !== view.icon) tray.setImage(icon(view.icon));
     if (shown?.tooltip !== view.tooltip) tray.setToolTip(view.tooltip);
     if (shown?.menu !== menu) {
-      const template: MenuItemConstructorOptions[] = view.items.map((item) => item.kind === 'separator'
-        ? { type: 'separator' }
-        : { label: item.label, enabled: item.enabled, ...(item.action ? { click: () => onAction(item.action!) } : {}) });
+      const template: MenuItemConstructorOptions[] = view.items.map((item) =>
+        item.kind === 'separator'
+          ? { type: 'separator' }
+          : {
+              label: item.label,
+              enabled: item.enabled,
+              ...(item.action ? { click: () => onAction(item.action!) } : {}),
+            },
+      );
       tray.setContextMenu(Menu.buildFromTemplate(template));
     }
     shown = { icon: view.icon, tooltip: view.tooltip, menu };

@@ -6,8 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface Rect { x: number; y: number; width: number; height: number }
-export interface SavedBounds extends Rect { maximized: boolean }
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface SavedBounds extends Rect {
+  maximized: boolean;
+}
 
 export const DEFAULT_SIZE = { width: 1280, height: 800 } as const;
 export const MIN_SIZE = { width: 760, height: 520 } as const;
@@ -21,18 +28,31 @@ function finite(v: unknown): v is number {
 /** Reads saved bounds from untrusted JSON text (a hand-edited or truncated file): undefined when unusable. */
 export function parseBounds(text: string): SavedBounds | undefined {
   let v: unknown;
-  try { v = JSON.parse(text); } catch { return undefined; }
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
   if (!finite(o.x) || !finite(o.y) || !finite(o.width) || !finite(o.height)) return undefined;
-  return { x: Math.round(o.x), y: Math.round(o.y), width: Math.round(o.width), height: Math.round(o.height), maximized: o.maximized === true };
+  return {
+    x: Math.round(o.x),
+    y: Math.round(o.y),
+    width: Math.round(o.width),
+    height: Math.round(o.height),
+    maximized: o.maximized === true,
+  };
 }
 
 /**
  * The bounds to open with: the saved ones, clamped to the minimum size and to the largest display, when their
  * title bar is visible on some display's work area; otherwise only the saved size (the OS places the window).
  */
-export function restoreBounds(saved: SavedBounds | undefined, workAreas: readonly Rect[]): { bounds: Partial<Rect> & { width: number; height: number }; maximized: boolean } {
+export function restoreBounds(
+  saved: SavedBounds | undefined,
+  workAreas: readonly Rect[],
+): { bounds: Partial<Rect> & { width: number; height: number }; maximized: boolean } {
   if (!saved) return { bounds: { ...DEFAULT_SIZE }, maximized: false };
   const maxW = Math.max(MIN_SIZE.width, ...workAreas.map((a) => a.width));
   const maxH = Math.max(MIN_SIZE.height, ...workAreas.map((a) => a.height));
@@ -42,7 +62,10 @@ export function restoreBounds(saved: SavedBounds | undefined, workAreas: readonl
     const overlapX = Math.min(saved.x + width, a.x + a.width) - Math.max(saved.x, a.x);
     return overlapX >= MIN_VISIBLE && saved.y >= a.y && saved.y < a.y + a.height - MIN_VISIBLE / 2;
   });
-  return { bounds: titleVisible ? { x: saved.x, y: saved.y, width, height } : { width, height }, maximized: saved.maximized };
+  return {
+    bounds: titleVisible ? { x: saved.x, y: saved.y, width, height } : { width, height },
+    maximized: saved.maximized,
+  };
 }
 
 export function boundsFile(userData: string): string {
@@ -50,7 +73,11 @@ export function boundsFile(userData: string): string {
 }
 
 export function readBounds(file: string): SavedBounds | undefined {
-  try { return parseBounds(fs.readFileSync(file, 'utf8')); } catch { return undefined; }
+  try {
+    return parseBounds(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export function writeBounds(file: string, b: SavedBounds): void {

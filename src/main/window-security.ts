@@ -81,7 +81,8 @@ export function isNavigationAllowed(target: string, appUrl: string): boolean {
   } catch {
     return false;
   }
-  if (a.protocol === 'file:') return t.protocol === 'file:' && decodeURIComponent(t.pathname) === decodeURIComponent(a.pathname);
+  if (a.protocol === 'file:')
+    return t.protocol === 'file:' && decodeURIComponent(t.pathname) === decodeURIComponent(a.pathname);
   return t.origin === a.origin;
 }
 

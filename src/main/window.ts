@@ -5,7 +5,13 @@
 import { BrowserWindow, session, shell } from 'electron';
 import path from 'node:path';
 import { MIN_SIZE, type Rect, type SavedBounds } from './window-bounds.ts';
-import { contentSecurityPolicy, isNavigationAllowed, isPermissionAllowed, secureWebPreferences, windowOpenDecision } from './window-security.ts';
+import {
+  contentSecurityPolicy,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  secureWebPreferences,
+  windowOpenDecision,
+} from './window-security.ts';
 
 export interface MainWindowOptions {
   /** Where the built app lives (out/main); preload and renderer are its siblings. */
@@ -31,7 +37,9 @@ function hardenSession(devUrl: string | undefined): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(isPermissionAllowed(permission)));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(isPermissionAllowed(permission)),
+  );
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
 }
 
@@ -66,10 +74,18 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
   if (o.bounds?.maximized) win.maximize();
   if (o.onBounds) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const save = () => { if (!win.isDestroyed()) o.onBounds!({ ...win.getNormalBounds(), maximized: win.isMaximized() }); };
-    const later = () => { if (timer) clearTimeout(timer); timer = setTimeout(save, 500); };
+    const save = () => {
+      if (!win.isDestroyed()) o.onBounds!({ ...win.getNormalBounds(), maximized: win.isMaximized() });
+    };
+    const later = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(save, 500);
+    };
     for (const ev of ['resize', 'move', 'maximize', 'unmaximize'] as const) win.on(ev as 'resize', later);
-    win.on('close', () => { if (timer) clearTimeout(timer); save(); });
+    win.on('close', () => {
+      if (timer) clearTimeout(timer);
+      save();
+    });
   }
 
   win.on('close', (event) => {

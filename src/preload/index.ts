@@ -5,7 +5,14 @@
  * and it hands the page functions only, never ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, ipcChannel, ipcErrorMessage, type ElectronBridge, type IpcEnvelope, type IpcMethod } from '../shared/ipc.ts';
+import {
+  IPC_EVENT_CHANNEL,
+  ipcChannel,
+  ipcErrorMessage,
+  type ElectronBridge,
+  type IpcEnvelope,
+  type IpcMethod,
+} from '../shared/ipc.ts';
 import { nestOperations } from '../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../shared/events.ts';
 
@@ -15,13 +22,19 @@ async function call(method: IpcMethod, args: unknown[]): Promise<unknown> {
   throw new Error(ipcErrorMessage(r.error));
 }
 
-const api: Record<string, unknown> = nestOperations((method) => (...args: unknown[]) => call(method, args));
+const api: Record<string, unknown> = nestOperations(
+  (method) =>
+    (...args: unknown[]) =>
+      call(method, args),
+);
 
 api.onEvent = (listener: WarpEventListener): (() => void) => {
   if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
   const handler = (_e: IpcRendererEvent, event: WarpEvent) => listener(event);
   ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
-  return () => { ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler); };
+  return () => {
+    ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+  };
 };
 
 api.pathForFile = (file: File): string => webUtils.getPathForFile(file);

@@ -30,7 +30,16 @@ export function App() {
   usePageFocus(page);
   return (
     <div className="shell">
-      <a className="skip-link" href="#/" onClick={(e) => { e.preventDefault(); focusHeading(); }}>Skip to content</a>
+      <a
+        className="skip-link"
+        href="#/"
+        onClick={(e) => {
+          e.preventDefault();
+          focusHeading();
+        }}
+      >
+        Skip to content
+      </a>
       <Sidebar page={page} />
       <main className="content" data-page={page}>
         <ConnectionBanner />
@@ -56,7 +65,10 @@ function usePageFocus(page: PageId): void {
   const first = useRef(true);
   useEffect(() => {
     document.title = `${PAGES.find((p) => p.id === page)?.label ?? 'Warp'} · Warp`;
-    if (first.current) { first.current = false; return; }
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     focusHeading();
   }, [page]);
 }

@@ -40,24 +40,33 @@ export function boot(): () => void {
   offs.push(pump.subscribe((batch) => useSwarm.getState().apply(batch)));
   offs.push(pump.subscribe((batch) => useResources.getState().apply(batch)));
   if (chosen.mode === 'web') offs.push(pump.subscribe(createWebNotifier()));
-  offs.push(pump.subscribe((batch) => {
-    for (const e of batch) {
-      if (e.type === 'daemon.hello') void loadInitial();
-      else if (e.type === 'peer.paired') app.toast('success', `Paired with ${e.name ?? shortId(e.peer)}`);
-      else if (e.type === 'peer.pair-failed') app.toast('error', `Pairing failed: ${e.error.message}`);
-    }
-  }));
+  offs.push(
+    pump.subscribe((batch) => {
+      for (const e of batch) {
+        if (e.type === 'daemon.hello') void loadInitial();
+        else if (e.type === 'peer.paired') app.toast('success', `Paired with ${e.name ?? shortId(e.peer)}`);
+        else if (e.type === 'peer.pair-failed') app.toast('error', `Pairing failed: ${e.error.message}`);
+      }
+    }),
+  );
   if (chosen.http) {
-    offs.push(chosen.http.onConnection((c) => {
-      const was = useApp.getState().connection;
-      useApp.getState().setConnection(c);
-      if (c === 'open' && was === 'unauthorized') void loadInitial();
-    }));
+    offs.push(
+      chosen.http.onConnection((c) => {
+        const was = useApp.getState().connection;
+        useApp.getState().setConnection(c);
+        if (c === 'open' && was === 'unauthorized') void loadInitial();
+      }),
+    );
   } else app.setConnection('open');
   offs.push(chosen.bridge.onEvent(pump.push));
   // Read-only counters for diagnostics and the e2e frame-time report (events received, frames that applied them).
-  (window as unknown as { __warpStats?: () => { events: number; flushes: number } }).__warpStats = () => ({ events: pump.events, flushes: pump.flushes });
+  (window as unknown as { __warpStats?: () => { events: number; flushes: number } }).__warpStats = () => ({
+    events: pump.events,
+    flushes: pump.flushes,
+  });
   void loadInitial();
   void schedulerBackend();
-  return () => { for (const off of offs) off(); };
+  return () => {
+    for (const off of offs) off();
+  };
 }

@@ -23,12 +23,24 @@ export function toConfigValue(type: string, text: string): ConfigEdit {
     case 'integer':
       return /^[+-]?\d+$/.test(t) ? { ok: true, value: Number(t) } : { ok: false, message: 'Enter a whole number.' };
     case 'number':
-      return t !== '' && Number.isFinite(Number(t)) ? { ok: true, value: Number(t) } : { ok: false, message: 'Enter a number.' };
+      return t !== '' && Number.isFinite(Number(t))
+        ? { ok: true, value: Number(t) }
+        : { ok: false, message: 'Enter a number.' };
     case 'boolean':
-      return t === 'true' || t === 'false' ? { ok: true, value: t === 'true' } : { ok: false, message: 'Choose true or false.' };
+      return t === 'true' || t === 'false'
+        ? { ok: true, value: t === 'true' }
+        : { ok: false, message: 'Choose true or false.' };
     case 'list':
-      return { ok: true, value: t.split(',').map((s) => s.trim()).filter((s) => s !== '') };
-    case 'bytes': case 'duration': case 'enum':
+      return {
+        ok: true,
+        value: t
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      };
+    case 'bytes':
+    case 'duration':
+    case 'enum':
       return { ok: true, value: t };
     default:
       // Strings and paths keep their spaces: " " may be meant.

@@ -5,7 +5,10 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';
   let i = 0;
   let v = n;
-  while (v >= 1024 && i < UNITS.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${i === 0 ? v.toFixed(0) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${UNITS[i]}`;
 }
 

@@ -13,7 +13,8 @@ function supported(): boolean {
 
 /** Call from a click handler: browsers only show the permission prompt for a user gesture. */
 export function askNotificationPermission(): void {
-  if (supported() && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+  if (supported() && Notification.permission === 'default')
+    void Notification.requestPermission().catch(() => undefined);
 }
 
 function inBackground(): boolean {
@@ -28,8 +29,14 @@ export function createWebNotifier(): (batch: readonly WarpEvent[]) => void {
       const r = notificationFor(state, e);
       state = r.state;
       if (!r.note || !supported() || Notification.permission !== 'granted' || !inBackground()) continue;
-      const n = new Notification(r.note.title, { body: r.note.body, tag: 'job' in e && typeof e.job === 'string' ? e.job : undefined });
-      n.onclick = () => { window.focus(); n.close(); };
+      const n = new Notification(r.note.title, {
+        body: r.note.body,
+        tag: 'job' in e && typeof e.job === 'string' ? e.job : undefined,
+      });
+      n.onclick = () => {
+        window.focus();
+        n.close();
+      };
     }
   };
 }

@@ -6,7 +6,10 @@ import type { PeerDto } from '../shared/bridge.ts';
 import { shortId } from './format.ts';
 import { useResources } from './store/resources.ts';
 
-export function peerName(idOrAddress: string, peers: readonly PeerDto[] | undefined = useResources.getState().peers): string {
+export function peerName(
+  idOrAddress: string,
+  peers: readonly PeerDto[] | undefined = useResources.getState().peers,
+): string {
   const id = idOrAddress.split('@')[0];
   return peers?.find((p) => p.id === id)?.name ?? shortId(id);
 }

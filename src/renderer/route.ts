@@ -14,7 +14,7 @@ export type PageId = (typeof PAGES)[number]['id'];
 
 function current(): PageId {
   const id = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return (PAGES.find((p) => p.id === id)?.id ?? 'archive');
+  return PAGES.find((p) => p.id === id)?.id ?? 'archive';
 }
 
 function subscribe(cb: () => void): () => void {

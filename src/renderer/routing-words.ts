@@ -8,7 +8,12 @@ import { formatTime } from './format.ts';
 
 /** The log's badge words for each kind of line. */
 export const LOG_KIND_WORDS: Record<'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done', string> = {
-  failover: 'peer lost', reopt: 're-plan', trigger: 'change', preposition: 'prefetch', start: 'start', done: 'done',
+  failover: 'peer lost',
+  reopt: 're-plan',
+  trigger: 'change',
+  preposition: 'prefetch',
+  start: 'start',
+  done: 'done',
 };
 
 /** What the Routing "why" column knows about an edge's last incident. */
@@ -21,15 +26,24 @@ export interface EdgeIncident {
 export function triggerText(kind: SwarmTriggerKind, who: string | undefined): string {
   const peer = who ?? 'a peer';
   switch (kind) {
-    case 'edge-degraded': return `${peer} slowed down`;
-    case 'edge-recovered': return `${peer} is back to speed`;
-    case 'load-imbalance': return 'some peers had much more work queued than others: work is being rebalanced';
-    case 'schedule-stale': return 'speeds changed since the plan was made: re-planning';
-    case 'drift': return who ? `${peer} is slower than planned` : 'the download is slower than planned';
-    case 'edge-joined': return `${peer} joined`;
-    case 'edge-left': return `${peer} left`;
-    case 'window-opened': return `${peer}'s allowed hours began`;
-    case 'window-closed': return `${peer}'s allowed hours ended`;
+    case 'edge-degraded':
+      return `${peer} slowed down`;
+    case 'edge-recovered':
+      return `${peer} is back to speed`;
+    case 'load-imbalance':
+      return 'some peers had much more work queued than others: work is being rebalanced';
+    case 'schedule-stale':
+      return 'speeds changed since the plan was made: re-planning';
+    case 'drift':
+      return who ? `${peer} is slower than planned` : 'the download is slower than planned';
+    case 'edge-joined':
+      return `${peer} joined`;
+    case 'edge-left':
+      return `${peer} left`;
+    case 'window-opened':
+      return `${peer}'s allowed hours began`;
+    case 'window-closed':
+      return `${peer}'s allowed hours ended`;
   }
 }
 
@@ -50,13 +64,24 @@ export function failoverText(from: string, to: readonly string[], count: number,
 /** The Routing table's "why" column: how the scheduler uses this peer, and what last happened to it. */
 export function edgeWhy(e: SwarmEdgeSnapshot, incident: EdgeIncident | undefined, done: boolean): string {
   const idle = e.assigned === 0 && e.inFlight === 0;
-  if (e.state === 'offline') return incident?.kind === 'offline' ? `went offline at ${formatTime(incident.t)}: ${incident.text}` : 'offline: the other peers serve its chunks';
-  if (!e.eligible) return e.metered || e.batteryLow
-    ? `standby: ${e.metered ? 'metered' : 'battery low'}, used only when no one else has a chunk`
-    : 'not used now: outside its allowed hours or over its data budget';
-  if (e.metered && !done) return idle ? 'standby: metered, used only when no one else has a chunk' : 'metered, but used: only it has some chunks';
-  if (e.batteryLow && !done) return idle ? 'standby: battery low, used only when no one else has a chunk' : 'battery low, but used: only it has some chunks';
-  if (e.state === 'degraded') return `slowed down${incident?.kind === 'slow' ? ` at ${formatTime(incident.t)}` : ''}: gets less work until it recovers`;
+  if (e.state === 'offline')
+    return incident?.kind === 'offline'
+      ? `went offline at ${formatTime(incident.t)}: ${incident.text}`
+      : 'offline: the other peers serve its chunks';
+  if (!e.eligible)
+    return e.metered || e.batteryLow
+      ? `standby: ${e.metered ? 'metered' : 'battery low'}, used only when no one else has a chunk`
+      : 'not used now: outside its allowed hours or over its data budget';
+  if (e.metered && !done)
+    return idle
+      ? 'standby: metered, used only when no one else has a chunk'
+      : 'metered, but used: only it has some chunks';
+  if (e.batteryLow && !done)
+    return idle
+      ? 'standby: battery low, used only when no one else has a chunk'
+      : 'battery low, but used: only it has some chunks';
+  if (e.state === 'degraded')
+    return `slowed down${incident?.kind === 'slow' ? ` at ${formatTime(incident.t)}` : ''}: gets less work until it recovers`;
   if (incident?.kind === 'slow' && !done) return `slower than planned since ${formatTime(incident.t)}: gets less work`;
   if (incident?.kind === 'recovered') return `back to speed at ${formatTime(incident.t)}`;
   return done ? 'served its share' : 'serving at full speed';

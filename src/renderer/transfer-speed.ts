@@ -10,13 +10,20 @@ import { formatRate } from './format.ts';
 export function transferSpeed(status: JobStatus, p: ProgressDto | undefined, wireBytes: number | undefined): string {
   if (!p) return '';
   switch (status) {
-    case 'running': return formatRate(p.rate);
-    case 'paused': return 'paused';
-    case 'queued': return 'waiting';
-    case 'done': break;
-    default: return '';
+    case 'running':
+      return formatRate(p.rate);
+    case 'paused':
+      return 'paused';
+    case 'queued':
+      return 'waiting';
+    case 'done':
+      break;
+    default:
+      return '';
   }
   if (wireBytes === 0) return 'nothing needed moving';
   if (!(p.elapsedSeconds > 0)) return '';
-  return wireBytes === undefined ? `avg ${formatRate(p.bytes / p.elapsedSeconds)}` : `avg ${formatRate(wireBytes / p.elapsedSeconds)} over the network`;
+  return wireBytes === undefined
+    ? `avg ${formatRate(p.bytes / p.elapsedSeconds)}`
+    : `avg ${formatRate(wireBytes / p.elapsedSeconds)} over the network`;
 }

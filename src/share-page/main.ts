@@ -6,17 +6,32 @@
  */
 import { OpenShare, ShareError, type Entry } from './share-core.ts';
 
-interface Writable { write(d: Uint8Array): Promise<void>; close(): Promise<void>; abort(): Promise<void> }
-interface FileHandle { createWritable(): Promise<Writable> }
-interface DirHandle { getDirectoryHandle(n: string, o: { create: boolean }): Promise<DirHandle>; getFileHandle(n: string, o: { create: boolean }): Promise<FileHandle> }
-type Picker = { showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileHandle>; showDirectoryPicker?: (o: { mode: string }) => Promise<DirHandle> };
+interface Writable {
+  write(d: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+interface FileHandle {
+  createWritable(): Promise<Writable>;
+}
+interface DirHandle {
+  getDirectoryHandle(n: string, o: { create: boolean }): Promise<DirHandle>;
+  getFileHandle(n: string, o: { create: boolean }): Promise<FileHandle>;
+}
+type Picker = {
+  showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileHandle>;
+  showDirectoryPicker?: (o: { mode: string }) => Promise<DirHandle>;
+};
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 function size(n: number): string {
   const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
-  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+  while (n >= 1024 && i < u.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${i === 0 ? n : n.toFixed(1)} ${u[i]}`;
 }
 
@@ -28,7 +43,10 @@ function status(text: string, kind: 'info' | 'error' | 'done' = 'info'): void {
 
 async function streamTo(share: OpenShare, e: Entry, w: Writable, onBytes: (n: number) => void): Promise<void> {
   try {
-    for await (const part of share.file(e)) { await w.write(part); onBytes(part.length); }
+    for await (const part of share.file(e)) {
+      await w.write(part);
+      onBytes(part.length);
+    }
     await w.close();
   } catch (err) {
     await w.abort().catch(() => undefined);
@@ -45,7 +63,10 @@ async function saveOne(share: OpenShare, e: Entry, onBytes: (n: number) => void)
     return;
   }
   const parts: BlobPart[] = [];
-  for await (const part of share.file(e)) { parts.push(part as Uint8Array<ArrayBuffer>); onBytes(part.length); }
+  for await (const part of share.file(e)) {
+    parts.push(part as Uint8Array<ArrayBuffer>);
+    onBytes(part.length);
+  }
   const url = URL.createObjectURL(new Blob(parts, { type: 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
@@ -70,16 +91,19 @@ async function saveAll(share: OpenShare, files: Entry[], onBytes: (n: number) =>
 function render(share: OpenShare): void {
   const m = share.manifest;
   const files = m.entries.filter((e) => e.t === 0);
-  $('summary').textContent = `${files.length} file${files.length === 1 ? '' : 's'}, ${size(m.totalBytes)}. Decrypted and checked in this browser: the server only ever had ciphertext.`;
+  $('summary').textContent =
+    `${files.length} file${files.length === 1 ? '' : 's'}, ${size(m.totalBytes)}. Decrypted and checked in this browser: the server only ever had ciphertext.`;
   const list = $('files');
   let done = 0;
   let busy = false;
   const t0 = performance.now();
-  const progress = (total: number) => (n: number): void => {
-    done += n;
-    const secs = (performance.now() - t0) / 1000;
-    status(`Saving… ${size(done)} of ${size(total)} (${(done / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s)`);
-  };
+  const progress =
+    (total: number) =>
+    (n: number): void => {
+      done += n;
+      const secs = (performance.now() - t0) / 1000;
+      status(`Saving… ${size(done)} of ${size(total)} (${(done / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s)`);
+    };
   const run = async (what: () => Promise<void>, total: number): Promise<void> => {
     if (busy) return;
     busy = true;

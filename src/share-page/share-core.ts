@@ -11,8 +11,24 @@ import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { ZSTDDecoder } from 'zstddec';
 
-export interface Entry { p: string; t: number; m: number; mt: number; s: number; h?: Uint8Array; l?: string; r?: number[] }
-export interface Manifest { v: number; createdAt: number; entries: Entry[]; chunks: Array<{ id: Uint8Array; n: number; c: number }>; root: Uint8Array; totalBytes: number }
+export interface Entry {
+  p: string;
+  t: number;
+  m: number;
+  mt: number;
+  s: number;
+  h?: Uint8Array;
+  l?: string;
+  r?: number[];
+}
+export interface Manifest {
+  v: number;
+  createdAt: number;
+  entries: Entry[];
+  chunks: Array<{ id: Uint8Array; n: number; c: number }>;
+  root: Uint8Array;
+  totalBytes: number;
+}
 
 export class ShareError extends Error {
   readonly kind: 'link' | 'tampered' | 'unavailable' | 'network' | 'password';
@@ -43,9 +59,17 @@ async function sealingKey(base: string, linkKey: Uint8Array, password: string | 
   if (!kdf.password) return linkKey;
   if (password === undefined) throw new ShareError('password', 'This share needs a password.');
   if (!(kdf.memKiB >= 8 && kdf.memKiB <= MAX_KDF_MEM_KIB && kdf.opsLimit >= 1 && kdf.opsLimit <= MAX_KDF_OPS)) {
-    throw new ShareError('tampered', `The server asks for unreasonable password settings (${kdf.memKiB} KiB, ${kdf.opsLimit} passes).`);
+    throw new ShareError(
+      'tampered',
+      `The server asks for unreasonable password settings (${kdf.memKiB} KiB, ${kdf.opsLimit} passes).`,
+    );
   }
-  const stretched = await argon2idAsync(new TextEncoder().encode(password), fromB64url(kdf.salt), { t: kdf.opsLimit, m: kdf.memKiB, p: 1, dkLen: 32 });
+  const stretched = await argon2idAsync(new TextEncoder().encode(password), fromB64url(kdf.salt), {
+    t: kdf.opsLimit,
+    m: kdf.memKiB,
+    p: 1,
+    dkLen: 32,
+  });
   const b = new Uint8Array(64);
   b.set(linkKey, 0);
   b.set(stretched, 32);
@@ -70,7 +94,12 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 /** codec/merkle.ts: RFC 6962 shape, 0x00 leaves, 0x01 nodes, 0x02 for the empty tree. */
 export function merkleRoot(ids: Uint8Array[]): Uint8Array {
   if (ids.length === 0) return blake3(Uint8Array.of(2));
-  let level = ids.map((id) => { const b = new Uint8Array(33); b[0] = 0; b.set(id, 1); return blake3(b); });
+  let level = ids.map((id) => {
+    const b = new Uint8Array(33);
+    b[0] = 0;
+    b.set(id, 1);
+    return blake3(b);
+  });
   const rec = (nodes: Uint8Array[]): Uint8Array => {
     if (nodes.length === 1) return nodes[0];
     let k = 1;
@@ -87,7 +116,11 @@ export function merkleRoot(ids: Uint8Array[]): Uint8Array {
 
 export function keyFromFragment(hash: string): Uint8Array {
   const s = hash.replace(/^#/, '');
-  if (!/^[A-Za-z0-9_-]{43}$/.test(s)) throw new ShareError('link', 'This link is incomplete or wrong: the part after # must be the whole share key. Copy the entire link again.');
+  if (!/^[A-Za-z0-9_-]{43}$/.test(s))
+    throw new ShareError(
+      'link',
+      'This link is incomplete or wrong: the part after # must be the whole share key. Copy the entire link again.',
+    );
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '=';
   const bin = atob(b64);
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
@@ -100,8 +133,13 @@ async function get(url: string, what: string): Promise<Response> {
       const r = await fetch(url, { cache: 'no-store' });
       if (r.ok) return r;
       let msg = `HTTP ${r.status}`;
-      try { msg = ((await r.json()) as { error?: { message?: string } }).error?.message ?? msg; } catch { /* not JSON */ }
-      if (r.status === 404 || r.status === 410 || r.status === 503 || r.status === 403) throw new ShareError('unavailable', msg.charAt(0).toUpperCase() + msg.slice(1) + '.');
+      try {
+        msg = ((await r.json()) as { error?: { message?: string } }).error?.message ?? msg;
+      } catch {
+        /* not JSON */
+      }
+      if (r.status === 404 || r.status === 410 || r.status === 503 || r.status === 403)
+        throw new ShareError('unavailable', msg.charAt(0).toUpperCase() + msg.slice(1) + '.');
       last = new ShareError('network', `${what}: ${msg}`);
     } catch (e) {
       if (e instanceof ShareError && e.kind === 'unavailable') throw e;
@@ -110,7 +148,9 @@ async function get(url: string, what: string): Promise<Response> {
     // A dropped connection: wait and ask again (the download token stays valid).
     await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
   }
-  throw last instanceof ShareError ? last : new ShareError('network', `${what}: the connection failed (${String(last)})`);
+  throw last instanceof ShareError
+    ? last
+    : new ShareError('network', `${what}: the connection failed (${String(last)})`);
 }
 
 export class OpenShare {
@@ -140,14 +180,20 @@ export class OpenShare {
       plain = chacha20poly1305(key, nonce(MANIFEST, 0)).decrypt(sealed);
     } catch {
       throw password === undefined
-        ? new ShareError('link', 'This link is incomplete or wrong: its key does not open this share. Copy the entire link again.')
+        ? new ShareError(
+            'link',
+            'This link is incomplete or wrong: its key does not open this share. Copy the entire link again.',
+          )
         : new ShareError('password', 'The password is wrong (or the link is incomplete). Try again.');
     }
     const m = decode(plain) as Manifest;
-    if (!m || m.v !== 1 || !Array.isArray(m.entries) || !Array.isArray(m.chunks)) throw new ShareError('tampered', 'The share\'s file list is damaged.');
-    if (!equal(merkleRoot(m.chunks.map((c) => c.id)), m.root)) throw new ShareError('tampered', 'The share\'s chunk list does not match its Merkle root.');
+    if (!m || m.v !== 1 || !Array.isArray(m.entries) || !Array.isArray(m.chunks))
+      throw new ShareError('tampered', "The share's file list is damaged.");
+    if (!equal(merkleRoot(m.chunks.map((c) => c.id)), m.root))
+      throw new ShareError('tampered', "The share's chunk list does not match its Merkle root.");
     for (const e of m.entries) {
-      if (e.p.startsWith('/') || e.p.split('/').some((x) => x === '' || x === '.' || x === '..')) throw new ShareError('tampered', `The share names an unsafe path (${e.p}).`);
+      if (e.p.startsWith('/') || e.p.split('/').some((x) => x === '' || x === '.' || x === '..'))
+        throw new ShareError('tampered', `The share names an unsafe path (${e.p}).`);
     }
     await init;
     return new OpenShare(m, key, base, download, zstd);
@@ -162,10 +208,14 @@ export class OpenShare {
     try {
       stored = chacha20poly1305(this.key, nonce(CHUNK, i)).decrypt(sealed);
     } catch {
-      throw new ShareError('tampered', `Part ${i} of the share was changed on the server (it does not authenticate). Nothing was saved.`);
+      throw new ShareError(
+        'tampered',
+        `Part ${i} of the share was changed on the server (it does not authenticate). Nothing was saved.`,
+      );
     }
     const plain = c.c === 1 ? this.zstd.decode(stored, c.n) : stored;
-    if (plain.length !== c.n || !equal(blake3(plain), c.id)) throw new ShareError('tampered', `Part ${i} of the share does not match its fingerprint. Nothing was saved.`);
+    if (plain.length !== c.n || !equal(blake3(plain), c.id))
+      throw new ShareError('tampered', `Part ${i} of the share does not match its fingerprint. Nothing was saved.`);
     return plain;
   }
 
@@ -179,9 +229,11 @@ export class OpenShare {
       while (next < refs.length && next < k + window) inflight.push(this.chunk(refs[next++]));
       const part = await inflight.shift()!;
       h.update(part);
-      if (k === refs.length - 1 && e.h && !equal(h.digest(), e.h)) throw new ShareError('tampered', `${e.p} does not match its fingerprint. Nothing was saved.`);
+      if (k === refs.length - 1 && e.h && !equal(h.digest(), e.h))
+        throw new ShareError('tampered', `${e.p} does not match its fingerprint. Nothing was saved.`);
       yield part;
     }
-    if (refs.length === 0 && e.h && !equal(h.digest(), e.h)) throw new ShareError('tampered', `${e.p} does not match its fingerprint.`);
+    if (refs.length === 0 && e.h && !equal(h.digest(), e.h))
+      throw new ShareError('tampered', `${e.p} does not match its fingerprint.`);
   }
 }

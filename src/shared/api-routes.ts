@@ -47,7 +47,9 @@ export type ApiRouteId = OperationName | WebRouteId;
 
 /** Every route under /api: one per operation (operations.ts) plus the web routes. */
 export const API_ROUTES: Record<ApiRouteId, ApiRouteSpec> = {
-  ...(Object.fromEntries(OPERATION_NAMES.map((n) => [n, { method: OPERATIONS[n].method, path: OPERATIONS[n].path, bridge: n }])) as Record<OperationName, ApiRouteSpec>),
+  ...(Object.fromEntries(
+    OPERATION_NAMES.map((n) => [n, { method: OPERATIONS[n].method, path: OPERATIONS[n].path, bridge: n }]),
+  ) as Record<OperationName, ApiRouteSpec>),
   ...WEB_ROUTES,
 };
 

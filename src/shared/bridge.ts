@@ -223,14 +223,29 @@ export interface TransferDto {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
-  manifest?: { files: number; bytes: number; chunks: number; needChunks: number; needBytes: number; merkleRoot: string };
+  manifest?: {
+    files: number;
+    bytes: number;
+    chunks: number;
+    needChunks: number;
+    needBytes: number;
+    merkleRoot: string;
+  };
   progress?: TransferProgressDto;
   /** Bytes and chunks per source peer (fetch and swarm). */
   sources?: TransferSourceDto[];
   /** How many times it was resumed after a pause or failure. */
   resumes: number;
   error?: ErrorDto;
-  result?: { files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
+  result?: {
+    files: number;
+    bytes: number;
+    wireBytes: number;
+    fetchedChunks: number;
+    localChunks: number;
+    elapsedSeconds: number;
+    merkleRoot: string;
+  };
 }
 
 export interface TransferListRequest {
@@ -347,7 +362,14 @@ export interface SyncJobDto extends SyncAddRequest {
   syncedFiles: number;
   syncedBytes: number;
   /** Set while the deletion guard holds the job: what the sync would delete; `sync.confirm` lets it through. */
-  guard?: { deletions: number; deleteHere: number; deleteThere: number; files: number; paths: string[]; reason: string };
+  guard?: {
+    deletions: number;
+    deleteHere: number;
+    deleteThere: number;
+    files: number;
+    paths: string[];
+    reason: string;
+  };
   /** The last sync in one line: "pushed 3 files, deleted 1, 39 kB on the wire". */
   lastPushLine?: string;
 }
@@ -414,7 +436,10 @@ export interface ConfigSetRequest {
 export interface WarpBridge extends BridgeOperations {
   archive: BridgeOperations['archive'] & {
     /** Web mode only (browsers give no paths): streams the files to the daemon, which archives them. */
-    upload?(req: ArchiveUploadRequest, onUploadProgress?: (sentBytes: number, totalBytes: number) => void): Promise<JobRef>;
+    upload?(
+      req: ArchiveUploadRequest,
+      onUploadProgress?: (sentBytes: number, totalBytes: number) => void,
+    ): Promise<JobRef>;
     /** Web mode only: a URL the browser can open to download an archive from the daemon's machine. */
     downloadUrl?(archive: string): string;
   };

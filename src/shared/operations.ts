@@ -15,12 +15,47 @@
  * Pure data: this file runs in the browser, the preload, main and the engine.
  */
 import type {
-  ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveVerifyRequest,
-  ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto, RemoveResult, SelfDto, SwarmStatusDto,
-  SyncAddRequest, SyncJobDto, SyncRestoreRequest, SyncRestoreResult, SyncVersionDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
+  ArchiveCreateRequest,
+  ArchiveExtractRequest,
+  ArchiveInfoDto,
+  ArchiveInfoRequest,
+  ArchiveListRequest,
+  ArchiveListResult,
+  ArchiveVerifyRequest,
+  ConfigDto,
+  ConfigSetRequest,
+  InfoDto,
+  JobRef,
+  PairJoinRequest,
+  PairStartRequest,
+  PairStartResult,
+  PeerDto,
+  RemoveResult,
+  SelfDto,
+  SwarmStatusDto,
+  SyncAddRequest,
+  SyncJobDto,
+  SyncRestoreRequest,
+  SyncRestoreResult,
+  SyncVersionDto,
+  TransferDto,
+  TransferListRequest,
+  TransferRef,
+  TransferStartRequest,
 } from './bridge.ts';
 import type { JobDto } from './events.ts';
-import { any, array, boolean, integer, literal, object, optional, string, tagged, type Schema } from '../engine/core/schema.ts';
+import {
+  any,
+  array,
+  boolean,
+  integer,
+  literal,
+  object,
+  optional,
+  string,
+  tagged,
+  type Schema,
+} from '../engine/core/schema.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -56,13 +91,17 @@ const idParams = object({ id });
 const pathText = (description: string): Schema<string> => string({ min: 1, max: 4096, description });
 const secret = {
   password: optional(string({ min: 1, max: 1024, description: 'Archive password (sent only over loopback or HTTPS)' })),
-  keyFile: optional(pathText('A key file on the daemon\'s machine')),
+  keyFile: optional(pathText("A key file on the daemon's machine")),
 };
 /** Compression effort; also used by the daemon's upload route. */
 export const levelSchema = optional(literal(['fast', 'balanced', 'max'] as const, 'Compression effort'));
 /** Archive password or key file; also used by the daemon's upload route. */
 export const secretSchema = secret;
-const peer = string({ min: 1, max: 2048, description: 'A peer address (host:port, <peer-id>@host:port, multiaddr) or a paired peer\'s id or name' });
+const peer = string({
+  min: 1,
+  max: 2048,
+  description: "A peer address (host:port, <peer-id>@host:port, multiaddr) or a paired peer's id or name",
+});
 const transferBase = { localPath: pathText('Path on this machine'), remotePath: pathText('Path on the peer') };
 const hhmm = string({ pattern: /^\d{2}:\d{2}$/ });
 
@@ -71,111 +110,251 @@ const byId = <R>(method: HttpMethod, path: string, summary: string, response: st
   op<[id: string], R>({ method, path, summary, params: idParams, response });
 
 export const OPERATIONS = {
-  info: op<[], InfoDto>({ method: 'GET', path: '/api/info', summary: 'Daemon version, identity and features', response: 'Info' }),
+  info: op<[], InfoDto>({
+    method: 'GET',
+    path: '/api/info',
+    summary: 'Daemon version, identity and features',
+    response: 'Info',
+  }),
 
   'archive.create': op<[req: ArchiveCreateRequest], JobRef>({
-    method: 'POST', path: '/api/archive/create', summary: 'Create a .warp archive (a job)', status: 202, response: 'JobRef',
-    body: object({ inputs: array(pathText('File or folder'), { min: 1, max: 10_000 }), output: pathText('The .warp file to write'), level: levelSchema, overwrite: optional(boolean()), ...secret }),
+    method: 'POST',
+    path: '/api/archive/create',
+    summary: 'Create a .warp archive (a job)',
+    status: 202,
+    response: 'JobRef',
+    body: object({
+      inputs: array(pathText('File or folder'), { min: 1, max: 10_000 }),
+      output: pathText('The .warp file to write'),
+      level: levelSchema,
+      overwrite: optional(boolean()),
+      ...secret,
+    }),
     localPaths: ['inputs[]', 'output', 'keyFile'],
   }),
   'archive.extract': op<[req: ArchiveExtractRequest], JobRef>({
-    method: 'POST', path: '/api/archive/extract', summary: 'Extract an archive (a job)', status: 202, response: 'JobRef',
+    method: 'POST',
+    path: '/api/archive/extract',
+    summary: 'Extract an archive (a job)',
+    status: 202,
+    response: 'JobRef',
     body: object({
-      archive: pathText('The .warp file'), target: pathText('Folder to extract into'), paths: optional(array(pathText('Entry path'), { max: 10_000 })),
-      existing: optional(literal(['error', 'skip', 'overwrite'] as const, 'What to do with files that exist')), ...secret,
+      archive: pathText('The .warp file'),
+      target: pathText('Folder to extract into'),
+      paths: optional(array(pathText('Entry path'), { max: 10_000 })),
+      existing: optional(literal(['error', 'skip', 'overwrite'] as const, 'What to do with files that exist')),
+      ...secret,
     }),
     localPaths: ['archive', 'target', 'keyFile'],
   }),
   'archive.verify': op<[req: ArchiveVerifyRequest], JobRef>({
-    method: 'POST', path: '/api/archive/verify', summary: 'Verify every chunk, the Merkle root and every file (a job)', status: 202, response: 'JobRef',
+    method: 'POST',
+    path: '/api/archive/verify',
+    summary: 'Verify every chunk, the Merkle root and every file (a job)',
+    status: 202,
+    response: 'JobRef',
     body: object({ archive: pathText('The .warp file'), ...secret }),
     localPaths: ['archive', 'keyFile'],
   }),
   /** POST because the request may carry a password. */
   'archive.list': op<[req: ArchiveListRequest], ArchiveListResult>({
-    method: 'POST', path: '/api/archive/list', summary: 'List entries of an archive', response: 'ArchiveList',
-    body: object({ archive: pathText('The .warp file'), prefix: optional(string({ max: 4096 })), offset: optional(integer({ min: 0 })), limit: optional(integer({ min: 1, max: 10_000 })), ...secret }),
+    method: 'POST',
+    path: '/api/archive/list',
+    summary: 'List entries of an archive',
+    response: 'ArchiveList',
+    body: object({
+      archive: pathText('The .warp file'),
+      prefix: optional(string({ max: 4096 })),
+      offset: optional(integer({ min: 0 })),
+      limit: optional(integer({ min: 1, max: 10_000 })),
+      ...secret,
+    }),
     localPaths: ['archive', 'keyFile'],
   }),
   'archive.info': op<[req: ArchiveInfoRequest], ArchiveInfoDto>({
-    method: 'POST', path: '/api/archive/info', summary: 'Totals and identity of an archive', response: 'ArchiveInfo',
+    method: 'POST',
+    path: '/api/archive/info',
+    summary: 'Totals and identity of an archive',
+    response: 'ArchiveInfo',
     body: object({ archive: pathText('The .warp file'), ...secret }),
     localPaths: ['archive', 'keyFile'],
   }),
 
-  'jobs.list': op<[], JobDto[]>({ method: 'GET', path: '/api/jobs', summary: 'All jobs (running and recently finished)', response: 'JobList' }),
+  'jobs.list': op<[], JobDto[]>({
+    method: 'GET',
+    path: '/api/jobs',
+    summary: 'All jobs (running and recently finished)',
+    response: 'JobList',
+  }),
   'jobs.get': byId<JobDto>('GET', '/api/jobs/:id', 'One job', 'Job'),
   'jobs.cancel': byId<JobDto>('POST', '/api/jobs/:id/cancel', 'Cancel a job', 'Job'),
 
   'transfers.start': op<[req: TransferStartRequest], TransferRef>({
-    method: 'POST', path: '/api/transfers', summary: 'Start a send, fetch or swarm fetch', status: 202, response: 'TransferRef',
+    method: 'POST',
+    path: '/api/transfers',
+    summary: 'Start a send, fetch or swarm fetch',
+    status: 202,
+    response: 'TransferRef',
     body: tagged('kind', {
-      send: object({ kind: literal(['send'] as const), peer, ...transferBase }, { description: 'Offer localPath to a peer, which pulls it into remotePath' }),
-      fetch: object({ kind: literal(['fetch'] as const), peer, ...transferBase }, { description: 'Pull remotePath from a peer into localPath' }),
-      swarm: object({ kind: literal(['swarm'] as const), from: array(peer, { min: 1, max: 64 }), ...transferBase }, { description: 'Pull remotePath from several peers at once' }),
+      send: object(
+        { kind: literal(['send'] as const), peer, ...transferBase },
+        { description: 'Offer localPath to a peer, which pulls it into remotePath' },
+      ),
+      fetch: object(
+        { kind: literal(['fetch'] as const), peer, ...transferBase },
+        { description: 'Pull remotePath from a peer into localPath' },
+      ),
+      swarm: object(
+        { kind: literal(['swarm'] as const), from: array(peer, { min: 1, max: 64 }), ...transferBase },
+        { description: 'Pull remotePath from several peers at once' },
+      ),
     }),
     localPaths: ['localPath'],
   }),
   /** `?all=false` hides finished transfers. */
   'transfers.list': op<[req?: TransferListRequest], TransferDto[]>({
-    method: 'GET', path: '/api/transfers', summary: 'Transfers started through this daemon', response: 'TransferList',
+    method: 'GET',
+    path: '/api/transfers',
+    summary: 'Transfers started through this daemon',
+    response: 'TransferList',
     query: object({ all: optional(boolean('Include finished transfers (default true)')) }),
   }),
   'transfers.get': byId<TransferDto>('GET', '/api/transfers/:id', 'One transfer', 'Transfer'),
   'transfers.cancel': byId<TransferDto>('POST', '/api/transfers/:id/cancel', 'Cancel a transfer', 'Transfer'),
-  'transfers.pause': byId<TransferDto>('POST', '/api/transfers/:id/pause', 'Pause a transfer (keeps its resumable session)', 'Transfer'),
-  'transfers.resume': byId<TransferDto>('POST', '/api/transfers/:id/resume', 'Resume a paused or failed transfer (only missing chunks move)', 'Transfer'),
+  'transfers.pause': byId<TransferDto>(
+    'POST',
+    '/api/transfers/:id/pause',
+    'Pause a transfer (keeps its resumable session)',
+    'Transfer',
+  ),
+  'transfers.resume': byId<TransferDto>(
+    'POST',
+    '/api/transfers/:id/resume',
+    'Resume a paused or failed transfer (only missing chunks move)',
+    'Transfer',
+  ),
 
-  'peers.self': op<[], SelfDto>({ method: 'GET', path: '/api/peers/self', summary: 'This machine\'s peer id and addresses', response: 'Self' }),
+  'peers.self': op<[], SelfDto>({
+    method: 'GET',
+    path: '/api/peers/self',
+    summary: "This machine's peer id and addresses",
+    response: 'Self',
+  }),
   'peers.list': op<[], PeerDto[]>({ method: 'GET', path: '/api/peers', summary: 'Paired peers', response: 'PeerList' }),
   'peers.pairStart': op<[req?: PairStartRequest], PairStartResult>({
-    method: 'POST', path: '/api/peers/pair/start', summary: 'Show a one-time pairing code and wait for a peer', response: 'PairStart',
-    body: optional(object({ timeoutSeconds: optional(integer({ min: 10, max: 3600 })), name: optional(string({ min: 1, max: 100 })) })),
+    method: 'POST',
+    path: '/api/peers/pair/start',
+    summary: 'Show a one-time pairing code and wait for a peer',
+    response: 'PairStart',
+    body: optional(
+      object({
+        timeoutSeconds: optional(integer({ min: 10, max: 3600 })),
+        name: optional(string({ min: 1, max: 100 })),
+      }),
+    ),
   }),
   'peers.pairJoin': op<[req: PairJoinRequest], PeerDto>({
-    method: 'POST', path: '/api/peers/pair/join', summary: 'Pair with a machine showing a code', response: 'Peer',
-    body: object({ code: string({ min: 6, max: 32, pattern: /^[A-Za-z0-9 -]+$/ }), address: string({ min: 3, max: 2048 }), name: optional(string({ min: 1, max: 100 })) }),
+    method: 'POST',
+    path: '/api/peers/pair/join',
+    summary: 'Pair with a machine showing a code',
+    response: 'Peer',
+    body: object({
+      code: string({ min: 6, max: 32, pattern: /^[A-Za-z0-9 -]+$/ }),
+      address: string({ min: 3, max: 2048 }),
+      name: optional(string({ min: 1, max: 100 })),
+    }),
   }),
   'peers.remove': byId<RemoveResult>('DELETE', '/api/peers/:id', 'Forget a paired peer', 'Removed'),
 
-  'swarm.status': op<[], SwarmStatusDto>({ method: 'GET', path: '/api/swarm', summary: 'Latest state of swarm downloads (peers, drift, decisions)', response: 'SwarmStatus' }),
+  'swarm.status': op<[], SwarmStatusDto>({
+    method: 'GET',
+    path: '/api/swarm',
+    summary: 'Latest state of swarm downloads (peers, drift, decisions)',
+    response: 'SwarmStatus',
+  }),
 
-  'sync.list': op<[], SyncJobDto[]>({ method: 'GET', path: '/api/sync', summary: 'Sync jobs', response: 'SyncJobList' }),
+  'sync.list': op<[], SyncJobDto[]>({
+    method: 'GET',
+    path: '/api/sync',
+    summary: 'Sync jobs',
+    response: 'SyncJobList',
+  }),
   'sync.add': op<[req: SyncAddRequest], SyncJobDto>({
-    method: 'POST', path: '/api/sync', summary: 'Watch a folder and push its changes to a paired peer', status: 201, response: 'SyncJob',
+    method: 'POST',
+    path: '/api/sync',
+    summary: 'Watch a folder and push its changes to a paired peer',
+    status: 201,
+    response: 'SyncJob',
     body: object({
-      localPath: pathText('Folder to watch'), peer, remotePath: pathText('Where on the peer'),
-      windows: optional(array(object({ days: optional(array(integer({ min: 0, max: 6 }), { max: 7 })), start: hhmm, end: hhmm }), { max: 32 })),
-      pauseOnBattery: optional(boolean()), pauseOnMetered: optional(boolean()), debounceMs: optional(integer({ min: 0, max: 3_600_000 })),
+      localPath: pathText('Folder to watch'),
+      peer,
+      remotePath: pathText('Where on the peer'),
+      windows: optional(
+        array(object({ days: optional(array(integer({ min: 0, max: 6 }), { max: 7 })), start: hhmm, end: hhmm }), {
+          max: 32,
+        }),
+      ),
+      pauseOnBattery: optional(boolean()),
+      pauseOnMetered: optional(boolean()),
+      debounceMs: optional(integer({ min: 0, max: 3_600_000 })),
     }),
     localPaths: ['localPath'],
   }),
   'sync.remove': byId<RemoveResult>('DELETE', '/api/sync/:id', 'Stop and forget a sync job', 'Removed'),
   'sync.pause': byId<SyncJobDto>('POST', '/api/sync/:id/pause', 'Pause a sync job', 'SyncJob'),
   'sync.resume': byId<SyncJobDto>('POST', '/api/sync/:id/resume', 'Resume a sync job', 'SyncJob'),
-  'sync.confirm': byId<SyncJobDto>('POST', '/api/sync/:id/confirm', 'Let through the deletions the deletion guard stopped', 'SyncJob'),
-  'sync.versions': byId<SyncVersionDto[]>('GET', '/api/sync/:id/versions', "Files kept in the folder's .warp-versions/, newest first", 'SyncVersionList'),
+  'sync.confirm': byId<SyncJobDto>(
+    'POST',
+    '/api/sync/:id/confirm',
+    'Let through the deletions the deletion guard stopped',
+    'SyncJob',
+  ),
+  'sync.versions': byId<SyncVersionDto[]>(
+    'GET',
+    '/api/sync/:id/versions',
+    "Files kept in the folder's .warp-versions/, newest first",
+    'SyncVersionList',
+  ),
   'sync.restore': op<[req: SyncRestoreRequest], SyncRestoreResult>({
-    method: 'POST', path: '/api/sync/restore', summary: 'Put a kept version back in the folder (the file there now is kept as a version)', response: 'SyncRestore',
-    body: object({ id, version: string({ min: 1, max: 4096, description: "A version's name" }), as: optional(string({ min: 1, max: 4096, description: 'Restore under this path, relative to the folder' })) }),
+    method: 'POST',
+    path: '/api/sync/restore',
+    summary: 'Put a kept version back in the folder (the file there now is kept as a version)',
+    response: 'SyncRestore',
+    body: object({
+      id,
+      version: string({ min: 1, max: 4096, description: "A version's name" }),
+      as: optional(string({ min: 1, max: 4096, description: 'Restore under this path, relative to the folder' })),
+    }),
   }),
 
-  'config.get': op<[], ConfigDto>({ method: 'GET', path: '/api/config', summary: 'Every config key with its value, default and source', response: 'Config' }),
+  'config.get': op<[], ConfigDto>({
+    method: 'GET',
+    path: '/api/config',
+    summary: 'Every config key with its value, default and source',
+    response: 'Config',
+  }),
   'config.set': op<[req: ConfigSetRequest], ConfigDto>({
-    method: 'PUT', path: '/api/config', summary: 'Set config keys (written to config.toml; comments in it are not kept)', response: 'Config',
+    method: 'PUT',
+    path: '/api/config',
+    summary: 'Set config keys (written to config.toml; comments in it are not kept)',
+    response: 'Config',
     body: object({ values: object({}, { extra: any('A value as in config.toml ("64MiB", 30, true)') }) }),
   }),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
-export type OperationArgs<N extends OperationName> = (typeof OPERATIONS)[N] extends Operation<infer A, unknown> ? A : never;
-export type OperationResult<N extends OperationName> = (typeof OPERATIONS)[N] extends Operation<unknown[], infer R> ? R : never;
+export type OperationArgs<N extends OperationName> =
+  (typeof OPERATIONS)[N] extends Operation<infer A, unknown> ? A : never;
+export type OperationResult<N extends OperationName> =
+  (typeof OPERATIONS)[N] extends Operation<unknown[], infer R> ? R : never;
 
 /** Every operation name, in table order (the IPC channels, the preload's methods). */
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
 
 /** What serves the operations on the engine's side: one function per name, with the table's types. */
-export type OperationHandlers = { [N in OperationName]: (...args: OperationArgs<N>) => OperationResult<N> | Promise<OperationResult<N>> };
+export type OperationHandlers = {
+  [N in OperationName]: (...args: OperationArgs<N>) => OperationResult<N> | Promise<OperationResult<N>>;
+};
 
 export type ArgForm = 'none' | 'id' | 'body' | 'optional-body' | 'query';
 
@@ -188,28 +367,44 @@ export function argForm(o: OperationSpec): ArgForm {
 }
 
 /** The HTTP inputs for a call: `id` -> path parameter, request -> body (or query values as text for a GET). */
-export function httpInputs(o: OperationSpec, args: readonly unknown[]): { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } {
+export function httpInputs(
+  o: OperationSpec,
+  args: readonly unknown[],
+): { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } {
   switch (argForm(o)) {
-    case 'none': return {};
-    case 'id': return { params: { id: String(args[0]) } };
-    case 'body': return { body: args[0] };
-    case 'optional-body': return { body: args[0] ?? {} };
+    case 'none':
+      return {};
+    case 'id':
+      return { params: { id: String(args[0]) } };
+    case 'body':
+      return { body: args[0] };
+    case 'optional-body':
+      return { body: args[0] ?? {} };
     case 'query': {
       const query: Record<string, string> = {};
-      for (const [k, v] of Object.entries((args[0] ?? {}) as Record<string, unknown>)) if (v !== undefined) query[k] = String(v);
+      for (const [k, v] of Object.entries((args[0] ?? {}) as Record<string, unknown>))
+        if (v !== undefined) query[k] = String(v);
       return { query };
     }
   }
 }
 
 /** The positional arguments of the bridge method from checked HTTP inputs (the inverse of httpInputs). */
-export function operationArgs(o: OperationSpec, input: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }): unknown[] {
+export function operationArgs(
+  o: OperationSpec,
+  input: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
+): unknown[] {
   switch (argForm(o)) {
-    case 'none': return [];
-    case 'id': return [String(input.params.id)];
-    case 'body': return [input.body];
-    case 'optional-body': return input.body === undefined ? [] : [input.body];
-    case 'query': return [input.query];
+    case 'none':
+      return [];
+    case 'id':
+      return [String(input.params.id)];
+    case 'body':
+      return [input.body];
+    case 'optional-body':
+      return input.body === undefined ? [] : [input.body];
+    case 'query':
+      return [input.query];
   }
 }
 
@@ -223,7 +418,9 @@ export type BridgeOperations = { [N in OperationName as N extends `${string}.${s
 };
 
 /** Builds the nested bridge object (`{ info, archive: { create, … }, … }`) from one function per operation. */
-export function nestOperations(make: (name: OperationName) => (...args: unknown[]) => Promise<unknown>): Record<string, unknown> {
+export function nestOperations(
+  make: (name: OperationName) => (...args: unknown[]) => Promise<unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of OPERATION_NAMES) {
     const dot = name.indexOf('.');

@@ -3,8 +3,20 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORMAT_VERSION, HEADER_BYTES, TRAILER_BYTES, encodeHeader, decodeHeader } from '../../src/engine/archive/format.ts';
-import { ArchiveReader, createArchive, extractArchive, verifyArchive, type KeySource } from '../../src/engine/archive/index.ts';
+import {
+  FORMAT_VERSION,
+  HEADER_BYTES,
+  TRAILER_BYTES,
+  encodeHeader,
+  decodeHeader,
+} from '../../src/engine/archive/format.ts';
+import {
+  ArchiveReader,
+  createArchive,
+  extractArchive,
+  verifyArchive,
+  type KeySource,
+} from '../../src/engine/archive/index.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { isWarpError } from '../../src/engine/core/errors.ts';
 import { rewriteManifest } from '../helpers/craft.ts';
@@ -55,7 +67,9 @@ describe('damaged archives', () => {
         if (d === 'UNDETECTED' || d.startsWith('raw:')) misses.push(i);
         codes.add(d);
       }
-      expect(misses, `undetected or raw errors at offsets ${misses.slice(0, 10).join(',')} of ${orig.length}`).toEqual([]);
+      expect(misses, `undetected or raw errors at offsets ${misses.slice(0, 10).join(',')} of ${orig.length}`).toEqual(
+        [],
+      );
       expect(codes.has('report')).toBe(true);
       expect(codes.has('E_ARCHIVE_HEADER_CORRUPT')).toBe(true);
     }
@@ -67,7 +81,10 @@ describe('damaged archives', () => {
     const cut = path.join(path.dirname(file), 'cut.warp');
     for (const len of [0, 5, 8, 50, HEADER_BYTES, HEADER_BYTES + 10, orig.length - TRAILER_BYTES, orig.length - 1]) {
       fs.writeFileSync(cut, orig.subarray(0, len));
-      const err = await ArchiveReader.open(cut).then(() => undefined, (e) => e);
+      const err = await ArchiveReader.open(cut).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(isWarpError(err), `len ${len}: ${String(err)}`).toBe(true);
       expect(['E_ARCHIVE_NOT_WARP', 'E_ARCHIVE_TRUNCATED'], `len ${len}`).toContain(err.code);
     }
@@ -79,28 +96,43 @@ describe('damaged archives', () => {
     const h = decodeHeader(buf, file);
     encodeHeader({ ...h, version: FORMAT_VERSION + 1 }).copy(buf, 0);
     fs.writeFileSync(file, buf);
-    await expect(ArchiveReader.open(file)).rejects.toMatchObject({ code: 'E_ARCHIVE_VERSION', message: new RegExp(`version ${FORMAT_VERSION + 1}.*Upgrade`) });
+    await expect(ArchiveReader.open(file)).rejects.toMatchObject({
+      code: 'E_ARCHIVE_VERSION',
+      message: new RegExp(`version ${FORMAT_VERSION + 1}.*Upgrade`),
+    });
   });
 
   it('not an archive at all', async () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'x.warp'), 'just some text, not an archive');
     await expect(ArchiveReader.open(path.join(dir, 'x.warp'))).rejects.toMatchObject({ code: 'E_ARCHIVE_NOT_WARP' });
-    await expect(ArchiveReader.open(path.join(dir, 'missing.warp'))).rejects.toMatchObject({ code: 'E_INPUT_NOT_FOUND' });
+    await expect(ArchiveReader.open(path.join(dir, 'missing.warp'))).rejects.toMatchObject({
+      code: 'E_INPUT_NOT_FOUND',
+    });
   });
 });
 
 describe('keys', () => {
   it('wrong password, wrong key, missing key and the wrong kind of key are named', async () => {
     const { file } = await smallArchive({ kind: 'password', password: Buffer.from('correct horse') });
-    await expect(ArchiveReader.open(file, { kind: 'password', password: Buffer.from('battery staple') })).rejects.toMatchObject({ code: 'E_WRONG_KEY', message: expect.stringContaining('wrong password') });
-    await expect(ArchiveReader.open(file)).rejects.toMatchObject({ code: 'E_KEY_REQUIRED', message: expect.stringContaining('--password-file') });
-    await expect(ArchiveReader.open(file, { kind: 'key', key: crypto.randomBytes(32) })).rejects.toMatchObject({ code: 'E_WRONG_KEY' });
+    await expect(
+      ArchiveReader.open(file, { kind: 'password', password: Buffer.from('battery staple') }),
+    ).rejects.toMatchObject({ code: 'E_WRONG_KEY', message: expect.stringContaining('wrong password') });
+    await expect(ArchiveReader.open(file)).rejects.toMatchObject({
+      code: 'E_KEY_REQUIRED',
+      message: expect.stringContaining('--password-file'),
+    });
+    await expect(ArchiveReader.open(file, { kind: 'key', key: crypto.randomBytes(32) })).rejects.toMatchObject({
+      code: 'E_WRONG_KEY',
+    });
     const r = await ArchiveReader.open(file, { kind: 'password', password: Buffer.from('correct horse') });
     expect(r.manifest.entryCount).toBe(6); // src, bin.dat, link, readme.txt, sub, sub/empty
     r.close();
     const k = await smallArchive({ kind: 'key', key: Buffer.alloc(32, 1) });
-    await expect(ArchiveReader.open(k.file, { kind: 'key', key: Buffer.alloc(32, 2) })).rejects.toMatchObject({ code: 'E_WRONG_KEY', message: expect.stringContaining('wrong key file') });
+    await expect(ArchiveReader.open(k.file, { kind: 'key', key: Buffer.alloc(32, 2) })).rejects.toMatchObject({
+      code: 'E_WRONG_KEY',
+      message: expect.stringContaining('wrong key file'),
+    });
   });
 
   it('an encrypted archive hides names and sizes: nothing but random-looking bytes after the header', async () => {
@@ -113,9 +145,24 @@ describe('keys', () => {
 
 describe('hostile entries', () => {
   const cases: Array<[string, (paths: string[]) => void]> = [
-    ['absolute path', (p) => { p[2] = '/tmp/warp-escape-abs'; }],
-    ['.. component', (p) => { p[2] = 'src/../../warp-escape-dotdot'; }],
-    ['empty component', (p) => { p[2] = 'src//x'; }],
+    [
+      'absolute path',
+      (p) => {
+        p[2] = '/tmp/warp-escape-abs';
+      },
+    ],
+    [
+      '.. component',
+      (p) => {
+        p[2] = 'src/../../warp-escape-dotdot';
+      },
+    ],
+    [
+      'empty component',
+      (p) => {
+        p[2] = 'src//x';
+      },
+    ],
   ];
   for (const [name, mutate] of cases) {
     it(`refuses an archive with an entry that has an ${name}, writing nothing`, async () => {
@@ -123,7 +170,10 @@ describe('hostile entries', () => {
       rewriteManifest(file, (m) => mutate(m.entries.paths));
       const target = path.join(dir, 'out');
       fs.mkdirSync(target);
-      const err = await extractArchive({ archive: file, target, pool }).then(() => undefined, (e) => e);
+      const err = await extractArchive({ archive: file, target, pool }).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err?.code).toBe('E_UNSAFE_PATH');
       expect(err.message).toMatch(/refusing entry/);
       expect(listFiles(target)).toEqual([]);
@@ -140,7 +190,10 @@ describe('hostile entries', () => {
       m.entries.links.push([i, '/tmp']);
     });
     const target = path.join(dir, 'out');
-    await expect(extractArchive({ archive: file, target, pool })).rejects.toMatchObject({ code: 'E_UNSAFE_PATH', message: expect.stringContaining("'src/sub'") });
+    await expect(extractArchive({ archive: file, target, pool })).rejects.toMatchObject({
+      code: 'E_UNSAFE_PATH',
+      message: expect.stringContaining("'src/sub'"),
+    });
   });
 
   it('refuses to write through a symlink already in the target directory', async () => {
@@ -150,7 +203,9 @@ describe('hostile entries', () => {
     const target = path.join(dir, 'out');
     fs.mkdirSync(path.join(target, 'src'), { recursive: true });
     fs.symlinkSync(outside, path.join(target, 'src', 'sub'));
-    await expect(extractArchive({ archive: file, target, existing: 'overwrite', pool })).rejects.toMatchObject({ code: 'E_UNSAFE_PATH' });
+    await expect(extractArchive({ archive: file, target, existing: 'overwrite', pool })).rejects.toMatchObject({
+      code: 'E_UNSAFE_PATH',
+    });
     expect(fs.readdirSync(outside)).toEqual([]);
   });
 });
@@ -159,14 +214,18 @@ describe('inputs and outputs', () => {
   it('a missing input fails before any output exists', async () => {
     const dir = tmpDir();
     const out = path.join(dir, 'a.warp');
-    await expect(createArchive({ inputs: [path.join(dir, 'nope')], output: out, pool })).rejects.toMatchObject({ code: 'E_INPUT_NOT_FOUND' });
+    await expect(createArchive({ inputs: [path.join(dir, 'nope')], output: out, pool })).rejects.toMatchObject({
+      code: 'E_INPUT_NOT_FOUND',
+    });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('an existing output is kept unless forced', async () => {
     const { dir, file } = await smallArchive();
     const before = fs.readFileSync(file);
-    await expect(createArchive({ inputs: [path.join(dir, 'src')], output: file, pool })).rejects.toMatchObject({ code: 'E_OUTPUT_EXISTS' });
+    await expect(createArchive({ inputs: [path.join(dir, 'src')], output: file, pool })).rejects.toMatchObject({
+      code: 'E_OUTPUT_EXISTS',
+    });
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     await createArchive({ inputs: [path.join(dir, 'src')], output: file, overwrite: true, pool });
   });
@@ -194,11 +253,21 @@ describe('full disk', () => {
   const mnt = path.join(dir, 'tiny');
   fs.mkdirSync(mnt);
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]).status === 0;
-  afterAll(() => { if (mounted) spawnSync('umount', ['-l', mnt]); });
-  const big = () => { const src = path.join(dir, 'big'); fs.mkdirSync(src, { recursive: true }); fs.writeFileSync(path.join(src, 'r.bin'), crypto.randomBytes(4 * 1024 * 1024)); return src; };
+  afterAll(() => {
+    if (mounted) spawnSync('umount', ['-l', mnt]);
+  });
+  const big = () => {
+    const src = path.join(dir, 'big');
+    fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, 'r.bin'), crypto.randomBytes(4 * 1024 * 1024));
+    return src;
+  };
 
   it.skipIf(!mounted)('creating an archive on a full disk: clear error, no file left under any name', async () => {
-    const err = await createArchive({ inputs: [big()], output: path.join(mnt, 'a.warp'), pool }).then(() => undefined, (e) => e);
+    const err = await createArchive({ inputs: [big()], output: path.join(mnt, 'a.warp'), pool }).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err?.code).toBe('E_DISK_FULL');
     expect(err.message).toMatch(/no space left/);
     expect(fs.readdirSync(mnt)).toEqual([]);
@@ -208,7 +277,10 @@ describe('full disk', () => {
     const src = big();
     const a = path.join(dir, 'b.warp');
     await createArchive({ inputs: [src], output: a, pool });
-    const err = await extractArchive({ archive: a, target: mnt, pool }).then(() => undefined, (e) => e);
+    const err = await extractArchive({ archive: a, target: mnt, pool }).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err?.code).toBe('E_DISK_FULL');
     expect(fs.existsSync(path.join(mnt, 'big', 'r.bin'))).toBe(false);
     expect(listFiles(mnt).filter((n) => n.includes('warp-tmp'))).toEqual([]);

@@ -41,15 +41,20 @@ function crafted(mutate: (a: RawArchive) => void, tree: TreeEntry[] = TREE): str
 }
 
 const column = (bytes: unknown): Float64Array => new Float64Array(Uint8Array.from(bytes as Uint8Array).buffer);
-const setMtimes = (v: number) => (a: RawArchive): void => {
-  const m = column(a.manifest.entries.mtimes);
-  m.fill(v);
-  a.manifest.entries.mtimes = new Uint8Array(m.buffer);
-};
+const setMtimes =
+  (v: number) =>
+  (a: RawArchive): void => {
+    const m = column(a.manifest.entries.mtimes);
+    m.fill(v);
+    a.manifest.entries.mtimes = new Uint8Array(m.buffer);
+  };
 
 /** `warp args` with its peak RSS (KiB) read by a preloaded exit hook. */
 function warpRss(args: string[], home: string): { status: number; stderr: string; maxRssKiB: number } {
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, BIN, ...args], { encoding: 'utf8', env: { ...process.env, WARP_HOME: home, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1' },
+  });
   const m = /maxrss-kib=(\d+)/.exec(r.stderr);
   return { status: r.status ?? -1, stderr: r.stderr, maxRssKiB: m ? Number(m[1]) : NaN };
 }
@@ -64,15 +69,25 @@ describe('manifest decompression bomb (item 3)', () => {
   // 1 GiB of zeros as a zstd frame: ~33 KB, like the reported archive. Without the bound every command took 2.2 GB.
   const bombs = (): Array<[string, Buffer]> => [
     ['declared size', zlib.zstdCompressSync(Buffer.alloc(1024 ** 3))],
-    ['no declared size', zlib.zstdCompressSync(Buffer.alloc(1024 ** 3), { params: { [zlib.constants.ZSTD_c_contentSizeFlag]: 0 } })],
+    [
+      'no declared size',
+      zlib.zstdCompressSync(Buffer.alloc(1024 ** 3), { params: { [zlib.constants.ZSTD_c_contentSizeFlag]: 0 } }),
+    ],
   ];
 
   it('list, info, verify and extract refuse it with exit 3 and a bounded peak RSS', () => {
     const home = tmpDir();
     for (const [label, z] of bombs()) {
-      const file = crafted((a) => { a.compressedOverride = z; });
+      const file = crafted((a) => {
+        a.compressedOverride = z;
+      });
       expect(fs.statSync(file).size).toBeLessThan(64 * 1024);
-      for (const cmd of [['archive', 'list', file], ['archive', 'info', file], ['archive', 'verify', file], ['archive', 'extract', file, '-C', path.join(path.dirname(file), 'out')]]) {
+      for (const cmd of [
+        ['archive', 'list', file],
+        ['archive', 'info', file],
+        ['archive', 'verify', file],
+        ['archive', 'extract', file, '-C', path.join(path.dirname(file), 'out')],
+      ]) {
         const r = warpRss(cmd, home);
         expectClean(r, 3, 'E_MANIFEST_CORRUPT');
         expect(r.stderr).toMatch(/inflate/);
@@ -84,7 +99,12 @@ describe('manifest decompression bomb (item 3)', () => {
   }, 120_000);
 
   it('a msgpack expansion bomb (20 MB of nils: 8 bytes of pointer each) is refused by its shape before decoding', async () => {
-    const file = crafted((a) => { a.plainOverride = Buffer.concat([Buffer.from([0xdd, 0x01, 0x40, 0x00, 0x00]), Buffer.alloc(20 * 1024 * 1024, 0xc0)]); });
+    const file = crafted((a) => {
+      a.plainOverride = Buffer.concat([
+        Buffer.from([0xdd, 0x01, 0x40, 0x00, 0x00]),
+        Buffer.alloc(20 * 1024 * 1024, 0xc0),
+      ]);
+    });
     const before = process.memoryUsage().rss;
     const e = await ArchiveReader.open(file).catch((x: unknown) => x);
     expect(isWarpError(e, 'E_MANIFEST_CORRUPT'), String(e)).toBe(true);
@@ -94,9 +114,17 @@ describe('manifest decompression bomb (item 3)', () => {
   it('the daemon parses manifests in a worker: list of a bomb is refused and the daemon stays responsive and small', async () => {
     const d = await startDaemon(path.join(tmpDir(), 'home'), ['--no-listen']);
     try {
-      const file = crafted((a) => { a.compressedOverride = bombs()[1][1]; });
+      const file = crafted((a) => {
+        a.compressedOverride = bombs()[1][1];
+      });
       const ticks: number[] = [];
-      const pinger = (async () => { for (let i = 0; i < 10; i++) { const t = Date.now(); await d.api('GET', '/api/jobs'); ticks.push(Date.now() - t); } })();
+      const pinger = (async () => {
+        for (let i = 0; i < 10; i++) {
+          const t = Date.now();
+          await d.api('GET', '/api/jobs');
+          ticks.push(Date.now() - t);
+        }
+      })();
       const r = await d.api('POST', '/api/archive/list', { archive: file });
       await pinger;
       expect(r.status).toBe(422);
@@ -122,7 +150,8 @@ describe('extract of crafted and long-named archives (item 4)', () => {
     expect(warp(['archive', 'create', src, '-o', a], { home }).status).toBe(0);
     const x = warp(['archive', 'extract', a, '-C', path.join(dir, 'out')], { home });
     expect(x.status, x.stderr).toBe(0);
-    for (const [i, n] of names.entries()) expect(fs.readFileSync(path.join(dir, 'out', 'src', 'sub', n), 'utf8')).toBe(`file ${i}\n`);
+    for (const [i, n] of names.entries())
+      expect(fs.readFileSync(path.join(dir, 'out', 'src', 'sub', n), 'utf8')).toBe(`file ${i}\n`);
     expect(fs.readlinkSync(path.join(dir, 'out', 'src', 'sub', 'l'.repeat(255)))).toBe(names[0]);
     expect(listFiles(path.join(dir, 'out')).filter((p) => p.includes('warp-tmp'))).toEqual([]);
   });
@@ -132,21 +161,67 @@ describe('extract of crafted and long-named archives (item 4)', () => {
     ['directory mtime +Infinity', () => crafted(setMtimes(Infinity)), 3, 'E_MANIFEST_CORRUPT'],
     ['directory mtime -Infinity', () => crafted(setMtimes(-Infinity)), 3, 'E_MANIFEST_CORRUPT'],
     ['directory mtime 1e300', () => crafted(setMtimes(1e300)), 3, 'E_MANIFEST_CORRUPT'],
-    ['a 30,000-level path', () => crafted((a) => { (a.manifest.entries.paths as string[])[1] = `${'d/'.repeat(30_000)}f.txt`; }), 7, 'E_UNSAFE_PATH'],
-    ['a 256-byte name', () => crafted((a) => { (a.manifest.entries.paths as string[])[1] = `d/${'n'.repeat(256)}`; }), 7, 'E_UNSAFE_PATH'],
-    ['an entry two levels below a symlink', () => crafted(() => {}, [
-      { path: 'd', type: SYMLINK, mode: 0o777, mtimeMs: T, link: '/tmp' },
-      { path: 'd/x/f.txt', type: FILE, mode: 0o644, mtimeMs: T, data: Buffer.from('escape') },
-    ]), 7, 'E_UNSAFE_PATH'],
+    [
+      'a 30,000-level path',
+      () =>
+        crafted((a) => {
+          (a.manifest.entries.paths as string[])[1] = `${'d/'.repeat(30_000)}f.txt`;
+        }),
+      7,
+      'E_UNSAFE_PATH',
+    ],
+    [
+      'a 256-byte name',
+      () =>
+        crafted((a) => {
+          (a.manifest.entries.paths as string[])[1] = `d/${'n'.repeat(256)}`;
+        }),
+      7,
+      'E_UNSAFE_PATH',
+    ],
+    [
+      'an entry two levels below a symlink',
+      () =>
+        crafted(() => {}, [
+          { path: 'd', type: SYMLINK, mode: 0o777, mtimeMs: T, link: '/tmp' },
+          { path: 'd/x/f.txt', type: FILE, mode: 0o644, mtimeMs: T, data: Buffer.from('escape') },
+        ]),
+      7,
+      'E_UNSAFE_PATH',
+    ],
     // These three were damage reported as I/O (exit 5, E_OUTPUT_UNWRITABLE) by the write that failed.
-    ['a symlink target with a NUL byte', () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'a\0b' }]), 3, 'E_MANIFEST_CORRUPT'],
-    ['a symlink target of 5,000 bytes', () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'x'.repeat(5000) }]), 3, 'E_MANIFEST_CORRUPT'],
-    ['a file mtime NaN (written by a decode worker)', () => crafted((a) => {
-      const m = column(a.manifest.entries.mtimes);
-      m[1] = NaN;
-      a.manifest.entries.mtimes = new Uint8Array(m.buffer);
-    }), 3, 'E_MANIFEST_CORRUPT'],
-    ['a mode above 0o7777', () => crafted((a) => { a.manifest.entries.modes = new Uint8Array(Uint32Array.from([0o755, 0o100644, 0o755, 0o600]).buffer); }), 3, 'E_MANIFEST_CORRUPT'],
+    [
+      'a symlink target with a NUL byte',
+      () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'a\0b' }]),
+      3,
+      'E_MANIFEST_CORRUPT',
+    ],
+    [
+      'a symlink target of 5,000 bytes',
+      () => crafted(() => {}, [{ path: 'l', type: SYMLINK, mode: 0o777, mtimeMs: T, link: 'x'.repeat(5000) }]),
+      3,
+      'E_MANIFEST_CORRUPT',
+    ],
+    [
+      'a file mtime NaN (written by a decode worker)',
+      () =>
+        crafted((a) => {
+          const m = column(a.manifest.entries.mtimes);
+          m[1] = NaN;
+          a.manifest.entries.mtimes = new Uint8Array(m.buffer);
+        }),
+      3,
+      'E_MANIFEST_CORRUPT',
+    ],
+    [
+      'a mode above 0o7777',
+      () =>
+        crafted((a) => {
+          a.manifest.entries.modes = new Uint8Array(Uint32Array.from([0o755, 0o100644, 0o755, 0o600]).buffer);
+        }),
+      3,
+      'E_MANIFEST_CORRUPT',
+    ],
   ];
 
   it.each(cases)('%s: a clear error and exit code, nothing written', (_label, make, exit, code) => {
@@ -162,14 +237,20 @@ describe('extract of crafted and long-named archives (item 4)', () => {
     const threads = (pid: number | string): number => fs.readdirSync(`/proc/${pid}/task`).length;
     const fds = (pid: number | string): number => fs.readdirSync(`/proc/${pid}/fd`).length;
     // A damaged chunk (fails after streaming), a file where a directory must go (fails mid-stream), a refused manifest.
-    const damaged = crafted((a) => { a.chunkBodies[0] = crypto.randomBytes(a.chunkBodies[0]!.length); });
+    const damaged = crafted((a) => {
+      a.chunkBodies[0] = crypto.randomBytes(a.chunkBodies[0]!.length);
+    });
     const blocking = crafted(() => {});
     const refused = crafted(setMtimes(NaN));
     const failing = (): Array<{ archive: string; target: string }> => {
       const t = tmpDir();
       fs.mkdirSync(path.join(t, 'd'));
       fs.writeFileSync(path.join(t, 'd', 'sub'), 'a file in the way');
-      return [{ archive: damaged, target: tmpDir() }, { archive: blocking, target: t }, { archive: refused, target: tmpDir() }];
+      return [
+        { archive: damaged, target: tmpDir() },
+        { archive: blocking, target: t },
+        { archive: refused, target: tmpDir() },
+      ];
     };
     const run = async (): Promise<void> => {
       for (const f of failing()) {
@@ -192,7 +273,10 @@ describe('extract of crafted and long-named archives (item 4)', () => {
           if (r.status !== 202) continue;
           for (let k = 0; k < 200; k++) {
             const j = await d.api('GET', `/api/jobs/${r.body.job}`);
-            if (j.body.status !== 'running' && j.body.status !== 'queued') { expect(j.body.status).toBe('failed'); break; }
+            if (j.body.status !== 'running' && j.body.status !== 'queued') {
+              expect(j.body.status).toBe('failed');
+              break;
+            }
             await new Promise((res) => setTimeout(res, 50));
           }
         }
@@ -221,7 +305,9 @@ describe('limits from the unauthenticated header (item 5)', () => {
     expectClean(r, 3, 'E_MANIFEST_CORRUPT');
     expect(r.stderr).toMatch(/more than the chunk maximum/);
     expect(r.maxRssKiB).toBeLessThan(320 * 1024);
-    const h = crafted((a) => { a.header.chunkMax = 0xffffffff; });
+    const h = crafted((a) => {
+      a.header.chunkMax = 0xffffffff;
+    });
     expectClean(warp(['archive', 'list', h], { home: tmpDir() }), 3, 'E_ARCHIVE_HEADER_CORRUPT');
   });
 
@@ -232,7 +318,13 @@ describe('limits from the unauthenticated header (item 5)', () => {
     const pw = path.join(dir, 'pw');
     fs.writeFileSync(pw, 'pass\n');
     const a = path.join(dir, 'a.warp');
-    await createArchive({ inputs: [path.join(dir, 'src')], output: a, key: { kind: 'password', password: Buffer.from('pass') }, argon2: { opsLimit: 1, memKiB: 16 * 1024 }, pool });
+    await createArchive({
+      inputs: [path.join(dir, 'src')],
+      output: a,
+      key: { kind: 'password', password: Buffer.from('pass') },
+      argon2: { opsLimit: 1, memKiB: 16 * 1024 },
+      pool,
+    });
     // A crafted header asking for 1 GiB and 64 passes (re-checksummed; the MAC fails only after derivation).
     const big = fs.readFileSync(a);
     const { encodeHeader, decodeHeader } = await import('../../src/engine/archive/format.ts');
@@ -247,8 +339,14 @@ describe('limits from the unauthenticated header (item 5)', () => {
     expect(r.maxRssKiB).toBeLessThan(320 * 1024);
 
     // The real archive (16 MiB, 1 pass): refused under an 8 MiB cap, opened when the flag or the config raises it.
-    expectClean(warp(['archive', 'list', a, '--password-file', pw, '--argon2-max-memory', '8MiB'], { home }), 3, 'E_KDF_LIMIT');
-    expect(warp(['archive', 'list', a, '--password-file', pw, '--argon2-max-memory', '16MiB'], { home }).status).toBe(0);
+    expectClean(
+      warp(['archive', 'list', a, '--password-file', pw, '--argon2-max-memory', '8MiB'], { home }),
+      3,
+      'E_KDF_LIMIT',
+    );
+    expect(warp(['archive', 'list', a, '--password-file', pw, '--argon2-max-memory', '16MiB'], { home }).status).toBe(
+      0,
+    );
     fs.mkdirSync(home, { recursive: true });
     fs.writeFileSync(path.join(home, 'config.toml'), '[archive]\nargon2_max_memory = "8MiB"\n');
     expectClean(warp(['archive', 'list', a, '--password-file', pw], { home }), 3, 'E_KDF_LIMIT');
@@ -265,7 +363,11 @@ describe('a killed archive create (lower items)', () => {
     for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(src, `r${i}.bin`), crypto.randomBytes(64 * 1024 * 1024));
     const outDir = path.join(dir, 'out');
     fs.mkdirSync(outDir);
-    const child = spawn(process.execPath, [BIN, 'archive', 'create', src, '-o', path.join(outDir, 'a.warp'), '--workers', '1'], { env: { ...process.env, WARP_HOME: path.join(dir, 'home') }, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'archive', 'create', src, '-o', path.join(outDir, 'a.warp'), '--workers', '1'],
+      { env: { ...process.env, WARP_HOME: path.join(dir, 'home') }, stdio: 'ignore' },
+    );
     let temp: string | undefined;
     for (let k = 0; k < 600 && !temp; k++) {
       await new Promise((res) => setTimeout(res, 10));
@@ -275,7 +377,9 @@ describe('a killed archive create (lower items)', () => {
     child.kill('SIGKILL');
     await new Promise((res) => child.once('exit', res));
     expect(fs.readdirSync(outDir)).toEqual([temp]);
-    const r = warp(['archive', 'create', path.join(src, 'r0.bin'), '-o', path.join(outDir, 'b.warp')], { home: path.join(dir, 'home') });
+    const r = warp(['archive', 'create', path.join(src, 'r0.bin'), '-o', path.join(outDir, 'b.warp')], {
+      home: path.join(dir, 'home'),
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(fs.readdirSync(outDir).sort()).toEqual(['b.warp']);
   }, 60_000);
@@ -331,4 +435,3 @@ describe('the exit-code table holds for what a user can cause (item 6)', () => {
     }
   }, 120_000);
 });
-

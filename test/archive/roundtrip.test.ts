@@ -17,51 +17,66 @@ const nameArb = fc.oneof(
 );
 
 /** A random tree: nested dirs, empty files and dirs, unicode and long names, symlinks, duplicates. */
-const treeArb = fc.array(
-  fc.record({
-    dir: fc.array(nameArb, { maxLength: 3 }),
-    name: nameArb,
-    kind: fc.constantFrom('file', 'file', 'file', 'empty', 'dir', 'link', 'dup'),
-    size: fc.integer({ min: 0, max: 60_000 }),
-    seed: fc.integer(),
-  }),
-  { minLength: 1, maxLength: 25 },
-).map((items) => {
-  const spec: TreeSpec = {};
-  const files: string[] = [];
-  const taken = new Set<string>();
-  for (const it of items) {
-    const rel = [...it.dir, it.name].join('/');
-    // Skip paths that collide with an existing entry or sit below a non-directory.
-    if ([...taken].some((t) => t === rel || rel.startsWith(t + '/') || t.startsWith(rel + '/'))) continue;
-    taken.add(rel);
-    if (it.kind === 'file') { const b = Buffer.alloc(it.size); crypto.createHash('sha256').update(String(it.seed)); for (let i = 0; i < b.length; i++) b[i] = (i * 31 + it.seed) & (it.seed % 2 ? 0xff : 0x0f); spec[rel] = b; files.push(rel); }
-    else if (it.kind === 'empty') { spec[rel] = ''; files.push(rel); }
-    else if (it.kind === 'dir') spec[rel] = null;
-    else if (it.kind === 'link') spec[rel] = { link: files[0] ? `../${files[0]}` : 'nowhere' };
-    else if (it.kind === 'dup' && files.length) spec[rel] = spec[files[0]] as string | Buffer;
-    else { spec[rel] = 'x'; files.push(rel); }
-  }
-  return spec;
-});
+const treeArb = fc
+  .array(
+    fc.record({
+      dir: fc.array(nameArb, { maxLength: 3 }),
+      name: nameArb,
+      kind: fc.constantFrom('file', 'file', 'file', 'empty', 'dir', 'link', 'dup'),
+      size: fc.integer({ min: 0, max: 60_000 }),
+      seed: fc.integer(),
+    }),
+    { minLength: 1, maxLength: 25 },
+  )
+  .map((items) => {
+    const spec: TreeSpec = {};
+    const files: string[] = [];
+    const taken = new Set<string>();
+    for (const it of items) {
+      const rel = [...it.dir, it.name].join('/');
+      // Skip paths that collide with an existing entry or sit below a non-directory.
+      if ([...taken].some((t) => t === rel || rel.startsWith(t + '/') || t.startsWith(rel + '/'))) continue;
+      taken.add(rel);
+      if (it.kind === 'file') {
+        const b = Buffer.alloc(it.size);
+        crypto.createHash('sha256').update(String(it.seed));
+        for (let i = 0; i < b.length; i++) b[i] = (i * 31 + it.seed) & (it.seed % 2 ? 0xff : 0x0f);
+        spec[rel] = b;
+        files.push(rel);
+      } else if (it.kind === 'empty') {
+        spec[rel] = '';
+        files.push(rel);
+      } else if (it.kind === 'dir') spec[rel] = null;
+      else if (it.kind === 'link') spec[rel] = { link: files[0] ? `../${files[0]}` : 'nowhere' };
+      else if (it.kind === 'dup' && files.length) spec[rel] = spec[files[0]] as string | Buffer;
+      else {
+        spec[rel] = 'x';
+        files.push(rel);
+      }
+    }
+    return spec;
+  });
 
 describe('archive round trip', () => {
   it('random trees extract byte-identical (content, modes, mtimes, symlinks, empty dirs)', async () => {
-    await fc.assert(fc.asyncProperty(treeArb, fc.boolean(), async (spec, encrypted) => {
-      const base = tmpDir();
-      const src = path.join(base, 'tree');
-      fs.mkdirSync(src);
-      writeTree(src, spec);
-      const key = encrypted ? { kind: 'key' as const, key: crypto.randomBytes(32) } : undefined;
-      const out = path.join(base, 'a.warp');
-      await createArchive({ inputs: [src], output: out, chunker: SMALL, key, pool });
-      const dest = path.join(base, 'out');
-      await extractArchive({ archive: out, target: dest, key, pool });
-      expect(readTree(path.join(dest, 'tree'))).toEqual(readTree(src));
-      const report = await verifyArchive({ archive: out, key, pool });
-      expect(report.ok).toBe(true);
-      fs.rmSync(base, { recursive: true, force: true });
-    }), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(treeArb, fc.boolean(), async (spec, encrypted) => {
+        const base = tmpDir();
+        const src = path.join(base, 'tree');
+        fs.mkdirSync(src);
+        writeTree(src, spec);
+        const key = encrypted ? { kind: 'key' as const, key: crypto.randomBytes(32) } : undefined;
+        const out = path.join(base, 'a.warp');
+        await createArchive({ inputs: [src], output: out, chunker: SMALL, key, pool });
+        const dest = path.join(base, 'out');
+        await extractArchive({ archive: out, target: dest, key, pool });
+        expect(readTree(path.join(dest, 'tree'))).toEqual(readTree(src));
+        const report = await verifyArchive({ archive: out, key, pool });
+        expect(report.ok).toBe(true);
+        fs.rmSync(base, { recursive: true, force: true });
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('dedups identical files and shifted content', async () => {
@@ -69,7 +84,12 @@ describe('archive round trip', () => {
     const data = crypto.randomBytes(400_000);
     const shifted = Buffer.concat([Buffer.from('inserted at the start'), data]);
     writeTree(base, { 'd/a.bin': data, 'd/copy.bin': data, 'd/shifted.bin': shifted });
-    const r = await createArchive({ inputs: [path.join(base, 'd')], output: path.join(base, 'x.warp'), chunker: SMALL, pool });
+    const r = await createArchive({
+      inputs: [path.join(base, 'd')],
+      output: path.join(base, 'x.warp'),
+      chunker: SMALL,
+      pool,
+    });
     expect(r.bytesIn).toBe(data.length * 2 + shifted.length);
     // Three files of ~400 KB cost little more than one.
     expect(r.uniqueBytes).toBeLessThan(data.length * 1.1);
@@ -90,7 +110,9 @@ describe('archive round trip', () => {
     await extractArchive({ archive: a, target: d2, paths: ['t/c.txt', 't/b/3.txt'], pool });
     expect(fs.readFileSync(path.join(d2, 't/b/3.txt'), 'utf8')).toBe('three');
     expect(fs.existsSync(path.join(d2, 't/a'))).toBe(false);
-    await expect(extractArchive({ archive: a, target: d2, paths: ['t/nope'], pool })).rejects.toMatchObject({ code: 'E_NOT_IN_ARCHIVE' });
+    await expect(extractArchive({ archive: a, target: d2, paths: ['t/nope'], pool })).rejects.toMatchObject({
+      code: 'E_NOT_IN_ARCHIVE',
+    });
   });
 
   it('existing files: fail by default before writing anything; overwrite and skip on request', async () => {
@@ -149,7 +171,9 @@ describe('archive round trip', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(160 * 1024 * 1024);
     // Reading back: the file's 192 chunk references must stream in bounded batches, not one 192 MiB batch.
     let peak = 0;
-    const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 2);
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 2);
     try {
       expect((await verifyArchive({ archive: a, pool })).ok).toBe(true);
       await extractArchive({ archive: a, target: path.join(base, 'x'), pool });

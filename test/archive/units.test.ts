@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FORMAT_VERSION, HEADER_BYTES } from '../../src/engine/archive/format.ts';
-import { ArchiveReader, EntryType, createArchive, extractArchive, verifyArchive } from '../../src/engine/archive/index.ts';
+import {
+  ArchiveReader,
+  EntryType,
+  createArchive,
+  extractArchive,
+  verifyArchive,
+} from '../../src/engine/archive/index.ts';
 import { IN_UNIT } from '../../src/engine/archive/units.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { FIXTURE_KEY, FIXTURE_MTIME, fixtureTree, pattern } from '../fixtures/archive-v1/tree.ts';
@@ -14,7 +20,10 @@ afterAll(() => pool.close());
 const fixtures = path.join(import.meta.dirname, '../fixtures/archive-v1');
 
 describe('format version 1 archives (written before units existed)', () => {
-  for (const [name, key] of [['tree.warp', undefined], ['tree-key.warp', { kind: 'key' as const, key: FIXTURE_KEY }]] as const) {
+  for (const [name, key] of [
+    ['tree.warp', undefined],
+    ['tree-key.warp', { kind: 'key' as const, key: FIXTURE_KEY }],
+  ] as const) {
     it(`${name}: opens, verifies and extracts byte-identical with today's reader`, async () => {
       const file = path.join(fixtures, name);
       const reader = await ArchiveReader.open(file, key);
@@ -44,9 +53,16 @@ describe('format version 1 archives (written before units existed)', () => {
 
   it('selective extract of one file from a version-1 archive', async () => {
     const out = tmpDir();
-    await extractArchive({ archive: path.join(fixtures, 'tree.warp'), target: out, paths: ['tree/big/multi.bin'], pool });
+    await extractArchive({
+      archive: path.join(fixtures, 'tree.warp'),
+      target: out,
+      paths: ['tree/big/multi.bin'],
+      pool,
+    });
     expect(listFiles(out)).toEqual(['tree', 'tree/big', 'tree/big/multi.bin']);
-    expect(fs.readFileSync(path.join(out, 'tree/big/multi.bin')).equals(fixtureTree()['big/multi.bin'] as Buffer)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'tree/big/multi.bin')).equals(fixtureTree()['big/multi.bin'] as Buffer)).toBe(
+      true,
+    );
   });
 
   it('a version-1 archive may not use the in-unit codec of version 2', async () => {
@@ -56,14 +72,18 @@ describe('format version 1 archives (written before units existed)', () => {
       const ch = m.chunks as { codec: Uint8Array; stored: Uint8Array };
       ch.codec = Uint8Array.from(ch.codec, (c, i) => (i === 1 ? IN_UNIT : c));
     });
-    await expect(ArchiveReader.open(file)).rejects.toMatchObject({ code: 'E_MANIFEST_CORRUPT', message: /unknown codec 2/ });
+    await expect(ArchiveReader.open(file)).rejects.toMatchObject({
+      code: 'E_MANIFEST_CORRUPT',
+      message: /unknown codec 2/,
+    });
   });
 });
 
 /** 1,200 small text files (~30 MB raw): several units of many files each. */
 function smallFiles(): TreeSpec {
   const spec: TreeSpec = {};
-  for (let i = 0; i < 1200; i++) spec[`src/d${i % 7}/f${String(i).padStart(4, '0')}.c`] = pattern(20_000 + (i % 13) * 1000, i + 1, true);
+  for (let i = 0; i < 1200; i++)
+    spec[`src/d${i % 7}/f${String(i).padStart(4, '0')}.c`] = pattern(20_000 + (i % 13) * 1000, i + 1, true);
   spec['src/big.bin'] = pattern(3_000_000, 999, false);
   return spec;
 }
@@ -105,7 +125,8 @@ describe('format version 2: small files bundled into units', () => {
     await extractArchive({ archive: file, target: out, pool });
     for (const rel of listFiles(src)) {
       const a = path.join(src, rel);
-      if (fs.statSync(a).isFile()) expect(fs.readFileSync(path.join(out, 'src', rel)).equals(fs.readFileSync(a)), rel).toBe(true);
+      if (fs.statSync(a).isFile())
+        expect(fs.readFileSync(path.join(out, 'src', rel)).equals(fs.readFileSync(a)), rel).toBe(true);
     }
   });
 
@@ -115,7 +136,9 @@ describe('format version 2: small files bundled into units', () => {
       const { dir, src, file } = await bundled(key);
       const reader = await ArchiveReader.open(file, key);
       // The second unit of several chunks: units before and after it stay readable.
-      const multi = Array.from({ length: reader.units.count }, (_, k) => k).filter((k) => reader.units.endChunk(k) - reader.units.firstChunk(k) > 1);
+      const multi = Array.from({ length: reader.units.count }, (_, k) => k).filter(
+        (k) => reader.units.endChunk(k) - reader.units.firstChunk(k) > 1,
+      );
       expect(multi.length).toBeGreaterThan(2);
       const u = multi[1];
       const hit = filesInUnit(reader, u);
@@ -134,7 +157,10 @@ describe('format version 2: small files bundled into units', () => {
       expect(new Set(report.badFiles.map((f) => f.path))).toEqual(named);
 
       const out = path.join(dir, 'out');
-      const err = await extractArchive({ archive: file, target: out, key, pool }).then(() => undefined, (e) => e);
+      const err = await extractArchive({ archive: file, target: out, key, pool }).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err?.code).toBe('E_VERIFY_FAILED');
       const failed = new Set((err.details.failed as Array<{ path: string }>).map((f) => f.path));
       expect(failed).toEqual(named);
@@ -156,7 +182,13 @@ describe('format version 2: small files bundled into units', () => {
     let pick = '';
     for (let i = 0; i < m.entryCount && !pick; i++) {
       const refs = m.refsOf(i);
-      if (m.entry(i).type === EntryType.FILE && refs.length === 1 && m.chunkCodec(refs[0]) === IN_UNIT && reader.units.endChunk(reader.units.unitOf(refs[0])) > refs[0] + 1) pick = m.entry(i).path;
+      if (
+        m.entry(i).type === EntryType.FILE &&
+        refs.length === 1 &&
+        m.chunkCodec(refs[0]) === IN_UNIT &&
+        reader.units.endChunk(reader.units.unitOf(refs[0])) > refs[0] + 1
+      )
+        pick = m.entry(i).path;
     }
     reader.close();
     expect(pick).not.toBe('');
@@ -164,6 +196,8 @@ describe('format version 2: small files bundled into units', () => {
     const r = await extractArchive({ archive: file, target: out, paths: [pick], pool });
     expect(r.files).toBe(1);
     expect(listFiles(out).filter((f) => fs.statSync(path.join(out, f)).isFile())).toEqual([pick]);
-    expect(fs.readFileSync(path.join(out, pick)).equals(fs.readFileSync(path.join(src, pick.slice('src/'.length))))).toBe(true);
+    expect(
+      fs.readFileSync(path.join(out, pick)).equals(fs.readFileSync(path.join(src, pick.slice('src/'.length)))),
+    ).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ function fixture(): { dir: string; home: string; src: string } {
     'blobs/r.bin': crypto.randomBytes(300_000),
     'blobs/r-copy.bin': crypto.randomBytes(0),
     'empty-dir': null,
-    'link': { link: 'logs/app.log' },
+    link: { link: 'logs/app.log' },
   });
   fs.copyFileSync(path.join(src, 'blobs/r.bin'), path.join(src, 'blobs/r-copy.bin'));
   return { dir, home, src };
@@ -100,7 +100,8 @@ describe('warp archive (CLI)', () => {
     for (const p of damaged) expect(fs.existsSync(path.join(out, p))).toBe(false);
     // Files not using a damaged chunk were restored intact.
     const intact = ['data/logs/app.log', 'data/blobs/r.bin'].filter((p) => !damaged.includes(p));
-    for (const p of intact) expect(fs.readFileSync(path.join(out, p)).equals(fs.readFileSync(path.join(dir, p)))).toBe(true);
+    for (const p of intact)
+      expect(fs.readFileSync(path.join(out, p)).equals(fs.readFileSync(path.join(dir, p)))).toBe(true);
   });
 
   it('writes to a pipe with -o - and the result verifies', () => {
@@ -124,7 +125,10 @@ describe('warp archive (CLI)', () => {
   it('usage errors exit 2; missing input exits 5 naming the path', () => {
     const { dir, home } = fixture();
     expect(warp(['archive', 'create', '-o', path.join(dir, 'z.warp')], { home }).status).toBe(2);
-    expect(warp(['archive', 'create', path.join(dir, 'x'), '-o', path.join(dir, 'z.warp'), '--level', 'ultra'], { home }).status).toBe(2);
+    expect(
+      warp(['archive', 'create', path.join(dir, 'x'), '-o', path.join(dir, 'z.warp'), '--level', 'ultra'], { home })
+        .status,
+    ).toBe(2);
     const m = warp(['archive', 'create', path.join(dir, 'missing'), '-o', path.join(dir, 'z.warp')], { home });
     expect(m.status).toBe(5);
     expect(m.stderr).toContain(path.join(dir, 'missing'));
@@ -137,7 +141,19 @@ describe('warp (CLI surface)', () => {
     const home = tmpDir();
     const top = warp(['--help'], { home });
     expect(top.status).toBe(0);
-    for (const cmd of [['archive', 'create'], ['archive', 'extract'], ['archive', 'list'], ['archive', 'verify'], ['archive', 'info'], ['send'], ['fetch'], ['info'], ['config', 'show'], ['bench', 'local'], ['completion']]) {
+    for (const cmd of [
+      ['archive', 'create'],
+      ['archive', 'extract'],
+      ['archive', 'list'],
+      ['archive', 'verify'],
+      ['archive', 'info'],
+      ['send'],
+      ['fetch'],
+      ['info'],
+      ['config', 'show'],
+      ['bench', 'local'],
+      ['completion'],
+    ]) {
       const h = warp([...cmd, '--help'], { home });
       expect(h.status, cmd.join(' ')).toBe(0);
       expect(h.stdout, cmd.join(' ')).toMatch(/Usage: warp/);

@@ -14,20 +14,32 @@ const IS_ROOT = process.getuid?.() === 0;
 /** Root reads anything: "unreadable" cases run as nobody then. */
 const NOBODY = 65534;
 
-interface Run { status: number | null; stdout: string; stderr: string }
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function run(home: string, args: string[], o: { env?: Record<string, string>; asNobody?: boolean } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
       ...(o.asNobody && IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {}),
     });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const t = setTimeout(() => p.kill('SIGKILL'), 45_000);
-    p.on('exit', (status) => { clearTimeout(t); resolve({ status, stdout, stderr }); });
+    p.on('exit', (status) => {
+      clearTimeout(t);
+      resolve({ status, stdout, stderr });
+    });
   });
 }
 
@@ -132,7 +144,11 @@ describe('exit codes for failures a user causes (README table)', () => {
     const out = path.join(u, 'out');
     fs.mkdirSync(out, { mode: 0o777 });
     fs.chmodSync(out, 0o777);
-    for (const args of [['archive', 'create', path.join(src, 'secret.txt'), '-o', path.join(out, 'a.warp')], ['archive', 'list', locked], ['archive', 'extract', locked, '-C', path.join(out, 'x')]]) {
+    for (const args of [
+      ['archive', 'create', path.join(src, 'secret.txt'), '-o', path.join(out, 'a.warp')],
+      ['archive', 'list', locked],
+      ['archive', 'extract', locked, '-C', path.join(out, 'x')],
+    ]) {
       const r = await run(uhome, args, { asNobody: true });
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(5);
       expect(r.stderr).toMatch(/E_INPUT_UNREADABLE.*permission denied/);
@@ -140,19 +156,25 @@ describe('exit codes for failures a user causes (README table)', () => {
     }
   });
 
-  it('tightens an existing WARP_HOME with mode 0755 to 0700, and warns where it cannot', { timeout: 60_000 }, async () => {
-    const open = tmpDir('warp-exit-home-');
-    fs.chmodSync(open, 0o755);
-    const r = await run(open, ['id']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(fs.statSync(open).mode & 0o777).toBe(0o700);
-    expect(r.stderr).not.toMatch(/warning/);
-    if (!IS_ROOT) return; // the cannot-tighten case needs a home owned by someone else
-    const foreign = tmpDir('warp-exit-foreign-');
-    fs.chmodSync(foreign, 0o755);
-    const w2 = await run(foreign, ['config', 'path'], { asNobody: true });
-    expect(w2.status).toBe(0);
-    expect(w2.stderr).toMatch(/warning: .* is readable by other users \(mode 755\) and could not be made private \(EPERM\)/);
-    expect(fs.statSync(foreign).mode & 0o777).toBe(0o755);
-  });
+  it(
+    'tightens an existing WARP_HOME with mode 0755 to 0700, and warns where it cannot',
+    { timeout: 60_000 },
+    async () => {
+      const open = tmpDir('warp-exit-home-');
+      fs.chmodSync(open, 0o755);
+      const r = await run(open, ['id']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.statSync(open).mode & 0o777).toBe(0o700);
+      expect(r.stderr).not.toMatch(/warning/);
+      if (!IS_ROOT) return; // the cannot-tighten case needs a home owned by someone else
+      const foreign = tmpDir('warp-exit-foreign-');
+      fs.chmodSync(foreign, 0o755);
+      const w2 = await run(foreign, ['config', 'path'], { asNobody: true });
+      expect(w2.status).toBe(0);
+      expect(w2.stderr).toMatch(
+        /warning: .* is readable by other users \(mode 755\) and could not be made private \(EPERM\)/,
+      );
+      expect(fs.statSync(foreign).mode & 0o777).toBe(0o755);
+    },
+  );
 });

@@ -19,28 +19,48 @@ function run(args: string[], env: Record<string, string> = {}): { status: number
   const dir = tmpDir();
   const log = path.join(dir, 'loaded.txt');
   const hook = path.join(dir, 'hook.mjs');
-  fs.writeFileSync(hook, `import fs from 'node:fs';\nimport module from 'node:module';\nmodule.registerHooks({ load(url, ctx, next) { fs.appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, ctx); } });\n`);
-  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8', env: { ...process.env, WARP_HOME: path.join(dir, 'home'), ...env } });
+  fs.writeFileSync(
+    hook,
+    `import fs from 'node:fs';\nimport module from 'node:module';\nmodule.registerHooks({ load(url, ctx, next) { fs.appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, ctx); } });\n`,
+  );
+  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WARP_HOME: path.join(dir, 'home'), ...env },
+  });
   const urls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
-  const sources = urls.filter((u) => u.startsWith('file:') && u.endsWith('.js')).map((u) => {
-    const text = fs.readFileSync(new URL(u), 'utf8');
-    return [u, ...(text.match(/^\/\/ \S+/gm) ?? [])].join('\n');
-  }).join('\n');
+  const sources = urls
+    .filter((u) => u.startsWith('file:') && u.endsWith('.js'))
+    .map((u) => {
+      const text = fs.readFileSync(new URL(u), 'utf8');
+      return [u, ...(text.match(/^\/\/ \S+/gm) ?? [])].join('\n');
+    })
+    .join('\n');
   return { status: r.status ?? -1, stdout: r.stdout, sources };
 }
 
-const HEAVY = [/node_modules\/libp2p\//, /node_modules\/@chainsafe\/libp2p-quic/, /node_modules\/react/, /src\/engine\/daemon\//, /src\/engine\/archive\/(?!format\.ts)/, /src\/engine\/transfer\//];
+const HEAVY = [
+  /node_modules\/libp2p\//,
+  /node_modules\/@chainsafe\/libp2p-quic/,
+  /node_modules\/react/,
+  /src\/engine\/daemon\//,
+  /src\/engine\/archive\/(?!format\.ts)/,
+  /src\/engine\/transfer\//,
+];
 
 describe('CLI start-up', () => {
-  it.each([['--version'], ['--help'], ['help'], ['id'], ['info']])('warp %s loads no network stack, daemon, archive engine or React', (arg) => {
-    const r = run([arg]);
-    expect(r.status).toBe(0);
-    expect(r.sources).toMatch(/dist\/cli\/main\.js/); // the bundle ran (not the sources)
-    for (const re of HEAVY) expect(r.sources, `${arg} loaded ${re}`).not.toMatch(re);
-  });
+  it.each([['--version'], ['--help'], ['help'], ['id'], ['info']])(
+    'warp %s loads no network stack, daemon, archive engine or React',
+    (arg) => {
+      const r = run([arg]);
+      expect(r.status).toBe(0);
+      expect(r.sources).toMatch(/dist\/cli\/main\.js/); // the bundle ran (not the sources)
+      for (const re of HEAVY) expect(r.sources, `${arg} loaded ${re}`).not.toMatch(re);
+    },
+  );
 
   it('--version and --help load no command module (only the lazy table in commands/index.ts)', () => {
-    for (const arg of ['--version', '--help']) expect(run([arg]).sources).not.toMatch(/src\/cli\/commands\/(?!index\.ts)/);
+    for (const arg of ['--version', '--help'])
+      expect(run([arg]).sources).not.toMatch(/src\/cli\/commands\/(?!index\.ts)/);
   });
 
   it('root help from the build table equals root help with every command registered', () => {

@@ -28,7 +28,9 @@ const RAW = /[\u001b\u0007\r\u009b\u007f\u202e]/;
 
 describe('escapeControl / escapeTerminal', () => {
   it('escapes every control character visibly and keeps JSON lines parseable to the exact strings', () => {
-    expect(escapeControl('a\x1b[31mb\nc\rd\te\u009bf\u202eg\u0000')).toBe('a\\x1b[31mb\\nc\\rd\\te\\u009bf\\u202eg\\x00');
+    expect(escapeControl('a\x1b[31mb\nc\rd\te\u009bf\u202eg\u0000')).toBe(
+      'a\\x1b[31mb\\nc\\rd\\te\\u009bf\\u202eg\\x00',
+    );
     expect(escapeTerminal('line1\n\tline2\x1b]0;x\x07')).toBe('line1\n\tline2\\x1b]0;x\\x07');
     expect(escapeControl('plain/path ünïcödé 名前 😀')).toBe('plain/path ünïcödé 名前 😀');
     for (const name of CRAFTED) {
@@ -41,7 +43,12 @@ describe('escapeControl / escapeTerminal', () => {
 
 describe('log records', () => {
   it('keep one record per line with crafted messages and fields, and exact strings in JSON', () => {
-    const rec = { time: new Date(0), level: 'warn' as const, message: 'peer said\n2026-01-01T00:00:00.000Z ERROR forged\x1b[2J', fields: { component: 'net', path: 'a\x1b]0;t\x07b', other: 'x\u009by z' } };
+    const rec = {
+      time: new Date(0),
+      level: 'warn' as const,
+      message: 'peer said\n2026-01-01T00:00:00.000Z ERROR forged\x1b[2J',
+      fields: { component: 'net', path: 'a\x1b]0;t\x07b', other: 'x\u009by z' },
+    };
     const text = formatText(rec);
     expect(text).not.toMatch(RAW);
     expect(text.split('\n')).toHaveLength(2); // the record and the final newline
@@ -71,7 +78,9 @@ describe('crafted names through real CLI processes', () => {
     expect(human.stdout).toContain('bidi\\u202etxt.exe');
     const json = warp(['--json', 'archive', 'list', archive], { home });
     expect(json.stdout).not.toMatch(RAW);
-    const names = json.json.filter((e) => e.type === 'entry' && e.kind === 'file').map((e) => path.basename(String(e.path)));
+    const names = json.json
+      .filter((e) => e.type === 'entry' && e.kind === 'file')
+      .map((e) => path.basename(String(e.path)));
     expect(names.sort()).toEqual([...CRAFTED].sort());
   });
 

@@ -16,11 +16,14 @@ describe('BLAKE3 of small inputs in JavaScript', () => {
     }
   });
   it('agrees with @noble/hashes on random inputs', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 1024 }), (data) => {
-      const out = new Uint8Array(32);
-      blake3SmallInto(data, data.length, out, 0);
-      expect(hex(out)).toBe(hex(nobleBlake3(data)));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1024 }), (data) => {
+        const out = new Uint8Array(32);
+        blake3SmallInto(data, data.length, out, 0);
+        expect(hex(out)).toBe(hex(nobleBlake3(data)));
+      }),
+      { numRuns: 300 },
+    );
   });
   it('refuses inputs over one chunk instead of hashing them wrongly', () => {
     expect(() => blake3SmallInto(new Uint8Array(1025), 1025, new Uint8Array(32), 0)).toThrow(RangeError);

@@ -5,7 +5,11 @@ import { DEFAULT_CHUNKER, FastCdc, paramsForAverage, type ChunkerParams } from '
 function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
 }
@@ -29,7 +33,10 @@ function chunkStreamed(cdc: FastCdc, data: Uint8Array, reads: number[]): number[
     fed = Math.min(data.length, fed + n);
     while (scan < fed) {
       const c = cdc.findCut(st, data, scan, fed);
-      if (c < 0) { scan = fed; break; }
+      if (c < 0) {
+        scan = fed;
+        break;
+      }
       out.push(c - chunkStart);
       chunkStart = scan = c;
     }
@@ -60,11 +67,16 @@ describe('FastCDC', () => {
 
   it('cut points do not depend on how the input is split into reads', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40_000 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 10 }), (n, seed, reads) => {
-        const cdc = new FastCdc(SMALL);
-        const data = randomBytes(n, seed);
-        expect(chunkStreamed(cdc, data, reads)).toEqual(cdc.chunkLengths(data));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40_000 }),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 10 }),
+        (n, seed, reads) => {
+          const cdc = new FastCdc(SMALL);
+          const data = randomBytes(n, seed);
+          expect(chunkStreamed(cdc, data, reads)).toEqual(cdc.chunkLengths(data));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -76,12 +88,16 @@ describe('FastCDC', () => {
     edited.set(data.subarray(0, 100_000));
     edited.set(randomBytes(10, 99), 100_000); // insert 10 bytes in the middle
     edited.set(data.subarray(100_000), 100_010);
-    const cutsOf = (lens: number[]): number[] => { let s = 0; return lens.map((l) => (s += l)); };
+    const cutsOf = (lens: number[]): number[] => {
+      let s = 0;
+      return lens.map((l) => (s += l));
+    };
     const a = cutsOf(cdc.chunkLengths(data));
     const b = cutsOf(cdc.chunkLengths(edited));
     // Before the edit, identical cuts; after it, cuts are identical shifted by 10 once resynchronised.
     expect(b.filter((c) => c < 100_000 - SMALL.maxSize)).toEqual(a.filter((c) => c < 100_000 - SMALL.maxSize));
-    const after = (cuts: number[], shift: number) => new Set(cuts.filter((c) => c > 100_000 + 2 * SMALL.maxSize).map((c) => c - shift));
+    const after = (cuts: number[], shift: number) =>
+      new Set(cuts.filter((c) => c > 100_000 + 2 * SMALL.maxSize).map((c) => c - shift));
     const sa = after(a, 0);
     const sb = after(b, 10);
     const common = [...sa].filter((c) => sb.has(c)).length;

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blake3 } from '../../src/engine/codec/blake3.ts';
-import { EMPTY_ROOT, leafHash, merkleProof, merkleRoot, merkleRootRecursive, nodeHash, verifyMerkleProof } from '../../src/engine/codec/merkle.ts';
+import {
+  EMPTY_ROOT,
+  leafHash,
+  merkleProof,
+  merkleRoot,
+  merkleRootRecursive,
+  nodeHash,
+  verifyMerkleProof,
+} from '../../src/engine/codec/merkle.ts';
 
 const ids = (n: number, salt = 0) => Array.from({ length: n }, (_, i) => blake3(Buffer.from(`chunk ${i} ${salt}`)));
 
@@ -34,10 +42,19 @@ describe('Merkle tree', () => {
     expect(merkleRoot(1, () => node).equals(merkleRoot(2, (i) => [a, b][i]))).toBe(false);
   });
   it('random trees: proofs of random leaves verify', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), fc.nat(), (n, pick, salt) => {
-      const l = ids(n, salt);
-      const i = pick % n;
-      expect(verifyMerkleProof(l[i], merkleProof(i, n, (j) => l[j]), merkleRoot(n, (j) => l[j]))).toBe(true);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), fc.nat(), (n, pick, salt) => {
+        const l = ids(n, salt);
+        const i = pick % n;
+        expect(
+          verifyMerkleProof(
+            l[i],
+            merkleProof(i, n, (j) => l[j]),
+            merkleRoot(n, (j) => l[j]),
+          ),
+        ).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

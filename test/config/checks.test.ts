@@ -33,8 +33,12 @@ describe('chunk sizes', () => {
     expect(thrown(() => loadConfig({ env, overrides: { archive: { chunk_min: '512B' } } })).message).toBe(
       'invalid archive.chunk_min from a command-line flag: got "512B"; expected a byte size from 1KiB to 64MiB, such as 512KiB, 4MiB or 25MB',
     );
-    expect(thrown(() => loadConfig({ env, overrides: { archive: { chunk_max: '65MiB' } } })).message).toContain('archive.chunk_max');
-    expect(loadConfig({ env, overrides: { archive: { chunk_min: '1KiB', chunk_max: '64MiB' } } }).config.archive.chunkMax).toBe(CHUNK_SIZE_MAX);
+    expect(thrown(() => loadConfig({ env, overrides: { archive: { chunk_max: '65MiB' } } })).message).toContain(
+      'archive.chunk_max',
+    );
+    expect(
+      loadConfig({ env, overrides: { archive: { chunk_min: '1KiB', chunk_max: '64MiB' } } }).config.archive.chunkMax,
+    ).toBe(CHUNK_SIZE_MAX);
   });
 });
 
@@ -42,7 +46,9 @@ describe('other bounds', () => {
   it('ports allow 0 (any free port) to 65535', () => {
     const { env } = homeWith();
     expect(loadConfig({ env, overrides: { daemon: { port: 0 } } }).config.daemon.port).toBe(0);
-    expect(thrown(() => loadConfig({ env: { ...env, WARP_DAEMON_PORT: '65536' } })).message).toContain('expected an integer from 0 to 65535');
+    expect(thrown(() => loadConfig({ env: { ...env, WARP_DAEMON_PORT: '65536' } })).message).toContain(
+      'expected an integer from 0 to 65535',
+    );
   });
 
   it('daemon.host must not be empty', () => {

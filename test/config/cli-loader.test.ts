@@ -7,7 +7,12 @@ import type { CliContext } from '../../src/cli/context.ts';
 import { homeWith } from './helpers.ts';
 
 function ctxWith(globals: { config?: string; verbose?: number; quiet?: boolean }): CliContext {
-  return { opts: () => ({ json: false, quiet: false, color: false, ...globals }), out: () => {}, err: () => {}, stderrIsTTY: false };
+  return {
+    opts: () => ({ json: false, quiet: false, color: false, ...globals }),
+    out: () => {},
+    err: () => {},
+    stderrIsTTY: false,
+  };
 }
 
 describe('loadCliConfig', () => {
@@ -23,7 +28,10 @@ describe('loadCliConfig', () => {
     const { env } = homeWith();
     const levels = [0, 1, 2, 3, 7].map((verbose) => loadCliConfig(ctxWith({ verbose }), {}, { env }).log.level);
     expect(levels).toEqual(['warn', 'info', 'debug', 'trace', 'trace']);
-    expect(loadCliConfig(ctxWith({ verbose: 2 }), {}, { env }).resolved.entries.log.level).toMatchObject({ value: 'debug', source: 'flag' });
+    expect(loadCliConfig(ctxWith({ verbose: 2 }), {}, { env }).resolved.entries.log.level).toMatchObject({
+      value: 'debug',
+      source: 'flag',
+    });
   });
 
   it('-v never lowers a more verbose configured level', () => {
@@ -43,7 +51,7 @@ describe('loadCliConfig', () => {
     expect(fs.existsSync(file)).toBe(true);
   });
 
-  it('honours the global --config, and a command\'s own --config over it', () => {
+  it("honours the global --config, and a command's own --config over it", () => {
     const a = homeWith('[daemon]\nport = 1\n');
     const b = homeWith('[daemon]\nport = 2\n');
     expect(loadCliConfig(ctxWith({ config: a.file }), {}, { env: {} }).config.daemon.port).toBe(1);

@@ -16,8 +16,14 @@ interface Run {
 
 /** The outer WARP_* variables are dropped so a developer's own settings cannot change the results. */
 function warp(home: string, args: string[], extraEnv: Record<string, string> = {}): Run {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARP_')));
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...env, WARP_HOME: home, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('WARP_')),
+  );
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...env, WARP_HOME: home, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,7 +38,11 @@ describe('warp config show', () => {
     expect(Object.keys(shown)).toEqual(Object.keys(CONFIG_SCHEMA)); // every section, in schema order
     expect(shown.archive.chunk_avg).toEqual({ value: 1048576, source: 'default' });
     expect(shown.transfer.port).toEqual({ value: 7654, source: 'default' });
-    expect(Object.values(shown).flatMap((s) => Object.values(s)).every((e) => e.source === 'default')).toBe(true);
+    expect(
+      Object.values(shown)
+        .flatMap((s) => Object.values(s))
+        .every((e) => e.source === 'default'),
+    ).toBe(true);
   });
 
   it('shows file, env and flag sources (global --json and -vv after the subcommand)', () => {
@@ -68,7 +78,10 @@ describe('warp config show', () => {
   it('uses --config FILE instead of WARP_HOME', () => {
     const other = path.join(tempDir(), 'alt.toml');
     fs.writeFileSync(other, '[daemon]\nport = 9999\n');
-    for (const args of [['--config', other, '--json', 'config', 'show'], ['--json', 'config', 'show', '--config', other]]) {
+    for (const args of [
+      ['--config', other, '--json', 'config', 'show'],
+      ['--json', 'config', 'show', '--config', other],
+    ]) {
       const shown = JSON.parse(warp(tempDir(), args).stdout) as ShowJson;
       expect(shown.daemon.port).toEqual({ value: 9999, source: 'file', origin: `${other}:2` });
     }
@@ -77,7 +90,9 @@ describe('warp config show', () => {
   it('warns on stderr about a WARP_ variable that matches no key', () => {
     const r = warp(tempDir(), ['config', 'show'], { WARP_LOG_LEVL: 'info' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/WARN config: environment variable WARP_LOG_LEVL matches no config key; did you mean WARP_LOG_LEVEL\?/);
+    expect(r.stderr).toMatch(
+      /WARN config: environment variable WARP_LOG_LEVL matches no config key; did you mean WARP_LOG_LEVEL\?/,
+    );
   });
 });
 
@@ -86,7 +101,10 @@ describe('warp config path / check', () => {
     const home = tempDir();
     expect(warp(home, ['config', 'path']).stdout).toBe(path.join(home, 'config.toml') + '\n');
     expect(warp(home, ['--config', 'rel/x.toml', 'config', 'path']).stdout).toBe(path.resolve('rel/x.toml') + '\n');
-    expect(JSON.parse(warp(home, ['--json', 'config', 'path']).stdout)).toEqual({ path: path.join(home, 'config.toml'), exists: false });
+    expect(JSON.parse(warp(home, ['--json', 'config', 'path']).stdout)).toEqual({
+      path: path.join(home, 'config.toml'),
+      exists: false,
+    });
   });
 
   it('check passes for a valid file', () => {
@@ -103,7 +121,9 @@ describe('warp config path / check', () => {
     fs.writeFileSync(file, '[transfer]\ntransport = "udp"\n');
     const r = warp(home, ['config', 'check']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`warp: error [E_CONFIG_INVALID]: invalid transfer.transport in ${file}:2: got "udp"; expected one of quic, tcp, auto`);
+    expect(r.stderr).toContain(
+      `warp: error [E_CONFIG_INVALID]: invalid transfer.transport in ${file}:2: got "udp"; expected one of quic, tcp, auto`,
+    );
   });
 
   it('check reports malformed TOML with its position', () => {
@@ -118,7 +138,9 @@ describe('warp config path / check', () => {
   it('check fails for an invalid environment variable', () => {
     const r = warp(tempDir(), ['config', 'check'], { WARP_SCHED_TICK_HZ: 'fast' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('invalid sched.tick_hz in environment variable WARP_SCHED_TICK_HZ: got "fast"; expected an integer from 1 to 1000');
+    expect(r.stderr).toContain(
+      'invalid sched.tick_hz in environment variable WARP_SCHED_TICK_HZ: got "fast"; expected an integer from 1 to 1000',
+    );
   });
 });
 

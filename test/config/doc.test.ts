@@ -12,6 +12,7 @@ it('the doc lists every key with its environment variable', () => {
   const doc = renderConfigDoc();
   for (const [section, spec] of Object.entries(CONFIG_SCHEMA)) {
     expect(doc).toContain(`## [${section}]`);
-    for (const name of Object.keys(spec.keys)) expect(doc).toMatch(new RegExp(`\\| \`${name}\` \\|.*\`${envVarName(section, name)}\``));
+    for (const name of Object.keys(spec.keys))
+      expect(doc).toMatch(new RegExp(`\\| \`${name}\` \\|.*\`${envVarName(section, name)}\``));
   }
 });

@@ -11,7 +11,9 @@ describe('unknown names in the file', () => {
     const { env, file } = homeWith('[archiv]\nlevel = "max"\n');
     const err = thrown(() => loadConfig({ env }));
     expect(err.code).toBe('E_CONFIG_INVALID');
-    expect(err.message).toBe(`unknown section [archiv] in ${file}:1; did you mean [archive]? (known sections: ${Object.keys(CONFIG_SCHEMA).join(', ')})`);
+    expect(err.message).toBe(
+      `unknown section [archiv] in ${file}:1; did you mean [archive]? (known sections: ${Object.keys(CONFIG_SCHEMA).join(', ')})`,
+    );
   });
 
   it('an unknown key is an error with a suggestion', () => {
@@ -30,7 +32,9 @@ describe('unknown names in the file', () => {
 
   it('dotted keys at the top level count as the section', () => {
     const { env, file } = homeWith('archive.level = "max"\nlog.levl = "info"\n');
-    expect(thrown(() => loadConfig({ env })).message).toContain(`unknown key log.levl in ${file}:2; did you mean log.level?`);
+    expect(thrown(() => loadConfig({ env })).message).toContain(
+      `unknown key log.levl in ${file}:2; did you mean log.level?`,
+    );
     const ok = homeWith('archive.level = "max"\n');
     expect(loadConfig({ env: ok.env }).config.archive.level).toBe('max');
   });
@@ -47,7 +51,9 @@ describe('malformed TOML', () => {
     const { env, file } = homeWith('[archive]\nlevel = "fast"\nchunk_avg = 2MiB\n');
     const err = thrown(() => loadConfig({ env }));
     expect(err.code).toBe('E_CONFIG_INVALID');
-    expect(err.message.split('\n')[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: malformed TOML: `));
+    expect(err.message.split('\n')[0]).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: malformed TOML: `),
+    );
     expect(err.message).not.toContain('\n');
     expect(String(err.details.excerpt)).toContain('chunk_avg = 2MiB');
     expect(err.details).toMatchObject({ path: file, line: 3 });
@@ -80,6 +86,13 @@ describe('reading', () => {
 
   it('the line scan finds headers, keys, quoted keys and dotted keys', () => {
     const lines = scanKeyLines('# c\n[archive]\n  level = 1\n"chunk_avg" = 2\n\n[log]\nlog.x = 1\nfile="a"\n');
-    expect(Object.fromEntries(lines)).toEqual({ archive: 2, 'archive.level': 3, 'archive.chunk_avg': 4, log: 6, 'log.log.x': 7, 'log.file': 8 });
+    expect(Object.fromEntries(lines)).toEqual({
+      archive: 2,
+      'archive.level': 3,
+      'archive.chunk_avg': 4,
+      log: 6,
+      'log.log.x': 7,
+      'log.file': 8,
+    });
   });
 });

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, defaultConfig, defaultConfigPath, envVarName, loadConfig } from '../../src/engine/config/index.ts';
+import {
+  CONFIG_SCHEMA,
+  defaultConfig,
+  defaultConfigPath,
+  envVarName,
+  loadConfig,
+} from '../../src/engine/config/index.ts';
 import { homeWith, tempDir, thrown } from './helpers.ts';
 
 describe('precedence: default < file < env < flag', () => {
@@ -92,7 +98,12 @@ describe('environment', () => {
       for (const name of Object.keys(spec.keys)) {
         const k = (spec.keys as Record<string, { default: unknown; type: string }>)[name];
         // Durations are written with a unit (a bare number is refused as ambiguous).
-        const text = section === 'log' && name === 'file' ? 'x.log' : k.type === 'duration' ? `${String(k.default)}ms` : String(k.default);
+        const text =
+          section === 'log' && name === 'file'
+            ? 'x.log'
+            : k.type === 'duration'
+              ? `${String(k.default)}ms`
+              : String(k.default);
         const r = loadConfig({ env: { ...env, [envVarName(section, name)]: text } });
         expect((r.entries as Record<string, Record<string, { source: string }>>)[section][name].source).toBe('env');
       }
@@ -102,7 +113,9 @@ describe('environment', () => {
   it('warns, with a suggestion, about a WARP_<SECTION>_ variable that matches no key', () => {
     const { env } = homeWith();
     const r = loadConfig({ env: { ...env, WARP_ARCHIVE_CHUNKAVG: '2MiB', WARP_SOMETHING_ELSE: '1' } });
-    expect(r.warnings).toEqual(['environment variable WARP_ARCHIVE_CHUNKAVG matches no config key; did you mean WARP_ARCHIVE_CHUNK_AVG?']);
+    expect(r.warnings).toEqual([
+      'environment variable WARP_ARCHIVE_CHUNKAVG matches no config key; did you mean WARP_ARCHIVE_CHUNK_AVG?',
+    ]);
     expect(r.config.archive.chunkAvg).toBe(1024 * 1024);
   });
 
@@ -118,26 +131,36 @@ describe('environment', () => {
     const { env } = homeWith();
     const err = thrown(() => loadConfig({ env: { ...env, WARP_LOG_LEVEL: 'loud' } }));
     expect(err.code).toBe('E_CONFIG_INVALID');
-    expect(err.message).toBe('invalid log.level in environment variable WARP_LOG_LEVEL: got "loud"; expected one of error, warn, info, debug, trace');
+    expect(err.message).toBe(
+      'invalid log.level in environment variable WARP_LOG_LEVEL: got "loud"; expected one of error, warn, info, debug, trace',
+    );
   });
 });
 
 describe('flags', () => {
   it('rejects unknown sections and keys with a suggestion', () => {
     const { env } = homeWith();
-    expect(thrown(() => loadConfig({ env, overrides: { archiv: { level: 'max' } } })).message).toContain("unknown config section 'archiv' in a command-line override; did you mean archive?");
-    expect(thrown(() => loadConfig({ env, overrides: { archive: { levle: 'max' } } })).message).toContain('unknown config key archive.levle in a command-line override; did you mean level?');
+    expect(thrown(() => loadConfig({ env, overrides: { archiv: { level: 'max' } } })).message).toContain(
+      "unknown config section 'archiv' in a command-line override; did you mean archive?",
+    );
+    expect(thrown(() => loadConfig({ env, overrides: { archive: { levle: 'max' } } })).message).toContain(
+      'unknown config key archive.levle in a command-line override; did you mean level?',
+    );
   });
 
   it('reports a bad flag value as coming from a flag', () => {
     const { env } = homeWith();
     const err = thrown(() => loadConfig({ env, overrides: { transfer: { port: 70000 } } }));
-    expect(err.message).toBe('invalid transfer.port from a command-line flag: got 70000; expected an integer from 0 to 65535');
+    expect(err.message).toBe(
+      'invalid transfer.port from a command-line flag: got 70000; expected an integer from 0 to 65535',
+    );
   });
 
   it('resolves relative paths against the working directory', () => {
     const { env } = homeWith();
     const cwd = tempDir();
-    expect(loadConfig({ env, cwd, overrides: { log: { file: 'logs/warp.log' } } }).config.log.file).toBe(path.join(cwd, 'logs', 'warp.log'));
+    expect(loadConfig({ env, cwd, overrides: { log: { file: 'logs/warp.log' } } }).config.log.file).toBe(
+      path.join(cwd, 'logs', 'warp.log'),
+    );
   });
 });

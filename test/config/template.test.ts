@@ -1,6 +1,12 @@
 /** `warp config init` output: commented defaults that parse, and that mean the defaults when uncommented. */
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, defaultConfig, defaultConfigToml, envVarName, loadConfig } from '../../src/engine/config/index.ts';
+import {
+  CONFIG_SCHEMA,
+  defaultConfig,
+  defaultConfigToml,
+  envVarName,
+  loadConfig,
+} from '../../src/engine/config/index.ts';
 import { homeWith } from './helpers.ts';
 
 describe('default config.toml', () => {
@@ -10,7 +16,11 @@ describe('default config.toml', () => {
     const { env } = homeWith(text);
     const r = loadConfig({ env });
     expect(r.file.exists).toBe(true);
-    expect(Object.values(r.entries).flatMap((s) => Object.values(s)).every((e) => e.source === 'default')).toBe(true);
+    expect(
+      Object.values(r.entries)
+        .flatMap((s) => Object.values(s))
+        .every((e) => e.source === 'default'),
+    ).toBe(true);
   });
 
   it('uncommented, sets every key from the file to its default value', () => {

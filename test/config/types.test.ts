@@ -9,7 +9,11 @@ const TEST_SCHEMA = {
     description: 'every type',
     keys: {
       name: key.string({ default: 'x', description: 'text' }),
-      host: key.string({ default: 'h', rule: { check: (v) => (v.includes(' ') ? 'no spaces' : undefined), allowed: 'a host without spaces' }, description: 'checked text' }),
+      host: key.string({
+        default: 'h',
+        rule: { check: (v) => (v.includes(' ') ? 'no spaces' : undefined), allowed: 'a host without spaces' },
+        description: 'checked text',
+      }),
       out: key.path({ default: '', description: 'a path' }),
       count: key.integer({ default: 1, min: 0, max: 10, description: 'an integer' }),
       ratio: key.number({ default: 0.5, min: 0, max: 1, description: 'a number' }),
@@ -36,7 +40,8 @@ function fileError(line: string): string {
 }
 function envError(name: string, value: string): string {
   const { env } = homeWith();
-  return thrown(() => resolveConfig(TEST_SCHEMA, [], { env: { ...env, [`WARP_T_${name.toUpperCase()}`]: value } })).message;
+  return thrown(() => resolveConfig(TEST_SCHEMA, [], { env: { ...env, [`WARP_T_${name.toUpperCase()}`]: value } }))
+    .message;
 }
 
 describe('string', () => {
@@ -72,7 +77,9 @@ describe('integer', () => {
     expect(fileError('count = 1.5')).toBe(`invalid t.count in FILE:2: got 1.5; ${allowed}`);
     expect(fileError('count = "3"')).toBe(`invalid t.count in FILE:2: got "3"; ${allowed}`);
     expect(fileError('count = 11')).toBe(`invalid t.count in FILE:2: got 11; ${allowed}`);
-    expect(envError('count', 'seven')).toBe(`invalid t.count in environment variable WARP_T_COUNT: got "seven"; ${allowed}`);
+    expect(envError('count', 'seven')).toBe(
+      `invalid t.count in environment variable WARP_T_COUNT: got "seven"; ${allowed}`,
+    );
     expect(envError('count', '-1')).toContain(allowed);
   });
 });
@@ -84,7 +91,9 @@ describe('number', () => {
     expect(fromEnv('ratio', '1e-1').ratio).toBeCloseTo(0.1);
   });
   it('rejects', () => {
-    expect(envError('ratio', '1.5')).toBe('invalid t.ratio in environment variable WARP_T_RATIO: got "1.5"; expected a number from 0 to 1');
+    expect(envError('ratio', '1.5')).toBe(
+      'invalid t.ratio in environment variable WARP_T_RATIO: got "1.5"; expected a number from 0 to 1',
+    );
     expect(envError('ratio', 'NaN')).toContain('expected a number from 0 to 1');
   });
 });
@@ -92,11 +101,19 @@ describe('number', () => {
 describe('boolean', () => {
   it('parses TOML booleans and common words', () => {
     expect(fromFile('on = true').on).toBe(true);
-    for (const [text, value] of [['yes', true], ['OFF', false], ['1', true], ['false', false]] as const) expect(fromEnv('on', text).on).toBe(value);
+    for (const [text, value] of [
+      ['yes', true],
+      ['OFF', false],
+      ['1', true],
+      ['false', false],
+    ] as const)
+      expect(fromEnv('on', text).on).toBe(value);
   });
   it('rejects', () => {
     expect(fileError('on = "true"')).toBe('invalid t.on in FILE:2: got "true"; expected true or false');
-    expect(envError('on', 'maybe')).toBe('invalid t.on in environment variable WARP_T_ON: got "maybe"; expected true or false');
+    expect(envError('on', 'maybe')).toBe(
+      'invalid t.on in environment variable WARP_T_ON: got "maybe"; expected true or false',
+    );
   });
 });
 
@@ -147,7 +164,9 @@ describe('list of strings', () => {
     expect(fromEnv('tags', '').tags).toEqual([]);
   });
   it('rejects arrays holding other things', () => {
-    expect(fileError('tags = ["a", 1]')).toBe('invalid t.tags in FILE:2: got ["a",1]; expected a list of strings (comma-separated in the environment)');
+    expect(fileError('tags = ["a", 1]')).toBe(
+      'invalid t.tags in FILE:2: got ["a",1]; expected a list of strings (comma-separated in the environment)',
+    );
   });
 });
 

@@ -4,7 +4,13 @@ import { editDistance } from '../../src/engine/config/suggest.ts';
 
 describe('durations', () => {
   it('parse and print back exactly', () => {
-    for (const [text, ms] of [['250ms', 250], ['30s', 30_000], ['1m30s', 90_000], ['2h', 7_200_000], ['1d1h1m1s1ms', 90_061_001]] as const) {
+    for (const [text, ms] of [
+      ['250ms', 250],
+      ['30s', 30_000],
+      ['1m30s', 90_000],
+      ['2h', 7_200_000],
+      ['1d1h1m1s1ms', 90_061_001],
+    ] as const) {
       expect(parseDuration(text)).toBe(ms);
       expect(formatDuration(ms)).toBe(text);
     }

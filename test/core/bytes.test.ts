@@ -12,7 +12,11 @@ describe('byte sizes', () => {
   });
   it('rejects nonsense with a usage error', () => {
     let err: unknown;
-    try { parseByteSize('12 parsecs', 'chunk size'); } catch (e) { err = e; }
+    try {
+      parseByteSize('12 parsecs', 'chunk size');
+    } catch (e) {
+      err = e;
+    }
     expect(isWarpError(err, 'E_USAGE')).toBe(true);
     expect((err as Error).message).toContain('chunk size');
   });

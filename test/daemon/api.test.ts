@@ -13,7 +13,9 @@ describe('warp daemon API', () => {
     home = tmpDir('warp-daemon-api-');
     d = await startDaemon(home);
   });
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+  });
 
   it('creates the token once (mode 0600) and `warp daemon token` prints it', () => {
     const file = path.join(home, 'daemon.token');
@@ -25,11 +27,22 @@ describe('warp daemon API', () => {
   });
 
   it('answers 401 without the token, or with a wrong one, on every kind of /api route', async () => {
-    for (const [method, p] of [['GET', '/api/info'], ['GET', '/api/transfers'], ['POST', '/api/archive/create'], ['PUT', '/api/config'], ['GET', '/api/events'], ['DELETE', '/api/peers/x'], ['GET', '/api/nope']]) {
+    for (const [method, p] of [
+      ['GET', '/api/info'],
+      ['GET', '/api/transfers'],
+      ['POST', '/api/archive/create'],
+      ['PUT', '/api/config'],
+      ['GET', '/api/events'],
+      ['DELETE', '/api/peers/x'],
+      ['GET', '/api/nope'],
+    ]) {
       const r = await fetch(d.url + p, { method });
       expect(r.status, `${method} ${p}`).toBe(401);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
-      const w = await fetch(d.url + p, { method, headers: { Authorization: 'Bearer wrong-token-wrong-token-wrong-token-xx' } });
+      const w = await fetch(d.url + p, {
+        method,
+        headers: { Authorization: 'Bearer wrong-token-wrong-token-wrong-token-xx' },
+      });
       expect(w.status, `${method} ${p} with a wrong token`).toBe(401);
     }
     // The query token is for the event stream only.
@@ -45,12 +58,37 @@ describe('warp daemon API', () => {
     const cases: Array<[string, string, unknown, RegExp]> = [
       ['POST', '/api/archive/create', { inputs: [] }, /body\.inputs/],
       ['POST', '/api/archive/create', { inputs: ['/x'], output: 7 }, /body\.output: must be a string/],
-      ['POST', '/api/archive/create', { inputs: ['/x'], output: '/tmp/x.warp', level: 'ultra' }, /body\.level: must be one of fast, balanced, max/],
-      ['POST', '/api/archive/create', { inputs: ['/x'], output: '/tmp/x.warp', bogus: 1 }, /body\.bogus: unknown field/],
+      [
+        'POST',
+        '/api/archive/create',
+        { inputs: ['/x'], output: '/tmp/x.warp', level: 'ultra' },
+        /body\.level: must be one of fast, balanced, max/,
+      ],
+      [
+        'POST',
+        '/api/archive/create',
+        { inputs: ['/x'], output: '/tmp/x.warp', bogus: 1 },
+        /body\.bogus: unknown field/,
+      ],
       ['POST', '/api/archive/list', { archive: '' }, /body\.archive: must not be empty/],
-      ['POST', '/api/transfers', { kind: 'teleport', peer: 'x', localPath: '/a', remotePath: '/b' }, /body\.kind: must be one of send, fetch, swarm/],
-      ['POST', '/api/transfers', { kind: 'swarm', from: [], localPath: '/a', remotePath: '/b' }, /body\.from: needs at least 1 item/],
-      ['POST', '/api/transfers', { kind: 'fetch', peer: 'not an address', localPath: '/a', remotePath: '/b' }, /invalid peer address/],
+      [
+        'POST',
+        '/api/transfers',
+        { kind: 'teleport', peer: 'x', localPath: '/a', remotePath: '/b' },
+        /body\.kind: must be one of send, fetch, swarm/,
+      ],
+      [
+        'POST',
+        '/api/transfers',
+        { kind: 'swarm', from: [], localPath: '/a', remotePath: '/b' },
+        /body\.from: needs at least 1 item/,
+      ],
+      [
+        'POST',
+        '/api/transfers',
+        { kind: 'fetch', peer: 'not an address', localPath: '/a', remotePath: '/b' },
+        /invalid peer address/,
+      ],
       ['POST', '/api/peers/pair/join', { code: '!!', address: '127.0.0.1:1' }, /body\.code/],
       ['PUT', '/api/config', { values: { 'transfer.nope': 1 } }, /unknown config key 'transfer\.nope'/],
       ['PUT', '/api/config', { values: { 'transfer.streams': 'many' } }, /invalid transfer\.streams/],
@@ -63,10 +101,16 @@ describe('warp daemon API', () => {
       expect(r.body.error.message).toMatch(msg);
     }
     // Not JSON, and JSON sent as something else.
-    const notJson = await d.api('POST', '/api/archive/info', undefined, { body: '{nope', headers: { 'Content-Type': 'application/json' } });
+    const notJson = await d.api('POST', '/api/archive/info', undefined, {
+      body: '{nope',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.message).toMatch(/not valid JSON/);
-    const wrongType = await d.api('POST', '/api/archive/info', undefined, { body: '{}', headers: { 'Content-Type': 'text/plain' } });
+    const wrongType = await d.api('POST', '/api/archive/info', undefined, {
+      body: '{}',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.message).toMatch(/application\/json/);
     // A missing archive is the engine's own error, still a 400 with its stable code.
@@ -103,17 +147,28 @@ describe('warp daemon API', () => {
     expect(again.status).toBe(401);
     expect(again.headers.get('set-cookie')).toBeNull();
     // Pasting the token into the login form works too.
-    const form = await fetch(`${d.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: d.token }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await fetch(`${d.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ token: d.token }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(303);
     expect(form.headers.get('set-cookie')).toMatch(/^warp_session=/);
   });
 
   it('says clearly when its port is taken (exit 2), for the API and for the peer listener', () => {
     const port = new URL(d.url).port;
-    const api = warp(['daemon', '--port', port, '--host', '127.0.0.1', '--no-listen'], { home: tmpDir('warp-daemon-busy-'), timeout: 30_000 });
+    const api = warp(['daemon', '--port', port, '--host', '127.0.0.1', '--no-listen'], {
+      home: tmpDir('warp-daemon-busy-'),
+      timeout: 30_000,
+    });
     expect(api.status).toBe(2);
     expect(api.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\).*--port/);
-    const peer = warp(['daemon', '--port', '0', '--host', '127.0.0.1', '--peer-host', '127.0.0.1', '--peer-port', String(d.peerPort)], { home: tmpDir('warp-daemon-busy-'), timeout: 30_000 });
+    const peer = warp(
+      ['daemon', '--port', '0', '--host', '127.0.0.1', '--peer-host', '127.0.0.1', '--peer-port', String(d.peerPort)],
+      { home: tmpDir('warp-daemon-busy-'), timeout: 30_000 },
+    );
     expect(peer.status).not.toBe(0);
     expect(peer.stderr).toMatch(/peer listener could not start.*--peer-port/);
   });
@@ -143,7 +198,18 @@ describe('warp daemon API', () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const u = new URL(d.url);
-      const req = http.request({ host: u.hostname, port: u.port, path: '/api/info', headers: { Host: 'evil.example:80', Authorization: `Bearer ${d.token}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/api/info',
+          headers: { Host: 'evil.example:80', Authorization: `Bearer ${d.token}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

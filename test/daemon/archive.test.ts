@@ -15,16 +15,25 @@ describe('archives through the daemon', () => {
     d = await startDaemon(path.join(dir, 'home'), ['--no-listen']);
     ev = await openEvents(d.url, { token: d.token });
   });
-  afterAll(async () => { ev?.close(); await d?.stop(); });
+  afterAll(async () => {
+    ev?.close();
+    await d?.stop();
+  });
 
-  const finished = (job: string): Promise<Record<string, Json>> => until(async () => {
-    const r = await d.api('GET', `/api/jobs/${job}`);
-    return ['done', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
-  }, `job ${job}`);
+  const finished = (job: string): Promise<Record<string, Json>> =>
+    until(async () => {
+      const r = await d.api('GET', `/api/jobs/${job}`);
+      return ['done', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
+    }, `job ${job}`);
 
   it('create -> list -> verify -> extract gives identical files, with events tagged by job', async () => {
     const src = path.join(dir, 'src', 'photos');
-    writeTree(src, { 'a.txt': 'hello\n'.repeat(1000), 'sub/b.bin': crypto.randomBytes(300_000), 'sub/empty': null, 'link': { link: 'a.txt' } });
+    writeTree(src, {
+      'a.txt': 'hello\n'.repeat(1000),
+      'sub/b.bin': crypto.randomBytes(300_000),
+      'sub/empty': null,
+      link: { link: 'a.txt' },
+    });
     const output = path.join(dir, 'out', 'photos.warp');
     const c = await d.api('POST', '/api/archive/create', { inputs: [src], output, level: 'balanced' });
     expect(c.status).toBe(202);
@@ -37,8 +46,18 @@ describe('archives through the daemon', () => {
 
     const list = await d.api('POST', '/api/archive/list', { archive: output });
     expect(list.status).toBe(200);
-    expect(list.body.entries.map((e: { path: string }) => e.path).sort()).toEqual(['photos', 'photos/a.txt', 'photos/link', 'photos/sub', 'photos/sub/b.bin', 'photos/sub/empty']);
-    expect(list.body.entries.find((e: { path: string }) => e.path === 'photos/link')).toMatchObject({ type: 'symlink', target: 'a.txt' });
+    expect(list.body.entries.map((e: { path: string }) => e.path).sort()).toEqual([
+      'photos',
+      'photos/a.txt',
+      'photos/link',
+      'photos/sub',
+      'photos/sub/b.bin',
+      'photos/sub/empty',
+    ]);
+    expect(list.body.entries.find((e: { path: string }) => e.path === 'photos/link')).toMatchObject({
+      type: 'symlink',
+      target: 'a.txt',
+    });
     const page = await d.api('POST', '/api/archive/list', { archive: output, prefix: 'photos/sub', limit: 1 });
     expect(page.body.total).toBe(3);
     expect(page.body.entries).toHaveLength(1);
@@ -59,18 +78,26 @@ describe('archives through the daemon', () => {
     const again = await finished((await d.api('POST', '/api/archive/extract', { archive: output, target })).body.job);
     expect(again.status).toBe('failed');
     expect(again.error.code).toBe('E_OUTPUT_EXISTS');
-    const skip = await finished((await d.api('POST', '/api/archive/extract', { archive: output, target, existing: 'skip' })).body.job);
+    const skip = await finished(
+      (await d.api('POST', '/api/archive/extract', { archive: output, target, existing: 'skip' })).body.job,
+    );
     expect(skip.status).toBe('done');
 
-    const dl = await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}`, { headers: { Authorization: `Bearer ${d.token}` } });
+    const dl = await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}`, {
+      headers: { Authorization: `Bearer ${d.token}` },
+    });
     expect(dl.status).toBe(200);
     expect(Buffer.from(await dl.arrayBuffer()).equals(fs.readFileSync(output))).toBe(true);
     // A plain link (what the UI's downloadUrl gives) carries the token in the query.
     const link = await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}&token=${d.token}`);
     expect(link.status).toBe(200);
     expect(link.headers.get('content-disposition')).toBe('attachment; filename="photos.warp"');
-    expect((await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}&token=nope`)).status).toBe(401);
-    expect((await d.api('GET', `/api/archive/download?archive=${encodeURIComponent(src + '/a.txt')}`)).status).toBe(400);
+    expect((await fetch(`${d.url}/api/archive/download?archive=${encodeURIComponent(output)}&token=nope`)).status).toBe(
+      401,
+    );
+    expect((await d.api('GET', `/api/archive/download?archive=${encodeURIComponent(src + '/a.txt')}`)).status).toBe(
+      400,
+    );
   });
 
   it('cancels a running archive job; no archive is left under the final name', async () => {
@@ -93,7 +120,9 @@ describe('archives through the daemon', () => {
     const src = path.join(dir, 'secret');
     writeTree(src, { 's.txt': 'secret stuff' });
     const output = path.join(dir, 'secret.warp');
-    const job = await finished((await d.api('POST', '/api/archive/create', { inputs: [src], output, password: 'correct horse' })).body.job);
+    const job = await finished(
+      (await d.api('POST', '/api/archive/create', { inputs: [src], output, password: 'correct horse' })).body.job,
+    );
     expect(job.status, JSON.stringify(job.error)).toBe('done');
     expect(job.result.encrypted).toBe(true);
     const wrong = await d.api('POST', '/api/archive/list', { archive: output, password: 'wrong' });
@@ -106,14 +135,22 @@ describe('archives through the daemon', () => {
   });
 
   const put = (upload: string, rel: string, data: Buffer | string): Promise<Response> =>
-    fetch(`${d.url}/api/uploads/${upload}/file?path=${encodeURIComponent(rel)}`, { method: 'PUT', body: typeof data === 'string' ? data : new Uint8Array(data), headers: { Authorization: `Bearer ${d.token}`, 'Content-Type': 'application/octet-stream' } });
+    fetch(`${d.url}/api/uploads/${upload}/file?path=${encodeURIComponent(rel)}`, {
+      method: 'PUT',
+      body: typeof data === 'string' ? data : new Uint8Array(data),
+      headers: { Authorization: `Bearer ${d.token}`, 'Content-Type': 'application/octet-stream' },
+    });
 
   it('uploads a dropped tree file by file (streamed to staging), archives it, and removes the staging copy', async () => {
     const begin = await d.api('POST', '/api/uploads');
     expect(begin.status).toBe(201);
     const upload = begin.body.upload as string;
     const big = crypto.randomBytes(2_000_000);
-    const files: Record<string, Buffer> = { 'drop/a.txt': Buffer.from('A'), 'drop/deep/er/b.bin': big, 'drop/c d.txt': Buffer.from('spaces ok') };
+    const files: Record<string, Buffer> = {
+      'drop/a.txt': Buffer.from('A'),
+      'drop/deep/er/b.bin': big,
+      'drop/c d.txt': Buffer.from('spaces ok'),
+    };
     for (const [rel, data] of Object.entries(files)) {
       const r = await put(upload, rel, data);
       expect(r.status, await r.clone().text()).toBe(200);
@@ -128,8 +165,11 @@ describe('archives through the daemon', () => {
     expect(archive).toBe(path.join(dir, 'home', 'archives', 'dropped.warp'));
     expect(fs.existsSync(path.join(dir, 'home', 'uploads', upload))).toBe(false);
     const target = path.join(dir, 'from-upload');
-    expect((await finished((await d.api('POST', '/api/archive/extract', { archive, target })).body.job)).status).toBe('done');
-    for (const [rel, data] of Object.entries(files)) expect(fs.readFileSync(path.join(target, rel)).equals(data), rel).toBe(true);
+    expect((await finished((await d.api('POST', '/api/archive/extract', { archive, target })).body.job)).status).toBe(
+      'done',
+    );
+    for (const [rel, data] of Object.entries(files))
+      expect(fs.readFileSync(path.join(target, rel)).equals(data), rel).toBe(true);
     // A committed upload cannot take more files.
     expect((await put(upload, 'drop/late.txt', 'x')).status).toBe(404);
   });
@@ -150,11 +190,16 @@ describe('archives through the daemon', () => {
         },
       });
       const r = await fetch(`${d.url}/api/uploads/${upload}/file?path=big/blob.bin`, {
-        method: 'PUT', body, duplex: 'half', headers: { Authorization: `Bearer ${d.token}`, 'Content-Type': 'application/octet-stream' },
+        method: 'PUT',
+        body,
+        duplex: 'half',
+        headers: { Authorization: `Bearer ${d.token}`, 'Content-Type': 'application/octet-stream' },
       } as RequestInit);
       expect(r.status).toBe(200);
       expect(((await r.json()) as { bytes: number }).bytes).toBe(mib * block.length);
-      expect(fs.statSync(path.join(dir, 'home', 'uploads', upload, 'files', 'big', 'blob.bin')).size).toBe(mib * block.length);
+      expect(fs.statSync(path.join(dir, 'home', 'uploads', upload, 'files', 'big', 'blob.bin')).size).toBe(
+        mib * block.length,
+      );
       expect((await d.api('DELETE', `/api/uploads/${upload}`)).body.removed).toBe(true);
     };
     await put(64); // warms the allocator up to its working set
@@ -162,12 +207,23 @@ describe('archives through the daemon', () => {
     await put(256);
     const growth = (await rss()) - before;
     // Buffered whole, 256 MiB would show; streamed, the working set stays where the 64 MiB upload left it.
-    expect(growth, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB for a 256 MiB upload`).toBeLessThan(96 * 1024 * 1024);
+    expect(growth, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB for a 256 MiB upload`).toBeLessThan(
+      96 * 1024 * 1024,
+    );
   });
 
   it('refuses upload paths that escape the staging folder (../, absolute, backslashes, empty segments)', async () => {
     const upload = (await d.api('POST', '/api/uploads')).body.upload as string;
-    for (const bad of ['../evil.txt', 'a/../../evil.txt', '/etc/evil', '..\\evil.txt', 'a//b.txt', './a.txt', 'C:/evil', '']) {
+    for (const bad of [
+      '../evil.txt',
+      'a/../../evil.txt',
+      '/etc/evil',
+      '..\\evil.txt',
+      'a//b.txt',
+      './a.txt',
+      'C:/evil',
+      '',
+    ]) {
       const r = await put(upload, bad, 'nope');
       expect(r.status, `path ${JSON.stringify(bad)}`).toBe(400);
       expect(((await r.json()) as { error: { code: string; message: string } }).error.message).toMatch(/query\.path/);
@@ -179,7 +235,9 @@ describe('archives through the daemon', () => {
     expect((await d.api('POST', `/api/uploads/${upload}/commit`, { name: 'x' })).status).toBe(400);
     const gone = await d.api('DELETE', `/api/uploads/${upload}`);
     expect(gone.body.removed).toBe(true);
-    const badName = await d.api('POST', `/api/uploads/${(await d.api('POST', '/api/uploads')).body.upload}/commit`, { name: '../x' });
+    const badName = await d.api('POST', `/api/uploads/${(await d.api('POST', '/api/uploads')).body.upload}/commit`, {
+      name: '../x',
+    });
     expect(badName.status).toBe(400);
   });
 });

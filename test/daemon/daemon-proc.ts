@@ -26,47 +26,112 @@ export interface Daemon {
   info: Record<string, unknown>;
   stderr: () => string;
   /** fetch with the bearer token; JSON body when `json` is given. */
-  api: (method: string, p: string, json?: unknown, init?: RequestInit) => Promise<{ status: number; body: Json; headers: Headers }>;
+  api: (
+    method: string,
+    p: string,
+    json?: unknown,
+    init?: RequestInit,
+  ) => Promise<{ status: number; body: Json; headers: Headers }>;
   stop: () => Promise<void>;
 }
 
-export async function startDaemon(home: string, args: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
-  const proc = spawn(process.execPath, [BIN, '--json', 'daemon', '--port', '0', '--host', '127.0.0.1', '--peer-port', '0', '--peer-host', '127.0.0.1', ...args], {
-    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startDaemon(
+  home: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Daemon> {
+  const proc = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--json',
+      'daemon',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--peer-port',
+      '0',
+      '--peer-host',
+      '127.0.0.1',
+      ...args,
+    ],
+    {
+      env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.add(proc);
   let out = '';
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const t = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`daemon did not start: ${err}`)); }, 30_000);
+    const t = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`daemon did not start: ${err}`));
+    }, 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
-      if (nl >= 0) { clearTimeout(t); resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>); }
+      if (nl >= 0) {
+        clearTimeout(t);
+        resolve(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
+      }
     });
-    proc.once('exit', (c) => { clearTimeout(t); reject(new Error(`daemon exited (${c}): ${err}`)); });
+    proc.once('exit', (c) => {
+      clearTimeout(t);
+      reject(new Error(`daemon exited (${c}): ${err}`));
+    });
   });
   const url = String(first.url);
   const { readFileSync } = await import('node:fs');
   const token = readFileSync(String(first.tokenFile), 'utf8').trim();
   const api: Daemon['api'] = async (method, p, json, init = {}) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> ?? {}) };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      ...((init.headers as Record<string, string>) ?? {}),
+    };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
-    const r = await fetch(url + p, { ...init, method, headers, body: json !== undefined ? JSON.stringify(json) : init.body });
+    const r = await fetch(url + p, {
+      ...init,
+      method,
+      headers,
+      body: json !== undefined ? JSON.stringify(json) : init.body,
+    });
     const text = await r.text();
     let body: unknown = text;
-    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: r.status, body, headers: r.headers };
   };
   return {
-    proc, url, token, info: first, loginUrl: String(first.loginUrl), peerId: String(first.peerId), peerPort: Number(first.peerPort), stderr: () => err, api,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
-      const k = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => { clearTimeout(k); resolve(); });
-      proc.kill('SIGTERM');
-    }),
+    proc,
+    url,
+    token,
+    info: first,
+    loginUrl: String(first.loginUrl),
+    peerId: String(first.peerId),
+    peerPort: Number(first.peerPort),
+    stderr: () => err,
+    api,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) {
+          resolve();
+          return;
+        }
+        const k = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+        proc.once('exit', () => {
+          clearTimeout(k);
+          resolve();
+        });
+        proc.kill('SIGTERM');
+      }),
   };
 }
 
@@ -79,12 +144,18 @@ export interface SseReader {
 
 /** Reads /api/events with a real streaming HTTP request and parses the SSE framing. */
 /** Each event gets its SSE id as `__id` (absent on the hello). */
-export async function openEvents(url: string, auth: { token?: string; cookie?: string; lastEventId?: number }): Promise<SseReader> {
+export async function openEvents(
+  url: string,
+  auth: { token?: string; cookie?: string; lastEventId?: number },
+): Promise<SseReader> {
   const ac = new AbortController();
   const headers: Record<string, string> = { Accept: 'text/event-stream' };
   if (auth.cookie) headers.Cookie = auth.cookie;
   if (auth.lastEventId !== undefined) headers['Last-Event-ID'] = String(auth.lastEventId);
-  const r = await fetch(`${url}/api/events${auth.token ? `?token=${encodeURIComponent(auth.token)}` : ''}`, { headers, signal: ac.signal });
+  const r = await fetch(`${url}/api/events${auth.token ? `?token=${encodeURIComponent(auth.token)}` : ''}`, {
+    headers,
+    signal: ac.signal,
+  });
   if (r.status !== 200) throw new Error(`events: HTTP ${r.status}`);
   const events: Array<Record<string, Json>> = [];
   const waiters = new Set<() => void>();
@@ -99,26 +170,48 @@ export async function openEvents(url: string, auth: { token?: string; cookie?: s
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const lines = block.split('\n');
-          const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = lines
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
-          if (data) events.push({ ...(JSON.parse(data) as Record<string, Json>), ...(id !== undefined ? { __id: Number(id) } : {}) });
+          if (data)
+            events.push({
+              ...(JSON.parse(data) as Record<string, Json>),
+              ...(id !== undefined ? { __id: Number(id) } : {}),
+            });
         }
         for (const w of waiters) w();
       }
-    } catch { /* closed */ }
+    } catch {
+      /* closed */
+    }
   })();
   return {
     events,
     close: () => ac.abort(),
-    waitFor: (pred, timeoutMs = 30_000) => new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = events.find(pred);
-        if (hit) { waiters.delete(check); clearTimeout(t); resolve(hit); return true; }
-        return false;
-      };
-      const t = setTimeout(() => { waiters.delete(check); reject(new Error(`event not seen in ${timeoutMs} ms; got types ${[...new Set(events.map((e) => e.type))].join(', ')}`)); }, timeoutMs);
-      if (!check()) waiters.add(check);
-    }),
+    waitFor: (pred, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const hit = events.find(pred);
+          if (hit) {
+            waiters.delete(check);
+            clearTimeout(t);
+            resolve(hit);
+            return true;
+          }
+          return false;
+        };
+        const t = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `event not seen in ${timeoutMs} ms; got types ${[...new Set(events.map((e) => e.type))].join(', ')}`,
+            ),
+          );
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      }),
   };
 }
 

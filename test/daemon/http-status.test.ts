@@ -13,7 +13,7 @@ import { tmpDir } from '../helpers/tmp.ts';
 import { startDaemon, type Daemon } from './daemon-proc.ts';
 
 describe('HTTP status of engine errors', () => {
-  it('maps every code; only E_INTERNAL is a 500; an error\'s own status wins', () => {
+  it("maps every code; only E_INTERNAL is a 500; an error's own status wins", () => {
     for (const code of Object.values(ErrorCodes)) {
       const s = HTTP_STATUS[code];
       expect(s, code).toBeGreaterThanOrEqual(400);
@@ -33,7 +33,9 @@ describe('daemon answers client-caused failures with 4xx', () => {
     work = tmpDir('warp-daemon-status-');
     d = await startDaemon(path.join(work, 'home'), ['--no-listen']);
   });
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+  });
 
   it('a damaged or truncated archive is 422 with its integrity code', async () => {
     const src = path.join(work, 'src');
@@ -51,7 +53,9 @@ describe('daemon answers client-caused failures with 4xx', () => {
     for (const archive of [truncated, tail]) {
       const r = await d.api('POST', '/api/archive/list', { archive });
       expect(r.status, `${archive}: ${JSON.stringify(r.body)}`).toBe(422);
-      expect(r.body.error.code).toMatch(/^E_(ARCHIVE_TRUNCATED|ARCHIVE_TRAILER_CORRUPT|MANIFEST_CORRUPT|ARCHIVE_HEADER_CORRUPT)$/);
+      expect(r.body.error.code).toMatch(
+        /^E_(ARCHIVE_TRUNCATED|ARCHIVE_TRAILER_CORRUPT|MANIFEST_CORRUPT|ARCHIVE_HEADER_CORRUPT)$/,
+      );
       const info = await d.api('POST', '/api/archive/info', { archive });
       expect(info.status).toBe(422);
     }
@@ -63,7 +67,10 @@ describe('daemon answers client-caused failures with 4xx', () => {
     expect(begin.status).toBe(201);
     const id = String(begin.body.upload);
     const put = (p: string): Promise<{ status: number; body: { error?: { code: string } } }> =>
-      d.api('PUT', `/api/uploads/${id}/file?path=${encodeURIComponent(p)}`, undefined, { body: 'hello', headers: { 'Content-Type': 'application/octet-stream' } });
+      d.api('PUT', `/api/uploads/${id}/file?path=${encodeURIComponent(p)}`, undefined, {
+        body: 'hello',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
     expect((await put('a')).status).toBe(200);
     const under = await put('a/b'); // a parent that is a file
     expect(under.status).toBe(409);
@@ -73,7 +80,10 @@ describe('daemon answers client-caused failures with 4xx', () => {
     expect(over.status).toBe(409);
     expect(over.body.error?.code).toBe('UPLOAD_PATH_CLASH');
     const staged = path.join(work, 'home', 'uploads', id, 'files');
-    const left = fs.readdirSync(staged, { recursive: true }).map(String).filter((n) => n.includes('.part-'));
+    const left = fs
+      .readdirSync(staged, { recursive: true })
+      .map(String)
+      .filter((n) => n.includes('.part-'));
     expect(left).toEqual([]);
     expect(d.stderr()).not.toMatch(/ENOTDIR|EISDIR|at Uploads/);
   });

@@ -20,7 +20,13 @@ function refs(node: unknown, out: string[] = []): string[] {
 
 function resolve(doc: J, ref: string): unknown {
   expect(ref.startsWith('#/'), `only local refs: ${ref}`).toBe(true);
-  return ref.slice(2).split('/').reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as J)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>(
+      (n, k) => (n && typeof n === 'object' ? (n as J)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined),
+      doc,
+    );
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -35,7 +41,9 @@ describe('GET /openapi.json', () => {
     expect(r.headers.get('content-type')).toMatch(/application\/json/);
     doc = (await r.json()) as J;
   });
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+  });
 
   it('has the top-level structure of OpenAPI 3', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
@@ -55,7 +63,13 @@ describe('GET /openapi.json', () => {
         }
         // Every {param} of the path is declared as a required path parameter, and nothing else is.
         const inPath = [...p.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]).sort();
-        const declared = (op.parameters ?? []).filter((x: J) => x.in === 'path').map((x: J) => { expect(x.required).toBe(true); return x.name; }).sort();
+        const declared = (op.parameters ?? [])
+          .filter((x: J) => x.in === 'path')
+          .map((x: J) => {
+            expect(x.required).toBe(true);
+            return x.name;
+          })
+          .sort();
         expect(declared, `${m} ${p} path parameters`).toEqual(inPath);
         for (const prm of op.parameters ?? []) {
           expect(['path', 'query', 'header', 'cookie']).toContain(prm.in);
@@ -77,17 +91,21 @@ describe('GET /openapi.json', () => {
     }
     for (const [p, item] of Object.entries(doc.paths as Record<string, J>)) {
       if (!p.startsWith('/api')) continue;
-      for (const m of Object.keys(item)) expect(expected.has(`${m.toUpperCase()} ${p}`), `${m} ${p} is not in the route table`).toBe(true);
+      for (const m of Object.keys(item))
+        expect(expected.has(`${m.toUpperCase()} ${p}`), `${m} ${p} is not in the route table`).toBe(true);
     }
     // JSON bodies are documented where the routes take them.
-    expect(doc.paths['/api/archive/create'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['inputs', 'output']));
+    expect(doc.paths['/api/archive/create'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['inputs', 'output']),
+    );
     expect(doc.paths['/api/uploads/{upload}/file'].put.requestBody.content['application/octet-stream']).toBeDefined();
     expect(doc.paths['/api/events'].get.responses['200'].content['text/event-stream']).toBeDefined();
   });
 
   it('has unique operationIds', () => {
     const ids: string[] = [];
-    for (const item of Object.values(doc.paths as Record<string, J>)) for (const op of Object.values(item)) ids.push(op.operationId);
+    for (const item of Object.values(doc.paths as Record<string, J>))
+      for (const op of Object.values(item)) ids.push(op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -100,7 +118,8 @@ describe('GET /openapi.json', () => {
     }
     // Component schemas themselves are well-formed: objects list existing required properties.
     for (const [name, s] of Object.entries(doc.components.schemas as Record<string, J>)) {
-      if (s.type === 'object' && s.required) for (const k of s.required) expect(s.properties, `${name}.${k}`).toHaveProperty(k);
+      if (s.type === 'object' && s.required)
+        for (const k of s.required) expect(s.properties, `${name}.${k}`).toHaveProperty(k);
     }
   });
 });

@@ -11,9 +11,14 @@ describe('peers and config through the daemon', () => {
   let b: Daemon;
   beforeAll(async () => {
     dir = tmpDir('warp-daemon-peers-');
-    [a, b] = await Promise.all([startDaemon(path.join(dir, 'A')), startDaemon(path.join(dir, 'B'), ['--root', path.join(dir, 'B-root')])]);
+    [a, b] = await Promise.all([
+      startDaemon(path.join(dir, 'A')),
+      startDaemon(path.join(dir, 'B'), ['--root', path.join(dir, 'B-root')]),
+    ]);
   });
-  afterAll(async () => { await Promise.all([a?.stop(), b?.stop()]); });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
 
   it('pairs two daemons with a code (a wrong code is refused), then a send by peer name works and the peer can be removed', async () => {
     const self = (await b.api('GET', '/api/peers/self')).body;
@@ -24,10 +29,17 @@ describe('peers and config through the daemon', () => {
     expect(start.status).toBe(200);
     expect(start.body.code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
     expect(start.body.addresses[0]).toBe(`127.0.0.1:${b.peerPort}`);
-    const wrong = await a.api('POST', '/api/peers/pair/join', { code: 'aaaaa-bbbbb', address: start.body.addresses[0] });
+    const wrong = await a.api('POST', '/api/peers/pair/join', {
+      code: 'aaaaa-bbbbb',
+      address: start.body.addresses[0],
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('E_PAIRING_FAILED');
-    const join = await a.api('POST', '/api/peers/pair/join', { code: start.body.code, address: start.body.addresses[0], name: 'desk' });
+    const join = await a.api('POST', '/api/peers/pair/join', {
+      code: start.body.code,
+      address: start.body.addresses[0],
+      name: 'desk',
+    });
     expect(join.status, JSON.stringify(join.body)).toBe(200);
     expect(join.body).toMatchObject({ id: b.peerId, name: 'desk', via: 'pair' });
     const paired = await evB.waitFor((e) => e.type === 'peer.paired');
@@ -39,15 +51,25 @@ describe('peers and config through the daemon', () => {
     // Paired: A sends to B by name, no ids or --allow anywhere.
     const src = path.join(dir, 'src');
     writeTree(src, { 'x.txt': 'paired send\n', 'y/z.bin': Buffer.alloc(100_000, 7) });
-    const s = await a.api('POST', '/api/transfers', { kind: 'send', peer: 'desk', localPath: src, remotePath: '/from-a' });
+    const s = await a.api('POST', '/api/transfers', {
+      kind: 'send',
+      peer: 'desk',
+      localPath: src,
+      remotePath: '/from-a',
+    });
     expect(s.status, JSON.stringify(s.body)).toBe(202);
-    const t = await until(async () => { const x = (await a.api('GET', `/api/transfers/${s.body.id}`)).body; return ['done', 'failed'].includes(x.status) ? x : undefined; }, 'send');
+    const t = await until(async () => {
+      const x = (await a.api('GET', `/api/transfers/${s.body.id}`)).body;
+      return ['done', 'failed'].includes(x.status) ? x : undefined;
+    }, 'send');
     expect(t.status, JSON.stringify(t.error)).toBe('done');
     expect(readTree(path.join(dir, 'B-root', 'from-a', 'src'))).toEqual(readTree(src));
 
     expect((await a.api('DELETE', `/api/peers/${b.peerId}`)).body).toEqual({ removed: true });
     expect((await a.api('DELETE', `/api/peers/${b.peerId}`)).body).toEqual({ removed: false });
-    expect((await a.api('POST', '/api/transfers', { kind: 'send', peer: 'desk', localPath: src, remotePath: '/x' })).status).toBe(400);
+    expect(
+      (await a.api('POST', '/api/transfers', { kind: 'send', peer: 'desk', localPath: src, remotePath: '/x' })).status,
+    ).toBe(400);
   });
 
   it('reads and writes the config (validated, written to config.toml, reported with its source)', async () => {
@@ -55,10 +77,18 @@ describe('peers and config through the daemon', () => {
     expect(get.file).toBe(path.join(dir, 'A', 'config.toml'));
     const streams = get.entries.find((e: Json) => e.key === 'transfer.streams');
     expect(streams).toMatchObject({ source: 'default', type: 'integer' });
-    const set = await a.api('PUT', '/api/config', { values: { 'transfer.streams': 4, 'archive.level': 'max', 'archive.chunk_avg': '2MiB' } });
+    const set = await a.api('PUT', '/api/config', {
+      values: { 'transfer.streams': 4, 'archive.level': 'max', 'archive.chunk_avg': '2MiB' },
+    });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.entries.find((e: Json) => e.key === 'transfer.streams')).toMatchObject({ value: 4, source: 'file' });
-    expect(set.body.entries.find((e: Json) => e.key === 'archive.chunk_avg')).toMatchObject({ value: 2 * 1024 * 1024, source: 'file' });
+    expect(set.body.entries.find((e: Json) => e.key === 'transfer.streams')).toMatchObject({
+      value: 4,
+      source: 'file',
+    });
+    expect(set.body.entries.find((e: Json) => e.key === 'archive.chunk_avg')).toMatchObject({
+      value: 2 * 1024 * 1024,
+      source: 'file',
+    });
     const text = fs.readFileSync(get.file, 'utf8');
     expect(text).toMatch(/streams = 4/);
     expect(fs.statSync(get.file).mode & 0o777).toBe(0o600);

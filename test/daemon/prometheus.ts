@@ -22,12 +22,18 @@ function parseValue(s: string, line: number): number {
   return Number(s);
 }
 
-export function parsePrometheus(text: string): { families: Map<string, Family>; value: (name: string, labels?: Record<string, string>) => number | undefined } {
+export function parsePrometheus(text: string): {
+  families: Map<string, Family>;
+  value: (name: string, labels?: Record<string, string>) => number | undefined;
+} {
   if (!text.endsWith('\n')) throw new Error('the exposition must end with a newline');
   const families = new Map<string, Family>();
   const fam = (name: string): Family => {
     let f = families.get(name);
-    if (!f) { f = { name, samples: [] }; families.set(name, f); }
+    if (!f) {
+      f = { name, samples: [] };
+      families.set(name, f);
+    }
     return f;
   };
   const lines = text.split('\n');
@@ -76,6 +82,7 @@ export function parsePrometheus(text: string): { families: Map<string, Family>; 
   for (const f of families.values()) if (f.type === undefined) throw new Error(`${f.name} has no TYPE line`);
   return {
     families,
-    value: (name, want = {}) => families.get(name)?.samples.find((s) => Object.entries(want).every(([k, v]) => s.labels[k] === v))?.value,
+    value: (name, want = {}) =>
+      families.get(name)?.samples.find((s) => Object.entries(want).every(([k, v]) => s.labels[k] === v))?.value,
   };
 }

@@ -20,7 +20,8 @@ const SLOW = { ...CHUNKS, WARP_FAULT_CHUNK_DELAY_MS: '40' };
 function sameTree(a: string, b: string): void {
   const files = (d: string): string[] => listFiles(d).filter((p) => fs.lstatSync(path.join(d, p)).isFile());
   expect(files(a)).toEqual(files(b));
-  for (const f of files(a)) expect(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f).toBe(true);
+  for (const f of files(a))
+    expect(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f).toBe(true);
 }
 
 describe('transfers through the daemon', () => {
@@ -43,7 +44,10 @@ describe('transfers through the daemon', () => {
   const served = (name: string, size: number): string => {
     const root = path.join(dir, `root-${name}`);
     writeTree(path.join(root, 'data'), {
-      'a.bin': crypto.randomBytes(size), 'b/c.bin': crypto.randomBytes(Math.floor(size / 2)), 'b/d.txt': 'some text to compress\n'.repeat(20_000), 'e.txt': 'x',
+      'a.bin': crypto.randomBytes(size),
+      'b/c.bin': crypto.randomBytes(Math.floor(size / 2)),
+      'b/d.txt': 'some text to compress\n'.repeat(20_000),
+      'e.txt': 'x',
     });
     return root;
   };
@@ -53,7 +57,12 @@ describe('transfers through the daemon', () => {
     const root = served('fetch', 600_000);
     const l = await startListener(path.join(dir, 'B'), root, ['--allow', d.peerId], CHUNKS);
     const out = path.join(dir, 'fetched');
-    const r = await d.api('POST', '/api/transfers', { kind: 'fetch', peer: l.addr, remotePath: '/data', localPath: out });
+    const r = await d.api('POST', '/api/transfers', {
+      kind: 'fetch',
+      peer: l.addr,
+      remotePath: '/data',
+      localPath: out,
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const id = r.body.id as string;
     const done = await ev.waitFor((e) => e.type === 'transfer.done' && e.job === id);
@@ -62,7 +71,10 @@ describe('transfers through the daemon', () => {
     for (const t of ['transfer.start', 'transfer.manifest', 'transfer.done']) expect(types, t).toContain(t);
     expect(types).not.toContain('transfer.chunk'); // folded into progress and per-source totals
     expect(ev.events.some((e) => e.type === 'job.update' && e.job.id === id && e.job.status === 'running')).toBe(true);
-    const t = await until(async () => { const x = await transfer(id); return x.status === 'done' ? x : undefined; }, 'transfer done');
+    const t = await until(async () => {
+      const x = await transfer(id);
+      return x.status === 'done' ? x : undefined;
+    }, 'transfer done');
     expect(t).toMatchObject({ kind: 'fetch', status: 'done', peers: [l.addr], remotePath: '/data' });
     expect(t.session).toMatch(/^[0-9a-f]{32}$/);
     expect(t.result.bytes).toBe(done.bytes);
@@ -76,7 +88,15 @@ describe('transfers through the daemon', () => {
     const m = await fetch(`${d.url}/metrics`);
     expect(m.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = parsePrometheus(await m.text());
-    for (const name of ['warp_transfer_bytes_total', 'warp_transfer_chunks_total', 'warp_transfer_rate_bytes_per_second', 'warp_transfers_active', 'warp_sched_tick_seconds', 'warp_swarm_failovers_total', 'warp_swarm_drift_ratio']) {
+    for (const name of [
+      'warp_transfer_bytes_total',
+      'warp_transfer_chunks_total',
+      'warp_transfer_rate_bytes_per_second',
+      'warp_transfers_active',
+      'warp_sched_tick_seconds',
+      'warp_swarm_failovers_total',
+      'warp_swarm_drift_ratio',
+    ]) {
       expect(metrics.families.has(name), name).toBe(true);
     }
     expect(metrics.families.get('warp_transfer_bytes_total')!.type).toBe('counter');
@@ -91,9 +111,17 @@ describe('transfers through the daemon', () => {
     fs.mkdirSync(root);
     const l = await startListener(path.join(dir, 'B-send'), root, ['--allow', d.peerId], CHUNKS);
     const src = path.join(served('src', 3_000_000), 'data');
-    const r = await d.api('POST', '/api/transfers', { kind: 'fetch', peer: l.addr, remotePath: '/', localPath: path.join(dir, 'unused') });
+    const r = await d.api('POST', '/api/transfers', {
+      kind: 'fetch',
+      peer: l.addr,
+      remotePath: '/',
+      localPath: path.join(dir, 'unused'),
+    });
     expect(r.status).toBe(202); // an empty root fetches nothing, quickly
-    await until(async () => { const x = await transfer(r.body.id); return x.status === 'done' ? x : undefined; }, 'empty fetch');
+    await until(async () => {
+      const x = await transfer(r.body.id);
+      return x.status === 'done' ? x : undefined;
+    }, 'empty fetch');
 
     const s = await d.api('POST', '/api/transfers', { kind: 'send', peer: l.addr, localPath: src, remotePath: '/in' });
     expect(s.status, JSON.stringify(s.body)).toBe(202);
@@ -102,7 +130,10 @@ describe('transfers through the daemon', () => {
     await ev.waitFor((e) => e.type === 'transfer.progress' && e.job === id && e.chunks >= 5);
     const paused = await d.api('POST', `/api/transfers/${id}/pause`);
     expect(paused.status).toBe(200);
-    await until(async () => { const x = await transfer(id); return x.status === 'paused' ? x : undefined; }, 'paused');
+    await until(async () => {
+      const x = await transfer(id);
+      return x.status === 'paused' ? x : undefined;
+    }, 'paused');
     expect(ev.events.some((e) => e.type === 'transfer.done' && e.job === id)).toBe(false);
     // Pausing twice is fine; resuming a done transfer is a conflict.
     expect((await d.api('POST', `/api/transfers/${id}/pause`)).status).toBe(200);
@@ -118,7 +149,10 @@ describe('transfers through the daemon', () => {
     // Only what was missing moved: the receiver already had part of the tree.
     expect(second!.needChunks).toBeLessThan(firstManifest.needChunks);
     expect(done.fetchedChunks).toBeLessThan(firstManifest.chunks);
-    const t = await until(async () => { const x = await transfer(id); return x.status === 'done' ? x : undefined; }, 'send done');
+    const t = await until(async () => {
+      const x = await transfer(id);
+      return x.status === 'done' ? x : undefined;
+    }, 'send done');
     expect(t.resumes).toBe(1);
     sameTree(path.join(root, 'in', 'data'), src);
   });
@@ -132,7 +166,9 @@ describe('transfers through the daemon', () => {
     let r1 = await startDaemon(homeR, ['--no-listen'], SLOW);
     try {
       const ev1 = await openEvents(r1.url, { token: r1.token });
-      const id = (await r1.api('POST', '/api/transfers', { kind: 'send', peer: l.addr, localPath: src, remotePath: '/in' })).body.id as string;
+      const id = (
+        await r1.api('POST', '/api/transfers', { kind: 'send', peer: l.addr, localPath: src, remotePath: '/in' })
+      ).body.id as string;
       const started = await ev1.waitFor((e) => e.type === 'transfer.progress' && e.job === id && e.chunks >= 3);
       ev1.close();
       // Stopping the daemon stops the transfer and keeps its session.
@@ -140,10 +176,18 @@ describe('transfers through the daemon', () => {
       r1 = await startDaemon(homeR, ['--no-listen'], CHUNKS);
       const list = (await r1.api('GET', '/api/transfers')).body as Json[];
       const restored = list.find((t) => t.session === started.session);
-      expect(restored, JSON.stringify(list)).toMatchObject({ kind: 'send', status: 'paused', localPath: src, remotePath: '/in' });
+      expect(restored, JSON.stringify(list)).toMatchObject({
+        kind: 'send',
+        status: 'paused',
+        localPath: src,
+        remotePath: '/in',
+      });
       const resumed = await r1.api('POST', `/api/transfers/${restored!.id}/resume`);
       expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
-      const t = await until(async () => { const x = (await r1.api('GET', `/api/transfers/${restored!.id}`)).body; return ['done', 'failed'].includes(x.status) ? x : undefined; }, 'resumed send');
+      const t = await until(async () => {
+        const x = (await r1.api('GET', `/api/transfers/${restored!.id}`)).body;
+        return ['done', 'failed'].includes(x.status) ? x : undefined;
+      }, 'resumed send');
       expect(t.status, JSON.stringify(t.error)).toBe('done');
       expect(t.result.fetchedChunks).toBeLessThan(t.manifest.chunks);
       sameTree(path.join(root, 'in', 'data'), src);
@@ -155,18 +199,29 @@ describe('transfers through the daemon', () => {
   it('cancels a running transfer', async () => {
     const root = served('cancel', 3_000_000);
     const l = await startListener(path.join(dir, 'B-cancel'), root, ['--allow', d.peerId], SLOW);
-    const r = await d.api('POST', '/api/transfers', { kind: 'fetch', peer: l.addr, remotePath: '/data', localPath: path.join(dir, 'cancelled') });
+    const r = await d.api('POST', '/api/transfers', {
+      kind: 'fetch',
+      peer: l.addr,
+      remotePath: '/data',
+      localPath: path.join(dir, 'cancelled'),
+    });
     const id = r.body.id as string;
     await ev.waitFor((e) => e.type === 'transfer.progress' && e.job === id && e.chunks >= 2);
     expect((await d.api('POST', `/api/transfers/${id}/cancel`)).status).toBe(200);
-    const t = await until(async () => { const x = await transfer(id); return x.status === 'cancelled' ? x : undefined; }, 'cancelled');
+    const t = await until(async () => {
+      const x = await transfer(id);
+      return x.status === 'cancelled' ? x : undefined;
+    }, 'cancelled');
     expect(t.finishedAt).toBeTruthy();
     expect((await d.api('GET', `/api/jobs/${id}`)).body.status).toBe('cancelled');
   });
 
   it('receives a send from another peer in its own root; the events show up as incoming', async () => {
     const src = path.join(served('incoming', 200_000), 'data');
-    const res = warp(['--json', 'send', src, `${d.peerId}@127.0.0.1:${d.peerPort}:/inbox`], { home: path.join(dir, 'C'), env: CHUNKS });
+    const res = warp(['--json', 'send', src, `${d.peerId}@127.0.0.1:${d.peerPort}:/inbox`], {
+      home: path.join(dir, 'C'),
+      env: CHUNKS,
+    });
     expect(res.status, res.stderr).toBe(0);
     sameTree(path.join(dir, 'A-root', 'inbox', 'data'), src);
     // The listening side reports the plan and progress (the sender reports the result).

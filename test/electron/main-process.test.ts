@@ -20,21 +20,44 @@ type Step = { step: string } & Record<string, unknown>;
 
 function runMain(): Promise<{ steps: Map<string, Step>; code: number | null; stderr: string; home: string }> {
   const home = tmpDir('warp-main-');
-  const child = spawn(process.execPath, ['--import', path.join(repoRoot, 'test', 'electron', 'fake', 'register.mjs'), path.join(outDir, 'main', 'index.js')], {
-    cwd: repoRoot,
-    env: { ...process.env, FAKE_ELECTRON_SCENARIO: '1', FAKE_ELECTRON_OUT: outDir, WARP_HOME: home, WARP_TRANSFER_HOST: '127.0.0.1', WARP_TRANSFER_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      path.join(repoRoot, 'test', 'electron', 'fake', 'register.mjs'),
+      path.join(outDir, 'main', 'index.js'),
+    ],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        FAKE_ELECTRON_SCENARIO: '1',
+        FAKE_ELECTRON_OUT: outDir,
+        WARP_HOME: home,
+        WARP_TRANSFER_HOST: '127.0.0.1',
+        WARP_TRANSFER_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise((resolve) => {
     child.on('exit', (code) => {
       clearTimeout(timer);
       const steps = new Map<string, Step>();
-      for (const line of stdout.split('\n')) if (line.startsWith('FAKE ')) { const s = JSON.parse(line.slice(5)) as Step; steps.set(s.step, s); }
+      for (const line of stdout.split('\n'))
+        if (line.startsWith('FAKE ')) {
+          const s = JSON.parse(line.slice(5)) as Step;
+          steps.set(s.step, s);
+        }
       resolve({ steps, code, stderr, home });
     });
   });
@@ -45,18 +68,29 @@ describe('Electron main process (built, under Node with a stand-in electron modu
 
   beforeAll(async () => {
     fs.rmSync(outDir, { recursive: true, force: true });
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', outDir], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', outDir],
+      { cwd: repoRoot, stdio: 'pipe' },
+    );
     run = await runMain();
   }, 120_000);
 
   const step = (name: string): Step => {
     const s = run.steps.get(name);
-    if (!s) throw new Error(`step '${name}' missing; steps: ${[...run.steps.keys()].join(', ')}; stderr: ${run.stderr}`);
+    if (!s)
+      throw new Error(`step '${name}' missing; steps: ${[...run.steps.keys()].join(', ')}; stderr: ${run.stderr}`);
     return s;
   };
 
   it('opens the window with the secure preferences and the CommonJS preload', () => {
-    expect(step('window').webPreferences).toMatchObject({ preload: path.join(outDir, 'preload', 'index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect(step('window').webPreferences).toMatchObject({
+      preload: path.join(outDir, 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+    });
     // A sandboxed preload may require nothing but 'electron', and must not be an ES module.
     const preload = fs.readFileSync(path.join(outDir, 'preload', 'index.cjs'), 'utf8');
     expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
@@ -64,18 +98,31 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(fs.existsSync(path.join(outDir, 'main', 'chunk-worker.js'))).toBe(true);
   });
 
-  it('keeps Chromium\'s profile (and the single-instance lock) under WARP_HOME when it is set', () => {
-    expect(step('set-path')).toMatchObject({ name: 'userData', value: expect.stringMatching(/warp-main-.*\/electron$/) as string });
+  it("keeps Chromium's profile (and the single-instance lock) under WARP_HOME when it is set", () => {
+    expect(step('set-path')).toMatchObject({
+      name: 'userData',
+      value: expect.stringMatching(/warp-main-.*\/electron$/) as string,
+    });
   });
 
   it('registers one handler per contract method; info() answers from the hosted engine', () => {
     expect(step('handlers').channels).toEqual(IPC_METHODS.map(ipcChannel).sort());
-    expect(step('info').r).toMatchObject({ ok: true, value: { host: 'electron', peerId: expect.stringMatching(/^12D3/) as string, listen: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string } });
+    expect(step('info').r).toMatchObject({
+      ok: true,
+      value: {
+        host: 'electron',
+        peerId: expect.stringMatching(/^12D3/) as string,
+        listen: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string,
+      },
+    });
   });
 
   it('refuses calls from foreign frames and invalid input', () => {
     expect(step('foreign-frame').r).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
-    expect(step('bad-input').r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inputs\[0\].*absolute/) as string } });
+    expect(step('bad-input').r).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inputs\[0\].*absolute/) as string },
+    });
   });
 
   it('blocks navigation and new windows (https goes to the system browser), sets the CSP, denies permissions', () => {
@@ -88,16 +135,32 @@ describe('Electron main process (built, under Node with a stand-in electron modu
 
   it('tray: icon from resources/, status and menu, and the power monitor shows through', () => {
     expect(step('tray').image).toBe(path.join(repoRoot, 'resources', 'tray', 'idle.png'));
-    expect(step('tray').labels).toEqual(['Warp: idle', '---', 'No active transfers', '---', 'Sync: no folders', 'Pause sync', '---', 'Open Warp', 'Quit Warp']);
+    expect(step('tray').labels).toEqual([
+      'Warp: idle',
+      '---',
+      'No active transfers',
+      '---',
+      'Sync: no folders',
+      'Pause sync',
+      '---',
+      'Open Warp',
+      'Quit Warp',
+    ]);
     expect((step('tray-on-battery').labels as string[])[0]).toBe('Warp: idle · on battery');
   });
 
   it('forwards engine events to the page over the one event channel', () => {
-    expect(step('events')).toMatchObject({ channels: ['warp:event'], types: expect.arrayContaining(['job.update']) as string[] });
+    expect(step('events')).toMatchObject({
+      channels: ['warp:event'],
+      types: expect.arrayContaining(['job.update']) as string[],
+    });
   });
 
   it('hosts sync: a job added over IPC shows in the tray, and the tray pauses it', () => {
-    expect(step('sync-add')).toMatchObject({ r: { ok: true, value: { remotePath: '/docs', paused: false } }, features: { sync: true } });
+    expect(step('sync-add')).toMatchObject({
+      r: { ok: true, value: { remotePath: '/docs', paused: false } },
+      features: { sync: true },
+    });
     expect(step('tray-sync').labels).toContain('Pause sync');
     expect((step('tray-sync').labels as string[]).some((l) => l.startsWith('Sync: 1 folder'))).toBe(true);
     expect(step('tray-sync-paused').labels).toEqual(expect.arrayContaining(['Sync: 1 folder · paused', 'Resume sync']));
@@ -105,12 +168,22 @@ describe('Electron main process (built, under Node with a stand-in electron modu
   });
 
   it('while the window is hidden, a finished job is a desktop notification', () => {
-    expect(step('notifications').notes).toEqual(expect.arrayContaining([expect.objectContaining({ title: expect.stringMatching(/^Done: Create warp-fake-\d+\.warp$/) as string })]));
+    expect(step('notifications').notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ title: expect.stringMatching(/^Done: Create warp-fake-\d+\.warp$/) as string }),
+      ]),
+    );
   });
 
   it('closing the window hides it to the tray (saving its bounds); Quit stops the engine and exits 0', () => {
     expect(step('close')).toMatchObject({ prevented: true, visible: false });
-    expect(JSON.parse(fs.readFileSync(path.join(run.home, 'electron', 'window-bounds.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1280, height: 800, maximized: false });
+    expect(JSON.parse(fs.readFileSync(path.join(run.home, 'electron', 'window-bounds.json'), 'utf8'))).toEqual({
+      x: 10,
+      y: 20,
+      width: 1280,
+      height: 800,
+      maximized: false,
+    });
     expect(step('exit').code).toBe(0);
     expect(run.code, run.stderr).toBe(0);
   });

@@ -10,7 +10,16 @@
  */
 import zlib from 'node:zlib';
 import { pack } from 'msgpackr';
-import { HEADER_BYTES, Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from '../../src/engine/archive/format.ts';
+import {
+  HEADER_BYTES,
+  Cipher,
+  FORMAT_VERSION,
+  HeaderFlags,
+  Kdf,
+  encodeHeader,
+  encodeTrailer,
+  type Header,
+} from '../../src/engine/archive/format.ts';
 import { NonceDomain, aead, makeNonce } from '../../src/engine/codec/aead.ts';
 import { blake3 } from '../../src/engine/codec/blake3.ts';
 import { Codec } from '../../src/engine/codec/compress.ts';
@@ -31,7 +40,10 @@ export interface TreeEntry {
 }
 
 /** The msgpack map of docs/FORMAT.md, with typed columns as plain byte arrays (any field may be broken). */
-export type RawManifest = Record<string, unknown> & { chunks: Record<string, unknown>; entries: Record<string, unknown> };
+export type RawManifest = Record<string, unknown> & {
+  chunks: Record<string, unknown>;
+  entries: Record<string, unknown>;
+};
 
 export interface RawArchive {
   header: Header;
@@ -54,7 +66,11 @@ const u8 = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOf
 const IN_UNIT = 2;
 
 /** Stores runs of up to `unitChunks` chunks as one unit (format 2), else one chunk per unit. */
-function storeUnits(pieces: Uint8Array[], unitChunks: number, compress: boolean): { bodies: Array<Uint8Array | undefined>; codecs: number[] } {
+function storeUnits(
+  pieces: Uint8Array[],
+  unitChunks: number,
+  compress: boolean,
+): { bodies: Array<Uint8Array | undefined>; codecs: number[] } {
   const bodies: Array<Uint8Array | undefined> = [];
   const codecs: number[] = [];
   for (let i = 0; i < pieces.length; i += unitChunks) {
@@ -64,7 +80,10 @@ function storeUnits(pieces: Uint8Array[], unitChunks: number, compress: boolean)
     const useZ = z !== undefined && z.length < raw.length;
     bodies.push(useZ ? z : Uint8Array.from(raw));
     codecs.push(useZ ? Codec.ZSTD : Codec.RAW);
-    for (let k = 1; k < group.length; k++) { bodies.push(undefined); codecs.push(IN_UNIT); }
+    for (let k = 1; k < group.length; k++) {
+      bodies.push(undefined);
+      codecs.push(IN_UNIT);
+    }
   }
   return { bodies, codecs };
 }
@@ -73,7 +92,10 @@ function storeUnits(pieces: Uint8Array[], unitChunks: number, compress: boolean)
  * A valid archive of `tree` (entries in order; parents must precede children, as the writer's walk does).
  * `version` 1 or 2 (default: the current one); `unitChunks` > 1 bundles chunks into units (version 2 only).
  */
-export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; compress?: boolean; version?: number; unitChunks?: number } = {}): RawArchive {
+export function buildArchive(
+  tree: TreeEntry[],
+  opts: { masterKey?: Uint8Array; compress?: boolean; version?: number; unitChunks?: number } = {},
+): RawArchive {
   const ids: Uint8Array[] = [];
   const raws: number[] = [];
   const pieces: Uint8Array[] = [];
@@ -107,7 +129,11 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
     refCount.push(n);
   });
   const version = opts.version ?? FORMAT_VERSION;
-  const { bodies, codecs } = storeUnits(pieces, version >= 2 ? Math.max(1, opts.unitChunks ?? 1) : 1, opts.compress === true);
+  const { bodies, codecs } = storeUnits(
+    pieces,
+    version >= 2 ? Math.max(1, opts.unitChunks ?? 1) : 1,
+    opts.compress === true,
+  );
   const idCol = new Uint8Array(ids.length * 32);
   ids.forEach((id, i) => idCol.set(id, i * 32));
   const manifest: RawManifest = {
@@ -116,9 +142,14 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
     root: merkleRoot(ids.length, (i) => ids[i]),
     chunks: { ids: idCol, raw: u8(Uint32Array.from(raws)), stored: new Uint8Array(0), codec: Uint8Array.from(codecs) },
     entries: {
-      paths: tree.map((e) => e.path), types: Uint8Array.from(tree.map((e) => e.type)), modes: u8(Uint32Array.from(tree.map((e) => e.mode))),
-      mtimes: u8(Float64Array.from(tree.map((e) => e.mtimeMs))), sizes: u8(Float64Array.from(tree.map((e) => e.data?.length ?? 0))), hashes,
-      refStart: u8(Uint32Array.from(refStart)), refCount: u8(Uint32Array.from(refCount)),
+      paths: tree.map((e) => e.path),
+      types: Uint8Array.from(tree.map((e) => e.type)),
+      modes: u8(Uint32Array.from(tree.map((e) => e.mode))),
+      mtimes: u8(Float64Array.from(tree.map((e) => e.mtimeMs))),
+      sizes: u8(Float64Array.from(tree.map((e) => e.data?.length ?? 0))),
+      hashes,
+      refStart: u8(Uint32Array.from(refStart)),
+      refCount: u8(Uint32Array.from(refCount)),
       links: tree.flatMap((e, i) => (e.type === SYMLINK ? [[i, e.link ?? 'x']] : [])),
     },
     refs: u8(Uint32Array.from(refs)),
@@ -126,10 +157,17 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
   const encrypted = opts.masterKey !== undefined;
   const archiveSalt = Buffer.from(blake3(Buffer.from(JSON.stringify(tree.map((e) => e.path)))).subarray(0, 16));
   const header: Header = {
-    version, flags: encrypted ? HeaderFlags.ENCRYPTED : 0, cipher: encrypted ? Cipher.CHACHA20_POLY1305 : Cipher.NONE,
-    kdf: encrypted ? Kdf.KEY_FILE : Kdf.NONE, argon2: { opsLimit: 0, memKiB: 0 }, kdfSalt: Buffer.alloc(16), archiveSalt,
+    version,
+    flags: encrypted ? HeaderFlags.ENCRYPTED : 0,
+    cipher: encrypted ? Cipher.CHACHA20_POLY1305 : Cipher.NONE,
+    kdf: encrypted ? Kdf.KEY_FILE : Kdf.NONE,
+    argon2: { opsLimit: 0, memKiB: 0 },
+    kdfSalt: Buffer.alloc(16),
+    archiveSalt,
     keyCheck: encrypted ? subkey(opts.masterKey!, archiveSalt, 'warp/archive/v1/check', 16) : Buffer.alloc(16),
-    chunkMin: CHUNKING.minSize, chunkAvg: CHUNKING.avgSize, chunkMax: CHUNKING.maxSize,
+    chunkMin: CHUNKING.minSize,
+    chunkAvg: CHUNKING.avgSize,
+    chunkMax: CHUNKING.maxSize,
   };
   return { header, chunkBodies: bodies, manifest, masterKey: opts.masterKey };
 }
@@ -138,14 +176,27 @@ export function buildArchive(tree: TreeEntry[], opts: { masterKey?: Uint8Array; 
 export function seal(a: RawArchive, opts: { keepStoredSizes?: boolean } = {}): Buffer {
   const headerBytes = encodeHeader(a.header);
   const dataKey = a.masterKey ? subkey(a.masterKey, a.header.archiveSalt, 'warp/archive/v1/data') : undefined;
-  const stored = a.chunkBodies.map((b, i) => (b === undefined ? Buffer.alloc(0) : dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.CHUNK, i), b) : Buffer.from(b)));
+  const stored = a.chunkBodies.map((b, i) =>
+    b === undefined
+      ? Buffer.alloc(0)
+      : dataKey
+        ? aead.seal(dataKey, makeNonce(NonceDomain.CHUNK, i), b)
+        : Buffer.from(b),
+  );
   const chunks: unknown = a.manifest.chunks;
-  if (!opts.keepStoredSizes && typeof chunks === 'object' && chunks !== null) (chunks as Record<string, unknown>).stored = u8(Uint32Array.from(stored.map((s) => s.length)));
+  if (!opts.keepStoredSizes && typeof chunks === 'object' && chunks !== null)
+    (chunks as Record<string, unknown>).stored = u8(Uint32Array.from(stored.map((s) => s.length)));
   const plain = a.plainOverride ?? pack(a.manifest);
   const compressed = a.compressedOverride ?? zlib.zstdCompressSync(plain);
-  const manifestStored = dataKey ? aead.seal(dataKey, makeNonce(NonceDomain.MANIFEST, 0), compressed, headerBytes) : Buffer.from(compressed);
+  const manifestStored = dataKey
+    ? aead.seal(dataKey, makeNonce(NonceDomain.MANIFEST, 0), compressed, headerBytes)
+    : Buffer.from(compressed);
   const data = Buffer.concat(stored);
-  const trailer = encodeTrailer({ manifestOffset: HEADER_BYTES + data.length, manifestLength: manifestStored.length, manifestHash: blake3(manifestStored) });
+  const trailer = encodeTrailer({
+    manifestOffset: HEADER_BYTES + data.length,
+    manifestLength: manifestStored.length,
+    manifestHash: blake3(manifestStored),
+  });
   return Buffer.concat([headerBytes, data, manifestStored, trailer]);
 }
 

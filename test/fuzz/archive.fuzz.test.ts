@@ -19,7 +19,12 @@ import { mutations, trees } from './mutate-archive.ts';
 
 const pool = createChunkPool(2);
 /** Format 1, format 2 with one chunk per unit, format 2 with units of several chunks. */
-const layouts = fc.constantFrom({ version: 1 }, { version: 2 }, { version: 2, unitChunks: 3 }, { version: 2, unitChunks: 64 });
+const layouts = fc.constantFrom(
+  { version: 1 },
+  { version: 2 },
+  { version: 2, unitChunks: 3 },
+  { version: 2, unitChunks: 64 },
+);
 const MASTER = crypto.randomBytes(32);
 beforeAll(prepareOutside);
 afterAll(async () => {
@@ -28,44 +33,74 @@ afterAll(async () => {
 });
 
 describe('archive fuzzing', () => {
-  it('valid generated archives extract to exactly their tree (plain and encrypted, raw and zstd chunks)', async () => {
-    await runFuzz('archive-valid', fc.asyncProperty(trees, fc.boolean(), fc.boolean(), layouts, async (tree: TreeEntry[], encrypted: boolean, compress: boolean, layout) => {
-      const bytes = seal(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress, ...layout }));
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fuzz-valid-'));
-      try {
-        fs.writeFileSync(path.join(dir, 'a.warp'), bytes);
-        await extractArchive({ archive: path.join(dir, 'a.warp'), target: path.join(dir, 't'), pool, key: encrypted ? { kind: 'key', key: MASTER } : undefined });
-        const got = readTree(path.join(dir, 't'));
-        for (const e of tree) {
-          const g = got[e.path];
-          expect(g?.type, e.path).toBe(e.type === FILE ? 'file' : e.type === DIR ? 'dir' : 'symlink');
-          if (e.type === FILE) expect(Buffer.from(g.data!, 'base64').equals(Buffer.from(e.data!)), e.path).toBe(true);
-          if (e.type === SYMLINK) expect(g.link).toBe(e.link);
-          // Times go through seconds as a double: within a millisecond.
-          if (e.type !== SYMLINK) expect(Math.abs(g.mtimeMs - e.mtimeMs)).toBeLessThanOrEqual(1);
-        }
-        expect(Object.keys(got).length).toBe(tree.length);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    }), 150);
-  }, fuzzTimeout(60_000));
+  it(
+    'valid generated archives extract to exactly their tree (plain and encrypted, raw and zstd chunks)',
+    async () => {
+      await runFuzz(
+        'archive-valid',
+        fc.asyncProperty(
+          trees,
+          fc.boolean(),
+          fc.boolean(),
+          layouts,
+          async (tree: TreeEntry[], encrypted: boolean, compress: boolean, layout) => {
+            const bytes = seal(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress, ...layout }));
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fuzz-valid-'));
+            try {
+              fs.writeFileSync(path.join(dir, 'a.warp'), bytes);
+              await extractArchive({
+                archive: path.join(dir, 'a.warp'),
+                target: path.join(dir, 't'),
+                pool,
+                key: encrypted ? { kind: 'key', key: MASTER } : undefined,
+              });
+              const got = readTree(path.join(dir, 't'));
+              for (const e of tree) {
+                const g = got[e.path];
+                expect(g?.type, e.path).toBe(e.type === FILE ? 'file' : e.type === DIR ? 'dir' : 'symlink');
+                if (e.type === FILE)
+                  expect(Buffer.from(g.data!, 'base64').equals(Buffer.from(e.data!)), e.path).toBe(true);
+                if (e.type === SYMLINK) expect(g.link).toBe(e.link);
+                // Times go through seconds as a double: within a millisecond.
+                if (e.type !== SYMLINK) expect(Math.abs(g.mtimeMs - e.mtimeMs)).toBeLessThanOrEqual(1);
+              }
+              expect(Object.keys(got).length).toBe(tree.length);
+            } finally {
+              fs.rmSync(dir, { recursive: true, force: true });
+            }
+          },
+        ),
+        150,
+      );
+    },
+    fuzzTimeout(60_000),
+  );
 
-  it('mutated archives (checksums and MACs recomputed) never crash, escape, leak temporaries or balloon', async () => {
-    const outcomes = new Map<string, number>();
-    await runFuzz('archive-mutated', fc.asyncProperty(trees, fc.boolean(), layouts, mutations, async (tree, encrypted, layout, muts) => {
-      const a = cloneArchive(buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress: true, ...layout }));
-      let keepStoredSizes = false;
-      for (const m of muts) keepStoredSizes = (m(a) ?? {}).keepStoredSizes === true || keepStoredSizes;
-      const bytes = seal(a, { keepStoredSizes });
-      const o = await checkArchiveBytes(bytes, pool, encrypted ? { kind: 'key', key: MASTER } : undefined);
-      const k = `${o.open}/${o.verify ?? '-'}/${o.extract ?? '-'}`;
-      outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
-    }), 1200);
-    // The mutations reach past the first check: some archives open and then fail (or pass) later steps.
-    const keys = [...outcomes.keys()];
-    expect(keys.some((k) => k.startsWith('E_MANIFEST_CORRUPT'))).toBe(true);
-    expect(keys.some((k) => k.startsWith('ok/'))).toBe(true);
-    console.log('outcomes', Object.fromEntries([...outcomes].sort((x, y) => y[1] - x[1])));
-  }, fuzzTimeout(100_000));
+  it(
+    'mutated archives (checksums and MACs recomputed) never crash, escape, leak temporaries or balloon',
+    async () => {
+      const outcomes = new Map<string, number>();
+      await runFuzz(
+        'archive-mutated',
+        fc.asyncProperty(trees, fc.boolean(), layouts, mutations, async (tree, encrypted, layout, muts) => {
+          const a = cloneArchive(
+            buildArchive(tree, { masterKey: encrypted ? MASTER : undefined, compress: true, ...layout }),
+          );
+          let keepStoredSizes = false;
+          for (const m of muts) keepStoredSizes = (m(a) ?? {}).keepStoredSizes === true || keepStoredSizes;
+          const bytes = seal(a, { keepStoredSizes });
+          const o = await checkArchiveBytes(bytes, pool, encrypted ? { kind: 'key', key: MASTER } : undefined);
+          const k = `${o.open}/${o.verify ?? '-'}/${o.extract ?? '-'}`;
+          outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+        }),
+        1200,
+      );
+      // The mutations reach past the first check: some archives open and then fail (or pass) later steps.
+      const keys = [...outcomes.keys()];
+      expect(keys.some((k) => k.startsWith('E_MANIFEST_CORRUPT'))).toBe(true);
+      expect(keys.some((k) => k.startsWith('ok/'))).toBe(true);
+      console.log('outcomes', Object.fromEntries([...outcomes].sort((x, y) => y[1] - x[1])));
+    },
+    fuzzTimeout(100_000),
+  );
 });

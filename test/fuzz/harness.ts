@@ -21,7 +21,12 @@ export const LONG_RUN_MS = process.env.WARP_FUZZ_MS ? Number(process.env.WARP_FU
 export function fuzzParams<T>(ciRuns: number): fc.Parameters<T> {
   const seed = process.env.WARP_FUZZ_SEED ? Number(process.env.WARP_FUZZ_SEED) : undefined;
   if (LONG_RUN_MS === undefined) return { numRuns: ciRuns, seed };
-  return { numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: LONG_RUN_MS, markInterruptAsFailure: false, seed };
+  return {
+    numRuns: Number.MAX_SAFE_INTEGER,
+    interruptAfterTimeLimit: LONG_RUN_MS,
+    markInterruptAsFailure: false,
+    seed,
+  };
 }
 
 /** The vitest timeout of a fuzz test: its CI bound, or the long run's share plus a margin. */
@@ -33,18 +38,37 @@ export function fuzzTimeout(ciMs: number): number {
  * Runs the property and fails with fast-check's report (seed, path, counterexample). Prints the number of
  * cases run, which the long-run summary collects.
  */
-export async function runFuzz<T>(name: string, prop: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, ciRuns: number): Promise<number> {
+export async function runFuzz<T>(
+  name: string,
+  prop: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>,
+  ciRuns: number,
+): Promise<number> {
   const r = await fc.check(prop, fuzzParams<T>(ciRuns));
-  console.log(`fuzz ${name}: ${r.numRuns} cases${r.interrupted ? ' (time budget spent)' : ''}${r.failed ? ', FAILED' : ''}`);
-  if (r.failed) throw new Error(`${fc.defaultReportMessage(r) ?? 'fuzz property failed'}\n${r.errorInstance instanceof Error ? (r.errorInstance.stack ?? r.errorInstance.message) : String(r.errorInstance)}`);
+  console.log(
+    `fuzz ${name}: ${r.numRuns} cases${r.interrupted ? ' (time budget spent)' : ''}${r.failed ? ', FAILED' : ''}`,
+  );
+  if (r.failed)
+    throw new Error(
+      `${fc.defaultReportMessage(r) ?? 'fuzz property failed'}\n${r.errorInstance instanceof Error ? (r.errorInstance.stack ?? r.errorInstance.message) : String(r.errorInstance)}`,
+    );
   return r.numRuns;
 }
 
 /** Exit codes a user may see for an archive's bytes: never 1 (a bug). */
 const ALLOWED_CODES = new Set<string>([
-  ErrorCodes.ARCHIVE_NOT_WARP, ErrorCodes.ARCHIVE_VERSION, ErrorCodes.ARCHIVE_HEADER_CORRUPT, ErrorCodes.ARCHIVE_TRUNCATED,
-  ErrorCodes.ARCHIVE_TRAILER_CORRUPT, ErrorCodes.MANIFEST_CORRUPT, ErrorCodes.CHUNK_CORRUPT, ErrorCodes.FILE_HASH_MISMATCH,
-  ErrorCodes.VERIFY_FAILED, ErrorCodes.KDF_LIMIT, ErrorCodes.WRONG_KEY, ErrorCodes.KEY_REQUIRED, ErrorCodes.UNSAFE_PATH,
+  ErrorCodes.ARCHIVE_NOT_WARP,
+  ErrorCodes.ARCHIVE_VERSION,
+  ErrorCodes.ARCHIVE_HEADER_CORRUPT,
+  ErrorCodes.ARCHIVE_TRUNCATED,
+  ErrorCodes.ARCHIVE_TRAILER_CORRUPT,
+  ErrorCodes.MANIFEST_CORRUPT,
+  ErrorCodes.CHUNK_CORRUPT,
+  ErrorCodes.FILE_HASH_MISMATCH,
+  ErrorCodes.VERIFY_FAILED,
+  ErrorCodes.KDF_LIMIT,
+  ErrorCodes.WRONG_KEY,
+  ErrorCodes.KEY_REQUIRED,
+  ErrorCodes.UNSAFE_PATH,
 ]);
 
 /** A fixed place outside every sandbox that absolute symlink targets point at: it must never change. */
@@ -74,11 +98,17 @@ function listAll(root: string): string[] {
   return out;
 }
 
-export interface CaseOutcome { open: string; verify?: string; extract?: string }
+export interface CaseOutcome {
+  open: string;
+  verify?: string;
+  extract?: string;
+}
 
 const codeOf = (e: unknown): string => {
-  if (!isWarpError(e)) throw new Error(`not a WarpError (a crash: exit 1 with a stack trace): ${(e as Error)?.stack ?? String(e)}`);
-  if (!ALLOWED_CODES.has(e.code) || exitCodeFor(e.code) === 1) throw new Error(`unexpected code ${e.code} for archive input: ${e.message}`);
+  if (!isWarpError(e))
+    throw new Error(`not a WarpError (a crash: exit 1 with a stack trace): ${(e as Error)?.stack ?? String(e)}`);
+  if (!ALLOWED_CODES.has(e.code) || exitCodeFor(e.code) === 1)
+    throw new Error(`unexpected code ${e.code} for archive input: ${e.message}`);
   return e.code;
 };
 
@@ -101,14 +131,23 @@ export async function checkArchiveBytes(bytes: Uint8Array, pool: ChunkPool, key?
       out.open = codeOf(e);
       return out;
     }
-    try { out.verify = (await verifyArchive({ archive: file, key, pool })).ok ? 'ok' : 'damaged'; } catch (e) { out.verify = codeOf(e); }
+    try {
+      out.verify = (await verifyArchive({ archive: file, key, pool })).ok ? 'ok' : 'damaged';
+    } catch (e) {
+      out.verify = codeOf(e);
+    }
     try {
       await extractArchive({ archive: file, target: path.join(sandbox, 't'), key, pool });
       out.extract = 'ok';
-    } catch (e) { out.extract = codeOf(e); }
+    } catch (e) {
+      out.extract = codeOf(e);
+    }
     const stray = listAll(sandbox).filter((p) => p !== 'a.warp' && p !== 't' && !p.startsWith('t/'));
     expect(stray, 'written outside the target').toEqual([]);
-    expect(listAll(sandbox).filter((p) => p.includes('.warp-tmp-')), 'temporary files left').toEqual([]);
+    expect(
+      listAll(sandbox).filter((p) => p.includes('.warp-tmp-')),
+      'temporary files left',
+    ).toEqual([]);
     expect(fs.readdirSync(OUTSIDE), 'written through a symlink').toEqual(['sentinel']);
     expect(process.memoryUsage().rss, 'memory').toBeLessThan(1.5 * 1024 ** 3);
     return out;

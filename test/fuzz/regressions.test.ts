@@ -32,14 +32,19 @@ describe('archive fuzz regressions', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'a.warp'), seal(buildArchive(tree)));
     await extractArchive({ archive: path.join(dir, 'a.warp'), target: path.join(dir, 't'), pool });
-    for (const e of tree) expect(Math.abs(fs.statSync(path.join(dir, 't', e.path)).mtimeMs - e.mtimeMs), e.path).toBeLessThanOrEqual(1);
+    for (const e of tree)
+      expect(Math.abs(fs.statSync(path.join(dir, 't', e.path)).mtimeMs - e.mtimeMs), e.path).toBeLessThanOrEqual(1);
   });
 
   // Not a finding (the old decoder caught msgpackr's RangeError too), kept as a guard: the shape check walks
   // without recursion, so a value nested 200,000 deep is refused before msgpackr recurses into it.
   it('deep-msgpack-nesting: refused as a damaged manifest, not a stack overflow', async () => {
     const a = buildArchive([{ path: 'f', type: FILE, mode: 0o644, mtimeMs: 0, data: Buffer.from('x') }]);
-    a.plainOverride = Buffer.concat([Buffer.from([0x81, 0xa1, 0x76]), Buffer.alloc(200_000, 0x91), Buffer.from([0x01])]);
+    a.plainOverride = Buffer.concat([
+      Buffer.from([0x81, 0xa1, 0x76]),
+      Buffer.alloc(200_000, 0x91),
+      Buffer.from([0x01]),
+    ]);
     expect((await checkArchiveBytes(seal(a), pool)).open).toBe('E_MANIFEST_CORRUPT');
   });
 });

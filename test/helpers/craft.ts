@@ -16,10 +16,16 @@ export interface RawManifest {
 export function rewriteManifest(file: string, mutate: (m: RawManifest) => void): void {
   const buf = fs.readFileSync(file);
   const t = decodeTrailer(buf.subarray(buf.length - TRAILER_BYTES), buf.length, file);
-  const m = unpack(zlib.zstdDecompressSync(buf.subarray(t.manifestOffset, t.manifestOffset + t.manifestLength))) as RawManifest;
+  const m = unpack(
+    zlib.zstdDecompressSync(buf.subarray(t.manifestOffset, t.manifestOffset + t.manifestLength)),
+  ) as RawManifest;
   mutate(m);
   const stored = zlib.zstdCompressSync(pack(m));
-  const out = Buffer.concat([buf.subarray(0, t.manifestOffset), stored, encodeTrailer({ manifestOffset: t.manifestOffset, manifestLength: stored.length, manifestHash: blake3(stored) })]);
+  const out = Buffer.concat([
+    buf.subarray(0, t.manifestOffset),
+    stored,
+    encodeTrailer({ manifestOffset: t.manifestOffset, manifestLength: stored.length, manifestHash: blake3(stored) }),
+  ]);
   if (t.manifestOffset < HEADER_BYTES) throw new Error('bad archive');
   fs.writeFileSync(file, out);
 }

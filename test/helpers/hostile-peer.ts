@@ -30,7 +30,9 @@ const holdMs = Number(holdText ?? 3000);
 const address = parsePeerAddress(addrText);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const out: Record<string, number | string> = { mode, n };
-const count = (k: string): void => { out[k] = Number(out[k] ?? 0) + 1; };
+const count = (k: string): void => {
+  out[k] = Number(out[k] ?? 0) + 1;
+};
 
 async function freshIdentity(): Promise<Identity> {
   const privateKey = await generateKeyPair('Ed25519');
@@ -40,20 +42,27 @@ async function freshIdentity(): Promise<Identity> {
 /** Runs `task(i)` for i < n, `width` at a time. */
 async function pool(width: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 async function unpaired(): Promise<void> {
-  const nodes = await Promise.all(Array.from({ length: 4 }, async () => WarpNode.create({ identity: await freshIdentity(), isTrusted: () => true })));
+  const nodes = await Promise.all(
+    Array.from({ length: 4 }, async () => WarpNode.create({ identity: await freshIdentity(), isTrusted: () => true })),
+  );
   const held: Array<{ close(): Promise<void>; status: string }> = [];
   try {
     await pool(32, async (i) => {
       const node = nodes[i % nodes.length];
       const transport = i % 2 === 0 ? 'quic' : 'tcp';
       try {
-        const conn = await node.libp2p.dial(toMultiaddr(address, transport), { force: true, signal: AbortSignal.timeout(8000) });
+        const conn = await node.libp2p.dial(toMultiaddr(address, transport), {
+          force: true,
+          signal: AbortSignal.timeout(8000),
+        });
         count(`${transport}Handshakes`);
         held.push(conn);
       } catch {
@@ -72,8 +81,14 @@ async function slowloris(): Promise<void> {
   const sockets: net.Socket[] = [];
   await pool(64, async () => {
     await new Promise<void>((resolve) => {
-      const s = net.connect({ host: address.host, port: address.port }, () => { count('connected'); resolve(); });
-      s.on('error', () => { count('failed'); resolve(); });
+      const s = net.connect({ host: address.host, port: address.port }, () => {
+        count('connected');
+        resolve();
+      });
+      s.on('error', () => {
+        count('failed');
+        resolve();
+      });
       s.on('close', () => count('closedByPeer'));
       sockets.push(s);
     });
@@ -91,7 +106,10 @@ async function pairedControl(node: WarpNode, conn: Awaited<ReturnType<WarpNode['
 }
 
 /** Sends raw bytes on a stream, waiting for the send buffer to drain (what a fast hostile sender can do). */
-async function rawSend(stream: { send(b: Uint8Array): boolean; onDrain(o?: { signal?: AbortSignal }): Promise<void>; status: string }, bytes: Uint8Array): Promise<boolean> {
+async function rawSend(
+  stream: { send(b: Uint8Array): boolean; onDrain(o?: { signal?: AbortSignal }): Promise<void>; status: string },
+  bytes: Uint8Array,
+): Promise<boolean> {
   try {
     if (!stream.send(bytes)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
     return true;
@@ -101,11 +119,18 @@ async function rawSend(stream: { send(b: Uint8Array): boolean; onDrain(o?: { sig
 }
 
 /** How a stream ends for this peer: the listener's error frame, a close, a failure, or nothing within `ms`. */
-async function outcome(ch: { read(): Promise<{ h: { t: string } & Record<string, unknown> } | null> }, ms: number): Promise<string> {
+async function outcome(
+  ch: { read(): Promise<{ h: { t: string } & Record<string, unknown> } | null> },
+  ms: number,
+): Promise<string> {
   const end = (async () => {
     for (;;) {
       let f;
-      try { f = await ch.read(); } catch (e) { return `failed: ${(e as Error).message}`; }
+      try {
+        f = await ch.read();
+      } catch (e) {
+        return `failed: ${(e as Error).message}`;
+      }
       if (!f) return 'closed';
       if (f.h.t === 'error') return `error ${String(f.h.code)}`;
     }
@@ -120,18 +145,25 @@ async function paired(): Promise<void> {
     const { conn } = await node.dial(address, { transport: 'quic' });
     const piece = new Uint8Array(1024 * 1024).fill(0x61);
     if (mode === 'half-frames') {
-      const ends = await Promise.all(Array.from({ length: n }, async () => {
-        const ch = await pairedControl(node, conn);
-        const size = 250 * 1000 * 1000;
-        const ended = outcome(ch, 15_000);
-        let over = false;
-        void ended.then(() => { over = true; });
-        await rawSend(ch.stream, encodeFrameHead({ t: 'push', sid: 'ab'.repeat(16), root: 'cd'.repeat(32), dest: '/x' }, size));
-        for (let sent = 0; sent < size / 2 && !over && ch.stream.status === 'open'; sent += piece.length) {
-          if (!(await rawSend(ch.stream, piece))) break;
-        }
-        return ended;
-      }));
+      const ends = await Promise.all(
+        Array.from({ length: n }, async () => {
+          const ch = await pairedControl(node, conn);
+          const size = 250 * 1000 * 1000;
+          const ended = outcome(ch, 15_000);
+          let over = false;
+          void ended.then(() => {
+            over = true;
+          });
+          await rawSend(
+            ch.stream,
+            encodeFrameHead({ t: 'push', sid: 'ab'.repeat(16), root: 'cd'.repeat(32), dest: '/x' }, size),
+          );
+          for (let sent = 0; sent < size / 2 && !over && ch.stream.status === 'open'; sent += piece.length) {
+            if (!(await rawSend(ch.stream, piece))) break;
+          }
+          return ended;
+        }),
+      );
       out.end = [...new Set(ends)].join('; ');
     } else if (mode === 'ctl-queue' || mode === 'stall-push') {
       // A push of a manifest whose chunks this peer never serves: the listener pulls, nothing comes.
@@ -144,12 +176,25 @@ async function paired(): Promise<void> {
       fs.writeFileSync(path.join(dir, 'f'), piece);
       const tree = buildTree(dir, paramsForAverage(16 * 1024));
       fs.rmSync(dir, { recursive: true, force: true });
-      await node.handle(PROTOCOLS.chunks, async (ch) => { await new Promise((r) => setTimeout(r, 600_000)); void ch; });
+      await node.handle(PROTOCOLS.chunks, async (ch) => {
+        await new Promise((r) => setTimeout(r, 600_000));
+        void ch;
+      });
       const ch = await pairedControl(node, conn);
-      await ch.write({ t: 'push', dest: `/${mode}`, sid: (mode === 'ctl-queue' ? 'ab' : 'cd').repeat(16), root: tree.manifest.merkleRoot.toString('hex') }, tree.manifest.encode());
+      await ch.write(
+        {
+          t: 'push',
+          dest: `/${mode}`,
+          sid: (mode === 'ctl-queue' ? 'ab' : 'cd').repeat(16),
+          root: tree.manifest.merkleRoot.toString('hex'),
+        },
+        tree.manifest.encode(),
+      );
       const ended = outcome(ch, holdMs);
       let over = false;
-      void ended.then(() => { over = true; });
+      void ended.then(() => {
+        over = true;
+      });
       if (mode === 'ctl-queue') {
         for (let i = 0; i < n && !over && ch.stream.status === 'open'; i++) {
           if (!(await rawSend(ch.stream, encodeFrame({ t: 'plan', dest: '/' }, piece)))) break;
@@ -164,7 +209,10 @@ async function paired(): Promise<void> {
         for (let k = 0; k < n; k++) {
           ch.expectAnswers(64);
           await ch.write({ t: 'probe', n: 64 });
-          for (let i = 0; i < 64; i++) { await ch.expect('probe data', 'chunk'); blocks++; }
+          for (let i = 0; i < 64; i++) {
+            await ch.expect('probe data', 'chunk');
+            blocks++;
+          }
         }
         out.end = 'served';
       } catch (e) {
@@ -175,13 +223,20 @@ async function paired(): Promise<void> {
       big.stream.send(encodeFrame({ t: 'probe', n: 65 }));
       out.big = await outcome(big, 10_000);
     } else if (mode === 'stream-flood') {
-      await Promise.all(Array.from({ length: n }, async () => {
-        let ch;
-        try { ch = await node.open(conn, PROTOCOLS.chunks); } catch { count('refused'); return; }
-        const get = encodeFrame({ t: 'get', sid: 'ab'.repeat(16), n: 1024 }, new Uint8Array(32 * 1024));
-        for (let i = 0; i < 2000 && ch.stream.status === 'open'; i++) if (!(await rawSend(ch.stream, get))) break;
-        count(ch.stream.status === 'open' ? 'open' : 'cutOff');
-      }));
+      await Promise.all(
+        Array.from({ length: n }, async () => {
+          let ch;
+          try {
+            ch = await node.open(conn, PROTOCOLS.chunks);
+          } catch {
+            count('refused');
+            return;
+          }
+          const get = encodeFrame({ t: 'get', sid: 'ab'.repeat(16), n: 1024 }, new Uint8Array(32 * 1024));
+          for (let i = 0; i < 2000 && ch.stream.status === 'open'; i++) if (!(await rawSend(ch.stream, get))) break;
+          count(ch.stream.status === 'open' ? 'open' : 'cutOff');
+        }),
+      );
     }
     await sleep(200);
   } finally {

@@ -35,7 +35,9 @@ export function writeTree(root: string, spec: TreeSpec): void {
 }
 
 /** Every entry under root: type, content (files), link target (symlinks), mode and mtime (ms). */
-export function readTree(root: string): Record<string, { type: string; data?: string; link?: string; mode: number; mtimeMs: number }> {
+export function readTree(
+  root: string,
+): Record<string, { type: string; data?: string; link?: string; mode: number; mtimeMs: number }> {
   const out: ReturnType<typeof readTree> = {};
   const visit = (abs: string, rel: string): void => {
     const st = fs.lstatSync(abs);
@@ -43,7 +45,13 @@ export function readTree(root: string): Record<string, { type: string; data?: st
     else if (st.isDirectory()) {
       if (rel) out[rel] = { type: 'dir', mode: st.mode & 0o7777, mtimeMs: Math.floor(st.mtimeMs) };
       for (const n of fs.readdirSync(abs)) visit(path.join(abs, n), rel ? `${rel}/${n}` : n);
-    } else out[rel] = { type: 'file', data: fs.readFileSync(abs).toString('base64'), mode: st.mode & 0o7777, mtimeMs: Math.floor(st.mtimeMs) };
+    } else
+      out[rel] = {
+        type: 'file',
+        data: fs.readFileSync(abs).toString('base64'),
+        mode: st.mode & 0o7777,
+        mtimeMs: Math.floor(st.mtimeMs),
+      };
   };
   visit(root, '');
   return out;

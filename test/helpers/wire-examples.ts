@@ -15,12 +15,43 @@ export interface WireExample {
 const hex = (n: number, c = 'a'): string => c.repeat(n);
 const ids = (n: number): Uint8Array => new Uint8Array(32 * n).fill(7);
 const power = { metered: false, batteryPercent: 80, pluggedIn: true, batteryLow: false };
-const hello = { t: 'hello', v: 1, vmax: 2, agent: 'warp/0.1.0', codecs: ['zstd', 'raw'], maxChunk: 1 << 20, streams: 8, window: 64 };
-const result = {
-  files: 1, dirs: 1, symlinks: 0, bytes: 10, unchangedFiles: 0, fetchedChunks: 1, fetchedBytes: 10, wireBytes: 10,
-  localChunks: 0, localBytes: 0, resumedBytes: 0, rejectedChunks: 0, elapsedSeconds: 0.5, merkleRoot: hex(64),
+const hello = {
+  t: 'hello',
+  v: 1,
+  vmax: 2,
+  agent: 'warp/0.1.0',
+  codecs: ['zstd', 'raw'],
+  maxChunk: 1 << 20,
+  streams: 8,
+  window: 64,
 };
-const plan = { files: 1, bytes: 10, chunks: 1, uniqueBytes: 10, unchangedFiles: 0, haveChunks: 0, haveBytes: 0, needChunks: 1, needBytes: 10 };
+const result = {
+  files: 1,
+  dirs: 1,
+  symlinks: 0,
+  bytes: 10,
+  unchangedFiles: 0,
+  fetchedChunks: 1,
+  fetchedBytes: 10,
+  wireBytes: 10,
+  localChunks: 0,
+  localBytes: 0,
+  resumedBytes: 0,
+  rejectedChunks: 0,
+  elapsedSeconds: 0.5,
+  merkleRoot: hex(64),
+};
+const plan = {
+  files: 1,
+  bytes: 10,
+  chunks: 1,
+  uniqueBytes: 10,
+  unchangedFiles: 0,
+  haveChunks: 0,
+  haveBytes: 0,
+  needChunks: 1,
+  needBytes: 10,
+};
 const error = { t: 'error', code: 'E_PROTOCOL', message: 'no' };
 
 const C = PROTOCOLS.control;
@@ -32,9 +63,25 @@ export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: C, dir: 'requests', h: hello },
   { protocol: C, dir: 'requests', h: { t: 'open', path: '/a/b' } },
   { protocol: C, dir: 'requests', h: { t: 'push', dest: '/in', sid: hex(32), root: hex(64) }, p: new Uint8Array(100) },
-  { protocol: C, dir: 'requests', h: { t: 'push', dest: '/in', sid: hex(32), root: hex(64), mirror: { versions: true, patterns: ['*.log'], warpignore: true } }, p: new Uint8Array(100) },
+  {
+    protocol: C,
+    dir: 'requests',
+    h: {
+      t: 'push',
+      dest: '/in',
+      sid: hex(32),
+      root: hex(64),
+      mirror: { versions: true, patterns: ['*.log'], warpignore: true },
+    },
+    p: new Uint8Array(100),
+  },
   { protocol: C, dir: 'requests', h: { t: 'plan', dest: '/in' }, p: new Uint8Array(100) },
-  { protocol: C, dir: 'requests', h: { t: 'apply', dest: '/in/photos' }, p: new TextEncoder().encode('{"renames":[],"removes":[],"versions":true}') },
+  {
+    protocol: C,
+    dir: 'requests',
+    h: { t: 'apply', dest: '/in/photos' },
+    p: new TextEncoder().encode('{"renames":[],"removes":[],"versions":true}'),
+  },
   { protocol: C, dir: 'requests', h: { t: 'ping', n: 3 } },
   { protocol: C, dir: 'requests', h: { t: 'bye' } },
   { protocol: C, dir: 'requests', h: { t: 'pause' } },
@@ -50,9 +97,18 @@ export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: C, dir: 'answers', h: { t: 'event', e: { type: 'transfer.paused', session: 's', paused: true } } },
   { protocol: C, dir: 'answers', h: { t: 'done', result } },
   { protocol: C, dir: 'answers', h: { t: 'plan', ...plan } },
-  { protocol: C, dir: 'answers', h: { t: 'applied', renamed: 1, removed: 2, versioned: 2, skipped: [{ path: 'a.txt', reason: 'changed' }] } },
+  {
+    protocol: C,
+    dir: 'answers',
+    h: { t: 'applied', renamed: 1, removed: 2, versioned: 2, skipped: [{ path: 'a.txt', reason: 'changed' }] },
+  },
   { protocol: C, dir: 'answers', h: { t: 'pong', n: 3, at: 1700000000000 } },
-  { protocol: C, dir: 'answers', h: { t: 'have', sid: hex(32), n: 9, held: 2, power, preposition: 0 }, p: new Uint8Array(2) },
+  {
+    protocol: C,
+    dir: 'answers',
+    h: { t: 'have', sid: hex(32), n: 9, held: 2, power, preposition: 0 },
+    p: new Uint8Array(2),
+  },
   { protocol: C, dir: 'answers', h: { t: 'found', path: '/x', root: hex(64) }, p: new Uint8Array(10) },
   { protocol: C, dir: 'answers', h: { t: 'status', n: 9, at: 1700000000000, power } },
   { protocol: C, dir: 'answers', h: { t: 'prepositioned', accepted: 1, bytes: 40, refused: false } },

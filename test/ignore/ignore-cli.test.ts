@@ -9,8 +9,13 @@ function setup(): { dir: string; src: string; home: string } {
   const dir = tmpDir('warp-ignore-cli-');
   const src = path.join(dir, 'proj');
   writeTree(src, {
-    '.warpignore': '*.log\n', 'app.log': 'x', 'main.c': 'int main;\n', 'doc/readme.md': '# hi\n',
-    '.git/HEAD': 'ref', 'node_modules/m/index.js': 'x', '.main.c.swp': 'x',
+    '.warpignore': '*.log\n',
+    'app.log': 'x',
+    'main.c': 'int main;\n',
+    'doc/readme.md': '# hi\n',
+    '.git/HEAD': 'ref',
+    'node_modules/m/index.js': 'x',
+    '.main.c.swp': 'x',
   });
   return { dir, src, home: path.join(dir, 'home') };
 }
@@ -18,9 +23,17 @@ function setup(): { dir: string; src: string; home: string } {
 describe('ignore rules from the CLI', () => {
   it('archive create --dry-run lists what would be archived, with --json, and writes nothing', () => {
     const { dir, src, home } = setup();
-    const r = warp(['archive', 'create', src, '--dry-run', '--preset', 'vcs,editor', '--exclude', 'node_modules/'], { home });
+    const r = warp(['archive', 'create', src, '--dry-run', '--preset', 'vcs,editor', '--exclude', 'node_modules/'], {
+      home,
+    });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['proj/', 'proj/.warpignore', 'proj/doc/', 'proj/doc/readme.md', 'proj/main.c']);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'proj/',
+      'proj/.warpignore',
+      'proj/doc/',
+      'proj/doc/readme.md',
+      'proj/main.c',
+    ]);
     expect(r.stderr).toMatch(/dry run: 3 files .* 4 left out by ignore rules/);
     const j = warp(['--json', 'archive', 'create', src, '-n'], { home });
     expect(j.json.at(-1)).toMatchObject({ type: 'result', dryRun: true, files: 6, ignored: 1 });
@@ -61,10 +74,16 @@ describe('ignore rules from the CLI', () => {
     const root = path.join(dir, 'root');
     fs.mkdirSync(root);
     const l = await startListener(homeB, root, ['--allow', peerIdOf(home)]);
-    const s = warp(['send', src, `${l.addr}:/in`, '--preset', 'vcs', '--exclude', 'node_modules/', '--exclude', '.*.swp'], { home });
+    const s = warp(
+      ['send', src, `${l.addr}:/in`, '--preset', 'vcs', '--exclude', 'node_modules/', '--exclude', '.*.swp'],
+      { home },
+    );
     expect(s.status, s.stderr).toBe(0);
     expect(listFiles(path.join(root, 'in', 'proj')).sort()).toEqual(['.warpignore', 'doc', 'doc/readme.md', 'main.c']);
-    const p = warp(['--json', 'plan', src, `${l.addr}:/in`, '--preset', 'vcs', '--exclude', 'node_modules/', '--exclude', '.*.swp'], { home });
+    const p = warp(
+      ['--json', 'plan', src, `${l.addr}:/in`, '--preset', 'vcs', '--exclude', 'node_modules/', '--exclude', '.*.swp'],
+      { home },
+    );
     expect(p.status, p.stderr).toBe(0);
     expect(p.json.at(-1)).toMatchObject({ files: 3, unchangedFiles: 3 });
   });

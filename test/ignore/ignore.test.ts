@@ -17,10 +17,21 @@ function tree(): string {
   const root = path.join(tmpDir('warp-ignore-'), 'proj');
   writeTree(root, {
     '.warpignore': '# build output\n*.log\n!keep.log\n/top-only.txt\ncache/\n',
-    'a.log': 'x', 'keep.log': 'x', 'top-only.txt': 'x', 'src/top-only.txt': 'x', 'src/main.c': 'x',
-    'src/cache/blob': 'x', 'src/cache.txt': 'x', 'src/deep/x.log': 'x',
-    'src/deep/.warpignore': '!x.log\n*.tmp\n', 'src/deep/y.tmp': 'x',
-    '.git/HEAD': 'x', 'node_modules/m/index.js': 'x', '.DS_Store': 'x', 'notes.txt.swp': 'x', '.warp-versions/old': 'x',
+    'a.log': 'x',
+    'keep.log': 'x',
+    'top-only.txt': 'x',
+    'src/top-only.txt': 'x',
+    'src/main.c': 'x',
+    'src/cache/blob': 'x',
+    'src/cache.txt': 'x',
+    'src/deep/x.log': 'x',
+    'src/deep/.warpignore': '!x.log\n*.tmp\n',
+    'src/deep/y.tmp': 'x',
+    '.git/HEAD': 'x',
+    'node_modules/m/index.js': 'x',
+    '.DS_Store': 'x',
+    'notes.txt.swp': 'x',
+    '.warp-versions/old': 'x',
   });
   return root;
 }
@@ -49,7 +60,16 @@ describe('ignore rules (one matcher for every walk)', () => {
     const rules = IgnoreRules.compile({ presets: ['junk'], patterns: ['*.txt'], patternFiles: [from] });
     const s = scanInputs([root], undefined, rules);
     const got = walk(root, rules);
-    for (const gone of ['.git', '.git/HEAD', 'node_modules', '.DS_Store', 'notes.txt.swp', 'src/cache.txt', 'src/main.c']) expect(got).not.toContain(gone);
+    for (const gone of [
+      '.git',
+      '.git/HEAD',
+      'node_modules',
+      '.DS_Store',
+      'notes.txt.swp',
+      'src/cache.txt',
+      'src/main.c',
+    ])
+      expect(got).not.toContain(gone);
     expect(got).toContain('keep.log');
     expect(s.ignored).toBeGreaterThanOrEqual(8);
     // .warpignore files win over the job's patterns (git: .gitignore over core.excludesFile)
@@ -72,14 +92,24 @@ describe('ignore rules (one matcher for every walk)', () => {
   });
 
   it('invalid patterns are E_IGNORE_INVALID naming the file and the line', () => {
-    for (const [p, want] of [['[abc', /never closed/], ['foo\\', /lone backslash/], ['!', /nothing follows/], ['x[z-a]', /backwards/]] as const) {
+    for (const [p, want] of [
+      ['[abc', /never closed/],
+      ['foo\\', /lone backslash/],
+      ['!', /nothing follows/],
+      ['x[z-a]', /backwards/],
+    ] as const) {
       expect(patternProblem(p), p).toMatch(want);
     }
-    for (const ok of ['', '# c', '\\[literal', '[]]x', '[!a]b', 'a\\\\', '**/x', 'x\\ ', '[a-z]*']) expect(patternProblem(ok), ok).toBeUndefined();
+    for (const ok of ['', '# c', '\\[literal', '[]]x', '[!a]b', 'a\\\\', '**/x', 'x\\ ', '[a-z]*'])
+      expect(patternProblem(ok), ok).toBeUndefined();
     const root = tree();
     fs.writeFileSync(path.join(root, 'src', '.warpignore'), '*.o\n\n# fine\nbuild/[abc\n');
     let err: unknown;
-    try { scanInputs([root]); } catch (e) { err = e; }
+    try {
+      scanInputs([root]);
+    } catch (e) {
+      err = e;
+    }
     expect(isWarpError(err, 'E_IGNORE_INVALID')).toBe(true);
     expect((err as Error).message).toContain(`${path.join(root, 'src', '.warpignore')}:4:`);
     expect(() => IgnoreRules.compile({ patterns: ['ok', 'bad\\'] })).toThrow(/--exclude pattern:2/);

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { electronBinary, isStale, newestMtime } from '../../scripts/electron-binary.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
 
-const exe = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron';
+const exe =
+  process.platform === 'win32'
+    ? 'electron.exe'
+    : process.platform === 'darwin'
+      ? 'Electron.app/Contents/MacOS/Electron'
+      : 'electron';
 
 describe('electron binary', () => {
   it('is absent when the package was installed without its download (no path.txt) or the file is missing', () => {
@@ -17,7 +22,10 @@ describe('electron binary', () => {
 
   it('is found through path.txt, or ELECTRON_OVERRIDE_DIST_PATH which wins', () => {
     const root = tmpDir();
-    writeTree(root, { 'node_modules/electron/path.txt': `${exe}\n`, [`node_modules/electron/dist/${exe}`]: '#!/bin/sh\n' });
+    writeTree(root, {
+      'node_modules/electron/path.txt': `${exe}\n`,
+      [`node_modules/electron/dist/${exe}`]: '#!/bin/sh\n',
+    });
     expect(electronBinary(root, {})).toBe(path.join(root, 'node_modules/electron/dist', exe));
     const other = tmpDir();
     expect(electronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: other })).toBeUndefined();

@@ -21,10 +21,17 @@ let home: string;
 beforeAll(async () => {
   home = tmpDir();
   const config = defaultConfig();
-  service = await WarpService.start({ home, config, env: await serviceTransferEnv(home, config), configPath: path.join(home, 'config.toml') });
+  service = await WarpService.start({
+    home,
+    config,
+    env: await serviceTransferEnv(home, config),
+    configPath: path.join(home, 'config.toml'),
+  });
   dispatch = serviceDispatch(service);
 });
-afterAll(async () => { await service?.stop(); });
+afterAll(async () => {
+  await service?.stop();
+});
 
 describe('IPC dispatch over the real service facade', () => {
   it('maps every IPC method to the facade', () => {
@@ -35,17 +42,30 @@ describe('IPC dispatch over the real service facade', () => {
     const r = await handleIpc(dispatch, 'info', []);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toMatchObject({ host: 'electron', features: expect.objectContaining({ upload: false }) as object, home, version: expect.any(String) as string, peerId: expect.stringMatching(/^12D3/) as string });
+    expect(r.value).toMatchObject({
+      host: 'electron',
+      features: expect.objectContaining({ upload: false }) as object,
+      home,
+      version: expect.any(String) as string,
+      peerId: expect.stringMatching(/^12D3/) as string,
+    });
   });
 
   it('invalid input never reaches the engine: BAD_REQUEST naming the field', async () => {
-    const r = await handleIpc(dispatch, 'archive.create', [{ inputs: ['relative/dir'], output: path.join(home, 'x.warp') }]);
-    expect(r).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inputs\[0\].*absolute/) as string } });
+    const r = await handleIpc(dispatch, 'archive.create', [
+      { inputs: ['relative/dir'], output: path.join(home, 'x.warp') },
+    ]);
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/inputs\[0\].*absolute/) as string },
+    });
     expect(fs.existsSync(path.join(home, 'x.warp'))).toBe(false);
   });
 
   it('engine errors keep their stable code', async () => {
-    const missing = await handleIpc(dispatch, 'archive.create', [{ inputs: [path.join(home, 'nope')], output: path.join(home, 'x.warp') }]);
+    const missing = await handleIpc(dispatch, 'archive.create', [
+      { inputs: [path.join(home, 'nope')], output: path.join(home, 'x.warp') },
+    ]);
     expect(missing).toMatchObject({ ok: false, error: { code: ErrorCodes.INPUT_NOT_FOUND } });
     const unknownJob = await handleIpc(dispatch, 'jobs.get', ['no-such-job']);
     expect(unknownJob.ok).toBe(false);
@@ -58,9 +78,15 @@ describe('IPC dispatch over the real service facade', () => {
     const out = path.join(home, 'out', 'src.warp');
     const events: WarpEvent[] = [];
     const off = service.onEvent((e) => events.push(e));
-    const done = (job: string) => new Promise<JobDto>((resolve) => {
-      const stop = service.onEvent((e) => { if (e.type === 'job.update' && e.job.id === job && ['done', 'failed', 'cancelled'].includes(e.job.status)) { stop(); resolve(e.job); } });
-    });
+    const done = (job: string) =>
+      new Promise<JobDto>((resolve) => {
+        const stop = service.onEvent((e) => {
+          if (e.type === 'job.update' && e.job.id === job && ['done', 'failed', 'cancelled'].includes(e.job.status)) {
+            stop();
+            resolve(e.job);
+          }
+        });
+      });
     const r = await handleIpc(dispatch, 'archive.create', [{ inputs: [src], output: out }]);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -78,8 +104,14 @@ describe('IPC dispatch over the real service facade', () => {
 
 describe('toErrorDto', () => {
   it('prefers the daemon-level code a WarpError carries, then its own code', () => {
-    expect(toErrorDto(new WarpError(ErrorCodes.USAGE, 'sync off', { details: { code: 'SYNC_UNAVAILABLE' } }))).toEqual({ code: 'SYNC_UNAVAILABLE', message: 'sync off' });
-    expect(toErrorDto(new WarpError(ErrorCodes.INPUT_NOT_FOUND, 'gone'))).toEqual({ code: ErrorCodes.INPUT_NOT_FOUND, message: 'gone' });
+    expect(toErrorDto(new WarpError(ErrorCodes.USAGE, 'sync off', { details: { code: 'SYNC_UNAVAILABLE' } }))).toEqual({
+      code: 'SYNC_UNAVAILABLE',
+      message: 'sync off',
+    });
+    expect(toErrorDto(new WarpError(ErrorCodes.INPUT_NOT_FOUND, 'gone'))).toEqual({
+      code: ErrorCodes.INPUT_NOT_FOUND,
+      message: 'gone',
+    });
   });
 
   it('anything unexpected is INTERNAL with its message', () => {

@@ -28,45 +28,118 @@ describe('IPC validation', () => {
   });
 
   it('accepts well-formed requests and passes exactly the fields that were set', () => {
-    expect(validateIpcArgs('archive.create', [{ inputs: ['/home/me/photos'], output: '/home/me/photos.warp', level: 'max', password: 'pw' }]))
-      .toEqual([{ inputs: ['/home/me/photos'], output: '/home/me/photos.warp', level: 'max', password: 'pw' }]);
+    expect(
+      validateIpcArgs('archive.create', [
+        { inputs: ['/home/me/photos'], output: '/home/me/photos.warp', level: 'max', password: 'pw' },
+      ]),
+    ).toEqual([{ inputs: ['/home/me/photos'], output: '/home/me/photos.warp', level: 'max', password: 'pw' }]);
     expect(validateIpcArgs('info', [])).toEqual([]);
     expect(validateIpcArgs('transfers.list', [])).toEqual([]);
     expect(validateIpcArgs('transfers.list', [{ all: false }])).toEqual([{ all: false }]);
     expect(validateIpcArgs('transfers.get', ['t-1'])).toEqual(['t-1']);
-    expect(validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/data/in', remotePath: 'set/a', from: ['p1', 'p2'] }]))
-      .toEqual([{ kind: 'swarm', localPath: '/data/in', remotePath: 'set/a', from: ['p1', 'p2'] }]);
-    expect(validateIpcArgs('sync.add', [{ localPath: '/docs', peer: 'laptop', remotePath: 'docs', windows: [{ days: [1, 2], start: '22:00', end: '06:00' }], pauseOnBattery: true, debounceMs: 2000 }])[0])
-      .toMatchObject({ windows: [{ days: [1, 2], start: '22:00', end: '06:00' }], pauseOnBattery: true });
-    expect(validateIpcArgs('config.set', [{ values: { 'transfer.port': 7000, 'archive.level': 'max', 'transfer.mdns': true } }]))
-      .toEqual([{ values: { 'transfer.port': 7000, 'archive.level': 'max', 'transfer.mdns': true } }]);
-    expect(validateIpcArgs('archive.extract', [{ archive: '/a.warp', target: '/out', paths: ['docs/x.txt'], existing: 'skip' }])[0]).toMatchObject({ existing: 'skip' });
+    expect(
+      validateIpcArgs('transfers.start', [
+        { kind: 'swarm', localPath: '/data/in', remotePath: 'set/a', from: ['p1', 'p2'] },
+      ]),
+    ).toEqual([{ kind: 'swarm', localPath: '/data/in', remotePath: 'set/a', from: ['p1', 'p2'] }]);
+    expect(
+      validateIpcArgs('sync.add', [
+        {
+          localPath: '/docs',
+          peer: 'laptop',
+          remotePath: 'docs',
+          windows: [{ days: [1, 2], start: '22:00', end: '06:00' }],
+          pauseOnBattery: true,
+          debounceMs: 2000,
+        },
+      ])[0],
+    ).toMatchObject({ windows: [{ days: [1, 2], start: '22:00', end: '06:00' }], pauseOnBattery: true });
+    expect(
+      validateIpcArgs('config.set', [
+        { values: { 'transfer.port': 7000, 'archive.level': 'max', 'transfer.mdns': true } },
+      ]),
+    ).toEqual([{ values: { 'transfer.port': 7000, 'archive.level': 'max', 'transfer.mdns': true } }]);
+    expect(
+      validateIpcArgs('archive.extract', [
+        { archive: '/a.warp', target: '/out', paths: ['docs/x.txt'], existing: 'skip' },
+      ])[0],
+    ).toMatchObject({ existing: 'skip' });
   });
 
   it('rejects relative, empty, over-long and NUL-containing local paths', () => {
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['photos'], output: '/x.warp' }]))).toMatch(/inputs\[0\].*absolute/);
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: [], output: '/x.warp' }]))).toMatch(/inputs: needs at least 1 item/);
+    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['photos'], output: '/x.warp' }]))).toMatch(
+      /inputs\[0\].*absolute/,
+    );
+    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: [], output: '/x.warp' }]))).toMatch(
+      /inputs: needs at least 1 item/,
+    );
     expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: '' }]))).toMatch(/archive.*empty/);
     expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: '/a\u0000/etc/passwd' }]))).toMatch(/control/);
-    expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: `/${'a'.repeat(MAX_PATH)}` }]))).toMatch(/at most/);
-    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'fetch', peer: 'p', localPath: '../up', remotePath: 'x' }]))).toMatch(/localPath.*absolute/);
+    expect(rejects(() => validateIpcArgs('archive.verify', [{ archive: `/${'a'.repeat(MAX_PATH)}` }]))).toMatch(
+      /at most/,
+    );
+    expect(
+      rejects(() =>
+        validateIpcArgs('transfers.start', [{ kind: 'fetch', peer: 'p', localPath: '../up', remotePath: 'x' }]),
+      ),
+    ).toMatch(/localPath.*absolute/);
   });
 
   it('rejects wrong types, unknown fields, bad enums and out-of-range numbers, naming the field', () => {
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', level: 'ultra' }]))).toMatch(/level: must be one of fast, balanced, max/);
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', compresion: 'max' }]))).toMatch(/compresion: unknown field/);
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', password: 'x', keyFile: '/k' }]))).toMatch(/not both/);
-    expect(rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', overwrite: 'yes' }]))).toMatch(/overwrite: must be true or false/);
-    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', limit: 10_001 }]))).toMatch(/limit: must be at most 10000/);
-    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', offset: 1.5 }]))).toMatch(/offset: must be a whole number/);
-    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'teleport', localPath: '/a', remotePath: 'b', peer: 'p' }]))).toMatch(/kind: must be one of/);
-    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', peer: 'p' }]))).toMatch(/peer: unknown field/);
-    expect(rejects(() => validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', from: [] }]))).toMatch(/from: needs at least 1 item/);
-    expect(rejects(() => validateIpcArgs('sync.add', [{ localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ start: '25:00', end: '06:00' }] }]))).toMatch(/start: must be a local time/);
-    expect(rejects(() => validateIpcArgs('sync.add', [{ localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ days: [7], start: '01:00', end: '06:00' }] }]))).toMatch(/days\[0\]: must be at most 6/);
+    expect(
+      rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', level: 'ultra' }])),
+    ).toMatch(/level: must be one of fast, balanced, max/);
+    expect(
+      rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', compresion: 'max' }])),
+    ).toMatch(/compresion: unknown field/);
+    expect(
+      rejects(() =>
+        validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', password: 'x', keyFile: '/k' }]),
+      ),
+    ).toMatch(/not both/);
+    expect(
+      rejects(() => validateIpcArgs('archive.create', [{ inputs: ['/a'], output: '/b', overwrite: 'yes' }])),
+    ).toMatch(/overwrite: must be true or false/);
+    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', limit: 10_001 }]))).toMatch(
+      /limit: must be at most 10000/,
+    );
+    expect(rejects(() => validateIpcArgs('archive.list', [{ archive: '/a.warp', offset: 1.5 }]))).toMatch(
+      /offset: must be a whole number/,
+    );
+    expect(
+      rejects(() =>
+        validateIpcArgs('transfers.start', [{ kind: 'teleport', localPath: '/a', remotePath: 'b', peer: 'p' }]),
+      ),
+    ).toMatch(/kind: must be one of/);
+    expect(
+      rejects(() =>
+        validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', peer: 'p' }]),
+      ),
+    ).toMatch(/peer: unknown field/);
+    expect(
+      rejects(() =>
+        validateIpcArgs('transfers.start', [{ kind: 'swarm', localPath: '/a', remotePath: 'b', from: [] }]),
+      ),
+    ).toMatch(/from: needs at least 1 item/);
+    expect(
+      rejects(() =>
+        validateIpcArgs('sync.add', [
+          { localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ start: '25:00', end: '06:00' }] },
+        ]),
+      ),
+    ).toMatch(/start: must be a local time/);
+    expect(
+      rejects(() =>
+        validateIpcArgs('sync.add', [
+          { localPath: '/a', peer: 'p', remotePath: 'b', windows: [{ days: [7], start: '01:00', end: '06:00' }] },
+        ]),
+      ),
+    ).toMatch(/days\[0\]: must be at most 6/);
     expect(rejects(() => validateIpcArgs('peers.pairStart', [{ timeoutSeconds: 1 }]))).toMatch(/timeoutSeconds/);
     expect(rejects(() => validateIpcArgs('config.set', [{ values: { port: 1 } }]))).toMatch(/section\.key/);
-    expect(rejects(() => validateIpcArgs('config.set', [{ values: { 'transfer.port': { $gt: 1 } } }]))).toMatch(/string, number or boolean/);
+    expect(rejects(() => validateIpcArgs('config.set', [{ values: { 'transfer.port': { $gt: 1 } } }]))).toMatch(
+      /string, number or boolean/,
+    );
     expect(rejects(() => validateIpcArgs('config.set', [{ values: {} }]))).toMatch(/at least one key/);
   });
 

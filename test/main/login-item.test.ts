@@ -9,8 +9,14 @@ describe('start at login', () => {
   });
 
   it('macOS and Windows: Electron login item, opened hidden; turning it off unregisters', () => {
-    expect(planLoginItem({ ...base, platform: 'darwin' })).toEqual({ kind: 'electron', settings: { openAtLogin: true, args: [HIDDEN_FLAG] } });
-    expect(planLoginItem({ ...base, platform: 'win32', startAtLogin: false })).toEqual({ kind: 'electron', settings: { openAtLogin: false, args: [HIDDEN_FLAG] } });
+    expect(planLoginItem({ ...base, platform: 'darwin' })).toEqual({
+      kind: 'electron',
+      settings: { openAtLogin: true, args: [HIDDEN_FLAG] },
+    });
+    expect(planLoginItem({ ...base, platform: 'win32', startAtLogin: false })).toEqual({
+      kind: 'electron',
+      settings: { openAtLogin: false, args: [HIDDEN_FLAG] },
+    });
   });
 
   it('Linux: an XDG autostart entry, pointing at the AppImage when running from one', () => {
@@ -18,7 +24,10 @@ describe('start at login', () => {
     expect(p).toMatchObject({ kind: 'xdg-autostart', enable: true, file: '/home/me/.config/autostart/warp.desktop' });
     if (p.kind !== 'xdg-autostart') throw new Error('unreachable');
     expect(p.contents).toContain('Exec="/home/me/Apps/Warp 1.0.AppImage" --hidden\n');
-    expect(planLoginItem({ ...base, platform: 'linux', startAtLogin: false })).toMatchObject({ kind: 'xdg-autostart', enable: false });
+    expect(planLoginItem({ ...base, platform: 'linux', startAtLogin: false })).toMatchObject({
+      kind: 'xdg-autostart',
+      enable: false,
+    });
   });
 
   it('quotes Exec arguments per the Desktop Entry spec', () => {

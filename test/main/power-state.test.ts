@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { applyPowerSignal, initialPowerState, isLowPower, powerEnvironment, powerFlags, samePowerState, swarmPowerOverrides, type PowerSignal } from '../../src/main/power-state.ts';
+import {
+  applyPowerSignal,
+  initialPowerState,
+  isLowPower,
+  powerEnvironment,
+  powerFlags,
+  samePowerState,
+  swarmPowerOverrides,
+  type PowerSignal,
+} from '../../src/main/power-state.ts';
 import { evaluateConstraints } from '../../src/engine/sched/constraints/evaluate.ts';
 
-const fold = (signals: PowerSignal[], onBattery = false) => signals.reduce(applyPowerSignal, initialPowerState(onBattery));
+const fold = (signals: PowerSignal[], onBattery = false) =>
+  signals.reduce(applyPowerSignal, initialPowerState(onBattery));
 
 describe('power state', () => {
   it('tracks battery and AC', () => {
@@ -15,9 +25,23 @@ describe('power state', () => {
   it('hot, throttled or suspending means low-power mode; cooling down or resuming clears it', () => {
     expect(isLowPower(fold([{ type: 'thermal', state: 'fair' }]))).toBe(false);
     expect(isLowPower(fold([{ type: 'thermal', state: 'serious' }]))).toBe(true);
-    expect(isLowPower(fold([{ type: 'thermal', state: 'critical' }, { type: 'thermal', state: 'nominal' }]))).toBe(false);
+    expect(
+      isLowPower(
+        fold([
+          { type: 'thermal', state: 'critical' },
+          { type: 'thermal', state: 'nominal' },
+        ]),
+      ),
+    ).toBe(false);
     expect(isLowPower(fold([{ type: 'speed-limit', limit: 30 }]))).toBe(true);
-    expect(isLowPower(fold([{ type: 'speed-limit', limit: 30 }, { type: 'speed-limit', limit: 100 }]))).toBe(false);
+    expect(
+      isLowPower(
+        fold([
+          { type: 'speed-limit', limit: 30 },
+          { type: 'speed-limit', limit: 100 },
+        ]),
+      ),
+    ).toBe(false);
     expect(isLowPower(fold([{ type: 'suspend' }]))).toBe(true);
     expect(isLowPower(fold([{ type: 'suspend' }, { type: 'resume' }]))).toBe(false);
   });

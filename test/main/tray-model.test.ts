@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { applyTrayEvent, initialTrayState, MAX_JOBS_LISTED, MAX_LABEL, trayView, withJobs, withSyncJobs, type TrayItem, type TrayState } from '../../src/main/tray-model.ts';
+import {
+  applyTrayEvent,
+  initialTrayState,
+  MAX_JOBS_LISTED,
+  MAX_LABEL,
+  trayView,
+  withJobs,
+  withSyncJobs,
+  type TrayItem,
+  type TrayState,
+} from '../../src/main/tray-model.ts';
 import type { JobDto, WarpEvent } from '../../src/shared/events.ts';
 
 function job(id: string, status: JobDto['status'], title = `Job ${id}`): WarpEvent {
-  return { type: 'job.update', job: { id, kind: 'transfer.send', status, title, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' } };
+  return {
+    type: 'job.update',
+    job: {
+      id,
+      kind: 'transfer.send',
+      status,
+      title,
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    },
+  };
 }
 const fold = (events: WarpEvent[], s: TrayState = initialTrayState()) => events.reduce(applyTrayEvent, s);
 const labels = (items: TrayItem[]) => items.flatMap((i) => (i.kind === 'item' ? [i.label] : ['---']));
@@ -13,7 +33,17 @@ describe('tray model', () => {
   it('idle: no transfers, sync without folders cannot be paused, open and quit are there', () => {
     const v = trayView(initialTrayState());
     expect(v.icon).toBe('idle');
-    expect(labels(v.items)).toEqual(['Warp: idle', '---', 'No active transfers', '---', 'Sync: no folders', 'Pause sync', '---', 'Open Warp', 'Quit Warp']);
+    expect(labels(v.items)).toEqual([
+      'Warp: idle',
+      '---',
+      'No active transfers',
+      '---',
+      'Sync: no folders',
+      'Pause sync',
+      '---',
+      'Open Warp',
+      'Quit Warp',
+    ]);
     expect(action(v.items, 'Pause sync')).toMatchObject({ enabled: false });
     expect(action(v.items, 'Open Warp')).toMatchObject({ enabled: true, action: 'open' });
     expect(action(v.items, 'Quit Warp')).toMatchObject({ enabled: true, action: 'quit' });
@@ -23,7 +53,21 @@ describe('tray model', () => {
   it('lists running transfers with progress and rate, and drops them when they finish', () => {
     const s = fold([
       job('t1', 'running', 'Send photos to laptop'),
-      { type: 'transfer.progress', job: 't1', session: 's', chunks: 5, totalChunks: 10, wireBytes: 0, bytes: 250, totalBytes: 1000, files: 1, totalFiles: 4, rate: 2_000_000, etaSeconds: 1, elapsedSeconds: 1 },
+      {
+        type: 'transfer.progress',
+        job: 't1',
+        session: 's',
+        chunks: 5,
+        totalChunks: 10,
+        wireBytes: 0,
+        bytes: 250,
+        totalBytes: 1000,
+        files: 1,
+        totalFiles: 4,
+        rate: 2_000_000,
+        etaSeconds: 1,
+        elapsedSeconds: 1,
+      },
       job('a1', 'queued', 'Create photos.warp'),
     ]);
     const v = trayView(s);
@@ -40,7 +84,20 @@ describe('tray model', () => {
 
   it('ignores progress for unknown jobs and events it does not show', () => {
     const s = initialTrayState();
-    expect(applyTrayEvent(s, { type: 'archive.progress', job: 'x', op: 'create', bytes: 1, totalBytes: 2, files: 0, totalFiles: 1, rate: 1, etaSeconds: 1, elapsedSeconds: 0 })).toBe(s);
+    expect(
+      applyTrayEvent(s, {
+        type: 'archive.progress',
+        job: 'x',
+        op: 'create',
+        bytes: 1,
+        totalBytes: 2,
+        files: 0,
+        totalFiles: 1,
+        rate: 1,
+        etaSeconds: 1,
+        elapsedSeconds: 0,
+      }),
+    ).toBe(s);
     expect(applyTrayEvent(s, { type: 'daemon.heartbeat', t: 1 })).toBe(s);
   });
 
@@ -53,7 +110,10 @@ describe('tray model', () => {
   });
 
   it('sync: summary follows the most urgent state; pause and resume swap', () => {
-    let s = fold([{ type: 'sync.state', id: 'docs', state: 'idle' }, { type: 'sync.state', id: 'pics', state: 'syncing' }]);
+    let s = fold([
+      { type: 'sync.state', id: 'docs', state: 'idle' },
+      { type: 'sync.state', id: 'pics', state: 'syncing' },
+    ]);
     let v = trayView(s);
     expect(v.icon).toBe('active');
     expect(labels(v.items)).toContain('Sync: 2 folders · syncing');
@@ -64,14 +124,21 @@ describe('tray model', () => {
     expect(labels(v.items)).toContain('Sync: 2 folders · paused');
     expect(action(v.items, 'Resume sync')).toMatchObject({ enabled: true, action: 'resume-sync' });
     expect(action(v.items, 'Pause sync')).toBeUndefined();
-    s = fold([{ type: 'sync.state', id: 'pics', state: 'waiting', reason: 'on battery' }], { ...s, syncPaused: false, onBattery: true });
+    s = fold([{ type: 'sync.state', id: 'pics', state: 'waiting', reason: 'on battery' }], {
+      ...s,
+      syncPaused: false,
+      onBattery: true,
+    });
     v = trayView(s);
     expect(labels(v.items)).toContain('Sync: 2 folders · waiting (on battery)');
     expect(labels(v.items)[0]).toBe('Warp: idle · on battery');
   });
 
   it('a sync error turns the icon red and names the problem', () => {
-    const s = fold([{ type: 'sync.state', id: 'docs', state: 'syncing' }, { type: 'sync.error', id: 'docs', error: { code: 'E_NET', message: 'peer unreachable' } }]);
+    const s = fold([
+      { type: 'sync.state', id: 'docs', state: 'syncing' },
+      { type: 'sync.error', id: 'docs', error: { code: 'E_NET', message: 'peer unreachable' } },
+    ]);
     const v = trayView(s);
     expect(v.icon).toBe('error');
     expect(labels(v.items)).toContain('Sync: 1 folder · error: peer unreachable');
@@ -80,17 +147,37 @@ describe('tray model', () => {
 });
 
 describe('tray model snapshots', () => {
-  const syncJob = (id: string, state: 'idle' | 'syncing' | 'paused', paused: boolean) => ({ id, state, paused, localPath: `/${id}`, peer: 'p', remotePath: id, pendingChanges: 0, syncedFiles: 0, syncedBytes: 0 });
+  const syncJob = (id: string, state: 'idle' | 'syncing' | 'paused', paused: boolean) => ({
+    id,
+    state,
+    paused,
+    localPath: `/${id}`,
+    peer: 'p',
+    remotePath: id,
+    pendingChanges: 0,
+    syncedFiles: 0,
+    syncedBytes: 0,
+  });
 
   it('seeds jobs from jobs.list(), leaving finished ones out', () => {
-    const dto = (id: string, status: JobDto['status']): JobDto => ({ id, kind: 'archive.create', status, title: id, createdAt: '', updatedAt: '', progress: { bytes: 50, totalBytes: 100, files: 0, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 0 } });
+    const dto = (id: string, status: JobDto['status']): JobDto => ({
+      id,
+      kind: 'archive.create',
+      status,
+      title: id,
+      createdAt: '',
+      updatedAt: '',
+      progress: { bytes: 50, totalBytes: 100, files: 0, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 0 },
+    });
     const s = withJobs(initialTrayState(), [dto('a', 'running'), dto('b', 'done'), dto('c', 'failed')]);
     expect([...s.jobs.keys()]).toEqual(['a']);
     expect(labels(trayView(s).items)).toContain('a · 50%');
   });
 
   it('sync is paused for the tray only when every job is paused by the user', () => {
-    expect(withSyncJobs(initialTrayState(), [syncJob('a', 'paused', true), syncJob('b', 'idle', false)]).syncPaused).toBe(false);
+    expect(
+      withSyncJobs(initialTrayState(), [syncJob('a', 'paused', true), syncJob('b', 'idle', false)]).syncPaused,
+    ).toBe(false);
     const s = withSyncJobs(initialTrayState(), [syncJob('a', 'paused', true), syncJob('b', 'paused', true)]);
     expect(s.syncPaused).toBe(true);
     expect(trayView(s).icon).toBe('paused');
@@ -101,24 +188,83 @@ describe('tray model snapshots', () => {
 describe('tray model: transfers peers start against this machine', () => {
   it('shows an incoming transfer from its start to its end, with progress', () => {
     const peer = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo';
-    let s = fold([{ type: 'transfer.start', job: 'incoming:s1', session: 's1', role: 'receive', peer, transport: 'quic', path: 'photos' }]);
-    s = fold([{ type: 'transfer.progress', job: 'incoming:s1', session: 's1', chunks: 1, totalChunks: 2, wireBytes: 0, bytes: 50, totalBytes: 100, files: 0, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 1 }], s);
+    let s = fold([
+      {
+        type: 'transfer.start',
+        job: 'incoming:s1',
+        session: 's1',
+        role: 'receive',
+        peer,
+        transport: 'quic',
+        path: 'photos',
+      },
+    ]);
+    s = fold(
+      [
+        {
+          type: 'transfer.progress',
+          job: 'incoming:s1',
+          session: 's1',
+          chunks: 1,
+          totalChunks: 2,
+          wireBytes: 0,
+          bytes: 50,
+          totalBytes: 100,
+          files: 0,
+          totalFiles: 1,
+          rate: 0,
+          etaSeconds: -1,
+          elapsedSeconds: 1,
+        },
+      ],
+      s,
+    );
     expect(trayView(s).icon).toBe('active');
     expect(labels(trayView(s).items)).toContain('Receiving photos (12D3KooW…e2Xo) · 50%');
-    s = fold([{ type: 'transfer.done', job: 'incoming:s1', session: 's1', files: 1, bytes: 100, wireBytes: 100, fetchedChunks: 2, localChunks: 0, elapsedSeconds: 1, merkleRoot: 'ab' }], s);
+    s = fold(
+      [
+        {
+          type: 'transfer.done',
+          job: 'incoming:s1',
+          session: 's1',
+          files: 1,
+          bytes: 100,
+          wireBytes: 100,
+          fetchedChunks: 2,
+          localChunks: 0,
+          elapsedSeconds: 1,
+          merkleRoot: 'ab',
+        },
+      ],
+      s,
+    );
     expect(trayView(s).icon).toBe('idle');
   });
 
   it('transfers with a job are left to job.update', () => {
     const s = initialTrayState();
-    expect(applyTrayEvent(s, { type: 'transfer.start', job: 't1', session: 's', role: 'fetch', peer: 'p', transport: 'quic', path: '/x' })).toBe(s);
+    expect(
+      applyTrayEvent(s, {
+        type: 'transfer.start',
+        job: 't1',
+        session: 's',
+        role: 'fetch',
+        peer: 'p',
+        transport: 'quic',
+        path: '/x',
+      }),
+    ).toBe(s);
   });
 });
 
 describe('tray model: notices', () => {
   it('a standing problem gets its own line under the status', () => {
     const v = trayView({ ...initialTrayState(), notice: 'Not accepting transfers from peers (listener port in use)' });
-    expect(labels(v.items).slice(0, 3)).toEqual(['Warp: idle', 'Not accepting transfers from peers (listener port in use)', '---']);
+    expect(labels(v.items).slice(0, 3)).toEqual([
+      'Warp: idle',
+      'Not accepting transfers from peers (listener port in use)',
+      '---',
+    ]);
   });
 });
 

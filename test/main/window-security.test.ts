@@ -1,15 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, isNavigationAllowed, isPermissionAllowed, secureWebPreferences, windowOpenDecision } from '../../src/main/window-security.ts';
+import {
+  contentSecurityPolicy,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  secureWebPreferences,
+  windowOpenDecision,
+} from '../../src/main/window-security.ts';
 
 describe('window security', () => {
   it('isolates the renderer: sandbox, context isolation, no Node anywhere, no webview', () => {
     const p = secureWebPreferences('/app/out/preload/index.mjs');
-    expect(p).toMatchObject({ preload: '/app/out/preload/index.mjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, webviewTag: false, navigateOnDragDrop: false, allowRunningInsecureContent: false });
+    expect(p).toMatchObject({
+      preload: '/app/out/preload/index.mjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      allowRunningInsecureContent: false,
+    });
   });
 
   it('CSP allows only the app itself to run scripts, and forbids plugins, frames and <base>', () => {
     const csp = contentSecurityPolicy();
-    const d = Object.fromEntries(csp.split('; ').map((x) => { const [k, ...v] = x.split(' '); return [k, v]; }));
+    const d = Object.fromEntries(
+      csp.split('; ').map((x) => {
+        const [k, ...v] = x.split(' ');
+        return [k, v];
+      }),
+    );
     expect(d['default-src']).toEqual(["'self'"]);
     expect(d['script-src']).toEqual(["'self'"]);
     expect(d['object-src']).toEqual(["'none'"]);
@@ -52,6 +74,7 @@ describe('window security', () => {
   });
 
   it('grants no browser permissions', () => {
-    for (const p of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) expect(isPermissionAllowed(p)).toBe(false);
+    for (const p of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal'])
+      expect(isPermissionAllowed(p)).toBe(false);
   });
 });

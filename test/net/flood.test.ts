@@ -22,7 +22,10 @@ describe('a listener under a connection flood', () => {
     await new Promise((r) => setTimeout(r, 1000));
     const before = sample(pid);
     const peak = watch(pid);
-    const floods = Promise.all([hostile('unpaired', tmpDir(), l.addr, 500, 4000), hostile('slowloris', tmpDir(), l.addr, 200, 4000)]);
+    const floods = Promise.all([
+      hostile('unpaired', tmpDir(), l.addr, 500, 4000),
+      hostile('slowloris', tmpDir(), l.addr, 200, 4000),
+    ]);
     await new Promise((r) => setTimeout(r, 500));
     const fetched: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -38,7 +41,10 @@ describe('a listener under a connection flood', () => {
     // Every connection the flood holds goes when it ends (its node stops; QUIC's idle timeout is 8 s).
     const back = await until(() => sample(pid).fds <= before.fds + 4, 30_000);
     const after = sample(pid);
-    console.log('flood figures', JSON.stringify({ before, during, after, fetchMs: fetched, unpaired, slowloris: slow }));
+    console.log(
+      'flood figures',
+      JSON.stringify({ before, during, after, fetchMs: fetched, unpaired, slowloris: slow }),
+    );
     expect(fetched.length).toBe(2);
     // Held by the listener at the peak: at most its handshake cap for one address (64 raw TCP sockets) and its
     // unpaired quota (8), besides the paired fetches; the rest were refused (the dialler may not notice at once).

@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface ProcSample { rssMB: number; fds: number }
+export interface ProcSample {
+  rssMB: number;
+  fds: number;
+}
 
 export function sample(pid: number): ProcSample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -19,26 +22,53 @@ export function watch(pid: number, everyMs = 100): { stop(): ProcSample } {
       const s = sample(pid);
       peak.rssMB = Math.max(peak.rssMB, s.rssMB);
       peak.fds = Math.max(peak.fds, s.fds);
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }, everyMs);
-  return { stop: () => { clearInterval(t); return peak; } };
+  return {
+    stop: () => {
+      clearInterval(t);
+      return peak;
+    },
+  };
 }
 
 const HOSTILE = path.resolve(import.meta.dirname, '../helpers/hostile-peer.ts');
 
 /** Runs the hostile peer process (test/helpers/hostile-peer.ts) and returns its JSON summary. */
-export function hostile(mode: string, home: string, addr: string, n: number, holdMs: number, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+export function hostile(
+  mode: string,
+  home: string,
+  addr: string,
+  n: number,
+  holdMs: number,
+  timeoutMs = 90_000,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [HOSTILE, mode, home, addr, String(n), String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [HOSTILE, mode, home, addr, String(n), String(holdMs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    const t = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`hostile ${mode} timed out: ${err}`)); }, timeoutMs);
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const t = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`hostile ${mode} timed out: ${err}`));
+    }, timeoutMs);
     p.once('exit', () => {
       clearTimeout(t);
       const line = out.trim().split('\n').at(-1) ?? '';
-      try { resolve(JSON.parse(line) as Record<string, unknown>); } catch { reject(new Error(`hostile ${mode}: ${out} ${err}`)); }
+      try {
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        reject(new Error(`hostile ${mode}: ${out} ${err}`));
+      }
     });
   });
 }

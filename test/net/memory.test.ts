@@ -22,7 +22,10 @@ describe('a listener against a paired hostile peer', () => {
     // The listener runs as `warp` does through bin/warp.js's shebang (two malloc arenas, an 8 MB semi-space):
     // spawned as plain `node bin/warp.js` its peak measured 283-314 MB here, against 269-281 MB as installed.
     const asInstalled = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=8' };
-    const l = await startListener(homeB, root, ['--allow', idA, '--allow', idH], { ...asInstalled, WARP_PUSH_STALL_MS: '3000' });
+    const l = await startListener(homeB, root, ['--allow', idA, '--allow', idH], {
+      ...asInstalled,
+      WARP_PUSH_STALL_MS: '3000',
+    });
     const pid = l.proc.pid!;
     await new Promise((r) => setTimeout(r, 1000));
     const before = sample(pid);

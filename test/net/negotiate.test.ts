@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { localCaps, negotiate, type Capabilities } from '../../src/engine/transfer/protocol.ts';
 
 const mine = localCaps({ streams: 8, window: 64, compress: true });
-const peer = (v: number, vmax?: number): Capabilities => ({ v, ...(vmax === undefined ? {} : { vmax }), agent: 'peer', codecs: ['raw'], maxChunk: 1 << 20, streams: 4, window: 32 });
+const peer = (v: number, vmax?: number): Capabilities => ({
+  v,
+  ...(vmax === undefined ? {} : { vmax }),
+  agent: 'peer',
+  codecs: ['raw'],
+  maxChunk: 1 << 20,
+  streams: 4,
+  window: 32,
+});
 
 describe('protocol version negotiation', () => {
   it('uses the highest version both speak; a first-release peer (v only) gets version 1', () => {
@@ -16,6 +24,10 @@ describe('protocol version negotiation', () => {
 
   it('refuses a peer whose versions do not overlap ours, naming both ranges', () => {
     expect(() => negotiate(mine, peer(3, 4))).toThrow(/1-2.*update the older side|3-4/);
-    try { negotiate(mine, peer(3, 4)); } catch (e) { expect((e as { code: string }).code).toBe('E_PROTOCOL'); }
+    try {
+      negotiate(mine, peer(3, 4));
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('E_PROTOCOL');
+    }
   });
 });

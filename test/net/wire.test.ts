@@ -4,7 +4,10 @@ import { FrameParser, encodeFrame, encodeFrameHead } from '../../src/engine/net/
 import { WIRE } from '../../src/engine/net/wire.ts';
 import { WIRE_EXAMPLES, type WireExample } from '../helpers/wire-examples.ts';
 
-const parse = (ex: Pick<WireExample, 'protocol' | 'dir'>, bytes: Uint8Array): { h: Record<string, unknown>; p: Uint8Array } | string => {
+const parse = (
+  ex: Pick<WireExample, 'protocol' | 'dir'>,
+  bytes: Uint8Array,
+): { h: Record<string, unknown>; p: Uint8Array } | string => {
   const parser = new FrameParser(WIRE[ex.protocol][ex.dir]);
   parser.push(bytes);
   try {
@@ -19,7 +22,8 @@ describe('the typed wire schema', () => {
     const covered = new Set(WIRE_EXAMPLES.map((x) => `${x.protocol} ${x.dir} ${x.h.t}`));
     for (const [protocol, sides] of Object.entries(WIRE)) {
       for (const dir of ['requests', 'answers'] as const) {
-        for (const t of Object.keys(sides[dir])) expect(covered, `${protocol} ${dir} ${t}`).toContain(`${protocol} ${dir} ${t}`);
+        for (const t of Object.keys(sides[dir]))
+          expect(covered, `${protocol} ${dir} ${t}`).toContain(`${protocol} ${dir} ${t}`);
       }
     }
   });
@@ -41,7 +45,10 @@ describe('the typed wire schema', () => {
       for (const k of Object.keys(ex.h).filter((k) => k !== 't')) {
         for (const w of wrong) {
           const got = parse(ex, encodeFrame({ ...ex.h, [k]: w }, ex.p));
-          if (typeof got === 'string') { expect(got, `${ex.h.t}.${k} = ${JSON.stringify(w)}`).toBe('E_PROTOCOL'); refused++; }
+          if (typeof got === 'string') {
+            expect(got, `${ex.h.t}.${k} = ${JSON.stringify(w)}`).toBe('E_PROTOCOL');
+            refused++;
+          }
         }
         // A missing required field (the optional ones may be left out).
         const { [k]: _, ...rest } = ex.h;
@@ -77,9 +84,16 @@ describe('the typed wire schema', () => {
   });
 
   it('non-string paths, destinations and session ids are refused by the schema (no folder named [object Object])', () => {
-    for (const [t, k] of [['open', 'path'], ['push', 'dest'], ['plan', 'dest'], ['have', 'path'], ['push', 'sid']] as const) {
+    for (const [t, k] of [
+      ['open', 'path'],
+      ['push', 'dest'],
+      ['plan', 'dest'],
+      ['have', 'path'],
+      ['push', 'sid'],
+    ] as const) {
       const ex = WIRE_EXAMPLES.find((x) => x.h.t === t && x.dir === 'requests')!;
-      for (const v of [{ a: 1 }, ['a'], 42, true]) expect(parse(ex, encodeFrame({ ...ex.h, [k]: v }, ex.p))).toBe('E_PROTOCOL');
+      for (const v of [{ a: 1 }, ['a'], 42, true])
+        expect(parse(ex, encodeFrame({ ...ex.h, [k]: v }, ex.p))).toBe('E_PROTOCOL');
     }
   });
 
@@ -87,7 +101,9 @@ describe('the typed wire schema', () => {
     const ev = WIRE_EXAMPLES.find((x) => x.h.t === 'event')!;
     const got = parse(ev, encodeFrame({ t: 'event', e: { type: 'transfer.future', x: 1 } }));
     expect(typeof got === 'object' && got.h.e).toBe(null);
-    expect(parse(ev, encodeFrame({ t: 'event', e: { type: 'transfer.paused', session: 's', paused: 'yes' } }))).toBe('E_PROTOCOL');
+    expect(parse(ev, encodeFrame({ t: 'event', e: { type: 'transfer.paused', session: 's', paused: 'yes' } }))).toBe(
+      'E_PROTOCOL',
+    );
     expect(parse(ev, encodeFrame({ t: 'event', e: 'x' }))).toBe('E_PROTOCOL');
   });
 });

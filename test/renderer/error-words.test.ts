@@ -16,7 +16,12 @@ describe('error words', () => {
   });
   it('keep the raw code and message, and map actions', () => {
     const x = explainError(bridgeError('E_KEY_REQUIRED', 'archive is encrypted: give --password-file'));
-    expect(x).toMatchObject({ title: 'This archive is locked', action: 'unlock', code: 'E_KEY_REQUIRED', message: 'archive is encrypted: give --password-file' });
+    expect(x).toMatchObject({
+      title: 'This archive is locked',
+      action: 'unlock',
+      code: 'E_KEY_REQUIRED',
+      message: 'archive is encrypted: give --password-file',
+    });
     expect(explainError(bridgeError('E_PEER_NOT_PAIRED', 'x')).action).toBe('pair');
     expect(explainError(new Error('[E_VERIFY_FAILED] bad')).action).toBe('verify');
     expect(explainError(bridgeError('HTTP_503', 'x')).title).toMatch(/inside Warp/);

@@ -14,12 +14,36 @@ import { useApp } from '../../src/renderer/store/app.ts';
 import { RATE_HISTORY, useJobs } from '../../src/renderer/store/jobs.ts';
 import { LOG_ENTRIES, useSwarm } from '../../src/renderer/store/swarm.ts';
 
-const progress = (bytes: number, total: number, rate = 1000) => ({ bytes, totalBytes: total, files: 0, totalFiles: 2, rate, etaSeconds: 1, elapsedSeconds: 1 });
+const progress = (bytes: number, total: number, rate = 1000) => ({
+  bytes,
+  totalBytes: total,
+  files: 0,
+  totalFiles: 2,
+  rate,
+  etaSeconds: 1,
+  elapsedSeconds: 1,
+});
 
 function edge(i: number, extra: Partial<SwarmEdgeSnapshot> = {}): SwarmEdgeSnapshot {
   return {
-    edge: i, peer: `12D3KooWpeer${i}xxxxxxxxxxxxxxxx`, address: `127.0.0.1:${4000 + i}`, state: 'online', bandwidth: 1e6 * (i + 1), srttMs: 5, rttVarMs: 1,
-    health: 1, assigned: 0, inFlight: 0, completed: 0, bytes: 0, rate: 0, metered: false, batteryLow: false, eligible: true, cost: 1, ...extra,
+    edge: i,
+    peer: `12D3KooWpeer${i}xxxxxxxxxxxxxxxx`,
+    address: `127.0.0.1:${4000 + i}`,
+    state: 'online',
+    bandwidth: 1e6 * (i + 1),
+    srttMs: 5,
+    rttVarMs: 1,
+    health: 1,
+    assigned: 0,
+    inFlight: 0,
+    completed: 0,
+    bytes: 0,
+    rate: 0,
+    metered: false,
+    batteryLow: false,
+    eligible: true,
+    cost: 1,
+    ...extra,
   };
 }
 
@@ -33,7 +57,8 @@ describe('jobs store', () => {
     const apply = (events: WarpEvent[]) => useJobs.getState().apply(events);
     apply([{ type: 'archive.start', op: 'create', archive: '/a.warp', totalBytes: 100, totalFiles: 2, job: 'j1' }]);
     const many: WarpEvent[] = [];
-    for (let i = 1; i <= RATE_HISTORY + 30; i++) many.push({ type: 'archive.progress', op: 'create', ...progress(Math.min(100, i), 100, i), job: 'j1' });
+    for (let i = 1; i <= RATE_HISTORY + 30; i++)
+      many.push({ type: 'archive.progress', op: 'create', ...progress(Math.min(100, i), 100, i), job: 'j1' });
     apply(many);
     let j = useJobs.getState().jobs.j1;
     expect(j.kind).toBe('archive.create');
@@ -46,22 +71,50 @@ describe('jobs store', () => {
   });
 
   it('a done job shows complete progress even when its last progress trailed', () => {
-    useJobs.getState().apply([{
-      type: 'job.update',
-      job: { id: 't1', kind: 'transfer.send', status: 'done', title: 'Send x', createdAt: 'a', updatedAt: 'b', progress: progress(66, 88) },
-    }]);
+    useJobs.getState().apply([
+      {
+        type: 'job.update',
+        job: {
+          id: 't1',
+          kind: 'transfer.send',
+          status: 'done',
+          title: 'Send x',
+          createdAt: 'a',
+          updatedAt: 'b',
+          progress: progress(66, 88),
+        },
+      },
+    ]);
     expect(useJobs.getState().jobs.t1.progress).toMatchObject({ bytes: 88, files: 2, etaSeconds: 0 });
   });
 
   it('links a swarm download to its session from progress events (no transfer.start)', () => {
-    useJobs.getState().apply([{ type: 'transfer.progress', session: 's9', chunks: 3, totalChunks: 10, wireBytes: 5, ...progress(30, 100), job: 't2' }]);
+    useJobs.getState().apply([
+      {
+        type: 'transfer.progress',
+        session: 's9',
+        chunks: 3,
+        totalChunks: 10,
+        wireBytes: 5,
+        ...progress(30, 100),
+        job: 't2',
+      },
+    ]);
     expect(useJobs.getState().sessions.s9).toBe('t2');
     expect(useJobs.getState().jobs.t2.session).toBe('s9');
   });
 
   it('shows transfers a peer started against us as incoming, failing on error', () => {
     useJobs.getState().apply([
-      { type: 'transfer.start', session: 's1', role: 'receive', peer: 'p', transport: 'quic', path: 'inbox', job: 'incoming:s1' },
+      {
+        type: 'transfer.start',
+        session: 's1',
+        role: 'receive',
+        peer: 'p',
+        transport: 'quic',
+        path: 'inbox',
+        job: 'incoming:s1',
+      },
       { type: 'transfer.error', session: 's1', error: { code: 'E_X', message: 'boom' }, job: 'incoming:s1' },
     ]);
     const j = useJobs.getState().jobs['incoming:s1'];
@@ -81,8 +134,18 @@ describe('swarm store', () => {
       { type: 'swarm.failover', session: s, t: 3, chunk: 4, fromEdge: 0, toEdge: 1, reason: 'timeout' },
       { type: 'swarm.edges', session: s, t: 4, edges: [edge(0, { completed: 3 }), edge(1, { completed: 7 })] },
     ];
-    for (let i = 0; i < LOG_ENTRIES + 5; i++) events.push({ type: 'swarm.reopt', session: s, t: 5 + i, level: 'partial', reason: 'drift', moved: i });
-    events.push({ type: 'swarm.done', session: s, seconds: 2, bytes: 1000, perEdge: [], failovers: 1, reopts: LOG_ENTRIES + 5, prepositionHitRate: 0 });
+    for (let i = 0; i < LOG_ENTRIES + 5; i++)
+      events.push({ type: 'swarm.reopt', session: s, t: 5 + i, level: 'partial', reason: 'drift', moved: i });
+    events.push({
+      type: 'swarm.done',
+      session: s,
+      seconds: 2,
+      bytes: 1000,
+      perEdge: [],
+      failovers: 1,
+      reopts: LOG_ENTRIES + 5,
+      prepositionHitRate: 0,
+    });
     useSwarm.getState().apply(events);
     const st = useSwarm.getState();
     expect(st.selected).toBe(s);
@@ -98,11 +161,22 @@ describe('swarm store', () => {
   });
 
   it('seeds a session from swarm.status when the page opens mid-download', () => {
-    useSwarm.getState().seed([{
-      session: 'x', contentId: 'c', chunks: 5, bytes: 50, startedAt: new Date().toISOString(), updatedAt: '', done: false, edges: [edge(0)],
-      drift: [{ type: 'swarm.drift', session: 'x', t: 1, edge: -1, expected: 1, actual: 1, drift: 1, drifting: false }],
-      recent: [{ type: 'swarm.failover', session: 'x', t: 1, chunk: 1, fromEdge: 0, toEdge: 0, reason: 'r' }],
-    }]);
+    useSwarm.getState().seed([
+      {
+        session: 'x',
+        contentId: 'c',
+        chunks: 5,
+        bytes: 50,
+        startedAt: new Date().toISOString(),
+        updatedAt: '',
+        done: false,
+        edges: [edge(0)],
+        drift: [
+          { type: 'swarm.drift', session: 'x', t: 1, edge: -1, expected: 1, actual: 1, drift: 1, drifting: false },
+        ],
+        recent: [{ type: 'swarm.failover', session: 'x', t: 1, chunk: 1, fromEdge: 0, toEdge: 0, reason: 'r' }],
+      },
+    ]);
     const s = useSwarm.getState();
     expect(s.selected).toBe('x');
     expect(s.sessions.x.log[0].kind).toBe('failover');
@@ -130,8 +204,13 @@ describe('formatting and helpers', () => {
   });
 
   it('recovers error codes that crossed IPC as text', () => {
-    expect(normalizeError(new Error('[E_WRONG_KEY] the password is wrong'))).toMatchObject({ code: 'E_WRONG_KEY', message: 'the password is wrong' });
-    expect(normalizeError(new Error("Error invoking remote method 'warp:archive.create': Error: [E_OUTPUT_EXISTS] exists"))).toMatchObject({ code: 'E_OUTPUT_EXISTS', message: 'exists' });
+    expect(normalizeError(new Error('[E_WRONG_KEY] the password is wrong'))).toMatchObject({
+      code: 'E_WRONG_KEY',
+      message: 'the password is wrong',
+    });
+    expect(
+      normalizeError(new Error("Error invoking remote method 'warp:archive.create': Error: [E_OUTPUT_EXISTS] exists")),
+    ).toMatchObject({ code: 'E_OUTPUT_EXISTS', message: 'exists' });
     expect(normalizeError('plain')).toMatchObject({ code: 'INTERNAL', message: 'plain' });
   });
 
@@ -145,7 +224,14 @@ describe('formatting and helpers', () => {
 
 describe('plan panel simulator', () => {
   it('plans on the CPU backend in a runtime without WebGPU, deterministically', async () => {
-    const input = { edges: SAMPLE_EDGES, chunks: 256, chunkBytes: 1 << 20, replicas: 3, policy: 'balanced' as const, seed: 7 };
+    const input = {
+      edges: SAMPLE_EDGES,
+      chunks: 256,
+      chunkBytes: 1 << 20,
+      replicas: 3,
+      policy: 'balanced' as const,
+      seed: 7,
+    };
     const a = await runPlan(input);
     const b = await runPlan(input);
     expect(useApp.getState().scheduler).toMatchObject({ state: 'ready', kind: 'cpu' });

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { displayStatus } from '../../src/renderer/store/jobs.ts';
 import { transferSpeed } from '../../src/renderer/transfer-speed.ts';
 
-const p = { bytes: 10 * 1024 ** 3, totalBytes: 10 * 1024 ** 3, files: 1, totalFiles: 1, rate: 3 * 1024 ** 2, etaSeconds: 5, elapsedSeconds: 2 };
+const p = {
+  bytes: 10 * 1024 ** 3,
+  totalBytes: 10 * 1024 ** 3,
+  files: 1,
+  totalFiles: 1,
+  rate: 3 * 1024 ** 2,
+  etaSeconds: 5,
+  elapsedSeconds: 2,
+};
 
 describe('transfer speed text', () => {
   it('shows the live rate only while running', () => {

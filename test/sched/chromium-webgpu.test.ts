@@ -28,7 +28,12 @@ beforeAll(async () => {
   }
   const bundle = await build({
     entryPoints: [path.join(import.meta.dirname, 'browser', 'equivalence-entry.ts')],
-    bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
   });
   const script = bundle.outputFiles[0].text;
   server = http.createServer((req, res) => {
@@ -37,15 +42,24 @@ beforeAll(async () => {
       res.end(script);
     } else {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>sched equivalence</title><script src="/bundle.js"></script>');
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>sched equivalence</title><script src="/bundle.js"></script>',
+      );
     }
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -66,7 +80,17 @@ describe('CPU vs WGSL in Chromium', () => {
       { chunks: 1, edges: 1, replicas: 1, k: 1, seed: 3, policy: 'balanced' },
       { chunks: 700, edges: 40, replicas: 6, k: 4, seed: 11, policy: 'performance' },
       { chunks: 1500, edges: 90, replicas: 10, k: 8, seed: 12, unavailableFraction: 0.3, policy: 'eco' },
-      { chunks: 999, edges: 7, replicas: 3, k: 2, seed: 13, coarse: true, meteredFraction: 0.4, batteryLowFraction: 0.3, policy: 'cost-conscious' },
+      {
+        chunks: 999,
+        edges: 7,
+        replicas: 3,
+        k: 2,
+        seed: 13,
+        coarse: true,
+        meteredFraction: 0.4,
+        batteryLowFraction: 0.3,
+        policy: 'cost-conscious',
+      },
       { chunks: 512, edges: 64, replicas: 8, k: 5, seed: 14, policy: 'quiet' },
     ];
     const report = await page.evaluate(

@@ -25,23 +25,47 @@ describe('time windows', () => {
 
   it('turn windows and limits into multipliers and exclusions', () => {
     const now = at(9, 12);
-    expect(evaluateConstraints({ windows: [{ kind: 'required', start: '00:00', end: '06:00' }] }, {}, now).excluded).toBe(true);
-    expect(evaluateConstraints({ windows: [{ kind: 'preferred', start: '11:00', end: '13:00' }] }, {}, now)).toMatchObject({ excluded: false, multiplier: 0.8 });
-    expect(evaluateConstraints({ windows: [{ kind: 'avoid', start: '11:00', end: '13:00', multiplier: 5 }] }, {}, now).multiplier).toBe(5);
+    expect(
+      evaluateConstraints({ windows: [{ kind: 'required', start: '00:00', end: '06:00' }] }, {}, now).excluded,
+    ).toBe(true);
+    expect(
+      evaluateConstraints({ windows: [{ kind: 'preferred', start: '11:00', end: '13:00' }] }, {}, now),
+    ).toMatchObject({ excluded: false, multiplier: 0.8 });
+    expect(
+      evaluateConstraints({ windows: [{ kind: 'avoid', start: '11:00', end: '13:00', multiplier: 5 }] }, {}, now)
+        .multiplier,
+    ).toBe(5);
     expect(evaluateConstraints({ monthlyDataLimitBytes: 100 }, { bytesThisMonth: 100 }, now).excluded).toBe(true);
-    expect(evaluateConstraints({ monthlyDataLimitBytes: 100 }, { bytesThisMonth: 85 }, now)).toMatchObject({ excluded: false, multiplier: 2 });
-    expect(evaluateConstraints({ monthlyBudget: 10, pricePerGB: 1 }, { bytesThisMonth: 11e9 }, now).excluded).toBe(true);
-    expect(evaluateConstraints({ minBatteryPercent: 20 }, { batteryPercent: 10, pluggedIn: false }, now).excluded).toBe(true);
-    expect(evaluateConstraints({ minBatteryPercent: 20 }, { batteryPercent: 10, pluggedIn: true }, now).excluded).toBe(false);
+    expect(evaluateConstraints({ monthlyDataLimitBytes: 100 }, { bytesThisMonth: 85 }, now)).toMatchObject({
+      excluded: false,
+      multiplier: 2,
+    });
+    expect(evaluateConstraints({ monthlyBudget: 10, pricePerGB: 1 }, { bytesThisMonth: 11e9 }, now).excluded).toBe(
+      true,
+    );
+    expect(evaluateConstraints({ minBatteryPercent: 20 }, { batteryPercent: 10, pluggedIn: false }, now).excluded).toBe(
+      true,
+    );
+    expect(evaluateConstraints({ minBatteryPercent: 20 }, { batteryPercent: 10, pluggedIn: true }, now).excluded).toBe(
+      false,
+    );
     expect(evaluateConstraints({ pluggedInOnly: true }, { pluggedIn: false }, now).excluded).toBe(true);
     expect(evaluateConstraints({}, { lowPowerMode: true }, now).multiplier).toBe(2);
     expect(evaluateConstraints({ lowPowerMode: 'exclude' }, { lowPowerMode: true }, now).excluded).toBe(true);
   });
 
   it('rejects invalid rules with a usage error', () => {
-    for (const bad of [{ windows: [{ kind: 'required' as const, start: '25:00', end: '01:00' }] }, { windows: [{ kind: 'avoid' as const, start: '01:00', end: '02:00', timeZone: 'Mars/Olympus' }] }, { minBatteryPercent: 120 }]) {
+    for (const bad of [
+      { windows: [{ kind: 'required' as const, start: '25:00', end: '01:00' }] },
+      { windows: [{ kind: 'avoid' as const, start: '01:00', end: '02:00', timeZone: 'Mars/Olympus' }] },
+      { minBatteryPercent: 120 },
+    ]) {
       let err: unknown;
-      try { validateConstraints(bad); } catch (e) { err = e; }
+      try {
+        validateConstraints(bad);
+      } catch (e) {
+        err = e;
+      }
       expect(isWarpError(err, 'E_USAGE')).toBe(true);
     }
   });

@@ -7,7 +7,8 @@ import { requestSchedulerAdapter } from '../../src/engine/sched/select.ts';
 import type { GpuAdapterLike } from '../../src/engine/sched/webgpu/gpu-types.ts';
 import type { AdapterSummary } from '../../src/engine/sched/backend.ts';
 
-export const GPU_HELP = 'no WebGPU adapter: run `bash scripts/ci-apt.sh` (Mesa EGL/GLES for Dawn) or set WARP_WEBGPU_BACKEND';
+export const GPU_HELP =
+  'no WebGPU adapter: run `bash scripts/ci-apt.sh` (Mesa EGL/GLES for Dawn) or set WARP_WEBGPU_BACKEND';
 
 export async function findAdapter(): Promise<{ adapter: GpuAdapterLike; summary: AdapterSummary } | undefined> {
   const gpu = await nodeGpu();

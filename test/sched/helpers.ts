@@ -5,7 +5,12 @@ import type { SchedModel } from '../../src/engine/sched/model.ts';
 import { resolveWeights, type PolicyName } from '../../src/engine/sched/policies.ts';
 
 /** The contract of backend.ts, written the obvious way: collect candidates, sort, take k. */
-export function referenceKBest(m: SchedModel, p: EdgeParams, maxFail: number, c: number): { edges: number[]; costs: number[] } {
+export function referenceKBest(
+  m: SchedModel,
+  p: EdgeParams,
+  maxFail: number,
+  c: number,
+): { edges: number[]; costs: number[] } {
   const cand: { e: number; cost: number }[] = [];
   for (let j = m.availStart[c]; j < m.availStart[c + 1]; j++) {
     const e = m.pairs[j] & PAIR_EDGE_MASK;
@@ -16,7 +21,10 @@ export function referenceKBest(m: SchedModel, p: EdgeParams, maxFail: number, c:
   const top = cand.slice(0, m.k);
   const edges = top.map((t) => t.e);
   const costs = top.map((t) => t.cost);
-  while (edges.length < m.k) { edges.push(NO_EDGE); costs.push(Infinity); }
+  while (edges.length < m.k) {
+    edges.push(NO_EDGE);
+    costs.push(Infinity);
+  }
   return { edges, costs };
 }
 

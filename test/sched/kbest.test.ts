@@ -17,45 +17,55 @@ const specArb = fc.record({
 
 describe.each(['direct', 'ranked'] as const)('CPU fused cost + k-best (%s kernel)', (kernel) => {
   it('matches the naive reference, sorted ascending with lowest-edge ties', async () => {
-    await fc.assert(fc.asyncProperty(specArb, async (spec) => {
-      const m = randomModel(spec);
-      const p = paramsFor(m);
-      await new CpuBackend({ kernel }).scoreAll({ model: m, params: p, maxFailuresPerEdge: 1 });
-      for (let c = 0; c < m.chunkCount; c++) {
-        const got = kbestOf(m, c);
-        expect(got).toEqual(referenceKBest(m, p, 1, c));
-        for (let i = 1; i < m.k; i++) {
-          if (got.edges[i] === NO_EDGE) continue;
-          const prev = got.costs[i - 1];
-          expect(prev < got.costs[i] || (prev === got.costs[i] && got.edges[i - 1] < got.edges[i])).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(specArb, async (spec) => {
+        const m = randomModel(spec);
+        const p = paramsFor(m);
+        await new CpuBackend({ kernel }).scoreAll({ model: m, params: p, maxFailuresPerEdge: 1 });
+        for (let c = 0; c < m.chunkCount; c++) {
+          const got = kbestOf(m, c);
+          expect(got).toEqual(referenceKBest(m, p, 1, c));
+          for (let i = 1; i < m.k; i++) {
+            if (got.edges[i] === NO_EDGE) continue;
+            const prev = got.costs[i - 1];
+            expect(prev < got.costs[i] || (prev === got.costs[i] && got.edges[i - 1] < got.edges[i])).toBe(true);
+          }
         }
-      }
-    }), { numRuns: 120 });
+      }),
+      { numRuns: 120 },
+    );
   });
 
   it('never chooses an excluded edge or an exhausted pair', async () => {
-    await fc.assert(fc.asyncProperty(specArb, fc.integer({ min: 1, max: 3 }), async (spec, maxFail) => {
-      const m = randomModel(spec);
-      const rng = spec.seed;
-      // Exclude some edges by constraint and record failures on some pairs.
-      for (let e = 0; e < m.edgeCount; e++) if ((e * 7 + rng) % 5 === 0) m.constraintExcluded[e] = 1;
-      for (let c = 0; c < m.chunkCount; c += 3) {
-        const j = m.availStart[c];
-        if (j < m.availStart[c + 1]) for (let f = 0; f < maxFail; f++) m.recordPairFailure(c, m.pairs[j] & 0xffff);
-      }
-      const p = paramsFor(m);
-      await new CpuBackend({ kernel }).scoreChunks({ model: m, params: p, maxFailuresPerEdge: maxFail }, m.dirtyList, m.dirtyCount);
-      await new CpuBackend({ kernel }).scoreAll({ model: m, params: p, maxFailuresPerEdge: maxFail });
-      for (let c = 0; c < m.chunkCount; c++) {
-        for (const e of kbestOf(m, c).edges) {
-          if (e === NO_EDGE) continue;
-          expect(p.excluded[e]).toBe(0);
-          expect(m.isEdgeUnavailable(e)).toBe(false);
-          expect(m.pairFailures(m.pairIndex(c, e))).toBeLessThan(maxFail);
+    await fc.assert(
+      fc.asyncProperty(specArb, fc.integer({ min: 1, max: 3 }), async (spec, maxFail) => {
+        const m = randomModel(spec);
+        const rng = spec.seed;
+        // Exclude some edges by constraint and record failures on some pairs.
+        for (let e = 0; e < m.edgeCount; e++) if ((e * 7 + rng) % 5 === 0) m.constraintExcluded[e] = 1;
+        for (let c = 0; c < m.chunkCount; c += 3) {
+          const j = m.availStart[c];
+          if (j < m.availStart[c + 1]) for (let f = 0; f < maxFail; f++) m.recordPairFailure(c, m.pairs[j] & 0xffff);
         }
-        expect(kbestOf(m, c)).toEqual(referenceKBest(m, p, maxFail, c));
-      }
-    }), { numRuns: 60 });
+        const p = paramsFor(m);
+        await new CpuBackend({ kernel }).scoreChunks(
+          { model: m, params: p, maxFailuresPerEdge: maxFail },
+          m.dirtyList,
+          m.dirtyCount,
+        );
+        await new CpuBackend({ kernel }).scoreAll({ model: m, params: p, maxFailuresPerEdge: maxFail });
+        for (let c = 0; c < m.chunkCount; c++) {
+          for (const e of kbestOf(m, c).edges) {
+            if (e === NO_EDGE) continue;
+            expect(p.excluded[e]).toBe(0);
+            expect(m.isEdgeUnavailable(e)).toBe(false);
+            expect(m.pairFailures(m.pairIndex(c, e))).toBeLessThan(maxFail);
+          }
+          expect(kbestOf(m, c)).toEqual(referenceKBest(m, p, maxFail, c));
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('scores a list exactly as a full run does', async () => {
@@ -73,25 +83,32 @@ describe.each(['direct', 'ranked'] as const)('CPU fused cost + k-best (%s kernel
 
 describe('ranked kernel', () => {
   it('gives bit-identical lists to the direct kernel, zero costs and heavy ties included', async () => {
-    await fc.assert(fc.asyncProperty(specArb, fc.integer({ min: 1, max: 3 }), fc.boolean(), async (spec, maxFail, zeroCosts) => {
-      const m = randomModel({ ...spec, k: Math.min(spec.k, 4) });
-      for (let c = 0; c < m.chunkCount; c += 2) {
-        const j = m.availStart[c];
-        if (j < m.availStart[c + 1]) m.recordPairFailure(c, m.pairs[j] & 0xffff);
-      }
-      const p = paramsFor(m);
-      // Zero a and b on some edges: every cost ties at 0 and only the edge id decides.
-      if (zeroCosts) for (let e = 0; e < m.edgeCount; e += 3) { p.a[e] = 0; p.b[e] = 0; }
-      const input = { model: m, params: p, maxFailuresPerEdge: maxFail };
-      await new CpuBackend({ kernel: 'direct' }).scoreAll(input);
-      const want = snapshotKBest(m);
-      m.kEdge.fill(7);
-      m.kCost.fill(-1);
-      const ranked = new CpuBackend({ kernel: 'ranked' });
-      await ranked.scoreAll(input);
-      expect(ranked.rankTable?.builds).toBe(1);
-      expect(snapshotKBest(m)).toEqual(want);
-    }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(specArb, fc.integer({ min: 1, max: 3 }), fc.boolean(), async (spec, maxFail, zeroCosts) => {
+        const m = randomModel({ ...spec, k: Math.min(spec.k, 4) });
+        for (let c = 0; c < m.chunkCount; c += 2) {
+          const j = m.availStart[c];
+          if (j < m.availStart[c + 1]) m.recordPairFailure(c, m.pairs[j] & 0xffff);
+        }
+        const p = paramsFor(m);
+        // Zero a and b on some edges: every cost ties at 0 and only the edge id decides.
+        if (zeroCosts)
+          for (let e = 0; e < m.edgeCount; e += 3) {
+            p.a[e] = 0;
+            p.b[e] = 0;
+          }
+        const input = { model: m, params: p, maxFailuresPerEdge: maxFail };
+        await new CpuBackend({ kernel: 'direct' }).scoreAll(input);
+        const want = snapshotKBest(m);
+        m.kEdge.fill(7);
+        m.kCost.fill(-1);
+        const ranked = new CpuBackend({ kernel: 'ranked' });
+        await ranked.scoreAll(input);
+        expect(ranked.rankTable?.builds).toBe(1);
+        expect(snapshotKBest(m)).toEqual(want);
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('rebuilds its table only when edge parameters or size classes change', async () => {

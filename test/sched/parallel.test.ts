@@ -16,8 +16,22 @@ describe.each(['ranked', 'direct'] as const)('parallel scorer (%s kernel)', (ker
   const parallel = new CpuBackend({ kernel, parallel: scorer, parallelMinChunks: 1, parallelMinList: 1 });
 
   it('full and list runs equal one thread, bit for bit', async () => {
-    for (const [seed, k, replicas] of [[1, 4, 5], [2, 2, 3], [3, 8, 6], [4, 1, 1]]) {
-      const m = randomModel({ chunks: 30_011, edges: 40, replicas, k, seed, coarse: seed % 2 === 0, unavailableFraction: 0.1, modelOptions: { allocate: sharedAllocate } });
+    for (const [seed, k, replicas] of [
+      [1, 4, 5],
+      [2, 2, 3],
+      [3, 8, 6],
+      [4, 1, 1],
+    ]) {
+      const m = randomModel({
+        chunks: 30_011,
+        edges: 40,
+        replicas,
+        k,
+        seed,
+        coarse: seed % 2 === 0,
+        unavailableFraction: 0.1,
+        modelOptions: { allocate: sharedAllocate },
+      });
       for (let c = 0; c < m.chunkCount; c += 7) m.recordPairFailure(c, m.pairs[m.availStart[c]] & 0xffff);
       const input = { model: m, params: paramsFor(m), maxFailuresPerEdge: 1 };
       await new CpuBackend({ kernel }).scoreAll(input);
@@ -75,9 +89,16 @@ describe('parallel edge delta', () => {
       const rng = new Prng(seed);
       for (let step = 0; step < 6; step++) {
         const e = rng.int(0, opts.edges - 1);
-        const patch = step % 3 === 0 ? { bandwidth: shared.bandwidth[e] * 4 } : step % 3 === 1 ? { bandwidth: shared.bandwidth[e] / 5 } : { unavailable: !shared.isEdgeUnavailable(e) };
+        const patch =
+          step % 3 === 0
+            ? { bandwidth: shared.bandwidth[e] * 4 }
+            : step % 3 === 1
+              ? { bandwidth: shared.bandwidth[e] / 5 }
+              : { unavailable: !shared.isEdgeUnavailable(e) };
         for (const m of [shared, plain]) m.updateEdge(e, patch);
-        await applyEdgeDeltas(shared, ps, 1, computeEdgeParams(shared, settings, ps), (job, model) => backend.runEdgeDelta(job, model));
+        await applyEdgeDeltas(shared, ps, 1, computeEdgeParams(shared, settings, ps), (job, model) =>
+          backend.runEdgeDelta(job, model),
+        );
         await applyEdgeDeltas(plain, pp, 1, computeEdgeParams(plain, settings, pp));
         expect(snapshotKBest(shared)).toEqual(snapshotKBest(plain));
       }

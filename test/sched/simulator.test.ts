@@ -9,9 +9,22 @@ describe('simulator scenarios', () => {
   it('an edge dies mid-run: every chunk still completes, each failed chunk reassigned within its tick', async () => {
     const edges: SimEdgeSpec[] = [
       { bandwidth: 80 * MB, rtt: 0.01, maxParallel: 8, outages: [{ from: 3000 }] },
-      ...Array.from({ length: 7 }, (_, i) => ({ bandwidth: (10 + 3 * i) * MB, rtt: 0.02 + 0.01 * i, maxParallel: 4, jitter: 0.2 })),
+      ...Array.from({ length: 7 }, (_, i) => ({
+        bandwidth: (10 + 3 * i) * MB,
+        rtt: 0.02 + 0.01 * i,
+        maxParallel: 4,
+        jitter: 0.2,
+      })),
     ];
-    const r = await runSimulation({ seed: 7, edges, chunks: 3000, replicas: 3, preferEdge0: 0.8, backend: new CpuBackend(), maxVirtualMs: 600_000 });
+    const r = await runSimulation({
+      seed: 7,
+      edges,
+      chunks: 3000,
+      replicas: 3,
+      preferEdge0: 0.8,
+      backend: new CpuBackend(),
+      maxVirtualMs: 600_000,
+    });
     expect(r.completed).toBe(true);
     expect(r.done).toBe(3000);
     expect(r.permanentFailures).toBe(0);
@@ -26,7 +39,14 @@ describe('simulator scenarios', () => {
       { bandwidth: 60 * MB, rtt: 0.005, maxParallel: 4 },
       ...Array.from({ length: 5 }, () => ({ bandwidth: 8 * MB, rtt: 0.03, maxParallel: 4 })),
     ];
-    const base = { seed: 3, edges, chunks: 1500, replicas: 6, chunkSize: [1 << 20, 1 << 20] as const, maxVirtualMs: 600_000 };
+    const base = {
+      seed: 3,
+      edges,
+      chunks: 1500,
+      replicas: 6,
+      chunkSize: [1 << 20, 1 << 20] as const,
+      maxVirtualMs: 600_000,
+    };
     const off = await runSimulation({ ...base, backend: new CpuBackend(), config: { balance: { enabled: false } } });
     const on = await runSimulation({ ...base, backend: new CpuBackend() });
     expect(off.completed && on.completed).toBe(true);
@@ -38,7 +58,12 @@ describe('simulator scenarios', () => {
   });
 
   it('is deterministic for a seed', async () => {
-    const edges: SimEdgeSpec[] = Array.from({ length: 6 }, (_, i) => ({ bandwidth: (5 + i * 5) * MB, rtt: 0.02, jitter: 0.3, failureRate: 0.02 }));
+    const edges: SimEdgeSpec[] = Array.from({ length: 6 }, (_, i) => ({
+      bandwidth: (5 + i * 5) * MB,
+      rtt: 0.02,
+      jitter: 0.3,
+      failureRate: 0.02,
+    }));
     const a = await runSimulation({ seed: 11, edges, chunks: 800, replicas: 3, backend: new CpuBackend() });
     const b = await runSimulation({ seed: 11, edges, chunks: 800, replicas: 3, backend: new CpuBackend() });
     const strip = (r: typeof a) => ({ ...r, meanTickMs: 0 });
@@ -55,7 +80,14 @@ describe('stalled chunks', () => {
       { bandwidth: 20 * MB, rtt: 0.01 },
     ];
     // replicas = 1: half of the chunks live only on the dead edge 0.
-    const r = await runSimulation({ seed: 5, edges, chunks: 200, replicas: 1, backend: new CpuBackend(), config: { maxStallMs: 5000 } });
+    const r = await runSimulation({
+      seed: 5,
+      edges,
+      chunks: 200,
+      replicas: 1,
+      backend: new CpuBackend(),
+      config: { maxStallMs: 5000 },
+    });
     expect(r.completed).toBe(true);
     expect(r.permanentFailures).toBe(r.chunks - r.done);
     expect(r.permanentFailures).toBeGreaterThan(50);

@@ -34,7 +34,8 @@ describe('share links through a real daemon and the CLI', () => {
     const s = r.json.find((e) => e.type === 'share')!;
     return { link: String(s.link), id: String(s.id) };
   };
-  const fetchTo = (link: string, dir: string): Promise<{ status: number | null; stderr: string; stdout: string }> => spawnWarp(client, ['fetch', link, dir]).done;
+  const fetchTo = (link: string, dir: string): Promise<{ status: number | null; stderr: string; stdout: string }> =>
+    spawnWarp(client, ['fetch', link, dir]).done;
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(src, 'sub'), { recursive: true });
@@ -47,13 +48,17 @@ describe('share links through a real daemon and the CLI', () => {
     fs.symlinkSync('sub/notes-about-the-merger.txt', path.join(src, 'link'));
     d = await startDaemon(home, ['--no-listen']);
   });
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+  });
 
   it('creates, serves ciphertext only, and fetches byte-identical; a rerun keeps what is there', async () => {
     const { link, id } = create();
     expect(link).toMatch(new RegExp(`^${d.url}/s/${id}#[A-Za-z0-9_-]{43}$`));
     // The server's copy names nothing and holds no plain bytes.
-    const stored = fs.readdirSync(path.join(home, 'shares', id)).map((f) => fs.readFileSync(path.join(home, 'shares', id, f)));
+    const stored = fs
+      .readdirSync(path.join(home, 'shares', id))
+      .map((f) => fs.readFileSync(path.join(home, 'shares', id, f)));
     for (const b of stored) {
       expect(b.includes('notes-about-the-merger')).toBe(false);
       expect(b.includes('confidential words')).toBe(false);

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, WEB_ROUTES } from '../../src/shared/api-routes.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';
-import { argForm, httpInputs, nestOperations, operationArgs, OPERATION_NAMES, OPERATIONS } from '../../src/shared/operations.ts';
+import {
+  argForm,
+  httpInputs,
+  nestOperations,
+  operationArgs,
+  OPERATION_NAMES,
+  OPERATIONS,
+} from '../../src/shared/operations.ts';
 import { ROUTES } from '../../src/engine/http/routes.ts';
 
 const sample: Record<string, unknown[]> = {
@@ -19,7 +26,8 @@ const sample: Record<string, unknown[]> = {
 describe('operation table', () => {
   it('gives every operation an IPC channel and an HTTP route with its method and path, and nothing more', () => {
     expect([...IPC_METHODS]).toEqual(OPERATION_NAMES);
-    for (const n of OPERATION_NAMES) expect(API_ROUTES[n]).toEqual({ method: OPERATIONS[n].method, path: OPERATIONS[n].path, bridge: n });
+    for (const n of OPERATION_NAMES)
+      expect(API_ROUTES[n]).toEqual({ method: OPERATIONS[n].method, path: OPERATIONS[n].path, bridge: n });
     expect(Object.keys(API_ROUTES).sort()).toEqual([...OPERATION_NAMES, ...Object.keys(WEB_ROUTES)].sort());
     expect(ROUTES.map((r) => r.id).sort()).toEqual(Object.keys(API_ROUTES).sort());
     const seen = new Set<string>();
@@ -45,7 +53,9 @@ describe('operation table', () => {
       const o = OPERATIONS[n];
       const args = sample[argForm(o)];
       const sent = httpInputs(o, args);
-      const query = Object.fromEntries(Object.entries(sent.query ?? {}).map(([k, v]) => [k, v === 'false' ? false : v === 'true' ? true : v]));
+      const query = Object.fromEntries(
+        Object.entries(sent.query ?? {}).map(([k, v]) => [k, v === 'false' ? false : v === 'true' ? true : v]),
+      );
       expect(operationArgs(o, { params: sent.params ?? {}, query, body: sent.body }), n).toEqual(args);
     }
     // An omitted optional request travels as {} and reaches the service as such.
@@ -53,7 +63,11 @@ describe('operation table', () => {
   });
 
   it('nests the operations as the bridge does: info(), archive.create(), …', async () => {
-    const b = nestOperations((name) => async () => name) as { info: () => Promise<string>; archive: { create: () => Promise<string> }; config: { set: () => Promise<string> } };
+    const b = nestOperations((name) => async () => name) as {
+      info: () => Promise<string>;
+      archive: { create: () => Promise<string> };
+      config: { set: () => Promise<string> };
+    };
     expect(await b.info()).toBe('info');
     expect(await b.archive.create()).toBe('archive.create');
     expect(await b.config.set()).toBe('config.set');

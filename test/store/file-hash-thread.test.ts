@@ -43,7 +43,11 @@ describe('whole-file hash on a second core', () => {
     expect(hashThreadUse.files - before).toBeGreaterThanOrEqual(1); // the big file waited for the thread
     process.env.WARP_HASH_THREAD = '0';
     let inThread;
-    try { inThread = [chunkFile(big, params), chunkFile(small, params)]; } finally { delete process.env.WARP_HASH_THREAD; }
+    try {
+      inThread = [chunkFile(big, params), chunkFile(small, params)];
+    } finally {
+      delete process.env.WARP_HASH_THREAD;
+    }
     expect(hashThreadUse.files - before).toBeLessThanOrEqual(2);
     for (let i = 0; i < 2; i++) {
       expect(Buffer.from(withThread[i].hash).toString('hex')).toBe(Buffer.from(inThread[i].hash).toString('hex'));

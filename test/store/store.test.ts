@@ -52,10 +52,15 @@ describe('chunk store cap', () => {
     const chunks = Array.from({ length: 4 }, () => crypto.randomBytes(3000));
     const ids = chunks.map((c) => blake3(c));
     // Apart in time, so the mtimes that carry the order to the next process differ.
-    const pause = (): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15); };
-    s.put(ids[0], chunks[0]); pause();
-    s.put(ids[1], chunks[1]); pause();
-    s.put(ids[2], chunks[2]); pause();
+    const pause = (): void => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15);
+    };
+    s.put(ids[0], chunks[0]);
+    pause();
+    s.put(ids[1], chunks[1]);
+    pause();
+    s.put(ids[2], chunks[2]);
+    pause();
     expect(s.get(ids[0])!.equals(chunks[0])).toBe(true); // 0 is now the most recently used
     pause();
     s.put(ids[3], chunks[3]); // 12,000 bytes > 10,000: the least recently used (1) goes
@@ -110,16 +115,35 @@ describe('file index and chunkFile', () => {
   it('locate stays current across put, replace and forget once its chunk map is built', () => {
     const dir = tmpDir();
     const idx = new FileIndex(path.join(dir, 'idx'));
-    const rec = (p: string, ids: Buffer[]) => ({ path: p, size: ids.length * 10, mtimeMs: 1, ino: 1, params: 'x', hash: new Uint8Array(32), ids: Buffer.concat(ids), lens: Uint32Array.from(ids.map(() => 10)) });
+    const rec = (p: string, ids: Buffer[]) => ({
+      path: p,
+      size: ids.length * 10,
+      mtimeMs: 1,
+      ino: 1,
+      params: 'x',
+      hash: new Uint8Array(32),
+      ids: Buffer.concat(ids),
+      lens: Uint32Array.from(ids.map(() => 10)),
+    });
     const [a, b, c] = ['a', 'b', 'c'].map((x) => blake3(Buffer.from(x)));
     idx.put(rec('/f1', [a, b]));
     expect(idx.locate(b)).toEqual([{ path: '/f1', offset: 10, length: 10 }]); // builds the map
     idx.put(rec('/f2', [c, a])); // added to the built map
     expect(idx.locate(c)).toEqual([{ path: '/f2', offset: 0, length: 10 }]);
-    expect(idx.locate(a).map((l) => `${l.path}@${l.offset}`).sort()).toEqual(['/f1@0', '/f2@10']);
+    expect(
+      idx
+        .locate(a)
+        .map((l) => `${l.path}@${l.offset}`)
+        .sort(),
+    ).toEqual(['/f1@0', '/f2@10']);
     idx.put(rec('/f1', [c])); // replaced: its old chunks are gone from it
     expect(idx.locate(b)).toEqual([]);
-    expect(idx.locate(c).map((l) => l.path).sort()).toEqual(['/f1', '/f2']);
+    expect(
+      idx
+        .locate(c)
+        .map((l) => l.path)
+        .sort(),
+    ).toEqual(['/f1', '/f2']);
     idx.forget('/f2');
     expect(idx.locate(a)).toEqual([]);
     expect(idx.locate(c)).toEqual([{ path: '/f1', offset: 0, length: 10 }]);
@@ -169,7 +193,8 @@ describe('file index and chunkFile', () => {
         expect(r.lens.reduce((s, x) => s + x, 0)).toBe(n);
       }
     } finally {
-      if (was === undefined) delete process.env.WARP_HASH_THREAD; else process.env.WARP_HASH_THREAD = was;
+      if (was === undefined) delete process.env.WARP_HASH_THREAD;
+      else process.env.WARP_HASH_THREAD = was;
     }
   });
 
@@ -179,7 +204,12 @@ describe('file index and chunkFile', () => {
     const idx = new FileIndex(path.join(dir, 'idx'));
     let data: Buffer = crypto.randomBytes(20 * 1024 * 1024 + 777); // more than one read buffer
     const edits: Array<(d: Buffer) => Buffer> = [
-      (d) => { const e = Buffer.from(d); crypto.randomBytes(5000).copy(e, 3_000_000); crypto.randomBytes(64).copy(e, 18_000_000); return e; },
+      (d) => {
+        const e = Buffer.from(d);
+        crypto.randomBytes(5000).copy(e, 3_000_000);
+        crypto.randomBytes(64).copy(e, 18_000_000);
+        return e;
+      },
       (d) => Buffer.concat([d.subarray(0, 1_000_000), crypto.randomBytes(333), d.subarray(1_000_000)]), // insertion: boundaries shift
       (d) => d.subarray(0, d.length - 40_000), // truncated: the old last chunk is gone
       (d) => Buffer.concat([d, crypto.randomBytes(123_456)]), // grown: the old last chunk is not a cut any more

@@ -9,13 +9,22 @@ import { peerIdOf, spawnWarp } from '../transfer/peers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/warp.js');
 
-function pipe(home: string, args: string[], input: Buffer): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
+function pipe(
+  home: string,
+  args: string[],
+  input: Buffer,
+): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WARP_HOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, WARP_HOME: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let err = '';
     p.stdout.on('data', (d: Buffer) => out.push(d));
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.on('exit', (status) => resolve({ status, stdout: Buffer.concat(out), stderr: err }));
     p.stdin.end(input);
   });
@@ -40,7 +49,11 @@ describe('stream encrypt | decrypt', () => {
       if (n === 3 * 65536 + 17) {
         const wrong = await pipe(home, ['stream', 'decrypt', '--password-file', bad], enc.stdout);
         expect(wrong.status).toBe(4);
-        const cut = await pipe(home, ['stream', 'decrypt', '--password-file', pw], enc.stdout.subarray(0, enc.stdout.length - 70000));
+        const cut = await pipe(
+          home,
+          ['stream', 'decrypt', '--password-file', pw],
+          enc.stdout.subarray(0, enc.stdout.length - 70000),
+        );
         expect(cut.status).toBe(3);
         expect(cut.stderr).toMatch(/truncated/);
         const flipped = Buffer.from(enc.stdout);
@@ -91,7 +104,11 @@ describe('stream send | recv between real processes', () => {
         if (line) resolve(JSON.parse(line) as { peerId: string; port: number });
       });
     });
-    const refused = await pipe(homeA, ['stream', 'send', `${info2.peerId}@127.0.0.1:${info2.port}`], Buffer.from('nope'));
+    const refused = await pipe(
+      homeA,
+      ['stream', 'send', `${info2.peerId}@127.0.0.1:${info2.port}`],
+      Buffer.from('nope'),
+    );
     expect(refused.status).toBe(9);
     recv2.proc.kill('SIGTERM');
     void warpBytes;

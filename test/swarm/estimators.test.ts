@@ -110,7 +110,9 @@ describe('edge emulation', () => {
 
   it('adds latency per request, fails after a byte count, dies on time', async () => {
     let died = false;
-    const em = new EdgeEmulator({ latencyMs: 120, failAfterBytes: 100, dieAfterS: 0.05 }, () => { died = true; });
+    const em = new EdgeEmulator({ latencyMs: 120, failAfterBytes: 100, dieAfterS: 0.05 }, () => {
+      died = true;
+    });
     const t0 = performance.now();
     await em.onRequest();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
@@ -122,8 +124,15 @@ describe('edge emulation', () => {
   });
 
   it('parses the listen options', () => {
-    expect(parseEmulation({ rateLimit: '25MB', latency: '20', failAfter: '1MiB', slowAfter: '2.5:500KB', dieAfter: '3' }))
-      .toEqual({ rateLimit: 25e6, latencyMs: 20, failAfterBytes: 1048576, slowAfter: { afterS: 2.5, rate: 500e3 }, dieAfterS: 3 });
+    expect(
+      parseEmulation({ rateLimit: '25MB', latency: '20', failAfter: '1MiB', slowAfter: '2.5:500KB', dieAfter: '3' }),
+    ).toEqual({
+      rateLimit: 25e6,
+      latencyMs: 20,
+      failAfterBytes: 1048576,
+      slowAfter: { afterS: 2.5, rate: 500e3 },
+      dieAfterS: 3,
+    });
     expect(() => parseEmulation({ slowAfter: '500KB' })).toThrow(/seconds>:<rate/);
     expect(() => parseEmulation({ rateLimit: '0' })).toThrow(/more than 0/);
   });
@@ -131,7 +140,10 @@ describe('edge emulation', () => {
 
 describe('per-peer rules', () => {
   it('become scheduler constraints: a required window excludes outside it, a spent budget excludes', () => {
-    const r = parsePeerRules(['peerA window=required@09:00-17:00 days=1-5 limit=10GB used=4GB', 'peerB budget=5 price=1 used=6GB min-battery=30 plugged-in']);
+    const r = parsePeerRules([
+      'peerA window=required@09:00-17:00 days=1-5 limit=10GB used=4GB',
+      'peerB budget=5 price=1 used=6GB min-battery=30 plugged-in',
+    ]);
     const a = r.constraints.peerA;
     expect(a.windows).toEqual([{ kind: 'required', start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] }]);
     expect(a.monthlyDataLimitBytes).toBe(10e9);
@@ -140,7 +152,9 @@ describe('per-peer rules', () => {
     const monday20 = Date.UTC(2026, 10, 23, 20, 0);
     expect(evaluateConstraints(a, { bytesThisMonth: 4e9 }, monday10).excluded).toBe(false);
     expect(evaluateConstraints(a, { bytesThisMonth: 4e9 }, monday20).excluded).toBe(true);
-    expect(evaluateConstraints(r.constraints.peerB, { bytesThisMonth: 6e9 }, monday10).reasons).toContain('monthly budget spent');
+    expect(evaluateConstraints(r.constraints.peerB, { bytesThisMonth: 6e9 }, monday10).reasons).toContain(
+      'monthly budget spent',
+    );
     expect(() => parsePeerRules(['peerC window=sometimes@01:00-02:00'])).toThrow(/window takes/);
     expect(() => parsePeerRules(['peerC speed=9'])).toThrow(/unknown key/);
   });
@@ -160,7 +174,12 @@ describe('power state', () => {
     expect(currentPower({ supplyDir: dir })).toMatchObject({ batteryLow: true, metered: false });
     put('AC', { type: 'Mains', online: '1' });
     expect(currentPower({ supplyDir: dir }).batteryLow).toBe(false);
-    expect(currentPower({ battery: 10, metered: true })).toEqual({ metered: true, batteryPercent: 10, pluggedIn: false, batteryLow: true });
+    expect(currentPower({ battery: 10, metered: true })).toEqual({
+      metered: true,
+      batteryPercent: 10,
+      pluggedIn: false,
+      batteryLow: true,
+    });
     expect(currentPower({ battery: 'ac' }).batteryLow).toBe(false);
   });
 });

@@ -13,18 +13,33 @@ describe('access-pattern prediction', () => {
   it('repeat, time of day and sequential siblings give a confidence with a reason', () => {
     const now = Date.UTC(2026, 10, 24, 9, 30);
     expect(predictRefetch([{ contentId: 'a', at: now }], 'a', '/x', now).confidence).toBe(0);
-    const twice = predictRefetch([{ contentId: 'a', at: now - 5 * H }, { contentId: 'a', at: now }], 'a', undefined, now);
+    const twice = predictRefetch(
+      [
+        { contentId: 'a', at: now - 5 * H },
+        { contentId: 'a', at: now },
+      ],
+      'a',
+      undefined,
+      now,
+    );
     expect(twice).toEqual({ confidence: 0.5, reason: 'fetched 2 times' });
     const daily = [0, 1, 2, 3].map((d) => ({ contentId: 'a', at: now - d * D + 10 * 60_000 }));
     const p = predictRefetch(daily, 'a', undefined, now);
     expect(p.reason).toMatch(/around this time on 4 days|fetched 4 times/);
     expect(p.confidence).toBeGreaterThanOrEqual(0.75);
-    const seq = ['/logs/day-5', '/logs/day-6', '/logs/day-7'].map((path, i) => ({ contentId: `c${i}`, path, at: now - (3 - i) * H }));
+    const seq = ['/logs/day-5', '/logs/day-6', '/logs/day-7'].map((path, i) => ({
+      contentId: `c${i}`,
+      path,
+      at: now - (3 - i) * H,
+    }));
     const s = predictRefetch(seq, 'c2', '/logs/day-7', now);
     expect(s.reason).toMatch(/sequential/);
     expect(s.confidence).toBeCloseTo(2 / 3);
     // Hot chunks: most of a new tree's chunks were fetched by earlier downloads.
-    expect(predictRefetch([{ contentId: 'n', at: now }], 'n', undefined, now, 0.8)).toEqual({ confidence: 0.8, reason: 'hot chunks: 80 % fetched before' });
+    expect(predictRefetch([{ contentId: 'n', at: now }], 'n', undefined, now, 0.8)).toEqual({
+      confidence: 0.8,
+      reason: 'hot chunks: 80 % fetched before',
+    });
     expect(predictRefetch([{ contentId: 'n', at: now }], 'n', undefined, now, 0.3).confidence).toBe(0);
   });
 
@@ -47,7 +62,11 @@ describe('pre-position planning', () => {
   const manifest = (): ReturnType<ManifestBuilder['build']> => {
     const b = new ManifestBuilder(paramsForAverage(64 * 1024));
     const e = b.addEntry('f', EntryType.FILE, 0o644, 0, 4000);
-    for (let i = 0; i < 4; i++) { const id = new Uint8Array(32); id[0] = i + 1; b.addRef(e, b.addChunk(id, 1000)); }
+    for (let i = 0; i < 4; i++) {
+      const id = new Uint8Array(32);
+      id[0] = i + 1;
+      b.addRef(e, b.addChunk(id, 1000));
+    }
     b.finishFile(e, 4000, new Uint8Array(32));
     return b.build();
   };
@@ -72,7 +91,9 @@ describe('pre-position planning', () => {
     expect(plans[0].bytes).toBe(2000);
     expect(plans[0].gain).toBeCloseTo(0.5);
     // With chunk heat, the hottest missing chunks go first.
-    const hot = planPreposition(m, [...holders, edge(4, 20e6, 0b0001)], new Map([[4, 1000]]), 8e6, {}, (c) => (c === 3 ? 5 : 1));
+    const hot = planPreposition(m, [...holders, edge(4, 20e6, 0b0001)], new Map([[4, 1000]]), 8e6, {}, (c) =>
+      c === 3 ? 5 : 1,
+    );
     expect(hot[0].chunks).toEqual([3]);
     // A peer that refuses (budget 0) gets nothing.
     expect(planPreposition(m, [...holders, fast], new Map(), 8e6, {})).toEqual([]);

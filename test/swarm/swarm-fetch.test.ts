@@ -6,7 +6,12 @@ import { listFiles } from '../helpers/tmp.ts';
 import { warp } from '../helpers/cli.ts';
 import { SWARM_ENV, events, makeSwarm, parseLines, sameTree, startPeers, stopAll, type Json } from './swarm-peers.ts';
 
-interface Fetched { status: number | null; json: Json[]; stderr: string; result: Json }
+interface Fetched {
+  status: number | null;
+  json: Json[];
+  stderr: string;
+  result: Json;
+}
 
 /** Runs `warp --json fetch …`; `onStart` runs when the swarm starts pulling (to kill or slow a peer then). */
 async function fetchSwarm(home: string, args: string[], onStart?: () => void): Promise<Fetched> {
@@ -15,7 +20,10 @@ async function fetchSwarm(home: string, args: string[], onStart?: () => void): P
     let buf = '';
     const on = (d: Buffer): void => {
       buf += d.toString();
-      if (buf.includes('"type":"swarm.start"')) { f.proc.stdout!.off('data', on); onStart(); }
+      if (buf.includes('"type":"swarm.start"')) {
+        f.proc.stdout!.off('data', on);
+        onStart();
+      }
     };
     f.proc.stdout!.on('data', on);
   }
@@ -30,10 +38,18 @@ const lastEdges = (r: Fetched): Json[] => events(r.json, 'swarm.edges').at(-1)!.
 describe('swarm fetch from several real listeners (127.0.0.1)', () => {
   it('four peers with different rate limits: byte-identical, faster peers serve more', async () => {
     const s = makeSwarm(4, 4, 1_500_000);
-    const peers = await startPeers(s, ['4MB', '2MB', '1MB', '500KB'].map((r) => ['--rate-limit', r]));
+    const peers = await startPeers(
+      s,
+      ['4MB', '2MB', '1MB', '500KB'].map((r) => ['--rate-limit', r]),
+    );
     try {
       const out = path.join(s.dir, 'out');
-      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)]);
+      const r = await fetchSwarm(s.home, [
+        `${peers[0].addr}:/data`,
+        out,
+        '--from',
+        ...peers.slice(1).map((p) => p.addr),
+      ]);
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
       expect(r.result.type).toBe('result');
@@ -43,9 +59,22 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       expect(bytes[0]).toBeGreaterThan(6_000_000 / 4);
       expect(bytes[0]).toBeGreaterThan(bytes[3]);
       expect(bytes[1]).toBeGreaterThan(bytes[3]);
-      for (const t of ['swarm.start', 'swarm.edges', 'swarm.done', 'transfer.done']) expect(events(r.json, t).length, t).toBeGreaterThan(0);
+      for (const t of ['swarm.start', 'swarm.edges', 'swarm.done', 'transfer.done'])
+        expect(events(r.json, t).length, t).toBeGreaterThan(0);
       const snap = lastEdges(r)[0];
-      for (const k of ['bandwidth', 'srttMs', 'rttVarMs', 'health', 'rate', 'state', 'eligible', 'assigned', 'inFlight', 'completed']) expect(snap, k).toHaveProperty(k);
+      for (const k of [
+        'bandwidth',
+        'srttMs',
+        'rttVarMs',
+        'health',
+        'rate',
+        'state',
+        'eligible',
+        'assigned',
+        'inFlight',
+        'completed',
+      ])
+        expect(snap, k).toHaveProperty(k);
       expect(snap.srttMs as number).toBeGreaterThan(0);
       // The registry remembers every peer with its estimates.
       const reg = JSON.parse(fs.readFileSync(path.join(s.home, 'swarm', 'edges.json'), 'utf8')) as { peers: Json[] };
@@ -53,7 +82,11 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
       expect(reg.peers.every((p) => (p.bandwidth as number) > 0 && p.state !== 'offline')).toBe(true);
       const shown = warp(['--json', 'swarm', 'edges'], { home: s.home });
       expect(shown.status, shown.stderr).toBe(0);
-      expect(events(shown.json, 'swarm.edge').map((e) => e.peer).sort()).toEqual(peers.map((p) => p.peerId).sort());
+      expect(
+        events(shown.json, 'swarm.edge')
+          .map((e) => e.peer)
+          .sort(),
+      ).toEqual(peers.map((p) => p.peerId).sort());
     } finally {
       await stopAll(peers);
     }
@@ -65,8 +98,13 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     const peers = await startPeers(s, peersArgs(4, ['--rate-limit', '1MB']));
     try {
       const out = path.join(s.dir, 'out');
-      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)],
-        () => { setTimeout(() => peers[2].proc.kill('SIGKILL'), 400); });
+      const r = await fetchSwarm(
+        s.home,
+        [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)],
+        () => {
+          setTimeout(() => peers[2].proc.kill('SIGKILL'), 400);
+        },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
       expect(lastEdges(r)[2].state).toBe('offline');
@@ -82,7 +120,10 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
 
   it('a peer that dies on its own (--die-after) is detected by its silence; the download completes', async () => {
     const s = makeSwarm(2, 3, 1_500_000);
-    const peers = await startPeers(s, [['--rate-limit', '1MB'], ['--rate-limit', '1MB', '--die-after', '0.5']]);
+    const peers = await startPeers(s, [
+      ['--rate-limit', '1MB'],
+      ['--rate-limit', '1MB', '--die-after', '0.5'],
+    ]);
     try {
       const out = path.join(s.dir, 'out');
       const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', peers[1].addr]);
@@ -103,13 +144,22 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     const peers = await startPeers(s, args);
     try {
       const out = path.join(s.dir, 'out');
-      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr)]);
+      const r = await fetchSwarm(s.home, [
+        `${peers[0].addr}:/data`,
+        out,
+        '--from',
+        ...peers.slice(1).map((p) => p.addr),
+      ]);
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
-      expect(events(r.json, 'swarm.drift').some((e) => e.edge === 3 && e.drifting === true && (e.drift as number) > 0)).toBe(true);
+      expect(
+        events(r.json, 'swarm.drift').some((e) => e.edge === 3 && e.drifting === true && (e.drift as number) > 0),
+      ).toBe(true);
       expect(events(r.json, 'swarm.trigger').some((e) => e.kind === 'drift' && e.edge === 3)).toBe(true);
       expect(r.result.driftDetected).toContain(3);
-      const moved = events(r.json, 'swarm.reopt').filter((e) => e.level !== 'none' && (e.moved as number) > 0 && String(e.reason).includes('drift'));
+      const moved = events(r.json, 'swarm.reopt').filter(
+        (e) => e.level !== 'none' && (e.moved as number) > 0 && String(e.reason).includes('drift'),
+      );
       expect(moved.length, JSON.stringify(events(r.json, 'swarm.reopt'))).toBeGreaterThan(0);
       // The slowed peer ends with far less than an equal share.
       expect(perEdgeBytes(r)[3]).toBeLessThan(12_000_000 / 4);
@@ -127,10 +177,17 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     try {
       // A required window that does not contain the current time (UTC).
       const now = new Date();
-      const hh = (h: number): string => `${String(((now.getUTCHours() + h) % 24)).padStart(2, '0')}:00`;
+      const hh = (h: number): string => `${String((now.getUTCHours() + h) % 24).padStart(2, '0')}:00`;
       const rule = `${peers[1].peerId} window=required@${hh(2)}-${hh(3)}`;
       const out = path.join(s.dir, 'out');
-      const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', ...peers.slice(1).map((p) => p.addr), '--peer-rule', rule]);
+      const r = await fetchSwarm(s.home, [
+        `${peers[0].addr}:/data`,
+        out,
+        '--from',
+        ...peers.slice(1).map((p) => p.addr),
+        '--peer-rule',
+        rule,
+      ]);
       expect(r.status, r.stderr).toBe(0);
       expect(sameTree(s.src, path.join(out, 'data'))).toBe(true);
       const bytes = perEdgeBytes(r);
@@ -155,7 +212,11 @@ describe('swarm fetch from several real listeners (127.0.0.1)', () => {
     for (const f of ['f2.bin', 'f3.bin']) fs.rmSync(path.join(s.roots[1], 'data', f));
     for (const f of ['f0.bin', 'f1.bin']) fs.rmSync(path.join(s.roots[2], 'data', f));
     // Peer 2 is metered: held back while another holder could serve, but the only working source of f2 and f3.
-    const peers = await startPeers(s, [['--fail-after', '0'], ['--rate-limit', '4MB'], ['--rate-limit', '4MB', '--metered']]);
+    const peers = await startPeers(s, [
+      ['--fail-after', '0'],
+      ['--rate-limit', '4MB'],
+      ['--rate-limit', '4MB', '--metered'],
+    ]);
     try {
       const out = path.join(s.dir, 'out');
       const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, out, '--from', peers[1].addr, peers[2].addr]);
@@ -202,11 +263,21 @@ describe('predictive pre-positioning', () => {
   it('moves predicted chunks only once the download is done, within the peer limit; a later download hits them', async () => {
     const s = makeSwarm(3, 3, 1_000_000);
     fs.rmSync(path.join(s.roots[2], 'data'), { recursive: true }); // peer 2 holds nothing but accepts up to 1 MB
-    const peers = await startPeers(s, [['--rate-limit', '2MB'], ['--rate-limit', '2MB'], ['--accept-preposition', '1MB']]);
+    const peers = await startPeers(s, [
+      ['--rate-limit', '2MB'],
+      ['--rate-limit', '2MB'],
+      ['--accept-preposition', '1MB'],
+    ]);
     try {
       const run = async (n: number): Promise<Fetched> => {
         fs.rmSync(path.join(s.home, 'store'), { recursive: true, force: true });
-        const r = await fetchSwarm(s.home, [`${peers[0].addr}:/data`, path.join(s.dir, `out${n}`), '--from', peers[1].addr, peers[2].addr]);
+        const r = await fetchSwarm(s.home, [
+          `${peers[0].addr}:/data`,
+          path.join(s.dir, `out${n}`),
+          '--from',
+          peers[1].addr,
+          peers[2].addr,
+        ]);
         expect(r.status, r.stderr).toBe(0);
         expect(sameTree(s.src, path.join(s.dir, `out${n}`, 'data'))).toBe(true);
         return r;

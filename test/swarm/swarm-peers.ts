@@ -12,7 +12,11 @@ export function prng(seed: number, n: number): Buffer {
   const out = Buffer.allocUnsafe(n);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s & 0xff;
   }
   return out;
@@ -50,7 +54,9 @@ export function makeSwarm(peers: number, files: number, size: number): SwarmSetu
 }
 
 export async function startPeers(s: SwarmSetup, args: string[][]): Promise<Listener[]> {
-  return Promise.all(s.roots.map((root, i) => startListener(s.homes[i], root, ['--allow', s.fetcherId, ...(args[i] ?? [])], SWARM_ENV)));
+  return Promise.all(
+    s.roots.map((root, i) => startListener(s.homes[i], root, ['--allow', s.fetcherId, ...(args[i] ?? [])], SWARM_ENV)),
+  );
 }
 
 export function sha(file: string): string {
@@ -66,7 +72,11 @@ export function sameTree(a: string, b: string): boolean {
 export type Json = Record<string, unknown>;
 export const events = (lines: Json[], type: string): Json[] => lines.filter((e) => e.type === type);
 
-export const parseLines = (stdout: string): Json[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+export const parseLines = (stdout: string): Json[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Json);
 
 /** Stops every listener still running (a killed one has a signal code, and `stop()` would wait for an exit already seen). */
 export async function stopAll(peers: Listener[]): Promise<void> {

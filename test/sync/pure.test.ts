@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Debouncer, type Timers } from '../../src/engine/sync/debounce.ts';
-import { conflictName, conflictStamp, isTemporaryName, planSync, type SyncAction } from '../../src/engine/sync/conflict.ts';
+import {
+  conflictName,
+  conflictStamp,
+  isTemporaryName,
+  planSync,
+  type SyncAction,
+} from '../../src/engine/sync/conflict.ts';
 import { checkGuard } from '../../src/engine/sync/guard.ts';
 import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync/schedule.ts';
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
@@ -21,8 +27,14 @@ function fakeTimers(): Timers & { advance(ms: number): void } {
   const pending = new Map<number, { at: number; fn: () => void }>();
   return {
     now: () => t,
-    set: (fn, ms) => { const id = next++; pending.set(id, { at: t + ms, fn }); return id; },
-    clear: (h) => { pending.delete(h as number); },
+    set: (fn, ms) => {
+      const id = next++;
+      pending.set(id, { at: t + ms, fn });
+      return id;
+    },
+    clear: (h) => {
+      pending.delete(h as number);
+    },
     advance(ms) {
       const end = t + ms;
       for (;;) {
@@ -42,7 +54,10 @@ describe('Debouncer', () => {
     const timers = fakeTimers();
     let fired = 0;
     const d = new Debouncer(() => fired++, 1000, 10_000, timers);
-    for (let i = 0; i < 5; i++) { d.trigger(); timers.advance(300); }
+    for (let i = 0; i < 5; i++) {
+      d.trigger();
+      timers.advance(300);
+    }
     expect(fired).toBe(0);
     expect(d.pending).toBe(true);
     timers.advance(699);
@@ -58,7 +73,10 @@ describe('Debouncer', () => {
     const timers = fakeTimers();
     const at: number[] = [];
     const d = new Debouncer(() => at.push(timers.now()), 1000, 3000, timers);
-    for (let i = 0; i < 20; i++) { d.trigger(); timers.advance(500); }
+    for (let i = 0; i < 20; i++) {
+      d.trigger();
+      timers.advance(500);
+    }
     expect(at[0]).toBe(3000);
     expect(at.length).toBeGreaterThanOrEqual(3);
     for (let k = 1; k < at.length; k++) expect(at[k] - at[k - 1]).toBeLessThanOrEqual(3500);
@@ -87,9 +105,16 @@ describe('schedule windows', () => {
   it('parses [days] HH:MM-HH:MM [zone] and prints it back', () => {
     expect(parseWindow('22:00-06:00')).toEqual({ start: '22:00', end: '06:00' });
     expect(parseWindow('mon-fri 09:00-17:30')).toEqual({ start: '09:00', end: '17:30', days: [1, 2, 3, 4, 5] });
-    expect(parseWindow('sat,sun 00:00-24:00 Europe/Berlin')).toEqual({ start: '00:00', end: '24:00', days: [0, 6], timeZone: 'Europe/Berlin' });
+    expect(parseWindow('sat,sun 00:00-24:00 Europe/Berlin')).toEqual({
+      start: '00:00',
+      end: '24:00',
+      days: [0, 6],
+      timeZone: 'Europe/Berlin',
+    });
     expect(parseWindow('fri-mon 01:00-02:00').days).toEqual([0, 1, 5, 6]);
-    expect(formatWindow(parseWindow('mon-fri 09:00-17:30 Europe/Berlin'))).toBe('mon,tue,wed,thu,fri 09:00-17:30 Europe/Berlin');
+    expect(formatWindow(parseWindow('mon-fri 09:00-17:30 Europe/Berlin'))).toBe(
+      'mon,tue,wed,thu,fri 09:00-17:30 Europe/Berlin',
+    );
     for (const bad of ['9-5', 'someday 10:00-11:00', '10:00-11:00 Mars/Olympus', '25:00-26:00', '']) {
       expect(() => parseWindow(bad), bad).toThrow(/E_USAGE|invalid|unknown time zone|use/);
     }
@@ -112,26 +137,48 @@ describe('schedule windows', () => {
 });
 
 describe('the conflict rule (planSync)', () => {
-  const f = (hash: string, mtimeMs = 1000): { hash: string; size: number; mtimeMs: number } => ({ hash, size: 1, mtimeMs });
+  const f = (hash: string, mtimeMs = 1000): { hash: string; size: number; mtimeMs: number } => ({
+    hash,
+    size: 1,
+    mtimeMs,
+  });
 
   it('pushes local changes, pulls changes made only on the peer, and skips equal files', () => {
     const S: FileMap = { same: f('a'), mine: f('b'), theirs: f('c') };
     const L: FileMap = { same: f('a'), mine: f('b2'), theirs: f('c'), fresh: f('n') };
     const R: FileMap = { same: f('a'), mine: f('b'), theirs: f('c2', 5000), peerOwn: f('p') };
     const p = planSync(S, L, R, 'newer-wins');
-    expect(p.actions).toEqual([{ kind: 'push', path: 'fresh' }, { kind: 'push', path: 'mine' }, { kind: 'pull', path: 'peerOwn' }, { kind: 'pull', path: 'theirs' }]);
+    expect(p.actions).toEqual([
+      { kind: 'push', path: 'fresh' },
+      { kind: 'push', path: 'mine' },
+      { kind: 'pull', path: 'peerOwn' },
+      { kind: 'pull', path: 'theirs' },
+    ]);
     expect(p.needsPush).toBe(true);
   });
 
   it('a file changed on both sides is a conflict; newer mtime wins, ties go to the local copy', () => {
     const S: FileMap = { x: f('old', 1000) };
-    expect(planSync(S, { x: f('L', 3000) }, { x: f('R', 2000) }, 'newer-wins').actions).toEqual([{ kind: 'conflict', path: 'x', winner: 'local' }]);
-    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 3000) }, 'newer-wins').actions).toEqual([{ kind: 'conflict', path: 'x', winner: 'remote' }]);
-    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 2000) }, 'newer-wins').actions[0]).toMatchObject({ winner: 'local' });
-    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 3000) }, 'local-wins').actions[0]).toMatchObject({ winner: 'local' });
-    expect(planSync(S, { x: f('L', 3000) }, { x: f('R', 2000) }, 'remote-wins').actions[0]).toMatchObject({ winner: 'remote' });
+    expect(planSync(S, { x: f('L', 3000) }, { x: f('R', 2000) }, 'newer-wins').actions).toEqual([
+      { kind: 'conflict', path: 'x', winner: 'local' },
+    ]);
+    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 3000) }, 'newer-wins').actions).toEqual([
+      { kind: 'conflict', path: 'x', winner: 'remote' },
+    ]);
+    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 2000) }, 'newer-wins').actions[0]).toMatchObject({
+      winner: 'local',
+    });
+    expect(planSync(S, { x: f('L', 2000) }, { x: f('R', 3000) }, 'local-wins').actions[0]).toMatchObject({
+      winner: 'local',
+    });
+    expect(planSync(S, { x: f('L', 3000) }, { x: f('R', 2000) }, 'remote-wins').actions[0]).toMatchObject({
+      winner: 'remote',
+    });
     // Both changed to the same content: nothing to do.
-    expect(planSync(S, { x: f('N', 3000) }, { x: f('N', 2000) }, 'newer-wins')).toEqual({ actions: [], needsPush: false });
+    expect(planSync(S, { x: f('N', 3000) }, { x: f('N', 2000) }, 'newer-wins')).toEqual({
+      actions: [],
+      needsPush: false,
+    });
     // First sync onto a peer that already has a different file: a conflict too (nothing is overwritten unseen).
     expect(planSync({}, { x: f('L') }, { x: f('R') }, 'newer-wins').actions[0].kind).toBe('conflict');
   });
@@ -169,14 +216,24 @@ describe('the conflict rule (planSync)', () => {
   it('the deletion guard asks above a share of the folder or a number of files, always for an emptied folder, and takes a confirmation', () => {
     const job = { guard: undefined } as unknown as SyncJob;
     const snap: FileMap = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, f(`h${i}`)]));
-    const del = (n: number): SyncAction[] => Array.from({ length: n }, (_, i) => ({ kind: 'delete-remote', path: `f${i}`, hash: `h${i}` }));
+    const del = (n: number): SyncAction[] =>
+      Array.from({ length: n }, (_, i) => ({ kind: 'delete-remote', path: `f${i}`, hash: `h${i}` }));
     const rest = (n: number): FileMap => Object.fromEntries(Object.entries(snap).slice(n));
     expect(checkGuard(del(4), snap, rest(4), job)).toBeUndefined(); // 40 %
-    expect(checkGuard(del(5), snap, rest(5), job)).toMatchObject({ deletions: 5, deleteThere: 5, files: 10, reason: expect.stringContaining('5 of 10 files (50 %') });
+    expect(checkGuard(del(5), snap, rest(5), job)).toMatchObject({
+      deletions: 5,
+      deleteThere: 5,
+      files: 10,
+      reason: expect.stringContaining('5 of 10 files (50 %'),
+    });
     expect(checkGuard(del(5), snap, rest(5), job, 5)).toBeUndefined(); // confirmed
     expect(checkGuard(del(5), snap, rest(5), job, 4)).toBeDefined(); // confirmed fewer than now
-    expect(checkGuard(del(2), { f0: f('h0'), f1: f('h1') }, {}, job)).toMatchObject({ reason: expect.stringContaining('unmounted disk') });
-    expect(checkGuard(del(3), snap, rest(3), { guard: { maxFiles: 3 } } as unknown as SyncJob)).toMatchObject({ reason: expect.stringContaining('the limit is 3') });
+    expect(checkGuard(del(2), { f0: f('h0'), f1: f('h1') }, {}, job)).toMatchObject({
+      reason: expect.stringContaining('unmounted disk'),
+    });
+    expect(checkGuard(del(3), snap, rest(3), { guard: { maxFiles: 3 } } as unknown as SyncJob)).toMatchObject({
+      reason: expect.stringContaining('the limit is 3'),
+    });
   });
 
   it('only pulls: no push needed', () => {
@@ -205,11 +262,28 @@ describe('state file', () => {
     const home = tmpDir('warp-sync-state-');
     const file = stateFilePath(home);
     expect(readState(file)).toEqual({ version: 1, jobs: [] });
-    const job = { id: 'j1', folder: '/f', peer: 'p', remotePath: '/', schedule: [], pauseOnBattery: false, pauseOnMetered: false, conflict: 'newer-wins' as const, paused: false, createdAt: 'now' };
+    const job = {
+      id: 'j1',
+      folder: '/f',
+      peer: 'p',
+      remotePath: '/',
+      schedule: [],
+      pauseOnBattery: false,
+      pauseOnMetered: false,
+      conflict: 'newer-wins' as const,
+      paused: false,
+      createdAt: 'now',
+    };
     writeState(file, { version: 1, jobs: [{ job, snapshot: { 'a.txt': { hash: 'ff', size: 1, mtimeMs: 5 } } }] });
-    updateState(file, (d) => { d.jobs[0].lastSyncAt = 'then'; });
+    updateState(file, (d) => {
+      d.jobs[0].lastSyncAt = 'then';
+    });
     const back = readState(file);
-    expect(back.jobs[0]).toMatchObject({ job, lastSyncAt: 'then', snapshot: { 'a.txt': { hash: 'ff', size: 1, mtimeMs: 5 } } });
+    expect(back.jobs[0]).toMatchObject({
+      job,
+      lastSyncAt: 'then',
+      snapshot: { 'a.txt': { hash: 'ff', size: 1, mtimeMs: 5 } },
+    });
     expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']); // no temporary left
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     fs.writeFileSync(file, '{"version":1,');

@@ -28,10 +28,35 @@ describe('warp sync (CLI)', () => {
       expect(noId.status).toBe(2);
       expect(noId.stderr).toMatch(/needs the peer id/);
 
-      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/backup`, '--schedule', '00:00-24:00', '--pause-on-battery', '--debounce', '2s'], { home: homeA });
+      const add = warp(
+        [
+          '--json',
+          'sync',
+          'add',
+          folder,
+          `${l.addr}:/backup`,
+          '--schedule',
+          '00:00-24:00',
+          '--pause-on-battery',
+          '--debounce',
+          '2s',
+        ],
+        { home: homeA },
+      );
       expect(add.status, add.stderr).toBe(0);
-      const job = add.json.at(-1)!.job as { id: string; remotePath: string; pauseOnBattery: boolean; debounceMs: number; schedule: unknown[] };
-      expect(job).toMatchObject({ remotePath: '/backup', pauseOnBattery: true, debounceMs: 2000, schedule: [{ start: '00:00', end: '24:00' }] });
+      const job = add.json.at(-1)!.job as {
+        id: string;
+        remotePath: string;
+        pauseOnBattery: boolean;
+        debounceMs: number;
+        schedule: unknown[];
+      };
+      expect(job).toMatchObject({
+        remotePath: '/backup',
+        pauseOnBattery: true,
+        debounceMs: 2000,
+        schedule: [{ start: '00:00', end: '24:00' }],
+      });
       expect(warp(['sync', 'add', folder, `${l.addr}:/backup`], { home: homeA }).stderr).toMatch(/already syncs/);
 
       expect(warp(['sync', 'pause', job.id], { home: homeA }).status).toBe(0);
@@ -75,12 +100,17 @@ describe('warp sync (CLI)', () => {
       expect(warp(['sync', 'add', folder, `${l.addr}:/`], { home: homeA }).status).toBe(0);
       const r = spawnWarp(homeA, ['--json', 'sync', 'run'], { WARP_SYNC_DEBOUNCE: '200ms' });
       let out = '';
-      r.proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      r.proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       const pushesSeen = (): number => out.split('\n').filter((x) => x.includes('"type":"sync.push"')).length;
       const peerFile = path.join(root, 'notes', 'n.txt');
       const until = async (what: string, ok: () => boolean): Promise<void> => {
         const end = Date.now() + 30_000;
-        while (!ok()) { if (Date.now() > end) throw new Error(`timed out: ${what}`); await new Promise((res) => setTimeout(res, 50)); }
+        while (!ok()) {
+          if (Date.now() > end) throw new Error(`timed out: ${what}`);
+          await new Promise((res) => setTimeout(res, 50));
+        }
       };
       await until('first push', () => pushesSeen() === 1);
       expect(fs.readFileSync(peerFile, 'utf8')).toBe('one\n');
@@ -91,7 +121,10 @@ describe('warp sync (CLI)', () => {
       r.proc.kill('SIGINT');
       const done = await r.done;
       expect(done.status, done.stderr).toBe(0);
-      const lines = done.stdout.split('\n').filter((x) => x.startsWith('{')).map((x) => JSON.parse(x) as Record<string, unknown>);
+      const lines = done.stdout
+        .split('\n')
+        .filter((x) => x.startsWith('{'))
+        .map((x) => JSON.parse(x) as Record<string, unknown>);
       expect(lines.filter((e) => e.type === 'sync.push').length).toBeGreaterThanOrEqual(2);
       expect(lines.at(-1)).toMatchObject({ type: 'result', jobs: [{ state: 'idle' }] });
     } finally {
@@ -112,10 +145,28 @@ describe('warp sync (CLI)', () => {
       const bad = warp(['sync', 'add', folder, `${l.addr}:/b`, '--guard-share', '2'], { home: homeA });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/guard.share must be/);
-      const add = warp(['--json', 'sync', 'add', folder, `${l.addr}:/b`, '--guard-share', '0.5', '--versions', 'staggered', '--versions-max-age', '7d'], { home: homeA });
+      const add = warp(
+        [
+          '--json',
+          'sync',
+          'add',
+          folder,
+          `${l.addr}:/b`,
+          '--guard-share',
+          '0.5',
+          '--versions',
+          'staggered',
+          '--versions-max-age',
+          '7d',
+        ],
+        { home: homeA },
+      );
       expect(add.status, add.stderr).toBe(0);
       const id = (add.json.at(-1)!.job as { id: string }).id;
-      expect(add.json.at(-1)!.job).toMatchObject({ guard: { share: 0.5 }, versions: { policy: 'staggered', maxAgeMs: 7 * 24 * 3600_000 } });
+      expect(add.json.at(-1)!.job).toMatchObject({
+        guard: { share: 0.5 },
+        versions: { policy: 'staggered', maxAgeMs: 7 * 24 * 3600_000 },
+      });
       expect(warp(['sync', 'run', '--once'], { home: homeA }).status).toBe(0);
       const peer = path.join(root, 'b', 'notes');
       expect(fs.readdirSync(peer).length).toBe(8);
@@ -132,7 +183,12 @@ describe('warp sync (CLI)', () => {
       expect(c.json.at(-1)).toEqual({ type: 'result', id, approvedDeletions: 5 });
       const run = warp(['sync', 'run', '--once'], { home: homeA });
       expect(run.stderr).toMatch(/pushed 0 files, deleted 5, .* on the wire/);
-      expect(fs.readdirSync(peer).filter((n) => n !== '.warp-versions').sort()).toEqual(['n5.txt', 'n6.txt', 'n7.txt']);
+      expect(
+        fs
+          .readdirSync(peer)
+          .filter((n) => n !== '.warp-versions')
+          .sort(),
+      ).toEqual(['n5.txt', 'n6.txt', 'n7.txt']);
       expect(warp(['sync', 'confirm', id], { home: homeA }).status).toBe(2); // nothing waits now
 
       // A deletion on the peer lands in this folder's versions; restore brings it back and the next sync sends it.
@@ -160,16 +216,28 @@ describe('warp sync (CLI)', () => {
     fs.mkdirSync(root);
     fs.mkdirSync(folder);
     let seed = 7;
-    const bytes = (n: number): Buffer => { const b = Buffer.allocUnsafe(n); for (let i = 0; i < n; i++) { seed = (seed * 1103515245 + 12345) >>> 0; b[i] = seed >>> 24; } return b; };
+    const bytes = (n: number): Buffer => {
+      const b = Buffer.allocUnsafe(n);
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        b[i] = seed >>> 24;
+      }
+      return b;
+    };
     for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(folder, `f${i}.bin`), bytes(1_000_000));
     const l = await startListener(path.join(dir, 'homeB'), root, ['--allow', peerIdOf(homeA)]);
     try {
       expect(warp(['sync', 'add', folder, `${l.addr}:/`], { home: homeA }).status).toBe(0);
       const r = spawnWarp(homeA, ['--json', 'sync', 'run'], { WARP_TRANSFER_CHUNK_AVG: '64KiB' });
       let out = '';
-      r.proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      r.proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       const end = Date.now() + 30_000;
-      while (!out.includes('"sync.push-started"')) { if (Date.now() > end) throw new Error('no push started'); await new Promise((res) => setTimeout(res, 10)); }
+      while (!out.includes('"sync.push-started"')) {
+        if (Date.now() > end) throw new Error('no push started');
+        await new Promise((res) => setTimeout(res, 10));
+      }
       await new Promise((res) => setTimeout(res, 100));
       r.proc.kill('SIGKILL');
       await r.done;
@@ -182,7 +250,8 @@ describe('warp sync (CLI)', () => {
       const names = fs.readdirSync(peer).sort();
       expect(names.filter((n) => n.includes('.warp-part-'))).toEqual([]);
       expect(names.filter((n) => !n.startsWith('.'))).toEqual(fs.readdirSync(folder).sort());
-      for (const n of fs.readdirSync(folder)) expect(fs.readFileSync(path.join(peer, n)).equals(fs.readFileSync(path.join(folder, n))), n).toBe(true);
+      for (const n of fs.readdirSync(folder))
+        expect(fs.readFileSync(path.join(peer, n)).equals(fs.readFileSync(path.join(folder, n))), n).toBe(true);
     } finally {
       await l.stop();
     }

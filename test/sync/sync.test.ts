@@ -12,7 +12,15 @@ import { TrustStore } from '../../src/engine/net/trust.ts';
 import { ChunkStore } from '../../src/engine/store/chunk-store.ts';
 import { FileIndex } from '../../src/engine/store/file-index.ts';
 import type { TransferEnv } from '../../src/engine/transfer/client.ts';
-import { SyncManager, addJob, readState, setJobPaused, stateFilePath, type SyncEvent, type SyncManagerOptions } from '../../src/engine/sync/index.ts';
+import {
+  SyncManager,
+  addJob,
+  readState,
+  setJobPaused,
+  stateFilePath,
+  type SyncEvent,
+  type SyncManagerOptions,
+} from '../../src/engine/sync/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { peerIdOf, startListener, type Listener } from '../transfer/peers.ts';
 
@@ -21,7 +29,11 @@ function prng(seed: number, n: number): Buffer {
   const out = Buffer.allocUnsafe(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s & 0xff;
   }
   return out;
@@ -59,9 +71,16 @@ async function setup(files: Record<string, string | Buffer> = {}): Promise<Setup
   const idA = peerIdOf(homeA);
   const listener = await startListener(homeB, root, ['--allow', idA]);
   const env: TransferEnv = {
-    home: homeA, identity: await loadIdentity(homeA), trust: new TrustStore(homeA),
-    index: new FileIndex(path.join(homeA, 'store')), store: new ChunkStore(path.join(homeA, 'store', 'chunks')),
-    chunking: paramsForAverage(16 * 1024), streams: 4, window: 64, compress: false, transport: 'auto',
+    home: homeA,
+    identity: await loadIdentity(homeA),
+    trust: new TrustStore(homeA),
+    index: new FileIndex(path.join(homeA, 'store')),
+    store: new ChunkStore(path.join(homeA, 'store', 'chunks')),
+    chunking: paramsForAverage(16 * 1024),
+    streams: 4,
+    window: 64,
+    compress: false,
+    transport: 'auto',
   };
   envs.push(env);
   return { homeA, root, folder, peerFolder: path.join(root, 'inbox', 'photos'), listener, env };
@@ -117,7 +136,14 @@ describe('SyncManager against a real warp listen peer', () => {
     expect(p.unchangedFiles).toBe(1);
     expect(events.some((e) => e.type === 'sync.change' && e.paths.includes('big.bin'))).toBe(true);
     const st = m.status(job.id);
-    expect(st).toMatchObject({ state: 'idle', pending: false, pendingChanges: 0, syncedFiles: 2, syncedBytes: edited.length + 6, lastPush: { fetchedBytes: p.fetchedBytes } });
+    expect(st).toMatchObject({
+      state: 'idle',
+      pending: false,
+      pendingChanges: 0,
+      syncedFiles: 2,
+      syncedBytes: edited.length + 6,
+      lastPush: { fetchedBytes: p.fetchedBytes },
+    });
     const states = events.filter((e) => e.type === 'sync.state').map((e) => (e as { state: string }).state);
     expect(states).toEqual(expect.arrayContaining(['scanning', 'pushing', 'idle']));
     await s.listener.stop();
@@ -166,9 +192,14 @@ describe('SyncManager against a real warp listen peer', () => {
     fs.writeFileSync(path.join(s.folder, 'other.txt'), 'local other\n');
     await sleep(400);
     m.resume(job.id);
-    await waitFor('two conflicts and a push', () => events.filter((e) => e.type === 'sync.conflict').length === 2 && pushes(events).length === 2);
+    await waitFor(
+      'two conflicts and a push',
+      () => events.filter((e) => e.type === 'sync.conflict').length === 2 && pushes(events).length === 2,
+    );
     await m.idle();
-    const conflicts = events.filter((e): e is Extract<SyncEvent, { type: 'sync.conflict' }> => e.type === 'sync.conflict');
+    const conflicts = events.filter(
+      (e): e is Extract<SyncEvent, { type: 'sync.conflict' }> => e.type === 'sync.conflict',
+    );
     const doc = conflicts.find((c) => c.path === 'doc.txt')!;
     const other = conflicts.find((c) => c.path === 'other.txt')!;
     expect(doc.winner).toBe('remote');
@@ -189,7 +220,12 @@ describe('SyncManager against a real warp listen peer', () => {
     const s = await setup({ 'a.txt': 'scheduled\n' });
     let clock = Date.UTC(2026, 10, 23, 12, 0); // Monday 12:00 UTC
     const { m, events } = manager(s, { now: () => clock });
-    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', schedule: [{ start: '00:00', end: '01:00' }] });
+    const job = m.add({
+      folder: s.folder,
+      peer: s.listener.addr,
+      remotePath: '/inbox',
+      schedule: [{ start: '00:00', end: '01:00' }],
+    });
     await m.start();
     await waitFor('waiting-window', () => m.status(job.id).state === 'waiting-window');
     fs.writeFileSync(path.join(s.folder, 'b.txt'), 'also\n');
@@ -228,7 +264,12 @@ describe('SyncManager against a real warp listen peer', () => {
     fs.writeFileSync(path.join(s.folder, 'a.txt'), 'changed while paused\n');
     await sleep(1000);
     expect(pushes(events).length).toBe(1);
-    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: 'paused by the user', pending: true, pendingChanges: 1 });
+    expect(m.status(job.id)).toMatchObject({
+      state: 'paused',
+      reason: 'paused by the user',
+      pending: true,
+      pendingChanges: 1,
+    });
     m.resume(job.id);
     await waitFor('the push after resume', () => pushes(events).length === 2);
     expect(read(path.join(s.peerFolder, 'a.txt'))!.toString()).toBe('changed while paused\n');
@@ -258,7 +299,10 @@ describe('SyncManager against a real warp listen peer', () => {
     expect(read(path.join(s.peerFolder, 'keep.txt'))!.toString()).toBe('second\n');
     expect(read(path.join(s.peerFolder, 'new.txt'))!.toString()).toBe('made while stopped\n');
     expect(second.events.some((e) => e.type === 'sync.conflict')).toBe(false);
-    expect(Object.keys(readState(stateFilePath(s.homeA)).jobs[0].snapshot ?? {}).sort()).toEqual(['keep.txt', 'new.txt']);
+    expect(Object.keys(readState(stateFilePath(s.homeA)).jobs[0].snapshot ?? {}).sort()).toEqual([
+      'keep.txt',
+      'new.txt',
+    ]);
 
     // Removing the job forgets it in the file too.
     expect(await second.m.remove(job.id)).toBe(true);
@@ -283,7 +327,11 @@ describe('SyncManager and the state file edited by another process', () => {
     const s = await setup({ 'x.txt': 'external\n' });
     const { m, events } = manager(s);
     await m.start();
-    const rec = addJob(stateFilePath(s.homeA), { folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' }, Date.now());
+    const rec = addJob(
+      stateFilePath(s.homeA),
+      { folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' },
+      Date.now(),
+    );
     await waitFor('the job added elsewhere to be pushed', () => pushes(events).length === 1, 30_000);
     expect(events.some((e) => e.type === 'sync.job-added' && e.id === rec.job.id)).toBe(true);
     expect(read(path.join(s.peerFolder, 'x.txt'))!.toString()).toBe('external\n');
@@ -314,15 +362,34 @@ describe('SyncManager when the folder goes missing', () => {
   }, 90_000);
 
   it('ignore rules: the job presets and patterns and the folder .warpignore leave paths out of the push, and the watcher does not wake for them', async () => {
-    const s = await setup({ 'keep.txt': 'k\n', '.warpignore': '*.tmp\n', 'scratch.tmp': 't', '.git/HEAD': 'ref', 'out/x.o': 'o', 'notes/b.txt': 'b\n' });
+    const s = await setup({
+      'keep.txt': 'k\n',
+      '.warpignore': '*.tmp\n',
+      'scratch.tmp': 't',
+      '.git/HEAD': 'ref',
+      'out/x.o': 'o',
+      'notes/b.txt': 'b\n',
+    });
     const { m, events } = manager(s);
-    expect(() => m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', ignore: { patterns: ['[bad'] } })).toThrow(/never closed/);
-    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', ignore: { presets: ['vcs'], patterns: ['out/'] } });
+    expect(() =>
+      m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox', ignore: { patterns: ['[bad'] } }),
+    ).toThrow(/never closed/);
+    const job = m.add({
+      folder: s.folder,
+      peer: s.listener.addr,
+      remotePath: '/inbox',
+      ignore: { presets: ['vcs'], patterns: ['out/'] },
+    });
     expect(readState(stateFilePath(s.homeA)).jobs[0].job.ignore).toEqual({ presets: ['vcs'], patterns: ['out/'] });
     await m.start();
     await waitFor('the first push', () => pushes(events).length === 1);
     await m.idle();
-    expect(fs.readdirSync(s.peerFolder, { recursive: true }).map(String).sort()).toEqual(['.warpignore', 'keep.txt', 'notes', 'notes/b.txt']);
+    expect(fs.readdirSync(s.peerFolder, { recursive: true }).map(String).sort()).toEqual([
+      '.warpignore',
+      'keep.txt',
+      'notes',
+      'notes/b.txt',
+    ]);
     // Writes to ignored paths: no change event, no push.
     fs.writeFileSync(path.join(s.folder, 'other.tmp'), 'x');
     fs.writeFileSync(path.join(s.folder, '.git', 'index'), 'x');
@@ -346,7 +413,15 @@ describe('SyncManager when the folder goes missing', () => {
 
   it('deletions propagate both ways into .warp-versions; a rename is applied as a rename; delete vs edit keeps the edit', async () => {
     const big = prng(3, 400_000);
-    const s = await setup({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'sub/c.txt': 'c\n', 'big.bin': big, 'edited.txt': 'v1\n', 'x.txt': 'x\n', 'y.txt': 'y\n' });
+    const s = await setup({
+      'a.txt': 'a\n',
+      'b.txt': 'b\n',
+      'sub/c.txt': 'c\n',
+      'big.bin': big,
+      'edited.txt': 'v1\n',
+      'x.txt': 'x\n',
+      'y.txt': 'y\n',
+    });
     const { m, events } = manager(s);
     const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
     await m.start();
@@ -368,12 +443,21 @@ describe('SyncManager when the folder goes missing', () => {
     expect(p).toMatchObject({ deleted: 2, renamed: 1, deletedHere: 1, pulled: 1 });
     expect(p.fetchedBytes).toBeLessThan(big.length / 4); // the rename moved no file data
     for (const side of [s.folder, s.peerFolder]) {
-      const names = fs.readdirSync(side, { recursive: true }).map(String).filter((n) => !n.startsWith('.warp-versions')).sort();
+      const names = fs
+        .readdirSync(side, { recursive: true })
+        .map(String)
+        .filter((n) => !n.startsWith('.warp-versions'))
+        .sort();
       expect(names, side).toEqual(['edited.txt', 'media', 'media/big-renamed.bin', 'x.txt', 'y.txt']);
       expect(read(path.join(side, 'edited.txt'))!.toString()).toBe('v2 from the peer\n');
       expect(read(path.join(side, 'media', 'big-renamed.bin'))!.equals(big)).toBe(true);
     }
-    const kept = (root: string): string[] => fs.readdirSync(path.join(root, '.warp-versions'), { recursive: true }).map(String).filter((n) => n.includes('~')).sort();
+    const kept = (root: string): string[] =>
+      fs
+        .readdirSync(path.join(root, '.warp-versions'), { recursive: true })
+        .map(String)
+        .filter((n) => n.includes('~'))
+        .sort();
     expect(kept(s.peerFolder).map((n) => n.replace(/~\d{8}-\d{6}/, ''))).toEqual(['a.txt', 'sub/c.txt']);
     expect(kept(s.folder).map((n) => n.replace(/~\d{8}-\d{6}/, ''))).toEqual(['b.txt']);
     expect(read(path.join(s.peerFolder, '.warp-versions', kept(s.peerFolder)[0]))!.toString()).toBe('a\n');
@@ -392,7 +476,11 @@ describe('SyncManager when the folder goes missing', () => {
     await waitFor('the guard', () => events.some((e) => e.type === 'sync.guard'));
     const g = events.find((e): e is Extract<SyncEvent, { type: 'sync.guard' }> => e.type === 'sync.guard')!;
     expect(g.report).toMatchObject({ deletions: 6, deleteThere: 6, files: 10 });
-    expect(m.status(job.id)).toMatchObject({ state: 'paused', reason: expect.stringContaining('deletion guard'), guard: { deletions: 6 } });
+    expect(m.status(job.id)).toMatchObject({
+      state: 'paused',
+      reason: expect.stringContaining('deletion guard'),
+      guard: { deletions: 6 },
+    });
     expect(fs.readdirSync(s.peerFolder).length).toBe(10); // nothing deleted on the peer
     expect(readState(stateFilePath(s.homeA)).jobs[0].guard).toMatchObject({ deletions: 6 });
     // A change meanwhile does not get past the guard either.
@@ -402,11 +490,17 @@ describe('SyncManager when the folder goes missing', () => {
     m.confirmDeletions(job.id);
     await waitFor('the confirmed sync', () => pushes(events).length === 2);
     await m.idle();
-    expect(fs.readdirSync(s.peerFolder).filter((n) => n !== '.warp-versions').sort()).toEqual(['f6.txt', 'f7.txt', 'f8.txt', 'f9.txt']);
+    expect(
+      fs
+        .readdirSync(s.peerFolder)
+        .filter((n) => n !== '.warp-versions')
+        .sort(),
+    ).toEqual(['f6.txt', 'f7.txt', 'f8.txt', 'f9.txt']);
     expect(read(path.join(s.peerFolder, 'f9.txt'))!.toString()).toBe('edited\n');
     expect(m.status(job.id).state).toBe('idle');
     // The folder emptied (an unmounted disk leaves an empty mount point): never synced as "everything deleted".
-    for (const n of fs.readdirSync(s.folder)) if (n !== '.warp-versions') fs.rmSync(path.join(s.folder, n), { recursive: true });
+    for (const n of fs.readdirSync(s.folder))
+      if (n !== '.warp-versions') fs.rmSync(path.join(s.folder, n), { recursive: true });
     await waitFor('the guard again', () => events.filter((e) => e.type === 'sync.guard').length === 2);
     expect(m.status(job.id).reason).toMatch(/unmounted disk/);
     expect(fs.readdirSync(s.peerFolder).filter((n) => n !== '.warp-versions').length).toBe(4);

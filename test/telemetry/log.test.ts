@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/config/index.ts';
 import { WarpError } from '../../src/engine/core/errors.ts';
-import { createLogger, createLoggerFromConfig, LOG_LEVELS, moreVerbose, silentLogger, type LogLevel } from '../../src/engine/telemetry/index.ts';
+import {
+  createLogger,
+  createLoggerFromConfig,
+  LOG_LEVELS,
+  moreVerbose,
+  silentLogger,
+  type LogLevel,
+} from '../../src/engine/telemetry/index.ts';
 
 const NOW = new Date('2026-11-24T01:02:03.456Z');
 const now = (): Date => NOW;
@@ -30,7 +37,9 @@ describe('levels', () => {
     for (const level of LOG_LEVELS) {
       const { log, lines } = captured(level);
       for (const l of LOG_LEVELS) log[l](l);
-      expect(lines.map((x) => x.split(' ')[1].toLowerCase())).toEqual(LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1));
+      expect(lines.map((x) => x.split(' ')[1].toLowerCase())).toEqual(
+        LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1),
+      );
     }
   });
 
@@ -65,14 +74,20 @@ describe('levels', () => {
 describe('text format', () => {
   it('matches the documented shape, with the component and quoted values where needed', () => {
     const { log, lines } = captured();
-    log.child({ component: 'archive' }).warn('slow disk', { path: '/tmp/a b', rate: 12.5, ok: false, none: undefined, n: null, list: [1, 2] });
-    expect(lines[0]).toBe('2026-11-24T01:02:03.456Z WARN archive: slow disk path="/tmp/a b" rate=12.5 ok=false n=null list=[1,2]\n');
+    log
+      .child({ component: 'archive' })
+      .warn('slow disk', { path: '/tmp/a b', rate: 12.5, ok: false, none: undefined, n: null, list: [1, 2] });
+    expect(lines[0]).toBe(
+      '2026-11-24T01:02:03.456Z WARN archive: slow disk path="/tmp/a b" rate=12.5 ok=false n=null list=[1,2]\n',
+    );
   });
 
   it('keeps one line per record and renders errors with their code', () => {
     const { log, lines } = captured();
     log.error('failed\nbadly', { err: new WarpError('E_DISK_FULL', 'no space'), plain: new Error('boom') });
-    expect(lines).toEqual(['2026-11-24T01:02:03.456Z ERROR failed\\nbadly err="[E_DISK_FULL] no space" plain="boom"\n']);
+    expect(lines).toEqual([
+      '2026-11-24T01:02:03.456Z ERROR failed\\nbadly err="[E_DISK_FULL] no space" plain="boom"\n',
+    ]);
   });
 
   it('child fields accumulate and call fields win', () => {
@@ -88,29 +103,55 @@ describe('JSON format', () => {
     log.child({ component: 'sched' }).trace('tick', { hz: 20, big: 10n, msg: 'field named msg' });
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('\n')).toBe(true);
-    expect(JSON.parse(lines[0])).toEqual({ time: '2026-11-24T01:02:03.456Z', level: 'trace', msg: 'tick', component: 'sched', hz: 20, big: '10', field_msg: 'field named msg' });
+    expect(JSON.parse(lines[0])).toEqual({
+      time: '2026-11-24T01:02:03.456Z',
+      level: 'trace',
+      msg: 'tick',
+      component: 'sched',
+      hz: 20,
+      big: '10',
+      field_msg: 'field named msg',
+    });
   });
 
   it('serialises errors and survives circular fields', () => {
     const { log, lines } = captured('trace', 'json');
     log.error('x', { err: new WarpError('E_CHUNK_CORRUPT', 'bad chunk', { details: { index: 4 } }) });
-    expect(JSON.parse(lines[0]).err).toEqual({ name: 'WarpError', code: 'E_CHUNK_CORRUPT', message: 'bad chunk', details: { index: 4 } });
+    expect(JSON.parse(lines[0]).err).toEqual({
+      name: 'WarpError',
+      code: 'E_CHUNK_CORRUPT',
+      message: 'bad chunk',
+      details: { index: 4 },
+    });
     const loop: Record<string, unknown> = {};
     loop.self = loop;
     log.info('loop', { loop });
-    expect(JSON.parse(lines[1])).toMatchObject({ level: 'info', msg: 'loop', fields_error: 'fields could not be serialised' });
+    expect(JSON.parse(lines[1])).toMatchObject({
+      level: 'info',
+      msg: 'loop',
+      fields_error: 'fields could not be serialised',
+    });
   });
 });
 
 describe('never throws into the engine', () => {
   it('a throwing field function drops the record', () => {
     const { log, lines } = captured();
-    expect(() => log.info('x', () => { throw new Error('nope'); })).not.toThrow();
+    expect(() =>
+      log.info('x', () => {
+        throw new Error('nope');
+      }),
+    ).not.toThrow();
     expect(lines).toEqual([]);
   });
 
   it('a throwing stderr writer is contained', () => {
-    const log = createLogger({ level: 'info', stderr: () => { throw new Error('EPIPE'); } });
+    const log = createLogger({
+      level: 'info',
+      stderr: () => {
+        throw new Error('EPIPE');
+      },
+    });
     expect(() => log.error('x')).not.toThrow();
   });
 
@@ -130,7 +171,9 @@ describe('log file', () => {
     const b = createLogger({ level: 'info', file, now, stderr: (l) => stderr.push(l) });
     b.info('two', { k: 'v' });
     b.close();
-    expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T01:02:03.456Z INFO one\n2026-11-24T01:02:03.456Z INFO two k=v\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      '2026-11-24T01:02:03.456Z INFO one\n2026-11-24T01:02:03.456Z INFO two k=v\n',
+    );
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(stderr).toEqual([]);
   });
@@ -144,13 +187,23 @@ describe('log file', () => {
     log.info('first');
     log.error('second');
     expect(stderr).toHaveLength(3);
-    expect(stderr[0]).toMatch(/^2026-11-24T01:02:03.456Z WARN log: cannot write the log file; logging to stderr instead file=.*warp\.log reason=".+"\n$/);
-    expect(stderr.slice(1)).toEqual(['2026-11-24T01:02:03.456Z INFO first\n', '2026-11-24T01:02:03.456Z ERROR second\n']);
+    expect(stderr[0]).toMatch(
+      /^2026-11-24T01:02:03.456Z WARN log: cannot write the log file; logging to stderr instead file=.*warp\.log reason=".+"\n$/,
+    );
+    expect(stderr.slice(1)).toEqual([
+      '2026-11-24T01:02:03.456Z INFO first\n',
+      '2026-11-24T01:02:03.456Z ERROR second\n',
+    ]);
   });
 
   it('the warning is written even when the level would hide warnings', () => {
     const stderr: string[] = [];
-    createLogger({ level: 'error', file: path.join('/proc', 'no-such-dir-for-warp', 'x.log'), now, stderr: (l) => stderr.push(l) });
+    createLogger({
+      level: 'error',
+      file: path.join('/proc', 'no-such-dir-for-warp', 'x.log'),
+      now,
+      stderr: (l) => stderr.push(l),
+    });
     expect(stderr.some((l) => l.includes('cannot write the log file'))).toBe(true);
   });
 });

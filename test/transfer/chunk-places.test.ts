@@ -25,7 +25,9 @@ describe('ChunkPlaces (where the receiver already holds a chunk)', () => {
     const tail = Uint8Array.from(base);
     tail[6] = 1;
     expect(idNumberKey(tail)).toBe(idNumberKey(base));
-    expect(idNumberKey(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6), 8)).toBe(idNumberKey(Uint8Array.of(1, 2, 3, 4, 5, 6)));
+    expect(idNumberKey(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6), 8)).toBe(
+      idNumberKey(Uint8Array.of(1, 2, 3, 4, 5, 6)),
+    );
   });
   it('an id sharing the 6-byte key of a known one is never answered with the other chunk', () => {
     const a = blake3(Buffer.from('a'));

@@ -8,14 +8,19 @@ import { tmpDir } from '../helpers/tmp.ts';
 
 const HELPER = path.resolve(import.meta.dirname, '../helpers/hostile-listener.ts');
 const procs: Array<ReturnType<typeof spawn>> = [];
-afterEach(() => { for (const p of procs.splice(0)) p.kill('SIGKILL'); });
+afterEach(() => {
+  for (const p of procs.splice(0)) p.kill('SIGKILL');
+});
 
 async function hostileListener(kind: string): Promise<string> {
   const p = spawn(process.execPath, [HELPER, tmpDir(), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
   procs.push(p);
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
-    p.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0]); });
+    p.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
     p.once('exit', (c) => reject(new Error(`hostile listener exited ${c}`)));
   });
   const { peerId, port } = JSON.parse(line) as { peerId: string; port: number };

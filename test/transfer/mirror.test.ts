@@ -2,14 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepVersion, parseVersionName, versionName } from '../../src/engine/transfer/versions.ts';
-import { listVersions, pruneVersions, restoreVersion, versionsToDrop } from '../../src/engine/transfer/versions-keep.ts';
+import {
+  listVersions,
+  pruneVersions,
+  restoreVersion,
+  versionsToDrop,
+} from '../../src/engine/transfer/versions-keep.ts';
 import { mirrorOptionsOf } from '../../src/engine/transfer/mirror.ts';
 import { WIRE } from '../../src/engine/net/wire.ts';
 import { warp } from '../helpers/cli.ts';
 import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
 import { peerIdOf, startListener } from './peers.ts';
 
-const files = (root: string): string[] => listFiles(root).filter((p) => !fs.lstatSync(path.join(root, p)).isDirectory());
+const files = (root: string): string[] =>
+  listFiles(root).filter((p) => !fs.lstatSync(path.join(root, p)).isDirectory());
 
 describe('versions folder names', () => {
   it('put the time before the extension and parse back', () => {
@@ -27,7 +33,9 @@ describe('versions folder names', () => {
     const push = WIRE['/warp/ctl/1.0.0'].requests.push.header;
     const base = { sid: 'ab'.repeat(8), root: '0'.repeat(64) };
     expect(mirrorOptionsOf(push.parse({ ...base }, 'push', false).mirror)).toBeUndefined();
-    expect(mirrorOptionsOf(push.parse({ ...base, mirror: { versions: false, extra: 1 } }, 'push', false).mirror)).toEqual({ versions: false, patterns: [], warpignore: true });
+    expect(
+      mirrorOptionsOf(push.parse({ ...base, mirror: { versions: false, extra: 1 } }, 'push', false).mirror),
+    ).toEqual({ versions: false, patterns: [], warpignore: true });
     expect(() => push.parse({ ...base, mirror: 'yes' }, 'push', false)).toThrow();
     expect(() => push.parse({ ...base, mirror: { patterns: [1] } }, 'push', false)).toThrow();
     expect(() => push.parse({ ...base, mirror: { patterns: new Array(10_001).fill('x') } }, 'push', false)).toThrow();
@@ -42,7 +50,15 @@ describe('send --delete / fetch --delete between real processes (127.0.0.1)', ()
     const root = path.join(dir, 'root');
     const src = path.join(dir, 'src', 'proj');
     fs.mkdirSync(root, { recursive: true });
-    writeTree(src, { 'a.txt': 'a\n', 'gone.txt': 'bye\n', 'sub/b.txt': 'b\n', 'old/x.txt': 'x\n', 'old/deeper/y.txt': 'y\n', 'link': { link: 'a.txt' }, '.warpignore': 'local.cache\n' });
+    writeTree(src, {
+      'a.txt': 'a\n',
+      'gone.txt': 'bye\n',
+      'sub/b.txt': 'b\n',
+      'old/x.txt': 'x\n',
+      'old/deeper/y.txt': 'y\n',
+      link: { link: 'a.txt' },
+      '.warpignore': 'local.cache\n',
+    });
     const l = await startListener(homeB, root, ['--allow', peerIdOf(homeA)]);
     const dest = path.join(root, 'in', 'proj');
     expect(warp(['send', src, `${l.addr}:/in`], { home: homeA }).status).toBe(0);
@@ -64,11 +80,29 @@ describe('send --delete / fetch --delete between real processes (127.0.0.1)', ()
     const s = warp(['send', src, `${l.addr}:/in`, '--delete', '--exclude', '*.log'], { home: homeA });
     expect(s.status, s.stderr).toBe(0);
     expect(s.stderr).toMatch(/removed 4 files and 2 folders \(kept in \.warp-versions\/\), 2 ignored kept/);
-    expect(files(dest).filter((p) => !p.startsWith('.warp-versions')).sort()).toEqual(['.warpignore', 'a.txt', 'build.log', 'local.cache', 'new.txt', 'sub/b.txt']);
+    expect(
+      files(dest)
+        .filter((p) => !p.startsWith('.warp-versions'))
+        .sort(),
+    ).toEqual(['.warpignore', 'a.txt', 'build.log', 'local.cache', 'new.txt', 'sub/b.txt']);
     expect(fs.readFileSync(path.join(root, 'in', 'sibling.txt'), 'utf8')).toContain('outside');
     const kept = files(path.join(dest, '.warp-versions')).sort();
-    expect(kept.map((v) => parseVersionName(v)?.rel).sort()).toEqual(['gone.txt', 'link', 'old/deeper/y.txt', 'old/x.txt']);
-    expect(fs.readFileSync(path.join(dest, '.warp-versions', kept.find((k) => k.startsWith('gone'))!), 'utf8')).toBe('bye\n');
+    expect(kept.map((v) => parseVersionName(v)?.rel).sort()).toEqual([
+      'gone.txt',
+      'link',
+      'old/deeper/y.txt',
+      'old/x.txt',
+    ]);
+    expect(
+      fs.readFileSync(
+        path.join(
+          dest,
+          '.warp-versions',
+          kept.find((k) => k.startsWith('gone'))!,
+        ),
+        'utf8',
+      ),
+    ).toBe('bye\n');
 
     // A second mirror send changes nothing and does not send the versions folder back.
     const again = warp(['--json', 'send', src, `${l.addr}:/in`, '--delete', '--exclude', '*.log'], { home: homeA });
@@ -95,13 +129,22 @@ describe('send --delete / fetch --delete between real processes (127.0.0.1)', ()
 describe('versions retention and restore', () => {
   const H = 3_600_000;
   const D = 24 * H;
-  const v = (p: string, ageMs: number, now: number, size = 10) => ({ version: versionName(p, now - ageMs), path: p, keptAtMs: now - ageMs, size });
+  const v = (p: string, ageMs: number, now: number, size = 10) => ({
+    version: versionName(p, now - ageMs),
+    path: p,
+    keptAtMs: now - ageMs,
+    size,
+  });
 
   it('trash-can drops by age, then the oldest until the size cap holds', () => {
     const now = Date.UTC(2026, 11, 7, 12);
     const list = [v('a', 1 * H, now), v('b', 2 * D, now), v('c', 40 * D, now)].sort((x, y) => y.keptAtMs - x.keptAtMs);
-    expect(versionsToDrop(list, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 1e9 }, now).map((x) => x.path)).toEqual(['c']);
-    expect(versionsToDrop(list, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 10 }, now).map((x) => x.path)).toEqual(['b', 'c']);
+    expect(
+      versionsToDrop(list, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 1e9 }, now).map((x) => x.path),
+    ).toEqual(['c']);
+    expect(versionsToDrop(list, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 10 }, now).map((x) => x.path)).toEqual(
+      ['b', 'c'],
+    );
   });
 
   it('staggered keeps one version per interval, sparser with age', () => {
@@ -124,7 +167,10 @@ describe('versions retention and restore', () => {
     fs.renameSync(path.join(root, 'doc.txt.tmp'), path.join(root, 'old.txt'));
     const kept = keepVersion(root, 'old.txt', now - H);
     expect(listVersions(root).map((x) => x.path)).toEqual(['old.txt', 'deep/x.txt']);
-    expect(pruneVersions(root, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 1e9 }, now)).toEqual({ removed: 1, bytes: 3 });
+    expect(pruneVersions(root, { kind: 'trash-can', maxAgeMs: 30 * D, maxBytes: 1e9 }, now)).toEqual({
+      removed: 1,
+      bytes: 3,
+    });
     expect(fs.existsSync(path.join(root, '.warp-versions', 'deep'))).toBe(false);
     const r = restoreVersion(root, kept, now, 'doc.txt');
     expect(r.path).toBe('doc.txt');

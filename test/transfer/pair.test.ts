@@ -37,7 +37,9 @@ describe('pairing with a one-time code', () => {
     const p = spawnWarp(homeB, ['--json', 'pair', '--port', '0', '--host', '127.0.0.1', '--name', 'laptop']);
     const info = await firstLine(p);
     expect(String(info.code)).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
-    const ok = warp(['--json', 'pair', String(info.code), `127.0.0.1:${info.port}`, '--name', 'server'], { home: homeA });
+    const ok = warp(['--json', 'pair', String(info.code), `127.0.0.1:${info.port}`, '--name', 'server'], {
+      home: homeA,
+    });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.json.at(-1)!.paired).toBe(idB);
     const done = await p.done;

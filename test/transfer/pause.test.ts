@@ -27,7 +27,11 @@ function events(proc: { stdout: NodeJS.ReadableStream | null }): Array<Record<st
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      try { out.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not JSON */ }
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        /* not JSON */
+      }
     }
   });
   return out;
@@ -59,7 +63,9 @@ describe('pause and resume', () => {
     p.pause();
     p.pause();
     let woke = false;
-    const w = p.wait().then(() => { woke = true; });
+    const w = p.wait().then(() => {
+      woke = true;
+    });
     await sleep(30);
     expect(woke).toBe(false);
     p.resume();
@@ -106,10 +112,13 @@ describe('pause and resume', () => {
     try {
       const s = spawnWarp(homeA, ['--json', 'send', src, `${l.addr}:/in`], SLOW);
       const ev = events(s.proc);
-      const progress = (): number => Math.max(0, ...ev.filter((e) => e.type === 'transfer.progress').map((e) => Number(e.bytes)));
+      const progress = (): number =>
+        Math.max(0, ...ev.filter((e) => e.type === 'transfer.progress').map((e) => Number(e.bytes)));
       await until('progress', () => progress() > 0);
       s.proc.kill('SIGTSTP');
-      await until('the listener to say it paused', () => ev.some((e) => e.type === 'transfer.paused' && e.paused === true));
+      await until('the listener to say it paused', () =>
+        ev.some((e) => e.type === 'transfer.paused' && e.paused === true),
+      );
       await sleep(500);
       const atPause = progress();
       await sleep(1500);
@@ -137,7 +146,10 @@ describe('pause and resume', () => {
       expect(r.status, r.stderr).toBe(130);
       await until('the listener to log the cancel', () => /cancelled/i.test(l.stderr() + l.stdout()), 5000);
       expect(l.proc.exitCode).toBeNull();
-      expect(fs.existsSync(path.join(root, 'in', 'data', 'a.bin')) && sha(path.join(root, 'in', 'data', 'a.bin')) !== sha(path.join(src, 'a.bin'))).toBe(false);
+      expect(
+        fs.existsSync(path.join(root, 'in', 'data', 'a.bin')) &&
+          sha(path.join(root, 'in', 'data', 'a.bin')) !== sha(path.join(src, 'a.bin')),
+      ).toBe(false);
       const again = spawnWarp(homeA, ['--json', 'send', src, `${l.addr}:/in`], ENV);
       const r2 = await again.done;
       expect(r2.status, r2.stderr).toBe(0);

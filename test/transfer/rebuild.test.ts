@@ -102,7 +102,12 @@ describe('one-pass rebuild of changed files', () => {
     // span every file, and each file's run of them is found by binary search (receive.ts, step 3a).
     const z = Buffer.alloc(8_000_000);
     crypto.randomBytes(10_000).copy(z, 4_000_000);
-    writeTree(src, { 'z1.bin': z, 'z2.bin': z, 'sub/z3.bin': Buffer.alloc(3_000_000), 'r.bin': crypto.randomBytes(200_000) });
+    writeTree(src, {
+      'z1.bin': z,
+      'z2.bin': z,
+      'sub/z3.bin': Buffer.alloc(3_000_000),
+      'r.bin': crypto.randomBytes(200_000),
+    });
     const idA = peerIdOf(homeA);
     const l = await startListener(homeB, root, ['--allow', idA], SMALL_CHUNKS);
     try {
@@ -113,7 +118,8 @@ describe('one-pass rebuild of changed files', () => {
       const r = again.json.at(-1)!;
       expect(r.unchangedFiles).toBe(4);
       expect(r.fetchedBytes).toBe(0);
-      for (const n of ['z1.bin', 'z2.bin', 'sub/z3.bin', 'r.bin']) expect(sha(path.join(root, 'in', 'data', n))).toBe(sha(path.join(src, n)));
+      for (const n of ['z1.bin', 'z2.bin', 'sub/z3.bin', 'r.bin'])
+        expect(sha(path.join(root, 'in', 'data', n))).toBe(sha(path.join(src, n)));
     } finally {
       await l.stop();
     }

@@ -56,7 +56,11 @@ class MemorySource implements ChunkSource {
   openLane(): Promise<ChunkLane> {
     const queue: ChunkReply[] = [];
     return Promise.resolve({
-      request: (ids: Uint8Array[]) => { this.batches.push(ids.length); for (const id of ids) queue.push(this.answer(id)); return Promise.resolve(); },
+      request: (ids: Uint8Array[]) => {
+        this.batches.push(ids.length);
+        for (const id of ids) queue.push(this.answer(id));
+        return Promise.resolve();
+      },
       next: () => Promise.resolve(queue.shift()!),
       close: () => Promise.resolve(),
     });
@@ -81,7 +85,8 @@ function fixture(): { src: string; dst: string; tree: LocalTree } {
   fs.chmodSync(path.join(src, 'small/d0/f0.txt'), 0o640);
   fs.utimesSync(path.join(src, 'small/d1/f1.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
   // Before 1970: Node's utimes reads a negative number of seconds as "now" (core/file-time.ts).
-  for (const rel of OLD_FILES) fs.utimesSync(path.join(src, rel), new Date(-86_400_000 * 200), new Date(-86_400_000 * 200));
+  for (const rel of OLD_FILES)
+    fs.utimesSync(path.join(src, rel), new Date(-86_400_000 * 200), new Date(-86_400_000 * 200));
   return { src, dst: path.join(dir, 'dst'), tree: buildTree(src, PARAMS) };
 }
 
@@ -111,8 +116,13 @@ describe('receiver with an in-memory chunk source', () => {
     const mem = new MemorySource('mem', tree, { corrupt: new Map([[bad, 1]]) });
     const rejected: string[] = [];
     const r = await receiveTree({
-      manifest: m, sources: [mem], target: dst, sid: 'aa11bb23',
-      onEvent: (e) => { if (e.type === 'transfer.chunk-rejected') rejected.push(`${e.chunk}:${e.reason}`); },
+      manifest: m,
+      sources: [mem],
+      target: dst,
+      sid: 'aa11bb23',
+      onEvent: (e) => {
+        if (e.type === 'transfer.chunk-rejected') rejected.push(`${e.chunk}:${e.reason}`);
+      },
     });
     expectSameTree(src, dst);
     expect(r.rejectedChunks).toBe(1);
@@ -132,7 +142,9 @@ describe('receiver with an in-memory chunk source', () => {
 
     const dst2 = `${dst}-2`;
     const always = new MemorySource('c', tree, { corrupt: new Map([[hex(m.chunkId(1)), 99]]) });
-    await expect(receiveTree({ manifest: m, sources: [always], target: dst2, sid: 'aa11bb25', maxAttempts: 3 })).rejects.toMatchObject({ code: 'E_CHUNK_CORRUPT' });
+    await expect(
+      receiveTree({ manifest: m, sources: [always], target: dst2, sid: 'aa11bb25', maxAttempts: 3 }),
+    ).rejects.toMatchObject({ code: 'E_CHUNK_CORRUPT' });
     expect(always.asked.get(hex(m.chunkId(1)))).toBe(3);
     // The file that chunk belongs to is not under its final name.
     const holder = [...Array(m.entryCount).keys()].find((j) => Array.from(m.refsOf(j)).includes(1))!;
@@ -144,7 +156,9 @@ describe('receiver with an in-memory chunk source', () => {
     const m = tree.manifest;
     const big = [...Array(m.chunkCount).keys()].filter((c) => m.chunkRawSize(c) > 8000).at(-1)!;
     const first = new MemorySource('a', tree, { corrupt: new Map([[hex(m.chunkId(big)), 99]]) });
-    await expect(receiveTree({ manifest: m, sources: [first], target: dst, sid: 'aa11bb26', maxAttempts: 2 })).rejects.toBeTruthy();
+    await expect(
+      receiveTree({ manifest: m, sources: [first], target: dst, sid: 'aa11bb26', maxAttempts: 2 }),
+    ).rejects.toBeTruthy();
     const second = new MemorySource('b', tree);
     const r = await receiveTree({ manifest: m, sources: [second], target: dst, sid: 'aa11bb26' });
     expectSameTree(src, dst);
@@ -158,10 +172,25 @@ describe('checkChunkReply', () => {
   const other = new Uint8Array(crypto.randomBytes(32));
   it('accepts the right bytes and names what is wrong otherwise', () => {
     const good = new Uint8Array(blake3(data));
-    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 1000, data }, good, 1000)).toMatchObject({ ok: true });
-    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 999, data }, good, 1000)).toMatchObject({ ok: false, missing: false, reason: 'wrong size 999, expected 1000' });
-    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 1000, data }, other, 1000)).toMatchObject({ ok: false, reason: 'BLAKE3 mismatch' });
-    expect(checkChunkReply({ ok: true, codec: Codec.ZSTD, rawSize: 1000, data }, good, 1000)).toMatchObject({ ok: false, missing: false });
-    expect(checkChunkReply({ ok: false, code: 'E_CHUNK_UNAVAILABLE' }, good, 1000)).toMatchObject({ ok: false, missing: true });
+    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 1000, data }, good, 1000)).toMatchObject({
+      ok: true,
+    });
+    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 999, data }, good, 1000)).toMatchObject({
+      ok: false,
+      missing: false,
+      reason: 'wrong size 999, expected 1000',
+    });
+    expect(checkChunkReply({ ok: true, codec: Codec.RAW, rawSize: 1000, data }, other, 1000)).toMatchObject({
+      ok: false,
+      reason: 'BLAKE3 mismatch',
+    });
+    expect(checkChunkReply({ ok: true, codec: Codec.ZSTD, rawSize: 1000, data }, good, 1000)).toMatchObject({
+      ok: false,
+      missing: false,
+    });
+    expect(checkChunkReply({ ok: false, code: 'E_CHUNK_UNAVAILABLE' }, good, 1000)).toMatchObject({
+      ok: false,
+      missing: true,
+    });
   });
 });

@@ -31,14 +31,18 @@ function noPartialFinals(dest: string, src: string): void {
   for (const rel of listFiles(dest)) {
     const abs = path.join(dest, rel);
     if (path.basename(rel).includes('.warp-part-') || !fs.lstatSync(abs).isFile()) continue;
-    expect(fs.readFileSync(abs).equals(fs.readFileSync(path.join(src, rel))), `${rel} is partial under its final name`).toBe(true);
+    expect(
+      fs.readFileSync(abs).equals(fs.readFileSync(path.join(src, rel))),
+      `${rel} is partial under its final name`,
+    ).toBe(true);
   }
 }
 
 function sameTree(a: string, b: string): void {
   const files = (d: string) => listFiles(d).filter((p) => fs.lstatSync(path.join(d, p)).isFile());
   expect(files(a)).toEqual(files(b));
-  for (const f of files(a)) expect(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f).toBe(true);
+  for (const f of files(a))
+    expect(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f).toBe(true);
 }
 
 /** Resolves when the process printed a line containing `"<type>"` (or exited). */
@@ -47,14 +51,22 @@ function seen(proc: ChildProcess, type: string): Promise<void> {
     let buf = '';
     const on = (d: Buffer): void => {
       buf += d.toString();
-      if (buf.includes(`"${type}"`)) { proc.stdout!.off('data', on); resolve(); }
+      if (buf.includes(`"${type}"`)) {
+        proc.stdout!.off('data', on);
+        resolve();
+      }
     };
     proc.stdout!.on('data', on);
     proc.once('exit', () => resolve());
   });
 }
 
-async function killAfterChunks(home: string, args: string[], env: Record<string, string>, chunks: number): Promise<void> {
+async function killAfterChunks(
+  home: string,
+  args: string[],
+  env: Record<string, string>,
+  chunks: number,
+): Promise<void> {
   const p = spawnWarp(home, args, env);
   await new Promise<void>((resolve) => {
     let seen = 0;
@@ -62,7 +74,10 @@ async function killAfterChunks(home: string, args: string[], env: Record<string,
     p.proc.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       seen = buf.split('\n').filter((l) => l.includes('"transfer.chunk"')).length;
-      if (seen >= chunks) { p.proc.kill('SIGKILL'); resolve(); }
+      if (seen >= chunks) {
+        p.proc.kill('SIGKILL');
+        resolve();
+      }
     });
     p.proc.once('exit', () => resolve());
   });
@@ -97,7 +112,9 @@ describe('resume after SIGKILL or a cut connection', () => {
     await lc.stop();
     sameTree(path.join(out, 'data'), served);
     expect(listFiles(out).filter((p) => p.includes('.warp-part-'))).toEqual([]);
-    expect(warp(['--json', 'resume', 'list'], { home: homeA }).json.filter((s) => s.status === 'interrupted')).toEqual([]);
+    expect(warp(['--json', 'resume', 'list'], { home: homeA }).json.filter((s) => s.status === 'interrupted')).toEqual(
+      [],
+    );
     await l.stop();
   });
 
@@ -144,7 +161,11 @@ describe('resume after SIGKILL or a cut connection', () => {
       expect(qr.stderr).toMatch(/E_PEER_UNREACHABLE|E_REMOTE|connection/);
     }
     noPartialFinals(dest, src);
-    const hadProgress = fs.existsSync(dest) && listFiles(dest).some((f) => fs.lstatSync(path.join(dest, f)).isFile() && fs.statSync(path.join(dest, f)).size > 0);
+    const hadProgress =
+      fs.existsSync(dest) &&
+      listFiles(dest).some(
+        (f) => fs.lstatSync(path.join(dest, f)).isFile() && fs.statSync(path.join(dest, f)).size > 0,
+      );
     // 3. Restart the listener (same identity and root) and send again.
     l = await startListener(homeB, root, ['--allow', idA], CHUNKS);
     const r = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: CHUNKS });

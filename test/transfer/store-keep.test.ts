@@ -18,11 +18,15 @@ const sha = (f: string): string => crypto.createHash('sha256').update(fs.readFil
 function storedBytes(home: string): number {
   const chunks = path.join(home, 'store', 'chunks');
   let stored = 0;
-  if (fs.existsSync(chunks)) for (const s of fs.readdirSync(chunks)) for (const n of fs.readdirSync(path.join(chunks, s))) stored += fs.statSync(path.join(chunks, s, n)).size;
+  if (fs.existsSync(chunks))
+    for (const s of fs.readdirSync(chunks))
+      for (const n of fs.readdirSync(path.join(chunks, s))) stored += fs.statSync(path.join(chunks, s, n)).size;
   return stored;
 }
 
-async function editThenUndo(storeMax: string | undefined): Promise<{ undoFetched: number; editFetched: number; stored: number }> {
+async function editThenUndo(
+  storeMax: string | undefined,
+): Promise<{ undoFetched: number; editFetched: number; stored: number }> {
   const dir = tmpDir('warp-keep-');
   const homeA = path.join(dir, 'homeA');
   const homeB = path.join(dir, 'homeB');

@@ -8,7 +8,8 @@ import { listFiles, readTree as readFullTree, tmpDir, writeTree } from '../helpe
 /** readTree with file contents replaced by a hash, so a failure prints a short diff. */
 function readTree(root: string): Record<string, unknown> {
   const t = readFullTree(root);
-  for (const v of Object.values(t)) if (v.data !== undefined) v.data = crypto.createHash('sha256').update(v.data).digest('hex').slice(0, 16);
+  for (const v of Object.values(t))
+    if (v.data !== undefined) v.data = crypto.createHash('sha256').update(v.data).digest('hex').slice(0, 16);
   return t;
 }
 import { peerIdOf, startListener } from './peers.ts';
@@ -18,7 +19,11 @@ function prng(seed: number, n: number): Buffer {
   const out = Buffer.allocUnsafe(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s & 0xff;
   }
   return out;
@@ -37,7 +42,7 @@ function setup(): { dir: string; homeA: string; homeB: string; root: string; src
     'logs/empty.txt': '',
     'nested/deeper/small.txt': 'hello\n',
     'empty-dir': null,
-    'link': { link: 'big.bin' },
+    link: { link: 'big.bin' },
   });
   fs.chmodSync(path.join(src, 'nested/deeper/small.txt'), 0o600);
   return { dir, homeA, homeB, root, src, idA: peerIdOf(homeA) };
@@ -140,7 +145,9 @@ describe('warp send / fetch between real processes (127.0.0.1)', () => {
     const moved = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env });
     expect(moved.status, moved.stderr).toBe(0);
     expect(moved.json.at(-1)!.fetchedBytes).toBe(0);
-    expect(readTree(path.join(root, 'in', 'data'))['logs-renamed/app.log']).toEqual(readTree(src)['logs-renamed/app.log']);
+    expect(readTree(path.join(root, 'in', 'data'))['logs-renamed/app.log']).toEqual(
+      readTree(src)['logs-renamed/app.log'],
+    );
     await l.stop();
   });
 

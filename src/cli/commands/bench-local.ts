@@ -6,7 +6,9 @@ import type { CliContext } from '../context.ts';
 import { benchCommand } from './bench-group.ts';
 
 export function register(program: Command, ctx: CliContext): void {
-  benchCommand(program).command('local').description('measure chunking, hashing, compression and encryption speeds (one thread)')
+  benchCommand(program)
+    .command('local')
+    .description('measure chunking, hashing, compression and encryption speeds (one thread)')
     .option('--size <size>', 'data per measurement', '64MiB')
     .option('--seconds <s>', 'minimum seconds per measurement', '1')
     .action((o: { size: string; seconds: string }) => {
@@ -17,6 +19,9 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.out(`${'operation'.padEnd(36)} ${'data'.padEnd(7)} ${'MB/s'.padStart(8)}`);
-      for (const r of rows) ctx.out(`${r.name.padEnd(36)} ${r.data.padEnd(7)} ${r.mbPerSecond.toFixed(0).padStart(8)}${r.note ? `  (${r.note})` : ''}`);
+      for (const r of rows)
+        ctx.out(
+          `${r.name.padEnd(36)} ${r.data.padEnd(7)} ${r.mbPerSecond.toFixed(0).padStart(8)}${r.note ? `  (${r.note})` : ''}`,
+        );
     });
 }

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import type { CliContext } from '../context.ts';
 
-interface Node { path: string[]; subs: string[]; flags: string[] }
+interface Node {
+  path: string[];
+  subs: string[];
+  flags: string[];
+}
 
 function walk(cmd: Command, path: string[] = []): Node[] {
   const subs = cmd.commands.map((c) => c.name());
@@ -12,7 +16,9 @@ function walk(cmd: Command, path: string[] = []): Node[] {
 }
 
 function bash(nodes: Node[]): string {
-  const cases = nodes.map((n) => `    "${n.path.join(' ')}") words="${[...n.subs, ...n.flags].join(' ')}" ;;`).join('\n');
+  const cases = nodes
+    .map((n) => `    "${n.path.join(' ')}") words="${[...n.subs, ...n.flags].join(' ')}" ;;`)
+    .join('\n');
   return `# warp bash completion: eval "$(warp completion bash)"
 _warp() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" path="" w words
@@ -33,9 +39,11 @@ complete -o filenames -F _warp warp
 function fish(nodes: Node[]): string {
   const lines = ['# warp fish completion: warp completion fish | source'];
   for (const n of nodes) {
-    const cond = n.path.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${n.path[n.path.length - 1]}`;
+    const cond =
+      n.path.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${n.path[n.path.length - 1]}`;
     for (const s of n.subs) lines.push(`complete -c warp -n '${cond}' -a ${s}`);
-    for (const f of n.flags.filter((f) => f.startsWith('--'))) lines.push(`complete -c warp -n '${cond}' -l ${f.slice(2)}`);
+    for (const f of n.flags.filter((f) => f.startsWith('--')))
+      lines.push(`complete -c warp -n '${cond}' -l ${f.slice(2)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -44,11 +52,17 @@ function zsh(nodes: Node[]): string {
   return `#compdef warp
 # warp zsh completion: warp completion zsh > "\${fpath[1]}/_warp"
 autoload -U bashcompinit && bashcompinit
-${bash(nodes).split('\n').filter((l) => !l.startsWith('#')).join('\n')}`;
+${bash(nodes)
+  .split('\n')
+  .filter((l) => !l.startsWith('#'))
+  .join('\n')}`;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('completion').argument('<shell>', 'bash | zsh | fish').description('print a shell completion script')
+  program
+    .command('completion')
+    .argument('<shell>', 'bash | zsh | fish')
+    .description('print a shell completion script')
     .action((shell: string) => {
       const nodes = walk(program);
       const gen = { bash, zsh, fish }[shell as 'bash' | 'zsh' | 'fish'];

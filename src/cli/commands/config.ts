@@ -5,7 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CONFIG_SCHEMA, configFilePath, defaultConfigToml, didYouMean, formatValue, type ResolvedConfig, type Schema } from '../../engine/config/index.ts';
+import {
+  CONFIG_SCHEMA,
+  configFilePath,
+  defaultConfigToml,
+  didYouMean,
+  formatValue,
+  type ResolvedConfig,
+  type Schema,
+} from '../../engine/config/index.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../../engine/core/errors.ts';
 import { cliConfigPath, loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
@@ -54,7 +62,10 @@ export function register(program: Command, ctx: CliContext): void {
 function show(ctx: CliContext, opts: { section?: string; config?: string }): void {
   const sections = Object.keys(CONFIG_SCHEMA);
   if (opts.section !== undefined && !sections.includes(opts.section)) {
-    throw new WarpError(ErrorCodes.USAGE, `unknown section '${opts.section}'${didYouMean(opts.section, sections)} (sections: ${sections.join(', ')})`);
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      `unknown section '${opts.section}'${didYouMean(opts.section, sections)} (sections: ${sections.join(', ')})`,
+    );
   }
   const { resolved } = loadCliConfig(ctx, {}, { configPath: opts.config });
   const wanted = opts.section === undefined ? sections : [opts.section];
@@ -63,7 +74,8 @@ function show(ctx: CliContext, opts: { section?: string; config?: string }): voi
     const out: Record<string, Record<string, { value: unknown; source: string; origin?: string }>> = {};
     for (const section of wanted) {
       out[section] = {};
-      for (const [name, entry] of Object.entries(resolved.entries[section])) out[section][name] = { value: entry.value, source: entry.source, origin: entry.origin };
+      for (const [name, entry] of Object.entries(resolved.entries[section]))
+        out[section][name] = { value: entry.value, source: entry.source, origin: entry.origin };
     }
     ctx.out(JSON.stringify(out));
     return;
@@ -82,7 +94,8 @@ function renderTable(resolved: ResolvedConfig, sections: readonly string[]): str
     const keys = SCHEMA[section].keys;
     for (const [name, entry] of Object.entries(resolved.entries[section])) {
       const value = formatValue(keys[name], entry.value);
-      const source = entry.source === 'default' || entry.source === 'flag' ? entry.source : `${entry.source} (${entry.origin})`;
+      const source =
+        entry.source === 'default' || entry.source === 'flag' ? entry.source : `${entry.source} (${entry.origin})`;
       rows.push([`${section}.${name}`, value === '' ? '""' : value, source]);
     }
   }
@@ -93,7 +106,9 @@ function renderTable(resolved: ResolvedConfig, sections: readonly string[]): str
 function check(ctx: CliContext, opts: { config?: string }): void {
   const { resolved } = loadCliConfig(ctx, {}, { configPath: opts.config, logWarnings: false });
   if (ctx.opts().json) {
-    ctx.out(JSON.stringify({ ok: true, path: resolved.file.path, exists: resolved.file.exists, warnings: resolved.warnings }));
+    ctx.out(
+      JSON.stringify({ ok: true, path: resolved.file.path, exists: resolved.file.exists, warnings: resolved.warnings }),
+    );
     return;
   }
   for (const w of resolved.warnings) ctx.err(`warp: warning: ${w}`);
@@ -103,7 +118,11 @@ function check(ctx: CliContext, opts: { config?: string }): void {
 function init(ctx: CliContext, opts: { config?: string; force: boolean }): void {
   const file = configFilePath({ configPath: cliConfigPath(ctx, opts.config) });
   if (fs.existsSync(file) && !opts.force) {
-    throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${file} already exists; edit it, or run \`warp config init --force\` to replace it with the defaults`, { details: { path: file } });
+    throw new WarpError(
+      ErrorCodes.OUTPUT_EXISTS,
+      `${file} already exists; edit it, or run \`warp config init --force\` to replace it with the defaults`,
+      { details: { path: file } },
+    );
   }
   // Write a temporary file beside the target and rename it over, so a crash never leaves half a config.
   const dir = path.dirname(file);

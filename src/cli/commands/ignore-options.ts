@@ -9,19 +9,40 @@ import { formatBytes } from '../../engine/core/bytes.ts';
 import { IgnoreRules, PRESET_NAMES, type IgnoreSpec } from '../../engine/ignore/index.ts';
 import type { CliContext } from '../context.ts';
 
-export interface IgnoreCliOpts { exclude?: string[]; excludeFrom?: string[]; preset?: string[]; warpignore?: boolean }
+export interface IgnoreCliOpts {
+  exclude?: string[];
+  excludeFrom?: string[];
+  preset?: string[];
+  warpignore?: boolean;
+}
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const collectList = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collectList = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
-export const ignoreOptions = (c: Command): Command => c
-  .option('--exclude <pattern>', 'leave out paths matching this gitignore pattern (repeatable)', collect)
-  .option('--exclude-from <file>', 'read gitignore patterns from this file (repeatable)', collect)
-  .option('--preset <names>', `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated, repeatable)`, collectList)
-  .option('--no-warpignore', 'do not read .warpignore files in the tree');
+export const ignoreOptions = (c: Command): Command =>
+  c
+    .option('--exclude <pattern>', 'leave out paths matching this gitignore pattern (repeatable)', collect)
+    .option('--exclude-from <file>', 'read gitignore patterns from this file (repeatable)', collect)
+    .option(
+      '--preset <names>',
+      `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated, repeatable)`,
+      collectList,
+    )
+    .option('--no-warpignore', 'do not read .warpignore files in the tree');
 
 export function ignoreSpecFrom(o: IgnoreCliOpts): IgnoreSpec {
-  return { presets: o.preset ?? [], patterns: o.exclude ?? [], patternFiles: o.excludeFrom ?? [], warpignore: o.warpignore !== false };
+  return {
+    presets: o.preset ?? [],
+    patterns: o.exclude ?? [],
+    patternFiles: o.excludeFrom ?? [],
+    warpignore: o.warpignore !== false,
+  };
 }
 
 export const ignoreRulesFrom = (o: IgnoreCliOpts): IgnoreRules => IgnoreRules.compile(ignoreSpecFrom(o));
@@ -32,10 +53,14 @@ export function printDryRun(ctx: CliContext, inputs: string[], rules: IgnoreRule
   const json = Boolean(ctx.opts().json);
   for (let i = 0; i < scan.count; i++) {
     const type = scan.type(i);
-    if (json) ctx.out(JSON.stringify({ type: 'entry', path: scan.rel(i), kind: ENTRY_TYPE_NAMES[type], size: scan.size(i) }));
+    if (json)
+      ctx.out(JSON.stringify({ type: 'entry', path: scan.rel(i), kind: ENTRY_TYPE_NAMES[type], size: scan.size(i) }));
     else ctx.out(type === EntryType.DIR ? `${scan.rel(i)}/` : scan.rel(i));
   }
   const total = { files: scan.fileCount, entries: scan.count, bytes: scan.totalBytes, ignored: scan.ignored };
   if (json) ctx.out(JSON.stringify({ type: 'result', dryRun: true, ...total }));
-  else if (!ctx.opts().quiet) ctx.err(`dry run: ${total.files} files (${formatBytes(total.bytes)}) in ${total.entries} entries would be included; ${total.ignored} left out by ignore rules`);
+  else if (!ctx.opts().quiet)
+    ctx.err(
+      `dry run: ${total.files} files (${formatBytes(total.bytes)}) in ${total.entries} entries would be included; ${total.ignored} left out by ignore rules`,
+    );
 }

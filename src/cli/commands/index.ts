@@ -36,10 +36,23 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<{ register: Registe
 ];
 
 /** One top-level command as root help shows it, and the modules that register it (`bench` has two). */
-export interface ManifestEntry { name: string; aliases: string[]; term: string; description: string; modules: string[] }
-export interface CommandManifest { version: 1; commands: ManifestEntry[] }
+export interface ManifestEntry {
+  name: string;
+  aliases: string[];
+  term: string;
+  description: string;
+  modules: string[];
+}
+export interface CommandManifest {
+  version: 1;
+  commands: ManifestEntry[];
+}
 
-async function registerModules(program: Command, ctx: CliContext, keys: ReadonlySet<string> | undefined): Promise<void> {
+async function registerModules(
+  program: Command,
+  ctx: CliContext,
+  keys: ReadonlySet<string> | undefined,
+): Promise<void> {
   const wanted = MODULES.filter(([k]) => !keys || keys.has(k));
   const mods = await Promise.all(wanted.map(([, load]) => load()));
   for (const m of mods) m.register(program, ctx);
@@ -63,7 +76,13 @@ export async function buildManifest(ctx: CliContext): Promise<CommandManifest> {
   const help = new Help();
   return {
     version: 1,
-    commands: all.commands.map((c) => ({ name: c.name(), aliases: c.aliases(), term: help.subcommandTerm(c), description: c.description(), modules: owners.get(c.name()) ?? [] })),
+    commands: all.commands.map((c) => ({
+      name: c.name(),
+      aliases: c.aliases(),
+      term: help.subcommandTerm(c),
+      description: c.description(),
+      modules: owners.get(c.name()) ?? [],
+    })),
   };
 }
 
@@ -86,7 +105,12 @@ export function commandWord(args: readonly string[]): string | undefined {
  * the manifest so help prints the same terms and descriptions; everything when there is no manifest or the word
  * is unknown.
  */
-export async function registerFor(program: Command, ctx: CliContext, args: readonly string[], manifest: CommandManifest | undefined): Promise<void> {
+export async function registerFor(
+  program: Command,
+  ctx: CliContext,
+  args: readonly string[],
+  manifest: CommandManifest | undefined,
+): Promise<void> {
   const word = commandWord(args);
   if (!manifest || word === 'completion') return registerAll(program, ctx);
   if (word === undefined) {

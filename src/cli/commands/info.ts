@@ -32,18 +32,32 @@ infoProviders.push(async () => {
   const report = await describeSchedulerBackends(await nodeGpu().catch(() => undefined));
   const a = report.adapter;
   const adapter = a ? `${a.device || a.description || 'unknown'}${a.software ? ' (software)' : ''}` : 'none found';
-  return { scheduler: `${report.selected}: ${report.reason}`, webgpuAdapter: adapter, ...(a ? { webgpuAdapterDetails: a } : {}) };
+  return {
+    scheduler: `${report.selected}: ${report.reason}`,
+    webgpuAdapter: adapter,
+    ...(a ? { webgpuAdapterDetails: a } : {}),
+  };
 });
 
 export async function collectInfo(): Promise<RuntimeInfo> {
   const extra: Record<string, unknown> = {};
   for (const p of infoProviders) Object.assign(extra, await p());
   return {
-    version: '0.1.0', node: process.versions.node, electron: process.versions.electron, platform: process.platform, arch: process.arch,
-    cpus: os.availableParallelism(), workers: defaultWorkerCount(), warpHome: warpHome(), archiveFormat: FORMAT_VERSION,
+    version: '0.1.0',
+    node: process.versions.node,
+    electron: process.versions.electron,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: os.availableParallelism(),
+    workers: defaultWorkerCount(),
+    warpHome: warpHome(),
+    archiveFormat: FORMAT_VERSION,
     codecs: {
       blake3: 'native (@napi-rs/blake-hash)',
-      zstd: typeof zlib.zstdCompressSync === 'function' ? `node:zlib (zstd ${process.versions.zstd ?? 'bundled'})` : 'unavailable (Node >= 22.15 needed)',
+      zstd:
+        typeof zlib.zstdCompressSync === 'function'
+          ? `node:zlib (zstd ${process.versions.zstd ?? 'bundled'})`
+          : 'unavailable (Node >= 22.15 needed)',
       'chacha20-poly1305': aead.name === 'node:crypto' ? 'node:crypto (OpenSSL)' : 'sodium-native (libsodium)',
       argon2id: 'sodium-native (libsodium)',
       fastcdc: 'TypeScript (gear hash, 2 bytes per step)',
@@ -53,14 +67,18 @@ export async function collectInfo(): Promise<RuntimeInfo> {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('info').description('runtime, codecs (native or fallback), scheduler backends')
+  program
+    .command('info')
+    .description('runtime, codecs (native or fallback), scheduler backends')
     .action(async () => {
       const info = await collectInfo();
       if (ctx.opts().json) {
         ctx.out(JSON.stringify({ type: 'result', ...info }));
         return;
       }
-      ctx.out(`warp ${info.version}  node ${info.node}${info.electron ? `  electron ${info.electron}` : ''}  ${info.platform}-${info.arch}  ${info.cpus} cores (${info.workers} workers)`);
+      ctx.out(
+        `warp ${info.version}  node ${info.node}${info.electron ? `  electron ${info.electron}` : ''}  ${info.platform}-${info.arch}  ${info.cpus} cores (${info.workers} workers)`,
+      );
       ctx.out(`home      ${info.warpHome}`);
       ctx.out(`format    .warp v${info.archiveFormat}`);
       for (const [k, v] of Object.entries(info.codecs)) ctx.out(`${k.padEnd(18)} ${v}`);

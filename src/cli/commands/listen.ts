@@ -18,54 +18,106 @@ import type { CliContext } from '../context.ts';
 import { freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
 interface ListenOpts extends NetCliOpts {
-  root?: string; port?: string; host?: string; allow?: string[]; mdns?: boolean;
-  rateLimit?: string; latency?: string; failAfter?: string; slowAfter?: string; dieAfter?: string;
-  acceptPreposition?: string | boolean; metered?: boolean; battery?: string;
+  root?: string;
+  port?: string;
+  host?: string;
+  allow?: string[];
+  mdns?: boolean;
+  rateLimit?: string;
+  latency?: string;
+  failAfter?: string;
+  slowAfter?: string;
+  dieAfter?: string;
+  acceptPreposition?: string | boolean;
+  metered?: boolean;
+  battery?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('listen').description('serve and receive transfers for trusted peers inside a root directory')
+  program
+    .command('listen')
+    .description('serve and receive transfers for trusted peers inside a root directory')
     .option('--root <dir>', 'directory served and written to (default: current directory)')
     .option('--port <n>', 'UDP (QUIC) and TCP port; 0 picks a free one (default from config: 7654)')
     .option('--host <addr>', 'address to bind (default from config: 0.0.0.0)')
     .option('--allow <peer-id...>', 'also trust these peer ids (no pairing step; for scripts and tests)')
     .option('--transport <t>', 'quic | tcp | auto (both, the default)')
-    .option('--streams <n>', 'most parallel streams per transfer').option('--window <n>', 'chunks in flight per transfer')
+    .option('--streams <n>', 'most parallel streams per transfer')
+    .option('--window <n>', 'chunks in flight per transfer')
     .option('--no-compress', 'never compress chunks on the wire')
     .option('--mdns', 'announce on the local network (mDNS)')
-    .option('--accept-preposition [bytes]', 'let swarm peers pre-position predicted chunks in this store (up to bytes, default 1GB)')
+    .option(
+      '--accept-preposition [bytes]',
+      'let swarm peers pre-position predicted chunks in this store (up to bytes, default 1GB)',
+    )
     .option('--metered', 'tell swarm peers this link is metered (they avoid it while others can serve)')
-    .option('--battery <percent|ac>', 'report this battery state to swarm peers instead of /sys/class/power_supply (testing)')
+    .option(
+      '--battery <percent|ac>',
+      'report this battery state to swarm peers instead of /sys/class/power_supply (testing)',
+    )
     .option('--rate-limit <rate>', 'emulation: send at most this many bytes per second, e.g. 25MB (token bucket)')
     .option('--latency <ms>', 'emulation: delay every chunk request by this many ms')
     .option('--fail-after <bytes>', 'emulation: after sending this many bytes, answer every chunk request with a miss')
-    .option('--slow-after <s:rate>', 'emulation: <s> seconds after the first chunk served, send at most <rate> per second, e.g. 2:500KB')
+    .option(
+      '--slow-after <s:rate>',
+      'emulation: <s> seconds after the first chunk served, send at most <rate> per second, e.g. 2:500KB',
+    )
     .option('--die-after <s>', 'emulation: exit abruptly <s> seconds after the first chunk served (a peer that dies)')
     .action(async (o: ListenOpts) => {
       const env = await transferEnv(ctx, o);
       const root = path.resolve(o.root ?? '.');
-      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `--root ${root} is not a directory`);
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+        throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `--root ${root} is not a directory`);
       const allowed = new Set((o.allow ?? []).map((a) => assertPeerId(a, '--allow peer id')));
       const host = o.host ?? env.config.transfer.host;
       let port = o.port !== undefined ? Number(o.port) : env.config.transfer.port;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WarpError(ErrorCodes.USAGE, `--port must be 0-65535 (got '${o.port}')`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new WarpError(ErrorCodes.USAGE, `--port must be 0-65535 (got '${o.port}')`);
       if (port === 0) port = await freePort(host);
       const transports: TransportName[] = env.transport === 'auto' ? ['quic', 'tcp'] : [env.transport];
       const node = await WarpNode.create({
-        identity: env.identity, listen: { host, port }, transports, mdns: o.mdns ?? env.config.transfer.mdns,
+        identity: env.identity,
+        listen: { host, port },
+        transports,
+        mdns: o.mdns ?? env.config.transfer.mdns,
         isTrusted: (id) => allowed.has(id) || env.trust.has(id),
       });
       const json = ctx.opts().json;
       const quiet = ctx.opts().quiet;
       const service = new TransferService({
-        node, root, chunking: env.chunking, index: env.index, store: env.store, streams: env.streams, window: env.window, compress: env.compress, compressLoopback: env.compressLoopback,
-        onEvent: (e) => { if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e)); },
-        onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`); },
+        node,
+        root,
+        chunking: env.chunking,
+        index: env.index,
+        store: env.store,
+        streams: env.streams,
+        window: env.window,
+        compress: env.compress,
+        compressLoopback: env.compressLoopback,
+        onEvent: (e) => {
+          if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e));
+        },
+        onLog: (m) => {
+          if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
+        },
         extraRequests: swarmRequests({
-          root, chunking: env.chunking, index: env.index, store: env.store,
-          power: { metered: o.metered, battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery) },
-          acceptPrepositionBytes: o.acceptPreposition === undefined || o.acceptPreposition === false ? 0 : o.acceptPreposition === true ? 1e9 : parseByteSize(o.acceptPreposition, '--accept-preposition'),
-          onLog: (m) => { if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`); },
+          root,
+          chunking: env.chunking,
+          index: env.index,
+          store: env.store,
+          power: {
+            metered: o.metered,
+            battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery),
+          },
+          acceptPrepositionBytes:
+            o.acceptPreposition === undefined || o.acceptPreposition === false
+              ? 0
+              : o.acceptPreposition === true
+                ? 1e9
+                : parseByteSize(o.acceptPreposition, '--accept-preposition'),
+          onLog: (m) => {
+            if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
+          },
         }),
       });
       const emulator = new EdgeEmulator(parseEmulation(o));
@@ -78,7 +130,9 @@ export function register(program: Command, ctx: CliContext): void {
         for (const a of addresses) ctx.err(`  ${a}`);
       }
       await new Promise<void>((resolve) => {
-        const stop = (): void => { resolve(); };
+        const stop = (): void => {
+          resolve();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
@@ -89,6 +143,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 function batteryPercent(v: string): number {
   const n = Number(v);
-  if (!(n >= 0 && n <= 100)) throw new WarpError(ErrorCodes.USAGE, `--battery takes a percentage 0-100 or 'ac' (got '${v}')`);
+  if (!(n >= 0 && n <= 100))
+    throw new WarpError(ErrorCodes.USAGE, `--battery takes a percentage 0-100 or 'ac' (got '${v}')`);
   return n;
 }

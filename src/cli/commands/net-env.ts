@@ -13,30 +13,47 @@ import type { TransferEnv } from '../../engine/transfer/client.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 
-export interface NetCliOpts { transport?: string; streams?: string; window?: string; compress?: boolean }
+export interface NetCliOpts {
+  transport?: string;
+  streams?: string;
+  window?: string;
+  compress?: boolean;
+}
 
 export function parseTransport(t: string | undefined, fallback: string): TransportChoice {
   const v = t ?? fallback;
-  if (v !== 'quic' && v !== 'tcp' && v !== 'auto') throw new WarpError(ErrorCodes.USAGE, `--transport must be quic, tcp or auto (got '${v}')`);
+  if (v !== 'quic' && v !== 'tcp' && v !== 'auto')
+    throw new WarpError(ErrorCodes.USAGE, `--transport must be quic, tcp or auto (got '${v}')`);
   return v;
 }
 
-export async function transferEnv(ctx: CliContext, o: NetCliOpts = {}): Promise<TransferEnv & { config: ReturnType<typeof loadCliConfig>['config'] }> {
+export async function transferEnv(
+  ctx: CliContext,
+  o: NetCliOpts = {},
+): Promise<TransferEnv & { config: ReturnType<typeof loadCliConfig>['config'] }> {
   const { config } = loadCliConfig(ctx);
   const home = warpHome();
   const identity = await loadIdentity(home);
   const int = (v: string | undefined, d: number, what: string): number => {
     if (v === undefined) return d;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 4096) throw new WarpError(ErrorCodes.USAGE, `${what} must be a whole number from 1 to 4096 (got '${v}')`);
+    if (!Number.isInteger(n) || n < 1 || n > 4096)
+      throw new WarpError(ErrorCodes.USAGE, `${what} must be a whole number from 1 to 4096 (got '${v}')`);
     return n;
   };
   return {
-    config, home, identity, trust: new TrustStore(home),
-    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
+    config,
+    home,
+    identity,
+    trust: new TrustStore(home),
+    index: new FileIndex(path.join(home, 'store')),
+    store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
     chunking: paramsForAverage(config.transfer.chunkAvg),
-    streams: int(o.streams, config.transfer.streams, '--streams'), window: int(o.window, config.transfer.window, '--window'),
-    compress: o.compress === false ? false : config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on', transport: parseTransport(o.transport, config.transfer.transport),
+    streams: int(o.streams, config.transfer.streams, '--streams'),
+    window: int(o.window, config.transfer.window, '--window'),
+    compress: o.compress === false ? false : config.transfer.compress !== 'off',
+    compressLoopback: config.transfer.compress === 'on',
+    transport: parseTransport(o.transport, config.transfer.transport),
   };
 }
 
@@ -51,4 +68,3 @@ export async function freePort(host: string): Promise<number> {
     });
   });
 }
-

@@ -6,20 +6,30 @@ import type { CliContext } from '../context.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('probe').argument('<peer-address>').description('measure a peer: handshake, round trip, throughput; show negotiated parameters')
-    .option('--bytes <size>', 'throughput test size (default 64MiB)').option('--transport <t>', 'quic | tcp | auto').option('--streams <n>', 'parallel streams')
+  program
+    .command('probe')
+    .argument('<peer-address>')
+    .description('measure a peer: handshake, round trip, throughput; show negotiated parameters')
+    .option('--bytes <size>', 'throughput test size (default 64MiB)')
+    .option('--transport <t>', 'quic | tcp | auto')
+    .option('--streams <n>', 'parallel streams')
     .action(async (address: string, o: NetCliOpts & { bytes?: string }) => {
       const env = await transferEnv(ctx, o);
       const r = await probePeer(env, address, { bytes: o.bytes ? parseByteSize(o.bytes, '--bytes') : undefined });
-      if (ctx.opts().json) { ctx.out(JSON.stringify({ type: 'result', ...r })); return; }
-      ctx.out([
-        `peer        ${r.peer}`,
-        `transport   ${r.transport}`,
-        `handshake   ${r.handshakeMs.toFixed(1)} ms`,
-        `rtt         ${r.rttMs.median.toFixed(2)} ms (min ${r.rttMs.min.toFixed(2)}, max ${r.rttMs.max.toFixed(2)})`,
-        `throughput  ${formatRate(r.throughputBytesPerSec)} (${formatBytes(r.probeBytes)} over ${r.negotiated.streams} streams)`,
-        `negotiated  protocol v${r.negotiated.version}, ${r.negotiated.peerAgent}, streams ${r.negotiated.streams}, window ${r.negotiated.window}, compression ${r.wireCompression ? 'zstd' : r.negotiated.compress ? 'off for this peer (same machine; transfer.compress = on forces it)' : 'off'}, max chunk ${formatBytes(r.negotiated.maxChunk)}`,
-        ...r.advice.map((a) => `advice      ${a}`),
-      ].join('\n'));
+      if (ctx.opts().json) {
+        ctx.out(JSON.stringify({ type: 'result', ...r }));
+        return;
+      }
+      ctx.out(
+        [
+          `peer        ${r.peer}`,
+          `transport   ${r.transport}`,
+          `handshake   ${r.handshakeMs.toFixed(1)} ms`,
+          `rtt         ${r.rttMs.median.toFixed(2)} ms (min ${r.rttMs.min.toFixed(2)}, max ${r.rttMs.max.toFixed(2)})`,
+          `throughput  ${formatRate(r.throughputBytesPerSec)} (${formatBytes(r.probeBytes)} over ${r.negotiated.streams} streams)`,
+          `negotiated  protocol v${r.negotiated.version}, ${r.negotiated.peerAgent}, streams ${r.negotiated.streams}, window ${r.negotiated.window}, compression ${r.wireCompression ? 'zstd' : r.negotiated.compress ? 'off for this peer (same machine; transfer.compress = on forces it)' : 'off'}, max chunk ${formatBytes(r.negotiated.maxChunk)}`,
+          ...r.advice.map((a) => `advice      ${a}`),
+        ].join('\n'),
+      );
     });
 }

@@ -9,7 +9,13 @@ import { formatBytes } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { escapeControl } from '../../engine/core/safe-text.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
-import { createShare, formatShareLink, parseDurationSeconds, ShareStore, type ShareInfo } from '../../engine/share/index.ts';
+import {
+  createShare,
+  formatShareLink,
+  parseDurationSeconds,
+  ShareStore,
+  type ShareInfo,
+} from '../../engine/share/index.ts';
 import { readPasswordFile } from '../../engine/codec/kdf.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
@@ -18,7 +24,10 @@ import type { CliContext } from '../context.ts';
 function defaultBase(host: string, port: number): string {
   let h = host;
   if (h === '0.0.0.0' || h === '::') {
-    h = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
+    h =
+      Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
   }
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
@@ -26,7 +35,8 @@ function defaultBase(host: string, port: number): string {
 function positiveInt(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new WarpError(ErrorCodes.USAGE, `${what} must be a whole number of at least 1 (got '${v}')`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new WarpError(ErrorCodes.USAGE, `${what} must be a whole number of at least 1 (got '${v}')`);
   return n;
 }
 
@@ -42,61 +52,116 @@ function report(ctx: CliContext, verb: string, s: ShareInfo): void {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const share = program.command('share').description('end-to-end encrypted share links anyone can open (served by warp daemon)');
-  share.command('create').argument('<paths...>', 'files or folders to share')
+  const share = program
+    .command('share')
+    .description('end-to-end encrypted share links anyone can open (served by warp daemon)');
+  share
+    .command('create')
+    .argument('<paths...>', 'files or folders to share')
     .description('encrypt paths under a fresh key and print the link (the key is only in the link)')
     .option('--expires <duration>', 'stop serving after this long, e.g. 30m, 24h, 7d (default: never)')
     .option('--max-downloads <n>', 'stop serving new downloads after this many')
     .option('--password-file <file>', 'also require this password (Argon2id): the link alone opens nothing')
-    .option('--url <base>', 'the address the link names (default: the daemon\'s configured address)')
-    .action(async (paths: string[], o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string }) => {
-      const { config } = loadCliConfig(ctx);
-      const home = warpHome();
-      const password = o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined;
-      const created = await createShare({
-        password,
-        // Archive-sized chunks (1 MiB by default): each is one HTTP request for a browser, so fewer and larger.
-        home, paths, chunking: paramsForAverage(config.archive.chunkAvg),
-        expiresInSeconds: o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires'),
-        maxDownloads: positiveInt(o.maxDownloads, '--max-downloads'),
-        onWarning: (p, m) => { if (!ctx.opts().quiet) ctx.err(`warp: warning: ${escapeControl(p)}: ${escapeControl(m)}`); },
-      });
-      const link = formatShareLink(o.url ?? defaultBase(config.daemon.host, config.daemon.port), created.id, created.key);
-      if (ctx.opts().json) { ctx.out(JSON.stringify({ type: 'share', link, ...created.info })); return; }
-      ctx.out(link);
-      if (!ctx.opts().quiet) ctx.err(`shared ${created.info.files} files (${formatBytes(created.info.totalBytes)}) as ${created.id}; the link is the only copy of the key. 'warp daemon' serves it.`);
-    });
-  share.command('list').description('shares with their state, downloads, bytes served and last access')
+    .option('--url <base>', "the address the link names (default: the daemon's configured address)")
+    .action(
+      async (paths: string[], o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string }) => {
+        const { config } = loadCliConfig(ctx);
+        const home = warpHome();
+        const password = o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined;
+        const created = await createShare({
+          password,
+          // Archive-sized chunks (1 MiB by default): each is one HTTP request for a browser, so fewer and larger.
+          home,
+          paths,
+          chunking: paramsForAverage(config.archive.chunkAvg),
+          expiresInSeconds: o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires'),
+          maxDownloads: positiveInt(o.maxDownloads, '--max-downloads'),
+          onWarning: (p, m) => {
+            if (!ctx.opts().quiet) ctx.err(`warp: warning: ${escapeControl(p)}: ${escapeControl(m)}`);
+          },
+        });
+        const link = formatShareLink(
+          o.url ?? defaultBase(config.daemon.host, config.daemon.port),
+          created.id,
+          created.key,
+        );
+        if (ctx.opts().json) {
+          ctx.out(JSON.stringify({ type: 'share', link, ...created.info }));
+          return;
+        }
+        ctx.out(link);
+        if (!ctx.opts().quiet)
+          ctx.err(
+            `shared ${created.info.files} files (${formatBytes(created.info.totalBytes)}) as ${created.id}; the link is the only copy of the key. 'warp daemon' serves it.`,
+          );
+      },
+    );
+  share
+    .command('list')
+    .description('shares with their state, downloads, bytes served and last access')
     .action(() => {
       const all = new ShareStore(warpHome()).list();
-      if (ctx.opts().json) { for (const s of all) ctx.out(JSON.stringify({ type: 'share', ...s })); return; }
+      if (ctx.opts().json) {
+        for (const s of all) ctx.out(JSON.stringify({ type: 'share', ...s }));
+        return;
+      }
       if (all.length === 0 && !ctx.opts().quiet) ctx.err("no shares yet: 'warp share create <paths…>'");
       for (const s of all) ctx.out(line(s));
     });
-  const change = (name: string, description: string, verb: string, apply: (store: ShareStore, id: string) => ShareInfo): void => {
-    share.command(name).argument('<id>', 'share id (warp share list)').description(description)
+  const change = (
+    name: string,
+    description: string,
+    verb: string,
+    apply: (store: ShareStore, id: string) => ShareInfo,
+  ): void => {
+    share
+      .command(name)
+      .argument('<id>', 'share id (warp share list)')
+      .description(description)
       .action((id: string) => report(ctx, verb, apply(new ShareStore(warpHome()), id)));
   };
-  change('pause', 'stop serving a share for now (resume serves it again)', 'paused', (s, id) => s.update(id, (m) => { m.state = 'paused'; }));
-  change('resume', 'serve a paused share again', 'resumed', (s, id) => s.update(id, (m) => { m.state = 'active'; }));
+  change('pause', 'stop serving a share for now (resume serves it again)', 'paused', (s, id) =>
+    s.update(id, (m) => {
+      m.state = 'paused';
+    }),
+  );
+  change('resume', 'serve a paused share again', 'resumed', (s, id) =>
+    s.update(id, (m) => {
+      m.state = 'active';
+    }),
+  );
   change('revoke', 'stop serving a share for good and delete its encrypted data', 'revoked', (s, id) => s.revoke(id));
-  share.command('extend').argument('<id>', 'share id (warp share list)').description('move the expiry: --expires from now, or --never')
-    .option('--expires <duration>', 'new expiry, counted from now (e.g. 24h)').option('--never', 'never expire')
+  share
+    .command('extend')
+    .argument('<id>', 'share id (warp share list)')
+    .description('move the expiry: --expires from now, or --never')
+    .option('--expires <duration>', 'new expiry, counted from now (e.g. 24h)')
+    .option('--never', 'never expire')
     .option('--max-downloads <n>', 'a new download limit')
     .action((id: string, o: { expires?: string; never?: boolean; maxDownloads?: string }) => {
-      if (!o.expires && !o.never && !o.maxDownloads) throw new WarpError(ErrorCodes.USAGE, 'say how: --expires <duration>, --never or --max-downloads <n>');
+      if (!o.expires && !o.never && !o.maxDownloads)
+        throw new WarpError(ErrorCodes.USAGE, 'say how: --expires <duration>, --never or --max-downloads <n>');
       const secs = o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires');
       const max = positiveInt(o.maxDownloads, '--max-downloads');
-      report(ctx, 'extended', new ShareStore(warpHome()).update(id, (m) => {
-        if (o.never) m.expiresAt = null;
-        else if (secs !== undefined) m.expiresAt = Date.now() + secs * 1000;
-        if (max !== undefined) m.maxDownloads = max;
-      }));
+      report(
+        ctx,
+        'extended',
+        new ShareStore(warpHome()).update(id, (m) => {
+          if (o.never) m.expiresAt = null;
+          else if (secs !== undefined) m.expiresAt = Date.now() + secs * 1000;
+          if (max !== undefined) m.maxDownloads = max;
+        }),
+      );
     });
 }
 
 /** `warp fetch <share-link> <dir>`. */
-export async function runShareFetch(ctx: CliContext, link: string, dir: string, o: { passwordFile?: string } = {}): Promise<void> {
+export async function runShareFetch(
+  ctx: CliContext,
+  link: string,
+  dir: string,
+  o: { passwordFile?: string } = {},
+): Promise<void> {
   const { fetchShare } = await import('../../engine/share/fetch.ts');
   const { createProgressRenderer } = await import('../render/progress.ts');
   const p = createProgressRenderer(ctx, 'fetching');
@@ -104,12 +169,23 @@ export async function runShareFetch(ctx: CliContext, link: string, dir: string, 
   let r;
   try {
     r = await fetchShare({
-      link, dir, password: o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined,
-      onProgress: (s) => p.event({ type: 'share.progress', ...s, rate: s.bytes / Math.max((performance.now() - t0) / 1000, 1e-3), etaSeconds: -1 } as { type: string }),
+      link,
+      dir,
+      password: o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined,
+      onProgress: (s) =>
+        p.event({
+          type: 'share.progress',
+          ...s,
+          rate: s.bytes / Math.max((performance.now() - t0) / 1000, 1e-3),
+          etaSeconds: -1,
+        } as { type: string }),
     });
   } finally {
     p.done();
   }
   if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
-  else if (!ctx.opts().quiet) ctx.err(`fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks, ${formatBytes(r.wireBytes)} on the wire`);
+  else if (!ctx.opts().quiet)
+    ctx.err(
+      `fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks, ${formatBytes(r.wireBytes)} on the wire`,
+    );
 }

@@ -14,7 +14,13 @@ import type { CliContext } from '../context.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
 
-export interface SwarmCliOpts extends NetCliOpts { from?: string[]; policy?: string; peerRule?: string[]; parallel?: string; preposition?: boolean }
+export interface SwarmCliOpts extends NetCliOpts {
+  from?: string[];
+  policy?: string;
+  peerRule?: string[];
+  parallel?: string;
+  preposition?: boolean;
+}
 
 export const CONTENT_ID = /^[0-9a-f]{64}$/i;
 
@@ -26,7 +32,8 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   if (CONTENT_ID.test(src)) contentId = src.toLowerCase();
   else {
     const s = splitRemotePath(src);
-    if (s.remotePath === undefined) throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer, or a content id`);
+    if (s.remotePath === undefined)
+      throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer, or a content id`);
     remotePath = s.remotePath;
     sources.push(s.address);
   }
@@ -34,14 +41,22 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   // A content id without --from: ask the paired peers (those with a known address); the ones that do not
   // hold the tree simply answer that they do not.
   if (sources.length === 0 && contentId) {
-    for (const p of env.trust.list()) if (p.address) sources.push(p.address.includes('@') || p.address.startsWith('/') ? p.address : `${p.id}@${p.address}`);
+    for (const p of env.trust.list())
+      if (p.address)
+        sources.push(p.address.includes('@') || p.address.startsWith('/') ? p.address : `${p.id}@${p.address}`);
   }
-  if (sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a content id needs peers to fetch from: --from <peer> [<peer>…] (or paired peers with a known address)');
+  if (sources.length === 0)
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      'a content id needs peers to fetch from: --from <peer> [<peer>…] (or paired peers with a known address)',
+    );
   const policy = (o.policy ?? env.config.sched.policy) as PolicyName;
-  if (!POLICY_NAMES.includes(policy)) throw new WarpError(ErrorCodes.USAGE, `--policy must be one of ${POLICY_NAMES.join(', ')}`);
+  if (!POLICY_NAMES.includes(policy))
+    throw new WarpError(ErrorCodes.USAGE, `--policy must be one of ${POLICY_NAMES.join(', ')}`);
   const rules = parsePeerRules([...env.config.swarm.peerRules, ...(o.peerRule ?? [])]);
   const parallel = o.parallel === undefined ? env.config.swarm.perPeerParallel : Number(o.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 1024) throw new WarpError(ErrorCodes.USAGE, `--parallel must be 1-1024 (got '${o.parallel}')`);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 1024)
+    throw new WarpError(ErrorCodes.USAGE, `--parallel must be 1-1024 (got '${o.parallel}')`);
 
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
@@ -54,12 +69,24 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   let drawn = false;
   try {
     const r = await swarmFetch(env, {
-      sources, remotePath, contentId, dest: dir, policy, constraints: rules.constraints, bytesThisMonth: rules.used, perPeerParallel: parallel,
-      tickHz: env.config.sched.tickHz, signal: ac.signal, preposition: o.preposition === false ? false : undefined,
+      sources,
+      remotePath,
+      contentId,
+      dest: dir,
+      policy,
+      constraints: rules.constraints,
+      bytesThisMonth: rules.used,
+      perPeerParallel: parallel,
+      tickHz: env.config.sched.tickHz,
+      signal: ac.signal,
+      preposition: o.preposition === false ? false : undefined,
       onEvent: (e) => {
         if (e.type === 'transfer.chunk' && !verbose) return;
         if (e.type === 'swarm.edges') peers = peerRates(e.edges);
-        if (json) { ctx.out(JSON.stringify(e)); return; }
+        if (json) {
+          ctx.out(JSON.stringify(e));
+          return;
+        }
         if (e.type === 'transfer.progress') {
           // One line redrawn in place: overall progress, then every peer's current rate.
           if (!ctx.stderrIsTTY || ctx.opts().quiet || performance.now() - lastLine < 100) return;
@@ -70,7 +97,10 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
           drawn = true;
         } else {
           // Only warnings print anything here (transfer.progress is drawn above): clear the line for them.
-          if (drawn && e.type.endsWith('.warning')) { process.stderr.write('\r\x1b[2K'); drawn = false; }
+          if (drawn && e.type.endsWith('.warning')) {
+            process.stderr.write('\r\x1b[2K');
+            drawn = false;
+          }
           p.event(e);
         }
       },
@@ -93,5 +123,7 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
 const short = (peer: string): string => (peer.length > 12 ? `${peer.slice(0, 4)}…${peer.slice(-4)}` : peer);
 
 function peerRates(edges: SwarmEdgeSnapshot[]): string {
-  return edges.map((e) => `…${e.peer.slice(-4)} ${e.state === 'offline' ? 'offline' : !e.eligible ? 'idle' : formatRate(e.rate)}`).join(' ');
+  return edges
+    .map((e) => `…${e.peer.slice(-4)} ${e.state === 'offline' ? 'offline' : !e.eligible ? 'idle' : formatRate(e.rate)}`)
+    .join(' ');
 }

@@ -14,13 +14,40 @@ import { parseVersionName } from '../../engine/transfer/versions.ts';
 import { pushLine } from '../../engine/sync/push-line.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
-  CONFLICT_POLICIES, SyncManager, addJob, confirmDeletions, formatWindow, parseWindow, readLinuxOnBattery, readState, removeJob, setJobPaused, stateFilePath,
-  type ConflictPolicy, type SyncEvent, type SyncJob, type SyncJobStatus, type SyncVersions,
+  CONFLICT_POLICIES,
+  SyncManager,
+  addJob,
+  confirmDeletions,
+  formatWindow,
+  parseWindow,
+  readLinuxOnBattery,
+  readState,
+  removeJob,
+  setJobPaused,
+  stateFilePath,
+  type ConflictPolicy,
+  type SyncEvent,
+  type SyncJob,
+  type SyncJobStatus,
+  type SyncVersions,
 } from '../../engine/sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
 
-interface AddOpts { schedule?: string[]; pauseOnBattery?: boolean; pauseOnMetered?: boolean; conflict?: string; debounce?: string; exclude?: string[]; preset?: string[]; guardShare?: string; guardFiles?: string; versions?: string; versionsMaxAge?: string; versionsMaxSize?: string }
+interface AddOpts {
+  schedule?: string[];
+  pauseOnBattery?: boolean;
+  pauseOnMetered?: boolean;
+  conflict?: string;
+  debounce?: string;
+  exclude?: string[];
+  preset?: string[];
+  guardShare?: string;
+  guardFiles?: string;
+  versions?: string;
+  versionsMaxAge?: string;
+  versionsMaxSize?: string;
+}
 
 const jobLine = (j: SyncJob, extra = ''): string =>
   `${j.id}  ${j.folder} -> ${j.peer}:${j.remotePath}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
@@ -28,18 +55,30 @@ const jobLine = (j: SyncJob, extra = ''): string =>
 
 function eventLine(e: SyncEvent): string | undefined {
   switch (e.type) {
-    case 'sync.state': return `${e.id}: ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'sync.change': return `${e.id}: ${e.paths.length} changed (${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? ', …' : ''})`;
-    case 'sync.push-started': return `${e.id}: pushing ${e.changedFiles} changed of ${e.files} files`;
-    case 'sync.push': return `${e.id}: ${pushLine(e)} (folder ${e.files} files, ${formatBytes(e.bytes)}), ${e.elapsedSeconds.toFixed(2)} s`;
-    case 'sync.skipped': return `${e.id}: ${e.path} not changed: ${e.reason}`;
-    case 'sync.guard': return `${e.id}: DELETION GUARD: ${e.report.reason}; ${e.report.paths.slice(0, 5).join(', ')}${e.report.deletions > 5 ? ', …' : ''}. Nothing was changed: 'warp sync confirm ${e.id}' lets these ${e.report.deletions} deletions through`;
-    case 'sync.conflict': return `${e.id}: conflict on ${e.path}: ${e.winner} copy wins, the other kept as ${e.keptAs}`;
-    case 'sync.pulled': return `${e.id}: ${e.path} changed on the peer; brought here`;
-    case 'sync.error': return `${e.id}: [${e.error.code}] ${e.error.message}`;
-    case 'sync.job-added': return `${e.id}: added (${e.job.folder})`;
-    case 'sync.job-removed': return `${e.id}: removed`;
-    default: return undefined;
+    case 'sync.state':
+      return `${e.id}: ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'sync.change':
+      return `${e.id}: ${e.paths.length} changed (${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? ', …' : ''})`;
+    case 'sync.push-started':
+      return `${e.id}: pushing ${e.changedFiles} changed of ${e.files} files`;
+    case 'sync.push':
+      return `${e.id}: ${pushLine(e)} (folder ${e.files} files, ${formatBytes(e.bytes)}), ${e.elapsedSeconds.toFixed(2)} s`;
+    case 'sync.skipped':
+      return `${e.id}: ${e.path} not changed: ${e.reason}`;
+    case 'sync.guard':
+      return `${e.id}: DELETION GUARD: ${e.report.reason}; ${e.report.paths.slice(0, 5).join(', ')}${e.report.deletions > 5 ? ', …' : ''}. Nothing was changed: 'warp sync confirm ${e.id}' lets these ${e.report.deletions} deletions through`;
+    case 'sync.conflict':
+      return `${e.id}: conflict on ${e.path}: ${e.winner} copy wins, the other kept as ${e.keptAs}`;
+    case 'sync.pulled':
+      return `${e.id}: ${e.path} changed on the peer; brought here`;
+    case 'sync.error':
+      return `${e.id}: [${e.error.code}] ${e.error.message}`;
+    case 'sync.job-added':
+      return `${e.id}: added (${e.job.folder})`;
+    case 'sync.job-removed':
+      return `${e.id}: removed`;
+    default:
+      return undefined;
   }
 }
 
@@ -49,7 +88,11 @@ function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
   if (o.versions !== undefined) v.policy = o.versions as SyncVersions['policy'];
   if (o.versionsMaxAge !== undefined) {
     const ms = parseDuration(o.versionsMaxAge);
-    if (ms === undefined) throw new WarpError(ErrorCodes.USAGE, `--versions-max-age must be a duration such as 30d or 12h (got '${o.versionsMaxAge}')`);
+    if (ms === undefined)
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `--versions-max-age must be a duration such as 30d or 12h (got '${o.versionsMaxAge}')`,
+      );
     v.maxAgeMs = ms;
   }
   if (o.versionsMaxSize !== undefined) v.maxBytes = parseByteSize(o.versionsMaxSize, '--versions-max-size');
@@ -57,73 +100,168 @@ function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const sync = program.command('sync').description('keep folders pushed to a paired peer (watch, debounce, schedule windows, conflict copies)');
+  const sync = program
+    .command('sync')
+    .description('keep folders pushed to a paired peer (watch, debounce, schedule windows, conflict copies)');
   const file = (): string => stateFilePath(warpHome());
   const json = (): boolean => ctx.opts().json;
-  const say = (line: string): void => { if (!ctx.opts().quiet) ctx.err(line); };
+  const say = (line: string): void => {
+    if (!ctx.opts().quiet) ctx.err(line);
+  };
 
-  sync.command('add').argument('<folder>', 'local folder to watch').argument('<peer:path>', 'peer address with its id and a remote directory: <peer-id>@host:port:/backup')
+  sync
+    .command('add')
+    .argument('<folder>', 'local folder to watch')
+    .argument('<peer:path>', 'peer address with its id and a remote directory: <peer-id>@host:port:/backup')
     .description('add a sync job (the folder lands on the peer as <path>/<folder name>, like `warp send`)')
-    .option('--schedule <window...>', "push only inside these windows: '[days] HH:MM-HH:MM [time zone]', e.g. 'mon-fri 22:00-06:00 Europe/Berlin'")
+    .option(
+      '--schedule <window...>',
+      "push only inside these windows: '[days] HH:MM-HH:MM [time zone]', e.g. 'mon-fri 22:00-06:00 Europe/Berlin'",
+    )
     .option('--pause-on-battery', 'hold changes while the machine runs on battery')
     .option('--pause-on-metered', 'hold changes while the network is metered')
-    .option('--debounce <duration>', 'quiet time after the last change before a push, e.g. 500ms or 5s (default: config sync.debounce)')
-    .option('--conflict <policy>', `who wins when a file changed on both sides: ${CONFLICT_POLICIES.join(', ')} (default newer-wins)`)
-    .option('--exclude <pattern>', "leave out paths matching this gitignore pattern (repeatable; .warpignore files in the folder apply too)", (v: string, p: string[] = []) => [...p, v])
-    .option('--guard-share <fraction>', 'pause and ask when a sync would delete at least this share of the files (default 0.5)')
+    .option(
+      '--debounce <duration>',
+      'quiet time after the last change before a push, e.g. 500ms or 5s (default: config sync.debounce)',
+    )
+    .option(
+      '--conflict <policy>',
+      `who wins when a file changed on both sides: ${CONFLICT_POLICIES.join(', ')} (default newer-wins)`,
+    )
+    .option(
+      '--exclude <pattern>',
+      'leave out paths matching this gitignore pattern (repeatable; .warpignore files in the folder apply too)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--guard-share <fraction>',
+      'pause and ask when a sync would delete at least this share of the files (default 0.5)',
+    )
     .option('--guard-files <n>', 'pause and ask when a sync would delete at least this many files (default 1000)')
-    .option('--versions <policy>', `how long deleted and replaced files stay in .warp-versions/: ${VERSION_POLICIES.join(' | ')} (default trash-can)`)
+    .option(
+      '--versions <policy>',
+      `how long deleted and replaced files stay in .warp-versions/: ${VERSION_POLICIES.join(' | ')} (default trash-can)`,
+    )
     .option('--versions-max-age <duration>', 'drop versions older than this, e.g. 30d (default 30d)')
-    .option('--versions-max-size <bytes>', 'keep at most this much in .warp-versions/, oldest dropped first, e.g. 5GiB (default 10GiB)')
-    .option('--preset <names>', `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated)`, (v: string, p: string[] = []) => [...p, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
+    .option(
+      '--versions-max-size <bytes>',
+      'keep at most this much in .warp-versions/, oldest dropped first, e.g. 5GiB (default 10GiB)',
+    )
+    .option(
+      '--preset <names>',
+      `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated)`,
+      (v: string, p: string[] = []) => [
+        ...p,
+        ...v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ],
+    )
     .action((folder: string, dest: string, o: AddOpts) => {
       const { address, remotePath } = splitRemotePath(dest);
       if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
-        throw new WarpError(ErrorCodes.USAGE, `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`);
+        throw new WarpError(
+          ErrorCodes.USAGE,
+          `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`,
+        );
       }
       let debounceMs: number | undefined;
       if (o.debounce !== undefined) {
         debounceMs = parseDuration(o.debounce);
-        if (debounceMs === undefined || debounceMs > 600_000) throw new WarpError(ErrorCodes.USAGE, `--debounce must be a duration up to 10m such as 500ms or 5s (got '${o.debounce}')`);
+        if (debounceMs === undefined || debounceMs > 600_000)
+          throw new WarpError(
+            ErrorCodes.USAGE,
+            `--debounce must be a duration up to 10m such as 500ms or 5s (got '${o.debounce}')`,
+          );
       }
-      const rec = addJob(file(), {
-        folder, peer: address, remotePath: remotePath ?? '/', schedule: (o.schedule ?? []).map(parseWindow),
-        pauseOnBattery: o.pauseOnBattery, pauseOnMetered: o.pauseOnMetered, conflict: o.conflict as ConflictPolicy | undefined, debounceMs,
-        ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
-        ...versionsSpec(o),
-        ...(o.guardShare !== undefined || o.guardFiles !== undefined ? { guard: { ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}), ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}) } } : {}),
-      }, Date.now());
+      const rec = addJob(
+        file(),
+        {
+          folder,
+          peer: address,
+          remotePath: remotePath ?? '/',
+          schedule: (o.schedule ?? []).map(parseWindow),
+          pauseOnBattery: o.pauseOnBattery,
+          pauseOnMetered: o.pauseOnMetered,
+          conflict: o.conflict as ConflictPolicy | undefined,
+          debounceMs,
+          ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
+          ...versionsSpec(o),
+          ...(o.guardShare !== undefined || o.guardFiles !== undefined
+            ? {
+                guard: {
+                  ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
+                  ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
+                },
+              }
+            : {}),
+        },
+        Date.now(),
+      );
       if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
-      else say(`added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`);
+      else
+        say(
+          `added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`,
+        );
     });
 
-  sync.command('list', { isDefault: true }).alias('ls').description('list sync jobs with their last sync and error')
+  sync
+    .command('list', { isDefault: true })
+    .alias('ls')
+    .description('list sync jobs with their last sync and error')
     .action(() => {
       const jobs = readState(file()).jobs;
       if (json()) {
-        for (const r of jobs) ctx.out(JSON.stringify({ type: 'sync.job', job: r.job, lastSyncAt: r.lastSyncAt, lastError: r.lastError, lastPush: r.lastPush, guard: r.guard }));
+        for (const r of jobs)
+          ctx.out(
+            JSON.stringify({
+              type: 'sync.job',
+              job: r.job,
+              lastSyncAt: r.lastSyncAt,
+              lastError: r.lastError,
+              lastPush: r.lastPush,
+              guard: r.guard,
+            }),
+          );
         ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length }));
         return;
       }
       if (jobs.length === 0) say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
       for (const r of jobs) {
-        const last = r.guard ? `  WAITING FOR CONFIRMATION: ${r.guard.reason} ('warp sync confirm ${r.job.id}')`
-          : r.lastError ? `  last error: ${r.lastError}` : r.lastSyncAt ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}` : '  never synced';
+        const last = r.guard
+          ? `  WAITING FOR CONFIRMATION: ${r.guard.reason} ('warp sync confirm ${r.job.id}')`
+          : r.lastError
+            ? `  last error: ${r.lastError}`
+            : r.lastSyncAt
+              ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}`
+              : '  never synced';
         ctx.out(jobLine(r.job, last));
       }
     });
 
   registerVersionCommands(sync, ctx);
 
-  sync.command('remove').alias('rm').argument('<id>').description('remove a sync job (files stay where they are on both sides)')
+  sync
+    .command('remove')
+    .alias('rm')
+    .argument('<id>')
+    .description('remove a sync job (files stay where they are on both sides)')
     .action((id: string) => {
-      if (!removeJob(file(), id)) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
+      if (!removeJob(file(), id))
+        throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
       if (json()) ctx.out(JSON.stringify({ type: 'result', removed: id }));
       else say(`removed sync job ${id}`);
     });
 
-  for (const [name, paused] of [['pause', true], ['resume', false]] as const) {
-    sync.command(name).argument('<id>').description(paused ? 'hold a job\'s changes until resumed (survives restarts)' : 'let a paused job sync again')
+  for (const [name, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    sync
+      .command(name)
+      .argument('<id>')
+      .description(paused ? "hold a job's changes until resumed (survives restarts)" : 'let a paused job sync again')
       .action((id: string) => {
         const job = setJobPaused(file(), id, paused);
         if (json()) ctx.out(JSON.stringify({ type: 'result', job }));
@@ -131,7 +269,9 @@ export function register(program: Command, ctx: CliContext): void {
       });
   }
 
-  sync.command('run').description('run the sync manager in the foreground until Ctrl-C')
+  sync
+    .command('run')
+    .description('run the sync manager in the foreground until Ctrl-C')
     .option('--once', 'sync every job once, then exit (for cron and scripts)')
     .action(async (o: { once?: boolean }) => {
       const env = await transferEnv(ctx);
@@ -139,10 +279,16 @@ export function register(program: Command, ctx: CliContext): void {
       const m = new SyncManager({ env, debounceMs: c.debounce, maxWaitMs: c.maxWait, retryMs: c.retry });
       m.events.on((e) => {
         if (json()) ctx.out(JSON.stringify(e));
-        else { const l = eventLine(e); if (l) say(l); }
+        else {
+          const l = eventLine(e);
+          if (l) say(l);
+        }
       });
       // Linux without Electron: the battery state comes from /sys/class/power_supply.
-      const power = (): void => { const b = readLinuxOnBattery(); if (b !== undefined) m.setPowerState({ onBattery: b }); };
+      const power = (): void => {
+        const b = readLinuxOnBattery();
+        if (b !== undefined) m.setPowerState({ onBattery: b });
+      };
       power();
       const powerTimer = setInterval(power, 30_000);
       powerTimer.unref();
@@ -166,11 +312,18 @@ export function register(program: Command, ctx: CliContext): void {
         env.index?.close();
       }
       if (json()) ctx.out(JSON.stringify({ type: 'result', jobs: statuses }));
-      else for (const s of statuses) say(`${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}`);
+      else
+        for (const s of statuses)
+          say(
+            `${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}`,
+          );
       const failed = statuses.find((s) => s.state === 'error');
       if (o.once && failed) {
         const known = (Object.values(ErrorCodes) as string[]).includes(failed.lastErrorCode ?? '');
-        throw new WarpError((known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode, `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`);
+        throw new WarpError(
+          (known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode,
+          `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`,
+        );
       }
     });
 }
@@ -179,46 +332,81 @@ export function register(program: Command, ctx: CliContext): void {
 function registerVersionCommands(sync: Command, ctx: CliContext): void {
   const file = (): string => stateFilePath(warpHome());
   const json = (): boolean => ctx.opts().json;
-  const say = (line: string): void => { if (!ctx.opts().quiet) ctx.err(line); };
+  const say = (line: string): void => {
+    if (!ctx.opts().quiet) ctx.err(line);
+  };
   const jobById = (id: string): SyncJob => {
     const r = readState(file()).jobs.find((j) => j.job.id === id);
     if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
     return r.job;
   };
 
-  sync.command('confirm').argument('<id>').description('let through the deletions the deletion guard stopped (the job syncs again)')
+  sync
+    .command('confirm')
+    .argument('<id>')
+    .description('let through the deletions the deletion guard stopped (the job syncs again)')
     .option('--deletions <n>', 'allow at most this many deletions (default: what the guard reported)')
     .action((id: string, o: { deletions?: string }) => {
       const n = o.deletions === undefined ? undefined : Number(o.deletions);
-      if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new WarpError(ErrorCodes.USAGE, `--deletions must be a whole number (got '${o.deletions}')`);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+        throw new WarpError(ErrorCodes.USAGE, `--deletions must be a whole number (got '${o.deletions}')`);
       const allowed = confirmDeletions(file(), id, n);
       if (json()) ctx.out(JSON.stringify({ type: 'result', id, approvedDeletions: allowed }));
-      else say(`job ${id}: up to ${allowed} deletions confirmed; a running 'warp sync run', daemon or app syncs it within a few seconds`);
+      else
+        say(
+          `job ${id}: up to ${allowed} deletions confirmed; a running 'warp sync run', daemon or app syncs it within a few seconds`,
+        );
     });
 
-  sync.command('versions').argument('<id>').description("list the versions the job kept in its folder's .warp-versions/ (deleted or replaced files), newest first")
+  sync
+    .command('versions')
+    .argument('<id>')
+    .description(
+      "list the versions the job kept in its folder's .warp-versions/ (deleted or replaced files), newest first",
+    )
     .option('--path <path>', 'only versions of this file (relative to the folder)')
     .action((id: string, o: { path?: string }) => {
       const job = jobById(id);
       const list = listVersions(job.folder).filter((v) => o.path === undefined || v.path === o.path);
       if (json()) {
-        for (const v of list) ctx.out(JSON.stringify({ type: 'sync.version', ...v, keptAt: new Date(v.keptAtMs).toISOString() }));
+        for (const v of list)
+          ctx.out(JSON.stringify({ type: 'sync.version', ...v, keptAt: new Date(v.keptAtMs).toISOString() }));
         ctx.out(JSON.stringify({ type: 'result', versions: list.length, bytes: list.reduce((n, v) => n + v.size, 0) }));
         return;
       }
       if (list.length === 0) say(`no versions in ${job.folder}/.warp-versions`);
-      for (const v of list) ctx.out(`${new Date(v.keptAtMs).toISOString()}  ${formatBytes(v.size).padStart(10)}  ${v.path}  (${v.version})`);
+      for (const v of list)
+        ctx.out(
+          `${new Date(v.keptAtMs).toISOString()}  ${formatBytes(v.size).padStart(10)}  ${v.path}  (${v.version})`,
+        );
     });
 
-  sync.command('restore').argument('<id>').argument('<version>', "a version's name as 'warp sync versions' prints it (in parentheses), or a file path: its newest version")
-    .description('put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it')
+  sync
+    .command('restore')
+    .argument('<id>')
+    .argument(
+      '<version>',
+      "a version's name as 'warp sync versions' prints it (in parentheses), or a file path: its newest version",
+    )
+    .description(
+      'put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it',
+    )
     .option('--as <path>', 'restore under this path instead (relative to the folder)')
     .action((id: string, version: string, o: { as?: string }) => {
       const job = jobById(id);
-      const name = parseVersionName(version) ? version : listVersions(job.folder).find((v) => v.path === version)?.version;
-      if (!name) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`);
+      const name = parseVersionName(version)
+        ? version
+        : listVersions(job.folder).find((v) => v.path === version)?.version;
+      if (!name)
+        throw new WarpError(
+          ErrorCodes.INPUT_NOT_FOUND,
+          `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`,
+        );
       const r = restoreVersion(job.folder, name, Date.now(), o.as);
       if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
-      else say(`restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`);
+      else
+        say(
+          `restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`,
+        );
     });
 }

@@ -17,7 +17,12 @@ function renderer(ctx: CliContext, label: string): { on: (e: TransferEvent) => v
   const p = createProgressRenderer(ctx, label);
   // One line per chunk floods a pipe (32k lines per GiB): chunk events come with --verbose only.
   const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
-  return { on: (e) => { if (e.type !== 'transfer.chunk' || verbose) p.event(e); }, done: () => p.done() };
+  return {
+    on: (e) => {
+      if (e.type !== 'transfer.chunk' || verbose) p.event(e);
+    },
+    done: () => p.done(),
+  };
 }
 
 function result(ctx: CliContext, r: Record<string, unknown>, line: string): void {
@@ -25,7 +30,10 @@ function result(ctx: CliContext, r: Record<string, unknown>, line: string): void
   else if (!ctx.opts().quiet) ctx.err(line);
 }
 
-interface MirrorCliOpts { delete?: boolean; versions?: boolean }
+interface MirrorCliOpts {
+  delete?: boolean;
+  versions?: boolean;
+}
 
 /** ", removed 3 files (kept in .warp-versions)" for a mirror run, else ''. */
 function mirrorLine(m: MirrorResult | undefined): string {
@@ -34,10 +42,18 @@ function mirrorLine(m: MirrorResult | undefined): string {
   return `, ${what}${m.versioned ? ` (kept in ${VERSIONS_DIR}/)` : ''}${m.protectedPaths ? `, ${m.protectedPaths} ignored kept` : ''}`;
 }
 
-export async function runNetSend(ctx: CliContext, src: string, dest: string, o: NetCliOpts & IgnoreCliOpts & MirrorCliOpts & { dryRun?: boolean }): Promise<void> {
+export async function runNetSend(
+  ctx: CliContext,
+  src: string,
+  dest: string,
+  o: NetCliOpts & IgnoreCliOpts & MirrorCliOpts & { dryRun?: boolean },
+): Promise<void> {
   const { address, remotePath } = splitRemotePath(dest);
   const ignore = ignoreRulesFrom(o);
-  if (o.dryRun) { printDryRun(ctx, [src], ignore); return; }
+  if (o.dryRun) {
+    printDryRun(ctx, [src], ignore);
+    return;
+  }
   const env = await transferEnv(ctx, o);
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
@@ -46,9 +62,22 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'sending');
   try {
-    const r = await sendTree(env, { address, localPath: src, remotePath: remotePath ?? '/', signal: ac.signal, pause, onEvent: r0.on, ignore, ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}) });
+    const r = await sendTree(env, {
+      address,
+      localPath: src,
+      remotePath: remotePath ?? '/',
+      signal: ac.signal,
+      pause,
+      onEvent: r0.on,
+      ignore,
+      ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}),
+    });
     r0.done();
-    result(ctx, { ...r }, `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+    result(
+      ctx,
+      { ...r },
+      `sent ${r.files} files (${formatBytes(r.bytes)}) to ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks already there, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`,
+    );
   } finally {
     r0.done();
     unwire();
@@ -57,7 +86,12 @@ export async function runNetSend(ctx: CliContext, src: string, dest: string, o: 
   }
 }
 
-export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: NetCliOpts & MirrorCliOpts): Promise<void> {
+export async function runNetFetch(
+  ctx: CliContext,
+  src: string,
+  dir: string,
+  o: NetCliOpts & MirrorCliOpts,
+): Promise<void> {
   const { address, remotePath } = splitRemotePath(src);
   if (remotePath === undefined) throw new WarpError(ErrorCodes.USAGE, `say what to fetch: ${src}:/path/on/the/peer`);
   const env = await transferEnv(ctx, o);
@@ -68,9 +102,21 @@ export async function runNetFetch(ctx: CliContext, src: string, dir: string, o: 
   const unwire = wirePauseControls(ctx, pause);
   const r0 = renderer(ctx, 'fetching');
   try {
-    const r = await fetchTree(env, { address, remotePath, localDir: dir, signal: ac.signal, pause, onEvent: r0.on, ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}) });
+    const r = await fetchTree(env, {
+      address,
+      remotePath,
+      localDir: dir,
+      signal: ac.signal,
+      pause,
+      onEvent: r0.on,
+      ...(o.delete ? { mirror: { versions: o.versions !== false } } : {}),
+    });
     r0.done();
-    result(ctx, { ...r }, `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`);
+    result(
+      ctx,
+      { ...r },
+      `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.peer} over ${r.transport}: ${formatBytes(r.wireBytes)} on the wire, ${r.localChunks} chunks local, ${r.unchangedFiles} files unchanged${mirrorLine(r.mirror)}, ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))})`,
+    );
   } finally {
     r0.done();
     unwire();

@@ -13,7 +13,11 @@ export interface ProgressRenderer {
   done(): void;
 }
 
-export function createProgressRenderer(ctx: CliContext, label: string, opts: { stdoutIsData?: boolean } = {}): ProgressRenderer {
+export function createProgressRenderer(
+  ctx: CliContext,
+  label: string,
+  opts: { stdoutIsData?: boolean } = {},
+): ProgressRenderer {
   const { json, quiet } = ctx.opts();
   const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
   let drawn = false;
@@ -28,7 +32,10 @@ export function createProgressRenderer(ctx: CliContext, label: string, opts: { s
         return;
       }
       if (e.type.endsWith('.warning') && !quiet) {
-        if (drawn) { write('\r\x1b[2K'); drawn = false; }
+        if (drawn) {
+          write('\r\x1b[2K');
+          drawn = false;
+        }
         ctx.err(`warp: warning: ${escapeControl(String(e.path))}: ${escapeControl(String(e.message))}`);
         return;
       }
@@ -39,7 +46,9 @@ export function createProgressRenderer(ctx: CliContext, label: string, opts: { s
       const filled = Math.round(frac * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const eta = s.etaSeconds >= 0 ? formatDuration(s.etaSeconds) : '--:--';
-      write(`\r\x1b[2K${label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${formatBytes(s.bytes)}/${formatBytes(s.totalBytes)} ${s.files}/${s.totalFiles} files ${formatRate(s.rate)} ETA ${eta}`);
+      write(
+        `\r\x1b[2K${label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${formatBytes(s.bytes)}/${formatBytes(s.totalBytes)} ${s.files}/${s.totalFiles} files ${formatRate(s.rate)} ETA ${eta}`,
+      );
       drawn = true;
     },
     done() {

@@ -21,7 +21,11 @@ const YIELD_EVERY = 64 * 1024 * 1024;
 const READ_AHEAD_MIN = 4 * 1024 * 1024;
 
 /** One read's bytes, kept to hash a file that ended after a single read in one call. */
-interface FirstRead { from: number; to: number; slab: Slab }
+interface FirstRead {
+  from: number;
+  to: number;
+  slab: Slab;
+}
 
 /** Per-file state of a read. */
 class FileRead {
@@ -84,7 +88,14 @@ export class ChunkReader {
   private readonly progress: ProgressTracker;
   private readonly signal?: AbortSignal;
 
-  constructor(cdc: FastCdc, slabs: SlabPool, builder: ManifestBuilder, encoder: EncodeQueue, progress: ProgressTracker, signal?: AbortSignal) {
+  constructor(
+    cdc: FastCdc,
+    slabs: SlabPool,
+    builder: ManifestBuilder,
+    encoder: EncodeQueue,
+    progress: ProgressTracker,
+    signal?: AbortSignal,
+  ) {
     this.cdc = cdc;
     this.slabs = slabs;
     this.builder = builder;
@@ -163,7 +174,8 @@ export class ChunkReader {
       const size = Math.min(this.slab.size - at, READ_MAX);
       const target = this.slab.u8;
       f.prefetch = new Promise((resolve, reject) =>
-        fs.read(f.fd, target, at, size, null, (err, got) => (err ? reject(err) : resolve({ n: got, want: size }))));
+        fs.read(f.fd, target, at, size, null, (err, got) => (err ? reject(err) : resolve({ n: got, want: size }))),
+      );
       f.prefetch.catch(() => {});
     }
     return n;

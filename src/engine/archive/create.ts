@@ -75,20 +75,35 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
   const emit = opts.onEvent ?? (() => {});
 
   // Inputs first: a missing input fails before any output exists.
-  const scan = scanInputs(opts.inputs, (abs) => !toStdout && (abs === finalAbs || (path.dirname(abs) === outDir && isTempName(path.basename(abs)))), opts.ignore);
-  for (const s of scan.skipped) emit({ type: 'archive.warning', op: 'create', path: s.path, message: `skipped: ${s.reason}` });
+  const scan = scanInputs(
+    opts.inputs,
+    (abs) => !toStdout && (abs === finalAbs || (path.dirname(abs) === outDir && isTempName(path.basename(abs)))),
+    opts.ignore,
+  );
+  for (const s of scan.skipped)
+    emit({ type: 'archive.warning', op: 'create', path: s.path, message: `skipped: ${s.reason}` });
 
   const crypto = opts.key ? await newArchiveKeys(opts.key, opts.argon2 ?? DEFAULT_ARGON2) : undefined;
   const headerBytes = encodeHeader(makeHeader(chunker, crypto));
   const dataKey = crypto?.keys.data;
-  const sink: ByteSink = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new FileSink(finalAbs, { overwrite: opts.overwrite, fsync: opts.fsync });
+  const sink: ByteSink = toStdout
+    ? new StreamSink(opts.stdout ?? process.stdout)
+    : new FileSink(finalAbs, { overwrite: opts.overwrite, fsync: opts.fsync });
   const pool = opts.pool ?? createChunkPool(opts.workers);
   // A slab must hold an unfinished chunk (up to maxSize) plus a useful read; 8 MiB x 4 bounds read memory.
   const slabs = new SlabPool(Math.max(8 * 1024 * 1024, chunker.maxSize * 2), Math.max(4, pool.size + 2));
   const builder = new ManifestBuilder(chunker);
   const archiveName = toStdout ? '<stdout>' : opts.output;
-  const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) => emit({ type: 'archive.progress', op: 'create', ...s }));
-  emit({ type: 'archive.start', op: 'create', archive: archiveName, totalBytes: scan.totalBytes, totalFiles: scan.fileCount });
+  const progress = new ProgressTracker(scan.totalBytes, scan.fileCount, (s) =>
+    emit({ type: 'archive.progress', op: 'create', ...s }),
+  );
+  emit({
+    type: 'archive.start',
+    op: 'create',
+    archive: archiveName,
+    totalBytes: scan.totalBytes,
+    totalFiles: scan.fileCount,
+  });
   const encoder = new EncodeQueue(pool, slabs, sink, builder, opts.level ?? 'balanced', dataKey);
   const reader = new ChunkReader(new FastCdc(chunker), slabs, builder, encoder, progress, opts.signal);
 
@@ -106,10 +121,21 @@ export async function createArchive(opts: CreateOptions): Promise<CreateResult> 
     const elapsedSeconds = progress.elapsedSeconds;
     emit({ type: 'archive.done', op: 'create', archive: archiveName, elapsedSeconds, bytes: scan.totalBytes });
     return {
-      archive: archiveName, bytesIn: progress.bytes, ...counts, chunkRefs: reader.chunkRefs, uniqueChunks: manifest.chunkCount, uniqueBytes,
-      storedChunkBytes: encoder.storedChunkBytes, archiveBytes: sink.bytesWritten, dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
-      compressionRatio: encoder.storedChunkBytes > 0 ? uniqueBytes / encoder.storedChunkBytes : 1, encrypted: Boolean(dataKey),
-      merkleRoot: manifest.merkleRoot.toString('hex'), contentId: manifest.contentId().toString('hex'), elapsedSeconds, manifest,
+      archive: archiveName,
+      bytesIn: progress.bytes,
+      ...counts,
+      chunkRefs: reader.chunkRefs,
+      uniqueChunks: manifest.chunkCount,
+      uniqueBytes,
+      storedChunkBytes: encoder.storedChunkBytes,
+      archiveBytes: sink.bytesWritten,
+      dedupRatio: uniqueBytes > 0 ? progress.bytes / uniqueBytes : 1,
+      compressionRatio: encoder.storedChunkBytes > 0 ? uniqueBytes / encoder.storedChunkBytes : 1,
+      encrypted: Boolean(dataKey),
+      merkleRoot: manifest.merkleRoot.toString('hex'),
+      contentId: manifest.contentId().toString('hex'),
+      elapsedSeconds,
+      manifest,
     };
   } catch (e) {
     await encoder.settle();
@@ -130,12 +156,21 @@ function makeHeader(chunker: ChunkerParams, crypto: Awaited<ReturnType<typeof ne
     kdfSalt: crypto ? crypto.kdfSalt : Buffer.alloc(16),
     archiveSalt: crypto ? crypto.archiveSalt : randomBytes(SALT_BYTES),
     keyCheck: crypto ? crypto.keys.check : Buffer.alloc(16),
-    chunkMin: chunker.minSize, chunkAvg: chunker.avgSize, chunkMax: chunker.maxSize,
+    chunkMin: chunker.minSize,
+    chunkAvg: chunker.avgSize,
+    chunkMax: chunker.maxSize,
   };
 }
 
 /** Every scanned entry in order into the manifest; files through the chunk reader. */
-async function addEntries(scan: ScanResult, builder: ManifestBuilder, reader: ChunkReader, progress: ProgressTracker, emit: ArchiveEventListener, signal?: AbortSignal): Promise<{ files: number; dirs: number; symlinks: number }> {
+async function addEntries(
+  scan: ScanResult,
+  builder: ManifestBuilder,
+  reader: ChunkReader,
+  progress: ProgressTracker,
+  emit: ArchiveEventListener,
+  signal?: AbortSignal,
+): Promise<{ files: number; dirs: number; symlinks: number }> {
   const counts = { files: 0, dirs: 0, symlinks: 0 };
   for (let si = 0; si < scan.count; si++) {
     throwIfCancelled(signal);
@@ -153,14 +188,24 @@ async function addEntries(scan: ScanResult, builder: ManifestBuilder, reader: Ch
     builder.finishFile(ei, bytes, hash);
     progress.add(0, 1);
     if (bytes !== size) {
-      emit({ type: 'archive.warning', op: 'create', path: scan.rel(si), message: `changed while being read (${size} bytes at scan, ${bytes} read); archived what was read` });
+      emit({
+        type: 'archive.warning',
+        op: 'create',
+        path: scan.rel(si),
+        message: `changed while being read (${size} bytes at scan, ${bytes} read); archived what was read`,
+      });
     }
   }
   return counts;
 }
 
 /** The manifest (compressed, sealed for encrypted archives) and the trailer that finds it. */
-async function writeManifest(builder: ManifestBuilder, sink: ByteSink, headerBytes: Buffer, dataKey: Uint8Array | undefined): Promise<Manifest> {
+async function writeManifest(
+  builder: ManifestBuilder,
+  sink: ByteSink,
+  headerBytes: Buffer,
+  dataKey: Uint8Array | undefined,
+): Promise<Manifest> {
   const manifest = builder.build();
   const manifestOffset = sink.bytesWritten;
   const plain = manifest.encode({ elideChunkHashes: true });

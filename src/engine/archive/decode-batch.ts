@@ -84,8 +84,14 @@ export class DecodeBatch {
       }
     }
     const task: DecodeTask = {
-      op: 'decode', src: src.buffer, units, chunks, ids, key,
-      out: withOut ? Uint32Array.from(this.out) : undefined, files: this.files.length > 0 ? this.files : undefined,
+      op: 'decode',
+      src: src.buffer,
+      units,
+      chunks,
+      ids,
+      key,
+      out: withOut ? Uint32Array.from(this.out) : undefined,
+      files: this.files.length > 0 ? this.files : undefined,
     };
     return { task, transfer: [src.buffer] };
   }

@@ -47,7 +47,14 @@ export class EncodeQueue {
   private readonly key: Uint8Array | undefined;
   storedChunkBytes = 0;
 
-  constructor(pool: ChunkPool, slabs: SlabPool, sink: ByteSink, builder: ManifestBuilder, level: LevelName, key: Uint8Array | undefined) {
+  constructor(
+    pool: ChunkPool,
+    slabs: SlabPool,
+    sink: ByteSink,
+    builder: ManifestBuilder,
+    level: LevelName,
+    key: Uint8Array | undefined,
+  ) {
     this.pool = pool;
     this.slabs = slabs;
     this.sink = sink;
@@ -106,8 +113,17 @@ export class EncodeQueue {
       units.push(b.items[k * 4 + 3], n);
       k += n;
     }
-    const task = { op: 'encode' as const, srcs: b.slabs.map((s) => s.sab), items: Float64Array.from(b.items), units: Uint32Array.from(b.units), level: this.level, key: this.key };
-    const promise = (this.pool.run(task) as Promise<EncodeResult>).finally(() => { for (const s of b.slabs) this.slabs.release(s); });
+    const task = {
+      op: 'encode' as const,
+      srcs: b.slabs.map((s) => s.sab),
+      items: Float64Array.from(b.items),
+      units: Uint32Array.from(b.units),
+      level: this.level,
+      key: this.key,
+    };
+    const promise = (this.pool.run(task) as Promise<EncodeResult>).finally(() => {
+      for (const s of b.slabs) this.slabs.release(s);
+    });
     promise.catch(() => {}); // observed by writeNext; avoid an unhandled rejection meanwhile
     this.queue.push({ promise, units });
   }

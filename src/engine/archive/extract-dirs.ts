@@ -16,7 +16,11 @@ export class TargetDirs {
 
   constructor(target: string) {
     this.root = path.resolve(target);
-    try { makeDirs(this.root); } catch (err) { throw fromSystemError(err, this.root, 'write'); }
+    try {
+      makeDirs(this.root);
+    } catch (err) {
+      throw fromSystemError(err, this.root, 'write');
+    }
   }
 
   /** Absolute path of an entry. */
@@ -31,11 +35,22 @@ export class TargetDirs {
     const abs = this.dest(parent);
     const st = lstatOrUndefined(abs);
     if (!st) {
-      try { fs.mkdirSync(abs, { mode: 0o755 }); } catch (err) { throw fromSystemError(err, abs, 'write'); }
+      try {
+        fs.mkdirSync(abs, { mode: 0o755 });
+      } catch (err) {
+        throw fromSystemError(err, abs, 'write');
+      }
     } else if (st.isSymbolicLink()) {
-      throw new WarpError(ErrorCodes.UNSAFE_PATH, `refusing '${rel}': its parent '${parent}' is a symbolic link, so writing there could land outside ${this.root}`, { details: { path: rel } });
+      throw new WarpError(
+        ErrorCodes.UNSAFE_PATH,
+        `refusing '${rel}': its parent '${parent}' is a symbolic link, so writing there could land outside ${this.root}`,
+        { details: { path: rel } },
+      );
     } else if (!st.isDirectory()) {
-      throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `cannot create '${rel}': '${parent}' exists and is not a directory`);
+      throw new WarpError(
+        ErrorCodes.OUTPUT_EXISTS,
+        `cannot create '${rel}': '${parent}' exists and is not a directory`,
+      );
     }
     this.safe.add(parent);
   }
@@ -46,7 +61,11 @@ export class TargetDirs {
     const abs = this.dest(rel);
     const st = lstatOrUndefined(abs);
     if (!st) {
-      try { fs.mkdirSync(abs, { mode: 0o755 }); } catch (err) { throw fromSystemError(err, abs, 'write'); }
+      try {
+        fs.mkdirSync(abs, { mode: 0o755 });
+      } catch (err) {
+        throw fromSystemError(err, abs, 'write');
+      }
     } else if (st.isSymbolicLink()) {
       throw new WarpError(ErrorCodes.UNSAFE_PATH, `refusing directory '${rel}': a symbolic link is in its place`);
     }

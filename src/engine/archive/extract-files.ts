@@ -17,10 +17,17 @@ import { streamFiles, type FileConsumer } from './read-pipeline.ts';
 import type { ArchiveReader } from './reader.ts';
 import { tempNameFor } from './sink.ts';
 
-export interface RestoreFailure { path: string; reason: string }
+export interface RestoreFailure {
+  path: string;
+  reason: string;
+}
 
 /** The file being written on this thread (one at a time: the pipeline delivers files in order). */
-interface OpenFile { fd: number; temp: string; hasher?: Blake3Stream }
+interface OpenFile {
+  fd: number;
+  temp: string;
+  hasher?: Blake3Stream;
+}
 
 export class FileRestorer implements FileConsumer {
   readonly failed: RestoreFailure[] = [];
@@ -61,7 +68,8 @@ export class FileRestorer implements FileConsumer {
     this.temps.delete(this.workerTemps.get(i)!);
     this.workerTemps.delete(i);
     if (r.ok) return this.restored(e.path, e.size, e.size);
-    if (r.errno) throw fromSystemError(Object.assign(new Error(r.reason), { code: r.errno }), this.dirs.dest(e.path), 'write');
+    if (r.errno)
+      throw fromSystemError(Object.assign(new Error(r.reason), { code: r.errno }), this.dirs.dest(e.path), 'write');
     this.fail(e.path, r.reason ?? 'damaged');
   }
 
@@ -72,7 +80,11 @@ export class FileRestorer implements FileConsumer {
     this.dirs.ensureParent(e.path);
     const temp = tempNameFor(this.dirs.dest(e.path));
     let fd: number;
-    try { fd = fs.openSync(temp, 'wx', 0o600); } catch (err) { throw fromSystemError(err, this.dirs.dest(e.path), 'write'); }
+    try {
+      fd = fs.openSync(temp, 'wx', 0o600);
+    } catch (err) {
+      throw fromSystemError(err, this.dirs.dest(e.path), 'write');
+    }
     this.temps.add(temp);
     this.cur = { fd, temp, hasher: e.refCount > 1 ? new Blake3Stream() : undefined };
   }
@@ -94,12 +106,19 @@ export class FileRestorer implements FileConsumer {
     this.cur = undefined;
     const m = this.reader.manifest;
     const e = m.entry(i);
-    const actual = c.hasher ? c.hasher.digest() : e.refCount === 1 ? Buffer.from(m.chunkId(m.refsOf(i)[0])) : blake3(new Uint8Array(0));
+    const actual = c.hasher
+      ? c.hasher.digest()
+      : e.refCount === 1
+        ? Buffer.from(m.chunkId(m.refsOf(i)[0]))
+        : blake3(new Uint8Array(0));
     if (bad.length > 0 || !actual.equals(Buffer.from(e.hash!))) {
       fs.closeSync(c.fd);
       fs.rmSync(c.temp, { force: true });
       this.temps.delete(c.temp);
-      return this.fail(e.path, bad.length > 0 ? `damaged chunk ${bad[0].chunk}: ${bad[0].reason}` : 'whole-file hash mismatch');
+      return this.fail(
+        e.path,
+        bad.length > 0 ? `damaged chunk ${bad[0].chunk}: ${bad[0].reason}` : 'whole-file hash mismatch',
+      );
     }
     try {
       // On the open descriptor: no path lookups (cheaper than chmod/utimes by name for many small files).
@@ -116,8 +135,18 @@ export class FileRestorer implements FileConsumer {
 
   /** After a failure: closes the open file and removes every temporary name this extract may have left. */
   cleanup(): void {
-    if (this.cur) try { fs.closeSync(this.cur.fd); } catch { /* already closed */ }
-    for (const t of this.temps) try { fs.rmSync(t, { force: true }); } catch { /* nothing more to do */ }
+    if (this.cur)
+      try {
+        fs.closeSync(this.cur.fd);
+      } catch {
+        /* already closed */
+      }
+    for (const t of this.temps)
+      try {
+        fs.rmSync(t, { force: true });
+      } catch {
+        /* nothing more to do */
+      }
   }
 
   private restored(path: string, size: number, bytesNow: number): void {

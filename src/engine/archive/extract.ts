@@ -59,7 +59,9 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     const wanted = { files: [] as number[], dirs: [] as number[], links: [] as number[] };
     for (const i of selected) if (!skip.has(i)) [wanted.files, wanted.dirs, wanted.links][m.entry(i).type].push(i);
     const totalBytes = wanted.files.reduce((s, i) => s + m.entry(i).size, 0);
-    const progress = new ProgressTracker(totalBytes, wanted.files.length, (s) => emit({ type: 'archive.progress', op: 'extract', ...s }));
+    const progress = new ProgressTracker(totalBytes, wanted.files.length, (s) =>
+      emit({ type: 'archive.progress', op: 'extract', ...s }),
+    );
     emit({ type: 'archive.start', op: 'extract', archive: opts.archive, totalBytes, totalFiles: wanted.files.length });
 
     for (const i of wanted.dirs) dirs.makeDir(m.entry(i).path);
@@ -71,13 +73,30 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     finishDirs(reader, wanted.dirs, dirs);
 
     progress.flush();
-    emit({ type: 'archive.done', op: 'extract', archive: opts.archive, elapsedSeconds: progress.elapsedSeconds, bytes: progress.bytes });
+    emit({
+      type: 'archive.done',
+      op: 'extract',
+      archive: opts.archive,
+      elapsedSeconds: progress.elapsedSeconds,
+      bytes: progress.bytes,
+    });
     ok = true;
     const failed = restorer.failed;
     if (failed.length > 0) {
-      throw new WarpError(ErrorCodes.VERIFY_FAILED, `${failed.length} file(s) could not be restored because the archive is damaged (first: ${failed[0].path}: ${failed[0].reason}); the other files were restored. Run 'warp archive verify' for a full report.`, { details: { failed } });
+      throw new WarpError(
+        ErrorCodes.VERIFY_FAILED,
+        `${failed.length} file(s) could not be restored because the archive is damaged (first: ${failed[0].path}: ${failed[0].reason}); the other files were restored. Run 'warp archive verify' for a full report.`,
+        { details: { failed } },
+      );
     }
-    return { files: wanted.files.length, dirs: wanted.dirs.length, symlinks: wanted.links.length, bytes: progress.bytes, skipped: skip.size, elapsedSeconds: progress.elapsedSeconds };
+    return {
+      files: wanted.files.length,
+      dirs: wanted.dirs.length,
+      symlinks: wanted.links.length,
+      bytes: progress.bytes,
+      skipped: skip.size,
+      elapsedSeconds: progress.elapsedSeconds,
+    };
   } finally {
     // Teardown must not throw: a failed removal once skipped closing the reader and the pool (the daemon
     // leaked 2 worker threads and ~11 descriptors per failed extract). cleanup() never throws.
@@ -88,7 +107,12 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
 }
 
 /** Existing files: everything is decided before the first write. Returns the entries to skip. */
-function decideExisting(reader: ArchiveReader, selected: number[], dirs: TargetDirs, policy: ExistingPolicy): Set<number> {
+function decideExisting(
+  reader: ArchiveReader,
+  selected: number[],
+  dirs: TargetDirs,
+  policy: ExistingPolicy,
+): Set<number> {
   const m = reader.manifest;
   const skip = new Set<number>();
   const clashes: string[] = [];
@@ -97,12 +121,20 @@ function decideExisting(reader: ArchiveReader, selected: number[], dirs: TargetD
     const st = lstatOrUndefined(dirs.dest(e.path));
     if (!st) continue;
     if (e.type === EntryType.DIR && st.isDirectory()) continue;
-    if (st.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dirs.dest(e.path)} is a directory; the archive has a ${e.type === EntryType.FILE ? 'file' : 'symlink'} there`);
+    if (st.isDirectory())
+      throw new WarpError(
+        ErrorCodes.OUTPUT_EXISTS,
+        `${dirs.dest(e.path)} is a directory; the archive has a ${e.type === EntryType.FILE ? 'file' : 'symlink'} there`,
+      );
     if (policy === 'skip') skip.add(i);
     else if (policy === 'fail') clashes.push(e.path);
   }
   if (clashes.length > 0) {
-    throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${clashes.length} file(s) already exist under ${dirs.root} (first: ${clashes[0]}); pass --overwrite to replace them or --skip to keep them`, { details: { paths: clashes.slice(0, 20) } });
+    throw new WarpError(
+      ErrorCodes.OUTPUT_EXISTS,
+      `${clashes.length} file(s) already exist under ${dirs.root} (first: ${clashes[0]}); pass --overwrite to replace them or --skip to keep them`,
+      { details: { paths: clashes.slice(0, 20) } },
+    );
   }
   return skip;
 }
@@ -120,7 +152,11 @@ function makeSymlink(reader: ArchiveReader, i: number, dirs: TargetDirs): void {
     fs.rmSync(temp, { force: true });
     throw fromSystemError(err, abs, 'write');
   }
-  try { fs.lutimesSync(abs, fileTime(e.mtimeMs), fileTime(e.mtimeMs)); } catch { /* not supported everywhere */ }
+  try {
+    fs.lutimesSync(abs, fileTime(e.mtimeMs), fileTime(e.mtimeMs));
+  } catch {
+    /* not supported everywhere */
+  }
 }
 
 /** Directory modes and times last and deepest first, so a read-only directory does not block its children. */
@@ -130,6 +166,8 @@ function finishDirs(reader: ArchiveReader, list: number[], dirs: TargetDirs): vo
     try {
       fs.chmodSync(dirs.dest(e.path), e.mode & 0o7777);
       fs.utimesSync(dirs.dest(e.path), fileTime(e.mtimeMs), fileTime(e.mtimeMs));
-    } catch (err) { throw fromSystemError(err, dirs.dest(e.path), 'write'); }
+    } catch (err) {
+      throw fromSystemError(err, dirs.dest(e.path), 'write');
+    }
   }
 }

@@ -67,17 +67,32 @@ export function decodeHeader(prefix: Buffer, what: string): Header {
   const version = prefix.readUInt16LE(8);
   const headerLen = prefix.readUInt16LE(14);
   const checksumOk = (len: number): boolean =>
-    len >= 24 && prefix.length >= len && blake3(prefix.subarray(0, len - 8)).subarray(0, 8).equals(prefix.subarray(len - 8, len));
+    len >= 24 &&
+    prefix.length >= len &&
+    blake3(prefix.subarray(0, len - 8))
+      .subarray(0, 8)
+      .equals(prefix.subarray(len - 8, len));
   if (version < OLDEST_READ_VERSION || version > FORMAT_VERSION) {
     // A newer writer keeps magic, version and header length in place and the checksum last.
     if (version > FORMAT_VERSION && checksumOk(headerLen)) {
-      throw new WarpError(ErrorCodes.ARCHIVE_VERSION, `${what} uses archive format version ${version}; this Warp reads versions ${OLDEST_READ_VERSION} to ${FORMAT_VERSION}. Upgrade Warp to read it.`, { details: { version } });
+      throw new WarpError(
+        ErrorCodes.ARCHIVE_VERSION,
+        `${what} uses archive format version ${version}; this Warp reads versions ${OLDEST_READ_VERSION} to ${FORMAT_VERSION}. Upgrade Warp to read it.`,
+        { details: { version } },
+      );
     }
-    throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (format version field reads ${version})`);
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_HEADER_CORRUPT,
+      `${what}: the header is damaged (format version field reads ${version})`,
+    );
   }
-  if (prefix.length < HEADER_BYTES) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${what} is truncated: it ends inside the header`);
+  if (prefix.length < HEADER_BYTES)
+    throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${what} is truncated: it ends inside the header`);
   if (headerLen !== HEADER_BYTES || !checksumOk(HEADER_BYTES)) {
-    throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (checksum mismatch); the archive cannot be read safely`);
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_HEADER_CORRUPT,
+      `${what}: the header is damaged (checksum mismatch); the archive cannot be read safely`,
+    );
   }
   const h: Header = {
     version,
@@ -93,10 +108,18 @@ export function decodeHeader(prefix: Buffer, what: string): Header {
     chunkMax: prefix.readUInt32LE(80),
   };
   const encrypted = (h.flags & HeaderFlags.ENCRYPTED) !== 0;
-  const known = (h.cipher === Cipher.NONE && !encrypted && h.kdf === Kdf.NONE) ||
+  const known =
+    (h.cipher === Cipher.NONE && !encrypted && h.kdf === Kdf.NONE) ||
     (h.cipher === Cipher.CHACHA20_POLY1305 && encrypted && (h.kdf === Kdf.ARGON2ID || h.kdf === Kdf.KEY_FILE));
-  if (!known) throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: unknown cipher ${h.cipher} / key derivation ${h.kdf}`);
-  checkChunking({ minSize: h.chunkMin, avgSize: h.chunkAvg, maxSize: h.chunkMax }, (why) => new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (${why})`));
+  if (!known)
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_HEADER_CORRUPT,
+      `${what}: unknown cipher ${h.cipher} / key derivation ${h.kdf}`,
+    );
+  checkChunking(
+    { minSize: h.chunkMin, avgSize: h.chunkAvg, maxSize: h.chunkMax },
+    (why) => new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `${what}: the header is damaged (${why})`),
+  );
   return h;
 }
 
@@ -119,7 +142,10 @@ export function encodeTrailer(t: Trailer): Buffer {
 
 export function decodeTrailer(b: Buffer, fileSize: number, what: string): Trailer {
   if (b.length < TRAILER_BYTES || !b.subarray(0, 8).equals(TRAILER_MAGIC)) {
-    throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${what} is truncated or was not finished (no trailer at the end); it may have been cut off during writing or copying`);
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_TRUNCATED,
+      `${what} is truncated or was not finished (no trailer at the end); it may have been cut off during writing or copying`,
+    );
   }
   if (!blake3(b.subarray(0, 56)).subarray(0, 8).equals(b.subarray(56, 64))) {
     throw new WarpError(ErrorCodes.ARCHIVE_TRAILER_CORRUPT, `${what}: the trailer is damaged (checksum mismatch)`);
@@ -130,7 +156,10 @@ export function decodeTrailer(b: Buffer, fileSize: number, what: string): Traile
     manifestHash: Buffer.from(b.subarray(24, 56)),
   };
   if (t.manifestOffset < HEADER_BYTES || t.manifestOffset + t.manifestLength + TRAILER_BYTES !== fileSize) {
-    throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${what}: the trailer does not match the file size (${fileSize} bytes); the archive is truncated or has extra bytes`);
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_TRUNCATED,
+      `${what}: the trailer does not match the file size (${fileSize} bytes); the archive is truncated or has extra bytes`,
+    );
   }
   return t;
 }

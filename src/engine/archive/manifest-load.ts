@@ -48,7 +48,11 @@ function readStored(s: StoredManifest): Buffer {
     let got = 0;
     while (got < s.length) {
       const n = fs.readSync(fd, stored, got, s.length - got, s.offset + got);
-      if (n === 0) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${s.path}: the file ended inside the manifest (it shrank while being read)`);
+      if (n === 0)
+        throw new WarpError(
+          ErrorCodes.ARCHIVE_TRUNCATED,
+          `${s.path}: the file ended inside the manifest (it shrank while being read)`,
+        );
       got += n;
     }
   } catch (e) {
@@ -78,34 +82,50 @@ function inflate(compressed: Buffer, what: string): Buffer {
   const limit = manifestPlainLimit(compressed.length);
   const declared = zstdDeclaredSize(compressed);
   if (declared !== undefined && declared > limit) {
-    throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${what}: the manifest claims to inflate to ${declared} bytes from ${compressed.length} (the limit is ${limit}); refusing to decompress it`, { details: { declared, limit } });
+    throw new WarpError(
+      ErrorCodes.MANIFEST_CORRUPT,
+      `${what}: the manifest claims to inflate to ${declared} bytes from ${compressed.length} (the limit is ${limit}); refusing to decompress it`,
+      { details: { declared, limit } },
+    );
   }
   try {
     // zlib inflates in steps and stops as soon as the output would pass the bound.
     return zlib.zstdDecompressSync(compressed, { maxOutputLength: declared ?? limit });
   } catch (e) {
     const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, tooLarge
-      ? `${what}: the manifest inflates past ${declared ?? limit} bytes from ${compressed.length}; refusing it`
-      : `${what}: the manifest does not decompress (${(e as Error).message})`);
+    throw new WarpError(
+      ErrorCodes.MANIFEST_CORRUPT,
+      tooLarge
+        ? `${what}: the manifest inflates past ${declared ?? limit} bytes from ${compressed.length}; refusing it`
+        : `${what}: the manifest does not decompress (${(e as Error).message})`,
+    );
   }
 }
 
 export function loadStoredManifest(s: StoredManifest): Manifest {
   const stored = readStored(s);
   if (!blake3(stored).equals(Buffer.from(s.hash))) {
-    throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${s.path}: the manifest is damaged (hash mismatch); file names and chunk locations cannot be trusted`);
+    throw new WarpError(
+      ErrorCodes.MANIFEST_CORRUPT,
+      `${s.path}: the manifest is damaged (hash mismatch); file names and chunk locations cannot be trusted`,
+    );
   }
   let compressed: Buffer = stored;
   if (s.key) {
     const opened = aead.open(Buffer.from(s.key), makeNonce(NonceDomain.MANIFEST, 0), stored, Buffer.from(s.header));
-    if (!opened) throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${s.path}: the manifest does not authenticate (the archive was modified)`);
+    if (!opened)
+      throw new WarpError(
+        ErrorCodes.MANIFEST_CORRUPT,
+        `${s.path}: the manifest does not authenticate (the archive was modified)`,
+      );
     compressed = opened;
   }
   const manifest = Manifest.decode(inflate(compressed, s.path), s.path);
   if (manifest.storedDataBytes !== s.dataBytes) {
-    throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${s.path}: the manifest's chunk table does not match the data section`);
+    throw new WarpError(
+      ErrorCodes.MANIFEST_CORRUPT,
+      `${s.path}: the manifest's chunk table does not match the data section`,
+    );
   }
   return manifest;
 }
-

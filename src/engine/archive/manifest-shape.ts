@@ -11,7 +11,11 @@
 import { HASH_BYTES } from '../codec/blake3.ts';
 
 /** What the walker reads at a value's head. */
-interface Head { kind: 'int' | 'str' | 'bin' | 'arr' | 'map' | 'other'; n: number; body: number }
+interface Head {
+  kind: 'int' | 'str' | 'bin' | 'arr' | 'map' | 'other';
+  n: number;
+  body: number;
+}
 
 /** A forward-only msgpack reader that only measures: `n` is a value (int) or a length (str, bin, arr, map). */
 class Walker {
@@ -45,20 +49,34 @@ class Walker {
     if (t <= 0xbf) return this.sized('str', t & 0x1f);
     if (t >= 0xe0) return { kind: 'other', n: 0, body: this.pos }; // negative fixint
     switch (t) {
-      case 0xc4: return this.sized('bin', this.uint(1));
-      case 0xc5: return this.sized('bin', this.uint(2));
-      case 0xc6: return this.sized('bin', this.uint(4));
-      case 0xcc: return { kind: 'int', n: this.uint(1), body: this.pos };
-      case 0xcd: return { kind: 'int', n: this.uint(2), body: this.pos };
-      case 0xce: return { kind: 'int', n: this.uint(4), body: this.pos };
-      case 0xd9: return this.sized('str', this.uint(1));
-      case 0xda: return this.sized('str', this.uint(2));
-      case 0xdb: return this.sized('str', this.uint(4));
-      case 0xdc: return { kind: 'arr', n: this.uint(2), body: this.pos };
-      case 0xdd: return { kind: 'arr', n: this.uint(4), body: this.pos };
-      case 0xde: return { kind: 'map', n: this.uint(2), body: this.pos };
-      case 0xdf: return { kind: 'map', n: this.uint(4), body: this.pos };
-      default: throw this.bad(`unexpected msgpack type 0x${t.toString(16)}`);
+      case 0xc4:
+        return this.sized('bin', this.uint(1));
+      case 0xc5:
+        return this.sized('bin', this.uint(2));
+      case 0xc6:
+        return this.sized('bin', this.uint(4));
+      case 0xcc:
+        return { kind: 'int', n: this.uint(1), body: this.pos };
+      case 0xcd:
+        return { kind: 'int', n: this.uint(2), body: this.pos };
+      case 0xce:
+        return { kind: 'int', n: this.uint(4), body: this.pos };
+      case 0xd9:
+        return this.sized('str', this.uint(1));
+      case 0xda:
+        return this.sized('str', this.uint(2));
+      case 0xdb:
+        return this.sized('str', this.uint(4));
+      case 0xdc:
+        return { kind: 'arr', n: this.uint(2), body: this.pos };
+      case 0xdd:
+        return { kind: 'arr', n: this.uint(4), body: this.pos };
+      case 0xde:
+        return { kind: 'map', n: this.uint(2), body: this.pos };
+      case 0xdf:
+        return { kind: 'map', n: this.uint(4), body: this.pos };
+      default:
+        throw this.bad(`unexpected msgpack type 0x${t.toString(16)}`);
     }
   }
 
@@ -81,14 +99,21 @@ class Walker {
     return Buffer.from(this.b.buffer, this.b.byteOffset + h.body, h.n).toString('latin1');
   }
 
-  get atEnd(): boolean { return this.pos === this.b.length; }
+  get atEnd(): boolean {
+    return this.pos === this.b.length;
+  }
 }
 
 /** Byte lengths of the columns, for the consistency checks. */
 type Lengths = Record<string, number>;
 
 /** Reads a map whose fields are all known; `field` reads one value and returns its measured length. */
-function readMap(w: Walker, what: string, fields: Record<string, (what: string) => number>, bad: (why: string) => Error): Lengths {
+function readMap(
+  w: Walker,
+  what: string,
+  fields: Record<string, (what: string) => number>,
+  bad: (why: string) => Error,
+): Lengths {
   const h = w.expect('map', what);
   const out: Lengths = {};
   for (let i = 0; i < h.n; i++) {
@@ -122,29 +147,52 @@ function linkArray(w: Walker, what: string, bad: (why: string) => Error): number
  * Throws bad(...) unless `bytes` is one v1 manifest map with consistent column lengths. Returns the entry and
  * chunk counts it declares.
  */
-export function checkManifestShape(bytes: Uint8Array, bad: (why: string) => Error): { entries: number; chunks: number } {
+export function checkManifestShape(
+  bytes: Uint8Array,
+  bad: (why: string) => Error,
+): { entries: number; chunks: number } {
   const w = new Walker(bytes, bad);
   const bin = (what: string): number => w.expect('bin', what).n;
-  const top = readMap(w, 'manifest', {
-    v: (what) => {
-      const v = w.expect('int', what).n;
-      if (v !== 1) throw bad(`unknown manifest version ${v}`);
-      return v;
+  const top = readMap(
+    w,
+    'manifest',
+    {
+      v: (what) => {
+        const v = w.expect('int', what).n;
+        if (v !== 1) throw bad(`unknown manifest version ${v}`);
+        return v;
+      },
+      chunking: (what) => {
+        const h = w.expect('arr', what);
+        if (h.n !== 3) throw bad('field chunking is not [min, avg, max]');
+        for (let i = 0; i < 3; i++) w.expect('int', `${what}[${i}]`);
+        return 3;
+      },
+      root: bin,
+      chunks: (what) => chunkLens(readMap(w, what, { ids: bin, raw: bin, stored: bin, codec: bin }, bad)),
+      entries: (what) =>
+        entryLens(
+          readMap(
+            w,
+            what,
+            {
+              paths: (p) => strArray(w, p),
+              types: bin,
+              modes: bin,
+              mtimes: bin,
+              sizes: bin,
+              hashes: bin,
+              refStart: bin,
+              refCount: bin,
+              links: (p) => linkArray(w, p, bad),
+            },
+            bad,
+          ),
+        ),
+      refs: bin,
     },
-    chunking: (what) => {
-      const h = w.expect('arr', what);
-      if (h.n !== 3) throw bad('field chunking is not [min, avg, max]');
-      for (let i = 0; i < 3; i++) w.expect('int', `${what}[${i}]`);
-      return 3;
-    },
-    root: bin,
-    chunks: (what) => chunkLens(readMap(w, what, { ids: bin, raw: bin, stored: bin, codec: bin }, bad)),
-    entries: (what) => entryLens(readMap(w, what, {
-      paths: (p) => strArray(w, p), types: bin, modes: bin, mtimes: bin, sizes: bin, hashes: bin, refStart: bin, refCount: bin,
-      links: (p) => linkArray(w, p, bad),
-    }, bad)),
-    refs: bin,
-  }, bad);
+    bad,
+  );
   if (!w.atEnd) throw bad('trailing bytes after the manifest');
   if (top.root !== HASH_BYTES) throw bad('field root is not 32 bytes');
   if (top.refs % 4 !== 0) throw bad('field refs is not a u32 column');
@@ -159,7 +207,15 @@ export function checkManifestShape(bytes: Uint8Array, bad: (why: string) => Erro
 
   function entryLens(e: Lengths): number {
     const n = e.types;
-    const widths: Array<[string, number]> = [['paths', 1], ['modes', 4], ['mtimes', 8], ['sizes', 8], ['hashes', HASH_BYTES], ['refStart', 4], ['refCount', 4]];
+    const widths: Array<[string, number]> = [
+      ['paths', 1],
+      ['modes', 4],
+      ['mtimes', 8],
+      ['sizes', 8],
+      ['hashes', HASH_BYTES],
+      ['refStart', 4],
+      ['refCount', 4],
+    ];
     if (widths.some(([k, width]) => e[k] !== n * width)) throw bad('entry table lengths differ');
     if (e.links > n) throw bad('more symlink targets than entries');
     return n;

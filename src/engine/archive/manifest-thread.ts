@@ -20,20 +20,34 @@ function workerHeapMb(storedBytes: number): number {
  */
 export async function loadStoredManifestInWorker(s: StoredManifest): Promise<Manifest> {
   const worker = new Worker(workerUrl('manifest-worker', import.meta.url), {
-    workerData: s, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(s.length) },
+    workerData: s,
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(s.length) },
   });
   try {
-    const reply = await new Promise<{ ok: boolean; manifest?: ManifestTransfer; error?: { code?: ErrorCode; message: string; details?: Record<string, unknown> } }>((resolve, reject) => {
+    const reply = await new Promise<{
+      ok: boolean;
+      manifest?: ManifestTransfer;
+      error?: { code?: ErrorCode; message: string; details?: Record<string, unknown> };
+    }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the manifest worker exited with code ${code}`)));
     }).catch((e: unknown) => {
       const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      throw new WarpError(oom ? ErrorCodes.MANIFEST_CORRUPT : ErrorCodes.INTERNAL, oom
-        ? `${s.path}: the manifest needs more memory than its size allows; refusing it`
-        : `${s.path}: reading the manifest failed: ${(e as Error).message}`);
+      throw new WarpError(
+        oom ? ErrorCodes.MANIFEST_CORRUPT : ErrorCodes.INTERNAL,
+        oom
+          ? `${s.path}: the manifest needs more memory than its size allows; refusing it`
+          : `${s.path}: reading the manifest failed: ${(e as Error).message}`,
+      );
     });
-    if (!reply.ok) throw new WarpError(reply.error?.code ?? ErrorCodes.INTERNAL, reply.error?.message ?? 'reading the manifest failed', { details: reply.error?.details });
+    if (!reply.ok)
+      throw new WarpError(
+        reply.error?.code ?? ErrorCodes.INTERNAL,
+        reply.error?.message ?? 'reading the manifest failed',
+        { details: reply.error?.details },
+      );
     return Manifest.fromTransfer(reply.manifest!);
   } finally {
     await worker.terminate();

@@ -33,7 +33,11 @@ const MANIFEST_VERSION = 1;
 
 type Columns = ManifestColumns;
 
-export interface ManifestTransfer { chunking: ChunkerParams; columns: ManifestColumns; root: Uint8Array }
+export interface ManifestTransfer {
+  chunking: ChunkerParams;
+  columns: ManifestColumns;
+  root: Uint8Array;
+}
 
 export class Manifest {
   readonly chunking: ChunkerParams;
@@ -58,19 +62,36 @@ export class Manifest {
   chunkId(i: number): Uint8Array {
     return this.c.chunkIds.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
   }
-  chunkRawSize(i: number): number { return this.c.rawSizes[i]; }
-  chunkStoredSize(i: number): number { return this.c.storedSizes[i]; }
-  chunkCodec(i: number): number { return this.c.codecs[i]; }
-  chunkOffset(i: number): number { return this.offsets[i]; }
-  get storedDataBytes(): number { return this.offsets[this.chunkCount]; }
+  chunkRawSize(i: number): number {
+    return this.c.rawSizes[i];
+  }
+  chunkStoredSize(i: number): number {
+    return this.c.storedSizes[i];
+  }
+  chunkCodec(i: number): number {
+    return this.c.codecs[i];
+  }
+  chunkOffset(i: number): number {
+    return this.offsets[i];
+  }
+  get storedDataBytes(): number {
+    return this.offsets[this.chunkCount];
+  }
 
   entry(i: number): Entry {
     const c = this.c;
     const type = c.types[i] as EntryType;
     return {
-      index: i, path: c.paths[i], type, mode: c.modes[i], mtimeMs: c.mtimes[i], size: c.sizes[i],
+      index: i,
+      path: c.paths[i],
+      type,
+      mode: c.modes[i],
+      mtimeMs: c.mtimes[i],
+      size: c.sizes[i],
       hash: type === EntryType.FILE ? c.hashes.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES) : undefined,
-      linkTarget: c.links.get(i), firstRef: c.refStart[i], refCount: c.refCount[i],
+      linkTarget: c.links.get(i),
+      firstRef: c.refStart[i],
+      refCount: c.refCount[i],
     };
   }
 
@@ -115,7 +136,8 @@ export class Manifest {
     let hashes = c.hashes;
     if (opts.elideChunkHashes) {
       hashes = c.hashes.slice();
-      for (let i = 0; i < this.entryCount; i++) if (c.types[i] === EntryType.FILE && c.refCount[i] === 1) hashes.fill(0, i * HASH_BYTES, (i + 1) * HASH_BYTES);
+      for (let i = 0; i < this.entryCount; i++)
+        if (c.types[i] === EntryType.FILE && c.refCount[i] === 1) hashes.fill(0, i * HASH_BYTES, (i + 1) * HASH_BYTES);
     }
     return pack({
       v: MANIFEST_VERSION,
@@ -123,8 +145,15 @@ export class Manifest {
       root: this.merkleRoot,
       chunks: { ids: c.chunkIds, raw: u8(c.rawSizes), stored: u8(c.storedSizes), codec: c.codecs },
       entries: {
-        paths: c.paths, types: c.types, modes: u8(c.modes), mtimes: u8(c.mtimes), sizes: u8(c.sizes), hashes,
-        refStart: u8(c.refStart), refCount: u8(c.refCount), links: [...c.links.entries()],
+        paths: c.paths,
+        types: c.types,
+        modes: u8(c.modes),
+        mtimes: u8(c.mtimes),
+        sizes: u8(c.sizes),
+        hashes,
+        refStart: u8(c.refStart),
+        refCount: u8(c.refCount),
+        links: [...c.links.entries()],
       },
       refs: u8(c.refs),
     });
@@ -163,7 +192,8 @@ export class Manifest {
    * of its size; the values are then checked as a whole (validate-manifest.ts).
    */
   static decode(bytes: Uint8Array, what: string): Manifest {
-    const bad = (why: string): WarpError => new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${what}: the manifest is damaged (${why})`);
+    const bad = (why: string): WarpError =>
+      new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${what}: the manifest is damaged (${why})`);
     checkManifestShape(bytes, bad);
     let o: Record<string, unknown>;
     try {
@@ -171,7 +201,8 @@ export class Manifest {
     } catch (e) {
       throw bad(`undecodable: ${(e as Error).message}`);
     }
-    if (typeof o !== 'object' || o === null || o.v !== MANIFEST_VERSION) throw bad(`unknown manifest version ${String((o as { v?: unknown })?.v)}`);
+    if (typeof o !== 'object' || o === null || o.v !== MANIFEST_VERSION)
+      throw bad(`unknown manifest version ${String((o as { v?: unknown })?.v)}`);
     try {
       const ch = o.chunks as Record<string, Uint8Array>;
       const en = o.entries as Record<string, unknown>;
@@ -179,15 +210,26 @@ export class Manifest {
         if (!(b instanceof Uint8Array) || b.byteLength % C.BYTES_PER_ELEMENT !== 0) throw bad(`field ${name}`);
         return new C(new Uint8Array(b).buffer); // a copy: aligned, and not a view into a pooled Buffer
       };
-      const bytesOf = (b: unknown, name: string): Uint8Array => { if (!(b instanceof Uint8Array)) throw bad(`field ${name}`); return b; };
+      const bytesOf = (b: unknown, name: string): Uint8Array => {
+        if (!(b instanceof Uint8Array)) throw bad(`field ${name}`);
+        return b;
+      };
       const [min, avg, max] = o.chunking as number[];
       const cols: Columns = {
-        chunkIds: bytesOf(ch.ids, 'chunks.ids'), rawSizes: typed(ch.raw, Uint32Array, 'chunks.raw'),
-        storedSizes: typed(ch.stored, Uint32Array, 'chunks.stored'), codecs: bytesOf(ch.codec, 'chunks.codec'),
-        paths: en.paths as string[], types: bytesOf(en.types, 'entries.types'), modes: typed(en.modes, Uint32Array, 'modes'),
-        mtimes: typed(en.mtimes, Float64Array, 'mtimes'), sizes: typed(en.sizes, Float64Array, 'sizes'), hashes: bytesOf(en.hashes, 'hashes'),
-        refStart: typed(en.refStart, Uint32Array, 'refStart'), refCount: typed(en.refCount, Uint32Array, 'refCount'),
-        links: new Map(en.links as Array<[number, string]>), refs: typed(o.refs, Uint32Array, 'refs'),
+        chunkIds: bytesOf(ch.ids, 'chunks.ids'),
+        rawSizes: typed(ch.raw, Uint32Array, 'chunks.raw'),
+        storedSizes: typed(ch.stored, Uint32Array, 'chunks.stored'),
+        codecs: bytesOf(ch.codec, 'chunks.codec'),
+        paths: en.paths as string[],
+        types: bytesOf(en.types, 'entries.types'),
+        modes: typed(en.modes, Uint32Array, 'modes'),
+        mtimes: typed(en.mtimes, Float64Array, 'mtimes'),
+        sizes: typed(en.sizes, Float64Array, 'sizes'),
+        hashes: bytesOf(en.hashes, 'hashes'),
+        refStart: typed(en.refStart, Uint32Array, 'refStart'),
+        refCount: typed(en.refCount, Uint32Array, 'refCount'),
+        links: new Map(en.links as Array<[number, string]>),
+        refs: typed(o.refs, Uint32Array, 'refs'),
       };
       const root = Buffer.from(bytesOf(o.root, 'root'));
       const chunking = { minSize: min, avgSize: avg, maxSize: max };
@@ -230,7 +272,11 @@ export class ManifestBuilder {
   addChunk(id: Uint8Array, rawSize: number): number {
     const i = this.chunkCount++;
     if (i >= this.raw.length) {
-      const grow = <T extends Uint8Array | Uint32Array>(a: T, n: number): T => { const b = new (a.constructor as { new (n: number): T })(n); b.set(a); return b; };
+      const grow = <T extends Uint8Array | Uint32Array>(a: T, n: number): T => {
+        const b = new (a.constructor as { new (n: number): T })(n);
+        b.set(a);
+        return b;
+      };
       this.raw = grow(this.raw, this.raw.length * 2);
       this.stored = grow(this.stored, this.raw.length);
       this.codecs = grow(this.codecs, this.raw.length);
@@ -291,10 +337,20 @@ export class ManifestBuilder {
     const n = this.chunkCount;
     const e = this.paths.length;
     return new Manifest(this.chunking, {
-      paths: this.paths, types: Uint8Array.from(this.types), modes: Uint32Array.from(this.modes), mtimes: Float64Array.from(this.mtimes),
-      sizes: Float64Array.from(this.sizes), hashes: this.hashes.slice(0, e * HASH_BYTES), refStart: Uint32Array.from(this.refStart),
-      refCount: Uint32Array.from(this.refCount), links: this.links, refs: this.refs.slice(0, this.refLen),
-      chunkIds: this.ids.slice(0, n * HASH_BYTES), rawSizes: this.raw.slice(0, n), storedSizes: this.stored.slice(0, n), codecs: this.codecs.slice(0, n),
+      paths: this.paths,
+      types: Uint8Array.from(this.types),
+      modes: Uint32Array.from(this.modes),
+      mtimes: Float64Array.from(this.mtimes),
+      sizes: Float64Array.from(this.sizes),
+      hashes: this.hashes.slice(0, e * HASH_BYTES),
+      refStart: Uint32Array.from(this.refStart),
+      refCount: Uint32Array.from(this.refCount),
+      links: this.links,
+      refs: this.refs.slice(0, this.refLen),
+      chunkIds: this.ids.slice(0, n * HASH_BYTES),
+      rawSizes: this.raw.slice(0, n),
+      storedSizes: this.stored.slice(0, n),
+      codecs: this.codecs.slice(0, n),
     });
   }
 }

@@ -14,12 +14,14 @@ export function unsafePathReason(p: string): string | undefined {
   if (p.includes('\0')) return 'contains a NUL byte';
   if (p.startsWith('/') || /^[a-zA-Z]:/.test(p) || p.startsWith('\\')) return 'absolute path';
   // Bytes are at most 3 per UTF-16 unit: the exact count is needed only for long strings.
-  if (p.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(p) > MAX_PATH_BYTES) return `longer than ${MAX_PATH_BYTES} bytes`;
+  if (p.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(p) > MAX_PATH_BYTES)
+    return `longer than ${MAX_PATH_BYTES} bytes`;
   for (const part of p.split('/')) {
     if (part === '') return 'empty path component';
     if (part === '..') return "'..' component";
     if (part === '.') return "'.' component";
-    if (part.length * 3 > MAX_NAME_BYTES && Buffer.byteLength(part) > MAX_NAME_BYTES) return `a name longer than ${MAX_NAME_BYTES} bytes`;
+    if (part.length * 3 > MAX_NAME_BYTES && Buffer.byteLength(part) > MAX_NAME_BYTES)
+      return `a name longer than ${MAX_NAME_BYTES} bytes`;
   }
   if (process.platform === 'win32' && p.includes('\\')) return 'backslash in a path on Windows';
   return undefined;
@@ -27,7 +29,12 @@ export function unsafePathReason(p: string): string | undefined {
 
 export function assertSafePath(p: string, context: string): void {
   const why = unsafePathReason(p);
-  if (why) throw new WarpError(ErrorCodes.UNSAFE_PATH, `${context}: refusing entry '${p}' (${why}): it could land outside the target directory`, { details: { path: p, reason: why } });
+  if (why)
+    throw new WarpError(
+      ErrorCodes.UNSAFE_PATH,
+      `${context}: refusing entry '${p}' (${why}): it could land outside the target directory`,
+      { details: { path: p, reason: why } },
+    );
 }
 
 export function parentOf(p: string): string {

@@ -34,8 +34,21 @@ const BATCH_RAW_BYTES = 8 * 1024 * 1024;
 const BATCH_ITEMS = 2048;
 
 /** One step of the output: a chunk of a file (its output position and chunk slot), or (pos -1) an empty file. */
-interface Item { entry: number; pos: number; slot: number; raw: number; first: boolean; last: boolean }
-interface Pending { items: Item[]; units: number[]; rawBytes: number; promise: Promise<DecodeResult>; inWorker: Set<number> }
+interface Item {
+  entry: number;
+  pos: number;
+  slot: number;
+  raw: number;
+  first: boolean;
+  last: boolean;
+}
+interface Pending {
+  items: Item[];
+  units: number[];
+  rawBytes: number;
+  promise: Promise<DecodeResult>;
+  inWorker: Set<number>;
+}
 
 /** Decode tasks in flight, oldest first; results are consumed strictly in order. */
 class Window {
@@ -49,7 +62,13 @@ class Window {
   }
 }
 
-export async function streamFiles(reader: ArchiveReader, entries: Iterable<number>, pool: ChunkPool, consumer: FileConsumer, signal?: AbortSignal): Promise<void> {
+export async function streamFiles(
+  reader: ArchiveReader,
+  entries: Iterable<number>,
+  pool: ChunkPool,
+  consumer: FileConsumer,
+  signal?: AbortSignal,
+): Promise<void> {
   const m = reader.manifest;
   const units = reader.units;
   const win = new Window(pool);
@@ -62,14 +81,17 @@ export async function streamFiles(reader: ArchiveReader, entries: Iterable<numbe
     const inWorker = new Set<number>();
     if (consumer.workerFile) addWorkerFiles(batch, items, consumer, inWorker);
     const { task, transfer } = batch.task(reader.keys?.data, true);
-    const promise = batch.empty ? Promise.resolve({ out: new ArrayBuffer(0), bad: [] }) : pool.run(task, transfer) as Promise<DecodeResult>;
+    const promise = batch.empty
+      ? Promise.resolve({ out: new ArrayBuffer(0), bad: [] })
+      : (pool.run(task, transfer) as Promise<DecodeResult>);
     promise.catch(() => {});
     win.queue.push({ items, units: batch.units, rawBytes: batch.rawBytes, promise, inWorker });
     items = [];
     outBytes = 0;
     batch = new DecodeBatch(reader);
   };
-  const full = (): boolean => batch.storedBytes >= BATCH_BYTES || batch.rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS;
+  const full = (): boolean =>
+    batch.storedBytes >= BATCH_BYTES || batch.rawBytes >= BATCH_RAW_BYTES || items.length >= BATCH_ITEMS;
 
   let fileBad: BadChunk[] = [];
   const consumeNext = async (): Promise<void> => {
@@ -116,7 +138,14 @@ export async function streamFiles(reader: ArchiveReader, entries: Iterable<numbe
         }
         batch.addUnit(u);
         const pos = batch.addOut(chunk);
-        items.push({ entry: e, pos, slot: batch.slotOfOut(pos), raw: m.chunkRawSize(chunk), first: r === 0, last: r === refs.length - 1 });
+        items.push({
+          entry: e,
+          pos,
+          slot: batch.slotOfOut(pos),
+          raw: m.chunkRawSize(chunk),
+          first: r === 0,
+          last: r === refs.length - 1,
+        });
         outBytes += m.chunkRawSize(chunk);
       }
       if (refs.length === 0 && items.length >= BATCH_ITEMS) {
@@ -149,7 +178,13 @@ function addWorkerFiles(batch: DecodeBatch, items: Item[], consumer: FileConsume
 }
 
 /** Decodes and checks the given units (verify's sweep of units no file led to); reports each batch. */
-export async function checkUnits(reader: ArchiveReader, list: number[], pool: ChunkPool, onBatch: (bad: BadChunk[], rawBytes: number) => void, signal?: AbortSignal): Promise<void> {
+export async function checkUnits(
+  reader: ArchiveReader,
+  list: number[],
+  pool: ChunkPool,
+  onBatch: (bad: BadChunk[], rawBytes: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const win = new Window(pool);
   const consumeNext = async (): Promise<void> => {
     const p = win.queue.shift()!;

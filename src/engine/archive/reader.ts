@@ -4,7 +4,16 @@
  */
 import fs from 'node:fs';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
-import { HEADER_BYTES, HeaderFlags, TRAILER_BYTES, decodeHeader, decodeTrailer, encodeHeader, type Header, type Trailer } from './format.ts';
+import {
+  HEADER_BYTES,
+  HeaderFlags,
+  TRAILER_BYTES,
+  decodeHeader,
+  decodeTrailer,
+  encodeHeader,
+  type Header,
+  type Trailer,
+} from './format.ts';
 import { openArchiveKeys, type ArchiveKeys, type KeySource } from './keys.ts';
 import type { Manifest } from './manifest.ts';
 import { loadStoredManifest, type StoredManifest } from './manifest-load.ts';
@@ -27,7 +36,16 @@ export class ArchiveReader {
   readonly size: number;
   private readonly fd: number;
 
-  private constructor(path: string, fd: number, size: number, header: Header, trailer: Trailer, manifest: Manifest, units: UnitTable, keys?: ArchiveKeys) {
+  private constructor(
+    path: string,
+    fd: number,
+    size: number,
+    header: Header,
+    trailer: Trailer,
+    manifest: Manifest,
+    units: UnitTable,
+    keys?: ArchiveKeys,
+  ) {
     this.path = path;
     this.units = units;
     this.fd = fd;
@@ -56,14 +74,20 @@ export class ArchiveReader {
       const prefix = Buffer.alloc(Math.min(size, 4096));
       fs.readSync(fd, prefix, 0, prefix.length, 0);
       const header = decodeHeader(prefix, path);
-      if (size < HEADER_BYTES + TRAILER_BYTES) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${path} is truncated (${size} bytes): it holds no trailer`);
+      if (size < HEADER_BYTES + TRAILER_BYTES)
+        throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${path} is truncated (${size} bytes): it holds no trailer`);
       const tb = Buffer.alloc(TRAILER_BYTES);
       fs.readSync(fd, tb, 0, TRAILER_BYTES, size - TRAILER_BYTES);
       const trailer = decodeTrailer(tb, size, path);
       const keys = header.flags & HeaderFlags.ENCRYPTED ? await openArchiveKeys(header, key, path) : undefined;
       const stored: StoredManifest = {
-        path, offset: trailer.manifestOffset, length: trailer.manifestLength, hash: trailer.manifestHash, key: keys?.data,
-        header: encodeHeader(header), dataBytes: trailer.manifestOffset - HEADER_BYTES,
+        path,
+        offset: trailer.manifestOffset,
+        length: trailer.manifestLength,
+        hash: trailer.manifestHash,
+        key: keys?.data,
+        header: encodeHeader(header),
+        dataBytes: trailer.manifestOffset - HEADER_BYTES,
       };
       const manifest = opts.manifestInWorker ? await loadStoredManifestInWorker(stored) : loadStoredManifest(stored);
       if (header.version >= 2) manifest.restoreChunkHashes();
@@ -82,7 +106,8 @@ export class ArchiveReader {
     let got = 0;
     while (got < len) {
       const n = fs.readSync(this.fd, into, at + got, len - got, pos + got);
-      if (n === 0) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${this.path}: unexpected end of file in unit ${first}`);
+      if (n === 0)
+        throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `${this.path}: unexpected end of file in unit ${first}`);
       got += n;
     }
   }

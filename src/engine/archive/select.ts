@@ -8,7 +8,10 @@ export function selectEntries(m: Manifest, paths: string[] | undefined, what: st
   if (!paths || paths.length === 0) return all;
   const wanted = paths.map((p) => p.replace(/\/+$/, '').replace(/^\.\//, ''));
   for (const p of wanted) {
-    if (m.indexOfPath(p) < 0) throw new WarpError(ErrorCodes.NOT_IN_ARCHIVE, `'${p}' is not in ${what} (see: warp archive list ${what})`, { details: { path: p } });
+    if (m.indexOfPath(p) < 0)
+      throw new WarpError(ErrorCodes.NOT_IN_ARCHIVE, `'${p}' is not in ${what} (see: warp archive list ${what})`, {
+        details: { path: p },
+      });
   }
   return all.filter((i) => wanted.some((w) => isWithin(m.entry(i).path, w)));
 }

@@ -57,7 +57,11 @@ function processGone(pid: number): boolean {
 export function sweepStaleTemps(dir: string): string[] {
   const removed: string[] = [];
   let names: string[];
-  try { names = fs.readdirSync(dir); } catch { return removed; }
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
     if (!m || m[1] !== HOST_TAG) continue;
@@ -69,7 +73,9 @@ export function sweepStaleTemps(dir: string): string[] {
       if (!st.isFile() && !st.isSymbolicLink()) continue;
       fs.unlinkSync(abs);
       removed.push(name);
-    } catch { /* raced with another sweeper, or not ours to remove */ }
+    } catch {
+      /* raced with another sweeper, or not ours to remove */
+    }
   }
   return removed;
 }
@@ -90,7 +96,11 @@ export class FileSink implements ByteSink {
     this.finalPath = finalPath;
     this.fsync = opts.fsync ?? false;
     if (!opts.overwrite && fs.existsSync(finalPath)) {
-      throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${finalPath} already exists; choose another name or pass --force to replace it`, { details: { path: finalPath } });
+      throw new WarpError(
+        ErrorCodes.OUTPUT_EXISTS,
+        `${finalPath} already exists; choose another name or pass --force to replace it`,
+        { details: { path: finalPath } },
+      );
     }
     sweepStaleTemps(path.dirname(path.resolve(finalPath)));
     this.tempPath = tempNameFor(finalPath);
@@ -115,11 +125,14 @@ export class FileSink implements ByteSink {
     const position = this.written;
     this.written += data.length;
     this.queued += data.length;
-    this.tail = this.tail.then(() => this.writeAt(data, position)).catch((e: unknown) => {
-      this.error ??= fromSystemError(e, this.finalPath, 'write');
-    }).finally(() => {
-      this.queued -= data.length;
-    });
+    this.tail = this.tail
+      .then(() => this.writeAt(data, position))
+      .catch((e: unknown) => {
+        this.error ??= fromSystemError(e, this.finalPath, 'write');
+      })
+      .finally(() => {
+        this.queued -= data.length;
+      });
     if (this.queued > FileSink.MAX_QUEUED) await this.tail;
     if (this.error) throw this.error;
   }
@@ -129,7 +142,8 @@ export class FileSink implements ByteSink {
     let off = 0;
     while (off < data.length) {
       off += await new Promise<number>((resolve, reject) =>
-        fs.write(this.fd, data, off, data.length - off, position + off, (err, n) => (err ? reject(err) : resolve(n))));
+        fs.write(this.fd, data, off, data.length - off, position + off, (err, n) => (err ? reject(err) : resolve(n))),
+      );
     }
   }
 
@@ -154,7 +168,11 @@ export class FileSink implements ByteSink {
     await this.tail.catch(() => {});
     if (!this.done) {
       this.done = true;
-      try { fs.closeSync(this.fd); } catch { /* already closed */ }
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
     }
     fs.rmSync(this.tempPath, { force: true });
   }
@@ -177,8 +195,14 @@ export class StreamSink implements ByteSink {
     // Copy: the caller reuses its buffers, and a stream may hold on to them.
     if (this.out.write(Buffer.from(data))) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const onErr = (e: Error) => { this.out.off('drain', onDrain); reject(fromSystemError(e, 'standard output', 'write')); };
-      const onDrain = () => { this.out.off('error', onErr); resolve(); };
+      const onErr = (e: Error) => {
+        this.out.off('drain', onDrain);
+        reject(fromSystemError(e, 'standard output', 'write'));
+      };
+      const onDrain = () => {
+        this.out.off('error', onErr);
+        resolve();
+      };
       this.out.once('drain', onDrain);
       this.out.once('error', onErr);
     });

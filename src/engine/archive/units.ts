@@ -35,7 +35,14 @@ export class UnitTable {
   private readonly unitOfChunk: Uint32Array;
   private readonly rawAt: Uint32Array;
 
-  private constructor(first: Uint32Array, offsets: Float64Array, raw: Float64Array, codecs: Uint8Array, unitOfChunk: Uint32Array, rawAt: Uint32Array) {
+  private constructor(
+    first: Uint32Array,
+    offsets: Float64Array,
+    raw: Float64Array,
+    codecs: Uint8Array,
+    unitOfChunk: Uint32Array,
+    rawAt: Uint32Array,
+  ) {
     this.count = codecs.length;
     this.first = first;
     this.offsets = offsets;
@@ -55,7 +62,11 @@ export class UnitTable {
     for (let c = 0; c < n; c++) {
       const codec = m.chunkCodec(c);
       if (codec !== IN_UNIT) count++;
-      else if (version < 2) throw new WarpError(ErrorCodes.MANIFEST_CORRUPT, `${what}: the manifest is damaged (chunk ${c} has unknown codec ${codec} for format version ${version})`);
+      else if (version < 2)
+        throw new WarpError(
+          ErrorCodes.MANIFEST_CORRUPT,
+          `${what}: the manifest is damaged (chunk ${c} has unknown codec ${codec} for format version ${version})`,
+        );
     }
     const first = new Uint32Array(count + 1);
     const offsets = new Float64Array(count + 1);
@@ -80,17 +91,35 @@ export class UnitTable {
     return new UnitTable(first, offsets, raw, codecs, unitOfChunk, rawAt);
   }
 
-  firstChunk(u: number): number { return this.first[u]; }
+  firstChunk(u: number): number {
+    return this.first[u];
+  }
   /** One past the unit's last chunk. */
-  endChunk(u: number): number { return this.first[u + 1]; }
-  offset(u: number): number { return this.offsets[u]; }
-  storedSize(u: number): number { return this.offsets[u + 1] - this.offsets[u]; }
-  rawSize(u: number): number { return this.raw[u]; }
-  codec(u: number): number { return this.codecs[u]; }
-  unitOf(chunk: number): number { return this.unitOfChunk[chunk]; }
+  endChunk(u: number): number {
+    return this.first[u + 1];
+  }
+  offset(u: number): number {
+    return this.offsets[u];
+  }
+  storedSize(u: number): number {
+    return this.offsets[u + 1] - this.offsets[u];
+  }
+  rawSize(u: number): number {
+    return this.raw[u];
+  }
+  codec(u: number): number {
+    return this.codecs[u];
+  }
+  unitOf(chunk: number): number {
+    return this.unitOfChunk[chunk];
+  }
   /** Where chunk's bytes start inside its unit's raw bytes. */
-  rawOffset(chunk: number): number { return this.rawAt[chunk]; }
-  get storedBytes(): number { return this.offsets[this.count]; }
+  rawOffset(chunk: number): number {
+    return this.rawAt[chunk];
+  }
+  get storedBytes(): number {
+    return this.offsets[this.count];
+  }
   /** A chunk's share of its unit's stored bytes (by raw size): what `archive list` shows per file. */
   storedShare(chunk: number, rawSize: number): number {
     const u = this.unitOfChunk[chunk];

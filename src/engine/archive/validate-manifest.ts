@@ -48,7 +48,8 @@ export function maxStoredSize(raw: number): number {
 
 function checkChunks(chunking: ChunkerParams, c: ManifestColumns, bad: Bad): void {
   const n = c.rawSizes.length;
-  if (c.chunkIds.length !== n * HASH_BYTES || c.storedSizes.length !== n || c.codecs.length !== n) throw bad('chunk table lengths differ');
+  if (c.chunkIds.length !== n * HASH_BYTES || c.storedSizes.length !== n || c.codecs.length !== n)
+    throw bad('chunk table lengths differ');
   // A stored unit (units.ts) is a chunk with codec RAW or ZSTD and the IN_UNIT chunks after it; its stored
   // size is the first chunk's and bounded by the unit's raw bytes. Whether IN_UNIT is allowed at all depends on
   // the archive's format version (units.ts); a transfer's manifest has no use for either column.
@@ -56,17 +57,22 @@ function checkChunks(chunking: ChunkerParams, c: ManifestColumns, bad: Bad): voi
   let unitRaw = 0;
   for (let i = 0; i <= n; i++) {
     if (i === n || c.codecs[i] !== IN_UNIT) {
-      if (i > 0 && unitStored > maxStoredSize(unitRaw)) throw bad(`the unit ending at chunk ${i - 1} declares a stored size of ${unitStored} for ${unitRaw} bytes`);
+      if (i > 0 && unitStored > maxStoredSize(unitRaw))
+        throw bad(`the unit ending at chunk ${i - 1} declares a stored size of ${unitStored} for ${unitRaw} bytes`);
       if (i === n) break;
-      if (c.codecs[i] !== Codec.RAW && c.codecs[i] !== Codec.ZSTD) throw bad(`chunk ${i} has unknown codec ${c.codecs[i]}`);
+      if (c.codecs[i] !== Codec.RAW && c.codecs[i] !== Codec.ZSTD)
+        throw bad(`chunk ${i} has unknown codec ${c.codecs[i]}`);
       unitStored = c.storedSizes[i];
       unitRaw = 0;
-    } else if (i === 0 || c.storedSizes[i] !== 0) throw bad(`chunk ${i} continues a unit but ${i === 0 ? 'is the first chunk' : 'has stored bytes of its own'}`);
+    } else if (i === 0 || c.storedSizes[i] !== 0)
+      throw bad(`chunk ${i} continues a unit but ${i === 0 ? 'is the first chunk' : 'has stored bytes of its own'}`);
     const raw = c.rawSizes[i];
     // The chunker never cuts above its max (the last chunk of a file is shorter, never longer).
-    if (raw > chunking.maxSize) throw bad(`chunk ${i} declares ${raw} bytes, more than the chunk maximum ${chunking.maxSize}`);
+    if (raw > chunking.maxSize)
+      throw bad(`chunk ${i} declares ${raw} bytes, more than the chunk maximum ${chunking.maxSize}`);
     unitRaw += raw;
-    if (unitRaw > UNIT_MAX_RAW && c.codecs[i] === IN_UNIT) throw bad(`the unit holding chunk ${i} exceeds ${UNIT_MAX_RAW} bytes`);
+    if (unitRaw > UNIT_MAX_RAW && c.codecs[i] === IN_UNIT)
+      throw bad(`the unit holding chunk ${i} exceeds ${UNIT_MAX_RAW} bytes`);
   }
 }
 
@@ -74,11 +80,14 @@ function checkEntryValues(c: ManifestColumns, i: number, bad: Bad): void {
   const p = c.paths[i];
   const t = c.types[i];
   if (t > EntryType.SYMLINK) throw bad(`entry '${p}' has unknown type ${t}`);
-  if (c.modes[i] > 0o7777) throw bad(`entry '${p}' has mode ${c.modes[i].toString(8)} (only permission bits are stored)`);
+  if (c.modes[i] > 0o7777)
+    throw bad(`entry '${p}' has mode ${c.modes[i].toString(8)} (only permission bits are stored)`);
   const mt = c.mtimes[i];
-  if (!Number.isFinite(mt) || Math.abs(mt) > MAX_ABS_MTIME_MS) throw bad(`entry '${p}' has an impossible modification time (${mt})`);
+  if (!Number.isFinite(mt) || Math.abs(mt) > MAX_ABS_MTIME_MS)
+    throw bad(`entry '${p}' has an impossible modification time (${mt})`);
   const size = c.sizes[i];
-  if (!Number.isSafeInteger(size) || size < 0 || (t !== EntryType.FILE && size !== 0)) throw bad(`entry '${p}' has an impossible size (${size})`);
+  if (!Number.isSafeInteger(size) || size < 0 || (t !== EntryType.FILE && size !== 0))
+    throw bad(`entry '${p}' has an impossible size (${size})`);
   if (t !== EntryType.FILE && c.refCount[i] !== 0) throw bad(`entry '${p}' is not a file but has chunks`);
 }
 
@@ -93,17 +102,25 @@ function checkRefs(c: ManifestColumns, i: number, bad: Bad): void {
     if (c.refs[r] >= n) throw bad(`entry '${p}' refers to chunk ${c.refs[r]} of ${n}`);
     sum += c.rawSizes[c.refs[r]];
   }
-  if (c.types[i] === EntryType.FILE && sum !== c.sizes[i]) throw bad(`file '${p}' has size ${c.sizes[i]} but its chunks hold ${sum} bytes`);
+  if (c.types[i] === EntryType.FILE && sum !== c.sizes[i])
+    throw bad(`file '${p}' has size ${c.sizes[i]} but its chunks hold ${sum} bytes`);
 }
 
 function checkLinks(c: ManifestColumns, bad: Bad): void {
   for (const [i, target] of c.links) {
-    if (!Number.isInteger(i) || i < 0 || i >= c.paths.length || c.types[i] !== EntryType.SYMLINK) throw bad(`a symlink target names entry ${String(i)}, which is not a symlink`);
-    if (typeof target !== 'string' || target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > MAX_LINK_TARGET_BYTES) {
+    if (!Number.isInteger(i) || i < 0 || i >= c.paths.length || c.types[i] !== EntryType.SYMLINK)
+      throw bad(`a symlink target names entry ${String(i)}, which is not a symlink`);
+    if (
+      typeof target !== 'string' ||
+      target.length === 0 ||
+      target.includes('\0') ||
+      Buffer.byteLength(target) > MAX_LINK_TARGET_BYTES
+    ) {
       throw bad(`symlink '${c.paths[i]}' has an impossible target`);
     }
   }
-  for (let i = 0; i < c.paths.length; i++) if (c.types[i] === EntryType.SYMLINK && !c.links.has(i)) throw bad(`symlink '${c.paths[i]}' has no target`);
+  for (let i = 0; i < c.paths.length; i++)
+    if (c.types[i] === EntryType.SYMLINK && !c.links.has(i)) throw bad(`symlink '${c.paths[i]}' has no target`);
 }
 
 /**
@@ -117,7 +134,11 @@ function checkAncestors(c: ManifestColumns, byPath: Map<string, number>, what: s
     for (let parent = parentOf(p); parent !== '' && !clear.has(parent); parent = parentOf(parent)) {
       const pi = byPath.get(parent);
       if (pi !== undefined && c.types[pi] !== EntryType.DIR) {
-        throw new WarpError(ErrorCodes.UNSAFE_PATH, `${what}: refusing entry '${p}': it lies under '${parent}', which is a ${c.types[pi] === EntryType.SYMLINK ? 'symbolic link' : 'file'} in the archive (a write there could land outside the target)`, { details: { path: p } });
+        throw new WarpError(
+          ErrorCodes.UNSAFE_PATH,
+          `${what}: refusing entry '${p}': it lies under '${parent}', which is a ${c.types[pi] === EntryType.SYMLINK ? 'symbolic link' : 'file'} in the archive (a write there could land outside the target)`,
+          { details: { path: p } },
+        );
       }
       clear.add(parent);
     }
@@ -129,7 +150,13 @@ export function validateManifest(chunking: ChunkerParams, c: ManifestColumns, ba
   checkChunking(chunking, bad);
   checkChunks(chunking, c, bad);
   const e = c.paths.length;
-  if (!Array.isArray(c.paths) || [c.types.length, c.modes.length, c.mtimes.length, c.sizes.length, c.refStart.length, c.refCount.length].some((l) => l !== e) || c.hashes.length !== e * HASH_BYTES) {
+  if (
+    !Array.isArray(c.paths) ||
+    [c.types.length, c.modes.length, c.mtimes.length, c.sizes.length, c.refStart.length, c.refCount.length].some(
+      (l) => l !== e,
+    ) ||
+    c.hashes.length !== e * HASH_BYTES
+  ) {
     throw bad('entry table lengths differ');
   }
   const byPath = new Map<string, number>();

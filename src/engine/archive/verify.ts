@@ -44,13 +44,25 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
     const m = reader.manifest;
     const files: number[] = [];
     let fileBytes = 0;
-    for (let i = 0; i < m.entryCount; i++) if (m.entry(i).type === EntryType.FILE) { files.push(i); fileBytes += m.entry(i).size; }
+    for (let i = 0; i < m.entryCount; i++)
+      if (m.entry(i).type === EntryType.FILE) {
+        files.push(i);
+        fileBytes += m.entry(i).size;
+      }
     // The pass decodes the stored content (unique bytes), but the user sees one quantity: the files' bytes.
     // Decoded bytes count in proportion, so the bar ends at the content size.
     const scale = m.uniqueRawBytes > 0 ? fileBytes / m.uniqueRawBytes : 0;
-    const progress = new ProgressTracker(fileBytes, files.length, (s) => emit({ type: 'archive.progress', op: 'verify', ...s, bytes: Math.min(fileBytes, Math.round(s.bytes)) }));
+    const progress = new ProgressTracker(fileBytes, files.length, (s) =>
+      emit({ type: 'archive.progress', op: 'verify', ...s, bytes: Math.min(fileBytes, Math.round(s.bytes)) }),
+    );
     const advance = (raw: number): void => progress.add(raw * scale);
-    emit({ type: 'archive.start', op: 'verify', archive: opts.archive, totalBytes: fileBytes, totalFiles: files.length });
+    emit({
+      type: 'archive.start',
+      op: 'verify',
+      archive: opts.archive,
+      totalBytes: fileBytes,
+      totalFiles: files.length,
+    });
 
     // Decoding the manifest already rebuilt the root from the ids and refused a mismatch (MANIFEST_CORRUPT), so
     // a second tree here would only cost time before the first unit is read (~0.3 s for 78k chunks).
@@ -58,15 +70,36 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
     const found = new DamageLog(reader);
     await hashFiles(reader, files, pool, found, progress, advance, opts.signal);
     // Units no file led to (chunks nothing refers to) are checked too: every stored byte is read once.
-    await checkUnits(reader, found.undecodedUnits(), pool, (bad, raw) => { found.addBad(bad); advance(raw); }, opts.signal);
+    await checkUnits(
+      reader,
+      found.undecodedUnits(),
+      pool,
+      (bad, raw) => {
+        found.addBad(bad);
+        advance(raw);
+      },
+      opts.signal,
+    );
 
     const badChunks = found.report(files);
     for (const b of badChunks) emit({ type: 'archive.bad-chunk', chunk: b.chunk, reason: b.reason, files: b.files });
     progress.flush();
-    emit({ type: 'archive.done', op: 'verify', archive: opts.archive, elapsedSeconds: progress.elapsedSeconds, bytes: Math.min(fileBytes, Math.round(progress.bytes)) });
+    emit({
+      type: 'archive.done',
+      op: 'verify',
+      archive: opts.archive,
+      elapsedSeconds: progress.elapsedSeconds,
+      bytes: Math.min(fileBytes, Math.round(progress.bytes)),
+    });
     return {
-      ok: merkleRootOk && badChunks.length === 0 && found.badFiles.length === 0, chunks: m.chunkCount, files: files.length, bytes: fileBytes,
-      merkleRootOk, badChunks, badFiles: found.badFiles, elapsedSeconds: progress.elapsedSeconds,
+      ok: merkleRootOk && badChunks.length === 0 && found.badFiles.length === 0,
+      chunks: m.chunkCount,
+      files: files.length,
+      bytes: fileBytes,
+      merkleRootOk,
+      badChunks,
+      badFiles: found.badFiles,
+      elapsedSeconds: progress.elapsedSeconds,
     };
   } finally {
     reader.close();
@@ -78,30 +111,49 @@ export async function verifyArchive(opts: VerifyOptions): Promise<VerifyReport> 
  * Every file's whole-file hash, in one pass over the units: a file inside one batch is hashed in the worker
  * that decoded it, a larger one here as its bytes stream by. Each unit's chunks are checked as it is decoded.
  */
-async function hashFiles(reader: ArchiveReader, files: number[], pool: ChunkPool, found: DamageLog, progress: ProgressTracker, advance: (raw: number) => void, signal?: AbortSignal): Promise<void> {
+async function hashFiles(
+  reader: ArchiveReader,
+  files: number[],
+  pool: ChunkPool,
+  found: DamageLog,
+  progress: ProgressTracker,
+  advance: (raw: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const m = reader.manifest;
   let hasher = new Blake3Stream();
-  await streamFiles(reader, files, pool, {
-    // A copy: a view would make the structured clone copy the manifest's whole hash column.
-    workerFile: (i) => ({ hash: new Uint8Array(m.entry(i).hash!) }),
-    workerDone(i, r) {
-      if (!r.ok) found.badFiles.push({ path: m.entry(i).path, reason: r.reason ?? 'damaged' });
-      progress.add(0, 1);
+  await streamFiles(
+    reader,
+    files,
+    pool,
+    {
+      // A copy: a view would make the structured clone copy the manifest's whole hash column.
+      workerFile: (i) => ({ hash: new Uint8Array(m.entry(i).hash!) }),
+      workerDone(i, r) {
+        if (!r.ok) found.badFiles.push({ path: m.entry(i).path, reason: r.reason ?? 'damaged' });
+        progress.add(0, 1);
+      },
+      start() {
+        hasher = new Blake3Stream();
+      },
+      data(_i, bytes) {
+        hasher.update(bytes);
+      },
+      end(i, b) {
+        const e = m.entry(i);
+        if (b.length > 0) found.badFiles.push({ path: e.path, reason: `damaged chunk ${b[0].chunk}: ${b[0].reason}` });
+        else if (!(e.refCount === 0 ? blake3(new Uint8Array(0)) : hasher.digest()).equals(Buffer.from(e.hash!)))
+          found.badFiles.push({ path: e.path, reason: 'whole-file hash mismatch' });
+        progress.add(0, 1);
+      },
+      batchDone(bad, units, raw) {
+        found.addBad(bad);
+        found.markDecoded(units);
+        advance(raw);
+      },
     },
-    start() { hasher = new Blake3Stream(); },
-    data(_i, bytes) { hasher.update(bytes); },
-    end(i, b) {
-      const e = m.entry(i);
-      if (b.length > 0) found.badFiles.push({ path: e.path, reason: `damaged chunk ${b[0].chunk}: ${b[0].reason}` });
-      else if (!(e.refCount === 0 ? blake3(new Uint8Array(0)) : hasher.digest()).equals(Buffer.from(e.hash!))) found.badFiles.push({ path: e.path, reason: 'whole-file hash mismatch' });
-      progress.add(0, 1);
-    },
-    batchDone(bad, units, raw) {
-      found.addBad(bad);
-      found.markDecoded(units);
-      advance(raw);
-    },
-  }, signal);
+    signal,
+  );
 }
 
 /** What verify found: bad chunks (once each), bad files, and which units were decoded. */
@@ -144,7 +196,13 @@ class DamageLog {
         }
       }
     }
-    return [...this.bad.values()].sort((a, b) => a.chunk - b.chunk)
-      .map((b) => ({ chunk: b.chunk, id: Buffer.from(m.chunkId(b.chunk)).toString('hex'), reason: b.reason, files: filesOf.get(b.chunk) ?? [] }));
+    return [...this.bad.values()]
+      .sort((a, b) => a.chunk - b.chunk)
+      .map((b) => ({
+        chunk: b.chunk,
+        id: Buffer.from(m.chunkId(b.chunk)).toString('hex'),
+        reason: b.reason,
+        files: filesOf.get(b.chunk) ?? [],
+      }));
   }
 }

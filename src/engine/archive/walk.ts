@@ -54,8 +54,17 @@ class Columns implements ScanResult {
   push(base: number, rel: string, type: EntryType, st: fs.Stats, link?: string): void {
     const i = this.count++;
     if (i === this.types.length) {
-      const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => { const b = new (a.constructor as { new (n: number): T })(a.length * 2); b.set(a); return b; };
-      this.baseOf = grow(this.baseOf); this.types = grow(this.types); this.modes = grow(this.modes); this.mtimes = grow(this.mtimes); this.sizes = grow(this.sizes); this.inos = grow(this.inos);
+      const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.baseOf = grow(this.baseOf);
+      this.types = grow(this.types);
+      this.modes = grow(this.modes);
+      this.mtimes = grow(this.mtimes);
+      this.sizes = grow(this.sizes);
+      this.inos = grow(this.inos);
     }
     this.rels.push(rel);
     this.baseOf[i] = base;
@@ -67,14 +76,30 @@ class Columns implements ScanResult {
     if (link !== undefined) this.links.set(i, link);
   }
 
-  rel(i: number): string { return this.rels[i]; }
-  abs(i: number): string { return path.join(this.bases[this.baseOf[i]], this.rels[i]); }
-  type(i: number): EntryType { return this.types[i] as EntryType; }
-  mode(i: number): number { return this.modes[i]; }
-  mtimeMs(i: number): number { return this.mtimes[i]; }
-  size(i: number): number { return this.sizes[i]; }
-  ino(i: number): number { return this.inos[i]; }
-  linkTarget(i: number): string | undefined { return this.links.get(i); }
+  rel(i: number): string {
+    return this.rels[i];
+  }
+  abs(i: number): string {
+    return path.join(this.bases[this.baseOf[i]], this.rels[i]);
+  }
+  type(i: number): EntryType {
+    return this.types[i] as EntryType;
+  }
+  mode(i: number): number {
+    return this.modes[i];
+  }
+  mtimeMs(i: number): number {
+    return this.mtimes[i];
+  }
+  size(i: number): number {
+    return this.sizes[i];
+  }
+  ino(i: number): number {
+    return this.inos[i];
+  }
+  linkTarget(i: number): string | undefined {
+    return this.links.get(i);
+  }
 }
 
 /**
@@ -83,8 +108,13 @@ class Columns implements ScanResult {
  * that is a folder (the folder is the root its `.warpignore` files and patterns are read against). What the
  * rules leave out is counted in `ignored`.
  */
-export function scanInputs(inputs: string[], exclude: (abs: string) => boolean = () => false, ignore: IgnoreRules = DEFAULT_IGNORE): ScanResult {
-  if (inputs.length === 0) throw new WarpError(ErrorCodes.USAGE, 'nothing to archive: give at least one file or directory');
+export function scanInputs(
+  inputs: string[],
+  exclude: (abs: string) => boolean = () => false,
+  ignore: IgnoreRules = DEFAULT_IGNORE,
+): ScanResult {
+  if (inputs.length === 0)
+    throw new WarpError(ErrorCodes.USAGE, 'nothing to archive: give at least one file or directory');
   const out = new Columns();
   const tops = new Set<string>();
 
@@ -98,7 +128,10 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
     } catch (e) {
       throw fromSystemError(e, abs, 'read');
     }
-    if (matcher && rel.length > topLen && matcher.excludes(rel.slice(topLen), st.isDirectory())) { out.ignored++; return; }
+    if (matcher && rel.length > topLen && matcher.excludes(rel.slice(topLen), st.isDirectory())) {
+      out.ignored++;
+      return;
+    }
     if (st.isFile()) {
       out.push(base, rel, EntryType.FILE, st);
       out.totalBytes += st.size;
@@ -123,8 +156,13 @@ export function scanInputs(inputs: string[], exclude: (abs: string) => boolean =
   for (const input of inputs) {
     const abs = path.resolve(input);
     const top = path.basename(abs);
-    if (top === '' || top === '.' || top === '..') throw new WarpError(ErrorCodes.USAGE, `cannot archive '${input}' (it has no name); archive its contents instead`);
-    if (tops.has(top)) throw new WarpError(ErrorCodes.USAGE, `two inputs have the same name '${top}': archive them from a common parent directory instead`);
+    if (top === '' || top === '.' || top === '..')
+      throw new WarpError(ErrorCodes.USAGE, `cannot archive '${input}' (it has no name); archive its contents instead`);
+    if (tops.has(top))
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `two inputs have the same name '${top}': archive them from a common parent directory instead`,
+      );
     tops.add(top);
     matcher = ignore.forRoot(abs);
     topLen = top.length + 1;

@@ -50,14 +50,28 @@ export const sodiumAead: AeadImpl = {
   name: 'sodium-native',
   seal(key, nonce, plain, aad) {
     const out = Buffer.allocUnsafe(plain.length + TAG_BYTES);
-    sodium.crypto_aead_chacha20poly1305_ietf_encrypt(out, asBuf(plain), aad ? asBuf(aad) : null, null, asBuf(nonce), asBuf(key));
+    sodium.crypto_aead_chacha20poly1305_ietf_encrypt(
+      out,
+      asBuf(plain),
+      aad ? asBuf(aad) : null,
+      null,
+      asBuf(nonce),
+      asBuf(key),
+    );
     return out;
   },
   open(key, nonce, sealed, aad) {
     if (sealed.length < TAG_BYTES) return null;
     const out = Buffer.allocUnsafe(sealed.length - TAG_BYTES);
     try {
-      sodium.crypto_aead_chacha20poly1305_ietf_decrypt(out, null, asBuf(sealed), aad ? asBuf(aad) : null, asBuf(nonce), asBuf(key));
+      sodium.crypto_aead_chacha20poly1305_ietf_decrypt(
+        out,
+        null,
+        asBuf(sealed),
+        aad ? asBuf(aad) : null,
+        asBuf(nonce),
+        asBuf(key),
+      );
     } catch {
       return null;
     }
@@ -77,7 +91,8 @@ function nodeHasChaCha(): boolean {
 export const aead: AeadImpl = nodeHasChaCha() ? nodeCryptoAead : sodiumAead;
 
 export function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) throw new WarpError(ErrorCodes.INTERNAL, `an encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new WarpError(ErrorCodes.INTERNAL, `an encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
 }
 
 /**

@@ -12,7 +12,11 @@ export const HASH_BYTES = 32;
  * collide, so every user compares the full id before trusting a hit.
  */
 export function idNumberKey(ids: Uint8Array, at = 0): number {
-  return ids[at] * 2 ** 40 + ids[at + 1] * 2 ** 32 + (((ids[at + 2] << 24) | (ids[at + 3] << 16) | (ids[at + 4] << 8) | ids[at + 5]) >>> 0);
+  return (
+    ids[at] * 2 ** 40 +
+    ids[at + 1] * 2 ** 32 +
+    (((ids[at + 2] << 24) | (ids[at + 3] << 16) | (ids[at + 4] << 8) | ids[at + 5]) >>> 0)
+  );
 }
 
 function asBuffer(data: Uint8Array): Buffer {

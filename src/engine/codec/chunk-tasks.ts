@@ -139,7 +139,11 @@ export function encodeBatch(t: EncodeTask): EncodeResult {
       for (let j = k; j < k + n; j++) len += t.items[j * 4 + 2];
       if (gather.length < len) gather = new Uint8Array(len);
       let g = 0;
-      for (let j = k; j < k + n; j++) { const v = view(j); gather.set(v, g); g += v.length; }
+      for (let j = k; j < k + n; j++) {
+        const v = view(j);
+        gather.set(v, g);
+        g += v.length;
+      }
       raw = gather.subarray(0, len);
     }
     const c = compressChunk(raw, t.level);
@@ -201,7 +205,8 @@ export function decodeBatch(t: DecodeTask): DecodeResult {
     }
     const data = unitBytes.subarray(rawAt, rawAt + raw);
     rawAt += raw;
-    if (data.length !== raw || !blake3(data).equals(t.ids.subarray(s * 32, s * 32 + 32))) bad.push({ item: s, chunk, reason: 'content hash mismatch' });
+    if (data.length !== raw || !blake3(data).equals(t.ids.subarray(s * 32, s * 32 + 32)))
+      bad.push({ item: s, chunk, reason: 'content hash mismatch' });
     else views[s] = data;
   }
   const order = t.out ?? new Uint32Array(0);
@@ -221,7 +226,13 @@ export function decodeBatch(t: DecodeTask): DecodeResult {
   return { out: out.buffer, bad, files };
 }
 
-function finishWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8Array | undefined>, ids: Uint8Array, bad: BadChunk[]): WorkerFileResult {
+function finishWorkerFile(
+  f: WorkerFile,
+  order: Uint32Array,
+  views: Array<Uint8Array | undefined>,
+  ids: Uint8Array,
+  bad: BadChunk[],
+): WorkerFileResult {
   for (let k = f.first; k < f.first + f.count; k++) {
     if (views[order[k]]) continue;
     const b = bad.find((x) => x.item === order[k]);
@@ -235,7 +246,8 @@ function finishWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8A
     for (let k = f.first; k < f.first + f.count; k++) h.update(views[order[k]]!);
     actual = h.digest();
   }
-  if (!Buffer.from(actual).equals(Buffer.from(f.hash))) return { entry: f.entry, ok: false, reason: 'whole-file hash mismatch' };
+  if (!Buffer.from(actual).equals(Buffer.from(f.hash)))
+    return { entry: f.entry, ok: false, reason: 'whole-file hash mismatch' };
   if (!f.write) return { entry: f.entry, ok: true };
   const w = f.write;
   let fd = -1;
@@ -253,7 +265,12 @@ function finishWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8A
     fs.renameSync(w.temp, w.final);
     return { entry: f.entry, ok: true };
   } catch (e) {
-    if (fd >= 0) try { fs.closeSync(fd); } catch { /* already failing */ }
+    if (fd >= 0)
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already failing */
+      }
     fs.rmSync(w.temp, { force: true });
     const errno = (e as { code?: string }).code;
     return { entry: f.entry, ok: false, reason: e instanceof Error ? e.message : String(e), errno };

@@ -24,7 +24,10 @@ parentPort!.on('message', ({ id, req }: { id: number; req: ChunkTask }) => {
       parentPort!.postMessage({ id, ok: true, result }, [result.out]);
     }
   } catch (e) {
-    const error = e instanceof WarpError ? { code: e.code, message: e.message } : { message: e instanceof Error ? e.message : String(e) };
+    const error =
+      e instanceof WarpError
+        ? { code: e.code, message: e.message }
+        : { message: e instanceof Error ? e.message : String(e) };
     parentPort!.postMessage({ id, ok: false, error });
   }
 });

@@ -45,7 +45,8 @@ export function compressChunk(raw: Uint8Array, level: LevelName): Compressed {
 
 export function decompressChunk(codec: number, stored: Uint8Array, rawSize: number): Uint8Array {
   if (codec === Codec.RAW) {
-    if (stored.length !== rawSize) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `raw chunk has ${stored.length} bytes, expected ${rawSize}`);
+    if (stored.length !== rawSize)
+      throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `raw chunk has ${stored.length} bytes, expected ${rawSize}`);
     return stored;
   }
   if (codec !== Codec.ZSTD) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `unknown chunk codec ${codec}`);
@@ -55,6 +56,7 @@ export function decompressChunk(codec: number, stored: Uint8Array, rawSize: numb
   } catch (e) {
     throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `chunk does not decompress: ${(e as Error).message}`, { cause: e });
   }
-  if (out.length !== rawSize) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `chunk decompressed to ${out.length} bytes, expected ${rawSize}`);
+  if (out.length !== rawSize)
+    throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `chunk decompressed to ${out.length} bytes, expected ${rawSize}`);
   return out;
 }

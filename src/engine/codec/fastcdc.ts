@@ -22,13 +22,23 @@ export const CHUNK_SIZE_LIMITS = { min: 64, max: 64 * 1024 * 1024 } as const;
 
 /** Derives min and max from an average the way the defaults do (avg / 4, avg * 4), for `--chunk-avg`. */
 export function paramsForAverage(avgSize: number): ChunkerParams {
-  return validateChunkerParams({ minSize: Math.max(CHUNK_SIZE_LIMITS.min, Math.floor(avgSize / 4)), avgSize, maxSize: avgSize * 4 });
+  return validateChunkerParams({
+    minSize: Math.max(CHUNK_SIZE_LIMITS.min, Math.floor(avgSize / 4)),
+    avgSize,
+    maxSize: avgSize * 4,
+  });
 }
 
 /** Why `p` is not a chunking Warp writes, or undefined: one rule for `--chunk-avg`, untrusted headers and manifests. */
 export function chunkingProblem(p: ChunkerParams): string | undefined {
-  const ok = Number.isInteger(p.minSize) && Number.isInteger(p.avgSize) && Number.isInteger(p.maxSize) &&
-    p.minSize >= CHUNK_SIZE_LIMITS.min && p.maxSize <= CHUNK_SIZE_LIMITS.max && p.minSize <= p.avgSize && p.avgSize <= p.maxSize;
+  const ok =
+    Number.isInteger(p.minSize) &&
+    Number.isInteger(p.avgSize) &&
+    Number.isInteger(p.maxSize) &&
+    p.minSize >= CHUNK_SIZE_LIMITS.min &&
+    p.maxSize <= CHUNK_SIZE_LIMITS.max &&
+    p.minSize <= p.avgSize &&
+    p.avgSize <= p.maxSize;
   if (ok) return undefined;
   return `chunk sizes min=${p.minSize} avg=${p.avgSize} max=${p.maxSize}: need ${CHUNK_SIZE_LIMITS.min} <= min <= avg <= max <= ${CHUNK_SIZE_LIMITS.max} bytes`;
 }
@@ -124,9 +134,15 @@ export class FastCdc {
       const start0 = i;
       while (i + 1 < stop) {
         fp = ((fp << 2) + GEAR_LS[buf[i]]) | 0;
-        if ((fp & maskLs) === 0) { i += 1; return this.cut(state, i); }
+        if ((fp & maskLs) === 0) {
+          i += 1;
+          return this.cut(state, i);
+        }
         fp = (fp + GEAR[buf[i + 1]]) | 0;
-        if ((fp & mask) === 0) { i += 2; return this.cut(state, i); }
+        if ((fp & mask) === 0) {
+          i += 2;
+          return this.cut(state, i);
+        }
         i += 2;
       }
       if (i < stop) {

@@ -33,33 +33,53 @@ export interface KdfLimits {
   maxOps: number;
 }
 
-export const DEFAULT_KDF_LIMITS: KdfLimits = { maxMemKiB: ARGON2_MAX_MEMORY_DEFAULT / 1024, maxOps: ARGON2_MAX_PASSES_DEFAULT };
+export const DEFAULT_KDF_LIMITS: KdfLimits = {
+  maxMemKiB: ARGON2_MAX_MEMORY_DEFAULT / 1024,
+  maxOps: ARGON2_MAX_PASSES_DEFAULT,
+};
 
 function checkKdfLimits(p: Argon2Params, limits: KdfLimits): void {
   if (p.memKiB <= limits.maxMemKiB && p.opsLimit <= limits.maxOps) return;
-  throw new WarpError(ErrorCodes.KDF_LIMIT,
+  throw new WarpError(
+    ErrorCodes.KDF_LIMIT,
     `the header asks for Argon2id with ${Math.round(p.memKiB / 1024)} MiB and ${p.opsLimit} passes, more than this reader allows (${Math.round(limits.maxMemKiB / 1024)} MiB, ${limits.maxOps} passes); ` +
-    'Warp never writes such archives. If you trust it, raise the limit with --argon2-max-memory / --argon2-max-passes (config: archive.argon2_max_memory, archive.argon2_max_passes)',
-    { details: { memKiB: p.memKiB, opsLimit: p.opsLimit, maxMemKiB: limits.maxMemKiB, maxOps: limits.maxOps } });
+      'Warp never writes such archives. If you trust it, raise the limit with --argon2-max-memory / --argon2-max-passes (config: archive.argon2_max_memory, archive.argon2_max_passes)',
+    { details: { memKiB: p.memKiB, opsLimit: p.opsLimit, maxMemKiB: limits.maxMemKiB, maxOps: limits.maxOps } },
+  );
 }
 
 export function validateArgon2(p: Argon2Params): void {
   const okOps = Number.isInteger(p.opsLimit) && p.opsLimit >= 1 && p.opsLimit <= 64;
   const okMem = Number.isInteger(p.memKiB) && p.memKiB >= 8 && p.memKiB <= 4 * 1024 * 1024;
   if (!okOps || !okMem) {
-    throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, `implausible Argon2id parameters (t=${p.opsLimit}, m=${p.memKiB} KiB): the header is damaged`);
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_HEADER_CORRUPT,
+      `implausible Argon2id parameters (t=${p.opsLimit}, m=${p.memKiB} KiB): the header is damaged`,
+    );
   }
 }
 
 /** `limits`: given when `p` comes from untrusted input (a header); absent when this process chose `p`. */
-export async function deriveFromPassword(password: Uint8Array, salt: Uint8Array, p: Argon2Params, limits?: KdfLimits): Promise<Buffer> {
+export async function deriveFromPassword(
+  password: Uint8Array,
+  salt: Uint8Array,
+  p: Argon2Params,
+  limits?: KdfLimits,
+): Promise<Buffer> {
   validateArgon2(p);
   if (limits) checkKdfLimits(p, limits);
   if (password.length === 0) throw new WarpError(ErrorCodes.KEY_FILE_INVALID, 'the password is empty');
   const out = Buffer.alloc(KEY_BYTES);
   await new Promise<void>((resolve, reject) =>
-    sodium.crypto_pwhash_async(out, Buffer.from(password), Buffer.from(salt), p.opsLimit, p.memKiB * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13,
-      (err: Error | null) => (err ? reject(err) : resolve())),
+    sodium.crypto_pwhash_async(
+      out,
+      Buffer.from(password),
+      Buffer.from(salt),
+      p.opsLimit,
+      p.memKiB * 1024,
+      sodium.crypto_pwhash_ALG_ARGON2ID13,
+      (err: Error | null) => (err ? reject(err) : resolve()),
+    ),
   );
   return out;
 }
@@ -93,7 +113,10 @@ export async function readKeyFile(path: string): Promise<Buffer> {
   if (data.length === KEY_BYTES) return data;
   const text = data.toString('latin1').trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
-  throw new WarpError(ErrorCodes.KEY_FILE_INVALID, `${path}: a key file must hold exactly 32 bytes or 64 hex digits (got ${data.length} bytes); create one with: head -c 32 /dev/urandom > key`);
+  throw new WarpError(
+    ErrorCodes.KEY_FILE_INVALID,
+    `${path}: a key file must hold exactly 32 bytes or 64 hex digits (got ${data.length} bytes); create one with: head -c 32 /dev/urandom > key`,
+  );
 }
 
 export function randomBytes(n: number): Buffer {

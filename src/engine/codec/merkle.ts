@@ -117,7 +117,13 @@ export function verifyMerkleProof(chunkId: Uint8Array, proof: MerkleProof, root:
   let hi = count;
   while (hi - lo > 1) {
     const k = splitPoint(hi - lo);
-    if (index < lo + k) { sides.push(true); hi = lo + k; } else { sides.push(false); lo = lo + k; }
+    if (index < lo + k) {
+      sides.push(true);
+      hi = lo + k;
+    } else {
+      sides.push(false);
+      lo = lo + k;
+    }
   }
   if (sides.length !== proof.siblings.length) return false;
   let h = leafHash(chunkId);

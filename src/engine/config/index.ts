@@ -2,7 +2,14 @@
  * Warp's configuration: one schema (schema.ts), resolved from defaults < `$WARP_HOME/config.toml` <
  * `WARP_<SECTION>_<KEY>` environment variables < flag overrides. Start with `loadConfig()`.
  */
-export { CONFIG_SCHEMA, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX, type WarpConfig, type WarpSchema, type SectionName } from './schema.ts';
+export {
+  CONFIG_SCHEMA,
+  CHUNK_SIZE_MIN,
+  CHUNK_SIZE_MAX,
+  type WarpConfig,
+  type WarpSchema,
+  type SectionName,
+} from './schema.ts';
 export {
   loadConfig,
   resolveConfig,
@@ -22,4 +29,13 @@ export { defaultConfigToml } from './template.ts';
 export { describeAllowed, formatValue, tomlLiteral } from './values.ts';
 export { parseDuration, formatDuration, formatByteSize } from './units.ts';
 export { closest, didYouMean } from './suggest.ts';
-export { key, camelCase, KeyTypes, type KeySpec, type KeyType, type Schema, type SectionSpec, type ConfigOf } from './spec.ts';
+export {
+  key,
+  camelCase,
+  KeyTypes,
+  type KeySpec,
+  type KeyType,
+  type Schema,
+  type SectionSpec,
+  type ConfigOf,
+} from './spec.ts';

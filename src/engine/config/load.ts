@@ -58,7 +58,9 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 export function configFilePath(options: Pick<LoadConfigOptions, 'env' | 'configPath' | 'cwd'> = {}): string {
-  return options.configPath ? path.resolve(options.cwd ?? process.cwd(), options.configPath) : defaultConfigPath(options.env);
+  return options.configPath
+    ? path.resolve(options.cwd ?? process.cwd(), options.configPath)
+    : defaultConfigPath(options.env);
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig<WarpConfig> {
@@ -88,7 +90,9 @@ export function resolveConfig<S extends Schema>(
   const cwd = options.cwd ?? process.cwd();
   const filePath = configFilePath({ env, configPath: options.configPath, cwd });
   const explicit = Boolean(options.configPath);
-  const file: TomlFile = readFile ? readTomlFile(filePath, explicit) : { path: filePath, exists: false, data: {}, lines: new Map() };
+  const file: TomlFile = readFile
+    ? readTomlFile(filePath, explicit)
+    : { path: filePath, exists: false, data: {}, lines: new Map() };
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const entries: Record<string, Record<string, ResolvedEntry>> = {};
@@ -96,13 +100,29 @@ export function resolveConfig<S extends Schema>(
 
   for (const [section, spec] of Object.entries(schema)) {
     entries[section] = {};
-    for (const [name, keySpec] of Object.entries(spec.keys)) entries[section][name] = { value: keySpec.default, source: 'default' };
+    for (const [name, keySpec] of Object.entries(spec.keys))
+      entries[section][name] = { value: keySpec.default, source: 'default' };
   }
 
-  const set = (section: string, name: string, keySpec: KeySpec, raw: unknown, source: ConfigSource, origin: string, fromText: boolean, baseDir: string): void => {
+  const set = (
+    section: string,
+    name: string,
+    keySpec: KeySpec,
+    raw: unknown,
+    source: ConfigSource,
+    origin: string,
+    fromText: boolean,
+    baseDir: string,
+  ): void => {
     const result = coerce(keySpec, raw, fromText, baseDir);
     if (result.ok) entries[section][name] = { value: result.value, source, origin };
-    else problems.push({ key: `${section}.${name}`, source, origin, message: `invalid ${section}.${name} ${where(source, origin)}: got ${showGiven(raw)}; expected ${describeAllowed(keySpec)}` });
+    else
+      problems.push({
+        key: `${section}.${name}`,
+        source,
+        origin,
+        message: `invalid ${section}.${name} ${where(source, origin)}: got ${showGiven(raw)}; expected ${describeAllowed(keySpec)}`,
+      });
   };
 
   // The file: every top-level entry must be a known section, every entry in it a known key.
@@ -111,11 +131,21 @@ export function resolveConfig<S extends Schema>(
     const origin = line ? `${file.path}:${line}` : file.path;
     const sectionSpec = Object.hasOwn(schema, section) ? schema[section] : undefined;
     if (!sectionSpec) {
-      problems.push({ key: section, source: 'file', origin, message: `unknown section [${section}] in ${origin}${didYouMean(section, sections, (s) => `[${s}]`)} (known sections: ${sections.join(', ')})` });
+      problems.push({
+        key: section,
+        source: 'file',
+        origin,
+        message: `unknown section [${section}] in ${origin}${didYouMean(section, sections, (s) => `[${s}]`)} (known sections: ${sections.join(', ')})`,
+      });
       continue;
     }
     if (typeof table !== 'object' || table === null || Array.isArray(table)) {
-      problems.push({ key: section, source: 'file', origin, message: `${section} in ${origin} must be a table ([${section}] followed by key = value lines), not a single value` });
+      problems.push({
+        key: section,
+        source: 'file',
+        origin,
+        message: `${section} in ${origin} must be a table ([${section}] followed by key = value lines), not a single value`,
+      });
       continue;
     }
     const known = Object.keys(sectionSpec.keys);
@@ -124,7 +154,12 @@ export function resolveConfig<S extends Schema>(
       const keyOrigin = keyLine ? `${file.path}:${keyLine}` : file.path;
       const keySpec = Object.hasOwn(sectionSpec.keys, name) ? sectionSpec.keys[name] : undefined;
       if (!keySpec) {
-        problems.push({ key: `${section}.${name}`, source: 'file', origin: keyOrigin, message: `unknown key ${section}.${name} in ${keyOrigin}${didYouMean(name, known, (s) => `${section}.${s}`)} (keys in [${section}]: ${known.join(', ')})` });
+        problems.push({
+          key: `${section}.${name}`,
+          source: 'file',
+          origin: keyOrigin,
+          message: `unknown key ${section}.${name} in ${keyOrigin}${didYouMean(name, known, (s) => `${section}.${s}`)} (keys in [${section}]: ${known.join(', ')})`,
+        });
         continue;
       }
       set(section, name, keySpec, raw, 'file', keyOrigin, false, path.dirname(file.path));
@@ -140,7 +175,9 @@ export function resolveConfig<S extends Schema>(
       if (raw === undefined || !variable.startsWith(prefix)) continue;
       const name = names.get(variable);
       if (name === undefined) {
-        warnings.push(`environment variable ${variable} matches no config key${didYouMean(variable, [...names.keys()])}`);
+        warnings.push(
+          `environment variable ${variable} matches no config key${didYouMean(variable, [...names.keys()])}`,
+        );
         continue;
       }
       const keySpec = sectionSpec.keys[name];
@@ -153,14 +190,24 @@ export function resolveConfig<S extends Schema>(
   for (const [section, values] of Object.entries(options.overrides ?? {})) {
     const sectionSpec = Object.hasOwn(schema, section) ? schema[section] : undefined;
     if (!sectionSpec) {
-      problems.push({ key: section, source: 'flag', origin: 'flag', message: `unknown config section '${section}' in a command-line override${didYouMean(section, sections)}` });
+      problems.push({
+        key: section,
+        source: 'flag',
+        origin: 'flag',
+        message: `unknown config section '${section}' in a command-line override${didYouMean(section, sections)}`,
+      });
       continue;
     }
     for (const [given, raw] of Object.entries(values ?? {})) {
       if (raw === undefined) continue;
       const name = Object.keys(sectionSpec.keys).find((k) => k === given || camelCase(k) === given);
       if (name === undefined) {
-        problems.push({ key: `${section}.${given}`, source: 'flag', origin: 'flag', message: `unknown config key ${section}.${given} in a command-line override${didYouMean(given, Object.keys(sectionSpec.keys))}` });
+        problems.push({
+          key: `${section}.${given}`,
+          source: 'flag',
+          origin: 'flag',
+          message: `unknown config key ${section}.${given} in a command-line override${didYouMean(given, Object.keys(sectionSpec.keys))}`,
+        });
         continue;
       }
       set(section, name, sectionSpec.keys[name], raw, 'flag', 'flag', true, cwd);
@@ -179,7 +226,8 @@ export function resolveConfig<S extends Schema>(
       });
       problems.push({ key: rule.keys.join(','), source: 'default', message: `${failure}; got ${values.join(', ')}` });
     }
-    if (problems.length === 0) return { config, entries, file: { path: file.path, exists: file.exists, explicit }, warnings };
+    if (problems.length === 0)
+      return { config, entries, file: { path: file.path, exists: file.exists, explicit }, warnings };
   }
   throw invalid(problems);
 }
@@ -198,7 +246,10 @@ function where(source: ConfigSource, origin: string | undefined): string {
 }
 
 function invalid(problems: Problem[]): WarpError {
-  const message = problems.length === 1 ? problems[0].message : `${problems.length} problems in the config: ${problems.map((p) => p.message).join('; ')}`;
+  const message =
+    problems.length === 1
+      ? problems[0].message
+      : `${problems.length} problems in the config: ${problems.map((p) => p.message).join('; ')}`;
   return new WarpError(ErrorCodes.CONFIG_INVALID, message, {
     details: { problems: problems.map(({ key, source, origin, message: m }) => ({ key, source, origin, message: m })) },
   });

@@ -28,17 +28,35 @@ export const CONFIG_SCHEMA = {
         default: 'balanced',
         description: 'Compression effort (zstd 1 / 3 / 19): fast favours throughput, max favours size.',
       }),
-      chunk_min: key.bytes({ default: 256 * KiB, ...chunkBounds, description: 'Smallest chunk the chunker cuts (except at end of file).' }),
-      chunk_avg: key.bytes({ default: 1 * MiB, ...chunkBounds, description: 'Target average chunk size; must lie between chunk_min and chunk_max.' }),
+      chunk_min: key.bytes({
+        default: 256 * KiB,
+        ...chunkBounds,
+        description: 'Smallest chunk the chunker cuts (except at end of file).',
+      }),
+      chunk_avg: key.bytes({
+        default: 1 * MiB,
+        ...chunkBounds,
+        description: 'Target average chunk size; must lie between chunk_min and chunk_max.',
+      }),
       chunk_max: key.bytes({ default: 4 * MiB, ...chunkBounds, description: 'Largest chunk the chunker cuts.' }),
-      workers: key.integer({ default: 0, min: 0, max: 1024, description: 'Worker threads for hashing and compression; 0 means one per CPU core.' }),
+      workers: key.integer({
+        default: 0,
+        min: 0,
+        max: 1024,
+        description: 'Worker threads for hashing and compression; 0 means one per CPU core.',
+      }),
       argon2_max_memory: key.bytes({
-        default: ARGON2_MAX_MEMORY_DEFAULT, min: 8 * KiB, max: 4 * 1024 * MiB,
-        description: 'Most memory an encrypted archive\'s header may ask Argon2id to use when opening it with a password (Warp writes 64 MiB); raise it only for archives you trust.',
+        default: ARGON2_MAX_MEMORY_DEFAULT,
+        min: 8 * KiB,
+        max: 4 * 1024 * MiB,
+        description:
+          "Most memory an encrypted archive's header may ask Argon2id to use when opening it with a password (Warp writes 64 MiB); raise it only for archives you trust.",
       }),
       argon2_max_passes: key.integer({
-        default: ARGON2_MAX_PASSES_DEFAULT, min: 1, max: 64,
-        description: 'Most Argon2id passes an encrypted archive\'s header may ask for (Warp writes 3).',
+        default: ARGON2_MAX_PASSES_DEFAULT,
+        min: 1,
+        max: 64,
+        description: "Most Argon2id passes an encrypted archive's header may ask for (Warp writes 3).",
       }),
     },
   },
@@ -50,38 +68,79 @@ export const CONFIG_SCHEMA = {
         default: 'warn',
         description: 'Least severe level written; -v / -vv on the command line raise it to info / debug.',
       }),
-      file: key.path({ default: '', description: 'Append logs to this file (created with mode 0600); empty means stderr.' }),
-      format: key.enum({ values: ['text', 'json'], default: 'text', description: 'text: one readable line per event; json: one JSON object per line.' }),
+      file: key.path({
+        default: '',
+        description: 'Append logs to this file (created with mode 0600); empty means stderr.',
+      }),
+      format: key.enum({
+        values: ['text', 'json'],
+        default: 'text',
+        description: 'text: one readable line per event; json: one JSON object per line.',
+      }),
     },
   },
   transfer: {
     description: 'Sending and receiving between machines.',
     keys: {
-      transport: key.enum({ values: ['quic', 'tcp', 'auto'], default: 'auto', description: 'Network transport; auto tries QUIC and falls back to TCP.' }),
-      port: key.integer({ default: 7654, min: 0, max: 65535, description: 'Port a receiver listens on; 0 picks a free port.' }),
+      transport: key.enum({
+        values: ['quic', 'tcp', 'auto'],
+        default: 'auto',
+        description: 'Network transport; auto tries QUIC and falls back to TCP.',
+      }),
+      port: key.integer({
+        default: 7654,
+        min: 0,
+        max: 65535,
+        description: 'Port a receiver listens on; 0 picks a free port.',
+      }),
       streams: key.integer({ default: 8, min: 1, max: 256, description: 'Parallel streams per transfer.' }),
-      window: key.integer({ default: 64, min: 1, max: 4096, description: 'Most chunks requested and not yet received per stream (also bounded to 8 MiB per stream).' }),
+      window: key.integer({
+        default: 64,
+        min: 1,
+        max: 4096,
+        description: 'Most chunks requested and not yet received per stream (also bounded to 8 MiB per stream).',
+      }),
       host: key.string({
         default: '0.0.0.0',
-        rule: { check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined), allowed: 'an IP address to listen on' },
+        rule: {
+          check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined),
+          allowed: 'an IP address to listen on',
+        },
         description: 'Address `warp listen` binds to (0.0.0.0: every IPv4 interface).',
       }),
       chunk_avg: key.bytes({
-        default: 16 * KiB, ...chunkBounds,
-        description: 'Average chunk size for transfers (min = avg/4, max = avg*4); smaller chunks move less after small edits, larger ones cost less per byte.',
+        default: 16 * KiB,
+        ...chunkBounds,
+        description:
+          'Average chunk size for transfers (min = avg/4, max = avg*4); smaller chunks move less after small edits, larger ones cost less per byte.',
       }),
-      compress: key.enum({ values: ['auto', 'on', 'off'], default: 'auto', description: 'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).' }),
-      mdns: key.boolean({ default: false, description: 'Announce and discover peers on the local network (mDNS multicast).' }),
+      compress: key.enum({
+        values: ['auto', 'on', 'off'],
+        default: 'auto',
+        description:
+          'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).',
+      }),
+      mdns: key.boolean({
+        default: false,
+        description: 'Announce and discover peers on the local network (mDNS multicast).',
+      }),
       store_max: key.bytes({
-        default: 1024 * MiB, min: 0, max: 2 ** 50,
-        description: 'Cap of the local chunk store (chunks of files a transfer replaced, kept so reverting an edit moves nothing); the least recently used go first. 0 keeps none.',
+        default: 1024 * MiB,
+        min: 0,
+        max: 2 ** 50,
+        description:
+          'Cap of the local chunk store (chunks of files a transfer replaced, kept so reverting an edit moves nothing); the least recently used go first. 0 keeps none.',
       }),
     },
   },
   sched: {
     description: 'The scheduler that paces work (CPU or WebGPU).',
     keys: {
-      backend: key.enum({ values: ['auto', 'cpu', 'webgpu'], default: 'auto', description: 'Where scheduling runs; auto uses WebGPU when available.' }),
+      backend: key.enum({
+        values: ['auto', 'cpu', 'webgpu'],
+        default: 'auto',
+        description: 'Where scheduling runs; auto uses WebGPU when available.',
+      }),
       tick_hz: key.integer({ default: 20, min: 1, max: 1000, description: 'Scheduling decisions per second.' }),
       policy: key.enum({
         values: ['performance', 'balanced', 'eco', 'cost-conscious', 'quiet', 'custom'],
@@ -93,35 +152,73 @@ export const CONFIG_SCHEMA = {
   sync: {
     description: 'Background sync of folders to a paired peer (`warp sync`, the daemon and the desktop app).',
     keys: {
-      debounce: key.duration({ default: 1500, min: 0, max: 10 * 60_000, description: 'Quiet time after the last change in a folder before it is pushed.' }),
-      max_wait: key.duration({ default: 10_000, min: 0, max: 60 * 60_000, description: 'Longest a change waits while the folder keeps changing (pushed at the latest this long after the first change).' }),
-      retry: key.duration({ default: 30_000, min: 1000, max: 24 * 60 * 60_000, description: 'Wait before retrying a job whose sync failed (peer offline, folder missing).' }),
+      debounce: key.duration({
+        default: 1500,
+        min: 0,
+        max: 10 * 60_000,
+        description: 'Quiet time after the last change in a folder before it is pushed.',
+      }),
+      max_wait: key.duration({
+        default: 10_000,
+        min: 0,
+        max: 60 * 60_000,
+        description:
+          'Longest a change waits while the folder keeps changing (pushed at the latest this long after the first change).',
+      }),
+      retry: key.duration({
+        default: 30_000,
+        min: 1000,
+        max: 24 * 60 * 60_000,
+        description: 'Wait before retrying a job whose sync failed (peer offline, folder missing).',
+      }),
     },
   },
   desktop: {
     description: 'The desktop app (Electron): tray and login behaviour.',
     keys: {
-      start_at_login: key.boolean({ default: false, description: 'Start Warp when you log in, in the tray without opening its window.' }),
-      close_to_tray: key.boolean({ default: true, description: 'Closing the window keeps Warp running in the tray (syncing, serving peers); quit from the tray menu.' }),
+      start_at_login: key.boolean({
+        default: false,
+        description: 'Start Warp when you log in, in the tray without opening its window.',
+      }),
+      close_to_tray: key.boolean({
+        default: true,
+        description:
+          'Closing the window keeps Warp running in the tray (syncing, serving peers); quit from the tray menu.',
+      }),
     },
   },
   swarm: {
     description: 'Downloads fed by several peers at once (`warp fetch … --from`), see docs/SWARM.md.',
     keys: {
-      per_peer_parallel: key.integer({ default: 256, min: 1, max: 1024, description: 'Most chunks in flight per source peer; the depth used is about 0.3 s of that peer at its measured bandwidth, at least 4.' }),
+      per_peer_parallel: key.integer({
+        default: 256,
+        min: 1,
+        max: 1024,
+        description:
+          'Most chunks in flight per source peer; the depth used is about 0.3 s of that peer at its measured bandwidth, at least 4.',
+      }),
       peer_rules: key.list({
         default: [],
-        description: "Per-peer windows and budgets, one rule per peer: '<peer-id> window=required@09:00-17:00 limit=50GB used=12GB budget=5 price=0.12 min-battery=30'.",
+        description:
+          "Per-peer windows and budgets, one rule per peer: '<peer-id> window=required@09:00-17:00 limit=50GB used=12GB budget=5 price=0.12 min-battery=30'.",
       }),
     },
   },
   daemon: {
     description: 'The background service the desktop app and `warp daemon` use.',
     keys: {
-      port: key.integer({ default: 7650, min: 0, max: 65535, description: 'Port of the local control API; 0 picks a free port.' }),
+      port: key.integer({
+        default: 7650,
+        min: 0,
+        max: 65535,
+        description: 'Port of the local control API; 0 picks a free port.',
+      }),
       host: key.string({
         default: '127.0.0.1',
-        rule: { check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined), allowed: 'a host name or IP address' },
+        rule: {
+          check: (v) => (v.trim() === '' || /\s/.test(v) ? 'a host name or address without spaces' : undefined),
+          allowed: 'a host name or IP address',
+        },
         description: 'Address the control API binds to; keep it on loopback unless you know why not.',
       }),
     },

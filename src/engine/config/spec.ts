@@ -7,7 +7,17 @@
  */
 
 /** Every key type. Byte sizes resolve to bytes, durations to milliseconds, paths to absolute paths (or ''). */
-export const KeyTypes = ['string', 'path', 'integer', 'number', 'boolean', 'bytes', 'enum', 'duration', 'list'] as const;
+export const KeyTypes = [
+  'string',
+  'path',
+  'integer',
+  'number',
+  'boolean',
+  'bytes',
+  'enum',
+  'duration',
+  'list',
+] as const;
 export type KeyType = (typeof KeyTypes)[number];
 
 interface BaseSpec {
@@ -68,7 +78,8 @@ export interface ListSpec extends BaseSpec {
   readonly default: readonly string[];
 }
 
-export type KeySpec = StringSpec | PathSpec | IntegerSpec | NumberSpec | BooleanSpec | BytesSpec | EnumSpec | DurationSpec | ListSpec;
+export type KeySpec =
+  StringSpec | PathSpec | IntegerSpec | NumberSpec | BooleanSpec | BytesSpec | EnumSpec | DurationSpec | ListSpec;
 
 export interface SectionSpec {
   readonly description: string;
@@ -78,18 +89,21 @@ export interface SectionSpec {
 export type Schema = Readonly<Record<string, SectionSpec>>;
 
 /** The typed value a key resolves to. */
-export type ValueOf<S extends KeySpec> = S extends EnumSpec<infer V>
-  ? V
-  : S extends BooleanSpec
-    ? boolean
-    : S extends ListSpec
-      ? readonly string[]
-      : S extends StringSpec | PathSpec
-        ? string
-        : number;
+export type ValueOf<S extends KeySpec> =
+  S extends EnumSpec<infer V>
+    ? V
+    : S extends BooleanSpec
+      ? boolean
+      : S extends ListSpec
+        ? readonly string[]
+        : S extends StringSpec | PathSpec
+          ? string
+          : number;
 
 /** `chunk_avg` → `chunkAvg` at the type level. */
-export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
 export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -97,7 +111,9 @@ export function camelCase(name: string): string {
 
 /** The typed config for a schema: `{ archive: { chunkAvg: number, level: 'fast' | … } }`. */
 export type ConfigOf<S extends Schema> = {
-  readonly [Sec in keyof S]: { readonly [K in keyof S[Sec]['keys'] as CamelCase<K & string>]: ValueOf<S[Sec]['keys'][K]> };
+  readonly [Sec in keyof S]: {
+    readonly [K in keyof S[Sec]['keys'] as CamelCase<K & string>]: ValueOf<S[Sec]['keys'][K]>;
+  };
 };
 
 /*
@@ -113,7 +129,11 @@ export const key = {
   number: (s: Without<NumberSpec, 'type'>): NumberSpec => ({ type: 'number', ...s }),
   boolean: (s: Without<BooleanSpec, 'type'>): BooleanSpec => ({ type: 'boolean', ...s }),
   bytes: (s: Without<BytesSpec, 'type'>): BytesSpec => ({ type: 'bytes', ...s }),
-  enum: <const V extends string>(s: { values: readonly V[]; default: NoInfer<V>; description: string }): EnumSpec<V> => ({ type: 'enum', ...s }),
+  enum: <const V extends string>(s: {
+    values: readonly V[];
+    default: NoInfer<V>;
+    description: string;
+  }): EnumSpec<V> => ({ type: 'enum', ...s }),
   duration: (s: Without<DurationSpec, 'type'>): DurationSpec => ({ type: 'duration', ...s }),
   list: (s: Without<ListSpec, 'type'>): ListSpec => ({ type: 'list', ...s }),
 };

@@ -16,7 +16,10 @@ export function defaultConfigToml(schema: Schema = CONFIG_SCHEMA): string {
   for (const [section, spec] of Object.entries(schema)) {
     out.push('', `# ${spec.description}`, `[${section}]`);
     for (const [name, keySpec] of Object.entries(spec.keys)) {
-      out.push(`# ${keySpec.description}`, `# Allowed: ${describeAllowed(keySpec)}. Environment: ${envVarName(section, name)}`);
+      out.push(
+        `# ${keySpec.description}`,
+        `# Allowed: ${describeAllowed(keySpec)}. Environment: ${envVarName(section, name)}`,
+      );
       out.push(`# ${name} = ${tomlLiteral(keySpec, keySpec.default)}`);
     }
   }

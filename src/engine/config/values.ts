@@ -8,7 +8,16 @@ import { formatByteSize, formatDuration, parseDuration, tryParseByteSize } from 
 
 export type Coerced = { ok: true; value: unknown } | { ok: false };
 
-const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, yes: true, no: false, on: true, off: false, '1': true, '0': false };
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+  '1': true,
+  '0': false,
+};
 
 /**
  * `raw` is a TOML value (number, string, boolean, array) or, when `fromText`, a string from the environment or a
@@ -54,7 +63,14 @@ export function coerce(spec: KeySpec, raw: unknown, fromText: boolean, baseDir: 
     }
     case 'list': {
       if (Array.isArray(raw)) return raw.every((x) => typeof x === 'string') ? { ok: true, value: [...raw] } : bad;
-      if (fromText && typeof raw === 'string') return { ok: true, value: raw.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+      if (fromText && typeof raw === 'string')
+        return {
+          ok: true,
+          value: raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        };
       return bad;
     }
   }

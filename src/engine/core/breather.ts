@@ -16,6 +16,11 @@ export class Breather {
   /** Resolves at once (undefined) unless it is time to yield; then a promise for after the event loop turned. */
   breathe(): Promise<void> | undefined {
     if ((++this.calls & 63) !== 0 || performance.now() - this.last < this.everyMs) return undefined;
-    return new Promise<void>((r) => setImmediate(() => { this.last = performance.now(); r(); }));
+    return new Promise<void>((r) =>
+      setImmediate(() => {
+        this.last = performance.now();
+        r();
+      }),
+    );
   }
 }

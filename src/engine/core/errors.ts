@@ -90,24 +90,48 @@ export function fromSystemError(e: unknown, path: string, doing: 'read' | 'write
     case 'ENOENT':
       return doing === 'read'
         ? new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${path}: no such file or directory`, { details, cause: e })
-        : new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: the parent directory does not exist`, { details, cause: e });
+        : new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: the parent directory does not exist`, {
+            details,
+            cause: e,
+          });
     case 'EACCES':
     case 'EPERM':
       return doing === 'read'
-        ? new WarpError(ErrorCodes.INPUT_UNREADABLE, `${path}: permission denied (check the file's permissions)`, { details, cause: e })
-        : new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: permission denied (choose a writable location)`, { details, cause: e });
+        ? new WarpError(ErrorCodes.INPUT_UNREADABLE, `${path}: permission denied (check the file's permissions)`, {
+            details,
+            cause: e,
+          })
+        : new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: permission denied (choose a writable location)`, {
+            details,
+            cause: e,
+          });
     case 'ENOSPC':
     case 'EDQUOT':
-      return new WarpError(ErrorCodes.DISK_FULL, `${path}: no space left on the device; free some space and run the command again (nothing was left under the final name)`, { details, cause: e });
+      return new WarpError(
+        ErrorCodes.DISK_FULL,
+        `${path}: no space left on the device; free some space and run the command again (nothing was left under the final name)`,
+        { details, cause: e },
+      );
     case 'EEXIST':
       return new WarpError(ErrorCodes.OUTPUT_EXISTS, `${path} already exists`, { details, cause: e });
     case 'EISDIR':
-      return new WarpError(doing === 'read' ? ErrorCodes.INPUT_UNREADABLE : ErrorCodes.OUTPUT_UNWRITABLE, `${path} is a directory`, { details, cause: e });
+      return new WarpError(
+        doing === 'read' ? ErrorCodes.INPUT_UNREADABLE : ErrorCodes.OUTPUT_UNWRITABLE,
+        `${path} is a directory`,
+        { details, cause: e },
+      );
     case 'EROFS':
-      return new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: the file system is read-only`, { details, cause: e });
+      return new WarpError(ErrorCodes.OUTPUT_UNWRITABLE, `${path}: the file system is read-only`, {
+        details,
+        cause: e,
+      });
     default: {
       const msg = e instanceof Error ? e.message : String(e);
-      return new WarpError(doing === 'read' ? ErrorCodes.INPUT_UNREADABLE : ErrorCodes.OUTPUT_UNWRITABLE, `${path}: ${msg}`, { details, cause: e });
+      return new WarpError(
+        doing === 'read' ? ErrorCodes.INPUT_UNREADABLE : ErrorCodes.OUTPUT_UNWRITABLE,
+        `${path}: ${msg}`,
+        { details, cause: e },
+      );
     }
   }
 }

@@ -11,7 +11,9 @@ export function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let p = path.resolve(dir); ; p = path.dirname(p)) {
     let exists = true;
-    try { fs.statSync(p); } catch (e) {
+    try {
+      fs.statSync(p);
+    } catch (e) {
       if (systemCode(e) !== 'ENOENT') throw e;
       exists = false;
     }
@@ -19,8 +21,13 @@ export function makeDirs(dir: string): void {
     missing.push(p);
   }
   for (let i = missing.length - 1; i >= 0; i--) {
-    try { fs.mkdirSync(missing[i]); } catch (e) { if (systemCode(e) !== 'EEXIST') throw e; }
+    try {
+      fs.mkdirSync(missing[i]);
+    } catch (e) {
+      if (systemCode(e) !== 'EEXIST') throw e;
+    }
   }
   // As mkdir -p: `dir` itself existing as something else is EEXIST (a file in the way of a parent is ENOTDIR above).
-  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'EEXIST' });
+  if (!fs.statSync(dir).isDirectory())
+    throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'EEXIST' });
 }

@@ -36,14 +36,25 @@ export class PauseController {
 
   /** Resolves at once when running; otherwise when resumed. Rejects with the cancel error if `signal` aborts first. */
   wait(signal?: AbortSignal): Promise<void> {
-    try { throwIfCancelled(signal); } catch (e) { return Promise.reject(e); }
+    try {
+      throwIfCancelled(signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (!this.state) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         this.waiters = this.waiters.filter((w) => w !== done);
-        try { throwIfCancelled(signal); } catch (e) { reject(e); }
+        try {
+          throwIfCancelled(signal);
+        } catch (e) {
+          reject(e);
+        }
       };
-      const done = (): void => { signal?.removeEventListener('abort', onAbort); resolve(); };
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
       this.waiters.push(done);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -61,8 +61,13 @@ export class ProgressTracker {
     }
     const left = Math.max(0, this.totalBytes - this.bytes);
     return {
-      bytes: this.bytes, totalBytes: this.totalBytes, files: this.files, totalFiles: this.totalFiles, rate: this.rate,
-      etaSeconds: this.rate > 0 ? left / this.rate : -1, elapsedSeconds: (now - this.start) / 1000,
+      bytes: this.bytes,
+      totalBytes: this.totalBytes,
+      files: this.files,
+      totalFiles: this.totalFiles,
+      rate: this.rate,
+      etaSeconds: this.rate > 0 ? left / this.rate : -1,
+      elapsedSeconds: (now - this.start) / 1000,
     };
   }
 

@@ -38,12 +38,19 @@ export function string(o: { min?: number; max?: number; pattern?: RegExp; descri
     description: o.description,
     parse(v, where) {
       if (typeof v !== 'string') return bad(where, 'must be a string');
-      if (o.min !== undefined && v.length < o.min) bad(where, o.min === 1 ? 'must not be empty' : `must be at least ${o.min} characters`);
+      if (o.min !== undefined && v.length < o.min)
+        bad(where, o.min === 1 ? 'must not be empty' : `must be at least ${o.min} characters`);
       if (o.max !== undefined && v.length > o.max) bad(where, `must be at most ${o.max} characters`);
       if (o.pattern && !o.pattern.test(v)) bad(where, `must match ${o.pattern.source}`);
       return v;
     },
-    json: () => ({ type: 'string', ...(o.min !== undefined ? { minLength: o.min } : {}), ...(o.max !== undefined ? { maxLength: o.max } : {}), ...(o.pattern ? { pattern: o.pattern.source } : {}), ...(o.description ? { description: o.description } : {}) }),
+    json: () => ({
+      type: 'string',
+      ...(o.min !== undefined ? { minLength: o.min } : {}),
+      ...(o.max !== undefined ? { maxLength: o.max } : {}),
+      ...(o.pattern ? { pattern: o.pattern.source } : {}),
+      ...(o.description ? { description: o.description } : {}),
+    }),
   };
 }
 
@@ -57,7 +64,12 @@ export function integer(o: { min?: number; max?: number; description?: string } 
       if (o.max !== undefined && n > o.max) bad(where, `must be at most ${o.max}`);
       return n;
     },
-    json: () => ({ type: 'integer', ...(o.min !== undefined ? { minimum: o.min } : {}), ...(o.max !== undefined ? { maximum: o.max } : {}), ...(o.description ? { description: o.description } : {}) }),
+    json: () => ({
+      type: 'integer',
+      ...(o.min !== undefined ? { minimum: o.min } : {}),
+      ...(o.max !== undefined ? { maximum: o.max } : {}),
+      ...(o.description ? { description: o.description } : {}),
+    }),
   };
 }
 
@@ -88,7 +100,8 @@ export function literal<V extends string>(values: readonly V[], description?: st
   return {
     description,
     parse(v, where) {
-      if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) return bad(where, `must be one of ${values.join(', ')}`);
+      if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+        return bad(where, `must be one of ${values.join(', ')}`);
       return v as V;
     },
     json: () => ({ type: 'string', enum: [...values], ...(description ? { description } : {}) }),
@@ -104,7 +117,13 @@ export function array<T>(item: Schema<T>, o: { min?: number; max?: number; descr
       if (o.max !== undefined && v.length > o.max) bad(where, `takes at most ${o.max} items`);
       return v.map((x, i) => item.parse(x, `${where}[${i}]`, fromText));
     },
-    json: () => ({ type: 'array', items: item.json(), ...(o.min !== undefined ? { minItems: o.min } : {}), ...(o.max !== undefined ? { maxItems: o.max } : {}), ...(o.description ? { description: o.description } : {}) }),
+    json: () => ({
+      type: 'array',
+      items: item.json(),
+      ...(o.min !== undefined ? { minItems: o.min } : {}),
+      ...(o.max !== undefined ? { maxItems: o.max } : {}),
+      ...(o.description ? { description: o.description } : {}),
+    }),
   };
 }
 
@@ -115,27 +134,40 @@ export function any(description?: string): Schema<unknown> {
 
 /** `null` allowed besides the schema's own values. */
 export function nullable<T>(s: Schema<T>): Schema<T | null> {
-  return { ...s, parse: (v, where, fromText) => (v === null ? null : s.parse(v, where, fromText)), json: () => ({ anyOf: [s.json(), { type: 'null' }] }) };
+  return {
+    ...s,
+    parse: (v, where, fromText) => (v === null ? null : s.parse(v, where, fromText)),
+    json: () => ({ anyOf: [s.json(), { type: 'null' }] }),
+  };
 }
 
 /** A schema whose value may be absent (its field is optional in the object's type too). */
 export type OptionalSchema<T> = Schema<T | undefined> & { optional: true };
 
 export function optional<T>(s: Schema<T>): OptionalSchema<T> {
-  return { ...s, optional: true, parse: (v, where, fromText) => (v === undefined ? undefined : s.parse(v, where, fromText)) };
+  return {
+    ...s,
+    optional: true,
+    parse: (v, where, fromText) => (v === undefined ? undefined : s.parse(v, where, fromText)),
+  };
 }
 
 export type Shape = Record<string, Schema<unknown>>;
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
 type Flat<T> = { [K in keyof T]: T[K] };
-export type ObjectOf<S extends Shape> = Flat<{ [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }>;
+export type ObjectOf<S extends Shape> = Flat<
+  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
+>;
 
 /**
  * An object of known fields. Unknown fields are refused, kept when `extra` checks them, or dropped with
  * `dropUnknown` (a peer protocol ignores fields a newer peer adds; the handler never sees them).
  */
-export function object<S extends Shape>(shape: S, o: { description?: string; extra?: Schema<unknown>; dropUnknown?: boolean } = {}): Schema<ObjectOf<S>> {
+export function object<S extends Shape>(
+  shape: S,
+  o: { description?: string; extra?: Schema<unknown>; dropUnknown?: boolean } = {},
+): Schema<ObjectOf<S>> {
   const entries = Object.entries(shape);
   // The fields' names for error messages, made once per `where` (a frame type parses thousands of times a second).
   let namedFor: string | undefined;
@@ -143,16 +175,21 @@ export function object<S extends Shape>(shape: S, o: { description?: string; ext
   return {
     description: o.description,
     parse(v, where, fromText) {
-      if (where !== namedFor) { namedFor = where; named = entries.map(([k]) => `${where}.${k}`); }
-      if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return bad(where, 'must be an object');
+      if (where !== namedFor) {
+        namedFor = where;
+        named = entries.map(([k]) => `${where}.${k}`);
+      }
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v))
+        return bad(where, 'must be an object');
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      if (!o.dropUnknown) for (const k of Object.keys(src)) {
-        if (!Object.hasOwn(shape, k)) {
-          if (o.extra) out[k] = o.extra.parse(src[k], `${where}.${k}`, fromText);
-          else bad(`${where}.${k}`, `unknown field (known: ${Object.keys(shape).join(', ') || 'none'})`);
+      if (!o.dropUnknown)
+        for (const k of Object.keys(src)) {
+          if (!Object.hasOwn(shape, k)) {
+            if (o.extra) out[k] = o.extra.parse(src[k], `${where}.${k}`, fromText);
+            else bad(`${where}.${k}`, `unknown field (known: ${Object.keys(shape).join(', ') || 'none'})`);
+          }
         }
-      }
       for (let i = 0; i < entries.length; i++) {
         const [k, s] = entries[i];
         const x = Object.hasOwn(src, k) ? src[k] : undefined;
@@ -165,7 +202,9 @@ export function object<S extends Shape>(shape: S, o: { description?: string; ext
     json: () => ({
       type: 'object',
       properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s.json()])),
-      required: Object.entries(shape).filter(([, s]) => !s.optional).map(([k]) => k),
+      required: Object.entries(shape)
+        .filter(([, s]) => !s.optional)
+        .map(([k]) => k),
       additionalProperties: o.extra ? o.extra.json() : false,
       ...(o.description ? { description: o.description } : {}),
     }),
@@ -173,15 +212,24 @@ export function object<S extends Shape>(shape: S, o: { description?: string; ext
 }
 
 /** One of several object shapes, told apart by a string field (`kind`). */
-export function tagged<S extends Record<string, Schema<Record<string, unknown>>>>(tag: string, variants: S, description?: string): Schema<Infer<S[keyof S]>> {
+export function tagged<S extends Record<string, Schema<Record<string, unknown>>>>(
+  tag: string,
+  variants: S,
+  description?: string,
+): Schema<Infer<S[keyof S]>> {
   return {
     description,
     parse(v, where, fromText) {
       const t = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[tag] : undefined;
-      if (typeof t !== 'string' || !Object.hasOwn(variants, t)) return bad(`${where}.${tag}`, `must be one of ${Object.keys(variants).join(', ')}`);
+      if (typeof t !== 'string' || !Object.hasOwn(variants, t))
+        return bad(`${where}.${tag}`, `must be one of ${Object.keys(variants).join(', ')}`);
       return variants[t].parse(v, where, fromText) as Infer<S[keyof S]>;
     },
-    json: () => ({ oneOf: Object.values(variants).map((s) => s.json()), discriminator: { propertyName: tag }, ...(description ? { description } : {}) }),
+    json: () => ({
+      oneOf: Object.values(variants).map((s) => s.json()),
+      discriminator: { propertyName: tag },
+      ...(description ? { description } : {}),
+    }),
   };
 }
 

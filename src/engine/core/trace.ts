@@ -6,5 +6,8 @@
 const on = Boolean(process.env.WARP_TRACE);
 
 export function trace(label: string): void {
-  if (on) process.stderr.write(`warp-trace ${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${label}\n`);
+  if (on)
+    process.stderr.write(
+      `warp-trace ${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${label}\n`,
+    );
 }

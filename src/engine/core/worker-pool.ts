@@ -51,7 +51,8 @@ export class WorkerPool<Req, Res> {
         if (!p) return;
         this.pending.delete(msg.id);
         if (msg.ok) p.resolve(msg.result);
-        else p.reject(new WarpError(msg.error?.code ?? ErrorCodes.INTERNAL, msg.error?.message ?? 'worker task failed'));
+        else
+          p.reject(new WarpError(msg.error?.code ?? ErrorCodes.INTERNAL, msg.error?.message ?? 'worker task failed'));
       });
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
@@ -68,13 +69,15 @@ export class WorkerPool<Req, Res> {
 
   private fail(e: Error): void {
     this.failure = e;
-    for (const p of this.pending.values()) p.reject(new WarpError(ErrorCodes.INTERNAL, `worker failed: ${e.message}`, { cause: e }));
+    for (const p of this.pending.values())
+      p.reject(new WarpError(ErrorCodes.INTERNAL, `worker failed: ${e.message}`, { cause: e }));
     this.pending.clear();
   }
 
   run(req: Req, transfer: Transferable[] = []): Promise<Res> {
     if (this.closed) return Promise.reject(new WarpError(ErrorCodes.INTERNAL, 'worker pool is closed'));
-    if (this.failure) return Promise.reject(new WarpError(ErrorCodes.INTERNAL, `worker failed: ${this.failure.message}`));
+    if (this.failure)
+      return Promise.reject(new WarpError(ErrorCodes.INTERNAL, `worker failed: ${this.failure.message}`));
     let slot = this.slots[0];
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;

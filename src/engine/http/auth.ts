@@ -77,7 +77,11 @@ export class Auth {
   }
 
   /** Which credential the request carries: bearer header, session cookie, or (when allowed) `?token=`; undefined for none. */
-  check(headers: { authorization?: string; cookie?: string }, queryToken: string | undefined, allowQuery: boolean): AuthKind | undefined {
+  check(
+    headers: { authorization?: string; cookie?: string },
+    queryToken: string | undefined,
+    allowQuery: boolean,
+  ): AuthKind | undefined {
     const h = headers.authorization;
     if (h && /^Bearer /i.test(h) && this.checkToken(h.slice(7).trim())) return 'bearer';
     const c = cookies(headers.cookie).warp_session;

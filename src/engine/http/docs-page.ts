@@ -1,7 +1,8 @@
 /** /docs: a self-contained HTML page (no scripts, nothing from the internet) listing every route of the API. */
 import type { JsonSchema } from '../core/schema.ts';
 
-const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: unknown): string =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function docsPage(doc: JsonSchema): string {
   const paths = doc.paths as Record<string, Record<string, JsonSchema>>;
@@ -11,18 +12,37 @@ export function docsPage(doc: JsonSchema): string {
   for (const [p, ops] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const anchor = esc(op.operationId);
-      toc.push(`<li><a href="#${anchor}"><code class="m ${esc(method)}">${esc(method.toUpperCase())}</code> ${esc(p)}</a></li>`);
-      const params = (op.parameters as JsonSchema[]).map((x) => `<li><code>${esc(x.name)}</code> (${esc(x.in)}${x.required ? ', required' : ''}) ${esc((x.schema as JsonSchema).description ?? (x.schema as JsonSchema).type ?? '')}</li>`).join('');
-      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify((op.requestBody as JsonSchema).content, null, 2))}</pre></details>` : '';
+      toc.push(
+        `<li><a href="#${anchor}"><code class="m ${esc(method)}">${esc(method.toUpperCase())}</code> ${esc(p)}</a></li>`,
+      );
+      const params = (op.parameters as JsonSchema[])
+        .map(
+          (x) =>
+            `<li><code>${esc(x.name)}</code> (${esc(x.in)}${x.required ? ', required' : ''}) ${esc((x.schema as JsonSchema).description ?? (x.schema as JsonSchema).type ?? '')}</li>`,
+        )
+        .join('');
+      const body = op.requestBody
+        ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify((op.requestBody as JsonSchema).content, null, 2))}</pre></details>`
+        : '';
       const ok = Object.entries(op.responses as Record<string, JsonSchema>).filter(([c]) => c.startsWith('2'));
-      const resp = ok.map(([c, r]) => `<details><summary>Response ${esc(c)}</summary><pre>${esc(JSON.stringify(r.content, null, 2))}</pre></details>`).join('');
+      const resp = ok
+        .map(
+          ([c, r]) =>
+            `<details><summary>Response ${esc(c)}</summary><pre>${esc(JSON.stringify(r.content, null, 2))}</pre></details>`,
+        )
+        .join('');
       rows.push(`<section id="${anchor}"><h3><code class="m ${esc(method)}">${esc(method.toUpperCase())}</code> <code>${esc(p)}</code></h3>
 <p>${esc(op.summary)} <small>operationId <code>${anchor}</code>${op['x-bridge-method'] ? `, bridge <code>${esc(op['x-bridge-method'])}</code>` : ''}</small></p>
 ${params ? `<ul>${params}</ul>` : ''}${body}${resp}</section>`);
     }
   }
   const schemas = (doc.components as { schemas: Record<string, JsonSchema> }).schemas;
-  const schemaHtml = Object.entries(schemas).map(([n, s]) => `<details id="schema-${esc(n)}"><summary>${esc(n)}</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`).join('');
+  const schemaHtml = Object.entries(schemas)
+    .map(
+      ([n, s]) =>
+        `<details id="schema-${esc(n)}"><summary>${esc(n)}</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(info.title)}</title><style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}main{max-width:60rem;margin:0 auto;padding:1rem 1.25rem 4rem}

@@ -23,13 +23,18 @@ export interface DaemonOptions {
   log?: (msg: string) => void;
 }
 
-export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpService; server: RunningDaemon; stop(): Promise<void> }> {
+export async function startDaemon(
+  o: DaemonOptions,
+): Promise<{ service: WarpService; server: RunningDaemon; stop(): Promise<void> }> {
   const env = await serviceTransferEnv(o.home, o.config);
   const service = await WarpService.start({ home: o.home, config: o.config, env, listen: o.listen, log: o.log });
   let server: RunningDaemon;
   const sync = await attachSync(service, o.config, o.log);
   // Without Electron's power monitor, "pause on battery" reads Linux's power_supply (every 30 s; nothing elsewhere).
-  const power = (): void => { const b = readLinuxOnBattery(); if (b !== undefined) sync.setPowerState({ onBattery: b }); };
+  const power = (): void => {
+    const b = readLinuxOnBattery();
+    if (b !== undefined) sync.setPowerState({ onBattery: b });
+  };
   power();
   const powerTimer = setInterval(power, 30_000);
   powerTimer.unref();
@@ -42,7 +47,8 @@ export async function startDaemon(o: DaemonOptions): Promise<{ service: WarpServ
     throw e;
   }
   return {
-    service, server,
+    service,
+    server,
     async stop() {
       clearInterval(powerTimer);
       await server.close();

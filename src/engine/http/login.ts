@@ -23,17 +23,25 @@ input:focus,button:focus-visible{outline:2px solid var(--accent);outline-offset:
 
 export async function serveLogin(auth: Auth, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const ok = (): void => {
-    res.writeHead(req.method === 'POST' ? 303 : 302, { 'Set-Cookie': auth.setCookieHeader(false), Location: '/', 'Cache-Control': 'no-store' });
+    res.writeHead(req.method === 'POST' ? 303 : 302, {
+      'Set-Cookie': auth.setCookieHeader(false),
+      Location: '/',
+      'Cache-Control': 'no-store',
+    });
     res.end();
   };
   const page = (status: number, title: string, message: string): void => {
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(loginPage(title, message));
   };
-  const howToGetToken = 'Run <code>warp daemon token</code> on the machine the daemon runs on and paste what it prints.';
+  const howToGetToken =
+    'Run <code>warp daemon token</code> on the machine the daemon runs on and paste what it prints.';
   if (req.method === 'POST') {
     let body = '';
-    for await (const c of req as AsyncIterable<Buffer>) { body += c.toString(); if (body.length > 4096) break; }
+    for await (const c of req as AsyncIterable<Buffer>) {
+      body += c.toString();
+      if (body.length > 4096) break;
+    }
     const token = new URLSearchParams(body).get('token') ?? '';
     if (auth.checkToken(token.trim())) return ok();
     return page(401, 'That token is not right', howToGetToken);
@@ -46,6 +54,11 @@ export async function serveLogin(auth: Auth, req: IncomingMessage, res: ServerRe
     res.end();
     return;
   }
-  if (code) page(401, 'This sign-in link was already used', `Each link printed by <code>warp daemon</code> signs in one browser, once, within an hour. To sign in this browser, use its token instead. ${howToGetToken}`);
+  if (code)
+    page(
+      401,
+      'This sign-in link was already used',
+      `Each link printed by <code>warp daemon</code> signs in one browser, once, within an hour. To sign in this browser, use its token instead. ${howToGetToken}`,
+    );
   else page(200, 'Sign in to Warp', `Paste the daemon token to use Warp from this browser. ${howToGetToken}`);
 }

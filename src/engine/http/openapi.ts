@@ -11,93 +11,277 @@ const str = { type: 'string' };
 const num = { type: 'number' };
 const int = { type: 'integer' };
 const bool = { type: 'boolean' };
-const obj = (properties: Record<string, JsonSchema>, required: string[] = Object.keys(properties)): JsonSchema => ({ type: 'object', properties, required });
+const obj = (properties: Record<string, JsonSchema>, required: string[] = Object.keys(properties)): JsonSchema => ({
+  type: 'object',
+  properties,
+  required,
+});
 const arr = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 const jobStatus = { type: 'string', enum: ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] };
-const progress = obj({ bytes: num, totalBytes: num, files: int, totalFiles: int, rate: num, etaSeconds: num, elapsedSeconds: num });
-const edge = obj({
-  edge: int, peer: str, address: str, state: { type: 'string', enum: ['online', 'degraded', 'offline'] }, bandwidth: num, srttMs: num, rttVarMs: num, health: num,
-  assigned: int, inFlight: int, completed: int, bytes: num, rate: num, metered: bool, batteryLow: bool, eligible: bool, cost: num,
+const progress = obj({
+  bytes: num,
+  totalBytes: num,
+  files: int,
+  totalFiles: int,
+  rate: num,
+  etaSeconds: num,
+  elapsedSeconds: num,
 });
-const syncJob = obj({
-  id: str, localPath: str, peer: str, remotePath: str, windows: arr(obj({ days: arr(int), start: str, end: str }, ['start', 'end'])), pauseOnBattery: bool, pauseOnMetered: bool,
-  debounceMs: int, state: { type: 'string', enum: ['idle', 'scanning', 'syncing', 'paused', 'waiting', 'error'] }, reason: str, paused: bool, lastSyncAt: str,
-  lastError: ref('ErrorDto'), pendingChanges: int, syncedFiles: int, syncedBytes: num, lastPushLine: str,
-  guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
-}, ['id', 'localPath', 'peer', 'remotePath', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes']);
+const edge = obj({
+  edge: int,
+  peer: str,
+  address: str,
+  state: { type: 'string', enum: ['online', 'degraded', 'offline'] },
+  bandwidth: num,
+  srttMs: num,
+  rttVarMs: num,
+  health: num,
+  assigned: int,
+  inFlight: int,
+  completed: int,
+  bytes: num,
+  rate: num,
+  metered: bool,
+  batteryLow: bool,
+  eligible: bool,
+  cost: num,
+});
+const syncJob = obj(
+  {
+    id: str,
+    localPath: str,
+    peer: str,
+    remotePath: str,
+    windows: arr(obj({ days: arr(int), start: str, end: str }, ['start', 'end'])),
+    pauseOnBattery: bool,
+    pauseOnMetered: bool,
+    debounceMs: int,
+    state: { type: 'string', enum: ['idle', 'scanning', 'syncing', 'paused', 'waiting', 'error'] },
+    reason: str,
+    paused: bool,
+    lastSyncAt: str,
+    lastError: ref('ErrorDto'),
+    pendingChanges: int,
+    syncedFiles: int,
+    syncedBytes: num,
+    lastPushLine: str,
+    guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
+  },
+  ['id', 'localPath', 'peer', 'remotePath', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes'],
+);
 
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ErrorDto: obj({ code: str, message: str }),
   Error: obj({ error: ref('ErrorDto') }),
-  Info: obj({
-    version: str, peerId: str, home: str, host: { type: 'string', enum: ['electron', 'daemon'] }, platform: str, startedAt: str, listen: str,
-    features: obj({ sync: bool, swarm: bool, upload: bool, webgpu: bool }, ['sync', 'swarm', 'upload']),
-  }, ['version', 'peerId', 'home', 'host', 'platform', 'startedAt', 'features']),
+  Info: obj(
+    {
+      version: str,
+      peerId: str,
+      home: str,
+      host: { type: 'string', enum: ['electron', 'daemon'] },
+      platform: str,
+      startedAt: str,
+      listen: str,
+      features: obj({ sync: bool, swarm: bool, upload: bool, webgpu: bool }, ['sync', 'swarm', 'upload']),
+    },
+    ['version', 'peerId', 'home', 'host', 'platform', 'startedAt', 'features'],
+  ),
   JobRef: obj({ job: str }),
   Progress: progress,
-  Job: obj({
-    id: str, kind: str, status: jobStatus, title: str, createdAt: str, updatedAt: str, finishedAt: str, progress: ref('Progress'), error: ref('ErrorDto'),
-    result: { type: 'object', additionalProperties: true },
-  }, ['id', 'kind', 'status', 'title', 'createdAt', 'updatedAt']),
+  Job: obj(
+    {
+      id: str,
+      kind: str,
+      status: jobStatus,
+      title: str,
+      createdAt: str,
+      updatedAt: str,
+      finishedAt: str,
+      progress: ref('Progress'),
+      error: ref('ErrorDto'),
+      result: { type: 'object', additionalProperties: true },
+    },
+    ['id', 'kind', 'status', 'title', 'createdAt', 'updatedAt'],
+  ),
   JobList: arr(ref('Job')),
-  ArchiveEntry: obj({ path: str, type: { type: 'string', enum: ['file', 'dir', 'symlink'] }, size: num, mode: int, mtimeMs: num, target: str }, ['path', 'type', 'size', 'mode', 'mtimeMs']),
+  ArchiveEntry: obj(
+    {
+      path: str,
+      type: { type: 'string', enum: ['file', 'dir', 'symlink'] },
+      size: num,
+      mode: int,
+      mtimeMs: num,
+      target: str,
+    },
+    ['path', 'type', 'size', 'mode', 'mtimeMs'],
+  ),
   ArchiveList: obj({ archive: str, total: int, offset: int, entries: arr(ref('ArchiveEntry')) }),
-  ArchiveInfo: obj({
-    archive: str, archiveBytes: num, formatVersion: int, encrypted: bool, files: int, dirs: int, symlinks: int, bytes: num, chunks: int, merkleRoot: str, contentId: str, createdAt: str,
-  }, ['archive', 'archiveBytes', 'formatVersion', 'encrypted', 'files', 'dirs', 'symlinks', 'bytes', 'chunks', 'merkleRoot', 'contentId']),
+  ArchiveInfo: obj(
+    {
+      archive: str,
+      archiveBytes: num,
+      formatVersion: int,
+      encrypted: bool,
+      files: int,
+      dirs: int,
+      symlinks: int,
+      bytes: num,
+      chunks: int,
+      merkleRoot: str,
+      contentId: str,
+      createdAt: str,
+    },
+    [
+      'archive',
+      'archiveBytes',
+      'formatVersion',
+      'encrypted',
+      'files',
+      'dirs',
+      'symlinks',
+      'bytes',
+      'chunks',
+      'merkleRoot',
+      'contentId',
+    ],
+  ),
   UploadBegin: obj({ upload: str }),
   UploadFile: obj({ path: str, bytes: num }),
   Removed: obj({ removed: bool }),
   Binary: { type: 'string', format: 'binary' },
   TransferRef: obj({ id: str }),
-  Transfer: obj({
-    id: str, kind: { type: 'string', enum: ['send', 'fetch', 'swarm'] }, status: jobStatus, peers: arr(str), localPath: str, remotePath: str, session: str, transport: str,
-    createdAt: str, updatedAt: str, finishedAt: str, resumes: int, error: ref('ErrorDto'),
-    manifest: obj({ files: int, bytes: num, chunks: int, needChunks: int, needBytes: num, merkleRoot: str }),
-    progress: { allOf: [ref('Progress'), obj({ chunks: int, totalChunks: int, wireBytes: num })] },
-    sources: arr(obj({ peer: str, bytes: num, chunks: int })),
-    result: obj({ files: int, bytes: num, wireBytes: num, fetchedChunks: int, localChunks: int, elapsedSeconds: num, merkleRoot: str }),
-  }, ['id', 'kind', 'status', 'peers', 'localPath', 'remotePath', 'createdAt', 'updatedAt', 'resumes']),
+  Transfer: obj(
+    {
+      id: str,
+      kind: { type: 'string', enum: ['send', 'fetch', 'swarm'] },
+      status: jobStatus,
+      peers: arr(str),
+      localPath: str,
+      remotePath: str,
+      session: str,
+      transport: str,
+      createdAt: str,
+      updatedAt: str,
+      finishedAt: str,
+      resumes: int,
+      error: ref('ErrorDto'),
+      manifest: obj({ files: int, bytes: num, chunks: int, needChunks: int, needBytes: num, merkleRoot: str }),
+      progress: { allOf: [ref('Progress'), obj({ chunks: int, totalChunks: int, wireBytes: num })] },
+      sources: arr(obj({ peer: str, bytes: num, chunks: int })),
+      result: obj({
+        files: int,
+        bytes: num,
+        wireBytes: num,
+        fetchedChunks: int,
+        localChunks: int,
+        elapsedSeconds: num,
+        merkleRoot: str,
+      }),
+    },
+    ['id', 'kind', 'status', 'peers', 'localPath', 'remotePath', 'createdAt', 'updatedAt', 'resumes'],
+  ),
   TransferList: arr(ref('Transfer')),
   Self: obj({ peerId: str, addresses: arr(str) }),
-  Peer: obj({ id: str, name: str, address: str, addedAt: str, via: { type: 'string', enum: ['pair', 'manual'] } }, ['id', 'addedAt', 'via']),
+  Peer: obj({ id: str, name: str, address: str, addedAt: str, via: { type: 'string', enum: ['pair', 'manual'] } }, [
+    'id',
+    'addedAt',
+    'via',
+  ]),
   PeerList: arr(ref('Peer')),
   PairStart: obj({ code: str, peerId: str, addresses: arr(str), expiresAt: str, job: str }),
   SwarmEdge: edge,
-  SwarmSession: obj({
-    session: str, transfer: str, contentId: str, chunks: int, bytes: num, startedAt: str, updatedAt: str, done: bool, edges: arr(ref('SwarmEdge')),
-    drift: arr({ type: 'object', additionalProperties: true }), recent: arr({ type: 'object', additionalProperties: true }), summary: { type: 'object', additionalProperties: true },
-  }, ['session', 'contentId', 'chunks', 'bytes', 'startedAt', 'updatedAt', 'done', 'edges', 'drift', 'recent']),
+  SwarmSession: obj(
+    {
+      session: str,
+      transfer: str,
+      contentId: str,
+      chunks: int,
+      bytes: num,
+      startedAt: str,
+      updatedAt: str,
+      done: bool,
+      edges: arr(ref('SwarmEdge')),
+      drift: arr({ type: 'object', additionalProperties: true }),
+      recent: arr({ type: 'object', additionalProperties: true }),
+      summary: { type: 'object', additionalProperties: true },
+    },
+    ['session', 'contentId', 'chunks', 'bytes', 'startedAt', 'updatedAt', 'done', 'edges', 'drift', 'recent'],
+  ),
   SwarmStatus: obj({ available: bool, sessions: arr(ref('SwarmSession')) }),
   SyncJob: syncJob,
   SyncJobList: arr(ref('SyncJob')),
   SyncVersionList: arr(obj({ version: str, path: str, keptAt: str, size: num }, ['version', 'path', 'keptAt', 'size'])),
   SyncRestore: obj({ path: str, replacedKeptAs: str }, ['path']),
-  Config: obj({ file: str, entries: arr(obj({ key: str, value: {}, default: {}, source: { type: 'string', enum: ['default', 'file', 'env', 'override'] }, type: str, description: str, allowed: str, text: str, defaultText: str, accepts: str }, ['key', 'value', 'default', 'source', 'type', 'description'])) }),
-  EventStream: { type: 'string', description: 'text/event-stream; each `data:` line is one WarpEvent (src/shared/events.ts) as JSON' },
+  Config: obj({
+    file: str,
+    entries: arr(
+      obj(
+        {
+          key: str,
+          value: {},
+          default: {},
+          source: { type: 'string', enum: ['default', 'file', 'env', 'override'] },
+          type: str,
+          description: str,
+          allowed: str,
+          text: str,
+          defaultText: str,
+          accepts: str,
+        },
+        ['key', 'value', 'default', 'source', 'type', 'description'],
+      ),
+    ),
+  }),
+  EventStream: {
+    type: 'string',
+    description: 'text/event-stream; each `data:` line is one WarpEvent (src/shared/events.ts) as JSON',
+  },
 };
 
 const camel = (id: string): string => id.replace(/\.([a-z])/g, (_m, c: string) => c.toUpperCase());
-const ERRORS: Record<string, string> = { 400: 'Bad input', 401: 'Missing or wrong token', 404: 'Not found', 409: 'Conflict with the current state', 500: 'Engine error', 503: 'Feature unavailable' };
+const ERRORS: Record<string, string> = {
+  400: 'Bad input',
+  401: 'Missing or wrong token',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  500: 'Engine error',
+  503: 'Feature unavailable',
+};
 
 function operation(r: RouteDef): JsonSchema {
   const spec = API_ROUTES[r.id];
   const parameters: JsonSchema[] = [];
-  for (const [where, s] of [['path', r.params], ['query', r.query]] as const) {
+  for (const [where, s] of [
+    ['path', r.params],
+    ['query', r.query],
+  ] as const) {
     const props = (s?.json().properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((s?.json().required ?? []) as string[]);
-    for (const [name, schema] of Object.entries(props)) parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema });
+    for (const [name, schema] of Object.entries(props))
+      parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema });
   }
   const okStatus = String(r.status ?? 200);
-  const content = r.produces ? { [r.produces]: { schema: ref(r.response) } } : { 'application/json': { schema: ref(r.response) } };
+  const content = r.produces
+    ? { [r.produces]: { schema: ref(r.response) } }
+    : { 'application/json': { schema: ref(r.response) } };
   const responses: Record<string, JsonSchema> = { [okStatus]: { description: 'OK', content } };
-  for (const [code, description] of Object.entries(ERRORS)) responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
+  for (const [code, description] of Object.entries(ERRORS))
+    responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
   const op: JsonSchema = {
-    operationId: camel(r.id), summary: r.summary, tags: [r.id.split('.')[0]], parameters, responses,
+    operationId: camel(r.id),
+    summary: r.summary,
+    tags: [r.id.split('.')[0]],
+    parameters,
+    responses,
     'x-bridge-method': spec.bridge,
   };
-  if (r.rawBody) op.requestBody = { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
-  else if (r.body) op.requestBody = { required: !r.body.optional, content: { 'application/json': { schema: r.body.json() } } };
+  if (r.rawBody)
+    op.requestBody = {
+      required: true,
+      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    };
+  else if (r.body)
+    op.requestBody = { required: !r.body.optional, content: { 'application/json': { schema: r.body.json() } } };
   return op;
 }
 
@@ -110,15 +294,31 @@ export function openApiDocument(version: string, serverUrl?: string): JsonSchema
     paths[p][spec.method.toLowerCase()] = operation(r);
   }
   const plain = (summary: string, type: string, schema: JsonSchema): Record<string, JsonSchema> => ({
-    get: { operationId: summary.split(' ')[0].toLowerCase() + 'Public', summary, tags: ['public'], security: [], parameters: [], responses: { 200: { description: 'OK', content: { [type]: { schema } } } } },
+    get: {
+      operationId: summary.split(' ')[0].toLowerCase() + 'Public',
+      summary,
+      tags: ['public'],
+      security: [],
+      parameters: [],
+      responses: { 200: { description: 'OK', content: { [type]: { schema } } } },
+    },
   });
-  paths[PUBLIC_PATHS.health] = plain('Health: liveness and version', 'application/json', obj({ ok: bool, version: str, uptimeSeconds: num }));
+  paths[PUBLIC_PATHS.health] = plain(
+    'Health: liveness and version',
+    'application/json',
+    obj({ ok: bool, version: str, uptimeSeconds: num }),
+  );
   paths[PUBLIC_PATHS.metrics] = plain('Metrics in Prometheus text format', 'text/plain', str);
   paths[PUBLIC_PATHS.openapi] = plain('Openapi document (this one)', 'application/json', { type: 'object' });
   paths[PUBLIC_PATHS.docs] = plain('Docs page listing the routes', 'text/html', str);
   return {
     openapi: '3.1.0',
-    info: { title: 'Warp daemon API', version, description: 'The local control API of `warp daemon`: the HTTP form of the WarpBridge contract (src/shared/bridge.ts).' },
+    info: {
+      title: 'Warp daemon API',
+      version,
+      description:
+        'The local control API of `warp daemon`: the HTTP form of the WarpBridge contract (src/shared/bridge.ts).',
+    },
     servers: [{ url: serverUrl ?? '/' }],
     security: [{ bearerAuth: [] }, { cookieAuth: [] }],
     tags: [...new Set(ROUTES.map((r) => r.id.split('.')[0]))].map((name) => ({ name })).concat([{ name: 'public' }]),
@@ -127,7 +327,12 @@ export function openApiDocument(version: string, serverUrl?: string): JsonSchema
       schemas: RESPONSE_SCHEMAS,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token `warp daemon token` prints' },
-        cookieAuth: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by /login with the one-time code the daemon prints' },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'Set by /login with the one-time code the daemon prints',
+        },
       },
     },
   };

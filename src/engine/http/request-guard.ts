@@ -68,19 +68,32 @@ export class RequestGuard {
   checkHost(hostHeader: string | undefined): void {
     const h = parseHostHeader(hostHeader);
     if (h && h.port === this.port() && this.knownName(h.name)) return;
-    throw new GuardError('FORBIDDEN_HOST', `requests must address the daemon by one of its own addresses and port ${this.port()} (e.g. ${this.example()}), not '${String(hostHeader ?? '')}'`);
+    throw new GuardError(
+      'FORBIDDEN_HOST',
+      `requests must address the daemon by one of its own addresses and port ${this.port()} (e.g. ${this.example()}), not '${String(hostHeader ?? '')}'`,
+    );
   }
 
   /** Throws FORBIDDEN_ORIGIN for a cookie-authenticated write that does not come from the daemon's own origin. */
-  checkWrite(method: string | undefined, headers: { host?: string; origin?: string; 'sec-fetch-site'?: string | string[] }, auth: AuthKind): void {
+  checkWrite(
+    method: string | undefined,
+    headers: { host?: string; origin?: string; 'sec-fetch-site'?: string | string[] },
+    auth: AuthKind,
+  ): void {
     if (auth === 'bearer' || SAFE_METHODS.has(String(method).toUpperCase())) return;
     const origin = headers.origin;
     if (origin !== undefined) {
       if (sameOrigin(origin, headers.host)) return;
-      throw new GuardError('FORBIDDEN_ORIGIN', `a ${method} from the page at '${origin}' may not use this daemon's session; only its own pages (${this.example()}) or a client sending the token in an Authorization header may`);
+      throw new GuardError(
+        'FORBIDDEN_ORIGIN',
+        `a ${method} from the page at '${origin}' may not use this daemon's session; only its own pages (${this.example()}) or a client sending the token in an Authorization header may`,
+      );
     }
     if (headers['sec-fetch-site'] === 'same-origin') return;
-    throw new GuardError('FORBIDDEN_ORIGIN', `a ${method} with the session cookie must come from the daemon's own page (no Origin header was sent); scripts should send "Authorization: Bearer <token>" instead`);
+    throw new GuardError(
+      'FORBIDDEN_ORIGIN',
+      `a ${method} with the session cookie must come from the daemon's own page (no Origin header was sent); scripts should send "Authorization: Bearer <token>" instead`,
+    );
   }
 
   private example(): string {
@@ -105,7 +118,10 @@ export class RequestGuard {
       for (const i of list ?? []) names.add(hostForm(i.address.replace(/%.*$/, '')));
     }
     const hn = os.hostname().toLowerCase();
-    if (hn) { names.add(hn); names.add(`${hn}.local`); }
+    if (hn) {
+      names.add(hn);
+      names.add(`${hn}.local`);
+    }
     this.extra = names;
     this.extraAt = now;
     return names;
@@ -117,7 +133,11 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   const h = parseHostHeader(host);
   if (!h) return false;
   let o: URL;
-  try { o = new URL(origin); } catch { return false; }
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
   if (o.protocol !== 'http:' || o.pathname !== '/' || o.username || o.password) return false;
   const port = o.port === '' ? 80 : Number(o.port);
   return o.hostname.toLowerCase() === h.name && port === h.port;

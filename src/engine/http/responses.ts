@@ -26,13 +26,20 @@ export function errorResponse(e: unknown): { status: number; code: string; messa
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, e: unknown): void {
   const { status, code, message } = errorResponse(e);
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   sendJson(res, status, { error: { code, message } });
 }
 
@@ -41,16 +48,21 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_JSON_BODY) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the JSON body is larger than ${MAX_JSON_BODY} bytes`);
+    if (size > MAX_JSON_BODY)
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the JSON body is larger than ${MAX_JSON_BODY} bytes`);
     chunks.push(c);
   }
   if (size === 0) return undefined;
   const type = String(req.headers['content-type'] ?? '');
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'BAD_REQUEST', `send the body as JSON (Content-Type: application/json), not '${type || 'none'}'`);
+  if (!/^application\/json\b/i.test(type))
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      `send the body as JSON (Content-Type: application/json), not '${type || 'none'}'`,
+    );
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
     throw new HttpError(400, 'BAD_REQUEST', `the body is not valid JSON: ${(e as Error).message}`);
   }
 }
-

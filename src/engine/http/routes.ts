@@ -6,7 +6,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_ROUTES, type ApiRouteId } from '../../shared/api-routes.ts';
-import { OPERATION_NAMES, OPERATIONS, levelSchema, operationArgs, secretSchema, type OperationHandlers, type OperationSpec } from '../../shared/operations.ts';
+import {
+  OPERATION_NAMES,
+  OPERATIONS,
+  levelSchema,
+  operationArgs,
+  secretSchema,
+  type OperationHandlers,
+  type OperationSpec,
+} from '../../shared/operations.ts';
 import { boolean, integer, object, optional, string, type Schema } from '../core/schema.ts';
 import type { WarpService } from '../service/warp-service.ts';
 import type { Uploads } from './uploads.ts';
@@ -52,36 +60,72 @@ const pathText = (description: string): Schema<string> => string({ min: 1, max: 
 const OPERATION_ROUTES: RouteDef[] = OPERATION_NAMES.map((name) => {
   const o: OperationSpec = OPERATIONS[name];
   return {
-    id: name, summary: o.summary, params: o.params, query: o.query, body: o.body, response: o.response, status: o.status,
-    handler: (i: RouteInput, { ops }: RouteContext) => (ops[name] as (...a: unknown[]) => unknown)(...operationArgs(o, i)),
+    id: name,
+    summary: o.summary,
+    params: o.params,
+    query: o.query,
+    body: o.body,
+    response: o.response,
+    status: o.status,
+    handler: (i: RouteInput, { ops }: RouteContext) =>
+      (ops[name] as (...a: unknown[]) => unknown)(...operationArgs(o, i)),
   };
 });
 
 /** The routes only the web client uses (uploads, downloads, events): method and path in WEB_ROUTES. */
 const WEB_ROUTE_DEFS: RouteDef[] = [
   {
-    id: 'archive.uploadBegin', summary: 'Start an upload (web mode: files from a browser)', status: 201, response: 'UploadBegin',
+    id: 'archive.uploadBegin',
+    summary: 'Start an upload (web mode: files from a browser)',
+    status: 201,
+    response: 'UploadBegin',
     handler: (_i, { uploads }) => uploads.begin(),
   },
   {
-    id: 'archive.uploadFile', summary: 'Upload one file (raw body) at its relative path', response: 'UploadFile', rawBody: true,
+    id: 'archive.uploadFile',
+    summary: 'Upload one file (raw body) at its relative path',
+    response: 'UploadFile',
+    rawBody: true,
     params: uploadParams,
-    query: object({ path: string({ min: 1, max: 4096, description: 'Relative path of the file in the dropped tree (a/b.txt); no .. or absolute paths' }) }),
+    query: object({
+      path: string({
+        min: 1,
+        max: 4096,
+        description: 'Relative path of the file in the dropped tree (a/b.txt); no .. or absolute paths',
+      }),
+    }),
     handler: (i, { uploads, req }) => uploads.file(String(i.params.upload), String(i.query.path), req),
   },
   {
-    id: 'archive.uploadCommit', summary: 'Archive the uploaded files (a job); the staging copy is removed afterwards', status: 202, response: 'JobRef',
+    id: 'archive.uploadCommit',
+    summary: 'Archive the uploaded files (a job); the staging copy is removed afterwards',
+    status: 202,
+    response: 'JobRef',
     params: uploadParams,
     body: object({
       name: string({ min: 1, max: 200, pattern: /^(?!\.{1,2}$)[^/\\\0]+$/, description: 'Archive name (no folders)' }),
-      output: optional(pathText('Where to write the archive (default WARP_HOME/archives/<name>.warp)')), level: levelSchema, overwrite: optional(boolean()), ...secretSchema,
+      output: optional(pathText('Where to write the archive (default WARP_HOME/archives/<name>.warp)')),
+      level: levelSchema,
+      overwrite: optional(boolean()),
+      ...secretSchema,
     }),
     handler: (i, ctx) => {
-      const b = i.body as { name: string; output?: string; level?: 'fast' | 'balanced' | 'max'; overwrite?: boolean; password?: string; keyFile?: string };
+      const b = i.body as {
+        name: string;
+        output?: string;
+        level?: 'fast' | 'balanced' | 'max';
+        overwrite?: boolean;
+        password?: string;
+        keyFile?: string;
+      };
       const { inputs, cleanup } = ctx.uploads.commit(String(i.params.upload));
       const output = b.output ?? `${ctx.svc.home}/archives/${b.name.endsWith('.warp') ? b.name : `${b.name}.warp`}`;
       try {
-        return ctx.svc.archiveCreate({ inputs, output, level: b.level, overwrite: b.overwrite, password: b.password, keyFile: b.keyFile }, 'archive.upload', cleanup);
+        return ctx.svc.archiveCreate(
+          { inputs, output, level: b.level, overwrite: b.overwrite, password: b.password, keyFile: b.keyFile },
+          'archive.upload',
+          cleanup,
+        );
       } catch (e) {
         cleanup();
         throw e;
@@ -89,19 +133,42 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
     },
   },
   {
-    id: 'archive.uploadDiscard', summary: 'Discard an upload that will not be archived', response: 'Removed',
+    id: 'archive.uploadDiscard',
+    summary: 'Discard an upload that will not be archived',
+    response: 'Removed',
     params: uploadParams,
     handler: (i, { uploads }) => uploads.discard(String(i.params.upload)),
   },
   {
-    id: 'archive.download', summary: 'Download a .warp file from the daemon\'s machine', response: 'Binary', produces: 'application/octet-stream', streams: true,
-    query: object({ archive: pathText('Path of a .warp file'), token: optional(string({ max: 256, description: 'The API token, for a plain link (a browser download sends no headers)' })) }),
+    id: 'archive.download',
+    summary: "Download a .warp file from the daemon's machine",
+    response: 'Binary',
+    produces: 'application/octet-stream',
+    streams: true,
+    query: object({
+      archive: pathText('Path of a .warp file'),
+      token: optional(
+        string({ max: 256, description: 'The API token, for a plain link (a browser download sends no headers)' }),
+      ),
+    }),
     handler: () => undefined, // served in server.ts (streams the file)
   },
 
   {
-    id: 'events', summary: 'Server-Sent Events: every WarpEvent as JSON (auth: bearer, cookie or ?token=)', response: 'EventStream', produces: 'text/event-stream', streams: true,
-    query: object({ token: optional(string({ max: 256 })), lastEventId: optional(integer({ min: 0, description: 'Replay the events after this id (EventSource sends the Last-Event-ID header by itself)' })) }),
+    id: 'events',
+    summary: 'Server-Sent Events: every WarpEvent as JSON (auth: bearer, cookie or ?token=)',
+    response: 'EventStream',
+    produces: 'text/event-stream',
+    streams: true,
+    query: object({
+      token: optional(string({ max: 256 })),
+      lastEventId: optional(
+        integer({
+          min: 0,
+          description: 'Replay the events after this id (EventSource sends the Last-Event-ID header by itself)',
+        }),
+      ),
+    }),
     handler: () => undefined, // served in server.ts
   },
 ];
@@ -112,5 +179,6 @@ export const ROUTES: RouteDef[] = [...OPERATION_ROUTES, ...WEB_ROUTE_DEFS];
 export function checkRouteTable(): void {
   const mine = new Set(ROUTES.map((r) => r.id));
   const missing = Object.keys(API_ROUTES).filter((k) => !mine.has(k as ApiRouteId));
-  if (missing.length > 0 || mine.size !== ROUTES.length) throw new Error(`daemon route table out of date: missing ${missing.join(', ')}`);
+  if (missing.length > 0 || mine.size !== ROUTES.length)
+    throw new Error(`daemon route table out of date: missing ${missing.join(', ')}`);
 }

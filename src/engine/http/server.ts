@@ -46,7 +46,13 @@ export interface RunningDaemon {
 }
 
 /** Serves the unauthenticated pages outside /api; false when `p` is none of them. */
-function servePublic(svc: WarpService, sse: SseHub, docs: () => { text: string; html: string }, p: string, res: ServerResponse): boolean {
+function servePublic(
+  svc: WarpService,
+  sse: SseHub,
+  docs: () => { text: string; html: string },
+  p: string,
+  res: ServerResponse,
+): boolean {
   if (p === PUBLIC_PATHS.health) {
     sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: process.uptime() });
     return true;
@@ -60,7 +66,10 @@ function servePublic(svc: WarpService, sse: SseHub, docs: () => { text: string; 
   }
   if (p === PUBLIC_PATHS.openapi || p === PUBLIC_PATHS.docs) {
     const isJson = p === PUBLIC_PATHS.openapi;
-    res.writeHead(200, { 'Content-Type': isJson ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': isJson ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+    });
     res.end(isJson ? docs().text : docs().html);
     return true;
   }
@@ -95,8 +104,16 @@ function serverParts(o: DaemonServerOptions): ServerParts {
   const sse = new SseHub(Number(process.env.WARP_TEST_SSE_HEARTBEAT_MS) || SSE_HEARTBEAT_SECONDS * 1000);
   const bound = { port: o.port };
   return {
-    svc, ops: serviceOperations(svc, { host: 'daemon', upload: true }), auth: new Auth(loadOrCreateToken(svc.home)), uploads: new Uploads(svc.home), sse,
-    routes: compileRoutes(), guard: new RequestGuard(o.host, () => bound.port), uiDir: path.resolve(o.uiDir), docs: docsOnce(), bound,
+    svc,
+    ops: serviceOperations(svc, { host: 'daemon', upload: true }),
+    auth: new Auth(loadOrCreateToken(svc.home)),
+    uploads: new Uploads(svc.home),
+    sse,
+    routes: compileRoutes(),
+    guard: new RequestGuard(o.host, () => bound.port),
+    uiDir: path.resolve(o.uiDir),
+    docs: docsOnce(),
+    bound,
     shares: new ShareHost(svc.home),
   };
 }
@@ -109,7 +126,8 @@ async function handleRequest(parts: ServerParts, req: IncomingMessage, res: Serv
   if (p === PUBLIC_PATHS.login) return serveLogin(parts.auth, req, res, url);
   if (isSharePath(p)) return serveShare(parts.shares, req, res, url);
   if (p === '/api' || p.startsWith('/api/')) return handleApi(parts, req, res, url);
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} ${p} is not supported`);
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} ${p} is not supported`);
   serveUi(parts.uiDir, req, res, p);
 }
 
@@ -136,13 +154,27 @@ async function listen(server: http.Server, host: string, port: number): Promise<
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => { server.off('error', reject); resolve(); });
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // ENOTFOUND/EAI_AGAIN: --host names no address this machine can resolve (a typo like 999.1.1.1).
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EINVAL') {
-      throw new WarpError(ErrorCodes.USAGE, `the API cannot listen on ${host}:${port} (${code}): ${code === 'EADDRINUSE' ? 'another warp daemon may run there; ' : ''}pick another port (--port, 0 for a free one) or address (--host)`, { cause: e });
+    if (
+      code === 'EADDRINUSE' ||
+      code === 'EACCES' ||
+      code === 'EADDRNOTAVAIL' ||
+      code === 'ENOTFOUND' ||
+      code === 'EAI_AGAIN' ||
+      code === 'EINVAL'
+    ) {
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `the API cannot listen on ${host}:${port} (${code}): ${code === 'EADDRINUSE' ? 'another warp daemon may run there; ' : ''}pick another port (--port, 0 for a free one) or address (--host)`,
+        { cause: e },
+      );
     }
     throw e;
   }
@@ -162,16 +194,23 @@ export async function startDaemonServer(o: DaemonServerOptions): Promise<Running
     throw e;
   }
   const port = parts.bound.port;
-  const hostForUrl = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
+  const hostForUrl =
+    o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${hostForUrl}:${port}`;
   return {
-    url, port, token: parts.auth.token,
-    loginUrl: (host) => `${host ? `http://${host.includes(':') ? `[${host}]` : host}:${port}` : url}/login?code=${parts.auth.newLoginCode()}`,
+    url,
+    port,
+    token: parts.auth.token,
+    loginUrl: (host) =>
+      `${host ? `http://${host.includes(':') ? `[${host}]` : host}:${port}` : url}/login?code=${parts.auth.newLoginCode()}`,
     async close() {
       unsubscribe();
       parts.shares.close();
       parts.sse.close();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     },
   };
 }

@@ -6,13 +6,21 @@
  */
 import fs from 'node:fs';
 
-const CANDIDATES = [new URL('../share-page/app.js', import.meta.url), new URL('../../../dist/share-page/app.js', import.meta.url)];
+const CANDIDATES = [
+  new URL('../share-page/app.js', import.meta.url),
+  new URL('../../../dist/share-page/app.js', import.meta.url),
+];
 let cached: string | undefined;
 
 function script(): string | undefined {
   if (cached !== undefined) return cached || undefined;
   for (const u of CANDIDATES) {
-    try { cached = fs.readFileSync(u, 'utf8'); return cached; } catch { /* next */ }
+    try {
+      cached = fs.readFileSync(u, 'utf8');
+      return cached;
+    } catch {
+      /* next */
+    }
   }
   cached = '';
   return undefined;

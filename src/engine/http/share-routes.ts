@@ -19,33 +19,59 @@ export function isSharePath(p: string): boolean {
 
 export async function serveShare(host: ShareHost, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const m = SHARE_PATH.exec(url.pathname);
-  if (!m) throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, 'no such share (the link may be mistyped)', { details: { status: 404, code: 'SHARE_NOT_FOUND' } });
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new WarpError(ErrorCodes.USAGE, `${req.method} is not allowed on a share`, { details: { status: 405, code: 'METHOD_NOT_ALLOWED' } });
+  if (!m)
+    throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, 'no such share (the link may be mistyped)', {
+      details: { status: 404, code: 'SHARE_NOT_FOUND' },
+    });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    throw new WarpError(ErrorCodes.USAGE, `${req.method} is not allowed on a share`, {
+      details: { status: 405, code: 'METHOD_NOT_ALLOWED' },
+    });
   const [, id, what, index] = m;
   // No referrer leaves the page, nothing is cached, and the page talks only to this origin (data: for the
   // decoder's own inlined WebAssembly, which zstddec loads through fetch).
   const common = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
   if (what === undefined) {
     const html = sharePage();
-    res.writeHead(200, { ...common, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; connect-src 'self' data:; img-src data:" });
+    res.writeHead(200, {
+      ...common,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy':
+        "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; connect-src 'self' data:; img-src data:",
+    });
     res.end(html);
     return;
   }
   if (what === 'kdf') {
     const text = JSON.stringify(host.kdf(id));
-    res.writeHead(200, { ...common, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      ...common,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(req.method === 'HEAD' ? undefined : text);
     return;
   }
   if (what === 'manifest') {
     const { bytes, download } = host.manifest(id);
-    res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'X-Warp-Download': download, 'Access-Control-Expose-Headers': 'X-Warp-Download' });
+    res.writeHead(200, {
+      ...common,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': bytes.length,
+      'X-Warp-Download': download,
+      'Access-Control-Expose-Headers': 'X-Warp-Download',
+    });
     res.end(req.method === 'HEAD' ? undefined : bytes);
     return;
   }
   const range = host.chunk(id, Number(index), url.searchParams.get('d') ?? undefined);
   res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream', 'Content-Length': range.length });
-  if (req.method === 'HEAD' || range.length === 0) { res.end(); return; }
+  if (req.method === 'HEAD' || range.length === 0) {
+    res.end();
+    return;
+  }
   host.served(id, range.length);
-  fs.createReadStream(range.file, { start: range.offset, end: range.offset + range.length - 1 }).on('error', () => res.destroy()).pipe(res);
+  fs.createReadStream(range.file, { start: range.offset, end: range.offset + range.length - 1 })
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

@@ -27,7 +27,12 @@ export class SseHub {
 
   /** `lastEventId`: the id the client saw last (a reconnect); events after it still in the ring are replayed. */
   add(res: ServerResponse, hello: WarpEvent, lastEventId?: number): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write('retry: 2000\n\n');
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));

@@ -29,10 +29,12 @@ export function safeRelativePath(p: string): string {
   if (p.length > 4096) throw new InputError('query.path', 'is too long');
   if (p.includes('\0')) throw new InputError('query.path', 'must not contain NUL');
   const norm = p.replace(/\\/g, '/');
-  if (norm.startsWith('/') || /^[A-Za-z]:/.test(norm)) throw new InputError('query.path', `must be relative (got '${p}')`);
+  if (norm.startsWith('/') || /^[A-Za-z]:/.test(norm))
+    throw new InputError('query.path', `must be relative (got '${p}')`);
   const parts = norm.split('/');
   for (const s of parts) {
-    if (s === '' || s === '.' || s === '..') throw new InputError('query.path', `must not contain empty, '.' or '..' segments (got '${p}')`);
+    if (s === '' || s === '.' || s === '..')
+      throw new InputError('query.path', `must not contain empty, '.' or '..' segments (got '${p}')`);
     if (Buffer.byteLength(s) > 255) throw new InputError('query.path', 'has a name longer than 255 bytes');
   }
   return parts.join('/');
@@ -61,8 +63,14 @@ export class Uploads {
 
   private get(id: string): Upload {
     const u = this.items.get(id);
-    if (!u) throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, `no upload '${id}' (it was committed, discarded, or the daemon restarted)`, { details: { status: 404 } });
-    if (u.committed) throw new WarpError(ErrorCodes.USAGE, `upload '${id}' is already being archived`, { details: { status: 409 } });
+    if (!u)
+      throw new WarpError(
+        ErrorCodes.SESSION_NOT_FOUND,
+        `no upload '${id}' (it was committed, discarded, or the daemon restarted)`,
+        { details: { status: 404 } },
+      );
+    if (u.committed)
+      throw new WarpError(ErrorCodes.USAGE, `upload '${id}' is already being archived`, { details: { status: 409 } });
     return u;
   }
 
@@ -77,14 +85,28 @@ export class Uploads {
     let bytes = 0;
     try {
       fs.mkdirSync(path.dirname(abs), { recursive: true, mode: 0o700 });
-      body.on('data', (d: Buffer) => { bytes += d.length; });
+      body.on('data', (d: Buffer) => {
+        bytes += d.length;
+      });
       await pipeline(body, fs.createWriteStream(tmp, { mode: 0o600 }));
       fs.renameSync(tmp, abs);
     } catch (e) {
       // Where a parent is a file (a then a/b), the part file was never made and removing it fails with ENOTDIR.
-      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to remove */ }
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
-        throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `query.path: '${rel}' clashes with a file or folder already uploaded`, { details: { status: 409, code: 'UPLOAD_PATH_CLASH' } });
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        /* nothing to remove */
+      }
+      if (
+        (e as NodeJS.ErrnoException).code === 'EEXIST' ||
+        (e as NodeJS.ErrnoException).code === 'ENOTDIR' ||
+        (e as NodeJS.ErrnoException).code === 'EISDIR'
+      ) {
+        throw new WarpError(
+          ErrorCodes.OUTPUT_EXISTS,
+          `query.path: '${rel}' clashes with a file or folder already uploaded`,
+          { details: { status: 409, code: 'UPLOAD_PATH_CLASH' } },
+        );
       }
       throw fromSystemError(e, abs, 'write');
     }
@@ -97,7 +119,10 @@ export class Uploads {
   commit(id: string): { inputs: string[]; cleanup: () => void } {
     const u = this.get(id);
     const files = path.join(u.dir, 'files');
-    const inputs = fs.readdirSync(files).filter((n) => !n.startsWith('.') || !n.includes('.part-')).map((n) => path.join(files, n));
+    const inputs = fs
+      .readdirSync(files)
+      .filter((n) => !n.startsWith('.') || !n.includes('.part-'))
+      .map((n) => path.join(files, n));
     if (inputs.length === 0) throw new InputError('upload', 'no files were uploaded');
     u.committed = true;
     return { inputs, cleanup: () => this.remove(id) };
@@ -118,12 +143,19 @@ export class Uploads {
   /** Removes staging folders left by an earlier run. */
   private sweep(): void {
     let names: string[] = [];
-    try { names = fs.readdirSync(this.root); } catch { return; }
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      return;
+    }
     for (const n of names) {
       const d = path.join(this.root, n);
       try {
-        if (Date.now() - fs.statSync(d).mtimeMs > STALE_MS || !this.items.has(n)) fs.rmSync(d, { recursive: true, force: true });
-      } catch { /* gone */ }
+        if (Date.now() - fs.statSync(d).mtimeMs > STALE_MS || !this.items.has(n))
+          fs.rmSync(d, { recursive: true, force: true });
+      } catch {
+        /* gone */
+      }
     }
   }
 }

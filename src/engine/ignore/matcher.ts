@@ -48,10 +48,15 @@ class Level {
     this.ig = Level.build(patterns);
   }
   // A CommonJS package: under NodeNext the default import is module.exports, whose `default` is the factory.
-  private static build(patterns: readonly string[]): Ignore { return ignorePkg.default({ ignorecase: false }).add(patterns as string[]); }
+  private static build(patterns: readonly string[]): Ignore {
+    return ignorePkg.default({ ignorecase: false }).add(patterns as string[]);
+  }
   /** 1 excluded, -1 re-included by a `!` line, 0 no line matched. */
   test(rel: string): number {
-    if (++this.asked > 4096) { this.ig = Level.build(this.patterns); this.asked = 0; }
+    if (++this.asked > 4096) {
+      this.ig = Level.build(this.patterns);
+      this.asked = 0;
+    }
     const r = this.ig.test(rel);
     return r.ignored ? 1 : r.unignored ? -1 : 0;
   }
@@ -72,7 +77,8 @@ export class IgnoreRules {
     const lines: string[] = [...presetPatterns(spec.presets ?? [])];
     for (const f of spec.patternFiles ?? []) {
       const got = readPatternFile(path.resolve(f));
-      if (got === undefined) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `the --exclude-from file '${f}' does not exist`);
+      if (got === undefined)
+        throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `the --exclude-from file '${f}' does not exist`);
       lines.push(...got);
     }
     lines.push(...checkPatterns(spec.patterns ?? [], '--exclude pattern'));
@@ -80,9 +86,13 @@ export class IgnoreRules {
   }
 
   /** The patterns the spec adds to the `.warpignore` files (for `--dry-run` and the API). */
-  get patterns(): readonly string[] { return this.basePatterns; }
+  get patterns(): readonly string[] {
+    return this.basePatterns;
+  }
 
-  forRoot(root: string): TreeMatcher { return new TreeMatcher(path.resolve(root), this.base, this.warpignore); }
+  forRoot(root: string): TreeMatcher {
+    return new TreeMatcher(path.resolve(root), this.base, this.warpignore);
+  }
 }
 
 export class TreeMatcher {
@@ -135,7 +145,9 @@ export class TreeMatcher {
   }
 
   /** Drops what was read of folder `relDir`'s `.warpignore` (it changed): it is read again when next needed. */
-  forget(relDir: string): void { this.levels.delete(relDir); }
+  forget(relDir: string): void {
+    this.levels.delete(relDir);
+  }
 
   private levelOf(dir: string): Level | null {
     if (!this.warpignore) return null;

@@ -11,18 +11,49 @@ import { ErrorCodes, WarpError, fromSystemError, systemCode } from '../core/erro
 export const IGNORE_PRESETS = {
   vcs: ['.git/', '.hg/', '.svn/', '.bzr/', '_darcs/', 'CVS/', '.jj/', '.pijul/', '.fslckout'],
   build: [
-    'node_modules/', '__pycache__/', '*.py[co]', '.venv/', '.tox/', '.mypy_cache/', '.pytest_cache/', '.gradle/',
-    '.next/', '.nuxt/', '.parcel-cache/', '.turbo/', 'target/', 'dist/', 'build/', '*.o', '*.obj', '*.class',
+    'node_modules/',
+    '__pycache__/',
+    '*.py[co]',
+    '.venv/',
+    '.tox/',
+    '.mypy_cache/',
+    '.pytest_cache/',
+    '.gradle/',
+    '.next/',
+    '.nuxt/',
+    '.parcel-cache/',
+    '.turbo/',
+    'target/',
+    'dist/',
+    'build/',
+    '*.o',
+    '*.obj',
+    '*.class',
   ],
   os: [
-    '.DS_Store', '._*', '.AppleDouble/', '.Spotlight-V100/', '.Trashes/', '.fseventsd/', '.TemporaryItems/',
-    'Thumbs.db', 'ehthumbs.db', 'desktop.ini', '$RECYCLE.BIN/', '.Trash-*/', '.directory', '.nfs*',
+    '.DS_Store',
+    '._*',
+    '.AppleDouble/',
+    '.Spotlight-V100/',
+    '.Trashes/',
+    '.fseventsd/',
+    '.TemporaryItems/',
+    'Thumbs.db',
+    'ehthumbs.db',
+    'desktop.ini',
+    '$RECYCLE.BIN/',
+    '.Trash-*/',
+    '.directory',
+    '.nfs*',
   ],
   editor: ['*.swp', '*.swo', '.*.sw[a-p]', '*~', '.#*', '\\#*#', '*.kate-swp', '.*.un~'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IgnorePreset = keyof typeof IGNORE_PRESETS | 'junk';
-export const PRESET_NAMES: readonly IgnorePreset[] = [...(Object.keys(IGNORE_PRESETS) as Array<keyof typeof IGNORE_PRESETS>), 'junk'];
+export const PRESET_NAMES: readonly IgnorePreset[] = [
+  ...(Object.keys(IGNORE_PRESETS) as Array<keyof typeof IGNORE_PRESETS>),
+  'junk',
+];
 
 /** The patterns of the named presets, in order, each once. Unknown names are E_USAGE. */
 export function presetPatterns(names: readonly string[]): string[] {
@@ -30,9 +61,13 @@ export function presetPatterns(names: readonly string[]): string[] {
   for (const raw of names) {
     const name = raw.trim();
     if (name === '') continue;
-    if (name === 'junk') { for (const list of Object.values(IGNORE_PRESETS)) for (const p of list) out.add(p); continue; }
+    if (name === 'junk') {
+      for (const list of Object.values(IGNORE_PRESETS)) for (const p of list) out.add(p);
+      continue;
+    }
     const list = (IGNORE_PRESETS as Record<string, readonly string[]>)[name];
-    if (!list) throw new WarpError(ErrorCodes.USAGE, `unknown ignore preset '${name}' (known: ${PRESET_NAMES.join(', ')})`);
+    if (!list)
+      throw new WarpError(ErrorCodes.USAGE, `unknown ignore preset '${name}' (known: ${PRESET_NAMES.join(', ')})`);
     for (const p of list) out.add(p);
   }
   return [...out];
@@ -47,7 +82,10 @@ export function patternProblem(line: string): string | undefined {
   if (body === '!') return "nothing follows '!'";
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c === '\\') { i++; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
     if (c !== '[') continue;
     const end = classEnd(body, i);
     if (end < 0) return `the '[' at column ${i + 1} is never closed (write \\[ for a literal bracket)`;
@@ -64,7 +102,10 @@ function classEnd(s: string, open: number): number {
   if (s[j] === '!' || s[j] === '^') j++;
   if (s[j] === ']') j++;
   for (; j < s.length; j++) {
-    if (s[j] === '\\') { j++; continue; }
+    if (s[j] === '\\') {
+      j++;
+      continue;
+    }
     if (s[j] === ']') return j;
   }
   return -1;
@@ -84,7 +125,12 @@ export function checkPatterns(lines: readonly string[], source: string): string[
   lines.forEach((raw, i) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const problem = patternProblem(line);
-    if (problem) throw new WarpError(ErrorCodes.IGNORE_INVALID, `${source}:${i + 1}: invalid ignore pattern '${line}': ${problem}`, { details: { file: source, line: i + 1, pattern: line } });
+    if (problem)
+      throw new WarpError(
+        ErrorCodes.IGNORE_INVALID,
+        `${source}:${i + 1}: invalid ignore pattern '${line}': ${problem}`,
+        { details: { file: source, line: i + 1, pattern: line } },
+      );
     out.push(line);
   });
   return out;

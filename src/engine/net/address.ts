@@ -19,7 +19,10 @@ export interface PeerAddress {
 }
 
 const usage = (text: string, why: string): WarpError =>
-  new WarpError(ErrorCodes.USAGE, `invalid peer address '${text}': ${why}; use host:port, <peer-id>@host:port or a multiaddr such as /ip4/127.0.0.1/udp/7654/quic-v1/p2p/<peer-id>`);
+  new WarpError(
+    ErrorCodes.USAGE,
+    `invalid peer address '${text}': ${why}; use host:port, <peer-id>@host:port or a multiaddr such as /ip4/127.0.0.1/udp/7654/quic-v1/p2p/<peer-id>`,
+  );
 
 export function parsePeerAddress(text: string, defaultPort = 7654): PeerAddress {
   const t = text.trim();
@@ -35,9 +38,12 @@ export function parsePeerAddress(text: string, defaultPort = 7654): PeerAddress 
     let transport: TransportName | undefined;
     let peerId: string | undefined;
     for (const c of ma.getComponents()) {
-      if (c.name === 'ip4' || c.name === 'ip6' || c.name === 'dns' || c.name === 'dns4' || c.name === 'dns6') host = c.value ?? '';
-      else if (c.name === 'udp' || c.name === 'tcp') { port = Number(c.value); if (c.name === 'tcp') transport = 'tcp'; }
-      else if (c.name === 'quic-v1') transport = 'quic';
+      if (c.name === 'ip4' || c.name === 'ip6' || c.name === 'dns' || c.name === 'dns4' || c.name === 'dns6')
+        host = c.value ?? '';
+      else if (c.name === 'udp' || c.name === 'tcp') {
+        port = Number(c.value);
+        if (c.name === 'tcp') transport = 'tcp';
+      } else if (c.name === 'quic-v1') transport = 'quic';
       else if (c.name === 'p2p') peerId = c.value;
     }
     if (!host || !(port >= 0 && port <= 65535)) throw usage(text, 'the multiaddr needs an address and a port');

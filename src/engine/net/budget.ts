@@ -57,7 +57,7 @@ export class PeerBudget {
   /** Counts a stream's unsent bytes towards `peer` while it is open; returns the function that stops it. */
   track(peer: string, stream: { readonly writeBufferLength: number }): () => void {
     let set = this.writers.get(peer);
-    if (!set) this.writers.set(peer, set = new Set());
+    if (!set) this.writers.set(peer, (set = new Set()));
     set.add(stream);
     return () => {
       set.delete(stream);

@@ -9,7 +9,15 @@
  */
 import type { Stream } from '@libp2p/interface';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { FrameParser, encodeFrame, encodeFrameHead, errorFrame, protocolError, remoteError, type Frame } from './frames.ts';
+import {
+  FrameParser,
+  encodeFrame,
+  encodeFrameHead,
+  errorFrame,
+  protocolError,
+  remoteError,
+  type Frame,
+} from './frames.ts';
 import type { PeerBudget } from './budget.ts';
 import { WIRE, type AnswerOf, type ErrorHeader, type FrameTable, type ProtocolId, type RequestOf } from './wire.ts';
 
@@ -70,9 +78,19 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
         try {
           stream.send(encodeFrame(errorFrame(e)));
           stream.close().catch(() => {});
-          setTimeout(() => { try { stream.abort(e as Error); } catch { /* closed */ } }, 500).unref();
+          setTimeout(() => {
+            try {
+              stream.abort(e as Error);
+            } catch {
+              /* closed */
+            }
+          }, 500).unref();
         } catch {
-          try { stream.abort(e as Error); } catch { /* already closed */ }
+          try {
+            stream.abort(e as Error);
+          } catch {
+            /* already closed */
+          }
         }
       }
     });
@@ -82,7 +100,12 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
       this.budget?.release(peer, this.held);
       this.held = 0;
       untrack?.();
-      if (ev.error && !this.ended) this.fail(new WarpError(ErrorCodes.PEER_UNREACHABLE, `the connection to ${peer} was lost (${ev.error.message})`, { cause: ev.error }));
+      if (ev.error && !this.ended)
+        this.fail(
+          new WarpError(ErrorCodes.PEER_UNREACHABLE, `the connection to ${peer} was lost (${ev.error.message})`, {
+            cause: ev.error,
+          }),
+        );
       else this.end();
     });
   }
@@ -101,14 +124,18 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   private admit(pl: number): void {
     if (this.owed >= 0) {
       if (this.owed === 0) throw protocolError('an answer nobody asked for');
-      if (pl > this.payloadCap) throw protocolError(`an answer of ${pl} bytes where at most ${this.payloadCap} were asked for`);
+      if (pl > this.payloadCap)
+        throw protocolError(`an answer of ${pl} bytes where at most ${this.payloadCap} were asked for`);
       this.owed--;
     }
-    if (this.frames.length >= MAX_QUEUED_FRAMES) throw protocolError(`more than ${MAX_QUEUED_FRAMES} frames sent and not yet read`);
+    if (this.frames.length >= MAX_QUEUED_FRAMES)
+      throw protocolError(`more than ${MAX_QUEUED_FRAMES} frames sent and not yet read`);
     if (!this.budget) return;
     const cost = pl + FRAME_COST;
     if (!this.budget.reserve(this.peer, cost)) {
-      throw protocolError(`a frame of ${pl} bytes would pass what this listener holds for a peer (${this.budget.limits.readPerPeer >> 20} MiB, ${this.budget.limits.readTotal >> 20} MiB for all peers); wait for answers before sending more`);
+      throw protocolError(
+        `a frame of ${pl} bytes would pass what this listener holds for a peer (${this.budget.limits.readPerPeer >> 20} MiB, ${this.budget.limits.readTotal >> 20} MiB for all peers); wait for answers before sending more`,
+      );
     }
     this.held += cost;
   }
@@ -130,7 +157,10 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   intercept?: (f: Frame<In>) => boolean;
 
   private deliver(f: Frame<In>): void {
-    if (this.intercept?.(f)) { this.handOut(f); return; }
+    if (this.intercept?.(f)) {
+      this.handOut(f);
+      return;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
@@ -165,15 +195,19 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     if (f) return Promise.resolve(this.handOut(f));
     if (this.failure) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
   }
 
   /** The next frame; an `error` frame becomes a thrown WarpError, and so does a clean end when `what` is expected. */
   async expect<K extends NotError<In>>(what: string, ...types: K[]): Promise<Frame<Extract<In, { t: K }>>> {
     const f = await this.read();
-    if (!f) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} closed the stream while Warp waited for ${what}`);
+    if (!f)
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} closed the stream while Warp waited for ${what}`);
     if (f.h.t === 'error') throw remoteError(f.h as unknown as ErrorHeader, this.peer);
-    if (!(types as string[]).includes(f.h.t)) throw protocolError(`expected ${types.join(' or ')} (${what}), got '${f.h.t}'`);
+    if (!(types as string[]).includes(f.h.t))
+      throw protocolError(`expected ${types.join(' or ')} (${what}), got '${f.h.t}'`);
     return f as Frame<Extract<In, { t: K }>>;
   }
 
@@ -184,7 +218,12 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
       s.send(encodeFrameHead(header, payload?.length ?? 0));
       if (payload && payload.length > 0) s.send(payload);
     } catch (e) {
-      throw this.failure ?? new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, { cause: e });
+      throw (
+        this.failure ??
+        new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, {
+          cause: e,
+        })
+      );
     }
     await this.paced();
   }
@@ -194,12 +233,17 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     const s = this.stream;
     // This stream, and (listening nodes) all of this peer's streams together: a peer that asks on many streams
     // and reads on none. Tiny frames cost far more memory queued than their bytes, so the peer's limit is low.
-    const full = (): boolean => s.writeBufferLength > HIGH_WATER || (this.budget !== undefined && s.writeBufferLength > 0 && this.budget.writeFull(this.peer));
+    const full = (): boolean =>
+      s.writeBufferLength > HIGH_WATER ||
+      (this.budget !== undefined && s.writeBufferLength > 0 && this.budget.writeFull(this.peer));
     if (!full()) return;
     const since = Date.now();
     while (full() && s.status === 'open') {
       if (Date.now() - since > WRITE_STALL_MS) {
-        const e = new WarpError(ErrorCodes.PEER_UNREACHABLE, `${this.peer} read nothing for ${WRITE_STALL_MS / 1000} s`);
+        const e = new WarpError(
+          ErrorCodes.PEER_UNREACHABLE,
+          `${this.peer} read nothing for ${WRITE_STALL_MS / 1000} s`,
+        );
         this.fail(e);
         this.abort(e.message);
         throw e;
@@ -215,7 +259,12 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     try {
       s.send(Buffer.concat(headers.map((h) => encodeFrameHead(h))));
     } catch (e) {
-      throw this.failure ?? new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, { cause: e });
+      throw (
+        this.failure ??
+        new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, {
+          cause: e,
+        })
+      );
     }
     await this.paced();
   }
@@ -224,7 +273,9 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     try {
       await this.write(errorFrame(e));
       await this.close();
-    } catch { /* the peer is gone */ }
+    } catch {
+      /* the peer is gone */
+    }
   }
 
   async close(): Promise<void> {
@@ -236,7 +287,11 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
   }
 
   abort(reason = 'closed'): void {
-    try { this.stream.abort(new Error(reason)); } catch { /* already closed */ }
+    try {
+      this.stream.abort(new Error(reason));
+    } catch {
+      /* already closed */
+    }
   }
 }
 
@@ -245,11 +300,21 @@ export type Accepted<P extends ProtocolId> = Channel<RequestOf<P>, AnswerOf<P>>;
 /** A channel on a stream this side opened: it sends the protocol's requests and reads the answers. */
 export type Opened<P extends ProtocolId> = Channel<AnswerOf<P>, RequestOf<P>>;
 
-export function acceptedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P, o?: ChannelOptions): Accepted<P> {
+export function acceptedChannel<P extends ProtocolId>(
+  stream: Stream,
+  peer: string,
+  protocol: P,
+  o?: ChannelOptions,
+): Accepted<P> {
   return new Channel(stream, peer, WIRE[protocol].requests, o);
 }
 
-export function openedChannel<P extends ProtocolId>(stream: Stream, peer: string, protocol: P, o?: ChannelOptions): Opened<P> {
+export function openedChannel<P extends ProtocolId>(
+  stream: Stream,
+  peer: string,
+  protocol: P,
+  o?: ChannelOptions,
+): Opened<P> {
   return new Channel(stream, peer, WIRE[protocol].answers, o);
 }
 

@@ -44,8 +44,10 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 /** The frame prefix and header in one buffer; the payload is written separately (no copy). */
 export function encodeFrameHead(header: FrameHeader, payloadLength = 0): Buffer {
   const h = packr.pack(header);
-  if (h.length > MAX_HEADER_BYTES) throw new WarpError(ErrorCodes.INTERNAL, `frame header too large (${h.length} bytes)`);
-  if (payloadLength > MAX_PAYLOAD_BYTES) throw new WarpError(ErrorCodes.INTERNAL, `frame payload too large (${payloadLength} bytes)`);
+  if (h.length > MAX_HEADER_BYTES)
+    throw new WarpError(ErrorCodes.INTERNAL, `frame header too large (${h.length} bytes)`);
+  if (payloadLength > MAX_PAYLOAD_BYTES)
+    throw new WarpError(ErrorCodes.INTERNAL, `frame payload too large (${payloadLength} bytes)`);
   const out = Buffer.allocUnsafe(PREFIX_BYTES + h.length);
   out.writeUInt32BE(h.length, 0);
   out.writeUInt32BE(payloadLength, 4);
@@ -66,7 +68,8 @@ export function protocolError(message: string, details: Record<string, unknown> 
 /** A frame's header checked against the table of what the other side may send: the typed header, or E_PROTOCOL. */
 export function checkHeader<T extends FrameTable>(table: T, raw: FrameHeader, payloadLength: number): HeadersOf<T> {
   const t = raw.t;
-  if (!Object.hasOwn(table, t)) throw protocolError(`unexpected frame type '${t.slice(0, 32)}' (expected ${Object.keys(table).join(', ')})`);
+  if (!Object.hasOwn(table, t))
+    throw protocolError(`unexpected frame type '${t.slice(0, 32)}' (expected ${Object.keys(table).join(', ')})`);
   const spec = table[t] as unknown as FrameSpec<Record<string, unknown>>;
   let h: Record<string, unknown>;
   try {
@@ -75,7 +78,11 @@ export function checkHeader<T extends FrameTable>(table: T, raw: FrameHeader, pa
     if (e instanceof InputError) throw protocolError(`bad '${t}' frame: ${e.message}`, { frame: t, field: e.field });
     throw e;
   }
-  if (payloadLength > spec.maxPayload) throw protocolError(`a '${t}' frame carries ${payloadLength} payload bytes, more than the ${spec.maxPayload} it may`, { frame: t });
+  if (payloadLength > spec.maxPayload)
+    throw protocolError(
+      `a '${t}' frame carries ${payloadLength} payload bytes, more than the ${spec.maxPayload} it may`,
+      { frame: t },
+    );
   const why = spec.check?.(h, payloadLength);
   if (why) throw protocolError(`bad '${t}' frame: ${why}`, { frame: t });
   h.t = t;
@@ -89,9 +96,11 @@ function decodeHeader(bytes: Uint8Array): FrameHeader {
   } catch (e) {
     throw protocolError(`undecodable frame header (${(e as Error).message})`);
   }
-  if (typeof h !== 'object' || h === null || Array.isArray(h) || h instanceof Uint8Array) throw protocolError('a frame header must be a map');
+  if (typeof h !== 'object' || h === null || Array.isArray(h) || h instanceof Uint8Array)
+    throw protocolError('a frame header must be a map');
   const t = (h as { t?: unknown }).t;
-  if (typeof t !== 'string' || t.length === 0 || t.length > 32) throw protocolError('a frame header needs a string type field "t"');
+  if (typeof t !== 'string' || t.length === 0 || t.length > 32)
+    throw protocolError('a frame header needs a string type field "t"');
   return h as FrameHeader;
 }
 
@@ -139,7 +148,8 @@ export class FrameParser<H = FrameHeader> {
       const hl = dv.getUint32(0);
       const pl = dv.getUint32(4);
       if (hl === 0 || hl > MAX_HEADER_BYTES) throw protocolError(`frame header length ${hl} out of range`);
-      if (pl > this.maxPayload) throw protocolError(`frame payload length ${pl} exceeds the limit of ${this.maxPayload}`);
+      if (pl > this.maxPayload)
+        throw protocolError(`frame payload length ${pl} exceeds the limit of ${this.maxPayload}`);
       if (this.length < PREFIX_BYTES + hl) return undefined;
       this.take(PREFIX_BYTES);
       const raw = decodeHeader(this.take(hl));
@@ -207,7 +217,10 @@ export class FrameParser<H = FrameHeader> {
       out.set(k === p.length ? p : p.subarray(0, k), w);
       w += k;
       if (consume) {
-        if (k === p.length) { this.pieces.shift(); continue; }
+        if (k === p.length) {
+          this.pieces.shift();
+          continue;
+        }
         this.pieces[0] = p.subarray(k);
       }
       i++;
@@ -223,7 +236,11 @@ const MAX_ERROR_MESSAGE = 4000;
 /** Stable error codes on the wire (an `error` frame's `code`): the engine's own codes. */
 export function errorFrame(e: unknown): ErrorHeader {
   if (e instanceof WarpError) return { t: 'error', code: e.code, message: e.message.slice(0, MAX_ERROR_MESSAGE) };
-  return { t: 'error', code: ErrorCodes.INTERNAL, message: (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE) };
+  return {
+    t: 'error',
+    code: ErrorCodes.INTERNAL,
+    message: (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE),
+  };
 }
 
 /** Turns a received error frame into a WarpError, keeping a known code and saying it came from the peer. */
@@ -231,5 +248,7 @@ export function remoteError(h: ErrorHeader, peer: string): WarpError {
   const known = new Set<string>(Object.values(ErrorCodes));
   const code = known.has(h.code) ? (h.code as WarpError['code']) : ErrorCodes.REMOTE;
   const message = h.message.slice(0, 2000);
-  return new WarpError(code, `the peer ${peer} reported: ${message}`, { details: { remote: true, remoteCode: h.code } });
+  return new WarpError(code, `the peer ${peer} reported: ${message}`, {
+    details: { remote: true, remoteCode: h.code },
+  });
 }

@@ -63,7 +63,14 @@ export class ConnectionGate {
   private unpairedOpen = 0;
   private readonly idleSince = new WeakMap<Connection, number>();
   private sweeper?: NodeJS.Timeout;
-  readonly counts: GateCounts = { pendingRefused: 0, unpairedRefused: 0, perPeerRefused: 0, unpairedAdmitted: 0, idleClosed: 0, unpairedExpired: 0 };
+  readonly counts: GateCounts = {
+    pendingRefused: 0,
+    unpairedRefused: 0,
+    perPeerRefused: 0,
+    unpairedAdmitted: 0,
+    idleClosed: 0,
+    unpairedExpired: 0,
+  };
   /** Told of refused connections, at most once a second (a flood is summed up, not logged line by line). */
   onRefused?: (who: string, why: string) => void;
   private lastReport = 0;
@@ -141,18 +148,25 @@ export class ConnectionGate {
     this.unpairedByHost.set(host, fromHost + 1);
     this.counts.unpairedAdmitted++;
     // Counted until this connection closes, whichever way it closes.
-    maConn.addEventListener('close', () => {
-      this.unpairedOpen--;
-      const n = (this.unpairedByHost.get(host) ?? 1) - 1;
-      if (n <= 0) this.unpairedByHost.delete(host);
-      else this.unpairedByHost.set(host, n);
-    }, { once: true });
+    maConn.addEventListener(
+      'close',
+      () => {
+        this.unpairedOpen--;
+        const n = (this.unpairedByHost.get(host) ?? 1) - 1;
+        if (n <= 0) this.unpairedByHost.delete(host);
+        else this.unpairedByHost.set(host, n);
+      },
+      { once: true },
+    );
     return false;
   }
 
   private report(who: string, why: string): void {
     const now = Date.now();
-    if (now - this.lastReport < 1000) { this.unreported++; return; }
+    if (now - this.lastReport < 1000) {
+      this.unreported++;
+      return;
+    }
     const more = this.unreported > 0 ? ` (and ${this.unreported} more connections refused since the last report)` : '';
     this.lastReport = now;
     this.unreported = 0;
@@ -173,9 +187,15 @@ export class ConnectionGate {
   private sweep(): void {
     const now = Date.now();
     for (const conn of this.node?.getConnections() ?? []) {
-      if (conn.streams.length > 0) { this.idleSince.delete(conn); continue; }
+      if (conn.streams.length > 0) {
+        this.idleSince.delete(conn);
+        continue;
+      }
       const since = this.idleSince.get(conn);
-      if (since === undefined) { this.idleSince.set(conn, now); continue; }
+      if (since === undefined) {
+        this.idleSince.set(conn, now);
+        continue;
+      }
       if (now - since >= this.limits.idleMs) {
         this.counts.idleClosed++;
         this.idleSince.delete(conn);

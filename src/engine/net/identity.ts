@@ -32,14 +32,19 @@ export async function loadIdentity(home: string, opts: { create?: boolean } = {}
     try {
       key = privateKeyFromProtobuf(bytes);
     } catch (e) {
-      throw new WarpError(ErrorCodes.KEY_FILE_INVALID, `${file}: the identity key is damaged (${(e as Error).message}); move it away to create a new identity (paired peers must pair again)`);
+      throw new WarpError(
+        ErrorCodes.KEY_FILE_INVALID,
+        `${file}: the identity key is damaged (${(e as Error).message}); move it away to create a new identity (paired peers must pair again)`,
+      );
     }
-    if (key.type !== 'Ed25519') throw new WarpError(ErrorCodes.KEY_FILE_INVALID, `${file}: expected an Ed25519 identity, found ${key.type}`);
+    if (key.type !== 'Ed25519')
+      throw new WarpError(ErrorCodes.KEY_FILE_INVALID, `${file}: expected an Ed25519 identity, found ${key.type}`);
     const mode = fs.statSync(file).mode & 0o777;
     if (mode & 0o077) fs.chmodSync(file, 0o600); // never leave a private key readable by others
     return { privateKey: key, peerId: peerIdFromPrivateKey(key).toString(), file };
   }
-  if (opts.create === false) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no identity in ${home}; run 'warp id' to create one`);
+  if (opts.create === false)
+    throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no identity in ${home}; run 'warp id' to create one`);
   const key = await generateKeyPair('Ed25519');
   try {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });

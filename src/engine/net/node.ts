@@ -99,19 +99,37 @@ export class WarpNode {
         privateKey: o.identity.privateKey,
         addresses: { listen },
         // A TCP socket silent for 2 minutes is gone (yamux pings every 30 s on a live one); QUIC has its idle timeout.
-        transports: [quic(QUIC_TUNING), tcp({ inboundSocketInactivityTimeout: 120_000, outboundSocketInactivityTimeout: 0 })],
+        transports: [
+          quic(QUIC_TUNING),
+          tcp({ inboundSocketInactivityTimeout: 120_000, outboundSocketInactivityTimeout: 0 }),
+        ],
         connectionEncrypters: [tls()],
-        streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS, streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 } })],
+        streamMuxers: [
+          yamux({
+            maxInboundStreams: MAX_STREAMS,
+            maxOutboundStreams: MAX_STREAMS,
+            streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 },
+          }),
+        ],
         peerDiscovery: o.mdns ? [mdns()] : [],
         // The gate caps handshakes per address and unpaired connections; libp2p's own per-host rate limit would
         // refuse a paired peer behind the same address as a flood, so it is set above the gate's caps.
         connectionGater: gate?.gater(),
-        connectionManager: { maxConnections: 256, maxIncomingPendingConnections: 256, inboundConnectionThreshold: 10_000, inboundUpgradeTimeout: 5_000 },
+        connectionManager: {
+          maxConnections: 256,
+          maxIncomingPendingConnections: 256,
+          inboundConnectionThreshold: 10_000,
+          inboundUpgradeTimeout: 5_000,
+        },
       });
     } catch (e) {
       const msg = (e as Error).message;
       if (/EADDRINUSE|address already in use/i.test(msg)) {
-        throw new WarpError(ErrorCodes.USAGE, `port ${o.listen?.port} is already in use on ${o.listen?.host}; choose another with --port (0 picks a free one)`, { cause: e });
+        throw new WarpError(
+          ErrorCodes.USAGE,
+          `port ${o.listen?.port} is already in use on ${o.listen?.host}; choose another with --port (0 picks a free one)`,
+          { cause: e },
+        );
       }
       throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not start the network node: ${msg}`, { cause: e });
     }
@@ -133,22 +151,30 @@ export class WarpNode {
     return 0;
   }
 
-  async handle<P extends ProtocolId>(protocol: P, handler: ChannelHandler<P>, opts: { trusted?: (peerId: string) => boolean } = {}): Promise<void> {
+  async handle<P extends ProtocolId>(
+    protocol: P,
+    handler: ChannelHandler<P>,
+    opts: { trusted?: (peerId: string) => boolean } = {},
+  ): Promise<void> {
     const gate = opts.trusted ?? this.isTrusted;
-    await this.libp2p.handle(protocol, async (stream: Stream, conn: Connection) => {
-      const peer = conn.remotePeer.toString();
-      if (!gate(peer)) {
-        this.onRefused?.(peer, protocol);
-        await refuse(acceptedChannel(stream, peer, protocol), conn, peer, this.peerId);
-        return;
-      }
-      const ch = acceptedChannel(stream, peer, protocol, { budget: this.budget });
-      try {
-        await handler(ch, conn);
-      } catch (e) {
-        await ch.writeError(e);
-      }
-    }, { maxInboundStreams: INBOUND_STREAMS[protocol], maxOutboundStreams: MAX_STREAMS });
+    await this.libp2p.handle(
+      protocol,
+      async (stream: Stream, conn: Connection) => {
+        const peer = conn.remotePeer.toString();
+        if (!gate(peer)) {
+          this.onRefused?.(peer, protocol);
+          await refuse(acceptedChannel(stream, peer, protocol), conn, peer, this.peerId);
+          return;
+        }
+        const ch = acceptedChannel(stream, peer, protocol, { budget: this.budget });
+        try {
+          await handler(ch, conn);
+        } catch (e) {
+          await ch.writeError(e);
+        }
+      },
+      { maxInboundStreams: INBOUND_STREAMS[protocol], maxOutboundStreams: MAX_STREAMS },
+    );
   }
 
   /**
@@ -156,38 +182,58 @@ export class WarpNode {
    * the address, the answering peer must already be trusted (paired); with one, libp2p checks it in the
    * TLS handshake and it is trusted for this call.
    */
-  async dial(addr: PeerAddress, opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean } = {}): Promise<{ conn: Connection; transport: TransportName; handshakeMs: number }> {
+  async dial(
+    addr: PeerAddress,
+    opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean } = {},
+  ): Promise<{ conn: Connection; transport: TransportName; handshakeMs: number }> {
     const want = addr.transport ?? opts.transport ?? 'auto';
     const order: TransportName[] = want === 'auto' ? ['quic', 'tcp'] : [want];
     const errors: string[] = [];
     for (const t of order) {
       const t0 = performance.now();
       try {
-        const conn = await this.libp2p.dial(toMultiaddr(addr, t), { signal: AbortSignal.timeout(opts.timeoutMs ?? (want === 'auto' && t === 'quic' ? 4000 : 10_000)) });
+        const conn = await this.libp2p.dial(toMultiaddr(addr, t), {
+          signal: AbortSignal.timeout(opts.timeoutMs ?? (want === 'auto' && t === 'quic' ? 4000 : 10_000)),
+        });
         const handshakeMs = performance.now() - t0;
         const remote = conn.remotePeer.toString();
         if (addr.peerId && remote !== addr.peerId) {
           await conn.close().catch(() => {});
-          throw new WarpError(ErrorCodes.PEER_ID_MISMATCH, `the peer at ${addr.host}:${addr.port} is ${remote}, not the expected ${addr.peerId}`);
+          throw new WarpError(
+            ErrorCodes.PEER_ID_MISMATCH,
+            `the peer at ${addr.host}:${addr.port} is ${remote}, not the expected ${addr.peerId}`,
+          );
         }
         if (!addr.peerId && !opts.allowUntrusted && !this.isTrusted(remote)) {
           await conn.close().catch(() => {});
-          throw new WarpError(ErrorCodes.PEER_NOT_PAIRED,
+          throw new WarpError(
+            ErrorCodes.PEER_NOT_PAIRED,
             `the peer at ${addr.host}:${addr.port} is ${remote}, which is not paired with this installation; run 'warp pair' there and 'warp pair <code> ${addr.host}:${addr.port}' here, or give the id explicitly: ${remote}@${addr.host}:${addr.port}`,
-            { details: { peerId: remote } });
+            { details: { peerId: remote } },
+          );
         }
         return { conn, transport: t, handshakeMs };
       } catch (e) {
         if (e instanceof WarpError) throw e;
         const err = e as Error;
-        if (err.name === 'UnexpectedPeerError' || /unexpected peer|peer id did not match|InvalidCryptoExchange/i.test(`${err.name} ${err.message}`)) {
-          throw new WarpError(ErrorCodes.PEER_ID_MISMATCH, `the peer at ${addr.host}:${addr.port} is not ${addr.peerId} (its TLS identity differs)`, { cause: e });
+        if (
+          err.name === 'UnexpectedPeerError' ||
+          /unexpected peer|peer id did not match|InvalidCryptoExchange/i.test(`${err.name} ${err.message}`)
+        ) {
+          throw new WarpError(
+            ErrorCodes.PEER_ID_MISMATCH,
+            `the peer at ${addr.host}:${addr.port} is not ${addr.peerId} (its TLS identity differs)`,
+            { cause: e },
+          );
         }
         errors.push(`${t}: ${describe(err)}`);
       }
     }
-    throw new WarpError(ErrorCodes.PEER_UNREACHABLE,
-      `could not reach ${addr.host}:${addr.port} (${errors.join('; ')}); check that 'warp listen' runs there and that the port is open`, { details: { address: addr.text } });
+    throw new WarpError(
+      ErrorCodes.PEER_UNREACHABLE,
+      `could not reach ${addr.host}:${addr.port} (${errors.join('; ')}); check that 'warp listen' runs there and that the port is open`,
+      { details: { address: addr.text } },
+    );
   }
 
   async open<P extends ProtocolId>(conn: Connection, protocol: P): Promise<Opened<P>> {
@@ -197,15 +243,24 @@ export class WarpNode {
       stream = await conn.newStream(protocol, { maxOutboundStreams: MAX_STREAMS, signal: AbortSignal.timeout(15_000) });
     } catch (e) {
       const err = e as Error;
-      if (err.name === 'UnsupportedProtocolError') throw new WarpError(ErrorCodes.PROTOCOL, `${peer} does not speak ${protocol} (an incompatible Warp version?)`, { cause: e });
-      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not open a stream to ${peer}: ${describe(err)}`, { cause: e });
+      if (err.name === 'UnsupportedProtocolError')
+        throw new WarpError(ErrorCodes.PROTOCOL, `${peer} does not speak ${protocol} (an incompatible Warp version?)`, {
+          cause: e,
+        });
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not open a stream to ${peer}: ${describe(err)}`, {
+        cause: e,
+      });
     }
     return openedChannel(stream, peer, protocol);
   }
 
   async stop(): Promise<void> {
     this.gate?.stop();
-    try { await this.libp2p.stop(); } catch { /* stopping anyway */ }
+    try {
+      await this.libp2p.stop();
+    } catch {
+      /* stopping anyway */
+    }
   }
 }
 
@@ -215,12 +270,23 @@ function describe(e: Error): string {
 }
 
 /** Refuses an untrusted peer: one error frame, nothing read, then the connection closes. */
-async function refuse(ch: { write(h: ErrorHeader): Promise<void>; close(): Promise<void> }, conn: Connection, peer: string, self: string): Promise<void> {
-  const e = new WarpError(ErrorCodes.PEER_NOT_PAIRED,
-    `${self} refused the connection: this peer (${peer}) is not paired with it; pair first ('warp pair'), or start the listener with --allow ${peer}`);
+async function refuse(
+  ch: { write(h: ErrorHeader): Promise<void>; close(): Promise<void> },
+  conn: Connection,
+  peer: string,
+  self: string,
+): Promise<void> {
+  const e = new WarpError(
+    ErrorCodes.PEER_NOT_PAIRED,
+    `${self} refused the connection: this peer (${peer}) is not paired with it; pair first ('warp pair'), or start the listener with --allow ${peer}`,
+  );
   try {
     await ch.write(errorFrame(e));
     await ch.close();
-  } catch { /* gone already */ }
-  setTimeout(() => { conn.close().catch(() => {}); }, 200).unref();
+  } catch {
+    /* gone already */
+  }
+  setTimeout(() => {
+    conn.close().catch(() => {});
+  }, 200).unref();
 }

@@ -27,7 +27,8 @@ export function pairProof(code: string, kind: 'req' | 'ack', from: string, to: s
   return crypto.createHmac('sha256', normalizeCode(code)).update(`warp-pair-1-${kind}|${from}|${to}`).digest('hex');
 }
 
-const same = (a: string, b: string): boolean => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string): boolean =>
+  a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export interface PairServerState {
   code: string;
@@ -38,11 +39,18 @@ export interface PairServerState {
 }
 
 /** Answers one pairing stream; returns the peer id when the proof was right. */
-export async function answerPairing(ch: Accepted<Pair>, self: string, st: PairServerState): Promise<string | undefined> {
+export async function answerPairing(
+  ch: Accepted<Pair>,
+  self: string,
+  st: PairServerState,
+): Promise<string | undefined> {
   const f = await ch.expect('a pairing request', 'pair');
   const peer = ch.peer;
   if (st.done || Date.now() > st.expiresAt || st.attempts >= st.maxAttempts) {
-    throw new WarpError(ErrorCodes.PAIRING_FAILED, 'the pairing code has expired or was used up; run `warp pair` again for a new one');
+    throw new WarpError(
+      ErrorCodes.PAIRING_FAILED,
+      'the pairing code has expired or was used up; run `warp pair` again for a new one',
+    );
   }
   st.attempts++;
   if (!same(f.h.proof, pairProof(st.code, 'req', peer, self))) {
@@ -53,7 +61,12 @@ export async function answerPairing(ch: Accepted<Pair>, self: string, st: PairSe
   // Linger until the dialler has read the answer and closed its side: the caller stops its node next, which
   // can cut the connection before `paired` arrives (seen under load).
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([ch.read().catch(() => null), new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000); })]);
+  await Promise.race([
+    ch.read().catch(() => null),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 5000);
+    }),
+  ]);
   clearTimeout(timer);
   await ch.close();
   return peer;
@@ -64,7 +77,10 @@ export async function requestPairing(ch: Opened<Pair>, self: string, code: strin
   await ch.write({ t: 'pair', proof: pairProof(code, 'req', self, ch.peer) });
   const f = await ch.expect('the pairing answer', 'paired');
   if (!same(f.h.proof, pairProof(code, 'ack', ch.peer, self))) {
-    throw new WarpError(ErrorCodes.PAIRING_FAILED, 'the peer did not prove it knows the code: not paired (is the address right?)');
+    throw new WarpError(
+      ErrorCodes.PAIRING_FAILED,
+      'the peer did not prove it knows the code: not paired (is the address right?)',
+    );
   }
   await ch.close();
 }

@@ -12,13 +12,23 @@ let done = false;
 export function tuneQuicReads(bytes = QUIC_READ_BYTES): boolean {
   if (done) return true;
   const require = createRequire(import.meta.url);
-  const suffix = process.platform === 'linux' ? `${process.platform}-${process.arch}-gnu` : process.platform === 'win32' ? `${process.platform}-${process.arch}-msvc` : `${process.platform}-${process.arch}`;
+  const suffix =
+    process.platform === 'linux'
+      ? `${process.platform}-${process.arch}-gnu`
+      : process.platform === 'win32'
+        ? `${process.platform}-${process.arch}-msvc`
+        : `${process.platform}-${process.arch}`;
   let binding: { Stream?: { prototype: { read?: (n: number) => unknown } } } | undefined;
-  for (const name of [`@chainsafe/libp2p-quic-${suffix}`, `@chainsafe/libp2p-quic-${process.platform}-${process.arch}-musl`]) {
+  for (const name of [
+    `@chainsafe/libp2p-quic-${suffix}`,
+    `@chainsafe/libp2p-quic-${process.platform}-${process.arch}-musl`,
+  ]) {
     try {
       binding = require(name) as typeof binding;
       break;
-    } catch { /* try the next */ }
+    } catch {
+      /* try the next */
+    }
   }
   const proto = binding?.Stream?.prototype;
   const orig = proto?.read;

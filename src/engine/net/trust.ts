@@ -26,7 +26,10 @@ export function assertPeerId(id: string, what = 'peer id'): string {
     if (p.type !== 'Ed25519') throw new Error('not an Ed25519 peer id');
     return p.toString();
   } catch (e) {
-    throw new WarpError(ErrorCodes.USAGE, `invalid ${what} '${id}' (${(e as Error).message}); 'warp id' prints a valid one (12D3KooW…)`);
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      `invalid ${what} '${id}' (${(e as Error).message}); 'warp id' prints a valid one (12D3KooW…)`,
+    );
   }
 }
 
@@ -49,7 +52,10 @@ export class TrustStore {
       const o = JSON.parse(text) as { peers?: TrustedPeer[] };
       return Array.isArray(o.peers) ? o.peers.filter((p) => typeof p?.id === 'string') : [];
     } catch {
-      throw new WarpError(ErrorCodes.CONFIG_INVALID, `${this.file} is not valid JSON; fix or remove it (paired peers must pair again)`);
+      throw new WarpError(
+        ErrorCodes.CONFIG_INVALID,
+        `${this.file} is not valid JSON; fix or remove it (paired peers must pair again)`,
+      );
     }
   }
 

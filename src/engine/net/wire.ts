@@ -13,7 +13,20 @@
  * handler that has to answer it.
  */
 import { CHUNK_SIZE_LIMITS } from '../codec/fastcdc.ts';
-import { array, boolean, integer, nullable, number, object, optional, string, type Infer, type Schema, type Shape, type ObjectOf } from '../core/schema.ts';
+import {
+  array,
+  boolean,
+  integer,
+  nullable,
+  number,
+  object,
+  optional,
+  string,
+  type Infer,
+  type Schema,
+  type Shape,
+  type ObjectOf,
+} from '../core/schema.ts';
 
 export const PROTOCOLS = {
   control: '/warp/ctl/1.0.0',
@@ -50,7 +63,11 @@ export interface FrameSpec<H = unknown> {
   check?: (h: H, payloadLength: number) => string | undefined;
 }
 
-function frame<S extends Shape>(shape: S, maxPayload = 0, check?: (h: ObjectOf<S>, payloadLength: number) => string | undefined): FrameSpec<ObjectOf<S>> {
+function frame<S extends Shape>(
+  shape: S,
+  maxPayload = 0,
+  check?: (h: ObjectOf<S>, payloadLength: number) => string | undefined,
+): FrameSpec<ObjectOf<S>> {
   return { header: object(shape, { dropUnknown: true }), maxPayload, check };
 }
 
@@ -72,26 +89,62 @@ const sessionHex = string({ min: 16, max: 64, pattern: /^[0-9a-f]+$/ });
 const remotePath = string({ max: 4096 });
 const text = (max: number): Schema<string> => string({ max });
 
-const power = object({ metered: boolean(), batteryPercent: optional(number()), pluggedIn: boolean(), batteryLow: boolean() }, { dropUnknown: true });
+const power = object(
+  { metered: boolean(), batteryPercent: optional(number()), pluggedIn: boolean(), batteryLow: boolean() },
+  { dropUnknown: true },
+);
 
 const hello = {
-  v: integer({ min: 0, max: 0xffff }), vmax: optional(integer({ min: 0, max: 0xffff })), agent: text(256),
-  codecs: array(text(32), { max: 16 }), maxChunk: u32, streams: u32, window: u32,
+  v: integer({ min: 0, max: 0xffff }),
+  vmax: optional(integer({ min: 0, max: 0xffff })),
+  agent: text(256),
+  codecs: array(text(32), { max: 16 }),
+  maxChunk: u32,
+  streams: u32,
+  window: u32,
 };
 
 /** The receiver's view of a push, relayed to the sender: only these event types cross the wire. */
 const session = text(128);
 const progress = {
-  session, chunks: count, totalChunks: count, wireBytes: count,
-  bytes: count, totalBytes: count, files: count, totalFiles: count, rate: seconds, etaSeconds: seconds, elapsedSeconds: seconds,
+  session,
+  chunks: count,
+  totalChunks: count,
+  wireBytes: count,
+  bytes: count,
+  totalBytes: count,
+  files: count,
+  totalFiles: count,
+  rate: seconds,
+  etaSeconds: seconds,
+  elapsedSeconds: seconds,
 };
 export const RELAYED_EVENTS = {
-  'transfer.manifest': object({ type: string(), session, files: count, bytes: count, chunks: count, haveChunks: count, haveBytes: count, needChunks: count, needBytes: count, merkleRoot: text(64) }, { dropUnknown: true }),
+  'transfer.manifest': object(
+    {
+      type: string(),
+      session,
+      files: count,
+      bytes: count,
+      chunks: count,
+      haveChunks: count,
+      haveBytes: count,
+      needChunks: count,
+      needBytes: count,
+      merkleRoot: text(64),
+    },
+    { dropUnknown: true },
+  ),
   'transfer.progress': object({ type: string(), ...progress }, { dropUnknown: true }),
-  'transfer.chunk-rejected': object({ type: string(), session, chunk: count, source: text(256), reason: text(1024) }, { dropUnknown: true }),
+  'transfer.chunk-rejected': object(
+    { type: string(), session, chunk: count, source: text(256), reason: text(1024) },
+    { dropUnknown: true },
+  ),
   'transfer.paused': object({ type: string(), session, paused: boolean() }, { dropUnknown: true }),
 };
-type RelayedEvent = { [K in keyof typeof RELAYED_EVENTS]: Infer<(typeof RELAYED_EVENTS)[K]> & { type: K } }[keyof typeof RELAYED_EVENTS];
+type RelayedEvent = {
+  [K in keyof typeof RELAYED_EVENTS]: Infer<(typeof RELAYED_EVENTS)[K]> & { type: K };
+}[keyof typeof RELAYED_EVENTS];
 
 /** An event of a type this build relays; one of another type (a newer peer's) reads as null and is skipped. */
 const relayedEvent: Schema<RelayedEvent | null> = {
@@ -105,23 +158,53 @@ const relayedEvent: Schema<RelayedEvent | null> = {
 };
 
 /** What a mirror push removed (transfer/mirror.ts). */
-const mirrorResult = object({ deletedFiles: count, deletedDirs: count, deletedBytes: count, versioned: count, protectedPaths: count }, { dropUnknown: true });
+const mirrorResult = object(
+  { deletedFiles: count, deletedDirs: count, deletedBytes: count, versioned: count, protectedPaths: count },
+  { dropUnknown: true },
+);
 
-const receiveResult = object({
-  files: count, dirs: count, symlinks: count, bytes: count, unchangedFiles: count, fetchedChunks: count, fetchedBytes: count,
-  wireBytes: count, localChunks: count, localBytes: count, resumedBytes: count, rejectedChunks: count, elapsedSeconds: seconds, merkleRoot: text(64),
-  mirror: optional(mirrorResult),
-}, { dropUnknown: true });
+const receiveResult = object(
+  {
+    files: count,
+    dirs: count,
+    symlinks: count,
+    bytes: count,
+    unchangedFiles: count,
+    fetchedChunks: count,
+    fetchedBytes: count,
+    wireBytes: count,
+    localChunks: count,
+    localBytes: count,
+    resumedBytes: count,
+    rejectedChunks: count,
+    elapsedSeconds: seconds,
+    merkleRoot: text(64),
+    mirror: optional(mirrorResult),
+  },
+  { dropUnknown: true },
+);
 
 /** A push's mirror request (send --delete): keep removed files as versions, and the sender's ignore patterns. */
 export const MAX_MIRROR_PATTERNS = 10_000;
-const mirrorRequest = object({
-  versions: optional(boolean()), patterns: optional(array(text(4096), { max: MAX_MIRROR_PATTERNS })), warpignore: optional(boolean()),
-}, { dropUnknown: true });
+const mirrorRequest = object(
+  {
+    versions: optional(boolean()),
+    patterns: optional(array(text(4096), { max: MAX_MIRROR_PATTERNS })),
+    warpignore: optional(boolean()),
+  },
+  { dropUnknown: true },
+);
 
 const planResult = {
-  files: count, bytes: count, chunks: count, uniqueBytes: count, unchangedFiles: count,
-  haveChunks: count, haveBytes: count, needChunks: count, needBytes: count,
+  files: count,
+  bytes: count,
+  chunks: count,
+  uniqueBytes: count,
+  unchangedFiles: count,
+  haveChunks: count,
+  haveBytes: count,
+  needChunks: count,
+  needBytes: count,
 };
 
 const errorFrame = frame({ code: text(64), message: string() });
@@ -131,7 +214,10 @@ const control = {
   requests: {
     hello: frame(hello),
     open: frame({ path: remotePath }),
-    push: frame({ dest: optional(remotePath), sid: sessionHex, root: hex64, mirror: optional(mirrorRequest) }, MAX_MANIFEST_BYTES),
+    push: frame(
+      { dest: optional(remotePath), sid: sessionHex, root: hex64, mirror: optional(mirrorRequest) },
+      MAX_MANIFEST_BYTES,
+    ),
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
     // Sync: renames and removals in a folder, each only while the file has the named hash (transfer/apply-changes.ts, JSON payload).
     apply: frame({ dest: remotePath }, MAX_APPLY_BYTES),
@@ -142,11 +228,16 @@ const control = {
     resume: frame({}),
     cancel: frame({}),
     // The swarm's requests (swarm/listener.ts).
-    have: frame({ path: optional(remotePath) }, MAX_HAVE * ID_BYTES, (_h, n) => (n % ID_BYTES === 0 ? undefined : `its payload must be whole ${ID_BYTES}-byte chunk ids`)),
+    have: frame({ path: optional(remotePath) }, MAX_HAVE * ID_BYTES, (_h, n) =>
+      n % ID_BYTES === 0 ? undefined : `its payload must be whole ${ID_BYTES}-byte chunk ids`,
+    ),
     find: frame({ contentId: hex64 }),
     status: frame({ n: u32 }),
-    preposition: frame({ lens: array(integer({ min: ID_BYTES + 1, max: CHUNK_SIZE_LIMITS.max + ID_BYTES }), { max: 65536 }) }, MAX_PREPOSITION_BYTES,
-      (h, n) => (h.lens.reduce((a, b) => a + b, 0) === n ? undefined : 'its lens must add up to the payload length')),
+    preposition: frame(
+      { lens: array(integer({ min: ID_BYTES + 1, max: CHUNK_SIZE_LIMITS.max + ID_BYTES }), { max: 65536 }) },
+      MAX_PREPOSITION_BYTES,
+      (h, n) => (h.lens.reduce((a, b) => a + b, 0) === n ? undefined : 'its lens must add up to the payload length'),
+    ),
     error: errorFrame,
   },
   answers: {
@@ -155,10 +246,18 @@ const control = {
     event: frame({ e: relayedEvent }),
     done: frame({ result: receiveResult }),
     plan: frame(planResult),
-    applied: frame({ renamed: count, removed: count, versioned: count, skipped: array(object({ path: text(4096), reason: text(256) }, { dropUnknown: true }), { max: 1000 }) }),
+    applied: frame({
+      renamed: count,
+      removed: count,
+      versioned: count,
+      skipped: array(object({ path: text(4096), reason: text(256) }, { dropUnknown: true }), { max: 1000 }),
+    }),
     pong: frame({ n: u32, at: seconds }),
-    have: frame({ sid: sessionHex, n: integer({ min: 0, max: MAX_HAVE }), held: count, power, preposition: number() }, MAX_HAVE / 8,
-      (h, n) => (n === Math.ceil(h.n / 8) ? undefined : 'its bitmap must have one bit per id asked about')),
+    have: frame(
+      { sid: sessionHex, n: integer({ min: 0, max: MAX_HAVE }), held: count, power, preposition: number() },
+      MAX_HAVE / 8,
+      (h, n) => (n === Math.ceil(h.n / 8) ? undefined : 'its bitmap must have one bit per id asked about'),
+    ),
     found: frame({ path: nullable(remotePath), root: optional(hex64) }, MAX_MANIFEST_BYTES),
     status: frame({ n: u32, at: seconds, power }),
     prepositioned: frame({ accepted: count, bytes: count, refused: boolean() }),
@@ -169,15 +268,23 @@ const control = {
 /** `/warp/chunks/1.0.0`: chunk pulls by id and throughput probes. */
 const chunks = {
   requests: {
-    get: frame({ sid: text(128), n: integer({ min: 1, max: MAX_GET }) }, MAX_GET * ID_BYTES,
-      (h, n) => (n === h.n * ID_BYTES ? undefined : `its payload must hold its ${h.n} chunk ids`)),
+    get: frame({ sid: text(128), n: integer({ min: 1, max: MAX_GET }) }, MAX_GET * ID_BYTES, (h, n) =>
+      n === h.n * ID_BYTES ? undefined : `its payload must hold its ${h.n} chunk ids`,
+    ),
     probe: frame({ n: integer({ min: 0, max: MAX_PROBE_BLOCKS }) }),
     error: errorFrame,
   },
   answers: {
     // Compressed only when it shrinks: the payload is never larger than the raw size.
-    chunk: frame({ i: integer({ min: 0, max: 0xffff }), c: integer({ min: 0, max: 255 }), r: integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }) }, CHUNK_SIZE_LIMITS.max,
-      (h, n) => (n <= h.r ? undefined : `its payload (${n} bytes) is larger than its raw size ${h.r}`)),
+    chunk: frame(
+      {
+        i: integer({ min: 0, max: 0xffff }),
+        c: integer({ min: 0, max: 255 }),
+        r: integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }),
+      },
+      CHUNK_SIZE_LIMITS.max,
+      (h, n) => (n <= h.r ? undefined : `its payload (${n} bytes) is larger than its raw size ${h.r}`),
+    ),
     miss: frame({ i: integer({ min: 0, max: 0xffff }), code: text(64) }),
     error: errorFrame,
   },
@@ -212,13 +319,17 @@ export const WIRE = {
 } as const satisfies Record<ProtocolId, { requests: FrameTable; answers: FrameTable }>;
 
 /** The typed headers of a table: `{ t: 'get', sid, n } | { t: 'probe', n } | …`. */
-export type HeadersOf<T> = { [K in keyof T & string]: T[K] extends FrameSpec<infer H> ? { t: K } & H : never }[keyof T & string];
+export type HeadersOf<T> = { [K in keyof T & string]: T[K] extends FrameSpec<infer H> ? { t: K } & H : never }[keyof T &
+  string];
 export type RequestOf<P extends ProtocolId> = HeadersOf<(typeof WIRE)[P]['requests']>;
 export type AnswerOf<P extends ProtocolId> = HeadersOf<(typeof WIRE)[P]['answers']>;
 export type ErrorHeader = { t: 'error'; code: string; message: string };
 
 /** A typed header of a given type `t` (for helpers that build or take one frame type). */
-export type HeaderOf<P extends ProtocolId, D extends 'requests' | 'answers', K extends string> = Extract<D extends 'requests' ? RequestOf<P> : AnswerOf<P>, { t: K }>;
+export type HeaderOf<P extends ProtocolId, D extends 'requests' | 'answers', K extends string> = Extract<
+  D extends 'requests' ? RequestOf<P> : AnswerOf<P>,
+  { t: K }
+>;
 
 export type Capabilities = ObjectOf<typeof hello>;
 export type PeerPowerWire = Infer<typeof power>;

@@ -38,7 +38,11 @@ export class NodeParallelScorer implements ParallelScorer {
   constructor(threads: number = os.availableParallelism()) {
     this.threads = Math.max(2, Math.floor(threads));
     const url = scoreWorkerUrl(import.meta.url);
-    if (!url) throw new WarpError(ErrorCodes.INTERNAL, 'the scheduler worker entry (sched-score-worker.js or src/engine/sched-node/score-worker.ts) was not found');
+    if (!url)
+      throw new WarpError(
+        ErrorCodes.INTERNAL,
+        'the scheduler worker entry (sched-score-worker.js or src/engine/sched-node/score-worker.ts) was not found',
+      );
     this.pool = new WorkerPool<ScoreSlice, void>(url, this.threads - 1);
   }
 

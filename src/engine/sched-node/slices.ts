@@ -29,4 +29,3 @@ export function runSlices(req: ScoreSlice): void {
     else runEdgeDelta(req.delta, from, to);
   }
 }
-

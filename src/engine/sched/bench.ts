@@ -52,16 +52,30 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
 }
 
-export async function runSchedBench(spec: SchedBenchSpec, log: (line: string) => void = () => {}): Promise<SchedBenchResult> {
+export async function runSchedBench(
+  spec: SchedBenchSpec,
+  log: (line: string) => void = () => {},
+): Promise<SchedBenchResult> {
   const k = spec.k ?? 4;
   const repeats = Math.max(1, spec.repeats ?? 5);
   const rng = new Prng((spec.seed ?? 1) + 1);
   let t = performance.now();
-  const model = randomModel({ chunks: spec.chunks, edges: spec.edges, replicas: spec.replicas, k, seed: spec.seed ?? 1, modelOptions: { allocate: spec.allocate } });
+  const model = randomModel({
+    chunks: spec.chunks,
+    edges: spec.edges,
+    replicas: spec.replicas,
+    k,
+    seed: spec.seed ?? 1,
+    modelOptions: { allocate: spec.allocate },
+  });
   const buildMs = performance.now() - t;
   log(`built ${spec.chunks} chunks × ${spec.replicas} replicas over ${spec.edges} edges in ${buildMs.toFixed(0)} ms`);
   // Incremental thresholds: a 1 % change must stay incremental; dispatch is capped so state stays comparable.
-  const sched = new Scheduler({ backend: spec.backend, model, config: { k, fullRecomputeFraction: 0.5, dispatch: { maxPerTick: 1024 } } });
+  const sched = new Scheduler({
+    backend: spec.backend,
+    model,
+    config: { k, fullRecomputeFraction: 0.5, dispatch: { maxPerTick: 1024 } },
+  });
   let now = Date.UTC(2026, 0, 5, 12);
   const tick = async (forceFull = false) => {
     now += 50;
@@ -106,18 +120,30 @@ export async function runSchedBench(spec: SchedBenchSpec, log: (line: string) =>
 
   const fullChanged: number[] = [];
   for (let i = 0; i < repeats; i++) {
-    for (let e = 0; e < spec.edges; e++) model.updateEdge(e, { bandwidth: model.bandwidth[e] * (i % 2 === 0 ? 1.25 : 0.8) });
+    for (let e = 0; e < spec.edges; e++)
+      model.updateEdge(e, { bandwidth: model.bandwidth[e] * (i % 2 === 0 ? 1.25 : 0.8) });
     fullChanged.push((await tick(true)).timings.totalMs);
   }
   log(`full tick, every edge changed: ${median(fullChanged).toFixed(1)} ms`);
 
   const fullTickMs = median(full);
   return {
-    chunks: spec.chunks, edges: spec.edges, replicas: spec.replicas, k, pairs: model.pairCount,
-    backend: spec.backend.description.label, software: spec.backend.description.adapter?.software,
-    buildMs, firstTickMs, fullTickMs, fullScoreMs: median(fullScore), fullChangedTickMs: median(fullChanged),
-    incrementalChunksTickMs: median(incChunks), incrementalChunksScored: incChunksScored,
-    incrementalEdgeTickMs: median(incEdge), incrementalEdgeScored: incEdgeScored,
+    chunks: spec.chunks,
+    edges: spec.edges,
+    replicas: spec.replicas,
+    k,
+    pairs: model.pairCount,
+    backend: spec.backend.description.label,
+    software: spec.backend.description.adapter?.software,
+    buildMs,
+    firstTickMs,
+    fullTickMs,
+    fullScoreMs: median(fullScore),
+    fullChangedTickMs: median(fullChanged),
+    incrementalChunksTickMs: median(incChunks),
+    incrementalChunksScored: incChunksScored,
+    incrementalEdgeTickMs: median(incEdge),
+    incrementalEdgeScored: incEdgeScored,
     pairsPerSecond: model.pairCount / (fullTickMs / 1000),
     bytesPerChunk: model.bytesPerChunk(),
   };

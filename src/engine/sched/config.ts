@@ -73,19 +73,25 @@ export function resolveConfig(input: SchedulerConfigInput = {}): SchedulerConfig
     balance: { ...DEFAULT_CONFIG.balance, ...input.balance },
     dispatch: { ...DEFAULT_CONFIG.dispatch, ...input.dispatch },
   };
-  const bad = (what: string): never => { throw new WarpError(ErrorCodes.USAGE, `scheduler config: ${what}`); };
+  const bad = (what: string): never => {
+    throw new WarpError(ErrorCodes.USAGE, `scheduler config: ${what}`);
+  };
   if (!Number.isInteger(c.k) || c.k < 1 || c.k > MAX_K) bad(`k must be 1..${MAX_K}`);
   resolveWeights(c.policy, c.customWeights);
   if (!(c.maxAcceptableTimeS > 0)) bad('maxAcceptableTimeS must be > 0');
   if (!(c.tickHz > 0 && c.tickHz <= 1000)) bad('tickHz must be in (0, 1000]');
-  if (!(Number.isInteger(c.maxRetries) && c.maxRetries >= 0 && c.maxRetries <= 254)) bad('maxRetries must be an integer 0..254');
-  if (!(Number.isInteger(c.maxFailuresPerEdge) && c.maxFailuresPerEdge >= 1 && c.maxFailuresPerEdge <= 255)) bad('maxFailuresPerEdge must be an integer 1..255');
+  if (!(Number.isInteger(c.maxRetries) && c.maxRetries >= 0 && c.maxRetries <= 254))
+    bad('maxRetries must be an integer 0..254');
+  if (!(Number.isInteger(c.maxFailuresPerEdge) && c.maxFailuresPerEdge >= 1 && c.maxFailuresPerEdge <= 255))
+    bad('maxFailuresPerEdge must be an integer 1..255');
   if (!(c.deadlineSlack >= 1)) bad('deadlineSlack must be >= 1');
   if (!(c.deadlineGraceMs >= 0)) bad('deadlineGraceMs must be >= 0');
   if (!(c.maxStallMs >= 0)) bad('maxStallMs must be >= 0');
   if (!(c.fullRecomputeFraction >= 0 && c.fullRecomputeFraction <= 1)) bad('fullRecomputeFraction must be in [0, 1]');
-  if (!(c.balance.overloadThreshold > c.balance.underloadThreshold && c.balance.underloadThreshold >= 0)) bad('balance thresholds need overload > underload >= 0');
+  if (!(c.balance.overloadThreshold > c.balance.underloadThreshold && c.balance.underloadThreshold >= 0))
+    bad('balance thresholds need overload > underload >= 0');
   if (!(c.balance.maxMovesPerTick >= 0 && c.balance.scanLimit >= 0)) bad('balance limits must be >= 0');
-  if (!(c.dispatch.maxPerTick >= 0 && c.dispatch.ratePerSecond > 0 && c.dispatch.burst >= 1)) bad('dispatch limits must be positive');
+  if (!(c.dispatch.maxPerTick >= 0 && c.dispatch.ratePerSecond > 0 && c.dispatch.burst >= 1))
+    bad('dispatch limits must be positive');
   return c;
 }

@@ -95,18 +95,29 @@ export function computeEdgeParams(model: SchedModel, settings: CostSettings, out
     const maxPar = model.maxParallel[e];
     const flags = model.flags[e];
     const mult = model.constraintMult[e];
-    let excluded = (flags & EdgeFlag.UNAVAILABLE) !== 0 || model.constraintExcluded[e] !== 0 || !(bw > 0) || maxPar === 0 || !(mult >= 0);
+    let excluded =
+      (flags & EdgeFlag.UNAVAILABLE) !== 0 ||
+      model.constraintExcluded[e] !== 0 ||
+      !(bw > 0) ||
+      maxPar === 0 ||
+      !(mult >= 0);
     let a = 0;
     let b = 0;
     if (!excluded) {
       const q = model.queueDepth[e] / maxPar;
-      const rest = w.queue * q * q + w.health * (1 - model.health[e])
-        + ((flags & EdgeFlag.METERED) !== 0 ? w.money : 0) + ((flags & EdgeFlag.BATTERY_LOW) !== 0 ? w.power : 0);
+      const rest =
+        w.queue * q * q +
+        w.health * (1 - model.health[e]) +
+        ((flags & EdgeFlag.METERED) !== 0 ? w.money : 0) +
+        ((flags & EdgeFlag.BATTERY_LOW) !== 0 ? w.power : 0);
       a = quantize12((mult * w.transfer) / (bw * T));
       b = Math.fround(mult * (w.transfer * (model.rtt[e] / T) + rest));
       if (!(a <= MAX_COEFF && b <= MAX_COEFF)) excluded = true;
     }
-    if (excluded) { a = 0; b = 0; }
+    if (excluded) {
+      a = 0;
+      b = 0;
+    }
     const base = e * EDGE_PARAM_STRIDE;
     const ex = excluded ? 1 : 0;
     // Compare the stored f32 words: an edge changed iff what the kernels read changed.

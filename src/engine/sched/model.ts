@@ -9,7 +9,16 @@
  * Nothing here materialises chunks × edges.
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { ChunkStatus, EdgeFlag, MAX_EDGES, MAX_K, NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_MAX, PAIR_FAIL_SHIFT } from './constants.ts';
+import {
+  ChunkStatus,
+  EdgeFlag,
+  MAX_EDGES,
+  MAX_K,
+  NO_EDGE,
+  PAIR_EDGE_MASK,
+  PAIR_FAIL_MAX,
+  PAIR_FAIL_SHIFT,
+} from './constants.ts';
 import { quantize12 } from './quantize.ts';
 import { growF32, growF64, growU16, growU32, growU8, type Allocate } from './typed-growth.ts';
 
@@ -100,7 +109,8 @@ export class SchedModel {
 
   constructor(opts: SchedModelOptions = {}) {
     const k = opts.k ?? 4;
-    if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new WarpError(ErrorCodes.USAGE, `k must be an integer 1..${MAX_K}, got ${k}`);
+    if (!Number.isInteger(k) || k < 1 || k > MAX_K)
+      throw new WarpError(ErrorCodes.USAGE, `k must be an integer 1..${MAX_K}, got ${k}`);
     this.k = k;
     this.allocate = opts.allocate ?? defaultAllocate;
     const cc = Math.max(16, opts.chunkCapacity ?? 1024);
@@ -153,7 +163,8 @@ export class SchedModel {
     if (patch.rtt !== undefined) this.rtt[e] = checkNonNegative(patch.rtt, 'rtt');
     if (patch.health !== undefined) this.health[e] = Math.min(1, Math.max(0, patch.health));
     if (patch.queueDepth !== undefined) this.queueDepth[e] = Math.max(0, Math.round(patch.queueDepth));
-    if (patch.maxParallel !== undefined) this.maxParallel[e] = Math.min(0xffff, Math.max(0, Math.round(patch.maxParallel)));
+    if (patch.maxParallel !== undefined)
+      this.maxParallel[e] = Math.min(0xffff, Math.max(0, Math.round(patch.maxParallel)));
     let f = this.flags[e];
     if (patch.metered !== undefined) f = patch.metered ? f | EdgeFlag.METERED : f & ~EdgeFlag.METERED;
     if (patch.batteryLow !== undefined) f = patch.batteryLow ? f | EdgeFlag.BATTERY_LOW : f & ~EdgeFlag.BATTERY_LOW;
@@ -176,7 +187,8 @@ export class SchedModel {
   /** Appends chunks in bulk; returns the id of the first. Duplicate replicas of one chunk are dropped. */
   addChunks(batch: ChunkBatch): number {
     const n = batch.sizes.length;
-    if (batch.replicaStart.length !== n + 1) throw new WarpError(ErrorCodes.USAGE, 'replicaStart must have sizes.length + 1 entries');
+    if (batch.replicaStart.length !== n + 1)
+      throw new WarpError(ErrorCodes.USAGE, 'replicaStart must have sizes.length + 1 entries');
     const first = this.chunkCount;
     this.ensureChunkCapacity(first + n);
     this.ensurePairCapacity(this.pairCount + batch.replicaEdges.length);
@@ -197,9 +209,14 @@ export class SchedModel {
       const j0 = p;
       for (let r = batch.replicaStart[i]; r < batch.replicaStart[i + 1]; r++) {
         const e = batch.replicaEdges[r];
-        if (!(e >= 0 && e < this.edgeCount) || !Number.isInteger(e)) throw new WarpError(ErrorCodes.USAGE, `chunk ${c}: unknown edge ${e}`);
+        if (!(e >= 0 && e < this.edgeCount) || !Number.isInteger(e))
+          throw new WarpError(ErrorCodes.USAGE, `chunk ${c}: unknown edge ${e}`);
         let dup = false;
-        for (let q = j0; q < p; q++) if ((this.pairs[q] & PAIR_EDGE_MASK) === e) { dup = true; break; }
+        for (let q = j0; q < p; q++)
+          if ((this.pairs[q] & PAIR_EDGE_MASK) === e) {
+            dup = true;
+            break;
+          }
         if (!dup) this.pairs[p++] = e;
       }
       const o = c * this.k;
@@ -223,7 +240,8 @@ export class SchedModel {
   markDirty(c: number): void {
     if (this.dirtyFlag[c] !== 0) return;
     this.dirtyFlag[c] = 1;
-    if (this.dirtyCount >= this.dirtyList.length) this.dirtyList = growU32(this.dirtyList, this.dirtyList.length * 2, this.allocate);
+    if (this.dirtyCount >= this.dirtyList.length)
+      this.dirtyList = growU32(this.dirtyList, this.dirtyList.length * 2, this.allocate);
     this.dirtyList[this.dirtyCount++] = c;
   }
 
@@ -234,7 +252,8 @@ export class SchedModel {
 
   /** Index into `pairs` of (chunk, edge), or -1. */
   pairIndex(c: number, e: number): number {
-    for (let j = this.availStart[c]; j < this.availStart[c + 1]; j++) if ((this.pairs[j] & PAIR_EDGE_MASK) === e) return j;
+    for (let j = this.availStart[c]; j < this.availStart[c + 1]; j++)
+      if ((this.pairs[j] & PAIR_EDGE_MASK) === e) return j;
     return -1;
   }
 
@@ -282,7 +301,11 @@ export class SchedModel {
 
   /** Chunks not yet done or permanently failed. */
   get unfinished(): number {
-    return this.statusCounts[ChunkStatus.PENDING] + this.statusCounts[ChunkStatus.IN_FLIGHT] + this.statusCounts[ChunkStatus.FAILED];
+    return (
+      this.statusCounts[ChunkStatus.PENDING] +
+      this.statusCounts[ChunkStatus.IN_FLIGHT] +
+      this.statusCounts[ChunkStatus.FAILED]
+    );
   }
 
   // ---------------------------------------------------------------- reverse index (edge -> chunks)
@@ -300,7 +323,8 @@ export class SchedModel {
    */
   reverseIndex(): { start: Uint32Array; chunks: Uint32Array; indexed: number } {
     // Rebuild when a large unindexed tail would make the callers' linear scan dominate.
-    if (this.revStart === undefined || this.chunkCount - this.reverseIndexed > Math.max(4096, this.reverseIndexed >> 3)) this.buildReverseIndex();
+    if (this.revStart === undefined || this.chunkCount - this.reverseIndexed > Math.max(4096, this.reverseIndexed >> 3))
+      this.buildReverseIndex();
     return { start: this.revStart!, chunks: this.revChunks!, indexed: this.reverseIndexed };
   }
 
@@ -321,7 +345,8 @@ export class SchedModel {
     // On the model's buffers: workers read it when they split an edge delta (phases/edge-delta.ts).
     const chunks = growU32(undefined, np, this.allocate);
     for (let c = 0; c < this.chunkCount; c++) {
-      for (let j = this.availStart[c]; j < this.availStart[c + 1]; j++) chunks[fillPos[this.pairs[j] & PAIR_EDGE_MASK]++] = c;
+      for (let j = this.availStart[c]; j < this.availStart[c + 1]; j++)
+        chunks[fillPos[this.pairs[j] & PAIR_EDGE_MASK]++] = c;
     }
     this.revStart = start;
     this.revChunks = chunks;
@@ -341,11 +366,13 @@ export class SchedModel {
   // ---------------------------------------------------------------- helpers
 
   checkChunk(c: number): void {
-    if (!(c >= 0 && c < this.chunkCount) || !Number.isInteger(c)) throw new WarpError(ErrorCodes.USAGE, `unknown chunk ${c}`);
+    if (!(c >= 0 && c < this.chunkCount) || !Number.isInteger(c))
+      throw new WarpError(ErrorCodes.USAGE, `unknown chunk ${c}`);
   }
 
   checkEdge(e: number): void {
-    if (!(e >= 0 && e < this.edgeCount) || !Number.isInteger(e)) throw new WarpError(ErrorCodes.USAGE, `unknown edge ${e}`);
+    if (!(e >= 0 && e < this.edgeCount) || !Number.isInteger(e))
+      throw new WarpError(ErrorCodes.USAGE, `unknown edge ${e}`);
   }
 
   private ensureChunkCapacity(n: number): void {
@@ -389,6 +416,7 @@ export class SchedModel {
 }
 
 function checkNonNegative(x: number, what: string): number {
-  if (!(x >= 0) || !Number.isFinite(x)) throw new WarpError(ErrorCodes.USAGE, `${what} must be a finite number >= 0, got ${x}`);
+  if (!(x >= 0) || !Number.isFinite(x))
+    throw new WarpError(ErrorCodes.USAGE, `${what} must be a finite number >= 0, got ${x}`);
   return x;
 }

@@ -37,11 +37,13 @@ export function resolveWeights(policy: PolicyName, custom?: Partial<CostWeights>
   if (policy === 'custom') {
     const w = { ...POLICIES.balanced, ...custom };
     for (const [name, v] of Object.entries(w)) {
-      if (!(v >= 0) || !Number.isFinite(v)) throw new WarpError(ErrorCodes.USAGE, `custom weight '${name}' must be a finite number >= 0`);
+      if (!(v >= 0) || !Number.isFinite(v))
+        throw new WarpError(ErrorCodes.USAGE, `custom weight '${name}' must be a finite number >= 0`);
     }
     return w;
   }
   const w = POLICIES[policy];
-  if (!w) throw new WarpError(ErrorCodes.USAGE, `unknown policy '${String(policy)}'; use one of ${POLICY_NAMES.join(', ')}`);
+  if (!w)
+    throw new WarpError(ErrorCodes.USAGE, `unknown policy '${String(policy)}'; use one of ${POLICY_NAMES.join(', ')}`);
   return { ...w };
 }

@@ -14,7 +14,13 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { SchedBackend } from './backend.ts';
 import { resolveConfig, type SchedulerConfig, type SchedulerConfigInput } from './config.ts';
 import { ChunkStatus, FailureReason, NO_EDGE } from './constants.ts';
-import { evaluateConstraints, validateConstraints, type ConstraintVerdict, type EdgeConstraints, type EdgeEnvironment } from './constraints/evaluate.ts';
+import {
+  evaluateConstraints,
+  validateConstraints,
+  type ConstraintVerdict,
+  type EdgeConstraints,
+  type EdgeEnvironment,
+} from './constraints/evaluate.ts';
 import { computeEdgeParams, EdgeParams } from './cost.ts';
 import type { SchedEvent } from './sched-events.ts';
 import { SchedModel, type SchedModelOptions } from './model.ts';
@@ -83,7 +89,10 @@ export class Scheduler {
   private readonly stalledSince = new Map<number, number>();
   private readonly limiter: RateLimiter;
   private readonly reopt = new Reoptimizer();
-  private readonly constraints = new Map<number, { rules: EdgeConstraints; env: EdgeEnvironment; verdict?: ConstraintVerdict }>();
+  private readonly constraints = new Map<
+    number,
+    { rules: EdgeConstraints; env: EdgeEnvironment; verdict?: ConstraintVerdict }
+  >();
   private tickNo = 0;
   private scoredOnce = false;
   private newChunksFrom = 0;
@@ -94,7 +103,8 @@ export class Scheduler {
     this.weights = resolveWeights(this.config.policy, this.config.customWeights);
     this.backend = opts.backend;
     this.model = opts.model ?? new SchedModel({ ...opts.modelOptions, k: this.config.k });
-    if (this.model.k !== this.config.k) throw new WarpError(ErrorCodes.USAGE, `model k (${this.model.k}) differs from config k (${this.config.k})`);
+    if (this.model.k !== this.config.k)
+      throw new WarpError(ErrorCodes.USAGE, `model k (${this.model.k}) differs from config k (${this.config.k})`);
     this.events = opts.events;
     this.limiter = new RateLimiter(this.config.dispatch.ratePerSecond, this.config.dispatch.burst);
   }
@@ -161,7 +171,12 @@ export class Scheduler {
       const out: number[] = [];
       for (const e of edges) {
         this.model.checkEdge(e);
-        this.model.forEachChunkOnEdge(e, (c) => { if (!seen[c]) { seen[c] = 1; out.push(c); } });
+        this.model.forEachChunkOnEdge(e, (c) => {
+          if (!seen[c]) {
+            seen[c] = 1;
+            out.push(c);
+          }
+        });
       }
       out.sort((x, y) => x - y);
       return Uint32Array.from(out);
@@ -186,13 +201,24 @@ export class Scheduler {
     this.order.refresh(m);
     this.trackNewChunks();
     const ctx: TickContext = {
-      model: m, params: this.params, config: this.config, weights: this.weights, order: this.order, now, tick,
-      counters: newCounters(), events: this.events,
+      model: m,
+      params: this.params,
+      config: this.config,
+      weights: this.weights,
+      order: this.order,
+      now,
+      tick,
+      counters: newCounters(),
+      events: this.events,
     };
 
     // 1. constraints and edge parameters
     this.evaluateConstraints(now);
-    const changedEdges = computeEdgeParams(m, { weights: this.weights, maxAcceptableTimeS: this.config.maxAcceptableTimeS }, this.params);
+    const changedEdges = computeEdgeParams(
+      m,
+      { weights: this.weights, maxAcceptableTimeS: this.config.maxAcceptableTimeS },
+      this.params,
+    );
     const t1 = performance.now();
 
     // 2. failures and first-chance failover (precomputed backups)
@@ -206,7 +232,10 @@ export class Scheduler {
     const input = { model: m, params: this.params, maxFailuresPerEdge: this.config.maxFailuresPerEdge };
     let mode: TickResult['mode'] = 'none';
     let scored = 0;
-    const full = opts.forceFull || !this.scoredOnce || this.rescoreCount(changedEdges) > this.config.fullRecomputeFraction * m.chunkCount;
+    const full =
+      opts.forceFull ||
+      !this.scoredOnce ||
+      this.rescoreCount(changedEdges) > this.config.fullRecomputeFraction * m.chunkCount;
     if (full) {
       await this.backend.scoreAll(input);
       mode = 'full';
@@ -242,11 +271,25 @@ export class Scheduler {
     const t7 = performance.now();
 
     return {
-      tick, now, mode, scored, changedEdges: changedEdges.length, dispatched, ...ctx.counters,
-      stalled: this.unassigned.length, unfinished: m.unfinished, reopt: this.reopt.status(),
+      tick,
+      now,
+      mode,
+      scored,
+      changedEdges: changedEdges.length,
+      dispatched,
+      ...ctx.counters,
+      stalled: this.unassigned.length,
+      unfinished: m.unfinished,
+      reopt: this.reopt.status(),
       timings: {
-        constraintsMs: t1 - t0, failureScanMs: t2 - t1, scoreMs: t3 - t2, assignMs: t4 - t3, reoptMs: t5 - t4,
-        balanceMs: t6 - t5, dispatchMs: t7 - t6, totalMs: t7 - t0,
+        constraintsMs: t1 - t0,
+        failureScanMs: t2 - t1,
+        scoreMs: t3 - t2,
+        assignMs: t4 - t3,
+        reoptMs: t5 - t4,
+        balanceMs: t6 - t5,
+        dispatchMs: t7 - t6,
+        totalMs: t7 - t0,
       },
     };
   }
@@ -300,7 +343,10 @@ export class Scheduler {
     const m = this.model;
     const keep: number[] = [];
     for (const c of this.unassigned) {
-      if (m.status[c] !== ChunkStatus.PENDING || m.assigned[c] !== NO_EDGE) { this.stalledSince.delete(c); continue; }
+      if (m.status[c] !== ChunkStatus.PENDING || m.assigned[c] !== NO_EDGE) {
+        this.stalledSince.delete(c);
+        continue;
+      }
       const e = firstValidBackup(ctx, c, NO_EDGE);
       if (e !== NO_EDGE) {
         m.transition(c, ChunkStatus.PENDING, e);
@@ -313,7 +359,14 @@ export class Scheduler {
         this.stalledSince.delete(c);
         m.transition(c, ChunkStatus.FAILED_PERMANENT, NO_EDGE);
         ctx.counters.permanentFailures++;
-        if (this.events && this.events.size > 0) this.events.emit({ type: 'sched.failed-permanently', tick: ctx.tick, chunk: c, lastEdge: NO_EDGE, retries: m.retries[c] });
+        if (this.events && this.events.size > 0)
+          this.events.emit({
+            type: 'sched.failed-permanently',
+            tick: ctx.tick,
+            chunk: c,
+            lastEdge: NO_EDGE,
+            retries: m.retries[c],
+          });
         continue;
       }
       keep.push(c);

@@ -31,8 +31,15 @@ export function summarizeAdapter(adapter: GpuAdapterLike, featureLevel: 'core' |
   const description = info.description ?? '';
   const software = fallback || SOFTWARE_NAMES.test(`${vendor} ${architecture} ${device} ${description}`);
   return {
-    vendor, architecture, device, description, software, isFallbackAdapter: fallback, featureLevel,
-    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize,
+    vendor,
+    architecture,
+    device,
+    description,
+    software,
+    isFallbackAdapter: fallback,
+    featureLevel,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    maxBufferSize: adapter.limits.maxBufferSize,
   };
 }
 
@@ -43,7 +50,9 @@ export function adapterLabel(a: AdapterSummary): string {
 }
 
 /** Asks for a core adapter first, then a compatibility-mode one (OpenGL ES Dawn, older GPUs). */
-export async function requestSchedulerAdapter(gpu: GpuLike): Promise<{ adapter: GpuAdapterLike; summary: AdapterSummary } | undefined> {
+export async function requestSchedulerAdapter(
+  gpu: GpuLike,
+): Promise<{ adapter: GpuAdapterLike; summary: AdapterSummary } | undefined> {
   const tries: { featureLevel: 'core' | 'compatibility'; opts: Parameters<GpuLike['requestAdapter']>[0] }[] = [
     { featureLevel: 'core', opts: { powerPreference: 'high-performance' } },
     { featureLevel: 'compatibility', opts: { powerPreference: 'high-performance', featureLevel: 'compatibility' } },
@@ -55,28 +64,55 @@ export async function requestSchedulerAdapter(gpu: GpuLike): Promise<{ adapter: 
     } catch {
       adapter = null;
     }
-    if (adapter) return { adapter, summary: summarizeAdapter(adapter, adapter.featureLevel === 'compatibility' ? 'compatibility' : t.featureLevel) };
+    if (adapter)
+      return {
+        adapter,
+        summary: summarizeAdapter(adapter, adapter.featureLevel === 'compatibility' ? 'compatibility' : t.featureLevel),
+      };
   }
   return undefined;
 }
 
 /** What `warp info` shows: the adapter found (if any) and which backend `auto` (or the preference) picks. */
-export async function describeSchedulerBackends(gpu?: GpuLike, preference: BackendPreference = 'auto'): Promise<SchedulerBackendReport> {
+export async function describeSchedulerBackends(
+  gpu?: GpuLike,
+  preference: BackendPreference = 'auto',
+): Promise<SchedulerBackendReport> {
   const found = gpu ? await requestSchedulerAdapter(gpu) : undefined;
   return decide(preference, found?.summary, gpu !== undefined);
 }
 
-function decide(preference: BackendPreference, adapter: AdapterSummary | undefined, hadGpu: boolean): SchedulerBackendReport {
+function decide(
+  preference: BackendPreference,
+  adapter: AdapterSummary | undefined,
+  hadGpu: boolean,
+): SchedulerBackendReport {
   const base = { preference, adapter, webgpuAvailable: adapter !== undefined };
   const what = adapter ? adapterLabel(adapter) : '';
   if (preference === 'cpu') return { ...base, selected: 'cpu', reason: 'configured: cpu' };
   if (preference === 'webgpu') {
     return adapter
       ? { ...base, selected: 'webgpu', reason: `configured: webgpu (${what})` }
-      : { ...base, selected: 'cpu', reason: hadGpu ? 'webgpu was forced but no adapter was found' : 'webgpu was forced but this runtime has no WebGPU' };
+      : {
+          ...base,
+          selected: 'cpu',
+          reason: hadGpu
+            ? 'webgpu was forced but no adapter was found'
+            : 'webgpu was forced but this runtime has no WebGPU',
+        };
   }
-  if (!adapter) return { ...base, selected: 'cpu', reason: hadGpu ? 'no WebGPU adapter found' : 'no WebGPU implementation in this runtime' };
-  if (adapter.software) return { ...base, selected: 'cpu', reason: `only a software/fallback adapter (${what}): the CPU backend is faster` };
+  if (!adapter)
+    return {
+      ...base,
+      selected: 'cpu',
+      reason: hadGpu ? 'no WebGPU adapter found' : 'no WebGPU implementation in this runtime',
+    };
+  if (adapter.software)
+    return {
+      ...base,
+      selected: 'cpu',
+      reason: `only a software/fallback adapter (${what}): the CPU backend is faster`,
+    };
   return { ...base, selected: 'webgpu', reason: `hardware adapter ${what}` };
 }
 
@@ -90,18 +126,34 @@ export interface CreateBackendOptions {
 }
 
 /** Picks and builds a backend. A forced 'webgpu' without an adapter throws E_GPU_UNAVAILABLE. */
-export async function createSchedulerBackend(opts: CreateBackendOptions = {}): Promise<{ backend: SchedBackend; report: SchedulerBackendReport }> {
+export async function createSchedulerBackend(
+  opts: CreateBackendOptions = {},
+): Promise<{ backend: SchedBackend; report: SchedulerBackendReport }> {
   const preference = opts.preference ?? 'auto';
   const found = opts.gpu && preference !== 'cpu' ? await requestSchedulerAdapter(opts.gpu) : undefined;
   const report = decide(preference, found?.summary, opts.gpu !== undefined);
-  if (preference === 'webgpu' && !found) throw new WarpError(ErrorCodes.GPU_UNAVAILABLE, `the webgpu scheduler backend was requested but ${report.reason.replace(/^webgpu was forced but /, '')}`);
+  if (preference === 'webgpu' && !found)
+    throw new WarpError(
+      ErrorCodes.GPU_UNAVAILABLE,
+      `the webgpu scheduler backend was requested but ${report.reason.replace(/^webgpu was forced but /, '')}`,
+    );
   if (report.selected === 'webgpu' && found) {
     const l = found.adapter.limits;
-    const device = await found.adapter.requestDevice(opts.requestMaxLimits === false ? {} : {
-      label: 'warp-scheduler',
-      requiredLimits: { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize },
-    });
-    return { backend: await WebGpuBackend.create(device, { ...opts.webgpu, adapter: found.summary, ownsDevice: true }), report };
+    const device = await found.adapter.requestDevice(
+      opts.requestMaxLimits === false
+        ? {}
+        : {
+            label: 'warp-scheduler',
+            requiredLimits: {
+              maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+              maxBufferSize: l.maxBufferSize,
+            },
+          },
+    );
+    return {
+      backend: await WebGpuBackend.create(device, { ...opts.webgpu, adapter: found.summary, ownsDevice: true }),
+      report,
+    };
   }
   return { backend: new CpuBackend(opts.cpu), report };
 }

@@ -16,11 +16,22 @@ export function writeConfigValues(file: string, values: Record<string, unknown>)
   const sections = Object.keys(CONFIG_SCHEMA);
   for (const [dotted, raw] of Object.entries(values)) {
     const [section, name, ...more] = dotted.split('.');
-    const spec = Object.hasOwn(CONFIG_SCHEMA, section) ? (CONFIG_SCHEMA as Record<string, { keys: Record<string, Parameters<typeof coerce>[0]> }>)[section] : undefined;
-    if (!spec || name === undefined || more.length > 0) throw new WarpError(ErrorCodes.USAGE, `unknown config key '${dotted}'${didYouMean(section, sections)}; keys are written section.key, e.g. transfer.port`);
+    const spec = Object.hasOwn(CONFIG_SCHEMA, section)
+      ? (CONFIG_SCHEMA as Record<string, { keys: Record<string, Parameters<typeof coerce>[0]> }>)[section]
+      : undefined;
+    if (!spec || name === undefined || more.length > 0)
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `unknown config key '${dotted}'${didYouMean(section, sections)}; keys are written section.key, e.g. transfer.port`,
+      );
     const keySpec = Object.hasOwn(spec.keys, name) ? spec.keys[name] : undefined;
-    if (!keySpec) throw new WarpError(ErrorCodes.USAGE, `unknown config key '${dotted}'${didYouMean(name, Object.keys(spec.keys), (s) => `${section}.${s}`)}`);
-    if (!coerce(keySpec, raw, false, path.dirname(file)).ok) throw new WarpError(ErrorCodes.USAGE, `invalid ${dotted}: expected ${describeAllowed(keySpec)}`);
+    if (!keySpec)
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `unknown config key '${dotted}'${didYouMean(name, Object.keys(spec.keys), (s) => `${section}.${s}`)}`,
+      );
+    if (!coerce(keySpec, raw, false, path.dirname(file)).ok)
+      throw new WarpError(ErrorCodes.USAGE, `invalid ${dotted}: expected ${describeAllowed(keySpec)}`);
     data[section] = { ...(data[section] ?? {}), [name]: raw };
   }
   const tmp = `${file}.tmp-${process.pid}`;

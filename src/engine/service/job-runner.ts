@@ -42,16 +42,32 @@ export class JobRunner {
   run(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<Record<string, unknown> | undefined>): string {
     const id = newId();
     const now = new Date().toISOString();
-    const entry: JobEntry = { dto: { id, kind, status: 'running', title, createdAt: now, updatedAt: now }, abort: new AbortController() };
+    const entry: JobEntry = {
+      dto: { id, kind, status: 'running', title, createdAt: now, updatedAt: now },
+      abort: new AbortController(),
+    };
     this.jobs.set(id, entry);
     this.prune();
     this.publish(entry);
     const signal = entry.abort!.signal;
     // Deferred so the caller has the id (and can subscribe) before the first event of the work.
     setImmediate(() => {
-      work({ id, signal, progress: (p) => { entry.dto.progress = p; } })
+      work({
+        id,
+        signal,
+        progress: (p) => {
+          entry.dto.progress = p;
+        },
+      })
         .then((result) => this.finish(entry, signal.aborted ? 'cancelled' : 'done', result))
-        .catch((e: unknown) => this.finish(entry, signal.aborted || isWarpError(e, ErrorCodes.CANCELLED) ? 'cancelled' : 'failed', undefined, errorDto(e)));
+        .catch((e: unknown) =>
+          this.finish(
+            entry,
+            signal.aborted || isWarpError(e, ErrorCodes.CANCELLED) ? 'cancelled' : 'failed',
+            undefined,
+            errorDto(e),
+          ),
+        );
     });
     return id;
   }
@@ -85,7 +101,8 @@ export class JobRunner {
   cancel(id: string): JobDto {
     const entry = this.jobs.get(id);
     if (!entry) return this.get(id);
-    if (!entry.abort) throw new WarpError(ErrorCodes.USAGE, `job '${id}' is a transfer: cancel it through /api/transfers/${id}/cancel`);
+    if (!entry.abort)
+      throw new WarpError(ErrorCodes.USAGE, `job '${id}' is a transfer: cancel it through /api/transfers/${id}/cancel`);
     if (!FINISHED.has(entry.dto.status)) entry.abort.abort();
     return { ...entry.dto };
   }
@@ -97,7 +114,12 @@ export class JobRunner {
 
   private finish(entry: JobEntry, status: JobStatus, result?: Record<string, unknown>, error?: ErrorDto): void {
     const now = new Date().toISOString();
-    Object.assign(entry.dto, { status, updatedAt: now, finishedAt: now }, result ? { result } : {}, error ? { error } : {});
+    Object.assign(
+      entry.dto,
+      { status, updatedAt: now, finishedAt: now },
+      result ? { result } : {},
+      error ? { error } : {},
+    );
     this.publish(entry);
   }
 

@@ -22,7 +22,10 @@ class Family {
   private slot(labels: Labels): { labels: Labels; value: number } {
     const key = JSON.stringify(Object.entries(labels).sort());
     let v = this.values.get(key);
-    if (!v) { v = { labels, value: 0 }; this.values.set(key, v); }
+    if (!v) {
+      v = { labels, value: 0 };
+      this.values.set(key, v);
+    }
     return v;
   }
 
@@ -39,7 +42,9 @@ class Family {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
     if (this.values.size === 0) lines.push(`${this.name} 0`);
     for (const { labels, value } of this.values.values()) {
-      const l = Object.entries(labels).map(([k, v]) => `${k}="${esc(v)}"`).join(',');
+      const l = Object.entries(labels)
+        .map(([k, v]) => `${k}="${esc(v)}"`)
+        .join(',');
       lines.push(`${this.name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
     }
     return lines.join('\n');
@@ -57,22 +62,58 @@ export class Metrics {
     return fam;
   }
 
-  readonly transferBytes = this.f('warp_transfer_bytes_total', 'Chunk bytes received by transfers (after decompression).', 'counter');
-  readonly transferWireBytes = this.f('warp_transfer_wire_bytes_total', 'Chunk bytes as they crossed the network.', 'counter');
-  readonly transferChunks = this.f('warp_transfer_chunks_total', 'Chunks received and verified by transfers.', 'counter');
-  readonly chunksRejected = this.f('warp_transfer_chunks_rejected_total', 'Chunks refused because their hash did not match.', 'counter');
-  readonly transferRate = this.f('warp_transfer_rate_bytes_per_second', 'Sum of the current rates of running transfers.', 'gauge');
-  readonly transfersActive = this.f('warp_transfers_active', 'Transfers running now (started through this daemon).', 'gauge');
+  readonly transferBytes = this.f(
+    'warp_transfer_bytes_total',
+    'Chunk bytes received by transfers (after decompression).',
+    'counter',
+  );
+  readonly transferWireBytes = this.f(
+    'warp_transfer_wire_bytes_total',
+    'Chunk bytes as they crossed the network.',
+    'counter',
+  );
+  readonly transferChunks = this.f(
+    'warp_transfer_chunks_total',
+    'Chunks received and verified by transfers.',
+    'counter',
+  );
+  readonly chunksRejected = this.f(
+    'warp_transfer_chunks_rejected_total',
+    'Chunks refused because their hash did not match.',
+    'counter',
+  );
+  readonly transferRate = this.f(
+    'warp_transfer_rate_bytes_per_second',
+    'Sum of the current rates of running transfers.',
+    'gauge',
+  );
+  readonly transfersActive = this.f(
+    'warp_transfers_active',
+    'Transfers running now (started through this daemon).',
+    'gauge',
+  );
   readonly transfersFinished = this.f('warp_transfers_total', 'Finished transfers by result.', 'counter');
   readonly archiveBytes = this.f('warp_archive_bytes_total', 'Bytes processed by archive operations.', 'counter');
   readonly jobsFinished = this.f('warp_jobs_total', 'Finished jobs by kind and result.', 'counter');
   readonly schedTicks = this.f('warp_sched_ticks_total', 'Scheduler ticks run by swarm downloads.', 'counter');
   readonly schedTickSeconds = this.f('warp_sched_tick_seconds', 'Duration of the last scheduler tick.', 'gauge');
-  readonly failovers = this.f('warp_swarm_failovers_total', 'Chunks moved to a backup source after a failure.', 'counter');
+  readonly failovers = this.f(
+    'warp_swarm_failovers_total',
+    'Chunks moved to a backup source after a failure.',
+    'counter',
+  );
   readonly reopts = this.f('warp_swarm_reoptimisations_total', 'Swarm re-optimisations by level.', 'counter');
   readonly prepositions = this.f('warp_swarm_prepositions_total', 'Pre-positioning decisions.', 'counter');
-  readonly drift = this.f('warp_swarm_drift_ratio', 'Latest drift of actual from expected throughput for the whole swarm download (0 = on plan).', 'gauge');
-  readonly driftEvents = this.f('warp_swarm_drift_samples_total', 'Drift samples, by whether the detector flagged drift.', 'counter');
+  readonly drift = this.f(
+    'warp_swarm_drift_ratio',
+    'Latest drift of actual from expected throughput for the whole swarm download (0 = on plan).',
+    'gauge',
+  );
+  readonly driftEvents = this.f(
+    'warp_swarm_drift_samples_total',
+    'Drift samples, by whether the detector flagged drift.',
+    'counter',
+  );
   readonly edges = this.f('warp_swarm_edges', 'Source peers of the latest swarm download, by state.', 'gauge');
   readonly sseClients = this.f('warp_sse_clients', 'Connected event-stream clients.', 'gauge');
   readonly httpRequests = this.f('warp_http_requests_total', 'HTTP requests by status code.', 'counter');
@@ -96,7 +137,10 @@ export class Metrics {
   onJob(job: JobDto): void {
     if (job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') {
       this.jobsFinished.inc(1, { kind: job.kind, result: job.status });
-      if (job.kind.startsWith('transfer.')) { this.transfersFinished.inc(1, { result: job.status }); this.rates.delete(job.id); }
+      if (job.kind.startsWith('transfer.')) {
+        this.transfersFinished.inc(1, { result: job.status });
+        this.rates.delete(job.id);
+      }
     }
     if (job.status === 'paused') this.rates.delete(job.id);
   }

@@ -46,19 +46,41 @@ export class PeerHost {
     let node: WarpNode;
     try {
       node = await WarpNode.create({
-        identity: o.env.identity, listen: { host: o.host, port: o.port }, transports,
+        identity: o.env.identity,
+        listen: { host: o.host, port: o.port },
+        transports,
         isTrusted: (id) => o.allow.has(id) || o.env.trust.has(id),
       });
     } catch (e) {
-      throw new WarpError(isWarpError(e) ? e.code : ErrorCodes.PEER_UNREACHABLE,
-        `the peer listener could not start on ${o.host}:${o.port} (${(e as Error).message}); another 'warp listen' or 'warp daemon' may use that port: pick another (--peer-port, 0 for a free one) or run without it (--no-listen)`, { cause: e });
+      throw new WarpError(
+        isWarpError(e) ? e.code : ErrorCodes.PEER_UNREACHABLE,
+        `the peer listener could not start on ${o.host}:${o.port} (${(e as Error).message}); another 'warp listen' or 'warp daemon' may use that port: pick another (--peer-port, 0 for a free one) or run without it (--no-listen)`,
+        { cause: e },
+      );
     }
     const host = new PeerHost(node, o);
     const service = new TransferService({
-      node, root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, streams: o.env.streams, window: o.env.window,
-      compress: o.env.compress, compressLoopback: o.env.compressLoopback, onEvent: o.onEvent, onLog: o.onLog,
+      node,
+      root: o.root,
+      chunking: o.env.chunking,
+      index: o.env.index,
+      store: o.env.store,
+      streams: o.env.streams,
+      window: o.env.window,
+      compress: o.env.compress,
+      compressLoopback: o.env.compressLoopback,
+      onEvent: o.onEvent,
+      onLog: o.onLog,
       // A swarm source too: answers have/find/status so other machines can fetch from it alongside others.
-      extraRequests: swarmRequests({ root: o.root, chunking: o.env.chunking, index: o.env.index, store: o.env.store, power: o.power, acceptPrepositionBytes: o.acceptPrepositionBytes, onLog: o.onLog }),
+      extraRequests: swarmRequests({
+        root: o.root,
+        chunking: o.env.chunking,
+        index: o.env.index,
+        store: o.env.store,
+        power: o.power,
+        acceptPrepositionBytes: o.acceptPrepositionBytes,
+        onLog: o.onLog,
+      }),
     });
     await service.start();
     await node.handle(PROTOCOLS.pair, (ch) => host.answerPair(ch), { trusted: () => true });
@@ -92,7 +114,11 @@ export class PeerHost {
 
   private async answerPair(ch: Parameters<typeof answerPairing>[0]): Promise<void> {
     const st = this.pairing;
-    if (!st) throw new WarpError(ErrorCodes.PAIRING_FAILED, 'this machine is not pairing right now; start pairing in its Peers page first');
+    if (!st)
+      throw new WarpError(
+        ErrorCodes.PAIRING_FAILED,
+        'this machine is not pairing right now; start pairing in its Peers page first',
+      );
     try {
       const peer = await answerPairing(ch, this.o.env.identity.peerId, st);
       if (peer) {

@@ -24,18 +24,39 @@ export class SwarmTracker {
     let s = this.sessions.get(e.session);
     if (e.type === 'swarm.start' || !s) {
       s = {
-        session: e.session, transfer: this.transfers.get(e.session), contentId: '', chunks: 0, bytes: 0, startedAt: now, updatedAt: now,
-        done: false, edges: [], drift: [], recent: [],
+        session: e.session,
+        transfer: this.transfers.get(e.session),
+        contentId: '',
+        chunks: 0,
+        bytes: 0,
+        startedAt: now,
+        updatedAt: now,
+        done: false,
+        edges: [],
+        drift: [],
+        recent: [],
       };
       this.sessions.set(e.session, s);
       this.prune();
     }
     s.updatedAt = now;
     switch (e.type) {
-      case 'swarm.start': s.contentId = e.contentId; s.chunks = e.chunks; s.bytes = e.bytes; s.edges = e.edges; break;
-      case 'swarm.edges': s.edges = e.edges; break;
-      case 'swarm.drift': s.drift = [...s.drift.filter((d) => d.edge !== e.edge), e]; break;
-      case 'swarm.done': s.done = true; s.summary = e; break;
+      case 'swarm.start':
+        s.contentId = e.contentId;
+        s.chunks = e.chunks;
+        s.bytes = e.bytes;
+        s.edges = e.edges;
+        break;
+      case 'swarm.edges':
+        s.edges = e.edges;
+        break;
+      case 'swarm.drift':
+        s.drift = [...s.drift.filter((d) => d.edge !== e.edge), e];
+        break;
+      case 'swarm.done':
+        s.done = true;
+        s.summary = e;
+        break;
       default:
         s.recent.push(e);
         if (s.recent.length > RECENT) s.recent.splice(0, s.recent.length - RECENT);

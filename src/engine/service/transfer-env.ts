@@ -15,11 +15,16 @@ import type { TransferEnv } from '../transfer/client.ts';
 export async function serviceTransferEnv(home: string, config: WarpConfig): Promise<TransferEnv> {
   const identity = await loadIdentity(home);
   return {
-    home, identity, trust: new TrustStore(home),
-    index: new FileIndex(path.join(home, 'store')), store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
+    home,
+    identity,
+    trust: new TrustStore(home),
+    index: new FileIndex(path.join(home, 'store')),
+    store: new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax }),
     chunking: paramsForAverage(config.transfer.chunkAvg),
-    streams: config.transfer.streams, window: config.transfer.window,
-    compress: config.transfer.compress !== 'off', compressLoopback: config.transfer.compress === 'on',
+    streams: config.transfer.streams,
+    window: config.transfer.window,
+    compress: config.transfer.compress !== 'off',
+    compressLoopback: config.transfer.compress === 'on',
     transport: config.transfer.transport,
   };
 }

@@ -11,11 +11,17 @@ import { SessionStore } from '../transfer/sessions.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';
 import type { JobKind, WarpEvent } from '../../shared/events.ts';
-import type { JobRunner} from './job-runner.ts';
+import type { JobRunner } from './job-runner.ts';
 import { FINISHED, errorDto, newId } from './job-runner.ts';
 
 /** Runs a swarm fetch; provided once the swarm engine exposes an entry point (src/engine/swarm). */
-export type SwarmFetch = (o: { from: string[]; remotePath: string; localDir: string; signal: AbortSignal; onEvent: (e: EngineTransferEvent) => void }) => Promise<unknown>;
+export type SwarmFetch = (o: {
+  from: string[];
+  remotePath: string;
+  localDir: string;
+  signal: AbortSignal;
+  onEvent: (e: EngineTransferEvent) => void;
+}) => Promise<unknown>;
 
 interface Running {
   dto: TransferDto;
@@ -35,7 +41,13 @@ export class TransferManager {
   private readonly resolvePeer: (peer: string) => string;
   swarmFetch?: SwarmFetch;
 
-  constructor(o: { env: TransferEnv; jobs: JobRunner; emit: (e: WarpEvent) => void; onEngineEvent: (e: EngineTransferEvent, transfer: string) => void; resolvePeer: (peer: string) => string }) {
+  constructor(o: {
+    env: TransferEnv;
+    jobs: JobRunner;
+    emit: (e: WarpEvent) => void;
+    onEngineEvent: (e: EngineTransferEvent, transfer: string) => void;
+    resolvePeer: (peer: string) => string;
+  }) {
     this.env = o.env;
     this.jobs = o.jobs;
     this.emit = o.emit;
@@ -52,16 +64,40 @@ export class TransferManager {
   private restore(): void {
     for (const s of new SessionStore(this.env.home).list()) {
       if (s.status === 'running' || this.items.has(s.id)) continue;
-      const req: TransferStartRequest = { kind: s.kind, peer: s.address, localPath: s.localPath, remotePath: s.remotePath };
+      const req: TransferStartRequest = {
+        kind: s.kind,
+        peer: s.address,
+        localPath: s.localPath,
+        remotePath: s.remotePath,
+      };
       const cancelled = s.status === 'failed' && /cancel/i.test(s.error ?? '');
       const status = s.status === 'interrupted' || cancelled ? 'paused' : 'failed';
       const dto: TransferDto = {
-        id: s.id, kind: s.kind, status, peers: [s.address], localPath: s.localPath, remotePath: s.remotePath, session: s.id, transport: s.transport,
-        createdAt: s.startedAt, updatedAt: s.updatedAt || s.startedAt, resumes: 0,
-        ...(status === 'failed' ? { error: { code: 'TRANSFER_FAILED', message: s.error ?? 'the transfer failed' } } : {}),
+        id: s.id,
+        kind: s.kind,
+        status,
+        peers: [s.address],
+        localPath: s.localPath,
+        remotePath: s.remotePath,
+        session: s.id,
+        transport: s.transport,
+        createdAt: s.startedAt,
+        updatedAt: s.updatedAt || s.startedAt,
+        resumes: 0,
+        ...(status === 'failed'
+          ? { error: { code: 'TRANSFER_FAILED', message: s.error ?? 'the transfer failed' } }
+          : {}),
       };
       this.items.set(s.id, { dto, req });
-      this.jobs.track({ id: s.id, kind: `transfer.${s.kind}`, status, title: title(req), createdAt: dto.createdAt, updatedAt: dto.updatedAt, ...(dto.error ? { error: dto.error } : {}) });
+      this.jobs.track({
+        id: s.id,
+        kind: `transfer.${s.kind}`,
+        status,
+        title: title(req),
+        createdAt: dto.createdAt,
+        updatedAt: dto.updatedAt,
+        ...(dto.error ? { error: dto.error } : {}),
+      });
     }
   }
 
@@ -70,18 +106,34 @@ export class TransferManager {
       throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${req.localPath} does not exist on this machine`);
     }
     if (req.kind === 'swarm' && !this.swarmFetch) {
-      throw new WarpError(ErrorCodes.USAGE, 'swarm transfers are not available in this build yet (the swarm engine is missing)', { details: { status: 503, code: 'SWARM_UNAVAILABLE' } });
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        'swarm transfers are not available in this build yet (the swarm engine is missing)',
+        { details: { status: 503, code: 'SWARM_UNAVAILABLE' } },
+      );
     }
     const peers = req.kind === 'swarm' ? req.from : [req.peer];
     for (const p of peers) this.resolvePeer(p); // a bad address is a 400 now, not a failed job later
     const id = newId();
     const now = new Date().toISOString();
-    const dto: TransferDto = { id, kind: req.kind, status: 'queued', peers, localPath: path.resolve(req.localPath), remotePath: req.remotePath, createdAt: now, updatedAt: now, resumes: 0 };
+    const dto: TransferDto = {
+      id,
+      kind: req.kind,
+      status: 'queued',
+      peers,
+      localPath: path.resolve(req.localPath),
+      remotePath: req.remotePath,
+      createdAt: now,
+      updatedAt: now,
+      resumes: 0,
+    };
     const r: Running = { dto, req };
     this.items.set(id, r);
     const kind: JobKind = `transfer.${req.kind}`;
     this.jobs.track({ id, kind, status: 'queued', title: title(req), createdAt: now, updatedAt: now });
-    setImmediate(() => { void this.run(r); });
+    setImmediate(() => {
+      void this.run(r);
+    });
     return id;
   }
 
@@ -112,23 +164,38 @@ export class TransferManager {
       r.stopping = 'pause';
       r.abort.abort();
     } else if (r.dto.status === 'queued') this.set(r, { status: 'paused' });
-    else if (r.dto.status !== 'paused') throw new WarpError(ErrorCodes.USAGE, `transfer ${id} is ${r.dto.status}; only a running transfer can be paused`, { details: { status: 409 } });
+    else if (r.dto.status !== 'paused')
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `transfer ${id} is ${r.dto.status}; only a running transfer can be paused`,
+        { details: { status: 409 } },
+      );
     return { ...r.dto };
   }
 
   resume(id: string): TransferDto {
     const r = this.item(id);
     if (r.dto.status !== 'paused' && r.dto.status !== 'failed') {
-      throw new WarpError(ErrorCodes.USAGE, `transfer ${id} is ${r.dto.status}; only a paused or failed transfer can be resumed`, { details: { status: 409 } });
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `transfer ${id} is ${r.dto.status}; only a paused or failed transfer can be resumed`,
+        { details: { status: 409 } },
+      );
     }
     r.dto.resumes++;
     this.set(r, { status: 'queued', error: undefined });
-    setImmediate(() => { void this.run(r); });
+    setImmediate(() => {
+      void this.run(r);
+    });
     return { ...r.dto };
   }
 
   abortAll(): void {
-    for (const r of this.items.values()) if (r.abort && r.dto.status === 'running') { r.stopping = 'pause'; r.abort.abort(); }
+    for (const r of this.items.values())
+      if (r.abort && r.dto.status === 'running') {
+        r.stopping = 'pause';
+        r.abort.abort();
+      }
   }
 
   /** Waits until no run is in progress (for shutdown after abortAll). */
@@ -146,7 +213,12 @@ export class TransferManager {
   private set(r: Running, patch: Partial<TransferDto>): void {
     Object.assign(r.dto, patch, { updatedAt: new Date().toISOString() });
     if (patch.status && FINISHED.has(patch.status)) r.dto.finishedAt = r.dto.updatedAt;
-    if (patch.status) this.jobs.update(r.dto.id, { status: patch.status, ...('error' in patch ? { error: patch.error } : {}), ...(patch.result ? { result: { ...patch.result } } : {}) });
+    if (patch.status)
+      this.jobs.update(r.dto.id, {
+        status: patch.status,
+        ...('error' in patch ? { error: patch.error } : {}),
+        ...(patch.result ? { result: { ...patch.result } } : {}),
+      });
   }
 
   private onEvent(r: Running, e: EngineTransferEvent): void {
@@ -155,18 +227,43 @@ export class TransferManager {
     if (e.session && !d.session) d.session = e.session;
     this.onEngineEvent(e, d.id);
     switch (e.type) {
-      case 'transfer.start': d.session = e.session; d.transport = e.transport; break;
-      case 'transfer.manifest': d.manifest = { files: e.files, bytes: e.bytes, chunks: e.chunks, needChunks: e.needChunks, needBytes: e.needBytes, merkleRoot: e.merkleRoot }; break;
+      case 'transfer.start':
+        d.session = e.session;
+        d.transport = e.transport;
+        break;
+      case 'transfer.manifest':
+        d.manifest = {
+          files: e.files,
+          bytes: e.bytes,
+          chunks: e.chunks,
+          needChunks: e.needChunks,
+          needBytes: e.needBytes,
+          merkleRoot: e.merkleRoot,
+        };
+        break;
       case 'transfer.progress': {
         const { type: _t, session: _s, ...p } = e;
         d.progress = p;
-        this.jobs.update(d.id, { progress: { bytes: p.bytes, totalBytes: p.totalBytes, files: p.files, totalFiles: p.totalFiles, rate: p.rate, etaSeconds: p.etaSeconds, elapsedSeconds: p.elapsedSeconds } });
+        this.jobs.update(d.id, {
+          progress: {
+            bytes: p.bytes,
+            totalBytes: p.totalBytes,
+            files: p.files,
+            totalFiles: p.totalFiles,
+            rate: p.rate,
+            etaSeconds: p.etaSeconds,
+            elapsedSeconds: p.elapsedSeconds,
+          },
+        });
         break;
       }
       case 'transfer.chunk': {
         d.sources ??= [];
         let s = d.sources.find((x) => x.peer === e.source);
-        if (!s) { s = { peer: e.source, bytes: 0, chunks: 0 }; d.sources.push(s); }
+        if (!s) {
+          s = { peer: e.source, bytes: 0, chunks: 0 };
+          d.sources.push(s);
+        }
         s.bytes += e.bytes;
         s.chunks++;
         return; // not forwarded: one event per chunk is too many for a UI
@@ -176,7 +273,8 @@ export class TransferManager {
         d.result = res;
         break;
       }
-      default: break;
+      default:
+        break;
     }
     d.updatedAt = new Date().toISOString();
     this.emit({ ...e, job: d.id } as WarpEvent);
@@ -192,15 +290,35 @@ export class TransferManager {
     const req = r.req;
     try {
       if (req.kind === 'send') {
-        await sendTree(this.env, { address: this.resolvePeer(req.peer), localPath: req.localPath, remotePath: req.remotePath, signal: abort.signal, onEvent });
+        await sendTree(this.env, {
+          address: this.resolvePeer(req.peer),
+          localPath: req.localPath,
+          remotePath: req.remotePath,
+          signal: abort.signal,
+          onEvent,
+        });
       } else if (req.kind === 'fetch') {
-        await fetchTree(this.env, { address: this.resolvePeer(req.peer), remotePath: req.remotePath, localDir: req.localPath, signal: abort.signal, onEvent });
+        await fetchTree(this.env, {
+          address: this.resolvePeer(req.peer),
+          remotePath: req.remotePath,
+          localDir: req.localPath,
+          signal: abort.signal,
+          onEvent,
+        });
       } else {
-        await this.swarmFetch!({ from: req.from.map((p) => this.resolvePeer(p)), remotePath: req.remotePath, localDir: req.localPath, signal: abort.signal, onEvent });
+        await this.swarmFetch!({
+          from: req.from.map((p) => this.resolvePeer(p)),
+          remotePath: req.remotePath,
+          localDir: req.localPath,
+          signal: abort.signal,
+          onEvent,
+        });
       }
       this.set(r, { status: 'done' });
     } catch (e) {
-      const stopped = (r.stopping as Running['stopping']) ?? (abort.signal.aborted || isWarpError(e, ErrorCodes.CANCELLED) ? 'cancel' : undefined);
+      const stopped =
+        (r.stopping as Running['stopping']) ??
+        (abort.signal.aborted || isWarpError(e, ErrorCodes.CANCELLED) ? 'cancel' : undefined);
       if (stopped === 'pause') this.set(r, { status: 'paused' });
       else if (stopped === 'cancel') this.set(r, { status: 'cancelled' });
       else {

@@ -5,7 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createArchive, extractArchive, verifyArchive, ArchiveReader, ENTRY_TYPE_NAMES, EntryType, keySourceFromFiles, type KeySource } from '../archive/index.ts';
+import {
+  createArchive,
+  extractArchive,
+  verifyArchive,
+  ArchiveReader,
+  ENTRY_TYPE_NAMES,
+  EntryType,
+  keySourceFromFiles,
+  type KeySource,
+} from '../archive/index.ts';
 import { paramsForAverage } from '../codec/fastcdc.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
@@ -18,11 +27,42 @@ import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.
 import type { TransferEnv } from '../transfer/client.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type {
-  ArchiveCreateRequest, ArchiveExtractRequest, ArchiveInfoDto, ArchiveInfoRequest, ArchiveListRequest, ArchiveListResult, ArchiveSecret,
-  ArchiveVerifyRequest, ConfigDto, ConfigSetRequest, InfoDto, JobRef, PairJoinRequest, PairStartRequest, PairStartResult, PeerDto,
-  RemoveResult, SelfDto, SwarmStatusDto, SyncAddRequest, SyncJobDto, SyncRestoreRequest, SyncRestoreResult, SyncVersionDto, TransferDto, TransferListRequest, TransferRef, TransferStartRequest,
+  ArchiveCreateRequest,
+  ArchiveExtractRequest,
+  ArchiveInfoDto,
+  ArchiveInfoRequest,
+  ArchiveListRequest,
+  ArchiveListResult,
+  ArchiveSecret,
+  ArchiveVerifyRequest,
+  ConfigDto,
+  ConfigSetRequest,
+  InfoDto,
+  JobRef,
+  PairJoinRequest,
+  PairStartRequest,
+  PairStartResult,
+  PeerDto,
+  RemoveResult,
+  SelfDto,
+  SwarmStatusDto,
+  SyncAddRequest,
+  SyncJobDto,
+  SyncRestoreRequest,
+  SyncRestoreResult,
+  SyncVersionDto,
+  TransferDto,
+  TransferListRequest,
+  TransferRef,
+  TransferStartRequest,
 } from '../../shared/bridge.ts';
-import type { ArchiveEngineEvent, JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
+import type {
+  ArchiveEngineEvent,
+  JobDto,
+  TransferEngineEvent,
+  WarpEvent,
+  WarpEventListener,
+} from '../../shared/events.ts';
 import type { SwarmEvent } from '../swarm/swarm-events.ts';
 import { writeConfigValues } from './config-write.ts';
 import { JobRunner } from './job-runner.ts';
@@ -53,7 +93,14 @@ export interface ServiceOptions {
   config: WarpConfig;
   env: TransferEnv;
   /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
-  listen?: { host: string; port: number; root: string; allow?: string[]; power?: PowerOverrides; acceptPrepositionBytes?: number };
+  listen?: {
+    host: string;
+    port: number;
+    root: string;
+    allow?: string[];
+    power?: PowerOverrides;
+    acceptPrepositionBytes?: number;
+  };
   /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
   configPath?: string;
   log?: (msg: string) => void;
@@ -80,7 +127,10 @@ export class WarpService {
     this.config = o.config;
     this.jobs = new JobRunner((e) => this.emit(e));
     this.transfers = new TransferManager({
-      env: o.env, jobs: this.jobs, emit: (e) => this.emit(e), resolvePeer: (p) => this.resolvePeer(p),
+      env: o.env,
+      jobs: this.jobs,
+      emit: (e) => this.emit(e),
+      resolvePeer: (p) => this.resolvePeer(p),
       onEngineEvent: (e, transfer) => this.engineTransferEvent(e, transfer),
     });
     // Swarm downloads (transfers.start with `from`): the swarm engine's swarm.* events go to every client and
@@ -88,11 +138,20 @@ export class WarpService {
     this.transfers.swarmFetch = (f) => {
       const peerRules = parsePeerRules(this.config.swarm.peerRules);
       const opts = {
-        sources: f.from, remotePath: f.remotePath, dest: f.localDir, signal: f.signal,
-        policy: this.config.sched.policy, tickHz: this.config.sched.tickHz, perPeerParallel: this.config.swarm.perPeerParallel,
+        sources: f.from,
+        remotePath: f.remotePath,
+        dest: f.localDir,
+        signal: f.signal,
+        policy: this.config.sched.policy,
+        tickHz: this.config.sched.tickHz,
+        perPeerParallel: this.config.swarm.perPeerParallel,
         // Per-peer windows and budgets from config (swarm.peer_rules), as `warp fetch --from` applies them.
-        constraints: peerRules.constraints, bytesThisMonth: peerRules.used,
-        onEvent: (e: SwarmEvent | EngineTransferEvent) => { if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent); else f.onEvent(e as EngineTransferEvent); },
+        constraints: peerRules.constraints,
+        bytesThisMonth: peerRules.used,
+        onEvent: (e: SwarmEvent | EngineTransferEvent) => {
+          if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent);
+          else f.onEvent(e as EngineTransferEvent);
+        },
         // Scheduler tick durations for /metrics.
         onTick: (t: { totalMs: number }) => this.metrics.onTick(t.totalMs / 1000),
       };
@@ -105,7 +164,13 @@ export class WarpService {
     if (o.listen) {
       fs.mkdirSync(o.listen.root, { recursive: true });
       s.peerHost = await PeerHost.start({
-        env: o.env, host: o.listen.host, port: o.listen.port, root: o.listen.root, allow: new Set(o.listen.allow ?? []), power: o.listen.power, acceptPrepositionBytes: o.listen.acceptPrepositionBytes,
+        env: o.env,
+        host: o.listen.host,
+        port: o.listen.port,
+        root: o.listen.root,
+        allow: new Set(o.listen.allow ?? []),
+        power: o.listen.power,
+        acceptPrepositionBytes: o.listen.acceptPrepositionBytes,
         onEvent: (e) => {
           s.metrics.onTransfer(e, `incoming:${e.session}`);
           if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
@@ -119,7 +184,8 @@ export class WarpService {
         },
         onPairFailed: (message) => {
           s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
-          if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
+          if (s.pendingPairJob)
+            s.jobs.update(s.pendingPairJob, { status: 'failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
         },
       });
     }
@@ -136,7 +202,9 @@ export class WarpService {
 
   onEvent(listener: WarpEventListener): () => void {
     const off = this.events.on(listener);
-    return () => { off(); };
+    return () => {
+      off();
+    };
   }
 
   /** Swarm events from the swarm engine: forwarded to every client and kept for `swarm.status()`. */
@@ -146,10 +214,10 @@ export class WarpService {
     this.emit(e);
   }
 
-
   private engineTransferEvent(e: TransferEngineEvent, transfer: string): void {
     this.metrics.onTransfer(e, transfer);
-    if (e.type === 'transfer.start' || e.type === 'transfer.manifest') this.swarmTracker.linkTransfer(e.session, transfer);
+    if (e.type === 'transfer.start' || e.type === 'transfer.manifest')
+      this.swarmTracker.linkTransfer(e.session, transfer);
   }
 
   async stop(): Promise<void> {
@@ -165,7 +233,11 @@ export class WarpService {
   /** What the service knows about itself; the host adds what it knows (hostFacts in dispatch.ts). */
   info(): ServiceInfo {
     return {
-      version: VERSION, peerId: this.env.identity.peerId, home: this.home, platform: process.platform, startedAt: this.startedAt,
+      version: VERSION,
+      peerId: this.env.identity.peerId,
+      home: this.home,
+      platform: process.platform,
+      startedAt: this.startedAt,
       listen: this.peerHost ? `${this.o.listen!.host}:${this.peerHost.node.port()}` : undefined,
       features: { sync: this.sync !== undefined, swarm: this.transfers.swarmFetch !== undefined },
     };
@@ -174,10 +246,15 @@ export class WarpService {
   // ---- archive ----
 
   private async key(s: ArchiveSecret): Promise<KeySource | undefined> {
-    if (s.password !== undefined && s.keyFile !== undefined) throw new WarpError(ErrorCodes.USAGE, 'give either a password or a key file, not both');
+    if (s.password !== undefined && s.keyFile !== undefined)
+      throw new WarpError(ErrorCodes.USAGE, 'give either a password or a key file, not both');
     if (s.password !== undefined) {
       const a = this.config.archive;
-      return { kind: 'password', password: new TextEncoder().encode(s.password), kdfLimits: { maxMemKiB: Math.floor(a.argon2MaxMemory / 1024), maxOps: a.argon2MaxPasses } };
+      return {
+        kind: 'password',
+        password: new TextEncoder().encode(s.password),
+        kdfLimits: { maxMemKiB: Math.floor(a.argon2MaxMemory / 1024), maxOps: a.argon2MaxPasses },
+      };
     }
     return keySourceFromFiles({ keyFile: s.keyFile });
   }
@@ -185,25 +262,61 @@ export class WarpService {
   private archiveListener(job: string): (e: ArchiveEngineEvent) => void {
     return (e) => {
       this.metrics.onArchive(e);
-      if (e.type === 'archive.progress') this.jobs.update(job, { progress: { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds } });
+      if (e.type === 'archive.progress')
+        this.jobs.update(job, {
+          progress: {
+            bytes: e.bytes,
+            totalBytes: e.totalBytes,
+            files: e.files,
+            totalFiles: e.totalFiles,
+            rate: e.rate,
+            etaSeconds: e.etaSeconds,
+            elapsedSeconds: e.elapsedSeconds,
+          },
+        });
       this.emit({ ...e, job } as WarpEvent);
     };
   }
 
-  archiveCreate(req: ArchiveCreateRequest, kind: 'archive.create' | 'archive.upload' = 'archive.create', after?: () => void): JobRef {
-    for (const i of req.inputs) if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
+  archiveCreate(
+    req: ArchiveCreateRequest,
+    kind: 'archive.create' | 'archive.upload' = 'archive.create',
+    after?: () => void,
+  ): JobRef {
+    for (const i of req.inputs)
+      if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
     const job = this.jobs.run(kind, `Create ${path.basename(req.output)}`, async ({ id, signal }) => {
       try {
         const outDir = path.dirname(path.resolve(req.output));
-        try { makeDirs(outDir); } catch (e) { throw fromSystemError(e, outDir, 'write'); }
+        try {
+          makeDirs(outDir);
+        } catch (e) {
+          throw fromSystemError(e, outDir, 'write');
+        }
         const cfg = this.config.archive;
         const r = await createArchive({
-          inputs: req.inputs, output: req.output, level: req.level ?? cfg.level, key: await this.key(req), overwrite: req.overwrite,
-          chunker: { minSize: cfg.chunkMin, avgSize: cfg.chunkAvg, maxSize: cfg.chunkMax }, workers: cfg.workers, signal, onEvent: this.archiveListener(id),
+          inputs: req.inputs,
+          output: req.output,
+          level: req.level ?? cfg.level,
+          key: await this.key(req),
+          overwrite: req.overwrite,
+          chunker: { minSize: cfg.chunkMin, avgSize: cfg.chunkAvg, maxSize: cfg.chunkMax },
+          workers: cfg.workers,
+          signal,
+          onEvent: this.archiveListener(id),
         });
         return {
-          archive: r.archive, bytesIn: r.bytesIn, files: r.files, uniqueChunks: r.uniqueChunks, archiveBytes: r.archiveBytes, dedupRatio: r.dedupRatio,
-          compressionRatio: r.compressionRatio, encrypted: r.encrypted, merkleRoot: r.merkleRoot, contentId: r.contentId, elapsedSeconds: r.elapsedSeconds,
+          archive: r.archive,
+          bytesIn: r.bytesIn,
+          files: r.files,
+          uniqueChunks: r.uniqueChunks,
+          archiveBytes: r.archiveBytes,
+          dedupRatio: r.dedupRatio,
+          compressionRatio: r.compressionRatio,
+          encrypted: r.encrypted,
+          merkleRoot: r.merkleRoot,
+          contentId: r.contentId,
+          elapsedSeconds: r.elapsedSeconds,
         };
       } finally {
         after?.();
@@ -215,8 +328,15 @@ export class WarpService {
   archiveExtract(req: ArchiveExtractRequest): JobRef {
     const job = this.jobs.run('archive.extract', `Extract ${path.basename(req.archive)}`, async ({ id, signal }) => {
       const r = await extractArchive({
-        archive: req.archive, target: req.target, paths: req.paths, key: await this.key(req), existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
-        workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id), manifestInWorker: true,
+        archive: req.archive,
+        target: req.target,
+        paths: req.paths,
+        key: await this.key(req),
+        existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
+        workers: this.config.archive.workers,
+        signal,
+        onEvent: this.archiveListener(id),
+        manifestInWorker: true,
       });
       return { ...r, target: req.target };
     });
@@ -225,7 +345,14 @@ export class WarpService {
 
   archiveVerify(req: ArchiveVerifyRequest): JobRef {
     const job = this.jobs.run('archive.verify', `Verify ${path.basename(req.archive)}`, async ({ id, signal }) => {
-      const r = await verifyArchive({ archive: req.archive, key: await this.key(req), workers: this.config.archive.workers, signal, onEvent: this.archiveListener(id), manifestInWorker: true });
+      const r = await verifyArchive({
+        archive: req.archive,
+        key: await this.key(req),
+        workers: this.config.archive.workers,
+        signal,
+        onEvent: this.archiveListener(id),
+        manifestInWorker: true,
+      });
       return { ...r };
     });
     return { job };
@@ -242,7 +369,14 @@ export class WarpService {
       for (const e of reader.manifest.entries()) {
         if (prefix && e.path !== prefix && !e.path.startsWith(prefix + '/')) continue;
         if (total >= offset && entries.length < limit) {
-          entries.push({ path: e.path, type: ENTRY_TYPE_NAMES[e.type], size: e.size, mode: e.mode, mtimeMs: e.mtimeMs, ...(e.linkTarget !== undefined ? { target: e.linkTarget } : {}) });
+          entries.push({
+            path: e.path,
+            type: ENTRY_TYPE_NAMES[e.type],
+            size: e.size,
+            mode: e.mode,
+            mtimeMs: e.mtimeMs,
+            ...(e.linkTarget !== undefined ? { target: e.linkTarget } : {}),
+          });
         }
         total++;
       }
@@ -256,13 +390,29 @@ export class WarpService {
     const reader = await ArchiveReader.open(req.archive, await this.key(req), { manifestInWorker: true });
     try {
       const m = reader.manifest;
-      let files = 0, dirs = 0, symlinks = 0, bytes = 0;
+      let files = 0,
+        dirs = 0,
+        symlinks = 0,
+        bytes = 0;
       for (const e of m.entries()) {
-        if (e.type === EntryType.FILE) { files++; bytes += e.size; } else if (e.type === EntryType.DIR) dirs++; else symlinks++;
+        if (e.type === EntryType.FILE) {
+          files++;
+          bytes += e.size;
+        } else if (e.type === EntryType.DIR) dirs++;
+        else symlinks++;
       }
       return {
-        archive: req.archive, archiveBytes: reader.size, formatVersion: reader.header.version, encrypted: reader.encrypted, files, dirs, symlinks, bytes,
-        chunks: m.chunkCount, merkleRoot: m.merkleRoot.toString('hex'), contentId: m.contentId().toString('hex'),
+        archive: req.archive,
+        archiveBytes: reader.size,
+        formatVersion: reader.header.version,
+        encrypted: reader.encrypted,
+        files,
+        dirs,
+        symlinks,
+        bytes,
+        chunks: m.chunkCount,
+        merkleRoot: m.merkleRoot.toString('hex'),
+        contentId: m.contentId().toString('hex'),
       };
     } finally {
       reader.close();
@@ -271,11 +421,18 @@ export class WarpService {
 
   // ---- jobs ----
 
-  jobList(): JobDto[] { return this.jobs.list(); }
-  jobGet(id: string): JobDto { return this.jobs.get(id); }
+  jobList(): JobDto[] {
+    return this.jobs.list();
+  }
+  jobGet(id: string): JobDto {
+    return this.jobs.get(id);
+  }
   jobCancel(id: string): JobDto {
     const j = this.jobs.get(id);
-    if (j.kind.startsWith('transfer.')) { this.transfers.cancel(id); return this.jobs.get(id); }
+    if (j.kind.startsWith('transfer.')) {
+      this.transfers.cancel(id);
+      return this.jobs.get(id);
+    }
     if (j.kind === 'peers.pair') {
       if (id === this.pendingPairJob && j.status === 'running') {
         this.peerHost?.cancelPairing();
@@ -289,23 +446,39 @@ export class WarpService {
 
   // ---- transfers ----
 
-  transferStart(req: TransferStartRequest): TransferRef { return { id: this.transfers.start(req) }; }
-  transferList(req: TransferListRequest = {}): TransferDto[] { return this.transfers.list(req.all ?? true); }
-  transferGet(id: string): TransferDto { return this.transfers.get(id); }
-  transferCancel(id: string): TransferDto { return this.transfers.cancel(id); }
-  transferPause(id: string): TransferDto { return this.transfers.pause(id); }
-  transferResume(id: string): TransferDto { return this.transfers.resume(id); }
+  transferStart(req: TransferStartRequest): TransferRef {
+    return { id: this.transfers.start(req) };
+  }
+  transferList(req: TransferListRequest = {}): TransferDto[] {
+    return this.transfers.list(req.all ?? true);
+  }
+  transferGet(id: string): TransferDto {
+    return this.transfers.get(id);
+  }
+  transferCancel(id: string): TransferDto {
+    return this.transfers.cancel(id);
+  }
+  transferPause(id: string): TransferDto {
+    return this.transfers.pause(id);
+  }
+  transferResume(id: string): TransferDto {
+    return this.transfers.resume(id);
+  }
 
   /** A paired peer's id or name (with its remembered address) or an address, to an address the engine dials. */
   resolvePeer(peer: string): string {
     const p = this.env.trust.list().find((x) => x.id === peer || x.name === peer);
     if (p) {
-      if (!p.address) throw new WarpError(ErrorCodes.USAGE, `no address is known for peer ${peer}; give its address (host:port)`);
+      if (!p.address)
+        throw new WarpError(ErrorCodes.USAGE, `no address is known for peer ${peer}; give its address (host:port)`);
       const a = parsePeerAddress(p.address);
       return a.text.startsWith('/') ? a.text : `${p.id}@${a.host}:${a.port}`;
     }
     if (!looksLikePeerAddress(peer)) {
-      throw new WarpError(ErrorCodes.USAGE, `invalid peer address '${peer}': not a paired peer's id or name, and not host:port, <peer-id>@host:port or a multiaddr`);
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `invalid peer address '${peer}': not a paired peer's id or name, and not host:port, <peer-id>@host:port or a multiaddr`,
+      );
     }
     parsePeerAddress(peer); // throws a clear usage error for a bad port or peer id
     return peer;
@@ -318,11 +491,18 @@ export class WarpService {
   }
 
   peersList(): PeerDto[] {
-    return this.env.trust.list().map((p) => ({ id: p.id, name: p.name, address: p.address, addedAt: p.addedAt, via: p.via }));
+    return this.env.trust
+      .list()
+      .map((p) => ({ id: p.id, name: p.name, address: p.address, addedAt: p.addedAt, via: p.via }));
   }
 
   peersPairStart(req: PairStartRequest = {}): PairStartResult {
-    if (!this.peerHost) throw new WarpError(ErrorCodes.USAGE, 'this daemon runs without a peer listener (started with --no-listen), so it cannot pair', { details: { status: 409 } });
+    if (!this.peerHost)
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        'this daemon runs without a peer listener (started with --no-listen), so it cannot pair',
+        { details: { status: 409 } },
+      );
     const ttl = (req.timeoutSeconds ?? 300) * 1000;
     if (this.pendingPairJob) this.jobs.update(this.pendingPairJob, { status: 'cancelled' });
     const { code, expiresAt } = this.peerHost.startPairing(ttl);
@@ -330,10 +510,23 @@ export class WarpService {
     const job = `pair-${code.replace('-', '')}`;
     this.pendingPairJob = job;
     const now = new Date().toISOString();
-    this.jobs.track({ id: job, kind: 'peers.pair', status: 'running', title: 'Waiting for a peer to pair', createdAt: now, updatedAt: now });
+    this.jobs.track({
+      id: job,
+      kind: 'peers.pair',
+      status: 'running',
+      title: 'Waiting for a peer to pair',
+      createdAt: now,
+      updatedAt: now,
+    });
     const port = this.peerHost.node.port();
     const hostAddr = this.o.listen!.host === '0.0.0.0' ? '127.0.0.1' : this.o.listen!.host;
-    return { code, peerId: this.env.identity.peerId, addresses: [`${hostAddr}:${port}`, ...this.peerHost.addresses()], expiresAt: new Date(expiresAt).toISOString(), job };
+    return {
+      code,
+      peerId: this.env.identity.peerId,
+      addresses: [`${hostAddr}:${port}`, ...this.peerHost.addresses()],
+      expiresAt: new Date(expiresAt).toISOString(),
+      job,
+    };
   }
 
   async peersPairJoin(req: PairJoinRequest): Promise<PeerDto> {
@@ -367,18 +560,37 @@ export class WarpService {
   // ---- sync ----
 
   private syncBackend(): SyncBackend {
-    if (!this.sync) throw new WarpError(ErrorCodes.USAGE, 'folder sync is not available in this build yet', { details: { status: 503, code: 'SYNC_UNAVAILABLE' } });
+    if (!this.sync)
+      throw new WarpError(ErrorCodes.USAGE, 'folder sync is not available in this build yet', {
+        details: { status: 503, code: 'SYNC_UNAVAILABLE' },
+      });
     return this.sync;
   }
 
-  async syncList(): Promise<SyncJobDto[]> { return this.syncBackend().list(); }
-  async syncAdd(req: SyncAddRequest): Promise<SyncJobDto> { return this.syncBackend().add(req); }
-  async syncRemove(id: string): Promise<RemoveResult> { return { removed: await this.syncBackend().remove(id) }; }
-  async syncPause(id: string): Promise<SyncJobDto> { return this.syncBackend().pause(id); }
-  async syncResume(id: string): Promise<SyncJobDto> { return this.syncBackend().resume(id); }
-  async syncConfirm(id: string): Promise<SyncJobDto> { return this.syncBackend().confirm(id); }
-  async syncVersions(id: string): Promise<SyncVersionDto[]> { return this.syncBackend().versions(id); }
-  async syncRestore(req: SyncRestoreRequest): Promise<SyncRestoreResult> { return this.syncBackend().restore(req); }
+  async syncList(): Promise<SyncJobDto[]> {
+    return this.syncBackend().list();
+  }
+  async syncAdd(req: SyncAddRequest): Promise<SyncJobDto> {
+    return this.syncBackend().add(req);
+  }
+  async syncRemove(id: string): Promise<RemoveResult> {
+    return { removed: await this.syncBackend().remove(id) };
+  }
+  async syncPause(id: string): Promise<SyncJobDto> {
+    return this.syncBackend().pause(id);
+  }
+  async syncResume(id: string): Promise<SyncJobDto> {
+    return this.syncBackend().resume(id);
+  }
+  async syncConfirm(id: string): Promise<SyncJobDto> {
+    return this.syncBackend().confirm(id);
+  }
+  async syncVersions(id: string): Promise<SyncVersionDto[]> {
+    return this.syncBackend().versions(id);
+  }
+  async syncRestore(req: SyncRestoreRequest): Promise<SyncRestoreResult> {
+    return this.syncBackend().restore(req);
+  }
 
   // ---- config ----
 
@@ -389,9 +601,16 @@ export class WarpService {
       for (const [name, k] of Object.entries(spec.keys)) {
         const e = r.entries[section][name];
         entries.push({
-          key: `${section}.${name}`, value: e.value, default: k.default, source: e.source === 'flag' ? 'override' : e.source, type: k.type,
-          description: k.description, ...(k.type === 'enum' ? { allowed: describeAllowed(k) } : {}),
-          text: formatValue(k, e.value), defaultText: formatValue(k, k.default), accepts: describeAllowed(k),
+          key: `${section}.${name}`,
+          value: e.value,
+          default: k.default,
+          source: e.source === 'flag' ? 'override' : e.source,
+          type: k.type,
+          description: k.description,
+          ...(k.type === 'enum' ? { allowed: describeAllowed(k) } : {}),
+          text: formatValue(k, e.value),
+          defaultText: formatValue(k, k.default),
+          accepts: describeAllowed(k),
         });
       }
     }
@@ -404,7 +623,12 @@ export class WarpService {
     // Transfer settings apply to the next transfer without a restart (the env object is shared by reference).
     const t = this.config.transfer;
     Object.assign(this.env, {
-      chunking: paramsForAverage(t.chunkAvg), streams: t.streams, window: t.window, compress: t.compress !== 'off', compressLoopback: t.compress === 'on', transport: t.transport,
+      chunking: paramsForAverage(t.chunkAvg),
+      streams: t.streams,
+      window: t.window,
+      compress: t.compress !== 'off',
+      compressLoopback: t.compress === 'on',
+      transport: t.transport,
     });
     this.emit({ type: 'config.changed', keys: Object.keys(req.values) });
     return this.configGet();

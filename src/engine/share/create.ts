@@ -16,7 +16,16 @@ import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { buildTree, idKey, type LocalTree } from '../transfer/tree.ts';
-import { encodeShareManifest, sealingKey, SHARE_ARGON2, SHARE_FORMAT, SHARE_KEY_BYTES, type ShareChunk, type ShareEntry, type ShareManifest } from './format.ts';
+import {
+  encodeShareManifest,
+  sealingKey,
+  SHARE_ARGON2,
+  SHARE_FORMAT,
+  SHARE_KEY_BYTES,
+  type ShareChunk,
+  type ShareEntry,
+  type ShareManifest,
+} from './format.ts';
 import { ShareStore, type ShareInfo } from './store.ts';
 
 export interface CreateShareOptions {
@@ -68,10 +77,18 @@ function readPlace(tree: LocalTree, id: Uint8Array): Buffer {
   if (!place) throw new WarpError(ErrorCodes.INTERNAL, 'a chunk of the scanned tree has no place');
   const buf = Buffer.allocUnsafe(place.length);
   let fd: number;
-  try { fd = fs.openSync(place.abs, 'r'); } catch (e) { throw fromSystemError(e, place.abs, 'read'); }
+  try {
+    fd = fs.openSync(place.abs, 'r');
+  } catch (e) {
+    throw fromSystemError(e, place.abs, 'read');
+  }
   try {
     const n = fs.readSync(fd, buf, 0, place.length, place.offset);
-    if (n !== place.length) throw new WarpError(ErrorCodes.INPUT_UNREADABLE, `${place.abs} changed while it was being shared (shorter than scanned)`);
+    if (n !== place.length)
+      throw new WarpError(
+        ErrorCodes.INPUT_UNREADABLE,
+        `${place.abs} changed while it was being shared (shorter than scanned)`,
+      );
   } finally {
     fs.closeSync(fd);
   }
@@ -79,7 +96,11 @@ function readPlace(tree: LocalTree, id: Uint8Array): Buffer {
 }
 
 /** Scans one input into entries and sealed chunks (chunks already sealed for an earlier input are reused). */
-function addInput(abs: string, o: CreateShareOptions, out: { entries: ShareEntry[]; chunks: ShareChunk[]; seen: Map<string, number>; writer: SealedWriter }): number {
+function addInput(
+  abs: string,
+  o: CreateShareOptions,
+  out: { entries: ShareEntry[]; chunks: ShareChunk[]; seen: Map<string, number>; writer: SealedWriter },
+): number {
   const tree = buildTree(abs, o.chunking, o.index, o.onWarning);
   const m = tree.manifest;
   const local: number[] = [];
@@ -114,7 +135,8 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
   const names = new Set<string>();
   for (const p of o.paths) {
     const base = path.basename(path.resolve(p));
-    if (names.has(base)) throw new WarpError(ErrorCodes.USAGE, `two inputs are named '${base}': a share holds each top-level name once`);
+    if (names.has(base))
+      throw new WarpError(ErrorCodes.USAGE, `two inputs are named '${base}': a share holds each top-level name once`);
     names.add(base);
     if (!fs.existsSync(p)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${p}: no such file or directory`);
   }
@@ -135,7 +157,11 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
       writer.close();
     }
     const manifest: ShareManifest = {
-      v: SHARE_FORMAT, createdAt: Date.now(), entries: acc.entries, chunks: acc.chunks, totalBytes,
+      v: SHARE_FORMAT,
+      createdAt: Date.now(),
+      entries: acc.entries,
+      chunks: acc.chunks,
+      totalBytes,
       root: merkleRoot(acc.chunks.length, (i) => acc.chunks[i].id),
     };
     const sealedManifest = aead.seal(key, makeNonce(NonceDomain.MANIFEST, 0), encodeShareManifest(manifest));
@@ -145,11 +171,15 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
     fs.writeFileSync(path.join(staging, 'index.bin'), index, { mode: 0o600 });
     const now = Date.now();
     store.publish(id, staging, {
-      id, createdAt: now, state: 'active',
+      id,
+      createdAt: now,
+      state: 'active',
       expiresAt: o.expiresInSeconds === undefined ? null : now + o.expiresInSeconds * 1000,
       maxDownloads: o.maxDownloads ?? null,
-      files: acc.entries.filter((e) => e.t === EntryType.FILE).length, totalBytes,
-      storedBytes: writer.offsets[writer.offsets.length - 1] + sealedManifest.length, chunks: acc.chunks.length,
+      files: acc.entries.filter((e) => e.t === EntryType.FILE).length,
+      totalBytes,
+      storedBytes: writer.offsets[writer.offsets.length - 1] + sealedManifest.length,
+      chunks: acc.chunks.length,
       ...(stretched ? { kdf: { salt: kdfSalt.toString('base64url'), ...SHARE_ARGON2 } } : {}),
     });
   } catch (e) {

@@ -91,12 +91,20 @@ export function looksLikeShareLink(s: string): boolean {
 
 export function parseShareLink(s: string): ShareLink {
   let u: URL;
-  try { u = new URL(s); } catch { throw new WarpError(ErrorCodes.USAGE, `'${s}' is not a share link (http://host:port/s/<id>#<key>)`); }
+  try {
+    u = new URL(s);
+  } catch {
+    throw new WarpError(ErrorCodes.USAGE, `'${s}' is not a share link (http://host:port/s/<id>#<key>)`);
+  }
   const m = /^\/s\/([A-Za-z0-9_-]+)\/?$/.exec(u.pathname);
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !m || !SHARE_ID.test(m[1])) throw new WarpError(ErrorCodes.USAGE, `'${s}' is not a share link (http://host:port/s/<id>#<key>)`);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !m || !SHARE_ID.test(m[1]))
+    throw new WarpError(ErrorCodes.USAGE, `'${s}' is not a share link (http://host:port/s/<id>#<key>)`);
   const key = Buffer.from(u.hash.replace(/^#/, ''), 'base64url');
   if (key.length !== SHARE_KEY_BYTES || key.toString('base64url') !== u.hash.slice(1)) {
-    throw new WarpError(ErrorCodes.WRONG_KEY, 'this link is incomplete or wrong: the part after # must be the whole share key (copy the entire link)');
+    throw new WarpError(
+      ErrorCodes.WRONG_KEY,
+      'this link is incomplete or wrong: the part after # must be the whole share key (copy the entire link)',
+    );
   }
   return { origin: u.origin, id: m[1], key };
 }
@@ -106,7 +114,8 @@ export function parseDurationSeconds(text: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?$/i.exec(text.trim());
   const mult: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
   const n = m ? Number(m[1]) * mult[(m[2] ?? 's').toLowerCase()] : NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new WarpError(ErrorCodes.USAGE, `${what} must be a duration such as 30m, 24h or 7d (got '${text}')`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new WarpError(ErrorCodes.USAGE, `${what} must be a duration such as 30m, 24h or 7d (got '${text}')`);
   return Math.round(n);
 }
 
@@ -117,7 +126,11 @@ export const SHARE_ARGON2 = { opsLimit: 2, memKiB: 19 * 1024 } as const;
 export type ShareKdf = { password: false } | { password: true; salt: string; opsLimit: number; memKiB: number };
 
 /** The key that seals the share: the link key itself, or BLAKE3(link key ‖ stretched password). */
-export function sealingKey(linkKey: Uint8Array, stretched: Uint8Array | undefined, hash: (b: Uint8Array) => Uint8Array): Uint8Array {
+export function sealingKey(
+  linkKey: Uint8Array,
+  stretched: Uint8Array | undefined,
+  hash: (b: Uint8Array) => Uint8Array,
+): Uint8Array {
   if (!stretched) return linkKey;
   const b = new Uint8Array(linkKey.length + stretched.length);
   b.set(linkKey, 0);

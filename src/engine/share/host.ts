@@ -18,7 +18,11 @@ import { ShareStore, shareStatus, type ShareStats } from './store.ts';
 const TOKEN_TTL_MS = 24 * 3600_000;
 const STATS_FLUSH_MS = 1000;
 
-export interface SealedRange { file: string; offset: number; length: number }
+export interface SealedRange {
+  file: string;
+  offset: number;
+  length: number;
+}
 
 function unavailable(id: string, status: string): WarpError {
   const why: Record<string, string> = {
@@ -27,7 +31,14 @@ function unavailable(id: string, status: string): WarpError {
     expired: 'has expired',
     exhausted: 'has reached its download limit',
   };
-  return new WarpError(ErrorCodes.SHARE_UNAVAILABLE, `this share ${why[status] ?? 'is not available'}`, { details: { id, state: status, code: `SHARE_${status.toUpperCase()}`, ...(status === 'paused' ? { status: 503 } : {}) } });
+  return new WarpError(ErrorCodes.SHARE_UNAVAILABLE, `this share ${why[status] ?? 'is not available'}`, {
+    details: {
+      id,
+      state: status,
+      code: `SHARE_${status.toUpperCase()}`,
+      ...(status === 'paused' ? { status: 503 } : {}),
+    },
+  });
 }
 
 export class ShareHost {
@@ -41,7 +52,10 @@ export class ShareHost {
   }
 
   private known(id: string): void {
-    if (!this.store.meta(id)) throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, 'no such share (the link may be mistyped)', { details: { status: 404, code: 'SHARE_NOT_FOUND' } });
+    if (!this.store.meta(id))
+      throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, 'no such share (the link may be mistyped)', {
+        details: { status: 404, code: 'SHARE_NOT_FOUND' },
+      });
   }
 
   private statsOf(id: string): ShareStats {
@@ -66,9 +80,17 @@ export class ShareHost {
     const status = this.status(id);
     if (status !== 'active') throw unavailable(id, status);
     let bytes: Buffer;
-    try { bytes = fs.readFileSync(path.join(this.store.dir(id), 'manifest.bin')); } catch { throw unavailable(id, 'revoked'); }
+    try {
+      bytes = fs.readFileSync(path.join(this.store.dir(id), 'manifest.bin'));
+    } catch {
+      throw unavailable(id, 'revoked');
+    }
     const stats = this.statsOf(id);
-    this.pending.set(id, { downloads: stats.downloads + 1, bytesServed: stats.bytesServed + bytes.length, lastAccess: Date.now() });
+    this.pending.set(id, {
+      downloads: stats.downloads + 1,
+      bytesServed: stats.bytesServed + bytes.length,
+      lastAccess: Date.now(),
+    });
     this.flush();
     const download = crypto.randomBytes(18).toString('base64url');
     const now = Date.now();
@@ -82,15 +104,26 @@ export class ShareHost {
     this.known(id);
     const t = download === undefined ? undefined : this.tokens.get(download);
     if (!t || t.id !== id || t.until < Date.now()) {
-      throw new WarpError(ErrorCodes.USAGE, 'chunks are served to a download started by fetching the manifest (its X-Warp-Download token)', { details: { status: 403, code: 'SHARE_NO_DOWNLOAD' } });
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        'chunks are served to a download started by fetching the manifest (its X-Warp-Download token)',
+        { details: { status: 403, code: 'SHARE_NO_DOWNLOAD' } },
+      );
     }
     const status = this.status(id);
     if (status !== 'active' && status !== 'exhausted') throw unavailable(id, status);
     const dir = this.store.dir(id);
     let index: Buffer;
-    try { index = fs.readFileSync(path.join(dir, 'index.bin')); } catch { throw unavailable(id, 'revoked'); }
+    try {
+      index = fs.readFileSync(path.join(dir, 'index.bin'));
+    } catch {
+      throw unavailable(id, 'revoked');
+    }
     const count = index.length / 8 - 1;
-    if (!Number.isInteger(i) || i < 0 || i >= count) throw new WarpError(ErrorCodes.USAGE, `no chunk ${i} in this share`, { details: { status: 404, code: 'SHARE_NO_CHUNK' } });
+    if (!Number.isInteger(i) || i < 0 || i >= count)
+      throw new WarpError(ErrorCodes.USAGE, `no chunk ${i} in this share`, {
+        details: { status: 404, code: 'SHARE_NO_CHUNK' },
+      });
     const offset = Number(index.readBigUInt64LE(i * 8));
     const length = Number(index.readBigUInt64LE((i + 1) * 8)) - offset;
     return { file: path.join(dir, 'data.bin'), offset, length };
@@ -100,7 +133,10 @@ export class ShareHost {
     const s = this.statsOf(id);
     this.pending.set(id, { downloads: s.downloads, bytesServed: s.bytesServed + bytes, lastAccess: Date.now() });
     if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => { this.flushTimer = undefined; this.flush(); }, STATS_FLUSH_MS);
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, STATS_FLUSH_MS);
       this.flushTimer.unref();
     }
   }
@@ -108,7 +144,11 @@ export class ShareHost {
   /** Writes the counted stats (on each manifest at once, chunk bytes at most once a second, and at close). */
   flush(): void {
     for (const [id, s] of this.pending) {
-      try { this.store.writeStats(id, s); } catch { /* revoked meanwhile or a full disk: counting is best effort */ }
+      try {
+        this.store.writeStats(id, s);
+      } catch {
+        /* revoked meanwhile or a full disk: counting is best effort */
+      }
     }
     this.pending.clear();
   }

@@ -56,7 +56,11 @@ function writeJsonAtomic(file: string, value: unknown): void {
     fs.writeFileSync(tmp, JSON.stringify(value, null, 1) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch (e) {
-    try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to remove */ }
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* nothing to remove */
+    }
     throw fromSystemError(e, file, 'write');
   }
 }
@@ -69,7 +73,8 @@ export class ShareStore {
   }
 
   dir(id: string): string {
-    if (!SHARE_ID.test(id)) throw new WarpError(ErrorCodes.USAGE, `'${id}' is not a share id ('warp share list' shows them)`);
+    if (!SHARE_ID.test(id))
+      throw new WarpError(ErrorCodes.USAGE, `'${id}' is not a share id ('warp share list' shows them)`);
     return path.join(this.root, id);
   }
 
@@ -90,7 +95,11 @@ export class ShareStore {
 
   publish(id: string, staging: string, meta: ShareMeta): void {
     writeJsonAtomic(path.join(staging, 'meta.json'), meta);
-    writeJsonAtomic(path.join(staging, 'stats.json'), { downloads: 0, bytesServed: 0, lastAccess: null } satisfies ShareStats);
+    writeJsonAtomic(path.join(staging, 'stats.json'), {
+      downloads: 0,
+      bytesServed: 0,
+      lastAccess: null,
+    } satisfies ShareStats);
     try {
       fs.renameSync(staging, this.dir(id));
     } catch (e) {
@@ -128,15 +137,24 @@ export class ShareStore {
 
   list(): ShareInfo[] {
     let names: string[] = [];
-    try { names = fs.readdirSync(this.root); } catch { return []; }
-    return names.filter((n) => SHARE_ID.test(n)).map((n) => this.info(n)).filter((x): x is ShareInfo => x !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((n) => SHARE_ID.test(n))
+      .map((n) => this.info(n))
+      .filter((x): x is ShareInfo => x !== undefined)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Changes the owner's settings; throws for an unknown id and for reviving a revoked share. */
   update(id: string, change: (m: ShareMeta) => void): ShareInfo {
     const meta = this.meta(id);
     if (!meta) throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, `no share '${id}' ('warp share list' shows them)`);
-    if (meta.state === 'revoked') throw new WarpError(ErrorCodes.USAGE, `share '${id}' was revoked; its data is gone (create a new share)`);
+    if (meta.state === 'revoked')
+      throw new WarpError(ErrorCodes.USAGE, `share '${id}' was revoked; its data is gone (create a new share)`);
     change(meta);
     writeJsonAtomic(path.join(this.dir(id), 'meta.json'), meta);
     return this.info(id)!;
@@ -144,7 +162,9 @@ export class ShareStore {
 
   /** Revoked: the ciphertext is deleted at once, the record stays for `share list`. */
   revoke(id: string): ShareInfo {
-    const info = this.update(id, (m) => { m.state = 'revoked'; });
+    const info = this.update(id, (m) => {
+      m.state = 'revoked';
+    });
     for (const f of ['manifest.bin', 'data.bin', 'index.bin']) fs.rmSync(path.join(this.dir(id), f), { force: true });
     return info;
   }

@@ -33,13 +33,21 @@ export const hashThreadUse = { files: 0 };
 function readBuffer(bytes: number, fileSize: number): { buf: Buffer; thread?: FileHashThread } {
   const wanted = fileSize >= OFF_THREAD_MIN && process.env.WARP_HASH_THREAD !== '0';
   if (wanted) {
-    if (hashThread && hashThread.data.length < bytes) { hashThread.close(); hashThread = undefined; }
+    if (hashThread && hashThread.data.length < bytes) {
+      hashThread.close();
+      hashThread = undefined;
+    }
     if (!hashThread) {
-      try { hashThread = new FileHashThread(bytes); } catch { hashThread = undefined; }
+      try {
+        hashThread = new FileHashThread(bytes);
+      } catch {
+        hashThread = undefined;
+      }
     }
     if (hashThread && !hashThread.ready && fileSize >= WAIT_FOR_THREAD_MIN) hashThread.waitReady(1000);
   }
-  if (hashThread && hashThread.data.length >= bytes) return { buf: hashThread.data, thread: wanted && hashThread.ready ? hashThread : undefined };
+  if (hashThread && hashThread.data.length >= bytes)
+    return { buf: hashThread.data, thread: wanted && hashThread.ready ? hashThread : undefined };
   if (!shared || shared.length < bytes) shared = Buffer.allocUnsafe(bytes);
   return { buf: shared };
 }
@@ -62,7 +70,12 @@ export interface FileIdentity {
 }
 
 /** `known`: the file's stat when the caller has just taken it (saves one per file over large trees). */
-export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex, known?: FileIdentity): ChunkFileResult {
+export function chunkFile(
+  abs: string,
+  params: ChunkerParams,
+  index?: FileIndex,
+  known?: FileIdentity,
+): ChunkFileResult {
   let st: FileIdentity;
   try {
     st = known?.isFile() ? known : fs.statSync(abs);
@@ -74,7 +87,10 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   const prev = index?.previous(abs, params);
   const key = paramsKey(params);
   let cdc = cdcs.get(key);
-  if (!cdc) { cdc = new FastCdc(params); cdcs.set(key, cdc); }
+  if (!cdc) {
+    cdc = new FastCdc(params);
+    cdcs.set(key, cdc);
+  }
   const bufSize = Math.max(BUF_BYTES, params.maxSize * 2);
   const { buf, thread } = readBuffer(bufSize, st.size);
   let ids = new Uint8Array(Math.max(4, Math.ceil(st.size / params.avgSize) + 4) * HASH_BYTES);
@@ -84,8 +100,12 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   /** Records a chunk whose id is in idOut. */
   const pushChunk = (len: number): void => {
     if ((n + 1) * HASH_BYTES > ids.length) {
-      const i2 = new Uint8Array(ids.length * 2); i2.set(ids); ids = i2;
-      const l2 = new Uint32Array(lens.length * 2); l2.set(lens); lens = l2;
+      const i2 = new Uint8Array(ids.length * 2);
+      i2.set(ids);
+      ids = i2;
+      const l2 = new Uint32Array(lens.length * 2);
+      l2.set(lens);
+      lens = l2;
     }
     ids.set(idOut, n * HASH_BYTES);
     lens[n++] = len;
@@ -143,7 +163,10 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
         }
       }
       const c = cdc.findCut(state, buf, scan, w);
-      if (c < 0) { scan = w; return; }
+      if (c < 0) {
+        scan = w;
+        return;
+      }
       addChunk(chunkStart, c);
       chunkStart = scan = c;
     }
@@ -152,7 +175,10 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
     for (;;) {
       if (buf.length - w < params.maxSize) {
         thread?.idle(); // the thread may still be hashing bytes the move overwrites
-        if (deferred) { fileHasher.update(buf.subarray(0, w)); deferred = false; } // the buffer held the file from byte 0
+        if (deferred) {
+          fileHasher.update(buf.subarray(0, w));
+          deferred = false;
+        } // the buffer held the file from byte 0
         buf.copy(buf, 0, chunkStart, w);
         w -= chunkStart;
         scan -= chunkStart;
@@ -165,7 +191,10 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
         throw fromSystemError(e, abs, 'read');
       }
       if (r === 0) break;
-      if (thread) { thread.update(w, r, first); first = false; } else if (!deferred) fileHasher.update(buf.subarray(w, w + r));
+      if (thread) {
+        thread.update(w, r, first);
+        first = false;
+      } else if (!deferred) fileHasher.update(buf.subarray(w, w + r));
       w += r;
       size += r;
       cutAll(false);
@@ -177,8 +206,22 @@ export function chunkFile(abs: string, params: ChunkerParams, index?: FileIndex,
   }
   if (thread && !first) hashThreadUse.files++;
   if (deferred && !(n === 1 && lens[0] === size)) fileHasher.update(buf.subarray(0, w));
-  const hash = thread && !first ? thread.digest() : deferred && n === 1 && lens[0] === size ? Buffer.from(ids.subarray(0, HASH_BYTES)) : fileHasher.digestBuffer();
-  const rec: FileChunks = { path: abs, size, mtimeMs: st.mtimeMs, ino: st.ino, params: key, hash: new Uint8Array(hash), ids: ids.slice(0, n * HASH_BYTES), lens: lens.slice(0, n) };
+  const hash =
+    thread && !first
+      ? thread.digest()
+      : deferred && n === 1 && lens[0] === size
+        ? Buffer.from(ids.subarray(0, HASH_BYTES))
+        : fileHasher.digestBuffer();
+  const rec: FileChunks = {
+    path: abs,
+    size,
+    mtimeMs: st.mtimeMs,
+    ino: st.ino,
+    params: key,
+    hash: new Uint8Array(hash),
+    ids: ids.slice(0, n * HASH_BYTES),
+    lens: lens.slice(0, n),
+  };
   if (size === st.size) index?.put(rec); // a file that changed while read is not cached
   return { ...rec, cached: false };
 }

@@ -41,16 +41,26 @@ export class ChunkStore {
     if (this.held) return this.held;
     const found: Array<{ hex: string; size: number; mtimeMs: number }> = [];
     let shards: string[] = [];
-    try { shards = fs.readdirSync(this.dir); } catch { /* empty store */ }
+    try {
+      shards = fs.readdirSync(this.dir);
+    } catch {
+      /* empty store */
+    }
     for (const s of shards) {
       let names: string[];
-      try { names = fs.readdirSync(path.join(this.dir, s)); } catch { continue; }
+      try {
+        names = fs.readdirSync(path.join(this.dir, s));
+      } catch {
+        continue;
+      }
       for (const n of names) {
         if (n.length !== HASH_BYTES * 2) continue; // temporaries
         try {
           const st = fs.statSync(path.join(this.dir, s, n));
           found.push({ hex: n, size: st.size, mtimeMs: st.mtimeMs });
-        } catch { /* removed meanwhile */ }
+        } catch {
+          /* removed meanwhile */
+        }
       }
     }
     found.sort((a, b) => a.mtimeMs - b.mtimeMs);
@@ -75,7 +85,8 @@ export class ChunkStore {
     const held = this.index();
     if (held.has(hex)) return false;
     if (data.length > this.maxBytes) return false;
-    if (!blake3(data).equals(id)) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'refusing to store a chunk whose bytes do not match its id');
+    if (!blake3(data).equals(id))
+      throw new WarpError(ErrorCodes.CHUNK_CORRUPT, 'refusing to store a chunk whose bytes do not match its id');
     const file = this.pathOfHex(hex);
     const tmp = `${file}.tmp-${crypto.randomBytes(4).toString('hex')}`;
     try {
@@ -124,7 +135,12 @@ export class ChunkStore {
     // Most recently used now, here and (through the mtime) for the next process.
     held.delete(hex);
     held.set(hex, size);
-    try { const now = new Date(); fs.utimesSync(file, now, now); } catch { /* order only */ }
+    try {
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+    } catch {
+      /* order only */
+    }
     return data;
   }
 
@@ -162,6 +178,7 @@ export class ChunkStore {
 }
 
 function hexOf(id: Uint8Array): string {
-  if (id.length !== HASH_BYTES) throw new WarpError(ErrorCodes.INTERNAL, `a chunk id has ${HASH_BYTES} bytes, got ${id.length}`);
+  if (id.length !== HASH_BYTES)
+    throw new WarpError(ErrorCodes.INTERNAL, `a chunk id has ${HASH_BYTES} bytes, got ${id.length}`);
   return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
 }

@@ -29,10 +29,16 @@ export class FileHashThread {
   constructor(bytes: number) {
     const sab = new SharedArrayBuffer(bytes);
     this.data = Buffer.from(sab);
-    this.worker = new Worker(workerUrl('file-hash-worker', import.meta.url), { workerData: { ctl: this.ctl.buffer, data: sab, out: this.out } });
+    this.worker = new Worker(workerUrl('file-hash-worker', import.meta.url), {
+      workerData: { ctl: this.ctl.buffer, data: sab, out: this.out },
+    });
     this.worker.unref();
-    this.worker.on('error', () => { this.dead = true; });
-    this.worker.on('exit', () => { this.dead = true; });
+    this.worker.on('error', () => {
+      this.dead = true;
+    });
+    this.worker.on('exit', () => {
+      this.dead = true;
+    });
   }
 
   /** True once the worker runs (never blocks). */
@@ -59,7 +65,10 @@ export class FileHashThread {
   /** Waits until every posted range is hashed: the buffer may be overwritten afterwards. */
   idle(): void {
     while (Atomics.load(this.ctl, Ctl.DONE) !== this.seq) {
-      if (Atomics.wait(this.ctl, Ctl.DONE, Atomics.load(this.ctl, Ctl.DONE), WAIT_MS) === 'timed-out' && Atomics.load(this.ctl, Ctl.DONE) !== this.seq) {
+      if (
+        Atomics.wait(this.ctl, Ctl.DONE, Atomics.load(this.ctl, Ctl.DONE), WAIT_MS) === 'timed-out' &&
+        Atomics.load(this.ctl, Ctl.DONE) !== this.seq
+      ) {
         this.dead = true;
         throw new WarpError(ErrorCodes.INTERNAL, 'the file hashing thread stopped answering');
       }
@@ -80,7 +89,11 @@ export class FileHashThread {
   close(): void {
     if (this.dead) return;
     this.dead = true;
-    try { this.idle(); } catch { /* closing anyway */ }
+    try {
+      this.idle();
+    } catch {
+      /* closing anyway */
+    }
     this.post(Op.EXIT, 0, 0, true);
     void this.worker.terminate();
   }

@@ -8,7 +8,11 @@ import { workerData } from 'node:worker_threads';
 import { Blake3Hasher } from '@napi-rs/blake-hash';
 import { Ctl, Op } from './file-hash-protocol.ts';
 
-const { ctl: ctlBuf, data: dataBuf, out: outBuf } = workerData as { ctl: SharedArrayBuffer; data: SharedArrayBuffer; out: SharedArrayBuffer };
+const {
+  ctl: ctlBuf,
+  data: dataBuf,
+  out: outBuf,
+} = workerData as { ctl: SharedArrayBuffer; data: SharedArrayBuffer; out: SharedArrayBuffer };
 const ctl = new Int32Array(ctlBuf);
 const data = Buffer.from(dataBuf);
 const out = Buffer.from(outBuf);

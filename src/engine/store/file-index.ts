@@ -76,7 +76,9 @@ export class FileIndex {
       try {
         const r = decodeRecord(unpack(data.subarray(off + 4, off + 4 + n)));
         if (r) this.remember(r);
-      } catch { break; }
+      } catch {
+        break;
+      }
       off += 4 + n;
       this.records++;
     }
@@ -84,7 +86,8 @@ export class FileIndex {
   }
 
   private remember(r: FileChunks): void {
-    if (r.ids.length === 0 && r.size < 0) this.byPath.delete(r.path); // a tombstone
+    if (r.ids.length === 0 && r.size < 0)
+      this.byPath.delete(r.path); // a tombstone
     else {
       this.byPath.delete(r.path); // re-insert: Map order is age order for eviction
       this.byPath.set(r.path, r);
@@ -104,13 +107,21 @@ export class FileIndex {
 
   private unslot(abs: string): void {
     const s = this.slotOf.get(abs);
-    if (s !== undefined) { this.slots[s] = undefined; this.slotOf.delete(abs); }
+    if (s !== undefined) {
+      this.slots[s] = undefined;
+      this.slotOf.delete(abs);
+    }
   }
 
   /** The cached chunk list of a file, if its identity is unchanged. */
-  lookup(abs: string, st: { size: number; mtimeMs: number; ino: number }, params: ChunkerParams): FileChunks | undefined {
+  lookup(
+    abs: string,
+    st: { size: number; mtimeMs: number; ino: number },
+    params: ChunkerParams,
+  ): FileChunks | undefined {
     const r = this.byPath.get(abs);
-    if (!r || r.size !== st.size || r.mtimeMs !== st.mtimeMs || r.ino !== st.ino || r.params !== paramsKey(params)) return undefined;
+    if (!r || r.size !== st.size || r.mtimeMs !== st.mtimeMs || r.ino !== st.ino || r.params !== paramsKey(params))
+      return undefined;
     return r;
   }
 
@@ -132,7 +143,18 @@ export class FileIndex {
     if (!this.byPath.has(abs)) return;
     this.byPath.delete(abs);
     this.unslot(abs);
-    this.append(encodeRecord({ path: abs, size: -1, mtimeMs: 0, ino: 0, params: '', hash: new Uint8Array(32), ids: new Uint8Array(0), lens: new Uint32Array(0) }));
+    this.append(
+      encodeRecord({
+        path: abs,
+        size: -1,
+        mtimeMs: 0,
+        ino: 0,
+        params: '',
+        hash: new Uint8Array(32),
+        ids: new Uint8Array(0),
+        lens: new Uint32Array(0),
+      }),
+    );
   }
 
   /** Ranges of indexed files that held chunk `id` when they were indexed (verify before use). */
@@ -146,7 +168,12 @@ export class FileIndex {
       const r = this.slots[Math.floor(h / 2 ** 24)];
       const c = h % 2 ** 24;
       if (!r) continue;
-      if (!Buffer.from(r.ids.buffer, r.ids.byteOffset + c * HASH_BYTES, HASH_BYTES).equals(Buffer.from(id.buffer, id.byteOffset, HASH_BYTES))) continue;
+      if (
+        !Buffer.from(r.ids.buffer, r.ids.byteOffset + c * HASH_BYTES, HASH_BYTES).equals(
+          Buffer.from(id.buffer, id.byteOffset, HASH_BYTES),
+        )
+      )
+        continue;
       let offset = 0;
       for (let k = 0; k < c; k++) offset += r.lens[k];
       out.push({ path: r.path, offset, length: r.lens[c] });
@@ -210,7 +237,10 @@ export class FileIndex {
       fs.writeFileSync(tmp, Buffer.concat(parts), { mode: 0o600 });
       fs.renameSync(tmp, this.file);
       this.records = this.byPath.size;
-      if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
+      if (this.fd !== undefined) {
+        fs.closeSync(this.fd);
+        this.fd = undefined;
+      }
     } catch (e) {
       fs.rmSync(tmp, { force: true });
       throw fromSystemError(e, this.file, 'write');
@@ -219,20 +249,43 @@ export class FileIndex {
 
   close(): void {
     if (this.fd !== undefined) {
-      try { fs.closeSync(this.fd); } catch { /* closed */ }
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* closed */
+      }
       this.fd = undefined;
     }
   }
 }
 
 function encodeRecord(r: FileChunks): Buffer {
-  return pack([r.path, r.size, r.mtimeMs, r.ino, r.params, r.hash, r.ids, new Uint8Array(r.lens.buffer, r.lens.byteOffset, r.lens.byteLength)]);
+  return pack([
+    r.path,
+    r.size,
+    r.mtimeMs,
+    r.ino,
+    r.params,
+    r.hash,
+    r.ids,
+    new Uint8Array(r.lens.buffer, r.lens.byteOffset, r.lens.byteLength),
+  ]);
 }
 
 function decodeRecord(o: unknown): FileChunks | undefined {
   if (!Array.isArray(o) || o.length !== 8) return undefined;
-  const [p, size, mtimeMs, ino, params, hash, ids, lens] = o as [string, number, number, number, string, Uint8Array, Uint8Array, Uint8Array];
-  if (typeof p !== 'string' || !(ids instanceof Uint8Array) || !(lens instanceof Uint8Array) || lens.length % 4 !== 0) return undefined;
+  const [p, size, mtimeMs, ino, params, hash, ids, lens] = o as [
+    string,
+    number,
+    number,
+    number,
+    string,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
+  if (typeof p !== 'string' || !(ids instanceof Uint8Array) || !(lens instanceof Uint8Array) || lens.length % 4 !== 0)
+    return undefined;
   const l = new Uint32Array(new Uint8Array(lens).buffer);
   if (ids.length !== l.length * HASH_BYTES) return undefined;
   return { path: p, size, mtimeMs, ino, params, hash: new Uint8Array(hash), ids: new Uint8Array(ids), lens: l };

@@ -86,11 +86,23 @@ export class SwarmEdge {
   snapshot(assigned: number, inFlight: number): SwarmEdgeSnapshot {
     const now = performance.now();
     return {
-      edge: this.e, peer: this.peer, address: this.address, state: this.state,
-      bandwidth: Math.round(this.bw.value ?? 0), srttMs: round2(this.rtt.srttMs ?? 0), rttVarMs: round2(this.rtt.rttVarMs),
-      health: round2(this.health.score(now, this.rtt.srttMs)), assigned, inFlight, completed: this.completed,
-      bytes: this.bytes, rate: Math.round(this.rate), metered: this.power.metered, batteryLow: this.power.batteryLow,
-      eligible: this.eligible && !this.standby, cost: this.lastCost,
+      edge: this.e,
+      peer: this.peer,
+      address: this.address,
+      state: this.state,
+      bandwidth: Math.round(this.bw.value ?? 0),
+      srttMs: round2(this.rtt.srttMs ?? 0),
+      rttVarMs: round2(this.rtt.rttVarMs),
+      health: round2(this.health.score(now, this.rtt.srttMs)),
+      assigned,
+      inFlight,
+      completed: this.completed,
+      bytes: this.bytes,
+      rate: Math.round(this.rate),
+      metered: this.power.metered,
+      batteryLow: this.power.batteryLow,
+      eligible: this.eligible && !this.standby,
+      cost: this.lastCost,
     };
   }
 }

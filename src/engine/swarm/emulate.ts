@@ -42,7 +42,13 @@ export class EdgeEmulator implements ChunkShaper {
 
   get active(): boolean {
     const o = this.o;
-    return o.rateLimit !== undefined || o.latencyMs !== undefined || o.failAfterBytes !== undefined || o.slowAfter !== undefined || o.dieAfterS !== undefined;
+    return (
+      o.rateLimit !== undefined ||
+      o.latencyMs !== undefined ||
+      o.failAfterBytes !== undefined ||
+      o.slowAfter !== undefined ||
+      o.dieAfterS !== undefined
+    );
   }
 
   async onRequest(): Promise<void> {
@@ -67,10 +73,17 @@ export class EdgeEmulator implements ChunkShaper {
 }
 
 /** Parses the CLI forms: sizes like 25MB, `--slow-after 2:1MB` (seconds:rate), plain numbers of ms / seconds. */
-export function parseEmulation(o: { rateLimit?: string; latency?: string; failAfter?: string; slowAfter?: string; dieAfter?: string }): EmulationOptions {
+export function parseEmulation(o: {
+  rateLimit?: string;
+  latency?: string;
+  failAfter?: string;
+  slowAfter?: string;
+  dieAfter?: string;
+}): EmulationOptions {
   const num = (v: string, what: string): number => {
     const n = Number(v);
-    if (!(n >= 0) || !Number.isFinite(n)) throw new WarpError(ErrorCodes.USAGE, `${what} must be a number >= 0 (got '${v}')`);
+    if (!(n >= 0) || !Number.isFinite(n))
+      throw new WarpError(ErrorCodes.USAGE, `${what} must be a number >= 0 (got '${v}')`);
     return n;
   };
   const rate = (v: string, what: string): number => {
@@ -84,7 +97,8 @@ export function parseEmulation(o: { rateLimit?: string; latency?: string; failAf
   if (o.failAfter !== undefined) out.failAfterBytes = parseByteSize(o.failAfter, '--fail-after');
   if (o.slowAfter !== undefined) {
     const m = /^([0-9.]+):(.+)$/.exec(o.slowAfter);
-    if (!m) throw new WarpError(ErrorCodes.USAGE, `--slow-after takes <seconds>:<rate>, e.g. 2:1MB (got '${o.slowAfter}')`);
+    if (!m)
+      throw new WarpError(ErrorCodes.USAGE, `--slow-after takes <seconds>:<rate>, e.g. 2:1MB (got '${o.slowAfter}')`);
     out.slowAfter = { afterS: num(m[1], '--slow-after seconds'), rate: rate(m[2], '--slow-after rate') };
   }
   if (o.dieAfter !== undefined) out.dieAfterS = num(o.dieAfter, '--die-after');

@@ -37,12 +37,19 @@ export class BandwidthEma {
    * of at least `windowMs` busy time closes into a sample. Returns the sample when one closed.
    */
   tick(now: number, busy: boolean, windowMs = 250): number | undefined {
-    if (this.windowStart === undefined) { this.windowStart = now; this.lastBusyAt = busy ? now : undefined; return undefined; }
+    if (this.windowStart === undefined) {
+      this.windowStart = now;
+      this.lastBusyAt = busy ? now : undefined;
+      return undefined;
+    }
     if (this.lastBusyAt !== undefined) this.busyMs += now - this.lastBusyAt;
     this.lastBusyAt = busy ? now : undefined;
     if (this.busyMs < windowMs) {
       // An idle window carries no capacity information: forget its bytes once it is long.
-      if (!busy && now - this.windowStart > 4 * windowMs && this.busyMs === 0) { this.windowBytes = 0; this.windowStart = now; }
+      if (!busy && now - this.windowStart > 4 * windowMs && this.busyMs === 0) {
+        this.windowBytes = 0;
+        this.windowStart = now;
+      }
       return undefined;
     }
     const rate = (this.windowBytes * 1000) / this.busyMs;
@@ -55,7 +62,8 @@ export class BandwidthEma {
 
   update(rate: number): void {
     this.lastRate = rate;
-    this.value = this.value === undefined || this.samples === 0 ? rate : this.alpha * rate + (1 - this.alpha) * this.value;
+    this.value =
+      this.value === undefined || this.samples === 0 ? rate : this.alpha * rate + (1 - this.alpha) * this.value;
     this.samples++;
   }
 }
@@ -101,8 +109,12 @@ export class HealthScore {
     this.alpha = alpha;
   }
 
-  success(): void { this.successEma += this.alpha * (1 - this.successEma); }
-  failure(): void { this.successEma += this.alpha * (0 - this.successEma); }
+  success(): void {
+    this.successEma += this.alpha * (1 - this.successEma);
+  }
+  failure(): void {
+    this.successEma += this.alpha * (0 - this.successEma);
+  }
 
   /** Marks the edge up or down from `now` on (uptime counts time in each state). */
   setUp(up: boolean, now: number): void {

@@ -70,8 +70,10 @@ export class ReoptEvaluator {
           break;
         case 'drift':
           // A slower edge: move its own chunks. A faster edge or whole-transfer drift: everything is reconsidered.
-          if (t.edge >= 0 && (t.drift ?? 1) > 0) { partialEdges.add(t.edge); partialWhy.push(`drift on edge ${t.edge}`); }
-          else full ??= t;
+          if (t.edge >= 0 && (t.drift ?? 1) > 0) {
+            partialEdges.add(t.edge);
+            partialWhy.push(`drift on edge ${t.edge}`);
+          } else full ??= t;
           break;
         default:
           full ??= t; // joined, recovered, window opened, imbalance, stale schedule
@@ -88,7 +90,8 @@ export class ReoptEvaluator {
       this.lastPartial = now;
       return { level: 'partial', reason: partialWhy.join(', '), edges: [...partialEdges].sort((a, b) => a - b) };
     }
-    if (full || partialEdges.size > 0) return { level: 'none', reason: `cooldown (${[...new Set(triggers.map((t) => t.kind))].join(', ')})`, edges: [] };
+    if (full || partialEdges.size > 0)
+      return { level: 'none', reason: `cooldown (${[...new Set(triggers.map((t) => t.kind))].join(', ')})`, edges: [] };
     return { level: 'none', reason: triggers.map((t) => t.kind).join(', '), edges: [] };
   }
 }

@@ -29,14 +29,28 @@ export async function openLanes(edge: SwarmEdge, count: number, batchMax: number
   const gen = edge.generation;
   for (let k = 0; k < count; k++) {
     let lane: ChunkLane;
-    try { lane = await src.openLane(); } catch (e) { hooks.laneFailed(edge, e); return; }
-    if (edge.generation !== gen) { lane.close().catch(() => {}); return; }
+    try {
+      lane = await src.openLane();
+    } catch (e) {
+      hooks.laneFailed(edge, e);
+      return;
+    }
+    if (edge.generation !== gen) {
+      lane.close().catch(() => {});
+      return;
+    }
     edge.lanesOpen++;
     void runLane(edge, lane, gen, batchMax, hooks);
   }
 }
 
-async function runLane(edge: SwarmEdge, lane: ChunkLane, gen: number, batchMax: number, hooks: ExecutorHooks): Promise<void> {
+async function runLane(
+  edge: SwarmEdge,
+  lane: ChunkLane,
+  gen: number,
+  batchMax: number,
+  hooks: ExecutorHooks,
+): Promise<void> {
   const out: number[] = [];
   const replies = new Notifier();
   let failed = false;
@@ -58,7 +72,10 @@ async function runLane(edge: SwarmEdge, lane: ChunkLane, gen: number, batchMax: 
       // A lane holds at most its share of the edge's in-flight slots (plus a batch), so every lane stays busy
       // and the scheduler's dispatch limit is what bounds the edge.
       const cap = Math.ceil(edge.parallel / Math.max(1, edge.lanesOpen)) + batchMax;
-      if (edge.queue.length === 0 || out.length >= cap) { await edge.wake.wait(100); continue; }
+      if (edge.queue.length === 0 || out.length >= cap) {
+        await edge.wake.wait(100);
+        continue;
+      }
       const batch: number[] = [];
       while (batch.length < batchMax && edge.queue.length > 0) {
         const i = edge.queue.shift()!;
@@ -69,21 +86,35 @@ async function runLane(edge: SwarmEdge, lane: ChunkLane, gen: number, batchMax: 
       edge.outstanding += batch.length;
       try {
         await lane.request(batch.map((i) => hooks.chunkId(i)));
-      } catch (e) { fail(e); return; }
+      } catch (e) {
+        fail(e);
+        return;
+      }
       replies.notify();
     }
   };
 
   const reader = async (): Promise<void> => {
     while (live()) {
-      if (out.length === 0) { await replies.wait(100); continue; }
+      if (out.length === 0) {
+        await replies.wait(100);
+        continue;
+      }
       let reply;
-      try { reply = await lane.next(); } catch (e) { fail(e); return; }
+      try {
+        reply = await lane.next();
+      } catch (e) {
+        fail(e);
+        return;
+      }
       if (!live()) return;
       const i = out.shift()!;
       edge.outstanding--;
       const v = checkChunkReply(reply, hooks.chunkId(i), hooks.rawSize(i));
-      if (!v.ok) { hooks.reject(i, edge, v.reason); continue; }
+      if (!v.ok) {
+        hooks.reject(i, edge, v.reason);
+        continue;
+      }
       const wait = hooks.deliver(i, v.data, reply.ok ? reply.data.length : 0, edge);
       if (wait) await wait;
       edge.wake.notify(); // room for the next batch

@@ -6,9 +6,19 @@
  */
 import { ChunkStatus, NO_EDGE, type SchedModel } from '../sched/index.ts';
 
-export interface FailoverLatency { edge: number; reassignedMs: number; firstMs: number; allMs: number }
+export interface FailoverLatency {
+  edge: number;
+  reassignedMs: number;
+  firstMs: number;
+  allMs: number;
+}
 
-interface Orphans { at: number; chunks: Set<number>; first?: number; reassigned?: number }
+interface Orphans {
+  at: number;
+  chunks: Set<number>;
+  first?: number;
+  reassigned?: number;
+}
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 
@@ -26,7 +36,11 @@ export class FailoverClock {
     for (const [e, o] of this.orphans) {
       if (o.reassigned !== undefined) continue;
       let all = true;
-      for (const c of o.chunks) if (model.assigned[c] === e || (model.status[c] !== ChunkStatus.DONE && model.assigned[c] === NO_EDGE)) { all = false; break; }
+      for (const c of o.chunks)
+        if (model.assigned[c] === e || (model.status[c] !== ChunkStatus.DONE && model.assigned[c] === NO_EDGE)) {
+          all = false;
+          break;
+        }
       if (all) o.reassigned = now - o.at;
     }
   }
@@ -50,6 +64,11 @@ export class FailoverClock {
   }
 
   private record(e: number, o: Orphans, now: number): void {
-    this.results.push({ edge: e, reassignedMs: round(o.reassigned ?? o.first!), firstMs: round(o.first!), allMs: round(now - o.at) });
+    this.results.push({
+      edge: e,
+      reassignedMs: round(o.reassigned ?? o.first!),
+      firstMs: round(o.first!),
+      allMs: round(now - o.at),
+    });
   }
 }

@@ -29,7 +29,8 @@ export type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
 
 export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promise<SwarmFetchResult> {
   if (o.sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a swarm download needs at least one source peer');
-  if (!o.remotePath && !o.contentId) throw new WarpError(ErrorCodes.USAGE, 'say what to fetch: a remote path or a content id');
+  if (!o.remotePath && !o.contentId)
+    throw new WarpError(ErrorCodes.USAGE, 'say what to fetch: a remote path or a content id');
   const emit = o.onEvent ?? (() => {});
   const registry = new EdgeRegistry(env.home);
   const edges = o.sources.map((a, e) => new SwarmEdge(e, a, o.drift));
@@ -37,34 +38,45 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
 
   // 1. Dial everyone at once; unreachable peers stay in the picture as offline edges.
   const dialErrors: string[] = [];
-  await Promise.all(edges.map(async (edge) => {
-    try {
-      edge.link = await connectPeer(env, edge.address);
-      edge.peer = edge.link.peer;
-      edge.state = 'online';
-      edge.lastSeen = performance.now();
-      edge.health.setUp(true, performance.now());
-      const rec = registry.get(edge.peer);
-      if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
-    } catch (e) {
-      dialErrors.push(`${edge.address}: ${(e as Error).message}`);
-      edge.health.setUp(false, performance.now());
-    }
-  }));
+  await Promise.all(
+    edges.map(async (edge) => {
+      try {
+        edge.link = await connectPeer(env, edge.address);
+        edge.peer = edge.link.peer;
+        edge.state = 'online';
+        edge.lastSeen = performance.now();
+        edge.health.setUp(true, performance.now());
+        const rec = registry.get(edge.peer);
+        if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
+      } catch (e) {
+        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.health.setUp(false, performance.now());
+      }
+    }),
+  );
   // A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
   // link a second, then stop its node outright.
   const closeAll = async (): Promise<void> => {
-    await Promise.all(edges.map(async (e) => {
-      const link = e.link;
-      if (!link) return;
-      const graceful = e.state === 'offline' ? Promise.reject(new Error('offline')) : link.close();
-      const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error('close timed out')), 1000).unref());
-      try { await Promise.race([graceful, timeout]); } catch { await Promise.race([link.node.stop().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]); }
-    }));
+    await Promise.all(
+      edges.map(async (e) => {
+        const link = e.link;
+        if (!link) return;
+        const graceful = e.state === 'offline' ? Promise.reject(new Error('offline')) : link.close();
+        const timeout = new Promise<void>((_, reject) =>
+          setTimeout(() => reject(new Error('close timed out')), 1000).unref(),
+        );
+        try {
+          await Promise.race([graceful, timeout]);
+        } catch {
+          await Promise.race([link.node.stop().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+        }
+      }),
+    );
   };
   try {
     const online = edges.filter((e) => e.link);
-    if (online.length === 0) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `no source could be reached: ${dialErrors.join('; ')}`);
+    if (online.length === 0)
+      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `no source could be reached: ${dialErrors.join('; ')}`);
 
     // 2. The manifest.
     let manifest: Manifest | undefined;
@@ -78,14 +90,22 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
           const f = await ctl.expect('the tree with that content id', 'found');
           if (f.h.path === null) continue; // not there
           const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-          if (m.contentId().toString('hex') !== o.contentId.toLowerCase()) throw new WarpError(ErrorCodes.VERIFY_FAILED, `${edge.peer} offered a tree whose content id differs from the one asked for`);
+          if (m.contentId().toString('hex') !== o.contentId.toLowerCase())
+            throw new WarpError(
+              ErrorCodes.VERIFY_FAILED,
+              `${edge.peer} offered a tree whose content id differs from the one asked for`,
+            );
           manifest = m;
           hint = f.h.path;
         } else {
           await ctl.write({ t: 'open', path: o.remotePath ?? '/' });
           const f = await ctl.expect('the manifest', 'manifest');
           manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-          if (manifest.merkleRoot.toString('hex') !== f.h.root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+          if (manifest.merkleRoot.toString('hex') !== f.h.root)
+            throw new WarpError(
+              ErrorCodes.VERIFY_FAILED,
+              'the manifest does not match the Merkle root the peer announced',
+            );
         }
         root = manifest.merkleRoot.toString('hex');
         break;
@@ -93,38 +113,71 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
         if (edge === online.at(-1)) throw e;
       }
     }
-    if (!manifest) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
+    if (!manifest)
+      throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
     const m = manifest;
     const contentId = m.contentId().toString('hex');
 
     // 3. Who holds what.
     const ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
     for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
-    await Promise.all(online.map(async (edge) => {
-      const link = edge.link!;
-      try {
-        await link.ctl.write({ t: 'have', path: hint }, ids);
-        const f = await link.ctl.expect('which chunks the peer holds', 'have');
-        edge.holds = new Uint8Array(f.p);
-        edge.power = readPower(f.h.power);
-        edge.prepositionBudget = Math.max(0, f.h.preposition);
-        edge.source = new RemoteSource(link.node, link.conn, f.h.sid, Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)));
-      } catch (e) {
-        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
-        edge.state = 'offline';
-      }
-    }));
+    await Promise.all(
+      online.map(async (edge) => {
+        const link = edge.link!;
+        try {
+          await link.ctl.write({ t: 'have', path: hint }, ids);
+          const f = await link.ctl.expect('which chunks the peer holds', 'have');
+          edge.holds = new Uint8Array(f.p);
+          edge.power = readPower(f.h.power);
+          edge.prepositionBudget = Math.max(0, f.h.preposition);
+          edge.source = new RemoteSource(
+            link.node,
+            link.conn,
+            f.h.sid,
+            Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)),
+          );
+        } catch (e) {
+          dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+          edge.state = 'offline';
+        }
+      }),
+    );
 
     const sid = sessionId('swarm', env.identity.peerId, contentId, target);
-    emit({ type: 'transfer.start', session: sid, role: 'fetch', peer: online.map((e) => e.peer).join(','), transport: online[0].link!.transport, path: hint ?? `content:${contentId}` });
+    emit({
+      type: 'transfer.start',
+      session: sid,
+      role: 'fetch',
+      peer: online.map((e) => e.peer).join(','),
+      transport: online[0].link!.transport,
+      path: hint ?? `content:${contentId}`,
+    });
     const run = new SwarmRun(env.home, o, edges, m, sid, contentId, registry, emit);
     const r = await receiveTree({
-      manifest: m, announcedRoot: root, sources: [], target, sid, index: env.index, store: env.store,
-      signal: o.signal, onEvent: emit, puller: run,
+      manifest: m,
+      announcedRoot: root,
+      sources: [],
+      target,
+      sid,
+      index: env.index,
+      store: env.store,
+      signal: o.signal,
+      onEvent: emit,
+      puller: run,
     });
     const pre = await run.preposition(target, hint);
     const summary = run.finish(r.elapsedSeconds, pre);
-    emit({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+    emit({
+      type: 'transfer.done',
+      session: sid,
+      files: r.files,
+      bytes: r.bytes,
+      wireBytes: r.wireBytes,
+      fetchedChunks: r.fetchedChunks,
+      localChunks: r.localChunks,
+      elapsedSeconds: r.elapsedSeconds,
+      merkleRoot: r.merkleRoot,
+    });
     return { ...r, ...summary, session: sid, contentId };
   } finally {
     await closeAll();

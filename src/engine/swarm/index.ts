@@ -11,9 +11,21 @@ export { currentPower, readPowerSupply, type PeerPower, type PowerOverrides } fr
 export { EdgeRegistry, type EdgeRecord } from './registry.ts';
 export { BandwidthEma, HealthScore, RttEstimator } from './estimators.ts';
 export { DriftDetector, DEFAULT_DRIFT, type DriftConfig, type DriftReading } from './drift.ts';
-export { TriggerGenerator, DEFAULT_TRIGGERS, type Trigger, type TriggerConfig, type Observation, type EdgeObservation } from './triggers.ts';
+export {
+  TriggerGenerator,
+  DEFAULT_TRIGGERS,
+  type Trigger,
+  type TriggerConfig,
+  type Observation,
+  type EdgeObservation,
+} from './triggers.ts';
 export { ReoptEvaluator, DEFAULT_EVALUATOR, type ReoptDecision, type EvaluatorConfig } from './evaluator.ts';
 export type { SwarmEvent, SwarmEdgeSnapshot, SwarmTriggerKind, EdgeState } from './swarm-events.ts';
 export { parsePeerRules, type PeerRules } from './peer-rules.ts';
 export { AccessLog, predictRefetch, type Prediction } from './predict.ts';
-export { DEFAULT_PREPOSITION, PrepositionLedger, type PrepositionOptions, type PrepositionResult } from './preposition.ts';
+export {
+  DEFAULT_PREPOSITION,
+  PrepositionLedger,
+  type PrepositionOptions,
+  type PrepositionResult,
+} from './preposition.ts';

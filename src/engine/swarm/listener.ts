@@ -38,7 +38,11 @@ export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> 
   const treeFor = (hint: string | undefined): LocalTree => {
     let abs = o.root;
     if (hint !== undefined && hint !== '' && hint !== '/') {
-      try { abs = resolveInRoot(o.root, hint, true); } catch { abs = o.root; }
+      try {
+        abs = resolveInRoot(o.root, hint, true);
+      } catch {
+        abs = o.root;
+      }
     }
     return buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
   };
@@ -52,16 +56,24 @@ export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> 
       let held = 0;
       for (let i = 0; i < n; i++) {
         const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
-        if (tree.locate(id) || store?.has(id)) { bitmap[i >> 3] |= 1 << (i & 7); held++; }
+        if (tree.locate(id) || store?.has(id)) {
+          bitmap[i >> 3] |= 1 << (i & 7);
+          held++;
+        }
       }
       const served: LocalTree = {
-        manifest: tree.manifest, cachedFiles: tree.cachedFiles,
+        manifest: tree.manifest,
+        cachedFiles: tree.cachedFiles,
         locate(id): ChunkPlace | undefined {
           const hit = tree.locate(id);
           if (hit || !store?.has(id)) return hit;
           const abs = store.pathOf(id);
           let length: number;
-          try { length = fs.statSync(abs).size; } catch { return undefined; }
+          try {
+            length = fs.statSync(abs).size;
+          } catch {
+            return undefined;
+          }
           return { abs, offset: 0, length };
         },
       };
@@ -69,16 +81,33 @@ export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> 
       ctx.chunks.register(sid, { tree: served, peer: ctx.peer, compress: ctx.compress });
       ctx.track(sid);
       o.onLog?.(`${ctx.peer} asks which of ${n} chunks are here: ${held}`);
-      await ctx.ch.write({ t: 'have', sid, n, held, power: currentPower(o.power), preposition: (o.acceptPrepositionBytes ?? 0) - prepositioned }, bitmap);
+      await ctx.ch.write(
+        {
+          t: 'have',
+          sid,
+          n,
+          held,
+          power: currentPower(o.power),
+          preposition: (o.acceptPrepositionBytes ?? 0) - prepositioned,
+        },
+        bitmap,
+      );
     },
 
     async find(f, ctx) {
       const want = f.h.contentId; // 64 lower-case hex digits (wire.ts)
       for (const rel of candidatePaths(o.root)) {
         let tree: LocalTree;
-        try { tree = buildTree(path.join(o.root, rel), o.chunking, o.index); } catch { continue; }
+        try {
+          tree = buildTree(path.join(o.root, rel), o.chunking, o.index);
+        } catch {
+          continue;
+        }
         if (tree.manifest.contentId().toString('hex') !== want) continue;
-        await ctx.ch.write({ t: 'found', path: `/${rel}`, root: tree.manifest.merkleRoot.toString('hex') }, tree.manifest.encode());
+        await ctx.ch.write(
+          { t: 'found', path: `/${rel}`, root: tree.manifest.merkleRoot.toString('hex') },
+          tree.manifest.encode(),
+        );
         return;
       }
       await ctx.ch.write({ t: 'found', path: null }); // not here; the stream stays open for other requests
@@ -101,7 +130,10 @@ export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> 
           off += len;
           if (bytes + data.length > budget) break;
           if (!blake3(data).equals(Buffer.from(id))) continue; // never store what does not hash right
-          if (o.store.put(id, data)) { accepted++; bytes += data.length; }
+          if (o.store.put(id, data)) {
+            accepted++;
+            bytes += data.length;
+          }
         }
         prepositioned += bytes;
       }
@@ -115,7 +147,15 @@ export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> 
 function candidatePaths(root: string): string[] {
   const out: string[] = [];
   const list = (rel: string): string[] => {
-    try { return fs.readdirSync(path.join(root, rel), { withFileTypes: true }).filter((d) => d.isDirectory() || d.isFile()).map((d) => (rel ? `${rel}/${d.name}` : d.name)).sort(); } catch { return []; }
+    try {
+      return fs
+        .readdirSync(path.join(root, rel), { withFileTypes: true })
+        .filter((d) => d.isDirectory() || d.isFile())
+        .map((d) => (rel ? `${rel}/${d.name}` : d.name))
+        .sort();
+    } catch {
+      return [];
+    }
   };
   for (const a of list('')) {
     out.push(a);

@@ -5,9 +5,16 @@ export class Notifier {
   wait(timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
       let t: NodeJS.Timeout | undefined;
-      const done = (): void => { if (t) clearTimeout(t); resolve(); };
+      const done = (): void => {
+        if (t) clearTimeout(t);
+        resolve();
+      };
       this.waiters.push(done);
-      if (timeoutMs !== undefined) t = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== done); resolve(); }, timeoutMs);
+      if (timeoutMs !== undefined)
+        t = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== done);
+          resolve();
+        }, timeoutMs);
     });
   }
 

@@ -19,13 +19,21 @@ export interface PeerPower {
 export const LOW_BATTERY_PERCENT = 20;
 
 function readText(file: string): string | undefined {
-  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return undefined; }
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the first battery and any mains adapter under `dir` (default /sys/class/power_supply). */
 export function readPowerSupply(dir = '/sys/class/power_supply'): { batteryPercent?: number; pluggedIn: boolean } {
   let names: string[];
-  try { names = fs.readdirSync(dir); } catch { return { pluggedIn: true }; }
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return { pluggedIn: true };
+  }
   let batteryPercent: number | undefined;
   let online: boolean | undefined;
   for (const n of names.sort()) {
@@ -41,7 +49,7 @@ export function readPowerSupply(dir = '/sys/class/power_supply'): { batteryPerce
     }
   }
   // No battery: a desktop or server, always on mains.
-  return { batteryPercent, pluggedIn: batteryPercent === undefined ? true : online ?? false };
+  return { batteryPercent, pluggedIn: batteryPercent === undefined ? true : (online ?? false) };
 }
 
 export interface PowerOverrides {
@@ -52,7 +60,12 @@ export interface PowerOverrides {
 }
 
 export function currentPower(o: PowerOverrides = {}): PeerPower {
-  const real = o.battery === undefined ? readPowerSupply(o.supplyDir) : o.battery === 'ac' ? { pluggedIn: true } : { batteryPercent: o.battery, pluggedIn: false };
+  const real =
+    o.battery === undefined
+      ? readPowerSupply(o.supplyDir)
+      : o.battery === 'ac'
+        ? { pluggedIn: true }
+        : { batteryPercent: o.battery, pluggedIn: false };
   const batteryLow = !real.pluggedIn && real.batteryPercent !== undefined && real.batteryPercent < LOW_BATTERY_PERCENT;
   return { metered: o.metered ?? false, batteryPercent: real.batteryPercent, pluggedIn: real.pluggedIn, batteryLow };
 }

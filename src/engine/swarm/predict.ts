@@ -36,10 +36,15 @@ export class AccessLog {
   constructor(home: string) {
     this.file = path.join(home, 'swarm', 'access.json');
     try {
-      const d = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { records?: AccessRecord[]; chunks?: Record<string, number> };
+      const d = JSON.parse(fs.readFileSync(this.file, 'utf8')) as {
+        records?: AccessRecord[];
+        chunks?: Record<string, number>;
+      };
       this.records = (d.records ?? []).filter((r) => r && typeof r.contentId === 'string' && typeof r.at === 'number');
       if (d.chunks && typeof d.chunks === 'object') this.chunks = d.chunks;
-    } catch { /* none yet */ }
+    } catch {
+      /* none yet */
+    }
   }
 
   add(r: AccessRecord): void {
@@ -73,7 +78,9 @@ export class AccessLog {
       const tmp = `${this.file}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, JSON.stringify({ version: 1, records: this.records, chunks: this.chunks }));
       fs.renameSync(tmp, this.file);
-    } catch { /* bookkeeping only */ }
+    } catch {
+      /* bookkeeping only */
+    }
   }
 }
 
@@ -84,21 +91,46 @@ const DAY = 24 * HOUR;
  * How likely the tree (content id / path) is fetched again, from the log (which includes this fetch);
  * `hotShare`: the share of its chunks earlier downloads fetched too.
  */
-export function predictRefetch(log: readonly AccessRecord[], contentId: string, treePath: string | undefined, now: number, hotShare = 0): Prediction {
+export function predictRefetch(
+  log: readonly AccessRecord[],
+  contentId: string,
+  treePath: string | undefined,
+  now: number,
+  hotShare = 0,
+): Prediction {
   const same = log.filter((r) => r.contentId === contentId || (treePath !== undefined && r.path === treePath));
   const out: Prediction[] = [{ confidence: 0, reason: 'no pattern' }];
   // Repeat: 1 fetch → 0, 2 → 0.5, 3 → 0.67, … (n − 1) / n.
-  if (same.length >= 2) out.push({ confidence: (same.length - 1) / same.length, reason: `fetched ${same.length} times` });
+  if (same.length >= 2)
+    out.push({ confidence: (same.length - 1) / same.length, reason: `fetched ${same.length} times` });
   // Time of day: distinct days with a fetch within an hour of this time of day.
-  const days = new Set(same.filter((r) => Math.abs(((r.at - now) % DAY + DAY + 12 * HOUR) % DAY - 12 * HOUR) <= HOUR).map((r) => Math.floor(r.at / DAY)));
-  if (days.size >= 2) out.push({ confidence: Math.min(0.95, days.size / (days.size + 1)), reason: `fetched around this time on ${days.size} days` });
+  const days = new Set(
+    same
+      .filter((r) => Math.abs(((((r.at - now) % DAY) + DAY + 12 * HOUR) % DAY) - 12 * HOUR) <= HOUR)
+      .map((r) => Math.floor(r.at / DAY)),
+  );
+  if (days.size >= 2)
+    out.push({
+      confidence: Math.min(0.95, days.size / (days.size + 1)),
+      reason: `fetched around this time on ${days.size} days`,
+    });
   // Sequential siblings: …/name-N fetched for increasing N.
   const seq = treePath ? /^(.*?)(\d+)$/.exec(treePath) : null;
   if (seq) {
-    const nums = log.filter((r) => r.path?.startsWith(seq[1]) && /^\d+$/.test(r.path.slice(seq[1].length))).map((r) => Number(r.path!.slice(seq[1].length)));
+    const nums = log
+      .filter((r) => r.path?.startsWith(seq[1]) && /^\d+$/.test(r.path.slice(seq[1].length)))
+      .map((r) => Number(r.path!.slice(seq[1].length)));
     const increasing = nums.length >= 2 && nums.every((n, i) => i === 0 || n >= nums[i - 1]);
-    if (increasing) out.push({ confidence: Math.min(0.9, (nums.length - 1) / nums.length), reason: `sequential: ${seq[1]}${nums.join(', ')}` });
+    if (increasing)
+      out.push({
+        confidence: Math.min(0.9, (nums.length - 1) / nums.length),
+        reason: `sequential: ${seq[1]}${nums.join(', ')}`,
+      });
   }
-  if (hotShare >= 0.5) out.push({ confidence: Math.min(0.9, hotShare), reason: `hot chunks: ${Math.round(hotShare * 100)} % fetched before` });
+  if (hotShare >= 0.5)
+    out.push({
+      confidence: Math.min(0.9, hotShare),
+      reason: `hot chunks: ${Math.round(hotShare * 100)} % fetched before`,
+    });
   return out.reduce((a, b) => (b.confidence > a.confidence ? b : a));
 }

@@ -36,7 +36,14 @@ export interface PrepositionPlan {
 }
 
 /** Which accepting peers should get which chunks, and the estimated gain for each. */
-export function planPreposition(m: Manifest, edges: SwarmEdge[], budgets: Map<number, number>, seedBandwidth: number, o: PrepositionOptions, heat?: (c: number) => number): PrepositionPlan[] {
+export function planPreposition(
+  m: Manifest,
+  edges: SwarmEdge[],
+  budgets: Map<number, number>,
+  seedBandwidth: number,
+  o: PrepositionOptions,
+  heat?: (c: number) => number,
+): PrepositionPlan[] {
   const minGain = o.minGain ?? DEFAULT_PREPOSITION.minGain;
   let left = o.maxBytes ?? DEFAULT_PREPOSITION.maxBytes;
   const bw = (e: SwarmEdge): number => e.bw.value ?? seedBandwidth;
@@ -84,10 +91,21 @@ export function chunkPlaces(m: Manifest, target: string): Map<number, { file: st
   return out;
 }
 
-export interface PrepositionResult { peer: string; edge: number; chunks: number; bytes: number; refused: boolean }
+export interface PrepositionResult {
+  peer: string;
+  edge: number;
+  chunks: number;
+  bytes: number;
+  refused: boolean;
+}
 
 /** Sends the plan's chunks to one peer in frames of up to 4 MiB, paced by the shared bucket. */
-export async function executePreposition(plan: PrepositionPlan, m: Manifest, places: Map<number, { file: string; offset: number }>, bucket: TokenBucket): Promise<PrepositionResult> {
+export async function executePreposition(
+  plan: PrepositionPlan,
+  m: Manifest,
+  places: Map<number, { file: string; offset: number }>,
+  bucket: TokenBucket,
+): Promise<PrepositionResult> {
   const ctl = plan.edge.link!.ctl;
   let chunks = 0;
   let bytes = 0;
@@ -107,7 +125,10 @@ export async function executePreposition(plan: PrepositionPlan, m: Manifest, pla
     bytes += f.h.bytes;
     refused ||= f.h.refused;
     if (f.h.accepted > 0) sent.push(...batchIds);
-    batch = []; lens = []; batchBytes = 0; batchIds = [];
+    batch = [];
+    lens = [];
+    batchBytes = 0;
+    batchIds = [];
   };
   try {
     for (const c of plan.chunks) {
@@ -116,9 +137,13 @@ export async function executePreposition(plan: PrepositionPlan, m: Manifest, pla
       if (!place) continue;
       const len = m.chunkRawSize(c);
       let fd = fds.get(place.file);
-      if (fd === undefined) { fd = fs.openSync(place.file, 'r'); fds.set(place.file, fd); }
+      if (fd === undefined) {
+        fd = fs.openSync(place.file, 'r');
+        fds.set(place.file, fd);
+      }
       const data = Buffer.allocUnsafe(len);
-      if (fs.readSync(fd, data, 0, len, place.offset) !== len || !blake3(data).equals(Buffer.from(m.chunkId(c)))) continue; // changed since: skip
+      if (fs.readSync(fd, data, 0, len, place.offset) !== len || !blake3(data).equals(Buffer.from(m.chunkId(c))))
+        continue; // changed since: skip
       batch.push(Buffer.from(m.chunkId(c)), data);
       lens.push(HASH_BYTES + len);
       batchIds.push(c);
@@ -140,7 +165,11 @@ export class PrepositionLedger {
 
   constructor(home: string) {
     this.file = path.join(home, 'swarm', 'prepositioned.json');
-    try { this.peers = (JSON.parse(fs.readFileSync(this.file, 'utf8')) as { peers?: Record<string, string[]> }).peers ?? {}; } catch { /* none yet */ }
+    try {
+      this.peers = (JSON.parse(fs.readFileSync(this.file, 'utf8')) as { peers?: Record<string, string[]> }).peers ?? {};
+    } catch {
+      /* none yet */
+    }
   }
 
   add(peer: string, ids: string[]): void {
@@ -159,7 +188,9 @@ export class PrepositionLedger {
       const tmp = `${this.file}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, JSON.stringify({ version: 1, peers: this.peers }));
       fs.renameSync(tmp, this.file);
-    } catch { /* bookkeeping only */ }
+    } catch {
+      /* bookkeeping only */
+    }
   }
 }
 

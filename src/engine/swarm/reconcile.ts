@@ -36,7 +36,13 @@ export class Reconciler {
   private maxParallel: number;
   private wholeDrifting = false;
 
-  constructor(sched: Scheduler, edges: SwarmEdge[], cfg: { triggers?: Partial<TriggerConfig>; evaluator?: Partial<EvaluatorConfig>; maxParallel?: number }, emit: (e: SwarmEvent) => void, sid: string) {
+  constructor(
+    sched: Scheduler,
+    edges: SwarmEdge[],
+    cfg: { triggers?: Partial<TriggerConfig>; evaluator?: Partial<EvaluatorConfig>; maxParallel?: number },
+    emit: (e: SwarmEvent) => void,
+    sid: string,
+  ) {
     this.sched = sched;
     this.edges = edges;
     this.emit = emit;
@@ -59,7 +65,9 @@ export class Reconciler {
     return Math.round(now - this.t0);
   }
 
-  note(_msg: string): void { /* state changes surface as triggers at the next step */ }
+  note(_msg: string): void {
+    /* state changes surface as triggers at the next step */
+  }
 
   driftEdges(): number[] {
     return [...this.drifted].sort((a, b) => a - b);
@@ -80,16 +88,36 @@ export class Reconciler {
       if (!r) continue;
       sampled = true;
       if (r.drifting) this.drifted.add(edge.e);
-      this.emit({ type: 'swarm.drift', session: this.sid, t: this.t(now), edge: edge.e, expected: Math.round(r.expected), actual: Math.round(r.actual), drift: round3(r.drift), drifting: r.drifting });
+      this.emit({
+        type: 'swarm.drift',
+        session: this.sid,
+        t: this.t(now),
+        edge: edge.e,
+        expected: Math.round(r.expected),
+        actual: Math.round(r.actual),
+        drift: round3(r.drift),
+        drifting: r.drifting,
+      });
     }
-    const working = this.edges.filter((e) => e.state !== 'offline' && e.eligible && !e.standby && e.planned !== undefined);
+    const working = this.edges.filter(
+      (e) => e.state !== 'offline' && e.eligible && !e.standby && e.planned !== undefined,
+    );
     if (sampled && working.length > 0) {
       const expected = working.reduce((a, e) => a + e.planned!, 0);
       const actual = working.reduce((a, e) => a + (e.bw.lastRate ?? e.planned!), 0);
       const r = this.whole.sample(expected, actual);
       if (r) {
         this.wholeDrifting = r.drifting;
-        this.emit({ type: 'swarm.drift', session: this.sid, t: this.t(now), edge: -1, expected: Math.round(expected), actual: Math.round(actual), drift: round3(r.drift), drifting: r.drifting });
+        this.emit({
+          type: 'swarm.drift',
+          session: this.sid,
+          t: this.t(now),
+          edge: -1,
+          expected: Math.round(expected),
+          actual: Math.round(actual),
+          drift: round3(r.drift),
+          drifting: r.drifting,
+        });
       }
     }
 
@@ -101,12 +129,32 @@ export class Reconciler {
       const bw = model.bandwidth[edge.e];
       const queued = model.inflight[edge.e] + model.pendingAssigned[edge.e];
       return {
-        edge: edge.e, state: edge.state, eligible: edge.eligible, drifting: edge.drift.drifting, drift: edge.drift.value,
-        drainSeconds: bw > 0 ? (queued * meanSize) / bw : 0, estimate: edge.bw.value, planned: edge.planned,
+        edge: edge.e,
+        state: edge.state,
+        eligible: edge.eligible,
+        drifting: edge.drift.drifting,
+        drift: edge.drift.value,
+        drainSeconds: bw > 0 ? (queued * meanSize) / bw : 0,
+        estimate: edge.bw.value,
+        planned: edge.planned,
       };
     });
-    const fresh = this.triggers.observe({ now, edges: obs, drifting: this.wholeDrifting, drift: this.whole.value, plannedAt: this.plannedAt });
-    for (const tr of fresh) this.emit({ type: 'swarm.trigger', session: this.sid, t: this.t(now), kind: tr.kind, edge: tr.edge, detail: tr.detail });
+    const fresh = this.triggers.observe({
+      now,
+      edges: obs,
+      drifting: this.wholeDrifting,
+      drift: this.whole.value,
+      plannedAt: this.plannedAt,
+    });
+    for (const tr of fresh)
+      this.emit({
+        type: 'swarm.trigger',
+        session: this.sid,
+        t: this.t(now),
+        kind: tr.kind,
+        edge: tr.edge,
+        detail: tr.detail,
+      });
     const d = this.evaluator.evaluate(fresh, now);
     if (!d) return;
     if (d.level === 'none') {
@@ -116,11 +164,22 @@ export class Reconciler {
     this.replan(now, meanSize);
     if (this.active) {
       // A newer request replaces the running one: report what the old one moved so far.
-      this.emit({ type: 'swarm.reopt', session: this.sid, t: this.t(now), level: this.active.level, reason: `${this.active.reason} (superseded)`, moved: this.sched.model ? this.reoptMovedSoFar() : 0 });
+      this.emit({
+        type: 'swarm.reopt',
+        session: this.sid,
+        t: this.t(now),
+        level: this.active.level,
+        reason: `${this.active.reason} (superseded)`,
+        moved: this.sched.model ? this.reoptMovedSoFar() : 0,
+      });
     }
     this.active = { level: d.level, reason: d.reason };
     this.reopts++;
-    this.sched.requestReopt({ scope: d.level === 'full' ? { kind: 'all' } : { kind: 'edges', edges: d.edges }, strategy: 'hybrid', minImprovement: 0.05 });
+    this.sched.requestReopt({
+      scope: d.level === 'full' ? { kind: 'all' } : { kind: 'edges', edges: d.edges },
+      strategy: 'hybrid',
+      minImprovement: 0.05,
+    });
   }
 
   private reoptMovedSoFar(): number {
@@ -130,7 +189,14 @@ export class Reconciler {
   /** The scheduler finished the requested re-optimisation. */
   reoptDone(moved: number, t: number): void {
     if (!this.active) return;
-    this.emit({ type: 'swarm.reopt', session: this.sid, t, level: this.active.level, reason: this.active.reason, moved });
+    this.emit({
+      type: 'swarm.reopt',
+      session: this.sid,
+      t,
+      level: this.active.level,
+      reason: this.active.reason,
+      moved,
+    });
     this.active = undefined;
   }
 
@@ -140,9 +206,14 @@ export class Reconciler {
     for (const edge of this.edges) {
       if (edge.bw.value === undefined || edge.state === 'offline') continue;
       edge.planned = edge.bw.value;
-      edge.parallel = Math.max(4, Math.min(this.maxParallel, Math.round((edge.bw.value * PIPE_SECONDS) / Math.max(1, meanSize))));
+      edge.parallel = Math.max(
+        4,
+        Math.min(this.maxParallel, Math.round((edge.bw.value * PIPE_SECONDS) / Math.max(1, meanSize))),
+      );
       model.updateEdge(edge.e, {
-        bandwidth: Math.max(1, edge.bw.value), rtt: (edge.rtt.srttMs ?? 1) / 1000, health: edge.health.score(now, edge.rtt.srttMs),
+        bandwidth: Math.max(1, edge.bw.value),
+        rtt: (edge.rtt.srttMs ?? 1) / 1000,
+        health: edge.health.score(now, edge.rtt.srttMs),
         maxParallel: edge.standby ? 0 : edge.parallel,
       });
       edge.drift.reset();
@@ -173,7 +244,10 @@ export class Reconciler {
           for (let j = model.availStart[c]; j < model.availStart[c + 1]; j++) {
             const o = this.edges[model.pairs[j] & PAIR_EDGE_MASK];
             // A holder that already failed this chunk too often is no alternative.
-            if (o !== edge && usable(o) && model.pairs[j] >>> PAIR_FAIL_SHIFT < this.sched.config.maxFailuresPerEdge) { other = true; break; }
+            if (o !== edge && usable(o) && model.pairs[j] >>> PAIR_FAIL_SHIFT < this.sched.config.maxFailuresPerEdge) {
+              other = true;
+              break;
+            }
           }
           if (!other) standby = false;
         });

@@ -32,7 +32,9 @@ export class EdgeRegistry {
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { peers?: EdgeRecord[] };
       for (const r of data.peers ?? []) if (r && typeof r.peer === 'string') this.peers.set(r.peer, r);
-    } catch { /* none yet, or torn: start empty */ }
+    } catch {
+      /* none yet, or torn: start empty */
+    }
   }
 
   get(peer: string): EdgeRecord | undefined {
@@ -56,6 +58,8 @@ export class EdgeRegistry {
       const tmp = `${this.file}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, JSON.stringify({ version: 1, peers: this.list() }, null, 2));
       fs.renameSync(tmp, this.file);
-    } catch { /* bookkeeping only: a download never fails because the registry could not be written */ }
+    } catch {
+      /* bookkeeping only: a download never fails because the registry could not be written */
+    }
   }
 }

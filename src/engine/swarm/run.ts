@@ -20,7 +20,14 @@ import { FailoverClock } from './failover-clock.ts';
 import { Notifier } from './notifier.ts';
 import { readPower } from './power.ts';
 import { AccessLog, predictRefetch, type Prediction } from './predict.ts';
-import { DEFAULT_PREPOSITION, PrepositionLedger, chunkPlaces, executePreposition, planPreposition, type PrepositionResult } from './preposition.ts';
+import {
+  DEFAULT_PREPOSITION,
+  PrepositionLedger,
+  chunkPlaces,
+  executePreposition,
+  planPreposition,
+  type PrepositionResult,
+} from './preposition.ts';
 import { Reconciler } from './reconcile.ts';
 import type { EdgeRegistry } from './registry.ts';
 import type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
@@ -55,7 +62,16 @@ export class SwarmRun implements ChunkPuller {
 
   private readonly home: string;
 
-  constructor(home: string, o: SwarmFetchOptions, edges: SwarmEdge[], m: Manifest, sid: string, contentId: string, registry: EdgeRegistry, emit: (e: SwarmEvent | TransferEvent) => void) {
+  constructor(
+    home: string,
+    o: SwarmFetchOptions,
+    edges: SwarmEdge[],
+    m: Manifest,
+    sid: string,
+    contentId: string,
+    registry: EdgeRegistry,
+    emit: (e: SwarmEvent | TransferEvent) => void,
+  ) {
     this.o = o;
     this.edges = edges;
     this.m = m;
@@ -70,18 +86,38 @@ export class SwarmRun implements ChunkPuller {
       config: {
         // Two failures of a chunk on one peer before that peer is no longer asked for it: a peer wrongly
         // taken for dead (a late probe on a loaded machine) must not lose its chunks for good.
-        policy: o.policy ?? 'balanced', tickHz: o.tickHz ?? 20, maxStallMs: 60_000, deadlineGraceMs: 5000, deadlineSlack: 4, maxRetries: 16, maxFailuresPerEdge: 2,
+        policy: o.policy ?? 'balanced',
+        tickHz: o.tickHz ?? 20,
+        maxStallMs: 60_000,
+        deadlineGraceMs: 5000,
+        deadlineSlack: 4,
+        maxRetries: 16,
+        maxFailuresPerEdge: 2,
         balance: { overloadThreshold: 1, underloadThreshold: 0.5 },
       },
       events: this.bus,
     });
     this.home = home;
     this.ledger = new PrepositionLedger(home);
-    this.reconciler = new Reconciler(this.sched, edges, { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 256 }, (e) => this.emitSwarm(e), sid);
+    this.reconciler = new Reconciler(
+      this.sched,
+      edges,
+      { triggers: o.triggers, evaluator: o.evaluator, maxParallel: o.perPeerParallel ?? 256 },
+      (e) => this.emitSwarm(e),
+      sid,
+    );
     this.bus.on((ev) => {
       if (ev.type === 'sched.failover') {
         this.failovers++;
-        this.emitSwarm({ type: 'swarm.failover', session: sid, t: this.t(), chunk: this.need[ev.chunk], fromEdge: ev.from, toEdge: ev.to, reason: ev.reason });
+        this.emitSwarm({
+          type: 'swarm.failover',
+          session: sid,
+          t: this.t(),
+          chunk: this.need[ev.chunk],
+          fromEdge: ev.from,
+          toEdge: ev.to,
+          reason: ev.reason,
+        });
       } else if (ev.type === 'sched.reopt-done') this.reconciler.reoptDone(ev.moved, this.t());
     });
   }
@@ -108,13 +144,22 @@ export class SwarmRun implements ChunkPuller {
       const rec = this.registry.get(edge.peer);
       const bw = edge.bw.value ?? DEFAULT_SEED_BW;
       model.addEdge({
-        bandwidth: bw, rtt: (rec?.srttMs ?? 1) / 1000, health: 1, maxParallel: Math.max(4, Math.min(par, Math.round((bw * 0.3) / Math.max(1, mean)))),
-        metered: edge.power.metered, batteryLow: edge.power.batteryLow, unavailable: edge.state === 'offline' || !edge.source,
+        bandwidth: bw,
+        rtt: (rec?.srttMs ?? 1) / 1000,
+        health: 1,
+        maxParallel: Math.max(4, Math.min(par, Math.round((bw * 0.3) / Math.max(1, mean)))),
+        metered: edge.power.metered,
+        batteryLow: edge.power.batteryLow,
+        unavailable: edge.state === 'offline' || !edge.source,
       });
       const rules = this.o.constraints?.[edge.peer] ?? this.o.constraints?.[edge.address];
       if (rules) {
         sched.setEdgeConstraints(edge.e, rules);
-        sched.setEdgeEnvironment(edge.e, { batteryPercent: edge.power.batteryPercent, pluggedIn: edge.power.pluggedIn, bytesThisMonth: this.o.bytesThisMonth?.[edge.peer] ?? this.o.bytesThisMonth?.[edge.address] ?? 0 });
+        sched.setEdgeEnvironment(edge.e, {
+          batteryPercent: edge.power.batteryPercent,
+          pluggedIn: edge.power.pluggedIn,
+          bytesThisMonth: this.o.bytesThisMonth?.[edge.peer] ?? this.o.bytesThisMonth?.[edge.address] ?? 0,
+        });
       }
     }
     // Availability from the `have` answers.
@@ -131,11 +176,22 @@ export class SwarmRun implements ChunkPuller {
       if (reps.length === start[i]) orphaned++;
     });
     start[this.need.length] = reps.length;
-    if (orphaned > 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${orphaned} of the ${this.need.length} missing chunks are held by no reachable source; the download cannot complete`);
+    if (orphaned > 0)
+      throw new WarpError(
+        ErrorCodes.CHUNK_UNAVAILABLE,
+        `${orphaned} of the ${this.need.length} missing chunks are held by no reachable source; the download cannot complete`,
+      );
     model.addChunks({ sizes, replicaStart: start, replicaEdges: reps });
     this.meanSize = bytes / Math.max(1, this.need.length);
 
-    this.emitSwarm({ type: 'swarm.start', session: this.sid, contentId: this.contentId, chunks: this.need.length, bytes, edges: this.snapshots() });
+    this.emitSwarm({
+      type: 'swarm.start',
+      session: this.sid,
+      contentId: this.contentId,
+      chunks: this.need.length,
+      bytes,
+      edges: this.snapshots(),
+    });
     this.reconciler.start(performance.now());
     this.reconciler.updateStandby(this.o.avoidMetered ?? true);
 
@@ -153,7 +209,10 @@ export class SwarmRun implements ChunkPuller {
     try {
       await this.loop();
     } finally {
-      for (const e of this.edges) { e.generation++; e.wake.notify(); }
+      for (const e of this.edges) {
+        e.generation++;
+        e.wake.notify();
+      }
     }
   }
 
@@ -163,10 +222,15 @@ export class SwarmRun implements ChunkPuller {
       rawSize: (i) => this.m.chunkRawSize(this.need[i]),
       isDone: (i) => this.sched.model.status[i] === ChunkStatus.DONE || this.ctx!.isDone(this.need[i]),
       deliver: (i, data, wire, e) => {
-        if (this.ctx!.isDone(this.need[i])) { e.health.success(); this.duplicateBytes += data.length; return; } // an end-game copy lost the race
+        if (this.ctx!.isDone(this.need[i])) {
+          e.health.success();
+          this.duplicateBytes += data.length;
+          return;
+        } // an end-game copy lost the race
         const wait = this.ctx!.write(this.need[i], data, wire, e.peer);
         e.received(data.length);
-        if (e.prepositioned && e.prepositioned.has(Buffer.from(this.m.chunkId(this.need[i])).toString('hex'))) this.prepositionHits++;
+        if (e.prepositioned && e.prepositioned.has(Buffer.from(this.m.chunkId(this.need[i])).toString('hex')))
+          this.prepositionHits++;
         this.done.push(i);
         this.kick.notify();
         return wait; // the receiver's writer is full: the lane waits before its next reply
@@ -175,16 +239,21 @@ export class SwarmRun implements ChunkPuller {
         e.failures++;
         e.health.failure();
         // Only the edge the scheduler assigned may fail the chunk (an end-game copy elsewhere may not).
-        if (this.sched.model.assigned[i] === e.e && this.sched.model.status[i] === ChunkStatus.IN_FLIGHT) this.failed.push(i);
+        if (this.sched.model.assigned[i] === e.e && this.sched.model.status[i] === ChunkStatus.IN_FLIGHT)
+          this.failed.push(i);
         this.emit({ type: 'transfer.chunk-rejected', session: this.sid, chunk: this.need[i], source: e.peer, reason });
         this.kick.notify();
       },
       laneFailed: (e, err) => {
-        if (e.link?.conn.status !== 'open') { this.goOffline(e, `connection lost: ${(err as Error)?.message ?? err}`); return; }
+        if (e.link?.conn.status !== 'open') {
+          this.goOffline(e, `connection lost: ${(err as Error)?.message ?? err}`);
+          return;
+        }
         // One stream broke on a live connection: open a replacement shortly (its chunks were failed over).
         const gen = e.generation;
         setTimeout(() => {
-          if (!this.finished && e.generation === gen && e.state !== 'offline' && e.lanesOpen < e.source!.lanes) this.startEdge(e, 1);
+          if (!this.finished && e.generation === gen && e.state !== 'offline' && e.lanesOpen < e.source!.lanes)
+            this.startEdge(e, 1);
         }, 200).unref();
       },
     });
@@ -228,7 +297,11 @@ export class SwarmRun implements ChunkPuller {
     const model = this.sched.model;
     const chunks = new Set<number>();
     model.forEachChunkOnEdge(edge.e, (c) => {
-      if (model.assigned[c] === edge.e && (model.status[c] === ChunkStatus.IN_FLIGHT || model.status[c] === ChunkStatus.PENDING)) chunks.add(c);
+      if (
+        model.assigned[c] === edge.e &&
+        (model.status[c] === ChunkStatus.IN_FLIGHT || model.status[c] === ChunkStatus.PENDING)
+      )
+        chunks.add(c);
     });
     model.updateEdge(edge.e, { unavailable: true });
     this.failoverClock.orphaned(edge.e, chunks, now);
@@ -258,7 +331,8 @@ export class SwarmRun implements ChunkPuller {
         if (edge.state !== 'offline') {
           if (edge.link && edge.link.conn.status !== 'open') this.goOffline(edge, 'connection closed');
           // At least twice the RTO: on a starved machine probes are late without the peer being gone.
-          else if (edge.probeSince !== undefined && now - edge.probeSince > Math.max(offlineAfter, 2 * edge.rtt.rtoMs)) this.goOffline(edge, `no answer for ${Math.round(now - edge.probeSince)} ms`);
+          else if (edge.probeSince !== undefined && now - edge.probeSince > Math.max(offlineAfter, 2 * edge.rtt.rtoMs))
+            this.goOffline(edge, `no answer for ${Math.round(now - edge.probeSince)} ms`);
           else {
             const late = edge.probeSince !== undefined && now - edge.probeSince > edge.rtt.rtoMs;
             const h = edge.health.score(now, edge.rtt.srttMs);
@@ -269,7 +343,11 @@ export class SwarmRun implements ChunkPuller {
         edge.bw.tick(now, busy && edge.state !== 'offline');
         edge.updateRate(now);
         const flags = { metered: edge.power.metered, batteryLow: edge.power.batteryLow };
-        if ((model.flags[edge.e] & 1) !== (flags.metered ? 1 : 0) || (model.flags[edge.e] & 2) !== (flags.batteryLow ? 2 : 0)) model.updateEdge(edge.e, flags);
+        if (
+          (model.flags[edge.e] & 1) !== (flags.metered ? 1 : 0) ||
+          (model.flags[edge.e] & 2) !== (flags.batteryLow ? 2 : 0)
+        )
+          model.updateEdge(edge.e, flags);
       }
       const tt = performance.now();
       const r = await sched.tick();
@@ -288,8 +366,16 @@ export class SwarmRun implements ChunkPuller {
       }
       this.endgame();
       for (const edge of this.edges) if (edge.queue.length > 0) edge.wake.notify();
-      if (r.permanentFailures > 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${r.permanentFailures} chunks failed on every source that holds them; the download stopped (run it again to resume)`);
-      for (const edge of this.edges) edge.lastCost = edge.state === 'offline' ? Infinity : round(this.sched.params.a[edge.e] * this.meanSize + this.sched.params.b[edge.e]);
+      if (r.permanentFailures > 0)
+        throw new WarpError(
+          ErrorCodes.CHUNK_UNAVAILABLE,
+          `${r.permanentFailures} chunks failed on every source that holds them; the download stopped (run it again to resume)`,
+        );
+      for (const edge of this.edges)
+        edge.lastCost =
+          edge.state === 'offline'
+            ? Infinity
+            : round(this.sched.params.a[edge.e] * this.meanSize + this.sched.params.b[edge.e]);
       if (tNow - this.lastSnapshot >= 250) {
         this.lastSnapshot = tNow;
         this.emitSwarm({ type: 'swarm.edges', session: this.sid, t: this.t(), edges: this.snapshots() });
@@ -326,7 +412,8 @@ export class SwarmRun implements ChunkPuller {
       const flying: number[] = [];
       model.forEachChunkOnEdge(idle.e, (c) => {
         const a = model.assigned[c];
-        if (a === idle.e || a === NO_EDGE || this.copies.has(c) || model.pairFailures(model.pairIndex(c, idle.e)) > 0) return;
+        if (a === idle.e || a === NO_EDGE || this.copies.has(c) || model.pairFailures(model.pairIndex(c, idle.e)) > 0)
+          return;
         if (model.status[c] === ChunkStatus.PENDING) queued.push(c);
         else if (model.status[c] === ChunkStatus.IN_FLIGHT) flying.push(c);
       });
@@ -359,14 +446,19 @@ export class SwarmRun implements ChunkPuller {
 
   /** Of the chunks this download needed that pre-positioning had put on a peer here, the share served from there. */
   private hitRate(): number {
-    return this.prepositionCandidates > 0 ? Math.round((this.prepositionHits / this.prepositionCandidates) * 1000) / 1000 : 0;
+    return this.prepositionCandidates > 0
+      ? Math.round((this.prepositionHits / this.prepositionCandidates) * 1000) / 1000
+      : 0;
   }
 
   snapshots(): SwarmEdgeSnapshot[] {
     const model = this.sched.model;
     return this.edges.map((edge) => {
       const known = edge.e < model.edgeCount;
-      const s = edge.snapshot(known ? model.pendingAssigned[edge.e] + model.inflight[edge.e] : 0, known ? model.inflight[edge.e] : 0);
+      const s = edge.snapshot(
+        known ? model.pendingAssigned[edge.e] + model.inflight[edge.e] : 0,
+        known ? model.inflight[edge.e] : 0,
+      );
       s.cost = Number.isFinite(edge.lastCost) ? edge.lastCost : -1;
       return s;
     });
@@ -376,7 +468,10 @@ export class SwarmRun implements ChunkPuller {
    * Pre-positioning once the download is done (every link otherwise idle): log the access, predict, plan
    * where the gain is real, move within the limits (predict.ts, preposition.ts).
    */
-  async preposition(target: string, treePath: string | undefined): Promise<{ prediction: Prediction; moves: PrepositionResult[] }> {
+  async preposition(
+    target: string,
+    treePath: string | undefined,
+  ): Promise<{ prediction: Prediction; moves: PrepositionResult[] }> {
     this.finished = true;
     const log = new AccessLog(this.home);
     const now = Date.now();
@@ -387,7 +482,8 @@ export class SwarmRun implements ChunkPuller {
     const prediction = predictRefetch(log.records, this.contentId, treePath, now, hotShare);
     const moves: PrepositionResult[] = [];
     const o = this.o.preposition;
-    if (o === false || prediction.confidence < (o?.minConfidence ?? DEFAULT_PREPOSITION.minConfidence)) return { prediction, moves };
+    if (o === false || prediction.confidence < (o?.minConfidence ?? DEFAULT_PREPOSITION.minConfidence))
+      return { prediction, moves };
     const budgets = new Map(this.edges.map((e) => [e.e, e.prepositionBudget] as [number, number]));
     const plans = planPreposition(this.m, this.edges, budgets, DEFAULT_SEED_BW, o ?? {}, (c) => log.heat(key(c)));
     if (plans.length === 0) return { prediction, moves };
@@ -400,8 +496,20 @@ export class SwarmRun implements ChunkPuller {
         const r = await executePreposition(plan, this.m, places, bucket);
         moves.push(r);
         if (r.chunks > 0) {
-          this.ledger.add(plan.edge.peer, plan.chunks.map((c) => Buffer.from(this.m.chunkId(c)).toString('hex')));
-          this.emitSwarm({ type: 'swarm.preposition', session: this.sid, t: this.t(), peer: plan.edge.peer, chunks: r.chunks, bytes: r.bytes, reason: `${prediction.reason}; next download about ${Math.round(plan.gain * 100)} % faster`, confidence: round(prediction.confidence) });
+          this.ledger.add(
+            plan.edge.peer,
+            plan.chunks.map((c) => Buffer.from(this.m.chunkId(c)).toString('hex')),
+          );
+          this.emitSwarm({
+            type: 'swarm.preposition',
+            session: this.sid,
+            t: this.t(),
+            peer: plan.edge.peer,
+            chunks: r.chunks,
+            bytes: r.bytes,
+            reason: `${prediction.reason}; next download about ${Math.round(plan.gain * 100)} % faster`,
+            confidence: round(prediction.confidence),
+          });
         }
       } catch {
         // A peer that refuses or fails a pre-positioning move is recorded as refused; the next plan skips it.
@@ -412,28 +520,58 @@ export class SwarmRun implements ChunkPuller {
     return { prediction, moves };
   }
 
-  finish(seconds: number, pre: { prediction: Prediction; moves: PrepositionResult[] }): Omit<SwarmFetchResult, keyof ReceiveResult | 'session' | 'contentId'> {
+  finish(
+    seconds: number,
+    pre: { prediction: Prediction; moves: PrepositionResult[] },
+  ): Omit<SwarmFetchResult, keyof ReceiveResult | 'session' | 'contentId'> {
     this.finished = true;
     const edges = this.snapshots();
     const nowIso = new Date().toISOString();
     for (const edge of this.edges) {
       this.registry.update(edge.peer, {
-        address: edge.address, state: edge.state, ...(edge.lastSeen !== undefined ? { lastSeen: nowIso } : {}),
+        address: edge.address,
+        state: edge.state,
+        ...(edge.lastSeen !== undefined ? { lastSeen: nowIso } : {}),
         ...(edge.bw.value !== undefined ? { bandwidth: Math.round(edge.bw.value) } : {}),
         ...(edge.rtt.srttMs !== undefined ? { srttMs: edge.rtt.srttMs, rttVarMs: edge.rtt.rttVarMs } : {}),
-        health: edge.health.score(performance.now(), edge.rtt.srttMs), metered: edge.power.metered, batteryLow: edge.power.batteryLow,
+        health: edge.health.score(performance.now(), edge.rtt.srttMs),
+        metered: edge.power.metered,
+        batteryLow: edge.power.batteryLow,
         sessions: (this.registry.get(edge.peer)?.sessions ?? 0) + 1,
       });
     }
     this.registry.save();
-    const perEdge = this.edges.map((e) => ({ edge: e.e, peer: e.peer, address: e.address, bytes: e.bytes, chunks: e.completed, state: e.state }));
+    const perEdge = this.edges.map((e) => ({
+      edge: e.e,
+      peer: e.peer,
+      address: e.address,
+      bytes: e.bytes,
+      chunks: e.completed,
+      state: e.state,
+    }));
     const reopts = this.reconciler.reopts;
     this.emitSwarm({
-      type: 'swarm.done', session: this.sid, seconds, bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
-      perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })), failovers: this.failovers, reopts, prepositionHitRate: this.hitRate(),
+      type: 'swarm.done',
+      session: this.sid,
+      seconds,
+      bytes: perEdge.reduce((a, b) => a + b.bytes, 0),
+      perEdge: perEdge.map(({ edge, peer, bytes, chunks }) => ({ edge, peer, bytes, chunks })),
+      failovers: this.failovers,
+      reopts,
+      prepositionHitRate: this.hitRate(),
     });
-    return { perEdge, failovers: this.failovers, reopts, failoverLatencyMs: this.failoverClock.results, ticks: { count: this.ticks.count, totalMs: round(this.ticks.totalMs), maxMs: round(this.ticks.maxMs) }, endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes }, driftDetected: this.reconciler.driftEdges(), prepositionHitRate: this.hitRate(),
-      preposition: { confidence: round(pre.prediction.confidence), reason: pre.prediction.reason, moves: pre.moves }, edges };
+    return {
+      perEdge,
+      failovers: this.failovers,
+      reopts,
+      failoverLatencyMs: this.failoverClock.results,
+      ticks: { count: this.ticks.count, totalMs: round(this.ticks.totalMs), maxMs: round(this.ticks.maxMs) },
+      endgame: { copies: this.endgameCopies, wastedBytes: this.duplicateBytes },
+      driftDetected: this.reconciler.driftEdges(),
+      prepositionHitRate: this.hitRate(),
+      preposition: { confidence: round(pre.prediction.confidence), reason: pre.prediction.reason, moves: pre.moves },
+      edges,
+    };
   }
 }
 

@@ -49,12 +49,61 @@ export type SwarmTriggerKind =
   | 'window-closed';
 
 export type SwarmEvent =
-  | { type: 'swarm.start'; session: string; contentId: string; chunks: number; bytes: number; edges: SwarmEdgeSnapshot[] }
+  | {
+      type: 'swarm.start';
+      session: string;
+      contentId: string;
+      chunks: number;
+      bytes: number;
+      edges: SwarmEdgeSnapshot[];
+    }
   | { type: 'swarm.edges'; session: string; t: number; edges: SwarmEdgeSnapshot[] }
   /** Expected versus actual throughput (bytes per second): per edge, or edge = -1 for the whole transfer. */
-  | { type: 'swarm.drift'; session: string; t: number; edge: number; expected: number; actual: number; drift: number; drifting: boolean }
+  | {
+      type: 'swarm.drift';
+      session: string;
+      t: number;
+      edge: number;
+      expected: number;
+      actual: number;
+      drift: number;
+      drifting: boolean;
+    }
   | { type: 'swarm.trigger'; session: string; t: number; kind: SwarmTriggerKind; edge: number; detail: string }
-  | { type: 'swarm.reopt'; session: string; t: number; level: 'none' | 'partial' | 'full'; reason: string; moved: number }
-  | { type: 'swarm.failover'; session: string; t: number; chunk: number; fromEdge: number; toEdge: number; reason: string }
-  | { type: 'swarm.preposition'; session: string; t: number; peer: string; chunks: number; bytes: number; reason: string; confidence: number }
-  | { type: 'swarm.done'; session: string; seconds: number; bytes: number; perEdge: { edge: number; peer: string; bytes: number; chunks: number }[]; failovers: number; reopts: number; prepositionHitRate: number };
+  | {
+      type: 'swarm.reopt';
+      session: string;
+      t: number;
+      level: 'none' | 'partial' | 'full';
+      reason: string;
+      moved: number;
+    }
+  | {
+      type: 'swarm.failover';
+      session: string;
+      t: number;
+      chunk: number;
+      fromEdge: number;
+      toEdge: number;
+      reason: string;
+    }
+  | {
+      type: 'swarm.preposition';
+      session: string;
+      t: number;
+      peer: string;
+      chunks: number;
+      bytes: number;
+      reason: string;
+      confidence: number;
+    }
+  | {
+      type: 'swarm.done';
+      session: string;
+      seconds: number;
+      bytes: number;
+      perEdge: { edge: number; peer: string; bytes: number; chunks: number }[];
+      failovers: number;
+      reopts: number;
+      prepositionHitRate: number;
+    };

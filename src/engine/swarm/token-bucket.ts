@@ -41,7 +41,10 @@ export class TokenBucket {
       const now = performance.now();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
       this.last = now;
-      if (this.tokens >= Math.min(n, this.burst)) { this.tokens -= n; return; }
+      if (this.tokens >= Math.min(n, this.burst)) {
+        this.tokens -= n;
+        return;
+      }
       const need = Math.min(n, this.burst) - this.tokens;
       await sleep(Math.max(1, (need / this.rate) * 1000));
     }

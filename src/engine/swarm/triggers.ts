@@ -48,7 +48,12 @@ export interface TriggerConfig {
   staleChange: number;
 }
 
-export const DEFAULT_TRIGGERS: TriggerConfig = { imbalanceRatio: 3, imbalanceMinSeconds: 0.5, staleMs: 2000, staleChange: 0.25 };
+export const DEFAULT_TRIGGERS: TriggerConfig = {
+  imbalanceRatio: 3,
+  imbalanceMinSeconds: 0.5,
+  staleMs: 2000,
+  staleChange: 0.25,
+};
 
 export class TriggerGenerator {
   private prev = new Map<number, EdgeObservation>();
@@ -68,22 +73,42 @@ export class TriggerGenerator {
       const p = this.prev.get(e.edge);
       if (!p) {
         // The first observation is the baseline the schedule was made from: nothing "joined" yet.
-        if (this.primed && e.state !== 'offline') out.push({ kind: 'edge-joined', edge: e.edge, detail: `edge ${e.edge} joined (${e.state})` });
+        if (this.primed && e.state !== 'offline')
+          out.push({ kind: 'edge-joined', edge: e.edge, detail: `edge ${e.edge} joined (${e.state})` });
       } else {
         if (p.state !== e.state) {
-          if (e.state === 'offline') out.push({ kind: 'edge-left', edge: e.edge, detail: `edge ${e.edge} went offline` });
-          else if (p.state === 'offline') out.push({ kind: 'edge-joined', edge: e.edge, detail: `edge ${e.edge} is back (${e.state})` });
-          else if (e.state === 'degraded') out.push({ kind: 'edge-degraded', edge: e.edge, detail: `edge ${e.edge} degraded` });
+          if (e.state === 'offline')
+            out.push({ kind: 'edge-left', edge: e.edge, detail: `edge ${e.edge} went offline` });
+          else if (p.state === 'offline')
+            out.push({ kind: 'edge-joined', edge: e.edge, detail: `edge ${e.edge} is back (${e.state})` });
+          else if (e.state === 'degraded')
+            out.push({ kind: 'edge-degraded', edge: e.edge, detail: `edge ${e.edge} degraded` });
           else out.push({ kind: 'edge-recovered', edge: e.edge, detail: `edge ${e.edge} recovered` });
         }
-        if (p.eligible !== e.eligible) out.push({ kind: e.eligible ? 'window-opened' : 'window-closed', edge: e.edge, detail: `edge ${e.edge} ${e.eligible ? 'became eligible' : 'is excluded'} by its window or budget` });
+        if (p.eligible !== e.eligible)
+          out.push({
+            kind: e.eligible ? 'window-opened' : 'window-closed',
+            edge: e.edge,
+            detail: `edge ${e.edge} ${e.eligible ? 'became eligible' : 'is excluded'} by its window or budget`,
+          });
       }
       if (e.drifting && !(p?.drifting ?? false)) {
-        out.push({ kind: 'drift', edge: e.edge, drift: e.drift, detail: `edge ${e.edge} runs ${Math.round(Math.abs(e.drift) * 100)}% ${e.drift > 0 ? 'slower' : 'faster'} than planned` });
+        out.push({
+          kind: 'drift',
+          edge: e.edge,
+          drift: e.drift,
+          detail: `edge ${e.edge} runs ${Math.round(Math.abs(e.drift) * 100)}% ${e.drift > 0 ? 'slower' : 'faster'} than planned`,
+        });
       }
       this.prev.set(e.edge, e);
     }
-    if (o.drifting && !this.prevDrifting) out.push({ kind: 'drift', edge: -1, drift: o.drift, detail: `the transfer runs ${Math.round(Math.abs(o.drift) * 100)}% ${o.drift > 0 ? 'slower' : 'faster'} than planned` });
+    if (o.drifting && !this.prevDrifting)
+      out.push({
+        kind: 'drift',
+        edge: -1,
+        drift: o.drift,
+        detail: `the transfer runs ${Math.round(Math.abs(o.drift) * 100)}% ${o.drift > 0 ? 'slower' : 'faster'} than planned`,
+      });
     this.prevDrifting = o.drifting;
 
     const working = o.edges.filter((e) => e.state !== 'offline' && e.eligible && e.estimate !== undefined);
@@ -94,18 +119,34 @@ export class TriggerGenerator {
       const now = max >= this.cfg.imbalanceMinSeconds && max > this.cfg.imbalanceRatio * Math.max(min, 0.05);
       if (now && !this.imbalanced) {
         const e = working[drains.indexOf(max)].edge;
-        out.push({ kind: 'load-imbalance', edge: e, detail: `edge ${e} has ${max.toFixed(1)} s of work queued, another ${min.toFixed(1)} s` });
+        out.push({
+          kind: 'load-imbalance',
+          edge: e,
+          detail: `edge ${e} has ${max.toFixed(1)} s of work queued, another ${min.toFixed(1)} s`,
+        });
       }
       this.imbalanced = now;
     }
 
-    const moved = working.find((e) => e.planned !== undefined && e.estimate !== undefined && Math.abs(e.estimate - e.planned) > this.cfg.staleChange * e.planned);
+    const moved = working.find(
+      (e) =>
+        e.planned !== undefined &&
+        e.estimate !== undefined &&
+        Math.abs(e.estimate - e.planned) > this.cfg.staleChange * e.planned,
+    );
     const unplanned = working.find((e) => e.planned === undefined);
     // A first measurement the schedule does not use yet makes it stale at once; later changes after staleMs.
     const staleNow = unplanned !== undefined || (o.now - o.plannedAt >= this.cfg.staleMs && moved !== undefined);
     if (staleNow && !this.stale) {
       const e = (moved ?? unplanned)!;
-      out.push({ kind: 'schedule-stale', edge: e.edge, detail: e.planned === undefined ? `edge ${e.edge} has a measured rate the schedule does not use yet` : `edge ${e.edge} estimate moved from ${Math.round(e.planned)} to ${Math.round(e.estimate!)} B/s` });
+      out.push({
+        kind: 'schedule-stale',
+        edge: e.edge,
+        detail:
+          e.planned === undefined
+            ? `edge ${e.edge} has a measured rate the schedule does not use yet`
+            : `edge ${e.edge} estimate moved from ${Math.round(e.planned)} to ${Math.round(e.estimate!)} B/s`,
+      });
     }
     this.stale = staleNow;
     this.primed = true;

@@ -66,7 +66,13 @@ export function planSync(snapshot: FileMap, local: FileMap, remote: FileMap, pol
 }
 
 /** One path's action from its three views (the table above), or undefined when both sides agree. */
-function decide(p: string, S: FileFacts | undefined, L: FileFacts | undefined, R: FileFacts | undefined, policy: ConflictPolicy): SyncAction | undefined {
+function decide(
+  p: string,
+  S: FileFacts | undefined,
+  L: FileFacts | undefined,
+  R: FileFacts | undefined,
+  policy: ConflictPolicy,
+): SyncAction | undefined {
   if (same(L, R)) return undefined;
   const remoteChanged = !same(R, S);
   if (!L) {
@@ -85,7 +91,9 @@ function decide(p: string, S: FileFacts | undefined, L: FileFacts | undefined, R
  * delete-local plus a pull of a new path is rename-local. Each deletion pairs with one new file at most.
  */
 function pairRenames(actions: SyncAction[], S: FileMap, L: FileMap, R: FileMap): SyncAction[] {
-  const byHash = (kind: 'delete-remote' | 'delete-local'): Map<string, Array<Extract<SyncAction, { kind: typeof kind }>>> => {
+  const byHash = (
+    kind: 'delete-remote' | 'delete-local',
+  ): Map<string, Array<Extract<SyncAction, { kind: typeof kind }>>> => {
     const m = new Map<string, Array<Extract<SyncAction, { kind: typeof kind }>>>();
     for (const a of actions) if (a.kind === kind) (m.get(a.hash) ?? m.set(a.hash, []).get(a.hash)!).push(a);
     return m;
@@ -97,11 +105,19 @@ function pairRenames(actions: SyncAction[], S: FileMap, L: FileMap, R: FileMap):
   for (const a of actions) {
     if (a.kind === 'push' && !S[a.path] && !R[a.path]) {
       const d = remoteDeletes.get(L[a.path].hash)?.find((x) => !used.has(x));
-      if (d) { used.add(d); out.push({ kind: 'rename-remote', from: d.path, to: a.path, hash: d.hash }); continue; }
+      if (d) {
+        used.add(d);
+        out.push({ kind: 'rename-remote', from: d.path, to: a.path, hash: d.hash });
+        continue;
+      }
     }
     if (a.kind === 'pull' && !S[a.path] && !L[a.path] && R[a.path]) {
       const d = localDeletes.get(R[a.path].hash)?.find((x) => !used.has(x));
-      if (d) { used.add(d); out.push({ kind: 'rename-local', from: d.path, to: a.path, hash: d.hash }); continue; }
+      if (d) {
+        used.add(d);
+        out.push({ kind: 'rename-local', from: d.path, to: a.path, hash: d.hash });
+        continue;
+      }
     }
     out.push(a);
   }
@@ -110,7 +126,10 @@ function pairRenames(actions: SyncAction[], S: FileMap, L: FileMap, R: FileMap):
 
 /** `2026-11-24T03:50:12.345Z` -> `20261124T035012Z` */
 export function conflictStamp(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The name the losing copy of `rel` gets; `taken` says which names exist already (a counter is appended then). */

@@ -49,11 +49,23 @@ export function scanLocal(env: TransferEnv, folder: string, ignore?: IgnoreRules
 
 function assertFolder(folder: string): void {
   const st = fs.statSync(folder, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `the synced folder ${folder} does not exist (or is not a folder); restore it or remove the job with 'warp sync remove'`);
+  if (!st?.isDirectory())
+    throw new WarpError(
+      ErrorCodes.INPUT_NOT_FOUND,
+      `the synced folder ${folder} does not exist (or is not a folder); restore it or remove the job with 'warp sync remove'`,
+    );
 }
 
 /** What one cycle did, counted as it goes. */
-interface Tally { pulled: number; conflicts: number; deletedHere: number; renamedHere: number; deletedThere: number; renamedThere: number; skipped: string[] }
+interface Tally {
+  pulled: number;
+  conflicts: number;
+  deletedHere: number;
+  renamedHere: number;
+  deletedThere: number;
+  renamedThere: number;
+  skipped: string[];
+}
 
 export async function runCycle(c: CycleContext): Promise<CycleResult> {
   const { env, job } = c;
@@ -67,14 +79,23 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   // What the rules leave out is outside the job on both sides: the peer's copy of an ignored file is neither
   // pulled nor deleted, and a file ignored since the last sync is not "deleted here".
   const matcher = rules.forRoot(folder);
-  const inScope = (m: FileMap): FileMap => Object.fromEntries(Object.entries(m).filter(([rel]) => !matcher.excludesPath(rel, false)));
+  const inScope = (m: FileMap): FileMap =>
+    Object.fromEntries(Object.entries(m).filter(([rel]) => !matcher.excludesPath(rel, false)));
   const remote = inScope(await fetchRemoteFiles(env, job.peer, remoteDir));
   const snapshot = inScope(c.snapshot);
   const plan = planSync(snapshot, local, remote, job.conflict);
   const guard = checkGuard(plan.actions, snapshot, local, job, c.approvedDeletions);
   if (guard) return { snapshot: c.snapshot, guard };
 
-  const t: Tally = { pulled: 0, conflicts: 0, deletedHere: 0, renamedHere: 0, deletedThere: 0, renamedThere: 0, skipped: [] };
+  const t: Tally = {
+    pulled: 0,
+    conflicts: 0,
+    deletedHere: 0,
+    renamedHere: 0,
+    deletedThere: 0,
+    renamedThere: 0,
+    skipped: [],
+  };
   await applyHere(c, folder, remoteDir, plan.actions, local, remote, t);
   await applyThere(c, remoteDir, plan.actions, t);
   const changedHere = t.pulled + t.conflicts + t.deletedHere + t.renamedHere > 0;
@@ -89,7 +110,15 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
 }
 
 /** Pulls, conflict copies, and the peer's renames and deletions, applied to this folder. */
-async function applyHere(c: CycleContext, folder: string, remoteDir: string, actions: SyncAction[], local: FileMap, remote: FileMap, t: Tally): Promise<void> {
+async function applyHere(
+  c: CycleContext,
+  folder: string,
+  remoteDir: string,
+  actions: SyncAction[],
+  local: FileMap,
+  remote: FileMap,
+  t: Tally,
+): Promise<void> {
   const { env, job } = c;
   const abs = (rel: string): string => path.join(folder, ...rel.split('/'));
   const exists = (rel: string): boolean => fs.existsSync(abs(rel)) || rel in remote;
@@ -141,21 +170,46 @@ async function applyThere(c: CycleContext, remoteDir: string, actions: SyncActio
   }
 }
 
-async function pushFolder(c: CycleContext, folder: string, local: FileMap, changedFiles: number, rules: IgnoreRules, t: Tally): Promise<PushSummary> {
+async function pushFolder(
+  c: CycleContext,
+  folder: string,
+  local: FileMap,
+  changedFiles: number,
+  rules: IgnoreRules,
+  t: Tally,
+): Promise<PushSummary> {
   const bytes = Object.values(local).reduce((s, f) => s + f.size, 0);
   c.setState('pushing');
   c.emit({ type: 'sync.push-started', id: c.job.id, files: Object.keys(local).length, bytes, changedFiles });
   const t0 = performance.now();
-  const r = await sendTree(c.env, { address: c.job.peer, localPath: folder, remotePath: c.job.remotePath, signal: c.signal, ignore: rules });
+  const r = await sendTree(c.env, {
+    address: c.job.peer,
+    localPath: folder,
+    remotePath: c.job.remotePath,
+    signal: c.signal,
+    ignore: rules,
+  });
   return summary(c, t, r, (performance.now() - t0) / 1000);
 }
 
 /** The push summary (and its event): what moved, what was deleted and renamed on either side. */
 function summary(c: CycleContext, t: Tally, r?: SendResult, elapsedSeconds = 0): PushSummary {
   const push: PushSummary = {
-    at: new Date(c.now()).toISOString(), files: r?.files ?? 0, bytes: r?.bytes ?? 0, fetchedBytes: r?.fetchedBytes ?? 0, wireBytes: r?.wireBytes ?? 0,
-    fetchedChunks: r?.fetchedChunks ?? 0, localChunks: r?.localChunks ?? 0, unchangedFiles: r?.unchangedFiles ?? 0, pulled: t.pulled, conflicts: t.conflicts,
-    deleted: t.deletedThere, renamed: t.renamedThere, deletedHere: t.deletedHere, renamedHere: t.renamedHere, changedFiles: r ? r.files - r.unchangedFiles : 0,
+    at: new Date(c.now()).toISOString(),
+    files: r?.files ?? 0,
+    bytes: r?.bytes ?? 0,
+    fetchedBytes: r?.fetchedBytes ?? 0,
+    wireBytes: r?.wireBytes ?? 0,
+    fetchedChunks: r?.fetchedChunks ?? 0,
+    localChunks: r?.localChunks ?? 0,
+    unchangedFiles: r?.unchangedFiles ?? 0,
+    pulled: t.pulled,
+    conflicts: t.conflicts,
+    deleted: t.deletedThere,
+    renamed: t.renamedThere,
+    deletedHere: t.deletedHere,
+    renamedHere: t.renamedHere,
+    changedFiles: r ? r.files - r.unchangedFiles : 0,
   };
   c.emit({ type: 'sync.push', id: c.job.id, elapsedSeconds, ...pushFields(push) });
   return push;

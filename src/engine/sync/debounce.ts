@@ -11,7 +11,11 @@ export interface Timers {
 
 export const realTimers: Timers = {
   now: () => Date.now(),
-  set: (fn, ms) => { const t = setTimeout(fn, ms); t.unref?.(); return t; },
+  set: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 

@@ -24,20 +24,42 @@ export interface GuardReport {
   reason: string;
 }
 
-export function checkGuard(actions: readonly SyncAction[], snapshot: FileMap, local: FileMap, job: SyncJob, approved?: number): GuardReport | undefined {
+export function checkGuard(
+  actions: readonly SyncAction[],
+  snapshot: FileMap,
+  local: FileMap,
+  job: SyncJob,
+  approved?: number,
+): GuardReport | undefined {
   const g = { ...GUARD_DEFAULTS, ...job.guard };
-  const gone = actions.filter((a): a is Extract<SyncAction, { kind: 'delete-local' | 'delete-remote' }> => a.kind === 'delete-local' || a.kind === 'delete-remote');
+  const gone = actions.filter(
+    (a): a is Extract<SyncAction, { kind: 'delete-local' | 'delete-remote' }> =>
+      a.kind === 'delete-local' || a.kind === 'delete-remote',
+  );
   if (gone.length === 0) return undefined;
   if (approved !== undefined && gone.length <= approved) return undefined;
   const files = Object.keys(snapshot).length;
   const deleteHere = gone.filter((a) => a.kind === 'delete-local').length;
-  const r = { deletions: gone.length, deleteHere, deleteThere: gone.length - deleteHere, files, paths: gone.slice(0, 20).map((a) => a.path) };
+  const r = {
+    deletions: gone.length,
+    deleteHere,
+    deleteThere: gone.length - deleteHere,
+    files,
+    paths: gone.slice(0, 20).map((a) => a.path),
+  };
   if (Object.keys(local).length === 0 && files > 0 && r.deleteThere > 0) {
-    return { ...r, reason: `the folder is empty here but held ${files} files at the last sync (an unmounted disk?): nothing is deleted on the peer until you confirm` };
+    return {
+      ...r,
+      reason: `the folder is empty here but held ${files} files at the last sync (an unmounted disk?): nothing is deleted on the peer until you confirm`,
+    };
   }
-  if (gone.length >= g.maxFiles) return { ...r, reason: `the sync would delete ${gone.length} files (the limit is ${g.maxFiles})` };
+  if (gone.length >= g.maxFiles)
+    return { ...r, reason: `the sync would delete ${gone.length} files (the limit is ${g.maxFiles})` };
   if (gone.length >= g.minFiles && gone.length >= g.share * files) {
-    return { ...r, reason: `the sync would delete ${gone.length} of ${files} files (${Math.round((100 * gone.length) / Math.max(1, files))} %, the limit is ${Math.round(g.share * 100)} %)` };
+    return {
+      ...r,
+      reason: `the sync would delete ${gone.length} of ${files} files (${Math.round((100 * gone.length) / Math.max(1, files))} %, the limit is ${Math.round(g.share * 100)} %)`,
+    };
   }
   return undefined;
 }

@@ -4,9 +4,22 @@ export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from
 export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
 export type { SyncEvent, SyncEventListener } from './sync-events.ts';
 export {
-  CONFLICT_POLICIES, SYNC_STATES,
-  type ConflictPolicy, type FileFacts, type FileMap, type PowerState, type PushSummary, type SyncJob, type SyncJobSpec,
-  type SyncJobStatus, type SyncManagerOptions, type SyncGuard, type SyncIgnore, type SyncVersions, type SyncStateName, type SyncWindow,
+  CONFLICT_POLICIES,
+  SYNC_STATES,
+  type ConflictPolicy,
+  type FileFacts,
+  type FileMap,
+  type PowerState,
+  type PushSummary,
+  type SyncJob,
+  type SyncJobSpec,
+  type SyncJobStatus,
+  type SyncManagerOptions,
+  type SyncGuard,
+  type SyncIgnore,
+  type SyncVersions,
+  type SyncStateName,
+  type SyncWindow,
 } from './types.ts';
 export { planSync, conflictName, conflictWinner, isTemporaryName, type SyncAction, type SyncPlan } from './conflict.ts';
 export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';

@@ -20,12 +20,26 @@ import { runCycle } from './cycle.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './sync-events.ts';
 import { pruneVersions } from '../transfer/versions-keep.ts';
-import { addJob, confirmDeletions, jobIgnoreRules, jobVersionsPolicy, removeJob, setJobPaused, unknownJob } from './jobs.ts';
+import {
+  addJob,
+  confirmDeletions,
+  jobIgnoreRules,
+  jobVersionsPolicy,
+  removeJob,
+  setJobPaused,
+  unknownJob,
+} from './jobs.ts';
 import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
 import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
 import {
-  type PowerState, type PushSummary, type SyncJob, type SyncJobSpec, type SyncJobStatus, type SyncManagerOptions, type SyncStateName,
+  type PowerState,
+  type PushSummary,
+  type SyncJob,
+  type SyncJobSpec,
+  type SyncJobStatus,
+  type SyncManagerOptions,
+  type SyncStateName,
 } from './types.ts';
 
 export const SYNC_DEFAULTS = { debounceMs: 1500, maxWaitMs: 10_000, retryMs: 30_000, windowCheckMs: 30_000 } as const;
@@ -123,7 +137,9 @@ export class SyncManager {
     if (this.started) return;
     this.started = true;
     await Promise.all([...this.jobs.values()].map((rt) => this.activate(rt)));
-    const onFile = (): void => { this.reload(); };
+    const onFile = (): void => {
+      this.reload();
+    };
     fs.watchFile(this.file, { interval: 1000, persistent: false }, onFile);
     this.fileWatch = () => fs.unwatchFile(this.file, onFile);
   }
@@ -171,15 +187,30 @@ export class SyncManager {
   }
 
   private runtime(record: JobRecord): Runtime {
-    const rt: Runtime = { record, state: record.job.paused ? 'paused' : 'idle', dirty: false, changed: new Set(), unsynced: new Set(), failed: false, debouncer: undefined as unknown as Debouncer };
-    if (record.lastError) { rt.state = 'error'; rt.reason = record.lastError; }
-    rt.debouncer = new Debouncer(() => {
-      const paths = [...rt.changed].sort();
-      rt.changed.clear();
-      if (paths.length > 0) this.events.emit({ type: 'sync.change', id: record.job.id, paths });
-      rt.failed = false; // a new change is worth a new try
-      this.kick(rt);
-    }, record.job.debounceMs ?? this.o.debounceMs, this.o.maxWaitMs);
+    const rt: Runtime = {
+      record,
+      state: record.job.paused ? 'paused' : 'idle',
+      dirty: false,
+      changed: new Set(),
+      unsynced: new Set(),
+      failed: false,
+      debouncer: undefined as unknown as Debouncer,
+    };
+    if (record.lastError) {
+      rt.state = 'error';
+      rt.reason = record.lastError;
+    }
+    rt.debouncer = new Debouncer(
+      () => {
+        const paths = [...rt.changed].sort();
+        rt.changed.clear();
+        if (paths.length > 0) this.events.emit({ type: 'sync.change', id: record.job.id, paths });
+        rt.failed = false; // a new change is worth a new try
+        this.kick(rt);
+      },
+      record.job.debounceMs ?? this.o.debounceMs,
+      this.o.maxWaitMs,
+    );
     return rt;
   }
 
@@ -194,12 +225,16 @@ export class SyncManager {
     const folder = rt.record.job.folder;
     if (rt.watcher || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return;
     const matcher = jobIgnoreRules(rt.record.job).forRoot(folder);
-    const w = watch(folder, { ignoreInitial: true, ignored: (p: string, st?: fs.Stats) => isTemporaryName(p) || watchIgnores(matcher, p, st) });
+    const w = watch(folder, {
+      ignoreInitial: true,
+      ignored: (p: string, st?: fs.Stats) => isTemporaryName(p) || watchIgnores(matcher, p, st),
+    });
     rt.watcher = w;
     w.on('all', (_event, p) => {
       if (typeof p === 'string') {
         const rel = path.relative(folder, p).split(path.sep).join('/');
-        if (path.basename(p) === IGNORE_FILE) matcher.forget(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
+        if (path.basename(p) === IGNORE_FILE)
+          matcher.forget(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
         rt.changed.add(rel);
         rt.unsynced.add(rel);
       }
@@ -207,7 +242,9 @@ export class SyncManager {
       rt.debouncer.trigger();
     });
     w.on('error', (e) => this.fail(rt, e));
-    await new Promise<void>((resolve) => { w.once('ready', () => resolve()); });
+    await new Promise<void>((resolve) => {
+      w.once('ready', () => resolve());
+    });
   }
 
   private async deactivate(rt: Runtime): Promise<void> {
@@ -224,24 +261,35 @@ export class SyncManager {
   private blocked(rt: Runtime): { state: SyncStateName; reason: string } | undefined {
     const j = rt.record.job;
     if (j.paused) return { state: 'paused', reason: 'paused by the user' };
-    if (rt.record.guard) return { state: 'paused', reason: `deletion guard: ${rt.record.guard.reason}; confirm with 'warp sync confirm ${j.id}'` };
+    if (rt.record.guard)
+      return {
+        state: 'paused',
+        reason: `deletion guard: ${rt.record.guard.reason}; confirm with 'warp sync confirm ${j.id}'`,
+      };
     if (j.pauseOnBattery && this.power.onBattery) return { state: 'paused', reason: 'on battery' };
     if (j.pauseOnMetered && this.power.metered) return { state: 'paused', reason: 'metered network' };
-    if (!insideSchedule(j.schedule, this.o.now())) return { state: 'waiting-window', reason: 'outside the schedule window' };
+    if (!insideSchedule(j.schedule, this.o.now()))
+      return { state: 'waiting-window', reason: 'outside the schedule window' };
     return undefined;
   }
 
   /** Decides what a job does next: wait (paused, window, retry), run a sync, or nothing. */
   private kick(rt: Runtime): void {
     if (!this.started || !this.jobs.has(rt.record.job.id) || rt.running) return;
-    if (rt.timer) { clearTimeout(rt.timer); rt.timer = undefined; }
+    if (rt.timer) {
+      clearTimeout(rt.timer);
+      rt.timer = undefined;
+    }
     const b = this.blocked(rt);
     if (b) {
       this.setState(rt, b.state, b.reason);
       if (b.state === 'waiting-window') this.arm(rt, this.o.windowCheckMs);
       return;
     }
-    if (rt.failed) { this.arm(rt, this.o.retryMs, true); return; }
+    if (rt.failed) {
+      this.arm(rt, this.o.retryMs, true);
+      return;
+    }
     if (!rt.dirty || rt.debouncer.pending) {
       if (rt.state === 'paused' || rt.state === 'waiting-window') this.setState(rt, 'idle');
       return;
@@ -256,7 +304,10 @@ export class SyncManager {
   private arm(rt: Runtime, ms: number, retry = false): void {
     rt.timer = setTimeout(() => {
       rt.timer = undefined;
-      if (retry) { rt.failed = false; rt.dirty = true; }
+      if (retry) {
+        rt.failed = false;
+        rt.dirty = true;
+      }
       this.kick(rt);
     }, ms);
     rt.timer.unref?.();
@@ -270,10 +321,19 @@ export class SyncManager {
     rt.unsynced.clear();
     try {
       const r = await runCycle({
-        env: this.o.env, job: rec.job, snapshot: rec.snapshot ?? {}, signal: ac.signal, now: this.o.now,
-        emit: (e) => this.events.emit(e), setState: (s) => this.setState(rt, s), approvedDeletions: rec.approvedDeletions,
+        env: this.o.env,
+        job: rec.job,
+        snapshot: rec.snapshot ?? {},
+        signal: ac.signal,
+        now: this.o.now,
+        emit: (e) => this.events.emit(e),
+        setState: (s) => this.setState(rt, s),
+        approvedDeletions: rec.approvedDeletions,
       });
-      if (r.guard) { this.holdForGuard(rt, r.guard); return; }
+      if (r.guard) {
+        this.holdForGuard(rt, r.guard);
+        return;
+      }
       pruneVersions(rec.job.folder, jobVersionsPolicy(rec.job), this.o.now());
       this.persist(rec.job.id, (x) => {
         x.approvedDeletions = undefined;
@@ -288,7 +348,8 @@ export class SyncManager {
       if (!rt.watcher && this.started && this.jobs.has(rec.job.id)) await this.watchFolder(rt);
     } catch (e) {
       for (const u of unsynced) rt.unsynced.add(u);
-      if (ac.signal.aborted) { // stopped or paused: the next start (or resume) syncs again
+      if (ac.signal.aborted) {
+        // stopped or paused: the next start (or resume) syncs again
         rt.dirty = true;
         this.setState(rt, 'idle');
         return;
@@ -302,7 +363,10 @@ export class SyncManager {
   /** The deletion guard stopped the sync: nothing changed, the job waits (paused) for a confirmation. */
   private holdForGuard(rt: Runtime, report: GuardReport): void {
     rt.dirty = true;
-    this.persist(rt.record.job.id, (x) => { x.guard = report; x.approvedDeletions = undefined; });
+    this.persist(rt.record.job.id, (x) => {
+      x.guard = report;
+      x.approvedDeletions = undefined;
+    });
     this.events.emit({ type: 'sync.guard', id: rt.record.job.id, report });
     const b = this.blocked(rt)!;
     this.setState(rt, b.state, b.reason);
@@ -321,10 +385,15 @@ export class SyncManager {
   }
 
   private fail(rt: Runtime, e: unknown): void {
-    const error = isWarpError(e) ? { code: e.code, message: e.message } : { code: ErrorCodes.INTERNAL, message: (e as Error)?.message ?? String(e) };
+    const error = isWarpError(e)
+      ? { code: e.code, message: e.message }
+      : { code: ErrorCodes.INTERNAL, message: (e as Error)?.message ?? String(e) };
     rt.failed = true;
     rt.dirty = true;
-    this.persist(rt.record.job.id, (x) => { x.lastError = error.message; x.lastErrorCode = error.code; });
+    this.persist(rt.record.job.id, (x) => {
+      x.lastError = error.message;
+      x.lastErrorCode = error.code;
+    });
     this.events.emit({ type: 'sync.error', id: rt.record.job.id, error });
     this.setState(rt, 'error', error.message);
   }
@@ -359,7 +428,11 @@ export class SyncManager {
   /** Picks up jobs added, removed, paused or resumed by another process. */
   private reload(): void {
     let jobs: JobRecord[];
-    try { jobs = readState(this.file).jobs; } catch { return; }
+    try {
+      jobs = readState(this.file).jobs;
+    } catch {
+      return;
+    }
     const seen = new Set<string>();
     for (const rec of jobs) {
       seen.add(rec.job.id);
@@ -369,7 +442,8 @@ export class SyncManager {
         this.jobs.set(rec.job.id, n);
         this.events.emit({ type: 'sync.job-added', id: rec.job.id, job: rec.job });
         if (this.started) void this.activate(n);
-      } else if (rt.record.guard && !rec.guard && rec.approvedDeletions !== undefined) { // `warp sync confirm` in another process
+      } else if (rt.record.guard && !rec.guard && rec.approvedDeletions !== undefined) {
+        // `warp sync confirm` in another process
         rt.record.guard = undefined;
         rt.record.approvedDeletions = rec.approvedDeletions;
         rt.dirty = true;
@@ -391,12 +465,20 @@ export class SyncManager {
     const r = rt.record;
     const files = Object.values(r.snapshot ?? {});
     const s: SyncJobStatus = {
-      id: r.job.id, job: { ...r.job }, state: rt.state, pending: rt.dirty || rt.debouncer.pending, pendingChanges: rt.unsynced.size,
-      syncedFiles: files.length, syncedBytes: files.reduce((n, f) => n + f.size, 0),
+      id: r.job.id,
+      job: { ...r.job },
+      state: rt.state,
+      pending: rt.dirty || rt.debouncer.pending,
+      pendingChanges: rt.unsynced.size,
+      syncedFiles: files.length,
+      syncedBytes: files.reduce((n, f) => n + f.size, 0),
     };
     if (rt.reason) s.reason = rt.reason;
     if (r.lastSyncAt) s.lastSyncAt = r.lastSyncAt;
-    if (r.lastError) { s.lastError = r.lastError; s.lastErrorCode = r.lastErrorCode; }
+    if (r.lastError) {
+      s.lastError = r.lastError;
+      s.lastErrorCode = r.lastErrorCode;
+    }
     if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
     if (r.guard) s.guard = r.guard;
     return s;

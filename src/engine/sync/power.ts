@@ -8,13 +8,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const read = (file: string): string | undefined => {
-  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return undefined; }
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 };
 
 /** Undefined when the directory is missing (not Linux, or a container without it). */
 export function readLinuxOnBattery(dir = '/sys/class/power_supply'): boolean | undefined {
   let names: string[];
-  try { names = fs.readdirSync(dir); } catch { return undefined; }
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
   let discharging = false;
   let mainsOnline = false;
   for (const n of names) {

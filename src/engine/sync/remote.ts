@@ -48,7 +48,8 @@ export async function fetchRemoteFiles(env: TransferEnv, address: string, remote
       throw e;
     }
     const m = Manifest.decode(f.p, `the manifest from ${link.peer}`);
-    if (m.merkleRoot.toString('hex') !== f.h.root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+    if (m.merkleRoot.toString('hex') !== f.h.root)
+      throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
     return fileMapOf(m);
   } finally {
     await link.close();
@@ -56,7 +57,12 @@ export async function fetchRemoteFiles(env: TransferEnv, address: string, remote
 }
 
 /** Applies renames and deletions to the peer's copy of the folder (an `apply` request; transfer/apply-changes.ts). */
-export async function applyRemote(env: TransferEnv, address: string, remoteDir: string, changes: TreeChanges): Promise<Omit<AppliedChanges, 'skipped'> & { skipped: Array<{ path: string; reason: string }> }> {
+export async function applyRemote(
+  env: TransferEnv,
+  address: string,
+  remoteDir: string,
+  changes: TreeChanges,
+): Promise<Omit<AppliedChanges, 'skipped'> & { skipped: Array<{ path: string; reason: string }> }> {
   const link = await connectPeer(env, address);
   try {
     await link.ctl.write({ t: 'apply', dest: remoteDir }, encodeChanges(changes));
@@ -72,12 +78,20 @@ export async function applyRemote(env: TransferEnv, address: string, remoteDir: 
  * (the receiver assembles and verifies it there), then renamed into place, so the final name only ever holds a
  * complete, verified file.
  */
-export async function pullFile(env: TransferEnv, address: string, remoteFile: string, folder: string, localFinal: string, signal?: AbortSignal): Promise<ReceiveResult> {
+export async function pullFile(
+  env: TransferEnv,
+  address: string,
+  remoteFile: string,
+  folder: string,
+  localFinal: string,
+  signal?: AbortSignal,
+): Promise<ReceiveResult> {
   const stage = path.join(folder, `${STAGE_PREFIX}${crypto.randomBytes(6).toString('hex')}`);
   try {
     const r = await fetchTree(env, { address, remotePath: remoteFile, localDir: stage, signal });
     const got = path.join(stage, path.posix.basename(remoteFile));
-    if (!fs.lstatSync(got, { throwIfNoEntry: false })?.isFile()) throw new WarpError(ErrorCodes.PROTOCOL, `the peer sent no file for ${remoteFile}`);
+    if (!fs.lstatSync(got, { throwIfNoEntry: false })?.isFile())
+      throw new WarpError(ErrorCodes.PROTOCOL, `the peer sent no file for ${remoteFile}`);
     fs.mkdirSync(path.dirname(localFinal), { recursive: true });
     fs.renameSync(got, localFinal);
     return r;
@@ -89,6 +103,11 @@ export async function pullFile(env: TransferEnv, address: string, remoteFile: st
 /** Removes staging folders a crash left behind (only ours: they carry STAGE_PREFIX). */
 export function removeStaleStages(folder: string): void {
   let names: string[];
-  try { names = fs.readdirSync(folder); } catch { return; }
-  for (const n of names) if (n.startsWith(STAGE_PREFIX)) fs.rmSync(path.join(folder, n), { recursive: true, force: true });
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const n of names)
+    if (n.startsWith(STAGE_PREFIX)) fs.rmSync(path.join(folder, n), { recursive: true, force: true });
 }

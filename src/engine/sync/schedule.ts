@@ -10,7 +10,13 @@ import type { SyncWindow } from './types.ts';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-const asTimeWindow = (w: SyncWindow): TimeWindow => ({ kind: 'required', start: w.start, end: w.end, days: w.days, timeZone: w.timeZone });
+const asTimeWindow = (w: SyncWindow): TimeWindow => ({
+  kind: 'required',
+  start: w.start,
+  end: w.end,
+  days: w.days,
+  timeZone: w.timeZone,
+});
 
 export function validateSchedule(windows: readonly SyncWindow[]): void {
   for (const w of windows) validateWindow(asTimeWindow(w));
@@ -31,7 +37,11 @@ function parseDays(text: string): number[] {
       throw new WarpError(ErrorCodes.USAGE, `invalid days '${text}': use names like mon, tue-fri or sat,sun`);
     }
     if (idx.length === 1) out.add(idx[0]);
-    else for (let d = idx[0]; ; d = (d + 1) % 7) { out.add(d); if (d === idx[1]) break; }
+    else
+      for (let d = idx[0]; ; d = (d + 1) % 7) {
+        out.add(d);
+        if (d === idx[1]) break;
+      }
   }
   return [...out].sort((a, b) => a - b);
 }
@@ -41,7 +51,10 @@ export function parseWindow(text: string): SyncWindow {
   const parts = text.trim().split(/\s+/);
   const clock = parts.findIndex((p) => /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/.test(p));
   if (clock < 0 || clock > 1 || parts.length > clock + 2) {
-    throw new WarpError(ErrorCodes.USAGE, `invalid schedule window '${text}': use [days] HH:MM-HH:MM [time zone], e.g. 'mon-fri 22:00-06:00 Europe/Berlin'`);
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      `invalid schedule window '${text}': use [days] HH:MM-HH:MM [time zone], e.g. 'mon-fri 22:00-06:00 Europe/Berlin'`,
+    );
   }
   const [start, end] = parts[clock].split('-');
   const w: SyncWindow = { start, end };

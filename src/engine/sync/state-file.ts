@@ -48,12 +48,27 @@ export function readState(file: string): SyncStateData {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new WarpError(ErrorCodes.CONFIG_INVALID, `${file} is not valid JSON (${(e as Error).message}); move it away to start with no sync jobs`, { cause: e });
+    throw new WarpError(
+      ErrorCodes.CONFIG_INVALID,
+      `${file} is not valid JSON (${(e as Error).message}); move it away to start with no sync jobs`,
+      { cause: e },
+    );
   }
   const d = data as Partial<SyncStateData>;
-  if (!d || typeof d !== 'object' || !Array.isArray(d.jobs)) throw new WarpError(ErrorCodes.CONFIG_INVALID, `${file} is not a Warp sync state file; move it away to start with no sync jobs`);
-  if (d.version !== STATE_VERSION) throw new WarpError(ErrorCodes.CONFIG_INVALID, `${file} has version ${String(d.version)}; this Warp reads version ${STATE_VERSION}`);
-  return { version: STATE_VERSION, jobs: d.jobs.filter((j) => j && typeof j === 'object' && j.job && typeof j.job.id === 'string') };
+  if (!d || typeof d !== 'object' || !Array.isArray(d.jobs))
+    throw new WarpError(
+      ErrorCodes.CONFIG_INVALID,
+      `${file} is not a Warp sync state file; move it away to start with no sync jobs`,
+    );
+  if (d.version !== STATE_VERSION)
+    throw new WarpError(
+      ErrorCodes.CONFIG_INVALID,
+      `${file} has version ${String(d.version)}; this Warp reads version ${STATE_VERSION}`,
+    );
+  return {
+    version: STATE_VERSION,
+    jobs: d.jobs.filter((j) => j && typeof j === 'object' && j.job && typeof j.job.id === 'string'),
+  };
 }
 
 export function writeState(file: string, data: SyncStateData): void {

@@ -44,7 +44,9 @@ export function formatJson({ time, level, message, fields }: LogRecord): string 
     return escapeTerminal(JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) + '\n';
   } catch {
     // Circular structures or throwing toJSON: keep the record, drop the fields.
-    return JSON.stringify({ time: out.time, level, msg: message, fields_error: 'fields could not be serialised' }) + '\n';
+    return (
+      JSON.stringify({ time: out.time, level, msg: message, fields_error: 'fields could not be serialised' }) + '\n'
+    );
   }
 }
 

@@ -56,7 +56,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const sink = options.file
     ? fileSink(options.file, stderr, (reason) => {
         // Always shown, whatever the level: the user asked for a log file and is not getting one.
-        stderr(formatRecord({ time: now(), level: 'warn', message: 'cannot write the log file; logging to stderr instead', fields: { component: 'log', file: options.file, reason } }, format));
+        stderr(
+          formatRecord(
+            {
+              time: now(),
+              level: 'warn',
+              message: 'cannot write the log file; logging to stderr instead',
+              fields: { component: 'log', file: options.file, reason },
+            },
+            format,
+          ),
+        );
       })
     : stderrSink(stderr);
   const shared: Shared = { rank: levelRank(options.level ?? 'warn'), format, sink, now };
@@ -64,14 +74,29 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** The logger the `log` config section describes. */
-export function createLoggerFromConfig(log: WarpConfig['log'], extra: Pick<LoggerOptions, 'stderr' | 'now'> = {}): Logger {
+export function createLoggerFromConfig(
+  log: WarpConfig['log'],
+  extra: Pick<LoggerOptions, 'stderr' | 'now'> = {},
+): Logger {
   return createLogger({ level: log.level, format: log.format, file: log.file, ...extra });
 }
 
 /** Discards everything; for callers that were given no logger. */
 export const silentLogger: Logger = (() => {
   const noop = (): void => {};
-  const l: Logger = { level: 'error', isEnabled: () => false, error: noop, warn: noop, info: noop, debug: noop, trace: noop, log: noop, child: () => l, setLevel: noop, close: noop };
+  const l: Logger = {
+    level: 'error',
+    isEnabled: () => false,
+    error: noop,
+    warn: noop,
+    info: noop,
+    debug: noop,
+    trace: noop,
+    log: noop,
+    child: () => l,
+    setLevel: noop,
+    close: noop,
+  };
   return l;
 })();
 

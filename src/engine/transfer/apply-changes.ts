@@ -57,8 +57,16 @@ export function decodeChanges(payload: Uint8Array): TreeChanges {
 /** A relative path inside the folder that is not the versions folder and does not climb out. */
 function checkRel(p: string): void {
   const parts = p.split('/');
-  if (parts.some((x) => x === '' || x === '.' || x === '..') || p.includes('\0') || p.includes('\\') || parts[0] === VERSIONS_DIR) {
-    throw new WarpError(ErrorCodes.UNSAFE_PATH, `refusing to change '${p.slice(0, 200)}': not a plain path inside the synced folder`);
+  if (
+    parts.some((x) => x === '' || x === '.' || x === '..') ||
+    p.includes('\0') ||
+    p.includes('\\') ||
+    parts[0] === VERSIONS_DIR
+  ) {
+    throw new WarpError(
+      ErrorCodes.UNSAFE_PATH,
+      `refusing to change '${p.slice(0, 200)}': not a plain path inside the synced folder`,
+    );
   }
 }
 
@@ -67,23 +75,41 @@ function fileHash(abs: string): string | undefined {
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
   if (!st?.isFile()) return undefined;
   const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
-  try { return hashFd(fd, st.size).toString('hex'); } finally { fs.closeSync(fd); }
+  try {
+    return hashFd(fd, st.size).toString('hex');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
  * Applies `c` inside `folder`; `resolve` turns a checked relative path into an absolute one (the listener
  * resolves through its root so no symlink leads out).
  */
-export function applyChanges(folder: string, c: TreeChanges, resolve: (rel: string) => string, nowMs = Date.now()): AppliedChanges {
+export function applyChanges(
+  folder: string,
+  c: TreeChanges,
+  resolve: (rel: string) => string,
+  nowMs = Date.now(),
+): AppliedChanges {
   const out: AppliedChanges = { renamed: 0, removed: 0, versioned: 0, skipped: [] };
-  const skip = (p: string, reason: string): void => { if (out.skipped.length < MAX_SKIPPED) out.skipped.push({ path: p, reason }); };
+  const skip = (p: string, reason: string): void => {
+    if (out.skipped.length < MAX_SKIPPED) out.skipped.push({ path: p, reason });
+  };
   const emptied = new Set<string>();
   for (const r of c.renames) {
-    checkRel(r.from); checkRel(r.to);
+    checkRel(r.from);
+    checkRel(r.to);
     const from = resolve(r.from);
     const to = resolve(r.to);
-    if (fileHash(from) !== r.hash) { skip(r.from, 'changed or gone since the other side looked'); continue; }
-    if (fs.lstatSync(to, { throwIfNoEntry: false })) { skip(r.to, 'the new name exists'); continue; }
+    if (fileHash(from) !== r.hash) {
+      skip(r.from, 'changed or gone since the other side looked');
+      continue;
+    }
+    if (fs.lstatSync(to, { throwIfNoEntry: false })) {
+      skip(r.to, 'the new name exists');
+      continue;
+    }
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(from, to);
     out.renamed++;
@@ -92,8 +118,14 @@ export function applyChanges(folder: string, c: TreeChanges, resolve: (rel: stri
   for (const d of c.removes) {
     checkRel(d.path);
     const abs = resolve(d.path);
-    if (fileHash(abs) !== d.hash) { skip(d.path, 'changed or gone since the other side looked'); continue; }
-    if (c.versions) { keepVersion(folder, d.path, nowMs); out.versioned++; } else fs.unlinkSync(abs);
+    if (fileHash(abs) !== d.hash) {
+      skip(d.path, 'changed or gone since the other side looked');
+      continue;
+    }
+    if (c.versions) {
+      keepVersion(folder, d.path, nowMs);
+      out.versioned++;
+    } else fs.unlinkSync(abs);
     out.removed++;
     emptied.add(path.posix.dirname(d.path));
   }
@@ -105,6 +137,10 @@ function removeEmptyParents(dirs: Set<string>, resolve: (rel: string) => string)
   const all = new Set<string>();
   for (let d of dirs) for (; d !== '.' && d !== ''; d = path.posix.dirname(d)) all.add(d);
   for (const d of [...all].sort((a, b) => b.length - a.length)) {
-    try { fs.rmdirSync(resolve(d)); } catch { /* not empty, or gone */ }
+    try {
+      fs.rmdirSync(resolve(d));
+    } catch {
+      /* not empty, or gone */
+    }
   }
 }

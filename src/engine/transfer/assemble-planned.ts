@@ -69,7 +69,10 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
     waiting.push(slot);
     for (let k = waiting.length - 1; k >= 0; k--) {
       const s = plan.sourceIndex(x.finalOf(waiting[k]));
-      if (s === undefined || readers[s] === 0) { x.release?.(waiting[k]); waiting.splice(k, 1); }
+      if (s === undefined || readers[s] === 0) {
+        x.release?.(waiting[k]);
+        waiting.splice(k, 1);
+      }
     }
   };
 
@@ -93,15 +96,24 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
     x.fdOf(slot); // creates the part file safely (never through a planted link)
     // A descriptor of its own: the receiver's descriptor cache may close cached ones while this one is in use.
     let fd: number;
-    try { fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0)); } catch (err) { return x.onWriteError(slot, err); }
+    try {
+      fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+    } catch (err) {
+      return x.onWriteError(slot, err);
+    }
     let h: Buffer | undefined;
     try {
-      h = complete ? await assembleFile(fd, e.size, extents, plan.sources, (err) => x.onWriteError(slot, err)) : undefined;
+      h = complete
+        ? await assembleFile(fd, e.size, extents, plan.sources, (err) => x.onWriteError(slot, err))
+        : undefined;
     } finally {
       fs.closeSync(fd);
     }
     if (h && h.equals(Buffer.from(e.hash!))) {
-      for (const q of planned) { plan.src[q.p] = -1; x.markDone(q.p, q.len); }
+      for (const q of planned) {
+        plan.src[q.p] = -1;
+        x.markDone(q.p, q.len);
+      }
       x.setHash(slot, h);
     } else {
       fallbackFiles++;
@@ -115,7 +127,11 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
   const worker = async (): Promise<void> => {
     while (next < order.length && failed === undefined) {
       const slot = order[next++];
-      try { await one(slot); } catch (e) { failed ??= e; }
+      try {
+        await one(slot);
+      } catch (e) {
+        failed ??= e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_FILES, order.length) }, worker));
@@ -123,9 +139,17 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
   return { fallbackFiles };
 }
 
-async function verifyOneByOne(x: AssembleContext, slot: number, planned: Array<{ p: number; c: number; off: number; len: number }>): Promise<void> {
+async function verifyOneByOne(
+  x: AssembleContext,
+  slot: number,
+  planned: Array<{ p: number; c: number; off: number; len: number }>,
+): Promise<void> {
   let fd: number;
-  try { fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0)); } catch (err) { return x.onWriteError(slot, err); }
+  try {
+    fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    return x.onWriteError(slot, err);
+  }
   try {
     await verifyInto(x, slot, planned, fd);
   } finally {
@@ -133,7 +157,12 @@ async function verifyOneByOne(x: AssembleContext, slot: number, planned: Array<{
   }
 }
 
-async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: number; c: number; off: number; len: number }>, fd: number): Promise<void> {
+async function verifyInto(
+  x: AssembleContext,
+  slot: number,
+  planned: Array<{ p: number; c: number; off: number; len: number }>,
+  fd: number,
+): Promise<void> {
   const { m, plan } = x;
   const reader = new RangeReader();
   const write = (q: { p: number; off: number; len: number }, data: Uint8Array): void => {
@@ -156,7 +185,10 @@ async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: 
         for (const l of x.index?.locate(id) ?? []) {
           if (l.length !== q.len) continue;
           const d = reader.read(l.path, l.offset, l.length);
-          if (d && blake3(d).equals(id)) { data = d; break; }
+          if (d && blake3(d).equals(id)) {
+            data = d;
+            break;
+          }
         }
         data ??= x.store?.get(id);
       }
@@ -168,7 +200,11 @@ async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: 
   }
   if (late.length === 0) return;
   const src = x.sources[0];
-  if (!src) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${late.length} chunks of ${m.entry(x.fileEntries[slot]).path} changed locally while being copied and there is no source to fetch them from; run the command again`);
+  if (!src)
+    throw new WarpError(
+      ErrorCodes.CHUNK_UNAVAILABLE,
+      `${late.length} chunks of ${m.entry(x.fileEntries[slot]).path} changed locally while being copied and there is no source to fetch them from; run the command again`,
+    );
   const lane = await src.openLane();
   try {
     for (let i = 0; i < late.length; i += 256) {
@@ -177,7 +213,11 @@ async function verifyInto(x: AssembleContext, slot: number, planned: Array<{ p: 
       for (const q of batch) {
         const r = await lane.next();
         const v = checkChunkReply(r, m.chunkId(q.c), q.len);
-        if (!v.ok) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${q.c} of ${m.entry(x.fileEntries[slot]).path} could not be fetched again (${v.reason}); run the command again`);
+        if (!v.ok)
+          throw new WarpError(
+            ErrorCodes.CHUNK_UNAVAILABLE,
+            `chunk ${q.c} of ${m.entry(x.fileEntries[slot]).path} could not be fetched again (${v.reason}); run the command again`,
+          );
         write(q, v.data);
         x.onFetched?.(q.c, v.data.length, r.ok ? r.data.length : 0, src.name);
       }

@@ -32,9 +32,13 @@ export function pushExtent(out: Extent[], src: number, srcOff: number, off: numb
 }
 
 const readAsync = (fd: number, buf: Buffer, len: number, at: number): Promise<number> =>
-  new Promise((resolve, reject) => { fs.read(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n))); });
+  new Promise((resolve, reject) => {
+    fs.read(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n)));
+  });
 const writeAsync = (fd: number, buf: Buffer, len: number, at: number): Promise<number> =>
-  new Promise((resolve, reject) => { fs.write(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n))); });
+  new Promise((resolve, reject) => {
+    fs.write(fd, buf, 0, len, at, (e, n) => (e ? reject(e) : resolve(n)));
+  });
 
 async function readFully(fd: number, buf: Buffer, len: number, at: number): Promise<boolean> {
   let got = 0;
@@ -56,14 +60,21 @@ async function writeFully(fd: number, buf: Buffer, len: number, at: number): Pro
  * Reads and writes run in libuv's pool, double-buffered: block i+1 is read and block i written while this
  * thread hashes, so two cores share the work. Write errors are thrown (a full disk must stop the transfer).
  */
-export async function assembleFile(fd: number, size: number, extents: readonly Extent[], sources: readonly string[], onWriteError: (e: unknown) => never): Promise<Buffer | undefined> {
+export async function assembleFile(
+  fd: number,
+  size: number,
+  extents: readonly Extent[],
+  sources: readonly string[],
+  onWriteError: (e: unknown) => never,
+): Promise<Buffer | undefined> {
   // The blocks to move, in file order.
   const blocks: Array<{ src: number; at: number; off: number; n: number }> = [];
   let expect = 0;
   for (const x of extents) {
     if (x.off !== expect) return undefined; // the plan does not cover the file in order
     expect += x.len;
-    for (let d = 0; d < x.len; d += BLOCK) blocks.push({ src: x.src, at: x.srcOff + d, off: x.off + d, n: Math.min(BLOCK, x.len - d) });
+    for (let d = 0; d < x.len; d += BLOCK)
+      blocks.push({ src: x.src, at: x.srcOff + d, off: x.off + d, n: Math.min(BLOCK, x.len - d) });
   }
   if (expect !== size) return undefined;
   const bufs = [spare.pop() ?? Buffer.allocUnsafe(BLOCK), spare.pop() ?? Buffer.allocUnsafe(BLOCK)];
@@ -73,7 +84,11 @@ export async function assembleFile(fd: number, size: number, extents: readonly E
     if (src < 0) return fd;
     let f = open.get(src);
     if (f === undefined) {
-      try { f = fs.openSync(sources[src], 'r'); } catch { return undefined; }
+      try {
+        f = fs.openSync(sources[src], 'r');
+      } catch {
+        return undefined;
+      }
       open.set(src, f);
     }
     return f;
@@ -82,7 +97,11 @@ export async function assembleFile(fd: number, size: number, extents: readonly E
     const b = blocks[i];
     const f = fdOf(b.src);
     if (f === undefined) return false;
-    try { return await readFully(f, bufs[i % 2], b.n, b.at); } catch { return false; }
+    try {
+      return await readFully(f, bufs[i % 2], b.n, b.at);
+    } catch {
+      return false;
+    }
   };
   let pendingWrite: Promise<void> = Promise.resolve();
   try {
@@ -133,7 +152,10 @@ export class CopyPlan {
 
   add(p: number, slot: number, abs: string, offset: number): void {
     let s = this.srcIds.get(abs);
-    if (s === undefined) { s = this.sources.push(abs) - 1; this.srcIds.set(abs, s); }
+    if (s === undefined) {
+      s = this.sources.push(abs) - 1;
+      this.srcIds.set(abs, s);
+    }
     this.src[p] = s;
     this.srcOff[p] = offset;
     this.slots.add(slot);

@@ -11,14 +11,15 @@ export type ReplyVerdict = { ok: true; data: Uint8Array } | { ok: false; reason:
 /** `missing`: the source said it does not have the chunk (rather than sending wrong bytes). */
 export function checkChunkReply(reply: ChunkReply, id: Uint8Array, rawSize: number): ReplyVerdict {
   if (!reply.ok) return { ok: false, reason: `the source does not have it (${reply.code})`, missing: true };
-  if (reply.rawSize !== rawSize) return { ok: false, reason: `wrong size ${reply.rawSize}, expected ${rawSize}`, missing: false };
+  if (reply.rawSize !== rawSize)
+    return { ok: false, reason: `wrong size ${reply.rawSize}, expected ${rawSize}`, missing: false };
   let data: Uint8Array;
   try {
     data = decompressChunk(reply.codec, reply.data, reply.rawSize);
   } catch (e) {
     return { ok: false, reason: (e as Error).message, missing: false };
   }
-  if (!blake3(data).equals(Buffer.from(id.buffer, id.byteOffset, id.byteLength))) return { ok: false, reason: 'BLAKE3 mismatch', missing: false };
+  if (!blake3(data).equals(Buffer.from(id.buffer, id.byteOffset, id.byteLength)))
+    return { ok: false, reason: 'BLAKE3 mismatch', missing: false };
   return { ok: true, data };
 }
-

@@ -59,7 +59,10 @@ export interface PeerLink {
 /** Dials and checks the peer (trusted, or named in the address); no control stream yet. */
 export async function dialPeer(env: TransferEnv, addressText: string): Promise<Omit<PeerLink, 'ctl' | 'neg'>> {
   const address = parsePeerAddress(addressText);
-  const node = await WarpNode.create({ identity: env.identity, isTrusted: (id) => id === address.peerId || env.trust.has(id) });
+  const node = await WarpNode.create({
+    identity: env.identity,
+    isTrusted: (id) => id === address.peerId || env.trust.has(id),
+  });
   try {
     const { conn, transport, handshakeMs } = await node.dial(address, { transport: env.transport });
     return { node, conn, peer: conn.remotePeer.toString(), address, transport, handshakeMs, close: () => node.stop() };
@@ -75,9 +78,15 @@ export async function connectPeer(env: TransferEnv, addressText: string): Promis
     const ctl = await d.node.open(d.conn, PROTOCOLS.control);
     const neg = await helloClient(ctl, localCaps(env));
     return {
-      ...d, ctl, neg,
+      ...d,
+      ctl,
+      neg,
       async close() {
-        try { await ctl.write({ t: 'bye' }); } catch { /* gone */ }
+        try {
+          await ctl.write({ t: 'bye' });
+        } catch {
+          /* gone */
+        }
         await ctl.close();
         await d.node.stop();
       },
@@ -88,9 +97,18 @@ export async function connectPeer(env: TransferEnv, addressText: string): Promis
   }
 }
 
-function running(env: TransferEnv, r: Omit<SessionRecord, 'status' | 'pid' | 'startedAt' | 'updatedAt'>): { rec: SessionRecord; store: SessionStore } {
+function running(
+  env: TransferEnv,
+  r: Omit<SessionRecord, 'status' | 'pid' | 'startedAt' | 'updatedAt'>,
+): { rec: SessionRecord; store: SessionStore } {
   const store = new SessionStore(env.home);
-  const rec: SessionRecord = { ...r, status: 'running', pid: process.pid, startedAt: new Date().toISOString(), updatedAt: '' };
+  const rec: SessionRecord = {
+    ...r,
+    status: 'running',
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    updatedAt: '',
+  };
   store.save(rec);
   return { rec, store };
 }
@@ -107,27 +125,68 @@ export interface FetchOptions {
   mirror?: MirrorOptions;
 }
 
-export async function fetchTree(env: TransferEnv, o: FetchOptions): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
+export async function fetchTree(
+  env: TransferEnv,
+  o: FetchOptions,
+): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
   const link = await connectPeer(env, o.address);
   const target = path.resolve(o.localDir);
   const sid = sessionId('fetch', env.identity.peerId, link.peer, o.remotePath, target);
-  const { rec, store } = running(env, { id: sid, kind: 'fetch', address: o.address, remotePath: o.remotePath, localPath: target, transport: link.transport });
-  o.onEvent?.({ type: 'transfer.start', session: sid, role: 'fetch', peer: link.peer, transport: link.transport, path: o.remotePath });
+  const { rec, store } = running(env, {
+    id: sid,
+    kind: 'fetch',
+    address: o.address,
+    remotePath: o.remotePath,
+    localPath: target,
+    transport: link.transport,
+  });
+  o.onEvent?.({
+    type: 'transfer.start',
+    session: sid,
+    role: 'fetch',
+    peer: link.peer,
+    transport: link.transport,
+    path: o.remotePath,
+  });
   try {
     await link.ctl.write({ t: 'open', path: o.remotePath });
     const f = await link.ctl.expect('the manifest', 'manifest');
     const manifest = Manifest.decode(f.p, `the manifest from ${link.peer}`);
     const root = f.h.root;
-    if (manifest.merkleRoot.toString('hex') !== root) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
-    const source = new RemoteSource(link.node, link.conn, f.h.sid, link.neg.streams, { maxChunk: manifest.chunking.maxSize, signal: o.signal });
+    if (manifest.merkleRoot.toString('hex') !== root)
+      throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+    const source = new RemoteSource(link.node, link.conn, f.h.sid, link.neg.streams, {
+      maxChunk: manifest.chunking.maxSize,
+      signal: o.signal,
+    });
     const pause = o.pause;
     const unwatch = pause?.onChange((paused) => o.onEvent?.({ type: 'transfer.paused', session: sid, paused }));
     const r = await receiveTree({
-      manifest, announcedRoot: root, sources: [source], target, sid, index: env.index, store: env.store, window: link.neg.window,
-      signal: o.signal, gate: pause ? () => pause.wait(o.signal) : undefined, onEvent: o.onEvent, mirror: o.mirror,
+      manifest,
+      announcedRoot: root,
+      sources: [source],
+      target,
+      sid,
+      index: env.index,
+      store: env.store,
+      window: link.neg.window,
+      signal: o.signal,
+      gate: pause ? () => pause.wait(o.signal) : undefined,
+      onEvent: o.onEvent,
+      mirror: o.mirror,
     }).finally(() => unwatch?.());
     store.save({ ...rec, status: 'done', bytes: r.bytes });
-    o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+    o.onEvent?.({
+      type: 'transfer.done',
+      session: sid,
+      files: r.files,
+      bytes: r.bytes,
+      wireBytes: r.wireBytes,
+      fetchedChunks: r.fetchedChunks,
+      localChunks: r.localChunks,
+      elapsedSeconds: r.elapsedSeconds,
+      merkleRoot: r.merkleRoot,
+    });
     return { ...r, session: sid, peer: link.peer, transport: link.transport };
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
@@ -179,9 +238,20 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   trace('send: scan start');
   let tree;
   try {
-    tree = buildTree(abs, env.chunking, env.index, (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }), o.ignore);
+    tree = buildTree(
+      abs,
+      env.chunking,
+      env.index,
+      (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }),
+      o.ignore,
+    );
   } catch (e) {
-    linkP.then((l) => l.close(), () => {}).catch(() => {});
+    linkP
+      .then(
+        (l) => l.close(),
+        () => {},
+      )
+      .catch(() => {});
     throw e;
   }
   const scanSeconds = (performance.now() - t0) / 1000;
@@ -189,21 +259,53 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   const link = await linkP;
   trace('send: linked');
   const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
-  const { rec, store } = running(env, { id: sid, kind: 'send', address: o.address, remotePath: o.remotePath, localPath: abs, transport: link.transport });
-  o.onEvent?.({ type: 'transfer.start', session: sid, role: 'send', peer: link.peer, transport: link.transport, path: abs });
+  const { rec, store } = running(env, {
+    id: sid,
+    kind: 'send',
+    address: o.address,
+    remotePath: o.remotePath,
+    localPath: abs,
+    transport: link.transport,
+  });
+  o.onEvent?.({
+    type: 'transfer.start',
+    session: sid,
+    role: 'send',
+    peer: link.peer,
+    transport: link.transport,
+    path: abs,
+  });
   const server = new ChunkServer();
   let sentBytes = 0;
   let unwatch: (() => void) | undefined;
-  server.register(sid, { tree, peer: link.peer, compress: wireCompression(link.neg, link.conn, env.compressLoopback), onServed: (_raw, wire) => { sentBytes += wire; } });
+  server.register(sid, {
+    tree,
+    peer: link.peer,
+    compress: wireCompression(link.neg, link.conn, env.compressLoopback),
+    onServed: (_raw, wire) => {
+      sentBytes += wire;
+    },
+  });
   try {
     await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
     const m = tree.manifest;
-    const mirror = o.mirror ? { versions: o.mirror.versions, patterns: [...(o.ignore ?? DEFAULT_IGNORE).patterns], warpignore: (o.ignore ?? DEFAULT_IGNORE).warpignore } : undefined;
-    await link.ctl.write({ t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex'), ...(mirror ? { mirror } : {}) }, m.encode());
+    const mirror = o.mirror
+      ? {
+          versions: o.mirror.versions,
+          patterns: [...(o.ignore ?? DEFAULT_IGNORE).patterns],
+          warpignore: (o.ignore ?? DEFAULT_IGNORE).warpignore,
+        }
+      : undefined;
+    await link.ctl.write(
+      { t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex'), ...(mirror ? { mirror } : {}) },
+      m.encode(),
+    );
     // The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel
     // is an E_CANCELLED error frame; its part files stay for a rerun.
     const v2 = link.neg.version >= 2;
-    const tell = (t: 'pause' | 'resume' | 'cancel'): void => { link.ctl.write({ t }).catch(() => {}); };
+    const tell = (t: 'pause' | 'resume' | 'cancel'): void => {
+      link.ctl.write({ t }).catch(() => {});
+    };
     const onAbort = (): void => {
       if (!v2) return;
       tell('cancel');
@@ -213,9 +315,18 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const offPause = o.pause?.onChange((paused) => {
       if (v2) tell(paused ? 'pause' : 'resume');
-      else o.onEvent?.({ type: 'transfer.warning', session: sid, path: '', message: `${link.peer} runs an older Warp (protocol ${link.neg.version}) that cannot pause; the transfer goes on` });
+      else
+        o.onEvent?.({
+          type: 'transfer.warning',
+          session: sid,
+          path: '',
+          message: `${link.peer} runs an older Warp (protocol ${link.neg.version}) that cannot pause; the transfer goes on`,
+        });
     });
-    unwatch = () => { offPause?.(); o.signal?.removeEventListener('abort', onAbort); };
+    unwatch = () => {
+      offPause?.();
+      o.signal?.removeEventListener('abort', onAbort);
+    };
     if (o.pause?.paused && v2) tell('pause');
     for (;;) {
       if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
@@ -226,10 +337,34 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
       }
       const r: ReceiveResult = f.h.result;
       trace('send: done frame');
-      if (mirror && !r.mirror) o.onEvent?.({ type: 'transfer.warning', session: sid, path: '', message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there` });
+      if (mirror && !r.mirror)
+        o.onEvent?.({
+          type: 'transfer.warning',
+          session: sid,
+          path: '',
+          message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there`,
+        });
       store.save({ ...rec, status: 'done', bytes: r.bytes });
-      o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
-      return { ...r, session: sid, peer: link.peer, transport: link.transport, sentBytes, scanSeconds, cachedFiles: tree.cachedFiles };
+      o.onEvent?.({
+        type: 'transfer.done',
+        session: sid,
+        files: r.files,
+        bytes: r.bytes,
+        wireBytes: r.wireBytes,
+        fetchedChunks: r.fetchedChunks,
+        localChunks: r.localChunks,
+        elapsedSeconds: r.elapsedSeconds,
+        merkleRoot: r.merkleRoot,
+      });
+      return {
+        ...r,
+        session: sid,
+        peer: link.peer,
+        transport: link.transport,
+        sentBytes,
+        scanSeconds,
+        cachedFiles: tree.cachedFiles,
+      };
     }
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
@@ -254,7 +389,11 @@ export interface ProbeResult {
   advice: string[];
 }
 
-export async function probePeer(env: TransferEnv, address: string, opts: { bytes?: number } = {}): Promise<ProbeResult> {
+export async function probePeer(
+  env: TransferEnv,
+  address: string,
+  opts: { bytes?: number } = {},
+): Promise<ProbeResult> {
   const link = await connectPeer(env, address);
   try {
     const rtts: number[] = [];
@@ -270,35 +409,55 @@ export async function probePeer(env: TransferEnv, address: string, opts: { bytes
     const chans = await Promise.all(Array.from({ length: lanes }, () => link.node.open(link.conn, PROTOCOLS.chunks)));
     const t0 = performance.now();
     let got = 0;
-    await Promise.all(chans.map(async (ch, k) => {
-      // Frames of at most MAX_PROBE_BLOCKS blocks, one at a time (the server caps both).
-      for (let left = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0); left > 0;) {
-        const n = Math.min(left, MAX_PROBE_BLOCKS);
-        left -= n;
-        ch.expectAnswers(n);
-        await ch.write({ t: 'probe', n });
-        for (let i = 0; i < n; i++) { const f = await ch.expect('probe data', 'chunk'); got += f.p.length; }
-      }
-      await ch.close();
-    }));
+    await Promise.all(
+      chans.map(async (ch, k) => {
+        // Frames of at most MAX_PROBE_BLOCKS blocks, one at a time (the server caps both).
+        for (let left = Math.floor(blocks / lanes) + (k < blocks % lanes ? 1 : 0); left > 0;) {
+          const n = Math.min(left, MAX_PROBE_BLOCKS);
+          left -= n;
+          ch.expectAnswers(n);
+          await ch.write({ t: 'probe', n });
+          for (let i = 0; i < n; i++) {
+            const f = await ch.expect('probe data', 'chunk');
+            got += f.p.length;
+          }
+        }
+        await ch.close();
+      }),
+    );
     const secs = (performance.now() - t0) / 1000;
     const rate = got / secs;
     const advice: string[] = [];
-    if (link.transport === 'tcp' && env.transport === 'auto') advice.push('QUIC did not connect (UDP blocked?); using the TCP fallback');
-    if (rtts[Math.floor(rtts.length / 2)] > 50) advice.push('high latency: raise transfer.window so more chunks are in flight');
-    if (rate < 20e6) advice.push('low throughput: check the link; wire compression (on by default) helps for text-like data');
+    if (link.transport === 'tcp' && env.transport === 'auto')
+      advice.push('QUIC did not connect (UDP blocked?); using the TCP fallback');
+    if (rtts[Math.floor(rtts.length / 2)] > 50)
+      advice.push('high latency: raise transfer.window so more chunks are in flight');
+    if (rate < 20e6)
+      advice.push('low throughput: check the link; wire compression (on by default) helps for text-like data');
     if (advice.length === 0) advice.push('looks good');
     return {
-      peer: link.peer, transport: link.transport, handshakeMs: link.handshakeMs,
+      peer: link.peer,
+      transport: link.transport,
+      handshakeMs: link.handshakeMs,
       rttMs: { min: rtts[0], median: rtts[Math.floor(rtts.length / 2)], max: rtts[rtts.length - 1] },
-      throughputBytesPerSec: rate, probeBytes: got, negotiated: link.neg, wireCompression: wireCompression(link.neg, link.conn, env.compressLoopback), advice,
+      throughputBytesPerSec: rate,
+      probeBytes: got,
+      negotiated: link.neg,
+      wireCompression: wireCompression(link.neg, link.conn, env.compressLoopback),
+      advice,
     };
   } finally {
     await link.close();
   }
 }
 
-export async function planSend(env: TransferEnv, localPath: string, address: string, remotePath: string, ignore?: IgnoreRules): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
+export async function planSend(
+  env: TransferEnv,
+  localPath: string,
+  address: string,
+  remotePath: string,
+  ignore?: IgnoreRules,
+): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
   const tree = buildTree(path.resolve(localPath), env.chunking, env.index, undefined, ignore);
   const probe = await probePeer(env, address, { bytes: 16 * 1024 * 1024 });
   const link = await connectPeer(env, address);
@@ -306,7 +465,13 @@ export async function planSend(env: TransferEnv, localPath: string, address: str
     await link.ctl.write({ t: 'plan', dest: remotePath }, tree.manifest.encode());
     const f = await link.ctl.expect('the plan', 'plan');
     const p: PlanResult = f.h;
-    return { ...p, peer: link.peer, transport: link.transport, throughputBytesPerSec: probe.throughputBytesPerSec, estimatedSeconds: p.needBytes / Math.max(1, probe.throughputBytesPerSec) };
+    return {
+      ...p,
+      peer: link.peer,
+      transport: link.transport,
+      throughputBytesPerSec: probe.throughputBytesPerSec,
+      estimatedSeconds: p.needBytes / Math.max(1, probe.throughputBytesPerSec),
+    };
   } finally {
     await link.close();
   }

@@ -30,6 +30,8 @@ export function finishTree(m: Manifest, dest: (rel: string) => string, tempFor: 
     try {
       fs.chmodSync(dest(e.path), e.mode & 0o7777);
       fs.utimesSync(dest(e.path), fileTime(e.mtimeMs), fileTime(e.mtimeMs));
-    } catch { /* metadata only */ }
+    } catch {
+      /* metadata only */
+    }
   }
 }

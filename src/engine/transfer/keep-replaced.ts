@@ -57,7 +57,11 @@ export class ReplacedChunks {
     this.held = [];
     this.heldBytes = 0;
     for (const h of held) {
-      try { this.store.put(h.id, h.data); } catch { /* mismatch or full disk: the store is a cache */ }
+      try {
+        this.store.put(h.id, h.data);
+      } catch {
+        /* mismatch or full disk: the store is a cache */
+      }
     }
   }
 }

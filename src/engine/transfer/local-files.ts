@@ -33,7 +33,12 @@ export class RangeReader {
     let fd = this.fds.get(abs);
     if (fd === undefined) {
       if (this.unreadable.has(abs)) return undefined;
-      try { fd = fs.openSync(abs, 'r'); } catch { this.unreadable.add(abs); return undefined; }
+      try {
+        fd = fs.openSync(abs, 'r');
+      } catch {
+        this.unreadable.add(abs);
+        return undefined;
+      }
       if (this.fds.size >= this.maxOpen) {
         const [k, v] = this.fds.entries().next().value as [string, number];
         fs.closeSync(v);
@@ -41,7 +46,11 @@ export class RangeReader {
       }
       this.fds.set(abs, fd);
     }
-    try { return readAt(fd, offset, length); } catch { return undefined; }
+    try {
+      return readAt(fd, offset, length);
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {

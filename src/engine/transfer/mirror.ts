@@ -43,7 +43,9 @@ export interface MirrorResult {
 }
 
 /** The mirror request of a push as the wire schema checked it (net/wire.ts), with defaults filled in. */
-export function mirrorOptionsOf(v: { versions?: boolean; patterns?: string[]; warpignore?: boolean } | undefined): MirrorOptions | undefined {
+export function mirrorOptionsOf(
+  v: { versions?: boolean; patterns?: string[]; warpignore?: boolean } | undefined,
+): MirrorOptions | undefined {
   if (!v) return undefined;
   return { versions: v.versions !== false, patterns: v.patterns ?? [], warpignore: v.warpignore !== false };
 }
@@ -73,8 +75,22 @@ class Pruner {
   private readonly now: number;
   private readonly r: MirrorResult;
 
-  constructor(m: Manifest, top: string, topAbs: string, matcher: TreeMatcher, versions: boolean, now: number, r: MirrorResult) {
-    this.m = m; this.top = top; this.topAbs = topAbs; this.matcher = matcher; this.versions = versions; this.now = now; this.r = r;
+  constructor(
+    m: Manifest,
+    top: string,
+    topAbs: string,
+    matcher: TreeMatcher,
+    versions: boolean,
+    now: number,
+    r: MirrorResult,
+  ) {
+    this.m = m;
+    this.top = top;
+    this.topAbs = topAbs;
+    this.matcher = matcher;
+    this.versions = versions;
+    this.now = now;
+    this.r = r;
   }
 
   /** Walks folder `rel` (relative to the top; '' is the top): removes what the tree lacks, recurses into what it has. */
@@ -96,7 +112,10 @@ class Pruner {
         if (isDir && this.m.entry(inTree).type === EntryType.DIR) this.visit(childRel);
         continue;
       }
-      if (this.matcher.excludes(childRel, isDir)) { this.r.protectedPaths++; continue; }
+      if (this.matcher.excludes(childRel, isDir)) {
+        this.r.protectedPaths++;
+        continue;
+      }
       if (isDir) this.removeDir(childRel);
       else this.removeFile(childRel, path.join(abs, d.name));
     }
@@ -110,7 +129,8 @@ class Pruner {
       fs.rmdirSync(abs);
       this.r.deletedDirs++;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write');
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw fromSystemError(e, abs, 'write');
     }
   }
 
@@ -121,7 +141,11 @@ class Pruner {
       keepVersion(this.topAbs, rel, this.now);
       this.r.versioned++;
     } else {
-      try { fs.unlinkSync(abs); } catch (e) { throw fromSystemError(e, abs, 'write'); }
+      try {
+        fs.unlinkSync(abs);
+      } catch (e) {
+        throw fromSystemError(e, abs, 'write');
+      }
     }
     this.r.deletedFiles++;
     if (st.isFile()) this.r.deletedBytes += st.size;

@@ -52,7 +52,11 @@ function utf8Prefix(s: string, bytes: number): string {
 }
 
 /** What a finished file looks like on disk (for the file index). */
-export interface WrittenFile { size: number; mtimeMs: number; ino: number }
+export interface WrittenFile {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
 
 export interface FileMeta {
   /** The manifest's path (for messages). */
@@ -135,13 +139,21 @@ export class PartFiles {
       if (!h.equals(Buffer.from(meta.hash))) {
         this.forget(slot);
         fs.rmSync(part, { force: true });
-        throw new WarpError(ErrorCodes.FILE_HASH_MISMATCH, `${meta.path}: the assembled file does not match its hash; it was not written (run the command again)`, { details: { path: meta.path } });
+        throw new WarpError(
+          ErrorCodes.FILE_HASH_MISMATCH,
+          `${meta.path}: the assembled file does not match its hash; it was not written (run the command again)`,
+          { details: { path: meta.path } },
+        );
       }
       fs.fchmodSync(fd, meta.mode & 0o7777);
       fs.futimesSync(fd, fileTime(meta.mtimeMs), fileTime(meta.mtimeMs));
       const st = fs.fstatSync(fd); // inode and mtime survive the rename
       this.forget(slot);
-      this.renames.push(fs.promises.rename(part, final).catch((err: unknown) => { this.failure ??= fromSystemError(err, final, 'write'); }));
+      this.renames.push(
+        fs.promises.rename(part, final).catch((err: unknown) => {
+          this.failure ??= fromSystemError(err, final, 'write');
+        }),
+      );
       return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
     } catch (err) {
       throw fromSystemError(err, final, 'write');
@@ -152,17 +164,27 @@ export class PartFiles {
    * Writes a whole file whose bytes were verified against its hash (a one-chunk file) in libuv's pool, then
    * renames it into place and calls `done`. Resolves at once unless the queue is full.
    */
-  writeWhole(slot: number, data: Uint8Array, meta: FileMeta, done: (st: WrittenFile) => void): Promise<void> | undefined {
+  writeWhole(
+    slot: number,
+    data: Uint8Array,
+    meta: FileMeta,
+    done: (st: WrittenFile) => void,
+  ): Promise<void> | undefined {
     this.throwIfFailed();
     this.inFlight++;
     this.bytesInFlight += data.length;
-    void this.wholeJob(slot, data, meta).then(done).catch((e: unknown) => { this.failure ??= e; }).finally(() => {
-      this.inFlight--;
-      this.bytesInFlight -= data.length;
-      const r = this.room;
-      this.room = [];
-      for (const f of r) f();
-    });
+    void this.wholeJob(slot, data, meta)
+      .then(done)
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.bytesInFlight -= data.length;
+        const r = this.room;
+        this.room = [];
+        for (const f of r) f();
+      });
     if (this.inFlight < WHOLE_FILES_IN_FLIGHT && this.bytesInFlight < WHOLE_BYTES_IN_FLIGHT) return undefined;
     return new Promise((r) => this.room.push(r));
   }
@@ -177,7 +199,9 @@ export class PartFiles {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw fromSystemError(e, part, 'write');
       await fs.promises.rm(part, { recursive: true, force: true }); // a planted link: never written through
-      h = await fs.promises.open(part, flags, 0o600).catch((e2: unknown) => { throw fromSystemError(e2, part, 'write'); });
+      h = await fs.promises.open(part, flags, 0o600).catch((e2: unknown) => {
+        throw fromSystemError(e2, part, 'write');
+      });
     }
     let st: fs.Stats;
     try {
@@ -191,7 +215,9 @@ export class PartFiles {
     } finally {
       await h.close().catch(() => {});
     }
-    await fs.promises.rename(part, final).catch((e: unknown) => { throw fromSystemError(e, final, 'write'); });
+    await fs.promises.rename(part, final).catch((e: unknown) => {
+      throw fromSystemError(e, final, 'write');
+    });
     return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   }
 

@@ -33,13 +33,19 @@ export function planReceive(m: Manifest, target: string, index?: FileIndex, stor
     files++;
     const abs = path.join(target, ...e.path.split('/'));
     let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(abs); } catch { st = undefined; }
+    try {
+      st = fs.lstatSync(abs);
+    } catch {
+      st = undefined;
+    }
     if (!st?.isFile()) continue;
     try {
       const r = chunkFile(abs, m.chunking, index);
       if (Buffer.from(r.hash).equals(Buffer.from(e.hash!))) unchangedFiles++;
       for (let k = 0; k < r.lens.length; k++) have.add(idKey(r.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES)));
-    } catch { /* unreadable: counts as missing */ }
+    } catch {
+      /* unreadable: counts as missing */
+    }
   }
   let haveChunks = 0;
   let haveBytes = 0;
@@ -52,7 +58,14 @@ export function planReceive(m: Manifest, target: string, index?: FileIndex, stor
   }
   const uniqueBytes = m.uniqueRawBytes;
   return {
-    files, bytes: m.totalFileBytes, chunks: m.chunkCount, uniqueBytes, unchangedFiles, haveChunks, haveBytes,
-    needChunks: m.chunkCount - haveChunks, needBytes: uniqueBytes - haveBytes,
+    files,
+    bytes: m.totalFileBytes,
+    chunks: m.chunkCount,
+    uniqueBytes,
+    unchangedFiles,
+    haveChunks,
+    haveBytes,
+    needChunks: m.chunkCount - haveChunks,
+    needBytes: uniqueBytes - haveBytes,
   };
 }

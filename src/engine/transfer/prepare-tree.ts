@@ -13,10 +13,17 @@ import { parentOf } from '../archive/paths.ts';
 
 /** lstat without an exception for a missing path (an exception per absent file costs more than the call). */
 function lstat(abs: string): fs.Stats | undefined {
-  try { return fs.lstatSync(abs, { throwIfNoEntry: false }); } catch { return undefined; }
+  try {
+    return fs.lstatSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
-export async function prepareTree(m: Manifest, dest: (rel: string) => string): Promise<{ fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number }> {
+export async function prepareTree(
+  m: Manifest,
+  dest: (rel: string) => string,
+): Promise<{ fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number }> {
   const breather = new Breather();
   const safeDirs = new Set<string>(['']);
   const created = new Set<string>();
@@ -26,13 +33,19 @@ export async function prepareTree(m: Manifest, dest: (rel: string) => string): P
     const abs = dest(rel);
     const st = lstat(abs);
     if (st && !st.isDirectory()) {
-      throw new WarpError(ErrorCodes.UNSAFE_PATH, `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`, { details: { path: rel } });
+      throw new WarpError(
+        ErrorCodes.UNSAFE_PATH,
+        `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`,
+        { details: { path: rel } },
+      );
     }
     if (!st) {
       try {
         fs.mkdirSync(abs, { mode: 0o755 });
         created.add(rel);
-      } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write'); }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write');
+      }
     }
     safeDirs.add(rel);
   };
@@ -46,13 +59,23 @@ export async function prepareTree(m: Manifest, dest: (rel: string) => string): P
     const pause = breather.breathe();
     if (pause) await pause;
     const e = m.entry(i);
-    if (e.type === EntryType.DIR) { ensureDir(e.path); dirs++; continue; }
+    if (e.type === EntryType.DIR) {
+      ensureDir(e.path);
+      dirs++;
+      continue;
+    }
     const parent = parentOf(e.path);
     ensureDir(parent);
     const st = created.has(parent) ? undefined : lstat(dest(e.path));
-    if (st?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`);
-    if (e.type === EntryType.FILE) { fileEntries.push(i); fileStats.push(st); }
-    else symlinks++;
+    if (st?.isDirectory())
+      throw new WarpError(
+        ErrorCodes.OUTPUT_EXISTS,
+        `${dest(e.path)} is a directory; the transfer has a ${e.type === EntryType.FILE ? 'file' : 'symbolic link'} there. Move it away and run the command again`,
+      );
+    if (e.type === EntryType.FILE) {
+      fileEntries.push(i);
+      fileStats.push(st);
+    } else symlinks++;
   }
   return { fileEntries, fileStats, dirs, symlinks };
 }

@@ -35,7 +35,15 @@ export interface Negotiated {
 }
 
 export function localCaps(o: { streams: number; window: number; compress: boolean }): Capabilities {
-  return { v: MIN_PROTOCOL_VERSION, vmax: PROTOCOL_VERSION, agent: AGENT, codecs: o.compress ? ['zstd', 'raw'] : ['raw'], maxChunk: CHUNK_SIZE_LIMITS.max, streams: o.streams, window: o.window };
+  return {
+    v: MIN_PROTOCOL_VERSION,
+    vmax: PROTOCOL_VERSION,
+    agent: AGENT,
+    codecs: o.compress ? ['zstd', 'raw'] : ['raw'],
+    maxChunk: CHUNK_SIZE_LIMITS.max,
+    streams: o.streams,
+    window: o.window,
+  };
 }
 
 /** A peer's hello (its fields already checked by the wire schema); a `vmax` below `v` means `v`. */
@@ -47,7 +55,10 @@ function readCaps(h: HeaderOf<Control, 'requests' | 'answers', 'hello'>): Capabi
 export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated {
   const version = Math.min(mine.vmax ?? mine.v, theirs.vmax ?? theirs.v);
   if (version < Math.max(mine.v, theirs.v)) {
-    throw new WarpError(ErrorCodes.PROTOCOL, `the peer speaks protocol versions ${theirs.v}-${theirs.vmax ?? theirs.v} (${theirs.agent}); this Warp speaks ${mine.v}-${mine.vmax ?? mine.v}: update the older side`);
+    throw new WarpError(
+      ErrorCodes.PROTOCOL,
+      `the peer speaks protocol versions ${theirs.v}-${theirs.vmax ?? theirs.v} (${theirs.agent}); this Warp speaks ${mine.v}-${mine.vmax ?? mine.v}: update the older side`,
+    );
   }
   return {
     version,
@@ -60,7 +71,11 @@ export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated 
 }
 
 /** Whether to compress chunks sent over this connection: both sides accept zstd, and (unless forced) the peer is not on this machine. */
-export function wireCompression(neg: Negotiated, conn: { remoteAddr: { toString(): string } }, evenLoopback = false): boolean {
+export function wireCompression(
+  neg: Negotiated,
+  conn: { remoteAddr: { toString(): string } },
+  evenLoopback = false,
+): boolean {
   if (!neg.compress) return false;
   return evenLoopback || !/^\/ip4\/127\.|^\/ip6\/::1\//.test(conn.remoteAddr.toString());
 }

@@ -16,7 +16,14 @@ import type { ChunkLane, ChunkSource } from './source.ts';
 /** Bytes in flight per lane (stream). */
 const LANE_BYTES = 8 * 1024 * 1024;
 
-const FATAL = new Set<string>([ErrorCodes.CHUNK_CORRUPT, ErrorCodes.CHUNK_UNAVAILABLE, ErrorCodes.DISK_FULL, ErrorCodes.OUTPUT_UNWRITABLE, ErrorCodes.CANCELLED, ErrorCodes.FILE_HASH_MISMATCH]);
+const FATAL = new Set<string>([
+  ErrorCodes.CHUNK_CORRUPT,
+  ErrorCodes.CHUNK_UNAVAILABLE,
+  ErrorCodes.DISK_FULL,
+  ErrorCodes.OUTPUT_UNWRITABLE,
+  ErrorCodes.CANCELLED,
+  ErrorCodes.FILE_HASH_MISMATCH,
+]);
 
 export interface LanePullOptions {
   manifest: Manifest;
@@ -37,15 +44,26 @@ export interface LanePullOptions {
 export async function pullFromLanes(o: LanePullOptions): Promise<void> {
   const m = o.manifest;
   const need = o.need;
-  if (o.sources.length === 0) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${need.length} chunks are missing and there is no source to fetch them from`);
+  if (o.sources.length === 0)
+    throw new WarpError(
+      ErrorCodes.CHUNK_UNAVAILABLE,
+      `${need.length} chunks are missing and there is no source to fetch them from`,
+    );
   const attempts = new Uint8Array(m.chunkCount);
   const retry: number[] = [];
   let qi = 0;
   let remaining = need.length;
   let fatal: unknown;
   let wake: Array<() => void> = [];
-  const notify = (): void => { const w = wake; wake = []; for (const f of w) f(); };
-  const sleep = (): Promise<void> => new Promise((r) => { wake.push(r); });
+  const notify = (): void => {
+    const w = wake;
+    wake = [];
+    for (const f of w) f();
+  };
+  const sleep = (): Promise<void> =>
+    new Promise((r) => {
+      wake.push(r);
+    });
   // A chunk a source said it lacks goes to another source while one has a lane open (bit per source, first 8).
   const missedBy = new Uint8Array(m.chunkCount);
   const alive = new Int32Array(o.sources.length);
@@ -70,7 +88,11 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
         const batch: number[] = [];
         // Refill only below half the window: requests go out in batches (a frame per batch, not per chunk).
         const low = out.length <= laneWindow / 2 && outBytes <= LANE_BYTES / 2;
-        while (low && out.length + batch.length < laneWindow && (outBytes < LANE_BYTES || out.length + batch.length === 0)) {
+        while (
+          low &&
+          out.length + batch.length < laneWindow &&
+          (outBytes < LANE_BYTES || out.length + batch.length === 0)
+        ) {
           const c = take(si);
           if (c < 0) break;
           batch.push(c);
@@ -94,7 +116,11 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
           if (v.missing) missedBy[c] |= bitOf(si);
           if (++attempts[c] >= o.maxAttempts) {
             const code = v.missing ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
-            throw new WarpError(code, `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${v.reason}; the transfer stopped (rerun to resume)`, { details: { chunk: c } });
+            throw new WarpError(
+              code,
+              `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${v.reason}; the transfer stopped (rerun to resume)`,
+              { details: { chunk: c } },
+            );
           }
           retry.push(c);
           notify();
@@ -123,7 +149,17 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
   const runs: Promise<void>[] = [];
   o.sources.forEach((src, si) => {
     alive[si] += src.lanes;
-    for (let k = 0; k < src.lanes; k++) runs.push(src.openLane().then((lane) => runLane(si, src, lane), (e: unknown) => { alive[si]--; notify(); throw e; }));
+    for (let k = 0; k < src.lanes; k++)
+      runs.push(
+        src.openLane().then(
+          (lane) => runLane(si, src, lane),
+          (e: unknown) => {
+            alive[si]--;
+            notify();
+            throw e;
+          },
+        ),
+      );
   });
   const settled = await Promise.allSettled(runs);
   if (remaining > 0 || fatal) {

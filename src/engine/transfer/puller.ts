@@ -30,9 +30,21 @@ export interface ChunkPuller {
 
 /** The plain pull: the sources' lanes share one queue of missing chunks (pull-lanes.ts). */
 export class LanePuller implements ChunkPuller {
-  private readonly o: { sources: readonly ChunkSource[]; window?: number; maxAttempts: number; signal?: AbortSignal; gate?: () => Promise<void> };
+  private readonly o: {
+    sources: readonly ChunkSource[];
+    window?: number;
+    maxAttempts: number;
+    signal?: AbortSignal;
+    gate?: () => Promise<void>;
+  };
 
-  constructor(o: { sources: readonly ChunkSource[]; window?: number; maxAttempts: number; signal?: AbortSignal; gate?: () => Promise<void> }) {
+  constructor(o: {
+    sources: readonly ChunkSource[];
+    window?: number;
+    maxAttempts: number;
+    signal?: AbortSignal;
+    gate?: () => Promise<void>;
+  }) {
     this.o = o;
   }
 

@@ -92,7 +92,8 @@ export { partName };
 export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const m = o.manifest;
   const sid = o.sid;
-  if (!/^[0-9a-f]{8,64}$/.test(sid)) throw new WarpError(ErrorCodes.PROTOCOL, `invalid session id '${String(sid).slice(0, 80)}'`);
+  if (!/^[0-9a-f]{8,64}$/.test(sid))
+    throw new WarpError(ErrorCodes.PROTOCOL, `invalid session id '${String(sid).slice(0, 80)}'`);
   const emit = o.onEvent ?? (() => {});
   const target = path.resolve(o.target);
   const dest = (p: string): string => path.join(target, ...p.split('/'));
@@ -122,7 +123,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const replaced = new Map<number, { ids: Uint8Array; lens: Uint32Array }>();
   const keep = o.store ? new ReplacedChunks(o.store) : undefined;
 
-  const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) => emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }));
+  const progress = new ProgressTracker(m.totalFileBytes, nFiles, (s) =>
+    emit({ type: 'transfer.progress', session: sid, chunks: doneChunks, totalChunks: nChunks, wireBytes, ...s }),
+  );
   let doneChunks = 0;
   let wireBytes = 0;
   let fetchedChunks = 0;
@@ -155,8 +158,20 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       const refs = m.refsOf(fileEntries[slot]);
       const ids = new Uint8Array(refs.length * HASH_BYTES);
       const lens = new Uint32Array(refs.length);
-      refs.forEach((c, k) => { ids.set(m.chunkId(c), k * HASH_BYTES); lens[k] = m.chunkRawSize(c); });
-      o.index.put({ path: dest(e.path), size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, params: paramsKey(m.chunking), hash: new Uint8Array(e.hash!), ids, lens });
+      refs.forEach((c, k) => {
+        ids.set(m.chunkId(c), k * HASH_BYTES);
+        lens[k] = m.chunkRawSize(c);
+      });
+      o.index.put({
+        path: dest(e.path),
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ino: st.ino,
+        params: paramsKey(m.chunking),
+        hash: new Uint8Array(e.hash!),
+        ids,
+        lens,
+      });
     }
     progress.add(0, 1);
     emit({ type: 'transfer.file', session: sid, path: e.path, size: e.size });
@@ -183,7 +198,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   const markDone = (p: number, bytes: number, movedNow = true): void => {
     posDone[p] = 1;
     const slot = posFile[p];
-    if (movedNow) progress.add(bytes); else progress.skip(bytes);
+    if (movedNow) progress.add(bytes);
+    else progress.skip(bytes);
     if (--pending[slot] === 0) {
       if (deferFinalize) completeQueue.push(slot);
       else finalize(slot);
@@ -222,7 +238,11 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     const st = fileStats[slot];
     if (!st?.isFile()) continue;
     let r;
-    try { r = chunkFile(final, m.chunking, o.index, st); } catch { continue; }
+    try {
+      r = chunkFile(final, m.chunking, o.index, st);
+    } catch {
+      continue;
+    }
     plan.trusted.add(final);
     if (r.size === e.size && Buffer.from(r.hash).equals(Buffer.from(e.hash!))) {
       // Already there: nothing to write; only metadata may differ.
@@ -235,13 +255,20 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         if (seen.has(c)) continue;
         seen.add(c);
         for (let p = firstPositionOfSlot(positions, c, slot); p < posStart[c + 1] && posFile[p] === slot; p++) {
-          if (!posDone[p]) { posDone[p] = 1; pending[slot]--; progress.skip(m.chunkRawSize(c)); }
+          if (!posDone[p]) {
+            posDone[p] = 1;
+            pending[slot]--;
+            progress.skip(m.chunkRawSize(c));
+          }
         }
       }
       try {
         if ((st.mode & 0o7777) !== (e.mode & 0o7777)) fs.chmodSync(final, e.mode & 0o7777);
-        if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs)) fs.utimesSync(final, fileTime(e.mtimeMs), fileTime(e.mtimeMs));
-      } catch { /* metadata only */ }
+        if (Math.floor(st.mtimeMs) !== Math.floor(e.mtimeMs))
+          fs.utimesSync(final, fileTime(e.mtimeMs), fileTime(e.mtimeMs));
+      } catch {
+        /* metadata only */
+      }
       progress.add(0, 1);
     } else if (o.store) replaced.set(slot, r);
     let off = 0;
@@ -261,7 +288,9 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       const st = fs.lstatSync(part);
       if (!st.isFile()) continue;
       size = st.size;
-    } catch { continue; }
+    } catch {
+      continue;
+    }
     if (size === 0) continue;
     const fd = fdOf(slot);
     let off = 0;
@@ -273,7 +302,10 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         const data = readAt(fd, off, len);
         if (data && blake3(data).equals(Buffer.from(m.chunkId(c)))) {
           const p = positionOf(positions, c, slot, off);
-          if (p >= 0 && !posDone[p]) { markDone(p, len, false); resumedBytes += len; }
+          if (p >= 0 && !posDone[p]) {
+            markDone(p, len, false);
+            resumedBytes += len;
+          }
           // Other files that need the same chunk can take it from here.
           local.addIfAbsent(m.chunkId(c), 0, part, off, len);
         }
@@ -310,7 +342,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
       continue;
     }
     if (hit) tryPlace(hit);
-    if (!data && o.index) for (const l of o.index.locate(id)) tryPlace({ abs: l.path, offset: l.offset, length: l.length });
+    if (!data && o.index)
+      for (const l of o.index.locate(id)) tryPlace({ abs: l.path, offset: l.offset, length: l.length });
     data ??= o.store?.get(id);
     if (data) {
       writeChunk(c, data);
@@ -331,20 +364,33 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     for (let slot = 0; slot < nFiles; slot++) {
       if (finalized[slot] || replaced.has(slot) || pending[slot] !== 1) continue;
       const refs = m.refsOf(fileEntries[slot]);
-      wholeOk[slot] = refs.length === 1 && Buffer.from(m.chunkId(refs[0])).equals(Buffer.from(m.entry(fileEntries[slot]).hash!)) ? 1 : 0;
+      wholeOk[slot] =
+        refs.length === 1 && Buffer.from(m.chunkId(refs[0])).equals(Buffer.from(m.entry(fileEntries[slot]).hash!))
+          ? 1
+          : 0;
     }
   }
   trace('recv: local chunks planned');
   let needBytes = 0;
   for (const c of need) needBytes += m.chunkRawSize(c);
   emit({
-    type: 'transfer.manifest', session: sid, files: nFiles, bytes: m.totalFileBytes, chunks: nChunks, haveChunks: nChunks - need.length,
-    haveBytes: m.uniqueRawBytes - needBytes, needChunks: need.length, needBytes, merkleRoot: m.merkleRoot.toString('hex'),
+    type: 'transfer.manifest',
+    session: sid,
+    files: nFiles,
+    bytes: m.totalFileBytes,
+    chunks: nChunks,
+    haveChunks: nChunks - need.length,
+    haveBytes: m.uniqueRawBytes - needBytes,
+    needChunks: need.length,
+    needBytes,
+    merkleRoot: m.merkleRoot.toString('hex'),
   });
 
   // 4. Pull (puller.ts: the plain lanes or the swarm's scheduler); replies are verified before `write`.
   const ctx: PullContext = {
-    manifest: m, need, isDone: chunkIsDone,
+    manifest: m,
+    need,
+    isDone: chunkIsDone,
     write(c, data, wire, source) {
       if (chunkIsDone(c)) return undefined; // a second copy (another lane, the swarm's end game)
       const wait = writeChunk(c, data);
@@ -361,21 +407,41 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   };
   try {
     if (need.length > 0) {
-      const puller = o.puller ?? new LanePuller({ sources: o.sources, window: o.window, maxAttempts, signal: o.signal, gate: o.gate });
+      const puller =
+        o.puller ??
+        new LanePuller({ sources: o.sources, window: o.window, maxAttempts, signal: o.signal, gate: o.gate });
       await puller.pull(ctx);
-      for (const c of need) if (!chunkIsDone(c)) throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
+      for (const c of need)
+        if (!chunkIsDone(c))
+          throw new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `chunk ${c} could not be fetched from any source`);
     }
     trace('recv: pulled');
     if (plan.count > 0) {
       throwIfCancelled(o.signal);
       await assemblePlanned({
-        m, fileEntries, pos: positions, plan, fdOf, markDone, index: o.index, store: o.store, sources: o.sources,
+        m,
+        fileEntries,
+        pos: positions,
+        plan,
+        fdOf,
+        markDone,
+        index: o.index,
+        store: o.store,
+        sources: o.sources,
         setHash: (slot, h) => assembledHash.set(slot, h),
         finalOf: (slot) => dest(m.entry(fileEntries[slot]).path),
         partOf,
-        release: (slot) => { if (pending[slot] === 0) finalize(slot); },
-        onWriteError: (slot, e) => { throw fromSystemError(e, partOf(slot), 'write'); },
-        onFetched: (_c, bytes, wire) => { fetchedChunks++; fetchedBytes += bytes; wireBytes += wire; },
+        release: (slot) => {
+          if (pending[slot] === 0) finalize(slot);
+        },
+        onWriteError: (slot, e) => {
+          throw fromSystemError(e, partOf(slot), 'write');
+        },
+        onFetched: (_c, bytes, wire) => {
+          fetchedChunks++;
+          fetchedBytes += bytes;
+          wireBytes += wire;
+        },
       });
       deferFinalize = false;
       for (const slot of completeQueue.splice(0)) finalize(slot);
@@ -401,14 +467,30 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   // over those same ids (m.merkleRoot): recomputing it here cost ~0.1-0.25 s on 65k chunks for nothing.
   const root = m.merkleRoot.toString('hex');
   if (o.announcedRoot !== undefined && root !== o.announcedRoot) {
-    throw new WarpError(ErrorCodes.VERIFY_FAILED, `the received tree's Merkle root ${root.slice(0, 16)}… differs from the announced ${o.announcedRoot.slice(0, 16)}…`);
+    throw new WarpError(
+      ErrorCodes.VERIFY_FAILED,
+      `the received tree's Merkle root ${root.slice(0, 16)}… differs from the announced ${o.announcedRoot.slice(0, 16)}…`,
+    );
   }
   progress.flush();
   // After the caller has answered (the listener's `done` frame goes out first); a fetch process runs it before exiting.
   if (keep) setImmediate(() => keep.flush());
   void slotOfEntry;
   return {
-    files: nFiles, dirs, symlinks, bytes: m.totalFileBytes, unchangedFiles, fetchedChunks, fetchedBytes, wireBytes, localChunks, localBytes,
-    resumedBytes, rejectedChunks, elapsedSeconds: progress.elapsedSeconds, merkleRoot: root, ...(mirrored ? { mirror: mirrored } : {}),
+    files: nFiles,
+    dirs,
+    symlinks,
+    bytes: m.totalFileBytes,
+    unchangedFiles,
+    fetchedChunks,
+    fetchedBytes,
+    wireBytes,
+    localChunks,
+    localBytes,
+    resumedBytes,
+    rejectedChunks,
+    elapsedSeconds: progress.elapsedSeconds,
+    merkleRoot: root,
+    ...(mirrored ? { mirror: mirrored } : {}),
   };
 }

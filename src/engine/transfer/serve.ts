@@ -82,7 +82,9 @@ export class ChunkServer {
         const s = this.sessions.get(h.sid);
         if (!s || s.peer !== ch.peer) {
           // Not this peer's session: every id is a miss, sent as one write (not n small ones).
-          await ch.writeAll(Array.from({ length: n }, (_, i) => ({ t: 'miss' as const, i, code: ErrorCodes.SESSION_NOT_FOUND })));
+          await ch.writeAll(
+            Array.from({ length: n }, (_, i) => ({ t: 'miss' as const, i, code: ErrorCodes.SESSION_NOT_FOUND })),
+          );
           continue;
         }
         if (this.shaper?.onRequest) await this.shaper.onRequest();
@@ -90,7 +92,10 @@ export class ChunkServer {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
           const place = s.tree.locate(id);
           const data = place ? files.read(place.abs, place.offset, place.length) : undefined;
-          if (!data || !blake3(data).equals(id)) { await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE }); continue; }
+          if (!data || !blake3(data).equals(id)) {
+            await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE });
+            continue;
+          }
           const out = s.compress ? compressChunk(data, 'fast') : { codec: Codec.RAW, data };
           let payload = out.data;
           if (fault.corrupt > 0) {
@@ -99,7 +104,10 @@ export class ChunkServer {
             payload[payload.length >> 1] ^= 0x5a;
           }
           if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
-          if (this.shaper && !(await this.shaper.beforeSend(payload.length))) { await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE }); continue; }
+          if (this.shaper && !(await this.shaper.beforeSend(payload.length))) {
+            await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE });
+            continue;
+          }
           await ch.write({ t: 'chunk', i, c: out.codec, r: data.length }, payload);
           s.onServed?.(data.length, payload.length);
         }
@@ -114,9 +122,11 @@ export class ChunkServer {
   private async probe(ch: Accepted<typeof PROTOCOLS.chunks>, n: number): Promise<void> {
     const now = Date.now();
     let used = this.probed.get(ch.peer);
-    if (!used || now - used.since > PROBE_PERIOD_MS) this.probed.set(ch.peer, used = { since: now, bytes: 0 });
+    if (!used || now - used.since > PROBE_PERIOD_MS) this.probed.set(ch.peer, (used = { since: now, bytes: 0 }));
     if (used.bytes + n * PROBE_BLOCK > PROBE_BYTES_PER_PEER) {
-      throw protocolError(`probe limit reached (${PROBE_BYTES_PER_PEER >> 20} MiB per minute per peer); try again later`);
+      throw protocolError(
+        `probe limit reached (${PROBE_BYTES_PER_PEER >> 20} MiB per minute per peer); try again later`,
+      );
     }
     used.bytes += n * PROBE_BLOCK;
     this.probeBlock ??= crypto.randomBytes(PROBE_BLOCK);

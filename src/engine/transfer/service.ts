@@ -50,7 +50,10 @@ type Control = typeof PROTOCOLS.control;
 type ControlRequest = RequestOf<Control>;
 /** The control requests answered outside the transfer package (the swarm's). */
 export type ExtraRequestType = 'have' | 'find' | 'status' | 'preposition';
-export type ExtraRequestHandler<K extends ExtraRequestType> = (frame: Frame<HeaderOf<Control, 'requests', K>>, ctx: ExtraRequestContext) => Promise<void>;
+export type ExtraRequestHandler<K extends ExtraRequestType> = (
+  frame: Frame<HeaderOf<Control, 'requests', K>>,
+  ctx: ExtraRequestContext,
+) => Promise<void>;
 export type ExtraRequests = { [K in ExtraRequestType]?: ExtraRequestHandler<K> };
 
 export interface ExtraRequestContext {
@@ -63,7 +66,6 @@ export interface ExtraRequestContext {
   /** Registers a chunk session for this peer; it ends with the control stream. */
   track(sid: string): void;
 }
-
 
 export class TransferService {
   readonly chunks = new ChunkServer();
@@ -91,20 +93,33 @@ export class TransferService {
       for (;;) {
         const f = await ch.read();
         if (!f || f.h.t === 'bye' || f.h.t === 'error') break;
-        await this.request(f, { ch, conn, peer, compress, chunks: this.chunks, track: (sid) => sids.push(sid) }, neg.streams, neg.window);
+        await this.request(
+          f,
+          { ch, conn, peer, compress, chunks: this.chunks, track: (sid) => sids.push(sid) },
+          neg.streams,
+          neg.window,
+        );
       }
       await ch.close();
     } catch (e) {
       o.onLog?.(`${peer}: ${isWarpError(e) ? `[${e.code}] ` : ''}${(e as Error).message}`);
       await ch.writeError(e);
-      if (isWarpError(e, ErrorCodes.PROTOCOL)) setTimeout(() => { conn.close().catch(() => {}); }, 100).unref();
+      if (isWarpError(e, ErrorCodes.PROTOCOL))
+        setTimeout(() => {
+          conn.close().catch(() => {});
+        }, 100).unref();
     } finally {
       for (const s of sids) this.chunks.unregister(s);
     }
   }
 
   /** One control request (its header already checked against the wire schema). */
-  private async request(f: Frame<ControlRequest>, ctx: ExtraRequestContext, streams: number, window: number): Promise<void> {
+  private async request(
+    f: Frame<ControlRequest>,
+    ctx: ExtraRequestContext,
+    streams: number,
+    window: number,
+  ): Promise<void> {
     const o = this.o;
     const { ch, peer } = ctx;
     const h = f.h;
@@ -119,7 +134,9 @@ export class TransferService {
         this.chunks.register(sid, { tree, peer, compress: ctx.compress });
         ctx.track(sid);
         const bytes = tree.manifest.encode();
-        o.onLog?.(`${peer} fetches ${h.path}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`);
+        o.onLog?.(
+          `${peer} fetches ${h.path}: ${tree.manifest.entryCount} entries, ${tree.manifest.totalFileBytes} bytes`,
+        );
         await ch.write({ t: 'manifest', sid, root: tree.manifest.merkleRoot.toString('hex') }, bytes);
         return;
       }
@@ -130,7 +147,9 @@ export class TransferService {
         const folder = resolveInRoot(o.root, h.dest, true);
         const r = applyChanges(folder, decodeChanges(f.p), (rel) => resolveInRoot(o.root, `${h.dest}/${rel}`, false));
         if (r.versioned) pruneVersions(folder, DEFAULT_VERSIONS_POLICY);
-        o.onLog?.(`${peer} applies changes in ${h.dest}: ${r.renamed} renamed, ${r.removed} removed${r.skipped.length ? `, ${r.skipped.length} skipped (changed since)` : ''}`);
+        o.onLog?.(
+          `${peer} applies changes in ${h.dest}: ${r.renamed} renamed, ${r.removed} removed${r.skipped.length ? `, ${r.skipped.length} skipped (changed since)` : ''}`,
+        );
         await ch.write({ t: 'applied', ...r });
         return;
       }
@@ -140,9 +159,12 @@ export class TransferService {
         await ch.write({ t: 'plan', ...planReceive(manifest, target, o.index, o.store) });
         return;
       }
-      case 'pause': case 'resume': case 'cancel':
+      case 'pause':
+      case 'resume':
+      case 'cancel':
         return; // late: the push it was meant for has ended
-      case 'bye': case 'error':
+      case 'bye':
+      case 'error':
         return; // the caller ends the conversation
       case 'hello':
         throw protocolError('a second hello on the control stream');
@@ -154,14 +176,22 @@ export class TransferService {
     }
   }
 
-  private async receivePush(ch: Accepted<Control>, conn: Connection, payload: Uint8Array, h: HeaderOf<Control, 'requests', 'push'>, streams: number, window: number): Promise<void> {
+  private async receivePush(
+    ch: Accepted<Control>,
+    conn: Connection,
+    payload: Uint8Array,
+    h: HeaderOf<Control, 'requests', 'push'>,
+    streams: number,
+    window: number,
+  ): Promise<void> {
     const o = this.o;
     const sid = h.sid;
     const dest = h.dest ?? '/';
     trace('listen: push received');
     const manifest = Manifest.decode(payload, `the tree offered by ${ch.peer}`);
     trace('listen: manifest decoded');
-    if (h.root !== manifest.merkleRoot.toString('hex')) throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
+    if (h.root !== manifest.merkleRoot.toString('hex'))
+      throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
     const target = resolveInRoot(o.root, dest, false);
     const mirror = mirrorOptionsOf(h.mirror);
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
@@ -169,13 +199,21 @@ export class TransferService {
     // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).
     const pause = new PauseController();
     const cancel = new AbortController();
-    const source = new RemoteSource(o.node, conn, sid, streams, { maxChunk: manifest.chunking.maxSize, signal: cancel.signal });
+    const source = new RemoteSource(o.node, conn, sid, streams, {
+      maxChunk: manifest.chunking.maxSize,
+      signal: cancel.signal,
+    });
     const stall = new StallWatch(pause, () => cancel.abort());
     const onEvent = (e: TransferEvent): void => {
       stall.saw(e.type);
       o.onEvent?.(e);
       // The sender sees the receiver's view: manifest summary, progress (10 Hz: the UI charts it at >= 4 Hz), pauses, errors.
-      if (e.type === 'transfer.manifest' || (e.type === 'transfer.progress' && performance.now() - lastSent > 100) || e.type === 'transfer.chunk-rejected' || e.type === 'transfer.paused') {
+      if (
+        e.type === 'transfer.manifest' ||
+        (e.type === 'transfer.progress' && performance.now() - lastSent > 100) ||
+        e.type === 'transfer.chunk-rejected' ||
+        e.type === 'transfer.paused'
+      ) {
         lastSent = performance.now();
         ch.write({ t: 'event', e }).catch(() => {});
       }
@@ -194,19 +232,47 @@ export class TransferService {
     // The decoded manifest stays in memory for the whole push: it keeps its bytes of this peer's read budget.
     const budget = o.node.budget;
     if (budget && !budget.reserve(ch.peer, payload.length)) {
-      throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `this listener is busy: it already holds as much as it allows for ${ch.peer} (or for all peers); try again when a transfer has finished`);
+      throw new WarpError(
+        ErrorCodes.PEER_UNREACHABLE,
+        `this listener is busy: it already holds as much as it allows for ${ch.peer} (or for all peers); try again when a transfer has finished`,
+      );
     }
     try {
       const r = await receiveTree({
-        manifest, announcedRoot: h.root, sources: [source], target, sid, index: o.index, store: o.store, window,
-        signal: cancel.signal, gate: () => pause.wait(cancel.signal), onEvent, mirror,
+        manifest,
+        announcedRoot: h.root,
+        sources: [source],
+        target,
+        sid,
+        index: o.index,
+        store: o.store,
+        window,
+        signal: cancel.signal,
+        gate: () => pause.wait(cancel.signal),
+        onEvent,
+        mirror,
       }).catch((e: unknown) => {
-        if (stall.stalled) throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `${ch.peer} sent no chunk for ${Math.round(PUSH_STALL_MS / 1000)} s: the transfer is abandoned (its part files stay for a rerun)`, { cause: e });
+        if (stall.stalled)
+          throw new WarpError(
+            ErrorCodes.PEER_UNREACHABLE,
+            `${ch.peer} sent no chunk for ${Math.round(PUSH_STALL_MS / 1000)} s: the transfer is abandoned (its part files stay for a rerun)`,
+            { cause: e },
+          );
         throw e;
       });
       // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
-      o.onEvent?.({ type: 'transfer.done', session: sid, files: r.files, bytes: r.bytes, wireBytes: r.wireBytes, fetchedChunks: r.fetchedChunks, localChunks: r.localChunks, elapsedSeconds: r.elapsedSeconds, merkleRoot: r.merkleRoot });
+      o.onEvent?.({
+        type: 'transfer.done',
+        session: sid,
+        files: r.files,
+        bytes: r.bytes,
+        wireBytes: r.wireBytes,
+        fetchedChunks: r.fetchedChunks,
+        localChunks: r.localChunks,
+        elapsedSeconds: r.elapsedSeconds,
+        merkleRoot: r.merkleRoot,
+      });
       await ch.write({ t: 'done', result: r });
       trace('listen: done sent');
     } finally {
@@ -230,20 +296,32 @@ class StallWatch {
   private readonly timer: NodeJS.Timeout;
 
   constructor(pause: PauseController, onStall: () => void) {
-    this.timer = setInterval(() => {
-      if (this.last === 0) return;
-      if (pause.paused) { this.last = Date.now(); return; }
-      if (Date.now() - this.last > PUSH_STALL_MS) {
-        this.stalled = true;
-        this.stop();
-        onStall();
-      }
-    }, Math.min(1000, PUSH_STALL_MS / 4));
+    this.timer = setInterval(
+      () => {
+        if (this.last === 0) return;
+        if (pause.paused) {
+          this.last = Date.now();
+          return;
+        }
+        if (Date.now() - this.last > PUSH_STALL_MS) {
+          this.stalled = true;
+          this.stop();
+          onStall();
+        }
+      },
+      Math.min(1000, PUSH_STALL_MS / 4),
+    );
     this.timer.unref();
   }
 
   saw(type: TransferEvent['type']): void {
-    if (type === 'transfer.manifest' || type === 'transfer.chunk' || type === 'transfer.progress' || type === 'transfer.chunk-rejected') this.last = Date.now();
+    if (
+      type === 'transfer.manifest' ||
+      type === 'transfer.chunk' ||
+      type === 'transfer.progress' ||
+      type === 'transfer.chunk-rejected'
+    )
+      this.last = Date.now();
   }
 
   stop(): void {

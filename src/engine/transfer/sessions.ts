@@ -27,7 +27,9 @@ export interface SessionRecord {
 export type SessionView = Omit<SessionRecord, 'status'> & { status: SessionRecord['status'] | 'interrupted' };
 
 export function sessionId(...parts: string[]): string {
-  return blake3(Buffer.from(parts.join('\0'))).toString('hex').slice(0, 32);
+  return blake3(Buffer.from(parts.join('\0')))
+    .toString('hex')
+    .slice(0, 32);
 }
 
 function alive(pid: number): boolean {
@@ -56,14 +58,21 @@ export class SessionStore {
       const tmp = `${this.file(r.id)}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, JSON.stringify({ ...r, updatedAt: new Date().toISOString() }, null, 2));
       fs.renameSync(tmp, this.file(r.id));
-    } catch { /* bookkeeping only: a transfer never fails because its record could not be written */ }
+    } catch {
+      /* bookkeeping only: a transfer never fails because its record could not be written */
+    }
   }
 
   get(id: string): SessionView {
     const all = this.list({ all: true });
     const hits = all.filter((s) => s.id === id || s.id.startsWith(id));
     if (hits.length !== 1) {
-      throw new WarpError(ErrorCodes.SESSION_NOT_FOUND, hits.length === 0 ? `no session '${id}'; 'warp resume list' shows interrupted sessions` : `'${id}' matches ${hits.length} sessions; give more of the id`);
+      throw new WarpError(
+        ErrorCodes.SESSION_NOT_FOUND,
+        hits.length === 0
+          ? `no session '${id}'; 'warp resume list' shows interrupted sessions`
+          : `'${id}' matches ${hits.length} sessions; give more of the id`,
+      );
     }
     return hits[0];
   }
@@ -81,7 +90,9 @@ export class SessionStore {
         const r = JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as SessionRecord;
         const status = r.status === 'running' && !alive(r.pid) ? 'interrupted' : r.status;
         if (opts.all || status !== 'done') out.push({ ...r, status });
-      } catch { /* a torn record is skipped */ }
+      } catch {
+        /* a torn record is skipped */
+      }
     }
     return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }

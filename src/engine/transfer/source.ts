@@ -9,9 +9,7 @@ import type { Connection } from '@libp2p/interface';
 import type { WarpNode } from '../net/node.ts';
 import { PROTOCOLS } from '../net/wire.ts';
 
-export type ChunkReply =
-  | { ok: true; codec: number; rawSize: number; data: Uint8Array }
-  | { ok: false; code: string };
+export type ChunkReply = { ok: true; codec: number; rawSize: number; data: Uint8Array } | { ok: false; code: string };
 
 export interface ChunkLane {
   /** Asks for these chunks (pipelined: call again before the replies arrive). */

@@ -11,7 +11,17 @@
 import type { Readable, Writable } from 'node:stream';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { NonceDomain, TAG_BYTES, aead, makeNonce } from '../codec/aead.ts';
-import { DEFAULT_ARGON2, DEFAULT_KDF_LIMITS, SALT_BYTES, deriveFromPassword, randomBytes, subkey, validateArgon2, type Argon2Params, type KdfLimits } from '../codec/kdf.ts';
+import {
+  DEFAULT_ARGON2,
+  DEFAULT_KDF_LIMITS,
+  SALT_BYTES,
+  deriveFromPassword,
+  randomBytes,
+  subkey,
+  validateArgon2,
+  type Argon2Params,
+  type KdfLimits,
+} from '../codec/kdf.ts';
 
 const MAGIC = Buffer.from('WARPSTR1');
 const HEADER_BYTES = 8 + SALT_BYTES + 12;
@@ -41,7 +51,11 @@ class ByteReader {
     while (this.len < n && !this.ended) {
       const r = await this.it.next();
       if (r.done) this.ended = true;
-      else { const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value); this.pieces.push(b); this.len += b.length; }
+      else {
+        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        this.pieces.push(b);
+        this.len += b.length;
+      }
     }
     const all = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
     const out = all.subarray(0, Math.min(n, all.length));
@@ -55,14 +69,25 @@ class ByteReader {
 async function write(out: Writable, data: Uint8Array): Promise<void> {
   if (out.write(data)) return;
   await new Promise<void>((resolve, reject) => {
-    const onErr = (e: Error): void => { out.off('drain', onDrain); reject(e); };
-    const onDrain = (): void => { out.off('error', onErr); resolve(); };
+    const onErr = (e: Error): void => {
+      out.off('drain', onDrain);
+      reject(e);
+    };
+    const onDrain = (): void => {
+      out.off('error', onErr);
+      resolve();
+    };
     out.once('drain', onDrain);
     out.once('error', onErr);
   });
 }
 
-export async function encryptStream(input: Readable, output: Writable, password: Uint8Array, opts: { chunk?: number; argon2?: Argon2Params } = {}): Promise<{ bytes: number; records: number }> {
+export async function encryptStream(
+  input: Readable,
+  output: Writable,
+  password: Uint8Array,
+  opts: { chunk?: number; argon2?: Argon2Params } = {},
+): Promise<{ bytes: number; records: number }> {
   const chunk = opts.chunk ?? STREAM_CHUNK;
   const argon = opts.argon2 ?? DEFAULT_ARGON2;
   const salt = randomBytes(SALT_BYTES);
@@ -95,33 +120,50 @@ export async function encryptStream(input: Readable, output: Writable, password:
   return { bytes, records: counter };
 }
 
-export async function decryptStream(input: Readable, output: Writable, password: Uint8Array, kdfLimits: KdfLimits = DEFAULT_KDF_LIMITS): Promise<{ bytes: number; records: number }> {
+export async function decryptStream(
+  input: Readable,
+  output: Writable,
+  password: Uint8Array,
+  kdfLimits: KdfLimits = DEFAULT_KDF_LIMITS,
+): Promise<{ bytes: number; records: number }> {
   const reader = new ByteReader(input);
   const header = await reader.read(HEADER_BYTES);
   if (header.length < HEADER_BYTES || !header.subarray(0, 8).equals(MAGIC)) {
-    throw new WarpError(ErrorCodes.ARCHIVE_NOT_WARP, 'the input is not a Warp encrypted stream (made by `warp stream encrypt`)');
+    throw new WarpError(
+      ErrorCodes.ARCHIVE_NOT_WARP,
+      'the input is not a Warp encrypted stream (made by `warp stream encrypt`)',
+    );
   }
   const argon = { opsLimit: header.readUInt32BE(24), memKiB: header.readUInt32BE(28) };
   validateArgon2(argon);
   const chunk = header.readUInt32BE(32);
-  if (chunk < 1 || chunk > 64 * 1024 * 1024) throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, 'the stream header is damaged (chunk size)');
+  if (chunk < 1 || chunk > 64 * 1024 * 1024)
+    throw new WarpError(ErrorCodes.ARCHIVE_HEADER_CORRUPT, 'the stream header is damaged (chunk size)');
   const salt = header.subarray(8, 24);
   const key = subkey(await deriveFromPassword(password, salt, argon, kdfLimits), salt, 'warp/stream/v1/data');
   let counter = 0;
   let bytes = 0;
   for (;;) {
     const prefix = await reader.read(4);
-    if (prefix.length < 4) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `the encrypted stream is truncated after ${bytes} bytes (no final record)`);
+    if (prefix.length < 4)
+      throw new WarpError(
+        ErrorCodes.ARCHIVE_TRUNCATED,
+        `the encrypted stream is truncated after ${bytes} bytes (no final record)`,
+      );
     const v = prefix.readUInt32BE(0);
     const final = (v & FINAL) !== 0;
     const len = v & ~FINAL;
-    if (len < TAG_BYTES || len > chunk + TAG_BYTES) throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `record ${counter} has an impossible length ${len}`);
+    if (len < TAG_BYTES || len > chunk + TAG_BYTES)
+      throw new WarpError(ErrorCodes.CHUNK_CORRUPT, `record ${counter} has an impossible length ${len}`);
     const sealed = await reader.read(len);
-    if (sealed.length < len) throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `the encrypted stream is truncated in record ${counter}`);
+    if (sealed.length < len)
+      throw new WarpError(ErrorCodes.ARCHIVE_TRUNCATED, `the encrypted stream is truncated in record ${counter}`);
     const plain = aead.open(key, makeNonce(NonceDomain.STREAM, counter), sealed, aad(header, counter, final));
     if (!plain) {
-      throw new WarpError(counter === 0 ? ErrorCodes.WRONG_KEY : ErrorCodes.CHUNK_CORRUPT,
-        counter === 0 ? 'wrong password, or the stream is damaged' : `record ${counter} is damaged or out of order`);
+      throw new WarpError(
+        counter === 0 ? ErrorCodes.WRONG_KEY : ErrorCodes.CHUNK_CORRUPT,
+        counter === 0 ? 'wrong password, or the stream is damaged' : `record ${counter} is damaged or out of order`,
+      );
     }
     await write(output, plain);
     bytes += plain.length;

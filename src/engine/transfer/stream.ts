@@ -15,10 +15,19 @@ import { dialPeer, type TransferEnv } from './client.ts';
 export const STREAM_CHUNK_DEFAULT = 64 * 1024;
 export const STREAM_WINDOW = 64;
 
-export interface StreamStats { bytes: number; chunks: number; seconds: number }
+export interface StreamStats {
+  bytes: number;
+  chunks: number;
+  seconds: number;
+}
 
 /** Sender over an open channel (tests and the benchmark use it directly). */
-export async function sendStreamOn(ch: Opened<typeof PROTOCOLS.stream>, input: AsyncIterable<Uint8Array>, chunk = STREAM_CHUNK_DEFAULT, opts: { stamp?: boolean } = {}): Promise<StreamStats> {
+export async function sendStreamOn(
+  ch: Opened<typeof PROTOCOLS.stream>,
+  input: AsyncIterable<Uint8Array>,
+  chunk = STREAM_CHUNK_DEFAULT,
+  opts: { stamp?: boolean } = {},
+): Promise<StreamStats> {
   const t0 = performance.now();
   await ch.write({ t: 'stream', chunk, window: STREAM_WINDOW });
   let credit = 0;
@@ -55,7 +64,8 @@ export async function sendStreamOn(ch: Opened<typeof PROTOCOLS.stream>, input: A
   for (;;) {
     const f = await ch.expect('the end of the stream', 'end-ok', 'credit');
     if (f.h.t === 'end-ok') {
-      if (f.h.bytes !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the receiver got ${f.h.bytes} bytes, ${bytes} were sent`);
+      if (f.h.bytes !== bytes)
+        throw new WarpError(ErrorCodes.VERIFY_FAILED, `the receiver got ${f.h.bytes} bytes, ${bytes} were sent`);
       break;
     }
   }
@@ -64,7 +74,11 @@ export async function sendStreamOn(ch: Opened<typeof PROTOCOLS.stream>, input: A
 }
 
 /** Receiver: writes chunks in order to `out`, granting credit as it drains. */
-export async function receiveStreamOn(ch: Accepted<typeof PROTOCOLS.stream>, out: Writable, opts: { onChunk?: (seq: number, bytes: number, ts?: number) => void } = {}): Promise<StreamStats> {
+export async function receiveStreamOn(
+  ch: Accepted<typeof PROTOCOLS.stream>,
+  out: Writable,
+  opts: { onChunk?: (seq: number, bytes: number, ts?: number) => void } = {},
+): Promise<StreamStats> {
   const t0 = performance.now();
   const open = await ch.expect('a stream', 'stream');
   const chunk = open.h.chunk;
@@ -76,12 +90,21 @@ export async function receiveStreamOn(ch: Accepted<typeof PROTOCOLS.stream>, out
   for (;;) {
     const f = await ch.expect('stream data', 'data', 'end');
     if (f.h.t === 'end') {
-      if (f.h.seq !== next || f.h.bytes !== bytes) throw new WarpError(ErrorCodes.VERIFY_FAILED, `the stream ended at chunk ${f.h.seq} (${f.h.bytes} bytes), but ${next} chunks (${bytes} bytes) arrived`);
+      if (f.h.seq !== next || f.h.bytes !== bytes)
+        throw new WarpError(
+          ErrorCodes.VERIFY_FAILED,
+          `the stream ended at chunk ${f.h.seq} (${f.h.bytes} bytes), but ${next} chunks (${bytes} bytes) arrived`,
+        );
       await ch.write({ t: 'end-ok', bytes });
       // Linger until the sender has read end-ok and closed its side (read() then gives null): stopping at once
       // can cut the connection before end-ok arrives, and the sender reports a lost connection (seen under load).
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([ch.read().catch(() => null), new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000); })]);
+      await Promise.race([
+        ch.read().catch(() => null),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 5000);
+        }),
+      ]);
       clearTimeout(timer);
       break;
     }
@@ -90,15 +113,27 @@ export async function receiveStreamOn(ch: Accepted<typeof PROTOCOLS.stream>, out
     next++;
     bytes += f.p.length;
     opts.onChunk?.(next - 1, f.p.length, f.h.ts);
-    if (!out.write(f.p)) await new Promise<void>((resolve, reject) => { out.once('drain', resolve); out.once('error', reject); });
+    if (!out.write(f.p))
+      await new Promise<void>((resolve, reject) => {
+        out.once('drain', resolve);
+        out.once('error', reject);
+      });
     // Credit back in batches of a quarter window (fewer frames), immediately when the sender may be starved.
-    if (++owed >= window / 4) { await ch.write({ t: 'credit', n: owed }); owed = 0; }
+    if (++owed >= window / 4) {
+      await ch.write({ t: 'credit', n: owed });
+      owed = 0;
+    }
   }
   await ch.close();
   return { bytes, chunks: next, seconds: (performance.now() - t0) / 1000 };
 }
 
-export async function streamSend(env: TransferEnv, address: string, input: Readable, chunk = STREAM_CHUNK_DEFAULT): Promise<StreamStats & { peer: string; transport: string }> {
+export async function streamSend(
+  env: TransferEnv,
+  address: string,
+  input: Readable,
+  chunk = STREAM_CHUNK_DEFAULT,
+): Promise<StreamStats & { peer: string; transport: string }> {
   const link = await dialPeer(env, address);
   try {
     const ch = await link.node.open(link.conn, PROTOCOLS.stream);

@@ -7,8 +7,25 @@ export type TransferRole = 'fetch' | 'send' | 'receive' | 'serve' | 'stream';
 
 export type TransferEvent =
   | { type: 'transfer.start'; session: string; role: TransferRole; peer: string; transport: string; path: string }
-  | { type: 'transfer.manifest'; session: string; files: number; bytes: number; chunks: number; haveChunks: number; haveBytes: number; needChunks: number; needBytes: number; merkleRoot: string }
-  | ({ type: 'transfer.progress'; session: string; chunks: number; totalChunks: number; wireBytes: number } & ProgressSnapshot)
+  | {
+      type: 'transfer.manifest';
+      session: string;
+      files: number;
+      bytes: number;
+      chunks: number;
+      haveChunks: number;
+      haveBytes: number;
+      needChunks: number;
+      needBytes: number;
+      merkleRoot: string;
+    }
+  | ({
+      type: 'transfer.progress';
+      session: string;
+      chunks: number;
+      totalChunks: number;
+      wireBytes: number;
+    } & ProgressSnapshot)
   | { type: 'transfer.chunk'; session: string; chunk: number; bytes: number; wireBytes: number; source: string }
   | { type: 'transfer.chunk-rejected'; session: string; chunk: number; source: string; reason: string }
   | { type: 'transfer.file'; session: string; path: string; size: number }
@@ -16,6 +33,16 @@ export type TransferEvent =
   /** Paused (no more chunks asked for; the connection stays open) or resumed. */
   | { type: 'transfer.paused'; session: string; paused: boolean }
   | { type: 'transfer.error'; session: string; error: { code: string; message: string } }
-  | { type: 'transfer.done'; session: string; files: number; bytes: number; wireBytes: number; fetchedChunks: number; localChunks: number; elapsedSeconds: number; merkleRoot: string };
+  | {
+      type: 'transfer.done';
+      session: string;
+      files: number;
+      bytes: number;
+      wireBytes: number;
+      fetchedChunks: number;
+      localChunks: number;
+      elapsedSeconds: number;
+      merkleRoot: string;
+    };
 
 export type TransferEventListener = (e: TransferEvent) => void;

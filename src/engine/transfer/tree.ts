@@ -30,7 +30,13 @@ export interface LocalTree {
 export const idKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, HASH_BYTES).toString('base64');
 
 /** `ignore`: the rules that leave paths out (default: the `.warpignore` files in the tree). */
-export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex, onWarning?: (path: string, message: string) => void, ignore?: IgnoreRules): LocalTree {
+export function buildTree(
+  abs: string,
+  params: ChunkerParams,
+  index?: FileIndex,
+  onWarning?: (path: string, message: string) => void,
+  ignore?: IgnoreRules,
+): LocalTree {
   const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
   const b = new ManifestBuilder(params);
@@ -47,7 +53,12 @@ export function buildTree(abs: string, params: ChunkerParams, index?: FileIndex,
     }
     const fileAbs = scan.abs(i);
     // The walk's lstat is this file's identity (a regular file, not followed): no second stat per file.
-    const c = chunkFile(fileAbs, params, index, { isFile: () => true, size: scan.size(i), mtimeMs: scan.mtimeMs(i), ino: scan.ino(i) });
+    const c = chunkFile(fileAbs, params, index, {
+      isFile: () => true,
+      size: scan.size(i),
+      mtimeMs: scan.mtimeMs(i),
+      ino: scan.ino(i),
+    });
     if (c.cached) cachedFiles++;
     const e = b.addEntry(scan.rel(i), EntryType.FILE, scan.mode(i), c.mtimeMs, c.size);
     const slot = files.push(fileAbs) - 1;

@@ -23,7 +23,11 @@ export interface VersionsPolicy {
 }
 
 /** Kept 30 days and at most 10 GiB unless a job says otherwise. */
-export const DEFAULT_VERSIONS_POLICY: VersionsPolicy = { kind: 'trash-can', maxAgeMs: 30 * 24 * 3600_000, maxBytes: 10 * 1024 ** 3 };
+export const DEFAULT_VERSIONS_POLICY: VersionsPolicy = {
+  kind: 'trash-can',
+  maxAgeMs: 30 * 24 * 3600_000,
+  maxBytes: 10 * 1024 ** 3,
+};
 
 export interface VersionEntry {
   /** Path inside the versions folder ('/'-separated). */
@@ -48,7 +52,10 @@ export function listVersions(root: string): VersionEntry[] {
     }
     for (const d of names) {
       const r = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isDirectory()) { walk(path.join(abs, d.name), r); continue; }
+      if (d.isDirectory()) {
+        walk(path.join(abs, d.name), r);
+        continue;
+      }
       const parsed = parseVersionName(r);
       if (!parsed) continue;
       const st = fs.lstatSync(path.join(abs, d.name), { throwIfNoEntry: false });
@@ -63,7 +70,12 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 /** [age up to, one version per] for the staggered policy. */
-const STAGGER: ReadonlyArray<readonly [number, number]> = [[HOUR, 30_000], [DAY, HOUR], [30 * DAY, DAY], [Infinity, 7 * DAY]];
+const STAGGER: ReadonlyArray<readonly [number, number]> = [
+  [HOUR, 30_000],
+  [DAY, HOUR],
+  [30 * DAY, DAY],
+  [Infinity, 7 * DAY],
+];
 
 /** Which versions a policy drops (pure: the caller removes them). */
 export function versionsToDrop(list: readonly VersionEntry[], p: VersionsPolicy, nowMs: number): VersionEntry[] {
@@ -99,12 +111,20 @@ export function pruneVersions(root: string, p: VersionsPolicy, nowMs = Date.now(
   let bytes = 0;
   for (const v of gone) {
     const abs = path.join(vroot, ...v.version.split('/'));
-    try { fs.unlinkSync(abs); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(e, abs, 'write'); }
+    try {
+      fs.unlinkSync(abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(e, abs, 'write');
+    }
     bytes += v.size;
     for (let d = path.posix.dirname(v.version); d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
   }
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-    try { fs.rmdirSync(path.join(vroot, ...d.split('/'))); } catch { /* not empty */ }
+    try {
+      fs.rmdirSync(path.join(vroot, ...d.split('/')));
+    } catch {
+      /* not empty */
+    }
   }
   return { removed: gone.length, bytes };
 }
@@ -113,17 +133,26 @@ export function pruneVersions(root: string, p: VersionsPolicy, nowMs = Date.now(
  * Puts a version back at its path (or at `as`, relative to the root). A file there now is kept as a version
  * first, so restoring never loses anything.
  */
-export function restoreVersion(root: string, version: string, nowMs = Date.now(), as?: string): { path: string; replacedKeptAs?: string } {
+export function restoreVersion(
+  root: string,
+  version: string,
+  nowMs = Date.now(),
+  as?: string,
+): { path: string; replacedKeptAs?: string } {
   const parsed = parseVersionName(version);
-  if (!parsed || version.split('/').includes('..') || path.isAbsolute(version)) throw new WarpError(ErrorCodes.USAGE, `'${version}' is not a version name (see the versions list)`);
+  if (!parsed || version.split('/').includes('..') || path.isAbsolute(version))
+    throw new WarpError(ErrorCodes.USAGE, `'${version}' is not a version name (see the versions list)`);
   const rel = as ?? parsed.rel;
-  if (rel.split('/').includes('..') || path.isAbsolute(rel) || rel === '') throw new WarpError(ErrorCodes.UNSAFE_PATH, `cannot restore to '${rel}': give a path inside the folder`);
+  if (rel.split('/').includes('..') || path.isAbsolute(rel) || rel === '')
+    throw new WarpError(ErrorCodes.UNSAFE_PATH, `cannot restore to '${rel}': give a path inside the folder`);
   const from = path.join(root, VERSIONS_DIR, ...version.split('/'));
-  if (!fs.lstatSync(from, { throwIfNoEntry: false })) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no version '${version}' in ${path.join(root, VERSIONS_DIR)}`);
+  if (!fs.lstatSync(from, { throwIfNoEntry: false }))
+    throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no version '${version}' in ${path.join(root, VERSIONS_DIR)}`);
   const to = path.join(root, ...rel.split('/'));
   let replacedKeptAs: string | undefined;
   const cur = fs.lstatSync(to, { throwIfNoEntry: false });
-  if (cur?.isDirectory()) throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${to} is a folder; restore the version under another name`);
+  if (cur?.isDirectory())
+    throw new WarpError(ErrorCodes.OUTPUT_EXISTS, `${to} is a folder; restore the version under another name`);
   if (cur) replacedKeptAs = keepVersion(root, rel, nowMs);
   try {
     fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -32,7 +32,14 @@ export function parseVersionName(vrel: string): { rel: string; keptAtMs: number 
   const m = /^(.*)~(\d{8})-(\d{6})(?:-\d+)?(\.[^./]*)?$/.exec(vrel);
   if (!m) return undefined;
   const [, stem, d, t, ext] = m;
-  const ms = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +t.slice(0, 2), +t.slice(2, 4), +t.slice(4, 6));
+  const ms = Date.UTC(
+    +d.slice(0, 4),
+    +d.slice(4, 6) - 1,
+    +d.slice(6, 8),
+    +t.slice(0, 2),
+    +t.slice(2, 4),
+    +t.slice(4, 6),
+  );
   return Number.isFinite(ms) ? { rel: `${stem}${ext ?? ''}`, keptAtMs: ms } : undefined;
 }
 

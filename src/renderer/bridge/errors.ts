@@ -27,7 +27,8 @@ export function bridgeError(code: string, message: string, status?: number): Bri
  */
 export function normalizeError(err: unknown): BridgeError {
   if (err instanceof BridgeError) return err;
-  if (err instanceof Error && typeof (err as Partial<BridgeErrorShape>).code === 'string') return bridgeError((err as BridgeErrorShape).code, err.message, (err as BridgeErrorShape).status);
+  if (err instanceof Error && typeof (err as Partial<BridgeErrorShape>).code === 'string')
+    return bridgeError((err as BridgeErrorShape).code, err.message, (err as BridgeErrorShape).status);
   const raw = err instanceof Error ? err.message : String(err);
   const stripped = raw.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
   const m = /^\[([A-Z][A-Z0-9_]+)\]\s*(.*)$/s.exec(stripped) ?? /^([A-Z][A-Z0-9_]{2,}):\s*(.*)$/s.exec(stripped);

@@ -62,7 +62,10 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     return h;
   };
 
-  async function call<T>(id: ApiRouteId, opts: { params?: Record<string, string>; query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<T> {
+  async function call<T>(
+    id: ApiRouteId,
+    opts: { params?: Record<string, string>; query?: Record<string, string | undefined>; body?: unknown } = {},
+  ): Promise<T> {
     const route = API_ROUTES[id];
     let url = baseUrl + apiPath(id, opts.params);
     const q = Object.entries(opts.query ?? {}).filter((kv): kv is [string, string] => kv[1] !== undefined);
@@ -70,11 +73,16 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     let res: Response;
     try {
       res = await fetch(url, {
-        method: route.method, credentials: 'same-origin', headers: headers(opts.body !== undefined),
+        method: route.method,
+        credentials: 'same-origin',
+        headers: headers(opts.body !== undefined),
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       });
     } catch (err) {
-      throw bridgeError('UNREACHABLE', `the Warp daemon did not answer (${err instanceof Error ? err.message : String(err)}); is \`warp daemon\` running?`);
+      throw bridgeError(
+        'UNREACHABLE',
+        `the Warp daemon did not answer (${err instanceof Error ? err.message : String(err)}); is \`warp daemon\` running?`,
+      );
     }
     return parse<T>(res);
   }
@@ -90,7 +98,11 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     if (!res.ok) {
       if (res.status === 401) setState('unauthorized');
       const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw bridgeError(err?.code ?? (res.status === 401 ? 'UNAUTHORIZED' : `HTTP_${res.status}`), err?.message ?? (text.slice(0, 200) || res.statusText), res.status);
+      throw bridgeError(
+        err?.code ?? (res.status === 401 ? 'UNAUTHORIZED' : `HTTP_${res.status}`),
+        err?.message ?? (text.slice(0, 200) || res.statusText),
+        res.status,
+      );
     }
     return body as T;
   }
@@ -116,7 +128,10 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
       if (es.readyState === EventSource.CLOSED) {
         source = undefined;
         setState('closed');
-        void call('info').then(() => setTimeout(connect, 1000), () => setTimeout(connect, 3000));
+        void call('info').then(
+          () => setTimeout(connect, 1000),
+          () => setTimeout(connect, 3000),
+        );
       } else setState('connecting');
     };
   }
@@ -128,16 +143,24 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
   }
 
   const upload = createUploader({
-    baseUrl, token: () => token, call, onUnauthorized: () => setState('unauthorized'),
+    baseUrl,
+    token: () => token,
+    call,
+    onUnauthorized: () => setState('unauthorized'),
   });
 
   // One client function per operation of the table: its method, path and how its arguments travel.
-  const operations = nestOperations((name) => (...args: unknown[]) => call(name, httpInputs(OPERATIONS[name], args)));
+  const operations = nestOperations(
+    (name) =>
+      (...args: unknown[]) =>
+        call(name, httpInputs(OPERATIONS[name], args)),
+  );
   const bridge: HttpBridge = {
     baseUrl,
     setToken(t) {
       token = t;
-      if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+      if (t) sessionStorage.setItem(TOKEN_KEY, t);
+      else sessionStorage.removeItem(TOKEN_KEY);
       disconnect();
       connect();
     },
@@ -154,7 +177,8 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     archive: {
       ...(operations.archive as BridgeOperations['archive']),
       upload,
-      downloadUrl: (archive) => `${baseUrl}${apiPath('archive.download')}?${new URLSearchParams({ archive, ...(token ? { token } : {}) }).toString()}`,
+      downloadUrl: (archive) =>
+        `${baseUrl}${apiPath('archive.download')}?${new URLSearchParams({ archive, ...(token ? { token } : {}) }).toString()}`,
     },
     onEvent(l) {
       listeners.add(l);

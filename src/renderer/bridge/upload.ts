@@ -16,7 +16,9 @@ export interface UploaderDeps {
   onUnauthorized(): void;
 }
 
-export function createUploader(d: UploaderDeps): (req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void) => Promise<JobRef> {
+export function createUploader(
+  d: UploaderDeps,
+): (req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void) => Promise<JobRef> {
   async function uploadOne(upload: string, path: string, blob: Blob, onBytes: (n: number) => void): Promise<void> {
     const url = `${d.baseUrl}${apiPath('archive.uploadFile', { upload })}?${new URLSearchParams({ path }).toString()}`;
     await new Promise<void>((resolve, reject) => {
@@ -27,15 +29,28 @@ export function createUploader(d: UploaderDeps): (req: ArchiveUploadRequest, onP
       const token = d.token();
       if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
       let last = 0;
-      xhr.upload.onprogress = (ev) => { onBytes(ev.loaded - last); last = ev.loaded; };
+      xhr.upload.onprogress = (ev) => {
+        onBytes(ev.loaded - last);
+        last = ev.loaded;
+      };
       xhr.onload = () => {
         onBytes(blob.size - last);
         if (xhr.status >= 200 && xhr.status < 300) resolve();
         else {
           let err: { code?: string; message?: string } | undefined;
-          try { err = (JSON.parse(xhr.responseText) as { error?: typeof err }).error; } catch { err = undefined; }
+          try {
+            err = (JSON.parse(xhr.responseText) as { error?: typeof err }).error;
+          } catch {
+            err = undefined;
+          }
           if (xhr.status === 401) d.onUnauthorized();
-          reject(bridgeError(err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `upload of ${path} failed (${xhr.status})`, xhr.status));
+          reject(
+            bridgeError(
+              err?.code ?? `HTTP_${xhr.status}`,
+              err?.message ?? `upload of ${path} failed (${xhr.status})`,
+              xhr.status,
+            ),
+          );
         }
       };
       xhr.onerror = () => reject(bridgeError('UNREACHABLE', `upload of ${path} failed: the daemon did not answer`));
@@ -47,7 +62,10 @@ export function createUploader(d: UploaderDeps): (req: ArchiveUploadRequest, onP
     const total = req.files.reduce((s, f) => s + f.blob.size, 0);
     const { upload: id } = await d.call<{ upload: string }>('archive.uploadBegin');
     let sent = 0;
-    const onBytes = (n: number) => { sent += n; onProgress?.(sent, total); };
+    const onBytes = (n: number) => {
+      sent += n;
+      onProgress?.(sent, total);
+    };
     try {
       let next = 0;
       const worker = async () => {

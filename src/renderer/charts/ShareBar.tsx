@@ -11,13 +11,25 @@ export function ShareBar({ parts, format }: { parts: readonly Share[]; format: (
   return (
     <div className="sharebar">
       <div className="sharebar-track" role="img" aria-label="share per peer">
-        {total > 0 && parts.map((p) => p.value > 0 && (
-          <span key={p.key} style={{ width: `${(p.value / total) * 100}%`, background: p.color }} title={`${p.label}: ${format(p.value)}`} />
-        ))}
+        {total > 0 &&
+          parts.map(
+            (p) =>
+              p.value > 0 && (
+                <span
+                  key={p.key}
+                  style={{ width: `${(p.value / total) * 100}%`, background: p.color }}
+                  title={`${p.label}: ${format(p.value)}`}
+                />
+              ),
+          )}
       </div>
       <ul className="sharebar-legend">
         {parts.map((p) => (
-          <li key={p.key}><i className="swatch" style={{ background: p.color }} />{p.label} <b>{format(p.value)}</b>{total > 0 && <em> {((p.value / total) * 100).toFixed(0)} %</em>}</li>
+          <li key={p.key}>
+            <i className="swatch" style={{ background: p.color }} />
+            {p.label} <b>{format(p.value)}</b>
+            {total > 0 && <em> {((p.value / total) * 100).toFixed(0)} %</em>}
+          </li>
         ))}
       </ul>
     </div>

@@ -33,7 +33,10 @@ function paint(canvas: HTMLCanvasElement, draw: Draw): void {
   if (w === 0 || h === 0) return;
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);
-  if (canvas.width !== bw || canvas.height !== bh) { canvas.width = bw; canvas.height = bh; }
+  if (canvas.width !== bw || canvas.height !== bh) {
+    canvas.width = bw;
+    canvas.height = bh;
+  }
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

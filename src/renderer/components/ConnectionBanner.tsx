@@ -23,11 +23,14 @@ export function ConnectionBanner() {
       <div>
         <b>Lost connection to the Warp daemon</b>
         <div className="small">
-          Warp is reconnecting by itself ({formatDuration((now - lostSince) / 1000)} so far). Transfers keep running on the daemon; actions here are paused until it answers.
-          {' '}If it was stopped, start it again with <code>warp daemon</code>.
+          Warp is reconnecting by itself ({formatDuration((now - lostSince) / 1000)} so far). Transfers keep running on
+          the daemon; actions here are paused until it answers. If it was stopped, start it again with{' '}
+          <code>warp daemon</code>.
         </div>
       </div>
-      <button type="button" className="small" onClick={() => getBridge().http?.reconnect()}>Try now</button>
+      <button type="button" className="small" onClick={() => getBridge().http?.reconnect()}>
+        Try now
+      </button>
     </div>
   );
 }

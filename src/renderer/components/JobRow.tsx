@@ -13,23 +13,59 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
   const active = isActive(job);
   const moving = isMoving(job);
   const shown = displayStatus(job);
-  const cancel = () => bridge().jobs.cancel(job.id).catch((err) => useApp.getState().toast('error', errorLine(err)));
+  const cancel = () =>
+    bridge()
+      .jobs.cancel(job.id)
+      .catch((err) => useApp.getState().toast('error', errorLine(err)));
   return (
-    <div className="job" data-testid="job" data-job={job.id} data-kind={job.kind} data-status={job.status} data-outcome={shown}>
-      <div className="job-title ellipsis"><Badge status={shown} /><span className="ellipsis" title={job.title}>{job.title}</span></div>
+    <div
+      className="job"
+      data-testid="job"
+      data-job={job.id}
+      data-kind={job.kind}
+      data-status={job.status}
+      data-outcome={shown}
+    >
+      <div className="job-title ellipsis">
+        <Badge status={shown} />
+        <span className="ellipsis" title={job.title}>
+          {job.title}
+        </span>
+      </div>
       <div className="job-side">
         {extra}
-        {active && <button type="button" className="small danger" onClick={cancel}>Cancel</button>}
+        {active && (
+          <button type="button" className="small danger" onClick={cancel}>
+            Cancel
+          </button>
+        )}
       </div>
-      <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={shown === 'damaged' ? 'failed' : job.status} label={`${job.title} progress`} />
+      <ProgressBar
+        value={p?.bytes ?? 0}
+        total={p?.totalBytes ?? 0}
+        status={shown === 'damaged' ? 'failed' : job.status}
+        label={`${job.title} progress`}
+      />
       <div className="job-meta">
-        {p && <span data-testid="job-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
-        {p && p.totalFiles > 0 && <span>{p.files} / {p.totalFiles} files</span>}
+        {p && (
+          <span data-testid="job-bytes">
+            {formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}
+          </span>
+        )}
+        {p && p.totalFiles > 0 && (
+          <span>
+            {p.files} / {p.totalFiles} files
+          </span>
+        )}
         {moving && p && <span data-testid="job-rate">{formatRate(p.rate)}</span>}
         {moving && p && p.etaSeconds >= 0 && <span>ETA {formatDuration(p.etaSeconds)}</span>}
         {!active && p && p.elapsedSeconds > 0 && <span>took {formatDuration(p.elapsedSeconds)}</span>}
         {active && job.lastFile && <span className="ellipsis mono">{job.lastFile}</span>}
-        {job.error && <span className="error-text" style={{ color: 'var(--red)' }}>{job.error.message}</span>}
+        {job.error && (
+          <span className="error-text" style={{ color: 'var(--red)' }}>
+            {job.error.message}
+          </span>
+        )}
       </div>
       {job.kind === 'archive.verify' && job.status === 'done' && <VerifyReport job={job} />}
     </div>

@@ -15,7 +15,8 @@ import { Card, ErrorNote, Field, Stat } from './ui.tsx';
 import { peerName } from '../peer-names.ts';
 
 type Policy = PlanInput['policy'];
-const planLabels = (t0: number, t1: number) => [formatDuration(t0) === '<1 s' ? '0 s' : formatDuration(t0), formatDuration(t1)] as const;
+const planLabels = (t0: number, t1: number) =>
+  [formatDuration(t0) === '<1 s' ? '0 s' : formatDuration(t0), formatDuration(t1)] as const;
 const POLICIES = POLICY_NAMES.filter((p): p is Policy => p !== 'custom');
 
 export function PlanPanel({ session }: { session?: SwarmSession }) {
@@ -31,7 +32,9 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
     setBusy(true);
     setError(undefined);
     try {
-      const base = live ? planFromSnapshot(session.edges, session.chunks, session.bytes) : { edges: SAMPLE_EDGES, chunks: 2048, chunkBytes: 1 << 20, replicas: 3 };
+      const base = live
+        ? planFromSnapshot(session.edges, session.chunks, session.bytes)
+        : { edges: SAMPLE_EDGES, chunks: 2048, chunkBytes: 1 << 20, replicas: 3 };
       const r = await runPlan({ ...base, policy, seed: 7, backend: pref });
       setResult((prev) => ({ ...r, peers: base.edges.map((e) => e.peer), run: (prev?.run ?? 0) + 1 }));
     } catch (err) {
@@ -45,38 +48,92 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
     <Card
       title="Plan / simulate"
       testId="plan"
-      actions={(
+      actions={
         <>
           <Field label="Policy">
-            <select value={policy} onChange={(e) => setPolicy(e.target.value as Policy)} data-testid="plan-policy">{POLICIES.map((p) => <option key={p}>{p}</option>)}</select>
-          </Field>
-          <Field label="Backend">
-            <select value={pref} onChange={(e) => setPref(e.target.value as BackendPreference)} data-testid="plan-backend-select">
-              <option value="auto">auto ({scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'})</option>
-              <option value="cpu">CPU</option>
-              <option value="webgpu" disabled={!scheduler.webgpuAvailable}>WebGPU{scheduler.webgpuAvailable ? '' : ' (no adapter)'}</option>
+            <select value={policy} onChange={(e) => setPolicy(e.target.value as Policy)} data-testid="plan-policy">
+              {POLICIES.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
             </select>
           </Field>
-          <button type="button" className="primary" disabled={busy || scheduler.state === 'probing'} onClick={() => void run()} data-testid="plan-run" style={{ alignSelf: 'flex-end' }}>{busy ? 'Simulating…' : 'Simulate'}</button>
+          <Field label="Backend">
+            <select
+              value={pref}
+              onChange={(e) => setPref(e.target.value as BackendPreference)}
+              data-testid="plan-backend-select"
+            >
+              <option value="auto">auto ({scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'})</option>
+              <option value="cpu">CPU</option>
+              <option value="webgpu" disabled={!scheduler.webgpuAvailable}>
+                WebGPU{scheduler.webgpuAvailable ? '' : ' (no adapter)'}
+              </option>
+            </select>
+          </Field>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || scheduler.state === 'probing'}
+            onClick={() => void run()}
+            data-testid="plan-run"
+            style={{ alignSelf: 'flex-end' }}
+          >
+            {busy ? 'Simulating…' : 'Simulate'}
+          </button>
         </>
-      )}
+      }
     >
       <p className="muted small" style={{ marginTop: 0 }}>
-        Runs the scheduler's simulator {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'}.
-        {' '}This page's scheduler runs on the <b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend{scheduler.reason ? ` (${scheduler.reason})` : ''}.
+        Runs the scheduler's simulator{' '}
+        {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'}
+        . This page's scheduler runs on the{' '}
+        <b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend
+        {scheduler.reason ? ` (${scheduler.reason})` : ''}.
       </p>
       {error !== undefined && <ErrorNote error={error} />}
       {result && r && (
-        <div className="stack" data-testid="plan-result" data-run={result.run} data-backend={result.backend} data-summary={JSON.stringify({ completionMs: r.completionMs, ticks: r.ticks, done: r.done, failovers: r.failovers, edges: r.edges.map((e) => [e.chunks, e.bytes]) })}>
+        <div
+          className="stack"
+          data-testid="plan-result"
+          data-run={result.run}
+          data-backend={result.backend}
+          data-summary={JSON.stringify({
+            completionMs: r.completionMs,
+            ticks: r.ticks,
+            done: r.done,
+            failovers: r.failovers,
+            edges: r.edges.map((e) => [e.chunks, e.bytes]),
+          })}
+        >
           <div className="grid stats">
-            <Stat label="Predicted time" value={formatDuration(r.completionMs / 1000)} hint={r.completed ? 'all chunks done' : `${r.done} / ${r.chunks} done`} />
+            <Stat
+              label="Predicted time"
+              value={formatDuration(r.completionMs / 1000)}
+              hint={r.completed ? 'all chunks done' : `${r.done} / ${r.chunks} done`}
+            />
             <Stat label="Data" value={formatBytes(r.bytes)} hint={`${r.chunks} chunks`} />
             <Stat label="Failovers" value={r.failovers} hint={`${r.reoptMoves} re-opt moves`} />
             <Stat label="Ticks" value={r.ticks} hint={`${formatMs(r.meanTickMs)} mean`} />
             <Stat label="Simulated in" value={formatMs(result.wallMs)} hint={result.backend} />
           </div>
-          <ShareBar parts={r.edges.map((e, i) => ({ key: String(e.edge), label: (result.peers[i] ? peerName(result.peers[i]) : `peer ${i + 1}`), value: e.bytes, color: colorFor(i) }))} format={formatBytes} />
-          <LineChart label="simulated progress" height={160} series={[{ name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) }]} formatY={(v) => `${v.toFixed(0)} %`} xLabels={planLabels} />
+          <ShareBar
+            parts={r.edges.map((e, i) => ({
+              key: String(e.edge),
+              label: result.peers[i] ? peerName(result.peers[i]) : `peer ${i + 1}`,
+              value: e.bytes,
+              color: colorFor(i),
+            }))}
+            format={formatBytes}
+          />
+          <LineChart
+            label="simulated progress"
+            height={160}
+            series={[
+              { name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) },
+            ]}
+            formatY={(v) => `${v.toFixed(0)} %`}
+            xLabels={planLabels}
+          />
         </div>
       )}
     </Card>

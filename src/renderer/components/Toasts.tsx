@@ -6,7 +6,9 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
-        <button key={t.id} type="button" className={`toast ${t.kind}`} onClick={() => dismiss(t.id)}>{t.text}</button>
+        <button key={t.id} type="button" className={`toast ${t.kind}`} onClick={() => dismiss(t.id)}>
+          {t.text}
+        </button>
       ))}
     </div>
   );

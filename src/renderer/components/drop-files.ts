@@ -26,7 +26,10 @@ export async function filesFromDataTransfer(dt: DataTransfer): Promise<PickedFil
 
 /** From an <input type=file> (webkitdirectory gives webkitRelativePath) or dataTransfer.files. */
 export function filesFromList(list: FileList | null): PickedFile[] {
-  return Array.from(list ?? []).map((file) => ({ path: (file.webkitRelativePath || file.name).replace(/^\/+/, ''), file }));
+  return Array.from(list ?? []).map((file) => ({
+    path: (file.webkitRelativePath || file.name).replace(/^\/+/, ''),
+    file,
+  }));
 }
 
 async function walk(entry: FileSystemEntry, prefix: string, out: PickedFile[]): Promise<void> {
@@ -49,5 +52,10 @@ async function walk(entry: FileSystemEntry, prefix: string, out: PickedFile[]): 
 export function archiveNameFor(files: readonly PickedFile[]): string {
   const tops = new Set(files.map((f) => f.path.split('/')[0]));
   const base = tops.size === 1 ? [...tops][0] : 'archive';
-  return base.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-').slice(0, 80) || 'archive';
+  return (
+    base
+      .replace(/\.[^.]+$/, '')
+      .replace(/[^\w.-]+/g, '-')
+      .slice(0, 80) || 'archive'
+  );
 }

@@ -16,7 +16,21 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
   );
 }
 
-export function Card({ title, actions, children, className, testId, data }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string; data?: Record<string, string | number> }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  testId,
+  data,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  data?: Record<string, string | number>;
+}) {
   // `data` becomes data-* attributes: tests read live counts without scraping canvas pixels.
   const attrs = Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
@@ -32,10 +46,27 @@ export function Card({ title, actions, children, className, testId, data }: { ti
   );
 }
 
-export function ProgressBar({ value, total, status, label }: { value: number; total: number; status?: JobStatus; label?: string }) {
+export function ProgressBar({
+  value,
+  total,
+  status,
+  label,
+}: {
+  value: number;
+  total: number;
+  status?: JobStatus;
+  label?: string;
+}) {
   const pct = total > 0 ? Math.min(100, (value / total) * 100) : status === 'done' ? 100 : 0;
   return (
-    <div className={`progress ${status ?? ''}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-label={label ?? 'progress'}>
+    <div
+      className={`progress ${status ?? ''}`}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(pct)}
+      aria-label={label ?? 'progress'}
+    >
       <span style={{ width: `${pct}%` }} />
     </div>
   );
@@ -52,18 +83,39 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
 }
 
 const STATUS_CLASS: Record<string, string> = {
-  running: 'blue', queued: 'grey', paused: 'amber', done: 'green', failed: 'red', damaged: 'red', cancelled: 'grey',
-  online: 'green', degraded: 'amber', offline: 'red', idle: 'grey', scanning: 'blue', syncing: 'blue', waiting: 'amber', error: 'red',
+  running: 'blue',
+  queued: 'grey',
+  paused: 'amber',
+  done: 'green',
+  failed: 'red',
+  damaged: 'red',
+  cancelled: 'grey',
+  online: 'green',
+  degraded: 'amber',
+  offline: 'red',
+  idle: 'grey',
+  scanning: 'blue',
+  syncing: 'blue',
+  waiting: 'amber',
+  error: 'red',
 };
 
 export function Badge({ status, children }: { status: string; children?: ReactNode }) {
-  return <span className={`badge ${STATUS_CLASS[status] ?? 'grey'}`} data-status={status}>{children ?? status}</span>;
+  return (
+    <span className={`badge ${STATUS_CLASS[status] ?? 'grey'}`} data-status={status}>
+      {children ?? status}
+    </span>
+  );
 }
 
 export function Empty({ icon, title, children }: { icon?: string; title: string; children?: ReactNode }) {
   return (
     <div className="empty">
-      {icon && <div className="empty-icon" aria-hidden>{icon}</div>}
+      {icon && (
+        <div className="empty-icon" aria-hidden>
+          {icon}
+        </div>
+      )}
       <div className="empty-title">{title}</div>
       {children && <div className="empty-body">{children}</div>}
     </div>
@@ -75,24 +127,55 @@ export function Empty({ icon, title, children }: { icon?: string; title: string;
  * do in plain words (error-words.ts), offers the matching action when the page passes one (pairing and settings
  * work anywhere), and keeps the raw code and message under "Details". Given text, it shows the text.
  */
-export function ErrorNote({ children, error, actions }: { children?: ReactNode; error?: unknown; actions?: Partial<Record<ErrorAction, () => void>> }) {
-  if (error === undefined || error === null || typeof error === 'string') return <div className="error-note" role="alert">{children ?? (error as string | undefined)}</div>;
+export function ErrorNote({
+  children,
+  error,
+  actions,
+}: {
+  children?: ReactNode;
+  error?: unknown;
+  actions?: Partial<Record<ErrorAction, () => void>>;
+}) {
+  if (error === undefined || error === null || typeof error === 'string')
+    return (
+      <div className="error-note" role="alert">
+        {children ?? (error as string | undefined)}
+      </div>
+    );
   const x = explainError(error);
-  const run = x.action ? actions?.[x.action] ?? DEFAULT_ACTIONS[x.action] : undefined;
+  const run = x.action ? (actions?.[x.action] ?? DEFAULT_ACTIONS[x.action]) : undefined;
   return (
     <div className="error-note" role="alert" data-code={x.code}>
       <b>{x.title}.</b> {x.hint}
-      {run && x.action && <> <button type="button" className="small" onClick={run}>{ACTION_LABELS[x.action]}</button></>}
+      {run && x.action && (
+        <>
+          {' '}
+          <button type="button" className="small" onClick={run}>
+            {ACTION_LABELS[x.action]}
+          </button>
+        </>
+      )}
       {children}
-      <details className="error-details"><summary>Details</summary><code>{x.code}</code> {x.message}</details>
+      <details className="error-details">
+        <summary>Details</summary>
+        <code>{x.code}</code> {x.message}
+      </details>
     </div>
   );
 }
 
 const ACTION_LABELS: Record<ErrorAction, string> = {
-  unlock: 'Enter password', verify: 'Show damaged files', pair: 'Trust this peer', retry: 'Try again', settings: 'Open Settings', 'sign-in': 'Sign in',
+  unlock: 'Enter password',
+  verify: 'Show damaged files',
+  pair: 'Trust this peer',
+  retry: 'Try again',
+  settings: 'Open Settings',
+  'sign-in': 'Sign in',
 };
-const DEFAULT_ACTIONS: Partial<Record<ErrorAction, () => void>> = { pair: () => go('peers'), settings: () => go('settings') };
+const DEFAULT_ACTIONS: Partial<Record<ErrorAction, () => void>> = {
+  pair: () => go('peers'),
+  settings: () => go('settings'),
+};
 
 export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
   return (
@@ -108,10 +191,33 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
  * Tabs with the keyboard behaviour of the WAI-ARIA tabs pattern: one tab stop (the selected tab), Left/Right
  * (and Home/End) move and select, the panel is labelled by its tab.
  */
-export function Tabs({ tabs, selected, onSelect, label, idPrefix, children }: { tabs: readonly string[]; selected: string; onSelect: (t: string) => void; label: string; idPrefix: string; children: ReactNode }) {
+export function Tabs({
+  tabs,
+  selected,
+  onSelect,
+  label,
+  idPrefix,
+  children,
+}: {
+  tabs: readonly string[];
+  selected: string;
+  onSelect: (t: string) => void;
+  label: string;
+  idPrefix: string;
+  children: ReactNode;
+}) {
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = tabs.indexOf(selected);
-    const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+    const next =
+      e.key === 'ArrowRight'
+        ? (i + 1) % tabs.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + tabs.length) % tabs.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? tabs.length - 1
+              : -1;
     if (next < 0) return;
     e.preventDefault();
     onSelect(tabs[next]);
@@ -121,10 +227,24 @@ export function Tabs({ tabs, selected, onSelect, label, idPrefix, children }: { 
     <>
       <div className="tabs" role="tablist" aria-label={label} onKeyDown={onKey}>
         {tabs.map((t) => (
-          <button key={t} id={`${idPrefix}-tab-${t}`} type="button" role="tab" aria-selected={t === selected} aria-controls={`${idPrefix}-panel`} tabIndex={t === selected ? 0 : -1} className={t === selected ? 'active' : ''} onClick={() => onSelect(t)}>{t}</button>
+          <button
+            key={t}
+            id={`${idPrefix}-tab-${t}`}
+            type="button"
+            role="tab"
+            aria-selected={t === selected}
+            aria-controls={`${idPrefix}-panel`}
+            tabIndex={t === selected ? 0 : -1}
+            className={t === selected ? 'active' : ''}
+            onClick={() => onSelect(t)}
+          >
+            {t}
+          </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${selected}`}>{children}</div>
+      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${selected}`}>
+        {children}
+      </div>
     </>
   );
 }
@@ -132,5 +252,9 @@ export function Tabs({ tabs, selected, onSelect, label, idPrefix, children }: { 
 export function HealthMeter({ value }: { value: number }) {
   const pct = Math.max(0, Math.min(1, value)) * 100;
   const cls = value >= 0.8 ? 'green' : value >= 0.5 ? 'amber' : 'red';
-  return <span className={`meter ${cls}`} title={`${pct.toFixed(0)} %`}><span style={{ width: `${pct}%` }} /></span>;
+  return (
+    <span className={`meter ${cls}`} title={`${pct.toFixed(0)} %`}>
+      <span style={{ width: `${pct}%` }} />
+    </span>
+  );
 }

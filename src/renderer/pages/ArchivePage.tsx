@@ -15,7 +15,12 @@ import { useApp } from '../store/app.ts';
 import { isArchive, useJobs, type JobView } from '../store/jobs.ts';
 import { askNotificationPermission } from '../notify.ts';
 
-interface Upload { name: string; sent: number; total: number; files: number }
+interface Upload {
+  name: string;
+  sent: number;
+  total: number;
+  files: number;
+}
 
 function joinPath(dir: string, name: string): string {
   const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
@@ -26,7 +31,13 @@ export function ArchivePage() {
   const mode = useApp((s) => s.mode);
   const home = useApp((s) => s.info?.home);
   const jobsMap = useJobs((s) => s.jobs);
-  const jobs = useMemo(() => Object.values(jobsMap).filter(isArchive).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [jobsMap]);
+  const jobs = useMemo(
+    () =>
+      Object.values(jobsMap)
+        .filter(isArchive)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    [jobsMap],
+  );
   const [over, setOver] = useState(false);
   const [upload, setUpload] = useState<Upload>();
   const [error, setError] = useState<unknown>();
@@ -39,13 +50,19 @@ export function ArchivePage() {
   async function archiveFiles(files: PickedFile[]) {
     askNotificationPermission();
     setError(undefined);
-    if (files.length === 0) { setError('Nothing to archive: the drop held no files.'); return; }
+    if (files.length === 0) {
+      setError('Nothing to archive: the drop held no files.');
+      return;
+    }
     const b = bridge();
     // A single .warp: open it instead of archiving it again.
     if (files.length === 1 && files[0].path.toLowerCase().endsWith('.warp')) {
       const p = b.pathForFile?.(files[0].file);
-      if (p) { setOpened(p); return; }
-      setError('In the browser, open archives by their path on the daemon\'s machine (below), or pick one you created.');
+      if (p) {
+        setOpened(p);
+        return;
+      }
+      setError("In the browser, open archives by their path on the daemon's machine (below), or pick one you created.");
       return;
     }
     const base = archiveNameFor(files);
@@ -59,9 +76,8 @@ export function ArchivePage() {
       } else if (b.archive.upload) {
         const total = files.reduce((s, f) => s + f.file.size, 0);
         setUpload({ name, sent: 0, total, files: files.length });
-        await b.archive.upload(
-          { name, files: files.map((f) => ({ path: f.path, blob: f.file })) },
-          (sent, t) => setUpload({ name, sent, total: t, files: files.length }),
+        await b.archive.upload({ name, files: files.map((f) => ({ path: f.path, blob: f.file })) }, (sent, t) =>
+          setUpload({ name, sent, total: t, files: files.length }),
         );
         toast('info', `Uploaded ${files.length} files; archiving ${name}.warp`);
       } else setError('This host cannot receive files: drop them on the desktop app, or use `warp create`.');
@@ -80,42 +96,122 @@ export function ArchivePage() {
 
   return (
     <>
-      <PageHeader title="Archive" subtitle="Pack files and folders into a verifiable .warp archive, or open one to inspect, verify and extract." />
+      <PageHeader
+        title="Archive"
+        subtitle="Pack files and folders into a verifiable .warp archive, or open one to inspect, verify and extract."
+      />
       <div className="stack">
         <div
           className={`dropzone ${over ? 'over' : ''}`}
           data-testid="dropzone"
-          onDragEnter={(e) => { e.preventDefault(); setOver(true); }}
-          onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }}
+          onDragEnter={(e) => {
+            e.preventDefault();
+            setOver(true);
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
           onDragLeave={() => setOver(false)}
           onDrop={(e) => void onDrop(e)}
         >
-          <div className="dropzone-icon" aria-hidden>⇣</div>
-          <div className="dropzone-title">Drop files or folders here</div>
-          <div className="muted">{mode === 'web' ? 'They are uploaded to the daemon and archived there.' : 'A .warp file opens it; anything else becomes a new archive.'}</div>
-          <div className="row">
-            <button type="button" onClick={() => filesInput.current?.click()}>Choose files…</button>
-            <button type="button" onClick={() => folderInput.current?.click()}>Choose folder…</button>
+          <div className="dropzone-icon" aria-hidden>
+            ⇣
           </div>
-          <input ref={filesInput} type="file" multiple className="visually-hidden" tabIndex={-1} aria-label="Choose files" data-testid="pick-files" onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
-          <input ref={folderInput} type="file" multiple className="visually-hidden" tabIndex={-1} aria-label="Choose folder" data-testid="pick-folder" {...{ webkitdirectory: '' }} onChange={(e) => { void archiveFiles(filesFromList(e.target.files)); e.target.value = ''; }} />
+          <div className="dropzone-title">Drop files or folders here</div>
+          <div className="muted">
+            {mode === 'web'
+              ? 'They are uploaded to the daemon and archived there.'
+              : 'A .warp file opens it; anything else becomes a new archive.'}
+          </div>
+          <div className="row">
+            <button type="button" onClick={() => filesInput.current?.click()}>
+              Choose files…
+            </button>
+            <button type="button" onClick={() => folderInput.current?.click()}>
+              Choose folder…
+            </button>
+          </div>
+          <input
+            ref={filesInput}
+            type="file"
+            multiple
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label="Choose files"
+            data-testid="pick-files"
+            onChange={(e) => {
+              void archiveFiles(filesFromList(e.target.files));
+              e.target.value = '';
+            }}
+          />
+          <input
+            ref={folderInput}
+            type="file"
+            multiple
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label="Choose folder"
+            data-testid="pick-folder"
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => {
+              void archiveFiles(filesFromList(e.target.files));
+              e.target.value = '';
+            }}
+          />
         </div>
         {error !== undefined && <ErrorNote error={error} />}
         {upload && (
           <Card title={`Uploading ${upload.name}`} testId="upload">
             <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
-            <div className="job-meta" style={{ marginTop: 6 }}><span>{formatBytes(upload.sent)} / {formatBytes(upload.total)}</span><span>{upload.files} files</span><span>{formatPercent(upload.sent, upload.total)}</span></div>
+            <div className="job-meta" style={{ marginTop: 6 }}>
+              <span>
+                {formatBytes(upload.sent)} / {formatBytes(upload.total)}
+              </span>
+              <span>{upload.files} files</span>
+              <span>{formatPercent(upload.sent, upload.total)}</span>
+            </div>
           </Card>
         )}
         <Card title="Activity" testId="archive-jobs">
-          {jobs.length === 0
-            ? <Empty icon="▣" title="No archive jobs yet">Drop something above to create your first archive.</Empty>
-            : jobs.slice(0, 30).map((j) => <JobRow key={j.id} job={j} extra={openable(j) && <button type="button" className="small" onClick={() => setOpened(openable(j))}>Open</button>} />)}
+          {jobs.length === 0 ? (
+            <Empty icon="▣" title="No archive jobs yet">
+              Drop something above to create your first archive.
+            </Empty>
+          ) : (
+            jobs.slice(0, 30).map((j) => (
+              <JobRow
+                key={j.id}
+                job={j}
+                extra={
+                  openable(j) && (
+                    <button type="button" className="small" onClick={() => setOpened(openable(j))}>
+                      Open
+                    </button>
+                  )
+                }
+              />
+            ))
+          )}
         </Card>
         <Card title="Open an archive">
-          <form className="row" onSubmit={(e) => { e.preventDefault(); if (openPath.trim()) setOpened(openPath.trim()); }}>
-            <input style={{ flex: 1 }} placeholder={mode === 'web' ? 'path of a .warp on the daemon\'s machine' : 'path of a .warp file'} value={openPath} onChange={(e) => setOpenPath(e.target.value)} aria-label="archive path" />
-            <button type="submit" disabled={!openPath.trim()}>Open</button>
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (openPath.trim()) setOpened(openPath.trim());
+            }}
+          >
+            <input
+              style={{ flex: 1 }}
+              placeholder={mode === 'web' ? "path of a .warp on the daemon's machine" : 'path of a .warp file'}
+              value={openPath}
+              onChange={(e) => setOpenPath(e.target.value)}
+              aria-label="archive path"
+            />
+            <button type="submit" disabled={!openPath.trim()}>
+              Open
+            </button>
           </form>
         </Card>
         {opened && <ArchiveInspector key={opened} archive={opened} onClose={() => setOpened(undefined)} />}
@@ -148,14 +244,19 @@ async function freeArchiveName(name: string, home: string | undefined): Promise<
 function defaultExtractTarget(home: string, archive: string, list: ArchiveListResult): string {
   const base = joinPath(home, 'extracted');
   const tops = new Set(list.entries.map((e) => e.path.split('/')[0]));
-  const oneFolder = tops.size === 1 && list.entries.some((e) => e.type === 'dir' && e.path === [...tops][0]) && list.total === list.entries.length;
+  const oneFolder =
+    tops.size === 1 &&
+    list.entries.some((e) => e.type === 'dir' && e.path === [...tops][0]) &&
+    list.total === list.entries.length;
   return oneFolder ? base : joinPath(base, (archive.split(/[\\/]/).pop() ?? 'archive').replace(/\.warp$/i, ''));
 }
 
 function topOf(absPath: string, relPath: string): string {
   // absPath ends with relPath; strip all but the first segment of relPath.
   const rest = relPath.split('/').slice(1).join('/');
-  return rest && absPath.replace(/\\/g, '/').endsWith('/' + rest) ? absPath.slice(0, absPath.length - rest.length - 1) : absPath;
+  return rest && absPath.replace(/\\/g, '/').endsWith('/' + rest)
+    ? absPath.slice(0, absPath.length - rest.length - 1)
+    : absPath;
 }
 
 function openable(j: JobView): string | undefined {
@@ -182,7 +283,10 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
   const load = async () => {
     setError(undefined);
     try {
-      const [i, l] = await Promise.all([bridge().archive.info({ archive, ...secret }), bridge().archive.list({ archive, limit: 500, ...secret })]);
+      const [i, l] = await Promise.all([
+        bridge().archive.info({ archive, ...secret }),
+        bridge().archive.list({ archive, limit: 500, ...secret }),
+      ]);
       setInfo(i);
       setList(l);
       if (!target && home) setTarget(defaultExtractTarget(home, archive, l));
@@ -191,7 +295,9 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
     }
   };
   // Load once per opened archive (the component is keyed by its path).
-  useEffect(() => { void load(); }, []);
+  useEffect(() => {
+    void load();
+  }, []);
   // The inspector opens below the page's other cards: bring it into view and move the focus to its title.
   const box = useRef<HTMLDivElement>(null);
   const passwordField = useRef<HTMLInputElement>(null);
@@ -206,9 +312,10 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
   const run = async (what: 'verify' | 'extract') => {
     setBusy(what);
     try {
-      const ref = what === 'verify'
-        ? await bridge().archive.verify({ archive, ...secret })
-        : await bridge().archive.extract({ archive, target, existing: 'overwrite', ...secret });
+      const ref =
+        what === 'verify'
+          ? await bridge().archive.verify({ archive, ...secret })
+          : await bridge().archive.extract({ archive, target, existing: 'overwrite', ...secret });
       setJobIds((ids) => [ref.job, ...ids]);
     } catch (err) {
       toast('error', errorLine(err));
@@ -219,58 +326,138 @@ function ArchiveInspector({ archive, onClose }: { archive: string; onClose: () =
 
   return (
     <div ref={box} className="scroll-target">
-    <Card title={<span className="ellipsis mono" title={archive} tabIndex={-1}>{archive.split(/[\\/]/).pop()}</span>} actions={<button type="button" className="small" onClick={onClose}>Close</button>} testId="inspector">
-      {error !== undefined && (
-        <div className="stack" style={{ gap: 8 }}>
-          <ErrorNote error={error} actions={{ unlock: () => passwordField.current?.focus() }} />
-          {explainError(error).action === 'unlock' && (
-            <form className="row" onSubmit={(e) => { e.preventDefault(); void load(); }}>
-              <input ref={passwordField} type="password" placeholder="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="archive password" autoFocus />
-              <button type="submit">Unlock</button>
-            </form>
-          )}
-        </div>
-      )}
-      {info && (
-        <div className="stack">
-          <div className="grid stats">
-            <div className="stat"><div className="stat-label">Files</div><div className="stat-value" data-testid="archive-files">{info.files}</div></div>
-            <div className="stat"><div className="stat-label">Content</div><div className="stat-value">{formatBytes(info.bytes)}</div></div>
-            <div className="stat"><div className="stat-label">On disk</div><div className="stat-value">{formatBytes(info.archiveBytes)}</div></div>
-            <div className="stat"><div className="stat-label">Chunks</div><div className="stat-value">{info.chunks}</div></div>
+      <Card
+        title={
+          <span className="ellipsis mono" title={archive} tabIndex={-1}>
+            {archive.split(/[\\/]/).pop()}
+          </span>
+        }
+        actions={
+          <button type="button" className="small" onClick={onClose}>
+            Close
+          </button>
+        }
+        testId="inspector"
+      >
+        {error !== undefined && (
+          <div className="stack" style={{ gap: 8 }}>
+            <ErrorNote error={error} actions={{ unlock: () => passwordField.current?.focus() }} />
+            {explainError(error).action === 'unlock' && (
+              <form
+                className="row"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void load();
+                }}
+              >
+                <input
+                  ref={passwordField}
+                  type="password"
+                  placeholder="password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  aria-label="archive password"
+                  autoFocus
+                />
+                <button type="submit">Unlock</button>
+              </form>
+            )}
           </div>
-          <dl className="kv">
-            <dt>Path</dt><dd className="mono">{info.archive}</dd>
-            <dt>Merkle root</dt><dd className="mono">{info.merkleRoot}</dd>
-            <dt>Encryption</dt><dd>{info.encrypted ? <Badge status="done">encrypted</Badge> : <Badge status="idle">none</Badge>}</dd>
-          </dl>
-          <div className="form-grid">
-            <Field label="Extract to" hint="A folder on the engine's machine; existing files are overwritten.">
-              <input value={target} onChange={(e) => setTarget(e.target.value)} data-testid="extract-target" />
-            </Field>
-            <div className="row">
-              <button type="button" className="primary" disabled={!target || busy === 'extract'} onClick={() => void run('extract')} data-testid="extract">Extract</button>
-              <button type="button" disabled={busy === 'verify'} onClick={() => void run('verify')} data-testid="verify">Verify</button>
-              {downloadUrl && <a className="button" href={downloadUrl} download>Download</a>}
+        )}
+        {info && (
+          <div className="stack">
+            <div className="grid stats">
+              <div className="stat">
+                <div className="stat-label">Files</div>
+                <div className="stat-value" data-testid="archive-files">
+                  {info.files}
+                </div>
+              </div>
+              <div className="stat">
+                <div className="stat-label">Content</div>
+                <div className="stat-value">{formatBytes(info.bytes)}</div>
+              </div>
+              <div className="stat">
+                <div className="stat-label">On disk</div>
+                <div className="stat-value">{formatBytes(info.archiveBytes)}</div>
+              </div>
+              <div className="stat">
+                <div className="stat-label">Chunks</div>
+                <div className="stat-value">{info.chunks}</div>
+              </div>
             </div>
+            <dl className="kv">
+              <dt>Path</dt>
+              <dd className="mono">{info.archive}</dd>
+              <dt>Merkle root</dt>
+              <dd className="mono">{info.merkleRoot}</dd>
+              <dt>Encryption</dt>
+              <dd>{info.encrypted ? <Badge status="done">encrypted</Badge> : <Badge status="idle">none</Badge>}</dd>
+            </dl>
+            <div className="form-grid">
+              <Field label="Extract to" hint="A folder on the engine's machine; existing files are overwritten.">
+                <input value={target} onChange={(e) => setTarget(e.target.value)} data-testid="extract-target" />
+              </Field>
+              <div className="row">
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={!target || busy === 'extract'}
+                  onClick={() => void run('extract')}
+                  data-testid="extract"
+                >
+                  Extract
+                </button>
+                <button
+                  type="button"
+                  disabled={busy === 'verify'}
+                  onClick={() => void run('verify')}
+                  data-testid="verify"
+                >
+                  Verify
+                </button>
+                {downloadUrl && (
+                  <a className="button" href={downloadUrl} download>
+                    Download
+                  </a>
+                )}
+              </div>
+            </div>
+            {ownJobs.map((j) => (
+              <JobRow key={j.id} job={j} />
+            ))}
+            {list && (
+              <div className="table-wrap">
+                <table data-testid="archive-entries">
+                  <thead>
+                    <tr>
+                      <th>Path</th>
+                      <th className="hide-phone">Type</th>
+                      <th className="num">Size</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.entries.map((e) => (
+                      <tr key={e.path}>
+                        <td className="mono" style={{ overflowWrap: 'anywhere' }}>
+                          {e.path}
+                        </td>
+                        <td className="hide-phone muted">{e.type}</td>
+                        <td className="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {list.total > list.entries.length && (
+                  <p className="muted small">
+                    Showing {list.entries.length} of {list.total} entries.
+                  </p>
+                )}
+              </div>
+            )}
           </div>
-          {ownJobs.map((j) => <JobRow key={j.id} job={j} />)}
-          {list && (
-            <div className="table-wrap">
-              <table data-testid="archive-entries">
-                <thead><tr><th>Path</th><th className="hide-phone">Type</th><th className="num">Size</th></tr></thead>
-                <tbody>
-                  {list.entries.map((e) => (
-                    <tr key={e.path}><td className="mono" style={{ overflowWrap: 'anywhere' }}>{e.path}</td><td className="hide-phone muted">{e.type}</td><td className="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td></tr>
-                  ))}
-                </tbody>
-              </table>
-              {list.total > list.entries.length && <p className="muted small">Showing {list.entries.length} of {list.total} entries.</p>}
-            </div>
-          )}
-        </div>
-      )}
-    </Card>
+        )}
+      </Card>
     </div>
   );
 }

@@ -21,7 +21,13 @@ import { useSwarm } from '../store/swarm.ts';
 export function TransfersPage() {
   const jobsMap = useJobs((s) => s.jobs);
   const transfers = useResources((s) => s.transfers);
-  const jobs = useMemo(() => Object.values(jobsMap).filter(isTransfer).sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || b.createdAt.localeCompare(a.createdAt)), [jobsMap]);
+  const jobs = useMemo(
+    () =>
+      Object.values(jobsMap)
+        .filter(isTransfer)
+        .sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || b.createdAt.localeCompare(a.createdAt)),
+    [jobsMap],
+  );
   const active = jobs.filter(isActive).length;
   return (
     <>
@@ -29,9 +35,13 @@ export function TransfersPage() {
       <div className="stack">
         <NewTransfer />
         <Card title="Transfers" testId="transfers">
-          {jobs.length === 0
-            ? <Empty icon="⇅" title="No transfers yet">Send a folder to a paired peer, or fetch one from it.</Empty>
-            : jobs.map((j) => <TransferRow key={j.id} job={j} dto={transfers[j.id]} />)}
+          {jobs.length === 0 ? (
+            <Empty icon="⇅" title="No transfers yet">
+              Send a folder to a paired peer, or fetch one from it.
+            </Empty>
+          ) : (
+            jobs.map((j) => <TransferRow key={j.id} job={j} dto={transfers[j.id]} />)
+          )}
         </Card>
       </div>
     </>
@@ -47,15 +57,22 @@ function NewTransfer() {
   const [remotePath, setRemote] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => { if (!peers) void loadPeers(); }, [peers, loadPeers]);
+  useEffect(() => {
+    if (!peers) void loadPeers();
+  }, [peers, loadPeers]);
 
   const submit = async () => {
     askNotificationPermission();
     setBusy(true);
     setError(undefined);
     try {
-      const from = peer.split(',').map((p) => p.trim()).filter(Boolean);
-      await bridge().transfers.start(kind === 'swarm' ? { kind, from, localPath, remotePath } : { kind, peer: peer.trim(), localPath, remotePath });
+      const from = peer
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      await bridge().transfers.start(
+        kind === 'swarm' ? { kind, from, localPath, remotePath } : { kind, peer: peer.trim(), localPath, remotePath },
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -64,7 +81,13 @@ function NewTransfer() {
   };
   return (
     <Card title="New transfer" testId="new-transfer" className="new-transfer">
-      <form className="form-grid" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         <Field label="Kind">
           <select value={kind} onChange={(e) => setKind(e.target.value as TransferKind)} data-testid="transfer-kind">
             <option value="send">Send (peer pulls from me)</option>
@@ -72,19 +95,57 @@ function NewTransfer() {
             <option value="swarm">Swarm from several peers</option>
           </select>
         </Field>
-        <Field label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'} hint={peers?.length || peer ? undefined : 'pair a peer first, or give host:port'}>
-          <input list="peer-options" value={peer} onChange={(e) => setPeer(e.target.value)} placeholder="name, id or host:port" data-testid="transfer-peer" />
-          <datalist id="peer-options">{peers?.map((p) => <option key={p.id} value={p.name ?? p.id}>{p.address}</option>)}</datalist>
+        <Field
+          label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'}
+          hint={peers?.length || peer ? undefined : 'pair a peer first, or give host:port'}
+        >
+          <input
+            list="peer-options"
+            value={peer}
+            onChange={(e) => setPeer(e.target.value)}
+            placeholder="name, id or host:port"
+            data-testid="transfer-peer"
+          />
+          <datalist id="peer-options">
+            {peers?.map((p) => (
+              <option key={p.id} value={p.name ?? p.id}>
+                {p.address}
+              </option>
+            ))}
+          </datalist>
         </Field>
         <Field label={kind === 'send' ? 'Local folder to send' : 'Local destination'}>
-          <input value={localPath} onChange={(e) => setLocal(e.target.value)} placeholder="/path/on/this/machine" data-testid="transfer-local" />
+          <input
+            value={localPath}
+            onChange={(e) => setLocal(e.target.value)}
+            placeholder="/path/on/this/machine"
+            data-testid="transfer-local"
+          />
         </Field>
         <Field label={kind === 'send' ? 'Destination on the peer' : 'Path on the peer'}>
-          <input value={remotePath} onChange={(e) => setRemote(e.target.value)} placeholder="/path/on/the/peer" data-testid="transfer-remote" />
+          <input
+            value={remotePath}
+            onChange={(e) => setRemote(e.target.value)}
+            placeholder="/path/on/the/peer"
+            data-testid="transfer-remote"
+          />
         </Field>
-        <div className="row"><button type="submit" className="primary" disabled={busy || !peer.trim() || !localPath || !remotePath} data-testid="transfer-start">Start</button></div>
+        <div className="row">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !peer.trim() || !localPath || !remotePath}
+            data-testid="transfer-start"
+          >
+            Start
+          </button>
+        </div>
       </form>
-      {error !== undefined && <div style={{ marginTop: 10 }}><ErrorNote error={error} /></div>}
+      {error !== undefined && (
+        <div style={{ marginTop: 10 }}>
+          <ErrorNote error={error} />
+        </div>
+      )}
     </Card>
   );
 }
@@ -98,7 +159,10 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
   const p = finished(status, job.progress ?? dto?.progress);
   const active = isActive(job);
   const incoming = job.kind === 'transfer.incoming';
-  const act = (what: 'cancel' | 'pause' | 'resume') => bridge().transfers[what](job.id).catch((err) => toast('error', errorLine(err)));
+  const act = (what: 'cancel' | 'pause' | 'resume') =>
+    bridge()
+      .transfers[what](job.id)
+      .catch((err) => toast('error', errorLine(err)));
 
   // Per-peer contribution: swarm edges when the swarm reports them, else the transfer's sources, else one peer.
   const shares = swarm?.edges.length
@@ -112,31 +176,66 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
     <div className="transfer" data-testid="transfer" data-job={job.id} data-status={status}>
       <div className="job-title ellipsis">
         <Badge status={status} />
-        <span className="ellipsis" title={title}>{incoming ? `incoming ${job.role ?? ''} ${job.path ?? ''}` : title}</span>
+        <span className="ellipsis" title={title}>
+          {incoming ? `incoming ${job.role ?? ''} ${job.path ?? ''}` : title}
+        </span>
       </div>
       <div className="transfer-spark">
         <Sparkline values={job.rates} capacity={RATE_HISTORY} label="transfer rate" />
-        <div className="muted small" style={{ textAlign: 'right' }} data-testid="transfer-speed">{transferSpeed(status, p, job.wireBytes ?? dto?.result?.wireBytes ?? dto?.progress?.wireBytes)}</div>
+        <div className="muted small" style={{ textAlign: 'right' }} data-testid="transfer-speed">
+          {transferSpeed(status, p, job.wireBytes ?? dto?.result?.wireBytes ?? dto?.progress?.wireBytes)}
+        </div>
       </div>
       <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={status} label={`${title} progress`} />
       <div className="job-meta">
-        {p && <span data-testid="transfer-bytes">{formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}</span>}
-        {job.totalChunks !== undefined && <span>{status === 'done' ? job.totalChunks : job.chunks ?? 0} / {job.totalChunks} chunks</span>}
-        {isMoving(job) && p && p.etaSeconds >= 0 && <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>}
+        {p && (
+          <span data-testid="transfer-bytes">
+            {formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}
+          </span>
+        )}
+        {job.totalChunks !== undefined && (
+          <span>
+            {status === 'done' ? job.totalChunks : (job.chunks ?? 0)} / {job.totalChunks} chunks
+          </span>
+        )}
+        {isMoving(job) && p && p.etaSeconds >= 0 && (
+          <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>
+        )}
         {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
-        {peerLabel && <span title={peerLabel}>{peerLabel.split(',').map((x) => name(x.trim())).join(', ')}</span>}
+        {peerLabel && (
+          <span title={peerLabel}>
+            {peerLabel
+              .split(',')
+              .map((x) => name(x.trim()))
+              .join(', ')}
+          </span>
+        )}
         {(job.transport ?? dto?.transport) && <span>{job.transport ?? dto?.transport}</span>}
         {dto && dto.resumes > 0 && <span>resumed {dto.resumes}×</span>}
         {(job.error ?? dto?.error) && <span style={{ color: 'var(--red)' }}>{(job.error ?? dto?.error)?.message}</span>}
       </div>
       {((shares && shares.length > 1) || (!incoming && (active || status === 'failed'))) && (
         <div className="row" style={{ gridColumn: '1 / -1', justifyContent: 'space-between' }}>
-          <div style={{ flex: 1, minWidth: 200 }}>{shares && shares.length > 1 && <ShareBar parts={shares} format={formatBytes} />}</div>
+          <div style={{ flex: 1, minWidth: 200 }}>
+            {shares && shares.length > 1 && <ShareBar parts={shares} format={formatBytes} />}
+          </div>
           {!incoming && (
             <div className="row">
-              {status === 'running' && <button type="button" className="small" onClick={() => act('pause')}>Pause</button>}
-              {(status === 'paused' || status === 'failed') && <button type="button" className="small" onClick={() => act('resume')}>Resume</button>}
-              {active && <button type="button" className="small danger" onClick={() => act('cancel')}>Cancel</button>}
+              {status === 'running' && (
+                <button type="button" className="small" onClick={() => act('pause')}>
+                  Pause
+                </button>
+              )}
+              {(status === 'paused' || status === 'failed') && (
+                <button type="button" className="small" onClick={() => act('resume')}>
+                  Resume
+                </button>
+              )}
+              {active && (
+                <button type="button" className="small danger" onClick={() => act('cancel')}>
+                  Cancel
+                </button>
+              )}
             </div>
           )}
         </div>

@@ -5,7 +5,12 @@
  * also force one backend (e.g. WebGPU on a software adapter) to compare them: the simulator is deterministic
  * and both backends give identical k-best, so their plans must match.
  */
-import { createSchedulerBackend, type BackendPreference, type GpuLike, type SchedBackend } from '../../engine/sched/index.ts';
+import {
+  createSchedulerBackend,
+  type BackendPreference,
+  type GpuLike,
+  type SchedBackend,
+} from '../../engine/sched/index.ts';
 import { useApp } from '../store/app.ts';
 
 const backends = new Map<BackendPreference, Promise<SchedBackend>>();
@@ -20,15 +25,27 @@ async function createAuto(): Promise<SchedBackend> {
     const r = await createSchedulerBackend({ gpu: navigatorGpu(), preference: 'auto', requestMaxLimits: false });
     const a = r.report.adapter;
     useApp.getState().setScheduler({
-      state: 'ready', kind: r.backend.description.kind, label: r.backend.description.label, reason: r.report.reason,
-      adapter: a ? [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' · ') + (a.isFallbackAdapter ? ' (fallback)' : '') : undefined,
+      state: 'ready',
+      kind: r.backend.description.kind,
+      label: r.backend.description.label,
+      reason: r.report.reason,
+      adapter: a
+        ? [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' · ') +
+          (a.isFallbackAdapter ? ' (fallback)' : '')
+        : undefined,
       webgpuAvailable: r.report.webgpuAvailable,
     });
     return r.backend;
   } catch (err) {
     // A broken WebGPU stack must not take the page down: fall back to the CPU backend and say why.
     const r = await createSchedulerBackend({ preference: 'cpu' });
-    useApp.getState().setScheduler({ state: 'ready', kind: 'cpu', label: r.backend.description.label, reason: `WebGPU failed: ${err instanceof Error ? err.message : String(err)}`, webgpuAvailable: false });
+    useApp.getState().setScheduler({
+      state: 'ready',
+      kind: 'cpu',
+      label: r.backend.description.label,
+      reason: `WebGPU failed: ${err instanceof Error ? err.message : String(err)}`,
+      webgpuAvailable: false,
+    });
     return r.backend;
   }
 }
@@ -37,9 +54,10 @@ async function createAuto(): Promise<SchedBackend> {
 export function schedulerBackend(preference: BackendPreference = 'auto'): Promise<SchedBackend> {
   let p = backends.get(preference);
   if (!p) {
-    p = preference === 'auto'
-      ? createAuto()
-      : createSchedulerBackend({ gpu: navigatorGpu(), preference, requestMaxLimits: false }).then((r) => r.backend);
+    p =
+      preference === 'auto'
+        ? createAuto()
+        : createSchedulerBackend({ gpu: navigatorGpu(), preference, requestMaxLimits: false }).then((r) => r.backend);
     // A failed forced backend may be retried later (e.g. after the user enables WebGPU).
     p.catch(() => backends.delete(preference));
     backends.set(preference, p);

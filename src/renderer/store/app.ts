@@ -45,11 +45,15 @@ export const useApp = create<AppState>((set, get) => ({
   scheduler: { state: 'probing' },
   toasts: [],
   setMode: (mode) => set({ mode }),
-  setConnection: (connection) => set((s) => ({
-    connection,
-    // Lost = was connected and now is not (a login prompt is not a lost connection: the login gate shows).
-    lostSince: connection === 'open' || connection === 'unauthorized' ? undefined : s.lostSince ?? (s.connection === 'open' ? Date.now() : undefined),
-  })),
+  setConnection: (connection) =>
+    set((s) => ({
+      connection,
+      // Lost = was connected and now is not (a login prompt is not a lost connection: the login gate shows).
+      lostSince:
+        connection === 'open' || connection === 'unauthorized'
+          ? undefined
+          : (s.lostSince ?? (s.connection === 'open' ? Date.now() : undefined)),
+    })),
   setInfo: (info, infoError) => set({ info, infoError }),
   setScheduler: (scheduler) => set({ scheduler }),
   toast(kind, text) {

@@ -4,7 +4,15 @@
  * (progress at ~10 Hz). Transfers a peer starts against us have no job; they appear as `incoming:<session>`.
  */
 import { create } from 'zustand';
-import type { ErrorDto, JobDto, JobKind, JobStatus, ProgressDto, TransferRole, WarpEvent } from '../../shared/events.ts';
+import type {
+  ErrorDto,
+  JobDto,
+  JobKind,
+  JobStatus,
+  ProgressDto,
+  TransferRole,
+  WarpEvent,
+} from '../../shared/events.ts';
 import { appendCapped } from './ring.ts';
 
 export const RATE_HISTORY = 120;
@@ -50,8 +58,15 @@ interface JobsState {
 function fromDto(dto: JobDto, prev?: JobView): JobView {
   return {
     ...(prev ?? { rates: [], warnings: [] }),
-    id: dto.id, kind: dto.kind, status: dto.status, title: dto.title, createdAt: dto.createdAt,
-    progress: finished(dto.status, dto.progress ?? prev?.progress), error: dto.error, result: dto.result, touched: Date.now(),
+    id: dto.id,
+    kind: dto.kind,
+    status: dto.status,
+    title: dto.title,
+    createdAt: dto.createdAt,
+    progress: finished(dto.status, dto.progress ?? prev?.progress),
+    error: dto.error,
+    result: dto.result,
+    touched: Date.now(),
   };
 }
 
@@ -61,11 +76,26 @@ function fromDto(dto: JobDto, prev?: JobView): JobView {
  */
 export function finished<P extends ProgressDto | undefined>(status: JobStatus, p: P): P {
   if (status !== 'done' || !p) return p;
-  return { ...p, bytes: Math.max(p.bytes, p.totalBytes), files: Math.max(p.files, p.totalFiles), rate: 0, etaSeconds: 0 };
+  return {
+    ...p,
+    bytes: Math.max(p.bytes, p.totalBytes),
+    files: Math.max(p.files, p.totalFiles),
+    rate: 0,
+    etaSeconds: 0,
+  };
 }
 
 function blank(id: string, kind: JobView['kind'], title: string): JobView {
-  return { id, kind, status: 'running', title, createdAt: new Date().toISOString(), rates: [], warnings: [], touched: Date.now() };
+  return {
+    id,
+    kind,
+    status: 'running',
+    title,
+    createdAt: new Date().toISOString(),
+    rates: [],
+    warnings: [],
+    touched: Date.now(),
+  };
 }
 
 export const useJobs = create<JobsState>((set, get) => ({
@@ -107,16 +137,34 @@ export const useJobs = create<JobsState>((set, get) => ({
         case 'archive.start': {
           const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, `${e.op} ${e.archive}`));
           j.archive = e.archive;
-          j.progress = { bytes: 0, totalBytes: e.totalBytes, files: 0, totalFiles: e.totalFiles, rate: 0, etaSeconds: -1, elapsedSeconds: 0 };
+          j.progress = {
+            bytes: 0,
+            totalBytes: e.totalBytes,
+            files: 0,
+            totalFiles: e.totalFiles,
+            rate: 0,
+            etaSeconds: -1,
+            elapsedSeconds: 0,
+          };
           break;
         }
         case 'archive.progress': {
           const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-          j.progress = { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds };
+          j.progress = {
+            bytes: e.bytes,
+            totalBytes: e.totalBytes,
+            files: e.files,
+            totalFiles: e.totalFiles,
+            rate: e.rate,
+            etaSeconds: e.etaSeconds,
+            elapsedSeconds: e.elapsedSeconds,
+          };
           pushRate(rates, e.job, e.rate);
           break;
         }
-        case 'archive.file': touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op)).lastFile = e.path; break;
+        case 'archive.file':
+          touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op)).lastFile = e.path;
+          break;
         case 'archive.warning': {
           const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
           j.warnings = appendCapped(j.warnings, [`${e.path}: ${e.message}`], 50);
@@ -129,12 +177,21 @@ export const useJobs = create<JobsState>((set, get) => ({
         }
         case 'archive.done': {
           const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-          if (j.progress) j.progress = { ...j.progress, bytes: Math.max(j.progress.bytes, e.bytes), rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
+          if (j.progress)
+            j.progress = {
+              ...j.progress,
+              bytes: Math.max(j.progress.bytes, e.bytes),
+              rate: 0,
+              etaSeconds: 0,
+              elapsedSeconds: e.elapsedSeconds,
+            };
           if (j.status === 'running' || j.status === 'queued') j.status = 'done';
           break;
         }
         case 'transfer.start': {
-          const j = touch(e.job, () => blank(e.job, e.job.startsWith('incoming:') ? 'transfer.incoming' : 'transfer.send', `${e.role} ${e.path}`));
+          const j = touch(e.job, () =>
+            blank(e.job, e.job.startsWith('incoming:') ? 'transfer.incoming' : 'transfer.send', `${e.role} ${e.path}`),
+          );
           Object.assign(j, { session: e.session, role: e.role, peer: e.peer, transport: e.transport, path: e.path });
           sessions ??= { ...get().sessions };
           sessions[e.session] = e.job;
@@ -147,16 +204,30 @@ export const useJobs = create<JobsState>((set, get) => ({
         }
         case 'transfer.progress': {
           const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          j.progress = { bytes: e.bytes, totalBytes: e.totalBytes, files: e.files, totalFiles: e.totalFiles, rate: e.rate, etaSeconds: e.etaSeconds, elapsedSeconds: e.elapsedSeconds };
+          j.progress = {
+            bytes: e.bytes,
+            totalBytes: e.totalBytes,
+            files: e.files,
+            totalFiles: e.totalFiles,
+            rate: e.rate,
+            etaSeconds: e.etaSeconds,
+            elapsedSeconds: e.elapsedSeconds,
+          };
           Object.assign(j, { chunks: e.chunks, totalChunks: e.totalChunks, wireBytes: e.wireBytes });
           if (j.status === 'queued') j.status = 'running';
           pushRate(rates, e.job, e.rate);
           break;
         }
-        case 'transfer.file': touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).lastFile = e.path; break;
-        case 'transfer.warning': case 'transfer.chunk-rejected': {
+        case 'transfer.file':
+          touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).lastFile = e.path;
+          break;
+        case 'transfer.warning':
+        case 'transfer.chunk-rejected': {
           const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          const msg = e.type === 'transfer.warning' ? `${e.path}: ${e.message}` : `chunk ${e.chunk} from ${e.source}: ${e.reason}`;
+          const msg =
+            e.type === 'transfer.warning'
+              ? `${e.path}: ${e.message}`
+              : `chunk ${e.chunk} from ${e.source}: ${e.reason}`;
           j.warnings = appendCapped(j.warnings, [msg], 50);
           break;
         }
@@ -168,17 +239,37 @@ export const useJobs = create<JobsState>((set, get) => ({
         }
         case 'transfer.done': {
           const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          if (j.progress) j.progress = { ...j.progress, bytes: j.progress.totalBytes, rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
-          else j.progress = { bytes: e.bytes, totalBytes: e.bytes, files: e.files, totalFiles: e.files, rate: 0, etaSeconds: 0, elapsedSeconds: e.elapsedSeconds };
+          if (j.progress)
+            j.progress = {
+              ...j.progress,
+              bytes: j.progress.totalBytes,
+              rate: 0,
+              etaSeconds: 0,
+              elapsedSeconds: e.elapsedSeconds,
+            };
+          else
+            j.progress = {
+              bytes: e.bytes,
+              totalBytes: e.bytes,
+              files: e.files,
+              totalFiles: e.files,
+              rate: 0,
+              etaSeconds: 0,
+              elapsedSeconds: e.elapsedSeconds,
+            };
           j.wireBytes = e.wireBytes;
           if (j.status === 'running' || j.status === 'queued') j.status = 'done';
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
     if (jobs) {
-      for (const [id, list] of rates) { const j = jobs[id]; if (j) j.rates = appendCapped(j.rates, list, RATE_HISTORY); }
+      for (const [id, list] of rates) {
+        const j = jobs[id];
+        if (j) j.rates = appendCapped(j.rates, list, RATE_HISTORY);
+      }
       set(sessions ? { jobs, sessions } : { jobs });
     } else if (sessions) set({ sessions });
   },
@@ -186,7 +277,8 @@ export const useJobs = create<JobsState>((set, get) => ({
 
 function pushRate(m: Map<string, number[]>, id: string, rate: number): void {
   const l = m.get(id);
-  if (l) l.push(rate); else m.set(id, [rate]);
+  if (l) l.push(rate);
+  else m.set(id, [rate]);
 }
 
 export function isTransfer(j: JobView): boolean {
@@ -197,7 +289,8 @@ export function isArchive(j: JobView): boolean {
 }
 /** What a job's badge says: a verify that found damage finished, but it is not "done" to the user. */
 export function displayStatus(j: Pick<JobView, 'kind' | 'status' | 'result'>): JobStatus | 'damaged' {
-  if (j.kind === 'archive.verify' && j.status === 'done' && (j.result as { ok?: unknown } | undefined)?.ok === false) return 'damaged';
+  if (j.kind === 'archive.verify' && j.status === 'done' && (j.result as { ok?: unknown } | undefined)?.ok === false)
+    return 'damaged';
   return j.status;
 }
 

@@ -19,7 +19,10 @@ export class EventPump {
 
   subscribe(h: BatchHandler): () => void {
     this.handlers.push(h);
-    return () => { const i = this.handlers.indexOf(h); if (i >= 0) this.handlers.splice(i, 1); };
+    return () => {
+      const i = this.handlers.indexOf(h);
+      if (i >= 0) this.handlers.splice(i, 1);
+    };
   }
 
   push = (e: WarpEvent): void => {
@@ -34,7 +37,10 @@ export class EventPump {
   flush = (): void => {
     if (!this.scheduled) return;
     this.scheduled = false;
-    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.queue;
     this.queue = [];
     this.flushes++;

@@ -10,7 +10,12 @@ import { errorLine } from '../error-words.ts';
 import { formatBytes } from '../format.ts';
 import { appendCapped } from './ring.ts';
 
-export interface SyncActivity { t: number; id: string; text: string; kind: SyncEvent['type'] }
+export interface SyncActivity {
+  t: number;
+  id: string;
+  text: string;
+  kind: SyncEvent['type'];
+}
 
 interface ResourceState {
   peers?: PeerDto[];
@@ -97,17 +102,27 @@ export const useResources = create<ResourceState>((set, get) => ({
     if (reloadSync) void get().loadSync();
     if (reloadConfig && get().config) void get().loadConfig();
     for (const id of transfersToFetch) {
-      void bridge().transfers.get(id).then((t) => set({ transfers: { ...get().transfers, [t.id]: t } }), () => undefined);
+      void bridge()
+        .transfers.get(id)
+        .then(
+          (t) => set({ transfers: { ...get().transfers, [t.id]: t } }),
+          () => undefined,
+        );
     }
   },
 }));
 
 function syncText(e: SyncEvent): string {
   switch (e.type) {
-    case 'sync.state': return `${e.state}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'sync.change': return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
-    case 'sync.push': return `pushed ${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)} (${formatBytes(e.wireBytes)} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
-    case 'sync.conflict': return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
-    case 'sync.error': return `error: ${e.error.message}`;
+    case 'sync.state':
+      return `${e.state}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'sync.change':
+      return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
+    case 'sync.push':
+      return `pushed ${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)} (${formatBytes(e.wireBytes)} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
+    case 'sync.conflict':
+      return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
+    case 'sync.error':
+      return `error: ${e.error.message}`;
   }
 }

@@ -13,7 +13,12 @@ import { failoverText, movedText, reoptText, triggerText, type EdgeIncident } fr
 export const DRIFT_POINTS = 600;
 export const LOG_ENTRIES = 300;
 
-export interface DriftPoint { t: number; expected: number; actual: number; drifting: boolean }
+export interface DriftPoint {
+  t: number;
+  expected: number;
+  actual: number;
+  drifting: boolean;
+}
 
 export interface SwarmLogEntry {
   /** Unique in the session: a collapsed incident's line is updated in place. */
@@ -59,7 +64,13 @@ interface SwarmState {
 /** Failovers away from one peer closer together than this are one incident. */
 const FAILOVER_BURST_MS = 2000;
 
-interface FailoverBurst { entry: number; first: number; last: number; count: number; to: string[] }
+interface FailoverBurst {
+  entry: number;
+  first: number;
+  last: number;
+  count: number;
+  to: string[];
+}
 
 let entryIds = 0;
 
@@ -68,15 +79,34 @@ function isSwarm(e: WarpEvent): e is SwarmEvent {
 }
 
 function blank(session: string): SwarmSession {
-  return { session, contentId: '', chunks: 0, bytes: 0, startedAt: Date.now(), edges: [], drift: {}, log: [], failovers: 0, reopts: 0, reoptsSkipped: 0, incidents: {}, bursts: {}, touched: Date.now() };
+  return {
+    session,
+    contentId: '',
+    chunks: 0,
+    bytes: 0,
+    startedAt: Date.now(),
+    edges: [],
+    drift: {},
+    log: [],
+    failovers: 0,
+    reopts: 0,
+    reoptsSkipped: 0,
+    incidents: {},
+    bursts: {},
+    touched: Date.now(),
+  };
 }
 
 function describe(e: SwarmSessionDto['recent'][number], s: SwarmSession): string {
   switch (e.type) {
-    case 'swarm.trigger': return triggerText(e.kind, e.edge >= 0 ? edgePeer(s, e.edge) : undefined);
-    case 'swarm.reopt': return e.level === 'none' ? 'checked the plan: no change needed' : reoptText(e.level, e.moved);
-    case 'swarm.failover': return failoverText(edgePeer(s, e.fromEdge), [edgePeer(s, e.toEdge)], 1, 0);
-    case 'swarm.preposition': return `copied ${e.chunks} chunks ahead of time to ${peerName(e.peer)} (${(e.confidence * 100).toFixed(0)} % sure they will be wanted there)`;
+    case 'swarm.trigger':
+      return triggerText(e.kind, e.edge >= 0 ? edgePeer(s, e.edge) : undefined);
+    case 'swarm.reopt':
+      return e.level === 'none' ? 'checked the plan: no change needed' : reoptText(e.level, e.moved);
+    case 'swarm.failover':
+      return failoverText(edgePeer(s, e.fromEdge), [edgePeer(s, e.toEdge)], 1, 0);
+    case 'swarm.preposition':
+      return `copied ${e.chunks} chunks ahead of time to ${peerName(e.peer)} (${(e.confidence * 100).toFixed(0)} % sure they will be wanted there)`;
   }
 }
 
@@ -85,20 +115,42 @@ function edgePeer(s: SwarmSession, edge: number): string {
   return e ? peerName(e.peer) : 'a peer';
 }
 
-const INCIDENT: Partial<Record<SwarmTriggerKind, EdgeIncident['kind']>> = { 'edge-degraded': 'slow', drift: 'slow', 'edge-recovered': 'recovered', 'edge-left': 'left' };
+const INCIDENT: Partial<Record<SwarmTriggerKind, EdgeIncident['kind']>> = {
+  'edge-degraded': 'slow',
+  drift: 'slow',
+  'edge-recovered': 'recovered',
+  'edge-left': 'left',
+};
 
 export const useSwarm = create<SwarmState>((set, get) => ({
   sessions: {},
   selected: undefined,
-  select(session) { set({ selected: session }); },
+  select(session) {
+    set({ selected: session });
+  },
   seed(list) {
     const sessions = { ...get().sessions };
     for (const d of list) {
       if (sessions[d.session]) continue;
       const s = blank(d.session);
-      Object.assign(s, { contentId: d.contentId, chunks: d.chunks, bytes: d.bytes, edges: d.edges, startedAt: Date.parse(d.startedAt) || Date.now(), done: d.summary });
-      for (const p of d.drift) s.drift[p.edge] = [{ t: p.t, expected: p.expected, actual: p.actual, drifting: p.drifting }];
-      s.log = d.recent.filter((r) => r.type !== 'swarm.reopt' || r.level !== 'none').map((r) => ({ id: ++entryIds, t: s.startedAt + r.t, kind: r.type.slice(6) as SwarmLogEntry['kind'], text: describe(r, s) }));
+      Object.assign(s, {
+        contentId: d.contentId,
+        chunks: d.chunks,
+        bytes: d.bytes,
+        edges: d.edges,
+        startedAt: Date.parse(d.startedAt) || Date.now(),
+        done: d.summary,
+      });
+      for (const p of d.drift)
+        s.drift[p.edge] = [{ t: p.t, expected: p.expected, actual: p.actual, drifting: p.drifting }];
+      s.log = d.recent
+        .filter((r) => r.type !== 'swarm.reopt' || r.level !== 'none')
+        .map((r) => ({
+          id: ++entryIds,
+          t: s.startedAt + r.t,
+          kind: r.type.slice(6) as SwarmLogEntry['kind'],
+          text: describe(r, s),
+        }));
       if (d.summary) Object.assign(s, { failovers: d.summary.failovers, reopts: d.summary.reopts });
       sessions[d.session] = s;
     }
@@ -120,14 +172,18 @@ export const useSwarm = create<SwarmState>((set, get) => ({
     const log = (id: string, entry: Omit<SwarmLogEntry, 'id'>): number => {
       const full = { ...entry, id: ++entryIds };
       const l = logs.get(id);
-      if (l) l.push(full); else logs.set(id, [full]);
+      if (l) l.push(full);
+      else logs.set(id, [full]);
       return full.id;
     };
     // A collapsed incident's line changes in place, wherever it is (this batch's lines or the stored log).
     const update = (s: SwarmSession, entryId: number, text: string): void => {
       const pending = logs.get(s.session);
       const i = pending?.findIndex((x) => x.id === entryId) ?? -1;
-      if (pending && i >= 0) { pending[i] = { ...pending[i], text }; return; }
+      if (pending && i >= 0) {
+        pending[i] = { ...pending[i], text };
+        return;
+      }
       const j = s.log.findIndex((x) => x.id === entryId);
       if (j >= 0) s.log = s.log.map((x, k) => (k === j ? { ...x, text } : x));
     };
@@ -136,16 +192,32 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       const s = touch(e.session);
       switch (e.type) {
         case 'swarm.start':
-          Object.assign(s, { contentId: e.contentId, chunks: e.chunks, bytes: e.bytes, edges: e.edges, startedAt: Date.now() });
-          log(e.session, { t: Date.now(), kind: 'start', text: `swarm download of ${e.chunks} chunks from ${e.edges.length} peers` });
+          Object.assign(s, {
+            contentId: e.contentId,
+            chunks: e.chunks,
+            bytes: e.bytes,
+            edges: e.edges,
+            startedAt: Date.now(),
+          });
+          log(e.session, {
+            t: Date.now(),
+            kind: 'start',
+            text: `swarm download of ${e.chunks} chunks from ${e.edges.length} peers`,
+          });
           break;
-        case 'swarm.edges': s.edges = e.edges; break;
+        case 'swarm.edges':
+          s.edges = e.edges;
+          break;
         case 'swarm.drift': {
           let m = drifts.get(e.session);
-          if (!m) { m = new Map(); drifts.set(e.session, m); }
+          if (!m) {
+            m = new Map();
+            drifts.set(e.session, m);
+          }
           const l = m.get(e.edge);
           const p = { t: e.t, expected: e.expected, actual: e.actual, drifting: e.drifting };
-          if (l) l.push(p); else m.set(e.edge, [p]);
+          if (l) l.push(p);
+          else m.set(e.edge, [p]);
           break;
         }
         case 'swarm.trigger': {
@@ -160,7 +232,10 @@ export const useSwarm = create<SwarmState>((set, get) => ({
           // The engine counts a re-optimisation when it starts one; each started one reports once (done or
           // superseded). Evaluations that decided on no change ('none') are not re-optimisations.
           // Those are counted, not logged: a line per "no change" buried the real events.
-          if (e.level === 'none') { s.reoptsSkipped++; break; }
+          if (e.level === 'none') {
+            s.reoptsSkipped++;
+            break;
+          }
           s.reopts++;
           log(e.session, { t: s.startedAt + e.t, kind: 'reopt', text: describe(e, s) });
           break;
@@ -178,7 +253,14 @@ export const useSwarm = create<SwarmState>((set, get) => ({
             s.bursts = { ...s.bursts, [e.fromEdge]: { entry, first: t, last: t, count: 1, to: [to] } };
           }
           const burst = s.bursts[e.fromEdge];
-          s.incidents = { ...s.incidents, [e.fromEdge]: { t: burst.first, kind: 'offline', text: movedText(burst.to, burst.count, burst.last - burst.first) } };
+          s.incidents = {
+            ...s.incidents,
+            [e.fromEdge]: {
+              t: burst.first,
+              kind: 'offline',
+              text: movedText(burst.to, burst.count, burst.last - burst.first),
+            },
+          };
           break;
         }
         case 'swarm.preposition':
@@ -189,7 +271,11 @@ export const useSwarm = create<SwarmState>((set, get) => ({
           // The final tally is the engine's: the stat and the last log line agree.
           s.failovers = e.failovers;
           s.reopts = e.reopts;
-          log(e.session, { t: Date.now(), kind: 'done', text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations` });
+          log(e.session, {
+            t: Date.now(),
+            kind: 'done',
+            text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations`,
+          });
           break;
       }
     }
@@ -202,6 +288,6 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       all[id].drift = drift;
     }
     const sel = get().selected;
-    set({ sessions: all, selected: sel && all[sel] && !all[sel].done ? sel : latest ?? sel });
+    set({ sessions: all, selected: sel && all[sel] && !all[sel].done ? sel : (latest ?? sel) });
   },
 }));

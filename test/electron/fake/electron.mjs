@@ -23,14 +23,25 @@ export const app = Object.assign(appEvents, {
   isReady: () => true,
   getAppPath: () => process.cwd(),
   setPath: (name, value) => out('set-path', { name, value }),
-  getPath: (name) => (name === 'home' ? process.env.HOME ?? '/tmp' : path.join(process.env.WARP_HOME ?? '/tmp', 'electron')),
+  getPath: (name) =>
+    name === 'home' ? (process.env.HOME ?? '/tmp') : path.join(process.env.WARP_HOME ?? '/tmp', 'electron'),
   getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
   setLoginItemSettings: (s) => out('login-item', { settings: s }),
   quit() {
-    const ev = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const ev = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     appEvents.emit('before-quit', ev);
     for (const w of windows) w.emit('close', { preventDefault() {} });
-    const wq = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const wq = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     appEvents.emit('will-quit', wq);
     if (!wq.defaultPrevented) app.exit(0);
   },
@@ -50,10 +61,18 @@ class WebContents extends Emitter {
     this.sent = [];
     this.openHandler = undefined;
   }
-  setWindowOpenHandler(h) { this.openHandler = h; }
-  send(channel, payload) { this.sent.push({ channel, payload }); }
-  isDestroyed() { return false; }
-  isLoading() { return false; }
+  setWindowOpenHandler(h) {
+    this.openHandler = h;
+  }
+  send(channel, payload) {
+    this.sent.push({ channel, payload });
+  }
+  isDestroyed() {
+    return false;
+  }
+  isLoading() {
+    return false;
+  }
 }
 export class BrowserWindow extends Emitter {
   constructor(options) {
@@ -64,29 +83,63 @@ export class BrowserWindow extends Emitter {
     windows.push(this);
     out('window', { webPreferences: options.webPreferences, width: options.width, height: options.height });
   }
-  static getAllWindows() { return windows; }
-  loadFile(file) { this.loaded = `file://${path.resolve(file)}`; setImmediate(() => this.emit('ready-to-show')); return Promise.resolve(); }
-  loadURL(url) { this.loaded = url; setImmediate(() => this.emit('ready-to-show')); return Promise.resolve(); }
-  show() { this.visible = true; }
-  hide() { this.visible = false; }
+  static getAllWindows() {
+    return windows;
+  }
+  loadFile(file) {
+    this.loaded = `file://${path.resolve(file)}`;
+    setImmediate(() => this.emit('ready-to-show'));
+    return Promise.resolve();
+  }
+  loadURL(url) {
+    this.loaded = url;
+    setImmediate(() => this.emit('ready-to-show'));
+    return Promise.resolve();
+  }
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
   focus() {}
-  isMinimized() { return false; }
-  isVisible() { return this.visible; }
-  isMaximized() { return false; }
+  isMinimized() {
+    return false;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  isMaximized() {
+    return false;
+  }
   maximize() {}
-  getNormalBounds() { return { x: this.options.x ?? 10, y: this.options.y ?? 20, width: this.options.width, height: this.options.height }; }
-  isFocused() { return this.visible; }
+  getNormalBounds() {
+    return { x: this.options.x ?? 10, y: this.options.y ?? 20, width: this.options.width, height: this.options.height };
+  }
+  isFocused() {
+    return this.visible;
+  }
   restore() {}
-  isDestroyed() { return false; }
+  isDestroyed() {
+    return false;
+  }
 }
 
 // ---- session, shell ----
 const sessionState = { headers: undefined, permission: undefined, check: undefined };
 export const session = {
   defaultSession: {
-    webRequest: { onHeadersReceived: (fn) => { sessionState.headers = fn; } },
-    setPermissionRequestHandler: (fn) => { sessionState.permission = fn; },
-    setPermissionCheckHandler: (fn) => { sessionState.check = fn; },
+    webRequest: {
+      onHeadersReceived: (fn) => {
+        sessionState.headers = fn;
+      },
+    },
+    setPermissionRequestHandler: (fn) => {
+      sessionState.permission = fn;
+    },
+    setPermissionCheckHandler: (fn) => {
+      sessionState.check = fn;
+    },
   },
 };
 export const shell = { openExternal: async (url) => out('open-external', { url }) };
@@ -94,8 +147,12 @@ export const shell = { openExternal: async (url) => out('open-external', { url }
 // ---- IPC ----
 const handlers = new Map();
 export const ipcMain = {
-  handle: (channel, fn) => { handlers.set(channel, fn); },
-  removeHandler: (channel) => { handlers.delete(channel); },
+  handle: (channel, fn) => {
+    handlers.set(channel, fn);
+  },
+  removeHandler: (channel) => {
+    handlers.delete(channel);
+  },
 };
 
 // ---- power ----
@@ -114,25 +171,55 @@ export class Tray extends Emitter {
     this.menu = undefined;
     trays.push(this);
   }
-  setImage(image) { this.image = image; }
-  setToolTip(t) { this.tooltip = t; }
-  setContextMenu(m) { this.menu = m; }
-  isDestroyed() { return false; }
+  setImage(image) {
+    this.image = image;
+  }
+  setToolTip(t) {
+    this.tooltip = t;
+  }
+  setContextMenu(m) {
+    this.menu = m;
+  }
+  isDestroyed() {
+    return false;
+  }
   destroy() {}
 }
 export const Menu = { buildFromTemplate: (template) => ({ template }) };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 const notes = [];
 export class Notification extends Emitter {
-  constructor(o) { super(); this.o = o; }
-  static isSupported() { return true; }
-  show() { notes.push({ title: this.o.title, body: this.o.body }); }
+  constructor(o) {
+    super();
+    this.o = o;
+  }
+  static isSupported() {
+    return true;
+  }
+  show() {
+    notes.push({ title: this.o.title, body: this.o.body });
+  }
 }
 export const nativeImage = { createFromPath: (p) => ({ path: p }) };
 
-export const contextBridge = { exposeInMainWorld() { throw new Error('contextBridge is preload-only'); } };
-export const ipcRenderer = new Proxy({}, { get() { throw new Error('ipcRenderer is preload-only'); } });
-export const webUtils = { getPathForFile() { throw new Error('webUtils is preload-only'); } };
+export const contextBridge = {
+  exposeInMainWorld() {
+    throw new Error('contextBridge is preload-only');
+  },
+};
+export const ipcRenderer = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error('ipcRenderer is preload-only');
+    },
+  },
+);
+export const webUtils = {
+  getPathForFile() {
+    throw new Error('webUtils is preload-only');
+  },
+};
 
 // ---- the scenario ----
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -145,12 +232,33 @@ async function scenario() {
   out('handlers', { channels: [...handlers.keys()].sort() });
   out('info', { r: await invoke('warp:info', appUrl) });
   out('foreign-frame', { r: await invoke('warp:info', 'https://evil.example/') });
-  out('bad-input', { r: await invoke('warp:archive.create', `${appUrl}#/archive`, { inputs: ['relative'], output: '/tmp/x.warp' }) });
+  out('bad-input', {
+    r: await invoke('warp:archive.create', `${appUrl}#/archive`, { inputs: ['relative'], output: '/tmp/x.warp' }),
+  });
 
   const win = windows[0];
-  const nav = (url) => { let prevented = false; win.webContents.emit('will-navigate', { preventDefault() { prevented = true; } }, url); return prevented; };
-  out('navigation', { external: nav('https://example.com/'), file: nav('file:///etc/passwd'), self: nav(`${appUrl}#/sync`) });
-  out('window-open', { https: win.webContents.openHandler({ url: 'https://example.com/docs' }), file: win.webContents.openHandler({ url: 'file:///etc/passwd' }) });
+  const nav = (url) => {
+    let prevented = false;
+    win.webContents.emit(
+      'will-navigate',
+      {
+        preventDefault() {
+          prevented = true;
+        },
+      },
+      url,
+    );
+    return prevented;
+  };
+  out('navigation', {
+    external: nav('https://example.com/'),
+    file: nav('file:///etc/passwd'),
+    self: nav(`${appUrl}#/sync`),
+  });
+  out('window-open', {
+    https: win.webContents.openHandler({ url: 'https://example.com/docs' }),
+    file: win.webContents.openHandler({ url: 'file:///etc/passwd' }),
+  });
   const headers = await new Promise((r) => sessionState.headers({ responseHeaders: {} }, r));
   out('csp', { header: headers.responseHeaders['Content-Security-Policy'] });
   out('permission', { allowed: await new Promise((r) => sessionState.permission(win.webContents, 'media', r)) });
@@ -165,12 +273,22 @@ async function scenario() {
   // Events reach the page over the one channel.
   await invoke('warp:peers.pairStart', appUrl, { timeoutSeconds: 60 });
   await sleep(200);
-  out('events', { channels: [...new Set(win.webContents.sent.map((s) => s.channel))], types: [...new Set(win.webContents.sent.map((s) => s.payload.type))] });
+  out('events', {
+    channels: [...new Set(win.webContents.sent.map((s) => s.channel))],
+    types: [...new Set(win.webContents.sent.map((s) => s.payload.type))],
+  });
 
   // A sync job added over IPC shows in the tray; the tray's "Pause sync" pauses it.
   const info = await invoke('warp:info', appUrl);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-fake-sync-'));
-  out('sync-add', { r: await invoke('warp:sync.add', appUrl, { localPath: folder, peer: `${info.value.peerId}@127.0.0.1:9`, remotePath: 'docs' }), features: info.value.features });
+  out('sync-add', {
+    r: await invoke('warp:sync.add', appUrl, {
+      localPath: folder,
+      peer: `${info.value.peerId}@127.0.0.1:9`,
+      remotePath: 'docs',
+    }),
+    features: info.value.features,
+  });
   await sleep(1300);
   out('tray-sync', { labels: labels() });
   trays[0].menu.template.find((i) => i.label === 'Pause sync').click();
@@ -181,7 +299,11 @@ async function scenario() {
   // Closing the window hides it (the app stays in the tray); "Quit" in the tray menu quits.
   let closePrevented = false;
   win.visible = true;
-  win.emit('close', { preventDefault() { closePrevented = true; } });
+  win.emit('close', {
+    preventDefault() {
+      closePrevented = true;
+    },
+  });
   out('close', { prevented: closePrevented, visible: win.visible });
 
   // With the window hidden, a finished job becomes a desktop notification.
@@ -198,5 +320,8 @@ async function scenario() {
 }
 
 if (process.env.FAKE_ELECTRON_SCENARIO === '1') {
-  scenario().catch((e) => { out('scenario-error', { message: String(e?.stack ?? e) }); process.exit(3); });
+  scenario().catch((e) => {
+    out('scenario-error', { message: String(e?.stack ?? e) });
+    process.exit(3);
+  });
 }

@@ -12,10 +12,25 @@ import type { GpuLike } from '../../../src/engine/sched/webgpu/gpu-types.ts';
 import type { PolicyName } from '../../../src/engine/sched/policies.ts';
 import { paramsFor, snapshotKBest } from '../helpers.ts';
 
-export interface CaseResult { spec: RandomModelSpec; pairs: number; edgeMismatches: number; worstRelCost: number; listMismatches: number }
-export interface PageReport { adapter?: string; software?: boolean; cases: CaseResult[]; simulationEqual?: boolean; error?: string }
+export interface CaseResult {
+  spec: RandomModelSpec;
+  pairs: number;
+  edgeMismatches: number;
+  worstRelCost: number;
+  listMismatches: number;
+}
+export interface PageReport {
+  adapter?: string;
+  software?: boolean;
+  cases: CaseResult[];
+  simulationEqual?: boolean;
+  error?: string;
+}
 
-function compare(a: { edges: Uint16Array; costs: Float32Array }, b: { edges: Uint16Array; costs: Float32Array }): { edgeMismatches: number; worstRelCost: number } {
+function compare(
+  a: { edges: Uint16Array; costs: Float32Array },
+  b: { edges: Uint16Array; costs: Float32Array },
+): { edgeMismatches: number; worstRelCost: number } {
   let edgeMismatches = 0;
   let worstRelCost = 0;
   for (let i = 0; i < a.edges.length; i++) {
@@ -23,7 +38,8 @@ function compare(a: { edges: Uint16Array; costs: Float32Array }, b: { edges: Uin
     const x = a.costs[i];
     const y = b.costs[i];
     if (x === y) continue;
-    const rel = Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)) : Infinity;
+    const rel =
+      Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)) : Infinity;
     worstRelCost = Math.max(worstRelCost, rel);
   }
   return { edgeMismatches, worstRelCost };
@@ -35,7 +51,11 @@ async function run(specs: (RandomModelSpec & { policy: PolicyName })[]): Promise
   const found = await requestSchedulerAdapter(gpu);
   if (!found) return { cases: [], error: 'requestAdapter() returned null (Chromium needs --enable-unsafe-webgpu)' };
   const device = await found.adapter.requestDevice();
-  const backend = await WebGpuBackend.create(device, { adapter: found.summary, maxBatchChunks: 301, maxBatchPairs: 1700 });
+  const backend = await WebGpuBackend.create(device, {
+    adapter: found.summary,
+    maxBatchChunks: 301,
+    maxBatchPairs: 1700,
+  });
   const cases: CaseResult[] = [];
   for (const spec of specs) {
     const m = randomModel(spec);
@@ -67,15 +87,28 @@ async function run(specs: (RandomModelSpec & { policy: PolicyName })[]): Promise
     cases.push({ spec, pairs: m.pairCount, ...full, listMismatches });
   }
   const simSpec = {
-    seed: 5, chunks: 400, replicas: 3,
-    edges: Array.from({ length: 6 }, (_, i) => ({ bandwidth: (5 + 7 * i) * 1e6, rtt: 0.01 * (i + 1), jitter: 0.3, failureRate: 0.02, outages: i === 5 ? [{ from: 1500, to: 20_000 }] : undefined })),
+    seed: 5,
+    chunks: 400,
+    replicas: 3,
+    edges: Array.from({ length: 6 }, (_, i) => ({
+      bandwidth: (5 + 7 * i) * 1e6,
+      rtt: 0.01 * (i + 1),
+      jitter: 0.3,
+      failureRate: 0.02,
+      outages: i === 5 ? [{ from: 1500, to: 20_000 }] : undefined,
+    })),
   };
   const a = await runSimulation({ ...simSpec, backend: new CpuBackend() });
   const b = await runSimulation({ ...simSpec, backend });
   const strip = (r: typeof a) => JSON.stringify({ ...r, backend: '', meanTickMs: 0 });
   backend.dispose();
   device.destroy();
-  return { adapter: `${found.summary.architecture || found.summary.vendor} ${found.summary.description}`.trim(), software: found.summary.software, cases, simulationEqual: a.completed && strip(a) === strip(b) };
+  return {
+    adapter: `${found.summary.architecture || found.summary.vendor} ${found.summary.description}`.trim(),
+    software: found.summary.software,
+    cases,
+    simulationEqual: a.completed && strip(a) === strip(b),
+  };
 }
 
 (globalThis as unknown as { warpEquivalence: typeof run }).warpEquivalence = run;

@@ -41,11 +41,18 @@ const NEAR_LIMIT_MULTIPLIER = 2;
 
 export function validateConstraints(c: EdgeConstraints): void {
   for (const w of c.windows ?? []) validateWindow(w);
-  for (const [name, v] of [['monthlyDataLimitBytes', c.monthlyDataLimitBytes], ['monthlyBudget', c.monthlyBudget], ['pricePerGB', c.pricePerGB]] as const) {
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new WarpError(ErrorCodes.USAGE, `${name} must be a finite number >= 0`);
+  for (const [name, v] of [
+    ['monthlyDataLimitBytes', c.monthlyDataLimitBytes],
+    ['monthlyBudget', c.monthlyBudget],
+    ['pricePerGB', c.pricePerGB],
+  ] as const) {
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      throw new WarpError(ErrorCodes.USAGE, `${name} must be a finite number >= 0`);
   }
-  if (c.minBatteryPercent !== undefined && !(c.minBatteryPercent >= 0 && c.minBatteryPercent <= 100)) throw new WarpError(ErrorCodes.USAGE, 'minBatteryPercent must be 0..100');
-  if (c.softLimitFraction !== undefined && !(c.softLimitFraction > 0 && c.softLimitFraction <= 1)) throw new WarpError(ErrorCodes.USAGE, 'softLimitFraction must be in (0, 1]');
+  if (c.minBatteryPercent !== undefined && !(c.minBatteryPercent >= 0 && c.minBatteryPercent <= 100))
+    throw new WarpError(ErrorCodes.USAGE, 'minBatteryPercent must be 0..100');
+  if (c.softLimitFraction !== undefined && !(c.softLimitFraction > 0 && c.softLimitFraction <= 1))
+    throw new WarpError(ErrorCodes.USAGE, 'softLimitFraction must be in (0, 1]');
 }
 
 export function evaluateConstraints(c: EdgeConstraints, env: EdgeEnvironment, epochMs: number): ConstraintVerdict {
@@ -75,24 +82,47 @@ export function evaluateConstraints(c: EdgeConstraints, env: EdgeEnvironment, ep
 
   const used = env.bytesThisMonth ?? 0;
   if (c.monthlyDataLimitBytes !== undefined) {
-    if (used >= c.monthlyDataLimitBytes) { excluded = true; reasons.push('monthly data limit reached'); }
-    else if (used >= soft * c.monthlyDataLimitBytes) { multiplier *= NEAR_LIMIT_MULTIPLIER; reasons.push('near the monthly data limit'); }
+    if (used >= c.monthlyDataLimitBytes) {
+      excluded = true;
+      reasons.push('monthly data limit reached');
+    } else if (used >= soft * c.monthlyDataLimitBytes) {
+      multiplier *= NEAR_LIMIT_MULTIPLIER;
+      reasons.push('near the monthly data limit');
+    }
   }
   if (c.monthlyBudget !== undefined && c.pricePerGB !== undefined && c.pricePerGB > 0) {
     const spent = (used / 1e9) * c.pricePerGB;
-    if (spent >= c.monthlyBudget) { excluded = true; reasons.push('monthly budget spent'); }
-    else if (spent >= soft * c.monthlyBudget) { multiplier *= NEAR_LIMIT_MULTIPLIER; reasons.push('near the monthly budget'); }
+    if (spent >= c.monthlyBudget) {
+      excluded = true;
+      reasons.push('monthly budget spent');
+    } else if (spent >= soft * c.monthlyBudget) {
+      multiplier *= NEAR_LIMIT_MULTIPLIER;
+      reasons.push('near the monthly budget');
+    }
   }
 
   const plugged = env.pluggedIn ?? true;
-  if (c.pluggedInOnly && !plugged) { excluded = true; reasons.push('not plugged in'); }
-  if (c.minBatteryPercent !== undefined && !plugged && env.batteryPercent !== undefined && env.batteryPercent < c.minBatteryPercent) {
+  if (c.pluggedInOnly && !plugged) {
+    excluded = true;
+    reasons.push('not plugged in');
+  }
+  if (
+    c.minBatteryPercent !== undefined &&
+    !plugged &&
+    env.batteryPercent !== undefined &&
+    env.batteryPercent < c.minBatteryPercent
+  ) {
     excluded = true;
     reasons.push(`battery ${env.batteryPercent}% below ${c.minBatteryPercent}%`);
   }
   if (env.lowPowerMode) {
-    if (c.lowPowerMode === 'exclude') { excluded = true; reasons.push('low-power mode'); }
-    else { multiplier *= LOW_POWER_MULTIPLIER; reasons.push(`low-power mode (×${LOW_POWER_MULTIPLIER})`); }
+    if (c.lowPowerMode === 'exclude') {
+      excluded = true;
+      reasons.push('low-power mode');
+    } else {
+      multiplier *= LOW_POWER_MULTIPLIER;
+      reasons.push(`low-power mode (×${LOW_POWER_MULTIPLIER})`);
+    }
   }
   return { multiplier, excluded, reasons };
 }

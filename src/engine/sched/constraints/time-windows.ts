@@ -36,7 +36,13 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
     } catch (e) {
       throw new WarpError(ErrorCodes.USAGE, `unknown time zone '${timeZone}'`, { cause: e });
     }
@@ -65,17 +71,22 @@ export function localTime(epochMs: number, timeZone?: string): LocalTime {
 export function parseClock(text: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
   const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  if (!m || Number(m[2]) > 59 || minutes > 24 * 60) throw new WarpError(ErrorCodes.USAGE, `invalid time '${text}': use HH:MM (00:00-24:00)`);
+  if (!m || Number(m[2]) > 59 || minutes > 24 * 60)
+    throw new WarpError(ErrorCodes.USAGE, `invalid time '${text}': use HH:MM (00:00-24:00)`);
   return minutes;
 }
 
 export function validateWindow(w: TimeWindow): void {
-  if (!WINDOW_KINDS.includes(w.kind)) throw new WarpError(ErrorCodes.USAGE, `unknown window kind '${String(w.kind)}'; use ${WINDOW_KINDS.join(', ')}`);
+  if (!WINDOW_KINDS.includes(w.kind))
+    throw new WarpError(ErrorCodes.USAGE, `unknown window kind '${String(w.kind)}'; use ${WINDOW_KINDS.join(', ')}`);
   parseClock(w.start);
   parseClock(w.end);
-  for (const d of w.days ?? []) if (!Number.isInteger(d) || d < 0 || d > 6) throw new WarpError(ErrorCodes.USAGE, `invalid weekday ${d}: use 0 (Sunday) .. 6 (Saturday)`);
+  for (const d of w.days ?? [])
+    if (!Number.isInteger(d) || d < 0 || d > 6)
+      throw new WarpError(ErrorCodes.USAGE, `invalid weekday ${d}: use 0 (Sunday) .. 6 (Saturday)`);
   if (w.timeZone) formatter(w.timeZone);
-  if (w.multiplier !== undefined && !(w.multiplier >= 0 && Number.isFinite(w.multiplier))) throw new WarpError(ErrorCodes.USAGE, 'window multiplier must be a finite number >= 0');
+  if (w.multiplier !== undefined && !(w.multiplier >= 0 && Number.isFinite(w.multiplier)))
+    throw new WarpError(ErrorCodes.USAGE, 'window multiplier must be a finite number >= 0');
 }
 
 /** Whether `t` (local to the window's zone) falls inside the window. */

@@ -104,12 +104,17 @@ export class CpuBackend implements SchedBackend {
     if (m && m.k === 4 && this.useNarrow && this.ranks && this.narrow) {
       this.ranks.syncClasses(m);
       const n = this.narrow;
-      if (n.sync(m, this.ranks)) job.narrow = { rec: n.rec, rec16: n.rec16, stride: n.stride, classSize: this.ranks.classSize };
+      if (n.sync(m, this.ranks))
+        job.narrow = { rec: n.rec, rec16: n.rec16, stride: n.stride, classSize: this.ranks.classSize };
     }
     const p = this.parallel;
-    const shared = [job.chunks, job.costSize, job.availStart, job.pairs, job.kEdge, job.kCost].every((a) => a.buffer instanceof SharedArrayBuffer)
-      && (job.dirtyFlag === undefined || job.dirtyFlag.buffer instanceof SharedArrayBuffer)
-      && (job.narrow === undefined || [job.narrow.rec, job.narrow.classSize].every((a) => a.buffer instanceof SharedArrayBuffer));
+    const shared =
+      [job.chunks, job.costSize, job.availStart, job.pairs, job.kEdge, job.kCost].every(
+        (a) => a.buffer instanceof SharedArrayBuffer,
+      ) &&
+      (job.dirtyFlag === undefined || job.dirtyFlag.buffer instanceof SharedArrayBuffer) &&
+      (job.narrow === undefined ||
+        [job.narrow.rec, job.narrow.classSize].every((a) => a.buffer instanceof SharedArrayBuffer));
     if (p && job.to - job.from >= this.parallelMinList && shared) return p.runEdgeDelta(job);
     runEdgeDelta(job, job.from, job.to);
   }
@@ -126,8 +131,16 @@ export class CpuBackend implements SchedBackend {
     const m = input.model;
     const p = input.params;
     const job: ScoreJob = {
-      k: m.k, costSize: m.costSize, availStart: m.availStart, pairs: m.pairs, kEdge: m.kEdge, kCost: m.kCost,
-      a: p.a, b: p.b, excluded: p.excluded, maxFail: input.maxFailuresPerEdge,
+      k: m.k,
+      costSize: m.costSize,
+      availStart: m.availStart,
+      pairs: m.pairs,
+      kEdge: m.kEdge,
+      kCost: m.kCost,
+      a: p.a,
+      b: p.b,
+      excluded: p.excluded,
+      maxFail: input.maxFailuresPerEdge,
     };
     if (this.kernel === 'direct' || m.k > 4 || m.edgeCount > RANK_MAX_EDGES || m.edgeCount === 0) return job;
     this.ranks ??= new RankTable(m.allocate);
@@ -140,14 +153,20 @@ export class CpuBackend implements SchedBackend {
     }
     job.ranked = {
       costBits: new Uint32Array(m.costSize.buffer, m.costSize.byteOffset, m.costSize.length),
-      classOf: t.classOf, ranks: t.ranks, stride: t.stride,
+      classOf: t.classOf,
+      ranks: t.ranks,
+      stride: t.stride,
     };
     if (m.k === 4 && this.useNarrow) {
       this.narrow ??= new NarrowChunks(m.allocate);
       const n = this.narrow;
       if (n.sync(m, t)) {
         job.narrow = {
-          rec: n.rec, rec16: n.rec16, recStride: n.stride, classSize: t.classSize, skipUnchanged: full && this.paramsUnchanged(input),
+          rec: n.rec,
+          rec16: n.rec16,
+          recStride: n.stride,
+          classSize: t.classSize,
+          skipUnchanged: full && this.paramsUnchanged(input),
           kEdgeWords: new Int32Array(m.kEdge.buffer, m.kEdge.byteOffset, m.kEdge.length >>> 1),
         };
       }
@@ -168,7 +187,13 @@ export class CpuBackend implements SchedBackend {
     if (m !== this.seenModel || p !== this.seenParams || m.edgeCount !== this.seenCount) return false;
     for (let e = 0; e < m.edgeCount; e++) {
       // Object.is: a -0 where a 0 was gives other cost bits.
-      if (!Object.is(p.a[e], this.seenA[e]) || !Object.is(p.b[e], this.seenB[e]) || p.excluded[e] !== this.seenEx[e] || p.version[e] !== this.seenVersion[e]) return false;
+      if (
+        !Object.is(p.a[e], this.seenA[e]) ||
+        !Object.is(p.b[e], this.seenB[e]) ||
+        p.excluded[e] !== this.seenEx[e] ||
+        p.version[e] !== this.seenVersion[e]
+      )
+        return false;
     }
     return true;
   }

@@ -56,56 +56,112 @@ export function narrowTop4(s: NarrowArrays, from: number, to: number, list: Uint
       continue;
     }
     const row = cl * stride;
-    let r0 = SENTINEL, r1 = SENTINEL, r2 = SENTINEL, r3 = SENTINEL;
-    let e = 0, d = 0;
+    let r0 = SENTINEL,
+      r1 = SENTINEL,
+      r2 = SENTINEL,
+      r3 = SENTINEL;
+    let e = 0,
+      d = 0;
     if (words !== undefined && (w0 & 0xff0000) === 0x50000) {
       // Five pairs (the common case): the same network and insertion as below, on the unpacked bytes.
       const w1 = words[(c << 1) + 1];
-      e = w0 >>> 24; r0 = (ranks[row + e] << 8) | e;
-      e = w1 & 0xff; r1 = (ranks[row + e] << 8) | e;
-      e = (w1 >>> 8) & 0xff; r2 = (ranks[row + e] << 8) | e;
-      e = (w1 >>> 16) & 0xff; r3 = (ranks[row + e] << 8) | e;
-      d = r1 - r0; d &= d >> 31; r0 += d; r1 -= d;
-      d = r3 - r2; d &= d >> 31; r2 += d; r3 -= d;
-      d = r2 - r0; d &= d >> 31; r0 += d; r2 -= d;
-      d = r3 - r1; d &= d >> 31; r1 += d; r3 -= d;
-      d = r2 - r1; d &= d >> 31; r1 += d; r2 -= d;
+      e = w0 >>> 24;
+      r0 = (ranks[row + e] << 8) | e;
+      e = w1 & 0xff;
+      r1 = (ranks[row + e] << 8) | e;
+      e = (w1 >>> 8) & 0xff;
+      r2 = (ranks[row + e] << 8) | e;
+      e = (w1 >>> 16) & 0xff;
+      r3 = (ranks[row + e] << 8) | e;
+      d = r1 - r0;
+      d &= d >> 31;
+      r0 += d;
+      r1 -= d;
+      d = r3 - r2;
+      d &= d >> 31;
+      r2 += d;
+      r3 -= d;
+      d = r2 - r0;
+      d &= d >> 31;
+      r0 += d;
+      r2 -= d;
+      d = r3 - r1;
+      d &= d >> 31;
+      r1 += d;
+      r3 -= d;
+      d = r2 - r1;
+      d &= d >> 31;
+      r1 += d;
+      r2 -= d;
       e = w1 >>> 24;
       const x = (ranks[row + e] << 8) | e;
-      d = x - r2; const m2 = x - (d & (d >> 31));
-      d = x - r1; const m1 = x - (d & (d >> 31));
-      d = x - r0; const m0 = x - (d & (d >> 31));
-      d = m2 - r3; r3 += d & (d >> 31);
-      d = m1 - r2; r2 += d & (d >> 31);
-      d = m0 - r1; r1 += d & (d >> 31);
-      d = x - r0; r0 += d & (d >> 31);
+      d = x - r2;
+      const m2 = x - (d & (d >> 31));
+      d = x - r1;
+      const m1 = x - (d & (d >> 31));
+      d = x - r0;
+      const m0 = x - (d & (d >> 31));
+      d = m2 - r3;
+      r3 += d & (d >> 31);
+      d = m1 - r2;
+      r2 += d & (d >> 31);
+      d = m0 - r1;
+      r1 += d & (d >> 31);
+      d = x - r0;
+      r0 += d & (d >> 31);
     } else {
       let j = ro + RECORD_HEADER;
       const j1 = j + rec[ro + 2];
       if (j1 - j >= 4) {
-        e = rec[j]; r0 = (ranks[row + e] << 8) | e;
-        e = rec[j + 1]; r1 = (ranks[row + e] << 8) | e;
-        e = rec[j + 2]; r2 = (ranks[row + e] << 8) | e;
-        e = rec[j + 3]; r3 = (ranks[row + e] << 8) | e;
+        e = rec[j];
+        r0 = (ranks[row + e] << 8) | e;
+        e = rec[j + 1];
+        r1 = (ranks[row + e] << 8) | e;
+        e = rec[j + 2];
+        r2 = (ranks[row + e] << 8) | e;
+        e = rec[j + 3];
+        r3 = (ranks[row + e] << 8) | e;
         // Sorting network (0,1)(2,3)(0,2)(1,3)(1,2); each step: d = min(hi - lo, 0), lo += d, hi -= d.
-        d = r1 - r0; d &= d >> 31; r0 += d; r1 -= d;
-        d = r3 - r2; d &= d >> 31; r2 += d; r3 -= d;
-        d = r2 - r0; d &= d >> 31; r0 += d; r2 -= d;
-        d = r3 - r1; d &= d >> 31; r1 += d; r3 -= d;
-        d = r2 - r1; d &= d >> 31; r1 += d; r2 -= d;
+        d = r1 - r0;
+        d &= d >> 31;
+        r0 += d;
+        r1 -= d;
+        d = r3 - r2;
+        d &= d >> 31;
+        r2 += d;
+        r3 -= d;
+        d = r2 - r0;
+        d &= d >> 31;
+        r0 += d;
+        r2 -= d;
+        d = r3 - r1;
+        d &= d >> 31;
+        r1 += d;
+        r3 -= d;
+        d = r2 - r1;
+        d &= d >> 31;
+        r1 += d;
+        r2 -= d;
         j += 4;
       }
       for (; j < j1; j++) {
         e = rec[j];
         const x = (ranks[row + e] << 8) | e;
         // Insert x, dropping the largest: r_i' = min(r_i, max(r_{i-1}, x)), all from the old values.
-        d = x - r2; const m2 = x - (d & (d >> 31));
-        d = x - r1; const m1 = x - (d & (d >> 31));
-        d = x - r0; const m0 = x - (d & (d >> 31));
-        d = m2 - r3; r3 += d & (d >> 31);
-        d = m1 - r2; r2 += d & (d >> 31);
-        d = m0 - r1; r1 += d & (d >> 31);
-        d = x - r0; r0 += d & (d >> 31);
+        d = x - r2;
+        const m2 = x - (d & (d >> 31));
+        d = x - r1;
+        const m1 = x - (d & (d >> 31));
+        d = x - r0;
+        const m0 = x - (d & (d >> 31));
+        d = m2 - r3;
+        r3 += d & (d >> 31);
+        d = m1 - r2;
+        r2 += d & (d >> 31);
+        d = m0 - r1;
+        r1 += d & (d >> 31);
+        d = x - r0;
+        r0 += d & (d >> 31);
       }
     }
     const o = c << 2;
@@ -117,9 +173,37 @@ export function narrowTop4(s: NarrowArrays, from: number, to: number, list: Uint
     const size = classSize[cl];
     // if/else per slot, as in kbest-ranked.ts: a conditional expression for the cost (e !== NO_EDGE ? … :
     // Infinity) measured ~40 % slower for the whole kernel when every list is stored.
-    if (r0 < INVALID_KEY) { e = r0 & 0xff; kEdge[o] = e; kCost[o] = Math.fround(a[e] * size + b[e]); } else { kEdge[o] = NO_EDGE; kCost[o] = Infinity; }
-    if (r1 < INVALID_KEY) { e = r1 & 0xff; kEdge[o + 1] = e; kCost[o + 1] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 1] = NO_EDGE; kCost[o + 1] = Infinity; }
-    if (r2 < INVALID_KEY) { e = r2 & 0xff; kEdge[o + 2] = e; kCost[o + 2] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 2] = NO_EDGE; kCost[o + 2] = Infinity; }
-    if (r3 < INVALID_KEY) { e = r3 & 0xff; kEdge[o + 3] = e; kCost[o + 3] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 3] = NO_EDGE; kCost[o + 3] = Infinity; }
+    if (r0 < INVALID_KEY) {
+      e = r0 & 0xff;
+      kEdge[o] = e;
+      kCost[o] = Math.fround(a[e] * size + b[e]);
+    } else {
+      kEdge[o] = NO_EDGE;
+      kCost[o] = Infinity;
+    }
+    if (r1 < INVALID_KEY) {
+      e = r1 & 0xff;
+      kEdge[o + 1] = e;
+      kCost[o + 1] = Math.fround(a[e] * size + b[e]);
+    } else {
+      kEdge[o + 1] = NO_EDGE;
+      kCost[o + 1] = Infinity;
+    }
+    if (r2 < INVALID_KEY) {
+      e = r2 & 0xff;
+      kEdge[o + 2] = e;
+      kCost[o + 2] = Math.fround(a[e] * size + b[e]);
+    } else {
+      kEdge[o + 2] = NO_EDGE;
+      kCost[o + 2] = Infinity;
+    }
+    if (r3 < INVALID_KEY) {
+      e = r3 & 0xff;
+      kEdge[o + 3] = e;
+      kCost[o + 3] = Math.fround(a[e] * size + b[e]);
+    } else {
+      kEdge[o + 3] = NO_EDGE;
+      kCost[o + 3] = Infinity;
+    }
   }
 }

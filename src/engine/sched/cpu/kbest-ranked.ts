@@ -33,21 +33,49 @@ export function rankedTop4(s: RankedArrays, from: number, to: number, list: Uint
   for (let i = from; i < to; i++) {
     const c = list === undefined ? i : list[i];
     const row = classOf[costBits[c] >>> CLASS_KEY_SHIFT] * stride;
-    let r0 = SENTINEL, r1 = SENTINEL, r2 = SENTINEL, r3 = SENTINEL;
+    let r0 = SENTINEL,
+      r1 = SENTINEL,
+      r2 = SENTINEL,
+      r3 = SENTINEL;
     let j = availStart[c];
     const j1 = availStart[c + 1];
-    let w = 0, e = 0, d = 0;
+    let w = 0,
+      e = 0,
+      d = 0;
     if (j1 - j >= 4) {
-      w = pairs[j]; e = w & 0xffff; r0 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
-      w = pairs[j + 1]; e = w & 0xffff; r1 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
-      w = pairs[j + 2]; e = w & 0xffff; r2 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
-      w = pairs[j + 3]; e = w & 0xffff; r3 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
+      w = pairs[j];
+      e = w & 0xffff;
+      r0 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
+      w = pairs[j + 1];
+      e = w & 0xffff;
+      r1 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
+      w = pairs[j + 2];
+      e = w & 0xffff;
+      r2 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
+      w = pairs[j + 3];
+      e = w & 0xffff;
+      r3 = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
       // Sorting network (0,1)(2,3)(0,2)(1,3)(1,2); each step: d = min(hi - lo, 0), lo += d, hi -= d.
-      d = r1 - r0; d &= d >> 31; r0 += d; r1 -= d;
-      d = r3 - r2; d &= d >> 31; r2 += d; r3 -= d;
-      d = r2 - r0; d &= d >> 31; r0 += d; r2 -= d;
-      d = r3 - r1; d &= d >> 31; r1 += d; r3 -= d;
-      d = r2 - r1; d &= d >> 31; r1 += d; r2 -= d;
+      d = r1 - r0;
+      d &= d >> 31;
+      r0 += d;
+      r1 -= d;
+      d = r3 - r2;
+      d &= d >> 31;
+      r2 += d;
+      r3 -= d;
+      d = r2 - r0;
+      d &= d >> 31;
+      r0 += d;
+      r2 -= d;
+      d = r3 - r1;
+      d &= d >> 31;
+      r1 += d;
+      r3 -= d;
+      d = r2 - r1;
+      d &= d >> 31;
+      r1 += d;
+      r2 -= d;
       j += 4;
     }
     for (; j < j1; j++) {
@@ -55,25 +83,60 @@ export function rankedTop4(s: RankedArrays, from: number, to: number, list: Uint
       e = w & 0xffff;
       const x = (ranks[row + e] << 16) | e | (((failWord - 1 - w) >> 31) & SENTINEL);
       // Insert x, dropping the largest: r_i' = min(r_i, max(r_{i-1}, x)), all from the old values.
-      d = x - r2; const m2 = x - (d & (d >> 31));
-      d = x - r1; const m1 = x - (d & (d >> 31));
-      d = x - r0; const m0 = x - (d & (d >> 31));
-      d = m2 - r3; r3 += d & (d >> 31);
-      d = m1 - r2; r2 += d & (d >> 31);
-      d = m0 - r1; r1 += d & (d >> 31);
-      d = x - r0; r0 += d & (d >> 31);
+      d = x - r2;
+      const m2 = x - (d & (d >> 31));
+      d = x - r1;
+      const m1 = x - (d & (d >> 31));
+      d = x - r0;
+      const m0 = x - (d & (d >> 31));
+      d = m2 - r3;
+      r3 += d & (d >> 31);
+      d = m1 - r2;
+      r2 += d & (d >> 31);
+      d = m0 - r1;
+      r1 += d & (d >> 31);
+      d = x - r0;
+      r0 += d & (d >> 31);
     }
     const o = c * k;
     const size = costSize[c];
-    if (r0 < INVALID_KEY) { e = r0 & 0xffff; kEdge[o] = e; kCost[o] = Math.fround(a[e] * size + b[e]); } else { kEdge[o] = NO_EDGE; kCost[o] = Infinity; }
+    if (r0 < INVALID_KEY) {
+      e = r0 & 0xffff;
+      kEdge[o] = e;
+      kCost[o] = Math.fround(a[e] * size + b[e]);
+    } else {
+      kEdge[o] = NO_EDGE;
+      kCost[o] = Infinity;
+    }
     if (k > 1) {
-      if (r1 < INVALID_KEY) { e = r1 & 0xffff; kEdge[o + 1] = e; kCost[o + 1] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 1] = NO_EDGE; kCost[o + 1] = Infinity; }
+      if (r1 < INVALID_KEY) {
+        e = r1 & 0xffff;
+        kEdge[o + 1] = e;
+        kCost[o + 1] = Math.fround(a[e] * size + b[e]);
+      } else {
+        kEdge[o + 1] = NO_EDGE;
+        kCost[o + 1] = Infinity;
+      }
     }
     if (k > 2) {
-      if (r2 < INVALID_KEY) { e = r2 & 0xffff; kEdge[o + 2] = e; kCost[o + 2] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 2] = NO_EDGE; kCost[o + 2] = Infinity; }
+      if (r2 < INVALID_KEY) {
+        e = r2 & 0xffff;
+        kEdge[o + 2] = e;
+        kCost[o + 2] = Math.fround(a[e] * size + b[e]);
+      } else {
+        kEdge[o + 2] = NO_EDGE;
+        kCost[o + 2] = Infinity;
+      }
     }
     if (k > 3) {
-      if (r3 < INVALID_KEY) { e = r3 & 0xffff; kEdge[o + 3] = e; kCost[o + 3] = Math.fround(a[e] * size + b[e]); } else { kEdge[o + 3] = NO_EDGE; kCost[o + 3] = Infinity; }
+      if (r3 < INVALID_KEY) {
+        e = r3 & 0xffff;
+        kEdge[o + 3] = e;
+        kCost[o + 3] = Math.fround(a[e] * size + b[e]);
+      } else {
+        kEdge[o + 3] = NO_EDGE;
+        kCost[o + 3] = Infinity;
+      }
     }
   }
 }

@@ -85,7 +85,9 @@ export class RankTable {
   isCurrent(params: EdgeParams, edgeCount: number): boolean {
     if (this.builtClasses !== this.keys.length || this.stride !== edgeCount) return false;
     const { a, b, excluded } = params;
-    const ba = this.builtA, bb = this.builtB, bx = this.builtExcluded;
+    const ba = this.builtA,
+      bb = this.builtB,
+      bx = this.builtExcluded;
     for (let e = 0; e < edgeCount; e++) if (a[e] !== ba[e] || b[e] !== bb[e] || excluded[e] !== bx[e]) return false;
     return true;
   }

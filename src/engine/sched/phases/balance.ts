@@ -20,7 +20,8 @@ export function balanceLoad(ctx: TickContext, meanSize: number): void {
     if (ctx.params.excluded[e] !== 0) continue;
     const load = edgeLoad(m, e);
     if (load > cfg.overloadThreshold) maxDrainOver = Math.max(maxDrainOver, drainSeconds(m, e, meanSize));
-    else if (load < cfg.underloadThreshold) minFinishUnder = Math.min(minFinishUnder, drainSeconds(m, e, meanSize) + transferSeconds(m, e, meanSize));
+    else if (load < cfg.underloadThreshold)
+      minFinishUnder = Math.min(minFinishUnder, drainSeconds(m, e, meanSize) + transferSeconds(m, e, meanSize));
   }
   if (!(maxDrainOver > minFinishUnder)) return;
   const k = m.k;

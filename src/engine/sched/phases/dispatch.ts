@@ -28,7 +28,8 @@ export class RateLimiter {
   }
   available(now: number): number {
     if (this.ratePerSecond === Infinity) return Infinity;
-    if (this.last !== undefined) this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    if (this.last !== undefined)
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
     return Math.floor(this.tokens);
   }

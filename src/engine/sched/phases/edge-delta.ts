@@ -54,19 +54,37 @@ export interface EdgeDeltaJob extends KBestArrays {
 /** Runs a delta job over the chunks of the whole edge: inline by default; the CPU backend may split it. */
 export type EdgeDeltaRunner = (job: EdgeDeltaJob, model: SchedModel) => Promise<void> | void;
 
-
 const BLOCK = 16;
 /** Keeps the touch loads alive. */
 let _touched = 0;
 
 /** The job for edge e over its indexed chunks (chunks added since the reverse index was built are not in it). */
-export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number, e: number, pending?: Uint8Array): EdgeDeltaJob {
+export function edgeDeltaJob(
+  m: SchedModel,
+  params: EdgeParams,
+  maxFail: number,
+  e: number,
+  pending?: Uint8Array,
+): EdgeDeltaJob {
   const { start, chunks } = m.reverseIndex();
   const inIndex = e < start.length - 1;
   return {
-    e, k: m.k, maxFail, chunks, from: inIndex ? start[e] : 0, to: inIndex ? start[e + 1] : 0,
-    costSize: m.costSize, availStart: m.availStart, pairs: m.pairs, kEdge: m.kEdge, kCost: m.kCost,
-    a: params.a, b: params.b, excluded: params.excluded, dirtyFlag: m.dirtyCount > 0 ? m.dirtyFlag : undefined, pending,
+    e,
+    k: m.k,
+    maxFail,
+    chunks,
+    from: inIndex ? start[e] : 0,
+    to: inIndex ? start[e + 1] : 0,
+    costSize: m.costSize,
+    availStart: m.availStart,
+    pairs: m.pairs,
+    kEdge: m.kEdge,
+    kCost: m.kCost,
+    a: params.a,
+    b: params.b,
+    excluded: params.excluded,
+    dirtyFlag: m.dirtyCount > 0 ? m.dirtyFlag : undefined,
+    pending,
   };
 }
 
@@ -74,7 +92,14 @@ export function edgeDeltaJob(m: SchedModel, params: EdgeParams, maxFail: number,
  * Applies edge e's new parameters to the lists of chunks on e; returns how many chunks it visited. `run` runs
  * the job over the indexed chunks (default: here); chunks not in the reverse index yet are scanned here.
  */
-export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail: number, e: number, run?: EdgeDeltaRunner, pending?: Uint8Array): Promise<number> {
+export async function applyEdgeDelta(
+  m: SchedModel,
+  params: EdgeParams,
+  maxFail: number,
+  e: number,
+  run?: EdgeDeltaRunner,
+  pending?: Uint8Array,
+): Promise<number> {
   const job = edgeDeltaJob(m, params, maxFail, e, pending);
   if (job.to > job.from) {
     if (run) await run(job, m);
@@ -87,7 +112,13 @@ export async function applyEdgeDelta(m: SchedModel, params: EdgeParams, maxFail:
  * Applies several changed edges' new parameters, one after the other (each edge's step leaves the edges still
  * to come out of its refills); returns how many chunk updates it made.
  */
-export async function applyEdgeDeltas(m: SchedModel, params: EdgeParams, maxFail: number, edges: Iterable<number>, run?: EdgeDeltaRunner): Promise<number> {
+export async function applyEdgeDeltas(
+  m: SchedModel,
+  params: EdgeParams,
+  maxFail: number,
+  edges: Iterable<number>,
+  run?: EdgeDeltaRunner,
+): Promise<number> {
   const list = [...edges];
   let pending: Uint8Array | undefined;
   if (list.length > 1) {
@@ -167,16 +198,25 @@ function updateList(job: EdgeDeltaJob, c: number): void {
     if (cost <= old) {
       // Cheaper (or the same): e moves towards the front; nothing outside the list can overtake.
       let i = pos;
-      while (i > 0 && before(cost, e, kCost[o + i - 1], kEdge[o + i - 1])) { kCost[o + i] = kCost[o + i - 1]; kEdge[o + i] = kEdge[o + i - 1]; i--; }
+      while (i > 0 && before(cost, e, kCost[o + i - 1], kEdge[o + i - 1])) {
+        kCost[o + i] = kCost[o + i - 1];
+        kEdge[o + i] = kEdge[o + i - 1];
+        i--;
+      }
       kCost[o + i] = cost;
       kEdge[o + i] = e;
       return;
     }
     // Dearer, past the last entry of a full list: an edge outside the list may now beat it.
-    if (full && (pos === k - 1 || !before(cost, e, kCost[o + k - 1], kEdge[o + k - 1]))) return refillLast(job, c, cls, pos, used, cost);
+    if (full && (pos === k - 1 || !before(cost, e, kCost[o + k - 1], kEdge[o + k - 1])))
+      return refillLast(job, c, cls, pos, used, cost);
     // Dearer, still within the list (or the list holds every candidate): e moves towards the back.
     let i = pos;
-    while (i + 1 < used && before(kCost[o + i + 1], kEdge[o + i + 1], cost, e)) { kCost[o + i] = kCost[o + i + 1]; kEdge[o + i] = kEdge[o + i + 1]; i++; }
+    while (i + 1 < used && before(kCost[o + i + 1], kEdge[o + i + 1], cost, e)) {
+      kCost[o + i] = kCost[o + i + 1];
+      kEdge[o + i] = kEdge[o + i + 1];
+      i++;
+    }
     kCost[o + i] = cost;
     kEdge[o + i] = e;
     return;
@@ -186,7 +226,11 @@ function updateList(job: EdgeDeltaJob, c: number): void {
   // A chunk with a record has no failed pair, and e is on it (it is in e's reverse index).
   if (cls === SLOW && !pairUsable(job, c, e)) return;
   let i = full ? k - 1 : used;
-  while (i > 0 && before(cost, e, kCost[o + i - 1], kEdge[o + i - 1])) { kCost[o + i] = kCost[o + i - 1]; kEdge[o + i] = kEdge[o + i - 1]; i--; }
+  while (i > 0 && before(cost, e, kCost[o + i - 1], kEdge[o + i - 1])) {
+    kCost[o + i] = kCost[o + i - 1];
+    kEdge[o + i] = kEdge[o + i - 1];
+    i--;
+  }
   kCost[o + i] = cost;
   kEdge[o + i] = e;
 }
@@ -199,7 +243,10 @@ function updateList(job: EdgeDeltaJob, c: number): void {
 function refillLast(job: EdgeDeltaJob, c: number, cls: number, pos: number, used: number, eCost: number): void {
   const { k, kEdge, kCost, e, pairs, excluded, maxFail, narrow, pending } = job;
   const o = c * k;
-  for (let i = pos; i + 1 < used; i++) { kEdge[o + i] = kEdge[o + i + 1]; kCost[o + i] = kCost[o + i + 1]; }
+  for (let i = pos; i + 1 < used; i++) {
+    kEdge[o + i] = kEdge[o + i + 1];
+    kCost[o + i] = kCost[o + i + 1];
+  }
   const last = used - 1;
   let bestE = eCost === Infinity ? NO_EDGE : e;
   let bestC = eCost;
@@ -219,10 +266,17 @@ function refillLast(job: EdgeDeltaJob, c: number, cls: number, pos: number, used
     }
     if (x === e || excluded[x] !== 0 || (pending !== undefined && pending[x] !== 0)) continue;
     let inList = false;
-    for (let i = 0; i < last; i++) if (kEdge[o + i] === x) { inList = true; break; }
+    for (let i = 0; i < last; i++)
+      if (kEdge[o + i] === x) {
+        inList = true;
+        break;
+      }
     if (inList) continue;
     const cx = Math.fround(job.a[x] * size + job.b[x]);
-    if (before(cx, x, bestC, bestE)) { bestC = cx; bestE = x; }
+    if (before(cx, x, bestC, bestE)) {
+      bestC = cx;
+      bestE = x;
+    }
   }
   kEdge[o + last] = bestE;
   kCost[o + last] = bestC;

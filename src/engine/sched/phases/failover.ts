@@ -81,7 +81,15 @@ function moveToBackup(ctx: TickContext, f: FailedChunk, next: number): void {
   ctx.order.requeue(m, f.chunk);
   ctx.counters.failovers++;
   if (ctx.events && ctx.events.size > 0) {
-    ctx.events.emit({ type: 'sched.failover', tick: ctx.tick, chunk: f.chunk, from: f.edge, to: next, reason: f.reason, retries: m.retries[f.chunk] });
+    ctx.events.emit({
+      type: 'sched.failover',
+      tick: ctx.tick,
+      chunk: f.chunk,
+      from: f.edge,
+      to: next,
+      reason: f.reason,
+      retries: m.retries[f.chunk],
+    });
   }
 }
 
@@ -89,6 +97,12 @@ function failPermanently(ctx: TickContext, c: number, lastEdge: number): void {
   ctx.model.transition(c, ChunkStatus.FAILED_PERMANENT, NO_EDGE);
   ctx.counters.permanentFailures++;
   if (ctx.events && ctx.events.size > 0) {
-    ctx.events.emit({ type: 'sched.failed-permanently', tick: ctx.tick, chunk: c, lastEdge, retries: ctx.model.retries[c] });
+    ctx.events.emit({
+      type: 'sched.failed-permanently',
+      tick: ctx.tick,
+      chunk: c,
+      lastEdge,
+      retries: ctx.model.retries[c],
+    });
   }
 }

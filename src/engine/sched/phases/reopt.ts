@@ -18,7 +18,8 @@ import { costOn, drainSeconds, isCandidate, type TickContext } from './context.t
 export const REOPT_STRATEGIES = ['greedy', 'minimum-disruption', 'cost-optimal', 'hybrid'] as const;
 export type ReoptStrategy = (typeof REOPT_STRATEGIES)[number];
 
-export type ReoptScope = { kind: 'all' } | { kind: 'chunks'; chunks: readonly number[] } | { kind: 'edges'; edges: readonly number[] };
+export type ReoptScope =
+  { kind: 'all' } | { kind: 'chunks'; chunks: readonly number[] } | { kind: 'edges'; edges: readonly number[] };
 
 export interface ReoptRequest {
   scope: ReoptScope;
@@ -35,7 +36,11 @@ export interface ReoptStatus {
   remaining: number;
 }
 
-interface Candidate { chunk: number; target: number; gain: number }
+interface Candidate {
+  chunk: number;
+  target: number;
+  gain: number;
+}
 
 export class Reoptimizer {
   private req: Required<ReoptRequest> | undefined;
@@ -46,15 +51,22 @@ export class Reoptimizer {
 
   request(req: ReoptRequest, chunkCount: number, edgesToChunks: (edges: readonly number[]) => Uint32Array): void {
     const strategy = req.strategy ?? 'hybrid';
-    if (!REOPT_STRATEGIES.includes(strategy)) throw new WarpError(ErrorCodes.USAGE, `unknown re-optimisation strategy '${String(strategy)}'; use ${REOPT_STRATEGIES.join(', ')}`);
+    if (!REOPT_STRATEGIES.includes(strategy))
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `unknown re-optimisation strategy '${String(strategy)}'; use ${REOPT_STRATEGIES.join(', ')}`,
+      );
     const maxMovesPerTick = req.maxMovesPerTick ?? 512;
     const minImprovement = req.minImprovement ?? 0.05;
-    if (!(maxMovesPerTick >= 1) || !(minImprovement >= 0)) throw new WarpError(ErrorCodes.USAGE, 'maxMovesPerTick must be >= 1 and minImprovement >= 0');
+    if (!(maxMovesPerTick >= 1) || !(minImprovement >= 0))
+      throw new WarpError(ErrorCodes.USAGE, 'maxMovesPerTick must be >= 1 and minImprovement >= 0');
     if (req.scope.kind === 'all') {
       this.scope = new Uint32Array(chunkCount);
       for (let c = 0; c < chunkCount; c++) this.scope[c] = c;
     } else if (req.scope.kind === 'chunks') {
-      for (const c of req.scope.chunks) if (!(c >= 0 && c < chunkCount)) throw new WarpError(ErrorCodes.USAGE, `re-optimisation scope: unknown chunk ${c}`);
+      for (const c of req.scope.chunks)
+        if (!(c >= 0 && c < chunkCount))
+          throw new WarpError(ErrorCodes.USAGE, `re-optimisation scope: unknown chunk ${c}`);
       this.scope = Uint32Array.from(req.scope.chunks);
     } else {
       this.scope = edgesToChunks(req.scope.edges);
@@ -66,7 +78,8 @@ export class Reoptimizer {
   }
 
   status(): ReoptStatus {
-    const remaining = this.req === undefined ? 0 : this.ranked ? this.ranked.length - this.cursor : this.scope.length - this.cursor;
+    const remaining =
+      this.req === undefined ? 0 : this.ranked ? this.ranked.length - this.cursor : this.scope.length - this.cursor;
     return { active: this.req !== undefined, strategy: this.req?.strategy, moved: this.moved, remaining };
   }
 
@@ -93,13 +106,19 @@ export class Reoptimizer {
       while (this.cursor < this.ranked.length && moves < req.maxMovesPerTick) {
         // Re-evaluate: earlier moves and this tick's events may have changed the picture.
         const cand = this.evaluate(ctx, this.ranked[this.cursor++].chunk, loadAware, meanSize, req.minImprovement);
-        if (cand) { m.transition(cand.chunk, ChunkStatus.PENDING, cand.target); moves++; }
+        if (cand) {
+          m.transition(cand.chunk, ChunkStatus.PENDING, cand.target);
+          moves++;
+        }
       }
       if (this.cursor >= this.ranked.length) this.finish(ctx, moves);
     } else {
       while (this.cursor < this.scope.length && moves < req.maxMovesPerTick) {
         const cand = this.evaluate(ctx, this.scope[this.cursor++], loadAware, meanSize, req.minImprovement);
-        if (cand) { m.transition(cand.chunk, ChunkStatus.PENDING, cand.target); moves++; }
+        if (cand) {
+          m.transition(cand.chunk, ChunkStatus.PENDING, cand.target);
+          moves++;
+        }
       }
       if (this.cursor >= this.scope.length) this.finish(ctx, moves);
     }
@@ -110,14 +129,22 @@ export class Reoptimizer {
   private finish(ctx: TickContext, lastMoves: number): void {
     const strategy = this.req!.strategy;
     this.req = undefined;
-    if (ctx.events && ctx.events.size > 0) ctx.events.emit({ type: 'sched.reopt-done', tick: ctx.tick, moved: this.moved + lastMoves, strategy });
+    if (ctx.events && ctx.events.size > 0)
+      ctx.events.emit({ type: 'sched.reopt-done', tick: ctx.tick, moved: this.moved + lastMoves, strategy });
   }
 
-  private evaluate(ctx: TickContext, c: number, loadAware: boolean, meanSize: number, minImprovement: number): Candidate | undefined {
+  private evaluate(
+    ctx: TickContext,
+    c: number,
+    loadAware: boolean,
+    meanSize: number,
+    minImprovement: number,
+  ): Candidate | undefined {
     const m = ctx.model;
     if (m.status[c] !== ChunkStatus.PENDING) return undefined;
     const current = m.assigned[c];
-    const weightQ = ctx.config.maxAcceptableTimeS > 0 ? Math.max(0.25, ctx.weights.queue) / ctx.config.maxAcceptableTimeS : 0;
+    const weightQ =
+      ctx.config.maxAcceptableTimeS > 0 ? Math.max(0.25, ctx.weights.queue) / ctx.config.maxAcceptableTimeS : 0;
     // The current edge's own load counts without this chunk (it would leave), so compare like with like.
     const score = (e: number, isCurrent: boolean): number => {
       const base = costOn(ctx, c, e);
@@ -134,7 +161,10 @@ export class Reoptimizer {
       if (e === NO_EDGE) break;
       if (!isCandidate(ctx, c, e)) continue;
       const s = score(e, e === current);
-      if (s < bestScore) { bestScore = s; best = e; }
+      if (s < bestScore) {
+        bestScore = s;
+        best = e;
+      }
       if (!loadAware) break; // the list is sorted by cost: the first candidate is the best
     }
     if (best === NO_EDGE || best === current) return undefined;

@@ -34,7 +34,9 @@ export class Prng {
     const out: number[] = [];
     for (let i = 0; i < k; i++) {
       const j = i + Math.floor(this.next() * (n - i));
-      const t = a[i]; a[i] = a[j]; a[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
       out.push(a[i]);
     }
     return out;

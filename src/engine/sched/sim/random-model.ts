@@ -29,7 +29,13 @@ export function randomModel(spec: RandomModelSpec): SchedModel {
   const C = spec.chunks;
   const E = spec.edges;
   const R = Math.min(spec.replicas, E);
-  const m = new SchedModel({ chunkCapacity: C + 1, pairCapacity: Math.max(64, C * R), edgeCapacity: E, ...spec.modelOptions, k: spec.k ?? 4 });
+  const m = new SchedModel({
+    chunkCapacity: C + 1,
+    pairCapacity: Math.max(64, C * R),
+    edgeCapacity: E,
+    ...spec.modelOptions,
+    k: spec.k ?? 4,
+  });
   for (let e = 0; e < E; e++) {
     m.addEdge({
       bandwidth: spec.coarse ? [1e6, 1e7, 1e8][rng.int(0, 2)] : rng.range(1e5, 2e8),
@@ -61,7 +67,11 @@ export function randomModel(spec: RandomModelSpec): SchedModel {
         while (r < R) {
           const e = rng.int(0, E - 1);
           let dup = false;
-          for (let q = 0; q < r; q++) if (edges[i * R + q] === e) { dup = true; break; }
+          for (let q = 0; q < r; q++)
+            if (edges[i * R + q] === e) {
+              dup = true;
+              break;
+            }
           if (!dup) edges[i * R + r++] = e;
         }
       } else {
@@ -69,7 +79,11 @@ export function randomModel(spec: RandomModelSpec): SchedModel {
         for (let r = 0; r < R; r++) edges[i * R + r] = picked[r];
       }
     }
-    m.addChunks({ sizes: sizes.subarray(0, n), replicaStart: start.subarray(0, n + 1), replicaEdges: edges.subarray(0, n * R) });
+    m.addChunks({
+      sizes: sizes.subarray(0, n),
+      replicaStart: start.subarray(0, n + 1),
+      replicaEdges: edges.subarray(0, n * R),
+    });
   }
   return m;
 }

@@ -74,7 +74,14 @@ export interface SimReport {
   edges: SimEdgeReport[];
 }
 
-interface Transfer { chunk: number; edge: number; start: number; end: number; deadline: number; fails: boolean }
+interface Transfer {
+  chunk: number;
+  edge: number;
+  start: number;
+  end: number;
+  deadline: number;
+  fails: boolean;
+}
 
 export const SIM_EPOCH = Date.UTC(2026, 0, 5);
 
@@ -82,7 +89,12 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
   const seed = spec.seed ?? 1;
   const rng = new Prng(seed);
   const events = new EventBus<SchedEvent>();
-  const sched = new Scheduler({ backend: spec.backend, config: spec.config, events, modelOptions: { chunkCapacity: spec.chunks + 1, edgeCapacity: spec.edges.length } });
+  const sched = new Scheduler({
+    backend: spec.backend,
+    config: spec.config,
+    events,
+    modelOptions: { chunkCapacity: spec.chunks + 1, edgeCapacity: spec.edges.length },
+  });
   const m = sched.model;
   const traces = spec.edges.map((e, i) => new EdgeTrace(e, seed * 7919 + i));
   for (const t of traces) m.addEdge(t.specAt(0));
@@ -99,9 +111,25 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
     if (ev.type === 'sched.failover') failedThisTick.push(ev.chunk);
   });
   const report: SimReport = {
-    seed, backend: spec.backend.description.label, completed: false, completionMs: 0, ticks: 0, chunks: m.chunkCount, bytes: 0, done: 0,
-    permanentFailures: 0, failovers: 0, failuresDetected: 0, failoversLate: 0, balanceMoves: 0, reoptMoves: 0, reoptsRequested: 0,
-    fullTicks: 0, incrementalTicks: 0, meanTickMs: 0, edges: [],
+    seed,
+    backend: spec.backend.description.label,
+    completed: false,
+    completionMs: 0,
+    ticks: 0,
+    chunks: m.chunkCount,
+    bytes: 0,
+    done: 0,
+    permanentFailures: 0,
+    failovers: 0,
+    failuresDetected: 0,
+    failoversLate: 0,
+    balanceMoves: 0,
+    reoptMoves: 0,
+    reoptsRequested: 0,
+    fullTicks: 0,
+    incrementalTicks: 0,
+    meanTickMs: 0,
+    edges: [],
   };
   let tickMsSum = 0;
   let t = 0;
@@ -111,28 +139,45 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
     for (let e = 0; e < traces.length; e++) {
       const s = traces[e].specAt(t);
       const running = countRunning(transfers, e);
-      if (m.bandwidth[e] !== s.bandwidth || m.rtt[e] !== s.rtt || m.isEdgeUnavailable(e) !== s.unavailable || m.queueDepth[e] !== running) {
+      if (
+        m.bandwidth[e] !== s.bandwidth ||
+        m.rtt[e] !== s.rtt ||
+        m.isEdgeUnavailable(e) !== s.unavailable ||
+        m.queueDepth[e] !== running
+      ) {
         m.updateEdge(e, { ...s, queueDepth: running });
       }
     }
     // Transfers that ended by now: success or reported failure. Those the scheduler gave up on are dropped.
     for (let i = transfers.length - 1; i >= 0; i--) {
       const tr = transfers[i];
-      const live = m.status[tr.chunk] === ChunkStatus.IN_FLIGHT && m.assigned[tr.chunk] === tr.edge && m.deadline[tr.chunk] === tr.deadline;
-      if (!live) { perEdge[tr.edge].busyMs += Math.max(0, Math.min(t, tr.end) - tr.start); transfers.splice(i, 1); continue; }
+      const live =
+        m.status[tr.chunk] === ChunkStatus.IN_FLIGHT &&
+        m.assigned[tr.chunk] === tr.edge &&
+        m.deadline[tr.chunk] === tr.deadline;
+      if (!live) {
+        perEdge[tr.edge].busyMs += Math.max(0, Math.min(t, tr.end) - tr.start);
+        transfers.splice(i, 1);
+        continue;
+      }
       if (tr.end > t) continue;
       if (traces[tr.edge].unavailableAt(t)) continue; // the edge died: the transfer never finishes
       perEdge[tr.edge].busyMs += tr.end - tr.start;
       transfers.splice(i, 1);
-      if (tr.fails) { sched.markFailed(tr.chunk); perEdge[tr.edge].failures++; }
-      else {
+      if (tr.fails) {
+        sched.markFailed(tr.chunk);
+        perEdge[tr.edge].failures++;
+      } else {
         sched.markDone(tr.chunk);
         perEdge[tr.edge].chunks++;
         perEdge[tr.edge].bytes += m.size[tr.chunk];
         report.bytes += m.size[tr.chunk];
       }
     }
-    while (reopts.length > 0 && reopts[0].atMs <= t) { sched.requestReopt(reopts.shift()!.request); report.reoptsRequested++; }
+    while (reopts.length > 0 && reopts[0].atMs <= t) {
+      sched.requestReopt(reopts.shift()!.request);
+      report.reoptsRequested++;
+    }
     if (m.unfinished === 0) break;
 
     failedThisTick = [];
@@ -149,13 +194,25 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
     // Failover is same-tick: every failed chunk must be on a new edge (pending or already dispatched) now.
     for (const c of failedThisTick) {
       const s = m.status[c];
-      if (!((s === ChunkStatus.PENDING && m.assigned[c] !== NO_EDGE) || s === ChunkStatus.IN_FLIGHT || s === ChunkStatus.DONE)) report.failoversLate++;
+      if (!(
+        (s === ChunkStatus.PENDING && m.assigned[c] !== NO_EDGE) ||
+        s === ChunkStatus.IN_FLIGHT ||
+        s === ChunkStatus.DONE
+      ))
+        report.failoversLate++;
     }
     for (const d of r.dispatched) {
       const truth = traces[d.edge].specAt(t);
       const per = truth.bandwidth / Math.max(1, m.maxParallel[d.edge]);
       const duration = (m.size[d.chunk] / per + truth.rtt) * 1000;
-      transfers.push({ chunk: d.chunk, edge: d.edge, start: t, end: t + duration, deadline: d.deadline, fails: rng.next() < traces[d.edge].failureRate });
+      transfers.push({
+        chunk: d.chunk,
+        edge: d.edge,
+        start: t,
+        end: t + duration,
+        deadline: d.deadline,
+        fails: rng.next() < traces[d.edge].failureRate,
+      });
     }
     spec.onTick?.(r, { virtualMs: t, done: m.statusCounts[ChunkStatus.DONE], total: m.chunkCount });
   }
@@ -165,7 +222,10 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
   report.meanTickMs = report.ticks > 0 ? tickMsSum / report.ticks : 0;
   const runMs = Math.max(1, report.completionMs);
   report.edges = perEdge.map((p) => ({
-    edge: p.edge, chunks: p.chunks, bytes: p.bytes, failures: p.failures,
+    edge: p.edge,
+    chunks: p.chunks,
+    bytes: p.bytes,
+    failures: p.failures,
     utilisation: p.busyMs / (Math.max(1, m.maxParallel[p.edge]) * runMs),
   }));
   return report;
@@ -177,13 +237,19 @@ function countRunning(transfers: readonly Transfer[], e: number): number {
   return n;
 }
 
-function addChunks(spec: SimSpec, E: number, rng: Prng, add: (size: number, edges: number[], prio: number) => void): void {
+function addChunks(
+  spec: SimSpec,
+  E: number,
+  rng: Prng,
+  add: (size: number, edges: number[], prio: number) => void,
+): void {
   const [minSize, maxSize] = spec.chunkSize ?? [256 * 1024, 4 * 1024 * 1024];
   const R = Math.min(spec.replicas, E);
   const scratch = new Uint32Array(E);
   for (let c = 0; c < spec.chunks; c++) {
     let edges = rng.distinct(E, R, scratch);
-    if (spec.preferEdge0 !== undefined && E > 1 && !edges.includes(0) && rng.next() < spec.preferEdge0) edges = [0, ...edges.slice(0, R - 1)];
+    if (spec.preferEdge0 !== undefined && E > 1 && !edges.includes(0) && rng.next() < spec.preferEdge0)
+      edges = [0, ...edges.slice(0, R - 1)];
     add(rng.int(minSize, maxSize), edges, spec.priorities ? rng.int(0, spec.priorities - 1) : 0);
   }
 }

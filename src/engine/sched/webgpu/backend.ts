@@ -44,7 +44,11 @@ export class WebGpuBackend implements SchedBackend {
   private disposed = false;
   private readonly ownsDevice: boolean;
 
-  private constructor(device: GpuDeviceLike, pipeline: { getBindGroupLayout(index: number): unknown }, opts: WebGpuBackendOptions) {
+  private constructor(
+    device: GpuDeviceLike,
+    pipeline: { getBindGroupLayout(index: number): unknown },
+    opts: WebGpuBackendOptions,
+  ) {
     this.device = device;
     this.pipeline = pipeline;
     const limits = device.limits;
@@ -53,11 +57,20 @@ export class WebGpuBackend implements SchedBackend {
     // Output is 8 bytes per (chunk, slot) with k up to 8; the 2-D dispatch allows wgLimit² workgroups.
     const chunksByBinding = Math.floor(binding / (8 * 8)) - 1;
     const chunksByDispatch = wgLimit * wgLimit * WORKGROUP_SIZE;
-    this.maxBatchChunks = Math.max(1, Math.min(opts.maxBatchChunks ?? DEFAULT_BATCH_CHUNKS, chunksByBinding, chunksByDispatch));
+    this.maxBatchChunks = Math.max(
+      1,
+      Math.min(opts.maxBatchChunks ?? DEFAULT_BATCH_CHUNKS, chunksByBinding, chunksByDispatch),
+    );
     this.maxBatchPairs = Math.max(1, Math.min(opts.maxBatchPairs ?? Math.floor(binding / 4), Math.floor(binding / 4)));
-    this.uniform = device.createBuffer({ size: 16, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'sched-params' });
+    this.uniform = device.createBuffer({
+      size: 16,
+      usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
+      label: 'sched-params',
+    });
     const a = opts.adapter;
-    const name = a ? [a.device || a.architecture || a.vendor, a.description].filter(Boolean).join(' / ') || 'adapter' : 'device';
+    const name = a
+      ? [a.device || a.architecture || a.vendor, a.description].filter(Boolean).join(' / ') || 'adapter'
+      : 'device';
     this.description = { kind: 'webgpu', label: `webgpu: ${name}${a?.software ? ' (software)' : ''}`, adapter: a };
     this.ownsDevice = opts.ownsDevice ?? false;
   }
@@ -68,7 +81,11 @@ export class WebGpuBackend implements SchedBackend {
     const module = device.createShaderModule({ code: KBEST_WGSL, label: 'sched-kbest' });
     const info = module.getCompilationInfo ? await module.getCompilationInfo() : undefined;
     const errors = info?.messages.filter((msg) => msg.type === 'error') ?? [];
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: 'sched-kbest' });
+    const pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module, entryPoint: 'main' },
+      label: 'sched-kbest',
+    });
     const err = await device.popErrorScope();
     if (errors.length > 0 || err) {
       const text = errors.map((e) => `line ${e.lineNum}: ${e.message}`).join('; ') || err?.message || 'unknown error';
@@ -105,7 +122,9 @@ export class WebGpuBackend implements SchedBackend {
       }
       records[2 * n] = 0;
       records[2 * n + 1] = m.availStart[c1];
-      const pairs = plainView(m.pairs.subarray(base, m.availStart[c1]), () => this.pairScratch(m.availStart[c1] - base));
+      const pairs = plainView(m.pairs.subarray(base, m.availStart[c1]), () =>
+        this.pairScratch(m.availStart[c1] - base),
+      );
       const out = await this.runBatch(input, n, records, pairs, base);
       this.scatterRange(m, c0, n, out);
       c0 = c1;
@@ -154,12 +173,30 @@ export class WebGpuBackend implements SchedBackend {
 
   // ------------------------------------------------------------------ internals
 
-  private async runBatch(input: ScoreInput, n: number, records: Uint32Array, pairs: Uint32Array, pairBase: number): Promise<Uint32Array> {
+  private async runBatch(
+    input: ScoreInput,
+    n: number,
+    records: Uint32Array,
+    pairs: Uint32Array,
+    pairBase: number,
+  ): Promise<Uint32Array> {
     const d = this.device;
     const k = input.model.k;
     const outBytes = n * k * 8;
-    this.chunkBuf = ensureBuffer(d, this.chunkBuf, (n + 1) * 8, BufferUsage.STORAGE | BufferUsage.COPY_DST, 'sched-chunks');
-    this.pairBuf = ensureBuffer(d, this.pairBuf, Math.max(4, pairs.byteLength), BufferUsage.STORAGE | BufferUsage.COPY_DST, 'sched-pairs');
+    this.chunkBuf = ensureBuffer(
+      d,
+      this.chunkBuf,
+      (n + 1) * 8,
+      BufferUsage.STORAGE | BufferUsage.COPY_DST,
+      'sched-chunks',
+    );
+    this.pairBuf = ensureBuffer(
+      d,
+      this.pairBuf,
+      Math.max(4, pairs.byteLength),
+      BufferUsage.STORAGE | BufferUsage.COPY_DST,
+      'sched-pairs',
+    );
     this.outBuf = ensureBuffer(d, this.outBuf, outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, 'sched-out');
     this.readBuf = ensureBuffer(d, this.readBuf, outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'sched-read');
     d.queue.writeBuffer(this.uniform, 0, new Uint32Array([n, k, input.maxFailuresPerEdge, pairBase]));
@@ -171,7 +208,10 @@ export class WebGpuBackend implements SchedBackend {
         { binding: 0, resource: { buffer: this.uniform } },
         { binding: 1, resource: { buffer: this.chunkBuf, size: (n + 1) * 8 } },
         { binding: 2, resource: { buffer: this.pairBuf, size: Math.max(4, pairs.byteLength) } },
-        { binding: 3, resource: { buffer: this.edgeBuf!, size: Math.max(1, input.params.count) * EDGE_PARAM_STRIDE * 4 } },
+        {
+          binding: 3,
+          resource: { buffer: this.edgeBuf!, size: Math.max(1, input.params.count) * EDGE_PARAM_STRIDE * 4 },
+        },
         { binding: 4, resource: { buffer: this.outBuf, size: outBytes } },
       ],
     });
@@ -193,7 +233,13 @@ export class WebGpuBackend implements SchedBackend {
 
   private uploadEdges(input: ScoreInput): void {
     const words = input.params.words();
-    this.edgeBuf = ensureBuffer(this.device, this.edgeBuf, words.byteLength, BufferUsage.STORAGE | BufferUsage.COPY_DST, 'sched-edges');
+    this.edgeBuf = ensureBuffer(
+      this.device,
+      this.edgeBuf,
+      words.byteLength,
+      BufferUsage.STORAGE | BufferUsage.COPY_DST,
+      'sched-edges',
+    );
     this.device.queue.writeBuffer(this.edgeBuf, 0, words);
   }
 
@@ -235,16 +281,30 @@ export class WebGpuBackend implements SchedBackend {
 
   private checkChunkFits(m: SchedModel, c: number): void {
     const deg = m.availStart[c + 1] - m.availStart[c];
-    if (deg > this.maxBatchPairs) throw new WarpError(ErrorCodes.INTERNAL, `chunk ${c} has ${deg} replicas, more than one GPU batch holds (${this.maxBatchPairs})`);
+    if (deg > this.maxBatchPairs)
+      throw new WarpError(
+        ErrorCodes.INTERNAL,
+        `chunk ${c} has ${deg} replicas, more than one GPU batch holds (${this.maxBatchPairs})`,
+      );
   }
 }
 
-function ensureBuffer(d: GpuDeviceLike, buf: GpuBufferLike | undefined, bytes: number, usage: number, label: string): GpuBufferLike {
+function ensureBuffer(
+  d: GpuDeviceLike,
+  buf: GpuBufferLike | undefined,
+  bytes: number,
+  usage: number,
+  label: string,
+): GpuBufferLike {
   const size = Math.ceil(Math.max(16, bytes) / 16) * 16;
   if (buf && buf.size >= size) return buf;
   buf?.destroy();
   // Grow geometrically so a run of slightly larger batches does not reallocate every time.
-  return d.createBuffer({ size: Math.max(size, buf ? Math.min(buf.size * 2, d.limits.maxBufferSize) : 0), usage, label });
+  return d.createBuffer({
+    size: Math.max(size, buf ? Math.min(buf.size * 2, d.limits.maxBufferSize) : 0),
+    usage,
+    label,
+  });
 }
 
 /** writeBuffer wants plain ArrayBuffer-backed data on some implementations: copy views of shared memory. */

@@ -23,7 +23,13 @@ export interface GpuComputePassLike {
 
 export interface GpuCommandEncoderLike {
   beginComputePass(descriptor?: unknown): GpuComputePassLike;
-  copyBufferToBuffer(source: GpuBufferLike, sourceOffset: number, destination: GpuBufferLike, destinationOffset: number, size: number): void;
+  copyBufferToBuffer(
+    source: GpuBufferLike,
+    sourceOffset: number,
+    destination: GpuBufferLike,
+    destinationOffset: number,
+    size: number,
+  ): void;
   finish(): unknown;
 }
 
@@ -37,14 +43,29 @@ export interface GpuLimitsLike {
 export interface GpuDeviceLike {
   readonly limits: GpuLimitsLike;
   readonly queue: {
-    writeBuffer(buffer: GpuBufferLike, offset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): void;
+    writeBuffer(
+      buffer: GpuBufferLike,
+      offset: number,
+      data: ArrayBufferView | ArrayBuffer,
+      dataOffset?: number,
+      size?: number,
+    ): void;
     submit(buffers: readonly unknown[]): void;
     onSubmittedWorkDone(): Promise<undefined | void>;
   };
   createBuffer(descriptor: { size: number; usage: number; label?: string; mappedAtCreation?: boolean }): GpuBufferLike;
-  createShaderModule(descriptor: { code: string; label?: string }): { getCompilationInfo?(): Promise<{ messages: readonly { type: string; message: string; lineNum: number }[] }> };
-  createComputePipeline(descriptor: { layout: 'auto'; compute: { module: unknown; entryPoint: string }; label?: string }): { getBindGroupLayout(index: number): unknown };
-  createBindGroup(descriptor: { layout: unknown; entries: readonly { binding: number; resource: { buffer: GpuBufferLike; offset?: number; size?: number } }[] }): unknown;
+  createShaderModule(descriptor: { code: string; label?: string }): {
+    getCompilationInfo?(): Promise<{ messages: readonly { type: string; message: string; lineNum: number }[] }>;
+  };
+  createComputePipeline(descriptor: {
+    layout: 'auto';
+    compute: { module: unknown; entryPoint: string };
+    label?: string;
+  }): { getBindGroupLayout(index: number): unknown };
+  createBindGroup(descriptor: {
+    layout: unknown;
+    entries: readonly { binding: number; resource: { buffer: GpuBufferLike; offset?: number; size?: number } }[];
+  }): unknown;
   createCommandEncoder(descriptor?: unknown): GpuCommandEncoderLike;
   pushErrorScope(filter: 'validation' | 'out-of-memory' | 'internal'): void;
   popErrorScope(): Promise<{ message: string } | null>;
@@ -68,5 +89,9 @@ export interface GpuAdapterLike {
 }
 
 export interface GpuLike {
-  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance'; featureLevel?: string; forceFallbackAdapter?: boolean }): Promise<GpuAdapterLike | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'low-power' | 'high-performance';
+    featureLevel?: string;
+    forceFallbackAdapter?: boolean;
+  }): Promise<GpuAdapterLike | null>;
 }
