@@ -11,7 +11,7 @@ import { loadIdentity } from '../../src/engine/net/identity.ts';
 import { TrustStore } from '../../src/engine/net/trust.ts';
 import { ChunkStore } from '../../src/engine/store/chunk-store.ts';
 import { FileIndex } from '../../src/engine/store/file-index.ts';
-import type { TransferEnv } from '../../src/engine/transfer/client.ts';
+import type { TransferEnv } from '../../src/engine/model/transfer-env.ts';
 import {
   SyncManager,
   addJob,

@@ -9,7 +9,7 @@ import type { TransportChoice } from '../../engine/net/node.ts';
 import { TrustStore } from '../../engine/net/trust.ts';
 import { ChunkStore } from '../../engine/store/chunk-store.ts';
 import { FileIndex } from '../../engine/store/file-index.ts';
-import type { TransferEnv } from '../../engine/transfer/client.ts';
+import type { TransferEnv } from '../../engine/model/transfer-env.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 

@@ -7,7 +7,7 @@ import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { answerPairing, newPairCode, type PairServerState } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
-import type { TransferEnv } from '../transfer/client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
 import type { TransferEvent } from '../transfer/transfer-events.ts';
 import { TransferService } from '../transfer/service.ts';
 import { swarmRequests, type PowerOverrides } from '../swarm/index.ts';

@@ -10,7 +10,7 @@ import { loadIdentity } from '../net/identity.ts';
 import { TrustStore } from '../net/trust.ts';
 import { ChunkStore } from '../store/chunk-store.ts';
 import { FileIndex } from '../store/file-index.ts';
-import type { TransferEnv } from '../transfer/client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
 
 export async function serviceTransferEnv(home: string, config: WarpConfig): Promise<TransferEnv> {
   const identity = await loadIdentity(home);

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import { fetchTree, sendTree, type TransferEnv } from '../transfer/client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
+import { fetchTree, sendTree } from '../transfer/client.ts';
 import { SessionStore } from '../transfer/sessions.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';

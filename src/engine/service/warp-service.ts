@@ -24,7 +24,7 @@ import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
 import { requestPairing } from '../net/pair.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
-import type { TransferEnv } from '../transfer/client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type {
   ArchiveCreateRequest,

@@ -1,5 +1,5 @@
 /** The vocabulary of background sync: jobs as users define them, their runtime state, and per-file facts. */
-import type { TransferEnv } from '../transfer/client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
 import type { GuardReport } from './guard.ts';
 
 /** Which copy wins when a file changed on both sides since the last sync (see conflict.ts). */

@@ -8,17 +8,12 @@ import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import type { PauseController } from '../core/pause.ts';
 import { Manifest } from '../archive/manifest.ts';
-import type { ChunkerParams } from '../codec/fastcdc.ts';
-import type { ChunkStore } from '../store/chunk-store.ts';
-import type { FileIndex } from '../store/file-index.ts';
 import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
 import type { MirrorOptions } from './mirror.ts';
 import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
 import type { Opened } from '../net/channel.ts';
-import type { Identity } from '../net/identity.ts';
-import { WarpNode, type TransportChoice } from '../net/node.ts';
+import { WarpNode } from '../net/node.ts';
 import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
-import type { TrustStore } from '../net/trust.ts';
 import type { TransferEventListener } from './transfer-events.ts';
 import type { PlanResult } from './plan.ts';
 import { helloClient, localCaps, wireCompression, type Negotiated } from './protocol.ts';
@@ -28,21 +23,7 @@ import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
 import { buildTree } from './tree.ts';
 import { trace } from '../core/trace.ts';
-
-export interface TransferEnv {
-  home: string;
-  identity: Identity;
-  trust: TrustStore;
-  index?: FileIndex;
-  store?: ChunkStore;
-  chunking: ChunkerParams;
-  streams: number;
-  window: number;
-  compress: boolean;
-  /** Compress even to a peer on this machine (transfer.compress = on). */
-  compressLoopback?: boolean;
-  transport: TransportChoice;
-}
+import type { TransferEnv } from '../model/transfer-env.ts';
 
 export interface PeerLink {
   node: WarpNode;

@@ -10,7 +10,8 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { Accepted, Opened } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
 import { PROTOCOLS } from '../net/wire.ts';
-import { dialPeer, type TransferEnv } from './client.ts';
+import type { TransferEnv } from '../model/transfer-env.ts';
+import { dialPeer } from './client.ts';
 
 export const STREAM_CHUNK_DEFAULT = 64 * 1024;
 export const STREAM_WINDOW = 64;
