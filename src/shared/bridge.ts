@@ -347,10 +347,24 @@ export interface SyncAddRequest {
   pauseOnMetered?: boolean;
   /** Debounce after the last change, milliseconds. */
   debounceMs?: number;
+  /** Which way changes move (default two-way); docs/SYNC.md "Modes". */
+  mode?: SyncModeDto;
+  /** Selective sync: only these subfolders (relative to the folder); all when absent. */
+  only?: string[];
+  /** Who wins when both sides changed a file (default newer-wins); the losing copy is always kept. */
+  conflict?: 'newer-wins' | 'local-wins' | 'remote-wins';
+  /** gitignore patterns and preset names left out besides the folder's `.warpignore` files. */
+  exclude?: string[];
+  presets?: string[];
 }
+
+export type SyncModeDto = 'two-way' | 'send-only' | 'receive-only';
 
 export interface SyncJobDto extends SyncAddRequest {
   id: string;
+  mode: SyncModeDto;
+  /** Files that differed at the last sync and that the mode left as they are. */
+  held?: number;
   state: 'idle' | 'scanning' | 'syncing' | 'paused' | 'waiting' | 'error';
   /** Why it is paused or waiting ("user", "battery", "metered", "outside window"). */
   reason?: string;

@@ -154,6 +154,7 @@ describe('tray model snapshots', () => {
     localPath: `/${id}`,
     peer: 'p',
     remotePath: id,
+    mode: 'two-way' as const,
     pendingChanges: 0,
     syncedFiles: 0,
     syncedBytes: 0,

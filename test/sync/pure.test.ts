@@ -11,6 +11,8 @@ import {
   type SyncAction,
 } from '../../src/engine/sync/conflict.ts';
 import { checkGuard } from '../../src/engine/sync/guard.ts';
+import { planForMode } from '../../src/engine/sync/modes.ts';
+import { IgnoreRules } from '../../src/engine/ignore/matcher.ts';
 import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync/schedule.ts';
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
 import type { FileMap, SyncJob } from '../../src/engine/sync/types.ts';
@@ -254,6 +256,68 @@ describe('the conflict rule (planSync)', () => {
     expect(isTemporaryName('/x/.warp-sync-stage-abc123')).toBe(true);
     expect(isTemporaryName('/x/notes.txt')).toBe(false);
     expect(isTemporaryName('/x/report.txt.conflict-20261124T035012Z')).toBe(false);
+  });
+});
+
+describe('sync modes (planForMode)', () => {
+  const f = (hash: string, mtimeMs = 1000): { hash: string; size: number; mtimeMs: number } => ({
+    hash,
+    size: 1,
+    mtimeMs,
+  });
+  // One of each: pushed, pulled, conflict, deleted here/there, renamed here/there.
+  const S: FileMap = {
+    mine: f('m'),
+    theirs: f('t'),
+    both: f('b'),
+    goneHere: f('g'),
+    goneThere: f('h'),
+    mv: f('v'),
+    pmv: f('w'),
+  };
+  const L: FileMap = { mine: f('m2'), theirs: f('t'), both: f('b2'), goneThere: f('h'), moved: f('v'), pmv: f('w') };
+  const R: FileMap = {
+    mine: f('m'),
+    theirs: f('t2'),
+    both: f('b3', 9999),
+    goneHere: f('g'),
+    mv: f('v'),
+    pmoved: f('w'),
+  };
+  const plan = planSync(S, L, R, 'newer-wins');
+
+  it('two-way keeps every action', () => {
+    const p = planForMode(plan, 'two-way');
+    expect(p.actions).toEqual(plan.actions);
+    expect(p.held).toEqual([]);
+  });
+
+  it("send-only keeps this side's pushes, deletions and renames; holds the peer's changes and conflicts", () => {
+    const p = planForMode(plan, 'send-only');
+    expect(p.actions.map((a) => a.kind).sort()).toEqual(['delete-remote', 'push', 'rename-remote']);
+    expect(p.held.sort()).toEqual(['both', 'goneThere', 'pmoved', 'pmv', 'theirs']);
+    expect(p.needsPush).toBe(true);
+  });
+
+  it("receive-only keeps the peer's changes, gives conflicts to the peer's copy, holds this side's changes, never pushes", () => {
+    const p = planForMode(plan, 'receive-only');
+    expect(p.actions.map((a) => a.kind).sort()).toEqual(['conflict', 'delete-local', 'pull', 'rename-local']);
+    expect(p.actions.find((a) => a.kind === 'conflict')).toMatchObject({ path: 'both', winner: 'remote' });
+    expect(p.held.sort()).toEqual(['goneHere', 'mine', 'moved', 'mv']);
+    expect(p.needsPush).toBe(false);
+  });
+
+  it('restricted ignore rules: only the chosen folders (and those above them), never the held paths', () => {
+    const m = IgnoreRules.compile({ patterns: ['*.tmp'] })
+      .restrict({ only: ['docs/2024'], without: ['docs/2024/held.txt'] })
+      .forRoot('/nowhere');
+    expect(m.excludesPath('docs/2024/a.txt', false)).toBe(false);
+    expect(m.excludes('docs', true)).toBe(false);
+    expect(m.excludes('docs/2023', true)).toBe(true);
+    expect(m.excludes('top.txt', false)).toBe(true);
+    expect(m.excludesPath('docs/2024/held.txt', false)).toBe(true);
+    expect(m.excludesPath('docs/2024/x.tmp', false)).toBe(true);
+    expect(m.excludesPath('docs/20245/x.txt', false)).toBe(true);
   });
 });
 

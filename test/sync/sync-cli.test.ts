@@ -58,6 +58,18 @@ describe('warp sync (CLI)', () => {
         schedule: [{ start: '00:00', end: '24:00' }],
       });
       expect(warp(['sync', 'add', folder, `${l.addr}:/backup`], { home: homeA }).stderr).toMatch(/already syncs/);
+      const badMode = warp(['sync', 'add', folder, `${l.addr}:/other`, '--mode', 'sideways'], { home: homeA });
+      expect(badMode.status).toBe(2);
+      expect(badMode.stderr).toMatch(/--mode must be one of two-way, send-only, receive-only/);
+      const recv = warp(
+        ['--json', 'sync', 'add', folder, `${l.addr}:/mirror`, '--mode', 'receive-only', '--only', 'sub/'],
+        { home: homeA },
+      );
+      expect(recv.status, recv.stderr).toBe(0);
+      const recvJob = recv.json.at(-1)!.job as { id: string };
+      expect(recvJob).toMatchObject({ mode: 'receive-only', only: ['sub'] });
+      expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/<- .*:\/mirror {2}receive-only {2}only sub/);
+      expect(warp(['sync', 'remove', recvJob.id], { home: homeA }).status).toBe(0);
 
       expect(warp(['sync', 'pause', job.id], { home: homeA }).status).toBe(0);
       const list = warp(['--json', 'sync', 'list'], { home: homeA });

@@ -15,6 +15,7 @@ import { pushLine } from '../../engine/sync/push-line.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
+  SYNC_MODES,
   SyncManager,
   addJob,
   confirmDeletions,
@@ -29,12 +30,15 @@ import {
   type SyncEvent,
   type SyncJob,
   type SyncJobStatus,
+  type SyncMode,
   type SyncVersions,
 } from '../../engine/sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
 
 interface AddOpts {
+  mode?: string;
+  only?: string[];
   schedule?: string[];
   pauseOnBattery?: boolean;
   pauseOnMetered?: boolean;
@@ -49,8 +53,11 @@ interface AddOpts {
   versionsMaxSize?: string;
 }
 
+const ARROW: Record<SyncMode, string> = { 'two-way': '<->', 'send-only': '->', 'receive-only': '<-' };
+
 const jobLine = (j: SyncJob, extra = ''): string =>
-  `${j.id}  ${j.folder} -> ${j.peer}:${j.remotePath}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
+  `${j.id}  ${j.folder} ${ARROW[j.mode ?? 'two-way']} ${j.peer}:${j.remotePath}  ${j.mode ?? 'two-way'}` +
+  `${j.only?.length ? `  only ${j.only.join(', ')}` : ''}${j.schedule.length ? `  [${j.schedule.map(formatWindow).join('; ')}]` : ''}` +
   `${j.pauseOnBattery ? '  pause-on-battery' : ''}${j.pauseOnMetered ? '  pause-on-metered' : ''}${j.paused ? '  PAUSED' : ''}${extra}`;
 
 function eventLine(e: SyncEvent): string | undefined {
@@ -102,7 +109,9 @@ function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
 export function register(program: Command, ctx: CliContext): void {
   const sync = program
     .command('sync')
-    .description('keep folders pushed to a paired peer (watch, debounce, schedule windows, conflict copies)');
+    .description(
+      'keep folders in sync with a paired peer: two-way, send-only or receive-only (watch, debounce, schedule windows, conflict copies, versions)',
+    );
   const file = (): string => stateFilePath(warpHome());
   const json = (): boolean => ctx.opts().json;
   const say = (line: string): void => {
@@ -114,6 +123,15 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<folder>', 'local folder to watch')
     .argument('<peer:path>', 'peer address with its id and a remote directory: <peer-id>@host:port:/backup')
     .description('add a sync job (the folder lands on the peer as <path>/<folder name>, like `warp send`)')
+    .option(
+      '--mode <mode>',
+      `${SYNC_MODES.join(' | ')}: both ways; only this folder's changes out (the peer's are left alone); only the peer's changes in (this folder's are left alone) (default two-way)`,
+    )
+    .option(
+      '--only <subfolder>',
+      'selective sync: sync only this subfolder of the folder (repeatable); the rest stays untouched on both sides',
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option(
       '--schedule <window...>',
       "push only inside these windows: '[days] HH:MM-HH:MM [time zone]', e.g. 'mon-fri 22:00-06:00 Europe/Berlin'",
@@ -166,6 +184,8 @@ export function register(program: Command, ctx: CliContext): void {
           `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`,
         );
       }
+      if (o.mode !== undefined && !SYNC_MODES.includes(o.mode as SyncMode))
+        throw new WarpError(ErrorCodes.USAGE, `--mode must be one of ${SYNC_MODES.join(', ')} (got '${o.mode}')`);
       let debounceMs: number | undefined;
       if (o.debounce !== undefined) {
         debounceMs = parseDuration(o.debounce);
@@ -185,6 +205,8 @@ export function register(program: Command, ctx: CliContext): void {
           pauseOnBattery: o.pauseOnBattery,
           pauseOnMetered: o.pauseOnMetered,
           conflict: o.conflict as ConflictPolicy | undefined,
+          ...(o.mode ? { mode: o.mode as SyncMode } : {}),
+          ...(o.only ? { only: o.only } : {}),
           debounceMs,
           ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
           ...versionsSpec(o),
@@ -222,6 +244,7 @@ export function register(program: Command, ctx: CliContext): void {
               lastError: r.lastError,
               lastPush: r.lastPush,
               guard: r.guard,
+              held: r.held,
             }),
           );
         ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length }));
@@ -234,7 +257,7 @@ export function register(program: Command, ctx: CliContext): void {
           : r.lastError
             ? `  last error: ${r.lastError}`
             : r.lastSyncAt
-              ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}`
+              ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}${r.held ? `  (${r.held} held by the mode)` : ''}`
               : '  never synced';
         ctx.out(jobLine(r.job, last));
       }

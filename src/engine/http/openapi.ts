@@ -56,6 +56,12 @@ const syncJob = obj(
     pauseOnBattery: bool,
     pauseOnMetered: bool,
     debounceMs: int,
+    mode: { type: 'string', enum: ['two-way', 'send-only', 'receive-only'] },
+    only: arr(str),
+    conflict: { type: 'string', enum: ['newer-wins', 'local-wins', 'remote-wins'] },
+    exclude: arr(str),
+    presets: arr(str),
+    held: int,
     state: { type: 'string', enum: ['idle', 'scanning', 'syncing', 'paused', 'waiting', 'error'] },
     reason: str,
     paused: bool,
@@ -67,7 +73,7 @@ const syncJob = obj(
     lastPushLine: str,
     guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
   },
-  ['id', 'localPath', 'peer', 'remotePath', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes'],
+  ['id', 'localPath', 'peer', 'remotePath', 'mode', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes'],
 );
 
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {

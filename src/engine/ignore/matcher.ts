@@ -67,10 +67,25 @@ export class IgnoreRules {
   private readonly base: Level | undefined;
   private readonly basePatterns: readonly string[];
   readonly warpignore: boolean;
-  private constructor(base: Level | undefined, basePatterns: readonly string[], warpignore: boolean) {
+  private readonly scope: Scope | undefined;
+  private constructor(base: Level | undefined, basePatterns: readonly string[], warpignore: boolean, scope?: Scope) {
     this.base = base;
     this.basePatterns = basePatterns;
     this.warpignore = warpignore;
+    this.scope = scope;
+  }
+
+  /**
+   * These rules narrowed further (sync's selective folders and held paths): `only` keeps just these folders
+   * (relative to the root, '/'-separated) and the folders above them; `without` leaves out these exact file
+   * paths. Both decide before any pattern, so no `.warpignore` line can bring a path back.
+   */
+  restrict(r: { only?: readonly string[]; without?: Iterable<string> }): IgnoreRules {
+    const scope = new Scope(
+      [...(this.scope?.only ?? []), ...(r.only ?? [])],
+      new Set([...(this.scope?.without ?? []), ...(r.without ?? [])]),
+    );
+    return new IgnoreRules(this.base, this.basePatterns, this.warpignore, scope.empty ? undefined : scope);
   }
 
   static compile(spec: IgnoreSpec = {}): IgnoreRules {
@@ -91,7 +106,27 @@ export class IgnoreRules {
   }
 
   forRoot(root: string): TreeMatcher {
-    return new TreeMatcher(path.resolve(root), this.base, this.warpignore);
+    return new TreeMatcher(path.resolve(root), this.base, this.warpignore, this.scope);
+  }
+}
+
+/** A restriction by exact paths (see IgnoreRules.restrict): a set lookup and a few prefix tests per path. */
+class Scope {
+  readonly only: readonly string[];
+  readonly without: ReadonlySet<string>;
+  constructor(only: readonly string[], without: ReadonlySet<string>) {
+    this.only = only;
+    this.without = without;
+  }
+  get empty(): boolean {
+    return this.only.length === 0 && this.without.size === 0;
+  }
+  excludes(rel: string, isDir: boolean): boolean {
+    if (!isDir && this.without.has(rel)) return true;
+    if (this.only.length === 0) return false;
+    const inside = this.only.some((o) => rel === o || rel.startsWith(`${o}/`));
+    const above = isDir && this.only.some((o) => o.startsWith(`${rel}/`));
+    return !inside && !above;
   }
 }
 
@@ -102,10 +137,12 @@ export class TreeMatcher {
   readonly root: string;
   private readonly base: Level | undefined;
   private readonly warpignore: boolean;
-  constructor(root: string, base: Level | undefined, warpignore: boolean) {
+  private readonly scope: Scope | undefined;
+  constructor(root: string, base: Level | undefined, warpignore: boolean, scope?: Scope) {
     this.root = root;
     this.base = base;
     this.warpignore = warpignore;
+    this.scope = scope;
   }
 
   /**
@@ -115,6 +152,7 @@ export class TreeMatcher {
   excludes(rel: string, isDir: boolean): boolean {
     if (rel === '' || rel === '.') return false;
     if (isDir && rel === VERSIONS_DIR) return true;
+    if (this.scope?.excludes(rel, isDir)) return true;
     const subject = isDir ? `${rel}/` : rel;
     // Deepest level first: the first level with a matching line decides.
     let dir = parentOf(rel);

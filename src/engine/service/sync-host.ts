@@ -38,6 +38,12 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
     ),
     pauseOnBattery: j.pauseOnBattery,
     pauseOnMetered: j.pauseOnMetered,
+    mode: j.mode ?? 'two-way',
+    ...(j.only ? { only: j.only } : {}),
+    conflict: j.conflict,
+    ...(j.ignore?.patterns?.length ? { exclude: j.ignore.patterns } : {}),
+    ...(j.ignore?.presets?.length ? { presets: j.ignore.presets } : {}),
+    ...(s.held ? { held: s.held } : {}),
     state: STATE[s.state],
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     paused: j.paused,
@@ -91,6 +97,10 @@ function backend(m: SyncManager, resolvePeer: (peer: string) => string): SyncBac
         ...(req.pauseOnBattery !== undefined ? { pauseOnBattery: req.pauseOnBattery } : {}),
         ...(req.pauseOnMetered !== undefined ? { pauseOnMetered: req.pauseOnMetered } : {}),
         ...(req.debounceMs !== undefined ? { debounceMs: req.debounceMs } : {}),
+        ...(req.mode ? { mode: req.mode } : {}),
+        ...(req.only ? { only: req.only } : {}),
+        ...(req.conflict ? { conflict: req.conflict } : {}),
+        ...(req.exclude || req.presets ? { ignore: { patterns: req.exclude ?? [], presets: req.presets ?? [] } } : {}),
       });
       return syncJobDto(m.status(job.id));
     },

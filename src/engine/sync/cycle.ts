@@ -18,6 +18,7 @@ import { applyChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import { conflictName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
+import { planForMode } from './modes.ts';
 import { jobIgnoreRules } from './jobs.ts';
 import type { SyncEvent } from './sync-events.ts';
 import { applyRemote, fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
@@ -41,6 +42,8 @@ export interface CycleResult {
   push?: PushSummary;
   /** Set when the deletion guard stopped the sync before anything was changed. */
   guard?: GuardReport;
+  /** Files that differ between the sides and that the job's mode leaves as they are (modes.ts). */
+  held: number;
 }
 
 export function scanLocal(env: TransferEnv, folder: string, ignore?: IgnoreRules): FileMap {
@@ -66,6 +69,9 @@ interface Tally {
   deletedThere: number;
   renamedThere: number;
   skipped: string[];
+  held: number;
+  /** Bytes the pulls carried on the wire. */
+  pullWire: number;
 }
 
 export async function runCycle(c: CycleContext): Promise<CycleResult> {
@@ -84,9 +90,10 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
     Object.fromEntries(Object.entries(m).filter(([rel]) => !matcher.excludesPath(rel, false)));
   const remote = inScope(await fetchRemoteFiles(env, job.peer, remoteDir));
   const snapshot = inScope(c.snapshot);
-  const plan = planSync(snapshot, local, remote, job.conflict);
+  const plan = planForMode(planSync(snapshot, local, remote, job.conflict), job.mode);
+  const held = new Set(plan.held);
   const guard = checkGuard(plan.actions, snapshot, local, job, c.approvedDeletions);
-  if (guard) return { snapshot: c.snapshot, guard };
+  if (guard) return { snapshot: c.snapshot, guard, held: held.size };
 
   const t: Tally = {
     pulled: 0,
@@ -96,6 +103,8 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
     deletedThere: 0,
     renamedThere: 0,
     skipped: [],
+    held: 0,
+    pullWire: 0,
   };
   await applyHere(c, folder, remoteDir, plan.actions, local, remote, t);
   await applyThere(c, remoteDir, plan.actions, t);
@@ -103,11 +112,20 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   if (changedHere) local = scanLocal(env, folder, rules);
   // A removal the peer refused (its file changed since its manifest) stays in the snapshot: the next sync sees
   // "deleted here, changed there" and brings the edit back instead of forgetting the file.
-  const next: FileMap = { ...local };
+  // Receive-only pushes nothing: only files that now match the peer's are agreed on (a conflict's local copy
+  // stays local, held, instead of looking like a file the peer deleted).
+  const next: FileMap = job.mode === 'receive-only' ? agreed(local, remote) : { ...local };
   for (const p of t.skipped) if (snapshot[p] && !next[p]) next[p] = snapshot[p];
-  if (!plan.needsPush && !changedHere && t.deletedThere + t.renamedThere === 0) return { snapshot: next };
-  const push = plan.needsPush ? await pushFolder(c, folder, local, plan.actions.length, rules, t) : summary(c, t);
-  return { snapshot: next, push };
+  // A held path keeps what both sides last agreed on, so the next sync sees (and holds) the same difference.
+  for (const p of held) {
+    if (snapshot[p]) next[p] = snapshot[p];
+    else delete next[p];
+  }
+  t.held = held.size;
+  if (!plan.needsPush && !changedHere && t.deletedThere + t.renamedThere === 0) return { snapshot: next, held: t.held };
+  const pushRules = held.size ? rules.restrict({ without: held }) : rules;
+  const push = plan.needsPush ? await pushFolder(c, folder, local, plan.actions.length, pushRules, t) : summary(c, t);
+  return { snapshot: next, push, held: t.held };
 }
 
 /** Pulls, conflict copies, and the peer's renames and deletions, applied to this folder. */
@@ -130,7 +148,7 @@ async function applyHere(
     if (c.signal?.aborted) throw new WarpError(ErrorCodes.CANCELLED, 'the sync was stopped');
     if (a.kind === 'pull') {
       if (!untouched(a.path)) continue;
-      await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal);
+      t.pullWire += (await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal)).wireBytes;
       t.pulled++;
       c.emit({ type: 'sync.pulled', id: job.id, path: a.path });
     } else if (a.kind === 'conflict') {
@@ -138,9 +156,13 @@ async function applyHere(
       const keptAs = conflictName(a.path, c.now(), exists);
       if (a.winner === 'remote') {
         fs.renameSync(abs(a.path), abs(keptAs)); // the local loser keeps its bytes and mtime under the new name
-        await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal);
+        t.pullWire += (
+          await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(a.path), c.signal)
+        ).wireBytes;
       } else {
-        await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(keptAs), c.signal);
+        t.pullWire += (
+          await pullFile(env, job.peer, `${remoteDir}/${a.path}`, folder, abs(keptAs), c.signal)
+        ).wireBytes;
       }
       t.conflicts++;
       c.emit({ type: 'sync.conflict', id: job.id, path: a.path, keptAs, winner: a.winner });
@@ -200,7 +222,7 @@ function summary(c: CycleContext, t: Tally, r?: SendResult, elapsedSeconds = 0):
     files: r?.files ?? 0,
     bytes: r?.bytes ?? 0,
     fetchedBytes: r?.fetchedBytes ?? 0,
-    wireBytes: r?.wireBytes ?? 0,
+    wireBytes: (r?.wireBytes ?? 0) + t.pullWire,
     fetchedChunks: r?.fetchedChunks ?? 0,
     localChunks: r?.localChunks ?? 0,
     unchangedFiles: r?.unchangedFiles ?? 0,
@@ -211,9 +233,16 @@ function summary(c: CycleContext, t: Tally, r?: SendResult, elapsedSeconds = 0):
     deletedHere: t.deletedHere,
     renamedHere: t.renamedHere,
     changedFiles: r ? r.files - r.unchangedFiles : 0,
+    ...(t.held ? { held: t.held } : {}),
   };
   c.emit({ type: 'sync.push', id: c.job.id, elapsedSeconds, ...pushFields(push) });
   return push;
+}
+
+function agreed(local: FileMap, remote: FileMap): FileMap {
+  const out: FileMap = {};
+  for (const [p, f] of Object.entries(local)) if (remote[p]?.hash === f.hash) out[p] = f;
+  return out;
 }
 
 function sameFacts(abs: string, f: FileFacts | undefined): boolean {

@@ -5,6 +5,7 @@ export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
 export type { SyncEvent, SyncEventListener } from './sync-events.ts';
 export {
   CONFLICT_POLICIES,
+  SYNC_MODES,
   SYNC_STATES,
   type ConflictPolicy,
   type FileFacts,
@@ -15,6 +16,7 @@ export {
   type SyncJobSpec,
   type SyncJobStatus,
   type SyncManagerOptions,
+  type SyncMode,
   type SyncGuard,
   type SyncIgnore,
   type SyncVersions,
@@ -22,6 +24,7 @@ export {
   type SyncWindow,
 } from './types.ts';
 export { planSync, conflictName, conflictWinner, isTemporaryName, type SyncAction, type SyncPlan } from './conflict.ts';
+export { planForMode, type ModePlan } from './modes.ts';
 export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';
 export { Debouncer, type Timers } from './debounce.ts';
 export { readState, writeState, updateState, stateFilePath, type JobRecord, type SyncStateData } from './state-file.ts';

@@ -12,6 +12,7 @@ import { validateSchedule } from './schedule.ts';
 import { updateState, type JobRecord } from './state-file.ts';
 import {
   CONFLICT_POLICIES,
+  SYNC_MODES,
   type SyncGuard,
   type SyncIgnore,
   type SyncJob,
@@ -69,6 +70,10 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
       ErrorCodes.USAGE,
       `unknown conflict policy '${String(conflict)}'; use ${CONFLICT_POLICIES.join(', ')}`,
     );
+  const mode = spec.mode ?? 'two-way';
+  if (!SYNC_MODES.includes(mode))
+    throw new WarpError(ErrorCodes.USAGE, `unknown sync mode '${String(mode)}'; use ${SYNC_MODES.join(', ')}`);
+  const only = normalizeOnly(spec.only);
   const ignore = normalizeIgnore(spec.ignore);
   const guard = normalizeGuard(spec.guard);
   const versions = normalizeVersions(spec.versions);
@@ -81,6 +86,8 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
     pauseOnBattery: spec.pauseOnBattery === true,
     pauseOnMetered: spec.pauseOnMetered === true,
     conflict,
+    mode,
+    ...(only ? { only } : {}),
     ...(spec.debounceMs !== undefined ? { debounceMs: spec.debounceMs } : {}),
     ...(ignore ? { ignore } : {}),
     ...(guard ? { guard } : {}),
@@ -88,6 +95,35 @@ export function normalizeSpec(spec: SyncJobSpec, nowMs: number): SyncJob {
     paused: false,
     createdAt: new Date(nowMs).toISOString(),
   };
+}
+
+/** Selective sync's folders: relative, '/'-separated, inside the folder, no duplicates; absent or empty = all. */
+function normalizeOnly(only: string[] | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  if (!Array.isArray(only) || only.some((x) => typeof x !== 'string'))
+    throw new WarpError(ErrorCodes.USAGE, 'only must be a list of subfolders, such as ["photos/2024", "docs"]');
+  const out = new Set<string>();
+  for (const raw of only) {
+    const rel = raw
+      .replace(/\\/g, '/')
+      .replace(/^\.\/+/, '')
+      .replace(/\/+$/, '')
+      .replace(/\/{2,}/g, '/');
+    const parts = rel.split('/');
+    if (
+      rel === '' ||
+      rel === '.' ||
+      rel.startsWith('/') ||
+      parts.some((x) => x === '..' || x === '.') ||
+      rel.includes('\0')
+    )
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `selective sync takes subfolders inside the synced folder, such as 'photos/2024' (got '${raw}')`,
+      );
+    out.add(rel);
+  }
+  return out.size ? [...out].sort() : undefined;
 }
 
 /** Checks a job's ignore patterns and presets now (a bad one is refused at add, not at the first sync). */
@@ -155,9 +191,11 @@ export function jobVersionsPolicy(job: SyncJob): VersionsPolicy {
 
 /** The rules a job's scans and watcher apply. */
 export function jobIgnoreRules(job: SyncJob): IgnoreRules {
-  return job.ignore
+  const rules = job.ignore
     ? IgnoreRules.compile({ patterns: job.ignore.patterns, presets: job.ignore.presets })
     : DEFAULT_IGNORE;
+  // Selective sync: what lies outside the chosen subfolders is outside the job on both sides, like an ignored path.
+  return job.only?.length ? rules.restrict({ only: job.only }) : rules;
 }
 
 /** Adds a job to the file; the same folder, peer and remote path twice is refused. */

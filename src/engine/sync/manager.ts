@@ -341,6 +341,7 @@ export class SyncManager {
         x.lastSyncAt = new Date(this.o.now()).toISOString();
         x.lastError = undefined;
         x.lastErrorCode = undefined;
+        x.held = r.held || undefined;
         if (r.push) x.lastPush = r.push;
       });
       rt.failed = false;
@@ -481,6 +482,7 @@ export class SyncManager {
     }
     if (r.lastPush) s.lastPush = r.lastPush as PushSummary;
     if (r.guard) s.guard = r.guard;
+    if (r.held) s.held = r.held;
     return s;
   }
 }

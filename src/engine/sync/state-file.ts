@@ -25,6 +25,8 @@ export interface JobRecord {
   guard?: GuardReport;
   /** Deletions the user confirmed for the next sync (cleared once a sync succeeds). */
   approvedDeletions?: number;
+  /** Files that differed at the last sync and that the job's mode left as they are (modes.ts). */
+  held?: number;
 }
 
 export interface SyncStateData {

@@ -6,6 +6,14 @@ import type { GuardReport } from './guard.ts';
 export const CONFLICT_POLICIES = ['newer-wins', 'local-wins', 'remote-wins'] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 
+/**
+ * Which way a job moves changes (Syncthing's names; modes.ts has the rule): both ways, only this folder's
+ * changes out (the peer's are held, never applied or overwritten), or only the peer's changes in (this
+ * folder's are held: never pushed, never deleted there).
+ */
+export const SYNC_MODES = ['two-way', 'send-only', 'receive-only'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
 /** A weekly window in which a job may push ('HH:MM'-'HH:MM', optional weekdays 0 = Sunday, IANA zone, UTC when absent). */
 export interface SyncWindow {
   start: string;
@@ -27,6 +35,10 @@ export interface SyncJobSpec {
   pauseOnBattery?: boolean;
   pauseOnMetered?: boolean;
   conflict?: ConflictPolicy;
+  /** Default two-way. */
+  mode?: SyncMode;
+  /** Selective sync: only these subfolders (relative to the folder, '/'-separated) are synced; all when absent. */
+  only?: string[];
   /** This job's quiet time after the last change (ms); the manager's default when absent. */
   debounceMs?: number;
   /** What to leave out besides the `.warpignore` files in the folder (docs/IGNORE.md). */
@@ -67,6 +79,9 @@ export interface SyncJob {
   pauseOnBattery: boolean;
   pauseOnMetered: boolean;
   conflict: ConflictPolicy;
+  /** Absent in jobs written before modes existed: two-way. */
+  mode?: SyncMode;
+  only?: string[];
   debounceMs?: number;
   ignore?: SyncIgnore;
   guard?: SyncGuard;
@@ -109,6 +124,8 @@ export interface PushSummary {
   renamedHere?: number;
   /** Files the push wrote on the peer (new or changed). */
   changedFiles?: number;
+  /** Files that differ between the sides but the job's mode does not move (modes.ts); they stay as they are. */
+  held?: number;
 }
 
 export interface SyncJobStatus {
@@ -131,6 +148,8 @@ export interface SyncJobStatus {
   lastPush?: PushSummary;
   /** Set while the deletion guard holds the job (state paused): what the sync would delete and why it asks. */
   guard?: GuardReport;
+  /** Files that differed at the last sync and that the job's mode left as they are (send-only, receive-only). */
+  held?: number;
 }
 
 export interface PowerState {
