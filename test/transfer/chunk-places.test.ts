@@ -35,8 +35,13 @@ describe('ChunkPlaces (where the receiver already holds a chunk)', () => {
     twin[31] ^= 1; // same key, another id
     const p = new ChunkPlaces();
     p.addIfAbsent(a, 0, '/f', 0, 10);
-    p.addIfAbsent(twin, 0, '/g', 0, 10);
+    const unknown = Buffer.from(twin);
+    unknown[30] ^= 1;
     expect(p.get(twin)).toBeUndefined();
+    p.addIfAbsent(twin, 0, '/g', 0, 10);
+    p.addIfAbsent(a, 0, '/h', 0, 10); // the first place seen is kept
+    expect(p.get(twin)).toEqual({ abs: '/g', offset: 0, length: 10 });
     expect(p.get(a)).toEqual({ abs: '/f', offset: 0, length: 10 });
+    expect(p.get(unknown)).toBeUndefined();
   });
 });

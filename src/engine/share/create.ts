@@ -15,7 +15,8 @@ import type { ChunkerParams } from '../codec/fastcdc.ts';
 import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import { buildTree, idKey, type LocalTree } from '../transfer/tree.ts';
+import { ChunkIdMap } from '../model/chunk-id.ts';
+import { buildTree, type LocalTree } from '../transfer/tree.ts';
 import {
   encodeShareManifest,
   sealingKey,
@@ -99,20 +100,19 @@ function readPlace(tree: LocalTree, id: Uint8Array): Buffer {
 function addInput(
   abs: string,
   o: CreateShareOptions,
-  out: { entries: ShareEntry[]; chunks: ShareChunk[]; seen: Map<string, number>; writer: SealedWriter },
+  out: { entries: ShareEntry[]; chunks: ShareChunk[]; seen: ChunkIdMap<number>; writer: SealedWriter },
 ): number {
   const tree = buildTree(abs, o.chunking, o.index, o.onWarning);
   const m = tree.manifest;
   const local: number[] = [];
   for (let c = 0; c < m.chunkCount; c++) {
     const id = m.chunkId(c);
-    const k = idKey(id);
-    let at = out.seen.get(k);
+    let at = out.seen.get(id);
     if (at === undefined) {
       const plain = readPlace(tree, id);
       const codec = out.writer.add(plain);
       at = out.chunks.push({ id: Buffer.from(id), n: plain.length, c: codec }) - 1;
-      out.seen.set(k, at);
+      out.seen.set(id, at);
     }
     local.push(at);
   }
@@ -149,7 +149,7 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
   const staging = store.staging(id);
   try {
     const writer = new SealedWriter(path.join(staging, 'data.bin'), key);
-    const acc = { entries: [] as ShareEntry[], chunks: [] as ShareChunk[], seen: new Map<string, number>(), writer };
+    const acc = { entries: [] as ShareEntry[], chunks: [] as ShareChunk[], seen: new ChunkIdMap<number>(), writer };
     let totalBytes = 0;
     try {
       for (const p of o.paths) totalBytes += addInput(path.resolve(p), o, acc);

@@ -3,6 +3,7 @@
  * (bandwidth EMA, RTT, health, drift), the work the executor has queued for it, and its counters.
  */
 import type { EdgeState, SwarmEdgeSnapshot } from './swarm-events.ts';
+import type { ChunkIdSet } from '../model/chunk-id.ts';
 import type { PeerLink } from '../transfer/client.ts';
 import type { RemoteSource } from '../transfer/source.ts';
 import { DriftDetector, type DriftConfig } from './drift.ts';
@@ -52,7 +53,7 @@ export class SwarmEdge {
   /** Bytes the peer still accepts as pre-positioned chunks (0: refuses). */
   prepositionBudget = 0;
   /** Chunk ids (hex) an earlier download pre-positioned on this peer. */
-  prepositioned?: Set<string>;
+  prepositioned?: ChunkIdSet;
 
   constructor(e: number, address: string, driftCfg?: Partial<DriftConfig>) {
     this.e = e;

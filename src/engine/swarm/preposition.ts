@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
+import { ChunkIdSet } from '../model/chunk-id.ts';
 import type { SwarmEdge } from './edge.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { Prediction } from './predict.ts';
@@ -158,7 +159,7 @@ export async function executePreposition(
   return { peer: plan.edge.peer, edge: plan.edge.e, chunks, bytes, refused };
 }
 
-/** Chunk ids pre-positioned per peer (hex), persisted so later downloads can count hits. */
+/** Chunk ids pre-positioned per peer (hex in the file), persisted so later downloads can count hits. */
 export class PrepositionLedger {
   readonly file: string;
   peers: Record<string, string[]> = {};
@@ -172,14 +173,14 @@ export class PrepositionLedger {
     }
   }
 
-  add(peer: string, ids: string[]): void {
+  add(peer: string, ids: Uint8Array[]): void {
     const set = new Set(this.peers[peer] ?? []);
-    for (const id of ids) set.add(id);
+    for (const id of ids) set.add(Buffer.from(id).toString('hex'));
     this.peers[peer] = [...set].slice(-100_000);
   }
 
-  has(peer: string): Set<string> {
-    return new Set(this.peers[peer] ?? []);
+  idsOf(peer: string): ChunkIdSet {
+    return new ChunkIdSet((this.peers[peer] ?? []).map((hex) => Buffer.from(hex, 'hex')));
   }
 
   save(): void {

@@ -200,10 +200,10 @@ export class SwarmRun implements ChunkPuller {
       if (edge.state !== 'offline' && edge.source) this.startEdge(edge);
     }
     for (const edge of this.edges) {
-      const ids = this.ledger.has(edge.peer);
+      const ids = this.ledger.idsOf(edge.peer);
       if (ids.size === 0) continue;
       edge.prepositioned = ids;
-      for (const c of this.need) if (ids.has(Buffer.from(m.chunkId(c)).toString('hex'))) this.prepositionCandidates++;
+      for (const c of this.need) if (ids.has(m.chunkId(c))) this.prepositionCandidates++;
     }
     this.probes = this.edges.filter((e) => e.link).map((e) => this.probeLoop(e));
     try {
@@ -229,8 +229,7 @@ export class SwarmRun implements ChunkPuller {
         } // an end-game copy lost the race
         const wait = this.ctx!.write(this.need[i], data, wire, e.peer);
         e.received(data.length);
-        if (e.prepositioned && e.prepositioned.has(Buffer.from(this.m.chunkId(this.need[i])).toString('hex')))
-          this.prepositionHits++;
+        if (e.prepositioned && e.prepositioned.has(this.m.chunkId(this.need[i]))) this.prepositionHits++;
         this.done.push(i);
         this.kick.notify();
         return wait; // the receiver's writer is full: the lane waits before its next reply
@@ -498,7 +497,7 @@ export class SwarmRun implements ChunkPuller {
         if (r.chunks > 0) {
           this.ledger.add(
             plan.edge.peer,
-            plan.chunks.map((c) => Buffer.from(this.m.chunkId(c)).toString('hex')),
+            plan.chunks.map((c) => this.m.chunkId(c)),
           );
           this.emitSwarm({
             type: 'swarm.preposition',

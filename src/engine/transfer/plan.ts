@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EntryType, type Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
+import { ChunkIdSet } from '../model/chunk-id.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import { idKey } from './tree.ts';
 
 export interface PlanResult {
   files: number;
@@ -25,7 +25,7 @@ export interface PlanResult {
 }
 
 export function planReceive(m: Manifest, target: string, index?: FileIndex, store?: ChunkStore): PlanResult {
-  const have = new Set<string>();
+  const have = new ChunkIdSet();
   let files = 0;
   let unchangedFiles = 0;
   for (const e of m.entries()) {
@@ -42,7 +42,7 @@ export function planReceive(m: Manifest, target: string, index?: FileIndex, stor
     try {
       const r = chunkFile(abs, m.chunking, index);
       if (Buffer.from(r.hash).equals(Buffer.from(e.hash!))) unchangedFiles++;
-      for (let k = 0; k < r.lens.length; k++) have.add(idKey(r.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES)));
+      for (let k = 0; k < r.lens.length; k++) have.add(r.ids, k * HASH_BYTES);
     } catch {
       /* unreadable: counts as missing */
     }
@@ -51,7 +51,7 @@ export function planReceive(m: Manifest, target: string, index?: FileIndex, stor
   let haveBytes = 0;
   for (let c = 0; c < m.chunkCount; c++) {
     const id = m.chunkId(c);
-    if (have.has(idKey(id)) || (index && index.locate(id).length > 0) || store?.has(id)) {
+    if (have.has(id) || (index && index.locate(id).length > 0) || store?.has(id)) {
       haveChunks++;
       haveBytes += m.chunkRawSize(c);
     }

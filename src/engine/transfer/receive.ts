@@ -22,6 +22,7 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
+import { ChunkIdSet } from '../model/chunk-id.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import { chunkFile } from '../store/chunk-file.ts';
 import { paramsKey, type FileIndex } from '../store/file-index.ts';
@@ -38,7 +39,7 @@ import { PartFiles, partName, type FileMeta, type WrittenFile } from './part-fil
 import { LanePuller, type ChunkPuller, type PullContext } from './puller.ts';
 import type { ChunkSource } from './source.ts';
 import { ChunkPlaces } from './chunk-places.ts';
-import { idKey, type ChunkPlace } from './tree.ts';
+import type { ChunkPlace } from './tree.ts';
 import { fileTime } from '../core/file-time.ts';
 
 export interface ReceiveOptions {
@@ -189,8 +190,8 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     if (old && keep) {
       // Chunks the new version of this file drops, read from the old version before the rename replaces it (a
       // chunk that moved to another file is stored needlessly: harmless).
-      const now = new Set(Array.from(refs, (c) => idKey(m.chunkId(c))));
-      keep.take(dest(e.path), old, (id) => !now.has(idKey(id)));
+      const now = new ChunkIdSet(Array.from(refs, (c) => m.chunkId(c)));
+      keep.take(dest(e.path), old, (id) => !now.has(id));
     }
     finished(slot, parts.finish(slot, metaOf(slot), single ? e.hash! : assembledHash.get(slot)));
   };

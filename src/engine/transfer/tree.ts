@@ -12,6 +12,7 @@ import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { chunkFile } from '../store/chunk-file.ts';
+import { ChunkIdMap } from '../model/chunk-id.ts';
 
 export interface ChunkPlace {
   abs: string;
@@ -27,8 +28,6 @@ export interface LocalTree {
   cachedFiles: number;
 }
 
-export const idKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, HASH_BYTES).toString('base64');
-
 /** `ignore`: the rules that leave paths out (default: the `.warpignore` files in the tree). */
 export function buildTree(
   abs: string,
@@ -40,7 +39,7 @@ export function buildTree(
   const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
   const b = new ManifestBuilder(params);
-  const seen = new Map<string, number>();
+  const seen = new ChunkIdMap<number>();
   const files: string[] = [];
   const placeFile: number[] = [];
   const placeOffset: number[] = [];
@@ -65,12 +64,11 @@ export function buildTree(
     let off = 0;
     for (let k = 0; k < c.lens.length; k++) {
       const id = c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
-      const key = idKey(id);
-      let ci = seen.get(key);
+      let ci = seen.get(id);
       if (ci === undefined) {
         ci = b.addChunk(id, c.lens[k]);
         b.setStored(ci, c.lens[k], Codec.RAW);
-        seen.set(key, ci);
+        seen.set(id, ci);
         placeFile[ci] = slot;
         placeOffset[ci] = off;
       }
@@ -84,7 +82,7 @@ export function buildTree(
     manifest,
     cachedFiles,
     locate(id) {
-      const ci = seen.get(idKey(id));
+      const ci = seen.get(id);
       if (ci === undefined) return undefined;
       return { abs: files[placeFile[ci]], offset: placeOffset[ci], length: manifest.chunkRawSize(ci) };
     },
