@@ -63,7 +63,6 @@ export default tseslint.config(
       'src/engine/transfer/client.ts',
       'src/engine/transfer/pull-lanes.ts',
       'src/renderer/bridge/http.ts',
-      'src/renderer/pages/ArchivePage.tsx',
       'src/renderer/pages/SyncPage.tsx',
       'src/renderer/store/jobs.ts',
       'src/renderer/store/swarm.ts',

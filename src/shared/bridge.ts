@@ -162,10 +162,20 @@ export interface VerifyReportDto {
 export interface UploadFile {
   path: string;
   blob: Blob;
+  /** The file's modification time (File.lastModified), kept in the archive. */
+  mtimeMs?: number;
+}
+
+/** A folder in a browser drop, so empty ones are archived too; its time when the browser tells it. */
+export interface UploadDir {
+  path: string;
+  mtimeMs?: number;
 }
 
 export interface ArchiveUploadRequest extends ArchiveSecret {
   files: UploadFile[];
+  /** Folders of the drop (empty ones included); files' parent folders need not be listed. */
+  dirs?: UploadDir[];
   /** Archive name (no folders); written to `<WARP_HOME>/archives/<name>.warp` unless `output` is given. */
   name: string;
   output?: string;
@@ -453,6 +463,8 @@ export interface WarpBridge extends BridgeOperations {
     upload?(
       req: ArchiveUploadRequest,
       onUploadProgress?: (sentBytes: number, totalBytes: number) => void,
+      /** Aborting stops the upload and discards what was sent (rejects with code E_CANCELLED). */
+      signal?: AbortSignal,
     ): Promise<JobRef>;
     /** Web mode only: a URL the browser can open to download an archive from the daemon's machine. */
     downloadUrl?(archive: string): string;
@@ -460,4 +472,33 @@ export interface WarpBridge extends BridgeOperations {
 
   /** Subscribes to every event; returns the unsubscribe function. */
   onEvent(listener: WarpEventListener): () => void;
+}
+
+// ---- archive library ----
+
+/** One archive Warp created or opened on this machine (the library, kept in `<WARP_HOME>/library.json`). */
+export interface LibraryEntryDto {
+  /** Absolute path of the .warp file on the engine's machine. */
+  archive: string;
+  /** Size on disk when last seen. */
+  archiveBytes: number;
+  files: number;
+  /** Sum of file sizes. */
+  bytes: number;
+  encrypted: boolean;
+  /** How it came into the library. */
+  source: 'created' | 'opened';
+  /** ISO 8601: when it was first added, and last created or opened through Warp. */
+  addedAt: string;
+  usedAt: string;
+  /** The archive file's modification time (ISO 8601) when last seen. */
+  modifiedAt?: string;
+  /** The last verify through Warp: when, whether it was intact, how many files were damaged. */
+  verified?: { at: string; ok: boolean; damagedFiles: number };
+  /** The file is gone (or unreadable) now; it stays listed until removed. */
+  missing?: boolean;
+}
+
+export interface LibraryRemoveRequest {
+  archive: string;
 }

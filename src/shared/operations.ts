@@ -25,6 +25,8 @@ import type {
   ConfigDto,
   ConfigSetRequest,
   InfoDto,
+  LibraryEntryDto,
+  LibraryRemoveRequest,
   JobRef,
   PairJoinRequest,
   PairStartRequest,
@@ -178,6 +180,20 @@ export const OPERATIONS = {
     response: 'ArchiveInfo',
     body: object({ archive: pathText('The .warp file'), ...secret }),
     localPaths: ['archive', 'keyFile'],
+  }),
+  'library.list': op<[], LibraryEntryDto[]>({
+    method: 'GET',
+    path: '/api/library',
+    summary: 'Every archive this engine created or opened, most recently used first',
+    response: 'LibraryList',
+  }),
+  'library.remove': op<[req: LibraryRemoveRequest], RemoveResult>({
+    method: 'POST',
+    path: '/api/library/remove',
+    summary: 'Forget an archive in the library (the file is left alone)',
+    response: 'Removed',
+    body: object({ archive: pathText('The .warp file') }),
+    localPaths: ['archive'],
   }),
 
   'jobs.list': op<[], JobDto[]>({

@@ -174,6 +174,48 @@ describe('archives through the daemon', () => {
     expect((await put(upload, 'drop/late.txt', 'x')).status).toBe(404);
   });
 
+  it("an upload keeps file times, the drop's folders (empty ones too) with their times, and ordinary modes", async () => {
+    const upload = (await d.api('POST', '/api/uploads')).body.upload as string;
+    const fileTime = Date.UTC(2020, 4, 17, 10, 30, 0);
+    const dirTime = Date.UTC(2019, 0, 2, 3, 4, 5);
+    const r = await fetch(`${d.url}/api/uploads/${upload}/file?path=kept/sub/f.txt&mtime=${fileTime}`, {
+      method: 'PUT',
+      body: 'dated',
+      headers: { Authorization: `Bearer ${d.token}`, 'Content-Type': 'application/octet-stream' },
+    });
+    expect(r.status, await r.clone().text()).toBe(200);
+    const commit = await d.api('POST', `/api/uploads/${upload}/commit`, {
+      name: 'kept',
+      dirs: [
+        { path: 'kept', mtimeMs: dirTime },
+        { path: 'kept/sub', mtimeMs: dirTime },
+        { path: 'kept/empty', mtimeMs: dirTime },
+        { path: 'kept/empty/deeper' },
+      ],
+    });
+    expect(commit.status, JSON.stringify(commit.body)).toBe(202);
+    const job = await finished(commit.body.job);
+    expect(job.status, JSON.stringify(job.error)).toBe('done');
+    const list = await d.api('POST', '/api/archive/list', { archive: job.result.archive });
+    const byPath = Object.fromEntries(list.body.entries.map((e: Json) => [e.path, e]));
+    expect(Object.keys(byPath).sort()).toEqual([
+      'kept',
+      'kept/empty',
+      'kept/empty/deeper',
+      'kept/sub',
+      'kept/sub/f.txt',
+    ]);
+    expect(byPath['kept/sub/f.txt']).toMatchObject({ type: 'file', mtimeMs: fileTime, mode: 0o644 });
+    for (const p of ['kept', 'kept/sub', 'kept/empty'])
+      expect(byPath[p], p).toMatchObject({ type: 'dir', mtimeMs: dirTime, mode: 0o755 });
+    // A folder path that escapes is refused like a file path.
+    const bad = (await d.api('POST', '/api/uploads')).body.upload as string;
+    expect((await put(bad, 'x/a.txt', 'a')).status).toBe(200);
+    const esc = await d.api('POST', `/api/uploads/${bad}/commit`, { name: 'bad', dirs: [{ path: '../out' }] });
+    expect(esc.status).toBe(400);
+    expect(fs.existsSync(path.join(dir, 'home', 'uploads', 'out'))).toBe(false);
+  });
+
   it('streams uploads to disk with bounded memory (a 4x larger upload does not raise the daemon RSS)', async () => {
     const rss = async (): Promise<number> => {
       const text = await (await fetch(`${d.url}/metrics`)).text();

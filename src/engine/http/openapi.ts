@@ -154,6 +154,23 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   UploadBegin: obj({ upload: str }),
   UploadFile: obj({ path: str, bytes: num }),
   Removed: obj({ removed: bool }),
+  LibraryEntry: obj(
+    {
+      archive: str,
+      archiveBytes: num,
+      files: int,
+      bytes: num,
+      encrypted: bool,
+      source: { type: 'string', enum: ['created', 'opened'] },
+      addedAt: str,
+      usedAt: str,
+      modifiedAt: str,
+      verified: obj({ at: str, ok: bool, damagedFiles: int }),
+      missing: bool,
+    },
+    ['archive', 'archiveBytes', 'files', 'bytes', 'encrypted', 'source', 'addedAt', 'usedAt'],
+  ),
+  LibraryList: arr(ref('LibraryEntry')),
   Binary: { type: 'string', format: 'binary' },
   TransferRef: obj({ id: str }),
   Transfer: obj(

@@ -15,7 +15,7 @@ import {
   type OperationHandlers,
   type OperationSpec,
 } from '../../shared/operations.ts';
-import { boolean, integer, object, optional, string, type Schema } from '../core/schema.ts';
+import { array, boolean, integer, object, optional, string, type Schema } from '../core/schema.ts';
 import type { WarpService } from '../service/warp-service.ts';
 import type { Uploads } from './uploads.ts';
 
@@ -93,8 +93,12 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
         max: 4096,
         description: 'Relative path of the file in the dropped tree (a/b.txt); no .. or absolute paths',
       }),
+      mtime: optional(
+        integer({ min: 0, max: 8_640_000_000_000_000, description: "The file's modification time (ms)" }),
+      ),
     }),
-    handler: (i, { uploads, req }) => uploads.file(String(i.params.upload), String(i.query.path), req),
+    handler: (i, { uploads, req }) =>
+      uploads.file(String(i.params.upload), String(i.query.path), req, i.query.mtime as number | undefined),
   },
   {
     id: 'archive.uploadCommit',
@@ -107,6 +111,15 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
       output: optional(pathText('Where to write the archive (default WARP_HOME/archives/<name>.warp)')),
       level: levelSchema,
       overwrite: optional(boolean()),
+      dirs: optional(
+        array(
+          object({
+            path: string({ min: 1, max: 4096, description: 'Relative folder path in the dropped tree' }),
+            mtimeMs: optional(integer({ min: 0, max: 8_640_000_000_000_000 })),
+          }),
+          { max: 1_000_000 },
+        ),
+      ),
       ...secretSchema,
     }),
     handler: (i, ctx) => {
@@ -117,8 +130,9 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
         overwrite?: boolean;
         password?: string;
         keyFile?: string;
+        dirs?: Array<{ path: string; mtimeMs?: number }>;
       };
-      const { inputs, cleanup } = ctx.uploads.commit(String(i.params.upload));
+      const { inputs, cleanup } = ctx.uploads.commit(String(i.params.upload), b.dirs);
       const output = b.output ?? `${ctx.svc.home}/archives/${b.name.endsWith('.warp') ? b.name : `${b.name}.warp`}`;
       try {
         return ctx.svc.archiveCreate(

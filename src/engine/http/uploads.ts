@@ -2,6 +2,10 @@
  * Web-mode uploads (browsers give no paths): each dropped file is streamed to a staging folder under
  * WARP_HOME/uploads/<id>/files at its validated relative path, then the staged tree is archived and removed.
  * Memory stays bounded: bodies are piped to disk, never buffered whole.
+ * What the archive keeps of a browser's files: their bytes, their times (File.lastModified), the folders of
+ * the drop including empty ones (and their times where the browser tells them), and ordinary modes (0644
+ * files, 0755 folders): a browser never tells a file's mode, so none is made up beyond the usual default.
+ * Privacy comes from the 0700 upload folder above the staged tree.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -53,7 +57,8 @@ export class Uploads {
     const id = crypto.randomBytes(12).toString('hex');
     const dir = path.join(this.root, id);
     try {
-      fs.mkdirSync(path.join(dir, 'files'), { recursive: true, mode: 0o700 });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(path.join(dir, 'files'), { mode: 0o755 });
     } catch (e) {
       throw fromSystemError(e, dir, 'write');
     }
@@ -75,7 +80,7 @@ export class Uploads {
   }
 
   /** Streams one file body to its staged path (a temporary name first, renamed when complete). */
-  async file(id: string, relPath: string, body: Readable): Promise<{ path: string; bytes: number }> {
+  async file(id: string, relPath: string, body: Readable, mtimeMs?: number): Promise<{ path: string; bytes: number }> {
     const u = this.get(id);
     const rel = safeRelativePath(relPath);
     const files = path.join(u.dir, 'files');
@@ -84,11 +89,12 @@ export class Uploads {
     const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.part-${crypto.randomBytes(4).toString('hex')}`);
     let bytes = 0;
     try {
-      fs.mkdirSync(path.dirname(abs), { recursive: true, mode: 0o700 });
+      fs.mkdirSync(path.dirname(abs), { recursive: true, mode: 0o755 });
       body.on('data', (d: Buffer) => {
         bytes += d.length;
       });
-      await pipeline(body, fs.createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(body, fs.createWriteStream(tmp, { mode: 0o644 }));
+      if (mtimeMs !== undefined) fs.utimesSync(tmp, new Date(), new Date(mtimeMs));
       fs.renameSync(tmp, abs);
     } catch (e) {
       // Where a parent is a file (a then a/b), the part file was never made and removing it fails with ENOTDIR.
@@ -115,10 +121,18 @@ export class Uploads {
     return { path: rel, bytes };
   }
 
-  /** The staged top-level entries to archive; marks the upload as taken. */
-  commit(id: string): { inputs: string[]; cleanup: () => void } {
+  /**
+   * The staged top-level entries to archive; marks the upload as taken. `dirs` (the drop's folders) are made
+   * first, so empty ones are archived too, then each listed folder gets its time, deepest first (making a
+   * child folder or file changes its parent's time).
+   */
+  commit(
+    id: string,
+    dirs: ReadonlyArray<{ path: string; mtimeMs?: number }> = [],
+  ): { inputs: string[]; cleanup: () => void } {
     const u = this.get(id);
     const files = path.join(u.dir, 'files');
+    this.makeDirs(files, dirs);
     const inputs = fs
       .readdirSync(files)
       .filter((n) => !n.startsWith('.') || !n.includes('.part-'))
@@ -126,6 +140,25 @@ export class Uploads {
     if (inputs.length === 0) throw new InputError('upload', 'no files were uploaded');
     u.committed = true;
     return { inputs, cleanup: () => this.remove(id) };
+  }
+
+  private makeDirs(files: string, dirs: ReadonlyArray<{ path: string; mtimeMs?: number }>): void {
+    const made = dirs.map((d) => ({
+      abs: path.join(files, ...safeRelativePath(d.path).split('/')),
+      mtimeMs: d.mtimeMs,
+    }));
+    try {
+      for (const d of made) fs.mkdirSync(d.abs, { recursive: true, mode: 0o755 });
+      made.sort((a, b) => b.abs.length - a.abs.length);
+      for (const d of made) if (d.mtimeMs !== undefined) fs.utimesSync(d.abs, new Date(), new Date(d.mtimeMs));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR')
+        throw new WarpError(ErrorCodes.OUTPUT_EXISTS, 'dirs: a folder clashes with a file already uploaded', {
+          details: { status: 409, code: 'UPLOAD_PATH_CLASH' },
+        });
+      throw fromSystemError(e, files, 'write');
+    }
   }
 
   discard(id: string): { removed: boolean } {

@@ -26,6 +26,8 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'archive.verify': (req) => s.archiveVerify(req),
     'archive.list': (req) => s.archiveList(req),
     'archive.info': (req) => s.archiveInfo(req),
+    'library.list': () => s.library.list(),
+    'library.remove': (req) => ({ removed: s.library.remove(req.archive) }),
     'jobs.list': () => s.jobList(),
     'jobs.get': (id) => s.jobGet(id),
     'jobs.cancel': (id) => s.jobCancel(id),

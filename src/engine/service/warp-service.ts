@@ -65,6 +65,7 @@ import type {
 } from '../../shared/events.ts';
 import type { SwarmEvent } from '../swarm/swarm-events.ts';
 import { writeConfigValues } from './config-write.ts';
+import { ArchiveLibrary } from './archive-library.ts';
 import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
@@ -112,6 +113,8 @@ export class WarpService {
   readonly jobs: JobRunner;
   readonly transfers: TransferManager;
   readonly swarmTracker = new SwarmTracker();
+  /** Every archive created or opened here, kept across restarts. */
+  readonly library: ArchiveLibrary;
   readonly home: string;
   readonly env: TransferEnv;
   peerHost?: PeerHost;
@@ -125,6 +128,7 @@ export class WarpService {
     this.home = o.home;
     this.env = o.env;
     this.config = o.config;
+    this.library = new ArchiveLibrary(o.home);
     this.jobs = new JobRunner((e) => this.emit(e));
     this.transfers = new TransferManager({
       env: o.env,
@@ -305,6 +309,16 @@ export class WarpService {
           signal,
           onEvent: this.archiveListener(id),
         });
+        this.library.record(
+          {
+            archive: r.archive,
+            archiveBytes: r.archiveBytes,
+            files: r.files,
+            bytes: r.bytesIn,
+            encrypted: r.encrypted,
+          },
+          'created',
+        );
         return {
           archive: r.archive,
           bytesIn: r.bytesIn,
@@ -353,6 +367,7 @@ export class WarpService {
         onEvent: this.archiveListener(id),
         manifestInWorker: true,
       });
+      this.library.verified(req.archive, r.ok, damagedFileCount(r));
       return { ...r };
     });
     return { job };
@@ -401,6 +416,10 @@ export class WarpService {
         } else if (e.type === EntryType.DIR) dirs++;
         else symlinks++;
       }
+      this.library.record(
+        { archive: req.archive, archiveBytes: reader.size, files, bytes, encrypted: reader.encrypted },
+        'opened',
+      );
       return {
         archive: req.archive,
         archiveBytes: reader.size,
@@ -633,4 +652,9 @@ export class WarpService {
     this.emit({ type: 'config.changed', keys: Object.keys(req.values) });
     return this.configGet();
   }
+}
+
+/** Files a verify found damaged: those that failed their own hash and those holding a bad chunk, each once. */
+function damagedFileCount(r: { badFiles: Array<{ path: string }>; badChunks: Array<{ files: string[] }> }): number {
+  return new Set([...r.badFiles.map((f) => f.path), ...r.badChunks.flatMap((c) => c.files)]).size;
 }

@@ -18,9 +18,21 @@ export interface UploaderDeps {
 
 export function createUploader(
   d: UploaderDeps,
-): (req: ArchiveUploadRequest, onProgress?: (sent: number, total: number) => void) => Promise<JobRef> {
-  async function uploadOne(upload: string, path: string, blob: Blob, onBytes: (n: number) => void): Promise<void> {
-    const url = `${d.baseUrl}${apiPath('archive.uploadFile', { upload })}?${new URLSearchParams({ path }).toString()}`;
+): (
+  req: ArchiveUploadRequest,
+  onProgress?: (sent: number, total: number) => void,
+  signal?: AbortSignal,
+) => Promise<JobRef> {
+  async function uploadOne(
+    upload: string,
+    path: string,
+    blob: Blob,
+    onBytes: (n: number) => void,
+    signal?: AbortSignal,
+    mtimeMs?: number,
+  ): Promise<void> {
+    const q = new URLSearchParams({ path, ...(mtimeMs !== undefined ? { mtime: String(Math.floor(mtimeMs)) } : {}) });
+    const url = `${d.baseUrl}${apiPath('archive.uploadFile', { upload })}?${q.toString()}`;
     await new Promise<void>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(API_ROUTES['archive.uploadFile'].method, url);
@@ -54,11 +66,14 @@ export function createUploader(
         }
       };
       xhr.onerror = () => reject(bridgeError('UNREACHABLE', `upload of ${path} failed: the daemon did not answer`));
+      xhr.onabort = () => reject(cancelled());
+      if (signal?.aborted) return reject(cancelled());
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.send(blob);
     });
   }
 
-  return async function upload(req, onProgress) {
+  return async function upload(req, onProgress, signal) {
     const total = req.files.reduce((s, f) => s + f.blob.size, 0);
     const { upload: id } = await d.call<{ upload: string }>('archive.uploadBegin');
     let sent = 0;
@@ -70,8 +85,9 @@ export function createUploader(
       let next = 0;
       const worker = async () => {
         while (next < req.files.length) {
+          if (signal?.aborted) throw cancelled();
           const f = req.files[next++];
-          await uploadOne(id, f.path, f.blob, onBytes);
+          await uploadOne(id, f.path, f.blob, onBytes, signal, f.mtimeMs);
         }
       };
       await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, req.files.length) }, worker));
@@ -82,4 +98,8 @@ export function createUploader(
       throw err;
     }
   };
+}
+
+function cancelled(): Error {
+  return bridgeError('E_CANCELLED', 'the upload was cancelled');
 }

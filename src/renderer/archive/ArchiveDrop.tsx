@@ -1,0 +1,194 @@
+/**
+ * Where new archives start: a drop zone and pickers, with the options a new archive takes (compression level,
+ * optional password), and the upload's progress with a cancel in web mode. Desktop mode archives dropped
+ * paths in place (the preload resolves File → path); web mode uploads the files to the daemon, which
+ * archives them (browsers give no paths).
+ */
+import { useRef, useState, type DragEvent } from 'react';
+import type { CompressionLevel } from '../../shared/bridge.ts';
+import { filesFromDataTransfer, filesFromList, type Picked } from '../components/drop-files.ts';
+import { Card, Field, ProgressBar } from '../components/ui.tsx';
+import { formatBytes, formatPercent } from '../format.ts';
+import { useApp } from '../store/app.ts';
+
+export interface NewArchiveOptions {
+  level: CompressionLevel;
+  password?: string;
+}
+
+export interface Upload {
+  name: string;
+  sent: number;
+  total: number;
+  files: number;
+}
+
+export function ArchiveDrop({
+  onFiles,
+  upload,
+  onCancelUpload,
+}: {
+  onFiles: (picked: Picked, options: NewArchiveOptions) => void;
+  upload: Upload | undefined;
+  onCancelUpload: () => void;
+}) {
+  const mode = useApp((s) => s.mode);
+  const [over, setOver] = useState(false);
+  const [level, setLevel] = useState<CompressionLevel>('balanced');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const mismatch = password !== '' && password !== repeat;
+  const options = (): NewArchiveOptions => ({ level, ...(password ? { password } : {}) });
+  const take = (picked: Picked) => {
+    if (!mismatch) onFiles(picked, options());
+  };
+
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    take(await filesFromDataTransfer(e.dataTransfer));
+  };
+  return (
+    <>
+      <div
+        className={`dropzone ${over ? 'over' : ''}`}
+        data-testid="dropzone"
+        onDragEnter={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = mismatch ? 'none' : 'copy';
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => void onDrop(e)}
+      >
+        <div className="dropzone-icon" aria-hidden>
+          ⇣
+        </div>
+        <div className="dropzone-title">Drop files or folders here</div>
+        <div className="muted">
+          {mode === 'web'
+            ? 'They are uploaded to the daemon and archived there.'
+            : 'A .warp file opens it; anything else becomes a new archive.'}
+        </div>
+        <div className="row">
+          <button type="button" disabled={mismatch} onClick={() => filesInput.current?.click()}>
+            Choose files…
+          </button>
+          <button type="button" disabled={mismatch} onClick={() => folderInput.current?.click()}>
+            Choose folder…
+          </button>
+        </div>
+        <input
+          ref={filesInput}
+          type="file"
+          multiple
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Choose files"
+          data-testid="pick-files"
+          onChange={(e) => {
+            take({ files: filesFromList(e.target.files), dirs: [] });
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Choose folder"
+          data-testid="pick-folder"
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => {
+            take({ files: filesFromList(e.target.files), dirs: [] });
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <OptionsForm
+        level={level}
+        setLevel={setLevel}
+        password={password}
+        setPassword={setPassword}
+        repeat={repeat}
+        setRepeat={setRepeat}
+      />
+      {upload && <UploadCard upload={upload} onCancel={onCancelUpload} />}
+    </>
+  );
+}
+
+function OptionsForm(p: {
+  level: CompressionLevel;
+  setLevel: (l: CompressionLevel) => void;
+  password: string;
+  setPassword: (s: string) => void;
+  repeat: string;
+  setRepeat: (s: string) => void;
+}) {
+  return (
+    <div className="form-grid new-archive-options" data-testid="new-archive-options">
+      <Field label="Compression" hint="Fast packs quickest; max makes the smallest archive.">
+        <select
+          value={p.level}
+          onChange={(e) => p.setLevel(e.target.value as CompressionLevel)}
+          data-testid="new-level"
+        >
+          <option value="fast">fast</option>
+          <option value="balanced">balanced</option>
+          <option value="max">max</option>
+        </select>
+      </Field>
+      <Field label="Password (optional)" hint="Encrypts the archive; without it the archive cannot be opened.">
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={p.password}
+          onChange={(e) => p.setPassword(e.target.value)}
+          data-testid="new-password"
+        />
+      </Field>
+      {p.password !== '' && (
+        <Field label="Repeat password" hint={p.repeat !== p.password ? 'The two passwords differ.' : 'Matches.'}>
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={p.repeat}
+            onChange={(e) => p.setRepeat(e.target.value)}
+            aria-invalid={p.repeat !== p.password}
+            data-testid="new-password-repeat"
+          />
+        </Field>
+      )}
+    </div>
+  );
+}
+
+function UploadCard({ upload, onCancel }: { upload: Upload; onCancel: () => void }) {
+  return (
+    <Card
+      title={`Uploading ${upload.name}`}
+      testId="upload"
+      actions={
+        <button type="button" className="small" onClick={onCancel} data-testid="cancel-upload">
+          Cancel
+        </button>
+      }
+    >
+      <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
+      <div className="job-meta" style={{ marginTop: 6 }}>
+        <span>
+          {formatBytes(upload.sent)} / {formatBytes(upload.total)}
+        </span>
+        <span>{upload.files} files</span>
+        <span>{formatPercent(upload.sent, upload.total)}</span>
+      </div>
+    </Card>
+  );
+}
