@@ -2,7 +2,8 @@
  * A hostile listener as a real process (run with node, which strips the types), for `warp fetch` tests:
  * `node test/helpers/hostile-listener.ts <home> <kind>`. It answers hello like a listener, then answers `open`
  * with a crafted manifest: `deep` (one entry 30,000 directories deep), `object-path` (a header whose fields are
- * of the wrong type). Prints `{"peerId","port"}` and serves until killed.
+ * of the wrong type), or a good one whose chunk is answered by a batched `chunks` frame carrying one answer more
+ * than was asked for (`extra-answers`). Prints `{"peerId","port"}` and serves until killed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,4 +38,14 @@ await node.handle(PROTOCOLS.control, async (ch) => {
   else await ch.write({ t: 'manifest', sid: 'ab'.repeat(16), root }, manifest);
   await new Promise((r) => setTimeout(r, 5000));
 });
+if (kind === 'extra-answers')
+  await node.handle(PROTOCOLS.chunks, async (ch) => {
+    const f = await ch.read();
+    if (f?.h.t !== 'get') return;
+    const n = f.h.n + 1;
+    const c = Array.from({ length: n }, () => 0);
+    const r = Array.from({ length: n }, () => 1);
+    ch.stream.send(encodeFrame({ t: 'chunks', i: 0, c, r, l: r }, Buffer.alloc(n, 'x')));
+    await new Promise((res) => setTimeout(res, 5000));
+  });
 console.log(JSON.stringify({ peerId: node.peerId, port: node.port() }));

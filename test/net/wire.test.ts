@@ -78,6 +78,14 @@ describe('the typed wire schema', () => {
     expect(parse(pre, encodeFrame(pre.h, new Uint8Array(74)))).toBe('E_PROTOCOL');
     const have = WIRE_EXAMPLES.find((x) => x.h.t === 'have' && x.dir === 'answers')!;
     expect(parse(have, encodeFrame(have.h, new Uint8Array(3)))).toBe('E_PROTOCOL');
+    // A batched answer whose lengths do not add up to its payload, whose arrays differ in length, whose payload
+    // for a chunk exceeds that chunk's raw size, or that answers past what a request may hold.
+    const chunks = WIRE_EXAMPLES.find((x) => x.h.t === 'chunks')!;
+    expect(parse(chunks, encodeFrame(chunks.h, new Uint8Array(611)))).toBe('E_PROTOCOL');
+    expect(parse(chunks, encodeFrame({ ...chunks.h, c: [0, 1] }, chunks.p))).toBe('E_PROTOCOL');
+    expect(parse(chunks, encodeFrame({ ...chunks.h, r: [10, 500, 0] }, chunks.p))).toBe('E_PROTOCOL');
+    expect(parse(chunks, encodeFrame({ ...chunks.h, i: 1023 }, chunks.p))).toBe('E_PROTOCOL');
+    expect(parse(chunks, encodeFrameHead(chunks.h, 2 * 1024 * 1024))).toBe('E_PROTOCOL');
     // A valid header whose payload is still on the way waits for it.
     const chunk = WIRE_EXAMPLES.find((x) => x.h.t === 'chunk')!;
     expect(parse(chunk, encodeFrameHead(chunk.h, 700))).toBe('incomplete');

@@ -47,4 +47,15 @@ describe('warp fetch against a hostile listener', () => {
     expect(r.status).toBe(8);
     expect(fs.existsSync(path.join(out, '[object Object]'))).toBe(false);
   }, 60_000);
+
+  it('a batched chunk answer carrying more answers than were asked for: E_PROTOCOL (exit 8), nothing written', async () => {
+    const addr = await hostileListener('extra-answers');
+    const out = path.join(tmpDir(), 'o');
+    const r = warp(['fetch', `${addr}:/x`, out], { home: tmpDir() });
+    expect(r.stderr).toMatch(/E_PROTOCOL/);
+    expect(r.stderr).toMatch(/nobody asked for/);
+    expect(r.stderr).not.toMatch(/E_INTERNAL|\n\s+at /);
+    expect(r.status).toBe(8);
+    expect(fs.existsSync(path.join(out, 'x', 'f'))).toBe(false);
+  }, 60_000);
 });

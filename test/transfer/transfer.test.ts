@@ -120,6 +120,31 @@ describe('warp send / fetch between real processes (127.0.0.1)', () => {
     await l.stop();
   });
 
+  it('batched answers with one bad chunk among good ones: only that chunk is fetched again', async () => {
+    const { dir, homeA, homeB, root, idA } = setup();
+    // 120 small files of distinct sizes (one chunk each): their answers travel many to a `chunks` frame.
+    const src = path.join(dir, 'many');
+    const files: Record<string, Buffer> = {};
+    let total = 0;
+    for (let i = 0; i < 120; i++) {
+      files[`d${i % 4}/f${i}.bin`] = prng(100 + i, 1000 + i * 37);
+      total += 1000 + i * 37;
+    }
+    writeTree(src, files);
+    const l = await startListener(homeB, root, ['--allow', idA]);
+    const r = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: { WARP_FAULT_CORRUPT_CHUNKS: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    const done = r.json.at(-1)!;
+    expect(done.rejectedChunks).toBe(1);
+    expect(done.fetchedChunks).toBe(120);
+    // Every chunk went out once, plus the one corrupted (the first served, one of the batch): not the whole batch.
+    const first = (done.sentBytes as number) - total;
+    expect(first).toBeGreaterThanOrEqual(1000);
+    expect(first).toBeLessThanOrEqual(1000 + 119 * 37);
+    expect(readTree(path.join(root, 'in', 'many'))).toEqual(readTree(src));
+    await l.stop();
+  });
+
   it('re-sending after a small edit moves about that much; a renamed copy moves nothing', async () => {
     const { homeA, homeB, root, src, idA } = setup();
     const env = SMALL_CHUNKS;

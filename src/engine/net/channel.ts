@@ -60,7 +60,7 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     this.stream = stream;
     this.peer = peer;
     this.budget = o.budget;
-    this.parser = new FrameParser<In>(incoming, undefined, (pl) => this.admit(pl));
+    this.parser = new FrameParser<In>(incoming, undefined, (pl, h) => this.admit(pl, h));
     const untrack = o.budget?.track(peer, stream);
     stream.maxReadBufferLength = MAX_BUFFER;
     stream.maxWriteBufferLength = MAX_BUFFER;
@@ -120,13 +120,19 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     if (maxPayload !== undefined) this.payloadCap = maxPayload;
   }
 
-  /** A frame's header arrived announcing `pl` payload bytes: may it be kept? (Throws E_PROTOCOL if not.) */
-  private admit(pl: number): void {
+  /**
+   * A frame's header arrived announcing `pl` payload bytes: may it be kept? (Throws E_PROTOCOL if not.) A batched
+   * answer (`chunks`, wire.ts) counts as one answer per chunk it carries, each within the cap.
+   */
+  private admit(pl: number, h: In): void {
     if (this.owed >= 0) {
-      if (this.owed === 0) throw protocolError('an answer nobody asked for');
-      if (pl > this.payloadCap)
-        throw protocolError(`an answer of ${pl} bytes where at most ${this.payloadCap} were asked for`);
-      this.owed--;
+      const lens = h.t === 'chunks' ? (h as unknown as { l: number[] }).l : undefined;
+      const answers = lens ? lens.length : 1;
+      if (this.owed < answers) throw protocolError('an answer nobody asked for');
+      const largest = lens ? Math.max(...lens) : pl;
+      if (largest > this.payloadCap)
+        throw protocolError(`an answer of ${largest} bytes where at most ${this.payloadCap} were asked for`);
+      this.owed -= answers;
     }
     if (this.frames.length >= MAX_QUEUED_FRAMES)
       throw protocolError(`more than ${MAX_QUEUED_FRAMES} frames sent and not yet read`);
@@ -217,6 +223,24 @@ export class Channel<In extends Header = Header, Out extends Header = Header> {
     try {
       s.send(encodeFrameHead(header, payload?.length ?? 0));
       if (payload && payload.length > 0) s.send(payload);
+    } catch (e) {
+      throw (
+        this.failure ??
+        new WarpError(ErrorCodes.PEER_UNREACHABLE, `could not send to ${this.peer}: ${(e as Error).message}`, {
+          cause: e,
+        })
+      );
+    }
+    await this.paced();
+  }
+
+  /** One frame whose payload is several pieces, sent as they are (no copy into one buffer). */
+  async writeParts(header: Out, parts: readonly Uint8Array[], payloadLength: number): Promise<void> {
+    if (this.failure) throw this.failure;
+    const s = this.stream;
+    try {
+      s.send(encodeFrameHead(header, payloadLength));
+      for (const p of parts) if (p.length > 0) s.send(p);
     } catch (e) {
       throw (
         this.failure ??

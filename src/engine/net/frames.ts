@@ -115,15 +115,15 @@ export class FrameParser<H = FrameHeader> {
   private length = 0;
   private readonly maxPayload: number;
   private readonly table?: FrameTable;
-  private readonly admit?: (payloadLength: number) => void;
+  private readonly admit?: (payloadLength: number, header: H) => void;
   /** The header of the frame whose payload is still arriving (a large payload is gathered into `buf` as it comes). */
   private pending?: { h: H; pl: number; buf?: Buffer; filled: number };
 
   /**
-   * `admit` is told each accepted header's payload length before a payload byte is kept; it throws to refuse
-   * the frame (a memory budget).
+   * `admit` is told each accepted header and its payload length before a payload byte is kept; it throws to
+   * refuse the frame (a memory budget, an answer nobody asked for).
    */
-  constructor(table?: FrameTable, maxPayload = MAX_PAYLOAD_BYTES, admit?: (payloadLength: number) => void) {
+  constructor(table?: FrameTable, maxPayload = MAX_PAYLOAD_BYTES, admit?: (payloadLength: number, header: H) => void) {
     this.table = table;
     this.maxPayload = maxPayload;
     this.admit = admit;
@@ -154,7 +154,7 @@ export class FrameParser<H = FrameHeader> {
       this.take(PREFIX_BYTES);
       const raw = decodeHeader(this.take(hl));
       const h = (this.table ? checkHeader(this.table, raw, pl) : raw) as H;
-      this.admit?.(pl);
+      this.admit?.(pl, h);
       this.pending = { h, pl, filled: 0 };
     }
     const f = this.pending;

@@ -43,6 +43,11 @@ export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 export const MAX_APPLY_BYTES = 64 * 1024 * 1024;
 /** The most ids one `get` may carry (bounds what one frame can make the server do). */
 export const MAX_GET = 1024;
+/**
+ * The most payload bytes one batched chunk answer (`chunks`) may carry: many small chunks go out as one frame
+ * (one header, one stream write, one parse) instead of one frame each. A chunk larger than this travels alone.
+ */
+export const MAX_CHUNKS_REPLY_BYTES = 1024 * 1024;
 /** The most ids one swarm `have` may ask about (32 bytes each: 32 MiB of payload). */
 export const MAX_HAVE = 1 << 20;
 /** Pre-positioned chunks travel in frames of up to 4 MiB (swarm/preposition.ts); one chunk may exceed that. */
@@ -268,8 +273,15 @@ const control = {
 /** `/warp/chunks/1.0.0`: chunk pulls by id and throughput probes. */
 const chunks = {
   requests: {
-    get: frame({ sid: text(128), n: integer({ min: 1, max: MAX_GET }) }, MAX_GET * ID_BYTES, (h, n) =>
-      n === h.n * ID_BYTES ? undefined : `its payload must hold its ${h.n} chunk ids`,
+    // b: the asker takes batched answers (`chunks`) of up to b payload bytes; absent (an older peer): one frame per chunk.
+    get: frame(
+      {
+        sid: text(128),
+        n: integer({ min: 1, max: MAX_GET }),
+        b: optional(integer({ min: 0, max: MAX_CHUNKS_REPLY_BYTES })),
+      },
+      MAX_GET * ID_BYTES,
+      (h, n) => (n === h.n * ID_BYTES ? undefined : `its payload must hold its ${h.n} chunk ids`),
     ),
     probe: frame({ n: integer({ min: 0, max: MAX_PROBE_BLOCKS }) }),
     error: errorFrame,
@@ -286,9 +298,33 @@ const chunks = {
       (h, n) => (n <= h.r ? undefined : `its payload (${n} bytes) is larger than its raw size ${h.r}`),
     ),
     miss: frame({ i: integer({ min: 0, max: 0xffff }), code: text(64) }),
+    // Consecutive answers in one frame: chunk i + k has codec c[k], raw size r[k] and the next l[k] payload bytes.
+    chunks: frame(
+      {
+        i: integer({ min: 0, max: 0xffff }),
+        c: array(integer({ min: 0, max: 255 }), { min: 1, max: MAX_GET }),
+        r: array(integer({ min: 0, max: CHUNK_SIZE_LIMITS.max }), { min: 1, max: MAX_GET }),
+        l: array(integer({ min: 0, max: MAX_CHUNKS_REPLY_BYTES }), { min: 1, max: MAX_GET }),
+      },
+      MAX_CHUNKS_REPLY_BYTES,
+      checkChunksAnswer,
+    ),
     error: errorFrame,
   },
 };
+
+/** A `chunks` answer: one codec, raw size and length per chunk, no payload larger than its raw size, lengths adding up. */
+function checkChunksAnswer(h: { i: number; c: number[]; r: number[]; l: number[] }, n: number): string | undefined {
+  const k = h.c.length;
+  if (h.r.length !== k || h.l.length !== k) return 'its c, r and l must have one entry per chunk';
+  if (h.i + k > MAX_GET) return `it answers past the ${MAX_GET} ids a request may hold`;
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    if (h.l[j] > h.r[j]) return `chunk ${h.i + j}'s payload (${h.l[j]} bytes) is larger than its raw size ${h.r[j]}`;
+    sum += h.l[j];
+  }
+  return sum === n ? undefined : `its lengths add up to ${sum} bytes, not its payload's ${n}`;
+}
 
 /** `/warp/stream/1.0.0`: stdin to stdout with credit-based backpressure. */
 const stream = {

@@ -1,6 +1,7 @@
 /**
- * Serves chunks by id over `/warp/chunks/1` streams: `get {sid, n}` + n ids in the payload, answered in
- * order by `chunk {i, c, r}` + bytes (or `miss {i, code}`). Each session belongs to one peer; a request for
+ * Serves chunks by id over `/warp/chunks/1` streams: `get {sid, n, b?}` + n ids in the payload, answered in
+ * order by `chunk {i, c, r}` + bytes (or `miss {i, code}`), consecutive chunks gathered into `chunks` frames of
+ * up to b bytes when the asker takes them (answer-batch.ts). Each session belongs to one peer; a request for
  * a session of another peer, or an id outside the session's tree, is a miss, never a read elsewhere.
  * A chunk is hashed again when read (the file may have changed since it was indexed) and compressed on the
  * wire when the peer accepts zstd and the bytes shrink.
@@ -12,6 +13,7 @@ import { Codec, compressChunk } from '../codec/compress.ts';
 import type { Accepted } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
 import { PROBE_BLOCK, type PROTOCOLS } from '../net/wire.ts';
+import { AnswerBatch } from './answer-batch.ts';
 import { RangeReader } from './local-files.ts';
 import type { LocalTree } from './tree.ts';
 
@@ -88,12 +90,13 @@ export class ChunkServer {
           continue;
         }
         if (this.shaper?.onRequest) await this.shaper.onRequest();
+        const batch = new AnswerBatch(ch, h.b ?? 0);
         for (let i = 0; i < n; i++) {
           const id = f.p.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
           const place = s.tree.locate(id);
           const data = place ? files.read(place.abs, place.offset, place.length) : undefined;
           if (!data || !blake3(data).equals(id)) {
-            await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE });
+            await batch.miss(i, ErrorCodes.CHUNK_UNAVAILABLE);
             continue;
           }
           const out = s.compress ? compressChunk(data, 'fast') : { codec: Codec.RAW, data };
@@ -105,12 +108,13 @@ export class ChunkServer {
           }
           if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
           if (this.shaper && !(await this.shaper.beforeSend(payload.length))) {
-            await ch.write({ t: 'miss', i, code: ErrorCodes.CHUNK_UNAVAILABLE });
+            await batch.miss(i, ErrorCodes.CHUNK_UNAVAILABLE);
             continue;
           }
-          await ch.write({ t: 'chunk', i, c: out.codec, r: data.length }, payload);
+          await batch.chunk(i, out.codec, data.length, payload);
           s.onServed?.(data.length, payload.length);
         }
+        await batch.flush();
       }
       await ch.close();
     } finally {

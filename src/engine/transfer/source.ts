@@ -27,6 +27,9 @@ export interface ChunkSource {
   openLane(): Promise<ChunkLane>;
 }
 
+/** The payload of one batched answer this side asks for: small chunks come dozens to a frame (wire.ts `chunks`). */
+const BATCH_ANSWER_BYTES = 256 * 1024;
+
 export interface RemoteSourceOptions {
   /** The largest chunk of the tree pulled: a reply above it is refused as it arrives. */
   maxChunk?: number;
@@ -60,18 +63,26 @@ export class RemoteSource implements ChunkSource {
     const onAbort = (): void => ch.abort('cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
     ch.stream.addEventListener('close', () => signal?.removeEventListener('abort', onAbort), { once: true });
+    // Answers of a batched `chunks` frame not yet handed out (one `next()` per chunk, in request order).
+    const queued: ChunkReply[] = [];
     return {
       async request(ids) {
         const payload = Buffer.allocUnsafe(ids.length * 32);
         ids.forEach((id, i) => payload.set(id, i * 32));
         // One answer per id, none larger than a chunk of this tree: what the peer may send on this lane.
         ch.expectAnswers(ids.length, maxChunk);
-        await ch.write({ t: 'get', sid, n: ids.length }, payload);
+        await ch.write({ t: 'get', sid, n: ids.length, b: BATCH_ANSWER_BYTES }, payload);
       },
       async next() {
-        const f = await ch.expect('a chunk', 'chunk', 'miss');
+        const q = queued.shift();
+        if (q) return q;
+        const f = await ch.expect('a chunk', 'chunk', 'chunks', 'miss');
         if (f.h.t === 'miss') return { ok: false, code: f.h.code };
-        return { ok: true, codec: f.h.c, rawSize: f.h.r, data: f.p };
+        if (f.h.t === 'chunk') return { ok: true, codec: f.h.c, rawSize: f.h.r, data: f.p };
+        const { c, r, l } = f.h;
+        for (let k = 0, off = 0; k < l.length; off += l[k], k++)
+          queued.push({ ok: true, codec: c[k], rawSize: r[k], data: f.p.subarray(off, off + l[k]) });
+        return queued.shift()!;
       },
       async close() {
         await ch.close();
