@@ -57,7 +57,14 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.PEER_NOT_PAIRED:
     case ErrorCodes.PEER_ID_MISMATCH:
     case ErrorCodes.PAIRING_FAILED:
+    case ErrorCodes.PAIR_CODE_INVALID:
+    case ErrorCodes.PAIR_CODE_WRONG:
+    case ErrorCodes.PAIR_CODE_EXPIRED:
+    case ErrorCodes.PAIR_CODE_USED:
+    case ErrorCodes.PEER_NO_ADDRESS:
       return ExitCode.NOT_PAIRED;
+    case ErrorCodes.PEER_UNKNOWN:
+      return ExitCode.USAGE;
     case ErrorCodes.SESSION_NOT_FOUND:
       return ExitCode.USAGE;
     case ErrorCodes.CANCELLED:

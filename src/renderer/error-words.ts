@@ -136,6 +136,34 @@ export const ERROR_WORDS: Record<ErrorCode | EdgeCode, ErrorWords> = {
     hint: 'Check the code (it is valid for a few minutes) and try again.',
     action: 'retry',
   },
+  E_PAIR_CODE_INVALID: {
+    title: 'That is not a pairing code',
+    hint: 'Copy the whole code the other device shows (letters, digits and dashes), or scan its QR code.',
+  },
+  E_PAIR_CODE_WRONG: {
+    title: 'The code does not match',
+    hint: 'The other device refused it: check each character (after three wrong tries it stops; start pairing again there).',
+    action: 'retry',
+  },
+  E_PAIR_CODE_EXPIRED: {
+    title: 'The code has expired',
+    hint: 'Codes are valid for a few minutes. Start pairing again on the other device for a new one.',
+    action: 'pair',
+  },
+  E_PAIR_CODE_USED: {
+    title: 'That code was used already',
+    hint: 'Each code pairs one device once. Start pairing again on the other device for a new one.',
+    action: 'pair',
+  },
+  E_PEER_UNKNOWN: {
+    title: 'That device is not paired',
+    hint: 'It is not in your list of paired devices (it may have been removed). Pair with it first.',
+    action: 'pair',
+  },
+  E_PEER_NO_ADDRESS: {
+    title: 'Warp does not know where that device is',
+    hint: 'Edit its address on the Peers page, or turn on discovery when both are on the same network.',
+  },
   E_PROTOCOL: {
     title: 'The other device sent something Warp does not understand',
     hint: 'Update Warp on both devices. Nothing was written.',

@@ -267,16 +267,49 @@ export interface TransferListRequest {
 
 export interface SelfDto {
   peerId: string;
-  /** Addresses peers can dial (host:port/p2p/id), when the listener runs. */
+  /** Addresses peers can dial (multiaddrs with /p2p/id), best first, when the listener runs. */
   addresses: string[];
+  /** This machine's friendly name (config transfer.name, else its host name). */
+  name: string;
 }
 
 export interface PeerDto {
   id: string;
+  /** Its friendly name (its own, learned when pairing, unless renamed here). */
   name?: string;
+  /** The best known address (the first of `addresses`). */
   address?: string;
+  /** Every known address, best first. */
+  addresses: string[];
+  /** When and how the addresses last changed. */
+  addressesAt?: string;
+  addressesFrom?: 'pair' | 'manual' | 'contact' | 'discovery';
   addedAt: string;
   via: 'pair' | 'manual';
+}
+
+export interface PeerAddressesRequest {
+  /** A paired peer's id or name. */
+  peer: string;
+  /** host:port, <peer-id>@host:port or multiaddrs (relayed ones too), best first. */
+  addresses: string[];
+}
+
+export interface PeerRenameRequest {
+  peer: string;
+  name: string;
+}
+
+/** A Warp device seen on the local network (discovery). */
+export interface NearbyDto {
+  peerId: string;
+  name: string;
+  addresses: string[];
+  /** Already paired with this machine. */
+  paired: boolean;
+  /** It shows a pairing code right now: its lookup id (the first part of the code). */
+  pairing?: string;
+  lastSeen: string;
 }
 
 export interface PairStartRequest {
@@ -287,7 +320,12 @@ export interface PairStartRequest {
 }
 
 export interface PairStartResult {
+  /** The short code (`abc-defgh-jkmnp`): enough on the same network with discovery on. */
   code: string;
+  /** The code with this machine's addresses (`<code>.<card>`): enough from anywhere that can reach one of them. */
+  fullCode: string;
+  /** This machine's friendly name (what the joiner will see). */
+  name: string;
   peerId: string;
   /** Where the other side must dial: `warp pair <code> <address>`. */
   addresses: string[];
@@ -297,9 +335,11 @@ export interface PairStartResult {
 }
 
 export interface PairJoinRequest {
+  /** The short or the full code. */
   code: string;
-  /** host:port of the machine showing the code. */
-  address: string;
+  /** host:port of the machine showing the code (not needed with the full code, or on the LAN with discovery). */
+  address?: string;
+  /** Remember the peer under this name instead of its own. */
   name?: string;
 }
 

@@ -11,6 +11,7 @@
  */
 import type { ArchiveEvent as EngineArchiveEvent } from '../engine/archive/archive-events.ts';
 import type { ProgressSnapshot } from '../engine/core/progress.ts';
+import type { NearbyDto, PeerDto } from './bridge.ts';
 import type { SwarmEvent } from '../engine/swarm/swarm-events.ts';
 import type { TransferEvent as EngineTransferEvent } from '../engine/transfer/transfer-events.ts';
 
@@ -97,7 +98,11 @@ export type SyncEvent =
 export type PeerEvent =
   | { type: 'peer.paired'; peer: string; name?: string; address?: string }
   | { type: 'peer.pair-failed'; error: ErrorDto }
-  | { type: 'peer.removed'; peer: string };
+  | { type: 'peer.removed'; peer: string }
+  /** A paired peer's addresses or name changed (edited, refreshed on contact, or seen by discovery). */
+  | { type: 'peer.updated'; peer: PeerDto }
+  /** The nearby (LAN) devices changed. */
+  | { type: 'peer.nearby'; devices: NearbyDto[] };
 
 // ---- daemon ----
 

@@ -32,6 +32,8 @@ import type {
   PairStartRequest,
   PairStartResult,
   PeerDto,
+  PeerAddressesRequest,
+  PeerRenameRequest,
   RemoveResult,
   SelfDto,
   SwarmStatusDto,
@@ -275,10 +277,27 @@ export const OPERATIONS = {
     summary: 'Pair with a machine showing a code',
     response: 'Peer',
     body: object({
-      code: string({ min: 6, max: 32, pattern: /^[A-Za-z0-9 -]+$/ }),
-      address: string({ min: 3, max: 2048 }),
+      code: string({ min: 6, max: 2048, pattern: /^[A-Za-z0-9 .-]+$/ }),
+      address: optional(string({ max: 2048 })),
       name: optional(string({ min: 1, max: 100 })),
     }),
+  }),
+  'peers.setAddresses': op<[req: PeerAddressesRequest], PeerDto>({
+    method: 'POST',
+    path: '/api/peers/addresses',
+    summary: "Replace a paired peer's addresses (best first)",
+    response: 'Peer',
+    body: object({
+      peer: string({ min: 1, max: 200 }),
+      addresses: array(string({ min: 1, max: 512 }), { min: 1, max: 16 }),
+    }),
+  }),
+  'peers.rename': op<[req: PeerRenameRequest], PeerDto>({
+    method: 'POST',
+    path: '/api/peers/rename',
+    summary: 'Give a paired peer a name of your own',
+    response: 'Peer',
+    body: object({ peer: string({ min: 1, max: 200 }), name: string({ min: 1, max: 64 }) }),
   }),
   'peers.remove': byId<RemoveResult>('DELETE', '/api/peers/:id', 'Forget a paired peer', 'Removed'),
 

@@ -27,14 +27,14 @@ describe('peers and config through the daemon', () => {
     const evB = await openEvents(b.url, { token: b.token });
     const start = await b.api('POST', '/api/peers/pair/start', { name: 'laptop', timeoutSeconds: 60 });
     expect(start.status).toBe(200);
-    expect(start.body.code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+    expect(start.body.code).toMatch(/^[a-z2-9]{3}-[a-z2-9]{5}-[a-z2-9]{5}$/);
     expect(start.body.addresses[0]).toBe(`127.0.0.1:${b.peerPort}`);
     const wrong = await a.api('POST', '/api/peers/pair/join', {
-      code: 'aaaaa-bbbbb',
+      code: `${start.body.code.slice(0, 3)}-aaaaa-bbbbb`,
       address: start.body.addresses[0],
     });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error.code).toBe('E_PAIRING_FAILED');
+    expect(wrong.body.error.code).toBe('E_PAIR_CODE_WRONG');
     const join = await a.api('POST', '/api/peers/pair/join', {
       code: start.body.code,
       address: start.body.addresses[0],

@@ -32,7 +32,7 @@ const edge = (i: number, peer: string, over: Partial<SwarmEdgeSnapshot> = {}): S
 describe('routing words', () => {
   beforeEach(() => {
     useSwarm.setState({ sessions: {}, selected: undefined });
-    useResources.setState({ peers: [{ id: B, name: 'box-B', addedAt: '', via: 'pair' }] });
+    useResources.setState({ peers: [{ id: B, name: 'box-B', addresses: [], addedAt: '', via: 'pair' }] });
   });
 
   it('collapses a burst of failovers into one line naming peers, and counts only real re-plans', () => {

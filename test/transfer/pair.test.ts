@@ -28,24 +28,35 @@ describe('pairing with a one-time code', () => {
     // A wrong code is refused (and counts as an attempt).
     const p0 = spawnWarp(homeB, ['--json', 'pair', '--port', '0', '--host', '127.0.0.1']);
     const info0 = await firstLine(p0);
-    const bad = warp(['pair', 'aaaaa-bbbbb', `127.0.0.1:${info0.port}`], { home: homeA });
+    const bad = warp(['pair', `${String(info0.code).slice(0, 3)}-aaaaa-bbbbb`, `127.0.0.1:${info0.port}`], {
+      home: homeA,
+    });
     expect(bad.status).toBe(9);
-    expect(bad.stderr).toMatch(/E_PAIRING_FAILED|wrong pairing code/);
+    expect(bad.stderr).toMatch(/E_PAIR_CODE_WRONG/);
+    // Not a code at all: refused here, nothing dialled.
+    const typo = warp(['pair', 'aaaaa-bbbbb', `127.0.0.1:${info0.port}`], { home: homeA });
+    expect(typo.status).toBe(9);
+    expect(typo.stderr).toMatch(/E_PAIR_CODE_INVALID/);
     p0.proc.kill('SIGTERM');
     await p0.done;
 
     const p = spawnWarp(homeB, ['--json', 'pair', '--port', '0', '--host', '127.0.0.1', '--name', 'laptop']);
     const info = await firstLine(p);
-    expect(String(info.code)).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
-    const ok = warp(['--json', 'pair', String(info.code), `127.0.0.1:${info.port}`, '--name', 'server'], {
-      home: homeA,
-    });
+    expect(String(info.code)).toMatch(/^[a-z2-9]{3}-[a-z2-9]{5}-[a-z2-9]{5}$/);
+    // The full code alone: no address typed.
+    const ok = warp(['--json', 'pair', String(info.fullCode), '--name', 'server'], { home: homeA });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.json.at(-1)!.paired).toBe(idB);
     const done = await p.done;
     expect(done.status, done.stderr).toBe(0);
     expect(warp(['--json', 'peers'], { home: homeA }).json.map((x) => x.id)).toEqual([idB]);
     expect(warp(['--json', 'peers'], { home: homeB }).json.map((x) => x.id)).toEqual([idA]);
+    // B learned where A's listener would be (transfer.host/port) and A's name; `name` shows and sets it.
+    const onB = warp(['--json', 'peers'], { home: homeB }).json[0];
+    expect((onB.addresses as string[]).length).toBeGreaterThan(0);
+    expect(warp(['--json', 'name', 'set', 'alpha'], { home: homeA }).status).toBe(0);
+    expect(warp(['name'], { home: homeA }).stdout.trim()).toBe('alpha');
+    expect(warp(['name', 'set', 'a/b'], { home: homeA }).status).toBe(2);
 
     // Paired: a plain host:port works in both directions of trust.
     const root = path.join(dir, 'root');
@@ -55,6 +66,17 @@ describe('pairing with a one-time code', () => {
     const f = warp(['fetch', `127.0.0.1:${l.port}:/shared`, out], { home: homeA });
     expect(f.status, f.stderr).toBe(0);
     expect(fs.readFileSync(path.join(out, 'shared/f.txt'), 'utf8')).toBe('paired data\n');
+    // By name after `peers set-address` (the pairing listener has gone; B now listens elsewhere).
+    expect(warp(['peers', 'set-address', 'server', 'nonsense here'], { home: homeA }).status).toBe(2);
+    expect(warp(['peers', 'set-address', 'nobody', `127.0.0.1:${l.port}`], { home: homeA }).stderr).toMatch(
+      /E_PEER_UNKNOWN/,
+    );
+    const set = warp(['--json', 'peers', 'set-address', 'server', `127.0.0.1:${l.port}`], { home: homeA });
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.json[0].addresses).toEqual([`127.0.0.1:${l.port}`]);
+    const byName = warp(['fetch', 'server:/shared', path.join(dir, 'out-by-name')], { home: homeA });
+    expect(byName.status, byName.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'out-by-name', 'shared/f.txt'), 'utf8')).toBe('paired data\n');
 
     // Removed on B: refused again.
     expect(warp(['peers', 'remove', idA], { home: homeB }).status).toBe(0);

@@ -8,14 +8,16 @@ import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { escapeControl } from '../../engine/core/safe-text.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
-import { WarpNode } from '../../engine/net/node.ts';
+import { PROTOCOLS, WarpNode } from '../../engine/net/node.ts';
+import { servePairStream, type SelfInfo } from '../../engine/net/pair.ts';
+import { rankAddresses } from '../../engine/net/peer-book.ts';
 import type { TransportName } from '../../engine/net/address.ts';
 import { TransferService } from '../../engine/transfer/service.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
 import { EdgeEmulator, parseEmulation } from '../../engine/swarm/emulate.ts';
 import { swarmRequests } from '../../engine/swarm/listener.ts';
 import type { CliContext } from '../context.ts';
-import { freePort, transferEnv, type NetCliOpts } from './net-env.ts';
+import { deviceName, freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
 interface ListenOpts extends NetCliOpts {
   root?: string;
@@ -123,6 +125,7 @@ export function register(program: Command, ctx: CliContext): void {
       const emulator = new EdgeEmulator(parseEmulation(o));
       if (emulator.active) service.chunks.shaper = emulator;
       await service.start();
+      await answerPeerInfo(node, env, (id) => allowed.has(id) || env.trust.has(id));
       const addresses = node.addresses();
       if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses }));
       else if (!quiet) {
@@ -146,4 +149,24 @@ function batteryPercent(v: string): number {
   if (!(n >= 0 && n <= 100))
     throw new WarpError(ErrorCodes.USAGE, `--battery takes a percentage 0-100 or 'ac' (got '${v}')`);
   return n;
+}
+
+/** Paired peers refresh what they know of each other on contact (net/pair.ts `info`); no pairing here. */
+async function answerPeerInfo(
+  node: WarpNode,
+  env: Awaited<ReturnType<typeof transferEnv>>,
+  isTrusted: (id: string) => boolean,
+): Promise<void> {
+  const me = (): SelfInfo => ({ addrs: rankAddresses(node.addresses()), name: deviceName(env.config.transfer.name) });
+  await node.handle(
+    PROTOCOLS.pair,
+    (ch) =>
+      servePairStream(ch, {
+        self: node.peerId,
+        me,
+        isTrusted,
+        onInfo: (peer, info) => env.trust.learn(peer, { addresses: info.addrs, name: info.name }, 'contact'),
+      }),
+    { trusted: () => true },
+  );
 }

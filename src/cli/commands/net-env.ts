@@ -1,12 +1,14 @@
 /** Shared setup for the network commands: identity, trusted peers, file index and chunk store under WARP_HOME. */
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { paramsForAverage } from '../../engine/codec/fastcdc.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { loadIdentity } from '../../engine/net/identity.ts';
 import type { TransportChoice } from '../../engine/net/node.ts';
-import { TrustStore } from '../../engine/net/trust.ts';
+import { TrustStore, cleanName } from '../../engine/net/trust.ts';
+import { defaultDeviceName, rankAddresses } from '../../engine/net/peer-book.ts';
 import { ChunkStore } from '../../engine/store/chunk-store.ts';
 import { FileIndex } from '../../engine/store/file-index.ts';
 import type { TransferEnv } from '../../engine/model/transfer-env.ts';
@@ -54,7 +56,35 @@ export async function transferEnv(
     compress: o.compress === false ? false : config.transfer.compress !== 'off',
     compressLoopback: config.transfer.compress === 'on',
     transport: parseTransport(o.transport, config.transfer.transport),
+    // A one-shot command listens nowhere: it tells paired peers its name only, and learns their addresses.
+    self: () => ({ addrs: [], name: deviceName(config.transfer.name) }),
   };
+}
+
+/** This machine's friendly name: `transfer.name`, else its host name. */
+export function deviceName(configured: string): string {
+  return cleanName(configured) ?? defaultDeviceName();
+}
+
+/**
+ * Where this machine's `warp listen` or `warp daemon` would be reached by default (transfer.host and
+ * transfer.port; every interface's address for 0.0.0.0), best first: what `warp pair <code>` tells the
+ * inviter, since the one-shot command itself does not stay to listen.
+ */
+export function defaultListenAddresses(peerId: string, host: string, port: number): string[] {
+  const hosts =
+    host === '0.0.0.0'
+      ? Object.values(os.networkInterfaces())
+          .flat()
+          .filter((i) => i && i.family === 'IPv4')
+          .map((i) => i!.address)
+      : [host];
+  const out: string[] = [];
+  for (const h of hosts) {
+    const p = h.includes(':') ? 'ip6' : 'ip4';
+    out.push(`/${p}/${h}/udp/${port}/quic-v1/p2p/${peerId}`, `/${p}/${h}/tcp/${port}/p2p/${peerId}`);
+  }
+  return rankAddresses(out);
 }
 
 /** A port free for both TCP and UDP right now (so one number describes the listener). */

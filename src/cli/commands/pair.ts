@@ -1,122 +1,182 @@
 /**
- * `warp pair`: print a one-time code and wait for the other side; `warp pair <code> <address>`: pair with the
- * machine showing that code. Both sides then trust each other (`warp peers`).
+ * `warp pair`: show a one-time code (short, full, and as a QR code) and wait for the other side;
+ * `warp pair <code> [address]`: pair with the machine showing that code. The full code is enough on its own;
+ * the short one is enough on the same network with discovery on. Both sides then trust each other and know
+ * where the other listens (`warp peers`).
  */
 import type { Command } from 'commander';
+import { renderUnicodeCompact } from 'uqr';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
-import { parsePeerAddress } from '../../engine/net/address.ts';
+import { escapeControl } from '../../engine/core/safe-text.ts';
 import { PROTOCOLS, WarpNode } from '../../engine/net/node.ts';
-import { answerPairing, newPairCode, requestPairing, type PairServerState } from '../../engine/net/pair.ts';
+import { PairCodeBook, servePairStream, type ActiveCode, type SelfInfo } from '../../engine/net/pair.ts';
+import { fullCode, shortCode } from '../../engine/net/pair-code.ts';
+import { joinPairing } from '../../engine/net/pair-join.ts';
+import { rankAddresses } from '../../engine/net/peer-book.ts';
 import type { CliContext } from '../context.ts';
-import { freePort, transferEnv } from './net-env.ts';
+import { defaultListenAddresses, deviceName, freePort, transferEnv } from './net-env.ts';
+
+interface PairOpts {
+  port?: string;
+  host?: string;
+  timeout: string;
+  name?: string;
+  qr: boolean;
+}
+
+type Env = Awaited<ReturnType<typeof transferEnv>>;
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('pair')
-    .argument('[code]', 'the code the other machine shows')
-    .argument('[address]', 'where it listens (host:port)')
-    .description('pair with another machine using a short one-time code (run it without arguments to get a code)')
+    .argument('[code]', 'the code the other machine shows (the full code, or the short one on the same network)')
+    .argument('[address]', 'where it listens (host:port), when the code alone does not reach it')
+    .description('pair with another machine using a one-time code (run it without arguments to show a code)')
     .option('--port <n>', 'port to wait on (default from config)')
     .option('--host <addr>', 'address to bind (default from config)')
     .option('--timeout <seconds>', 'how long the code stays valid', '300')
-    .option('--name <name>', 'remember the peer under this name')
-    .action(
-      async (
-        code: string | undefined,
-        address: string | undefined,
-        o: { port?: string; host?: string; timeout: string; name?: string },
-      ) => {
-        const env = await transferEnv(ctx);
-        const json = ctx.opts().json;
-        if (code !== undefined) {
-          if (!address) throw new WarpError(ErrorCodes.USAGE, 'give the address too: warp pair <code> <host:port>');
-          const addr = parsePeerAddress(address, env.config.transfer.port);
-          const node = await WarpNode.create({ identity: env.identity, isTrusted: () => false });
-          try {
-            const { conn } = await node.dial(addr, { transport: env.transport, allowUntrusted: true });
-            const ch = await node.open(conn, PROTOCOLS.pair);
-            await requestPairing(ch, env.identity.peerId, code);
-            const peer = conn.remotePeer.toString();
-            env.trust.add({ id: peer, name: o.name, address, via: 'pair' });
-            if (json) ctx.out(JSON.stringify({ type: 'result', paired: peer, address }));
-            else ctx.err(`paired with ${peer} (${address})`);
-          } finally {
-            await node.stop();
-          }
-          return;
-        }
-        const host = o.host ?? env.config.transfer.host;
-        let port = o.port !== undefined ? Number(o.port) : env.config.transfer.port;
-        if (port === 0) port = await freePort(host);
-        const ttl = Number(o.timeout) * 1000;
-        const st: PairServerState = {
-          code: newPairCode(),
-          expiresAt: Date.now() + ttl,
-          attempts: 0,
-          maxAttempts: 3,
-          done: false,
-        };
-        const node = await WarpNode.create({ identity: env.identity, listen: { host, port }, isTrusted: () => false });
-        try {
-          const paired = await new Promise<string>((resolve, reject) => {
-            const timer = setTimeout(
-              () =>
-                reject(
-                  new WarpError(
-                    ErrorCodes.PAIRING_FAILED,
-                    'nobody paired before the code expired; run `warp pair` again',
-                  ),
-                ),
-              ttl,
-            );
-            node
-              .handle(
-                PROTOCOLS.pair,
-                async (ch) => {
-                  try {
-                    const peer = await answerPairing(ch, env.identity.peerId, st);
-                    if (peer) {
-                      clearTimeout(timer);
-                      resolve(peer);
-                    }
-                  } catch (e) {
-                    if (!json) ctx.err(`warp pair: ${(e as Error).message}`);
-                    if (st.attempts >= st.maxAttempts) {
-                      clearTimeout(timer);
-                      reject(new WarpError(ErrorCodes.PAIRING_FAILED, 'three wrong codes: pairing stopped'));
-                    }
-                    throw e;
-                  }
-                },
-                { trusted: () => true },
-              )
-              .then(() => {
-                const addrs = node.addresses();
-                if (json)
-                  ctx.out(
-                    JSON.stringify({
-                      type: 'pairing',
-                      code: st.code,
-                      peerId: node.peerId,
-                      port: node.port(),
-                      addresses: addrs,
-                      expiresInSeconds: ttl / 1000,
-                    }),
-                  );
-                else {
-                  ctx.out(st.code);
-                  ctx.err(
-                    `on the other machine run:  warp pair ${st.code} <this-host>:${node.port()}   (valid ${Math.round(ttl / 60000)} min)`,
-                  );
-                }
-              }, reject);
-          });
-          env.trust.add({ id: paired, name: o.name, via: 'pair' });
-          if (json) ctx.out(JSON.stringify({ type: 'result', paired }));
-          else ctx.err(`paired with ${paired}`);
-        } finally {
-          await node.stop();
-        }
-      },
+    .option('--name <name>', 'remember the peer under this name (default: the name it gives)')
+    .option('--no-qr', 'do not draw the code as a QR code')
+    .action(async (code: string | undefined, address: string | undefined, o: PairOpts) => {
+      const env = await transferEnv(ctx);
+      if (code !== undefined) await join(ctx, env, code, address, o);
+      else await invite(ctx, env, o);
+    });
+}
+
+async function join(ctx: CliContext, env: Env, code: string, address: string | undefined, o: PairOpts) {
+  const t0 = performance.now();
+  const me: SelfInfo = {
+    addrs: defaultListenAddresses(env.identity.peerId, env.config.transfer.host, env.config.transfer.port),
+    name: deviceName(env.config.transfer.name),
+  };
+  const joined = await joinPairing({
+    identity: env.identity,
+    transport: env.transport,
+    code,
+    address,
+    defaultPort: env.config.transfer.port,
+    me,
+  });
+  const rec = env.trust.add({
+    id: joined.peer,
+    name: o.name ?? joined.info.name,
+    renamed: o.name !== undefined || undefined,
+    addresses: joined.info.addrs.length > 0 ? joined.info.addrs : [joined.address],
+    via: 'pair',
+  });
+  const ms = Math.round(performance.now() - t0);
+  if (ctx.opts().json)
+    ctx.out(
+      JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses, pairedInMs: ms }),
     );
+  else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id}) at ${escapeControl(joined.address)}`);
+}
+
+async function invite(ctx: CliContext, env: Env, o: PairOpts): Promise<void> {
+  const host = o.host ?? env.config.transfer.host;
+  let port = o.port !== undefined ? Number(o.port) : env.config.transfer.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new WarpError(ErrorCodes.USAGE, `--port must be 0-65535 (got '${o.port}')`);
+  if (port === 0) port = await freePort(host);
+  const ttl = Number(o.timeout) * 1000;
+  if (!(ttl >= 1000 && ttl <= 86_400_000))
+    throw new WarpError(ErrorCodes.USAGE, `--timeout must be 1-86400 seconds (got '${o.timeout}')`);
+  const book = new PairCodeBook();
+  const code = book.issue(ttl);
+  const node = await WarpNode.create({ identity: env.identity, listen: { host, port }, isTrusted: () => false });
+  const me = (): SelfInfo => ({
+    addrs: rankAddresses(node.addresses()),
+    name: deviceName(env.config.transfer.name),
+  });
+  try {
+    const qr = o.qr && process.stderr.isTTY === true;
+    const paired = await waitForJoiner(ctx, { node, book, code, me, self: env.identity.peerId, qr });
+    const rec = env.trust.add({
+      id: paired.peer,
+      name: o.name ?? paired.info.name,
+      renamed: o.name !== undefined || undefined,
+      addresses: paired.info.addrs,
+      via: 'pair',
+    });
+    if (ctx.opts().json)
+      ctx.out(JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses }));
+    else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id})`);
+  } finally {
+    await node.stop();
+  }
+}
+
+interface Waiting {
+  node: WarpNode;
+  book: PairCodeBook;
+  code: ActiveCode;
+  me: () => SelfInfo;
+  self: string;
+  qr: boolean;
+}
+
+function waitForJoiner(ctx: CliContext, w: Waiting): Promise<{ peer: string; info: SelfInfo }> {
+  const { node, book, code, me, self } = w;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new WarpError(ErrorCodes.PAIR_CODE_EXPIRED, 'nobody paired before the code expired; run `warp pair` again'),
+        ),
+      code.expiresAt - Date.now(),
+    );
+    const serve = {
+      self,
+      book,
+      me,
+      isTrusted: () => false,
+      onPaired: (peer: string, info: SelfInfo) => {
+        clearTimeout(timer);
+        resolve({ peer, info });
+      },
+    };
+    node
+      .handle(
+        PROTOCOLS.pair,
+        (ch) =>
+          servePairStream(ch, serve).catch((e: unknown) => {
+            if (!ctx.opts().json) ctx.err(`warp pair: ${escapeControl((e as Error).message)}`);
+            if (code.state === 'spent') {
+              clearTimeout(timer);
+              reject(new WarpError(ErrorCodes.PAIR_CODE_WRONG, 'three wrong codes: pairing stopped'));
+            }
+            throw e;
+          }),
+        { trusted: () => true },
+      )
+      .then(() => showCode(ctx, node, code, me(), w.qr), reject);
+  });
+}
+
+function showCode(ctx: CliContext, node: WarpNode, code: ActiveCode, me: SelfInfo, qr: boolean): void {
+  const short = shortCode(code);
+  const full = fullCode(code, { peerId: node.peerId, addresses: me.addrs, expiresAt: code.expiresAt });
+  const minutes = Math.max(1, Math.round((code.expiresAt - Date.now()) / 60_000));
+  if (ctx.opts().json) {
+    ctx.out(
+      JSON.stringify({
+        type: 'pairing',
+        code: short,
+        fullCode: full,
+        peerId: node.peerId,
+        name: me.name,
+        port: node.port(),
+        addresses: me.addrs,
+        expiresAt: new Date(code.expiresAt).toISOString(),
+        expiresInSeconds: Math.round((code.expiresAt - Date.now()) / 1000),
+      }),
+    );
+    return;
+  }
+  ctx.out(full);
+  if (qr) ctx.err(renderUnicodeCompact(full, { ecc: 'L', border: 1 }));
+  ctx.err(`on the other machine run:  warp pair ${full}`);
+  ctx.err(`(on the same network with discovery on, the short code is enough: warp pair ${short})`);
+  ctx.err(`valid ${minutes} min; this machine is '${escapeControl(me.name ?? '')}'`);
 }

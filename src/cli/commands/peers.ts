@@ -1,35 +1,78 @@
-/** `warp peers`: list, add and remove trusted (paired) peers. */
+/**
+ * `warp peers`: list, add, remove, rename trusted (paired) peers and edit their addresses;
+ * `warp name`: this machine's friendly name (what peers see when pairing).
+ */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { escapeControl } from '../../engine/core/safe-text.ts';
-import { TrustStore, assertPeerId } from '../../engine/net/trust.ts';
+import { TrustStore, assertPeerId, cleanAddresses, type TrustedPeer } from '../../engine/net/trust.ts';
+import { writeConfigValues } from '../../engine/service/config-write.ts';
+import { cliConfigPath, loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
+import { deviceName } from './net-env.ts';
 
 export function register(program: Command, ctx: CliContext): void {
-  const peers = program.command('peers').description('list, add and remove trusted peers');
-  const list = (): void => {
-    const all = new TrustStore(warpHome()).list();
-    if (ctx.opts().json) {
-      for (const p of all) ctx.out(JSON.stringify({ type: 'peer', ...p }));
-      return;
-    }
-    if (all.length === 0)
-      ctx.err('no paired peers yet: run `warp pair` on one machine and `warp pair <code> <address>` on the other');
-    for (const p of all)
-      ctx.out(`${p.id}  ${escapeControl(p.name ?? '-')}  ${escapeControl(p.address ?? '-')}  ${p.via}  ${p.addedAt}`);
+  const peers = program
+    .command('peers')
+    .description('list, add, remove and rename trusted peers; edit their addresses');
+  const show = (p: TrustedPeer, what: string): void => {
+    if (ctx.opts().json) ctx.out(JSON.stringify({ type: what, ...p }));
+    else if (!ctx.opts().quiet)
+      ctx.err(`${what} ${escapeControl(p.name ?? p.id)}: ${p.addresses.map(escapeControl).join(' ') || 'no address'}`);
   };
-  peers.command('list', { isDefault: true }).description('list trusted peers').action(list);
+  peers
+    .command('list', { isDefault: true })
+    .description('list trusted peers: id, name, addresses (best first), how they were added')
+    .action(() => {
+      const all = new TrustStore(warpHome()).list();
+      if (ctx.opts().json) {
+        for (const p of all) ctx.out(JSON.stringify({ type: 'peer', ...p }));
+        return;
+      }
+      if (all.length === 0)
+        ctx.err('no paired peers yet: run `warp pair` on one machine and `warp pair <code>` on the other');
+      for (const p of all)
+        ctx.out(
+          `${p.id}  ${escapeControl(p.name ?? '-')}  ${escapeControl(p.addresses.join(',') || '-')}  ${p.via}  ${p.addedAt}`,
+        );
+    });
   peers
     .command('add')
     .argument('<peer-id>')
     .option('--name <name>', 'a name to remember it by')
-    .option('--address <addr>', 'where it listens')
+    .option('--address <addr...>', 'where it listens (host:port or multiaddr; several: best first)')
     .description('trust a peer id without pairing (you checked it yourself)')
-    .action((id: string, o: { name?: string; address?: string }) => {
-      new TrustStore(warpHome()).add({ id: assertPeerId(id), name: o.name, address: o.address, via: 'manual' });
-      if (!ctx.opts().quiet) ctx.err(`trusted ${id}`);
+    .action((id: string, o: { name?: string; address?: string[] }) => {
+      const peerId = assertPeerId(id);
+      const addresses = o.address ? cleanAddresses(o.address, peerId, true) : [];
+      show(
+        new TrustStore(warpHome()).add({
+          id: peerId,
+          name: o.name,
+          renamed: o.name !== undefined || undefined,
+          addresses,
+          via: 'manual',
+        }),
+        'trusted',
+      );
     });
+  peers
+    .command('set-address')
+    .alias('set-addresses')
+    .argument('<peer>', "a paired peer's id or name")
+    .argument('<address...>', 'host:port, <peer-id>@host:port or multiaddrs (relayed ones too), best first')
+    .description("replace a paired peer's addresses (where this machine dials it)")
+    .action((peer: string, addresses: string[]) =>
+      show(new TrustStore(warpHome()).setAddresses(peer, addresses), 'updated'),
+    );
+  peers
+    .command('rename')
+    .argument('<peer>', "a paired peer's id or name")
+    .argument('<name>', 'the name to know it by (its own name no longer replaces it)')
+    .description('give a paired peer a name of your own')
+    .action((peer: string, name: string) => show(new TrustStore(warpHome()).rename(peer, name), 'renamed'));
   peers
     .command('remove')
     .alias('rm')
@@ -37,7 +80,34 @@ export function register(program: Command, ctx: CliContext): void {
     .description('stop trusting a peer')
     .action((id: string) => {
       if (!new TrustStore(warpHome()).remove(id))
-        throw new WarpError(ErrorCodes.USAGE, `no trusted peer '${id}' ('warp peers' lists them)`);
-      if (!ctx.opts().quiet) ctx.err(`removed ${id}`);
+        throw new WarpError(ErrorCodes.PEER_UNKNOWN, `no trusted peer '${id}' ('warp peers' lists them)`);
+      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', removed: id }));
+      else if (!ctx.opts().quiet) ctx.err(`removed ${id}`);
+    });
+
+  const name = program.command('name').description("this machine's friendly name, as peers see it when pairing");
+  const current = (): { name: string; configured: string } => {
+    const { config } = loadCliConfig(ctx);
+    return { name: deviceName(config.transfer.name), configured: config.transfer.name };
+  };
+  name
+    .command('show', { isDefault: true })
+    .description('print the name (transfer.name, else the host name)')
+    .action(() => {
+      const c = current();
+      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', name: c.name, fromConfig: c.configured !== '' }));
+      else ctx.out(c.name);
+    });
+  name
+    .command('set')
+    .argument('<name>', "at most 64 characters, without ':', '/' or '@' (empty: the host name)")
+    .description('set the name (written to config.toml as transfer.name)')
+    .action((n: string) => {
+      const file = writeConfigValues(cliConfigPath(ctx) ?? path.join(warpHome(), 'config.toml'), {
+        'transfer.name': n.trim(),
+      });
+      const c = current();
+      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', name: c.name, file }));
+      else if (!ctx.opts().quiet) ctx.err(`this machine is now '${escapeControl(c.name)}' (${file})`);
     });
 }

@@ -6,7 +6,9 @@
  */
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
-import { looksLikePeerAddress } from '../../engine/net/address.ts';
+import { looksLikePeerAddress as looksLikeAddress, splitRemotePath } from '../../engine/net/address.ts';
+import { warpHome } from '../../engine/core/warp-home.ts';
+import { TrustStore } from '../../engine/net/trust.ts';
 import { looksLikeShareLink } from '../../engine/share/format.ts';
 import type { CliContext } from '../context.ts';
 import { runCreate, runExtract, type CreateCliOpts } from './archive.ts';
@@ -14,6 +16,18 @@ import { ignoreOptions } from './ignore-options.ts';
 import { CONTENT_ID, runSwarmFetch, type SwarmCliOpts } from './swarm-fetch.ts';
 import { runShareFetch } from './share.ts';
 import { runNetFetch, runNetSend } from './transfer.ts';
+
+/** An address, or `<paired peer's name or id>:/path` (a name that is also a local folder stays local). */
+function looksLikePeerAddress(text: string): boolean {
+  if (looksLikeAddress(text)) return true;
+  const { address, remotePath } = splitRemotePath(text);
+  if (remotePath === undefined || address === '' || address.includes('/')) return false;
+  try {
+    return new TrustStore(warpHome()).find(address) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 const netOptions = (c: Command): Command =>
   c

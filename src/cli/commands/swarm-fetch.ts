@@ -41,9 +41,8 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   // A content id without --from: ask the paired peers (those with a known address); the ones that do not
   // hold the tree simply answer that they do not.
   if (sources.length === 0 && contentId) {
-    for (const p of env.trust.list())
-      if (p.address)
-        sources.push(p.address.includes('@') || p.address.startsWith('/') ? p.address : `${p.id}@${p.address}`);
+    // The peer id: the dial tries each of its known addresses.
+    for (const p of env.trust.list()) if (p.addresses.length > 0) sources.push(p.id);
   }
   if (sources.length === 0)
     throw new WarpError(

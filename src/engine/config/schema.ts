@@ -124,6 +124,24 @@ export const CONFIG_SCHEMA = {
         default: false,
         description: 'Announce and discover peers on the local network (mDNS multicast).',
       }),
+      discovery: key.enum({
+        values: ['auto', 'on', 'off'],
+        default: 'auto',
+        description:
+          'Find paired and nearby Warp devices on the local network (multicast DNS) and announce this one: auto = on for the desktop app and the daemon, off for `warp listen` (its --discover turns it on).',
+      }),
+      name: key.string({
+        default: '',
+        rule: {
+          check: (v) =>
+            v.length > 64 || /[:/@]/.test(v) || [...v].some((c) => c < ' ')
+              ? "at most 64 characters, without ':', '/' or '@'"
+              : undefined,
+          allowed: "a name without ':', '/' or '@'",
+        },
+        description:
+          "This machine's friendly name, shown to peers when pairing and on their Peers page (empty: its host name).",
+      }),
       store_max: key.bytes({
         default: 1024 * MiB,
         min: 0,

@@ -33,6 +33,17 @@ export const ErrorCodes = {
   PEER_NOT_PAIRED: 'E_PEER_NOT_PAIRED',
   PEER_ID_MISMATCH: 'E_PEER_ID_MISMATCH',
   PAIRING_FAILED: 'E_PAIRING_FAILED',
+  /** A pairing code that is not in the form `warp pair` prints (mistyped, cut short). */
+  PAIR_CODE_INVALID: 'E_PAIR_CODE_INVALID',
+  /** The code's proof is wrong: a mistyped or forged code. */
+  PAIR_CODE_WRONG: 'E_PAIR_CODE_WRONG',
+  PAIR_CODE_EXPIRED: 'E_PAIR_CODE_EXPIRED',
+  /** The code paired a device already (each code pairs once). */
+  PAIR_CODE_USED: 'E_PAIR_CODE_USED',
+  /** A peer id or name that is not paired with this installation (for an edit or a rename). */
+  PEER_UNKNOWN: 'E_PEER_UNKNOWN',
+  /** A paired peer with no known address (and none found on the network). */
+  PEER_NO_ADDRESS: 'E_PEER_NO_ADDRESS',
   PROTOCOL: 'E_PROTOCOL',
   REMOTE: 'E_REMOTE',
   CHUNK_UNAVAILABLE: 'E_CHUNK_UNAVAILABLE',

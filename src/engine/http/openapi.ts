@@ -204,14 +204,30 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     ['id', 'kind', 'status', 'peers', 'localPath', 'remotePath', 'createdAt', 'updatedAt', 'resumes'],
   ),
   TransferList: arr(ref('Transfer')),
-  Self: obj({ peerId: str, addresses: arr(str) }),
-  Peer: obj({ id: str, name: str, address: str, addedAt: str, via: { type: 'string', enum: ['pair', 'manual'] } }, [
-    'id',
-    'addedAt',
-    'via',
-  ]),
+  Self: obj({ peerId: str, addresses: arr(str), name: str }),
+  Peer: obj(
+    {
+      id: str,
+      name: str,
+      address: str,
+      addresses: arr(str),
+      addressesAt: str,
+      addressesFrom: { type: 'string', enum: ['pair', 'manual', 'contact', 'discovery'] },
+      addedAt: str,
+      via: { type: 'string', enum: ['pair', 'manual'] },
+    },
+    ['id', 'addresses', 'addedAt', 'via'],
+  ),
   PeerList: arr(ref('Peer')),
-  PairStart: obj({ code: str, peerId: str, addresses: arr(str), expiresAt: str, job: str }),
+  Nearby: obj({ peerId: str, name: str, addresses: arr(str), paired: bool, pairing: str, lastSeen: str }, [
+    'peerId',
+    'name',
+    'addresses',
+    'paired',
+    'lastSeen',
+  ]),
+  NearbyList: arr(ref('Nearby')),
+  PairStart: obj({ code: str, fullCode: str, name: str, peerId: str, addresses: arr(str), expiresAt: str, job: str }),
   SwarmEdge: edge,
   SwarmSession: obj(
     {

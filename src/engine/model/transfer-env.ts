@@ -6,6 +6,7 @@
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { Identity } from '../net/identity.ts';
 import type { TransportChoice } from '../net/node.ts';
+import type { SelfInfo } from '../net/pair.ts';
 import type { TrustStore } from '../net/trust.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
@@ -23,4 +24,6 @@ export interface TransferEnv {
   /** Compress even to a peer on this machine (transfer.compress = on). */
   compressLoopback?: boolean;
   transport: TransportChoice;
+  /** What this machine tells a paired peer of itself on contact (its listen addresses, its name); absent: nothing. */
+  self?: () => SelfInfo;
 }

@@ -1,64 +1,139 @@
 /**
- * Pairing with a short one-time code (docs/PROTOCOL.md "Pairing"). The code never crosses the wire: each side
+ * Pairing with a one-time code (docs/PROTOCOL.md "Pairing"). The code's secret never crosses the wire: each side
  * proves it knows it with an HMAC bound to both peer ids, which the TLS handshake has already authenticated.
- * The listening side accepts at most `maxAttempts` tries per code and forgets the code after `ttlMs`.
+ * Both sides tell each other where they listen and what they are called, so either can dial the other later.
+ *
+ * The inviting side keeps its codes in a `PairCodeBook`: one code is active at a time (a new one replaces it),
+ * and finished codes (used, expired, cancelled) are remembered for a while so that a late or repeated try gets the
+ * precise refusal (E_PAIR_CODE_USED, E_PAIR_CODE_EXPIRED) instead of a generic one. A code takes at most
+ * `maxAttempts` wrong proofs (E_PAIR_CODE_WRONG), then it is spent.
  */
 import crypto from 'node:crypto';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { Accepted, Opened } from './channel.ts';
+import { newPairCode } from './pair-code.ts';
 import type { PROTOCOLS } from './wire.ts';
 
 type Pair = typeof PROTOCOLS.pair;
 
-const ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz'; // no 0/1/i/l/o: easy to read aloud
-
-export function newPairCode(): string {
-  const bytes = crypto.randomBytes(10);
-  let s = '';
-  for (let i = 0; i < 10; i++) s += ALPHABET[bytes[i] % ALPHABET.length];
-  return `${s.slice(0, 5)}-${s.slice(5)}`;
+/** What one side says of itself: where it listens (best first) and its friendly name. */
+export interface SelfInfo {
+  addrs: string[];
+  name?: string;
 }
 
-export function normalizeCode(code: string): string {
-  return code.trim().toLowerCase().replace(/[\s-]/g, '');
-}
-
-export function pairProof(code: string, kind: 'req' | 'ack', from: string, to: string): string {
-  return crypto.createHmac('sha256', normalizeCode(code)).update(`warp-pair-1-${kind}|${from}|${to}`).digest('hex');
+export function pairProof(secret: string, kind: 'req' | 'ack', from: string, to: string): string {
+  return crypto.createHmac('sha256', secret).update(`warp-pair-1-${kind}|${from}|${to}`).digest('hex');
 }
 
 const same = (a: string, b: string): boolean =>
   a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export interface PairServerState {
-  code: string;
+export interface ActiveCode {
+  lookup: string;
+  secret: string;
   expiresAt: number;
   attempts: number;
-  maxAttempts: number;
-  done: boolean;
+  state: 'active' | 'used' | 'expired' | 'cancelled' | 'spent';
 }
 
-/** Answers one pairing stream; returns the peer id when the proof was right. */
-export async function answerPairing(
-  ch: Accepted<Pair>,
-  self: string,
-  st: PairServerState,
-): Promise<string | undefined> {
-  const f = await ch.expect('a pairing request', 'pair');
-  const peer = ch.peer;
-  if (st.done || Date.now() > st.expiresAt || st.attempts >= st.maxAttempts) {
+export const MAX_ATTEMPTS = 3;
+/** Finished codes remembered for precise refusals. */
+const REMEMBERED = 16;
+
+export class PairCodeBook {
+  private readonly codes: ActiveCode[] = [];
+
+  /** A fresh code; any active one is cancelled. */
+  issue(ttlMs: number): ActiveCode {
+    this.cancel();
+    const c: ActiveCode = { ...newPairCode(), expiresAt: Date.now() + ttlMs, attempts: 0, state: 'active' };
+    this.codes.unshift(c);
+    this.codes.length = Math.min(this.codes.length, REMEMBERED);
+    return c;
+  }
+
+  active(): ActiveCode | undefined {
+    const c = this.codes[0];
+    if (c?.state === 'active' && Date.now() > c.expiresAt) c.state = 'expired';
+    return c?.state === 'active' ? c : undefined;
+  }
+
+  cancel(): void {
+    const c = this.active();
+    if (c) c.state = 'cancelled';
+  }
+
+  /**
+   * Checks a proof from `peer` (for `self`): returns the code it proves, or throws the refusal. A request without a
+   * lookup id (an older joiner) is checked against the active code.
+   */
+  check(proof: string, lookup: string | undefined, peer: string, self: string): ActiveCode {
+    this.active(); // marks an active code past its time as expired
+    const c = lookup ? this.codes.find((x) => x.lookup === lookup) : this.codes[0];
+    if (!c) throw notPairing();
+    const right = same(proof, pairProof(c.secret, 'req', peer, self));
+    if (c.state === 'active' && right) {
+      c.state = 'used';
+      return c;
+    }
+    if (right && (c.state === 'used' || c.state === 'spent'))
+      throw new WarpError(ErrorCodes.PAIR_CODE_USED, 'that pairing code was used already; each code pairs once');
+    if (right || c.state === 'expired')
+      throw new WarpError(
+        ErrorCodes.PAIR_CODE_EXPIRED,
+        'that pairing code has expired; start pairing again for a new one',
+      );
+    if (c.state !== 'active') throw notPairing();
+    c.attempts++;
+    if (c.attempts >= MAX_ATTEMPTS) c.state = 'spent';
     throw new WarpError(
-      ErrorCodes.PAIRING_FAILED,
-      'the pairing code has expired or was used up; run `warp pair` again for a new one',
+      ErrorCodes.PAIR_CODE_WRONG,
+      `wrong pairing code (attempt ${c.attempts} of ${MAX_ATTEMPTS}${c.state === 'spent' ? ': the code is spent, start pairing again' : ''})`,
+      { details: { attempts: c.attempts, spent: c.state === 'spent' } },
     );
   }
-  st.attempts++;
-  if (!same(f.h.proof, pairProof(st.code, 'req', peer, self))) {
-    throw new WarpError(ErrorCodes.PAIRING_FAILED, `wrong pairing code (attempt ${st.attempts} of ${st.maxAttempts})`);
+}
+
+function notPairing(): WarpError {
+  return new WarpError(
+    ErrorCodes.PAIR_CODE_EXPIRED,
+    'that machine is not pairing with this code (it expired, was cancelled, or pairing was never started there); start pairing again there',
+  );
+}
+
+export interface PairServe {
+  self: string;
+  /** The codes this node accepts (absent: it is not pairing, `pair` is refused). */
+  book?: PairCodeBook;
+  /** What this node says of itself now. */
+  me: () => SelfInfo;
+  isTrusted: (peer: string) => boolean;
+  onPaired?: (peer: string, info: SelfInfo, code: ActiveCode) => void;
+  /** A paired peer's refresh. */
+  onInfo?: (peer: string, info: SelfInfo) => void;
+}
+
+/** Answers one stream of the pair protocol: `pair` (any peer, checked by the code book) or `info` (paired peers). */
+export async function servePairStream(ch: Accepted<Pair>, o: PairServe): Promise<void> {
+  const f = await ch.expect('a pairing request', 'pair', 'info');
+  const peer = ch.peer;
+  if (f.h.t === 'info') {
+    if (!o.isTrusted(peer))
+      throw new WarpError(ErrorCodes.PEER_NOT_PAIRED, `${o.self} is not paired with ${peer}; pair first`);
+    const me = o.me();
+    await ch.write({ t: 'info', addrs: me.addrs, name: me.name });
+    await ch.close();
+    o.onInfo?.(peer, { addrs: f.h.addrs ?? [], name: f.h.name });
+    return;
   }
-  st.done = true;
-  await ch.write({ t: 'paired', proof: pairProof(st.code, 'ack', self, peer) });
-  // Linger until the dialler has read the answer and closed its side: the caller stops its node next, which
+  if (!o.book) throw notPairing();
+  const code = o.book.check(f.h.proof, f.h.lookup, peer, o.self);
+  const me = o.me();
+  // Stored before the answer goes out: the joiner may dial back the moment it reads `paired`.
+  o.onPaired?.(peer, { addrs: f.h.addrs ?? [], name: f.h.name }, code);
+  await ch.write({ t: 'paired', proof: pairProof(code.secret, 'ack', o.self, peer), addrs: me.addrs, name: me.name });
+  // Linger until the dialler has read the answer and closed its side: the caller may stop its node next, which
   // can cut the connection before `paired` arrives (seen under load).
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -69,18 +144,37 @@ export async function answerPairing(
   ]);
   clearTimeout(timer);
   await ch.close();
-  return peer;
 }
 
-/** Dialling side: proves the code, checks the answer. */
-export async function requestPairing(ch: Opened<Pair>, self: string, code: string): Promise<void> {
-  await ch.write({ t: 'pair', proof: pairProof(code, 'req', self, ch.peer) });
+/** Dialling side: proves the code, checks the answer; returns what the inviter said of itself. */
+export async function requestPairing(
+  ch: Opened<Pair>,
+  self: string,
+  code: { lookup: string; secret: string },
+  me: SelfInfo,
+): Promise<SelfInfo> {
+  await ch.write({
+    t: 'pair',
+    proof: pairProof(code.secret, 'req', self, ch.peer),
+    lookup: code.lookup,
+    addrs: me.addrs,
+    name: me.name,
+  });
   const f = await ch.expect('the pairing answer', 'paired');
-  if (!same(f.h.proof, pairProof(code, 'ack', ch.peer, self))) {
+  if (!same(f.h.proof, pairProof(code.secret, 'ack', ch.peer, self))) {
     throw new WarpError(
-      ErrorCodes.PAIRING_FAILED,
-      'the peer did not prove it knows the code: not paired (is the address right?)',
+      ErrorCodes.PAIR_CODE_WRONG,
+      'the other machine did not prove it knows the code: not paired (is it the machine showing the code?)',
     );
   }
   await ch.close();
+  return { addrs: f.h.addrs ?? [], name: f.h.name };
+}
+
+/** A paired peer's refresh: tells what this side is now, hears what the other side is. */
+export async function exchangeInfo(ch: Opened<Pair>, me: SelfInfo): Promise<SelfInfo> {
+  await ch.write({ t: 'info', addrs: me.addrs, name: me.name });
+  const f = await ch.expect('the peer information', 'info');
+  await ch.close();
+  return { addrs: f.h.addrs ?? [], name: f.h.name };
 }

@@ -341,10 +341,23 @@ const stream = {
   },
 };
 
-/** `/warp/pair/1.0.0`: a one-time code proved by HMACs (net/pair.ts). */
+/** What each side says of itself when pairing and on later contact: where it listens, what it is called. */
+const selfInfo = {
+  addrs: optional(array(text(512), { max: 16 })),
+  name: optional(text(256)),
+};
+
+/**
+ * `/warp/pair/1.0.0`: a one-time code proved by HMACs (net/pair.ts); `lookup` names which code (the inviter may
+ * remember a few). `info` is a paired peer's refresh of its addresses and name (refused to others).
+ */
 const pair = {
-  requests: { pair: frame({ proof: hex64 }), error: errorFrame },
-  answers: { paired: frame({ proof: hex64 }), error: errorFrame },
+  requests: {
+    pair: frame({ proof: hex64, lookup: optional(string({ max: 8, pattern: /^[a-z0-9]*$/ })), ...selfInfo }),
+    info: frame(selfInfo),
+    error: errorFrame,
+  },
+  answers: { paired: frame({ proof: hex64, ...selfInfo }), info: frame(selfInfo), error: errorFrame },
 };
 
 export const WIRE = {

@@ -42,6 +42,8 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'peers.pairStart': (req) => s.peersPairStart(req),
     'peers.pairJoin': (req) => s.peersPairJoin(req),
     'peers.remove': (id) => s.peersRemove(id),
+    'peers.setAddresses': (req) => s.peersSetAddresses(req),
+    'peers.rename': (req) => s.peersRename(req),
     'swarm.status': () => s.swarmStatus(),
     'sync.list': () => s.syncList(),
     'sync.add': (req) => s.syncAdd(req),

@@ -4,7 +4,8 @@
  * `transfer.*` events with job `incoming:<session>`.
  */
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import { answerPairing, newPairCode, type PairServerState } from '../net/pair.ts';
+import { PairCodeBook, servePairStream, type ActiveCode, type SelfInfo } from '../net/pair.ts';
+import { rankAddresses } from '../net/peer-book.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
@@ -21,8 +22,12 @@ export interface PeerHostOptions {
   allow: ReadonlySet<string>;
   onEvent: (e: TransferEvent) => void;
   onLog: (msg: string) => void;
-  onPaired: (peer: string) => void;
+  onPaired: (peer: string, info: SelfInfo) => void;
   onPairFailed: (message: string) => void;
+  /** A paired peer told where it listens now (on contact). */
+  onPeerInfo: (peer: string, info: SelfInfo) => void;
+  /** This machine's friendly name (read when it is told to a peer). */
+  name: () => string;
   /** This machine's power as swarm peers see it (read at each request, so the host may update it in place). */
   power?: PowerOverrides;
   /** Bytes of pre-positioned chunks swarm peers may push into this machine's store (0 or absent: none). */
@@ -32,7 +37,8 @@ export interface PeerHostOptions {
 export class PeerHost {
   readonly node: WarpNode;
   readonly root: string;
-  private pairing?: PairServerState & { timer: NodeJS.Timeout };
+  private readonly book = new PairCodeBook();
+  private expiry?: NodeJS.Timeout;
   private readonly o: PeerHostOptions;
 
   private constructor(node: WarpNode, o: PeerHostOptions) {
@@ -83,57 +89,68 @@ export class PeerHost {
       }),
     });
     await service.start();
-    await node.handle(PROTOCOLS.pair, (ch) => host.answerPair(ch), { trusted: () => true });
+    const isTrusted = (id: string): boolean => o.allow.has(id) || o.env.trust.has(id);
+    await node.handle(
+      PROTOCOLS.pair,
+      (ch) =>
+        servePairStream(ch, {
+          self: o.env.identity.peerId,
+          book: host.book,
+          me: () => host.selfInfo(),
+          isTrusted,
+          onPaired: (peer, info) => host.paired(peer, info),
+          onInfo: (peer, info) => o.onPeerInfo(peer, info),
+        }).catch((e) => {
+          host.maybeSpent();
+          throw e;
+        }),
+      { trusted: () => true },
+    );
     return host;
   }
 
+  /** Where peers reach this machine, best first. */
   addresses(): string[] {
-    return this.node.addresses();
+    return rankAddresses(this.node.addresses());
+  }
+
+  selfInfo(): SelfInfo {
+    return { addrs: this.addresses(), name: this.o.name() };
   }
 
   /** Starts accepting one pairing with a fresh code (replacing any code still active). */
-  startPairing(ttlMs: number): { code: string; expiresAt: number } {
+  startPairing(ttlMs: number): ActiveCode {
     this.cancelPairing();
-    const code = newPairCode();
-    const expiresAt = Date.now() + ttlMs;
-    const timer = setTimeout(() => {
-      if (this.pairing?.code === code && !this.pairing.done) {
-        this.pairing = undefined;
+    const code = this.book.issue(ttlMs);
+    this.expiry = setTimeout(() => {
+      this.expiry = undefined;
+      if (code.state === 'active') {
+        code.state = 'expired';
         this.o.onPairFailed('nobody paired before the code expired');
       }
     }, ttlMs);
-    timer.unref();
-    this.pairing = { code, expiresAt, attempts: 0, maxAttempts: 3, done: false, timer };
-    return { code, expiresAt };
+    this.expiry.unref();
+    return code;
   }
 
   cancelPairing(): void {
-    if (this.pairing) clearTimeout(this.pairing.timer);
-    this.pairing = undefined;
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    this.book.cancel();
   }
 
-  private async answerPair(ch: Parameters<typeof answerPairing>[0]): Promise<void> {
-    const st = this.pairing;
-    if (!st)
-      throw new WarpError(
-        ErrorCodes.PAIRING_FAILED,
-        'this machine is not pairing right now; start pairing in its Peers page first',
-      );
-    try {
-      const peer = await answerPairing(ch, this.o.env.identity.peerId, st);
-      if (peer) {
-        clearTimeout(st.timer);
-        this.pairing = undefined;
-        this.o.onPaired(peer);
-      }
-    } catch (e) {
-      if (st.attempts >= st.maxAttempts && !st.done) {
-        clearTimeout(st.timer);
-        this.pairing = undefined;
-        this.o.onPairFailed('three wrong codes: pairing stopped');
-      }
-      throw e;
-    }
+  private paired(peer: string, info: SelfInfo): void {
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    this.o.onPaired(peer, info);
+  }
+
+  /** After a refused try: a code spent by wrong guesses ends the wait. */
+  private maybeSpent(): void {
+    if (this.book.active() || !this.expiry) return;
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    this.o.onPairFailed('three wrong codes: pairing stopped');
   }
 
   async stop(): Promise<void> {

@@ -21,8 +21,11 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
-import { requestPairing } from '../net/pair.ts';
-import { PROTOCOLS, WarpNode } from '../net/node.ts';
+import type { SelfInfo } from '../net/pair.ts';
+import { fullCode, shortCode } from '../net/pair-code.ts';
+import { joinPairing } from '../net/pair-join.ts';
+import { defaultDeviceName, dialTargets, type DialTarget } from '../net/peer-book.ts';
+import { cleanName, type AddressSource, type TrustedPeer } from '../net/trust.ts';
 import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
@@ -43,6 +46,8 @@ import type {
   PairStartRequest,
   PairStartResult,
   PeerDto,
+  PeerAddressesRequest,
+  PeerRenameRequest,
   RemoveResult,
   SelfDto,
   SwarmStatusDto,
@@ -127,6 +132,8 @@ export class WarpService {
     this.o = o;
     this.home = o.home;
     this.env = o.env;
+    // Every dial of a paired peer tells it where this machine listens now (and learns the same of it).
+    o.env.self = () => this.selfInfo();
     this.config = o.config;
     this.library = new ArchiveLibrary(o.home);
     this.jobs = new JobRunner((e) => this.emit(e));
@@ -180,12 +187,20 @@ export class WarpService {
           if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
         },
         onLog: (m) => o.log?.(m),
-        onPaired: (peer) => {
-          const name = s.pendingPairName;
-          o.env.trust.add({ id: peer, name, via: 'pair' });
-          s.emit({ type: 'peer.paired', peer, name });
+        onPaired: (peer, info) => {
+          const given = s.pendingPairName;
+          const rec = o.env.trust.add({
+            id: peer,
+            name: given ?? info.name,
+            renamed: given !== undefined || undefined,
+            addresses: info.addrs,
+            via: 'pair',
+          });
+          s.emit({ type: 'peer.paired', peer, name: rec.name, address: rec.addresses[0] });
           if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'done', result: { peer } });
         },
+        onPeerInfo: (peer, info) => s.learnPeer(peer, info, 'contact'),
+        name: () => s.deviceName(),
         onPairFailed: (message) => {
           s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
           if (s.pendingPairJob)
@@ -198,6 +213,22 @@ export class WarpService {
 
   private pendingPairName?: string;
   private pendingPairJob?: string;
+
+  /** This machine's friendly name: `transfer.name`, else its host name. */
+  deviceName(): string {
+    return cleanName(this.config.transfer.name) ?? defaultDeviceName();
+  }
+
+  /** What this machine tells peers of itself (its peer listener's addresses, best first, and its name). */
+  selfInfo(): SelfInfo {
+    return this.peerHost?.selfInfo() ?? { addrs: [], name: this.deviceName() };
+  }
+
+  /** A paired peer's addresses or name changed (it said so on contact, or discovery saw it). */
+  learnPeer(peer: string, info: SelfInfo, from: AddressSource): void {
+    if (this.env.trust.learn(peer, { addresses: info.addrs, name: info.name }, from))
+      this.emit({ type: 'peer.updated', peer: this.peerDto(this.env.trust.get(peer)) });
+  }
 
   emit(e: WarpEvent): void {
     if (e.type === 'job.update') this.metrics.onJob(e.job);
@@ -486,13 +517,9 @@ export class WarpService {
 
   /** A paired peer's id or name (with its remembered address) or an address, to an address the engine dials. */
   resolvePeer(peer: string): string {
-    const p = this.env.trust.list().find((x) => x.id === peer || x.name === peer);
-    if (p) {
-      if (!p.address)
-        throw new WarpError(ErrorCodes.USAGE, `no address is known for peer ${peer}; give its address (host:port)`);
-      const a = parsePeerAddress(p.address);
-      return a.text.startsWith('/') ? a.text : `${p.id}@${a.host}:${a.port}`;
-    }
+    const p = this.env.trust.find(peer);
+    // The best known address, pinned to the id; the dial tries the peer's other addresses after it.
+    if (p) return dialTargets(this.env.trust, peer)[0].text;
     if (!looksLikePeerAddress(peer)) {
       throw new WarpError(
         ErrorCodes.USAGE,
@@ -506,13 +533,36 @@ export class WarpService {
   // ---- peers ----
 
   peersSelf(): SelfDto {
-    return { peerId: this.env.identity.peerId, addresses: this.peerHost?.addresses() ?? [] };
+    return { peerId: this.env.identity.peerId, addresses: this.peerHost?.addresses() ?? [], name: this.deviceName() };
+  }
+
+  private peerDto(p: TrustedPeer): PeerDto {
+    return {
+      id: p.id,
+      name: p.name,
+      address: p.addresses[0],
+      addresses: p.addresses,
+      addressesAt: p.addressesAt,
+      addressesFrom: p.addressesFrom,
+      addedAt: p.addedAt,
+      via: p.via,
+    };
   }
 
   peersList(): PeerDto[] {
-    return this.env.trust
-      .list()
-      .map((p) => ({ id: p.id, name: p.name, address: p.address, addedAt: p.addedAt, via: p.via }));
+    return this.env.trust.list().map((p) => this.peerDto(p));
+  }
+
+  peersSetAddresses(req: PeerAddressesRequest): PeerDto {
+    const p = this.peerDto(this.env.trust.setAddresses(req.peer, req.addresses));
+    this.emit({ type: 'peer.updated', peer: p });
+    return p;
+  }
+
+  peersRename(req: PeerRenameRequest): PeerDto {
+    const p = this.peerDto(this.env.trust.rename(req.peer, req.name));
+    this.emit({ type: 'peer.updated', peer: p });
+    return p;
   }
 
   peersPairStart(req: PairStartRequest = {}): PairStartResult {
@@ -524,9 +574,9 @@ export class WarpService {
       );
     const ttl = (req.timeoutSeconds ?? 300) * 1000;
     if (this.pendingPairJob) this.jobs.update(this.pendingPairJob, { status: 'cancelled' });
-    const { code, expiresAt } = this.peerHost.startPairing(ttl);
+    const code = this.peerHost.startPairing(ttl);
     this.pendingPairName = req.name;
-    const job = `pair-${code.replace('-', '')}`;
+    const job = `pair-${code.lookup}${code.secret.slice(0, 3)}`;
     this.pendingPairJob = job;
     const now = new Date().toISOString();
     this.jobs.track({
@@ -539,30 +589,42 @@ export class WarpService {
     });
     const port = this.peerHost.node.port();
     const hostAddr = this.o.listen!.host === '0.0.0.0' ? '127.0.0.1' : this.o.listen!.host;
+    const addresses = this.peerHost.addresses();
     return {
-      code,
+      code: shortCode(code),
+      fullCode: fullCode(code, { peerId: this.env.identity.peerId, addresses, expiresAt: code.expiresAt }),
       peerId: this.env.identity.peerId,
-      addresses: [`${hostAddr}:${port}`, ...this.peerHost.addresses()],
-      expiresAt: new Date(expiresAt).toISOString(),
+      name: this.deviceName(),
+      addresses: [`${hostAddr}:${port}`, ...addresses],
+      expiresAt: new Date(code.expiresAt).toISOString(),
       job,
     };
   }
 
   async peersPairJoin(req: PairJoinRequest): Promise<PeerDto> {
-    const addr = parsePeerAddress(req.address, this.config.transfer.port);
-    const node = await WarpNode.create({ identity: this.env.identity, isTrusted: () => false });
-    try {
-      const { conn } = await node.dial(addr, { transport: this.env.transport, allowUntrusted: true });
-      const ch = await node.open(conn, PROTOCOLS.pair);
-      await requestPairing(ch, this.env.identity.peerId, req.code);
-      const peer = conn.remotePeer.toString();
-      this.env.trust.add({ id: peer, name: req.name, address: req.address, via: 'pair' });
-      this.emit({ type: 'peer.paired', peer, name: req.name, address: req.address });
-      return this.peersList().find((p) => p.id === peer)!;
-    } finally {
-      await node.stop();
-    }
+    const joined = await joinPairing({
+      identity: this.env.identity,
+      transport: this.env.transport,
+      code: req.code,
+      address: req.address || undefined,
+      defaultPort: this.config.transfer.port,
+      me: this.selfInfo(),
+      findOnLan: this.findOnLan,
+    });
+    const rec = this.env.trust.add({
+      id: joined.peer,
+      name: req.name ?? joined.info.name,
+      renamed: req.name !== undefined || undefined,
+      addresses: joined.info.addrs.length > 0 ? joined.info.addrs : [joined.address],
+      via: 'pair',
+    });
+    const dto = this.peerDto(rec);
+    this.emit({ type: 'peer.paired', peer: rec.id, name: rec.name, address: dto.address });
+    return dto;
   }
+
+  /** LAN lookup of an inviter by its code's lookup id (set when discovery runs). */
+  findOnLan?: (lookup: string) => Promise<DialTarget[]>;
 
   peersRemove(id: string): RemoveResult {
     const removed = this.env.trust.remove(id);

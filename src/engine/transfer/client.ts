@@ -10,7 +10,9 @@ import type { PauseController } from '../core/pause.ts';
 import { Manifest } from '../archive/manifest.ts';
 import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
 import type { MirrorOptions } from './mirror.ts';
-import { parsePeerAddress, type PeerAddress, type TransportName } from '../net/address.ts';
+import type { PeerAddress, TransportName } from '../net/address.ts';
+import { exchangeInfo } from '../net/pair.ts';
+import { dialAny, dialTargets } from '../net/peer-book.ts';
 import type { Opened } from '../net/channel.ts';
 import { WarpNode } from '../net/node.ts';
 import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
@@ -25,6 +27,21 @@ import { buildTree } from './tree.ts';
 import { trace } from '../core/trace.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 
+/**
+ * Tells a paired peer what this machine is now and learns the same of it, beside the work the dial is for
+ * (nothing waits for it; a peer that does not answer changes nothing).
+ */
+function refreshPeerInfo(env: TransferEnv, node: WarpNode, conn: Connection): void {
+  const peer = conn.remotePeer.toString();
+  if (!env.self || !env.trust.has(peer)) return;
+  const me = env.self();
+  void node
+    .open(conn, PROTOCOLS.pair)
+    .then((ch) => exchangeInfo(ch, me))
+    .then((info) => env.trust.learn(peer, { addresses: info.addrs, name: info.name }, 'contact'))
+    .catch(() => {});
+}
+
 export interface PeerLink {
   node: WarpNode;
   conn: Connection;
@@ -37,16 +54,21 @@ export interface PeerLink {
   close(): Promise<void>;
 }
 
-/** Dials and checks the peer (trusted, or named in the address); no control stream yet. */
+/**
+ * Dials and checks the peer (trusted, or named in the address); no control stream yet. A paired peer's id or
+ * name dials its known addresses in turn (net/peer-book.ts); its answer to `info` refreshes them.
+ */
 export async function dialPeer(env: TransferEnv, addressText: string): Promise<Omit<PeerLink, 'ctl' | 'neg'>> {
-  const address = parsePeerAddress(addressText);
+  const targets = dialTargets(env.trust, addressText);
   const node = await WarpNode.create({
     identity: env.identity,
-    isTrusted: (id) => id === address.peerId || env.trust.has(id),
+    isTrusted: (id) => id === targets[0].address.peerId || env.trust.has(id),
   });
   try {
-    const { conn, transport, handshakeMs } = await node.dial(address, { transport: env.transport });
-    return { node, conn, peer: conn.remotePeer.toString(), address, transport, handshakeMs, close: () => node.stop() };
+    const { conn, transport, handshakeMs, target } = await dialAny(node, targets, { transport: env.transport });
+    const peer = conn.remotePeer.toString();
+    refreshPeerInfo(env, node, conn);
+    return { node, conn, peer, address: target.address, transport, handshakeMs, close: () => node.stop() };
   } catch (e) {
     await node.stop();
     throw e;
