@@ -8,11 +8,11 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   ignore: ['core'],
   telemetry: ['core', 'config'],
   codec: ['core', 'config', 'telemetry'],
-  archive: ['core', 'config', 'telemetry', 'codec', 'ignore'],
-  store: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive'],
-  net: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store'],
-  // What archive, transfer, swarm and sync share: the transfer environment, chunk-id maps, the manifest.
+  store: ['core', 'config', 'telemetry', 'codec', 'ignore'],
+  net: ['core', 'config', 'telemetry', 'codec', 'ignore', 'store'],
+  // What archive, transfer, swarm, sync and share share: the manifest, chunk-id maps, the transfer environment.
   model: ['core', 'codec', 'store', 'net'],
+  archive: ['core', 'config', 'telemetry', 'codec', 'ignore', 'model'],
   transfer: ['core', 'config', 'telemetry', 'codec', 'ignore', 'archive', 'store', 'net', 'model'],
   sched: ['core'],
   'sched-node': ['core', 'sched'],

@@ -9,7 +9,7 @@ import {
   extractArchive,
   verifyArchive,
 } from '../../src/engine/archive/index.ts';
-import { IN_UNIT } from '../../src/engine/archive/units.ts';
+import { IN_UNIT } from '../../src/engine/model/unit-codes.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { FIXTURE_KEY, FIXTURE_MTIME, fixtureTree, pattern } from '../fixtures/archive-v1/tree.ts';
 import { rewriteManifest } from '../helpers/craft.ts';

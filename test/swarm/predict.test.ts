@@ -3,7 +3,7 @@ import { AccessLog, predictRefetch } from '../../src/engine/swarm/predict.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { planPreposition } from '../../src/engine/swarm/preposition.ts';
 import { SwarmEdge } from '../../src/engine/swarm/edge.ts';
-import { ManifestBuilder, EntryType } from '../../src/engine/archive/manifest.ts';
+import { ManifestBuilder, EntryType } from '../../src/engine/model/manifest.ts';
 import { paramsForAverage } from '../../src/engine/codec/fastcdc.ts';
 
 const H = 3600_000;

@@ -11,7 +11,7 @@ import type { ProgressTracker } from '../core/progress.ts';
 import { Blake3Stream, blake3, idNumberKey } from '../codec/blake3.ts';
 import type { FastCdc } from '../codec/fastcdc.ts';
 import type { EncodeQueue } from './encode-queue.ts';
-import type { ManifestBuilder } from './manifest.ts';
+import type { ManifestBuilder } from '../model/manifest.ts';
 import type { Slab, SlabPool } from './slabs.ts';
 
 const READ_MAX = 8 * 1024 * 1024;

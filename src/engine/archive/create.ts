@@ -19,7 +19,7 @@ import { ChunkReader } from './chunk-reader.ts';
 import type { ArchiveEventListener } from './archive-events.ts';
 import { Cipher, FORMAT_VERSION, HeaderFlags, Kdf, encodeHeader, encodeTrailer, type Header } from './format.ts';
 import { newArchiveKeys, type KeySource } from './keys.ts';
-import { EntryType, ManifestBuilder, type Manifest } from './manifest.ts';
+import { EntryType, ManifestBuilder, type Manifest } from '../model/manifest.ts';
 import { FileSink, StreamSink, isTempName, type ByteSink } from './sink.ts';
 import { SlabPool } from './slabs.ts';
 import { EncodeQueue } from './encode-queue.ts';

@@ -7,10 +7,11 @@
 import type { ChunkPool } from '../codec/chunk-pool.ts';
 import type { EncodeResult } from '../codec/chunk-tasks.ts';
 import type { LevelName } from '../codec/compress.ts';
-import type { ManifestBuilder } from './manifest.ts';
+import type { ManifestBuilder } from '../model/manifest.ts';
 import type { ByteSink } from './sink.ts';
 import type { Slab, SlabPool } from './slabs.ts';
-import { IN_UNIT, SOLO_CHUNK, UNIT_TARGET } from './units.ts';
+import { IN_UNIT } from '../model/unit-codes.ts';
+import { SOLO_CHUNK, UNIT_TARGET } from './units.ts';
 
 /** A batch goes to a worker once its closed units hold this much. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;

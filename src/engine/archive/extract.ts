@@ -13,7 +13,7 @@ import { ProgressTracker } from '../core/progress.ts';
 import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
-import { EntryType } from './manifest.ts';
+import { EntryType } from '../model/manifest.ts';
 import { TargetDirs, lstatOrUndefined } from './extract-dirs.ts';
 import { FileRestorer } from './extract-files.ts';
 import { ArchiveReader } from './reader.ts';

@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { NonceDomain, aead, makeNonce } from '../codec/aead.ts';
 import { blake3 } from '../codec/blake3.ts';
-import { Manifest } from './manifest.ts';
+import { Manifest } from '../model/manifest.ts';
 
 /** Legitimate manifests compress 2-20x (ids and hashes are random); only long runs of refs to one chunk go beyond. */
 export const MANIFEST_PLAIN_FLOOR = 64 * 1024 * 1024;

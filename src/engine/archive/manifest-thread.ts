@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { ErrorCodes, WarpError, type ErrorCode } from '../core/errors.ts';
 import { workerUrl } from '../core/worker-url.ts';
-import { Manifest, type ManifestTransfer } from './manifest.ts';
+import { Manifest, type ManifestTransfer } from '../model/manifest.ts';
 import { manifestPlainLimit, type StoredManifest } from './manifest-load.ts';
 
 /** A fresh worker's heap limit for a manifest of `storedBytes`: a crafted one that still balloons dies alone. */

@@ -15,7 +15,7 @@ import {
   type Trailer,
 } from './format.ts';
 import { openArchiveKeys, type ArchiveKeys, type KeySource } from './keys.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { loadStoredManifest, type StoredManifest } from './manifest-load.ts';
 import { loadStoredManifestInWorker } from './manifest-thread.ts';
 import { UnitTable } from './units.ts';

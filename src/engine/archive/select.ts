@@ -1,7 +1,7 @@
 /** Which entries an extract touches: everything, or the named paths and everything under them. */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { isWithin } from './paths.ts';
-import type { Manifest } from './manifest.ts';
+import { isWithin } from '../model/paths.ts';
+import type { Manifest } from '../model/manifest.ts';
 
 export function selectEntries(m: Manifest, paths: string[] | undefined, what: string): number[] {
   const all = Array.from({ length: m.entryCount }, (_, i) => i);

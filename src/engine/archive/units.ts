@@ -9,10 +9,8 @@
  * untrusted archive cannot make a reader decode more than UNIT_MAX_RAW bytes for one unit.
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import type { Manifest } from './manifest.ts';
-
-/** Codec value of a chunk stored inside the unit begun by an earlier chunk (version 2 only). */
-export const IN_UNIT = 2;
+import type { Manifest } from '../model/manifest.ts';
+import { IN_UNIT } from '../model/unit-codes.ts';
 /**
  * A unit is closed once it holds this many raw bytes. On the Linux tree at zstd 3: 4 MiB units 200.2 MB of
  * data, 8 MiB 198.8 MB (tar + zstd -3: 204.2 MB in all); a chunk of 1 MiB or more alone instead cost ~1.3 MB.
@@ -20,8 +18,6 @@ export const IN_UNIT = 2;
 export const UNIT_TARGET = 8 * 1024 * 1024;
 /** Chunks at least this large are stored alone (only with a large --chunk-avg): a unit stays under 16 MiB. */
 export const SOLO_CHUNK = 8 * 1024 * 1024;
-/** Readers refuse a unit of several chunks above this raw size (writers stay under UNIT_TARGET + SOLO_CHUNK). */
-export const UNIT_MAX_RAW = 16 * 1024 * 1024;
 
 export class UnitTable {
   readonly count: number;
@@ -53,7 +49,7 @@ export class UnitTable {
   }
 
   /**
-   * The units of a manifest validated by validate-manifest.ts (unit shape, stored bounds, UNIT_MAX_RAW) read
+   * The units of a manifest validated by model/validate-manifest.ts (unit shape, stored bounds, UNIT_MAX_RAW) read
    * from an archive of format `version`: version 1 has one chunk per unit and no IN_UNIT.
    */
   static of(m: Manifest, version: number, what: string): UnitTable {

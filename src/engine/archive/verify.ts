@@ -9,7 +9,7 @@ import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { BadChunk } from '../codec/chunk-tasks.ts';
 import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
-import { EntryType } from './manifest.ts';
+import { EntryType } from '../model/manifest.ts';
 import { checkUnits, streamFiles } from './read-pipeline.ts';
 import { ArchiveReader } from './reader.ts';
 

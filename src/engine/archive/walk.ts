@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { DEFAULT_IGNORE, type IgnoreRules, type TreeMatcher } from '../ignore/matcher.ts';
-import { EntryType } from './manifest.ts';
+import { EntryType } from '../model/manifest.ts';
 
 export interface ScanResult {
   readonly count: number;

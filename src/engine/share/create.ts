@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EntryType } from '../archive/manifest.ts';
+import { EntryType } from '../model/manifest.ts';
 import { aead, makeNonce, NonceDomain } from '../codec/aead.ts';
 import { blake3 } from '../codec/blake3.ts';
 import { compressChunk } from '../codec/compress.ts';

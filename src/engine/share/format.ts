@@ -25,7 +25,7 @@ export const SHARE_ID = /^[A-Za-z0-9_-]{22}$/;
 export interface ShareEntry {
   /** Relative '/'-separated path. */
   p: string;
-  /** 0 file, 1 dir, 2 symlink (archive/manifest.ts EntryType). */
+  /** 0 file, 1 dir, 2 symlink (model/manifest.ts EntryType). */
   t: number;
   m: number;
   mt: number;

@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { Manifest } from '../archive/manifest.ts';
+import { Manifest } from '../model/manifest.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 import { connectPeer } from '../transfer/client.ts';

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { EntryType, type Manifest } from '../model/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { ChunkIdSet } from '../model/chunk-id.ts';
 import type { SwarmEdge } from './edge.ts';

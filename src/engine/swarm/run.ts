@@ -7,7 +7,7 @@
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { EventBus } from '../core/event-bus.ts';
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { ChunkStatus, CpuBackend, NO_EDGE, Scheduler, type SchedEvent } from '../sched/index.ts';
 import type { TransferEvent } from '../transfer/transfer-events.ts';
 import type { ChunkPuller, PullContext } from '../transfer/puller.ts';

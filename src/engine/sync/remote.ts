@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import { EntryType, Manifest } from '../archive/manifest.ts';
+import { EntryType, Manifest } from '../model/manifest.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 import { connectPeer, fetchTree } from '../transfer/client.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';

@@ -5,7 +5,7 @@
  * file index's other copies or the chunk store (verified), or else fetched from the first source.
  */
 import fs from 'node:fs';
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { blake3 } from '../codec/blake3.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';

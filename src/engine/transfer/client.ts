@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import type { PauseController } from '../core/pause.ts';
-import { Manifest } from '../archive/manifest.ts';
+import { Manifest } from '../model/manifest.ts';
 import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
 import type { MirrorOptions } from './mirror.ts';
 import type { PeerAddress, TransportName } from '../net/address.ts';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { fromSystemError } from '../core/errors.ts';
-import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { EntryType, type Manifest } from '../model/manifest.ts';
 import { fileTime } from '../core/file-time.ts';
 
 export function finishTree(m: Manifest, dest: (rel: string) => string, tempFor: (final: string) => string): void {

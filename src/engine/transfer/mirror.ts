@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fromSystemError } from '../core/errors.ts';
-import { EntryType, type Manifest } from '../archive/manifest.ts';
+import { EntryType, type Manifest } from '../model/manifest.ts';
 import { IgnoreRules, VERSIONS_DIR, type TreeMatcher } from '../ignore/matcher.ts';
 import { keepVersion } from './versions.ts';
 

@@ -5,7 +5,7 @@
  * One chunk's positions are in (slot, offset) order (filled file by file, in file order): assemble-planned.ts
  * binary-searches them.
  */
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 
 export interface ChunkPositions {
   posStart: Uint32Array;

@@ -9,7 +9,7 @@
  */
 import { throwIfCancelled } from '../core/cancel.ts';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { checkChunkReply } from './chunk-reply.ts';
 import type { ChunkLane, ChunkSource } from './source.ts';
 

@@ -9,7 +9,7 @@
  * accepts more replies (the receiver's writes push back on the network). `reject` reports a reply that failed
  * its check; the puller asks for that chunk again (and gives up after its own attempt limit).
  */
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { pullFromLanes } from './pull-lanes.ts';
 import type { ChunkSource } from './source.ts';
 

@@ -20,7 +20,7 @@ import { trace } from '../core/trace.ts';
 import { Breather } from '../core/breather.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { ProgressTracker } from '../core/progress.ts';
-import type { Manifest } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
 import { HASH_BYTES, blake3 } from '../codec/blake3.ts';
 import { ChunkIdSet } from '../model/chunk-id.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';

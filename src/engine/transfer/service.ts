@@ -9,7 +9,7 @@ import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PauseController } from '../core/pause.ts';
 import { trace } from '../core/trace.ts';
-import { Manifest } from '../archive/manifest.ts';
+import { Manifest } from '../model/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';

@@ -3,8 +3,8 @@
  * decides compression per chunk) and where each chunk lies, so chunks can be served by id. Unchanged files
  * come from the file index without being read.
  */
-import type { Manifest } from '../archive/manifest.ts';
-import { EntryType, ManifestBuilder } from '../archive/manifest.ts';
+import type { Manifest } from '../model/manifest.ts';
+import { EntryType, ManifestBuilder } from '../model/manifest.ts';
 import { scanInputs } from '../archive/walk.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';

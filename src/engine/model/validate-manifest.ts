@@ -10,7 +10,7 @@ import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
 import { checkChunking, type ChunkerParams } from '../codec/fastcdc.ts';
 import { TAG_BYTES } from '../codec/aead.ts';
-import { IN_UNIT, UNIT_MAX_RAW } from './units.ts';
+import { IN_UNIT, UNIT_MAX_RAW } from './unit-codes.ts';
 import { EntryType } from './manifest.ts';
 import { assertSafePath, parentOf } from './paths.ts';
 
