@@ -115,9 +115,8 @@ describe('share links through a real daemon and the CLI', () => {
     expect((await fetchTo(link, path.join(w, 'tampered2'))).status).toBe(4); // the key no longer opens it
   });
 
-  // Skipped: in 1 of 3 fresh-clone CI runs `share extend` of the just-expired share exited 2 instead of 0
-  // (cause not yet found; the session ran out). Re-enable once that is understood.
-  it.skip('an expired share is refused, and extending it serves it again', async () => {
+  // Once flaky (exit 2 from `share extend`): 1 share id in 64 began with '-', which commander read as an option.
+  it('an expired share is refused, and extending it serves it again', async () => {
     const short = create(['--expires', '1s']);
     await new Promise((r) => setTimeout(r, 1200));
     const late = await fetchTo(short.link, path.join(w, 'e1'));

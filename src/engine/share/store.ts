@@ -78,8 +78,15 @@ export class ShareStore {
     return path.join(this.root, id);
   }
 
+  /**
+   * A fresh id: 128 random bits in base64url, never starting with '-', since the CLI takes ids as arguments and
+   * `warp share extend -Xy… --expires 1h` reads as an unknown option (exit 2; 1 id in 64 did that).
+   */
   newId(): string {
-    return crypto.randomBytes(16).toString('base64url');
+    for (;;) {
+      const id = crypto.randomBytes(16).toString('base64url');
+      if (id[0] !== '-') return id;
+    }
   }
 
   /** The folder a new share is written into (moved into place by `publish`). */
