@@ -10,13 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, type LaunchedBrowser } from './helpers/browser.ts';
-import { startTestDaemon, type RunningTestDaemon } from './helpers/daemon.ts';
-import { ROOT } from './helpers/ui-build.ts';
+import { chromiumMissing, dropFiles, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
+import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
+import { ensureUiBuilt, ROOT } from './helpers/ui-build.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-e2e-share-'));
 let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
+/** The owner's browser, signed in to the daemon's UI; `chrome` (a separate profile) never signs in. */
+let owner: LaunchedBrowser | undefined;
 const src = path.join(work, 'holiday');
 
 function createShare(d: RunningTestDaemon, extra: string[] = []): { link: string; id: string } {
@@ -34,6 +36,7 @@ describe.skipIf(chromiumMissing !== '')(
   `share link in a browser${chromiumMissing ? ` — skipped: ${chromiumMissing}` : ''}`,
   () => {
     beforeAll(async () => {
+      ensureUiBuilt();
       fs.mkdirSync(path.join(src, 'photos'), { recursive: true });
       const big = Buffer.alloc(24 * 1024 * 1024);
       for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((i * 2654435761) >>> 0, i);
@@ -48,6 +51,7 @@ describe.skipIf(chromiumMissing !== '')(
       });
     }, 120_000);
     afterAll(async () => {
+      await owner?.close();
       await chrome?.close();
       await daemon?.stop();
       fs.rmSync(work, { recursive: true, force: true });
@@ -143,6 +147,66 @@ describe.skipIf(chromiumMissing !== '')(
       expect(await page.locator('#status').textContent()).toMatch(/was changed on the server.*Nothing was saved/);
       expect(downloads).toBe(0);
       await page.close();
+    });
+
+    it("created in the daemon's UI by a drop: link and QR code; opened with no login it saves byte-identical; the list counts it; pause, revoke", async () => {
+      owner = await launchChromium();
+      const ui = await openSignedIn(owner, daemon!.loginUrl);
+      await ui.getByTestId('nav-share').click();
+      const files = {
+        'trip/day1.txt': Buffer.from('the first day\n'.repeat(3000)),
+        'trip/raw/p1.bin': Buffer.from(Array.from({ length: 3_000_000 }, (_, i) => (i * 7919) & 0xff)),
+      };
+      await dropFiles(
+        ui,
+        '[data-testid=share-dropzone]',
+        Object.entries(files).map(([p, d]) => ({ path: p, base64: d.toString('base64') })),
+      );
+      const linkBox = ui.getByTestId('share-link-text');
+      await linkBox.waitFor({ timeout: 60_000 });
+      const link = await linkBox.inputValue();
+      expect(link).toMatch(new RegExp(`^${daemon!.url}/s/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$`));
+      expect(await ui.locator('[data-testid=share-link] svg.qr-code path').getAttribute('d')).toMatch(/^M\d/);
+      const id = link.split('/s/')[1].split('#')[0];
+      const row = ui.locator(`[data-testid=share-row][data-id="${id}"]`);
+      await row.waitFor();
+      expect(await row.getAttribute('data-state')).toBe('active');
+
+      // A fresh browser profile, never signed in, opens the link and saves both files.
+      const page = await chrome!.context.newPage();
+      await page.goto(link);
+      await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      for (const rel of Object.keys(files)) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download', { timeout: 60_000 }),
+          page.locator(`button[data-path="${rel}"]`).click(),
+        ]);
+        const saved = path.join(work, `ui-${path.basename(rel)}`);
+        await download.saveAs(saved);
+        expect(fs.readFileSync(saved).equals(files[rel as keyof typeof files]), rel).toBe(true);
+      }
+      await page.close();
+      await waitFor('the list to count the download', async () =>
+        (await row.getByTestId('share-downloads').textContent())?.trim() === '1' ? true : undefined,
+      );
+
+      await row.getByRole('button', { name: 'Pause' }).click();
+      await waitFor('paused', async () => ((await row.getAttribute('data-state')) === 'paused' ? true : undefined));
+      const paused = await chrome!.context.newPage();
+      await paused.goto(link);
+      await paused.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await paused.locator('#status').textContent()).toMatch(/paused/);
+      await row.getByRole('button', { name: 'Resume' }).click();
+      await waitFor('active', async () => ((await row.getAttribute('data-state')) === 'active' ? true : undefined));
+      ui.once('dialog', (d) => void d.accept());
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await waitFor('revoked', async () => ((await row.getAttribute('data-state')) === 'revoked' ? true : undefined));
+      await paused.goto(link);
+      await paused.reload();
+      await paused.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await paused.locator('#status').textContent()).toMatch(/revoked/);
+      expect(fs.existsSync(path.join(daemon!.home, 'shares', id, 'data.bin'))).toBe(false);
+      await paused.close();
     });
   },
 );

@@ -9,6 +9,7 @@ import { ArchivePage } from './pages/ArchivePage.tsx';
 import { PeersPage } from './pages/PeersPage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SharePage } from './pages/SharePage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { TransfersPage } from './pages/TransfersPage.tsx';
 import { PAGES, useRoute, type PageId } from './route.ts';
@@ -18,6 +19,7 @@ const VIEWS: Record<PageId, () => React.JSX.Element> = {
   archive: ArchivePage,
   transfers: TransfersPage,
   routing: RoutingPage,
+  share: SharePage,
   sync: SyncPage,
   peers: PeersPage,
   settings: SettingsPage,

@@ -5,6 +5,7 @@ export const PAGES = [
   { id: 'archive', label: 'Archive', icon: '▣' },
   { id: 'transfers', label: 'Transfers', icon: '⇅' },
   { id: 'routing', label: 'Routing', icon: '⌬' },
+  { id: 'share', label: 'Share', icon: '⤴' },
   { id: 'sync', label: 'Sync', icon: '⟳' },
   { id: 'peers', label: 'Peers', icon: '◎' },
   { id: 'settings', label: 'Settings', icon: '⚙' },

@@ -35,6 +35,8 @@ export const WEB_ROUTES = {
   'archive.uploadBegin': { method: 'POST', path: '/api/uploads', bridge: 'archive.upload' },
   'archive.uploadFile': { method: 'PUT', path: '/api/uploads/:upload/file', bridge: 'archive.upload' },
   'archive.uploadCommit': { method: 'POST', path: '/api/uploads/:upload/commit', bridge: 'archive.upload' },
+  /** Shares an upload instead of archiving it (bridge `shares.upload`). */
+  'shares.uploadCommit': { method: 'POST', path: '/api/uploads/:upload/share', bridge: 'shares.upload' },
   'archive.uploadDiscard': { method: 'DELETE', path: '/api/uploads/:upload', bridge: 'archive.upload' },
   /** Streams the .warp file (`?archive=<path>`); for `archive.downloadUrl`. */
   'archive.download': { method: 'GET', path: '/api/archive/download', bridge: 'archive.downloadUrl' },

@@ -492,6 +492,63 @@ export interface ConfigSetRequest {
   values: Record<string, unknown>;
 }
 
+// ---- shares ----
+
+/** A share's state as a reader sees it: the owner's (active, paused, revoked) or a limit that ran out. */
+export type ShareStatusDto = 'active' | 'paused' | 'revoked' | 'expired' | 'exhausted';
+
+/** One share link (never its key: the link is the only copy of it). Times are ms since the epoch. */
+export interface ShareDto {
+  id: string;
+  status: ShareStatusDto;
+  createdAt: number;
+  /** null: never expires. */
+  expiresAt: number | null;
+  maxDownloads: number | null;
+  /** Whether the link needs a password too. */
+  password: boolean;
+  files: number;
+  totalBytes: number;
+  /** Ciphertext kept on this machine. */
+  storedBytes: number;
+  downloads: number;
+  bytesServed: number;
+  lastAccess: number | null;
+}
+
+export interface ShareOptionsDto {
+  /** Stop serving after this many seconds (default: never). */
+  expiresSeconds?: number;
+  maxDownloads?: number;
+  /** Also require this password (Argon2id); the link alone then opens nothing. */
+  password?: string;
+  /** The address the link names, as the opener will reach this host (default: the daemon's configured one). */
+  base?: string;
+}
+
+export interface ShareCreateRequest extends ShareOptionsDto {
+  /** Files or folders on the engine's machine. */
+  paths: string[];
+}
+
+/** A new share and its link: shown once, since the key inside it is stored nowhere. */
+export interface ShareCreatedDto {
+  share: ShareDto;
+  link: string;
+}
+
+export interface ShareExtendRequest {
+  id: string;
+  /** New expiry counted from now. */
+  expiresSeconds?: number;
+  never?: boolean;
+  maxDownloads?: number;
+}
+
+export interface ShareUploadRequest extends ShareOptionsDto {
+  files: UploadFile[];
+}
+
 // ---- the bridge ----
 
 /**
@@ -508,6 +565,14 @@ export interface WarpBridge extends BridgeOperations {
     ): Promise<JobRef>;
     /** Web mode only: a URL the browser can open to download an archive from the daemon's machine. */
     downloadUrl?(archive: string): string;
+  };
+
+  shares: BridgeOperations['shares'] & {
+    /** Web mode only: streams dropped files to the daemon, which shares them (the staging copy is removed). */
+    upload?(
+      req: ShareUploadRequest,
+      onUploadProgress?: (sentBytes: number, totalBytes: number) => void,
+    ): Promise<ShareCreatedDto>;
   };
 
   /** Subscribes to every event; returns the unsubscribe function. */

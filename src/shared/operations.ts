@@ -36,6 +36,10 @@ import type {
   PeerRenameRequest,
   RemoveResult,
   SelfDto,
+  ShareCreateRequest,
+  ShareCreatedDto,
+  ShareDto,
+  ShareExtendRequest,
   SwarmStatusDto,
   SyncAddRequest,
   SyncJobDto,
@@ -108,6 +112,22 @@ const peer = string({
 });
 const transferBase = { localPath: pathText('Path on this machine'), remotePath: pathText('Path on the peer') };
 const hhmm = string({ pattern: /^\d{2}:\d{2}$/ });
+const expirySeconds = integer({ min: 1, max: 10 * 365 * 86_400, description: 'Seconds from now' });
+const downloadLimit = integer({ min: 1, max: 1_000_000_000, description: 'Downloads allowed in all' });
+/** A new share's limits, password and link address; also used by the daemon's upload route. */
+export const shareOptions = {
+  expiresSeconds: optional(expirySeconds),
+  maxDownloads: optional(downloadLimit),
+  password: optional(string({ min: 1, max: 1024, description: 'Share password (sent only over loopback or HTTPS)' })),
+  base: optional(
+    string({
+      min: 8,
+      max: 512,
+      pattern: /^https?:\/\/[^/?#\s]+\/?$/,
+      description: 'http(s)://host:port the link names',
+    }),
+  ),
+};
 
 /** One operation whose only argument is an id (`/…/:id`). */
 const byId = <R>(method: HttpMethod, path: string, summary: string, response: string): Operation<[id: string], R> =>
@@ -364,6 +384,45 @@ export const OPERATIONS = {
       id,
       version: string({ min: 1, max: 4096, description: "A version's name" }),
       as: optional(string({ min: 1, max: 4096, description: 'Restore under this path, relative to the folder' })),
+    }),
+  }),
+
+  'shares.list': op<[], ShareDto[]>({
+    method: 'GET',
+    path: '/api/shares',
+    summary: 'Share links with their state, downloads, bytes served and last access',
+    response: 'ShareList',
+  }),
+  'shares.create': op<[req: ShareCreateRequest], ShareCreatedDto>({
+    method: 'POST',
+    path: '/api/shares',
+    summary: 'Encrypt files or folders under a fresh key and return the link (shown once: the key is stored nowhere)',
+    status: 201,
+    response: 'ShareCreated',
+    body: object({
+      paths: array(pathText('File or folder to share'), { min: 1, max: 10_000 }),
+      ...shareOptions,
+    }),
+    localPaths: ['paths[]'],
+  }),
+  'shares.pause': byId<ShareDto>('POST', '/api/shares/:id/pause', 'Stop serving a share for now', 'Share'),
+  'shares.resume': byId<ShareDto>('POST', '/api/shares/:id/resume', 'Serve a paused share again', 'Share'),
+  'shares.revoke': byId<ShareDto>(
+    'POST',
+    '/api/shares/:id/revoke',
+    'Stop serving a share for good and delete its encrypted data',
+    'Share',
+  ),
+  'shares.extend': op<[req: ShareExtendRequest], ShareDto>({
+    method: 'POST',
+    path: '/api/shares/extend',
+    summary: 'Move the expiry (from now, or never) and/or set a new download limit',
+    response: 'Share',
+    body: object({
+      id,
+      expiresSeconds: optional(expirySeconds),
+      never: optional(boolean()),
+      maxDownloads: optional(downloadLimit),
     }),
   }),
 

@@ -2,7 +2,6 @@
  * `warp share create|list|pause|resume|revoke|extend`: end-to-end encrypted share links (src/engine/share).
  * The share is written into WARP_HOME/shares; a running `warp daemon` serves it (ciphertext only) at the link.
  */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { paramsForAverage } from '../../engine/codec/fastcdc.ts';
 import { formatBytes } from '../../engine/core/bytes.ts';
@@ -14,23 +13,12 @@ import {
   formatShareLink,
   parseDurationSeconds,
   ShareStore,
+  shareLinkBase,
   type ShareInfo,
 } from '../../engine/share/index.ts';
 import { readPasswordFile } from '../../engine/codec/kdf.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
-
-/** Where the daemon serving WARP_HOME can be reached: its configured address, a LAN address when it binds all. */
-function defaultBase(host: string, port: number): string {
-  let h = host;
-  if (h === '0.0.0.0' || h === '::') {
-    h =
-      Object.values(os.networkInterfaces())
-        .flat()
-        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
-  }
-  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
-}
 
 function positiveInt(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -81,7 +69,7 @@ export function register(program: Command, ctx: CliContext): void {
           },
         });
         const link = formatShareLink(
-          o.url ?? defaultBase(config.daemon.host, config.daemon.port),
+          o.url ?? shareLinkBase(config.daemon.host, config.daemon.port),
           created.id,
           created.key,
         );
@@ -121,15 +109,9 @@ export function register(program: Command, ctx: CliContext): void {
       .action((id: string) => report(ctx, verb, apply(new ShareStore(warpHome()), id)));
   };
   change('pause', 'stop serving a share for now (resume serves it again)', 'paused', (s, id) =>
-    s.update(id, (m) => {
-      m.state = 'paused';
-    }),
+    s.setState(id, 'paused'),
   );
-  change('resume', 'serve a paused share again', 'resumed', (s, id) =>
-    s.update(id, (m) => {
-      m.state = 'active';
-    }),
-  );
+  change('resume', 'serve a paused share again', 'resumed', (s, id) => s.setState(id, 'active'));
   change('revoke', 'stop serving a share for good and delete its encrypted data', 'revoked', (s, id) => s.revoke(id));
   share
     .command('extend')
@@ -141,15 +123,13 @@ export function register(program: Command, ctx: CliContext): void {
     .action((id: string, o: { expires?: string; never?: boolean; maxDownloads?: string }) => {
       if (!o.expires && !o.never && !o.maxDownloads)
         throw new WarpError(ErrorCodes.USAGE, 'say how: --expires <duration>, --never or --max-downloads <n>');
-      const secs = o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires');
-      const max = positiveInt(o.maxDownloads, '--max-downloads');
       report(
         ctx,
         'extended',
-        new ShareStore(warpHome()).update(id, (m) => {
-          if (o.never) m.expiresAt = null;
-          else if (secs !== undefined) m.expiresAt = Date.now() + secs * 1000;
-          if (max !== undefined) m.maxDownloads = max;
+        new ShareStore(warpHome()).extend(id, {
+          never: o.never,
+          expiresInSeconds: o.expires === undefined ? undefined : parseDurationSeconds(o.expires, '--expires'),
+          maxDownloads: positiveInt(o.maxDownloads, '--max-downloads'),
         }),
       );
     });

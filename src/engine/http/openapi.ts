@@ -76,6 +76,22 @@ const syncJob = obj(
   ['id', 'localPath', 'peer', 'remotePath', 'mode', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes'],
 );
 
+const numOrNull = { type: ['number', 'null'] };
+const share = obj({
+  id: str,
+  status: { type: 'string', enum: ['active', 'paused', 'revoked', 'expired', 'exhausted'] },
+  createdAt: num,
+  expiresAt: numOrNull,
+  maxDownloads: { type: ['integer', 'null'] },
+  password: bool,
+  files: int,
+  totalBytes: num,
+  storedBytes: num,
+  downloads: int,
+  bytesServed: num,
+  lastAccess: numOrNull,
+});
+
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ErrorDto: obj({ code: str, message: str }),
   Error: obj({ error: ref('ErrorDto') }),
@@ -249,6 +265,9 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   SwarmStatus: obj({ available: bool, sessions: arr(ref('SwarmSession')) }),
   SyncJob: syncJob,
   SyncJobList: arr(ref('SyncJob')),
+  Share: share,
+  ShareList: arr(ref('Share')),
+  ShareCreated: obj({ share: ref('Share'), link: str }),
   SyncVersionList: arr(obj({ version: str, path: str, keptAt: str, size: num }, ['version', 'path', 'keptAt', 'size'])),
   SyncRestore: obj({ path: str, replacedKeptAs: str }, ['path']),
   Config: obj({

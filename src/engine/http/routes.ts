@@ -12,10 +12,12 @@ import {
   levelSchema,
   operationArgs,
   secretSchema,
+  shareOptions,
   type OperationHandlers,
   type OperationSpec,
 } from '../../shared/operations.ts';
 import { array, boolean, integer, object, optional, string, type Schema } from '../core/schema.ts';
+import type { ShareOptionsDto } from '../../shared/bridge.ts';
 import type { WarpService } from '../service/warp-service.ts';
 import type { Uploads } from './uploads.ts';
 
@@ -144,6 +146,18 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
         cleanup();
         throw e;
       }
+    },
+  },
+  {
+    id: 'shares.uploadCommit',
+    summary: 'Share the uploaded files: returns the link once (the staging copy is removed afterwards)',
+    status: 201,
+    response: 'ShareCreated',
+    params: uploadParams,
+    body: object(shareOptions),
+    handler: (i, ctx) => {
+      const { inputs, cleanup } = ctx.uploads.commit(String(i.params.upload));
+      return ctx.svc.shares.create({ ...(i.body as ShareOptionsDto), paths: inputs }, cleanup);
     },
   },
   {

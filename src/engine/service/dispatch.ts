@@ -53,6 +53,12 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'sync.confirm': (id) => s.syncConfirm(id),
     'sync.versions': (id) => s.syncVersions(id),
     'sync.restore': (req) => s.syncRestore(req),
+    'shares.list': () => s.shares.list(),
+    'shares.create': (req) => s.shares.create(req),
+    'shares.pause': (id) => s.shares.pause(id),
+    'shares.resume': (id) => s.shares.resume(id),
+    'shares.revoke': (id) => s.shares.revoke(id),
+    'shares.extend': (req) => s.shares.extend(req),
     'config.get': () => s.configGet(),
     'config.set': (req) => s.configSet(req),
   };

@@ -74,6 +74,7 @@ import { ArchiveLibrary } from './archive-library.ts';
 import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
+import { ShareOps } from './share-ops.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
 import { TransferManager } from './transfer-manager.ts';
 
@@ -120,6 +121,8 @@ export class WarpService {
   readonly swarmTracker = new SwarmTracker();
   /** Every archive created or opened here, kept across restarts. */
   readonly library: ArchiveLibrary;
+  /** Share links (operations `shares.*`). */
+  readonly shares: ShareOps;
   readonly home: string;
   readonly env: TransferEnv;
   peerHost?: PeerHost;
@@ -137,6 +140,7 @@ export class WarpService {
     this.config = o.config;
     this.library = new ArchiveLibrary(o.home);
     this.jobs = new JobRunner((e) => this.emit(e));
+    this.shares = new ShareOps(o.home, () => this.config, o.env.index);
     this.transfers = new TransferManager({
       env: o.env,
       jobs: this.jobs,

@@ -14,6 +14,7 @@
  * Names, sizes per file and chunk ids exist only inside the sealed manifest. The server knows the share id,
  * the number and sizes of sealed blobs, and its own lifecycle settings (meta.json), nothing else.
  */
+import os from 'node:os';
 import { pack, unpack } from 'msgpackr';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 
@@ -82,6 +83,18 @@ export interface ShareLink {
 
 export function formatShareLink(base: string, id: string, key: Uint8Array): string {
   return `${base.replace(/\/+$/, '')}/s/${id}#${Buffer.from(key).toString('base64url')}`;
+}
+
+/** Where the daemon serving WARP_HOME can be reached: its configured address, a LAN address when it binds all. */
+export function shareLinkBase(host: string, port: number): string {
+  let h = host;
+  if (h === '0.0.0.0' || h === '::') {
+    h =
+      Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
+  }
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 /** True for something shaped like a share link (the key may still be wrong). */

@@ -39,6 +39,12 @@ export interface ShareStats {
   lastAccess: number | null;
 }
 
+export interface ShareExtension {
+  expiresInSeconds?: number;
+  never?: boolean;
+  maxDownloads?: number;
+}
+
 export interface ShareInfo extends ShareMeta, ShareStats {
   status: ShareStatus;
 }
@@ -165,6 +171,24 @@ export class ShareStore {
     change(meta);
     writeJsonAtomic(path.join(this.dir(id), 'meta.json'), meta);
     return this.info(id)!;
+  }
+
+  /** Paused (served to nobody until resumed) or active again. */
+  setState(id: string, state: 'active' | 'paused'): ShareInfo {
+    return this.update(id, (m) => {
+      m.state = state;
+    });
+  }
+
+  /** Moves the expiry (counted from `now`, or never) and/or sets a new download limit. */
+  extend(id: string, change: ShareExtension, now = Date.now()): ShareInfo {
+    if (!change.never && change.expiresInSeconds === undefined && change.maxDownloads === undefined)
+      throw new WarpError(ErrorCodes.USAGE, 'say how: a new expiry, never, or a new download limit');
+    return this.update(id, (m) => {
+      if (change.never) m.expiresAt = null;
+      else if (change.expiresInSeconds !== undefined) m.expiresAt = now + change.expiresInSeconds * 1000;
+      if (change.maxDownloads !== undefined) m.maxDownloads = change.maxDownloads;
+    });
   }
 
   /** Revoked: the ciphertext is deleted at once, the record stays for `share list`. */

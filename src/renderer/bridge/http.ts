@@ -176,9 +176,14 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     ...(operations as unknown as BridgeOperations),
     archive: {
       ...(operations.archive as BridgeOperations['archive']),
-      upload,
+      upload: ({ files, ...options }, onProgress, signal) =>
+        upload('archive.uploadCommit', files, options, onProgress, signal),
       downloadUrl: (archive) =>
         `${baseUrl}${apiPath('archive.download')}?${new URLSearchParams({ archive, ...(token ? { token } : {}) }).toString()}`,
+    },
+    shares: {
+      ...(operations.shares as BridgeOperations['shares']),
+      upload: ({ files, ...options }, onProgress) => upload('shares.uploadCommit', files, options, onProgress),
     },
     onEvent(l) {
       listeners.add(l);

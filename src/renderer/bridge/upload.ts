@@ -1,9 +1,9 @@
 /**
- * Web mode's `archive.upload`: begin an upload, send the files (a few at a time, each with its relative path),
- * then commit it as an archive job; on any failure the staging copy is discarded. Files go by XHR, not fetch:
+ * Web mode's `archive.upload` and `shares.upload`: begin an upload, send the files (a few at a time, each with its
+ * relative path), then commit it (as an archive job, or as a share); on any failure the staging copy is discarded. Files go by XHR, not fetch:
  * fetch has no upload progress, and a 1 GiB file would otherwise show nothing for minutes.
  */
-import type { ArchiveUploadRequest, JobRef } from '../../shared/bridge.ts';
+import type { UploadFile } from '../../shared/bridge.ts';
 import { API_ROUTES, apiPath, type ApiRouteId } from '../../shared/api-routes.ts';
 import { bridgeError } from './errors.ts';
 
@@ -16,13 +16,18 @@ export interface UploaderDeps {
   onUnauthorized(): void;
 }
 
-export function createUploader(
-  d: UploaderDeps,
-): (
-  req: ArchiveUploadRequest,
+type CommitRoute = 'archive.uploadCommit' | 'shares.uploadCommit';
+
+/** Sends `files`, then commits them through `commit` with `options` as its body; resolves to its answer. */
+export type Uploader = <T>(
+  commit: CommitRoute,
+  files: readonly UploadFile[],
+  options: unknown,
   onProgress?: (sent: number, total: number) => void,
   signal?: AbortSignal,
-) => Promise<JobRef> {
+) => Promise<T>;
+
+export function createUploader(d: UploaderDeps): Uploader {
   async function uploadOne(
     upload: string,
     path: string,
@@ -73,8 +78,14 @@ export function createUploader(
     });
   }
 
-  return async function upload(req, onProgress, signal) {
-    const total = req.files.reduce((s, f) => s + f.blob.size, 0);
+  return async function upload<T>(
+    commit: CommitRoute,
+    files: readonly UploadFile[],
+    options: unknown,
+    onProgress?: (sent: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const total = files.reduce((s, f) => s + f.blob.size, 0);
     const { upload: id } = await d.call<{ upload: string }>('archive.uploadBegin');
     let sent = 0;
     const onBytes = (n: number) => {
@@ -84,15 +95,14 @@ export function createUploader(
     try {
       let next = 0;
       const worker = async () => {
-        while (next < req.files.length) {
+        while (next < files.length) {
           if (signal?.aborted) throw cancelled();
-          const f = req.files[next++];
+          const f = files[next++];
           await uploadOne(id, f.path, f.blob, onBytes, signal, f.mtimeMs);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, req.files.length) }, worker));
-      const { files: _files, ...options } = req;
-      return await d.call<JobRef>('archive.uploadCommit', { params: { upload: id }, body: options });
+      await Promise.all(Array.from({ length: Math.min(UPLOAD_PARALLEL, files.length) }, worker));
+      return await d.call<T>(commit, { params: { upload: id }, body: options });
     } catch (err) {
       void d.call('archive.uploadDiscard', { params: { upload: id } }).catch(() => undefined);
       throw err;

@@ -1,0 +1,454 @@
+/**
+ * Share: drop files or folders (or name paths on the engine's machine) to get an end-to-end encrypted link and its
+ * QR code; anyone with the link opens it in a browser, no Warp needed. The list shows every share's state,
+ * downloads, bytes served and last access, with pause, resume, extend and revoke. The link is shown once: its
+ * key is stored nowhere, not even here.
+ */
+import { useCallback, useEffect, useRef, useState, type DragEvent, type RefObject } from 'react';
+import type { ShareCreatedDto, ShareDto, ShareOptionsDto } from '../../shared/bridge.ts';
+import { bridge } from '../bridge/index.ts';
+import { errorLine } from '../error-words.ts';
+import { topOf } from '../archive/archive-paths.ts';
+import { filesFromDataTransfer, filesFromList, type PickedFile } from '../components/drop-files.ts';
+import { QrCode } from '../components/QrCode.tsx';
+import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
+import { formatBytes, formatPercent } from '../format.ts';
+import { useApp } from '../store/app.ts';
+
+const EXPIRIES: Array<{ label: string; seconds?: number }> = [
+  { label: 'never' },
+  { label: '1 hour', seconds: 3600 },
+  { label: '1 day', seconds: 86_400 },
+  { label: '7 days', seconds: 7 * 86_400 },
+  { label: '30 days', seconds: 30 * 86_400 },
+];
+/** How often the list is read again while the page is open (downloads and bytes served move by themselves). */
+const REFRESH_MS = 3000;
+
+export function SharePage() {
+  const [shares, setShares] = useState<ShareDto[]>();
+  const [listError, setListError] = useState<unknown>();
+  const [created, setCreated] = useState<ShareCreatedDto>();
+  const load = useCallback(async () => {
+    try {
+      setShares(await bridge().shares.list());
+      setListError(undefined);
+    } catch (err) {
+      setListError(err);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(t);
+  }, [load]);
+  return (
+    <>
+      <PageHeader
+        title="Share"
+        subtitle="End-to-end encrypted links anyone can open in a browser. The key lives only in the link."
+      />
+      <div className="stack">
+        <NewShare
+          onCreated={(c) => {
+            setCreated(c);
+            void load();
+          }}
+        />
+        {created && <LinkReady created={created} onDone={() => setCreated(undefined)} />}
+        <Card title="Shares" testId="share-list">
+          {listError !== undefined && <ErrorNote error={listError} />}
+          {listError !== undefined ? null : !shares?.length ? (
+            <Empty icon="⤴" title="No shares yet">
+              Drop something above to make a link.
+            </Empty>
+          ) : (
+            <ShareTable shares={shares} onChanged={() => void load()} />
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+interface Upload {
+  sent: number;
+  total: number;
+}
+
+/** The drop zone, the path field and the options of a new share. */
+function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
+  const mode = useApp((s) => s.mode);
+  const [over, setOver] = useState(false);
+  const [paths, setPaths] = useState('');
+  const [expiry, setExpiry] = useState(0);
+  const [maxDownloads, setMax] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [upload, setUpload] = useState<Upload>();
+  const [error, setError] = useState<unknown>();
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  const options = (): ShareOptionsDto => ({
+    expiresSeconds: EXPIRIES[expiry].seconds,
+    maxDownloads: maxDownloads ? Number(maxDownloads) : undefined,
+    password: password || undefined,
+    // In the browser the link names the address this page was reached at (what the opener can reach too).
+    base: mode === 'web' ? location.origin : undefined,
+  });
+  const run = async (make: () => Promise<ShareCreatedDto>) => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      onCreated(await make());
+      setPaths('');
+      setPassword('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+      setUpload(undefined);
+    }
+  };
+  const shareFiles = (files: PickedFile[]) =>
+    run(() => {
+      if (files.length === 0) throw new Error('Nothing to share: the drop held no files.');
+      const b = bridge();
+      const abs = b.pathForFile ? files.map((f) => b.pathForFile!(f.file)) : [];
+      if (abs.length === files.length && abs.every(Boolean)) {
+        // Desktop: share the dropped top-level items in place.
+        return b.shares.create({ paths: [...new Set(files.map((f, i) => topOf(abs[i], f.path)))], ...options() });
+      }
+      if (!b.shares.upload) throw new Error('This host cannot receive files: name their paths below instead.');
+      const total = files.reduce((s, f) => s + f.file.size, 0);
+      setUpload({ sent: 0, total });
+      return b.shares.upload({ files: files.map((f) => ({ path: f.path, blob: f.file })), ...options() }, (sent, t) =>
+        setUpload({ sent, total: t }),
+      );
+    });
+  const sharePaths = () =>
+    run(() =>
+      bridge().shares.create({
+        paths: paths
+          .split('\n')
+          .map((p) => p.trim())
+          .filter(Boolean),
+        ...options(),
+      }),
+    );
+
+  return (
+    <Card title="New share" testId="share-new">
+      <div className="stack" style={{ gap: 12 }}>
+        <div
+          className={`dropzone ${over ? 'over' : ''}`}
+          data-testid="share-dropzone"
+          onDragEnter={(e) => {
+            e.preventDefault();
+            setOver(true);
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
+          onDragLeave={() => setOver(false)}
+          onDrop={(e: DragEvent) => {
+            e.preventDefault();
+            setOver(false);
+            void filesFromDataTransfer(e.dataTransfer).then((p) => shareFiles(p.files));
+          }}
+        >
+          <div className="dropzone-icon" aria-hidden>
+            ⤴
+          </div>
+          <div className="dropzone-title">Drop files or folders here to share them</div>
+          <div className="muted">
+            {mode === 'web'
+              ? 'They are uploaded to the daemon, encrypted there, and served as ciphertext only.'
+              : 'They are encrypted in place and served as ciphertext only.'}
+          </div>
+          <div className="row">
+            <button type="button" disabled={busy} onClick={() => filesInput.current?.click()}>
+              Choose files…
+            </button>
+            <button type="button" disabled={busy} onClick={() => folderInput.current?.click()}>
+              Choose folder…
+            </button>
+          </div>
+          <Pickers files={filesInput} folder={folderInput} onPick={(f) => void shareFiles(f)} />
+        </div>
+        {upload && (
+          <div data-testid="share-upload">
+            <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
+            <span className="muted small">
+              {formatBytes(upload.sent)} / {formatBytes(upload.total)} · {formatPercent(upload.sent, upload.total)}
+            </span>
+          </div>
+        )}
+        <form
+          className="stack"
+          style={{ gap: 12 }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void sharePaths();
+          }}
+        >
+          <div className="form-grid">
+            <Field label="Or paths on the daemon's machine (one a line)">
+              <textarea
+                rows={2}
+                value={paths}
+                onChange={(e) => setPaths(e.target.value)}
+                placeholder="/home/me/Pictures/holiday"
+                data-testid="share-paths"
+              />
+            </Field>
+            <Field label="Expires">
+              <select value={expiry} onChange={(e) => setExpiry(Number(e.target.value))} data-testid="share-expiry">
+                {EXPIRIES.map((x, i) => (
+                  <option key={x.label} value={i}>
+                    {x.label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Download limit" hint="empty: no limit">
+              <input
+                type="number"
+                min={1}
+                value={maxDownloads}
+                onChange={(e) => setMax(e.target.value)}
+                data-testid="share-max"
+              />
+            </Field>
+            <Field label="Password" hint="optional; the link alone then opens nothing">
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                data-testid="share-password"
+              />
+            </Field>
+          </div>
+          <div className="row">
+            <span className="spacer" />
+            <button type="submit" className="primary" disabled={busy || !paths.trim()} data-testid="share-submit">
+              {busy ? 'Encrypting…' : 'Create link'}
+            </button>
+          </div>
+        </form>
+        {error !== undefined && <ErrorNote error={error} />}
+      </div>
+    </Card>
+  );
+}
+
+function Pickers({
+  files,
+  folder,
+  onPick,
+}: {
+  files: RefObject<HTMLInputElement | null>;
+  folder: RefObject<HTMLInputElement | null>;
+  onPick: (f: PickedFile[]) => void;
+}) {
+  return (
+    <>
+      <input
+        ref={files}
+        type="file"
+        multiple
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label="Choose files to share"
+        data-testid="share-pick-files"
+        onChange={(e) => {
+          onPick(filesFromList(e.target.files));
+          e.target.value = '';
+        }}
+      />
+      <input
+        ref={folder}
+        type="file"
+        multiple
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label="Choose a folder to share"
+        data-testid="share-pick-folder"
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          onPick(filesFromList(e.target.files));
+          e.target.value = '';
+        }}
+      />
+    </>
+  );
+}
+
+/** The new link, once: copy it or scan it. */
+function LinkReady({ created, onDone }: { created: ShareCreatedDto; onDone: () => void }) {
+  const toast = useApp((s) => s.toast);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(created.link);
+      toast('info', 'Link copied');
+    } catch {
+      toast('error', 'Could not copy: select the link and copy it by hand');
+    }
+  };
+  const s = created.share;
+  return (
+    <Card
+      title="Link ready"
+      testId="share-link"
+      data={{ id: s.id }}
+      actions={
+        <button type="button" className="small" onClick={onDone}>
+          Done
+        </button>
+      }
+    >
+      <div className="row" style={{ alignItems: 'flex-start', gap: 18, flexWrap: 'wrap' }}>
+        <QrCode value={created.link} label="QR code of the share link" />
+        <div className="stack" style={{ gap: 8, flex: 1, minWidth: 240 }}>
+          <label className="field">
+            <span className="field-label">Share link</span>
+            <input
+              readOnly
+              className="mono"
+              value={created.link}
+              data-testid="share-link-text"
+              onFocus={(e) => e.target.select()}
+            />
+          </label>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void copy()}>
+              Copy link
+            </button>
+          </div>
+          <p className="muted small">
+            {s.files} files, {formatBytes(s.totalBytes)}
+            {s.password ? ', needs the password too' : ''}. This is the only time the link is shown: the key in it is
+            stored nowhere, so keep it now.
+          </p>
+        </div>
+      </div>
+    </Card>
+  );
+}
+
+function ShareTable({ shares, onChanged }: { shares: ShareDto[]; onChanged: () => void }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>Share</th>
+            <th>State</th>
+            <th className="num">Downloads</th>
+            <th className="num hide-phone">Served</th>
+            <th className="hide-phone">Last access</th>
+            <th className="hide-phone">Expires</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {[...shares].reverse().map((s) => (
+            <ShareRow key={s.id} s={s} onChanged={onChanged} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const STATE_BADGE: Record<ShareDto['status'], string> = {
+  active: 'done',
+  paused: 'paused',
+  expired: 'cancelled',
+  exhausted: 'cancelled',
+  revoked: 'failed',
+};
+
+function when(ms: number | null, none: string): string {
+  return ms === null ? none : new Date(ms).toLocaleString();
+}
+
+function ShareRow({ s, onChanged }: { s: ShareDto; onChanged: () => void }) {
+  const toast = useApp((st) => st.toast);
+  const act = async (what: () => Promise<unknown>) => {
+    try {
+      await what();
+      onChanged();
+    } catch (err) {
+      toast('error', errorLine(err));
+    }
+  };
+  const shares = bridge().shares;
+  const live = s.status !== 'revoked';
+  return (
+    <tr data-testid="share-row" data-id={s.id} data-state={s.status}>
+      <td>
+        <span className="mono">{s.id.slice(0, 8)}</span>
+        <div className="muted small">
+          {s.files} files · {formatBytes(s.totalBytes)}
+          {s.password ? ' · password' : ''} · made {when(s.createdAt, '')}
+        </div>
+      </td>
+      <td>
+        <Badge status={STATE_BADGE[s.status]}>{s.status}</Badge>
+      </td>
+      <td className="num" data-testid="share-downloads">
+        {s.downloads}
+        {s.maxDownloads === null ? '' : ` / ${s.maxDownloads}`}
+      </td>
+      <td className="num hide-phone">{formatBytes(s.bytesServed)}</td>
+      <td className="hide-phone small">{when(s.lastAccess, '—')}</td>
+      <td className="hide-phone small">{live ? when(s.expiresAt, 'never') : '—'}</td>
+      <td>
+        {live && (
+          <div className="row" style={{ justifyContent: 'flex-end' }}>
+            {s.status === 'paused' ? (
+              <button type="button" className="small" onClick={() => void act(() => shares.resume(s.id))}>
+                Resume
+              </button>
+            ) : (
+              <button type="button" className="small" onClick={() => void act(() => shares.pause(s.id))}>
+                Pause
+              </button>
+            )}
+            <button
+              type="button"
+              className="small"
+              title="Serve 7 more days from now (or still never expire) and allow as many downloads again"
+              onClick={() =>
+                void act(() =>
+                  shares.extend({
+                    id: s.id,
+                    expiresSeconds: s.expiresAt === null ? undefined : 7 * 86_400,
+                    never: s.expiresAt === null ? true : undefined,
+                    maxDownloads: s.maxDownloads === null ? undefined : s.downloads + s.maxDownloads,
+                  }),
+                )
+              }
+            >
+              Extend
+            </button>
+            <button
+              type="button"
+              className="small danger"
+              onClick={() => {
+                if (confirm('Revoke this share? Its encrypted data is deleted and the link stops working for good.'))
+                  void act(() => shares.revoke(s.id));
+              }}
+            >
+              Revoke
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
