@@ -76,10 +76,27 @@ interface Upload {
   total: number;
 }
 
+/** Desktop: the dropped top-level items are shared in place; web mode uploads them to the daemon first. */
+function shareDropped(
+  files: PickedFile[],
+  options: ShareOptionsDto,
+  onUpload: (u: Upload) => void,
+): Promise<ShareCreatedDto> {
+  if (files.length === 0) throw new Error('Nothing to share: the drop held no files.');
+  const b = bridge();
+  const abs = b.pathForFile ? files.map((f) => b.pathForFile!(f.file)) : [];
+  if (abs.length === files.length && abs.every(Boolean))
+    return b.shares.create({ paths: [...new Set(files.map((f, i) => topOf(abs[i], f.path)))], ...options });
+  if (!b.shares.upload) throw new Error('This host cannot receive files: name their paths below instead.');
+  onUpload({ sent: 0, total: files.reduce((s, f) => s + f.file.size, 0) });
+  return b.shares.upload({ files: files.map((f) => ({ path: f.path, blob: f.file })), ...options }, (sent, total) =>
+    onUpload({ sent, total }),
+  );
+}
+
 /** The drop zone, the path field and the options of a new share. */
 function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
   const mode = useApp((s) => s.mode);
-  const [over, setOver] = useState(false);
   const [paths, setPaths] = useState('');
   const [expiry, setExpiry] = useState(0);
   const [maxDownloads, setMax] = useState('');
@@ -87,8 +104,6 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
   const [busy, setBusy] = useState(false);
   const [upload, setUpload] = useState<Upload>();
   const [error, setError] = useState<unknown>();
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
 
   const options = (): ShareOptionsDto => ({
     expiresSeconds: EXPIRIES[expiry].seconds,
@@ -111,22 +126,7 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
       setUpload(undefined);
     }
   };
-  const shareFiles = (files: PickedFile[]) =>
-    run(() => {
-      if (files.length === 0) throw new Error('Nothing to share: the drop held no files.');
-      const b = bridge();
-      const abs = b.pathForFile ? files.map((f) => b.pathForFile!(f.file)) : [];
-      if (abs.length === files.length && abs.every(Boolean)) {
-        // Desktop: share the dropped top-level items in place.
-        return b.shares.create({ paths: [...new Set(files.map((f, i) => topOf(abs[i], f.path)))], ...options() });
-      }
-      if (!b.shares.upload) throw new Error('This host cannot receive files: name their paths below instead.');
-      const total = files.reduce((s, f) => s + f.file.size, 0);
-      setUpload({ sent: 0, total });
-      return b.shares.upload({ files: files.map((f) => ({ path: f.path, blob: f.file })), ...options() }, (sent, t) =>
-        setUpload({ sent, total: t }),
-      );
-    });
+  const shareFiles = (files: PickedFile[]) => run(() => shareDropped(files, options(), setUpload));
   const sharePaths = () =>
     run(() =>
       bridge().shares.create({
@@ -141,43 +141,7 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
   return (
     <Card title="New share" testId="share-new">
       <div className="stack" style={{ gap: 12 }}>
-        <div
-          className={`dropzone ${over ? 'over' : ''}`}
-          data-testid="share-dropzone"
-          onDragEnter={(e) => {
-            e.preventDefault();
-            setOver(true);
-          }}
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={(e: DragEvent) => {
-            e.preventDefault();
-            setOver(false);
-            void filesFromDataTransfer(e.dataTransfer).then((p) => shareFiles(p.files));
-          }}
-        >
-          <div className="dropzone-icon" aria-hidden>
-            ⤴
-          </div>
-          <div className="dropzone-title">Drop files or folders here to share them</div>
-          <div className="muted">
-            {mode === 'web'
-              ? 'They are uploaded to the daemon, encrypted there, and served as ciphertext only.'
-              : 'They are encrypted in place and served as ciphertext only.'}
-          </div>
-          <div className="row">
-            <button type="button" disabled={busy} onClick={() => filesInput.current?.click()}>
-              Choose files…
-            </button>
-            <button type="button" disabled={busy} onClick={() => folderInput.current?.click()}>
-              Choose folder…
-            </button>
-          </div>
-          <Pickers files={filesInput} folder={folderInput} onPick={(f) => void shareFiles(f)} />
-        </div>
+        <ShareDrop busy={busy} onFiles={(f) => void shareFiles(f)} />
         {upload && (
           <div data-testid="share-upload">
             <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
@@ -242,6 +206,53 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
         {error !== undefined && <ErrorNote error={error} />}
       </div>
     </Card>
+  );
+}
+
+/** Where files and folders are dropped (or picked) to be shared. */
+function ShareDrop({ busy, onFiles }: { busy: boolean; onFiles: (f: PickedFile[]) => void }) {
+  const mode = useApp((s) => s.mode);
+  const [over, setOver] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  return (
+    <div
+      className={`dropzone ${over ? 'over' : ''}`}
+      data-testid="share-dropzone"
+      onDragEnter={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e: DragEvent) => {
+        e.preventDefault();
+        setOver(false);
+        void filesFromDataTransfer(e.dataTransfer).then((p) => onFiles(p.files));
+      }}
+    >
+      <div className="dropzone-icon" aria-hidden>
+        ⤴
+      </div>
+      <div className="dropzone-title">Drop files or folders here to share them</div>
+      <div className="muted">
+        {mode === 'web'
+          ? 'They are uploaded to the daemon, encrypted there, and served as ciphertext only.'
+          : 'They are encrypted in place and served as ciphertext only.'}
+      </div>
+      <div className="row">
+        <button type="button" disabled={busy} onClick={() => filesInput.current?.click()}>
+          Choose files…
+        </button>
+        <button type="button" disabled={busy} onClick={() => folderInput.current?.click()}>
+          Choose folder…
+        </button>
+      </div>
+      <Pickers files={filesInput} folder={folderInput} onPick={onFiles} />
+    </div>
   );
 }
 
