@@ -16,6 +16,7 @@ export default defineConfig({
           'chunk-worker': resolve('src/engine/codec/chunk-worker.ts'),
           'sched-score-worker': resolve('src/engine/sched-node/score-worker.ts'),
           'file-hash-worker': resolve('src/engine/store/file-hash-worker.ts'),
+          'chunk-files-worker': resolve('src/engine/store/chunk-files-worker.ts'),
           'manifest-worker': resolve('src/engine/archive/manifest-worker.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -48,6 +48,7 @@ await build({
     'chunk-worker': path.join(root, 'src/engine/codec/chunk-worker.ts'),
     'sched-score-worker': path.join(root, 'src/engine/sched-node/score-worker.ts'),
     'file-hash-worker': path.join(root, 'src/engine/store/file-hash-worker.ts'),
+    'chunk-files-worker': path.join(root, 'src/engine/store/chunk-files-worker.ts'),
     'manifest-worker': path.join(root, 'src/engine/archive/manifest-worker.ts'),
   },
   outdir: path.join(tmpdir, 'cli'),

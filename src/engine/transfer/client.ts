@@ -23,7 +23,7 @@ import { receiveTree, type ReceiveResult } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
-import { buildTree } from './tree.ts';
+import { buildTreeParallel } from './tree.ts';
 import { trace } from '../core/trace.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 
@@ -241,7 +241,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   trace('send: scan start');
   let tree;
   try {
-    tree = buildTree(
+    tree = await buildTreeParallel(
       abs,
       env.chunking,
       env.index,
@@ -461,7 +461,7 @@ export async function planSend(
   remotePath: string,
   ignore?: IgnoreRules,
 ): Promise<PlanResult & { peer: string; transport: string; throughputBytesPerSec: number; estimatedSeconds: number }> {
-  const tree = buildTree(path.resolve(localPath), env.chunking, env.index, undefined, ignore);
+  const tree = await buildTreeParallel(path.resolve(localPath), env.chunking, env.index, undefined, ignore);
   const probe = await probePeer(env, address, { bytes: 16 * 1024 * 1024 });
   const link = await connectPeer(env, address);
   try {

@@ -27,7 +27,7 @@ import { RemoteSource } from './source.ts';
 import { applyChanges, decodeChanges } from './apply-changes.ts';
 import { DEFAULT_VERSIONS_POLICY, pruneVersions } from './versions-keep.ts';
 import { mirrorOptionsOf } from './mirror.ts';
-import { buildTree } from './tree.ts';
+import { buildTreeParallel } from './tree.ts';
 
 export interface ServiceOptions {
   node: WarpNode;
@@ -129,7 +129,7 @@ export class TransferService {
         return;
       case 'open': {
         const abs = resolveInRoot(o.root, h.path, true);
-        const tree = buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
+        const tree = await buildTreeParallel(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
         const sid = crypto.randomBytes(16).toString('hex');
         this.chunks.register(sid, { tree, peer, compress: ctx.compress });
         ctx.track(sid);

@@ -5,13 +5,14 @@
  */
 import type { Manifest } from '../model/manifest.ts';
 import { EntryType, ManifestBuilder } from '../model/manifest.ts';
-import { scanInputs } from '../archive/walk.ts';
+import { scanInputs, type ScanResult } from '../archive/walk.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import { Codec } from '../codec/compress.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import { chunkFile } from '../store/chunk-file.ts';
+import { chunkFile, type ChunkFileResult } from '../store/chunk-file.ts';
+import { chunkFilesParallel, type ParallelScanOptions, type ScanFile } from '../store/chunk-files-parallel.ts';
 import { ChunkIdMap } from '../model/chunk-id.ts';
 
 export interface ChunkPlace {
@@ -38,6 +39,50 @@ export function buildTree(
 ): LocalTree {
   const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
+  return assembleTree(scan, params, (i, file) => chunkFile(file.abs, params, index, file.st));
+}
+
+/**
+ * buildTree with the files chunked on both cores (store/chunk-files-parallel.ts): the same tree, byte for byte,
+ * in less wall time when the files must be read (a first send, a changed tree).
+ */
+export async function buildTreeParallel(
+  abs: string,
+  params: ChunkerParams,
+  index?: FileIndex,
+  onWarning?: (path: string, message: string) => void,
+  ignore?: IgnoreRules,
+  o?: ParallelScanOptions,
+): Promise<LocalTree> {
+  const scan = scanInputs([abs], undefined, ignore);
+  for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
+  const fileIdx: number[] = [];
+  for (let i = 0; i < scan.count; i++) if (scan.type(i) === EntryType.FILE) fileIdx.push(i);
+  const done = await chunkFilesParallel(
+    fileIdx.map((i) => fileOf(scan, i)),
+    params,
+    index,
+    o,
+  );
+  let k = 0;
+  // In walk order, so the k-th file asked for is the k-th result; whatever is missing is chunked here.
+  return assembleTree(scan, params, (_i, file) => done.get(k++) ?? chunkFile(file.abs, params, index, file.st));
+}
+
+/** A file of the walk with its lstat as identity (a regular file, not followed): no second stat per file. */
+function fileOf(scan: ScanResult, i: number): ScanFile {
+  return {
+    abs: scan.abs(i),
+    st: { isFile: () => true, size: scan.size(i), mtimeMs: scan.mtimeMs(i), ino: scan.ino(i) },
+  };
+}
+
+/** The manifest and chunk places of a walked tree, given each file's chunk list (called in walk order). */
+function assembleTree(
+  scan: ScanResult,
+  params: ChunkerParams,
+  chunksOf: (i: number, file: ScanFile) => ChunkFileResult,
+): LocalTree {
   const b = new ManifestBuilder(params);
   const seen = new ChunkIdMap<number>();
   const files: string[] = [];
@@ -50,17 +95,11 @@ export function buildTree(
       b.addEntry(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), 0, scan.linkTarget(i));
       continue;
     }
-    const fileAbs = scan.abs(i);
-    // The walk's lstat is this file's identity (a regular file, not followed): no second stat per file.
-    const c = chunkFile(fileAbs, params, index, {
-      isFile: () => true,
-      size: scan.size(i),
-      mtimeMs: scan.mtimeMs(i),
-      ino: scan.ino(i),
-    });
+    const file = fileOf(scan, i);
+    const c = chunksOf(i, file);
     if (c.cached) cachedFiles++;
     const e = b.addEntry(scan.rel(i), EntryType.FILE, scan.mode(i), c.mtimeMs, c.size);
-    const slot = files.push(fileAbs) - 1;
+    const slot = files.push(file.abs) - 1;
     let off = 0;
     for (let k = 0; k < c.lens.length; k++) {
       const id = c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
