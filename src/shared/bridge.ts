@@ -89,7 +89,7 @@ export interface ArchiveListRequest extends ArchiveSecret {
   /** Only entries under this path. */
   prefix?: string;
   offset?: number;
-  /** At most this many entries (default 1000, max 10000). */
+  /** At most this many entries (default 1000, max 100000: a page of 100k entries is about 12 MB of JSON). */
   limit?: number;
 }
 

@@ -190,7 +190,7 @@ export const OPERATIONS = {
       archive: pathText('The .warp file'),
       prefix: optional(string({ max: 4096 })),
       offset: optional(integer({ min: 0 })),
-      limit: optional(integer({ min: 1, max: 10_000 })),
+      limit: optional(integer({ min: 1, max: 100_000 })),
       ...secret,
     }),
     localPaths: ['archive', 'keyFile'],

@@ -2,7 +2,7 @@
 import type { ArchiveEntryDto, ArchiveSecret } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 
-export const LIST_PAGE = 10_000;
+export const LIST_PAGE = 50_000;
 
 export async function loadAllEntries(
   archive: string,
