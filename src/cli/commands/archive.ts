@@ -139,6 +139,127 @@ export async function runExtract(
   ]);
 }
 
+async function runList(ctx: CliContext, a: string, o: KeyOpts): Promise<void> {
+  const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
+  try {
+    const m = reader.manifest;
+    for (const e of m.entries()) {
+      let stored = 0;
+      for (const c of m.refsOf(e.index)) stored += reader.units.storedShare(c, m.chunkRawSize(c));
+      stored = Math.round(stored);
+      const type = ENTRY_TYPE_NAMES[e.type];
+      if (ctx.opts().json) {
+        ctx.out(
+          JSON.stringify({
+            type: 'entry',
+            path: e.path,
+            kind: type,
+            size: e.size,
+            stored,
+            mode: e.mode.toString(8),
+            mtimeMs: e.mtimeMs,
+            ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
+          }),
+        );
+      } else {
+        const shown = escapeControl(e.path);
+        const name =
+          e.type === EntryType.DIR
+            ? shown + '/'
+            : e.type === EntryType.SYMLINK
+              ? `${shown} -> ${escapeControl(e.linkTarget ?? '')}`
+              : shown;
+        ctx.out(`${type.padEnd(7)} ${String(e.size).padStart(12)} ${String(stored).padStart(12)}  ${name}`);
+      }
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+async function runVerify(ctx: CliContext, a: string, o: KeyOpts & { workers?: string }): Promise<void> {
+  const progress = createProgressRenderer(ctx, 'verifying');
+  const r = await verifyArchive({
+    archive: a,
+    key: await cliKey(ctx, o),
+    workers: o.workers ? Number(o.workers) : 0,
+    onEvent: (e) => progress.event(e),
+  }).finally(() => progress.done());
+  const human = r.ok
+    ? [
+        `ok: ${a}: ${r.chunks} chunks, ${r.files} files (${formatBytes(r.bytes)}), Merkle root ok, ${r.elapsedSeconds.toFixed(2)} s`,
+      ]
+    : [
+        `DAMAGED: ${a}: ${r.badChunks.length} bad chunk(s), ${r.badFiles.length} bad file(s)${r.merkleRootOk ? '' : ', Merkle root mismatch'}`,
+        ...r.badChunks.map(
+          (b) => `  chunk ${b.chunk} (${b.id.slice(0, 16)}…): ${b.reason}; affects: ${b.files.join(', ') || 'no file'}`,
+        ),
+        ...r.badFiles.map((f) => `  file ${f.path}: ${f.reason}`),
+      ];
+  if (r.ok) printResult(ctx, { ...r }, human);
+  else {
+    if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
+    for (const l of human) ctx.err(l);
+    process.exitCode = ExitCode.INTEGRITY;
+  }
+}
+
+async function runInfo(ctx: CliContext, a: string, o: KeyOpts): Promise<void> {
+  const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
+  try {
+    const m = reader.manifest;
+    let files = 0,
+      dirs = 0,
+      links = 0,
+      refBytes = 0;
+    for (const e of m.entries()) {
+      if (e.type === EntryType.FILE) {
+        files++;
+        refBytes += e.size;
+      } else if (e.type === EntryType.DIR) dirs++;
+      else links++;
+    }
+    const info = {
+      archive: a,
+      formatVersion: reader.header.version,
+      archiveBytes: reader.size,
+      files,
+      dirs,
+      symlinks: links,
+      totalFileBytes: refBytes,
+      uniqueChunks: m.chunkCount,
+      uniqueBytes: m.uniqueRawBytes,
+      storedChunkBytes: m.storedDataBytes,
+      dedupRatio: m.uniqueRawBytes ? refBytes / m.uniqueRawBytes : 1,
+      compressionRatio: m.storedDataBytes ? m.uniqueRawBytes / m.storedDataBytes : 1,
+      cipher: reader.encrypted ? 'chacha20-poly1305' : 'none',
+      kdf: ['none', 'argon2id', 'key-file'][reader.header.kdf],
+      argon2: reader.header.kdf === 1 ? reader.header.argon2 : undefined,
+      chunking: m.chunking,
+      merkleRoot: m.merkleRoot.toString('hex'),
+      archiveId: reader.header.archiveSalt.toString('hex'),
+    };
+    if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...info }));
+    else {
+      ctx.out(`archive        ${a} (format v${info.formatVersion}, ${formatBytes(info.archiveBytes)})`);
+      ctx.out(`entries        ${files} files, ${dirs} dirs, ${links} symlinks; ${formatBytes(refBytes)} of file data`);
+      ctx.out(
+        `chunks         ${m.chunkCount} unique, ${formatBytes(m.uniqueRawBytes)} raw, ${formatBytes(m.storedDataBytes)} stored`,
+      );
+      ctx.out(`dedup          ${info.dedupRatio.toFixed(2)}x    compression ${info.compressionRatio.toFixed(2)}x`);
+      ctx.out(
+        `cipher         ${info.cipher} (key: ${info.kdf}${info.argon2 ? `, t=${info.argon2.opsLimit} m=${info.argon2.memKiB} KiB` : ''})`,
+      );
+      ctx.out(
+        `chunking       min ${formatBytes(m.chunking.minSize)}, avg ${formatBytes(m.chunking.avgSize)}, max ${formatBytes(m.chunking.maxSize)} (FastCDC)`,
+      );
+      ctx.out(`merkle root    ${info.merkleRoot}`);
+    }
+  } finally {
+    reader.close();
+  }
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const archive = program.command('archive').description('create, extract, list, verify and inspect .warp archives');
 
@@ -181,43 +302,7 @@ export function register(program: Command, ctx: CliContext): void {
       .command('list')
       .argument('<archive>', 'the .warp file')
       .description('list entries with sizes and stored sizes'),
-  ).action(async (a: string, o: KeyOpts) => {
-    const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
-    try {
-      const m = reader.manifest;
-      for (const e of m.entries()) {
-        let stored = 0;
-        for (const c of m.refsOf(e.index)) stored += reader.units.storedShare(c, m.chunkRawSize(c));
-        stored = Math.round(stored);
-        const type = ENTRY_TYPE_NAMES[e.type];
-        if (ctx.opts().json) {
-          ctx.out(
-            JSON.stringify({
-              type: 'entry',
-              path: e.path,
-              kind: type,
-              size: e.size,
-              stored,
-              mode: e.mode.toString(8),
-              mtimeMs: e.mtimeMs,
-              ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
-            }),
-          );
-        } else {
-          const shown = escapeControl(e.path);
-          const name =
-            e.type === EntryType.DIR
-              ? shown + '/'
-              : e.type === EntryType.SYMLINK
-                ? `${shown} -> ${escapeControl(e.linkTarget ?? '')}`
-                : shown;
-          ctx.out(`${type.padEnd(7)} ${String(e.size).padStart(12)} ${String(stored).padStart(12)}  ${name}`);
-        }
-      }
-    } finally {
-      reader.close();
-    }
-  });
+  ).action((a: string, o: KeyOpts) => runList(ctx, a, o));
 
   keyOptions(
     archive
@@ -225,94 +310,12 @@ export function register(program: Command, ctx: CliContext): void {
       .argument('<archive>', 'the .warp file')
       .description('check every chunk hash, the Merkle root and every file hash; exit 3 if anything is wrong')
       .option('--workers <n>', 'worker threads (default: one per core)'),
-  ).action(async (a: string, o: KeyOpts & { workers?: string }) => {
-    const progress = createProgressRenderer(ctx, 'verifying');
-    const r = await verifyArchive({
-      archive: a,
-      key: await cliKey(ctx, o),
-      workers: o.workers ? Number(o.workers) : 0,
-      onEvent: (e) => progress.event(e),
-    }).finally(() => progress.done());
-    const human = r.ok
-      ? [
-          `ok: ${a}: ${r.chunks} chunks, ${r.files} files (${formatBytes(r.bytes)}), Merkle root ok, ${r.elapsedSeconds.toFixed(2)} s`,
-        ]
-      : [
-          `DAMAGED: ${a}: ${r.badChunks.length} bad chunk(s), ${r.badFiles.length} bad file(s)${r.merkleRootOk ? '' : ', Merkle root mismatch'}`,
-          ...r.badChunks.map(
-            (b) =>
-              `  chunk ${b.chunk} (${b.id.slice(0, 16)}…): ${b.reason}; affects: ${b.files.join(', ') || 'no file'}`,
-          ),
-          ...r.badFiles.map((f) => `  file ${f.path}: ${f.reason}`),
-        ];
-    if (r.ok) printResult(ctx, { ...r }, human);
-    else {
-      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
-      for (const l of human) ctx.err(l);
-      process.exitCode = ExitCode.INTEGRITY;
-    }
-  });
+  ).action((a: string, o: KeyOpts & { workers?: string }) => runVerify(ctx, a, o));
 
   keyOptions(
     archive
       .command('info')
       .argument('<archive>', 'the .warp file')
       .description('totals, dedup and compression ratios, cipher, chunk parameters'),
-  ).action(async (a: string, o: KeyOpts) => {
-    const reader = await ArchiveReader.open(a, await cliKey(ctx, o));
-    try {
-      const m = reader.manifest;
-      let files = 0,
-        dirs = 0,
-        links = 0,
-        refBytes = 0;
-      for (const e of m.entries()) {
-        if (e.type === EntryType.FILE) {
-          files++;
-          refBytes += e.size;
-        } else if (e.type === EntryType.DIR) dirs++;
-        else links++;
-      }
-      const info = {
-        archive: a,
-        formatVersion: reader.header.version,
-        archiveBytes: reader.size,
-        files,
-        dirs,
-        symlinks: links,
-        totalFileBytes: refBytes,
-        uniqueChunks: m.chunkCount,
-        uniqueBytes: m.uniqueRawBytes,
-        storedChunkBytes: m.storedDataBytes,
-        dedupRatio: m.uniqueRawBytes ? refBytes / m.uniqueRawBytes : 1,
-        compressionRatio: m.storedDataBytes ? m.uniqueRawBytes / m.storedDataBytes : 1,
-        cipher: reader.encrypted ? 'chacha20-poly1305' : 'none',
-        kdf: ['none', 'argon2id', 'key-file'][reader.header.kdf],
-        argon2: reader.header.kdf === 1 ? reader.header.argon2 : undefined,
-        chunking: m.chunking,
-        merkleRoot: m.merkleRoot.toString('hex'),
-        archiveId: reader.header.archiveSalt.toString('hex'),
-      };
-      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...info }));
-      else {
-        ctx.out(`archive        ${a} (format v${info.formatVersion}, ${formatBytes(info.archiveBytes)})`);
-        ctx.out(
-          `entries        ${files} files, ${dirs} dirs, ${links} symlinks; ${formatBytes(refBytes)} of file data`,
-        );
-        ctx.out(
-          `chunks         ${m.chunkCount} unique, ${formatBytes(m.uniqueRawBytes)} raw, ${formatBytes(m.storedDataBytes)} stored`,
-        );
-        ctx.out(`dedup          ${info.dedupRatio.toFixed(2)}x    compression ${info.compressionRatio.toFixed(2)}x`);
-        ctx.out(
-          `cipher         ${info.cipher} (key: ${info.kdf}${info.argon2 ? `, t=${info.argon2.opsLimit} m=${info.argon2.memKiB} KiB` : ''})`,
-        );
-        ctx.out(
-          `chunking       min ${formatBytes(m.chunking.minSize)}, avg ${formatBytes(m.chunking.avgSize)}, max ${formatBytes(m.chunking.maxSize)} (FastCDC)`,
-        );
-        ctx.out(`merkle root    ${info.merkleRoot}`);
-      }
-    } finally {
-      reader.close();
-    }
-  });
+  ).action((a: string, o: KeyOpts) => runInfo(ctx, a, o));
 }
