@@ -130,6 +130,98 @@ interface BenchOptions {
   backend: BackendPreference;
 }
 
+async function runSim(ctx: CliContext, o: SimOptions): Promise<void> {
+  const rng = new Prng(o.seed);
+  const edges: SimEdgeSpec[] = Array.from({ length: o.edges }, () => ({
+    bandwidth: Math.round(rng.range(5, 100)) * 1e6,
+    rtt: Math.round(rng.range(5, 100)) / 1000,
+    maxParallel: rng.int(2, 8),
+    jitter: o.jitter,
+    failureRate: o.failureRate,
+    health: Math.round(rng.range(0.7, 1) * 100) / 100,
+  }));
+  for (const k of o.killEdge) {
+    const m = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(k);
+    if (!m || Number(m[1]) >= o.edges)
+      throw new WarpError(ErrorCodes.USAGE, `--kill-edge expects EDGE@SECONDS with EDGE < ${o.edges}, got '${k}'`);
+    const e = edges[Number(m[1])];
+    e.outages = [...(e.outages ?? []), { from: Number(m[2]) * 1000 }];
+  }
+  const backend = await cliBackend(o.backend, ctx, 1); // simulations are small: no workers
+  try {
+    const report = await runSimulation({
+      seed: o.seed,
+      edges,
+      chunks: o.chunks,
+      replicas: o.replicas,
+      backend,
+      maxVirtualMs: o.maxSeconds * 1000,
+      config: { policy: o.policy, balance: { enabled: o.balance } },
+    });
+    if (ctx.opts().json) {
+      ctx.out(JSON.stringify({ type: 'result', command: 'sim', ...report, edgeSpecs: edges }));
+      return;
+    }
+    ctx.out(
+      `${report.completed ? 'completed' : 'incomplete'}: ${report.done}/${report.chunks} chunks, ${formatBytes(report.bytes)} in ${formatDuration(report.completionMs / 1000)} virtual (${report.ticks} ticks, ${report.meanTickMs.toFixed(2)} ms each)`,
+    );
+    ctx.out(
+      `failures ${report.failuresDetected}, failovers ${report.failovers} (late ${report.failoversLate}), permanent ${report.permanentFailures}, balance moves ${report.balanceMoves}, re-optimisation moves ${report.reoptMoves}`,
+    );
+    ctx.out('edge  bandwidth   rtt     chunks  bytes       utilisation  failures');
+    for (const e of report.edges) {
+      const s = edges[e.edge];
+      ctx.out(
+        `${String(e.edge).padStart(4)}  ${(s.bandwidth / 1e6).toFixed(0).padStart(4)} MB/s  ${(s.rtt * 1000).toFixed(0).padStart(4)} ms  ${String(e.chunks).padStart(6)}  ${formatBytes(e.bytes).padStart(10)}  ${(e.utilisation * 100).toFixed(1).padStart(10)} %  ${String(e.failures).padStart(8)}${s.outages ? '  (killed)' : ''}`,
+      );
+    }
+  } finally {
+    backend.dispose();
+  }
+}
+
+async function runBenchSched(ctx: CliContext, o: BenchOptions): Promise<void> {
+  const backend = await cliBackend(o.backend, ctx, o.threads);
+  try {
+    const log = ctx.opts().quiet || ctx.opts().json ? undefined : (line: string) => ctx.err(line);
+    const allocate = o.threads > 1 ? sharedAllocate : undefined;
+    const r = await runSchedBench(
+      {
+        chunks: o.chunks,
+        edges: o.edges,
+        replicas: o.replicas,
+        k: o.k,
+        repeats: o.repeats,
+        seed: o.seed,
+        backend,
+        allocate,
+      },
+      log,
+    );
+    if (ctx.opts().json) {
+      ctx.out(JSON.stringify({ type: 'result', command: 'bench sched', ...r }));
+      return;
+    }
+    ctx.out(`backend            ${r.backend}`);
+    ctx.out(
+      `model              ${r.chunks} chunks × ${r.replicas} replicas, ${r.edges} edges, k = ${r.k} (${r.pairs} pairs)`,
+    );
+    ctx.out(
+      `full tick          ${r.fullTickMs.toFixed(1)} ms (scoring ${r.fullScoreMs.toFixed(1)} ms), ${(r.pairsPerSecond / 1e6).toFixed(0)} M pairs/s`,
+    );
+    ctx.out(`full tick          ${r.fullChangedTickMs.toFixed(1)} ms with every edge changed`);
+    ctx.out(
+      `incremental tick   ${r.incrementalChunksTickMs.toFixed(2)} ms with 1 % of chunks changed (${r.incrementalChunksScored} rescored)`,
+    );
+    ctx.out(
+      `incremental tick   ${r.incrementalEdgeTickMs.toFixed(2)} ms with one edge changed (${r.incrementalEdgeScored} chunks updated)`,
+    );
+    ctx.out(`state              ${r.bytesPerChunk.toFixed(0)} bytes per chunk`);
+  } finally {
+    backend.dispose();
+  }
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('sim')
@@ -156,55 +248,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-seconds <s>', 'stop after this much virtual time', intArg('max-seconds', 1), 3600)
     .option('--no-balance', 'disable load balancing')
     .addOption(backendOption())
-    .action(async (o: SimOptions) => {
-      const rng = new Prng(o.seed);
-      const edges: SimEdgeSpec[] = Array.from({ length: o.edges }, () => ({
-        bandwidth: Math.round(rng.range(5, 100)) * 1e6,
-        rtt: Math.round(rng.range(5, 100)) / 1000,
-        maxParallel: rng.int(2, 8),
-        jitter: o.jitter,
-        failureRate: o.failureRate,
-        health: Math.round(rng.range(0.7, 1) * 100) / 100,
-      }));
-      for (const k of o.killEdge) {
-        const m = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(k);
-        if (!m || Number(m[1]) >= o.edges)
-          throw new WarpError(ErrorCodes.USAGE, `--kill-edge expects EDGE@SECONDS with EDGE < ${o.edges}, got '${k}'`);
-        const e = edges[Number(m[1])];
-        e.outages = [...(e.outages ?? []), { from: Number(m[2]) * 1000 }];
-      }
-      const backend = await cliBackend(o.backend, ctx, 1); // simulations are small: no workers
-      try {
-        const report = await runSimulation({
-          seed: o.seed,
-          edges,
-          chunks: o.chunks,
-          replicas: o.replicas,
-          backend,
-          maxVirtualMs: o.maxSeconds * 1000,
-          config: { policy: o.policy, balance: { enabled: o.balance } },
-        });
-        if (ctx.opts().json) {
-          ctx.out(JSON.stringify({ type: 'result', command: 'sim', ...report, edgeSpecs: edges }));
-          return;
-        }
-        ctx.out(
-          `${report.completed ? 'completed' : 'incomplete'}: ${report.done}/${report.chunks} chunks, ${formatBytes(report.bytes)} in ${formatDuration(report.completionMs / 1000)} virtual (${report.ticks} ticks, ${report.meanTickMs.toFixed(2)} ms each)`,
-        );
-        ctx.out(
-          `failures ${report.failuresDetected}, failovers ${report.failovers} (late ${report.failoversLate}), permanent ${report.permanentFailures}, balance moves ${report.balanceMoves}, re-optimisation moves ${report.reoptMoves}`,
-        );
-        ctx.out('edge  bandwidth   rtt     chunks  bytes       utilisation  failures');
-        for (const e of report.edges) {
-          const s = edges[e.edge];
-          ctx.out(
-            `${String(e.edge).padStart(4)}  ${(s.bandwidth / 1e6).toFixed(0).padStart(4)} MB/s  ${(s.rtt * 1000).toFixed(0).padStart(4)} ms  ${String(e.chunks).padStart(6)}  ${formatBytes(e.bytes).padStart(10)}  ${(e.utilisation * 100).toFixed(1).padStart(10)} %  ${String(e.failures).padStart(8)}${s.outages ? '  (killed)' : ''}`,
-          );
-        }
-      } finally {
-        backend.dispose();
-      }
-    });
+    .action((o: SimOptions) => runSim(ctx, o));
 
   benchCommand(program)
     .command('sched')
@@ -222,45 +266,5 @@ export function register(program: Command, ctx: CliContext): void {
       os.availableParallelism(),
     )
     .addOption(backendOption())
-    .action(async (o: BenchOptions) => {
-      const backend = await cliBackend(o.backend, ctx, o.threads);
-      try {
-        const log = ctx.opts().quiet || ctx.opts().json ? undefined : (line: string) => ctx.err(line);
-        const allocate = o.threads > 1 ? sharedAllocate : undefined;
-        const r = await runSchedBench(
-          {
-            chunks: o.chunks,
-            edges: o.edges,
-            replicas: o.replicas,
-            k: o.k,
-            repeats: o.repeats,
-            seed: o.seed,
-            backend,
-            allocate,
-          },
-          log,
-        );
-        if (ctx.opts().json) {
-          ctx.out(JSON.stringify({ type: 'result', command: 'bench sched', ...r }));
-          return;
-        }
-        ctx.out(`backend            ${r.backend}`);
-        ctx.out(
-          `model              ${r.chunks} chunks × ${r.replicas} replicas, ${r.edges} edges, k = ${r.k} (${r.pairs} pairs)`,
-        );
-        ctx.out(
-          `full tick          ${r.fullTickMs.toFixed(1)} ms (scoring ${r.fullScoreMs.toFixed(1)} ms), ${(r.pairsPerSecond / 1e6).toFixed(0)} M pairs/s`,
-        );
-        ctx.out(`full tick          ${r.fullChangedTickMs.toFixed(1)} ms with every edge changed`);
-        ctx.out(
-          `incremental tick   ${r.incrementalChunksTickMs.toFixed(2)} ms with 1 % of chunks changed (${r.incrementalChunksScored} rescored)`,
-        );
-        ctx.out(
-          `incremental tick   ${r.incrementalEdgeTickMs.toFixed(2)} ms with one edge changed (${r.incrementalEdgeScored} chunks updated)`,
-        );
-        ctx.out(`state              ${r.bytesPerChunk.toFixed(0)} bytes per chunk`);
-      } finally {
-        backend.dispose();
-      }
-    });
+    .action((o: BenchOptions) => runBenchSched(ctx, o));
 }
