@@ -53,7 +53,6 @@ export default tseslint.config(
     files: [
       'src/cli/commands/sync.ts',
       'src/engine/codec/blake3-small.ts',
-      'src/engine/config/load.ts',
       'src/engine/sched/cpu/kbest-narrow.ts',
       'src/engine/sched/sim/simulator.ts',
       'src/engine/store/chunk-file.ts',

@@ -93,18 +93,49 @@ export function resolveConfig<S extends Schema>(
   const file: TomlFile = readFile
     ? readTomlFile(filePath, explicit)
     : { path: filePath, exists: false, data: {}, lines: new Map() };
-  const problems: Problem[] = [];
-  const warnings: string[] = [];
-  const entries: Record<string, Record<string, ResolvedEntry>> = {};
-  const sections = Object.keys(schema);
+  const r = new Resolution(schema);
+  // Later sources win: defaults, then the file, the environment, the flags.
+  applyFile(r, file);
+  applyEnv(r, env, cwd);
+  applyOverrides(r, options.overrides ?? {}, cwd);
+  if (r.problems.length === 0) {
+    const config = buildTyped(schema, r.entries);
+    crossCheck(r, checks, config);
+    if (r.problems.length === 0)
+      return {
+        config,
+        entries: r.entries,
+        file: { path: file.path, exists: file.exists, explicit },
+        warnings: r.warnings,
+      };
+  }
+  throw invalid(r.problems);
+}
 
-  for (const [section, spec] of Object.entries(schema)) {
-    entries[section] = {};
-    for (const [name, keySpec] of Object.entries(spec.keys))
-      entries[section][name] = { value: keySpec.default, source: 'default' };
+/** The entries resolved so far (each key's value and where it came from) and the problems found. */
+class Resolution {
+  readonly problems: Problem[] = [];
+  readonly warnings: string[] = [];
+  readonly entries: Record<string, Record<string, ResolvedEntry>> = {};
+  readonly sections: string[];
+  readonly schema: Schema;
+
+  constructor(schema: Schema) {
+    this.schema = schema;
+    this.sections = Object.keys(schema);
+    for (const [section, spec] of Object.entries(schema)) {
+      this.entries[section] = {};
+      for (const [name, keySpec] of Object.entries(spec.keys))
+        this.entries[section][name] = { value: keySpec.default, source: 'default' };
+    }
   }
 
-  const set = (
+  /** The schema's section, or undefined for an unknown (or inherited) name. */
+  section(name: string): Schema[string] | undefined {
+    return Object.hasOwn(this.schema, name) ? this.schema[name] : undefined;
+  }
+
+  set(
     section: string,
     name: string,
     keySpec: KeySpec,
@@ -113,34 +144,36 @@ export function resolveConfig<S extends Schema>(
     origin: string,
     fromText: boolean,
     baseDir: string,
-  ): void => {
+  ): void {
     const result = coerce(keySpec, raw, fromText, baseDir);
-    if (result.ok) entries[section][name] = { value: result.value, source, origin };
+    if (result.ok) this.entries[section][name] = { value: result.value, source, origin };
     else
-      problems.push({
+      this.problems.push({
         key: `${section}.${name}`,
         source,
         origin,
         message: `invalid ${section}.${name} ${where(source, origin)}: got ${showGiven(raw)}; expected ${describeAllowed(keySpec)}`,
       });
-  };
+  }
+}
 
-  // The file: every top-level entry must be a known section, every entry in it a known key.
+/** The file: every top-level entry must be a known section, every entry in it a known key. */
+function applyFile(r: Resolution, file: TomlFile): void {
   for (const [section, table] of Object.entries(file.data)) {
     const line = file.lines.get(section);
     const origin = line ? `${file.path}:${line}` : file.path;
-    const sectionSpec = Object.hasOwn(schema, section) ? schema[section] : undefined;
+    const sectionSpec = r.section(section);
     if (!sectionSpec) {
-      problems.push({
+      r.problems.push({
         key: section,
         source: 'file',
         origin,
-        message: `unknown section [${section}] in ${origin}${didYouMean(section, sections, (s) => `[${s}]`)} (known sections: ${sections.join(', ')})`,
+        message: `unknown section [${section}] in ${origin}${didYouMean(section, r.sections, (s) => `[${s}]`)} (known sections: ${r.sections.join(', ')})`,
       });
       continue;
     }
     if (typeof table !== 'object' || table === null || Array.isArray(table)) {
-      problems.push({
+      r.problems.push({
         key: section,
         source: 'file',
         origin,
@@ -154,7 +187,7 @@ export function resolveConfig<S extends Schema>(
       const keyOrigin = keyLine ? `${file.path}:${keyLine}` : file.path;
       const keySpec = Object.hasOwn(sectionSpec.keys, name) ? sectionSpec.keys[name] : undefined;
       if (!keySpec) {
-        problems.push({
+        r.problems.push({
           key: `${section}.${name}`,
           source: 'file',
           origin: keyOrigin,
@@ -162,39 +195,45 @@ export function resolveConfig<S extends Schema>(
         });
         continue;
       }
-      set(section, name, keySpec, raw, 'file', keyOrigin, false, path.dirname(file.path));
+      r.set(section, name, keySpec, raw, 'file', keyOrigin, false, path.dirname(file.path));
     }
   }
+}
 
-  // The environment. An empty variable counts only for text keys (so WARP_LOG_FILE= means stderr) and lists
-  // (an empty list), and is otherwise treated as unset, as shells make it easy to leave one empty by accident.
-  for (const [section, sectionSpec] of Object.entries(schema)) {
+/**
+ * The environment. An empty variable counts only for text keys (so WARP_LOG_FILE= means stderr) and lists
+ * (an empty list), and is otherwise treated as unset, as shells make it easy to leave one empty by accident.
+ */
+function applyEnv(r: Resolution, env: NodeJS.ProcessEnv, cwd: string): void {
+  for (const [section, sectionSpec] of Object.entries(r.schema)) {
     const names = new Map(Object.keys(sectionSpec.keys).map((k) => [envVarName(section, k), k]));
     const prefix = envVarName(section, '');
     for (const [variable, raw] of Object.entries(env)) {
       if (raw === undefined || !variable.startsWith(prefix)) continue;
       const name = names.get(variable);
       if (name === undefined) {
-        warnings.push(
+        r.warnings.push(
           `environment variable ${variable} matches no config key${didYouMean(variable, [...names.keys()])}`,
         );
         continue;
       }
       const keySpec = sectionSpec.keys[name];
       if (raw === '' && keySpec.type !== 'string' && keySpec.type !== 'path' && keySpec.type !== 'list') continue;
-      set(section, name, keySpec, raw, 'env', variable, true, cwd);
+      r.set(section, name, keySpec, raw, 'env', variable, true, cwd);
     }
   }
+}
 
-  // Flags.
-  for (const [section, values] of Object.entries(options.overrides ?? {})) {
-    const sectionSpec = Object.hasOwn(schema, section) ? schema[section] : undefined;
+/** Flags (command-line overrides), by key name or its camelCase form. */
+function applyOverrides(r: Resolution, overrides: ConfigOverrides, cwd: string): void {
+  for (const [section, values] of Object.entries(overrides)) {
+    const sectionSpec = r.section(section);
     if (!sectionSpec) {
-      problems.push({
+      r.problems.push({
         key: section,
         source: 'flag',
         origin: 'flag',
-        message: `unknown config section '${section}' in a command-line override${didYouMean(section, sections)}`,
+        message: `unknown config section '${section}' in a command-line override${didYouMean(section, r.sections)}`,
       });
       continue;
     }
@@ -202,7 +241,7 @@ export function resolveConfig<S extends Schema>(
       if (raw === undefined) continue;
       const name = Object.keys(sectionSpec.keys).find((k) => k === given || camelCase(k) === given);
       if (name === undefined) {
-        problems.push({
+        r.problems.push({
           key: `${section}.${given}`,
           source: 'flag',
           origin: 'flag',
@@ -210,26 +249,23 @@ export function resolveConfig<S extends Schema>(
         });
         continue;
       }
-      set(section, name, sectionSpec.keys[name], raw, 'flag', 'flag', true, cwd);
+      r.set(section, name, sectionSpec.keys[name], raw, 'flag', 'flag', true, cwd);
     }
   }
+}
 
-  if (problems.length === 0) {
-    const config = buildTyped(schema, entries);
-    for (const rule of checks) {
-      const failure = rule.check(config);
-      if (failure === undefined) continue;
-      const values = rule.keys.map((k) => {
-        const [section, name] = k.split('.');
-        const entry = entries[section][name];
-        return `${k} = ${formatValue(schema[section].keys[name], entry.value)} ${entry.source === 'default' ? '(default)' : where(entry.source, entry.origin)}`;
-      });
-      problems.push({ key: rule.keys.join(','), source: 'default', message: `${failure}; got ${values.join(', ')}` });
-    }
-    if (problems.length === 0)
-      return { config, entries, file: { path: file.path, exists: file.exists, explicit }, warnings };
+/** The rules between keys, over the typed config; each failure names the keys' values and their sources. */
+function crossCheck<C>(r: Resolution, checks: readonly CrossCheck<C>[], config: C): void {
+  for (const rule of checks) {
+    const failure = rule.check(config);
+    if (failure === undefined) continue;
+    const values = rule.keys.map((k) => {
+      const [section, name] = k.split('.');
+      const entry = r.entries[section][name];
+      return `${k} = ${formatValue(r.schema[section].keys[name], entry.value)} ${entry.source === 'default' ? '(default)' : where(entry.source, entry.origin)}`;
+    });
+    r.problems.push({ key: rule.keys.join(','), source: 'default', message: `${failure}; got ${values.join(', ')}` });
   }
-  throw invalid(problems);
 }
 
 function where(source: ConfigSource, origin: string | undefined): string {
