@@ -55,7 +55,6 @@ export default tseslint.config(
       'src/engine/codec/blake3-small.ts',
       'src/engine/sched/cpu/kbest-narrow.ts',
       'src/engine/sched/sim/simulator.ts',
-      'src/engine/store/chunk-file.ts',
       'src/engine/swarm/fetch.ts',
       'src/engine/transfer/client.ts',
       'src/engine/transfer/pull-lanes.ts',

@@ -69,6 +69,80 @@ export interface FileIdentity {
   ino: number;
 }
 
+/** The file's chunk ids and lengths, grown as chunks are cut. */
+class ChunkList {
+  ids: Uint8Array;
+  lens: Uint32Array;
+  n = 0;
+
+  constructor(expected: number) {
+    this.ids = new Uint8Array(Math.max(4, expected) * HASH_BYTES);
+    this.lens = new Uint32Array(this.ids.length / HASH_BYTES);
+  }
+
+  push(id: Uint8Array, len: number): void {
+    if ((this.n + 1) * HASH_BYTES > this.ids.length) {
+      const i2 = new Uint8Array(this.ids.length * 2);
+      i2.set(this.ids);
+      this.ids = i2;
+      const l2 = new Uint32Array(this.lens.length * 2);
+      l2.set(this.lens);
+      this.lens = l2;
+    }
+    this.ids.set(id, this.n * HASH_BYTES);
+    this.lens[this.n++] = len;
+  }
+}
+
+/** The chunk boundaries of the file's previous version (a hint): chunk k started at offsets[k]. */
+class OldBoundaries {
+  readonly count: number;
+  private readonly offsets: Float64Array;
+  private next = 0; // next old boundary at or after the current chunk start
+  readonly prev: FileChunks | undefined;
+
+  constructor(prev: FileChunks | undefined) {
+    this.prev = prev;
+    this.count = prev ? prev.lens.length : 0;
+    this.offsets = new Float64Array(this.count + 1);
+    for (let k = 0; k < this.count; k++) this.offsets[k + 1] = this.offsets[k] + prev!.lens[k];
+  }
+
+  /** The old chunk that started at fileOff, or -1 (offsets asked for only grow). */
+  at(fileOff: number): number {
+    while (this.next < this.count && this.offsets[this.next] < fileOff) this.next++;
+    return this.next < this.count && this.offsets[this.next] === fileOff ? this.next : -1;
+  }
+
+  /** Old chunk k is still usable in a file of newSize bytes (the old last chunk ended at the old EOF, not at a cut). */
+  usable(k: number, newSize: number): boolean {
+    return k < this.count - 1 || this.offsets[k + 1] === newSize;
+  }
+
+  sameId(k: number, id: Buffer): boolean {
+    const ids = this.prev!.ids;
+    return id.equals(Buffer.from(ids.buffer, ids.byteOffset + k * HASH_BYTES, HASH_BYTES));
+  }
+}
+
+/** A read of `abs`; a system error becomes the WarpError that names the file. */
+function readOp<T>(abs: string, op: () => T): T {
+  try {
+    return op();
+  } catch (e) {
+    throw fromSystemError(e, abs, 'read');
+  }
+}
+
+function cdcFor(params: ChunkerParams, key: string): FastCdc {
+  let cdc = cdcs.get(key);
+  if (!cdc) {
+    cdc = new FastCdc(params);
+    cdcs.set(key, cdc);
+  }
+  return cdc;
+}
+
 /** `known`: the file's stat when the caller has just taken it (saves one per file over large trees). */
 export function chunkFile(
   abs: string,
@@ -76,50 +150,20 @@ export function chunkFile(
   index?: FileIndex,
   known?: FileIdentity,
 ): ChunkFileResult {
-  let st: FileIdentity;
-  try {
-    st = known?.isFile() ? known : fs.statSync(abs);
-  } catch (e) {
-    throw fromSystemError(e, abs, 'read');
-  }
+  const st = readOp(abs, () => (known?.isFile() ? known : fs.statSync(abs)));
   const hit = index?.lookup(abs, st, params);
   if (hit) return { ...hit, cached: true };
-  const prev = index?.previous(abs, params);
   const key = paramsKey(params);
-  let cdc = cdcs.get(key);
-  if (!cdc) {
-    cdc = new FastCdc(params);
-    cdcs.set(key, cdc);
-  }
+  const cdc = cdcFor(params, key);
   const bufSize = Math.max(BUF_BYTES, params.maxSize * 2);
   const { buf, thread } = readBuffer(bufSize, st.size);
-  let ids = new Uint8Array(Math.max(4, Math.ceil(st.size / params.avgSize) + 4) * HASH_BYTES);
-  let lens = new Uint32Array(ids.length / HASH_BYTES);
-  let n = 0;
+  const out = new ChunkList(Math.ceil(st.size / params.avgSize) + 4);
   const idOut = Buffer.allocUnsafe(HASH_BYTES);
-  /** Records a chunk whose id is in idOut. */
-  const pushChunk = (len: number): void => {
-    if ((n + 1) * HASH_BYTES > ids.length) {
-      const i2 = new Uint8Array(ids.length * 2);
-      i2.set(ids);
-      ids = i2;
-      const l2 = new Uint32Array(lens.length * 2);
-      l2.set(lens);
-      lens = l2;
-    }
-    ids.set(idOut, n * HASH_BYTES);
-    lens[n++] = len;
-  };
   const addChunk = (from: number, to: number): void => {
     blake3Into(buf.subarray(from, to), idOut);
-    pushChunk(to - from);
+    out.push(idOut, to - from);
   };
-  let fd: number;
-  try {
-    fd = fs.openSync(abs, 'r');
-  } catch (e) {
-    throw fromSystemError(e, abs, 'read');
-  }
+  const fd = readOp(abs, () => fs.openSync(abs, 'r'));
   fileHasher.reset();
   let first = true; // nothing posted to the hashing thread yet for this file
   // On this thread the whole-file hash waits while the file is still whole in the buffer: a file that is one
@@ -130,29 +174,20 @@ export function chunkFile(
   let chunkStart = 0;
   let scan = 0;
   let state = cdc.newState();
-  // Old chunk boundaries (a hint): chunk k of the previous version started at oldOff[k].
-  const oldN = prev ? prev.lens.length : 0;
-  const oldOff = new Float64Array(oldN + 1);
-  for (let k = 0; k < oldN; k++) oldOff[k + 1] = oldOff[k] + prev!.lens[k];
-  let ok = 0; // next old boundary at or after the current chunk start
-  const oldAt = (fileOff: number): number => {
-    while (ok < oldN && oldOff[ok] < fileOff) ok++;
-    return ok < oldN && oldOff[ok] === fileOff ? ok : -1;
-  };
+  const old = new OldBoundaries(index?.previous(abs, params));
   /** Cuts every chunk that ends inside buf[chunkStart, w); at EOF the old-chunk check never waits for more. */
   const cutAll = (eof: boolean): void => {
     while (scan < w) {
-      if (oldN > 0 && scan === chunkStart) {
+      if (old.count > 0 && scan === chunkStart) {
         // At a chunk start: is it an old boundary whose old chunk is unchanged?
-        const k = oldAt(size - (w - chunkStart));
+        const k = old.at(size - (w - chunkStart));
         if (k >= 0) {
-          const len = prev!.lens[k];
-          // The old last chunk ended at the old EOF, not at a cut: only valid if it ends at the new EOF too.
-          const lastOk = k < oldN - 1 || oldOff[k + 1] === st.size;
+          const len = old.prev!.lens[k];
+          const lastOk = old.usable(k, st.size);
           if (lastOk && chunkStart + len <= w) {
             blake3Into(buf.subarray(chunkStart, chunkStart + len), idOut);
-            if (idOut.equals(Buffer.from(prev!.ids.buffer, prev!.ids.byteOffset + k * HASH_BYTES, HASH_BYTES))) {
-              pushChunk(len);
+            if (old.sameId(k, idOut)) {
+              out.push(idOut, len);
               chunkStart = scan = chunkStart + len;
               state = cdc.newState();
               continue;
@@ -184,12 +219,7 @@ export function chunkFile(
         scan -= chunkStart;
         chunkStart = 0;
       }
-      let r: number;
-      try {
-        r = fs.readSync(fd, buf, w, buf.length - w, null);
-      } catch (e) {
-        throw fromSystemError(e, abs, 'read');
-      }
+      const r = readOp(abs, () => fs.readSync(fd, buf, w, buf.length - w, null));
       if (r === 0) break;
       if (thread) {
         thread.update(w, r, first);
@@ -205,12 +235,13 @@ export function chunkFile(
     fs.closeSync(fd);
   }
   if (thread && !first) hashThreadUse.files++;
-  if (deferred && !(n === 1 && lens[0] === size)) fileHasher.update(buf.subarray(0, w));
+  const oneChunk = out.n === 1 && out.lens[0] === size;
+  if (deferred && !oneChunk) fileHasher.update(buf.subarray(0, w));
   const hash =
     thread && !first
       ? thread.digest()
-      : deferred && n === 1 && lens[0] === size
-        ? Buffer.from(ids.subarray(0, HASH_BYTES))
+      : deferred && oneChunk
+        ? Buffer.from(out.ids.subarray(0, HASH_BYTES))
         : fileHasher.digestBuffer();
   const rec: FileChunks = {
     path: abs,
@@ -219,8 +250,8 @@ export function chunkFile(
     ino: st.ino,
     params: key,
     hash: new Uint8Array(hash),
-    ids: ids.slice(0, n * HASH_BYTES),
-    lens: lens.slice(0, n),
+    ids: out.ids.slice(0, out.n * HASH_BYTES),
+    lens: out.lens.slice(0, out.n),
   };
   if (size === st.size) index?.put(rec); // a file that changed while read is not cached
   return { ...rec, cached: false };
