@@ -52,8 +52,6 @@ export default tseslint.config(
     // into named steps and taken off this list.
     files: [
       'src/cli/commands/sync.ts',
-      'src/engine/codec/blake3-small.ts',
-      'src/engine/sched/cpu/kbest-narrow.ts',
       'src/engine/sched/sim/simulator.ts',
       'src/engine/swarm/fetch.ts',
       'src/engine/transfer/client.ts',

@@ -37,6 +37,8 @@ const SENTINEL = 0xffff;
 const INVALID_KEY = RANK_EXCLUDED << 8;
 
 /** Scores chunks [from, to), or list[from..to) when a list is given. Requires k = 4 and ≤ 255 edges. */
+// One function on purpose: the scheduler's innermost loop keeps a chunk's list in locals (r0..r3, k0..k3).
+// eslint-disable-next-line max-lines-per-function -- a hand-inlined kernel (see the header), not control flow
 export function narrowTop4(s: NarrowArrays, from: number, to: number, list: Uint32Array | undefined): void {
   const { rec, rec16, recStride, classSize, kEdgeWords, kEdge, kCost, a, b, ranks, stride, skipUnchanged } = s;
   // 8-byte records (≤ 5 replicas) are read as two little-endian u32 words (class | count << 16 | e0 << 24,
