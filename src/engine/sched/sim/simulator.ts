@@ -110,70 +110,13 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
   events.on((ev) => {
     if (ev.type === 'sched.failover') failedThisTick.push(ev.chunk);
   });
-  const report: SimReport = {
-    seed,
-    backend: spec.backend.description.label,
-    completed: false,
-    completionMs: 0,
-    ticks: 0,
-    chunks: m.chunkCount,
-    bytes: 0,
-    done: 0,
-    permanentFailures: 0,
-    failovers: 0,
-    failuresDetected: 0,
-    failoversLate: 0,
-    balanceMoves: 0,
-    reoptMoves: 0,
-    reoptsRequested: 0,
-    fullTicks: 0,
-    incrementalTicks: 0,
-    meanTickMs: 0,
-    edges: [],
-  };
+  const report = emptyReport(seed, spec.backend.description.label, m.chunkCount);
   let tickMsSum = 0;
   let t = 0;
   for (; t <= maxMs; t += tickMs) {
     const now = start + t;
-    // Edge traces: estimates the swarm would report (only changed values are written, keeping ticks incremental).
-    for (let e = 0; e < traces.length; e++) {
-      const s = traces[e].specAt(t);
-      const running = countRunning(transfers, e);
-      if (
-        m.bandwidth[e] !== s.bandwidth ||
-        m.rtt[e] !== s.rtt ||
-        m.isEdgeUnavailable(e) !== s.unavailable ||
-        m.queueDepth[e] !== running
-      ) {
-        m.updateEdge(e, { ...s, queueDepth: running });
-      }
-    }
-    // Transfers that ended by now: success or reported failure. Those the scheduler gave up on are dropped.
-    for (let i = transfers.length - 1; i >= 0; i--) {
-      const tr = transfers[i];
-      const live =
-        m.status[tr.chunk] === ChunkStatus.IN_FLIGHT &&
-        m.assigned[tr.chunk] === tr.edge &&
-        m.deadline[tr.chunk] === tr.deadline;
-      if (!live) {
-        perEdge[tr.edge].busyMs += Math.max(0, Math.min(t, tr.end) - tr.start);
-        transfers.splice(i, 1);
-        continue;
-      }
-      if (tr.end > t) continue;
-      if (traces[tr.edge].unavailableAt(t)) continue; // the edge died: the transfer never finishes
-      perEdge[tr.edge].busyMs += tr.end - tr.start;
-      transfers.splice(i, 1);
-      if (tr.fails) {
-        sched.markFailed(tr.chunk);
-        perEdge[tr.edge].failures++;
-      } else {
-        sched.markDone(tr.chunk);
-        perEdge[tr.edge].chunks++;
-        perEdge[tr.edge].bytes += m.size[tr.chunk];
-        report.bytes += m.size[tr.chunk];
-      }
-    }
+    updateEdges(m, traces, transfers, t);
+    report.bytes += settleTransfers(sched, traces, transfers, perEdge, t);
     while (reopts.length > 0 && reopts[0].atMs <= t) {
       sched.requestReopt(reopts.shift()!.request);
       report.reoptsRequested++;
@@ -229,6 +172,92 @@ export async function runSimulation(spec: SimSpec): Promise<SimReport> {
     utilisation: p.busyMs / (Math.max(1, m.maxParallel[p.edge]) * runMs),
   }));
   return report;
+}
+
+function emptyReport(seed: number, backend: string, chunks: number): SimReport {
+  return {
+    seed,
+    backend,
+    completed: false,
+    completionMs: 0,
+    ticks: 0,
+    chunks,
+    bytes: 0,
+    done: 0,
+    permanentFailures: 0,
+    failovers: 0,
+    failuresDetected: 0,
+    failoversLate: 0,
+    balanceMoves: 0,
+    reoptMoves: 0,
+    reoptsRequested: 0,
+    fullTicks: 0,
+    incrementalTicks: 0,
+    meanTickMs: 0,
+    edges: [],
+  };
+}
+
+/** Edge traces: estimates the swarm would report (only changed values are written, keeping ticks incremental). */
+function updateEdges(
+  m: Scheduler['model'],
+  traces: readonly EdgeTrace[],
+  transfers: readonly Transfer[],
+  t: number,
+): void {
+  for (let e = 0; e < traces.length; e++) {
+    const s = traces[e].specAt(t);
+    const running = countRunning(transfers, e);
+    if (
+      m.bandwidth[e] !== s.bandwidth ||
+      m.rtt[e] !== s.rtt ||
+      m.isEdgeUnavailable(e) !== s.unavailable ||
+      m.queueDepth[e] !== running
+    ) {
+      m.updateEdge(e, { ...s, queueDepth: running });
+    }
+  }
+}
+
+/**
+ * Transfers that ended by virtual time t: success or reported failure. Those the scheduler gave up on are
+ * dropped. Returns the bytes delivered.
+ */
+function settleTransfers(
+  sched: Scheduler,
+  traces: readonly EdgeTrace[],
+  transfers: Transfer[],
+  perEdge: { busyMs: number; chunks: number; bytes: number; failures: number }[],
+  t: number,
+): number {
+  const m = sched.model;
+  let bytes = 0;
+  for (let i = transfers.length - 1; i >= 0; i--) {
+    const tr = transfers[i];
+    const live =
+      m.status[tr.chunk] === ChunkStatus.IN_FLIGHT &&
+      m.assigned[tr.chunk] === tr.edge &&
+      m.deadline[tr.chunk] === tr.deadline;
+    if (!live) {
+      perEdge[tr.edge].busyMs += Math.max(0, Math.min(t, tr.end) - tr.start);
+      transfers.splice(i, 1);
+      continue;
+    }
+    if (tr.end > t) continue;
+    if (traces[tr.edge].unavailableAt(t)) continue; // the edge died: the transfer never finishes
+    perEdge[tr.edge].busyMs += tr.end - tr.start;
+    transfers.splice(i, 1);
+    if (tr.fails) {
+      sched.markFailed(tr.chunk);
+      perEdge[tr.edge].failures++;
+    } else {
+      sched.markDone(tr.chunk);
+      perEdge[tr.edge].chunks++;
+      perEdge[tr.edge].bytes += m.size[tr.chunk];
+      bytes += m.size[tr.chunk];
+    }
+  }
+  return bytes;
 }
 
 function countRunning(transfers: readonly Transfer[], e: number): number {
