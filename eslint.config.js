@@ -52,7 +52,6 @@ export default tseslint.config(
     // into named steps and taken off this list.
     files: [
       'src/cli/commands/sync.ts',
-      'src/engine/swarm/fetch.ts',
       'src/engine/transfer/client.ts',
       'src/engine/transfer/pull-lanes.ts',
       'src/renderer/bridge/http.ts',

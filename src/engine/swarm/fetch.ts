@@ -39,110 +39,18 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
 
   // 1. Dial everyone at once; unreachable peers stay in the picture as offline edges.
   const dialErrors: string[] = [];
-  await Promise.all(
-    edges.map(async (edge) => {
-      try {
-        edge.link = await connectPeer(env, edge.address);
-        edge.peer = edge.link.peer;
-        edge.state = 'online';
-        edge.lastSeen = performance.now();
-        edge.health.setUp(true, performance.now());
-        const rec = registry.get(edge.peer);
-        if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
-      } catch (e) {
-        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
-        edge.health.setUp(false, performance.now());
-      }
-    }),
-  );
-  // A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
-  // link a second, then stop its node outright.
-  const closeAll = async (): Promise<void> => {
-    await Promise.all(
-      edges.map(async (e) => {
-        const link = e.link;
-        if (!link) return;
-        const graceful = e.state === 'offline' ? Promise.reject(new Error('offline')) : link.close();
-        const timeout = new Promise<void>((_, reject) =>
-          setTimeout(() => reject(new Error('close timed out')), 1000).unref(),
-        );
-        try {
-          await Promise.race([graceful, timeout]);
-        } catch {
-          await Promise.race([link.node.stop().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
-        }
-      }),
-    );
-  };
+  await dialAll(env, edges, registry, dialErrors);
   try {
     const online = edges.filter((e) => e.link);
     if (online.length === 0)
       throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `no source could be reached: ${dialErrors.join('; ')}`);
 
     // 2. The manifest.
-    let manifest: Manifest | undefined;
-    let root = '';
-    let hint = o.remotePath;
-    for (const edge of online) {
-      const ctl = edge.link!.ctl;
-      try {
-        if (o.contentId) {
-          await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
-          const f = await ctl.expect('the tree with that content id', 'found');
-          if (f.h.path === null) continue; // not there
-          const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-          if (m.contentId().toString('hex') !== o.contentId.toLowerCase())
-            throw new WarpError(
-              ErrorCodes.VERIFY_FAILED,
-              `${edge.peer} offered a tree whose content id differs from the one asked for`,
-            );
-          manifest = m;
-          hint = f.h.path;
-        } else {
-          await ctl.write({ t: 'open', path: o.remotePath ?? '/' });
-          const f = await ctl.expect('the manifest', 'manifest');
-          manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-          if (manifest.merkleRoot.toString('hex') !== f.h.root)
-            throw new WarpError(
-              ErrorCodes.VERIFY_FAILED,
-              'the manifest does not match the Merkle root the peer announced',
-            );
-        }
-        root = manifest.merkleRoot.toString('hex');
-        break;
-      } catch (e) {
-        if (edge === online.at(-1)) throw e;
-      }
-    }
-    if (!manifest)
-      throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
-    const m = manifest;
+    const { manifest: m, root, hint } = await fetchManifest(online, o);
     const contentId = m.contentId().toString('hex');
 
     // 3. Who holds what.
-    const ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
-    for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
-    await Promise.all(
-      online.map(async (edge) => {
-        const link = edge.link!;
-        try {
-          await link.ctl.write({ t: 'have', path: hint }, ids);
-          const f = await link.ctl.expect('which chunks the peer holds', 'have');
-          edge.holds = new Uint8Array(f.p);
-          edge.power = readPower(f.h.power);
-          edge.prepositionBudget = Math.max(0, f.h.preposition);
-          edge.source = new RemoteSource(
-            link.node,
-            link.conn,
-            f.h.sid,
-            Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)),
-          );
-        } catch (e) {
-          dialErrors.push(`${edge.address}: ${(e as Error).message}`);
-          edge.state = 'offline';
-        }
-      }),
-    );
+    await askHoldings(online, m, hint, o, dialErrors);
 
     const sid = sessionId('swarm', env.identity.peerId, contentId, target);
     emit({
@@ -181,6 +89,129 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     });
     return { ...r, ...summary, session: sid, contentId };
   } finally {
-    await closeAll();
+    await closeAll(edges);
   }
+}
+
+async function dialAll(
+  env: TransferEnv,
+  edges: SwarmEdge[],
+  registry: EdgeRegistry,
+  dialErrors: string[],
+): Promise<void> {
+  await Promise.all(
+    edges.map(async (edge) => {
+      try {
+        edge.link = await connectPeer(env, edge.address);
+        edge.peer = edge.link.peer;
+        edge.state = 'online';
+        edge.lastSeen = performance.now();
+        edge.health.setUp(true, performance.now());
+        const rec = registry.get(edge.peer);
+        if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
+      } catch (e) {
+        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.health.setUp(false, performance.now());
+      }
+    }),
+  );
+}
+
+/**
+ * A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
+ * link a second, then stop its node outright.
+ */
+async function closeAll(edges: SwarmEdge[]): Promise<void> {
+  await Promise.all(
+    edges.map(async (e) => {
+      const link = e.link;
+      if (!link) return;
+      const graceful = e.state === 'offline' ? Promise.reject(new Error('offline')) : link.close();
+      const timeout = new Promise<void>((_, reject) =>
+        setTimeout(() => reject(new Error('close timed out')), 1000).unref(),
+      );
+      try {
+        await Promise.race([graceful, timeout]);
+      } catch {
+        await Promise.race([link.node.stop().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+      }
+    }),
+  );
+}
+
+/** The manifest from the first online source that has it (by content id, or by path with its root checked). */
+async function fetchManifest(
+  online: SwarmEdge[],
+  o: SwarmFetchOptions,
+): Promise<{ manifest: Manifest; root: string; hint: string | undefined }> {
+  let manifest: Manifest | undefined;
+  let root = '';
+  let hint = o.remotePath;
+  for (const edge of online) {
+    const ctl = edge.link!.ctl;
+    try {
+      if (o.contentId) {
+        await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
+        const f = await ctl.expect('the tree with that content id', 'found');
+        if (f.h.path === null) continue; // not there
+        const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
+        if (m.contentId().toString('hex') !== o.contentId.toLowerCase())
+          throw new WarpError(
+            ErrorCodes.VERIFY_FAILED,
+            `${edge.peer} offered a tree whose content id differs from the one asked for`,
+          );
+        manifest = m;
+        hint = f.h.path;
+      } else {
+        await ctl.write({ t: 'open', path: o.remotePath ?? '/' });
+        const f = await ctl.expect('the manifest', 'manifest');
+        manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
+        if (manifest.merkleRoot.toString('hex') !== f.h.root)
+          throw new WarpError(
+            ErrorCodes.VERIFY_FAILED,
+            'the manifest does not match the Merkle root the peer announced',
+          );
+      }
+      root = manifest.merkleRoot.toString('hex');
+      break;
+    } catch (e) {
+      if (edge === online.at(-1)) throw e;
+    }
+  }
+  if (!manifest)
+    throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
+  return { manifest, root, hint };
+}
+
+/** Sends every online source the chunk ids and records what it holds; one that fails goes offline. */
+async function askHoldings(
+  online: SwarmEdge[],
+  m: Manifest,
+  hint: string | undefined,
+  o: SwarmFetchOptions,
+  dialErrors: string[],
+): Promise<void> {
+  const ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
+  for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
+  await Promise.all(
+    online.map(async (edge) => {
+      const link = edge.link!;
+      try {
+        await link.ctl.write({ t: 'have', path: hint }, ids);
+        const f = await link.ctl.expect('which chunks the peer holds', 'have');
+        edge.holds = new Uint8Array(f.p);
+        edge.power = readPower(f.h.power);
+        edge.prepositionBudget = Math.max(0, f.h.preposition);
+        edge.source = new RemoteSource(
+          link.node,
+          link.conn,
+          f.h.sid,
+          Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)),
+        );
+      } catch (e) {
+        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.state = 'offline';
+      }
+    }),
+  );
 }
