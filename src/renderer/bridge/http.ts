@@ -42,6 +42,33 @@ export function takeTokenFromLocation(): string | undefined {
   return token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+function requestHeaders(token: string | undefined, json: boolean): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (json) h['content-type'] = 'application/json';
+  if (token) h.authorization = `Bearer ${token}`;
+  return h;
+}
+
+/** The JSON body of a 2xx answer; otherwise the daemon's `{ error: { code, message } }` as a BridgeError. */
+async function parseResponse<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw bridgeError(
+      err?.code ?? (res.status === 401 ? 'UNAUTHORIZED' : `HTTP_${res.status}`),
+      err?.message ?? (text.slice(0, 200) || res.statusText),
+      res.status,
+    );
+  }
+  return body as T;
+}
+
 export function createHttpBridge(baseUrl = ''): HttpBridge {
   let token = takeTokenFromLocation();
   const listeners = new Set<WarpEventListener>();
@@ -53,13 +80,6 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
     if (s === state) return;
     state = s;
     for (const cb of connListeners) cb(s);
-  };
-
-  const headers = (json: boolean): Record<string, string> => {
-    const h: Record<string, string> = {};
-    if (json) h['content-type'] = 'application/json';
-    if (token) h.authorization = `Bearer ${token}`;
-    return h;
   };
 
   async function call<T>(
@@ -75,7 +95,7 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
       res = await fetch(url, {
         method: route.method,
         credentials: 'same-origin',
-        headers: headers(opts.body !== undefined),
+        headers: requestHeaders(token, opts.body !== undefined),
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       });
     } catch (err) {
@@ -84,27 +104,8 @@ export function createHttpBridge(baseUrl = ''): HttpBridge {
         `the Warp daemon did not answer (${err instanceof Error ? err.message : String(err)}); is \`warp daemon\` running?`,
       );
     }
-    return parse<T>(res);
-  }
-
-  async function parse<T>(res: Response): Promise<T> {
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (!res.ok) {
-      if (res.status === 401) setState('unauthorized');
-      const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw bridgeError(
-        err?.code ?? (res.status === 401 ? 'UNAUTHORIZED' : `HTTP_${res.status}`),
-        err?.message ?? (text.slice(0, 200) || res.statusText),
-        res.status,
-      );
-    }
-    return body as T;
+    if (res.status === 401) setState('unauthorized');
+    return parseResponse<T>(res);
   }
 
   function connect(): void {
