@@ -1,10 +1,13 @@
 /**
  * The share page's UI: opens the share named by the address (key from the fragment), lists the files with
  * sizes, and saves one file or all of them. Saving streams to disk through the File System Access API where
- * the browser has it (a file is only committed once all its parts verified; a failure aborts the write);
- * elsewhere each file is gathered into a Blob (a browser may page it to disk) and offered as a download.
+ * the browser has it (a file is only committed once all its parts verified; a failure aborts the write).
+ * Elsewhere one file, or the whole share as a streamed zip (zip.ts), is gathered into a Blob built of Blobs: the
+ * verified parts go into the browser's blob storage (which pages to disk) as they arrive, so the tab's own
+ * memory stays bounded, and the download is offered only once every part verified (a failure saves nothing).
  */
 import { OpenShare, ShareError, type Entry } from './share-core.ts';
+import { ZipWriter } from './zip.ts';
 
 interface Writable {
   write(d: Uint8Array): Promise<void>;
@@ -54,6 +57,41 @@ async function streamTo(share: OpenShare, e: Entry, w: Writable, onBytes: (n: nu
   }
 }
 
+/** How many verified bytes the tab holds before handing them to the browser's blob storage. */
+const BLOB_BATCH = 8 * 1024 * 1024;
+
+/** Parts gathered into a Blob of Blobs: each batch leaves the tab's heap for the browser's blob storage. */
+class BlobSink {
+  private blob = new Blob([]);
+  private pending: BlobPart[] = [];
+  private pendingBytes = 0;
+
+  write(part: Uint8Array): void {
+    this.pending.push(part as Uint8Array<ArrayBuffer>);
+    this.pendingBytes += part.length;
+    if (this.pendingBytes >= BLOB_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    this.blob = new Blob([this.blob, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** Offers the gathered bytes as a download named `name`. */
+  save(name: string, type: string): void {
+    this.flush();
+    const url = URL.createObjectURL(new Blob([this.blob], { type }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}
+
 async function saveOne(share: OpenShare, e: Entry, onBytes: (n: number) => void): Promise<void> {
   const name = e.p.split('/').pop()!;
   const picker = window as unknown as Picker;
@@ -62,19 +100,39 @@ async function saveOne(share: OpenShare, e: Entry, onBytes: (n: number) => void)
     await streamTo(share, e, await handle.createWritable(), onBytes);
     return;
   }
-  const parts: BlobPart[] = [];
+  const sink = new BlobSink();
   for await (const part of share.file(e)) {
-    parts.push(part as Uint8Array<ArrayBuffer>);
+    sink.write(part);
     onBytes(part.length);
   }
-  const url = URL.createObjectURL(new Blob(parts, { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  sink.save(name, 'application/octet-stream');
+}
+
+async function* counted(parts: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const p of parts) {
+    onBytes(p.length);
+    yield p;
+  }
+}
+
+/** The zip's name: the share's one top-level name, else "share". */
+function zipName(entries: Entry[]): string {
+  const tops = new Set(entries.map((e) => e.p.split('/')[0]));
+  return `${tops.size === 1 ? [...tops][0] : 'share'}.zip`;
+}
+
+/** The whole share as one stored zip (folders and files; links are left out: zips carry them unportably). */
+async function saveZip(share: OpenShare, onBytes: (n: number) => void): Promise<void> {
+  const zip = new ZipWriter();
+  const sink = new BlobSink();
+  const entries = share.manifest.entries;
+  for (const e of entries) {
+    if (e.t === 1) for (const b of zip.dir(e.p, e.mt)) sink.write(b);
+    if (e.t !== 0) continue;
+    for await (const b of zip.file(e.p, e.s, e.mt, counted(share.file(e), onBytes))) sink.write(b);
+  }
+  for (const b of zip.finish()) sink.write(b);
+  sink.save(zipName(entries), 'application/zip');
 }
 
 async function saveAll(share: OpenShare, files: Entry[], onBytes: (n: number) => void): Promise<void> {
@@ -133,9 +191,14 @@ function render(share: OpenShare): void {
     list.append(li);
   }
   const all = $<HTMLButtonElement>('save-all');
-  if ((window as unknown as Picker).showDirectoryPicker && files.length > 0) {
+  if (files.length > 0) {
     all.hidden = false;
-    all.onclick = () => void run(() => saveAll(share, files, progress(m.totalBytes)), m.totalBytes);
+    if ((window as unknown as Picker).showDirectoryPicker)
+      all.onclick = () => void run(() => saveAll(share, files, progress(m.totalBytes)), m.totalBytes);
+    else {
+      all.textContent = 'Save all as a .zip';
+      all.onclick = () => void run(() => saveZip(share, progress(m.totalBytes)), m.totalBytes);
+    }
   }
   document.body.dataset.state = 'ready';
 }

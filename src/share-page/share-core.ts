@@ -41,7 +41,8 @@ export class ShareError extends Error {
 
 const CHUNK = 0;
 const MANIFEST = 1;
-const RETRIES = 4;
+/** Tries per request: with the backoff below (0.5 s doubling, at most 8 s) a connection may drop for ~40 s. */
+const RETRIES = 9;
 /** The host's Argon2id parameters are untrusted: a page stretching 4 GiB would take the tab down. */
 const MAX_KDF_MEM_KIB = 256 * 1024;
 const MAX_KDF_OPS = 10;
@@ -146,7 +147,7 @@ async function get(url: string, what: string): Promise<Response> {
       last = e;
     }
     // A dropped connection: wait and ask again (the download token stays valid).
-    await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+    if (attempt < RETRIES - 1) await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 8000)));
   }
   throw last instanceof ShareError
     ? last
