@@ -53,6 +53,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.REMOTE:
     case ErrorCodes.CHUNK_UNAVAILABLE:
     case ErrorCodes.SHARE_UNAVAILABLE:
+    case ErrorCodes.RELAY_REFUSED:
       return ExitCode.NETWORK;
     case ErrorCodes.PEER_NOT_PAIRED:
     case ErrorCodes.PEER_ID_MISMATCH:

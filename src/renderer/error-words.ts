@@ -164,6 +164,11 @@ export const ERROR_WORDS: Record<ErrorCode | EdgeCode, ErrorWords> = {
     title: 'Warp does not know where that device is',
     hint: 'Edit its address on the Peers page, or turn on discovery when both are on the same network.',
   },
+  E_RELAY_REFUSED: {
+    title: 'The relay would not carry this connection',
+    hint: 'A relay only connects devices paired with each other, within its limits. Pair first, or ask its operator to raise its caps.',
+    action: 'retry',
+  },
   E_PROTOCOL: {
     title: 'The other device sent something Warp does not understand',
     hint: 'Update Warp on both devices. Nothing was written.',

@@ -58,6 +58,7 @@ const C = PROTOCOLS.control;
 const K = PROTOCOLS.chunks;
 const S = PROTOCOLS.stream;
 const P = PROTOCOLS.pair;
+const R = PROTOCOLS.relay;
 
 export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: C, dir: 'requests', h: hello },
@@ -137,4 +138,16 @@ export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: P, dir: 'requests', h: error },
   { protocol: P, dir: 'answers', h: { t: 'paired', proof: hex(64, 'd') } },
   { protocol: P, dir: 'answers', h: error },
+  {
+    protocol: R,
+    dir: 'requests',
+    h: { t: 'allow', peers: ['12D3KooWLfofA78xspE7msSrvE9qaX7HAEA693bkFw2jz9sxSLRi'], pairingSeconds: 120 },
+  },
+  { protocol: R, dir: 'requests', h: error },
+  {
+    protocol: R,
+    dir: 'answers',
+    h: { t: 'allowed', peers: 1, dataLimit: 0, durationMs: 0, rate: 1_000_000, expiresAt: 1_800_000_000_000 },
+  },
+  { protocol: R, dir: 'answers', h: error },
 ];

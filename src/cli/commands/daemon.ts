@@ -146,7 +146,7 @@ export function register(program: Command, ctx: CliContext): void {
           );
           if (listen)
             ctx.err(
-              `warp daemon: peers reach this machine at ${listen.host}:${listen.port}; incoming transfers land in ${listen.root}`,
+              `warp daemon: peers reach this machine at ${[`${listen.host}:${listen.port}`, ...self.addresses.filter((x) => x.includes('/p2p-circuit'))].join(', ')}; incoming transfers land in ${listen.root}`,
             );
         }
       }

@@ -17,6 +17,7 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<{ register: Registe
   ['archive', () => import('./archive.ts')],
   ['shortcuts', () => import('./shortcuts.ts')],
   ['listen', () => import('./listen.ts')],
+  ['relay', () => import('./relay.ts')],
   ['daemon', () => import('./daemon.ts')],
   ['id', () => import('./id.ts')],
   ['pair', () => import('./pair.ts')],

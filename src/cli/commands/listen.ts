@@ -33,6 +33,7 @@ interface ListenOpts extends NetCliOpts {
   acceptPreposition?: string | boolean;
   metered?: boolean;
   battery?: string;
+  relay?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -48,6 +49,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--window <n>', 'chunks in flight per transfer')
     .option('--no-compress', 'never compress chunks on the wire')
     .option('--mdns', 'announce on the local network (mDNS)')
+    .option(
+      '--relay <multiaddr...>',
+      "reserve a slot on this circuit relay ('warp relay' prints its multiaddrs) and be reachable through it (adds to [net] relays)",
+    )
     .option(
       '--accept-preposition [bytes]',
       'let swarm peers pre-position predicted chunks in this store (up to bytes, default 1GB)',
@@ -77,15 +82,20 @@ export function register(program: Command, ctx: CliContext): void {
         throw new WarpError(ErrorCodes.USAGE, `--port must be 0-65535 (got '${o.port}')`);
       if (port === 0) port = await freePort(host);
       const transports: TransportName[] = env.transport === 'auto' ? ['quic', 'tcp'] : [env.transport];
+      const json = ctx.opts().json;
+      const quiet = ctx.opts().quiet;
       const node = await WarpNode.create({
         identity: env.identity,
         listen: { host, port },
         transports,
         mdns: o.mdns ?? env.config.transfer.mdns,
         isTrusted: (id) => allowed.has(id) || env.trust.has(id),
+        relays: [...env.config.net.relays, ...(o.relay ?? [])],
+        relayPolicy: () => ({ peers: [...new Set([...allowed, ...env.trust.list().map((p) => p.id)])] }),
+        onLog: (m) => {
+          if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
+        },
       });
-      const json = ctx.opts().json;
-      const quiet = ctx.opts().quiet;
       const service = new TransferService({
         node,
         root,
@@ -126,12 +136,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (emulator.active) service.chunks.shaper = emulator;
       await service.start();
       await answerPeerInfo(node, env, (id) => allowed.has(id) || env.trust.has(id));
-      const addresses = node.addresses();
-      if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses }));
-      else if (!quiet) {
-        ctx.err(`listening as ${node.peerId} in ${root}`);
-        for (const a of addresses) ctx.err(`  ${a}`);
-      }
+      announce(ctx, node, port, root);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           resolve();
@@ -142,6 +147,20 @@ export function register(program: Command, ctx: CliContext): void {
       await node.stop();
       env.index?.close();
     });
+}
+
+/** The first line (`listening`, with the relayed addresses) and, with --json, a line per relay state change. */
+function announce(ctx: CliContext, node: WarpNode, port: number, root: string): void {
+  const { json, quiet } = ctx.opts();
+  const addresses = node.addresses();
+  const relays = node.relayLink?.states();
+  if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses, relays }));
+  else if (!quiet) {
+    ctx.err(`listening as ${node.peerId} in ${root}`);
+    for (const a of addresses) ctx.err(`  ${a}`);
+    for (const r of relays ?? []) if (!r.reserved) ctx.err(`  (relay ${r.relay}: ${r.error ?? 'not reserved yet'})`);
+  }
+  if (node.relayLink && json) node.relayLink.onChange = (r) => ctx.out(JSON.stringify({ type: 'relay.state', ...r }));
 }
 
 function batteryPercent(v: string): number {

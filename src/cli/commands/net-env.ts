@@ -58,6 +58,7 @@ export async function transferEnv(
     transport: parseTransport(o.transport, config.transfer.transport),
     // A one-shot command listens nowhere: it tells paired peers its name only, and learns their addresses.
     self: () => ({ addrs: [], name: deviceName(config.transfer.name) }),
+    relays: config.net.relays,
   };
 }
 

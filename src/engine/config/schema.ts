@@ -151,6 +151,60 @@ export const CONFIG_SCHEMA = {
       }),
     },
   },
+  net: {
+    description: 'Reaching peers across networks: circuit relays, NAT port mapping, hole punching.',
+    keys: {
+      relays: key.list({
+        default: [],
+        description:
+          "Circuit relays ('warp relay' prints their multiaddrs, ending in /p2p/<relay-id>): a listener or daemon reserves a slot on each and is reachable through it; a dial that cannot reach a peer directly tries it through these.",
+      }),
+      upnp: key.boolean({
+        default: true,
+        description:
+          'Ask the home router to forward the listening port (UPnP IGD / NAT-PMP) so peers can dial in directly; listeners only.',
+      }),
+      autonat: key.boolean({
+        default: true,
+        description: 'Ask connected peers whether this node is reachable from outside (AutoNAT); listeners only.',
+      }),
+      hole_punch: key.boolean({
+        default: true,
+        description:
+          'Try to turn a relayed connection into a direct one by simultaneous dialling (DCUtR); both sides must allow it.',
+      }),
+    },
+  },
+  relay: {
+    description: "Caps of a circuit relay run with 'warp relay' (flags override them).",
+    keys: {
+      max_reservations: key.integer({
+        default: 128,
+        min: 1,
+        max: 100_000,
+        description: 'Listeners that may hold a slot at once.',
+      }),
+      data_limit: key.bytes({
+        default: 0,
+        min: 0,
+        max: 2 ** 50,
+        description:
+          'Bytes one relayed connection may carry before the relay resets it (the transfer resumes on a new one); 0: no cap.',
+      }),
+      duration: key.duration({
+        default: 0,
+        min: 0,
+        max: 7 * 24 * 3600_000,
+        description: 'How long one relayed connection may stay open; 0: no cap.',
+      }),
+      rate: key.bytes({
+        default: 0,
+        min: 0,
+        max: 2 ** 40,
+        description: 'Bytes per second over all relayed connections together; 0: no cap.',
+      }),
+    },
+  },
   sched: {
     description: 'The scheduler that paces work (CPU or WebGPU).',
     keys: {

@@ -44,6 +44,8 @@ export const ErrorCodes = {
   PEER_UNKNOWN: 'E_PEER_UNKNOWN',
   /** A paired peer with no known address (and none found on the network). */
   PEER_NO_ADDRESS: 'E_PEER_NO_ADDRESS',
+  /** A circuit relay refused a reservation or a relayed connection (not paired through it, full, over its caps). */
+  RELAY_REFUSED: 'E_RELAY_REFUSED',
   PROTOCOL: 'E_PROTOCOL',
   REMOTE: 'E_REMOTE',
   CHUNK_UNAVAILABLE: 'E_CHUNK_UNAVAILABLE',

@@ -54,6 +54,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.SHARE_UNAVAILABLE]: GONE,
   [ErrorCodes.CANCELLED]: CONFLICT,
   [ErrorCodes.PEER_UNREACHABLE]: BAD_GATEWAY,
+  [ErrorCodes.RELAY_REFUSED]: BAD_GATEWAY,
   [ErrorCodes.PROTOCOL]: BAD_GATEWAY,
   [ErrorCodes.REMOTE]: BAD_GATEWAY,
   [ErrorCodes.CHUNK_UNAVAILABLE]: BAD_GATEWAY,

@@ -26,4 +26,6 @@ export interface TransferEnv {
   transport: TransportChoice;
   /** What this machine tells a paired peer of itself on contact (its listen addresses, its name); absent: nothing. */
   self?: () => SelfInfo;
+  /** Circuit relays (`[net] relays`) to reach a peer through when a direct dial fails. */
+  relays?: readonly string[];
 }

@@ -15,6 +15,11 @@ export interface PeerAddress {
   peerId?: string;
   /** A transport the address names (a multiaddr with udp/quic-v1 or tcp). */
   transport?: TransportName;
+  /**
+   * A relayed address (`<relay multiaddr>/p2p/<relay-id>/p2p-circuit/p2p/<peer-id>`): dialled as written through
+   * that circuit-relay-v2 server; `host`/`port` are the relay's then, `relay` its peer id.
+   */
+  circuit?: { multiaddr: string; relay: string };
   text: string;
 }
 
@@ -33,21 +38,7 @@ export function parsePeerAddress(text: string, defaultPort = 7654): PeerAddress 
     } catch (e) {
       throw usage(text, (e as Error).message);
     }
-    let host = '';
-    let port = -1;
-    let transport: TransportName | undefined;
-    let peerId: string | undefined;
-    for (const c of ma.getComponents()) {
-      if (c.name === 'ip4' || c.name === 'ip6' || c.name === 'dns' || c.name === 'dns4' || c.name === 'dns6')
-        host = c.value ?? '';
-      else if (c.name === 'udp' || c.name === 'tcp') {
-        port = Number(c.value);
-        if (c.name === 'tcp') transport = 'tcp';
-      } else if (c.name === 'quic-v1') transport = 'quic';
-      else if (c.name === 'p2p') peerId = c.value;
-    }
-    if (!host || !(port >= 0 && port <= 65535)) throw usage(text, 'the multiaddr needs an address and a port');
-    return { host, port, peerId: peerId ? assertPeerId(peerId) : undefined, transport, text: t };
+    return fromMultiaddr(ma, text);
   }
   let rest = t;
   let peerId: string | undefined;
@@ -64,6 +55,41 @@ export function parsePeerAddress(text: string, defaultPort = 7654): PeerAddress 
   if (m[2] !== undefined) port = Number(m[2]);
   if (!host || !Number.isInteger(port) || port < 1 || port > 65535) throw usage(text, 'the port must be 1-65535');
   return { host, port, peerId, text: t };
+}
+
+function fromMultiaddr(ma: Multiaddr, text: string): PeerAddress {
+  let host = '';
+  let port = -1;
+  let transport: TransportName | undefined;
+  let peerId: string | undefined;
+  let relay: string | undefined;
+  for (const c of ma.getComponents()) {
+    if (c.name === 'ip4' || c.name === 'ip6' || c.name === 'dns' || c.name === 'dns4' || c.name === 'dns6')
+      host = c.value ?? '';
+    else if (c.name === 'udp' || c.name === 'tcp') {
+      port = Number(c.value);
+      if (c.name === 'tcp') transport = 'tcp';
+    } else if (c.name === 'quic-v1') transport = 'quic';
+    else if (c.name === 'p2p') peerId = c.value;
+    else if (c.name === 'p2p-circuit') {
+      if (relay !== undefined || peerId === undefined)
+        throw usage(text, 'a /p2p-circuit address names one relay, with its /p2p/<relay-id> before /p2p-circuit');
+      relay = assertPeerId(peerId, 'relay peer id');
+      peerId = undefined;
+    }
+  }
+  if (!host || !(port >= 0 && port <= 65535)) throw usage(text, 'the multiaddr needs an address and a port');
+  if (relay !== undefined) {
+    if (peerId === undefined) throw usage(text, 'a relayed address ends with /p2p-circuit/p2p/<peer-id>');
+    const id = assertPeerId(peerId);
+    return { host, port, peerId: id, transport, circuit: { multiaddr: ma.toString(), relay }, text: text.trim() };
+  }
+  return { host, port, peerId: peerId ? assertPeerId(peerId) : undefined, transport, text: text.trim() };
+}
+
+/** Whether a multiaddr text is a relayed (`/p2p-circuit`) address. */
+export function isCircuitAddress(text: string): boolean {
+  return text.includes('/p2p-circuit');
 }
 
 /** Splits `<address>:/remote/path` (the remote path starts at the first ':/'); no path gives undefined. */
@@ -86,6 +112,7 @@ export function looksLikePeerAddress(text: string): boolean {
 }
 
 export function toMultiaddr(a: PeerAddress, transport: TransportName): Multiaddr {
+  if (a.circuit) return multiaddr(a.circuit.multiaddr);
   const proto = a.host.includes(':') ? 'ip6' : /^\d+\.\d+\.\d+\.\d+$/.test(a.host) ? 'ip4' : 'dns';
   const base = transport === 'quic' ? `/${proto}/${a.host}/udp/${a.port}/quic-v1` : `/${proto}/${a.host}/tcp/${a.port}`;
   return multiaddr(a.peerId ? `${base}/p2p/${a.peerId}` : base);

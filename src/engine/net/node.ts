@@ -6,6 +6,8 @@
  */
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { identify } from '@libp2p/identify';
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
@@ -19,6 +21,8 @@ import { PeerBudget } from './budget.ts';
 import { ConnectionGate } from './gate.ts';
 import type { Identity } from './identity.ts';
 import { tuneQuicReads } from './quic-tuning.ts';
+import { RelayLink, type RelayPolicy } from './relay-client.ts';
+import { pathOf, type PeerPath } from './path.ts';
 import type { ErrorHeader, ProtocolId } from './wire.ts';
 
 export { PROTOCOLS } from './wire.ts';
@@ -33,6 +37,21 @@ export interface NodeOptions {
   mdns?: boolean;
   /** Who may open streams to this node; asked per stream. */
   isTrusted: (peerId: string) => boolean;
+  /** Circuit relays to reserve a slot on (multiaddrs with /p2p/<relay-id>; listening nodes), see relay-client.ts. */
+  relays?: string[];
+  /** What to tell the relays (default: the peers `isTrusted` knows of is not enumerable, so none). */
+  relayPolicy?: () => RelayPolicy;
+  /** Relayed connections from peers that are not trusted are refused unless this says yes (a pairing window). */
+  acceptUnpairedRelayed?: () => boolean;
+  onLog?: (msg: string) => void;
+}
+
+export interface DialResult {
+  conn: Connection;
+  transport: TransportName;
+  handshakeMs: number;
+  /** Direct, LAN or relayed (through which relay). */
+  path: PeerPath;
 }
 
 export type ChannelHandler<P extends ProtocolId> = (ch: Accepted<P>, conn: Connection) => Promise<void> | void;
@@ -46,6 +65,7 @@ const INBOUND_STREAMS: Record<ProtocolId, number> = {
   '/warp/chunks/1.0.0': 128,
   '/warp/stream/1.0.0': 8,
   '/warp/pair/1.0.0': 2,
+  '/warp/relay/1.0.0': 2,
 };
 const MAX_STREAMS = 1024;
 
@@ -73,6 +93,8 @@ export class WarpNode {
   readonly gate?: ConnectionGate;
   /** What peers may make this node hold in memory (listening nodes only). */
   readonly budget?: PeerBudget;
+  /** Its slots on circuit relays (listening nodes given relays). */
+  relayLink?: RelayLink;
 
   private constructor(libp2p: Libp2p, peerId: string, isTrusted: (p: string) => boolean, gate?: ConnectionGate) {
     this.libp2p = libp2p;
@@ -93,6 +115,11 @@ export class WarpNode {
       if (transports.includes('tcp')) listen.push(`/${proto}/${o.listen.host}/tcp/${o.listen.port}`);
     }
     const gate = o.listen ? new ConnectionGate(o.isTrusted) : undefined;
+    const gater = gate?.gater();
+    // A relay that is not Warp's own would connect anyone: the node refuses unpaired relayed peers itself.
+    if (gater)
+      gater.denyInboundRelayedConnection = (_relay, peer) =>
+        !o.isTrusted(peer.toString()) && !o.acceptUnpairedRelayed?.();
     let node: Libp2p;
     try {
       node = await createLibp2p({
@@ -102,6 +129,8 @@ export class WarpNode {
         transports: [
           quic(QUIC_TUNING),
           tcp({ inboundSocketInactivityTimeout: 120_000, outboundSocketInactivityTimeout: 0 }),
+          // Dials /p2p-circuit addresses, and listens through the relays a listener reserves on (relay-client.ts).
+          circuitRelayTransport({ reservationCompletionTimeout: 10_000 }),
         ],
         connectionEncrypters: [tls()],
         streamMuxers: [
@@ -114,7 +143,9 @@ export class WarpNode {
         peerDiscovery: o.mdns ? [mdns()] : [],
         // The gate caps handshakes per address and unpaired connections; libp2p's own per-host rate limit would
         // refuse a paired peer behind the same address as a flood, so it is set above the gate's caps.
-        connectionGater: gate?.gater(),
+        connectionGater: gater,
+        // identify: the relay transport learns from it that a relay speaks the hop protocol.
+        services: { identify: identify({ timeout: 10_000 }) },
         connectionManager: {
           maxConnections: 256,
           maxIncomingPendingConnections: 256,
@@ -135,7 +166,12 @@ export class WarpNode {
     }
     // The first listen can report a bound port only after start; the TCP listener reuses QUIC's port number
     // when the caller asked for 0, so one number describes the listener.
-    return new WarpNode(node, o.identity.peerId, o.isTrusted, gate);
+    const warp = new WarpNode(node, o.identity.peerId, o.isTrusted, gate);
+    if (o.relays?.length) {
+      warp.relayLink = new RelayLink(node, o.relays, o.relayPolicy ?? (() => ({ peers: [] })), o.onLog ?? (() => {}));
+      await warp.relayLink.start();
+    }
+    return warp;
   }
 
   /** Listening addresses, each with /p2p/<id>. */
@@ -173,7 +209,9 @@ export class WarpNode {
           await ch.writeError(e);
         }
       },
-      { maxInboundStreams: INBOUND_STREAMS[protocol], maxOutboundStreams: MAX_STREAMS },
+      // runOnLimitedConnection: a relay with data or time caps marks its circuits limited; transfers run over them
+      // anyway (the relay resets a circuit at its cap; resume picks up on the next one).
+      { maxInboundStreams: INBOUND_STREAMS[protocol], maxOutboundStreams: MAX_STREAMS, runOnLimitedConnection: true },
     );
   }
 
@@ -185,7 +223,8 @@ export class WarpNode {
   async dial(
     addr: PeerAddress,
     opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean } = {},
-  ): Promise<{ conn: Connection; transport: TransportName; handshakeMs: number }> {
+  ): Promise<DialResult> {
+    if (addr.circuit) return this.dialRelayed(addr, opts);
     const want = addr.transport ?? opts.transport ?? 'auto';
     const order: TransportName[] = want === 'auto' ? ['quic', 'tcp'] : [want];
     const errors: string[] = [];
@@ -212,7 +251,7 @@ export class WarpNode {
             { details: { peerId: remote } },
           );
         }
-        return { conn, transport: t, handshakeMs };
+        return { conn, transport: t, handshakeMs, path: pathOf(conn) };
       } catch (e) {
         if (e instanceof WarpError) throw e;
         const err = e as Error;
@@ -236,11 +275,51 @@ export class WarpNode {
     );
   }
 
+  /** Dials a /p2p-circuit address: the relay connects this node to the peer, if it lets it (relay-server.ts). */
+  private async dialRelayed(addr: PeerAddress, opts: { timeoutMs?: number }): Promise<DialResult> {
+    const circuit = addr.circuit!;
+    const t0 = performance.now();
+    try {
+      const conn = await this.libp2p.dial(toMultiaddr(addr, 'quic'), {
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      });
+      const transport: TransportName = /\/tcp\//.test(circuit.multiaddr.split('/p2p-circuit')[0]) ? 'tcp' : 'quic';
+      return { conn, transport, handshakeMs: performance.now() - t0, path: pathOf(conn) };
+    } catch (e) {
+      const m = describe(e as Error);
+      if (/PERMISSION_DENIED/.test(m))
+        throw new WarpError(
+          ErrorCodes.RELAY_REFUSED,
+          `the relay ${circuit.relay} refused to connect this node to ${addr.peerId}: a Warp relay carries connections only between peers paired with each other (pair first; if you did, the peer's listener may not have told the relay yet)`,
+          { details: { address: addr.text, relay: circuit.relay } },
+        );
+      if (/NO_RESERVATION/.test(m))
+        throw new WarpError(
+          ErrorCodes.PEER_UNREACHABLE,
+          `${addr.peerId} holds no slot on the relay ${circuit.relay}: its 'warp listen --relay' is not running or lost the relay`,
+          { details: { address: addr.text, relay: circuit.relay } },
+        );
+      if (/RESOURCE_LIMIT_EXCEEDED|RESERVATION_REFUSED/.test(m))
+        throw new WarpError(ErrorCodes.RELAY_REFUSED, `the relay ${circuit.relay} is over its limits: ${m}`, {
+          details: { address: addr.text, relay: circuit.relay },
+        });
+      throw new WarpError(
+        ErrorCodes.PEER_UNREACHABLE,
+        `could not reach ${addr.peerId} through the relay at ${addr.host}:${addr.port} (${m})`,
+        { cause: e, details: { address: addr.text, relay: circuit.relay } },
+      );
+    }
+  }
+
   async open<P extends ProtocolId>(conn: Connection, protocol: P): Promise<Opened<P>> {
     const peer = conn.remotePeer.toString();
     let stream: Stream;
     try {
-      stream = await conn.newStream(protocol, { maxOutboundStreams: MAX_STREAMS, signal: AbortSignal.timeout(15_000) });
+      stream = await conn.newStream(protocol, {
+        maxOutboundStreams: MAX_STREAMS,
+        runOnLimitedConnection: true,
+        signal: AbortSignal.timeout(15_000),
+      });
     } catch (e) {
       const err = e as Error;
       if (err.name === 'UnsupportedProtocolError')
@@ -255,6 +334,7 @@ export class WarpNode {
   }
 
   async stop(): Promise<void> {
+    this.relayLink?.stop();
     this.gate?.stop();
     try {
       await this.libp2p.stop();

@@ -4,10 +4,9 @@
  * kind pass through as they are (direct, DNS, relayed), so what the dial layer learns to reach, this reaches.
  */
 import os from 'node:os';
-import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
-import { parsePeerAddress, type PeerAddress, type TransportName } from './address.ts';
-import type { TransportChoice, WarpNode } from './node.ts';
+import { parsePeerAddress, type PeerAddress } from './address.ts';
+import type { DialResult, TransportChoice, WarpNode } from './node.ts';
 import type { TrustStore, TrustedPeer } from './trust.ts';
 
 export interface DialTarget {
@@ -58,14 +57,18 @@ function knownTargets(p: TrustedPeer, asked?: string): DialTarget[] {
 const isLoopback = (host: string): boolean => host === '::1' || host.startsWith('127.') || host === 'localhost';
 const isLinkLocal = (host: string): boolean => /^(169\.254\.|fe80:)/i.test(host);
 
-/** Best first: routable and LAN addresses, then link-local, then loopback (only right on the same machine). */
+/**
+ * Best first: routable and LAN addresses, then link-local, then loopback (only right on the same machine), then
+ * relayed ones (every byte through a third machine: the fallback).
+ */
 export function rankAddresses(addrs: readonly string[]): string[] {
   const rank = (a: string): number => {
     try {
-      const h = parsePeerAddress(a).host;
-      return isLoopback(h) ? 2 : isLinkLocal(h) ? 1 : 0;
+      const p = parsePeerAddress(a);
+      if (p.circuit) return 3;
+      return isLoopback(p.host) ? 2 : isLinkLocal(p.host) ? 1 : 0;
     } catch {
-      return 3;
+      return 4;
     }
   };
   return [...addrs].sort((x, y) => rank(x) - rank(y));
@@ -80,7 +83,7 @@ export async function dialAny(
   node: WarpNode,
   targets: DialTarget[],
   opts: { transport?: TransportChoice; allowUntrusted?: boolean; timeoutMs?: number } = {},
-): Promise<{ conn: Connection; transport: TransportName; handshakeMs: number; target: DialTarget }> {
+): Promise<DialResult & { target: DialTarget }> {
   const failures: WarpError[] = [];
   for (const target of targets) {
     try {
@@ -89,6 +92,8 @@ export async function dialAny(
     } catch (e) {
       const next =
         isWarpError(e, ErrorCodes.PEER_UNREACHABLE) ||
+        // One relay refusing (full, or not told of the pairing yet) leaves the next relay or address to try.
+        isWarpError(e, ErrorCodes.RELAY_REFUSED) ||
         (isWarpError(e, ErrorCodes.PEER_ID_MISMATCH) && targets.length > 1);
       if (!next) throw e;
       failures.push(e as WarpError);

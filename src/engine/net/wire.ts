@@ -33,6 +33,7 @@ export const PROTOCOLS = {
   chunks: '/warp/chunks/1.0.0',
   stream: '/warp/stream/1.0.0',
   pair: '/warp/pair/1.0.0',
+  relay: '/warp/relay/1.0.0',
 } as const;
 
 export type ProtocolId = (typeof PROTOCOLS)[keyof typeof PROTOCOLS];
@@ -360,11 +361,42 @@ const pair = {
   answers: { paired: frame({ proof: hex64, ...selfInfo }), info: frame(selfInfo), error: errorFrame },
 };
 
+/** The most peer ids one `allow` may name (a listener's paired peers). */
+export const MAX_RELAY_ALLOW = 4096;
+/** The longest window, in seconds, in which a relay admits unpaired peers to a listener for pairing only. */
+export const MAX_RELAY_PAIRING_S = 600;
+const peerIdText = string({ min: 40, max: 64, pattern: /^[1-9A-HJ-NP-Za-km-z]+$/ });
+
+/**
+ * `/warp/relay/1.0.0`: a listener holding a reservation on a Warp relay names the peers the relay may connect
+ * to it (its paired peers) and, while it shows a pairing code, opens a short pairing window (net/relay.ts).
+ */
+const relay = {
+  requests: {
+    allow: frame({
+      peers: array(peerIdText, { max: MAX_RELAY_ALLOW }),
+      pairingSeconds: optional(integer({ min: 0, max: MAX_RELAY_PAIRING_S })),
+    }),
+    error: errorFrame,
+  },
+  answers: {
+    allowed: frame({
+      peers: count,
+      dataLimit: count,
+      durationMs: count,
+      rate: count,
+      expiresAt: count,
+    }),
+    error: errorFrame,
+  },
+};
+
 export const WIRE = {
   [PROTOCOLS.control]: control,
   [PROTOCOLS.chunks]: chunks,
   [PROTOCOLS.stream]: stream,
   [PROTOCOLS.pair]: pair,
+  [PROTOCOLS.relay]: relay,
 } as const satisfies Record<ProtocolId, { requests: FrameTable; answers: FrameTable }>;
 
 /** The typed headers of a table: `{ t: 'get', sid, n } | { t: 'probe', n } | …`. */

@@ -50,12 +50,21 @@ export class PeerHost {
   static async start(o: PeerHostOptions): Promise<PeerHost> {
     const transports: TransportName[] = o.env.transport === 'auto' ? ['quic', 'tcp'] : [o.env.transport];
     let node: WarpNode;
+    // The host exists only after its node; the relay policy and gate ask it about pairing once it does.
+    const self: { host?: PeerHost } = {};
     try {
       node = await WarpNode.create({
         identity: o.env.identity,
         listen: { host: o.host, port: o.port },
         transports,
         isTrusted: (id) => o.allow.has(id) || o.env.trust.has(id),
+        relays: o.env.relays?.length ? [...o.env.relays] : undefined,
+        relayPolicy: () => ({
+          peers: [...new Set([...o.allow, ...o.env.trust.list().map((p) => p.id)])],
+          pairingSeconds: self.host?.pairingSecondsLeft(),
+        }),
+        acceptUnpairedRelayed: () => (self.host?.pairingSecondsLeft() ?? 0) > 0,
+        onLog: o.onLog,
       });
     } catch (e) {
       throw new WarpError(
@@ -65,6 +74,7 @@ export class PeerHost {
       );
     }
     const host = new PeerHost(node, o);
+    self.host = host;
     const service = new TransferService({
       node,
       root: o.root,
@@ -118,6 +128,12 @@ export class PeerHost {
     return { addrs: this.addresses(), name: this.o.name() };
   }
 
+  /** Seconds left in which a pairing code is accepted (0: not pairing); relays open a pairing window this long. */
+  pairingSecondsLeft(): number {
+    const c = this.book.active();
+    return c ? Math.max(0, Math.min(600, Math.ceil((c.expiresAt - Date.now()) / 1000))) : 0;
+  }
+
   /** Starts accepting one pairing with a fresh code (replacing any code still active). */
   startPairing(ttlMs: number): ActiveCode {
     this.cancelPairing();
@@ -130,6 +146,7 @@ export class PeerHost {
       }
     }, ttlMs);
     this.expiry.unref();
+    void this.node.relayLink?.announce();
     return code;
   }
 

@@ -26,5 +26,6 @@ export async function serviceTransferEnv(home: string, config: WarpConfig): Prom
     compress: config.transfer.compress !== 'off',
     compressLoopback: config.transfer.compress === 'on',
     transport: config.transfer.transport,
+    relays: config.net.relays,
   };
 }

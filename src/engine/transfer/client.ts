@@ -15,6 +15,8 @@ import { exchangeInfo } from '../net/pair.ts';
 import { dialAny, dialTargets } from '../net/peer-book.ts';
 import type { Opened } from '../net/channel.ts';
 import { WarpNode } from '../net/node.ts';
+import type { PeerPath } from '../net/path.ts';
+import { withRelays } from '../net/relay-client.ts';
 import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
 import type { TransferEventListener } from './transfer-events.ts';
 import type { PlanResult } from './plan.ts';
@@ -51,6 +53,8 @@ export interface PeerLink {
   address: PeerAddress;
   transport: TransportName;
   handshakeMs: number;
+  /** Direct, LAN or relayed (net/path.ts). */
+  path: PeerPath;
   close(): Promise<void>;
 }
 
@@ -59,16 +63,17 @@ export interface PeerLink {
  * name dials its known addresses in turn (net/peer-book.ts); its answer to `info` refreshes them.
  */
 export async function dialPeer(env: TransferEnv, addressText: string): Promise<Omit<PeerLink, 'ctl' | 'neg'>> {
-  const targets = dialTargets(env.trust, addressText);
+  // The peer's known addresses (relayed ones among them), then the peer through each configured relay.
+  const targets = withRelays(dialTargets(env.trust, addressText), env.relays);
   const node = await WarpNode.create({
     identity: env.identity,
     isTrusted: (id) => id === targets[0].address.peerId || env.trust.has(id),
   });
   try {
-    const { conn, transport, handshakeMs, target } = await dialAny(node, targets, { transport: env.transport });
+    const { conn, transport, handshakeMs, path, target } = await dialAny(node, targets, { transport: env.transport });
     const peer = conn.remotePeer.toString();
     refreshPeerInfo(env, node, conn);
-    return { node, conn, peer, address: target.address, transport, handshakeMs, close: () => node.stop() };
+    return { node, conn, peer, address: target.address, transport, handshakeMs, path, close: () => node.stop() };
   } catch (e) {
     await node.stop();
     throw e;
@@ -382,6 +387,8 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
 export interface ProbeResult {
   peer: string;
   transport: string;
+  /** Direct, LAN or relayed (through which relay). */
+  path: PeerPath;
   handshakeMs: number;
   rttMs: { min: number; median: number; max: number };
   throughputBytesPerSec: number;
@@ -433,6 +440,10 @@ export async function probePeer(
     const advice: string[] = [];
     if (link.transport === 'tcp' && env.transport === 'auto')
       advice.push('QUIC did not connect (UDP blocked?); using the TCP fallback');
+    if (link.path.kind === 'relayed')
+      advice.push(
+        `relayed through ${link.path.relay}: every byte crosses the relay; a direct path (port forwarding, UPnP, same LAN) is faster`,
+      );
     if (rtts[Math.floor(rtts.length / 2)] > 50)
       advice.push('high latency: raise transfer.window so more chunks are in flight');
     if (rate < 20e6)
@@ -441,6 +452,7 @@ export async function probePeer(
     return {
       peer: link.peer,
       transport: link.transport,
+      path: link.path,
       handshakeMs: link.handshakeMs,
       rttMs: { min: rtts[0], median: rtts[Math.floor(rtts.length / 2)], max: rtts[rtts.length - 1] },
       throughputBytesPerSec: rate,
