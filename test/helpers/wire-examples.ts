@@ -135,8 +135,10 @@ export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: S, dir: 'answers', h: { t: 'end-ok', bytes: 10 } },
   { protocol: S, dir: 'answers', h: error },
   { protocol: P, dir: 'requests', h: { t: 'pair', proof: hex(64, 'c') } },
+  { protocol: P, dir: 'requests', h: { t: 'info', addrs: ['/ip4/192.168.1.5/udp/7654/quic-v1'], name: 'laptop' } },
   { protocol: P, dir: 'requests', h: error },
   { protocol: P, dir: 'answers', h: { t: 'paired', proof: hex(64, 'd') } },
+  { protocol: P, dir: 'answers', h: { t: 'info', addrs: [], name: 'desk' } },
   { protocol: P, dir: 'answers', h: error },
   {
     protocol: R,

@@ -84,7 +84,23 @@ async function invite(ctx: CliContext, env: Env, o: PairOpts): Promise<void> {
     throw new WarpError(ErrorCodes.USAGE, `--timeout must be 1-86400 seconds (got '${o.timeout}')`);
   const book = new PairCodeBook();
   const code = book.issue(ttl);
-  const node = await WarpNode.create({ identity: env.identity, listen: { host, port }, isTrusted: () => false });
+  // With [net] relays the code carries this machine's relayed addresses too, and the relays open a pairing window
+  // for it (any peer may reach it through them, capped, until the code expires): pairing across NATs.
+  const left = (): number => (code.state === 'active' ? Math.ceil((code.expiresAt - Date.now()) / 1000) : 0);
+  const node = await WarpNode.create({
+    identity: env.identity,
+    listen: { host, port },
+    isTrusted: () => false,
+    relays: [...env.config.net.relays],
+    relayPolicy: () => ({
+      peers: env.trust.list().map((p) => p.id),
+      pairingSeconds: Math.max(0, Math.min(600, left())),
+    }),
+    acceptUnpairedRelayed: () => left() > 0,
+    onLog: (m) => {
+      if (!ctx.opts().quiet && !ctx.opts().json) ctx.err(`warp pair: ${escapeControl(m)}`);
+    },
+  });
   const me = (): SelfInfo => ({
     addrs: rankAddresses(node.addresses()),
     name: deviceName(env.config.transfer.name),
@@ -132,22 +148,31 @@ function waitForJoiner(ctx: CliContext, w: Waiting): Promise<{ peer: string; inf
       me,
       isTrusted: () => false,
       onPaired: (peer: string, info: SelfInfo) => {
-        clearTimeout(timer);
-        resolve({ peer, info });
+        joined = { peer, info };
       },
     };
+    // Resolved once the pair stream is done (the answer is out): the caller stops the node next, which would cut
+    // a `paired` answer still in flight (seen under load: the joiner read 'closed the stream').
+    let joined: { peer: string; info: SelfInfo } | undefined;
     node
       .handle(
         PROTOCOLS.pair,
         (ch) =>
-          servePairStream(ch, serve).catch((e: unknown) => {
-            if (!ctx.opts().json) ctx.err(`warp pair: ${escapeControl((e as Error).message)}`);
-            if (code.state === 'spent') {
+          servePairStream(ch, serve).then(
+            () => {
+              if (!joined) return;
               clearTimeout(timer);
-              reject(new WarpError(ErrorCodes.PAIR_CODE_WRONG, 'three wrong codes: pairing stopped'));
-            }
-            throw e;
-          }),
+              resolve(joined);
+            },
+            (e: unknown) => {
+              if (!ctx.opts().json) ctx.err(`warp pair: ${escapeControl((e as Error).message)}`);
+              if (code.state === 'spent') {
+                clearTimeout(timer);
+                reject(new WarpError(ErrorCodes.PAIR_CODE_WRONG, 'three wrong codes: pairing stopped'));
+              }
+              throw e;
+            },
+          ),
         { trusted: () => true },
       )
       .then(() => showCode(ctx, node, code, me(), w.qr), reject);
