@@ -412,6 +412,10 @@ export type SyncModeDto = 'two-way' | 'send-only' | 'receive-only';
 
 export interface SyncJobDto extends SyncAddRequest {
   id: string;
+  /** `out`: a job this machine runs; `in`: a folder another machine keeps in sync with this one (it runs the job). */
+  direction: 'out' | 'in';
+  /** The peer's name from the paired peers, when it has one. */
+  peerName?: string;
   mode: SyncModeDto;
   /** Files that differed at the last sync and that the mode left as they are. */
   held?: number;

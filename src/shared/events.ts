@@ -13,6 +13,7 @@ import type { ArchiveEvent as EngineArchiveEvent } from '../engine/archive/archi
 import type { ProgressSnapshot } from '../engine/core/progress.ts';
 import type { NearbyDto, PeerDto } from './bridge.ts';
 import type { SwarmEvent } from '../engine/swarm/swarm-events.ts';
+import type { SyncEvent as EngineSyncEvent } from '../engine/sync/sync-events.ts';
 import type { TransferEvent as EngineTransferEvent } from '../engine/transfer/transfer-events.ts';
 
 export type { EdgeState, SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../engine/swarm/swarm-events.ts';
@@ -82,16 +83,17 @@ export interface JobEvent {
   job: JobDto;
 }
 
-// ---- sync (src/engine/sync SyncManager; the daemon forwards them unchanged) ----
+// ---- sync (src/engine/sync/sync-events.ts; the hosts rename the states, the rest is forwarded unchanged) ----
 
 export type SyncState = 'idle' | 'scanning' | 'syncing' | 'paused' | 'waiting' | 'error';
 
-export type SyncEvent =
-  | { type: 'sync.state'; id: string; state: SyncState; reason?: string }
-  | { type: 'sync.change'; id: string; paths: string[] }
-  | { type: 'sync.push'; id: string; files: number; bytes: number; wireBytes: number; elapsedSeconds: number }
-  | { type: 'sync.conflict'; id: string; path: string; keptAs: string }
-  | { type: 'sync.error'; id: string; error: ErrorDto };
+/** The engine's sync events the hosts forward as they are (the deletion guard, skipped changes, pulls included). */
+export type SyncEngineEvent = Extract<
+  EngineSyncEvent,
+  { type: 'sync.change' | 'sync.push' | 'sync.conflict' | 'sync.pulled' | 'sync.skipped' | 'sync.guard' | 'sync.error' }
+>;
+
+export type SyncEvent = { type: 'sync.state'; id: string; state: SyncState; reason?: string } | SyncEngineEvent;
 
 // ---- peers ----
 

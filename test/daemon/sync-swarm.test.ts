@@ -44,7 +44,13 @@ describe('sync and swarm through the daemon', () => {
     });
     expect(add.status, JSON.stringify(add.body)).toBe(201);
     const id = add.body.id as string;
-    expect(add.body).toMatchObject({ localPath: folder, remotePath: '/backup', paused: false });
+    expect(add.body).toMatchObject({
+      localPath: folder,
+      remotePath: '/backup',
+      paused: false,
+      direction: 'out',
+      mode: 'two-way',
+    });
     const peerFile = path.join(root, 'backup', 'docs', 'a.txt');
     await until(
       async () => (fs.existsSync(peerFile) && fs.readFileSync(peerFile, 'utf8') === 'one\n' ? true : undefined),
@@ -55,7 +61,8 @@ describe('sync and swarm through the daemon', () => {
       async () => (fs.readFileSync(peerFile, 'utf8') === 'two\n' ? true : undefined),
       'the change to reach the peer',
     );
-    await ev.waitFor((e) => e.type === 'sync.push' && e.id === id);
+    const push = await ev.waitFor((e) => e.type === 'sync.push' && e.id === id);
+    expect(push.line).toMatch(/^pushed \d+ files?, .* on the wire$/);
     expect((await d.api('GET', '/api/sync')).body.map((j: Json) => j.id)).toEqual([id]);
     // The deletion guard over the API: a mass delete pauses the job with the report; confirm lets it through.
     const peerDir = path.join(root, 'backup', 'docs');

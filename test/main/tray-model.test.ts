@@ -155,6 +155,7 @@ describe('tray model snapshots', () => {
     peer: 'p',
     remotePath: id,
     mode: 'two-way' as const,
+    direction: 'out' as const,
     pendingChanges: 0,
     syncedFiles: 0,
     syncedBytes: 0,

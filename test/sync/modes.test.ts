@@ -6,6 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manager, read, setup } from './sync-helpers.ts';
+import { warp } from '../helpers/cli.ts';
+import { peerIdOf } from '../transfer/peers.ts';
+import { incomingSyncDto } from '../../src/engine/service/sync-host.ts';
+import type { IncomingSync } from '../../src/engine/sync/incoming.ts';
 
 const write = (file: string, data: string): void => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,6 +53,25 @@ describe('sync modes against a real warp listen peer', () => {
     expect(text(path.join(s.folder, 'a.txt'))).toBe('A\n');
     expect(st2.held).toBe(3);
     expect(st2.lastPush?.deleted).toBe(1);
+
+    // The receiving machine lists the folder by this machine's id, in its mirrored mode, with what moved.
+    const list = warp(['--json', 'sync', 'list'], { home: s.homeB });
+    expect(list.status, list.stderr).toBe(0);
+    const rows = list.json.filter((e) => e.type === 'sync.incoming') as unknown as IncomingSync[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      peer: peerIdOf(s.homeA),
+      job: job.id,
+      dest: '/inbox/photos',
+      folder: s.peerFolder,
+      mode: 'receive-only',
+      state: 'idle',
+      moved: { deleted: 1, held: 3 },
+    });
+    const dto = incomingSyncDto(rows[0]);
+    expect(dto).toMatchObject({ direction: 'in', mode: 'receive-only', localPath: s.peerFolder });
+    expect(dto.lastPushLine).toMatch(/deleted 1 here, 3 held by the mode, .* on the wire/);
+    expect(warp(['sync', 'list'], { home: s.homeB }).stdout).toMatch(/^in {2}.*photos <- .* receive-only here/m);
     await s.listener.stop();
   }, 120_000);
 

@@ -74,7 +74,7 @@ describe('warp sync (CLI)', () => {
       expect(warp(['sync', 'pause', job.id], { home: homeA }).status).toBe(0);
       const list = warp(['--json', 'sync', 'list'], { home: homeA });
       expect(list.json[0]).toMatchObject({ type: 'sync.job', job: { id: job.id, paused: true } });
-      expect(list.json.at(-1)).toEqual({ type: 'result', jobs: 1 });
+      expect(list.json.at(-1)).toEqual({ type: 'result', jobs: 1, incoming: 0 });
       expect(warp(['sync', 'list'], { home: homeA }).stdout).toMatch(/PAUSED.*never synced/);
 
       // Paused: run --once pushes nothing.

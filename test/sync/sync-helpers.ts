@@ -32,6 +32,8 @@ export function prng(seed: number, n: number): Buffer {
 
 export interface Setup {
   homeA: string;
+  /** The listener's home (its sync/incoming.json lists this side's job). */
+  homeB: string;
   root: string;
   folder: string;
   /** The folder as the peer holds it: <root>/inbox/photos. */
@@ -74,7 +76,7 @@ export async function setup(files: Record<string, string | Buffer> = {}): Promis
     transport: 'auto',
   };
   envs.push(env);
-  return { homeA, root, folder, peerFolder: path.join(root, 'inbox', 'photos'), listener, env };
+  return { homeA, homeB, root, folder, peerFolder: path.join(root, 'inbox', 'photos'), listener, env };
 }
 
 export function manager(s: Setup, o: Partial<SyncManagerOptions> = {}): { m: SyncManager; events: SyncEvent[] } {

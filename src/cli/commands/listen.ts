@@ -16,6 +16,8 @@ import { TransferService } from '../../engine/transfer/service.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
 import { EdgeEmulator, parseEmulation } from '../../engine/swarm/emulate.ts';
 import { swarmRequests } from '../../engine/swarm/listener.ts';
+import { formatBytes } from '../../engine/core/bytes.ts';
+import { incomingLine, syncRequests } from '../../engine/sync/incoming.ts';
 import type { CliContext } from '../context.ts';
 import { deviceName, freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
@@ -112,25 +114,38 @@ export function register(program: Command, ctx: CliContext): void {
         onLog: (m) => {
           if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
         },
-        extraRequests: swarmRequests({
-          root,
-          chunking: env.chunking,
-          index: env.index,
-          store: env.store,
-          power: {
-            metered: o.metered,
-            battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery),
-          },
-          acceptPrepositionBytes:
-            o.acceptPreposition === undefined || o.acceptPreposition === false
-              ? 0
-              : o.acceptPreposition === true
-                ? 1e9
-                : parseByteSize(o.acceptPreposition, '--accept-preposition'),
-          onLog: (m) => {
-            if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
-          },
-        }),
+        extraRequests: {
+          ...swarmRequests({
+            root,
+            chunking: env.chunking,
+            index: env.index,
+            store: env.store,
+            power: {
+              metered: o.metered,
+              battery: o.battery === undefined ? undefined : o.battery === 'ac' ? 'ac' : batteryPercent(o.battery),
+            },
+            acceptPrepositionBytes:
+              o.acceptPreposition === undefined || o.acceptPreposition === false
+                ? 0
+                : o.acceptPreposition === true
+                  ? 1e9
+                  : parseByteSize(o.acceptPreposition, '--accept-preposition'),
+            onLog: (m) => {
+              if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
+            },
+          }),
+          ...syncRequests({
+            home: env.home,
+            root,
+            onReport: (r) => {
+              if (json) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
+              else if (!quiet)
+                ctx.err(
+                  `warp listen: ${r.peer} synced ${r.dest} (${r.mode} here): ${incomingLine(r.moved, formatBytes)}`,
+                );
+            },
+          }),
+        },
       });
       const emulator = new EdgeEmulator(parseEmulation(o));
       if (emulator.active) service.chunks.shaper = emulator;

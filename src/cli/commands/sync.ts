@@ -12,6 +12,7 @@ import { PRESET_NAMES } from '../../engine/ignore/index.ts';
 import { VERSION_POLICIES, listVersions, restoreVersion } from '../../engine/transfer/versions-keep.ts';
 import { parseVersionName } from '../../engine/transfer/versions.ts';
 import { pushLine } from '../../engine/sync/push-line.ts';
+import { incomingLine, readIncoming } from '../../engine/sync/incoming.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
@@ -69,7 +70,7 @@ function eventLine(e: SyncEvent): string | undefined {
     case 'sync.push-started':
       return `${e.id}: pushing ${e.changedFiles} changed of ${e.files} files`;
     case 'sync.push':
-      return `${e.id}: ${pushLine(e)} (folder ${e.files} files, ${formatBytes(e.bytes)}), ${e.elapsedSeconds.toFixed(2)} s`;
+      return `${e.id}: ${e.line} (folder ${e.files} files, ${formatBytes(e.bytes)}), ${e.elapsedSeconds.toFixed(2)} s`;
     case 'sync.skipped':
       return `${e.id}: ${e.path} not changed: ${e.reason}`;
     case 'sync.guard':
@@ -234,7 +235,9 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list sync jobs with their last sync and error')
     .action(() => {
       const jobs = readState(file()).jobs;
+      const incoming = readIncoming(warpHome());
       if (json()) {
+        for (const r of incoming) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
         for (const r of jobs)
           ctx.out(
             JSON.stringify({
@@ -247,10 +250,16 @@ export function register(program: Command, ctx: CliContext): void {
               held: r.held,
             }),
           );
-        ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length }));
+        ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length, incoming: incoming.length }));
         return;
       }
-      if (jobs.length === 0) say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
+      for (const r of incoming)
+        ctx.out(
+          `in  ${r.folder} <- ${r.peer}  ${r.mode} here, run by the peer (job ${r.job})  last sync ${r.lastSyncAt}: ` +
+            (r.lastError ? `error: ${r.lastError}` : incomingLine(r.moved, formatBytes)),
+        );
+      if (jobs.length === 0 && incoming.length === 0)
+        say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
       for (const r of jobs) {
         const last = r.guard
           ? `  WAITING FOR CONFIRMATION: ${r.guard.reason} ('warp sync confirm ${r.job.id}')`

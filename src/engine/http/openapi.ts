@@ -49,6 +49,8 @@ const edge = obj({
 const syncJob = obj(
   {
     id: str,
+    direction: { type: 'string', enum: ['out', 'in'] },
+    peerName: str,
     localPath: str,
     peer: str,
     remotePath: str,
@@ -73,7 +75,19 @@ const syncJob = obj(
     lastPushLine: str,
     guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
   },
-  ['id', 'localPath', 'peer', 'remotePath', 'mode', 'state', 'paused', 'pendingChanges', 'syncedFiles', 'syncedBytes'],
+  [
+    'id',
+    'direction',
+    'localPath',
+    'peer',
+    'remotePath',
+    'mode',
+    'state',
+    'paused',
+    'pendingChanges',
+    'syncedFiles',
+    'syncedBytes',
+  ],
 );
 
 const numOrNull = { type: ['number', 'null'] };

@@ -17,6 +17,7 @@ import {
   array,
   boolean,
   integer,
+  literal,
   nullable,
   number,
   object,
@@ -227,6 +228,28 @@ const control = {
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
     // Sync: renames and removals in a folder, each only while the file has the named hash (transfer/apply-changes.ts, JSON payload).
     apply: frame({ dest: remotePath }, MAX_APPLY_BYTES),
+    // Sync: the syncing side's report of one sync of a folder, so this side lists it by peer (sync/incoming.ts).
+    synced: frame({
+      dest: remotePath,
+      job: text(64),
+      mode: literal(['two-way', 'send-only', 'receive-only'] as const),
+      ok: boolean(),
+      error: optional(text(1024)),
+      moved: object(
+        {
+          pushed: count,
+          deleted: count,
+          renamed: count,
+          pulled: count,
+          deletedThere: count,
+          renamedThere: count,
+          conflicts: count,
+          held: count,
+          wireBytes: count,
+        },
+        { dropUnknown: true },
+      ),
+    }),
     ping: frame({ n: u32 }),
     bye: frame({}),
     // During a push (version 2), read out of band.

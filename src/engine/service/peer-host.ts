@@ -12,6 +12,7 @@ import type { TransferEnv } from '../model/transfer-env.ts';
 import type { TransferEvent } from '../transfer/transfer-events.ts';
 import { TransferService } from '../transfer/service.ts';
 import { swarmRequests, type PowerOverrides } from '../swarm/index.ts';
+import { syncRequests, type IncomingSync } from '../sync/incoming.ts';
 
 export interface PeerHostOptions {
   env: TransferEnv;
@@ -28,6 +29,8 @@ export interface PeerHostOptions {
   onPeerInfo: (peer: string, info: SelfInfo) => void;
   /** This machine's friendly name (read when it is told to a peer). */
   name: () => string;
+  /** A machine that syncs a folder with this one reported a sync (sync/incoming.ts). */
+  onSyncReport?: (r: IncomingSync) => void;
   /** This machine's power as swarm peers see it (read at each request, so the host may update it in place). */
   power?: PowerOverrides;
   /** Bytes of pre-positioned chunks swarm peers may push into this machine's store (0 or absent: none). */
@@ -88,15 +91,18 @@ export class PeerHost {
       onEvent: o.onEvent,
       onLog: o.onLog,
       // A swarm source too: answers have/find/status so other machines can fetch from it alongside others.
-      extraRequests: swarmRequests({
-        root: o.root,
-        chunking: o.env.chunking,
-        index: o.env.index,
-        store: o.env.store,
-        power: o.power,
-        acceptPrepositionBytes: o.acceptPrepositionBytes,
-        onLog: o.onLog,
-      }),
+      extraRequests: {
+        ...swarmRequests({
+          root: o.root,
+          chunking: o.env.chunking,
+          index: o.env.index,
+          store: o.env.store,
+          power: o.power,
+          acceptPrepositionBytes: o.acceptPrepositionBytes,
+          onLog: o.onLog,
+        }),
+        ...syncRequests({ home: o.env.home, root: o.root, onReport: o.onSyncReport }),
+      },
     });
     await service.start();
     const isTrusted = (id: string): boolean => o.allow.has(id) || o.env.trust.has(id);

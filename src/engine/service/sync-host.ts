@@ -13,6 +13,10 @@ import {
 } from '../sync/index.ts';
 import type { SyncAddRequest, SyncJobDto, SyncRestoreRequest } from '../../shared/bridge.ts';
 import { pushLine } from '../sync/push-line.ts';
+import { incomingLine, readIncoming, type IncomingSync } from '../sync/incoming.ts';
+import { parsePeerAddress } from '../net/address.ts';
+import { formatBytes } from '../core/bytes.ts';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { listVersions, restoreVersion } from '../transfer/versions-keep.ts';
 import type { SyncEvent, SyncState } from '../../shared/events.ts';
 import type { SyncBackend, WarpService } from './warp-service.ts';
@@ -30,6 +34,7 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
   const j = s.job;
   return {
     id: s.id,
+    direction: 'out',
     localPath: j.folder,
     peer: j.peer,
     remotePath: j.remotePath,
@@ -57,6 +62,32 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
   };
 }
 
+/** The prefix of incoming rows' ids: they are run by the peer, so pause, resume and remove do not apply here. */
+export const INCOMING_ID = 'in-';
+
+/** A folder another machine syncs with this one (sync/incoming.ts), as a row of the sync list. */
+export function incomingSyncDto(r: IncomingSync): SyncJobDto {
+  return {
+    id: `${INCOMING_ID}${r.peer.slice(-8)}-${r.job}`,
+    direction: 'in',
+    localPath: r.folder,
+    peer: r.peer,
+    remotePath: r.dest,
+    mode: r.mode,
+    pauseOnBattery: false,
+    pauseOnMetered: false,
+    state: r.state,
+    ...(r.lastError ? { reason: r.lastError, lastError: { code: ErrorCodes.REMOTE, message: r.lastError } } : {}),
+    paused: false,
+    lastSyncAt: r.lastSyncAt,
+    pendingChanges: 0,
+    syncedFiles: 0,
+    syncedBytes: 0,
+    ...(r.moved.held ? { held: r.moved.held } : {}),
+    lastPushLine: incomingLine(r.moved, formatBytes),
+  };
+}
+
 export function syncEventDto(e: EngineSyncEvent): SyncEvent | undefined {
   switch (e.type) {
     case 'sync.state':
@@ -64,28 +95,43 @@ export function syncEventDto(e: EngineSyncEvent): SyncEvent | undefined {
         ? { type: 'sync.state', id: e.id, state: STATE[e.state] }
         : { type: 'sync.state', id: e.id, state: STATE[e.state], reason: e.reason };
     case 'sync.change':
-      return { type: 'sync.change', id: e.id, paths: e.paths };
     case 'sync.push':
-      return {
-        type: 'sync.push',
-        id: e.id,
-        files: e.files,
-        bytes: e.bytes,
-        wireBytes: e.wireBytes,
-        elapsedSeconds: e.elapsedSeconds,
-      };
     case 'sync.conflict':
-      return { type: 'sync.conflict', id: e.id, path: e.path, keptAs: e.keptAs };
+    case 'sync.pulled':
+    case 'sync.skipped':
+    case 'sync.guard':
     case 'sync.error':
-      return { type: 'sync.error', id: e.id, error: e.error };
+      return e;
     default:
       return undefined;
   }
 }
 
-function backend(m: SyncManager, resolvePeer: (peer: string) => string): SyncBackend {
+function backend(
+  m: SyncManager,
+  home: string,
+  resolvePeer: (peer: string) => string,
+  nameOf: (peerId: string) => string | undefined,
+): SyncBackend {
+  const named = (d: SyncJobDto): SyncJobDto => {
+    const id = d.direction === 'in' ? d.peer : peerIdIn(d.peer);
+    const name = id ? nameOf(id) : undefined;
+    return name ? { ...d, peerName: name } : d;
+  };
+  const incoming = (id: string): IncomingSync | undefined =>
+    id.startsWith(INCOMING_ID) ? readIncoming(home).find((r) => incomingSyncDto(r).id === id) : undefined;
+  // Incoming folders are run by the peer: their versions are here, but pausing or removing is done there.
+  const own = (id: string): string => {
+    if (incoming(id))
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `sync folder ${id} is run by the peer that syncs it with this machine: pause or remove it there`,
+      );
+    return id;
+  };
+  const folderOf = (id: string): string => incoming(id)?.folder ?? m.status(id).job.folder;
   return {
-    list: () => m.status().map(syncJobDto),
+    list: () => [...m.status().map(syncJobDto), ...readIncoming(home).map(incomingSyncDto)].map(named),
     add(req: SyncAddRequest) {
       const job = m.add({
         folder: req.localPath,
@@ -102,21 +148,29 @@ function backend(m: SyncManager, resolvePeer: (peer: string) => string): SyncBac
         ...(req.conflict ? { conflict: req.conflict } : {}),
         ...(req.exclude || req.presets ? { ignore: { patterns: req.exclude ?? [], presets: req.presets ?? [] } } : {}),
       });
-      return syncJobDto(m.status(job.id));
+      return named(syncJobDto(m.status(job.id)));
     },
-    remove: (id: string) => m.remove(id),
-    pause: (id: string) => syncJobDto(m.pause(id)),
-    resume: (id: string) => syncJobDto(m.resume(id)),
-    confirm: (id: string) => syncJobDto(m.confirmDeletions(id)),
+    remove: (id: string) => m.remove(own(id)),
+    pause: (id: string) => named(syncJobDto(m.pause(own(id)))),
+    resume: (id: string) => named(syncJobDto(m.resume(own(id)))),
+    confirm: (id: string) => named(syncJobDto(m.confirmDeletions(own(id)))),
     versions: (id: string) =>
-      listVersions(m.status(id).job.folder).map((v) => ({
+      listVersions(folderOf(id)).map((v) => ({
         version: v.version,
         path: v.path,
         keptAt: new Date(v.keptAtMs).toISOString(),
         size: v.size,
       })),
-    restore: (req: SyncRestoreRequest) => restoreVersion(m.status(req.id).job.folder, req.version, Date.now(), req.as),
+    restore: (req: SyncRestoreRequest) => restoreVersion(folderOf(req.id), req.version, Date.now(), req.as),
   };
+}
+
+function peerIdIn(address: string): string | undefined {
+  try {
+    return parsePeerAddress(address).peerId;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts the sync engine for this service: its jobs behind the sync routes, its events on the event stream. */
@@ -132,7 +186,12 @@ export async function attachSync(
     maxWaitMs: config.sync.maxWait,
     retryMs: config.sync.retry,
   });
-  service.sync = backend(m, (p) => service.resolvePeer(p));
+  service.sync = backend(
+    m,
+    service.home,
+    (p) => service.resolvePeer(p),
+    (id) => service.env.trust.list().find((p) => p.id === id)?.name,
+  );
   m.events.on((e) => {
     if (e.type === 'sync.job-added') service.emit({ type: 'sync.state', id: e.id, state: STATE[m.status(e.id).state] });
     else {

@@ -75,6 +75,7 @@ import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
 import { ShareOps } from './share-ops.ts';
+import { incomingSyncDto } from './sync-host.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
 import { TransferManager } from './transfer-manager.ts';
 
@@ -204,6 +205,8 @@ export class WarpService {
           if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'done', result: { peer } });
         },
         onPeerInfo: (peer, info) => s.learnPeer(peer, info, 'contact'),
+        // A machine synced a folder with this one: its row in the sync list changed.
+        onSyncReport: (r) => s.emit({ type: 'sync.state', id: incomingSyncDto(r).id, state: r.state }),
         name: () => s.deviceName(),
         onPairFailed: (message) => {
           s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });

@@ -32,7 +32,7 @@ export interface SwarmListenerOptions {
   onLog?: (msg: string) => void;
 }
 
-export function swarmRequests(o: SwarmListenerOptions): Required<ExtraRequests> {
+export function swarmRequests(o: SwarmListenerOptions): Required<Omit<ExtraRequests, 'synced'>> {
   let prepositioned = 0;
 
   const treeFor = (hint: string | undefined): LocalTree => {

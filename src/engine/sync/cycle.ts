@@ -19,6 +19,7 @@ import type { IgnoreRules } from '../ignore/matcher.ts';
 import { conflictName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
 import { planForMode } from './modes.ts';
+import { pushLine } from './push-line.ts';
 import { jobIgnoreRules } from './jobs.ts';
 import type { SyncEvent } from './sync-events.ts';
 import { applyRemote, fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
@@ -235,7 +236,7 @@ function summary(c: CycleContext, t: Tally, r?: SendResult, elapsedSeconds = 0):
     changedFiles: r ? r.files - r.unchangedFiles : 0,
     ...(t.held ? { held: t.held } : {}),
   };
-  c.emit({ type: 'sync.push', id: c.job.id, elapsedSeconds, ...pushFields(push) });
+  c.emit({ type: 'sync.push', id: c.job.id, elapsedSeconds, line: pushLine(push), ...pushFields(push) });
   return push;
 }
 

@@ -17,6 +17,7 @@ import { ErrorCodes, isWarpError } from '../core/errors.ts';
 import { IGNORE_FILE, type TreeMatcher } from '../ignore/matcher.ts';
 import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
+import { movedOf, remoteFolder, reportToPeer } from './remote.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './sync-events.ts';
 import { pruneVersions } from '../transfer/versions-keep.ts';
@@ -345,6 +346,7 @@ export class SyncManager {
         if (r.push) x.lastPush = r.push;
       });
       rt.failed = false;
+      await this.report(rec.job, true, movedOf(r.push, r.held));
       this.setState(rt, 'idle');
       if (!rt.watcher && this.started && this.jobs.has(rec.job.id)) await this.watchFolder(rt);
     } catch (e) {
@@ -385,10 +387,25 @@ export class SyncManager {
     return this.describe(rt);
   }
 
+  /** The peer lists the folder with this machine's name (incoming.ts); best effort, never fails the sync. */
+  private async report(job: SyncJob, ok: boolean, moved: ReturnType<typeof movedOf>, error?: string): Promise<void> {
+    await reportToPeer(this.o.env, job.peer, {
+      dest: remoteFolder(job.remotePath, job.folder),
+      job: job.id,
+      mode: job.mode ?? 'two-way',
+      ok,
+      moved,
+      ...(error ? { error } : {}),
+    });
+  }
+
   private fail(rt: Runtime, e: unknown): void {
     const error = isWarpError(e)
       ? { code: e.code, message: e.message }
       : { code: ErrorCodes.INTERNAL, message: (e as Error)?.message ?? String(e) };
+    // A peer that answered but the sync failed (a refused path, a full disk there) hears about it too.
+    if (error.code !== ErrorCodes.PEER_UNREACHABLE && error.code !== ErrorCodes.INPUT_NOT_FOUND && this.started)
+      void this.report(rt.record.job, false, movedOf(undefined, 0), error.message);
     rt.failed = true;
     rt.dirty = true;
     this.persist(rt.record.job.id, (x) => {

@@ -13,7 +13,8 @@ import { connectPeer, fetchTree } from '../transfer/client.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
 import { encodeChanges, type AppliedChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import { STAGE_PREFIX, isTemporaryName } from './conflict.ts';
-import type { FileMap } from './types.ts';
+import type { SyncMoved } from './incoming.ts';
+import type { FileMap, PushSummary, SyncMode } from './types.ts';
 
 /** Files of a manifest whose single top-level entry is the synced folder, keyed by path inside it. */
 export function fileMapOf(m: Manifest): FileMap {
@@ -111,4 +112,42 @@ export function removeStaleStages(folder: string): void {
   }
   for (const n of names)
     if (n.startsWith(STAGE_PREFIX)) fs.rmSync(path.join(folder, n), { recursive: true, force: true });
+}
+
+/**
+ * Tells the peer how a sync of its copy went (a `synced` request, incoming.ts on its side), so it lists the
+ * folder with this machine's name and what moved. Best effort: a peer that cannot take it (gone, older) is
+ * not an error of the sync; returns whether it was recorded.
+ */
+export async function reportToPeer(
+  env: TransferEnv,
+  address: string,
+  r: { dest: string; job: string; mode: SyncMode; ok: boolean; error?: string; moved: SyncMoved },
+): Promise<boolean> {
+  let link;
+  try {
+    link = await connectPeer(env, address);
+    await link.ctl.write({ t: 'synced', ...r, ...(r.error ? { error: r.error.slice(0, 1024) } : {}) });
+    await link.ctl.expect('the sync report answer', 'pong');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await link?.close().catch(() => {});
+  }
+}
+
+/** A push summary as the `synced` report carries it (SyncMoved is the syncing side's view). */
+export function movedOf(p: PushSummary | undefined, held: number): SyncMoved {
+  return {
+    pushed: p?.changedFiles ?? 0,
+    deleted: p?.deleted ?? 0,
+    renamed: p?.renamed ?? 0,
+    pulled: (p?.pulled ?? 0) + (p?.conflicts ?? 0),
+    deletedThere: p?.deletedHere ?? 0,
+    renamedThere: p?.renamedHere ?? 0,
+    conflicts: p?.conflicts ?? 0,
+    held,
+    wireBytes: p?.wireBytes ?? 0,
+  };
 }

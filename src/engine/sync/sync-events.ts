@@ -14,8 +14,11 @@ export type SyncEvent =
   /** Paths (relative to the folder) the watcher saw change; batched per debounce. */
   | { type: 'sync.change'; id: string; paths: string[] }
   | { type: 'sync.push-started'; id: string; files: number; bytes: number; changedFiles: number }
-  /** A push finished: `bytes` is the folder's size, `fetchedBytes` what had to move, `wireBytes` what the wire carried. */
-  | ({ type: 'sync.push'; id: string; elapsedSeconds: number } & Omit<PushSummary, 'at'>)
+  /**
+   * A sync finished: `bytes` is the folder's size, `fetchedBytes` what had to move, `wireBytes` what the wire
+   * carried; `line` says it in one line for logs and the UI (push-line.ts: "pushed 3 files, deleted 1, 39 kB on the wire").
+   */
+  | ({ type: 'sync.push'; id: string; elapsedSeconds: number; line: string } & Omit<PushSummary, 'at'>)
   /** A file changed on both sides; `keptAs` is the losing copy's new name (relative to the folder). */
   | { type: 'sync.conflict'; id: string; path: string; keptAs: string; winner: 'local' | 'remote' }
   /** A file changed only on the peer was brought here before the push, so the push does not overwrite it. */

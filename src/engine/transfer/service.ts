@@ -48,8 +48,8 @@ export interface ServiceOptions {
 
 type Control = typeof PROTOCOLS.control;
 type ControlRequest = RequestOf<Control>;
-/** The control requests answered outside the transfer package (the swarm's). */
-export type ExtraRequestType = 'have' | 'find' | 'status' | 'preposition';
+/** The control requests answered outside the transfer package (the swarm's, and sync's report). */
+export type ExtraRequestType = 'have' | 'find' | 'status' | 'preposition' | 'synced';
 export type ExtraRequestHandler<K extends ExtraRequestType> = (
   frame: Frame<HeaderOf<Control, 'requests', K>>,
   ctx: ExtraRequestContext,

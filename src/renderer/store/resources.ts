@@ -7,7 +7,6 @@ import type { ConfigDto, PeerDto, SelfDto, SwarmStatusDto, SyncJobDto, TransferD
 import type { SyncEvent, WarpEvent } from '../../shared/events.ts';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
-import { formatBytes } from '../format.ts';
 import { appendCapped } from './ring.ts';
 
 export interface SyncActivity {
@@ -94,7 +93,7 @@ export const useResources = create<ResourceState>((set, get) => ({
         if (s.type === 'sync.state' && syncJobs) {
           syncJobs = syncJobs.map((j) => (j.id === s.id ? { ...j, state: s.state, reason: s.reason } : j));
         }
-        if (s.type === 'sync.push' || s.type === 'sync.error') reloadSync = true;
+        if (s.type === 'sync.push' || s.type === 'sync.error' || s.type === 'sync.guard') reloadSync = true;
       }
     }
     if (log.length) set({ syncLog: appendCapped(get().syncLog, log, 200), syncJobs });
@@ -119,9 +118,15 @@ function syncText(e: SyncEvent): string {
     case 'sync.change':
       return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
     case 'sync.push':
-      return `pushed ${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)} (${formatBytes(e.wireBytes)} on the wire) in ${e.elapsedSeconds.toFixed(1)} s`;
+      return `${e.line} in ${e.elapsedSeconds.toFixed(1)} s`;
     case 'sync.conflict':
       return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
+    case 'sync.pulled':
+      return `${e.path} changed on the peer: brought here`;
+    case 'sync.skipped':
+      return `${e.path} not changed: ${e.reason}`;
+    case 'sync.guard':
+      return `deletion guard: ${e.report.reason}`;
     case 'sync.error':
       return `error: ${e.error.message}`;
   }
