@@ -66,7 +66,7 @@ describe('sync modes against a real warp listen peer', () => {
       folder: s.peerFolder,
       mode: 'receive-only',
       state: 'idle',
-      moved: { deleted: 1, held: 3 },
+      moved: { deleted: 1, held: 3 }, // a later sync that moved nothing keeps this as what moved
     });
     const dto = incomingSyncDto(rows[0]);
     expect(dto).toMatchObject({ direction: 'in', mode: 'receive-only', localPath: s.peerFolder });

@@ -134,17 +134,7 @@ export function register(program: Command, ctx: CliContext): void {
               if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
             },
           }),
-          ...syncRequests({
-            home: env.home,
-            root,
-            onReport: (r) => {
-              if (json) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
-              else if (!quiet)
-                ctx.err(
-                  `warp listen: ${r.peer} synced ${r.dest} (${r.mode} here): ${incomingLine(r.moved, formatBytes)}`,
-                );
-            },
-          }),
+          ...listenSyncRequests(ctx, env.home, root, json, quiet),
         },
       });
       const emulator = new EdgeEmulator(parseEmulation(o));
@@ -203,4 +193,17 @@ async function answerPeerInfo(
       }),
     { trusted: () => true },
   );
+}
+
+/** Sync reports from machines that sync a folder with this one (sync/incoming.ts): recorded, and said. */
+function listenSyncRequests(ctx: CliContext, home: string, root: string, json: boolean, quiet: boolean) {
+  return syncRequests({
+    home,
+    root,
+    onReport: (r) => {
+      if (json) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
+      else if (!quiet)
+        ctx.err(`warp listen: ${r.peer} synced ${r.dest} (${r.mode} here): ${incomingLine(r.moved, formatBytes)}`);
+    },
+  });
 }

@@ -99,7 +99,12 @@ export function recordIncoming(
     ...(r.error ? { lastError: r.error } : {}),
     moved: r.moved,
   };
-  const folders = readIncoming(home).filter((f) => !(f.peer === peer && f.job === r.job));
+  const all = readIncoming(home);
+  const prev = all.find((f) => f.peer === peer && f.job === r.job);
+  // A sync that moved nothing keeps the last one that did as "what moved" (its time is the last sync's).
+  const { held: _held, ...counts } = r.moved;
+  if (prev && r.ok && Object.values(counts).every((n) => n === 0)) rec.moved = { ...prev.moved, held: r.moved.held };
+  const folders = all.filter((f) => f !== prev);
   folders.push(rec);
   folders.sort((a, b) => a.lastSyncAt.localeCompare(b.lastSyncAt));
   const file = incomingFile(home);
