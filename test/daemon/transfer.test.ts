@@ -9,13 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warp } from '../helpers/cli.ts';
 import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
+import { faultEnv } from '../helpers/fault-env.ts';
 // peers.ts stops every listener it started after each test.
 import { peerIdOf, startListener } from '../transfer/peers.ts';
 import { openEvents, startDaemon, until, type Daemon, type Json, type SseReader } from './daemon-proc.ts';
 import { parsePrometheus } from './prometheus.ts';
 
 const CHUNKS = { WARP_TRANSFER_CHUNK_AVG: '64KiB', WARP_TRANSFER_STREAMS: '2' };
-const SLOW = { ...CHUNKS, WARP_FAULT_CHUNK_DELAY_MS: '40' };
+const SLOW = { ...CHUNKS, ...faultEnv({ delayMs: 40 }) };
 
 function sameTree(a: string, b: string): void {
   const files = (d: string): string[] => listFiles(d).filter((p) => fs.lstatSync(path.join(d, p)).isFile());

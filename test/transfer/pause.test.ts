@@ -10,11 +10,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PauseController } from '../../src/engine/core/pause.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
+import { faultEnv } from '../helpers/fault-env.ts';
 import { peerIdOf, spawnWarp, startListener } from './peers.ts';
 
 const ENV = { WARP_TRANSFER_CHUNK_AVG: '16KiB' };
 /** ~256 chunks served 40 ms apart per stream (8 streams): about 1.3 s of transfer, long enough to pause in. */
-const SLOW = { ...ENV, WARP_FAULT_CHUNK_DELAY_MS: '40' };
+const SLOW = { ...ENV, ...faultEnv({ delayMs: 40 }) };
 const sha = (f: string): string => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { warp } from '../helpers/cli.ts';
 import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
+import { faultEnv } from '../helpers/fault-env.ts';
 import { peerIdOf, spawnWarp, startListener } from './peers.ts';
 
 const CHUNKS = { WARP_TRANSFER_CHUNK_AVG: '64KiB', WARP_TRANSFER_STREAMS: '2' };
-const SLOW = { ...CHUNKS, WARP_FAULT_CHUNK_DELAY_MS: '15' };
+const SLOW = { ...CHUNKS, ...faultEnv({ delayMs: 15 }) };
 
 function fixture(): { dir: string; homeA: string; homeB: string; root: string; src: string; idA: string } {
   const dir = tmpDir('warp-resume-');

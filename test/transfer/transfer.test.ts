@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { warp } from '../helpers/cli.ts';
 import { listFiles, readTree as readFullTree, tmpDir, writeTree } from '../helpers/tmp.ts';
+import { faultEnv } from '../helpers/fault-env.ts';
 
 /** readTree with file contents replaced by a hash, so a failure prints a short diff. */
 function readTree(root: string): Record<string, unknown> {
@@ -110,7 +111,7 @@ describe('warp send / fetch between real processes (127.0.0.1)', () => {
   it('a chunk with the wrong hash is rejected and fetched again', async () => {
     const { dir, homeA, homeB, root, src, idA } = setup();
     fs.cpSync(src, path.join(root, 'data'), { recursive: true });
-    const l = await startListener(homeB, root, ['--allow', idA], { WARP_FAULT_CORRUPT_CHUNKS: '2' });
+    const l = await startListener(homeB, root, ['--allow', idA], faultEnv({ corrupt: 2 }));
     const out = path.join(dir, 'out');
     const f = warp(['--json', 'fetch', `${l.addr}:/data`, out], { home: homeA, env: SMALL_CHUNKS });
     expect(f.status, f.stderr).toBe(0);
@@ -132,7 +133,7 @@ describe('warp send / fetch between real processes (127.0.0.1)', () => {
     }
     writeTree(src, files);
     const l = await startListener(homeB, root, ['--allow', idA]);
-    const r = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: { WARP_FAULT_CORRUPT_CHUNKS: '1' } });
+    const r = warp(['--json', 'send', src, `${l.addr}:/in`], { home: homeA, env: faultEnv({ corrupt: 1 }) });
     expect(r.status, r.stderr).toBe(0);
     const done = r.json.at(-1)!;
     expect(done.rejectedChunks).toBe(1);

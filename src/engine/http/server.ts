@@ -100,7 +100,7 @@ interface ServerParts extends ApiContext {
 /** Everything a request needs: the service's dispatch table, auth, uploads, the event hub, routes, guard. */
 function serverParts(o: DaemonServerOptions): ServerParts {
   const svc = o.service;
-  // WARP_TEST_SSE_HEARTBEAT_MS: a test hook (real processes read it from the environment), like WARP_FAULT_*.
+  // WARP_TEST_SSE_HEARTBEAT_MS: a test hook (real processes read it from the environment).
   const sse = new SseHub(Number(process.env.WARP_TEST_SSE_HEARTBEAT_MS) || SSE_HEARTBEAT_SECONDS * 1000);
   const bound = { port: o.port };
   return {

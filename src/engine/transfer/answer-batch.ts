@@ -3,10 +3,13 @@
  * chunks travel in one frame of up to `limit` payload bytes (one header, one stream write and one parse for
  * dozens of small chunks instead of one each). A miss ends the batch before it and goes out as its own frame;
  * a chunk larger than `limit`, or any chunk when `limit` is 0 (an asker that does not take batches), travels
- * alone as a `chunk` frame. A batch of one is sent as a plain `chunk`.
+ * alone as a `chunk` frame. A batch of one is sent as a plain `chunk`. A batch is held at most MAX_HOLD_MS: a
+ * slow or rate-limited server sends what it has rather than making the first chunk wait for the last.
  */
 import type { Accepted } from '../net/channel.ts';
 import type { PROTOCOLS } from '../net/wire.ts';
+
+const MAX_HOLD_MS = 20;
 
 export class AnswerBatch {
   private readonly ch: Accepted<typeof PROTOCOLS.chunks>;
@@ -17,6 +20,7 @@ export class AnswerBatch {
   private lens: number[] = [];
   private parts: Uint8Array[] = [];
   private bytes = 0;
+  private since = 0;
 
   constructor(ch: Accepted<typeof PROTOCOLS.chunks>, limit: number) {
     this.ch = ch;
@@ -31,13 +35,16 @@ export class AnswerBatch {
       await this.ch.write({ t: 'chunk', i, c: codec, r: raw }, payload);
       return;
     }
-    if (this.lens.length === 0) this.first = i;
+    if (this.lens.length === 0) {
+      this.first = i;
+      this.since = performance.now();
+    }
     this.codecs.push(codec);
     this.raws.push(raw);
     this.lens.push(payload.length);
     this.parts.push(payload);
     this.bytes += payload.length;
-    if (this.bytes >= this.limit) await this.flush();
+    if (this.bytes >= this.limit || performance.now() - this.since >= MAX_HOLD_MS) await this.flush();
   }
 
   /** Answer `i`: the chunk is not available here. */

@@ -32,11 +32,15 @@ export interface ServedSession {
 export const PROBE_BYTES_PER_PEER = 256 * 1024 * 1024;
 const PROBE_PERIOD_MS = 60_000;
 
-/** Test hooks (real processes, so they are read from the environment): corrupt the first N chunks served, slow each chunk. */
-const fault = {
-  corrupt: Number(process.env.WARP_FAULT_CORRUPT_CHUNKS ?? 0),
-  delayMs: Number(process.env.WARP_FAULT_CHUNK_DELAY_MS ?? 0),
-};
+/**
+ * A fault hook for tests of real processes: tests preload a module (test/helpers/chunk-faults.ts, through
+ * `node --import`) that sets it on this global symbol; a production process never has one. It sees each chunk's
+ * wire bytes before they are sent and may delay them or hand back other bytes.
+ */
+export const CHUNK_FAULT_HOOK = Symbol.for('warp.test.chunkFaults');
+export type ChunkFaultHook = (payload: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+const faultHook = (): ChunkFaultHook | undefined =>
+  (globalThis as { [CHUNK_FAULT_HOOK]?: ChunkFaultHook })[CHUNK_FAULT_HOOK];
 
 /**
  * Shapes what a server sends (`warp listen --rate-limit/--latency/--fail-after`, see src/engine/swarm/emulate.ts):
@@ -100,13 +104,8 @@ export class ChunkServer {
             continue;
           }
           const out = s.compress ? compressChunk(data, 'fast') : { codec: Codec.RAW, data };
-          let payload = out.data;
-          if (fault.corrupt > 0) {
-            fault.corrupt--;
-            payload = Buffer.from(payload);
-            payload[payload.length >> 1] ^= 0x5a;
-          }
-          if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+          const hook = faultHook();
+          const payload = hook ? await hook(out.data) : out.data;
           if (this.shaper && !(await this.shaper.beforeSend(payload.length))) {
             await batch.miss(i, ErrorCodes.CHUNK_UNAVAILABLE);
             continue;
