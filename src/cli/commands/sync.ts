@@ -13,6 +13,7 @@ import { VERSION_POLICIES, listVersions, restoreVersion } from '../../engine/tra
 import { parseVersionName } from '../../engine/transfer/versions.ts';
 import { pushLine } from '../../engine/sync/push-line.ts';
 import { incomingLine, readIncoming } from '../../engine/sync/incoming.ts';
+import { readLinuxOnBattery } from '../../engine/core/power-supply.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
@@ -22,7 +23,6 @@ import {
   confirmDeletions,
   formatWindow,
   parseWindow,
-  readLinuxOnBattery,
   readState,
   removeJob,
   setJobPaused,

@@ -8,7 +8,7 @@ import { serviceTransferEnv } from '../service/transfer-env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
 import { WarpService } from '../service/warp-service.ts';
 import { attachSync } from '../service/sync-host.ts';
-import { readLinuxOnBattery } from '../sync/index.ts';
+import { readLinuxOnBattery } from '../core/power-supply.ts';
 
 export { loadOrCreateToken, tokenFile } from './auth.ts';
 

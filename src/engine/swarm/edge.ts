@@ -9,7 +9,7 @@ import type { RemoteSource } from '../transfer/source.ts';
 import { DriftDetector, type DriftConfig } from './drift.ts';
 import { BandwidthEma, HealthScore, RttEstimator } from './estimators.ts';
 import { Notifier } from './notifier.ts';
-import type { PeerPower } from './power.ts';
+import type { PeerPower } from './peer-power.ts';
 
 export class SwarmEdge {
   readonly e: number;

@@ -21,7 +21,7 @@ import { receiveTree } from '../transfer/receive.ts';
 import { sessionId } from '../transfer/sessions.ts';
 import { RemoteSource } from '../transfer/source.ts';
 import { SwarmEdge } from './edge.ts';
-import { readPower } from './power.ts';
+import { readPower } from './peer-power.ts';
 import { EdgeRegistry } from './registry.ts';
 import { SwarmRun } from './run.ts';
 import type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';

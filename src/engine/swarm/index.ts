@@ -7,7 +7,7 @@
 export { swarmFetch, type SwarmFetchOptions, type SwarmFetchResult } from './fetch.ts';
 export { swarmRequests, type SwarmListenerOptions } from './listener.ts';
 export { EdgeEmulator, parseEmulation, type EmulationOptions } from './emulate.ts';
-export { currentPower, readPowerSupply, type PeerPower, type PowerOverrides } from './power.ts';
+export { currentPower, type PeerPower, type PowerOverrides } from './peer-power.ts';
 export { EdgeRegistry, type EdgeRecord } from './registry.ts';
 export { BandwidthEma, HealthScore, RttEstimator } from './estimators.ts';
 export { DriftDetector, DEFAULT_DRIFT, type DriftConfig, type DriftReading } from './drift.ts';

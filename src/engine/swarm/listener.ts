@@ -19,7 +19,7 @@ import { ID_BYTES } from '../net/wire.ts';
 import { resolveInRoot } from '../transfer/paths.ts';
 import type { ExtraRequests } from '../transfer/service.ts';
 import { buildTree, type ChunkPlace, type LocalTree } from '../transfer/tree.ts';
-import { currentPower, type PowerOverrides } from './power.ts';
+import { currentPower, type PowerOverrides } from './peer-power.ts';
 
 export interface SwarmListenerOptions {
   root: string;

@@ -18,7 +18,7 @@ import { TokenBucket } from './token-bucket.ts';
 import { openLanes } from './executor.ts';
 import { FailoverClock } from './failover-clock.ts';
 import { Notifier } from './notifier.ts';
-import { readPower } from './power.ts';
+import { readPower } from './peer-power.ts';
 import { AccessLog, predictRefetch, type Prediction } from './predict.ts';
 import {
   DEFAULT_PREPOSITION,

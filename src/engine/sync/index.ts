@@ -28,4 +28,3 @@ export { planForMode, type ModePlan } from './modes.ts';
 export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';
 export { Debouncer, type Timers } from './debounce.ts';
 export { readState, writeState, updateState, stateFilePath, type JobRecord, type SyncStateData } from './state-file.ts';
-export { readLinuxOnBattery } from './power.ts';

@@ -125,7 +125,7 @@ export class SyncManager {
     return { ...this.power };
   }
 
-  /** From Electron's powerMonitor, /sys/class/power_supply (power.ts) or the host's network manager. */
+  /** From Electron's powerMonitor, /sys/class/power_supply (core/power-supply.ts) or the host's network manager. */
   setPowerState(p: Partial<PowerState>): void {
     const next = { ...this.power, ...p };
     if (next.onBattery === this.power.onBattery && next.metered === this.power.metered) return;
