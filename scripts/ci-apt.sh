@@ -5,6 +5,11 @@ need=()
 command -v zstd >/dev/null || need+=(zstd)
 # rsync: the daemon bench:transfer compares against (127.0.0.1 only).
 command -v rsync >/dev/null || need+=(rsync)
+# The relay's NAT test (test/net/relay-nat.test.ts) builds network namespaces with masquerading routers:
+# ip (iproute2), iptables (nftables as the other way), tc for the netem delay in bench:relay.
+command -v ip >/dev/null || need+=(iproute2)
+command -v iptables >/dev/null || need+=(iptables)
+command -v nft >/dev/null || need+=(nftables)
 # Debian's Chromium: the renderer's end-to-end tests and the scheduler's WGSL-in-Chromium equivalence test
 # (Playwright drives /usr/bin/chromium; it cannot download its own browsers here).
 [ -x /usr/bin/chromium ] || need+=(chromium)

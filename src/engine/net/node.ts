@@ -222,7 +222,7 @@ export class WarpNode {
    */
   async dial(
     addr: PeerAddress,
-    opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean } = {},
+    opts: { transport?: TransportChoice; timeoutMs?: number; allowUntrusted?: boolean; directTimeoutMs?: number } = {},
   ): Promise<DialResult> {
     if (addr.circuit) return this.dialRelayed(addr, opts);
     const want = addr.transport ?? opts.transport ?? 'auto';
@@ -232,7 +232,9 @@ export class WarpNode {
       const t0 = performance.now();
       try {
         const conn = await this.libp2p.dial(toMultiaddr(addr, t), {
-          signal: AbortSignal.timeout(opts.timeoutMs ?? (want === 'auto' && t === 'quic' ? 4000 : 10_000)),
+          signal: AbortSignal.timeout(
+            opts.directTimeoutMs ?? opts.timeoutMs ?? (want === 'auto' && t === 'quic' ? 4000 : 10_000),
+          ),
         });
         const handshakeMs = performance.now() - t0;
         const remote = conn.remotePeer.toString();

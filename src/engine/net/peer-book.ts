@@ -82,7 +82,7 @@ export function rankAddresses(addrs: readonly string[]): string[] {
 export async function dialAny(
   node: WarpNode,
   targets: DialTarget[],
-  opts: { transport?: TransportChoice; allowUntrusted?: boolean; timeoutMs?: number } = {},
+  opts: { transport?: TransportChoice; allowUntrusted?: boolean; timeoutMs?: number; directTimeoutMs?: number } = {},
 ): Promise<DialResult & { target: DialTarget }> {
   const failures: WarpError[] = [];
   for (const target of targets) {

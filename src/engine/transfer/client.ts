@@ -70,7 +70,13 @@ export async function dialPeer(env: TransferEnv, addressText: string): Promise<O
     isTrusted: (id) => id === targets[0].address.peerId || env.trust.has(id),
   });
   try {
-    const { conn, transport, handshakeMs, path, target } = await dialAny(node, targets, { transport: env.transport });
+    // With a relayed address to fall back on, a direct address that does not answer within 3 s (a private address
+    // behind someone's NAT never does) is given up sooner than the usual 4 s QUIC + 10 s TCP.
+    const directTimeoutMs = targets.some((t) => t.address.circuit) ? 3000 : undefined;
+    const { conn, transport, handshakeMs, path, target } = await dialAny(node, targets, {
+      transport: env.transport,
+      directTimeoutMs,
+    });
     const peer = conn.remotePeer.toString();
     refreshPeerInfo(env, node, conn);
     return { node, conn, peer, address: target.address, transport, handshakeMs, path, close: () => node.stop() };
