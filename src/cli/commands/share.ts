@@ -166,6 +166,6 @@ export async function runShareFetch(
   if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
   else if (!ctx.opts().quiet)
     ctx.err(
-      `fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks, ${formatBytes(r.wireBytes)} on the wire`,
+      `fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks fetched (${formatBytes(r.wireBytes)} on the wire), ${r.resumedChunks} resumed from part files, ${r.localChunks} read from files here`,
     );
 }

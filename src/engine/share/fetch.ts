@@ -3,10 +3,13 @@
  * manifest promise: the sealed manifest and every sealed chunk open under the key (ChaCha20-Poly1305), every
  * chunk's BLAKE3 is its id, the ids give the manifest's Merkle root, every file's BLAKE3 is its `h`. A file is
  * written under a temporary name and renamed only once whole and verified, so nothing damaged ever lies under
- * a final name. Files already there with the right size and hash are kept (a rerun resumes), and a chunk
- * needed by several files is fetched once. Symlinks are made last, so no write goes through one.
+ * a final name. Files already there with the right size and hash are kept, and a chunk needed by several files
+ * is fetched once. Resume: a file's temporary name is fixed by its hash (`.<name>.warp-part-<hash>`), so a rerun
+ * after a kill or a dropped connection finds it, keeps the prefix whose chunks still hash to their ids, and
+ * fetches the rest. Dedup: a chunk is read from this machine instead of the wire where a file already in place
+ * holds it (a kept file, or the old version at a file's path, at the offset the manifest gives; checked by hash
+ * before use). Symlinks are made last, so no write goes through one.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EntryType } from '../model/manifest.ts';
@@ -41,6 +44,10 @@ export interface FetchShareResult {
   bytes: number;
   keptFiles: number;
   fetchedChunks: number;
+  /** Chunks read from files already on this machine instead of the wire. */
+  localChunks: number;
+  /** Chunks a part file left by an interrupted run already held. */
+  resumedChunks: number;
   wireBytes: number;
 }
 
@@ -100,13 +107,65 @@ function openManifest(sealed: Uint8Array, key: Buffer, withPassword: boolean): S
   return m;
 }
 
+/** Whether the file in place is `e` already (hashed in pieces: a share's file may be larger than memory). */
 function sameFile(abs: string, e: ShareEntry): boolean {
+  let fd: number | undefined;
   try {
     const st = fs.statSync(abs);
-    if (!st.isFile() || st.size !== e.s) return false;
-    return e.h !== undefined && blake3(fs.readFileSync(abs)).equals(Buffer.from(e.h));
+    if (!st.isFile() || st.size !== e.s || e.h === undefined) return false;
+    fd = fs.openSync(abs, 'r');
+    const h = new Blake3Stream();
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+    return h.digest().equals(Buffer.from(e.h));
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Where chunks may be read on this machine: files in place whose layout the manifest gives (checked on read). */
+class LocalChunks {
+  private readonly at = new Map<number, Array<{ file: string; offset: number }>>();
+  private readonly m: ShareManifest;
+
+  constructor(m: ShareManifest) {
+    this.m = m;
+  }
+
+  /** `file` may hold `e`'s chunks at `e`'s offsets (a kept file, or an older version at the same path). */
+  add(file: string, e: ShareEntry): void {
+    let offset = 0;
+    for (const c of e.r ?? []) {
+      const list = this.at.get(c) ?? [];
+      if (list.length < 2) list.push({ file, offset });
+      this.at.set(c, list);
+      offset += this.m.chunks[c].n;
+    }
+  }
+
+  /** Chunk i's bytes from a local file, or undefined where none holds them (now). */
+  read(i: number): Uint8Array | undefined {
+    const c = this.m.chunks[i];
+    for (const { file, offset } of this.at.get(i) ?? []) {
+      const b = readAt(file, offset, c.n);
+      if (b && blake3(b).equals(Buffer.from(c.id))) return b;
+    }
+    return undefined;
+  }
+}
+
+function readAt(file: string, offset: number, n: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const b = Buffer.allocUnsafe(n);
+    return fs.readSync(fd, b, 0, n, offset) === n ? b : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -114,6 +173,9 @@ class ChunkFetcher {
   private readonly cache = new Map<number, Promise<Uint8Array>>();
   fetched = 0;
   wireBytes = 0;
+  /** Chunks read from this machine instead of the wire. */
+  local = 0;
+  readonly localChunks: LocalChunks;
 
   private readonly base: string;
   private readonly download: string;
@@ -128,17 +190,25 @@ class ChunkFetcher {
     this.key = key;
     this.m = m;
     this.uses = uses;
+    this.localChunks = new LocalChunks(m);
   }
 
   /** Chunk i's plain bytes, checked against its id; kept only while another file still needs it. */
   get(i: number): Promise<Uint8Array> {
     let p = this.cache.get(i);
     if (!p) {
-      p = this.load(i);
+      const here = this.localChunks.read(i);
+      if (here) this.local++;
+      p = here ? Promise.resolve(here) : this.load(i);
       this.cache.set(i, p);
     }
-    if (--this.uses[i] <= 0) this.cache.delete(i);
+    this.skip(i);
     return p;
+  }
+
+  /** One use of chunk i is over without asking for it (a resumed part already holds it). */
+  skip(i: number): void {
+    if (--this.uses[i] <= 0) this.cache.delete(i);
   }
 
   private async load(i: number): Promise<Uint8Array> {
@@ -163,30 +233,78 @@ class ChunkFetcher {
   }
 }
 
+/** The part file of `e`: fixed by its content, so a rerun finds what a killed one left. */
+function partPath(abs: string, e: ShareEntry): string {
+  const tag = (e.h ? Buffer.from(e.h) : blake3(Buffer.from(e.p))).toString('hex').slice(0, 24);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.warp-part-${tag}`);
+}
+
+/**
+ * Opens (or creates) the part file and keeps its prefix of whole chunks that still hash to their ids; returns
+ * how many of the file's chunks it holds, with the hash fed with them. The rest is cut off.
+ */
+function openPart(
+  part: string,
+  e: ShareEntry,
+  m: ShareManifest,
+  hash: Blake3Stream,
+): { fd: number; have: number; offset: number } {
+  const refs = e.r ?? [];
+  let fd: number;
+  try {
+    fd = fs.openSync(part, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+  } catch (err) {
+    throw fromSystemError(err, part, 'write');
+  }
+  let have = 0;
+  let offset = 0;
+  const size = fs.fstatSync(fd).size;
+  while (have < refs.length && offset + m.chunks[refs[have]].n <= size) {
+    const c = m.chunks[refs[have]];
+    const b = Buffer.allocUnsafe(c.n);
+    if (fs.readSync(fd, b, 0, c.n, offset) !== c.n || !blake3(b).equals(Buffer.from(c.id))) break;
+    hash.update(b);
+    offset += c.n;
+    have++;
+  }
+  fs.ftruncateSync(fd, offset);
+  return { fd, have, offset };
+}
+
+/** Errors after which the part file is worth keeping for a rerun (the bytes in it were all verified). */
+function resumable(err: unknown): boolean {
+  const code = err instanceof WarpError ? err.code : undefined;
+  return (
+    code !== ErrorCodes.CHUNK_CORRUPT && code !== ErrorCodes.FILE_HASH_MISMATCH && code !== ErrorCodes.MANIFEST_CORRUPT
+  );
+}
+
 async function writeFile(
   abs: string,
   e: ShareEntry,
+  m: ShareManifest,
   chunks: ChunkFetcher,
   parallel: number,
   onBytes: (n: number) => void,
-): Promise<void> {
-  const tmp = path.join(path.dirname(abs), `.warp-part-${crypto.randomBytes(6).toString('hex')}`);
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, 'w', 0o600);
-  } catch (err) {
-    throw fromSystemError(err, abs, 'write');
-  }
+): Promise<number> {
+  const part = partPath(abs, e);
   const hash = new Blake3Stream();
+  const opened = openPart(part, e, m, hash);
+  const have = opened.have;
+  let fd = opened.fd;
+  let pos = opened.offset;
+  const refs = e.r ?? [];
+  for (let k = 0; k < have; k++) chunks.skip(refs[k]);
+  onBytes(pos);
   // A window of requests in flight, written in order.
   const inflight: Array<Promise<Uint8Array>> = [];
   try {
-    const refs = e.r ?? [];
-    let next = 0;
-    for (let k = 0; k < refs.length; k++) {
+    let next = have;
+    for (let k = have; k < refs.length; k++) {
       while (next < refs.length && next < k + parallel) inflight.push(chunks.get(refs[next++]));
       const plain = await inflight.shift()!;
-      fs.writeSync(fd, plain);
+      fs.writeSync(fd, plain, 0, plain.length, pos);
+      pos += plain.length;
       hash.update(plain);
       onBytes(plain.length);
     }
@@ -197,14 +315,15 @@ async function writeFile(
     fs.fchmodSync(fd, e.m & 0o777);
     fs.closeSync(fd);
     fd = -1;
-    fs.utimesSync(tmp, new Date(e.mt), new Date(e.mt));
-    fs.renameSync(tmp, abs);
+    fs.utimesSync(part, new Date(e.mt), new Date(e.mt));
+    fs.renameSync(part, abs);
+    return have;
   } catch (err) {
     // The requests still in flight fail too (a tampered host, a dropped connection): their errors are this
     // one's, so they must not surface later as unhandled rejections that end the process with a stack trace.
     for (const p of inflight) p.catch(() => {});
     if (fd >= 0) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    if (!resumable(err)) fs.rmSync(part, { force: true });
     throw err instanceof WarpError ? err : fromSystemError(err, abs, 'write');
   }
 }
@@ -250,8 +369,10 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
       throw fromSystemError(err, path.join(target, e.p), 'write');
     }
   }
+  for (const e of files) chunks.localChunks.add(path.join(target, e.p), e);
   let bytes = files.filter((e) => !todo.includes(e)).reduce((n, e) => n + e.s, 0);
   let done = files.length - todo.length;
+  let resumedChunks = 0;
   const progress = (): void =>
     o.onProgress?.({ bytes, totalBytes: m.totalBytes, files: done, totalFiles: files.length });
   for (const e of todo) {
@@ -261,7 +382,7 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
     } catch (err) {
       throw fromSystemError(err, abs, 'write');
     }
-    await writeFile(abs, e, chunks, o.parallel ?? 8, (n) => {
+    resumedChunks += await writeFile(abs, e, m, chunks, o.parallel ?? 8, (n) => {
       bytes += n;
       progress();
     });
@@ -282,6 +403,8 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
     bytes: m.totalBytes,
     keptFiles: files.length - todo.length,
     fetchedChunks: chunks.fetched,
+    localChunks: chunks.local,
+    resumedChunks,
     wireBytes: chunks.wireBytes,
   };
 }
