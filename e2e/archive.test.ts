@@ -314,5 +314,38 @@ describe.skipIf(chromiumMissing !== '')(
       await expect.poll(() => inspector.getByTestId('archive-files').innerText(), { timeout: 20_000 }).toBe('1');
       await screenshotBoth(page, 'archive-unlocked');
     });
+
+    it("path pickers browse the daemon's folders: pick a .warp to open it, choose a folder to extract into", async () => {
+      // The last test left locked.warp open: close it, so picking it opens it afresh (locked again).
+      await page.getByTestId('inspector').getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('textbox', { name: 'archive path' }).fill(work);
+      await page.getByRole('button', { name: 'Browse for archive path' }).click();
+      const dlg = page.getByTestId('folder-browser');
+      await expect.poll(() => dlg.getByTestId('browser-path').innerText(), { timeout: 10_000 }).toBe(work);
+      // Only folders and .warp files are offered.
+      const names = await dlg.locator('.browser-entry .mono').allInnerTexts();
+      expect(names).toContain('locked.warp');
+      expect(names).toContain('src');
+      expect(names.every((n) => !n.includes('.') || n.endsWith('.warp'))).toBe(true);
+      await dlg.getByRole('button', { name: /locked\.warp/ }).click();
+      expect(await dlg.isVisible()).toBe(false);
+      const inspector = page.getByTestId('inspector');
+      await expect.poll(() => inspector.getByRole('alert').innerText()).toMatch(/^This archive is locked/);
+      await inspector.getByRole('button', { name: 'Enter password' }).click();
+      await page.keyboard.type('correct horse');
+      await inspector.getByRole('button', { name: 'Unlock' }).click();
+      await inspector.getByTestId('archive-files').waitFor({ timeout: 20_000 });
+
+      await inspector.getByTestId('extract-target').fill(path.join(work, 'src'));
+      await inspector.getByRole('button', { name: 'Browse for extract target' }).click();
+      await expect.poll(() => dlg.getByTestId('browser-path').innerText()).toBe(path.join(work, 'src'));
+      await dlg.getByRole('button', { name: '↑ Up' }).click();
+      await expect.poll(() => dlg.getByTestId('browser-path').innerText()).toBe(work);
+      // Folders only here: no .warp files offered.
+      expect(await dlg.locator('.browser-entry .mono').allInnerTexts()).not.toContain('locked.warp');
+      await screenshotBoth(page, 'folder-browser');
+      await dlg.getByRole('button', { name: 'Choose this folder' }).click();
+      expect(await inspector.getByTestId('extract-target').inputValue()).toBe(work);
+    });
   },
 );

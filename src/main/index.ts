@@ -12,6 +12,7 @@ import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
 import type { WarpEvent } from '../shared/events.ts';
 import { startEngineHost, type EngineHost } from './engine-host.ts';
+import { registerDialogs } from './dialog.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { serviceDispatch } from './ipc-dispatch.ts';
 import { planLoginItem, startedHidden } from './login-item.ts';
@@ -149,6 +150,10 @@ async function start(): Promise<void> {
   engine = await startEngineHost(log);
   const service = engine.service;
   const disposeIpc = registerIpc(serviceDispatch(service), () => appUrl);
+  const disposeDialogs = registerDialogs(
+    () => win,
+    () => appUrl,
+  );
   const stopForward = forwardEvents(
     (l) => service.onEvent(l),
     () => win?.webContents,
@@ -216,6 +221,7 @@ async function start(): Promise<void> {
     stopSyncJobs?.();
     stopForward();
     disposeIpc();
+    disposeDialogs();
     tray?.destroy();
     const done = () => app.exit(0);
     const timer = setTimeout(done, 5000);

@@ -7,6 +7,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import {
   IPC_EVENT_CHANNEL,
+  IPC_PICK_PATH_CHANNEL,
   ipcChannel,
   ipcErrorMessage,
   type ElectronBridge,
@@ -15,6 +16,7 @@ import {
 } from '../shared/ipc.ts';
 import { nestOperations } from '../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../shared/events.ts';
+import type { PickPathRequest } from '../shared/bridge.ts';
 
 async function call(method: IpcMethod, args: unknown[]): Promise<unknown> {
   const r = (await ipcRenderer.invoke(ipcChannel(method), ...args)) as IpcEnvelope<unknown>;
@@ -38,5 +40,11 @@ api.onEvent = (listener: WarpEventListener): (() => void) => {
 };
 
 api.pathForFile = (file: File): string => webUtils.getPathForFile(file);
+
+api.pickPath = async (req: PickPathRequest): Promise<string | undefined> => {
+  const r = (await ipcRenderer.invoke(IPC_PICK_PATH_CHANNEL, req)) as IpcEnvelope<string | undefined>;
+  if (r.ok) return r.value;
+  throw new Error(ipcErrorMessage(r.error));
+};
 
 contextBridge.exposeInMainWorld('warp', api as ElectronBridge);

@@ -5,7 +5,7 @@
  * Shared by src/preload (client) and src/main (handlers). Plain data and types, no side effects.
  */
 import type { ErrorDto } from './events.ts';
-import type { WarpBridge } from './bridge.ts';
+import type { PickPathRequest, WarpBridge } from './bridge.ts';
 import { OPERATION_NAMES, type OperationArgs, type OperationName, type OperationResult } from './operations.ts';
 
 /** Every bridge method that crosses IPC, as "group.method": the operation table's names. */
@@ -19,6 +19,8 @@ export const IPC_METHODS: readonly IpcMethod[] = OPERATION_NAMES;
 export const IPC_PREFIX = 'warp:';
 /** main -> renderer: every WarpEvent, one message each. */
 export const IPC_EVENT_CHANNEL = 'warp:event';
+/** renderer -> main: a native open dialog (PickPathRequest -> the chosen path, or undefined when cancelled). */
+export const IPC_PICK_PATH_CHANNEL = 'warp:dialog.pickPath';
 
 export function ipcChannel(method: IpcMethod): string {
   return `${IPC_PREFIX}${method}`;
@@ -28,13 +30,14 @@ export function ipcChannel(method: IpcMethod): string {
 export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: ErrorDto };
 
 /**
- * What the preload exposes as `window.warp`: the bridge (without the web-only upload/download) plus the one
- * Electron-only helper, the real path of a dropped or picked File (webUtils.getPathForFile; '' when the File
- * does not come from the file system). The renderer's DesktopExtras (src/renderer/bridge/ipc.ts) names it the same.
+ * What the preload exposes as `window.warp`: the bridge (without the web-only upload/download) plus the
+ * Electron-only helpers: the real path of a dropped or picked File (webUtils.getPathForFile; '' when the File
+ * does not come from the file system) and native open dialogs (pickPath). The renderer's DesktopExtras (src/renderer/bridge/ipc.ts) names it the same.
  */
 export type ElectronBridge = Omit<WarpBridge, 'archive'> & {
   archive: Omit<WarpBridge['archive'], 'upload' | 'downloadUrl'>;
   pathForFile(file: File): string;
+  pickPath(req: PickPathRequest): Promise<string | undefined>;
 };
 
 /**

@@ -25,6 +25,8 @@ import type {
   ConfigDto,
   ConfigSetRequest,
   InfoDto,
+  BrowseRequest,
+  BrowseResult,
   LibraryEntryDto,
   LibraryRemoveRequest,
   JobRef,
@@ -216,6 +218,18 @@ export const OPERATIONS = {
     response: 'Removed',
     body: object({ archive: pathText('The .warp file') }),
     localPaths: ['archive'],
+  }),
+
+  'fs.browse': op<[req: BrowseRequest], BrowseResult>({
+    method: 'GET',
+    path: '/api/fs/browse',
+    summary: "One folder of the engine's machine, for path pickers (folders, and files when asked)",
+    response: 'Browse',
+    query: object({
+      path: optional(pathText('An absolute folder (default: the home folder)')),
+      files: optional(boolean('List files too')),
+    }),
+    localPaths: ['path'],
   }),
 
   'jobs.list': op<[], JobDto[]>({

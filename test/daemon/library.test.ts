@@ -96,4 +96,23 @@ describe('archive library', () => {
     await create('fresh');
     expect((await library()).map((e: Json) => path.basename(e.archive))).toEqual(['fresh.warp']);
   });
+
+  it('fs.browse lists one folder: folders first, files when asked, parent, and clear errors', async () => {
+    const root = path.join(dir, 'browse');
+    writeTree(root, { 'b.txt': 'bb', 'a.warp': 'a', 'zdir/x': 'x', 'Adir/y': 'y', '.hidden/z': 'z' });
+    const q = (p: string, files = false) =>
+      d.api('GET', `/api/fs/browse?path=${encodeURIComponent(p)}${files ? '&files=true' : ''}`);
+    const dirs = await q(root);
+    expect(dirs.status).toBe(200);
+    expect(dirs.body).toMatchObject({ path: root, parent: dir, sep: path.sep, truncated: false });
+    expect(dirs.body.entries.map((e: Json) => e.name)).toEqual(['.hidden', 'Adir', 'zdir']);
+    const all = await q(root, true);
+    expect(all.body.entries.slice(3)).toEqual([
+      { name: 'a.warp', type: 'file', size: 1 },
+      { name: 'b.txt', type: 'file', size: 2 },
+    ]);
+    expect((await d.api('GET', '/api/fs/browse')).body.home).toBeTruthy();
+    expect((await q(path.join(root, 'nope'))).body.error.code).toBe('E_INPUT_NOT_FOUND');
+    expect((await q(path.join(root, 'b.txt'))).status).toBe(400);
+  });
 });

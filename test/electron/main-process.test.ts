@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/electron-binary.ts';
-import { IPC_METHODS, ipcChannel } from '../../src/shared/ipc.ts';
+import { IPC_METHODS, IPC_PICK_PATH_CHANNEL, ipcChannel } from '../../src/shared/ipc.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const outDir = path.join(repoRoot, 'test-results', 'electron-main-out');
@@ -106,7 +106,7 @@ describe('Electron main process (built, under Node with a stand-in electron modu
   });
 
   it('registers one handler per contract method; info() answers from the hosted engine', () => {
-    expect(step('handlers').channels).toEqual(IPC_METHODS.map(ipcChannel).sort());
+    expect(step('handlers').channels).toEqual([...IPC_METHODS.map(ipcChannel), IPC_PICK_PATH_CHANNEL].sort());
     expect(step('info').r).toMatchObject({
       ok: true,
       value: {

@@ -201,6 +201,17 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     ['archive', 'archiveBytes', 'files', 'bytes', 'encrypted', 'source', 'addedAt', 'usedAt'],
   ),
   LibraryList: arr(ref('LibraryEntry')),
+  Browse: obj(
+    {
+      path: str,
+      parent: str,
+      home: str,
+      sep: str,
+      entries: arr(obj({ name: str, type: { type: 'string', enum: ['dir', 'file'] }, size: num }, ['name', 'type'])),
+      truncated: bool,
+    },
+    ['path', 'home', 'sep', 'entries', 'truncated'],
+  ),
   Binary: { type: 'string', format: 'binary' },
   TransferRef: obj({ id: str }),
   Transfer: obj(

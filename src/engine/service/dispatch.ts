@@ -7,6 +7,7 @@
  */
 import type { InfoDto } from '../../shared/bridge.ts';
 import type { OperationHandlers } from '../../shared/operations.ts';
+import { browseFolder } from './folder-browser.ts';
 import type { WarpService } from './warp-service.ts';
 
 /** What the hosting process adds to `info()`: which process it is, and whether its transport takes uploads. */
@@ -27,6 +28,7 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'archive.list': (req) => s.archiveList(req),
     'archive.info': (req) => s.archiveInfo(req),
     'library.list': () => s.library.list(),
+    'fs.browse': (req) => browseFolder(req),
     'library.remove': (req) => ({ removed: s.library.remove(req.archive) }),
     'jobs.list': () => s.jobList(),
     'jobs.get': (id) => s.jobGet(id),

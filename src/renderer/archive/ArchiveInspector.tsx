@@ -7,6 +7,7 @@ import type { ArchiveInfoDto } from '../../shared/bridge.ts';
 import { bridge, getBridge } from '../bridge/index.ts';
 import { errorLine, explainError } from '../error-words.ts';
 import { JobRow } from '../components/JobRow.tsx';
+import { PathField } from '../components/PathField.tsx';
 import { Badge, Card, ErrorNote, Field } from '../components/ui.tsx';
 import { formatBytes } from '../format.ts';
 import { useApp } from '../store/app.ts';
@@ -208,7 +209,13 @@ function ArchiveActions(p: {
     <>
       <div className="form-grid">
         <Field label="Extract to" hint="A folder on the engine's machine; existing files are overwritten.">
-          <input value={p.target} onChange={(e) => p.setTarget(e.target.value)} data-testid="extract-target" />
+          <PathField
+            value={p.target}
+            onChange={p.setTarget}
+            kind="folder"
+            label="extract target"
+            testId="extract-target"
+          />
         </Field>
         <div className="row">
           <button

@@ -2,13 +2,15 @@
  * Electron transport: the preload exposes the bridge as `window.warp` (contextBridge, IPC to main). This
  * wrapper only normalises errors (IPC drops the `code` property) so pages see one error shape in both modes.
  */
-import type { WarpBridge } from '../../shared/bridge.ts';
+import type { PickPathRequest, WarpBridge } from '../../shared/bridge.ts';
 import type { ElectronBridge } from '../../shared/ipc.ts';
 import { normalizeError } from './errors.ts';
 
 /** What the preload adds besides the contract: the real path of a dropped File (webUtils.getPathForFile). */
 export interface DesktopExtras {
   pathForFile?(file: File): string;
+  /** A native open dialog; undefined when the user cancels. */
+  pickPath?(req: PickPathRequest): Promise<string | undefined>;
 }
 
 declare global {
@@ -35,7 +37,7 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
     }) as unknown as F;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'onEvent' || key === 'pathForFile') continue;
+    if (key === 'onEvent' || key === 'pathForFile' || key === 'pickPath') continue;
     if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
     else if (value && typeof value === 'object') {
       const ns: Record<string, unknown> = {};
@@ -49,5 +51,6 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
   }
   out.onEvent = (l: Parameters<WarpBridge['onEvent']>[0]) => raw.onEvent(l);
   if (typeof raw.pathForFile === 'function') out.pathForFile = (f: File) => raw.pathForFile(f);
+  if (typeof raw.pickPath === 'function') out.pickPath = wrapFn(raw.pickPath, raw);
   return out as unknown as WarpBridge & DesktopExtras;
 }

@@ -6,6 +6,7 @@ import { useMemo, useRef, useState } from 'react';
 import { bridge } from '../bridge/index.ts';
 import { archiveNameFor, type Picked } from '../components/drop-files.ts';
 import { JobRow } from '../components/JobRow.tsx';
+import { PathField } from '../components/PathField.tsx';
 import { Card, Empty, ErrorNote, PageHeader } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { isArchive, useJobs } from '../store/jobs.ts';
@@ -152,13 +153,17 @@ function OpenByPath({ onOpen }: { onOpen: (a: string) => void }) {
           if (openPath.trim()) onOpen(openPath.trim());
         }}
       >
-        <input
-          style={{ flex: 1 }}
-          placeholder={mode === 'web' ? "path of a .warp on the daemon's machine" : 'path of a .warp file'}
-          value={openPath}
-          onChange={(e) => setOpenPath(e.target.value)}
-          aria-label="archive path"
-        />
+        <div style={{ flex: 1 }}>
+          <PathField
+            value={openPath}
+            onChange={setOpenPath}
+            kind="file"
+            extensions={['warp']}
+            onPick={onOpen}
+            label="archive path"
+            placeholder={mode === 'web' ? "path of a .warp on the daemon's machine" : 'path of a .warp file'}
+          />
+        </div>
         <button type="submit" disabled={!openPath.trim()}>
           Open
         </button>

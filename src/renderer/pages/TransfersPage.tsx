@@ -17,6 +17,7 @@ import { askNotificationPermission } from '../notify.ts';
 import { usePeerName } from '../peer-names.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
+import { PathField } from '../components/PathField.tsx';
 
 export function TransfersPage() {
   const jobsMap = useJobs((s) => s.jobs);
@@ -115,11 +116,13 @@ function NewTransfer() {
           </datalist>
         </Field>
         <Field label={kind === 'send' ? 'Local folder to send' : 'Local destination'}>
-          <input
+          <PathField
             value={localPath}
-            onChange={(e) => setLocal(e.target.value)}
+            onChange={setLocal}
+            kind={kind === 'send' ? 'any' : 'folder'}
+            label={kind === 'send' ? 'local folder to send' : 'local destination'}
             placeholder="/path/on/this/machine"
-            data-testid="transfer-local"
+            testId="transfer-local"
           />
         </Field>
         <Field label={kind === 'send' ? 'Destination on the peer' : 'Path on the peer'}>

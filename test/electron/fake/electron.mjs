@@ -185,7 +185,17 @@ export class Tray extends Emitter {
   }
   destroy() {}
 }
-export const Menu = { buildFromTemplate: (template) => ({ template }) };
+export const Menu = {
+  buildFromTemplate: (template) => ({ template }),
+  setApplicationMenu: (menu) => out('application-menu', { labels: menu ? menu.template.map((m) => m.label) : null }),
+};
+export const dialog = {
+  showOpenDialog: async (...args) => {
+    const o = args.length > 1 ? args[1] : args[0];
+    out('open-dialog', { properties: o.properties, filters: o.filters });
+    return { canceled: false, filePaths: ['/picked/by/fake'] };
+  },
+};
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 const notes = [];
 export class Notification extends Emitter {
