@@ -35,6 +35,7 @@ import type {
   PairStartResult,
   PeerDto,
   PeerAddressesRequest,
+  NearbyDto,
   PeerRenameRequest,
   RemoveResult,
   SelfDto,
@@ -315,6 +316,12 @@ export const OPERATIONS = {
       address: optional(string({ max: 2048 })),
       name: optional(string({ min: 1, max: 100 })),
     }),
+  }),
+  'peers.nearby': op<[], NearbyDto[]>({
+    method: 'GET',
+    path: '/api/peers/nearby',
+    summary: 'Warp devices seen on the local network (discovery), paired or not',
+    response: 'NearbyList',
   }),
   'peers.setAddresses': op<[req: PeerAddressesRequest], PeerDto>({
     method: 'POST',

@@ -19,7 +19,7 @@ import { swarmRequests } from '../../engine/swarm/listener.ts';
 import { formatBytes } from '../../engine/core/bytes.ts';
 import { incomingLine, syncRequests } from '../../engine/sync/incoming.ts';
 import type { CliContext } from '../context.ts';
-import { deviceName, freePort, transferEnv, type NetCliOpts } from './net-env.ts';
+import { cliDiscovery, deviceName, freePort, transferEnv, type NetCliOpts } from './net-env.ts';
 
 interface ListenOpts extends NetCliOpts {
   root?: string;
@@ -27,6 +27,7 @@ interface ListenOpts extends NetCliOpts {
   host?: string;
   allow?: string[];
   mdns?: boolean;
+  discover?: boolean;
   rateLimit?: string;
   latency?: string;
   failAfter?: string;
@@ -50,7 +51,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--streams <n>', 'most parallel streams per transfer')
     .option('--window <n>', 'chunks in flight per transfer')
     .option('--no-compress', 'never compress chunks on the wire')
-    .option('--mdns', 'announce on the local network (mDNS)')
+    .option('--discover', 'announce this machine on the local network and find paired peers there (multicast DNS)')
+    .option('--mdns', 'the same as --discover')
     .option(
       '--relay <multiaddr...>',
       "reserve a slot on this circuit relay ('warp relay' prints its multiaddrs) and be reachable through it (adds to [net] relays)",
@@ -90,7 +92,6 @@ export function register(program: Command, ctx: CliContext): void {
         identity: env.identity,
         listen: { host, port },
         transports,
-        mdns: o.mdns ?? env.config.transfer.mdns,
         isTrusted: (id) => allowed.has(id) || env.trust.has(id),
         relays: [...env.config.net.relays, ...(o.relay ?? [])],
         relayPolicy: () => ({ peers: [...new Set([...allowed, ...env.trust.list().map((p) => p.id)])] }),
@@ -141,6 +142,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (emulator.active) service.chunks.shaper = emulator;
       await service.start();
       await answerPeerInfo(node, env, (id) => allowed.has(id) || env.trust.has(id));
+      const lan = startLan(ctx, env, node, o);
       announce(ctx, node, port, root);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -149,6 +151,7 @@ export function register(program: Command, ctx: CliContext): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await lan?.stop();
       await node.stop();
       env.index?.close();
     });
@@ -166,6 +169,24 @@ function announce(ctx: CliContext, node: WarpNode, port: number, root: string): 
     for (const r of relays ?? []) if (!r.reserved) ctx.err(`  (relay ${r.relay}: ${r.error ?? 'not reserved yet'})`);
   }
   if (node.relayLink && json) node.relayLink.onChange = (r) => ctx.out(JSON.stringify({ type: 'relay.state', ...r }));
+}
+
+/** LAN discovery when asked (--discover, --mdns, transfer.discovery = on): announces this listener. */
+function startLan(
+  ctx: CliContext,
+  env: Awaited<ReturnType<typeof transferEnv>>,
+  node: WarpNode,
+  o: ListenOpts,
+): ReturnType<typeof cliDiscovery> | undefined {
+  const on = o.discover || o.mdns || env.config.transfer.discovery === 'on' || env.config.transfer.mdns;
+  if (!on) return undefined;
+  return cliDiscovery(
+    env,
+    () => rankAddresses(node.addresses()),
+    (m) => {
+      if (!ctx.opts().quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
+    },
+  );
 }
 
 function batteryPercent(v: string): number {

@@ -12,6 +12,7 @@ import { defaultDeviceName, rankAddresses } from '../../engine/net/peer-book.ts'
 import { ChunkStore } from '../../engine/store/chunk-store.ts';
 import { FileIndex } from '../../engine/store/file-index.ts';
 import type { TransferEnv } from '../../engine/model/transfer-env.ts';
+import { DiscoveryHost } from '../../engine/service/discovery-host.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
 
@@ -97,5 +98,27 @@ export async function freePort(host: string): Promise<number> {
       const p = (s.address() as net.AddressInfo).port;
       s.close(() => resolve(p));
     });
+  });
+}
+
+/**
+ * LAN discovery for a CLI command (net/discovery.ts through the service's DiscoveryHost): announces `addrs()` and
+ * this machine's name (and `pairing`, a code's lookup id), and stores a paired peer's new addresses once a dial
+ * to them succeeded. `passive`: only listen (a joiner looking for a code).
+ */
+export function cliDiscovery(
+  env: Awaited<ReturnType<typeof transferEnv>>,
+  addrs: () => string[],
+  log: (m: string) => void,
+  o: { pairing?: () => string | undefined; passive?: boolean } = {},
+): DiscoveryHost {
+  return new DiscoveryHost({
+    env,
+    interfaceAddress: env.config.transfer.discoveryInterface || undefined,
+    self: () => ({ addrs: addrs(), name: deviceName(env.config.transfer.name), pairing: o.pairing?.() }),
+    onPeerMoved: (peer, a) => env.trust.learn(peer, { addresses: a }, 'discovery'),
+    onNearby: () => {},
+    onLog: log,
+    passive: o.passive,
   });
 }

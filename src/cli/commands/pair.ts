@@ -14,7 +14,7 @@ import { fullCode, shortCode } from '../../engine/net/pair-code.ts';
 import { joinPairing } from '../../engine/net/pair-join.ts';
 import { rankAddresses } from '../../engine/net/peer-book.ts';
 import type { CliContext } from '../context.ts';
-import { defaultListenAddresses, deviceName, freePort, transferEnv } from './net-env.ts';
+import { cliDiscovery, defaultListenAddresses, deviceName, freePort, transferEnv } from './net-env.ts';
 
 interface PairOpts {
   port?: string;
@@ -50,6 +50,7 @@ async function join(ctx: CliContext, env: Env, code: string, address: string | u
     addrs: defaultListenAddresses(env.identity.peerId, env.config.transfer.host, env.config.transfer.port),
     name: deviceName(env.config.transfer.name),
   };
+  const lan = env.config.transfer.discovery !== 'off';
   const joined = await joinPairing({
     identity: env.identity,
     transport: env.transport,
@@ -57,6 +58,7 @@ async function join(ctx: CliContext, env: Env, code: string, address: string | u
     address,
     defaultPort: env.config.transfer.port,
     me,
+    findOnLan: lan ? (lookup) => findOnLan(ctx, env, lookup) : undefined,
   });
   const rec = env.trust.add({
     id: joined.peer,
@@ -71,6 +73,22 @@ async function join(ctx: CliContext, env: Env, code: string, address: string | u
       JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses, pairedInMs: ms }),
     );
   else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id}) at ${escapeControl(joined.address)}`);
+}
+
+/** Listens on the LAN (announcing nothing) for the machine showing the code with this lookup id. */
+async function findOnLan(ctx: CliContext, env: Env, lookup: string) {
+  if (!ctx.opts().json && !ctx.opts().quiet) ctx.err('looking for the machine showing this code on the local network…');
+  const lan = cliDiscovery(
+    env,
+    () => [],
+    () => {},
+    { passive: true },
+  );
+  try {
+    return await lan.findPairing(lookup, 8000);
+  } finally {
+    await lan.stop();
+  }
 }
 
 async function invite(ctx: CliContext, env: Env, o: PairOpts): Promise<void> {
@@ -105,6 +123,16 @@ async function invite(ctx: CliContext, env: Env, o: PairOpts): Promise<void> {
     addrs: rankAddresses(node.addresses()),
     name: deviceName(env.config.transfer.name),
   });
+  // Announced on the LAN with the code's lookup id, so a joiner there needs only the short code.
+  const lan =
+    env.config.transfer.discovery !== 'off'
+      ? cliDiscovery(
+          env,
+          () => me().addrs,
+          () => {},
+          { pairing: () => book.active()?.lookup },
+        )
+      : undefined;
   try {
     const qr = o.qr && process.stderr.isTTY === true;
     const paired = await waitForJoiner(ctx, { node, book, code, me, self: env.identity.peerId, qr });
@@ -119,6 +147,7 @@ async function invite(ctx: CliContext, env: Env, o: PairOpts): Promise<void> {
       ctx.out(JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses }));
     else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id})`);
   } finally {
+    await lan?.stop();
     await node.stop();
   }
 }

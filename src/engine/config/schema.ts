@@ -122,13 +122,22 @@ export const CONFIG_SCHEMA = {
       }),
       mdns: key.boolean({
         default: false,
-        description: 'Announce and discover peers on the local network (mDNS multicast).',
+        description: 'Older name of discovery = on for `warp listen` (true turns LAN discovery on there).',
       }),
       discovery: key.enum({
         values: ['auto', 'on', 'off'],
         default: 'auto',
         description:
           'Find paired and nearby Warp devices on the local network (multicast DNS) and announce this one: auto = on for the desktop app and the daemon, off for `warp listen` (its --discover turns it on).',
+      }),
+      discovery_interface: key.string({
+        default: '',
+        rule: {
+          check: (v) => (v !== '' && !/^[0-9.]+$/.test(v) ? 'an IPv4 address of this machine, or empty' : undefined),
+          allowed: 'an IPv4 address of this machine (empty: every interface)',
+        },
+        description:
+          "Multicast discovery on this interface's address only (e.g. 127.0.0.1 to find devices on this machine); empty: every interface.",
       }),
       name: key.string({
         default: '',

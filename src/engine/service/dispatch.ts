@@ -44,6 +44,7 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'peers.pairStart': (req) => s.peersPairStart(req),
     'peers.pairJoin': (req) => s.peersPairJoin(req),
     'peers.remove': (id) => s.peersRemove(id),
+    'peers.nearby': () => s.peersNearby(),
     'peers.setAddresses': (req) => s.peersSetAddresses(req),
     'peers.rename': (req) => s.peersRename(req),
     'swarm.status': () => s.swarmStatus(),

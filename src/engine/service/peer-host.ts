@@ -156,6 +156,11 @@ export class PeerHost {
     return code;
   }
 
+  /** The lookup id of the code this machine shows now (announced on the LAN). */
+  pairingLookup(): string | undefined {
+    return this.book.active()?.lookup;
+  }
+
   cancelPairing(): void {
     clearTimeout(this.expiry);
     this.expiry = undefined;

@@ -47,6 +47,7 @@ import type {
   PairStartResult,
   PeerDto,
   PeerAddressesRequest,
+  NearbyDto,
   PeerRenameRequest,
   RemoveResult,
   SelfDto,
@@ -76,6 +77,7 @@ import { Metrics } from './metrics.ts';
 import { PeerHost } from './peer-host.ts';
 import { ShareOps } from './share-ops.ts';
 import { incomingSyncDto } from './sync-host.ts';
+import { DiscoveryHost } from './discovery-host.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
 import { TransferManager } from './transfer-manager.ts';
 
@@ -127,6 +129,8 @@ export class WarpService {
   readonly home: string;
   readonly env: TransferEnv;
   peerHost?: PeerHost;
+  /** LAN discovery (with the peer listener, unless transfer.discovery is off). */
+  discovery?: DiscoveryHost;
   sync?: SyncBackend;
   private config: WarpConfig;
   private readonly o: ServiceOptions;
@@ -203,23 +207,39 @@ export class WarpService {
           });
           s.emit({ type: 'peer.paired', peer, name: rec.name, address: rec.addresses[0] });
           if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'done', result: { peer } });
+          s.discovery?.announce(); // no longer pairing
         },
         onPeerInfo: (peer, info) => s.learnPeer(peer, info, 'contact'),
         // A machine synced a folder with this one: its row in the sync list changed.
         onSyncReport: (r) => s.emit({ type: 'sync.state', id: incomingSyncDto(r).id, state: r.state }),
         name: () => s.deviceName(),
         onPairFailed: (message) => {
+          s.discovery?.announce();
           s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
           if (s.pendingPairJob)
             s.jobs.update(s.pendingPairJob, { status: 'failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
         },
       });
+      if (o.config.transfer.discovery !== 'off') s.startDiscovery();
     }
     return s;
   }
 
   private pendingPairName?: string;
   private pendingPairJob?: string;
+
+  private startDiscovery(): void {
+    const host = this.peerHost!;
+    this.discovery = new DiscoveryHost({
+      env: this.env,
+      interfaceAddress: this.config.transfer.discoveryInterface || undefined,
+      self: () => ({ addrs: host.addresses(), name: this.deviceName(), pairing: host.pairingLookup() }),
+      onPeerMoved: (peer, addrs) => this.learnPeer(peer, { addrs }, 'discovery'),
+      onNearby: (devices) => this.emit({ type: 'peer.nearby', devices }),
+      onLog: (m) => this.o.log?.(m),
+    });
+    this.findOnLan = (lookup) => this.discovery!.findPairing(lookup);
+  }
 
   /** This machine's friendly name: `transfer.name`, else its host name. */
   deviceName(): string {
@@ -266,6 +286,7 @@ export class WarpService {
     this.jobs.abortAll();
     this.transfers.abortAll();
     await this.transfers.idle(5000);
+    await this.discovery?.stop();
     await this.peerHost?.stop();
     this.env.index?.close();
   }
@@ -493,6 +514,7 @@ export class WarpService {
     if (j.kind === 'peers.pair') {
       if (id === this.pendingPairJob && j.status === 'running') {
         this.peerHost?.cancelPairing();
+        this.discovery?.announce();
         this.pendingPairJob = undefined;
         this.jobs.update(id, { status: 'cancelled' });
       }
@@ -560,6 +582,10 @@ export class WarpService {
     return this.env.trust.list().map((p) => this.peerDto(p));
   }
 
+  peersNearby(): NearbyDto[] {
+    return this.discovery?.nearby() ?? [];
+  }
+
   peersSetAddresses(req: PeerAddressesRequest): PeerDto {
     const p = this.peerDto(this.env.trust.setAddresses(req.peer, req.addresses));
     this.emit({ type: 'peer.updated', peer: p });
@@ -594,6 +620,7 @@ export class WarpService {
       createdAt: now,
       updatedAt: now,
     });
+    this.discovery?.announce(); // the lookup id, so a joiner with the short code finds this machine
     const port = this.peerHost.node.port();
     const hostAddr = this.o.listen!.host === '0.0.0.0' ? '127.0.0.1' : this.o.listen!.host;
     const addresses = this.peerHost.addresses();
