@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { loadConfig, type WarpConfig } from '../engine/config/index.ts';
 import { secureHome, warpHome } from '../engine/core/warp-home.ts';
-import { serviceTransferEnv } from '../engine/service/transfer-env.ts';
+import { serviceTransferEnv } from '../engine/service/service-env.ts';
 import { WarpService } from '../engine/service/warp-service.ts';
 import { attachSync } from '../engine/service/sync-host.ts';
 import type { SyncManager } from '../engine/sync/index.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/config/index.ts';
 import { ErrorCodes, WarpError } from '../../src/engine/core/errors.ts';
-import { serviceTransferEnv } from '../../src/engine/service/transfer-env.ts';
+import { serviceTransferEnv } from '../../src/engine/service/service-env.ts';
 import { WarpService } from '../../src/engine/service/warp-service.ts';
 import { handleIpc, serviceDispatch, toErrorDto, type IpcDispatch } from '../../src/main/ipc-dispatch.ts';
 import { IPC_METHODS } from '../../src/shared/ipc.ts';

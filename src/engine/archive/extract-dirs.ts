@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
-import { parentOf } from '../model/paths.ts';
+import { parentOf } from '../model/entry-paths.ts';
 
 export class TargetDirs {
   readonly root: string;

@@ -1,6 +1,6 @@
 /** Which entries an extract touches: everything, or the named paths and everything under them. */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
-import { isWithin } from '../model/paths.ts';
+import { isWithin } from '../model/entry-paths.ts';
 import type { Manifest } from '../model/manifest.ts';
 
 export function selectEntries(m: Manifest, paths: string[] | undefined, what: string): number[] {

@@ -4,7 +4,7 @@
  * uses `WarpService.start` alone and calls it from IPC handlers.
  */
 import type { WarpConfig } from '../config/index.ts';
-import { serviceTransferEnv } from '../service/transfer-env.ts';
+import { serviceTransferEnv } from '../service/service-env.ts';
 import { startDaemonServer, type RunningDaemon } from './server.ts';
 import { WarpService } from '../service/warp-service.ts';
 import { attachSync } from '../service/sync-host.ts';

@@ -1,7 +1,7 @@
 /**
  * What a peer transfer runs with: this node's identity and trust, the optional file index and chunk store,
  * the chunking parameters and the transport's knobs. One type shared by transfer, swarm, sync, the service
- * and the CLI; each host builds it once (service/transfer-env.ts, cli/commands/net-env.ts).
+ * and the CLI; each host builds it once (service/service-env.ts, cli/commands/net-env.ts).
  */
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { Identity } from '../net/identity.ts';

@@ -12,7 +12,7 @@ import { checkChunking, type ChunkerParams } from '../codec/fastcdc.ts';
 import { TAG_BYTES } from '../codec/aead.ts';
 import { IN_UNIT, UNIT_MAX_RAW } from './unit-codes.ts';
 import { EntryType } from './manifest.ts';
-import { assertSafePath, parentOf } from './paths.ts';
+import { assertSafePath, parentOf } from './entry-paths.ts';
 
 /** The manifest's columns as decoded (manifest.ts owns them; this module only reads them). */
 export interface ManifestColumns {

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EntryType } from '../model/manifest.ts';
-import { assertSafePath } from '../model/paths.ts';
+import { assertSafePath } from '../model/entry-paths.ts';
 import { aead, makeNonce, NonceDomain } from '../codec/aead.ts';
 import { blake3, Blake3Stream } from '../codec/blake3.ts';
 import { decompressChunk } from '../codec/compress.ts';

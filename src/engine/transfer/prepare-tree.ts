@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { Breather } from '../core/breather.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { EntryType, type Manifest } from '../model/manifest.ts';
-import { parentOf } from '../model/paths.ts';
+import { parentOf } from '../model/entry-paths.ts';
 
 /** lstat without an exception for a missing path (an exception per absent file costs more than the call). */
 function lstat(abs: string): fs.Stats | undefined {
