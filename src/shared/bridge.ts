@@ -18,19 +18,6 @@ export interface BridgeError extends Error {
   status?: number;
 }
 
-/** Codes the daemon itself uses besides the engine's WarpError codes. */
-export type DaemonErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'SYNC_UNAVAILABLE'
-  | 'SWARM_UNAVAILABLE'
-  /** A transfer recorded as failed before this daemon started (its message is the engine's). */
-  | 'TRANSFER_FAILED'
-  | 'INTERNAL';
-
 // ---- info ----
 
 export interface InfoDto {

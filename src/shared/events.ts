@@ -118,6 +118,4 @@ export type DaemonEvent =
 /** Everything the UI receives through `WarpBridge.onEvent`. */
 export type WarpEvent = ArchiveEvent | TransferEvent | SwarmEvent | JobEvent | SyncEvent | PeerEvent | DaemonEvent;
 
-export type WarpEventType = WarpEvent['type'];
-
 export type WarpEventListener = (e: WarpEvent) => void;

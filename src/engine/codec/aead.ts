@@ -5,7 +5,6 @@
  */
 import crypto from 'node:crypto';
 import sodium from 'sodium-native';
-import { ErrorCodes, WarpError } from '../core/errors.ts';
 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 12;
@@ -89,11 +88,6 @@ function nodeHasChaCha(): boolean {
 
 /** The implementation this runtime uses: node:crypto where it has the cipher, libsodium otherwise. */
 export const aead: AeadImpl = nodeHasChaCha() ? nodeCryptoAead : sodiumAead;
-
-export function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES)
-    throw new WarpError(ErrorCodes.INTERNAL, `an encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
-}
 
 /**
  * Nonces are never reused under one key: every archive (and stream) derives its own key from a fresh random

@@ -56,10 +56,3 @@ export class Blake3Stream {
     return this.h.digestBuffer();
   }
 }
-
-/** BLAKE3 of several parts without concatenating them (Merkle nodes). */
-export function blake3Parts(...parts: Uint8Array[]): Buffer {
-  const h = new Blake3Hasher();
-  for (const p of parts) h.update(asBuffer(p));
-  return h.digestBuffer();
-}

@@ -237,9 +237,3 @@ export function tagged<S extends Record<string, Schema<Record<string, unknown>>>
 export function doc(schema: JsonSchema): Schema<unknown> {
   return { parse: (v) => v, json: () => schema };
 }
-
-/** Turns an engine usage error into an input error the server reports as 400. */
-export function usageToInput(e: unknown, field: string): never {
-  if (e instanceof WarpError && e.code === ErrorCodes.USAGE) throw new InputError(field, e.message);
-  throw e;
-}

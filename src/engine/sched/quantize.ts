@@ -19,13 +19,3 @@ export function quantize12(x: number): number {
   u32[0] = u32[0] & QUANT_MASK;
   return f32[0];
 }
-
-export function f32Bits(x: number): number {
-  f32[0] = x;
-  return u32[0];
-}
-
-export function fromF32Bits(bits: number): number {
-  u32[0] = bits >>> 0;
-  return f32[0];
-}

@@ -229,8 +229,6 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
 
   // 3a. Existing files at the destination: complete ones are skipped, changed ones lend their chunks.
   const local = new ChunkPlaces();
-  const slotOfEntry = new Map<number, number>();
-  fileEntries.forEach((ei, slot) => slotOfEntry.set(ei, slot));
   for (let slot = 0; slot < nFiles; slot++) {
     const pause = breather.breathe();
     if (pause) await pause;
@@ -476,7 +474,6 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
   progress.flush();
   // After the caller has answered (the listener's `done` frame goes out first); a fetch process runs it before exiting.
   if (keep) setImmediate(() => keep.flush());
-  void slotOfEntry;
   return {
     files: nFiles,
     dirs,

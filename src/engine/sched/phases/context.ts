@@ -1,6 +1,6 @@
 /** What every tick phase reads and writes; phases are plain functions over it (easy to test one by one). */
 import type { EventBus } from '../../core/event-bus.ts';
-import { NO_EDGE, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT } from '../constants.ts';
+import { NO_EDGE, PAIR_FAIL_SHIFT } from '../constants.ts';
 import type { SchedulerConfig } from '../config.ts';
 import type { CostWeights } from '../policies.ts';
 import { pairCost, type EdgeParams } from '../cost.ts';
@@ -83,8 +83,4 @@ export function drainSeconds(m: SchedModel, e: number, meanSize: number): number
   const p = Math.max(1, m.maxParallel[e]);
   if (!(bw > 0)) return Infinity;
   return (m.inflight[e] + m.pendingAssigned[e]) * (meanSize / bw + m.rtt[e] / p);
-}
-
-export function edgeOfPair(w: number): number {
-  return w & PAIR_EDGE_MASK;
 }
