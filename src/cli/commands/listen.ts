@@ -94,6 +94,7 @@ export function register(program: Command, ctx: CliContext): void {
         transports,
         isTrusted: (id) => allowed.has(id) || env.trust.has(id),
         relays: [...env.config.net.relays, ...(o.relay ?? [])],
+        nat: env.nat,
         relayPolicy: () => ({ peers: [...new Set([...allowed, ...env.trust.list().map((p) => p.id)])] }),
         onLog: (m) => {
           if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);

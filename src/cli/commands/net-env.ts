@@ -60,6 +60,7 @@ export async function transferEnv(
     // A one-shot command listens nowhere: it tells paired peers its name only, and learns their addresses.
     self: () => ({ addrs: [], name: deviceName(config.transfer.name) }),
     relays: config.net.relays,
+    nat: { upnp: config.net.upnp, autonat: config.net.autonat, holePunch: config.net.holePunch },
   };
 }
 

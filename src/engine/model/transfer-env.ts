@@ -28,4 +28,6 @@ export interface TransferEnv {
   self?: () => SelfInfo;
   /** Circuit relays (`[net] relays`) to reach a peer through when a direct dial fails. */
   relays?: readonly string[];
+  /** NAT traversal ([net] upnp, autonat, hole_punch). */
+  nat?: { upnp: boolean; autonat: boolean; holePunch: boolean };
 }

@@ -7,12 +7,15 @@
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { autoNAT } from '@libp2p/autonat';
+import { dcutr } from '@libp2p/dcutr';
 import { identify } from '@libp2p/identify';
+import { uPnPNAT } from '@libp2p/upnp-nat';
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
 import { tls } from '@libp2p/tls';
-import { createLibp2p } from 'libp2p';
+import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts';
 import { acceptedChannel, openedChannel, type Accepted, type Opened } from './channel.ts';
@@ -44,6 +47,8 @@ export interface NodeOptions {
   /** Relayed connections from peers that are not trusted are refused unless this says yes (a pairing window). */
   acceptUnpairedRelayed?: () => boolean;
   onLog?: (msg: string) => void;
+  /** NAT traversal ([net] upnp, autonat, hole_punch); each absent: off. UPnP and AutoNAT only on listening nodes. */
+  nat?: { upnp?: boolean; autonat?: boolean; holePunch?: boolean };
 }
 
 export interface DialResult {
@@ -145,7 +150,7 @@ export class WarpNode {
         // refuse a paired peer behind the same address as a flood, so it is set above the gate's caps.
         connectionGater: gater,
         // identify: the relay transport learns from it that a relay speaks the hop protocol.
-        services: { identify: identify({ timeout: 10_000 }) },
+        services: natServices(o),
         connectionManager: {
           maxConnections: 256,
           maxIncomingPendingConnections: 256,
@@ -344,6 +349,21 @@ export class WarpNode {
       /* stopping anyway */
     }
   }
+}
+
+/**
+ * identify (the relay transport learns from it that a relay speaks the hop protocol; AutoNAT and DCUtR need the
+ * addresses it reports), and the NAT traversal services asked for: UPnP IGD / NAT-PMP port mapping and AutoNAT
+ * reachability checks for a listener, DCUtR (hole punching a relayed connection into a direct one).
+ */
+function natServices(o: NodeOptions): ServiceFactoryMap {
+  const s: ServiceFactoryMap = { identify: identify({ timeout: 10_000 }) };
+  // A listener bound to loopback has nothing to map or to check from outside.
+  const outward = o.listen !== undefined && !/^(127\.|::1$|localhost$)/.test(o.listen.host);
+  if (outward && o.nat?.upnp) s.upnp = uPnPNAT({ portMappingDescription: 'warp' });
+  if (outward && o.nat?.autonat) s.autonat = autoNAT({ startupDelay: 2_000, refreshInterval: 5 * 60_000 });
+  if (o.nat?.holePunch) s.dcutr = dcutr({ timeout: 5_000, retries: 2 });
+  return s;
 }
 
 function describe(e: Error): string {

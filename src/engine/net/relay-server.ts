@@ -20,6 +20,7 @@
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayServer, RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2';
+import { autoNAT } from '@libp2p/autonat';
 import { identify } from '@libp2p/identify';
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
@@ -241,7 +242,8 @@ async function createRelayNode(o: RelayServerOptions, parts: RelayParts): Promis
       streamMuxers: [yamux({ maxInboundStreams: 2048, maxOutboundStreams: 2048 })],
       connectionGater: relayGater(parts, o.reservers),
       connectionManager: { maxConnections: 1024, maxIncomingPendingConnections: 128 },
-      services: { identify: identify(), relay: meteredRelay(relay, parts) },
+      // autoNAT: listeners ask the relay whether they are reachable directly (it dials them back).
+      services: { identify: identify(), autonat: autoNAT(), relay: meteredRelay(relay, parts) },
     });
   } catch (e) {
     const msg = (e as Error).message;

@@ -62,6 +62,7 @@ export class PeerHost {
         transports,
         isTrusted: (id) => o.allow.has(id) || o.env.trust.has(id),
         relays: o.env.relays?.length ? [...o.env.relays] : undefined,
+        nat: o.env.nat,
         relayPolicy: () => ({
           peers: [...new Set([...o.allow, ...o.env.trust.list().map((p) => p.id)])],
           pairingSeconds: self.host?.pairingSecondsLeft(),

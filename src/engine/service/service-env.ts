@@ -27,5 +27,6 @@ export async function serviceTransferEnv(home: string, config: WarpConfig): Prom
     compressLoopback: config.transfer.compress === 'on',
     transport: config.transfer.transport,
     relays: config.net.relays,
+    nat: { upnp: config.net.upnp, autonat: config.net.autonat, holePunch: config.net.holePunch },
   };
 }

@@ -68,6 +68,7 @@ export async function dialPeer(env: TransferEnv, addressText: string): Promise<O
   const node = await WarpNode.create({
     identity: env.identity,
     isTrusted: (id) => id === targets[0].address.peerId || env.trust.has(id),
+    nat: { holePunch: env.nat?.holePunch },
   });
   try {
     // With a relayed address to fall back on, a direct address that does not answer within 3 s (a private address
