@@ -446,6 +446,30 @@ export interface SyncRestoreRequest {
   as?: string;
 }
 
+/** One open conflict: this machine's version and the peer's, side by side (one is at `path`, the other at `copy`). */
+export interface SyncConflictDto {
+  path: string;
+  /** The conflict copy's name, `<path>.conflict-<stamp>`. */
+  copy: string;
+  at: string;
+  mine: { path: string; size: number; modifiedAt: string };
+  theirs: { path: string; size: number; modifiedAt: string };
+}
+
+export interface SyncResolveRequest {
+  id: string;
+  /** The conflict's path or its copy's. */
+  path: string;
+  /** Which version stays at `path`; the other goes to `.warp-versions/`. `both` keeps the two files. */
+  keep: 'mine' | 'theirs' | 'both';
+}
+
+export interface SyncResolveResult {
+  path: string;
+  /** Where the version not kept went, inside `.warp-versions/`. */
+  versioned?: string;
+}
+
 export interface SyncRestoreResult {
   path: string;
   /** The file that was at the path, now kept as this version. */

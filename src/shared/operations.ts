@@ -46,6 +46,9 @@ import type {
   SwarmStatusDto,
   SyncAddRequest,
   SyncJobDto,
+  SyncConflictDto,
+  SyncResolveRequest,
+  SyncResolveResult,
   SyncRestoreRequest,
   SyncRestoreResult,
   SyncVersionDto,
@@ -396,6 +399,23 @@ export const OPERATIONS = {
     "Files kept in the folder's .warp-versions/, newest first",
     'SyncVersionList',
   ),
+  'sync.conflicts': byId<SyncConflictDto[]>(
+    'GET',
+    '/api/sync/:id/conflicts',
+    "A job's open conflicts: this machine's version and the peer's side by side",
+    'SyncConflictList',
+  ),
+  'sync.resolve': op<[req: SyncResolveRequest], SyncResolveResult>({
+    method: 'POST',
+    path: '/api/sync/resolve',
+    summary: 'Keep mine, theirs or both of a conflict (the version not kept goes to .warp-versions/)',
+    response: 'SyncResolve',
+    body: object({
+      id,
+      path: string({ min: 1, max: 4096, description: "The conflict's path or its copy's" }),
+      keep: literal(['mine', 'theirs', 'both'] as const, 'Which version stays'),
+    }),
+  }),
   'sync.restore': op<[req: SyncRestoreRequest], SyncRestoreResult>({
     method: 'POST',
     path: '/api/sync/restore',

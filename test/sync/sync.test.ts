@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addJob, readState, setJobPaused, stateFilePath, type SyncEvent } from '../../src/engine/sync/index.ts';
 import { manager, prng, pushes, read, setup, sleep, waitFor } from './sync-helpers.ts';
+import { warp } from '../helpers/cli.ts';
 
 describe('SyncManager against a real warp listen peer', () => {
   it('pushes a changed file; the peer gets identical bytes and only the changed chunks move', async () => {
@@ -115,8 +116,28 @@ describe('SyncManager against a real warp listen peer', () => {
     }
     // No staging folders or part files left behind.
     expect(fs.readdirSync(s.folder).filter((n) => n.startsWith('.'))).toEqual([]);
+
+    // The resolver: mine and theirs side by side (from the CLI too), keep mine of one, both of the other.
+    const pairs = m.conflicts(job.id);
+    expect(pairs.map((p) => p.path).sort()).toEqual(['doc.txt', 'other.txt']);
+    const docPair = pairs.find((p) => p.path === 'doc.txt')!;
+    expect(docPair.mine).toMatchObject({ path: doc.keptAs, size: 'local doc\n'.length });
+    expect(docPair.theirs).toMatchObject({ path: 'doc.txt', size: 'peer doc\n'.length });
+    const cli = warp(['--json', 'sync', 'conflicts', job.id], { home: s.homeA });
+    expect(cli.json.at(-1)).toEqual({ type: 'result', conflicts: 2 });
+    const r = m.resolveConflict(job.id, doc.keptAs, 'mine');
+    expect(r.versioned).toMatch(/^doc~\d{8}-\d{6}(-\d+)?\.txt$/);
+    expect(read(path.join(s.folder, '.warp-versions', r.versioned!))!.toString()).toBe('peer doc\n');
+    m.resolveConflict(job.id, 'other.txt', 'both');
+    expect(m.conflicts(job.id)).toEqual([]);
+    await m.syncNow(job.id);
+    for (const side of [s.folder, s.peerFolder]) {
+      expect(read(path.join(side, 'doc.txt'))!.toString(), side).toBe('local doc\n');
+      expect(fs.existsSync(path.join(side, doc.keptAs)), side).toBe(false);
+      expect(read(path.join(side, other.keptAs))!.toString(), side).toBe('peer other\n');
+    }
     await s.listener.stop();
-  }, 90_000);
+  }, 120_000);
 
   it('outside the schedule window nothing is pushed; inside it the pending change is', async () => {
     const s = await setup({ 'a.txt': 'scheduled\n' });

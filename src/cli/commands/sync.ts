@@ -14,6 +14,7 @@ import { parseVersionName } from '../../engine/transfer/versions.ts';
 import { pushLine } from '../../engine/sync/push-line.ts';
 import { incomingLine, readIncoming } from '../../engine/sync/incoming.ts';
 import { readLinuxOnBattery } from '../../engine/core/power-supply.ts';
+import { RESOLUTIONS, jobConflicts, resolveJobConflict, type Resolution } from '../../engine/sync/resolve.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
@@ -273,6 +274,7 @@ export function register(program: Command, ctx: CliContext): void {
     });
 
   registerVersionCommands(sync, ctx);
+  registerConflictCommands(sync, ctx);
 
   sync
     .command('remove')
@@ -439,6 +441,52 @@ function registerVersionCommands(sync: Command, ctx: CliContext): void {
       else
         say(
           `restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`,
+        );
+    });
+}
+
+/** `warp sync conflicts|resolve`: the conflict resolver (keep mine, theirs or both). */
+function registerConflictCommands(sync: Command, ctx: CliContext): void {
+  const file = (): string => stateFilePath(warpHome());
+  const say = (line: string): void => {
+    if (!ctx.opts().quiet) ctx.err(line);
+  };
+  const side = (x: { size: number; mtimeMs: number }): string =>
+    `${formatBytes(x.size)}, ${new Date(x.mtimeMs).toISOString()}`;
+  sync
+    .command('conflicts')
+    .argument('<id>')
+    .description("list a job's open conflicts: this machine's version and the peer's, with size and date")
+    .action((id: string) => {
+      const list = jobConflicts(file(), id);
+      if (ctx.opts().json) {
+        for (const c of list) ctx.out(JSON.stringify({ type: 'sync.conflict', ...c }));
+        ctx.out(JSON.stringify({ type: 'result', conflicts: list.length }));
+        return;
+      }
+      if (list.length === 0) say(`job ${id} has no open conflicts`);
+      for (const c of list)
+        ctx.out(
+          `${c.path}\n  mine:   ${c.mine.path} (${side(c.mine)})\n  theirs: ${c.theirs.path} (${side(c.theirs)})`,
+        );
+    });
+  sync
+    .command('resolve')
+    .argument('<id>')
+    .argument('<path>', "the conflict's file or its .conflict-… copy")
+    .requiredOption(
+      '--keep <which>',
+      `${RESOLUTIONS.join(' | ')}: the version that stays (the other goes to .warp-versions/)`,
+    )
+    .description('resolve a conflict; the next sync carries the result to the peer')
+    .action((id: string, which: string, o: { keep: string }) => {
+      if (!RESOLUTIONS.includes(o.keep as Resolution))
+        throw new WarpError(ErrorCodes.USAGE, `--keep must be one of ${RESOLUTIONS.join(', ')} (got '${o.keep}')`);
+      const r = resolveJobConflict(file(), id, which, o.keep as Resolution);
+      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', id, keep: o.keep, ...r }));
+      else
+        say(
+          `${r.path}: kept ${o.keep}${r.versioned ? ` (the other version is in .warp-versions/${r.versioned})` : ''}`,
         );
     });
 }

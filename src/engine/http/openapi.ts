@@ -294,6 +294,19 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ShareList: arr(ref('Share')),
   ShareCreated: obj({ share: ref('Share'), link: str }),
   SyncVersionList: arr(obj({ version: str, path: str, keptAt: str, size: num }, ['version', 'path', 'keptAt', 'size'])),
+  SyncConflictList: arr(
+    obj(
+      {
+        path: str,
+        copy: str,
+        at: str,
+        mine: obj({ path: str, size: num, modifiedAt: str }, ['path', 'size', 'modifiedAt']),
+        theirs: obj({ path: str, size: num, modifiedAt: str }, ['path', 'size', 'modifiedAt']),
+      },
+      ['path', 'copy', 'at', 'mine', 'theirs'],
+    ),
+  ),
+  SyncResolve: obj({ path: str, versioned: str }, ['path']),
   SyncRestore: obj({ path: str, replacedKeptAs: str }, ['path']),
   Config: obj({
     file: str,

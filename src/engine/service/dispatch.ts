@@ -56,6 +56,8 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'sync.confirm': (id) => s.syncConfirm(id),
     'sync.versions': (id) => s.syncVersions(id),
     'sync.restore': (req) => s.syncRestore(req),
+    'sync.conflicts': (id) => s.syncConflicts(id),
+    'sync.resolve': (req) => s.syncResolve(req),
     'shares.list': () => s.shares.list(),
     'shares.create': (req) => s.shares.create(req),
     'shares.pause': (id) => s.shares.pause(id),

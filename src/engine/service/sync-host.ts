@@ -11,7 +11,7 @@ import {
   type SyncJobStatus,
   type SyncStateName,
 } from '../sync/index.ts';
-import type { SyncAddRequest, SyncJobDto, SyncRestoreRequest } from '../../shared/bridge.ts';
+import type { SyncAddRequest, SyncJobDto, SyncResolveRequest, SyncRestoreRequest } from '../../shared/bridge.ts';
 import { pushLine } from '../sync/push-line.ts';
 import { incomingLine, readIncoming, type IncomingSync } from '../sync/incoming.ts';
 import { parsePeerAddress } from '../net/address.ts';
@@ -162,6 +162,15 @@ function backend(
         size: v.size,
       })),
     restore: (req: SyncRestoreRequest) => restoreVersion(folderOf(req.id), req.version, Date.now(), req.as),
+    conflicts: (id: string) =>
+      m.conflicts(own(id)).map((c) => ({
+        path: c.path,
+        copy: c.copy,
+        at: c.at,
+        mine: { path: c.mine.path, size: c.mine.size, modifiedAt: new Date(c.mine.mtimeMs).toISOString() },
+        theirs: { path: c.theirs.path, size: c.theirs.size, modifiedAt: new Date(c.theirs.mtimeMs).toISOString() },
+      })),
+    resolve: (req: SyncResolveRequest) => m.resolveConflict(own(req.id), req.path, req.keep),
   };
 }
 

@@ -54,6 +54,9 @@ import type {
   SwarmStatusDto,
   SyncAddRequest,
   SyncJobDto,
+  SyncConflictDto,
+  SyncResolveRequest,
+  SyncResolveResult,
   SyncRestoreRequest,
   SyncRestoreResult,
   SyncVersionDto,
@@ -93,6 +96,8 @@ export interface SyncBackend {
   confirm(id: string): SyncJobDto | Promise<SyncJobDto>;
   versions(id: string): SyncVersionDto[] | Promise<SyncVersionDto[]>;
   restore(req: SyncRestoreRequest): SyncRestoreResult | Promise<SyncRestoreResult>;
+  conflicts(id: string): SyncConflictDto[] | Promise<SyncConflictDto[]>;
+  resolve(req: SyncResolveRequest): SyncResolveResult | Promise<SyncResolveResult>;
 }
 
 /** InfoDto without what only the host knows: which process it is and what its transport offers (uploads). */
@@ -705,6 +710,12 @@ export class WarpService {
   }
   async syncRestore(req: SyncRestoreRequest): Promise<SyncRestoreResult> {
     return this.syncBackend().restore(req);
+  }
+  async syncConflicts(id: string): Promise<SyncConflictDto[]> {
+    return this.syncBackend().conflicts(id);
+  }
+  async syncResolve(req: SyncResolveRequest): Promise<SyncResolveResult> {
+    return this.syncBackend().resolve(req);
   }
 
   // ---- config ----

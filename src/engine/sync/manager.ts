@@ -32,7 +32,14 @@ import {
 } from './jobs.ts';
 import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
-import { readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
+import { MAX_CONFLICTS, readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
+import {
+  conflictPairs,
+  resolveJobConflict,
+  type ConflictPair,
+  type ConflictRecord,
+  type Resolution,
+} from './resolve.ts';
 import {
   type PowerState,
   type PushSummary,
@@ -320,6 +327,7 @@ export class SyncManager {
     rt.abort = ac;
     const unsynced = [...rt.unsynced];
     rt.unsynced.clear();
+    const conflicts: ConflictRecord[] = [];
     try {
       const r = await runCycle({
         env: this.o.env,
@@ -327,7 +335,16 @@ export class SyncManager {
         snapshot: rec.snapshot ?? {},
         signal: ac.signal,
         now: this.o.now,
-        emit: (e) => this.events.emit(e),
+        emit: (e) => {
+          if (e.type === 'sync.conflict')
+            conflicts.push({
+              path: e.path,
+              keptAs: e.keptAs,
+              winner: e.winner,
+              at: new Date(this.o.now()).toISOString(),
+            });
+          this.events.emit(e);
+        },
         setState: (s) => this.setState(rt, s),
         approvedDeletions: rec.approvedDeletions,
       });
@@ -343,6 +360,7 @@ export class SyncManager {
         x.lastError = undefined;
         x.lastErrorCode = undefined;
         x.held = r.held || undefined;
+        if (conflicts.length) x.conflicts = [...(x.conflicts ?? []), ...conflicts].slice(-MAX_CONFLICTS);
         if (r.push) x.lastPush = r.push;
       });
       rt.failed = false;
@@ -397,6 +415,22 @@ export class SyncManager {
       moved,
       ...(error ? { error } : {}),
     });
+  }
+
+  /** The job's open conflicts, mine and theirs side by side (resolve.ts). */
+  conflicts(id: string): ConflictPair[] {
+    const r = this.get(id).record;
+    return conflictPairs(r.job.folder, r.conflicts ?? []);
+  }
+
+  /** Keeps mine, theirs or both of the conflict on `which` (its path or its copy's); the next sync carries it over. */
+  resolveConflict(id: string, which: string, keep: Resolution): { path: string; versioned?: string } {
+    const rt = this.get(id);
+    const done = resolveJobConflict(this.file, id, which, keep, this.o.now());
+    rt.record.conflicts = readState(this.file).jobs.find((j) => j.job.id === id)?.conflicts;
+    rt.dirty = true;
+    this.kick(rt);
+    return done;
   }
 
   private fail(rt: Runtime, e: unknown): void {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { GuardReport } from './guard.ts';
+import type { ConflictRecord } from './resolve.ts';
 import type { FileMap, PushSummary, SyncJob } from './types.ts';
 
 export const STATE_VERSION = 1;
@@ -27,7 +28,11 @@ export interface JobRecord {
   approvedDeletions?: number;
   /** Files that differed at the last sync and that the job's mode left as they are (modes.ts). */
   held?: number;
+  /** Conflicts not yet resolved (resolve.ts), at most MAX_CONFLICTS, oldest dropped. */
+  conflicts?: ConflictRecord[];
 }
+
+export const MAX_CONFLICTS = 1000;
 
 export interface SyncStateData {
   version: number;
