@@ -44,7 +44,7 @@ describe('the scan on both cores', () => {
     const root = makeTree();
     const want = served(buildTree(root, params));
     const before = scanWorkerUse.files;
-    const small = { minBytes: 0, minFiles: 0, batchFiles: 7, batchBytes: 64 * 1024 };
+    const small = { minBytes: 0, minFiles: 0, batchFiles: 7, batchBytes: 64 * 1024, anyLoad: true };
     const workerOnly = await buildTreeParallel(root, params, undefined, undefined, undefined, {
       ...small,
       workerOnly: true,

@@ -5,15 +5,18 @@
  * exactly chunkFile's (same cut points, ids and hashes: the equivalence test builds both ways); the order of
  * the tree is restored by the caller, which looks results up by file.
  *
+ * The worker starts only when a core looks free (`coreFree`): under load it costs memory and gains nothing.
  * This thread's claims run synchronously (the scan is synchronous everywhere else too); the worker's batches
  * arrive as messages once it yields. A worker that cannot start or dies leaves its files out of the map: the
  * caller chunks whatever is missing itself, so a failure costs time, never a wrong or missing file.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../core/worker-url.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import { chunkFile, type ChunkFileResult, type FileIdentity } from './chunk-file.ts';
 import { paramsKey, type FileIndex } from './file-index.ts';
+import { HASH_BYTES } from '../codec/blake3.ts';
 
 /** What the worker is given: the files to chunk (parallel arrays) and the batch boundaries. */
 export interface ScanJob {
@@ -28,25 +31,78 @@ export interface ScanJob {
   claim: SharedArrayBuffer;
 }
 
-export interface ScannedFile {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  hash: Uint8Array;
-  ids: Uint8Array;
-  lens: Uint32Array;
-}
-
-/** A batch the worker finished (`b` -1: it has claimed its last batch). */
+/**
+ * A batch the worker finished, packed: four buffers per batch (not two typed arrays and an object per file),
+ * so a tree of small files costs the main thread a view per file, not an allocation and a transfer each.
+ * `meta` holds per file: chunk count (-1: could not be read), size, mtimeMs, ino. `b` -1: no more batches.
+ */
 export interface ScanBatchResult {
   b: number;
-  files: Array<ScannedFile | undefined>;
+  ids: Uint8Array;
+  lens: Uint32Array;
+  hashes: Uint8Array;
+  meta: Float64Array;
 }
 
-/** A file to chunk: its path and the walk's stat of it. */
-export interface ScanFile {
-  abs: string;
-  st: FileIdentity;
+const META = 4;
+
+/** Packs one batch's results (worker side). */
+export function packBatch(b: number, results: ReadonlyArray<FileChunksLike | undefined>): ScanBatchResult {
+  let chunks = 0;
+  for (const r of results) chunks += r ? r.lens.length : 0;
+  const ids = new Uint8Array(chunks * HASH_BYTES);
+  const lens = new Uint32Array(chunks);
+  const hashes = new Uint8Array(results.length * HASH_BYTES);
+  const meta = new Float64Array(results.length * META);
+  let c = 0;
+  results.forEach((r, k) => {
+    meta[k * META] = r ? r.lens.length : -1;
+    if (!r) return;
+    ids.set(r.ids, c * HASH_BYTES);
+    lens.set(r.lens, c);
+    c += r.lens.length;
+    hashes.set(r.hash, k * HASH_BYTES);
+    meta[k * META + 1] = r.size;
+    meta[k * META + 2] = r.mtimeMs;
+    meta[k * META + 3] = r.ino;
+  });
+  return { b, ids, lens, hashes, meta };
+}
+
+type FileChunksLike = Pick<ChunkFileResult, 'ids' | 'lens' | 'hash' | 'size' | 'mtimeMs' | 'ino'>;
+
+/** Unpacks one batch (main side): calls `each(k, result)` for every file that was read, k within the batch. */
+function unpackBatch(
+  m: ScanBatchResult,
+  params: string,
+  pathOf: (k: number) => string,
+  each: (k: number, r: ChunkFileResult) => void,
+): void {
+  let c = 0;
+  for (let k = 0; k * META < m.meta.length; k++) {
+    const n = m.meta[k * META];
+    if (n < 0) continue;
+    each(k, {
+      path: pathOf(k),
+      params,
+      size: m.meta[k * META + 1],
+      mtimeMs: m.meta[k * META + 2],
+      ino: m.meta[k * META + 3],
+      hash: m.hashes.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES),
+      ids: m.ids.subarray(c * HASH_BYTES, (c + n) * HASH_BYTES),
+      lens: m.lens.subarray(c, c + n),
+      cached: false,
+    });
+    c += n;
+  }
+}
+
+/** The files to chunk, by position (a view of a walk's columns: no object per file is kept). */
+export interface ScanFiles {
+  readonly count: number;
+  abs(k: number): string;
+  /** The walk's stat of file k. */
+  identity(k: number): FileIdentity;
 }
 
 export interface ParallelScanOptions {
@@ -56,8 +112,10 @@ export interface ParallelScanOptions {
   /** Batch size limits. */
   batchBytes?: number;
   batchFiles?: number;
-  /** Tests: this thread claims no batch, so the worker's path is the one taken. */
+  /** Tests: this thread claims no batch, so the worker's path is the one taken (whatever the load). */
   workerOnly?: boolean;
+  /** Start the worker even when no core looks free (tests). */
+  anyLoad?: boolean;
 }
 
 /** Files chunked by the worker (diagnostics and tests). */
@@ -69,39 +127,56 @@ const DEFAULTS = {
   batchBytes: 4 * 1024 * 1024,
   batchFiles: 256,
   workerOnly: false,
+  anyLoad: false,
 };
 
 /**
- * Chunk lists of `files` (by position in `files`), computed on both cores; files the index already knows come
- * from it. Entries may be missing (a worker that failed, a file that could not be read): chunk those with
- * chunkFile, which reports errors the usual way.
+ * A second core to scan on: the worker costs ~100 MB of peak RSS (measured on the Linux tree: 221 -> 323-385 MB)
+ * and only pays when a core is idle; with the run queue already longer than the cores (1-minute load average)
+ * it made no measured difference (14-30 s either way), so the scan stays on this thread then.
+ */
+function coreFree(): boolean {
+  return os.loadavg()[0] < os.availableParallelism() - 0.5;
+}
+
+/**
+ * Chunk lists of `files`, computed on both cores, handed to `onResult(k, result)` as they are ready (not in
+ * order; files the index already knows first). A file may never be handed over (a worker that failed, a file
+ * that could not be read): the caller chunks those with chunkFile, which reports errors the usual way. This
+ * thread yields after each of its batches, so the worker's results are taken as they come, not all at the end.
  */
 export async function chunkFilesParallel(
-  files: readonly ScanFile[],
+  files: ScanFiles,
   params: ChunkerParams,
-  index?: FileIndex,
+  index: FileIndex | undefined,
   o: ParallelScanOptions = {},
-): Promise<Map<number, ChunkFileResult>> {
+  onResult: (k: number, r: ChunkFileResult) => void,
+): Promise<void> {
   const opt = { ...DEFAULTS, ...o };
-  const out = new Map<number, ChunkFileResult>();
   const todo: number[] = [];
   let bytes = 0;
-  files.forEach((f, i) => {
-    const hit = index?.lookup(f.abs, f.st, params);
-    if (hit) out.set(i, { ...hit, cached: true });
+  for (let i = 0; i < files.count; i++) {
+    const st = files.identity(i);
+    const hit = index?.lookup(files.abs(i), st, params);
+    if (hit) onResult(i, { ...hit, cached: true });
     else {
       todo.push(i);
-      bytes += f.st.size;
+      bytes += st.size;
     }
-  });
-  if (todo.length < opt.minFiles || bytes < opt.minBytes) return out;
+  }
+  if (todo.length < opt.minFiles || bytes < opt.minBytes) return;
+  if (!opt.workerOnly && !opt.anyLoad && !coreFree()) return;
   const job = makeJob(files, todo, params, opt);
   const batches = job.batchStarts.length - 1;
   const claim = new Int32Array(job.claim);
   let worker: Worker | undefined;
   const fromWorker = new Promise<void>((resolve) => {
     try {
-      worker = new Worker(workerUrl('chunk-files-worker', import.meta.url), { workerData: job, execArgv: [] });
+      worker = new Worker(workerUrl('chunk-files-worker', import.meta.url), {
+        workerData: job,
+        execArgv: [],
+        resourceLimits: { maxYoungGenerationSizeMb: 6 },
+      });
     } catch {
       resolve();
       return;
@@ -109,14 +184,18 @@ export async function chunkFilesParallel(
     const key = paramsKey(params);
     worker.on('message', (m: ScanBatchResult) => {
       if (m.b < 0) return resolve();
-      m.files.forEach((r, k) => {
-        const i = todo[job.batchStarts[m.b] + k];
-        if (!r) return;
-        scanWorkerUse.files++;
-        const rec = { path: files[i].abs, params: key, ...r };
-        if (r.size === files[i].st.size) index?.put(rec); // as chunkFile does: a file changed while read is not cached
-        out.set(i, { ...rec, cached: false });
-      });
+      const first = job.batchStarts[m.b];
+      unpackBatch(
+        m,
+        key,
+        (k) => job.paths[first + k],
+        (k, r) => {
+          scanWorkerUse.files++;
+          // As chunkFile does: a file that changed while it was read is not cached.
+          if (r.size === job.sizes[first + k]) index?.put(r);
+          onResult(todo[first + k], r);
+        },
+      );
     });
     worker.on('error', () => resolve());
     worker.on('exit', () => resolve());
@@ -125,24 +204,21 @@ export async function chunkFilesParallel(
   for (let b = opt.workerOnly ? batches : Atomics.add(claim, 0, 1); b < batches; b = Atomics.add(claim, 0, 1)) {
     for (let k = job.batchStarts[b]; k < job.batchStarts[b + 1]; k++) {
       const i = todo[k];
+      let r: ChunkFileResult;
       try {
-        out.set(i, chunkFile(files[i].abs, params, index, files[i].st));
+        r = chunkFile(job.paths[k], params, index, files.identity(i));
       } catch {
-        /* left out: the caller chunks it again and reports the error */
+        continue; // left out: the caller chunks it again and reports the error
       }
+      onResult(i, r);
     }
+    await new Promise((r) => setImmediate(r));
   }
   await fromWorker;
   void worker?.terminate();
-  return out;
 }
 
-function makeJob(
-  files: readonly ScanFile[],
-  todo: readonly number[],
-  params: ChunkerParams,
-  opt: typeof DEFAULTS,
-): ScanJob {
+function makeJob(files: ScanFiles, todo: readonly number[], params: ChunkerParams, opt: typeof DEFAULTS): ScanJob {
   const batchStarts = [0];
   let inBatch = 0;
   let batchBytes = 0;
@@ -153,14 +229,15 @@ function makeJob(
       batchBytes = 0;
     }
     inBatch++;
-    batchBytes += files[i].st.size;
+    batchBytes += files.identity(i).size;
   });
   batchStarts.push(todo.length);
+  const ids = todo.map((i) => files.identity(i));
   return {
-    paths: todo.map((i) => files[i].abs),
-    sizes: todo.map((i) => files[i].st.size),
-    mtimes: todo.map((i) => files[i].st.mtimeMs),
-    inos: todo.map((i) => files[i].st.ino),
+    paths: todo.map((i) => files.abs(i)),
+    sizes: ids.map((st) => st.size),
+    mtimes: ids.map((st) => st.mtimeMs),
+    inos: ids.map((st) => st.ino),
     batchStarts,
     params,
     claim: new SharedArrayBuffer(4),

@@ -5,8 +5,8 @@
  * back as `undefined`: the main thread chunks it again and reports the error the usual way.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { chunkFile } from './chunk-file.ts';
-import type { ScanBatchResult, ScanJob, ScannedFile } from './chunk-files-parallel.ts';
+import { chunkFile, type ChunkFileResult } from './chunk-file.ts';
+import { packBatch, type ScanJob } from './chunk-files-parallel.ts';
 
 // This thread is the second core already: no third thread for whole-file hashes (read at call time).
 process.env.WARP_HASH_THREAD = '0';
@@ -17,22 +17,23 @@ const batches = job.batchStarts.length - 1;
 for (;;) {
   const b = Atomics.add(claim, 0, 1);
   if (b >= batches) break;
-  const files: Array<ScannedFile | undefined> = [];
-  const transfer: ArrayBuffer[] = [];
+  const results: Array<ChunkFileResult | undefined> = [];
   for (let k = job.batchStarts[b]; k < job.batchStarts[b + 1]; k++) {
     try {
-      const r = chunkFile(job.paths[k], job.params, undefined, {
-        isFile: () => true,
-        size: job.sizes[k],
-        mtimeMs: job.mtimes[k],
-        ino: job.inos[k],
-      });
-      files.push({ size: r.size, mtimeMs: r.mtimeMs, ino: r.ino, hash: r.hash, ids: r.ids, lens: r.lens });
-      transfer.push(r.ids.buffer as ArrayBuffer, r.lens.buffer as ArrayBuffer);
+      results.push(
+        chunkFile(job.paths[k], job.params, undefined, {
+          isFile: () => true,
+          size: job.sizes[k],
+          mtimeMs: job.mtimes[k],
+          ino: job.inos[k],
+        }),
+      );
     } catch {
-      files.push(undefined);
+      results.push(undefined);
     }
   }
-  parentPort!.postMessage({ b, files } satisfies ScanBatchResult, transfer);
+  const packed = packBatch(b, results);
+  const { ids, lens, hashes, meta } = packed;
+  parentPort!.postMessage(packed, [ids.buffer, lens.buffer, hashes.buffer, meta.buffer] as ArrayBuffer[]);
 }
-parentPort!.postMessage({ b: -1, files: [] } satisfies ScanBatchResult);
+parentPort!.postMessage({ b: -1 });

@@ -11,8 +11,8 @@ import { Codec } from '../codec/compress.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import type { FileIndex } from '../store/file-index.ts';
-import { chunkFile, type ChunkFileResult } from '../store/chunk-file.ts';
-import { chunkFilesParallel, type ParallelScanOptions, type ScanFile } from '../store/chunk-files-parallel.ts';
+import { chunkFile, type ChunkFileResult, type FileIdentity } from '../store/chunk-file.ts';
+import { chunkFilesParallel, type ParallelScanOptions, type ScanFiles } from '../store/chunk-files-parallel.ts';
 import { ChunkIdMap } from '../model/chunk-id.ts';
 
 export interface ChunkPlace {
@@ -39,12 +39,15 @@ export function buildTree(
 ): LocalTree {
   const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
-  return assembleTree(scan, params, (i, file) => chunkFile(file.abs, params, index, file.st));
+  const asm = new TreeAssembler(scan, params);
+  asm.advance((file) => chunkFile(file.abs, params, index, file.st));
+  return asm.finish();
 }
 
 /**
  * buildTree with the files chunked on both cores (store/chunk-files-parallel.ts): the same tree, byte for byte,
- * in less wall time when the files must be read (a first send, a changed tree).
+ * in less wall time when the files must be read (a first send, a changed tree). Chunk lists are added to the
+ * manifest as soon as every file before them has one, so only the batches in flight are held, not the tree.
  */
 export async function buildTreeParallel(
   abs: string,
@@ -58,72 +61,104 @@ export async function buildTreeParallel(
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
   const fileIdx: number[] = [];
   for (let i = 0; i < scan.count; i++) if (scan.type(i) === EntryType.FILE) fileIdx.push(i);
-  const done = await chunkFilesParallel(
-    fileIdx.map((i) => fileOf(scan, i)),
-    params,
-    index,
-    o,
-  );
-  let k = 0;
-  // In walk order, so the k-th file asked for is the k-th result; whatever is missing is chunked here.
-  return assembleTree(scan, params, (_i, file) => done.get(k++) ?? chunkFile(file.abs, params, index, file.st));
+  const files: ScanFiles = {
+    count: fileIdx.length,
+    abs: (k) => scan.abs(fileIdx[k]),
+    identity: (k) => fileOf(scan, fileIdx[k]).st,
+  };
+  const asm = new TreeAssembler(scan, params);
+  const ready = new Map<number, ChunkFileResult>();
+  const take = (k: number): ChunkFileResult | undefined => {
+    const r = ready.get(k);
+    ready.delete(k);
+    return r;
+  };
+  await chunkFilesParallel(files, params, index, o, (k, r) => {
+    ready.set(k, r);
+    asm.advance((_f, fk) => take(fk));
+  });
+  // Whatever is left (a worker that failed, a file that could not be read) is chunked here, errors and all.
+  asm.advance((f, fk) => take(fk) ?? chunkFile(f.abs, params, index, f.st));
+  return asm.finish();
 }
 
 /** A file of the walk with its lstat as identity (a regular file, not followed): no second stat per file. */
-function fileOf(scan: ScanResult, i: number): ScanFile {
+function fileOf(scan: ScanResult, i: number): { abs: string; st: FileIdentity } {
   return {
     abs: scan.abs(i),
     st: { isFile: () => true, size: scan.size(i), mtimeMs: scan.mtimeMs(i), ino: scan.ino(i) },
   };
 }
 
-/** The manifest and chunk places of a walked tree, given each file's chunk list (called in walk order). */
-function assembleTree(
-  scan: ScanResult,
-  params: ChunkerParams,
-  chunksOf: (i: number, file: ScanFile) => ChunkFileResult,
-): LocalTree {
-  const b = new ManifestBuilder(params);
-  const seen = new ChunkIdMap<number>();
-  const files: string[] = [];
-  const placeFile: number[] = [];
-  const placeOffset: number[] = [];
-  let cachedFiles = 0;
-  for (let i = 0; i < scan.count; i++) {
-    const type = scan.type(i);
-    if (type !== EntryType.FILE) {
-      b.addEntry(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), 0, scan.linkTarget(i));
-      continue;
+/** The manifest and chunk places of a walked tree, built entry by entry in walk order. */
+class TreeAssembler {
+  private readonly scan: ScanResult;
+  private readonly b: ManifestBuilder;
+  private readonly seen = new ChunkIdMap<number>();
+  private readonly files: string[] = [];
+  private readonly placeFile: number[] = [];
+  private readonly placeOffset: number[] = [];
+  private cachedFiles = 0;
+  /** The next walk entry to add, and how many files came before it. */
+  private i = 0;
+  private k = 0;
+
+  constructor(scan: ScanResult, params: ChunkerParams) {
+    this.scan = scan;
+    this.b = new ManifestBuilder(params);
+  }
+
+  /** Adds entries in walk order until a file whose chunk list `chunksOf` does not have yet (or the end). */
+  advance(chunksOf: (file: { abs: string; st: FileIdentity }, k: number) => ChunkFileResult | undefined): void {
+    const { scan, b } = this;
+    for (; this.i < scan.count; this.i++) {
+      const i = this.i;
+      const type = scan.type(i);
+      if (type !== EntryType.FILE) {
+        b.addEntry(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), 0, scan.linkTarget(i));
+        continue;
+      }
+      const file = fileOf(scan, i);
+      const c = chunksOf(file, this.k);
+      if (!c) return;
+      this.k++;
+      this.addFile(i, file.abs, c);
     }
-    const file = fileOf(scan, i);
-    const c = chunksOf(i, file);
-    if (c.cached) cachedFiles++;
-    const e = b.addEntry(scan.rel(i), EntryType.FILE, scan.mode(i), c.mtimeMs, c.size);
-    const slot = files.push(file.abs) - 1;
+  }
+
+  private addFile(i: number, abs: string, c: ChunkFileResult): void {
+    const b = this.b;
+    if (c.cached) this.cachedFiles++;
+    const e = b.addEntry(this.scan.rel(i), EntryType.FILE, this.scan.mode(i), c.mtimeMs, c.size);
+    const slot = this.files.push(abs) - 1;
     let off = 0;
     for (let k = 0; k < c.lens.length; k++) {
       const id = c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
-      let ci = seen.get(id);
+      let ci = this.seen.get(id);
       if (ci === undefined) {
         ci = b.addChunk(id, c.lens[k]);
         b.setStored(ci, c.lens[k], Codec.RAW);
-        seen.set(id, ci);
-        placeFile[ci] = slot;
-        placeOffset[ci] = off;
+        this.seen.set(id, ci);
+        this.placeFile[ci] = slot;
+        this.placeOffset[ci] = off;
       }
       b.addRef(e, ci);
       off += c.lens[k];
     }
     b.finishFile(e, c.size, c.hash);
   }
-  const manifest = b.build();
-  return {
-    manifest,
-    cachedFiles,
-    locate(id) {
-      const ci = seen.get(id);
-      if (ci === undefined) return undefined;
-      return { abs: files[placeFile[ci]], offset: placeOffset[ci], length: manifest.chunkRawSize(ci) };
-    },
-  };
+
+  finish(): LocalTree {
+    const manifest = this.b.build();
+    const { seen, files, placeFile, placeOffset, cachedFiles } = this;
+    return {
+      manifest,
+      cachedFiles,
+      locate(id) {
+        const ci = seen.get(id);
+        if (ci === undefined) return undefined;
+        return { abs: files[placeFile[ci]], offset: placeOffset[ci], length: manifest.chunkRawSize(ci) };
+      },
+    };
+  }
 }
