@@ -79,6 +79,17 @@ export function checkFile(file: string, text: string): string[] {
         problems.push(
           `${relFile}: src/${from.surface} may not import src/${to.surface}${to.layer ? '/' + to.layer : ''} ('${spec}')`,
         );
+      // A package's index.ts is its facade for other packages and surfaces; its own files import each other
+      // directly (through the facade, a file would load the whole package and could close a cycle).
+      if (
+        from.surface === 'engine' &&
+        to.surface === 'engine' &&
+        from.layer === to.layer &&
+        path.basename(target) === 'index.ts' &&
+        path.dirname(target) === path.join(src, 'engine', to.layer ?? '') &&
+        path.basename(file) !== 'index.ts'
+      )
+        problems.push(`${relFile}: imports its own package's facade ('${spec}'); import the file itself`);
       if (from.surface === 'engine' && to.surface === 'engine' && from.layer && to.layer && from.layer !== to.layer) {
         const layers = ENGINE_LAYERS[from.layer];
         if (!layers)
@@ -119,8 +130,28 @@ export function checkFile(file: string, text: string): string[] {
   return problems;
 }
 
+/** Arrows of the layer table that close a cycle (the table must stay a layering), as 'a -> b -> … -> a'. */
+export function layerCycles(layers: Record<string, readonly string[]>): string[] {
+  const out: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (n: string, trail: string[]): void => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'open') {
+      out.push([...trail.slice(trail.indexOf(n)), n].join(' -> '));
+      return;
+    }
+    state.set(n, 'open');
+    for (const m of layers[n] ?? []) visit(m, [...trail, n]);
+    state.set(n, 'done');
+  };
+  for (const n of Object.keys(layers)) visit(n, []);
+  return out;
+}
+
 if (import.meta.main) {
-  const problems: string[] = [];
+  const problems: string[] = layerCycles(ENGINE_LAYERS).map(
+    (c) => `scripts/import-rules.ts: the layer table has a cycle: ${c}`,
+  );
   for (const f of walk(src)) problems.push(...checkFile(f, fs.readFileSync(f, 'utf8')));
   if (problems.length) {
     for (const p of problems) console.error(p);

@@ -16,7 +16,7 @@ import { registerDialogs } from './dialog.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { serviceDispatch } from './ipc-dispatch.ts';
 import { planLoginItem, startedHidden } from './login-item.ts';
-import { initialNotifyState, notificationFor, type Note, type NotifyState } from './notify-model.ts';
+import { initialNotifyState, notificationFor, type Note, type NotifyState } from '../shared/notify-model.ts';
 import { watchPower } from './power.ts';
 import { powerFlags } from './power-state.ts';
 import { createTray, type TrayController } from './tray.ts';

@@ -1,10 +1,10 @@
 /**
  * Web mode's desktop notifications (Electron's main process shows its own): when a job finishes or fails, or a
  * peer's transfer to this machine completes, while this tab is hidden or the window is not focused. The words
- * come from the same model as the desktop app's (main/notify-model.ts). Permission is asked for on a user
+ * come from the same model as the desktop app's (shared/notify-model.ts). Permission is asked for on a user
  * action (starting a transfer or an archive), never on page load.
  */
-import { initialNotifyState, notificationFor, type NotifyState } from '../main/notify-model.ts';
+import { initialNotifyState, notificationFor, type NotifyState } from '../shared/notify-model.ts';
 import type { WarpEvent } from '../shared/events.ts';
 
 function supported(): boolean {

@@ -1,7 +1,8 @@
 /** The import rule checker (scripts/check-imports.ts) flags each kind of wrong arrow and passes the right ones. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFile } from '../../scripts/check-imports.ts';
+import { checkFile, layerCycles } from '../../scripts/check-imports.ts';
+import { ENGINE_LAYERS } from '../../scripts/import-rules.ts';
 
 const src = path.resolve(import.meta.dirname, '../../src');
 const check = (file: string, text: string): string[] => checkFile(path.join(src, file), text);
@@ -17,6 +18,14 @@ describe('import rule', () => {
       [],
     );
     expect(check('shared/x.ts', "import type { SwarmEvent } from './swarm-events.ts';")).toEqual([]);
+  });
+
+  it('flags a package importing its own facade, and a layer table with a cycle', () => {
+    expect(check('engine/swarm/x.ts', "import { a } from './index.ts';").join()).toMatch(/its own package's facade/);
+    expect(check('engine/service/x.ts', "import { a } from '../swarm/index.ts';")).toEqual([]);
+    expect(check('engine/swarm/index.ts', "export { a } from './run.ts';")).toEqual([]);
+    expect(layerCycles(ENGINE_LAYERS)).toEqual([]);
+    expect(layerCycles({ a: ['b'], b: ['c'], c: ['a'] })).toEqual(['a -> b -> c -> a']);
   });
 
   it('flags a lower engine layer importing a higher one', () => {

@@ -1,7 +1,7 @@
 /**
  * A small pool of worker threads running one module. Tasks go to the least-busy worker (each takes up to
  * `depth` at once so it never idles between messages); results come back as promises. Buffers listed in
- * `transfer` move without copying. Node-only (not exported from core/index.ts, which stays browser-safe).
+ * `transfer` move without copying. Node-only.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialNotifyState, notificationFor, type NotifyState } from '../../src/main/notify-model.ts';
+import { initialNotifyState, notificationFor, type NotifyState } from '../../src/shared/notify-model.ts';
 import type { JobDto, WarpEvent } from '../../src/shared/events.ts';
 
 const job = (status: JobDto['status'], extra: Partial<JobDto> = {}): WarpEvent => ({

@@ -6,7 +6,7 @@
  * Unit-tested in test/main/notify-model.test.ts.
  */
 import { formatBytes } from '../engine/core/bytes.ts';
-import type { WarpEvent } from '../shared/events.ts';
+import type { WarpEvent } from './events.ts';
 
 export interface Note {
   title: string;
