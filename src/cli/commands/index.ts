@@ -28,6 +28,7 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<{ register: Registe
   ['stream', () => import('./stream.ts')],
   ['sync', () => import('./sync.ts')],
   ['share', () => import('./share.ts')],
+  ['hub', () => import('./hub.ts')],
   ['info', () => import('./info.ts')],
   ['config', () => import('./config.ts')],
   ['bench-local', () => import('./bench-local.ts')],

@@ -16,6 +16,7 @@ import {
   shareLinkBase,
   type ShareInfo,
 } from '../../engine/share/index.ts';
+import { hubBase, publishShare, tellHubs } from '../../engine/share/publish.ts';
 import { readPasswordFile } from '../../engine/codec/kdf.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
@@ -34,9 +35,21 @@ function line(s: ShareInfo): string {
   return `${s.id}  ${s.status.padEnd(9)}  ${String(s.files).padStart(6)} files ${formatBytes(s.totalBytes).padStart(10)}  downloads ${dl}  served ${formatBytes(s.bytesServed)}  expires ${exp}  last ${s.lastAccess ? new Date(s.lastAccess).toISOString() : '-'}`;
 }
 
+/** What is printed of a share: everything but the owner token (it manages the share on hubs). */
+function shown(s: ShareInfo): Omit<ShareInfo, 'owner'> {
+  const { owner: _owner, ...rest } = s;
+  return rest;
+}
+
 function report(ctx: CliContext, verb: string, s: ShareInfo): void {
-  if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'share', ...s }));
+  if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'share', ...shown(s) }));
   else if (!ctx.opts().quiet) ctx.err(`${verb} share ${s.id} (now ${s.status})`);
+}
+
+/** Applies a change here, then on every hub the share is on (a hub that does not answer: exit 8, retry). */
+async function changeEverywhere(ctx: CliContext, verb: string, s: ShareInfo, revoked = false): Promise<void> {
+  report(ctx, verb, s);
+  await tellHubs(s, revoked);
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -51,8 +64,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-downloads <n>', 'stop serving new downloads after this many')
     .option('--password-file <file>', 'also require this password (Argon2id): the link alone opens nothing')
     .option('--url <base>', "the address the link names (default: the daemon's configured address)")
+    .option('--publish <hub>', "also publish it to a 'warp hub' (http://host:port); the link then names the hub")
     .action(
-      async (paths: string[], o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string }) => {
+      async (
+        paths: string[],
+        o: { expires?: string; maxDownloads?: string; passwordFile?: string; url?: string; publish?: string },
+      ) => {
         const { config } = loadCliConfig(ctx);
         const home = warpHome();
         const password = o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined;
@@ -68,13 +85,14 @@ export function register(program: Command, ctx: CliContext): void {
             if (!ctx.opts().quiet) ctx.err(`warp: warning: ${escapeControl(p)}: ${escapeControl(m)}`);
           },
         });
+        const info = o.publish ? await publishShare(new ShareStore(home), created.id, o.publish) : created.info;
         const link = formatShareLink(
-          o.url ?? shareLinkBase(config.daemon.host, config.daemon.port),
+          o.publish ? hubBase(o.publish) : (o.url ?? shareLinkBase(config.daemon.host, config.daemon.port)),
           created.id,
           created.key,
         );
         if (ctx.opts().json) {
-          ctx.out(JSON.stringify({ type: 'share', link, ...created.info }));
+          ctx.out(JSON.stringify({ type: 'share', link, ...shown(info) }));
           return;
         }
         ctx.out(link);
@@ -90,7 +108,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(() => {
       const all = new ShareStore(warpHome()).list();
       if (ctx.opts().json) {
-        for (const s of all) ctx.out(JSON.stringify({ type: 'share', ...s }));
+        for (const s of all) ctx.out(JSON.stringify({ type: 'share', ...shown(s) }));
         return;
       }
       if (all.length === 0 && !ctx.opts().quiet) ctx.err("no shares yet: 'warp share create <paths…>'");
@@ -106,8 +124,23 @@ export function register(program: Command, ctx: CliContext): void {
       .command(name)
       .argument('<id>', 'share id (warp share list)')
       .description(description)
-      .action((id: string) => report(ctx, verb, apply(new ShareStore(warpHome()), id)));
+      .action((id: string) => changeEverywhere(ctx, verb, apply(new ShareStore(warpHome()), id), name === 'revoke'));
   };
+  share
+    .command('publish')
+    .argument('<id>', 'share id (warp share list)')
+    .argument('<hub>', "a 'warp hub' address, http://host:port")
+    .description(
+      'copy the ciphertext to a hub, so the link works while this machine is off (only you can change it there)',
+    )
+    .action(async (id: string, hub: string) => {
+      const info = await publishShare(new ShareStore(warpHome()), id, hub);
+      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'share', ...shown(info), hub: hubBase(hub) }));
+      else if (!ctx.opts().quiet)
+        ctx.err(
+          `published share ${id} to ${hubBase(hub)}: the link works there with the same key, as ${hubBase(hub)}/s/${id}#<key>`,
+        );
+    });
   change('pause', 'stop serving a share for now (resume serves it again)', 'paused', (s, id) =>
     s.setState(id, 'paused'),
   );
@@ -123,7 +156,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action((id: string, o: { expires?: string; never?: boolean; maxDownloads?: string }) => {
       if (!o.expires && !o.never && !o.maxDownloads)
         throw new WarpError(ErrorCodes.USAGE, 'say how: --expires <duration>, --never or --max-downloads <n>');
-      report(
+      return changeEverywhere(
         ctx,
         'extended',
         new ShareStore(warpHome()).extend(id, {

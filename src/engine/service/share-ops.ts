@@ -7,6 +7,7 @@ import { paramsForAverage } from '../codec/fastcdc.ts';
 import type { WarpConfig } from '../config/index.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { createShare, formatShareLink, shareLinkBase, ShareStore, type ShareInfo } from '../share/index.ts';
+import { tellHubs } from '../share/publish.ts';
 import type { ShareCreateRequest, ShareCreatedDto, ShareDto, ShareExtendRequest } from '../../shared/bridge.ts';
 
 /** What the UI may see of a share: everything the owner set and the server counted, not the KDF salt. */
@@ -68,25 +69,31 @@ export class ShareOps {
     return { share: shareDto(created.info), link: formatShareLink(base, created.id, created.key) };
   }
 
-  pause(id: string): ShareDto {
-    return shareDto(this.store.setState(id, 'paused'));
+  pause(id: string): Promise<ShareDto> {
+    return this.everywhere(this.store.setState(id, 'paused'));
   }
 
-  resume(id: string): ShareDto {
-    return shareDto(this.store.setState(id, 'active'));
+  resume(id: string): Promise<ShareDto> {
+    return this.everywhere(this.store.setState(id, 'active'));
   }
 
-  revoke(id: string): ShareDto {
-    return shareDto(this.store.revoke(id));
+  revoke(id: string): Promise<ShareDto> {
+    return this.everywhere(this.store.revoke(id), true);
   }
 
-  extend(req: ShareExtendRequest): ShareDto {
-    return shareDto(
+  extend(req: ShareExtendRequest): Promise<ShareDto> {
+    return this.everywhere(
       this.store.extend(req.id, {
         never: req.never,
         expiresInSeconds: req.expiresSeconds,
         maxDownloads: req.maxDownloads,
       }),
     );
+  }
+
+  /** The change is made here; then every hub the share is on is told (one that does not answer is an error). */
+  private async everywhere(info: ShareInfo, revoked = false): Promise<ShareDto> {
+    await tellHubs(info, revoked);
+    return shareDto(info);
   }
 }

@@ -27,6 +27,7 @@ import {
   type ShareEntry,
   type ShareManifest,
 } from './format.ts';
+import { ownerToken } from './owner.ts';
 import { ShareStore, type ShareInfo } from './store.ts';
 
 export interface CreateShareOptions {
@@ -181,6 +182,7 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
       storedBytes: writer.offsets[writer.offsets.length - 1] + sealedManifest.length,
       chunks: acc.chunks.length,
       ...(stretched ? { kdf: { salt: kdfSalt.toString('base64url'), ...SHARE_ARGON2 } } : {}),
+      owner: ownerToken(linkKey),
     });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -31,6 +31,13 @@ export interface ShareMeta {
   chunks: number;
   /** Present for password shares: public Argon2id salt (base64url) and parameters. */
   kdf?: { salt: string; opsLimit: number; memKiB: number };
+  /**
+   * The owner's token for hubs (owner.ts: derived one way from the link key, so it opens nothing); kept by the
+   * owner only, to publish and manage the share on a hub later. A hub keeps its SHA-256.
+   */
+  owner?: string;
+  /** Hubs the share was published to (base URLs); pause, resume, extend and revoke are passed on to them. */
+  hubs?: string[];
 }
 
 export interface ShareStats {
