@@ -13,6 +13,7 @@ import { warpHome } from '../engine/core/warp-home.ts';
 import type { WarpEvent } from '../shared/events.ts';
 import { startEngineHost, type EngineHost } from './engine-host.ts';
 import { registerDialogs } from './dialog.ts';
+import { installMenu } from './menu.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { serviceDispatch } from './ipc-dispatch.ts';
 import { planLoginItem, startedHidden } from './login-item.ts';
@@ -150,6 +151,8 @@ async function start(): Promise<void> {
   engine = await startEngineHost(log);
   const service = engine.service;
   const disposeIpc = registerIpc(serviceDispatch(service), () => appUrl);
+  // Replaces Electron's default menu (which ships Reload and Toggle Developer Tools) before any window opens.
+  installMenu({ platform: process.platform, dev: !app.isPackaged }, () => win, showWindow);
   const disposeDialogs = registerDialogs(
     () => win,
     () => appUrl,

@@ -6,6 +6,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import {
+  IPC_COMMAND_CHANNEL,
   IPC_EVENT_CHANNEL,
   IPC_PICK_PATH_CHANNEL,
   ipcChannel,
@@ -17,6 +18,7 @@ import {
 import { nestOperations } from '../shared/operations.ts';
 import type { WarpEvent, WarpEventListener } from '../shared/events.ts';
 import type { PickPathRequest } from '../shared/bridge.ts';
+import { isAppCommand, type AppCommand } from '../shared/commands.ts';
 
 async function call(method: IpcMethod, args: unknown[]): Promise<unknown> {
   const r = (await ipcRenderer.invoke(ipcChannel(method), ...args)) as IpcEnvelope<unknown>;
@@ -40,6 +42,17 @@ api.onEvent = (listener: WarpEventListener): (() => void) => {
 };
 
 api.pathForFile = (file: File): string => webUtils.getPathForFile(file);
+
+api.onCommand = (listener: (command: AppCommand) => void): (() => void) => {
+  if (typeof listener !== 'function') throw new TypeError('onCommand needs a function');
+  const handler = (_e: IpcRendererEvent, command: unknown) => {
+    if (isAppCommand(command)) listener(command);
+  };
+  ipcRenderer.on(IPC_COMMAND_CHANNEL, handler);
+  return () => {
+    ipcRenderer.removeListener(IPC_COMMAND_CHANNEL, handler);
+  };
+};
 
 api.pickPath = async (req: PickPathRequest): Promise<string | undefined> => {
   const r = (await ipcRenderer.invoke(IPC_PICK_PATH_CHANNEL, req)) as IpcEnvelope<string | undefined>;

@@ -14,6 +14,7 @@ import { SyncPage } from './pages/SyncPage.tsx';
 import { TransfersPage } from './pages/TransfersPage.tsx';
 import { PAGES, useRoute, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
+import { useAppCommands } from './shortcuts.ts';
 
 const VIEWS: Record<PageId, () => React.JSX.Element> = {
   archive: ArchivePage,
@@ -30,6 +31,7 @@ export function App() {
   const View = VIEWS[page];
   const lost = useApp((s) => s.lostSince !== undefined);
   usePageFocus(page);
+  useAppCommands();
   return (
     <div className="shell">
       <a

@@ -6,6 +6,7 @@
  */
 import type { ErrorDto } from './events.ts';
 import type { PickPathRequest, WarpBridge } from './bridge.ts';
+import type { AppCommand } from './commands.ts';
 import { OPERATION_NAMES, type OperationArgs, type OperationName, type OperationResult } from './operations.ts';
 
 /** Every bridge method that crosses IPC, as "group.method": the operation table's names. */
@@ -19,6 +20,8 @@ export const IPC_METHODS: readonly IpcMethod[] = OPERATION_NAMES;
 export const IPC_PREFIX = 'warp:';
 /** main -> renderer: every WarpEvent, one message each. */
 export const IPC_EVENT_CHANNEL = 'warp:event';
+/** main -> renderer: an application-menu command (an AppCommand of commands.ts). */
+export const IPC_COMMAND_CHANNEL = 'warp:command';
 /** renderer -> main: a native open dialog (PickPathRequest -> the chosen path, or undefined when cancelled). */
 export const IPC_PICK_PATH_CHANNEL = 'warp:dialog.pickPath';
 
@@ -38,6 +41,8 @@ export type ElectronBridge = Omit<WarpBridge, 'archive'> & {
   archive: Omit<WarpBridge['archive'], 'upload' | 'downloadUrl'>;
   pathForFile(file: File): string;
   pickPath(req: PickPathRequest): Promise<string | undefined>;
+  /** Application-menu commands (the menu owns the shortcuts in the desktop app); returns the unsubscribe. */
+  onCommand(listener: (command: AppCommand) => void): () => void;
 };
 
 /**

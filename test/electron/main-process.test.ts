@@ -105,6 +105,12 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     });
   });
 
+  it("replaces Electron's default menu (no Reload or developer tools in a packaged build) before the window", () => {
+    // Run from a checkout (isPackaged false): the View menu has the development items; menu-model.test.ts
+    // covers the packaged one.
+    expect(step('application-menu').labels).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View']);
+  });
+
   it('registers one handler per contract method; info() answers from the hosted engine', () => {
     expect(step('handlers').channels).toEqual([...IPC_METHODS.map(ipcChannel), IPC_PICK_PATH_CHANNEL].sort());
     expect(step('info').r).toMatchObject({

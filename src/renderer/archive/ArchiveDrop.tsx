@@ -4,7 +4,7 @@
  * paths in place (the preload resolves File → path); web mode uploads the files to the daemon, which
  * archives them (browsers give no paths).
  */
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { CompressionLevel } from '../../shared/bridge.ts';
 import { filesFromDataTransfer, filesFromList, type Picked } from '../components/drop-files.ts';
 import { Card, Field, ProgressBar } from '../components/ui.tsx';
@@ -27,10 +27,13 @@ export function ArchiveDrop({
   onFiles,
   upload,
   onCancelUpload,
+  pickSignal,
 }: {
   onFiles: (picked: Picked, options: NewArchiveOptions) => void;
   upload: Upload | undefined;
   onCancelUpload: () => void;
+  /** Changes when the "New Archive" command runs: open the folder picker. */
+  pickSignal?: number;
 }) {
   const mode = useApp((s) => s.mode);
   const [over, setOver] = useState(false);
@@ -40,6 +43,9 @@ export function ArchiveDrop({
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const mismatch = password !== '' && password !== repeat;
+  useEffect(() => {
+    if (pickSignal) folderInput.current?.click();
+  }, [pickSignal]);
   const options = (): NewArchiveOptions => ({ level, ...(password ? { password } : {}) });
   const take = (picked: Picked) => {
     if (!mismatch) onFiles(picked, options());

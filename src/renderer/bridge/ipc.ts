@@ -3,6 +3,7 @@
  * wrapper only normalises errors (IPC drops the `code` property) so pages see one error shape in both modes.
  */
 import type { PickPathRequest, WarpBridge } from '../../shared/bridge.ts';
+import type { AppCommand } from '../../shared/commands.ts';
 import type { ElectronBridge } from '../../shared/ipc.ts';
 import { normalizeError } from './errors.ts';
 
@@ -11,6 +12,8 @@ export interface DesktopExtras {
   pathForFile?(file: File): string;
   /** A native open dialog; undefined when the user cancels. */
   pickPath?(req: PickPathRequest): Promise<string | undefined>;
+  /** Application-menu commands (desktop: the menu owns the shortcuts). */
+  onCommand?(listener: (command: AppCommand) => void): () => void;
 }
 
 declare global {
@@ -37,7 +40,7 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
     }) as unknown as F;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'onEvent' || key === 'pathForFile' || key === 'pickPath') continue;
+    if (key === 'onEvent' || key === 'onCommand' || key === 'pathForFile' || key === 'pickPath') continue;
     if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
     else if (value && typeof value === 'object') {
       const ns: Record<string, unknown> = {};
@@ -52,5 +55,6 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
   out.onEvent = (l: Parameters<WarpBridge['onEvent']>[0]) => raw.onEvent(l);
   if (typeof raw.pathForFile === 'function') out.pathForFile = (f: File) => raw.pathForFile(f);
   if (typeof raw.pickPath === 'function') out.pickPath = wrapFn(raw.pickPath, raw);
+  if (typeof raw.onCommand === 'function') out.onCommand = (l: (c: AppCommand) => void) => raw.onCommand(l);
   return out as unknown as WarpBridge & DesktopExtras;
 }

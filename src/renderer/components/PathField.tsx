@@ -22,9 +22,12 @@ export interface PathFieldProps {
   testId?: string;
   /** Called after a path was chosen in a dialog (not on typing): e.g. open the archive picked. */
   onPick?: (v: string) => void;
+  /** Changes when a command asks for the picker (the "Open Archive" shortcut). */
+  browseSignal?: number;
 }
 
-export function PathField({ value, onChange, kind, label, extensions, placeholder, testId, onPick }: PathFieldProps) {
+export function PathField(props: PathFieldProps) {
+  const { value, onChange, kind, label, extensions, placeholder, testId, onPick, browseSignal } = props;
   const [browsing, setBrowsing] = useState(false);
   const browse = async () => {
     const b = bridge();
@@ -40,6 +43,9 @@ export function PathField({ value, onChange, kind, label, extensions, placeholde
       }
     } else setBrowsing(true);
   };
+  useEffect(() => {
+    if (browseSignal) void browse();
+  }, [browseSignal]);
   return (
     <div className="row path-field">
       <input

@@ -1,6 +1,7 @@
 /** Navigation: a sidebar on wide screens, a bottom tab bar at phone width (styles.css switches). */
 import { useJobs, isActive, isTransfer } from '../store/jobs.ts';
 import { PAGES, type PageId } from '../route.ts';
+import { shortcutOf } from '../shortcuts.ts';
 
 export function Sidebar({ page }: { page: PageId }) {
   const active = useJobs((s) => Object.values(s.jobs).filter((j) => isActive(j) && isTransfer(j)).length);
@@ -20,6 +21,7 @@ export function Sidebar({ page }: { page: PageId }) {
               className={p.id === page ? 'active' : ''}
               aria-current={p.id === page ? 'page' : undefined}
               data-testid={`nav-${p.id}`}
+              title={`${p.label} (${shortcutOf(`page:${p.id}`)})`}
             >
               <span className="nav-icon" aria-hidden>
                 {p.icon}

@@ -2,7 +2,7 @@
  * Archive: create archives (drop or pick, with level and password), find them again in the library, open one
  * to browse, search, verify and extract all or some of it. The pieces live in src/renderer/archive.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { bridge } from '../bridge/index.ts';
 import { archiveNameFor, type Picked } from '../components/drop-files.ts';
 import { JobRow } from '../components/JobRow.tsx';
@@ -11,6 +11,7 @@ import { Card, Empty, ErrorNote, PageHeader } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { isArchive, useJobs } from '../store/jobs.ts';
 import { askNotificationPermission } from '../notify.ts';
+import { takeCommand, useCommands } from '../shortcuts.ts';
 import { ArchiveDrop, type NewArchiveOptions, type Upload } from '../archive/ArchiveDrop.tsx';
 import { ArchiveInspector } from '../archive/ArchiveInspector.tsx';
 import { ArchiveLibrary, useLibrary } from '../archive/ArchiveLibrary.tsx';
@@ -20,6 +21,7 @@ export function ArchivePage() {
   const [error, setError] = useState<unknown>();
   const [opened, setOpened] = useState<string>();
   const library = useLibrary();
+  const signals = usePageCommands();
   const { upload, create, cancelUpload } = useCreate(
     setError,
     setOpened,
@@ -32,7 +34,12 @@ export function ArchivePage() {
         subtitle="Pack files and folders into a verifiable .warp archive, or open one to browse, verify and extract."
       />
       <div className="stack">
-        <ArchiveDrop onFiles={(f, o) => void create(f, o)} upload={upload} onCancelUpload={cancelUpload} />
+        <ArchiveDrop
+          onFiles={(f, o) => void create(f, o)}
+          upload={upload}
+          onCancelUpload={cancelUpload}
+          pickSignal={signals.newArchive}
+        />
         {error !== undefined && <ErrorNote error={error} />}
         <ArchiveLibrary
           entries={library.entries}
@@ -41,11 +48,23 @@ export function ArchivePage() {
           onForget={(a) => void bridge().library.remove({ archive: a }).then(library.reload, setError)}
         />
         <ArchiveActivity onOpen={setOpened} />
-        <OpenByPath onOpen={setOpened} />
+        <OpenByPath onOpen={setOpened} browseSignal={signals.openArchive} />
         {opened && <ArchiveInspector key={opened} archive={opened} onClose={() => setOpened(undefined)} />}
       </div>
     </>
   );
+}
+
+/** The Open Archive and New Archive commands (menu or keys), as counters the pickers act on when they change. */
+function usePageCommands(): { openArchive: number; newArchive: number } {
+  const pending = useCommands((s) => s.pending);
+  const [n, setN] = useState({ openArchive: 0, newArchive: 0 });
+  useEffect(() => {
+    const c = takeCommand();
+    if (c === 'open-archive') setN((x) => ({ ...x, openArchive: x.openArchive + 1 }));
+    if (c === 'new-archive') setN((x) => ({ ...x, newArchive: x.newArchive + 1 }));
+  }, [pending]);
+  return n;
 }
 
 /** Creating an archive from picked files: in place (desktop, which knows paths) or by upload (web). */
@@ -141,7 +160,7 @@ function ArchiveActivity({ onOpen }: { onOpen: (a: string) => void }) {
   );
 }
 
-function OpenByPath({ onOpen }: { onOpen: (a: string) => void }) {
+function OpenByPath({ onOpen, browseSignal }: { onOpen: (a: string) => void; browseSignal: number }) {
   const mode = useApp((s) => s.mode);
   const [openPath, setOpenPath] = useState('');
   return (
@@ -160,6 +179,7 @@ function OpenByPath({ onOpen }: { onOpen: (a: string) => void }) {
             kind="file"
             extensions={['warp']}
             onPick={onOpen}
+            browseSignal={browseSignal}
             label="archive path"
             placeholder={mode === 'web' ? "path of a .warp on the daemon's machine" : 'path of a .warp file'}
           />
