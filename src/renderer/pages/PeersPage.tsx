@@ -1,6 +1,11 @@
-/** Peers: this machine's identity and addresses, pairing with a short code (either side), paired peers. */
+/**
+ * Peers: this machine's name, identity and addresses; pairing by code (either side: the short code on the same
+ * network, the full code or its QR code from anywhere); Warp devices nearby (LAN discovery), ready to pair; paired
+ * peers with their names and addresses, both editable.
+ */
 import { useEffect, useState } from 'react';
-import type { PairStartResult } from '../../shared/bridge.ts';
+import type { NearbyDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
+import { QrCode } from '../components/QrCode.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
@@ -17,6 +22,8 @@ export function PeersPage() {
   useEffect(() => {
     void load();
   }, [load]);
+  const nearby = useResources((s) => s.nearby);
+  const [joinCode, setJoinCode] = useState('');
   const remove = async (id: string) => {
     try {
       await bridge().peers.remove(id);
@@ -35,6 +42,8 @@ export function PeersPage() {
         <Card title="This machine" testId="self">
           {self ? (
             <dl className="kv">
+              <dt>Name</dt>
+              <dd data-testid="self-name">{self.name}</dd>
               <dt>Peer id</dt>
               <dd className="mono" data-testid="self-id">
                 {self.peerId}
@@ -56,8 +65,9 @@ export function PeersPage() {
         </Card>
         <div className="grid two">
           <PairShow />
-          <PairJoin onPaired={() => void load()} />
+          <PairJoin onPaired={() => void load()} code={joinCode} setCode={setJoinCode} />
         </div>
+        <NearbyCard devices={nearby} onPair={(lookup) => setJoinCode(`${lookup}-`)} />
         <Card title="Paired peers" testId="peers">
           {!peers?.length ? (
             <Empty icon="◎" title="No peers yet">
@@ -70,29 +80,14 @@ export function PeersPage() {
                   <tr>
                     <th>Name</th>
                     <th>Peer id</th>
-                    <th className="hide-phone">Address</th>
+                    <th className="hide-phone">Addresses</th>
                     <th className="hide-phone">Added</th>
                     <th />
                   </tr>
                 </thead>
                 <tbody>
                   {peers.map((p) => (
-                    <tr key={p.id} data-testid="peer-row">
-                      <td>
-                        {p.name ?? <span className="muted">unnamed</span>}{' '}
-                        <Badge status={p.via === 'pair' ? 'done' : 'idle'}>{p.via}</Badge>
-                      </td>
-                      <td className="mono" style={{ overflowWrap: 'anywhere' }}>
-                        {p.id}
-                      </td>
-                      <td className="mono hide-phone">{p.address ?? '—'}</td>
-                      <td className="hide-phone small">{new Date(p.addedAt).toLocaleDateString()}</td>
-                      <td>
-                        <button type="button" className="small danger" onClick={() => void remove(p.id)}>
-                          Remove
-                        </button>
-                      </td>
-                    </tr>
+                    <PeerRow key={p.id} peer={p} onRemove={() => void remove(p.id)} />
                   ))}
                 </tbody>
               </table>
@@ -119,21 +114,26 @@ function PairShow() {
   return (
     <Card title="Show a pairing code" testId="pair-show">
       <p className="muted small" style={{ marginTop: 0 }}>
-        Let another machine pair with this one: it enters the code and one of these addresses.
+        Let another machine pair with this one. On the same network the short code is enough; from anywhere else, use
+        the full code or scan the QR code.
       </p>
       {pair ? (
         <div className="stack" style={{ gap: 8 }}>
           <div className="code-box" data-testid="pair-code">
             {pair.code}
           </div>
-          <div className="small muted">valid until {new Date(pair.expiresAt).toLocaleTimeString()}</div>
-          <div className="mono small">
-            {pair.addresses.map((a) => (
-              <div key={a}>{a}</div>
-            ))}
+          <div className="small muted">
+            valid until {new Date(pair.expiresAt).toLocaleTimeString()}; this machine shows as <b>{pair.name}</b>
           </div>
-          <div className="mono small muted">
-            warp pair {pair.code} {pair.addresses[0] ?? '<address>'}
+          <QrCode value={pair.fullCode} label={`QR code of the full pairing code for ${pair.name}`} />
+          <details>
+            <summary className="small">Full code (with this machine's addresses)</summary>
+            <div className="mono small" style={{ overflowWrap: 'anywhere' }} data-testid="pair-full-code">
+              {pair.fullCode}
+            </div>
+          </details>
+          <div className="mono small muted" style={{ overflowWrap: 'anywhere' }}>
+            warp pair {pair.fullCode}
           </div>
         </div>
       ) : (
@@ -160,8 +160,7 @@ function PairShow() {
   );
 }
 
-function PairJoin({ onPaired }: { onPaired: () => void }) {
-  const [code, setCode] = useState('');
+function PairJoin({ onPaired, code, setCode }: { onPaired: () => void; code: string; setCode: (c: string) => void }) {
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>();
@@ -173,7 +172,7 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
     try {
       const p = await bridge().peers.pairJoin({
         code: code.trim(),
-        address: address.trim(),
+        address: address.trim() || undefined,
         name: name.trim() || undefined,
       });
       toast('success', `Paired with ${p.name ?? shortId(p.id)}`);
@@ -200,15 +199,16 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
             <input
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              placeholder="e.g. 7-tiger-lamp"
+              placeholder="abc-defgh-jkmnp, or the full code"
+              autoFocus={code.length > 0 && code.length < 5}
               data-testid="pair-code-input"
             />
           </Field>
-          <Field label="Address">
+          <Field label="Address (optional)">
             <input
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              placeholder="host:port"
+              placeholder="only if the code alone does not reach it: host:port"
               data-testid="pair-address"
             />
           </Field>
@@ -217,17 +217,153 @@ function PairJoin({ onPaired }: { onPaired: () => void }) {
           </Field>
         </div>
         <div className="row">
-          <button
-            type="submit"
-            className="primary"
-            disabled={busy || !code.trim() || !address.trim()}
-            data-testid="pair-join-submit"
-          >
+          <button type="submit" className="primary" disabled={busy || !code.trim()} data-testid="pair-join-submit">
             {busy ? 'Pairing…' : 'Pair'}
           </button>
         </div>
         {error !== undefined && <ErrorNote error={error} />}
       </form>
+    </Card>
+  );
+}
+
+/** A paired peer: its name (rename in place) and addresses (edit in place, one per line, best first). */
+function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  const load = useResources((s) => s.loadPeers);
+  const save = async () => {
+    setError(undefined);
+    try {
+      const addresses = text
+        .split('\n')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      await bridge().peers.setAddresses({ peer: p.id, addresses });
+      if (name.trim() && name.trim() !== p.name) await bridge().peers.rename({ peer: p.id, name: name.trim() });
+      setEditing(false);
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <tr data-testid="peer-row">
+      <td>
+        <span data-testid="peer-name">{p.name ?? <span className="muted">unnamed</span>}</span>{' '}
+        <Badge status={p.via === 'pair' ? 'done' : 'idle'}>{p.via}</Badge>
+      </td>
+      <td className="mono" style={{ overflowWrap: 'anywhere' }}>
+        {shortId(p.id)}
+      </td>
+      <td className="mono hide-phone small" style={{ overflowWrap: 'anywhere' }}>
+        {editing ? (
+          <div className="stack" style={{ gap: 6 }}>
+            <label className="small">
+              Name
+              <input value={name} onChange={(e) => setName(e.target.value)} data-testid="peer-name-input" />
+            </label>
+            <label className="small">
+              Addresses, best first (host:port or multiaddr)
+              <textarea
+                rows={Math.max(2, p.addresses.length)}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                data-testid="peer-addresses-input"
+              />
+            </label>
+            <div className="row">
+              <button type="button" className="small primary" onClick={() => void save()} data-testid="peer-save">
+                Save
+              </button>
+              <button type="button" className="small" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </div>
+            {error !== undefined && <ErrorNote error={error} />}
+          </div>
+        ) : p.addresses.length ? (
+          <div data-testid="peer-addresses">
+            {p.addresses.map((a) => (
+              <div key={a}>{a}</div>
+            ))}
+            {p.addressesFrom && (
+              <div className="muted">
+                {p.addressesFrom === 'discovery'
+                  ? 'found on this network'
+                  : p.addressesFrom === 'contact'
+                    ? 'told by the peer'
+                    : p.addressesFrom === 'manual'
+                      ? 'set here'
+                      : 'learned when pairing'}
+              </div>
+            )}
+          </div>
+        ) : (
+          <span className="muted">no address known</span>
+        )}
+      </td>
+      <td className="hide-phone small">{new Date(p.addedAt).toLocaleDateString()}</td>
+      <td>
+        <div className="row">
+          {!editing && (
+            <button
+              type="button"
+              className="small"
+              data-testid="peer-edit"
+              onClick={() => {
+                setText(p.addresses.join('\n'));
+                setName(p.name ?? '');
+                setEditing(true);
+              }}
+            >
+              Edit
+            </button>
+          )}
+          <button type="button" className="small danger" onClick={onRemove}>
+            Remove
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** Warp devices on this network (discovery): paired ones marked, unpaired ones one click from pairing. */
+function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (lookup: string) => void }) {
+  return (
+    <Card title="Nearby devices" testId="nearby">
+      {!devices?.length ? (
+        <p className="muted small">
+          No other Warp device seen on this network. Devices show up here when discovery is on (Settings:
+          transfer.discovery) on both.
+        </p>
+      ) : (
+        <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 8 }}>
+          {devices.map((d) => (
+            <li key={d.peerId} className="row" data-testid="nearby-row">
+              <b data-testid="nearby-name">{d.name}</b>
+              <span className="mono small muted">{shortId(d.peerId)}</span>
+              {d.paired ? (
+                <Badge status="done">paired</Badge>
+              ) : d.pairing ? (
+                <button
+                  type="button"
+                  className="small primary"
+                  data-testid="nearby-pair"
+                  onClick={() => onPair(d.pairing!)}
+                >
+                  Pair: enter the code it shows
+                </button>
+              ) : (
+                <span className="small muted">to pair, choose Show code on {d.name}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
     </Card>
   );
 }

@@ -3,7 +3,15 @@
  * refreshed when an event says they changed.
  */
 import { create } from 'zustand';
-import type { ConfigDto, PeerDto, SelfDto, SwarmStatusDto, SyncJobDto, TransferDto } from '../../shared/bridge.ts';
+import type {
+  ConfigDto,
+  NearbyDto,
+  PeerDto,
+  SelfDto,
+  SwarmStatusDto,
+  SyncJobDto,
+  TransferDto,
+} from '../../shared/bridge.ts';
 import type { SyncEvent, WarpEvent } from '../../shared/events.ts';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
@@ -19,6 +27,8 @@ export interface SyncActivity {
 interface ResourceState {
   peers?: PeerDto[];
   self?: SelfDto;
+  /** Warp devices on the local network (discovery), kept current by `peer.nearby` events. */
+  nearby?: NearbyDto[];
   syncJobs?: SyncJobDto[];
   syncLog: SyncActivity[];
   config?: ConfigDto;
@@ -39,8 +49,12 @@ export const useResources = create<ResourceState>((set, get) => ({
   errors: {},
   async loadPeers() {
     try {
-      const [peers, self] = await Promise.all([bridge().peers.list(), bridge().peers.self()]);
-      set({ peers, self, errors: { ...get().errors, peers: undefined } });
+      const [peers, self, nearby] = await Promise.all([
+        bridge().peers.list(),
+        bridge().peers.self(),
+        bridge().peers.nearby(),
+      ]);
+      set({ peers, self, nearby, errors: { ...get().errors, peers: undefined } });
     } catch (err) {
       set({ errors: { ...get().errors, peers: errorLine(err) } });
     }
@@ -85,6 +99,9 @@ export const useResources = create<ResourceState>((set, get) => ({
     let syncJobs = get().syncJobs;
     for (const e of events) {
       if (e.type === 'peer.paired' || e.type === 'peer.removed') reloadPeers = true;
+      else if (e.type === 'peer.updated' && get().peers)
+        set({ peers: get().peers!.map((p) => (p.id === e.peer.id ? e.peer : p)) });
+      else if (e.type === 'peer.nearby') set({ nearby: e.devices });
       else if (e.type === 'config.changed') reloadConfig = true;
       else if (e.type === 'job.update' && e.job.kind.startsWith('transfer.')) transfersToFetch.add(e.job.id);
       else if (e.type.startsWith('sync.')) {
