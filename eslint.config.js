@@ -54,7 +54,6 @@ export default tseslint.config(
       'src/cli/commands/sync.ts',
       'src/engine/transfer/client.ts',
       'src/engine/transfer/pull-lanes.ts',
-      'src/renderer/pages/SyncPage.tsx',
       'src/renderer/store/jobs.ts',
       'src/renderer/store/swarm.ts',
     ],

@@ -83,6 +83,37 @@ describe.skipIf(chromiumMissing !== '')(
       expect(fs.readFileSync(path.join(first, 'projects', 'plan.txt'), 'utf8')).toBe('v2: changed on A\n');
       await expect.poll(() => page.getByTestId('sync-log').innerText(), { timeout: 15_000 }).toMatch(/pushed/);
       await screenshotBoth(page, 'sync-live');
+
+      // The row names both machines and says what the last sync moved; Sync now, conflicts and versions open.
+      const row = page.getByTestId('sync-job').first();
+      await expect
+        .poll(() => row.getByTestId('sync-pair').innerText(), { timeout: 15_000 })
+        .toBe('This device ⇄ backup-b');
+      await expect
+        .poll(() => row.getByTestId('sync-push-line').innerText(), { timeout: 15_000 })
+        .toMatch(/^pushed \d+ files?, .* on the wire$/);
+      await row.getByTestId('sync-now').click();
+      await row.getByTestId('sync-conflicts-open').click();
+      await expect
+        .poll(() => page.getByTestId('sync-jobs').innerText(), { timeout: 15_000 })
+        .toMatch(/No open conflicts/);
+      // A deletion reaches B into its versions folder; B lists the folder as run by A, with A's name.
+      fs.rmSync(path.join(local, 'todo.md'));
+      await waitFor('the deletion on B', () => !fs.existsSync(path.join(first, 'todo.md')), 60_000, 500);
+      const rows = await waitFor(
+        "B's row of the folder A syncs",
+        async () => {
+          const list = await b!.api<
+            Array<{ direction: string; peerName?: string; mode: string; lastPushLine?: string }>
+          >('GET', '/api/sync');
+          const inRow = list.find((r) => r.direction === 'in');
+          return inRow?.lastPushLine?.includes('deleted 1 here') ? list : undefined;
+        },
+        60_000,
+        500,
+      );
+      expect(rows.find((r) => r.direction === 'in')).toMatchObject({ mode: 'two-way', peerName: 'a' });
+      await row.getByTestId('sync-versions-open').click();
     });
   },
 );

@@ -387,6 +387,7 @@ export const OPERATIONS = {
   'sync.remove': byId<RemoveResult>('DELETE', '/api/sync/:id', 'Stop and forget a sync job', 'Removed'),
   'sync.pause': byId<SyncJobDto>('POST', '/api/sync/:id/pause', 'Pause a sync job', 'SyncJob'),
   'sync.resume': byId<SyncJobDto>('POST', '/api/sync/:id/resume', 'Resume a sync job', 'SyncJob'),
+  'sync.now': byId<SyncJobDto>('POST', '/api/sync/:id/now', 'Sync a job now, without waiting for changes', 'SyncJob'),
   'sync.confirm': byId<SyncJobDto>(
     'POST',
     '/api/sync/:id/confirm',

@@ -57,6 +57,7 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'sync.versions': (id) => s.syncVersions(id),
     'sync.restore': (req) => s.syncRestore(req),
     'sync.conflicts': (id) => s.syncConflicts(id),
+    'sync.now': (id) => s.syncNow(id),
     'sync.resolve': (req) => s.syncResolve(req),
     'shares.list': () => s.shares.list(),
     'shares.create': (req) => s.shares.create(req),

@@ -153,6 +153,11 @@ function backend(
     remove: (id: string) => m.remove(own(id)),
     pause: (id: string) => named(syncJobDto(m.pause(own(id)))),
     resume: (id: string) => named(syncJobDto(m.resume(own(id)))),
+    now(id: string) {
+      // Started, not awaited: the answer is the job as it is now; its events tell when the sync ends.
+      m.syncNow(own(id)).catch(() => {});
+      return named(syncJobDto(m.status(id)));
+    },
     confirm: (id: string) => named(syncJobDto(m.confirmDeletions(own(id)))),
     versions: (id: string) =>
       listVersions(folderOf(id)).map((v) => ({

@@ -97,6 +97,7 @@ export interface SyncBackend {
   versions(id: string): SyncVersionDto[] | Promise<SyncVersionDto[]>;
   restore(req: SyncRestoreRequest): SyncRestoreResult | Promise<SyncRestoreResult>;
   conflicts(id: string): SyncConflictDto[] | Promise<SyncConflictDto[]>;
+  now(id: string): SyncJobDto | Promise<SyncJobDto>;
   resolve(req: SyncResolveRequest): SyncResolveResult | Promise<SyncResolveResult>;
 }
 
@@ -710,6 +711,9 @@ export class WarpService {
   }
   async syncRestore(req: SyncRestoreRequest): Promise<SyncRestoreResult> {
     return this.syncBackend().restore(req);
+  }
+  async syncNow(id: string): Promise<SyncJobDto> {
+    return this.syncBackend().now(id);
   }
   async syncConflicts(id: string): Promise<SyncConflictDto[]> {
     return this.syncBackend().conflicts(id);
