@@ -10,6 +10,7 @@
 import type { ErrorDto, JobStatus, ProgressDto, WarpEventListener } from './events.ts';
 import type { SwarmEdgeSnapshot, SwarmEvent } from './events.ts';
 import type { BridgeOperations } from './operations.ts';
+import type { PathSeen } from '../engine/net/path.ts';
 
 /** What a rejected bridge call carries (an Error whose `code` is a WarpError code or an HTTP-level code). */
 export interface BridgeError extends Error {
@@ -273,6 +274,8 @@ export interface PeerDto {
   addressesFrom?: 'pair' | 'manual' | 'contact' | 'discovery';
   addedAt: string;
   via: 'pair' | 'manual';
+  /** How this machine's newest connection to it went (direct, LAN or relayed through `relay`), with its RTT. */
+  path?: PathSeen;
 }
 
 export interface PeerAddressesRequest {

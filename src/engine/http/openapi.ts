@@ -256,6 +256,17 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       addressesFrom: { type: 'string', enum: ['pair', 'manual', 'contact', 'discovery'] },
       addedAt: str,
       via: { type: 'string', enum: ['pair', 'manual'] },
+      path: obj(
+        {
+          kind: { type: 'string', enum: ['direct', 'lan', 'relayed'] },
+          relay: str,
+          remote: str,
+          rttMs: num,
+          at: str,
+          open: bool,
+        },
+        ['kind', 'remote', 'at', 'open'],
+      ),
     },
     ['id', 'addresses', 'addedAt', 'via'],
   ),

@@ -25,7 +25,7 @@ import { ConnectionGate } from './gate.ts';
 import type { Identity } from './identity.ts';
 import { tuneQuicReads } from './quic-tuning.ts';
 import { RelayLink, type RelayPolicy } from './relay-client.ts';
-import { pathOf, type PeerPath } from './path.ts';
+import { notePath, pathOf, type PeerPath } from './path.ts';
 import type { ErrorHeader, ProtocolId } from './wire.ts';
 
 export { PROTOCOLS } from './wire.ts';
@@ -79,7 +79,7 @@ const MAX_STREAMS = 1024;
  * 500 kB UDP socket buffers). Larger windows keep 8 parallel streams of MiB-sized chunks moving; a shorter
  * idle timeout notices a dead peer sooner. Measured in bench/transfer.ts (BENCHMARKS.md).
  */
-const QUIC_TUNING = {
+export const QUIC_TUNING = {
   maxIdleTimeout: 8_000,
   keepAliveInterval: 2_000,
   maxStreamData: 32 * 1024 * 1024,
@@ -172,6 +172,11 @@ export class WarpNode {
     // The first listen can report a bound port only after start; the TCP listener reuses QUIC's port number
     // when the caller asked for 0, so one number describes the listener.
     const warp = new WarpNode(node, o.identity.peerId, o.isTrusted, gate);
+    // The Peers page shows how each trusted peer's newest connection goes (direct, LAN, relayed) and its RTT.
+    node.addEventListener('connection:open', (ev) => {
+      const peer = ev.detail.remotePeer.toString();
+      if (o.isTrusted(peer)) notePath(peer, ev.detail);
+    });
     if (o.relays?.length) {
       warp.relayLink = new RelayLink(node, o.relays, o.relayPolicy ?? (() => ({ peers: [] })), o.onLog ?? (() => {}));
       await warp.relayLink.start();

@@ -41,7 +41,13 @@ export async function joinPairing(o: JoinOptions): Promise<Joined> {
   const targets = await whereToDial(o, code);
   const node = await WarpNode.create({ identity: o.identity, isTrusted: () => false });
   try {
-    const { conn, target } = await dialAny(node, targets, { transport: o.transport, allowUntrusted: true });
+    // A code with a relayed address: a direct one that does not answer in 3 s (behind the inviter's NAT) is left.
+    const directTimeoutMs = targets.some((t) => t.address.circuit) ? 3000 : undefined;
+    const { conn, target } = await dialAny(node, targets, {
+      transport: o.transport,
+      allowUntrusted: true,
+      directTimeoutMs,
+    });
     const ch = await node.open(conn, PROTOCOLS.pair);
     const info = await requestPairing(ch, o.identity.peerId, code, o.me);
     return { peer: conn.remotePeer.toString(), info, address: target.text };

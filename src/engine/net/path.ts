@@ -56,3 +56,31 @@ export function describePath(p: PeerPath): string {
   if (p.kind === 'relayed') return `relayed via ${p.relay ?? 'a relay'}`;
   return p.kind === 'lan' ? 'LAN' : 'direct';
 }
+
+/** What this process last saw of a peer's connection, for the Peers page. */
+export interface PathSeen extends PeerPath {
+  /** Round-trip time libp2p's connection monitor measured, milliseconds (absent until it has). */
+  rttMs?: number;
+  /** When the connection was made (ISO time) and whether it is still open. */
+  at: string;
+  open: boolean;
+}
+
+const MAX_SEEN = 1024;
+const seen = new Map<string, { path: PeerPath; at: string; conn: Pick<Connection, 'status' | 'rtt'>; rtt?: number }>();
+
+/** Remembers the newest connection to each peer (bounded: the oldest entry goes beyond 1024 peers). */
+export function notePath(peer: string, conn: Pick<Connection, 'remoteAddr' | 'status' | 'rtt'>): void {
+  seen.delete(peer);
+  seen.set(peer, { path: pathOf(conn), at: new Date().toISOString(), conn });
+  if (seen.size > MAX_SEEN) seen.delete(seen.keys().next().value!);
+}
+
+/** The path of the peer's newest connection in this process, with its RTT while it is open. */
+export function lastPath(peer: string): PathSeen | undefined {
+  const s = seen.get(peer);
+  if (!s) return undefined;
+  const open = s.conn.status === 'open';
+  if (open && s.conn.rtt !== undefined) s.rtt = s.conn.rtt;
+  return { ...s.path, at: s.at, open, ...(s.rtt !== undefined ? { rttMs: Math.round(s.rtt * 10) / 10 } : {}) };
+}

@@ -28,6 +28,7 @@ import { tls } from '@libp2p/tls';
 import { createLibp2p } from 'libp2p';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { acceptedChannel } from './channel.ts';
+import { QUIC_TUNING } from './node.ts';
 import { errorFrame } from './frames.ts';
 import type { Identity } from './identity.ts';
 import { RelayMeter, type MeterCounts } from './relay-meter.ts';
@@ -237,9 +238,20 @@ async function createRelayNode(o: RelayServerOptions, parts: RelayParts): Promis
     return await createLibp2p({
       privateKey: o.identity.privateKey,
       addresses: { listen: [`/${proto}/${o.host}/udp/${o.port}/quic-v1`, `/${proto}/${o.host}/tcp/${o.port}`] },
-      transports: [quic({ maxIdleTimeout: 30_000, keepAliveInterval: 5_000 }), tcp()],
+      transports: [
+        // The peers' QUIC windows; a longer idle timeout (listeners keep their slot through short outages).
+        quic({ ...QUIC_TUNING, maxIdleTimeout: 30_000, keepAliveInterval: 5_000 }),
+        tcp(),
+      ],
       connectionEncrypters: [tls()],
-      streamMuxers: [yamux({ maxInboundStreams: 2048, maxOutboundStreams: 2048 })],
+      // Windows as large as the peers' own (net/node.ts): the default 256 KiB per stream caps a relayed lane.
+      streamMuxers: [
+        yamux({
+          maxInboundStreams: 2048,
+          maxOutboundStreams: 2048,
+          streamOptions: { maxStreamWindowSize: 16 * 1024 * 1024 },
+        }),
+      ],
       connectionGater: relayGater(parts, o.reservers),
       connectionManager: { maxConnections: 1024, maxIncomingPendingConnections: 128 },
       // autoNAT: listeners ask the relay whether they are reachable directly (it dials them back).

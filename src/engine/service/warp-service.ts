@@ -21,6 +21,7 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { makeDirs } from '../core/make-dirs.ts';
 import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
 import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
+import { lastPath } from '../net/path.ts';
 import type { SelfInfo } from '../net/pair.ts';
 import { fullCode, shortCode } from '../net/pair-code.ts';
 import { joinPairing } from '../net/pair-join.ts';
@@ -579,6 +580,7 @@ export class WarpService {
       addresses: p.addresses,
       addressesAt: p.addressesAt,
       addressesFrom: p.addressesFrom,
+      path: lastPath(p.id),
       addedAt: p.addedAt,
       via: p.via,
     };

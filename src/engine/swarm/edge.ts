@@ -84,6 +84,15 @@ export class SwarmEdge {
     this.rateAt = now;
   }
 
+  /**
+   * The RTT the scheduler's cost model sees, in seconds. A relayed edge is charged RELAYED_EXTRA_MS more per
+   * chunk: its bytes cross a third machine (the relay's bandwidth and caps are shared, and it may cut the
+   * circuit), so a chunk that a direct peer also holds goes there first; a chunk only it holds still comes.
+   */
+  schedRttS(srttMs: number | undefined): number {
+    return ((srttMs ?? 1) + (this.link?.path.kind === 'relayed' ? RELAYED_EXTRA_MS : 0)) / 1000;
+  }
+
   snapshot(assigned: number, inFlight: number): SwarmEdgeSnapshot {
     const now = performance.now();
     return {
@@ -104,8 +113,12 @@ export class SwarmEdge {
       batteryLow: this.power.batteryLow,
       eligible: this.eligible && !this.standby,
       cost: this.lastCost,
+      ...(this.link ? { path: this.link.path.kind, relay: this.link.path.relay } : {}),
     };
   }
 }
+
+/** What a relayed edge costs beyond its measured RTT, per chunk (see schedRttS). */
+export const RELAYED_EXTRA_MS = 50;
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -212,7 +212,7 @@ export class Reconciler {
       );
       model.updateEdge(edge.e, {
         bandwidth: Math.max(1, edge.bw.value),
-        rtt: (edge.rtt.srttMs ?? 1) / 1000,
+        rtt: edge.schedRttS(edge.rtt.srttMs),
         health: edge.health.score(now, edge.rtt.srttMs),
         maxParallel: edge.standby ? 0 : edge.parallel,
       });

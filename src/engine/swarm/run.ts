@@ -145,7 +145,7 @@ export class SwarmRun implements ChunkPuller {
       const bw = edge.bw.value ?? DEFAULT_SEED_BW;
       model.addEdge({
         bandwidth: bw,
-        rtt: (rec?.srttMs ?? 1) / 1000,
+        rtt: edge.schedRttS(rec?.srttMs),
         health: 1,
         maxParallel: Math.max(4, Math.min(par, Math.round((bw * 0.3) / Math.max(1, mean)))),
         metered: edge.power.metered,

@@ -35,6 +35,9 @@ export interface SwarmEdgeSnapshot {
   eligible: boolean;
   /** Last cost the scheduler gave this edge for a typical chunk (lower is better). */
   cost: number;
+  /** How the connection goes: direct, LAN, or relayed (through `relay`); absent while not connected. */
+  path?: 'direct' | 'lan' | 'relayed';
+  relay?: string;
 }
 
 export type SwarmTriggerKind =

@@ -210,6 +210,12 @@ function driftSeries(s: SwarmSession): Series[] {
   return out;
 }
 
+/** Direct, LAN or relayed (through which relay, shortened; the full id in the tooltip). */
+function pathWords(path: string | undefined, relay: string | undefined) {
+  if (path === 'relayed') return <span title={relay}>relayed{relay ? ` via …${relay.slice(-6)}` : ''}</span>;
+  return path === 'lan' ? 'LAN' : path === 'direct' ? 'direct' : '—';
+}
+
 function PeerTable({ s }: { s: SwarmSession }) {
   const edges = s.edges;
   if (edges.length === 0) return <p className="muted">Waiting for the first peer estimates…</p>;
@@ -224,6 +230,7 @@ function PeerTable({ s }: { s: SwarmSession }) {
             <th className="num hide-phone">Bandwidth</th>
             <th className="num">Rate</th>
             <th className="num hide-phone">RTT</th>
+            <th className="hide-phone">Path</th>
             <th className="hide-phone">Health</th>
             <th>Why</th>
           </tr>
@@ -242,6 +249,9 @@ function PeerTable({ s }: { s: SwarmSession }) {
               <td className="num">{formatRate(e.rate)}</td>
               <td className="num hide-phone">
                 {formatMs(e.srttMs)} <span className="muted small">±{formatMs(e.rttVarMs)}</span>
+              </td>
+              <td className="hide-phone small" data-testid="routing-path">
+                {pathWords(e.path, e.relay)}
               </td>
               <td className="hide-phone">
                 <HealthMeter value={e.health} />
