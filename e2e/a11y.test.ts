@@ -63,22 +63,50 @@ describe.skipIf(skipReason !== '')(`accessibility (web mode)${skipReason ? ` —
     if (daemon) fs.rmSync(daemon.home, { recursive: true, force: true });
   });
 
-  it('every page: own title, focus on its heading, no critical or serious axe violation', async () => {
-    const problems: string[] = [];
-    for (const p of [...PAGES.slice(1), PAGES[0]]) {
-      await page.getByTestId(`nav-${p.id}`).click();
-      await expect.poll(() => page.title()).toBe(`${p.label} · Warp`);
-      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(p.label);
-      await page.waitForTimeout(300);
-      for (const v of await axe(page)) {
-        if (v.impact === 'critical' || v.impact === 'serious')
-          problems.push(
-            `${p.id}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
+  it.each(['dark', 'light'] as const)(
+    'every page (%s theme): own title, focus on its heading, no critical or serious axe violation',
+    async (theme) => {
+      const problems: string[] = [];
+      await page.getByTestId('nav-settings').click();
+      await page.getByRole('radio', { name: theme === 'dark' ? 'Dark' : 'Light' }).check();
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      for (const p of [...PAGES.slice(1), PAGES[0]]) {
+        await page.getByTestId(`nav-${p.id}`).click();
+        await expect.poll(() => page.title()).toBe(`${p.label} · Warp`);
+        await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(p.label);
+        await page.waitForTimeout(300);
+        for (const v of await axe(page)) {
+          if (v.impact === 'critical' || v.impact === 'serious')
+            problems.push(
+              `${p.id}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+            );
+        }
       }
-    }
-    expect(problems, problems.join('\n')).toEqual([]);
+      expect(problems, problems.join('\n')).toEqual([]);
+    },
+  );
+
+  it('the theme follows the system until one is chosen, and the choice survives a reload', async () => {
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('radio', { name: 'Same as the system' }).check();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+    const lightBg = await bg();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    expect(await bg()).not.toBe(lightBg);
+    await page.getByRole('radio', { name: 'Light' }).check();
+    await page.reload();
+    await expect.poll(theme).toBe('light');
+    expect(await page.getByRole('radio', { name: 'Light' }).isChecked()).toBe(true);
+    // A chosen theme ignores the system's.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await theme()).toBe('light');
+    await page.getByRole('radio', { name: 'Same as the system' }).check();
+    await expect.poll(theme).toBe('dark');
   });
 
   it('the skip link leads to the content; Settings tabs follow the arrow keys', async () => {

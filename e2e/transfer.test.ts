@@ -159,13 +159,20 @@ describe.skipIf(chromiumMissing !== '')(
       expect(pageErrors).toEqual([]);
     });
 
-    it('screenshots of every page (1280×800 and 390×844)', async () => {
-      for (const p of ['archive', 'transfers', 'routing', 'sync', 'peers', 'settings']) {
-        await page.getByTestId(`nav-${p}`).click();
-        await page.waitForTimeout(300);
-        await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
-        await screenshotBoth(page, p);
+    it('screenshots of every page in both themes (1280×800 and 390×844)', async () => {
+      for (const theme of ['dark', 'light'] as const) {
+        await page.getByTestId('nav-settings').click();
+        await page.getByRole('radio', { name: theme === 'dark' ? 'Dark' : 'Light' }).check();
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        for (const p of ['archive', 'transfers', 'routing', 'share', 'sync', 'peers', 'settings']) {
+          await page.getByTestId(`nav-${p}`).click();
+          await page.waitForTimeout(300);
+          await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
+          await screenshotBoth(page, `${p}-${theme}`);
+        }
       }
+      await page.getByTestId('nav-settings').click();
+      await page.getByRole('radio', { name: 'Same as the system' }).check();
       expect(pageErrors).toEqual([]);
     });
   },

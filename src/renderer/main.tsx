@@ -3,8 +3,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { boot } from './boot.ts';
+import { startTheme } from './theme.ts';
 import './styles.css';
 
+startTheme();
 boot();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

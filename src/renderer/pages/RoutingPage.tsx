@@ -15,6 +15,7 @@ import { useResources } from '../store/resources.ts';
 import { useSwarm, type SwarmSession } from '../store/swarm.ts';
 import { peerName } from '../peer-names.ts';
 import { edgeWhy, LOG_KIND_WORDS } from '../routing-words.ts';
+import { cssVar } from '../charts/canvas.ts';
 
 /** Drift samples carry `t` in milliseconds. */
 const agoLabels = (t0: number, t1: number) => [`${Math.round((t1 - t0) / 1000)} s ago`, 'now'] as const;
@@ -198,8 +199,17 @@ function SessionView({ s }: { s: SwarmSession }) {
 function driftSeries(s: SwarmSession): Series[] {
   const whole = s.drift[-1] ?? [];
   const out: Series[] = [
-    { name: 'expected', color: '#8a94a8', dashed: true, points: whole.map((p) => [p.t, p.expected] as const) },
-    { name: 'actual (all peers)', color: '#e4e9f2', points: whole.map((p) => [p.t, p.actual] as const) },
+    {
+      name: 'expected',
+      color: cssVar('--muted', '#8a94a8'),
+      dashed: true,
+      points: whole.map((p) => [p.t, p.expected] as const),
+    },
+    {
+      name: 'actual (all peers)',
+      color: cssVar('--text', '#e4e9f2'),
+      points: whole.map((p) => [p.t, p.actual] as const),
+    },
   ];
   s.edges.forEach((e, i) => {
     const pts = s.drift[e.edge];

@@ -1,4 +1,4 @@
-/** Settings: the configuration (view and edit, grouped by section), and About (host, scheduler backend). */
+/** Settings: appearance (theme), the configuration (view and edit, grouped by section), and About (host, scheduler backend). */
 import { useEffect, useMemo, useState } from 'react';
 import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
@@ -6,6 +6,7 @@ import { configText, toConfigValue } from '../config-value.ts';
 import { Badge, Card, ErrorNote, PageHeader, Tabs } from '../components/ui.tsx';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
+import { useTheme, type ThemeChoice } from '../theme.ts';
 
 export function SettingsPage() {
   const config = useResources((s) => s.config);
@@ -39,6 +40,7 @@ export function SettingsPage() {
         }
       />
       <div className="stack">
+        <Appearance />
         <About />
         <Card title="Configuration" testId="config">
           {error !== undefined && <ErrorNote error={error} />}
@@ -169,6 +171,30 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
         <Badge status={entry.source === 'default' ? 'idle' : 'running'}>{entry.source}</Badge>
       </td>
     </tr>
+  );
+}
+
+const THEMES: Array<{ id: ThemeChoice; label: string }> = [
+  { id: 'system', label: 'Same as the system' },
+  { id: 'light', label: 'Light' },
+  { id: 'dark', label: 'Dark' },
+];
+
+function Appearance() {
+  const choice = useTheme((s) => s.choice);
+  const choose = useTheme((s) => s.choose);
+  return (
+    <Card title="Appearance" testId="appearance">
+      <fieldset className="radio-row">
+        <legend>Theme</legend>
+        {THEMES.map((t) => (
+          <label key={t.id}>
+            <input type="radio" name="theme" value={t.id} checked={choice === t.id} onChange={() => choose(t.id)} />{' '}
+            {t.label}
+          </label>
+        ))}
+      </fieldset>
+    </Card>
   );
 }
 
