@@ -108,17 +108,193 @@ function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
   return { versions: v };
 }
 
+/** What every subcommand uses: the job file, --json, and a line on stderr unless --quiet. */
+function helpers(ctx: CliContext): { file: () => string; json: () => boolean; say: (line: string) => void } {
+  return {
+    file: (): string => stateFilePath(warpHome()),
+    json: (): boolean => ctx.opts().json,
+    say: (line: string): void => {
+      if (!ctx.opts().quiet) ctx.err(line);
+    },
+  };
+}
+
+function jobById(id: string): SyncJob {
+  const r = readState(stateFilePath(warpHome())).jobs.find((j) => j.job.id === id);
+  if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
+  return r.job;
+}
+
+function runSyncAdd(ctx: CliContext, folder: string, dest: string, o: AddOpts): void {
+  const { file, json, say } = helpers(ctx);
+  const { address, remotePath } = splitRemotePath(dest);
+  if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`,
+    );
+  }
+  if (o.mode !== undefined && !SYNC_MODES.includes(o.mode as SyncMode))
+    throw new WarpError(ErrorCodes.USAGE, `--mode must be one of ${SYNC_MODES.join(', ')} (got '${o.mode}')`);
+  let debounceMs: number | undefined;
+  if (o.debounce !== undefined) {
+    debounceMs = parseDuration(o.debounce);
+    if (debounceMs === undefined || debounceMs > 600_000)
+      throw new WarpError(
+        ErrorCodes.USAGE,
+        `--debounce must be a duration up to 10m such as 500ms or 5s (got '${o.debounce}')`,
+      );
+  }
+  const rec = addJob(
+    file(),
+    {
+      folder,
+      peer: address,
+      remotePath: remotePath ?? '/',
+      schedule: (o.schedule ?? []).map(parseWindow),
+      pauseOnBattery: o.pauseOnBattery,
+      pauseOnMetered: o.pauseOnMetered,
+      conflict: o.conflict as ConflictPolicy | undefined,
+      ...(o.mode ? { mode: o.mode as SyncMode } : {}),
+      ...(o.only ? { only: o.only } : {}),
+      debounceMs,
+      ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
+      ...versionsSpec(o),
+      ...(o.guardShare !== undefined || o.guardFiles !== undefined
+        ? {
+            guard: {
+              ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
+              ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
+            },
+          }
+        : {}),
+    },
+    Date.now(),
+  );
+  if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
+  else
+    say(
+      `added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`,
+    );
+}
+
+function runSyncList(ctx: CliContext): void {
+  const { file, json, say } = helpers(ctx);
+  const jobs = readState(file()).jobs;
+  const incoming = readIncoming(warpHome());
+  if (json()) {
+    for (const r of incoming) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
+    for (const r of jobs)
+      ctx.out(
+        JSON.stringify({
+          type: 'sync.job',
+          job: r.job,
+          lastSyncAt: r.lastSyncAt,
+          lastError: r.lastError,
+          lastPush: r.lastPush,
+          guard: r.guard,
+          held: r.held,
+        }),
+      );
+    ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length, incoming: incoming.length }));
+    return;
+  }
+  for (const r of incoming)
+    ctx.out(
+      `in  ${r.folder} <- ${r.peer}  ${r.mode} here, run by the peer (job ${r.job})  last sync ${r.lastSyncAt}: ` +
+        (r.lastError ? `error: ${r.lastError}` : incomingLine(r.moved, formatBytes)),
+    );
+  if (jobs.length === 0 && incoming.length === 0)
+    say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
+  for (const r of jobs) {
+    const last = r.guard
+      ? `  WAITING FOR CONFIRMATION: ${r.guard.reason} ('warp sync confirm ${r.job.id}')`
+      : r.lastError
+        ? `  last error: ${r.lastError}`
+        : r.lastSyncAt
+          ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}${r.held ? `  (${r.held} held by the mode)` : ''}`
+          : '  never synced';
+    ctx.out(jobLine(r.job, last));
+  }
+}
+
+async function runSyncRun(ctx: CliContext, o: { once?: boolean }): Promise<void> {
+  const { json, say } = helpers(ctx);
+  const env = await transferEnv(ctx);
+  const c = env.config.sync;
+  const m = new SyncManager({ env, debounceMs: c.debounce, maxWaitMs: c.maxWait, retryMs: c.retry });
+  m.events.on((e) => {
+    if (json()) ctx.out(JSON.stringify(e));
+    else {
+      const l = eventLine(e);
+      if (l) say(l);
+    }
+  });
+  // Linux without Electron: the battery state comes from /sys/class/power_supply.
+  const power = (): void => {
+    const b = readLinuxOnBattery();
+    if (b !== undefined) m.setPowerState({ onBattery: b });
+  };
+  power();
+  const powerTimer = setInterval(power, 30_000);
+  powerTimer.unref();
+  let statuses: SyncJobStatus[] = [];
+  try {
+    if (m.list().length === 0) say("no sync jobs: add one with 'warp sync add'");
+    await m.start();
+    if (o.once) {
+      await m.idle();
+    } else {
+      say(`syncing ${m.list().length} job(s); Ctrl-C stops`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+  } finally {
+    clearInterval(powerTimer);
+    await m.stop();
+    statuses = m.status();
+    env.index?.close();
+  }
+  if (json()) ctx.out(JSON.stringify({ type: 'result', jobs: statuses }));
+  else
+    for (const s of statuses)
+      say(`${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}`);
+  const failed = statuses.find((s) => s.state === 'error');
+  if (o.once && failed) {
+    const known = (Object.values(ErrorCodes) as string[]).includes(failed.lastErrorCode ?? '');
+    throw new WarpError(
+      (known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode,
+      `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`,
+    );
+  }
+}
+
+function runSyncRestore(ctx: CliContext, id: string, version: string, o: { as?: string }): void {
+  const { json, say } = helpers(ctx);
+  const job = jobById(id);
+  const name = parseVersionName(version) ? version : listVersions(job.folder).find((v) => v.path === version)?.version;
+  if (!name)
+    throw new WarpError(
+      ErrorCodes.INPUT_NOT_FOUND,
+      `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`,
+    );
+  const r = restoreVersion(job.folder, name, Date.now(), o.as);
+  if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
+  else
+    say(
+      `restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`,
+    );
+}
+
 export function register(program: Command, ctx: CliContext): void {
+  const { file, json, say } = helpers(ctx);
   const sync = program
     .command('sync')
     .description(
       'keep folders in sync with a paired peer: two-way, send-only or receive-only (watch, debounce, schedule windows, conflict copies, versions)',
     );
-  const file = (): string => stateFilePath(warpHome());
-  const json = (): boolean => ctx.opts().json;
-  const say = (line: string): void => {
-    if (!ctx.opts().quiet) ctx.err(line);
-  };
 
   sync
     .command('add')
@@ -178,100 +354,13 @@ export function register(program: Command, ctx: CliContext): void {
           .filter(Boolean),
       ],
     )
-    .action((folder: string, dest: string, o: AddOpts) => {
-      const { address, remotePath } = splitRemotePath(dest);
-      if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
-        throw new WarpError(
-          ErrorCodes.USAGE,
-          `--conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got '${o.conflict}')`,
-        );
-      }
-      if (o.mode !== undefined && !SYNC_MODES.includes(o.mode as SyncMode))
-        throw new WarpError(ErrorCodes.USAGE, `--mode must be one of ${SYNC_MODES.join(', ')} (got '${o.mode}')`);
-      let debounceMs: number | undefined;
-      if (o.debounce !== undefined) {
-        debounceMs = parseDuration(o.debounce);
-        if (debounceMs === undefined || debounceMs > 600_000)
-          throw new WarpError(
-            ErrorCodes.USAGE,
-            `--debounce must be a duration up to 10m such as 500ms or 5s (got '${o.debounce}')`,
-          );
-      }
-      const rec = addJob(
-        file(),
-        {
-          folder,
-          peer: address,
-          remotePath: remotePath ?? '/',
-          schedule: (o.schedule ?? []).map(parseWindow),
-          pauseOnBattery: o.pauseOnBattery,
-          pauseOnMetered: o.pauseOnMetered,
-          conflict: o.conflict as ConflictPolicy | undefined,
-          ...(o.mode ? { mode: o.mode as SyncMode } : {}),
-          ...(o.only ? { only: o.only } : {}),
-          debounceMs,
-          ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
-          ...versionsSpec(o),
-          ...(o.guardShare !== undefined || o.guardFiles !== undefined
-            ? {
-                guard: {
-                  ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
-                  ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
-                },
-              }
-            : {}),
-        },
-        Date.now(),
-      );
-      if (json()) ctx.out(JSON.stringify({ type: 'result', job: rec.job }));
-      else
-        say(
-          `added sync job ${rec.job.id}: ${jobLine(rec.job)}\nrun 'warp sync run' (or the daemon / desktop app) to keep it in sync`,
-        );
-    });
+    .action((folder: string, dest: string, o: AddOpts) => runSyncAdd(ctx, folder, dest, o));
 
   sync
     .command('list', { isDefault: true })
     .alias('ls')
     .description('list sync jobs with their last sync and error')
-    .action(() => {
-      const jobs = readState(file()).jobs;
-      const incoming = readIncoming(warpHome());
-      if (json()) {
-        for (const r of incoming) ctx.out(JSON.stringify({ type: 'sync.incoming', ...r }));
-        for (const r of jobs)
-          ctx.out(
-            JSON.stringify({
-              type: 'sync.job',
-              job: r.job,
-              lastSyncAt: r.lastSyncAt,
-              lastError: r.lastError,
-              lastPush: r.lastPush,
-              guard: r.guard,
-              held: r.held,
-            }),
-          );
-        ctx.out(JSON.stringify({ type: 'result', jobs: jobs.length, incoming: incoming.length }));
-        return;
-      }
-      for (const r of incoming)
-        ctx.out(
-          `in  ${r.folder} <- ${r.peer}  ${r.mode} here, run by the peer (job ${r.job})  last sync ${r.lastSyncAt}: ` +
-            (r.lastError ? `error: ${r.lastError}` : incomingLine(r.moved, formatBytes)),
-        );
-      if (jobs.length === 0 && incoming.length === 0)
-        say("no sync jobs: add one with 'warp sync add <folder> <peer-id>@host:port:/path'");
-      for (const r of jobs) {
-        const last = r.guard
-          ? `  WAITING FOR CONFIRMATION: ${r.guard.reason} ('warp sync confirm ${r.job.id}')`
-          : r.lastError
-            ? `  last error: ${r.lastError}`
-            : r.lastSyncAt
-              ? `  last sync ${r.lastSyncAt}${r.lastPush ? `: ${pushLine(r.lastPush)}` : ''}${r.held ? `  (${r.held} held by the mode)` : ''}`
-              : '  never synced';
-        ctx.out(jobLine(r.job, last));
-      }
-    });
+    .action(() => runSyncList(ctx));
 
   registerVersionCommands(sync, ctx);
   registerConflictCommands(sync, ctx);
@@ -307,73 +396,12 @@ export function register(program: Command, ctx: CliContext): void {
     .command('run')
     .description('run the sync manager in the foreground until Ctrl-C')
     .option('--once', 'sync every job once, then exit (for cron and scripts)')
-    .action(async (o: { once?: boolean }) => {
-      const env = await transferEnv(ctx);
-      const c = env.config.sync;
-      const m = new SyncManager({ env, debounceMs: c.debounce, maxWaitMs: c.maxWait, retryMs: c.retry });
-      m.events.on((e) => {
-        if (json()) ctx.out(JSON.stringify(e));
-        else {
-          const l = eventLine(e);
-          if (l) say(l);
-        }
-      });
-      // Linux without Electron: the battery state comes from /sys/class/power_supply.
-      const power = (): void => {
-        const b = readLinuxOnBattery();
-        if (b !== undefined) m.setPowerState({ onBattery: b });
-      };
-      power();
-      const powerTimer = setInterval(power, 30_000);
-      powerTimer.unref();
-      let statuses: SyncJobStatus[] = [];
-      try {
-        if (m.list().length === 0) say("no sync jobs: add one with 'warp sync add'");
-        await m.start();
-        if (o.once) {
-          await m.idle();
-        } else {
-          say(`syncing ${m.list().length} job(s); Ctrl-C stops`);
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-        }
-      } finally {
-        clearInterval(powerTimer);
-        await m.stop();
-        statuses = m.status();
-        env.index?.close();
-      }
-      if (json()) ctx.out(JSON.stringify({ type: 'result', jobs: statuses }));
-      else
-        for (const s of statuses)
-          say(
-            `${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.lastSyncAt ? `, last sync ${s.lastSyncAt}` : ''}`,
-          );
-      const failed = statuses.find((s) => s.state === 'error');
-      if (o.once && failed) {
-        const known = (Object.values(ErrorCodes) as string[]).includes(failed.lastErrorCode ?? '');
-        throw new WarpError(
-          (known ? failed.lastErrorCode : ErrorCodes.INTERNAL) as ErrorCode,
-          `sync job ${failed.id} failed: ${failed.lastError ?? 'unknown error'}`,
-        );
-      }
-    });
+    .action((o: { once?: boolean }) => runSyncRun(ctx, o));
 }
 
 /** `warp sync confirm|versions|restore`: the deletion guard's confirmation and the versions folder. */
 function registerVersionCommands(sync: Command, ctx: CliContext): void {
-  const file = (): string => stateFilePath(warpHome());
-  const json = (): boolean => ctx.opts().json;
-  const say = (line: string): void => {
-    if (!ctx.opts().quiet) ctx.err(line);
-  };
-  const jobById = (id: string): SyncJob => {
-    const r = readState(file()).jobs.find((j) => j.job.id === id);
-    if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
-    return r.job;
-  };
+  const { file, json, say } = helpers(ctx);
 
   sync
     .command('confirm')
@@ -426,31 +454,12 @@ function registerVersionCommands(sync: Command, ctx: CliContext): void {
       'put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it',
     )
     .option('--as <path>', 'restore under this path instead (relative to the folder)')
-    .action((id: string, version: string, o: { as?: string }) => {
-      const job = jobById(id);
-      const name = parseVersionName(version)
-        ? version
-        : listVersions(job.folder).find((v) => v.path === version)?.version;
-      if (!name)
-        throw new WarpError(
-          ErrorCodes.INPUT_NOT_FOUND,
-          `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`,
-        );
-      const r = restoreVersion(job.folder, name, Date.now(), o.as);
-      if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
-      else
-        say(
-          `restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`,
-        );
-    });
+    .action((id: string, version: string, o: { as?: string }) => runSyncRestore(ctx, id, version, o));
 }
 
 /** `warp sync conflicts|resolve`: the conflict resolver (keep mine, theirs or both). */
 function registerConflictCommands(sync: Command, ctx: CliContext): void {
-  const file = (): string => stateFilePath(warpHome());
-  const say = (line: string): void => {
-    if (!ctx.opts().quiet) ctx.err(line);
-  };
+  const { file, say } = helpers(ctx);
   const side = (x: { size: number; mtimeMs: number }): string =>
     `${formatBytes(x.size)}, ${new Date(x.mtimeMs).toISOString()}`;
   sync
