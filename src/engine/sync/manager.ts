@@ -345,7 +345,10 @@ export class SyncManager {
             });
           this.events.emit(e);
         },
-        setState: (s) => this.setState(rt, s),
+        // Once paused or stopped, the unwinding cycle must not paint the job 'pushing' again.
+        setState: (s) => {
+          if (!ac.signal.aborted) this.setState(rt, s);
+        },
         approvedDeletions: rec.approvedDeletions,
       });
       if (r.guard) {
@@ -372,7 +375,8 @@ export class SyncManager {
       if (ac.signal.aborted) {
         // stopped or paused: the next start (or resume) syncs again
         rt.dirty = true;
-        this.setState(rt, 'idle');
+        const b = this.blocked(rt);
+        this.setState(rt, b?.state ?? 'idle', b?.reason);
         return;
       }
       this.fail(rt, e);
@@ -465,7 +469,11 @@ export class SyncManager {
     const rt = this.get(id);
     rt.record.job = { ...rt.record.job, paused };
     setJobPaused(this.file, id, paused);
-    if (paused) rt.abort?.abort();
+    if (paused) {
+      // The running cycle (if any) unwinds in the background; the user sees the job paused at once.
+      rt.abort?.abort();
+      this.setState(rt, 'paused', 'paused by the user');
+    }
     this.kick(rt);
     return this.describe(rt);
   }
