@@ -110,6 +110,36 @@ describe('circuit relay (warp relay, listen --relay)', () => {
     await relay.kill();
   });
 
+  it('relay caps: a byte cap per relayed connection cuts it with a clear error; the rate cap slows the relay down', async () => {
+    const { dir, homeA, homeB, root } = fixture();
+    await pairHomes(homeA, homeB);
+    const capped = await startRelay(path.join(dir, 'R1'), ['--data-limit', '1MB']);
+    const l1 = await startListener(homeB, root, ['--relay', capped.addr], CHUNKS);
+    const cut = warp(['fetch', `${circuitOf(l1)}:/data`, path.join(dir, 'out1')], { home: homeA, env: CHUNKS });
+    expect(cut.status).toBe(8);
+    expect(cut.stderr).toMatch(/E_PEER_UNREACHABLE/);
+    expect(cut.stderr).toMatch(/caps each relayed connection/);
+    await l1.stop();
+    await capped.kill();
+
+    // 500 KB/s over all circuits: the tree's 5.3 MB cannot arrive in under 4 s (a lower bound: load only makes
+    // it slower).
+    const slow = await startRelay(path.join(dir, 'R2'), ['--rate', '500KB']);
+    const l2 = await startListener(homeB, root, ['--relay', slow.addr], CHUNKS);
+    const t0 = performance.now();
+    const f = warp(['--json', 'fetch', `${circuitOf(l2)}:/data`, path.join(dir, 'out2')], { home: homeA, env: CHUNKS });
+    expect(f.status, f.stderr).toBe(0);
+    expect(performance.now() - t0).toBeGreaterThan(4000);
+    sameTree(path.join(dir, 'out2', 'data'), path.join(root, 'data'));
+    await waitFor(
+      () => (relayStatus(slow).ratePauses ?? 0) > 0,
+      10_000,
+      () => 'the rate cap never paused a stream',
+    );
+    await l2.stop();
+    await slow.kill();
+  });
+
   it('a relay that dies mid-transfer: the listener reserves again when it is back and the transfer resumes', async () => {
     const { dir, homeA, homeB, root } = fixture();
     await pairHomes(homeA, homeB);

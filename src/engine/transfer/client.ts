@@ -205,10 +205,23 @@ export async function fetchTree(
     return { ...r, session: sid, peer: link.peer, transport: link.transport };
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
-    throw asCancelled(e, o.signal);
+    throw asCancelled(relayCut(e, link), o.signal);
   } finally {
     await link.close();
   }
+}
+
+/**
+ * A relayed connection that breaks while the relay's caps apply (libp2p marks it limited) was most likely cut by
+ * the relay at its per-connection byte or time cap: say so, and how to go on.
+ */
+function relayCut(e: unknown, link: Pick<PeerLink, 'path' | 'conn'>): unknown {
+  if (link.path.kind !== 'relayed' || !link.conn.limits || !isWarpError(e, ErrorCodes.PEER_UNREACHABLE)) return e;
+  return new WarpError(
+    ErrorCodes.PEER_UNREACHABLE,
+    `${(e as Error).message}: the relay ${link.path.relay} caps each relayed connection (in bytes or time) and probably cut this one; 'warp resume' continues the transfer (the parts already here stay), or use a direct path or a relay without the cap`,
+    { cause: e, details: { ...(e as WarpError).details, relay: link.path.relay } },
+  );
 }
 
 /**
@@ -383,7 +396,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     }
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
-    throw asCancelled(e, o.signal);
+    throw asCancelled(relayCut(e, link), o.signal);
   } finally {
     unwatch?.();
     server.unregister(sid);
