@@ -6,7 +6,7 @@
  *
  * WARP_ELECTRON_SMOKE=1 (test/electron/smoke.test.ts): print one line when the window is ready and quit.
  */
-import { app, Notification, screen, type BrowserWindow } from 'electron';
+import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
@@ -115,8 +115,42 @@ async function setAllSync(paused: boolean): Promise<void> {
   await refreshSync();
 }
 
+const HOUR_MS = 3_600_000;
+/** Jobs the tray paused for an hour, and the timer that resumes each. */
+const pausedForAnHour = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** A synced folder's submenu: open it, sync it now, pause it for an hour, resume it. */
+async function folderAction(a: Exclude<TrayAction, string>): Promise<void> {
+  const s = engine?.service;
+  if (a.do === 'open-folder') {
+    const err = await shell.openPath(a.folder);
+    if (err) log(`open ${a.folder}: ${err}`);
+    return;
+  }
+  if (!s?.sync) return;
+  clearTimeout(pausedForAnHour.get(a.id));
+  pausedForAnHour.delete(a.id);
+  try {
+    if (a.do === 'sync-now') await s.syncNow(a.id);
+    else if (a.do === 'resume') await s.syncResume(a.id);
+    else {
+      await s.syncPause(a.id);
+      const t = setTimeout(() => {
+        pausedForAnHour.delete(a.id);
+        void s.syncResume(a.id).then(refreshSync, (e: unknown) => log(`sync ${a.id}: ${String(e)}`));
+      }, HOUR_MS);
+      t.unref();
+      pausedForAnHour.set(a.id, t);
+    }
+  } catch (e) {
+    log(`sync ${a.id}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  await refreshSync();
+}
+
 function onTrayAction(a: TrayAction): void {
-  if (a === 'open') showWindow();
+  if (typeof a === 'object') void folderAction(a);
+  else if (a === 'open') showWindow();
   else if (a === 'pause-sync') void setAllSync(true);
   else if (a === 'resume-sync') void setAllSync(false);
   else if (a === 'quit') {

@@ -8,9 +8,13 @@ import type { SyncJobDto } from '../shared/bridge.ts';
 import type { JobDto, JobStatus, SyncState, WarpEvent } from '../shared/events.ts';
 
 export type TrayIcon = 'idle' | 'active' | 'paused' | 'error';
-export type TrayAction = 'open' | 'pause-sync' | 'resume-sync' | 'quit';
+/** What a synced folder's submenu does: open the folder, sync it now, pause it for an hour, resume it. */
+export type FolderAction = 'open-folder' | 'sync-now' | 'pause-hour' | 'resume';
+export type TrayAction =
+  'open' | 'pause-sync' | 'resume-sync' | 'quit' | { folder: string; id: string; do: FolderAction };
 
-export type TrayItem = { kind: 'item'; label: string; enabled: boolean; action?: TrayAction } | { kind: 'separator' };
+export type TrayItem =
+  { kind: 'item'; label: string; enabled: boolean; action?: TrayAction; submenu?: TrayItem[] } | { kind: 'separator' };
 
 export interface TrayView {
   icon: TrayIcon;
@@ -31,7 +35,15 @@ export interface TrayJob {
 export interface TraySync {
   state: SyncState;
   reason?: string;
+  /** From the sync list (absent until it is read): the folder, "Photos ⇄ nas", paused by the user, who runs it. */
+  folder?: string;
+  label?: string;
+  paused?: boolean;
+  direction?: 'out' | 'in';
 }
+
+/** Synced folders listed with a submenu each (the rest are in the window). */
+export const MAX_FOLDERS_LISTED = 8;
 
 export interface TrayState {
   /** Jobs not yet finished (queued, running, paused), by id, in creation order. */
@@ -132,9 +144,20 @@ export function withJobs(state: TrayState, list: readonly JobDto[]): TrayState {
  */
 export function withSyncJobs(state: TrayState, list: readonly SyncJobDto[]): TrayState {
   const syncs = new Map<string, TraySync>();
-  for (const j of list)
-    syncs.set(j.id, j.reason === undefined ? { state: j.state } : { state: j.state, reason: j.reason });
-  return { ...state, syncs, syncPaused: list.length > 0 && list.every((j) => j.paused) };
+  for (const j of list) {
+    const name = j.localPath.split(/[\\/]/).filter(Boolean).pop() ?? j.localPath;
+    const peer = j.peerName ?? (j.peer.length > 16 ? `${j.peer.slice(0, 12)}…` : j.peer);
+    syncs.set(j.id, {
+      state: j.state,
+      ...(j.reason === undefined ? {} : { reason: j.reason }),
+      folder: j.localPath,
+      label: `${name} ${j.mode === 'send-only' ? '→' : j.mode === 'receive-only' ? '←' : '⇄'} ${peer}`,
+      paused: j.paused,
+      direction: j.direction,
+    });
+  }
+  const own = list.filter((j) => j.direction !== 'in');
+  return { ...state, syncs, syncPaused: own.length > 0 && own.every((j) => j.paused) };
 }
 
 /** A peer id shortened for a menu ("12D3KooW…x7Yz"); addresses and names pass unchanged. */
@@ -203,6 +226,7 @@ export function trayView(state: TrayState): TrayView {
     items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });
   items.push({ kind: 'separator' });
   items.push({ kind: 'item', label: syncSummary(state), enabled: false });
+  items.push(...folderItems(state));
   items.push(
     state.syncPaused
       ? { kind: 'item', label: 'Resume sync', enabled: true, action: 'resume-sync' }
@@ -213,4 +237,33 @@ export function trayView(state: TrayState): TrayView {
   items.push({ kind: 'item', label: 'Quit Warp', enabled: true, action: 'quit' });
   const tooltip = jobs.length > 0 ? `${status}\n${jobs.slice(0, 3).map(jobLabel).join('\n')}` : status;
   return { icon, tooltip, items };
+}
+
+/** One item per synced folder, each with its submenu: open the folder, sync now, pause for an hour (or resume). */
+function folderItems(state: TrayState): TrayItem[] {
+  const out: TrayItem[] = [];
+  for (const [id, s] of state.syncs) {
+    if (!s.folder || !s.label) continue;
+    if (out.length === MAX_FOLDERS_LISTED) break;
+    const folder = s.folder;
+    const act = (d: FolderAction): TrayAction => ({ folder, id, do: d });
+    const ours = s.direction !== 'in';
+    const submenu: TrayItem[] = [{ kind: 'item', label: 'Open folder', enabled: true, action: act('open-folder') }];
+    if (ours) {
+      submenu.push({ kind: 'item', label: 'Sync now', enabled: !s.paused, action: act('sync-now') });
+      submenu.push(
+        s.paused
+          ? { kind: 'item', label: 'Resume', enabled: true, action: act('resume') }
+          : { kind: 'item', label: 'Pause for an hour', enabled: true, action: act('pause-hour') },
+      );
+    }
+    const state2 = s.paused ? 'paused' : s.state === 'idle' ? 'up to date' : s.state;
+    out.push({
+      kind: 'item',
+      label: clip(`${s.label} · ${ours ? state2 : 'run by the peer'}`),
+      enabled: true,
+      submenu,
+    });
+  }
+  return out;
 }

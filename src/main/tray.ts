@@ -4,7 +4,7 @@
  */
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import path from 'node:path';
-import type { TrayAction, TrayIcon, TrayView } from './tray-model.ts';
+import type { TrayAction, TrayIcon, TrayItem, TrayView } from './tray-model.ts';
 
 export interface TrayController {
   render(view: TrayView): void;
@@ -38,16 +38,7 @@ export function createTray(resourcesDir: string, onAction: (a: TrayAction) => vo
     if (shown?.icon !== view.icon) tray.setImage(icon(view.icon));
     if (shown?.tooltip !== view.tooltip) tray.setToolTip(view.tooltip);
     if (shown?.menu !== menu) {
-      const template: MenuItemConstructorOptions[] = view.items.map((item) =>
-        item.kind === 'separator'
-          ? { type: 'separator' }
-          : {
-              label: item.label,
-              enabled: item.enabled,
-              ...(item.action ? { click: () => onAction(item.action!) } : {}),
-            },
-      );
-      tray.setContextMenu(Menu.buildFromTemplate(template));
+      tray.setContextMenu(Menu.buildFromTemplate(template(view.items, onAction)));
     }
     shown = { icon: view.icon, tooltip: view.tooltip, menu };
   };
@@ -68,4 +59,17 @@ export function createTray(resourcesDir: string, onAction: (a: TrayAction) => vo
       tray.destroy();
     },
   };
+}
+
+function template(items: TrayItem[], onAction: (a: TrayAction) => void): MenuItemConstructorOptions[] {
+  return items.map((item) =>
+    item.kind === 'separator'
+      ? { type: 'separator' }
+      : {
+          label: item.label,
+          enabled: item.enabled,
+          ...(item.action ? { click: () => onAction(item.action!) } : {}),
+          ...(item.submenu ? { submenu: template(item.submenu, onAction) } : {}),
+        },
+  );
 }

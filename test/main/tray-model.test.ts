@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyTrayEvent,
+  MAX_FOLDERS_LISTED,
   initialTrayState,
   MAX_JOBS_LISTED,
   MAX_LABEL,
@@ -174,6 +175,39 @@ describe('tray model snapshots', () => {
     const s = withJobs(initialTrayState(), [dto('a', 'running'), dto('b', 'done'), dto('c', 'failed')]);
     expect([...s.jobs.keys()]).toEqual(['a']);
     expect(labels(trayView(s).items)).toContain('a · 50%');
+  });
+
+  it('each synced folder has a submenu: open folder, sync now, pause for an hour or resume; incoming ones only open', () => {
+    const jobs = [
+      { ...syncJob('a', 'idle', false), localPath: '/home/me/Photos', peerName: 'nas' },
+      { ...syncJob('b', 'paused', true), localPath: '/home/me/Docs', mode: 'send-only' as const },
+      { ...syncJob('c', 'idle', false), localPath: '/srv/in', direction: 'in' as const, peerName: 'laptop' },
+    ];
+    const items = trayView(withSyncJobs(initialTrayState(), jobs)).items;
+    const folders = items.filter((i) => i.kind === 'item' && i.submenu);
+    expect(folders.map((i) => (i.kind === 'item' ? i.label : ''))).toEqual([
+      'Photos ⇄ nas · up to date',
+      'Docs → p · paused',
+      'in ⇄ laptop · run by the peer',
+    ]);
+    const sub = (n: number) => (folders[n].kind === 'item' ? folders[n].submenu! : []);
+    expect(sub(0).map((i) => (i.kind === 'item' ? [i.label, i.enabled, i.action] : []))).toEqual([
+      ['Open folder', true, { folder: '/home/me/Photos', id: 'a', do: 'open-folder' }],
+      ['Sync now', true, { folder: '/home/me/Photos', id: 'a', do: 'sync-now' }],
+      ['Pause for an hour', true, { folder: '/home/me/Photos', id: 'a', do: 'pause-hour' }],
+    ]);
+    expect(sub(1).map((i) => (i.kind === 'item' ? [i.label, i.enabled] : []))).toEqual([
+      ['Open folder', true],
+      ['Sync now', false],
+      ['Resume', true],
+    ]);
+    expect(sub(2).map((i) => (i.kind === 'item' ? i.label : ''))).toEqual(['Open folder']);
+    // An incoming folder is not this machine's to pause: "all paused" looks only at its own jobs.
+    expect(withSyncJobs(initialTrayState(), [jobs[1], jobs[2]]).syncPaused).toBe(true);
+    const many = Array.from({ length: MAX_FOLDERS_LISTED + 3 }, (_, i) => syncJob(`j${i}`, 'idle', false));
+    expect(
+      trayView(withSyncJobs(initialTrayState(), many)).items.filter((i) => i.kind === 'item' && i.submenu),
+    ).toHaveLength(MAX_FOLDERS_LISTED);
   });
 
   it('sync is paused for the tray only when every job is paused by the user', () => {

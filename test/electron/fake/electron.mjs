@@ -142,7 +142,10 @@ export const session = {
     },
   },
 };
-export const shell = { openExternal: async (url) => out('open-external', { url }) };
+export const shell = {
+  openExternal: async (url) => out('open-external', { url }),
+  openPath: async (p) => (out('open-path', { path: p }), ''),
+};
 
 // ---- IPC ----
 const handlers = new Map();
