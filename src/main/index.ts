@@ -12,6 +12,7 @@ import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
 import type { WarpEvent } from '../shared/events.ts';
 import { startEngineHost, type EngineHost } from './engine-host.ts';
+import { createActivity } from './activity.ts';
 import { registerDialogs } from './dialog.ts';
 import { installMenu } from './menu.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
@@ -86,8 +87,12 @@ function notify(note: Note): void {
   n.show();
 }
 
+/** The taskbar progress and the power-save blocker follow the same picture of the jobs as the tray. */
+const activity = createActivity(() => win);
+
 function renderTray(): void {
   tray?.render(trayView(trayState));
+  activity.render(trayState);
 }
 
 async function refreshSync(): Promise<void> {
@@ -259,6 +264,7 @@ async function start(): Promise<void> {
     stopForward();
     disposeIpc();
     disposeDialogs();
+    activity.stop();
     tray?.destroy();
     const done = () => app.exit(0);
     const timer = setTimeout(done, 5000);

@@ -123,6 +123,9 @@ export class BrowserWindow extends Emitter {
   isDestroyed() {
     return false;
   }
+  setProgressBar(value, o) {
+    this.progress = { value, mode: o?.mode };
+  }
 }
 
 // ---- session, shell ----
@@ -159,6 +162,14 @@ export const ipcMain = {
 };
 
 // ---- power ----
+let blockers = 0;
+export const powerSaveBlocker = {
+  start: (type) => {
+    out('power-save-blocker', { type, on: true });
+    return ++blockers;
+  },
+  stop: (id) => out('power-save-blocker', { id, on: false }),
+};
 const power = new Emitter();
 export const powerMonitor = Object.assign(power, {
   isOnBatteryPower: () => false,
