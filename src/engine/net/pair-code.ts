@@ -100,13 +100,23 @@ function encodeCard(secret: string, card: PairCard): string {
   const exp = Buffer.alloc(4);
   exp.writeUInt32BE(Math.ceil(card.expiresAt / 60_000));
   parts.push(exp);
-  for (const a of card.addresses.slice(0, CARD_MAX_ADDRESSES)) {
+  for (const a of cardAddresses(card.addresses)) {
     const bytes = multiaddr(a).decapsulateCode(421 /* p2p */).bytes; // the id is in the card once
     if (bytes.length > 255) continue;
     parts.push(Uint8Array.of(bytes.length), bytes);
   }
   const body = Buffer.concat(parts);
   return base32(Buffer.concat([body, tag(secret, body)]));
+}
+
+/**
+ * The addresses a card carries: the best direct ones, and room kept for relayed ones (`/p2p-circuit`), which are
+ * what reaches the inviter from another network; order kept (direct first: the joiner tries them in turn).
+ */
+export function cardAddresses(addrs: readonly string[]): string[] {
+  const relayed = addrs.filter((a) => a.includes('/p2p-circuit')).slice(0, 2);
+  const direct = addrs.filter((a) => !a.includes('/p2p-circuit')).slice(0, CARD_MAX_ADDRESSES - relayed.length);
+  return [...direct, ...relayed];
 }
 
 function decodeCard(secret: string, text: string): PairCard {
