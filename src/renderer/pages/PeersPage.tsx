@@ -300,6 +300,11 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
                       : 'learned when pairing'}
               </div>
             )}
+            {p.path && (
+              <div className="small" data-testid="peer-path" title={p.path.remote}>
+                {pathLine(p.path)}
+              </div>
+            )}
           </div>
         ) : (
           <span className="muted">no address known</span>
@@ -366,4 +371,12 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
       )}
     </Card>
   );
+}
+
+/** How the newest connection to the peer went: "LAN · 1.2 ms", "relayed via …a1b2c3 · 6 ms (earlier)". */
+function pathLine(path: NonNullable<PeerDto['path']>): string {
+  const how =
+    path.kind === 'relayed' ? `relayed via …${(path.relay ?? '').slice(-6)}` : path.kind === 'lan' ? 'LAN' : 'direct';
+  const rtt = path.rttMs !== undefined ? ` · ${path.rttMs} ms` : '';
+  return `${how}${rtt}${path.open ? '' : ' (last connection)'}`;
 }
