@@ -1,5 +1,5 @@
 /**
- * Background sync: folders watched with chokidar, changes debounced, then pushed to a paired peer through the
+ * Background sync: folders watched (folder-watch.ts: one fs.watch per directory), changes debounced, then pushed to a paired peer through the
  * transfer engine (cycle.ts), one sync at a time per job. Hosted by the daemon, the Electron main process and
  * `warp sync run`; they read `status()` and listen to `events`.
  *
@@ -11,12 +11,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, isWarpError } from '../core/errors.ts';
 import { IGNORE_FILE, type TreeMatcher } from '../ignore/matcher.ts';
 import { isTemporaryName } from './conflict.ts';
 import { runCycle } from './cycle.ts';
+import { FolderWatcher } from './folder-watch.ts';
 import { movedOf, remoteFolder, reportToPeer } from './remote.ts';
 import { Debouncer } from './debounce.ts';
 import type { SyncEvent } from './sync-events.ts';
@@ -56,7 +56,7 @@ interface Runtime {
   record: JobRecord;
   state: SyncStateName;
   reason?: string;
-  watcher?: FSWatcher;
+  watcher?: FolderWatcher;
   debouncer: Debouncer;
   /** Changes seen and not yet synced. */
   dirty: boolean;
@@ -233,26 +233,21 @@ export class SyncManager {
     const folder = rt.record.job.folder;
     if (rt.watcher || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return;
     const matcher = jobIgnoreRules(rt.record.job).forRoot(folder);
-    const w = watch(folder, {
-      ignoreInitial: true,
-      ignored: (p: string, st?: fs.Stats) => isTemporaryName(p) || watchIgnores(matcher, p, st),
-    });
-    rt.watcher = w;
-    w.on('all', (_event, p) => {
-      if (typeof p === 'string') {
+    const w = new FolderWatcher(folder, {
+      ignored: (p, isDir) => isTemporaryName(p) || watchIgnores(matcher, p, isDir),
+      onChange: (p) => {
         const rel = path.relative(folder, p).split(path.sep).join('/');
         if (path.basename(p) === IGNORE_FILE)
           matcher.forget(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
         rt.changed.add(rel);
         rt.unsynced.add(rel);
-      }
-      rt.dirty = true;
-      rt.debouncer.trigger();
+        rt.dirty = true;
+        rt.debouncer.trigger();
+      },
+      onError: (e) => this.fail(rt, e),
     });
-    w.on('error', (e) => this.fail(rt, e));
-    await new Promise<void>((resolve) => {
-      w.once('ready', () => resolve());
-    });
+    rt.watcher = w;
+    w.start();
   }
 
   private async deactivate(rt: Runtime): Promise<void> {
@@ -260,7 +255,7 @@ export class SyncManager {
     if (rt.timer) clearTimeout(rt.timer);
     rt.timer = undefined;
     rt.abort?.abort();
-    await rt.watcher?.close();
+    rt.watcher?.close();
     rt.watcher = undefined;
     if (rt.running) await rt.running.catch(() => {});
   }
@@ -369,6 +364,10 @@ export class SyncManager {
       rt.failed = false;
       await this.report(rec.job, true, movedOf(r.push, r.held));
       this.setState(rt, 'idle');
+      if (rt.watcher?.size === 0) {
+        rt.watcher.close(); // the folder had gone (an unmounted disk): watch it afresh now that it is back
+        rt.watcher = undefined;
+      }
       if (!rt.watcher && this.started && this.jobs.has(rec.job.id)) await this.watchFolder(rt);
     } catch (e) {
       for (const u of unsynced) rt.unsynced.add(u);
@@ -547,15 +546,15 @@ export class SyncManager {
 }
 
 /**
- * The watcher's question: is this path left out by the job's rules? chokidar asks once without stats (then a
- * folder-only pattern cannot match yet) and again with them. A broken `.warpignore` does not stop the watcher:
+ * The watcher's question: is this path left out by the job's rules? (A removed path has no type: a
+ * folder-only pattern cannot match it, and the sync's scan decides.) A broken `.warpignore` does not stop the watcher:
  * the path counts as included and the sync's scan reports the file and line.
  */
-function watchIgnores(m: TreeMatcher, abs: string, st?: fs.Stats): boolean {
+function watchIgnores(m: TreeMatcher, abs: string, isDir: boolean | undefined): boolean {
   const rel = m.relOf(abs);
   if (rel === undefined || rel === '') return false;
   try {
-    return m.excludesPath(rel, st?.isDirectory() ?? false);
+    return m.excludesPath(rel, isDir ?? false);
   } catch {
     return false;
   }
