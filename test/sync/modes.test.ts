@@ -140,4 +140,21 @@ describe('sync modes against a real warp listen peer', () => {
     );
     await s.listener.stop();
   }, 120_000);
+
+  it('an invalid pattern in a .warpignore stops the sync with E_IGNORE_INVALID naming the file and line; nothing moves until fixed', async () => {
+    const s = await setup({ 'a.txt': 'a\n', 'sub/b.txt': 'b\n', 'sub/.warpignore': '# fine\n*.tmp\n[z-a]\n' });
+    const { m } = manager(s);
+    const job = m.add({ folder: s.folder, peer: s.listener.addr, remotePath: '/inbox' });
+    await m.start();
+    const st = await m.syncNow(job.id);
+    expect(st.state).toBe('error');
+    expect(st.lastErrorCode).toBe('E_IGNORE_INVALID');
+    expect(st.lastError).toContain(`${path.join(s.folder, 'sub', '.warpignore')}:3`);
+    expect(fs.existsSync(path.join(s.peerFolder, 'a.txt'))).toBe(false);
+    fs.writeFileSync(path.join(s.folder, 'sub', '.warpignore'), '*.tmp\n');
+    const fixed = await m.syncNow(job.id);
+    expect(fixed.state).toBe('idle');
+    expect(text(path.join(s.peerFolder, 'sub/b.txt'))).toBe('b\n');
+    await s.listener.stop();
+  }, 120_000);
 });
