@@ -15,7 +15,7 @@ import { planForMode } from '../../src/engine/sync/modes.ts';
 import { IgnoreRules } from '../../src/engine/ignore/matcher.ts';
 import { formatWindow, insideSchedule, parseWindow } from '../../src/engine/sync/schedule.ts';
 import { readState, stateFilePath, updateState, writeState } from '../../src/engine/sync/state-file.ts';
-import type { FileMap, SyncJob } from '../../src/engine/sync/types.ts';
+import type { FileMap, SyncJob } from '../../src/engine/sync/sync-types.ts';
 import { readLinuxOnBattery } from '../../src/engine/core/power-supply.ts';
 import { fileMapOf } from '../../src/engine/sync/remote.ts';
 import { buildTree } from '../../src/engine/transfer/tree.ts';

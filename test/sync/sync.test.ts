@@ -1,5 +1,5 @@
 /**
- * Background sync against a real `warp listen` process on 127.0.0.1: real folders, real chokidar watchers,
+ * Background sync against a real `warp listen` process on 127.0.0.1: real folders, real folder watchers,
  * real pushes through the transfer engine. Each test starts its own listener and stops it (peers.ts kills
  * leftovers after each test).
  */

@@ -24,9 +24,9 @@ import { SwarmEdge } from './edge.ts';
 import { readPower } from './peer-power.ts';
 import { EdgeRegistry } from './registry.ts';
 import { SwarmRun } from './run.ts';
-import type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
+import type { SwarmFetchOptions, SwarmFetchResult } from './swarm-types.ts';
 
-export type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
+export type { SwarmFetchOptions, SwarmFetchResult } from './swarm-types.ts';
 
 export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promise<SwarmFetchResult> {
   if (o.sources.length === 0) throw new WarpError(ErrorCodes.USAGE, 'a swarm download needs at least one source peer');

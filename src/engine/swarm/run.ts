@@ -30,7 +30,7 @@ import {
 } from './preposition.ts';
 import { Reconciler } from './reconcile.ts';
 import type { EdgeRegistry } from './registry.ts';
-import type { SwarmFetchOptions, SwarmFetchResult } from './types.ts';
+import type { SwarmFetchOptions, SwarmFetchResult } from './swarm-types.ts';
 
 export const DEFAULT_SEED_BW = 8e6;
 const PROBE_EVERY_MS = 200;

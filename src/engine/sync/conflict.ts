@@ -26,7 +26,7 @@
  * is a conflict at all, the clocks only who wins.
  */
 import path from 'node:path';
-import type { ConflictPolicy, FileFacts, FileMap } from './types.ts';
+import type { ConflictPolicy, FileFacts, FileMap } from './sync-types.ts';
 
 export type SyncAction =
   | { kind: 'push'; path: string }

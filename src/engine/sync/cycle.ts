@@ -20,10 +20,10 @@ import { conflictName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
 import { planForMode } from './modes.ts';
 import { pushLine } from './push-line.ts';
-import { jobIgnoreRules } from './jobs.ts';
+import { jobIgnoreRules } from './job-file.ts';
 import type { SyncEvent } from './sync-events.ts';
 import { applyRemote, fetchRemoteFiles, fileMapOf, pullFile, remoteFolder, removeStaleStages } from './remote.ts';
-import type { FileFacts, FileMap, PushSummary, SyncJob, SyncStateName } from './types.ts';
+import type { FileFacts, FileMap, PushSummary, SyncJob, SyncStateName } from './sync-types.ts';
 
 export interface CycleContext {
   env: TransferEnv;

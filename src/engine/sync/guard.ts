@@ -8,7 +8,7 @@
  * confirmation cannot let through a larger deletion that appears later.
  */
 import type { SyncAction } from './conflict.ts';
-import type { FileMap, SyncGuard, SyncJob } from './types.ts';
+import type { FileMap, SyncGuard, SyncJob } from './sync-types.ts';
 
 export const GUARD_DEFAULTS: Required<SyncGuard> = { share: 0.5, maxFiles: 1000, minFiles: 5 };
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { resolveInRoot } from '../transfer/paths.ts';
 import type { ExtraRequests } from '../transfer/service.ts';
-import type { SyncMode } from './types.ts';
+import type { SyncMode } from './sync-types.ts';
 
 const MAX_FOLDERS = 1000;
 

@@ -1,6 +1,6 @@
 /** Background sync of folders to a paired peer: see manager.ts (behaviour), conflict.ts (the rule) and docs/SYNC.md. */
 export { SyncManager, SYNC_DEFAULTS } from './manager.ts';
-export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from './jobs.ts';
+export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from './job-file.ts';
 export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
 export type { SyncEvent, SyncEventListener } from './sync-events.ts';
 export {
@@ -22,7 +22,7 @@ export {
   type SyncVersions,
   type SyncStateName,
   type SyncWindow,
-} from './types.ts';
+} from './sync-types.ts';
 export { planSync, conflictName, conflictWinner, isTemporaryName, type SyncAction, type SyncPlan } from './conflict.ts';
 export { planForMode, type ModePlan } from './modes.ts';
 export { insideSchedule, parseWindow, formatWindow, validateSchedule } from './schedule.ts';

@@ -29,7 +29,7 @@ import {
   removeJob,
   setJobPaused,
   unknownJob,
-} from './jobs.ts';
+} from './job-file.ts';
 import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
 import { MAX_CONFLICTS, readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
@@ -48,7 +48,7 @@ import {
   type SyncJobStatus,
   type SyncManagerOptions,
   type SyncStateName,
-} from './types.ts';
+} from './sync-types.ts';
 
 export const SYNC_DEFAULTS = { debounceMs: 1500, maxWaitMs: 10_000, retryMs: 30_000, windowCheckMs: 30_000 } as const;
 

@@ -13,7 +13,7 @@
  * holds it again: nothing is lost, and nothing flips once the user changes the mode or resolves the file.
  */
 import type { SyncAction, SyncPlan } from './conflict.ts';
-import type { SyncMode } from './types.ts';
+import type { SyncMode } from './sync-types.ts';
 
 export interface ModePlan extends SyncPlan {
   /** Paths whose difference this mode does not move. */

@@ -1,6 +1,6 @@
 /** One line for a sync's log: "pushed 3 files, deleted 1, 39 kB on the wire" (the CLI, daemon log and tray say the same). */
 import { formatBytes } from '../core/bytes.ts';
-import type { PushSummary } from './types.ts';
+import type { PushSummary } from './sync-types.ts';
 
 export function pushLine(p: Omit<PushSummary, 'at'>): string {
   const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;

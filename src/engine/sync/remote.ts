@@ -14,7 +14,7 @@ import type { ReceiveResult } from '../transfer/receive.ts';
 import { encodeChanges, type AppliedChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import { STAGE_PREFIX, isTemporaryName } from './conflict.ts';
 import type { SyncMoved } from './incoming.ts';
-import type { FileMap, PushSummary, SyncMode } from './types.ts';
+import type { FileMap, PushSummary, SyncMode } from './sync-types.ts';
 
 /** Files of a manifest whose single top-level entry is the synced folder, keyed by path inside it. */
 export function fileMapOf(m: Manifest): FileMap {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { keepVersion } from '../transfer/versions.ts';
-import { unknownJob } from './jobs.ts';
+import { unknownJob } from './job-file.ts';
 import { readState, updateState } from './state-file.ts';
 
 /** One conflict as the job remembers it (from the sync.conflict event). */

@@ -6,7 +6,7 @@
  */
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { validateWindow, inWindow, localTime, type TimeWindow } from '../sched/constraints/time-windows.ts';
-import type { SyncWindow } from './types.ts';
+import type { SyncWindow } from './sync-types.ts';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 

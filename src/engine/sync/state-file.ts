@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { GuardReport } from './guard.ts';
 import type { ConflictRecord } from './resolve.ts';
-import type { FileMap, PushSummary, SyncJob } from './types.ts';
+import type { FileMap, PushSummary, SyncJob } from './sync-types.ts';
 
 export const STATE_VERSION = 1;
 

@@ -5,7 +5,7 @@
  * differs.
  */
 import type { GuardReport } from './guard.ts';
-import type { PushSummary, SyncJob, SyncStateName } from './types.ts';
+import type { PushSummary, SyncJob, SyncStateName } from './sync-types.ts';
 
 export type SyncEvent =
   | { type: 'sync.job-added'; id: string; job: SyncJob }

@@ -18,7 +18,7 @@ import {
   type SyncJob,
   type SyncJobSpec,
   type SyncVersions,
-} from './types.ts';
+} from './sync-types.ts';
 import { DEFAULT_VERSIONS_POLICY, VERSION_POLICIES, type VersionsPolicy } from '../transfer/versions-keep.ts';
 import { DEFAULT_IGNORE, IgnoreRules } from '../ignore/matcher.ts';
 
