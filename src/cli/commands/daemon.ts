@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
-import { escapeControl } from '../../engine/core/safe-text.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { loadOrCreateToken, startDaemon, tokenFile } from '../../engine/http/index.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { loadCliConfig } from '../config-loader.ts';
+import { serverLog } from '../server-log.ts';
 import type { CliContext } from '../context.ts';
 import { freePort } from './net-env.ts';
 
@@ -100,9 +100,7 @@ export function register(program: Command, ctx: CliContext): void {
         uiDir,
         listen,
         // One record per line: peers' paths and messages, and a request's URL, are escaped (a 500's stack too).
-        log: (m) => {
-          if (!quiet) ctx.err(`warp daemon: ${escapeControl(m)}`);
-        },
+        log: serverLog(ctx, config.log, 'daemon'),
       });
       const loginUrl = d.server.loginUrl();
       // Bound to every interface (the phone companion): a login URL per LAN address too.

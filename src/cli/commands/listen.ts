@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
-import { escapeControl } from '../../engine/core/safe-text.ts';
+import { serverLog } from '../server-log.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { PROTOCOLS, WarpNode } from '../../engine/net/node.ts';
 import { servePairStream, type SelfInfo } from '../../engine/net/pair.ts';
@@ -76,6 +76,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--die-after <s>', 'emulation: exit abruptly <s> seconds after the first chunk served (a peer that dies)')
     .action(async (o: ListenOpts) => {
       const env = await transferEnv(ctx, o);
+      const log = serverLog(ctx, env.config.log, 'listen');
       const root = path.resolve(o.root ?? '.');
       if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
         throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `--root ${root} is not a directory`);
@@ -96,9 +97,7 @@ export function register(program: Command, ctx: CliContext): void {
         relays: [...env.config.net.relays, ...(o.relay ?? [])],
         nat: env.nat,
         relayPolicy: () => ({ peers: [...new Set([...allowed, ...env.trust.list().map((p) => p.id)])] }),
-        onLog: (m) => {
-          if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
-        },
+        onLog: log,
       });
       const service = new TransferService({
         node,
@@ -113,9 +112,7 @@ export function register(program: Command, ctx: CliContext): void {
         onEvent: (e) => {
           if (json && e.type !== 'transfer.chunk') ctx.out(JSON.stringify(e));
         },
-        onLog: (m) => {
-          if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
-        },
+        onLog: log,
         extraRequests: {
           ...swarmRequests({
             root,
@@ -132,9 +129,7 @@ export function register(program: Command, ctx: CliContext): void {
                 : o.acceptPreposition === true
                   ? 1e9
                   : parseByteSize(o.acceptPreposition, '--accept-preposition'),
-            onLog: (m) => {
-              if (!quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
-            },
+            onLog: log,
           }),
           ...listenSyncRequests(ctx, env.home, root, json, quiet),
         },
@@ -181,13 +176,7 @@ function startLan(
 ): ReturnType<typeof cliDiscovery> | undefined {
   const on = o.discover || o.mdns || env.config.transfer.discovery === 'on' || env.config.transfer.mdns;
   if (!on) return undefined;
-  return cliDiscovery(
-    env,
-    () => rankAddresses(node.addresses()),
-    (m) => {
-      if (!ctx.opts().quiet) ctx.err(`warp listen: ${escapeControl(m)}`);
-    },
-  );
+  return cliDiscovery(env, () => rankAddresses(node.addresses()), serverLog(ctx, env.config.log, 'listen'));
 }
 
 function batteryPercent(v: string): number {

@@ -6,13 +6,13 @@
 import type { Command } from 'commander';
 import { parseByteSize, formatBytes, formatRate } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
-import { escapeControl } from '../../engine/core/safe-text.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { parseDuration } from '../../engine/config/units.ts';
 import { loadIdentity } from '../../engine/net/identity.ts';
 import { RelayServer, type RelayCaps } from '../../engine/net/relay-server.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { loadCliConfig } from '../config-loader.ts';
+import { serverLog } from '../server-log.ts';
 import type { CliContext } from '../context.ts';
 import { freePort } from './net-env.ts';
 
@@ -66,9 +66,10 @@ export function register(program: Command, ctx: CliContext): void {
       const reservers = new Set((o.allowReserve ?? []).map((p) => assertPeerId(p, '--allow-reserve peer id')));
       const quiet = ctx.opts().quiet;
       const json = ctx.opts().json;
+      const line = serverLog(ctx, config.log, 'relay');
       const log = (m: string): void => {
         if (json) ctx.out(JSON.stringify({ type: 'relay.log', message: m }));
-        else if (!quiet) ctx.err(`warp relay: ${escapeControl(m)}`);
+        else line(m);
       };
       const server = await RelayServer.start({ identity, host, port, caps, reservers, onLog: log });
       const addresses = server.addresses();
