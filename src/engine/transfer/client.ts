@@ -262,28 +262,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
   // Dial first: the QUIC handshake runs in the transport's native thread while this one scans.
   const linkP = connectPeer(env, o.address);
   linkP.catch(() => {}); // observed below; a scan error must not leave it unhandled
-  const t0 = performance.now();
-  trace('send: scan start');
-  let tree;
-  try {
-    tree = await buildTreeParallel(
-      abs,
-      env.chunking,
-      env.index,
-      (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }),
-      o.ignore,
-    );
-  } catch (e) {
-    linkP
-      .then(
-        (l) => l.close(),
-        () => {},
-      )
-      .catch(() => {});
-    throw e;
-  }
-  const scanSeconds = (performance.now() - t0) / 1000;
-  trace('send: scan done');
+  const { tree, scanSeconds } = await scanForSend(env, o, abs, linkP);
   const link = await linkP;
   trace('send: linked');
   const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
@@ -328,34 +307,8 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
       { t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex'), ...(mirror ? { mirror } : {}) },
       m.encode(),
     );
-    // The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel
-    // is an E_CANCELLED error frame; its part files stay for a rerun.
     const v2 = link.neg.version >= 2;
-    const tell = (t: 'pause' | 'resume' | 'cancel'): void => {
-      link.ctl.write({ t }).catch(() => {});
-    };
-    const onAbort = (): void => {
-      if (!v2) return;
-      tell('cancel');
-      // A receiver that does not answer within a few seconds is left: closing the stream ends the wait below.
-      setTimeout(() => link.ctl.abort('cancelled'), 5000).unref();
-    };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const offPause = o.pause?.onChange((paused) => {
-      if (v2) tell(paused ? 'pause' : 'resume');
-      else
-        o.onEvent?.({
-          type: 'transfer.warning',
-          session: sid,
-          path: '',
-          message: `${link.peer} runs an older Warp (protocol ${link.neg.version}) that cannot pause; the transfer goes on`,
-        });
-    });
-    unwatch = () => {
-      offPause?.();
-      o.signal?.removeEventListener('abort', onAbort);
-    };
-    if (o.pause?.paused && v2) tell('pause');
+    unwatch = forwardControls(link, o, sid);
     for (;;) {
       if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
       const f = await link.ctl.expect('the transfer result', 'event', 'done');
@@ -402,6 +355,69 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     server.unregister(sid);
     await link.close();
   }
+}
+
+/** The sender's scan, while the dial (already started) proceeds; a failed scan closes the link once it is up. */
+async function scanForSend(
+  env: TransferEnv,
+  o: SendOptions,
+  abs: string,
+  linkP: ReturnType<typeof connectPeer>,
+): Promise<{ tree: Awaited<ReturnType<typeof buildTreeParallel>>; scanSeconds: number }> {
+  const t0 = performance.now();
+  trace('send: scan start');
+  try {
+    const tree = await buildTreeParallel(
+      abs,
+      env.chunking,
+      env.index,
+      (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }),
+      o.ignore,
+    );
+    trace('send: scan done');
+    return { tree, scanSeconds: (performance.now() - t0) / 1000 };
+  } catch (e) {
+    linkP
+      .then(
+        (l) => l.close(),
+        () => {},
+      )
+      .catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * The receiver drives the pull: pause, resume and cancel are asked of it (protocol 2). Its answer to a cancel is
+ * an E_CANCELLED error frame; its part files stay for a rerun. Returns what stops forwarding.
+ */
+function forwardControls(link: Awaited<ReturnType<typeof connectPeer>>, o: SendOptions, sid: string): () => void {
+  const v2 = link.neg.version >= 2;
+  const tell = (t: 'pause' | 'resume' | 'cancel'): void => {
+    link.ctl.write({ t }).catch(() => {});
+  };
+  const onAbort = (): void => {
+    if (!v2) return;
+    tell('cancel');
+    // A receiver that does not answer within a few seconds is left: closing the stream ends the wait for its result.
+    setTimeout(() => link.ctl.abort('cancelled'), 5000).unref();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const offPause = o.pause?.onChange((paused) => {
+    if (v2) tell(paused ? 'pause' : 'resume');
+    else
+      o.onEvent?.({
+        type: 'transfer.warning',
+        session: sid,
+        path: '',
+        message: `${link.peer} runs an older Warp (protocol ${link.neg.version}) that cannot pause; the transfer goes on`,
+      });
+  });
+  if (o.pause?.paused && v2) tell('pause');
+  return () => {
+    offPause?.();
+    o.signal?.removeEventListener('abort', onAbort);
+  };
 }
 
 export interface ProbeResult {

@@ -114,14 +114,7 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
         if (!v.ok) {
           o.reject(c, src.name, v.reason);
           if (v.missing) missedBy[c] |= bitOf(si);
-          if (++attempts[c] >= o.maxAttempts) {
-            const code = v.missing ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
-            throw new WarpError(
-              code,
-              `chunk ${c} (${Buffer.from(m.chunkId(c)).toString('hex').slice(0, 16)}…) failed ${attempts[c]} times: ${v.reason}; the transfer stopped (rerun to resume)`,
-              { details: { chunk: c } },
-            );
-          }
+          if (++attempts[c] >= o.maxAttempts) throw gaveUp(m.chunkId(c), c, attempts[c], v);
           retry.push(c);
           notify();
           continue;
@@ -166,4 +159,14 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
     const firstErr = fatal ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
     throw firstErr ?? new WarpError(ErrorCodes.CHUNK_UNAVAILABLE, `${remaining} chunks could not be fetched`);
   }
+}
+
+/** A chunk that failed on every try: unavailable (no source has it) or corrupt (what came never matched its id). */
+function gaveUp(id: Uint8Array, c: number, tries: number, v: { missing?: boolean; reason: string }): WarpError {
+  const code = v.missing ? ErrorCodes.CHUNK_UNAVAILABLE : ErrorCodes.CHUNK_CORRUPT;
+  return new WarpError(
+    code,
+    `chunk ${c} (${Buffer.from(id).toString('hex').slice(0, 16)}…) failed ${tries} times: ${v.reason}; the transfer stopped (rerun to resume)`,
+    { details: { chunk: c } },
+  );
 }

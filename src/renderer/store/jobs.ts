@@ -107,173 +107,226 @@ export const useJobs = create<JobsState>((set, get) => ({
     set({ jobs });
   },
   apply(events) {
-    let jobs: Record<string, JobView> | undefined;
-    let sessions: Record<string, string> | undefined;
-    // Rates collected per job during this batch, appended once (keeps one array copy per job per frame).
-    const rates = new Map<string, number[]>();
-    const touch = (id: string, make: () => JobView): JobView => {
-      jobs ??= { ...get().jobs };
-      const cur = jobs[id] ?? make();
-      const next = { ...cur, touched: Date.now() };
-      jobs[id] = next;
-      return next;
-    };
+    const b = new EventBatch(get().jobs, get().sessions);
     for (const e of events) {
       // Every transfer event carries the engine session; a swarm download emits no transfer.start, so link here.
-      if (e.type.startsWith('transfer.') && 'session' in e && 'job' in e && e.session) {
-        const known = (sessions ?? get().sessions)[e.session];
-        if (known !== e.job) {
-          sessions ??= { ...get().sessions };
-          sessions[e.session] = e.job;
-          touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).session = e.session;
-        }
+      if (
+        e.type.startsWith('transfer.') &&
+        'session' in e &&
+        'job' in e &&
+        e.session &&
+        b.sessionJob(e.session) !== e.job
+      ) {
+        b.link(e.session, e.job);
+        b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).session = e.session;
       }
-      switch (e.type) {
-        case 'job.update': {
-          jobs ??= { ...get().jobs };
-          jobs[e.job.id] = fromDto(e.job, jobs[e.job.id]);
-          break;
-        }
-        case 'archive.start': {
-          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, `${e.op} ${e.archive}`));
-          j.archive = e.archive;
-          j.progress = {
-            bytes: 0,
-            totalBytes: e.totalBytes,
-            files: 0,
-            totalFiles: e.totalFiles,
-            rate: 0,
-            etaSeconds: -1,
-            elapsedSeconds: 0,
-          };
-          break;
-        }
-        case 'archive.progress': {
-          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-          j.progress = {
-            bytes: e.bytes,
-            totalBytes: e.totalBytes,
-            files: e.files,
-            totalFiles: e.totalFiles,
-            rate: e.rate,
-            etaSeconds: e.etaSeconds,
-            elapsedSeconds: e.elapsedSeconds,
-          };
-          pushRate(rates, e.job, e.rate);
-          break;
-        }
-        case 'archive.file':
-          touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op)).lastFile = e.path;
-          break;
-        case 'archive.warning': {
-          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-          j.warnings = appendCapped(j.warnings, [`${e.path}: ${e.message}`], 50);
-          break;
-        }
-        case 'archive.bad-chunk': {
-          const j = touch(e.job, () => blank(e.job, 'archive.verify', 'verify'));
-          j.warnings = appendCapped(j.warnings, [`chunk ${e.chunk}: ${e.reason} (${e.files.join(', ')})`], 50);
-          break;
-        }
-        case 'archive.done': {
-          const j = touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-          if (j.progress)
-            j.progress = {
-              ...j.progress,
-              bytes: Math.max(j.progress.bytes, e.bytes),
-              rate: 0,
-              etaSeconds: 0,
-              elapsedSeconds: e.elapsedSeconds,
-            };
-          if (j.status === 'running' || j.status === 'queued') j.status = 'done';
-          break;
-        }
-        case 'transfer.start': {
-          const j = touch(e.job, () =>
-            blank(e.job, e.job.startsWith('incoming:') ? 'transfer.incoming' : 'transfer.send', `${e.role} ${e.path}`),
-          );
-          Object.assign(j, { session: e.session, role: e.role, peer: e.peer, transport: e.transport, path: e.path });
-          sessions ??= { ...get().sessions };
-          sessions[e.session] = e.job;
-          break;
-        }
-        case 'transfer.manifest': {
-          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          Object.assign(j, { totalChunks: e.needChunks, needBytes: e.needBytes, haveBytes: e.haveBytes });
-          break;
-        }
-        case 'transfer.progress': {
-          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          j.progress = {
-            bytes: e.bytes,
-            totalBytes: e.totalBytes,
-            files: e.files,
-            totalFiles: e.totalFiles,
-            rate: e.rate,
-            etaSeconds: e.etaSeconds,
-            elapsedSeconds: e.elapsedSeconds,
-          };
-          Object.assign(j, { chunks: e.chunks, totalChunks: e.totalChunks, wireBytes: e.wireBytes });
-          if (j.status === 'queued') j.status = 'running';
-          pushRate(rates, e.job, e.rate);
-          break;
-        }
-        case 'transfer.file':
-          touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).lastFile = e.path;
-          break;
-        case 'transfer.warning':
-        case 'transfer.chunk-rejected': {
-          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          const msg =
-            e.type === 'transfer.warning'
-              ? `${e.path}: ${e.message}`
-              : `chunk ${e.chunk} from ${e.source}: ${e.reason}`;
-          j.warnings = appendCapped(j.warnings, [msg], 50);
-          break;
-        }
-        case 'transfer.error': {
-          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          j.error = e.error;
-          if (j.kind === 'transfer.incoming') j.status = 'failed';
-          break;
-        }
-        case 'transfer.done': {
-          const j = touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-          if (j.progress)
-            j.progress = {
-              ...j.progress,
-              bytes: j.progress.totalBytes,
-              rate: 0,
-              etaSeconds: 0,
-              elapsedSeconds: e.elapsedSeconds,
-            };
-          else
-            j.progress = {
-              bytes: e.bytes,
-              totalBytes: e.bytes,
-              files: e.files,
-              totalFiles: e.files,
-              rate: 0,
-              etaSeconds: 0,
-              elapsedSeconds: e.elapsedSeconds,
-            };
-          j.wireBytes = e.wireBytes;
-          if (j.status === 'running' || j.status === 'queued') j.status = 'done';
-          break;
-        }
-        default:
-          break;
-      }
+      if (e.type === 'job.update') b.put(e.job);
+      else if (e.type.startsWith('archive.')) applyArchive(b, e);
+      else if (e.type.startsWith('transfer.')) applyTransfer(b, e);
     }
+    const changed = b.result();
+    if (changed) set(changed);
+  },
+}));
+
+/**
+ * The changes one batch of events makes: the jobs and sessions maps are copied once, on the first change, and
+ * each job's rates are appended once (one array copy per job per frame).
+ */
+class EventBatch {
+  private jobs: Record<string, JobView> | undefined;
+  private sessions: Record<string, string> | undefined;
+  private readonly rates = new Map<string, number[]>();
+
+  private readonly baseJobs: Record<string, JobView>;
+  private readonly baseSessions: Record<string, string>;
+
+  constructor(baseJobs: Record<string, JobView>, baseSessions: Record<string, string>) {
+    this.baseJobs = baseJobs;
+    this.baseSessions = baseSessions;
+  }
+
+  /** The job to change, copied into this batch (made by `make` if it is new). */
+  touch(id: string, make: () => JobView): JobView {
+    this.jobs ??= { ...this.baseJobs };
+    const next = { ...(this.jobs[id] ?? make()), touched: Date.now() };
+    this.jobs[id] = next;
+    return next;
+  }
+
+  put(dto: JobDto): void {
+    this.jobs ??= { ...this.baseJobs };
+    this.jobs[dto.id] = fromDto(dto, this.jobs[dto.id]);
+  }
+
+  sessionJob(session: string): string | undefined {
+    return (this.sessions ?? this.baseSessions)[session];
+  }
+
+  link(session: string, job: string): void {
+    this.sessions ??= { ...this.baseSessions };
+    this.sessions[session] = job;
+  }
+
+  rate(id: string, rate: number): void {
+    pushRate(this.rates, id, rate);
+  }
+
+  result(): Partial<Pick<JobsState, 'jobs' | 'sessions'>> | undefined {
+    const jobs = this.jobs;
     if (jobs) {
-      for (const [id, list] of rates) {
+      for (const [id, list] of this.rates) {
         const j = jobs[id];
         if (j) j.rates = appendCapped(j.rates, list, RATE_HISTORY);
       }
-      set(sessions ? { jobs, sessions } : { jobs });
-    } else if (sessions) set({ sessions });
-  },
-}));
+      return this.sessions ? { jobs, sessions: this.sessions } : { jobs };
+    }
+    return this.sessions ? { sessions: this.sessions } : undefined;
+  }
+}
+
+type ArchiveEvent = Extract<WarpEvent, { type: `archive.${string}` }>;
+type TransferEvent = Extract<WarpEvent, { type: `transfer.${string}` }>;
+
+function applyArchive(b: EventBatch, ev: WarpEvent): void {
+  const e = ev as ArchiveEvent;
+  switch (e.type) {
+    case 'archive.start': {
+      const j = b.touch(e.job, () => blank(e.job, `archive.${e.op}`, `${e.op} ${e.archive}`));
+      j.archive = e.archive;
+      j.progress = {
+        bytes: 0,
+        totalBytes: e.totalBytes,
+        files: 0,
+        totalFiles: e.totalFiles,
+        rate: 0,
+        etaSeconds: -1,
+        elapsedSeconds: 0,
+      };
+      break;
+    }
+    case 'archive.progress': {
+      const j = b.touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+      j.progress = {
+        bytes: e.bytes,
+        totalBytes: e.totalBytes,
+        files: e.files,
+        totalFiles: e.totalFiles,
+        rate: e.rate,
+        etaSeconds: e.etaSeconds,
+        elapsedSeconds: e.elapsedSeconds,
+      };
+      b.rate(e.job, e.rate);
+      break;
+    }
+    case 'archive.file':
+      b.touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op)).lastFile = e.path;
+      break;
+    case 'archive.warning': {
+      const j = b.touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+      j.warnings = appendCapped(j.warnings, [`${e.path}: ${e.message}`], 50);
+      break;
+    }
+    case 'archive.bad-chunk': {
+      const j = b.touch(e.job, () => blank(e.job, 'archive.verify', 'verify'));
+      j.warnings = appendCapped(j.warnings, [`chunk ${e.chunk}: ${e.reason} (${e.files.join(', ')})`], 50);
+      break;
+    }
+    case 'archive.done': {
+      const j = b.touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
+      if (j.progress)
+        j.progress = {
+          ...j.progress,
+          bytes: Math.max(j.progress.bytes, e.bytes),
+          rate: 0,
+          etaSeconds: 0,
+          elapsedSeconds: e.elapsedSeconds,
+        };
+      if (j.status === 'running' || j.status === 'queued') j.status = 'done';
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function applyTransfer(b: EventBatch, ev: WarpEvent): void {
+  const e = ev as TransferEvent;
+  switch (e.type) {
+    case 'transfer.start': {
+      const j = b.touch(e.job, () =>
+        blank(e.job, e.job.startsWith('incoming:') ? 'transfer.incoming' : 'transfer.send', `${e.role} ${e.path}`),
+      );
+      Object.assign(j, { session: e.session, role: e.role, peer: e.peer, transport: e.transport, path: e.path });
+      b.link(e.session, e.job);
+      break;
+    }
+    case 'transfer.manifest': {
+      const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+      Object.assign(j, { totalChunks: e.needChunks, needBytes: e.needBytes, haveBytes: e.haveBytes });
+      break;
+    }
+    case 'transfer.progress': {
+      const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+      j.progress = {
+        bytes: e.bytes,
+        totalBytes: e.totalBytes,
+        files: e.files,
+        totalFiles: e.totalFiles,
+        rate: e.rate,
+        etaSeconds: e.etaSeconds,
+        elapsedSeconds: e.elapsedSeconds,
+      };
+      Object.assign(j, { chunks: e.chunks, totalChunks: e.totalChunks, wireBytes: e.wireBytes });
+      if (j.status === 'queued') j.status = 'running';
+      b.rate(e.job, e.rate);
+      break;
+    }
+    case 'transfer.file':
+      b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer')).lastFile = e.path;
+      break;
+    case 'transfer.warning':
+    case 'transfer.chunk-rejected': {
+      const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+      const msg =
+        e.type === 'transfer.warning' ? `${e.path}: ${e.message}` : `chunk ${e.chunk} from ${e.source}: ${e.reason}`;
+      j.warnings = appendCapped(j.warnings, [msg], 50);
+      break;
+    }
+    case 'transfer.error': {
+      const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+      j.error = e.error;
+      if (j.kind === 'transfer.incoming') j.status = 'failed';
+      break;
+    }
+    case 'transfer.done': {
+      const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
+      if (j.progress)
+        j.progress = {
+          ...j.progress,
+          bytes: j.progress.totalBytes,
+          rate: 0,
+          etaSeconds: 0,
+          elapsedSeconds: e.elapsedSeconds,
+        };
+      else
+        j.progress = {
+          bytes: e.bytes,
+          totalBytes: e.bytes,
+          files: e.files,
+          totalFiles: e.files,
+          rate: 0,
+          etaSeconds: 0,
+          elapsedSeconds: e.elapsedSeconds,
+        };
+      j.wireBytes = e.wireBytes;
+      if (j.status === 'running' || j.status === 'queued') j.status = 'done';
+      break;
+    }
+    default:
+      break;
+  }
+}
 
 function pushRate(m: Map<string, number[]>, id: string, rate: number): void {
   const l = m.get(id);

@@ -122,6 +122,105 @@ const INCIDENT: Partial<Record<SwarmTriggerKind, EdgeIncident['kind']>> = {
   'edge-left': 'left',
 };
 
+/** What applying one event may do besides changing its session: add log lines, rewrite one, add drift points. */
+interface BatchOps {
+  log(id: string, entry: Omit<SwarmLogEntry, 'id'>): number;
+  update(s: SwarmSession, entryId: number, text: string): void;
+  drifts: Map<string, Map<number, DriftPoint[]>>;
+}
+
+/** One swarm event applied to its session (a copy made for this batch). */
+function applyEvent(s: SwarmSession, e: SwarmEvent, ops: BatchOps): void {
+  switch (e.type) {
+    case 'swarm.start':
+      Object.assign(s, {
+        contentId: e.contentId,
+        chunks: e.chunks,
+        bytes: e.bytes,
+        edges: e.edges,
+        startedAt: Date.now(),
+      });
+      ops.log(e.session, {
+        t: Date.now(),
+        kind: 'start',
+        text: `swarm download of ${e.chunks} chunks from ${e.edges.length} peers`,
+      });
+      break;
+    case 'swarm.edges':
+      s.edges = e.edges;
+      break;
+    case 'swarm.drift': {
+      let m = ops.drifts.get(e.session);
+      if (!m) {
+        m = new Map();
+        ops.drifts.set(e.session, m);
+      }
+      const l = m.get(e.edge);
+      const p = { t: e.t, expected: e.expected, actual: e.actual, drifting: e.drifting };
+      if (l) l.push(p);
+      else m.set(e.edge, [p]);
+      break;
+    }
+    case 'swarm.trigger': {
+      const t = s.startedAt + e.t;
+      const text = describe(e, s);
+      const kind = INCIDENT[e.kind];
+      if (kind && e.edge >= 0) s.incidents = { ...s.incidents, [e.edge]: { t, kind, text } };
+      ops.log(e.session, { t, kind: 'trigger', text });
+      break;
+    }
+    case 'swarm.reopt':
+      // The engine counts a re-optimisation when it starts one; each started one reports once (done or
+      // superseded). Evaluations that decided on no change ('none') are not re-optimisations.
+      // Those are counted, not logged: a line per "no change" buried the real events.
+      if (e.level === 'none') {
+        s.reoptsSkipped++;
+        break;
+      }
+      s.reopts++;
+      ops.log(e.session, { t: s.startedAt + e.t, kind: 'reopt', text: describe(e, s) });
+      break;
+    case 'swarm.failover': {
+      s.failovers++;
+      const t = s.startedAt + e.t;
+      const to = edgePeer(s, e.toEdge);
+      const b = s.bursts[e.fromEdge];
+      if (b && t - b.last <= FAILOVER_BURST_MS) {
+        const next = { ...b, last: t, count: b.count + 1, to: b.to.includes(to) ? b.to : [...b.to, to] };
+        s.bursts = { ...s.bursts, [e.fromEdge]: next };
+        ops.update(s, b.entry, failoverText(edgePeer(s, e.fromEdge), next.to, next.count, next.last - next.first));
+      } else {
+        const entry = ops.log(e.session, { t, kind: 'failover', text: describe(e, s) });
+        s.bursts = { ...s.bursts, [e.fromEdge]: { entry, first: t, last: t, count: 1, to: [to] } };
+      }
+      const burst = s.bursts[e.fromEdge];
+      s.incidents = {
+        ...s.incidents,
+        [e.fromEdge]: {
+          t: burst.first,
+          kind: 'offline',
+          text: movedText(burst.to, burst.count, burst.last - burst.first),
+        },
+      };
+      break;
+    }
+    case 'swarm.preposition':
+      ops.log(e.session, { t: s.startedAt + e.t, kind: 'preposition', text: describe(e, s) });
+      break;
+    case 'swarm.done':
+      s.done = e;
+      // The final tally is the engine's: the stat and the last log line agree.
+      s.failovers = e.failovers;
+      s.reopts = e.reopts;
+      ops.log(e.session, {
+        t: Date.now(),
+        kind: 'done',
+        text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations`,
+      });
+      break;
+  }
+}
+
 export const useSwarm = create<SwarmState>((set, get) => ({
   sessions: {},
   selected: undefined,
@@ -187,97 +286,11 @@ export const useSwarm = create<SwarmState>((set, get) => ({
       const j = s.log.findIndex((x) => x.id === entryId);
       if (j >= 0) s.log = s.log.map((x, k) => (k === j ? { ...x, text } : x));
     };
+    const ops: BatchOps = { log, update, drifts };
     for (const e of events) {
       if (!isSwarm(e)) continue;
       const s = touch(e.session);
-      switch (e.type) {
-        case 'swarm.start':
-          Object.assign(s, {
-            contentId: e.contentId,
-            chunks: e.chunks,
-            bytes: e.bytes,
-            edges: e.edges,
-            startedAt: Date.now(),
-          });
-          log(e.session, {
-            t: Date.now(),
-            kind: 'start',
-            text: `swarm download of ${e.chunks} chunks from ${e.edges.length} peers`,
-          });
-          break;
-        case 'swarm.edges':
-          s.edges = e.edges;
-          break;
-        case 'swarm.drift': {
-          let m = drifts.get(e.session);
-          if (!m) {
-            m = new Map();
-            drifts.set(e.session, m);
-          }
-          const l = m.get(e.edge);
-          const p = { t: e.t, expected: e.expected, actual: e.actual, drifting: e.drifting };
-          if (l) l.push(p);
-          else m.set(e.edge, [p]);
-          break;
-        }
-        case 'swarm.trigger': {
-          const t = s.startedAt + e.t;
-          const text = describe(e, s);
-          const kind = INCIDENT[e.kind];
-          if (kind && e.edge >= 0) s.incidents = { ...s.incidents, [e.edge]: { t, kind, text } };
-          log(e.session, { t, kind: 'trigger', text });
-          break;
-        }
-        case 'swarm.reopt':
-          // The engine counts a re-optimisation when it starts one; each started one reports once (done or
-          // superseded). Evaluations that decided on no change ('none') are not re-optimisations.
-          // Those are counted, not logged: a line per "no change" buried the real events.
-          if (e.level === 'none') {
-            s.reoptsSkipped++;
-            break;
-          }
-          s.reopts++;
-          log(e.session, { t: s.startedAt + e.t, kind: 'reopt', text: describe(e, s) });
-          break;
-        case 'swarm.failover': {
-          s.failovers++;
-          const t = s.startedAt + e.t;
-          const to = edgePeer(s, e.toEdge);
-          const b = s.bursts[e.fromEdge];
-          if (b && t - b.last <= FAILOVER_BURST_MS) {
-            const next = { ...b, last: t, count: b.count + 1, to: b.to.includes(to) ? b.to : [...b.to, to] };
-            s.bursts = { ...s.bursts, [e.fromEdge]: next };
-            update(s, b.entry, failoverText(edgePeer(s, e.fromEdge), next.to, next.count, next.last - next.first));
-          } else {
-            const entry = log(e.session, { t, kind: 'failover', text: describe(e, s) });
-            s.bursts = { ...s.bursts, [e.fromEdge]: { entry, first: t, last: t, count: 1, to: [to] } };
-          }
-          const burst = s.bursts[e.fromEdge];
-          s.incidents = {
-            ...s.incidents,
-            [e.fromEdge]: {
-              t: burst.first,
-              kind: 'offline',
-              text: movedText(burst.to, burst.count, burst.last - burst.first),
-            },
-          };
-          break;
-        }
-        case 'swarm.preposition':
-          log(e.session, { t: s.startedAt + e.t, kind: 'preposition', text: describe(e, s) });
-          break;
-        case 'swarm.done':
-          s.done = e;
-          // The final tally is the engine's: the stat and the last log line agree.
-          s.failovers = e.failovers;
-          s.reopts = e.reopts;
-          log(e.session, {
-            t: Date.now(),
-            kind: 'done',
-            text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations`,
-          });
-          break;
-      }
+      applyEvent(s, e, ops);
     }
     if (!sessions) return;
     const all = sessions as Record<string, SwarmSession>;
