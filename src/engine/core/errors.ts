@@ -63,18 +63,22 @@ export interface WarpErrorOptions {
   cause?: unknown;
 }
 
-export class WarpError extends Error {
-  readonly code: ErrorCode;
+/**
+ * The one error type. `C` is the code set: the engine's own codes by default; the renderer's BridgeError widens it
+ * to every code a transport answers with (the engine's plus API-level ones such as UNREACHABLE).
+ */
+export class WarpError<C extends string = ErrorCode> extends Error {
+  readonly code: C;
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: WarpErrorOptions = {}) {
+  constructor(code: C, message: string, options: WarpErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'WarpError';
     this.code = code;
     this.details = options.details ?? {};
   }
 
-  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+  toJSON(): { code: C; message: string; details: Record<string, unknown> } {
     return { code: this.code, message: this.message, details: this.details };
   }
 }

@@ -1,18 +1,18 @@
 /**
- * Turns whatever a transport rejects with into a BridgeError: the renderer's side of the engine's WarpError,
- * made from the wire's ErrorDto. Its code is any code the engine or the daemon answers with (E_* codes, and
+ * Turns whatever a transport rejects with into a BridgeError: a WarpError on the renderer's side, made from the
+ * wire's ErrorDto. Its code is any code the engine or the daemon answers with (E_* codes, and
  * API-level ones such as BAD_REQUEST or UNREACHABLE), so it is not typed to the engine's ErrorCode.
  */
 import type { BridgeError as BridgeErrorShape } from '../../shared/bridge.ts';
+import { WarpError } from '../../engine/core/errors.ts';
 
-export class BridgeError extends Error implements BridgeErrorShape {
-  readonly code: string;
+/** A WarpError whose code set is the wire's (engine codes and API-level ones); `status` is the HTTP status. */
+export class BridgeError extends WarpError<string> implements BridgeErrorShape {
   readonly status?: number;
 
   constructor(code: string, message: string, status?: number) {
-    super(message);
+    super(code, message, status === undefined ? {} : { details: { status } });
     this.name = 'BridgeError';
-    this.code = code;
     if (status !== undefined) this.status = status;
   }
 }
