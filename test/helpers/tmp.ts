@@ -34,6 +34,15 @@ export function writeTree(root: string, spec: TreeSpec): void {
   }
 }
 
+/**
+ * A time in whole ms, as the manifest keeps it. utimes takes seconds as a double, whose precision at today's
+ * dates is ~240 ns: a time restored as 202 ms can stat back as 201.9999 ms, so a microsecond is added before
+ * flooring (the CI run that showed it: 'small/d0/f7.txt' 1796669927202 vs 1796669927201).
+ */
+function wholeMs(ms: number): number {
+  return Math.floor(ms + 1e-3);
+}
+
 /** Every entry under root: type, content (files), link target (symlinks), mode and mtime (ms). */
 export function readTree(
   root: string,
@@ -43,14 +52,14 @@ export function readTree(
     const st = fs.lstatSync(abs);
     if (st.isSymbolicLink()) out[rel] = { type: 'symlink', link: fs.readlinkSync(abs), mode: 0, mtimeMs: 0 };
     else if (st.isDirectory()) {
-      if (rel) out[rel] = { type: 'dir', mode: st.mode & 0o7777, mtimeMs: Math.floor(st.mtimeMs) };
+      if (rel) out[rel] = { type: 'dir', mode: st.mode & 0o7777, mtimeMs: wholeMs(st.mtimeMs) };
       for (const n of fs.readdirSync(abs)) visit(path.join(abs, n), rel ? `${rel}/${n}` : n);
     } else
       out[rel] = {
         type: 'file',
         data: fs.readFileSync(abs).toString('base64'),
         mode: st.mode & 0o7777,
-        mtimeMs: Math.floor(st.mtimeMs),
+        mtimeMs: wholeMs(st.mtimeMs),
       };
   };
   visit(root, '');
