@@ -3,6 +3,7 @@
  * us over the same connection), `plan` and `probe`. Each call starts a dial-only node, checks the peer's
  * identity (trusted, or named in the address), says hello, and stops the node when done.
  */
+import { doneEvent } from './transfer-events.ts';
 import path from 'node:path';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
@@ -191,17 +192,7 @@ export async function fetchTree(
       mirror: o.mirror,
     }).finally(() => unwatch?.());
     store.save({ ...rec, status: 'done', bytes: r.bytes });
-    o.onEvent?.({
-      type: 'transfer.done',
-      session: sid,
-      files: r.files,
-      bytes: r.bytes,
-      wireBytes: r.wireBytes,
-      fetchedChunks: r.fetchedChunks,
-      localChunks: r.localChunks,
-      elapsedSeconds: r.elapsedSeconds,
-      merkleRoot: r.merkleRoot,
-    });
+    o.onEvent?.(doneEvent(sid, r));
     return { ...r, session: sid, peer: link.peer, transport: link.transport };
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
@@ -326,17 +317,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
           message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there`,
         });
       store.save({ ...rec, status: 'done', bytes: r.bytes });
-      o.onEvent?.({
-        type: 'transfer.done',
-        session: sid,
-        files: r.files,
-        bytes: r.bytes,
-        wireBytes: r.wireBytes,
-        fetchedChunks: r.fetchedChunks,
-        localChunks: r.localChunks,
-        elapsedSeconds: r.elapsedSeconds,
-        merkleRoot: r.merkleRoot,
-      });
+      o.onEvent?.(doneEvent(sid, r));
       return {
         ...r,
         session: sid,

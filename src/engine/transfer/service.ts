@@ -4,6 +4,7 @@
  * A broken conversation (malformed frame, bad request) closes that connection with an error frame; the
  * listener keeps serving everyone else.
  */
+import { doneEvent } from './transfer-events.ts';
 import crypto from 'node:crypto';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
@@ -262,17 +263,7 @@ export class TransferService {
       });
       // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
-      o.onEvent?.({
-        type: 'transfer.done',
-        session: sid,
-        files: r.files,
-        bytes: r.bytes,
-        wireBytes: r.wireBytes,
-        fetchedChunks: r.fetchedChunks,
-        localChunks: r.localChunks,
-        elapsedSeconds: r.elapsedSeconds,
-        merkleRoot: r.merkleRoot,
-      });
+      o.onEvent?.(doneEvent(sid, r));
       await ch.write({ t: 'done', result: r });
       trace('listen: done sent');
     } finally {

@@ -46,3 +46,20 @@ export type TransferEvent =
     };
 
 export type TransferEventListener = (e: TransferEvent) => void;
+
+type DoneEvent = Extract<TransferEvent, { type: 'transfer.done' }>;
+
+/** The `transfer.done` event of a finished receive: the same on the fetching, sending and listening side. */
+export function doneEvent(session: string, r: Omit<DoneEvent, 'type' | 'session'>): DoneEvent {
+  return {
+    type: 'transfer.done',
+    session,
+    files: r.files,
+    bytes: r.bytes,
+    wireBytes: r.wireBytes,
+    fetchedChunks: r.fetchedChunks,
+    localChunks: r.localChunks,
+    elapsedSeconds: r.elapsedSeconds,
+    merkleRoot: r.merkleRoot,
+  };
+}
