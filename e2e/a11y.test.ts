@@ -4,50 +4,18 @@
  * content; the Settings tabs follow the arrow keys.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '../src/renderer/route.ts';
+import { axe, axeMissing } from './helpers/axe.ts';
 import { chromiumMissing, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
 
-/** axe-core is a devDependency; a checkout without it installed skips with the reason (like a missing Chromium). */
-function findAxe(): string {
-  try {
-    return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  } catch {
-    return '';
-  }
-}
-const AXE = findAxe();
-const skipReason = chromiumMissing || (AXE ? '' : 'axe-core is not installed (npm install)');
+const skipReason = chromiumMissing || axeMissing;
 let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
-
-interface Violation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(p: Page): Promise<Violation[]> {
-  // Evaluated through the debugging protocol: the page's CSP (script-src 'self') refuses an injected <script>.
-  if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(fs.readFileSync(AXE, 'utf8'));
-  return p.evaluate(async () => {
-    const r = await (
-      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Violation[] }> } }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target })),
-    }));
-  });
-}
 
 describe.skipIf(skipReason !== '')(`accessibility (web mode)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   beforeAll(async () => {

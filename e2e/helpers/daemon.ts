@@ -39,6 +39,8 @@ export interface StartDaemonOptions {
   home?: string;
   /** API port (default: a free one); a restart on the same port lets an open page reconnect. */
   port?: number;
+  /** Leave the first-run guide due (by default it is marked done, so it does not cover the page under test). */
+  firstRun?: boolean;
 }
 
 export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTestDaemon> {
@@ -64,7 +66,13 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
   ];
   if (o.allow?.length) args.push('--allow', ...o.allow);
   const proc = spawn(process.execPath, args, {
-    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env },
+    env: {
+      ...process.env,
+      WARP_HOME: home,
+      NO_COLOR: '1',
+      ...(o.firstRun ? {} : { WARP_DESKTOP_GUIDE_DONE: 'true' }),
+      ...o.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,8 +1,8 @@
 /**
  * The application menu as data: File (open and new archive, settings, close, quit), Edit (the text-editing
  * roles, without which copy and paste do nothing in a field), Go (the pages), Transfer (cancel), View
- * (zoom and full screen; reload and developer tools only in a development build) and, on macOS, the app and
- * Window menus. Commands and shortcuts come from src/shared/commands.ts; menu.ts turns this into Electron's
+ * (zoom and full screen; reload and developer tools only in a development build), Help (the first-run guide)
+ * and, on macOS, the app and Window menus. Commands and shortcuts come from src/shared/commands.ts; menu.ts turns this into Electron's
  * Menu and sends a chosen command to the page. Pure, unit-tested.
  */
 import { commandSpec, type AppCommand } from '../shared/commands.ts';
@@ -117,5 +117,6 @@ export function applicationMenu(f: MenuFacts): MenuItemModel[] {
     label: 'Window',
     submenu: [{ role: 'minimize' }, { role: 'zoom' }, sep, { role: 'front' }],
   };
-  return [...(mac ? [app] : []), file, edit, go, transfer, view, ...(mac ? [win] : [])];
+  const help: MenuItemModel = { label: 'Help', submenu: [cmd('show-guide')] };
+  return [...(mac ? [app] : []), file, edit, go, transfer, view, ...(mac ? [win] : []), help];
 }

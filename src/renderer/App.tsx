@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type React from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { LoginGate } from './components/LoginGate.tsx';
+import { FirstRunGuide } from './guide/FirstRunGuide.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
@@ -55,6 +56,7 @@ export function App() {
       <StatusBar />
       <Toasts />
       <LoginGate />
+      <FirstRunGuide />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { COMMANDS, matchesKey, type AppCommand } from '../shared/commands.ts';
 import { bridge } from './bridge/index.ts';
 import { errorLine } from './error-words.ts';
+import { openGuide } from './guide/guide-store.ts';
 import { go, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
 import { isActive, isTransfer, useJobs } from './store/jobs.ts';
@@ -33,6 +34,7 @@ export function runCommand(c: AppCommand): void {
     useCommands.setState({ pending: c });
     return;
   }
+  if (c === 'show-guide') return openGuide();
   if (c === 'cancel-job') void cancelNewestJob();
 }
 

@@ -6,7 +6,7 @@
  */
 export type PageCommand =
   'page:archive' | 'page:transfers' | 'page:routing' | 'page:share' | 'page:sync' | 'page:peers' | 'page:settings';
-export type AppCommand = 'open-archive' | 'new-archive' | 'cancel-job' | PageCommand;
+export type AppCommand = 'open-archive' | 'new-archive' | 'cancel-job' | 'show-guide' | PageCommand;
 
 export interface CommandSpec {
   command: AppCommand;
@@ -33,6 +33,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   page(5, 'sync', 'Sync'),
   page(6, 'peers', 'Peers'),
   { command: 'cancel-job', label: 'Cancel Current Job', accelerator: 'CmdOrCtrl+.', webKey: 'CmdOrCtrl+.' },
+  // F1 is the browser's own help key: the page takes Alt+Shift+G instead.
+  { command: 'show-guide', label: 'Getting Started…', accelerator: 'F1', webKey: 'Alt+Shift+G' },
 ];
 
 export function commandSpec(c: AppCommand): CommandSpec {

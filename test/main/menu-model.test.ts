@@ -25,8 +25,8 @@ describe('application menu', () => {
 
   it('has the platform shape: an app menu and Window on macOS, Quit and Settings under File elsewhere', () => {
     const labels = (p: NodeJS.Platform) => applicationMenu({ platform: p, dev: false }).map((m) => m.label);
-    expect(labels('darwin')).toEqual(['Warp', 'File', 'Edit', 'Go', 'Transfer', 'View', 'Window']);
-    expect(labels('linux')).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View']);
+    expect(labels('darwin')).toEqual(['Warp', 'File', 'Edit', 'Go', 'Transfer', 'View', 'Window', 'Help']);
+    expect(labels('linux')).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View', 'Help']);
     const file = applicationMenu({ platform: 'win32', dev: false })[0].submenu!;
     expect(file.some((i) => i.role === 'quit')).toBe(true);
     expect(file.some((i) => i.command === 'page:settings')).toBe(true);

@@ -255,7 +255,7 @@ export const CONFIG_SCHEMA = {
     },
   },
   desktop: {
-    description: 'The desktop app (Electron): tray and login behaviour.',
+    description: 'The desktop app (Electron) and the web UI: tray, login and first-run behaviour.',
     keys: {
       start_at_login: key.boolean({
         default: false,
@@ -265,6 +265,11 @@ export const CONFIG_SCHEMA = {
         default: true,
         description:
           'Closing the window keeps Warp running in the tray (syncing, serving peers); quit from the tray menu.',
+      }),
+      guide_done: key.boolean({
+        default: false,
+        description:
+          'The first-run guide (name this machine, pair a device, choose a sync folder) was finished or skipped; false shows it again at the next start (Help → Getting Started shows it any time).',
       }),
     },
   },

@@ -99,7 +99,7 @@ export function PeersPage() {
   );
 }
 
-function PairShow() {
+export function PairShow() {
   const [pair, setPair] = useState<PairStartResult>();
   const [error, setError] = useState<unknown>();
   const [name, setName] = useState('');
@@ -160,7 +160,15 @@ function PairShow() {
   );
 }
 
-function PairJoin({ onPaired, code, setCode }: { onPaired: () => void; code: string; setCode: (c: string) => void }) {
+export function PairJoin({
+  onPaired,
+  code,
+  setCode,
+}: {
+  onPaired: () => void;
+  code: string;
+  setCode: (c: string) => void;
+}) {
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>();

@@ -4,6 +4,8 @@ import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { configText, toConfigValue } from '../config-value.ts';
 import { Badge, Card, ErrorNote, PageHeader, Tabs } from '../components/ui.tsx';
+import { openGuide } from '../guide/guide-store.ts';
+import { shortcutOf } from '../shortcuts.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
 import { useTheme, type ThemeChoice } from '../theme.ts';
@@ -37,6 +39,11 @@ export function SettingsPage() {
               Stored in <span className="mono">{config.file}</span>
             </>
           ) : undefined
+        }
+        actions={
+          <button type="button" onClick={openGuide} title={`Getting started (${shortcutOf('show-guide')})`}>
+            Getting started
+          </button>
         }
       />
       <div className="stack">
