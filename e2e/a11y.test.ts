@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '../src/renderer/route.ts';
+<<<<<<< HEAD
 import { axe, axeMissing } from './helpers/axe.ts';
+=======
+import { en } from '../src/shared/i18n/en.ts';
+>>>>>>> 26372b7 (i18n: i18next + react-i18next over typed shared catalogues (English, German); language from the OS/browser with a Settings override kept in localStorage, <html lang> and Intl locale follow; the Electron application menu speaks the same catalogue (warp:language IPC); shell, status bar, banners, login and Settings translated; unit test: same keys, variables and tags in every catalogue)
 import { chromiumMissing, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
@@ -40,9 +44,9 @@ describe.skipIf(skipReason !== '')(`accessibility (web mode)${skipReason ? ` —
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
       for (const p of [...PAGES.slice(1), PAGES[0]]) {
         await page.getByTestId(`nav-${p.id}`).click();
-        await expect.poll(() => page.title()).toBe(`${p.label} · Warp`);
+        await expect.poll(() => page.title()).toBe(`${en.pages[p.id]} · Warp`);
         await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(p.label);
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(en.pages[p.id]);
         await page.waitForTimeout(300);
         for (const v of await axe(page)) {
           if (v.impact === 'critical' || v.impact === 'serious')

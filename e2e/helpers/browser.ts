@@ -20,7 +20,8 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<LaunchedBrowser> {
+/** `locale`: the browser's (and so, by default, the UI's) language; en-US unless a test asks for another. */
+export async function launchChromium(opts: { webgpu?: boolean; locale?: string } = {}): Promise<LaunchedBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-e2e-profile-'));
   const args = [
     '--headless',
@@ -40,6 +41,7 @@ export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<L
       args,
       viewport: { width: 1280, height: 800 },
       headless: true,
+      locale: opts.locale ?? 'en-US',
     });
   } catch (err) {
     fs.rmSync(profile, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  * Menu and sends a chosen command to the page. Pure, unit-tested.
  */
 import { commandSpec, type AppCommand } from '../shared/commands.ts';
+import { CATALOGUES, wordAt, type Catalogue, type Language } from '../shared/i18n/catalogue.ts';
 
 export type MenuRole =
   | 'about'
@@ -43,55 +44,56 @@ export interface MenuFacts {
   platform: NodeJS.Platform;
   /** A development build (not packaged): reload and developer tools are offered. */
   dev: boolean;
+  /** The language of the labels (the page's choice, else the OS's); English when absent. */
+  language?: Language;
 }
 
-const cmd = (c: AppCommand, label?: string): MenuItemModel => {
-  const s = commandSpec(c);
-  return { label: label ?? s.label, accelerator: s.accelerator, command: c };
-};
 const sep: MenuItemModel = { separator: true };
 
 export function applicationMenu(f: MenuFacts): MenuItemModel[] {
   const mac = f.platform === 'darwin';
+  const words = CATALOGUES[f.language ?? 'en'];
+  const w: Catalogue['menu'] = words.menu;
+  const cmd = (c: AppCommand, label?: string): MenuItemModel => {
+    const s = commandSpec(c);
+    return { label: label ?? wordAt(words, s.label), accelerator: s.accelerator, command: c };
+  };
+  // Roles get our words too: Electron's own role labels are English on Linux and Windows.
+  const role = (r: MenuRole & keyof Catalogue['menu'], label?: string): MenuItemModel => ({
+    role: r,
+    label: label ?? w[r],
+  });
   const app: MenuItemModel = {
     label: 'Warp',
     submenu: [
-      { role: 'about' },
+      role('about'),
       sep,
-      cmd('page:settings', 'Settings…'),
+      cmd('page:settings', words.commands.settingsEllipsis),
       sep,
-      { role: 'hide' },
-      { role: 'hideOthers' },
-      { role: 'unhide' },
+      role('hide'),
+      role('hideOthers'),
+      role('unhide'),
       sep,
-      { role: 'quit' },
+      role('quit'),
     ],
   };
   const file: MenuItemModel = {
-    label: 'File',
+    label: w.file,
     submenu: [
       cmd('open-archive'),
       cmd('new-archive'),
       ...(mac ? [] : [sep, cmd('page:settings')]),
       sep,
-      { role: 'close', label: 'Close Window' },
-      ...(mac ? [] : [{ role: 'quit' as const, label: 'Quit Warp' }]),
+      role('close'),
+      ...(mac ? [] : [role('quit')]),
     ],
   };
   const edit: MenuItemModel = {
-    label: 'Edit',
-    submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
-      sep,
-      { role: 'cut' },
-      { role: 'copy' },
-      { role: 'paste' },
-      { role: 'selectAll' },
-    ],
+    label: w.edit,
+    submenu: [role('undo'), role('redo'), sep, role('cut'), role('copy'), role('paste'), role('selectAll')],
   };
   const go: MenuItemModel = {
-    label: 'Go',
+    label: w.go,
     submenu: [
       cmd('page:archive'),
       cmd('page:transfers'),
@@ -101,22 +103,22 @@ export function applicationMenu(f: MenuFacts): MenuItemModel[] {
       cmd('page:peers'),
     ],
   };
-  const transfer: MenuItemModel = { label: 'Transfer', submenu: [cmd('cancel-job')] };
+  const transfer: MenuItemModel = { label: w.transfer, submenu: [cmd('cancel-job')] };
   const view: MenuItemModel = {
-    label: 'View',
+    label: w.view,
     submenu: [
-      { role: 'resetZoom' },
-      { role: 'zoomIn' },
-      { role: 'zoomOut' },
+      role('resetZoom'),
+      role('zoomIn'),
+      role('zoomOut'),
       sep,
-      { role: 'togglefullscreen' },
-      ...(f.dev ? [sep, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
+      role('togglefullscreen'),
+      ...(f.dev ? [sep, role('reload'), role('toggleDevTools')] : []),
     ],
   };
   const win: MenuItemModel = {
-    label: 'Window',
-    submenu: [{ role: 'minimize' }, { role: 'zoom' }, sep, { role: 'front' }],
+    label: w.window,
+    submenu: [role('minimize'), role('zoom'), sep, role('front')],
   };
-  const help: MenuItemModel = { label: 'Help', submenu: [cmd('show-guide')] };
+  const help: MenuItemModel = { label: w.help, submenu: [cmd('show-guide')] };
   return [...(mac ? [app] : []), file, edit, go, transfer, view, ...(mac ? [win] : []), help];
 }

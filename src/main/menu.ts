@@ -1,6 +1,10 @@
-/** Installs the application menu (menu-model.ts) and sends the page the command a menu item stands for. */
-import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import { IPC_COMMAND_CHANNEL } from '../shared/ipc.ts';
+/**
+ * Installs the application menu (menu-model.ts) and sends the page the command a menu item stands for. The menu
+ * speaks the OS's language until the page says which one it shows (Settings → Language), then that one.
+ */
+import { app, ipcMain, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { isLanguage, pickLanguage } from '../shared/i18n/catalogue.ts';
+import { IPC_COMMAND_CHANNEL, IPC_LANGUAGE_CHANNEL } from '../shared/ipc.ts';
 import type { AppCommand } from '../shared/commands.ts';
 import { applicationMenu, type MenuFacts, type MenuItemModel } from './menu-model.ts';
 
@@ -20,5 +24,12 @@ export function installMenu(facts: MenuFacts, win: () => BrowserWindow | undefin
       ...(m.submenu ? { submenu: m.submenu.map(toElectron) } : {}),
     };
   };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(facts).map(toElectron)));
+  const build = (f: MenuFacts) => Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu(f).map(toElectron)));
+  let language = facts.language ?? pickLanguage(app.getPreferredSystemLanguages());
+  build({ ...facts, language });
+  ipcMain.on(IPC_LANGUAGE_CHANNEL, (_e, l: unknown) => {
+    if (!isLanguage(l) || l === language) return;
+    language = l;
+    build({ ...facts, language });
+  });
 }

@@ -8,6 +8,7 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import {
   IPC_COMMAND_CHANNEL,
   IPC_EVENT_CHANNEL,
+  IPC_LANGUAGE_CHANNEL,
   IPC_PICK_PATH_CHANNEL,
   ipcChannel,
   ipcErrorMessage,
@@ -52,6 +53,10 @@ api.onCommand = (listener: (command: AppCommand) => void): (() => void) => {
   return () => {
     ipcRenderer.removeListener(IPC_COMMAND_CHANNEL, handler);
   };
+};
+
+api.setLanguage = (language: unknown): void => {
+  if (typeof language === 'string') ipcRenderer.send(IPC_LANGUAGE_CHANNEL, language);
 };
 
 api.pickPath = async (req: PickPathRequest): Promise<string | undefined> => {

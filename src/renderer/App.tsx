@@ -13,7 +13,8 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SharePage } from './pages/SharePage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { TransfersPage } from './pages/TransfersPage.tsx';
-import { PAGES, useRoute, type PageId } from './route.ts';
+import { useT } from './i18n/index.ts';
+import { useRoute, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
 import { useAppCommands } from './shortcuts.ts';
 
@@ -31,6 +32,7 @@ export function App() {
   const page = useRoute();
   const View = VIEWS[page];
   const lost = useApp((s) => s.lostSince !== undefined);
+  const t = useT();
   usePageFocus(page);
   useAppCommands();
   return (
@@ -43,7 +45,7 @@ export function App() {
           focusHeading();
         }}
       >
-        Skip to content
+        {t('shell.skipLink')}
       </a>
       <Sidebar page={page} />
       <main className="content" data-page={page}>
@@ -69,8 +71,12 @@ function focusHeading(): void {
 /** Per-page document title, and the focus moves to the new page's heading on navigation (not on first load). */
 function usePageFocus(page: PageId): void {
   const first = useRef(true);
+  const t = useT();
+  const title = t('shell.pageTitle', { page: t(`pages.${page}`) });
   useEffect(() => {
-    document.title = `${PAGES.find((p) => p.id === page)?.label ?? 'Warp'} · Warp`;
+    document.title = title;
+  }, [title]);
+  useEffect(() => {
     if (first.current) {
       first.current = false;
       return;

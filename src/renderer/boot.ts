@@ -4,6 +4,7 @@
  */
 import { getBridge } from './bridge/index.ts';
 import { errorLine } from './error-words.ts';
+import { onLanguage, t } from './i18n/index.ts';
 import { shortId } from './format.ts';
 import { createWebNotifier } from './notify.ts';
 import { schedulerBackend } from './sched/runtime.ts';
@@ -44,8 +45,8 @@ export function boot(): () => void {
     pump.subscribe((batch) => {
       for (const e of batch) {
         if (e.type === 'daemon.hello') void loadInitial();
-        else if (e.type === 'peer.paired') app.toast('success', `Paired with ${e.name ?? shortId(e.peer)}`);
-        else if (e.type === 'peer.pair-failed') app.toast('error', `Pairing failed: ${e.error.message}`);
+        else if (e.type === 'peer.paired') app.toast('success', t('boot.paired', { name: e.name ?? shortId(e.peer) }));
+        else if (e.type === 'peer.pair-failed') app.toast('error', t('boot.pairFailed', { message: e.error.message }));
       }
     }),
   );
@@ -59,6 +60,8 @@ export function boot(): () => void {
     );
   } else app.setConnection('open');
   offs.push(chosen.bridge.onEvent(pump.push));
+  const setLanguage = chosen.bridge.setLanguage;
+  if (setLanguage) offs.push(onLanguage((l) => setLanguage(l)));
   // Read-only counters for diagnostics and the e2e frame-time report (events received, frames that applied them).
   (window as unknown as { __warpStats?: () => { events: number; flushes: number } }).__warpStats = () => ({
     events: pump.events,

@@ -1,14 +1,14 @@
-/** Hash routing (#/transfers): works from file:// in Electron and from the daemon without server rewrites. */
+/** Hash routing (each page's name is `pages.<id>` in the catalogues) (#/transfers): works from file:// in Electron and from the daemon without server rewrites. */
 import { useSyncExternalStore } from 'react';
 
 export const PAGES = [
-  { id: 'archive', label: 'Archive', icon: '▣' },
-  { id: 'transfers', label: 'Transfers', icon: '⇅' },
-  { id: 'routing', label: 'Routing', icon: '⌬' },
-  { id: 'share', label: 'Share', icon: '⤴' },
-  { id: 'sync', label: 'Sync', icon: '⟳' },
-  { id: 'peers', label: 'Peers', icon: '◎' },
-  { id: 'settings', label: 'Settings', icon: '⚙' },
+  { id: 'archive', icon: '▣' },
+  { id: 'transfers', icon: '⇅' },
+  { id: 'routing', icon: '⌬' },
+  { id: 'share', icon: '⤴' },
+  { id: 'sync', icon: '⟳' },
+  { id: 'peers', icon: '◎' },
+  { id: 'settings', icon: '⚙' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

@@ -9,6 +9,7 @@ import { COMMANDS, matchesKey, type AppCommand } from '../shared/commands.ts';
 import { bridge } from './bridge/index.ts';
 import { errorLine } from './error-words.ts';
 import { openGuide } from './guide/guide-store.ts';
+import { t } from './i18n/index.ts';
 import { go, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
 import { isActive, isTransfer, useJobs } from './store/jobs.ts';
@@ -45,11 +46,11 @@ async function cancelNewestJob(): Promise<void> {
     .filter(isActive)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const j = running[0];
-  if (!j) return toast('info', 'Nothing is running to cancel.');
+  if (!j) return toast('info', t('shortcuts.nothingToCancel'));
   try {
     if (isTransfer(j)) await bridge().transfers.cancel(j.id);
     else await bridge().jobs.cancel(j.id);
-    toast('info', `Cancelled: ${j.title}`);
+    toast('info', t('shortcuts.cancelled', { title: j.title }));
   } catch (err) {
     toast('error', errorLine(err));
   }

@@ -4,37 +4,42 @@
  * which differs only where browsers keep the key for themselves (Ctrl+N, Ctrl+1…9 switch windows and tabs).
  * Keys are Electron accelerator strings; `CmdOrCtrl` is ⌘ on macOS, Ctrl elsewhere. Pure data.
  */
+import type { Catalogue } from './i18n/catalogue.ts';
+
+/** A command's name: a key of the catalogue's `commands` or `pages` section ("pages.sync"). */
+export type CommandLabel = `commands.${keyof Catalogue['commands']}` | `pages.${keyof Catalogue['pages']}`;
 export type PageCommand =
   'page:archive' | 'page:transfers' | 'page:routing' | 'page:share' | 'page:sync' | 'page:peers' | 'page:settings';
 export type AppCommand = 'open-archive' | 'new-archive' | 'cancel-job' | 'show-guide' | PageCommand;
 
 export interface CommandSpec {
   command: AppCommand;
-  label: string;
+  /** Its name in the catalogues (src/shared/i18n): the menu and the page show it in the user's language. */
+  label: CommandLabel;
   accelerator: string;
   webKey: string;
 }
 
-const page = (n: number, id: string, label: string): CommandSpec => ({
-  command: `page:${id}` as PageCommand,
-  label,
+const page = (n: number, id: keyof Catalogue['pages']): CommandSpec => ({
+  command: `page:${id}`,
+  label: `pages.${id}`,
   accelerator: `CmdOrCtrl+${n}`,
   webKey: `Alt+Shift+${n}`,
 });
 
 export const COMMANDS: readonly CommandSpec[] = [
-  { command: 'open-archive', label: 'Open Archive…', accelerator: 'CmdOrCtrl+O', webKey: 'CmdOrCtrl+O' },
-  { command: 'new-archive', label: 'New Archive…', accelerator: 'CmdOrCtrl+N', webKey: 'Alt+Shift+N' },
-  { command: 'page:settings', label: 'Settings', accelerator: 'CmdOrCtrl+,', webKey: 'CmdOrCtrl+,' },
-  page(1, 'archive', 'Archive'),
-  page(2, 'transfers', 'Transfers'),
-  page(3, 'routing', 'Routing'),
-  page(4, 'share', 'Share'),
-  page(5, 'sync', 'Sync'),
-  page(6, 'peers', 'Peers'),
-  { command: 'cancel-job', label: 'Cancel Current Job', accelerator: 'CmdOrCtrl+.', webKey: 'CmdOrCtrl+.' },
+  { command: 'open-archive', label: 'commands.openArchive', accelerator: 'CmdOrCtrl+O', webKey: 'CmdOrCtrl+O' },
+  { command: 'new-archive', label: 'commands.newArchive', accelerator: 'CmdOrCtrl+N', webKey: 'Alt+Shift+N' },
+  { command: 'page:settings', label: 'commands.settings', accelerator: 'CmdOrCtrl+,', webKey: 'CmdOrCtrl+,' },
+  page(1, 'archive'),
+  page(2, 'transfers'),
+  page(3, 'routing'),
+  page(4, 'share'),
+  page(5, 'sync'),
+  page(6, 'peers'),
+  { command: 'cancel-job', label: 'commands.cancelJob', accelerator: 'CmdOrCtrl+.', webKey: 'CmdOrCtrl+.' },
   // F1 is the browser's own help key: the page takes Alt+Shift+G instead.
-  { command: 'show-guide', label: 'Getting Started…', accelerator: 'F1', webKey: 'Alt+Shift+G' },
+  { command: 'show-guide', label: 'commands.showGuide', accelerator: 'F1', webKey: 'Alt+Shift+G' },
 ];
 
 export function commandSpec(c: AppCommand): CommandSpec {

@@ -6,6 +6,7 @@
  */
 import type { ErrorDto } from './events.ts';
 import type { PickPathRequest, WarpBridge } from './bridge.ts';
+import type { Language } from './i18n/catalogue.ts';
 import type { AppCommand } from './commands.ts';
 import { OPERATION_NAMES, type OperationArgs, type OperationName, type OperationResult } from './operations.ts';
 
@@ -22,6 +23,8 @@ export const IPC_PREFIX = 'warp:';
 export const IPC_EVENT_CHANNEL = 'warp:event';
 /** main -> renderer: an application-menu command (an AppCommand of commands.ts). */
 export const IPC_COMMAND_CHANNEL = 'warp:command';
+/** renderer -> main: the page's language (a Language of i18n/catalogue.ts); the application menu follows it. */
+export const IPC_LANGUAGE_CHANNEL = 'warp:language';
 /** renderer -> main: a native open dialog (PickPathRequest -> the chosen path, or undefined when cancelled). */
 export const IPC_PICK_PATH_CHANNEL = 'warp:dialog.pickPath';
 
@@ -43,6 +46,8 @@ export type ElectronBridge = Omit<WarpBridge, 'archive'> & {
   pickPath(req: PickPathRequest): Promise<string | undefined>;
   /** Application-menu commands (the menu owns the shortcuts in the desktop app); returns the unsubscribe. */
   onCommand(listener: (command: AppCommand) => void): () => void;
+  /** Tells the main process the page's language, so the application menu speaks it too. */
+  setLanguage(language: Language): void;
 };
 
 /**

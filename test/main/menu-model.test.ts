@@ -68,3 +68,20 @@ describe('matchesKey', () => {
     expect(matchesKey('Alt+Shift+2', ev('2', { altKey: true }, 'Digit2'), false)).toBe(false);
   });
 });
+
+describe('application menu language', () => {
+  it('speaks the chosen language from the shared catalogues, commands and roles alike', () => {
+    const de = flat(applicationMenu({ platform: 'linux', dev: false, language: 'de' }));
+    expect(applicationMenu({ platform: 'linux', dev: false, language: 'de' }).map((m) => m.label)).toEqual([
+      'Datei',
+      'Bearbeiten',
+      'Gehe zu',
+      'Übertragung',
+      'Darstellung',
+      'Hilfe',
+    ]);
+    expect(de.find((i) => i.command === 'open-archive')?.label).toBe('Archiv öffnen…');
+    expect(de.find((i) => i.role === 'copy')?.label).toBe('Kopieren');
+    expect(de.every((i) => i.separator || i.label)).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { PickPathRequest, WarpBridge } from '../../shared/bridge.ts';
 import type { AppCommand } from '../../shared/commands.ts';
+import type { Language } from '../../shared/i18n/catalogue.ts';
 import type { ElectronBridge } from '../../shared/ipc.ts';
 import { normalizeError } from './errors.ts';
 
@@ -14,6 +15,8 @@ export interface DesktopExtras {
   pickPath?(req: PickPathRequest): Promise<string | undefined>;
   /** Application-menu commands (desktop: the menu owns the shortcuts). */
   onCommand?(listener: (command: AppCommand) => void): () => void;
+  /** Tells the main process the page's language (the application menu follows it). */
+  setLanguage?(language: Language): void;
 }
 
 declare global {
@@ -40,7 +43,14 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
     }) as unknown as F;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'onEvent' || key === 'onCommand' || key === 'pathForFile' || key === 'pickPath') continue;
+    if (
+      key === 'onEvent' ||
+      key === 'onCommand' ||
+      key === 'pathForFile' ||
+      key === 'pickPath' ||
+      key === 'setLanguage'
+    )
+      continue;
     if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
     else if (value && typeof value === 'object') {
       const ns: Record<string, unknown> = {};
@@ -56,5 +66,6 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
   if (typeof raw.pathForFile === 'function') out.pathForFile = (f: File) => raw.pathForFile(f);
   if (typeof raw.pickPath === 'function') out.pickPath = wrapFn(raw.pickPath, raw);
   if (typeof raw.onCommand === 'function') out.onCommand = (l: (c: AppCommand) => void) => raw.onCommand(l);
+  if (typeof raw.setLanguage === 'function') out.setLanguage = (l: Language) => raw.setLanguage(l);
   return out as unknown as WarpBridge & DesktopExtras;
 }

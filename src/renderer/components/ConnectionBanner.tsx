@@ -4,13 +4,16 @@
  * meanwhile (App wraps the page in a disabled fieldset), so nothing is clicked into the void.
  */
 import { useEffect, useState } from 'react';
+import { Trans } from 'react-i18next';
 import { getBridge } from '../bridge/index.ts';
 import { formatDuration } from '../format.ts';
+import { i18n, useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 
 export function ConnectionBanner() {
   const lostSince = useApp((s) => s.lostSince);
   const [now, setNow] = useState(Date.now());
+  const t = useT();
   useEffect(() => {
     if (lostSince === undefined) return;
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -21,15 +24,18 @@ export function ConnectionBanner() {
     <div className="conn-banner" role="alert" data-testid="connection-lost">
       <span className="dot red" aria-hidden />
       <div>
-        <b>Lost connection to the Warp daemon</b>
+        <b>{t('connection.lost')}</b>
         <div className="small">
-          Warp is reconnecting by itself ({formatDuration((now - lostSince) / 1000)} so far). Transfers keep running on
-          the daemon; actions here are paused until it answers. If it was stopped, start it again with{' '}
-          <code>warp daemon</code>.
+          <Trans
+            i18n={i18n}
+            i18nKey="connection.detail"
+            values={{ elapsed: formatDuration((now - lostSince) / 1000) }}
+            components={{ code: <code /> }}
+          />
         </div>
       </div>
       <button type="button" className="small" onClick={() => getBridge().http?.reconnect()}>
-        Try now
+        {t('connection.retry')}
       </button>
     </div>
   );

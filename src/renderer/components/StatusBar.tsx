@@ -1,6 +1,7 @@
 /** Bottom bar: connection, host, which scheduler backend runs, active transfers and their total rate. */
 import { useShallow } from 'zustand/react/shallow';
 import { formatRate } from '../format.ts';
+import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { isActive, isMoving, isTransfer, useJobs } from '../store/jobs.ts';
 
@@ -24,7 +25,8 @@ export function StatusBar() {
       return { active, moving, rate };
     }),
   );
-  const conn = connection === 'open' ? 'connected' : connection;
+  const t = useT();
+  const conn = t(connection === 'open' ? 'status.connected' : `status.${connection}`);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span
@@ -32,7 +34,7 @@ export function StatusBar() {
         aria-hidden
       />
       <span>
-        {mode === 'desktop' ? 'Desktop' : 'Web'} · {conn}
+        {mode === 'desktop' ? t('status.desktop') : t('status.web')} · {conn}
       </span>
       {info && (
         <span className="hide-narrow">
@@ -41,10 +43,13 @@ export function StatusBar() {
       )}
       <span className="spacer" />
       <span data-testid="active-transfers">
-        {active} active{moving > 0 ? ` · ${formatRate(rate)}` : ''}
+        {t('status.active', { count: active })}
+        {moving > 0 ? ` · ${formatRate(rate)}` : ''}
       </span>
       <span className="sched-chip" data-testid="scheduler-backend" title={scheduler.reason}>
-        scheduler: {scheduler.state === 'probing' ? 'probing…' : scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}
+        {t('status.scheduler', {
+          backend: scheduler.state === 'probing' ? t('status.probing') : scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU',
+        })}
       </span>
     </footer>
   );

@@ -1,8 +1,11 @@
-/** Settings: appearance (theme), the configuration (view and edit, grouped by section), and About (host, scheduler backend). */
+/** Settings: appearance (theme, language), the configuration (view and edit, grouped by section), and About (host, scheduler backend). */
 import { useEffect, useMemo, useState } from 'react';
+import { Trans } from 'react-i18next';
 import type { ConfigEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { configText, toConfigValue } from '../config-value.ts';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../shared/i18n/catalogue.ts';
+import { i18n, systemLanguage, useLanguage, useT, type LanguageChoice } from '../i18n/index.ts';
 import { Badge, Card, ErrorNote, PageHeader, Tabs } from '../components/ui.tsx';
 import { openGuide } from '../guide/guide-store.ts';
 import { shortcutOf } from '../shortcuts.ts';
@@ -28,16 +31,20 @@ export function SettingsPage() {
     return [...m];
   }, [config]);
   const [tab, setTab] = useState<string>();
+  const t = useT();
   const current = sections.find(([s]) => s === tab) ?? sections[0];
   return (
     <>
       <PageHeader
-        title="Settings"
+        title={t('pages.settings')}
         subtitle={
           config ? (
-            <>
-              Stored in <span className="mono">{config.file}</span>
-            </>
+            <Trans
+              i18n={i18n}
+              i18nKey="settings.stored"
+              values={{ file: config.file }}
+              components={{ mono: <span className="mono" /> }}
+            />
           ) : undefined
         }
         actions={
@@ -49,23 +56,23 @@ export function SettingsPage() {
       <div className="stack">
         <Appearance />
         <About />
-        <Card title="Configuration" testId="config">
+        <Card title={t('settings.configuration')} testId="config">
           {error !== undefined && <ErrorNote error={error} />}
           {sections.length > 0 && current && (
             <Tabs
               tabs={sections.map(([sec]) => sec)}
               selected={current[0]}
               onSelect={setTab}
-              label="Configuration sections"
+              label={t('settings.sections')}
               idPrefix="config"
             >
               <div className="table-wrap">
                 <table className="config-table">
                   <thead>
                     <tr>
-                      <th>Key</th>
-                      <th>Value</th>
-                      <th className="hide-phone">Source</th>
+                      <th>{t('settings.key')}</th>
+                      <th>{t('settings.value')}</th>
+                      <th className="hide-phone">{t('settings.source')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -88,6 +95,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
   const [error, setError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
   const toast = useApp((s) => s.toast);
+  const t = useT();
   const saved = configText(entry);
   const dirty = value !== saved;
   // After a save the daemon sends its own spelling ("2 MiB" comes back as "2MiB"): show that.
@@ -114,7 +122,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
     try {
       const cfg = await bridge().config.set({ values: { [entry.key]: next.value } });
       useResources.setState({ config: cfg });
-      toast('success', `Saved ${entry.key}`);
+      toast('success', t('settings.saved', { key: entry.key }));
     } catch (err) {
       setError(err);
     } finally {
@@ -161,7 +169,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
           )}
           {dirty && (
             <button type="submit" className="small primary" disabled={saving}>
-              Save
+              {t('settings.save')}
             </button>
           )}
         </form>
@@ -181,27 +189,54 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
   );
 }
 
-const THEMES: Array<{ id: ThemeChoice; label: string }> = [
-  { id: 'system', label: 'Same as the system' },
-  { id: 'light', label: 'Light' },
-  { id: 'dark', label: 'Dark' },
-];
+const THEMES = [
+  { id: 'system', label: 'settings.themeSystem' },
+  { id: 'light', label: 'settings.themeLight' },
+  { id: 'dark', label: 'settings.themeDark' },
+] as const satisfies ReadonlyArray<{ id: ThemeChoice; label: string }>;
 
 function Appearance() {
   const choice = useTheme((s) => s.choice);
   const choose = useTheme((s) => s.choose);
+  const t = useT();
   return (
-    <Card title="Appearance" testId="appearance">
+    <Card title={t('settings.appearance')} testId="appearance">
       <fieldset className="radio-row">
-        <legend>Theme</legend>
-        {THEMES.map((t) => (
-          <label key={t.id}>
-            <input type="radio" name="theme" value={t.id} checked={choice === t.id} onChange={() => choose(t.id)} />{' '}
-            {t.label}
+        <legend>{t('settings.theme')}</legend>
+        {THEMES.map((th) => (
+          <label key={th.id}>
+            <input type="radio" name="theme" value={th.id} checked={choice === th.id} onChange={() => choose(th.id)} />{' '}
+            {t(th.label)}
           </label>
         ))}
       </fieldset>
+      <LanguagePicker />
     </Card>
+  );
+}
+
+/** The UI language: the system's (the first of its preferred languages Warp speaks) or one chosen here. */
+function LanguagePicker() {
+  const choice = useLanguage((s) => s.choice);
+  const choose = useLanguage((s) => s.choose);
+  const t = useT();
+  return (
+    <div className="row" style={{ marginTop: 12 }}>
+      <label htmlFor="ui-language">{t('language.label')}</label>
+      <select
+        id="ui-language"
+        data-testid="language"
+        value={choice}
+        onChange={(e) => choose(e.target.value as LanguageChoice)}
+      >
+        <option value="system">{t('language.system', { name: LANGUAGE_NAMES[systemLanguage()] })}</option>
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
@@ -210,40 +245,37 @@ function About() {
   const infoError = useApp((s) => s.infoError);
   const mode = useApp((s) => s.mode);
   const sched = useApp((s) => s.scheduler);
+  const t = useT();
   return (
-    <Card title="About" testId="about">
+    <Card title={t('settings.about')} testId="about">
       {infoError && <ErrorNote>{infoError}</ErrorNote>}
       <dl className="kv">
-        <dt>Version</dt>
-        <dd>{info ? `Warp ${info.version}` : '—'}</dd>
-        <dt>Interface</dt>
-        <dd>
-          {mode === 'desktop' ? 'Desktop app (IPC to the main process)' : 'Web (HTTP + event stream to warp daemon)'}
-        </dd>
+        <dt>{t('settings.version')}</dt>
+        <dd>{info ? t('settings.versionValue', { version: info.version }) : '—'}</dd>
+        <dt>{t('settings.interface')}</dt>
+        <dd>{mode === 'desktop' ? t('settings.interfaceDesktop') : t('settings.interfaceWeb')}</dd>
         {info && (
           <>
-            <dt>Engine host</dt>
-            <dd>
-              {info.host} on {info.platform}
-            </dd>
+            <dt>{t('settings.engineHost')}</dt>
+            <dd>{t('settings.hostOn', { host: info.host, platform: info.platform })}</dd>
           </>
         )}
         {info && (
           <>
-            <dt>Data folder</dt>
+            <dt>{t('settings.dataFolder')}</dt>
             <dd className="mono">{info.home}</dd>
           </>
         )}
         {info?.listen && (
           <>
-            <dt>Listening</dt>
+            <dt>{t('settings.listening')}</dt>
             <dd className="mono">{info.listen}</dd>
           </>
         )}
-        <dt>Scheduler backend</dt>
+        <dt>{t('settings.scheduler')}</dt>
         <dd data-testid="about-scheduler">
           {sched.state === 'probing' ? (
-            'probing…'
+            t('settings.probing')
           ) : (
             <>
               <Badge status={sched.kind === 'webgpu' ? 'done' : 'idle'}>
@@ -253,14 +285,16 @@ function About() {
             </>
           )}
           {sched.reason && <div className="muted small">{sched.reason}</div>}
-          {sched.adapter && <div className="muted small">adapter: {sched.adapter}</div>}
+          {sched.adapter && <div className="muted small">{t('settings.adapter', { adapter: sched.adapter })}</div>}
         </dd>
         {info && (
           <>
-            <dt>Features</dt>
+            <dt>{t('settings.features')}</dt>
             <dd className="row" style={{ gap: 6 }}>
               {Object.entries(info.features).map(([k, v]) => (
-                <Badge key={k} status={v ? 'done' : 'idle'}>{`${k}${v ? '' : ': off'}`}</Badge>
+                <Badge key={k} status={v ? 'done' : 'idle'}>
+                  {v ? k : t('settings.featureOff', { feature: k })}
+                </Badge>
               ))}
             </dd>
           </>
