@@ -7,11 +7,8 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '../src/renderer/route.ts';
-<<<<<<< HEAD
 import { axe, axeMissing } from './helpers/axe.ts';
-=======
 import { en } from '../src/shared/i18n/en.ts';
->>>>>>> 26372b7 (i18n: i18next + react-i18next over typed shared catalogues (English, German); language from the OS/browser with a Settings override kept in localStorage, <html lang> and Intl locale follow; the Electron application menu speaks the same catalogue (warp:language IPC); shell, status bar, banners, login and Settings translated; unit test: same keys, variables and tags in every catalogue)
 import { chromiumMissing, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, type RunningTestDaemon } from './helpers/daemon.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
