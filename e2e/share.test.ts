@@ -5,10 +5,12 @@
  * a tampered chunk must be named on the page with nothing saved. Records the page's decrypt + verify +
  * decompress throughput.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, dropFiles, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
 import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daemon.ts';
@@ -19,7 +21,39 @@ let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 /** The owner's browser, signed in to the daemon's UI; `chrome` (a separate profile) never signs in. */
 let owner: LaunchedBrowser | undefined;
+/** A browser whose File System Access pickers hand out the origin-private file system (no dialogs headless). */
+let fsa: LaunchedBrowser | undefined;
 const src = path.join(work, 'holiday');
+
+/** Every file under the page origin's private file system, with its SHA-256 (hex). */
+function opfsFiles(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async () => {
+    const out: Record<string, string> = {};
+    type H = { kind: string; name: string; getFile(): Promise<File> };
+    type D = { values(): AsyncIterable<H> };
+    const walk = async (dir: D, prefix: string): Promise<void> => {
+      for await (const h of dir.values()) {
+        if (h.kind === 'directory') await walk(h as unknown as D, `${prefix}${h.name}/`);
+        else {
+          const digest = await crypto.subtle.digest('SHA-256', await (await h.getFile()).arrayBuffer());
+          out[prefix + h.name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        }
+      }
+    };
+    await walk((await navigator.storage.getDirectory()) as unknown as D, '');
+    return out;
+  });
+}
+
+async function clearOpfs(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys())
+      await root.removeEntry(name, { recursive: true });
+  });
+}
+
+const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function createShare(d: RunningTestDaemon, extra: string[] = []): { link: string; id: string } {
   const r = spawnSync(
@@ -49,8 +83,16 @@ describe.skipIf(chromiumMissing !== '')(
         delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
         delete (window as unknown as Record<string, unknown>).showDirectoryPicker;
       });
+      fsa = await launchChromium();
+      await fsa.context.addInitScript(() => {
+        const w = window as unknown as Record<string, unknown>;
+        w.showDirectoryPicker = () => navigator.storage.getDirectory();
+        w.showSaveFilePicker = async (o: { suggestedName: string }) =>
+          (await navigator.storage.getDirectory()).getFileHandle(o.suggestedName, { create: true });
+      });
     }, 120_000);
     afterAll(async () => {
+      await fsa?.close();
       await owner?.close();
       await chrome?.close();
       await daemon?.stop();
@@ -172,6 +214,9 @@ describe.skipIf(chromiumMissing !== '')(
       await wrong.goto(link.slice(0, -6));
       await wrong.waitForSelector('body[data-state=error]');
       expect(await wrong.locator('#status').textContent()).toMatch(/incomplete or wrong/);
+      // Nothing to save from a link that does not open: no file list, no save button.
+      expect(await wrong.locator('#files li').count()).toBe(0);
+      expect(await wrong.locator('#save-all').isHidden()).toBe(true);
       await wrong.close();
 
       const data = path.join(daemon!.home, 'shares', id, 'data.bin');
@@ -189,6 +234,86 @@ describe.skipIf(chromiumMissing !== '')(
       await page.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
       expect(await page.locator('#status').textContent()).toMatch(/was changed on the server.*Nothing was saved/);
       expect(downloads).toBe(0);
+      await page.close();
+
+      // The same share saved into a folder: the tampered file is named and never appears under its final name.
+      const folder = await fsa!.context.newPage();
+      await folder.goto(link);
+      await folder.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      await clearOpfs(folder);
+      await folder.locator('#save-all').click();
+      await folder.locator('#status[data-kind=error]').waitFor({ timeout: 60_000 });
+      expect(await folder.locator('#status').textContent()).toMatch(/Part \d+ of the share was changed on the server/);
+      const saved = await opfsFiles(folder);
+      expect(saved['holiday/photos/big.raw']).toBeUndefined();
+      for (const [name, hash] of Object.entries(saved))
+        if (!name.includes('.warp-part')) expect(hash, name).toBe(sha256(path.join(work, name)));
+      await folder.close();
+    });
+
+    it('an expired share and one past its download limit each show a clear page, nothing to save', async () => {
+      const expired = createShare(daemon!, ['--expires', '1s']);
+      const limited = createShare(daemon!, ['--max-downloads', '1']);
+      await new Promise((r) => setTimeout(r, 1500));
+      const page = await chrome!.context.newPage();
+      await page.goto(expired.link);
+      await page.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/This share has expired\./);
+      expect(await page.locator('#files li').count()).toBe(0);
+      // The first opening is the one download the owner allowed; the second is refused.
+      await page.goto(limited.link);
+      await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      await page.goto('about:blank');
+      await page.goto(limited.link);
+      await page.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/This share has reached its download limit\./);
+      expect(await page.locator('#files li').count()).toBe(0);
+      await page.close();
+    });
+
+    it('saves into a folder (File System Access): a reload mid-way resumes from the verified parts in the folder', async () => {
+      const { link } = createShare(daemon!);
+      const page = await fsa!.context.newPage();
+      await page.goto(link);
+      await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      await clearOpfs(page);
+      expect(await page.locator('#save-all').textContent()).toMatch(/folder/);
+      const cdp = await fsa!.context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: 4_000_000,
+        uploadThroughput: -1,
+      });
+      await page.locator('#save-all').click();
+      // Once the first segment of big.raw is committed (the second one started), the page is reloaded.
+      await waitFor('a committed part file', async () => {
+        const files = await opfsFiles(page);
+        return files['holiday/photos/big.raw.warp-part1'] ? files : undefined;
+      });
+      const before = await opfsFiles(page);
+      expect(before['holiday/photos/big.raw'], 'no file under its final name before it verified').toBeUndefined();
+      await page.reload();
+      await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+      const chunkCount = await page.evaluate(
+        () =>
+          (
+            window as unknown as { warpShare: { manifest: { entries: Array<{ p: string; r?: number[] }> } } }
+          ).warpShare.manifest.entries.find((e) => e.p.endsWith('big.raw'))!.r!.length,
+      );
+      let chunkRequests = 0;
+      page.on('request', (r) => {
+        if (/\/c\/\d+\?/.test(r.url())) chunkRequests++;
+      });
+      await page.locator('#save-all').click();
+      await page.locator('#status[data-kind=done]').waitFor({ timeout: 120_000 });
+      expect(await page.locator('#status').textContent()).toMatch(/MiB of it was already in the folder/);
+      expect(chunkRequests, 'only the parts not already verified in the folder were fetched').toBeLessThan(chunkCount);
+      const after = await opfsFiles(page);
+      expect(Object.keys(after).sort()).toEqual(['holiday/notes.txt', 'holiday/photos/big.raw']);
+      for (const rel of ['notes.txt', 'photos/big.raw'])
+        expect(after[`holiday/${rel}`], rel).toBe(sha256(path.join(src, rel)));
       await page.close();
     });
 

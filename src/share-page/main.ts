@@ -1,26 +1,16 @@
 /**
  * The share page's UI: opens the share named by the address (key from the fragment), lists the files with
  * sizes, and saves one file or all of them. Saving streams to disk through the File System Access API where
- * the browser has it (a file is only committed once all its parts verified; a failure aborts the write).
+ * the browser has it: one file through a save dialog (committed only once all its parts verified; a failure
+ * aborts the write), the whole share into a folder, resumable after a failure or a reload (folder-save.ts).
  * Elsewhere one file, or the whole share as a streamed zip (zip.ts), is gathered into a Blob built of Blobs: the
  * verified parts go into the browser's blob storage (which pages to disk) as they arrive, so the tab's own
  * memory stays bounded, and the download is offered only once every part verified (a failure saves nothing).
  */
 import { OpenShare, ShareError, type Entry } from './share-core.ts';
+import { saveAllInto, type DirHandle, type FileHandle, type SaveCounts, type Writable } from './folder-save.ts';
 import { ZipWriter } from './zip.ts';
 
-interface Writable {
-  write(d: Uint8Array): Promise<void>;
-  close(): Promise<void>;
-  abort(): Promise<void>;
-}
-interface FileHandle {
-  createWritable(): Promise<Writable>;
-}
-interface DirHandle {
-  getDirectoryHandle(n: string, o: { create: boolean }): Promise<DirHandle>;
-  getFileHandle(n: string, o: { create: boolean }): Promise<FileHandle>;
-}
 type Picker = {
   showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileHandle>;
   showDirectoryPicker?: (o: { mode: string }) => Promise<DirHandle>;
@@ -135,15 +125,9 @@ async function saveZip(share: OpenShare, onBytes: (n: number) => void): Promise<
   sink.save(zipName(entries), 'application/zip');
 }
 
-async function saveAll(share: OpenShare, files: Entry[], onBytes: (n: number) => void): Promise<void> {
+async function saveAll(share: OpenShare, files: Entry[], onBytes: (n: number) => void): Promise<SaveCounts> {
   const root = await (window as unknown as Picker).showDirectoryPicker!({ mode: 'readwrite' });
-  for (const e of files) {
-    const parts = e.p.split('/');
-    let dir = root;
-    for (const d of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(d, { create: true });
-    const fh = await dir.getFileHandle(parts[parts.length - 1], { create: true });
-    await streamTo(share, e, await fh.createWritable(), onBytes);
-  }
+  return saveAllInto(share, files, root, onBytes);
 }
 
 function render(share: OpenShare): void {
@@ -162,13 +146,14 @@ function render(share: OpenShare): void {
       const secs = (performance.now() - t0) / 1000;
       status(`Saving… ${size(done)} of ${size(total)} (${(done / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s)`);
     };
-  const run = async (what: () => Promise<void>, total: number): Promise<void> => {
+  const run = async (what: () => Promise<SaveCounts | void>, total: number): Promise<void> => {
     if (busy) return;
     busy = true;
     done = 0;
     try {
-      await what();
-      status(`Saved ${size(total)}, every part verified.`, 'done');
+      const reused = (await what())?.reused ?? 0;
+      const kept = reused > 0 ? ` (${size(reused)} of it was already in the folder from an earlier try)` : '';
+      status(`Saved ${size(total)}, every part verified${kept}.`, 'done');
     } catch (err) {
       if ((err as DOMException).name === 'AbortError') status('Cancelled.');
       else status(err instanceof ShareError ? err.message : `Saving failed: ${String(err)}`, 'error');

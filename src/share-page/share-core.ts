@@ -85,7 +85,7 @@ function nonce(domain: number, counter: number): Uint8Array {
   return n;
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
+export function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let d = 0;
   for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
@@ -220,21 +220,29 @@ export class OpenShare {
     return plain;
   }
 
-  /** A file's verified bytes, chunk by chunk, `window` requests ahead; throws before the last part if the whole-file hash fails. */
-  async *file(e: Entry, window = 6): AsyncGenerator<Uint8Array> {
+  /**
+   * A file's verified bytes, chunk by chunk, `window` requests ahead. With a range (`from`..`to`, indices into
+   * the file's chunk list) only those chunks are yielded and the whole-file hash is the caller's to check;
+   * without one it throws before the last part if the whole-file hash fails.
+   */
+  async *file(e: Entry, range: { from?: number; to?: number; window?: number } = {}): AsyncGenerator<Uint8Array> {
     const refs = e.r ?? [];
+    const from = range.from ?? 0;
+    const to = range.to ?? refs.length;
+    const window = range.window ?? 6;
+    const whole = from === 0 && to === refs.length;
     const h = blake3.create();
     const inflight: Array<Promise<Uint8Array>> = [];
-    let next = 0;
-    for (let k = 0; k < refs.length; k++) {
-      while (next < refs.length && next < k + window) inflight.push(this.chunk(refs[next++]));
+    let next = from;
+    for (let k = from; k < to; k++) {
+      while (next < to && next < k + window) inflight.push(this.chunk(refs[next++]));
       const part = await inflight.shift()!;
-      h.update(part);
-      if (k === refs.length - 1 && e.h && !equal(h.digest(), e.h))
+      if (whole) h.update(part);
+      if (whole && k === to - 1 && e.h && !equal(h.digest(), e.h))
         throw new ShareError('tampered', `${e.p} does not match its fingerprint. Nothing was saved.`);
       yield part;
     }
-    if (refs.length === 0 && e.h && !equal(h.digest(), e.h))
+    if (whole && refs.length === 0 && e.h && !equal(h.digest(), e.h))
       throw new ShareError('tampered', `${e.p} does not match its fingerprint.`);
   }
 }
