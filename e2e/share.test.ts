@@ -204,7 +204,7 @@ describe.skipIf(chromiumMissing !== '')(
       await page.close();
     });
 
-    it('a wrong key says the link is incomplete or wrong; a tampered chunk is named and nothing is saved', async () => {
+    it('a wrong key says the link is incomplete or wrong; a tampered chunk or file list is named and nothing is saved', async () => {
       const { link, id } = createShare(daemon!);
       const wrong = await chrome!.context.newPage();
       const key = link.split('#')[1];
@@ -248,6 +248,16 @@ describe.skipIf(chromiumMissing !== '')(
       expect(saved['holiday/photos/big.raw']).toBeUndefined();
       for (const [name, hash] of Object.entries(saved))
         if (!name.includes('.warp-part')) expect(hash, name).toBe(sha256(path.join(work, name)));
+
+      // A changed file list: the link's key matches the share's public key check, so the page blames the server.
+      const manifest = path.join(daemon!.home, 'shares', id, 'manifest.bin');
+      const sealed = fs.readFileSync(manifest);
+      sealed[20] ^= 0x01;
+      fs.writeFileSync(manifest, sealed);
+      await folder.reload();
+      await folder.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+      expect(await folder.locator('#status').textContent()).toMatch(/file list was changed on the server/);
+      expect(await folder.locator('#files li').count()).toBe(0);
       await folder.close();
     });
 

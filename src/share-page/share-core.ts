@@ -47,17 +47,40 @@ const RETRIES = 9;
 const MAX_KDF_MEM_KIB = 256 * 1024;
 const MAX_KDF_OPS = 10;
 
-type Kdf = { password: false } | { password: true; salt: string; opsLimit: number; memKiB: number };
+type Kdf = ({ password: false } | { password: true; salt: string; opsLimit: number; memKiB: number }) & {
+  check?: string;
+};
 
 function fromB64url(s: string): Uint8Array {
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
-/** src/engine/share/format.ts sealingKey: the link key, or BLAKE3(link key ‖ Argon2id(password)). */
-async function sealingKey(base: string, linkKey: Uint8Array, password: string | undefined): Promise<Uint8Array> {
+const KEY_CHECK_LABEL = new TextEncoder().encode('warp share key check v1');
+
+/** src/engine/share/format.ts shareKeyCheck: 16 bytes of BLAKE3(sealing key ‖ label), base64url. */
+function keyCheck(key: Uint8Array): string {
+  const b = new Uint8Array(key.length + KEY_CHECK_LABEL.length);
+  b.set(key, 0);
+  b.set(KEY_CHECK_LABEL, key.length);
+  return btoa(String.fromCharCode(...blake3(b).subarray(0, 16)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/**
+ * src/engine/share/format.ts sealingKey: the link key, or BLAKE3(link key ‖ Argon2id(password)); with the
+ * host's key check value when it sent one.
+ */
+async function sealingKey(
+  base: string,
+  linkKey: Uint8Array,
+  password: string | undefined,
+): Promise<{ key: Uint8Array; check?: string }> {
   const kdf = (await (await get(`${base}/kdf`, 'the password settings')).json()) as Kdf;
-  if (!kdf.password) return linkKey;
+  const check = typeof kdf.check === 'string' ? kdf.check : undefined;
+  if (!kdf.password) return { key: linkKey, check };
   if (password === undefined) throw new ShareError('password', 'This share needs a password.');
   if (!(kdf.memKiB >= 8 && kdf.memKiB <= MAX_KDF_MEM_KIB && kdf.opsLimit >= 1 && kdf.opsLimit <= MAX_KDF_OPS)) {
     throw new ShareError(
@@ -74,7 +97,7 @@ async function sealingKey(base: string, linkKey: Uint8Array, password: string | 
   const b = new Uint8Array(64);
   b.set(linkKey, 0);
   b.set(stretched, 32);
-  return blake3(b);
+  return { key: blake3(b), check };
 }
 
 function nonce(domain: number, counter: number): Uint8Array {
@@ -154,6 +177,15 @@ async function get(url: string, what: string): Promise<Response> {
     : new ShareError('network', `${what}: the connection failed (${String(last)})`);
 }
 
+function wrongKey(password: string | undefined): ShareError {
+  return password === undefined
+    ? new ShareError(
+        'link',
+        'This link is incomplete or wrong: its key does not open this share. Copy the entire link again.',
+      )
+    : new ShareError('password', 'The password is wrong (or the link is incomplete). Try again.');
+}
+
 export class OpenShare {
   readonly manifest: Manifest;
   private readonly key: Uint8Array;
@@ -170,7 +202,8 @@ export class OpenShare {
   }
 
   static async open(base: string, fragment: string, password?: string): Promise<OpenShare> {
-    const key = await sealingKey(base, keyFromFragment(fragment), password);
+    const { key, check } = await sealingKey(base, keyFromFragment(fragment), password);
+    if (check !== undefined && keyCheck(key) !== check) throw wrongKey(password);
     const zstd = new ZSTDDecoder();
     const init = zstd.init();
     const r = await get(`${base}/manifest`, 'the file list');
@@ -180,12 +213,13 @@ export class OpenShare {
     try {
       plain = chacha20poly1305(key, nonce(MANIFEST, 0)).decrypt(sealed);
     } catch {
-      throw password === undefined
-        ? new ShareError(
-            'link',
-            'This link is incomplete or wrong: its key does not open this share. Copy the entire link again.',
-          )
-        : new ShareError('password', 'The password is wrong (or the link is incomplete). Try again.');
+      // With a key check that matched, the key is right: the server changed the file list.
+      if (check !== undefined)
+        throw new ShareError(
+          'tampered',
+          "The share's file list was changed on the server (it does not authenticate under the right key). Nothing was saved.",
+        );
+      throw wrongKey(password);
     }
     const m = decode(plain) as Manifest;
     if (!m || m.v !== 1 || !Array.isArray(m.entries) || !Array.isArray(m.chunks))

@@ -53,6 +53,7 @@ const commitSchema = object({
   kdf: optional(
     object({ salt: string({ min: 1, max: 64 }), opsLimit: integer({ min: 1 }), memKiB: integer({ min: 8 }) }),
   ),
+  check: optional(string({ min: 1, max: 64 })),
 });
 const stateSchema = object({ state: literal(['active', 'paused'] as const, 'State') });
 const extendSchema = object({
@@ -186,6 +187,7 @@ class Hub {
       totalBytes: b.totalBytes,
       chunks: b.chunks,
       ...(b.kdf ? { kdf: b.kdf } : {}),
+      ...(b.check ? { check: b.check } : {}),
     });
     fs.writeFileSync(path.join(this.shares.store.dir(id), OWNER_FILE), owner, { mode: 0o600 });
     return this.shares.store.info(id);

@@ -20,6 +20,7 @@ import { buildTree, type LocalTree } from '../transfer/tree.ts';
 import {
   encodeShareManifest,
   sealingKey,
+  shareKeyCheck,
   SHARE_ARGON2,
   SHARE_FORMAT,
   SHARE_KEY_BYTES,
@@ -182,6 +183,7 @@ export async function createShare(o: CreateShareOptions): Promise<CreatedShare> 
       storedBytes: writer.offsets[writer.offsets.length - 1] + sealedManifest.length,
       chunks: acc.chunks.length,
       ...(stretched ? { kdf: { salt: kdfSalt.toString('base64url'), ...SHARE_ARGON2 } } : {}),
+      check: shareKeyCheck(key, blake3),
       owner: ownerToken(linkKey),
     });
   } catch (e) {

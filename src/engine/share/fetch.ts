@@ -24,6 +24,7 @@ import {
   decodeShareManifest,
   parseShareLink,
   sealingKey,
+  shareKeyCheck,
   type ShareEntry,
   type ShareKdf,
   type ShareManifest,
@@ -81,8 +82,25 @@ async function get(url: string, what: string): Promise<Response> {
   });
 }
 
-function openManifest(sealed: Uint8Array, key: Buffer, withPassword: boolean): ShareManifest {
+/**
+ * Opens the sealed manifest. `check` is the host's key check value (format.ts), when it sent one: a key that
+ * matches it but does not open the manifest means the host changed the manifest, not that the link is wrong.
+ */
+function openManifest(sealed: Uint8Array, key: Buffer, withPassword: boolean, check?: string): ShareManifest {
+  const keyMatches = check !== undefined && shareKeyCheck(key, blake3) === check;
+  if (check !== undefined && !keyMatches)
+    throw new WarpError(
+      ErrorCodes.WRONG_KEY,
+      withPassword
+        ? 'the password is wrong, or this link is incomplete or wrong'
+        : 'this link is incomplete or wrong: its key does not open the share',
+    );
   const plain = aead.open(key, makeNonce(NonceDomain.MANIFEST, 0), sealed);
+  if (!plain && keyMatches)
+    throw new WarpError(
+      ErrorCodes.MANIFEST_CORRUPT,
+      "the share's manifest was changed on the server (it does not authenticate under the right key)",
+    );
   if (!plain) {
     throw new WarpError(
       ErrorCodes.WRONG_KEY,
@@ -329,9 +347,14 @@ async function writeFile(
 }
 
 /** The sealing key: the link's, or stretched with the password under the host's (untrusted, so capped) parameters. */
-async function shareKey(base: string, linkKey: Buffer, password: Uint8Array | undefined): Promise<Buffer> {
+async function shareKey(
+  base: string,
+  linkKey: Buffer,
+  password: Uint8Array | undefined,
+): Promise<{ key: Buffer; check?: string }> {
   const kdf = (await (await get(`${base}/kdf`, 'password settings')).json()) as ShareKdf;
-  if (!kdf.password) return linkKey;
+  const check = typeof kdf.check === 'string' ? kdf.check : undefined;
+  if (!kdf.password) return { key: linkKey, check };
   if (!password)
     throw new WarpError(ErrorCodes.KEY_REQUIRED, 'this share needs a password: pass it with --password-file <file>');
   const stretched = await deriveFromPassword(
@@ -340,16 +363,16 @@ async function shareKey(base: string, linkKey: Buffer, password: Uint8Array | un
     { opsLimit: kdf.opsLimit, memKiB: kdf.memKiB },
     DEFAULT_KDF_LIMITS,
   );
-  return Buffer.from(sealingKey(linkKey, stretched, blake3));
+  return { key: Buffer.from(sealingKey(linkKey, stretched, blake3)), check };
 }
 
 export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult> {
   const link = parseShareLink(o.link);
   const base = `${link.origin}/s/${link.id}`;
-  const key = await shareKey(base, link.key, o.password);
+  const { key, check } = await shareKey(base, link.key, o.password);
   const r = await get(`${base}/manifest`, 'manifest');
   const download = r.headers.get('x-warp-download') ?? '';
-  const m = openManifest(new Uint8Array(await r.arrayBuffer()), key, o.password !== undefined);
+  const m = openManifest(new Uint8Array(await r.arrayBuffer()), key, o.password !== undefined, check);
   const target = path.resolve(o.dir);
   try {
     fs.mkdirSync(target, { recursive: true });

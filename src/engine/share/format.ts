@@ -11,6 +11,9 @@
  *   each file's `h` the BLAKE3 of the whole file. A reader checks all three.
  * - With a password: the sealing key is BLAKE3(link key ‖ Argon2id(password, salt, t, m)); salt and parameters
  *   are public (`GET /s/<id>/kdf`), so the link alone opens nothing and the password alone opens nothing.
+ * - `check` (also public, in `/kdf`): 16 bytes of BLAKE3(sealing key ‖ KEY_CHECK_LABEL). A reader whose key
+ *   matches it but cannot open the manifest knows the host changed the manifest, not that the link is wrong. It
+ *   tells a guesser no more than the sealed manifest already does (either confirms a guessed key or password).
  * Names, sizes per file and chunk ids exist only inside the sealed manifest. The server knows the share id,
  * the number and sizes of sealed blobs, and its own lifecycle settings (meta.json), nothing else.
  */
@@ -135,8 +138,20 @@ export function parseDurationSeconds(text: string, what: string): number {
 /** Argon2id for share passwords: OWASP's minimum for Argon2id (19 MiB, 2 passes); a browser computes it in JS. */
 export const SHARE_ARGON2 = { opsLimit: 2, memKiB: 19 * 1024 } as const;
 
-/** What `GET /s/<id>/kdf` answers: whether a password is needed, and how to stretch it. */
-export type ShareKdf = { password: false } | { password: true; salt: string; opsLimit: number; memKiB: number };
+/** What `GET /s/<id>/kdf` answers: whether a password is needed, how to stretch it, and the key check. */
+export type ShareKdf = ({ password: false } | { password: true; salt: string; opsLimit: number; memKiB: number }) & {
+  check?: string;
+};
+
+const KEY_CHECK_LABEL = new TextEncoder().encode('warp share key check v1');
+
+/** The public check value of a sealing key (base64url of 16 bytes); the page computes the same. */
+export function shareKeyCheck(key: Uint8Array, hash: (b: Uint8Array) => Uint8Array): string {
+  const b = new Uint8Array(key.length + KEY_CHECK_LABEL.length);
+  b.set(key, 0);
+  b.set(KEY_CHECK_LABEL, key.length);
+  return Buffer.from(hash(b).subarray(0, 16)).toString('base64url');
+}
 
 /** The key that seals the share: the link key itself, or BLAKE3(link key ‖ stretched password). */
 export function sealingKey(

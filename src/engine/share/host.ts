@@ -70,8 +70,8 @@ export class ShareHost {
   /** Whether the share needs a password, and the public Argon2id salt and parameters when it does. */
   kdf(id: string): ShareKdf {
     this.known(id);
-    const k = this.store.meta(id)!.kdf;
-    return k ? { password: true, ...k } : { password: false };
+    const { kdf: k, check } = this.store.meta(id)!;
+    return { ...(k ? { password: true, ...k } : { password: false }), ...(check ? { check } : {}) };
   }
 
   /** The sealed manifest; counts a download and returns its token. */

@@ -76,6 +76,7 @@ export async function publishShare(store: ShareStore, id: string, hubUrl: string
     totalBytes: info.totalBytes,
     chunks: info.chunks,
     ...(info.kdf ? { kdf: info.kdf } : {}),
+    ...(info.check ? { check: info.check } : {}),
   });
   if (info.state === 'paused') await call(hub, 'POST', `/hub/${id}/state`, token, { state: 'paused' });
   return store.update(id, (m) => {

@@ -31,6 +31,8 @@ export interface ShareMeta {
   chunks: number;
   /** Present for password shares: public Argon2id salt (base64url) and parameters. */
   kdf?: { salt: string; opsLimit: number; memKiB: number };
+  /** format.ts shareKeyCheck of the sealing key (shares created before it have none). */
+  check?: string;
   /**
    * The owner's token for hubs (owner.ts: derived one way from the link key, so it opens nothing); kept by the
    * owner only, to publish and manage the share on a hub later. A hub keeps its SHA-256.
