@@ -2,7 +2,9 @@
  * The Peers page in web mode against two real daemons with LAN discovery on loopback multicast: the other device
  * is listed nearby by name; when it shows a code, one click fills the code's first part and the user types the
  * rest; the new peer appears by name with the addresses learned when pairing (and the other side knows this one);
- * its addresses can be edited; "Show code" draws the full code as a QR code.
+ * its addresses can be edited; "Show code" draws the full code as a QR code. One click on a nearby device asks it
+ * to pair: both pages show the same confirmation code, the other side's Reject ends it with words, its Accept
+ * pairs both ways.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -41,6 +43,53 @@ describe.skipIf(chromiumMissing !== '')(
       await Promise.all([a?.stop(), b?.stop()]);
       for (const d of [a, b]) if (d) fs.rmSync(d.home, { recursive: true, force: true });
     });
+
+    it('pairs with one click on a nearby device, confirmed by the same code on both screens', async () => {
+      // Its own browser: the session cookie is per host, not per port, so one browser holds one daemon's login.
+      const chromeA = await launchChromium();
+      const pageA = await openSignedIn(chromeA, a!.loginUrl);
+      try {
+        await page.getByTestId('nav-peers').click();
+        await pageA.getByTestId('nav-peers').click();
+        const alpha = page.getByTestId('nearby-row').filter({ hasText: 'e2e-alpha' });
+        // First a no: B asks, A rejects; nothing is paired and B is told in words.
+        await alpha.getByTestId('nearby-ask').click({ timeout: 30_000 });
+        const outB = page.getByTestId('pair-request-out');
+        const inA = pageA.getByTestId('pair-request-in');
+        await inA.waitFor({ timeout: 30_000 });
+        const code = await outB.getByTestId('pair-request-code').innerText();
+        expect(code).toMatch(/^\d{3} \d{3}$/);
+        expect(await inA.getByTestId('pair-request-code').innerText()).toBe(code);
+        expect(await inA.innerText()).toContain('e2e-bravo');
+        expect(await a!.api<unknown[]>('GET', '/api/peers')).toEqual([]);
+        await inA.getByTestId('pair-request-reject').click();
+        await page
+          .getByText(/said no|rejected/i)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await outB.waitFor({ state: 'detached', timeout: 30_000 });
+        expect(await a!.api<unknown[]>('GET', '/api/peers')).toEqual([]);
+        expect(await b!.api<unknown[]>('GET', '/api/peers')).toEqual([]);
+
+        // Then a yes: a fresh code (new nonces), the same on both pages; both sides now trust each other.
+        await alpha.getByTestId('nearby-ask').click();
+        await inA.waitFor({ timeout: 30_000 });
+        const code2 = await outB.getByTestId('pair-request-code').innerText();
+        expect(await inA.getByTestId('pair-request-code').innerText()).toBe(code2);
+        await screenshotBoth(pageA, 'peers-request');
+        await inA.getByTestId('pair-request-accept').click();
+        await page.getByTestId('peer-row').filter({ hasText: 'e2e-alpha' }).waitFor({ timeout: 30_000 });
+        await pageA.getByTestId('peer-row').filter({ hasText: 'e2e-bravo' }).waitFor({ timeout: 30_000 });
+        await alpha.getByText('paired').waitFor({ timeout: 30_000 });
+      } finally {
+        await chromeA.close();
+      }
+      // Unpaired again, for the code pairing below.
+      await a!.api('DELETE', `/api/peers/${b!.peerId}`);
+      await b!.api('DELETE', `/api/peers/${a!.peerId}`);
+      await page.reload();
+      await page.getByTestId('statusbar').getByText('connected').waitFor({ timeout: 20_000 });
+    }, 180_000);
 
     it('lists the nearby device by name, pairs with it by code, shows it by name and edits its address', async () => {
       await page.getByTestId('nav-peers').click();

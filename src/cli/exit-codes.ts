@@ -62,6 +62,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCodes.PAIR_CODE_WRONG:
     case ErrorCodes.PAIR_CODE_EXPIRED:
     case ErrorCodes.PAIR_CODE_USED:
+    case ErrorCodes.PAIR_REJECTED:
+    case ErrorCodes.PAIR_TIMEOUT:
     case ErrorCodes.PEER_NO_ADDRESS:
       return ExitCode.NOT_PAIRED;
     case ErrorCodes.PEER_UNKNOWN:

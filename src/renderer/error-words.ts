@@ -155,6 +155,16 @@ export const ERROR_WORDS: Record<ErrorCode | EdgeCode, ErrorWords> = {
     hint: 'Each code pairs one device once. Start pairing again on the other device for a new one.',
     action: 'pair',
   },
+  E_PAIR_REJECTED: {
+    title: 'The other device said no',
+    hint: 'Nothing was paired. Ask the person at the other device to accept the request when both screens show the same code.',
+    action: 'retry',
+  },
+  E_PAIR_TIMEOUT: {
+    title: 'Nobody answered the pairing request',
+    hint: 'The other device did not accept in time. Ask again while someone is at it to compare the code and accept.',
+    action: 'retry',
+  },
   E_PEER_UNKNOWN: {
     title: 'That device is not paired',
     hint: 'It is not in your list of paired devices (it may have been removed). Pair with it first.',

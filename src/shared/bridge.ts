@@ -299,7 +299,39 @@ export interface NearbyDto {
   paired: boolean;
   /** It shows a pairing code right now: its lookup id (the first part of the code). */
   pairing?: string;
+  /** It takes pairing requests (one click here, a confirmation code on both screens, a yes there). */
+  requests?: boolean;
   lastSeen: string;
+}
+
+export interface PairAskRequest {
+  /** The nearby device's peer id (from `peers.nearby`). */
+  peer: string;
+  /** Remember it under this name instead of its own. */
+  name?: string;
+}
+
+/**
+ * A pairing request, asked by this machine (`out`) or of it (`in`). Both sides show `code`; nothing is trusted
+ * until the asked side accepts.
+ */
+export interface PairRequestDto {
+  /** `in`: the id to answer with `peers.pairAnswer`; `out`: the job that ends when the other side decides. */
+  id: string;
+  direction: 'in' | 'out';
+  /** The other machine's peer id (proved by the connection) and the name it gives. */
+  peer: string;
+  name?: string;
+  addresses: string[];
+  /** The confirmation code both screens show (`123 456`). */
+  code: string;
+  expiresAt: string;
+  state: 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn' | 'failed';
+}
+
+export interface PairAnswerRequest {
+  id: string;
+  accept: boolean;
 }
 
 export interface PairStartRequest {

@@ -11,7 +11,7 @@
  */
 import type { ArchiveEvent as EngineArchiveEvent } from '../engine/archive/archive-events.ts';
 import type { ProgressSnapshot } from '../engine/core/progress.ts';
-import type { NearbyDto, PeerDto } from './bridge.ts';
+import type { NearbyDto, PairRequestDto, PeerDto } from './bridge.ts';
 import type { SwarmEvent } from '../engine/swarm/swarm-events.ts';
 import type { SyncEvent as EngineSyncEvent } from '../engine/sync/sync-events.ts';
 import type { TransferEvent as EngineTransferEvent } from '../engine/transfer/transfer-events.ts';
@@ -100,6 +100,8 @@ export type SyncEvent = { type: 'sync.state'; id: string; state: SyncState; reas
 export type PeerEvent =
   | { type: 'peer.paired'; peer: string; name?: string; address?: string }
   | { type: 'peer.pair-failed'; error: ErrorDto }
+  /** A pairing request, asked by this machine or of it, appeared or changed state. */
+  | { type: 'peer.pair-request'; request: PairRequestDto }
   | { type: 'peer.removed'; peer: string }
   /** A paired peer's addresses or name changed (edited, refreshed on contact, or seen by discovery). */
   | { type: 'peer.updated'; peer: PeerDto }

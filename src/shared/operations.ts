@@ -36,6 +36,9 @@ import type {
   PeerDto,
   PeerAddressesRequest,
   NearbyDto,
+  PairAnswerRequest,
+  PairAskRequest,
+  PairRequestDto,
   PeerRenameRequest,
   RemoveResult,
   SelfDto,
@@ -319,6 +322,27 @@ export const OPERATIONS = {
       address: optional(string({ max: 2048 })),
       name: optional(string({ min: 1, max: 100 })),
     }),
+  }),
+  'peers.pairAsk': op<[req: PairAskRequest], PairRequestDto>({
+    method: 'POST',
+    path: '/api/peers/pair/ask',
+    summary:
+      'Ask a nearby device to pair: answers once both sides show the confirmation code; the job in `id` ends when the other side accepts or rejects',
+    response: 'PairRequest',
+    body: object({ peer: string({ min: 40, max: 64 }), name: optional(string({ min: 1, max: 100 })) }),
+  }),
+  'peers.pairRequests': op<[], PairRequestDto[]>({
+    method: 'GET',
+    path: '/api/peers/pair/requests',
+    summary: 'Pairing requests waiting for an answer, asked of this machine or by it',
+    response: 'PairRequestList',
+  }),
+  'peers.pairAnswer': op<[req: PairAnswerRequest], PairRequestDto>({
+    method: 'POST',
+    path: '/api/peers/pair/answer',
+    summary: 'Accept or reject a pairing request asked of this machine (after comparing the code on both screens)',
+    response: 'PairRequest',
+    body: object({ id: string({ min: 8, max: 32 }), accept: boolean() }),
   }),
   'peers.nearby': op<[], NearbyDto[]>({
     method: 'GET',

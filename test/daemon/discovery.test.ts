@@ -110,6 +110,65 @@ describe('LAN discovery', () => {
     // The used code: refused as used.
     const used = warp(['--json', 'pair', start.body.code, `127.0.0.1:${a.peerPort}`], { home: home('C'), env: LAN });
     expect(used.stderr).toMatch(/E_PAIR_CODE_USED/);
-    void spawnWarp;
   });
+
+  it('`warp pair --nearby` asks a daemon to pair: the same code on both sides, its no and its yes', async () => {
+    const hD = home('D');
+    fs.mkdirSync(hD, { recursive: true });
+    fs.writeFileSync(path.join(hD, 'config.toml'), `[transfer]\nname = 'disc-delta'\n`);
+    const ask = async () => {
+      const p = spawnWarp(hD, ['--json', 'pair', '--nearby', 'disc-bravo'], LAN);
+      outOf(p);
+      const confirm = await until(
+        async () =>
+          outOf(p)
+            .split('\n')
+            .find((l) => l.includes('"confirm"')),
+        'the confirmation code on the CLI',
+      );
+      const shown = JSON.parse(confirm) as Json;
+      const req = await until(async () => {
+        const list = (await b.api('GET', '/api/peers/pair/requests')).body as Json[];
+        return list.find((r) => r.direction === 'in' && r.name === 'disc-delta');
+      }, 'the request on B');
+      return { p, shown, req };
+    };
+    const no = await ask();
+    expect(no.shown.code).toMatch(/^\d{3} \d{3}$/);
+    expect(no.req.code).toBe(no.shown.code);
+    expect(no.shown.peer).toBe(b.peerId);
+    expect((await b.api('GET', '/api/peers')).body.some((x: Json) => x.name === 'disc-delta')).toBe(false);
+    expect((await b.api('POST', '/api/peers/pair/answer', { id: no.req.id, accept: false })).status).toBe(200);
+    const refused = await no.p.done;
+    expect(refused.status).toBe(9);
+    expect(refused.stderr).toMatch(/E_PAIR_REJECTED/);
+    // Answering an ended request says how it ended.
+    const late = await b.api('POST', '/api/peers/pair/answer', { id: no.req.id, accept: true });
+    expect(late.body.error.code).toBe('E_PAIR_REJECTED');
+
+    const yes = await ask();
+    expect(yes.req.code).toBe(yes.shown.code);
+    expect(yes.req.code === no.req.code && yes.req.id === no.req.id).toBe(false);
+    const accepted = await b.api('POST', '/api/peers/pair/answer', { id: yes.req.id, accept: true });
+    expect(accepted.body).toMatchObject({ state: 'accepted', peer: yes.req.peer });
+    const ok = await yes.p.done;
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout.trim().split('\n').at(-1)!)).toMatchObject({ paired: b.peerId, name: 'disc-bravo' });
+    expect((await b.api('GET', '/api/peers')).body.find((x: Json) => x.id === yes.req.peer).name).toBe('disc-delta');
+
+    // A device nobody on the network is called: a clear error, not a hang.
+    const none = warp(['--json', 'pair', '--nearby', 'no-such-device'], { home: hD, env: LAN });
+    expect(none.status).not.toBe(0);
+    expect(none.stderr).toMatch(/E_PEER_UNREACHABLE/);
+  }, 120_000);
 });
+
+const outs = new WeakMap<object, string>();
+/** What a spawned command printed on stdout so far. */
+function outOf(p: ReturnType<typeof spawnWarp>): string {
+  if (!outs.has(p)) {
+    outs.set(p, '');
+    p.proc.stdout!.on('data', (d: Buffer) => outs.set(p, outs.get(p)! + d.toString()));
+  }
+  return outs.get(p)!;
+}

@@ -1,7 +1,8 @@
 /**
  * `warp pair`: show a one-time code (short, full, and as a QR code) and wait for the other side;
  * `warp pair <code> [address]`: pair with the machine showing that code. The full code is enough on its own;
- * the short one is enough on the same network with discovery on. Both sides then trust each other and know
+ * the short one is enough on the same network with discovery on. `warp pair --nearby <device>`: ask a device on
+ * this network to pair, confirmed by the same code on both screens and a yes there (net/pair-request.ts). Both sides then trust each other and know
  * where the other listens (`warp peers`).
  */
 import type { Command } from 'commander';
@@ -12,6 +13,9 @@ import { PROTOCOLS, WarpNode } from '../../engine/net/node.ts';
 import { PairCodeBook, servePairStream, type ActiveCode, type SelfInfo } from '../../engine/net/pair.ts';
 import { fullCode, shortCode } from '../../engine/net/pair-code.ts';
 import { joinPairing } from '../../engine/net/pair-join.ts';
+import { askToPair } from '../../engine/net/pair-request.ts';
+import type { NearbyDevice } from '../../engine/net/discovery.ts';
+import { targetsOf } from '../../engine/service/discovery-host.ts';
 import { rankAddresses } from '../../engine/net/peer-book.ts';
 import type { CliContext } from '../context.ts';
 import { cliDiscovery, defaultListenAddresses, deviceName, freePort, transferEnv } from './net-env.ts';
@@ -22,6 +26,7 @@ interface PairOpts {
   timeout: string;
   name?: string;
   qr: boolean;
+  nearby?: string;
 }
 
 type Env = Awaited<ReturnType<typeof transferEnv>>;
@@ -37,9 +42,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--timeout <seconds>', 'how long the code stays valid', '300')
     .option('--name <name>', 'remember the peer under this name (default: the name it gives)')
     .option('--no-qr', 'do not draw the code as a QR code')
+    .option(
+      '--nearby <device>',
+      'ask a device on this network (its name or peer id, as `warp peers nearby` lists it) to pair: both screens show a confirmation code, and its user accepts',
+    )
     .action(async (code: string | undefined, address: string | undefined, o: PairOpts) => {
       const env = await transferEnv(ctx);
-      if (code !== undefined) await join(ctx, env, code, address, o);
+      if (o.nearby !== undefined) {
+        if (code !== undefined) throw new WarpError(ErrorCodes.USAGE, '--nearby takes no code: the request needs none');
+        await askNearby(ctx, env, o.nearby, o);
+      } else if (code !== undefined) await join(ctx, env, code, address, o);
       else await invite(ctx, env, o);
     });
 }
@@ -73,6 +85,95 @@ async function join(ctx: CliContext, env: Env, code: string, address: string | u
       JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses, pairedInMs: ms }),
     );
   else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id}) at ${escapeControl(joined.address)}`);
+}
+
+/** `--nearby`: finds the device on the LAN, asks it to pair, shows the confirmation code, waits for its yes. */
+async function askNearby(ctx: CliContext, env: Env, wanted: string, o: PairOpts): Promise<void> {
+  const device = await findNearby(ctx, env, wanted);
+  const quiet = ctx.opts().json || ctx.opts().quiet;
+  const node = await WarpNode.create({ identity: env.identity, isTrusted: () => false });
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  try {
+    const got = await askToPair({
+      node,
+      targets: targetsOf(device),
+      transport: env.transport,
+      self: env.identity.peerId,
+      me: {
+        addrs: defaultListenAddresses(env.identity.peerId, env.config.transfer.host, env.config.transfer.port),
+        name: deviceName(env.config.transfer.name),
+      },
+      signal: ac.signal,
+      onCode: (c) => {
+        if (ctx.opts().json)
+          ctx.out(
+            JSON.stringify({
+              type: 'confirm',
+              code: c.code,
+              peer: c.peer,
+              name: device.name,
+              expiresAt: new Date(c.expiresAt).toISOString(),
+            }),
+          );
+        else {
+          ctx.out(c.code);
+          if (!quiet)
+            ctx.err(
+              `asked '${escapeControl(device.name)}' to pair: accept there only if it shows the code ${c.code}; waiting…`,
+            );
+        }
+      },
+    });
+    const rec = env.trust.add({
+      id: got.peer,
+      name: o.name ?? got.info.name ?? device.name,
+      renamed: o.name !== undefined || undefined,
+      addresses: got.info.addrs.length > 0 ? got.info.addrs : [got.address],
+      via: 'pair',
+    });
+    if (ctx.opts().json)
+      ctx.out(JSON.stringify({ type: 'result', paired: rec.id, name: rec.name, addresses: rec.addresses }));
+    else ctx.err(`paired with ${escapeControl(rec.name ?? rec.id)} (${rec.id})`);
+  } finally {
+    process.off('SIGINT', stop);
+    await node.stop();
+  }
+}
+
+/** The one device on the LAN with this name or peer id (browsing for up to 8 s). */
+async function findNearby(ctx: CliContext, env: Env, wanted: string): Promise<NearbyDevice> {
+  if (!ctx.opts().json && !ctx.opts().quiet) ctx.err(`looking for '${escapeControl(wanted)}' on the local network…`);
+  const is = (d: NearbyDevice): boolean => d.peerId === wanted || d.name.toLowerCase() === wanted.toLowerCase();
+  const lan = cliDiscovery(
+    env,
+    () => [],
+    () => {},
+    { passive: true },
+  );
+  let found: NearbyDevice[];
+  try {
+    found = await lan.find(is, 8000);
+    // A second device with the same name may answer a moment later: a short extra wait so the choice is not luck.
+    if (found.length === 1 && found[0].peerId !== wanted) {
+      await new Promise((r) => setTimeout(r, 1000));
+      found = lan.nearbyDevices().filter(is);
+    }
+  } finally {
+    await lan.stop();
+  }
+  if (found.length === 0)
+    throw new WarpError(
+      ErrorCodes.PEER_UNREACHABLE,
+      `no device '${wanted}' answered on this network (is its discovery on? 'warp peers nearby' lists what answers)`,
+    );
+  if (found.length > 1)
+    throw new WarpError(
+      ErrorCodes.USAGE,
+      `${found.length} devices here are named '${wanted}'; give a peer id instead: ${found.map((d) => d.peerId).join(', ')}`,
+    );
+  return found[0];
 }
 
 /** Listens on the LAN (announcing nothing) for the machine showing the code with this lookup id. */

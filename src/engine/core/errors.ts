@@ -40,6 +40,10 @@ export const ErrorCodes = {
   PAIR_CODE_EXPIRED: 'E_PAIR_CODE_EXPIRED',
   /** The code paired a device already (each code pairs once). */
   PAIR_CODE_USED: 'E_PAIR_CODE_USED',
+  /** The other machine said no to a pairing request (its user rejected it, it is busy, or it takes none). */
+  PAIR_REJECTED: 'E_PAIR_REJECTED',
+  /** Nobody answered a pairing request on the other machine in time (or it no longer knows the request). */
+  PAIR_TIMEOUT: 'E_PAIR_TIMEOUT',
   /** A peer id or name that is not paired with this installation (for an edit or a rename). */
   PEER_UNKNOWN: 'E_PEER_UNKNOWN',
   /** A paired peer with no known address (and none found on the network). */

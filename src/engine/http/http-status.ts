@@ -40,6 +40,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.PAIR_CODE_WRONG]: BAD_REQUEST,
   [ErrorCodes.PAIR_CODE_EXPIRED]: GONE,
   [ErrorCodes.PAIR_CODE_USED]: GONE,
+  [ErrorCodes.PAIR_REJECTED]: CONFLICT,
+  [ErrorCodes.PAIR_TIMEOUT]: GONE,
   [ErrorCodes.PEER_UNKNOWN]: NOT_FOUND,
   [ErrorCodes.PEER_NO_ADDRESS]: CONFLICT,
   [ErrorCodes.ARCHIVE_HEADER_CORRUPT]: UNPROCESSABLE,

@@ -1,9 +1,9 @@
 /**
  * LAN discovery (docs/PROTOCOL.md "Discovery"): Warp devices on the same network find each other with multicast
  * DNS, a Warp service record `<peer-id>._warp._udp.local` whose TXT strings carry the peer id, the friendly name,
- * the listen addresses and, while the device shows a pairing code, the code's public lookup id. Each device
- * answers queries for `_warp._udp.local`, announces itself when it starts and when what it says changes, and
- * queries now and then.
+ * the listen addresses, whether it takes pairing requests and, while the device shows a pairing code, the code's
+ * public lookup id. Each device answers queries for `_warp._udp.local`, announces itself when it starts and when
+ * what it says changes, and queries now and then.
  *
  * What arrives is unauthenticated: records are checked (peer id, name, addresses, sizes) and kept in a bounded
  * table that forgets devices not heard from; callers verify a record by dialling its addresses pinned to its peer
@@ -30,6 +30,8 @@ export interface DeviceRecord {
   addrs: string[];
   /** The lookup id of the pairing code it shows now. */
   pairing?: string;
+  /** It takes pairing requests (net/pair-request.ts). */
+  requests?: boolean;
 }
 
 export interface NearbyDevice extends DeviceRecord {
@@ -101,6 +103,7 @@ export class LanDiscovery {
         .map((a) => `a=${a}`),
     ];
     if (me.pairing) txt.push(`p=${me.pairing}`);
+    if (me.requests) txt.push('r=1');
     this.mdns.respond(
       [
         { name: SERVICE, type: 'PTR', ttl: 120, data: host },
@@ -116,15 +119,21 @@ export class LanDiscovery {
 
   /** Asks the network and waits up to `timeoutMs` for a device showing the pairing code with this lookup id. */
   async findPairing(lookup: string, timeoutMs: number): Promise<NearbyDevice[]> {
-    const match = (): NearbyDevice[] => this.list().filter((d) => d.pairing === lookup);
-    if (match().length > 0) return match();
+    return this.find((d) => d.pairing === lookup, timeoutMs);
+  }
+
+  /** Asks the network (again each second) and waits up to `timeoutMs` for devices that `match`; returns them. */
+  async find(match: (d: NearbyDevice) => boolean, timeoutMs: number): Promise<NearbyDevice[]> {
+    const found = (): NearbyDevice[] => this.list().filter(match);
+    if (found().length > 0) return found();
     this.query();
     const again = setInterval(() => this.query(), 1000);
+    let check: (() => void) | undefined;
     try {
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, timeoutMs);
-        const check = (): void => {
-          if (match().length > 0) done();
+        check = (): void => {
+          if (found().length > 0) done();
         };
         function done(): void {
           clearTimeout(t);
@@ -136,9 +145,9 @@ export class LanDiscovery {
       });
     } finally {
       clearInterval(again);
-      this.waiters.clear();
+      if (check) this.waiters.delete(check);
     }
-    return match();
+    return found();
   }
 
   async stop(): Promise<void> {
@@ -196,6 +205,7 @@ export function parseRecord(a: TxtAnswer | StringAnswer): DeviceRecord | undefin
       name: cleanName(field('n')[0]) ?? peerId.slice(-8),
       addrs: cleanAddresses(field('a'), peerId),
       pairing: pairing && LOOKUP.test(pairing) ? pairing : undefined,
+      requests: field('r')[0] === '1' || undefined,
     };
   } catch {
     return undefined;

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { Accepted, Opened } from './channel.ts';
 import { newPairCode } from './pair-code.ts';
+import { serveRequestFrame, type PairRequestBook } from './pair-request.ts';
 import type { PROTOCOLS } from './wire.ts';
 
 type Pair = typeof PROTOCOLS.pair;
@@ -112,12 +113,19 @@ export interface PairServe {
   onPaired?: (peer: string, info: SelfInfo, code: ActiveCode) => void;
   /** A paired peer's refresh. */
   onInfo?: (peer: string, info: SelfInfo) => void;
+  /** Pairing requests this node takes (absent: refused with E_PAIR_REJECTED, pair with a code instead). */
+  requests?: PairRequestBook;
 }
 
-/** Answers one stream of the pair protocol: `pair` (any peer, checked by the code book) or `info` (paired peers). */
+/**
+ * Answers one stream of the pair protocol: `pair` (any peer, checked by the code book), `info` (paired peers), or
+ * a step of pairing by request (net/pair-request.ts).
+ */
 export async function servePairStream(ch: Accepted<Pair>, o: PairServe): Promise<void> {
-  const f = await ch.expect('a pairing request', 'pair', 'info');
+  const f = await ch.expect('a pairing request', 'pair', 'info', 'ask', 'decision', 'withdraw');
   const peer = ch.peer;
+  if (f.h.t === 'ask' || f.h.t === 'decision' || f.h.t === 'withdraw')
+    return serveRequestFrame(ch, f.h, { self: o.self, book: o.requests, me: o.me });
   if (f.h.t === 'info') {
     if (!o.isTrusted(peer))
       throw new WarpError(ErrorCodes.PEER_NOT_PAIRED, `${o.self} is not paired with ${peer}; pair first`);

@@ -373,15 +373,30 @@ const selfInfo = {
 
 /**
  * `/warp/pair/1.0.0`: a one-time code proved by HMACs (net/pair.ts); `lookup` names which code (the inviter may
- * remember a few). `info` is a paired peer's refresh of its addresses and name (refused to others).
+ * remember a few). `info` is a paired peer's refresh of its addresses and name (refused to others). `ask` …
+ * `withdraw` pair by request, confirmed by a person on the other side (net/pair-request.ts).
  */
+const requestId = string({ min: 8, max: 32, pattern: /^[0-9a-f]+$/ });
 const pair = {
   requests: {
     pair: frame({ proof: hex64, lookup: optional(string({ max: 8, pattern: /^[a-z0-9]*$/ })), ...selfInfo }),
     info: frame(selfInfo),
+    // Pairing by request (net/pair-request.ts): a commitment to the asker's nonce, then the nonce, then polls.
+    ask: frame({ commit: hex64, ...selfInfo }),
+    reveal: frame({ id: requestId, nonce: hex64 }),
+    decision: frame({ id: requestId }),
+    withdraw: frame({ id: requestId }),
     error: errorFrame,
   },
-  answers: { paired: frame({ proof: hex64, ...selfInfo }), info: frame(selfInfo), error: errorFrame },
+  answers: {
+    paired: frame({ proof: hex64, ...selfInfo }),
+    info: frame(selfInfo),
+    asked: frame({ id: requestId, nonce: hex64 }),
+    waiting: frame({ ms: count }),
+    accepted: frame(selfInfo),
+    withdrawn: frame({}),
+    error: errorFrame,
+  },
 };
 
 /** The most peer ids one `allow` may name (a listener's paired peers). */

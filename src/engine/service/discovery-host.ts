@@ -18,7 +18,7 @@ export interface DiscoveryHostOptions {
   env: TransferEnv;
   interfaceAddress?: string;
   /** This machine as announced. */
-  self: () => { addrs: string[]; name: string; pairing?: string };
+  self: () => { addrs: string[]; name: string; pairing?: string; requests?: boolean };
   /** A paired peer's addresses were verified at these (new) addresses. */
   onPeerMoved: (peer: string, addrs: string[]) => void;
   onNearby: (devices: NearbyDto[]) => void;
@@ -50,6 +50,7 @@ export class DiscoveryHost {
       addresses: d.addrs,
       paired: this.o.env.trust.has(d.peerId),
       pairing: d.pairing,
+      requests: d.requests,
       lastSeen: new Date(d.lastSeen).toISOString(),
     }));
   }
@@ -57,6 +58,21 @@ export class DiscoveryHost {
   /** Announces again now (the name, the addresses or the pairing code changed). */
   announce(): void {
     this.lan.announce();
+  }
+
+  /** Devices heard from recently, as discovery sees them (newest first). */
+  nearbyDevices(): NearbyDevice[] {
+    return this.lan.list();
+  }
+
+  /** A device seen recently (undefined: not heard from lately). */
+  device(peerId: string): NearbyDevice | undefined {
+    return this.lan.list().find((d) => d.peerId === peerId);
+  }
+
+  /** Waits up to `timeoutMs` for devices that `match` (asking the network meanwhile). */
+  find(match: (d: NearbyDevice) => boolean, timeoutMs: number): Promise<NearbyDevice[]> {
+    return this.lan.find(match, timeoutMs);
   }
 
   /** The machine on the LAN showing the code with this lookup id: its addresses, pinned to its id. */
@@ -93,7 +109,7 @@ export class DiscoveryHost {
   }
 }
 
-function targetsOf(d: NearbyDevice): DialTarget[] {
+export function targetsOf(d: NearbyDevice): DialTarget[] {
   const out: DialTarget[] = [];
   for (const a of d.addrs) {
     try {

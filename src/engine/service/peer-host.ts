@@ -5,6 +5,7 @@
  */
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PairCodeBook, servePairStream, type ActiveCode, type SelfInfo } from '../net/pair.ts';
+import type { PairRequestBook } from '../net/pair-request.ts';
 import { rankAddresses } from '../net/peer-book.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
@@ -27,6 +28,8 @@ export interface PeerHostOptions {
   onPairFailed: (message: string) => void;
   /** A paired peer told where it listens now (on contact). */
   onPeerInfo: (peer: string, info: SelfInfo) => void;
+  /** Pairing requests this machine takes (net/pair-request.ts); absent: refused. */
+  requests?: PairRequestBook;
   /** This machine's friendly name (read when it is told to a peer). */
   name: () => string;
   /** A machine that syncs a folder with this one reported a sync (sync/incoming.ts). */
@@ -117,6 +120,7 @@ export class PeerHost {
           isTrusted,
           onPaired: (peer, info) => host.paired(peer, info),
           onInfo: (peer, info) => o.onPeerInfo(peer, info),
+          requests: o.requests,
         }).catch((e) => {
           host.maybeSpent();
           throw e;

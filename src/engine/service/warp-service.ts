@@ -25,6 +25,7 @@ import { lastPath } from '../net/path.ts';
 import type { SelfInfo } from '../net/pair.ts';
 import { fullCode, shortCode } from '../net/pair-code.ts';
 import { joinPairing } from '../net/pair-join.ts';
+import { PairRequests } from './pair-requests.ts';
 import { defaultDeviceName, dialTargets, type DialTarget } from '../net/peer-book.ts';
 import { cleanName, type AddressSource, type TrustedPeer } from '../net/trust.ts';
 import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
@@ -139,6 +140,8 @@ export class WarpService {
   /** LAN discovery (with the peer listener, unless transfer.discovery is off). */
   discovery?: DiscoveryHost;
   sync?: SyncBackend;
+  /** Pairing by request: asked of this machine (with a peer listener) or by it. */
+  readonly pairRequests: PairRequests;
   private config: WarpConfig;
   private readonly o: ServiceOptions;
   private readonly startedAt = new Date().toISOString();
@@ -153,6 +156,17 @@ export class WarpService {
     this.library = new ArchiveLibrary(o.home);
     this.jobs = new JobRunner((e) => this.emit(e));
     this.shares = new ShareOps(o.home, () => this.config, o.env.index);
+    this.pairRequests = new PairRequests({
+      env: o.env,
+      jobs: this.jobs,
+      emit: (e) => this.emit(e),
+      me: () => this.selfInfo(),
+      discovery: () => this.discovery,
+      onPaired: (rec) => {
+        this.emit({ type: 'peer.paired', peer: rec.id, name: rec.name, address: rec.addresses[0] });
+        this.discovery?.announce();
+      },
+    });
     this.transfers = new TransferManager({
       env: o.env,
       jobs: this.jobs,
@@ -217,6 +231,7 @@ export class WarpService {
           s.discovery?.announce(); // no longer pairing
         },
         onPeerInfo: (peer, info) => s.learnPeer(peer, info, 'contact'),
+        requests: s.pairRequests.book,
         // A machine synced a folder with this one: its row in the sync list changed.
         onSyncReport: (r) => s.emit({ type: 'sync.state', id: incomingSyncDto(r).id, state: r.state }),
         name: () => s.deviceName(),
@@ -240,7 +255,12 @@ export class WarpService {
     this.discovery = new DiscoveryHost({
       env: this.env,
       interfaceAddress: this.config.transfer.discoveryInterface || undefined,
-      self: () => ({ addrs: host.addresses(), name: this.deviceName(), pairing: host.pairingLookup() }),
+      self: () => ({
+        addrs: host.addresses(),
+        name: this.deviceName(),
+        pairing: host.pairingLookup(),
+        requests: true,
+      }),
       onPeerMoved: (peer, addrs) => this.learnPeer(peer, { addrs }, 'discovery'),
       onNearby: (devices) => this.emit({ type: 'peer.nearby', devices }),
       onLog: (m) => this.o.log?.(m),
@@ -294,6 +314,7 @@ export class WarpService {
     this.transfers.abortAll();
     await this.transfers.idle(5000);
     await this.discovery?.stop();
+    this.pairRequests.close();
     await this.peerHost?.stop();
     this.env.index?.close();
   }
@@ -518,7 +539,8 @@ export class WarpService {
       this.transfers.cancel(id);
       return this.jobs.get(id);
     }
-    if (j.kind === 'peers.pair') {
+    // A code's job (`pair-…`) ends with the code; a request's job (peers.pairAsk) is an ordinary abortable job.
+    if (j.kind === 'peers.pair' && id.startsWith('pair-')) {
       if (id === this.pendingPairJob && j.status === 'running') {
         this.peerHost?.cancelPairing();
         this.discovery?.announce();

@@ -4,7 +4,7 @@
  * peers with their names and addresses, both editable.
  */
 import { useEffect, useState } from 'react';
-import type { NearbyDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
+import type { NearbyDto, PairRequestDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
 import { QrCode } from '../components/QrCode.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
@@ -67,6 +67,7 @@ export function PeersPage() {
           <PairShow />
           <PairJoin onPaired={() => void load()} code={joinCode} setCode={setJoinCode} />
         </div>
+        <PairRequestsCard />
         <NearbyCard devices={nearby} onPair={(lookup) => setJoinCode(`${lookup}-`)} />
         <Card title="Paired peers" testId="peers">
           {!peers?.length ? (
@@ -346,6 +347,19 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
 
 /** Warp devices on this network (discovery): paired ones marked, unpaired ones one click from pairing. */
 function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (lookup: string) => void }) {
+  const [error, setError] = useState<unknown>();
+  const [asking, setAsking] = useState<string>();
+  const ask = async (d: NearbyDto) => {
+    setError(undefined);
+    setAsking(d.peerId);
+    try {
+      await bridge().peers.pairAsk({ peer: d.peerId });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setAsking(undefined);
+    }
+  };
   return (
     <Card title="Nearby devices" testId="nearby">
       {!devices?.length ? (
@@ -361,24 +375,111 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
               <span className="mono small muted">{shortId(d.peerId)}</span>
               {d.paired ? (
                 <Badge status="done">paired</Badge>
-              ) : d.pairing ? (
-                <button
-                  type="button"
-                  className="small primary"
-                  data-testid="nearby-pair"
-                  onClick={() => onPair(d.pairing!)}
-                >
-                  Pair: enter the code it shows
-                </button>
               ) : (
-                <span className="small muted">to pair, choose Show code on {d.name}</span>
+                <>
+                  {d.requests && (
+                    <button
+                      type="button"
+                      className="small primary"
+                      data-testid="nearby-ask"
+                      disabled={asking === d.peerId}
+                      onClick={() => void ask(d)}
+                    >
+                      {asking === d.peerId ? 'Asking…' : 'Pair'}
+                    </button>
+                  )}
+                  {d.pairing ? (
+                    <button
+                      type="button"
+                      className="small"
+                      data-testid="nearby-pair"
+                      onClick={() => onPair(d.pairing!)}
+                    >
+                      Enter the code it shows
+                    </button>
+                  ) : (
+                    !d.requests && <span className="small muted">to pair, choose Show code on {d.name}</span>
+                  )}
+                </>
               )}
             </li>
           ))}
         </ul>
       )}
+      {error !== undefined && <ErrorNote error={error} />}
     </Card>
   );
+}
+
+/**
+ * Pairing requests waiting for a decision: one asked of this machine shows the code to compare with the other
+ * screen, and Accept / Reject; one this machine asked shows the same code while the other side decides.
+ */
+function PairRequestsCard() {
+  const requests = useResources((s) => s.pairRequests);
+  const [error, setError] = useState<unknown>();
+  if (!requests?.length) return null;
+  const act = async (f: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await f();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Card title="Pairing requests" testId="pair-requests">
+      <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 12 }}>
+        {requests.map((r) => (
+          <li key={r.id} className="stack" style={{ gap: 6 }} data-testid={`pair-request-${r.direction}`}>
+            <div>{requestLine(r)}</div>
+            <div className="code-box" data-testid="pair-request-code">
+              {r.code}
+            </div>
+            <div className="row">
+              {r.direction === 'in' ? (
+                <>
+                  <button
+                    type="button"
+                    className="primary"
+                    data-testid="pair-request-accept"
+                    onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: true }))}
+                  >
+                    Accept: the codes match
+                  </button>
+                  <button
+                    type="button"
+                    className="danger"
+                    data-testid="pair-request-reject"
+                    onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: false }))}
+                  >
+                    Reject
+                  </button>
+                </>
+              ) : (
+                <button
+                  type="button"
+                  data-testid="pair-request-cancel"
+                  onClick={() => void act(() => bridge().jobs.cancel(r.id))}
+                >
+                  Cancel
+                </button>
+              )}
+              <span className="small muted">until {new Date(r.expiresAt).toLocaleTimeString()}</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {error !== undefined && <ErrorNote error={error} />}
+    </Card>
+  );
+}
+
+function requestLine(r: PairRequestDto): string {
+  const who = r.name ?? shortId(r.peer);
+  return r.direction === 'in'
+    ? `${who} (${shortId(r.peer)}) asks to pair with this machine. Accept only if ${who} shows this same code:`
+    : `Waiting for ${who} to accept. It shows this code too; check that they match:`;
 }
 
 /** How the newest connection to the peer went: "LAN · 1.2 ms", "relayed via …a1b2c3 · 6 ms (earlier)". */

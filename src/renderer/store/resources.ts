@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type {
   ConfigDto,
   NearbyDto,
+  PairRequestDto,
   PeerDto,
   SelfDto,
   SwarmStatusDto,
@@ -29,6 +30,8 @@ interface ResourceState {
   self?: SelfDto;
   /** Warp devices on the local network (discovery), kept current by `peer.nearby` events. */
   nearby?: NearbyDto[];
+  /** Pairing requests waiting for a decision (asked of this machine or by it), kept by `peer.pair-request` events. */
+  pairRequests?: PairRequestDto[];
   syncJobs?: SyncJobDto[];
   syncLog: SyncActivity[];
   config?: ConfigDto;
@@ -49,12 +52,13 @@ export const useResources = create<ResourceState>((set, get) => ({
   errors: {},
   async loadPeers() {
     try {
-      const [peers, self, nearby] = await Promise.all([
+      const [peers, self, nearby, pairRequests] = await Promise.all([
         bridge().peers.list(),
         bridge().peers.self(),
         bridge().peers.nearby(),
+        bridge().peers.pairRequests(),
       ]);
-      set({ peers, self, nearby, errors: { ...get().errors, peers: undefined } });
+      set({ peers, self, nearby, pairRequests, errors: { ...get().errors, peers: undefined } });
     } catch (err) {
       set({ errors: { ...get().errors, peers: errorLine(err) } });
     }
@@ -102,6 +106,7 @@ export const useResources = create<ResourceState>((set, get) => ({
       else if (e.type === 'peer.updated' && get().peers)
         set({ peers: get().peers!.map((p) => (p.id === e.peer.id ? e.peer : p)) });
       else if (e.type === 'peer.nearby') set({ nearby: e.devices });
+      else if (e.type === 'peer.pair-request') set({ pairRequests: upsertRequest(get().pairRequests, e.request) });
       else if (e.type === 'config.changed') reloadConfig = true;
       else if (e.type === 'job.update' && e.job.kind.startsWith('transfer.')) transfersToFetch.add(e.job.id);
       else if (e.type.startsWith('sync.')) {
@@ -147,4 +152,10 @@ function syncText(e: SyncEvent): string {
     case 'sync.error':
       return `error: ${e.error.message}`;
   }
+}
+
+/** A request appears or changes; one no longer pending leaves the list. */
+function upsertRequest(list: PairRequestDto[] | undefined, r: PairRequestDto): PairRequestDto[] {
+  const rest = (list ?? []).filter((x) => x.id !== r.id);
+  return r.state === 'pending' ? [...rest, r] : rest;
 }
