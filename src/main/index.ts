@@ -31,6 +31,8 @@ import {
   type TrayAction,
   type TrayState,
 } from './tray-model.ts';
+import { archivesInArgv, OpenQueue } from './open-file-model.ts';
+import { registerOpenFiles } from './open-files.ts';
 import { createMainWindow } from './window.ts';
 import { boundsFile, readBounds, restoreBounds, writeBounds } from './window-bounds.ts';
 
@@ -52,6 +54,17 @@ let tray: TrayController | undefined;
 let trayState: TrayState = initialTrayState();
 let notifyState: NotifyState = initialNotifyState();
 let quitting = false;
+/** `.warp` files the OS asked to open (this start's command line, open-file, a second instance), until the page takes them. */
+const opens = new OpenQueue();
+opens.push(archivesInArgv(process.argv, process.cwd(), process.platform));
+let announceOpens: ((w: BrowserWindow | undefined) => void) | undefined;
+
+/** Shows the window with the files just queued (it takes them once its page runs). */
+function openQueued(paths: string[]): void {
+  if (!opens.push(paths) || !app.isReady() || !engine) return;
+  showWindow();
+  announceOpens?.(win);
+}
 
 function showWindow(): void {
   if (!win || win.isDestroyed()) {
@@ -196,6 +209,8 @@ async function start(): Promise<void> {
     () => win,
     () => appUrl,
   );
+  const openFiles = registerOpenFiles(opens, () => appUrl);
+  announceOpens = openFiles.announce;
   const stopForward = forwardEvents(
     (l) => service.onEvent(l),
     () => win?.webContents,
@@ -242,7 +257,8 @@ async function start(): Promise<void> {
     process.argv,
     process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
   );
-  if (!hidden || !tray) showWindow();
+  // Started to open a file (a double-click): the window shows even when the login item started the app hidden.
+  if (!hidden || !tray || opens.size > 0) showWindow();
   renderTray();
 
   if (smoke) {
@@ -264,6 +280,7 @@ async function start(): Promise<void> {
     stopForward();
     disposeIpc();
     disposeDialogs();
+    openFiles.dispose();
     activity.stop();
     tray?.destroy();
     const done = () => app.exit(0);
@@ -292,8 +309,14 @@ if (!app.requestSingleInstanceLock()) {
   // Another Warp runs for this user: it shows its window (second-instance below) and this one leaves.
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_e, argv, workingDirectory) => {
     if (app.isReady()) showWindow();
+    openQueued(archivesInArgv(argv, workingDirectory, process.platform));
+  });
+  // macOS: a double-clicked .warp or one dropped on the Dock icon, also before the app is ready (queued).
+  app.on('open-file', (e, file) => {
+    e.preventDefault();
+    openQueued(archivesInArgv(['', file], '/', process.platform));
   });
   // Belt and braces for any web contents (not only the main window): no <webview>, no new windows.
   app.on('web-contents-created', (_e, wc) => {

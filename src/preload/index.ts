@@ -9,6 +9,8 @@ import {
   IPC_COMMAND_CHANNEL,
   IPC_EVENT_CHANNEL,
   IPC_LANGUAGE_CHANNEL,
+  IPC_OPEN_FILES_CHANNEL,
+  IPC_OPEN_FILES_READY_CHANNEL,
   IPC_PICK_PATH_CHANNEL,
   ipcChannel,
   ipcErrorMessage,
@@ -57,6 +59,20 @@ api.onCommand = (listener: (command: AppCommand) => void): (() => void) => {
 
 api.setLanguage = (language: unknown): void => {
   if (typeof language === 'string') ipcRenderer.send(IPC_LANGUAGE_CHANNEL, language);
+};
+
+api.onOpenFiles = (listener: (paths: string[]) => void): (() => void) => {
+  if (typeof listener !== 'function') throw new TypeError('onOpenFiles needs a function');
+  const take = async () => {
+    const r = (await ipcRenderer.invoke(IPC_OPEN_FILES_CHANNEL)) as IpcEnvelope<string[]>;
+    if (r.ok && r.value.length > 0) listener(r.value.filter((p) => typeof p === 'string'));
+  };
+  const handler = () => void take();
+  ipcRenderer.on(IPC_OPEN_FILES_READY_CHANNEL, handler);
+  void take();
+  return () => {
+    ipcRenderer.removeListener(IPC_OPEN_FILES_READY_CHANNEL, handler);
+  };
 };
 
 api.pickPath = async (req: PickPathRequest): Promise<string | undefined> => {

@@ -1,4 +1,8 @@
-/** Hash routing (each page's name is `pages.<id>` in the catalogues) (#/transfers): works from file:// in Electron and from the daemon without server rewrites. */
+/**
+ * Hash routing (#/transfers; each page's name is `pages.<id>` in the catalogues): works from file:// in Electron
+ * and from the daemon without server rewrites. `#/archive?path=<archive>` is a link that opens an archive (a
+ * bookmark, another tool, the desktop app's double-clicked .warp files all go through it: shortcuts.ts).
+ */
 import { useSyncExternalStore } from 'react';
 
 export const PAGES = [
@@ -29,4 +33,17 @@ export function useRoute(): PageId {
 
 export function go(page: PageId): void {
   location.hash = `#/${page}`;
+}
+
+/** The link that opens an archive (a path on the daemon's or the app's machine) in the Archive page. */
+export function archiveLink(archivePath: string): string {
+  return `#/archive?path=${encodeURIComponent(archivePath)}`;
+}
+
+/** The archive a `#/archive?path=` link names, or undefined for any other hash. */
+export function linkedArchive(hash: string): string | undefined {
+  const m = /^#\/?archive\?(.*)$/.exec(hash);
+  if (!m) return undefined;
+  const p = new URLSearchParams(m[1]).get('path');
+  return p?.trim() ? p : undefined;
 }

@@ -10,22 +10,36 @@ import { bridge } from './bridge/index.ts';
 import { errorLine } from './error-words.ts';
 import { openGuide } from './guide/guide-store.ts';
 import { t } from './i18n/index.ts';
-import { go, type PageId } from './route.ts';
+import { archiveLink, go, linkedArchive, type PageId } from './route.ts';
 import { useApp } from './store/app.ts';
 import { isActive, isTransfer, useJobs } from './store/jobs.ts';
 
 interface CommandsState {
-  /** A command for the Archive page, waiting for it to take it (takeCommand). */
-  pending?: 'open-archive' | 'new-archive';
+  /** A command for the Archive page, waiting for it to take it (takeCommand); 'open-path' opens `path`. */
+  pending?: 'open-archive' | 'new-archive' | 'open-path';
+  path?: string;
 }
 
 export const useCommands = create<CommandsState>(() => ({}));
 
 /** The page's side: the waiting command, once (it is cleared as it is taken). */
-export function takeCommand(): CommandsState['pending'] {
-  const c = useCommands.getState().pending;
-  if (c) useCommands.setState({ pending: undefined });
-  return c;
+export function takeCommand(): Pick<CommandsState, 'pending' | 'path'> {
+  const { pending, path } = useCommands.getState();
+  if (pending) useCommands.setState({ pending: undefined, path: undefined });
+  return { pending, path };
+}
+
+/**
+ * Follows a `#/archive?path=` link: the Archive page opens that archive, and the address goes back to
+ * `#/archive` (so following the same link again is a change the page hears).
+ */
+function followArchiveLink(): void {
+  const p = linkedArchive(location.hash);
+  if (!p) return;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/archive`);
+  useCommands.setState({ pending: 'open-path', path: p });
+  // replaceState fires no hashchange: the route hears of the page through one.
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
 export function runCommand(c: AppCommand): void {
@@ -60,6 +74,7 @@ const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(n
 
 /** Wires the commands for the app's lifetime: menu commands in the desktop app, web keys in a browser. */
 export function useAppCommands(): void {
+  useArchiveLinks();
   useEffect(() => {
     const b = bridge();
     if (b.onCommand) return b.onCommand(runCommand);
@@ -72,6 +87,23 @@ export function useAppCommands(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** `#/archive?path=` links, and the desktop app's opened `.warp` files through the same link. */
+function useArchiveLinks(): void {
+  useEffect(() => {
+    followArchiveLink();
+    window.addEventListener('hashchange', followArchiveLink);
+    const off = bridge().onOpenFiles?.((paths) => {
+      // One archive shows at a time: the last one asked for.
+      const last = paths.at(-1);
+      if (last) location.hash = archiveLink(last);
+    });
+    return () => {
+      window.removeEventListener('hashchange', followArchiveLink);
+      off?.();
+    };
   }, []);
 }
 

@@ -25,6 +25,10 @@ export const IPC_EVENT_CHANNEL = 'warp:event';
 export const IPC_COMMAND_CHANNEL = 'warp:command';
 /** renderer -> main: the page's language (a Language of i18n/catalogue.ts); the application menu follows it. */
 export const IPC_LANGUAGE_CHANNEL = 'warp:language';
+/** renderer -> main: take the `.warp` files the OS asked the app to open (string[]), waiting since the last take. */
+export const IPC_OPEN_FILES_CHANNEL = 'warp:open-files.take';
+/** main -> renderer: files are waiting to be taken (no payload: the page takes them, so none is lost or doubled). */
+export const IPC_OPEN_FILES_READY_CHANNEL = 'warp:open-files.ready';
 /** renderer -> main: a native open dialog (PickPathRequest -> the chosen path, or undefined when cancelled). */
 export const IPC_PICK_PATH_CHANNEL = 'warp:dialog.pickPath';
 
@@ -48,6 +52,8 @@ export type ElectronBridge = Omit<WarpBridge, 'archive'> & {
   onCommand(listener: (command: AppCommand) => void): () => void;
   /** Tells the main process the page's language, so the application menu speaks it too. */
   setLanguage(language: Language): void;
+  /** `.warp` files the OS handed the app (double-click, Open With); those waiting are delivered at once. */
+  onOpenFiles(listener: (paths: string[]) => void): () => void;
 };
 
 /**

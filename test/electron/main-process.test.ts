@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/electron-binary.ts';
-import { IPC_METHODS, IPC_PICK_PATH_CHANNEL, ipcChannel } from '../../src/shared/ipc.ts';
+import { IPC_METHODS, IPC_OPEN_FILES_CHANNEL, IPC_PICK_PATH_CHANNEL, ipcChannel } from '../../src/shared/ipc.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const outDir = path.join(repoRoot, 'test-results', 'electron-main-out');
@@ -108,11 +108,13 @@ describe('Electron main process (built, under Node with a stand-in electron modu
   it("replaces Electron's default menu (no Reload or developer tools in a packaged build) before the window", () => {
     // Run from a checkout (isPackaged false): the View menu has the development items; menu-model.test.ts
     // covers the packaged one.
-    expect(step('application-menu').labels).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View']);
+    expect(step('application-menu').labels).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View', 'Help']);
   });
 
   it('registers one handler per contract method; info() answers from the hosted engine', () => {
-    expect(step('handlers').channels).toEqual([...IPC_METHODS.map(ipcChannel), IPC_PICK_PATH_CHANNEL].sort());
+    expect(step('handlers').channels).toEqual(
+      [...IPC_METHODS.map(ipcChannel), IPC_PICK_PATH_CHANNEL, IPC_OPEN_FILES_CHANNEL].sort(),
+    );
     expect(step('info').r).toMatchObject({
       ok: true,
       value: {
@@ -159,6 +161,15 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(step('events')).toMatchObject({
       channels: ['warp:event'],
       types: expect.arrayContaining(['job.update']) as string[],
+    });
+  });
+
+  it('.warp files from a second instance and open-file reach the page once each, through the app page only', () => {
+    expect(step('open-files')).toMatchObject({
+      pings: 2,
+      foreign: { ok: false, error: expect.objectContaining({ code: 'UNAUTHORIZED' }) as unknown },
+      taken: { ok: true, value: ['/home/fake/in-cwd.warp', '/Users/fake/mac.warp'] },
+      again: { ok: true, value: [] },
     });
   });
 

@@ -17,6 +17,8 @@ export interface DesktopExtras {
   onCommand?(listener: (command: AppCommand) => void): () => void;
   /** Tells the main process the page's language (the application menu follows it). */
   setLanguage?(language: Language): void;
+  /** `.warp` files the OS asked the desktop app to open. */
+  onOpenFiles?(listener: (paths: string[]) => void): () => void;
 }
 
 declare global {
@@ -43,14 +45,7 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
     }) as unknown as F;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (
-      key === 'onEvent' ||
-      key === 'onCommand' ||
-      key === 'pathForFile' ||
-      key === 'pickPath' ||
-      key === 'setLanguage'
-    )
-      continue;
+    if (['onEvent', 'onCommand', 'onOpenFiles', 'pathForFile', 'pickPath', 'setLanguage'].includes(key)) continue;
     if (typeof value === 'function') out[key] = wrapFn(value as (...a: never[]) => unknown, raw);
     else if (value && typeof value === 'object') {
       const ns: Record<string, unknown> = {};
@@ -67,5 +62,6 @@ export function createIpcBridge(raw: ElectronBridge = window.warp!): WarpBridge 
   if (typeof raw.pickPath === 'function') out.pickPath = wrapFn(raw.pickPath, raw);
   if (typeof raw.onCommand === 'function') out.onCommand = (l: (c: AppCommand) => void) => raw.onCommand(l);
   if (typeof raw.setLanguage === 'function') out.setLanguage = (l: Language) => raw.setLanguage(l);
+  if (typeof raw.onOpenFiles === 'function') out.onOpenFiles = (l: (p: string[]) => void) => raw.onOpenFiles(l);
   return out as unknown as WarpBridge & DesktopExtras;
 }

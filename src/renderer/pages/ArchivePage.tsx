@@ -21,7 +21,7 @@ export function ArchivePage() {
   const [error, setError] = useState<unknown>();
   const [opened, setOpened] = useState<string>();
   const library = useLibrary();
-  const signals = usePageCommands();
+  const signals = usePageCommands(setOpened);
   const { upload, create, cancelUpload } = useCreate(
     setError,
     setOpened,
@@ -55,14 +55,18 @@ export function ArchivePage() {
   );
 }
 
-/** The Open Archive and New Archive commands (menu or keys), as counters the pickers act on when they change. */
-function usePageCommands(): { openArchive: number; newArchive: number } {
+/**
+ * The Open Archive and New Archive commands (menu or keys), as counters the pickers act on when they change;
+ * an archive link (`#/archive?path=`, a double-clicked .warp) opens its archive.
+ */
+function usePageCommands(open: (archive: string) => void): { openArchive: number; newArchive: number } {
   const pending = useCommands((s) => s.pending);
   const [n, setN] = useState({ openArchive: 0, newArchive: 0 });
   useEffect(() => {
     const c = takeCommand();
-    if (c === 'open-archive') setN((x) => ({ ...x, openArchive: x.openArchive + 1 }));
-    if (c === 'new-archive') setN((x) => ({ ...x, newArchive: x.newArchive + 1 }));
+    if (c.pending === 'open-archive') setN((x) => ({ ...x, openArchive: x.openArchive + 1 }));
+    if (c.pending === 'new-archive') setN((x) => ({ ...x, newArchive: x.newArchive + 1 }));
+    if (c.pending === 'open-path' && c.path) open(c.path);
   }, [pending]);
   return n;
 }

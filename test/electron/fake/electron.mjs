@@ -25,6 +25,7 @@ export const app = Object.assign(appEvents, {
   setPath: (name, value) => out('set-path', { name, value }),
   getPath: (name) =>
     name === 'home' ? (process.env.HOME ?? '/tmp') : path.join(process.env.WARP_HOME ?? '/tmp', 'electron'),
+  getPreferredSystemLanguages: () => ['en-US'],
   getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
   setLoginItemSettings: (s) => out('login-item', { settings: s }),
   quit() {
@@ -152,7 +153,10 @@ export const shell = {
 
 // ---- IPC ----
 const handlers = new Map();
+const listeners = new Emitter();
 export const ipcMain = {
+  on: (channel, fn) => listeners.on(channel, fn),
+  removeListener: (channel, fn) => listeners.removeListener(channel, fn),
   handle: (channel, fn) => {
     handlers.set(channel, fn);
   },
@@ -300,6 +304,18 @@ async function scenario() {
   out('events', {
     channels: [...new Set(win.webContents.sent.map((s) => s.channel))],
     types: [...new Set(win.webContents.sent.map((s) => s.payload.type))],
+  });
+
+  // A .warp double-clicked while Warp runs (a second instance's command line; macOS's open-file): the page is
+  // told, takes both once, and a foreign frame gets nothing.
+  const pings = () => win.webContents.sent.filter((s) => s.channel === 'warp:open-files.ready').length;
+  appEvents.emit('second-instance', {}, ['/opt/warp', '--flag', 'in-cwd.warp', 'notes.txt'], '/home/fake');
+  appEvents.emit('open-file', { preventDefault() {} }, '/Users/fake/mac.warp');
+  out('open-files', {
+    pings: pings(),
+    foreign: await invoke('warp:open-files.take', 'https://evil.example/'),
+    taken: await invoke('warp:open-files.take', appUrl),
+    again: await invoke('warp:open-files.take', appUrl),
   });
 
   // A sync job added over IPC shows in the tray; the tray's "Pause sync" pauses it.
