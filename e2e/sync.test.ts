@@ -20,6 +20,10 @@ import { startTestDaemon, waitFor, type RunningTestDaemon } from './helpers/daem
 import { findMatchingTree, hashTree, writeFiles } from './helpers/files.ts';
 import { ensureUiBuilt } from './helpers/ui-build.ts';
 
+/** A tree without its `.warp-versions/` (what a sync keeps of replaced and deleted files). */
+const withoutVersions = (t: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('.warp-versions/')));
+
 let a: RunningTestDaemon | undefined;
 let b: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
@@ -54,7 +58,7 @@ describe.skipIf(chromiumMissing !== '')(
       for (const d of [a, b]) if (d) fs.rmSync(d.home, { recursive: true, force: true });
     });
 
-    it('add a folder, change a file, the peer receives it', async () => {
+    it('add a folder, change a file, the peer receives it (the replaced version kept there)', async () => {
       // The daemon always attaches the sync engine; one without it is a regression, not a reason to skip.
       expect(info.features.sync).toBe(true);
       const local = path.join(work, 'notes');
@@ -76,11 +80,16 @@ describe.skipIf(chromiumMissing !== '')(
       const changed = hashTree(local);
       await waitFor(
         'the changed file on B',
-        () => JSON.stringify(hashTree(first)) === JSON.stringify(changed),
+        () => JSON.stringify(withoutVersions(hashTree(first))) === JSON.stringify(changed),
         60_000,
         500,
       );
       expect(fs.readFileSync(path.join(first, 'projects', 'plan.txt'), 'utf8')).toBe('v2: changed on A\n');
+      // The version the push replaced on B is kept in B's versions folder.
+      const kept = fs.readdirSync(path.join(first, '.warp-versions', 'projects'));
+      expect(kept.map((n) => fs.readFileSync(path.join(first, '.warp-versions', 'projects', n), 'utf8'))).toEqual([
+        'v1\n',
+      ]);
       await expect.poll(() => page.getByTestId('sync-log').innerText(), { timeout: 15_000 }).toMatch(/pushed/);
       await screenshotBoth(page, 'sync-live');
 
@@ -114,6 +123,6 @@ describe.skipIf(chromiumMissing !== '')(
       );
       expect(rows.find((r) => r.direction === 'in')).toMatchObject({ mode: 'two-way', peerName: 'a' });
       await row.getByTestId('sync-versions-open').click();
-    });
+    }, 180_000);
   },
 );

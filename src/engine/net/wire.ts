@@ -170,6 +170,16 @@ const mirrorResult = object(
   { dropUnknown: true },
 );
 
+/** What a sync push kept of the files it replaced (transfer/keep-old.ts). */
+const keptResult = object(
+  {
+    versioned: count,
+    conflicted: count,
+    conflicts: array(object({ path: text(4096), keptAs: text(4200) }), { max: 200 }),
+  },
+  { dropUnknown: true },
+);
+
 const receiveResult = object(
   {
     files: count,
@@ -187,6 +197,7 @@ const receiveResult = object(
     elapsedSeconds: seconds,
     merkleRoot: text(64),
     mirror: optional(mirrorResult),
+    kept: optional(keptResult),
   },
   { dropUnknown: true },
 );
@@ -198,6 +209,18 @@ const mirrorRequest = object(
     versions: optional(boolean()),
     patterns: optional(array(text(4096), { max: MAX_MIRROR_PATTERNS })),
     warpignore: optional(boolean()),
+  },
+  { dropUnknown: true },
+);
+
+/** A sync push: keep replaced files as versions, and the content the sender expects where it writes. */
+export const MAX_EXPECT = 400; // each at most ~150 bytes in practice: the header stays well under 64 KiB
+const keepRequest = object(
+  {
+    versions: boolean(),
+    expect: optional(
+      array(object({ p: text(4096), h: string({ max: 16, pattern: /^[0-9a-f]*$/ }) }), { max: MAX_EXPECT }),
+    ),
   },
   { dropUnknown: true },
 );
@@ -222,7 +245,13 @@ const control = {
     hello: frame(hello),
     open: frame({ path: remotePath }),
     push: frame(
-      { dest: optional(remotePath), sid: sessionHex, root: hex64, mirror: optional(mirrorRequest) },
+      {
+        dest: optional(remotePath),
+        sid: sessionHex,
+        root: hex64,
+        mirror: optional(mirrorRequest),
+        keep: optional(keepRequest),
+      },
       MAX_MANIFEST_BYTES,
     ),
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),

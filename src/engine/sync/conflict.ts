@@ -124,21 +124,7 @@ function pairRenames(actions: SyncAction[], S: FileMap, L: FileMap, R: FileMap):
   return out.filter((a) => !used.has(a));
 }
 
-/** `2026-11-24T03:50:12.345Z` -> `20261124T035012Z` */
-export function conflictStamp(epochMs: number): string {
-  return new Date(epochMs)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
-/** The name the losing copy of `rel` gets; `taken` says which names exist already (a counter is appended then). */
-export function conflictName(rel: string, epochMs: number, taken: (rel: string) => boolean = () => false): string {
-  const base = `${rel}.conflict-${conflictStamp(epochMs)}`;
-  let name = base;
-  for (let n = 2; taken(name); n++) name = `${base}-${n}`;
-  return name;
-}
+export { conflictName, conflictStamp } from '../transfer/versions.ts';
 
 /** Names the engine writes while working (part files, archive temporaries, our staging folders): never synced triggers. */
 export function isTemporaryName(p: string): boolean {

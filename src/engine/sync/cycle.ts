@@ -15,6 +15,7 @@ import { buildTree } from '../transfer/tree.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 import { sendTree, type SendResult } from '../transfer/client.ts';
 import { applyChanges, type TreeChanges } from '../transfer/apply-changes.ts';
+import { EXPECT_HEX, MAX_EXPECT } from '../transfer/keep-old.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
 import { conflictName, planSync, type SyncAction } from './conflict.ts';
 import { checkGuard, type GuardReport } from './guard.ts';
@@ -70,6 +71,8 @@ interface Tally {
   deletedThere: number;
   renamedThere: number;
   skipped: string[];
+  /** Pulls and conflict copies not made because the local file changed after the scan: compared again next time. */
+  deferred: string[];
   held: number;
   /** Bytes the pulls carried on the wire. */
   pullWire: number;
@@ -104,6 +107,7 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
     deletedThere: 0,
     renamedThere: 0,
     skipped: [],
+    deferred: [],
     held: 0,
     pullWire: 0,
   };
@@ -117,15 +121,20 @@ export async function runCycle(c: CycleContext): Promise<CycleResult> {
   // stays local, held, instead of looking like a file the peer deleted).
   const next: FileMap = job.mode === 'receive-only' ? agreed(local, remote) : { ...local };
   for (const p of t.skipped) if (snapshot[p] && !next[p]) next[p] = snapshot[p];
-  // A held path keeps what both sides last agreed on, so the next sync sees (and holds) the same difference.
+  // A held path keeps what both sides last agreed on, so the next sync sees (and holds) the same difference; so
+  // does a pull deferred because the file changed here meanwhile (the next sync sees both edits: a conflict),
+  // and it is left out of this push, which would otherwise overwrite the peer's edit with it.
+  t.held = held.size;
+  for (const p of t.deferred) held.add(p);
   for (const p of held) {
     if (snapshot[p]) next[p] = snapshot[p];
     else delete next[p];
   }
-  t.held = held.size;
   if (!plan.needsPush && !changedHere && t.deletedThere + t.renamedThere === 0) return { snapshot: next, held: t.held };
   const pushRules = held.size ? rules.restrict({ without: held }) : rules;
-  const push = plan.needsPush ? await pushFolder(c, folder, local, plan.actions.length, pushRules, t) : summary(c, t);
+  const push = plan.needsPush
+    ? await pushFolder(c, folder, local, remote, plan.actions.length, pushRules, t)
+    : summary(c, t);
   return { snapshot: next, push, held: t.held };
 }
 
@@ -143,7 +152,17 @@ async function applyHere(
   const abs = (rel: string): string => path.join(folder, ...rel.split('/'));
   const exists = (rel: string): boolean => fs.existsSync(abs(rel)) || rel in remote;
   // A file edited here after the scan is never replaced: the next sync sees the edit (and a conflict if any).
-  const untouched = (rel: string): boolean => sameFacts(abs(rel), local[rel]);
+  const untouched = (rel: string): boolean => {
+    if (sameFacts(abs(rel), local[rel])) return true;
+    t.deferred.push(rel);
+    c.emit({
+      type: 'sync.skipped',
+      id: job.id,
+      path: rel,
+      reason: 'here: changed during the sync; compared again next time',
+    });
+    return false;
+  };
   const changes: TreeChanges = { renames: [], removes: [], versions: true };
   for (const a of actions) {
     if (c.signal?.aborted) throw new WarpError(ErrorCodes.CANCELLED, 'the sync was stopped');
@@ -198,6 +217,7 @@ async function pushFolder(
   c: CycleContext,
   folder: string,
   local: FileMap,
+  remote: FileMap,
   changedFiles: number,
   rules: IgnoreRules,
   t: Tally,
@@ -212,8 +232,41 @@ async function pushFolder(
     remotePath: c.job.remotePath,
     signal: c.signal,
     ignore: rules,
+    // The peer keeps each file the push replaces in its versions folder, and one that is no longer what its
+    // manifest showed (edited there since) as a conflict copy instead of overwriting it (transfer/keep-old.ts).
+    keep: { versions: true, expect: expectations(path.basename(folder), local, remote) },
   });
+  const kept = r.kept;
+  if (kept) {
+    t.conflicts += kept.conflicted;
+    for (const k of kept.conflicts) {
+      const rel = k.path.slice(k.path.indexOf('/') + 1);
+      const keptAs = k.keptAs.slice(k.keptAs.indexOf('/') + 1);
+      c.emit({ type: 'sync.conflict', id: c.job.id, path: rel, keptAs, winner: 'local' });
+    }
+  }
   return summary(c, t, r, (performance.now() - t0) / 1000);
+}
+
+/** Bytes of the push header the expectations may take (the header is at most 64 KiB). */
+const EXPECT_BUDGET = 40_000;
+
+/**
+ * For the files the push will write on the peer: the content the peer's manifest showed there ('' for none),
+ * as many as fit the push header. Paths past the budget are still kept as versions when replaced.
+ */
+function expectations(top: string, local: FileMap, remote: FileMap): Array<{ p: string; h: string }> {
+  const out: Array<{ p: string; h: string }> = [];
+  let bytes = 0;
+  for (const [rel, f] of Object.entries(local)) {
+    const there = remote[rel];
+    if (there?.hash === f.hash) continue;
+    const e = { p: `${top}/${rel}`, h: there ? there.hash.slice(0, EXPECT_HEX) : '' };
+    bytes += Buffer.byteLength(e.p) + e.h.length + 8;
+    if (bytes > EXPECT_BUDGET || out.length >= MAX_EXPECT) break;
+    out.push(e);
+  }
+  return out;
 }
 
 /** The push summary (and its event): what moved, what was deleted and renamed on either side. */

@@ -12,6 +12,7 @@ import type { TransferEnv } from '../model/transfer-env.ts';
 import { connectPeer, fetchTree } from '../transfer/client.ts';
 import type { ReceiveResult } from '../transfer/receive.ts';
 import { encodeChanges, type AppliedChanges, type TreeChanges } from '../transfer/apply-changes.ts';
+import { keepVersion } from '../transfer/versions.ts';
 import { STAGE_PREFIX, isTemporaryName } from './conflict.ts';
 import type { SyncMoved } from './incoming.ts';
 import type { FileMap, PushSummary, SyncMode } from './sync-types.ts';
@@ -95,6 +96,9 @@ export async function pullFile(
     if (!fs.lstatSync(got, { throwIfNoEntry: false })?.isFile())
       throw new WarpError(ErrorCodes.PROTOCOL, `the peer sent no file for ${remoteFile}`);
     fs.mkdirSync(path.dirname(localFinal), { recursive: true });
+    // The local file the pull replaces goes to the versions folder first, as a push's does on the peer.
+    if (fs.lstatSync(localFinal, { throwIfNoEntry: false })?.isFile())
+      keepVersion(folder, path.relative(folder, localFinal).split(path.sep).join('/'), Date.now());
     fs.renameSync(got, localFinal);
     return r;
   } finally {

@@ -11,6 +11,7 @@ import type { PauseController } from '../core/pause.ts';
 import { Manifest } from '../model/manifest.ts';
 import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
 import type { MirrorOptions } from './mirror.ts';
+import type { KeepOldRequest } from './keep-old.ts';
 import type { PeerAddress, TransportName } from '../net/address.ts';
 import { exchangeInfo } from '../net/pair.ts';
 import { dialAny, dialTargets } from '../net/peer-book.ts';
@@ -236,6 +237,8 @@ export interface SendOptions {
   ignore?: IgnoreRules;
   /** Mirror mode: the peer removes what its copy holds and this tree lacks (kept in its versions folder unless versions is false). */
   mirror?: { versions: boolean };
+  /** A sync push: the peer keeps what it replaces as versions, or as conflict copies where it is not what we expect (keep-old.ts). */
+  keep?: KeepOldRequest;
 }
 
 export interface SendResult extends ReceiveResult {
@@ -295,7 +298,14 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
         }
       : undefined;
     await link.ctl.write(
-      { t: 'push', dest: o.remotePath, sid, root: m.merkleRoot.toString('hex'), ...(mirror ? { mirror } : {}) },
+      {
+        t: 'push',
+        dest: o.remotePath,
+        sid,
+        root: m.merkleRoot.toString('hex'),
+        ...(mirror ? { mirror } : {}),
+        ...(o.keep ? { keep: o.keep } : {}),
+      },
       m.encode(),
     );
     const v2 = link.neg.version >= 2;

@@ -33,6 +33,7 @@ import { assemblePlanned } from './assemble-planned.ts';
 import { ReplacedChunks } from './keep-replaced.ts';
 import { chunkPositions, firstPositionOfSlot, positionOf } from './positions.ts';
 import { mirrorTree, type MirrorOptions, type MirrorResult } from './mirror.ts';
+import type { KeepOld, KeptOld } from './keep-old.ts';
 import { finishTree } from './finish-tree.ts';
 import { prepareTree } from './prepare-tree.ts';
 import { PartFiles, partName, type FileMeta, type WrittenFile } from './part-files.ts';
@@ -64,6 +65,8 @@ export interface ReceiveOptions {
   onEvent?: TransferEventListener;
   /** Mirror mode: remove what the destination holds and the tree lacks (mirror.ts). */
   mirror?: MirrorOptions;
+  /** A sync push: files about to be replaced are kept as versions or conflict copies first (keep-old.ts). */
+  keepOld?: KeepOld;
 }
 
 export type { PullContext };
@@ -86,6 +89,8 @@ export interface ReceiveResult {
   merkleRoot: string;
   /** Mirror mode only: what was removed. */
   mirror?: MirrorResult;
+  /** A sync push only: what was kept of the files it replaced. */
+  kept?: KeptOld;
 }
 
 export { partName };
@@ -269,7 +274,10 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
         /* metadata only */
       }
       progress.add(0, 1);
-    } else if (o.store) replaced.set(slot, r);
+    } else {
+      o.keepOld?.beforeReplace(e.path, r.hash);
+      if (o.store) replaced.set(slot, r);
+    }
     let off = 0;
     for (let k = 0; k < r.lens.length; k++) {
       local.addIfAbsent(r.ids, k * HASH_BYTES, final, off, r.lens[k]);
@@ -490,5 +498,6 @@ export async function receiveTree(o: ReceiveOptions): Promise<ReceiveResult> {
     elapsedSeconds: progress.elapsedSeconds,
     merkleRoot: root,
     ...(mirrored ? { mirror: mirrored } : {}),
+    ...(o.keepOld ? { kept: o.keepOld.done() } : {}),
   };
 }

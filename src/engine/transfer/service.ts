@@ -6,11 +6,12 @@
  */
 import { doneEvent } from './transfer-events.ts';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Connection } from '@libp2p/interface';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PauseController } from '../core/pause.ts';
 import { trace } from '../core/trace.ts';
-import { Manifest } from '../model/manifest.ts';
+import { EntryType, Manifest } from '../model/manifest.ts';
 import type { ChunkerParams } from '../codec/fastcdc.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
@@ -28,6 +29,7 @@ import { RemoteSource } from './source.ts';
 import { applyChanges, decodeChanges } from './apply-changes.ts';
 import { DEFAULT_VERSIONS_POLICY, pruneVersions } from './versions-keep.ts';
 import { mirrorOptionsOf } from './mirror.ts';
+import { KeepOld } from './keep-old.ts';
 import { buildTreeParallel } from './tree.ts';
 
 export interface ServiceOptions {
@@ -195,6 +197,7 @@ export class TransferService {
       throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the offered manifest does not match the announced Merkle root');
     const target = resolveInRoot(o.root, dest, false);
     const mirror = mirrorOptionsOf(h.mirror);
+    const keepOld = h.keep ? new KeepOld(target, h.keep) : undefined;
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
     let lastSent = 0;
     // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).
@@ -252,7 +255,9 @@ export class TransferService {
         gate: () => pause.wait(cancel.signal),
         onEvent,
         mirror,
+        keepOld,
       }).catch((e: unknown) => {
+        keepOld?.undo();
         if (stall.stalled)
           throw new WarpError(
             ErrorCodes.PEER_UNREACHABLE,
@@ -265,6 +270,14 @@ export class TransferService {
       // same event a fetch gives, so an incoming transfer ends visibly on this side too.
       o.onEvent?.(doneEvent(sid, r));
       await ch.write({ t: 'done', result: r });
+      if (r.kept?.versioned)
+        for (const top of topFolders(manifest)) {
+          try {
+            pruneVersions(path.join(target, top), DEFAULT_VERSIONS_POLICY);
+          } catch {
+            /* housekeeping: the next push prunes again */
+          }
+        }
       trace('listen: done sent');
     } finally {
       ch.intercept = undefined;
@@ -318,4 +331,14 @@ class StallWatch {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+/** The top-level folders of a pushed tree (where a sync push keeps its versions). */
+function topFolders(m: Manifest): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < m.entryCount; i++) {
+    const e = m.entry(i);
+    if (e.type === EntryType.DIR && !e.path.includes('/')) out.push(e.path);
+  }
+  return out;
 }

@@ -48,18 +48,38 @@ export function parseVersionName(vrel: string): { rel: string; keptAtMs: number 
  * the versions folder. The parent folders are created as needed.
  */
 export function keepVersion(root: string, rel: string, nowMs: number): string {
-  const vroot = path.join(root, VERSIONS_DIR);
   const from = path.join(root, ...rel.split('/'));
+  const { vrel, abs: to } = freeVersionPath(root, rel, nowMs);
+  try {
+    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+    fs.renameSync(from, to);
+  } catch (e) {
+    throw fromSystemError(e, from, 'write');
+  }
+  return vrel;
+}
+
+/** The first version name of `rel` at `nowMs` not taken yet: relative to the versions folder and absolute. */
+export function freeVersionPath(root: string, rel: string, nowMs: number): { vrel: string; abs: string } {
   for (let n = 0; ; n++) {
     const vrel = versionName(rel, nowMs, n);
-    const to = path.join(vroot, ...vrel.split('/'));
-    if (fs.existsSync(to)) continue;
-    try {
-      fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
-      fs.renameSync(from, to);
-    } catch (e) {
-      throw fromSystemError(e, from, 'write');
-    }
-    return vrel;
+    const abs = path.join(root, VERSIONS_DIR, ...vrel.split('/'));
+    if (!fs.existsSync(abs)) return { vrel, abs };
   }
+}
+
+/** `2026-11-24T03:50:12.345Z` -> `20261124T035012Z` */
+export function conflictStamp(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** The name the losing copy of `rel` gets; `taken` says which names exist already (a counter is appended then). */
+export function conflictName(rel: string, epochMs: number, taken: (rel: string) => boolean = () => false): string {
+  const base = `${rel}.conflict-${conflictStamp(epochMs)}`;
+  let name = base;
+  for (let n = 2; taken(name); n++) name = `${base}-${n}`;
+  return name;
 }
