@@ -1,7 +1,7 @@
 /**
  * Draws Warp's icons without any download or image library: the app icon (build/icon.png, which
  * electron-builder converts for dmg/nsis/AppImage) and the tray icons (resources/tray/<state>.png and
- * <state>@2x.png, one per tray state of src/main/tray-model.ts). Shapes are signed-distance functions sampled
+ * <state>@2x.png, one per tray state of src/main/tray-model.ts, and <state>-on-dark*.png for dark panels). Shapes are signed-distance functions sampled
  * 4×4 per pixel for anti-aliasing; the PNG encoder is zlib + CRC-32 from node:zlib.
  *
  *   npm exec -- node scripts/gen-icons.ts
@@ -125,27 +125,37 @@ const TRAY_COLORS: Record<string, Rgba> = {
   error: [220, 38, 38, 255],
 };
 
-function trayLayers(state: string): Layer[] {
-  const base: Layer = { inside: circle(0.5, 0.5, 0.47), color: TRAY_COLORS[state]! };
+/** The same states drawn for a dark panel (src/main/tray-theme.ts picks): lighter discs, a dark glyph. */
+const TRAY_COLORS_ON_DARK: Record<string, Rgba> = {
+  idle: [203, 213, 225, 255],
+  active: [96, 165, 250, 255],
+  paused: [251, 191, 36, 255],
+  error: [248, 113, 113, 255],
+};
+const INK: Rgba = [15, 23, 42, 255];
+
+function trayLayers(state: string, onDark = false): Layer[] {
+  const base: Layer = { inside: circle(0.5, 0.5, 0.47), color: (onDark ? TRAY_COLORS_ON_DARK : TRAY_COLORS)[state]! };
+  const glyph = onDark ? INK : WHITE;
   if (state === 'paused')
     return [
       base,
-      { inside: rect(0.33, 0.28, 0.44, 0.72), color: WHITE },
-      { inside: rect(0.56, 0.28, 0.67, 0.72), color: WHITE },
+      { inside: rect(0.33, 0.28, 0.44, 0.72), color: glyph },
+      { inside: rect(0.56, 0.28, 0.67, 0.72), color: glyph },
     ];
   if (state === 'error')
     return [
       base,
-      { inside: rect(0.44, 0.22, 0.56, 0.6), color: WHITE },
-      { inside: circle(0.5, 0.74, 0.065), color: WHITE },
+      { inside: rect(0.44, 0.22, 0.56, 0.6), color: glyph },
+      { inside: circle(0.5, 0.74, 0.065), color: glyph },
     ];
   if (state === 'active')
     return [
       base,
-      { inside: chevron(0.26, 0.5, 0.2, 0.11), color: WHITE },
-      { inside: chevron(0.48, 0.72, 0.2, 0.11), color: WHITE },
+      { inside: chevron(0.26, 0.5, 0.2, 0.11), color: glyph },
+      { inside: chevron(0.48, 0.72, 0.2, 0.11), color: glyph },
     ];
-  return [base, { inside: chevron(0.38, 0.62, 0.22, 0.12), color: WHITE }];
+  return [base, { inside: chevron(0.38, 0.62, 0.22, 0.12), color: glyph }];
 }
 
 function write(rel: string, size: number, layers: Layer[]): void {
@@ -164,6 +174,8 @@ if (import.meta.main) {
   for (const state of Object.keys(TRAY_COLORS)) {
     write(`resources/tray/${state}.png`, 16, trayLayers(state));
     write(`resources/tray/${state}@2x.png`, 32, trayLayers(state));
+    write(`resources/tray/${state}-on-dark.png`, 16, trayLayers(state, true));
+    write(`resources/tray/${state}-on-dark@2x.png`, 32, trayLayers(state, true));
   }
   write('resources/icon.png', 256, [
     { inside: roundedSquare(0.06, 0.2), color: BLUE },

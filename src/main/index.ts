@@ -6,7 +6,7 @@
  *
  * WARP_ELECTRON_SMOKE=1 (test/electron/smoke.test.ts): print one line when the window is ready and quit.
  */
-import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
+import { app, nativeTheme, Notification, screen, shell, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { warpHome } from '../engine/core/warp-home.ts';
@@ -22,6 +22,7 @@ import { initialNotifyState, notificationFor, type Note, type NotifyState } from
 import { watchPower } from './power.ts';
 import { powerFlags } from './power-state.ts';
 import { createTray, type TrayController } from './tray.ts';
+import { panelTheme } from './tray-theme.ts';
 import {
   applyTrayEvent,
   initialTrayState,
@@ -166,6 +167,15 @@ async function folderAction(a: Exclude<TrayAction, string>): Promise<void> {
   await refreshSync();
 }
 
+/** The OS panel's theme as nativeTheme reports it (the tray icon's variant follows it). */
+function currentPanelTheme() {
+  return panelTheme({
+    platform: process.platform,
+    darkColors: nativeTheme.shouldUseDarkColors,
+    darkSystemUi: nativeTheme.shouldUseDarkColorsForSystemIntegratedUI,
+  });
+}
+
 function onTrayAction(a: TrayAction): void {
   if (typeof a === 'object') void folderAction(a);
   else if (a === 'open') showWindow();
@@ -218,7 +228,7 @@ async function start(): Promise<void> {
 
   if (!smoke) {
     try {
-      tray = createTray(assetsDir, onTrayAction);
+      tray = createTray(assetsDir, onTrayAction, currentPanelTheme());
     } catch (e) {
       // Some Linux desktops have no status area; the app then quits when its window closes.
       log(`no tray: ${e instanceof Error ? e.message : String(e)}`);
@@ -240,6 +250,8 @@ async function start(): Promise<void> {
     renderTray();
   });
   void refreshSync();
+  const onTheme = () => tray?.setTheme(currentPanelTheme());
+  nativeTheme.on('updated', onTheme);
   const stopSyncJobs = engine.syncManager?.events.on((e) => {
     if (e.type === 'sync.job-added' || e.type === 'sync.job-removed') void refreshSync();
   });
@@ -276,6 +288,7 @@ async function start(): Promise<void> {
     stopped = true;
     power.stop();
     stopTray();
+    nativeTheme.removeListener('updated', onTheme);
     stopSyncJobs?.();
     stopForward();
     disposeIpc();

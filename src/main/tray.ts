@@ -1,26 +1,36 @@
 /**
- * The tray icon: renders tray-model.ts's view (icon, tooltip, menu) and reports clicks as TrayActions.
+ * The tray icon: renders tray-model.ts's view (icon, tooltip, menu) and reports clicks as TrayActions, in the
+ * variant the OS panel's theme needs (tray-theme.ts; setTheme on nativeTheme's `updated`).
  * Menu rebuilds are throttled: progress events arrive many times a second, the menu needs at most ~1 Hz.
  */
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import path from 'node:path';
 import type { TrayAction, TrayIcon, TrayItem, TrayView } from './tray-model.ts';
+import { trayIconFile, type PanelTheme } from './tray-theme.ts';
 
 export interface TrayController {
   render(view: TrayView): void;
+  /** The OS panel's theme changed: the icon is drawn again in its variant, at once. */
+  setTheme(theme: PanelTheme): void;
   destroy(): void;
 }
 
 const RENDER_INTERVAL_MS = 1000;
 
-export function createTray(resourcesDir: string, onAction: (a: TrayAction) => void): TrayController {
-  const icons = new Map<TrayIcon, NativeImage>();
+export function createTray(
+  resourcesDir: string,
+  onAction: (a: TrayAction) => void,
+  initialTheme: PanelTheme,
+): TrayController {
+  let theme = initialTheme;
+  const icons = new Map<string, NativeImage>();
   const icon = (name: TrayIcon): NativeImage => {
-    let img = icons.get(name);
+    const file = trayIconFile(name, theme);
+    let img = icons.get(file);
     if (!img) {
       // nativeImage picks <name>@2x.png next to it on high-DPI screens.
-      img = nativeImage.createFromPath(path.join(resourcesDir, 'tray', `${name}.png`));
-      icons.set(name, img);
+      img = nativeImage.createFromPath(path.join(resourcesDir, file));
+      icons.set(file, img);
     }
     return img;
   };
@@ -53,6 +63,11 @@ export function createTray(resourcesDir: string, onAction: (a: TrayAction) => vo
         if (pending && !tray.isDestroyed()) apply(pending);
         pending = undefined;
       }, wait);
+    },
+    setTheme(next) {
+      if (next === theme || tray.isDestroyed()) return;
+      theme = next;
+      tray.setImage(icon(shown?.icon ?? 'idle'));
     },
     destroy() {
       if (timer) clearTimeout(timer);

@@ -141,8 +141,9 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     expect(step('permission').allowed).toBe(false);
   });
 
-  it('tray: icon from resources/, status and menu, and the power monitor shows through', () => {
+  it("tray: icon from resources/ in the OS theme's variant, status and menu, and the power monitor shows through", () => {
     expect(step('tray').image).toBe(path.join(repoRoot, 'resources', 'tray', 'idle.png'));
+    expect(step('tray-dark').image).toBe(path.join(repoRoot, 'resources', 'tray', 'idle-on-dark.png'));
     expect(step('tray').labels).toEqual([
       'Warp: idle',
       '---',

@@ -228,6 +228,10 @@ export class Notification extends Emitter {
     notes.push({ title: this.o.title, body: this.o.body });
   }
 }
+export const nativeTheme = Object.assign(new Emitter(), {
+  shouldUseDarkColors: false,
+  shouldUseDarkColorsForSystemIntegratedUI: false,
+});
 export const nativeImage = { createFromPath: (p) => ({ path: p }) };
 
 export const contextBridge = {
@@ -294,6 +298,10 @@ async function scenario() {
   // The tray renders at most once a second.
   await sleep(1300);
   out('tray', { image: trays[0]?.image?.path ?? null, labels: labels() });
+  // The OS switches to a dark theme: the tray icon takes its variant for a dark panel at once.
+  nativeTheme.shouldUseDarkColors = true;
+  nativeTheme.emit('updated');
+  out('tray-dark', { image: trays[0]?.image?.path ?? null });
   power.emit('on-battery');
   await sleep(1300);
   out('tray-on-battery', { labels: labels() });
