@@ -1,5 +1,42 @@
-/** Number formatting for the UI: sizes, rates, durations. Binary units, like the CLI. */
+/**
+ * Number formatting for the UI: sizes, rates, durations, times. Binary units, like the CLI. Digits follow the UI
+ * language through Intl (German writes "2,50 MiB"); no digit grouping, so English reads exactly as the CLI does.
+ * Unit symbols (B, KiB, s, ms, %) are the same in every language Warp speaks and stay literal.
+ */
+import { numberLocale } from './i18n/locale.ts';
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** `n` with exactly `digits` decimals in the UI's locale. */
+export function formatNumber(n: number, digits = 0): string {
+  const key = `${numberLocale()}/${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(numberLocale(), {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      useGrouping: false,
+    });
+    numberFormats.set(key, f);
+  }
+  return f.format(n);
+}
+
+/** A date and time in the UI's locale ("7.12.2026, 13:12:08"). */
+export function formatDateTime(epochMs: number | string): string {
+  return new Date(epochMs).toLocaleString(numberLocale());
+}
+
+/** A date in the UI's locale. */
+export function formatDate(epochMs: number | string): string {
+  return new Date(epochMs).toLocaleDateString(numberLocale());
+}
+
+/** Seconds with one decimal: "12.3 s". */
+export function formatSeconds(seconds: number): string {
+  return `${formatNumber(seconds, 1)} s`;
+}
 
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';
@@ -9,7 +46,7 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v.toFixed(0) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${UNITS[i]}`;
+  return `${formatNumber(v, i === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[i]}`;
 }
 
 export function formatRate(bytesPerSecond: number): string {
@@ -29,17 +66,22 @@ export function formatDuration(seconds: number): string {
 
 export function formatPercent(part: number, whole: number): string {
   if (!(whole > 0)) return '—';
-  return `${Math.min(100, (part / whole) * 100).toFixed(1)} %`;
+  return `${formatNumber(Math.min(100, (part / whole) * 100), 1)} %`;
 }
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  return ms < 10 ? `${formatNumber(ms, 1)} ms` : `${Math.round(ms)} ms`;
 }
 
+/** A wall-clock time, 24-hour with seconds ("13:12:08") in every language. */
 export function formatTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
+  return new Date(epochMs).toLocaleTimeString(numberLocale(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 /** The multihash prefix every Ed25519 libp2p peer id starts with: it tells two peers apart no better than nothing. */

@@ -5,16 +5,14 @@
  */
 import type { SwarmEdgeSnapshot, SwarmTriggerKind } from '../shared/events.ts';
 import { formatTime } from './format.ts';
+import { t } from './i18n/index.ts';
+
+export type LogKind = 'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done';
 
 /** The log's badge words for each kind of line. */
-export const LOG_KIND_WORDS: Record<'failover' | 'reopt' | 'trigger' | 'preposition' | 'start' | 'done', string> = {
-  failover: 'peer lost',
-  reopt: 're-plan',
-  trigger: 'change',
-  preposition: 'prefetch',
-  start: 'start',
-  done: 'done',
-};
+export function logKindWord(kind: LogKind): string {
+  return t(`routingWords.kind.${kind}`);
+}
 
 /** What the Routing "why" column knows about an edge's last incident. */
 export interface EdgeIncident {
@@ -24,41 +22,46 @@ export interface EdgeIncident {
 }
 
 export function triggerText(kind: SwarmTriggerKind, who: string | undefined): string {
-  const peer = who ?? 'a peer';
+  const peer = who ?? t('routingWords.aPeer');
   switch (kind) {
     case 'edge-degraded':
-      return `${peer} slowed down`;
+      return t('routingWords.trigger.degraded', { peer });
     case 'edge-recovered':
-      return `${peer} is back to speed`;
+      return t('routingWords.trigger.recovered', { peer });
     case 'load-imbalance':
-      return 'some peers had much more work queued than others: work is being rebalanced';
+      return t('routingWords.trigger.imbalance');
     case 'schedule-stale':
-      return 'speeds changed since the plan was made: re-planning';
+      return t('routingWords.trigger.stale');
     case 'drift':
-      return who ? `${peer} is slower than planned` : 'the download is slower than planned';
+      return who ? t('routingWords.trigger.driftPeer', { peer }) : t('routingWords.trigger.drift');
     case 'edge-joined':
-      return `${peer} joined`;
+      return t('routingWords.trigger.joined', { peer });
     case 'edge-left':
-      return `${peer} left`;
+      return t('routingWords.trigger.left', { peer });
     case 'window-opened':
-      return `${peer}'s allowed hours began`;
+      return t('routingWords.trigger.windowOpened', { peer });
     case 'window-closed':
-      return `${peer}'s allowed hours ended`;
+      return t('routingWords.trigger.windowClosed', { peer });
   }
 }
 
 export function reoptText(level: 'partial' | 'full', moved: number): string {
-  return `re-planned ${level === 'full' ? 'the whole download' : 'part of the download'}: ${moved} ${moved === 1 ? 'chunk' : 'chunks'} moved to faster peers`;
+  return level === 'full'
+    ? t('routingWords.reoptFull', { count: moved })
+    : t('routingWords.reoptPartial', { count: moved });
 }
 
 /** Where a burst of failovers sent the work: "8 chunks moved to box-B in 40 ms". */
 export function movedText(to: readonly string[], count: number, ms: number): string {
-  return `${count} ${count === 1 ? 'chunk' : 'chunks'} moved to ${to.join(', ')}${count > 1 ? ` in ${Math.round(ms)} ms` : ''}`;
+  const peers = to.join(', ');
+  return count > 1
+    ? t('routingWords.movedIn', { count, peers, ms: Math.round(ms) })
+    : t('routingWords.moved', { count, peers });
 }
 
 /** One log line for a burst of failovers away from one peer. */
 export function failoverText(from: string, to: readonly string[], count: number, ms: number): string {
-  return `${from} stopped answering: ${movedText(to, count, ms)}`;
+  return t('routingWords.failover', { peer: from, moved: movedText(to, count, ms) });
 }
 
 /** The Routing table's "why" column: how the scheduler uses this peer, and what last happened to it. */
@@ -66,23 +69,21 @@ export function edgeWhy(e: SwarmEdgeSnapshot, incident: EdgeIncident | undefined
   const idle = e.assigned === 0 && e.inFlight === 0;
   if (e.state === 'offline')
     return incident?.kind === 'offline'
-      ? `went offline at ${formatTime(incident.t)}: ${incident.text}`
-      : 'offline: the other peers serve its chunks';
+      ? t('routingWords.why.wentOffline', { time: formatTime(incident.t), text: incident.text })
+      : t('routingWords.why.offline');
   if (!e.eligible)
-    return e.metered || e.batteryLow
-      ? `standby: ${e.metered ? 'metered' : 'battery low'}, used only when no one else has a chunk`
-      : 'not used now: outside its allowed hours or over its data budget';
-  if (e.metered && !done)
-    return idle
-      ? 'standby: metered, used only when no one else has a chunk'
-      : 'metered, but used: only it has some chunks';
-  if (e.batteryLow && !done)
-    return idle
-      ? 'standby: battery low, used only when no one else has a chunk'
-      : 'battery low, but used: only it has some chunks';
+    return e.metered
+      ? t('routingWords.why.standbyMetered')
+      : e.batteryLow
+        ? t('routingWords.why.standbyBattery')
+        : t('routingWords.why.notUsed');
+  if (e.metered && !done) return idle ? t('routingWords.why.standbyMetered') : t('routingWords.why.meteredUsed');
+  if (e.batteryLow && !done) return idle ? t('routingWords.why.standbyBattery') : t('routingWords.why.batteryUsed');
   if (e.state === 'degraded')
-    return `slowed down${incident?.kind === 'slow' ? ` at ${formatTime(incident.t)}` : ''}: gets less work until it recovers`;
-  if (incident?.kind === 'slow' && !done) return `slower than planned since ${formatTime(incident.t)}: gets less work`;
-  if (incident?.kind === 'recovered') return `back to speed at ${formatTime(incident.t)}`;
-  return done ? 'served its share' : 'serving at full speed';
+    return incident?.kind === 'slow'
+      ? t('routingWords.why.slowedAt', { time: formatTime(incident.t) })
+      : t('routingWords.why.slowed');
+  if (incident?.kind === 'slow' && !done) return t('routingWords.why.slowerSince', { time: formatTime(incident.t) });
+  if (incident?.kind === 'recovered') return t('routingWords.why.recoveredAt', { time: formatTime(incident.t) });
+  return done ? t('routingWords.why.served') : t('routingWords.why.serving');
 }

@@ -1,4 +1,7 @@
 /** A stacked horizontal bar: each part's share of the whole (per-peer contribution, chunks per edge). */
+import { formatNumber } from '../format.ts';
+import { useT } from '../i18n/index.ts';
+
 export interface Share {
   key: string;
   label: string;
@@ -7,10 +10,11 @@ export interface Share {
 }
 
 export function ShareBar({ parts, format }: { parts: readonly Share[]; format: (v: number) => string }) {
+  const t = useT();
   const total = parts.reduce((s, p) => s + p.value, 0);
   return (
     <div className="sharebar">
-      <div className="sharebar-track" role="img" aria-label="share per peer">
+      <div className="sharebar-track" role="img" aria-label={t('charts.sharePerPeer')}>
         {total > 0 &&
           parts.map(
             (p) =>
@@ -28,7 +32,7 @@ export function ShareBar({ parts, format }: { parts: readonly Share[]; format: (
           <li key={p.key}>
             <i className="swatch" style={{ background: p.color }} />
             {p.label} <b>{format(p.value)}</b>
-            {total > 0 && <em> {((p.value / total) * 100).toFixed(0)} %</em>}
+            {total > 0 && <em> {formatNumber((p.value / total) * 100, 0)} %</em>}
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 /** A small filled area chart of recent values (transfer rate); newest on the right. */
 import { cssVar, niceMax, useCanvas } from './canvas.ts';
+import { useT } from '../i18n/index.ts';
 
 export interface SparklineProps {
   values: readonly number[];
@@ -11,6 +12,7 @@ export interface SparklineProps {
 }
 
 export function Sparkline({ values, capacity = 120, color, height = 36, label }: SparklineProps) {
+  const t = useT();
   const ref = useCanvas(
     (ctx, w, h) => {
       const stroke = color ?? cssVar('--accent', '#5b9cff');
@@ -42,5 +44,13 @@ export function Sparkline({ values, capacity = 120, color, height = 36, label }:
     },
     [values, capacity, color],
   );
-  return <canvas ref={ref} className="sparkline" style={{ height }} role="img" aria-label={label ?? 'rate history'} />;
+  return (
+    <canvas
+      ref={ref}
+      className="sparkline"
+      style={{ height }}
+      role="img"
+      aria-label={label ?? t('charts.rateHistory')}
+    />
+  );
 }

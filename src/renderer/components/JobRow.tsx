@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { formatBytes, formatDuration, formatRate } from '../format.ts';
+import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { displayStatus, isActive, isMoving, type JobView } from '../store/jobs.ts';
 import { Badge, ProgressBar } from './ui.tsx';
@@ -13,6 +14,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
   const active = isActive(job);
   const moving = isMoving(job);
   const shown = displayStatus(job);
+  const t = useT();
   const cancel = () =>
     bridge()
       .jobs.cancel(job.id)
@@ -36,7 +38,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
         {extra}
         {active && (
           <button type="button" className="small danger" onClick={cancel}>
-            Cancel
+            {t('job.cancel')}
           </button>
         )}
       </div>
@@ -44,7 +46,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
         value={p?.bytes ?? 0}
         total={p?.totalBytes ?? 0}
         status={shown === 'damaged' ? 'failed' : job.status}
-        label={`${job.title} progress`}
+        label={t('job.progress', { title: job.title })}
       />
       <div className="job-meta">
         {p && (
@@ -52,14 +54,12 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
             {formatBytes(p.bytes)} / {formatBytes(p.totalBytes)}
           </span>
         )}
-        {p && p.totalFiles > 0 && (
-          <span>
-            {p.files} / {p.totalFiles} files
-          </span>
-        )}
+        {p && p.totalFiles > 0 && <span>{t('job.files', { files: p.files, count: p.totalFiles })}</span>}
         {moving && p && <span data-testid="job-rate">{formatRate(p.rate)}</span>}
-        {moving && p && p.etaSeconds >= 0 && <span>ETA {formatDuration(p.etaSeconds)}</span>}
-        {!active && p && p.elapsedSeconds > 0 && <span>took {formatDuration(p.elapsedSeconds)}</span>}
+        {moving && p && p.etaSeconds >= 0 && <span>{t('job.eta', { duration: formatDuration(p.etaSeconds) })}</span>}
+        {!active && p && p.elapsedSeconds > 0 && (
+          <span>{t('job.took', { duration: formatDuration(p.elapsedSeconds) })}</span>
+        )}
         {active && job.lastFile && <span className="ellipsis mono">{job.lastFile}</span>}
         {job.error && (
           <span className="error-text" style={{ color: 'var(--red)' }}>

@@ -3,6 +3,7 @@
  * run on this renderer's backend (WebGPU on a real adapter, CPU otherwise), and shows the predicted completion
  * time, each peer's share and the progress curve.
  */
+import { Trans } from 'react-i18next';
 import { useState } from 'react';
 import { POLICY_NAMES, type BackendPreference } from '../../engine/sched/index.ts';
 import { LineChart } from '../charts/LineChart.tsx';
@@ -13,6 +14,7 @@ import { useApp } from '../store/app.ts';
 import type { SwarmSession } from '../store/swarm.ts';
 import { Card, ErrorNote, Field, Stat } from './ui.tsx';
 import { peerName } from '../peer-names.ts';
+import { i18n, useT } from '../i18n/index.ts';
 
 type Policy = PlanInput['policy'];
 const planLabels = (t0: number, t1: number) =>
@@ -27,6 +29,7 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const live = session && session.edges.length > 0;
+  const t = useT();
 
   const run = async () => {
     setBusy(true);
@@ -46,27 +49,29 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
   const r = result?.report;
   return (
     <Card
-      title="Plan / simulate"
+      title={t('plan.title')}
       testId="plan"
       actions={
         <>
-          <Field label="Policy">
+          <Field label={t('plan.policy')}>
             <select value={policy} onChange={(e) => setPolicy(e.target.value as Policy)} data-testid="plan-policy">
               {POLICIES.map((p) => (
                 <option key={p}>{p}</option>
               ))}
             </select>
           </Field>
-          <Field label="Backend">
+          <Field label={t('plan.backend')}>
             <select
               value={pref}
               onChange={(e) => setPref(e.target.value as BackendPreference)}
               data-testid="plan-backend-select"
             >
-              <option value="auto">auto ({scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'})</option>
+              <option value="auto">
+                {t('plan.auto', { backend: scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU' })}
+              </option>
               <option value="cpu">CPU</option>
               <option value="webgpu" disabled={!scheduler.webgpuAvailable}>
-                WebGPU{scheduler.webgpuAvailable ? '' : ' (no adapter)'}
+                {scheduler.webgpuAvailable ? 'WebGPU' : t('plan.noAdapter')}
               </option>
             </select>
           </Field>
@@ -78,17 +83,19 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
             data-testid="plan-run"
             style={{ alignSelf: 'flex-end' }}
           >
-            {busy ? 'Simulating…' : 'Simulate'}
+            {busy ? t('plan.simulating') : t('plan.simulate')}
           </button>
         </>
       }
     >
       <p className="muted small" style={{ marginTop: 0 }}>
-        Runs the scheduler's simulator{' '}
-        {live ? 'on the live peer estimates of this swarm' : 'on four sample peers (LAN, busy NAS, WAN, metered phone)'}
-        . This page's scheduler runs on the{' '}
-        <b data-testid="plan-backend">{scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU'}</b> backend
-        {scheduler.reason ? ` (${scheduler.reason})` : ''}.
+        <Trans
+          i18n={i18n}
+          i18nKey={live ? 'plan.explainLive' : 'plan.explainSample'}
+          values={{ backend: scheduler.kind === 'webgpu' ? 'WebGPU' : 'CPU' }}
+          components={{ b: <b data-testid="plan-backend" /> }}
+        />
+        {scheduler.reason ? ` (${scheduler.reason})` : ''}
       </p>
       {error !== undefined && <ErrorNote error={error} />}
       {result && r && (
@@ -107,29 +114,37 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
         >
           <div className="grid stats">
             <Stat
-              label="Predicted time"
+              label={t('plan.predicted')}
               value={formatDuration(r.completionMs / 1000)}
-              hint={r.completed ? 'all chunks done' : `${r.done} / ${r.chunks} done`}
+              hint={r.completed ? t('plan.allDone') : t('plan.someDone', { done: r.done, chunks: r.chunks })}
             />
-            <Stat label="Data" value={formatBytes(r.bytes)} hint={`${r.chunks} chunks`} />
-            <Stat label="Failovers" value={r.failovers} hint={`${r.reoptMoves} re-opt moves`} />
-            <Stat label="Ticks" value={r.ticks} hint={`${formatMs(r.meanTickMs)} mean`} />
-            <Stat label="Simulated in" value={formatMs(result.wallMs)} hint={result.backend} />
+            <Stat label={t('plan.data')} value={formatBytes(r.bytes)} hint={t('plan.chunks', { count: r.chunks })} />
+            <Stat
+              label={t('plan.failovers')}
+              value={r.failovers}
+              hint={t('plan.reoptMoves', { count: r.reoptMoves })}
+            />
+            <Stat label={t('plan.ticks')} value={r.ticks} hint={t('plan.mean', { ms: formatMs(r.meanTickMs) })} />
+            <Stat label={t('plan.simulatedIn')} value={formatMs(result.wallMs)} hint={result.backend} />
           </div>
           <ShareBar
             parts={r.edges.map((e, i) => ({
               key: String(e.edge),
-              label: result.peers[i] ? peerName(result.peers[i]) : `peer ${i + 1}`,
+              label: result.peers[i] ? peerName(result.peers[i]) : t('plan.peerN', { n: i + 1 }),
               value: e.bytes,
               color: colorFor(i),
             }))}
             format={formatBytes}
           />
           <LineChart
-            label="simulated progress"
+            label={t('plan.progress')}
             height={160}
             series={[
-              { name: 'chunks done', color: '#3ecf8e', points: result.curve.map(([t, f]) => [t, f * 100] as const) },
+              {
+                name: t('plan.chunksDone'),
+                color: '#3ecf8e',
+                points: result.curve.map(([t, f]) => [t, f * 100] as const),
+              },
             ]}
             formatY={(v) => `${v.toFixed(0)} %`}
             xLabels={planLabels}

@@ -2,6 +2,7 @@
 import type { KeyboardEvent, ReactNode } from 'react';
 import type { JobStatus } from '../../shared/events.ts';
 import { explainError, type ErrorAction } from '../error-words.ts';
+import { i18n, useT } from '../i18n/index.ts';
 import { go } from '../route.ts';
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
@@ -58,6 +59,7 @@ export function ProgressBar({
   label?: string;
 }) {
   const pct = total > 0 ? Math.min(100, (value / total) * 100) : status === 'done' ? 100 : 0;
+  const t = useT();
   return (
     <div
       className={`progress ${status ?? ''}`}
@@ -65,7 +67,7 @@ export function ProgressBar({
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={Math.round(pct)}
-      aria-label={label ?? 'progress'}
+      aria-label={label ?? t('ui.progress')}
     >
       <span style={{ width: `${pct}%` }} />
     </div>
@@ -100,10 +102,13 @@ const STATUS_CLASS: Record<string, string> = {
   error: 'red',
 };
 
+/** A status pill: its words are `badge.<status>` in the catalogue (an unknown status shows as it is). */
 export function Badge({ status, children }: { status: string; children?: ReactNode }) {
+  const t = useT();
+  const key = `badge.${status}`;
   return (
     <span className={`badge ${STATUS_CLASS[status] ?? 'grey'}`} data-status={status}>
-      {children ?? status}
+      {children ?? (i18n.exists(key) ? t(key as 'badge.done') : status)}
     </span>
   );
 }
@@ -142,6 +147,23 @@ export function ErrorNote({
         {children ?? (error as string | undefined)}
       </div>
     );
+  return (
+    <ExplainedNote error={error} actions={actions}>
+      {children}
+    </ExplainedNote>
+  );
+}
+
+function ExplainedNote({
+  children,
+  error,
+  actions,
+}: {
+  children?: ReactNode;
+  error: unknown;
+  actions?: Partial<Record<ErrorAction, () => void>>;
+}) {
+  const t = useT();
   const x = explainError(error);
   const run = x.action ? (actions?.[x.action] ?? DEFAULT_ACTIONS[x.action]) : undefined;
   return (
@@ -151,27 +173,19 @@ export function ErrorNote({
         <>
           {' '}
           <button type="button" className="small" onClick={run}>
-            {ACTION_LABELS[x.action]}
+            {t(`ui.action.${x.action}`)}
           </button>
         </>
       )}
       {children}
       <details className="error-details">
-        <summary>Details</summary>
+        <summary>{t('ui.details')}</summary>
         <code>{x.code}</code> {x.message}
       </details>
     </div>
   );
 }
 
-const ACTION_LABELS: Record<ErrorAction, string> = {
-  unlock: 'Enter password',
-  verify: 'Show damaged files',
-  pair: 'Trust this peer',
-  retry: 'Try again',
-  settings: 'Open Settings',
-  'sign-in': 'Sign in',
-};
 const DEFAULT_ACTIONS: Partial<Record<ErrorAction, () => void>> = {
   pair: () => go('peers'),
   settings: () => go('settings'),

@@ -10,15 +10,17 @@ import { LineChart, type Series } from '../charts/LineChart.tsx';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
 import { PlanPanel } from '../components/PlanPanel.tsx';
 import { Badge, Card, Empty, HealthMeter, PageHeader, Stat } from '../components/ui.tsx';
-import { formatBytes, formatMs, formatRate, formatTime, shortId } from '../format.ts';
+import { formatBytes, formatMs, formatRate, formatSeconds, formatTime, shortId } from '../format.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm, type SwarmSession } from '../store/swarm.ts';
 import { peerName } from '../peer-names.ts';
-import { edgeWhy, LOG_KIND_WORDS } from '../routing-words.ts';
+import { edgeWhy, logKindWord } from '../routing-words.ts';
+import { t as tr, useT } from '../i18n/index.ts';
 import { cssVar } from '../charts/canvas.ts';
 
 /** Drift samples carry `t` in milliseconds. */
-const agoLabels = (t0: number, t1: number) => [`${Math.round((t1 - t0) / 1000)} s ago`, 'now'] as const;
+const agoLabels = (t0: number, t1: number) =>
+  [tr('routing.ago', { s: Math.round((t1 - t0) / 1000) }), tr('routing.now')] as const;
 
 export function RoutingPage() {
   const sessions = useSwarm((s) => s.sessions);
@@ -31,29 +33,33 @@ export function RoutingPage() {
   }, [loadSwarm]);
   const list = useMemo(() => Object.values(sessions).sort((a, b) => b.startedAt - a.startedAt), [sessions]);
   const s = selected ? sessions[selected] : list[0];
+  const t = useT();
   return (
     <>
       <PageHeader
-        title="Routing"
+        title={t('pages.routing')}
         subtitle={
           s ? (
             <>
-              Swarm session{' '}
+              {t('routing.session')}{' '}
               <span className="mono" title={s.session}>
                 {shortId(s.session)}
               </span>{' '}
-              · {s.done ? 'finished' : 'live'}
+              · {s.done ? t('routing.finished') : t('routing.live')}
             </>
           ) : (
-            'Multi-source downloads: which peer serves which chunks, and why.'
+            t('routing.subtitle')
           )
         }
         actions={
           list.length > 1 && (
-            <select value={s?.session} onChange={(e) => select(e.target.value)} aria-label="swarm session">
+            <select value={s?.session} onChange={(e) => select(e.target.value)} aria-label={t('routing.sessionPicker')}>
               {list.map((x) => (
                 <option key={x.session} value={x.session}>
-                  {shortId(x.session)} · {x.edges.length} peers{x.done ? ' · done' : ''}
+                  {t(x.done ? 'routing.sessionOptionDone' : 'routing.sessionOption', {
+                    id: shortId(x.session),
+                    count: x.edges.length,
+                  })}
                 </option>
               ))}
             </select>
@@ -64,9 +70,9 @@ export function RoutingPage() {
         <SessionView s={s} />
       ) : (
         <Card>
-          <Empty icon="⌬" title="No swarm download yet">
-            {available === false ? 'This build has no swarm engine yet. ' : ''}Start a swarm transfer on the Transfers
-            page (several peers holding the same content). Meanwhile, plan one below.
+          <Empty icon="⌬" title={t('routing.emptyTitle')}>
+            {available === false ? t('routing.noEngine') + ' ' : ''}
+            {t('routing.emptyBody')}
           </Empty>
         </Card>
       )}
@@ -91,42 +97,43 @@ function SessionView({ s }: { s: SwarmSession }) {
   const series = useMemo(() => driftSeries(s), [s]);
   const finalChunks = new Map(s.done?.perEdge.map((e) => [e.edge, e.chunks]) ?? []);
   const doneBy = (e: SwarmEdgeSnapshot) => finalChunks.get(e.edge) ?? e.completed;
+  const t = useT();
   return (
     <div className="stack">
       <div className="grid stats">
         <Stat
-          label="Peers"
+          label={t('routing.peers')}
           value={`${s.edges.filter((e) => e.state !== 'offline').length} / ${s.edges.length}`}
-          hint="online / known"
+          hint={t('routing.onlineKnown')}
         />
-        <Stat label="Chunks" value={`${completed} / ${s.chunks}`} hint={formatBytes(bytes)} />
+        <Stat label={t('routing.chunks')} value={`${completed} / ${s.chunks}`} hint={formatBytes(bytes)} />
         <Stat
-          label={s.done ? 'Average rate' : 'Throughput'}
+          label={s.done ? t('routing.averageRate') : t('routing.throughput')}
           value={formatRate(rate)}
-          hint={s.done ? `${s.done.seconds.toFixed(1)} s` : undefined}
+          hint={s.done ? formatSeconds(s.done.seconds) : undefined}
         />
-        <Stat label="Failovers" value={<span data-testid="failover-count">{s.failovers}</span>} />
+        <Stat label={t('routing.failovers')} value={<span data-testid="failover-count">{s.failovers}</span>} />
         <Stat
-          label="Re-optimisations"
+          label={t('routing.reopts')}
           value={<span data-testid="reopt-count">{s.reopts}</span>}
-          hint={s.reoptsSkipped > 0 ? `${s.reoptsSkipped} checked, no change needed` : undefined}
+          hint={s.reoptsSkipped > 0 ? t('routing.reoptsSkipped', { count: s.reoptsSkipped }) : undefined}
         />
       </div>
-      <Card title="Peers" testId="routing-peers">
+      <Card title={t('routing.peers')} testId="routing-peers">
         <PeerTable s={s} />
       </Card>
       <div className="grid two">
-        <Card title="Drift: expected vs actual" testId="drift-chart" data={{ points: (s.drift[-1] ?? []).length }}>
+        <Card title={t('routing.drift')} testId="drift-chart" data={{ points: (s.drift[-1] ?? []).length }}>
           <LineChart
             series={series}
-            label="expected versus actual throughput"
+            label={t('routing.driftLabel')}
             formatY={formatRate}
             xLabels={agoLabels}
             height={220}
             binary
           />
         </Card>
-        <Card title="Who serves the chunks" testId="chunk-share">
+        <Card title={t('routing.whoServes')} testId="chunk-share">
           <ShareBar
             parts={s.edges.map((e, i) => ({
               key: String(e.edge),
@@ -134,16 +141,16 @@ function SessionView({ s }: { s: SwarmSession }) {
               value: doneBy(e),
               color: colorFor(i),
             }))}
-            format={(v) => `${v} chunks`}
+            format={(v) => t('routing.chunkCount', { count: v })}
           />
           <div className="table-wrap" style={{ marginTop: 12 }}>
             <table>
               <thead>
                 <tr>
-                  <th>Peer</th>
-                  <th className="num">Done</th>
-                  <th className="num">Assigned</th>
-                  <th className="num">In flight</th>
+                  <th>{t('routing.peer')}</th>
+                  <th className="num">{t('routing.done')}</th>
+                  <th className="num">{t('routing.assigned')}</th>
+                  <th className="num">{t('routing.inFlight')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -163,9 +170,9 @@ function SessionView({ s }: { s: SwarmSession }) {
           </div>
         </Card>
       </div>
-      <Card title="Events" testId="routing-log">
+      <Card title={t('routing.events')} testId="routing-log">
         {s.log.length === 0 ? (
-          <p className="muted">No failovers, re-optimisations or pre-positioning yet.</p>
+          <p className="muted">{t('routing.noEvents')}</p>
         ) : (
           <ul className="log">
             {[...s.log].reverse().map((l, i) => (
@@ -183,7 +190,7 @@ function SessionView({ s }: { s: SwarmSession }) {
                             : 'running'
                     }
                   >
-                    {LOG_KIND_WORDS[l.kind]}
+                    {logKindWord(l.kind)}
                   </Badge>
                 </span>
                 <span>{l.text}</span>
@@ -200,13 +207,13 @@ function driftSeries(s: SwarmSession): Series[] {
   const whole = s.drift[-1] ?? [];
   const out: Series[] = [
     {
-      name: 'expected',
+      name: tr('routing.expected'),
       color: cssVar('--muted', '#8a94a8'),
       dashed: true,
       points: whole.map((p) => [p.t, p.expected] as const),
     },
     {
-      name: 'actual (all peers)',
+      name: tr('routing.actual'),
       color: cssVar('--text', '#e4e9f2'),
       points: whole.map((p) => [p.t, p.actual] as const),
     },
@@ -222,27 +229,31 @@ function driftSeries(s: SwarmSession): Series[] {
 
 /** Direct, LAN or relayed (through which relay, shortened; the full id in the tooltip). */
 function pathWords(path: string | undefined, relay: string | undefined) {
-  if (path === 'relayed') return <span title={relay}>relayed{relay ? ` via …${relay.slice(-6)}` : ''}</span>;
-  return path === 'lan' ? 'LAN' : path === 'direct' ? 'direct' : '—';
+  if (path === 'relayed')
+    return (
+      <span title={relay}>{relay ? tr('routing.relayedVia', { relay: relay.slice(-6) }) : tr('routing.relayed')}</span>
+    );
+  return path === 'lan' ? tr('routing.lan') : path === 'direct' ? tr('routing.direct') : '—';
 }
 
 function PeerTable({ s }: { s: SwarmSession }) {
   const edges = s.edges;
-  if (edges.length === 0) return <p className="muted">Waiting for the first peer estimates…</p>;
+  const t = useT();
+  if (edges.length === 0) return <p className="muted">{t('routing.waiting')}</p>;
   // No cost column: the scheduler's cost has no unit a person can use; the "why" column says what it decided.
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            <th>Peer</th>
-            <th>State</th>
-            <th className="num hide-phone">Bandwidth</th>
-            <th className="num">Rate</th>
-            <th className="num hide-phone">RTT</th>
-            <th className="hide-phone">Path</th>
-            <th className="hide-phone">Health</th>
-            <th>Why</th>
+            <th>{t('routing.peer')}</th>
+            <th>{t('routing.state')}</th>
+            <th className="num hide-phone">{t('routing.bandwidth')}</th>
+            <th className="num">{t('routing.rate')}</th>
+            <th className="num hide-phone">{t('routing.rtt')}</th>
+            <th className="hide-phone">{t('routing.path')}</th>
+            <th className="hide-phone">{t('routing.health')}</th>
+            <th>{t('routing.why')}</th>
           </tr>
         </thead>
         <tbody>

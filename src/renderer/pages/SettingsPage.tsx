@@ -183,7 +183,7 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
         )}
       </td>
       <td className="hide-phone">
-        <Badge status={entry.source === 'default' ? 'idle' : 'running'}>{entry.source}</Badge>
+        <Badge status={entry.source === 'default' ? 'idle' : 'running'}>{t(`badge.${entry.source}`)}</Badge>
       </td>
     </tr>
   );

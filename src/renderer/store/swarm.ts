@@ -7,6 +7,8 @@ import type { SwarmEdgeSnapshot, SwarmEvent, SwarmTriggerKind } from '../../shar
 import type { WarpEvent } from '../../shared/events.ts';
 import type { SwarmSessionDto } from '../../shared/bridge.ts';
 import { appendCapped } from './ring.ts';
+import { formatNumber, formatSeconds } from '../format.ts';
+import { t as tr } from '../i18n/index.ts';
 import { peerName } from '../peer-names.ts';
 import { failoverText, movedText, reoptText, triggerText, type EdgeIncident } from '../routing-words.ts';
 
@@ -102,17 +104,21 @@ function describe(e: SwarmSessionDto['recent'][number], s: SwarmSession): string
     case 'swarm.trigger':
       return triggerText(e.kind, e.edge >= 0 ? edgePeer(s, e.edge) : undefined);
     case 'swarm.reopt':
-      return e.level === 'none' ? 'checked the plan: no change needed' : reoptText(e.level, e.moved);
+      return e.level === 'none' ? tr('routingWords.noChange') : reoptText(e.level, e.moved);
     case 'swarm.failover':
       return failoverText(edgePeer(s, e.fromEdge), [edgePeer(s, e.toEdge)], 1, 0);
     case 'swarm.preposition':
-      return `copied ${e.chunks} chunks ahead of time to ${peerName(e.peer)} (${(e.confidence * 100).toFixed(0)} % sure they will be wanted there)`;
+      return tr('routingWords.preposition', {
+        count: e.chunks,
+        peer: peerName(e.peer),
+        sure: formatNumber(e.confidence * 100, 0),
+      });
   }
 }
 
 function edgePeer(s: SwarmSession, edge: number): string {
   const e = s.edges.find((x) => x.edge === edge);
-  return e ? peerName(e.peer) : 'a peer';
+  return e ? peerName(e.peer) : tr('routingWords.aPeer');
 }
 
 const INCIDENT: Partial<Record<SwarmTriggerKind, EdgeIncident['kind']>> = {
@@ -143,7 +149,10 @@ function applyEvent(s: SwarmSession, e: SwarmEvent, ops: BatchOps): void {
       ops.log(e.session, {
         t: Date.now(),
         kind: 'start',
-        text: `swarm download of ${e.chunks} chunks from ${e.edges.length} peers`,
+        text: tr('routingWords.start', {
+          chunks: tr('routingWords.chunks', { count: e.chunks }),
+          peers: tr('routingWords.peers', { count: e.edges.length }),
+        }),
       });
       break;
     case 'swarm.edges':
@@ -215,7 +224,11 @@ function applyEvent(s: SwarmSession, e: SwarmEvent, ops: BatchOps): void {
       ops.log(e.session, {
         t: Date.now(),
         kind: 'done',
-        text: `done in ${e.seconds.toFixed(1)} s: ${e.failovers} failovers, ${e.reopts} re-optimisations`,
+        text: tr('routingWords.done', {
+          seconds: formatSeconds(e.seconds),
+          failovers: tr('routingWords.failovers', { count: e.failovers }),
+          reopts: tr('routingWords.reopts', { count: e.reopts }),
+        }),
       });
       break;
   }
