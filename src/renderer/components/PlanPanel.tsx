@@ -98,59 +98,62 @@ export function PlanPanel({ session }: { session?: SwarmSession }) {
         {scheduler.reason ? ` (${scheduler.reason})` : ''}
       </p>
       {error !== undefined && <ErrorNote error={error} />}
-      {result && r && (
-        <div
-          className="stack"
-          data-testid="plan-result"
-          data-run={result.run}
-          data-backend={result.backend}
-          data-summary={JSON.stringify({
-            completionMs: r.completionMs,
-            ticks: r.ticks,
-            done: r.done,
-            failovers: r.failovers,
-            edges: r.edges.map((e) => [e.chunks, e.bytes]),
-          })}
-        >
-          <div className="grid stats">
-            <Stat
-              label={t('plan.predicted')}
-              value={formatDuration(r.completionMs / 1000)}
-              hint={r.completed ? t('plan.allDone') : t('plan.someDone', { done: r.done, chunks: r.chunks })}
-            />
-            <Stat label={t('plan.data')} value={formatBytes(r.bytes)} hint={t('plan.chunks', { count: r.chunks })} />
-            <Stat
-              label={t('plan.failovers')}
-              value={r.failovers}
-              hint={t('plan.reoptMoves', { count: r.reoptMoves })}
-            />
-            <Stat label={t('plan.ticks')} value={r.ticks} hint={t('plan.mean', { ms: formatMs(r.meanTickMs) })} />
-            <Stat label={t('plan.simulatedIn')} value={formatMs(result.wallMs)} hint={result.backend} />
-          </div>
-          <ShareBar
-            parts={r.edges.map((e, i) => ({
-              key: String(e.edge),
-              label: result.peers[i] ? peerName(result.peers[i]) : t('plan.peerN', { n: i + 1 }),
-              value: e.bytes,
-              color: colorFor(i),
-            }))}
-            format={formatBytes}
-          />
-          <LineChart
-            label={t('plan.progress')}
-            height={160}
-            series={[
-              {
-                name: t('plan.chunksDone'),
-                color: '#3ecf8e',
-                points: result.curve.map(([t, f]) => [t, f * 100] as const),
-              },
-            ]}
-            formatY={(v) => `${v.toFixed(0)} %`}
-            xLabels={planLabels}
-          />
-        </div>
-      )}
+      {result && r && <PlanResultView result={result} />}
     </Card>
+  );
+}
+
+/** What one simulation predicted: time, data, failovers, who serves what, and the progress curve. */
+function PlanResultView({ result }: { result: PlanResult & { peers: string[]; run: number } }) {
+  const t = useT();
+  const r = result.report;
+  return (
+    <div
+      className="stack"
+      data-testid="plan-result"
+      data-run={result.run}
+      data-backend={result.backend}
+      data-summary={JSON.stringify({
+        completionMs: r.completionMs,
+        ticks: r.ticks,
+        done: r.done,
+        failovers: r.failovers,
+        edges: r.edges.map((e) => [e.chunks, e.bytes]),
+      })}
+    >
+      <div className="grid stats">
+        <Stat
+          label={t('plan.predicted')}
+          value={formatDuration(r.completionMs / 1000)}
+          hint={r.completed ? t('plan.allDone') : t('plan.someDone', { done: r.done, chunks: r.chunks })}
+        />
+        <Stat label={t('plan.data')} value={formatBytes(r.bytes)} hint={t('plan.chunks', { count: r.chunks })} />
+        <Stat label={t('plan.failovers')} value={r.failovers} hint={t('plan.reoptMoves', { count: r.reoptMoves })} />
+        <Stat label={t('plan.ticks')} value={r.ticks} hint={t('plan.mean', { ms: formatMs(r.meanTickMs) })} />
+        <Stat label={t('plan.simulatedIn')} value={formatMs(result.wallMs)} hint={result.backend} />
+      </div>
+      <ShareBar
+        parts={r.edges.map((e, i) => ({
+          key: String(e.edge),
+          label: result.peers[i] ? peerName(result.peers[i]) : t('plan.peerN', { n: i + 1 }),
+          value: e.bytes,
+          color: colorFor(i),
+        }))}
+        format={formatBytes}
+      />
+      <LineChart
+        label={t('plan.progress')}
+        height={160}
+        series={[
+          {
+            name: t('plan.chunksDone'),
+            color: '#3ecf8e',
+            points: result.curve.map(([t, f]) => [t, f * 100] as const),
+          },
+        ]}
+        formatY={(v) => `${v.toFixed(0)} %`}
+        xLabels={planLabels}
+      />
+    </div>
   );
 }
