@@ -17,7 +17,11 @@ export interface ExecutorHooks {
   isDone(i: number): boolean;
   /** Verified bytes of chunk i from edge e; a promise when the receiver's writer is full (the lane waits). */
   deliver(i: number, data: Uint8Array, wireBytes: number, edge: SwarmEdge): void | Promise<void>;
-  reject(i: number, edge: SwarmEdge, reason: string): void;
+  /**
+   * Chunk i did not arrive from edge e: `badReply` when its reply failed the shared check (checkChunkReply), else
+   * the lane broke before its reply came.
+   */
+  reject(i: number, edge: SwarmEdge, reason: string, badReply: boolean): void;
   /** A lane of this edge broke (stream or connection error). */
   laneFailed(edge: SwarmEdge, error: unknown): void;
 }
@@ -61,7 +65,7 @@ async function runLane(
     const lost = out.splice(0);
     edge.outstanding -= lost.length;
     if (edge.generation === gen) {
-      for (const i of lost) hooks.reject(i, edge, 'the lane broke');
+      for (const i of lost) hooks.reject(i, edge, 'the lane broke', false);
       hooks.laneFailed(edge, e);
     }
     replies.notify();
@@ -112,10 +116,10 @@ async function runLane(
       edge.outstanding--;
       const v = checkChunkReply(reply, hooks.chunkId(i), hooks.rawSize(i));
       if (!v.ok) {
-        hooks.reject(i, edge, v.reason);
+        hooks.reject(i, edge, v.reason, true);
         continue;
       }
-      const wait = hooks.deliver(i, v.data, reply.ok ? reply.data.length : 0, edge);
+      const wait = hooks.deliver(i, v.data, v.wireBytes, edge);
       if (wait) await wait;
       edge.wake.notify(); // room for the next batch
     }

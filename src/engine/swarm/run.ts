@@ -234,13 +234,22 @@ export class SwarmRun implements ChunkPuller {
         this.kick.notify();
         return wait; // the receiver's writer is full: the lane waits before its next reply
       },
-      reject: (i, e, reason) => {
+      reject: (i, e, reason, badReply) => {
         e.failures++;
         e.health.failure();
         // Only the edge the scheduler assigned may fail the chunk (an end-game copy elsewhere may not).
         if (this.sched.model.assigned[i] === e.e && this.sched.model.status[i] === ChunkStatus.IN_FLIGHT)
           this.failed.push(i);
-        this.emit({ type: 'transfer.chunk-rejected', session: this.sid, chunk: this.need[i], source: e.peer, reason });
+        // A reply that failed its check counts as the plain pull's do (the receiver's tally and event); a broken lane is only told.
+        if (badReply) this.ctx!.reject(this.need[i], e.peer, reason);
+        else
+          this.emit({
+            type: 'transfer.chunk-rejected',
+            session: this.sid,
+            chunk: this.need[i],
+            source: e.peer,
+            reason,
+          });
         this.kick.notify();
       },
       laneFailed: (e, err) => {

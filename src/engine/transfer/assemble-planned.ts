@@ -5,48 +5,33 @@
  * file index's other copies or the chunk store (verified), or else fetched from the first source.
  */
 import fs from 'node:fs';
-import type { Manifest } from '../model/manifest.ts';
 import { blake3 } from '../codec/blake3.ts';
-import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
 import { checkChunkReply } from './chunk-reply.ts';
 import { assembleFile, pushExtent, type CopyPlan, type Extent } from './assemble.ts';
-import { positionOf, type ChunkPositions } from './positions.ts';
 import { RangeReader } from './local-files.ts';
 import type { ChunkSource } from './source.ts';
+import type { ReceivedFiles } from './received-files.ts';
 
+/** What assembling needs: the files being received (table, part files, finishing) and where to read. */
 export interface AssembleContext {
-  m: Manifest;
-  fileEntries: readonly number[];
-  pos: ChunkPositions;
+  files: ReceivedFiles;
   plan: CopyPlan;
-  fdOf(slot: number): number;
-  /** The part file's path. */
-  partOf(slot: number): string;
-  markDone(p: number, bytes: number): void;
-  /** The file's verified whole-file hash (finalize need not read it back). */
-  setHash(slot: number, hash: Buffer): void;
-  onWriteError(slot: number, e: unknown): never;
+  /** Other copies of a planned chunk that turned out wrong, verified before use. */
   index?: FileIndex;
   store?: ChunkStore;
+  /** A planned chunk no local copy has any more is fetched from the first source. */
   sources: readonly ChunkSource[];
-  /** The final path of a file slot (a planned copy may read the old version there). */
-  finalOf(slot: number): string;
-  /**
-   * A file is complete and no file after it reads its old version: it may be renamed into place now, while
-   * the next ones are assembled.
-   */
-  release?(slot: number): void;
-  /** Called per planned chunk that turned out wrong and had to be fetched. */
-  onFetched?(c: number, bytes: number, wireBytes: number, source: string): void;
 }
 
 /** Files assembled at once: each alternates reads and writes in libuv's pool with hashing on this thread. */
 const CONCURRENT_FILES = 2;
 
 export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFiles: number }> {
-  const { m, pos, plan } = x;
+  const { files, plan } = x;
+  const { m, table } = files;
   let fallbackFiles = 0;
   // How many files still read each source: a file's old version must stay until none does.
   const order = [...plan.slots];
@@ -55,8 +40,8 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
   for (const slot of order) {
     const used = new Set<number>();
     let off = 0;
-    for (const c of m.refsOf(x.fileEntries[slot])) {
-      const p = positionOf(pos, c, slot, off);
+    for (const c of files.refsOf(slot)) {
+      const p = table.positionOf(c, slot, off);
       if (p >= 0 && plan.src[p] >= 0) used.add(plan.src[p]);
       off += m.chunkRawSize(c);
     }
@@ -68,43 +53,42 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
     for (const s of sourcesOf.get(slot)!) readers[s]--;
     waiting.push(slot);
     for (let k = waiting.length - 1; k >= 0; k--) {
-      const s = plan.sourceIndex(x.finalOf(waiting[k]));
+      const s = plan.sourceIndex(files.finalOf(waiting[k]));
       if (s === undefined || readers[s] === 0) {
-        x.release?.(waiting[k]);
+        files.release(waiting[k]);
         waiting.splice(k, 1);
       }
     }
   };
 
   const one = async (slot: number): Promise<void> => {
-    const ei = x.fileEntries[slot];
-    const e = m.entry(ei);
+    const e = m.entry(files.fileEntries[slot]);
     const planned: Array<{ p: number; c: number; off: number; len: number }> = [];
     const extents: Extent[] = [];
     let off = 0;
     let complete = true;
-    for (const c of m.refsOf(ei)) {
+    for (const c of files.refsOf(slot)) {
       const len = m.chunkRawSize(c);
-      const p = positionOf(pos, c, slot, off);
+      const p = table.positionOf(c, slot, off);
       if (p >= 0 && plan.src[p] >= 0) {
         planned.push({ p, c, off, len });
         pushExtent(extents, plan.src[p], plan.srcOff[p], off, len);
-      } else if (p >= 0 && pos.posDone[p]) pushExtent(extents, -1, off, off, len);
+      } else if (p >= 0 && table.isPositionDone(p)) pushExtent(extents, -1, off, off, len);
       else complete = false;
       off += len;
     }
-    x.fdOf(slot); // creates the part file safely (never through a planted link)
+    files.parts.fdOf(slot); // creates the part file safely (never through a planted link)
     // A descriptor of its own: the receiver's descriptor cache may close cached ones while this one is in use.
     let fd: number;
     try {
-      fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+      fd = fs.openSync(files.parts.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
     } catch (err) {
-      return x.onWriteError(slot, err);
+      return writeError(files, slot, err);
     }
     let h: Buffer | undefined;
     try {
       h = complete
-        ? await assembleFile(fd, e.size, extents, plan.sources, (err) => x.onWriteError(slot, err))
+        ? await assembleFile(fd, e.size, extents, plan.sources, (err) => writeError(files, slot, err))
         : undefined;
     } finally {
       fs.closeSync(fd);
@@ -112,9 +96,9 @@ export async function assemblePlanned(x: AssembleContext): Promise<{ fallbackFil
     if (h && h.equals(Buffer.from(e.hash!))) {
       for (const q of planned) {
         plan.src[q.p] = -1;
-        x.markDone(q.p, q.len);
+        files.markDone(q.p, q.len);
       }
-      x.setHash(slot, h);
+      files.setHash(slot, h);
     } else {
       fallbackFiles++;
       await verifyOneByOne(x, slot, planned);
@@ -144,11 +128,12 @@ async function verifyOneByOne(
   slot: number,
   planned: Array<{ p: number; c: number; off: number; len: number }>,
 ): Promise<void> {
+  const { files } = x;
   let fd: number;
   try {
-    fd = fs.openSync(x.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
+    fd = fs.openSync(files.parts.partOf(slot), fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0));
   } catch (err) {
-    return x.onWriteError(slot, err);
+    return writeError(files, slot, err);
   }
   try {
     await verifyInto(x, slot, planned, fd);
@@ -163,15 +148,16 @@ async function verifyInto(
   planned: Array<{ p: number; c: number; off: number; len: number }>,
   fd: number,
 ): Promise<void> {
-  const { m, plan } = x;
+  const { files, plan } = x;
+  const m = files.m;
   const reader = new RangeReader();
   const write = (q: { p: number; off: number; len: number }, data: Uint8Array): void => {
     try {
       for (let w = 0; w < data.length;) w += fs.writeSync(fd, data, w, data.length - w, q.off + w);
     } catch (e) {
-      x.onWriteError(slot, e);
+      writeError(files, slot, e);
     }
-    x.markDone(q.p, q.len);
+    files.markDone(q.p, q.len);
   };
   const late: typeof planned = [];
   try {
@@ -203,7 +189,7 @@ async function verifyInto(
   if (!src)
     throw new WarpError(
       ErrorCodes.CHUNK_UNAVAILABLE,
-      `${late.length} chunks of ${m.entry(x.fileEntries[slot]).path} changed locally while being copied and there is no source to fetch them from; run the command again`,
+      `${late.length} chunks of ${m.entry(files.fileEntries[slot]).path} changed locally while being copied and there is no source to fetch them from; run the command again`,
     );
   const lane = await src.openLane();
   try {
@@ -216,13 +202,19 @@ async function verifyInto(
         if (!v.ok)
           throw new WarpError(
             ErrorCodes.CHUNK_UNAVAILABLE,
-            `chunk ${q.c} of ${m.entry(x.fileEntries[slot]).path} could not be fetched again (${v.reason}); run the command again`,
+            `chunk ${q.c} of ${m.entry(files.fileEntries[slot]).path} could not be fetched again (${v.reason}); run the command again`,
           );
         write(q, v.data);
-        x.onFetched?.(q.c, v.data.length, r.ok ? r.data.length : 0, src.name);
+        files.tally.fetchedChunks++;
+        files.tally.fetchedBytes += v.data.length;
+        files.tally.wireBytes += v.wireBytes;
       }
     }
   } finally {
     await lane.close().catch(() => {});
   }
+}
+
+function writeError(files: ReceivedFiles, slot: number, e: unknown): never {
+  throw fromSystemError(e, files.parts.partOf(slot), 'write');
 }

@@ -127,7 +127,7 @@ export async function assembleFile(
   }
 }
 
-/** Which positions (see positions.ts) take their bytes from which local file range, instead of being copied chunk by chunk. */
+/** Which positions (see placement.ts) take their bytes from which local file range, instead of being copied chunk by chunk. */
 export class CopyPlan {
   /** Per position: index into `sources`, or -1. */
   readonly src: Int32Array;

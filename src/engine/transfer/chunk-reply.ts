@@ -6,7 +6,9 @@ import { blake3 } from '../codec/blake3.ts';
 import { decompressChunk } from '../codec/compress.ts';
 import type { ChunkReply } from './source.ts';
 
-export type ReplyVerdict = { ok: true; data: Uint8Array } | { ok: false; reason: string; missing: boolean };
+/** `wireBytes`: what the reply's payload took on the wire (compressed), for the transfer's counters. */
+export type ReplyVerdict =
+  { ok: true; data: Uint8Array; wireBytes: number } | { ok: false; reason: string; missing: boolean };
 
 /** `missing`: the source said it does not have the chunk (rather than sending wrong bytes). */
 export function checkChunkReply(reply: ChunkReply, id: Uint8Array, rawSize: number): ReplyVerdict {
@@ -21,5 +23,5 @@ export function checkChunkReply(reply: ChunkReply, id: Uint8Array, rawSize: numb
   }
   if (!blake3(data).equals(Buffer.from(id.buffer, id.byteOffset, id.byteLength)))
     return { ok: false, reason: 'BLAKE3 mismatch', missing: false };
-  return { ok: true, data };
+  return { ok: true, data, wireBytes: reply.data.length };
 }

@@ -119,7 +119,7 @@ export async function pullFromLanes(o: LanePullOptions): Promise<void> {
           notify();
           continue;
         }
-        const wrote = o.accept(c, v.data, reply.ok ? reply.data.length : 0, src.name);
+        const wrote = o.accept(c, v.data, v.wireBytes, src.name);
         if (wrote) await wrote;
         remaining--;
         if (remaining === 0) notify();
