@@ -11,6 +11,8 @@
  *  - ctl-queue: (paired) a push whose chunks are never served, then control frames of 1 MB each, n of them;
  *  - stall-push: (paired) a push whose chunk requests are never answered, held for holdMs;
  *  - stream-flood: (paired) n chunk streams, each sending `get` frames without reading the answers;
+ *  - die-mid-push: (paired) a push of a real manifest (n files) of which half the bytes are sent, then this process
+ *    kills itself (SIGKILL): a sender dying while it sends its manifest;
  *  - probe: (paired) n probe frames of 64 blocks (1 MiB each) on one stream, then one of 65 on another: counts
  *    the blocks the listener sent and how each stream ended.
  */
@@ -97,6 +99,20 @@ async function slowloris(): Promise<void> {
   for (const s of sockets) s.destroy();
 }
 
+/** The scanned tree of a temporary folder holding `files` (name: content), removed again; for a real manifest. */
+async function treeOf(files: Record<string, string | Uint8Array>) {
+  const { buildTree } = await import('../../src/engine/transfer/tree.ts');
+  const { paramsForAverage } = await import('../../src/engine/codec/fastcdc.ts');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-hostile-'));
+  for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), data);
+  const tree = buildTree(dir, paramsForAverage(16 * 1024));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return tree;
+}
+
 /** A paired control stream that has said hello. */
 async function pairedControl(node: WarpNode, conn: Awaited<ReturnType<WarpNode['dial']>>['conn']) {
   const ch = await node.open(conn, PROTOCOLS.control);
@@ -167,15 +183,7 @@ async function paired(): Promise<void> {
       out.end = [...new Set(ends)].join('; ');
     } else if (mode === 'ctl-queue' || mode === 'stall-push') {
       // A push of a manifest whose chunks this peer never serves: the listener pulls, nothing comes.
-      const { buildTree } = await import('../../src/engine/transfer/tree.ts');
-      const { paramsForAverage } = await import('../../src/engine/codec/fastcdc.ts');
-      const fs = await import('node:fs');
-      const os = await import('node:os');
-      const path = await import('node:path');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-hostile-'));
-      fs.writeFileSync(path.join(dir, 'f'), piece);
-      const tree = buildTree(dir, paramsForAverage(16 * 1024));
-      fs.rmSync(dir, { recursive: true, force: true });
+      const tree = await treeOf({ f: piece });
       await node.handle(PROTOCOLS.chunks, async (ch) => {
         await new Promise((r) => setTimeout(r, 600_000));
         void ch;
@@ -202,6 +210,18 @@ async function paired(): Promise<void> {
         }
       }
       out.end = await ended;
+    } else if (mode === 'die-mid-push') {
+      const tree = await treeOf(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, `file ${i}`])));
+      const manifest = tree.manifest.encode();
+      const ch = await pairedControl(node, conn);
+      const root = tree.manifest.merkleRoot.toString('hex');
+      const frame = encodeFrame({ t: 'push', dest: '/die-mid-push', sid: 'ef'.repeat(16), root }, manifest);
+      await rawSend(ch.stream, frame.subarray(0, frame.length - (manifest.length >> 1)));
+      console.log(
+        JSON.stringify({ ...out, manifestBytes: manifest.length, sent: frame.length - (manifest.length >> 1) }),
+      );
+      await sleep(2000); // the half has left (a loaded machine may take a while to send it)
+      process.kill(process.pid, 'SIGKILL');
     } else if (mode === 'probe') {
       const ch = await node.open(conn, PROTOCOLS.chunks);
       let blocks = 0;

@@ -58,4 +58,14 @@ describe('warp fetch against a hostile listener', () => {
     expect(r.status).toBe(8);
     expect(fs.existsSync(path.join(out, 'x', 'f'))).toBe(false);
   }, 60_000);
+
+  it('a sender that dies halfway through sending the manifest: a clear error with a stable code, nothing written', async () => {
+    const addr = await hostileListener('half-manifest');
+    const out = path.join(tmpDir(), 'o');
+    const r = warp(['--json', 'fetch', `${addr}:/x`, out], { home: tmpDir() });
+    expect(r.stderr).not.toMatch(/E_INTERNAL|\n\s+at /);
+    expect(r.stderr).toMatch(/E_PEER_UNREACHABLE.*manifest/);
+    expect(r.status).toBe(8);
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+  }, 60_000);
 });

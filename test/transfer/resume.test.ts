@@ -178,4 +178,43 @@ describe('resume after SIGKILL or a cut connection', () => {
     expect(listFiles(path.join(root, 'in')).filter((x) => x.includes('.warp-part-'))).toEqual([]);
     await l.stop();
   });
+
+  it('many small files answered in batched frames: sender, then listener SIGKILLed mid-pull; rerun is identical, no part file left', async () => {
+    const { dir, homeA, homeB, root, idA } = fixture();
+    // 600 one-chunk files of distinct sizes: the listener asks for them many to a request, and each `chunks`
+    // frame answers many; 8 ms per chunk served keeps the pull going for seconds.
+    const src = path.join(dir, 'many', 'data');
+    const spec: Record<string, Buffer> = {};
+    for (let i = 0; i < 600; i++) spec[`d${i % 9}/f${i}.bin`] = crypto.randomBytes(300 + i * 7);
+    writeTree(src, spec);
+    const batched = { ...faultEnv({ delayMs: 8 }), WARP_TRANSFER_STREAMS: '2' };
+    let l = await startListener(homeB, root, ['--allow', idA]);
+    const dest = path.join(root, 'in', 'data');
+    const sendArgs = (): string[] => ['--json', 'send', src, `${l.addr}:/in`];
+    const midPull = async (kill: () => void): Promise<void> => {
+      const p = spawnWarp(homeA, sendArgs(), batched);
+      await seen(p.proc, 'transfer.progress');
+      await new Promise((r) => setTimeout(r, 200 + crypto.randomInt(800)));
+      kill();
+      if (p.proc.exitCode === null) p.proc.kill('SIGKILL');
+      await p.done;
+      noPartialFinals(dest, src);
+    };
+    await midPull(() => {}); // the sender dies
+    await midPull(() => l.proc.kill('SIGKILL')); // the listener dies
+    const written = fs.existsSync(dest)
+      ? listFiles(dest).filter((f) => !f.includes('.warp-part-') && fs.lstatSync(path.join(dest, f)).isFile()).length
+      : 0;
+    expect(written).toBeLessThan(600); // the kills came mid-pull
+    l = await startListener(homeB, root, ['--allow', idA]);
+    const r = warp(sendArgs(), { home: homeA });
+    expect(r.status, r.stderr).toBe(0);
+    const res = r.json.at(-1)!;
+    // Files the killed runs completed are kept, not moved again.
+    expect(res.unchangedFiles).toBe(written);
+    expect(res.fetchedChunks as number).toBeLessThanOrEqual(600 - (res.unchangedFiles as number));
+    sameTree(dest, src);
+    expect(listFiles(path.join(root, 'in')).filter((x) => x.includes('.warp-part-'))).toEqual([]);
+    await l.stop();
+  });
 });
