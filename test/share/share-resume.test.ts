@@ -2,7 +2,8 @@
  * `warp fetch <share-link>` resume and dedup with real processes: a fetch killed (SIGKILL) mid-file leaves its
  * part file; the rerun keeps the verified prefix, fetches the rest, and ends byte-identical with no part file
  * left. A new share of an edited tree fetched over the old copy reads the unchanged chunks from the files in
- * place instead of the wire. The slow host is a real HTTP proxy that delays each chunk (as a slow link would).
+ * place instead of the wire, and chunks this machine holds elsewhere (its file index, its chunk store) are read,
+ * not fetched, as in a peer fetch. The slow host is a real HTTP proxy that delays each chunk (as a slow link would).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blake3 } from '../../src/engine/codec/blake3.ts';
+import { paramsForAverage } from '../../src/engine/codec/fastcdc.ts';
+import { defaultConfig } from '../../src/engine/config/load.ts';
+import { ChunkStore } from '../../src/engine/store/chunk-store.ts';
+import { FileIndex } from '../../src/engine/store/file-index.ts';
+import { buildTree } from '../../src/engine/transfer/tree.ts';
 import { warp } from '../helpers/cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { startDaemon, type Daemon } from '../daemon/daemon-proc.ts';
@@ -164,5 +170,29 @@ describe('warp fetch of a share: resume after a kill, dedup against files in pla
     expect(fs.readFileSync(path.join(out, 'set', 'big.bin')).equals(fs.readFileSync(path.join(src, 'big.bin')))).toBe(
       true,
     );
+  });
+
+  it("reads the chunks this machine's file index and chunk store hold instead of the wire", async () => {
+    const { link } = create(d.url);
+    const machine = path.join(w, 'machine');
+    // A copy of big.bin elsewhere on this machine, indexed the way a send or a share indexes what it chunks.
+    const elsewhere = path.join(w, 'elsewhere');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    fs.copyFileSync(path.join(src, 'big.bin'), path.join(elsewhere, 'copy.bin'));
+    const index = new FileIndex(path.join(machine, 'store'));
+    buildTree(elsewhere, paramsForAverage(defaultConfig().archive.chunkAvg), index);
+    index.close();
+    // small.txt (one chunk) only in the chunk store.
+    const small = fs.readFileSync(path.join(src, 'small.txt'));
+    new ChunkStore(path.join(machine, 'store', 'chunks')).put(blake3(small), small);
+    const out = path.join(w, 'from-machine');
+    const r = await spawnWarp(machine, ['--json', 'fetch', link, out]).done;
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    expect(res.fetchedChunks, 'every chunk was on this machine').toBe(0);
+    expect(res.wireBytes).toBe(0);
+    expect(res.localChunks).toBeGreaterThanOrEqual(2);
+    for (const rel of ['big.bin', 'small.txt'])
+      expect(fs.readFileSync(path.join(out, 'set', rel)).equals(fs.readFileSync(path.join(src, rel))), rel).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
  * `warp share create|list|pause|resume|revoke|extend`: end-to-end encrypted share links (src/engine/share).
  * The share is written into WARP_HOME/shares; a running `warp daemon` serves it (ciphertext only) at the link.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { paramsForAverage } from '../../engine/codec/fastcdc.ts';
 import { formatBytes } from '../../engine/core/bytes.ts';
@@ -176,6 +177,13 @@ export async function runShareFetch(
   o: { passwordFile?: string } = {},
 ): Promise<void> {
   const { fetchShare } = await import('../../engine/share/fetch.ts');
+  const { FileIndex } = await import('../../engine/store/file-index.ts');
+  const { ChunkStore } = await import('../../engine/store/chunk-store.ts');
+  const { config } = loadCliConfig(ctx);
+  const home = warpHome();
+  // The same local sources as a peer fetch (net-env.ts): chunks this machine holds are read, not fetched.
+  const index = new FileIndex(path.join(home, 'store'));
+  const store = new ChunkStore(path.join(home, 'store', 'chunks'), { maxBytes: config.transfer.storeMax });
   const { createProgressRenderer } = await import('../render/progress.ts');
   const p = createProgressRenderer(ctx, 'fetching');
   const t0 = performance.now();
@@ -185,6 +193,8 @@ export async function runShareFetch(
       link,
       dir,
       password: o.passwordFile ? await readPasswordFile(o.passwordFile) : undefined,
+      index,
+      store,
       onProgress: (s) =>
         p.event({
           type: 'share.progress',
@@ -195,10 +205,11 @@ export async function runShareFetch(
     });
   } finally {
     p.done();
+    index.close();
   }
   if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', ...r }));
   else if (!ctx.opts().quiet)
     ctx.err(
-      `fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks fetched (${formatBytes(r.wireBytes)} on the wire), ${r.resumedChunks} resumed from part files, ${r.localChunks} read from files here`,
+      `fetched ${r.files} files (${formatBytes(r.bytes)}) from the share: ${r.keptFiles} already here, ${r.fetchedChunks} chunks fetched (${formatBytes(r.wireBytes)} on the wire), ${r.resumedChunks} resumed from part files, ${r.localChunks} read from this machine`,
     );
 }

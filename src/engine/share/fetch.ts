@@ -20,6 +20,8 @@ import { decompressChunk } from '../codec/compress.ts';
 import { DEFAULT_KDF_LIMITS, deriveFromPassword } from '../codec/kdf.ts';
 import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import type { ChunkStore } from '../store/chunk-store.ts';
+import type { FileIndex } from '../store/file-index.ts';
 import {
   decodeShareManifest,
   parseShareLink,
@@ -38,6 +40,9 @@ export interface FetchShareOptions {
   /** For a password share. */
   password?: Uint8Array;
   onProgress?: (p: { bytes: number; totalBytes: number; files: number; totalFiles: number }) => void;
+  /** This machine's file index and chunk store (WARP_HOME/store): chunks found there are not fetched. */
+  index?: FileIndex;
+  store?: ChunkStore;
 }
 
 export interface FetchShareResult {
@@ -45,7 +50,7 @@ export interface FetchShareResult {
   bytes: number;
   keptFiles: number;
   fetchedChunks: number;
-  /** Chunks read from files already on this machine instead of the wire. */
+  /** Chunks read from this machine instead of the wire (files in place, indexed files, the chunk store). */
   localChunks: number;
   /** Chunks a part file left by an interrupted run already held. */
   resumedChunks: number;
@@ -143,13 +148,21 @@ function sameFile(abs: string, e: ShareEntry): boolean {
   }
 }
 
-/** Where chunks may be read on this machine: files in place whose layout the manifest gives (checked on read). */
+/**
+ * Where chunks may be read on this machine, the places a peer fetch looks too (transfer/receive.ts): files in
+ * place whose layout the manifest gives, files the file index knows to hold the chunk, and the chunk store.
+ * Every read is checked against the chunk's id.
+ */
 class LocalChunks {
   private readonly at = new Map<number, Array<{ file: string; offset: number }>>();
   private readonly m: ShareManifest;
+  private readonly index?: FileIndex;
+  private readonly store?: ChunkStore;
 
-  constructor(m: ShareManifest) {
+  constructor(m: ShareManifest, sources: { index?: FileIndex; store?: ChunkStore }) {
     this.m = m;
+    this.index = sources.index;
+    this.store = sources.store;
   }
 
   /** `file` may hold `e`'s chunks at `e`'s offsets (a kept file, or an older version at the same path). */
@@ -166,11 +179,18 @@ class LocalChunks {
   /** Chunk i's bytes from a local file, or undefined where none holds them (now). */
   read(i: number): Uint8Array | undefined {
     const c = this.m.chunks[i];
+    const id = Buffer.from(c.id);
     for (const { file, offset } of this.at.get(i) ?? []) {
       const b = readAt(file, offset, c.n);
-      if (b && blake3(b).equals(Buffer.from(c.id))) return b;
+      if (b && blake3(b).equals(id)) return b;
     }
-    return undefined;
+    for (const l of this.index?.locate(id) ?? []) {
+      if (l.length !== c.n) continue;
+      const b = readAt(l.path, l.offset, c.n);
+      if (b && blake3(b).equals(id)) return b;
+    }
+    const stored = this.store?.get(id);
+    return stored && stored.length === c.n ? stored : undefined;
   }
 }
 
@@ -202,13 +222,20 @@ class ChunkFetcher {
   /** How many files still need each chunk. */
   private readonly uses: number[];
 
-  constructor(base: string, download: string, key: Buffer, m: ShareManifest, uses: number[]) {
+  constructor(
+    base: string,
+    download: string,
+    key: Buffer,
+    m: ShareManifest,
+    uses: number[],
+    sources: { index?: FileIndex; store?: ChunkStore },
+  ) {
     this.base = base;
     this.download = download;
     this.key = key;
     this.m = m;
     this.uses = uses;
-    this.localChunks = new LocalChunks(m);
+    this.localChunks = new LocalChunks(m, sources);
   }
 
   /** Chunk i's plain bytes, checked against its id; kept only while another file still needs it. */
@@ -383,7 +410,7 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
   const todo = files.filter((e) => !sameFile(path.join(target, e.p), e));
   const uses = new Array<number>(m.chunks.length).fill(0);
   for (const e of todo) for (const c of e.r ?? []) uses[c]++;
-  const chunks = new ChunkFetcher(base, download, key, m, uses);
+  const chunks = new ChunkFetcher(base, download, key, m, uses, { index: o.index, store: o.store });
   for (const e of m.entries) {
     if (e.t !== EntryType.DIR) continue;
     try {
