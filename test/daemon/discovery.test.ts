@@ -156,6 +156,14 @@ describe('LAN discovery', () => {
     expect(JSON.parse(ok.stdout.trim().split('\n').at(-1)!)).toMatchObject({ paired: b.peerId, name: 'disc-bravo' });
     expect((await b.api('GET', '/api/peers')).body.find((x: Json) => x.id === yes.req.peer).name).toBe('disc-delta');
 
+    // Without a daemon: `warp peers nearby` listens on its own and lists both daemons, paired or not.
+    const near = warp(['--json', 'peers', 'nearby', '--seconds', '3'], { home: hD, env: LAN });
+    expect(near.status, near.stderr).toBe(0);
+    const byName = new Map(near.json.map((d) => [d.name, d]));
+    expect(byName.get('disc-bravo')).toMatchObject({ peerId: b.peerId, paired: true, requests: true });
+    expect(byName.get('disc-alpha')).toMatchObject({ peerId: a.peerId, paired: false, requests: true });
+    expect(warp(['peers', 'nearby', '--seconds', '0'], { home: hD }).status).toBe(2);
+
     // A device nobody on the network is called: a clear error, not a hang.
     const none = warp(['--json', 'pair', '--nearby', 'no-such-device'], { home: hD, env: LAN });
     expect(none.status).not.toBe(0);

@@ -12,6 +12,7 @@ import { defaultDeviceName, rankAddresses } from '../../engine/net/peer-book.ts'
 import { ChunkStore } from '../../engine/store/chunk-store.ts';
 import { FileIndex } from '../../engine/store/file-index.ts';
 import type { TransferEnv } from '../../engine/model/transfer-env.ts';
+import type { NearbyDto } from '../../shared/bridge.ts';
 import { DiscoveryHost } from '../../engine/service/discovery-host.ts';
 import { loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
@@ -122,4 +123,23 @@ export function cliDiscovery(
     onLog: log,
     passive: o.passive,
   });
+}
+
+/**
+ * Listens on the LAN (announcing nothing) for `ms` and lists the Warp devices that answered, as the daemon's
+ * nearby list shows them: `warp peers nearby` without a running daemon.
+ */
+export async function browseNearby(env: Awaited<ReturnType<typeof transferEnv>>, ms: number): Promise<NearbyDto[]> {
+  const lan = cliDiscovery(
+    env,
+    () => [],
+    () => {},
+    { passive: true },
+  );
+  try {
+    await lan.find(() => false, ms);
+    return lan.nearby();
+  } finally {
+    await lan.stop();
+  }
 }

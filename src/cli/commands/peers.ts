@@ -11,7 +11,7 @@ import { TrustStore, assertPeerId, cleanAddresses, type TrustedPeer } from '../.
 import { writeConfigValues } from '../../engine/service/config-write.ts';
 import { cliConfigPath, loadCliConfig } from '../config-loader.ts';
 import type { CliContext } from '../context.ts';
-import { deviceName } from './net-env.ts';
+import { browseNearby, deviceName, transferEnv } from './net-env.ts';
 
 export function register(program: Command, ctx: CliContext): void {
   const peers = program
@@ -38,6 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
           `${p.id}  ${escapeControl(p.name ?? '-')}  ${escapeControl(p.addresses.join(',') || '-')}  ${p.via}  ${p.addedAt}`,
         );
     });
+  registerNearby(peers, ctx);
   peers
     .command('add')
     .argument('<peer-id>')
@@ -109,5 +110,33 @@ export function register(program: Command, ctx: CliContext): void {
       const c = current();
       if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', name: c.name, file }));
       else if (!ctx.opts().quiet) ctx.err(`this machine is now '${escapeControl(c.name)}' (${file})`);
+    });
+}
+
+/** `warp peers nearby`: a few seconds of listening on the LAN, no daemon needed. */
+function registerNearby(peers: Command, ctx: CliContext): void {
+  peers
+    .command('nearby')
+    .option('--seconds <n>', 'how long to listen for answers', '4')
+    .description(
+      'list Warp devices on this network (multicast DNS, no daemon needed): name, peer id, paired or not, whether it takes pairing requests or shows a code',
+    )
+    .action(async (o: { seconds: string }) => {
+      const seconds = Number(o.seconds);
+      if (!(seconds >= 1 && seconds <= 60))
+        throw new WarpError(ErrorCodes.USAGE, `--seconds must be 1-60 (got '${o.seconds}')`);
+      const env = await transferEnv(ctx);
+      if (!ctx.opts().json && !ctx.opts().quiet) ctx.err(`listening for Warp devices for ${seconds} s…`);
+      const found = await browseNearby(env, seconds * 1000);
+      if (ctx.opts().json) {
+        for (const d of found) ctx.out(JSON.stringify({ type: 'device', ...d }));
+        return;
+      }
+      if (found.length === 0 && !ctx.opts().quiet)
+        ctx.err('no Warp device answered (is discovery on there, on the same network?)');
+      for (const d of found)
+        ctx.out(
+          `${escapeControl(d.name)}  ${d.peerId}  ${d.paired ? 'paired' : d.requests ? 'unpaired: warp pair --nearby' : 'unpaired'}${d.pairing ? `  shows a code (${d.pairing}-…)` : ''}  ${escapeControl(d.addresses[0] ?? '-')}`,
+        );
     });
 }

@@ -1,11 +1,14 @@
 /**
  * Trusted peers (WARP_HOME/peers.json): only these may connect to a listener or be dialled without an
- * expected id. Written atomically (temp + rename); small, so it is read and written whole.
+ * expected id. Small, so it is read and written whole: each change is a read-modify-write under a lock file
+ * (core/file-lock.ts), written atomically (temp + rename), so a daemon and a CLI command changing it at the same
+ * time both keep their change.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
+import { withFileLock } from '../core/file-lock.ts';
 import { parsePeerAddress } from './address.ts';
 
 export interface TrustedPeer {
@@ -102,20 +105,22 @@ export class TrustStore {
 
   /** Trusts a peer (again): a new pairing replaces what was known of it, keeping a local rename. */
   add(peer: Omit<TrustedPeer, 'addedAt' | 'addresses'> & { addresses?: string[] }): TrustedPeer {
-    const all = this.list();
-    const old = all.find((p) => p.id === peer.id);
-    const now = new Date().toISOString();
     const addresses = cleanAddresses(peer.addresses ?? []);
-    const rec: TrustedPeer = {
-      ...peer,
-      name: peer.renamed ? cleanName(peer.name) : old?.renamed ? old.name : cleanName(peer.name),
-      renamed: peer.renamed || old?.renamed || undefined,
-      addresses: addresses.length > 0 ? addresses : (old?.addresses ?? []),
-      addressesAt: now,
-      addressesFrom: peer.via,
-      addedAt: now,
-    };
-    this.save([...all.filter((p) => p.id !== peer.id), rec]);
+    let rec!: TrustedPeer;
+    this.mutate((all) => {
+      const old = all.find((p) => p.id === peer.id);
+      const now = new Date().toISOString();
+      rec = {
+        ...peer,
+        name: peer.renamed ? cleanName(peer.name) : old?.renamed ? old.name : cleanName(peer.name),
+        renamed: peer.renamed || old?.renamed || undefined,
+        addresses: addresses.length > 0 ? addresses : (old?.addresses ?? []),
+        addressesAt: now,
+        addressesFrom: peer.via,
+        addedAt: now,
+      };
+      return [...all.filter((p) => p.id !== peer.id), rec];
+    });
     return rec;
   }
 
@@ -131,18 +136,24 @@ export class TrustStore {
    * and empty reports change nothing (a dial-only peer has nothing to report). Returns true when it changed.
    */
   learn(id: string, update: { addresses?: string[]; name?: string }, from: AddressSource): boolean {
-    const p = this.list().find((x) => x.id === id);
-    if (!p) return false;
-    const patch: Partial<TrustedPeer> = {};
     const addresses = cleanAddresses(update.addresses ?? [], id);
-    if (addresses.length > 0 && addresses.join('\n') !== p.addresses.join('\n')) {
-      Object.assign(patch, { addresses, addressesAt: new Date().toISOString(), addressesFrom: from });
-    }
     const name = cleanName(update.name);
-    if (name && !p.renamed && name !== p.name) patch.name = name;
-    if (Object.keys(patch).length === 0) return false;
-    this.update(id, patch);
-    return true;
+    let changed = false;
+    // Decided under the lock: a rename or an edit by another process meanwhile is seen, not overwritten.
+    this.mutate((all) => {
+      const i = all.findIndex((x) => x.id === id);
+      if (i < 0) return undefined;
+      const p = all[i];
+      const patch: Partial<TrustedPeer> = {};
+      if (addresses.length > 0 && addresses.join('\n') !== p.addresses.join('\n'))
+        Object.assign(patch, { addresses, addressesAt: new Date().toISOString(), addressesFrom: from });
+      if (name && !p.renamed && name !== p.name) patch.name = name;
+      if (Object.keys(patch).length === 0) return undefined;
+      all[i] = { ...p, ...patch };
+      changed = true;
+      return all;
+    });
+    return changed;
   }
 
   /** Gives a peer a local name (it sticks: the peer's own name no longer replaces it). */
@@ -160,20 +171,32 @@ export class TrustStore {
   }
 
   private update(id: string, patch: Partial<TrustedPeer>): TrustedPeer {
-    const all = this.list();
-    const i = all.findIndex((p) => p.id === id);
-    if (i < 0) throw new WarpError(ErrorCodes.PEER_UNKNOWN, `no paired peer '${id}'`, { details: { peer: id } });
-    all[i] = { ...all[i], ...patch };
-    this.save(all);
-    return all[i];
+    let rec!: TrustedPeer;
+    this.mutate((all) => {
+      const i = all.findIndex((p) => p.id === id);
+      if (i < 0) throw new WarpError(ErrorCodes.PEER_UNKNOWN, `no paired peer '${id}'`, { details: { peer: id } });
+      all[i] = rec = { ...all[i], ...patch };
+      return all;
+    });
+    return rec;
   }
 
   remove(id: string): boolean {
-    const peers = this.list();
-    const kept = peers.filter((p) => p.id !== id && p.name !== id);
-    if (kept.length === peers.length) return false;
-    this.save(kept);
-    return true;
+    let removed = false;
+    this.mutate((peers) => {
+      const kept = peers.filter((p) => p.id !== id && p.name !== id);
+      removed = kept.length !== peers.length;
+      return removed ? kept : undefined;
+    });
+    return removed;
+  }
+
+  /** One read-modify-write under the lock: `change` gets the current list and returns the new one (undefined: none). */
+  private mutate(change: (peers: TrustedPeer[]) => TrustedPeer[] | undefined): void {
+    withFileLock(this.file, () => {
+      const next = change(this.list());
+      if (next) this.save(next);
+    });
   }
 
   private save(peers: TrustedPeer[]): void {
