@@ -540,6 +540,12 @@ async function rowSwarm(ctx: Ctx): Promise<void> {
     );
   };
   try {
+    // Each listener indexes the tree alone first: four first scans of 1.3 GB at once on 2 cores starved the
+    // listeners past QUIC's idle timeout (2026-12-07, load ~19: E_PEER_UNREACHABLE in the warm-up fetch).
+    for (const [i, p] of peers.entries()) {
+      const s = await indexOnly(ctx, p.addr, freshHome(ctx, `swarm-I${i}`), path.join(ctx.work, `swarm-idx${i}`));
+      console.log(`  swarm listener ${i + 1} indexed the tree in ${fmtS(s)} s  load ${load()}`);
+    }
     const w = await once(freshHome(ctx, 'swarm-A-warm'));
     if (w.status !== 0) throw new Error(`swarm warm-up fetch failed: ${w.tail}`);
     console.log(
@@ -575,6 +581,34 @@ async function rowSwarm(ctx: Ctx): Promise<void> {
       { tally: listeners },
     ],
   });
+}
+
+/**
+ * Makes a listener scan (and index) the tree: a plain fetch from it alone, stopped once the manifest has
+ * arrived (nothing is pulled). Returns the seconds it took.
+ */
+async function indexOnly(ctx: Ctx, addr: string, home: string, out: string): Promise<number> {
+  const t0 = performance.now();
+  const [bin, ...args] = warp('fetch', `${addr}:/${path.basename(ctx.tree.root)}`, out);
+  const proc = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, WARP_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  proc.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
+  const ok = await new Promise<boolean>((resolve) => {
+    let buf = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (/"type":"transfer\.manifest"/.test(buf)) resolve(true);
+      buf = buf.slice(-4096);
+    });
+    proc.on('exit', () => resolve(false));
+  });
+  await stopProcess(proc);
+  fs.rmSync(out, { recursive: true, force: true });
+  if (!ok) throw new Error(`indexing fetch from ${addr} ended before the manifest: ${tail}`);
+  return (performance.now() - t0) / 1000;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

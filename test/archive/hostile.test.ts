@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArchiveReader, createArchive, extractArchive } from '../../src/engine/archive/index.ts';
+import { ArchiveReader, createArchive, extractArchive, verifyArchive } from '../../src/engine/archive/index.ts';
 import { isTempName, sweepStaleTemps, tempNameFor } from '../../src/engine/archive/sink.ts';
 import { createChunkPool } from '../../src/engine/codec/chunk-pool.ts';
 import { Kdf } from '../../src/engine/archive/format.ts';
@@ -261,6 +261,11 @@ describe('extract of crafted and long-named archives (item 4)', () => {
     await run(); // warm-up: libuv's thread pool starts on first use
     const before = { t: threads('self'), f: fds('self') };
     for (let i = 0; i < 4; i++) await run();
+    // Verify and extract start their workers before reading the manifest: a refused one must stop them too.
+    for (let i = 0; i < 4; i++) {
+      const e = await verifyArchive({ archive: refused }).catch((x: unknown) => x);
+      expect(isWarpError(e), String(e)).toBe(true);
+    }
     expect(threads('self')).toBeLessThanOrEqual(before.t);
     expect(fds('self')).toBeLessThanOrEqual(before.f + 1);
 
