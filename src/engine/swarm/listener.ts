@@ -18,7 +18,7 @@ import type { FileIndex } from '../store/file-index.ts';
 import { ID_BYTES } from '../net/wire.ts';
 import { resolveInRoot } from '../transfer/paths.ts';
 import type { ExtraRequests } from '../transfer/service.ts';
-import { buildTree, type ChunkPlace, type LocalTree } from '../transfer/tree.ts';
+import { buildTreeParallel, type ChunkPlace, type LocalTree } from '../transfer/tree.ts';
 import { currentPower, type PowerOverrides } from './peer-power.ts';
 
 export interface SwarmListenerOptions {
@@ -35,7 +35,10 @@ export interface SwarmListenerOptions {
 export function swarmRequests(o: SwarmListenerOptions): Required<Omit<ExtraRequests, 'synced'>> {
   let prepositioned = 0;
 
-  const treeFor = (hint: string | undefined): LocalTree => {
+  // Scanned asynchronously (both cores when one is free, yielding between batches): the synchronous scan held
+  // this listener's event loop for the whole tree (Linux tree under load: tens of seconds), its QUIC connections
+  // idled out (8 s) and the swarm lost every source (bench:real swarm row, 2026-12-07).
+  const treeFor = (hint: string | undefined): Promise<LocalTree> => {
     let abs = o.root;
     if (hint !== undefined && hint !== '' && hint !== '/') {
       try {
@@ -44,13 +47,13 @@ export function swarmRequests(o: SwarmListenerOptions): Required<Omit<ExtraReque
         abs = o.root;
       }
     }
-    return buildTree(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
+    return buildTreeParallel(abs, o.chunking, o.index, (p, m) => o.onLog?.(`${p}: ${m}`));
   };
 
   return {
     async have(f, ctx) {
       const n = f.p.length / ID_BYTES; // whole ids, at most MAX_HAVE (wire.ts)
-      const tree = treeFor(f.h.path);
+      const tree = await treeFor(f.h.path);
       const store = o.store;
       const bitmap = new Uint8Array(Math.ceil(n / 8));
       let held = 0;
@@ -99,7 +102,7 @@ export function swarmRequests(o: SwarmListenerOptions): Required<Omit<ExtraReque
       for (const rel of candidatePaths(o.root)) {
         let tree: LocalTree;
         try {
-          tree = buildTree(path.join(o.root, rel), o.chunking, o.index);
+          tree = await buildTreeParallel(path.join(o.root, rel), o.chunking, o.index);
         } catch {
           continue;
         }
