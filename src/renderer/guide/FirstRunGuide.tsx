@@ -8,14 +8,16 @@ import { useEffect, useRef, useState } from 'react';
 import { bridge } from '../bridge/index.ts';
 import { ErrorNote, Field } from '../components/ui.tsx';
 import { errorLine } from '../error-words.ts';
+import { useT } from '../i18n/index.ts';
 import { PairJoin, PairShow } from '../pages/PeersPage.tsx';
 import { AddSync } from '../pages/sync/SyncAdd.tsx';
+import { shortId } from '../format.ts';
 import { go } from '../route.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
 import { GUIDE_DONE_KEY, checkGuide, closeGuide, useGuide } from './guide-store.ts';
 
-const STEPS = ['Name this machine', 'Pair a device', 'Choose a sync folder'] as const;
+const STEPS = ['guide.stepName', 'guide.stepPair', 'guide.stepSync'] as const;
 
 /** Opens the guide by itself once the daemon is reachable and its config says the guide is due. */
 function useGuideCheck(): void {
@@ -50,6 +52,7 @@ function GuideDialog() {
   const box = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
   const loadPeers = useResources((s) => s.loadPeers);
+  const t = useT();
   useEffect(() => {
     box.current?.showModal();
     // showModal focuses the first control (Skip guide); the step's own field is where typing belongs.
@@ -70,24 +73,24 @@ function GuideDialog() {
       }}
     >
       <div className="card-head">
-        <h2 id="guide-title">Welcome to Warp</h2>
+        <h2 id="guide-title">{t('guide.title')}</h2>
         <button type="button" className="small" onClick={() => void finish()} data-testid="guide-skip">
-          Skip guide
+          {t('guide.skip')}
         </button>
       </div>
-      <ol className="guide-steps" aria-label="steps">
+      <ol className="guide-steps" aria-label={t('guide.stepsLabel')}>
         {STEPS.map((s, i) => (
           <li
             key={s}
             className={i === step ? 'current' : i < step ? 'past' : ''}
             aria-current={i === step || undefined}
           >
-            {s}
+            {t(s)}
           </li>
         ))}
       </ol>
       <p className="muted small" data-testid="guide-step">
-        Step {step + 1} of {STEPS.length}: {STEPS[step]}
+        {t('guide.stepOf', { n: step + 1, total: STEPS.length, title: t(STEPS[step]) })}
       </p>
       {step === 0 && <NameStep onDone={next} />}
       {step === 1 && <PairStep />}
@@ -95,11 +98,11 @@ function GuideDialog() {
       {step > 0 && (
         <div className="row guide-nav">
           <button type="button" onClick={() => setStep(step - 1)}>
-            Back
+            {t('guide.back')}
           </button>
           <span className="spacer" />
           <button type="button" className={step === 2 ? '' : 'primary'} onClick={next} data-testid="guide-next">
-            {step === 2 ? 'Finish without syncing' : 'Next'}
+            {step === 2 ? t('guide.finishWithoutSync') : t('guide.next')}
           </button>
         </div>
       )}
@@ -114,6 +117,7 @@ function NameStep({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const t = useT();
   const shown = name ?? self?.name ?? '';
   const save = async () => {
     setBusy(true);
@@ -139,15 +143,15 @@ function NameStep({ onDone }: { onDone: () => void }) {
         void save();
       }}
     >
-      <p>Other devices see this name when you pair with them and when they send you files.</p>
-      <Field label="This machine's name" hint="At most 64 characters, without : / or @. Empty: the host name.">
+      <p>{t('guide.nameIntro')}</p>
+      <Field label={t('guide.nameLabel')} hint={t('guide.nameHint')}>
         <input value={shown} maxLength={64} onChange={(e) => setName(e.target.value)} data-testid="guide-name" />
       </Field>
       {error !== undefined && <ErrorNote error={error} />}
       <div className="row">
         <span className="spacer" />
         <button type="submit" className="primary" disabled={busy || !self} data-testid="guide-name-save">
-          {busy ? 'Saving…' : 'Save and continue'}
+          {busy ? t('guide.saving') : t('guide.saveContinue')}
         </button>
       </div>
     </form>
@@ -159,15 +163,13 @@ function PairStep() {
   const peers = useResources((s) => s.peers);
   const loadPeers = useResources((s) => s.loadPeers);
   const [code, setCode] = useState('');
+  const t = useT();
   return (
     <div className="stack" style={{ gap: 10 }}>
-      <p>
-        Pair once with each device you want to send to or sync with: show a code here and enter it there, or the other
-        way round. You can pair more devices later on the Peers page.
-      </p>
+      <p>{t('guide.pairIntro')}</p>
       {peers && peers.length > 0 && (
         <p className="guide-paired" data-testid="guide-paired">
-          ✓ Paired: {peers.map((p) => p.name ?? p.id.slice(0, 12)).join(', ')}
+          {t('guide.paired', { names: peers.map((p) => p.name ?? shortId(p.id)).join(', ') })}
         </p>
       )}
       <PairShow />
@@ -181,19 +183,15 @@ function SyncStep({ onDone }: { onDone: () => void }) {
   const peers = useResources((s) => s.peers);
   const loadSync = useResources((s) => s.loadSync);
   const toast = useApp((s) => s.toast);
-  if (peers && peers.length === 0)
-    return (
-      <p data-testid="guide-sync-needs-peer">
-        A folder syncs with a paired device: pair one first (Back), or add synced folders later on the Sync page.
-      </p>
-    );
+  const t = useT();
+  if (peers && peers.length === 0) return <p data-testid="guide-sync-needs-peer">{t('guide.syncNeedsPeer')}</p>;
   return (
     <div className="stack" style={{ gap: 10 }}>
-      <p>Choose a folder to keep in step with a paired device. Changes move as they happen; nothing else is needed.</p>
+      <p>{t('guide.syncIntro')}</p>
       <AddSync
         onAdded={() => {
           void loadSync();
-          toast('success', 'Folder added: it syncs from now on (see the Sync page).');
+          toast('success', t('guide.syncAdded'));
           onDone();
           go('sync');
         }}

@@ -48,8 +48,8 @@ export function SettingsPage() {
           ) : undefined
         }
         actions={
-          <button type="button" onClick={openGuide} title={`Getting started (${shortcutOf('show-guide')})`}>
-            Getting started
+          <button type="button" onClick={openGuide} title={t('guide.openTitle', { key: shortcutOf('show-guide') })}>
+            {t('guide.open')}
           </button>
         }
       />

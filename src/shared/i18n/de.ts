@@ -533,4 +533,31 @@ export const de: Catalogue = {
     progress: 'simulierter Fortschritt',
     chunksDone: 'fertige Blöcke',
   },
+  guide: {
+    title: 'Willkommen bei Warp',
+    skip: 'Einführung überspringen',
+    stepsLabel: 'Schritte',
+    stepName: 'Diesen Rechner benennen',
+    stepPair: 'Ein Gerät koppeln',
+    stepSync: 'Einen Sync-Ordner wählen',
+    stepOf: 'Schritt {{n}} von {{total}}: {{title}}',
+    back: 'Zurück',
+    next: 'Weiter',
+    finishWithoutSync: 'Ohne Sync abschließen',
+    nameIntro: 'Andere Geräte sehen diesen Namen, wenn Sie sich mit ihnen koppeln und wenn sie Ihnen Dateien senden.',
+    nameLabel: 'Name dieses Rechners',
+    nameHint: 'Höchstens 64 Zeichen, ohne : / oder @. Leer: der Hostname.',
+    saving: 'Wird gespeichert…',
+    saveContinue: 'Speichern und weiter',
+    pairIntro:
+      'Koppeln Sie sich einmal mit jedem Gerät, an das Sie senden oder mit dem Sie synchronisieren wollen: Zeigen Sie hier einen Code an und geben Sie ihn dort ein, oder umgekehrt. Weitere Geräte koppeln Sie später auf der Seite „Peers“.',
+    paired: '✓ Gekoppelt: {{names}}',
+    syncNeedsPeer:
+      'Ein Ordner synchronisiert mit einem gekoppelten Gerät: Koppeln Sie zuerst eines (Zurück), oder fügen Sie Sync-Ordner später auf der Seite „Sync“ hinzu.',
+    syncIntro:
+      'Wählen Sie einen Ordner, der mit einem gekoppelten Gerät abgeglichen bleibt. Änderungen gehen sofort hinüber; mehr ist nicht nötig.',
+    syncAdded: 'Ordner hinzugefügt: Er wird ab jetzt synchronisiert (siehe Seite „Sync“).',
+    open: 'Erste Schritte',
+    openTitle: 'Erste Schritte ({{key}})',
+  },
 };

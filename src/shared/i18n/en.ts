@@ -494,4 +494,31 @@ export const en = {
     progress: 'simulated progress',
     chunksDone: 'chunks done',
   },
+  guide: {
+    title: 'Welcome to Warp',
+    skip: 'Skip guide',
+    stepsLabel: 'steps',
+    stepName: 'Name this machine',
+    stepPair: 'Pair a device',
+    stepSync: 'Choose a sync folder',
+    stepOf: 'Step {{n}} of {{total}}: {{title}}',
+    back: 'Back',
+    next: 'Next',
+    finishWithoutSync: 'Finish without syncing',
+    nameIntro: 'Other devices see this name when you pair with them and when they send you files.',
+    nameLabel: "This machine's name",
+    nameHint: 'At most 64 characters, without : / or @. Empty: the host name.',
+    saving: 'Saving…',
+    saveContinue: 'Save and continue',
+    pairIntro:
+      'Pair once with each device you want to send to or sync with: show a code here and enter it there, or the other way round. You can pair more devices later on the Peers page.',
+    paired: '✓ Paired: {{names}}',
+    syncNeedsPeer:
+      'A folder syncs with a paired device: pair one first (Back), or add synced folders later on the Sync page.',
+    syncIntro:
+      'Choose a folder to keep in step with a paired device. Changes move as they happen; nothing else is needed.',
+    syncAdded: 'Folder added: it syncs from now on (see the Sync page).',
+    open: 'Getting started',
+    openTitle: 'Getting started ({{key}})',
+  },
 } as const;
