@@ -428,6 +428,34 @@ export interface SyncAddRequest {
   /** gitignore patterns and preset names left out besides the folder's `.warpignore` files. */
   exclude?: string[];
   presets?: string[];
+  /** When a sync that deletes stops and asks (defaults: half the folder from 5 files, or 1000 files). */
+  deletionGuard?: SyncGuardSettings;
+  /** How long `.warp-versions/` keeps deleted and replaced files (default trash-can, 30 days, 10 GiB). */
+  versions?: SyncVersionsSettings;
+}
+
+export interface SyncGuardSettings {
+  /** 0..1: deleting at least this share of the folder asks. */
+  share?: number;
+  /** Deleting at least this many files asks. */
+  maxFiles?: number;
+  /** The share rule applies from this many deletions up. */
+  minFiles?: number;
+}
+
+export interface SyncVersionsSettings {
+  /** trash-can: each version until maxAgeMs; simple: the `count` newest per file; staggered: sparser with age. */
+  policy?: 'trash-can' | 'simple' | 'staggered';
+  maxAgeMs?: number;
+  maxBytes?: number;
+  count?: number;
+}
+
+/** Changes a job's deletion guard and versions retention; `null` puts one back to the defaults. */
+export interface SyncSettingsRequest {
+  id: string;
+  deletionGuard?: SyncGuardSettings | null;
+  versions?: SyncVersionsSettings | null;
 }
 
 export type SyncModeDto = 'two-way' | 'send-only' | 'receive-only';

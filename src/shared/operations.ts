@@ -53,6 +53,7 @@ import type {
   SyncResolveRequest,
   SyncResolveResult,
   SyncRestoreRequest,
+  SyncSettingsRequest,
   SyncRestoreResult,
   SyncVersionDto,
   TransferDto,
@@ -67,6 +68,8 @@ import {
   boolean,
   integer,
   literal,
+  nullable,
+  number,
   object,
   optional,
   string,
@@ -141,6 +144,20 @@ export const shareOptions = {
 /** One operation whose only argument is an id (`/…/:id`). */
 const byId = <R>(method: HttpMethod, path: string, summary: string, response: string): Operation<[id: string], R> =>
   op<[id: string], R>({ method, path, summary, params: idParams, response });
+
+/** A sync job's deletion guard (engine sync/guard.ts). */
+const guardSettings = object({
+  share: optional(number('0..1: deleting at least this share of the folder asks')),
+  maxFiles: optional(integer({ min: 1, max: 100_000_000, description: 'Deleting at least this many files asks' })),
+  minFiles: optional(integer({ min: 1, max: 100_000_000, description: 'The share rule applies from this many up' })),
+});
+/** A sync job's versions retention (engine transfer/versions-keep.ts). */
+const versionsSettings = object({
+  policy: optional(literal(['trash-can', 'simple', 'staggered'] as const, 'Versions policy')),
+  maxAgeMs: optional(integer({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Drop versions older than this' })),
+  maxBytes: optional(integer({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Keep at most this many bytes' })),
+  count: optional(integer({ min: 1, max: 10_000, description: 'simple: versions kept per file' })),
+});
 
 export const OPERATIONS = {
   info: op<[], InfoDto>({
@@ -405,8 +422,21 @@ export const OPERATIONS = {
       conflict: optional(literal(['newer-wins', 'local-wins', 'remote-wins'], 'Who wins a conflict')),
       exclude: optional(array(string({ min: 1, max: 4096 }), { max: 1024, description: 'gitignore patterns' })),
       presets: optional(array(string({ min: 1, max: 64 }), { max: 32, description: 'Ignore presets' })),
+      deletionGuard: optional(guardSettings),
+      versions: optional(versionsSettings),
     }),
     localPaths: ['localPath'],
+  }),
+  'sync.settings': op<[req: SyncSettingsRequest], SyncJobDto>({
+    method: 'POST',
+    path: '/api/sync/settings',
+    summary: "Change a job's deletion guard and versions retention (null: back to the defaults)",
+    response: 'SyncJob',
+    body: object({
+      id,
+      deletionGuard: optional(nullable(guardSettings)),
+      versions: optional(nullable(versionsSettings)),
+    }),
   }),
   'sync.remove': byId<RemoveResult>('DELETE', '/api/sync/:id', 'Stop and forget a sync job', 'Removed'),
   'sync.pause': byId<SyncJobDto>('POST', '/api/sync/:id/pause', 'Pause a sync job', 'SyncJob'),

@@ -104,6 +104,28 @@ describe('sync and swarm through the daemon', () => {
     expect(restored.body).toEqual({ path: 'a.txt' });
     expect(fs.readFileSync(path.join(folder, 'a.txt'), 'utf8')).toBe('two\n');
     expect((await d.api('POST', '/api/sync/restore', { id, version: '../x~20260101-000000' })).status).toBe(400);
+    // The deletion guard and the versions retention are settings of the job (defaults shown filled in).
+    expect(add.body).toMatchObject({
+      deletionGuard: { share: 0.5, maxFiles: 1000, minFiles: 5 },
+      versions: { policy: 'trash-can', count: 5 },
+    });
+    const set = await d.api('POST', '/api/sync/settings', {
+      id,
+      deletionGuard: { share: 0.9, maxFiles: 50 },
+      versions: { policy: 'simple', count: 3, maxAgeMs: 3_600_000 },
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({
+      deletionGuard: { share: 0.9, maxFiles: 50, minFiles: 5 },
+      versions: { policy: 'simple', count: 3, maxAgeMs: 3_600_000 },
+    });
+    expect((await d.api('GET', '/api/sync')).body[0].versions.policy).toBe('simple');
+    const reset = await d.api('POST', '/api/sync/settings', { id, deletionGuard: null });
+    expect(reset.body.deletionGuard).toEqual({ share: 0.5, maxFiles: 1000, minFiles: 5 });
+    const badSet = await d.api('POST', '/api/sync/settings', { id, deletionGuard: { share: 2 } });
+    expect(badSet.status).toBe(400);
+    expect(badSet.body.error.message).toMatch(/share/);
+    expect((await d.api('POST', '/api/sync/settings', { id, versions: { policy: 'forever' } })).status).toBe(400);
     expect((await d.api('POST', `/api/sync/${id}/pause`)).body).toMatchObject({ id, paused: true, state: 'paused' });
     expect((await d.api('POST', `/api/sync/${id}/resume`)).body).toMatchObject({ id, paused: false });
     expect((await d.api('DELETE', `/api/sync/${id}`)).body).toEqual({ removed: true });

@@ -268,4 +268,31 @@ describe('warp sync (CLI)', () => {
       await l.stop();
     }
   }, 120_000);
+
+  it('sync settings changes the deletion guard and the versions retention; bad values are refused', () => {
+    const dir = tmpDir('warp-sync-settings-');
+    const home = path.join(dir, 'home');
+    const folder = path.join(dir, 'docs');
+    fs.mkdirSync(folder, { recursive: true });
+    const addr = `${peerIdOf(path.join(dir, 'peer'))}@127.0.0.1:9:/backup`;
+    const add = warp(['--json', 'sync', 'add', folder, addr, '--versions', 'simple', '--versions-count', '3'], {
+      home,
+    });
+    expect(add.status, add.stderr).toBe(0);
+    const id = add.json.at(-1)!.job.id as string;
+    expect(add.json.at(-1)!.job.versions).toEqual({ policy: 'simple', count: 3 });
+    const set = warp(['sync', 'settings', id, '--guard-share', '0.8', '--guard-files', '200', '--guard-min', '10'], {
+      home,
+    });
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stderr).toContain('guard 80 % from 10 files or 200 files; versions simple (3 per file), 30 days');
+    const bad = warp(['sync', 'settings', id, '--guard-share', '3'], { home });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/guard.share must be a number above 0/);
+    expect(warp(['sync', 'settings', id, '--versions', 'forever'], { home }).status).toBe(2);
+    const reset = warp(['--json', 'sync', 'settings', id, '--defaults', '--versions', 'staggered'], { home });
+    expect(reset.json.at(-1)!.job).not.toHaveProperty('guard');
+    expect(reset.json.at(-1)!.job.versions).toEqual({ policy: 'staggered' });
+    expect(warp(['sync', 'settings', 'nope', '--guard-files', '5'], { home }).status).toBe(2);
+  });
 });

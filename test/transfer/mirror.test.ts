@@ -158,6 +158,25 @@ describe('versions retention and restore', () => {
     expect(drop.every((x) => now - x.keptAtMs > D)).toBe(true);
   });
 
+  it('simple keeps the newest count versions of each file (and none past the age limit)', () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    const list = [
+      ...Array.from({ length: 6 }, (_, i) => v('f', (i + 1) * H, now)),
+      v('g', H, now),
+      v('g', 2 * H, now),
+      v('old', 40 * D, now),
+    ].sort((x, y) => y.keptAtMs - x.keptAtMs);
+    const drop = versionsToDrop(list, { kind: 'simple', count: 3, maxAgeMs: 30 * D, maxBytes: 1e12 }, now);
+    expect(drop.map((x) => `${x.path}@${(now - x.keptAtMs) / H}h`).sort()).toEqual([
+      'f@4h',
+      'f@5h',
+      'f@6h',
+      'old@960h',
+    ]);
+    // Without a count: 5 per file.
+    expect(versionsToDrop(list, { kind: 'simple', maxAgeMs: 30 * D, maxBytes: 1e12 }, now).length).toBe(2);
+  });
+
   it('prune removes files and empty folders; restore puts a version back and keeps what it replaces', () => {
     const root = tmpDir('warp-versions-');
     const now = Date.UTC(2026, 11, 7, 12);

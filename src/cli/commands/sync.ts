@@ -18,27 +18,41 @@ import { RESOLUTIONS, jobConflicts, resolveJobConflict, type Resolution } from '
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
+  GUARD_DEFAULTS,
   SYNC_MODES,
   SyncManager,
   addJob,
   confirmDeletions,
   formatWindow,
+  jobVersionsPolicy,
   parseWindow,
   readState,
   removeJob,
   setJobPaused,
+  setJobSettings,
   stateFilePath,
   type ConflictPolicy,
   type SyncEvent,
   type SyncJob,
   type SyncJobStatus,
   type SyncMode,
+  type SyncGuard,
   type SyncVersions,
 } from '../../engine/sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
 
-interface AddOpts {
+interface SettingsOpts {
+  guardShare?: string;
+  guardFiles?: string;
+  guardMin?: string;
+  versions?: string;
+  versionsMaxAge?: string;
+  versionsMaxSize?: string;
+  versionsCount?: string;
+}
+
+interface AddOpts extends SettingsOpts {
   mode?: string;
   only?: string[];
   schedule?: string[];
@@ -48,11 +62,6 @@ interface AddOpts {
   debounce?: string;
   exclude?: string[];
   preset?: string[];
-  guardShare?: string;
-  guardFiles?: string;
-  versions?: string;
-  versionsMaxAge?: string;
-  versionsMaxSize?: string;
 }
 
 const ARROW: Record<SyncMode, string> = { 'two-way': '<->', 'send-only': '->', 'receive-only': '<-' };
@@ -91,9 +100,16 @@ function eventLine(e: SyncEvent): string | undefined {
   }
 }
 
-function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
-  if (o.versions === undefined && o.versionsMaxAge === undefined && o.versionsMaxSize === undefined) return {};
+function versionsSpec(o: SettingsOpts): { versions?: SyncVersions } {
+  if (
+    o.versions === undefined &&
+    o.versionsMaxAge === undefined &&
+    o.versionsMaxSize === undefined &&
+    o.versionsCount === undefined
+  )
+    return {};
   const v: SyncVersions = {};
+  if (o.versionsCount !== undefined) v.count = Number(o.versionsCount);
   if (o.versions !== undefined) v.policy = o.versions as SyncVersions['policy'];
   if (o.versionsMaxAge !== undefined) {
     const ms = parseDuration(o.versionsMaxAge);
@@ -108,6 +124,38 @@ function versionsSpec(o: AddOpts): { versions?: SyncVersions } {
   return { versions: v };
 }
 
+function guardSpec(o: SettingsOpts): { guard?: SyncGuard } {
+  if (o.guardShare === undefined && o.guardFiles === undefined && o.guardMin === undefined) return {};
+  return {
+    guard: {
+      ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
+      ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
+      ...(o.guardMin !== undefined ? { minFiles: Number(o.guardMin) } : {}),
+    },
+  };
+}
+
+/** The deletion guard's and the versions folder's options, the same on `sync add` and `sync settings`. */
+function settingsOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--guard-share <fraction>',
+      'pause and ask when a sync would delete at least this share of the files (default 0.5)',
+    )
+    .option('--guard-files <n>', 'pause and ask when a sync would delete at least this many files (default 1000)')
+    .option('--guard-min <n>', 'the share rule applies from this many deletions up (default 5)')
+    .option(
+      '--versions <policy>',
+      `how long deleted and replaced files stay in .warp-versions/: ${VERSION_POLICIES.join(' | ')} (default trash-can)`,
+    )
+    .option('--versions-max-age <duration>', 'drop versions older than this, e.g. 30d (default 30d)')
+    .option(
+      '--versions-max-size <bytes>',
+      'keep at most this much in .warp-versions/, oldest dropped first, e.g. 5GiB (default 10GiB)',
+    )
+    .option('--versions-count <n>', 'simple policy: versions kept per file (default 5)');
+}
+
 /** What every subcommand uses: the job file, --json, and a line on stderr unless --quiet. */
 function helpers(ctx: CliContext): { file: () => string; json: () => boolean; say: (line: string) => void } {
   return {
@@ -117,6 +165,14 @@ function helpers(ctx: CliContext): { file: () => string; json: () => boolean; sa
       if (!ctx.opts().quiet) ctx.err(line);
     },
   };
+}
+
+/** "guard 50 % from 5 files or 1000 files; versions trash-can, 30 days, 10 GiB": the settings in effect. */
+function settingsLine(job: SyncJob): string {
+  const g = { ...GUARD_DEFAULTS, ...job.guard };
+  const v = jobVersionsPolicy(job);
+  const days = Math.round(v.maxAgeMs / 86_400_000);
+  return `guard ${Math.round(g.share * 100)} % from ${g.minFiles} files or ${g.maxFiles} files; versions ${v.kind}${v.kind === 'simple' ? ` (${v.count} per file)` : ''}, ${days} days, ${formatBytes(v.maxBytes)}`;
 }
 
 function jobById(id: string): SyncJob {
@@ -160,14 +216,7 @@ function runSyncAdd(ctx: CliContext, folder: string, dest: string, o: AddOpts): 
       debounceMs,
       ...(o.exclude || o.preset ? { ignore: { patterns: o.exclude ?? [], presets: o.preset ?? [] } } : {}),
       ...versionsSpec(o),
-      ...(o.guardShare !== undefined || o.guardFiles !== undefined
-        ? {
-            guard: {
-              ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
-              ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
-            },
-          }
-        : {}),
+      ...guardSpec(o),
     },
     Date.now(),
   );
@@ -330,20 +379,6 @@ export function register(program: Command, ctx: CliContext): void {
       (v: string, p: string[] = []) => [...p, v],
     )
     .option(
-      '--guard-share <fraction>',
-      'pause and ask when a sync would delete at least this share of the files (default 0.5)',
-    )
-    .option('--guard-files <n>', 'pause and ask when a sync would delete at least this many files (default 1000)')
-    .option(
-      '--versions <policy>',
-      `how long deleted and replaced files stay in .warp-versions/: ${VERSION_POLICIES.join(' | ')} (default trash-can)`,
-    )
-    .option('--versions-max-age <duration>', 'drop versions older than this, e.g. 30d (default 30d)')
-    .option(
-      '--versions-max-size <bytes>',
-      'keep at most this much in .warp-versions/, oldest dropped first, e.g. 5GiB (default 10GiB)',
-    )
-    .option(
       '--preset <names>',
       `leave out common junk: ${PRESET_NAMES.join(', ')} (comma-separated)`,
       (v: string, p: string[] = []) => [
@@ -355,6 +390,25 @@ export function register(program: Command, ctx: CliContext): void {
       ],
     )
     .action((folder: string, dest: string, o: AddOpts) => runSyncAdd(ctx, folder, dest, o));
+  settingsOptions(sync.commands.find((c) => c.name() === 'add')!);
+
+  settingsOptions(
+    sync
+      .command('settings')
+      .argument('<id>')
+      .description(
+        "change a job's deletion guard and versions retention (a running manager picks it up within a second)",
+      )
+      .option('--defaults', 'put the guard and the versions retention back to the defaults first'),
+  ).action((id: string, o: SettingsOpts & { defaults?: boolean }) => {
+    const job = setJobSettings(file(), id, {
+      ...(o.defaults ? { guard: null, versions: null } : {}),
+      ...guardSpec(o),
+      ...versionsSpec(o),
+    });
+    if (json()) ctx.out(JSON.stringify({ type: 'result', job }));
+    else say(`sync job ${id}: ${settingsLine(job)}`);
+  });
 
   sync
     .command('list', { isDefault: true })

@@ -74,6 +74,9 @@ const syncJob = obj(
     syncedBytes: num,
     lastPushLine: str,
     guard: obj({ deletions: int, deleteHere: int, deleteThere: int, files: int, paths: arr(str), reason: str }),
+    // The settings in effect (sync.settings changes them).
+    deletionGuard: obj({ share: num, maxFiles: int, minFiles: int }),
+    versions: obj({ policy: str, maxAgeMs: num, maxBytes: num, count: int }),
   },
   [
     'id',

@@ -62,6 +62,7 @@ export function serviceOperations(s: WarpService, facts: HostFacts): OperationHa
     'sync.conflicts': (id) => s.syncConflicts(id),
     'sync.now': (id) => s.syncNow(id),
     'sync.resolve': (req) => s.syncResolve(req),
+    'sync.settings': (req) => s.syncSettings(req),
     'shares.list': () => s.shares.list(),
     'shares.create': (req) => s.shares.create(req),
     'shares.pause': (id) => s.shares.pause(id),

@@ -6,12 +6,20 @@
  */
 import type { WarpConfig } from '../config/index.ts';
 import {
+  GUARD_DEFAULTS,
   SyncManager,
   type SyncEvent as EngineSyncEvent,
   type SyncJobStatus,
   type SyncStateName,
 } from '../sync/index.ts';
-import type { SyncAddRequest, SyncJobDto, SyncResolveRequest, SyncRestoreRequest } from '../../shared/bridge.ts';
+import type {
+  SyncAddRequest,
+  SyncJobDto,
+  SyncResolveRequest,
+  SyncRestoreRequest,
+  SyncSettingsRequest,
+} from '../../shared/bridge.ts';
+import { jobVersionsPolicy } from '../sync/job-file.ts';
 import { pushLine } from '../sync/push-line.ts';
 import { incomingLine, readIncoming, type IncomingSync } from '../sync/incoming.ts';
 import { parsePeerAddress } from '../net/address.ts';
@@ -59,6 +67,9 @@ export function syncJobDto(s: SyncJobStatus): SyncJobDto {
     syncedBytes: s.syncedBytes,
     ...(s.guard ? { guard: s.guard } : {}),
     ...(s.lastPush ? { lastPushLine: pushLine(s.lastPush) } : {}),
+    // The settings in effect (defaults filled in), so every number the UI shows is the one the sync uses.
+    deletionGuard: { ...GUARD_DEFAULTS, ...j.guard },
+    versions: (({ kind, ...rest }) => ({ policy: kind, ...rest }))(jobVersionsPolicy(j)),
   };
 }
 
@@ -147,6 +158,8 @@ function backend(
         ...(req.only ? { only: req.only } : {}),
         ...(req.conflict ? { conflict: req.conflict } : {}),
         ...(req.exclude || req.presets ? { ignore: { patterns: req.exclude ?? [], presets: req.presets ?? [] } } : {}),
+        ...(req.deletionGuard ? { guard: req.deletionGuard } : {}),
+        ...(req.versions ? { versions: req.versions } : {}),
       });
       return named(syncJobDto(m.status(job.id)));
     },
@@ -176,6 +189,15 @@ function backend(
         theirs: { path: c.theirs.path, size: c.theirs.size, modifiedAt: new Date(c.theirs.mtimeMs).toISOString() },
       })),
     resolve: (req: SyncResolveRequest) => m.resolveConflict(own(req.id), req.path, req.keep),
+    settings: (req: SyncSettingsRequest) =>
+      named(
+        syncJobDto(
+          m.setSettings(own(req.id), {
+            ...(req.deletionGuard !== undefined ? { guard: req.deletionGuard } : {}),
+            ...(req.versions !== undefined ? { versions: req.versions } : {}),
+          }),
+        ),
+      ),
   };
 }
 

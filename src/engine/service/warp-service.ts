@@ -58,6 +58,7 @@ import type {
   SyncJobDto,
   SyncConflictDto,
   SyncResolveRequest,
+  SyncSettingsRequest,
   SyncResolveResult,
   SyncRestoreRequest,
   SyncRestoreResult,
@@ -101,6 +102,7 @@ export interface SyncBackend {
   conflicts(id: string): SyncConflictDto[] | Promise<SyncConflictDto[]>;
   now(id: string): SyncJobDto | Promise<SyncJobDto>;
   resolve(req: SyncResolveRequest): SyncResolveResult | Promise<SyncResolveResult>;
+  settings(req: SyncSettingsRequest): SyncJobDto | Promise<SyncJobDto>;
 }
 
 /** InfoDto without what only the host knows: which process it is and what its transport offers (uploads). */
@@ -744,6 +746,9 @@ export class WarpService {
   }
   async syncResolve(req: SyncResolveRequest): Promise<SyncResolveResult> {
     return this.syncBackend().resolve(req);
+  }
+  async syncSettings(req: SyncSettingsRequest): Promise<SyncJobDto> {
+    return this.syncBackend().settings(req);
   }
 
   // ---- config ----

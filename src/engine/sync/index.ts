@@ -1,6 +1,14 @@
 /** Background sync of folders to a paired peer: see manager.ts (behaviour), conflict.ts (the rule) and docs/SYNC.md. */
 export { SyncManager, SYNC_DEFAULTS } from './manager.ts';
-export { addJob, confirmDeletions, normalizeSpec, removeJob, setJobPaused } from './job-file.ts';
+export {
+  addJob,
+  confirmDeletions,
+  jobVersionsPolicy,
+  normalizeSpec,
+  removeJob,
+  setJobPaused,
+  setJobSettings,
+} from './job-file.ts';
 export { checkGuard, GUARD_DEFAULTS, type GuardReport } from './guard.ts';
 export type { SyncEvent, SyncEventListener } from './sync-events.ts';
 export {
@@ -20,6 +28,7 @@ export {
   type SyncGuard,
   type SyncIgnore,
   type SyncVersions,
+  type SyncSettings,
   type SyncStateName,
   type SyncWindow,
 } from './sync-types.ts';

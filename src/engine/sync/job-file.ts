@@ -17,6 +17,7 @@ import {
   type SyncIgnore,
   type SyncJob,
   type SyncJobSpec,
+  type SyncSettings,
   type SyncVersions,
 } from './sync-types.ts';
 import { DEFAULT_VERSIONS_POLICY, VERSION_POLICIES, type VersionsPolicy } from '../transfer/versions-keep.ts';
@@ -162,7 +163,7 @@ function normalizeGuard(g: SyncGuard | undefined): SyncGuard | undefined {
 function normalizeVersions(v: SyncVersions | undefined): SyncVersions | undefined {
   if (v === undefined) return undefined;
   if (!v || typeof v !== 'object')
-    throw new WarpError(ErrorCodes.USAGE, 'versions must be { policy?, maxAgeMs?, maxBytes? }');
+    throw new WarpError(ErrorCodes.USAGE, 'versions must be { policy?, maxAgeMs?, maxBytes?, count? }');
   if (v.policy !== undefined && !VERSION_POLICIES.includes(v.policy))
     throw new WarpError(
       ErrorCodes.USAGE,
@@ -172,10 +173,13 @@ function normalizeVersions(v: SyncVersions | undefined): SyncVersions | undefine
     if (v[k] !== undefined && !(Number.isFinite(v[k]) && v[k]! >= 0))
       throw new WarpError(ErrorCodes.USAGE, `versions.${k} must be a number from 0 up`);
   }
+  if (v.count !== undefined && !(Number.isInteger(v.count) && v.count >= 1 && v.count <= 10_000))
+    throw new WarpError(ErrorCodes.USAGE, 'versions.count must be a whole number of versions per file, 1 to 10000');
   return {
     ...(v.policy ? { policy: v.policy } : {}),
     ...(v.maxAgeMs !== undefined ? { maxAgeMs: v.maxAgeMs } : {}),
     ...(v.maxBytes !== undefined ? { maxBytes: v.maxBytes } : {}),
+    ...(v.count !== undefined ? { count: v.count } : {}),
   };
 }
 
@@ -186,6 +190,7 @@ export function jobVersionsPolicy(job: SyncJob): VersionsPolicy {
     kind: v.policy ?? DEFAULT_VERSIONS_POLICY.kind,
     maxAgeMs: v.maxAgeMs ?? DEFAULT_VERSIONS_POLICY.maxAgeMs,
     maxBytes: v.maxBytes ?? DEFAULT_VERSIONS_POLICY.maxBytes,
+    count: v.count ?? DEFAULT_VERSIONS_POLICY.count,
   };
 }
 
@@ -236,6 +241,30 @@ export function setJobPaused(file: string, id: string, paused: boolean): SyncJob
   });
   if (!job) throw unknownJob(id);
   return job;
+}
+
+/**
+ * Changes a job's deletion guard and versions retention (absent: unchanged, null: back to the defaults). A
+ * guard report already holding the job stays: the new limits apply from the next sync on.
+ */
+export function setJobSettings(file: string, id: string, settings: SyncSettings): SyncJob {
+  const guard = settings.guard === null ? null : normalizeGuard(settings.guard);
+  const versions = settings.versions === null ? null : normalizeVersions(settings.versions);
+  let job: SyncJob | undefined;
+  updateState(file, (d) => {
+    const r = d.jobs.find((j) => j.job.id === id);
+    if (!r) return;
+    if (settings.guard !== undefined) r.job = withField(r.job, 'guard', guard ?? undefined);
+    if (settings.versions !== undefined) r.job = withField(r.job, 'versions', versions ?? undefined);
+    job = r.job;
+  });
+  if (!job) throw unknownJob(id);
+  return job;
+}
+
+function withField<K extends 'guard' | 'versions'>(job: SyncJob, k: K, v: SyncJob[K]): SyncJob {
+  const { [k]: _old, ...rest } = job;
+  return (v === undefined ? rest : { ...rest, [k]: v }) as SyncJob;
 }
 
 export function unknownJob(id: string): WarpError {

@@ -28,6 +28,7 @@ import {
   jobVersionsPolicy,
   removeJob,
   setJobPaused,
+  setJobSettings,
   unknownJob,
 } from './job-file.ts';
 import type { GuardReport } from './guard.ts';
@@ -47,6 +48,7 @@ import {
   type SyncJobSpec,
   type SyncJobStatus,
   type SyncManagerOptions,
+  type SyncSettings,
   type SyncStateName,
 } from './sync-types.ts';
 
@@ -396,6 +398,14 @@ export class SyncManager {
     this.setState(rt, b.state, b.reason);
   }
 
+  /** Changes a job's deletion guard and versions retention (job-file.ts setJobSettings); the next sync uses them. */
+  setSettings(id: string, settings: SyncSettings): SyncJobStatus {
+    const rt = this.get(id);
+    const job = setJobSettings(this.file, id, settings);
+    rt.record.job = { ...job, paused: rt.record.job.paused };
+    return this.describe(rt);
+  }
+
   /** Lets the sync the deletion guard stopped go through (at most `deletions` deletions, default what it reported). */
   confirmDeletions(id: string, deletions?: number): SyncJobStatus {
     const rt = this.get(id);
@@ -496,6 +506,11 @@ export class SyncManager {
     for (const rec of jobs) {
       seen.add(rec.job.id);
       const rt = this.jobs.get(rec.job.id);
+      if (rt && !sameSettings(rt.record.job, rec.job)) {
+        // `warp sync settings` in another process: the next sync uses them
+        const { guard: _g, versions: _v, ...rest } = rt.record.job;
+        rt.record.job = { ...rest, ...pickSettings(rec.job) };
+      }
       if (!rt) {
         const n = this.runtime(rec);
         this.jobs.set(rec.job.id, n);
@@ -558,4 +573,12 @@ function watchIgnores(m: TreeMatcher, abs: string, isDir: boolean | undefined): 
   } catch {
     return false;
   }
+}
+
+function pickSettings(j: SyncJob): Pick<SyncJob, 'guard' | 'versions'> {
+  return { ...(j.guard ? { guard: j.guard } : {}), ...(j.versions ? { versions: j.versions } : {}) };
+}
+
+function sameSettings(a: SyncJob, b: SyncJob): boolean {
+  return JSON.stringify(pickSettings(a)) === JSON.stringify(pickSettings(b));
 }

@@ -59,9 +59,17 @@ export interface SyncGuard {
 
 /** How long the folder's `.warp-versions/` keeps deleted and replaced files (transfer/versions-keep.ts). */
 export interface SyncVersions {
-  policy?: 'trash-can' | 'staggered';
+  policy?: 'trash-can' | 'simple' | 'staggered';
   maxAgeMs?: number;
   maxBytes?: number;
+  /** simple: how many versions of each file are kept. */
+  count?: number;
+}
+
+/** The settings `SyncManager.setSettings` changes on a job that exists (absent: unchanged; null: back to the defaults). */
+export interface SyncSettings {
+  guard?: SyncGuard | null;
+  versions?: SyncVersions | null;
 }
 
 /** A job's own ignore rules: gitignore patterns relative to the folder, and preset names. */

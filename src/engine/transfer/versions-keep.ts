@@ -2,6 +2,7 @@
  * What the versions folder holds, how long (the retention policies Syncthing users know), and restoring a version.
  *
  * - trash-can: a version is kept until it is `maxAgeMs` old.
+ * - simple: the `count` newest versions of each file are kept (and none past `maxAgeMs`).
  * - staggered: the older a version, the sparser: for each file, one version per 30 s in the first hour, one per
  *   hour in the first day, one per day in the first 30 days, one per week after that, none past `maxAgeMs`.
  * - Both: then the oldest versions go until the folder holds at most `maxBytes`.
@@ -13,20 +14,23 @@ import path from 'node:path';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { VERSIONS_DIR, keepVersion, parseVersionName } from './versions.ts';
 
-export const VERSION_POLICIES = ['trash-can', 'staggered'] as const;
+export const VERSION_POLICIES = ['trash-can', 'simple', 'staggered'] as const;
 export type VersionPolicyKind = (typeof VERSION_POLICIES)[number];
 
 export interface VersionsPolicy {
   kind: VersionPolicyKind;
   maxAgeMs: number;
   maxBytes: number;
+  /** simple: versions kept per file (default 5). */
+  count?: number;
 }
 
-/** Kept 30 days and at most 10 GiB unless a job says otherwise. */
+/** Kept 30 days and at most 10 GiB unless a job says otherwise (simple: 5 per file, as Syncthing). */
 export const DEFAULT_VERSIONS_POLICY: VersionsPolicy = {
   kind: 'trash-can',
   maxAgeMs: 30 * 24 * 3600_000,
   maxBytes: 10 * 1024 ** 3,
+  count: 5,
 };
 
 export interface VersionEntry {
@@ -81,6 +85,15 @@ const STAGGER: ReadonlyArray<readonly [number, number]> = [
 export function versionsToDrop(list: readonly VersionEntry[], p: VersionsPolicy, nowMs: number): VersionEntry[] {
   const drop = new Set<VersionEntry>();
   for (const v of list) if (nowMs - v.keptAtMs > p.maxAgeMs) drop.add(v);
+  if (p.kind === 'simple') {
+    const seen = new Map<string, number>();
+    for (const v of list) {
+      // Newest first: past the first `count` of a file, the rest go.
+      const n = (seen.get(v.path) ?? 0) + 1;
+      seen.set(v.path, n);
+      if (n > (p.count ?? 5)) drop.add(v);
+    }
+  }
   if (p.kind === 'staggered') {
     const lastKeptByPath = new Map<string, number>();
     // Oldest first per file: a version is kept when it is at least one interval newer than the last one kept.
