@@ -279,8 +279,10 @@ describe('warp sync (CLI)', () => {
       home,
     });
     expect(add.status, add.stderr).toBe(0);
-    const id = add.json.at(-1)!.job.id as string;
-    expect(add.json.at(-1)!.job.versions).toEqual({ policy: 'simple', count: 3 });
+    const jobOf = (r: ReturnType<typeof warp>): Record<string, unknown> =>
+      r.json.at(-1)!.job as Record<string, unknown>;
+    const id = jobOf(add).id as string;
+    expect(jobOf(add).versions).toEqual({ policy: 'simple', count: 3 });
     const set = warp(['sync', 'settings', id, '--guard-share', '0.8', '--guard-files', '200', '--guard-min', '10'], {
       home,
     });
@@ -291,8 +293,8 @@ describe('warp sync (CLI)', () => {
     expect(bad.stderr).toMatch(/guard.share must be a number above 0/);
     expect(warp(['sync', 'settings', id, '--versions', 'forever'], { home }).status).toBe(2);
     const reset = warp(['--json', 'sync', 'settings', id, '--defaults', '--versions', 'staggered'], { home });
-    expect(reset.json.at(-1)!.job).not.toHaveProperty('guard');
-    expect(reset.json.at(-1)!.job.versions).toEqual({ policy: 'staggered' });
+    expect(jobOf(reset)).not.toHaveProperty('guard');
+    expect(jobOf(reset).versions).toEqual({ policy: 'staggered' });
     expect(warp(['sync', 'settings', 'nope', '--guard-files', '5'], { home }).status).toBe(2);
   });
 });
