@@ -60,4 +60,24 @@ describe('the scan on both cores', () => {
     expect(again.cachedFiles).toBe(300);
     expect(served(again)).toEqual(want);
   });
+
+  it('a scan yields to the event loop between slices, the first (reading) and a re-scan (index look-ups) alike', async () => {
+    const root = tmpDir('warp-scan2-slices-');
+    for (let i = 0; i < 1300; i++) {
+      const f = path.join(root, `d${i % 5}`, `f${i}.txt`);
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, `file ${i}\n`.repeat(1 + (i % 9)));
+    }
+    const index = new FileIndex(tmpDir('warp-scan2-slices-idx-'));
+    const want = served(buildTree(root, params));
+    for (const pass of ['first', 'again']) {
+      let loopRan = false;
+      setImmediate(() => (loopRan = true));
+      // Settled before a macrotask could run means the whole scan held the event loop.
+      const tree = await buildTreeParallel(root, params, index).then((t) => ({ t, loopRan }));
+      expect(tree.loopRan, pass).toBe(true);
+      expect(served(tree.t)).toEqual(want);
+      if (pass === 'again') expect(tree.t.cachedFiles).toBe(1300);
+    }
+  });
 });

@@ -118,6 +118,9 @@ export interface ParallelScanOptions {
   anyLoad?: boolean;
 }
 
+/** Index look-ups between two yields to the event loop. */
+const LOOKUP_SLICE = 1024;
+
 /** Files chunked by the worker (diagnostics and tests). */
 export const scanWorkerUse = { files: 0 };
 
@@ -163,6 +166,9 @@ export async function chunkFilesParallel(
       todo.push(i);
       bytes += st.size;
     }
+    // A re-scan of a large tree is mostly these look-ups (and the caller's assembly in onResult): in slices, so
+    // the caller's event loop (a listener's connections) runs between them.
+    if (i % LOOKUP_SLICE === LOOKUP_SLICE - 1) await new Promise((r) => setImmediate(r));
   }
   if (todo.length < opt.minFiles || bytes < opt.minBytes) return;
   if (!opt.workerOnly && !opt.anyLoad && !coreFree()) return;
