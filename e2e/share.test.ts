@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import readline from 'node:readline';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, dropFiles, launchChromium, openSignedIn, type LaunchedBrowser } from './helpers/browser.ts';
@@ -326,6 +327,63 @@ describe.skipIf(chromiumMissing !== '')(
         expect(after[`holiday/${rel}`], rel).toBe(sha256(path.join(src, rel)));
       await page.close();
     });
+
+    it('published to a `warp hub`: the link opens from the hub with no owner daemon running and saves byte-identical', async () => {
+      const ownerHome = path.join(work, 'hub-owner');
+      const hub = spawn(process.execPath, [path.join(ROOT, 'bin', 'warp.js'), '--json', 'hub', '--port', '0'], {
+        env: { ...process.env, WARP_HOME: path.join(work, 'hub-home') },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        const first = await new Promise<string>((resolve, reject) => {
+          readline.createInterface({ input: hub.stdout! }).once('line', resolve);
+          hub.once('exit', () => reject(new Error('warp hub exited')));
+        });
+        const hubUrl = (JSON.parse(first) as { url: string }).url;
+        // The owner's machine runs no daemon at all: the hub alone serves the page and the ciphertext.
+        const r = spawnSync(
+          process.execPath,
+          [
+            path.join(ROOT, 'bin', 'warp.js'),
+            '--json',
+            'share',
+            'create',
+            path.join(src, 'notes.txt'),
+            '--publish',
+            hubUrl,
+          ],
+          { env: { ...process.env, WARP_HOME: ownerHome }, encoding: 'utf8' },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const { link } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { link: string };
+        expect(link.startsWith(`${hubUrl}/s/`)).toBe(true);
+        const page = await chrome!.context.newPage();
+        await page.goto(link);
+        await page.waitForSelector('body[data-state=ready]', { timeout: 30_000 });
+        const [download] = await Promise.all([
+          page.waitForEvent('download', { timeout: 60_000 }),
+          page.locator('button[data-path="notes.txt"]').click(),
+        ]);
+        const saved = path.join(work, 'hub-notes.txt');
+        await download.saveAs(saved);
+        expect(fs.readFileSync(saved).equals(fs.readFileSync(path.join(src, 'notes.txt')))).toBe(true);
+        // Revoked by its owner (by the owner's token), the hub's link shows the revoked page.
+        const id = link.split('/s/')[1].split('#')[0];
+        const rv = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'warp.js'), 'share', 'revoke', id], {
+          env: { ...process.env, WARP_HOME: ownerHome },
+          encoding: 'utf8',
+        });
+        expect(rv.status, rv.stderr).toBe(0);
+        await page.reload();
+        await page.waitForSelector('body[data-state=error]', { timeout: 30_000 });
+        expect(await page.locator('#status').textContent()).toMatch(/revoked/);
+        await page.close();
+      } finally {
+        const gone = new Promise((res) => hub.once('exit', res));
+        hub.kill('SIGTERM');
+        await gone;
+      }
+    }, 180_000);
 
     it("created in the daemon's UI by a drop: link and QR code; opened with no login it saves byte-identical; the list counts it; pause, revoke", async () => {
       owner = await launchChromium();

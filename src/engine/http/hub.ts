@@ -239,7 +239,11 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
     close: async () => {
       hub.shares.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A browser keeps its connections open (a page's chunk requests, keep-alive): a stopping hub drops
+      // them rather than waiting for each client to let go (that took minutes with a share page open).
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
