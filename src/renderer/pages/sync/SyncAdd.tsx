@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { SyncModeDto } from '../../../shared/bridge.ts';
 import { bridge } from '../../bridge/index.ts';
+import { PathField } from '../../components/PathField.tsx';
 import { Card, ErrorNote, Field } from '../../components/ui.tsx';
 import { shortId } from '../../format.ts';
 import { useResources } from '../../store/resources.ts';
@@ -62,11 +63,13 @@ export function AddSync({ onAdded }: { onAdded: () => void }) {
       >
         <div className="form-grid">
           <Field label="Folder on this machine">
-            <input
+            <PathField
               value={localPath}
-              onChange={(e) => setLocal(e.target.value)}
+              onChange={setLocal}
+              kind="folder"
+              label="Folder on this machine"
               placeholder="/home/me/Documents"
-              data-testid="sync-local"
+              testId="sync-local"
             />
           </Field>
           <Field label="Peer">
