@@ -99,6 +99,30 @@ describe.skipIf(chromiumMissing !== '')(
       await screenshotBoth(page, 'settings');
     });
 
+    it("a path setting is picked in the daemon's file browser and saved", async () => {
+      const dir = path.join(daemon!.home, 'logs');
+      const file = path.join(dir, 'picked.log');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(file, '');
+      await page.getByRole('tab', { name: 'log', exact: true }).click();
+      const row = page.locator('[data-testid=config-row][data-key="log.file"]');
+      await row.locator('input').fill(daemon!.home);
+      await row.getByRole('button', { name: 'Browse for log.file' }).click();
+      const dlg = page.getByTestId('folder-browser');
+      await expect.poll(() => dlg.getByTestId('browser-path').innerText()).toBe(daemon!.home);
+      await dlg.getByRole('button', { name: /^▸?\s*logs/ }).click();
+      await expect.poll(() => dlg.getByTestId('browser-path').innerText()).toBe(dir);
+      await dlg.getByRole('button', { name: /picked\.log/ }).click();
+      await expect.poll(() => row.locator('input').inputValue()).toBe(file);
+      await row.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(
+          async () =>
+            (await daemon!.api<ConfigDto>('GET', '/api/config')).entries.find((e) => e.key === 'log.file')?.value,
+        )
+        .toBe(file);
+    });
+
     it('refuses a malformed whole number on the page', async () => {
       await edit('transfer.window', '4.5');
       const row = page.locator('[data-testid=config-row][data-key="transfer.window"]');

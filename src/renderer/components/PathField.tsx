@@ -24,10 +24,12 @@ export interface PathFieldProps {
   onPick?: (v: string) => void;
   /** Changes when a command asks for the picker (the "Open Archive" shortcut). */
   browseSignal?: number;
+  /** The text field's id (a <label htmlFor> elsewhere names it). */
+  id?: string;
 }
 
 export function PathField(props: PathFieldProps) {
-  const { value, onChange, kind, label, extensions, placeholder, testId, onPick, browseSignal } = props;
+  const { value, onChange, kind, label, extensions, placeholder, testId, onPick, browseSignal, id } = props;
   const [browsing, setBrowsing] = useState(false);
   const browse = async () => {
     const b = bridge();
@@ -49,6 +51,7 @@ export function PathField(props: PathFieldProps) {
   return (
     <div className="row path-field">
       <input
+        id={id}
         style={{ flex: 1 }}
         value={value}
         onChange={(e) => onChange(e.target.value)}

@@ -6,6 +6,7 @@ import { bridge } from '../bridge/index.ts';
 import { configText, toConfigValue } from '../config-value.ts';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../shared/i18n/catalogue.ts';
 import { i18n, systemLanguage, useLanguage, useT, type LanguageChoice } from '../i18n/index.ts';
+import { PathField } from '../components/PathField.tsx';
 import { Badge, Card, ErrorNote, PageHeader, Tabs } from '../components/ui.tsx';
 import { openGuide } from '../guide/guide-store.ts';
 import { shortcutOf } from '../shortcuts.ts';
@@ -157,6 +158,18 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
                 <option key={a}>{a}</option>
               ))}
             </select>
+          ) : entry.type === 'path' ? (
+            // A path on the engine's machine: the daemon-side folder browser (web) or a native dialog (desktop).
+            <div style={{ flex: 1, minWidth: 0 }}>
+              <PathField
+                id={id}
+                value={value}
+                onChange={setValue}
+                kind="any"
+                label={entry.key}
+                placeholder={entry.defaultText ?? configText({ value: entry.default })}
+              />
+            </div>
           ) : (
             <input
               id={id}
