@@ -6,6 +6,7 @@
  */
 import type { JobStatus, ProgressDto } from '../shared/events.ts';
 import { formatRate } from './format.ts';
+import { t } from './i18n/index.ts';
 
 export function transferSpeed(status: JobStatus, p: ProgressDto | undefined, wireBytes: number | undefined): string {
   if (!p) return '';
@@ -13,17 +14,17 @@ export function transferSpeed(status: JobStatus, p: ProgressDto | undefined, wir
     case 'running':
       return formatRate(p.rate);
     case 'paused':
-      return 'paused';
+      return t('speed.paused');
     case 'queued':
-      return 'waiting';
+      return t('speed.waiting');
     case 'done':
       break;
     default:
       return '';
   }
-  if (wireBytes === 0) return 'nothing needed moving';
+  if (wireBytes === 0) return t('speed.nothingMoved');
   if (!(p.elapsedSeconds > 0)) return '';
   return wireBytes === undefined
-    ? `avg ${formatRate(p.bytes / p.elapsedSeconds)}`
-    : `avg ${formatRate(wireBytes / p.elapsedSeconds)} over the network`;
+    ? t('speed.avg', { rate: formatRate(p.bytes / p.elapsedSeconds) })
+    : t('speed.avgNetwork', { rate: formatRate(wireBytes / p.elapsedSeconds) });
 }

@@ -9,6 +9,7 @@ import type { CompressionLevel } from '../../shared/bridge.ts';
 import { filesFromDataTransfer, filesFromList, type Picked } from '../components/drop-files.ts';
 import { Card, Field, ProgressBar } from '../components/ui.tsx';
 import { formatBytes, formatPercent } from '../format.ts';
+import { useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 
 export interface NewArchiveOptions {
@@ -43,6 +44,7 @@ export function ArchiveDrop({
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const mismatch = password !== '' && password !== repeat;
+  const t = useT();
   useEffect(() => {
     if (pickSignal) folderInput.current?.click();
   }, [pickSignal]);
@@ -75,18 +77,14 @@ export function ArchiveDrop({
         <div className="dropzone-icon" aria-hidden>
           ⇣
         </div>
-        <div className="dropzone-title">Drop files or folders here</div>
-        <div className="muted">
-          {mode === 'web'
-            ? 'They are uploaded to the daemon and archived there.'
-            : 'A .warp file opens it; anything else becomes a new archive.'}
-        </div>
+        <div className="dropzone-title">{t('drop.title')}</div>
+        <div className="muted">{mode === 'web' ? t('drop.hintWeb') : t('drop.hintDesktop')}</div>
         <div className="row">
           <button type="button" disabled={mismatch} onClick={() => filesInput.current?.click()}>
-            Choose files…
+            {t('drop.chooseFiles')}
           </button>
           <button type="button" disabled={mismatch} onClick={() => folderInput.current?.click()}>
-            Choose folder…
+            {t('drop.chooseFolder')}
           </button>
         </div>
         <input
@@ -95,7 +93,7 @@ export function ArchiveDrop({
           multiple
           className="visually-hidden"
           tabIndex={-1}
-          aria-label="Choose files"
+          aria-label={t('drop.chooseFilesLabel')}
           data-testid="pick-files"
           onChange={(e) => {
             take({ files: filesFromList(e.target.files), dirs: [] });
@@ -108,7 +106,7 @@ export function ArchiveDrop({
           multiple
           className="visually-hidden"
           tabIndex={-1}
-          aria-label="Choose folder"
+          aria-label={t('drop.chooseFolderLabel')}
           data-testid="pick-folder"
           {...{ webkitdirectory: '' }}
           onChange={(e) => {
@@ -138,9 +136,10 @@ function OptionsForm(p: {
   repeat: string;
   setRepeat: (s: string) => void;
 }) {
+  const t = useT();
   return (
     <div className="form-grid new-archive-options" data-testid="new-archive-options">
-      <Field label="Compression" hint="Fast packs quickest; max makes the smallest archive.">
+      <Field label={t('drop.compression')} hint={t('drop.compressionHint')}>
         <select
           value={p.level}
           onChange={(e) => p.setLevel(e.target.value as CompressionLevel)}
@@ -151,7 +150,7 @@ function OptionsForm(p: {
           <option value="max">max</option>
         </select>
       </Field>
-      <Field label="Password (optional)" hint="Encrypts the archive; without it the archive cannot be opened.">
+      <Field label={t('drop.password')} hint={t('drop.passwordHint')}>
         <input
           type="password"
           autoComplete="new-password"
@@ -161,7 +160,7 @@ function OptionsForm(p: {
         />
       </Field>
       {p.password !== '' && (
-        <Field label="Repeat password" hint={p.repeat !== p.password ? 'The two passwords differ.' : 'Matches.'}>
+        <Field label={t('drop.repeat')} hint={p.repeat !== p.password ? t('drop.differ') : t('drop.matches')}>
           <input
             type="password"
             autoComplete="new-password"
@@ -177,22 +176,23 @@ function OptionsForm(p: {
 }
 
 function UploadCard({ upload, onCancel }: { upload: Upload; onCancel: () => void }) {
+  const t = useT();
   return (
     <Card
-      title={`Uploading ${upload.name}`}
+      title={t('drop.uploading', { name: upload.name })}
       testId="upload"
       actions={
         <button type="button" className="small" onClick={onCancel} data-testid="cancel-upload">
-          Cancel
+          {t('job.cancel')}
         </button>
       }
     >
-      <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
+      <ProgressBar value={upload.sent} total={upload.total} label={t('drop.uploadProgress')} />
       <div className="job-meta" style={{ marginTop: 6 }}>
         <span>
           {formatBytes(upload.sent)} / {formatBytes(upload.total)}
         </span>
-        <span>{upload.files} files</span>
+        <span>{t('verify.files', { count: upload.files })}</span>
         <span>{formatPercent(upload.sent, upload.total)}</span>
       </div>
     </Card>

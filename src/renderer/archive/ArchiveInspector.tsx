@@ -16,6 +16,7 @@ import { baseName, defaultExtractTarget } from './archive-paths.ts';
 import { ArchiveTree } from './archive-tree.ts';
 import { ArchiveTreeView } from './ArchiveTreeView.tsx';
 import { loadAllEntries } from './load-entries.ts';
+import { useT } from '../i18n/index.ts';
 
 interface Loaded {
   info: ArchiveInfoDto;
@@ -64,7 +65,7 @@ export function ArchiveInspector({ archive, onClose }: { archive: string; onClos
       if (!n.delete(i)) n.add(i);
       return n;
     });
-
+  const t = useT();
   return (
     <div ref={box} className="scroll-target">
       <Card
@@ -75,7 +76,7 @@ export function ArchiveInspector({ archive, onClose }: { archive: string; onClos
         }
         actions={
           <button type="button" className="small" onClick={onClose}>
-            Close
+            {t('inspector.close')}
           </button>
         }
         testId="inspector"
@@ -94,20 +95,22 @@ export function ArchiveInspector({ archive, onClose }: { archive: string; onClos
                 <input
                   ref={passwordField}
                   type="password"
-                  placeholder="password"
+                  placeholder={t('inspector.password')}
                   value={password}
                   onChange={(e) => setPassword(e.target.value)}
-                  aria-label="archive password"
+                  aria-label={t('inspector.passwordLabel')}
                   autoFocus
                 />
-                <button type="submit">Unlock</button>
+                <button type="submit">{t('inspector.unlock')}</button>
               </form>
             )}
           </div>
         )}
         {!loaded && error === undefined && (
           <p className="muted" role="status">
-            Reading the archive{listed ? `: ${listed.loaded} of ${listed.total} entries` : '…'}
+            {listed
+              ? t('inspector.reading', { loaded: listed.loaded, count: listed.total })
+              : t('inspector.readingStart')}
           </p>
         )}
         {loaded && (
@@ -131,35 +134,42 @@ export function ArchiveInspector({ archive, onClose }: { archive: string; onClos
 }
 
 function ArchiveFacts({ info }: { info: ArchiveInfoDto }) {
+  const t = useT();
   return (
     <>
       <div className="grid stats">
         <div className="stat">
-          <div className="stat-label">Files</div>
+          <div className="stat-label">{t('inspector.files')}</div>
           <div className="stat-value" data-testid="archive-files">
             {info.files}
           </div>
         </div>
         <div className="stat">
-          <div className="stat-label">Content</div>
+          <div className="stat-label">{t('inspector.content')}</div>
           <div className="stat-value">{formatBytes(info.bytes)}</div>
         </div>
         <div className="stat">
-          <div className="stat-label">On disk</div>
+          <div className="stat-label">{t('inspector.onDisk')}</div>
           <div className="stat-value">{formatBytes(info.archiveBytes)}</div>
         </div>
         <div className="stat">
-          <div className="stat-label">Chunks</div>
+          <div className="stat-label">{t('inspector.chunks')}</div>
           <div className="stat-value">{info.chunks}</div>
         </div>
       </div>
       <dl className="kv">
-        <dt>Path</dt>
+        <dt>{t('inspector.path')}</dt>
         <dd className="mono">{info.archive}</dd>
-        <dt>Merkle root</dt>
+        <dt>{t('inspector.merkleRoot')}</dt>
         <dd className="mono">{info.merkleRoot}</dd>
-        <dt>Encryption</dt>
-        <dd>{info.encrypted ? <Badge status="done">encrypted</Badge> : <Badge status="idle">none</Badge>}</dd>
+        <dt>{t('inspector.encryption')}</dt>
+        <dd>
+          {info.encrypted ? (
+            <Badge status="done">{t('library.encrypted')}</Badge>
+          ) : (
+            <Badge status="idle">{t('inspector.none')}</Badge>
+          )}
+        </dd>
       </dl>
     </>
   );
@@ -182,6 +192,7 @@ function ArchiveActions(p: {
   const downloadUrl = getBridge().bridge.archive.downloadUrl?.(p.archive);
   const chosen = p.tree.selectionPaths(p.selected);
   const totals = p.tree.selectionTotals(p.selected);
+  const t = useT();
 
   const run = async (what: 'verify' | 'extract' | 'extract-selected') => {
     setBusy(what);
@@ -208,12 +219,12 @@ function ArchiveActions(p: {
   return (
     <>
       <div className="form-grid">
-        <Field label="Extract to" hint="A folder on the engine's machine; existing files are overwritten.">
+        <Field label={t('inspector.extractTo')} hint={t('inspector.extractHint')}>
           <PathField
             value={p.target}
             onChange={p.setTarget}
             kind="folder"
-            label="extract target"
+            label={t('inspector.extractTarget')}
             testId="extract-target"
           />
         </Field>
@@ -225,7 +236,7 @@ function ArchiveActions(p: {
             onClick={() => void run('extract')}
             data-testid="extract"
           >
-            Extract all
+            {t('inspector.extractAll')}
           </button>
           <button
             type="button"
@@ -233,19 +244,24 @@ function ArchiveActions(p: {
             onClick={() => void run('extract-selected')}
             data-testid="extract-selected"
           >
-            Extract selected{chosen.length > 0 ? ` (${totals.files} files, ${formatBytes(totals.bytes)})` : ''}
+            {chosen.length > 0
+              ? t('inspector.extractSelectedSome', {
+                  files: t('verify.files', { count: totals.files }),
+                  bytes: formatBytes(totals.bytes),
+                })
+              : t('inspector.extractSelected')}
           </button>
           {chosen.length > 0 && (
             <button type="button" className="small" onClick={p.clearSelection}>
-              Clear selection
+              {t('inspector.clearSelection')}
             </button>
           )}
           <button type="button" disabled={busy === 'verify'} onClick={() => void run('verify')} data-testid="verify">
-            Verify
+            {t('inspector.verify')}
           </button>
           {downloadUrl && (
             <a className="button" href={downloadUrl} download>
-              Download
+              {t('inspector.download')}
             </a>
           )}
         </div>

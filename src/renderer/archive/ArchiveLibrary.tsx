@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { LibraryEntryDto } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { Badge, Card, Empty, ErrorNote } from '../components/ui.tsx';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatDate, formatDateTime } from '../format.ts';
+import { useT } from '../i18n/index.ts';
 import { isArchive, useJobs } from '../store/jobs.ts';
 import { baseName } from './archive-paths.ts';
 
@@ -50,12 +51,13 @@ export function ArchiveLibrary({
   onOpen: (archive: string) => void;
   onForget: (archive: string) => void;
 }) {
+  const t = useT();
   return (
-    <Card title="Library" testId="library">
+    <Card title={t('library.title')} testId="library">
       {error !== undefined && <ErrorNote error={error} />}
       {entries && entries.length === 0 && (
-        <Empty icon="▤" title="No archives yet">
-          Archives you create or open appear here, and stay after a restart.
+        <Empty icon="▤" title={t('library.emptyTitle')}>
+          {t('library.emptyBody')}
         </Empty>
       )}
       {entries && entries.length > 0 && (
@@ -63,12 +65,12 @@ export function ArchiveLibrary({
           <table>
             <thead>
               <tr>
-                <th>Archive</th>
-                <th className="num">Size</th>
-                <th className="hide-phone">Changed</th>
-                <th>State</th>
+                <th>{t('library.archive')}</th>
+                <th className="num">{t('library.size')}</th>
+                <th className="hide-phone">{t('library.changed')}</th>
+                <th>{t('library.state')}</th>
                 <th>
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('library.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -94,6 +96,7 @@ function LibraryRow({
   onForget: (a: string) => void;
 }) {
   const when = e.modifiedAt ?? e.usedAt;
+  const t = useT();
   return (
     <tr data-testid="library-row" data-archive={e.archive}>
       <td>
@@ -101,28 +104,32 @@ function LibraryRow({
           {baseName(e.archive)}
         </div>
         <div className="muted small">
-          {e.files} files, {formatBytes(e.bytes)} · {e.source === 'created' ? 'created here' : 'opened'}
+          {t('library.summary', {
+            files: t('verify.files', { count: e.files }),
+            bytes: formatBytes(e.bytes),
+            source: e.source === 'created' ? t('library.created') : t('library.opened'),
+          })}
         </div>
       </td>
       <td className="num">{formatBytes(e.archiveBytes)}</td>
       <td className="hide-phone muted small">
-        <time dateTime={when}>{new Date(when).toLocaleString()}</time>
+        <time dateTime={when}>{formatDateTime(when)}</time>
       </td>
       <td className="library-state">
-        {e.encrypted && <Badge status="idle">encrypted</Badge>} <VerifiedBadge e={e} />
+        {e.encrypted && <Badge status="idle">{t('library.encrypted')}</Badge>} <VerifiedBadge e={e} />
       </td>
       <td className="row" style={{ justifyContent: 'flex-end' }}>
         <button type="button" className="small" disabled={e.missing} onClick={() => onOpen(e.archive)}>
-          Open
+          {t('archive.open')}
         </button>
         <button
           type="button"
           className="small"
           onClick={() => onForget(e.archive)}
-          aria-label={`Forget ${baseName(e.archive)}`}
-          title="Remove from the library (the file is kept)"
+          aria-label={t('library.forgetLabel', { name: baseName(e.archive) })}
+          title={t('library.forgetTitle')}
         >
-          Forget
+          {t('library.forget')}
         </button>
       </td>
     </tr>
@@ -130,17 +137,20 @@ function LibraryRow({
 }
 
 function VerifiedBadge({ e }: { e: LibraryEntryDto }) {
-  if (e.missing) return <Badge status="failed">file missing</Badge>;
-  if (!e.verified) return <Badge status="idle">not verified</Badge>;
-  const at = new Date(e.verified.at).toLocaleString();
+  const t = useT();
+  if (e.missing) return <Badge status="failed">{t('library.missing')}</Badge>;
+  if (!e.verified) return <Badge status="idle">{t('library.notVerified')}</Badge>;
+  const at = t('library.verifiedAt', { when: formatDateTime(e.verified.at) });
   return e.verified.ok ? (
     <Badge status="done">
-      <span title={`verified ${at}`}>verified {new Date(e.verified.at).toLocaleDateString()}</span>
+      <span title={at}>{t('library.verifiedOn', { date: formatDate(e.verified.at) })}</span>
     </Badge>
   ) : (
     <Badge status="damaged">
-      <span title={`verified ${at}`}>
-        damaged{e.verified.damagedFiles > 0 ? `: ${e.verified.damagedFiles} files` : ''}
+      <span title={at}>
+        {e.verified.damagedFiles > 0
+          ? t('library.damagedFiles', { count: e.verified.damagedFiles })
+          : t('library.damaged')}
       </span>
     </Badge>
   );

@@ -7,6 +7,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import { formatBytes } from '../format.ts';
 import type { ArchiveTree, TreeNode } from './archive-tree.ts';
+import { useT } from '../i18n/index.ts';
 
 export const ROW_HEIGHT = 28;
 const OVERSCAN = 8;
@@ -20,6 +21,7 @@ export interface TreeViewProps {
 export function ArchiveTreeView({ tree, selected, onToggleSelect }: TreeViewProps) {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => firstLevelOpen(tree));
   const [query, setQuery] = useState('');
+  const t = useT();
   const rows = useMemo(() => (query.trim() ? tree.search(query) : tree.visibleRows(expanded)), [tree, expanded, query]);
   const toggle = (i: number) =>
     setExpanded((s) => {
@@ -32,15 +34,17 @@ export function ArchiveTreeView({ tree, selected, onToggleSelect }: TreeViewProp
       <div className="row">
         <input
           type="search"
-          placeholder="Search paths"
-          aria-label="search entries"
+          placeholder={t('tree.search')}
+          aria-label={t('tree.searchLabel')}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           data-testid="entry-search"
           style={{ flex: 1 }}
         />
         <span className="muted small" data-testid="entry-count" aria-live="polite">
-          {query.trim() ? `${rows.length} of ${tree.size} match` : `${tree.size} entries`}
+          {query.trim()
+            ? t('tree.matches', { matched: rows.length, count: tree.size })
+            : t('tree.entries', { count: tree.size })}
         </span>
       </div>
       <VirtualRows
@@ -64,6 +68,7 @@ export function ArchiveTreeView({ tree, selected, onToggleSelect }: TreeViewProp
 
 /** A fixed-height scroller that mounts only the rows in view. */
 function VirtualRows({ count, render }: { count: number; render: (k: number) => ReactElement }) {
+  const t = useT();
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const viewport = box.current?.clientHeight ?? 420;
@@ -80,7 +85,7 @@ function VirtualRows({ count, render }: { count: number; render: (k: number) => 
       onScroll={(e) => setTop(e.currentTarget.scrollTop)}
       tabIndex={0}
       role="region"
-      aria-label="archive entries"
+      aria-label={t('tree.entriesLabel')}
     >
       <div style={{ height: count * ROW_HEIGHT, position: 'relative' }} role="list">
         <div style={{ transform: `translateY(${first * ROW_HEIGHT}px)` }}>{items}</div>
@@ -99,6 +104,7 @@ function TreeRow(p: {
   onToggleSelect: (i: number) => void;
 }) {
   const n: TreeNode = p.tree.nodes[p.i];
+  const t = useT();
   const isDir = n.type === 'dir';
   const onKey = (e: KeyboardEvent) => {
     if (!isDir || p.flat) return;
@@ -119,14 +125,14 @@ function TreeRow(p: {
         type="checkbox"
         checked={p.checked}
         onChange={() => p.onToggleSelect(p.i)}
-        aria-label={`select ${n.path}`}
+        aria-label={t('tree.select', { path: n.path })}
       />
       {isDir && !p.flat ? (
         <button
           type="button"
           className="tree-toggle"
           aria-expanded={p.open}
-          aria-label={`${p.open ? 'collapse' : 'expand'} ${n.path}`}
+          aria-label={p.open ? t('tree.collapse', { path: n.path }) : t('tree.expand', { path: n.path })}
           onClick={() => p.onToggleOpen(p.i)}
         >
           {p.open ? '▾' : '▸'}

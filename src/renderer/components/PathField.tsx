@@ -7,6 +7,7 @@ import type { BrowseResult } from '../../shared/bridge.ts';
 import { bridge } from '../bridge/index.ts';
 import { formatBytes } from '../format.ts';
 import { ErrorNote } from './ui.tsx';
+import { useT } from '../i18n/index.ts';
 
 export type PickKind = 'folder' | 'file' | 'any';
 
@@ -31,6 +32,7 @@ export interface PathFieldProps {
 export function PathField(props: PathFieldProps) {
   const { value, onChange, kind, label, extensions, placeholder, testId, onPick, browseSignal, id } = props;
   const [browsing, setBrowsing] = useState(false);
+  const t = useT();
   const browse = async () => {
     const b = bridge();
     if (b.pickPath) {
@@ -59,15 +61,15 @@ export function PathField(props: PathFieldProps) {
         placeholder={placeholder}
         data-testid={testId}
       />
-      <button type="button" onClick={() => void browse()} aria-label={`Browse for ${label}`}>
-        Browse…
+      <button type="button" onClick={() => void browse()} aria-label={t('path.browseFor', { label })}>
+        {t('path.browse')}
       </button>
       {browsing && (
         <FolderBrowser
           kind={kind}
           start={value}
           extensions={extensions}
-          title={`Choose ${label}`}
+          title={t('path.choose', { label })}
           onPick={(p) => {
             setBrowsing(false);
             onChange(p);
@@ -110,27 +112,28 @@ export function FolderBrowser(p: {
   const shown = at?.entries.filter(
     (e) => e.type === 'dir' || !p.extensions || p.extensions.some((x) => e.name.toLowerCase().endsWith(`.${x}`)),
   );
+  const t = useT();
   return (
     <dialog ref={box} className="folder-browser" onClose={p.onClose} aria-label={p.title} data-testid="folder-browser">
       <div className="card-head">
         <h2>{p.title}</h2>
         <button type="button" className="small" onClick={() => box.current?.close()}>
-          Close
+          {t('inspector.close')}
         </button>
       </div>
       <div className="row">
         <button type="button" className="small" disabled={!at?.parent} onClick={() => void open(at?.parent)}>
-          ↑ Up
+          {t('path.up')}
         </button>
         <button type="button" className="small" disabled={!at} onClick={() => void open(at?.home)}>
-          Home
+          {t('path.home')}
         </button>
         <span className="mono ellipsis" style={{ flex: 1 }} data-testid="browser-path" title={at?.path}>
           {at?.path ?? '…'}
         </span>
       </div>
       {error !== undefined && <ErrorNote error={error} />}
-      <ul className="browser-list" aria-label="folder contents">
+      <ul className="browser-list" aria-label={t('path.contents')}>
         {shown?.map((e) => (
           <li key={e.name}>
             <button
@@ -144,13 +147,13 @@ export function FolderBrowser(p: {
             </button>
           </li>
         ))}
-        {shown?.length === 0 && <li className="muted small">Empty folder</li>}
+        {shown?.length === 0 && <li className="muted small">{t('path.empty')}</li>}
       </ul>
-      {at?.truncated && <p className="muted small">Only the first {at.entries.length} entries are listed.</p>}
+      {at?.truncated && <p className="muted small">{t('path.truncated', { count: at.entries.length })}</p>}
       {p.kind !== 'file' && (
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="primary" disabled={!at} onClick={() => at && p.onPick(at.path)}>
-            Choose this folder
+            {t('path.chooseFolder')}
           </button>
         </div>
       )}

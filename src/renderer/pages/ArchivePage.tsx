@@ -8,6 +8,7 @@ import { archiveNameFor, type Picked } from '../components/drop-files.ts';
 import { JobRow } from '../components/JobRow.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { Card, Empty, ErrorNote, PageHeader } from '../components/ui.tsx';
+import { t as tr, useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { isArchive, useJobs } from '../store/jobs.ts';
 import { askNotificationPermission } from '../notify.ts';
@@ -27,12 +28,10 @@ export function ArchivePage() {
     setOpened,
     library.entries?.map((e) => e.archive),
   );
+  const t = useT();
   return (
     <>
-      <PageHeader
-        title="Archive"
-        subtitle="Pack files and folders into a verifiable .warp archive, or open one to browse, verify and extract."
-      />
+      <PageHeader title={t('pages.archive')} subtitle={t('archive.subtitle')} />
       <div className="stack">
         <ArchiveDrop
           onFiles={(f, o) => void create(f, o)}
@@ -85,13 +84,13 @@ function useCreate(
   async function create({ files, dirs }: Picked, options: NewArchiveOptions) {
     askNotificationPermission();
     setError(undefined);
-    if (files.length === 0) return setError('Nothing to archive: the drop held no files.');
+    if (files.length === 0) return setError(tr('archive.nothingToArchive'));
     const b = bridge();
     // A single .warp: open it instead of archiving it again.
     if (files.length === 1 && files[0].path.toLowerCase().endsWith('.warp')) {
       const p = b.pathForFile?.(files[0].file);
       if (p) return setOpened(p);
-      return setError("In the browser, open archives from the library or by their path on the daemon's machine.");
+      return setError(tr('archive.openInBrowser'));
     }
     try {
       const name = await freeArchiveName(archiveNameFor(files), home, known ?? []);
@@ -115,10 +114,10 @@ function useCreate(
           (sent, t) => setUpload({ name, sent, total: t, files: files.length }),
           abort.current.signal,
         );
-        toast('info', `Uploaded ${files.length} files; archiving ${name}.warp`);
-      } else setError('This host cannot receive files: drop them on the desktop app, or use `warp create`.');
+        toast('info', tr('archive.uploaded', { count: files.length, name: `${name}.warp` }));
+      } else setError(tr('archive.cannotReceive'));
     } catch (err) {
-      if ((err as { code?: string }).code === 'E_CANCELLED') toast('info', 'Upload cancelled; nothing was archived.');
+      if ((err as { code?: string }).code === 'E_CANCELLED') toast('info', tr('archive.uploadCancelled'));
       else setError(err);
     } finally {
       setUpload(undefined);
@@ -136,11 +135,12 @@ function ArchiveActivity({ onOpen }: { onOpen: (a: string) => void }) {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [jobsMap],
   );
+  const t = useT();
   return (
-    <Card title="Activity" testId="archive-jobs">
+    <Card title={t('archive.activity')} testId="archive-jobs">
       {jobs.length === 0 ? (
-        <Empty icon="▣" title="No archive jobs yet">
-          Drop something above to create your first archive.
+        <Empty icon="▣" title={t('archive.noJobsTitle')}>
+          {t('archive.noJobsBody')}
         </Empty>
       ) : (
         jobs.slice(0, 30).map((j) => {
@@ -152,7 +152,7 @@ function ArchiveActivity({ onOpen }: { onOpen: (a: string) => void }) {
               extra={
                 a && (
                   <button type="button" className="small" onClick={() => onOpen(a)}>
-                    Open
+                    {t('archive.open')}
                   </button>
                 )
               }
@@ -167,8 +167,9 @@ function ArchiveActivity({ onOpen }: { onOpen: (a: string) => void }) {
 function OpenByPath({ onOpen, browseSignal }: { onOpen: (a: string) => void; browseSignal: number }) {
   const mode = useApp((s) => s.mode);
   const [openPath, setOpenPath] = useState('');
+  const t = useT();
   return (
-    <Card title="Open an archive">
+    <Card title={t('archive.openTitle')}>
       <form
         className="row"
         onSubmit={(e) => {
@@ -184,12 +185,12 @@ function OpenByPath({ onOpen, browseSignal }: { onOpen: (a: string) => void; bro
             extensions={['warp']}
             onPick={onOpen}
             browseSignal={browseSignal}
-            label="archive path"
-            placeholder={mode === 'web' ? "path of a .warp on the daemon's machine" : 'path of a .warp file'}
+            label={t('archive.pathLabel')}
+            placeholder={mode === 'web' ? t('archive.pathPlaceholderWeb') : t('archive.pathPlaceholder')}
           />
         </div>
         <button type="submit" disabled={!openPath.trim()}>
-          Open
+          {t('archive.open')}
         </button>
       </form>
     </Card>

@@ -18,6 +18,7 @@ import { usePeerName } from '../peer-names.ts';
 import { useResources } from '../store/resources.ts';
 import { useSwarm } from '../store/swarm.ts';
 import { PathField } from '../components/PathField.tsx';
+import { useT } from '../i18n/index.ts';
 
 export function TransfersPage() {
   const jobsMap = useJobs((s) => s.jobs);
@@ -30,15 +31,16 @@ export function TransfersPage() {
     [jobsMap],
   );
   const active = jobs.filter(isActive).length;
+  const t = useT();
   return (
     <>
-      <PageHeader title="Transfers" subtitle={`${active} active · ${jobs.length} total`} />
+      <PageHeader title={t('pages.transfers')} subtitle={t('transfers.subtitle', { active, total: jobs.length })} />
       <div className="stack">
         <NewTransfer />
-        <Card title="Transfers" testId="transfers">
+        <Card title={t('pages.transfers')} testId="transfers">
           {jobs.length === 0 ? (
-            <Empty icon="⇅" title="No transfers yet">
-              Send a folder to a paired peer, or fetch one from it.
+            <Empty icon="⇅" title={t('transfers.emptyTitle')}>
+              {t('transfers.emptyBody')}
             </Empty>
           ) : (
             jobs.map((j) => <TransferRow key={j.id} job={j} dto={transfers[j.id]} />)
@@ -58,6 +60,7 @@ function NewTransfer() {
   const [remotePath, setRemote] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const t = useT();
   useEffect(() => {
     if (!peers) void loadPeers();
   }, [peers, loadPeers]);
@@ -81,7 +84,7 @@ function NewTransfer() {
     }
   };
   return (
-    <Card title="New transfer" testId="new-transfer" className="new-transfer">
+    <Card title={t('transfers.newTitle')} testId="new-transfer" className="new-transfer">
       <form
         className="form-grid"
         onSubmit={(e) => {
@@ -89,22 +92,22 @@ function NewTransfer() {
           void submit();
         }}
       >
-        <Field label="Kind">
+        <Field label={t('transfers.kind')}>
           <select value={kind} onChange={(e) => setKind(e.target.value as TransferKind)} data-testid="transfer-kind">
-            <option value="send">Send (peer pulls from me)</option>
-            <option value="fetch">Fetch from one peer</option>
-            <option value="swarm">Swarm from several peers</option>
+            <option value="send">{t('transfers.kindSend')}</option>
+            <option value="fetch">{t('transfers.kindFetch')}</option>
+            <option value="swarm">{t('transfers.kindSwarm')}</option>
           </select>
         </Field>
         <Field
-          label={kind === 'swarm' ? 'Peers (comma separated)' : 'Peer'}
-          hint={peers?.length || peer ? undefined : 'pair a peer first, or give host:port'}
+          label={kind === 'swarm' ? t('transfers.peers') : t('transfers.peer')}
+          hint={peers?.length || peer ? undefined : t('transfers.peerHint')}
         >
           <input
             list="peer-options"
             value={peer}
             onChange={(e) => setPeer(e.target.value)}
-            placeholder="name, id or host:port"
+            placeholder={t('transfers.peerPlaceholder')}
             data-testid="transfer-peer"
           />
           <datalist id="peer-options">
@@ -115,21 +118,21 @@ function NewTransfer() {
             ))}
           </datalist>
         </Field>
-        <Field label={kind === 'send' ? 'Local folder to send' : 'Local destination'}>
+        <Field label={kind === 'send' ? t('transfers.localSend') : t('transfers.localDest')}>
           <PathField
             value={localPath}
             onChange={setLocal}
             kind={kind === 'send' ? 'any' : 'folder'}
-            label={kind === 'send' ? 'local folder to send' : 'local destination'}
-            placeholder="/path/on/this/machine"
+            label={kind === 'send' ? t('transfers.localSend') : t('transfers.localDest')}
+            placeholder={t('transfers.localPlaceholder')}
             testId="transfer-local"
           />
         </Field>
-        <Field label={kind === 'send' ? 'Destination on the peer' : 'Path on the peer'}>
+        <Field label={kind === 'send' ? t('transfers.remoteDest') : t('transfers.remotePath')}>
           <input
             value={remotePath}
             onChange={(e) => setRemote(e.target.value)}
-            placeholder="/path/on/the/peer"
+            placeholder={t('transfers.remotePlaceholder')}
             data-testid="transfer-remote"
           />
         </Field>
@@ -140,7 +143,7 @@ function NewTransfer() {
             disabled={busy || !peer.trim() || !localPath || !remotePath}
             data-testid="transfer-start"
           >
-            Start
+            {t('transfers.start')}
           </button>
         </div>
       </form>
@@ -158,6 +161,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
   const session = job.session ?? dto?.session;
   const swarm = useSwarm((s) => (session ? s.sessions[session] : undefined));
   const name = usePeerName();
+  const t = useT();
   const status = job.status;
   const p = finished(status, job.progress ?? dto?.progress);
   const active = isActive(job);
@@ -174,22 +178,29 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
       ? dto.sources.map((s, i) => ({ key: s.peer, label: name(s.peer), value: s.bytes, color: colorFor(i) }))
       : undefined;
   const peerLabel = job.peer ?? dto?.peers.join(', ');
-  const title = dto ? `${dto.kind} ${dto.kind === 'send' ? dto.localPath : dto.remotePath}` : job.title;
+  const title = dto
+    ? t(`transfers.title.${dto.kind}`, { path: dto.kind === 'send' ? dto.localPath : dto.remotePath })
+    : job.title;
   return (
     <div className="transfer" data-testid="transfer" data-job={job.id} data-status={status}>
       <div className="job-title ellipsis">
         <Badge status={status} />
         <span className="ellipsis" title={title}>
-          {incoming ? `incoming ${job.role ?? ''} ${job.path ?? ''}` : title}
+          {incoming ? t('transfers.incoming', { role: job.role ?? '', path: job.path ?? '' }) : title}
         </span>
       </div>
       <div className="transfer-spark">
-        <Sparkline values={job.rates} capacity={RATE_HISTORY} label="transfer rate" />
+        <Sparkline values={job.rates} capacity={RATE_HISTORY} label={t('transfers.rate')} />
         <div className="muted small" style={{ textAlign: 'right' }} data-testid="transfer-speed">
           {transferSpeed(status, p, job.wireBytes ?? dto?.result?.wireBytes ?? dto?.progress?.wireBytes)}
         </div>
       </div>
-      <ProgressBar value={p?.bytes ?? 0} total={p?.totalBytes ?? 0} status={status} label={`${title} progress`} />
+      <ProgressBar
+        value={p?.bytes ?? 0}
+        total={p?.totalBytes ?? 0}
+        status={status}
+        label={t('job.progress', { title })}
+      />
       <div className="job-meta">
         {p && (
           <span data-testid="transfer-bytes">
@@ -198,11 +209,14 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
         )}
         {job.totalChunks !== undefined && (
           <span>
-            {status === 'done' ? job.totalChunks : (job.chunks ?? 0)} / {job.totalChunks} chunks
+            {t('transfers.chunks', {
+              done: status === 'done' ? job.totalChunks : (job.chunks ?? 0),
+              count: job.totalChunks,
+            })}
           </span>
         )}
         {isMoving(job) && p && p.etaSeconds >= 0 && (
-          <span data-testid="transfer-eta">ETA {formatDuration(p.etaSeconds)}</span>
+          <span data-testid="transfer-eta">{t('job.eta', { duration: formatDuration(p.etaSeconds) })}</span>
         )}
         {!active && p && <span>{formatDuration(p.elapsedSeconds)}</span>}
         {peerLabel && (
@@ -214,7 +228,7 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
           </span>
         )}
         {(job.transport ?? dto?.transport) && <span>{job.transport ?? dto?.transport}</span>}
-        {dto && dto.resumes > 0 && <span>resumed {dto.resumes}×</span>}
+        {dto && dto.resumes > 0 && <span>{t('transfers.resumed', { count: dto.resumes })}</span>}
         {(job.error ?? dto?.error) && <span style={{ color: 'var(--red)' }}>{(job.error ?? dto?.error)?.message}</span>}
       </div>
       {((shares && shares.length > 1) || (!incoming && (active || status === 'failed'))) && (
@@ -226,17 +240,17 @@ function TransferRow({ job, dto }: { job: JobView; dto?: TransferDto }) {
             <div className="row">
               {status === 'running' && (
                 <button type="button" className="small" onClick={() => act('pause')}>
-                  Pause
+                  {t('transfers.pause')}
                 </button>
               )}
               {(status === 'paused' || status === 'failed') && (
                 <button type="button" className="small" onClick={() => act('resume')}>
-                  Resume
+                  {t('transfers.resume')}
                 </button>
               )}
               {active && (
                 <button type="button" className="small danger" onClick={() => act('cancel')}>
-                  Cancel
+                  {t('job.cancel')}
                 </button>
               )}
             </div>
