@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import warp from './scripts/eslint-no-raw-ui-text.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**'] },
@@ -41,5 +42,23 @@ export default tseslint.config(
     // Short functions: an orchestrator calls named steps (issue 12).
     files: ['src/**/*.{ts,tsx}'],
     rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Every user-visible word in the renderer comes from the translations (issue 16; the rule's header says what it
+    // checks and which few words may stay literal).
+    files: ['src/renderer/**/*.tsx'],
+    plugins: { warp },
+    rules: { 'warp/no-raw-ui-text': 'error' },
+  },
+  {
+    // Not converted yet: pages other helpers were changing while the translations landed (issue 16 lists them as
+    // the remaining work). Remove a file from this list once its words are in the catalogues.
+    files: [
+      'src/renderer/pages/PeersPage.tsx',
+      'src/renderer/pages/SharePage.tsx',
+      'src/renderer/pages/SyncPage.tsx',
+      'src/renderer/pages/sync/**',
+    ],
+    rules: { 'warp/no-raw-ui-text': 'off' },
   },
 );

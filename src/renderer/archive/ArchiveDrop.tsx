@@ -145,9 +145,9 @@ function OptionsForm(p: {
           onChange={(e) => p.setLevel(e.target.value as CompressionLevel)}
           data-testid="new-level"
         >
-          <option value="fast">fast</option>
-          <option value="balanced">balanced</option>
-          <option value="max">max</option>
+          <option value="fast">{t('drop.level.fast')}</option>
+          <option value="balanced">{t('drop.level.balanced')}</option>
+          <option value="max">{t('drop.level.max')}</option>
         </select>
       </Field>
       <Field label={t('drop.password')} hint={t('drop.passwordHint')}>

@@ -144,7 +144,7 @@ function TreeRow(p: {
         {p.flat ? n.path : n.name}
         {isDir ? '/' : n.type === 'symlink' ? ' →' : ''}
       </span>
-      <span className="muted small num hide-phone">{isDir ? `${n.files} files` : ''}</span>
+      <span className="muted small num hide-phone">{isDir ? t('verify.files', { count: n.files }) : ''}</span>
       <span className="num small tree-size">{n.type === 'symlink' ? '' : formatBytes(n.size)}</span>
     </div>
   );

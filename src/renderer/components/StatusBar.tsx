@@ -38,7 +38,7 @@ export function StatusBar() {
       </span>
       {info && (
         <span className="hide-narrow">
-          v{info.version} · {info.host}
+          {t('status.version', { version: info.version })} · {info.host}
         </span>
       )}
       <span className="spacer" />

@@ -149,8 +149,8 @@ function ConfigRow({ entry }: { entry: ConfigEntryDto }) {
         >
           {entry.type === 'boolean' ? (
             <select id={id} value={value} onChange={(e) => setValue(e.target.value)}>
-              <option>true</option>
-              <option>false</option>
+              <option value="true">{t('settings.true')}</option>
+              <option value="false">{t('settings.false')}</option>
             </select>
           ) : allowed && allowed.length > 1 && allowed.length < 12 ? (
             <select id={id} value={value} onChange={(e) => setValue(e.target.value)}>

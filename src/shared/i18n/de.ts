@@ -70,6 +70,7 @@ export const de: Catalogue = {
     active_other: '{{count}} aktiv',
     scheduler: 'Scheduler: {{backend}}',
     probing: 'wird ermittelt…',
+    version: 'v{{version}}',
   },
   connection: {
     lost: 'Verbindung zum Warp-Daemon verloren',
@@ -120,6 +121,8 @@ export const de: Catalogue = {
     adapter: 'Adapter: {{adapter}}',
     features: 'Funktionen',
     featureOff: '{{feature}}: aus',
+    true: 'ja',
+    false: 'nein',
   },
   errors: {
     E_USAGE: {
@@ -544,18 +547,18 @@ export const de: Catalogue = {
     back: 'Zurück',
     next: 'Weiter',
     finishWithoutSync: 'Ohne Sync abschließen',
-    nameIntro: 'Andere Geräte sehen diesen Namen, wenn Sie sich mit ihnen koppeln und wenn sie Ihnen Dateien senden.',
+    nameIntro: 'Andere Geräte sehen diesen Namen, wenn du dich mit ihnen koppelst und wenn sie dir Dateien senden.',
     nameLabel: 'Name dieses Rechners',
     nameHint: 'Höchstens 64 Zeichen, ohne : / oder @. Leer: der Hostname.',
     saving: 'Wird gespeichert…',
     saveContinue: 'Speichern und weiter',
     pairIntro:
-      'Koppeln Sie sich einmal mit jedem Gerät, an das Sie senden oder mit dem Sie synchronisieren wollen: Zeigen Sie hier einen Code an und geben Sie ihn dort ein, oder umgekehrt. Weitere Geräte koppeln Sie später auf der Seite „Peers“.',
+      'Kopple dich einmal mit jedem Gerät, an das du senden oder mit dem du synchronisieren willst: Zeige hier einen Code an und gib ihn dort ein, oder umgekehrt. Weitere Geräte koppelst du später auf der Seite „Geräte“.',
     paired: '✓ Gekoppelt: {{names}}',
     syncNeedsPeer:
-      'Ein Ordner synchronisiert mit einem gekoppelten Gerät: Koppeln Sie zuerst eines (Zurück), oder fügen Sie Sync-Ordner später auf der Seite „Sync“ hinzu.',
+      'Ein Ordner synchronisiert mit einem gekoppelten Gerät: Kopple zuerst eines (Zurück) oder füge Sync-Ordner später auf der Seite „Synchronisieren“ hinzu.',
     syncIntro:
-      'Wählen Sie einen Ordner, der mit einem gekoppelten Gerät abgeglichen bleibt. Änderungen gehen sofort hinüber; mehr ist nicht nötig.',
+      'Wähle einen Ordner, der mit einem gekoppelten Gerät abgeglichen bleibt. Änderungen gehen sofort hinüber; mehr ist nicht nötig.',
     syncAdded: 'Ordner hinzugefügt: Er wird ab jetzt synchronisiert (siehe Seite „Sync“).',
     open: 'Erste Schritte',
     openTitle: 'Erste Schritte ({{key}})',
@@ -628,7 +631,8 @@ export const de: Catalogue = {
     chooseFilesLabel: 'Dateien wählen',
     chooseFolderLabel: 'Ordner wählen',
     compression: 'Kompression',
-    compressionHint: 'fast packt am schnellsten; max ergibt das kleinste Archiv.',
+    compressionHint: 'Schnell packt am schnellsten; maximal ergibt das kleinste Archiv.',
+    level: { fast: 'schnell', balanced: 'ausgewogen', max: 'maximal' },
     password: 'Passwort (optional)',
     passwordHint: 'Verschlüsselt das Archiv; ohne Passwort lässt es sich nicht öffnen.',
     repeat: 'Passwort wiederholen',

@@ -68,6 +68,7 @@ export const en = {
     active_other: '{{count}} active',
     scheduler: 'scheduler: {{backend}}',
     probing: 'probing…',
+    version: 'v{{version}}',
   },
   connection: {
     lost: 'Lost connection to the Warp daemon',
@@ -118,6 +119,8 @@ export const en = {
     adapter: 'adapter: {{adapter}}',
     features: 'Features',
     featureOff: '{{feature}}: off',
+    true: 'true',
+    false: 'false',
   },
   errors: {
     E_USAGE: {
@@ -588,7 +591,8 @@ export const en = {
     chooseFilesLabel: 'Choose files',
     chooseFolderLabel: 'Choose folder',
     compression: 'Compression',
-    compressionHint: 'Fast packs quickest; max makes the smallest archive.',
+    compressionHint: 'Fast packs quickest; maximum makes the smallest archive.',
+    level: { fast: 'fast', balanced: 'balanced', max: 'maximum' },
     password: 'Password (optional)',
     passwordHint: 'Encrypts the archive; without it the archive cannot be opened.',
     repeat: 'Repeat password',
