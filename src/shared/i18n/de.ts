@@ -559,7 +559,7 @@ export const de: Catalogue = {
       'Ein Ordner synchronisiert mit einem gekoppelten Gerät: Kopple zuerst eines (Zurück) oder füge Sync-Ordner später auf der Seite „Synchronisieren“ hinzu.',
     syncIntro:
       'Wähle einen Ordner, der mit einem gekoppelten Gerät abgeglichen bleibt. Änderungen gehen sofort hinüber; mehr ist nicht nötig.',
-    syncAdded: 'Ordner hinzugefügt: Er wird ab jetzt synchronisiert (siehe Seite „Sync“).',
+    syncAdded: 'Ordner hinzugefügt: Er wird ab jetzt synchronisiert (siehe Seite „Synchronisieren“).',
     open: 'Erste Schritte',
     openTitle: 'Erste Schritte ({{key}})',
   },
