@@ -234,3 +234,28 @@ describe('receiveTree over a ChunkPuller backed by a Map', () => {
     expect(listFiles(target).filter((f) => f.includes('.warp-part-'))).toEqual([]);
   });
 });
+
+describe('prepareTree (directories before any file)', () => {
+  it('creates every missing level; a symlink where a directory goes is refused and nothing is made through it', async () => {
+    const dir = tmpDir('warp-prep-');
+    const src = path.join(dir, 'src');
+    writeTree(src, { 'a/b/c/d/f.txt': 'f', 'a/b/g.txt': 'g', 'a/x/y/z.txt': 'z', 'e/h.txt': 'h', 'top.txt': 't' });
+    const m = buildTree(src, PARAMS).manifest;
+    const target = path.join(dir, 'dst');
+    const { fileEntries, fileStats } = await slotsOf(m, target);
+    for (const d of ['a/b/c/d', 'a/x/y', 'e'])
+      expect(fs.statSync(path.join(target, 'src', d)).isDirectory(), d).toBe(true);
+    expect(fileEntries.length).toBe(5);
+    expect(fileStats.every((s) => s === undefined)).toBe(true);
+
+    const t2 = path.join(dir, 'dst2');
+    const outside = path.join(dir, 'outside');
+    fs.mkdirSync(path.join(t2, 'src', 'a'), { recursive: true });
+    fs.mkdirSync(outside);
+    fs.symlinkSync(outside, path.join(t2, 'src', 'a', 'x'));
+    await expect(prepareTree(m, (p) => path.join(t2, ...p.split('/')))).rejects.toMatchObject({
+      code: 'E_UNSAFE_PATH',
+    });
+    expect(fs.readdirSync(outside)).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
  * The first step of receiving a tree: every directory is created or checked component by component (a symlink
  * or a file where the transfer has a directory is refused, never followed), parents of files and symlinks
  * likewise, and nothing of another kind may sit where a file goes. Returns the file entries in manifest order.
+ * Missing directories are created after the walk, each level's in parallel (createDirs).
  * A directory this step created was empty a moment ago: its files are not looked up one by one (a first copy of
  * a source tree saves one failed lstat per file).
  */
@@ -26,27 +27,24 @@ export async function prepareTree(
 ): Promise<{ fileEntries: number[]; fileStats: Array<fs.Stats | undefined>; dirs: number; symlinks: number }> {
   const breather = new Breather();
   const safeDirs = new Set<string>(['']);
+  /** Directories missing here, created after the walk; their files need no lookup (the folder will be new). */
   const created = new Set<string>();
   const ensureDir = (rel: string): void => {
     if (safeDirs.has(rel)) return;
-    ensureDir(parentOf(rel));
-    const abs = dest(rel);
-    const st = lstat(abs);
-    if (st && !st.isDirectory()) {
-      throw new WarpError(
-        ErrorCodes.UNSAFE_PATH,
-        `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`,
-        { details: { path: rel } },
-      );
-    }
-    if (!st) {
-      try {
-        fs.mkdirSync(abs, { mode: 0o755 });
-        created.add(rel);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write');
+    const parent = parentOf(rel);
+    ensureDir(parent);
+    if (!created.has(parent)) {
+      const abs = dest(rel);
+      const st = lstat(abs);
+      if (st && !st.isDirectory()) {
+        throw new WarpError(
+          ErrorCodes.UNSAFE_PATH,
+          `${abs} exists and is not a directory (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); the transfer has a directory there. Move it away and run the command again`,
+          { details: { path: rel } },
+        );
       }
-    }
+      if (!st) created.add(rel);
+    } else created.add(rel);
     safeDirs.add(rel);
   };
 
@@ -77,5 +75,37 @@ export async function prepareTree(
       fileStats.push(st);
     } else symlinks++;
   }
+  await createDirs(created, dest);
   return { fileEntries, fileStats, dirs, symlinks };
+}
+
+/** Directories made at once in libuv's pool (bounded); a level's parents exist before the level starts. */
+const MKDIRS_IN_FLIGHT = 32;
+
+/**
+ * Creates the missing directories shallowest first, each level's in parallel: a mkdir costs a journal write
+ * (1-4 ms on a loaded disk), and the Linux tree's 5,000 of them made one by one held the thread for seconds.
+ */
+async function createDirs(missing: ReadonlySet<string>, dest: (rel: string) => string): Promise<void> {
+  const levels: string[][] = [];
+  for (const rel of missing) {
+    let depth = 0;
+    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) depth++;
+    (levels[depth] ??= []).push(rel);
+  }
+  for (const level of levels) {
+    if (!level) continue;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < level.length) {
+        const abs = dest(level[next++]);
+        try {
+          await fs.promises.mkdir(abs, { mode: 0o755 });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, abs, 'write');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MKDIRS_IN_FLIGHT, level.length) }, worker));
+  }
 }
