@@ -146,6 +146,52 @@ export async function fetchTree(
   env: TransferEnv,
   o: FetchOptions,
 ): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
+  return acrossRelayCuts(o, (onEvent) => fetchOnce(env, { ...o, onEvent }));
+}
+
+/** Dials again this many times at most after a relay cut a connection at its cap (each time only if chunks moved). */
+const MAX_REDIALS_AFTER_CUT = 64;
+
+/**
+ * A relay with a per-connection byte or time cap cuts every relayed connection at it: a transfer larger than the
+ * cap dials again (directly or through a relay, as the first dial) and continues in the same session, from the
+ * chunks already verified in its part files, for as long as each attempt moved chunks further than the last.
+ * An attempt that got nowhere (a cap too small for even the chunks in flight) ends with the relay's error.
+ */
+async function acrossRelayCuts<T>(
+  o: { onEvent?: TransferEventListener; signal?: AbortSignal },
+  run: (onEvent: TransferEventListener, moved: () => void) => Promise<T>,
+): Promise<T> {
+  let best = 0;
+  for (let attempt = 1; ; attempt++) {
+    let reached = 0;
+    let arrived = 0;
+    const onEvent: TransferEventListener = (e) => {
+      if (e.type === 'transfer.progress') reached = Math.max(reached, e.chunks);
+      else if (e.type === 'transfer.chunk') arrived++;
+      o.onEvent?.(e);
+    };
+    try {
+      return await run(onEvent, () => arrived++);
+    } catch (e) {
+      const cut = isWarpError(e) && e.details.relayCut === true;
+      const moved = arrived > 0 || reached > best;
+      if (!cut || !moved || o.signal?.aborted || attempt > MAX_REDIALS_AFTER_CUT) throw e;
+      best = Math.max(best, reached);
+      o.onEvent?.({
+        type: 'transfer.warning',
+        session: '',
+        path: '',
+        message: `the relay cut the connection at its cap (${arrived} chunks moved on it); dialling again to continue (attempt ${attempt + 1})`,
+      });
+    }
+  }
+}
+
+async function fetchOnce(
+  env: TransferEnv,
+  o: FetchOptions,
+): Promise<ReceiveResult & { session: string; peer: string; transport: string }> {
   const link = await connectPeer(env, o.address);
   const target = path.resolve(o.localDir);
   const sid = sessionId('fetch', env.identity.peerId, link.peer, o.remotePath, target);
@@ -211,8 +257,8 @@ function relayCut(e: unknown, link: Pick<PeerLink, 'path' | 'conn'>): unknown {
   if (link.path.kind !== 'relayed' || !link.conn.limits || !isWarpError(e, ErrorCodes.PEER_UNREACHABLE)) return e;
   return new WarpError(
     ErrorCodes.PEER_UNREACHABLE,
-    `${(e as Error).message}: the relay ${link.path.relay} caps each relayed connection (in bytes or time) and probably cut this one; 'warp resume' continues the transfer (the parts already here stay), or use a direct path or a relay without the cap`,
-    { cause: e, details: { ...(e as WarpError).details, relay: link.path.relay } },
+    `${(e as Error).message}: the relay ${link.path.relay} caps each relayed connection (in bytes or time) and probably cut this one before any more chunks arrived; 'warp resume' continues the transfer (the parts already here stay), or use a direct path or a relay with a larger cap`,
+    { cause: e, details: { ...(e as WarpError).details, relay: link.path.relay, relayCut: true } },
   );
 }
 
@@ -252,6 +298,11 @@ export interface SendResult extends ReceiveResult {
 }
 
 export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendResult> {
+  // The receiving peer's events come back only in part: chunks this side served count as moving too.
+  return acrossRelayCuts(o, (onEvent, moved) => sendOnce(env, { ...o, onEvent }, moved));
+}
+
+async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Promise<SendResult> {
   const abs = path.resolve(o.localPath);
   // Dial first: the QUIC handshake runs in the transport's native thread while this one scans.
   const linkP = connectPeer(env, o.address);
@@ -285,6 +336,7 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
     compress: wireCompression(link.neg, link.conn, env.compressLoopback),
     onServed: (_raw, wire) => {
       sentBytes += wire;
+      moved();
     },
   });
   try {
