@@ -11,7 +11,7 @@
  *
  *   node bench/share-memory.ts [--size 1GiB] [--mode folder|zip] [--no-gc] [--json]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { formatBytes, parseByteSize } from '../src/engine/core/bytes.ts';
+import { startWarpDaemon } from './lib/warp-daemon.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'warp.js');
@@ -43,23 +44,6 @@ function makeTree(dir: string, total: number): void {
       fs.writeSync(fd, crypto.randomBytes(Math.min(left, 16 << 20)));
     fs.closeSync(fd);
   }
-}
-
-async function startDaemon(home: string): Promise<{ url: string; stop: () => void }> {
-  const p = spawn(process.execPath, [BIN, '--json', 'daemon', '--port', '0', '--no-listen'], {
-    env: { ...process.env, WARP_HOME: home },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    p.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    p.once('exit', (c) => reject(new Error(`daemon exited ${c}`)));
-  });
-  return { url, stop: () => p.kill('SIGTERM') };
 }
 
 /** Resident set of a process in MiB (0 once it is gone). */
@@ -217,7 +201,7 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`generating ${formatBytes(total)} of incompressible data…\n`);
     makeTree(path.join(w, 'tree'), total);
-    daemon = await startDaemon(path.join(w, 'owner'));
+    daemon = await startWarpDaemon(path.join(w, 'owner'));
     const made = spawnSync(
       process.execPath,
       [BIN, '--json', 'share', 'create', path.join(w, 'tree'), '--url', daemon.url],

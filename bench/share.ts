@@ -18,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { formatBytes, parseByteSize } from '../src/engine/core/bytes.ts';
+import { startWarpDaemon } from './lib/warp-daemon.ts';
 import { startListener } from './lib/warp-listener.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -59,23 +60,6 @@ function makeTree(dir: string, total: number): void {
       fs.writeSync(fd, crypto.randomBytes(Math.min(left, 16 << 20)));
     fs.closeSync(fd);
   }
-}
-
-async function startDaemonProc(home: string): Promise<{ url: string; stop: () => void }> {
-  const p = spawn(process.execPath, [BIN, '--json', 'daemon', '--port', '0', '--no-listen'], {
-    env: { ...process.env, WARP_HOME: home },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    p.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    p.once('exit', (c) => reject(new Error(`daemon exited ${c}`)));
-  });
-  return { url, stop: () => p.kill('SIGTERM') };
 }
 
 interface BrowserFigures {
@@ -149,7 +133,7 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`generating ${formatBytes(total)} of incompressible data…\n`);
     makeTree(src, total);
-    const daemon = await startDaemonProc(owner);
+    const daemon = await startWarpDaemon(owner);
     const t0 = performance.now();
     const made = warp(owner, ['--json', 'share', 'create', src, '--url', daemon.url]);
     if (made.status !== 0) throw new Error(made.stderr);

@@ -1,9 +1,12 @@
 /**
  * A share link opened in real Chromium with no login: `warp share create` in one daemon's home, the link opened
  * in a fresh browser context, the page decrypts (ChaCha20-Poly1305), verifies (BLAKE3, Merkle root) and
- * decompresses (zstd WASM) in the browser, and saves files whose bytes must equal the originals. A wrong key and
- * a tampered chunk must be named on the page with nothing saved. Records the page's decrypt + verify +
- * decompress throughput.
+ * decompresses (zstd WASM) in the browser, and saves files whose bytes must equal the originals: as downloads,
+ * as a streamed zip, and into a folder (File System Access, the origin-private file system behind the pickers),
+ * resumed after a dropped connection and after a reload. A wrong or truncated key, a wrong password, a tampered
+ * chunk or file list, an expired, exhausted, paused or revoked share each get a page that says so, with nothing
+ * saved under a final name. A share published to `warp hub` opens with no owner daemon. Records the page's
+ * decrypt + verify + decompress throughput.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
