@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InfoDto, PairStartResult, PeerDto } from '../src/shared/bridge.ts';
+import type { InfoDto, PairStartResult, PeerDto, SyncJobDto } from '../src/shared/bridge.ts';
 import {
   chromiumMissing,
   launchChromium,
@@ -123,6 +123,21 @@ describe.skipIf(chromiumMissing !== '')(
       );
       expect(rows.find((r) => r.direction === 'in')).toMatchObject({ mode: 'two-way', peerName: 'a' });
       await row.getByTestId('sync-versions-open').click();
+
+      // The job's deletion guard and versions retention: shown as in effect, changed from the page.
+      await row.getByTestId('sync-settings-open').click();
+      const form = page.getByTestId('sync-settings');
+      await expect.poll(() => form.getByTestId('sync-settings-share').inputValue()).toBe('50');
+      await form.getByTestId('sync-settings-maxFiles').fill('250');
+      await form.getByTestId('sync-settings-policy').selectOption('simple');
+      await form.getByTestId('sync-settings-count').fill('3');
+      await form.getByTestId('sync-settings-save').click();
+      await expect
+        .poll(async () => {
+          const job = (await a!.api<SyncJobDto[]>('GET', '/api/sync')).find((j) => j.direction === 'out');
+          return [job?.deletionGuard?.maxFiles, job?.versions?.policy, job?.versions?.count];
+        })
+        .toEqual([250, 'simple', 3]);
     }, 180_000);
   },
 );

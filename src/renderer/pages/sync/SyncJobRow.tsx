@@ -11,7 +11,11 @@ import { Badge } from '../../components/ui.tsx';
 import { errorLine } from '../../error-words.ts';
 import { formatBytes, shortId } from '../../format.ts';
 import { useApp } from '../../store/app.ts';
+import { useT } from '../../i18n/index.ts';
 import { ConflictsPanel, GuardPrompt, VersionsPanel } from './SyncDetails.tsx';
+import { SettingsPanel } from './SyncSettings.tsx';
+
+type Panel = 'versions' | 'conflicts' | 'settings';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const ARROW = { 'two-way': '⇄', 'send-only': '→', 'receive-only': '←' } as const;
@@ -38,7 +42,7 @@ export function SyncJobRow({
   onChange: () => void;
 }) {
   const toast = useApp((s) => s.toast);
-  const [open, setOpen] = useState<'versions' | 'conflicts' | undefined>();
+  const [open, setOpen] = useState<Panel | undefined>();
   const incoming = j.direction === 'in';
   const act = async (what: Act) => {
     try {
@@ -48,7 +52,7 @@ export function SyncJobRow({
       toast('error', errorLine(err));
     }
   };
-  const toggle = (what: 'versions' | 'conflicts') => setOpen(open === what ? undefined : what);
+  const toggle = (what: Panel) => setOpen(open === what ? undefined : what);
   return (
     <>
       <tr data-testid="sync-job" data-state={j.state} data-direction={j.direction}>
@@ -92,6 +96,7 @@ export function SyncJobRow({
             <GuardPrompt job={j} onDone={onChange} />
             {open === 'conflicts' && <ConflictsPanel job={j} onDone={onChange} />}
             {open === 'versions' && <VersionsPanel job={j} onDone={onChange} />}
+            {open === 'settings' && <SettingsPanel job={j} onDone={onChange} />}
           </td>
         </tr>
       )}
@@ -106,8 +111,9 @@ function RowActions({
 }: {
   job: SyncJobDto;
   act: (what: Act) => void;
-  toggle: (what: 'versions' | 'conflicts') => void;
+  toggle: (what: Panel) => void;
 }) {
+  const t = useT();
   const incoming = j.direction === 'in';
   return (
     <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'wrap' }}>
@@ -134,6 +140,11 @@ function RowActions({
       <button type="button" className="small" onClick={() => toggle('versions')} data-testid="sync-versions-open">
         Versions
       </button>
+      {!incoming && (
+        <button type="button" className="small" onClick={() => toggle('settings')} data-testid="sync-settings-open">
+          {t('syncSettings.open')}
+        </button>
+      )}
       {!incoming && (
         <button type="button" className="small danger" onClick={() => act('remove')}>
           Remove
