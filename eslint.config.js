@@ -56,8 +56,8 @@ export default tseslint.config(
     files: [
       'src/renderer/pages/PeersPage.tsx',
       'src/renderer/pages/SharePage.tsx',
-      'src/renderer/pages/SyncPage.tsx',
-      'src/renderer/pages/sync/**',
+      'src/renderer/pages/sync/SyncAdd.tsx',
+      'src/renderer/pages/sync/SyncDetails.tsx',
     ],
     rules: { 'warp/no-raw-ui-text': 'off' },
   },

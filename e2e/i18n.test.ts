@@ -17,11 +17,12 @@ let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
 
-/** Words each page shows in its body once translated (the Peers, Share and Sync bodies are not converted yet). */
+/** Words each page shows in its body once translated (the Peers and Share bodies are not converted yet). */
 const BODY: Partial<Record<PageId, (c: typeof en | typeof de) => string>> = {
   archive: (c) => c.library.title,
   transfers: (c) => c.transfers.newTitle,
   routing: (c) => c.plan.title,
+  sync: (c) => c.syncPage.folders,
   settings: (c) => c.settings.appearance,
 };
 

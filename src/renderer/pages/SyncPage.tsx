@@ -6,6 +6,7 @@
  */
 import { useEffect } from 'react';
 import { Card, Empty, ErrorNote, PageHeader } from '../components/ui.tsx';
+import { useT } from '../i18n/index.ts';
 import { useResources } from '../store/resources.ts';
 import { AddSync } from './sync/SyncAdd.tsx';
 import { SyncJobRow, peerLabelOf } from './sync/SyncJobRow.tsx';
@@ -16,32 +17,30 @@ export function SyncPage() {
   const error = useResources((s) => s.errors.sync);
   const load = useResources((s) => s.loadSync);
   const peers = useResources((s) => s.peers);
+  const t = useT();
   useEffect(() => {
     void load();
   }, [load]);
   return (
     <>
-      <PageHeader
-        title="Sync"
-        subtitle="Keep folders in step with a paired peer, both ways or one way; only what changed moves, nothing is lost."
-      />
+      <PageHeader title={t('pages.sync')} subtitle={t('syncPage.subtitle')} />
       <div className="stack">
         <AddSync onAdded={() => void load()} />
-        <Card title="Synced folders" testId="sync-jobs">
+        <Card title={t('syncPage.folders')} testId="sync-jobs">
           {error !== undefined && <ErrorNote error={error} />}
           {error ? null : !jobs?.length ? (
-            <Empty icon="⟳" title="No synced folders">
-              Add a folder above to keep it in step with a peer.
+            <Empty icon="⟳" title={t('syncPage.emptyTitle')}>
+              {t('syncPage.emptyBody')}
             </Empty>
           ) : (
             <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
-                    <th>Folder</th>
-                    <th>Between</th>
-                    <th>State</th>
-                    <th className="hide-phone">Last sync</th>
+                    <th>{t('syncPage.folder')}</th>
+                    <th>{t('syncPage.between')}</th>
+                    <th>{t('syncPage.state')}</th>
+                    <th className="hide-phone">{t('syncPage.lastSync')}</th>
                     <th />
                   </tr>
                 </thead>

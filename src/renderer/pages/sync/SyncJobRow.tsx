@@ -9,25 +9,27 @@ import type { SyncJobDto, SyncWindowDto } from '../../../shared/bridge.ts';
 import { bridge } from '../../bridge/index.ts';
 import { Badge } from '../../components/ui.tsx';
 import { errorLine } from '../../error-words.ts';
-import { formatBytes, shortId } from '../../format.ts';
+import { formatBytes, formatDateTime, shortId } from '../../format.ts';
+import { i18n, t as tr, useT } from '../../i18n/index.ts';
 import { useApp } from '../../store/app.ts';
-import { useT } from '../../i18n/index.ts';
 import { ConflictsPanel, GuardPrompt, VersionsPanel } from './SyncDetails.tsx';
 import { SettingsPanel } from './SyncSettings.tsx';
 
 type Panel = 'versions' | 'conflicts' | 'settings';
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const ARROW = { 'two-way': '⇄', 'send-only': '→', 'receive-only': '←' } as const;
 
 function windowText(w: SyncWindowDto): string {
-  const days = w.days?.length ? w.days.map((d) => DAYS[d]).join('/') : 'daily';
+  // Weekday names from Intl in the UI language (1970-01-04 was a Sunday, the engine's day 0).
+  const day = (d: number) =>
+    new Date(Date.UTC(1970, 0, 4 + d)).toLocaleDateString(i18n.language, { weekday: 'short', timeZone: 'UTC' });
+  const days = w.days?.length ? w.days.map(day).join('/') : tr('syncRow.daily');
   return `${days} ${w.start}–${w.end}`;
 }
 
 /** "This device ⇄ backup-b": the machines the folder moves between, named. */
 export function pairLabel(j: SyncJobDto, peerLabel: string): string {
-  return `This device ${ARROW[j.mode]} ${peerLabel}`;
+  return tr('syncRow.pair', { arrow: ARROW[j.mode], peer: peerLabel });
 }
 
 type Act = 'pause' | 'resume' | 'remove' | 'now';
@@ -44,6 +46,7 @@ export function SyncJobRow({
   const toast = useApp((s) => s.toast);
   const [open, setOpen] = useState<Panel | undefined>();
   const incoming = j.direction === 'in';
+  const t = useT();
   const act = async (what: Act) => {
     try {
       await bridge().sync[what](j.id);
@@ -59,8 +62,8 @@ export function SyncJobRow({
         <td className="mono" style={{ overflowWrap: 'anywhere' }}>
           {j.localPath}
           <div className="muted small">
-            {incoming ? `from ${peerLabel}, run there` : `→ ${j.remotePath}`} · {j.mode}
-            {j.only?.length ? ` · only ${j.only.join(', ')}` : ''}
+            {incoming ? t('syncRow.from', { peer: peerLabel }) : `→ ${j.remotePath}`} · {j.mode}
+            {j.only?.length ? ` · ${t('syncRow.only', { paths: j.only.join(', ') })}` : ''}
             {j.windows?.length ? ` · ${j.windows.map(windowText).join(', ')}` : ''}
           </div>
         </td>
@@ -70,11 +73,13 @@ export function SyncJobRow({
         <td>
           <Badge status={j.state} />
           {j.reason && <div className="muted small">{j.reason}</div>}
-          {j.pendingChanges > 0 && <div className="muted small">{j.pendingChanges} pending</div>}
-          {j.held ? <div className="muted small">{j.held} held by the mode</div> : null}
+          {j.pendingChanges > 0 && (
+            <div className="muted small">{t('syncRow.pending', { count: j.pendingChanges })}</div>
+          )}
+          {j.held ? <div className="muted small">{t('syncRow.held', { count: j.held })}</div> : null}
         </td>
         <td className="hide-phone small">
-          {j.lastSyncAt ? new Date(j.lastSyncAt).toLocaleString() : 'never'}
+          {j.lastSyncAt ? formatDateTime(j.lastSyncAt) : t('syncRow.never')}
           {j.lastPushLine && (
             <div className="muted small" data-testid="sync-push-line">
               {j.lastPushLine}
@@ -82,7 +87,10 @@ export function SyncJobRow({
           )}
           {!incoming && (
             <div className="muted small">
-              {j.syncedFiles} files, {formatBytes(j.syncedBytes)}
+              {t('syncRow.synced', {
+                files: t('verify.files', { count: j.syncedFiles }),
+                bytes: formatBytes(j.syncedBytes),
+              })}
             </div>
           )}
         </td>
@@ -119,26 +127,26 @@ function RowActions({
     <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'wrap' }}>
       {!incoming && (
         <button type="button" className="small" onClick={() => act('now')} data-testid="sync-now">
-          Sync now
+          {t('syncRow.now')}
         </button>
       )}
       {!incoming &&
         (j.paused ? (
           <button type="button" className="small" onClick={() => act('resume')}>
-            Resume
+            {t('transfers.resume')}
           </button>
         ) : (
           <button type="button" className="small" onClick={() => act('pause')}>
-            Pause
+            {t('transfers.pause')}
           </button>
         ))}
       {!incoming && (
         <button type="button" className="small" onClick={() => toggle('conflicts')} data-testid="sync-conflicts-open">
-          Conflicts
+          {t('syncRow.conflicts')}
         </button>
       )}
       <button type="button" className="small" onClick={() => toggle('versions')} data-testid="sync-versions-open">
-        Versions
+        {t('syncRow.versions')}
       </button>
       {!incoming && (
         <button type="button" className="small" onClick={() => toggle('settings')} data-testid="sync-settings-open">
@@ -147,7 +155,7 @@ function RowActions({
       )}
       {!incoming && (
         <button type="button" className="small danger" onClick={() => act('remove')}>
-          Remove
+          {t('syncRow.remove')}
         </button>
       )}
     </div>

@@ -1,6 +1,7 @@
 /** The Sync page's activity log: changes, pushes (one line each: what moved), conflicts, guard stops, errors. */
 import { Badge, Card } from '../../components/ui.tsx';
 import { formatTime } from '../../format.ts';
+import { useT } from '../../i18n/index.ts';
 import { useResources } from '../../store/resources.ts';
 
 const KIND_STATUS: Record<string, string> = {
@@ -13,10 +14,11 @@ const KIND_STATUS: Record<string, string> = {
 
 export function SyncLog() {
   const log = useResources((s) => s.syncLog);
+  const t = useT();
   return (
-    <Card title="Activity" testId="sync-log">
+    <Card title={t('archive.activity')} testId="sync-log">
       {log.length === 0 ? (
-        <p className="muted">Changes, pushes and conflicts appear here as they happen.</p>
+        <p className="muted">{t('syncPage.logEmpty')}</p>
       ) : (
         <ul className="log">
           {[...log]
