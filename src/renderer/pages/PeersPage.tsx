@@ -4,7 +4,7 @@
  * peers with their names and addresses, both editable.
  */
 import { useEffect, useState } from 'react';
-import type { NearbyDto, PairRequestDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
+import type { NearbyDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
 import { QrCode } from '../components/QrCode.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
@@ -12,6 +12,7 @@ import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/
 import { shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
+import { useT } from '../i18n/index.ts';
 
 export function PeersPage() {
   const peers = useResources((s) => s.peers);
@@ -347,6 +348,7 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
 
 /** Warp devices on this network (discovery): paired ones marked, unpaired ones one click from pairing. */
 function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (lookup: string) => void }) {
+  const t = useT();
   const [error, setError] = useState<unknown>();
   const [asking, setAsking] = useState<string>();
   const ask = async (d: NearbyDto) => {
@@ -385,7 +387,7 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
                       disabled={asking === d.peerId}
                       onClick={() => void ask(d)}
                     >
-                      {asking === d.peerId ? 'Asking…' : 'Pair'}
+                      {asking === d.peerId ? t('pairRequests.asking') : t('pairRequests.ask')}
                     </button>
                   )}
                   {d.pairing ? (
@@ -395,7 +397,7 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
                       data-testid="nearby-pair"
                       onClick={() => onPair(d.pairing!)}
                     >
-                      Enter the code it shows
+                      {t('pairRequests.enterCode')}
                     </button>
                   ) : (
                     !d.requests && <span className="small muted">to pair, choose Show code on {d.name}</span>
@@ -416,6 +418,7 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
  * screen, and Accept / Reject; one this machine asked shows the same code while the other side decides.
  */
 function PairRequestsCard() {
+  const t = useT();
   const requests = useResources((s) => s.pairRequests);
   const [error, setError] = useState<unknown>();
   if (!requests?.length) return null;
@@ -428,11 +431,16 @@ function PairRequestsCard() {
     }
   };
   return (
-    <Card title="Pairing requests" testId="pair-requests">
+    <Card title={t('pairRequests.title')} testId="pair-requests">
       <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 12 }}>
         {requests.map((r) => (
           <li key={r.id} className="stack" style={{ gap: 6 }} data-testid={`pair-request-${r.direction}`}>
-            <div>{requestLine(r)}</div>
+            <div>
+              {t(r.direction === 'in' ? 'pairRequests.incoming' : 'pairRequests.outgoing', {
+                who: r.name ?? shortId(r.peer),
+                id: shortId(r.peer),
+              })}
+            </div>
             <div className="code-box" data-testid="pair-request-code">
               {r.code}
             </div>
@@ -445,7 +453,7 @@ function PairRequestsCard() {
                     data-testid="pair-request-accept"
                     onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: true }))}
                   >
-                    Accept: the codes match
+                    {t('pairRequests.accept')}
                   </button>
                   <button
                     type="button"
@@ -453,7 +461,7 @@ function PairRequestsCard() {
                     data-testid="pair-request-reject"
                     onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: false }))}
                   >
-                    Reject
+                    {t('pairRequests.reject')}
                   </button>
                 </>
               ) : (
@@ -462,10 +470,12 @@ function PairRequestsCard() {
                   data-testid="pair-request-cancel"
                   onClick={() => void act(() => bridge().jobs.cancel(r.id))}
                 >
-                  Cancel
+                  {t('pairRequests.cancel')}
                 </button>
               )}
-              <span className="small muted">until {new Date(r.expiresAt).toLocaleTimeString()}</span>
+              <span className="small muted">
+                {t('pairRequests.until', { time: new Date(r.expiresAt).toLocaleTimeString() })}
+              </span>
             </div>
           </li>
         ))}
@@ -473,13 +483,6 @@ function PairRequestsCard() {
       {error !== undefined && <ErrorNote error={error} />}
     </Card>
   );
-}
-
-function requestLine(r: PairRequestDto): string {
-  const who = r.name ?? shortId(r.peer);
-  return r.direction === 'in'
-    ? `${who} (${shortId(r.peer)}) asks to pair with this machine. Accept only if ${who} shows this same code:`
-    : `Waiting for ${who} to accept. It shows this code too; check that they match:`;
 }
 
 /** How the newest connection to the peer went: "LAN · 1.2 ms", "relayed via …a1b2c3 · 6 ms (earlier)". */

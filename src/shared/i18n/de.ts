@@ -760,4 +760,17 @@ export const de: Catalogue = {
     versions: 'Versionen',
     remove: 'Entfernen',
   },
+  pairRequests: {
+    title: 'Kopplungsanfragen',
+    ask: 'Koppeln',
+    asking: 'Frage an…',
+    enterCode: 'Den dort angezeigten Code eingeben',
+    accept: 'Annehmen: die Codes stimmen überein',
+    reject: 'Ablehnen',
+    cancel: 'Abbrechen',
+    until: 'bis {{time}}',
+    incoming:
+      '{{who}} ({{id}}) möchte sich mit diesem Gerät koppeln. Nimm nur an, wenn {{who}} genau diesen Code zeigt:',
+    outgoing: 'Warte, bis {{who}} annimmt. Dort steht derselbe Code; prüfe, dass beide übereinstimmen:',
+  },
 };

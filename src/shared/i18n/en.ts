@@ -720,4 +720,16 @@ export const en = {
     versions: 'Versions',
     remove: 'Remove',
   },
+  pairRequests: {
+    title: 'Pairing requests',
+    ask: 'Pair',
+    asking: 'Asking…',
+    enterCode: 'Enter the code it shows',
+    accept: 'Accept: the codes match',
+    reject: 'Reject',
+    cancel: 'Cancel',
+    until: 'until {{time}}',
+    incoming: '{{who}} ({{id}}) asks to pair with this machine. Accept only if {{who}} shows this same code:',
+    outgoing: 'Waiting for {{who}} to accept. It shows this code too; check that they match:',
+  },
 } as const;
