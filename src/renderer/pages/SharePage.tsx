@@ -12,20 +12,22 @@ import { topOf } from '../archive/archive-paths.ts';
 import { filesFromDataTransfer, filesFromList, type PickedFile } from '../components/drop-files.ts';
 import { QrCode } from '../components/QrCode.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader, ProgressBar } from '../components/ui.tsx';
-import { formatBytes, formatPercent } from '../format.ts';
+import { formatBytes, formatDateTime, formatPercent } from '../format.ts';
+import { t as translate, useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 
-const EXPIRIES: Array<{ label: string; seconds?: number }> = [
+const EXPIRIES: Array<{ label: 'never' | 'hour' | 'day' | 'week' | 'month'; seconds?: number }> = [
   { label: 'never' },
-  { label: '1 hour', seconds: 3600 },
-  { label: '1 day', seconds: 86_400 },
-  { label: '7 days', seconds: 7 * 86_400 },
-  { label: '30 days', seconds: 30 * 86_400 },
+  { label: 'hour', seconds: 3600 },
+  { label: 'day', seconds: 86_400 },
+  { label: 'week', seconds: 7 * 86_400 },
+  { label: 'month', seconds: 30 * 86_400 },
 ];
 /** How often the list is read again while the page is open (downloads and bytes served move by themselves). */
 const REFRESH_MS = 3000;
 
 export function SharePage() {
+  const t = useT();
   const [shares, setShares] = useState<ShareDto[]>();
   const [listError, setListError] = useState<unknown>();
   const [created, setCreated] = useState<ShareCreatedDto>();
@@ -39,15 +41,12 @@ export function SharePage() {
   }, []);
   useEffect(() => {
     void load();
-    const t = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(t);
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
   }, [load]);
   return (
     <>
-      <PageHeader
-        title="Share"
-        subtitle="End-to-end encrypted links anyone can open in a browser. The key lives only in the link."
-      />
+      <PageHeader title={t('pages.share')} subtitle={t('share.subtitle')} />
       <div className="stack">
         <NewShare
           onCreated={(c) => {
@@ -56,11 +55,11 @@ export function SharePage() {
           }}
         />
         {created && <LinkReady created={created} onDone={() => setCreated(undefined)} />}
-        <Card title="Shares" testId="share-list">
+        <Card title={t('share.list')} testId="share-list">
           {listError !== undefined && <ErrorNote error={listError} />}
           {listError !== undefined ? null : !shares?.length ? (
-            <Empty icon="⤴" title="No shares yet">
-              Drop something above to make a link.
+            <Empty icon="⤴" title={t('share.emptyTitle')}>
+              {t('share.emptyBody')}
             </Empty>
           ) : (
             <ShareTable shares={shares} onChanged={() => void load()} />
@@ -82,12 +81,12 @@ function shareDropped(
   options: ShareOptionsDto,
   onUpload: (u: Upload) => void,
 ): Promise<ShareCreatedDto> {
-  if (files.length === 0) throw new Error('Nothing to share: the drop held no files.');
+  if (files.length === 0) throw new Error(translate('share.nothingDropped'));
   const b = bridge();
   const abs = b.pathForFile ? files.map((f) => b.pathForFile!(f.file)) : [];
   if (abs.length === files.length && abs.every(Boolean))
     return b.shares.create({ paths: [...new Set(files.map((f, i) => topOf(abs[i], f.path)))], ...options });
-  if (!b.shares.upload) throw new Error('This host cannot receive files: name their paths below instead.');
+  if (!b.shares.upload) throw new Error(translate('share.cannotUpload'));
   onUpload({ sent: 0, total: files.reduce((s, f) => s + f.file.size, 0) });
   return b.shares.upload({ files: files.map((f) => ({ path: f.path, blob: f.file })), ...options }, (sent, total) =>
     onUpload({ sent, total }),
@@ -96,6 +95,7 @@ function shareDropped(
 
 /** The drop zone, the path field and the options of a new share. */
 function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
+  const t = useT();
   const mode = useApp((s) => s.mode);
   const [paths, setPaths] = useState('');
   const [expiry, setExpiry] = useState(0);
@@ -139,12 +139,12 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
     );
 
   return (
-    <Card title="New share" testId="share-new">
+    <Card title={t('share.newShare')} testId="share-new">
       <div className="stack" style={{ gap: 12 }}>
         <ShareDrop busy={busy} onFiles={(f) => void shareFiles(f)} />
         {upload && (
           <div data-testid="share-upload">
-            <ProgressBar value={upload.sent} total={upload.total} label="upload progress" />
+            <ProgressBar value={upload.sent} total={upload.total} label={t('share.uploadProgress')} />
             <span className="muted small">
               {formatBytes(upload.sent)} / {formatBytes(upload.total)} · {formatPercent(upload.sent, upload.total)}
             </span>
@@ -159,25 +159,25 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
           }}
         >
           <div className="form-grid">
-            <Field label="Or paths on the daemon's machine (one a line)">
+            <Field label={t('share.paths')}>
               <textarea
                 rows={2}
                 value={paths}
                 onChange={(e) => setPaths(e.target.value)}
-                placeholder="/home/me/Pictures/holiday"
+                placeholder={t('share.pathsExample')}
                 data-testid="share-paths"
               />
             </Field>
-            <Field label="Expires">
+            <Field label={t('share.expires')}>
               <select value={expiry} onChange={(e) => setExpiry(Number(e.target.value))} data-testid="share-expiry">
                 {EXPIRIES.map((x, i) => (
                   <option key={x.label} value={i}>
-                    {x.label}
+                    {t(`share.expiry.${x.label}`)}
                   </option>
                 ))}
               </select>
             </Field>
-            <Field label="Download limit" hint="empty: no limit">
+            <Field label={t('share.limit')} hint={t('share.limitHint')}>
               <input
                 type="number"
                 min={1}
@@ -186,7 +186,7 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
                 data-testid="share-max"
               />
             </Field>
-            <Field label="Password" hint="optional; the link alone then opens nothing">
+            <Field label={t('share.password')} hint={t('share.passwordHint')}>
               <input
                 type="password"
                 autoComplete="new-password"
@@ -199,7 +199,7 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
           <div className="row">
             <span className="spacer" />
             <button type="submit" className="primary" disabled={busy || !paths.trim()} data-testid="share-submit">
-              {busy ? 'Encrypting…' : 'Create link'}
+              {busy ? t('share.encrypting') : t('share.create')}
             </button>
           </div>
         </form>
@@ -211,6 +211,7 @@ function NewShare({ onCreated }: { onCreated: (c: ShareCreatedDto) => void }) {
 
 /** Where files and folders are dropped (or picked) to be shared. */
 function ShareDrop({ busy, onFiles }: { busy: boolean; onFiles: (f: PickedFile[]) => void }) {
+  const t = useT();
   const mode = useApp((s) => s.mode);
   const [over, setOver] = useState(false);
   const filesInput = useRef<HTMLInputElement>(null);
@@ -237,18 +238,14 @@ function ShareDrop({ busy, onFiles }: { busy: boolean; onFiles: (f: PickedFile[]
       <div className="dropzone-icon" aria-hidden>
         ⤴
       </div>
-      <div className="dropzone-title">Drop files or folders here to share them</div>
-      <div className="muted">
-        {mode === 'web'
-          ? 'They are uploaded to the daemon, encrypted there, and served as ciphertext only.'
-          : 'They are encrypted in place and served as ciphertext only.'}
-      </div>
+      <div className="dropzone-title">{t('share.dropTitle')}</div>
+      <div className="muted">{mode === 'web' ? t('share.dropWeb') : t('share.dropDesktop')}</div>
       <div className="row">
         <button type="button" disabled={busy} onClick={() => filesInput.current?.click()}>
-          Choose files…
+          {t('share.chooseFiles')}
         </button>
         <button type="button" disabled={busy} onClick={() => folderInput.current?.click()}>
-          Choose folder…
+          {t('share.chooseFolder')}
         </button>
       </div>
       <Pickers files={filesInput} folder={folderInput} onPick={onFiles} />
@@ -265,6 +262,7 @@ function Pickers({
   folder: RefObject<HTMLInputElement | null>;
   onPick: (f: PickedFile[]) => void;
 }) {
+  const t = useT();
   return (
     <>
       <input
@@ -273,7 +271,7 @@ function Pickers({
         multiple
         className="visually-hidden"
         tabIndex={-1}
-        aria-label="Choose files to share"
+        aria-label={t('share.pickFiles')}
         data-testid="share-pick-files"
         onChange={(e) => {
           onPick(filesFromList(e.target.files));
@@ -286,7 +284,7 @@ function Pickers({
         multiple
         className="visually-hidden"
         tabIndex={-1}
-        aria-label="Choose a folder to share"
+        aria-label={t('share.pickFolder')}
         data-testid="share-pick-folder"
         {...{ webkitdirectory: '' }}
         onChange={(e) => {
@@ -300,32 +298,33 @@ function Pickers({
 
 /** The new link, once: copy it or scan it. */
 function LinkReady({ created, onDone }: { created: ShareCreatedDto; onDone: () => void }) {
+  const t = useT();
   const toast = useApp((s) => s.toast);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(created.link);
-      toast('info', 'Link copied');
+      toast('info', t('share.copied'));
     } catch {
-      toast('error', 'Could not copy: select the link and copy it by hand');
+      toast('error', t('share.copyFailed'));
     }
   };
   const s = created.share;
   return (
     <Card
-      title="Link ready"
+      title={t('share.ready')}
       testId="share-link"
       data={{ id: s.id }}
       actions={
         <button type="button" className="small" onClick={onDone}>
-          Done
+          {t('share.done')}
         </button>
       }
     >
       <div className="row" style={{ alignItems: 'flex-start', gap: 18, flexWrap: 'wrap' }}>
-        <QrCode value={created.link} label="QR code of the share link" />
+        <QrCode value={created.link} label={t('share.qr')} />
         <div className="stack" style={{ gap: 8, flex: 1, minWidth: 240 }}>
           <label className="field">
-            <span className="field-label">Share link</span>
+            <span className="field-label">{t('share.link')}</span>
             <input
               readOnly
               className="mono"
@@ -336,13 +335,12 @@ function LinkReady({ created, onDone }: { created: ShareCreatedDto; onDone: () =
           </label>
           <div className="row">
             <button type="button" className="primary" onClick={() => void copy()}>
-              Copy link
+              {t('share.copy')}
             </button>
           </div>
           <p className="muted small">
-            {s.files} files, {formatBytes(s.totalBytes)}
-            {s.password ? ', needs the password too' : ''}. This is the only time the link is shown: the key in it is
-            stored nowhere, so keep it now.
+            {t('share.readyFiles', { count: s.files, bytes: formatBytes(s.totalBytes) })}
+            {s.password ? t('share.readyPassword') : ''}. {t('share.readyOnce')}
           </p>
         </div>
       </div>
@@ -351,17 +349,18 @@ function LinkReady({ created, onDone }: { created: ShareCreatedDto; onDone: () =
 }
 
 function ShareTable({ shares, onChanged }: { shares: ShareDto[]; onChanged: () => void }) {
+  const t = useT();
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            <th>Share</th>
-            <th>State</th>
-            <th className="num">Downloads</th>
-            <th className="num hide-phone">Served</th>
-            <th className="hide-phone">Last access</th>
-            <th className="hide-phone">Expires</th>
+            <th>{t('share.colShare')}</th>
+            <th>{t('share.colState')}</th>
+            <th className="num">{t('share.colDownloads')}</th>
+            <th className="num hide-phone">{t('share.colServed')}</th>
+            <th className="hide-phone">{t('share.colLastAccess')}</th>
+            <th className="hide-phone">{t('share.colExpires')}</th>
             <th />
           </tr>
         </thead>
@@ -384,10 +383,11 @@ const STATE_BADGE: Record<ShareDto['status'], string> = {
 };
 
 function when(ms: number | null, none: string): string {
-  return ms === null ? none : new Date(ms).toLocaleString();
+  return ms === null ? none : formatDateTime(ms);
 }
 
 function ShareRow({ s, onChanged }: { s: ShareDto; onChanged: () => void }) {
+  const t = useT();
   const toast = useApp((st) => st.toast);
   const act = async (what: () => Promise<unknown>) => {
     try {
@@ -404,12 +404,12 @@ function ShareRow({ s, onChanged }: { s: ShareDto; onChanged: () => void }) {
       <td>
         <span className="mono">{s.id.slice(0, 8)}</span>
         <div className="muted small">
-          {s.files} files · {formatBytes(s.totalBytes)}
-          {s.password ? ' · password' : ''} · made {when(s.createdAt, '')}
+          {t('share.rowFiles', { count: s.files })} · {formatBytes(s.totalBytes)}
+          {s.password ? ` · ${t('share.rowPassword')}` : ''} · {t('share.made', { when: when(s.createdAt, '') })}
         </div>
       </td>
       <td>
-        <Badge status={STATE_BADGE[s.status]}>{s.status}</Badge>
+        <Badge status={STATE_BADGE[s.status]}>{t(`share.state.${s.status}`)}</Badge>
       </td>
       <td className="num" data-testid="share-downloads">
         {s.downloads}
@@ -417,23 +417,23 @@ function ShareRow({ s, onChanged }: { s: ShareDto; onChanged: () => void }) {
       </td>
       <td className="num hide-phone">{formatBytes(s.bytesServed)}</td>
       <td className="hide-phone small">{when(s.lastAccess, '—')}</td>
-      <td className="hide-phone small">{live ? when(s.expiresAt, 'never') : '—'}</td>
+      <td className="hide-phone small">{live ? when(s.expiresAt, t('share.expiry.never')) : '—'}</td>
       <td>
         {live && (
           <div className="row" style={{ justifyContent: 'flex-end' }}>
             {s.status === 'paused' ? (
               <button type="button" className="small" onClick={() => void act(() => shares.resume(s.id))}>
-                Resume
+                {t('share.resume')}
               </button>
             ) : (
               <button type="button" className="small" onClick={() => void act(() => shares.pause(s.id))}>
-                Pause
+                {t('share.pause')}
               </button>
             )}
             <button
               type="button"
               className="small"
-              title="Serve 7 more days from now (or still never expire) and allow as many downloads again"
+              title={t('share.extendTitle')}
               onClick={() =>
                 void act(() =>
                   shares.extend({
@@ -445,17 +445,16 @@ function ShareRow({ s, onChanged }: { s: ShareDto; onChanged: () => void }) {
                 )
               }
             >
-              Extend
+              {t('share.extend')}
             </button>
             <button
               type="button"
               className="small danger"
               onClick={() => {
-                if (confirm('Revoke this share? Its encrypted data is deleted and the link stops working for good.'))
-                  void act(() => shares.revoke(s.id));
+                if (confirm(t('share.revokeConfirm'))) void act(() => shares.revoke(s.id));
               }}
             >
-              Revoke
+              {t('share.revoke')}
             </button>
           </div>
         )}
