@@ -22,6 +22,8 @@ import { merkleRoot } from '../codec/merkle.ts';
 import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { ChunkStore } from '../store/chunk-store.ts';
 import type { FileIndex } from '../store/file-index.ts';
+import { MachineChunks, type MachineChunkSources } from '../transfer/machine-chunks.ts';
+import type { ChunkPlace } from '../transfer/tree.ts';
 import {
   decodeShareManifest,
   parseShareLink,
@@ -149,61 +151,40 @@ function sameFile(abs: string, e: ShareEntry): boolean {
 }
 
 /**
- * Where chunks may be read on this machine, the places a peer fetch looks too (transfer/receive.ts): files in
- * place whose layout the manifest gives, files the file index knows to hold the chunk, and the chunk store.
- * Every read is checked against the chunk's id.
+ * Where a share's chunks may be read on this machine: the files already in the target (a kept file, or an older
+ * version at the same path, whose layout the manifest gives), then what a peer fetch looks at too
+ * (transfer/machine-chunks.ts: the file index and the chunk store). Every read is checked against the chunk's id.
  */
-class LocalChunks {
-  private readonly at = new Map<number, Array<{ file: string; offset: number }>>();
+class LocalShareChunks {
+  private readonly at = new Map<number, ChunkPlace[]>();
   private readonly m: ShareManifest;
-  private readonly index?: FileIndex;
-  private readonly store?: ChunkStore;
+  private readonly machine: MachineChunks;
 
-  constructor(m: ShareManifest, sources: { index?: FileIndex; store?: ChunkStore }) {
+  constructor(m: ShareManifest, sources: MachineChunkSources) {
     this.m = m;
-    this.index = sources.index;
-    this.store = sources.store;
+    this.machine = new MachineChunks(sources);
   }
 
-  /** `file` may hold `e`'s chunks at `e`'s offsets (a kept file, or an older version at the same path). */
+  /** `file` may hold `e`'s chunks at `e`'s offsets. */
   add(file: string, e: ShareEntry): void {
     let offset = 0;
     for (const c of e.r ?? []) {
+      const length = this.m.chunks[c].n;
       const list = this.at.get(c) ?? [];
-      if (list.length < 2) list.push({ file, offset });
+      if (list.length < 2) list.push({ abs: file, offset, length });
       this.at.set(c, list);
-      offset += this.m.chunks[c].n;
+      offset += length;
     }
   }
 
-  /** Chunk i's bytes from a local file, or undefined where none holds them (now). */
+  /** Chunk i's bytes from this machine, or undefined where nothing here holds them (now). */
   read(i: number): Uint8Array | undefined {
     const c = this.m.chunks[i];
-    const id = Buffer.from(c.id);
-    for (const { file, offset } of this.at.get(i) ?? []) {
-      const b = readAt(file, offset, c.n);
-      if (b && blake3(b).equals(id)) return b;
-    }
-    for (const l of this.index?.locate(id) ?? []) {
-      if (l.length !== c.n) continue;
-      const b = readAt(l.path, l.offset, c.n);
-      if (b && blake3(b).equals(id)) return b;
-    }
-    const stored = this.store?.get(id);
-    return stored && stored.length === c.n ? stored : undefined;
+    return this.machine.read(c.id, c.n, this.at.get(i));
   }
-}
 
-function readAt(file: string, offset: number, n: number): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const b = Buffer.allocUnsafe(n);
-    return fs.readSync(fd, b, 0, n, offset) === n ? b : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+  close(): void {
+    this.machine.close();
   }
 }
 
@@ -213,7 +194,7 @@ class ChunkFetcher {
   wireBytes = 0;
   /** Chunks read from this machine instead of the wire. */
   local = 0;
-  readonly localChunks: LocalChunks;
+  readonly localChunks: LocalShareChunks;
 
   private readonly base: string;
   private readonly download: string;
@@ -228,14 +209,14 @@ class ChunkFetcher {
     key: Buffer,
     m: ShareManifest,
     uses: number[],
-    sources: { index?: FileIndex; store?: ChunkStore },
+    sources: MachineChunkSources,
   ) {
     this.base = base;
     this.download = download;
     this.key = key;
     this.m = m;
     this.uses = uses;
-    this.localChunks = new LocalChunks(m, sources);
+    this.localChunks = new LocalShareChunks(m, sources);
   }
 
   /** Chunk i's plain bytes, checked against its id; kept only while another file still needs it. */
@@ -407,7 +388,9 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
     throw fromSystemError(err, target, 'write');
   }
   const files = m.entries.filter((e) => e.t === EntryType.FILE);
-  const todo = files.filter((e) => !sameFile(path.join(target, e.p), e));
+  // Files already in place whole are kept (a rerun after a finished or interrupted fetch).
+  const kept = new Set(files.filter((e) => sameFile(path.join(target, e.p), e)));
+  const todo = files.filter((e) => !kept.has(e));
   const uses = new Array<number>(m.chunks.length).fill(0);
   for (const e of todo) for (const c of e.r ?? []) uses[c]++;
   const chunks = new ChunkFetcher(base, download, key, m, uses, { index: o.index, store: o.store });
@@ -420,23 +403,27 @@ export async function fetchShare(o: FetchShareOptions): Promise<FetchShareResult
     }
   }
   for (const e of files) chunks.localChunks.add(path.join(target, e.p), e);
-  let bytes = files.filter((e) => !todo.includes(e)).reduce((n, e) => n + e.s, 0);
+  let bytes = [...kept].reduce((n, e) => n + e.s, 0);
   let done = files.length - todo.length;
   let resumedChunks = 0;
   const progress = (): void =>
     o.onProgress?.({ bytes, totalBytes: m.totalBytes, files: done, totalFiles: files.length });
-  for (const e of todo) {
-    const abs = path.join(target, e.p);
-    try {
-      fs.mkdirSync(path.dirname(abs), { recursive: true });
-    } catch (err) {
-      throw fromSystemError(err, abs, 'write');
+  try {
+    for (const e of todo) {
+      const abs = path.join(target, e.p);
+      try {
+        fs.mkdirSync(path.dirname(abs), { recursive: true });
+      } catch (err) {
+        throw fromSystemError(err, abs, 'write');
+      }
+      resumedChunks += await writeFile(abs, e, m, chunks, o.parallel ?? 8, (n) => {
+        bytes += n;
+        progress();
+      });
+      done++;
     }
-    resumedChunks += await writeFile(abs, e, m, chunks, o.parallel ?? 8, (n) => {
-      bytes += n;
-      progress();
-    });
-    done++;
+  } finally {
+    chunks.localChunks.close();
   }
   for (const e of m.entries) {
     if (e.t !== EntryType.SYMLINK || e.l === undefined) continue;

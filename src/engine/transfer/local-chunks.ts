@@ -20,9 +20,9 @@ import type { FileIndex } from '../store/file-index.ts';
 import { CopyPlan } from './assemble.ts';
 import type { KeepOld } from './keep-old.ts';
 import { ChunkPlaces } from './chunk-places.ts';
-import { RangeReader, readAt } from './local-files.ts';
+import { readAt } from './local-files.ts';
+import { MachineChunks } from './machine-chunks.ts';
 import type { ReceivedFiles } from './received-files.ts';
-import type { ChunkPlace } from './tree.ts';
 
 export interface LocalChunksOptions {
   index?: FileIndex;
@@ -120,23 +120,23 @@ export class LocalChunks {
     const { files } = this;
     const t = files.table;
     const need: number[] = [];
-    const reader = new RangeReader();
+    const machine = new MachineChunks(this.o);
     try {
       for (let c = 0; c < t.chunks; c++) {
         throwIfCancelled(this.o.signal);
         const pause = this.breather.breathe();
         if (pause) await pause;
         if (!t.isPlaced(c) || t.isDone(c)) continue;
-        if (!this.copyLocal(c, reader)) need.push(c);
+        if (!this.copyLocal(c, machine)) need.push(c);
       }
     } finally {
-      reader.close();
+      machine.close();
     }
     return need;
   }
 
   /** Plans or makes a local copy of chunk c; false when there is none. */
-  private copyLocal(c: number, reader: RangeReader): boolean {
+  private copyLocal(c: number, machine: MachineChunks): boolean {
     const { files } = this;
     const t = files.table;
     const id = files.m.chunkId(c);
@@ -147,35 +147,13 @@ export class LocalChunks {
       for (let p = t.start(c); p < t.end(c); p++)
         if (!t.isPositionDone(p)) this.plan.add(p, t.slotOf(p), hit.abs, hit.offset);
     } else {
-      const data = this.verifiedCopy(id, len, hit, reader);
+      const data = machine.read(id, len, hit ? [hit] : []);
       if (!data) return false;
       files.writeChunk(c, data);
     }
     files.tally.localChunks++;
     files.tally.localBytes += len;
     return true;
-  }
-
-  /** The chunk's bytes from a known place, the file index's places or the chunk store, verified by BLAKE3. */
-  private verifiedCopy(
-    id: Uint8Array,
-    len: number,
-    hit: ChunkPlace | undefined,
-    reader: RangeReader,
-  ): Uint8Array | undefined {
-    const want = Buffer.from(id);
-    const tryPlace = (cand: ChunkPlace): Uint8Array | undefined => {
-      if (cand.length !== len) return undefined;
-      const d = reader.read(cand.abs, cand.offset, len);
-      return d && blake3(d).equals(want) ? d : undefined;
-    };
-    let data = hit ? tryPlace(hit) : undefined;
-    if (!data && this.o.index)
-      for (const l of this.o.index.locate(id)) {
-        data = tryPlace({ abs: l.path, offset: l.offset, length: l.length });
-        if (data) break;
-      }
-    return data ?? this.o.store?.get(id);
   }
 }
 
