@@ -41,6 +41,8 @@ export interface StartDaemonOptions {
   port?: number;
   /** Leave the first-run guide due (by default it is marked done, so it does not cover the page under test). */
   firstRun?: boolean;
+  /** The built UI to serve (default out/renderer); bench:ui-frames compares two builds. */
+  ui?: string;
 }
 
 export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTestDaemon> {
@@ -62,7 +64,7 @@ export async function startTestDaemon(o: StartDaemonOptions): Promise<RunningTes
     '--root',
     root,
     '--ui',
-    UI_DIR,
+    o.ui ?? UI_DIR,
   ];
   if (o.allow?.length) args.push('--allow', ...o.allow);
   const proc = spawn(process.execPath, args, {

@@ -11,25 +11,35 @@ export function useCanvas(draw: Draw, deps: readonly unknown[]): RefObject<HTMLC
   const ref = useRef<HTMLCanvasElement | null>(null);
   const drawRef = useRef(draw);
   drawRef.current = draw;
+  // The element's size as the ResizeObserver last reported it: reading clientWidth after each React commit
+  // forced a synchronous layout per store update (per frame during a swarm); the observer's figure costs nothing.
+  const size = useRef<Size | undefined>(undefined);
 
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
-    const ro = new ResizeObserver(() => paint(canvas, drawRef.current));
+    const ro = new ResizeObserver(([entry]) => {
+      size.current = { w: entry.contentRect.width, h: entry.contentRect.height };
+      paint(canvas, size.current, drawRef.current);
+    });
     ro.observe(canvas);
     return () => ro.disconnect();
   }, []);
 
   useEffect(() => {
-    if (ref.current) paint(ref.current, drawRef.current);
+    // Before the observer's first report the size is unknown; its callback paints.
+    if (ref.current && size.current) paint(ref.current, size.current, drawRef.current);
   }, deps);
   return ref;
 }
 
-function paint(canvas: HTMLCanvasElement, draw: Draw): void {
+interface Size {
+  w: number;
+  h: number;
+}
+
+function paint(canvas: HTMLCanvasElement, { w, h }: Size, draw: Draw): void {
   const dpr = Math.min(3, window.devicePixelRatio || 1);
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
   if (w === 0 || h === 0) return;
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);
@@ -44,9 +54,25 @@ function paint(canvas: HTMLCanvasElement, draw: Draw): void {
   draw(ctx, w, h);
 }
 
-/** Reads a CSS custom property (the palette lives in styles.css). */
+const palette = new Map<string, string>();
+let paletteTheme: string | undefined;
+
+/**
+ * Reads a CSS custom property (the palette lives in styles.css). Cached per theme (theme.ts sets
+ * `data-theme` on the root): getComputedStyle after a DOM change forces a style recalculation, and the charts
+ * asked for their colours on every redraw.
+ */
 export function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const theme = document.documentElement.dataset.theme ?? '';
+  if (theme !== paletteTheme) {
+    palette.clear();
+    paletteTheme = theme;
+  }
+  let v = palette.get(name);
+  if (v === undefined) {
+    v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    palette.set(name, v);
+  }
   return v || fallback;
 }
 

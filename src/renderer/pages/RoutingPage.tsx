@@ -4,7 +4,7 @@
  * log of failovers, re-optimisations and pre-positioning. The plan panel runs the engine's scheduler simulator
  * on this page's backend (WebGPU or CPU).
  */
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import type { SwarmEdgeSnapshot } from '../../shared/events.ts';
 import { LineChart, type Series } from '../charts/LineChart.tsx';
 import { colorFor, ShareBar } from '../charts/ShareBar.tsx';
@@ -12,7 +12,7 @@ import { PlanPanel } from '../components/PlanPanel.tsx';
 import { Badge, Card, Empty, HealthMeter, PageHeader, Stat } from '../components/ui.tsx';
 import { formatBytes, formatMs, formatRate, formatSeconds, formatTime, shortId } from '../format.ts';
 import { useResources } from '../store/resources.ts';
-import { useSwarm, type SwarmSession } from '../store/swarm.ts';
+import { useSwarm, type SwarmLogEntry, type SwarmSession } from '../store/swarm.ts';
 import { peerName } from '../peer-names.ts';
 import { edgeWhy, logKindWord } from '../routing-words.ts';
 import { t as tr, useT } from '../i18n/index.ts';
@@ -94,7 +94,10 @@ function SessionView({ s }: { s: SwarmSession }) {
       ? s.done.bytes / s.done.seconds
       : 0
     : s.edges.reduce((n, e) => n + e.rate, 0);
-  const series = useMemo(() => driftSeries(s), [s]);
+  // Rebuilt (and the chart redrawn) only when drift points arrive or the peers change, not per edge snapshot.
+  const edgeKey = s.edges.map((e) => `${e.edge}=${e.peer}`).join(' ');
+  const { drift } = s;
+  const series = useMemo(() => driftSeries(drift, edgeKey), [drift, edgeKey]);
   const finalChunks = new Map(s.done?.perEdge.map((e) => [e.edge, e.chunks]) ?? []);
   const doneBy = (e: SwarmEdgeSnapshot) => finalChunks.get(e.edge) ?? e.completed;
   const t = useT();
@@ -175,26 +178,8 @@ function SessionView({ s }: { s: SwarmSession }) {
           <p className="muted">{t('routing.noEvents')}</p>
         ) : (
           <ul className="log">
-            {[...s.log].reverse().map((l, i) => (
-              <li key={`${l.t}-${i}`}>
-                <time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time>
-                <span className="log-kind">
-                  <Badge
-                    status={
-                      l.kind === 'failover'
-                        ? 'failed'
-                        : l.kind === 'reopt'
-                          ? 'paused'
-                          : l.kind === 'done'
-                            ? 'done'
-                            : 'running'
-                    }
-                  >
-                    {logKindWord(l.kind)}
-                  </Badge>
-                </span>
-                <span>{l.text}</span>
-              </li>
+            {[...s.log].reverse().map((l) => (
+              <LogLine key={l.id} entry={l} />
             ))}
           </ul>
         )}
@@ -203,8 +188,31 @@ function SessionView({ s }: { s: SwarmSession }) {
   );
 }
 
-function driftSeries(s: SwarmSession): Series[] {
-  const whole = s.drift[-1] ?? [];
+/**
+ * One log line. Entries are immutable (an update replaces the object) and keyed by their id, so a new event
+ * renders one line instead of re-keying, re-formatting and re-laying-out all of them (up to LOG_ENTRIES).
+ */
+const LogLine = memo(function LogLine({ entry: l }: { entry: SwarmLogEntry }) {
+  return (
+    <li>
+      <time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time>
+      <span className="log-kind">
+        <Badge
+          status={
+            l.kind === 'failover' ? 'failed' : l.kind === 'reopt' ? 'paused' : l.kind === 'done' ? 'done' : 'running'
+          }
+        >
+          {logKindWord(l.kind)}
+        </Badge>
+      </span>
+      <span>{l.text}</span>
+    </li>
+  );
+});
+
+/** `edgeKey`: the session's edges in order, `<edge>=<peer>` separated by spaces. */
+function driftSeries(drift: SwarmSession['drift'], edgeKey: string): Series[] {
+  const whole = drift[-1] ?? [];
   const out: Series[] = [
     {
       name: tr('routing.expected'),
@@ -218,11 +226,12 @@ function driftSeries(s: SwarmSession): Series[] {
       points: whole.map((p) => [p.t, p.actual] as const),
     },
   ];
-  s.edges.forEach((e, i) => {
-    const pts = s.drift[e.edge];
+  const edges = edgeKey ? edgeKey.split(' ').map((x) => x.split('=')) : [];
+  edges.forEach(([edge, peer], i) => {
+    const pts = drift[Number(edge)];
     // Same colour per peer as in the peer table and the chunk share.
     if (pts?.length)
-      out.push({ name: peerName(e.peer), color: colorFor(i), points: pts.map((p) => [p.t, p.actual] as const) });
+      out.push({ name: peerName(peer), color: colorFor(i), points: pts.map((p) => [p.t, p.actual] as const) });
   });
   return out;
 }
