@@ -235,8 +235,7 @@ async function start(): Promise<void> {
     }
   }
   trayState = withJobs(trayState, service.jobList());
-  if (engine.listenError)
-    trayState = { ...trayState, notice: 'Not accepting transfers from peers (listener port in use)' };
+  if (engine.listenError) trayState = { ...trayState, notice: 'noListener' };
   const stopTray = service.onEvent((e: WarpEvent) => {
     trayState = applyTrayEvent(trayState, e);
     const n = notificationFor(notifyState, e);

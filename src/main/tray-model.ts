@@ -6,6 +6,7 @@
 import { formatRate } from '../engine/core/bytes.ts';
 import type { SyncJobDto } from '../shared/bridge.ts';
 import type { JobDto, JobStatus, SyncState, WarpEvent } from '../shared/events.ts';
+import { say, type Language } from '../shared/i18n/catalogue.ts';
 
 export type TrayIcon = 'idle' | 'active' | 'paused' | 'error';
 /** What a synced folder's submenu does: open the folder, sync it now, pause it for an hour, resume it. */
@@ -30,6 +31,8 @@ export interface TrayJob {
   fraction?: number;
   /** Bytes per second. */
   rate?: number;
+  /** A transfer a peer started against this machine: the title is its path and peer, this the verb before it. */
+  incoming?: 'serving' | 'receiving';
 }
 
 export interface TraySync {
@@ -54,7 +57,7 @@ export interface TrayState {
   syncPaused: boolean;
   /** On battery power (shown, because sync may wait for AC). */
   onBattery: boolean;
-  /** A standing problem worth a line of its own (e.g. the peer listener could not start). */
+  /** A standing problem worth a line of its own: its key under `tray.` in the catalogues (e.g. "noListener"). */
   notice?: string;
 }
 
@@ -87,6 +90,12 @@ function fromDto(dto: JobDto, prev?: TrayJob): TrayJob {
   return { id: dto.id, title: dto.title, status: dto.status, fraction, rate: p ? p.rate : prev?.rate };
 }
 
+/** Words of the tray in one language. */
+type Say = (key: string, vars?: Record<string, string | number>) => string;
+function sayer(language: Language): Say {
+  return (key, vars) => say(language, `tray.${key}`, vars);
+}
+
 /** Folds one engine event into the tray state; events the tray does not show return the same object. */
 export function applyTrayEvent(state: TrayState, e: WarpEvent): TrayState {
   switch (e.type) {
@@ -100,8 +109,12 @@ export function applyTrayEvent(state: TrayState, e: WarpEvent): TrayState {
     case 'transfer.start': {
       if (!e.job.startsWith('incoming:')) return state;
       const jobs = new Map(state.jobs);
-      const verb = e.role === 'serve' ? 'Serving' : 'Receiving';
-      jobs.set(e.job, { id: e.job, title: `${verb} ${e.path || '/'} (${shortPeer(e.peer)})`, status: 'running' });
+      jobs.set(e.job, {
+        id: e.job,
+        title: `${e.path || '/'} (${shortPeer(e.peer)})`,
+        status: 'running',
+        incoming: e.role === 'serve' ? 'serving' : 'receiving',
+      });
       return { ...state, jobs };
     }
     case 'transfer.done':
@@ -165,10 +178,9 @@ function shortPeer(peer: string): string {
   return /^12D3KooW[1-9A-HJ-NP-Za-km-z]{20,}$/.test(peer) ? `${peer.slice(0, 8)}…${peer.slice(-4)}` : peer;
 }
 
-function jobLabel(j: TrayJob): string {
-  const parts = [j.title];
-  if (j.status === 'paused') parts.push('paused');
-  else if (j.status === 'queued') parts.push('queued');
+function jobLabel(j: TrayJob, w: Say, language: Language): string {
+  const parts = [j.incoming ? w(j.incoming, { what: j.title }) : j.title];
+  if (j.status === 'paused' || j.status === 'queued') parts.push(say(language, `badge.${j.status}`));
   else {
     if (j.fraction !== undefined) parts.push(`${Math.floor(j.fraction * 100)}%`);
     if (j.rate !== undefined && j.rate > 0) parts.push(formatRate(j.rate));
@@ -177,18 +189,22 @@ function jobLabel(j: TrayJob): string {
 }
 
 /** One line for the sync jobs: how many, and the most urgent state among them. */
-function syncSummary(state: TrayState): string {
+function syncSummary(state: TrayState, w: Say): string {
   const n = state.syncs.size;
-  if (n === 0) return 'Sync: no folders';
-  const folders = `${n} folder${n === 1 ? '' : 's'}`;
-  if (state.syncPaused) return `Sync: ${folders} · paused`;
+  if (n === 0) return w('syncNone');
+  const folders = w('folders', { count: n });
+  if (state.syncPaused) return w('syncPaused', { folders });
   const all = [...state.syncs.values()];
   const errored = all.find((s) => s.state === 'error');
-  if (errored) return clip(`Sync: ${folders} · error${errored.reason ? `: ${errored.reason}` : ''}`);
-  if (all.some((s) => s.state === 'syncing' || s.state === 'scanning')) return `Sync: ${folders} · syncing`;
+  if (errored)
+    return clip(errored.reason ? w('syncErrorWhy', { folders, reason: errored.reason }) : w('syncError', { folders }));
+  if (all.some((s) => s.state === 'syncing' || s.state === 'scanning')) return w('syncSyncing', { folders });
   const waiting = all.find((s) => s.state === 'waiting' || s.state === 'paused');
-  if (waiting) return clip(`Sync: ${folders} · waiting${waiting.reason ? ` (${waiting.reason})` : ''}`);
-  return `Sync: ${folders} · up to date`;
+  if (waiting)
+    return clip(
+      waiting.reason ? w('syncWaitingWhy', { folders, reason: waiting.reason }) : w('syncWaiting', { folders }),
+    );
+  return w('syncUpToDate', { folders });
 }
 
 export function trayIcon(state: TrayState): TrayIcon {
@@ -202,45 +218,53 @@ export function trayIcon(state: TrayState): TrayIcon {
   return 'idle';
 }
 
-function statusLine(state: TrayState, icon: TrayIcon): string {
+function statusLine(state: TrayState, icon: TrayIcon, w: Say): string {
   const active = [...state.jobs.values()].filter((j) => j.status === 'running').length;
-  const power = state.onBattery ? ' · on battery' : '';
-  if (icon === 'error') return `Warp: needs attention${power}`;
-  if (active > 0) return `Warp: ${active} active transfer${active === 1 ? '' : 's'}${power}`;
-  if (icon === 'active') return `Warp: syncing${power}`;
-  if (icon === 'paused') return `Warp: sync paused${power}`;
-  return `Warp: idle${power}`;
+  const power = state.onBattery ? w('onBattery') : '';
+  if (icon === 'error') return w('attention', { power });
+  if (active > 0) return w('active', { count: active, power });
+  if (icon === 'active') return w('syncing', { power });
+  if (icon === 'paused') return w('syncPausedAll', { power });
+  return w('idle', { power });
 }
 
-export function trayView(state: TrayState): TrayView {
+/** The tray's icon, tooltip and menu, in the UI's language (English by default). */
+export function trayView(state: TrayState, language: Language = 'en'): TrayView {
+  const w = sayer(language);
+  const label = (j: TrayJob) => jobLabel(j, w, language);
   const icon = trayIcon(state);
-  const status = statusLine(state, icon);
+  const status = statusLine(state, icon, w);
   const jobs = [...state.jobs.values()];
   const items: TrayItem[] = [{ kind: 'item', label: status, enabled: false }];
-  if (state.notice) items.push({ kind: 'item', label: clip(state.notice), enabled: false });
+  if (state.notice) items.push({ kind: 'item', label: clip(w(state.notice)), enabled: false });
   items.push({ kind: 'separator' });
-  if (jobs.length === 0) items.push({ kind: 'item', label: 'No active transfers', enabled: false });
+  if (jobs.length === 0) items.push({ kind: 'item', label: w('noTransfers'), enabled: false });
   for (const j of jobs.slice(0, MAX_JOBS_LISTED))
-    items.push({ kind: 'item', label: jobLabel(j), enabled: true, action: 'open' });
+    items.push({ kind: 'item', label: label(j), enabled: true, action: 'open' });
   if (jobs.length > MAX_JOBS_LISTED)
-    items.push({ kind: 'item', label: `and ${jobs.length - MAX_JOBS_LISTED} more…`, enabled: true, action: 'open' });
+    items.push({
+      kind: 'item',
+      label: w('more', { count: jobs.length - MAX_JOBS_LISTED }),
+      enabled: true,
+      action: 'open',
+    });
   items.push({ kind: 'separator' });
-  items.push({ kind: 'item', label: syncSummary(state), enabled: false });
-  items.push(...folderItems(state));
+  items.push({ kind: 'item', label: syncSummary(state, w), enabled: false });
+  items.push(...folderItems(state, w, language));
   items.push(
     state.syncPaused
-      ? { kind: 'item', label: 'Resume sync', enabled: true, action: 'resume-sync' }
-      : { kind: 'item', label: 'Pause sync', enabled: state.syncs.size > 0, action: 'pause-sync' },
+      ? { kind: 'item', label: w('resumeSync'), enabled: true, action: 'resume-sync' }
+      : { kind: 'item', label: w('pauseSync'), enabled: state.syncs.size > 0, action: 'pause-sync' },
   );
   items.push({ kind: 'separator' });
-  items.push({ kind: 'item', label: 'Open Warp', enabled: true, action: 'open' });
-  items.push({ kind: 'item', label: 'Quit Warp', enabled: true, action: 'quit' });
-  const tooltip = jobs.length > 0 ? `${status}\n${jobs.slice(0, 3).map(jobLabel).join('\n')}` : status;
+  items.push({ kind: 'item', label: w('open'), enabled: true, action: 'open' });
+  items.push({ kind: 'item', label: w('quit'), enabled: true, action: 'quit' });
+  const tooltip = jobs.length > 0 ? `${status}\n${jobs.slice(0, 3).map(label).join('\n')}` : status;
   return { icon, tooltip, items };
 }
 
 /** One item per synced folder, each with its submenu: open the folder, sync now, pause for an hour (or resume). */
-function folderItems(state: TrayState): TrayItem[] {
+function folderItems(state: TrayState, w: Say, language: Language): TrayItem[] {
   const out: TrayItem[] = [];
   for (const [id, s] of state.syncs) {
     if (!s.folder || !s.label) continue;
@@ -248,19 +272,23 @@ function folderItems(state: TrayState): TrayItem[] {
     const folder = s.folder;
     const act = (d: FolderAction): TrayAction => ({ folder, id, do: d });
     const ours = s.direction !== 'in';
-    const submenu: TrayItem[] = [{ kind: 'item', label: 'Open folder', enabled: true, action: act('open-folder') }];
+    const submenu: TrayItem[] = [{ kind: 'item', label: w('openFolder'), enabled: true, action: act('open-folder') }];
     if (ours) {
-      submenu.push({ kind: 'item', label: 'Sync now', enabled: !s.paused, action: act('sync-now') });
+      submenu.push({ kind: 'item', label: w('syncNow'), enabled: !s.paused, action: act('sync-now') });
       submenu.push(
         s.paused
-          ? { kind: 'item', label: 'Resume', enabled: true, action: act('resume') }
-          : { kind: 'item', label: 'Pause for an hour', enabled: true, action: act('pause-hour') },
+          ? { kind: 'item', label: w('resume'), enabled: true, action: act('resume') }
+          : { kind: 'item', label: w('pauseHour'), enabled: true, action: act('pause-hour') },
       );
     }
-    const state2 = s.paused ? 'paused' : s.state === 'idle' ? 'up to date' : s.state;
+    const state2 = s.paused
+      ? say(language, 'badge.paused')
+      : s.state === 'idle'
+        ? w('upToDate')
+        : say(language, `badge.${s.state}`);
     out.push({
       kind: 'item',
-      label: clip(`${s.label} · ${ours ? state2 : 'run by the peer'}`),
+      label: clip(`${s.label} · ${ours ? state2 : w('byPeer')}`),
       enabled: true,
       submenu,
     });

@@ -6,6 +6,7 @@
  */
 import { initialNotifyState, notificationFor, type NotifyState } from '../shared/notify-model.ts';
 import type { WarpEvent } from '../shared/events.ts';
+import { useLanguage } from './i18n/index.ts';
 
 function supported(): boolean {
   return typeof Notification !== 'undefined';
@@ -26,7 +27,7 @@ export function createWebNotifier(): (batch: readonly WarpEvent[]) => void {
   let state: NotifyState = initialNotifyState();
   return (batch) => {
     for (const e of batch) {
-      const r = notificationFor(state, e);
+      const r = notificationFor(state, e, useLanguage.getState().language);
       state = r.state;
       if (!r.note || !supported() || Notification.permission !== 'granted' || !inBackground()) continue;
       const n = new Notification(r.note.title, {

@@ -3,9 +3,10 @@
  * failed, a transfer a peer started against this machine completed, a sync job failed. Pure: an event and
  * what was already said map to at most one notification; index.ts shows it with Electron's Notification.
  * Sync errors are said once per job until that job recovers, so a retrying job does not nag.
- * Unit-tested in test/main/notify-model.test.ts.
+ * The words are in the language the UI shows (the catalogues of shared/i18n).
  */
 import { formatBytes } from '../engine/core/bytes.ts';
+import { say, type Language } from './i18n/catalogue.ts';
 import type { WarpEvent } from './events.ts';
 
 export interface Note {
@@ -22,7 +23,12 @@ export function initialNotifyState(): NotifyState {
   return { syncErrors: new Set() };
 }
 
-export function notificationFor(state: NotifyState, e: WarpEvent): { state: NotifyState; note?: Note } {
+export function notificationFor(
+  state: NotifyState,
+  e: WarpEvent,
+  language: Language = 'en',
+): { state: NotifyState; note?: Note } {
+  const w = (key: string, vars?: Record<string, string | number>) => say(language, `notify.${key}`, vars);
   switch (e.type) {
     case 'job.update': {
       const j = e.job;
@@ -31,31 +37,37 @@ export function notificationFor(state: NotifyState, e: WarpEvent): { state: Noti
         return {
           state,
           note: {
-            title: `Done: ${j.title}`,
+            title: w('done', { title: j.title }),
             body: j.progress
-              ? `${formatBytes(j.progress.totalBytes || j.progress.bytes)} in ${j.progress.totalFiles || j.progress.files} files`
-              : 'Finished.',
+              ? w('doneBody', {
+                  bytes: formatBytes(j.progress.totalBytes || j.progress.bytes),
+                  count: j.progress.totalFiles || j.progress.files,
+                })
+              : w('finished'),
           },
         };
       if (j.status === 'failed')
         return {
           state,
-          note: { title: `Failed: ${j.title}`, body: j.error?.message ?? 'See the Warp window for details.' },
+          note: { title: w('failed', { title: j.title }), body: j.error?.message ?? w('seeWindow') },
         };
       return { state };
     }
     case 'transfer.done':
       if (!e.job.startsWith('incoming:')) return { state };
-      return { state, note: { title: 'Received from a peer', body: `${e.files} files, ${formatBytes(e.bytes)}` } };
+      return {
+        state,
+        note: { title: w('received'), body: w('receivedBody', { count: e.files, bytes: formatBytes(e.bytes) }) },
+      };
     case 'peer.paired':
       return {
         state,
-        note: { title: 'Peer paired', body: `${e.name ?? e.peer} can now send to and fetch from this machine.` },
+        note: { title: w('paired'), body: w('pairedBody', { name: e.name ?? e.peer }) },
       };
     case 'sync.error': {
       if (state.syncErrors.has(e.id)) return { state };
       const syncErrors = new Set(state.syncErrors).add(e.id);
-      return { state: { syncErrors }, note: { title: 'Sync needs attention', body: e.error.message } };
+      return { state: { syncErrors }, note: { title: w('syncAttention'), body: e.error.message } };
     }
     case 'sync.state': {
       if (e.state === 'error' || !state.syncErrors.has(e.id)) return { state };

@@ -257,6 +257,16 @@ describe('tray model: transfers peers start against this machine', () => {
     );
     expect(trayView(s).icon).toBe('active');
     expect(labels(trayView(s).items)).toContain('Receiving photos (12D3KooW…e2Xo) · 50%');
+    // The same tray in German: the verb, the menu and the status line in the UI's language.
+    expect(labels(trayView(s, 'de').items)).toEqual(
+      expect.arrayContaining([
+        'Warp: 1 aktive Übertragung',
+        'Empfange photos (12D3KooW…e2Xo) · 50%',
+        'Sync: keine Ordner',
+        'Warp öffnen',
+        'Warp beenden',
+      ]),
+    );
     s = fold(
       [
         {
@@ -295,11 +305,15 @@ describe('tray model: transfers peers start against this machine', () => {
 
 describe('tray model: notices', () => {
   it('a standing problem gets its own line under the status', () => {
-    const v = trayView({ ...initialTrayState(), notice: 'Not accepting transfers from peers (listener port in use)' });
-    expect(labels(v.items).slice(0, 3)).toEqual([
+    const s = { ...initialTrayState(), notice: 'noListener' };
+    expect(labels(trayView(s).items).slice(0, 3)).toEqual([
       'Warp: idle',
       'Not accepting transfers from peers (listener port in use)',
       '---',
+    ]);
+    expect(labels(trayView(s, 'de').items).slice(0, 2)).toEqual([
+      'Warp: untätig',
+      'Nimmt keine Übertragungen von Peers an (Listener-Port belegt)',
     ]);
   });
 });

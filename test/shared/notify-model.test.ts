@@ -98,4 +98,24 @@ describe('background notifications', () => {
       run([job('done', { kind: 'peers.pair' }), { type: 'peer.paired', peer: '12D3KooWabc', name: 'laptop' }]),
     ).toEqual([undefined, 'Peer paired']);
   });
+
+  it('speaks the language the UI shows: German words, plural forms, the same facts', () => {
+    const done = job('done', {
+      progress: { bytes: 5, totalBytes: 2048, files: 1, totalFiles: 1, rate: 0, etaSeconds: -1, elapsedSeconds: 1 },
+    });
+    expect(notificationFor(initialNotifyState(), done, 'de').note).toEqual({
+      title: 'Fertig: Send photos to laptop',
+      body: '2.00 KiB in 1 Datei',
+    });
+    expect(notificationFor(initialNotifyState(), done).note?.body).toBe('2.00 KiB in 1 file');
+    const received: WarpEvent = { type: 'transfer.done', job: 'incoming:s', files: 3, bytes: 10 } as WarpEvent;
+    expect(notificationFor(initialNotifyState(), received, 'de').note).toEqual({
+      title: 'Von einem Peer empfangen',
+      body: '3 Dateien, 10 B',
+    });
+    const paired: WarpEvent = { type: 'peer.paired', peer: '12D3KooWabc', name: 'laptop' };
+    expect(notificationFor(initialNotifyState(), paired, 'de').note?.body).toBe(
+      'laptop kann jetzt an diesen Rechner senden und von ihm abrufen.',
+    );
+  });
 });

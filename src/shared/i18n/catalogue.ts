@@ -40,3 +40,19 @@ export function wordAt(catalogue: Catalogue, key: string): string {
   for (const part of key.split('.')) v = (v as Record<string, unknown> | undefined)?.[part];
   return typeof v === 'string' ? v : key;
 }
+
+/**
+ * The words at a dotted key in one language with `{{vars}}` filled in and, when `count` is given, the plural
+ * form the language's CLDR rules pick (`key_one`, `key_other`): i18next's format, for the main process and the
+ * shared models (tray, notifications), which run without i18next.
+ */
+export function say(language: Language, key: string, vars: Readonly<Record<string, string | number>> = {}): string {
+  const words = CATALOGUES[language];
+  let at = key;
+  if (typeof vars.count === 'number') {
+    const form = `${key}_${new Intl.PluralRules(language).select(vars.count)}`;
+    const other = `${key}_other`;
+    at = wordAt(words, form) !== form ? form : wordAt(words, other) !== other ? other : key;
+  }
+  return wordAt(words, at).replace(/\{\{(\w+)\}\}/g, (m, v: string) => (v in vars ? String(vars[v]) : m));
+}
