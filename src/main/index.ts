@@ -15,6 +15,7 @@ import { startEngineHost, type EngineHost } from './engine-host.ts';
 import { createActivity } from './activity.ts';
 import { registerDialogs } from './dialog.ts';
 import { installMenu } from './menu.ts';
+import type { Language } from '../shared/i18n/catalogue.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { serviceDispatch } from './ipc-dispatch.ts';
 import { planLoginItem, startedHidden } from './login-item.ts';
@@ -53,6 +54,8 @@ let win: BrowserWindow | undefined;
 let engine: EngineHost | undefined;
 let tray: TrayController | undefined;
 let trayState: TrayState = initialTrayState();
+/** The language the page shows (the menu's, menu.ts): the tray and the notifications speak it too. */
+let uiLanguage: () => Language = () => 'en';
 let notifyState: NotifyState = initialNotifyState();
 let quitting = false;
 /** `.warp` files the OS asked to open (this start's command line, open-file, a second instance), until the page takes them. */
@@ -105,7 +108,7 @@ function notify(note: Note): void {
 const activity = createActivity(() => win);
 
 function renderTray(): void {
-  tray?.render(trayView(trayState));
+  tray?.render(trayView(trayState, uiLanguage()));
   activity.render(trayState);
 }
 
@@ -214,7 +217,14 @@ async function start(): Promise<void> {
   const service = engine.service;
   const disposeIpc = registerIpc(serviceDispatch(service), () => appUrl);
   // Replaces Electron's default menu (which ships Reload and Toggle Developer Tools) before any window opens.
-  installMenu({ platform: process.platform, dev: !app.isPackaged }, () => win, showWindow);
+  const menu = installMenu(
+    { platform: process.platform, dev: !app.isPackaged },
+    () => win,
+    showWindow,
+    () => appUrl,
+    () => renderTray(),
+  );
+  uiLanguage = menu.language;
   const disposeDialogs = registerDialogs(
     () => win,
     () => appUrl,
@@ -238,7 +248,7 @@ async function start(): Promise<void> {
   if (engine.listenError) trayState = { ...trayState, notice: 'noListener' };
   const stopTray = service.onEvent((e: WarpEvent) => {
     trayState = applyTrayEvent(trayState, e);
-    const n = notificationFor(notifyState, e);
+    const n = notificationFor(notifyState, e, uiLanguage());
     notifyState = n.state;
     if (n.note) notify(n.note);
     if (e.type === 'sync.state' || e.type === 'sync.error') void refreshSync();

@@ -174,6 +174,19 @@ describe('Electron main process (built, under Node with a stand-in electron modu
     });
   });
 
+  it('the menu and the tray speak the language the app page shows; another page cannot change it', () => {
+    const s = step('menu-language') as unknown as Record<
+      'foreign' | 'own' | 'back',
+      { menu: string[]; tray: string[] }
+    >;
+    expect(s.foreign.menu).toEqual(['File', 'Edit', 'Go', 'Transfer', 'View', 'Help']);
+    expect(s.foreign.tray).toContain('Open Warp');
+    expect(s.own.menu).toEqual(['Datei', 'Bearbeiten', 'Gehe zu', 'Übertragung', 'Darstellung', 'Hilfe']);
+    expect(s.own.tray).toEqual(expect.arrayContaining(['Warp öffnen', 'Warp beenden']));
+    expect(s.back.menu).toEqual(s.foreign.menu);
+    expect(s.back.tray).toEqual(s.foreign.tray);
+  });
+
   it('hosts sync: a job added over IPC shows in the tray, and the tray pauses it', () => {
     expect(step('sync-add')).toMatchObject({
       r: { ok: true, value: { remotePath: '/docs', paused: false } },

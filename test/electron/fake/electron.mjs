@@ -203,9 +203,14 @@ export class Tray extends Emitter {
   }
   destroy() {}
 }
+/** The application menu's top-level labels, each time it is set (the first is the 'application-menu' step). */
+const appMenus = [];
 export const Menu = {
   buildFromTemplate: (template) => ({ template }),
-  setApplicationMenu: (menu) => out('application-menu', { labels: menu ? menu.template.map((m) => m.label) : null }),
+  setApplicationMenu: (menu) => {
+    appMenus.push(menu ? menu.template.map((m) => m.label) : null);
+    if (appMenus.length === 1) out('application-menu', { labels: appMenus[0] });
+  },
 };
 export const dialog = {
   showOpenDialog: async (...args) => {
@@ -325,6 +330,19 @@ async function scenario() {
     taken: await invoke('warp:open-files.take', appUrl),
     again: await invoke('warp:open-files.take', appUrl),
   });
+
+  // The page says which language it shows: the menu and the tray follow, but only when the app's page says it.
+  // (The tray redraws at most once a second: wait that long after each change.)
+  const say = async (url, l) => {
+    listeners.emit('warp:language', { senderFrame: { url } }, l);
+    await sleep(1300);
+  };
+  await say('https://evil.example/', 'de');
+  const foreign = { menu: appMenus.at(-1), tray: labels() };
+  await say(`${appUrl}#/settings`, 'de');
+  const own = { menu: appMenus.at(-1), tray: labels() };
+  await say(appUrl, 'en');
+  out('menu-language', { foreign, own, back: { menu: appMenus.at(-1), tray: labels() } });
 
   // A sync job added over IPC shows in the tray; the tray's "Pause sync" pauses it.
   const info = await invoke('warp:info', appUrl);
