@@ -5,7 +5,7 @@
  * (p50/p95/p99, frames over 50 ms), long tasks (PerformanceObserver 'longtask'), and the renderer's main-thread busy
  * share (CDP Performance.getMetrics TaskDuration over wall time; steadier than frame times on a loaded machine).
  *
- * `--ui a=<dir>,b=<dir>` compares built UIs (each a copy of out/renderer), rounds interleaved; `--profile <file>`
+ * `--page transfers` keeps the Transfers page open instead. `--ui a=<dir>,b=<dir>` compares built UIs (each a copy of out/renderer), rounds interleaved; `--profile <file>`
  * writes a CDP CPU profile of the first round's swarm and prints the functions with the most self time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     ui: { type: 'string', default: '' },
     profile: { type: 'string', default: '' },
+    trace: { type: 'string', default: '' },
+    page: { type: 'string', default: 'routing' },
   },
 });
 const rounds = Number(values.rounds);
@@ -114,6 +116,27 @@ function topSelf(profile: {
     console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
 }
 
+/** Prints the trace's main-thread time by event name (self time: a parent's duration less its children's). */
+function topTrace(file: string): void {
+  type Ev = { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number; args?: { data?: unknown } };
+  const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: Ev[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string })?.name === 'CrRendererMain');
+  const xs = events.filter((e) => e.ph === 'X' && e.dur && main && e.tid === main.tid && e.pid === main.pid);
+  xs.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: Ev[] = [];
+  for (const e of xs) {
+    while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push(e);
+  }
+  console.log(`trace ${file}: main-thread self time by event`);
+  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+}
+
 async function round(ui: string, uiDir: string, homes: string, addrs: string[], profile: string): Promise<Round> {
   const home = fs.mkdtempSync(path.join(homes, 'r-'));
   fs.cpSync(path.join(homes, 'identity'), home, { recursive: true });
@@ -138,6 +161,8 @@ async function round(ui: string, uiDir: string, homes: string, addrs: string[], 
     await page.evaluate(sampleInPage);
     const s0 = await stats(page);
     const busy0 = await taskSeconds(cdp);
+    if (values.trace && profile)
+      await chrome.browser.startTracing(page, { path: values.trace, categories: ['devtools.timeline', 'blink'] });
     const t0 = performance.now();
     await page.getByTestId('transfer-start').click();
     await page.getByTestId('nav-routing').click();
@@ -156,6 +181,10 @@ async function round(ui: string, uiDir: string, homes: string, addrs: string[], 
       w.__stop = true;
       return { frames: w.__f.slice(1), lt: w.__lt };
     });
+    if (values.trace && profile) {
+      await chrome.browser.stopTracing();
+      topTrace(values.trace);
+    }
     if (profile) {
       const { profile: p } = await cdp.send('Profiler.stop');
       fs.writeFileSync(profile, JSON.stringify(p));
