@@ -43,7 +43,13 @@ export function natLabUnavailable(): string | undefined {
   }
 }
 
-export function createNatLab(): NatLab {
+/**
+ * `wanNet`: the wan's /24 (default 198.51.100, TEST-NET-2). libp2p counts TEST-NET as private, so its AutoNAT and
+ * DCUtR ignore those addresses; bench/nat.ts also runs the lab on a routable-looking /24 (the namespaces reach
+ * nothing outside, so no real host is touched) to see what they do with public ones.
+ */
+export function createNatLab(o: { wanNet?: string } = {}): NatLab {
+  const wanNet = o.wanNet ?? '198.51.100';
   const tag = crypto.randomBytes(3).toString('hex');
   const ns = { wan: `w${tag}wan`, r1: `w${tag}r1`, r2: `w${tag}r2`, home1: `w${tag}h1`, home2: `w${tag}h2` };
   const all = Object.values(ns);
@@ -57,7 +63,7 @@ export function createNatLab(): NatLab {
     }
   };
   try {
-    sh(buildScript(tag, ns));
+    sh(buildScript(tag, ns, wanNet));
   } catch (e) {
     destroy();
     throw new Error(`could not build the NAT namespaces: ${(e as { stderr?: Buffer }).stderr?.toString() ?? e}`);
@@ -81,11 +87,11 @@ export function createNatLab(): NatLab {
   };
 }
 
-function buildScript(tag: string, ns: Record<'wan' | 'r1' | 'r2' | 'home1' | 'home2', string>): string {
+function buildScript(tag: string, ns: Record<'wan' | 'r1' | 'r2' | 'home1' | 'home2', string>, wanNet: string): string {
   const router = (r: string, home: string, i: 1 | 2): string => `
     ip link add w${tag}a${i} type veth peer name w${tag}b${i}
     ip link set w${tag}a${i} netns ${r}; ip link set w${tag}b${i} netns ${ns.wan}
-    ip -n ${r} link set w${tag}a${i} name wan; ip -n ${r} addr add 198.51.100.1${i}/24 dev wan; ip -n ${r} link set wan up
+    ip -n ${r} link set w${tag}a${i} name wan; ip -n ${r} addr add ${wanNet}.1${i}/24 dev wan; ip -n ${r} link set wan up
     ip -n ${ns.wan} link set w${tag}b${i} master br0; ip -n ${ns.wan} link set w${tag}b${i} up
     ip link add w${tag}c${i} type veth peer name w${tag}d${i}
     ip link set w${tag}c${i} netns ${r}; ip link set w${tag}d${i} netns ${home}
@@ -105,7 +111,7 @@ EOF
     fi`;
   return `
     for n in ${Object.values(ns).join(' ')}; do ip netns add $n; ip -n $n link set lo up; done
-    ip -n ${ns.wan} link add br0 type bridge; ip -n ${ns.wan} addr add ${WAN_IP}/24 dev br0; ip -n ${ns.wan} link set br0 up
+    ip -n ${ns.wan} link add br0 type bridge; ip -n ${ns.wan} addr add ${wanNet}.1/24 dev br0; ip -n ${ns.wan} link set br0 up
     ${router(ns.r1, ns.home1, 1)}
     ${router(ns.r2, ns.home2, 2)}`;
 }

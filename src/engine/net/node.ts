@@ -361,11 +361,13 @@ export class WarpNode {
  * addresses it reports), and the NAT traversal services asked for: UPnP IGD / NAT-PMP port mapping and AutoNAT
  * reachability checks for a listener, DCUtR (hole punching a relayed connection into a direct one).
  */
-function natServices(o: NodeOptions): ServiceFactoryMap {
+export function natServices(o: Pick<NodeOptions, 'listen' | 'nat'>): ServiceFactoryMap {
   const s: ServiceFactoryMap = { identify: identify({ timeout: 10_000 }) };
   // A listener bound to loopback has nothing to map or to check from outside.
   const outward = o.listen !== undefined && !/^(127\.|::1$|localhost$)/.test(o.listen.host);
-  if (outward && o.nat?.upnp) s.upnp = uPnPNAT({ portMappingDescription: 'warp' });
+  // @libp2p/upnp-nat requires the AutoNAT capability: with [net] autonat off the node would not start at all
+  // (bench/nat.ts found it), so UPnP follows AutoNAT.
+  if (outward && o.nat?.upnp && o.nat.autonat) s.upnp = uPnPNAT({ portMappingDescription: 'warp' });
   if (outward && o.nat?.autonat) s.autonat = autoNAT({ startupDelay: 2_000, refreshInterval: 5 * 60_000 });
   if (o.nat?.holePunch) s.dcutr = dcutr({ timeout: 5_000, retries: 2 });
   return s;

@@ -1,0 +1,140 @@
+/**
+ * `node bench/nat.ts [--seconds=25] [--wan=198.51.100,11.0.0]` (root: network namespaces, test/net/netns.ts).
+ *
+ * NAT_AUTONAT=0 turns AutoNAT off in both peers.
+ *
+ * The NAT-traversal experiment of issue 14: two homes behind masquerading routers, a `warp relay` on the wan.
+ * Both peers listen on real ports (0.0.0.0) with a relay slot, UPnP, AutoNAT and DCUtR on (bench/lib/nat-peer.ts);
+ * A dials B's /p2p-circuit address. Printed per wan: each side's connection list over time (does DCUtR replace the
+ * relayed connection by a direct one through the two NATs?), its advertised addresses (did AutoNAT confirm an
+ * observed address?), and the libp2p dcutr/autonat/upnp debug lines that say why.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadIdentity } from '../src/engine/net/identity.ts';
+import { createNatLab, natLabUnavailable, type NatLab } from '../test/net/netns.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/warp.js');
+const PEER = path.resolve(import.meta.dirname, 'lib/nat-peer.ts');
+const arg = (k: string, d: string): string =>
+  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
+const seconds = Number(arg('seconds', '25'));
+const wans = arg('wan', '198.51.100,11.0.0').split(',');
+
+interface Proc {
+  lines: () => Array<Record<string, unknown>>;
+  debug: () => string[];
+  done: Promise<void>;
+  kill: () => void;
+}
+
+function run(cmd: string[], env: Record<string, string>): Proc {
+  const p = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, NO_COLOR: '1', ...env } });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return {
+    lines: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    debug: () => err.split('\n').filter((l) => /dcutr|autonat|upnp|nat|error/i.test(l)),
+    done: new Promise((r) => p.once('exit', () => r())),
+    kill: () => p.kill('SIGKILL'),
+  };
+}
+
+async function until(f: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const DEBUG = 'libp2p:dcutr*,libp2p:auto*,libp2p:upnp*,libp2p:circuit-relay:transport*';
+
+async function experiment(wanNet: string): Promise<void> {
+  const lab: NatLab = createNatLab({ wanNet });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-natx-'));
+  const procs: Proc[] = [];
+  try {
+    const ns = (n: string): string[] => ['ip', 'netns', 'exec', n];
+    const relay = run(
+      [...ns(lab.wan), process.execPath, BIN, '--json', 'relay', '--host', `${wanNet}.1`, '--port', '7655'],
+      {
+        WARP_HOME: path.join(tmp, 'R'),
+      },
+    );
+    procs.push(relay);
+    await until(() => relay.lines().length > 0, 30_000, 'relay start');
+    // On a public-looking wan libp2p prints no address until AutoNAT confirms one: the relay's is known anyway.
+    const first = relay.lines()[0];
+    const relayAddr =
+      (first.addresses as string[]).find((a) => a.includes('quic')) ??
+      `/ip4/${wanNet}.1/udp/7655/quic-v1/p2p/${String(first.peerId)}`;
+    console.log(`relay printed ${(first.addresses as string[]).length} addresses; using ${relayAddr}`);
+    const [idA, idB] = await Promise.all(['A', 'B'].map((h) => loadIdentity(path.join(tmp, h))));
+    const env = { DEBUG };
+    const b = run(
+      [...ns(lab.home2), process.execPath, PEER, path.join(tmp, 'B'), relayAddr, idA.peerId, String(seconds + 8)],
+      { ...env, WARP_HOME: path.join(tmp, 'B') },
+    );
+    procs.push(b);
+    await until(() => b.lines().some((l) => l.started), 40_000, 'B start');
+    const bAddrs = b.lines().find((l) => l.started)!.addresses as string[];
+    const circuit = bAddrs.find((a) => a.includes('/p2p-circuit'));
+    const a = run(
+      [
+        ...ns(lab.home1),
+        process.execPath,
+        PEER,
+        path.join(tmp, 'A'),
+        relayAddr,
+        idB.peerId,
+        String(seconds),
+        circuit ?? 'none',
+      ],
+      { ...env, WARP_HOME: path.join(tmp, 'A') },
+    );
+    procs.push(a);
+    await Promise.all([a.done, b.done]);
+    console.log(`\n=== wan ${wanNet}.0/24 (relay ${wanNet}.1), ${seconds} s after A dials B's relayed address ===`);
+    console.log(`B start addresses: ${bAddrs.join(' ')}`);
+    for (const [name, p] of [
+      ['A (home1, dials)', a],
+      ['B (home2, answers)', b],
+    ] as const) {
+      console.log(`--- ${name}`);
+      for (const l of p.lines()) if (!l.log || /relay|nat/i.test(String(l.log))) console.log(JSON.stringify(l));
+      console.log(`--- ${name}: libp2p debug (dcutr/autonat/upnp), ${p.debug().length} lines, last 25:`);
+      for (const l of p.debug().slice(-25)) console.log('  ' + l.replace(/^\S+\s/, '').slice(0, 220));
+    }
+  } catch (e) {
+    console.log(`\n=== wan ${wanNet}.0/24: ${String(e)}`);
+    for (const p of procs) console.log([...p.lines().map((l) => JSON.stringify(l)), ...p.debug()].slice(-8).join('\n'));
+  } finally {
+    for (const p of procs) p.kill();
+    lab.destroy();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  if (left.includes(lab.tag)) console.log(`WARNING: namespaces ${lab.tag} left behind`);
+}
+
+const why = natLabUnavailable();
+if (why) {
+  console.log(`bench/nat.ts needs network namespaces: ${why}`);
+  process.exit(0);
+}
+console.log(
+  `bench/nat.ts load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} at ${new Date().toISOString()}`,
+);
+for (const w of wans) await experiment(w);
