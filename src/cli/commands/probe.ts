@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
           `handshake   ${r.handshakeMs.toFixed(1)} ms`,
           `rtt         ${r.rttMs.median.toFixed(2)} ms (min ${r.rttMs.min.toFixed(2)}, max ${r.rttMs.max.toFixed(2)})`,
           `throughput  ${formatRate(r.throughputBytesPerSec)} (${formatBytes(r.probeBytes)} over ${r.negotiated.streams} streams)`,
-          `negotiated  protocol v${r.negotiated.version}, ${r.negotiated.peerAgent}, streams ${r.negotiated.streams}, window ${r.negotiated.window}, compression ${r.wireCompression ? 'zstd' : r.negotiated.compress ? 'off for this peer (same machine; transfer.compress = on forces it)' : 'off'}, max chunk ${formatBytes(r.negotiated.maxChunk)}`,
+          `negotiated  protocol v${r.negotiated.version}, ${r.negotiated.peerAgent}, streams ${r.negotiated.streams}, window ${r.negotiated.window}, compression ${r.wireCompression === 'on' ? 'zstd' : r.wireCompression === 'auto' ? 'zstd while the link is slower than the compressor' : 'off'}, max chunk ${formatBytes(r.negotiated.maxChunk)}`,
           ...r.advice.map((a) => `advice      ${a}`),
         ].join('\n'),
       );

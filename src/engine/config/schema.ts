@@ -118,7 +118,7 @@ export const CONFIG_SCHEMA = {
         values: ['auto', 'on', 'off'],
         default: 'auto',
         description:
-          'Compress chunks on the wire (zstd-1, only when they shrink): auto = except to peers on this machine (loopback, where CPU is the limit, not the link).',
+          'Compress chunks on the wire (zstd-1, only when they shrink): auto = while the link is slower than the compressor, measured per stream (so not on a fast LAN or loopback, yes on a slow or rate-limited link); on/off force it.',
       }),
       mdns: key.boolean({
         default: false,

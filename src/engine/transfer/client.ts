@@ -23,6 +23,7 @@ import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
 import type { TransferEventListener } from './transfer-events.ts';
 import type { PlanResult } from './plan.ts';
 import { helloClient, localCaps, wireCompression, type Negotiated } from './protocol.ts';
+import type { WireMode } from './wire-policy.ts';
 import { receiveTree, type ReceiveResult } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
@@ -333,7 +334,7 @@ async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Pr
   server.register(sid, {
     tree,
     peer: link.peer,
-    compress: wireCompression(link.neg, link.conn, env.compressLoopback),
+    compress: wireCompression(link.neg, env.compressLoopback),
     onServed: (_raw, wire) => {
       sentBytes += wire;
       moved();
@@ -473,8 +474,8 @@ export interface ProbeResult {
   throughputBytesPerSec: number;
   probeBytes: number;
   negotiated: Negotiated;
-  /** Whether chunks would actually be compressed on this connection (transfer.compress auto: not to loopback). */
-  wireCompression: boolean;
+  /** How chunks are compressed on this connection: 'auto' = while the link is slower than the compressor. */
+  wireCompression: WireMode;
   advice: string[];
 }
 
@@ -537,7 +538,7 @@ export async function probePeer(
       throughputBytesPerSec: rate,
       probeBytes: got,
       negotiated: link.neg,
-      wireCompression: wireCompression(link.neg, link.conn, env.compressLoopback),
+      wireCompression: wireCompression(link.neg, env.compressLoopback),
       advice,
     };
   } finally {

@@ -8,6 +8,7 @@ import { CHUNK_SIZE_LIMITS } from '../codec/fastcdc.ts';
 import type { Accepted, Opened } from '../net/channel.ts';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../net/frames.ts';
 import type { HeaderOf, PROTOCOLS } from '../net/wire.ts';
+import type { WireMode } from './wire-policy.ts';
 
 type Control = typeof PROTOCOLS.control;
 
@@ -70,14 +71,14 @@ export function negotiate(mine: Capabilities, theirs: Capabilities): Negotiated 
   };
 }
 
-/** Whether to compress chunks sent over this connection: both sides accept zstd, and (unless forced) the peer is not on this machine. */
-export function wireCompression(
-  neg: Negotiated,
-  conn: { remoteAddr: { toString(): string } },
-  evenLoopback = false,
-): boolean {
-  if (!neg.compress) return false;
-  return evenLoopback || !/^\/ip4\/127\.|^\/ip6\/::1\//.test(conn.remoteAddr.toString());
+/**
+ * How chunks sent over this connection are compressed: never when either side does not accept zstd; always when
+ * forced (transfer.compress = on); otherwise 'auto', decided per stream by measuring the link against the
+ * compressor (wire-policy.ts), loopback included: a rate-limited loopback link is slow, an unlimited one is not.
+ */
+export function wireCompression(neg: Negotiated, forced = false): WireMode {
+  if (!neg.compress) return 'off';
+  return forced ? 'on' : 'auto';
 }
 
 /** Dialling side: send hello, read the answer. */

@@ -4,7 +4,8 @@
  * up to b bytes when the asker takes them (answer-batch.ts). Each session belongs to one peer; a request for
  * a session of another peer, or an id outside the session's tree, is a miss, never a read elsewhere.
  * A chunk is hashed again when read (the file may have changed since it was indexed) and compressed on the
- * wire when the peer accepts zstd and the bytes shrink.
+ * wire when the session's mode says so: 'auto' asks the stream's WirePolicy (wire-policy.ts), which compresses
+ * only while the link is slower than the compressor and the bytes shrink; 'on'/'off' force it.
  */
 import crypto from 'node:crypto';
 import { ErrorCodes } from '../core/errors.ts';
@@ -14,13 +15,15 @@ import type { Accepted } from '../net/channel.ts';
 import { protocolError } from '../net/frames.ts';
 import { PROBE_BLOCK, type PROTOCOLS } from '../net/wire.ts';
 import { AnswerBatch } from './answer-batch.ts';
+import { WirePolicy, type WireMode } from './wire-policy.ts';
 import { RangeReader } from './local-files.ts';
 import type { LocalTree } from './tree.ts';
 
 export interface ServedSession {
   tree: LocalTree;
   peer: string;
-  compress: boolean;
+  /** transfer.compress for this peer: 'off' also when the peer does not accept zstd (protocol.ts wireCompression). */
+  compress: WireMode;
   /** Called per chunk served (bytes read, bytes sent). */
   onServed?: (raw: number, wire: number) => void;
 }
@@ -74,6 +77,8 @@ export class ChunkServer {
   /** Answers requests on one chunk stream until the peer closes it. */
   async serve(ch: Accepted<typeof PROTOCOLS.chunks>): Promise<void> {
     const files = new RangeReader(64);
+    // One policy per stream: the link it measures is this stream's, whichever session a request names.
+    const policy = new WirePolicy('auto');
     try {
       for (;;) {
         const f = await ch.read();
@@ -103,17 +108,21 @@ export class ChunkServer {
             await batch.miss(i, ErrorCodes.CHUNK_UNAVAILABLE);
             continue;
           }
-          const out = s.compress ? compressChunk(data, 'fast') : { codec: Codec.RAW, data };
+          const out = encode(data, s.compress, policy);
           const hook = faultHook();
           const payload = hook ? await hook(out.data) : out.data;
+          const t0 = performance.now();
           if (this.shaper && !(await this.shaper.beforeSend(payload.length))) {
             await batch.miss(i, ErrorCodes.CHUNK_UNAVAILABLE);
             continue;
           }
           await batch.chunk(i, out.codec, data.length, payload);
+          policy.sent(payload.length, performance.now() - t0, data.length);
           s.onServed?.(data.length, payload.length);
         }
+        const t0 = performance.now();
         await batch.flush();
+        policy.sent(0, performance.now() - t0, 0);
       }
       await ch.close();
     } finally {
@@ -135,4 +144,13 @@ export class ChunkServer {
     this.probeBlock ??= crypto.randomBytes(PROBE_BLOCK);
     for (let i = 0; i < n; i++) await ch.write({ t: 'chunk', i, c: Codec.RAW, r: PROBE_BLOCK }, this.probeBlock);
   }
+}
+
+/** A chunk's wire form under the session's mode, timing the compressor for the policy when it runs. */
+function encode(data: Uint8Array, mode: WireMode, policy: WirePolicy): { codec: number; data: Uint8Array } {
+  if (mode === 'off' || (mode === 'auto' && !policy.compressNext())) return { codec: Codec.RAW, data };
+  const t0 = performance.now();
+  const out = compressChunk(data, 'fast');
+  policy.compressed(data.length, out.data.length, performance.now() - t0);
+  return out;
 }

@@ -23,6 +23,7 @@ import type { TransferEvent, TransferEventListener } from './transfer-events.ts'
 import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
 import { helloServer, localCaps, wireCompression } from './protocol.ts';
+import type { WireMode } from './wire-policy.ts';
 import { receiveTree } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
@@ -63,8 +64,8 @@ export interface ExtraRequestContext {
   ch: Accepted<Control>;
   conn: Connection;
   peer: string;
-  /** Whether chunks to this peer are compressed on the wire. */
-  compress: boolean;
+  /** How chunks to this peer are compressed on the wire (protocol.ts wireCompression). */
+  compress: WireMode;
   chunks: ChunkServer;
   /** Registers a chunk session for this peer; it ends with the control stream. */
   track(sid: string): void;
@@ -92,7 +93,7 @@ export class TransferService {
     const peer = ch.peer;
     try {
       const neg = await helloServer(ch, localCaps(o));
-      const compress = wireCompression(neg, conn, o.compressLoopback);
+      const compress = wireCompression(neg, o.compressLoopback);
       for (;;) {
         const f = await ch.read();
         if (!f || f.h.t === 'bye' || f.h.t === 'error') break;
