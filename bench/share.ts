@@ -8,7 +8,8 @@
  *     tree: wall clock from process start to exit, rounds interleaved, median of --rounds.
  * Figures, not tests.
  *
- *   node bench/share.ts [--size 1GiB] [--rounds 3] [--skip-browser] [--json]
+ *   node bench/share.ts [--size 1GiB] [--rounds 3] [--skip-browser] [--page-only] [--json]
+ * (--page-only: the page's figures alone: fetch only, one thread and the worker pool, no zip, no CLI rounds)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -16,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { formatBytes, parseByteSize } from '../src/engine/core/bytes.ts';
 import { startWarpDaemon } from './lib/warp-daemon.ts';
 import { startListener } from './lib/warp-listener.ts';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '1GiB' },
     rounds: { type: 'string', default: '3' },
     'skip-browser': { type: 'boolean', default: false },
+    'page-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -63,10 +65,63 @@ function makeTree(dir: string, total: number): void {
 }
 
 interface BrowserFigures {
+  /** Every chunk fetched by the page (12 in flight), nothing opened: the HTTP stage alone. */
+  fetchOnlyMBps: number;
+  /** The whole path (fetch, open, zstd, chunk ids, file hashes) with the page's worker pool, and without it. */
   decryptMBps: number;
+  decryptNoWorkersMBps: number;
   zipSeconds: number;
   peakHeapMiB: number;
   heapAtStartMiB: number;
+}
+
+type ShareInPage = {
+  manifest: { entries: Array<{ t: number }>; chunks: unknown[] };
+  base: string;
+  download: string;
+  file(e: unknown): AsyncIterable<Uint8Array>;
+};
+
+/** The page's decrypt + verify + decompress rate over every file (MB/s); without Worker: the one-thread path. */
+async function pageDecryptMBps(ctx: BrowserContext, link: string, workers: boolean): Promise<number> {
+  const page = await ctx.newPage();
+  if (!workers) await page.addInitScript(() => delete (window as unknown as Record<string, unknown>).Worker);
+  await page.goto(link);
+  await page.waitForSelector('body[data-state=ready]', { timeout: 120_000 });
+  const rate = await page.evaluate(async () => {
+    const share = (window as unknown as { warpShare: ShareInPage }).warpShare;
+    const t0 = performance.now();
+    let n = 0;
+    for (const e of share.manifest.entries) if (e.t === 0) for await (const p of share.file(e)) n += p.length;
+    return n / 1e6 / ((performance.now() - t0) / 1000);
+  });
+  await page.close();
+  return rate;
+}
+
+/** The HTTP stage alone: every chunk fetched from the page (12 in flight) and dropped (MB/s of ciphertext). */
+async function pageFetchOnlyMBps(ctx: BrowserContext, link: string): Promise<number> {
+  const page = await ctx.newPage();
+  await page.goto(link);
+  await page.waitForSelector('body[data-state=ready]', { timeout: 120_000 });
+  const rate = await page.evaluate(async () => {
+    const share = (window as unknown as { warpShare: ShareInPage }).warpShare;
+    const count = share.manifest.chunks.length;
+    const t0 = performance.now();
+    let n = 0;
+    let next = 0;
+    const lane = async () => {
+      while (next < count) {
+        const i = next++;
+        const r = await fetch(`${share.base}/c/${i}?d=${encodeURIComponent(share.download)}`, { cache: 'no-store' });
+        n += (await r.arrayBuffer()).byteLength;
+      }
+    };
+    await Promise.all(Array.from({ length: 12 }, lane));
+    return n / 1e6 / ((performance.now() - t0) / 1000);
+  });
+  await page.close();
+  return rate;
 }
 
 async function browserRun(link: string, total: number): Promise<BrowserFigures> {
@@ -82,20 +137,18 @@ async function browserRun(link: string, total: number): Promise<BrowserFigures> 
       delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
       delete (window as unknown as Record<string, unknown>).showDirectoryPicker;
     });
+    // Before (one thread) and after (the worker pool) in the same run, fetch alone first.
+    const fetchOnlyMBps = await pageFetchOnlyMBps(ctx, link);
+    const decryptNoWorkersMBps = await pageDecryptMBps(ctx, link, false);
+    const decryptMBps = await pageDecryptMBps(ctx, link, true);
+    process.stderr.write(
+      `page: fetch only ${fetchOnlyMBps.toFixed(1)} MB/s, one thread ${decryptNoWorkersMBps.toFixed(1)} MB/s, workers ${decryptMBps.toFixed(1)} MB/s\n`,
+    );
+    if (args['page-only'])
+      return { fetchOnlyMBps, decryptMBps, decryptNoWorkersMBps, zipSeconds: 0, peakHeapMiB: 0, heapAtStartMiB: 0 };
     const page = await ctx.newPage();
     await page.goto(link);
     await page.waitForSelector('body[data-state=ready]', { timeout: 120_000 });
-    const decryptMBps = await page.evaluate(async () => {
-      const share = (
-        window as unknown as {
-          warpShare: { manifest: { entries: Array<{ t: number }> }; file(e: unknown): AsyncIterable<Uint8Array> };
-        }
-      ).warpShare;
-      const t0 = performance.now();
-      let n = 0;
-      for (const e of share.manifest.entries) if (e.t === 0) for await (const p of share.file(e)) n += p.length;
-      return n / 1e6 / ((performance.now() - t0) / 1000);
-    });
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Performance.enable');
     const heap = async () => {
@@ -114,7 +167,7 @@ async function browserRun(link: string, total: number): Promise<BrowserFigures> 
     const saved = path.join(profile, 'all.zip');
     await download.saveAs(saved);
     if (fs.statSync(saved).size < total) throw new Error('the zip is smaller than the share');
-    return { decryptMBps, zipSeconds, peakHeapMiB: peak, heapAtStartMiB };
+    return { fetchOnlyMBps, decryptMBps, decryptNoWorkersMBps, zipSeconds, peakHeapMiB: peak, heapAtStartMiB };
   } finally {
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });
@@ -146,7 +199,7 @@ async function main(): Promise<void> {
     const shareRuns: number[] = [];
     const peerRuns: number[] = [];
     try {
-      for (let r = 0; r < rounds; r++) {
+      for (let r = 0; r < (args['page-only'] ? 0 : rounds); r++) {
         for (const d of ['s', 'p']) fs.rmSync(path.join(w, `out-${d}`), { recursive: true, force: true });
         shareRuns.push(await timed(client, ['-q', 'fetch', link, path.join(w, 'out-s')]));
         peerRuns.push(await timed(client, ['-q', 'fetch', `${listener.addr}:/tree`, path.join(w, 'out-p')]));
@@ -157,6 +210,10 @@ async function main(): Promise<void> {
     }
     const browser = args['skip-browser'] ? undefined : await browserRun(link, total);
     daemon.stop();
+    if (args['page-only']) {
+      process.stdout.write(JSON.stringify({ size: total, load: os.loadavg(), browser }, null, 1) + '\n');
+      return;
+    }
     const result = {
       size: total,
       load: os.loadavg()[0],

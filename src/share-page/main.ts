@@ -10,6 +10,7 @@
 import { OpenShare, ShareError, type Entry } from './share-core.ts';
 import { saveAllInto, type DirHandle, type FileHandle, type SaveCounts, type Writable } from './folder-save.ts';
 import { ZipWriter } from './zip.ts';
+import { serveChunkJobs } from './chunk-pool.ts';
 
 type Picker = {
   showSaveFilePicker?: (o: { suggestedName: string }) => Promise<FileHandle>;
@@ -227,4 +228,6 @@ async function start(): Promise<void> {
   }
 }
 
-void start();
+// The same script runs as the page and, started by ChunkPool, as its workers.
+if (typeof document === 'undefined') serveChunkJobs();
+else void start();

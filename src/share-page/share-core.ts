@@ -10,6 +10,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { ZSTDDecoder } from 'zstddec';
+import { ChunkPool } from './chunk-pool.ts';
 
 export interface Entry {
   p: string;
@@ -186,14 +187,50 @@ function wrongKey(password: string | undefined): ShareError {
     : new ShareError('password', 'The password is wrong (or the link is incomplete). Try again.');
 }
 
+/** Chunks in flight per file: enough to keep every worker busy and the next fetch under way while one opens. */
+const WINDOW = 12;
+
+/** One chunk to fetch and open: what a worker needs, nothing of the manifest beyond it. */
+export interface ChunkJob {
+  url: string;
+  key: Uint8Array;
+  i: number;
+  /** Plain length, 1 when zstd-compressed, the BLAKE3 id. */
+  n: number;
+  c: number;
+  id: Uint8Array;
+}
+
+/** Fetches chunk `job.i`, opens it (ChaCha20-Poly1305), decompresses it and checks it against its BLAKE3 id. */
+export async function fetchAndOpen(job: ChunkJob, zstd: ZSTDDecoder): Promise<Uint8Array> {
+  const r = await get(job.url, `part ${job.i}`);
+  const sealed = new Uint8Array(await r.arrayBuffer());
+  let stored: Uint8Array;
+  try {
+    stored = chacha20poly1305(job.key, nonce(CHUNK, job.i)).decrypt(sealed);
+  } catch {
+    throw new ShareError(
+      'tampered',
+      `Part ${job.i} of the share was changed on the server (it does not authenticate). Nothing was saved.`,
+    );
+  }
+  const plain = job.c === 1 ? zstd.decode(stored, job.n) : stored;
+  if (plain.length !== job.n || !equal(blake3(plain), job.id))
+    throw new ShareError('tampered', `Part ${job.i} of the share does not match its fingerprint. Nothing was saved.`);
+  return plain;
+}
+
 export class OpenShare {
   readonly manifest: Manifest;
   private readonly key: Uint8Array;
   private readonly base: string;
   private readonly download: string;
   private readonly zstd: ZSTDDecoder;
+  /** Where chunks are fetched and opened off the page's thread; undefined: here (no Worker, or a test). */
+  private readonly pool: ChunkPool | undefined;
 
   private constructor(m: Manifest, key: Uint8Array, base: string, download: string, zstd: ZSTDDecoder) {
+    this.pool = ChunkPool.create();
     this.manifest = m;
     this.key = key;
     this.base = base;
@@ -234,24 +271,18 @@ export class OpenShare {
     return new OpenShare(m, key, base, download, zstd);
   }
 
-  /** Chunk i, opened, decompressed and checked. */
-  async chunk(i: number): Promise<Uint8Array> {
+  /** Chunk i, opened, decompressed and checked: in a worker of the pool when the page has one. */
+  chunk(i: number): Promise<Uint8Array> {
     const c = this.manifest.chunks[i];
-    const r = await get(`${this.base}/c/${i}?d=${encodeURIComponent(this.download)}`, `part ${i}`);
-    const sealed = new Uint8Array(await r.arrayBuffer());
-    let stored: Uint8Array;
-    try {
-      stored = chacha20poly1305(this.key, nonce(CHUNK, i)).decrypt(sealed);
-    } catch {
-      throw new ShareError(
-        'tampered',
-        `Part ${i} of the share was changed on the server (it does not authenticate). Nothing was saved.`,
-      );
-    }
-    const plain = c.c === 1 ? this.zstd.decode(stored, c.n) : stored;
-    if (plain.length !== c.n || !equal(blake3(plain), c.id))
-      throw new ShareError('tampered', `Part ${i} of the share does not match its fingerprint. Nothing was saved.`);
-    return plain;
+    const job: ChunkJob = {
+      url: new URL(`${this.base}/c/${i}?d=${encodeURIComponent(this.download)}`, location.href).href,
+      key: this.key,
+      i,
+      n: c.n,
+      c: c.c,
+      id: c.id,
+    };
+    return this.pool ? this.pool.run(job) : fetchAndOpen(job, this.zstd);
   }
 
   /**
@@ -263,7 +294,7 @@ export class OpenShare {
     const refs = e.r ?? [];
     const from = range.from ?? 0;
     const to = range.to ?? refs.length;
-    const window = range.window ?? 6;
+    const window = range.window ?? WINDOW;
     const whole = from === 0 && to === refs.length;
     const h = blake3.create();
     const inflight: Array<Promise<Uint8Array>> = [];
