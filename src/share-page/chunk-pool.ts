@@ -14,10 +14,14 @@ import { fetchAndOpen, ShareError, type ChunkJob } from './share-core.ts';
 type Reply = { job: number; plain: Uint8Array } | { job: number; error: { kind: ShareError['kind']; message: string } };
 
 interface Pending {
+  job: ChunkJob;
   resolve(b: Uint8Array): void;
   reject(e: unknown): void;
   worker: number;
 }
+
+/** Where a job runs when no worker can: on the page's own thread. */
+type Inline = (job: ChunkJob) => Promise<Uint8Array>;
 
 /** The page's script text, captured while it runs (currentScript is null after the first turn). */
 const SELF = typeof document !== 'undefined' ? (document.currentScript?.textContent ?? '') : '';
@@ -25,38 +29,47 @@ const SELF = typeof document !== 'undefined' ? (document.currentScript?.textCont
 export class ChunkPool {
   private readonly workers: Worker[];
   private readonly busy: number[];
+  /** Workers that failed (a policy refused them, or they crashed): given no more jobs. */
+  private readonly dead = new Set<number>();
   private readonly pending = new Map<number, Pending>();
+  private readonly inline: Inline;
   private nextJob = 0;
 
-  private constructor(workers: Worker[]) {
+  private constructor(workers: Worker[], inline: Inline) {
     this.workers = workers;
+    this.inline = inline;
     this.busy = workers.map(() => 0);
     workers.forEach((w, k) => {
       w.onmessage = (ev: MessageEvent<Reply>) => this.settle(ev.data);
-      w.onerror = (ev) => this.fail(k, new ShareError('network', `A worker failed: ${ev.message}`));
+      w.onerror = () => this.fail(k);
     });
   }
 
   /** A pool of one worker per core (2 to 4), or undefined where the page cannot start workers. */
-  static create(): ChunkPool | undefined {
+  static create(inline: Inline): ChunkPool | undefined {
     if (!SELF || typeof Worker === 'undefined' || typeof Blob === 'undefined') return undefined;
     try {
       const url = URL.createObjectURL(new Blob([SELF], { type: 'text/javascript' }));
       const count = Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2));
-      return new ChunkPool(Array.from({ length: count }, () => new Worker(url)));
+      return new ChunkPool(
+        Array.from({ length: count }, () => new Worker(url)),
+        inline,
+      );
     } catch {
       return undefined;
     }
   }
 
-  /** One chunk, fetched and opened by the least busy worker. */
+  /** One chunk, fetched and opened by the least busy live worker (on this thread when none is left). */
   run(job: ChunkJob): Promise<Uint8Array> {
-    let worker = 0;
-    for (let k = 1; k < this.workers.length; k++) if (this.busy[k] < this.busy[worker]) worker = k;
+    let worker = -1;
+    for (let k = 0; k < this.workers.length; k++)
+      if (!this.dead.has(k) && (worker < 0 || this.busy[k] < this.busy[worker])) worker = k;
+    if (worker < 0) return this.inline(job);
     const id = this.nextJob++;
     this.busy[worker]++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
+      this.pending.set(id, { job, resolve, reject, worker });
       this.workers[worker].postMessage({ job: id, ...job });
     });
   }
@@ -70,12 +83,15 @@ export class ChunkPool {
     else p.reject(new ShareError(r.error.kind, r.error.message));
   }
 
-  private fail(worker: number, err: ShareError): void {
+  /** A worker failed: its jobs go to the others (or this thread); a chunk's own errors come back as replies. */
+  private fail(worker: number): void {
+    this.dead.add(worker);
+    this.workers[worker].terminate();
     for (const [id, p] of this.pending)
       if (p.worker === worker) {
         this.pending.delete(id);
         this.busy[worker]--;
-        p.reject(err);
+        this.run(p.job).then(p.resolve, p.reject);
       }
   }
 }

@@ -230,7 +230,7 @@ export class OpenShare {
   private readonly pool: ChunkPool | undefined;
 
   private constructor(m: Manifest, key: Uint8Array, base: string, download: string, zstd: ZSTDDecoder) {
-    this.pool = ChunkPool.create();
+    this.pool = ChunkPool.create((job) => fetchAndOpen(job, zstd));
     this.manifest = m;
     this.key = key;
     this.base = base;

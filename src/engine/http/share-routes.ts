@@ -29,7 +29,8 @@ export async function serveShare(host: ShareHost, req: IncomingMessage, res: Ser
     });
   const [, id, what, index] = m;
   // No referrer leaves the page, nothing is cached, and the page talks only to this origin (data: for the
-  // decoder's own inlined WebAssembly, which zstddec loads through fetch).
+  // decoder's own inlined WebAssembly, which zstddec loads through fetch); its workers are the page's own
+  // script started from a blob: URL (src/share-page/chunk-pool.ts).
   const common = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
   if (what === undefined) {
     const html = sharePage();
@@ -37,7 +38,7 @@ export async function serveShare(host: ShareHost, req: IncomingMessage, res: Ser
       ...common,
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy':
-        "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; connect-src 'self' data:; img-src data:",
+        "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; worker-src blob:; style-src 'unsafe-inline'; connect-src 'self' data:; img-src data:",
     });
     res.end(html);
     return;
