@@ -18,11 +18,12 @@ import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { appendCapped } from './ring.ts';
 
+/** One line of the Sync page's log: the event itself, worded when shown (so it follows a language change). */
 export interface SyncActivity {
   t: number;
   id: string;
-  text: string;
   kind: SyncEvent['type'];
+  event: SyncEvent;
 }
 
 interface ResourceState {
@@ -111,7 +112,7 @@ export const useResources = create<ResourceState>((set, get) => ({
       else if (e.type === 'job.update' && e.job.kind.startsWith('transfer.')) transfersToFetch.add(e.job.id);
       else if (e.type.startsWith('sync.')) {
         const s = e as SyncEvent;
-        log.push({ t: Date.now(), id: s.id, kind: s.type, text: syncText(s) });
+        log.push({ t: Date.now(), id: s.id, kind: s.type, event: s });
         if (s.type === 'sync.state' && syncJobs) {
           syncJobs = syncJobs.map((j) => (j.id === s.id ? { ...j, state: s.state, reason: s.reason } : j));
         }
@@ -132,27 +133,6 @@ export const useResources = create<ResourceState>((set, get) => ({
     }
   },
 }));
-
-function syncText(e: SyncEvent): string {
-  switch (e.type) {
-    case 'sync.state':
-      return `${e.state}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'sync.change':
-      return `${e.paths.length} changed: ${e.paths.slice(0, 3).join(', ')}${e.paths.length > 3 ? '…' : ''}`;
-    case 'sync.push':
-      return `${e.line} in ${e.elapsedSeconds.toFixed(1)} s`;
-    case 'sync.conflict':
-      return `conflict on ${e.path}: other copy kept as ${e.keptAs}`;
-    case 'sync.pulled':
-      return `${e.path} changed on the peer: brought here`;
-    case 'sync.skipped':
-      return `${e.path} not changed: ${e.reason}`;
-    case 'sync.guard':
-      return `deletion guard: ${e.report.reason}`;
-    case 'sync.error':
-      return `error: ${e.error.message}`;
-  }
-}
 
 /** A request appears or changes; one no longer pending leaves the list. */
 function upsertRequest(list: PairRequestDto[] | undefined, r: PairRequestDto): PairRequestDto[] {
