@@ -5,9 +5,11 @@ import { bridge } from '../../bridge/index.ts';
 import { PathField } from '../../components/PathField.tsx';
 import { Card, ErrorNote, Field } from '../../components/ui.tsx';
 import { shortId } from '../../format.ts';
+import { useT } from '../../i18n/index.ts';
 import { useResources } from '../../store/resources.ts';
 
 export function AddSync({ onAdded }: { onAdded: () => void }) {
+  const t = useT();
   const peers = useResources((s) => s.peers);
   const loadPeers = useResources((s) => s.loadPeers);
   const [localPath, setLocal] = useState('');
@@ -52,7 +54,7 @@ export function AddSync({ onAdded }: { onAdded: () => void }) {
     }
   };
   return (
-    <Card title="Add a synced folder" testId="sync-add">
+    <Card title={t('syncAdd.title')} testId="sync-add">
       <form
         className="stack"
         style={{ gap: 12 }}
@@ -62,19 +64,19 @@ export function AddSync({ onAdded }: { onAdded: () => void }) {
         }}
       >
         <div className="form-grid">
-          <Field label="Folder on this machine">
+          <Field label={t('syncAdd.local')}>
             <PathField
               value={localPath}
               onChange={setLocal}
               kind="folder"
-              label="Folder on this machine"
-              placeholder="/home/me/Documents"
+              label={t('syncAdd.local')}
+              placeholder={t('syncAdd.localExample')}
               testId="sync-local"
             />
           </Field>
-          <Field label="Peer">
+          <Field label={t('syncAdd.peer')}>
             <select value={peer} onChange={(e) => setPeer(e.target.value)} data-testid="sync-peer">
-              <option value="">{peers?.length ? 'choose a paired peer' : 'no paired peers yet'}</option>
+              <option value="">{peers?.length ? t('syncAdd.choosePeer') : t('syncAdd.noPeers')}</option>
               {peers?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name ?? shortId(p.id)}
@@ -82,28 +84,28 @@ export function AddSync({ onAdded }: { onAdded: () => void }) {
               ))}
             </select>
           </Field>
-          <Field label="Folder on the peer">
+          <Field label={t('syncAdd.remote')}>
             <input
               value={remotePath}
               onChange={(e) => setRemote(e.target.value)}
-              placeholder="/backup/documents"
+              placeholder={t('syncAdd.remoteExample')}
               data-testid="sync-remote"
             />
           </Field>
         </div>
         <div className="form-grid">
-          <Field label="Mode">
+          <Field label={t('syncAdd.mode')}>
             <select value={mode} onChange={(e) => setMode(e.target.value as SyncModeDto)} data-testid="sync-mode">
-              <option value="two-way">Two-way: changes move both ways</option>
-              <option value="send-only">Send only: this folder's changes go out</option>
-              <option value="receive-only">Receive only: the peer's changes come in</option>
+              <option value="two-way">{t('syncAdd.twoWay')}</option>
+              <option value="send-only">{t('syncAdd.sendOnly')}</option>
+              <option value="receive-only">{t('syncAdd.receiveOnly')}</option>
             </select>
           </Field>
-          <Field label="Only these subfolders (comma-separated, empty = all)">
+          <Field label={t('syncAdd.only')}>
             <input
               value={only}
               onChange={(e) => setOnly(e.target.value)}
-              placeholder="photos/2024, docs"
+              placeholder={t('syncAdd.onlyExample')}
               data-testid="sync-only"
             />
           </Field>
@@ -138,38 +140,41 @@ interface OptionSetters {
 function AddOptions({ o, set, ready }: { o: Options; set: OptionSetters; ready: boolean }) {
   const { useWindow, start, end, battery, metered } = o;
   const { setUseWindow, setStart, setEnd, setBattery, setMetered } = set;
+  const t = useT();
   return (
     <div className="row" style={{ gap: 18 }}>
       <span className="window-row">
         <label className="check">
-          <input type="checkbox" checked={useWindow} onChange={(e) => setUseWindow(e.target.checked)} /> Only
+          <input type="checkbox" checked={useWindow} onChange={(e) => setUseWindow(e.target.checked)} />{' '}
+          {t('syncAdd.window')}
         </label>
         <input
           type="time"
           value={start}
           disabled={!useWindow}
           onChange={(e) => setStart(e.target.value)}
-          aria-label="window start"
+          aria-label={t('syncAdd.windowStart')}
         />
-        <span className="muted">to</span>
+        <span className="muted">{t('syncAdd.windowTo')}</span>
         <input
           type="time"
           value={end}
           disabled={!useWindow}
           onChange={(e) => setEnd(e.target.value)}
-          aria-label="window end"
+          aria-label={t('syncAdd.windowEnd')}
         />
       </span>
       <label className="check">
-        <input type="checkbox" checked={battery} onChange={(e) => setBattery(e.target.checked)} /> Pause on battery
+        <input type="checkbox" checked={battery} onChange={(e) => setBattery(e.target.checked)} />{' '}
+        {t('syncAdd.battery')}
       </label>
       <label className="check">
-        <input type="checkbox" checked={metered} onChange={(e) => setMetered(e.target.checked)} /> Pause on metered
-        networks
+        <input type="checkbox" checked={metered} onChange={(e) => setMetered(e.target.checked)} />{' '}
+        {t('syncAdd.metered')}
       </label>
       <span className="spacer" />
       <button type="submit" className="primary" disabled={!ready} data-testid="sync-submit">
-        Add
+        {t('syncAdd.add')}
       </button>
     </div>
   );

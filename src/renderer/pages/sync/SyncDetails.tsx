@@ -7,10 +7,12 @@ import type { SyncConflictDto, SyncJobDto, SyncVersionDto } from '../../../share
 import { bridge } from '../../bridge/index.ts';
 import { ErrorNote } from '../../components/ui.tsx';
 import { errorLine } from '../../error-words.ts';
-import { formatBytes } from '../../format.ts';
+import { formatBytes, formatDateTime } from '../../format.ts';
+import { useT } from '../../i18n/index.ts';
 import { useApp } from '../../store/app.ts';
 
 export function GuardPrompt({ job, onDone }: { job: SyncJobDto; onDone: () => void }) {
+  const t = useT();
   const toast = useApp((s) => s.toast);
   if (!job.guard) return null;
   const g = job.guard;
@@ -28,11 +30,15 @@ export function GuardPrompt({ job, onDone }: { job: SyncJobDto; onDone: () => vo
       data-testid="sync-guard"
       style={{ border: '1px solid var(--warn, #c90)', borderRadius: 6, padding: 8 }}
     >
-      <strong>Deletion guard: nothing was changed.</strong> {g.reason}. The sync would delete {g.deleteHere} here and{' '}
-      {g.deleteThere} on the peer
-      {g.paths.length ? `: ${g.paths.slice(0, 5).join(', ')}${g.deletions > 5 ? '…' : ''}` : ''}.{' '}
+      <strong>{t('syncDetails.guardTitle')}</strong>{' '}
+      {t('syncDetails.guardBody', {
+        reason: g.reason,
+        here: g.deleteHere,
+        there: g.deleteThere,
+        paths: g.paths.length ? `: ${g.paths.slice(0, 5).join(', ')}${g.deletions > 5 ? '…' : ''}` : '',
+      })}{' '}
       <button type="button" className="small danger" onClick={() => void confirm()} data-testid="sync-guard-confirm">
-        Delete {g.deletions} files
+        {t('syncDetails.guardDelete', { count: g.deletions })}
       </button>
     </div>
   );
@@ -48,9 +54,10 @@ function useList<T>(load: () => Promise<T[]>): { list?: T[]; error?: unknown; re
   return { list, error, reload };
 }
 
-const when = (iso: string): string => new Date(iso).toLocaleString();
+const when = (iso: string): string => formatDateTime(iso);
 
 export function ConflictsPanel({ job, onDone }: { job: SyncJobDto; onDone: () => void }) {
+  const t = useT();
   const toast = useApp((s) => s.toast);
   const load = useCallback(() => bridge().sync.conflicts(job.id), [job.id]);
   const { list, error, reload } = useList<SyncConflictDto>(load);
@@ -64,15 +71,15 @@ export function ConflictsPanel({ job, onDone }: { job: SyncJobDto; onDone: () =>
     }
   };
   if (error !== undefined) return <ErrorNote error={error} />;
-  if (!list) return <p className="muted">Loading conflicts…</p>;
-  if (list.length === 0) return <p className="muted">No open conflicts.</p>;
+  if (!list) return <p className="muted">{t('syncDetails.loadingConflicts')}</p>;
+  if (list.length === 0) return <p className="muted">{t('syncDetails.noConflicts')}</p>;
   return (
     <table data-testid="sync-conflicts">
       <thead>
         <tr>
-          <th>File</th>
-          <th>Mine (this machine)</th>
-          <th>Theirs (the peer)</th>
+          <th>{t('syncDetails.file')}</th>
+          <th>{t('syncDetails.mine')}</th>
+          <th>{t('syncDetails.theirs')}</th>
           <th />
         </tr>
       </thead>
@@ -90,7 +97,7 @@ export function ConflictsPanel({ job, onDone }: { job: SyncJobDto; onDone: () =>
               <div className="row" style={{ justifyContent: 'flex-end' }}>
                 {(['mine', 'theirs', 'both'] as const).map((k) => (
                   <button key={k} type="button" className="small" onClick={() => void resolve(c, k)}>
-                    Keep {k}
+                    {t(`syncDetails.keep.${k}`)}
                   </button>
                 ))}
               </div>
@@ -103,13 +110,19 @@ export function ConflictsPanel({ job, onDone }: { job: SyncJobDto; onDone: () =>
 }
 
 export function VersionsPanel({ job, onDone }: { job: SyncJobDto; onDone: () => void }) {
+  const t = useT();
   const toast = useApp((s) => s.toast);
   const load = useCallback(() => bridge().sync.versions(job.id), [job.id]);
   const { list, error, reload } = useList<SyncVersionDto>(load);
   const restore = async (v: SyncVersionDto) => {
     try {
       const r = await bridge().sync.restore({ id: job.id, version: v.version });
-      toast('info', `restored ${r.path}${r.replacedKeptAs ? ` (the file there is kept as ${r.replacedKeptAs})` : ''}`);
+      toast(
+        'info',
+        r.replacedKeptAs
+          ? t('syncDetails.restoredKept', { path: r.path, keptAs: r.replacedKeptAs })
+          : t('syncDetails.restored', { path: r.path }),
+      );
       reload();
       onDone();
     } catch (err) {
@@ -117,15 +130,15 @@ export function VersionsPanel({ job, onDone }: { job: SyncJobDto; onDone: () => 
     }
   };
   if (error !== undefined) return <ErrorNote error={error} />;
-  if (!list) return <p className="muted">Loading versions…</p>;
-  if (list.length === 0) return <p className="muted">No deleted or replaced files kept in .warp-versions/.</p>;
+  if (!list) return <p className="muted">{t('syncDetails.loadingVersions')}</p>;
+  if (list.length === 0) return <p className="muted">{t('syncDetails.noVersions')}</p>;
   return (
     <table data-testid="sync-versions">
       <thead>
         <tr>
-          <th>File</th>
-          <th>Kept</th>
-          <th className="num">Size</th>
+          <th>{t('syncDetails.file')}</th>
+          <th>{t('syncDetails.kept')}</th>
+          <th className="num">{t('syncDetails.size')}</th>
           <th />
         </tr>
       </thead>
@@ -137,7 +150,7 @@ export function VersionsPanel({ job, onDone }: { job: SyncJobDto; onDone: () => 
             <td className="num">{formatBytes(v.size)}</td>
             <td>
               <button type="button" className="small" onClick={() => void restore(v)}>
-                Restore
+                {t('syncDetails.restore')}
               </button>
             </td>
           </tr>
