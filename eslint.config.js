@@ -50,10 +50,4 @@ export default tseslint.config(
     plugins: { warp },
     rules: { 'warp/no-raw-ui-text': 'error' },
   },
-  {
-    // Not converted yet: pages other helpers were changing while the translations landed (issue 16 lists them as
-    // the remaining work). Remove a file from this list once its words are in the catalogues.
-    files: ['src/renderer/pages/PeersPage.tsx'],
-    rules: { 'warp/no-raw-ui-text': 'off' },
-  },
 );

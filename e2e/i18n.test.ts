@@ -17,12 +17,14 @@ let daemon: RunningTestDaemon | undefined;
 let chrome: LaunchedBrowser | undefined;
 let page: Page;
 
-/** Words each page shows in its body once translated (the Peers and Share bodies are not converted yet). */
-const BODY: Partial<Record<PageId, (c: typeof en | typeof de) => string>> = {
+/** Words each page shows in its body once translated. */
+const BODY: Record<PageId, (c: typeof en | typeof de) => string> = {
   archive: (c) => c.library.title,
   transfers: (c) => c.transfers.newTitle,
   routing: (c) => c.plan.title,
-  sync: (c) => c.syncPage.folders,
+  share: (c) => c.share.newShare,
+  sync: (c) => c.syncAdd.title,
+  peers: (c) => c.peers.showTitle,
   settings: (c) => c.settings.appearance,
 };
 
@@ -33,9 +35,8 @@ async function expectLanguage(lang: 'en' | 'de'): Promise<void> {
   for (const p of PAGES) {
     await page.getByTestId(`nav-${p.id}`).click();
     await expect.poll(() => page.title()).toBe(`${c.pages[p.id]} · Warp`);
-    const words = BODY[p.id];
-    if (words) await page.locator('main').getByText(words(c), { exact: true }).first().waitFor({ timeout: 10_000 });
-    if (words) expect(await page.locator('main h1').innerText()).toBe(c.pages[p.id]);
+    await page.locator('main').getByText(BODY[p.id](c), { exact: true }).first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('main h1').innerText()).toBe(c.pages[p.id]);
   }
 }
 
@@ -62,6 +63,19 @@ describe.skipIf(chromiumMissing !== '')(
       await page.getByTestId('nav-settings').click();
       expect(await page.getByTestId('language').inputValue()).toBe('system');
     }, 120_000);
+
+    it('the Peers and Share pages speak German too: labels, buttons and placeholders', async () => {
+      await page.getByTestId('nav-peers').click();
+      await page.getByRole('button', { name: de.peers.showCode }).waitFor({ timeout: 10_000 });
+      await page.getByPlaceholder(de.peers.codePlaceholder).waitFor();
+      await page.getByTestId('self').getByText(de.peers.peerId, { exact: true }).waitFor();
+      await page.getByTestId('nav-share').click();
+      await page.getByText(de.share.dropTitle).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: de.share.create }).waitFor();
+      expect(await page.getByTestId('share-expiry').locator('option').allInnerTexts()).toEqual(
+        Object.values(de.share.expiry),
+      );
+    }, 60_000);
 
     it('Settings → Language switches at once, survives a reload, and "same as the system" goes back', async () => {
       await page.getByTestId('nav-settings').click();

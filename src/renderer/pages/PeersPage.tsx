@@ -9,12 +9,13 @@ import { QrCode } from '../components/QrCode.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
-import { shortId } from '../format.ts';
+import { formatDate, formatTime, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
-import { useT } from '../i18n/index.ts';
+import { t as translate, useT } from '../i18n/index.ts';
 
 export function PeersPage() {
+  const t = useT();
   const peers = useResources((s) => s.peers);
   const self = useResources((s) => s.self);
   const error = useResources((s) => s.errors.peers);
@@ -35,33 +36,30 @@ export function PeersPage() {
   };
   return (
     <>
-      <PageHeader
-        title="Peers"
-        subtitle="Machines this one trusts. Pairing exchanges identities over an encrypted channel; no account, no server."
-      />
+      <PageHeader title={t('pages.peers')} subtitle={t('peers.subtitle')} />
       <div className="stack">
-        <Card title="This machine" testId="self">
+        <Card title={t('peers.self')} testId="self">
           {self ? (
             <dl className="kv">
-              <dt>Name</dt>
+              <dt>{t('peers.name')}</dt>
               <dd data-testid="self-name">{self.name}</dd>
-              <dt>Peer id</dt>
+              <dt>{t('peers.peerId')}</dt>
               <dd className="mono" data-testid="self-id">
                 {self.peerId}
               </dd>
-              <dt>Addresses</dt>
+              <dt>{t('peers.addresses')}</dt>
               <dd className="mono">
                 {self.addresses.length ? (
                   self.addresses.map((a) => <div key={a}>{a}</div>)
                 ) : (
-                  <span className="muted">not listening</span>
+                  <span className="muted">{t('peers.notListening')}</span>
                 )}
               </dd>
             </dl>
           ) : error ? (
             <ErrorNote>{error}</ErrorNote>
           ) : (
-            <p className="muted">Loading…</p>
+            <p className="muted">{t('peers.loading')}</p>
           )}
         </Card>
         <div className="grid two">
@@ -70,20 +68,20 @@ export function PeersPage() {
         </div>
         <PairRequestsCard />
         <NearbyCard devices={nearby} onPair={(lookup) => setJoinCode(`${lookup}-`)} />
-        <Card title="Paired peers" testId="peers">
+        <Card title={t('peers.paired')} testId="peers">
           {!peers?.length ? (
-            <Empty icon="◎" title="No peers yet">
-              Pair with another machine running Warp.
+            <Empty icon="◎" title={t('peers.emptyTitle')}>
+              {t('peers.emptyBody')}
             </Empty>
           ) : (
             <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
-                    <th>Name</th>
-                    <th>Peer id</th>
-                    <th className="hide-phone">Addresses</th>
-                    <th className="hide-phone">Added</th>
+                    <th>{t('peers.name')}</th>
+                    <th>{t('peers.peerId')}</th>
+                    <th className="hide-phone">{t('peers.addresses')}</th>
+                    <th className="hide-phone">{t('peers.added')}</th>
                     <th />
                   </tr>
                 </thead>
@@ -102,6 +100,7 @@ export function PeersPage() {
 }
 
 export function PairShow() {
+  const t = useT();
   const [pair, setPair] = useState<PairStartResult>();
   const [error, setError] = useState<unknown>();
   const [name, setName] = useState('');
@@ -114,10 +113,9 @@ export function PairShow() {
     }
   };
   return (
-    <Card title="Show a pairing code" testId="pair-show">
+    <Card title={t('peers.showTitle')} testId="pair-show">
       <p className="muted small" style={{ marginTop: 0 }}>
-        Let another machine pair with this one. On the same network the short code is enough; from anywhere else, use
-        the full code or scan the QR code.
+        {t('peers.showHelp')}
       </p>
       {pair ? (
         <div className="stack" style={{ gap: 8 }}>
@@ -125,17 +123,17 @@ export function PairShow() {
             {pair.code}
           </div>
           <div className="small muted">
-            valid until {new Date(pair.expiresAt).toLocaleTimeString()}; this machine shows as <b>{pair.name}</b>
+            {t('peers.validUntil', { time: formatTime(Date.parse(pair.expiresAt)) })} <b>{pair.name}</b>
           </div>
-          <QrCode value={pair.fullCode} label={`QR code of the full pairing code for ${pair.name}`} />
+          <QrCode value={pair.fullCode} label={t('peers.qr', { name: pair.name })} />
           <details>
-            <summary className="small">Full code (with this machine's addresses)</summary>
+            <summary className="small">{t('peers.fullCode')}</summary>
             <div className="mono small" style={{ overflowWrap: 'anywhere' }} data-testid="pair-full-code">
               {pair.fullCode}
             </div>
           </details>
           <div className="mono small muted" style={{ overflowWrap: 'anywhere' }}>
-            warp pair {pair.fullCode}
+            {t('peers.cli', { code: pair.fullCode })}
           </div>
         </div>
       ) : (
@@ -147,13 +145,13 @@ export function PairShow() {
           }}
         >
           <input
-            placeholder="name for the peer (optional)"
+            placeholder={t('peers.namePlaceholder')}
             value={name}
             onChange={(e) => setName(e.target.value)}
             style={{ flex: 1 }}
           />
           <button type="submit" className="primary" data-testid="pair-start">
-            Show code
+            {t('peers.showCode')}
           </button>
         </form>
       )}
@@ -176,6 +174,7 @@ export function PairJoin({
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const toast = useApp((s) => s.toast);
+  const t = useT();
   const join = async () => {
     setBusy(true);
     setError(undefined);
@@ -185,7 +184,7 @@ export function PairJoin({
         address: address.trim() || undefined,
         name: name.trim() || undefined,
       });
-      toast('success', `Paired with ${p.name ?? shortId(p.id)}`);
+      toast('success', translate('peers.pairedWith', { name: p.name ?? shortId(p.id) }));
       setCode('');
       onPaired();
     } catch (err) {
@@ -195,7 +194,7 @@ export function PairJoin({
     }
   };
   return (
-    <Card title="Enter a pairing code" testId="pair-join">
+    <Card title={t('peers.joinTitle')} testId="pair-join">
       <form
         className="stack"
         style={{ gap: 10 }}
@@ -205,30 +204,30 @@ export function PairJoin({
         }}
       >
         <div className="form-grid">
-          <Field label="Code">
+          <Field label={t('peers.code')}>
             <input
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              placeholder="abc-defgh-jkmnp, or the full code"
+              placeholder={t('peers.codePlaceholder')}
               autoFocus={code.length > 0 && code.length < 5}
               data-testid="pair-code-input"
             />
           </Field>
-          <Field label="Address (optional)">
+          <Field label={t('peers.address')}>
             <input
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              placeholder="only if the code alone does not reach it: host:port"
+              placeholder={t('peers.addressPlaceholder')}
               data-testid="pair-address"
             />
           </Field>
-          <Field label="Name (optional)">
+          <Field label={t('peers.nameOptional')}>
             <input value={name} onChange={(e) => setName(e.target.value)} data-testid="pair-name" />
           </Field>
         </div>
         <div className="row">
           <button type="submit" className="primary" disabled={busy || !code.trim()} data-testid="pair-join-submit">
-            {busy ? 'Pairing…' : 'Pair'}
+            {busy ? t('peers.pairing') : t('peers.pair')}
           </button>
         </div>
         {error !== undefined && <ErrorNote error={error} />}
@@ -244,6 +243,7 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>();
   const load = useResources((s) => s.loadPeers);
+  const t = useT();
   const save = async () => {
     setError(undefined);
     try {
@@ -262,8 +262,8 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
   return (
     <tr data-testid="peer-row">
       <td>
-        <span data-testid="peer-name">{p.name ?? <span className="muted">unnamed</span>}</span>{' '}
-        <Badge status={p.via === 'pair' ? 'done' : 'idle'}>{p.via}</Badge>
+        <span data-testid="peer-name">{p.name ?? <span className="muted">{t('peers.unnamed')}</span>}</span>{' '}
+        <Badge status={p.via === 'pair' ? 'done' : 'idle'}>{t(`peers.via.${p.via}`)}</Badge>
       </td>
       <td className="mono" style={{ overflowWrap: 'anywhere' }}>
         {shortId(p.id)}
@@ -272,11 +272,11 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
         {editing ? (
           <div className="stack" style={{ gap: 6 }}>
             <label className="small">
-              Name
+              {t('peers.name')}
               <input value={name} onChange={(e) => setName(e.target.value)} data-testid="peer-name-input" />
             </label>
             <label className="small">
-              Addresses, best first (host:port or multiaddr)
+              {t('peers.addressesEdit')}
               <textarea
                 rows={Math.max(2, p.addresses.length)}
                 value={text}
@@ -286,10 +286,10 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
             </label>
             <div className="row">
               <button type="button" className="small primary" onClick={() => void save()} data-testid="peer-save">
-                Save
+                {t('peers.save')}
               </button>
               <button type="button" className="small" onClick={() => setEditing(false)}>
-                Cancel
+                {t('peers.cancel')}
               </button>
             </div>
             {error !== undefined && <ErrorNote error={error} />}
@@ -301,26 +301,22 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
             ))}
             {p.addressesFrom && (
               <div className="muted">
-                {p.addressesFrom === 'discovery'
-                  ? 'found on this network'
-                  : p.addressesFrom === 'contact'
-                    ? 'told by the peer'
-                    : p.addressesFrom === 'manual'
-                      ? 'set here'
-                      : 'learned when pairing'}
+                {t(
+                  `peers.from.${p.addressesFrom === 'discovery' || p.addressesFrom === 'contact' || p.addressesFrom === 'manual' ? p.addressesFrom : 'pairing'}`,
+                )}
               </div>
             )}
             {p.path && (
               <div className="small" data-testid="peer-path" title={p.path.remote}>
-                {pathLine(p.path)}
+                {pathLine(p.path, t)}
               </div>
             )}
           </div>
         ) : (
-          <span className="muted">no address known</span>
+          <span className="muted">{t('peers.noAddress')}</span>
         )}
       </td>
-      <td className="hide-phone small">{new Date(p.addedAt).toLocaleDateString()}</td>
+      <td className="hide-phone small">{formatDate(p.addedAt)}</td>
       <td>
         <div className="row">
           {!editing && (
@@ -334,11 +330,11 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
                 setEditing(true);
               }}
             >
-              Edit
+              {t('peers.edit')}
             </button>
           )}
           <button type="button" className="small danger" onClick={onRemove}>
-            Remove
+            {t('peers.remove')}
           </button>
         </div>
       </td>
@@ -363,12 +359,9 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
     }
   };
   return (
-    <Card title="Nearby devices" testId="nearby">
+    <Card title={t('peers.nearby')} testId="nearby">
       {!devices?.length ? (
-        <p className="muted small">
-          No other Warp device seen on this network. Devices show up here when discovery is on (Settings:
-          transfer.discovery) on both.
-        </p>
+        <p className="muted small">{t('peers.nearbyEmpty')}</p>
       ) : (
         <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 8 }}>
           {devices.map((d) => (
@@ -376,7 +369,7 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
               <b data-testid="nearby-name">{d.name}</b>
               <span className="mono small muted">{shortId(d.peerId)}</span>
               {d.paired ? (
-                <Badge status="done">paired</Badge>
+                <Badge status="done">{t('peers.nearbyPaired')}</Badge>
               ) : (
                 <>
                   {d.requests && (
@@ -400,7 +393,7 @@ function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (looku
                       {t('pairRequests.enterCode')}
                     </button>
                   ) : (
-                    !d.requests && <span className="small muted">to pair, choose Show code on {d.name}</span>
+                    !d.requests && <span className="small muted">{t('peers.showCodeOn', { name: d.name })}</span>
                   )}
                 </>
               )}
@@ -474,7 +467,7 @@ function PairRequestsCard() {
                 </button>
               )}
               <span className="small muted">
-                {t('pairRequests.until', { time: new Date(r.expiresAt).toLocaleTimeString() })}
+                {t('pairRequests.until', { time: formatTime(Date.parse(r.expiresAt)) })}
               </span>
             </div>
           </li>
@@ -486,9 +479,13 @@ function PairRequestsCard() {
 }
 
 /** How the newest connection to the peer went: "LAN · 1.2 ms", "relayed via …a1b2c3 · 6 ms (earlier)". */
-function pathLine(path: NonNullable<PeerDto['path']>): string {
+function pathLine(path: NonNullable<PeerDto['path']>, t: ReturnType<typeof useT>): string {
   const how =
-    path.kind === 'relayed' ? `relayed via …${(path.relay ?? '').slice(-6)}` : path.kind === 'lan' ? 'LAN' : 'direct';
+    path.kind === 'relayed'
+      ? t('peers.relayed', { relay: (path.relay ?? '').slice(-6) })
+      : path.kind === 'lan'
+        ? 'LAN'
+        : t('peers.direct');
   const rtt = path.rttMs !== undefined ? ` · ${path.rttMs} ms` : '';
-  return `${how}${rtt}${path.open ? '' : ' (last connection)'}`;
+  return `${how}${rtt}${path.open ? '' : t('peers.lastConnection')}`;
 }
