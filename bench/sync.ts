@@ -63,7 +63,8 @@ async function pair(tag: string): Promise<Pair> {
 }
 
 function runSync(p: Pair, env: Record<string, string> = {}): { proc: ChildProcess; pushes: () => number } {
-  const proc = spawn(process.execPath, [BIN, '--json', 'sync', 'run'], {
+  // Run as a user runs it: bin/warp.js's shebang flags (malloc arenas, semi-space, --expose-gc) apply.
+  const proc = spawn(BIN, ['--json', 'sync', 'run'], {
     env: { ...process.env, WARP_HOME: p.homeA, ...env },
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { afterBurst } from '../core/idle-gc.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { ErrorCodes, isWarpError } from '../core/errors.ts';
 import { IGNORE_FILE, type TreeMatcher } from '../ignore/matcher.ts';
@@ -366,6 +367,7 @@ export class SyncManager {
       rt.failed = false;
       await this.report(rec.job, true, movedOf(r.push, r.held));
       this.setState(rt, 'idle');
+      afterBurst();
       if (rt.watcher?.size === 0) {
         rt.watcher.close(); // the folder had gone (an unmounted disk): watch it afresh now that it is back
         rt.watcher = undefined;

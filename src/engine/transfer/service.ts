@@ -8,6 +8,7 @@ import { doneEvent } from './transfer-events.ts';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Connection } from '@libp2p/interface';
+import { afterBurst } from '../core/idle-gc.ts';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PauseController } from '../core/pause.ts';
 import { trace } from '../core/trace.ts';
@@ -114,6 +115,7 @@ export class TransferService {
         }, 100).unref();
     } finally {
       for (const s of sids) this.chunks.unregister(s);
+      afterBurst();
     }
   }
 
