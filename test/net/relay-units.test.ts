@@ -1,5 +1,11 @@
 /** The pure parts of the relay work: address parsing, path classification, relay address checks. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isPublicAddress } from '../../src/cli/commands/relay.ts';
+import { announced } from '../../src/engine/net/relay-server.ts';
+import { startRelay } from './relay-peers.ts';
 import { parsePeerAddress } from '../../src/engine/net/address.ts';
 import { describePath, isLocalHost, pathOfAddress } from '../../src/engine/net/path.ts';
 import { parseRelayAddress, withRelays } from '../../src/engine/net/relay-client.ts';
@@ -61,5 +67,35 @@ describe('relayed addresses and paths', () => {
     expect(relayed.schedRttS(20)).toBeCloseTo((20 + RELAYED_EXTRA_MS) / 1000);
     expect(relayed.snapshot(0, 0)).toMatchObject({ path: 'relayed', relay: RELAY });
     expect(direct.snapshot(0, 0).path).toBe('lan');
+  });
+});
+
+describe('a relay on a public server', () => {
+  it('announces the public IPs and names it is given, as QUIC and TCP multiaddrs', () => {
+    expect(announced('203.0.113.5', 7655)).toEqual(['/ip4/203.0.113.5/udp/7655/quic-v1', '/ip4/203.0.113.5/tcp/7655']);
+    expect(announced('2001:db8::1', 1)).toEqual(['/ip6/2001:db8::1/udp/1/quic-v1', '/ip6/2001:db8::1/tcp/1']);
+    expect(announced('relay.example.org', 2)[0]).toBe('/dns/relay.example.org/udp/2/quic-v1');
+    expect(() => announced('bad host/x', 1)).toThrow(/neither an IP address nor a host name/);
+  });
+
+  it('tells a public address from one only this network can reach', () => {
+    expect(isPublicAddress('/ip4/203.0.113.5/udp/1/quic-v1/p2p/x')).toBe(true);
+    expect(isPublicAddress('/dns/relay.example.org/tcp/1')).toBe(true);
+    for (const a of ['/ip4/127.0.0.1/tcp/1', '/ip4/10.1.2.3/tcp/1', '/ip4/192.168.1.2/tcp/1', '/ip6/::1/tcp/1'])
+      expect(isPublicAddress(a)).toBe(false);
+  });
+
+  it('`warp relay --announce` prints the announced addresses beside the bound ones', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-relay-announce-'));
+    const relay = await startRelay(home, ['--announce', '203.0.113.5', 'relay.example.org']);
+    try {
+      const first = relay.lines()[0] as { addresses: string[]; port: number };
+      expect(first.addresses).toContain(`/ip4/203.0.113.5/udp/${first.port}/quic-v1/p2p/${relay.peerId}`);
+      expect(first.addresses).toContain(`/dns/relay.example.org/tcp/${first.port}/p2p/${relay.peerId}`);
+      expect(first.addresses.some((a) => a.startsWith('/ip4/127.0.0.1/'))).toBe(true);
+    } finally {
+      await relay.kill();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

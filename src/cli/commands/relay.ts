@@ -9,6 +9,7 @@ import { ErrorCodes, WarpError } from '../../engine/core/errors.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { parseDuration } from '../../engine/config/units.ts';
 import { loadIdentity } from '../../engine/net/identity.ts';
+import { isLocalHost } from '../../engine/net/path.ts';
 import { RelayServer, type RelayCaps } from '../../engine/net/relay-server.ts';
 import { assertPeerId } from '../../engine/net/trust.ts';
 import { loadCliConfig } from '../config-loader.ts';
@@ -25,6 +26,7 @@ interface RelayOpts {
   rate?: string;
   allowReserve?: string[];
   statusEvery?: string;
+  announce?: string[];
 }
 
 const DEFAULT_RELAY_PORT = 7655;
@@ -50,6 +52,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--allow-reserve <peer-id...>', 'only these peers may reserve a slot (default: anyone, up to the cap)')
     .option('--status-every <time>', 'print a status line this often (default 60s; 0: never)')
+    .option(
+      '--announce <host...>',
+      "this relay's public IP or DNS name, announced to peers (on a server: libp2p hides an unconfirmed public address)",
+    )
     .addHelpText(
       'after',
       "\nThe relay connects a peer to a listener only when that listener named it as paired; a listener reserves a slot with 'warp listen --relay <multiaddr>' or [net] relays in config.",
@@ -71,12 +77,24 @@ export function register(program: Command, ctx: CliContext): void {
         if (json) ctx.out(JSON.stringify({ type: 'relay.log', message: m }));
         else line(m);
       };
-      const server = await RelayServer.start({ identity, host, port, caps, reservers, onLog: log });
+      const server = await RelayServer.start({
+        identity,
+        host,
+        port,
+        caps,
+        reservers,
+        announce: o.announce,
+        onLog: log,
+      });
       const addresses = server.addresses();
       if (json) ctx.out(JSON.stringify({ type: 'relay', peerId: server.peerId, port, addresses, caps }));
       else if (!quiet) {
         ctx.err(`relaying as ${server.peerId} (${describeCaps(caps)})`);
         for (const a of addresses) ctx.err(`  ${a}`);
+        if (!addresses.some(isPublicAddress))
+          ctx.err(
+            '  (no public address: peers on other networks reach this relay once you name it with --announce <public ip or host name>)',
+          );
       }
       const every = o.statusEvery === undefined ? 60_000 : duration(o.statusEvery, '--status-every');
       const timer =
@@ -130,4 +148,10 @@ function describeCaps(c: Partial<RelayCaps>): string {
   if (c.durationMs) parts.push(`${Math.round(c.durationMs / 1000)} s per connection`);
   parts.push(c.rate ? `${formatRate(c.rate)} in all` : 'no rate cap');
   return parts.join(', ');
+}
+
+/** Whether a multiaddr names a host peers on other networks can reach (not loopback, private or link-local). */
+export function isPublicAddress(ma: string): boolean {
+  const host = ma.split('/')[2] ?? '';
+  return host !== '' && host !== '0.0.0.0' && !isLocalHost(host);
 }

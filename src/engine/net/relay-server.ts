@@ -17,6 +17,7 @@
  * `durationMs` (libp2p's reservation limits: the relay resets the circuit beyond them; the transfer resumes
  * over a new one); the bytes of all circuits together at most `rate` per second (relay-meter.ts).
  */
+import { isIP } from 'node:net';
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayServer, RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2';
@@ -82,6 +83,12 @@ export interface RelayServerOptions {
   caps?: Partial<RelayCaps>;
   /** Only these peers may reserve (empty or absent: anyone, up to maxReservations). */
   reservers?: ReadonlySet<string>;
+  /**
+   * Public addresses (IPs or DNS names) this relay is reached at, announced beside what it binds. A relay on a
+   * server binds 0.0.0.0, and libp2p hides a public address until AutoNAT has confirmed it through other peers,
+   * which a relay nobody uses yet never gets: without this it prints no address a peer could use.
+   */
+  announce?: readonly string[];
   onLog?: (msg: string) => void;
 }
 
@@ -237,7 +244,10 @@ async function createRelayNode(o: RelayServerOptions, parts: RelayParts): Promis
   try {
     return await createLibp2p({
       privateKey: o.identity.privateKey,
-      addresses: { listen: [`/${proto}/${o.host}/udp/${o.port}/quic-v1`, `/${proto}/${o.host}/tcp/${o.port}`] },
+      addresses: {
+        listen: [`/${proto}/${o.host}/udp/${o.port}/quic-v1`, `/${proto}/${o.host}/tcp/${o.port}`],
+        appendAnnounce: (o.announce ?? []).flatMap((h) => announced(h, o.port)),
+      },
       transports: [
         // The peers' QUIC windows; a longer idle timeout (listeners keep their slot through short outages).
         quic({ ...QUIC_TUNING, maxIdleTimeout: 30_000, keepAliveInterval: 5_000 }),
@@ -359,4 +369,12 @@ function capPairingCircuit(
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The QUIC and TCP multiaddrs of a public IP or DNS name at `port`. */
+export function announced(host: string, port: number): string[] {
+  const kind = isIP(host) === 6 ? 'ip6' : isIP(host) === 4 ? 'ip4' : 'dns';
+  if (kind === 'dns' && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(host))
+    throw new WarpError(ErrorCodes.USAGE, `--announce: '${host}' is neither an IP address nor a host name`);
+  return [`/${kind}/${host}/udp/${port}/quic-v1`, `/${kind}/${host}/tcp/${port}`];
 }
