@@ -61,12 +61,20 @@ export type JobKind =
 
 export type JobStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
+/** A job title's catalogue key under `jobTitle.` and its values (`count` picks the plural form). */
+export interface JobTitleWords {
+  key: 'create' | 'extract' | 'verify' | 'send' | 'fetch' | 'swarm' | 'pair' | 'pairWait';
+  vars: Record<string, string | number>;
+}
+
 export interface JobDto {
   id: string;
   kind: JobKind;
   status: JobStatus;
   /** A short human title ("Create photos.warp", "Fetch /data from 12D3…"). */
   title: string;
+  /** The same title as catalogue words, so each UI shows it in its own language (shared/job-title.ts). */
+  titleWords?: JobTitleWords;
   /** ISO 8601 times. */
   createdAt: string;
   updatedAt: string;

@@ -8,6 +8,7 @@
 import { formatBytes } from '../engine/core/bytes.ts';
 import { say, type Language } from './i18n/catalogue.ts';
 import type { WarpEvent } from './events.ts';
+import { jobTitleIn } from './job-title.ts';
 
 export interface Note {
   title: string;
@@ -37,7 +38,7 @@ export function notificationFor(
         return {
           state,
           note: {
-            title: w('done', { title: j.title }),
+            title: w('done', { title: jobTitleIn(j, language) }),
             body: j.progress
               ? w('doneBody', {
                   bytes: formatBytes(j.progress.totalBytes || j.progress.bytes),
@@ -49,7 +50,7 @@ export function notificationFor(
       if (j.status === 'failed')
         return {
           state,
-          note: { title: w('failed', { title: j.title }), body: j.error?.message ?? w('seeWindow') },
+          note: { title: w('failed', { title: jobTitleIn(j, language) }), body: j.error?.message ?? w('seeWindow') },
         };
       return { state };
     }

@@ -133,6 +133,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       kind: str,
       status: jobStatus,
       title: str,
+      titleWords: { type: 'object', additionalProperties: true },
       createdAt: str,
       updatedAt: str,
       finishedAt: str,

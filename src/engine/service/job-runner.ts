@@ -39,11 +39,15 @@ export class JobRunner {
   }
 
   /** Starts `work` now; the returned id is valid at once. */
-  run(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<Record<string, unknown> | undefined>): string {
+  run(
+    kind: JobKind,
+    title: Pick<JobDto, 'title' | 'titleWords'>,
+    work: (ctx: JobContext) => Promise<Record<string, unknown> | undefined>,
+  ): string {
     const id = newId();
     const now = new Date().toISOString();
     const entry: JobEntry = {
-      dto: { id, kind, status: 'running', title, createdAt: now, updatedAt: now },
+      dto: { id, kind, status: 'running', ...title, createdAt: now, updatedAt: now },
       abort: new AbortController(),
     };
     this.jobs.set(id, entry);

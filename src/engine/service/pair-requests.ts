@@ -4,6 +4,7 @@
  * this machine. A peer is added to the trusted peers only on a yes: here when this machine's user accepts, or when
  * the other side's `accepted` arrives for a request this machine asked.
  */
+import { jobTitle } from '../../shared/job-title.ts';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import type { SelfInfo } from '../net/pair.ts';
 import { PairRequestBook, askToPair, type PairRequest } from '../net/pair-request.ts';
@@ -56,7 +57,7 @@ export class PairRequests {
       });
     return new Promise((resolve, reject) => {
       let shown = false;
-      this.o.jobs.run('peers.pair', `Pair with ${device.name}`, async (ctx) => {
+      this.o.jobs.run('peers.pair', jobTitle('pair', { name: device.name }), async (ctx) => {
         const node = await WarpNode.create({ identity: this.o.env.identity, isTrusted: () => false });
         try {
           const got = await askToPair({

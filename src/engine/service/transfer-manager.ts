@@ -3,6 +3,7 @@
  * keeps the engine's resumable session (part files, the session record); resume runs the same request again,
  * and because the session id derives from both peers and both paths, only missing chunks move.
  */
+import { jobTitle } from '../../shared/job-title.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
@@ -11,7 +12,7 @@ import { fetchTree, sendTree } from '../transfer/client.ts';
 import { SessionStore } from '../transfer/sessions.ts';
 import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type { TransferDto, TransferStartRequest } from '../../shared/bridge.ts';
-import type { JobKind, WarpEvent } from '../../shared/events.ts';
+import type { JobDto, JobKind, WarpEvent } from '../../shared/events.ts';
 import type { JobRunner } from './job-runner.ts';
 import { FINISHED, errorDto, newId } from './job-runner.ts';
 
@@ -94,7 +95,7 @@ export class TransferManager {
         id: s.id,
         kind: `transfer.${s.kind}`,
         status,
-        title: title(req),
+        ...title(req),
         createdAt: dto.createdAt,
         updatedAt: dto.updatedAt,
         ...(dto.error ? { error: dto.error } : {}),
@@ -131,7 +132,7 @@ export class TransferManager {
     const r: Running = { dto, req };
     this.items.set(id, r);
     const kind: JobKind = `transfer.${req.kind}`;
-    this.jobs.track({ id, kind, status: 'queued', title: title(req), createdAt: now, updatedAt: now });
+    this.jobs.track({ id, kind, status: 'queued', ...title(req), createdAt: now, updatedAt: now });
     setImmediate(() => {
       void this.run(r);
     });
@@ -333,10 +334,11 @@ export class TransferManager {
   }
 }
 
-function title(req: TransferStartRequest): string {
-  if (req.kind === 'send') return `Send ${path.basename(req.localPath) || req.localPath} to ${short(req.peer)}`;
-  if (req.kind === 'fetch') return `Fetch ${req.remotePath} from ${short(req.peer)}`;
-  return `Swarm fetch ${req.remotePath} from ${req.from.length} peers`;
+function title(req: TransferStartRequest): Pick<JobDto, 'title' | 'titleWords'> {
+  if (req.kind === 'send')
+    return jobTitle('send', { name: path.basename(req.localPath) || req.localPath, peer: short(req.peer) });
+  if (req.kind === 'fetch') return jobTitle('fetch', { name: req.remotePath, peer: short(req.peer) });
+  return jobTitle('swarm', { name: req.remotePath, count: req.from.length });
 }
 
 function short(peer: string): string {

@@ -3,6 +3,7 @@
  * the HTTP daemon (src/engine/http) and the Electron main process (IPC handlers) host this same object. Inputs are
  * assumed validated by the caller (routes.ts does it for HTTP); the engine still checks what it owns.
  */
+import { jobTitle } from '../../shared/job-title.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -378,7 +379,7 @@ export class WarpService {
   ): JobRef {
     for (const i of req.inputs)
       if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
-    const job = this.jobs.run(kind, `Create ${path.basename(req.output)}`, async ({ id, signal }) => {
+    const job = this.jobs.run(kind, jobTitle('create', { name: path.basename(req.output) }), async ({ id, signal }) => {
       try {
         const outDir = path.dirname(path.resolve(req.output));
         try {
@@ -429,36 +430,44 @@ export class WarpService {
   }
 
   archiveExtract(req: ArchiveExtractRequest): JobRef {
-    const job = this.jobs.run('archive.extract', `Extract ${path.basename(req.archive)}`, async ({ id, signal }) => {
-      const r = await extractArchive({
-        archive: req.archive,
-        target: req.target,
-        paths: req.paths,
-        key: await this.key(req),
-        existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
-        workers: this.config.archive.workers,
-        signal,
-        onEvent: this.archiveListener(id),
-        manifestInWorker: true,
-      });
-      return { ...r, target: req.target };
-    });
+    const job = this.jobs.run(
+      'archive.extract',
+      jobTitle('extract', { name: path.basename(req.archive) }),
+      async ({ id, signal }) => {
+        const r = await extractArchive({
+          archive: req.archive,
+          target: req.target,
+          paths: req.paths,
+          key: await this.key(req),
+          existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
+          workers: this.config.archive.workers,
+          signal,
+          onEvent: this.archiveListener(id),
+          manifestInWorker: true,
+        });
+        return { ...r, target: req.target };
+      },
+    );
     return { job };
   }
 
   archiveVerify(req: ArchiveVerifyRequest): JobRef {
-    const job = this.jobs.run('archive.verify', `Verify ${path.basename(req.archive)}`, async ({ id, signal }) => {
-      const r = await verifyArchive({
-        archive: req.archive,
-        key: await this.key(req),
-        workers: this.config.archive.workers,
-        signal,
-        onEvent: this.archiveListener(id),
-        manifestInWorker: true,
-      });
-      this.library.verified(req.archive, r.ok, damagedFileCount(r));
-      return { ...r };
-    });
+    const job = this.jobs.run(
+      'archive.verify',
+      jobTitle('verify', { name: path.basename(req.archive) }),
+      async ({ id, signal }) => {
+        const r = await verifyArchive({
+          archive: req.archive,
+          key: await this.key(req),
+          workers: this.config.archive.workers,
+          signal,
+          onEvent: this.archiveListener(id),
+          manifestInWorker: true,
+        });
+        this.library.verified(req.archive, r.ok, damagedFileCount(r));
+        return { ...r };
+      },
+    );
     return { job };
   }
 
@@ -648,7 +657,7 @@ export class WarpService {
       id: job,
       kind: 'peers.pair',
       status: 'running',
-      title: 'Waiting for a peer to pair',
+      ...jobTitle('pairWait'),
       createdAt: now,
       updatedAt: now,
     });

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { formatBytes, formatDuration, formatRate } from '../format.ts';
-import { useT } from '../i18n/index.ts';
+import { useJobTitle, useT } from '../i18n/index.ts';
 import { useApp } from '../store/app.ts';
 import { displayStatus, isActive, isMoving, type JobView } from '../store/jobs.ts';
 import { Badge, ProgressBar } from './ui.tsx';
@@ -15,6 +15,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
   const moving = isMoving(job);
   const shown = displayStatus(job);
   const t = useT();
+  const title = useJobTitle(job);
   const cancel = () =>
     bridge()
       .jobs.cancel(job.id)
@@ -30,8 +31,8 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
     >
       <div className="job-title ellipsis">
         <Badge status={shown} />
-        <span className="ellipsis" title={job.title}>
-          {job.title}
+        <span className="ellipsis" title={title}>
+          {title}
         </span>
       </div>
       <div className="job-side">
@@ -46,7 +47,7 @@ export function JobRow({ job, extra }: { job: JobView; extra?: ReactNode }) {
         value={p?.bytes ?? 0}
         total={p?.totalBytes ?? 0}
         status={shown === 'damaged' ? 'failed' : job.status}
-        label={t('job.progress', { title: job.title })}
+        label={t('job.progress', { title })}
       />
       <div className="job-meta">
         {p && (

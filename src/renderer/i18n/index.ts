@@ -7,6 +7,8 @@
  *
  * Components call `useT()` (re-renders on a language change); plain modules (error wording, toasts) call `t`.
  */
+import type { JobDto } from '../../shared/events.ts';
+import { jobTitleIn } from '../../shared/job-title.ts';
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { create } from 'zustand';
@@ -98,4 +100,12 @@ export function startLanguage(): void {
     const s = useLanguage.getState();
     if (s.choice === 'system') s.choose('system');
   });
+}
+
+/** A job's title in the UI's language (shared/job-title.ts: the daemon sends the catalogue key and values). */
+export function useJobTitle(job: Pick<JobDto, 'title' | 'titleWords'>): string {
+  return jobTitleIn(
+    job,
+    useLanguage((s) => s.language),
+  );
 }

@@ -9,6 +9,7 @@ import type {
   JobDto,
   JobKind,
   JobStatus,
+  JobTitleWords,
   ProgressDto,
   TransferRole,
   WarpEvent,
@@ -22,6 +23,8 @@ export interface JobView {
   kind: JobKind | 'transfer.incoming';
   status: JobStatus;
   title: string;
+  /** The title as catalogue words (shown in the UI's language: useJobTitle). */
+  titleWords?: JobTitleWords;
   createdAt: string;
   progress?: ProgressDto;
   /** Recent rates (bytes/s), one per progress event, newest last. */
@@ -62,6 +65,7 @@ function fromDto(dto: JobDto, prev?: JobView): JobView {
     kind: dto.kind,
     status: dto.status,
     title: dto.title,
+    titleWords: dto.titleWords,
     createdAt: dto.createdAt,
     progress: finished(dto.status, dto.progress ?? prev?.progress),
     error: dto.error,

@@ -482,6 +482,17 @@ export const de: Catalogue = {
     health: 'Zustand der Verbindung',
     why: 'Warum',
   },
+  jobTitle: {
+    create: '{{name}} erstellen',
+    extract: '{{name}} entpacken',
+    verify: '{{name}} prüfen',
+    send: '{{name}} an {{peer}} senden',
+    fetch: '{{name}} von {{peer}} holen',
+    swarm_one: '{{name}} von {{count}} Gerät holen (Schwarm)',
+    swarm_other: '{{name}} von {{count}} Geräten holen (Schwarm)',
+    pair: 'Mit {{name}} koppeln',
+    pairWait: 'Warte auf ein Gerät zum Koppeln',
+  },
   job: {
     cancel: 'Abbrechen',
     progress: 'Fortschritt von {{title}}',

@@ -443,6 +443,17 @@ export const en = {
     health: 'Health',
     why: 'Why',
   },
+  jobTitle: {
+    create: 'Create {{name}}',
+    extract: 'Extract {{name}}',
+    verify: 'Verify {{name}}',
+    send: 'Send {{name}} to {{peer}}',
+    fetch: 'Fetch {{name}} from {{peer}}',
+    swarm_one: 'Swarm fetch {{name}} from {{count}} peer',
+    swarm_other: 'Swarm fetch {{name}} from {{count}} peers',
+    pair: 'Pair with {{name}}',
+    pairWait: 'Waiting for a peer to pair',
+  },
   job: {
     cancel: 'Cancel',
     progress: '{{title}} progress',
