@@ -49,9 +49,11 @@ describe('a listener against a paired hostile peer', () => {
     expect(fs.readFileSync(path.join(out, 'data', 'a.bin')).equals(Buffer.alloc(300_000, 9))).toBe(true);
     // Bounded by the listener's budgets, not by the 1.15 GB the attacks send: what it may hold (all peers' reads,
     // both peers' unsent writes) over its own baseline, plus room for the allocator and the GC's slack. Before the
-    // budgets the peak was the baseline + 772 MB; with them CI runs measured + 156-204 MB.
+    // budgets the peak was the baseline + 772 MB; with them runs measured + 156-259 MB (259: a CI run at eae3e7f,
+    // 201 the same test quiet right after: glibc's arenas and the GC's timing, not the budgets, make the spread).
+    // The slack keeps a regression to unbounded (+772 MB) well outside the bound.
     const budgetMB = (LISTENER_BUDGET.readTotal + 2 * LISTENER_BUDGET.writePerPeer) / 1e6;
-    expect(during.rssMB).toBeLessThan(before.rssMB + budgetMB + 96);
+    expect(during.rssMB).toBeLessThan(before.rssMB + budgetMB + 160);
     // Each attack is cut off, not served: no 250 MB frame is taken half way, the piled-up frames end the stream.
     // (or, once the first frame is refused, the connection closes and the other streams with it)
     expect(JSON.stringify(half)).toMatch(/E_PROTOCOL|closed/);
