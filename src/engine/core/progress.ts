@@ -14,6 +14,12 @@ export interface ProgressSnapshot {
   elapsedSeconds: number;
 }
 
+/** Just the snapshot's fields of an event that carries them (a progress event also has its type, job, chunks…). */
+export function snapshotOf(e: ProgressSnapshot): ProgressSnapshot {
+  const { bytes, totalBytes, files, totalFiles, rate, etaSeconds, elapsedSeconds } = e;
+  return { bytes, totalBytes, files, totalFiles, rate, etaSeconds, elapsedSeconds };
+}
+
 /** How far back the rate looks. */
 const RATE_WINDOW_MS = 2000;
 const MIN_SPAN_MS = 1000;

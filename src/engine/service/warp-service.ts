@@ -3,6 +3,7 @@
  * the HTTP daemon (src/engine/http) and the Electron main process (IPC handlers) host this same object. Inputs are
  * assumed validated by the caller (routes.ts does it for HTTP); the engine still checks what it owns.
  */
+import { snapshotOf } from '../core/progress.ts';
 import { jobTitle } from '../../shared/job-title.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -356,18 +357,7 @@ export class WarpService {
   private archiveListener(job: string): (e: ArchiveEngineEvent) => void {
     return (e) => {
       this.metrics.onArchive(e);
-      if (e.type === 'archive.progress')
-        this.jobs.update(job, {
-          progress: {
-            bytes: e.bytes,
-            totalBytes: e.totalBytes,
-            files: e.files,
-            totalFiles: e.totalFiles,
-            rate: e.rate,
-            etaSeconds: e.etaSeconds,
-            elapsedSeconds: e.elapsedSeconds,
-          },
-        });
+      if (e.type === 'archive.progress') this.jobs.update(job, { progress: snapshotOf(e) });
       this.emit({ ...e, job } as WarpEvent);
     };
   }

@@ -3,6 +3,7 @@
  * id. Fed by `job.update` (status changes) and the archive/transfer events tagged with the same job id
  * (progress at ~10 Hz). Transfers a peer starts against us have no job; they appear as `incoming:<session>`.
  */
+import { snapshotOf } from '../../engine/core/progress.ts';
 import { create } from 'zustand';
 import type {
   ErrorDto,
@@ -211,15 +212,7 @@ function applyArchive(b: EventBatch, ev: WarpEvent): void {
     }
     case 'archive.progress': {
       const j = b.touch(e.job, () => blank(e.job, `archive.${e.op}`, e.op));
-      j.progress = {
-        bytes: e.bytes,
-        totalBytes: e.totalBytes,
-        files: e.files,
-        totalFiles: e.totalFiles,
-        rate: e.rate,
-        etaSeconds: e.etaSeconds,
-        elapsedSeconds: e.elapsedSeconds,
-      };
+      j.progress = snapshotOf(e);
       b.rate(e.job, e.rate);
       break;
     }
@@ -272,15 +265,7 @@ function applyTransfer(b: EventBatch, ev: WarpEvent): void {
     }
     case 'transfer.progress': {
       const j = b.touch(e.job, () => blank(e.job, 'transfer.incoming', 'transfer'));
-      j.progress = {
-        bytes: e.bytes,
-        totalBytes: e.totalBytes,
-        files: e.files,
-        totalFiles: e.totalFiles,
-        rate: e.rate,
-        etaSeconds: e.etaSeconds,
-        elapsedSeconds: e.elapsedSeconds,
-      };
+      j.progress = snapshotOf(e);
       Object.assign(j, { chunks: e.chunks, totalChunks: e.totalChunks, wireBytes: e.wireBytes });
       if (j.status === 'queued') j.status = 'running';
       b.rate(e.job, e.rate);
