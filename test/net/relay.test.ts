@@ -150,20 +150,22 @@ describe('circuit relay (warp relay, listen --relay)', () => {
     const { dir, homeA, homeB, root } = fixture();
     await pairHomes(homeA, homeB);
     const relayHome = path.join(dir, 'R');
-    // A rate cap keeps the transfer going long enough to cut it.
-    const relay = await startRelay(relayHome, ['--rate', '1MB']);
+    // A rate cap keeps the transfer going long enough to cut it: at 256 KB/s the tree's 4.5 MB of random bytes
+    // take ~18 s, so the cut after 8 chunks (~0.5 MB) lands early even when a loaded machine notices late (a CI
+    // run at 1 MB/s once saw the fetch finish before the kill).
+    const relay = await startRelay(relayHome, ['--rate', '256KB']);
     const l = await startListener(homeB, root, ['--relay', relay.addr], CHUNKS);
     const via = circuitOf(l);
     const out = path.join(dir, 'out');
     const p = spawnWarp(homeA, ['--json', '-v', 'fetch', `${via}:/data`, out], CHUNKS);
     await waitFor(
-      () => chunksSeen(p) >= 16 || p.proc.exitCode !== null,
+      () => chunksSeen(p) >= 8 || p.proc.exitCode !== null,
       60_000,
       () => 'no chunk arrived through the relay',
     );
     await relay.kill();
     const cut = await p.done;
-    expect(cut.status).not.toBe(0);
+    expect(cut.status, `chunks seen before the kill: ${chunksSeen(p)}; ${cut.stderr}`).not.toBe(0);
     expect(cut.stderr).toMatch(/E_PEER_UNREACHABLE|E_REMOTE|E_PROTOCOL|connection/i);
 
     const again = await startRelay(relayHome, [], { port: relay.port });
