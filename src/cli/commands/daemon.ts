@@ -111,7 +111,7 @@ export function register(program: Command, ctx: CliContext): void {
               .filter((i) => i && i.family === 'IPv4' && !i.internal)
               .map((i) => d.server.loginUrl(i!.address))
           : [];
-      const self = d.service.peersSelf();
+      const self = d.service.peers.self();
       const uiBuilt = fs.existsSync(path.join(uiDir, 'index.html'));
       if (json) {
         ctx.out(

@@ -137,7 +137,7 @@ const WEB_ROUTE_DEFS: RouteDef[] = [
       const { inputs, cleanup } = ctx.uploads.commit(String(i.params.upload), b.dirs);
       const output = b.output ?? `${ctx.svc.home}/archives/${b.name.endsWith('.warp') ? b.name : `${b.name}.warp`}`;
       try {
-        return ctx.svc.archiveCreate(
+        return ctx.svc.archives.create(
           { inputs, output, level: b.level, overwrite: b.overwrite, password: b.password, keyFile: b.keyFile },
           'archive.upload',
           cleanup,

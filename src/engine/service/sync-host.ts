@@ -27,7 +27,8 @@ import { formatBytes } from '../core/bytes.ts';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { listVersions, restoreVersion } from '../transfer/versions-keep.ts';
 import type { SyncEvent, SyncState } from '../../shared/events.ts';
-import type { SyncBackend, WarpService } from './warp-service.ts';
+import type { SyncBackend } from './service-types.ts';
+import type { WarpService } from './warp-service.ts';
 
 const STATE: Record<SyncStateName, SyncState> = {
   idle: 'idle',
@@ -225,7 +226,7 @@ export async function attachSync(
   service.sync = backend(
     m,
     service.home,
-    (p) => service.resolvePeer(p),
+    (p) => service.peers.resolve(p),
     (id) => service.env.trust.list().find((p) => p.id === id)?.name,
   );
   m.events.on((e) => {

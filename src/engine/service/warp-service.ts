@@ -2,131 +2,53 @@
  * The server side of the bridge contract (src/shared/bridge.ts) over the real engine, free of any transport:
  * the HTTP daemon (src/engine/http) and the Electron main process (IPC handlers) host this same object. Inputs are
  * assumed validated by the caller (routes.ts does it for HTTP); the engine still checks what it owns.
+ * This file wires the parts together and owns the event stream and the config; each group of operations lives in
+ * its own module (archive-ops.ts, peer-ops.ts, transfer-manager.ts, config-ops.ts, the SyncBackend of
+ * service-types.ts), which dispatch.ts maps the operation table onto.
  */
-import { snapshotOf } from '../core/progress.ts';
-import { jobTitle } from '../../shared/job-title.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createArchive,
-  extractArchive,
-  verifyArchive,
-  ArchiveReader,
-  ENTRY_TYPE_NAMES,
-  EntryType,
-  keySourceFromFiles,
-  type KeySource,
-} from '../archive/index.ts';
-import { paramsForAverage } from '../codec/fastcdc.ts';
 import { EventBus } from '../core/event-bus.ts';
-import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
-import { makeDirs } from '../core/make-dirs.ts';
-import { CONFIG_SCHEMA, loadConfig, describeAllowed, formatValue, type WarpConfig } from '../config/index.ts';
-import { looksLikePeerAddress, parsePeerAddress } from '../net/address.ts';
-import { lastPath } from '../net/path.ts';
-import type { SelfInfo } from '../net/pair.ts';
-import { fullCode, shortCode } from '../net/pair-code.ts';
-import { joinPairing } from '../net/pair-join.ts';
-import { PairRequests } from './pair-requests.ts';
-import { defaultDeviceName, dialTargets, type DialTarget } from '../net/peer-book.ts';
-import { cleanName, type AddressSource, type TrustedPeer } from '../net/trust.ts';
-import { parsePeerRules, swarmFetch, type PowerOverrides } from '../swarm/index.ts';
+import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { loadConfig, type WarpConfig } from '../config/index.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
-import type { TransferEvent as EngineTransferEvent } from '../transfer/transfer-events.ts';
 import type {
-  ArchiveCreateRequest,
-  ArchiveExtractRequest,
-  ArchiveInfoDto,
-  ArchiveInfoRequest,
-  ArchiveListRequest,
-  ArchiveListResult,
-  ArchiveSecret,
-  ArchiveVerifyRequest,
   ConfigDto,
   ConfigSetRequest,
-  InfoDto,
-  JobRef,
-  PairJoinRequest,
-  PairStartRequest,
-  PairStartResult,
-  PeerDto,
-  PeerAddressesRequest,
-  NearbyDto,
-  PeerRenameRequest,
   RemoveResult,
-  SelfDto,
   SwarmStatusDto,
   SyncAddRequest,
-  SyncJobDto,
   SyncConflictDto,
+  SyncJobDto,
   SyncResolveRequest,
-  SyncSettingsRequest,
   SyncResolveResult,
   SyncRestoreRequest,
   SyncRestoreResult,
+  SyncSettingsRequest,
   SyncVersionDto,
   TransferDto,
   TransferListRequest,
   TransferRef,
   TransferStartRequest,
 } from '../../shared/bridge.ts';
-import type {
-  ArchiveEngineEvent,
-  JobDto,
-  TransferEngineEvent,
-  WarpEvent,
-  WarpEventListener,
-} from '../../shared/events.ts';
+import type { JobDto, TransferEngineEvent, WarpEvent, WarpEventListener } from '../../shared/events.ts';
 import type { SwarmEvent } from '../swarm/swarm-events.ts';
-import { writeConfigValues } from './config-write.ts';
 import { ArchiveLibrary } from './archive-library.ts';
+import { ArchiveOps } from './archive-ops.ts';
+import { applyTransferSettings, configDto } from './config-ops.ts';
+import { writeConfigValues } from './config-write.ts';
+import { DiscoveryHost } from './discovery-host.ts';
 import { JobRunner } from './job-runner.ts';
 import { Metrics } from './metrics.ts';
+import { PairRequests } from './pair-requests.ts';
 import { PeerHost } from './peer-host.ts';
+import { PeerOps } from './peer-ops.ts';
+import { VERSION, type ServiceInfo, type ServiceOptions, type SyncBackend } from './service-types.ts';
 import { ShareOps } from './share-ops.ts';
+import { swarmFetcher } from './swarm-fetcher.ts';
 import { incomingSyncDto } from './sync-host.ts';
-import { DiscoveryHost } from './discovery-host.ts';
 import { SwarmTracker } from './swarm-tracker.ts';
 import { TransferManager } from './transfer-manager.ts';
-
-export const VERSION = '0.1.0';
-
-/** The sync engine's manager, as the daemon uses it (src/engine/sync). Absent: sync routes answer 503. */
-export interface SyncBackend {
-  list(): SyncJobDto[] | Promise<SyncJobDto[]>;
-  add(req: SyncAddRequest): SyncJobDto | Promise<SyncJobDto>;
-  remove(id: string): boolean | Promise<boolean>;
-  pause(id: string): SyncJobDto | Promise<SyncJobDto>;
-  resume(id: string): SyncJobDto | Promise<SyncJobDto>;
-  confirm(id: string): SyncJobDto | Promise<SyncJobDto>;
-  versions(id: string): SyncVersionDto[] | Promise<SyncVersionDto[]>;
-  restore(req: SyncRestoreRequest): SyncRestoreResult | Promise<SyncRestoreResult>;
-  conflicts(id: string): SyncConflictDto[] | Promise<SyncConflictDto[]>;
-  now(id: string): SyncJobDto | Promise<SyncJobDto>;
-  resolve(req: SyncResolveRequest): SyncResolveResult | Promise<SyncResolveResult>;
-  settings(req: SyncSettingsRequest): SyncJobDto | Promise<SyncJobDto>;
-}
-
-/** InfoDto without what only the host knows: which process it is and what its transport offers (uploads). */
-export type ServiceInfo = Omit<InfoDto, 'host' | 'features'> & { features: Omit<InfoDto['features'], 'upload'> };
-
-export interface ServiceOptions {
-  home: string;
-  config: WarpConfig;
-  env: TransferEnv;
-  /** Run a peer listener (incoming sends, fetches and pairing) on this address; omit for none. */
-  listen?: {
-    host: string;
-    port: number;
-    root: string;
-    allow?: string[];
-    power?: PowerOverrides;
-    acceptPrepositionBytes?: number;
-  };
-  /** The config file `config.set` writes (default $WARP_HOME/config.toml). */
-  configPath?: string;
-  log?: (msg: string) => void;
-}
 
 export class WarpService {
   readonly events = new EventBus<WarpEvent>();
@@ -136,6 +58,10 @@ export class WarpService {
   readonly swarmTracker = new SwarmTracker();
   /** Every archive created or opened here, kept across restarts. */
   readonly library: ArchiveLibrary;
+  /** Archive operations (`archive.*`). */
+  readonly archives: ArchiveOps;
+  /** This machine as peers see it, the trusted peers, pairing by code (`peers.*`). */
+  readonly peers: PeerOps;
   /** Share links (operations `shares.*`). */
   readonly shares: ShareOps;
   readonly home: string;
@@ -154,17 +80,29 @@ export class WarpService {
     this.o = o;
     this.home = o.home;
     this.env = o.env;
-    // Every dial of a paired peer tells it where this machine listens now (and learns the same of it).
-    o.env.self = () => this.selfInfo();
     this.config = o.config;
+    const config = () => this.config;
+    const emit = (e: WarpEvent) => this.emit(e);
     this.library = new ArchiveLibrary(o.home);
-    this.jobs = new JobRunner((e) => this.emit(e));
-    this.shares = new ShareOps(o.home, () => this.config, o.env.index);
+    this.jobs = new JobRunner(emit);
+    this.archives = new ArchiveOps({ jobs: this.jobs, metrics: this.metrics, library: this.library, emit, config });
+    this.peers = new PeerOps({
+      env: o.env,
+      jobs: this.jobs,
+      emit,
+      config,
+      listenHost: o.listen?.host,
+      peerHost: () => this.peerHost,
+      discovery: () => this.discovery,
+    });
+    // Every dial of a paired peer tells it where this machine listens now (and learns the same of it).
+    o.env.self = () => this.peers.selfInfo();
+    this.shares = new ShareOps(o.home, config, o.env.index);
     this.pairRequests = new PairRequests({
       env: o.env,
       jobs: this.jobs,
-      emit: (e) => this.emit(e),
-      me: () => this.selfInfo(),
+      emit,
+      me: () => this.peers.selfInfo(),
       discovery: () => this.discovery,
       onPaired: (rec) => {
         this.emit({ type: 'peer.paired', peer: rec.id, name: rec.name, address: rec.addresses[0] });
@@ -174,85 +112,49 @@ export class WarpService {
     this.transfers = new TransferManager({
       env: o.env,
       jobs: this.jobs,
-      emit: (e) => this.emit(e),
-      resolvePeer: (p) => this.resolvePeer(p),
+      emit,
+      resolvePeer: (p) => this.peers.resolve(p),
       onEngineEvent: (e, transfer) => this.engineTransferEvent(e, transfer),
     });
-    // Swarm downloads (transfers.start with `from`): the swarm engine's swarm.* events go to every client and
-    // into the snapshots of swarm.status(); its transfer.* events go to the transfer like any other.
-    this.transfers.swarmFetch = (f) => {
-      const peerRules = parsePeerRules(this.config.swarm.peerRules);
-      const opts = {
-        sources: f.from,
-        remotePath: f.remotePath,
-        dest: f.localDir,
-        signal: f.signal,
-        policy: this.config.sched.policy,
-        tickHz: this.config.sched.tickHz,
-        perPeerParallel: this.config.swarm.perPeerParallel,
-        // Per-peer windows and budgets from config (swarm.peer_rules), as `warp fetch --from` applies them.
-        constraints: peerRules.constraints,
-        bytesThisMonth: peerRules.used,
-        onEvent: (e: SwarmEvent | EngineTransferEvent) => {
-          if (e.type.startsWith('swarm.')) this.ingestSwarm(e as SwarmEvent);
-          else f.onEvent(e as EngineTransferEvent);
-        },
-        // Scheduler tick durations for /metrics.
-        onTick: (t: { totalMs: number }) => this.metrics.onTick(t.totalMs / 1000),
-      };
-      return swarmFetch(o.env, opts);
-    };
+    this.transfers.swarmFetch = swarmFetcher(o.env, config, {
+      onSwarm: (e) => this.ingestSwarm(e),
+      onTickSeconds: (s) => this.metrics.onTick(s),
+    });
   }
 
   static async start(o: ServiceOptions): Promise<WarpService> {
     const s = new WarpService(o);
     if (o.listen) {
-      fs.mkdirSync(o.listen.root, { recursive: true });
-      s.peerHost = await PeerHost.start({
-        env: o.env,
-        host: o.listen.host,
-        port: o.listen.port,
-        root: o.listen.root,
-        allow: new Set(o.listen.allow ?? []),
-        power: o.listen.power,
-        acceptPrepositionBytes: o.listen.acceptPrepositionBytes,
-        onEvent: (e) => {
-          s.metrics.onTransfer(e, `incoming:${e.session}`);
-          if (e.type !== 'transfer.chunk') s.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
-        },
-        onLog: (m) => o.log?.(m),
-        onPaired: (peer, info) => {
-          const given = s.pendingPairName;
-          const rec = o.env.trust.add({
-            id: peer,
-            name: given ?? info.name,
-            renamed: given !== undefined || undefined,
-            addresses: info.addrs,
-            via: 'pair',
-          });
-          s.emit({ type: 'peer.paired', peer, name: rec.name, address: rec.addresses[0] });
-          if (s.pendingPairJob) s.jobs.update(s.pendingPairJob, { status: 'done', result: { peer } });
-          s.discovery?.announce(); // no longer pairing
-        },
-        onPeerInfo: (peer, info) => s.learnPeer(peer, info, 'contact'),
-        requests: s.pairRequests.book,
-        // A machine synced a folder with this one: its row in the sync list changed.
-        onSyncReport: (r) => s.emit({ type: 'sync.state', id: incomingSyncDto(r).id, state: r.state }),
-        name: () => s.deviceName(),
-        onPairFailed: (message) => {
-          s.discovery?.announce();
-          s.emit({ type: 'peer.pair-failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
-          if (s.pendingPairJob)
-            s.jobs.update(s.pendingPairJob, { status: 'failed', error: { code: ErrorCodes.PAIRING_FAILED, message } });
-        },
-      });
+      await s.startPeerHost(o.listen);
       if (o.config.transfer.discovery !== 'off') s.startDiscovery();
     }
     return s;
   }
 
-  private pendingPairName?: string;
-  private pendingPairJob?: string;
+  private async startPeerHost(listen: NonNullable<ServiceOptions['listen']>): Promise<void> {
+    fs.mkdirSync(listen.root, { recursive: true });
+    this.peerHost = await PeerHost.start({
+      env: this.env,
+      host: listen.host,
+      port: listen.port,
+      root: listen.root,
+      allow: new Set(listen.allow ?? []),
+      power: listen.power,
+      acceptPrepositionBytes: listen.acceptPrepositionBytes,
+      onEvent: (e) => {
+        this.metrics.onTransfer(e, `incoming:${e.session}`);
+        if (e.type !== 'transfer.chunk') this.emit({ ...e, job: `incoming:${e.session}` } as WarpEvent);
+      },
+      onLog: (m) => this.o.log?.(m),
+      onPaired: (peer, info) => this.peers.onPaired(peer, info),
+      onPeerInfo: (peer, info) => this.peers.learn(peer, info, 'contact'),
+      requests: this.pairRequests.book,
+      // A machine synced a folder with this one: its row in the sync list changed.
+      onSyncReport: (r) => this.emit({ type: 'sync.state', id: incomingSyncDto(r).id, state: r.state }),
+      name: () => this.peers.deviceName(),
+      onPairFailed: (message) => this.peers.onPairFailed(message),
+    });
+  }
 
   private startDiscovery(): void {
     const host = this.peerHost!;
@@ -261,31 +163,15 @@ export class WarpService {
       interfaceAddress: this.config.transfer.discoveryInterface || undefined,
       self: () => ({
         addrs: host.addresses(),
-        name: this.deviceName(),
+        name: this.peers.deviceName(),
         pairing: host.pairingLookup(),
         requests: true,
       }),
-      onPeerMoved: (peer, addrs) => this.learnPeer(peer, { addrs }, 'discovery'),
+      onPeerMoved: (peer, addrs) => this.peers.learn(peer, { addrs }, 'discovery'),
       onNearby: (devices) => this.emit({ type: 'peer.nearby', devices }),
       onLog: (m) => this.o.log?.(m),
     });
-    this.findOnLan = (lookup) => this.discovery!.findPairing(lookup);
-  }
-
-  /** This machine's friendly name: `transfer.name`, else its host name. */
-  deviceName(): string {
-    return cleanName(this.config.transfer.name) ?? defaultDeviceName();
-  }
-
-  /** What this machine tells peers of itself (its peer listener's addresses, best first, and its name). */
-  selfInfo(): SelfInfo {
-    return this.peerHost?.selfInfo() ?? { addrs: [], name: this.deviceName() };
-  }
-
-  /** A paired peer's addresses or name changed (it said so on contact, or discovery saw it). */
-  learnPeer(peer: string, info: SelfInfo, from: AddressSource): void {
-    if (this.env.trust.learn(peer, { addresses: info.addrs, name: info.name }, from))
-      this.emit({ type: 'peer.updated', peer: this.peerDto(this.env.trust.get(peer)) });
+    this.peers.findOnLan = (lookup) => this.discovery!.findPairing(lookup);
   }
 
   emit(e: WarpEvent): void {
@@ -338,194 +224,6 @@ export class WarpService {
     };
   }
 
-  // ---- archive ----
-
-  private async key(s: ArchiveSecret): Promise<KeySource | undefined> {
-    if (s.password !== undefined && s.keyFile !== undefined)
-      throw new WarpError(ErrorCodes.USAGE, 'give either a password or a key file, not both');
-    if (s.password !== undefined) {
-      const a = this.config.archive;
-      return {
-        kind: 'password',
-        password: new TextEncoder().encode(s.password),
-        kdfLimits: { maxMemKiB: Math.floor(a.argon2MaxMemory / 1024), maxOps: a.argon2MaxPasses },
-      };
-    }
-    return keySourceFromFiles({ keyFile: s.keyFile });
-  }
-
-  private archiveListener(job: string): (e: ArchiveEngineEvent) => void {
-    return (e) => {
-      this.metrics.onArchive(e);
-      if (e.type === 'archive.progress') this.jobs.update(job, { progress: snapshotOf(e) });
-      this.emit({ ...e, job } as WarpEvent);
-    };
-  }
-
-  archiveCreate(
-    req: ArchiveCreateRequest,
-    kind: 'archive.create' | 'archive.upload' = 'archive.create',
-    after?: () => void,
-  ): JobRef {
-    for (const i of req.inputs)
-      if (!fs.existsSync(i)) throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `${i} does not exist on this machine`);
-    const job = this.jobs.run(kind, jobTitle('create', { name: path.basename(req.output) }), async ({ id, signal }) => {
-      try {
-        const outDir = path.dirname(path.resolve(req.output));
-        try {
-          makeDirs(outDir);
-        } catch (e) {
-          throw fromSystemError(e, outDir, 'write');
-        }
-        const cfg = this.config.archive;
-        const r = await createArchive({
-          inputs: req.inputs,
-          output: req.output,
-          level: req.level ?? cfg.level,
-          key: await this.key(req),
-          overwrite: req.overwrite,
-          chunker: { minSize: cfg.chunkMin, avgSize: cfg.chunkAvg, maxSize: cfg.chunkMax },
-          workers: cfg.workers,
-          signal,
-          onEvent: this.archiveListener(id),
-        });
-        this.library.record(
-          {
-            archive: r.archive,
-            archiveBytes: r.archiveBytes,
-            files: r.files,
-            bytes: r.bytesIn,
-            encrypted: r.encrypted,
-          },
-          'created',
-        );
-        return {
-          archive: r.archive,
-          bytesIn: r.bytesIn,
-          files: r.files,
-          uniqueChunks: r.uniqueChunks,
-          archiveBytes: r.archiveBytes,
-          dedupRatio: r.dedupRatio,
-          compressionRatio: r.compressionRatio,
-          encrypted: r.encrypted,
-          merkleRoot: r.merkleRoot,
-          contentId: r.contentId,
-          elapsedSeconds: r.elapsedSeconds,
-        };
-      } finally {
-        after?.();
-      }
-    });
-    return { job };
-  }
-
-  archiveExtract(req: ArchiveExtractRequest): JobRef {
-    const job = this.jobs.run(
-      'archive.extract',
-      jobTitle('extract', { name: path.basename(req.archive) }),
-      async ({ id, signal }) => {
-        const r = await extractArchive({
-          archive: req.archive,
-          target: req.target,
-          paths: req.paths,
-          key: await this.key(req),
-          existing: req.existing === 'error' || req.existing === undefined ? 'fail' : req.existing,
-          workers: this.config.archive.workers,
-          signal,
-          onEvent: this.archiveListener(id),
-          manifestInWorker: true,
-        });
-        return { ...r, target: req.target };
-      },
-    );
-    return { job };
-  }
-
-  archiveVerify(req: ArchiveVerifyRequest): JobRef {
-    const job = this.jobs.run(
-      'archive.verify',
-      jobTitle('verify', { name: path.basename(req.archive) }),
-      async ({ id, signal }) => {
-        const r = await verifyArchive({
-          archive: req.archive,
-          key: await this.key(req),
-          workers: this.config.archive.workers,
-          signal,
-          onEvent: this.archiveListener(id),
-          manifestInWorker: true,
-        });
-        this.library.verified(req.archive, r.ok, damagedFileCount(r));
-        return { ...r };
-      },
-    );
-    return { job };
-  }
-
-  async archiveList(req: ArchiveListRequest): Promise<ArchiveListResult> {
-    const reader = await ArchiveReader.open(req.archive, await this.key(req), { manifestInWorker: true });
-    try {
-      const prefix = req.prefix?.replace(/\/+$/, '');
-      const offset = req.offset ?? 0;
-      const limit = req.limit ?? 1000;
-      const entries: ArchiveListResult['entries'] = [];
-      let total = 0;
-      for (const e of reader.manifest.entries()) {
-        if (prefix && e.path !== prefix && !e.path.startsWith(prefix + '/')) continue;
-        if (total >= offset && entries.length < limit) {
-          entries.push({
-            path: e.path,
-            type: ENTRY_TYPE_NAMES[e.type],
-            size: e.size,
-            mode: e.mode,
-            mtimeMs: e.mtimeMs,
-            ...(e.linkTarget !== undefined ? { target: e.linkTarget } : {}),
-          });
-        }
-        total++;
-      }
-      return { archive: req.archive, total, offset, entries };
-    } finally {
-      reader.close();
-    }
-  }
-
-  async archiveInfo(req: ArchiveInfoRequest): Promise<ArchiveInfoDto> {
-    const reader = await ArchiveReader.open(req.archive, await this.key(req), { manifestInWorker: true });
-    try {
-      const m = reader.manifest;
-      let files = 0,
-        dirs = 0,
-        symlinks = 0,
-        bytes = 0;
-      for (const e of m.entries()) {
-        if (e.type === EntryType.FILE) {
-          files++;
-          bytes += e.size;
-        } else if (e.type === EntryType.DIR) dirs++;
-        else symlinks++;
-      }
-      this.library.record(
-        { archive: req.archive, archiveBytes: reader.size, files, bytes, encrypted: reader.encrypted },
-        'opened',
-      );
-      return {
-        archive: req.archive,
-        archiveBytes: reader.size,
-        formatVersion: reader.header.version,
-        encrypted: reader.encrypted,
-        files,
-        dirs,
-        symlinks,
-        bytes,
-        chunks: m.chunkCount,
-        merkleRoot: m.merkleRoot.toString('hex'),
-        contentId: m.contentId().toString('hex'),
-      };
-    } finally {
-      reader.close();
-    }
-  }
-
   // ---- jobs ----
 
   jobList(): JobDto[] {
@@ -541,15 +239,7 @@ export class WarpService {
       return this.jobs.get(id);
     }
     // A code's job (`pair-…`) ends with the code; a request's job (peers.pairAsk) is an ordinary abortable job.
-    if (j.kind === 'peers.pair' && id.startsWith('pair-')) {
-      if (id === this.pendingPairJob && j.status === 'running') {
-        this.peerHost?.cancelPairing();
-        this.discovery?.announce();
-        this.pendingPairJob = undefined;
-        this.jobs.update(id, { status: 'cancelled' });
-      }
-      return this.jobs.get(id);
-    }
+    if (j.kind === 'peers.pair' && id.startsWith('pair-')) return this.peers.cancelPairJob(id);
     return this.jobs.cancel(id);
   }
 
@@ -572,129 +262,6 @@ export class WarpService {
   }
   transferResume(id: string): TransferDto {
     return this.transfers.resume(id);
-  }
-
-  /** A paired peer's id or name (with its remembered address) or an address, to an address the engine dials. */
-  resolvePeer(peer: string): string {
-    const p = this.env.trust.find(peer);
-    // The best known address, pinned to the id; the dial tries the peer's other addresses after it.
-    if (p) return dialTargets(this.env.trust, peer)[0].text;
-    if (!looksLikePeerAddress(peer)) {
-      throw new WarpError(
-        ErrorCodes.USAGE,
-        `invalid peer address '${peer}': not a paired peer's id or name, and not host:port, <peer-id>@host:port or a multiaddr`,
-      );
-    }
-    parsePeerAddress(peer); // throws a clear usage error for a bad port or peer id
-    return peer;
-  }
-
-  // ---- peers ----
-
-  peersSelf(): SelfDto {
-    return { peerId: this.env.identity.peerId, addresses: this.peerHost?.addresses() ?? [], name: this.deviceName() };
-  }
-
-  private peerDto(p: TrustedPeer): PeerDto {
-    return {
-      id: p.id,
-      name: p.name,
-      address: p.addresses[0],
-      addresses: p.addresses,
-      addressesAt: p.addressesAt,
-      addressesFrom: p.addressesFrom,
-      path: lastPath(p.id),
-      addedAt: p.addedAt,
-      via: p.via,
-    };
-  }
-
-  peersList(): PeerDto[] {
-    return this.env.trust.list().map((p) => this.peerDto(p));
-  }
-
-  peersNearby(): NearbyDto[] {
-    return this.discovery?.nearby() ?? [];
-  }
-
-  peersSetAddresses(req: PeerAddressesRequest): PeerDto {
-    const p = this.peerDto(this.env.trust.setAddresses(req.peer, req.addresses));
-    this.emit({ type: 'peer.updated', peer: p });
-    return p;
-  }
-
-  peersRename(req: PeerRenameRequest): PeerDto {
-    const p = this.peerDto(this.env.trust.rename(req.peer, req.name));
-    this.emit({ type: 'peer.updated', peer: p });
-    return p;
-  }
-
-  peersPairStart(req: PairStartRequest = {}): PairStartResult {
-    if (!this.peerHost)
-      throw new WarpError(
-        ErrorCodes.USAGE,
-        'this daemon runs without a peer listener (started with --no-listen), so it cannot pair',
-        { details: { status: 409 } },
-      );
-    const ttl = (req.timeoutSeconds ?? 300) * 1000;
-    if (this.pendingPairJob) this.jobs.update(this.pendingPairJob, { status: 'cancelled' });
-    const code = this.peerHost.startPairing(ttl);
-    this.pendingPairName = req.name;
-    const job = `pair-${code.lookup}${code.secret.slice(0, 3)}`;
-    this.pendingPairJob = job;
-    const now = new Date().toISOString();
-    this.jobs.track({
-      id: job,
-      kind: 'peers.pair',
-      status: 'running',
-      ...jobTitle('pairWait'),
-      createdAt: now,
-      updatedAt: now,
-    });
-    this.discovery?.announce(); // the lookup id, so a joiner with the short code finds this machine
-    const port = this.peerHost.node.port();
-    const hostAddr = this.o.listen!.host === '0.0.0.0' ? '127.0.0.1' : this.o.listen!.host;
-    const addresses = this.peerHost.addresses();
-    return {
-      code: shortCode(code),
-      fullCode: fullCode(code, { peerId: this.env.identity.peerId, addresses, expiresAt: code.expiresAt }),
-      peerId: this.env.identity.peerId,
-      name: this.deviceName(),
-      addresses: [`${hostAddr}:${port}`, ...addresses],
-      expiresAt: new Date(code.expiresAt).toISOString(),
-      job,
-    };
-  }
-
-  async peersPairJoin(req: PairJoinRequest): Promise<PeerDto> {
-    const joined = await joinPairing({
-      identity: this.env.identity,
-      transport: this.env.transport,
-      code: req.code,
-      address: req.address || undefined,
-      defaultPort: this.config.transfer.port,
-      me: this.selfInfo(),
-      findOnLan: this.findOnLan,
-    });
-    const rec = this.env.trust.add({
-      id: joined.peer,
-      name: req.name ?? joined.info.name,
-      renamed: req.name !== undefined || undefined,
-      addresses: joined.info.addrs.length > 0 ? joined.info.addrs : [joined.address],
-      via: 'pair',
-    });
-    const dto = this.peerDto(rec);
-    this.emit({ type: 'peer.paired', peer: rec.id, name: rec.name, address: dto.address });
-    return dto;
-  }
-
-  /** LAN lookup of an inviter by its code's lookup id (set when discovery runs). */
-  findOnLan?: (lookup: string) => Promise<DialTarget[]>;
-
-  peersRemove(id: string): RemoveResult {
-    const removed = this.env.trust.remove(id);
-    if (removed) this.emit({ type: 'peer.removed', peer: id });
-    return { removed };
   }
 
   // ---- swarm ----
@@ -753,47 +320,15 @@ export class WarpService {
   // ---- config ----
 
   configGet(): ConfigDto {
-    const r = loadConfig({ configPath: this.o.configPath });
-    const entries: ConfigDto['entries'] = [];
-    for (const [section, spec] of Object.entries(CONFIG_SCHEMA)) {
-      for (const [name, k] of Object.entries(spec.keys)) {
-        const e = r.entries[section][name];
-        entries.push({
-          key: `${section}.${name}`,
-          value: e.value,
-          default: k.default,
-          source: e.source === 'flag' ? 'override' : e.source,
-          type: k.type,
-          description: k.description,
-          ...(k.type === 'enum' ? { allowed: describeAllowed(k) } : {}),
-          text: formatValue(k, e.value),
-          defaultText: formatValue(k, k.default),
-          accepts: describeAllowed(k),
-        });
-      }
-    }
-    return { file: r.file.path, entries };
+    return configDto(this.o.configPath);
   }
 
   configSet(req: ConfigSetRequest): ConfigDto {
     const file = writeConfigValues(this.o.configPath ?? path.join(this.home, 'config.toml'), req.values);
     this.config = loadConfig({ configPath: file }).config;
-    // Transfer settings apply to the next transfer without a restart (the env object is shared by reference).
-    const t = this.config.transfer;
-    Object.assign(this.env, {
-      chunking: paramsForAverage(t.chunkAvg),
-      streams: t.streams,
-      window: t.window,
-      compress: t.compress !== 'off',
-      compressLoopback: t.compress === 'on',
-      transport: t.transport,
-    });
+    // Transfer settings apply to the next transfer without a restart.
+    applyTransferSettings(this.env, this.config);
     this.emit({ type: 'config.changed', keys: Object.keys(req.values) });
     return this.configGet();
   }
-}
-
-/** Files a verify found damaged: those that failed their own hash and those holding a bad chunk, each once. */
-function damagedFileCount(r: { badFiles: Array<{ path: string }>; badChunks: Array<{ files: string[] }> }): number {
-  return new Set([...r.badFiles.map((f) => f.path), ...r.badChunks.flatMap((c) => c.files)]).size;
 }
