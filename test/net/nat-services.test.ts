@@ -1,6 +1,6 @@
 /** Which NAT-traversal services a node runs for its [net] settings (node.ts natServices). */
 import { describe, expect, it } from 'vitest';
-import { natServices } from '../../src/engine/net/node.ts';
+import { natServices } from '../../src/engine/net/nat-services.ts';
 
 const ALL = { upnp: true, autonat: true, holePunch: true };
 const keys = (o: Parameters<typeof natServices>[0]): string[] => Object.keys(natServices(o)).sort();

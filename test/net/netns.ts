@@ -8,8 +8,11 @@
  *                                                                 +-- br0 198.51.100.1 (wan: the relay)
  *   home2 10.2.0.2 -- 10.2.0.1 [r2: MASQUERADE] 198.51.100.12 --+
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/warp.js');
 
 export const WAN_IP = '198.51.100.1';
 
@@ -114,4 +117,31 @@ EOF
     ip -n ${ns.wan} link add br0 type bridge; ip -n ${ns.wan} addr add ${wanNet}.1/24 dev br0; ip -n ${ns.wan} link set br0 up
     ${router(ns.r1, ns.home1, 1)}
     ${router(ns.r2, ns.home2, 2)}`;
+}
+
+export interface NsProcess {
+  proc: ChildProcess;
+  /** Its stdout lines that are JSON, so far. */
+  lines: () => Array<Record<string, unknown>>;
+  stderr: () => string;
+  done: Promise<number | null>;
+}
+
+/** A long-running `warp` in a namespace, with WARP_HOME `home`; the caller kills it. */
+export function spawnWarpIn(ns: string, home: string, args: string[], env: Record<string, string> = {}): NsProcess {
+  const proc = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args], {
+    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const lines = (): Array<Record<string, unknown>> =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const done = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+  return { proc, lines, stderr: () => err, done };
 }

@@ -6,14 +6,14 @@
  * Namespaces need root (CI runs as root). Where they cannot be made, the test fails in CI (CI=true) with the
  * reason and is skipped elsewhere, with the reason printed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles, tmpDir, writeTree } from '../helpers/tmp.ts';
 import { startRelay, waitFor } from './relay-peers.ts';
-import { WAN_IP, createNatLab, natLabUnavailable, type NatLab } from './netns.ts';
+import { WAN_IP, createNatLab, natLabUnavailable, spawnWarpIn as spawnIn, type NatLab } from './netns.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/warp.js');
 const unavailable = natLabUnavailable();
@@ -48,25 +48,6 @@ function warpIn(ns: string, home: string, args: string[], env: Record<string, st
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
-}
-
-/** A long-running warp in a namespace; its stdout lines are JSON. */
-function spawnIn(ns: string, home: string, args: string[], env: Record<string, string>) {
-  const proc = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args], {
-    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const lines = (): Array<Record<string, unknown>> =>
-    out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const done = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
-  return { proc, lines, stderr: () => err, done };
 }
 
 function sameTree(a: string, b: string): void {

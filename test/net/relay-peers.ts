@@ -21,6 +21,8 @@ export interface Relay {
   addr: string;
   /** Its JSON lines so far. */
   lines: () => Array<Record<string, unknown>>;
+  /** Its stderr so far (libp2p's debug lines when run with DEBUG). */
+  stderr: () => string;
   kill: () => Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export interface Relay {
 export async function startRelay(
   home: string,
   args: string[] = [],
-  o: { host?: string; port?: number; prefix?: string[] } = {},
+  o: { host?: string; port?: number; prefix?: string[]; env?: Record<string, string> } = {},
 ): Promise<Relay> {
   const cmd = [
     process.execPath,
@@ -45,7 +47,7 @@ export async function startRelay(
   ];
   const full = [...(o.prefix ?? []), ...cmd];
   const proc = spawn(full[0], full.slice(1), {
-    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1' },
+    env: { ...process.env, WARP_HOME: home, NO_COLOR: '1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(proc);
@@ -72,6 +74,7 @@ export async function startRelay(
     port: first.port as number,
     addr,
     lines,
+    stderr: () => err,
     kill: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();

@@ -7,15 +7,11 @@
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
-import { autoNAT } from '@libp2p/autonat';
-import { dcutr } from '@libp2p/dcutr';
-import { identify } from '@libp2p/identify';
-import { uPnPNAT } from '@libp2p/upnp-nat';
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
 import { tls } from '@libp2p/tls';
-import { createLibp2p, type ServiceFactoryMap } from 'libp2p';
+import { createLibp2p } from 'libp2p';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { toMultiaddr, type PeerAddress, type TransportName } from './address.ts';
 import { acceptedChannel, openedChannel, type Accepted, type Opened } from './channel.ts';
@@ -26,9 +22,11 @@ import type { Identity } from './identity.ts';
 import { tuneQuicReads } from './quic-tuning.ts';
 import { RelayLink, type RelayPolicy } from './relay-client.ts';
 import { notePath, pathOf, type PeerPath } from './path.ts';
+import { natServices } from './nat-services.ts';
 import type { ErrorHeader, ProtocolId } from './wire.ts';
 
 export { PROTOCOLS } from './wire.ts';
+export { natServices } from './nat-services.ts';
 
 export type TransportChoice = TransportName | 'auto';
 
@@ -354,23 +352,6 @@ export class WarpNode {
       /* stopping anyway */
     }
   }
-}
-
-/**
- * identify (the relay transport learns from it that a relay speaks the hop protocol; AutoNAT and DCUtR need the
- * addresses it reports), and the NAT traversal services asked for: UPnP IGD / NAT-PMP port mapping and AutoNAT
- * reachability checks for a listener, DCUtR (hole punching a relayed connection into a direct one).
- */
-export function natServices(o: Pick<NodeOptions, 'listen' | 'nat'>): ServiceFactoryMap {
-  const s: ServiceFactoryMap = { identify: identify({ timeout: 10_000 }) };
-  // A listener bound to loopback has nothing to map or to check from outside.
-  const outward = o.listen !== undefined && !/^(127\.|::1$|localhost$)/.test(o.listen.host);
-  // @libp2p/upnp-nat requires the AutoNAT capability: with [net] autonat off the node would not start at all
-  // (bench/nat.ts found it), so UPnP follows AutoNAT.
-  if (outward && o.nat?.upnp && o.nat.autonat) s.upnp = uPnPNAT({ portMappingDescription: 'warp' });
-  if (outward && o.nat?.autonat) s.autonat = autoNAT({ startupDelay: 2_000, refreshInterval: 5 * 60_000 });
-  if (o.nat?.holePunch) s.dcutr = dcutr({ timeout: 5_000, retries: 2 });
-  return s;
 }
 
 function describe(e: Error): string {

@@ -21,7 +21,6 @@ import { isIP } from 'node:net';
 import { quic } from '@chainsafe/libp2p-quic';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayServer, RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2';
-import { autoNAT } from '@libp2p/autonat';
 import { identify } from '@libp2p/identify';
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
@@ -32,6 +31,7 @@ import { acceptedChannel } from './channel.ts';
 import { QUIC_TUNING } from './node.ts';
 import { errorFrame } from './frames.ts';
 import type { Identity } from './identity.ts';
+import { safeAutoNAT } from './nat-services.ts';
 import { RelayMeter, type MeterCounts } from './relay-meter.ts';
 import { PROTOCOLS } from './wire.ts';
 
@@ -264,8 +264,9 @@ async function createRelayNode(o: RelayServerOptions, parts: RelayParts): Promis
       ],
       connectionGater: relayGater(parts, o.reservers),
       connectionManager: { maxConnections: 1024, maxIncomingPendingConnections: 128 },
-      // autoNAT: listeners ask the relay whether they are reachable directly (it dials them back).
-      services: { identify: identify(), autonat: autoNAT(), relay: meteredRelay(relay, parts) },
+      // autoNAT: listeners ask the relay whether they are reachable directly (it dials them back on a new
+      // connection: nat-services.ts).
+      services: { identify: identify(), autonat: safeAutoNAT(), relay: meteredRelay(relay, parts) },
     });
   } catch (e) {
     const msg = (e as Error).message;
