@@ -140,5 +140,16 @@ describe.skipIf(chromiumMissing !== '')(
       await page.getByRole('img', { name: /QR code of the full pairing code for e2e-bravo/ }).waitFor();
       expect(await page.getByTestId('pair-full-code').textContent()).toMatch(new RegExp(`^${code}\\.[0-9a-z]+$`));
     });
+
+    it("says whether this machine is reachable from outside, as the daemon's AutoNAT verdict has it", async () => {
+      // A daemon on loopback runs no AutoNAT: the page says unknown and why, in words (the API gives the fields).
+      const api = (await b!.api<{ reachability?: { status: string; autonat: boolean } }>('GET', '/api/peers/self'))
+        .reachability;
+      expect(api).toMatchObject({ status: 'unknown', autonat: false });
+      const reach = page.getByTestId('self-reach');
+      await reach.waitFor({ timeout: 15_000 });
+      expect(await reach.getAttribute('data-status')).toBe('unknown');
+      expect(await reach.innerText()).toMatch(/unknown: AutoNAT is off/);
+    });
   },
 );

@@ -259,6 +259,22 @@ export interface SelfDto {
   addresses: string[];
   /** This machine's friendly name (config transfer.name, else its host name). */
   name: string;
+  /** Whether peers can reach it directly (AutoNAT's verdict), while the listener runs. */
+  reachability?: ReachabilityDto;
+}
+
+/**
+ * AutoNAT's verdict on this machine: `public` (a peer dialled a public address back, or the router mapped the
+ * port), `nat` (peers see it at a public address that is not its own, or dial-backs failed), `unknown`.
+ */
+export interface ReachabilityDto {
+  status: 'public' | 'nat' | 'unknown';
+  /** Public addresses confirmed dialable from outside. */
+  confirmed: string[];
+  /** Public addresses peers see it at, not confirmed (the NAT's side). */
+  observed: string[];
+  /** Whether it runs AutoNAT (a listener bound beyond loopback with [net] autonat on). */
+  autonat: boolean;
 }
 
 export interface PeerDto {

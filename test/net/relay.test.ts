@@ -62,6 +62,10 @@ describe('circuit relay (warp relay, listen --relay)', () => {
 
     const p = warp(['--json', 'probe', via, '--bytes', '4MiB'], { home: homeA });
     expect(p.status, p.stderr).toBe(0);
+    // The listener on loopback runs no AutoNAT: it says so in its first line and to the probing peer.
+    const unknown = { status: 'unknown', confirmed: [], observed: [], autonat: false };
+    expect(JSON.parse(l.stdout().split('\n')[0]).reachability).toEqual(unknown);
+    expect(p.json.at(-1)!.reachability).toEqual(unknown);
     const path0 = p.json.at(-1)!.path as { kind: string; relay: string };
     expect(path0.kind).toBe('relayed');
     expect(path0.relay).toBe(relay.peerId);

@@ -11,6 +11,7 @@ import { assertPeerId } from '../../engine/net/trust.ts';
 import { PROTOCOLS, WarpNode } from '../../engine/net/node.ts';
 import { servePairStream, type SelfInfo } from '../../engine/net/pair.ts';
 import { rankAddresses } from '../../engine/net/peer-book.ts';
+import { describeReachability, readReachability, watchReachability } from '../../engine/net/reachability.ts';
 import type { TransportName } from '../../engine/net/address.ts';
 import { TransferService } from '../../engine/transfer/service.ts';
 import { parseByteSize } from '../../engine/core/bytes.ts';
@@ -139,7 +140,7 @@ export function register(program: Command, ctx: CliContext): void {
       await service.start();
       await answerPeerInfo(node, env, (id) => allowed.has(id) || env.trust.has(id));
       const lan = startLan(ctx, env, node, o);
-      announce(ctx, node, port, root);
+      const unwatch = announce(ctx, node, port, root);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           resolve();
@@ -147,24 +148,35 @@ export function register(program: Command, ctx: CliContext): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      unwatch();
       await lan?.stop();
       await node.stop();
       env.index?.close();
     });
 }
 
-/** The first line (`listening`, with the relayed addresses) and, with --json, a line per relay state change. */
-function announce(ctx: CliContext, node: WarpNode, port: number, root: string): void {
+/**
+ * The first line (`listening`, with the relayed addresses and the AutoNAT verdict) and a line per change of the
+ * verdict; with --json also a line per relay state change.
+ */
+function announce(ctx: CliContext, node: WarpNode, port: number, root: string): () => void {
   const { json, quiet } = ctx.opts();
   const addresses = node.addresses();
   const relays = node.relayLink?.states();
-  if (json) ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses, relays }));
+  const reachability = readReachability(node.libp2p);
+  if (json)
+    ctx.out(JSON.stringify({ type: 'listening', peerId: node.peerId, port, root, addresses, relays, reachability }));
   else if (!quiet) {
     ctx.err(`listening as ${node.peerId} in ${root}`);
     for (const a of addresses) ctx.err(`  ${a}`);
     for (const r of relays ?? []) if (!r.reserved) ctx.err(`  (relay ${r.relay}: ${r.error ?? 'not reserved yet'})`);
+    ctx.err(`  reachability: ${describeReachability(reachability)}`);
   }
   if (node.relayLink && json) node.relayLink.onChange = (r) => ctx.out(JSON.stringify({ type: 'relay.state', ...r }));
+  return watchReachability(node.libp2p, (r) => {
+    if (json) ctx.out(JSON.stringify({ type: 'reachability', ...r }));
+    else if (!quiet) ctx.err(`warp listen: reachability: ${describeReachability(r)}`);
+  });
 }
 
 /** LAN discovery when asked (--discover, --mdns, transfer.discovery = on): announces this listener. */
@@ -192,7 +204,11 @@ async function answerPeerInfo(
   env: Awaited<ReturnType<typeof transferEnv>>,
   isTrusted: (id: string) => boolean,
 ): Promise<void> {
-  const me = (): SelfInfo => ({ addrs: rankAddresses(node.addresses()), name: deviceName(env.config.transfer.name) });
+  const me = (): SelfInfo => ({
+    addrs: rankAddresses(node.addresses()),
+    name: deviceName(env.config.transfer.name),
+    reach: readReachability(node.libp2p),
+  });
   await node.handle(
     PROTOCOLS.pair,
     (ch) =>

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatBytes, formatRate, parseByteSize } from '../../engine/core/bytes.ts';
 import { describePath } from '../../engine/net/path.ts';
+import { describeReachability } from '../../engine/net/reachability.ts';
 import { probePeer } from '../../engine/transfer/client.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
@@ -26,6 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
           `peer        ${r.peer}`,
           `transport   ${r.transport}`,
           `path        ${describePath(r.path)}${r.path.kind === 'relayed' ? ` (${r.path.remote})` : ''}`,
+          `reachable   ${r.reachability ? describeReachability(r.reachability) : 'not told (an unpaired or older peer)'}`,
           `handshake   ${r.handshakeMs.toFixed(1)} ms`,
           `rtt         ${r.rttMs.median.toFixed(2)} ms (min ${r.rttMs.min.toFixed(2)}, max ${r.rttMs.max.toFixed(2)})`,
           `throughput  ${formatRate(r.throughputBytesPerSec)} (${formatBytes(r.probeBytes)} over ${r.negotiated.streams} streams)`,

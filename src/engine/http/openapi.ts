@@ -249,7 +249,17 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     ['id', 'kind', 'status', 'peers', 'localPath', 'remotePath', 'createdAt', 'updatedAt', 'resumes'],
   ),
   TransferList: arr(ref('Transfer')),
-  Self: obj({ peerId: str, addresses: arr(str), name: str }),
+  Self: obj({ peerId: str, addresses: arr(str), name: str, reachability: ref('Reachability') }, [
+    'peerId',
+    'addresses',
+    'name',
+  ]),
+  Reachability: obj({
+    status: { type: 'string', enum: ['public', 'nat', 'unknown'] },
+    confirmed: arr(str),
+    observed: arr(str),
+    autonat: bool,
+  }),
   Peer: obj(
     {
       id: str,

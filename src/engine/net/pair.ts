@@ -13,6 +13,7 @@ import { ErrorCodes, WarpError } from '../core/errors.ts';
 import type { Accepted, Opened } from './channel.ts';
 import { newPairCode } from './pair-code.ts';
 import { serveRequestFrame, type PairRequestBook } from './pair-request.ts';
+import { reachabilityOf, type Reachability } from './reachability.ts';
 import type { PROTOCOLS } from './wire.ts';
 
 type Pair = typeof PROTOCOLS.pair;
@@ -21,6 +22,8 @@ type Pair = typeof PROTOCOLS.pair;
 export interface SelfInfo {
   addrs: string[];
   name?: string;
+  /** A listener's AutoNAT verdict, told in `info` answers (net/reachability.ts). */
+  reach?: Reachability;
 }
 
 export function pairProof(secret: string, kind: 'req' | 'ack', from: string, to: string): string {
@@ -130,7 +133,7 @@ export async function servePairStream(ch: Accepted<Pair>, o: PairServe): Promise
     if (!o.isTrusted(peer))
       throw new WarpError(ErrorCodes.PEER_NOT_PAIRED, `${o.self} is not paired with ${peer}; pair first`);
     const me = o.me();
-    await ch.write({ t: 'info', addrs: me.addrs, name: me.name });
+    await ch.write({ t: 'info', addrs: me.addrs, name: me.name, reach: me.reach });
     await ch.close();
     o.onInfo?.(peer, { addrs: f.h.addrs ?? [], name: f.h.name });
     return;
@@ -184,5 +187,5 @@ export async function exchangeInfo(ch: Opened<Pair>, me: SelfInfo): Promise<Self
   await ch.write({ t: 'info', addrs: me.addrs, name: me.name });
   const f = await ch.expect('the peer information', 'info');
   await ch.close();
-  return { addrs: f.h.addrs ?? [], name: f.h.name };
+  return { addrs: f.h.addrs ?? [], name: f.h.name, reach: f.h.reach && reachabilityOf(f.h.reach) };
 }

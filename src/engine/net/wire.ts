@@ -399,6 +399,16 @@ const selfInfo = {
   addrs: optional(array(text(512), { max: 16 })),
   name: optional(text(256)),
 };
+/** A listener's AutoNAT verdict (net/reachability.ts), in `info` answers; an unknown status reads as 'unknown'. */
+const reachInfo = object(
+  {
+    status: text(16),
+    confirmed: array(text(512), { max: 16 }),
+    observed: array(text(512), { max: 16 }),
+    autonat: boolean(),
+  },
+  { dropUnknown: true },
+);
 
 /**
  * `/warp/pair/1.0.0`: a one-time code proved by HMACs (net/pair.ts); `lookup` names which code (the inviter may
@@ -419,7 +429,7 @@ const pair = {
   },
   answers: {
     paired: frame({ proof: hex64, ...selfInfo }),
-    info: frame(selfInfo),
+    info: frame({ ...selfInfo, reach: optional(reachInfo) }),
     asked: frame({ id: requestId, nonce: hex64 }),
     waiting: frame({ ms: count }),
     accepted: frame(selfInfo),

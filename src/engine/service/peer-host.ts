@@ -7,6 +7,7 @@ import { ErrorCodes, WarpError, isWarpError } from '../core/errors.ts';
 import { PairCodeBook, servePairStream, type ActiveCode, type SelfInfo } from '../net/pair.ts';
 import type { PairRequestBook } from '../net/pair-request.ts';
 import { rankAddresses } from '../net/peer-book.ts';
+import { readReachability, type Reachability } from '../net/reachability.ts';
 import { PROTOCOLS, WarpNode } from '../net/node.ts';
 import type { TransportName } from '../net/address.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
@@ -136,7 +137,12 @@ export class PeerHost {
   }
 
   selfInfo(): SelfInfo {
-    return { addrs: this.addresses(), name: this.o.name() };
+    return { addrs: this.addresses(), name: this.o.name(), reach: this.reachability() };
+  }
+
+  /** Whether peers can reach this machine directly (AutoNAT's verdict, net/reachability.ts). */
+  reachability(): Reachability {
+    return readReachability(this.node.libp2p);
   }
 
   /** Seconds left in which a pairing code is accepted (0: not pairing); relays open a pairing window this long. */

@@ -91,6 +91,7 @@ export class PeerOps {
       peerId: this.d.env.identity.peerId,
       addresses: this.d.peerHost()?.addresses() ?? [],
       name: this.deviceName(),
+      reachability: this.d.peerHost()?.reachability(),
     };
   }
 

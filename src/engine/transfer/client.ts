@@ -18,6 +18,7 @@ import { dialAny, dialTargets } from '../net/peer-book.ts';
 import type { Opened } from '../net/channel.ts';
 import { WarpNode } from '../net/node.ts';
 import type { PeerPath } from '../net/path.ts';
+import type { Reachability } from '../net/reachability.ts';
 import { withRelays } from '../net/relay-client.ts';
 import { MAX_PROBE_BLOCKS, PROBE_BLOCK, PROTOCOLS } from '../net/wire.ts';
 import type { TransferEventListener } from './transfer-events.ts';
@@ -45,6 +46,19 @@ function refreshPeerInfo(env: TransferEnv, node: WarpNode, conn: Connection): vo
     .then((ch) => exchangeInfo(ch, me))
     .then((info) => env.trust.learn(peer, { addresses: info.addrs, name: info.name }, 'contact'))
     .catch(() => {});
+}
+
+/** The peer's AutoNAT verdict, asked of a paired peer (`info`); undefined when it does not say (older, unpaired). */
+async function askReachability(
+  env: TransferEnv,
+  link: Omit<PeerLink, 'ctl' | 'neg'>,
+): Promise<Reachability | undefined> {
+  if (!env.self || !env.trust.has(link.peer)) return undefined;
+  try {
+    return (await exchangeInfo(await link.node.open(link.conn, PROTOCOLS.pair), env.self())).reach;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface PeerLink {
@@ -469,6 +483,8 @@ export interface ProbeResult {
   transport: string;
   /** Direct, LAN or relayed (through which relay). */
   path: PeerPath;
+  /** The peer's AutoNAT verdict (reachable publicly, behind NAT, unknown), when it told it. */
+  reachability?: Reachability;
   handshakeMs: number;
   rttMs: { min: number; median: number; max: number };
   throughputBytesPerSec: number;
@@ -494,6 +510,7 @@ export async function probePeer(
       rtts.push(performance.now() - t);
     }
     rtts.sort((a, b) => a - b);
+    const reachability = await askReachability(env, link);
     const blocks = Math.max(link.neg.streams, Math.round((opts.bytes ?? 64 * 1024 * 1024) / PROBE_BLOCK));
     const lanes = link.neg.streams;
     const chans = await Promise.all(Array.from({ length: lanes }, () => link.node.open(link.conn, PROTOCOLS.chunks)));
@@ -533,6 +550,7 @@ export async function probePeer(
       peer: link.peer,
       transport: link.transport,
       path: link.path,
+      reachability,
       handshakeMs: link.handshakeMs,
       rttMs: { min: rtts[0], median: rtts[Math.floor(rtts.length / 2)], max: rtts[rtts.length - 1] },
       throughputBytesPerSec: rate,

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { NearbyDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
 import { QrCode } from '../components/QrCode.tsx';
+import { ReachLine } from '../components/ReachLine.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
@@ -55,6 +56,14 @@ export function PeersPage() {
                   <span className="muted">{t('peers.notListening')}</span>
                 )}
               </dd>
+              {self.reachability && (
+                <>
+                  <dt>{t('peers.reachability')}</dt>
+                  <dd data-testid="self-reach" data-status={self.reachability.status}>
+                    <ReachLine r={self.reachability} />
+                  </dd>
+                </>
+              )}
             </dl>
           ) : error ? (
             <ErrorNote>{error}</ErrorNote>
