@@ -48,12 +48,11 @@ export const SURFACES: Record<string, readonly string[]> = {
 
 /**
  * Single files a surface may import besides its folders. src/shared: the schema language, because the operation
- * table declares each operation's input schema with it, and the byte formatter the notification model
- * (shared/notify-model.ts) words sizes with. Both are pure and browser-safe: the checker refuses them any
+ * table declares each operation's input schema with it. It is pure and browser-safe: the checker refuses it any
  * import that is not a relative file.
  */
 export const SURFACE_FILES: Record<string, readonly string[]> = {
-  shared: ['engine/core/schema.ts', 'engine/core/bytes.ts'],
+  shared: ['engine/core/schema.ts'],
 };
 
 /** Packages no engine file may import: the engine is a library, not an app. */

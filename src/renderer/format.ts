@@ -3,24 +3,12 @@
  * language through Intl (German writes "2,50 MiB"); no digit grouping, so English reads exactly as the CLI does.
  * Unit symbols (B, KiB, s, ms, %) are the same in every language Warp speaks and stay literal.
  */
+import { formatBytesIn, formatNumberIn } from '../shared/number-words.ts';
 import { numberLocale } from './i18n/locale.ts';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
 /** `n` with exactly `digits` decimals in the UI's locale. */
 export function formatNumber(n: number, digits = 0): string {
-  const key = `${numberLocale()}/${digits}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(numberLocale(), {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      useGrouping: false,
-    });
-    numberFormats.set(key, f);
-  }
-  return f.format(n);
+  return formatNumberIn(numberLocale(), n, digits);
 }
 
 /** A date and time in the UI's locale ("7.12.2026, 13:12:08"). */
@@ -39,14 +27,7 @@ export function formatSeconds(seconds: number): string {
 }
 
 export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '—';
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${formatNumber(v, i === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[i]}`;
+  return formatBytesIn(numberLocale(), n);
 }
 
 export function formatRate(bytesPerSecond: number): string {

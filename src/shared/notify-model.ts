@@ -5,10 +5,10 @@
  * Sync errors are said once per job until that job recovers, so a retrying job does not nag.
  * The words are in the language the UI shows (the catalogues of shared/i18n).
  */
-import { formatBytes } from '../engine/core/bytes.ts';
 import { say, type Language } from './i18n/catalogue.ts';
 import type { WarpEvent } from './events.ts';
 import { jobTitleIn } from './job-title.ts';
+import { formatBytesIn } from './number-words.ts';
 
 export interface Note {
   title: string;
@@ -41,7 +41,7 @@ export function notificationFor(
             title: w('done', { title: jobTitleIn(j, language) }),
             body: j.progress
               ? w('doneBody', {
-                  bytes: formatBytes(j.progress.totalBytes || j.progress.bytes),
+                  bytes: formatBytesIn(language, j.progress.totalBytes || j.progress.bytes),
                   count: j.progress.totalFiles || j.progress.files,
                 })
               : w('finished'),
@@ -58,7 +58,10 @@ export function notificationFor(
       if (!e.job.startsWith('incoming:')) return { state };
       return {
         state,
-        note: { title: w('received'), body: w('receivedBody', { count: e.files, bytes: formatBytes(e.bytes) }) },
+        note: {
+          title: w('received'),
+          body: w('receivedBody', { count: e.files, bytes: formatBytesIn(language, e.bytes) }),
+        },
       };
     case 'peer.paired':
       return {

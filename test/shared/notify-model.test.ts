@@ -105,7 +105,7 @@ describe('background notifications', () => {
     });
     expect(notificationFor(initialNotifyState(), done, 'de').note).toEqual({
       title: 'Fertig: Send photos to laptop',
-      body: '2.00 KiB in 1 Datei',
+      body: '2,00 KiB in 1 Datei', // the decimal comma, as the job rows write it
     });
     expect(notificationFor(initialNotifyState(), done).note?.body).toBe('2.00 KiB in 1 file');
     const received: WarpEvent = { type: 'transfer.done', job: 'incoming:s', files: 3, bytes: 10 } as WarpEvent;
