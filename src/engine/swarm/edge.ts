@@ -46,6 +46,8 @@ export class SwarmEdge {
   /** A status probe in flight since (ms), for liveness. */
   probeSince: number | undefined;
   lastSeen: number | undefined;
+  /** Why the edge last failed (dial, `have`, going offline): named when the download cannot complete. */
+  lastError: string | undefined;
   private rateBytes = 0;
   private rateAt = performance.now();
   rate = 0;

@@ -13,6 +13,7 @@
  */
 import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { trace } from '../core/trace.ts';
 import { Manifest } from '../model/manifest.ts';
 import { HASH_BYTES } from '../codec/blake3.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
@@ -40,6 +41,7 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
   // 1. Dial everyone at once; unreachable peers stay in the picture as offline edges.
   const dialErrors: string[] = [];
   await dialAll(env, edges, registry, dialErrors);
+  trace('swarm: dialled');
   try {
     const online = edges.filter((e) => e.link);
     if (online.length === 0)
@@ -48,9 +50,11 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
     // 2. The manifest.
     const { manifest: m, root, hint } = await fetchManifest(online, o);
     const contentId = m.contentId().toString('hex');
+    trace('swarm: manifest');
 
     // 3. Who holds what.
     await askHoldings(online, m, hint, o, dialErrors);
+    trace('swarm: holdings known');
 
     const sid = sessionId('swarm', env.identity.peerId, contentId, target);
     emit({
@@ -110,7 +114,8 @@ async function dialAll(
         const rec = registry.get(edge.peer);
         if (rec?.bandwidth) edge.bw.seed(rec.bandwidth);
       } catch (e) {
-        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.lastError = (e as Error).message;
+        dialErrors.push(`${edge.address}: ${edge.lastError}`);
         edge.health.setUp(false, performance.now());
       }
     }),
@@ -199,6 +204,7 @@ async function askHoldings(
       try {
         await link.ctl.write({ t: 'have', path: hint }, ids);
         const f = await link.ctl.expect('which chunks the peer holds', 'have');
+        trace(`swarm: 'have' answered by edge ${edge.e}`);
         edge.holds = new Uint8Array(f.p);
         edge.power = readPower(f.h.power);
         edge.prepositionBudget = Math.max(0, f.h.preposition);
@@ -209,7 +215,8 @@ async function askHoldings(
           Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)),
         );
       } catch (e) {
-        dialErrors.push(`${edge.address}: ${(e as Error).message}`);
+        edge.lastError = `no answer to 'have': ${(e as Error).message}`;
+        dialErrors.push(`${edge.address}: ${edge.lastError}`);
         edge.state = 'offline';
       }
     }),

@@ -4,19 +4,18 @@
  *  - eligibility (windows, budgets: the scheduler's constraint verdicts) and standby (metered or low-battery
  *    peers get no work while every chunk they hold has another usable source);
  *  - triggers from the changes, the evaluator's decision with cooldowns, and the decision applied: the
- *    estimates become the schedule's inputs (bandwidth, RTT, health, parallelism from bandwidth × 0.3 s)
+ *    estimates become the schedule's inputs (bandwidth, RTT, health, parallelism from bandwidth × 0.3 s, at least 1 MiB: run-model.ts pipeDepth)
  *    and Scheduler.requestReopt moves pending chunks (partial: the edges concerned; full: all).
  */
 import { ChunkStatus, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT, type Scheduler } from '../sched/index.ts';
 import type { SwarmEvent } from './swarm-events.ts';
 import { DriftDetector } from './drift.ts';
+import { pipeDepth } from './run-model.ts';
 import type { SwarmEdge } from './edge.ts';
 import { ReoptEvaluator, type EvaluatorConfig } from './evaluator.ts';
 import { TriggerGenerator, type EdgeObservation, type TriggerConfig } from './triggers.ts';
 
 const STEP_MS = 100;
-/** In-flight work per edge aims at this many seconds of its bandwidth (bounded by perPeerParallel). */
-const PIPE_SECONDS = 0.3;
 
 export class Reconciler {
   reopts = 0;
@@ -206,10 +205,7 @@ export class Reconciler {
     for (const edge of this.edges) {
       if (edge.bw.value === undefined || edge.state === 'offline') continue;
       edge.planned = edge.bw.value;
-      edge.parallel = Math.max(
-        4,
-        Math.min(this.maxParallel, Math.round((edge.bw.value * PIPE_SECONDS) / Math.max(1, meanSize))),
-      );
+      edge.parallel = pipeDepth(edge.bw.value, meanSize, this.maxParallel);
       model.updateEdge(edge.e, {
         bandwidth: Math.max(1, edge.bw.value),
         rtt: edge.schedRttS(edge.rtt.srttMs),
