@@ -1,7 +1,9 @@
 /**
  * `node bench/nat.ts [--seconds=25] [--wan=198.51.100,11.0.0]` (root: network namespaces, test/net/netns.ts).
  *
- * NAT_AUTONAT=0 turns AutoNAT off in both peers.
+ * NAT_AUTONAT=0 turns AutoNAT off in both peers. NAT_ANNOUNCE_OBSERVED=1 marks the address the relay observed as
+ * verified (bench/lib/nat-peer.ts), so DCUtR offers it. `--pcap` records UDP on both routers' wan side (tcpdump) and
+ * prints the packets that are not relay traffic: what the hole-punch dials sent and where they ended.
  *
  * The NAT-traversal experiment of issue 14: two homes behind masquerading routers, a `warp relay` on the wan.
  * Both peers listen on real ports (0.0.0.0) with a relay slot, UPnP, AutoNAT and DCUtR on (bench/lib/nat-peer.ts);
@@ -22,6 +24,7 @@ const arg = (k: string, d: string): string =>
   process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const seconds = Number(arg('seconds', '25'));
 const wans = arg('wan', '198.51.100,11.0.0').split(',');
+const pcap = process.argv.includes('--pcap');
 
 interface Proc {
   lines: () => Array<Record<string, unknown>>;
@@ -56,7 +59,7 @@ async function until(f: () => boolean, ms: number, what: string): Promise<void> 
   }
 }
 
-const DEBUG = 'libp2p:dcutr*,libp2p:auto*,libp2p:upnp*,libp2p:circuit-relay:transport*';
+const DEBUG = 'libp2p:dcutr*,libp2p:quic*,libp2p:auto*,libp2p:upnp*,libp2p:circuit-relay:transport*';
 
 async function experiment(wanNet: string): Promise<void> {
   const lab: NatLab = createNatLab({ wanNet });
@@ -78,6 +81,7 @@ async function experiment(wanNet: string): Promise<void> {
       (first.addresses as string[]).find((a) => a.includes('quic')) ??
       `/ip4/${wanNet}.1/udp/7655/quic-v1/p2p/${String(first.peerId)}`;
     console.log(`relay printed ${(first.addresses as string[]).length} addresses; using ${relayAddr}`);
+    if (pcap) procs.push(...lab.routers.map((r) => capture(r, tmp)));
     const [idA, idB] = await Promise.all(['A', 'B'].map((h) => loadIdentity(path.join(tmp, h))));
     const env = { DEBUG };
     const b = run(
@@ -114,6 +118,7 @@ async function experiment(wanNet: string): Promise<void> {
       console.log(`--- ${name}: libp2p debug (dcutr/autonat/upnp), ${p.debug().length} lines, last 25:`);
       for (const l of p.debug().slice(-25)) console.log('  ' + l.replace(/^\S+\s/, '').slice(0, 220));
     }
+    if (pcap) printCaptures(lab, tmp);
   } catch (e) {
     console.log(`\n=== wan ${wanNet}.0/24: ${String(e)}`);
     for (const p of procs) console.log([...p.lines().map((l) => JSON.stringify(l)), ...p.debug()].slice(-8).join('\n'));
@@ -124,6 +129,24 @@ async function experiment(wanNet: string): Promise<void> {
   }
   const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
   if (left.includes(lab.tag)) console.log(`WARNING: namespaces ${lab.tag} left behind`);
+}
+
+/** tcpdump of UDP on a router's wan side (the NAT-mapped side) into <tmp>/<router>.pcap. */
+function capture(router: string, tmp: string): Proc {
+  const file = path.join(tmp, `${router}.pcap`);
+  return run(['ip', 'netns', 'exec', router, 'tcpdump', '-U', '-n', '-i', 'wan', '-w', file, 'udp or icmp'], {});
+}
+
+/** The captured packets that are not to or from the relay's port: the hole-punch attempt. */
+function printCaptures(lab: NatLab, tmp: string): void {
+  spawnSync('sleep', ['1']);
+  for (const r of lab.routers) {
+    const file = path.join(tmp, `${r}.pcap`);
+    const text = spawnSync('tcpdump', ['-n', '-tt', '-r', file], { encoding: 'utf8' }).stdout ?? '';
+    const punch = text.split('\n').filter((l) => l && !/\.7655[ :]/.test(l));
+    console.log(`--- ${r} wan: ${text.split('\n').length - 1} packets, ${punch.length} not relay traffic, first 30:`);
+    for (const l of punch.slice(0, 30)) console.log('  ' + l.slice(0, 200));
+  }
 }
 
 const why = natLabUnavailable();

@@ -25,7 +25,22 @@ const node = await WarpNode.create({
   onLog: (m) => out({ log: m }),
 });
 out({ started: true, addresses: node.addresses() });
+if (process.env.NAT_ANNOUNCE_OBSERVED === '1') announceObserved();
 node.libp2p.addEventListener('self:peer:update', () => out({ selfUpdate: node.libp2p.getMultiaddrs().map(String) }));
+/**
+ * NAT_ANNOUNCE_OBSERVED=1: the experiment of issue 14's hole punching. The NAT-mapped address the relay observed
+ * (identify) is marked verified, as if AutoNAT had confirmed it, so that DCUtR's CONNECT offers it to the peer.
+ */
+function announceObserved(): void {
+  type Am = { getObservedAddrs(): unknown[]; confirmObservedAddr(a: unknown, o: { type: 'observed' }): void };
+  const am = (node.libp2p as unknown as { components: { addressManager: Am } }).components.addressManager;
+  const confirm = (): void => {
+    for (const a of am.getObservedAddrs()) am.confirmObservedAddr(a, { type: 'observed' });
+  };
+  confirm();
+  node.libp2p.addEventListener('peer:identify', confirm);
+  out({ announced: node.libp2p.getMultiaddrs().map(String) });
+}
 const conns = (): Array<Record<string, unknown>> =>
   node.libp2p.getConnections().map((c) => ({
     peer: c.remotePeer.toString(),

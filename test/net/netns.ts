@@ -21,6 +21,8 @@ export interface NatLab {
   wan: string;
   home1: string;
   home2: string;
+  /** The two routers' namespaces (their wan side is the interface `wan`). */
+  routers: [string, string];
   /** `ip netns exec <ns>`, to put in front of a command. */
   exec: (ns: string) => string[];
   /** Adds `ms` of delay each way on both routers' wan links (tc netem); false if netem is unavailable. */
@@ -76,6 +78,7 @@ export function createNatLab(o: { wanNet?: string } = {}): NatLab {
     wan: ns.wan,
     home1: ns.home1,
     home2: ns.home2,
+    routers: [ns.r1, ns.r2],
     exec: (n) => ['ip', 'netns', 'exec', n],
     delay: (ms) => {
       try {
