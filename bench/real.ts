@@ -1,5 +1,7 @@
 /**
  * `npm run bench:real [-- --only=start,send,resend,create,extract,verify,swarm] [--rounds=3] [--tree=DIR] [--keep]`
+ *   [--small-files=N]` (instead of the Linux tree, N generated files of 1-48 KiB, fixed seed: bench/lib/small-tree.ts;
+ *   `npm run bench:small` is `--only=send --small-files=3000`)
  *
  * Warp against the tools it must beat, on a real tree: the Linux 6.1 source (Debian `linux-source-6.1`, ~1.3 GB,
  * ~78.6k files; found at /work/data or unpacked from the package, which is installed with apt where missing).
@@ -27,6 +29,7 @@ import { describeMachine } from './lib/archive-machine.ts';
 import { sameTree, sizeOf } from './lib/archive-measure.ts';
 import { median, procStats, timeCommand, type Sample } from './lib/real-run.ts';
 import { editTree, findRealTree, summarize, type RealTree } from './lib/real-tree.ts';
+import { makeSmallTree } from './lib/small-tree.ts';
 import { startListener, stopProcess } from './lib/warp-listener.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -648,11 +651,17 @@ async function main(): Promise<void> {
     printReport(undefined);
     return;
   }
-  const tree = findRealTree(path.join(repo, '.bench-data'), opt('tree'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-real-'));
+  const small = Number(opt('small-files') ?? 0);
+  const tree = small
+    ? {
+        ...findRealTree('', makeSmallTree(path.join(work, 'small', 'tree'), small)),
+        origin: `${small} files of 1-48 KiB, seed 11 (--small-files)`,
+      }
+    : findRealTree(path.join(repo, '.bench-data'), opt('tree'));
   console.log(
     `tree: ${tree.root} (${tree.origin}): ${tree.files} files, ${(tree.bytes / MB).toFixed(0)} MB (${(tree.bytes / MiB).toFixed(0)} MiB)`,
   );
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'warp-bench-real-'));
   const homeA = path.join(work, 'homes', 'A');
   const id = await timeCommand(warp('id'), { env: { WARP_HOME: homeA } });
   const idA = String(
