@@ -4,11 +4,11 @@
  * final name, and a rerun of the same session finds the parts it left (resume).
  *
  *  - Chunks of a multi-chunk file are written at their offsets through a small cache of open descriptors.
- *  - A file that is exactly one chunk (most files of a source tree) is written whole in libuv's pool: open,
- *    write, mode, mtime, stat, close, rename, many files at once (bounded by files and bytes in flight), so the
- *    disk's create and rename latency is not paid one file at a time on the thread that verifies chunks
- *    (16 files or 8 MiB in flight: with 64 files / 32 MiB the listener's peak RSS rose ~40 MB for no measured gain).
- *    `writeWhole` returns a promise when the queue is full: the puller waits before it takes more replies.
+ *  - A small file whose bytes are all in memory (one chunk, or assembled from several: received-files.ts) is
+ *    written whole by the writer thread (file-writer.ts): create, write, mode, mtime, stat, close, rename, in
+ *    batches, so neither the disk's create and rename latency nor the calls' cost is paid on the thread that
+ *    verifies chunks. `writeWhole` returns a promise when the writer is full: the puller waits before it takes
+ *    more replies.
  *  - `finish` completes a part file written in place: size, whole-file hash, mode, mtime; the rename is queued
  *    in libuv's pool (on ext4 a rename over an old version starts the new file's writeback: ~1-5 ms each).
  * `settle` waits for every queued write and rename and throws the first failure.
@@ -19,6 +19,7 @@ import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import { blake3 } from '../codec/blake3.ts';
 import { hashFd } from './local-files.ts';
 import { fileTime } from '../core/file-time.ts';
+import { WholeFileWriter, type WrittenFile } from './file-writer.ts';
 
 /** The longest file name (bytes) common file systems take. */
 const NAME_MAX = 255;
@@ -52,11 +53,7 @@ function utf8Prefix(s: string, bytes: number): string {
 }
 
 /** What a finished file looks like on disk (for the file index). */
-export interface WrittenFile {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+export type { WrittenFile };
 
 export interface FileMeta {
   /** The manifest's path (for messages). */
@@ -68,8 +65,6 @@ export interface FileMeta {
 }
 
 const FD_CACHE = 128;
-const WHOLE_FILES_IN_FLIGHT = 16;
-const WHOLE_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 
 export class PartFiles {
   private readonly sid: string;
@@ -77,9 +72,7 @@ export class PartFiles {
   private readonly fds = new Map<number, number>();
   private readonly renames: Promise<void>[] = [];
   private failure: unknown;
-  private inFlight = 0;
-  private bytesInFlight = 0;
-  private room: Array<() => void> = [];
+  private readonly writer = new WholeFileWriter();
 
   constructor(sid: string, finalOf: (slot: number) => string) {
     this.sid = sid;
@@ -161,64 +154,29 @@ export class PartFiles {
   }
 
   /**
-   * Writes a whole file whose bytes were verified against its hash (a one-chunk file) in libuv's pool, then
-   * renames it into place and calls `done`. Resolves at once unless the queue is full.
+   * Writes a whole file in the writer thread (file-writer.ts), then renames it into place and calls `done`.
+   * `verify`: its bytes are checked against `meta.hash` first (a file assembled from several verified chunks; a
+   * one-chunk file's chunk id is its hash). Resolves at once unless the writer is full.
    */
   writeWhole(
     slot: number,
     data: Uint8Array,
     meta: FileMeta,
     done: (st: WrittenFile) => void,
+    verify = false,
   ): Promise<void> | undefined {
     this.throwIfFailed();
-    this.inFlight++;
-    this.bytesInFlight += data.length;
-    void this.wholeJob(slot, data, meta)
-      .then(done)
-      .catch((e: unknown) => {
-        this.failure ??= e;
-      })
-      .finally(() => {
-        this.inFlight--;
-        this.bytesInFlight -= data.length;
-        const r = this.room;
-        this.room = [];
-        for (const f of r) f();
-      });
-    if (this.inFlight < WHOLE_FILES_IN_FLIGHT && this.bytesInFlight < WHOLE_BYTES_IN_FLIGHT) return undefined;
-    return new Promise((r) => this.room.push(r));
-  }
-
-  private async wholeJob(slot: number, data: Uint8Array, meta: FileMeta): Promise<WrittenFile> {
-    const part = this.partOf(slot);
-    const final = this.finalOf(slot);
-    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
-    let h: fs.promises.FileHandle;
-    try {
-      h = await fs.promises.open(part, flags, 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw fromSystemError(e, part, 'write');
-      await fs.promises.rm(part, { recursive: true, force: true }); // a planted link: never written through
-      h = await fs.promises.open(part, flags, 0o600).catch((e2: unknown) => {
-        throw fromSystemError(e2, part, 'write');
-      });
-    }
-    let st: fs.Stats;
-    try {
-      let off = 0;
-      while (off < data.length) off += (await h.write(data, off, data.length - off, off)).bytesWritten;
-      await h.chmod(meta.mode & 0o7777);
-      await h.utimes(fileTime(meta.mtimeMs), fileTime(meta.mtimeMs));
-      st = await h.stat();
-    } catch (e) {
-      throw fromSystemError(e, part, 'write');
-    } finally {
-      await h.close().catch(() => {});
-    }
-    await fs.promises.rename(part, final).catch((e: unknown) => {
-      throw fromSystemError(e, final, 'write');
+    const file = {
+      part: this.partOf(slot),
+      final: this.finalOf(slot),
+      mode: meta.mode,
+      mtimeMs: meta.mtimeMs,
+      ...(verify ? { hash: meta.hash } : {}),
+    };
+    this.writer.add(file, data, done, (e: unknown) => {
+      this.failure ??= e;
     });
-    return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    return this.writer.full ? this.writer.room() : undefined;
   }
 
   /** Waits for every queued whole-file write and rename; throws the first failure. */
@@ -229,8 +187,13 @@ export class PartFiles {
 
   /** Waits until nothing is being written or renamed (failures are kept for `settle`). */
   async drain(): Promise<void> {
-    while (this.inFlight > 0) await new Promise<void>((r) => this.room.push(r));
+    await this.writer.drain();
     await Promise.all(this.renames.splice(0));
+  }
+
+  /** Ends the writer thread (after `settle` or `drain`; a later `writeWhole` starts a new one). */
+  async close(): Promise<void> {
+    await this.writer.close();
   }
 
   throwIfFailed(): void {

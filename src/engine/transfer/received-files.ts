@@ -5,8 +5,11 @@
  *
  * A complete file is finished at once, except while planned local copies are outstanding (`deferring`): a copy
  * may read the old version a rename would replace, so complete files wait in a queue until `release`/`endDeferral`.
- * One-chunk files whose chunk arrives from the network are written whole in libuv's pool (`wholeOk`), which
- * finishes them itself. The counters the result reports live in `tally`.
+ * Small files that nothing was written to before the pull (`wholeOk`) never get a part file written piece by
+ * piece: a one-chunk file's verified chunk is the file, and a file of several chunks (up to WHOLE_FILE_MAX) is
+ * assembled in memory (at most ASSEMBLY_BYTES at once; more falls back to part files); either is handed whole
+ * to the writer thread (part-files.ts, file-writer.ts), which checks an assembled file's hash, writes, renames
+ * and finishes it. The counters the result reports live in `tally`.
  */
 import fs from 'node:fs';
 import { ChunkIdSet } from '../model/chunk-id.ts';
@@ -46,6 +49,13 @@ export interface ReceivedFilesOptions {
   emit: TransferEventListener;
 }
 
+/** Files up to this size are assembled in memory and written whole. */
+const WHOLE_FILE_MAX = 1024 * 1024;
+/** Bytes of files being assembled in memory at once (chunks arrive roughly in file order: a few files at a time). */
+const ASSEMBLY_BYTES = 16 * 1024 * 1024;
+/** `wholeOk` values: written piece by piece in a part file; a one-chunk file; assembled in memory. */
+const Whole = { NO: 0, ONE_CHUNK: 1, ASSEMBLED: 2 } as const;
+
 export class ReceivedFiles {
   readonly m: Manifest;
   readonly fileEntries: readonly number[];
@@ -70,6 +80,10 @@ export class ReceivedFiles {
   private readonly queue: number[] = [];
   private deferring = true;
   private wholeOk?: Uint8Array;
+  private readonly assembling = new Map<number, Buffer>();
+  private assemblingBytes = 0;
+  /** The writer's push-back from a file finished during `writeChunk`. */
+  private wait?: Promise<void>;
   private readonly assembledHash = new Map<number, Buffer>();
   private readonly replaced = new Map<number, { ids: Uint8Array; lens: Uint32Array }>();
 
@@ -144,19 +158,39 @@ export class ReceivedFiles {
 
   /** Writes verified chunk bytes to every position still waiting for them; a promise when the writer is full. */
   writeChunk(c: number, data: Uint8Array): Promise<void> | undefined {
-    let wait: Promise<void> | undefined;
     const t = this.table;
     for (let p = t.start(c); p < t.end(c); p++) {
       if (t.isPositionDone(p)) continue;
       const slot = t.slotOf(p);
-      if (this.wholeOk?.[slot] && !this.parts.hasOpen(slot)) {
+      const whole = this.wholeOk?.[slot] ?? Whole.NO;
+      if (whole === Whole.ONE_CHUNK && !this.parts.hasOpen(slot)) {
         this.finalized[slot] = 1; // finished by the writer, not by finalize()
-        wait = this.parts.writeWhole(slot, data, this.metaOf(slot), (st) => this.finished(slot, st)) ?? wait;
-      } else this.parts.writeAt(slot, data, t.offsetOf(p));
+        this.wait = this.parts.writeWhole(slot, data, this.metaOf(slot), (st) => this.finished(slot, st)) ?? this.wait;
+      } else if (whole !== Whole.ASSEMBLED || !this.assemble(slot, data, t.offsetOf(p)))
+        this.parts.writeAt(slot, data, t.offsetOf(p));
       this.markDone(p, data.length);
     }
     this.tally.doneChunks++;
+    const wait = this.wait;
+    this.wait = undefined;
     return wait;
+  }
+
+  /** Copies chunk bytes into the file's in-memory assembly; false (from now on) when over the memory bound. */
+  private assemble(slot: number, data: Uint8Array, offset: number): boolean {
+    let buf = this.assembling.get(slot);
+    if (!buf) {
+      const size = this.m.entry(this.fileEntries[slot]).size;
+      if (this.assemblingBytes + size > ASSEMBLY_BYTES) {
+        this.wholeOk![slot] = Whole.NO;
+        return false;
+      }
+      buf = Buffer.allocUnsafe(size);
+      this.assembling.set(slot, buf);
+      this.assemblingBytes += size;
+    }
+    buf.set(data, offset);
+    return true;
   }
 
   /** The file's whole-file hash was verified while it was assembled (finishing need not read it back). */
@@ -181,8 +215,12 @@ export class ReceivedFiles {
     for (let slot = 0; slot < n; slot++) if (this.table.pending(slot) === 0) this.finalize(slot);
     this.wholeOk = new Uint8Array(n);
     for (let slot = 0; slot < n; slot++) {
-      if (this.finalized[slot] || this.replaced.has(slot) || this.table.pending(slot) !== 1) continue;
-      this.wholeOk[slot] = this.isOneChunk(slot) ? 1 : 0;
+      if (this.finalized[slot] || this.replaced.has(slot) || this.parts.hasOpen(slot)) continue;
+      const refs = this.refsOf(slot);
+      // Only files nothing was written to yet (no resumed part, no local copy): their bytes all come from the pull.
+      if (this.table.pending(slot) !== refs.length) continue;
+      if (this.isOneChunk(slot)) this.wholeOk[slot] = Whole.ONE_CHUNK;
+      else if (this.m.entry(this.fileEntries[slot]).size <= WHOLE_FILE_MAX) this.wholeOk[slot] = Whole.ASSEMBLED;
     }
   }
 
@@ -196,13 +234,38 @@ export class ReceivedFiles {
   async finishAll(): Promise<void> {
     for (let slot = 0; slot < this.count; slot++) this.finalize(slot);
     this.parts.closeAll();
-    await this.parts.settle();
+    try {
+      await this.parts.settle();
+    } finally {
+      await this.parts.close();
+    }
   }
 
   /** After a failure: nothing of this run may still be writing when the caller (or a rerun) goes on. */
   async abandon(): Promise<void> {
+    this.keepAssembled();
     await this.parts.drain();
     this.parts.closeAll();
+    await this.parts.close();
+  }
+
+  /** After a failure: the chunks of incomplete files assembled in memory go to their part files (a rerun resumes them). */
+  private keepAssembled(): void {
+    for (const [slot, buf] of this.assembling) {
+      try {
+        let off = 0;
+        for (const c of this.refsOf(slot)) {
+          const len = this.m.chunkRawSize(c);
+          const p = this.table.positionOf(c, slot, off);
+          if (p >= 0 && this.table.isPositionDone(p)) this.parts.writeAt(slot, buf.subarray(off, off + len), off);
+          off += len;
+        }
+      } catch {
+        /* best effort: a rerun fetches what is not kept */
+      }
+    }
+    this.assembling.clear();
+    this.assemblingBytes = 0;
   }
 
   /** A one-chunk file is its chunk: the chunk's id is the file's hash. */
@@ -220,6 +283,15 @@ export class ReceivedFiles {
   private finalize(slot: number): void {
     if (this.finalized[slot]) return;
     this.finalized[slot] = 1;
+    const assembled = this.assembling.get(slot);
+    if (assembled) {
+      this.assembling.delete(slot);
+      this.assemblingBytes -= assembled.length;
+      // Its chunks were verified; the writer checks the whole-file hash before the part file is created.
+      const done = (st: WrittenFile): void => this.finished(slot, st);
+      this.wait = this.parts.writeWhole(slot, assembled, this.metaOf(slot), done, true) ?? this.wait;
+      return;
+    }
     const e = this.m.entry(this.fileEntries[slot]);
     const refs = this.refsOf(slot);
     const old = this.replaced.get(slot);
