@@ -1,10 +1,14 @@
 /**
  * Restores the files of an extract from the read pipeline: a file inside one decode batch is written by the
- * worker that decoded it (temporary name, hash check, mode and time, rename: no bytes cross back, syscalls
- * run on both cores); a larger one is written here as its bytes stream by. Either way a file appears under
- * its final name only when its whole-file BLAKE3 matched; a damaged file is listed, the others go on.
+ * worker that decoded it (hash check first, then create, write, mode and time: no bytes cross back, syscalls
+ * run on both cores); a larger one is written here as its bytes stream by. A new file is created straight
+ * under its final name, its batch listed in the extract's journal first (extract-journal.ts: a kill mid-batch
+ * is rolled back by the next extract); a file replacing an existing one (--overwrite), and a large file
+ * streamed here, go through a temporary name and a rename. Either way only bytes whose whole-file BLAKE3
+ * matched are written under a final name; a damaged file is listed, the others go on.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { fromSystemError } from '../core/errors.ts';
 import { fileTime } from '../core/file-time.ts';
 import type { ProgressTracker } from '../core/progress.ts';
@@ -13,6 +17,8 @@ import type { ChunkPool } from '../codec/chunk-pool.ts';
 import type { BadChunk, WorkerFileResult } from '../codec/chunk-tasks.ts';
 import type { ArchiveEvent } from './archive-events.ts';
 import type { TargetDirs } from './extract-dirs.ts';
+import type { ExtractJournal } from './extract-journal.ts';
+import { parentOf } from '../model/entry-paths.ts';
 import { streamFiles, type FileConsumer } from './read-pipeline.ts';
 import type { ArchiveReader } from './reader.ts';
 import { tempNameFor } from './sink.ts';
@@ -26,7 +32,15 @@ export interface RestoreFailure {
 interface OpenFile {
   fd: number;
   temp: string;
+  journalId: number;
   hasher?: Blake3Stream;
+}
+
+/** How the restorer writes: the journal, the entries that replace an existing file, the process umask. */
+export interface RestoreWriting {
+  journal: ExtractJournal;
+  replace: Set<number>;
+  umask: number;
 }
 
 export class FileRestorer implements FileConsumer {
@@ -39,12 +53,23 @@ export class FileRestorer implements FileConsumer {
   private readonly dirs: TargetDirs;
   private readonly progress: ProgressTracker;
   private readonly emit: (e: ArchiveEvent) => void;
+  private readonly writing: RestoreWriting;
+  /** Relative paths the batch being built will write, and the journal record of each batch in flight. */
+  private batchPaths: string[] = [];
+  private readonly batchRecords: number[] = [];
 
-  constructor(reader: ArchiveReader, dirs: TargetDirs, progress: ProgressTracker, emit: (e: ArchiveEvent) => void) {
+  constructor(
+    reader: ArchiveReader,
+    dirs: TargetDirs,
+    progress: ProgressTracker,
+    emit: (e: ArchiveEvent) => void,
+    writing: RestoreWriting,
+  ) {
     this.reader = reader;
     this.dirs = dirs;
     this.progress = progress;
     this.emit = emit;
+    this.writing = writing;
   }
 
   async run(files: number[], pool: ChunkPool, signal?: AbortSignal): Promise<void> {
@@ -55,18 +80,38 @@ export class FileRestorer implements FileConsumer {
     const e = this.reader.manifest.entry(i);
     this.dirs.ensureParent(e.path);
     const final = this.dirs.dest(e.path);
-    const temp = tempNameFor(final);
-    this.temps.add(temp);
-    this.workerTemps.set(i, temp);
+    const write = { final, mode: e.mode, mtimeMs: e.mtimeMs, umask: this.writing.umask };
+    let temp: string | undefined;
+    if (this.writing.replace.has(i)) {
+      temp = tempNameFor(final);
+      this.temps.add(temp);
+      this.workerTemps.set(i, temp);
+    }
+    this.batchPaths.push(temp ? relTemp(e.path, temp) : e.path);
     // A copy: a view would make the structured clone copy the manifest's whole hash column.
-    return { hash: new Uint8Array(e.hash!), write: { temp, final, mode: e.mode, mtimeMs: e.mtimeMs } };
+    return { hash: new Uint8Array(e.hash!), write: { ...write, temp } };
+  }
+
+  batchStart(): void {
+    const paths = this.batchPaths;
+    this.batchPaths = [];
+    this.batchRecords.push(paths.length > 0 ? this.writing.journal.begin(paths) : -1);
+  }
+
+  // The worker has finished (or removed) every file of the batch when its result arrives.
+  batchDone(): void {
+    const id = this.batchRecords.shift()!;
+    if (id >= 0) this.writing.journal.done(id);
   }
 
   workerDone(i: number, r: WorkerFileResult): void {
     const e = this.reader.manifest.entry(i);
     // The worker removed the temporary name unless it renamed it.
-    this.temps.delete(this.workerTemps.get(i)!);
-    this.workerTemps.delete(i);
+    const temp = this.workerTemps.get(i);
+    if (temp !== undefined) {
+      this.temps.delete(temp);
+      this.workerTemps.delete(i);
+    }
     if (r.ok) return this.restored(e.path, e.size, e.size);
     if (r.errno)
       throw fromSystemError(Object.assign(new Error(r.reason), { code: r.errno }), this.dirs.dest(e.path), 'write');
@@ -79,6 +124,7 @@ export class FileRestorer implements FileConsumer {
     const e = this.reader.manifest.entry(i);
     this.dirs.ensureParent(e.path);
     const temp = tempNameFor(this.dirs.dest(e.path));
+    const journalId = this.writing.journal.begin([relTemp(e.path, temp)]);
     let fd: number;
     try {
       fd = fs.openSync(temp, 'wx', 0o600);
@@ -86,7 +132,7 @@ export class FileRestorer implements FileConsumer {
       throw fromSystemError(err, this.dirs.dest(e.path), 'write');
     }
     this.temps.add(temp);
-    this.cur = { fd, temp, hasher: e.refCount > 1 ? new Blake3Stream() : undefined };
+    this.cur = { fd, temp, journalId, hasher: e.refCount > 1 ? new Blake3Stream() : undefined };
   }
 
   data(_i: number, bytes: Uint8Array): void {
@@ -115,6 +161,7 @@ export class FileRestorer implements FileConsumer {
       fs.closeSync(c.fd);
       fs.rmSync(c.temp, { force: true });
       this.temps.delete(c.temp);
+      this.writing.journal.done(c.journalId);
       return this.fail(
         e.path,
         bad.length > 0 ? `damaged chunk ${bad[0].chunk}: ${bad[0].reason}` : 'whole-file hash mismatch',
@@ -130,6 +177,7 @@ export class FileRestorer implements FileConsumer {
       throw fromSystemError(err, this.dirs.dest(e.path), 'write');
     }
     this.temps.delete(c.temp);
+    this.writing.journal.done(c.journalId);
     this.restored(e.path, e.size, 0);
   }
 
@@ -158,4 +206,10 @@ export class FileRestorer implements FileConsumer {
     this.failed.push({ path, reason });
     this.emit({ type: 'archive.warning', op: 'extract', path, message: `not restored: ${reason}` });
   }
+}
+
+/** The journal's relative path of a temporary name next to entry `rel`. */
+function relTemp(rel: string, temp: string): string {
+  const parent = parentOf(rel);
+  return parent === '' ? path.basename(temp) : `${parent}/${path.basename(temp)}`;
 }

@@ -2,7 +2,10 @@
  * `archive extract`: restores files under a target directory without ever writing outside it.
  * - every path is checked again (the archive is untrusted); no write goes through a symlink: parents are
  *   lstat-checked, and the archive's own symlinks are created last;
- * - files are written under a temporary name and renamed only when their whole-file BLAKE3 matches;
+ * - only bytes whose whole-file BLAKE3 matched are written under a final name; a new file is created there
+ *   directly, its batch journalled first (extract-journal.ts), so an extract killed midway leaves no truncated
+ *   file that the next extract into the target would take for complete: that one rolls the journal back first;
+ *   a file that replaces another goes through a temporary name and a rename;
  * - existing files: fail before writing anything (default), or `overwrite` / `skip`.
  * A damaged chunk fails only the files that use it; the others are restored and the error lists the rest.
  */
@@ -15,6 +18,7 @@ import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
 import { EntryType } from '../model/manifest.ts';
 import { TargetDirs, lstatOrUndefined } from './extract-dirs.ts';
+import { ExtractJournal, recoverJournals } from './extract-journal.ts';
 import { FileRestorer } from './extract-files.ts';
 import { ArchiveReader } from './reader.ts';
 import { selectEntries } from './select.ts';
@@ -51,13 +55,22 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const pool = opts.pool ?? createChunkPool(opts.workers);
   let reader: ArchiveReader | undefined;
   let restorer: FileRestorer | undefined;
+  let journal: ExtractJournal | undefined;
   let ok = false;
   try {
     reader = await ArchiveReader.open(opts.archive, opts.key, { manifestInWorker: opts.manifestInWorker });
     const m = reader.manifest;
     const selected = selectEntries(m, opts.paths, opts.archive);
     const dirs = new TargetDirs(opts.target);
-    const skip = decideExisting(reader, selected, dirs, opts.existing ?? 'fail');
+    const rolledBack = recoverJournals(dirs.root);
+    if (rolledBack.length > 0)
+      emit({
+        type: 'archive.warning',
+        op: 'extract',
+        path: dirs.root,
+        message: `an earlier extract into this folder was interrupted: removed ${rolledBack.length} file(s) it had not finished`,
+      });
+    const { skip, replace } = decideExisting(reader, selected, dirs, opts.existing ?? 'fail', rolledBack.length > 0);
     const wanted = { files: [] as number[], dirs: [] as number[], links: [] as number[] };
     for (const i of selected) if (!skip.has(i)) [wanted.files, wanted.dirs, wanted.links][m.entry(i).type].push(i);
     const totalBytes = wanted.files.reduce((s, i) => s + m.entry(i).size, 0);
@@ -67,7 +80,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     emit({ type: 'archive.start', op: 'extract', archive: opts.archive, totalBytes, totalFiles: wanted.files.length });
 
     for (const i of wanted.dirs) dirs.makeDir(m.entry(i).path);
-    restorer = new FileRestorer(reader, dirs, progress, emit);
+    journal = ExtractJournal.create(dirs.root);
+    restorer = new FileRestorer(reader, dirs, progress, emit, { journal, replace, umask: process.umask() });
     await restorer.run(wanted.files, pool, opts.signal);
     // Symlinks last: nothing is ever written through a link the archive itself created.
     for (const i of wanted.links) makeSymlink(reader, i, dirs);
@@ -102,20 +116,26 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     // Teardown must not throw: a failed removal once skipped closing the reader and the pool (the daemon
     // leaked 2 worker threads and ~11 descriptors per failed extract). cleanup() never throws.
     if (!ok) restorer?.cleanup();
+    journal?.close();
     reader?.close();
     if (!opts.pool) await pool.close();
   }
 }
 
-/** Existing files: everything is decided before the first write. Returns the entries to skip. */
+/**
+ * Existing files: everything is decided before the first write. Returns the entries to skip and those that
+ * replace an existing file (written under a temporary name and renamed over it).
+ */
 function decideExisting(
   reader: ArchiveReader,
   selected: number[],
   dirs: TargetDirs,
   policy: ExistingPolicy,
-): Set<number> {
+  interrupted: boolean,
+): { skip: Set<number>; replace: Set<number> } {
   const m = reader.manifest;
   const skip = new Set<number>();
+  const replace = new Set<number>();
   const clashes: string[] = [];
   for (const i of selected) {
     const e = m.entry(i);
@@ -129,15 +149,19 @@ function decideExisting(
       );
     if (policy === 'skip') skip.add(i);
     else if (policy === 'fail') clashes.push(e.path);
+    else replace.add(i);
   }
   if (clashes.length > 0) {
+    const resume = interrupted
+      ? ' (to finish the interrupted extract, pass --skip: the files it left are complete)'
+      : '';
     throw new WarpError(
       ErrorCodes.OUTPUT_EXISTS,
-      `${clashes.length} file(s) already exist under ${dirs.root} (first: ${clashes[0]}); pass --overwrite to replace them or --skip to keep them`,
+      `${clashes.length} file(s) already exist under ${dirs.root} (first: ${clashes[0]}); pass --overwrite to replace them or --skip to keep them${resume}`,
       { details: { paths: clashes.slice(0, 20) } },
     );
   }
-  return skip;
+  return { skip, replace };
 }
 
 /** The link is made under a temporary name and renamed over whatever is there (a file being replaced). */

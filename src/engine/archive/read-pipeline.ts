@@ -24,6 +24,11 @@ export interface FileConsumer {
   workerFile?(entry: number): Omit<WorkerFile, 'entry' | 'first' | 'count'> | undefined;
   /** The worker's outcome for such a file, in file order. */
   workerDone?(entry: number, result: WorkerFileResult): Promise<void> | void;
+  /**
+   * A batch is about to go to a worker (after its workerFile calls): the place to journal what it will write.
+   * Batches end (batchDone) in the order they start.
+   */
+  batchStart?(): void;
   /** Every damaged chunk of each batch (those no chosen file uses included), and the units it decoded. */
   batchDone?(bad: BadChunk[], units: number[], rawBytes: number): void;
 }
@@ -80,6 +85,7 @@ export async function streamFiles(
     if (items.length === 0) return;
     const inWorker = new Set<number>();
     if (consumer.workerFile) addWorkerFiles(batch, items, consumer, inWorker);
+    consumer.batchStart?.();
     const { task, transfer } = batch.task(reader.keys?.data, true);
     const promise = batch.empty
       ? Promise.resolve({ out: new ArrayBuffer(0), bad: [] })

@@ -40,6 +40,21 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
+/**
+ * True when a name tagged `<host>-<pid in base 36>` (temporaries, extract journals) belongs to a process of
+ * this host that is gone: what it left behind is stale and nobody else will clean it up.
+ */
+export function ownerGone(host: string, pid36: string): boolean {
+  if (host !== HOST_TAG) return false;
+  const pid = parseInt(pid36, 36);
+  return pid !== process.pid && processGone(pid);
+}
+
+/** `<prefix>-<host>-<pid>-<random>` for this process (the pid and host say who owns the name). */
+export function ownedName(prefix: string): string {
+  return `${prefix}${TEMP_PREFIX.slice('.warp-tmp'.length)}`;
+}
+
 function processGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -64,9 +79,7 @@ export function sweepStaleTemps(dir: string): string[] {
   }
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (!m || m[1] !== HOST_TAG) continue;
-    const pid = parseInt(m[2], 36);
-    if (pid === process.pid || !processGone(pid)) continue;
+    if (!m || !ownerGone(m[1], m[2])) continue;
     const abs = path.join(dir, name);
     try {
       const st = fs.lstatSync(abs);

@@ -64,7 +64,21 @@ export interface WorkerFile {
   count: number;
   /** Expected whole-file BLAKE3. */
   hash: Uint8Array;
-  write?: { temp: string; final: string; mode: number; mtimeMs: number };
+  write?: WorkerWrite;
+}
+
+/**
+ * Where and how the worker writes a file. With `temp`, under that name and renamed over `final` (replacing
+ * a file); without, straight under `final`, created exclusively (a new file: the extract's journal covers a
+ * kill mid-write, see archive/extract-journal.ts). `umask` lets the worker skip fchmod when the create mode
+ * already gives the file its mode.
+ */
+export interface WorkerWrite {
+  final: string;
+  temp?: string;
+  mode: number;
+  mtimeMs: number;
+  umask: number;
 }
 
 export interface WorkerFileResult {
@@ -249,20 +263,30 @@ function finishWorkerFile(
   if (!Buffer.from(actual).equals(Buffer.from(f.hash)))
     return { entry: f.entry, ok: false, reason: 'whole-file hash mismatch' };
   if (!f.write) return { entry: f.entry, ok: true };
-  const w = f.write;
+  return writeWorkerFile(f, order, views);
+}
+
+/** Writes a checked file (see WorkerWrite); on any error removes what it created and reports the errno. */
+function writeWorkerFile(f: WorkerFile, order: Uint32Array, views: Array<Uint8Array | undefined>): WorkerFileResult {
+  const w = f.write!;
+  const name = w.temp ?? w.final;
+  const perm = w.mode & 0o7777;
   let fd = -1;
+  let created = false;
   try {
-    fd = fs.openSync(w.temp, 'wx', 0o600);
+    // 'wx' (O_EXCL): never through a link someone placed there, never over a file this extract did not plan to replace.
+    fd = fs.openSync(name, 'wx', w.temp ? 0o600 : perm & 0o777);
+    created = true;
     for (let k = f.first; k < f.first + f.count; k++) {
       const d = views[order[k]]!;
       let off = 0;
       while (off < d.length) off += fs.writeSync(fd, d, off, d.length - off);
     }
-    fs.fchmodSync(fd, w.mode & 0o7777);
+    if (w.temp || perm !== (perm & 0o777 & ~w.umask)) fs.fchmodSync(fd, perm);
     fs.futimesSync(fd, fileTime(w.mtimeMs), fileTime(w.mtimeMs));
     fs.closeSync(fd);
     fd = -1;
-    fs.renameSync(w.temp, w.final);
+    if (w.temp) fs.renameSync(w.temp, w.final);
     return { entry: f.entry, ok: true };
   } catch (e) {
     if (fd >= 0)
@@ -271,7 +295,13 @@ function finishWorkerFile(
       } catch {
         /* already failing */
       }
-    fs.rmSync(w.temp, { force: true });
+    // Only a name this call created is removed: a failed exclusive open created nothing, and what is there is not ours.
+    if (created)
+      try {
+        fs.rmSync(name, { force: true });
+      } catch {
+        /* nothing more to do: the extract fails and reports the first error */
+      }
     const errno = (e as { code?: string }).code;
     return { entry: f.entry, ok: false, reason: e instanceof Error ? e.message : String(e), errno };
   }
