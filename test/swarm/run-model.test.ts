@@ -25,13 +25,15 @@ function tree(): ReturnType<typeof buildTree>['manifest'] {
 const holdsAll = (n: number): Uint8Array => new Uint8Array(Math.ceil(n / 8)).fill(0xff);
 
 describe('swarm run model', () => {
-  it('keeps at least 1 MiB in flight per edge with small chunks, bandwidth x 0.3 s with large ones', () => {
-    // 12 KB chunks (the Linux tree) on an edge measured at 0.3 MB/s: 0.3 s of it would be 7 slots.
-    expect(pipeDepth(0.3e6, 12_000, 256) * 12_000).toBeGreaterThanOrEqual(PIPE_MIN_BYTES);
+  it('in flight: bandwidth x 0.3 s, and 2 s of it up to 1 MiB, so the window does not cap what is measured', () => {
+    // 12 KB chunks (the Linux tree) on an edge measured at 0.3 MB/s: 0.3 s of it would be 7 slots; 2 s is 50.
+    expect(pipeDepth(0.3e6, 12_000, 256)).toBe(50);
+    // Measured at 2 MB/s: 0.3 s is 600 KB, 2 s would be 4 MB; 1 MiB of 12 KB chunks is 87 slots.
+    expect(pipeDepth(2e6, 12_000, 256)).toBe(Math.round(PIPE_MIN_BYTES / 12_000));
     // 1 MiB chunks at 25 MB/s: 0.3 s is ~7 chunks, more than the floor's one.
     expect(pipeDepth(25e6, 1 << 20, 256)).toBe(Math.round((25e6 * 0.3) / (1 << 20)));
-    // Never below 4, never above the per-peer cap.
-    expect(pipeDepth(1, 8 << 20, 256)).toBe(4);
+    // A really slow peer (60 KB/s, 64 KiB chunks) holds the minimum of 4, not 1 MiB; never above the cap.
+    expect(pipeDepth(60e3, 64 * 1024, 256)).toBe(4);
     expect(pipeDepth(1e9, 1000, 64)).toBe(64);
   });
 

@@ -11,6 +11,7 @@ import { swarmFetch } from '../../engine/swarm/fetch.ts';
 import { parsePeerRules } from '../../engine/swarm/peer-rules.ts';
 import type { SwarmEdgeSnapshot } from '../../engine/swarm/swarm-events.ts';
 import type { CliContext } from '../context.ts';
+import { JsonLines } from '../render/json-lines.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { transferEnv, type NetCliOpts } from './net-env.ts';
 
@@ -62,6 +63,7 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
   process.once('SIGINT', onInt);
   const p = createProgressRenderer(ctx, 'fetching');
   const json = ctx.opts().json;
+  const lines = new JsonLines(ctx.out);
   const verbose = ((ctx.opts() as { verbose?: number }).verbose ?? 0) > 0;
   let peers = '';
   let lastLine = 0;
@@ -83,7 +85,7 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
         if (e.type === 'transfer.chunk' && !verbose) return;
         if (e.type === 'swarm.edges') peers = peerRates(e.edges);
         if (json) {
-          ctx.out(JSON.stringify(e));
+          lines.push(JSON.stringify(e));
           return;
         }
         if (e.type === 'transfer.progress') {
@@ -109,9 +111,11 @@ export async function runSwarmFetch(ctx: CliContext, src: string, dir: string, o
     p.done();
     const per = r.perEdge.map((x) => `${short(x.peer)} ${formatBytes(x.bytes)}`).join(', ');
     const line = `fetched ${r.files} files (${formatBytes(r.bytes)}) from ${r.perEdge.filter((x) => x.bytes > 0).length} peers in ${r.elapsedSeconds.toFixed(2)} s (${formatRate(r.fetchedBytes / Math.max(r.elapsedSeconds, 1e-9))}): ${per}; ${r.failovers} failovers, ${r.reopts} re-optimisations`;
+    lines.flush();
     if (json) ctx.out(JSON.stringify({ type: 'result', ...r }));
     else if (!ctx.opts().quiet) ctx.err(line);
   } finally {
+    lines.flush(); // the events before an error line
     if (drawn) process.stderr.write('\r\x1b[2K');
     p.done();
     process.off('SIGINT', onInt);

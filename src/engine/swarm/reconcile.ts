@@ -4,7 +4,7 @@
  *  - eligibility (windows, budgets: the scheduler's constraint verdicts) and standby (metered or low-battery
  *    peers get no work while every chunk they hold has another usable source);
  *  - triggers from the changes, the evaluator's decision with cooldowns, and the decision applied: the
- *    estimates become the schedule's inputs (bandwidth, RTT, health, parallelism from bandwidth × 0.3 s, at least 1 MiB: run-model.ts pipeDepth)
+ *    estimates become the schedule's inputs (bandwidth, RTT, health, in-flight depth: run-model.ts pipeDepth)
  *    and Scheduler.requestReopt moves pending chunks (partial: the edges concerned; full: all).
  */
 import { ChunkStatus, PAIR_EDGE_MASK, PAIR_FAIL_SHIFT, type Scheduler } from '../sched/index.ts';

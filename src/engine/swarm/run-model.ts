@@ -15,18 +15,20 @@ export const DEFAULT_SEED_BW = 8e6;
 /** In-flight work per edge aims at this many seconds of its bandwidth (bounded by perPeerParallel). */
 export const PIPE_SECONDS = 0.3;
 /**
- * ...and at least this many bytes. A window caps what an edge can be measured at (window / RTT): with small
- * chunks a depth from a low estimate starves the edge for good. Linux tree, 12 KB chunks, 4 peers at 25 MB/s
- * on a loaded machine: edges measured at 0.3 MB/s were given 4 slots, whose ~40-100 ms round trips then kept
- * them there while one edge carried 93 % of the tree (2026-12-07). 1 MiB is a 25 MB/s peer's 40 ms.
+ * ...and at least PIPE_FLOOR_SECONDS of it, up to PIPE_MIN_BYTES. A window caps the rate an edge can be measured at
+ * (window / RTT), so a depth taken from a low estimate can keep an edge starved: Linux tree, 12 KB chunks, 4 peers
+ * at 25 MB/s on a loaded machine (RTTs read 40-100 ms), edges measured at 0.3 MB/s got 4 slots and stayed there
+ * while one edge carried 93 % of the tree (2026-12-07). With 2 s of the estimate in flight the window limits the
+ * rate only past a 2 s RTT, so what is measured is the peer; a peer that is really slow (60 KB/s) still holds only
+ * its few chunks, not 1 MiB.
  */
+export const PIPE_FLOOR_SECONDS = 2;
 export const PIPE_MIN_BYTES = 1024 * 1024;
 
 /** The in-flight depth for an edge of `bw` B/s with chunks of `mean` bytes (at least 4, at most perPeerParallel). */
 export function pipeDepth(bw: number, mean: number, perPeerParallel: number): number {
-  const size = Math.max(1, mean);
-  const depth = Math.max(Math.round((bw * PIPE_SECONDS) / size), Math.ceil(PIPE_MIN_BYTES / size));
-  return Math.max(4, Math.min(perPeerParallel, depth));
+  const bytes = Math.max(bw * PIPE_SECONDS, Math.min(PIPE_MIN_BYTES, bw * PIPE_FLOOR_SECONDS));
+  return Math.max(4, Math.min(perPeerParallel, Math.round(bytes / Math.max(1, mean))));
 }
 
 /** Adds every edge and the needed chunks; returns the chunks' total and mean size. */

@@ -22,7 +22,7 @@ export interface SwarmFetchOptions {
   constraints?: Record<string, EdgeConstraints>;
   /** Bytes already used this month per peer (budgets), keyed like constraints. */
   bytesThisMonth?: Record<string, number>;
-  /** Most chunks in flight per peer (default 256; the actual depth is about 0.3 s of the peer's bandwidth, at least 1 MiB). */
+  /** Most chunks in flight per peer (default 256; the actual depth is about 0.3 s of the peer's bandwidth, at least 2 s of it up to 1 MiB). */
   perPeerParallel?: number;
   /**
    * Chunk streams per peer (at most the negotiated streams; default 2: on loopback 1-2 streams per peer beat 4-8,
