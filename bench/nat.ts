@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadIdentity } from '../src/engine/net/identity.ts';
 import { createNatLab, natLabUnavailable, type NatLab } from '../test/net/netns.ts';
+import { startUpnpRouter, upnpUnavailable } from '../test/net/upnp-router.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/warp.js');
 const PEER = path.resolve(import.meta.dirname, 'lib/nat-peer.ts');
@@ -25,6 +26,8 @@ const arg = (k: string, d: string): string =>
 const seconds = Number(arg('seconds', '25'));
 const wans = arg('wan', '198.51.100,11.0.0').split(',');
 const pcap = process.argv.includes('--pcap');
+/** `--upnp=1` (or 2): that home's router runs miniupnpd (UPnP IGD + NAT-PMP), bench/lib/upnp-router.ts. */
+const upnpHome = Number(arg('upnp', '0'));
 
 interface Proc {
   lines: () => Array<Record<string, unknown>>;
@@ -82,6 +85,9 @@ async function experiment(wanNet: string): Promise<void> {
       `/ip4/${wanNet}.1/udp/7655/quic-v1/p2p/${String(first.peerId)}`;
     console.log(`relay printed ${(first.addresses as string[]).length} addresses; using ${relayAddr}`);
     if (pcap) procs.push(...lab.routers.map((r) => capture(r, tmp)));
+    const igd = upnpHome ? startUpnpRouter(lab.routers[upnpHome - 1], tmp) : undefined;
+    if (igd)
+      procs.push({ lines: () => [], debug: () => igd.log().split('\n'), done: Promise.resolve(), kill: igd.stop });
     const [idA, idB] = await Promise.all(['A', 'B'].map((h) => loadIdentity(path.join(tmp, h))));
     const env = { DEBUG };
     const b = run(
@@ -115,10 +121,21 @@ async function experiment(wanNet: string): Promise<void> {
     ] as const) {
       console.log(`--- ${name}`);
       for (const l of p.lines()) if (!l.log || /relay|nat/i.test(String(l.log))) console.log(JSON.stringify(l));
-      console.log(`--- ${name}: libp2p debug (dcutr/autonat/upnp), ${p.debug().length} lines, last 25:`);
-      for (const l of p.debug().slice(-25)) console.log('  ' + l.replace(/^\S+\s/, '').slice(0, 220));
+      // Every DCUtR and UPnP mapping line (what the upgrade did), then the last 15 others.
+      const key = (l: string): boolean => /dcutr|mapping|discovered public/.test(l);
+      const shown = [
+        ...p.debug().filter(key),
+        ...p
+          .debug()
+          .filter((l) => !key(l))
+          .slice(-15),
+      ];
+      console.log(`--- ${name}: libp2p debug (dcutr/autonat/upnp), ${p.debug().length} lines, ${shown.length} shown:`);
+      for (const l of shown) console.log('  ' + l.replace(/^\S+\s/, '').slice(0, 220));
     }
     if (pcap) printCaptures(lab, tmp);
+    if (igd)
+      console.log(`--- miniupnpd in home${upnpHome}'s router:\n${igd.log().trim().split('\n').slice(-12).join('\n')}`);
   } catch (e) {
     console.log(`\n=== wan ${wanNet}.0/24: ${String(e)}`);
     for (const p of procs) console.log([...p.lines().map((l) => JSON.stringify(l)), ...p.debug()].slice(-8).join('\n'));
@@ -149,7 +166,7 @@ function printCaptures(lab: NatLab, tmp: string): void {
   }
 }
 
-const why = natLabUnavailable();
+const why = natLabUnavailable() ?? (upnpHome ? upnpUnavailable() : undefined);
 if (why) {
   console.log(`bench/nat.ts needs network namespaces: ${why}`);
   process.exit(0);

@@ -10,6 +10,8 @@ command -v rsync >/dev/null || need+=(rsync)
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
 command -v nft >/dev/null || need+=(nftables)
+# test/net/nat-upnp.test.ts: a home router with UPnP IGD / NAT-PMP (run inside a namespace, never as a service).
+command -v miniupnpd >/dev/null || need+=(miniupnpd)
 # Debian's Chromium: the renderer's end-to-end tests and the scheduler's WGSL-in-Chromium equivalence test
 # (Playwright drives /usr/bin/chromium; it cannot download its own browsers here).
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -20,5 +22,5 @@ for p in libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev; do
 done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi

@@ -55,8 +55,21 @@ const timer = setInterval(() => {
   last = now;
 }, 500);
 if (dialAddr) {
-  // Wait for our own relay slot first, so the answer path exists both ways.
+  // Wait for our own relay slot first, so the answer path exists both ways; with NAT_WAIT_PUBLIC=1 also (up to
+  // 30 s) for a public address of our own (a UPnP mapping), as a long-running listener would have one.
   await new Promise((r) => setTimeout(r, 3000));
+  const isPublic = (a: string): boolean => /^\/ip4\/(?!10\.|127\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a);
+  for (let i = 0; process.env.NAT_WAIT_PUBLIC === '1' && i < 300; i++) {
+    const pub = node.libp2p
+      .getMultiaddrs()
+      .map(String)
+      .filter((a) => isPublic(a) && !a.includes('p2p-circuit'));
+    if (pub.length) {
+      out({ public: pub });
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const d0 = Date.now();
   try {
     const r = await node.dial(parsePeerAddress(dialAddr), { timeoutMs: 30_000 });

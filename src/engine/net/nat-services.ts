@@ -30,7 +30,11 @@ export function natServices(o: NatSettings): ServiceFactoryMap {
   const outward = o.listen !== undefined && !/^(127\.|::1$|localhost$)/.test(o.listen.host);
   // @libp2p/upnp-nat requires the AutoNAT capability: with [net] autonat off the node would not start at all
   // (bench/nat.ts found it), so UPnP follows AutoNAT.
-  if (outward && o.nat?.upnp && o.nat.autonat) s.upnp = uPnPNAT({ portMappingDescription: 'warp' });
+  // A mapping the router made is trusted at once (autoConfirmAddress): AutoNAT re-checks addresses only when it
+  // connects to a new peer or every refreshInterval, so a mapping made after the relay connection (the only
+  // AutoNAT server a home listener knows) stayed unverified, unannounced and useless (bench/nat.ts --upnp).
+  if (outward && o.nat?.upnp && o.nat.autonat)
+    s.upnp = uPnPNAT({ portMappingDescription: 'warp', autoConfirmAddress: true });
   if (outward && o.nat?.autonat) s.autonat = safeAutoNAT({ startupDelay: 2_000, refreshInterval: 5 * 60_000 });
   if (o.nat?.holePunch) s.dcutr = dcutr({ timeout: 5_000, retries: 2 });
   return s;
