@@ -149,6 +149,11 @@ export class WarpNode {
         connectionGater: gater,
         // identify: the relay transport learns from it that a relay speaks the hop protocol.
         services: natServices(o),
+        // libp2p pings every connection every 10 s and by default aborts one whose ping takes over 5 s. Through a
+        // rate-capped relay a ping waits behind the chunks already in flight (8 MiB at 500 KB/s: 16 s), so a live,
+        // busy relayed connection was aborted mid-transfer (issue 14). A dead connection is still found: QUIC's idle
+        // timeout, the TCP inactivity timeout, the relay closing the circuit; the pings still measure the RTT.
+        connectionMonitor: { abortConnectionOnPingFailure: false },
         connectionManager: {
           maxConnections: 256,
           maxIncomingPendingConnections: 256,

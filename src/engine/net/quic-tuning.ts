@@ -11,6 +11,18 @@ let done = false;
 
 export function tuneQuicReads(bytes = QUIC_READ_BYTES): boolean {
   if (done) return true;
+  const proto = nativeStreamPrototype();
+  const orig = proto?.read;
+  if (!proto || typeof orig !== 'function') return false;
+  proto.read = function (this: unknown, n: number): unknown {
+    return orig.call(this, Math.max(n, bytes));
+  };
+  done = true;
+  return true;
+}
+
+/** The QUIC addon's native stream class (what the JS wrapper calls `read` on), or undefined where it is not found. */
+export function nativeStreamPrototype(): { read?: (n: number) => unknown } | undefined {
   const require = createRequire(import.meta.url);
   const suffix =
     process.platform === 'linux'
@@ -30,12 +42,5 @@ export function tuneQuicReads(bytes = QUIC_READ_BYTES): boolean {
       /* try the next */
     }
   }
-  const proto = binding?.Stream?.prototype;
-  const orig = proto?.read;
-  if (!proto || typeof orig !== 'function') return false;
-  proto.read = function (this: unknown, n: number): unknown {
-    return orig.call(this, Math.max(n, bytes));
-  };
-  done = true;
-  return true;
+  return binding?.Stream?.prototype;
 }

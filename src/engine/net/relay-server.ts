@@ -32,6 +32,7 @@ import { QUIC_TUNING } from './node.ts';
 import { errorFrame } from './frames.ts';
 import type { Identity } from './identity.ts';
 import { safeAutoNAT } from './nat-services.ts';
+import { holdPausedQuicReads } from './quic-pause.ts';
 import { RelayMeter, type MeterCounts } from './relay-meter.ts';
 import { PROTOCOLS } from './wire.ts';
 
@@ -241,6 +242,8 @@ async function createRelayNode(o: RelayServerOptions, parts: RelayParts): Promis
     maxInboundHopStreams: 1024,
     maxOutboundStopStreams: 1024,
   });
+  // The rate cap and the backpressure pause streams; on QUIC a pause only holds the sender back with this.
+  await holdPausedQuicReads();
   try {
     return await createLibp2p({
       privateKey: o.identity.privateKey,
