@@ -29,6 +29,7 @@ import { receiveTree, type ReceiveResult } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
+import { windowWithinCap } from './pull-lanes.ts';
 import { buildTreeParallel } from './tree.ts';
 import { trace } from '../core/trace.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
@@ -247,7 +248,7 @@ async function fetchOnce(
       sid,
       index: env.index,
       store: env.store,
-      window: link.neg.window,
+      window: cappedWindow(link, manifest),
       signal: o.signal,
       gate: pause ? () => pause.wait(o.signal) : undefined,
       onEvent: o.onEvent,
@@ -262,6 +263,13 @@ async function fetchOnce(
   } finally {
     await link.close();
   }
+}
+
+/** The pull window; on a relayed connection with a byte cap, small enough that chunks arrive before the cut. */
+function cappedWindow(link: Pick<PeerLink, 'conn' | 'neg'>, m: Manifest): number {
+  const left = link.conn.limits?.bytes;
+  const avgChunk = m.uniqueRawBytes / Math.max(1, m.chunkCount);
+  return windowWithinCap(link.neg.window, left === undefined ? undefined : Number(left), link.neg.streams, avgChunk);
 }
 
 /**

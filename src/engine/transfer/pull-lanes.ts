@@ -41,6 +41,18 @@ export interface LanePullOptions {
   reject(c: number, source: string, reason: string): void;
 }
 
+/**
+ * The window for a connection a relay cuts after `capBytes` more bytes (libp2p's `limits.bytes` on a relayed
+ * connection): the lanes together ask for at most half of it at a time, so chunks arrive whole and verified before
+ * the cut and the next connection continues from them (client.ts acrossRelayCuts). A window the lanes' share of the
+ * cap cannot hold is left at the least a lane takes (2); an uncapped connection keeps `window`.
+ */
+export function windowWithinCap(window: number, capBytes: number | undefined, lanes: number, avgChunk: number): number {
+  if (capBytes === undefined || !(capBytes > 0) || !(avgChunk > 0)) return window;
+  const perLane = Math.floor(capBytes / 2 / Math.max(1, lanes) / avgChunk);
+  return Math.max(2, Math.min(window, perLane));
+}
+
 export async function pullFromLanes(o: LanePullOptions): Promise<void> {
   const m = o.manifest;
   const need = o.need;
