@@ -59,6 +59,7 @@ async function install(): Promise<boolean> {
 
   const readFromStream = proto.readFromStream;
   proto.readFromStream = function (this: Wrapper): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the native read called synchronously below
     linking = this;
     try {
       return readFromStream.call(this);
