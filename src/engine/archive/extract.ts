@@ -17,6 +17,7 @@ import { createChunkPool, type ChunkPool } from '../codec/chunk-pool.ts';
 import type { ArchiveEventListener } from './archive-events.ts';
 import type { KeySource } from './keys.ts';
 import { EntryType } from '../model/manifest.ts';
+import { parentOf } from '../model/entry-paths.ts';
 import { TargetDirs, lstatOrUndefined } from './extract-dirs.ts';
 import { ExtractJournal, recoverJournals } from './extract-journal.ts';
 import { FileRestorer } from './extract-files.ts';
@@ -137,9 +138,10 @@ function decideExisting(
   const skip = new Set<number>();
   const replace = new Set<number>();
   const clashes: string[] = [];
+  const listed = new DirListings(dirs);
   for (const i of selected) {
     const e = m.entry(i);
-    const st = lstatOrUndefined(dirs.dest(e.path));
+    const st = listed.mayExist(e.path) ? lstatOrUndefined(dirs.dest(e.path)) : undefined;
     if (!st) continue;
     if (e.type === EntryType.DIR && st.isDirectory()) continue;
     if (st.isDirectory())
@@ -162,6 +164,43 @@ function decideExisting(
     );
   }
   return { skip, replace };
+}
+
+/**
+ * Which entry paths may exist under the target, from one listing per directory instead of one lstat per
+ * entry (78k lstats, nearly all ENOENT, took ~1 s before the first write on a fresh target). Names compare
+ * case- and normalization-folded, so a case-insensitive file system is never missed: a folded match is
+ * confirmed by lstat.
+ */
+class DirListings {
+  private readonly dirs: TargetDirs;
+  private readonly names = new Map<string, Set<string> | undefined>();
+
+  constructor(dirs: TargetDirs) {
+    this.dirs = dirs;
+  }
+
+  mayExist(rel: string): boolean {
+    const parent = parentOf(rel);
+    let names = this.names.get(parent);
+    if (!this.names.has(parent)) {
+      names = this.list(parent);
+      this.names.set(parent, names);
+    }
+    return names !== undefined && names.has(fold(rel.slice(parent === '' ? 0 : parent.length + 1)));
+  }
+
+  private list(parent: string): Set<string> | undefined {
+    try {
+      return new Set(fs.readdirSync(this.dirs.dest(parent)).map(fold));
+    } catch {
+      return undefined; // no such directory (or not one): nothing below it exists
+    }
+  }
+}
+
+function fold(name: string): string {
+  return name.normalize('NFC').toLowerCase();
 }
 
 /** The link is made under a temporary name and renamed over whatever is there (a file being replaced). */
