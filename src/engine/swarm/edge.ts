@@ -17,6 +17,8 @@ export class SwarmEdge {
   peer: string;
   link?: PeerLink;
   source?: RemoteSource;
+  /** The chunk session of the peer's `open` when it answered with the same tree (it holds every chunk). */
+  openedSid: string | undefined;
   /** Bit c set: the peer holds manifest chunk c. */
   holds?: Uint8Array;
   state: EdgeState = 'offline';

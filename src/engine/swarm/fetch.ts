@@ -48,7 +48,8 @@ export async function swarmFetch(env: TransferEnv, o: SwarmFetchOptions): Promis
       throw new WarpError(ErrorCodes.PEER_UNREACHABLE, `no source could be reached: ${dialErrors.join('; ')}`);
 
     // 2. The manifest.
-    const { manifest: m, root, hint } = await fetchManifest(online, o);
+    const { manifest: m, root, hint, refused } = await fetchManifest(online, o);
+    await redial(env, refused);
     const contentId = m.contentId().toString('hex');
     trace('swarm: manifest');
 
@@ -123,6 +124,25 @@ async function dialAll(
 }
 
 /**
+ * A source that refused the path (it lacks it) ended that control stream with its error; it may still hold
+ * chunks (by content) or accept pre-positioned ones, so it gets a new connection for `have`.
+ */
+async function redial(env: TransferEnv, refused: SwarmEdge[]): Promise<void> {
+  await Promise.all(
+    refused.map(async (edge) => {
+      const old = edge.link!;
+      try {
+        edge.link = await connectPeer(env, edge.address);
+      } catch (e) {
+        edge.lastError = `${edge.lastError ?? ''}; dialled again: ${(e as Error).message}`;
+        edge.state = 'offline';
+      }
+      await Promise.race([old.close().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+    }),
+  );
+}
+
+/**
  * A peer that died never acknowledges a graceful close (QUIC would wait for its idle timeout): give each
  * link a second, then stop its node outright.
  */
@@ -144,51 +164,83 @@ async function closeAll(edges: SwarmEdge[]): Promise<void> {
   );
 }
 
-/** The manifest from the first online source that has it (by content id, or by path with its root checked). */
+/**
+ * The manifest: by content id from the first online source that has that tree (`find`); by path from every
+ * source at once (openEverywhere).
+ */
 async function fetchManifest(
   online: SwarmEdge[],
   o: SwarmFetchOptions,
-): Promise<{ manifest: Manifest; root: string; hint: string | undefined }> {
-  let manifest: Manifest | undefined;
-  let root = '';
-  let hint = o.remotePath;
+): Promise<{ manifest: Manifest; root: string; hint: string | undefined; refused: SwarmEdge[] }> {
+  if (!o.contentId) return openEverywhere(online, o.remotePath ?? '/');
   for (const edge of online) {
     const ctl = edge.link!.ctl;
     try {
-      if (o.contentId) {
-        await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
-        const f = await ctl.expect('the tree with that content id', 'found');
-        if (f.h.path === null) continue; // not there
-        const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-        if (m.contentId().toString('hex') !== o.contentId.toLowerCase())
-          throw new WarpError(
-            ErrorCodes.VERIFY_FAILED,
-            `${edge.peer} offered a tree whose content id differs from the one asked for`,
-          );
-        manifest = m;
-        hint = f.h.path;
-      } else {
-        await ctl.write({ t: 'open', path: o.remotePath ?? '/' });
-        const f = await ctl.expect('the manifest', 'manifest');
-        manifest = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
-        if (manifest.merkleRoot.toString('hex') !== f.h.root)
-          throw new WarpError(
-            ErrorCodes.VERIFY_FAILED,
-            'the manifest does not match the Merkle root the peer announced',
-          );
-      }
-      root = manifest.merkleRoot.toString('hex');
-      break;
+      await ctl.write({ t: 'find', contentId: o.contentId.toLowerCase() });
+      const f = await ctl.expect('the tree with that content id', 'found');
+      if (f.h.path === null) continue; // not there
+      const m = Manifest.decode(f.p, `the manifest from ${edge.peer}`);
+      if (m.contentId().toString('hex') !== o.contentId.toLowerCase())
+        throw new WarpError(
+          ErrorCodes.VERIFY_FAILED,
+          `${edge.peer} offered a tree whose content id differs from the one asked for`,
+        );
+      return { manifest: m, root: m.merkleRoot.toString('hex'), hint: f.h.path, refused: [] };
     } catch (e) {
       if (edge === online.at(-1)) throw e;
     }
   }
-  if (!manifest)
-    throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
-  return { manifest, root, hint };
+  throw new WarpError(ErrorCodes.INPUT_NOT_FOUND, `no source holds a tree with content id ${o.contentId}`);
 }
 
-/** Sends every online source the chunk ids and records what it holds; one that fails goes offline. */
+/**
+ * By path, every source opens it at once: each scans its tree in parallel with the others, where asking one
+ * for the manifest and then all for `have` cost two scans one after the other (Linux tree, 4 listeners under
+ * load: 21 s for the manifest, then every `have` still unanswered when its connection was lost 15 s later). The
+ * first source in the given order whose manifest checks out supplies it; a source that answered with the same
+ * Merkle root holds every chunk and serves them in the session its `open` made, so it is not asked `have`.
+ */
+async function openEverywhere(
+  online: SwarmEdge[],
+  remotePath: string,
+): Promise<{ manifest: Manifest; root: string; hint: string | undefined; refused: SwarmEdge[] }> {
+  const answers = await Promise.allSettled(
+    online.map(async (edge) => {
+      await edge.link!.ctl.write({ t: 'open', path: remotePath });
+      return edge.link!.ctl.expect('the manifest', 'manifest');
+    }),
+  );
+  let manifest: Manifest | undefined;
+  let firstError: unknown;
+  const refused: SwarmEdge[] = [];
+  for (const [k, a] of answers.entries()) {
+    const edge = online[k];
+    try {
+      if (a.status === 'rejected') {
+        if (edge.link!.conn.status === 'open') refused.push(edge);
+        throw a.reason;
+      }
+      if (manifest) continue;
+      const m = Manifest.decode(a.value.p, `the manifest from ${edge.peer}`);
+      if (m.merkleRoot.toString('hex') !== a.value.h.root)
+        throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the manifest does not match the Merkle root the peer announced');
+      manifest = m;
+    } catch (e) {
+      edge.lastError = `no manifest: ${(e as Error).message}`;
+      firstError ??= e;
+    }
+  }
+  if (!manifest) throw firstError;
+  const root = manifest.merkleRoot.toString('hex');
+  for (const [k, a] of answers.entries())
+    if (a.status === 'fulfilled' && a.value.h.root === root) online[k].openedSid = a.value.h.sid;
+  return { manifest, root, hint: remotePath, refused };
+}
+
+/**
+ * Who holds what: a source that opened the same tree holds all of it (its power state from one `status`); every
+ * other online source is sent the chunk ids (`have`). A source that fails goes offline.
+ */
 async function askHoldings(
   online: SwarmEdge[],
   m: Manifest,
@@ -196,26 +248,42 @@ async function askHoldings(
   o: SwarmFetchOptions,
   dialErrors: string[],
 ): Promise<void> {
-  const ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
-  for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
+  let ids: Buffer | undefined;
+  const idsOnce = (): Buffer => {
+    if (ids) return ids;
+    ids = Buffer.allocUnsafe(m.chunkCount * HASH_BYTES);
+    for (let c = 0; c < m.chunkCount; c++) ids.set(m.chunkId(c), c * HASH_BYTES);
+    return ids;
+  };
   await Promise.all(
     online.map(async (edge) => {
       const link = edge.link!;
       try {
-        await link.ctl.write({ t: 'have', path: hint }, ids);
-        const f = await link.ctl.expect('which chunks the peer holds', 'have');
-        trace(`swarm: 'have' answered by edge ${edge.e}`);
-        edge.holds = new Uint8Array(f.p);
-        edge.power = readPower(f.h.power);
-        edge.prepositionBudget = Math.max(0, f.h.preposition);
+        let sid: string;
+        if (edge.openedSid !== undefined) {
+          sid = edge.openedSid;
+          edge.holds = new Uint8Array(Math.ceil(m.chunkCount / 8)).fill(0xff);
+          await link.ctl.write({ t: 'status', n: 0 });
+          edge.power = readPower((await link.ctl.expect('a status answer', 'status')).h.power);
+        } else {
+          await link.ctl.write({ t: 'have', path: hint }, idsOnce());
+          const f = await link.ctl.expect('which chunks the peer holds', 'have');
+          trace(`swarm: 'have' answered by edge ${edge.e}`);
+          sid = f.h.sid;
+          edge.holds = new Uint8Array(f.p);
+          edge.power = readPower(f.h.power);
+          edge.prepositionBudget = Math.max(0, f.h.preposition);
+        }
         edge.source = new RemoteSource(
           link.node,
           link.conn,
-          f.h.sid,
+          sid,
           Math.max(1, Math.min(link.neg.streams, o.lanesPerPeer ?? 2)),
         );
       } catch (e) {
-        edge.lastError = `no answer to 'have': ${(e as Error).message}`;
+        edge.holds = undefined;
+        const why = `no answer to '${edge.openedSid !== undefined ? 'status' : 'have'}': ${(e as Error).message}`;
+        edge.lastError = edge.lastError ? `${edge.lastError}; ${why}` : why;
         dialErrors.push(`${edge.address}: ${edge.lastError}`);
         edge.state = 'offline';
       }
