@@ -1,7 +1,8 @@
 /**
  * `npm run bench:real [-- --only=start,send,resend,create,extract,verify,swarm] [--rounds=3] [--tree=DIR] [--keep]`
  *   [--small-files=N]` (instead of the Linux tree, N generated files of 1-48 KiB, fixed seed: bench/lib/small-tree.ts;
- *   `npm run bench:small` is `--only=send --small-files=3000`)
+ *   `npm run bench:small` is `--only=send --small-files=3000`) [--baseline=DIR] (the send row also times another
+ *   built checkout's `warp send` + `warp listen` in the same rounds: before/after figures)
  *
  * Warp against the tools it must beat, on a real tree: the Linux 6.1 source (Debian `linux-source-6.1`, ~1.3 GB,
  * ~78.6k files; found at /work/data or unpacked from the package, which is installed with apt where missing).
@@ -56,6 +57,8 @@ const load = (): string =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const warp = (...args: string[]): string[] => [BIN, '--json', ...args];
+/** `--baseline=DIR`: another checkout (built: `node scripts/build-cli.ts`) whose `warp send` runs in the same rounds. */
+const baseline = opt('baseline') ? path.resolve(opt('baseline')!, 'bin/warp.js') : undefined;
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 /** Samples of one command line over the rounds. */
@@ -130,8 +133,9 @@ function listen(
   home: string,
   root: string,
   args: string[] = [],
+  bin = BIN,
 ): Promise<{ proc: ChildProcess; addr: string }> {
-  return startListener({ bin: BIN, home, root, allow: ctx.idA, globalArgs: ['-q'], args, direct: true });
+  return startListener({ bin, home, root, allow: ctx.idA, globalArgs: ['-q'], args, direct: true });
 }
 
 /** Stops a listener after reading its peak RSS and CPU from /proc (it is not a child GNU time can wait for). */
@@ -246,32 +250,35 @@ async function rowStart(): Promise<void> {
 async function rowSend(ctx: Ctx): Promise<void> {
   const send = new Tally('warp send (first)');
   const listener = new Tally('warp listen (receiving)');
+  const base = baseline ? new Tally('warp send (first), --baseline') : undefined;
+  const baseListener = baseline ? new Tally('warp listen (receiving), --baseline') : undefined;
   const rsync = new Tally('rsync -a to rsyncd');
   const dst = path.join(ctx.work, 'send');
   const d = await rsyncDaemon(ctx, path.join(dst, 'rsync'));
+  const warpRound = async (r: number, bin: string, t: Tally, lt: Tally): Promise<void> => {
+    const root = path.join(dst, 'warp');
+    fs.rmSync(root, { recursive: true, force: true });
+    const l = await listen(ctx, freshHome(ctx, `send-B${r}`, true), root, [], bin);
+    const s = t.add(
+      await timeCommand([bin, '--json', 'send', ctx.tree.root, `${l.addr}:/t`], {
+        env: { WARP_HOME: freshHome(ctx, `send-A${r}`) },
+      }),
+    );
+    await stopListener(l.proc, lt);
+    roundLog(
+      'send',
+      r,
+      t,
+      s,
+      `; listener peak ${fmtMiB(lt.samples.at(-1)?.peakRssKiB ?? NaN)}, CPU ${fmtS(lt.samples.at(-1)?.cpuSeconds ?? NaN)} s; ${String(s.result?.transport)}`,
+    );
+    check(ctx, t.label, root, r === 0);
+    fs.rmSync(root, { recursive: true, force: true });
+  };
   try {
     for (let r = 0; r < rounds; r++) {
       await interleaved(r, [
-        async () => {
-          const root = path.join(dst, 'warp');
-          fs.rmSync(root, { recursive: true, force: true });
-          const l = await listen(ctx, freshHome(ctx, `send-B${r}`, true), root);
-          const s = send.add(
-            await timeCommand(warp('send', ctx.tree.root, `${l.addr}:/t`), {
-              env: { WARP_HOME: freshHome(ctx, `send-A${r}`) },
-            }),
-          );
-          await stopListener(l.proc, listener);
-          roundLog(
-            'send',
-            r,
-            send,
-            s,
-            `; listener peak ${fmtMiB(listener.samples.at(-1)?.peakRssKiB ?? NaN)}, CPU ${fmtS(listener.samples.at(-1)?.cpuSeconds ?? NaN)} s; ${String(s.result?.transport)}`,
-          );
-          check(ctx, 'warp send', root, r === 0);
-          fs.rmSync(root, { recursive: true, force: true });
-        },
+        () => warpRound(r, BIN, send, listener),
         async () => {
           fs.rmSync(path.join(dst, 'rsync', 'copy'), { recursive: true, force: true });
           const s = rsync.add(
@@ -281,6 +288,7 @@ async function rowSend(ctx: Ctx): Promise<void> {
           check(ctx, 'rsync', path.join(dst, 'rsync', 'copy'), false);
           fs.rmSync(path.join(dst, 'rsync', 'copy'), { recursive: true, force: true });
         },
+        ...(baseline && base && baseListener ? [() => warpRound(r, baseline, base, baseListener)] : []),
       ]);
     }
   } finally {
@@ -292,6 +300,7 @@ async function rowSend(ctx: Ctx): Promise<void> {
     lines: [
       { tally: send, vs: rsync, target: '<= 0.8x rsync, peak RSS <= 200 MB' },
       { tally: listener },
+      ...(base && baseListener ? [{ tally: base, vs: rsync }, { tally: baseListener }] : []),
       { tally: rsync },
     ],
   });

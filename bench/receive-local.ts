@@ -57,3 +57,4 @@ for (let r = 0; r < rounds; r++) {
   fs.rmSync(target, { recursive: true, force: true });
 }
 fs.rmSync(work, { recursive: true, force: true });
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -83,7 +83,7 @@ describe('WholeFileWriter', () => {
     expect(fs.readFileSync(final, 'utf8')).toBe('new bytes');
   });
 
-  it('holds back a caller once 16 MiB are queued or in flight, and lets it go on as batches finish', async () => {
+  it('holds back a caller while its byte bound is reached, and lets it go on as batches finish', async () => {
     const dir = tmpDir('warp-writer-');
     const w = new WholeFileWriter();
     const big = crypto.randomBytes(1024 * 1024);

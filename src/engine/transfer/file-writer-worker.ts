@@ -26,7 +26,8 @@ export interface WriteJob {
 export interface WriteBatch {
   id: number;
   jobs: WriteJob[];
-  data: ArrayBuffer;
+  /** A slab the writer reuses (shared), or a buffer of its own for a file larger than a slab (transferred). */
+  data: ArrayBuffer | SharedArrayBuffer;
 }
 
 /** A failed file: a system error's fields (rebuilt into a WarpError by the caller) or a hash mismatch. */

@@ -52,7 +52,7 @@ export interface ReceivedFilesOptions {
 /** Files up to this size are assembled in memory and written whole. */
 const WHOLE_FILE_MAX = 1024 * 1024;
 /** Bytes of files being assembled in memory at once (chunks arrive roughly in file order: a few files at a time). */
-const ASSEMBLY_BYTES = 16 * 1024 * 1024;
+const ASSEMBLY_BYTES = 4 * 1024 * 1024;
 /** `wholeOk` values: written piece by piece in a part file; a one-chunk file; assembled in memory. */
 const Whole = { NO: 0, ONE_CHUNK: 1, ASSEMBLED: 2 } as const;
 
