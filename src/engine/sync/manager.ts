@@ -34,6 +34,7 @@ import {
 } from './job-file.ts';
 import type { GuardReport } from './guard.ts';
 import { insideSchedule } from './schedule.ts';
+import { watchFileChanges } from './file-change.ts';
 import { MAX_CONFLICTS, readState, stateFilePath, updateState, type JobRecord } from './state-file.ts';
 import {
   conflictPairs,
@@ -148,11 +149,9 @@ export class SyncManager {
     if (this.started) return;
     this.started = true;
     await Promise.all([...this.jobs.values()].map((rt) => this.activate(rt)));
-    const onFile = (): void => {
-      this.reload();
-    };
-    fs.watchFile(this.file, { interval: 1000, persistent: false }, onFile);
-    this.fileWatch = () => fs.unwatchFile(this.file, onFile);
+    this.fileWatch = watchFileChanges(this.file, () => this.reload());
+    // What another process wrote between the constructor's read and the watch's baseline.
+    this.reload();
   }
 
   /** Stops watchers and timers; a sync in progress is cancelled (the next start syncs again). */
