@@ -4,53 +4,43 @@
  * `run` hosts the manager in the foreground until Ctrl-C (`--once`: sync every job once and exit).
  */
 import type { Command } from 'commander';
-import { formatBytes, parseByteSize } from '../../engine/core/bytes.ts';
+import { formatBytes } from '../../engine/core/bytes.ts';
 import { ErrorCodes, WarpError, type ErrorCode } from '../../engine/core/errors.ts';
 import { warpHome } from '../../engine/core/warp-home.ts';
 import { parseDuration } from '../../engine/config/index.ts';
 import { PRESET_NAMES } from '../../engine/ignore/index.ts';
-import { VERSION_POLICIES, listVersions, restoreVersion } from '../../engine/transfer/versions-keep.ts';
-import { parseVersionName } from '../../engine/transfer/versions.ts';
 import { pushLine } from '../../engine/sync/push-line.ts';
 import { incomingLine, readIncoming } from '../../engine/sync/incoming.ts';
 import { readLinuxOnBattery } from '../../engine/core/power-supply.ts';
-import { RESOLUTIONS, jobConflicts, resolveJobConflict, type Resolution } from '../../engine/sync/resolve.ts';
 import { splitRemotePath } from '../../engine/net/address.ts';
 import {
   CONFLICT_POLICIES,
-  GUARD_DEFAULTS,
   SYNC_MODES,
   SyncManager,
   addJob,
-  confirmDeletions,
   formatWindow,
-  jobVersionsPolicy,
   parseWindow,
   readState,
   removeJob,
   setJobPaused,
   setJobSettings,
-  stateFilePath,
   type ConflictPolicy,
   type SyncEvent,
   type SyncJob,
   type SyncJobStatus,
   type SyncMode,
-  type SyncGuard,
-  type SyncVersions,
 } from '../../engine/sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { transferEnv } from './net-env.ts';
-
-interface SettingsOpts {
-  guardShare?: string;
-  guardFiles?: string;
-  guardMin?: string;
-  versions?: string;
-  versionsMaxAge?: string;
-  versionsMaxSize?: string;
-  versionsCount?: string;
-}
+import {
+  guardSpec,
+  settingsLine,
+  settingsOptions,
+  syncHelpers,
+  versionsSpec,
+  type SettingsOpts,
+} from './sync-common.ts';
+import { registerConflictCommands, registerVersionCommands } from './sync-recovery.ts';
 
 interface AddOpts extends SettingsOpts {
   mode?: string;
@@ -100,89 +90,8 @@ function eventLine(e: SyncEvent): string | undefined {
   }
 }
 
-function versionsSpec(o: SettingsOpts): { versions?: SyncVersions } {
-  if (
-    o.versions === undefined &&
-    o.versionsMaxAge === undefined &&
-    o.versionsMaxSize === undefined &&
-    o.versionsCount === undefined
-  )
-    return {};
-  const v: SyncVersions = {};
-  if (o.versionsCount !== undefined) v.count = Number(o.versionsCount);
-  if (o.versions !== undefined) v.policy = o.versions as SyncVersions['policy'];
-  if (o.versionsMaxAge !== undefined) {
-    const ms = parseDuration(o.versionsMaxAge);
-    if (ms === undefined)
-      throw new WarpError(
-        ErrorCodes.USAGE,
-        `--versions-max-age must be a duration such as 30d or 12h (got '${o.versionsMaxAge}')`,
-      );
-    v.maxAgeMs = ms;
-  }
-  if (o.versionsMaxSize !== undefined) v.maxBytes = parseByteSize(o.versionsMaxSize, '--versions-max-size');
-  return { versions: v };
-}
-
-function guardSpec(o: SettingsOpts): { guard?: SyncGuard } {
-  if (o.guardShare === undefined && o.guardFiles === undefined && o.guardMin === undefined) return {};
-  return {
-    guard: {
-      ...(o.guardShare !== undefined ? { share: Number(o.guardShare) } : {}),
-      ...(o.guardFiles !== undefined ? { maxFiles: Number(o.guardFiles) } : {}),
-      ...(o.guardMin !== undefined ? { minFiles: Number(o.guardMin) } : {}),
-    },
-  };
-}
-
-/** The deletion guard's and the versions folder's options, the same on `sync add` and `sync settings`. */
-function settingsOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--guard-share <fraction>',
-      'pause and ask when a sync would delete at least this share of the files (default 0.5)',
-    )
-    .option('--guard-files <n>', 'pause and ask when a sync would delete at least this many files (default 1000)')
-    .option('--guard-min <n>', 'the share rule applies from this many deletions up (default 5)')
-    .option(
-      '--versions <policy>',
-      `how long deleted and replaced files stay in .warp-versions/: ${VERSION_POLICIES.join(' | ')} (default trash-can)`,
-    )
-    .option('--versions-max-age <duration>', 'drop versions older than this, e.g. 30d (default 30d)')
-    .option(
-      '--versions-max-size <bytes>',
-      'keep at most this much in .warp-versions/, oldest dropped first, e.g. 5GiB (default 10GiB)',
-    )
-    .option('--versions-count <n>', 'simple policy: versions kept per file (default 5)');
-}
-
-/** What every subcommand uses: the job file, --json, and a line on stderr unless --quiet. */
-function helpers(ctx: CliContext): { file: () => string; json: () => boolean; say: (line: string) => void } {
-  return {
-    file: (): string => stateFilePath(warpHome()),
-    json: (): boolean => ctx.opts().json,
-    say: (line: string): void => {
-      if (!ctx.opts().quiet) ctx.err(line);
-    },
-  };
-}
-
-/** "guard 50 % from 5 files or 1000 files; versions trash-can, 30 days, 10 GiB": the settings in effect. */
-function settingsLine(job: SyncJob): string {
-  const g = { ...GUARD_DEFAULTS, ...job.guard };
-  const v = jobVersionsPolicy(job);
-  const days = Math.round(v.maxAgeMs / 86_400_000);
-  return `guard ${Math.round(g.share * 100)} % from ${g.minFiles} files or ${g.maxFiles} files; versions ${v.kind}${v.kind === 'simple' ? ` (${v.count} per file)` : ''}, ${days} days, ${formatBytes(v.maxBytes)}`;
-}
-
-function jobById(id: string): SyncJob {
-  const r = readState(stateFilePath(warpHome())).jobs.find((j) => j.job.id === id);
-  if (!r) throw new WarpError(ErrorCodes.USAGE, `no sync job '${id}' ('warp sync list' shows them)`);
-  return r.job;
-}
-
 function runSyncAdd(ctx: CliContext, folder: string, dest: string, o: AddOpts): void {
-  const { file, json, say } = helpers(ctx);
+  const { file, json, say } = syncHelpers(ctx);
   const { address, remotePath } = splitRemotePath(dest);
   if (o.conflict !== undefined && !CONFLICT_POLICIES.includes(o.conflict as ConflictPolicy)) {
     throw new WarpError(
@@ -228,7 +137,7 @@ function runSyncAdd(ctx: CliContext, folder: string, dest: string, o: AddOpts): 
 }
 
 function runSyncList(ctx: CliContext): void {
-  const { file, json, say } = helpers(ctx);
+  const { file, json, say } = syncHelpers(ctx);
   const jobs = readState(file()).jobs;
   const incoming = readIncoming(warpHome());
   if (json()) {
@@ -268,7 +177,7 @@ function runSyncList(ctx: CliContext): void {
 }
 
 async function runSyncRun(ctx: CliContext, o: { once?: boolean }): Promise<void> {
-  const { json, say } = helpers(ctx);
+  const { json, say } = syncHelpers(ctx);
   const env = await transferEnv(ctx);
   const c = env.config.sync;
   const m = new SyncManager({ env, debounceMs: c.debounce, maxWaitMs: c.maxWait, retryMs: c.retry });
@@ -320,25 +229,8 @@ async function runSyncRun(ctx: CliContext, o: { once?: boolean }): Promise<void>
   }
 }
 
-function runSyncRestore(ctx: CliContext, id: string, version: string, o: { as?: string }): void {
-  const { json, say } = helpers(ctx);
-  const job = jobById(id);
-  const name = parseVersionName(version) ? version : listVersions(job.folder).find((v) => v.path === version)?.version;
-  if (!name)
-    throw new WarpError(
-      ErrorCodes.INPUT_NOT_FOUND,
-      `no version of '${version}' in ${job.folder}/.warp-versions ('warp sync versions ${id}' lists them)`,
-    );
-  const r = restoreVersion(job.folder, name, Date.now(), o.as);
-  if (json()) ctx.out(JSON.stringify({ type: 'result', id, version: name, ...r }));
-  else
-    say(
-      `restored ${r.path} from ${name}${r.replacedKeptAs ? ` (the file that was there is kept as ${r.replacedKeptAs})` : ''}`,
-    );
-}
-
 export function register(program: Command, ctx: CliContext): void {
-  const { file, json, say } = helpers(ctx);
+  const { file, json, say } = syncHelpers(ctx);
   const sync = program
     .command('sync')
     .description(
@@ -451,105 +343,4 @@ export function register(program: Command, ctx: CliContext): void {
     .description('run the sync manager in the foreground until Ctrl-C')
     .option('--once', 'sync every job once, then exit (for cron and scripts)')
     .action((o: { once?: boolean }) => runSyncRun(ctx, o));
-}
-
-/** `warp sync confirm|versions|restore`: the deletion guard's confirmation and the versions folder. */
-function registerVersionCommands(sync: Command, ctx: CliContext): void {
-  const { file, json, say } = helpers(ctx);
-
-  sync
-    .command('confirm')
-    .argument('<id>')
-    .description('let through the deletions the deletion guard stopped (the job syncs again)')
-    .option('--deletions <n>', 'allow at most this many deletions (default: what the guard reported)')
-    .action((id: string, o: { deletions?: string }) => {
-      const n = o.deletions === undefined ? undefined : Number(o.deletions);
-      if (n !== undefined && !(Number.isInteger(n) && n >= 0))
-        throw new WarpError(ErrorCodes.USAGE, `--deletions must be a whole number (got '${o.deletions}')`);
-      const allowed = confirmDeletions(file(), id, n);
-      if (json()) ctx.out(JSON.stringify({ type: 'result', id, approvedDeletions: allowed }));
-      else
-        say(
-          `job ${id}: up to ${allowed} deletions confirmed; a running 'warp sync run', daemon or app syncs it within a few seconds`,
-        );
-    });
-
-  sync
-    .command('versions')
-    .argument('<id>')
-    .description(
-      "list the versions the job kept in its folder's .warp-versions/ (deleted or replaced files), newest first",
-    )
-    .option('--path <path>', 'only versions of this file (relative to the folder)')
-    .action((id: string, o: { path?: string }) => {
-      const job = jobById(id);
-      const list = listVersions(job.folder).filter((v) => o.path === undefined || v.path === o.path);
-      if (json()) {
-        for (const v of list)
-          ctx.out(JSON.stringify({ type: 'sync.version', ...v, keptAt: new Date(v.keptAtMs).toISOString() }));
-        ctx.out(JSON.stringify({ type: 'result', versions: list.length, bytes: list.reduce((n, v) => n + v.size, 0) }));
-        return;
-      }
-      if (list.length === 0) say(`no versions in ${job.folder}/.warp-versions`);
-      for (const v of list)
-        ctx.out(
-          `${new Date(v.keptAtMs).toISOString()}  ${formatBytes(v.size).padStart(10)}  ${v.path}  (${v.version})`,
-        );
-    });
-
-  sync
-    .command('restore')
-    .argument('<id>')
-    .argument(
-      '<version>',
-      "a version's name as 'warp sync versions' prints it (in parentheses), or a file path: its newest version",
-    )
-    .description(
-      'put a kept version back in the folder (the file there now is kept as a version first); the next sync sends it',
-    )
-    .option('--as <path>', 'restore under this path instead (relative to the folder)')
-    .action((id: string, version: string, o: { as?: string }) => runSyncRestore(ctx, id, version, o));
-}
-
-/** `warp sync conflicts|resolve`: the conflict resolver (keep mine, theirs or both). */
-function registerConflictCommands(sync: Command, ctx: CliContext): void {
-  const { file, say } = helpers(ctx);
-  const side = (x: { size: number; mtimeMs: number }): string =>
-    `${formatBytes(x.size)}, ${new Date(x.mtimeMs).toISOString()}`;
-  sync
-    .command('conflicts')
-    .argument('<id>')
-    .description("list a job's open conflicts: this machine's version and the peer's, with size and date")
-    .action((id: string) => {
-      const list = jobConflicts(file(), id);
-      if (ctx.opts().json) {
-        for (const c of list) ctx.out(JSON.stringify({ type: 'sync.conflict', ...c }));
-        ctx.out(JSON.stringify({ type: 'result', conflicts: list.length }));
-        return;
-      }
-      if (list.length === 0) say(`job ${id} has no open conflicts`);
-      for (const c of list)
-        ctx.out(
-          `${c.path}\n  mine:   ${c.mine.path} (${side(c.mine)})\n  theirs: ${c.theirs.path} (${side(c.theirs)})`,
-        );
-    });
-  sync
-    .command('resolve')
-    .argument('<id>')
-    .argument('<path>', "the conflict's file or its .conflict-… copy")
-    .requiredOption(
-      '--keep <which>',
-      `${RESOLUTIONS.join(' | ')}: the version that stays (the other goes to .warp-versions/)`,
-    )
-    .description('resolve a conflict; the next sync carries the result to the peer')
-    .action((id: string, which: string, o: { keep: string }) => {
-      if (!RESOLUTIONS.includes(o.keep as Resolution))
-        throw new WarpError(ErrorCodes.USAGE, `--keep must be one of ${RESOLUTIONS.join(', ')} (got '${o.keep}')`);
-      const r = resolveJobConflict(file(), id, which, o.keep as Resolution);
-      if (ctx.opts().json) ctx.out(JSON.stringify({ type: 'result', id, keep: o.keep, ...r }));
-      else
-        say(
-          `${r.path}: kept ${o.keep}${r.versioned ? ` (the other version is in .warp-versions/${r.versioned})` : ''}`,
-        );
-    });
 }
