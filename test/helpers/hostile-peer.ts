@@ -13,6 +13,7 @@
  *  - stream-flood: (paired) n chunk streams, each sending `get` frames without reading the answers;
  *  - die-mid-push: (paired) a push of a real manifest (n files) of which half the bytes are sent, then this process
  *    kills itself (SIGKILL): a sender dying while it sends its manifest;
+ *  - pages-*: (paired) hostile senders of a paged push (test/helpers/hostile-pages.ts);
  *  - probe: (paired) n probe frames of 64 blocks (1 MiB each) on one stream, then one of 65 on another: counts
  *    the blocks the listener sent and how each stream ended.
  */
@@ -25,6 +26,7 @@ import { loadIdentity, type Identity } from '../../src/engine/net/identity.ts';
 import { WarpNode } from '../../src/engine/net/node.ts';
 import { PROTOCOLS } from '../../src/engine/net/wire.ts';
 import { localCaps } from '../../src/engine/transfer/protocol.ts';
+import { pagedMode } from './hostile-pages.ts';
 
 const [mode, home, addrText, nText, holdText] = process.argv.slice(2);
 const n = Number(nText ?? 100);
@@ -210,6 +212,8 @@ async function paired(): Promise<void> {
         }
       }
       out.end = await ended;
+    } else if (mode.startsWith('pages-')) {
+      await pagedMode(mode, node, conn, n, out);
     } else if (mode === 'die-mid-push') {
       const tree = await treeOf(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, `file ${i}`])));
       const manifest = tree.manifest.encode();

@@ -63,6 +63,9 @@ const R = PROTOCOLS.relay;
 export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: C, dir: 'requests', h: hello },
   { protocol: C, dir: 'requests', h: { t: 'open', path: '/a/b' } },
+  { protocol: C, dir: 'requests', h: { t: 'offer', dest: '/in', sid: hex(32) } },
+  { protocol: C, dir: 'requests', h: { t: 'page', n: 0 }, p: new Uint8Array(100) },
+  { protocol: C, dir: 'requests', h: { t: 'last', pages: 3, root: hex(64) }, p: new Uint8Array(10) },
   { protocol: C, dir: 'requests', h: { t: 'push', dest: '/in', sid: hex(32), root: hex(64) }, p: new Uint8Array(100) },
   {
     protocol: C,
@@ -118,6 +121,7 @@ export const WIRE_EXAMPLES: WireExample[] = [
   { protocol: C, dir: 'answers', h: hello },
   { protocol: C, dir: 'answers', h: { t: 'manifest', sid: hex(32), root: hex(64) }, p: new Uint8Array(100) },
   { protocol: C, dir: 'answers', h: { t: 'event', e: { type: 'transfer.paused', session: 's', paused: true } } },
+  { protocol: C, dir: 'answers', h: { t: 'paged', n: 2 } },
   { protocol: C, dir: 'answers', h: { t: 'done', result } },
   { protocol: C, dir: 'answers', h: { t: 'plan', ...plan } },
   {

@@ -14,18 +14,20 @@ const peer = (v: number, vmax?: number): Capabilities => ({
 
 describe('protocol version negotiation', () => {
   it('uses the highest version both speak; a first-release peer (v only) gets version 1', () => {
-    expect(mine).toMatchObject({ v: 1, vmax: 2 });
+    expect(mine).toMatchObject({ v: 1, vmax: 3 });
     expect(negotiate(mine, peer(1)).version).toBe(1);
+    // A protocol-2 peer gets the whole-manifest push; 3 and newer the paged one (transfer/paged-push.ts).
     expect(negotiate(mine, peer(1, 2)).version).toBe(2);
-    expect(negotiate(mine, peer(2, 7)).version).toBe(2);
+    expect(negotiate(mine, peer(1, 3)).version).toBe(3);
+    expect(negotiate(mine, peer(2, 7)).version).toBe(3);
     const n = negotiate(mine, peer(1, 2));
     expect(n).toMatchObject({ streams: 4, window: 32, maxChunk: 1 << 20, compress: false });
   });
 
   it('refuses a peer whose versions do not overlap ours, naming both ranges', () => {
-    expect(() => negotiate(mine, peer(3, 4))).toThrow(/1-2.*update the older side|3-4/);
+    expect(() => negotiate(mine, peer(4, 5))).toThrow(/1-3.*update the older side|4-5/);
     try {
-      negotiate(mine, peer(3, 4));
+      negotiate(mine, peer(4, 5));
     } catch (e) {
       expect((e as { code: string }).code).toBe('E_PROTOCOL');
     }

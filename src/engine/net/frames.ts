@@ -16,10 +16,10 @@ import type { ErrorHeader, FrameSpec, FrameTable, HeadersOf } from './wire.ts';
 
 /**
  * The newest protocol version this build speaks (2: `pause`, `resume` and `cancel` on the control stream
- * during a push). Hello carries the oldest as `v` (1, which 0.1 peers compare for equality) and the newest as
+ * during a push; 3: a push's manifest in pages, `offer`/`page`/`last`, while the sender still scans). Hello carries the oldest as `v` (1, which 0.1 peers compare for equality) and the newest as
  * `vmax`; both sides use the highest version both speak (docs/PROTOCOL.md, "Versions").
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const MIN_PROTOCOL_VERSION = 1;
 export const PREFIX_BYTES = 8;
 export const MAX_HEADER_BYTES = 64 * 1024;

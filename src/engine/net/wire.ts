@@ -254,6 +254,12 @@ const control = {
       },
       MAX_MANIFEST_BYTES,
     ),
+    // Protocol 3: a push whose manifest follows in pages while the sender still scans (transfer/paged-push.ts):
+    // `offer`, then `page`s of files (each a whole manifest of its own), then `last` with the directories and
+    // symlinks and the root over all pages. The receiver answers `paged` for each page it takes.
+    offer: frame({ dest: optional(remotePath), sid: sessionHex }),
+    page: frame({ n: count }, MAX_MANIFEST_BYTES),
+    last: frame({ pages: count, root: hex64 }, MAX_MANIFEST_BYTES),
     plan: frame({ dest: optional(remotePath) }, MAX_MANIFEST_BYTES),
     // Sync: renames and removals in a folder, each only while the file has the named hash (transfer/apply-changes.ts, JSON payload).
     apply: frame({ dest: remotePath }, MAX_APPLY_BYTES),
@@ -302,6 +308,7 @@ const control = {
     hello: frame(hello),
     manifest: frame({ sid: sessionHex, root: hex64 }, MAX_MANIFEST_BYTES),
     event: frame({ e: relayedEvent }),
+    paged: frame({ n: count }),
     done: frame({ result: receiveResult }),
     plan: frame(planResult),
     applied: frame({

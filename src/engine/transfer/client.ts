@@ -30,7 +30,9 @@ import { ChunkServer } from './serve.ts';
 import { SessionStore, sessionId, type SessionRecord } from './sessions.ts';
 import { RemoteSource } from './source.ts';
 import { windowWithinCap } from './pull-lanes.ts';
-import { buildTreeParallel } from './tree.ts';
+import { buildTreeParallel, scanTreePaged, type LocalTree, type ServedTree } from './tree.ts';
+import { PageQueue, PageSender } from './paged-push.ts';
+import { protocolError } from '../net/frames.ts';
 import { trace } from '../core/trace.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
 
@@ -330,7 +332,9 @@ async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Pr
   // Dial first: the QUIC handshake runs in the transport's native thread while this one scans.
   const linkP = connectPeer(env, o.address);
   linkP.catch(() => {}); // observed below; a scan error must not leave it unhandled
-  const { tree, scanSeconds } = await scanForSend(env, o, abs, linkP);
+  // A mirror or sync push needs its whole manifest before the receiver starts (it removes or keeps what the tree
+  // lacks or replaces): scanned while the dial proceeds. A plain send streams it in pages once linked (protocol 3).
+  const whole = o.mirror || o.keep ? await scanForSend(env, o, abs, linkP) : undefined;
   const link = await linkP;
   trace('send: linked');
   const sid = sessionId('send', env.identity.peerId, link.peer, abs, o.remotePath);
@@ -353,66 +357,44 @@ async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Pr
   const server = new ChunkServer();
   let sentBytes = 0;
   let unwatch: (() => void) | undefined;
-  server.register(sid, {
-    tree,
-    peer: link.peer,
-    compress: wireCompression(link.neg, env.compressLoopback),
-    onServed: (_raw, wire) => {
-      sentBytes += wire;
-      moved();
-    },
-  });
+  const serve = (tree: ServedTree): void =>
+    server.register(sid, {
+      tree,
+      peer: link.peer,
+      compress: wireCompression(link.neg, env.compressLoopback),
+      onServed: (_raw, wire) => {
+        sentBytes += wire;
+        moved();
+      },
+    });
   try {
     await link.node.handle(PROTOCOLS.chunks, (ch) => server.serve(ch), { trusted: (id) => id === link.peer });
-    const m = tree.manifest;
-    const mirror = o.mirror
-      ? {
-          versions: o.mirror.versions,
-          patterns: [...(o.ignore ?? DEFAULT_IGNORE).patterns],
-          warpignore: (o.ignore ?? DEFAULT_IGNORE).warpignore,
-        }
-      : undefined;
-    await link.ctl.write(
-      {
-        t: 'push',
-        dest: o.remotePath,
-        sid,
-        root: m.merkleRoot.toString('hex'),
-        ...(mirror ? { mirror } : {}),
-        ...(o.keep ? { keep: o.keep } : {}),
-      },
-      m.encode(),
-    );
-    const v2 = link.neg.version >= 2;
+    const paged = !whole && link.neg.version >= 3;
+    const offer = paged
+      ? offerPaged(env, o, link, sid, abs, serve)
+      : await offerWhole(env, o, link, sid, whole ?? (await scanForSend(env, o, abs, linkP)), serve);
     unwatch = forwardControls(link, o, sid);
-    for (;;) {
-      if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
-      const f = await link.ctl.expect('the transfer result', 'event', 'done');
-      if (f.h.t === 'event') {
-        if (f.h.e) o.onEvent?.({ ...f.h.e, session: sid });
-        continue;
-      }
-      const r: ReceiveResult = f.h.result;
-      trace('send: done frame');
-      if (mirror && !r.mirror)
-        o.onEvent?.({
-          type: 'transfer.warning',
-          session: sid,
-          path: '',
-          message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there`,
-        });
-      store.save({ ...rec, status: 'done', bytes: r.bytes });
-      o.onEvent?.(doneEvent(sid, r));
-      return {
-        ...r,
+    const [r] = await Promise.all([readResult(link, o, sid, offer.took), offer.sent]);
+    const { tree, scanSeconds } = offer.scanned();
+    trace('send: done frame');
+    if (o.mirror && !r.mirror)
+      o.onEvent?.({
+        type: 'transfer.warning',
         session: sid,
-        peer: link.peer,
-        transport: link.transport,
-        sentBytes,
-        scanSeconds,
-        cachedFiles: tree.cachedFiles,
-      };
-    }
+        path: '',
+        message: `${link.peer} runs an older Warp that cannot mirror: nothing was deleted there`,
+      });
+    store.save({ ...rec, status: 'done', bytes: r.bytes });
+    o.onEvent?.(doneEvent(sid, r));
+    return {
+      ...r,
+      session: sid,
+      peer: link.peer,
+      transport: link.transport,
+      sentBytes,
+      scanSeconds,
+      cachedFiles: tree.cachedFiles,
+    };
   } catch (e) {
     store.save({ ...rec, status: 'failed', error: (e as Error).message });
     throw asCancelled(relayCut(e, link), o.signal);
@@ -423,23 +405,111 @@ async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Pr
   }
 }
 
+/** A tree being offered: what is left to send, how `paged` answers are taken, and the scan once it is over. */
+interface Offer {
+  sent: Promise<void>;
+  took?: (n: number) => void;
+  scanned(): { tree: ServedTree; scanSeconds: number };
+}
+
+/** The whole manifest in one `push` (protocols 1-2, and mirror or sync pushes). */
+async function offerWhole(
+  env: TransferEnv,
+  o: SendOptions,
+  link: PeerLink,
+  sid: string,
+  scanned: { tree: LocalTree; scanSeconds: number },
+  serve: (tree: ServedTree) => void,
+): Promise<Offer> {
+  serve(scanned.tree);
+  const m = scanned.tree.manifest;
+  const ignore = o.ignore ?? DEFAULT_IGNORE;
+  const mirror = o.mirror
+    ? { versions: o.mirror.versions, patterns: [...ignore.patterns], warpignore: ignore.warpignore }
+    : undefined;
+  await link.ctl.write(
+    {
+      t: 'push',
+      dest: o.remotePath,
+      sid,
+      root: m.merkleRoot.toString('hex'),
+      ...(mirror ? { mirror } : {}),
+      ...(o.keep ? { keep: o.keep } : {}),
+    },
+    m.encode(),
+  );
+  return { sent: Promise.resolve(), scanned: () => scanned };
+}
+
+/**
+ * The manifest in pages while the tree is still being scanned (paged-push.ts): the receiver pulls the first
+ * files while this side reads the rest. Chunks are served from the pages handed out so far.
+ */
+function offerPaged(
+  env: TransferEnv,
+  o: SendOptions,
+  link: PeerLink,
+  sid: string,
+  abs: string,
+  serve: (tree: ServedTree) => void,
+): Offer {
+  const t0 = performance.now();
+  let scanSeconds = 0;
+  trace('send: paged scan start');
+  const pages = new PageQueue();
+  const { tree, done } = scanTreePaged(abs, env.chunking, { onPage: pages.push }, env.index, warnOf(o), o.ignore);
+  serve(tree);
+  const rest = done.finally(() => {
+    scanSeconds = (performance.now() - t0) / 1000;
+    trace('send: paged scan done');
+    pages.end();
+  });
+  rest.catch(() => {}); // observed through the sender below
+  const sender = new PageSender(link.ctl, pages);
+  const sent = sender.run({ sid, dest: o.remotePath }, rest).catch(async (e: unknown) => {
+    // The receiver learns why the pages stopped (a file that could not be read: its code), not a bare stream end.
+    await link.ctl.writeError(e).catch(() => {});
+    throw e;
+  });
+  return { sent, took: (n) => sender.took(n), scanned: () => ({ tree, scanSeconds }) };
+}
+
+/** The receiver's events until its result (`done`); `paged` answers go to `took` (a paged push only). */
+async function readResult(
+  link: PeerLink,
+  o: SendOptions,
+  sid: string,
+  took: ((n: number) => void) | undefined,
+): Promise<ReceiveResult> {
+  const v2 = link.neg.version >= 2;
+  for (;;) {
+    if (o.signal?.aborted && !v2) throw new WarpError(ErrorCodes.CANCELLED, 'the operation was cancelled');
+    const f = await link.ctl.expect('the transfer result', 'event', 'paged', 'done');
+    if (f.h.t === 'event') {
+      if (f.h.e) o.onEvent?.({ ...f.h.e, session: sid });
+    } else if (f.h.t === 'paged') {
+      if (!took) throw protocolError('a page answer to a push that sent no pages');
+      took(f.h.n);
+    } else return f.h.result;
+  }
+}
+
+const warnOf =
+  (o: SendOptions) =>
+  (p: string, message: string): void =>
+    o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message });
+
 /** The sender's scan, while the dial (already started) proceeds; a failed scan closes the link once it is up. */
 async function scanForSend(
   env: TransferEnv,
   o: SendOptions,
   abs: string,
   linkP: ReturnType<typeof connectPeer>,
-): Promise<{ tree: Awaited<ReturnType<typeof buildTreeParallel>>; scanSeconds: number }> {
+): Promise<{ tree: LocalTree; scanSeconds: number }> {
   const t0 = performance.now();
   trace('send: scan start');
   try {
-    const tree = await buildTreeParallel(
-      abs,
-      env.chunking,
-      env.index,
-      (p, message) => o.onEvent?.({ type: 'transfer.warning', session: '', path: p, message }),
-      o.ignore,
-    );
+    const tree = await buildTreeParallel(abs, env.chunking, env.index, warnOf(o), o.ignore);
     trace('send: scan done');
     return { tree, scanSeconds: (performance.now() - t0) / 1000 };
   } catch (e) {

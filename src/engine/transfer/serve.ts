@@ -17,10 +17,10 @@ import { PROBE_BLOCK, type PROTOCOLS } from '../net/wire.ts';
 import { AnswerBatch } from './answer-batch.ts';
 import { WirePolicy, type WireMode } from './wire-policy.ts';
 import { RangeReader } from './local-files.ts';
-import type { LocalTree } from './tree.ts';
+import type { ServedTree } from './tree.ts';
 
 export interface ServedSession {
-  tree: LocalTree;
+  tree: ServedTree;
   peer: string;
   /** transfer.compress for this peer: 'off' also when the peer does not accept zstd (protocol.ts wireCompression). */
   compress: WireMode;

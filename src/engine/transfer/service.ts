@@ -25,7 +25,7 @@ import { planReceive } from './plan.ts';
 import { resolveInRoot } from './paths.ts';
 import { helloServer, localCaps, wireCompression } from './protocol.ts';
 import type { WireMode } from './wire-policy.ts';
-import { receiveTree } from './receive.ts';
+import { receiveTree, type ReceiveOptions } from './receive.ts';
 import { ChunkServer } from './serve.ts';
 import { RemoteSource } from './source.ts';
 import { applyChanges, decodeChanges } from './apply-changes.ts';
@@ -33,6 +33,7 @@ import { DEFAULT_VERSIONS_POLICY, pruneVersions } from './versions-keep.ts';
 import { mirrorOptionsOf } from './mirror.ts';
 import { KeepOld } from './keep-old.ts';
 import { buildTreeParallel } from './tree.ts';
+import { receivePages } from './paged-push.ts';
 
 export interface ServiceOptions {
   node: WarpNode;
@@ -149,6 +150,12 @@ export class TransferService {
       case 'push':
         await this.receivePush(ch, ctx.conn, f.p, h, streams, window);
         return;
+      case 'offer':
+        await this.receiveOffer(ch, ctx.conn, h, streams, window);
+        return;
+      case 'page':
+      case 'last':
+        throw protocolError(`a '${h.t}' frame outside a paged push`);
       case 'apply': {
         const folder = resolveInRoot(o.root, h.dest, true);
         const r = applyChanges(folder, decodeChanges(f.p), (rel) => resolveInRoot(o.root, `${h.dest}/${rel}`, false));
@@ -202,14 +209,106 @@ export class TransferService {
     const mirror = mirrorOptionsOf(h.mirror);
     const keepOld = h.keep ? new KeepOld(target, h.keep) : undefined;
     o.onLog?.(`${ch.peer} sends ${manifest.entryCount} entries (${manifest.totalFileBytes} bytes) to ${dest}`);
+    // The decoded manifest stays in memory for the whole push: it keeps its bytes of this peer's read budget.
+    const release = this.hold(ch.peer, payload.length);
+    const s = this.pushSession(ch, conn, sid, streams, window);
+    try {
+      const r = await receiveTree({
+        ...s.receiving(manifest, target, s.onEvent),
+        announcedRoot: h.root,
+        mirror,
+        keepOld,
+      }).catch((e: unknown) => {
+        keepOld?.undo();
+        throw s.explain(e);
+      });
+      // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
+      // same event a fetch gives, so an incoming transfer ends visibly on this side too.
+      o.onEvent?.(doneEvent(sid, r));
+      await ch.write({ t: 'done', result: r });
+      if (r.kept?.versioned)
+        for (const top of topFolders(manifest)) {
+          try {
+            pruneVersions(path.join(target, top), DEFAULT_VERSIONS_POLICY);
+          } catch {
+            /* housekeeping: the next push prunes again */
+          }
+        }
+      trace('listen: done sent');
+    } finally {
+      s.end();
+      release();
+    }
+  }
+
+  /**
+   * A paged push (protocol 3, paged-push.ts): the manifest arrives in pages while the sender still scans; each
+   * page is received completely (the same receiveTree, same session: a rerun resumes its part files) before the
+   * next is read, and the last part brings the directories and symlinks.
+   */
+  private async receiveOffer(
+    ch: Accepted<Control>,
+    conn: Connection,
+    h: HeaderOf<Control, 'requests', 'offer'>,
+    streams: number,
+    window: number,
+  ): Promise<void> {
+    const o = this.o;
+    const sid = h.sid;
+    const dest = h.dest ?? '/';
+    trace('listen: offer received');
+    const target = resolveInRoot(o.root, dest, false);
+    o.onLog?.(`${ch.peer} sends a tree to ${dest} (its manifest in pages)`);
+    const s = this.pushSession(ch, conn, sid, streams, window);
+    try {
+      const r = await receivePages({
+        ch,
+        signal: s.cancel.signal,
+        onEvent: s.onEvent,
+        waiting: (on) => s.stall.waiting(on),
+        hold: (bytes) => this.hold(ch.peer, bytes),
+        receive: (part, onEvent) => receiveTree(s.receiving(part, target, onEvent)),
+      }).catch((e: unknown) => {
+        throw s.explain(e);
+      });
+      o.onLog?.(`${ch.peer} sent ${r.files} files (${r.bytes} bytes) to ${dest}`);
+      o.onEvent?.(doneEvent(sid, r));
+      await ch.write({ t: 'done', result: r });
+      trace('listen: done sent');
+    } finally {
+      s.end();
+    }
+  }
+
+  /** Keeps `bytes` of a peer's read budget while a decoded manifest is held; returns what gives them back. */
+  private hold(peer: string, bytes: number): () => void {
+    const budget = this.o.node.budget;
+    if (!budget) return () => {};
+    if (!budget.reserve(peer, bytes)) {
+      throw new WarpError(
+        ErrorCodes.PEER_UNREACHABLE,
+        `this listener is busy: it already holds as much as it allows for ${peer} (or for all peers); try again when a transfer has finished`,
+      );
+    }
+    return () => budget.release(peer, bytes);
+  }
+
+  /**
+   * What a push needs around its receive, whole or paged: the sender may pause, resume or cancel (protocol 2,
+   * frames read out of band), a push whose sender stops answering is abandoned (StallWatch), and the receiver's
+   * view is relayed to the sender. `end` undoes it all.
+   */
+  private pushSession(
+    ch: Accepted<Control>,
+    conn: Connection,
+    sid: string,
+    streams: number,
+    window: number,
+  ): PushSession {
+    const o = this.o;
     let lastSent = 0;
-    // Protocol 2: the sender may pause, resume or cancel while we pull (frames read out of band).
     const pause = new PauseController();
     const cancel = new AbortController();
-    const source = new RemoteSource(o.node, conn, sid, streams, {
-      maxChunk: manifest.chunking.maxSize,
-      signal: cancel.signal,
-    });
     const stall = new StallWatch(pause, () => cancel.abort());
     const onEvent = (e: TransferEvent): void => {
       stall.saw(e.type);
@@ -236,19 +335,16 @@ export class TransferService {
       else return false;
       return true;
     };
-    // The decoded manifest stays in memory for the whole push: it keeps its bytes of this peer's read budget.
-    const budget = o.node.budget;
-    if (budget && !budget.reserve(ch.peer, payload.length)) {
-      throw new WarpError(
-        ErrorCodes.PEER_UNREACHABLE,
-        `this listener is busy: it already holds as much as it allows for ${ch.peer} (or for all peers); try again when a transfer has finished`,
-      );
-    }
-    try {
-      const r = await receiveTree({
+    return {
+      pause,
+      cancel,
+      stall,
+      onEvent,
+      receiving: (manifest, target, events) => ({
         manifest,
-        announcedRoot: h.root,
-        sources: [source],
+        sources: [
+          new RemoteSource(o.node, conn, sid, streams, { maxChunk: manifest.chunking.maxSize, signal: cancel.signal }),
+        ],
         target,
         sid,
         index: o.index,
@@ -256,38 +352,34 @@ export class TransferService {
         window,
         signal: cancel.signal,
         gate: () => pause.wait(cancel.signal),
-        onEvent,
-        mirror,
-        keepOld,
-      }).catch((e: unknown) => {
-        keepOld?.undo();
-        if (stall.stalled)
-          throw new WarpError(
-            ErrorCodes.PEER_UNREACHABLE,
-            `${ch.peer} sent no chunk for ${Math.round(PUSH_STALL_MS / 1000)} s: the transfer is abandoned (its part files stay for a rerun)`,
-            { cause: e },
-          );
-        throw e;
-      });
-      // The sender learns the result from the 'done' frame; local listeners (the daemon, the tray) get the
-      // same event a fetch gives, so an incoming transfer ends visibly on this side too.
-      o.onEvent?.(doneEvent(sid, r));
-      await ch.write({ t: 'done', result: r });
-      if (r.kept?.versioned)
-        for (const top of topFolders(manifest)) {
-          try {
-            pruneVersions(path.join(target, top), DEFAULT_VERSIONS_POLICY);
-          } catch {
-            /* housekeeping: the next push prunes again */
-          }
-        }
-      trace('listen: done sent');
-    } finally {
-      ch.intercept = undefined;
-      stall.stop();
-      budget?.release(ch.peer, payload.length);
-    }
+        onEvent: events,
+      }),
+      explain: (e) =>
+        stall.stalled
+          ? new WarpError(
+              ErrorCodes.PEER_UNREACHABLE,
+              `${ch.peer} sent no chunk for ${Math.round(PUSH_STALL_MS / 1000)} s: the transfer is abandoned (its part files stay for a rerun)`,
+              { cause: e },
+            )
+          : e,
+      end: () => {
+        ch.intercept = undefined;
+        stall.stop();
+      },
+    };
   }
+}
+
+interface PushSession {
+  pause: PauseController;
+  cancel: AbortController;
+  stall: StallWatch;
+  onEvent: TransferEventListener;
+  /** receiveTree's options for `manifest` (all of a push, or one page) pulled from the sender into `target`. */
+  receiving(manifest: Manifest, target: string, onEvent: TransferEventListener): ReceiveOptions;
+  /** The error a failed receive ends the push with (a stalled sender says so). */
+  explain(e: unknown): unknown;
+  end(): void;
 }
 
 /** How long a push may go without a chunk (not counting pauses) before the listener gives up on it. */
@@ -319,6 +411,11 @@ class StallWatch {
       Math.min(1000, PUSH_STALL_MS / 4),
     );
     this.timer.unref();
+  }
+
+  /** While waiting for the sender's next page of a manifest, time does not count until the pull starts again. */
+  waiting(on: boolean): void {
+    if (on) this.last = 0;
   }
 
   saw(type: TransferEvent['type']): void {

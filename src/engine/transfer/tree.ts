@@ -21,12 +21,16 @@ export interface ChunkPlace {
   length: number;
 }
 
-export interface LocalTree {
-  manifest: Manifest;
+/** What a chunk server needs of a tree: where each chunk lies (a paged scan's grows while it runs). */
+export interface ServedTree {
   /** Where chunk `id` lies in this tree, or undefined. */
   locate(id: Uint8Array): ChunkPlace | undefined;
   /** Files whose chunk lists came from the index (not read). */
-  cachedFiles: number;
+  readonly cachedFiles: number;
+}
+
+export interface LocalTree extends ServedTree {
+  manifest: Manifest;
 }
 
 /** `ignore`: the rules that leave paths out (default: the `.warpignore` files in the tree). */
@@ -37,11 +41,11 @@ export function buildTree(
   onWarning?: (path: string, message: string) => void,
   ignore?: IgnoreRules,
 ): LocalTree {
-  const scan = scanInputs([abs], undefined, ignore);
-  for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
-  const asm = new TreeAssembler(scan, params);
+  const scan = walk(abs, ignore, onWarning);
+  const sink = new WholeManifest(params);
+  const asm = new TreeAssembler(scan, sink);
   asm.advance((file) => chunkFile(file.abs, params, index, file.st));
-  return asm.finish();
+  return sink.finish(asm);
 }
 
 /**
@@ -57,8 +61,65 @@ export async function buildTreeParallel(
   ignore?: IgnoreRules,
   o?: ParallelScanOptions,
 ): Promise<LocalTree> {
+  const scan = walk(abs, ignore, onWarning);
+  const sink = new WholeManifest(params);
+  const asm = new TreeAssembler(scan, sink);
+  await chunkAll(scan, asm, params, index, o);
+  return sink.finish(asm);
+}
+
+/** The pages of a tree scanned for a paged push (transfer/paged-push.ts). */
+export interface TreePages {
+  /** A page of files in walk order: a manifest of its own (chunks deduplicated within the page). */
+  onPage(m: Manifest): void;
+  /** Files in the first page; each next page may hold twice as many, up to `maxFiles` (or `maxBytes` of file data). */
+  firstFiles?: number;
+  maxFiles?: number;
+  maxBytes?: number;
+}
+
+/**
+ * A tree scanned (on both cores, as buildTreeParallel) into pages of files handed to `pages.onPage` as soon as
+ * each is complete, so a receiver can pull the first files while the rest are still being read. Returns at once:
+ * `tree` locates every chunk of the pages handed out so far (a chunk server serves from it meanwhile), `done`
+ * resolves, once the scan is over, to the last part: the directories and symlinks (created last on the
+ * receiving side, after every file). The sender never holds the whole manifest, only the chunk places.
+ */
+export function scanTreePaged(
+  abs: string,
+  params: ChunkerParams,
+  pages: TreePages,
+  index?: FileIndex,
+  onWarning?: (path: string, message: string) => void,
+  ignore?: IgnoreRules,
+  o?: ParallelScanOptions,
+): { tree: ServedTree; done: Promise<Manifest> } {
+  const scan = walk(abs, ignore, onWarning);
+  const sink = new PagedManifest(params, pages);
+  const asm = new TreeAssembler(scan, sink);
+  const tree: ServedTree = {
+    locate: (id) => asm.places.locate(id),
+    get cachedFiles() {
+      return asm.cachedFiles;
+    },
+  };
+  return { tree, done: chunkAll(scan, asm, params, index, o).then(() => sink.finish()) };
+}
+
+function walk(abs: string, ignore?: IgnoreRules, onWarning?: (path: string, message: string) => void): ScanResult {
   const scan = scanInputs([abs], undefined, ignore);
   for (const s of scan.skipped) onWarning?.(s.path, `skipped: ${s.reason}`);
+  return scan;
+}
+
+/** Chunks every file of the walk on both cores and feeds the assembler in walk order. */
+async function chunkAll(
+  scan: ScanResult,
+  asm: TreeAssembler,
+  params: ChunkerParams,
+  index: FileIndex | undefined,
+  o?: ParallelScanOptions,
+): Promise<void> {
   const fileIdx: number[] = [];
   for (let i = 0; i < scan.count; i++) if (scan.type(i) === EntryType.FILE) fileIdx.push(i);
   const files: ScanFiles = {
@@ -66,7 +127,6 @@ export async function buildTreeParallel(
     abs: (k) => scan.abs(fileIdx[k]),
     identity: (k) => fileOf(scan, fileIdx[k]).st,
   };
-  const asm = new TreeAssembler(scan, params);
   const ready = new Map<number, ChunkFileResult>();
   const take = (k: number): ChunkFileResult | undefined => {
     const r = ready.get(k);
@@ -79,7 +139,6 @@ export async function buildTreeParallel(
   });
   // Whatever is left (a worker that failed, a file that could not be read) is chunked here, errors and all.
   await chunkRestHere(asm, take, params, index);
-  return asm.finish();
 }
 
 /** This thread's share of a scan is cut into slices of this many files or bytes, with a yield between them. */
@@ -125,32 +184,172 @@ function fileOf(scan: ScanResult, i: number): { abs: string; st: FileIdentity } 
   };
 }
 
-/** The manifest and chunk places of a walked tree, built entry by entry in walk order. */
+/**
+ * Where each distinct chunk of a tree first lies, by id (what a chunk server reads). Place numbers are given in
+ * order of first sight, so a whole manifest built alongside has chunk i at place i.
+ */
+class ChunkPlaces {
+  private readonly byId = new ChunkIdMap<number>();
+  private readonly files: string[] = [];
+  private readonly file: number[] = [];
+  private readonly offset: number[] = [];
+  private readonly length: number[] = [];
+
+  /** A file chunks may lie in; returns its slot. */
+  addFile(abs: string): number {
+    return this.files.push(abs) - 1;
+  }
+
+  /** The place of chunk `id`; a new one at (slot, offset) if it was not seen before (then `isNew`). */
+  add(id: Uint8Array, slot: number, offset: number, length: number): { place: number; isNew: boolean } {
+    const known = this.byId.get(id);
+    if (known !== undefined) return { place: known, isNew: false };
+    const place = this.file.push(slot) - 1;
+    this.offset.push(offset);
+    this.length.push(length);
+    this.byId.set(id, place);
+    return { place, isNew: true };
+  }
+
+  locate(id: Uint8Array): ChunkPlace | undefined {
+    const p = this.byId.get(id);
+    if (p === undefined) return undefined;
+    return { abs: this.files[this.file[p]], offset: this.offset[p], length: this.length[p] };
+  }
+}
+
+/** Where the assembler's entries go: one whole manifest, or pages (files) and a last part (the rest). */
+interface ManifestSink {
+  other(rel: string, type: EntryType, mode: number, mtimeMs: number, linkTarget?: string): void;
+  file(rel: string, mode: number, c: ChunkFileResult, places: readonly { place: number; isNew: boolean }[]): void;
+}
+
+/** Adds file `c`'s chunks and whole-file hash to builder `b` as entry `rel`; `chunkOf(k)` gives chunk k's index in b. */
+function addFileTo(
+  b: ManifestBuilder,
+  rel: string,
+  mode: number,
+  c: ChunkFileResult,
+  chunkOf: (k: number, id: Uint8Array) => number,
+): void {
+  const e = b.addEntry(rel, EntryType.FILE, mode, c.mtimeMs, c.size);
+  for (let k = 0; k < c.lens.length; k++) b.addRef(e, chunkOf(k, c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES)));
+  b.finishFile(e, c.size, c.hash);
+}
+
+function addChunkTo(b: ManifestBuilder, id: Uint8Array, len: number): number {
+  const ci = b.addChunk(id, len);
+  b.setStored(ci, len, Codec.RAW);
+  return ci;
+}
+
+/** The whole tree as one manifest, in walk order (chunk i is place i). */
+class WholeManifest implements ManifestSink {
+  private readonly b: ManifestBuilder;
+
+  constructor(params: ChunkerParams) {
+    this.b = new ManifestBuilder(params);
+  }
+
+  other(rel: string, type: EntryType, mode: number, mtimeMs: number, linkTarget?: string): void {
+    this.b.addEntry(rel, type, mode, mtimeMs, 0, linkTarget);
+  }
+
+  file(rel: string, mode: number, c: ChunkFileResult, places: readonly { place: number; isNew: boolean }[]): void {
+    addFileTo(this.b, rel, mode, c, (k, id) => (places[k].isNew ? addChunkTo(this.b, id, c.lens[k]) : places[k].place));
+  }
+
+  finish(asm: TreeAssembler): LocalTree {
+    const manifest = this.b.build();
+    const places = asm.places;
+    return { manifest, cachedFiles: asm.cachedFiles, locate: (id) => places.locate(id) };
+  }
+}
+
+const PAGE_FIRST_FILES = 64;
+const PAGE_MAX_FILES = 4096;
+const PAGE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Files in pages (each a manifest whose chunks are deduplicated within it), directories and symlinks in the last
+ * part. Pages start small, so the receiver starts early, and grow, so a large tree is not cut into thousands.
+ */
+class PagedManifest implements ManifestSink {
+  private readonly params: ChunkerParams;
+  private readonly pages: TreePages;
+  private readonly rest: ManifestBuilder;
+  private page: ManifestBuilder;
+  /** Place -> chunk index within the current page. */
+  private inPage = new Map<number, number>();
+  private files = 0;
+  private bytes = 0;
+  private limit: number;
+
+  constructor(params: ChunkerParams, pages: TreePages) {
+    this.params = params;
+    this.pages = pages;
+    this.rest = new ManifestBuilder(params);
+    this.page = new ManifestBuilder(params);
+    this.limit = pages.firstFiles ?? PAGE_FIRST_FILES;
+  }
+
+  other(rel: string, type: EntryType, mode: number, mtimeMs: number, linkTarget?: string): void {
+    this.rest.addEntry(rel, type, mode, mtimeMs, 0, linkTarget);
+  }
+
+  file(rel: string, mode: number, c: ChunkFileResult, places: readonly { place: number; isNew: boolean }[]): void {
+    addFileTo(this.page, rel, mode, c, (k, id) => {
+      const p = places[k].place;
+      let ci = this.inPage.get(p);
+      if (ci === undefined) this.inPage.set(p, (ci = addChunkTo(this.page, id, c.lens[k])));
+      return ci;
+    });
+    this.files++;
+    this.bytes += c.size;
+    if (this.files >= this.limit || this.bytes >= (this.pages.maxBytes ?? PAGE_MAX_BYTES)) this.cut();
+  }
+
+  private cut(): void {
+    if (this.files === 0) return;
+    const m = this.page.build();
+    this.page = new ManifestBuilder(this.params);
+    this.inPage = new Map();
+    this.files = 0;
+    this.bytes = 0;
+    this.limit = Math.min(this.limit * 2, this.pages.maxFiles ?? PAGE_MAX_FILES);
+    this.pages.onPage(m);
+  }
+
+  /** The last page of files goes out; returns the last part (directories and symlinks). */
+  finish(): Manifest {
+    this.cut();
+    return this.rest.build();
+  }
+}
+
+/** Walk entries in walk order into a sink, with every file's chunks recorded in the chunk places. */
 class TreeAssembler {
   private readonly scan: ScanResult;
-  private readonly b: ManifestBuilder;
-  private readonly seen = new ChunkIdMap<number>();
-  private readonly files: string[] = [];
-  private readonly placeFile: number[] = [];
-  private readonly placeOffset: number[] = [];
-  private cachedFiles = 0;
+  private readonly sink: ManifestSink;
+  readonly places = new ChunkPlaces();
+  cachedFiles = 0;
   /** The next walk entry to add, and how many files came before it. */
   private i = 0;
   private k = 0;
 
-  constructor(scan: ScanResult, params: ChunkerParams) {
+  constructor(scan: ScanResult, sink: ManifestSink) {
     this.scan = scan;
-    this.b = new ManifestBuilder(params);
+    this.sink = sink;
   }
 
   /** Adds entries in walk order until a file whose chunk list `chunksOf` does not have yet (or the end). */
   advance(chunksOf: (file: { abs: string; st: FileIdentity }, k: number) => ChunkFileResult | undefined): void {
-    const { scan, b } = this;
+    const { scan, sink } = this;
     for (; this.i < scan.count; this.i++) {
       const i = this.i;
       const type = scan.type(i);
       if (type !== EntryType.FILE) {
-        b.addEntry(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), 0, scan.linkTarget(i));
+        sink.other(scan.rel(i), type, scan.mode(i), scan.mtimeMs(i), scan.linkTarget(i));
         continue;
       }
       const file = fileOf(scan, i);
@@ -162,38 +361,14 @@ class TreeAssembler {
   }
 
   private addFile(i: number, abs: string, c: ChunkFileResult): void {
-    const b = this.b;
     if (c.cached) this.cachedFiles++;
-    const e = b.addEntry(this.scan.rel(i), EntryType.FILE, this.scan.mode(i), c.mtimeMs, c.size);
-    const slot = this.files.push(abs) - 1;
+    const slot = this.places.addFile(abs);
+    const places: Array<{ place: number; isNew: boolean }> = [];
     let off = 0;
     for (let k = 0; k < c.lens.length; k++) {
-      const id = c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES);
-      let ci = this.seen.get(id);
-      if (ci === undefined) {
-        ci = b.addChunk(id, c.lens[k]);
-        b.setStored(ci, c.lens[k], Codec.RAW);
-        this.seen.set(id, ci);
-        this.placeFile[ci] = slot;
-        this.placeOffset[ci] = off;
-      }
-      b.addRef(e, ci);
+      places.push(this.places.add(c.ids.subarray(k * HASH_BYTES, (k + 1) * HASH_BYTES), slot, off, c.lens[k]));
       off += c.lens[k];
     }
-    b.finishFile(e, c.size, c.hash);
-  }
-
-  finish(): LocalTree {
-    const manifest = this.b.build();
-    const { seen, files, placeFile, placeOffset, cachedFiles } = this;
-    return {
-      manifest,
-      cachedFiles,
-      locate(id) {
-        const ci = seen.get(id);
-        if (ci === undefined) return undefined;
-        return { abs: files[placeFile[ci]], offset: placeOffset[ci], length: manifest.chunkRawSize(ci) };
-      },
-    };
+    this.sink.file(this.scan.rel(i), this.scan.mode(i), c, places);
   }
 }
