@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ErrorCodes, WarpError } from '../core/errors.ts';
 import { buildTree } from '../transfer/tree.ts';
 import type { TransferEnv } from '../model/transfer-env.ts';
-import { sendTree, type SendResult } from '../transfer/client.ts';
+import { sendTree, type SendResult } from '../transfer/send.ts';
 import { applyChanges, type TreeChanges } from '../transfer/apply-changes.ts';
 import { EXPECT_HEX, MAX_EXPECT } from '../transfer/keep-old.ts';
 import type { IgnoreRules } from '../ignore/matcher.ts';
