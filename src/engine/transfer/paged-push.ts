@@ -57,31 +57,59 @@ export interface PagedReceiveOptions {
   signal?: AbortSignal;
 }
 
-/** Reads pages until the last part, receiving each; returns the whole push's result. */
+/**
+ * Pages received at once: while one page's last chunks and renames finish, the next is already prepared and
+ * pulling (a page at a time left both the link and the disk idle at every page's end).
+ */
+const RECEIVING_AT_ONCE = 2;
+
+/**
+ * Reads pages until the last part, receiving up to RECEIVING_AT_ONCE at a time (in order of arrival; every page
+ * before the last part is complete before it is received); returns the whole push's result.
+ */
 export async function receivePages(o: PagedReceiveOptions): Promise<ReceiveResult> {
   const root = new PagesRoot();
   const sums = new PageSums(o.onEvent);
   const peer = o.ch.peer;
-  for (let n = 0; ; n++) {
-    o.waiting?.(true);
-    const f = await untilAborted(o.ch.expect('the next page of the manifest', 'page', 'last'), o.signal);
-    o.waiting?.(false);
-    if (f.h.t === 'last') {
-      const last = f as Frame<HeaderOf<Control, 'requests', 'last'>>;
-      if (last.h.pages !== n) throw protocolError(`the last part counts ${last.h.pages} pages where ${n} arrived`);
-      const rest = checkPart(Manifest.decode(last.p, `the tree offered by ${peer} (last part)`), 'last');
-      root.add(rest);
-      if (root.hex() !== last.h.root)
-        throw new WarpError(ErrorCodes.VERIFY_FAILED, 'the pages received do not match the root the sender announced');
-      sums.partDone(await receiveHeld(o, rest, last.p.length, sums.relay));
-      return sums.result(root.hex());
+  const receiving: Array<Promise<void>> = [];
+  const start = (part: Manifest, bytes: number): void => {
+    const s = sums.part();
+    const p = receiveHeld(o, part, bytes, s.relay).then(s.done);
+    p.catch(() => {}); // awaited below, in order
+    receiving.push(p);
+  };
+  try {
+    for (let n = 0; ; n++) {
+      while (receiving.length >= RECEIVING_AT_ONCE) await receiving.shift();
+      // Waiting for the sender's next page with nothing to pull is not a stall (it scans a large file).
+      o.waiting?.(receiving.length === 0);
+      const f = await untilAborted(o.ch.expect('the next page of the manifest', 'page', 'last'), o.signal);
+      o.waiting?.(false);
+      if (f.h.t === 'last') {
+        const last = f as Frame<HeaderOf<Control, 'requests', 'last'>>;
+        if (last.h.pages !== n) throw protocolError(`the last part counts ${last.h.pages} pages where ${n} arrived`);
+        const rest = checkPart(Manifest.decode(last.p, `the tree offered by ${peer} (last part)`), 'last');
+        root.add(rest);
+        if (root.hex() !== last.h.root)
+          throw new WarpError(
+            ErrorCodes.VERIFY_FAILED,
+            'the pages received do not match the root the sender announced',
+          );
+        while (receiving.length > 0) await receiving.shift();
+        start(rest, last.p.length);
+        await receiving.shift();
+        return sums.result(root.hex());
+      }
+      const page = f as Frame<HeaderOf<Control, 'requests', 'page'>>;
+      if (page.h.n !== n) throw protocolError(`page ${page.h.n} arrived where page ${n} was due`);
+      const m = checkPart(Manifest.decode(page.p, `the tree offered by ${peer} (page ${n})`), 'page');
+      root.add(m);
+      await o.ch.write({ t: 'paged', n });
+      start(m, page.p.length);
     }
-    const page = f as Frame<HeaderOf<Control, 'requests', 'page'>>;
-    if (page.h.n !== n) throw protocolError(`page ${page.h.n} arrived where page ${n} was due`);
-    const m = checkPart(Manifest.decode(page.p, `the tree offered by ${peer} (page ${n})`), 'page');
-    root.add(m);
-    await o.ch.write({ t: 'paged', n });
-    sums.partDone(await receiveHeld(o, m, page.p.length, sums.relay));
+  } finally {
+    // A failure leaves no receive running behind it (each stops on the push's cancel, or fails with the link).
+    await Promise.allSettled(receiving);
   }
 }
 
@@ -145,61 +173,86 @@ const RESULT_SUMS = [
   'rejectedChunks',
 ] as const;
 
+/** One part's latest manifest and progress events (its receive counts from zero). */
+interface PartView {
+  manifest?: ManifestEvent;
+  progress?: ProgressEvent;
+}
+
 /**
- * The parts' events and results added up: each part's receive counts from zero, so the finished parts' totals
- * are added to the manifest and progress events of the part under way, and to the result.
+ * The parts' events and results added up: each part's receive counts from zero, so an event carries the finished
+ * parts' totals plus every part under way's latest figures, and the result is the sum of the parts'.
  */
 class PageSums {
   private readonly emit: TransferEventListener;
   private readonly t0 = performance.now();
-  private readonly manifestDone = Object.fromEntries(MANIFEST_SUMS.map((k) => [k, 0])) as Summed<ManifestEvent>;
-  private readonly progressDone = Object.fromEntries(PROGRESS_SUMS.map((k) => [k, 0])) as Summed<ProgressEvent>;
-  private readonly resultDone = Object.fromEntries(RESULT_SUMS.map((k) => [k, 0])) as Summed<ReceiveResult>;
-  private lastManifest?: ManifestEvent;
-  private lastProgress?: ProgressEvent;
+  private readonly manifestDone = zeros(MANIFEST_SUMS);
+  private readonly progressDone = zeros(PROGRESS_SUMS);
+  private readonly resultDone = zeros(RESULT_SUMS) as Summed<ReceiveResult>;
+  private readonly active = new Set<PartView>();
 
   constructor(emit: TransferEventListener) {
     this.emit = emit;
   }
 
-  readonly relay = (e: TransferEvent): void => {
-    if (e.type === 'transfer.manifest') {
-      this.lastManifest = e;
-      const out = { ...e };
-      for (const k of MANIFEST_SUMS) out[k] += this.manifestDone[k];
-      this.emit(out);
-    } else if (e.type === 'transfer.progress') {
-      this.lastProgress = e;
-      const out = { ...e, elapsedSeconds: this.elapsed() };
-      for (const k of PROGRESS_SUMS) out[k] += this.progressDone[k];
-      this.emit(out);
-    } else this.emit(e);
-  };
-
-  partDone(r: ReceiveResult): void {
-    for (const k of RESULT_SUMS) this.resultDone[k] += r[k];
-    const m = this.lastManifest;
-    if (m) for (const k of MANIFEST_SUMS) this.manifestDone[k] += m[k];
-    const p = this.lastProgress;
-    // A part's last progress event has its totals; one that sent none (nothing to move) adds its result's.
-    this.progressDone.totalChunks += p ? p.totalChunks : 0;
-    this.progressDone.chunks += p ? p.totalChunks : 0;
-    this.progressDone.totalBytes += p ? p.totalBytes : r.bytes;
-    this.progressDone.bytes += p ? p.totalBytes : r.bytes;
-    this.progressDone.totalFiles += p ? p.totalFiles : r.files;
-    this.progressDone.files += p ? p.totalFiles : r.files;
-    this.progressDone.wireBytes += r.wireBytes;
-    this.lastManifest = undefined;
-    this.lastProgress = undefined;
+  /** A part starts: its events go to `relay`, its result to `done`. */
+  part(): { relay: TransferEventListener; done: (r: ReceiveResult) => void } {
+    const view: PartView = {};
+    this.active.add(view);
+    return {
+      relay: (e) => {
+        if (e.type === 'transfer.manifest') {
+          view.manifest = e;
+          this.emit({ ...e, ...this.sum(MANIFEST_SUMS, this.manifestDone, (v) => v.manifest) });
+        } else if (e.type === 'transfer.progress') {
+          view.progress = e;
+          const sums = this.sum(PROGRESS_SUMS, this.progressDone, (v) => v.progress);
+          this.emit({ ...e, ...sums, elapsedSeconds: this.elapsed() });
+        } else this.emit(e);
+      },
+      done: (r) => {
+        this.active.delete(view);
+        for (const k of RESULT_SUMS) this.resultDone[k] += r[k];
+        if (view.manifest) for (const k of MANIFEST_SUMS) this.manifestDone[k] += view.manifest[k];
+        // A part's last progress event has its totals; one that sent none (nothing to move) adds its result's.
+        const p = view.progress;
+        const d = this.progressDone;
+        d.totalChunks += p ? p.totalChunks : 0;
+        d.chunks += p ? p.totalChunks : 0;
+        d.totalBytes += p ? p.totalBytes : r.bytes;
+        d.bytes += p ? p.totalBytes : r.bytes;
+        d.totalFiles += p ? p.totalFiles : r.files;
+        d.files += p ? p.totalFiles : r.files;
+        d.wireBytes += r.wireBytes;
+      },
+    };
   }
 
   result(root: string): ReceiveResult {
     return { ...this.resultDone, elapsedSeconds: this.elapsed(), merkleRoot: root };
   }
 
+  /** The finished parts' figures plus each active part's latest. */
+  private sum<K extends string>(
+    keys: readonly K[],
+    done: Record<K, number>,
+    latest: (v: PartView) => Partial<Record<K, number>> | undefined,
+  ): Record<K, number> {
+    const out = { ...done };
+    for (const v of this.active) {
+      const e = latest(v);
+      if (e) for (const k of keys) out[k] += e[k] ?? 0;
+    }
+    return out;
+  }
+
   private elapsed(): number {
     return (performance.now() - this.t0) / 1000;
   }
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }
 
 // ----- sending side -----
