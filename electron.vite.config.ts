@@ -18,7 +18,6 @@ export default defineConfig({
           'file-hash-worker': resolve('src/engine/store/file-hash-worker.ts'),
           'chunk-files-worker': resolve('src/engine/store/chunk-files-worker.ts'),
           'manifest-worker': resolve('src/engine/archive/manifest-worker.ts'),
-          'file-writer-worker': resolve('src/engine/transfer/file-writer-worker.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },
       },

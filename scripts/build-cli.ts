@@ -50,7 +50,6 @@ await build({
     'file-hash-worker': path.join(root, 'src/engine/store/file-hash-worker.ts'),
     'chunk-files-worker': path.join(root, 'src/engine/store/chunk-files-worker.ts'),
     'manifest-worker': path.join(root, 'src/engine/archive/manifest-worker.ts'),
-    'file-writer-worker': path.join(root, 'src/engine/transfer/file-writer-worker.ts'),
   },
   outdir: path.join(tmpdir, 'cli'),
   bundle: true,

@@ -183,7 +183,7 @@ describe('resume after SIGKILL or a cut connection', () => {
     const { dir, homeA, homeB, root, idA } = fixture();
     // 600 one-chunk files of distinct sizes: the listener asks for them many to a request, and each `chunks`
     // frame answers many; 8 ms per chunk served keeps the pull going for seconds. 120 files of 2-6 chunks are
-    // assembled in memory and written whole by the writer thread (received-files.ts, file-writer.ts).
+    // assembled in memory and written whole (received-files.ts).
     const src = path.join(dir, 'many', 'data');
     const spec: Record<string, Buffer> = {};
     for (let i = 0; i < 600; i++) spec[`d${i % 9}/f${i}.bin`] = crypto.randomBytes(300 + i * 6);

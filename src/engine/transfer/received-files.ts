@@ -8,8 +8,8 @@
  * Small files that nothing was written to before the pull (`wholeOk`) never get a part file written piece by
  * piece: a one-chunk file's verified chunk is the file, and a file of several chunks (up to WHOLE_FILE_MAX) is
  * assembled in memory (at most ASSEMBLY_BYTES at once; more falls back to part files); either is handed whole
- * to the writer thread (part-files.ts, file-writer.ts), which checks an assembled file's hash, writes, renames
- * and finishes it. The counters the result reports live in `tally`.
+ * to libuv's pool (part-files.ts) after an assembled file's hash is checked in memory (no read-back), which
+ * writes, renames and finishes it. The counters the result reports live in `tally`.
  */
 import fs from 'node:fs';
 import { ChunkIdSet } from '../model/chunk-id.ts';
@@ -234,11 +234,7 @@ export class ReceivedFiles {
   async finishAll(): Promise<void> {
     for (let slot = 0; slot < this.count; slot++) this.finalize(slot);
     this.parts.closeAll();
-    try {
-      await this.parts.settle();
-    } finally {
-      await this.parts.close();
-    }
+    await this.parts.settle();
   }
 
   /** After a failure: nothing of this run may still be writing when the caller (or a rerun) goes on. */
@@ -246,7 +242,6 @@ export class ReceivedFiles {
     this.keepAssembled();
     await this.parts.drain();
     this.parts.closeAll();
-    await this.parts.close();
   }
 
   /** After a failure: the chunks of incomplete files assembled in memory go to their part files (a rerun resumes them). */
@@ -287,7 +282,7 @@ export class ReceivedFiles {
     if (assembled) {
       this.assembling.delete(slot);
       this.assemblingBytes -= assembled.length;
-      // Its chunks were verified; the writer checks the whole-file hash before the part file is created.
+      // Its chunks were verified; the whole-file hash is checked in memory before the part file is created.
       const done = (st: WrittenFile): void => this.finished(slot, st);
       this.wait = this.parts.writeWhole(slot, assembled, this.metaOf(slot), done, true) ?? this.wait;
       return;
