@@ -29,25 +29,20 @@ const READ_LIMIT = 64 * 1024 * 1024;
 
 export class ExtractJournal {
   readonly file: string;
-  private readonly fd: number;
+  /** Opened at the first record: an extract that writes nothing (all skipped) needs no write access to the root. */
+  private fd = -1;
   private at = 0;
   private nextId = 0;
   private readonly open = new Map<number, string[]>();
   private closed = false;
 
-  private constructor(file: string, fd: number) {
+  private constructor(file: string) {
     this.file = file;
-    this.fd = fd;
   }
 
-  /** Creates this extract's journal in `root` (an existing directory). */
+  /** This extract's journal in `root` (an existing directory); the file is created with the first record. */
   static create(root: string): ExtractJournal {
-    const file = path.join(root, ownedName('.warp-extract'));
-    try {
-      return new ExtractJournal(file, fs.openSync(file, 'wx', 0o600));
-    } catch (err) {
-      throw fromSystemError(err, file, 'write');
-    }
+    return new ExtractJournal(path.join(root, ownedName('.warp-extract')));
   }
 
   /** Records that the files at these relative paths are about to be written; returns the record's id. */
@@ -69,6 +64,7 @@ export class ExtractJournal {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.fd < 0) return;
     try {
       fs.closeSync(this.fd);
     } catch {
@@ -83,6 +79,7 @@ export class ExtractJournal {
 
   private append(line: string): void {
     try {
+      if (this.fd < 0) this.fd = fs.openSync(this.file, 'wx', 0o600);
       this.at += fs.writeSync(this.fd, line, this.at);
     } catch (err) {
       throw fromSystemError(err, this.file, 'write');
