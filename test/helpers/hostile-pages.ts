@@ -113,7 +113,7 @@ export async function pagedMode(
     } else if (mode === 'pages-root') {
       const root = new PagesRoot();
       for (const [k, m] of t.pages.entries()) {
-        root.add(m);
+        root.add(m.merkleRoot);
         await ch.write({ t: 'page', n: k }, m.encode());
       }
       await ch.write({ t: 'last', pages: t.pages.length, root: 'ee'.repeat(32) }, t.rest.encode());

@@ -32,8 +32,9 @@ export const PAGES_IN_FLIGHT = 2;
 export class PagesRoot {
   private readonly h = new Blake3Stream();
 
-  add(m: Manifest): void {
-    this.h.update(m.merkleRoot);
+  /** The next part's Merkle root. */
+  add(root: Uint8Array): void {
+    this.h.update(root);
   }
 
   hex(): string {
@@ -89,7 +90,7 @@ export async function receivePages(o: PagedReceiveOptions): Promise<ReceiveResul
         const last = f as Frame<HeaderOf<Control, 'requests', 'last'>>;
         if (last.h.pages !== n) throw protocolError(`the last part counts ${last.h.pages} pages where ${n} arrived`);
         const rest = checkPart(Manifest.decode(last.p, `the tree offered by ${peer} (last part)`), 'last');
-        root.add(rest);
+        root.add(rest.merkleRoot);
         if (root.hex() !== last.h.root)
           throw new WarpError(
             ErrorCodes.VERIFY_FAILED,
@@ -103,7 +104,7 @@ export async function receivePages(o: PagedReceiveOptions): Promise<ReceiveResul
       const page = f as Frame<HeaderOf<Control, 'requests', 'page'>>;
       if (page.h.n !== n) throw protocolError(`page ${page.h.n} arrived where page ${n} was due`);
       const m = checkPart(Manifest.decode(page.p, `the tree offered by ${peer} (page ${n})`), 'page');
-      root.add(m);
+      root.add(m.merkleRoot);
       await o.ch.write({ t: 'paged', n });
       start(m, page.p.length);
     }
@@ -257,14 +258,23 @@ function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
 
 // ----- sending side -----
 
-/** Pages handed out by the scan, waiting to be sent; `end` once the scan is over (or failed). */
+/** A page as it waits to be sent: encoded (a fraction of the decoded columns' memory) with its Merkle root. */
+interface QueuedPage {
+  bytes: Buffer;
+  root: Buffer;
+}
+
+/**
+ * Pages handed out by the scan, waiting to be sent, kept encoded: a scan runs ahead of a receiver that takes two
+ * pages at a time. `end` once the scan is over (or failed).
+ */
 export class PageQueue {
-  private readonly queue: Manifest[] = [];
+  private readonly queue: QueuedPage[] = [];
   private ended = false;
   private wake?: () => void;
 
   readonly push = (m: Manifest): void => {
-    this.queue.push(m);
+    this.queue.push({ bytes: m.encode(), root: m.merkleRoot });
     this.wake?.();
   };
 
@@ -274,7 +284,7 @@ export class PageQueue {
   }
 
   /** The next page, or undefined once the scan is over and every page was taken. */
-  async next(): Promise<Manifest | undefined> {
+  async next(): Promise<QueuedPage | undefined> {
     for (;;) {
       const m = this.queue.shift();
       if (m) return m;
@@ -314,12 +324,12 @@ export class PageSender {
     const root = new PagesRoot();
     for (let m = await this.pages.next(); m; m = await this.pages.next()) {
       while (this.sent - this.taken >= PAGES_IN_FLIGHT) await new Promise<void>((r) => (this.wake = r));
-      root.add(m);
-      await this.ch.write({ t: 'page', n: this.sent }, m.encode());
+      root.add(m.root);
+      await this.ch.write({ t: 'page', n: this.sent }, m.bytes);
       this.sent++;
     }
     const last = await rest;
-    root.add(last);
+    root.add(last.merkleRoot);
     await this.ch.write({ t: 'last', pages: this.sent, root: root.hex() }, last.encode());
   }
 }
