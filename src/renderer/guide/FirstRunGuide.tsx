@@ -9,7 +9,7 @@ import { bridge } from '../bridge/index.ts';
 import { ErrorNote, Field } from '../components/ui.tsx';
 import { errorLine } from '../error-words.ts';
 import { useT } from '../i18n/index.ts';
-import { PairJoin, PairShow } from '../pages/PeersPage.tsx';
+import { PairJoin, PairShow } from '../pages/peers/PairCards.tsx';
 import { AddSync } from '../pages/sync/SyncAdd.tsx';
 import { shortId } from '../format.ts';
 import { go } from '../route.ts';

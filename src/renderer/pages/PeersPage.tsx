@@ -1,19 +1,21 @@
 /**
  * Peers: this machine's name, identity and addresses; pairing by code (either side: the short code on the same
  * network, the full code or its QR code from anywhere); Warp devices nearby (LAN discovery), ready to pair; paired
- * peers with their names and addresses, both editable.
+ * peers with their names and addresses, both editable. The pairing cards are peers/PairCards.tsx (shared with the
+ * first-run guide), nearby devices and pairing requests peers/NearbyCards.tsx.
  */
 import { useEffect, useState } from 'react';
-import type { NearbyDto, PairStartResult, PeerDto } from '../../shared/bridge.ts';
-import { QrCode } from '../components/QrCode.tsx';
+import type { PeerDto } from '../../shared/bridge.ts';
 import { ReachLine } from '../components/ReachLine.tsx';
 import { bridge } from '../bridge/index.ts';
 import { errorLine } from '../error-words.ts';
-import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../components/ui.tsx';
-import { formatDate, formatTime, shortId } from '../format.ts';
+import { Badge, Card, Empty, ErrorNote, PageHeader } from '../components/ui.tsx';
+import { formatDate, shortId } from '../format.ts';
 import { useApp } from '../store/app.ts';
 import { useResources } from '../store/resources.ts';
-import { t as translate, useT } from '../i18n/index.ts';
+import { useT } from '../i18n/index.ts';
+import { NearbyCard, PairRequestsCard } from './peers/NearbyCards.tsx';
+import { PairJoin, PairShow } from './peers/PairCards.tsx';
 
 export function PeersPage() {
   const t = useT();
@@ -105,143 +107,6 @@ export function PeersPage() {
         </Card>
       </div>
     </>
-  );
-}
-
-export function PairShow() {
-  const t = useT();
-  const [pair, setPair] = useState<PairStartResult>();
-  const [error, setError] = useState<unknown>();
-  const [name, setName] = useState('');
-  const start = async () => {
-    setError(undefined);
-    try {
-      setPair(await bridge().peers.pairStart({ name: name || undefined, timeoutSeconds: 300 }));
-    } catch (err) {
-      setError(err);
-    }
-  };
-  return (
-    <Card title={t('peers.showTitle')} testId="pair-show">
-      <p className="muted small" style={{ marginTop: 0 }}>
-        {t('peers.showHelp')}
-      </p>
-      {pair ? (
-        <div className="stack" style={{ gap: 8 }}>
-          <div className="code-box" data-testid="pair-code">
-            {pair.code}
-          </div>
-          <div className="small muted">
-            {t('peers.validUntil', { time: formatTime(Date.parse(pair.expiresAt)) })} <b>{pair.name}</b>
-          </div>
-          <QrCode value={pair.fullCode} label={t('peers.qr', { name: pair.name })} />
-          <details>
-            <summary className="small">{t('peers.fullCode')}</summary>
-            <div className="mono small" style={{ overflowWrap: 'anywhere' }} data-testid="pair-full-code">
-              {pair.fullCode}
-            </div>
-          </details>
-          <div className="mono small muted" style={{ overflowWrap: 'anywhere' }}>
-            {t('peers.cli', { code: pair.fullCode })}
-          </div>
-        </div>
-      ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void start();
-          }}
-        >
-          <input
-            placeholder={t('peers.namePlaceholder')}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            style={{ flex: 1 }}
-          />
-          <button type="submit" className="primary" data-testid="pair-start">
-            {t('peers.showCode')}
-          </button>
-        </form>
-      )}
-      {error !== undefined && <ErrorNote error={error} />}
-    </Card>
-  );
-}
-
-export function PairJoin({
-  onPaired,
-  code,
-  setCode,
-}: {
-  onPaired: () => void;
-  code: string;
-  setCode: (c: string) => void;
-}) {
-  const [address, setAddress] = useState('');
-  const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const toast = useApp((s) => s.toast);
-  const t = useT();
-  const join = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const p = await bridge().peers.pairJoin({
-        code: code.trim(),
-        address: address.trim() || undefined,
-        name: name.trim() || undefined,
-      });
-      toast('success', translate('peers.pairedWith', { name: p.name ?? shortId(p.id) }));
-      setCode('');
-      onPaired();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Card title={t('peers.joinTitle')} testId="pair-join">
-      <form
-        className="stack"
-        style={{ gap: 10 }}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void join();
-        }}
-      >
-        <div className="form-grid">
-          <Field label={t('peers.code')}>
-            <input
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              placeholder={t('peers.codePlaceholder')}
-              autoFocus={code.length > 0 && code.length < 5}
-              data-testid="pair-code-input"
-            />
-          </Field>
-          <Field label={t('peers.address')}>
-            <input
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-              placeholder={t('peers.addressPlaceholder')}
-              data-testid="pair-address"
-            />
-          </Field>
-          <Field label={t('peers.nameOptional')}>
-            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="pair-name" />
-          </Field>
-        </div>
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy || !code.trim()} data-testid="pair-join-submit">
-            {busy ? t('peers.pairing') : t('peers.pair')}
-          </button>
-        </div>
-        {error !== undefined && <ErrorNote error={error} />}
-      </form>
-    </Card>
   );
 }
 
@@ -348,142 +213,6 @@ function PeerRow({ peer: p, onRemove }: { peer: PeerDto; onRemove: () => void })
         </div>
       </td>
     </tr>
-  );
-}
-
-/** Warp devices on this network (discovery): paired ones marked, unpaired ones one click from pairing. */
-function NearbyCard({ devices, onPair }: { devices?: NearbyDto[]; onPair: (lookup: string) => void }) {
-  const t = useT();
-  const [error, setError] = useState<unknown>();
-  const [asking, setAsking] = useState<string>();
-  const ask = async (d: NearbyDto) => {
-    setError(undefined);
-    setAsking(d.peerId);
-    try {
-      await bridge().peers.pairAsk({ peer: d.peerId });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setAsking(undefined);
-    }
-  };
-  return (
-    <Card title={t('peers.nearby')} testId="nearby">
-      {!devices?.length ? (
-        <p className="muted small">{t('peers.nearbyEmpty')}</p>
-      ) : (
-        <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 8 }}>
-          {devices.map((d) => (
-            <li key={d.peerId} className="row" data-testid="nearby-row">
-              <b data-testid="nearby-name">{d.name}</b>
-              <span className="mono small muted">{shortId(d.peerId)}</span>
-              {d.paired ? (
-                <Badge status="done">{t('peers.nearbyPaired')}</Badge>
-              ) : (
-                <>
-                  {d.requests && (
-                    <button
-                      type="button"
-                      className="small primary"
-                      data-testid="nearby-ask"
-                      disabled={asking === d.peerId}
-                      onClick={() => void ask(d)}
-                    >
-                      {asking === d.peerId ? t('pairRequests.asking') : t('pairRequests.ask')}
-                    </button>
-                  )}
-                  {d.pairing ? (
-                    <button
-                      type="button"
-                      className="small"
-                      data-testid="nearby-pair"
-                      onClick={() => onPair(d.pairing!)}
-                    >
-                      {t('pairRequests.enterCode')}
-                    </button>
-                  ) : (
-                    !d.requests && <span className="small muted">{t('peers.showCodeOn', { name: d.name })}</span>
-                  )}
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {error !== undefined && <ErrorNote error={error} />}
-    </Card>
-  );
-}
-
-/**
- * Pairing requests waiting for a decision: one asked of this machine shows the code to compare with the other
- * screen, and Accept / Reject; one this machine asked shows the same code while the other side decides.
- */
-function PairRequestsCard() {
-  const t = useT();
-  const requests = useResources((s) => s.pairRequests);
-  const [error, setError] = useState<unknown>();
-  if (!requests?.length) return null;
-  const act = async (f: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await f();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  return (
-    <Card title={t('pairRequests.title')} testId="pair-requests">
-      <ul className="stack" style={{ listStyle: 'none', padding: 0, gap: 12 }}>
-        {requests.map((r) => (
-          <li key={r.id} className="stack" style={{ gap: 6 }} data-testid={`pair-request-${r.direction}`}>
-            <div>
-              {t(r.direction === 'in' ? 'pairRequests.incoming' : 'pairRequests.outgoing', {
-                who: r.name ?? shortId(r.peer),
-                id: shortId(r.peer),
-              })}
-            </div>
-            <div className="code-box" data-testid="pair-request-code">
-              {r.code}
-            </div>
-            <div className="row">
-              {r.direction === 'in' ? (
-                <>
-                  <button
-                    type="button"
-                    className="primary"
-                    data-testid="pair-request-accept"
-                    onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: true }))}
-                  >
-                    {t('pairRequests.accept')}
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    data-testid="pair-request-reject"
-                    onClick={() => void act(() => bridge().peers.pairAnswer({ id: r.id, accept: false }))}
-                  >
-                    {t('pairRequests.reject')}
-                  </button>
-                </>
-              ) : (
-                <button
-                  type="button"
-                  data-testid="pair-request-cancel"
-                  onClick={() => void act(() => bridge().jobs.cancel(r.id))}
-                >
-                  {t('pairRequests.cancel')}
-                </button>
-              )}
-              <span className="small muted">
-                {t('pairRequests.until', { time: formatTime(Date.parse(r.expiresAt)) })}
-              </span>
-            </div>
-          </li>
-        ))}
-      </ul>
-      {error !== undefined && <ErrorNote error={error} />}
-    </Card>
   );
 }
 
