@@ -5,8 +5,9 @@
  * sync pushes, and older peers, get the whole manifest in one `push`. The receiver's events come back on the
  * control stream until its result.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCodes, WarpError } from '../core/errors.ts';
+import { ErrorCodes, WarpError, fromSystemError } from '../core/errors.ts';
 import type { PauseController } from '../core/pause.ts';
 import { trace } from '../core/trace.ts';
 import { DEFAULT_IGNORE, type IgnoreRules } from '../ignore/matcher.ts';
@@ -56,6 +57,11 @@ export async function sendTree(env: TransferEnv, o: SendOptions): Promise<SendRe
 
 async function sendOnce(env: TransferEnv, o: SendOptions, moved: () => void): Promise<SendResult> {
   const abs = path.resolve(o.localPath);
+  // What the user named must exist before anything is dialled: a missing source is their error (E_NOT_FOUND,
+  // exit 5), whatever the peer's state; the paged scan would only find out after the link is up.
+  await fs.promises.lstat(abs).catch((e: unknown) => {
+    throw fromSystemError(e, abs, 'read');
+  });
   // Dial first: the QUIC handshake runs in the transport's native thread while this one scans.
   const linkP = connectPeer(env, o.address);
   linkP.catch(() => {}); // observed below; a scan error must not leave it unhandled
